@@ -1,0 +1,40 @@
+package io.smsgw.core.contract;
+
+/**
+ * Default address names of the message contract (docs/message-contract.md). Admins may rename them
+ * through acceptor parameters; code must go through these constants or the configured names, never
+ * through literals of its own.
+ */
+public final class SmsAddresses {
+
+   /** Anycast ingress for mobile-terminated messages (SP/ESME/application to handset). */
+   public static final String MT = "sms.mt";
+   /** Anycast ingress for mobile-originated messages (handset to SP). */
+   public static final String MO = "sms.mo";
+   /** Anycast ingress for delivery receipts coming back from SMSCs or peer gateways. */
+   public static final String DR = "sms.dr";
+   /** Multicast address that carries one billing record per message and final state. */
+   public static final String BILLING = "sms.billing";
+
+   /** Prefix of the per-account queue that holds an account's MO messages and status reports. */
+   public static final String ACCOUNT_PREFIX = "sms.sp.";
+   /** Prefix of the per-link queue an upstream SMSC link consumes. */
+   public static final String SMSC_LINK_PREFIX = "sms.smsc.";
+   /** Prefix of the per-peer queue a CMPP_FWD link consumes. */
+   public static final String GATEWAY_PREFIX = "sms.gw.";
+
+   private SmsAddresses() {
+   }
+
+   public static String accountQueue(String accountId) {
+      return ACCOUNT_PREFIX + accountId;
+   }
+
+   public static String smscLinkQueue(String linkId) {
+      return SMSC_LINK_PREFIX + linkId;
+   }
+
+   public static String gatewayQueue(String gatewayId) {
+      return GATEWAY_PREFIX + gatewayId;
+   }
+}

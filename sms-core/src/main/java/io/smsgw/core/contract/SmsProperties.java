@@ -1,0 +1,92 @@
+package io.smsgw.core.contract;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+
+/**
+ * Property names of the message contract. All are valid Java identifiers so JMS selectors work, all
+ * share the {@code sms} prefix. Broker message ids change on diverts and copies: always correlate on
+ * {@link #ID}.
+ */
+public final class SmsProperties {
+
+   /** String. The gateway's stable message id, exactly as the SP/ESME was given it. */
+   public static final SimpleString ID = SimpleString.of("smsId");
+   /** String. {@link SmsKind} name: MT, MO or DR. */
+   public static final SimpleString KIND = SimpleString.of("smsKind");
+   /** String. The account (SMPP system_id / CMPP SP_Id) that submitted an MT or that an MO/DR is for. */
+   public static final SimpleString ACCOUNT = SimpleString.of("smsAccount");
+   /** String. The protocol the message came in on: SMPP, CMPP, or APP for applications. */
+   public static final SimpleString PROTOCOL = SimpleString.of("smsProtocol");
+   /** String. Protocol version of the session it came in on (e.g. 3.4, 3.3, 2.0, 3.0). */
+   public static final SimpleString PROTOCOL_VERSION = SimpleString.of("smsProtocolVersion");
+
+   /** String. Source address (sender). */
+   public static final SimpleString SOURCE = SimpleString.of("smsSource");
+   /** Byte. SMPP type of number of the source address. */
+   public static final SimpleString SOURCE_TON = SimpleString.of("smsSourceTon");
+   /** Byte. SMPP numbering plan indicator of the source address. */
+   public static final SimpleString SOURCE_NPI = SimpleString.of("smsSourceNpi");
+   /** String. Destination address (recipient). */
+   public static final SimpleString DESTINATION = SimpleString.of("smsDestination");
+   /** Byte. SMPP type of number of the destination address. */
+   public static final SimpleString DESTINATION_TON = SimpleString.of("smsDestinationTon");
+   /** Byte. SMPP numbering plan indicator of the destination address. */
+   public static final SimpleString DESTINATION_NPI = SimpleString.of("smsDestinationNpi");
+
+   /** String. SMPP service_type. */
+   public static final SimpleString SERVICE_TYPE = SimpleString.of("smsServiceType");
+   /** String. CMPP Service_Id. */
+   public static final SimpleString SERVICE_ID = SimpleString.of("smsServiceId");
+   /** Int. data_coding the text arrived with (SMPP data_coding / CMPP Msg_Fmt mapped to it). */
+   public static final SimpleString DATA_CODING = SimpleString.of("smsDataCoding");
+   /** Int. SMPP esm_class as received. */
+   public static final SimpleString ESM_CLASS = SimpleString.of("smsEsmClass");
+   /** Int. SMPP protocol_id / CMPP TP_pid. */
+   public static final SimpleString PROTOCOL_ID = SimpleString.of("smsProtocolId");
+   /** Int. SMPP priority_flag / CMPP Msg_level. */
+   public static final SimpleString PRIORITY = SimpleString.of("smsPriority");
+   /** Int. SMPP registered_delivery / CMPP Registered_Delivery. */
+   public static final SimpleString REGISTERED_DELIVERY = SimpleString.of("smsRegisteredDelivery");
+   /** Long. Absolute time (epoch millis) before which the message must not be sent on. */
+   public static final SimpleString SCHEDULE_TIME = SimpleString.of("smsScheduleTime");
+   /** Long. Absolute time (epoch millis) after which the message is expired. */
+   public static final SimpleString VALIDITY_TIME = SimpleString.of("smsValidityTime");
+
+   /** Int. CMPP Fee_UserType. */
+   public static final SimpleString FEE_USER_TYPE = SimpleString.of("smsFeeUserType");
+   /** String. CMPP FeeType. */
+   public static final SimpleString FEE_TYPE = SimpleString.of("smsFeeType");
+   /** String. CMPP FeeCode. */
+   public static final SimpleString FEE_CODE = SimpleString.of("smsFeeCode");
+   /** String. CMPP Fee_terminal_Id (the charged number). */
+   public static final SimpleString FEE_TERMINAL = SimpleString.of("smsFeeTerminal");
+
+   /** Int. Concatenation reference shared by all segments of one long message. */
+   public static final SimpleString SEGMENT_REF = SimpleString.of("smsSegmentRef");
+   /** Int. Number of segments of the long message. */
+   public static final SimpleString SEGMENT_TOTAL = SimpleString.of("smsSegmentTotal");
+   /** Int. This segment's number, counted from 1. */
+   public static final SimpleString SEGMENT_NUMBER = SimpleString.of("smsSegmentNumber");
+   /** Bytes. The user data header exactly as received (UDHL included), when there was one. */
+   public static final SimpleString UDH = SimpleString.of("smsUdh");
+
+   /** String. Delivery state of a DR: DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD, ENROUTE. */
+   public static final SimpleString STATUS = SimpleString.of("smsStatus");
+   /** String. Error code of a DR (SMPP err:, network error, or CMPP Stat detail). */
+   public static final SimpleString ERROR_CODE = SimpleString.of("smsErrorCode");
+   /** Long. When the gateway accepted the MT (epoch millis). */
+   public static final SimpleString SUBMIT_TIME = SimpleString.of("smsSubmitTime");
+   /** Long. When the final state was reached (epoch millis). */
+   public static final SimpleString DONE_TIME = SimpleString.of("smsDoneTime");
+   /** String. The message id the upstream SMSC gave this message. */
+   public static final SimpleString SMSC_MESSAGE_ID = SimpleString.of("smsSmscMessageId");
+   /** String. The SMSC link the message went out on or came in from. */
+   public static final SimpleString LINK = SimpleString.of("smsLink");
+   /** String. Code of the gateway where the MT was submitted. */
+   public static final SimpleString ORIGIN_GATEWAY = SimpleString.of("smsOriginGateway");
+   /** Int. Number of gateway hops so far (CMPP_FWD NodesCount). */
+   public static final SimpleString HOPS = SimpleString.of("smsHops");
+
+   private SmsProperties() {
+   }
+}
