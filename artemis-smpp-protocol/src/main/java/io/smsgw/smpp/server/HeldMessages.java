@@ -64,7 +64,7 @@ final class HeldMessages {
          try {
             MessageReference held = findFirst(filterFor(query.messageId(), null, null));
             reply.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
-                            : query.response(SmppStatus.ESME_ROK, query.messageId(), "", DeliveryState.ENROUTE.messageState(), 0));
+                            : query.response(SmppStatus.ESME_ROK, "", DeliveryState.ENROUTE.messageState(), 0));
          } catch (Exception e) {
             logger.warn("query_sm failed", e);
             reply.accept(query.errorResponse(SmppStatus.ESME_RQUERYFAIL));

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.id.CmppMsgIdGenerator;
 import io.smsgw.core.id.ShortMessageIdGenerator;
 import io.smsgw.core.rate.RateLimiter;
@@ -23,7 +24,7 @@ final class SmppGatewayContext {
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
 
    void configure(GatewayConfig newConfig) {
-      this.longIds = new CmppMsgIdGenerator(Integer.parseInt(newConfig.gatewayCode()));
+      this.longIds = new CmppMsgIdGenerator(Integer.parseInt(newConfig.code()));
       this.config = newConfig;
       submitLimiters.clear();
    }
@@ -72,6 +73,6 @@ final class SmppGatewayContext {
     * unique across gateways) for 3.4, 8 hex digits for 3.3 sessions.
     */
    String nextMessageId(boolean version34) {
-      return version34 ? CmppMsgIdGenerator.toHex(longIds.next()) : ShortMessageIdGenerator.toHex(shortIds.next());
+      return version34 ? CmppMsgId.toHex(longIds.next()) : ShortMessageIdGenerator.toHex(shortIds.next());
    }
 }

@@ -3,7 +3,6 @@ package io.smsgw.smpp.server;
 import java.lang.invoke.MethodHandles;
 
 import io.smsgw.core.config.GatewayConfig;
-import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.config.GatewayConfigLocator;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -30,12 +29,12 @@ final class SmppGatewayService implements ActiveMQComponent {
 
    @Override
    public void start() throws Exception {
-      var location = GatewayConfigLocator.locate();
-      GatewayConfig config = GatewayConfigLoader.load(location);
+      GatewayConfigLocator.Location location = new GatewayConfigLocator().locate();
+      GatewayConfig config = location.load();
       context.configure(config);
       started = true;
       logger.info("SMS gateway {} (code {}) on broker {}: configuration {} loaded with {} accounts",
-                  config.name(), config.gatewayCode(), server.getConfiguration().getName(), location,
+                  config.name(), config.code(), server.getConfiguration().getName(), location,
                   config.accounts().all().size());
    }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.SmppCommandId;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppPduDecoder;
@@ -45,6 +46,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
    private String protocols = "";
+   private SmsEncoding defaultAlphabet = SmsEncoding.GSM7;
 
    SmppProtocolManager(SmppProtocolManagerFactory factory,
                        ActiveMQServer server,
@@ -214,6 +216,26 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
 
    public void setSmppAccountQueuePrefix(String accountQueuePrefix) {
       this.accountQueuePrefix = accountQueuePrefix;
+   }
+
+   /**
+    * How text with data_coding 0 ("SMSC default alphabet") is read and written: GSM7 (unpacked, the
+    * default), ASCII or LATIN1, for ESMEs that send plain ASCII/Latin-1 octets with data_coding 0.
+    */
+   public String getSmppDefaultAlphabet() {
+      return defaultAlphabet.name();
+   }
+
+   public void setSmppDefaultAlphabet(String alphabet) {
+      SmsEncoding encoding = SmsEncoding.valueOf(alphabet.trim().toUpperCase(java.util.Locale.ROOT));
+      if (encoding != SmsEncoding.GSM7 && encoding != SmsEncoding.ASCII && encoding != SmsEncoding.LATIN1) {
+         throw new IllegalArgumentException("smppDefaultAlphabet must be GSM7, ASCII or LATIN1, got " + alphabet);
+      }
+      this.defaultAlphabet = encoding;
+   }
+
+   SmsEncoding defaultAlphabet() {
+      return defaultAlphabet;
    }
 
    /** The broker passes the acceptor's protocol list as a parameter too; we use it to know if we are alone. */

@@ -1,8 +1,6 @@
 package io.smsgw.smpp.server;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindType;
@@ -28,6 +27,8 @@ import io.smsgw.smpp.codec.SmppRequest;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitMulti;
 import io.smsgw.smpp.codec.SubmitSm;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
 import io.smsgw.smpp.codec.Unbind;
 import io.smsgw.smpp.codec.UnbindResp;
 import io.smsgw.smpp.codec.DataSmResp;
@@ -156,7 +157,7 @@ final class SmppSession {
       } else if (pdu instanceof BindRequest bind) {
          onBind(bind);
       } else if (pdu instanceof EnquireLink) {
-         send(new EnquireLinkResp(pdu.sequenceNumber()));
+         send(((EnquireLink) pdu).response());
       } else if (pdu instanceof EnquireLinkResp) {
          // liveness is tracked by lastReceivedNanos
       } else if (pdu instanceof Unbind) {
@@ -180,10 +181,10 @@ final class SmppSession {
 
    private void onMalformed(MalformedPdu malformed) {
       logger.debug("Malformed {} from {}: {}", SmppCommandId.name(malformed.commandId()), channel.remoteAddress(), malformed.reason());
-      if (SmppCommandId.isResponse(malformed.commandId())) {
+      if (malformed.isResponse()) {
          return; // never answer a response
       }
-      send(malformed.errorResponse());
+      send(malformed.genericNack());
    }
 
    private void onBoundRequest(SmppRequest request) {
@@ -259,10 +260,10 @@ final class SmppSession {
          return SmppStatus.ESME_RSYSERR;
       }
       Account found = context.findAccount(bind.systemId()).orElse(null);
-      if (found == null || !found.allowsProtocol("SMPP")) {
+      if (found == null || !found.allowsProtocol(AccessProtocol.SMPP)) {
          return SmppStatus.ESME_RINVSYSID;
       }
-      if (!MessageDigest.isEqual(found.password().getBytes(StandardCharsets.UTF_8), bind.password().getBytes(StandardCharsets.UTF_8))) {
+      if (!found.passwordMatches(bind.password())) {
          return SmppStatus.ESME_RINVPASWD;
       }
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
@@ -321,7 +322,9 @@ final class SmppSession {
       connection.setClientID(account.id());
       submitHandler = new SmppSubmitHandler(this, server, serverSession, operationContext, context);
       heldMessages = new HeldMessages(this, server, serverSession, operationContext, brokerExecutor);
-      send(SmppResponses.bindOk(bind, manager.getSmppSystemId(), version34));
+      send(version34
+              ? bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId(), Tlvs.builder().addU8(TlvTag.SC_INTERFACE_VERSION, INTERFACE_VERSION_34).build())
+              : bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId()));
       logger.info("Bound {} system_id '{}' from {} (interface version 0x{})", bind.bindType(), account.id(),
                   channel.remoteAddress(), Integer.toHexString(bind.interfaceVersion()));
       if (consumer != null) {

@@ -8,6 +8,8 @@ import io.smsgw.core.config.Account;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.DataSm;
+import io.smsgw.smpp.codec.DestinationAddress;
+import io.smsgw.smpp.codec.UnsuccessfulDelivery;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitMulti;
@@ -33,7 +35,6 @@ import org.slf4j.LoggerFactory;
 final class SmppSubmitHandler {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSubmitHandler.class);
-   private static final int MAX_MULTI_DESTINATIONS = 254;
 
    private final SmppSession session;
    private final ServerSession serverSession;
@@ -103,8 +104,17 @@ final class SmppSubmitHandler {
    }
 
    void onSubmitMulti(SubmitMulti m) {
-      List<Address> smeDestinations = m.smeDestinations();
-      if (smeDestinations.isEmpty() || m.destinationCount() > MAX_MULTI_DESTINATIONS) {
+      List<Address> smeDestinations = new ArrayList<>();
+      List<UnsuccessfulDelivery> refused = new ArrayList<>();
+      for (DestinationAddress destination : m.destinations()) {
+         if (destination instanceof DestinationAddress.Sme sme) {
+            smeDestinations.add(sme.address());
+         } else if (destination instanceof DestinationAddress.DistributionList list) {
+            // Distribution lists are not supported: each one is reported back as an unsuccessful destination.
+            refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RINVDLNAME));
+         }
+      }
+      if (smeDestinations.isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
          session.send(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
          return;
       }
@@ -124,8 +134,7 @@ final class SmppSubmitHandler {
          submissions.add(new MtMessageFactory.Submission(m.serviceType(), m.sourceAddr(), destination, m.esmClass(),
             m.protocolId(), m.priorityFlag(), schedule, validity, m.registeredDelivery(), m.dataCoding(), userData, m.tlvs()));
       }
-      // Distribution lists are not supported: each one is reported back as an unsuccessful destination.
-      accept(submissions, now, m::errorResponse, id -> m.response(SmppStatus.ESME_ROK, id, SmppStatus.ESME_RINVDLNAME));
+      accept(submissions, now, m::errorResponse, id -> m.response(SmppStatus.ESME_ROK, id, refused));
    }
 
    /**
