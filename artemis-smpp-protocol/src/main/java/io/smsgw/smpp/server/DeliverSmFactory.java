@@ -62,8 +62,13 @@ final class DeliverSmFactory {
       DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
       String error = string(message, SmsProperties.ERROR_CODE);
       String text = bodyText(message);
+      // Some ESME libraries refuse receipts without both dates: fall back to when the report was made.
+      LocalDateTime reported = LocalDateTime.ofInstant(Instant.ofEpochMilli(message.getTimestamp()), zone);
+      LocalDateTime done = time(message, SmsProperties.DONE_TIME);
+      LocalDateTime submitted = time(message, SmsProperties.SUBMIT_TIME);
+      done = done == null ? reported : done;
       DeliveryReceipt receipt = new DeliveryReceipt(id, 1, state == DeliveryState.DELIVRD ? 1 : 0,
-         time(message, SmsProperties.SUBMIT_TIME), time(message, SmsProperties.DONE_TIME), state,
+         submitted == null ? done : submitted, done, state,
          error == null ? "000" : error, text == null ? "" : text);
       b.esmClass(ESM_CLASS_RECEIPT).shortMessage(SmsText.encode(receipt.format(), SmsEncoding.ASCII));
       if (version34) {
