@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Run it with {@code mvn -Pgateway -DskipTests install} from the repository root; stop it with
  * Ctrl-C. Tests start it with {@link #start(Settings)} on free ports.
  */
+@SuppressWarnings("try") // close() may throw InterruptedException: stopping the broker waits
 public final class QuickStartGateway implements AutoCloseable {
 
    /** System property: the folder holding broker.xml and sms-gateway.conf. */
@@ -126,7 +127,7 @@ public final class QuickStartGateway implements AutoCloseable {
       Settings settings = Settings.fromSystemProperties(args);
       QuickStartGateway gateway = start(settings);
       Runtime.getRuntime().addShutdownHook(new Thread(gateway::closeQuietly, "smsgw-shutdown"));
-      LOG.info("SMS gateway is running. SMPP: port {} (try smppclient1/password). Applications (JMS, AMQP, ...): port {}. "
+      LOG.info("SMS gateway is running. SMPP: port {} (try smppclient1/password). Applications (Artemis JMS / CORE): port {}. "
                   + "Configuration: {}. Data: {}. Press Ctrl-C to stop.",
                gateway.smppPort(), gateway.corePort(), settings.etcDir().toAbsolutePath().normalize(),
                settings.dataDir().toAbsolutePath().normalize());

@@ -1,7 +1,7 @@
 package io.smsgw.examples;
 
 import java.time.Duration;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -56,10 +56,11 @@ public final class ReadMtWithJms {
    static MtMessage toMtMessage(Message message) throws JMSException {
       String text = message instanceof TextMessage textMessage ? textMessage.getText() : null;
       Map<String, Object> properties = new TreeMap<>();
-      for (Object name : Collections.list(message.getPropertyNames())) {
-         String key = (String) name;
-         if (key.startsWith("sms")) {
-            properties.put(key, message.getObjectProperty(key));
+      Enumeration<?> names = message.getPropertyNames();
+      while (names.hasMoreElements()) {
+         String name = (String) names.nextElement();
+         if (name.startsWith("sms")) {
+            properties.put(name, message.getObjectProperty(name));
          }
       }
       return new MtMessage(text, properties);

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * broker-config README tells an admin to: plugin jars in {@code <instance>/lib}, broker.xml and
  * sms-gateway.conf in {@code <instance>/etc}. Ports are moved to free ones on the loopback interface.
  */
+@SuppressWarnings("try") // close() may throw InterruptedException: it waits for the broker to exit
 final class StockBroker implements AutoCloseable {
 
    private static final String CORE_URL_IN_CONFIG = "tcp://0.0.0.0:61616?";
