@@ -1,0 +1,229 @@
+package io.smsgw.smpp.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
+import io.smsgw.smpp.codec.CancelSm;
+import io.smsgw.smpp.codec.QuerySm;
+import io.smsgw.smpp.codec.ReplaceSm;
+import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppStatus;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.filter.Filter;
+import org.apache.activemq.artemis.core.filter.impl.FilterImpl;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.postoffice.Binding;
+import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * query_sm, cancel_sm and replace_sm on messages the gateway still holds: those waiting on the submit
+ * address or on an SMSC link's queue, not yet sent on. Queue scans and deletes touch the journal, so they
+ * run on the session's broker executor; replies are written from there. Only the account's own messages
+ * are visible.
+ */
+final class HeldMessages {
+
+   private static final Logger logger = LoggerFactory.getLogger(HeldMessages.class);
+
+   private final SmppSession session;
+   private final ActiveMQServer server;
+   private final ServerSession serverSession;
+   private final OperationContext operationContext;
+   private final Executor executor;
+   private final String accountId;
+
+   HeldMessages(SmppSession session, ActiveMQServer server, ServerSession serverSession,
+                OperationContext operationContext, Executor executor) {
+      this.session = session;
+      this.server = server;
+      this.serverSession = serverSession;
+      this.operationContext = operationContext;
+      this.executor = executor;
+      this.accountId = session.account().id();
+   }
+
+   void query(QuerySm query, Consumer<SmppPdu> reply) {
+      executor.execute(() -> {
+         try {
+            MessageReference held = findFirst(filterFor(query.messageId(), null, null));
+            reply.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
+                            : query.response(SmppStatus.ESME_ROK, "", DeliveryState.ENROUTE.messageState(), 0));
+         } catch (Exception e) {
+            logger.warn("query_sm failed", e);
+            reply.accept(query.errorResponse(SmppStatus.ESME_RQUERYFAIL));
+         }
+      });
+   }
+
+   void cancel(CancelSm cancel, Consumer<SmppPdu> reply) {
+      executor.execute(() -> {
+         try {
+            String source = cancel.sourceAddr().address();
+            String destination = cancel.destinationAddr().address();
+            if (cancel.messageId().isEmpty() && (source.isEmpty() || destination.isEmpty())) {
+               reply.accept(cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
+               return;
+            }
+            Filter filter = filterFor(cancel.messageId(), source.isEmpty() ? null : source, destination.isEmpty() ? null : destination);
+            int removed = 0;
+            for (Queue queue : heldQueues()) {
+               removed += queue.deleteMatchingReferences(filter);
+            }
+            reply.accept(removed > 0 ? cancel.response(SmppStatus.ESME_ROK) : cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
+         } catch (Exception e) {
+            logger.warn("cancel_sm failed", e);
+            reply.accept(cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
+         }
+      });
+   }
+
+   /**
+    * Replaces text and times of a held message. The original is removed first and only a successful removal
+    * leads to the replacement being sent, so a message that already left is never delivered twice.
+    */
+   void replace(ReplaceSm replace, Consumer<SmppPdu> reply) {
+      executor.execute(() -> {
+         StorageManager storage = server.getStorageManager();
+         OperationContext previous = storage.getContext();
+         storage.setContext(operationContext);
+         try {
+            Filter filter = filterFor(replace.messageId(), replace.sourceAddr().address().isEmpty() ? null : replace.sourceAddr().address(), null);
+            for (Queue queue : heldQueues()) {
+               MessageReference ref = findIn(queue, filter);
+               if (ref == null) {
+                  continue;
+               }
+               long now = System.currentTimeMillis();
+               long schedule = SmppTime.toEpochMillis(replace.scheduleDeliveryTime(), now);
+               long validity = SmppTime.toEpochMillis(replace.validityPeriod(), now);
+               if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
+                  reply.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
+                  return;
+               }
+               Message replacement = ref.getMessage().copy(storage.generateID());
+               if (!queue.deleteReference(ref.getMessageID())) {
+                  break; // it left meanwhile
+               }
+               applyReplacement(replacement, replace, schedule, validity);
+               serverSession.send(null, replacement, false, serverSession.getName(), false);
+               storage.afterCompleteOperations(new IOCallback() {
+                  @Override
+                  public void done() {
+                     reply.accept(replace.response(SmppStatus.ESME_ROK));
+                  }
+
+                  @Override
+                  public void onError(int errorCode, String errorMessage) {
+                     reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+                  }
+               });
+               return;
+            }
+            reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+         } catch (Exception e) {
+            logger.warn("replace_sm failed", e);
+            reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+         } finally {
+            storage.setContext(previous);
+         }
+      });
+   }
+
+   private void applyReplacement(Message message, ReplaceSm replace, long schedule, long validity) {
+      Object coding = message.getObjectProperty(SmsProperties.DATA_CODING);
+      int dataCoding = coding instanceof Number n ? n.intValue() : 0;
+      SmsEncoding encoding = dataCoding == 0 ? session.manager().defaultAlphabet() : SmsEncoding.fromSmppDataCoding(dataCoding);
+      byte[] data = replace.shortMessage();
+      message.removeProperty(SmsProperties.UDH);
+      if (encoding == SmsEncoding.BINARY) {
+         message.toCore().setType(Message.BYTES_TYPE);
+         message.toCore().getBodyBuffer().resetWriterIndex();
+         message.toCore().getBodyBuffer().writeBytes(data);
+      } else {
+         message.toCore().setType(Message.TEXT_TYPE);
+         message.toCore().getBodyBuffer().resetWriterIndex();
+         message.toCore().getBodyBuffer().writeNullableSimpleString(SimpleString.of(SmsText.decode(data, 0, data.length, encoding)));
+      }
+      message.putIntProperty(SmsProperties.REGISTERED_DELIVERY, replace.registeredDelivery());
+      if (schedule > 0) {
+         message.putLongProperty(SmsProperties.SCHEDULE_TIME, schedule);
+      }
+      if (validity > 0) {
+         message.putLongProperty(SmsProperties.VALIDITY_TIME, validity);
+         message.setExpiration(validity);
+      }
+      message.reencode();
+   }
+
+   private Filter filterFor(String smsId, String source, String destination) throws Exception {
+      StringBuilder f = new StringBuilder();
+      f.append(SmsProperties.ACCOUNT).append(" = '").append(quote(accountId)).append('\'');
+      if (smsId != null && !smsId.isEmpty()) {
+         f.append(" AND ").append(SmsProperties.ID).append(" = '").append(quote(smsId)).append('\'');
+      }
+      if (source != null) {
+         f.append(" AND ").append(SmsProperties.SOURCE).append(" = '").append(quote(source)).append('\'');
+      }
+      if (destination != null) {
+         f.append(" AND ").append(SmsProperties.DESTINATION).append(" = '").append(quote(destination)).append('\'');
+      }
+      return FilterImpl.createFilter(f.toString());
+   }
+
+   private static String quote(String value) {
+      return value.replace("'", "''");
+   }
+
+   private List<Queue> heldQueues() {
+      String submitAddress = session.manager().getSmppSubmitAddress();
+      List<Queue> queues = new ArrayList<>();
+      server.getPostOffice().getAllBindings().forEach((Binding binding) -> {
+         if (binding instanceof LocalQueueBinding local) {
+            String address = local.getAddress().toString();
+            if (address.equals(submitAddress) || address.startsWith(SmsAddresses.SMSC_LINK_PREFIX)) {
+               queues.add(local.getQueue());
+            }
+         }
+      });
+      return queues;
+   }
+
+   private MessageReference findFirst(Filter filter) {
+      for (Queue queue : heldQueues()) {
+         MessageReference ref = findIn(queue, filter);
+         if (ref != null) {
+            return ref;
+         }
+      }
+      return null;
+   }
+
+   private static MessageReference findIn(Queue queue, Filter filter) {
+      try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
+         while (it.hasNext()) {
+            MessageReference ref = it.next();
+            if (filter.match(ref.getMessage())) {
+               return ref;
+            }
+         }
+      }
+      return null;
+   }
+}

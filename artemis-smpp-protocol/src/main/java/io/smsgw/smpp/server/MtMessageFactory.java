@@ -1,0 +1,137 @@
+package io.smsgw.smpp.server;
+
+import io.smsgw.core.concat.ConcatPart;
+import io.smsgw.core.concat.MalformedUdhException;
+import io.smsgw.core.concat.UserDataHeader;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
+import io.smsgw.smpp.codec.Address;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+
+/**
+ * Turns the fields of submit_sm, data_sm and submit_multi into MT broker messages of the contract:
+ * decoded text body (or bytes for binary data codings), segment properties from a UDH or SAR TLVs.
+ */
+final class MtMessageFactory {
+
+   private static final SimpleString KIND_MT = SimpleString.of(SmsKind.MT.name());
+   private static final SimpleString PROTOCOL_SMPP = SimpleString.of(SmppConnection.PROTOCOL_NAME);
+   private static final SimpleString VERSION_34 = SimpleString.of("3.4");
+   private static final SimpleString VERSION_33 = SimpleString.of("3.3");
+   private static final int ESM_UDHI = 0x40;
+
+   /** What an ESME submitted, independent of which PDU carried it. */
+   record Submission(String serviceType, Address source, Address destination, int esmClass, int protocolId,
+                     int priority, long scheduleTime, long validityTime, int registeredDelivery, int dataCoding,
+                     byte[] userData, Tlvs tlvs) {
+   }
+
+   /** Thrown when the content cannot become a message; carries the SMPP status to answer with. */
+   static final class RejectedSubmission extends Exception {
+      final int status;
+
+      RejectedSubmission(int status, String reason) {
+         super(reason, null, false, false);
+         this.status = status;
+      }
+   }
+
+   private final SimpleString address;
+   private final SimpleString account;
+   private final SimpleString version;
+   private final SmsEncoding defaultAlphabet;
+
+   MtMessageFactory(String address, String account, boolean version34, SmsEncoding defaultAlphabet) {
+      this.address = SimpleString.of(address);
+      this.account = SimpleString.of(account);
+      this.version = version34 ? VERSION_34 : VERSION_33;
+      this.defaultAlphabet = defaultAlphabet;
+   }
+
+   CoreMessage create(long brokerId, String smsId, Submission s, long now) throws RejectedSubmission {
+      byte[] data = s.userData();
+      int payloadOffset = 0;
+      CoreMessage m = new CoreMessage(brokerId, 256 + data.length * 2);
+      m.setAddress(address);
+      m.setRoutingType(RoutingType.ANYCAST);
+      m.setDurable(true);
+      m.setTimestamp(now);
+      m.putStringProperty(SmsProperties.ID, SimpleString.of(smsId));
+      m.putStringProperty(SmsProperties.KIND, KIND_MT);
+      m.putStringProperty(SmsProperties.ACCOUNT, account);
+      m.putStringProperty(SmsProperties.PROTOCOL, PROTOCOL_SMPP);
+      m.putStringProperty(SmsProperties.PROTOCOL_VERSION, version);
+      m.putStringProperty(SmsProperties.SOURCE, SimpleString.of(s.source().address()));
+      m.putByteProperty(SmsProperties.SOURCE_TON, s.source().ton());
+      m.putByteProperty(SmsProperties.SOURCE_NPI, s.source().npi());
+      m.putStringProperty(SmsProperties.DESTINATION, SimpleString.of(s.destination().address()));
+      m.putByteProperty(SmsProperties.DESTINATION_TON, s.destination().ton());
+      m.putByteProperty(SmsProperties.DESTINATION_NPI, s.destination().npi());
+      if (!s.serviceType().isEmpty()) {
+         m.putStringProperty(SmsProperties.SERVICE_TYPE, SimpleString.of(s.serviceType()));
+      }
+      m.putIntProperty(SmsProperties.DATA_CODING, s.dataCoding());
+      m.putIntProperty(SmsProperties.ESM_CLASS, s.esmClass());
+      m.putIntProperty(SmsProperties.PROTOCOL_ID, s.protocolId());
+      m.putIntProperty(SmsProperties.PRIORITY, s.priority());
+      m.putIntProperty(SmsProperties.REGISTERED_DELIVERY, s.registeredDelivery());
+      m.putLongProperty(SmsProperties.SUBMIT_TIME, now);
+      if (s.scheduleTime() > 0) {
+         m.putLongProperty(SmsProperties.SCHEDULE_TIME, s.scheduleTime());
+      }
+      if (s.validityTime() > 0) {
+         m.putLongProperty(SmsProperties.VALIDITY_TIME, s.validityTime());
+         // The broker expires it if it is still waiting then; routing turns that into an EXPIRED report.
+         m.setExpiration(s.validityTime());
+      }
+
+      if ((s.esmClass() & ESM_UDHI) != 0) {
+         UserDataHeader udh;
+         try {
+            udh = UserDataHeader.parse(data);
+         } catch (MalformedUdhException e) {
+            throw new RejectedSubmission(SmppStatus.ESME_RINVESMCLASS, "malformed user data header: " + e.getMessage());
+         }
+         payloadOffset = udh.length();
+         byte[] header = new byte[payloadOffset];
+         System.arraycopy(data, 0, header, 0, payloadOffset);
+         m.putBytesProperty(SmsProperties.UDH, header);
+         ConcatPart part = udh.concatPart().orElse(null);
+         if (part != null) {
+            putSegment(m, part.reference().value(), part.total(), part.number());
+         }
+      } else if (s.tlvs().contains(TlvTag.SAR_MSG_REF_NUM)) {
+         int total = s.tlvs().getU8(TlvTag.SAR_TOTAL_SEGMENTS);
+         int number = s.tlvs().getU8(TlvTag.SAR_SEGMENT_SEQNUM);
+         if (total < 1 || number < 1 || number > total) {
+            throw new RejectedSubmission(SmppStatus.ESME_RINVOPTPARAMVAL, "inconsistent SAR TLVs");
+         }
+         putSegment(m, s.tlvs().getU16(TlvTag.SAR_MSG_REF_NUM), total, number);
+      }
+
+      SmsEncoding encoding = s.dataCoding() == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(s.dataCoding());
+      int length = data.length - payloadOffset;
+      if (encoding == SmsEncoding.BINARY) {
+         m.setType(Message.BYTES_TYPE);
+         m.getBodyBuffer().writeBytes(data, payloadOffset, length);
+      } else {
+         m.setType(Message.TEXT_TYPE);
+         m.getBodyBuffer().writeNullableSimpleString(SimpleString.of(SmsText.decode(data, payloadOffset, length, encoding)));
+      }
+      return m;
+   }
+
+   private static void putSegment(CoreMessage m, int reference, int total, int number) {
+      m.putIntProperty(SmsProperties.SEGMENT_REF, reference);
+      m.putIntProperty(SmsProperties.SEGMENT_TOTAL, total);
+      m.putIntProperty(SmsProperties.SEGMENT_NUMBER, number);
+   }
+}

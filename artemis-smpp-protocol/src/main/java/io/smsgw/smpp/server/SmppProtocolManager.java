@@ -1,0 +1,249 @@
+package io.smsgw.smpp.server;
+
+import java.util.List;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.smpp.codec.SmppCommandId;
+import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppPduDecoder;
+import io.smsgw.smpp.codec.SmppPduEncoder;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.BaseInterceptor;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyServerConnection;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManager;
+import org.apache.activemq.artemis.spi.core.protocol.ConnectionEntry;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
+import org.apache.activemq.artemis.spi.core.remoting.Connection;
+
+/**
+ * One per acceptor with {@code protocols=SMPP}. Holds the acceptor's settings (URL parameters, set by
+ * the broker through bean setters) and wires each new connection's Netty pipeline. Constructed for every
+ * acceptor that enables SMPP, so the constructor stays free of side effects.
+ */
+public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, SmppInterceptor, SmppConnection, org.apache.activemq.artemis.core.server.routing.RoutingHandler<?>> {
+
+   static final String HANDLER_NAME = "smpp-handler";
+
+   private final SmppProtocolManagerFactory factory;
+   private final ActiveMQServer server;
+   private final SmppGatewayContext context;
+   private final List<SmppInterceptor> incomingInterceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
+   private final List<SmppInterceptor> outgoingInterceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+   private int windowSize = 10;
+   private int maxPduSize = 70_000;
+   private long enquireLinkInterval = 30_000;
+   private long connectionTtl = 90_000;
+   private long bindTimeout = 30_000;
+   private long responseTimeout = 30_000;
+   private String systemId = "SMSGW";
+   private String submitAddress = SmsAddresses.MT;
+   private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
+   private String protocols = "";
+   private SmsEncoding defaultAlphabet = SmsEncoding.GSM7;
+
+   SmppProtocolManager(SmppProtocolManagerFactory factory,
+                       ActiveMQServer server,
+                       SmppGatewayContext context,
+                       List<BaseInterceptor> incomingInterceptors,
+                       List<BaseInterceptor> outgoingInterceptors) {
+      this.factory = factory;
+      this.server = server;
+      this.context = context;
+      updateInterceptors(incomingInterceptors, outgoingInterceptors);
+   }
+
+   @Override
+   public ProtocolManagerFactory<SmppInterceptor> getFactory() {
+      return factory;
+   }
+
+   @Override
+   public void updateInterceptors(List<BaseInterceptor> incoming, List<BaseInterceptor> outgoing) {
+      incomingInterceptors.clear();
+      incomingInterceptors.addAll(factory.filterInterceptors(incoming));
+      outgoingInterceptors.clear();
+      outgoingInterceptors.addAll(factory.filterInterceptors(outgoing));
+   }
+
+   @Override
+   public ConnectionEntry createConnectionEntry(Acceptor acceptorUsed, Connection transport) {
+      SmppConnection connection = new SmppConnection(transport);
+      ConnectionEntry entry = new ConnectionEntry(connection, null, System.currentTimeMillis(), connectionTtl <= 0 ? -1 : connectionTtl);
+      NettyServerConnection netty = (NettyServerConnection) transport;
+      SmppChannelHandler handler = (SmppChannelHandler) netty.getChannel().pipeline().get(HANDLER_NAME);
+      handler.attach(new SmppSession(this, server, context, connection, netty.getChannel()));
+      return entry;
+   }
+
+   @Override
+   public void removeHandler(String name) {
+   }
+
+   @Override
+   public void handleBuffer(RemotingConnection connection, ActiveMQBuffer buffer) {
+      // Not used: the pipeline added in addChannelHandlers consumes every byte.
+   }
+
+   @Override
+   public void addChannelHandlers(ChannelPipeline pipeline) {
+      pipeline.addLast("smpp-frame", new SmppFrameDecoder(maxPduSize));
+      pipeline.addLast("smpp-decoder", new SmppPduDecoder());
+      pipeline.addLast("smpp-encoder", new SmppPduEncoder());
+      pipeline.addLast(HANDLER_NAME, new SmppChannelHandler());
+   }
+
+   /**
+    * Recognises the first PDU of an SMPP session on a shared acceptor: a plausible command_length and a
+    * request command id. A dedicated acceptor takes every connection anyway (see acceptsNoHandshake).
+    */
+   @Override
+   public boolean isProtocol(byte[] first8) {
+      int length = ((first8[0] & 0xFF) << 24) | ((first8[1] & 0xFF) << 16) | ((first8[2] & 0xFF) << 8) | (first8[3] & 0xFF);
+      int commandId = ((first8[4] & 0xFF) << 24) | ((first8[5] & 0xFF) << 16) | ((first8[6] & 0xFF) << 8) | (first8[7] & 0xFF);
+      boolean bind = commandId == SmppCommandId.BIND_RECEIVER || commandId == SmppCommandId.BIND_TRANSMITTER
+         || commandId == SmppCommandId.BIND_TRANSCEIVER;
+      return bind && length >= 16 && length <= 512;
+   }
+
+   /**
+    * On an acceptor that serves only SMPP, every connection is ours, so malformed first PDUs get an SMPP
+    * answer (or a close) instead of a socket the broker leaves hanging. Never on a shared acceptor, where it
+    * would compete with other protocols.
+    */
+   @Override
+   public boolean acceptsNoHandshake() {
+      return SmppConnection.PROTOCOL_NAME.equals(protocols.trim());
+   }
+
+   @Override
+   public void handshake(NettyServerConnection connection, ActiveMQBuffer buffer) {
+   }
+
+   @Override
+   public List<String> websocketSubprotocolIdentifiers() {
+      return List.of();
+   }
+
+   @Override
+   public org.apache.activemq.artemis.core.server.routing.RoutingHandler<?> getRoutingHandler() {
+      return null;
+   }
+
+   String invokeIncoming(SmppPdu pdu, SmppConnection connection) {
+      return incomingInterceptors.isEmpty() ? null : invokeInterceptors(incomingInterceptors, pdu, connection);
+   }
+
+   String invokeOutgoing(SmppPdu pdu, SmppConnection connection) {
+      return outgoingInterceptors.isEmpty() ? null : invokeInterceptors(outgoingInterceptors, pdu, connection);
+   }
+
+   // Acceptor parameters (bean properties set by the broker from the acceptor URL).
+
+   public int getSmppWindowSize() {
+      return windowSize;
+   }
+
+   public void setSmppWindowSize(int windowSize) {
+      this.windowSize = Math.max(1, windowSize);
+   }
+
+   public int getSmppMaxPduSize() {
+      return maxPduSize;
+   }
+
+   public void setSmppMaxPduSize(int maxPduSize) {
+      this.maxPduSize = Math.max(SmppFrameDecoder.MIN_MAX_PDU_SIZE, maxPduSize);
+   }
+
+   public long getSmppEnquireLinkInterval() {
+      return enquireLinkInterval;
+   }
+
+   public void setSmppEnquireLinkInterval(long enquireLinkInterval) {
+      this.enquireLinkInterval = enquireLinkInterval;
+   }
+
+   public long getSmppConnectionTtl() {
+      return connectionTtl;
+   }
+
+   public void setSmppConnectionTtl(long connectionTtl) {
+      this.connectionTtl = connectionTtl;
+   }
+
+   public long getSmppBindTimeout() {
+      return bindTimeout;
+   }
+
+   public void setSmppBindTimeout(long bindTimeout) {
+      this.bindTimeout = bindTimeout;
+   }
+
+   public long getSmppResponseTimeout() {
+      return responseTimeout;
+   }
+
+   public void setSmppResponseTimeout(long responseTimeout) {
+      this.responseTimeout = Math.max(1, responseTimeout);
+   }
+
+   public String getSmppSystemId() {
+      return systemId;
+   }
+
+   public void setSmppSystemId(String systemId) {
+      this.systemId = systemId;
+   }
+
+   public String getSmppSubmitAddress() {
+      return submitAddress;
+   }
+
+   public void setSmppSubmitAddress(String submitAddress) {
+      this.submitAddress = submitAddress;
+   }
+
+   public String getSmppAccountQueuePrefix() {
+      return accountQueuePrefix;
+   }
+
+   public void setSmppAccountQueuePrefix(String accountQueuePrefix) {
+      this.accountQueuePrefix = accountQueuePrefix;
+   }
+
+   /**
+    * How text with data_coding 0 ("SMSC default alphabet") is read and written: GSM7 (unpacked, the
+    * default), ASCII or LATIN1, for ESMEs that send plain ASCII/Latin-1 octets with data_coding 0.
+    */
+   public String getSmppDefaultAlphabet() {
+      return defaultAlphabet.name();
+   }
+
+   public void setSmppDefaultAlphabet(String alphabet) {
+      SmsEncoding encoding = SmsEncoding.valueOf(alphabet.trim().toUpperCase(java.util.Locale.ROOT));
+      if (encoding != SmsEncoding.GSM7 && encoding != SmsEncoding.ASCII && encoding != SmsEncoding.LATIN1) {
+         throw new IllegalArgumentException("smppDefaultAlphabet must be GSM7, ASCII or LATIN1, got " + alphabet);
+      }
+      this.defaultAlphabet = encoding;
+   }
+
+   SmsEncoding defaultAlphabet() {
+      return defaultAlphabet;
+   }
+
+   /** The broker passes the acceptor's protocol list as a parameter too; we use it to know if we are alone. */
+   public String getProtocols() {
+      return protocols;
+   }
+
+   public void setProtocols(String protocols) {
+      this.protocols = protocols == null ? "" : protocols;
+   }
+}

@@ -1,0 +1,77 @@
+package io.smsgw.smpp.server;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.activemq.artemis.api.core.BaseInterceptor;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.server.ActiveMQComponent;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
+import org.apache.activemq.artemis.utils.uri.BeanSupport;
+
+/**
+ * Entry point found by the broker through ServiceLoader. One instance per broker; it creates one
+ * {@link SmppProtocolManager} per acceptor with {@code protocols=SMPP} and owns the state those acceptors
+ * share (accounts, session counts, id generators).
+ */
+public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFactory<SmppInterceptor> {
+
+   public static final String MODULE_NAME = "artemis-smpp-protocol";
+   private static final String[] PROTOCOLS = {SmppConnection.PROTOCOL_NAME};
+
+   private final SmppGatewayContext context = new SmppGatewayContext();
+
+   @Override
+   public ProtocolManager createProtocolManager(ActiveMQServer server,
+                                                Map<String, Object> parameters,
+                                                List<BaseInterceptor> incomingInterceptors,
+                                                List<BaseInterceptor> outgoingInterceptors) throws Exception {
+      BeanSupport.stripPasswords(parameters);
+      SmppProtocolManager manager = new SmppProtocolManager(this, server, context, incomingInterceptors, outgoingInterceptors);
+      return BeanSupport.setData(manager, parameters);
+   }
+
+   /**
+    * Loads the gateway configuration once per broker start. A broken file must stop the broker rather than
+    * leave an acceptor that refuses every bind, so the error is rethrown from a component's start(), which
+    * the broker does not swallow (unlike exceptions thrown from here).
+    */
+   @Override
+   public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) throws Exception {
+      if (!hasSmppAcceptor(server)) {
+         return;
+      }
+      services.add(new SmppGatewayService(server, context));
+   }
+
+   private static boolean hasSmppAcceptor(ActiveMQServer server) {
+      for (TransportConfiguration acceptor : server.getConfiguration().getAcceptorConfigurations()) {
+         Object protocols = acceptor.getParams().get("protocols");
+         if (protocols != null) {
+            for (String name : protocols.toString().split(",")) {
+               if (SmppConnection.PROTOCOL_NAME.equals(name.trim())) {
+                  return true;
+               }
+            }
+         }
+      }
+      return false;
+   }
+
+   @Override
+   public List<SmppInterceptor> filterInterceptors(List<BaseInterceptor> interceptors) {
+      return internalFilterInterceptors(SmppInterceptor.class, interceptors);
+   }
+
+   @Override
+   public String[] getProtocols() {
+      return PROTOCOLS;
+   }
+
+   @Override
+   public String getModuleName() {
+      return MODULE_NAME;
+   }
+}

@@ -1,0 +1,393 @@
+package io.smsgw.smpp.server;
+
+import java.net.InetSocketAddress;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.smsgw.core.config.AccessProtocol;
+import io.smsgw.core.config.Account;
+import io.smsgw.smpp.codec.BindRequest;
+import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.CancelSm;
+import io.smsgw.smpp.codec.DataSm;
+import io.smsgw.smpp.codec.DeliverSmResp;
+import io.smsgw.smpp.codec.EnquireLink;
+import io.smsgw.smpp.codec.EnquireLinkResp;
+import io.smsgw.smpp.codec.GenericNack;
+import io.smsgw.smpp.codec.MalformedPdu;
+import io.smsgw.smpp.codec.QuerySm;
+import io.smsgw.smpp.codec.ReplaceSm;
+import io.smsgw.smpp.codec.SmppCommandId;
+import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppRequest;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitMulti;
+import io.smsgw.smpp.codec.SubmitSm;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
+import io.smsgw.smpp.codec.Unbind;
+import io.smsgw.smpp.codec.UnbindResp;
+import io.smsgw.smpp.codec.DataSmResp;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.utils.actors.ArtemisExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state of one SMPP connection: bind state machine, dispatch of requests, liveness probes.
+ * Everything here runs on the connection's event loop, except broker work that may touch the journal
+ * (bind, held-message operations), which runs on an ordered executor and hops back to the event loop.
+ */
+final class SmppSession {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
+   static final int INTERFACE_VERSION_34 = 0x34;
+
+   enum State { OPEN, BINDING, BOUND_TX, BOUND_RX, BOUND_TRX, UNBOUND, CLOSED }
+
+   private final SmppProtocolManager manager;
+   private final ActiveMQServer server;
+   private final SmppGatewayContext context;
+   private final SmppConnection connection;
+   private final Channel channel;
+   private final ArtemisExecutor brokerExecutor;
+   private final AtomicInteger outgoingSequence = new AtomicInteger();
+
+   private State state = State.OPEN;
+   private Account account;
+   private boolean version34;
+   private ServerSession serverSession;
+   private OperationContext operationContext;
+   private SmppSubmitHandler submitHandler;
+   private SmppDeliverer deliverer;
+   private HeldMessages heldMessages;
+   private ScheduledFuture<?> bindTimer;
+   private ScheduledFuture<?> livenessTimer;
+   private long lastReceivedNanos = System.nanoTime();
+   private int pendingProbeSequence = -1;
+
+   SmppSession(SmppProtocolManager manager, ActiveMQServer server, SmppGatewayContext context,
+               SmppConnection connection, Channel channel) {
+      this.manager = manager;
+      this.server = server;
+      this.context = context;
+      this.connection = connection;
+      this.channel = channel;
+      this.brokerExecutor = server.getExecutorFactory().getExecutor();
+      if (manager.getSmppBindTimeout() > 0) {
+         bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
+      }
+      if (manager.getSmppEnquireLinkInterval() > 0) {
+         long period = Math.max(100, manager.getSmppEnquireLinkInterval() / 2);
+         livenessTimer = channel.eventLoop().scheduleAtFixedRate(this::checkLiveness, period, period, TimeUnit.MILLISECONDS);
+      }
+   }
+
+   // ---------------------------------------------------------------- accessors used by collaborators
+
+   SmppProtocolManager manager() {
+      return manager;
+   }
+
+   Account account() {
+      return account;
+   }
+
+   boolean isVersion34() {
+      return version34;
+   }
+
+   Channel channel() {
+      return channel;
+   }
+
+   SmppConnection connection() {
+      return connection;
+   }
+
+   int nextSequence() {
+      // SMPP sequence numbers run 1..0x7FFFFFFF.
+      return (outgoingSequence.getAndIncrement() & 0x7FFFFFFF) % 0x7FFFFFFF + 1;
+   }
+
+   /** Writes a PDU from any thread; Netty hands it to the event loop. */
+   void send(SmppPdu pdu) {
+      String vetoed = manager.invokeOutgoing(pdu, connection);
+      if (vetoed != null) {
+         logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
+         return;
+      }
+      channel.writeAndFlush(pdu, channel.voidPromise());
+   }
+
+   private void sendAndClose(SmppPdu pdu) {
+      state = State.CLOSED;
+      channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
+   }
+
+   // ---------------------------------------------------------------- inbound dispatch (event loop)
+
+   void onPdu(SmppPdu pdu) {
+      connection.markDataReceived();
+      lastReceivedNanos = System.nanoTime();
+      pendingProbeSequence = -1;
+      String vetoed = manager.invokeIncoming(pdu, connection);
+      if (vetoed != null) {
+         logger.info("Incoming interceptor {} vetoed {} from {}; closing", vetoed, pdu.commandName(), channel.remoteAddress());
+         channel.close();
+         return;
+      }
+      if (state == State.CLOSED || state == State.UNBOUND) {
+         return;
+      }
+      if (pdu instanceof MalformedPdu malformed) {
+         onMalformed(malformed);
+      } else if (pdu instanceof BindRequest bind) {
+         onBind(bind);
+      } else if (pdu instanceof EnquireLink) {
+         send(((EnquireLink) pdu).response());
+      } else if (pdu instanceof EnquireLinkResp) {
+         // liveness is tracked by lastReceivedNanos
+      } else if (pdu instanceof Unbind) {
+         onUnbind(pdu.sequenceNumber());
+      } else if (pdu instanceof UnbindResp) {
+         channel.close();
+      } else if (pdu instanceof DeliverSmResp resp) {
+         if (deliverer != null) {
+            deliverer.onResponse(resp.sequenceNumber(), resp.commandStatus());
+         }
+      } else if (pdu instanceof GenericNack nack) {
+         if (deliverer != null) {
+            deliverer.onResponse(nack.sequenceNumber(), nack.commandStatus() == 0 ? SmppStatus.ESME_RUNKNOWNERR : nack.commandStatus());
+         }
+      } else if (pdu instanceof SmppRequest request) {
+         onBoundRequest(request);
+      } else {
+         logger.debug("Ignoring unexpected {} from {}", pdu.commandName(), channel.remoteAddress());
+      }
+   }
+
+   private void onMalformed(MalformedPdu malformed) {
+      logger.debug("Malformed {} from {}: {}", SmppCommandId.name(malformed.commandId()), channel.remoteAddress(), malformed.reason());
+      if (malformed.isResponse()) {
+         return; // never answer a response
+      }
+      send(malformed.genericNack());
+   }
+
+   private void onBoundRequest(SmppRequest request) {
+      boolean canSubmit = state == State.BOUND_TX || state == State.BOUND_TRX;
+      if (state == State.OPEN || state == State.BINDING) {
+         send(request.errorResponse(SmppStatus.ESME_RINVBNDSTS));
+         return;
+      }
+      if (request instanceof SubmitSm submit) {
+         if (requireSubmitState(request, canSubmit)) {
+            submitHandler.onSubmitSm(submit);
+         }
+      } else if (request instanceof DataSm dataSm) {
+         if (!version34) {
+            send(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
+         } else if (requireSubmitState(request, canSubmit)) {
+            submitHandler.onDataSm(dataSm);
+         }
+      } else if (request instanceof SubmitMulti multi) {
+         if (requireSubmitState(request, canSubmit)) {
+            submitHandler.onSubmitMulti(multi);
+         }
+      } else if (request instanceof QuerySm query) {
+         if (requireSubmitState(request, canSubmit)) {
+            heldMessages.query(query, this::send);
+         }
+      } else if (request instanceof CancelSm cancel) {
+         if (requireSubmitState(request, canSubmit)) {
+            heldMessages.cancel(cancel, this::send);
+         }
+      } else if (request instanceof ReplaceSm replace) {
+         if (requireSubmitState(request, canSubmit)) {
+            heldMessages.replace(replace, this::send);
+         }
+      } else {
+         // deliver_sm, outbind, alert_notification and the 3.3 query extensions are not requests an
+         // ESME may send to this SMSC.
+         send(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
+      }
+   }
+
+   private boolean requireSubmitState(SmppRequest request, boolean canSubmit) {
+      if (!canSubmit) {
+         send(request.errorResponse(SmppStatus.ESME_RINVBNDSTS));
+      }
+      return canSubmit;
+   }
+
+   // ---------------------------------------------------------------- bind
+
+   private void onBind(BindRequest bind) {
+      if (state != State.OPEN) {
+         send(bind.errorResponse(SmppStatus.ESME_RALYBND));
+         return;
+      }
+      version34 = bind.interfaceVersion() >= INTERFACE_VERSION_34;
+      int refusal = checkBind(bind);
+      if (refusal != SmppStatus.ESME_ROK) {
+         logger.info("Refused {} from {} for system_id '{}': {}", bind.commandName(), channel.remoteAddress(),
+                     bind.systemId(), SmppStatus.name(refusal));
+         sendAndClose(bind.errorResponse(refusal));
+         return;
+      }
+      state = State.BINDING;
+      brokerExecutor.execute(() -> openBrokerSession(bind));
+   }
+
+   private int checkBind(BindRequest bind) {
+      if (bind.bindType() == BindType.TRANSCEIVER && !version34) {
+         return SmppStatus.ESME_RBINDFAIL; // transceiver does not exist in 3.3
+      }
+      if (!context.isConfigured()) {
+         return SmppStatus.ESME_RSYSERR;
+      }
+      Account found = context.findAccount(bind.systemId()).orElse(null);
+      if (found == null || !found.allowsProtocol(AccessProtocol.SMPP)) {
+         return SmppStatus.ESME_RINVSYSID;
+      }
+      if (!found.passwordMatches(bind.password())) {
+         return SmppStatus.ESME_RINVPASWD;
+      }
+      if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
+         return SmppStatus.ESME_RBINDFAIL;
+      }
+      if (!context.tryOpenSession(found)) {
+         return SmppStatus.ESME_RBINDFAIL;
+      }
+      account = found;
+      return SmppStatus.ESME_ROK;
+   }
+
+   /** Runs on the broker executor: creating the session, queue and consumer may write to the journal. */
+   private void openBrokerSession(BindRequest bind) {
+      try {
+         operationContext = server.newOperationContext();
+         deliverer = new SmppDeliverer(this);
+         ServerSession session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
+                                                      org.apache.activemq.artemis.api.core.client.ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE,
+                                                      connection, true, true, false, false, null, deliverer, true,
+                                                      operationContext, manager.getPrefixes(), manager.getSecurityDomain(),
+                                                      account.id(), false);
+         session.addProducer(session.getName(), SmppConnection.PROTOCOL_NAME, manager.getSmppSubmitAddress());
+         ServerConsumer consumer = null;
+         if (bind.bindType() != BindType.TRANSMITTER) {
+            SimpleString queue = SimpleString.of(manager.getSmppAccountQueuePrefix() + account.id());
+            server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
+                                  .setDurable(true).setAutoCreateAddress(true), true);
+            consumer = session.createConsumer(server.getStorageManager().generateID(), queue, null, false, false, -1);
+         }
+         serverSession = session;
+         ServerConsumer boundConsumer = consumer;
+         channel.eventLoop().execute(() -> completeBind(bind, boundConsumer));
+      } catch (Throwable e) {
+         logger.warn("Bind of system_id '{}' failed inside the broker", account.id(), e);
+         channel.eventLoop().execute(() -> {
+            context.closeSession(account.id());
+            account = null;
+            sendAndClose(bind.errorResponse(SmppStatus.ESME_RBINDFAIL));
+         });
+      }
+   }
+
+   private void completeBind(BindRequest bind, ServerConsumer consumer) {
+      if (state != State.BINDING) {
+         return; // the connection went away meanwhile; onChannelClosed cleans up
+      }
+      if (bindTimer != null) {
+         bindTimer.cancel(false);
+      }
+      state = switch (bind.bindType()) {
+         case TRANSMITTER -> State.BOUND_TX;
+         case RECEIVER -> State.BOUND_RX;
+         case TRANSCEIVER -> State.BOUND_TRX;
+      };
+      connection.setClientID(account.id());
+      submitHandler = new SmppSubmitHandler(this, server, serverSession, operationContext, context);
+      heldMessages = new HeldMessages(this, server, serverSession, operationContext, brokerExecutor);
+      send(version34
+              ? bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId(), Tlvs.builder().addU8(TlvTag.SC_INTERFACE_VERSION, INTERFACE_VERSION_34).build())
+              : bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId()));
+      logger.info("Bound {} system_id '{}' from {} (interface version 0x{})", bind.bindType(), account.id(),
+                  channel.remoteAddress(), Integer.toHexString(bind.interfaceVersion()));
+      if (consumer != null) {
+         deliverer.start(consumer);
+      }
+      serverSession.start();
+   }
+
+   private void onBindTimeout() {
+      if (state == State.OPEN) {
+         logger.info("Closing SMPP connection from {}: no bind within {} ms", channel.remoteAddress(), manager.getSmppBindTimeout());
+         channel.close();
+      }
+   }
+
+   // ---------------------------------------------------------------- unbind, liveness, close
+
+   private void onUnbind(int sequence) {
+      if (state != State.BOUND_TX && state != State.BOUND_RX && state != State.BOUND_TRX) {
+         send(new UnbindResp(sequence, SmppStatus.ESME_RINVBNDSTS));
+         return;
+      }
+      sendAndClose(new UnbindResp(sequence, SmppStatus.ESME_ROK));
+   }
+
+   /** Probes an idle peer with enquire_link; the broker's connection TTL closes a peer that stays silent. */
+   private void checkLiveness() {
+      long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
+      if (deliverer != null) {
+         deliverer.expireOverdue();
+      }
+      if (state == State.CLOSED || idleMillis < manager.getSmppEnquireLinkInterval()) {
+         return;
+      }
+      if (manager.getSmppConnectionTtl() > 0 && idleMillis >= manager.getSmppConnectionTtl()) {
+         logger.info("Closing SMPP connection from {}: silent for {} ms", channel.remoteAddress(), idleMillis);
+         channel.close();
+         return;
+      }
+      if (pendingProbeSequence < 0 && isBound()) {
+         pendingProbeSequence = nextSequence();
+         send(new EnquireLink(pendingProbeSequence));
+      }
+   }
+
+   boolean isBound() {
+      return state == State.BOUND_TX || state == State.BOUND_RX || state == State.BOUND_TRX;
+   }
+
+   void onChannelClosed() {
+      State previous = state;
+      state = State.CLOSED;
+      if (bindTimer != null) {
+         bindTimer.cancel(false);
+      }
+      if (livenessTimer != null) {
+         livenessTimer.cancel(false);
+      }
+      if (account != null && previous != State.OPEN) {
+         context.closeSession(account.id());
+      }
+      // The broker session is a failure listener of the connection: failing the connection closes it,
+      // which puts every unacknowledged deliver_sm back on its queue.
+      connection.fail(new ActiveMQException(ActiveMQExceptionType.REMOTE_DISCONNECT, "SMPP connection closed"));
+   }
+}

@@ -1,0 +1,203 @@
+package io.smsgw.smpp.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import io.smsgw.core.config.Account;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.smpp.codec.Address;
+import io.smsgw.smpp.codec.DataSm;
+import io.smsgw.smpp.codec.DestinationAddress;
+import io.smsgw.smpp.codec.UnsuccessfulDelivery;
+import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitMulti;
+import io.smsgw.smpp.codec.SubmitSm;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * submit_sm, data_sm and submit_multi: validate, turn into durable MT messages, and answer from the
+ * storage completion callback, so ESME_ROK is only ever sent for messages that are in the journal.
+ * Runs on the event loop; the send itself never waits for the disk.
+ */
+final class SmppSubmitHandler {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmppSubmitHandler.class);
+
+   private final SmppSession session;
+   private final ServerSession serverSession;
+   private final OperationContext operationContext;
+   private final StorageManager storage;
+   private final SmppGatewayContext context;
+   private final Account account;
+   private final MtMessageFactory factory;
+   private final String senderName;
+
+   SmppSubmitHandler(SmppSession session, ActiveMQServer server, ServerSession serverSession,
+                     OperationContext operationContext, SmppGatewayContext context) {
+      this.session = session;
+      this.serverSession = serverSession;
+      this.operationContext = operationContext;
+      this.storage = server.getStorageManager();
+      this.context = context;
+      this.account = session.account();
+      this.senderName = serverSession.getName();
+      SmsEncoding alphabet = session.manager().defaultAlphabet();
+      this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
+   }
+
+   void onSubmitSm(SubmitSm s) {
+      byte[] userData = s.shortMessage();
+      if (userData.length == 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
+         userData = s.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
+      } else if (userData.length > 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
+         session.send(s.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
+         return;
+      }
+      if (!session.isVersion34() && s.priorityFlag() > 1) {
+         session.send(s.errorResponse(SmppStatus.ESME_RINVPRTFLG));
+         return;
+      }
+      long now = System.currentTimeMillis();
+      long schedule = SmppTime.toEpochMillis(s.scheduleDeliveryTime(), now);
+      long validity = SmppTime.toEpochMillis(s.validityPeriod(), now);
+      if (schedule == SmppTime.INVALID) {
+         session.send(s.errorResponse(SmppStatus.ESME_RINVSCHED));
+         return;
+      }
+      if (validity == SmppTime.INVALID) {
+         session.send(s.errorResponse(SmppStatus.ESME_RINVEXPIRY));
+         return;
+      }
+      MtMessageFactory.Submission submission = new MtMessageFactory.Submission(s.serviceType(), s.sourceAddr(),
+         s.destinationAddr(), s.esmClass(), s.protocolId(), s.priorityFlag(), schedule, validity,
+         s.registeredDelivery(), s.dataCoding(), userData, s.tlvs());
+      accept(List.of(submission), now, s::errorResponse, id -> s.response(SmppStatus.ESME_ROK, id));
+   }
+
+   void onDataSm(DataSm d) {
+      byte[] userData = d.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? d.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
+      long now = System.currentTimeMillis();
+      long validity = 0;
+      if (d.tlvs().contains(TlvTag.QOS_TIME_TO_LIVE)) {
+         byte[] ttl = d.tlvs().getBytes(TlvTag.QOS_TIME_TO_LIVE);
+         if (ttl.length == 4) {
+            long seconds = ((ttl[0] & 0xFFL) << 24) | ((ttl[1] & 0xFF) << 16) | ((ttl[2] & 0xFF) << 8) | (ttl[3] & 0xFF);
+            validity = now + seconds * 1000;
+         }
+      }
+      MtMessageFactory.Submission submission = new MtMessageFactory.Submission(d.serviceType(), d.sourceAddr(),
+         d.destinationAddr(), d.esmClass(), 0, 0, 0, validity, d.registeredDelivery(), d.dataCoding(), userData, d.tlvs());
+      accept(List.of(submission), now, d::errorResponse, id -> d.response(SmppStatus.ESME_ROK, id));
+   }
+
+   void onSubmitMulti(SubmitMulti m) {
+      List<Address> smeDestinations = new ArrayList<>();
+      List<UnsuccessfulDelivery> refused = new ArrayList<>();
+      for (DestinationAddress destination : m.destinations()) {
+         if (destination instanceof DestinationAddress.Sme sme) {
+            smeDestinations.add(sme.address());
+         } else if (destination instanceof DestinationAddress.DistributionList list) {
+            // Distribution lists are not supported: each one is reported back as an unsuccessful destination.
+            refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RINVDLNAME));
+         }
+      }
+      if (smeDestinations.isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
+         session.send(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
+         return;
+      }
+      byte[] userData = m.shortMessage();
+      if (userData.length == 0 && m.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
+         userData = m.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
+      }
+      long now = System.currentTimeMillis();
+      long schedule = SmppTime.toEpochMillis(m.scheduleDeliveryTime(), now);
+      long validity = SmppTime.toEpochMillis(m.validityPeriod(), now);
+      if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
+         session.send(m.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
+         return;
+      }
+      List<MtMessageFactory.Submission> submissions = new ArrayList<>(smeDestinations.size());
+      for (Address destination : smeDestinations) {
+         submissions.add(new MtMessageFactory.Submission(m.serviceType(), m.sourceAddr(), destination, m.esmClass(),
+            m.protocolId(), m.priorityFlag(), schedule, validity, m.registeredDelivery(), m.dataCoding(), userData, m.tlvs()));
+      }
+      accept(submissions, now, m::errorResponse, id -> m.response(SmppStatus.ESME_ROK, id, refused));
+   }
+
+   /**
+    * Checks the account's rules, creates one message per submission (all sharing the id the ESME gets),
+    * sends them (in one transaction when there are several) and answers once they are durable.
+    */
+   private void accept(List<MtMessageFactory.Submission> submissions, long now, IntFunction<SmppPdu> error,
+                       java.util.function.Function<String, SmppPdu> success) {
+      for (MtMessageFactory.Submission s : submissions) {
+         if (s.destination().address().isEmpty()) {
+            session.send(error.apply(SmppStatus.ESME_RINVDSTADR));
+            return;
+         }
+      }
+      Address source = submissions.get(0).source();
+      if (!account.allowsSource(source.address())) {
+         session.send(error.apply(SmppStatus.ESME_RINVSRCADR));
+         return;
+      }
+      if (!context.submitLimiter(account).tryAcquire()) {
+         session.send(error.apply(SmppStatus.ESME_RTHROTTLED));
+         return;
+      }
+      String smsId = context.nextMessageId(session.isVersion34());
+      OperationContext previous = storage.getContext();
+      storage.setContext(operationContext);
+      try {
+         Transaction tx = submissions.size() > 1 ? serverSession.newTransaction() : null;
+         for (MtMessageFactory.Submission s : submissions) {
+            CoreMessage message = factory.create(storage.generateID(), smsId, s, now);
+            RoutingStatus status = serverSession.send(tx, message, false, senderName, false);
+            if (status != RoutingStatus.OK) {
+               // Nobody would ever read it: refuse rather than acknowledge a message that went nowhere.
+               if (tx != null) {
+                  tx.rollback();
+               }
+               logger.warn("Submit from '{}' refused: address {} routed {}", account.id(), message.getAddress(), status);
+               session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+               return;
+            }
+         }
+         if (tx != null) {
+            tx.commit();
+         }
+         storage.afterCompleteOperations(new IOCallback() {
+            @Override
+            public void done() {
+               session.send(success.apply(smsId));
+            }
+
+            @Override
+            public void onError(int errorCode, String errorMessage) {
+               logger.warn("Journal error {} for a submit from '{}': {}", errorCode, account.id(), errorMessage);
+               session.send(error.apply(SmppStatus.ESME_RSYSERR));
+            }
+         });
+      } catch (MtMessageFactory.RejectedSubmission e) {
+         session.send(error.apply(e.status));
+      } catch (Exception e) {
+         logger.warn("Submit from '{}' failed in the broker", account.id(), e);
+         session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+      } finally {
+         storage.setContext(previous);
+      }
+   }
+}

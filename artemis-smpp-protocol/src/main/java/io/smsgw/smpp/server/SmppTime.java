@@ -1,0 +1,65 @@
+package io.smsgw.smpp.server;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * SMPP time fields (schedule_delivery_time, validity_period): absolute {@code YYMMDDhhmmsstnnp} with a
+ * quarter-hour UTC offset, or relative {@code YYMMDDhhmmss000R}. Converted to absolute epoch millis.
+ */
+final class SmppTime {
+
+   /** Returned for an empty field: "immediately" / "SMSC default". */
+   static final long NONE = 0;
+   /** Returned for a field that cannot be parsed. */
+   static final long INVALID = -1;
+
+   private SmppTime() {
+   }
+
+   static long toEpochMillis(String field, long nowMillis) {
+      if (field == null || field.isEmpty()) {
+         return NONE;
+      }
+      if (field.length() != 16) {
+         return INVALID;
+      }
+      for (int i = 0; i < 15; i++) {
+         char c = field.charAt(i);
+         if (c < '0' || c > '9') {
+            return INVALID;
+         }
+      }
+      int yy = two(field, 0);
+      int mm = two(field, 2);
+      int dd = two(field, 4);
+      int hh = two(field, 6);
+      int mi = two(field, 8);
+      int ss = two(field, 10);
+      int tenths = field.charAt(12) - '0';
+      int quarters = two(field, 13);
+      char p = field.charAt(15);
+      try {
+         if (p == 'R') {
+            // Relative: years and months are approximated the way SMSCs do, from now.
+            LocalDateTime base = LocalDateTime.ofEpochSecond(nowMillis / 1000, 0, ZoneOffset.UTC);
+            LocalDateTime at = base.plusYears(yy).plusMonths(mm).plusDays(dd).plusHours(hh).plusMinutes(mi).plusSeconds(ss);
+            return at.toEpochSecond(ZoneOffset.UTC) * 1000 + nowMillis % 1000;
+         }
+         if ((p != '+' && p != '-') || quarters > 48) {
+            return INVALID;
+         }
+         int year = yy < 38 ? 2000 + yy : 1900 + yy;
+         LocalDateTime local = LocalDateTime.of(year, mm, dd, hh, mi, ss, tenths * 100_000_000);
+         int offsetSeconds = (int) Duration.ofMinutes(15L * quarters).getSeconds() * (p == '+' ? 1 : -1);
+         return local.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds)).toEpochMilli();
+      } catch (RuntimeException e) {
+         return INVALID;
+      }
+   }
+
+   private static int two(String s, int at) {
+      return (s.charAt(at) - '0') * 10 + (s.charAt(at + 1) - '0');
+   }
+}

@@ -1,0 +1,210 @@
+package io.smsgw.smpp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.smsgw.smpp.codec.Address;
+import io.smsgw.smpp.codec.BindRequest;
+import io.smsgw.smpp.codec.BindResponse;
+import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.EnquireLink;
+import io.smsgw.smpp.codec.EnquireLinkResp;
+import io.smsgw.smpp.codec.GenericNack;
+import io.smsgw.smpp.codec.ShortMessagePdu;
+import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitSm;
+import io.smsgw.smpp.codec.SubmitSmResp;
+import io.smsgw.smpp.codec.Unbind;
+import io.smsgw.smpp.codec.UnbindResp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Protocol behaviour of the SMPP acceptor on a real broker, driven at byte level: binds and their
+ * refusals, bind state rules, malformed input. Each refusal is the SMPP status an ESME would see.
+ */
+class SmppAcceptorTest {
+
+   @TempDir
+   static Path dataDir;
+   static TestBroker broker;
+
+   @BeforeAll
+   static void startBroker() throws Exception {
+      broker = new TestBroker(dataDir, ";smppMaxPduSize=2048").start();
+   }
+
+   @AfterAll
+   static void stopBroker() throws Exception {
+      broker.close();
+   }
+
+   private static BindRequest bind(BindType type, String systemId, String password, int version) {
+      return new BindRequest(1, type, systemId, password, "", version, 0, 0, "");
+   }
+
+   private static SubmitSm submit(int sequence, String text) {
+      return ShortMessagePdu.builder().sequenceNumber(sequence)
+         .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+         .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+         .registeredDelivery(1)
+         .shortMessage(text.getBytes(StandardCharsets.US_ASCII)).buildSubmitSm();
+   }
+
+   private static int bindStatus(RawSmppClient client, BindRequest request) throws Exception {
+      client.send(request);
+      BindResponse response = assertInstanceOf(BindResponse.class, client.read());
+      return response.commandStatus();
+   }
+
+   @Test
+   void bindRefusalsCarryTheSpecificStatusAndCloseTheConnection() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_RINVPASWD, bindStatus(client, bind(BindType.TRANSCEIVER, "smppclient1", "wrong", 0x34)));
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_RINVSYSID, bindStatus(client, bind(BindType.TRANSMITTER, "nobody", "password", 0x34)));
+      }
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         // a CMPP-only account cannot bind over SMPP
+         assertEquals(SmppStatus.ESME_RINVSYSID, bindStatus(client, bind(BindType.TRANSMITTER, "901234", "secret", 0x34)));
+      }
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         // transceiver does not exist in SMPP 3.3
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSCEIVER, "smppclient1", "password", 0x33)));
+      }
+   }
+
+   @Test
+   void secondBindOnTheSameConnectionIsAlreadyBound() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         assertEquals(SmppStatus.ESME_RALYBND, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.send(new Unbind(7));
+         UnbindResp resp = assertInstanceOf(UnbindResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, resp.commandStatus());
+         assertTrue(client.closedByServer(5000));
+      }
+   }
+
+   @Test
+   void sessionsBeyondTheAccountLimitAreRefusedUntilOneCloses() throws Exception {
+      try (RawSmppClient first = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(first, bind(BindType.TRANSMITTER, "esme2", "secret2", 0x34)));
+         try (RawSmppClient second = new RawSmppClient(broker.smppPort())) {
+            assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(second, bind(BindType.TRANSMITTER, "esme2", "secret2", 0x34)));
+         }
+      }
+      Wait.until("esme2's session released", Duration.ofSeconds(10), () -> {
+         try (RawSmppClient again = new RawSmppClient(broker.smppPort())) {
+            return bindStatus(again, bind(BindType.TRANSMITTER, "esme2", "secret2", 0x34)) == SmppStatus.ESME_ROK;
+         } catch (Exception e) {
+            return false;
+         }
+      });
+   }
+
+   @Test
+   void boundConnectionIsListedWithProtocolAndSystemId() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         String json = broker.server().getActiveMQServerControl().listConnections("", 1, 100);
+         assertTrue(json.contains("\"protocol\":\"SMPP\""), json);
+         assertTrue(json.contains("\"clientID\":\"smppclient1\""), json);
+      }
+   }
+
+   @Test
+   void requestsBeforeBindAreRefusedWithInvalidBindStatus() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         client.send(submit(5, "too early"));
+         SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.ESME_RINVBNDSTS, resp.commandStatus());
+         assertEquals(5, resp.sequenceNumber());
+         client.send(new EnquireLink(6));
+         assertInstanceOf(EnquireLinkResp.class, client.read());
+      }
+   }
+
+   @Test
+   void receiverCannotSubmit() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "smppclient1", "password", 0x34)));
+         client.send(submit(2, "not allowed"));
+         assertEquals(SmppStatus.ESME_RINVBNDSTS, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+      }
+   }
+
+   @Test
+   void unknownCommandIdGetsGenericNack() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.sendBytes(hex("00000010000000ff000000000000000b"));
+         GenericNack nack = assertInstanceOf(GenericNack.class, client.read());
+         assertEquals(SmppStatus.ESME_RINVCMDID, nack.commandStatus());
+         assertEquals(11, nack.sequenceNumber());
+         // the session still works afterwards
+         client.send(submit(12, "still alive"));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+      }
+   }
+
+   @Test
+   void truncatedBodyIsAnsweredWithInvalidCommandLength() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         // submit_sm whose body stops inside source_addr (no NUL terminator)
+         client.sendBytes(hex("0000001500000004000000000000000d0001013836"));
+         SmppPdu answer = client.read();
+         assertEquals(13, answer.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVCMDLEN, answer.commandStatus());
+      }
+   }
+
+   @Test
+   void commandLengthOutsideTheLimitsClosesTheConnectionButNotOthers() throws Exception {
+      try (RawSmppClient healthy = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(healthy, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         try (RawSmppClient tooShort = new RawSmppClient(broker.smppPort())) {
+            tooShort.sendBytes(hex("0000000a000000020000000000000001"));
+            assertTrue(tooShort.closedByServer(5000));
+         }
+         try (RawSmppClient tooLong = new RawSmppClient(broker.smppPort())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(tooLong, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+            tooLong.sendBytes(hex("00100000000000040000000000000002"));
+            assertTrue(tooLong.closedByServer(5000));
+         }
+         healthy.send(submit(3, "unaffected"));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, healthy.read()).commandStatus());
+      }
+   }
+
+   @Test
+   void enquireLinkIsAnsweredAndUnansweredReadsStayQuiet() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.send(new EnquireLink(42));
+         EnquireLinkResp resp = assertInstanceOf(EnquireLinkResp.class, client.read());
+         assertEquals(42, resp.sequenceNumber());
+         assertNull(client.read(200));
+      }
+   }
+
+   static byte[] hex(String s) {
+      byte[] out = new byte[s.length() / 2];
+      for (int i = 0; i < out.length; i++) {
+         out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+      }
+      return out;
+   }
+}

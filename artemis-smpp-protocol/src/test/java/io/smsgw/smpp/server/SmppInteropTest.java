@@ -1,0 +1,317 @@
+package io.smsgw.smpp.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.cloudhopper.smpp.SmppBindType;
+import com.cloudhopper.smpp.SmppConstants;
+import com.cloudhopper.smpp.SmppSession;
+import com.cloudhopper.smpp.SmppSessionConfiguration;
+import com.cloudhopper.smpp.impl.DefaultSmppClient;
+import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
+import com.cloudhopper.smpp.pdu.DeliverSm;
+import com.cloudhopper.smpp.pdu.PduRequest;
+import com.cloudhopper.smpp.pdu.PduResponse;
+import com.cloudhopper.smpp.pdu.SubmitSm;
+import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.type.Address;
+import io.smsgw.core.contract.SmsAddresses;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliveryReceipt;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.MessageType;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.util.InvalidDeliveryReceiptException;
+import org.jsmpp.bean.InterfaceVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The acceptor against real ESME libraries (jSMPP and cloudhopper), with JMS applications on the other
+ * side of the broker: submits become contract messages on sms.mt; MO and status reports an application
+ * sends to sms.sp.&lt;account&gt; reach the ESME as deliver_sm.
+ */
+class SmppInteropTest {
+
+   @TempDir
+   static Path dataDir;
+   static TestBroker broker;
+   static Connection jms;
+
+   @BeforeAll
+   static void start() throws Exception {
+      broker = new TestBroker(dataDir, "").start();
+      jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+      jms.start();
+   }
+
+   @AfterAll
+   static void stop() throws Exception {
+      jms.close();
+      broker.close();
+   }
+
+   /** Collects the deliver_sm a jSMPP session receives. */
+   static final class JsmppInbox implements MessageReceiverListener {
+      final BlockingQueue<org.jsmpp.bean.DeliverSm> received = new LinkedBlockingQueue<>();
+
+      @Override
+      public void onAcceptDeliverSm(org.jsmpp.bean.DeliverSm deliverSm) throws ProcessRequestException {
+         received.add(deliverSm);
+      }
+
+      @Override
+      public void onAcceptAlertNotification(AlertNotification alertNotification) {
+      }
+
+      @Override
+      public DataSmResult onAcceptDataSm(DataSm dataSm, org.jsmpp.session.Session source) {
+         return null;
+      }
+   }
+
+   private static SMPPSession jsmpp(BindType type, InterfaceVersion version, JsmppInbox inbox) throws Exception {
+      SMPPSession session = new SMPPSession();
+      if (inbox != null) {
+         session.setMessageReceiverListener(inbox);
+      }
+      session.connectAndBind("127.0.0.1", broker.smppPort(), new BindParameter(type, "smppclient1", "password", "",
+         TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, version));
+      return session;
+   }
+
+   private static String jsmppSubmit(SMPPSession session, String destination, String text) throws Exception {
+      return session.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8610086",
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination, new ESMClass(), (byte) 0, (byte) 1,
+         null, null, new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
+         new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, text.getBytes(StandardCharsets.US_ASCII)).getMessageId();
+   }
+
+   /** Reads from sms.mt the message with this smsId (other tests' messages are left alone). */
+   private static TextMessage receiveMt(String smsId) throws JMSException {
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageConsumer consumer = session.createConsumer(session.createQueue(SmsAddresses.MT), "smsId = '" + smsId + "'")) {
+         return (TextMessage) consumer.receive(10_000);
+      }
+   }
+
+   private static void sendToAccount(String account, String text, String... properties) throws JMSException {
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.accountQueue(account)))) {
+         TextMessage message = session.createTextMessage(text);
+         for (int i = 0; i < properties.length; i += 2) {
+            message.setStringProperty(properties[i], properties[i + 1]);
+         }
+         producer.send(message);
+      }
+   }
+
+   @Test
+   void jsmpp34SubmitBecomesAContractMessageOnSmsMt() throws Exception {
+      SMPPSession session = jsmpp(BindType.BIND_TX, InterfaceVersion.IF_34, null);
+      try {
+         String id = jsmppSubmit(session, "8613800138000", "Hello from jSMPP");
+         assertEquals(16, id.length(), id);
+         TextMessage mt = receiveMt(id);
+         assertNotNull(mt, "MT on sms.mt");
+         assertEquals("Hello from jSMPP", mt.getText());
+         assertEquals("MT", mt.getStringProperty("smsKind"));
+         assertEquals("smppclient1", mt.getStringProperty("smsAccount"));
+         assertEquals("SMPP", mt.getStringProperty("smsProtocol"));
+         assertEquals("8610086", mt.getStringProperty("smsSource"));
+         assertEquals("8613800138000", mt.getStringProperty("smsDestination"));
+         assertEquals(1, mt.getIntProperty("smsRegisteredDelivery"));
+         assertEquals(0, mt.getIntProperty("smsDataCoding"));
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   @Test
+   void jsmpp33SessionGetsShortHexIds() throws Exception {
+      SMPPSession session = jsmpp(BindType.BIND_TX, InterfaceVersion.IF_33, null);
+      try {
+         String id = jsmppSubmit(session, "8613800138001", "Hello 3.3");
+         assertTrue(id.matches("[0-9a-f]{8}"), id);
+         assertEquals("Hello 3.3", receiveMt(id).getText());
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   @Test
+   void jsmpp34TransceiverReceivesReceiptWithItsIdAndAnMo() throws Exception {
+      JsmppInbox inbox = new JsmppInbox();
+      SMPPSession session = jsmpp(BindType.BIND_TRX, InterfaceVersion.IF_34, inbox);
+      try {
+         String id = jsmppSubmit(session, "8613800138002", "Please confirm");
+         assertNotNull(receiveMt(id));
+         sendToAccount("smppclient1", "Please confirm", "smsKind", "DR", "smsId", id, "smsStatus", "DELIVRD",
+                       "smsSource", "8613800138002", "smsDestination", "8610086");
+         org.jsmpp.bean.DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(receipt, "receipt deliver_sm");
+         assertTrue(MessageType.SMSC_DEL_RECEIPT.containedIn(receipt.getEsmClass()));
+         DeliveryReceipt parsed = receipt.getShortMessageAsDeliveryReceipt();
+         assertEquals(id, parsed.getId());
+         assertEquals("DELIVRD", parsed.getFinalStatus().name());
+         OptionalParameter.OctetString receipted = (OptionalParameter.OctetString) receipt.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
+         assertEquals(id, receipted.getValueAsString());
+         assertNotNull(receipt.getOptionalParameter(OptionalParameter.Tag.MESSAGE_STATE));
+
+         sendToAccount("smppclient1", "Reply from handset", "smsKind", "MO", "smsSource", "8613800138002", "smsDestination", "8610086");
+         org.jsmpp.bean.DeliverSm mo = inbox.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(mo, "MO deliver_sm");
+         assertEquals("Reply from handset", new String(mo.getShortMessage(), StandardCharsets.US_ASCII));
+         assertEquals("8613800138002", mo.getSourceAddr());
+         Wait.until("both deliveries acknowledged", java.time.Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   /** Collects the deliver_sm a cloudhopper session receives and answers them ESME_ROK. */
+   static final class CloudhopperInbox extends DefaultSmppSessionHandler {
+      final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
+
+      @Override
+      public PduResponse firePduRequestReceived(PduRequest request) {
+         if (request instanceof DeliverSm deliver) {
+            received.add(deliver);
+         }
+         return request.createResponse();
+      }
+   }
+
+   private static SmppSession cloudhopper(SmppBindType type, byte version, CloudhopperInbox inbox) throws Exception {
+      SmppSessionConfiguration cfg = new SmppSessionConfiguration(type, "smppclient1", "password");
+      cfg.setHost("127.0.0.1");
+      cfg.setPort(broker.smppPort());
+      cfg.setInterfaceVersion(version);
+      cfg.setWindowSize(16);
+      return new DefaultSmppClient().bind(cfg, inbox == null ? new DefaultSmppSessionHandler() : inbox);
+   }
+
+   @Test
+   void cloudhopper33ReceiverGetsTextOnlyReceipts() throws Exception {
+      CloudhopperInbox inbox = new CloudhopperInbox();
+      SmppSession receiver = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_3, inbox);
+      SmppSession transmitter = cloudhopper(SmppBindType.TRANSMITTER, SmppConstants.VERSION_3_3, null);
+      try {
+         SubmitSm sm = new SubmitSm();
+         sm.setSourceAddress(new Address((byte) 1, (byte) 1, "8610086"));
+         sm.setDestAddress(new Address((byte) 1, (byte) 1, "8613800138003"));
+         sm.setRegisteredDelivery(SmppConstants.REGISTERED_DELIVERY_SMSC_RECEIPT_REQUESTED);
+         sm.setShortMessage("Hello cloudhopper".getBytes(StandardCharsets.US_ASCII));
+         SubmitSmResp resp = transmitter.submit(sm, 10_000);
+         assertEquals(SmppConstants.STATUS_OK, resp.getCommandStatus());
+         String id = resp.getMessageId();
+         assertTrue(id.length() <= 8, id);
+         assertEquals("Hello cloudhopper", receiveMt(id).getText());
+
+         sendToAccount("smppclient1", "Hello cloudhopper", "smsKind", "DR", "smsId", id, "smsStatus", "UNDELIV",
+                       "smsErrorCode", "005", "smsSource", "8613800138003", "smsDestination", "8610086");
+         DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(receipt, "receipt deliver_sm");
+         assertEquals(SmppConstants.ESM_CLASS_MT_SMSC_DELIVERY_RECEIPT, receipt.getEsmClass());
+         assertTrue(receipt.getOptionalParameters() == null || receipt.getOptionalParameters().isEmpty(), "3.3 receipts carry no TLVs");
+         com.cloudhopper.smpp.util.DeliveryReceipt parsed = com.cloudhopper.smpp.util.DeliveryReceipt.parseShortMessage(
+            new String(receipt.getShortMessage(), StandardCharsets.US_ASCII), org.joda.time.DateTimeZone.UTC);
+         assertEquals(id, parsed.getMessageId());
+         assertEquals(SmppConstants.STATE_UNDELIVERABLE, parsed.getState());
+      } finally {
+         transmitter.unbind(5000);
+         receiver.unbind(5000);
+      }
+   }
+
+   @Test
+   void longUcs2TextSplitByTheClientArrivesAsSegments() throws Exception {
+      SmppSession session = cloudhopper(SmppBindType.TRANSCEIVER, SmppConstants.VERSION_3_4, new CloudhopperInbox());
+      try {
+         String part1 = "你好".repeat(33) + "世";  // 67 UCS2 characters per segment
+         String part2 = "再见";
+         String[] parts = {part1, part2};
+         List<String> ids = new ArrayList<>();
+         for (int i = 0; i < parts.length; i++) {
+            byte[] text = parts[i].getBytes(StandardCharsets.UTF_16BE);
+            byte[] udh = {0x05, 0x00, 0x03, 0x2A, 0x02, (byte) (i + 1)};
+            byte[] data = new byte[udh.length + text.length];
+            System.arraycopy(udh, 0, data, 0, udh.length);
+            System.arraycopy(text, 0, data, udh.length, text.length);
+            SubmitSm sm = new SubmitSm();
+            sm.setSourceAddress(new Address((byte) 1, (byte) 1, "8610086"));
+            sm.setDestAddress(new Address((byte) 1, (byte) 1, "8613800138004"));
+            sm.setEsmClass(SmppConstants.ESM_CLASS_UDHI_MASK);
+            sm.setDataCoding(SmppConstants.DATA_CODING_UCS2);
+            sm.setShortMessage(data);
+            ids.add(session.submit(sm, 10_000).getMessageId());
+         }
+         for (int i = 0; i < parts.length; i++) {
+            TextMessage segment = receiveMt(ids.get(i));
+            assertNotNull(segment, "segment " + (i + 1));
+            assertEquals(parts[i], segment.getText());
+            assertEquals(0x2A, segment.getIntProperty("smsSegmentRef"));
+            assertEquals(2, segment.getIntProperty("smsSegmentTotal"));
+            assertEquals(i + 1, segment.getIntProperty("smsSegmentNumber"));
+            assertEquals(8, segment.getIntProperty("smsDataCoding"));
+            assertArrayEquals(new byte[] {0x05, 0x00, 0x03, 0x2A, 0x02, (byte) (i + 1)}, (byte[]) segment.getObjectProperty("smsUdh"));
+         }
+      } finally {
+         session.unbind(5000);
+      }
+   }
+
+   @Test
+   void receiptsForAnOfflineEsmeWaitAndArriveAfterRebind() throws Exception {
+      sendToAccount("smppclient1", "", "smsKind", "DR", "smsId", "00000000deadbeef", "smsStatus", "DELIVRD",
+                    "smsSource", "8613800138005", "smsDestination", "8610086");
+      Wait.until("report queued", java.time.Duration.ofSeconds(10),
+                 () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 1);
+      JsmppInbox inbox = new JsmppInbox();
+      SMPPSession session = jsmpp(BindType.BIND_RX, InterfaceVersion.IF_34, inbox);
+      try {
+         org.jsmpp.bean.DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(receipt);
+         assertEquals("00000000deadbeef", receipt.getShortMessageAsDeliveryReceipt().getId());
+         assertNull(inbox.received.poll(200, TimeUnit.MILLISECONDS));
+      } catch (InvalidDeliveryReceiptException e) {
+         throw new AssertionError(e);
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+}

@@ -1,0 +1,29 @@
+package io.smsgw.smpp.server;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Polls a condition until a deadline: tests wait on conditions, never on sleeps of a guessed length. */
+final class Wait {
+
+   private Wait() {
+   }
+
+   static void until(String what, Duration timeout, BooleanSupplier condition) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!condition.getAsBoolean()) {
+         if (System.nanoTime() > deadline) {
+            fail("Timed out after " + timeout + " waiting for: " + what);
+         }
+         Thread.onSpinWait();
+         try {
+            Thread.sleep(5); // a poll interval, not a synchronisation
+         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+         }
+      }
+   }
+}

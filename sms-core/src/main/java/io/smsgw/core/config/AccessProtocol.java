@@ -1,0 +1,7 @@
+package io.smsgw.core.config;
+
+/** The acceptor protocols an account may connect with. */
+public enum AccessProtocol {
+   SMPP,
+   CMPP
+}

@@ -1,0 +1,111 @@
+package io.smsgw.core.config;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One SP/ESME account, shared by both acceptors: the SMPP system_id or CMPP SP_Id, its password
+ * (SMPP bind password, CMPP shared secret) and what it may do. Empty allow-lists mean "any".
+ * {@link #toString()} never shows the password.
+ *
+ * @param id             SMPP system_id / CMPP Source_Addr
+ * @param password       SMPP password / CMPP shared secret
+ * @param protocols      acceptors it may use
+ * @param maxSessions    concurrent binds/connections, >= 1
+ * @param sourcePrefixes allowed source_addr / Src_Id prefixes; empty = any
+ * @param serviceIds     allowed CMPP Service_Id values; empty = any
+ * @param maxSubmitRate  submits per second, 0 = unlimited
+ * @param allowedIps     address blocks it may connect from; empty = any
+ */
+public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
+                      List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
+                      List<CidrBlock> allowedIps) {
+
+   public static final int DEFAULT_MAX_SESSIONS = 4;
+   public static final int UNLIMITED_RATE = 0;
+
+   public Account {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(password, "password");
+      if (protocols.isEmpty()) {
+         throw new IllegalArgumentException("account " + id + " must allow at least one protocol");
+      }
+      if (maxSessions < 1) {
+         throw new IllegalArgumentException("account " + id + ": maxSessions must be >= 1, got " + maxSessions);
+      }
+      if (maxSubmitRate < 0) {
+         throw new IllegalArgumentException("account " + id + ": maxSubmitRate must be >= 0, got " + maxSubmitRate);
+      }
+      protocols = Collections.unmodifiableSet(EnumSet.copyOf(protocols));
+      sourcePrefixes = List.copyOf(sourcePrefixes);
+      serviceIds = Set.copyOf(serviceIds);
+      allowedIps = List.copyOf(allowedIps);
+   }
+
+   /** An account with every optional field at its default: both protocols, 4 sessions, no limits. */
+   public static Account withDefaults(String id, String password) {
+      return new Account(id, password, EnumSet.allOf(AccessProtocol.class), DEFAULT_MAX_SESSIONS,
+         List.of(), Set.of(), UNLIMITED_RATE, List.of());
+   }
+
+   public boolean allowsProtocol(AccessProtocol protocol) {
+      return protocols.contains(protocol);
+   }
+
+   /** Whether a submit may use this source address (SMPP source_addr, CMPP Src_Id). */
+   public boolean allowsSource(String sourceAddress) {
+      if (sourcePrefixes.isEmpty()) {
+         return true;
+      }
+      if (sourceAddress == null) {
+         return false;
+      }
+      for (String prefix : sourcePrefixes) {
+         if (sourceAddress.startsWith(prefix)) {
+            return true;
+         }
+      }
+      return false;
+   }
+
+   /** Whether a CMPP submit may use this Service_Id. */
+   public boolean allowsServiceId(String serviceId) {
+      return serviceIds.isEmpty() || serviceId != null && serviceIds.contains(serviceId);
+   }
+
+   /** Whether a connection from {@code address} is allowed. */
+   public boolean allowsIp(InetAddress address) {
+      if (allowedIps.isEmpty()) {
+         return true;
+      }
+      for (CidrBlock block : allowedIps) {
+         if (block.contains(address)) {
+            return true;
+         }
+      }
+      return false;
+   }
+
+   public boolean hasSubmitRateLimit() {
+      return maxSubmitRate != UNLIMITED_RATE;
+   }
+
+   /** Compares a presented SMPP password in constant time. */
+   public boolean passwordMatches(String presented) {
+      return presented != null && MessageDigest.isEqual(
+         password.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+   }
+
+   @Override
+   public String toString() {
+      return "Account[id=" + id + ", password=****, protocols=" + protocols + ", maxSessions=" + maxSessions
+         + ", sourcePrefixes=" + sourcePrefixes + ", serviceIds=" + serviceIds + ", maxSubmitRate=" + maxSubmitRate
+         + ", allowedIps=" + allowedIps + "]";
+   }
+}

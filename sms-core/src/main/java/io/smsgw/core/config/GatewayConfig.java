@@ -1,0 +1,42 @@
+package io.smsgw.core.config;
+
+import java.util.Objects;
+
+/**
+ * The gateway configuration ({@code sms-gateway.conf}): this gateway's identity and its accounts.
+ *
+ * @param code     6-digit ISMG code, e.g. "001001"; its numeric value goes into CMPP Msg_Ids
+ * @param name     free-form name for logs and management
+ * @param accounts SP/ESME accounts
+ */
+public record GatewayConfig(String code, String name, AccountRegistry accounts) {
+
+   public static final String DEFAULT_NAME = "sms-gateway";
+   public static final int CODE_LENGTH = 6;
+
+   public GatewayConfig {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(accounts, "accounts");
+      if (!isGatewayCode(code)) {
+         throw new IllegalArgumentException("gateway code must be 6 digits, got " + code);
+      }
+   }
+
+   /** The code as a number, as it appears in CMPP Msg_Ids ("001001" → 1001). */
+   public int codeValue() {
+      return Integer.parseInt(code);
+   }
+
+   static boolean isGatewayCode(String code) {
+      if (code == null || code.length() != CODE_LENGTH) {
+         return false;
+      }
+      for (int i = 0; i < CODE_LENGTH; i++) {
+         char c = code.charAt(i);
+         if (c < '0' || c > '9') {
+            return false;
+         }
+      }
+      return true;
+   }
+}

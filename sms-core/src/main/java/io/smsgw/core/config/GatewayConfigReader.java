@@ -1,0 +1,382 @@
+package io.smsgw.core.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+
+/**
+ * Turns a parsed HOCON tree into a {@link GatewayConfig}, checking every setting and collecting all
+ * problems before failing, so an operator fixes the file in one round. One instance per read.
+ */
+final class GatewayConfigReader {
+
+   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts");
+   private static final List<String> GATEWAY_KEYS = List.of("code", "name");
+   private static final List<String> ACCOUNT_KEYS = List.of(
+      "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips");
+
+   /** SMPP system_id is a C-Octet String of 16 bytes, password one of 9. */
+   private static final int SMPP_MAX_ID = 15;
+   private static final int SMPP_MAX_PASSWORD = 8;
+   /** CMPP CONNECT Source_Addr is 6 bytes; SUBMIT Service_Id 10 bytes. */
+   private static final int CMPP_MAX_ID = 6;
+   private static final int CMPP_MAX_SERVICE_ID = 10;
+
+   private static final Comparator<Map.Entry<String, ConfigValue>> BY_LINE =
+      Comparator.comparingInt((Map.Entry<String, ConfigValue> e) -> e.getValue().origin().lineNumber())
+         .thenComparing(Map.Entry::getKey);
+
+   private final String sourceName;
+   private final List<Problem> problems = new ArrayList<>();
+
+   /** @param sourceName how to name the file in messages when the library knows no file name */
+   GatewayConfigReader(String sourceName) {
+      this.sourceName = sourceName;
+   }
+
+   GatewayConfig read(ConfigObject root) {
+      checkKeys(root, "", ROOT_KEYS);
+      String code = null;
+      String name = GatewayConfig.DEFAULT_NAME;
+      ConfigObject gateway = object(root, "gateway", true);
+      if (gateway != null) {
+         checkKeys(gateway, "gateway", GATEWAY_KEYS);
+         code = gatewayCode(gateway);
+         ConfigValue nameValue = gateway.get("name");
+         if (nameValue != null) {
+            String value = string(nameValue, "gateway.name", false);
+            if (value != null && value.isBlank()) {
+               problem(nameValue.origin(), "gateway.name", "must not be empty");
+            }
+            name = value;
+         }
+      }
+      List<Account> accounts = new ArrayList<>();
+      ConfigObject accountsObject = object(root, "accounts", false);
+      if (accountsObject != null) {
+         for (Map.Entry<String, ConfigValue> entry : inFileOrder(accountsObject)) {
+            Account account = account(entry.getKey(), entry.getValue());
+            if (account != null) {
+               accounts.add(account);
+            }
+         }
+      }
+      if (!problems.isEmpty()) {
+         problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
+         throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
+      }
+      return new GatewayConfig(code, name, new AccountRegistry(accounts));
+   }
+
+   private String gatewayCode(ConfigObject gateway) {
+      ConfigValue value = gateway.get("code");
+      if (value == null) {
+         problem(gateway.origin(), "gateway.code", "required (the 6-digit ISMG code, e.g. code = \"001001\")");
+         return null;
+      }
+      String code = string(value, "gateway.code", false);
+      if (code != null && !GatewayConfig.isGatewayCode(code)) {
+         problem(value.origin(), "gateway.code", "must be 6 digits (e.g. \"001001\"), got \"" + code + "\"");
+      }
+      return code;
+   }
+
+   private Account account(String id, ConfigValue value) {
+      String path = "accounts." + id;
+      if (value.valueType() != ConfigValueType.OBJECT) {
+         problem(value.origin(), path, "expected an object with the account's settings, got " + typeName(value));
+         return null;
+      }
+      ConfigObject settings = (ConfigObject) value;
+      int problemsBefore = problems.size();
+      checkKeys(settings, path, ACCOUNT_KEYS);
+
+      String password = null;
+      ConfigValue passwordValue = settings.get("password");
+      if (passwordValue == null) {
+         problem(settings.origin(), path + ".password", "required");
+      } else {
+         password = string(passwordValue, path + ".password", true);
+         if (password != null && password.isEmpty()) {
+            problem(passwordValue.origin(), path + ".password", "must not be empty");
+         }
+      }
+      int problemsBeforeProtocols = problems.size();
+      Set<AccessProtocol> protocols = protocols(settings, path);
+      // a protocol's size limits apply when the account lists it; the default "both" does not force
+      // an SMPP-style id to fit CMPP's 6 bytes (such an account simply cannot log in over CMPP)
+      Set<AccessProtocol> listed = settings.containsKey("protocols") && problems.size() == problemsBeforeProtocols
+         ? protocols : EnumSet.noneOf(AccessProtocol.class);
+      int maxSessions = wholeNumber(settings, path, "max-sessions", Account.DEFAULT_MAX_SESSIONS, 1);
+      List<String> sourcePrefixes = new ArrayList<>(strings(settings, path, "source-prefixes", Integer.MAX_VALUE));
+      Set<String> serviceIds = strings(settings, path, "service-ids", CMPP_MAX_SERVICE_ID);
+      int maxSubmitRate = wholeNumber(settings, path, "max-submit-rate", Account.UNLIMITED_RATE, 0);
+      List<CidrBlock> allowedIps = addressBlocks(settings, path);
+
+      checkId(id, settings, path, listed);
+      if (listed.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
+         // the value itself is never echoed
+         problem(passwordValue.origin(), path + ".password",
+            "must be at most " + SMPP_MAX_PASSWORD + " characters for SMPP (bind password is a C-Octet String of 9 bytes)");
+      }
+      if (problems.size() != problemsBefore) {
+         return null;
+      }
+      return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps);
+   }
+
+   private void checkId(String id, ConfigObject settings, String path, Set<AccessProtocol> protocols) {
+      if (id.isEmpty() || containsSpaceOrControl(id)) {
+         problem(settings.origin(), path, "account id must be non-empty and without spaces");
+      } else if (protocols.contains(AccessProtocol.CMPP) && id.length() > CMPP_MAX_ID) {
+         problem(settings.origin(), path,
+            "account id must be at most " + CMPP_MAX_ID + " characters for CMPP (Source_Addr is 6 bytes); "
+               + "set protocols = [SMPP] for an SMPP-only account");
+      } else if (protocols.contains(AccessProtocol.SMPP) && id.length() > SMPP_MAX_ID) {
+         problem(settings.origin(), path,
+            "account id must be at most " + SMPP_MAX_ID + " characters for SMPP (system_id is a C-Octet String of 16 bytes)");
+      }
+   }
+
+   private Set<AccessProtocol> protocols(ConfigObject settings, String path) {
+      ConfigValue value = settings.get("protocols");
+      if (value == null) {
+         return EnumSet.allOf(AccessProtocol.class);
+      }
+      String field = path + ".protocols";
+      List<ConfigValue> entries = list(value, field);
+      if (entries == null) {
+         return EnumSet.allOf(AccessProtocol.class); // problem already noted; keeps later checks quiet
+      }
+      if (entries.isEmpty()) {
+         problem(value.origin(), field, "must name at least one of SMPP, CMPP");
+         return EnumSet.allOf(AccessProtocol.class);
+      }
+      Set<AccessProtocol> protocols = EnumSet.noneOf(AccessProtocol.class);
+      for (int i = 0; i < entries.size(); i++) {
+         ConfigValue entry = entries.get(i);
+         String text = string(entry, field + "[" + i + "]", false);
+         if (text == null) {
+            continue;
+         }
+         AccessProtocol protocol = protocolNamed(text);
+         if (protocol == null) {
+            problem(entry.origin(), field + "[" + i + "]", "unknown protocol \"" + text + "\", expected SMPP or CMPP");
+         } else {
+            protocols.add(protocol);
+         }
+      }
+      return protocols.isEmpty() ? EnumSet.allOf(AccessProtocol.class) : protocols;
+   }
+
+   private static AccessProtocol protocolNamed(String text) {
+      for (AccessProtocol protocol : AccessProtocol.values()) {
+         if (protocol.name().equalsIgnoreCase(text)) {
+            return protocol;
+         }
+      }
+      return null;
+   }
+
+   /** A list of non-empty strings without spaces, each at most {@code maxLength} characters. */
+   private Set<String> strings(ConfigObject settings, String path, String key, int maxLength) {
+      Set<String> out = new LinkedHashSet<>();
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         return out;
+      }
+      String field = path + "." + key;
+      List<ConfigValue> entries = list(value, field);
+      if (entries == null) {
+         return out;
+      }
+      for (int i = 0; i < entries.size(); i++) {
+         ConfigValue entry = entries.get(i);
+         String where = field + "[" + i + "]";
+         String text = string(entry, where, false);
+         if (text == null) {
+            continue;
+         }
+         if (text.isEmpty() || containsSpaceOrControl(text)) {
+            problem(entry.origin(), where, "must be non-empty and without spaces, got \"" + text + "\"");
+         } else if (text.length() > maxLength) {
+            problem(entry.origin(), where, "must be at most " + maxLength + " characters, got \"" + text + "\"");
+         } else {
+            out.add(text);
+         }
+      }
+      return out;
+   }
+
+   private List<CidrBlock> addressBlocks(ConfigObject settings, String path) {
+      List<CidrBlock> out = new ArrayList<>();
+      ConfigValue value = settings.get("allowed-ips");
+      if (value == null) {
+         return out;
+      }
+      String field = path + ".allowed-ips";
+      List<ConfigValue> entries = list(value, field);
+      if (entries == null) {
+         return out;
+      }
+      for (int i = 0; i < entries.size(); i++) {
+         ConfigValue entry = entries.get(i);
+         String where = field + "[" + i + "]";
+         String text = string(entry, where, false);
+         if (text == null) {
+            continue;
+         }
+         try {
+            out.add(CidrBlock.parse(text));
+         } catch (IllegalArgumentException e) {
+            problem(entry.origin(), where, "bad IP address or CIDR block \"" + text + "\": " + e.getMessage());
+         }
+      }
+      return out;
+   }
+
+   private int wholeNumber(ConfigObject settings, String path, String key, int defaultValue, int minimum) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         return defaultValue;
+      }
+      String field = path + "." + key;
+      Integer number = null;
+      if (value.valueType() == ConfigValueType.NUMBER && value.unwrapped() instanceof Integer integer) {
+         number = integer;
+      } else if (value.valueType() == ConfigValueType.STRING) {
+         number = parseInt((String) value.unwrapped());
+      }
+      if (number == null) {
+         problem(value.origin(), field, "expected a whole number, got " + describe(value));
+         return defaultValue;
+      }
+      if (number < minimum) {
+         problem(value.origin(), field, "must be >= " + minimum + ", got " + number);
+         return defaultValue;
+      }
+      return number;
+   }
+
+   /** HOCON reads unquoted 001001 as a number: keep the text as written, leading zeros included. */
+   private String string(ConfigValue value, String field, boolean secret) {
+      ConfigValueType type = value.valueType();
+      if (type == ConfigValueType.STRING) {
+         return (String) value.unwrapped();
+      }
+      if (type == ConfigValueType.NUMBER) {
+         return value.atKey("v").getString("v");
+      }
+      problem(value.origin(), field, "expected a string, got " + (secret ? typeName(value) : describe(value)));
+      return null;
+   }
+
+   private List<ConfigValue> list(ConfigValue value, String field) {
+      if (value.valueType() != ConfigValueType.LIST) {
+         problem(value.origin(), field, "expected a list [...], got " + describe(value));
+         return null;
+      }
+      return (ConfigList) value;
+   }
+
+   private ConfigObject object(ConfigObject parent, String key, boolean required) {
+      ConfigValue value = parent.get(key);
+      if (value == null) {
+         if (required) {
+            problem(parent.origin(), key, "required section is missing");
+         }
+         return null;
+      }
+      if (value.valueType() != ConfigValueType.OBJECT) {
+         problem(value.origin(), key, "expected an object { ... }, got " + typeName(value));
+         return null;
+      }
+      return (ConfigObject) value;
+   }
+
+   private void checkKeys(ConfigObject object, String path, List<String> known) {
+      for (Map.Entry<String, ConfigValue> entry : inFileOrder(object)) {
+         if (!known.contains(entry.getKey())) {
+            String field = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
+            problem(entry.getValue().origin(), field, "unknown key, expected one of " + String.join(", ", known));
+         }
+      }
+   }
+
+   private void problem(ConfigOrigin origin, String field, String message) {
+      problems.add(new Problem(sourceName(origin, sourceName), line(origin), where(origin, sourceName) + ": " + field + ": " + message));
+   }
+
+   /** "file line N", naming the file the value came from (included files keep their own name). */
+   static String where(ConfigOrigin origin, String fallbackName) {
+      String name = sourceName(origin, fallbackName);
+      int line = line(origin);
+      return line > 0 ? name + " line " + line : name;
+   }
+
+   private static String sourceName(ConfigOrigin origin, String fallbackName) {
+      if (origin != null) {
+         if (origin.filename() != null) {
+            return origin.filename();
+         } else if (origin.url() != null) {
+            return origin.url().toString();
+         } else if (origin.resource() != null) {
+            return origin.resource();
+         }
+      }
+      return fallbackName;
+   }
+
+   private static int line(ConfigOrigin origin) {
+      return origin == null ? -1 : origin.lineNumber();
+   }
+
+   private record Problem(String source, int line, String text) {
+   }
+
+   private static List<Map.Entry<String, ConfigValue>> inFileOrder(ConfigObject object) {
+      List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(object.entrySet());
+      entries.sort(BY_LINE);
+      return entries;
+   }
+
+   private static Integer parseInt(String text) {
+      try {
+         return Integer.valueOf(text.trim());
+      } catch (NumberFormatException e) {
+         return null;
+      }
+   }
+
+   private static String describe(ConfigValue value) {
+      return switch (value.valueType()) {
+         case STRING -> "string \"" + value.unwrapped() + "\"";
+         case NUMBER, BOOLEAN -> typeName(value) + " " + value.unwrapped();
+         default -> typeName(value);
+      };
+   }
+
+   private static String typeName(ConfigValue value) {
+      return value.valueType().name().toLowerCase(Locale.ROOT);
+   }
+
+   private static boolean containsSpaceOrControl(String text) {
+      for (int i = 0; i < text.length(); i++) {
+         if (text.charAt(i) <= ' ' || Character.isWhitespace(text.charAt(i))) {
+            return true;
+         }
+      }
+      return false;
+   }
+}

@@ -1,0 +1,57 @@
+package io.smsgw.core.rate;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Lock-free token bucket: at most {@code permitsPerSecond} acquisitions per second on average, with bursts
+ * up to one second's worth. Shared by every session of an account, so the limit holds across connections.
+ * A rate of 0 means unlimited.
+ */
+public final class RateLimiter {
+
+   private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+   private final long nanosPerPermit;
+   private final long burstNanos;
+   private final LongSupplier nanoClock;
+   /** The instant (nanos) at which the bucket is empty again; lags "now" by at most the burst. */
+   private final AtomicLong emptyAt;
+
+   public RateLimiter(int permitsPerSecond) {
+      this(permitsPerSecond, System::nanoTime);
+   }
+
+   public RateLimiter(int permitsPerSecond, LongSupplier nanoClock) {
+      if (permitsPerSecond < 0) {
+         throw new IllegalArgumentException("permitsPerSecond must be >= 0, got " + permitsPerSecond);
+      }
+      this.nanosPerPermit = permitsPerSecond == 0 ? 0 : NANOS_PER_SECOND / permitsPerSecond;
+      this.burstNanos = NANOS_PER_SECOND;
+      this.nanoClock = nanoClock;
+      this.emptyAt = new AtomicLong(nanoClock.getAsLong() - burstNanos);
+   }
+
+   public boolean isUnlimited() {
+      return nanosPerPermit == 0;
+   }
+
+   /** Takes one permit if available now; never blocks. */
+   public boolean tryAcquire() {
+      if (nanosPerPermit == 0) {
+         return true;
+      }
+      long now = nanoClock.getAsLong();
+      while (true) {
+         long current = emptyAt.get();
+         long base = Math.max(current, now - burstNanos);
+         long next = base + nanosPerPermit;
+         if (next > now) {
+            return false;
+         }
+         if (emptyAt.compareAndSet(current, next)) {
+            return true;
+         }
+      }
+   }
+}

@@ -1,0 +1,111 @@
+package io.smsgw.core.text;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Converts between text and short-message octets for every {@link SmsEncoding}. GSM7 here is the
+ * unpacked form (one septet per octet); use {@link Gsm7Packing} for packed GSM 7-bit.
+ *
+ * <p>Neither direction throws on bad data. Decoding replaces what cannot be decoded with U+FFFD
+ * (including a lone trailing byte of UCS2). Encoding replaces what the encoding cannot represent with
+ * '?' (U+FFFD in UCS2 for an unpaired surrogate); check {@link #canEncode(CharSequence, SmsEncoding)}
+ * first when that matters. {@link SmsEncoding#BINARY} maps each octet to the char of the same value
+ * (as ISO-8859-1 does), so binary content survives a decode/encode round trip.
+ */
+public final class SmsText {
+
+   /** GB18030 decodes everything GBK and GB2312 produce. */
+   private static final Charset GB_DECODE = Charset.forName("GB18030");
+   private static final Charset GB_ENCODE = Charset.forName("GBK");
+
+   private SmsText() {
+   }
+
+   /** Decodes {@code length} octets at {@code offset} as {@code encoding}. */
+   public static String decode(byte[] data, int offset, int length, SmsEncoding encoding) {
+      Objects.checkFromIndexSize(offset, length, data.length);
+      if (encoding == SmsEncoding.GSM7) {
+         return Gsm7Alphabet.decode(data, offset, length);
+      }
+      return new String(data, offset, length, decodeCharset(encoding));
+   }
+
+   /** Decodes all of {@code data} as {@code encoding}. */
+   public static String decode(byte[] data, SmsEncoding encoding) {
+      return decode(data, 0, data.length, encoding);
+   }
+
+   /** Encodes {@code text} as {@code encoding}; what the encoding cannot represent becomes '?'. */
+   public static byte[] encode(String text, SmsEncoding encoding) {
+      if (encoding == SmsEncoding.GSM7) {
+         return Gsm7Alphabet.encode(text);
+      }
+      return text.getBytes(encodeCharset(encoding));
+   }
+
+   /** True if {@code encoding} represents every character of {@code text} without loss. */
+   public static boolean canEncode(CharSequence text, SmsEncoding encoding) {
+      switch (encoding) {
+         case GSM7:
+            return Gsm7Alphabet.canEncode(text);
+         case UCS2:
+            return hasNoUnpairedSurrogate(text);
+         case ASCII:
+            return allCharsBelow(text, 0x80);
+         case LATIN1:
+         case BINARY:
+            return allCharsBelow(text, 0x100);
+         default:
+            return encodeCharset(encoding).newEncoder().canEncode(text);
+      }
+   }
+
+   /** The smallest encoding that represents {@code text} without loss: GSM7 if it can, else UCS2. */
+   public static SmsEncoding chooseEncoding(CharSequence text) {
+      return Gsm7Alphabet.canEncode(text) ? SmsEncoding.GSM7 : SmsEncoding.UCS2;
+   }
+
+   /** The charset {@link #encode(String, SmsEncoding)} uses; not defined for GSM7. */
+   public static Charset encodeCharset(SmsEncoding encoding) {
+      switch (encoding) {
+         case ASCII:
+            return StandardCharsets.US_ASCII;
+         case LATIN1:
+         case BINARY:
+            return StandardCharsets.ISO_8859_1;
+         case UCS2:
+            return StandardCharsets.UTF_16BE;
+         case GBK:
+            return GB_ENCODE;
+         default:
+            throw new IllegalArgumentException("No java.nio charset for " + encoding);
+      }
+   }
+
+   private static Charset decodeCharset(SmsEncoding encoding) {
+      return encoding == SmsEncoding.GBK ? GB_DECODE : encodeCharset(encoding);
+   }
+
+   private static boolean allCharsBelow(CharSequence text, int limit) {
+      for (int i = 0, n = text.length(); i < n; i++) {
+         if (text.charAt(i) >= limit) {
+            return false;
+         }
+      }
+      return true;
+   }
+
+   private static boolean hasNoUnpairedSurrogate(CharSequence text) {
+      for (int i = 0, n = text.length(); i < n; i++) {
+         char c = text.charAt(i);
+         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+            i++;
+         } else if (Character.isSurrogate(c)) {
+            return false;
+         }
+      }
+      return true;
+   }
+}

@@ -1,0 +1,107 @@
+package io.smsgw.core.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class Gsm7PackingTest {
+
+   @Test
+   void packsHelloHello() {
+      assertEquals("e8329bfd4697d9ec37", Hex.string(Gsm7Packing.encode("hellohello", 0)));
+   }
+
+   @Test
+   void packsHello() {
+      assertEquals("e8329bfd06", Hex.string(Gsm7Packing.encode("hello", 0)));
+   }
+
+   @Test
+   void fillBitsShiftTheFirstSeptet() {
+      // 'A' = 0x41 = 1000001b; after one fill bit: 10000010b = 0x82.
+      assertEquals("82", Hex.string(Gsm7Packing.encode("A", 1)));
+      // After six fill bits 0x41 spans two octets: low 2 bits in the top of octet 0, the rest in octet 1.
+      assertEquals("4010", Hex.string(Gsm7Packing.encode("A", 6)));
+   }
+
+   @Test
+   void decodesHelloHelloBack() {
+      byte[] packed = Hex.bytes("e8329bfd4697d9ec37");
+      assertEquals("hellohello", Gsm7Packing.decode(packed, 0, packed.length, 10, 0));
+   }
+
+   @Test
+   void matchesABitByBitReferenceForEveryFillAndLength() {
+      Random random = new Random(7);
+      for (int fill = 0; fill <= 6; fill++) {
+         for (int length = 0; length <= 24; length++) {
+            byte[] septets = new byte[length];
+            for (int i = 0; i < length; i++) {
+               septets[i] = (byte) random.nextInt(128);
+            }
+            byte[] packed = Gsm7Packing.pack(septets, 0, length, fill);
+            assertArrayEquals(referencePack(septets, fill), packed, "fill " + fill + " length " + length);
+            assertArrayEquals(septets, Gsm7Packing.unpack(packed, 0, packed.length, length, fill));
+         }
+      }
+   }
+
+   /** Places septet bits one at a time: bit k of the stream is bit (k % 8) of octet k / 8. */
+   private static byte[] referencePack(byte[] septets, int fill) {
+      int bits = fill + 7 * septets.length;
+      byte[] out = new byte[(bits + 7) / 8];
+      for (int i = 0; i < septets.length; i++) {
+         for (int b = 0; b < 7; b++) {
+            if ((septets[i] >> b & 1) != 0) {
+               int k = fill + 7 * i + b;
+               out[k / 8] |= (byte) (1 << (k % 8));
+            }
+         }
+      }
+      return out;
+   }
+
+   @Test
+   void extensionCharactersSurvivePacking() {
+      String text = "\u20ac10 [x] {y} ~\\|^";
+      byte[] packed = Gsm7Packing.encode(text, 1);
+      assertEquals(text, Gsm7Packing.decode(packed, 0, packed.length, Gsm7Alphabet.septetCount(text), 1));
+   }
+
+   @Test
+   void sevenSeptetsFillSevenOctetsAndTheSpareBitsAreNotReadAsAt() {
+      byte[] packed = Gsm7Packing.encode("1234567", 0);
+      assertEquals(7, packed.length);
+      assertEquals("1234567", Gsm7Packing.decode(packed, 0, packed.length, 7, 0));
+   }
+
+   @Test
+   void askingForMoreSeptetsThanTheOctetsHoldReturnsOnlyThoseThatFit() {
+      byte[] packed = Hex.bytes("e8329bfd06");
+      assertEquals(5, Gsm7Packing.unpack(packed, 0, packed.length, 100, 0).length);
+      assertEquals("hello", Gsm7Packing.decode(packed, 0, packed.length, 100, 0).substring(0, 5));
+      assertEquals(0, Gsm7Packing.unpack(packed, 0, 0, 3, 0).length);
+   }
+
+   @Test
+   void headerArithmeticMatchesTheConcatenationHeaders() {
+      assertEquals(1, Gsm7Packing.fillBitsAfterHeader(6));
+      assertEquals(0, Gsm7Packing.fillBitsAfterHeader(7));
+      assertEquals(0, Gsm7Packing.fillBitsAfterHeader(0));
+      assertEquals(7, Gsm7Packing.headerSeptets(6));
+      assertEquals(8, Gsm7Packing.headerSeptets(7));
+      assertEquals(160, Gsm7Packing.maxSeptets(140, 0));
+      assertEquals(153, Gsm7Packing.maxSeptets(134, 1));
+      assertEquals(152, Gsm7Packing.maxSeptets(133, 0));
+      assertEquals(140, Gsm7Packing.packedLength(160, 0));
+   }
+
+   @Test
+   void rejectsFillBitsOutsideZeroToSix() {
+      assertThrows(IllegalArgumentException.class, () -> Gsm7Packing.encode("a", 7));
+      assertThrows(IllegalArgumentException.class, () -> Gsm7Packing.encode("a", -1));
+   }
+}

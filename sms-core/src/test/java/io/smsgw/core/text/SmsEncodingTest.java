@@ -1,0 +1,64 @@
+package io.smsgw.core.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SmsEncodingTest {
+
+   @ParameterizedTest
+   @CsvSource({
+      "0x00, GSM7", "0x01, ASCII", "0x02, BINARY", "0x03, LATIN1", "0x04, BINARY", "0x08, UCS2",
+      // JIS, Cyrillic, Hebrew, pictogram, reserved: not decodable as text here, octets kept.
+      "0x05, BINARY", "0x06, BINARY", "0x07, BINARY", "0x09, BINARY", "0x0F, BINARY", "0xBF, BINARY",
+      // GSM 03.38 message waiting groups.
+      "0xC0, GSM7", "0xDF, GSM7", "0xE0, UCS2", "0xEF, UCS2",
+      // Message class group: bit 2 set = 8-bit data, clear = default alphabet.
+      "0xF0, GSM7", "0xF1, GSM7", "0xF3, GSM7", "0xF4, BINARY", "0xF5, BINARY", "0xF7, BINARY",
+      "0xF8, GSM7", "0xFC, BINARY", "0xFF, BINARY"
+   })
+   void mapsSmppDataCoding(String dataCoding, SmsEncoding expected) {
+      assertEquals(expected, SmsEncoding.fromSmppDataCoding(Integer.decode(dataCoding)));
+   }
+
+   @Test
+   void dataCodingReadAsASignedByteMapsLikeItsUnsignedValue() {
+      assertEquals(SmsEncoding.BINARY, SmsEncoding.fromSmppDataCoding((byte) 0xF4));
+      assertEquals(SmsEncoding.GSM7, SmsEncoding.fromSmppDataCoding((byte) 0xF0));
+   }
+
+   @ParameterizedTest
+   @CsvSource({"0, ASCII", "3, BINARY", "4, BINARY", "8, UCS2", "15, GBK", "24, BINARY", "25, BINARY", "-1, BINARY"})
+   void mapsCmppMsgFmt(int msgFmt, SmsEncoding expected) {
+      assertEquals(expected, SmsEncoding.fromCmppMsgFmt(msgFmt));
+   }
+
+   @Test
+   void eachEncodingSaysWhichCodeToSendItWith() {
+      assertEquals(0x00, SmsEncoding.GSM7.smppDataCoding());
+      assertEquals(0x01, SmsEncoding.ASCII.smppDataCoding());
+      assertEquals(0x03, SmsEncoding.LATIN1.smppDataCoding());
+      assertEquals(0x08, SmsEncoding.UCS2.smppDataCoding());
+      assertEquals(0x04, SmsEncoding.BINARY.smppDataCoding());
+      assertEquals(SmsEncoding.NO_CODE, SmsEncoding.GBK.smppDataCoding());
+      assertEquals(0, SmsEncoding.ASCII.cmppMsgFmt());
+      assertEquals(8, SmsEncoding.UCS2.cmppMsgFmt());
+      assertEquals(15, SmsEncoding.GBK.cmppMsgFmt());
+      assertEquals(4, SmsEncoding.BINARY.cmppMsgFmt());
+      assertEquals(SmsEncoding.NO_CODE, SmsEncoding.GSM7.cmppMsgFmt());
+   }
+
+   @Test
+   void everyEncodingWithACodeMapsBackToItself() {
+      for (SmsEncoding encoding : SmsEncoding.values()) {
+         if (encoding.smppDataCoding() != SmsEncoding.NO_CODE) {
+            assertEquals(encoding, SmsEncoding.fromSmppDataCoding(encoding.smppDataCoding()));
+         }
+         if (encoding.cmppMsgFmt() != SmsEncoding.NO_CODE) {
+            assertEquals(encoding, SmsEncoding.fromCmppMsgFmt(encoding.cmppMsgFmt()));
+         }
+      }
+   }
+}
