@@ -10,6 +10,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
+import io.smsgw.core.config.GatewayConfigLocator;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
@@ -38,9 +39,6 @@ public final class QuickStartGateway implements AutoCloseable {
    public static final String CORE_PORT_PROPERTY = "smsgw.core.port";
    /** System property: port of the SMPP acceptor, 0 for any free port. */
    public static final String SMPP_PORT_PROPERTY = "smsgw.smpp.port";
-   /** System property read by the gateway plugins to find sms-gateway.conf. */
-   public static final String GATEWAY_CONFIG_PROPERTY = "smsgw.config";
-
    /** Acceptor names in broker.xml. */
    public static final String CORE_ACCEPTOR = "artemis";
    public static final String SMPP_ACCEPTOR = "smpp";
@@ -103,8 +101,8 @@ public final class QuickStartGateway implements AutoCloseable {
       }
       requireSmppPlugin();
       // The plugins look the accounts up through this property; an explicit setting wins.
-      if (System.getProperty(GATEWAY_CONFIG_PROPERTY) == null) {
-         System.setProperty(GATEWAY_CONFIG_PROPERTY, etc.resolve("sms-gateway.conf").toString());
+      if (System.getProperty(GatewayConfigLocator.PATH_PROPERTY) == null) {
+         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, etc.resolve("sms-gateway.conf").toString());
       }
 
       EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfigResourcePath(brokerXml.toUri().toString());
