@@ -25,10 +25,10 @@ import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.SubmitSmResp;
 import io.smsgw.smpp.codec.Unbind;
 import io.smsgw.smpp.codec.UnbindResp;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.activemq.artemis.junit.EmbeddedActiveMQExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Protocol behaviour of the SMPP acceptor on a real broker, driven at byte level: binds and their
@@ -36,18 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SmppAcceptorTest {
 
-   @TempDir
-   static Path dataDir;
+   /** The broker comes from artemis-junit's extension; TestBroker only supplies the configuration. */
+   @RegisterExtension
+   static final EmbeddedActiveMQExtension server = new EmbeddedActiveMQExtension(
+      TestBroker.configuration(TestBroker.tempDataDir(), ";smppMaxPduSize=2048;smppWindowSize=2;smppBindTimeout=1000"));
    static TestBroker broker;
 
    @BeforeAll
-   static void startBroker() throws Exception {
-      broker = new TestBroker(dataDir, ";smppMaxPduSize=2048;smppWindowSize=2").start();
-   }
-
-   @AfterAll
-   static void stopBroker() throws Exception {
-      broker.close();
+   static void wrapBroker() {
+      broker = TestBroker.wrap(server.getServer());
    }
 
    private static BindRequest bind(BindType type, String systemId, String password, int version) {
@@ -250,6 +247,25 @@ class SmppAcceptorTest {
          }
          assertTrue(accepted.containsAll(java.util.List.of("mo 1", "mo 2", "mo 3")), accepted.toString());
          Wait.until("queue drained", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+      }
+   }
+
+   @Test
+   void connectionsThatNeverBindAreClosed() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertTrue(client.closedByServer(10_000), "closed after smppBindTimeout");
+      }
+   }
+
+   @Test
+   void silentPeersAreProbedWithEnquireLinkThenClosed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker quick = new TestBroker(dir, ";smppEnquireLinkInterval=300;smppConnectionTtl=1500").start();
+           RawSmppClient client = new RawSmppClient(quick.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         assertInstanceOf(EnquireLink.class, client.read(), "the gateway probes an idle ESME");
+         assertTrue(client.closedByServer(10_000), "an ESME that never answers is disconnected");
+         Wait.until("connection gone from management", Duration.ofSeconds(10),
+                    () -> quick.server().getRemotingService().getConnections().isEmpty());
       }
    }
 

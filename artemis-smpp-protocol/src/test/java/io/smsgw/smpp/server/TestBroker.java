@@ -18,16 +18,45 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
  */
 final class TestBroker implements AutoCloseable {
 
-   private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+   private final EmbeddedActiveMQ embedded;
    private final Path dataDir;
    private final String smppParams;
 
    TestBroker(Path dataDir, String smppParams) {
+      this(new EmbeddedActiveMQ(), dataDir, smppParams);
+   }
+
+   private TestBroker(EmbeddedActiveMQ embedded, Path dataDir, String smppParams) {
+      this.embedded = embedded;
       this.dataDir = dataDir;
       this.smppParams = smppParams;
    }
 
-   static Configuration configuration(Path dataDir, String smppParams) throws Exception {
+   /** Helpers over a broker somebody else started (e.g. artemis-junit's EmbeddedActiveMQExtension). */
+   static TestBroker wrap(EmbeddedActiveMQ started) {
+      return new TestBroker(started, null, null);
+   }
+
+   /** A fresh data directory, deleted when the JVM exits; for brokers configured in static initialisers. */
+   static Path tempDataDir() {
+      try {
+         Path dir = java.nio.file.Files.createTempDirectory("smpp-test-broker");
+         dir.toFile().deleteOnExit();
+         return dir;
+      } catch (java.io.IOException e) {
+         throw new java.io.UncheckedIOException(e);
+      }
+   }
+
+   static Configuration configuration(Path dataDir, String smppParams) {
+      try {
+         return buildConfiguration(dataDir, smppParams);
+      } catch (Exception e) {
+         throw new IllegalStateException("bad test broker configuration", e);
+      }
+   }
+
+   private static Configuration buildConfiguration(Path dataDir, String smppParams) throws Exception {
       Configuration cfg = new ConfigurationImpl()
          .setPersistenceEnabled(true)
          .setSecurityEnabled(false)
