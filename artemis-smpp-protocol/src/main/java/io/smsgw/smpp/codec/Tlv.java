@@ -39,13 +39,24 @@ public record Tlv(short tag, byte[] value) {
 
     /** A four-byte big-endian value. */
     public static Tlv ofU32(short tag, int value) {
-        return new Tlv(tag, new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+        return new Tlv(tag,
+                new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
     }
 
-    /** A C-Octet String value: the Latin-1 bytes of {@code text} followed by NUL. */
+    /**
+     * A C-Octet String value: the Latin-1 bytes of {@code text} followed by NUL.
+     *
+     * @throws IllegalArgumentException if {@code text} holds NUL or a character above U+00FF
+     */
     public static Tlv ofCString(short tag, String text) {
-        byte[] chars = text.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] value = Arrays.copyOf(chars, chars.length + 1);
+        byte[] value = new byte[text.length() + 1];
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0 || c > 0xFF) {
+                throw new IllegalArgumentException("TLV " + TlvTag.toHex(tag) + " text is not NUL-free Latin-1");
+            }
+            value[i] = (byte) c;
+        }
         return new Tlv(tag, value);
     }
 

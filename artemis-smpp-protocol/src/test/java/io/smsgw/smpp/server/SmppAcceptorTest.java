@@ -13,6 +13,8 @@ import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindResponse;
 import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.DeliverSm;
+import io.smsgw.smpp.codec.DeliverSmResp;
 import io.smsgw.smpp.codec.EnquireLink;
 import io.smsgw.smpp.codec.EnquireLinkResp;
 import io.smsgw.smpp.codec.GenericNack;
@@ -40,7 +42,7 @@ class SmppAcceptorTest {
 
    @BeforeAll
    static void startBroker() throws Exception {
-      broker = new TestBroker(dataDir, ";smppMaxPduSize=2048").start();
+      broker = new TestBroker(dataDir, ";smppMaxPduSize=2048;smppWindowSize=2").start();
    }
 
    @AfterAll
@@ -197,6 +199,57 @@ class SmppAcceptorTest {
          EnquireLinkResp resp = assertInstanceOf(EnquireLinkResp.class, client.read());
          assertEquals(42, resp.sequenceNumber());
          assertNull(client.read(200));
+      }
+   }
+
+   @Test
+   void submitsOverTheAccountRateAreThrottled() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "limited", "pw", 0x34)));
+         int throttled = 0;
+         for (int i = 1; i <= 5; i++) {
+            client.send(submit(100 + i, "burst " + i));
+         }
+         for (int i = 1; i <= 5; i++) {
+            if (assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus() == SmppStatus.ESME_RTHROTTLED) {
+               throttled++;
+            }
+         }
+         assertTrue(throttled >= 2, "limit is 2/s, 5 submits in a burst: " + throttled + " throttled");
+      }
+   }
+
+   @Test
+   void deliveriesStayWithinTheWindowAndRefusedOnesComeAgain() throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+         jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(queue));
+         for (int i = 1; i <= 3; i++) {
+            jakarta.jms.TextMessage mo = session.createTextMessage("mo " + i);
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsSource", "8613800138000");
+            mo.setStringProperty("smsDestination", "8610086");
+            producer.send(mo);
+         }
+      }
+      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+         DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
+         DeliverSm second = assertInstanceOf(DeliverSm.class, client.read());
+         assertNull(client.read(300), "window of 2: the third waits for a response");
+         // refuse the first: it must come back; accept everything else
+         client.send(new DeliverSmResp(first.sequenceNumber(), SmppStatus.ESME_RX_T_APPN, "", io.smsgw.smpp.codec.Tlvs.EMPTY));
+         client.send(new DeliverSmResp(second.sequenceNumber(), SmppStatus.ESME_ROK, "", io.smsgw.smpp.codec.Tlvs.EMPTY));
+         java.util.List<String> accepted = new java.util.ArrayList<>();
+         accepted.add(new String(second.shortMessage(), StandardCharsets.US_ASCII));
+         while (accepted.size() < 3) {
+            DeliverSm next = assertInstanceOf(DeliverSm.class, client.read());
+            accepted.add(new String(next.shortMessage(), StandardCharsets.US_ASCII));
+            client.send(new DeliverSmResp(next.sequenceNumber(), SmppStatus.ESME_ROK, "", io.smsgw.smpp.codec.Tlvs.EMPTY));
+         }
+         assertTrue(accepted.containsAll(java.util.List.of("mo 1", "mo 2", "mo 3")), accepted.toString());
+         Wait.until("queue drained", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
       }
    }
 

@@ -1,0 +1,83 @@
+package io.smsgw.smpp.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Values that cannot be put on the wire are refused with IllegalArgumentException, leaving the buffer untouched. */
+class EncoderValidationTest {
+
+    private static void assertRefused(SmppPdu pdu, String fieldInMessage) {
+        ByteBuf out = Unpooled.buffer().writeBytes(new byte[] {1, 2, 3});
+        try {
+            Executable encode = () -> SmppCodec.encode(pdu, out);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, encode);
+            assertTrue(e.getMessage().contains(fieldInMessage), e.getMessage());
+            assertEquals(3, out.readableBytes(), "nothing may be left behind in the buffer");
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void oversizedCStringsAreRefused() {
+        assertRefused(new BindRequest(1, BindType.TRANSMITTER, "x".repeat(16), "", "", 0x34, 0, 0, ""), "system_id");
+        assertRefused(new BindRequest(1, BindType.TRANSMITTER, "sys", "123456789", "", 0x34, 0, 0, ""), "password");
+        assertRefused(ShortMessagePdu.builder().sourceAddr(Address.of(1, 1, "1".repeat(21))).buildSubmitSm(),
+                "source_addr");
+        assertRefused(new SubmitSmResp(1, 0, "m".repeat(65), null), "message_id");
+        assertRefused(new QueryLastMsgsResp(1, 0, List.of("123456789")), "message_id");
+    }
+
+    @Test
+    void limitsAreInclusive() {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            SmppCodec.encode(new BindRequest(1, BindType.TRANSMITTER, "x".repeat(15), "12345678", "y".repeat(12),
+                    0x34, 0, 0, "z".repeat(40)), out);
+            SmppCodec.encode(new DataSm(2, "", Address.of(1, 1, "1".repeat(64)), null, 0, 0, 0, null), out);
+            assertTrue(out.readableBytes() > 0);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void charactersThatAreNulOrNotLatin1AreRefused() {
+        assertRefused(new QuerySm(1, "ab\0c", null), "message_id");
+        assertRefused(new ParamRetrieve(1, "名前"), "param_name");
+    }
+
+    @Test
+    void oneByteFieldsOutsideTheOctetRangeAreRefused() {
+        assertRefused(ShortMessagePdu.builder().esmClass(256).buildDeliverSm(), "esm_class");
+        assertRefused(ShortMessagePdu.builder().dataCoding(-1).buildSubmitSm(), "data_coding");
+        assertRefused(new BindRequest(1, BindType.RECEIVER, "", "", "", 0x134, 0, 0, ""), "interface_version");
+    }
+
+    @Test
+    void shortMessageAboveTheSmLengthLimitIsRefused() {
+        assertRefused(ShortMessagePdu.builder().shortMessage(new byte[256]).buildSubmitSm(), "short_message");
+    }
+
+    @Test
+    void tooManyDestinationsAreRefused() {
+        List<DestinationAddress> destinations =
+                Collections.nCopies(255, new DestinationAddress.Sme(Address.of(1, 1, "1")));
+        assertRefused(new SubmitMulti(1, "", null, destinations, 0, 0, 0, "", "", 0, 0, 0, 0, null, null),
+                "number_of_dests");
+    }
+
+    @Test
+    void malformedPduCannotBeEncoded() {
+        assertRefused(new MalformedPdu(SmppCommandId.SUBMIT_SM, 0, 1, SmppStatus.ESME_RINVCMDLEN, "test"),
+                "MalformedPdu");
+    }
+}
