@@ -347,7 +347,18 @@ final class SmppSession {
          send(new UnbindResp(sequence, SmppStatus.ESME_RINVBNDSTS));
          return;
       }
-      sendAndClose(new UnbindResp(sequence, SmppStatus.ESME_ROK));
+      state = State.UNBOUND;
+      send(new UnbindResp(sequence, SmppStatus.ESME_ROK));
+      // A clean end: close the broker session first (unacknowledged deliveries go back to the queue), so the
+      // broker does not treat the socket close that follows as a connection failure.
+      brokerExecutor.execute(() -> {
+         try {
+            serverSession.close(false);
+         } catch (Exception e) {
+            logger.debug("Closing broker session after unbind", e);
+         }
+         channel.close();
+      });
    }
 
    /** Probes an idle peer with enquire_link; the broker's connection TTL closes a peer that stays silent. */
