@@ -5,6 +5,7 @@ import java.util.List;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.SmppCommandId;
 import io.smsgw.smpp.codec.SmppPdu;
@@ -32,7 +33,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
 
    private final SmppProtocolManagerFactory factory;
    private final ActiveMQServer server;
-   private final SmppGatewayContext context;
+   private final GatewayRuntime context;
    private final List<SmppInterceptor> incomingInterceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
    private final List<SmppInterceptor> outgoingInterceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -50,7 +51,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
 
    SmppProtocolManager(SmppProtocolManagerFactory factory,
                        ActiveMQServer server,
-                       SmppGatewayContext context,
+                       GatewayRuntime context,
                        List<BaseInterceptor> incomingInterceptors,
                        List<BaseInterceptor> outgoingInterceptors) {
       this.factory = factory;

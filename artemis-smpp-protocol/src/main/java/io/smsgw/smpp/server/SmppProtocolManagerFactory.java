@@ -3,6 +3,8 @@ package io.smsgw.smpp.server;
 import java.util.List;
 import java.util.Map;
 
+import io.smsgw.core.runtime.GatewayConfigService;
+import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
@@ -21,15 +23,13 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
    public static final String MODULE_NAME = "artemis-smpp-protocol";
    private static final String[] PROTOCOLS = {SmppConnection.PROTOCOL_NAME};
 
-   private final SmppGatewayContext context = new SmppGatewayContext();
-
    @Override
    public ProtocolManager createProtocolManager(ActiveMQServer server,
                                                 Map<String, Object> parameters,
                                                 List<BaseInterceptor> incomingInterceptors,
                                                 List<BaseInterceptor> outgoingInterceptors) throws Exception {
       BeanSupport.stripPasswords(parameters);
-      SmppProtocolManager manager = new SmppProtocolManager(this, server, context, incomingInterceptors, outgoingInterceptors);
+      SmppProtocolManager manager = new SmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
       return BeanSupport.setData(manager, parameters);
    }
 
@@ -43,7 +43,7 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
       if (!hasSmppAcceptor(server)) {
          return;
       }
-      services.add(new SmppGatewayService(server, context));
+      services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
    }
 
    private static boolean hasSmppAcceptor(ActiveMQServer server) {

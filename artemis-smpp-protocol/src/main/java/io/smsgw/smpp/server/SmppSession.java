@@ -42,6 +42,7 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.utils.actors.ArtemisExecutor;
+import io.smsgw.core.runtime.GatewayRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ final class SmppSession {
 
    private final SmppProtocolManager manager;
    private final ActiveMQServer server;
-   private final SmppGatewayContext context;
+   private final GatewayRuntime context;
    private final SmppConnection connection;
    private final Channel channel;
    private final ArtemisExecutor brokerExecutor;
@@ -78,7 +79,7 @@ final class SmppSession {
    private long lastReceivedNanos = System.nanoTime();
    private int pendingProbeSequence = -1;
 
-   SmppSession(SmppProtocolManager manager, ActiveMQServer server, SmppGatewayContext context,
+   SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
                SmppConnection connection, Channel channel) {
       this.manager = manager;
       this.server = server;

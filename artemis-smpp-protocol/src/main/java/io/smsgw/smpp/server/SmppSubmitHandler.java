@@ -24,6 +24,7 @@ import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.transaction.Transaction;
+import io.smsgw.core.runtime.GatewayRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +41,13 @@ final class SmppSubmitHandler {
    private final ServerSession serverSession;
    private final OperationContext operationContext;
    private final StorageManager storage;
-   private final SmppGatewayContext context;
+   private final GatewayRuntime context;
    private final Account account;
    private final MtMessageFactory factory;
    private final String senderName;
 
    SmppSubmitHandler(SmppSession session, ActiveMQServer server, ServerSession serverSession,
-                     OperationContext operationContext, SmppGatewayContext context) {
+                     OperationContext operationContext, GatewayRuntime context) {
       this.session = session;
       this.serverSession = serverSession;
       this.operationContext = operationContext;
@@ -158,7 +159,7 @@ final class SmppSubmitHandler {
          session.send(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
-      String smsId = context.nextMessageId(session.isVersion34());
+      String smsId = context.nextSmppMessageId(session.isVersion34());
       OperationContext previous = storage.getContext();
       storage.setContext(operationContext);
       try {

@@ -1,0 +1,107 @@
+package io.smsgw.core.runtime;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.smsgw.core.config.Account;
+import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.id.CmppMsgIdGenerator;
+import io.smsgw.core.id.ShortMessageIdGenerator;
+import io.smsgw.core.rate.RateLimiter;
+
+/**
+ * State shared by every SMPP and CMPP acceptor of one broker: the accounts, how many sessions each
+ * account has open (across protocols), per-account submit rate limiters and the message id generators
+ * (one CMPP-layout generator, so ids never collide across protocols).
+ *
+ * <p>Each protocol plugin is loaded by its own ServiceLoader factory; they meet here through
+ * {@link #of(Object)}, keyed by the broker instance.
+ */
+public final class GatewayRuntime {
+
+   private static final Map<Object, GatewayRuntime> BY_BROKER = new WeakHashMap<>();
+
+   private volatile GatewayConfig config;
+   private volatile CmppMsgIdGenerator longIds;
+   private final ShortMessageIdGenerator shortIds = new ShortMessageIdGenerator();
+   private final ConcurrentHashMap<String, AtomicInteger> openSessions = new ConcurrentHashMap<>();
+   private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
+
+   /** The runtime of this broker, created on first use. */
+   public static GatewayRuntime of(Object broker) {
+      synchronized (BY_BROKER) {
+         return BY_BROKER.computeIfAbsent(broker, b -> new GatewayRuntime());
+      }
+   }
+
+   public void configure(GatewayConfig newConfig) {
+      this.longIds = new CmppMsgIdGenerator(newConfig.codeValue());
+      this.config = newConfig;
+      submitLimiters.clear();
+   }
+
+   public boolean isConfigured() {
+      return config != null;
+   }
+
+   public GatewayConfig config() {
+      return config;
+   }
+
+   public Optional<Account> findAccount(String accountId) {
+      GatewayConfig current = config;
+      return current == null ? Optional.empty() : current.accounts().find(accountId);
+   }
+
+   /** Counts a new session for the account unless that would exceed its max-sessions. */
+   public boolean tryOpenSession(Account account) {
+      AtomicInteger count = openSessions.computeIfAbsent(account.id(), id -> new AtomicInteger());
+      while (true) {
+         int current = count.get();
+         if (current >= account.maxSessions()) {
+            return false;
+         }
+         if (count.compareAndSet(current, current + 1)) {
+            return true;
+         }
+      }
+   }
+
+   public void closeSession(String accountId) {
+      AtomicInteger count = openSessions.get(accountId);
+      if (count != null) {
+         count.decrementAndGet();
+      }
+   }
+
+   public int openSessions(String accountId) {
+      AtomicInteger count = openSessions.get(accountId);
+      return count == null ? 0 : count.get();
+   }
+
+   public RateLimiter submitLimiter(Account account) {
+      return submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
+   }
+
+   /** The next 64-bit CMPP-layout Msg_Id (protocols.md §1.9) of this gateway. */
+   public long nextMsgId() {
+      return longIds.next();
+   }
+
+   /** {@code count} consecutive Msg_Ids (a CMPP group send); returns the first. */
+   public long nextMsgIdBlock(int count) {
+      return longIds.nextBlock(count);
+   }
+
+   /**
+    * A new SMPP message id: 16 hex digits of a CMPP-layout Msg_Id for 3.4 sessions, 8 hex digits of a
+    * 32-bit id for 3.3 sessions (whose ids must fit 8 characters).
+    */
+   public String nextSmppMessageId(boolean version34) {
+      return version34 ? CmppMsgId.toHex(longIds.next()) : ShortMessageIdGenerator.toHex(shortIds.next());
+   }
+}
