@@ -1,11 +1,9 @@
 package io.smsgw.smpp.server;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
-import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.text.SmsEncoding;
@@ -18,17 +16,12 @@ import io.smsgw.smpp.codec.SmppStatus;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.filter.Filter;
-import org.apache.activemq.artemis.core.filter.impl.FilterImpl;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
-import org.apache.activemq.artemis.core.postoffice.Binding;
-import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
-import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +41,7 @@ final class HeldMessages {
    private final OperationContext operationContext;
    private final Executor executor;
    private final String accountId;
+   private final HeldMessageQueues queues;
 
    HeldMessages(SmppSession session, ActiveMQServer server, ServerSession serverSession,
                 OperationContext operationContext, Executor executor) {
@@ -57,12 +51,13 @@ final class HeldMessages {
       this.operationContext = operationContext;
       this.executor = executor;
       this.accountId = session.account().id();
+      this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress());
    }
 
    void query(QuerySm query, Consumer<SmppPdu> reply) {
       executor.execute(() -> {
          try {
-            MessageReference held = findFirst(filterFor(query.messageId(), null, null));
+            HeldMessageQueues.Held held = queues.findFirst(filterFor(query.messageId(), null, null));
             reply.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
                             : query.response(SmppStatus.ESME_ROK, "", DeliveryState.ENROUTE.messageState(), 0));
          } catch (Exception e) {
@@ -82,10 +77,7 @@ final class HeldMessages {
                return;
             }
             Filter filter = filterFor(cancel.messageId(), source.isEmpty() ? null : source, destination.isEmpty() ? null : destination);
-            int removed = 0;
-            for (Queue queue : heldQueues()) {
-               removed += queue.deleteMatchingReferences(filter);
-            }
+            int removed = queues.deleteAll(filter);
             reply.accept(removed > 0 ? cancel.response(SmppStatus.ESME_ROK) : cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
          } catch (Exception e) {
             logger.warn("cancel_sm failed", e);
@@ -105,11 +97,9 @@ final class HeldMessages {
          storage.setContext(operationContext);
          try {
             Filter filter = filterFor(replace.messageId(), replace.sourceAddr().address().isEmpty() ? null : replace.sourceAddr().address(), null);
-            for (Queue queue : heldQueues()) {
-               MessageReference ref = findIn(queue, filter);
-               if (ref == null) {
-                  continue;
-               }
+            HeldMessageQueues.Held held = queues.findFirst(filter);
+            if (held != null) {
+               MessageReference ref = held.reference();
                long now = System.currentTimeMillis();
                long schedule = SmppTime.toEpochMillis(replace.scheduleDeliveryTime(), now);
                long validity = SmppTime.toEpochMillis(replace.validityPeriod(), now);
@@ -118,8 +108,9 @@ final class HeldMessages {
                   return;
                }
                Message replacement = ref.getMessage().copy(storage.generateID());
-               if (!queue.deleteReference(ref.getMessageID())) {
-                  break; // it left meanwhile
+               if (!held.queue().deleteReference(ref.getMessageID())) {
+                  reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
+                  return;
                }
                applyReplacement(replacement, replace, schedule, validity);
                serverSession.send(null, replacement, false, serverSession.getName(), false);
@@ -173,57 +164,6 @@ final class HeldMessages {
    }
 
    private Filter filterFor(String smsId, String source, String destination) throws Exception {
-      StringBuilder f = new StringBuilder();
-      f.append(SmsProperties.ACCOUNT).append(" = '").append(quote(accountId)).append('\'');
-      if (smsId != null && !smsId.isEmpty()) {
-         f.append(" AND ").append(SmsProperties.ID).append(" = '").append(quote(smsId)).append('\'');
-      }
-      if (source != null) {
-         f.append(" AND ").append(SmsProperties.SOURCE).append(" = '").append(quote(source)).append('\'');
-      }
-      if (destination != null) {
-         f.append(" AND ").append(SmsProperties.DESTINATION).append(" = '").append(quote(destination)).append('\'');
-      }
-      return FilterImpl.createFilter(f.toString());
-   }
-
-   private static String quote(String value) {
-      return value.replace("'", "''");
-   }
-
-   private List<Queue> heldQueues() {
-      String submitAddress = session.manager().getSmppSubmitAddress();
-      List<Queue> queues = new ArrayList<>();
-      server.getPostOffice().getAllBindings().forEach((Binding binding) -> {
-         if (binding instanceof LocalQueueBinding local) {
-            String address = local.getAddress().toString();
-            if (address.equals(submitAddress) || address.startsWith(SmsAddresses.SMSC_LINK_PREFIX)) {
-               queues.add(local.getQueue());
-            }
-         }
-      });
-      return queues;
-   }
-
-   private MessageReference findFirst(Filter filter) {
-      for (Queue queue : heldQueues()) {
-         MessageReference ref = findIn(queue, filter);
-         if (ref != null) {
-            return ref;
-         }
-      }
-      return null;
-   }
-
-   private static MessageReference findIn(Queue queue, Filter filter) {
-      try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
-         while (it.hasNext()) {
-            MessageReference ref = it.next();
-            if (filter.match(ref.getMessage())) {
-               return ref;
-            }
-         }
-      }
-      return null;
+      return HeldMessageQueues.filter(accountId, smsId, source, destination);
    }
 }

@@ -23,7 +23,7 @@ import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 final class MtMessageFactory {
 
    private static final SimpleString KIND_MT = SimpleString.of(SmsKind.MT.name());
-   private static final SimpleString PROTOCOL_SMPP = SimpleString.of(SmppConnection.PROTOCOL_NAME);
+   private static final SimpleString PROTOCOL_SMPP = SimpleString.of(SmppProtocolManagerFactory.PROTOCOL_NAME);
    private static final SimpleString VERSION_34 = SimpleString.of("3.4");
    private static final SimpleString VERSION_33 = SimpleString.of("3.3");
    private static final int ESM_UDHI = 0x40;

@@ -4,6 +4,8 @@ import java.util.List;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.text.SmsEncoding;
@@ -27,9 +29,11 @@ import org.apache.activemq.artemis.spi.core.remoting.Connection;
  * the broker through bean setters) and wires each new connection's Netty pipeline. Constructed for every
  * acceptor that enables SMPP, so the constructor stays free of side effects.
  */
-public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, SmppInterceptor, SmppConnection, org.apache.activemq.artemis.core.server.routing.RoutingHandler<?>> {
+public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, SmppInterceptor, SmsRemotingConnection, org.apache.activemq.artemis.core.server.routing.RoutingHandler<?>> {
 
    static final String HANDLER_NAME = "smpp-handler";
+   static final int HEADER_LENGTH = 16;
+   static final int MIN_MAX_PDU_SIZE = 1024;
 
    private final SmppProtocolManagerFactory factory;
    private final ActiveMQServer server;
@@ -75,7 +79,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
 
    @Override
    public ConnectionEntry createConnectionEntry(Acceptor acceptorUsed, Connection transport) {
-      SmppConnection connection = new SmppConnection(transport);
+      SmsRemotingConnection connection = new SmsRemotingConnection(transport, SmppProtocolManagerFactory.PROTOCOL_NAME);
       ConnectionEntry entry = new ConnectionEntry(connection, null, System.currentTimeMillis(), connectionTtl <= 0 ? -1 : connectionTtl);
       NettyServerConnection netty = (NettyServerConnection) transport;
       SmppChannelHandler handler = (SmppChannelHandler) netty.getChannel().pipeline().get(HANDLER_NAME);
@@ -94,7 +98,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
 
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
-      pipeline.addLast("smpp-frame", new SmppFrameDecoder(maxPduSize));
+      pipeline.addLast("smpp-frame", new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize));
       pipeline.addLast("smpp-decoder", new SmppPduDecoder());
       pipeline.addLast("smpp-encoder", new SmppPduEncoder());
       pipeline.addLast(HANDLER_NAME, new SmppChannelHandler());
@@ -120,7 +124,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
     */
    @Override
    public boolean acceptsNoHandshake() {
-      return SmppConnection.PROTOCOL_NAME.equals(protocols.trim());
+      return SmppProtocolManagerFactory.PROTOCOL_NAME.equals(protocols.trim());
    }
 
    @Override
@@ -137,11 +141,11 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
       return null;
    }
 
-   String invokeIncoming(SmppPdu pdu, SmppConnection connection) {
+   String invokeIncoming(SmppPdu pdu, SmsRemotingConnection connection) {
       return incomingInterceptors.isEmpty() ? null : invokeInterceptors(incomingInterceptors, pdu, connection);
    }
 
-   String invokeOutgoing(SmppPdu pdu, SmppConnection connection) {
+   String invokeOutgoing(SmppPdu pdu, SmsRemotingConnection connection) {
       return outgoingInterceptors.isEmpty() ? null : invokeInterceptors(outgoingInterceptors, pdu, connection);
    }
 
@@ -160,7 +164,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
    }
 
    public void setSmppMaxPduSize(int maxPduSize) {
-      this.maxPduSize = Math.max(SmppFrameDecoder.MIN_MAX_PDU_SIZE, maxPduSize);
+      this.maxPduSize = Math.max(SmppProtocolManager.MIN_MAX_PDU_SIZE, maxPduSize);
    }
 
    public long getSmppEnquireLinkInterval() {

@@ -21,7 +21,8 @@ import org.apache.activemq.artemis.utils.uri.BeanSupport;
 public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFactory<SmppInterceptor> {
 
    public static final String MODULE_NAME = "artemis-smpp-protocol";
-   private static final String[] PROTOCOLS = {SmppConnection.PROTOCOL_NAME};
+   public static final String PROTOCOL_NAME = "SMPP";
+   private static final String[] PROTOCOLS = {PROTOCOL_NAME};
 
    @Override
    public ProtocolManager createProtocolManager(ActiveMQServer server,
@@ -51,7 +52,7 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
          Object protocols = acceptor.getParams().get("protocols");
          if (protocols != null) {
             for (String name : protocols.toString().split(",")) {
-               if (SmppConnection.PROTOCOL_NAME.equals(name.trim())) {
+               if (SmppProtocolManagerFactory.PROTOCOL_NAME.equals(name.trim())) {
                   return true;
                }
             }

@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.smsgw.broker.DeliveryChannel;
+import io.smsgw.broker.SmsRemotingConnection;
+import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.smpp.codec.BindRequest;
@@ -51,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * Everything here runs on the connection's event loop, except broker work that may touch the journal
  * (bind, held-message operations), which runs on an ordered executor and hops back to the event loop.
  */
-final class SmppSession {
+final class SmppSession implements DeliveryChannel<SmppPdu> {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
@@ -61,7 +64,7 @@ final class SmppSession {
    private final SmppProtocolManager manager;
    private final ActiveMQServer server;
    private final GatewayRuntime context;
-   private final SmppConnection connection;
+   private final SmsRemotingConnection connection;
    private final Channel channel;
    private final ArtemisExecutor brokerExecutor;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
@@ -72,7 +75,8 @@ final class SmppSession {
    private ServerSession serverSession;
    private OperationContext operationContext;
    private SmppSubmitHandler submitHandler;
-   private SmppDeliverer deliverer;
+   private WindowedDeliverer<SmppPdu> deliverer;
+   private DeliverSmFactory deliverSmFactory;
    private HeldMessages heldMessages;
    private ScheduledFuture<?> bindTimer;
    private ScheduledFuture<?> livenessTimer;
@@ -80,7 +84,7 @@ final class SmppSession {
    private int pendingProbeSequence = -1;
 
    SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
-               SmppConnection connection, Channel channel) {
+               SmsRemotingConnection connection, Channel channel) {
       this.manager = manager;
       this.server = server;
       this.context = context;
@@ -114,13 +118,46 @@ final class SmppSession {
       return channel;
    }
 
-   SmppConnection connection() {
+   SmsRemotingConnection connection() {
       return connection;
    }
 
-   int nextSequence() {
+   public int nextSequence() {
       // SMPP sequence numbers run 1..0x7FFFFFFF.
       return (outgoingSequence.getAndIncrement() & 0x7FFFFFFF) % 0x7FFFFFFF + 1;
+   }
+
+   // ---------------------------------------------------------------- DeliveryChannel (account queue → deliver_sm)
+
+   @Override
+   public String accountId() {
+      return account.id();
+   }
+
+   @Override
+   public SmppPdu encodeDelivery(org.apache.activemq.artemis.api.core.ICoreMessage message, int sequence) {
+      return deliverSmFactory.create(message, sequence, version34);
+   }
+
+   @Override
+   public void write(SmppPdu pdu) {
+      send(pdu);
+   }
+
+   @Override
+   public boolean isWritable(org.apache.activemq.artemis.spi.core.remoting.ReadyListener listener) {
+      return connection.isWritable(listener);
+   }
+
+   @Override
+   public void execute(Runnable task) {
+      channel.eventLoop().execute(task);
+   }
+
+   @Override
+   public void close(String reason) {
+      logger.info("Closing SMPP connection of '{}' from {}: {}", account == null ? "?" : account.id(), channel.remoteAddress(), reason);
+      channel.close();
    }
 
    /** Writes a PDU from any thread; Netty hands it to the event loop. */
@@ -167,11 +204,11 @@ final class SmppSession {
          channel.close();
       } else if (pdu instanceof DeliverSmResp resp) {
          if (deliverer != null) {
-            deliverer.onResponse(resp.sequenceNumber(), resp.commandStatus());
+            deliverer.onResponse(resp.sequenceNumber(), resp.commandStatus() == SmppStatus.ESME_ROK, SmppStatus.name(resp.commandStatus()));
          }
       } else if (pdu instanceof GenericNack nack) {
          if (deliverer != null) {
-            deliverer.onResponse(nack.sequenceNumber(), nack.commandStatus() == 0 ? SmppStatus.ESME_RUNKNOWNERR : nack.commandStatus());
+            deliverer.onResponse(nack.sequenceNumber(), false, "generic_nack " + SmppStatus.name(nack.commandStatus()));
          }
       } else if (pdu instanceof SmppRequest request) {
          onBoundRequest(request);
@@ -281,13 +318,14 @@ final class SmppSession {
    private void openBrokerSession(BindRequest bind) {
       try {
          operationContext = server.newOperationContext();
-         deliverer = new SmppDeliverer(this);
+         deliverSmFactory = new DeliverSmFactory(manager.defaultAlphabet());
+         deliverer = new WindowedDeliverer<>(this, manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
          ServerSession session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
                                                       org.apache.activemq.artemis.api.core.client.ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE,
                                                       connection, true, true, false, false, null, deliverer, true,
                                                       operationContext, manager.getPrefixes(), manager.getSecurityDomain(),
                                                       account.id(), false);
-         session.addProducer(session.getName(), SmppConnection.PROTOCOL_NAME, manager.getSmppSubmitAddress());
+         session.addProducer(session.getName(), SmppProtocolManagerFactory.PROTOCOL_NAME, manager.getSmppSubmitAddress());
          ServerConsumer consumer = null;
          if (bind.bindType() != BindType.TRANSMITTER) {
             SimpleString queue = SimpleString.of(manager.getSmppAccountQueuePrefix() + account.id());
@@ -328,9 +366,6 @@ final class SmppSession {
               : bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId()));
       logger.info("Bound {} system_id '{}' from {} (interface version 0x{})", bind.bindType(), account.id(),
                   channel.remoteAddress(), Integer.toHexString(bind.interfaceVersion()));
-      if (consumer != null) {
-         deliverer.start(consumer);
-      }
       serverSession.start();
    }
 

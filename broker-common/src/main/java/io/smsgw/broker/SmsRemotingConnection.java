@@ -1,4 +1,4 @@
-package io.smsgw.smpp.server;
+package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,25 +10,26 @@ import org.apache.activemq.artemis.spi.core.protocol.AbstractRemotingConnection;
 import org.apache.activemq.artemis.spi.core.remoting.Connection;
 
 /**
- * The broker's view of one SMPP TCP connection: what {@code listConnections} and the console show
- * (protocol SMPP, client id = the bound system_id). The protocol work happens in {@link SmppSession}.
+ * The broker's view of one SMPP or CMPP TCP connection: what {@code listConnections} and the console show
+ * (protocol name, client id = the bound account). The protocol work happens in the protocol's session.
  */
-public final class SmppConnection extends AbstractRemotingConnection {
+public final class SmsRemotingConnection extends AbstractRemotingConnection {
 
-   public static final String PROTOCOL_NAME = "SMPP";
+   private final String protocolName;
 
-   public SmppConnection(Connection transportConnection) {
+   public SmsRemotingConnection(Connection transportConnection, String protocolName) {
       super(transportConnection, null);
+      this.protocolName = protocolName;
    }
 
    /** Called for every frame received, heartbeats included, so the broker's TTL check sees a live peer. */
-   void markDataReceived() {
+   public void markDataReceived() {
       dataReceived = true;
    }
 
    @Override
    public String getProtocolName() {
-      return PROTOCOL_NAME;
+      return protocolName;
    }
 
    @Override
@@ -68,6 +69,6 @@ public final class SmppConnection extends AbstractRemotingConnection {
 
    @Override
    public void bufferReceived(Object connectionID, ActiveMQBuffer buffer) {
-      // Bytes never arrive here: the Netty pipeline decodes PDUs and hands them to SmppChannelHandler.
+      // Bytes never arrive here: the protocol's Netty pipeline decodes PDUs itself.
    }
 }

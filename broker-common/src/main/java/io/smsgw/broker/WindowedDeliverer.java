@@ -1,12 +1,10 @@
-package io.smsgw.smpp.server;
+package io.smsgw.broker;
 
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.smsgw.smpp.codec.SmppPdu;
-import io.smsgw.smpp.codec.SmppStatus;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.MessageReference;
@@ -17,39 +15,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes the account's queue (MO messages and status reports) to a bound receiver or transceiver as
- * deliver_sm, at most the acceptor's window at a time. A message is acknowledged in the broker only when
- * deliver_sm_resp ESME_ROK arrives; an error response, a timeout or a disconnect puts it back.
+ * Pushes an account's queue (MO messages and status reports) to a bound client, at most {@code window}
+ * deliveries unanswered at a time. A message is acknowledged in the broker only when the client's success
+ * response arrives; an error response, a response timeout or a disconnect puts it back.
  *
  * <p>The broker calls {@link #sendMessage} on the queue's executor; responses arrive on the event loop.
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
+ *
+ * @param <P> the protocol's PDU type
  */
-final class SmppDeliverer implements SessionCallback {
+public final class WindowedDeliverer<P> implements SessionCallback {
 
-   private static final Logger logger = LoggerFactory.getLogger(SmppDeliverer.class);
+   private static final Logger logger = LoggerFactory.getLogger(WindowedDeliverer.class);
+   private static final SimpleString SMS_ID = SimpleString.of("smsId");
 
    private record InFlight(long messageId, ServerConsumer consumer, long sentAtNanos) {
    }
 
-   private final SmppSession session;
+   private final DeliveryChannel<P> channel;
    private final int window;
    private final long responseTimeoutNanos;
    private final Map<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
-   private final DeliverSmFactory factory;
-   private volatile ServerConsumer consumer;
 
-   SmppDeliverer(SmppSession session) {
-      this.session = session;
-      this.window = session.manager().getSmppWindowSize();
-      this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(session.manager().getSmppResponseTimeout());
-      this.factory = new DeliverSmFactory(session.manager().defaultAlphabet());
+   public WindowedDeliverer(DeliveryChannel<P> channel, int window, long responseTimeoutMillis) {
+      this.channel = channel;
+      this.window = Math.max(1, window);
+      this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis);
    }
 
-   void start(ServerConsumer consumer) {
-      this.consumer = consumer;
-   }
-
-   int inFlightCount() {
+   public int inFlightCount() {
       return inFlight.size();
    }
 
@@ -63,20 +57,20 @@ final class SmppDeliverer implements SessionCallback {
    @Override
    public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
       ICoreMessage message = ref.getMessage().toCore();
-      int sequence = session.nextSequence();
-      SmppPdu deliver;
+      int sequence = channel.nextSequence();
+      P delivery;
       try {
-         deliver = factory.create(message, sequence, session.isVersion34());
+         delivery = channel.encodeDelivery(message, sequence);
       } catch (RuntimeException e) {
-         // Content we cannot express as deliver_sm: dead-letter it (from the event loop), never drop it.
-         logger.warn("Cannot deliver message {} to '{}' as deliver_sm: {}; sending it to the dead-letter address",
-                     message.getStringProperty(SimpleString.of("smsId")), session.account().id(), e.getMessage());
+         // Content the protocol cannot carry: dead-letter it (from the event loop), never drop it.
+         logger.warn("Cannot deliver message {} to '{}': {}; sending it to the dead-letter address",
+                     message.getObjectProperty(SMS_ID), channel.accountId(), e.getMessage());
          long id = ref.getMessageID();
-         session.channel().eventLoop().execute(() -> reject(consumer, id));
+         channel.execute(() -> reject(consumer, id));
          return 1;
       }
       inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime()));
-      session.send(deliver);
+      channel.write(delivery);
       return 1;
    }
 
@@ -97,7 +91,7 @@ final class SmppDeliverer implements SessionCallback {
 
    @Override
    public boolean isWritable(ReadyListener callback, Object protocolContext) {
-      return session.connection().isWritable(callback);
+      return channel.isWritable(callback);
    }
 
    @Override
@@ -123,37 +117,40 @@ final class SmppDeliverer implements SessionCallback {
 
    @Override
    public void disconnect(ServerConsumer consumer, String errorMessage) {
-      // The consumer was closed through management: without it this receiver is useless, so unbind.
-      logger.info("Consumer of '{}' closed by the broker ({}); closing the SMPP connection", session.account().id(), errorMessage);
-      session.channel().close();
+      // The consumer was closed through management: without it this connection cannot receive, so close it.
+      channel.close("consumer closed by the broker (" + errorMessage + ")");
    }
 
    @Override
    public void browserFinished(ServerConsumer consumer) {
    }
 
-   // ------------------------------------------------------------ ESME side (event loop)
+   // ------------------------------------------------------------ client side (event loop)
 
-   void onResponse(int sequence, int status) {
+   /**
+    * Settles the delivery this response answers: acknowledged on success, put back (counting a failed
+    * attempt) otherwise. A response to nothing in flight (late, after a timeout) is ignored.
+    */
+   public void onResponse(int sequence, boolean success, String detail) {
       InFlight delivery = inFlight.remove(sequence);
       if (delivery == null) {
-         return; // a late response to something already timed out and put back
+         return;
       }
       try {
-         if (status == SmppStatus.ESME_ROK) {
+         if (success) {
             delivery.consumer().individualAcknowledge(null, delivery.messageId());
          } else {
-            logger.debug("deliver_sm refused by '{}' with {}; redelivering", session.account().id(), SmppStatus.name(status));
+            logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
             delivery.consumer().individualCancel(delivery.messageId(), true);
          }
       } catch (Exception e) {
-         logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), session.account().id(), e);
+         logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
       }
       delivery.consumer().promptDelivery();
    }
 
    /** Puts back deliveries whose response is overdue (called periodically on the event loop). */
-   void expireOverdue() {
+   public void expireOverdue() {
       if (inFlight.isEmpty()) {
          return;
       }
@@ -172,7 +169,7 @@ final class SmppDeliverer implements SessionCallback {
          }
       }
       if (toPrompt != null) {
-         logger.info("deliver_sm responses from '{}' overdue; messages put back for redelivery", session.account().id());
+         logger.info("Delivery responses from '{}' overdue; messages put back for redelivery", channel.accountId());
          toPrompt.promptDelivery();
       }
    }
