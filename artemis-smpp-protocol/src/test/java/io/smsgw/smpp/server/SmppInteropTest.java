@@ -203,6 +203,73 @@ class SmppInteropTest {
       }
    }
 
+   @Test
+   void jsmppDataSmWithMessagePayloadBecomesAnMt() throws Exception {
+      SMPPSession session = jsmpp(BindType.BIND_TX, InterfaceVersion.IF_34, null);
+      try {
+         DataSmResult result = session.dataShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8610086",
+            TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8613800138006", new ESMClass(),
+            new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT),
+            new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), "Hello through data sm"));
+         TextMessage mt = receiveMt(result.getMessageId());
+         assertNotNull(mt);
+         assertEquals("Hello through data sm", mt.getText());
+         assertEquals("8613800138006", mt.getStringProperty("smsDestination"));
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   @Test
+   void jsmppSubmitMultiMakesOneMessagePerDestinationSharingTheId() throws Exception {
+      SMPPSession session = jsmpp(BindType.BIND_TX, InterfaceVersion.IF_34, null);
+      try {
+         org.jsmpp.bean.Address[] destinations = {
+            new org.jsmpp.bean.Address(TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8613800138007"),
+            new org.jsmpp.bean.Address(TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8613800138008")};
+         org.jsmpp.session.SubmitMultiResult result = session.submitMultiple("", TypeOfNumber.INTERNATIONAL,
+            NumberingPlanIndicator.ISDN, "8610086", destinations, new ESMClass(), (byte) 0, (byte) 0, null, null,
+            new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT), org.jsmpp.bean.ReplaceIfPresentFlag.DEFAULT,
+            new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, "Hello both".getBytes(StandardCharsets.US_ASCII));
+         assertEquals(0, result.getUnsuccessDeliveries().length);
+         java.util.Set<String> reached = new java.util.HashSet<>();
+         for (int i = 0; i < 2; i++) {
+            TextMessage mt = receiveMt(result.getMessageId());
+            assertNotNull(mt, "copy " + (i + 1));
+            assertEquals("Hello both", mt.getText());
+            reached.add(mt.getStringProperty("smsDestination"));
+         }
+         assertEquals(java.util.Set.of("8613800138007", "8613800138008"), reached);
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   @Test
+   void cloudhopperSarSegmentsKeepTheirSegmentProperties() throws Exception {
+      SmppSession session = cloudhopper(SmppBindType.TRANSMITTER, SmppConstants.VERSION_3_4, null);
+      try {
+         String[] parts = {"first half ", "second half"};
+         for (int i = 0; i < parts.length; i++) {
+            SubmitSm sm = new SubmitSm();
+            sm.setSourceAddress(new Address((byte) 1, (byte) 1, "8610086"));
+            sm.setDestAddress(new Address((byte) 1, (byte) 1, "8613800138009"));
+            sm.setShortMessage(parts[i].getBytes(StandardCharsets.US_ASCII));
+            sm.addOptionalParameter(new com.cloudhopper.smpp.tlv.Tlv(SmppConstants.TAG_SAR_MSG_REF_NUM, new byte[] {0x01, 0x02}));
+            sm.addOptionalParameter(new com.cloudhopper.smpp.tlv.Tlv(SmppConstants.TAG_SAR_TOTAL_SEGMENTS, new byte[] {2}));
+            sm.addOptionalParameter(new com.cloudhopper.smpp.tlv.Tlv(SmppConstants.TAG_SAR_SEGMENT_SEQNUM, new byte[] {(byte) (i + 1)}));
+            String id = session.submit(sm, 10_000).getMessageId();
+            TextMessage mt = receiveMt(id);
+            assertEquals(parts[i], mt.getText());
+            assertEquals(0x0102, mt.getIntProperty("smsSegmentRef"));
+            assertEquals(2, mt.getIntProperty("smsSegmentTotal"));
+            assertEquals(i + 1, mt.getIntProperty("smsSegmentNumber"));
+         }
+      } finally {
+         session.unbind(5000);
+      }
+   }
+
    /** Collects the deliver_sm a cloudhopper session receives and answers them ESME_ROK. */
    static final class CloudhopperInbox extends DefaultSmppSessionHandler {
       final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
