@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 
 import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
@@ -15,9 +16,7 @@ import io.smsgw.smpp.codec.DeliverSm;
 import io.smsgw.smpp.codec.ShortMessagePdu;
 import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
-import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
-import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 
 /**
@@ -30,7 +29,6 @@ final class DeliverSmFactory {
    static final int ESM_CLASS_RECEIPT = 0x04;
    static final int ESM_CLASS_UDHI = 0x40;
    static final int MAX_SHORT_MESSAGE = 254;
-   private static final SimpleString DR = SimpleString.of(SmsKind.DR.name());
 
    private final SmsEncoding defaultAlphabet;
    private final ZoneId zone = ZoneId.systemDefault();
@@ -40,36 +38,28 @@ final class DeliverSmFactory {
    }
 
    DeliverSm create(ICoreMessage message, int sequence, boolean version34) {
+      SmsMessageReader m = new SmsMessageReader(message);
       ShortMessagePdu.Builder b = ShortMessagePdu.builder().sequenceNumber(sequence)
-         .sourceAddr(address(message, SmsProperties.SOURCE, SmsProperties.SOURCE_TON, SmsProperties.SOURCE_NPI))
-         .destinationAddr(address(message, SmsProperties.DESTINATION, SmsProperties.DESTINATION_TON, SmsProperties.DESTINATION_NPI));
-      String serviceType = string(message, SmsProperties.SERVICE_TYPE);
-      if (serviceType != null) {
-         b.serviceType(serviceType);
-      }
-      if (DR.equals(message.getSimpleStringProperty(SmsProperties.KIND))) {
-         return receipt(message, b, version34).buildDeliverSm();
-      }
-      return mobileOriginated(message, b, version34).buildDeliverSm();
+         .sourceAddr(address(m, SmsProperties.SOURCE, SmsProperties.SOURCE_TON, SmsProperties.SOURCE_NPI))
+         .destinationAddr(address(m, SmsProperties.DESTINATION, SmsProperties.DESTINATION_TON, SmsProperties.DESTINATION_NPI))
+         .serviceType(m.string(SmsProperties.SERVICE_TYPE, ""));
+      return (m.kind() == SmsKind.DR ? receipt(m, b, version34) : mobileOriginated(m, b, version34)).buildDeliverSm();
    }
 
-   private ShortMessagePdu.Builder receipt(ICoreMessage message, ShortMessagePdu.Builder b, boolean version34) {
-      String id = string(message, SmsProperties.ID);
+   private ShortMessagePdu.Builder receipt(SmsMessageReader m, ShortMessagePdu.Builder b, boolean version34) {
+      String id = m.string(SmsProperties.ID);
       if (id == null) {
          throw new IllegalArgumentException("status report without smsId");
       }
-      String status = string(message, SmsProperties.STATUS);
+      String status = m.string(SmsProperties.STATUS);
       DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
-      String error = string(message, SmsProperties.ERROR_CODE);
-      String text = bodyText(message);
+      String text = m.text();
       // Some ESME libraries refuse receipts without both dates: fall back to when the report was made.
-      LocalDateTime reported = LocalDateTime.ofInstant(Instant.ofEpochMilli(message.getTimestamp()), zone);
-      LocalDateTime done = time(message, SmsProperties.DONE_TIME);
-      LocalDateTime submitted = time(message, SmsProperties.SUBMIT_TIME);
-      done = done == null ? reported : done;
+      LocalDateTime done = time(m, SmsProperties.DONE_TIME);
+      done = done == null ? LocalDateTime.ofInstant(Instant.ofEpochMilli(m.timestamp()), zone) : done;
+      LocalDateTime submitted = time(m, SmsProperties.SUBMIT_TIME);
       DeliveryReceipt receipt = new DeliveryReceipt(id, 1, state == DeliveryState.DELIVRD ? 1 : 0,
-         submitted == null ? done : submitted, done, state,
-         error == null ? "000" : error, text == null ? "" : text);
+         submitted == null ? done : submitted, done, state, m.string(SmsProperties.ERROR_CODE, "000"), text == null ? "" : text);
       b.esmClass(ESM_CLASS_RECEIPT).shortMessage(SmsText.encode(receipt.format(), SmsEncoding.ASCII));
       if (version34) {
          b.tlvs(Tlvs.builder().addCString(TlvTag.RECEIPTED_MESSAGE_ID, id).addU8(TlvTag.MESSAGE_STATE, state.messageState()).build());
@@ -77,24 +67,23 @@ final class DeliverSmFactory {
       return b;
    }
 
-   private ShortMessagePdu.Builder mobileOriginated(ICoreMessage message, ShortMessagePdu.Builder b, boolean version34) {
-      Object udhValue = message.getObjectProperty(SmsProperties.UDH);
-      byte[] udh = udhValue instanceof byte[] bytes ? bytes : null;
+   private ShortMessagePdu.Builder mobileOriginated(SmsMessageReader m, ShortMessagePdu.Builder b, boolean version34) {
       byte[] payload;
       int dataCoding;
-      if (message.getType() == Message.TEXT_TYPE) {
-         String text = bodyText(message);
-         SmsEncoding encoding = preferredEncoding(message, text == null ? "" : text);
-         payload = SmsText.encode(text == null ? "" : text, encoding);
+      if (m.hasTextBody()) {
+         String text = m.text();
+         text = text == null ? "" : text;
+         SmsEncoding encoding = preferredEncoding(m, text);
+         payload = SmsText.encode(text, encoding);
          dataCoding = encoding == defaultAlphabet ? 0 : encoding.smppDataCoding();
       } else {
-         payload = bodyBytes(message);
-         Number declared = number(message, SmsProperties.DATA_CODING);
-         dataCoding = declared == null ? SmsEncoding.BINARY.smppDataCoding() : declared.intValue();
+         payload = m.bytes();
+         dataCoding = m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding());
       }
+      byte[] udh = m.udh();
       byte[] userData = payload;
       int esmClass = 0;
-      if (udh != null && udh.length > 0) {
+      if (udh != null) {
          userData = new byte[udh.length + payload.length];
          System.arraycopy(udh, 0, userData, 0, udh.length);
          System.arraycopy(payload, 0, userData, udh.length, payload.length);
@@ -112,8 +101,8 @@ final class DeliverSmFactory {
    }
 
    /** Keeps the data coding the message declares when the text fits it, else the smallest that does. */
-   private SmsEncoding preferredEncoding(ICoreMessage message, String text) {
-      Number declared = number(message, SmsProperties.DATA_CODING);
+   private SmsEncoding preferredEncoding(SmsMessageReader m, String text) {
+      Number declared = m.number(SmsProperties.DATA_CODING);
       if (declared != null) {
          SmsEncoding encoding = declared.intValue() == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(declared.intValue());
          if (encoding != SmsEncoding.BINARY && SmsText.canEncode(text, encoding)) {
@@ -123,52 +112,12 @@ final class DeliverSmFactory {
       return SmsText.canEncode(text, defaultAlphabet) ? defaultAlphabet : SmsEncoding.UCS2;
    }
 
-   private LocalDateTime time(ICoreMessage message, SimpleString name) {
-      Number millis = number(message, name);
-      return millis == null || millis.longValue() <= 0 ? null : LocalDateTime.ofInstant(Instant.ofEpochMilli(millis.longValue()), zone);
+   private LocalDateTime time(SmsMessageReader m, SimpleString name) {
+      long millis = m.longValue(name, 0);
+      return millis <= 0 ? null : LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), zone);
    }
 
-   private static Address address(ICoreMessage message, SimpleString name, SimpleString ton, SimpleString npi) {
-      String value = string(message, name);
-      Number t = number(message, ton);
-      Number n = number(message, npi);
-      return new Address(t == null ? 0 : t.byteValue(), n == null ? 0 : n.byteValue(), value == null ? "" : value);
-   }
-
-   /** Applications may set numeric properties with any numeric type (or as text); accept them all. */
-   private static Number number(ICoreMessage message, SimpleString name) {
-      Object value = message.getObjectProperty(name);
-      if (value instanceof Number n) {
-         return n;
-      }
-      if (value != null) {
-         try {
-            return Long.parseLong(value.toString().trim());
-         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("property " + name + " is not a number: " + value);
-         }
-      }
-      return null;
-   }
-
-   private static String string(ICoreMessage message, SimpleString name) {
-      Object value = message.getObjectProperty(name);
-      return value == null ? null : value.toString();
-   }
-
-   private static String bodyText(ICoreMessage message) {
-      if (message.getType() != Message.TEXT_TYPE) {
-         return null;
-      }
-      ActiveMQBuffer body = message.getReadOnlyBodyBuffer();
-      SimpleString text = body.readNullableSimpleString();
-      return text == null ? null : text.toString();
-   }
-
-   private static byte[] bodyBytes(ICoreMessage message) {
-      ActiveMQBuffer body = message.getReadOnlyBodyBuffer();
-      byte[] bytes = new byte[body.readableBytes()];
-      body.readBytes(bytes);
-      return bytes;
+   private static Address address(SmsMessageReader m, SimpleString name, SimpleString ton, SimpleString npi) {
+      return new Address((byte) m.integer(ton, 0), (byte) m.integer(npi, 0), m.string(name, ""));
    }
 }

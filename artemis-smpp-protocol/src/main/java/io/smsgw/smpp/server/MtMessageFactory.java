@@ -4,6 +4,7 @@ import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
 import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageBuilder;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
@@ -11,8 +12,6 @@ import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
-import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 
@@ -22,7 +21,6 @@ import org.apache.activemq.artemis.core.message.impl.CoreMessage;
  */
 final class MtMessageFactory {
 
-   private static final SimpleString KIND_MT = SimpleString.of(SmsKind.MT.name());
    private static final SimpleString PROTOCOL_SMPP = SimpleString.of(SmppProtocolManagerFactory.PROTOCOL_NAME);
    private static final SimpleString VERSION_34 = SimpleString.of("3.4");
    private static final SimpleString VERSION_33 = SimpleString.of("3.3");
@@ -58,41 +56,24 @@ final class MtMessageFactory {
 
    CoreMessage create(long brokerId, String smsId, Submission s, long now) throws RejectedSubmission {
       byte[] data = s.userData();
-      int payloadOffset = 0;
-      CoreMessage m = new CoreMessage(brokerId, 256 + data.length * 2);
-      m.setAddress(address);
-      m.setRoutingType(RoutingType.ANYCAST);
-      m.setDurable(true);
-      m.setTimestamp(now);
-      m.putStringProperty(SmsProperties.ID, SimpleString.of(smsId));
-      m.putStringProperty(SmsProperties.KIND, KIND_MT);
-      m.putStringProperty(SmsProperties.ACCOUNT, account);
-      m.putStringProperty(SmsProperties.PROTOCOL, PROTOCOL_SMPP);
-      m.putStringProperty(SmsProperties.PROTOCOL_VERSION, version);
-      m.putStringProperty(SmsProperties.SOURCE, SimpleString.of(s.source().address()));
-      m.putByteProperty(SmsProperties.SOURCE_TON, s.source().ton());
-      m.putByteProperty(SmsProperties.SOURCE_NPI, s.source().npi());
-      m.putStringProperty(SmsProperties.DESTINATION, SimpleString.of(s.destination().address()));
-      m.putByteProperty(SmsProperties.DESTINATION_TON, s.destination().ton());
-      m.putByteProperty(SmsProperties.DESTINATION_NPI, s.destination().npi());
-      if (!s.serviceType().isEmpty()) {
-         m.putStringProperty(SmsProperties.SERVICE_TYPE, SimpleString.of(s.serviceType()));
-      }
-      m.putIntProperty(SmsProperties.DATA_CODING, s.dataCoding());
-      m.putIntProperty(SmsProperties.ESM_CLASS, s.esmClass());
-      m.putIntProperty(SmsProperties.PROTOCOL_ID, s.protocolId());
-      m.putIntProperty(SmsProperties.PRIORITY, s.priority());
-      m.putIntProperty(SmsProperties.REGISTERED_DELIVERY, s.registeredDelivery());
-      m.putLongProperty(SmsProperties.SUBMIT_TIME, now);
-      if (s.scheduleTime() > 0) {
-         m.putLongProperty(SmsProperties.SCHEDULE_TIME, s.scheduleTime());
-      }
-      if (s.validityTime() > 0) {
-         m.putLongProperty(SmsProperties.VALIDITY_TIME, s.validityTime());
-         // The broker expires it if it is still waiting then; routing turns that into an EXPIRED report.
-         m.setExpiration(s.validityTime());
-      }
+      SmsMessageBuilder m = SmsMessageBuilder.create(brokerId, address, SmsKind.MT, data.length * 2)
+         .id(smsId)
+         .string(SmsProperties.ACCOUNT, account)
+         .string(SmsProperties.PROTOCOL, PROTOCOL_SMPP)
+         .string(SmsProperties.PROTOCOL_VERSION, version)
+         .source(s.source().address(), s.source().ton(), s.source().npi())
+         .destination(s.destination().address(), s.destination().ton(), s.destination().npi())
+         .string(SmsProperties.SERVICE_TYPE, s.serviceType().isEmpty() ? null : s.serviceType())
+         .integer(SmsProperties.DATA_CODING, s.dataCoding())
+         .integer(SmsProperties.ESM_CLASS, s.esmClass())
+         .integer(SmsProperties.PROTOCOL_ID, s.protocolId())
+         .integer(SmsProperties.PRIORITY, s.priority())
+         .integer(SmsProperties.REGISTERED_DELIVERY, s.registeredDelivery())
+         .submitTime(now)
+         .scheduleTime(s.scheduleTime())
+         .validityTime(s.validityTime());
 
+      int payloadOffset = 0;
       if ((s.esmClass() & ESM_UDHI) != 0) {
          UserDataHeader udh;
          try {
@@ -101,37 +82,28 @@ final class MtMessageFactory {
             throw new RejectedSubmission(SmppStatus.ESME_RINVESMCLASS, "malformed user data header: " + e.getMessage());
          }
          payloadOffset = udh.length();
-         byte[] header = new byte[payloadOffset];
-         System.arraycopy(data, 0, header, 0, payloadOffset);
-         m.putBytesProperty(SmsProperties.UDH, header);
+         m.udh(data, payloadOffset);
          ConcatPart part = udh.concatPart().orElse(null);
          if (part != null) {
-            putSegment(m, part.reference().value(), part.total(), part.number());
+            m.segment(part.reference().value(), part.total(), part.number());
          }
       } else if (s.tlvs().contains(TlvTag.SAR_MSG_REF_NUM)) {
          int total = s.tlvs().getU8(TlvTag.SAR_TOTAL_SEGMENTS);
          int number = s.tlvs().getU8(TlvTag.SAR_SEGMENT_SEQNUM);
-         if (total < 1 || number < 1 || number > total) {
+         int reference = s.tlvs().getU16(TlvTag.SAR_MSG_REF_NUM);
+         if (total < 1 || number < 1 || number > total || reference < 0) {
             throw new RejectedSubmission(SmppStatus.ESME_RINVOPTPARAMVAL, "inconsistent SAR TLVs");
          }
-         putSegment(m, s.tlvs().getU16(TlvTag.SAR_MSG_REF_NUM), total, number);
+         m.segment(reference, total, number);
       }
 
       SmsEncoding encoding = s.dataCoding() == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(s.dataCoding());
       int length = data.length - payloadOffset;
       if (encoding == SmsEncoding.BINARY) {
-         m.setType(Message.BYTES_TYPE);
-         m.getBodyBuffer().writeBytes(data, payloadOffset, length);
+         m.bytes(data, payloadOffset, length);
       } else {
-         m.setType(Message.TEXT_TYPE);
-         m.getBodyBuffer().writeNullableSimpleString(SimpleString.of(SmsText.decode(data, payloadOffset, length, encoding)));
+         m.text(SmsText.decode(data, payloadOffset, length, encoding));
       }
-      return m;
-   }
-
-   private static void putSegment(CoreMessage m, int reference, int total, int number) {
-      m.putIntProperty(SmsProperties.SEGMENT_REF, reference);
-      m.putIntProperty(SmsProperties.SEGMENT_TOTAL, total);
-      m.putIntProperty(SmsProperties.SEGMENT_NUMBER, number);
+      return m.build();
    }
 }

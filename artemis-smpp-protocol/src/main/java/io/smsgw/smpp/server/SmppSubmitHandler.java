@@ -1,5 +1,6 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.core.time.SmppTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;

@@ -52,6 +52,9 @@ public final class SmsProperties {
    /** Long. Absolute time (epoch millis) after which the message is expired. */
    public static final SimpleString VALIDITY_TIME = SimpleString.of("smsValidityTime");
 
+   /** String. CMPP 3.0 LinkID: ties an MT to the on-demand MO that triggered it. */
+   public static final SimpleString LINK_ID = SimpleString.of("smsLinkId");
+
    /** Int. CMPP Fee_UserType. */
    public static final SimpleString FEE_USER_TYPE = SimpleString.of("smsFeeUserType");
    /** String. CMPP FeeType. */

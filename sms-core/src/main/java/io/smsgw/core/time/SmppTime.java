@@ -1,24 +1,24 @@
-package io.smsgw.smpp.server;
+package io.smsgw.core.time;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /**
- * SMPP time fields (schedule_delivery_time, validity_period): absolute {@code YYMMDDhhmmsstnnp} with a
+ * SMPP time fields (schedule_delivery_time, validity_period; also CMPP ValId_Time and At_Time): absolute {@code YYMMDDhhmmsstnnp} with a
  * quarter-hour UTC offset, or relative {@code YYMMDDhhmmss000R}. Converted to absolute epoch millis.
  */
-final class SmppTime {
+public final class SmppTime {
 
    /** Returned for an empty field: "immediately" / "SMSC default". */
-   static final long NONE = 0;
+   public static final long NONE = 0;
    /** Returned for a field that cannot be parsed. */
-   static final long INVALID = -1;
+   public static final long INVALID = -1;
 
    private SmppTime() {
    }
 
-   static long toEpochMillis(String field, long nowMillis) {
+   public static long toEpochMillis(String field, long nowMillis) {
       if (field == null || field.isEmpty()) {
          return NONE;
       }

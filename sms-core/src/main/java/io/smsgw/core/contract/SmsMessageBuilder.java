@@ -1,0 +1,149 @@
+package io.smsgw.core.contract;
+
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+
+/**
+ * Builds a durable broker message of the contract (docs/message-contract.md): every protocol head and
+ * link writes MT, MO and DR messages through this, so property names and types cannot drift apart.
+ * Not thread-safe; one builder per message.
+ */
+public final class SmsMessageBuilder {
+
+   private static final SimpleString[] KINDS = {
+      SimpleString.of(SmsKind.MT.name()), SimpleString.of(SmsKind.MO.name()), SimpleString.of(SmsKind.DR.name())};
+
+   private final CoreMessage message;
+
+   private SmsMessageBuilder(CoreMessage message) {
+      this.message = message;
+   }
+
+   /**
+    * A durable anycast message for {@code address}.
+    *
+    * @param brokerMessageId an id from the broker's storage manager (the broker assigns its own on send)
+    * @param bodySizeHint    expected body size in bytes, to size the buffer once
+    */
+   public static SmsMessageBuilder create(long brokerMessageId, SimpleString address, SmsKind kind, int bodySizeHint) {
+      CoreMessage m = new CoreMessage(brokerMessageId, 256 + bodySizeHint);
+      m.setAddress(address);
+      m.setRoutingType(RoutingType.ANYCAST);
+      m.setDurable(true);
+      m.setTimestamp(System.currentTimeMillis());
+      m.putStringProperty(SmsProperties.KIND, KINDS[kind.ordinal()]);
+      return new SmsMessageBuilder(m);
+   }
+
+   public SmsMessageBuilder string(SimpleString property, String value) {
+      if (value != null) {
+         message.putStringProperty(property, SimpleString.of(value));
+      }
+      return this;
+   }
+
+   /** For values used on every message (account, protocol): callers keep one SimpleString, no copy per message. */
+   public SmsMessageBuilder string(SimpleString property, SimpleString value) {
+      if (value != null) {
+         message.putStringProperty(property, value);
+      }
+      return this;
+   }
+
+   public SmsMessageBuilder integer(SimpleString property, int value) {
+      message.putIntProperty(property, value);
+      return this;
+   }
+
+   public SmsMessageBuilder id(String smsId) {
+      return string(SmsProperties.ID, smsId);
+   }
+
+   public SmsMessageBuilder source(String address, byte ton, byte npi) {
+      string(SmsProperties.SOURCE, address);
+      message.putByteProperty(SmsProperties.SOURCE_TON, ton);
+      message.putByteProperty(SmsProperties.SOURCE_NPI, npi);
+      return this;
+   }
+
+   public SmsMessageBuilder destination(String address, byte ton, byte npi) {
+      string(SmsProperties.DESTINATION, address);
+      message.putByteProperty(SmsProperties.DESTINATION_TON, ton);
+      message.putByteProperty(SmsProperties.DESTINATION_NPI, npi);
+      return this;
+   }
+
+   public SmsMessageBuilder submitTime(long epochMillis) {
+      message.putLongProperty(SmsProperties.SUBMIT_TIME, epochMillis);
+      return this;
+   }
+
+   public SmsMessageBuilder doneTime(long epochMillis) {
+      message.putLongProperty(SmsProperties.DONE_TIME, epochMillis);
+      return this;
+   }
+
+   /** Schedule time, if any (0 = none). */
+   public SmsMessageBuilder scheduleTime(long epochMillis) {
+      if (epochMillis > 0) {
+         message.putLongProperty(SmsProperties.SCHEDULE_TIME, epochMillis);
+      }
+      return this;
+   }
+
+   /**
+    * Validity, if any (0 = none). The broker expires the message if it still waits then; routing turns
+    * that into an EXPIRED report.
+    */
+   public SmsMessageBuilder validityTime(long epochMillis) {
+      if (epochMillis > 0) {
+         message.putLongProperty(SmsProperties.VALIDITY_TIME, epochMillis);
+         message.setExpiration(epochMillis);
+      }
+      return this;
+   }
+
+   public SmsMessageBuilder fee(int userType, String type, String code, String terminal) {
+      message.putIntProperty(SmsProperties.FEE_USER_TYPE, userType);
+      string(SmsProperties.FEE_TYPE, type);
+      string(SmsProperties.FEE_CODE, code);
+      if (terminal != null && !terminal.isEmpty()) {
+         string(SmsProperties.FEE_TERMINAL, terminal);
+      }
+      return this;
+   }
+
+   public SmsMessageBuilder segment(int reference, int total, int number) {
+      message.putIntProperty(SmsProperties.SEGMENT_REF, reference);
+      message.putIntProperty(SmsProperties.SEGMENT_TOTAL, total);
+      message.putIntProperty(SmsProperties.SEGMENT_NUMBER, number);
+      return this;
+   }
+
+   public SmsMessageBuilder udh(byte[] data, int length) {
+      byte[] header = new byte[length];
+      System.arraycopy(data, 0, header, 0, length);
+      message.putBytesProperty(SmsProperties.UDH, header);
+      return this;
+   }
+
+   /** Text body: a JMS TextMessage, an AMQP string. */
+   public SmsMessageBuilder text(String text) {
+      message.setType(Message.TEXT_TYPE);
+      message.getBodyBuffer().writeNullableSimpleString(SimpleString.of(text));
+      return this;
+   }
+
+   /** Binary body: a JMS BytesMessage, AMQP binary data. */
+   public SmsMessageBuilder bytes(byte[] data, int offset, int length) {
+      message.setType(Message.BYTES_TYPE);
+      message.getBodyBuffer().writeBytes(data, offset, length);
+      return this;
+   }
+
+   public CoreMessage build() {
+      return message;
+   }
+}

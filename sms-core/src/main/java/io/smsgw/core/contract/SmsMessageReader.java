@@ -1,0 +1,108 @@
+package io.smsgw.core.contract;
+
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+
+/**
+ * Reads a contract message, whoever sent it: applications may set numeric properties with any numeric type
+ * or as text, and may leave optional ones out, so every getter is lenient and says "absent" with null.
+ */
+public final class SmsMessageReader {
+
+   private static final SimpleString[] KINDS = {
+      SimpleString.of(SmsKind.MT.name()), SimpleString.of(SmsKind.MO.name()), SimpleString.of(SmsKind.DR.name())};
+
+   private final ICoreMessage message;
+
+   public SmsMessageReader(ICoreMessage message) {
+      this.message = message;
+   }
+
+   public ICoreMessage message() {
+      return message;
+   }
+
+   /** The message's kind; MO when the sender did not say (an application talking to an SP). */
+   public SmsKind kind() {
+      Object value = message.getObjectProperty(SmsProperties.KIND);
+      if (value != null) {
+         for (SmsKind kind : SmsKind.values()) {
+            if (KINDS[kind.ordinal()].toString().equalsIgnoreCase(value.toString())) {
+               return kind;
+            }
+         }
+      }
+      return SmsKind.MO;
+   }
+
+   public String string(SimpleString property) {
+      Object value = message.getObjectProperty(property);
+      return value == null ? null : value.toString();
+   }
+
+   public String string(SimpleString property, String absent) {
+      String value = string(property);
+      return value == null ? absent : value;
+   }
+
+   /** A numeric property of any numeric type or numeric text; null when absent. */
+   public Number number(SimpleString property) {
+      Object value = message.getObjectProperty(property);
+      if (value instanceof Number n) {
+         return n;
+      }
+      if (value != null) {
+         try {
+            return Long.parseLong(value.toString().trim());
+         } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("property " + property + " is not a number: " + value);
+         }
+      }
+      return null;
+   }
+
+   public int integer(SimpleString property, int absent) {
+      Number n = number(property);
+      return n == null ? absent : n.intValue();
+   }
+
+   public long longValue(SimpleString property, long absent) {
+      Number n = number(property);
+      return n == null ? absent : n.longValue();
+   }
+
+   /** The UDH bytes, or null. */
+   public byte[] udh() {
+      Object value = message.getObjectProperty(SmsProperties.UDH);
+      return value instanceof byte[] bytes && bytes.length > 0 ? bytes : null;
+   }
+
+   public boolean hasTextBody() {
+      return message.getType() == Message.TEXT_TYPE;
+   }
+
+   /** The text body, or null when the body is not text. */
+   public String text() {
+      if (!hasTextBody()) {
+         return null;
+      }
+      ActiveMQBuffer body = message.getReadOnlyBodyBuffer();
+      SimpleString text = body.readNullableSimpleString();
+      return text == null ? null : text.toString();
+   }
+
+   /** The raw body bytes (for binary messages). */
+   public byte[] bytes() {
+      ActiveMQBuffer body = message.getReadOnlyBodyBuffer();
+      byte[] bytes = new byte[body.readableBytes()];
+      body.readBytes(bytes);
+      return bytes;
+   }
+
+   /** When the message was created (epoch millis). */
+   public long timestamp() {
+      return message.getTimestamp();
+   }
+}
