@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.core.contract.SmsAddresses;
@@ -82,7 +83,8 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
       SmsRemotingConnection connection = new SmsRemotingConnection(transport, SmppProtocolManagerFactory.PROTOCOL_NAME);
       ConnectionEntry entry = new ConnectionEntry(connection, null, System.currentTimeMillis(), connectionTtl <= 0 ? -1 : connectionTtl);
       NettyServerConnection netty = (NettyServerConnection) transport;
-      SmppChannelHandler handler = (SmppChannelHandler) netty.getChannel().pipeline().get(HANDLER_NAME);
+      @SuppressWarnings("unchecked")
+      PduChannelHandler<SmppPdu> handler = (PduChannelHandler<SmppPdu>) netty.getChannel().pipeline().get(HANDLER_NAME);
       handler.attach(new SmppSession(this, server, context, connection, netty.getChannel()));
       return entry;
    }
@@ -101,7 +103,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
       pipeline.addLast("smpp-frame", new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize));
       pipeline.addLast("smpp-decoder", new SmppPduDecoder());
       pipeline.addLast("smpp-encoder", new SmppPduEncoder());
-      pipeline.addLast(HANDLER_NAME, new SmppChannelHandler());
+      pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(SmppPdu.class, SmppProtocolManagerFactory.PROTOCOL_NAME));
    }
 
    /**

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.DeliveryChannel;
+import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Everything here runs on the connection's event loop, except broker work that may touch the journal
  * (bind, held-message operations), which runs on an ordered executor and hops back to the event loop.
  */
-final class SmppSession implements DeliveryChannel<SmppPdu> {
+final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu> {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
@@ -177,7 +178,8 @@ final class SmppSession implements DeliveryChannel<SmppPdu> {
 
    // ---------------------------------------------------------------- inbound dispatch (event loop)
 
-   void onPdu(SmppPdu pdu) {
+   @Override
+   public void onPdu(SmppPdu pdu) {
       connection.markDataReceived();
       lastReceivedNanos = System.nanoTime();
       pendingProbeSequence = -1;
@@ -421,7 +423,8 @@ final class SmppSession implements DeliveryChannel<SmppPdu> {
       return state == State.BOUND_TX || state == State.BOUND_RX || state == State.BOUND_TRX;
    }
 
-   void onChannelClosed() {
+   @Override
+   public void onChannelClosed() {
       State previous = state;
       state = State.CLOSED;
       if (bindTimer != null) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
+import io.smsgw.broker.DurableSender;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.Address;
@@ -21,10 +22,8 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
-import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.transaction.Transaction;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,23 +38,19 @@ final class SmppSubmitHandler {
    private static final Logger logger = LoggerFactory.getLogger(SmppSubmitHandler.class);
 
    private final SmppSession session;
-   private final ServerSession serverSession;
-   private final OperationContext operationContext;
+   private final DurableSender sender;
    private final StorageManager storage;
    private final GatewayRuntime context;
    private final Account account;
    private final MtMessageFactory factory;
-   private final String senderName;
 
    SmppSubmitHandler(SmppSession session, ActiveMQServer server, ServerSession serverSession,
                      OperationContext operationContext, GatewayRuntime context) {
       this.session = session;
-      this.serverSession = serverSession;
-      this.operationContext = operationContext;
       this.storage = server.getStorageManager();
+      this.sender = new DurableSender(storage, serverSession, operationContext);
       this.context = context;
       this.account = session.account();
-      this.senderName = serverSession.getName();
       SmsEncoding alphabet = session.manager().defaultAlphabet();
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
    }
@@ -161,27 +156,12 @@ final class SmppSubmitHandler {
          return;
       }
       String smsId = context.nextSmppMessageId(session.isVersion34());
-      OperationContext previous = storage.getContext();
-      storage.setContext(operationContext);
       try {
-         Transaction tx = submissions.size() > 1 ? serverSession.newTransaction() : null;
+         List<CoreMessage> messages = new ArrayList<>(submissions.size());
          for (MtMessageFactory.Submission s : submissions) {
-            CoreMessage message = factory.create(storage.generateID(), smsId, s, now);
-            RoutingStatus status = serverSession.send(tx, message, false, senderName, false);
-            if (status != RoutingStatus.OK) {
-               // Nobody would ever read it: refuse rather than acknowledge a message that went nowhere.
-               if (tx != null) {
-                  tx.rollback();
-               }
-               logger.warn("Submit from '{}' refused: address {} routed {}", account.id(), message.getAddress(), status);
-               session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
-               return;
-            }
+            messages.add(factory.create(storage.generateID(), smsId, s, now));
          }
-         if (tx != null) {
-            tx.commit();
-         }
-         storage.afterCompleteOperations(new IOCallback() {
+         DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
             public void done() {
                session.send(success.apply(smsId));
@@ -193,13 +173,15 @@ final class SmppSubmitHandler {
                session.send(error.apply(SmppStatus.ESME_RSYSERR));
             }
          });
+         if (result == DurableSender.Result.NOT_ROUTED) {
+            logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
+            session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         }
       } catch (MtMessageFactory.RejectedSubmission e) {
          session.send(error.apply(e.status));
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
          session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
-      } finally {
-         storage.setContext(previous);
       }
    }
 }
