@@ -1,0 +1,40 @@
+package io.smsgw.cmpp.codec;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Netty-pipeline-free entry points of the CMPP 2.0/3.0 codec, used by {@link CmppPduDecoder},
+ * {@link CmppPduEncoder}, tests and benchmarks. Splitting the byte stream into frames at
+ * Total_Length (which counts itself) is the job of a frame decoder in front of the PDU decoder.
+ */
+public final class CmppCodec {
+
+    /** Total_Length + Command_Id + Sequence_Id. */
+    public static final int HEADER_LENGTH = 12;
+
+    private CmppCodec() {
+    }
+
+    /**
+     * Decodes one complete frame (exactly one PDU, Total_Length included) in {@code version}'s
+     * layout and consumes it. CONNECT decodes the same whatever the version. Never throws for bad
+     * content: a frame that cannot be decoded yields a {@link MalformedCmppPdu} (see
+     * {@link MalformedCmppPdu.Kind}). Bytes after the last field of a body are ignored.
+     */
+    public static CmppPdu decode(ByteBuf frame, CmppVersion version) {
+        return PduReader.decode(frame, version);
+    }
+
+    /**
+     * Appends the wire form of {@code pdu} in {@code version}'s layout (Total_Length computed) to
+     * {@code out}. Fields the version lacks are not written.
+     *
+     * @throws IllegalArgumentException if a field cannot be represented: an octet string longer
+     *     than its width or holding NUL / non-Latin-1 characters, an integer outside its field
+     *     (e.g. a result over 255 in 2.0), more than 255 recipients, Msg_Content over 255 octets,
+     *     an authenticator over 16 octets, or a {@link MalformedCmppPdu}. Nothing is appended then.
+     */
+    public static void encode(CmppPdu pdu, CmppVersion version, ByteBuf out) {
+        PduWriter.encode(pdu, version, out);
+    }
+}

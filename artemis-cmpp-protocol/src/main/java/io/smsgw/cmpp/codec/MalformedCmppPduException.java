@@ -1,0 +1,14 @@
+package io.smsgw.cmpp.codec;
+
+/**
+ * Unwinds the body decoder on the first malformed field; turned into a {@link MalformedCmppPdu}
+ * before it leaves the codec. Stack traces are not filled in: this is a data error, not a bug.
+ */
+final class MalformedCmppPduException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    MalformedCmppPduException(String reason) {
+        super(reason, null, false, false);
+    }
+}
