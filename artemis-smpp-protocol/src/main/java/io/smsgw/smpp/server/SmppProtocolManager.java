@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.SmsRemotingConnection;
@@ -126,7 +127,7 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
     */
    @Override
    public boolean acceptsNoHandshake() {
-      return SmppProtocolManagerFactory.PROTOCOL_NAME.equals(protocols.trim());
+      return Acceptors.isOnly(protocols, SmppProtocolManagerFactory.PROTOCOL_NAME);
    }
 
    @Override

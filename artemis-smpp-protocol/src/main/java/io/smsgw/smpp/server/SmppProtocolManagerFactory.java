@@ -3,10 +3,10 @@ package io.smsgw.smpp.server;
 import java.util.List;
 import java.util.Map;
 
+import io.smsgw.broker.Acceptors;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
-import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
@@ -41,24 +41,10 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
     */
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) throws Exception {
-      if (!hasSmppAcceptor(server)) {
+      if (!Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          return;
       }
       services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
-   }
-
-   private static boolean hasSmppAcceptor(ActiveMQServer server) {
-      for (TransportConfiguration acceptor : server.getConfiguration().getAcceptorConfigurations()) {
-         Object protocols = acceptor.getParams().get("protocols");
-         if (protocols != null) {
-            for (String name : protocols.toString().split(",")) {
-               if (SmppProtocolManagerFactory.PROTOCOL_NAME.equals(name.trim())) {
-                  return true;
-               }
-            }
-         }
-      }
-      return false;
    }
 
    @Override

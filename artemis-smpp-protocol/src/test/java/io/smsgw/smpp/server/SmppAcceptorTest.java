@@ -1,5 +1,7 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,12 +41,12 @@ class SmppAcceptorTest {
    /** The broker comes from artemis-junit's extension; TestBroker only supplies the configuration. */
    @RegisterExtension
    static final EmbeddedActiveMQExtension server = new EmbeddedActiveMQExtension(
-      TestBroker.configuration(TestBroker.tempDataDir(), ";smppMaxPduSize=2048;smppWindowSize=2;smppBindTimeout=1000"));
+      TestBroker.configuration(TestBroker.tempDataDir(), "SMPP", ";smppMaxPduSize=2048;smppWindowSize=2;smppBindTimeout=1000"));
    static TestBroker broker;
 
    @BeforeAll
    static void wrapBroker() {
-      broker = TestBroker.wrap(server.getServer());
+      broker = TestBroker.wrap(server.getServer(), "SMPP");
    }
 
    private static BindRequest bind(BindType type, String systemId, String password, int version) {
@@ -67,18 +69,18 @@ class SmppAcceptorTest {
 
    @Test
    void bindRefusalsCarryTheSpecificStatusAndCloseTheConnection() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_RINVPASWD, bindStatus(client, bind(BindType.TRANSCEIVER, "smppclient1", "wrong", 0x34)));
          assertTrue(client.closedByServer(5000));
       }
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_RINVSYSID, bindStatus(client, bind(BindType.TRANSMITTER, "nobody", "password", 0x34)));
       }
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          // a CMPP-only account cannot bind over SMPP
          assertEquals(SmppStatus.ESME_RINVSYSID, bindStatus(client, bind(BindType.TRANSMITTER, "901234", "secret", 0x34)));
       }
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          // transceiver does not exist in SMPP 3.3
          assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSCEIVER, "smppclient1", "password", 0x33)));
       }
@@ -86,7 +88,7 @@ class SmppAcceptorTest {
 
    @Test
    void secondBindOnTheSameConnectionIsAlreadyBound() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          assertEquals(SmppStatus.ESME_RALYBND, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          client.send(new Unbind(7));
@@ -98,14 +100,14 @@ class SmppAcceptorTest {
 
    @Test
    void sessionsBeyondTheAccountLimitAreRefusedUntilOneCloses() throws Exception {
-      try (RawSmppClient first = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient first = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(first, bind(BindType.TRANSMITTER, "esme2", "secret2", 0x34)));
-         try (RawSmppClient second = new RawSmppClient(broker.smppPort())) {
+         try (RawSmppClient second = new RawSmppClient(broker.port())) {
             assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(second, bind(BindType.TRANSMITTER, "esme2", "secret2", 0x34)));
          }
       }
       Wait.until("esme2's session released", Duration.ofSeconds(10), () -> {
-         try (RawSmppClient again = new RawSmppClient(broker.smppPort())) {
+         try (RawSmppClient again = new RawSmppClient(broker.port())) {
             return bindStatus(again, bind(BindType.TRANSMITTER, "esme2", "secret2", 0x34)) == SmppStatus.ESME_ROK;
          } catch (Exception e) {
             return false;
@@ -115,7 +117,7 @@ class SmppAcceptorTest {
 
    @Test
    void boundConnectionIsListedWithProtocolAndSystemId() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          String json = broker.server().getActiveMQServerControl().listConnections("", 1, 100);
          assertTrue(json.contains("\"protocol\":\"SMPP\""), json);
@@ -125,7 +127,7 @@ class SmppAcceptorTest {
 
    @Test
    void requestsBeforeBindAreRefusedWithInvalidBindStatus() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          client.send(submit(5, "too early"));
          SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
          assertEquals(SmppStatus.ESME_RINVBNDSTS, resp.commandStatus());
@@ -137,7 +139,7 @@ class SmppAcceptorTest {
 
    @Test
    void receiverCannotSubmit() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "smppclient1", "password", 0x34)));
          client.send(submit(2, "not allowed"));
          assertEquals(SmppStatus.ESME_RINVBNDSTS, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
@@ -146,7 +148,7 @@ class SmppAcceptorTest {
 
    @Test
    void unknownCommandIdGetsGenericNack() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          client.sendBytes(hex("00000010000000ff000000000000000b"));
          GenericNack nack = assertInstanceOf(GenericNack.class, client.read());
@@ -160,7 +162,7 @@ class SmppAcceptorTest {
 
    @Test
    void truncatedBodyIsAnsweredWithInvalidCommandLength() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          // submit_sm whose body stops inside source_addr (no NUL terminator)
          client.sendBytes(hex("0000001500000004000000000000000d0001013836"));
@@ -172,13 +174,13 @@ class SmppAcceptorTest {
 
    @Test
    void commandLengthOutsideTheLimitsClosesTheConnectionButNotOthers() throws Exception {
-      try (RawSmppClient healthy = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient healthy = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(healthy, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
-         try (RawSmppClient tooShort = new RawSmppClient(broker.smppPort())) {
+         try (RawSmppClient tooShort = new RawSmppClient(broker.port())) {
             tooShort.sendBytes(hex("0000000a000000020000000000000001"));
             assertTrue(tooShort.closedByServer(5000));
          }
-         try (RawSmppClient tooLong = new RawSmppClient(broker.smppPort())) {
+         try (RawSmppClient tooLong = new RawSmppClient(broker.port())) {
             assertEquals(SmppStatus.ESME_ROK, bindStatus(tooLong, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
             tooLong.sendBytes(hex("00100000000000040000000000000002"));
             assertTrue(tooLong.closedByServer(5000));
@@ -190,7 +192,7 @@ class SmppAcceptorTest {
 
    @Test
    void enquireLinkIsAnsweredAndUnansweredReadsStayQuiet() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          client.send(new EnquireLink(42));
          EnquireLinkResp resp = assertInstanceOf(EnquireLinkResp.class, client.read());
@@ -201,7 +203,7 @@ class SmppAcceptorTest {
 
    @Test
    void submitsOverTheAccountRateAreThrottled() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "limited", "pw", 0x34)));
          int throttled = 0;
          for (int i = 1; i <= 5; i++) {
@@ -230,7 +232,7 @@ class SmppAcceptorTest {
             producer.send(mo);
          }
       }
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
          DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
          DeliverSm second = assertInstanceOf(DeliverSm.class, client.read());
@@ -252,7 +254,7 @@ class SmppAcceptorTest {
 
    @Test
    void connectionsThatNeverBindAreClosed() throws Exception {
-      try (RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
          // Some traffic first: a socket that sends nothing at all is the broker's handshake-timeout's business.
          client.send(new EnquireLink(1));
          assertInstanceOf(EnquireLinkResp.class, client.read());
@@ -262,8 +264,8 @@ class SmppAcceptorTest {
 
    @Test
    void silentPeersAreProbedWithEnquireLinkThenClosed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-      try (TestBroker quick = new TestBroker(dir, ";smppEnquireLinkInterval=300;smppConnectionTtl=1500").start();
-           RawSmppClient client = new RawSmppClient(quick.smppPort())) {
+      try (TestBroker quick = TestBroker.smpp(dir, ";smppEnquireLinkInterval=300;smppConnectionTtl=1500").start();
+           RawSmppClient client = new RawSmppClient(quick.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          assertInstanceOf(EnquireLink.class, client.read(), "the gateway probes an idle ESME");
          assertTrue(client.closedByServer(10_000), "an ESME that never answers is disconnected");

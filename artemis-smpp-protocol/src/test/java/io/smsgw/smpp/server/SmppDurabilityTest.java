@@ -1,5 +1,7 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,9 +41,9 @@ class SmppDurabilityTest {
    void acknowledgedSubmitsSurviveABrokerRestart() throws Exception {
       int count = 200;
       Set<String> acknowledged = new HashSet<>();
-      try (TestBroker broker = new TestBroker(dataDir, "").start()) {
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start()) {
          SMPPSession session = new SMPPSession();
-         session.connectAndBind("127.0.0.1", broker.smppPort(), new BindParameter(BindType.BIND_TX, "smppclient1", "password", "",
+         session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TX, "smppclient1", "password", "",
             TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
          try {
             for (int i = 0; i < count; i++) {
@@ -57,7 +59,7 @@ class SmppDurabilityTest {
          assertEquals(count, acknowledged.size(), "ids are unique");
       }
 
-      try (TestBroker restarted = new TestBroker(dataDir, "").start()) {
+      try (TestBroker restarted = TestBroker.smpp(dataDir, "").start()) {
          assertEquals(count, restarted.messageCount(SmsAddresses.MT));
          try (Connection jms = new ActiveMQConnectionFactory(restarted.coreUrl()).createConnection()) {
             jms.start();

@@ -1,5 +1,7 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -46,8 +48,8 @@ class SmppHeldMessagesTest {
 
    @Test
    void heldMessagesCanBeQueriedReplacedAndCancelled() throws Exception {
-      try (TestBroker broker = new TestBroker(dataDir, "").start();
-           RawSmppClient client = new RawSmppClient(broker.smppPort())) {
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
          client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
          assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
          String kept = submit(client, 2, "original text");

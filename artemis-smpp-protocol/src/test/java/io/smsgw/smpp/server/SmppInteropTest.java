@@ -1,5 +1,7 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -73,7 +75,7 @@ class SmppInteropTest {
 
    @BeforeAll
    static void start() throws Exception {
-      broker = new TestBroker(dataDir, "").start();
+      broker = TestBroker.smpp(dataDir, "").start();
       jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
       jms.start();
    }
@@ -108,7 +110,7 @@ class SmppInteropTest {
       if (inbox != null) {
          session.setMessageReceiverListener(inbox);
       }
-      session.connectAndBind("127.0.0.1", broker.smppPort(), new BindParameter(type, "smppclient1", "password", "",
+      session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(type, "smppclient1", "password", "",
          TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, version));
       return session;
    }
@@ -286,7 +288,7 @@ class SmppInteropTest {
    private static SmppSession cloudhopper(SmppBindType type, byte version, CloudhopperInbox inbox) throws Exception {
       SmppSessionConfiguration cfg = new SmppSessionConfiguration(type, "smppclient1", "password");
       cfg.setHost("127.0.0.1");
-      cfg.setPort(broker.smppPort());
+      cfg.setPort(broker.port());
       cfg.setInterfaceVersion(version);
       cfg.setWindowSize(16);
       return new DefaultSmppClient().bind(cfg, inbox == null ? new DefaultSmppSessionHandler() : inbox);

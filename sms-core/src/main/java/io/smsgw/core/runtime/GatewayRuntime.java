@@ -30,6 +30,7 @@ public final class GatewayRuntime {
    private final ShortMessageIdGenerator shortIds = new ShortMessageIdGenerator();
    private final ConcurrentHashMap<String, AtomicInteger> openSessions = new ConcurrentHashMap<>();
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
+   private final TrafficCounters traffic = new TrafficCounters();
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -85,6 +86,10 @@ public final class GatewayRuntime {
 
    public RateLimiter submitLimiter(Account account) {
       return submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
+   }
+
+   public TrafficCounters traffic() {
+      return traffic;
    }
 
    /** The next 64-bit CMPP-layout Msg_Id (protocols.md §1.9) of this gateway. */

@@ -1,4 +1,4 @@
-package io.smsgw.smpp.server;
+package io.smsgw.broker.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -6,12 +6,12 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Polls a condition until a deadline: tests wait on conditions, never on sleeps of a guessed length. */
-final class Wait {
+public final class Wait {
 
    private Wait() {
    }
 
-   static void until(String what, Duration timeout, BooleanSupplier condition) {
+   public static void until(String what, Duration timeout, BooleanSupplier condition) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!condition.getAsBoolean()) {
          if (System.nanoTime() > deadline) {

@@ -1,0 +1,108 @@
+package io.smsgw.cmpp.server;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.OptionalLong;
+
+import io.smsgw.cmpp.codec.CmppTimestamp;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Deliver;
+import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageReader;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.SimpleString;
+
+/**
+ * Builds the CMPP_DELIVER for a message waiting on an SP's queue: a status report (smsKind DR) becomes a
+ * report DELIVER (Registered_Delivery 1, the 60/71-byte content) carrying the Msg_Id the SP got in
+ * SUBMIT_RESP; anything else is an MO.
+ */
+final class CmppDeliverFactory {
+
+   private static final int MSG_FMT_ASCII = 0;
+   private static final int MSG_FMT_BINARY = 4;
+   private static final int MSG_FMT_UCS2 = 8;
+   private static final int MAX_CONTENT = 140;
+   private static final int MAX_ASCII_CONTENT = 159;
+
+   private final CmppVersion version;
+   private final ZoneId zone = ZoneId.systemDefault();
+
+   CmppDeliverFactory(CmppVersion version) {
+      this.version = version;
+   }
+
+   Deliver create(ICoreMessage message, int sequence, long deliverMsgId) {
+      SmsMessageReader m = new SmsMessageReader(message);
+      return m.kind() == SmsKind.DR ? report(m, sequence, deliverMsgId) : mobileOriginated(m, sequence, deliverMsgId);
+   }
+
+   private Deliver report(SmsMessageReader m, int sequence, long deliverMsgId) {
+      String smsId = m.string(SmsProperties.ID);
+      OptionalLong parsed = smsId == null ? OptionalLong.empty() : CmppMsgId.parseHex(smsId);
+      if (parsed.isEmpty()) {
+         throw new IllegalArgumentException("status report without a CMPP Msg_Id in smsId: " + smsId);
+      }
+      long msgId = parsed.getAsLong();
+      LocalDateTime done = time(m, SmsProperties.DONE_TIME);
+      done = done == null ? LocalDateTime.ofInstant(Instant.ofEpochMilli(m.timestamp()), zone) : done;
+      LocalDateTime submitted = time(m, SmsProperties.SUBMIT_TIME);
+      StatusReport report = new StatusReport(msgId, stat(m.string(SmsProperties.STATUS)),
+         CmppTimestamp.reportTime(submitted == null ? done : submitted), CmppTimestamp.reportTime(done),
+         m.string(SmsProperties.SOURCE, ""), 0);
+      return Deliver.ofStatusReport(sequence, deliverMsgId, m.string(SmsProperties.DESTINATION, ""),
+                                    m.string(SmsProperties.SERVICE_ID, ""), report, version);
+   }
+
+   /** CMPP Stat is 7 characters: the receipt vocabulary, or a network code such as MB:0005 passed through. */
+   private static String stat(String status) {
+      if (status == null) {
+         return DeliveryState.UNKNOWN.stat();
+      }
+      DeliveryState state = DeliveryState.fromStat(status);
+      if (state != DeliveryState.UNKNOWN || status.equalsIgnoreCase("UNKNOWN")) {
+         return state.stat();
+      }
+      return status.length() <= 7 ? status : DeliveryState.UNKNOWN.stat();
+   }
+
+   private Deliver mobileOriginated(SmsMessageReader m, int sequence, long deliverMsgId) {
+      byte[] payload;
+      int msgFmt;
+      if (m.hasTextBody()) {
+         String text = m.text() == null ? "" : m.text();
+         boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
+         msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
+         payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);
+      } else {
+         payload = m.bytes();
+         msgFmt = MSG_FMT_BINARY;
+      }
+      byte[] udh = m.udh();
+      byte[] content = payload;
+      if (udh != null) {
+         content = new byte[udh.length + payload.length];
+         System.arraycopy(udh, 0, content, 0, udh.length);
+         System.arraycopy(payload, 0, content, udh.length, payload.length);
+      }
+      int limit = msgFmt == MSG_FMT_ASCII && udh == null ? MAX_ASCII_CONTENT : MAX_CONTENT;
+      if (content.length > limit) {
+         throw new IllegalArgumentException(content.length + " octets do not fit one DELIVER (limit " + limit + ")");
+      }
+      return new Deliver(sequence, deliverMsgId, m.string(SmsProperties.DESTINATION, ""), m.string(SmsProperties.SERVICE_ID, ""),
+                         m.integer(SmsProperties.PROTOCOL_ID, 0), udh == null ? 0 : 1, msgFmt, m.string(SmsProperties.SOURCE, ""),
+                         0, 0, content, m.string(SmsProperties.LINK_ID, ""), "");
+   }
+
+   private LocalDateTime time(SmsMessageReader m, SimpleString name) {
+      long millis = m.longValue(name, 0);
+      return millis <= 0 ? null : LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), zone);
+   }
+}

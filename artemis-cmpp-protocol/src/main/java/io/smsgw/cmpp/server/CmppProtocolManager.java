@@ -1,0 +1,240 @@
+package io.smsgw.cmpp.server;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.netty.channel.ChannelPipeline;
+import io.smsgw.broker.Acceptors;
+import io.smsgw.broker.PduChannelHandler;
+import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.SmsRemotingConnection;
+import io.smsgw.cmpp.codec.CmppCodec;
+import io.smsgw.cmpp.codec.CmppCommandId;
+import io.smsgw.cmpp.codec.CmppPdu;
+import io.smsgw.cmpp.codec.CmppPduDecoder;
+import io.smsgw.cmpp.codec.CmppPduEncoder;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.BaseInterceptor;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyServerConnection;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.routing.RoutingHandler;
+import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManager;
+import org.apache.activemq.artemis.spi.core.protocol.ConnectionEntry;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
+import org.apache.activemq.artemis.spi.core.remoting.Connection;
+
+/**
+ * One per acceptor with {@code protocols=CMPP}: the gateway in the ISMG role for SPs. Holds the acceptor's
+ * settings (URL parameters, set through bean setters) and wires each connection's Netty pipeline. Created
+ * for every acceptor that enables CMPP, so the constructor has no side effects.
+ */
+public final class CmppProtocolManager extends AbstractProtocolManager<CmppPdu, CmppInterceptor, SmsRemotingConnection, RoutingHandler> {
+
+   static final String HANDLER_NAME = "cmpp-handler";
+   static final String DECODER_NAME = "cmpp-decoder";
+   static final String ENCODER_NAME = "cmpp-encoder";
+   static final int MIN_MAX_PDU_SIZE = 512;
+   /** CONNECT is 39 bytes in every version. */
+   private static final int CONNECT_LENGTH = 39;
+
+   private final CmppProtocolManagerFactory factory;
+   private final ActiveMQServer server;
+   private final GatewayRuntime runtime;
+   private final List<CmppInterceptor> incomingInterceptors = new CopyOnWriteArrayList<>();
+   private final List<CmppInterceptor> outgoingInterceptors = new CopyOnWriteArrayList<>();
+
+   private int windowSize = 16;
+   private int maxPduSize = 8192;
+   private long activeTestInterval = 180_000;
+   private long responseTimeout = 60_000;
+   private int activeTestRetries = 3;
+   private long connectTimeout = 30_000;
+   private int highestVersion = CmppVersion.V30.code();
+   private String submitAddress = SmsAddresses.MT;
+   private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
+   private String protocols = "";
+
+   CmppProtocolManager(CmppProtocolManagerFactory factory, ActiveMQServer server, GatewayRuntime runtime,
+                       List<BaseInterceptor> incomingInterceptors, List<BaseInterceptor> outgoingInterceptors) {
+      this.factory = factory;
+      this.server = server;
+      this.runtime = runtime;
+      updateInterceptors(incomingInterceptors, outgoingInterceptors);
+   }
+
+   @Override
+   public ProtocolManagerFactory<CmppInterceptor> getFactory() {
+      return factory;
+   }
+
+   @Override
+   public void updateInterceptors(List<BaseInterceptor> incoming, List<BaseInterceptor> outgoing) {
+      incomingInterceptors.clear();
+      incomingInterceptors.addAll(factory.filterInterceptors(incoming));
+      outgoingInterceptors.clear();
+      outgoingInterceptors.addAll(factory.filterInterceptors(outgoing));
+   }
+
+   @Override
+   public ConnectionEntry createConnectionEntry(Acceptor acceptorUsed, Connection transport) {
+      SmsRemotingConnection connection = new SmsRemotingConnection(transport, CmppProtocolManagerFactory.PROTOCOL_NAME);
+      // Liveness is CMPP's own business (ACTIVE_TEST, C/T/N); the broker's TTL only backs it up.
+      long ttl = activeTestInterval <= 0 ? -1 : activeTestInterval + responseTimeout * (activeTestRetries + 1);
+      ConnectionEntry entry = new ConnectionEntry(connection, null, System.currentTimeMillis(), ttl);
+      NettyServerConnection netty = (NettyServerConnection) transport;
+      ChannelPipeline pipeline = netty.getChannel().pipeline();
+      @SuppressWarnings("unchecked")
+      PduChannelHandler<CmppPdu> handler = (PduChannelHandler<CmppPdu>) pipeline.get(HANDLER_NAME);
+      handler.attach(new CmppSession(this, server, runtime, connection, netty.getChannel(),
+                                     (CmppPduDecoder) pipeline.get(DECODER_NAME), (CmppPduEncoder) pipeline.get(ENCODER_NAME)));
+      return entry;
+   }
+
+   @Override
+   public void handleBuffer(RemotingConnection connection, ActiveMQBuffer buffer) {
+      // Not used: the pipeline added in addChannelHandlers consumes every byte.
+   }
+
+   @Override
+   public void addChannelHandlers(ChannelPipeline pipeline) {
+      pipeline.addLast("cmpp-frame", new PduFrameDecoder(CmppProtocolManagerFactory.PROTOCOL_NAME, CmppCodec.HEADER_LENGTH, maxPduSize));
+      pipeline.addLast(DECODER_NAME, new CmppPduDecoder());
+      pipeline.addLast(ENCODER_NAME, new CmppPduEncoder());
+      pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(CmppPdu.class, CmppProtocolManagerFactory.PROTOCOL_NAME));
+   }
+
+   /** The first PDU of a CMPP session is CONNECT: Total_Length 39 and Command_Id 1, in every version. */
+   @Override
+   public boolean isProtocol(byte[] first8) {
+      int length = ((first8[0] & 0xFF) << 24) | ((first8[1] & 0xFF) << 16) | ((first8[2] & 0xFF) << 8) | (first8[3] & 0xFF);
+      int commandId = ((first8[4] & 0xFF) << 24) | ((first8[5] & 0xFF) << 16) | ((first8[6] & 0xFF) << 8) | (first8[7] & 0xFF);
+      return length == CONNECT_LENGTH && commandId == CmppCommandId.CONNECT;
+   }
+
+   /** A dedicated CMPP acceptor takes every connection, so bad first bytes are closed by us, not left hanging. */
+   @Override
+   public boolean acceptsNoHandshake() {
+      return Acceptors.isOnly(protocols, CmppProtocolManagerFactory.PROTOCOL_NAME);
+   }
+
+   @Override
+   public void handshake(NettyServerConnection connection, ActiveMQBuffer buffer) {
+   }
+
+   @Override
+   public List<String> websocketSubprotocolIdentifiers() {
+      return List.of();
+   }
+
+   @Override
+   public RoutingHandler getRoutingHandler() {
+      return null;
+   }
+
+   String invokeIncoming(CmppPdu pdu, SmsRemotingConnection connection) {
+      return incomingInterceptors.isEmpty() ? null : invokeInterceptors(incomingInterceptors, pdu, connection);
+   }
+
+   String invokeOutgoing(CmppPdu pdu, SmsRemotingConnection connection) {
+      return outgoingInterceptors.isEmpty() ? null : invokeInterceptors(outgoingInterceptors, pdu, connection);
+   }
+
+   // Acceptor parameters (bean properties set by the broker from the acceptor URL).
+
+   /** W: DELIVERs in flight per connection (spec default 16). */
+   public int getCmppWindowSize() {
+      return windowSize;
+   }
+
+   public void setCmppWindowSize(int windowSize) {
+      this.windowSize = Math.max(1, windowSize);
+   }
+
+   public int getCmppMaxPduSize() {
+      return maxPduSize;
+   }
+
+   public void setCmppMaxPduSize(int maxPduSize) {
+      this.maxPduSize = Math.max(MIN_MAX_PDU_SIZE, maxPduSize);
+   }
+
+   /** C: idle time in ms before the gateway sends ACTIVE_TEST (spec 180 s; 0 = never). */
+   public long getCmppActiveTestInterval() {
+      return activeTestInterval;
+   }
+
+   public void setCmppActiveTestInterval(long activeTestInterval) {
+      this.activeTestInterval = activeTestInterval;
+   }
+
+   /** T: ms to wait for a response (ACTIVE_TEST_RESP, DELIVER_RESP) before retrying or putting back (spec 60 s). */
+   public long getCmppResponseTimeout() {
+      return responseTimeout;
+   }
+
+   public void setCmppResponseTimeout(long responseTimeout) {
+      this.responseTimeout = Math.max(1, responseTimeout);
+   }
+
+   /** N: unanswered ACTIVE_TESTs after which the connection is closed (spec 3). */
+   public int getCmppActiveTestRetries() {
+      return activeTestRetries;
+   }
+
+   public void setCmppActiveTestRetries(int activeTestRetries) {
+      this.activeTestRetries = Math.max(1, activeTestRetries);
+   }
+
+   /** ms a client has to send a successful CONNECT after opening the socket. */
+   public long getCmppConnectTimeout() {
+      return connectTimeout;
+   }
+
+   public void setCmppConnectTimeout(long connectTimeout) {
+      this.connectTimeout = connectTimeout;
+   }
+
+   /** Highest version this acceptor speaks and reports in CONNECT_RESP: 0x30 (default) or 0x20. */
+   public int getCmppVersion() {
+      return highestVersion;
+   }
+
+   public void setCmppVersion(String version) {
+      String v = version.trim().toLowerCase(java.util.Locale.ROOT);
+      int code = v.startsWith("0x") ? Integer.parseInt(v.substring(2), 16) : v.contains(".") ? (int) (Double.parseDouble(v) * 16) : Integer.parseInt(v, 16);
+      if (code != CmppVersion.V20.code() && code != CmppVersion.V30.code()) {
+         throw new IllegalArgumentException("cmppVersion must be 0x20 or 0x30, got " + version);
+      }
+      this.highestVersion = code;
+   }
+
+   public String getCmppSubmitAddress() {
+      return submitAddress;
+   }
+
+   public void setCmppSubmitAddress(String submitAddress) {
+      this.submitAddress = submitAddress;
+   }
+
+   public String getCmppAccountQueuePrefix() {
+      return accountQueuePrefix;
+   }
+
+   public void setCmppAccountQueuePrefix(String accountQueuePrefix) {
+      this.accountQueuePrefix = accountQueuePrefix;
+   }
+
+   /** The broker passes the acceptor's protocol list as a parameter too; we use it to know if we are alone. */
+   public String getProtocols() {
+      return protocols;
+   }
+
+   public void setProtocols(String protocols) {
+      this.protocols = protocols == null ? "" : protocols;
+   }
+}

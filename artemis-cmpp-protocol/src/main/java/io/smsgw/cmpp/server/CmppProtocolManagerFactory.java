@@ -1,0 +1,59 @@
+package io.smsgw.cmpp.server;
+
+import java.util.List;
+import java.util.Map;
+
+import io.smsgw.broker.Acceptors;
+import io.smsgw.core.runtime.GatewayConfigService;
+import io.smsgw.core.runtime.GatewayRuntime;
+import org.apache.activemq.artemis.api.core.BaseInterceptor;
+import org.apache.activemq.artemis.core.server.ActiveMQComponent;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
+import org.apache.activemq.artemis.utils.uri.BeanSupport;
+
+/**
+ * Entry point found by the broker through ServiceLoader: creates one {@link CmppProtocolManager} per acceptor
+ * with {@code protocols=CMPP}. Accounts, session counts and Msg_Id generation are shared with the SMPP
+ * acceptors through the broker's {@link GatewayRuntime}.
+ */
+public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFactory<CmppInterceptor> {
+
+   public static final String PROTOCOL_NAME = "CMPP";
+   public static final String MODULE_NAME = "artemis-cmpp-protocol";
+   private static final String[] PROTOCOLS = {PROTOCOL_NAME};
+
+   @Override
+   public ProtocolManager createProtocolManager(ActiveMQServer server,
+                                                Map<String, Object> parameters,
+                                                List<BaseInterceptor> incomingInterceptors,
+                                                List<BaseInterceptor> outgoingInterceptors) throws Exception {
+      BeanSupport.stripPasswords(parameters);
+      CmppProtocolManager manager = new CmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
+      return BeanSupport.setData(manager, parameters);
+   }
+
+   /** Loads the gateway configuration at broker start when a CMPP acceptor exists (see GatewayConfigService). */
+   @Override
+   public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) {
+      if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
+         services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
+      }
+   }
+
+   @Override
+   public List<CmppInterceptor> filterInterceptors(List<BaseInterceptor> interceptors) {
+      return internalFilterInterceptors(CmppInterceptor.class, interceptors);
+   }
+
+   @Override
+   public String[] getProtocols() {
+      return PROTOCOLS;
+   }
+
+   @Override
+   public String getModuleName() {
+      return MODULE_NAME;
+   }
+}

@@ -1,0 +1,467 @@
+package io.smsgw.cmpp.server;
+
+import java.net.InetSocketAddress;
+import java.time.LocalDate;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.smsgw.broker.DeliveryChannel;
+import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.HeldMessageQueues;
+import io.smsgw.broker.PduHandler;
+import io.smsgw.broker.SmsRemotingConnection;
+import io.smsgw.broker.WindowedDeliverer;
+import io.smsgw.cmpp.codec.ActiveTest;
+import io.smsgw.cmpp.codec.ActiveTestResp;
+import io.smsgw.cmpp.codec.Cancel;
+import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppPdu;
+import io.smsgw.cmpp.codec.CmppPduDecoder;
+import io.smsgw.cmpp.codec.CmppPduEncoder;
+import io.smsgw.cmpp.codec.CmppRefusableRequest;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.cmpp.codec.DeliverResp;
+import io.smsgw.cmpp.codec.MalformedCmppPdu;
+import io.smsgw.cmpp.codec.Query;
+import io.smsgw.cmpp.codec.QueryResp;
+import io.smsgw.cmpp.codec.Submit;
+import io.smsgw.cmpp.codec.Terminate;
+import io.smsgw.cmpp.codec.TerminateResp;
+import io.smsgw.core.config.AccessProtocol;
+import io.smsgw.core.config.Account;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.TrafficCounters;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
+import org.apache.activemq.artemis.utils.actors.ArtemisExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state of one SP connection: CONNECT and version negotiation, dispatch, ACTIVE_TEST (C/T/N),
+ * TERMINATE, QUERY and CANCEL. Runs on the connection's event loop; broker work that may touch the journal
+ * (connect, cancel) runs on an ordered executor and hops back.
+ */
+final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu> {
+
+   private static final Logger logger = LoggerFactory.getLogger(CmppSession.class);
+
+   enum State { OPEN, CONNECTING, CONNECTED, TERMINATING, CLOSED }
+
+   private final CmppProtocolManager manager;
+   private final ActiveMQServer server;
+   private final GatewayRuntime runtime;
+   private final SmsRemotingConnection connection;
+   private final Channel channel;
+   private final CmppPduDecoder decoder;
+   private final CmppPduEncoder encoder;
+   private final ArtemisExecutor brokerExecutor;
+   private final AtomicInteger outgoingSequence = new AtomicInteger();
+
+   private State state = State.OPEN;
+   private Account account;
+   private CmppVersion version;
+   private ServerSession serverSession;
+   private DurableSender sender;
+   private CmppSubmitHandler submitHandler;
+   private CmppDeliverFactory deliverFactory;
+   private WindowedDeliverer<CmppPdu> deliverer;
+   private ScheduledFuture<?> connectTimer;
+   private ScheduledFuture<?> livenessTimer;
+   private long lastReceivedNanos = System.nanoTime();
+   private long lastProbeNanos;
+   private int unansweredProbes;
+
+   CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
+               Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder) {
+      this.manager = manager;
+      this.server = server;
+      this.runtime = runtime;
+      this.connection = connection;
+      this.channel = channel;
+      this.decoder = decoder;
+      this.encoder = encoder;
+      this.brokerExecutor = server.getExecutorFactory().getExecutor();
+      if (manager.getCmppConnectTimeout() > 0) {
+         connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
+      }
+      long period = Math.max(100, Math.min(manager.getCmppActiveTestInterval() <= 0 ? Long.MAX_VALUE : manager.getCmppActiveTestInterval(),
+                                           manager.getCmppResponseTimeout()) / 2);
+      livenessTimer = channel.eventLoop().scheduleAtFixedRate(this::checkLiveness, period, period, TimeUnit.MILLISECONDS);
+   }
+
+   CmppProtocolManager manager() {
+      return manager;
+   }
+
+   Account account() {
+      return account;
+   }
+
+   CmppVersion version() {
+      return version;
+   }
+
+   GatewayRuntime runtime() {
+      return runtime;
+   }
+
+   /** Writes a PDU from any thread; Netty hands it to the event loop. */
+   void send(CmppPdu pdu) {
+      String vetoed = manager.invokeOutgoing(pdu, connection);
+      if (vetoed != null) {
+         logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
+         return;
+      }
+      channel.writeAndFlush(pdu, channel.voidPromise());
+   }
+
+   private void sendAndClose(CmppPdu pdu) {
+      state = State.CLOSED;
+      channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
+   }
+
+   // ---------------------------------------------------------------- inbound dispatch (event loop)
+
+   @Override
+   public void onPdu(CmppPdu pdu) {
+      connection.markDataReceived();
+      lastReceivedNanos = System.nanoTime();
+      unansweredProbes = 0;
+      String vetoed = manager.invokeIncoming(pdu, connection);
+      if (vetoed != null) {
+         logger.info("Incoming interceptor {} vetoed {} from {}; closing", vetoed, pdu.commandName(), channel.remoteAddress());
+         channel.close();
+         return;
+      }
+      if (state == State.CLOSED) {
+         return;
+      }
+      if (pdu instanceof Connect connect) {
+         onConnect(connect);
+         return;
+      }
+      if (state != State.CONNECTED && state != State.TERMINATING) {
+         // Nothing but CONNECT is allowed before a successful CONNECT.
+         logger.info("Closing CMPP connection from {}: {} before CONNECT", channel.remoteAddress(), pdu.commandName());
+         state = State.CLOSED;
+         channel.close();
+         return;
+      }
+      if (pdu instanceof MalformedCmppPdu malformed) {
+         onMalformed(malformed);
+      } else if (pdu instanceof ActiveTest test) {
+         send(test.response());
+      } else if (pdu instanceof ActiveTestResp) {
+         // liveness is tracked by lastReceivedNanos
+      } else if (pdu instanceof DeliverResp resp) {
+         boolean delivered = resp.result() == CmppResult.OK;
+         deliverer.onResponse(resp.sequenceId(), delivered, "DELIVER_RESP Result " + resp.result());
+      } else if (pdu instanceof Terminate terminate) {
+         onTerminate(terminate);
+      } else if (pdu instanceof TerminateResp) {
+         channel.close();
+      } else if (state == State.TERMINATING) {
+         logger.debug("Ignoring {} from '{}' while terminating", pdu.commandName(), account.id());
+      } else if (pdu instanceof Submit submit) {
+         submitHandler.onSubmit(submit);
+      } else if (pdu instanceof Query query) {
+         onQuery(query);
+      } else if (pdu instanceof Cancel cancel) {
+         onCancel(cancel);
+      } else if (pdu instanceof CmppRefusableRequest request) {
+         // DELIVER, FWD and route requests are not for an SP acceptor.
+         send(request.errorResponse(CmppResult.COMMAND_ERROR));
+      } else {
+         logger.debug("Ignoring unexpected {} from '{}'", pdu.commandName(), account.id());
+      }
+   }
+
+   private void onMalformed(MalformedCmppPdu malformed) {
+      if (malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND) {
+         logger.warn("Unknown Command_Id 0x{} from '{}' ({}); terminating the connection",
+                     Integer.toHexString(malformed.commandId()), account.id(), channel.remoteAddress());
+         terminate();
+         return;
+      }
+      logger.info("Malformed {} from '{}': {}", malformed.commandName(), account.id(), malformed.reason());
+      if (malformed.isResponse()) {
+         return;
+      }
+      malformed.errorResponse(CmppResult.STRUCTURE_ERROR).ifPresentOrElse(this::send, this::terminate);
+   }
+
+   /** Sends TERMINATE and closes; the peer's TERMINATE_RESP is not waited for. */
+   private void terminate() {
+      sendAndClose(new Terminate(nextSequence()));
+   }
+
+   // ---------------------------------------------------------------- CONNECT
+
+   private void onConnect(Connect connect) {
+      if (state != State.OPEN) {
+         send(connect.errorResponse(CmppResult.CONNECT_OTHER_ERROR));
+         return;
+      }
+      boolean known = CmppVersion.isKnown(connect.version());
+      // The response's Status width follows the client's version; an unknown one gets the 3.0 layout.
+      CmppVersion replyVersion = known ? CmppVersion.fromByte(connect.version()) : CmppVersion.V30;
+      encoder.setVersion(replyVersion);
+      decoder.setVersion(replyVersion);
+      int status = checkConnect(connect, known);
+      if (status != CmppResult.CONNECT_OK) {
+         logger.info("Refused CONNECT from {} for SP '{}' (version 0x{}): status {}", channel.remoteAddress(),
+                     connect.sourceAddr(), Integer.toHexString(connect.version()), status);
+         sendAndClose(connect.response(status, new byte[16], manager.getCmppVersion()));
+         return;
+      }
+      version = replyVersion;
+      state = State.CONNECTING;
+      brokerExecutor.execute(() -> openBrokerSession(connect));
+   }
+
+   private int checkConnect(Connect connect, boolean knownVersion) {
+      if (!knownVersion || connect.version() > manager.getCmppVersion()) {
+         return CmppResult.CONNECT_VERSION_TOO_HIGH;
+      }
+      if (!runtime.isConfigured()) {
+         return CmppResult.CONNECT_OTHER_ERROR;
+      }
+      Account found = runtime.findAccount(connect.sourceAddr()).orElse(null);
+      if (found == null || !found.allowsProtocol(AccessProtocol.CMPP)) {
+         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+      }
+      if (!CmppAuthenticator.verifySource(connect, found.password())) {
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
+      if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
+         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+      }
+      if (!runtime.tryOpenSession(found)) {
+         return CmppResult.CONNECT_OTHER_ERROR;
+      }
+      account = found;
+      return CmppResult.CONNECT_OK;
+   }
+
+   /** Runs on the broker executor: creating the session, queue and consumer may write to the journal. */
+   private void openBrokerSession(Connect connect) {
+      try {
+         OperationContext context = server.newOperationContext();
+         deliverFactory = new CmppDeliverFactory(version);
+         deliverer = new WindowedDeliverer<>(this, manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
+         ServerSession session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
+            ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, deliverer, true,
+            context, manager.getPrefixes(), manager.getSecurityDomain(), account.id(), false);
+         session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());
+         SimpleString queue = SimpleString.of(manager.getCmppAccountQueuePrefix() + account.id());
+         server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
+                               .setDurable(true).setAutoCreateAddress(true), true);
+         session.createConsumer(server.getStorageManager().generateID(), queue, null, false, false, -1);
+         serverSession = session;
+         sender = new DurableSender(server.getStorageManager(), session, context);
+         channel.eventLoop().execute(() -> completeConnect(connect));
+      } catch (Throwable e) {
+         logger.warn("CONNECT of SP '{}' failed inside the broker", account.id(), e);
+         channel.eventLoop().execute(() -> {
+            runtime.closeSession(account.id());
+            account = null;
+            sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16], manager.getCmppVersion()));
+         });
+      }
+   }
+
+   private void completeConnect(Connect connect) {
+      if (state != State.CONNECTING) {
+         return; // the connection went away meanwhile; onChannelClosed cleans up
+      }
+      if (connectTimer != null) {
+         connectTimer.cancel(false);
+      }
+      state = State.CONNECTED;
+      connection.setClientID(account.id());
+      submitHandler = new CmppSubmitHandler(this, server, sender);
+      byte[] authenticatorIsmg = CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(),
+                                                                     account.password(), version);
+      send(connect.response(CmppResult.CONNECT_OK, authenticatorIsmg, manager.getCmppVersion()));
+      logger.info("SP '{}' connected from {} with CMPP version 0x{}", account.id(), channel.remoteAddress(),
+                  Integer.toHexString(connect.version()));
+      serverSession.start();
+   }
+
+   private void onConnectTimeout() {
+      if (state == State.OPEN) {
+         logger.info("Closing CMPP connection from {}: no CONNECT within {} ms", channel.remoteAddress(), manager.getCmppConnectTimeout());
+         state = State.CLOSED;
+         channel.close();
+      }
+   }
+
+   // ---------------------------------------------------------------- TERMINATE, QUERY, CANCEL
+
+   /**
+    * Stops new deliveries, lets submits already received become durable (their SUBMIT_RESPs go out first),
+    * then answers and closes; deliveries still unanswered go back to the queue.
+    */
+   private void onTerminate(Terminate terminate) {
+      state = State.TERMINATING;
+      serverSession.stop();
+      sender.afterPendingWrites(new IOCallback() {
+         @Override
+         public void done() {
+            closeCleanly(terminate.response());
+         }
+
+         @Override
+         public void onError(int errorCode, String errorMessage) {
+            closeCleanly(terminate.response());
+         }
+      });
+   }
+
+   /** Closes the broker session before the socket, so the broker does not see a connection failure. */
+   private void closeCleanly(CmppPdu last) {
+      brokerExecutor.execute(() -> {
+         try {
+            serverSession.close(false);
+         } catch (Exception e) {
+            logger.debug("Closing broker session", e);
+         }
+         channel.eventLoop().execute(() -> sendAndClose(last));
+      });
+   }
+
+   private void onQuery(Query query) {
+      int day;
+      try {
+         day = Integer.parseInt(query.time().trim());
+      } catch (NumberFormatException e) {
+         day = TrafficCounters.dayNumber(LocalDate.now());
+      }
+      String serviceId = query.queryType() == Query.TYPE_BY_SERVICE ? query.queryCode() : null;
+      long[] c = runtime.traffic().snapshot(account.id(), day, serviceId);
+      // MT_Scs / MT_WT / MT_FL need the SMSC links' outcome; until those report here they are 0.
+      send(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
+                         c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], 0, 0, 0,
+                         c[TrafficCounters.MO_DELIVERED], 0, c[TrafficCounters.MO_FAILED]));
+   }
+
+   /** Removes an MT that has not been sent on yet; Success_Id 1 when it already left (or never existed). */
+   private void onCancel(Cancel cancel) {
+      String smsId = CmppMsgId.toHex(cancel.msgId());
+      HeldMessageQueues held = new HeldMessageQueues(server, manager.getCmppSubmitAddress());
+      brokerExecutor.execute(() -> {
+         int removed;
+         try {
+            removed = held.deleteAll(HeldMessageQueues.filter(account.id(), smsId, null, null));
+         } catch (Exception e) {
+            logger.warn("CANCEL of {} for '{}' failed", smsId, account.id(), e);
+            removed = 0;
+         }
+         send(cancel.response(removed > 0 ? CmppResult.CANCEL_SUCCESS : CmppResult.CANCEL_FAILURE));
+      });
+   }
+
+   // ---------------------------------------------------------------- liveness (C/T/N), close
+
+   /** ACTIVE_TEST after C idle; resent after T without an answer; the connection is dropped after N probes. */
+   private void checkLiveness() {
+      if (deliverer != null) {
+         deliverer.expireOverdue();
+      }
+      long interval = manager.getCmppActiveTestInterval();
+      if (state != State.CONNECTED || interval <= 0) {
+         return;
+      }
+      long now = System.nanoTime();
+      long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - lastReceivedNanos);
+      if (idleMillis < interval) {
+         return;
+      }
+      boolean probeDue = unansweredProbes == 0
+         || TimeUnit.NANOSECONDS.toMillis(now - lastProbeNanos) >= manager.getCmppResponseTimeout();
+      if (!probeDue) {
+         return;
+      }
+      if (unansweredProbes >= manager.getCmppActiveTestRetries()) {
+         logger.info("Closing CMPP connection of '{}': {} ACTIVE_TEST unanswered", account.id(), unansweredProbes);
+         state = State.CLOSED;
+         channel.close();
+         return;
+      }
+      unansweredProbes++;
+      lastProbeNanos = now;
+      send(new ActiveTest(nextSequence()));
+   }
+
+   @Override
+   public void onChannelClosed() {
+      State previous = state;
+      state = State.CLOSED;
+      if (connectTimer != null) {
+         connectTimer.cancel(false);
+      }
+      livenessTimer.cancel(false);
+      if (account != null && previous != State.OPEN) {
+         runtime.closeSession(account.id());
+      }
+      // The broker session is a failure listener of the connection: failing it puts unacknowledged DELIVERs back.
+      connection.fail(new ActiveMQException(ActiveMQExceptionType.REMOTE_DISCONNECT, "CMPP connection closed"));
+   }
+
+   // ---------------------------------------------------------------- DeliveryChannel (account queue → DELIVER)
+
+   @Override
+   public String accountId() {
+      return account.id();
+   }
+
+   @Override
+   public int nextSequence() {
+      return outgoingSequence.incrementAndGet();
+   }
+
+   @Override
+   public CmppPdu encodeDelivery(ICoreMessage message, int sequence) {
+      return deliverFactory.create(message, sequence, runtime.nextMsgId());
+   }
+
+   @Override
+   public void write(CmppPdu pdu) {
+      send(pdu);
+   }
+
+   @Override
+   public boolean isWritable(ReadyListener listener) {
+      return connection.isWritable(listener);
+   }
+
+   @Override
+   public void execute(Runnable task) {
+      channel.eventLoop().execute(task);
+   }
+
+   @Override
+   public void close(String reason) {
+      logger.info("Closing CMPP connection of '{}': {}", account == null ? "?" : account.id(), reason);
+      channel.close();
+   }
+}

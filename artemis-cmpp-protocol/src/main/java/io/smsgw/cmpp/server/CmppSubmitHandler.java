@@ -1,0 +1,205 @@
+package io.smsgw.cmpp.server;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.smsgw.broker.DurableSender;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Submit;
+import io.smsgw.core.concat.ConcatPart;
+import io.smsgw.core.concat.MalformedUdhException;
+import io.smsgw.core.concat.UserDataHeader;
+import io.smsgw.core.config.Account;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageBuilder;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.rate.RateLimiter;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.TrafficCounters;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
+import io.smsgw.core.time.SmppTime;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CMPP_SUBMIT: checks the SP's rights, turns the submit into one durable MT message per recipient (a group
+ * send gets consecutive Msg_Ids) and answers SUBMIT_RESP Result 0 from the storage completion callback.
+ */
+final class CmppSubmitHandler {
+
+   private static final Logger logger = LoggerFactory.getLogger(CmppSubmitHandler.class);
+
+   /** Vendor result (100-199 range): the journal failed; nothing was accepted, the SP may retry. */
+   static final int RESULT_STORAGE_FAILURE = 100;
+   /** Vendor result: no queue is bound to the submit address, so the message could not be kept. */
+   static final int RESULT_NOT_ROUTED = 101;
+
+   private static final SimpleString PROTOCOL = SimpleString.of(CmppProtocolManagerFactory.PROTOCOL_NAME);
+   private static final int MAX_RECIPIENTS = 99;
+   private static final int MAX_CONTENT = 140;
+   private static final int MAX_ASCII_CONTENT = 159;
+
+   private final CmppSession session;
+   private final GatewayRuntime runtime;
+   private final StorageManager storage;
+   private final DurableSender sender;
+   private final Account account;
+   private final SimpleString accountId;
+   private final SimpleString version;
+   private final SimpleString address;
+   private final RateLimiter limiter;
+
+   CmppSubmitHandler(CmppSession session, ActiveMQServer server, DurableSender sender) {
+      this.session = session;
+      this.runtime = session.runtime();
+      this.storage = server.getStorageManager();
+      this.sender = sender;
+      this.account = session.account();
+      this.accountId = SimpleString.of(account.id());
+      this.version = SimpleString.of(session.version() == CmppVersion.V30 ? "3.0" : "2.0");
+      this.address = SimpleString.of(session.manager().getCmppSubmitAddress());
+      this.limiter = runtime.submitLimiter(account);
+   }
+
+   void onSubmit(Submit s) {
+      int refusal = check(s);
+      if (refusal != CmppResult.OK) {
+         session.send(s.errorResponse(refusal));
+         return;
+      }
+      long now = System.currentTimeMillis();
+      long validity = SmppTime.toEpochMillis(s.valIdTime(), now);
+      long schedule = SmppTime.toEpochMillis(s.atTime(), now);
+      if (validity == SmppTime.INVALID || schedule == SmppTime.INVALID) {
+         session.send(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         return;
+      }
+      List<String> recipients = s.destTerminalIds();
+      long firstId = runtime.nextMsgIdBlock(recipients.size());
+      List<CoreMessage> messages = new ArrayList<>(recipients.size());
+      try {
+         for (int i = 0; i < recipients.size(); i++) {
+            messages.add(message(s, CmppMsgId.toHex(firstId + i), recipients.get(i), now, schedule, validity));
+         }
+      } catch (MalformedUdhException e) {
+         session.send(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         return;
+      }
+      try {
+         DurableSender.Result result = sender.send(messages, new IOCallback() {
+            @Override
+            public void done() {
+               session.send(s.response(firstId, CmppResult.OK));
+            }
+
+            @Override
+            public void onError(int errorCode, String errorMessage) {
+               logger.warn("Journal error {} for a SUBMIT from '{}': {}", errorCode, account.id(), errorMessage);
+               session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
+            }
+         });
+         if (result == DurableSender.Result.NOT_ROUTED) {
+            logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
+            session.send(s.errorResponse(RESULT_NOT_ROUTED));
+            return;
+         }
+         runtime.traffic().recordMt(account.id(), TrafficCounters.dayNumber(LocalDate.now()), s.serviceId(), recipients.size());
+      } catch (Exception e) {
+         logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
+         session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
+      }
+   }
+
+   /** The SUBMIT_RESP Result for a submit this SP may not make, or OK. */
+   private int check(Submit s) {
+      int recipients = s.destTerminalIds().size();
+      if (recipients < 1 || recipients > MAX_RECIPIENTS) {
+         return CmppResult.DEST_TERMINAL_ID_ERROR;
+      }
+      for (String recipient : s.destTerminalIds()) {
+         if (recipient.isEmpty()) {
+            return CmppResult.DEST_TERMINAL_ID_ERROR;
+         }
+      }
+      if (!s.msgSrc().equals(account.id())) {
+         return CmppResult.MSG_SRC_ERROR;
+      }
+      if (!account.allowsSource(s.srcId())) {
+         return CmppResult.SRC_ID_ERROR;
+      }
+      if (!account.allowsServiceId(s.serviceId())) {
+         return CmppResult.SERVICE_ID_ERROR;
+      }
+      int limit = s.msgFmt() == 0 && !s.hasUdh() ? MAX_ASCII_CONTENT : MAX_CONTENT;
+      if (s.msgContent().length > limit) {
+         return CmppResult.MESSAGE_TOO_LONG;
+      }
+      for (int i = 0; i < s.feeCode().length(); i++) {
+         if (s.feeCode().charAt(i) < '0' || s.feeCode().charAt(i) > '9') {
+            return CmppResult.FEE_CODE_ERROR;
+         }
+      }
+      // A group send counts one per recipient against the SP's rate.
+      for (int i = 0; i < recipients; i++) {
+         if (!limiter.tryAcquire()) {
+            return CmppResult.FLOW_CONTROL_ERROR;
+         }
+      }
+      return CmppResult.OK;
+   }
+
+   private CoreMessage message(Submit s, String smsId, String recipient, long now, long schedule, long validity)
+      throws MalformedUdhException {
+      byte[] content = s.msgContent();
+      SmsMessageBuilder m = SmsMessageBuilder.create(storage.generateID(), address, SmsKind.MT, content.length * 2)
+         .id(smsId)
+         .string(SmsProperties.ACCOUNT, accountId)
+         .string(SmsProperties.PROTOCOL, PROTOCOL)
+         .string(SmsProperties.PROTOCOL_VERSION, version)
+         .source(s.srcId(), (byte) 0, (byte) 0)
+         .destination(recipient, (byte) 0, (byte) 0)
+         .string(SmsProperties.SERVICE_ID, s.serviceId())
+         .integer(SmsProperties.PROTOCOL_ID, s.tpPid())
+         .integer(SmsProperties.PRIORITY, s.msgLevel())
+         .integer(SmsProperties.REGISTERED_DELIVERY, s.registeredDelivery())
+         .fee(s.feeUserType(), s.feeType(), s.feeCode(), s.feeTerminalId())
+         .submitTime(now)
+         .scheduleTime(schedule)
+         .validityTime(validity);
+      if (!s.linkId().isEmpty()) {
+         m.string(SmsProperties.LINK_ID, s.linkId());
+      }
+      int payloadOffset = 0;
+      if (s.hasUdh()) {
+         UserDataHeader udh = UserDataHeader.parse(content);
+         payloadOffset = udh.length();
+         m.udh(content, payloadOffset);
+         ConcatPart part = udh.concatPart().orElse(null);
+         if (part != null) {
+            m.segment(part.reference().value(), part.total(), part.number());
+         }
+      } else if (s.pkTotal() > 1) {
+         m.segment(0, s.pkTotal(), s.pkNumber());
+      }
+      SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(s.msgFmt());
+      // GBK text is stored as Unicode text and relayed as UCS2, the nearest SMPP data_coding.
+      int dataCoding = encoding == SmsEncoding.GBK ? SmsEncoding.UCS2.smppDataCoding() : encoding.smppDataCoding();
+      m.integer(SmsProperties.DATA_CODING, dataCoding);
+      int length = content.length - payloadOffset;
+      if (encoding == SmsEncoding.BINARY) {
+         m.bytes(content, payloadOffset, length);
+      } else {
+         m.text(SmsText.decode(content, payloadOffset, length, encoding));
+      }
+      return m.build();
+   }
+}

@@ -1,0 +1,73 @@
+package io.smsgw.core.runtime;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Per account, day and service id: how many MT messages and recipients an account submitted and how many
+ * MO deliveries to it succeeded or failed. Answers CMPP QUERY. Kept in memory for the last
+ * {@value #DAYS_KEPT} days seen; counts restart from zero when the broker restarts.
+ */
+public final class TrafficCounters {
+
+   public static final int DAYS_KEPT = 31;
+
+   /** Indexes of {@link #snapshot}. */
+   public static final int MT_MESSAGES = 0;
+   public static final int MT_RECIPIENTS = 1;
+   public static final int MO_DELIVERED = 2;
+   public static final int MO_FAILED = 3;
+   private static final int SIZE = 4;
+
+   private record Key(String account, int day, String serviceId) {
+   }
+
+   private final Map<Key, LongAdder[]> counters = new ConcurrentHashMap<>();
+   private volatile int newestDay;
+
+   /** {@code day} as yyyymmdd, e.g. 20261126. */
+   public void recordMt(String account, int day, String serviceId, int recipients) {
+      LongAdder[] c = counters(account, day, serviceId);
+      c[MT_MESSAGES].add(recipients);
+      c[MT_RECIPIENTS].add(recipients);
+   }
+
+   public void recordMo(String account, int day, String serviceId, boolean delivered) {
+      counters(account, day, serviceId)[delivered ? MO_DELIVERED : MO_FAILED].increment();
+   }
+
+   /** Totals for the account and day, for one service id or (null) all of them. */
+   public long[] snapshot(String account, int day, String serviceId) {
+      long[] totals = new long[SIZE];
+      counters.forEach((key, c) -> {
+         if (key.account().equals(account) && key.day() == day && (serviceId == null || key.serviceId().equals(serviceId))) {
+            for (int i = 0; i < SIZE; i++) {
+               totals[i] += c[i].sum();
+            }
+         }
+      });
+      return totals;
+   }
+
+   /** A date as the yyyymmdd number these counters are keyed by. */
+   public static int dayNumber(java.time.LocalDate date) {
+      return date.getYear() * 10000 + date.getMonthValue() * 100 + date.getDayOfMonth();
+   }
+
+   private LongAdder[] counters(String account, int day, String serviceId) {
+      if (day > newestDay) {
+         newestDay = day;
+         // Forget days that fell out of the window (day numbers compare as dates in yyyymmdd form).
+         int oldest = dayNumber(java.time.LocalDate.of(day / 10000, day / 100 % 100, day % 100).minusDays(DAYS_KEPT - 1));
+         counters.keySet().removeIf(key -> key.day() < oldest);
+      }
+      return counters.computeIfAbsent(new Key(account, day, serviceId == null ? "" : serviceId), k -> {
+         LongAdder[] c = new LongAdder[SIZE];
+         for (int i = 0; i < SIZE; i++) {
+            c[i] = new LongAdder();
+         }
+         return c;
+      });
+   }
+}
