@@ -1,0 +1,390 @@
+package io.smsgw.cmpp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmpp.codec.ActiveTest;
+import io.smsgw.cmpp.codec.ActiveTestResp;
+import io.smsgw.cmpp.codec.Cancel;
+import io.smsgw.cmpp.codec.CancelResp;
+import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.ConnectResp;
+import io.smsgw.cmpp.codec.Deliver;
+import io.smsgw.cmpp.codec.DeliverResp;
+import io.smsgw.cmpp.codec.Query;
+import io.smsgw.cmpp.codec.QueryResp;
+import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.cmpp.codec.SubmitResp;
+import io.smsgw.cmpp.codec.Terminate;
+import io.smsgw.cmpp.codec.TerminateResp;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.id.CmppMsgId;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.junit.EmbeddedActiveMQExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CMPP acceptor on a real broker, driven at byte level with the project's codec in both versions:
+ * CONNECT and its refusals, SUBMIT to sms.mt, DELIVER of reports and MO, ACTIVE_TEST, TERMINATE, QUERY,
+ * CANCEL, malformed input. Interop with a third-party SP lives in the SMSGate test module.
+ */
+class CmppAcceptorTest {
+
+   @RegisterExtension
+   static final EmbeddedActiveMQExtension server = new EmbeddedActiveMQExtension(
+      TestBroker.configuration(TestBroker.tempDataDir(), "CMPP", ";cmppMaxPduSize=4096;cmppWindowSize=2;cmppConnectTimeout=1000"));
+   static TestBroker broker;
+   static Connection jms;
+
+   @BeforeAll
+   static void start() throws Exception {
+      broker = TestBroker.wrap(server.getServer(), "CMPP");
+      jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+      jms.start();
+   }
+
+   @AfterAll
+   static void stop() throws Exception {
+      jms.close();
+   }
+
+   private static RawCmppClient connected(int version) throws Exception {
+      RawCmppClient client = new RawCmppClient(broker.port());
+      assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", version).status());
+      return client;
+   }
+
+   private static TextMessage receiveMt(String smsId) throws JMSException {
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageConsumer consumer = session.createConsumer(session.createQueue(SmsAddresses.MT), "smsId = '" + smsId + "'")) {
+         return (TextMessage) consumer.receive(10_000);
+      }
+   }
+
+   private static void sendToSp(String account, String text, String... properties) throws JMSException {
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.accountQueue(account)))) {
+         TextMessage message = session.createTextMessage(text);
+         for (int i = 0; i < properties.length; i += 2) {
+            message.setStringProperty(properties[i], properties[i + 1]);
+         }
+         producer.send(message);
+      }
+   }
+
+   @ParameterizedTest
+   @ValueSource(ints = {0x20, 0x21, 0x30})
+   void connectSucceedsWithAVerifiableIsmgAuthenticator(int version) throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         long timestamp = 1126134530L;
+         byte[] source = CmppAuthenticator.authenticatorSource("901234", "secret", timestamp);
+         client.send(new io.smsgw.cmpp.codec.Connect(7, "901234", source, version, timestamp));
+         ConnectResp resp = assertInstanceOf(ConnectResp.class, client.read());
+         assertEquals(CmppResult.CONNECT_OK, resp.status());
+         assertEquals(0x30, resp.version());
+         CmppVersion negotiated = CmppVersion.fromByte(version);
+         assertTrue(CmppAuthenticator.verifyIsmg(resp, source, "secret".getBytes(StandardCharsets.US_ASCII), negotiated));
+         String json = broker.server().getActiveMQServerControl().listConnections("", 1, 100);
+         assertTrue(json.contains("\"protocol\":\"CMPP\""), json);
+         assertTrue(json.contains("\"clientID\":\"901234\""), json);
+      }
+   }
+
+   @Test
+   void connectRefusalsCarryTheSpecStatusAndClose() throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("999999", "secret", 0x30).status());
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901234", "wrong", 0x30).status());
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         ConnectResp resp = client.connect("901234", "secret", 0x31);
+         assertEquals(CmppResult.CONNECT_VERSION_TOO_HIGH, resp.status());
+         assertEquals(0x30, resp.version(), "the server tells its own version");
+      }
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         // an SMPP-only account is not an SP
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("esme9", "pw9", 0x30).status());
+      }
+   }
+
+   @Test
+   void connectionsOverTheAccountLimitAreRefused() throws Exception {
+      try (RawCmppClient first = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, first.connect("901235", "secret5", 0x30).status());
+         try (RawCmppClient second = new RawCmppClient(broker.port())) {
+            assertEquals(CmppResult.CONNECT_OTHER_ERROR, second.connect("901235", "secret5", 0x30).status());
+         }
+      }
+   }
+
+   @ParameterizedTest
+   @ValueSource(ints = {0x20, 0x30})
+   void submitBecomesADurableMtWithEveryField(int version) throws Exception {
+      try (RawCmppClient client = connected(version)) {
+         byte[] chinese = "你好，世界".getBytes(StandardCharsets.UTF_16BE);
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "10657123451", "TEST", 8, chinese, "13800138000"));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, resp.result());
+         CmppMsgId id = CmppMsgId.decode(resp.msgId());
+         assertEquals(1001, id.gatewayCode(), "gateway code 001001 from sms-gateway.conf");
+         TextMessage mt = receiveMt(CmppMsgId.toHex(resp.msgId()));
+         assertNotNull(mt);
+         assertEquals("你好，世界", mt.getText());
+         assertEquals("901234", mt.getStringProperty("smsAccount"));
+         assertEquals("CMPP", mt.getStringProperty("smsProtocol"));
+         assertEquals(version == 0x30 ? "3.0" : "2.0", mt.getStringProperty("smsProtocolVersion"));
+         assertEquals("10657123451", mt.getStringProperty("smsSource"));
+         assertEquals("13800138000", mt.getStringProperty("smsDestination"));
+         assertEquals("TEST", mt.getStringProperty("smsServiceId"));
+         assertEquals("02", mt.getStringProperty("smsFeeType"));
+         assertEquals("000010", mt.getStringProperty("smsFeeCode"));
+         assertEquals(0, mt.getIntProperty("smsFeeUserType"));
+         assertEquals(1, mt.getIntProperty("smsRegisteredDelivery"));
+         assertEquals(8, mt.getIntProperty("smsDataCoding"));
+      }
+   }
+
+   @Test
+   void gbkTextIsDecoded() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         byte[] gbk = "短信网关".getBytes(java.nio.charset.Charset.forName("GBK"));
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1065712345", "TEST", 15, gbk, "13800138001"));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals("短信网关", receiveMt(CmppMsgId.toHex(resp.msgId())).getText());
+      }
+   }
+
+   @Test
+   void groupSendMakesOneMessagePerRecipientWithConsecutiveIds() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "Hello group", "13800138002", "13800138003", "13800138004"));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, resp.result());
+         Set<String> recipients = new HashSet<>();
+         for (int i = 0; i < 3; i++) {
+            TextMessage mt = receiveMt(CmppMsgId.toHex(resp.msgId() + i));
+            assertNotNull(mt, "recipient " + i);
+            assertEquals("Hello group", mt.getText());
+            recipients.add(mt.getStringProperty("smsDestination"));
+         }
+         assertEquals(Set.of("13800138002", "13800138003", "13800138004"), recipients);
+      }
+   }
+
+   @Test
+   void submitRefusalsUseTheSpecResults() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1066000000", "TEST", 0, new byte[] {'x'}, "13800138000"));
+         assertEquals(CmppResult.SRC_ID_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result());
+         client.send(RawCmppClient.submit(client.nextSequence(), "901299", "1065712345", "TEST", 0, new byte[] {'x'}, "13800138000"));
+         assertEquals(CmppResult.MSG_SRC_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result());
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1065712345", "TEST", 0, new byte[] {'x'}));
+         assertEquals(CmppResult.DEST_TERMINAL_ID_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result());
+      }
+      try (RawCmppClient limited = new RawCmppClient(broker.port())) {
+         Wait.until("901235 free again", Duration.ofSeconds(10), () -> broker.server().getRemotingService().getConnections().stream()
+            .noneMatch(c -> "901235".equals(c.getClientID())));
+         assertEquals(CmppResult.CONNECT_OK, limited.connect("901235", "secret5", 0x30).status());
+         limited.send(RawCmppClient.submit(limited.nextSequence(), "901235", "1065799", "OTHER", 0, new byte[] {'x'}, "13800138000"));
+         assertEquals(CmppResult.SERVICE_ID_ERROR, assertInstanceOf(SubmitResp.class, limited.read()).result());
+         int throttled = 0;
+         for (int i = 0; i < 5; i++) {
+            limited.send(RawCmppClient.submit(limited.nextSequence(), "901235", "1065799", "NEWS", 0, new byte[] {'x'}, "13800138000"));
+         }
+         for (int i = 0; i < 5; i++) {
+            if (assertInstanceOf(SubmitResp.class, limited.read()).result() == CmppResult.FLOW_CONTROL_ERROR) {
+               throttled++;
+            }
+         }
+         assertTrue(throttled >= 2, "limit 2/s, 5 in a burst: " + throttled + " refused with Result 8");
+      }
+   }
+
+   @ParameterizedTest
+   @ValueSource(ints = {0x20, 0x30})
+   void statusReportsAndMoArriveAsDeliverAndAreAcknowledgedOnResult0(int version) throws Exception {
+      try (RawCmppClient client = connected(version)) {
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "Report me", "13800138005"));
+         SubmitResp submitted = assertInstanceOf(SubmitResp.class, client.read());
+         String smsId = CmppMsgId.toHex(submitted.msgId());
+         assertNotNull(receiveMt(smsId));
+         sendToSp("901234", "", "smsKind", "DR", "smsId", smsId, "smsStatus", "DELIVRD",
+                  "smsSource", "13800138005", "smsDestination", "1065712345", "smsServiceId", "TEST");
+         Deliver report = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(Deliver.STATUS_REPORT, report.registeredDelivery());
+         CmppVersion v = CmppVersion.fromByte(version);
+         assertEquals(v == CmppVersion.V30 ? 71 : 60, report.msgContent().length);
+         StatusReport content = StatusReport.parse(report.msgContent(), v).orElseThrow();
+         assertEquals(submitted.msgId(), content.msgId(), "the report carries the Msg_Id of SUBMIT_RESP");
+         assertEquals("DELIVRD", content.stat());
+         assertEquals("13800138005", content.destTerminalId());
+         assertEquals("1065712345", report.destId());
+         client.send(new DeliverResp(report.sequenceId(), report.msgId(), CmppResult.OK));
+
+         sendToSp("901234", "Reply from the handset", "smsKind", "MO", "smsSource", "13800138005", "smsDestination", "1065712345");
+         Deliver mo = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(0, mo.registeredDelivery());
+         assertEquals("Reply from the handset", new String(mo.msgContent(), StandardCharsets.US_ASCII));
+         assertEquals("13800138005", mo.srcTerminalId());
+         client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
+         Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
+   void refusedDeliversComeAgainAndTheWindowHolds() throws Exception {
+      for (int i = 1; i <= 3; i++) {
+         sendToSp("901234", "mo " + i, "smsKind", "MO", "smsSource", "13800138006", "smsDestination", "1065712345");
+      }
+      try (RawCmppClient client = connected(0x30)) {
+         Deliver first = assertInstanceOf(Deliver.class, client.read());
+         Deliver second = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(null, client.read(300), "window of 2");
+         client.send(new DeliverResp(first.sequenceId(), first.msgId(), 9));
+         client.send(new DeliverResp(second.sequenceId(), second.msgId(), CmppResult.OK));
+         Set<String> accepted = new HashSet<>();
+         accepted.add(new String(second.msgContent(), StandardCharsets.US_ASCII));
+         while (accepted.size() < 3) {
+            Deliver next = assertInstanceOf(Deliver.class, client.read());
+            accepted.add(new String(next.msgContent(), StandardCharsets.US_ASCII));
+            client.send(new DeliverResp(next.sequenceId(), next.msgId(), CmppResult.OK));
+         }
+         assertEquals(Set.of("mo 1", "mo 2", "mo 3"), accepted);
+         Wait.until("queue drained", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
+   void activeTestIsAnsweredAndTerminateEndsTheSession() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         client.send(new ActiveTest(77));
+         assertEquals(77, assertInstanceOf(ActiveTestResp.class, client.read()).sequenceId());
+         client.send(new Terminate(78));
+         assertEquals(78, assertInstanceOf(TerminateResp.class, client.read()).sequenceId());
+         assertTrue(client.closedByServer(5000));
+      }
+   }
+
+   @Test
+   void silentSpsAreProbedNTimesThenDisconnected(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker quick = TestBroker.cmpp(dir, ";cmppActiveTestInterval=300;cmppResponseTimeout=300;cmppActiveTestRetries=2").start();
+           RawCmppClient client = new RawCmppClient(quick.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+         assertInstanceOf(ActiveTest.class, client.read());
+         assertInstanceOf(ActiveTest.class, client.read());
+         assertTrue(client.closedByServer(10_000), "closed after N unanswered ACTIVE_TESTs");
+      }
+   }
+
+   @Test
+   void queryReportsTheAccountsCountersAndCancelRemovesHeldMessages() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1065712345", "QRY", 0, "count me".getBytes(StandardCharsets.US_ASCII), "13800138007", "13800138008"));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         String today = java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+         client.send(new Query(client.nextSequence(), today, Query.TYPE_BY_SERVICE, "QRY", ""));
+         QueryResp counters = assertInstanceOf(QueryResp.class, client.read());
+         assertEquals(2, counters.mtTlMsg());
+
+         client.send(new Cancel(client.nextSequence(), resp.msgId() + 1));
+         assertEquals(CmppResult.CANCEL_SUCCESS, assertInstanceOf(CancelResp.class, client.read()).successId());
+         client.send(new Cancel(client.nextSequence(), resp.msgId() + 1));
+         assertEquals(CmppResult.CANCEL_FAILURE, assertInstanceOf(CancelResp.class, client.read()).successId());
+         assertNotNull(receiveMt(CmppMsgId.toHex(resp.msgId())), "the other recipient's message stays");
+      }
+   }
+
+   @Test
+   void malformedInputGetsResult1OrATerminateAndOthersAreUnaffected() throws Exception {
+      try (RawCmppClient healthy = connected(0x30)) {
+         try (RawCmppClient truncated = connected(0x30)) {
+            // a SUBMIT header with a body far too short for it
+            truncated.sendBytes(hex("00000014000000040000005a0000000000000001"));
+            SubmitResp resp = assertInstanceOf(SubmitResp.class, truncated.read());
+            assertEquals(CmppResult.STRUCTURE_ERROR, resp.result());
+            assertEquals(0x5a, resp.sequenceId());
+         }
+         try (RawCmppClient unknown = connected(0x30)) {
+            unknown.sendBytes(hex("0000000c0000007700000001"));
+            assertInstanceOf(Terminate.class, unknown.read());
+            assertTrue(unknown.closedByServer(5000));
+         }
+         try (RawCmppClient early = new RawCmppClient(broker.port())) {
+            early.send(RawCmppClient.ascii(1, "901234", "before connect", "13800138000"));
+            assertTrue(early.closedByServer(5000), "anything before CONNECT closes");
+         }
+         try (RawCmppClient tooShort = new RawCmppClient(broker.port())) {
+            tooShort.sendBytes(hex("00000008000000010000000100000000"));
+            assertTrue(tooShort.closedByServer(5000));
+         }
+         try (RawCmppClient tooLong = connected(0x30)) {
+            tooLong.sendBytes(hex("00100000000000040000000200000000"));
+            assertTrue(tooLong.closedByServer(5000));
+         }
+         try (RawCmppClient silent = new RawCmppClient(broker.port())) {
+            silent.sendBytes(hex("0000000c0000000800000001"));
+            assertTrue(silent.closedByServer(5000), "no CONNECT within cmppConnectTimeout");
+         }
+         healthy.send(RawCmppClient.ascii(healthy.nextSequence(), "901234", "still fine", "13800138009"));
+         assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, healthy.read()).result());
+      }
+   }
+
+   static byte[] hex(String s) {
+      byte[] out = new byte[s.length() / 2];
+      for (int i = 0; i < out.length; i++) {
+         out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+      }
+      return out;
+   }
+
+   @Test
+   void acceptedSubmitsSurviveARestart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      Set<Long> ids = new HashSet<>();
+      try (TestBroker first = TestBroker.cmpp(dir, "").start();
+           RawCmppClient client = new RawCmppClient(first.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x20).status());
+         for (int i = 0; i < 50; i++) {
+            client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "durable " + i, "1380013" + (1000 + i)));
+         }
+         for (int i = 0; i < 50; i++) {
+            SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+            assertEquals(CmppResult.OK, resp.result());
+            ids.add(resp.msgId());
+         }
+      }
+      assertEquals(50, ids.size());
+      try (TestBroker restarted = TestBroker.cmpp(dir, "").start()) {
+         assertEquals(50, restarted.messageCount(SmsAddresses.MT));
+      }
+      assertFalse(ids.contains(0L));
+   }
+}
