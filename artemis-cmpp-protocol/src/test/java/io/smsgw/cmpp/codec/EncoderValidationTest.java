@@ -93,7 +93,8 @@ class EncoderValidationTest {
 
     @Test
     void shortAuthenticatorsAreZeroPadded() {
-        ConnectResp refusal = new Connect(3, "901234", null, 0x30, 0L).errorResponse(CmppResult.CONNECT_AUTHENTICATION_ERROR);
+        ConnectResp refusal = new Connect(3, "901234", null, 0x30, 0L)
+                .errorResponse(CmppResult.CONNECT_AUTHENTICATION_ERROR);
         ConnectResp decoded = (ConnectResp) TestBytes.decode(TestBytes.encode(refusal, V30), V30);
         assertEquals(new ConnectResp(3, CmppResult.CONNECT_AUTHENTICATION_ERROR, new byte[16], 0x30), decoded);
     }

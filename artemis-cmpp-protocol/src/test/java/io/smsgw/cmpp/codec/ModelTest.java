@@ -58,7 +58,8 @@ class ModelTest {
     void everyRequestIdHasAResponseId() {
         for (CmppPdu pdu : SamplePdus.all(V30)) {
             int id = pdu.commandId();
-            int partner = CmppCommandId.isResponse(id) ? id & ~CmppCommandId.RESPONSE_BIT : CmppCommandId.responseIdOf(id);
+            int partner = CmppCommandId.isResponse(id) ? id & ~CmppCommandId.RESPONSE_BIT
+                    : CmppCommandId.responseIdOf(id);
             assertTrue(CmppCommandId.isKnown(partner), CmppCommandId.name(id));
             assertEquals(pdu instanceof CmppResponse, CmppCommandId.isResponse(id));
         }
@@ -83,7 +84,8 @@ class ModelTest {
                 new MtRouteUpdate(14, 0, 0L, "", "", 0, "", "", "", 0).errorResponse(5));
         assertEquals(new ActiveTestResp(3, 0), new ActiveTest(3).response());
         assertEquals(new TerminateResp(3), new Terminate(3).response());
-        assertEquals(new CancelResp(3, CmppResult.CANCEL_FAILURE), new Cancel(3, 1L).response(CmppResult.CANCEL_FAILURE));
+        assertEquals(new CancelResp(3, CmppResult.CANCEL_FAILURE),
+                new Cancel(3, 1L).response(CmppResult.CANCEL_FAILURE));
     }
 
     @Test
@@ -103,7 +105,8 @@ class ModelTest {
         assertEquals(new Connect(1, "a", new byte[] {1}, 0x30, 1L), new Connect(1, "a", new byte[] {1}, 0x30, 1L));
         assertNotEquals(new ConnectResp(1, 0, new byte[] {1}, 0x30), new ConnectResp(1, 0, new byte[] {2}, 0x30));
         assertTrue(SamplePdus.moDeliver(V20, 1).toString().contains("msgId=bd36d78003e90001"));
-        assertTrue(new Connect(1, "a", new byte[] {(byte) 0xAB}, 0x30, 1L).toString().contains("authenticatorSource=ab"));
+        assertTrue(new Connect(1, "a", new byte[] {(byte) 0xAB}, 0x30, 1L).toString()
+                .contains("authenticatorSource=ab"));
     }
 
     @Test
