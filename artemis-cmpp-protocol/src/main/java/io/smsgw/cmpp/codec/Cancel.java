@@ -8,7 +8,7 @@ public record Cancel(int sequenceId, long msgId) implements CmppRefusableRequest
         return CmppCommandId.CANCEL;
     }
 
-    /** The CMPP_CANCEL_RESP with {@code successId} ({@link CmppResult#CANCEL_SUCCESS} or {@link CmppResult#CANCEL_FAILURE}). */
+    /** The CANCEL_RESP with {@code successId}: {@link CmppResult#CANCEL_SUCCESS} or {@code CANCEL_FAILURE}. */
     public CancelResp response(int successId) {
         return new CancelResp(sequenceId, successId);
     }

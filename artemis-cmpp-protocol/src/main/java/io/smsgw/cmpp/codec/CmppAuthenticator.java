@@ -43,7 +43,8 @@ public final class CmppAuthenticator {
         if (version.resultLength() == 1) {
             md5.update((byte) status);
         } else {
-            md5.update(new byte[] {(byte) (status >>> 24), (byte) (status >>> 16), (byte) (status >>> 8), (byte) status});
+            md5.update(new byte[] {(byte) (status >>> 24), (byte) (status >>> 16), (byte) (status >>> 8),
+                (byte) status});
         }
         md5.update(authenticatorSource);
         md5.update(secret);

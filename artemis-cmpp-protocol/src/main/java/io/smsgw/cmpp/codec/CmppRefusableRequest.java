@@ -1,6 +1,6 @@
 package io.smsgw.cmpp.codec;
 
-/** A request whose response carries a result (or status) field, so it can be refused with a code from {@link CmppResult}. */
+/** A request whose response carries a result (or status) field, so it can be refused with a {@link CmppResult} code. */
 public sealed interface CmppRefusableRequest extends CmppRequest
         permits Connect, Submit, Deliver, Cancel, Fwd, MtRoute, MoRoute, GetMtRoute, GetMoRoute, MtRouteUpdate,
         MoRouteUpdate, PushMtRouteUpdate, PushMoRouteUpdate {

@@ -45,7 +45,7 @@ public final class CmppTimestamp {
         return new String(digits);
     }
 
-    /** Whether the value reads as a plausible MMDDHHMMSS (month 1–12, day 1–31, hour < 24, minute and second < 60). */
+    /** Whether the value reads as MMDDHHMMSS with month 1–12, day 1–31, hour < 24, minute and second < 60. */
     public static boolean isValid(long timestamp) {
         if (timestamp < 0 || timestamp > MAX) {
             return false;

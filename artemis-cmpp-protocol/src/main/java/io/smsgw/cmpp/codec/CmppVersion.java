@@ -57,12 +57,15 @@ public enum CmppVersion {
         return code;
     }
 
-    /** Width of the Status/Result/Success_Id field of CONNECT_RESP, SUBMIT_RESP, DELIVER_RESP, CANCEL_RESP, FWD_RESP: 1 or 4. */
+    /** Width of the result field of CONNECT_RESP, SUBMIT_RESP, DELIVER_RESP, CANCEL_RESP and FWD_RESP: 1 or 4. */
     public int resultLength() {
         return resultLength;
     }
 
-    /** Width of Fee_terminal_Id / Dest_terminal_Id (SUBMIT), Src_terminal_Id (DELIVER) and the report's Dest_terminal_Id: 21 or 32. */
+    /**
+     * Width of Fee_terminal_Id and Dest_terminal_Id (SUBMIT), Src_terminal_Id (DELIVER) and the
+     * status report's Dest_terminal_Id: 21 or 32.
+     */
     public int terminalIdLength() {
         return terminalIdLength;
     }

@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.codec;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,9 +24,7 @@ public record MalformedCmppPdu(int commandId, int sequenceId, String reason, Kin
 
     public MalformedCmppPdu {
         reason = Fields.str(reason);
-        if (kind == null) {
-            throw new NullPointerException("kind");
-        }
+        Objects.requireNonNull(kind, "kind");
     }
 
     /** Whether the broken frame claimed to be a response (then nothing should be answered). */

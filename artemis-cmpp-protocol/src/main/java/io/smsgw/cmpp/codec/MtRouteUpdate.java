@@ -22,7 +22,10 @@ public record MtRouteUpdate(int sequenceId, int updateType, long routeId, String
         return CmppCommandId.MT_ROUTE_UPDATE;
     }
 
-    /** The response: {@code routeId} is the new id on add, the request's on update/delete; {@code timeStamp} is when GNS got the request. */
+    /**
+     * The response: {@code routeId} is the new id on add, the request's on update/delete;
+     * {@code timeStamp} is when GNS received the request.
+     */
     public MtRouteUpdateResp response(int result, long routeId, String timeStamp) {
         return new MtRouteUpdateResp(sequenceId, result, routeId, timeStamp);
     }

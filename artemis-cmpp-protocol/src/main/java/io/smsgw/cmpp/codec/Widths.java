@@ -1,6 +1,6 @@
 package io.smsgw.cmpp.codec;
 
-/** Fixed octet-string widths that are the same in CMPP 2.0 and 3.0 (version-dependent ones live in {@link CmppVersion}). */
+/** Octet-string widths shared by CMPP 2.0 and 3.0; the version-dependent ones live in {@link CmppVersion}. */
 final class Widths {
 
     static final int SOURCE_ADDR = 6;
