@@ -8,8 +8,9 @@ import java.util.Objects;
  * @param code     6-digit ISMG code, e.g. "001001"; its numeric value goes into CMPP Msg_Ids
  * @param name     free-form name for logs and management
  * @param accounts SP/ESME accounts
+ * @param links    outbound SMSC links, in file order
  */
-public record GatewayConfig(String code, String name, AccountRegistry accounts) {
+public record GatewayConfig(String code, String name, AccountRegistry accounts, java.util.List<SmscLinkConfig> links) {
 
    public static final String DEFAULT_NAME = "sms-gateway";
    public static final int CODE_LENGTH = 6;
@@ -17,9 +18,15 @@ public record GatewayConfig(String code, String name, AccountRegistry accounts) 
    public GatewayConfig {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(accounts, "accounts");
+      links = java.util.List.copyOf(links);
       if (!isGatewayCode(code)) {
          throw new IllegalArgumentException("gateway code must be 6 digits, got " + code);
       }
+   }
+
+   /** A configuration without SMSC links. */
+   public GatewayConfig(String code, String name, AccountRegistry accounts) {
+      this(code, name, accounts, java.util.List.of());
    }
 
    /** The code as a number, as it appears in CMPP Msg_Ids ("001001" → 1001). */

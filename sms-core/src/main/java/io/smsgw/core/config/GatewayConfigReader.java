@@ -21,7 +21,12 @@ import com.typesafe.config.ConfigValueType;
  */
 final class GatewayConfigReader {
 
-   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts");
+   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links");
+   private static final List<String> LINK_KEYS = List.of(
+      "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
+      "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "source-override",
+      "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
+      "receipt-id-format");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name");
    private static final List<String> ACCOUNT_KEYS = List.of(
       "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips");
@@ -72,11 +77,21 @@ final class GatewayConfigReader {
             }
          }
       }
+      List<SmscLinkConfig> links = new ArrayList<>();
+      ConfigObject linksObject = object(root, "links", false);
+      if (linksObject != null) {
+         for (Map.Entry<String, ConfigValue> entry : inFileOrder(linksObject)) {
+            SmscLinkConfig link = link(entry.getKey(), entry.getValue());
+            if (link != null) {
+               links.add(link);
+            }
+         }
+      }
       if (!problems.isEmpty()) {
          problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
          throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
       }
-      return new GatewayConfig(code, name, new AccountRegistry(accounts));
+      return new GatewayConfig(code, name, new AccountRegistry(accounts), links);
    }
 
    private String gatewayCode(ConfigObject gateway) {
@@ -134,6 +149,152 @@ final class GatewayConfigReader {
          return null;
       }
       return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps);
+   }
+
+   private SmscLinkConfig link(String id, ConfigValue value) {
+      String path = "links." + id;
+      if (value.valueType() != ConfigValueType.OBJECT) {
+         problem(value.origin(), path, "expected an object with the link's settings, got " + typeName(value));
+         return null;
+      }
+      ConfigObject settings = (ConfigObject) value;
+      int problemsBefore = problems.size();
+      checkKeys(settings, path, LINK_KEYS);
+      if (id.isEmpty() || containsSpaceOrControl(id) || id.length() > 64) {
+         problem(settings.origin(), path, "a link name must be 1-64 characters without spaces");
+      }
+      String host = requiredString(settings, path, "host", 255, false);
+      int port = wholeNumber(settings, path, "port", 0, 1);
+      if (!settings.containsKey("port")) {
+         problem(settings.origin(), path + ".port", "required");
+      } else if (port > 65535) {
+         problem(settings.get("port").origin(), path + ".port", "must be <= 65535, got " + port);
+      }
+      String systemId = requiredString(settings, path, "system-id", SMPP_MAX_ID, false);
+      String password = requiredString(settings, path, "password", SMPP_MAX_PASSWORD, true);
+      String systemType = optionalString(settings, path, "system-type", 12, "");
+      String version = optionalString(settings, path, "version", 3, "3.4");
+      if (!version.equals("3.4") && !version.equals("3.3")) {
+         problem(settings.get("version").origin(), path + ".version", "must be \"3.4\" or \"3.3\", got \"" + version + "\"");
+      }
+      boolean version34 = !version.equals("3.3");
+      SmscLinkConfig.BindMode bind = choice(settings, path, "bind", SmscLinkConfig.BindMode.class,
+         version34 ? SmscLinkConfig.BindMode.TRANSCEIVER : SmscLinkConfig.BindMode.TRANSMITTER_RECEIVER);
+      if (!version34 && bind == SmscLinkConfig.BindMode.TRANSCEIVER) {
+         problem(settings.get("bind").origin(), path + ".bind", "SMPP 3.3 has no transceiver: use transmitter-receiver");
+      }
+      int window = wholeNumber(settings, path, "window", 10, 1);
+      int rate = wholeNumber(settings, path, "max-submit-rate", 0, 0);
+      java.time.Duration enquire = duration(settings, path, "enquire-link-interval", java.time.Duration.ofSeconds(30));
+      java.time.Duration responseTimeout = duration(settings, path, "response-timeout", java.time.Duration.ofSeconds(30));
+      java.time.Duration reconnectMin = duration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
+      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", java.time.Duration.ofSeconds(60));
+      boolean tls = bool(settings, path, "tls", false);
+      String sourceOverride = optionalString(settings, path, "source-override", 20, "");
+      int sourceTon = wholeNumber(settings, path, "source-ton", -1, -1);
+      int sourceNpi = wholeNumber(settings, path, "source-npi", -1, -1);
+      int destinationTon = wholeNumber(settings, path, "destination-ton", -1, -1);
+      int destinationNpi = wholeNumber(settings, path, "destination-npi", -1, -1);
+      String dataCoding = optionalString(settings, path, "data-coding", 10, "auto");
+      if (!dataCoding.equals("auto") && !dataCoding.equals("ucs2")) {
+         problem(settings.get("data-coding").origin(), path + ".data-coding", "must be auto or ucs2, got \"" + dataCoding + "\"");
+      }
+      SmscLinkConfig.LongMessages longMessages = choice(settings, path, "long-messages", SmscLinkConfig.LongMessages.class, SmscLinkConfig.LongMessages.UDH);
+      SmscLinkConfig.ReceiptIdFormat receiptIds = choice(settings, path, "receipt-id-format", SmscLinkConfig.ReceiptIdFormat.class,
+         SmscLinkConfig.ReceiptIdFormat.AS_GIVEN);
+      if (!version34 && longMessages != SmscLinkConfig.LongMessages.UDH && settings.containsKey("long-messages")) {
+         problem(settings.get("long-messages").origin(), path + ".long-messages", "SAR TLVs and message_payload need SMPP 3.4");
+      }
+      if (problems.size() != problemsBefore) {
+         return null;
+      }
+      return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bind, window, rate, enquire,
+         responseTimeout, reconnectMin, reconnectMax, tls, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
+         dataCoding.equals("ucs2"), longMessages, receiptIds);
+   }
+
+   private String requiredString(ConfigObject settings, String path, String key, int maxLength, boolean secret) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         problem(settings.origin(), path + "." + key, "required");
+         return "";
+      }
+      String text = string(value, path + "." + key, secret);
+      if (text == null) {
+         return "";
+      }
+      if (text.isEmpty() || text.length() > maxLength) {
+         problem(value.origin(), path + "." + key, "must be 1-" + maxLength + " characters"
+            + (secret ? "" : ", got \"" + text + "\""));
+      }
+      return text;
+   }
+
+   private String optionalString(ConfigObject settings, String path, String key, int maxLength, String defaultValue) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         return defaultValue;
+      }
+      String text = string(value, path + "." + key, false);
+      if (text == null) {
+         return defaultValue;
+      }
+      if (text.length() > maxLength) {
+         problem(value.origin(), path + "." + key, "must be at most " + maxLength + " characters, got \"" + text + "\"");
+      }
+      return text;
+   }
+
+   private boolean bool(ConfigObject settings, String path, String key, boolean defaultValue) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         return defaultValue;
+      }
+      if (value.valueType() == ConfigValueType.BOOLEAN) {
+         return (Boolean) value.unwrapped();
+      }
+      problem(value.origin(), path + "." + key, "expected true or false, got " + describe(value));
+      return defaultValue;
+   }
+
+   private java.time.Duration duration(ConfigObject settings, String path, String key, java.time.Duration defaultValue) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         return defaultValue;
+      }
+      try {
+         java.time.Duration d = value.atKey("d").getDuration("d");
+         if (d.isNegative()) {
+            problem(value.origin(), path + "." + key, "must not be negative");
+            return defaultValue;
+         }
+         return d;
+      } catch (com.typesafe.config.ConfigException e) {
+         problem(value.origin(), path + "." + key, "expected a duration such as 30s or 500ms, got " + describe(value));
+         return defaultValue;
+      }
+   }
+
+   /** An enum value written in lower case with dashes, e.g. transmitter-receiver. */
+   private <E extends Enum<E>> E choice(ConfigObject settings, String path, String key, Class<E> type, E defaultValue) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         return defaultValue;
+      }
+      String text = string(value, path + "." + key, false);
+      if (text != null) {
+         for (E constant : type.getEnumConstants()) {
+            if (constant.name().replace('_', '-').equalsIgnoreCase(text)) {
+               return constant;
+            }
+         }
+      }
+      List<String> names = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) {
+         names.add(constant.name().replace('_', '-').toLowerCase(Locale.ROOT));
+      }
+      problem(value.origin(), path + "." + key, "must be one of " + String.join(", ", names) + ", got " + describe(value));
+      return defaultValue;
    }
 
    private void checkId(String id, ConfigObject settings, String path, Set<AccessProtocol> protocols) {

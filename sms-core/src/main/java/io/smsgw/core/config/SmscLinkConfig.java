@@ -1,0 +1,60 @@
+package io.smsgw.core.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One outbound link to an upstream SMSC, where the gateway is an SMPP ESME ({@code links} section of
+ * {@code sms-gateway.conf}). The link consumes the queue {@code sms.smsc.<id>}.
+ *
+ * @param id                  link name, also the suffix of its queue
+ * @param host                SMSC host
+ * @param port                SMSC port
+ * @param systemId            bind system_id (at most 15 characters)
+ * @param password            bind password (at most 8 characters); never logged
+ * @param systemType          bind system_type
+ * @param version34           interface version 3.4 (true) or 3.3
+ * @param bindMode            one transceiver, or a transmitter and a receiver
+ * @param window              submit_sm in flight at most
+ * @param maxSubmitRate       submits per second, 0 = unlimited
+ * @param enquireLinkInterval idle time before an enquire_link
+ * @param responseTimeout     time to wait for any response before the session is considered broken
+ * @param reconnectMin        first reconnect delay; doubles up to reconnectMax
+ * @param reconnectMax        longest reconnect delay
+ * @param tls                 connect with TLS (JDK default trust store)
+ * @param sourceOverride      replaces every MT's source address when not empty
+ * @param sourceTon           TON for source addresses (-1 = keep the message's)
+ * @param sourceNpi           NPI for source addresses (-1 = keep the message's)
+ * @param destinationTon      TON for destination addresses (-1 = keep the message's)
+ * @param destinationNpi      NPI for destination addresses (-1 = keep the message's)
+ * @param ucs2Only            always send text as UCS2 (else GSM 7-bit when the text allows)
+ * @param longMessages        how text longer than one segment is sent
+ * @param receiptIdFormat     how receipts write the id the SMSC gave in submit_sm_resp
+ */
+public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
+                             boolean version34, BindMode bindMode, int window, int maxSubmitRate,
+                             Duration enquireLinkInterval, Duration responseTimeout, Duration reconnectMin,
+                             Duration reconnectMax, boolean tls, String sourceOverride, int sourceTon, int sourceNpi,
+                             int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
+                             ReceiptIdFormat receiptIdFormat) {
+
+   public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
+
+   public enum LongMessages { UDH, SAR, PAYLOAD }
+
+   /**
+    * How the SMSC writes message ids in receipts relative to submit_sm_resp: identical, or the same number in
+    * decimal (resp gave hex) or hex (resp gave decimal). Receipts are normalised to the resp's form.
+    */
+   public enum ReceiptIdFormat { AS_GIVEN, DECIMAL_IN_RECEIPT, HEX_IN_RECEIPT }
+
+   public SmscLinkConfig {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(host, "host");
+   }
+
+   @Override
+   public String toString() {
+      return "SmscLink[" + id + " " + systemId + "@" + host + ":" + port + (version34 ? " 3.4 " : " 3.3 ") + bindMode + "]";
+   }
+}

@@ -1,0 +1,83 @@
+package io.smsgw.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class SmscLinkConfigTest {
+
+   private static final String FILE = "sms-gateway.conf";
+
+   private static List<SmscLinkConfig> links(String text) {
+      return GatewayConfigLoader.parse("gateway.code = \"001001\"\n" + text, FILE).links();
+   }
+
+   private static String problems(String text) {
+      return String.join("\n", assertThrows(GatewayConfigException.class,
+         () -> GatewayConfigLoader.parse("gateway.code = \"001001\"\n" + text, FILE)).problems());
+   }
+
+   @Test
+   void aMinimalLinkTakesTheDocumentedDefaults() {
+      SmscLinkConfig link = links("links.cmcc1 { host = smsc.example, port = 2775, system-id = gw1, password = pw }").get(0);
+      assertEquals("cmcc1", link.id());
+      assertTrue(link.version34());
+      assertEquals(SmscLinkConfig.BindMode.TRANSCEIVER, link.bindMode());
+      assertEquals(10, link.window());
+      assertEquals(0, link.maxSubmitRate());
+      assertEquals(Duration.ofSeconds(30), link.enquireLinkInterval());
+      assertEquals(Duration.ofSeconds(1), link.reconnectMin());
+      assertEquals(SmscLinkConfig.LongMessages.UDH, link.longMessages());
+      assertEquals(SmscLinkConfig.ReceiptIdFormat.AS_GIVEN, link.receiptIdFormat());
+      assertFalse(link.tls());
+      assertFalse(link.ucs2Only());
+      assertEquals(-1, link.sourceTon());
+   }
+
+   @Test
+   void everySettingIsRead() {
+      SmscLinkConfig link = links("""
+         links {
+           old33 {
+             host = 10.0.0.1, port = 5016, system-id = gw, password = pw, system-type = VMA
+             version = "3.3", bind = transmitter-receiver, window = 4, max-submit-rate = 50
+             enquire-link-interval = 10s, response-timeout = 5s, reconnect-min = 200ms, reconnect-max = 2m
+             tls = true, source-override = "10086", source-ton = 5, source-npi = 0, destination-ton = 1, destination-npi = 1
+             data-coding = ucs2, receipt-id-format = decimal-in-receipt
+           }
+         }
+         """).get(0);
+      assertFalse(link.version34());
+      assertEquals(SmscLinkConfig.BindMode.TRANSMITTER_RECEIVER, link.bindMode());
+      assertEquals(Duration.ofMillis(200), link.reconnectMin());
+      assertEquals(Duration.ofMinutes(2), link.reconnectMax());
+      assertTrue(link.tls());
+      assertTrue(link.ucs2Only());
+      assertEquals("10086", link.sourceOverride());
+      assertEquals(SmscLinkConfig.ReceiptIdFormat.DECIMAL_IN_RECEIPT, link.receiptIdFormat());
+   }
+
+   @Test
+   void problemsNameFileLineLinkAndField() {
+      String text = problems("""
+         links {
+           a { port = 2775, system-id = gw, password = pw }
+           b { host = h, port = 2775, system-id = gw, password = toolongpassword }
+           c { host = h, port = 2775, system-id = gw, password = pw, version = "3.3", bind = transceiver }
+           d { host = h, port = 2775, system-id = gw, password = pw, enquire-link-interval = often, colour = red }
+         }
+         """);
+      assertTrue(text.contains("sms-gateway.conf line 3: links.a.host: required"), text);
+      assertTrue(text.contains("links.b.password: must be 1-8 characters"), text);
+      assertFalse(text.contains("toolongpassword"), "passwords never appear in messages");
+      assertTrue(text.contains("line 5: links.c.bind: SMPP 3.3 has no transceiver"), text);
+      assertTrue(text.contains("line 6: links.d.enquire-link-interval: expected a duration"), text);
+      assertTrue(text.contains("line 6: links.d.colour: unknown key"), text);
+   }
+}
