@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.smsgw.broker.Acceptors;
 import io.smsgw.core.runtime.GatewayConfigService;
+import io.smsgw.smpp.client.SmscLinkService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
@@ -35,16 +36,18 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
    }
 
    /**
-    * Loads the gateway configuration once per broker start. A broken file must stop the broker rather than
-    * leave an acceptor that refuses every bind, so the error is rethrown from a component's start(), which
-    * the broker does not swallow (unlike exceptions thrown from here).
+    * Loads the gateway configuration once per broker start when an SMPP acceptor exists (a broken file must
+    * stop the broker rather than leave an acceptor that refuses every bind, so the error is thrown from a
+    * component's start(), which the broker does not swallow, unlike exceptions thrown from here), and runs
+    * the SMSC links the configuration declares.
     */
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) throws Exception {
-      if (!Acceptors.anyEnables(server, PROTOCOL_NAME)) {
-         return;
+      GatewayRuntime runtime = GatewayRuntime.of(server);
+      if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
+         services.add(new GatewayConfigService(server.getConfiguration().getName(), runtime));
       }
-      services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
+      services.add(new SmscLinkService(server, runtime));
    }
 
    @Override

@@ -73,6 +73,19 @@ public final class GatewayConfigLocator {
          + String.join("\n  ", looked));
    }
 
+   /**
+    * Whether a configuration was named explicitly or can be found; components that are optional without one
+    * (SMSC links) ask this first. A path named explicitly but missing still fails in {@link #locate()}.
+    */
+   public boolean isAvailable() {
+      if (isSet(systemProperties.apply(PATH_PROPERTY)) || isSet(environment.apply(PATH_ENVIRONMENT_VARIABLE))) {
+         return true;
+      }
+      String instance = systemProperties.apply(ARTEMIS_INSTANCE_PROPERTY);
+      return isSet(instance) && Files.isRegularFile(Path.of(instance, "etc", GatewayConfigLoader.FILE_NAME))
+         || classLoader.getResource(GatewayConfigLoader.FILE_NAME) != null;
+   }
+
    /** Locates and loads the configuration. */
    public GatewayConfig load() {
       return locate().load();

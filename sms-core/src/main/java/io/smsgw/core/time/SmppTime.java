@@ -59,6 +59,31 @@ public final class SmppTime {
       }
    }
 
+   /** An absolute SMPP time in UTC, {@code YYMMDDhhmmsst00+}; empty for 0 (none). */
+   public static String formatAbsolute(long epochMillis) {
+      if (epochMillis <= 0) {
+         return "";
+      }
+      LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), 0, ZoneOffset.UTC);
+      char[] out = new char[16];
+      put(out, 0, t.getYear() % 100);
+      put(out, 2, t.getMonthValue());
+      put(out, 4, t.getDayOfMonth());
+      put(out, 6, t.getHour());
+      put(out, 8, t.getMinute());
+      put(out, 10, t.getSecond());
+      out[12] = (char) ('0' + (int) (Math.floorMod(epochMillis, 1000) / 100));
+      out[13] = '0';
+      out[14] = '0';
+      out[15] = '+';
+      return new String(out);
+   }
+
+   private static void put(char[] out, int at, int value) {
+      out[at] = (char) ('0' + value / 10);
+      out[at + 1] = (char) ('0' + value % 10);
+   }
+
    private static int two(String s, int at) {
       return (s.charAt(at) - '0') * 10 + (s.charAt(at + 1) - '0');
    }

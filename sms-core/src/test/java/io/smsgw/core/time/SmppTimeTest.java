@@ -31,6 +31,13 @@ class SmppTimeTest {
    }
 
    @Test
+   void absoluteTimesFormatInUtcAndParseBack() {
+      assertEquals("261126054530000+", SmppTime.formatAbsolute(NOW));
+      assertEquals(NOW + 700, SmppTime.toEpochMillis(SmppTime.formatAbsolute(NOW + 700), 0));
+      assertEquals("", SmppTime.formatAbsolute(0));
+   }
+
+   @Test
    void malformedTimesAreInvalid() {
       assertEquals(SmppTime.INVALID, SmppTime.toEpochMillis("2611261345", NOW));
       assertEquals(SmppTime.INVALID, SmppTime.toEpochMillis("26112613453003x+", NOW));

@@ -1,0 +1,131 @@
+package io.smsgw.smpp.client;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+
+import io.smsgw.core.concat.ConcatPart;
+import io.smsgw.core.concat.MalformedUdhException;
+import io.smsgw.core.concat.UserDataHeader;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageBuilder;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
+import io.smsgw.correlation.CorrelationRecord;
+import io.smsgw.smpp.codec.Address;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+
+/**
+ * The contract messages an SMSC link produces: DR messages on {@code sms.dr} for receipts (and for submits
+ * the SMSC refused), MO messages on {@code sms.mo}, and receipts that matched nothing on the parking queue.
+ */
+final class LinkMessages {
+
+   /** Receipts that matched no correlation record wait here, counted, for an operator to look at. */
+   static final String UNMATCHED_RECEIPTS = "sms.dr.unmatched";
+
+   private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
+   private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
+   private static final SimpleString UNMATCHED = SimpleString.of(UNMATCHED_RECEIPTS);
+   private static final int ESM_UDHI = 0x40;
+
+   private final SimpleString linkId;
+   private final SmsEncoding defaultAlphabet;
+   private final ZoneId zone = ZoneId.systemDefault();
+
+   LinkMessages(String linkId, SmsEncoding defaultAlphabet) {
+      this.linkId = SimpleString.of(linkId);
+      this.defaultAlphabet = defaultAlphabet;
+   }
+
+   /** The DR for a receipt that matched the MT's correlation record. */
+   CoreMessage receipt(long brokerId, CorrelationRecord r, SmscReceipt receipt, long nowMillis) {
+      long done = receipt.doneDate() == null ? nowMillis : receipt.doneDate().atZone(zone).toInstant().toEpochMilli();
+      return report(brokerId, r, receipt.state(), receipt.error(), done);
+   }
+
+   /** A DR for an MT that ended without a receipt: the SMSC refused it, or its validity ran out. */
+   CoreMessage report(long brokerId, CorrelationRecord r, DeliveryState state, String error, long doneMillis) {
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, DR, SmsKind.DR, 0)
+         .id(r.smsId())
+         .string(SmsProperties.ACCOUNT, r.account())
+         .string(SmsProperties.PROTOCOL, r.protocol().name())
+         .string(SmsProperties.PROTOCOL_VERSION, r.protocolVersion())
+         .string(SmsProperties.SOURCE, r.destination())
+         .string(SmsProperties.DESTINATION, r.source())
+         .string(SmsProperties.SERVICE_ID, r.serviceId())
+         .fee(r.feeUserType(), r.feeType(), r.feeCode(), r.feeTerminal())
+         .integer(SmsProperties.REGISTERED_DELIVERY, r.registeredDelivery())
+         .string(SmsProperties.STATUS, state.stat())
+         .string(SmsProperties.ERROR_CODE, error)
+         .submitTime(r.submitTimeMillis())
+         .doneTime(doneMillis)
+         .string(SmsProperties.SMSC_MESSAGE_ID, r.smscMessageId())
+         .string(SmsProperties.LINK, linkId)
+         .string(SmsProperties.ORIGIN_GATEWAY, r.originGateway());
+      if (r.segmentTotal() > 0) {
+         b.segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber());
+      }
+      return b.text("").build();
+   }
+
+   /** A receipt nobody asked for (or whose record already expired): kept, never dropped silently. */
+   CoreMessage unmatched(long brokerId, String smscMessageId, SmscReceipt receipt, byte[] text) {
+      return SmsMessageBuilder.create(brokerId, UNMATCHED, SmsKind.DR, text.length)
+         .string(SmsProperties.SMSC_MESSAGE_ID, smscMessageId)
+         .string(SmsProperties.LINK, linkId)
+         .string(SmsProperties.STATUS, receipt == null ? null : receipt.state().stat())
+         .string(SmsProperties.ERROR_CODE, receipt == null ? null : receipt.error())
+         .doneTime(System.currentTimeMillis())
+         .text(SmsText.decode(text, SmsEncoding.LATIN1))
+         .build();
+   }
+
+   /** An MO from the SMSC, text decoded, segments kept as they came. */
+   CoreMessage mobileOriginated(long brokerId, String smsId, Address source, Address destination, int esmClass,
+                                int protocolId, int dataCoding, byte[] userData, Tlvs tlvs, String version) {
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, MO, SmsKind.MO, userData.length * 2)
+         .id(smsId)
+         .string(SmsProperties.PROTOCOL, "SMPP")
+         .string(SmsProperties.PROTOCOL_VERSION, version)
+         .source(source.address(), source.ton(), source.npi())
+         .destination(destination.address(), destination.ton(), destination.npi())
+         .integer(SmsProperties.DATA_CODING, dataCoding)
+         .integer(SmsProperties.ESM_CLASS, esmClass)
+         .integer(SmsProperties.PROTOCOL_ID, protocolId)
+         .submitTime(System.currentTimeMillis())
+         .string(SmsProperties.LINK, linkId);
+      int offset = 0;
+      if ((esmClass & ESM_UDHI) != 0) {
+         try {
+            UserDataHeader udh = UserDataHeader.parse(userData);
+            offset = udh.length();
+            b.udh(userData, offset);
+            ConcatPart part = udh.concatPart().orElse(null);
+            if (part != null) {
+               b.segment(part.reference().value(), part.total(), part.number());
+            }
+         } catch (MalformedUdhException e) {
+            offset = 0; // keep the octets as they are rather than lose the message
+         }
+      } else if (tlvs.contains(TlvTag.SAR_MSG_REF_NUM)) {
+         b.segment(tlvs.getU16(TlvTag.SAR_MSG_REF_NUM), tlvs.getU8(TlvTag.SAR_TOTAL_SEGMENTS), tlvs.getU8(TlvTag.SAR_SEGMENT_SEQNUM));
+      }
+      SmsEncoding encoding = dataCoding == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(dataCoding);
+      if (encoding == SmsEncoding.BINARY) {
+         b.bytes(userData, offset, userData.length - offset);
+      } else {
+         b.text(SmsText.decode(userData, offset, userData.length - offset, encoding));
+      }
+      return b.build();
+   }
+
+   LocalDateTime now() {
+      return LocalDateTime.now(zone);
+   }
+}

@@ -1,0 +1,192 @@
+package io.smsgw.smpp.client;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.smpp.codec.BindRequest;
+import io.smsgw.smpp.codec.BindResponse;
+import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.DataSm;
+import io.smsgw.smpp.codec.DeliverSm;
+import io.smsgw.smpp.codec.EnquireLink;
+import io.smsgw.smpp.codec.EnquireLinkResp;
+import io.smsgw.smpp.codec.GenericNack;
+import io.smsgw.smpp.codec.MalformedPdu;
+import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppRequest;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitSmResp;
+import io.smsgw.smpp.codec.Unbind;
+import io.smsgw.smpp.codec.UnbindResp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection of a link to its SMSC, in one bind role: binds when connected, keeps the session
+ * alive with enquire_link, and hands submit responses, receipts and MO to the {@link SmscLink}. Runs on the
+ * link's event loop, like the link itself.
+ */
+final class SmscConnection extends ChannelInboundHandlerAdapter {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmscConnection.class);
+
+   enum State { CONNECTING, BINDING, BOUND, CLOSED }
+
+   private final SmscLink link;
+   private final SmscLinkConfig config;
+   private final BindType role;
+   private Channel channel;
+   private State state = State.CONNECTING;
+   private int sequence;
+   private long lastReceivedNanos = System.nanoTime();
+   private long bindSentNanos;
+   private int probeSequence = -1;
+   private long probeSentNanos;
+   private ScheduledFuture<?> timer;
+
+   SmscConnection(SmscLink link, SmscLinkConfig config, BindType role) {
+      this.link = link;
+      this.config = config;
+      this.role = role;
+   }
+
+   BindType role() {
+      return role;
+   }
+
+   boolean canSubmit() {
+      return state == State.BOUND && role != BindType.RECEIVER;
+   }
+
+   boolean isBound() {
+      return state == State.BOUND;
+   }
+
+   int nextSequence() {
+      sequence = sequence >= 0x7FFFFFFF ? 1 : sequence + 1;
+      return sequence;
+   }
+
+   void write(SmppPdu pdu) {
+      if (channel != null) {
+         channel.writeAndFlush(pdu, channel.voidPromise());
+      }
+   }
+
+   void close() {
+      if (channel != null) {
+         channel.close();
+      }
+   }
+
+   @Override
+   public void channelActive(ChannelHandlerContext ctx) {
+      channel = ctx.channel();
+      state = State.BINDING;
+      bindSentNanos = System.nanoTime();
+      write(new BindRequest(nextSequence(), role, config.systemId(), config.password(), config.systemType(),
+                            config.version34() ? BindRequest.INTERFACE_VERSION_34 : BindRequest.INTERFACE_VERSION_33, 0, 0, ""));
+      long period = Math.max(50, Math.min(config.enquireLinkInterval().toMillis(), config.responseTimeout().toMillis()) / 4);
+      timer = channel.eventLoop().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+   }
+
+   @Override
+   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+         if (msg instanceof SmppPdu pdu) {
+            lastReceivedNanos = System.nanoTime();
+            onPdu(pdu);
+         }
+      } finally {
+         ReferenceCountUtil.release(msg);
+      }
+   }
+
+   private void onPdu(SmppPdu pdu) {
+      if (pdu instanceof BindResponse bound) {
+         if (bound.commandStatus() == SmppStatus.ESME_ROK && state == State.BINDING) {
+            state = State.BOUND;
+            link.onBound(this);
+         } else {
+            logger.warn("SMSC link {} refused the {} bind: {}", config.id(), role, SmppStatus.name(bound.commandStatus()));
+            link.onBindRefused(this, bound.commandStatus());
+            channel.close();
+         }
+      } else if (pdu instanceof SubmitSmResp resp) {
+         link.onSubmitResponse(this, resp.sequenceNumber(), resp.commandStatus(), resp.messageId());
+      } else if (pdu instanceof GenericNack nack) {
+         link.onSubmitResponse(this, nack.sequenceNumber(), nack.commandStatus() == 0 ? SmppStatus.ESME_RUNKNOWNERR : nack.commandStatus(), "");
+      } else if (pdu instanceof DeliverSm deliver) {
+         if (state == State.BOUND) {
+            link.onDeliverSm(this, deliver);
+         } else {
+            write(deliver.response(SmppStatus.ESME_RINVBNDSTS));
+         }
+      } else if (pdu instanceof DataSm data) {
+         if (state == State.BOUND) {
+            link.onDataSm(this, data);
+         } else {
+            write(data.errorResponse(SmppStatus.ESME_RINVBNDSTS));
+         }
+      } else if (pdu instanceof EnquireLink probe) {
+         write(probe.response());
+      } else if (pdu instanceof EnquireLinkResp) {
+         probeSequence = -1;
+      } else if (pdu instanceof Unbind unbind) {
+         write(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
+         channel.close();
+      } else if (pdu instanceof MalformedPdu malformed) {
+         logger.warn("SMSC link {} received a malformed {}: {}", config.id(), malformed.commandName(), malformed.reason());
+         if (!malformed.isResponse()) {
+            write(malformed.genericNack());
+         }
+      } else if (pdu instanceof SmppRequest request) {
+         write(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
+      }
+   }
+
+   /** Binds that hang, silent SMSCs and unanswered probes end the connection; the link reconnects. */
+   private void tick() {
+      long now = System.nanoTime();
+      long responseTimeout = config.responseTimeout().toNanos();
+      if (state == State.BINDING && now - bindSentNanos > responseTimeout) {
+         logger.warn("SMSC link {}: no bind response within {}; reconnecting", config.id(), config.responseTimeout());
+         channel.close();
+         return;
+      }
+      if (state != State.BOUND) {
+         return;
+      }
+      if (probeSequence >= 0 && now - probeSentNanos > responseTimeout) {
+         logger.warn("SMSC link {}: enquire_link unanswered for {}; reconnecting", config.id(), config.responseTimeout());
+         channel.close();
+         return;
+      }
+      if (probeSequence < 0 && now - lastReceivedNanos >= config.enquireLinkInterval().toNanos()) {
+         probeSequence = nextSequence();
+         probeSentNanos = now;
+         write(new EnquireLink(probeSequence));
+      }
+      link.checkOverdue(this, now);
+   }
+
+   @Override
+   public void channelInactive(ChannelHandlerContext ctx) {
+      state = State.CLOSED;
+      if (timer != null) {
+         timer.cancel(false);
+      }
+      link.onDisconnected(this);
+   }
+
+   @Override
+   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      logger.warn("SMSC link {} connection error: {}", config.id(), cause.toString());
+      ctx.close();
+   }
+}

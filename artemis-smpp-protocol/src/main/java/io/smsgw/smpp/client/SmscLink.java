@@ -1,0 +1,608 @@
+package io.smsgw.smpp.client;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.SmsRemotingConnection;
+import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsMessageReader;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.rate.RateLimiter;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.correlation.CorrelationRecord;
+import io.smsgw.correlation.CorrelationStore;
+import io.smsgw.correlation.SmsProtocol;
+import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.DataSm;
+import io.smsgw.smpp.codec.DeliverSm;
+import io.smsgw.smpp.codec.SmppPduDecoder;
+import io.smsgw.smpp.codec.SmppPduEncoder;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitSm;
+import io.smsgw.smpp.codec.TlvTag;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.spi.core.protocol.SessionCallback;
+import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One outbound link to an upstream SMSC (the gateway as an SMPP ESME). It consumes {@code sms.smsc.<id>}
+ * and sends submit_sm within its window and rate; a message is acknowledged in the broker only when every
+ * part got submit_sm_resp ESME_ROK and its correlation record is durable (or the SMSC refused it and the
+ * refusal's DR is durable). Throttling answers are retried with backoff; parts without an answer are resent
+ * after a fresh bind. Receipts become DR messages on {@code sms.dr}, MO become messages on {@code sms.mo}.
+ *
+ * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
+ */
+final class SmscLink implements SessionCallback {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
+   private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
+
+   enum State { STOPPED, CONNECTING, BOUND }
+
+   /** One MT message in progress and the parts it was split into. */
+   private static final class Outgoing {
+      final long messageId;
+      final ServerConsumer consumer;
+      final Template template;
+      final List<Part> parts = new ArrayList<>();
+      int unresolved;
+
+      Outgoing(long messageId, ServerConsumer consumer, Template template) {
+         this.messageId = messageId;
+         this.consumer = consumer;
+         this.template = template;
+      }
+   }
+
+   /** One submit_sm of an outgoing message. */
+   private static final class Part {
+      final Outgoing outgoing;
+      final SubmitSmFactory.Part pdu;
+      int sequence;
+      long sentAtNanos;
+      int throttledAttempts;
+
+      Part(Outgoing outgoing, SubmitSmFactory.Part pdu) {
+         this.outgoing = outgoing;
+         this.pdu = pdu;
+      }
+   }
+
+   /** What the correlation record of each part needs from the MT message. */
+   private record Template(String smsId, String account, String originGateway, String source, String destination,
+                           String serviceId, int feeUserType, String feeType, String feeCode, String feeTerminal,
+                           long submitTime, long expiresAt, int registeredDelivery, SmsProtocol protocol, String version) {
+   }
+
+   private final SmscLinkConfig config;
+   private final ActiveMQServer server;
+   private final GatewayRuntime runtime;
+   private final CorrelationStore store;
+   private final EventLoop eventLoop;
+   private final SslContext ssl;
+   private final SubmitSmFactory submits;
+   private final LinkMessages messages;
+   private final RateLimiter limiter;
+   private final SimpleString queueName;
+   private final String version;
+
+   private final AtomicInteger reserved = new AtomicInteger();
+   private final java.util.concurrent.atomic.AtomicBoolean promptScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+   private final Map<Integer, Part> inFlight = new HashMap<>();
+   private final ArrayDeque<Part> toSend = new ArrayDeque<>();
+   private final List<SmscConnection> connections = new ArrayList<>();
+   private final Map<BindType, Long> reconnectDelays = new HashMap<>();
+
+   private volatile State state = State.STOPPED;
+   private volatile SmscConnection transmitter;
+   private volatile boolean stopping;
+   private ServerSession session;
+   private volatile ServerConsumer consumer;
+   private DurableSender sender;
+
+   final AtomicLong submitted = new AtomicLong();
+   final AtomicLong accepted = new AtomicLong();
+   final AtomicLong throttled = new AtomicLong();
+   final AtomicLong refused = new AtomicLong();
+   final AtomicLong receiptsMatched = new AtomicLong();
+   final AtomicLong receiptsUnmatched = new AtomicLong();
+   final AtomicLong moReceived = new AtomicLong();
+   final AtomicLong reconnects = new AtomicLong();
+
+   SmscLink(SmscLinkConfig config, ActiveMQServer server, GatewayRuntime runtime, CorrelationStore store,
+            EventLoop eventLoop, SslContext ssl) {
+      this.config = config;
+      this.server = server;
+      this.runtime = runtime;
+      this.store = store;
+      this.eventLoop = eventLoop;
+      this.ssl = ssl;
+      this.submits = new SubmitSmFactory(config);
+      this.messages = new LinkMessages(config.id(), SmsEncoding.GSM7);
+      this.limiter = new RateLimiter(config.maxSubmitRate());
+      this.queueName = SimpleString.of(SmsAddresses.smscLinkQueue(config.id()));
+      this.version = config.version34() ? "3.4" : "3.3";
+   }
+
+   SmscLinkConfig config() {
+      return config;
+   }
+
+   State state() {
+      return state;
+   }
+
+   int inFlightMessages() {
+      return reserved.get();
+   }
+
+   // ---------------------------------------------------------------- lifecycle
+
+   /** Opens the link's broker session and queue consumer, then connects to the SMSC. Call on any thread. */
+   void start() throws Exception {
+      OperationContext context = server.newOperationContext();
+      SmsRemotingConnection brokerConnection = new SmsRemotingConnection(new LinkTransport(config.id(), eventLoop), "SMPP-LINK");
+      brokerConnection.setClientID("link:" + config.id());
+      session = server.createInternalSession("smsc-link-" + config.id() + "-" + UUID.randomUUID(),
+         ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, brokerConnection, true, true, false, false, null, this, true,
+         context, null, null, false);
+      server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
+                            .setDurable(true).setAutoCreateAddress(true), true);
+      sender = new DurableSender(server.getStorageManager(), session, context);
+      consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
+      session.start();
+      state = State.CONNECTING;
+      eventLoop.execute(() -> {
+         if (config.bindMode() == SmscLinkConfig.BindMode.TRANSCEIVER) {
+            connect(BindType.TRANSCEIVER);
+         } else {
+            connect(BindType.TRANSMITTER);
+            connect(BindType.RECEIVER);
+         }
+      });
+      logger.info("SMSC link {} started: {} consuming {}", config.id(), config, queueName);
+   }
+
+   void stop() {
+      stopping = true;
+      state = State.STOPPED;
+      eventLoop.execute(() -> {
+         for (SmscConnection connection : new ArrayList<>(connections)) {
+            connection.close();
+         }
+      });
+      try {
+         // Messages still in progress go back to the queue and are sent after the next start.
+         session.close(false);
+      } catch (Exception e) {
+         logger.debug("Closing SMSC link session", e);
+      }
+   }
+
+   private void connect(BindType role) {
+      if (stopping) {
+         return;
+      }
+      SmscConnection connection = new SmscConnection(this, config, role);
+      connections.add(connection);
+      new Bootstrap().group(eventLoop).channel(NioSocketChannel.class)
+         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.responseTimeout().toMillis()))
+         .option(ChannelOption.TCP_NODELAY, true)
+         .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+               if (ssl != null) {
+                  ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
+               }
+               ch.pipeline().addLast(new PduFrameDecoder("SMPP", 16, 70_000));
+               ch.pipeline().addLast(new SmppPduDecoder());
+               ch.pipeline().addLast(new SmppPduEncoder());
+               ch.pipeline().addLast(connection);
+            }
+         })
+         .connect(config.host(), config.port())
+         .addListener(future -> {
+            if (!future.isSuccess()) {
+               connections.remove(connection);
+               logger.info("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(),
+                           future.cause() == null ? "?" : future.cause().toString());
+               scheduleReconnect(role);
+            }
+         });
+   }
+
+   private void scheduleReconnect(BindType role) {
+      if (stopping) {
+         return;
+      }
+      long delay = reconnectDelays.getOrDefault(role, config.reconnectMin().toMillis());
+      reconnectDelays.put(role, Math.min(Math.max(delay * 2, 1), config.reconnectMax().toMillis()));
+      reconnects.incrementAndGet();
+      eventLoop.schedule(() -> connect(role), delay, TimeUnit.MILLISECONDS);
+   }
+
+   // ---------------------------------------------------------------- SMSC side (event loop)
+
+   void onBound(SmscConnection connection) {
+      reconnectDelays.remove(connection.role());
+      logger.info("SMSC link {} bound as {}", config.id(), connection.role());
+      if (connection.canSubmit()) {
+         transmitter = connection;
+         state = State.BOUND;
+         flush();
+         ServerConsumer c = consumer;
+         if (c != null) {
+            c.promptDelivery();
+         }
+      }
+   }
+
+   void onBindRefused(SmscConnection connection, int status) {
+      // The connection closes next; onDisconnected schedules the retry with backoff.
+   }
+
+   void onDisconnected(SmscConnection connection) {
+      connections.remove(connection);
+      if (connection == transmitter) {
+         transmitter = null;
+         state = stopping ? State.STOPPED : State.CONNECTING;
+         // Unanswered parts go out again after a fresh bind; the broker message stays ours meanwhile.
+         List<Part> unanswered = new ArrayList<>(inFlight.values());
+         inFlight.clear();
+         unanswered.sort((a, b) -> Integer.compare(a.sequence, b.sequence));
+         for (int i = unanswered.size() - 1; i >= 0; i--) {
+            toSend.addFirst(unanswered.get(i));
+         }
+         if (!unanswered.isEmpty()) {
+            logger.info("SMSC link {}: {} submit_sm without response will be resent after the next bind", config.id(), unanswered.size());
+         }
+      }
+      logger.info("SMSC link {} {} connection closed", config.id(), connection.role());
+      scheduleReconnect(connection.role());
+   }
+
+   /** A transmitter whose oldest submit_sm stays unanswered past the response timeout is reconnected. */
+   void checkOverdue(SmscConnection connection, long nowNanos) {
+      if (connection != transmitter || inFlight.isEmpty()) {
+         return;
+      }
+      long timeout = config.responseTimeout().toNanos();
+      for (Part part : inFlight.values()) {
+         if (nowNanos - part.sentAtNanos > timeout) {
+            logger.warn("SMSC link {}: submit_sm unanswered for {}; rebinding and resending", config.id(), config.responseTimeout());
+            connection.close();
+            return;
+         }
+      }
+   }
+
+   private void flush() {
+      SmscConnection tx = transmitter;
+      while (tx != null && tx.canSubmit() && !toSend.isEmpty()) {
+         Part part = toSend.poll();
+         part.sequence = tx.nextSequence();
+         part.sentAtNanos = System.nanoTime();
+         inFlight.put(part.sequence, part);
+         submitted.incrementAndGet();
+         tx.write(SubmitSmFactory.withSequence(part.pdu.pdu(), part.sequence));
+      }
+   }
+
+   void onSubmitResponse(SmscConnection connection, int sequence, int status, String smscMessageId) {
+      Part part = connection == transmitter ? inFlight.remove(sequence) : null;
+      if (part == null) {
+         return; // a late answer to something already resent
+      }
+      if (status == SmppStatus.ESME_ROK && smscMessageId != null && !smscMessageId.isEmpty()) {
+         accepted.incrementAndGet();
+         correlate(part, smscMessageId);
+      } else if (status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL) {
+         throttled.incrementAndGet();
+         part.throttledAttempts++;
+         long delay = Math.min(config.reconnectMin().toMillis() * (1L << Math.min(part.throttledAttempts, 10)), config.reconnectMax().toMillis());
+         eventLoop.schedule(() -> {
+            toSend.addFirst(part);
+            flush();
+         }, Math.max(delay, 10), TimeUnit.MILLISECONDS);
+      } else {
+         refused.incrementAndGet();
+         logger.info("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), SmppStatus.name(status));
+         report(part, DeliveryState.REJECTD, errorCode(status));
+      }
+   }
+
+   /** Records the part durably (so its receipt can be matched), then counts it as resolved. */
+   private void correlate(Part part, String smscMessageId) {
+      CorrelationRecord record = record(part, ReceiptIds.fromResponse(smscMessageId, config.receiptIdFormat()));
+      store.put(record).whenCompleteAsync((ok, failure) -> {
+         if (failure != null) {
+            // Store full or failing: try again shortly; the broker message stays unacknowledged meanwhile.
+            logger.warn("SMSC link {}: correlation record for {} not stored ({}); retrying", config.id(), smscMessageId, failure.toString());
+            eventLoop.schedule(() -> correlate(part, smscMessageId), 100, TimeUnit.MILLISECONDS);
+            return;
+         }
+         resolved(part.outgoing);
+      }, eventLoop);
+   }
+
+   /** An MT that ended without reaching the SMSC: tell its origin with a DR, then it is resolved. */
+   private void report(Part part, DeliveryState state, String error) {
+      CorrelationRecord record = record(part, "");
+      Message dr = messages.report(server.getStorageManager().generateID(), record, state, error, System.currentTimeMillis());
+      sendDurably(dr, () -> resolved(part.outgoing), () -> eventLoop.schedule(() -> report(part, state, error), 1, TimeUnit.SECONDS));
+   }
+
+   private void resolved(Outgoing outgoing) {
+      if (--outgoing.unresolved > 0) {
+         return;
+      }
+      try {
+         outgoing.consumer.individualAcknowledge(null, outgoing.messageId);
+      } catch (Exception e) {
+         logger.warn("SMSC link {}: could not acknowledge message {}", config.id(), outgoing.messageId, e);
+      }
+      reserved.decrementAndGet();
+      outgoing.consumer.promptDelivery();
+   }
+
+   private CorrelationRecord record(Part part, String smscMessageId) {
+      Template t = part.outgoing.template;
+      return new CorrelationRecord(config.id(), smscMessageId, t.smsId(), t.account(), t.originGateway(), t.source(),
+         t.destination(), t.serviceId(), t.feeUserType(), t.feeType(), t.feeCode(), t.feeTerminal(), t.submitTime(),
+         t.expiresAt(), part.pdu.segmentRef(), part.pdu.segmentTotal(), part.pdu.segmentNumber(), t.registeredDelivery(),
+         t.protocol(), t.version());
+   }
+
+   void onDeliverSm(SmscConnection connection, DeliverSm deliver) {
+      if (SmscReceipt.isReceipt(deliver.esmClass())) {
+         onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.shortMessage(), deliver.tlvs()).orElse(null),
+                   status -> connection.write(deliver.response(status)));
+      } else {
+         byte[] userData = deliver.shortMessage().length == 0 && deliver.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)
+            ? deliver.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : deliver.shortMessage();
+         Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
+            deliver.sourceAddr(), deliver.destinationAddr(), deliver.esmClass(), deliver.protocolId(), deliver.dataCoding(),
+            userData, deliver.tlvs(), version);
+         moReceived.incrementAndGet();
+         sendDurably(mo, () -> connection.write(deliver.response(SmppStatus.ESME_ROK)),
+                     () -> connection.write(deliver.response(SmppStatus.ESME_RX_T_APPN)));
+      }
+   }
+
+   void onDataSm(SmscConnection connection, DataSm data) {
+      byte[] payload = data.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? data.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
+      if (SmscReceipt.isReceipt(data.esmClass())) {
+         onReceipt(payload, SmscReceipt.read(payload, data.tlvs()).orElse(null), status -> connection.write(data.response(status, "")));
+      } else {
+         Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
+            data.sourceAddr(), data.destinationAddr(), data.esmClass(), 0, data.dataCoding(), payload, data.tlvs(), version);
+         moReceived.incrementAndGet();
+         sendDurably(mo, () -> connection.write(data.response(SmppStatus.ESME_ROK, "")),
+                     () -> connection.write(data.response(SmppStatus.ESME_RX_T_APPN, "")));
+      }
+   }
+
+   /**
+    * Matches a receipt to its MT and emits the DR; a receipt that matches nothing goes to the parking queue.
+    * The SMSC gets its response only once the DR is durable, so it resends if the gateway stops before.
+    */
+   private void onReceipt(byte[] text, SmscReceipt receipt, java.util.function.IntConsumer respond) {
+      if (receipt == null) {
+         receiptsUnmatched.incrementAndGet();
+         Message parked = messages.unmatched(server.getStorageManager().generateID(), null, null, text);
+         sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
+         return;
+      }
+      String key = ReceiptIds.fromReceipt(receipt.smscMessageId(), config.receiptIdFormat());
+      store.matchReceipt(config.id(), key).whenCompleteAsync((found, failure) -> {
+         if (failure != null) {
+            logger.warn("SMSC link {}: receipt {} lookup failed: {}", config.id(), key, failure.toString());
+            respond.accept(SmppStatus.ESME_RX_T_APPN);
+         } else if (found.isPresent()) {
+            receiptsMatched.incrementAndGet();
+            CorrelationRecord record = found.get();
+            Message dr = messages.receipt(server.getStorageManager().generateID(), record, receipt, System.currentTimeMillis());
+            sendDurably(dr, () -> {
+               respond.accept(SmppStatus.ESME_ROK);
+               if (receipt.state().isFinal()) {
+                  store.remove(config.id(), key);
+               }
+            }, () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
+         } else {
+            receiptsUnmatched.incrementAndGet();
+            logger.info("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), key, LinkMessages.UNMATCHED_RECEIPTS);
+            Message parked = messages.unmatched(server.getStorageManager().generateID(), key, receipt, text);
+            sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
+         }
+      }, eventLoop);
+   }
+
+   /** A record whose MT got neither a final receipt nor was refused before its validity ended. */
+   void onExpired(CorrelationRecord record) {
+      Message dr = messages.report(server.getStorageManager().generateID(), record, DeliveryState.EXPIRED, "000", System.currentTimeMillis());
+      sendDurably(dr, () -> { }, () -> logger.warn("SMSC link {}: EXPIRED report for {} could not be stored", config.id(), record.smsId()));
+   }
+
+   private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {
+      try {
+         DurableSender.Result result = sender.send(List.of(message), new IOCallback() {
+            @Override
+            public void done() {
+               eventLoop.execute(onDurable);
+            }
+
+            @Override
+            public void onError(int errorCode, String errorMessage) {
+               eventLoop.execute(onFailed);
+            }
+         });
+         if (result == DurableSender.Result.NOT_ROUTED) {
+            logger.warn("SMSC link {}: {} has no queue; message not kept", config.id(), message.getAddress());
+            eventLoop.execute(onFailed);
+         }
+      } catch (Exception e) {
+         logger.warn("SMSC link {}: broker send failed", config.id(), e);
+         eventLoop.execute(onFailed);
+      }
+   }
+
+   private static String errorCode(int status) {
+      String digits = Integer.toString(status);
+      return digits.length() >= 3 ? digits : "000".substring(digits.length()) + digits;
+   }
+
+   // ---------------------------------------------------------------- broker side (queue executor)
+
+   @Override
+   public boolean hasCredits(ServerConsumer consumer) {
+      if (state != State.BOUND || reserved.get() >= config.window()) {
+         return false;
+      }
+      if (!limiter.tryAcquire()) {
+         // Come back when the next permit is due (once, however often the broker asks meanwhile).
+         if (promptScheduled.compareAndSet(false, true)) {
+            eventLoop.schedule(() -> {
+               promptScheduled.set(false);
+               consumer.promptDelivery();
+            }, Math.max(1, 1000 / Math.max(1, config.maxSubmitRate())), TimeUnit.MILLISECONDS);
+         }
+         return false;
+      }
+      return true;
+   }
+
+   @Override
+   public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
+      reserved.incrementAndGet();
+      ICoreMessage message = ref.getMessage().toCore();
+      SmsMessageReader reader = new SmsMessageReader(message);
+      Outgoing outgoing = new Outgoing(ref.getMessageID(), consumer, template(reader));
+      List<SubmitSmFactory.Part> parts;
+      try {
+         parts = submits.create(reader);
+      } catch (RuntimeException e) {
+         logger.warn("SMSC link {}: cannot send message {}: {}", config.id(), outgoing.template.smsId(), e.getMessage());
+         parts = null;
+      }
+      List<SubmitSmFactory.Part> ready = parts;
+      eventLoop.execute(() -> {
+         if (ready == null) {
+            outgoing.unresolved = 1;
+            Part placeholder = new Part(outgoing, new SubmitSmFactory.Part(null, 0, 0, 0));
+            report(placeholder, DeliveryState.UNDELIV, "000");
+            return;
+         }
+         outgoing.unresolved = ready.size();
+         for (SubmitSmFactory.Part pdu : ready) {
+            Part part = new Part(outgoing, pdu);
+            outgoing.parts.add(part);
+            toSend.add(part);
+         }
+         flush();
+      });
+      return 1;
+   }
+
+   private static Template template(SmsMessageReader m) {
+      long submitTime = m.longValue(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
+      long validity = m.longValue(SmsProperties.VALIDITY_TIME, 0);
+      String protocol = m.string(SmsProperties.PROTOCOL, "APP");
+      SmsProtocol p = switch (protocol) {
+         case "SMPP" -> SmsProtocol.SMPP;
+         case "CMPP" -> SmsProtocol.CMPP;
+         default -> SmsProtocol.APP;
+      };
+      String serviceId = m.string(SmsProperties.SERVICE_ID);
+      return new Template(m.string(SmsProperties.ID, ""), m.string(SmsProperties.ACCOUNT, ""), m.string(SmsProperties.ORIGIN_GATEWAY),
+         m.string(SmsProperties.SOURCE, ""), m.string(SmsProperties.DESTINATION, ""),
+         serviceId != null ? serviceId : m.string(SmsProperties.SERVICE_TYPE), m.integer(SmsProperties.FEE_USER_TYPE, 0) & 0xFF,
+         m.string(SmsProperties.FEE_TYPE), m.string(SmsProperties.FEE_CODE), m.string(SmsProperties.FEE_TERMINAL), submitTime,
+         validity > 0 ? validity : submitTime + DEFAULT_VALIDITY_MILLIS, m.integer(SmsProperties.REGISTERED_DELIVERY, 0) & 0xFF,
+         p, m.string(SmsProperties.PROTOCOL_VERSION, ""));
+   }
+
+   @Override
+   public int sendLargeMessage(MessageReference ref, ServerConsumer consumer, long bodySize, int deliveryCount) {
+      return sendMessage(ref, consumer, deliveryCount);
+   }
+
+   @Override
+   public int sendLargeMessageContinuation(ServerConsumer consumer, byte[] body, boolean continues, boolean requiresResponse) {
+      return 0;
+   }
+
+   @Override
+   public boolean supportsDirectDelivery() {
+      return false;
+   }
+
+   @Override
+   public boolean isWritable(ReadyListener callback, Object protocolContext) {
+      return true;
+   }
+
+   @Override
+   public void afterDelivery() {
+   }
+
+   @Override
+   public boolean updateDeliveryCountAfterCancel(ServerConsumer consumer, MessageReference ref, boolean failed) {
+      return false;
+   }
+
+   @Override
+   public void sendProducerCreditsMessage(int credits, SimpleString address) {
+   }
+
+   @Override
+   public void sendProducerCreditsFailMessage(int credits, SimpleString address) {
+   }
+
+   @Override
+   public void closed() {
+   }
+
+   @Override
+   public void disconnect(ServerConsumer consumer, String errorMessage) {
+      logger.warn("SMSC link {}: the broker closed its consumer ({}); the link stops taking messages until restarted",
+                  config.id(), errorMessage);
+      this.consumer = null;
+   }
+
+   @Override
+   public void browserFinished(ServerConsumer consumer) {
+   }
+}

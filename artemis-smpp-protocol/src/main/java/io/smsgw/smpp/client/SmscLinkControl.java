@@ -1,0 +1,83 @@
+package io.smsgw.smpp.client;
+
+import io.smsgw.core.contract.SmsAddresses;
+
+/** Reads a link's state and counters for management; holds no state of its own. */
+final class SmscLinkControl implements SmscLinkControlMBean {
+
+   private final SmscLink link;
+
+   SmscLinkControl(SmscLink link) {
+      this.link = link;
+   }
+
+   @Override
+   public String getLinkId() {
+      return link.config().id();
+   }
+
+   @Override
+   public String getState() {
+      return link.state().name();
+   }
+
+   @Override
+   public String getSmsc() {
+      return link.config().host() + ":" + link.config().port();
+   }
+
+   @Override
+   public String getQueueName() {
+      return SmsAddresses.smscLinkQueue(link.config().id());
+   }
+
+   @Override
+   public int getWindowSize() {
+      return link.config().window();
+   }
+
+   @Override
+   public int getWindowInUse() {
+      return link.inFlightMessages();
+   }
+
+   @Override
+   public long getSubmitted() {
+      return link.submitted.get();
+   }
+
+   @Override
+   public long getAccepted() {
+      return link.accepted.get();
+   }
+
+   @Override
+   public long getThrottled() {
+      return link.throttled.get();
+   }
+
+   @Override
+   public long getRefused() {
+      return link.refused.get();
+   }
+
+   @Override
+   public long getReceiptsMatched() {
+      return link.receiptsMatched.get();
+   }
+
+   @Override
+   public long getReceiptsUnmatched() {
+      return link.receiptsUnmatched.get();
+   }
+
+   @Override
+   public long getMoReceived() {
+      return link.moReceived.get();
+   }
+
+   @Override
+   public long getReconnects() {
+      return link.reconnects.get();
+   }
+}

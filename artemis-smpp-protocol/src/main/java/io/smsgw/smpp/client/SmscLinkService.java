@@ -1,0 +1,159 @@
+package io.smsgw.smpp.client;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.management.ObjectName;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.smsgw.core.config.GatewayConfigLocator;
+import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.core.runtime.GatewayConfigService;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.correlation.CorrelationStore;
+import io.smsgw.correlation.CorrelationStoreConfig;
+import io.smsgw.correlation.RocksDbCorrelationStore;
+import org.apache.activemq.artemis.core.server.ActiveMQComponent;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Broker-lifetime component that runs the SMSC links of {@code sms-gateway.conf}: one event loop group for
+ * their connections, the receipt correlation store next to the broker's journal, a housekeeping thread
+ * that expires correlation records, and one management bean per link. Does nothing when no links are
+ * configured.
+ */
+public final class SmscLinkService implements ActiveMQComponent {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmscLinkService.class);
+   static final String STORE_DIRECTORY = "sms-correlation";
+   private static final long RECEIPT_WAIT_MILLIS = 500;
+   private static final long HOUSEKEEPING_MILLIS = 250;
+
+   private final ActiveMQServer server;
+   private final GatewayRuntime runtime;
+   private final List<SmscLink> links = new ArrayList<>();
+   private final List<ObjectName> registered = new ArrayList<>();
+   private EventLoopGroup group;
+   private CorrelationStore store;
+   private ScheduledExecutorService housekeeping;
+   private volatile boolean started;
+
+   public SmscLinkService(ActiveMQServer server, GatewayRuntime runtime) {
+      this.server = server;
+      this.runtime = runtime;
+   }
+
+   @Override
+   public synchronized void start() throws Exception {
+      if (!runtime.isConfigured()) {
+         if (!new GatewayConfigLocator().isAvailable()) {
+            logger.debug("No gateway configuration found: no SMSC links");
+            return;
+         }
+         new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
+      }
+      List<SmscLinkConfig> configured = runtime.config().links();
+      if (configured.isEmpty()) {
+         return;
+      }
+      Path directory = storeDirectory();
+      Map<String, SmscLink> byId = new HashMap<>();
+      store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(directory)
+         // A receipt that overtakes its submit_sm_resp waits this long for the record; an unknown one is
+         // parked after it, so the SMSC's response timer (often 2 s or more) is not exceeded.
+         .receiptWaitMillis(RECEIPT_WAIT_MILLIS)
+         .expiryListener(record -> {
+            SmscLink link = byId.get(record.linkId());
+            if (link != null) {
+               link.onExpired(record);
+            }
+         }).build());
+      group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
+      for (SmscLinkConfig config : configured) {
+         SslContext ssl = config.tls() ? SslContextBuilder.forClient().build() : null;
+         SmscLink link = new SmscLink(config, server, runtime, store, group.next(), ssl);
+         links.add(link);
+         byId.put(config.id(), link);
+      }
+      for (SmscLink link : links) {
+         link.start();
+         register(link);
+      }
+      housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
+      housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+      started = true;
+      logger.info("{} SMSC link(s) started; correlation store at {}", links.size(), directory);
+   }
+
+   private void expire() {
+      try {
+         store.expire(System.currentTimeMillis());
+      } catch (RuntimeException e) {
+         logger.warn("Expiring correlation records failed", e);
+      }
+   }
+
+   /** Next to the journal, so it moves, backs up and fails over with the broker's data. */
+   private Path storeDirectory() {
+      File journal = server.getConfiguration().getJournalLocation();
+      File parent = journal.getAbsoluteFile().getParentFile();
+      return (parent == null ? journal : parent).toPath().resolve(STORE_DIRECTORY);
+   }
+
+   private void register(SmscLink link) {
+      try {
+         var config = server.getConfiguration();
+         ObjectName name = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
+            + ",component=smsc-links,name=" + ObjectName.quote(link.config().id()));
+         server.getManagementService().registerUntypedControl("smsc-link." + link.config().id(), new SmscLinkControl(link), name);
+         registered.add(name);
+      } catch (Exception e) {
+         logger.warn("Could not register the management bean of SMSC link {}", link.config().id(), e);
+      }
+   }
+
+   @Override
+   public synchronized void stop() throws Exception {
+      if (!started) {
+         return;
+      }
+      started = false;
+      for (ObjectName name : registered) {
+         try {
+            server.getManagementService().unregisterUntypedControl("smsc-link." + ObjectName.unquote(name.getKeyProperty("name")), name);
+         } catch (Exception e) {
+            logger.debug("Unregistering {}", name, e);
+         }
+      }
+      registered.clear();
+      for (SmscLink link : links) {
+         link.stop();
+      }
+      links.clear();
+      housekeeping.shutdownNow();
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      store.close();
+   }
+
+   @Override
+   public boolean isStarted() {
+      return started;
+   }
+
+   List<SmscLink> links() {
+      return links;
+   }
+}

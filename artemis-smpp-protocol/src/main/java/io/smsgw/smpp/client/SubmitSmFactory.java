@@ -1,0 +1,145 @@
+package io.smsgw.smpp.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.smsgw.core.concat.ConcatReference;
+import io.smsgw.core.concat.Segment;
+import io.smsgw.core.concat.SmsSplitter;
+import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.core.contract.SmsMessageReader;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.text.Gsm7Alphabet;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
+import io.smsgw.core.time.SmppTime;
+import io.smsgw.smpp.codec.Address;
+import io.smsgw.smpp.codec.ShortMessagePdu;
+import io.smsgw.smpp.codec.SubmitSm;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
+
+/**
+ * Turns an MT broker message into the submit_sm PDUs a link sends: text encoded for the link (GSM 7-bit
+ * when the text allows, else UCS2; GBK content arrives as text and goes out as UCS2), split when longer than
+ * one segment (UDH, SAR TLVs or message_payload as configured), addresses overridden as configured, and a
+ * receipt always requested. Sequence numbers are set at send time.
+ */
+final class SubmitSmFactory {
+
+   /** One submit_sm and which part of the message it carries. */
+   record Part(SubmitSm pdu, int segmentRef, int segmentTotal, int segmentNumber) {
+   }
+
+   static final int ESM_UDHI = 0x40;
+   private static final int REGISTERED_DELIVERY_RECEIPT = 0x01;
+   private static final int MAX_OCTETS = 140;
+   private static final int MAX_GSM7_SEPTETS = 160;
+   private static final int MAX_UCS2_CHARS = 70;
+
+   private final SmscLinkConfig link;
+   private final AtomicInteger references = new AtomicInteger((int) (System.nanoTime() & 0xFFFF));
+
+   SubmitSmFactory(SmscLinkConfig link) {
+      this.link = link;
+   }
+
+   List<Part> create(SmsMessageReader m) {
+      ShortMessagePdu.Builder b = ShortMessagePdu.builder()
+         .serviceType(m.string(SmsProperties.SERVICE_TYPE, ""))
+         .sourceAddr(address(m, link.sourceOverride().isEmpty() ? m.string(SmsProperties.SOURCE, "") : link.sourceOverride(),
+                             SmsProperties.SOURCE_TON, SmsProperties.SOURCE_NPI, link.sourceTon(), link.sourceNpi()))
+         .destinationAddr(address(m, m.string(SmsProperties.DESTINATION, ""), SmsProperties.DESTINATION_TON,
+                                  SmsProperties.DESTINATION_NPI, link.destinationTon(), link.destinationNpi()))
+         .protocolId(m.integer(SmsProperties.PROTOCOL_ID, 0) & 0xFF)
+         .priorityFlag(Math.min(Math.max(m.integer(SmsProperties.PRIORITY, 0), 0), link.version34() ? 3 : 1))
+         .scheduleDeliveryTime(SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)))
+         .validityPeriod(SmppTime.formatAbsolute(m.longValue(SmsProperties.VALIDITY_TIME, 0)))
+         .registeredDelivery(REGISTERED_DELIVERY_RECEIPT);
+      if (m.string(SmsProperties.DESTINATION, "").isEmpty()) {
+         throw new IllegalArgumentException("MT without smsDestination");
+      }
+      byte[] udh = m.udh();
+      if (m.hasTextBody()) {
+         String text = m.text() == null ? "" : m.text();
+         SmsEncoding encoding = !link.ucs2Only() && Gsm7Alphabet.canEncode(text) ? SmsEncoding.GSM7 : SmsEncoding.UCS2;
+         b.dataCoding(encoding.smppDataCoding());
+         if (udh != null) {
+            // Already one segment of a long message: keep its header and numbering.
+            return List.of(single(b, concat(udh, SmsText.encode(text, encoding)), ESM_UDHI, m));
+         }
+         boolean fits = encoding == SmsEncoding.GSM7 ? Gsm7Alphabet.septetCount(text) <= MAX_GSM7_SEPTETS : text.length() <= MAX_UCS2_CHARS;
+         if (fits) {
+            return List.of(single(b, SmsText.encode(text, encoding), 0, m));
+         }
+         return split(b, text, encoding);
+      }
+      byte[] data = m.bytes();
+      b.dataCoding(m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding()) & 0xFF);
+      if (udh != null) {
+         return List.of(single(b, concat(udh, data), ESM_UDHI, m));
+      }
+      if (data.length <= MAX_OCTETS) {
+         return List.of(single(b, data, 0, m));
+      }
+      return parts(b, SmsSplitter.split(data, ConcatReference.eightBit(nextReference() & 0xFF)), nextReference());
+   }
+
+   private Part single(ShortMessagePdu.Builder b, byte[] shortMessage, int esmClass, SmsMessageReader m) {
+      return new Part(b.esmClass(esmClass).shortMessage(shortMessage).buildSubmitSm(), m.integer(SmsProperties.SEGMENT_REF, 0),
+                      m.integer(SmsProperties.SEGMENT_TOTAL, 0), m.integer(SmsProperties.SEGMENT_NUMBER, 0));
+   }
+
+   private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding) {
+      int reference = nextReference();
+      return switch (link.longMessages()) {
+         case PAYLOAD -> List.of(new Part(b.esmClass(0).shortMessage(new byte[0])
+            .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, SmsText.encode(text, encoding)).build()).buildSubmitSm(), 0, 0, 0));
+         case SAR -> {
+            List<Segment> segments = SmsSplitter.splitPlain(text, encoding, ConcatReference.Width.SIXTEEN_BIT);
+            List<Part> parts = new ArrayList<>(segments.size());
+            for (Segment s : segments) {
+               Tlvs sar = Tlvs.builder().addU16(TlvTag.SAR_MSG_REF_NUM, reference).addU8(TlvTag.SAR_TOTAL_SEGMENTS, s.total())
+                  .addU8(TlvTag.SAR_SEGMENT_SEQNUM, s.number()).build();
+               parts.add(new Part(b.esmClass(0).shortMessage(s.payload()).tlvs(sar).buildSubmitSm(), reference, s.total(), s.number()));
+            }
+            yield parts;
+         }
+         case UDH -> parts(b, SmsSplitter.split(text, encoding, ConcatReference.eightBit(reference & 0xFF)), reference & 0xFF);
+      };
+   }
+
+   private static List<Part> parts(ShortMessagePdu.Builder b, List<Segment> segments, int reference) {
+      List<Part> parts = new ArrayList<>(segments.size());
+      for (Segment s : segments) {
+         parts.add(new Part(b.esmClass(ESM_UDHI).shortMessage(s.shortMessage()).buildSubmitSm(), reference, s.total(), s.number()));
+      }
+      return parts;
+   }
+
+   private int nextReference() {
+      return references.incrementAndGet() & 0xFFFF;
+   }
+
+   private static byte[] concat(byte[] a, byte[] b) {
+      byte[] out = new byte[a.length + b.length];
+      System.arraycopy(a, 0, out, 0, a.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+   }
+
+   private static Address address(SmsMessageReader m, String value, org.apache.activemq.artemis.api.core.SimpleString ton,
+                                  org.apache.activemq.artemis.api.core.SimpleString npi, int configuredTon, int configuredNpi) {
+      int t = configuredTon >= 0 ? configuredTon : m.integer(ton, 0);
+      int n = configuredNpi >= 0 ? configuredNpi : m.integer(npi, 0);
+      return new Address((byte) t, (byte) n, value);
+   }
+
+   /** The same submit_sm with another sequence number (a resend or the first send). */
+   static SubmitSm withSequence(SubmitSm s, int sequence) {
+      return new SubmitSm(sequence, s.serviceType(), s.sourceAddr(), s.destinationAddr(), s.esmClass(), s.protocolId(),
+                          s.priorityFlag(), s.scheduleDeliveryTime(), s.validityPeriod(), s.registeredDelivery(),
+                          s.replaceIfPresentFlag(), s.dataCoding(), s.smDefaultMsgId(), s.shortMessage(), s.tlvs());
+   }
+}

@@ -1,0 +1,252 @@
+package io.smsgw.smpp.client;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.BroadcastSm;
+import org.jsmpp.bean.CancelBroadcastSm;
+import org.jsmpp.bean.CancelSm;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliveryReceipt;
+import org.jsmpp.util.DeliveryReceiptState;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GSMSpecificFeature;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.MessageMode;
+import org.jsmpp.bean.MessageState;
+import org.jsmpp.bean.MessageType;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.QueryBroadcastSm;
+import org.jsmpp.bean.QuerySm;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.ReplaceSm;
+import org.jsmpp.bean.SubmitMulti;
+import org.jsmpp.bean.SubmitSm;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BindRequest;
+import org.jsmpp.session.BroadcastSmResult;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.QueryBroadcastSmResult;
+import org.jsmpp.session.QuerySmResult;
+import org.jsmpp.session.SMPPServerSession;
+import org.jsmpp.session.SMPPServerSessionListener;
+import org.jsmpp.session.ServerMessageReceiverListener;
+import org.jsmpp.session.Session;
+import org.jsmpp.session.SubmitMultiResult;
+import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.util.MessageId;
+
+/**
+ * An SMPP 3.4 SMSC built from jSMPP's server side: accepts binds, answers submit_sm with its own ids (or
+ * throttles the first N), records what it got, and sends receipts with the 3.4 TLVs and MO on demand.
+ */
+final class JsmppSmsc implements AutoCloseable {
+
+   /** A submit_sm as the SMSC saw it, with the id it answered. */
+   record Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass) {
+   }
+
+   final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
+   final AtomicInteger throttleNext = new AtomicInteger();
+   final AtomicInteger binds = new AtomicInteger();
+   private final int port;
+   private final SMPPServerSessionListener listener;
+   private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
+   private final AtomicInteger ids = new AtomicInteger(0x5000);
+   private final Thread acceptor;
+   private volatile boolean closed;
+
+   JsmppSmsc(int port) throws IOException {
+      this.port = port;
+      listener = listen(port);
+      listener.setMessageReceiverListener(new Receiver());
+      acceptor = new Thread(this::acceptLoop, "jsmpp-smsc-" + port);
+      acceptor.setDaemon(true);
+      acceptor.start();
+   }
+
+   /**
+    * Server sockets with SO_REUSEADDR, so an SMSC can come back on its port while connections of the one
+    * before it are still in TIME_WAIT (the "SMSC goes away and comes back" case).
+    */
+   private static final class ReusableServerSockets implements org.jsmpp.session.connection.ServerConnectionFactory {
+      @Override
+      public org.jsmpp.session.connection.ServerConnection listen(int port) throws IOException {
+         return listen(port, 0, 50);
+      }
+
+      @Override
+      public org.jsmpp.session.connection.ServerConnection listen(int port, int timeout) throws IOException {
+         return listen(port, timeout, 50);
+      }
+
+      @Override
+      public org.jsmpp.session.connection.ServerConnection listen(int port, int timeout, int backlog) throws IOException {
+         ServerSocket socket = new ServerSocket();
+         socket.setReuseAddress(true);
+         socket.bind(new java.net.InetSocketAddress(port), backlog);
+         socket.setSoTimeout(timeout);
+         return new org.jsmpp.session.connection.socket.ServerSocketConnection(socket);
+      }
+   }
+
+   /**
+    * A free port below the ephemeral range, so that no port-0 acceptor or outgoing connection of the test
+    * takes it between now and the (re)start of the SMSC on it.
+    */
+   /** Binds the port, retrying for a few seconds while a connection of a previous SMSC still holds it. */
+   private static SMPPServerSessionListener listen(int port) throws IOException {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (true) {
+         try {
+            return new SMPPServerSessionListener(port, new ReusableServerSockets());
+         } catch (java.net.BindException e) {
+            if (System.nanoTime() > deadline) {
+               throw e;
+            }
+            try {
+               Thread.sleep(50); // a poll interval while the port frees, not a synchronisation
+            } catch (InterruptedException interrupted) {
+               Thread.currentThread().interrupt();
+               throw e;
+            }
+         }
+      }
+   }
+
+   static int freePort() throws IOException {
+      java.util.Random random = new java.util.Random();
+      for (int attempt = 0; attempt < 100; attempt++) {
+         int port = 20_000 + random.nextInt(10_000);
+         try (ServerSocket socket = new ServerSocket(port)) {
+            return socket.getLocalPort();
+         } catch (IOException busy) {
+            // try another
+         }
+      }
+      throw new IOException("no free port in 20000-29999");
+   }
+
+   int port() {
+      return port;
+   }
+
+   private void acceptLoop() {
+      while (!closed) {
+         try {
+            SMPPServerSession session = listener.accept();
+            session.setTransactionTimer(10_000);
+            BindRequest bind = session.waitForBind(5000);
+            bind.accept("SIMSMSC", bind.getInterfaceVersion());
+            binds.incrementAndGet();
+            sessions.add(session);
+         } catch (Exception e) {
+            if (closed) {
+               return;
+            }
+         }
+      }
+   }
+
+   boolean hasBoundSession() {
+      return sessions.stream().anyMatch(s -> s.getSessionState().isBound());
+   }
+
+   /** A receipt with the text and the 3.4 TLVs (receipted_message_id, message_state). */
+   void sendReceipt(Received submit, DeliveryReceiptState state, MessageState messageState) throws Exception {
+      String text = new DeliveryReceipt(submit.messageId(), 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0,
+         new java.util.Date(), new java.util.Date(), state, "000", "").toString();
+      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.source(),
+         new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT), (byte) 0, (byte) 0,
+         new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII),
+         new OptionalParameter.Receipted_message_id(submit.messageId()),
+         new OptionalParameter.Message_state(messageState.value()));
+   }
+
+   void sendMo(String from, String to, String text) throws Exception {
+      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to, new ESMClass(), (byte) 0, (byte) 0,
+         new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII));
+   }
+
+   private SMPPServerSession session() {
+      return sessions.stream().filter(s -> s.getSessionState().isReceivable()).reduce((a, b) -> b)
+         .orElseThrow(() -> new IllegalStateException("no bound receiver"));
+   }
+
+   @Override
+   public void close() throws IOException {
+      closed = true;
+      listener.close(); // no new connections first, then end the bound sessions
+      for (SMPPServerSession session : sessions) {
+         session.close();
+      }
+   }
+
+   private final class Receiver implements ServerMessageReceiverListener {
+      @Override
+      public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
+         if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new ProcessRequestException("throttled", 0x58);
+         }
+         String id = Integer.toHexString(ids.incrementAndGet());
+         submits.add(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), submitSm.getDataCoding(),
+                                  submitSm.getShortMessage(), submitSm.getEsmClass()));
+         try {
+            return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
+         } catch (org.jsmpp.PDUStringException e) {
+            throw new ProcessRequestException(e.getMessage(), 0x08);
+         }
+      }
+
+      @Override
+      public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+
+      @Override
+      public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+
+      @Override
+      public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+
+      @Override
+      public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+
+      @Override
+      public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+
+      @Override
+      public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+
+      @Override
+      public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+
+      @Override
+      public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+         throw new ProcessRequestException("not supported", 0x03);
+      }
+   }
+}

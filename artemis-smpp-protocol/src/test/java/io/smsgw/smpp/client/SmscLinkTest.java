@@ -1,0 +1,221 @@
+package io.smsgw.smpp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jsmpp.util.DeliveryReceiptState;
+import org.jsmpp.bean.MessageState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An SMSC link against an SMPP 3.4 SMSC built from jSMPP's server side: MT out with the right fields,
+ * receipts (TLVs) back as DR messages with the MT's smsId, MO in; across a gateway restart, an SMSC that goes
+ * away and comes back, and an SMSC that throttles.
+ */
+class SmscLinkTest {
+
+   @TempDir
+   Path dir;
+
+   @BeforeEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   @AfterEach
+   void restoreConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   private void configureLink(int smscPort, String extra) throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { smppclient1 { password = "password", protocols = [SMPP] } }
+         links {
+           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", window = 4
+                 enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms %s }
+         }
+         """.formatted(smscPort, extra));
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   private static void sendMt(TestBroker broker, String smsId, String destination, String text) throws JMSException {
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+           Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.smscLinkQueue("sim")))) {
+         TextMessage mt = session.createTextMessage(text);
+         mt.setStringProperty("smsKind", "MT");
+         mt.setStringProperty("smsId", smsId);
+         mt.setStringProperty("smsAccount", "smppclient1");
+         mt.setStringProperty("smsProtocol", "SMPP");
+         mt.setStringProperty("smsSource", "8610086");
+         mt.setStringProperty("smsDestination", destination);
+         mt.setIntProperty("smsRegisteredDelivery", 1);
+         producer.send(mt);
+      }
+   }
+
+   private static TextMessage receive(TestBroker broker, String queue, String selector) throws JMSException {
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selector);
+         return (TextMessage) consumer.receive(10_000);
+      }
+   }
+
+   @Test
+   void mtGoesOutAndTheReceiptAndAnMoComeBack() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000a1", "8613800138000", "Hello SMSC");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "submit_sm at the SMSC");
+            assertEquals("8613800138000", submit.destination());
+            assertEquals("8610086", submit.source());
+            assertEquals("Hello SMSC", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+            Wait.until("MT acknowledged once the correlation is durable", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+            smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR on sms.dr");
+            assertEquals("DR", dr.getStringProperty("smsKind"));
+            assertEquals("00000000000000a1", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals("smppclient1", dr.getStringProperty("smsAccount"));
+            assertEquals(submit.messageId(), dr.getStringProperty("smsSmscMessageId"));
+            assertEquals("sim", dr.getStringProperty("smsLink"));
+            assertEquals("8613800138000", dr.getStringProperty("smsSource"));
+
+            smsc.sendMo("8613800138000", "1065712345", "Hi back");
+            TextMessage mo = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(mo, "MO on sms.mo");
+            assertEquals("Hi back", mo.getText());
+            assertEquals("1065712345", mo.getStringProperty("smsDestination"));
+            assertEquals("sim", mo.getStringProperty("smsLink"));
+         }
+      }
+   }
+
+   @Test
+   void aReceiptAfterAGatewayRestartStillCorrelates() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         JsmppSmsc.Received submit;
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000b2", "8613800138001", "Across a restart");
+            submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         }
+         int bindsBefore = smsc.binds.get();
+         try (TestBroker restarted = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound again", Duration.ofSeconds(10), () -> smsc.binds.get() > bindsBefore && smsc.hasBoundSession());
+            smsc.sendReceipt(submit, DeliveryReceiptState.UNDELIV, MessageState.UNDELIVERABLE);
+            TextMessage dr = receive(restarted, SmsAddresses.DR, null);
+            assertNotNull(dr);
+            assertEquals("00000000000000b2", dr.getStringProperty("smsId"));
+            assertEquals("UNDELIV", dr.getStringProperty("smsStatus"));
+         }
+      }
+   }
+
+   @Test
+   void messagesWaitWhileTheSmscIsDownAndGoOutOnceWhenItIsBack() throws Exception {
+      int port = JsmppSmsc.freePort();
+      configureLink(port, "");
+      try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+         for (int i = 0; i < 5; i++) {
+            sendMt(broker, "0000000000000c0" + i, "861380013800" + i, "waiting " + i);
+         }
+         Wait.until("5 waiting on the link queue", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 5);
+         try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+            Set<String> texts = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+               JsmppSmsc.Received r = smsc.submits.poll(15, TimeUnit.SECONDS);
+               assertNotNull(r, "submit " + i);
+               texts.add(new String(r.shortMessage(), StandardCharsets.US_ASCII));
+            }
+            assertEquals(5, texts.size());
+            Wait.until("all acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(300, TimeUnit.MILLISECONDS), "nothing sent twice");
+         }
+         // The SMSC goes away and a new one comes up on the same port: the link binds again and carries on.
+         try (JsmppSmsc again = new JsmppSmsc(port)) {
+            Wait.until("link rebound", Duration.ofSeconds(15), again::hasBoundSession);
+            sendMt(broker, "0000000000000c10", "8613800138010", "after the outage");
+            JsmppSmsc.Received r = again.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(r);
+            assertEquals("after the outage", new String(r.shortMessage(), StandardCharsets.US_ASCII));
+         }
+      }
+   }
+
+   @Test
+   void throttledSubmitsAreRetriedUntilAllArrive() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(4);
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            for (int i = 0; i < 3; i++) {
+               sendMt(broker, "0000000000000d0" + i, "861380013802" + i, "throttled " + i);
+            }
+            Set<String> texts = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+               JsmppSmsc.Received r = smsc.submits.poll(15, TimeUnit.SECONDS);
+               assertNotNull(r, "submit " + i);
+               texts.add(new String(r.shortMessage(), StandardCharsets.US_ASCII));
+            }
+            assertEquals(Set.of("throttled 0", "throttled 1", "throttled 2"), texts);
+            Wait.until("all acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         }
+      }
+   }
+
+   @Test
+   void receiptsThatMatchNothingAreParkedNotDropped() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            smsc.sendReceipt(new JsmppSmsc.Received("deadbeef", "8613800138000", "8610086", 0, new byte[0], (byte) 0),
+                             DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage parked = receive(broker, LinkMessages.UNMATCHED_RECEIPTS, null);
+            assertNotNull(parked);
+            assertEquals("deadbeef", parked.getStringProperty("smsSmscMessageId"));
+         }
+      }
+   }
+}
