@@ -204,6 +204,28 @@ class SmscLinkTest {
    }
 
    @Test
+   void smpp33LinkWithTextReceiptsInDecimalCorrelates() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver, receipt-id-format = decimal-in-receipt");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter and receiver bound", Duration.ofSeconds(10),
+                       () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER) && smsc.hasBound(com.cloudhopper.smpp.SmppBindType.RECEIVER));
+            sendMt(broker, "00000000000000e1", "8613800138030", "Hello 3.3 SMSC");
+            CloudhopperSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            assertEquals("Hello 3.3 SMSC", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            smsc.sendReceipt(submit, com.cloudhopper.smpp.SmppConstants.STATE_DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR from a text-only receipt whose id is the decimal form of the hex submit_sm_resp id");
+            assertEquals("00000000000000e1", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+         }
+      }
+   }
+
+   @Test
    void receiptsThatMatchNothingAreParkedNotDropped() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
