@@ -1,6 +1,5 @@
 package io.smsgw.smpp.client;
 
-import java.time.LocalDateTime;
 import java.time.ZoneId;
 
 import io.smsgw.core.concat.ConcatPart;
@@ -28,6 +27,9 @@ final class LinkMessages {
 
    /** Receipts that matched no correlation record wait here, counted, for an operator to look at. */
    static final String UNMATCHED_RECEIPTS = "sms.dr.unmatched";
+
+   /** Stands in for the SMSC message id of an MT the SMSC never accepted; not written to the DR. */
+   static final String NO_SMSC_ID = "-";
 
    private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
    private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
@@ -65,7 +67,7 @@ final class LinkMessages {
          .string(SmsProperties.ERROR_CODE, error)
          .submitTime(r.submitTimeMillis())
          .doneTime(doneMillis)
-         .string(SmsProperties.SMSC_MESSAGE_ID, r.smscMessageId())
+         .string(SmsProperties.SMSC_MESSAGE_ID, NO_SMSC_ID.equals(r.smscMessageId()) ? null : r.smscMessageId())
          .string(SmsProperties.LINK, linkId)
          .string(SmsProperties.ORIGIN_GATEWAY, r.originGateway());
       if (r.segmentTotal() > 0) {
@@ -123,9 +125,5 @@ final class LinkMessages {
          b.text(SmsText.decode(userData, offset, userData.length - offset, encoding));
       }
       return b.build();
-   }
-
-   LocalDateTime now() {
-      return LocalDateTime.now(zone);
    }
 }

@@ -360,7 +360,7 @@ final class SmscLink implements SessionCallback {
 
    /** An MT that ended without reaching the SMSC: tell its origin with a DR, then it is resolved. */
    private void report(Part part, DeliveryState state, String error) {
-      CorrelationRecord record = record(part, "");
+      CorrelationRecord record = record(part, LinkMessages.NO_SMSC_ID);
       Message dr = messages.report(server.getStorageManager().generateID(), record, state, error, System.currentTimeMillis());
       sendDurably(dr, () -> resolved(part.outgoing), () -> eventLoop.schedule(() -> report(part, state, error), 1, TimeUnit.SECONDS));
    }

@@ -57,6 +57,8 @@ final class JsmppSmsc implements AutoCloseable {
 
    final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
    final AtomicInteger throttleNext = new AtomicInteger();
+   /** When non-zero, every submit_sm is refused with this status. */
+   final AtomicInteger refuseWith = new AtomicInteger();
    final AtomicInteger binds = new AtomicInteger();
    private final int port;
    private final SMPPServerSessionListener listener;
@@ -196,6 +198,9 @@ final class JsmppSmsc implements AutoCloseable {
    private final class Receiver implements ServerMessageReceiverListener {
       @Override
       public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
+         if (refuseWith.get() != 0) {
+            throw new ProcessRequestException("refused", refuseWith.get());
+         }
          if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new ProcessRequestException("throttled", 0x58);
          }

@@ -226,6 +226,63 @@ class SmscLinkTest {
    }
 
    @Test
+   void longUnicodeTextIsSplitIntoTrackedUcs2Segments() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            String text = "短信网关测试".repeat(15); // 90 characters: two UCS2 segments
+            sendMt(broker, "00000000000000f1", "8613800138040", text);
+            JsmppSmsc.Received a = smsc.submits.poll(10, TimeUnit.SECONDS);
+            JsmppSmsc.Received b = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(a);
+            assertNotNull(b);
+            // the SMSC may see the parts in either order: put them in part order
+            JsmppSmsc.Received first = a.shortMessage()[5] == 1 ? a : b;
+            JsmppSmsc.Received second = first == a ? b : a;
+            assertEquals(8, first.dataCoding(), "UCS2");
+            assertEquals(0x40, first.esmClass() & 0x40, "UDH indicator");
+            assertEquals(2, first.shortMessage()[4], "two parts");
+            assertEquals(1, first.shortMessage()[5]);
+            assertEquals(2, second.shortMessage()[5]);
+            String joined = new String(first.shortMessage(), 6, first.shortMessage().length - 6, StandardCharsets.UTF_16BE)
+               + new String(second.shortMessage(), 6, second.shortMessage().length - 6, StandardCharsets.UTF_16BE);
+            assertEquals(text, joined);
+            Wait.until("acknowledged after both parts", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            smsc.sendReceipt(second, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertEquals("00000000000000f1", dr.getStringProperty("smsId"));
+            assertEquals(2, dr.getIntProperty("smsSegmentNumber"));
+            assertEquals(2, dr.getIntProperty("smsSegmentTotal"));
+         }
+      }
+   }
+
+   @Test
+   void aRefusedSubmitBecomesARejectedReportAndIsNotRetried() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.refuseWith.set(0x45);
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f2", "8613800138041", "refused");
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "REJECTD report");
+            assertEquals("00000000000000f2", dr.getStringProperty("smsId"));
+            assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+            assertEquals("069", dr.getStringProperty("smsErrorCode"), "ESME_RSUBMITFAIL (0x45) in decimal");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            SmscLinkControlMBean control = (SmscLinkControlMBean) broker.server().getManagementService().getUntypedControl("smsc-link.sim");
+            assertEquals("BOUND", control.getState());
+            assertEquals(1, control.getRefused());
+            assertEquals(0, control.getWindowInUse());
+         }
+      }
+   }
+
+   @Test
    void receiptsThatMatchNothingAreParkedNotDropped() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
