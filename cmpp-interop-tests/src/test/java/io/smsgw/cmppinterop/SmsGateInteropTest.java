@@ -27,6 +27,7 @@ import com.zx.sms.codec.cmpp.msg.CmppSubmitRequestMessage;
 import com.zx.sms.codec.cmpp.msg.CmppSubmitResponseMessage;
 import com.zx.sms.connect.manager.EndpointManager;
 import io.netty.channel.Channel;
+import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.id.CmppMsgId;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +51,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * here, applications use the Artemis JMS client over TCP.
  */
 @Timeout(90)
-@SuppressWarnings("try") // SmsGateSp.close() waits for the link to go down and may be interrupted
 class SmsGateInteropTest {
 
    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -198,8 +198,7 @@ class SmsGateInteropTest {
          assertEquals(HANDSET, moDeliver.getSrcterminalId());
          assertEquals(SOURCE, moDeliver.getDestId());
 
-         String queue = SmsAddresses.accountQueue(SmsGateSp.SP_ID);
-         Wait.until("both DELIVERs acknowledged by SMSGate's DELIVER_RESP Result 0", TIMEOUT, () -> app.messageCount(queue) == 0);
+         Wait.until("both DELIVERs acknowledged by SMSGate's DELIVER_RESP Result 0", TIMEOUT, () -> accountQueueDepth() == 0);
       }
    }
 
@@ -254,7 +253,7 @@ class SmsGateInteropTest {
    }
 
    /** An SMSGate endpoint for one test and version, logged in to the gateway. */
-   private static SmsGateSp connect(String test, String version, int idleSeconds) throws Exception {
+   private static SmsGateSp connect(String test, String version, int idleSeconds) {
       return SmsGateSp.connect(test + "-0x" + version, gateway.cmppPort(), Integer.parseInt(version, 16), idleSeconds, TIMEOUT);
    }
 
@@ -268,6 +267,15 @@ class SmsGateInteropTest {
       message.setFeeType(FEE_TYPE);
       message.setFeeCode(FEE_CODE);
       return message;
+   }
+
+   /** Messages on sms.sp.901234, unacknowledged DELIVERs included. */
+   private static long accountQueueDepth() {
+      try {
+         return app.messageCount(SmsAddresses.accountQueue(SmsGateSp.SP_ID));
+      } catch (Exception e) {
+         throw new AssertionError("Broker management did not tell the queue depth", e);
+      }
    }
 
    private static CmppSubmitResponseMessage single(List<CmppSubmitResponseMessage> responses) {

@@ -29,6 +29,7 @@ import com.zx.sms.connect.manager.cmpp.CMPPClientEndpointEntity;
 import com.zx.sms.handler.api.AbstractBusinessHandler;
 import com.zx.sms.handler.api.BusinessHandlerInterface;
 import com.zx.sms.session.cmpp.SessionState;
+import io.smsgw.broker.testing.Wait;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
@@ -41,7 +42,6 @@ import io.netty.util.concurrent.Promise;
  * as the demo SP 901234. It answers every DELIVER with Result 0 and keeps it for the test, and counts
  * the ACTIVE_TEST traffic of its link in both directions.
  */
-@SuppressWarnings("try") // close() waits for the link to go down and may be interrupted
 final class SmsGateSp implements AutoCloseable {
 
    static final String SP_ID = "901234";
@@ -71,7 +71,7 @@ final class SmsGateSp implements AutoCloseable {
     *
     * @param idleSeconds seconds without traffic after which SMSGate sends ACTIVE_TEST
     */
-   static SmsGateSp connect(String id, int port, int version, int idleSeconds, Duration timeout) throws Exception {
+   static SmsGateSp connect(String id, int port, int version, int idleSeconds, Duration timeout) {
       CMPPClientEndpointEntity entity = new CMPPClientEndpointEntity();
       entity.setId(id);
       entity.setHost("127.0.0.1");
@@ -86,7 +86,7 @@ final class SmsGateSp implements AutoCloseable {
       SmsGateSp sp = new SmsGateSp(entity);
       try {
          sp.reconnect(timeout);
-      } catch (Exception | AssertionError e) {
+      } catch (RuntimeException | AssertionError e) {
          EndpointManager.INS.remove(id);
          throw e;
       }
@@ -94,7 +94,7 @@ final class SmsGateSp implements AutoCloseable {
    }
 
    /** Opens a new connection (after the gateway went away) and waits until it is logged in. */
-   void reconnect(Duration timeout) throws Exception {
+   void reconnect(Duration timeout) {
       channel = null;
       EndpointManager.INS.openEndpoint(entity);
       Wait.until("SMSGate endpoint " + entity.getId() + " logged in", timeout, this::isConnected);
@@ -173,7 +173,7 @@ final class SmsGateSp implements AutoCloseable {
 
    /** Ends the session the polite way (CMPP_TERMINATE) if it is still up, then forgets the endpoint. */
    @Override
-   public void close() throws Exception {
+   public void close() {
       Channel last = channel;
       try {
          if (last != null && last.isActive()) {
