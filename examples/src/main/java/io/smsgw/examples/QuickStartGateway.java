@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole gateway in one JVM: an embedded Artemis broker started from
- * {@code broker-config/etc/broker.xml}, with the SMPP acceptor and the accounts of
+ * {@code broker-config/etc/broker.xml}, with the SMPP and CMPP acceptors and the accounts of
  * {@code sms-gateway.conf} from the same folder, and a persistent journal.
  *
  * <p>Run it with {@code mvn -Pgateway -DskipTests install} from the repository root; stop it with
@@ -39,15 +40,19 @@ public final class QuickStartGateway implements AutoCloseable {
    public static final String CORE_PORT_PROPERTY = "smsgw.core.port";
    /** System property: port of the SMPP acceptor, 0 for any free port. */
    public static final String SMPP_PORT_PROPERTY = "smsgw.smpp.port";
+   /** System property: port of the CMPP acceptor, 0 for any free port. */
+   public static final String CMPP_PORT_PROPERTY = "smsgw.cmpp.port";
    /** Acceptor names in broker.xml. */
    public static final String CORE_ACCEPTOR = "artemis";
    public static final String SMPP_ACCEPTOR = "smpp";
+   public static final String CMPP_ACCEPTOR = "cmpp";
 
    /** Port value meaning "keep the port written in broker.xml". */
    public static final int CONFIGURED_PORT = -1;
 
    private static final Logger LOG = LoggerFactory.getLogger(QuickStartGateway.class);
-   private static final String SMPP_PROTOCOL = "SMPP";
+   /** Protocols whose plugin jars must be on the class path. */
+   private static final List<String> PLUGIN_PROTOCOLS = List.of("SMPP", "CMPP");
 
    private final EmbeddedActiveMQ broker;
    private final CountDownLatch stopped = new CountDownLatch(1);
@@ -63,8 +68,9 @@ public final class QuickStartGateway implements AutoCloseable {
     * @param dataDir  folder for the broker's persistent data
     * @param corePort application acceptor port, 0 for a free one, {@link #CONFIGURED_PORT} for broker.xml's
     * @param smppPort SMPP acceptor port, 0 for a free one, {@link #CONFIGURED_PORT} for broker.xml's
+    * @param cmppPort CMPP acceptor port, 0 for a free one, {@link #CONFIGURED_PORT} for broker.xml's
     */
-   public record Settings(Path etcDir, Path dataDir, int corePort, int smppPort) {
+   public record Settings(Path etcDir, Path dataDir, int corePort, int smppPort, int cmppPort) {
 
       /**
        * Settings from system properties, falling back to {@code broker-config/etc} (looked up from
@@ -75,7 +81,8 @@ public final class QuickStartGateway implements AutoCloseable {
          Path data = Path.of(args.length > 0 ? args[0] : System.getProperty(DATA_PROPERTY, "data"));
          return new Settings(locateEtc(), data,
                              Integer.getInteger(CORE_PORT_PROPERTY, CONFIGURED_PORT),
-                             Integer.getInteger(SMPP_PORT_PROPERTY, CONFIGURED_PORT));
+                             Integer.getInteger(SMPP_PORT_PROPERTY, CONFIGURED_PORT),
+                             Integer.getInteger(CMPP_PORT_PROPERTY, CONFIGURED_PORT));
       }
 
       private static Path locateEtc() {
@@ -99,7 +106,7 @@ public final class QuickStartGateway implements AutoCloseable {
       if (!Files.isRegularFile(brokerXml)) {
          throw new IllegalStateException("No broker.xml in " + etc);
       }
-      requireSmppPlugin();
+      requirePlugins();
       // The plugins look the accounts up through this property; an explicit setting wins.
       if (System.getProperty(GatewayConfigLocator.PATH_PROPERTY) == null) {
          System.setProperty(GatewayConfigLocator.PATH_PROPERTY, etc.resolve("sms-gateway.conf").toString());
@@ -111,6 +118,7 @@ public final class QuickStartGateway implements AutoCloseable {
       useDataDirectory(config, settings.dataDir().toAbsolutePath().normalize());
       overridePort(config, CORE_ACCEPTOR, settings.corePort());
       overridePort(config, SMPP_ACCEPTOR, settings.smppPort());
+      overridePort(config, CMPP_ACCEPTOR, settings.cmppPort());
 
       broker.getActiveMQServer().start();
       QuickStartGateway gateway = new QuickStartGateway(broker);
@@ -125,9 +133,9 @@ public final class QuickStartGateway implements AutoCloseable {
       Settings settings = Settings.fromSystemProperties(args);
       QuickStartGateway gateway = start(settings);
       Runtime.getRuntime().addShutdownHook(new Thread(gateway::closeQuietly, "smsgw-shutdown"));
-      LOG.info("SMS gateway is running. SMPP: port {} (try smppclient1/password). Applications (Artemis JMS / CORE): port {}. "
-                  + "Configuration: {}. Data: {}. Press Ctrl-C to stop.",
-               gateway.smppPort(), gateway.corePort(), settings.etcDir().toAbsolutePath().normalize(),
+      LOG.info("SMS gateway is running. SMPP: port {} (try smppclient1/password). CMPP: port {} (try SP 901234/secret). "
+                  + "Applications (Artemis JMS / CORE): port {}. Configuration: {}. Data: {}. Press Ctrl-C to stop.",
+               gateway.smppPort(), gateway.cmppPort(), gateway.corePort(), settings.etcDir().toAbsolutePath().normalize(),
                settings.dataDir().toAbsolutePath().normalize());
       gateway.awaitStop();
    }
@@ -139,6 +147,11 @@ public final class QuickStartGateway implements AutoCloseable {
    /** The port the SMPP acceptor actually listens on. */
    public int smppPort() {
       return server().getRemotingService().getAcceptor(SMPP_ACCEPTOR).getActualPort();
+   }
+
+   /** The port the CMPP acceptor actually listens on. */
+   public int cmppPort() {
+      return server().getRemotingService().getAcceptor(CMPP_ACCEPTOR).getActualPort();
    }
 
    /** The port the application acceptor (CORE, AMQP, ...) actually listens on. */
@@ -170,16 +183,18 @@ public final class QuickStartGateway implements AutoCloseable {
    }
 
    /**
-    * Without the plugin jar the SMPP acceptor would silently accept every protocol (Artemis enables
-    * all of them when none of the listed names is known), so refuse to start instead.
+    * Without its plugin jar the SMPP or CMPP acceptor would silently accept every protocol (Artemis
+    * enables all of them when none of the listed names is known), so refuse to start instead.
     */
-   private static void requireSmppPlugin() {
+   private static void requirePlugins() {
+      Set<String> missing = new LinkedHashSet<>(PLUGIN_PROTOCOLS);
       for (ProtocolManagerFactory<?> factory : ServiceLoader.load(ProtocolManagerFactory.class)) {
-         if (Arrays.asList(factory.getProtocols()).contains(SMPP_PROTOCOL)) {
-            return;
-         }
+         Arrays.asList(factory.getProtocols()).forEach(missing::remove);
       }
-      throw new IllegalStateException("No SMPP protocol plugin on the class path (artemis-smpp-protocol)");
+      if (!missing.isEmpty()) {
+         throw new IllegalStateException("No protocol plugin on the class path for " + missing
+                                            + " (artemis-smpp-protocol, artemis-cmpp-protocol)");
+      }
    }
 
    private static void useDataDirectory(Configuration config, Path data) {

@@ -28,11 +28,13 @@ final class StockBroker implements AutoCloseable {
 
    private static final String CORE_URL_IN_CONFIG = "tcp://0.0.0.0:61616?";
    private static final String SMPP_URL_IN_CONFIG = "tcp://0.0.0.0:2775?";
+   private static final String CMPP_URL_IN_CONFIG = "tcp://0.0.0.0:7890?";
    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
    private static final long POLL_MILLIS = 100;
-   /** "AMQ221020: Started EPOLL Acceptor at 127.0.0.1:nnnn for protocols [SMPP]". */
+   /** "AMQ221020: Started EPOLL Acceptor at 127.0.0.1:nnnn for protocols [SMPP]", and the same for CMPP. */
    private static final Predicate<String> SMPP_ACCEPTOR_STARTED = line -> line.contains("AMQ221020") && line.contains("[SMPP]");
+   private static final Predicate<String> CMPP_ACCEPTOR_STARTED = line -> line.contains("AMQ221020") && line.contains("[CMPP]");
    /** "AMQ221007: Server is now active", logged after every acceptor has been started. */
    private static final Predicate<String> SERVER_ACTIVE = line -> line.contains("AMQ221007");
 
@@ -40,13 +42,15 @@ final class StockBroker implements AutoCloseable {
    private final Path log;
    private final int corePort;
    private final int smppPort;
+   private final int cmppPort;
    private Process process;
 
-   private StockBroker(Path instance, Path log, int corePort, int smppPort) {
+   private StockBroker(Path instance, Path log, int corePort, int smppPort, int cmppPort) {
       this.instance = instance;
       this.log = log;
       this.corePort = corePort;
       this.smppPort = smppPort;
+      this.cmppPort = cmppPort;
    }
 
    /**
@@ -71,27 +75,29 @@ final class StockBroker implements AutoCloseable {
          throw new IllegalStateException("artemis create failed:\n" + Files.readString(createLog));
       }
 
-      StockBroker broker = new StockBroker(instance, workDir.resolve("broker.log"), freePort(), freePort());
+      StockBroker broker = new StockBroker(instance, workDir.resolve("broker.log"), freePort(), freePort(), freePort());
       broker.installPlugins(pluginsDir);
       broker.installConfiguration(etcDir);
       return broker;
    }
 
-   /** Runs {@code bin/artemis run} and waits until the SMPP acceptor has started and accepts connections. */
+   /** Runs {@code bin/artemis run} and waits until the SMPP and CMPP acceptors have started and accept connections. */
    void start(Duration timeout) throws IOException, InterruptedException {
       process = newProcess(instance.resolve("bin").resolve("artemis").toString(), "run")
          .redirectOutput(log.toFile())
          .start();
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!(logContains(SMPP_ACCEPTOR_STARTED) && accepts(smppPort) && accepts(corePort))) {
+      while (!(logContains(SMPP_ACCEPTOR_STARTED) && logContains(CMPP_ACCEPTOR_STARTED)
+               && accepts(smppPort) && accepts(cmppPort) && accepts(corePort))) {
          if (!process.isAlive()) {
             throw new IllegalStateException("The broker exited with status " + process.exitValue());
          }
-         if (logContains(SERVER_ACTIVE) && !logContains(SMPP_ACCEPTOR_STARTED)) {
-            throw new IllegalStateException("The broker is active but started no SMPP acceptor (plugin jars not loaded?)");
+         if (logContains(SERVER_ACTIVE) && !(logContains(SMPP_ACCEPTOR_STARTED) && logContains(CMPP_ACCEPTOR_STARTED))) {
+            throw new IllegalStateException("The broker is active but did not start both the SMPP and the CMPP acceptor"
+                                               + " (plugin jars not loaded?)");
          }
          if (System.nanoTime() - deadline > 0) {
-            throw new IllegalStateException("No started SMPP acceptor within " + timeout);
+            throw new IllegalStateException("No started SMPP and CMPP acceptors within " + timeout);
          }
          // Waiting on the process doubles as the pause between polls and notices an early exit.
          process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -104,6 +110,10 @@ final class StockBroker implements AutoCloseable {
 
    int smppPort() {
       return smppPort;
+   }
+
+   int cmppPort() {
+      return cmppPort;
    }
 
    Path logFile() {
@@ -152,6 +162,7 @@ final class StockBroker implements AutoCloseable {
       String brokerXml = Files.readString(etcDir.resolve("broker.xml"), StandardCharsets.UTF_8);
       brokerXml = replaceOnce(brokerXml, CORE_URL_IN_CONFIG, "tcp://127.0.0.1:" + corePort + "?");
       brokerXml = replaceOnce(brokerXml, SMPP_URL_IN_CONFIG, "tcp://127.0.0.1:" + smppPort + "?");
+      brokerXml = replaceOnce(brokerXml, CMPP_URL_IN_CONFIG, "tcp://127.0.0.1:" + cmppPort + "?");
       Files.writeString(etc.resolve("broker.xml"), brokerXml, StandardCharsets.UTF_8);
       Files.copy(etcDir.resolve("sms-gateway.conf"), etc.resolve("sms-gateway.conf"), StandardCopyOption.REPLACE_EXISTING);
    }

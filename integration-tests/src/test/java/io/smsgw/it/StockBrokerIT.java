@@ -19,6 +19,7 @@ import jakarta.jms.JMSContext;
 
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.examples.SendFirstCmpp;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
@@ -41,8 +42,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The gateway installed into the stock Apache Artemis distribution, as an admin would do it: an
- * ESME submits over SMPP, applications read the SMS from {@code sms.mt} over CORE (Artemis JMS) and
- * AMQP (Qpid JMS).
+ * ESME submits over SMPP or an SP over CMPP 3.0, applications read the SMS from {@code sms.mt} over
+ * CORE (Artemis JMS) and AMQP (Qpid JMS).
  */
 class StockBrokerIT {
 
@@ -51,11 +52,13 @@ class StockBrokerIT {
    private static final String SOURCE = "12345";
    private static final String DESTINATION = "8613800138000";
    private static final String TEXT = "Hello stock broker";
+   private static final String CMPP_TEXT = "Hello stock broker over CMPP";
    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
    private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(10);
    private static final long SMPP_TIMEOUT_MILLIS = 10_000;
    private static final List<String> CHECKED_PROPERTIES = Stream.of(
-         SmsProperties.ID, SmsProperties.KIND, SmsProperties.ACCOUNT, SmsProperties.SOURCE, SmsProperties.DESTINATION)
+         SmsProperties.ID, SmsProperties.KIND, SmsProperties.PROTOCOL, SmsProperties.ACCOUNT, SmsProperties.SOURCE,
+         SmsProperties.DESTINATION, SmsProperties.SERVICE_ID)
       .map(SimpleString::toString).toList();
 
    private static StockBroker broker;
@@ -91,13 +94,25 @@ class StockBrokerIT {
    @Test
    void smppSubmitIsReadableWithArtemisJms() throws Exception {
       String messageId = submitOverSmpp();
-      assertIsTheSubmittedSms(receiveWithArtemisJms(), messageId);
+      assertIsTheSubmittedSms(receiveWithArtemisJms(), smppSms(messageId));
    }
 
    @Test
    void smppSubmitIsReadableWithQpidJmsOverAmqp() throws Exception {
       String messageId = submitOverSmpp();
-      assertIsTheSubmittedSms(receiveWithQpidJms(), messageId);
+      assertIsTheSubmittedSms(receiveWithQpidJms(), smppSms(messageId));
+   }
+
+   @Test
+   void cmppSubmitIsReadableWithArtemisJms() throws Exception {
+      String msgId = SendFirstCmpp.submit("127.0.0.1", broker.cmppPort(), CMPP_TEXT, DESTINATION);
+      assertIsTheSubmittedSms(receiveWithArtemisJms(), cmppSms(msgId));
+   }
+
+   @Test
+   void cmppSubmitIsReadableWithQpidJmsOverAmqp() throws Exception {
+      String msgId = SendFirstCmpp.submit("127.0.0.1", broker.cmppPort(), CMPP_TEXT, DESTINATION);
+      assertIsTheSubmittedSms(receiveWithQpidJms(), cmppSms(msgId));
    }
 
    /** Binds as smppclient1 (SMPP 3.4 transmitter), submits one SMS and returns the id from submit_sm_resp. */
@@ -125,6 +140,28 @@ class StockBrokerIT {
 
    /** The text and the contract properties of one message, as an application reads them. */
    private record ReceivedSms(String text, Map<String, String> properties) {
+   }
+
+   /** The SMPP submit of {@link #submitOverSmpp()}, as applications must see it. */
+   private static ReceivedSms smppSms(String messageId) {
+      return expected(TEXT, messageId, "SMPP", SYSTEM_ID, SOURCE, null);
+   }
+
+   /** The CMPP submit of {@link SendFirstCmpp} (the README's CMPP client), as applications must see it. */
+   private static ReceivedSms cmppSms(String msgId) {
+      return expected(CMPP_TEXT, msgId, "CMPP", SendFirstCmpp.SP_ID, SendFirstCmpp.SOURCE, SendFirstCmpp.SERVICE_ID);
+   }
+
+   private static ReceivedSms expected(String text, String id, String protocol, String account, String source, String serviceId) {
+      Map<String, String> properties = new HashMap<>();
+      properties.put(SmsProperties.ID.toString(), id);
+      properties.put(SmsProperties.KIND.toString(), "MT");
+      properties.put(SmsProperties.PROTOCOL.toString(), protocol);
+      properties.put(SmsProperties.ACCOUNT.toString(), account);
+      properties.put(SmsProperties.SOURCE.toString(), source);
+      properties.put(SmsProperties.DESTINATION.toString(), DESTINATION);
+      properties.put(SmsProperties.SERVICE_ID.toString(), serviceId);
+      return new ReceivedSms(text, properties);
    }
 
    /** Takes the next message from sms.mt with the Artemis Jakarta JMS client (CORE protocol). */
@@ -160,13 +197,9 @@ class StockBrokerIT {
    }
 
    /** The queue held only the message this test submitted, so it must be that one, intact. */
-   private static void assertIsTheSubmittedSms(ReceivedSms sms, String messageId) {
-      assertEquals(TEXT, sms.text());
-      assertEquals(messageId, sms.properties().get(SmsProperties.ID.toString()));
-      assertEquals("MT", sms.properties().get(SmsProperties.KIND.toString()));
-      assertEquals(SYSTEM_ID, sms.properties().get(SmsProperties.ACCOUNT.toString()));
-      assertEquals(SOURCE, sms.properties().get(SmsProperties.SOURCE.toString()));
-      assertEquals(DESTINATION, sms.properties().get(SmsProperties.DESTINATION.toString()));
+   private static void assertIsTheSubmittedSms(ReceivedSms sms, ReceivedSms expected) {
+      assertEquals(expected.text(), sms.text());
+      assertEquals(expected.properties(), sms.properties());
    }
 
    private static String requiredProperty(String name) {

@@ -1,0 +1,79 @@
+package io.smsgw.cmppinterop;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsProperties;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * An application on the message contract, with the Artemis Jakarta JMS client over TCP (CORE): reads
+ * MTs from {@code sms.mt}, pushes MOs and status reports to {@code sms.sp.<account>}. Every call opens
+ * its own connection, so the helper outlives gateway restarts.
+ */
+final class ContractJms {
+
+   private static final String MANAGEMENT_ADDRESS = "activemq.management";
+   private static final Duration MANAGEMENT_TIMEOUT = Duration.ofSeconds(10);
+
+   private final String url;
+
+   ContractJms(String url) {
+      this.url = url;
+   }
+
+   /** Takes the MT whose {@code smsId} is {@code smsId} from {@code sms.mt}, or null if none comes within {@code timeout}. */
+   TextMessage receiveMt(String smsId, Duration timeout) throws JMSException {
+      try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+           JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+           JMSConsumer consumer = context.createConsumer(context.createQueue(SmsAddresses.MT),
+                                                         SmsProperties.ID + " = '" + smsId + "'")) {
+         Message message = consumer.receive(timeout.toMillis());
+         if (message != null && !(message instanceof TextMessage)) {
+            throw new AssertionError("A text SMS must arrive as a TextMessage, got " + message);
+         }
+         return (TextMessage) message;
+      }
+   }
+
+   /** Sends a text message with the given contract properties to the account's queue. */
+   void sendToAccount(String account, String text, Map<String, String> properties) throws JMSException {
+      try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+           JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+         TextMessage message = context.createTextMessage(text);
+         for (Map.Entry<String, String> property : properties.entrySet()) {
+            message.setStringProperty(property.getKey(), property.getValue());
+         }
+         context.createProducer().send(context.createQueue(SmsAddresses.accountQueue(account)), message);
+      }
+   }
+
+   /** Messages on the queue, those delivered but not yet acknowledged included (asked through broker management). */
+   long messageCount(String queue) throws Exception {
+      try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+           JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+         TemporaryQueue replyTo = context.createTemporaryQueue();
+         Message request = context.createMessage();
+         JMSManagementHelper.putAttribute(request, ResourceNames.QUEUE + queue, "messageCount");
+         request.setJMSReplyTo(replyTo);
+         try (JMSConsumer replies = context.createConsumer(replyTo)) {
+            context.createProducer().send(context.createQueue(MANAGEMENT_ADDRESS), request);
+            Message reply = replies.receive(MANAGEMENT_TIMEOUT.toMillis());
+            if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
+               throw new AssertionError("No answer from broker management for the message count of " + queue + ": " + reply);
+            }
+            return ((Number) JMSManagementHelper.getResult(reply)).longValue();
+         }
+      }
+   }
+}
