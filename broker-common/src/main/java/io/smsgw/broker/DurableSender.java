@@ -3,6 +3,12 @@ package io.smsgw.broker;
 import java.util.List;
 
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.postoffice.Binding;
+import org.apache.activemq.artemis.core.postoffice.Bindings;
+import org.apache.activemq.artemis.core.postoffice.PostOffice;
+import org.apache.activemq.artemis.core.postoffice.impl.DivertBinding;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
@@ -28,9 +34,11 @@ public final class DurableSender {
    private final StorageManager storage;
    private final ServerSession session;
    private final OperationContext context;
+   private final PostOffice postOffice;
 
-   public DurableSender(StorageManager storage, ServerSession session, OperationContext context) {
-      this.storage = storage;
+   public DurableSender(ActiveMQServer server, ServerSession session, OperationContext context) {
+      this.storage = server.getStorageManager();
+      this.postOffice = server.getPostOffice();
       this.session = session;
       this.context = context;
    }
@@ -45,8 +53,9 @@ public final class DurableSender {
       try {
          Transaction tx = messages.size() > 1 ? session.newTransaction() : null;
          for (Message message : messages) {
+            SimpleString address = message.getAddressSimpleString();
             RoutingStatus status = session.send(tx, message, false, session.getName(), false);
-            if (status != RoutingStatus.OK) {
+            if (status != RoutingStatus.OK && !(status == RoutingStatus.NO_BINDINGS && divertedOnly(address))) {
                if (tx != null) {
                   tx.rollback();
                }
@@ -61,6 +70,24 @@ public final class DurableSender {
       } finally {
          storage.setContext(previous);
       }
+   }
+
+   /**
+    * The broker reports NO_BINDINGS for a message an exclusive divert took (the routing plugin's diverts):
+    * the diverted copy was routed and stored in the same operation. An exclusive divert without a filter on
+    * the address means every message is taken that way.
+    */
+   private boolean divertedOnly(SimpleString address) throws Exception {
+      Bindings bindings = postOffice.getBindingsForAddress(address);
+      if (bindings == null) {
+         return false;
+      }
+      for (Binding binding : bindings.getBindings()) {
+         if (binding instanceof DivertBinding divert && divert.isExclusive() && divert.getFilter() == null) {
+            return true;
+         }
+      }
+      return false;
    }
 
    /** Runs the callback once everything this session has written so far is durable. */

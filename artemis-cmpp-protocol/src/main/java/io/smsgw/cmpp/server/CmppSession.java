@@ -277,7 +277,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
                                .setDurable(true).setAutoCreateAddress(true), true);
          session.createConsumer(server.getStorageManager().generateID(), queue, null, false, false, -1);
          serverSession = session;
-         sender = new DurableSender(server.getStorageManager(), session, context);
+         sender = new DurableSender(server, session, context);
          channel.eventLoop().execute(() -> completeConnect(connect));
       } catch (Throwable e) {
          logger.warn("CONNECT of SP '{}' failed inside the broker", account.id(), e);

@@ -181,7 +181,7 @@ final class SmscLink implements SessionCallback {
          context, null, null, false);
       server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
                             .setDurable(true).setAutoCreateAddress(true), true);
-      sender = new DurableSender(server.getStorageManager(), session, context);
+      sender = new DurableSender(server, session, context);
       consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
       session.start();
       state = State.CONNECTING;
@@ -262,6 +262,7 @@ final class SmscLink implements SessionCallback {
       if (connection.canSubmit()) {
          transmitter = connection;
          state = State.BOUND;
+         runtime.links().up(config.id());
          flush();
          ServerConsumer c = consumer;
          if (c != null) {
@@ -278,6 +279,7 @@ final class SmscLink implements SessionCallback {
       connections.remove(connection);
       if (connection == transmitter) {
          transmitter = null;
+         runtime.links().down(config.id());
          state = stopping ? State.STOPPED : State.CONNECTING;
          // Unanswered parts go out again after a fresh bind; the broker message stays ours meanwhile.
          List<Part> unanswered = new ArrayList<>(inFlight.values());

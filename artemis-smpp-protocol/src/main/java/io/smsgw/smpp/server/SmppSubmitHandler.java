@@ -48,7 +48,7 @@ final class SmppSubmitHandler {
                      OperationContext operationContext, GatewayRuntime context) {
       this.session = session;
       this.storage = server.getStorageManager();
-      this.sender = new DurableSender(storage, serverSession, operationContext);
+      this.sender = new DurableSender(server, serverSession, operationContext);
       this.context = context;
       this.account = session.account();
       SmsEncoding alphabet = session.manager().defaultAlphabet();

@@ -49,17 +49,17 @@ import org.jsmpp.util.MessageId;
  * An SMPP 3.4 SMSC built from jSMPP's server side: accepts binds, answers submit_sm with its own ids (or
  * throttles the first N), records what it got, and sends receipts with the 3.4 TLVs and MO on demand.
  */
-final class JsmppSmsc implements AutoCloseable {
+public final class JsmppSmsc implements AutoCloseable {
 
    /** A submit_sm as the SMSC saw it, with the id it answered. */
-   record Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass) {
+   public record Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass) {
    }
 
-   final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
-   final AtomicInteger throttleNext = new AtomicInteger();
+   public final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
+   public final AtomicInteger throttleNext = new AtomicInteger();
    /** When non-zero, every submit_sm is refused with this status. */
-   final AtomicInteger refuseWith = new AtomicInteger();
-   final AtomicInteger binds = new AtomicInteger();
+   public final AtomicInteger refuseWith = new AtomicInteger();
+   public final AtomicInteger binds = new AtomicInteger();
    private final int port;
    private final SMPPServerSessionListener listener;
    private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
@@ -67,7 +67,7 @@ final class JsmppSmsc implements AutoCloseable {
    private final Thread acceptor;
    private volatile boolean closed;
 
-   JsmppSmsc(int port) throws IOException {
+   public JsmppSmsc(int port) throws IOException {
       this.port = port;
       listener = listen(port);
       listener.setMessageReceiverListener(new Receiver());
@@ -125,7 +125,7 @@ final class JsmppSmsc implements AutoCloseable {
       }
    }
 
-   static int freePort() throws IOException {
+   public static int freePort() throws IOException {
       java.util.Random random = new java.util.Random();
       for (int attempt = 0; attempt < 100; attempt++) {
          int port = 20_000 + random.nextInt(10_000);
@@ -138,7 +138,7 @@ final class JsmppSmsc implements AutoCloseable {
       throw new IOException("no free port in 20000-29999");
    }
 
-   int port() {
+   public int port() {
       return port;
    }
 
@@ -159,12 +159,12 @@ final class JsmppSmsc implements AutoCloseable {
       }
    }
 
-   boolean hasBoundSession() {
+   public boolean hasBoundSession() {
       return sessions.stream().anyMatch(s -> s.getSessionState().isBound());
    }
 
    /** A receipt with the text and the 3.4 TLVs (receipted_message_id, message_state). */
-   void sendReceipt(Received submit, DeliveryReceiptState state, MessageState messageState) throws Exception {
+   public void sendReceipt(Received submit, DeliveryReceiptState state, MessageState messageState) throws Exception {
       String text = new DeliveryReceipt(submit.messageId(), 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0,
          new java.util.Date(), new java.util.Date(), state, "000", "").toString();
       session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
@@ -175,7 +175,7 @@ final class JsmppSmsc implements AutoCloseable {
          new OptionalParameter.Message_state(messageState.value()));
    }
 
-   void sendMo(String from, String to, String text) throws Exception {
+   public void sendMo(String from, String to, String text) throws Exception {
       session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to, new ESMClass(), (byte) 0, (byte) 0,
          new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII));

@@ -28,6 +28,7 @@ public final class TestBroker implements AutoCloseable {
    private final Path dataDir;
    private final String protocol;
    private final String params;
+   private java.util.function.Consumer<Configuration> customizer = cfg -> { };
 
    private TestBroker(EmbeddedActiveMQ embedded, Path dataDir, String protocol, String params) {
       this.embedded = embedded;
@@ -83,8 +84,16 @@ public final class TestBroker implements AutoCloseable {
       }
    }
 
+   /** Adjusts the configuration before start, e.g. to register a broker plugin. */
+   public TestBroker configure(java.util.function.Consumer<Configuration> customizer) {
+      this.customizer = customizer;
+      return this;
+   }
+
    public TestBroker start() throws Exception {
-      embedded.setConfiguration(configuration(dataDir, protocol, params));
+      Configuration cfg = configuration(dataDir, protocol, params);
+      customizer.accept(cfg);
+      embedded.setConfiguration(cfg);
       embedded.start();
       return this;
    }

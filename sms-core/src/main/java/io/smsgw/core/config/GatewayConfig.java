@@ -9,8 +9,11 @@ import java.util.Objects;
  * @param name     free-form name for logs and management
  * @param accounts SP/ESME accounts
  * @param links    outbound SMSC links, in file order
+ * @param routes   MT and MO routes
+ * @param billing  which final states and fee types are billable
  */
-public record GatewayConfig(String code, String name, AccountRegistry accounts, java.util.List<SmscLinkConfig> links) {
+public record GatewayConfig(String code, String name, AccountRegistry accounts, java.util.List<SmscLinkConfig> links,
+                            RouteConfig routes, BillingPolicy billing) {
 
    public static final String DEFAULT_NAME = "sms-gateway";
    public static final int CODE_LENGTH = 6;
@@ -19,6 +22,8 @@ public record GatewayConfig(String code, String name, AccountRegistry accounts, 
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(accounts, "accounts");
       links = java.util.List.copyOf(links);
+      Objects.requireNonNull(routes, "routes");
+      Objects.requireNonNull(billing, "billing");
       if (!isGatewayCode(code)) {
          throw new IllegalArgumentException("gateway code must be 6 digits, got " + code);
       }
@@ -26,7 +31,7 @@ public record GatewayConfig(String code, String name, AccountRegistry accounts, 
 
    /** A configuration without SMSC links. */
    public GatewayConfig(String code, String name, AccountRegistry accounts) {
-      this(code, name, accounts, java.util.List.of());
+      this(code, name, accounts, java.util.List.of(), RouteConfig.NONE, BillingPolicy.DEFAULT);
    }
 
    /** The code as a number, as it appears in CMPP Msg_Ids ("001001" → 1001). */

@@ -21,7 +21,12 @@ import com.typesafe.config.ConfigValueType;
  */
 final class GatewayConfigReader {
 
-   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links");
+   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links", "routes", "billing");
+   private static final List<String> ROUTE_KEYS = List.of("mt", "mo");
+   private static final List<String> MT_ROUTE_KEYS = List.of("prefix", "links");
+   private static final List<String> WEIGHTED_LINK_KEYS = List.of("link", "weight");
+   private static final List<String> MO_ROUTE_KEYS = List.of("prefix", "account");
+   private static final List<String> BILLING_KEYS = List.of("billable-states", "billable-fee-types");
    private static final List<String> LINK_KEYS = List.of(
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "source-override",
@@ -87,11 +92,13 @@ final class GatewayConfigReader {
             }
          }
       }
+      RouteConfig routes = routes(object(root, "routes", false), links, accounts);
+      BillingPolicy billing = billing(object(root, "billing", false));
       if (!problems.isEmpty()) {
          problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
          throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
       }
-      return new GatewayConfig(code, name, new AccountRegistry(accounts), links);
+      return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing);
    }
 
    private String gatewayCode(ConfigObject gateway) {
@@ -149,6 +156,132 @@ final class GatewayConfigReader {
          return null;
       }
       return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps);
+   }
+
+   private RouteConfig routes(ConfigObject routes, List<SmscLinkConfig> links, List<Account> accounts) {
+      if (routes == null) {
+         return RouteConfig.NONE;
+      }
+      checkKeys(routes, "routes", ROUTE_KEYS);
+      Set<String> linkIds = new LinkedHashSet<>();
+      links.forEach(l -> linkIds.add(l.id()));
+      Set<String> accountIds = new LinkedHashSet<>();
+      accounts.forEach(a -> accountIds.add(a.id()));
+      List<RouteConfig.MtRoute> mt = new ArrayList<>();
+      ConfigValue mtValue = routes.get("mt");
+      List<ConfigValue> mtList = mtValue == null ? List.of() : list(mtValue, "routes.mt");
+      for (int i = 0; mtList != null && i < mtList.size(); i++) {
+         String path = "routes.mt[" + i + "]";
+         ConfigObject route = entry(mtList.get(i), path);
+         if (route == null) {
+            continue;
+         }
+         checkKeys(route, path, MT_ROUTE_KEYS);
+         String prefix = prefix(route, path);
+         List<RouteConfig.WeightedLink> targets = new ArrayList<>();
+         ConfigValue linksValue = route.get("links");
+         if (linksValue == null) {
+            problem(route.origin(), path + ".links", "required (e.g. links = [ { link = cmcc1, weight = 1 } ])");
+         } else {
+            List<ConfigValue> linkList = list(linksValue, path + ".links");
+            for (int j = 0; linkList != null && j < linkList.size(); j++) {
+               String linkPath = path + ".links[" + j + "]";
+               ConfigValue target = linkList.get(j);
+               if (target.valueType() == ConfigValueType.STRING) {
+                  targets.add(new RouteConfig.WeightedLink(knownLink((String) target.unwrapped(), target, linkPath, linkIds), 1));
+                  continue;
+               }
+               ConfigObject weighted = entry(target, linkPath);
+               if (weighted == null) {
+                  continue;
+               }
+               checkKeys(weighted, linkPath, WEIGHTED_LINK_KEYS);
+               ConfigValue linkValue = weighted.get("link");
+               if (linkValue == null) {
+                  problem(weighted.origin(), linkPath + ".link", "required");
+                  continue;
+               }
+               String link = string(linkValue, linkPath + ".link", false);
+               targets.add(new RouteConfig.WeightedLink(knownLink(link, linkValue, linkPath + ".link", linkIds),
+                                                        wholeNumber(weighted, linkPath, "weight", 1, 1)));
+            }
+            if (linkList != null && linkList.isEmpty()) {
+               problem(linksValue.origin(), path + ".links", "must name at least one link");
+            }
+         }
+         mt.add(new RouteConfig.MtRoute(prefix, targets));
+      }
+      List<RouteConfig.MoRoute> mo = new ArrayList<>();
+      ConfigValue moValue = routes.get("mo");
+      List<ConfigValue> moList = moValue == null ? List.of() : list(moValue, "routes.mo");
+      for (int i = 0; moList != null && i < moList.size(); i++) {
+         String path = "routes.mo[" + i + "]";
+         ConfigObject route = entry(moList.get(i), path);
+         if (route == null) {
+            continue;
+         }
+         checkKeys(route, path, MO_ROUTE_KEYS);
+         String prefix = prefix(route, path);
+         ConfigValue accountValue = route.get("account");
+         String account = null;
+         if (accountValue == null) {
+            problem(route.origin(), path + ".account", "required");
+         } else {
+            account = string(accountValue, path + ".account", false);
+            if (account != null && !accountIds.contains(account)) {
+               problem(accountValue.origin(), path + ".account", "no account \"" + account + "\" in accounts");
+            }
+         }
+         mo.add(new RouteConfig.MoRoute(prefix, account));
+      }
+      return new RouteConfig(mt, mo);
+   }
+
+   private ConfigObject entry(ConfigValue value, String path) {
+      if (value.valueType() != ConfigValueType.OBJECT) {
+         problem(value.origin(), path, "expected an object { ... }, got " + describe(value));
+         return null;
+      }
+      return (ConfigObject) value;
+   }
+
+   private String prefix(ConfigObject route, String path) {
+      ConfigValue value = route.get("prefix");
+      if (value == null) {
+         problem(route.origin(), path + ".prefix", "required (digits, e.g. prefix = \"86138\"; \"\" matches every number)");
+         return "";
+      }
+      String prefix = string(value, path + ".prefix", false);
+      if (prefix == null) {
+         return "";
+      }
+      for (int i = 0; i < prefix.length(); i++) {
+         char c = prefix.charAt(i);
+         if (!(c >= '0' && c <= '9') && !(i == 0 && c == '+')) {
+            problem(value.origin(), path + ".prefix", "must be digits (an optional leading +), got \"" + prefix + "\"");
+            break;
+         }
+      }
+      return prefix;
+   }
+
+   private String knownLink(String link, ConfigValue value, String path, Set<String> linkIds) {
+      if (link != null && !linkIds.contains(link)) {
+         problem(value.origin(), path, "no link \"" + link + "\" in links");
+      }
+      return link;
+   }
+
+   private BillingPolicy billing(ConfigObject billing) {
+      if (billing == null) {
+         return BillingPolicy.DEFAULT;
+      }
+      checkKeys(billing, "billing", BILLING_KEYS);
+      Set<String> states = billing.containsKey("billable-states")
+         ? strings(billing, "billing", "billable-states", 7) : BillingPolicy.DEFAULT.billableStates();
+      Set<String> feeTypes = billing.containsKey("billable-fee-types")
+         ? strings(billing, "billing", "billable-fee-types", 2) : BillingPolicy.DEFAULT.billableFeeTypes();
+      return new BillingPolicy(states, feeTypes);
    }
 
    private SmscLinkConfig link(String id, ConfigValue value) {

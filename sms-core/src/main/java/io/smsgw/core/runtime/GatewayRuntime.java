@@ -31,6 +31,7 @@ public final class GatewayRuntime {
    private final ConcurrentHashMap<String, AtomicInteger> openSessions = new ConcurrentHashMap<>();
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
    private final TrafficCounters traffic = new TrafficCounters();
+   private final LinkStates links = new LinkStates();
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -39,8 +40,15 @@ public final class GatewayRuntime {
       }
    }
 
-   public void configure(GatewayConfig newConfig) {
-      this.longIds = new CmppMsgIdGenerator(newConfig.codeValue());
+   /**
+    * Installs a configuration, at start or on reload. The Msg_Id generator is kept while the gateway code
+    * stays the same, so a reload never restarts its sequence.
+    */
+   public synchronized void configure(GatewayConfig newConfig) {
+      GatewayConfig previous = config;
+      if (previous == null || !previous.code().equals(newConfig.code()) || longIds == null) {
+         this.longIds = new CmppMsgIdGenerator(newConfig.codeValue());
+      }
       this.config = newConfig;
       submitLimiters.clear();
    }
@@ -86,6 +94,10 @@ public final class GatewayRuntime {
 
    public RateLimiter submitLimiter(Account account) {
       return submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
+   }
+
+   public LinkStates links() {
+      return links;
    }
 
    public TrafficCounters traffic() {

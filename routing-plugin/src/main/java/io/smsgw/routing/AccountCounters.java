@@ -1,0 +1,14 @@
+package io.smsgw.routing;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Per-account traffic as routing and billing see it, for management. */
+final class AccountCounters {
+
+   final LongAdder submitted = new LongAdder();
+   final LongAdder unrouted = new LongAdder();
+   final LongAdder delivered = new LongAdder();
+   final LongAdder failed = new LongAdder();
+   final LongAdder billed = new LongAdder();
+   final LongAdder moRouted = new LongAdder();
+}

@@ -1,0 +1,40 @@
+package io.smsgw.routing;
+
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsProperties;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+
+/**
+ * Turns a copy of a final report into the billing record on the multicast address {@code sms.billing}: the
+ * report's properties plus {@code smsBillable} (per the billing policy) and {@code smsRecordTime}. Its
+ * duplicate id (smsId, recipient, segment) makes the broker drop a second record for the same final state,
+ * whether the receipt came twice or again after a crash. Used by {@link DrRouteTransformer} for the billing
+ * copy of each report (Artemis applies no other divert once an exclusive one took a message).
+ */
+final class BillingTransformer {
+
+   public static final SimpleString BILLABLE = SimpleString.of("smsBillable");
+   public static final SimpleString RECORD_TIME = SimpleString.of("smsRecordTime");
+
+   private final SmsRouter router;
+
+   BillingTransformer(SmsRouter router) {
+      this.router = router;
+   }
+
+   Message transform(Message message) {
+      String state = RoutingTransformer.string(message, SmsProperties.STATUS);
+      String feeType = RoutingTransformer.string(message, SmsProperties.FEE_TYPE);
+      boolean billable = router.billing().isBillable(state, feeType);
+      message.putBooleanProperty(BILLABLE, billable);
+      message.putLongProperty(RECORD_TIME, System.currentTimeMillis());
+      message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("bill:" + Billing.key(message)));
+      if (billable) {
+         router.counters(RoutingTransformer.account(message)).billed.increment();
+      }
+      RoutingTransformer.to(message, SmsAddresses.BILLING, RoutingType.MULTICAST);
+      return message;
+   }
+}

@@ -1,0 +1,89 @@
+package io.smsgw.routing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.config.GatewayConfigException;
+import io.smsgw.core.config.GatewayConfigLoader;
+import io.smsgw.core.config.GatewayConfigLocator;
+import io.smsgw.core.runtime.GatewayRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches {@code sms-gateway.conf} (when it is a file) and applies a changed file without a broker restart:
+ * accounts, routes and the billing policy take effect for the next message; messages in flight are not
+ * touched. A broken file is rejected with the loader's message and the previous configuration keeps serving.
+ * (SMSC links and acceptor settings need a restart.)
+ */
+final class ConfigReloader {
+
+   private static final Logger logger = LoggerFactory.getLogger(ConfigReloader.class);
+
+   private final GatewayRuntime runtime;
+   private final SmsRouter router;
+   private final Path file;
+   private volatile FileTime lastSeen;
+   private ScheduledFuture<?> task;
+
+   ConfigReloader(GatewayRuntime runtime, SmsRouter router) {
+      this.runtime = runtime;
+      this.router = router;
+      GatewayConfigLocator.Location location = new GatewayConfigLocator().locate();
+      this.file = location instanceof GatewayConfigLocator.FileLocation f ? f.file() : null;
+      this.lastSeen = modified();
+   }
+
+   void start(ScheduledExecutorService scheduler, long periodMillis) {
+      if (file != null) {
+         task = scheduler.scheduleWithFixedDelay(this::checkForChange, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+      }
+   }
+
+   void stop() {
+      if (task != null) {
+         task.cancel(false);
+      }
+   }
+
+   private FileTime modified() {
+      try {
+         return file == null ? null : Files.getLastModifiedTime(file);
+      } catch (Exception e) {
+         return null;
+      }
+   }
+
+   private void checkForChange() {
+      FileTime now = modified();
+      if (now != null && !now.equals(lastSeen)) {
+         lastSeen = now;
+         String problems = reloadNow();
+         if (!problems.isEmpty()) {
+            logger.error("{} changed but was not applied; the previous configuration stays in force:\n{}", file, problems);
+         }
+      }
+   }
+
+   /** Loads and applies the file; returns the problems (empty when applied). */
+   synchronized String reloadNow() {
+      if (file == null) {
+         return "the configuration is not a file that can be reloaded";
+      }
+      try {
+         GatewayConfig config = GatewayConfigLoader.load(file);
+         runtime.configure(config);
+         router.apply(config);
+         logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
+                     config.routes().mt().size(), config.routes().mo().size());
+         return "";
+      } catch (GatewayConfigException e) {
+         return e.getMessage();
+      }
+   }
+}

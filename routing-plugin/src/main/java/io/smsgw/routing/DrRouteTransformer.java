@@ -1,0 +1,60 @@
+package io.smsgw.routing;
+
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryState;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+
+/**
+ * Routes a report from {@code sms.dr}: the divert forwards two copies, one towards the account that
+ * submitted the MT and one towards {@code sms.billing}. Intermediate states (ENROUTE, ACCEPTD) are counted,
+ * not forwarded and not billed. A report for no known account waits on {@value #UNROUTED}. Each routed
+ * report carries a duplicate id, so a receipt the SMSC sends twice reaches the SP once.
+ */
+public final class DrRouteTransformer extends RoutingTransformer {
+
+   public static final String UNROUTED = "sms.dr.unrouted";
+   /** A multicast address without queues: what is sent there is dropped, after being counted. */
+   static final String INTERMEDIATE = "sms.dr.intermediate";
+
+   private BillingTransformer billing;
+
+   @Override
+   public void init(java.util.Map<String, String> properties) {
+      super.init(properties);
+      billing = new BillingTransformer(router);
+   }
+
+   @Override
+   public Message transform(Message message) {
+      boolean billingCopy = SmsAddresses.BILLING.equals(message.getAddress());
+      String status = string(message, SmsProperties.STATUS);
+      DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
+      if (!state.isFinal()) {
+         if (!billingCopy) {
+            router.intermediateReports.increment();
+         }
+         to(message, INTERMEDIATE, RoutingType.MULTICAST);
+         return message;
+      }
+      if (billingCopy) {
+         return billing.transform(message);
+      }
+      String account = account(message);
+      if (account == null) {
+         to(message, UNROUTED, RoutingType.ANYCAST);
+         return message;
+      }
+      AccountCounters counters = router.counters(account);
+      if (state == DeliveryState.DELIVRD) {
+         counters.delivered.increment();
+      } else {
+         counters.failed.increment();
+      }
+      message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("dr:" + Billing.key(message)));
+      to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
+      return message;
+   }
+}

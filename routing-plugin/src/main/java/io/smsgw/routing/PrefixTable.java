@@ -1,0 +1,70 @@
+package io.smsgw.routing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Longest-prefix lookup over number strings (digits and a leading '+'), built once and then only read, so
+ * lookups on the send path are a walk down at most one node per digit with no locking.
+ *
+ * @param <T> what a prefix maps to
+ */
+final class PrefixTable<T> {
+
+   private static final int DIGITS = 10;
+
+   private static final class Node<T> {
+      final Object[] digits = new Object[DIGITS];
+      Map<Character, Node<T>> others;
+      T value;
+
+      @SuppressWarnings("unchecked")
+      Node<T> child(char c) {
+         if (c >= '0' && c <= '9') {
+            return (Node<T>) digits[c - '0'];
+         }
+         return others == null ? null : others.get(c);
+      }
+
+      Node<T> childOrCreate(char c) {
+         Node<T> existing = child(c);
+         if (existing != null) {
+            return existing;
+         }
+         Node<T> created = new Node<>();
+         if (c >= '0' && c <= '9') {
+            digits[c - '0'] = created;
+         } else {
+            if (others == null) {
+               others = new HashMap<>();
+            }
+            others.put(c, created);
+         }
+         return created;
+      }
+   }
+
+   private final Node<T> root = new Node<>();
+
+   /** Maps a prefix ("" matches everything); a later put of the same prefix replaces the earlier one. */
+   void put(String prefix, T value) {
+      Node<T> node = root;
+      for (int i = 0; i < prefix.length(); i++) {
+         node = node.childOrCreate(prefix.charAt(i));
+      }
+      node.value = value;
+   }
+
+   /** The value of the longest prefix of {@code number}, or null. */
+   T longestMatch(String number) {
+      Node<T> node = root;
+      T best = root.value;
+      for (int i = 0; i < number.length() && node != null; i++) {
+         node = node.child(number.charAt(i));
+         if (node != null && node.value != null) {
+            best = node.value;
+         }
+      }
+      return best;
+   }
+}

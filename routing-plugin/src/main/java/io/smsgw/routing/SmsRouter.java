@@ -1,0 +1,143 @@
+package io.smsgw.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.smsgw.core.config.BillingPolicy;
+import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.config.RouteConfig;
+import io.smsgw.core.runtime.GatewayRuntime;
+
+/**
+ * The routing decisions of one broker: which SMSC link an MT goes to, which account an MO is for, and
+ * whether a final state is billable. Lookups read one volatile table (in-memory tries); a reload or a
+ * management change builds a new table and swaps it in, so traffic in flight is never disturbed.
+ * The divert transformers find their router by broker name ({@link #forBroker}).
+ */
+public final class SmsRouter {
+
+   private static final Map<String, SmsRouter> BY_BROKER = new ConcurrentHashMap<>();
+
+   private final String brokerName;
+   private final GatewayRuntime runtime;
+   private volatile RouteTable table = new RouteTable(RouteConfig.NONE);
+   private volatile BillingPolicy billing = BillingPolicy.DEFAULT;
+   private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
+   final LongAdder moUnrouted = new LongAdder();
+   final LongAdder intermediateReports = new LongAdder();
+
+   SmsRouter(String brokerName, GatewayRuntime runtime) {
+      this.brokerName = brokerName;
+      this.runtime = runtime;
+   }
+
+   static SmsRouter register(String brokerName, GatewayRuntime runtime) {
+      SmsRouter router = new SmsRouter(brokerName, runtime);
+      BY_BROKER.put(brokerName, router);
+      return router;
+   }
+
+   static void unregister(String brokerName, SmsRouter router) {
+      BY_BROKER.remove(brokerName, router);
+   }
+
+   /** The router of the named broker; the transformers call this once, in init. */
+   static SmsRouter forBroker(String brokerName) {
+      SmsRouter router = BY_BROKER.get(brokerName);
+      if (router == null) {
+         throw new IllegalStateException("no SMS router registered for broker " + brokerName
+                                            + " (is io.smsgw.routing.SmsRoutingPlugin configured?)");
+      }
+      return router;
+   }
+
+   String brokerName() {
+      return brokerName;
+   }
+
+   GatewayRuntime runtime() {
+      return runtime;
+   }
+
+   void apply(GatewayConfig config) {
+      table = new RouteTable(config.routes());
+      billing = config.billing();
+   }
+
+   RouteTable table() {
+      return table;
+   }
+
+   BillingPolicy billing() {
+      return billing;
+   }
+
+   AccountCounters counters(String account) {
+      return counters.computeIfAbsent(account == null ? "" : account, a -> new AccountCounters());
+   }
+
+   Map<String, AccountCounters> allCounters() {
+      return counters;
+   }
+
+   /**
+    * The link for an MT to {@code destination}, or null when no route covers it. Links of the route share
+    * the traffic by weight; links that are down are skipped while another link of the route is up (when all
+    * are down, the choice is by weight anyway and the message waits in that link's queue).
+    */
+   String linkFor(String destination) {
+      RouteConfig.MtRoute route = table.mt(destination);
+      if (route == null || route.links().isEmpty()) {
+         return null;
+      }
+      List<RouteConfig.WeightedLink> candidates = route.links();
+      if (candidates.size() == 1) {
+         return candidates.get(0).link();
+      }
+      List<RouteConfig.WeightedLink> up = new ArrayList<>(candidates.size());
+      for (RouteConfig.WeightedLink link : candidates) {
+         if (runtime.links().isUp(link.link())) {
+            up.add(link);
+         }
+      }
+      return weighted(up.isEmpty() ? candidates : up);
+   }
+
+   private static String weighted(List<RouteConfig.WeightedLink> links) {
+      int total = 0;
+      for (RouteConfig.WeightedLink link : links) {
+         total += link.weight();
+      }
+      int pick = ThreadLocalRandom.current().nextInt(total);
+      for (RouteConfig.WeightedLink link : links) {
+         pick -= link.weight();
+         if (pick < 0) {
+            return link.link();
+         }
+      }
+      return links.get(links.size() - 1).link();
+   }
+
+   /** Replaces or adds an MT route (management); the file is not changed, a reload of the file wins. */
+   synchronized void putMtRoute(String prefix, List<RouteConfig.WeightedLink> links) {
+      List<RouteConfig.MtRoute> routes = new ArrayList<>();
+      for (RouteConfig.MtRoute route : table.config().mt()) {
+         if (!route.prefix().equals(prefix)) {
+            routes.add(route);
+         }
+      }
+      routes.add(new RouteConfig.MtRoute(prefix, links));
+      table = new RouteTable(new RouteConfig(routes, table.config().mo()));
+   }
+
+   synchronized boolean removeMtRoute(String prefix) {
+      List<RouteConfig.MtRoute> routes = new ArrayList<>(table.config().mt());
+      boolean removed = routes.removeIf(route -> route.prefix().equals(prefix));
+      table = new RouteTable(new RouteConfig(routes, table.config().mo()));
+      return removed;
+   }
+}

@@ -1,0 +1,85 @@
+package io.smsgw.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.smsgw.core.config.Account;
+import io.smsgw.core.config.RouteConfig;
+
+/** Reads and changes the router for management; holds no state of its own. */
+final class SmsRoutingControl implements SmsRoutingControlMBean {
+
+   private final SmsRouter router;
+   private final ConfigReloader reloader;
+
+   SmsRoutingControl(SmsRouter router, ConfigReloader reloader) {
+      this.router = router;
+      this.reloader = reloader;
+   }
+
+   @Override
+   public String[] getMtRoutes() {
+      List<String> out = new ArrayList<>();
+      for (RouteConfig.MtRoute route : router.table().mtRoutes()) {
+         StringBuilder b = new StringBuilder(route.prefix()).append(" -> ");
+         for (int i = 0; i < route.links().size(); i++) {
+            RouteConfig.WeightedLink link = route.links().get(i);
+            b.append(i == 0 ? "" : ", ").append(link.link()).append(':').append(link.weight());
+         }
+         out.add(b.toString());
+      }
+      return out.toArray(new String[0]);
+   }
+
+   @Override
+   public String[] getMoRoutes() {
+      return router.table().config().mo().stream().map(r -> r.prefix() + " -> " + r.account()).toArray(String[]::new);
+   }
+
+   @Override
+   public String[] getAccounts() {
+      return router.runtime().config().accounts().all().stream().map(Account::id).toArray(String[]::new);
+   }
+
+   @Override
+   public long[] getAccountCounters(String account) {
+      AccountCounters c = router.counters(account);
+      return new long[] {c.submitted.sum(), c.unrouted.sum(), c.delivered.sum(), c.failed.sum(), c.billed.sum(), c.moRouted.sum()};
+   }
+
+   @Override
+   public long getMoUnrouted() {
+      return router.moUnrouted.sum();
+   }
+
+   @Override
+   public long getIntermediateReports() {
+      return router.intermediateReports.sum();
+   }
+
+   @Override
+   public void addMtRoute(String prefix, String links) {
+      List<RouteConfig.WeightedLink> targets = new ArrayList<>();
+      for (String entry : links.split(",")) {
+         String[] parts = entry.trim().split(":");
+         if (parts[0].isEmpty()) {
+            continue;
+         }
+         targets.add(new RouteConfig.WeightedLink(parts[0], parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 1));
+      }
+      if (targets.isEmpty()) {
+         throw new IllegalArgumentException("no link given");
+      }
+      router.putMtRoute(prefix, targets);
+   }
+
+   @Override
+   public boolean removeMtRoute(String prefix) {
+      return router.removeMtRoute(prefix);
+   }
+
+   @Override
+   public String reload() {
+      return reloader.reloadNow();
+   }
+}

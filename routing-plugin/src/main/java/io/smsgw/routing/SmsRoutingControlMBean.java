@@ -1,0 +1,29 @@
+package io.smsgw.routing;
+
+/** Management view of routing and billing: routes, accounts and their counters; add or remove MT routes. */
+public interface SmsRoutingControlMBean {
+
+   /** MT routes as "prefix -> link:weight, link:weight". */
+   String[] getMtRoutes();
+
+   /** MO routes as "prefix -> account". */
+   String[] getMoRoutes();
+
+   String[] getAccounts();
+
+   /** Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted. */
+   long[] getAccountCounters(String account);
+
+   long getMoUnrouted();
+
+   long getIntermediateReports();
+
+   /** Adds or replaces an MT route: {@code links} is "link[:weight],link[:weight]". Until the next file reload. */
+   void addMtRoute(String prefix, String links);
+
+   /** Removes an MT route; false if there was none. Until the next file reload. */
+   boolean removeMtRoute(String prefix);
+
+   /** Re-reads sms-gateway.conf now; returns the problems, or an empty string when it was applied. */
+   String reload();
+}

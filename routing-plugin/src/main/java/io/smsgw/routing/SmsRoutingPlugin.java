@@ -1,0 +1,182 @@
+package io.smsgw.routing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import javax.management.ObjectName;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.runtime.GatewayConfigService;
+import io.smsgw.core.runtime.GatewayRuntime;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.DivertConfiguration;
+import org.apache.activemq.artemis.core.config.TransformerConfiguration;
+import org.apache.activemq.artemis.core.server.ActivateCallback;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ComponentConfigurationRoutingType;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.impl.AddressInfo;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker plugin that routes and bills for one gateway. Configure it in {@code broker.xml}:
+ * <pre>{@code <broker-plugins><broker-plugin class-name="io.smsgw.routing.SmsRoutingPlugin"/></broker-plugins>}</pre>
+ *
+ * <p>Since Artemis 2.44 a plugin cannot re-address a message in beforeSend, so routing is done by exclusive
+ * diverts on the ingress addresses whose transformers choose each message's target: every producer (SMPP,
+ * CMPP, JMS, AMQP, core) is routed the same way, in the same journal write as its send. The divert on
+ * {@code sms.dr} also writes the billing records. An MT that expires while still waiting becomes an EXPIRED
+ * report.
+ */
+public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmsRoutingPlugin.class);
+   static final String MT_DIVERT = "sms-route-mt";
+   static final String MO_DIVERT = "sms-route-mo";
+   static final String DR_DIVERT = "sms-route-dr";
+   private static final long RELOAD_CHECK_MILLIS = 2000;
+
+   private ActiveMQServer server;
+   private SmsRouter router;
+   private ConfigReloader reloader;
+   private ScheduledExecutorService scheduler;
+   private ObjectName objectName;
+
+   @Override
+   public void registered(ActiveMQServer server) {
+      this.server = server;
+      GatewayRuntime runtime = GatewayRuntime.of(server);
+      router = SmsRouter.register(server.getConfiguration().getName(), runtime);
+      server.registerActivateCallback(new ActivateCallback() {
+         @Override
+         public void activationComplete() {
+            try {
+               setUp(runtime);
+            } catch (Exception e) {
+               logger.error("SMS routing could not start; messages stay on the ingress addresses", e);
+            }
+         }
+      });
+   }
+
+   private void setUp(GatewayRuntime runtime) throws Exception {
+      new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
+      router.apply(runtime.config());
+      ensureAddress(SmsAddresses.MT, RoutingType.ANYCAST);
+      ensureAddress(SmsAddresses.MO, RoutingType.ANYCAST);
+      ensureAddress(SmsAddresses.DR, RoutingType.ANYCAST);
+      ensureAddress(SmsAddresses.BILLING, RoutingType.MULTICAST);
+      divert(MT_DIVERT, SmsAddresses.MT + ".routed", SmsAddresses.MT, MtRouteTransformer.class);
+      divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
+      // One divert, two copies: the report for its account and the billing record.
+      divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
+      reloader = new ConfigReloader(runtime, router);
+      scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
+      reloader.start(scheduler, RELOAD_CHECK_MILLIS);
+      registerControl();
+      logger.info("SMS routing active: {} MT routes, {} MO routes", runtime.config().routes().mt().size(),
+                  runtime.config().routes().mo().size());
+   }
+
+   private void ensureAddress(String name, RoutingType type) throws Exception {
+      SimpleString address = SimpleString.of(name);
+      if (server.getAddressInfo(address) == null) {
+         server.addAddressInfo(new AddressInfo(address, type));
+      }
+   }
+
+   /** An exclusive divert whose transformer sets each copy's real address; forwardingAddresses are placeholders. */
+   private void divert(String name, String forwardingAddresses, String address, Class<?> transformer) throws Exception {
+      if (server.getPostOffice().getBinding(SimpleString.of(name)) != null) {
+         return; // deployed by an earlier activation of this broker
+      }
+      DivertConfiguration divert = new DivertConfiguration().setName(name).setAddress(address)
+         .setForwardingAddress(forwardingAddresses).setExclusive(true)
+         .setRoutingType(ComponentConfigurationRoutingType.PASS)
+         .setTransformerConfiguration(new TransformerConfiguration(transformer.getName())
+                                         .setProperties(Map.of(RoutingTransformer.BROKER_PROPERTY, server.getConfiguration().getName())));
+      server.deployDivert(divert);
+   }
+
+   private void registerControl() {
+      try {
+         var config = server.getConfiguration();
+         objectName = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
+                                                + ",component=sms-routing,name=\"routing\"");
+         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(router, reloader), objectName);
+      } catch (Exception e) {
+         logger.warn("Could not register the SMS routing management bean", e);
+      }
+   }
+
+   @Override
+   public void unregistered(ActiveMQServer server) {
+      if (reloader != null) {
+         reloader.stop();
+      }
+      if (scheduler != null) {
+         scheduler.shutdownNow();
+      }
+      if (objectName != null) {
+         try {
+            server.getManagementService().unregisterUntypedControl("sms-routing", objectName);
+         } catch (Exception e) {
+            logger.debug("Unregistering the routing bean", e);
+         }
+      }
+      SmsRouter.unregister(server.getConfiguration().getName(), router);
+   }
+
+   /** An MT that expired while it still waited (before any SMSC took it) gets an EXPIRED report. */
+   @Override
+   public void messageExpired(MessageReference ref, SimpleString expiryAddress, ServerConsumer consumer) throws ActiveMQException {
+      Message message = ref.getMessage();
+      Object kind = message.getObjectProperty(SmsProperties.KIND);
+      if (kind == null || !SmsKind.MT.name().equals(kind.toString())) {
+         return;
+      }
+      try {
+         Message report = message.copy(server.getStorageManager().generateID());
+         Object source = report.getObjectProperty(SmsProperties.SOURCE);
+         Object destination = report.getObjectProperty(SmsProperties.DESTINATION);
+         report.putStringProperty(SmsProperties.KIND, SimpleString.of(SmsKind.DR.name()));
+         report.putStringProperty(SmsProperties.STATUS, SimpleString.of("EXPIRED"));
+         report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of("000"));
+         report.removeProperty(SmsProperties.SOURCE);
+         report.removeProperty(SmsProperties.DESTINATION);
+         if (destination != null) {
+            report.putStringProperty(SmsProperties.SOURCE, SimpleString.of(destination.toString()));
+         }
+         if (source != null) {
+            report.putStringProperty(SmsProperties.DESTINATION, SimpleString.of(source.toString()));
+         }
+         report.putLongProperty(SmsProperties.DONE_TIME, System.currentTimeMillis());
+         report.setExpiration(0);
+         report.setAddress(SmsAddresses.DR);
+         report.setRoutingType(RoutingType.ANYCAST);
+         report.reencode();
+         server.getPostOffice().route(report, false);
+      } catch (Exception e) {
+         logger.warn("Could not report the expiry of {}", message.getObjectProperty(SmsProperties.ID), e);
+      }
+   }
+
+   SmsRouter router() {
+      return router;
+   }
+
+   List<String> divertNames() {
+      return List.of(MT_DIVERT, MO_DIVERT, DR_DIVERT);
+   }
+}

@@ -1,0 +1,208 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.smpp.client.JsmppSmsc;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.InterfaceVersion;
+import org.jsmpp.bean.MessageState;
+import org.jsmpp.bean.MessageType;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.util.DeliveryReceiptState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One gateway doing the whole job: an ESME submits over SMPP, routing sends the MT to the SMSC link for its
+ * number segment, the SMSC's receipt comes back as a DR, billing writes one record to a durable subscriber
+ * on sms.billing, and the ESME gets its receipt with the id it was given. Plus MO routing, an application's
+ * MT over JMS, an MT without route, a duplicate receipt, and a configuration reload.
+ */
+class RoutingEndToEndTest {
+
+   @TempDir
+   Path dir;
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   private Path writeConfig(int smscPort, String extraMtRoutes) throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts {
+           smppclient1 { password = "password", protocols = [SMPP] }
+           app1 { password = "unused", protocols = [SMPP] }
+         }
+         links {
+           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 400ms }
+         }
+         routes {
+           mt = [ { prefix = "86138", links = [ sim ] } %s ]
+           mo = [ { prefix = "1065712345", account = smppclient1 } ]
+         }
+         """.formatted(smscPort, extraMtRoutes));
+      System.setProperty("smsgw.config", file.toString());
+      return file;
+   }
+
+   static final class Inbox implements MessageReceiverListener {
+      final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
+
+      @Override
+      public void onAcceptDeliverSm(DeliverSm deliverSm) {
+         received.add(deliverSm);
+      }
+
+      @Override
+      public void onAcceptAlertNotification(AlertNotification alertNotification) {
+      }
+
+      @Override
+      public DataSmResult onAcceptDataSm(DataSm dataSm, org.jsmpp.session.Session source) {
+         return null;
+      }
+   }
+
+   private static String submit(SMPPSession esme, String destination, String text) throws Exception {
+      return esme.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8610086",
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination, new ESMClass(), (byte) 0, (byte) 1,
+         null, null, new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
+         new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, text.getBytes(StandardCharsets.US_ASCII)).getMessageId();
+   }
+
+   @Test
+   void submitRouteReceiptBillingAndReportLoop() throws Exception {
+      int port = JsmppSmsc.freePort();
+      Path configFile = writeConfig(port, "");
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing-system");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         Topic billingTopic = session.createTopic(SmsAddresses.BILLING);
+         MessageConsumer billing = session.createDurableSubscriber(billingTopic, "cdr");
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+
+         Inbox inbox = new Inbox();
+         SMPPSession esme = new SMPPSession();
+         esme.setMessageReceiverListener(inbox);
+         esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TRX, "smppclient1", "password", "",
+            TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+         try {
+            // MT: ESME → sms.mt → route 86138 → link sim → SMSC
+            String id = submit(esme, "8613800138000", "Routed hello");
+            JsmppSmsc.Received atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(atSmsc, "the MT reached the SMSC through the route");
+            assertEquals("Routed hello", new String(atSmsc.shortMessage(), StandardCharsets.US_ASCII));
+
+            // Receipt: SMSC → DR → billing record + the ESME's receipt with its own id
+            smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(receipt, "receipt at the ESME");
+            assertTrue(MessageType.SMSC_DEL_RECEIPT.containedIn(receipt.getEsmClass()));
+            assertEquals(id, receipt.getShortMessageAsDeliveryReceipt().getId());
+            Message record = billing.receive(10_000);
+            assertNotNull(record, "billing record");
+            assertEquals(id, record.getStringProperty("smsId"));
+            assertEquals("smppclient1", record.getStringProperty("smsAccount"));
+            assertEquals("DELIVRD", record.getStringProperty("smsStatus"));
+            assertEquals("sim", record.getStringProperty("smsLink"));
+            assertTrue(record.getBooleanProperty("smsBillable"));
+
+            // The same receipt again: no second record, no second report
+            smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            assertNull(billing.receive(500), "a duplicate receipt makes no second billing record");
+            assertNull(inbox.received.poll(200, TimeUnit.MILLISECONDS), "nor a second report");
+
+            // No route: the ESME hears about it (UNDELIV, error 100), billing records it as not billable
+            String lost = submit(esme, "999123", "Nowhere");
+            DeliverSm noRoute = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(noRoute);
+            assertEquals(lost, noRoute.getShortMessageAsDeliveryReceipt().getId());
+            assertEquals("UNDELIV", noRoute.getShortMessageAsDeliveryReceipt().getFinalStatus().name());
+            assertEquals("100", noRoute.getShortMessageAsDeliveryReceipt().getError());
+            Message unbillable = billing.receive(10_000);
+            assertNotNull(unbillable);
+            assertFalse(unbillable.getBooleanProperty("smsBillable"));
+
+            // MO: SMSC → sms.mo → service number 1065712345 → smppclient1's queue → deliver_sm
+            smsc.sendMo("8613800138000", "10657123459", "Subscribe");
+            DeliverSm mo = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(mo, "MO at the ESME");
+            assertEquals("Subscribe", new String(mo.getShortMessage(), StandardCharsets.US_ASCII));
+
+            // An application's MT over JMS is routed the same way
+            MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT));
+            TextMessage appMt = session.createTextMessage("From an application");
+            appMt.setStringProperty("smsAccount", "app1");
+            appMt.setStringProperty("smsSource", "10086");
+            appMt.setStringProperty("smsDestination", "8613800138001");
+            producer.send(appMt);
+            JsmppSmsc.Received fromApp = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(fromApp);
+            assertEquals("From an application", new String(fromApp.shortMessage(), StandardCharsets.US_ASCII));
+
+            // Reload: a new route takes effect without a restart; a broken file is refused and the old one serves
+            SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+            writeConfig(port, ", { prefix = \"86139\", links = [ sim ] }");
+            Files.setLastModifiedTime(configFile, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            Wait.until("route 86139 loaded", Duration.ofSeconds(15), () -> Arrays.stream(control.getMtRoutes()).anyMatch(r -> r.startsWith("86139")));
+            submit(esme, "8613900139000", "New route");
+            JsmppSmsc.Received viaNewRoute = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(viaNewRoute);
+            assertEquals("8613900139000", viaNewRoute.destination());
+
+            Files.writeString(configFile, "gateway { code = \"001001\" }\nroutes { mt = [ { prefix = 86138, links = [ nosuchlink ] } ] }\n");
+            String problems = control.reload();
+            assertTrue(problems.contains("nosuchlink"), problems);
+            assertTrue(Arrays.stream(control.getMtRoutes()).anyMatch(r -> r.startsWith("86139")), "the previous routes still serve");
+            assertEquals(3, control.getAccountCounters("smppclient1")[0], "submitted counter");
+         } finally {
+            esme.unbindAndClose();
+         }
+      }
+   }
+}
