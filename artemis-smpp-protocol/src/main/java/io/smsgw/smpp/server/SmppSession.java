@@ -64,6 +64,7 @@ final class SmppSession {
    private final Channel channel;
    private final ArtemisExecutor brokerExecutor;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
+   private final BatchedWriter writer;
 
    private State state = State.OPEN;
    private Account account;
@@ -86,6 +87,7 @@ final class SmppSession {
       this.connection = connection;
       this.channel = channel;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
+      this.writer = new BatchedWriter(channel);
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -122,14 +124,14 @@ final class SmppSession {
       return (outgoingSequence.getAndIncrement() & 0x7FFFFFFF) % 0x7FFFFFFF + 1;
    }
 
-   /** Writes a PDU from any thread; Netty hands it to the event loop. */
+   /** Writes a PDU from any thread; writes from other threads are batched onto the event loop. */
    void send(SmppPdu pdu) {
       String vetoed = manager.invokeOutgoing(pdu, connection);
       if (vetoed != null) {
          logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
          return;
       }
-      channel.writeAndFlush(pdu, channel.voidPromise());
+      writer.write(pdu);
    }
 
    private void sendAndClose(SmppPdu pdu) {
