@@ -69,6 +69,7 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
    private final Channel channel;
    private final ArtemisExecutor brokerExecutor;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
+   private final BatchedWriter writer;
 
    private State state = State.OPEN;
    private Account account;
@@ -92,6 +93,7 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
       this.connection = connection;
       this.channel = channel;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
+      this.writer = new BatchedWriter(channel);
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -161,14 +163,14 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
       channel.close();
    }
 
-   /** Writes a PDU from any thread; Netty hands it to the event loop. */
+   /** Writes a PDU from any thread; writes from other threads are batched onto the event loop. */
    void send(SmppPdu pdu) {
       String vetoed = manager.invokeOutgoing(pdu, connection);
       if (vetoed != null) {
          logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
          return;
       }
-      channel.writeAndFlush(pdu, channel.voidPromise());
+      writer.write(pdu);
    }
 
    private void sendAndClose(SmppPdu pdu) {

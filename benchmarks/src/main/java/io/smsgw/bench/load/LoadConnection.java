@@ -1,0 +1,22 @@
+package io.smsgw.bench.load;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One bound connection of a load run. Methods may be called from any thread. */
+public interface LoadConnection {
+
+    /**
+     * Starts submitting: keep up to the window outstanding, and if {@code ratePerSecond > 0} submit at most
+     * that many per second (paced from now), else as fast as responses come back.
+     */
+    void startSending(double ratePerSecond);
+
+    /** Stops submitting new requests; outstanding ones still get their responses counted. */
+    void stopSending();
+
+    /** Requests still waiting for their response. */
+    int outstanding();
+
+    /** Unbinds and closes; completes when the connection is closed. */
+    CompletableFuture<Void> close();
+}

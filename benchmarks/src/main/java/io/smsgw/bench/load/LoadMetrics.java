@@ -1,0 +1,121 @@
+package io.smsgw.bench.load;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Counters and latency recorders shared by every connection of a run. Latencies are recorded in
+ * microseconds; the generator reads interval histograms once per second.
+ */
+public final class LoadMetrics {
+
+    /** Receipts are matched to their submit by message id; beyond this many waiting ids new ones are not tracked. */
+    static final int MAX_TRACKED_RECEIPTS = 2_000_000;
+
+    final LongAdder submitsSent = new LongAdder();
+    final LongAdder responsesOk = new LongAdder();
+    final LongAdder responsesFailed = new LongAdder();
+    final LongAdder timeouts = new LongAdder();
+    final LongAdder unexpectedResponses = new LongAdder();
+    final LongAdder connectionErrors = new LongAdder();
+    final LongAdder malformed = new LongAdder();
+    final LongAdder receipts = new LongAdder();
+    final LongAdder receiptsUnmatched = new LongAdder();
+    final LongAdder moReceived = new LongAdder();
+    private final ConcurrentHashMap<Integer, LongAdder> failuresByStatus = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> awaitingReceipt;
+
+    /** Request → response, microseconds. */
+    final Recorder responseLatency = new Recorder(3);
+    /** Submit sent → receipt received, microseconds. */
+    final Recorder receiptLatency = new Recorder(3);
+
+    public LoadMetrics(boolean trackReceipts) {
+        this.awaitingReceipt = trackReceipts ? new ConcurrentHashMap<>(1 << 16) : null;
+    }
+
+    /** Counts a sent request. */
+    public void sent() {
+        submitsSent.increment();
+    }
+
+    /** Records an answered request sent at {@code sentNanos}. */
+    public void answered(long sentNanos, long nowNanos, int status, String messageId) {
+        responseLatency.recordValue(micros(nowNanos - sentNanos));
+        if (status == 0) {
+            responsesOk.increment();
+            if (awaitingReceipt != null && !messageId.isEmpty() && awaitingReceipt.size() < MAX_TRACKED_RECEIPTS) {
+                awaitingReceipt.put(messageId, sentNanos);
+            }
+        } else {
+            responsesFailed.increment();
+            failuresByStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
+        }
+    }
+
+    /** A delivery receipt for {@code messageId} arrived. */
+    public void receipt(String messageId, long nowNanos) {
+        Long sentNanos = awaitingReceipt == null || messageId == null ? null : awaitingReceipt.remove(messageId);
+        if (sentNanos == null) {
+            receiptsUnmatched.increment();
+        } else {
+            receipts.increment();
+            receiptLatency.recordValue(micros(nowNanos - sentNanos));
+        }
+    }
+
+    public void mo() {
+        moReceived.increment();
+    }
+
+    public void timedOut(int count) {
+        timeouts.add(count);
+    }
+
+    /** A response whose request is unknown (already timed out, or never sent). */
+    public void unexpectedResponse() {
+        unexpectedResponses.increment();
+    }
+
+    public void connectionError() {
+        connectionErrors.increment();
+    }
+
+    public void malformed() {
+        malformed.increment();
+    }
+
+    /** The counters as of now. */
+    Counts counts() {
+        Map<Integer, Long> byStatus = new TreeMap<>();
+        failuresByStatus.forEach((status, count) -> byStatus.put(status, count.sum()));
+        return new Counts(submitsSent.sum(), responsesOk.sum(), responsesFailed.sum(), timeouts.sum(),
+                unexpectedResponses.sum(), connectionErrors.sum(), malformed.sum(), receipts.sum(),
+                receiptsUnmatched.sum(), moReceived.sum(), byStatus);
+    }
+
+    private static long micros(long nanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos));
+    }
+
+    /** A snapshot of the counters; {@link #minus} gives what happened between two snapshots. */
+    record Counts(long sent, long ok, long failed, long timeouts, long unexpected, long connectionErrors,
+                  long malformed, long receipts, long receiptsUnmatched, long mo, Map<Integer, Long> failuresByStatus) {
+
+        static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+
+        Counts minus(Counts earlier) {
+            Map<Integer, Long> byStatus = new TreeMap<>(failuresByStatus);
+            earlier.failuresByStatus.forEach((status, count) -> byStatus.merge(status, -count, Long::sum));
+            byStatus.values().removeIf(count -> count == 0);
+            return new Counts(sent - earlier.sent, ok - earlier.ok, failed - earlier.failed, timeouts - earlier.timeouts,
+                    unexpected - earlier.unexpected, connectionErrors - earlier.connectionErrors,
+                    malformed - earlier.malformed, receipts - earlier.receipts,
+                    receiptsUnmatched - earlier.receiptsUnmatched, mo - earlier.mo, byStatus);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.smsgw.bench.scenario;
+
+import io.smsgw.core.config.GatewayConfigLocator;
+import io.smsgw.examples.QuickStartGateway;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The quick-start gateway ({@link QuickStartGateway}: embedded Artemis, persistent NIO journal, the SMPP
+ * acceptor) set up for a benchmark: the repository's {@code broker.xml} with every acceptor on
+ * 127.0.0.1, a benchmark account with room for many sessions, and a fresh data folder.
+ *
+ * <p>{@link #main} runs it as its own process (how {@code run.sh} measures); tests start it in-process.
+ */
+public final class BenchGateway implements AutoCloseable {
+
+    /** The account the load generator binds as. */
+    public static final String ACCOUNT = "bench";
+    public static final String PASSWORD = "bench";
+
+    private final QuickStartGateway gateway;
+
+    private BenchGateway(QuickStartGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /**
+     * Starts a gateway whose configuration and data live under {@code workDir} (the data is wiped first).
+     *
+     * @param sourceEtc folder holding the repository's broker.xml
+     * @param smppPort  0 for a free port
+     * @param corePort  0 for a free port
+     */
+    public static BenchGateway start(Path sourceEtc, Path workDir, int smppPort, int corePort) throws Exception {
+        Path etc = workDir.resolve("etc");
+        Path data = workDir.resolve("data");
+        deleteRecursively(data);
+        Files.createDirectories(etc);
+        String brokerXml = Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8);
+        Files.writeString(etc.resolve("broker.xml"), brokerXml.replace("tcp://0.0.0.0:", "tcp://127.0.0.1:"),
+                StandardCharsets.UTF_8);
+        Path accounts = etc.resolve("sms-gateway.conf");
+        Files.writeString(accounts, String.join("\n",
+                "gateway { code = \"001001\", name = \"bench-gateway\" }",
+                "accounts {",
+                "  " + ACCOUNT + " { password = \"" + PASSWORD + "\", protocols = [SMPP], max-sessions = 64 }",
+                "}", ""), StandardCharsets.UTF_8);
+        System.setProperty(GatewayConfigLocator.PATH_PROPERTY, accounts.toString());
+        return new BenchGateway(QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort)));
+    }
+
+    /** Where the repository's broker.xml is: -Dsmsgw.etc, else broker-config/etc under the working directory or its parent. */
+    public static Path repositoryEtc() {
+        return QuickStartGateway.Settings.fromSystemProperties().etcDir();
+    }
+
+    public int smppPort() {
+        return gateway.smppPort();
+    }
+
+    public int corePort() {
+        return gateway.corePort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        gateway.close();
+    }
+
+    /**
+     * {@code BenchGateway WORK_DIR [SMPP_PORT [CORE_PORT]]}: starts, prints
+     * {@code READY smpp=<port> core=<port>}, and runs until the process is stopped.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: BenchGateway WORK_DIR [SMPP_PORT [CORE_PORT]]");
+            System.exit(2);
+        }
+        Path work = Path.of(args[0]);
+        int smppPort = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        int corePort = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        BenchGateway gateway = start(repositoryEtc(), work, smppPort, corePort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }, "bench-gateway-stop"));
+        System.out.println("READY smpp=" + gateway.smppPort() + " core=" + gateway.corePort());
+        gateway.gateway.awaitStop();
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.smsgw.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smsgw.bench.codec.CodecComparison;
+import io.smsgw.bench.codec.CodecSamples;
+import io.smsgw.bench.load.LoadGenerator;
+import io.smsgw.bench.load.LoadOptions;
+import io.smsgw.bench.load.LoadReport;
+import io.smsgw.bench.load.MessageMix;
+import io.smsgw.bench.scenario.BenchGateway;
+import io.smsgw.bench.scenario.JsmppEchoServer;
+import io.smsgw.simulator.SimulatorConfig;
+import io.smsgw.simulator.SmscSimulator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every benchmark scenario for a few seconds, in this JVM, so the tools keep working: each must move
+ * messages and report no errors. The numbers mean nothing here; the full runs are benchmarks/run.sh.
+ */
+class BenchmarkSmokeTest {
+
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    private static LoadOptions.Builder brief() {
+        return LoadOptions.builder().warmupSeconds(1).durationSeconds(2).connections(2).window(20).quiet(true);
+    }
+
+    private static void assertMovedMessagesWithoutErrors(LoadReport report) {
+        assertTrue(report.ok() > 0, report.format());
+        assertTrue(report.responsesPerSecond() > 0, report.format());
+        assertEquals(0, report.errors(), report.format());
+    }
+
+    @Test
+    void smppIngestAndTheCoreBaselineAgainstTheEmbeddedGateway(@TempDir Path work) throws Exception {
+        try (BenchGateway gateway = BenchGateway.start(BenchGateway.repositoryEtc(), work, 0, 0)) {
+            LoadReport smpp = LoadGenerator.run(brief().port(gateway.smppPort())
+                    .systemId(BenchGateway.ACCOUNT).password(BenchGateway.PASSWORD)
+                    .mix(MessageMix.parse("gsm7=8,ucs2=1,long3=1")).build(), QUIET);
+            LoadReport core = LoadGenerator.run(brief().protocol("CORE").port(gateway.corePort()).build(), QUIET);
+
+            assertMovedMessagesWithoutErrors(smpp);
+            assertMovedMessagesWithoutErrors(core);
+        }
+    }
+
+    @Test
+    void nonDurableBaselineOnAJsmppServer() throws Exception {
+        try (JsmppEchoServer server = JsmppEchoServer.start(0, 4)) {
+            LoadReport report = LoadGenerator.run(brief().port(server.port()).build(), QUIET);
+
+            assertMovedMessagesWithoutErrors(report);
+        }
+    }
+
+    @Test
+    void simulatorWithReceiptsAndTheFullMix() throws Exception {
+        try (SmscSimulator simulator = SmscSimulator.start(SimulatorConfig.builder()
+                .receiptDelay(Duration.ofMillis(50)).build())) {
+            LoadReport report = LoadGenerator.run(brief().port(simulator.port()).receipts(true)
+                    .mix(MessageMix.parse("gsm7=8,ucs2=1,long3=1")).rate(2_000).build(), QUIET);
+
+            assertMovedMessagesWithoutErrors(report);
+            assertTrue(report.receipts() > 0, report.format());
+            assertEquals(0, report.receiptsUnmatched(), report.format());
+            assertTrue(report.receiptLatency().p50Micros() >= 50_000, report.format());
+        }
+    }
+
+    @Test
+    void codecComparisonRunsEveryBenchmark() throws Exception {
+        CodecComparison.Result result = CodecComparison.run(true, QUIET);
+
+        for (CodecSamples sample : CodecSamples.values()) {
+            for (String operation : new String[] {"decode", "encode"}) {
+                for (String library : new String[] {"ours", "cloudhopper", "jsmpp"}) {
+                    double nanos = result.nanos(sample, operation, library);
+                    assertTrue(nanos > 0, sample + " " + operation + " " + library + ": " + nanos);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.smsgw.simulator;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What all sessions of one simulator share: settings, counters, id counter, receivers. */
+final class SimulatorContext {
+
+    final SimulatorConfig config;
+    final SimulatorCounters counters = new SimulatorCounters();
+    final SessionRegistry registry = new SessionRegistry();
+    final long receiptDelayNanos;
+    private final ShareGate receiptSuccess;
+    private final AtomicLong nextId;
+
+    SimulatorContext(SimulatorConfig config) {
+        this.config = config;
+        this.receiptDelayNanos = config.receiptDelay().toNanos();
+        this.receiptSuccess = new ShareGate(config.receiptSuccessRatio());
+        this.nextId = new AtomicLong(config.firstMessageId());
+    }
+
+    String nextMessageId(boolean version34) {
+        return config.messageIdFormat().format(nextId.getAndIncrement(), version34);
+    }
+
+    /** Whether the next receipt reports success (an exact share of all receipts decided so far). */
+    boolean nextReceiptSucceeds() {
+        return receiptSuccess.next();
+    }
+
+    /** Reserves room for one more pending receipt; false when the configured limit is reached. */
+    boolean reserveReceipt() {
+        long limit = config.maxPendingReceipts();
+        while (true) {
+            long current = counters.receiptsPending.get();
+            if (current >= limit) {
+                return false;
+            }
+            if (counters.receiptsPending.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+}
