@@ -31,7 +31,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
       AccountCounters counters = router.counters(account(message));
       counters.submitted.increment();
       String destination = string(message, SmsProperties.DESTINATION);
-      String link = destination == null ? null : router.linkFor(destination);
+      String link = destination == null ? null : router.linkFor(destination, account(message));
       if (link != null) {
          put(message, SmsProperties.LINK, link);
          to(message, SmsAddresses.smscLinkQueue(link), RoutingType.ANYCAST);

@@ -85,14 +85,21 @@ public final class SmsRouter {
    }
 
    /**
-    * The link for an MT to {@code destination}, or null when no route covers it. Links of the route share
+    * The link for an MT to {@code destination}, or null when no route covers it (or the account may not use
+    * the route that does). Links of the route share
     * the traffic by weight; links that are down are skipped while another link of the route is up (when all
     * are down, the choice is by weight anyway and the message waits in that link's queue).
     */
-   String linkFor(String destination) {
+   String linkFor(String destination, String account) {
       RouteConfig.MtRoute route = table.mt(destination);
       if (route == null || route.links().isEmpty()) {
          return null;
+      }
+      if (account != null) {
+         var restricted = runtime.findAccount(account);
+         if (restricted.isPresent() && !restricted.get().allowsRoute(route.prefix())) {
+            return null;
+         }
       }
       List<RouteConfig.WeightedLink> candidates = route.links();
       if (candidates.size() == 1) {

@@ -74,6 +74,7 @@ class RoutingEndToEndTest {
          accounts {
            smppclient1 { password = "password", protocols = [SMPP] }
            app1 { password = "unused", protocols = [SMPP] }
+           narrow { password = "narrow", protocols = [SMPP], mt-routes = [ "86139" ] }
          }
          links {
            sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 400ms }
@@ -167,6 +168,22 @@ class RoutingEndToEndTest {
             Message unbillable = billing.receive(10_000);
             assertNotNull(unbillable);
             assertFalse(unbillable.getBooleanProperty("smsBillable"));
+
+            // An account limited to other routes gets the no-route report
+            MessageProducer restricted = session.createProducer(session.createQueue(SmsAddresses.MT));
+            TextMessage narrowMt = session.createTextMessage("Not my route");
+            narrowMt.setStringProperty("smsId", "00000000000000aa");
+            narrowMt.setStringProperty("smsAccount", "narrow");
+            narrowMt.setStringProperty("smsSource", "10086");
+            narrowMt.setStringProperty("smsDestination", "8613800138009");
+            restricted.send(narrowMt);
+            try (MessageConsumer narrowQueue = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("narrow")))) {
+               Message report = narrowQueue.receive(10_000);
+               assertNotNull(report, "report for a route the account may not use");
+               assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+               assertEquals(MtRouteTransformer.NO_ROUTE, report.getStringProperty("smsErrorCode"));
+            }
+            assertNotNull(billing.receive(10_000), "its non-billable record");
 
             // MO: SMSC → sms.mo → service number 1065712345 → smppclient1's queue → deliver_sm
             smsc.sendMo("8613800138000", "10657123459", "Subscribe");

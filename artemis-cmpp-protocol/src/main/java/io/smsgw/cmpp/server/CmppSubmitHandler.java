@@ -42,6 +42,8 @@ final class CmppSubmitHandler {
    static final int RESULT_STORAGE_FAILURE = 100;
    /** Vendor result: no queue is bound to the submit address, so the message could not be kept. */
    static final int RESULT_NOT_ROUTED = 101;
+   /** Vendor result: the SP's daily quota is used up until midnight. */
+   static final int RESULT_DAILY_QUOTA_EXHAUSTED = 102;
 
    private static final SimpleString PROTOCOL = SimpleString.of(CmppProtocolManagerFactory.PROTOCOL_NAME);
    private static final int MAX_RECIPIENTS = 99;
@@ -148,11 +150,14 @@ final class CmppSubmitHandler {
             return CmppResult.FEE_CODE_ERROR;
          }
       }
-      // A group send counts one per recipient against the SP's rate.
+      // A group send counts one per recipient against the SP's rate and its daily quota.
       for (int i = 0; i < recipients; i++) {
          if (!limiter.tryAcquire()) {
             return CmppResult.FLOW_CONTROL_ERROR;
          }
+      }
+      if (!runtime.quotas().tryConsume(account, recipients)) {
+         return RESULT_DAILY_QUOTA_EXHAUSTED;
       }
       return CmppResult.OK;
    }

@@ -228,6 +228,19 @@ class CmppAcceptorTest {
       }
    }
 
+   @Test
+   void aGroupSendBeyondTheDailyQuotaIsRefusedWhole() throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901236", "secret6", 0x30).status());
+         client.send(RawCmppClient.submit(client.nextSequence(), "901236", "1065766", "TEST", 0, new byte[] {'x'},
+                                          "13800138050", "13800138051", "13800138052"));
+         assertEquals(CmppSubmitHandler.RESULT_DAILY_QUOTA_EXHAUSTED, assertInstanceOf(SubmitResp.class, client.read()).result());
+         client.send(RawCmppClient.submit(client.nextSequence(), "901236", "1065766", "TEST", 0, new byte[] {'x'},
+                                          "13800138050", "13800138051"));
+         assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, client.read()).result());
+      }
+   }
+
    @ParameterizedTest
    @ValueSource(ints = {0x20, 0x30})
    void statusReportsAndMoArriveAsDeliverAndAreAcknowledgedOnResult0(int version) throws Exception {

@@ -37,6 +37,9 @@ final class SmppSubmitHandler {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSubmitHandler.class);
 
+   /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
+   static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
+
    private final SmppSession session;
    private final DurableSender sender;
    private final StorageManager storage;
@@ -153,6 +156,10 @@ final class SmppSubmitHandler {
       }
       if (!context.submitLimiter(account).tryAcquire()) {
          session.send(error.apply(SmppStatus.ESME_RTHROTTLED));
+         return;
+      }
+      if (!context.quotas().tryConsume(account, submissions.size())) {
+         session.send(error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
          return;
       }
       String smsId = context.nextSmppMessageId(session.isVersion34());

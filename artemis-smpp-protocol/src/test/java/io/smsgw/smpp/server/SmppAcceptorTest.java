@@ -219,6 +219,18 @@ class SmppAcceptorTest {
    }
 
    @Test
+   void submitsBeyondTheDailyQuotaAreRefusedWithTheVendorStatus() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "quota1", "pw", 0x34)));
+         for (int i = 1; i <= 3; i++) {
+            client.send(submit(200 + i, "quota " + i));
+            int status = assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus();
+            assertEquals(i <= 2 ? SmppStatus.ESME_ROK : SmppSubmitHandler.STATUS_DAILY_QUOTA_EXHAUSTED, status, "submit " + i);
+         }
+      }
+   }
+
+   @Test
    void deliveriesStayWithinTheWindowAndRefusedOnesComeAgain() throws Exception {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
       try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {

@@ -22,10 +22,12 @@ import java.util.Set;
  * @param serviceIds     allowed CMPP Service_Id values; empty = any
  * @param maxSubmitRate  submits per second, 0 = unlimited
  * @param allowedIps     address blocks it may connect from; empty = any
+ * @param dailyQuota     MT messages (recipients) per calendar day, 0 = unlimited
+ * @param mtRoutes       prefixes of the MT routes it may use; empty = any
  */
 public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                       List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
-                      List<CidrBlock> allowedIps) {
+                      List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes) {
 
    public static final int DEFAULT_MAX_SESSIONS = 4;
    public static final int UNLIMITED_RATE = 0;
@@ -46,6 +48,21 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       sourcePrefixes = List.copyOf(sourcePrefixes);
       serviceIds = Set.copyOf(serviceIds);
       allowedIps = List.copyOf(allowedIps);
+      mtRoutes = List.copyOf(mtRoutes);
+      if (dailyQuota < 0) {
+         throw new IllegalArgumentException("account " + id + ": dailyQuota must be >= 0, got " + dailyQuota);
+      }
+   }
+
+   /** An account without daily quota and route restrictions (the original eight settings). */
+   public Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
+                  List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate, List<CidrBlock> allowedIps) {
+      this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, 0, List.of());
+   }
+
+   /** Whether MT may use the route with this prefix. */
+   public boolean allowsRoute(String routePrefix) {
+      return mtRoutes.isEmpty() || mtRoutes.contains(routePrefix);
    }
 
    /** An account with every optional field at its default: both protocols, 4 sessions, no limits. */

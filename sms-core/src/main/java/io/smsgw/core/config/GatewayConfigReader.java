@@ -34,7 +34,8 @@ final class GatewayConfigReader {
       "receipt-id-format");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name");
    private static final List<String> ACCOUNT_KEYS = List.of(
-      "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips");
+      "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips",
+      "daily-quota", "mt-routes");
 
    /** SMPP system_id is a C-Octet String of 16 bytes, password one of 9. */
    private static final int SMPP_MAX_ID = 15;
@@ -145,6 +146,8 @@ final class GatewayConfigReader {
       Set<String> serviceIds = strings(settings, path, "service-ids", CMPP_MAX_SERVICE_ID);
       int maxSubmitRate = wholeNumber(settings, path, "max-submit-rate", Account.UNLIMITED_RATE, 0);
       List<CidrBlock> allowedIps = addressBlocks(settings, path);
+      int dailyQuota = wholeNumber(settings, path, "daily-quota", 0, 0);
+      List<String> mtRoutes = new ArrayList<>(strings(settings, path, "mt-routes", Integer.MAX_VALUE));
 
       checkId(id, settings, path, listed);
       if (listed.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
@@ -155,7 +158,8 @@ final class GatewayConfigReader {
       if (problems.size() != problemsBefore) {
          return null;
       }
-      return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps);
+      return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps,
+                         dailyQuota, mtRoutes);
    }
 
    private RouteConfig routes(ConfigObject routes, List<SmscLinkConfig> links, List<Account> accounts) {

@@ -32,6 +32,7 @@ public final class GatewayRuntime {
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
    private final TrafficCounters traffic = new TrafficCounters();
    private final LinkStates links = new LinkStates();
+   private final DailyQuotas quotas = new DailyQuotas();
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -94,6 +95,10 @@ public final class GatewayRuntime {
 
    public RateLimiter submitLimiter(Account account) {
       return submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
+   }
+
+   public DailyQuotas quotas() {
+      return quotas;
    }
 
    public LinkStates links() {

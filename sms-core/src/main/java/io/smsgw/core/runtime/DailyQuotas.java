@@ -1,0 +1,47 @@
+package io.smsgw.core.runtime;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.smsgw.core.config.Account;
+
+/**
+ * How many MT recipients each account has submitted today, against its {@code daily-quota}. Counted in
+ * memory: a broker restart starts the day's count again (documented; a durable count belongs with billing).
+ */
+public final class DailyQuotas {
+
+   private record Day(LocalDate date, AtomicLong used) {
+   }
+
+   private final Clock clock;
+   private final ConcurrentHashMap<String, Day> days = new ConcurrentHashMap<>();
+
+   public DailyQuotas() {
+      this(Clock.systemDefaultZone());
+   }
+
+   public DailyQuotas(Clock clock) {
+      this.clock = clock;
+   }
+
+   /** Takes {@code count} from today's quota; false (and nothing taken) when that would exceed it. */
+   public boolean tryConsume(Account account, int count) {
+      if (account.dailyQuota() == 0) {
+         return true;
+      }
+      LocalDate today = LocalDate.now(clock);
+      Day day = days.compute(account.id(), (id, d) -> d == null || !d.date().equals(today) ? new Day(today, new AtomicLong()) : d);
+      while (true) {
+         long used = day.used().get();
+         if (used + count > account.dailyQuota()) {
+            return false;
+         }
+         if (day.used().compareAndSet(used, used + count)) {
+            return true;
+         }
+      }
+   }
+}
