@@ -222,4 +222,62 @@ class RoutingEndToEndTest {
          }
       }
    }
+
+   @Test
+   void aBrokerRestartBetweenSubmitAndReceiptLosesNothingAndDuplicatesNothing() throws Exception {
+      int port = JsmppSmsc.freePort();
+      writeConfig(port, "");
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         String id;
+         JsmppSmsc.Received atSmsc;
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+              Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            jms.setClientID("billing-system");
+            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").close();
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SMPPSession esme = new SMPPSession();
+            esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TX, "smppclient1", "password", "",
+               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+            try {
+               id = submit(esme, "8613800138000", "Across a restart");
+            } finally {
+               esme.unbindAndClose();
+            }
+            atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(atSmsc);
+            Wait.until("MT handed to the SMSC and acknowledged", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         }
+         int binds = smsc.binds.get();
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+              Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            jms.setClientID("billing-system");
+            jms.start();
+            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+            Wait.until("link bound again", Duration.ofSeconds(10), () -> smsc.binds.get() > binds && smsc.hasBoundSession());
+            smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+
+            Inbox inbox = new Inbox();
+            SMPPSession receiver = new SMPPSession();
+            receiver.setMessageReceiverListener(inbox);
+            receiver.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, "smppclient1", "password", "",
+               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+            try {
+               DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
+               assertNotNull(receipt, "the receipt reached the ESME after the restart");
+               assertEquals(id, receipt.getShortMessageAsDeliveryReceipt().getId());
+               assertNull(inbox.received.poll(500, TimeUnit.MILLISECONDS), "once");
+               Message record = billing.receive(10_000);
+               assertNotNull(record, "one billing record");
+               assertEquals(id, record.getStringProperty("smsId"));
+               assertNull(billing.receive(500), "and only one");
+            } finally {
+               receiver.unbindAndClose();
+            }
+         }
+      }
+   }
 }
