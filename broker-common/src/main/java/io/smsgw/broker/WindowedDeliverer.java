@@ -9,7 +9,6 @@ import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
-import org.apache.activemq.artemis.spi.core.protocol.SessionCallback;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <P> the protocol's PDU type
  */
-public final class WindowedDeliverer<P> implements SessionCallback {
+public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(WindowedDeliverer.class);
    private static final SimpleString SMS_ID = SimpleString.of("smsId");
@@ -75,54 +74,14 @@ public final class WindowedDeliverer<P> implements SessionCallback {
    }
 
    @Override
-   public int sendLargeMessage(MessageReference ref, ServerConsumer consumer, long bodySize, int deliveryCount) {
-      return sendMessage(ref, consumer, deliveryCount);
-   }
-
-   @Override
-   public int sendLargeMessageContinuation(ServerConsumer consumer, byte[] body, boolean continues, boolean requiresResponse) {
-      return 0;
-   }
-
-   @Override
-   public boolean supportsDirectDelivery() {
-      return false;
-   }
-
-   @Override
    public boolean isWritable(ReadyListener callback, Object protocolContext) {
       return channel.isWritable(callback);
-   }
-
-   @Override
-   public void afterDelivery() {
-   }
-
-   @Override
-   public boolean updateDeliveryCountAfterCancel(ServerConsumer consumer, MessageReference ref, boolean failed) {
-      return false;
-   }
-
-   @Override
-   public void sendProducerCreditsMessage(int credits, SimpleString address) {
-   }
-
-   @Override
-   public void sendProducerCreditsFailMessage(int credits, SimpleString address) {
-   }
-
-   @Override
-   public void closed() {
    }
 
    @Override
    public void disconnect(ServerConsumer consumer, String errorMessage) {
       // The consumer was closed through management: without it this connection cannot receive, so close it.
       channel.close("consumer closed by the broker (" + errorMessage + ")");
-   }
-
-   @Override
-   public void browserFinished(ServerConsumer consumer) {
    }
 
    // ------------------------------------------------------------ client side (event loop)

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.channel.ChannelPipeline;
-import io.smsgw.broker.Acceptors;
+import io.smsgw.broker.AbstractSmsProtocolManager;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.SmsRemotingConnection;
@@ -33,7 +33,7 @@ import org.apache.activemq.artemis.spi.core.remoting.Connection;
  * settings (URL parameters, set through bean setters) and wires each connection's Netty pipeline. Created
  * for every acceptor that enables CMPP, so the constructor has no side effects.
  */
-public final class CmppProtocolManager extends AbstractProtocolManager<CmppPdu, CmppInterceptor, SmsRemotingConnection, RoutingHandler> {
+public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPdu, CmppInterceptor> {
 
    static final String HANDLER_NAME = "cmpp-handler";
    static final String DECODER_NAME = "cmpp-decoder";
@@ -42,11 +42,8 @@ public final class CmppProtocolManager extends AbstractProtocolManager<CmppPdu, 
    /** CONNECT is 39 bytes in every version. */
    private static final int CONNECT_LENGTH = 39;
 
-   private final CmppProtocolManagerFactory factory;
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
-   private final List<CmppInterceptor> incomingInterceptors = new CopyOnWriteArrayList<>();
-   private final List<CmppInterceptor> outgoingInterceptors = new CopyOnWriteArrayList<>();
 
    private int windowSize = 16;
    private int maxPduSize = 8192;
@@ -57,27 +54,12 @@ public final class CmppProtocolManager extends AbstractProtocolManager<CmppPdu, 
    private int highestVersion = CmppVersion.V30.code();
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
-   private String protocols = "";
 
    CmppProtocolManager(CmppProtocolManagerFactory factory, ActiveMQServer server, GatewayRuntime runtime,
                        List<BaseInterceptor> incomingInterceptors, List<BaseInterceptor> outgoingInterceptors) {
-      this.factory = factory;
+      super(factory, incomingInterceptors, outgoingInterceptors);
       this.server = server;
       this.runtime = runtime;
-      updateInterceptors(incomingInterceptors, outgoingInterceptors);
-   }
-
-   @Override
-   public ProtocolManagerFactory<CmppInterceptor> getFactory() {
-      return factory;
-   }
-
-   @Override
-   public void updateInterceptors(List<BaseInterceptor> incoming, List<BaseInterceptor> outgoing) {
-      incomingInterceptors.clear();
-      incomingInterceptors.addAll(factory.filterInterceptors(incoming));
-      outgoingInterceptors.clear();
-      outgoingInterceptors.addAll(factory.filterInterceptors(outgoing));
    }
 
    @Override
@@ -96,11 +78,6 @@ public final class CmppProtocolManager extends AbstractProtocolManager<CmppPdu, 
    }
 
    @Override
-   public void handleBuffer(RemotingConnection connection, ActiveMQBuffer buffer) {
-      // Not used: the pipeline added in addChannelHandlers consumes every byte.
-   }
-
-   @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
       pipeline.addLast("cmpp-frame", new PduFrameDecoder(CmppProtocolManagerFactory.PROTOCOL_NAME, CmppCodec.HEADER_LENGTH, maxPduSize));
       pipeline.addLast(DECODER_NAME, new CmppPduDecoder());
@@ -114,34 +91,6 @@ public final class CmppProtocolManager extends AbstractProtocolManager<CmppPdu, 
       int length = ((first8[0] & 0xFF) << 24) | ((first8[1] & 0xFF) << 16) | ((first8[2] & 0xFF) << 8) | (first8[3] & 0xFF);
       int commandId = ((first8[4] & 0xFF) << 24) | ((first8[5] & 0xFF) << 16) | ((first8[6] & 0xFF) << 8) | (first8[7] & 0xFF);
       return length == CONNECT_LENGTH && commandId == CmppCommandId.CONNECT;
-   }
-
-   /** A dedicated CMPP acceptor takes every connection, so bad first bytes are closed by us, not left hanging. */
-   @Override
-   public boolean acceptsNoHandshake() {
-      return Acceptors.isOnly(protocols, CmppProtocolManagerFactory.PROTOCOL_NAME);
-   }
-
-   @Override
-   public void handshake(NettyServerConnection connection, ActiveMQBuffer buffer) {
-   }
-
-   @Override
-   public List<String> websocketSubprotocolIdentifiers() {
-      return List.of();
-   }
-
-   @Override
-   public RoutingHandler getRoutingHandler() {
-      return null;
-   }
-
-   String invokeIncoming(CmppPdu pdu, SmsRemotingConnection connection) {
-      return incomingInterceptors.isEmpty() ? null : invokeInterceptors(incomingInterceptors, pdu, connection);
-   }
-
-   String invokeOutgoing(CmppPdu pdu, SmsRemotingConnection connection) {
-      return outgoingInterceptors.isEmpty() ? null : invokeInterceptors(outgoingInterceptors, pdu, connection);
    }
 
    // Acceptor parameters (bean properties set by the broker from the acceptor URL).
@@ -229,12 +178,8 @@ public final class CmppProtocolManager extends AbstractProtocolManager<CmppPdu, 
       this.accountQueuePrefix = accountQueuePrefix;
    }
 
-   /** The broker passes the acceptor's protocol list as a parameter too; we use it to know if we are alone. */
-   public String getProtocols() {
-      return protocols;
-   }
-
-   public void setProtocols(String protocols) {
-      this.protocols = protocols == null ? "" : protocols;
+   @Override
+   protected String protocolName() {
+      return CmppProtocolManagerFactory.PROTOCOL_NAME;
    }
 }

@@ -17,6 +17,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.SmsRemotingConnection;
@@ -51,7 +52,6 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.spi.core.protocol.SessionCallback;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
  */
-final class SmscLink implements SessionCallback {
+final class SmscLink extends AbstractSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
    private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
@@ -557,44 +557,8 @@ final class SmscLink implements SessionCallback {
    }
 
    @Override
-   public int sendLargeMessage(MessageReference ref, ServerConsumer consumer, long bodySize, int deliveryCount) {
-      return sendMessage(ref, consumer, deliveryCount);
-   }
-
-   @Override
-   public int sendLargeMessageContinuation(ServerConsumer consumer, byte[] body, boolean continues, boolean requiresResponse) {
-      return 0;
-   }
-
-   @Override
-   public boolean supportsDirectDelivery() {
-      return false;
-   }
-
-   @Override
    public boolean isWritable(ReadyListener callback, Object protocolContext) {
       return true;
-   }
-
-   @Override
-   public void afterDelivery() {
-   }
-
-   @Override
-   public boolean updateDeliveryCountAfterCancel(ServerConsumer consumer, MessageReference ref, boolean failed) {
-      return false;
-   }
-
-   @Override
-   public void sendProducerCreditsMessage(int credits, SimpleString address) {
-   }
-
-   @Override
-   public void sendProducerCreditsFailMessage(int credits, SimpleString address) {
-   }
-
-   @Override
-   public void closed() {
    }
 
    @Override
@@ -602,9 +566,5 @@ final class SmscLink implements SessionCallback {
       logger.warn("SMSC link {}: the broker closed its consumer ({}); the link stops taking messages until restarted",
                   config.id(), errorMessage);
       this.consumer = null;
-   }
-
-   @Override
-   public void browserFinished(ServerConsumer consumer) {
    }
 }

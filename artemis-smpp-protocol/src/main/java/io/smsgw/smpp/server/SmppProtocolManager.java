@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.smsgw.broker.Acceptors;
+import io.smsgw.broker.AbstractSmsProtocolManager;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.SmsRemotingConnection;
@@ -31,17 +31,14 @@ import org.apache.activemq.artemis.spi.core.remoting.Connection;
  * the broker through bean setters) and wires each new connection's Netty pipeline. Constructed for every
  * acceptor that enables SMPP, so the constructor stays free of side effects.
  */
-public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, SmppInterceptor, SmsRemotingConnection, org.apache.activemq.artemis.core.server.routing.RoutingHandler<?>> {
+public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPdu, SmppInterceptor> {
 
    static final String HANDLER_NAME = "smpp-handler";
    static final int HEADER_LENGTH = 16;
    static final int MIN_MAX_PDU_SIZE = 1024;
 
-   private final SmppProtocolManagerFactory factory;
    private final ActiveMQServer server;
    private final GatewayRuntime context;
-   private final List<SmppInterceptor> incomingInterceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
-   private final List<SmppInterceptor> outgoingInterceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
    private int windowSize = 10;
    private int maxPduSize = 70_000;
@@ -52,7 +49,6 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
    private String systemId = "SMSGW";
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
-   private String protocols = "";
    private SmsEncoding defaultAlphabet = SmsEncoding.GSM7;
 
    SmppProtocolManager(SmppProtocolManagerFactory factory,
@@ -60,23 +56,9 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
                        GatewayRuntime context,
                        List<BaseInterceptor> incomingInterceptors,
                        List<BaseInterceptor> outgoingInterceptors) {
-      this.factory = factory;
+      super(factory, incomingInterceptors, outgoingInterceptors);
       this.server = server;
       this.context = context;
-      updateInterceptors(incomingInterceptors, outgoingInterceptors);
-   }
-
-   @Override
-   public ProtocolManagerFactory<SmppInterceptor> getFactory() {
-      return factory;
-   }
-
-   @Override
-   public void updateInterceptors(List<BaseInterceptor> incoming, List<BaseInterceptor> outgoing) {
-      incomingInterceptors.clear();
-      incomingInterceptors.addAll(factory.filterInterceptors(incoming));
-      outgoingInterceptors.clear();
-      outgoingInterceptors.addAll(factory.filterInterceptors(outgoing));
    }
 
    @Override
@@ -90,14 +72,6 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
       return entry;
    }
 
-   @Override
-   public void removeHandler(String name) {
-   }
-
-   @Override
-   public void handleBuffer(RemotingConnection connection, ActiveMQBuffer buffer) {
-      // Not used: the pipeline added in addChannelHandlers consumes every byte.
-   }
 
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
@@ -118,38 +92,6 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
       boolean bind = commandId == SmppCommandId.BIND_RECEIVER || commandId == SmppCommandId.BIND_TRANSMITTER
          || commandId == SmppCommandId.BIND_TRANSCEIVER;
       return bind && length >= 16 && length <= 512;
-   }
-
-   /**
-    * On an acceptor that serves only SMPP, every connection is ours, so malformed first PDUs get an SMPP
-    * answer (or a close) instead of a socket the broker leaves hanging. Never on a shared acceptor, where it
-    * would compete with other protocols.
-    */
-   @Override
-   public boolean acceptsNoHandshake() {
-      return Acceptors.isOnly(protocols, SmppProtocolManagerFactory.PROTOCOL_NAME);
-   }
-
-   @Override
-   public void handshake(NettyServerConnection connection, ActiveMQBuffer buffer) {
-   }
-
-   @Override
-   public List<String> websocketSubprotocolIdentifiers() {
-      return List.of();
-   }
-
-   @Override
-   public org.apache.activemq.artemis.core.server.routing.RoutingHandler<?> getRoutingHandler() {
-      return null;
-   }
-
-   String invokeIncoming(SmppPdu pdu, SmsRemotingConnection connection) {
-      return incomingInterceptors.isEmpty() ? null : invokeInterceptors(incomingInterceptors, pdu, connection);
-   }
-
-   String invokeOutgoing(SmppPdu pdu, SmsRemotingConnection connection) {
-      return outgoingInterceptors.isEmpty() ? null : invokeInterceptors(outgoingInterceptors, pdu, connection);
    }
 
    // Acceptor parameters (bean properties set by the broker from the acceptor URL).
@@ -246,12 +188,8 @@ public final class SmppProtocolManager extends AbstractProtocolManager<SmppPdu, 
       return defaultAlphabet;
    }
 
-   /** The broker passes the acceptor's protocol list as a parameter too; we use it to know if we are alone. */
-   public String getProtocols() {
-      return protocols;
-   }
-
-   public void setProtocols(String protocols) {
-      this.protocols = protocols == null ? "" : protocols;
+   @Override
+   protected String protocolName() {
+      return SmppProtocolManagerFactory.PROTOCOL_NAME;
    }
 }

@@ -137,7 +137,7 @@ class GatewayConfigLoaderTest {
    @Test
    void unknownKeyIsRejected() {
       assertSingleProblem("sms-gateway.conf line 5: accounts.smppclient1.max-session: unknown key, expected one of "
-            + "password, protocols, max-sessions, source-prefixes, service-ids, max-submit-rate, allowed-ips",
+            + "password, protocols, max-sessions, source-prefixes, service-ids, max-submit-rate, allowed-ips, daily-quota, mt-routes",
          withAccount("    password = \"pw\"\n    max-session = 2\n"));
    }
 

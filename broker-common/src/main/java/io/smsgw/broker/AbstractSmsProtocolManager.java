@@ -1,0 +1,96 @@
+package io.smsgw.broker;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.BaseInterceptor;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyServerConnection;
+import org.apache.activemq.artemis.core.server.routing.RoutingHandler;
+import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManager;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
+
+/**
+ * What the SMPP and CMPP protocol managers share: the admin's interceptors, the parts of the protocol SPI a
+ * Netty-codec protocol does not use, and taking every connection when the acceptor serves this protocol
+ * alone (so malformed first bytes get a protocol answer or a close instead of a socket Artemis leaves
+ * hanging). Subclasses add their pipeline, connection entry and acceptor parameters.
+ *
+ * @param <P> the protocol's PDU type
+ * @param <I> its interceptor type
+ */
+public abstract class AbstractSmsProtocolManager<P, I extends BaseInterceptor<P>>
+   extends AbstractProtocolManager<P, I, SmsRemotingConnection, RoutingHandler> {
+
+   private final ProtocolManagerFactory<I> factory;
+   private final List<I> incomingInterceptors = new CopyOnWriteArrayList<>();
+   private final List<I> outgoingInterceptors = new CopyOnWriteArrayList<>();
+   private String protocols = "";
+
+   protected AbstractSmsProtocolManager(ProtocolManagerFactory<I> factory, List<BaseInterceptor> incoming,
+                                        List<BaseInterceptor> outgoing) {
+      this.factory = factory;
+      updateInterceptors(incoming, outgoing);
+   }
+
+   /** The protocol's name as in {@code protocols=}. */
+   protected abstract String protocolName();
+
+   @Override
+   public ProtocolManagerFactory<I> getFactory() {
+      return factory;
+   }
+
+   @Override
+   public void updateInterceptors(List<BaseInterceptor> incoming, List<BaseInterceptor> outgoing) {
+      incomingInterceptors.clear();
+      incomingInterceptors.addAll(factory.filterInterceptors(incoming));
+      outgoingInterceptors.clear();
+      outgoingInterceptors.addAll(factory.filterInterceptors(outgoing));
+   }
+
+   /** The class name of the incoming interceptor that vetoed the PDU, or null. */
+   public String invokeIncoming(P pdu, SmsRemotingConnection connection) {
+      return incomingInterceptors.isEmpty() ? null : invokeInterceptors(incomingInterceptors, pdu, connection);
+   }
+
+   /** The class name of the outgoing interceptor that vetoed the PDU, or null. */
+   public String invokeOutgoing(P pdu, SmsRemotingConnection connection) {
+      return outgoingInterceptors.isEmpty() ? null : invokeInterceptors(outgoingInterceptors, pdu, connection);
+   }
+
+   @Override
+   public void handleBuffer(RemotingConnection connection, ActiveMQBuffer buffer) {
+      // Not used: the protocol's pipeline consumes every byte.
+   }
+
+   @Override
+   public void handshake(NettyServerConnection connection, ActiveMQBuffer buffer) {
+   }
+
+   @Override
+   public List<String> websocketSubprotocolIdentifiers() {
+      return List.of();
+   }
+
+   @Override
+   public RoutingHandler getRoutingHandler() {
+      return null;
+   }
+
+   /** Only on an acceptor that serves this protocol alone; never where it would compete with others. */
+   @Override
+   public boolean acceptsNoHandshake() {
+      return Acceptors.isOnly(protocols, protocolName());
+   }
+
+   /** The broker passes the acceptor's protocol list as a parameter too; it tells whether we are alone. */
+   public String getProtocols() {
+      return protocols;
+   }
+
+   public void setProtocols(String protocols) {
+      this.protocols = protocols == null ? "" : protocols;
+   }
+}
