@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
@@ -74,6 +75,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private final CmppPduDecoder decoder;
    private final CmppPduEncoder encoder;
    private final ArtemisExecutor brokerExecutor;
+   private final BatchedWriter writer;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
 
    private State state = State.OPEN;
@@ -100,6 +102,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       this.decoder = decoder;
       this.encoder = encoder;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
+      this.writer = new BatchedWriter(channel);
       if (manager.getCmppConnectTimeout() > 0) {
          connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -124,14 +127,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       return runtime;
    }
 
-   /** Writes a PDU from any thread; Netty hands it to the event loop. */
+   /** Writes a PDU from any thread; writes from other threads (storage callbacks) are batched onto the event loop. */
    void send(CmppPdu pdu) {
       String vetoed = manager.invokeOutgoing(pdu, connection);
       if (vetoed != null) {
          logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
          return;
       }
-      channel.writeAndFlush(pdu, channel.voidPromise());
+      writer.write(pdu);
    }
 
    private void sendAndClose(CmppPdu pdu) {

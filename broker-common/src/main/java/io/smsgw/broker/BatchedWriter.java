@@ -1,4 +1,4 @@
-package io.smsgw.smpp.server;
+package io.smsgw.broker;
 
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,7 +12,7 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  * queued PDU and flushes once. A journal sync that completes a hundred submits thus costs one task, one
  * wake-up of the event loop and one socket write instead of a hundred of each.
  */
-final class BatchedWriter {
+public final class BatchedWriter {
 
    private static final int CHUNK_SIZE = 256;
 
@@ -21,12 +21,12 @@ final class BatchedWriter {
    private final AtomicBoolean drainScheduled = new AtomicBoolean();
    private final Runnable drain = this::drain;
 
-   BatchedWriter(Channel channel) {
+   public BatchedWriter(Channel channel) {
       this.channel = channel;
    }
 
    /** Writes {@code pdu}; failures surface as the channel's exceptionCaught, as with a void promise. */
-   void write(Object pdu) {
+   public void write(Object pdu) {
       if (channel.eventLoop().inEventLoop()) {
          channel.writeAndFlush(pdu, channel.voidPromise());
          return;

@@ -1,4 +1,4 @@
-package io.smsgw.smpp.server;
+package io.smsgw.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
