@@ -33,4 +33,11 @@ public interface DeliveryChannel<P> {
 
    /** Closes the connection, e.g. when the broker removed the consumer through management. */
    void close(String reason);
+
+   /**
+    * A delivery ended: answered with success, refused, or unanswered in time (then {@code success} is
+    * false). For the protocol's own bookkeeping; the message itself is already acknowledged or put back.
+    */
+   default void onSettled(int sequence, boolean success) {
+   }
 }

@@ -95,6 +95,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (delivery == null) {
          return;
       }
+      channel.onSettled(sequence, success);
       try {
          if (success) {
             delivery.consumer().individualAcknowledge(null, delivery.messageId());
@@ -116,9 +117,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       long now = System.nanoTime();
       ServerConsumer toPrompt = null;
       for (Iterator<Map.Entry<Integer, InFlight>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-         InFlight delivery = it.next().getValue();
+         Map.Entry<Integer, InFlight> entry = it.next();
+         InFlight delivery = entry.getValue();
          if (now - delivery.sentAtNanos() >= responseTimeoutNanos) {
             it.remove();
+            channel.onSettled(entry.getKey(), false);
             try {
                delivery.consumer().individualCancel(delivery.messageId(), true);
             } catch (Exception e) {

@@ -3,6 +3,7 @@ package io.smsgw.routing;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.runtime.TrafficCounters;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -53,6 +54,8 @@ public final class DrRouteTransformer extends RoutingTransformer {
       } else {
          counters.failed.increment();
       }
+      router.runtime().traffic().recordMtOutcome(account, TrafficCounters.dayNumber(java.time.LocalDate.now()),
+                                                 string(message, SmsProperties.SERVICE_ID), state == DeliveryState.DELIVRD);
       message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("dr:" + Billing.key(message)));
       to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
       return message;

@@ -27,6 +27,7 @@ import io.smsgw.cmpp.codec.CmppRefusableRequest;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.cmpp.codec.Deliver;
 import io.smsgw.cmpp.codec.DeliverResp;
 import io.smsgw.cmpp.codec.MalformedCmppPdu;
 import io.smsgw.cmpp.codec.Query;
@@ -77,6 +78,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private final ArtemisExecutor brokerExecutor;
    private final BatchedWriter writer;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
+   /** MO DELIVERs awaiting their response, by sequence, with their Service_Id (for QUERY's MO counters). */
+   private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
    private State state = State.OPEN;
    private Account account;
@@ -361,10 +364,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       }
       String serviceId = query.queryType() == Query.TYPE_BY_SERVICE ? query.queryCode() : null;
       long[] c = runtime.traffic().snapshot(account.id(), day, serviceId);
-      // MT_Scs / MT_WT / MT_FL need the SMSC links' outcome; until those report here they are 0.
+      // MT outcomes come from the reports routing sees; waiting = submitted without a final state yet.
+      long mtWaiting = Math.max(0, c[TrafficCounters.MT_MESSAGES] - c[TrafficCounters.MT_DELIVERED] - c[TrafficCounters.MT_FAILED]);
+      long moWaiting = moInFlight.size();
       send(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
-                         c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], 0, 0, 0,
-                         c[TrafficCounters.MO_DELIVERED], 0, c[TrafficCounters.MO_FAILED]));
+                         c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
+                         mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
+                         c[TrafficCounters.MO_FAILED]));
    }
 
    /** Removes an MT that has not been sent on yet; Success_Id 1 when it already left (or never existed). */
@@ -444,12 +450,25 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
 
    @Override
    public CmppPdu encodeDelivery(ICoreMessage message, int sequence) {
-      return deliverFactory.create(message, sequence, runtime.nextMsgId());
+      Deliver deliver = deliverFactory.create(message, sequence, runtime.nextMsgId());
+      if (deliver.registeredDelivery() != Deliver.STATUS_REPORT) {
+         moInFlight.put(sequence, deliver.serviceId());
+      }
+      return deliver;
    }
 
    @Override
    public void write(CmppPdu pdu) {
       send(pdu);
+   }
+
+   /** Counts settled MO deliveries for QUERY (reports are not MO). */
+   @Override
+   public void onSettled(int sequence, boolean success) {
+      String moServiceId = moInFlight.remove(sequence);
+      if (moServiceId != null) {
+         runtime.traffic().recordMo(account.id(), TrafficCounters.dayNumber(LocalDate.now()), moServiceId, success);
+      }
    }
 
    @Override

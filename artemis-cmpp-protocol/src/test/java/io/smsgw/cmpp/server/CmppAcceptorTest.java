@@ -326,6 +326,20 @@ class CmppAcceptorTest {
          client.send(new Query(client.nextSequence(), today, Query.TYPE_BY_SERVICE, "QRY", ""));
          QueryResp counters = assertInstanceOf(QueryResp.class, client.read());
          assertEquals(2, counters.mtTlMsg());
+         assertEquals(2, counters.mtWt(), "no final state yet");
+
+         sendToSp("901234", "count this MO", "smsKind", "MO", "smsSource", "13800138007", "smsDestination", "1065712345",
+                  "smsServiceId", "QRY");
+         Deliver mo = assertInstanceOf(Deliver.class, client.read());
+         client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
+         Wait.until("MO counted", Duration.ofSeconds(10), () -> {
+            try {
+               client.send(new Query(client.nextSequence(), today, Query.TYPE_BY_SERVICE, "QRY", ""));
+               return assertInstanceOf(QueryResp.class, client.read()).moScs() == 1;
+            } catch (Exception e) {
+               return false;
+            }
+         });
 
          client.send(new Cancel(client.nextSequence(), resp.msgId() + 1));
          assertEquals(CmppResult.CANCEL_SUCCESS, assertInstanceOf(CancelResp.class, client.read()).successId());

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Per account, day and service id: how many MT messages and recipients an account submitted and how many
- * MO deliveries to it succeeded or failed. Answers CMPP QUERY. Kept in memory for the last
+ * Per account, day and service id: how many MT messages and recipients an account submitted, how many of
+ * them ended delivered or failed, and how many MO deliveries to it succeeded or failed. Answers CMPP QUERY. Kept in memory for the last
  * {@value #DAYS_KEPT} days seen; counts restart from zero when the broker restarts.
  */
 public final class TrafficCounters {
@@ -18,7 +18,9 @@ public final class TrafficCounters {
    public static final int MT_RECIPIENTS = 1;
    public static final int MO_DELIVERED = 2;
    public static final int MO_FAILED = 3;
-   private static final int SIZE = 4;
+   public static final int MT_DELIVERED = 4;
+   public static final int MT_FAILED = 5;
+   private static final int SIZE = 6;
 
    private record Key(String account, int day, String serviceId) {
    }
@@ -31,6 +33,11 @@ public final class TrafficCounters {
       LongAdder[] c = counters(account, day, serviceId);
       c[MT_MESSAGES].add(recipients);
       c[MT_RECIPIENTS].add(recipients);
+   }
+
+   /** The final state of an MT the account submitted (from its report). */
+   public void recordMtOutcome(String account, int day, String serviceId, boolean delivered) {
+      counters(account, day, serviceId)[delivered ? MT_DELIVERED : MT_FAILED].increment();
    }
 
    public void recordMo(String account, int day, String serviceId, boolean delivered) {
