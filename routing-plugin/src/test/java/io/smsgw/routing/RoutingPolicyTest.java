@@ -1,0 +1,110 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.smpp.client.JsmppSmsc;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Failover between the links of a route, and EXPIRED reports for MT that expire before any SMSC took them. */
+class RoutingPolicyTest {
+
+   @TempDir
+   Path dir;
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   private void writeConfig(int port1, int port2) throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { app1 { password = "unused", protocols = [SMPP] } }
+         links {
+           one { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 200ms }
+           two { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 200ms }
+         }
+         routes { mt = [ { prefix = "86", links = [ { link = one, weight = 5 }, { link = two, weight = 1 } ] } ] }
+         """.formatted(port1, port2));
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   private static void sendMt(Session session, String destination, String text, long validityMillis) throws Exception {
+      MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT));
+      TextMessage mt = session.createTextMessage(text);
+      mt.setStringProperty("smsAccount", "app1");
+      mt.setStringProperty("smsSource", "10086");
+      mt.setStringProperty("smsDestination", destination);
+      if (validityMillis > 0) {
+         mt.setLongProperty("smsValidityTime", System.currentTimeMillis() + validityMillis);
+         mt.setJMSExpiration(System.currentTimeMillis() + validityMillis);
+         producer.setTimeToLive(validityMillis);
+      }
+      producer.send(mt);
+      producer.close();
+   }
+
+   @Test
+   void aRouteFailsOverToItsLinkThatIsUp() throws Exception {
+      int downPort = JsmppSmsc.freePort();
+      int upPort = JsmppSmsc.freePort();
+      writeConfig(downPort, upPort);
+      try (JsmppSmsc up = new JsmppSmsc(upPort);
+           TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         Wait.until("link two bound", Duration.ofSeconds(10), up::hasBoundSession);
+         for (int i = 0; i < 10; i++) {
+            sendMt(session, "861380013800" + i, "failover " + i, 0);
+         }
+         for (int i = 0; i < 10; i++) {
+            assertNotNull(up.submits.poll(10, TimeUnit.SECONDS), "MT " + i + " through the link that is up, though weighted 1:5");
+         }
+         assertEquals(0, broker.messageCount(SmsAddresses.smscLinkQueue("one")), "nothing parked on the link that is down");
+      }
+   }
+
+   @Test
+   void anMtThatExpiresWhileWaitingGetsAnExpiredReportAndANonBillableRecord() throws Exception {
+      int downPort = JsmppSmsc.freePort();
+      writeConfig(downPort, JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, "")
+              .configure(cfg -> cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         MessageConsumer reports = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         sendMt(session, "8613800138099", "too late", 1000);
+         Message report = reports.receive(15_000);
+         assertNotNull(report, "EXPIRED report for the sender");
+         assertEquals("EXPIRED", report.getStringProperty("smsStatus"));
+         assertEquals("8613800138099", report.getStringProperty("smsSource"));
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "its billing record");
+         assertEquals("EXPIRED", record.getStringProperty("smsStatus"));
+         assertFalse(record.getBooleanProperty("smsBillable"));
+      }
+   }
+}
