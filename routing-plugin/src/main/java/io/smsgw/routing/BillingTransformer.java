@@ -18,6 +18,8 @@ final class BillingTransformer {
    public static final SimpleString BILLABLE = SimpleString.of("smsBillable");
    public static final SimpleString RECORD_TIME = SimpleString.of("smsRecordTime");
 
+   public static final SimpleString ROLLUP = SimpleString.of("smsRollup");
+
    private final SmsRouter router;
 
    BillingTransformer(SmsRouter router) {
@@ -35,6 +37,23 @@ final class BillingTransformer {
          router.counters(RoutingTransformer.account(message)).billed.increment();
       }
       RoutingTransformer.to(message, SmsAddresses.BILLING, RoutingType.MULTICAST);
+      rollUp(message, state);
       return message;
+   }
+
+   /** The segment of a long message: once every segment has a final state, one rolled-up record follows. */
+   private void rollUp(Message record, String state) {
+      Object total = record.getObjectProperty(SmsProperties.SEGMENT_TOTAL);
+      Object number = record.getObjectProperty(SmsProperties.SEGMENT_NUMBER);
+      Object reference = record.getObjectProperty(SmsProperties.SEGMENT_REF);
+      if (!(total instanceof Number t) || t.intValue() < 2 || !(number instanceof Number n)) {
+         return;
+      }
+      int ref = reference instanceof Number r ? r.intValue() : 0;
+      String key = SegmentRollup.key(RoutingTransformer.account(record), RoutingTransformer.string(record, SmsProperties.SOURCE), ref, t.intValue());
+      SegmentRollup.Completed completed = router.rollup.offer(key, n.intValue(), t.intValue(), "DELIVRD".equals(state), System.currentTimeMillis());
+      if (completed != null) {
+         router.rolledUp(record, completed);
+      }
    }
 }

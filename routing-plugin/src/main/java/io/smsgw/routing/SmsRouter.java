@@ -28,6 +28,8 @@ public final class SmsRouter {
    private volatile BillingPolicy billing = BillingPolicy.DEFAULT;
    private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
    final LongAdder moUnrouted = new LongAdder();
+   final SegmentRollup rollup = new SegmentRollup(100_000, java.util.concurrent.TimeUnit.HOURS.toMillis(72));
+   private volatile java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> rollupSink = (m, c) -> { };
    final LongAdder intermediateReports = new LongAdder();
 
    SmsRouter(String brokerName, GatewayRuntime runtime) {
@@ -74,6 +76,15 @@ public final class SmsRouter {
 
    BillingPolicy billing() {
       return billing;
+   }
+
+   /** Where the rolled-up record of a completed long message goes (set by the plugin, which can route). */
+   void rollupSink(java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> sink) {
+      this.rollupSink = sink;
+   }
+
+   void rolledUp(org.apache.activemq.artemis.api.core.Message lastSegmentRecord, SegmentRollup.Completed completed) {
+      rollupSink.accept(lastSegmentRecord, completed);
    }
 
    AccountCounters counters(String account) {

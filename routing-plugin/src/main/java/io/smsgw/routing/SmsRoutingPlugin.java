@@ -73,6 +73,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private void setUp(GatewayRuntime runtime) throws Exception {
       new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
       router.apply(runtime.config());
+      router.rollupSink(this::emitRollup);
       ensureAddress(SmsAddresses.MT, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.MO, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.DR, RoutingType.ANYCAST);
@@ -169,6 +170,27 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          server.getPostOffice().route(report, false);
       } catch (Exception e) {
          logger.warn("Could not report the expiry of {}", message.getObjectProperty(SmsProperties.ID), e);
+      }
+   }
+
+   /**
+    * The rolled-up record of a long message: a copy of its last segment's record without segment number,
+    * DELIVRD only when every segment was delivered, not billable itself (its segments are), deduplicated.
+    */
+   private void emitRollup(Message lastSegmentRecord, SegmentRollup.Completed completed) {
+      try {
+         Message rollup = lastSegmentRecord.copy(server.getStorageManager().generateID());
+         rollup.removeProperty(SmsProperties.SEGMENT_NUMBER);
+         rollup.putBooleanProperty(BillingTransformer.ROLLUP, true);
+         rollup.putBooleanProperty(BillingTransformer.BILLABLE, false);
+         rollup.putStringProperty(SmsProperties.STATUS, SimpleString.of(completed.allDelivered() ? "DELIVRD" : "UNDELIV"));
+         rollup.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("rollup:" + completed.key()));
+         rollup.setAddress(SmsAddresses.BILLING);
+         rollup.setRoutingType(RoutingType.MULTICAST);
+         rollup.reencode();
+         server.getPostOffice().route(rollup, false);
+      } catch (Exception e) {
+         logger.warn("Could not write the rolled-up record of {}", completed.key(), e);
       }
    }
 

@@ -107,4 +107,43 @@ class RoutingPolicyTest {
          assertFalse(record.getBooleanProperty("smsBillable"));
       }
    }
+
+   @Test
+   void aLongMessageGetsOneRecordPerSegmentAndOneRolledUpRecord() throws Exception {
+      int port = JsmppSmsc.freePort();
+      writeConfig(port, JsmppSmsc.freePort()); // link two stays down: receipts come back on the link that sent
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         Wait.until("links bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         sendMt(session, "8613800138077", "A long message ".repeat(15), 0); // 225 GSM characters: two segments
+         JsmppSmsc.Received first = smsc.submits.poll(10, TimeUnit.SECONDS);
+         JsmppSmsc.Received second = smsc.submits.poll(10, TimeUnit.SECONDS);
+         assertNotNull(first);
+         assertNotNull(second);
+         smsc.sendReceipt(first, org.jsmpp.util.DeliveryReceiptState.DELIVRD, org.jsmpp.bean.MessageState.DELIVERED);
+         smsc.sendReceipt(second, org.jsmpp.util.DeliveryReceiptState.DELIVRD, org.jsmpp.bean.MessageState.DELIVERED);
+         int segments = 0;
+         Message rollup = null;
+         for (int i = 0; i < 3; i++) {
+            Message record = billing.receive(10_000);
+            assertNotNull(record, "record " + i);
+            if (record.propertyExists("smsRollup")) {
+               rollup = record;
+            } else {
+               segments++;
+               assertEquals(2, record.getIntProperty("smsSegmentTotal"));
+            }
+         }
+         assertEquals(2, segments, "one record per segment");
+         assertNotNull(rollup, "one rolled-up record");
+         assertEquals("DELIVRD", rollup.getStringProperty("smsStatus"));
+         assertFalse(rollup.getBooleanProperty("smsBillable"), "the segments are billed, not the roll-up");
+         assertFalse(rollup.propertyExists("smsSegmentNumber"));
+      }
+   }
 }
