@@ -1,0 +1,105 @@
+package io.smsgw.correlation;
+
+import java.util.Objects;
+
+/**
+ * What the gateway must remember about an MT between the SMSC's submit_sm_resp and its delivery
+ * receipt: the link and SMSC message id it is found by, and everything the status report and the
+ * billing record need.
+ *
+ * <p>Strings are bounded ({@link #MAX_ID_LENGTH} for the two key fields, {@link #MAX_FIELD_LENGTH}
+ * for the others) so a stored record stays small; the constructor rejects anything else with
+ * {@link IllegalArgumentException} or {@link NullPointerException}.
+ *
+ * @param linkId             the SMSC link the MT went out on; with {@code smscMessageId}, the key
+ * @param smscMessageId      the id the SMSC gave in submit_sm_resp
+ * @param smsId              the gateway's id, as the SP/ESME was given it
+ * @param account            the account that submitted the MT
+ * @param originGateway      the peer gateway the MT came from (CMPP_FWD), or {@code null}
+ * @param source             sender address
+ * @param destination        recipient address
+ * @param serviceId          CMPP Service_Id / SMPP service_type, or {@code null}
+ * @param feeUserType        CMPP Fee_UserType (0..255)
+ * @param feeType            CMPP FeeType, or {@code null}
+ * @param feeCode            CMPP FeeCode, or {@code null}
+ * @param feeTerminal        CMPP Fee_terminal_Id, or {@code null}
+ * @param submitTimeMillis   when the gateway accepted the MT
+ * @param expiresAtMillis    end of the MT's validity; the record is dropped after this plus the store's grace
+ * @param segmentRef         concatenation reference (0..65535; 0 for a single-part message)
+ * @param segmentTotal       number of parts (0..255)
+ * @param segmentNumber      this part's number (0..255)
+ * @param registeredDelivery the receipt request as submitted (0..255)
+ * @param protocol           the protocol the MT was submitted with
+ * @param protocolVersion    that protocol's version, e.g. {@code "3.4"} or {@code "3.0"}
+ */
+public record CorrelationRecord(
+      String linkId,
+      String smscMessageId,
+      String smsId,
+      String account,
+      String originGateway,
+      String source,
+      String destination,
+      String serviceId,
+      int feeUserType,
+      String feeType,
+      String feeCode,
+      String feeTerminal,
+      long submitTimeMillis,
+      long expiresAtMillis,
+      int segmentRef,
+      int segmentTotal,
+      int segmentNumber,
+      int registeredDelivery,
+      SmsProtocol protocol,
+      String protocolVersion) {
+
+   /** Longest {@code linkId} or {@code smscMessageId}, in chars. */
+   public static final int MAX_ID_LENGTH = 255;
+   /** Longest value of any other string field, in chars. */
+   public static final int MAX_FIELD_LENGTH = 1024;
+
+   public CorrelationRecord {
+      requireId(linkId, "linkId");
+      requireId(smscMessageId, "smscMessageId");
+      requireField(smsId, "smsId", false);
+      requireField(account, "account", false);
+      requireField(originGateway, "originGateway", true);
+      requireField(source, "source", false);
+      requireField(destination, "destination", false);
+      requireField(serviceId, "serviceId", true);
+      requireField(feeType, "feeType", true);
+      requireField(feeCode, "feeCode", true);
+      requireField(feeTerminal, "feeTerminal", true);
+      requireField(protocolVersion, "protocolVersion", false);
+      Objects.requireNonNull(protocol, "protocol");
+      requireRange(feeUserType, 255, "feeUserType");
+      requireRange(segmentRef, 65535, "segmentRef");
+      requireRange(segmentTotal, 255, "segmentTotal");
+      requireRange(segmentNumber, 255, "segmentNumber");
+      requireRange(registeredDelivery, 255, "registeredDelivery");
+   }
+
+   static void requireId(String value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isEmpty() || value.length() > MAX_ID_LENGTH) {
+         throw new IllegalArgumentException(name + " must have 1.." + MAX_ID_LENGTH + " chars, has " + value.length());
+      }
+   }
+
+   private static void requireField(String value, String name, boolean nullable) {
+      if (value == null) {
+         if (!nullable) {
+            throw new NullPointerException(name);
+         }
+      } else if (value.length() > MAX_FIELD_LENGTH) {
+         throw new IllegalArgumentException(name + " is longer than " + MAX_FIELD_LENGTH + " chars");
+      }
+   }
+
+   private static void requireRange(int value, int max, String name) {
+      if (value < 0 || value > max) {
+         throw new IllegalArgumentException(name + " must be 0.." + max + ", is " + value);
+      }
+   }
+}

@@ -1,0 +1,73 @@
+package io.smsgw.correlation;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Durable map from (SMSC link, SMSC message id) to the {@link CorrelationRecord} of the MT, kept from
+ * submit_sm_resp until its final receipt or its validity plus a grace period. Records live on disk;
+ * heap use does not grow with their number.
+ *
+ * <p>Every method may be called from any thread, and none of {@code put}, {@code get},
+ * {@code matchReceipt} and {@code remove} blocks: they return stages. Stages of writes, and lookups
+ * that needed a disk read, complete on the store's own threads, so callers on an event loop should
+ * continue with {@code whenCompleteAsync(..., eventLoop)} or hand the work over themselves.
+ */
+public interface CorrelationStore extends AutoCloseable {
+
+   /**
+    * Stores a record, replacing one with the same link and SMSC message id. The stage completes once
+    * the record is on disk and synced (many puts share one sync): only then may the caller acknowledge
+    * the broker message. It fails with {@link java.util.concurrent.RejectedExecutionException} when
+    * {@link CorrelationStoreConfig#maxPendingWrites()} writes are already waiting (retry later and
+    * count unfinished puts against the link's window), with {@link IllegalStateException} once closed,
+    * and with {@link CorrelationStoreException} when the disk write fails.
+    */
+   CompletionStage<Void> put(CorrelationRecord record);
+
+   /**
+    * Looks a record up. Answers on the caller's thread when memory (memtables, block cache, bloom
+    * filters) suffices, which is the usual case for recent records; otherwise a reader thread does
+    * the disk read. Fails with {@link java.util.concurrent.RejectedExecutionException} when too many
+    * disk reads wait, and with {@link CorrelationStoreException} when the stored bytes are unreadable.
+    */
+   CompletionStage<Optional<CorrelationRecord>> get(String linkId, String smscMessageId);
+
+   /**
+    * Looks a record up for a delivery receipt. A receipt can overtake its submit_sm_resp, or arrive
+    * while the put is still being synced; then the stage waits until that record is stored, for at
+    * most {@link CorrelationStoreConfig#receiptWaitMillis()} (the wait ends in the first
+    * {@link #expire(long)} after that, with an empty answer). When
+    * {@link CorrelationStoreConfig#maxReceiptWaiters()} receipts already wait, this is a plain
+    * {@link #get}. Waiting receipts are held in memory only: a receipt should be acknowledged to the
+    * SMSC only after it has been handled, so the SMSC resends it if the gateway stops.
+    */
+   CompletionStage<Optional<CorrelationRecord>> matchReceipt(String linkId, String smscMessageId);
+
+   /**
+    * Removes a record (after its final receipt); removing an absent record is not an error. Durable
+    * and refused like {@link #put}.
+    */
+   CompletionStage<Void> remove(String linkId, String smscMessageId);
+
+   /**
+    * Drops every record whose validity plus the grace period ended before {@code nowMillis}, passing
+    * each to {@link CorrelationStoreConfig#expiryListener()} before its removal is synced (so after a
+    * crash a record may be reported twice, never lost), and ends receipt waits that are out of time.
+    * Blocks until done: call it from a housekeeping thread every second or so, never from an event
+    * loop or a stage callback of this store.
+    *
+    * @return how many records were dropped
+    */
+   int expire(long nowMillis);
+
+   /** Number of records stored (durable ones; pending puts are not counted). */
+   long size();
+
+   /**
+    * Makes pending writes durable, completes their stages, ends receipt waits with an empty answer
+    * and releases the files. Later calls fail with {@link IllegalStateException}.
+    */
+   @Override
+   void close();
+}

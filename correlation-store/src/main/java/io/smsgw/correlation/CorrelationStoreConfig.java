@@ -1,0 +1,156 @@
+package io.smsgw.correlation;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Settings of a {@link CorrelationStore}. Build with {@link #builder(Path)}; every setting but the
+ * directory has a default fit for one gateway node.
+ *
+ * @param directory          where the store keeps its files (created if missing); one store per directory
+ * @param expiryGraceMillis  how long after its validity a record is kept for a late receipt
+ * @param expiryListener     gets each record {@link CorrelationStore#expire(long)} drops, on the store's writer
+ *                           thread; keep it short and non-blocking
+ * @param maxPendingWrites   puts and removes accepted but not yet durable; beyond it they are refused
+ * @param maxBatchSize       most writes made durable by one sync
+ * @param maxPendingReads    lookups waiting for a disk read; beyond it they are refused
+ * @param readerThreads      threads that serve lookups needing a disk read
+ * @param receiptWaitMillis  how long {@link CorrelationStore#matchReceipt} waits for a record that has not landed
+ * @param maxReceiptWaiters  receipts that may wait at once; beyond it they get a plain lookup
+ * @param blockCacheBytes    off-heap cache of data, index and filter blocks
+ * @param writeBufferBytes   off-heap size of one memtable of the record table (up to three are kept)
+ * @param clock              milliseconds now, for receipt waits
+ */
+public record CorrelationStoreConfig(
+      Path directory,
+      long expiryGraceMillis,
+      Consumer<CorrelationRecord> expiryListener,
+      int maxPendingWrites,
+      int maxBatchSize,
+      int maxPendingReads,
+      int readerThreads,
+      long receiptWaitMillis,
+      int maxReceiptWaiters,
+      long blockCacheBytes,
+      long writeBufferBytes,
+      LongSupplier clock) {
+
+   public CorrelationStoreConfig {
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(expiryListener, "expiryListener");
+      Objects.requireNonNull(clock, "clock");
+      requireAtLeast(expiryGraceMillis, 0, "expiryGraceMillis");
+      requireAtLeast(maxPendingWrites, 1, "maxPendingWrites");
+      requireAtLeast(maxBatchSize, 1, "maxBatchSize");
+      requireAtLeast(maxPendingReads, 1, "maxPendingReads");
+      requireAtLeast(readerThreads, 1, "readerThreads");
+      requireAtLeast(receiptWaitMillis, 0, "receiptWaitMillis");
+      requireAtLeast(maxReceiptWaiters, 0, "maxReceiptWaiters");
+      requireAtLeast(blockCacheBytes, 1, "blockCacheBytes");
+      requireAtLeast(writeBufferBytes, 1, "writeBufferBytes");
+   }
+
+   private static void requireAtLeast(long value, long min, String name) {
+      if (value < min) {
+         throw new IllegalArgumentException(name + " must be at least " + min + ", is " + value);
+      }
+   }
+
+   public static Builder builder(Path directory) {
+      return new Builder(directory);
+   }
+
+   /** Collects settings; unset ones keep the documented defaults. */
+   public static final class Builder {
+      private final Path directory;
+      private long expiryGraceMillis = 60 * 60_000L;
+      private Consumer<CorrelationRecord> expiryListener = record -> { };
+      private int maxPendingWrites = 65_536;
+      private int maxBatchSize = 4_096;
+      private int maxPendingReads = 10_000;
+      private int readerThreads = 2;
+      private long receiptWaitMillis = 30_000L;
+      private int maxReceiptWaiters = 10_000;
+      private long blockCacheBytes = 64L << 20;
+      private long writeBufferBytes = 32L << 20;
+      private LongSupplier clock = System::currentTimeMillis;
+
+      private Builder(Path directory) {
+         this.directory = directory;
+      }
+
+      /** Default one hour. */
+      public Builder expiryGraceMillis(long value) {
+         expiryGraceMillis = value;
+         return this;
+      }
+
+      /** Default: drops expired records silently. */
+      public Builder expiryListener(Consumer<CorrelationRecord> value) {
+         expiryListener = value;
+         return this;
+      }
+
+      /** Default 65,536. */
+      public Builder maxPendingWrites(int value) {
+         maxPendingWrites = value;
+         return this;
+      }
+
+      /** Default 4,096. */
+      public Builder maxBatchSize(int value) {
+         maxBatchSize = value;
+         return this;
+      }
+
+      /** Default 10,000. */
+      public Builder maxPendingReads(int value) {
+         maxPendingReads = value;
+         return this;
+      }
+
+      /** Default 2. */
+      public Builder readerThreads(int value) {
+         readerThreads = value;
+         return this;
+      }
+
+      /** Default 30 seconds; 0 turns waiting off. */
+      public Builder receiptWaitMillis(long value) {
+         receiptWaitMillis = value;
+         return this;
+      }
+
+      /** Default 10,000; 0 turns waiting off. */
+      public Builder maxReceiptWaiters(int value) {
+         maxReceiptWaiters = value;
+         return this;
+      }
+
+      /** Default 64 MiB. */
+      public Builder blockCacheBytes(long value) {
+         blockCacheBytes = value;
+         return this;
+      }
+
+      /** Default 32 MiB. */
+      public Builder writeBufferBytes(long value) {
+         writeBufferBytes = value;
+         return this;
+      }
+
+      /** Default {@link System#currentTimeMillis()}. */
+      public Builder clock(LongSupplier value) {
+         clock = value;
+         return this;
+      }
+
+      public CorrelationStoreConfig build() {
+         return new CorrelationStoreConfig(directory, expiryGraceMillis, expiryListener, maxPendingWrites,
+               maxBatchSize, maxPendingReads, readerThreads, receiptWaitMillis, maxReceiptWaiters, blockCacheBytes,
+               writeBufferBytes, clock);
+      }
+   }
+}

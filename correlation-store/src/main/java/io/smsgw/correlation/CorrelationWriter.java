@@ -1,0 +1,374 @@
+package io.smsgw.correlation;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import org.jctools.queues.MpscArrayQueue;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's single writer thread. It takes every put and remove waiting in a bounded queue (up to a
+ * batch size), writes them as one RocksDB batch with one WAL sync, and only then completes their
+ * stages: group commit, so many writes share one sync however they arrive. Between batches it runs
+ * expiry in bounded chunks, so a large expiry never stalls puts for long.
+ *
+ * <p>Being the only thread that mutates the database, it keeps the record count and the expiry index
+ * exact: each write first reads what the key holds now (a bloom-filter check, usually with no read at
+ * all for a new key), looking in its own unwritten batch first.
+ */
+final class CorrelationWriter implements Runnable {
+
+   private static final Logger LOG = LoggerFactory.getLogger(CorrelationWriter.class);
+   private static final byte[] EMPTY = new byte[0];
+   /** Index entries one expiry chunk visits before the writer serves puts again. */
+   static final int EXPIRY_CHUNK = 2_048;
+   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+   /** One call of {@link CorrelationStore#expire(long)}: drops records whose deadline is before {@code cutoff}. */
+   static final class ExpiryRun {
+      final long cutoff;
+      final CompletableFuture<Integer> done = new CompletableFuture<>();
+      private byte[] resumeKey;
+      private long startedFrom;
+      private int expired;
+
+      ExpiryRun(long cutoff) {
+         this.cutoff = cutoff;
+      }
+   }
+
+   private final StoreDatabase database;
+   private final MpscArrayQueue<WriteRequest> requests;
+   private final Queue<ExpiryRun> expiryRuns = new ConcurrentLinkedQueue<>();
+   private final int maxBatchSize;
+   private final ReceiptWaiters waiters;
+   private final Consumer<CorrelationRecord> expiryListener;
+   private final Thread thread;
+   private volatile boolean parked;
+   private volatile boolean stopping;
+   private volatile long count;
+   private volatile long syncs;
+   /** Lowest deadline the expiry index may still hold below the last finished run's cutoff. */
+   private long scanFrom = Long.MIN_VALUE;
+
+   CorrelationWriter(StoreDatabase database, CorrelationStoreConfig config, ReceiptWaiters waiters) {
+      this.database = database;
+      this.requests = new MpscArrayQueue<>(config.maxPendingWrites());
+      this.maxBatchSize = config.maxBatchSize();
+      this.waiters = waiters;
+      this.expiryListener = config.expiryListener();
+      this.count = database.storedCount();
+      this.thread = new Thread(this, "correlation-store-writer " + config.directory().getFileName());
+      thread.setDaemon(true);
+   }
+
+   void start() {
+      thread.start();
+   }
+
+   boolean isWriterThread() {
+      return Thread.currentThread() == thread;
+   }
+
+   long count() {
+      return count;
+   }
+
+   /** Synced batches written so far (puts and removes per sync = writes / syncs). */
+   long syncs() {
+      return syncs;
+   }
+
+   /** Queues a write; its stage fails at once when the queue is full or the writer is stopping. */
+   CompletableFuture<Void> submit(WriteRequest request) {
+      if (stopping) {
+         request.done.completeExceptionally(closedException());
+      } else if (!requests.offer(request)) {
+         request.done.completeExceptionally(new RejectedExecutionException(
+               "correlation store has " + requests.capacity() + " writes pending"));
+      } else {
+         wake();
+         if (stopping) {
+            // The writer may have made its last pass already; if it did not, this changes nothing.
+            request.done.completeExceptionally(closedException());
+         }
+      }
+      return request.done;
+   }
+
+   /** Queues an expiry run; the stage completes with the number of records dropped. */
+   CompletableFuture<Integer> expire(long cutoff) {
+      ExpiryRun run = new ExpiryRun(cutoff);
+      expiryRuns.add(run);
+      wake();
+      if (stopping && expiryRuns.remove(run)) {
+         run.done.completeExceptionally(closedException());
+      }
+      return run.done;
+   }
+
+   /** Writes what is queued, ends expiry, and returns once the thread has finished. */
+   void stop() {
+      stopping = true;
+      LockSupport.unpark(thread);
+      boolean interrupted = false;
+      while (thread.isAlive()) {
+         try {
+            thread.join();
+         } catch (InterruptedException e) {
+            interrupted = true;
+         }
+      }
+      if (interrupted) {
+         Thread.currentThread().interrupt();
+      }
+   }
+
+   static IllegalStateException closedException() {
+      return new IllegalStateException("correlation store is closed");
+   }
+
+   private void wake() {
+      if (parked) {
+         LockSupport.unpark(thread);
+      }
+   }
+
+   @Override
+   public void run() {
+      List<WriteRequest> batch = new ArrayList<>(Math.min(maxBatchSize, 4_096));
+      ExpiryRun expiring = null;
+      while (true) {
+         WriteRequest request;
+         while (batch.size() < maxBatchSize && (request = requests.poll()) != null) {
+            batch.add(request);
+         }
+         boolean wrote = !batch.isEmpty();
+         if (wrote) {
+            writeBatch(batch);
+            batch.clear();
+         }
+         if (expiring == null && (expiring = expiryRuns.poll()) != null) {
+            startExpiry(expiring);
+         }
+         if (expiring != null) {
+            if (stopping) {
+               expiring.done.complete(expiring.expired);
+               expiring = null;
+            } else if (expireChunk(expiring)) {
+               expiring = null;
+            }
+            continue;
+         }
+         if (wrote) {
+            continue;
+         }
+         if (stopping && requests.isEmpty()) {
+            break;
+         }
+         park();
+      }
+      for (ExpiryRun run; (run = expiryRuns.poll()) != null; ) {
+         run.done.completeExceptionally(closedException());
+      }
+   }
+
+   private void park() {
+      parked = true;
+      if (requests.isEmpty() && expiryRuns.isEmpty() && !stopping) {
+         LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+      }
+      parked = false;
+   }
+
+   // ---- puts and removes ----
+
+   private void writeBatch(List<WriteRequest> batch) {
+      // What each key touched in this batch holds now: its deadline, or null once removed.
+      Map<ByteBuffer, Long> touched = new HashMap<>(batch.size() * 2);
+      long delta = 0;
+      try (WriteBatch writes = new WriteBatch()) {
+         for (WriteRequest request : batch) {
+            try {
+               delta += request.isPut() ? stagePut(writes, touched, request.record)
+                     : stageRemove(writes, touched, request);
+               request.staged = true;
+            } catch (RocksDBException | CorrelationStoreException e) {
+               request.done.completeExceptionally(asStoreException("cannot write record", e));
+            }
+         }
+         database.putCount(writes, count + delta);
+         database.db.write(database.syncedWrite, writes);
+         syncs++;
+      } catch (RocksDBException | RuntimeException e) {
+         CorrelationStoreException failure = asStoreException("cannot write to the correlation store", e);
+         LOG.error("Correlation store write of {} records failed", batch.size(), e);
+         for (WriteRequest request : batch) {
+            request.done.completeExceptionally(failure);
+         }
+         return;
+      }
+      count += delta;
+      for (WriteRequest request : batch) {
+         if (request.staged) {
+            if (request.isPut()) {
+               waiters.landed(request.record);
+            }
+            request.done.complete(null);
+         }
+      }
+   }
+
+   /** @return 1 when the key was new, else 0 */
+   private int stagePut(WriteBatch writes, Map<ByteBuffer, Long> touched, CorrelationRecord record)
+         throws RocksDBException {
+      byte[] key = RecordCodec.encodeKey(record);
+      byte[] value = RecordCodec.encodeValue(record);
+      ByteBuffer touchedKey = ByteBuffer.wrap(key);
+      Long previous = currentDeadline(touchedKey, key, touched);
+      long deadline = record.expiresAtMillis();
+      if (previous != null && previous != deadline) {
+         writes.delete(database.expiry, ExpiryKeys.encode(previous, key));
+      }
+      writes.put(database.records, key, value);
+      writes.put(database.expiry, ExpiryKeys.encode(deadline, key), EMPTY);
+      touched.put(touchedKey, deadline);
+      if (deadline < scanFrom) {
+         scanFrom = deadline;
+      }
+      return previous == null ? 1 : 0;
+   }
+
+   /** @return -1 when a record was removed, else 0 */
+   private int stageRemove(WriteBatch writes, Map<ByteBuffer, Long> touched, WriteRequest request)
+         throws RocksDBException {
+      byte[] key = RecordCodec.encodeKey(request.linkId, request.smscMessageId);
+      ByteBuffer touchedKey = ByteBuffer.wrap(key);
+      Long previous = currentDeadline(touchedKey, key, touched);
+      if (previous == null) {
+         return 0;
+      }
+      writes.delete(database.records, key);
+      writes.delete(database.expiry, ExpiryKeys.encode(previous, key));
+      touched.put(touchedKey, null);
+      return -1;
+   }
+
+   /** The deadline of the record stored under {@code key}, or {@code null} if there is none. */
+   private Long currentDeadline(ByteBuffer touchedKey, byte[] key, Map<ByteBuffer, Long> touched)
+         throws RocksDBException {
+      if (touched.containsKey(touchedKey)) {
+         return touched.get(touchedKey);
+      }
+      // A memory-only check (memtables, bloom filters) rules out most new keys without a read. Its optional
+      // value holder is not used: it can hand back something other than the stored value.
+      if (!database.db.keyMayExist(database.records, key, null)) {
+         return null;
+      }
+      byte[] stored = database.db.get(database.records, key);
+      return stored == null ? null : RecordCodec.expiresAt(stored);
+   }
+
+   // ---- expiry ----
+
+   private void startExpiry(ExpiryRun run) {
+      run.startedFrom = scanFrom;
+      run.resumeKey = ExpiryKeys.bound(scanFrom);
+      // Everything below the cutoff is gone once this run ends; puts with older deadlines lower it again.
+      scanFrom = Math.max(scanFrom, run.cutoff);
+   }
+
+   /** Expires one chunk of the run. @return true when the run has ended */
+   private boolean expireChunk(ExpiryRun run) {
+      try (Slice upperBound = new Slice(ExpiryKeys.bound(run.cutoff));
+           ReadOptions bounded = new ReadOptions().setIterateUpperBound(upperBound);
+           RocksIterator index = database.db.newIterator(database.expiry, bounded);
+           WriteBatch writes = new WriteBatch()) {
+         List<CorrelationRecord> expired = new ArrayList<>();
+         long delta = 0;
+         int visited = 0;
+         for (index.seek(run.resumeKey); index.isValid() && visited < EXPIRY_CHUNK; index.next()) {
+            byte[] indexKey = index.key();
+            writes.delete(database.expiry, indexKey);
+            delta -= stageExpiry(writes, indexKey, expired);
+            run.resumeKey = indexKey;
+            visited++;
+         }
+         index.status();
+         boolean ended = !index.isValid();
+         if (visited > 0) {
+            // Report before the removal is durable: after a crash a record may be reported twice, never lost.
+            for (CorrelationRecord record : expired) {
+               notifyExpired(record);
+            }
+            database.putCount(writes, count + delta);
+            database.db.write(database.syncedWrite, writes);
+            count += delta;
+            run.expired += expired.size();
+         }
+         if (ended) {
+            run.done.complete(run.expired);
+         }
+         return ended;
+      } catch (RocksDBException | RuntimeException e) {
+         scanFrom = Math.min(scanFrom, run.startedFrom);
+         LOG.error("Correlation store expiry failed", e);
+         run.done.completeExceptionally(asStoreException("expiry failed", e));
+         return true;
+      }
+   }
+
+   /** Stages the removal of the record an index entry names. @return 1 when a record is removed, else 0 */
+   private int stageExpiry(WriteBatch writes, byte[] indexKey, List<CorrelationRecord> expired)
+         throws RocksDBException {
+      if (indexKey.length <= ExpiryKeys.DEADLINE_LENGTH) {
+         LOG.warn("Dropping a malformed expiry index entry of {} bytes", indexKey.length);
+         return 0;
+      }
+      long deadline = ExpiryKeys.deadline(indexKey);
+      byte[] recordKey = ExpiryKeys.recordKey(indexKey);
+      byte[] value = database.db.get(database.records, recordKey);
+      if (value == null) {
+         return 0;
+      }
+      try {
+         if (RecordCodec.expiresAt(value) != deadline) {
+            return 0; // the record was replaced with another deadline; its own entry expires it
+         }
+         expired.add(RecordCodec.decode(recordKey, value));
+      } catch (CorrelationStoreException e) {
+         LOG.warn("Dropping an unreadable correlation record at its deadline: {}", e.getMessage());
+      }
+      writes.delete(database.records, recordKey);
+      return 1;
+   }
+
+   private void notifyExpired(CorrelationRecord record) {
+      try {
+         expiryListener.accept(record);
+      } catch (RuntimeException e) {
+         LOG.warn("Expiry listener failed for link {} SMSC id {}", record.linkId(), record.smscMessageId(), e);
+      }
+   }
+
+   private static CorrelationStoreException asStoreException(String message, Exception e) {
+      return e instanceof CorrelationStoreException ? (CorrelationStoreException) e
+            : new CorrelationStoreException(message, e);
+   }
+}

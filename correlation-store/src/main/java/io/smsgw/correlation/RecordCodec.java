@@ -1,0 +1,290 @@
+package io.smsgw.correlation;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The store's binary layout of a record: a key made of the link and SMSC message id, and a value with
+ * everything else. Both are written straight into exactly sized arrays (no intermediate buffers).
+ *
+ * <pre>
+ * key   = varint(linkId UTF-8 length) linkId smscMessageId
+ * value = version(1)
+ *         smsId account originGateway source destination serviceId feeType feeCode feeTerminal protocolVersion
+ *                                      (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
+ *         feeUserType(1) registeredDelivery(1) protocol(1)
+ *         submitTimeMillis(8) expiresAtMillis(8) segmentRef(2) segmentTotal(1) segmentNumber(1)
+ * </pre>
+ * Multi-byte numbers are big-endian; varints are unsigned LEB128.
+ */
+final class RecordCodec {
+
+   static final byte VALUE_VERSION = 1;
+   /** Bytes after the strings: three single bytes, two longs, a short and two bytes. */
+   private static final int FIXED_TAIL = 3 + 8 + 8 + 2 + 1 + 1;
+
+   private RecordCodec() {
+   }
+
+   static byte[] encodeKey(String linkId, String smscMessageId) {
+      int linkLength = utf8Length(linkId);
+      byte[] key = new byte[varintLength(linkLength) + linkLength + utf8Length(smscMessageId)];
+      int at = writeVarint(key, 0, linkLength);
+      at = writeUtf8(key, at, linkId);
+      writeUtf8(key, at, smscMessageId);
+      return key;
+   }
+
+   static byte[] encodeKey(CorrelationRecord record) {
+      return encodeKey(record.linkId(), record.smscMessageId());
+   }
+
+   static byte[] encodeValue(CorrelationRecord r) {
+      int size = 1 + FIXED_TAIL
+            + stringSize(r.smsId()) + stringSize(r.account()) + stringSize(r.originGateway())
+            + stringSize(r.source()) + stringSize(r.destination()) + stringSize(r.serviceId())
+            + stringSize(r.feeType()) + stringSize(r.feeCode()) + stringSize(r.feeTerminal())
+            + stringSize(r.protocolVersion());
+      byte[] out = new byte[size];
+      out[0] = VALUE_VERSION;
+      int at = 1;
+      at = writeString(out, at, r.smsId());
+      at = writeString(out, at, r.account());
+      at = writeString(out, at, r.originGateway());
+      at = writeString(out, at, r.source());
+      at = writeString(out, at, r.destination());
+      at = writeString(out, at, r.serviceId());
+      at = writeString(out, at, r.feeType());
+      at = writeString(out, at, r.feeCode());
+      at = writeString(out, at, r.feeTerminal());
+      at = writeString(out, at, r.protocolVersion());
+      out[at++] = (byte) r.feeUserType();
+      out[at++] = (byte) r.registeredDelivery();
+      out[at++] = r.protocol().code();
+      at = writeLong(out, at, r.submitTimeMillis());
+      at = writeLong(out, at, r.expiresAtMillis());
+      out[at++] = (byte) (r.segmentRef() >>> 8);
+      out[at++] = (byte) r.segmentRef();
+      out[at++] = (byte) r.segmentTotal();
+      out[at] = (byte) r.segmentNumber();
+      return out;
+   }
+
+   /**
+    * Decodes a stored record.
+    *
+    * @throws CorrelationStoreException if the bytes are not a record this version wrote
+    */
+   static CorrelationRecord decode(byte[] key, byte[] value) {
+      return decode(key, 0, key.length, value);
+   }
+
+   /** Decodes a record whose key sits in {@code key[keyOffset, keyOffset + keyLength)}. */
+   static CorrelationRecord decode(byte[] key, int keyOffset, int keyLength, byte[] value) {
+      Reader k = new Reader(key, keyOffset, keyOffset + keyLength, "key");
+      String linkId = k.utf8(k.varint());
+      String smscMessageId = k.utf8(k.remaining());
+
+      Reader v = new Reader(value, 0, value.length, "value");
+      byte version = v.b();
+      if (version != VALUE_VERSION) {
+         throw new CorrelationStoreException("stored record has unknown format version " + version);
+      }
+      String smsId = v.string();
+      String account = v.string();
+      String originGateway = v.string();
+      String source = v.string();
+      String destination = v.string();
+      String serviceId = v.string();
+      String feeType = v.string();
+      String feeCode = v.string();
+      String feeTerminal = v.string();
+      String protocolVersion = v.string();
+      int feeUserType = v.b() & 0xFF;
+      int registeredDelivery = v.b() & 0xFF;
+      byte protocolCode = v.b();
+      SmsProtocol protocol = SmsProtocol.fromCode(protocolCode);
+      if (protocol == null) {
+         throw new CorrelationStoreException("stored record has unknown protocol code " + protocolCode);
+      }
+      long submitTime = v.longValue();
+      long expiresAt = v.longValue();
+      int segmentRef = (v.b() & 0xFF) << 8 | v.b() & 0xFF;
+      int segmentTotal = v.b() & 0xFF;
+      int segmentNumber = v.b() & 0xFF;
+      if (v.remaining() != 0) {
+         throw new CorrelationStoreException("stored record has " + v.remaining() + " trailing bytes");
+      }
+      try {
+         return new CorrelationRecord(linkId, smscMessageId, smsId, account, originGateway, source, destination,
+               serviceId, feeUserType, feeType, feeCode, feeTerminal, submitTime, expiresAt, segmentRef,
+               segmentTotal, segmentNumber, registeredDelivery, protocol, protocolVersion);
+      } catch (IllegalArgumentException | NullPointerException e) {
+         throw new CorrelationStoreException("stored record is invalid: " + e.getMessage(), e);
+      }
+   }
+
+   /** Reads only the expiry deadline out of a stored value, without building the record. */
+   static long expiresAt(byte[] value) {
+      if (value.length < 1 + FIXED_TAIL || value[0] != VALUE_VERSION) {
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION + " record");
+      }
+      // The deadline is the last long of the fixed tail, followed by segmentRef(2) segmentTotal(1) segmentNumber(1).
+      return readLong(value, value.length - 4 - 8);
+   }
+
+   static int writeLong(byte[] out, int at, long value) {
+      for (int shift = 56; shift >= 0; shift -= 8) {
+         out[at++] = (byte) (value >>> shift);
+      }
+      return at;
+   }
+
+   static long readLong(byte[] in, int at) {
+      long value = 0;
+      for (int i = 0; i < 8; i++) {
+         value = value << 8 | in[at + i] & 0xFF;
+      }
+      return value;
+   }
+
+   private static int stringSize(String s) {
+      if (s == null) {
+         return 1;
+      }
+      int length = utf8Length(s);
+      return varintLength(length + 1) + length;
+   }
+
+   private static int writeString(byte[] out, int at, String s) {
+      if (s == null) {
+         out[at] = 0;
+         return at + 1;
+      }
+      at = writeVarint(out, at, utf8Length(s) + 1);
+      return writeUtf8(out, at, s);
+   }
+
+   private static int varintLength(int value) {
+      int length = 1;
+      while ((value >>>= 7) != 0) {
+         length++;
+      }
+      return length;
+   }
+
+   private static int writeVarint(byte[] out, int at, int value) {
+      while ((value & ~0x7F) != 0) {
+         out[at++] = (byte) (value & 0x7F | 0x80);
+         value >>>= 7;
+      }
+      out[at++] = (byte) value;
+      return at;
+   }
+
+   /** UTF-8 length of {@code s}; an unpaired surrogate counts as the one byte '?' it is written as. */
+   static int utf8Length(String s) {
+      int length = 0;
+      for (int i = 0, n = s.length(); i < n; i++) {
+         char c = s.charAt(i);
+         if (c < 0x80) {
+            length++;
+         } else if (c < 0x800) {
+            length += 2;
+         } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+            length += 4;
+            i++;
+         } else if (Character.isSurrogate(c)) {
+            length++;
+         } else {
+            length += 3;
+         }
+      }
+      return length;
+   }
+
+   private static int writeUtf8(byte[] out, int at, String s) {
+      for (int i = 0, n = s.length(); i < n; i++) {
+         char c = s.charAt(i);
+         if (c < 0x80) {
+            out[at++] = (byte) c;
+         } else if (c < 0x800) {
+            out[at++] = (byte) (0xC0 | c >> 6);
+            out[at++] = (byte) (0x80 | c & 0x3F);
+         } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(++i));
+            out[at++] = (byte) (0xF0 | cp >> 18);
+            out[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+            out[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+            out[at++] = (byte) (0x80 | cp & 0x3F);
+         } else if (Character.isSurrogate(c)) {
+            out[at++] = '?';
+         } else {
+            out[at++] = (byte) (0xE0 | c >> 12);
+            out[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+            out[at++] = (byte) (0x80 | c & 0x3F);
+         }
+      }
+      return at;
+   }
+
+   /** Bounds-checked cursor over stored bytes: running off the end is a corrupt record, not an index error. */
+   private static final class Reader {
+      private final byte[] bytes;
+      private final int end;
+      private final String what;
+      private int at;
+
+      Reader(byte[] bytes, int from, int end, String what) {
+         this.bytes = bytes;
+         this.at = from;
+         this.end = end;
+         this.what = what;
+      }
+
+      int remaining() {
+         return end - at;
+      }
+
+      private void need(int count) {
+         if (count < 0 || count > end - at) {
+            throw new CorrelationStoreException("stored record " + what + " is truncated");
+         }
+      }
+
+      byte b() {
+         need(1);
+         return bytes[at++];
+      }
+
+      long longValue() {
+         need(8);
+         long value = readLong(bytes, at);
+         at += 8;
+         return value;
+      }
+
+      int varint() {
+         int value = 0;
+         for (int shift = 0; shift < 32; shift += 7) {
+            byte b = b();
+            value |= (b & 0x7F) << shift;
+            if (b >= 0) {
+               return value;
+            }
+         }
+         throw new CorrelationStoreException("stored record " + what + " has an over-long length");
+      }
+
+      String utf8(int length) {
+         need(length);
+         String s = new String(bytes, at, length, StandardCharsets.UTF_8);
+         at += length;
+         return s;
+      }
+
+      String string() {
+         int lengthPlusOne = varint();
+         return lengthPlusOne == 0 ? null : utf8(lengthPlusOne - 1);
+      }
+   }
+}

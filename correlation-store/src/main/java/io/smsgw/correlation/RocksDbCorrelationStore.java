@@ -1,0 +1,254 @@
+package io.smsgw.correlation;
+
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
+
+/**
+ * {@link CorrelationStore} on an embedded RocksDB database in one directory. Writes go through one
+ * writer thread with group commit (see {@link CorrelationWriter}); lookups answer on the caller's
+ * thread from memory when they can, and on a small reader pool when they need the disk. The record
+ * data lives on disk and in bounded native memory; the Java heap holds only pending writes and
+ * waiting receipts, both bounded.
+ *
+ * <p>Open with {@link #open(CorrelationStoreConfig)}; one instance per directory and process.
+ */
+public final class RocksDbCorrelationStore implements CorrelationStore {
+
+   private final CorrelationStoreConfig config;
+   private final StoreDatabase database;
+   private final ReceiptWaiters waiters;
+   private final CorrelationWriter writer;
+   private final ThreadPoolExecutor readers;
+   /** Lookups inside the native database right now; close waits for them before releasing it. */
+   private final AtomicInteger activeReads = new AtomicInteger();
+   private final LongAdder diskReads = new LongAdder();
+   private final AtomicBoolean closing = new AtomicBoolean();
+   private volatile boolean closed;
+
+   private RocksDbCorrelationStore(CorrelationStoreConfig config, StoreDatabase database) {
+      this.config = config;
+      this.database = database;
+      this.waiters = new ReceiptWaiters(config.maxReceiptWaiters(), config.receiptWaitMillis());
+      this.writer = new CorrelationWriter(database, config, waiters);
+      this.readers = new ThreadPoolExecutor(config.readerThreads(), config.readerThreads(), 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(config.maxPendingReads()), runnable -> {
+               Thread thread = new Thread(runnable, "correlation-store-reader " + config.directory().getFileName());
+               thread.setDaemon(true);
+               return thread;
+            });
+   }
+
+   /**
+    * Opens (or creates) the store in {@link CorrelationStoreConfig#directory()}, recovering every write
+    * that had completed before the process last stopped, however it stopped.
+    *
+    * @throws CorrelationStoreException if the directory cannot be used or holds another layout
+    */
+   public static RocksDbCorrelationStore open(CorrelationStoreConfig config) {
+      StoreDatabase database = StoreDatabase.open(config);
+      try {
+         RocksDbCorrelationStore store = new RocksDbCorrelationStore(config, database);
+         store.writer.start();
+         return store;
+      } catch (RuntimeException e) {
+         database.close();
+         throw e;
+      }
+   }
+
+   @Override
+   public CompletionStage<Void> put(CorrelationRecord record) {
+      if (record == null) {
+         return CompletableFuture.failedFuture(new NullPointerException("record"));
+      }
+      return writer.submit(WriteRequest.put(record));
+   }
+
+   @Override
+   public CompletionStage<Optional<CorrelationRecord>> get(String linkId, String smscMessageId) {
+      byte[] key;
+      try {
+         CorrelationRecord.requireId(linkId, "linkId");
+         CorrelationRecord.requireId(smscMessageId, "smscMessageId");
+         key = RecordCodec.encodeKey(linkId, smscMessageId);
+      } catch (RuntimeException e) {
+         return CompletableFuture.failedFuture(e);
+      }
+      if (!enterRead()) {
+         return CompletableFuture.failedFuture(CorrelationWriter.closedException());
+      }
+      try {
+         byte[] value = database.db.get(database.records, database.memoryOnlyRead, key);
+         return CompletableFuture.completedFuture(toRecord(key, value));
+      } catch (RocksDBException e) {
+         if (!needsDisk(e)) {
+            return CompletableFuture.failedFuture(new CorrelationStoreException("lookup failed", e));
+         }
+      } catch (CorrelationStoreException e) {
+         return CompletableFuture.failedFuture(e);
+      } finally {
+         exitRead();
+      }
+      return readFromDisk(key);
+   }
+
+   /** The memory-only read could not answer: a reader thread does the full read. */
+   private CompletionStage<Optional<CorrelationRecord>> readFromDisk(byte[] key) {
+      diskReads.increment();
+      CompletableFuture<Optional<CorrelationRecord>> answer = new CompletableFuture<>();
+      try {
+         readers.execute(() -> {
+            if (!enterRead()) {
+               answer.completeExceptionally(CorrelationWriter.closedException());
+               return;
+            }
+            try {
+               answer.complete(toRecord(key, database.db.get(database.records, key)));
+            } catch (RocksDBException e) {
+               answer.completeExceptionally(new CorrelationStoreException("lookup failed", e));
+            } catch (RuntimeException e) {
+               answer.completeExceptionally(e);
+            } finally {
+               exitRead();
+            }
+         });
+      } catch (RejectedExecutionException e) {
+         answer.completeExceptionally(closed ? CorrelationWriter.closedException() : new RejectedExecutionException(
+               "correlation store has " + config.maxPendingReads() + " disk reads pending"));
+      }
+      return answer;
+   }
+
+   private static Optional<CorrelationRecord> toRecord(byte[] key, byte[] value) {
+      return value == null ? Optional.empty() : Optional.of(RecordCodec.decode(key, value));
+   }
+
+   private static boolean needsDisk(RocksDBException e) {
+      Status status = e.getStatus();
+      return status != null && status.getCode() == Status.Code.Incomplete;
+   }
+
+   @Override
+   public CompletionStage<Optional<CorrelationRecord>> matchReceipt(String linkId, String smscMessageId) {
+      if (closed) {
+         return CompletableFuture.failedFuture(CorrelationWriter.closedException());
+      }
+      ReceiptWaiters.Waiter waiter;
+      try {
+         CorrelationRecord.requireId(linkId, "linkId");
+         CorrelationRecord.requireId(smscMessageId, "smscMessageId");
+         waiter = waiters.register(linkId, smscMessageId, config.clock().getAsLong());
+      } catch (RuntimeException e) {
+         return CompletableFuture.failedFuture(e);
+      }
+      if (waiter == null) {
+         return get(linkId, smscMessageId);
+      }
+      // Registered before looking up: a record landing from now on answers the waiter itself.
+      get(linkId, smscMessageId).whenComplete((found, error) -> waiters.lookedUp(waiter, found, error));
+      return waiter.answer.minimalCompletionStage();
+   }
+
+   @Override
+   public CompletionStage<Void> remove(String linkId, String smscMessageId) {
+      try {
+         CorrelationRecord.requireId(linkId, "linkId");
+         CorrelationRecord.requireId(smscMessageId, "smscMessageId");
+      } catch (RuntimeException e) {
+         return CompletableFuture.failedFuture(e);
+      }
+      return writer.submit(WriteRequest.remove(linkId, smscMessageId));
+   }
+
+   @Override
+   public int expire(long nowMillis) {
+      if (closed) {
+         throw CorrelationWriter.closedException();
+      }
+      if (writer.isWriterThread()) {
+         throw new IllegalStateException("expire must not run on the correlation store's writer thread");
+      }
+      waiters.expire(nowMillis);
+      long grace = config.expiryGraceMillis();
+      long cutoff = nowMillis < Long.MIN_VALUE + grace ? Long.MIN_VALUE : nowMillis - grace;
+      try {
+         return writer.expire(cutoff).join();
+      } catch (CompletionException e) {
+         if (e.getCause() instanceof RuntimeException) {
+            throw (RuntimeException) e.getCause();
+         }
+         throw e;
+      }
+   }
+
+   @Override
+   public long size() {
+      return writer.count();
+   }
+
+   /** Lookups so far that memory could not answer and a reader thread served from disk. */
+   public long diskReads() {
+      return diskReads.sum();
+   }
+
+   /** Batches of puts and removes synced to disk so far. */
+   public long syncedBatches() {
+      return writer.syncs();
+   }
+
+   /** Receipts waiting for their record right now. */
+   public int waitingReceipts() {
+      return waiters.size();
+   }
+
+   @Override
+   public void close() {
+      if (!closing.compareAndSet(false, true)) {
+         return;
+      }
+      closed = true;
+      writer.stop();
+      readers.shutdown();
+      boolean interrupted = false;
+      while (!readers.isTerminated()) {
+         try {
+            readers.awaitTermination(1, TimeUnit.SECONDS);
+         } catch (InterruptedException e) {
+            interrupted = true;
+         }
+      }
+      while (activeReads.get() != 0) {
+         Thread.onSpinWait();
+      }
+      waiters.clear();
+      database.close();
+      if (interrupted) {
+         Thread.currentThread().interrupt();
+      }
+   }
+
+   private boolean enterRead() {
+      activeReads.incrementAndGet();
+      if (closed) {
+         activeReads.decrementAndGet();
+         return false;
+      }
+      return true;
+   }
+
+   private void exitRead() {
+      activeReads.decrementAndGet();
+   }
+}
