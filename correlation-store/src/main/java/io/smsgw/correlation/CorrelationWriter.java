@@ -14,7 +14,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.jctools.queues.MpscArrayQueue;
-import org.rocksdb.Holder;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -64,6 +63,7 @@ final class CorrelationWriter implements Runnable {
    private volatile boolean parked;
    private volatile boolean stopping;
    private volatile long count;
+   private volatile long syncs;
    /** Lowest deadline the expiry index may still hold below the last finished run's cutoff. */
    private long scanFrom = Long.MIN_VALUE;
 
@@ -88,6 +88,11 @@ final class CorrelationWriter implements Runnable {
 
    long count() {
       return count;
+   }
+
+   /** Synced batches written so far (puts and removes per sync = writes / syncs). */
+   long syncs() {
+      return syncs;
    }
 
    /** Queues a write; its stage fails at once when the queue is full or the writer is stopping. */
@@ -210,6 +215,7 @@ final class CorrelationWriter implements Runnable {
          }
          database.putCount(writes, count + delta);
          database.db.write(database.syncedWrite, writes);
+         syncs++;
       } catch (RocksDBException | RuntimeException e) {
          CorrelationStoreException failure = asStoreException("cannot write to the correlation store", e);
          LOG.error("Correlation store write of {} records failed", batch.size(), e);
@@ -270,11 +276,12 @@ final class CorrelationWriter implements Runnable {
       if (touched.containsKey(touchedKey)) {
          return touched.get(touchedKey);
       }
-      Holder<byte[]> inMemory = new Holder<>();
-      if (!database.db.keyMayExist(database.records, key, inMemory)) {
+      // A memory-only check (memtables, bloom filters) rules out most new keys without a read. Its optional
+      // value holder is not used: it can hand back something other than the stored value.
+      if (!database.db.keyMayExist(database.records, key, null)) {
          return null;
       }
-      byte[] stored = inMemory.getValue() != null ? inMemory.getValue() : database.db.get(database.records, key);
+      byte[] stored = database.db.get(database.records, key);
       return stored == null ? null : RecordCodec.expiresAt(stored);
    }
 

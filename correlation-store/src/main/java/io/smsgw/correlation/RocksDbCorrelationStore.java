@@ -203,6 +203,11 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       return diskReads.sum();
    }
 
+   /** Batches of puts and removes synced to disk so far. */
+   public long syncedBatches() {
+      return writer.syncs();
+   }
+
    /** Receipts waiting for their record right now. */
    public int waitingReceipts() {
       return waiters.size();

@@ -13,6 +13,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
@@ -74,14 +75,25 @@ final class StoreDatabase implements AutoCloseable {
       try {
          LRUCache cache = track(resources, new LRUCache(config.blockCacheBytes()));
          BloomFilter bloom = track(resources, new BloomFilter(10));
+         // Partitioned index and filters, cached with high priority and their top level pinned: memory stays
+         // bounded by the cache however many records wait, and a lookup loads only the small partitions it needs.
          BlockBasedTableConfig lookupTables = new BlockBasedTableConfig()
                .setBlockCache(cache)
                .setFilterPolicy(bloom)
+               .setIndexType(IndexType.kTwoLevelIndexSearch)
+               .setPartitionFilters(true)
+               .setMetadataBlockSize(4_096)
                .setCacheIndexAndFilterBlocks(true)
+               .setCacheIndexAndFilterBlocksWithHighPriority(true)
+               .setPinTopLevelIndexAndFilter(true)
                .setPinL0FilterAndIndexBlocksInCache(true);
          BlockBasedTableConfig scanTables = new BlockBasedTableConfig()
                .setBlockCache(cache)
-               .setCacheIndexAndFilterBlocks(true);
+               .setIndexType(IndexType.kTwoLevelIndexSearch)
+               .setMetadataBlockSize(4_096)
+               .setCacheIndexAndFilterBlocks(true)
+               .setCacheIndexAndFilterBlocksWithHighPriority(true)
+               .setPinTopLevelIndexAndFilter(true);
          ColumnFamilyOptions metaOptions = track(resources, new ColumnFamilyOptions()
                .setWriteBufferSize(1L << 20));
          ColumnFamilyOptions recordOptions = track(resources, new ColumnFamilyOptions()
@@ -101,6 +113,9 @@ final class StoreDatabase implements AutoCloseable {
                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                .setKeepLogFileNum(3)
                .setMaxLogFileSize(8L << 20)
+               // The small meta table is written with every batch; without this bound its memtable would keep
+               // old WAL files (and a long replay on restart) around until the WAL reached gigabytes.
+               .setMaxTotalWalSize(128L << 20)
                .setStatsDumpPeriodSec(0));
          List<ColumnFamilyDescriptor> families = List.of(
                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),

@@ -34,8 +34,8 @@ public final class CorrelationStoreBenchmark {
       Path dir = Path.of(args[0]);
       int records = Integer.parseInt(args[1]);
       deleteRecursively(dir);
-      System.out.printf("correlation store benchmark: %,d records, %d cores, max heap %d MiB%n",
-            records, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+      System.out.printf("correlation store benchmark: %,d records, %d cores, max heap %d MiB, load average %s%n",
+            records, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
       try (RocksDbCorrelationStore store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(dir).build())) {
          long heapBefore = usedHeapAfterGc();
          fill(store, records);
@@ -46,8 +46,8 @@ public final class CorrelationStoreBenchmark {
          lookups(store, "random lookups over the newest 1%", records, records - records / 100, records, 1_000_000);
          steadyState(store, records, 1_000_000);
          expiry(store, 1_000_000);
-         System.out.printf("at the end: heap after GC %d MiB, RSS %d MiB, disk %d MiB%n",
-               usedHeapAfterGc() >> 20, rssKib() >> 10, diskBytes(dir) >> 20);
+         System.out.printf("at the end: heap after GC %d MiB, RSS %d MiB, disk %d MiB, load average %s%n",
+               usedHeapAfterGc() >> 20, rssKib() >> 10, diskBytes(dir) >> 20, loadAverage());
       }
    }
 
@@ -58,6 +58,8 @@ public final class CorrelationStoreBenchmark {
 
    private static void fill(RocksDbCorrelationStore store, int records) throws InterruptedException {
       AtomicLong completed = new AtomicLong();
+      long syncsBefore = store.syncedBatches();
+      long cpuStart = cpuNanos();
       long start = System.nanoTime();
       List<Thread> producers = new ArrayList<>();
       for (int p = 0; p < PRODUCERS; p++) {
@@ -68,11 +70,12 @@ public final class CorrelationStoreBenchmark {
                window.acquireUninterruptibly();
                // Deadlines in insertion order, so the expiry phase can take the oldest million.
                store.put(TestRecords.full("smsc-1", smscId(i), i)).whenComplete((ok, error) -> {
+                  window.release();
                   if (error != null) {
-                     throw new IllegalStateException(error);
+                     error.printStackTrace();
+                     System.exit(1);
                   }
                   completed.incrementAndGet();
-                  window.release();
                });
             }
             window.acquireUninterruptibly(WINDOW);
@@ -98,13 +101,16 @@ public final class CorrelationStoreBenchmark {
          producer.join();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("fill: %,d durable inserts in %.1f s = %,.0f inserts/s%n", records, seconds, records / seconds);
+      long syncs = store.syncedBatches() - syncsBefore;
+      System.out.printf("fill: %,d durable inserts in %.1f s = %,.0f inserts/s, %.1f µs CPU per insert, %,d syncs (%.0f puts per sync)%n",
+            records, seconds, records / seconds, cpuMicrosPer(cpuStart, records), syncs, (double) records / syncs);
    }
 
    private static void lookups(RocksDbCorrelationStore store, String what, int records, int from, int to, int count)
          throws InterruptedException {
       long diskReadsBefore = store.diskReads();
       AtomicLong missing = new AtomicLong();
+      long cpuStart = cpuNanos();
       long start = System.nanoTime();
       List<Thread> readers = new ArrayList<>();
       for (int t = 0; t < PRODUCERS; t++) {
@@ -124,13 +130,15 @@ public final class CorrelationStoreBenchmark {
          reader.join();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("%s: %,d in %.1f s = %,.0f lookups/s (%d threads; %,d needed a disk read; %d missing)%n",
-            what, count, seconds, count / seconds, PRODUCERS, store.diskReads() - diskReadsBefore, missing.get());
+      System.out.printf("%s: %,d in %.1f s = %,.0f lookups/s, %.1f µs CPU per lookup (%d threads; %,d needed a disk read; %d missing)%n",
+            what, count, seconds, count / seconds, cpuMicrosPer(cpuStart, count), PRODUCERS,
+            store.diskReads() - diskReadsBefore, missing.get());
    }
 
    /** Each cycle: a new record (submit_sm_resp), a lookup and a remove of one 10,000 inserts older (final receipt). */
    private static void steadyState(RocksDbCorrelationStore store, int records, int cycles) throws InterruptedException {
       long sizeBefore = store.size();
+      long cpuStart = cpuNanos();
       long start = System.nanoTime();
       List<Thread> workers = new ArrayList<>();
       for (int p = 0; p < PRODUCERS; p++) {
@@ -155,18 +163,37 @@ public final class CorrelationStoreBenchmark {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf("steady state: %,d cycles of put + receipt lookup + remove in %.1f s = %,.0f cycles/s"
-            + " (%,.0f store operations/s); size %,d -> %,d%n",
-            cycles, seconds, cycles / seconds, 3 * cycles / seconds, sizeBefore, store.size());
+            + " (%,.0f store operations/s), %.1f µs CPU per cycle; size %,d -> %,d%n",
+            cycles, seconds, cycles / seconds, 3 * cycles / seconds, cpuMicrosPer(cpuStart, cycles), sizeBefore, store.size());
    }
 
    private static void expiry(RocksDbCorrelationStore store, int count) {
       long sizeBefore = store.size();
+      long cpuStart = cpuNanos();
       long start = System.nanoTime();
       // Fill deadlines are the insertion index, so this takes the oldest `count` records (minus removed ones).
       int expired = store.expire(count + CorrelationStoreConfig.builder(Path.of(".")).build().expiryGraceMillis());
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("expiry: %,d records in %.1f s = %,.0f expired/s; size %,d -> %,d%n",
-            expired, seconds, expired / seconds, sizeBefore, store.size());
+      System.out.printf("expiry: %,d records in %.1f s = %,.0f expired/s, %.1f µs CPU per record; size %,d -> %,d%n",
+            expired, seconds, expired / seconds, cpuMicrosPer(cpuStart, Math.max(expired, 1)), sizeBefore, store.size());
+   }
+
+   /** CPU time of the whole process (all threads, RocksDB's compaction included), in nanoseconds. */
+   private static long cpuNanos() {
+      return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+   }
+
+   private static String loadAverage() {
+      try {
+         return Files.readString(Path.of("/proc/loadavg")).trim();
+      } catch (IOException e) {
+         return "n/a";
+      }
+   }
+
+   /** Process CPU microseconds spent since {@code cpuStart}, per operation. */
+   private static double cpuMicrosPer(long cpuStart, long operations) {
+      return (cpuNanos() - cpuStart) / 1e3 / operations;
    }
 
    private static long usedHeapAfterGc() {
