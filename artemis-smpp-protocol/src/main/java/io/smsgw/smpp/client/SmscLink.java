@@ -196,8 +196,21 @@ final class SmscLink extends AbstractSessionCallback {
       logger.info("SMSC link {} started: {} consuming {}", config.id(), config, queueName);
    }
 
+   /**
+    * Stops taking messages, lets the ones in flight finish (their responses arrive, their correlation is
+    * stored and they are acknowledged) for up to the response timeout, then closes. A message acknowledged
+    * by the SMSC but not yet in the broker would otherwise be sent again after a restart.
+    */
    void stop() {
       stopping = true;
+      long deadline = System.nanoTime() + config.responseTimeout().toNanos();
+      while (reserved.get() > 0 && transmitter != null && System.nanoTime() < deadline) {
+         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      if (reserved.get() > 0) {
+         logger.info("SMSC link {} stops with {} message(s) unresolved; they will be sent again after the restart",
+                     config.id(), reserved.get());
+      }
       state = State.STOPPED;
       eventLoop.execute(() -> {
          for (SmscConnection connection : new ArrayList<>(connections)) {
@@ -490,7 +503,7 @@ final class SmscLink extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
-      if (state != State.BOUND || reserved.get() >= config.window()) {
+      if (stopping || state != State.BOUND || reserved.get() >= config.window()) {
          return false;
       }
       if (!limiter.tryAcquire()) {
