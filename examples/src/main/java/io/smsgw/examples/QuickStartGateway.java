@@ -121,7 +121,7 @@ public final class QuickStartGateway implements AutoCloseable {
          this(etcDir, dataDir, corePort, smppPort, cmppPort, SimulatorSettings.DEFAULT);
       }
 
-      /** An SMPP-only setup: the CMPP acceptor on a free port, the simulator's defaults. */
+      /** An SMPP-only setup (the benchmarks' BenchGateway): the CMPP acceptor on a free port, the simulator's defaults. */
       public Settings(Path etcDir, Path dataDir, int corePort, int smppPort) {
          this(etcDir, dataDir, corePort, smppPort, 0);
       }
