@@ -1,7 +1,11 @@
 package io.smsgw.cmppinterop;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -18,8 +22,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * An application on the message contract, with the Artemis Jakarta JMS client over TCP (CORE): reads
- * MTs from {@code sms.mt}, pushes MOs and status reports to {@code sms.sp.<account>}. Every call opens
- * its own connection, so the helper outlives gateway restarts.
+ * MTs from {@code sms.mt}, pushes MOs and status reports to {@code sms.sp.<account>}, reads billing
+ * records from {@code sms.billing}. Every call opens its own connection, so the helper outlives gateway
+ * restarts.
  */
 final class ContractJms {
 
@@ -56,6 +61,36 @@ final class ContractJms {
          }
          context.createProducer().send(context.createQueue(SmsAddresses.accountQueue(account)), message);
       }
+   }
+
+   /**
+    * Takes the records waiting on the durable subscription {@code subscription} of client {@code clientId}
+    * to {@code sms.billing} (created on first use), their {@code sms*} properties: waits up to
+    * {@code firstTimeout} for the first (not at all when zero), then reads until none arrives for
+    * {@code quietTime}.
+    */
+   List<Map<String, Object>> billingRecords(String clientId, String subscription, Duration firstTimeout, Duration quietTime)
+      throws JMSException {
+      List<Map<String, Object>> records = new ArrayList<>();
+      try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+           JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+         context.setClientID(clientId);
+         try (JMSConsumer consumer = context.createDurableConsumer(context.createTopic(SmsAddresses.BILLING), subscription)) {
+            Message message = firstTimeout.isZero() ? consumer.receiveNoWait() : consumer.receive(firstTimeout.toMillis());
+            while (message != null) {
+               Map<String, Object> properties = new TreeMap<>();
+               for (Enumeration<?> names = message.getPropertyNames(); names.hasMoreElements(); ) {
+                  String name = (String) names.nextElement();
+                  if (name.startsWith("sms")) {
+                     properties.put(name, message.getObjectProperty(name));
+                  }
+               }
+               records.add(properties);
+               message = consumer.receive(quietTime.toMillis());
+            }
+         }
+      }
+      return records;
    }
 
    /** Messages on the queue, those delivered but not yet acknowledged included (asked through broker management). */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +48,14 @@ final class GatewayProcess implements AutoCloseable {
     * (emptied first), on free loopback ports. Not started yet.
     */
    static GatewayProcess create(Path workDir, Path etcDir) throws IOException {
+      return create(workDir, etcDir, Map.of());
+   }
+
+   /**
+    * As {@link #create(Path, Path)}, with more system properties for the child, e.g. the bundled SMSC
+    * simulator's settings ({@code smsgw.simulator.*}).
+    */
+   static GatewayProcess create(Path workDir, Path etcDir, Map<String, String> systemProperties) throws IOException {
       List<Path> classPath = new ArrayList<>();
       classPath.add(Path.of(requiredProperty("smsgw.gateway.classes")));
       Path classPathFile = Path.of(requiredProperty("smsgw.gateway.classpath.file"));
@@ -64,19 +73,20 @@ final class GatewayProcess implements AutoCloseable {
 
       int corePort = freePort();
       int cmppPort = freePort();
-      List<String> command = List.of(
+      List<String> command = new ArrayList<>(List.of(
          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
          "-Xmx384m",
          "-Dsmsgw.etc=" + etcDir.toAbsolutePath(),
          "-Dsmsgw.data=" + data.toAbsolutePath(),
          "-Dsmsgw.core.port=" + corePort,
          "-Dsmsgw.smpp.port=" + freePort(),
-         "-Dsmsgw.cmpp.port=" + cmppPort,
-         "-cp", String.join(java.io.File.pathSeparator, classPath.stream().map(Path::toString).toList()),
-         MAIN_CLASS);
+         "-Dsmsgw.cmpp.port=" + cmppPort));
+      systemProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+      command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath.stream().map(Path::toString).toList()),
+                             MAIN_CLASS));
       Path log = workDir.resolve("gateway.log");
       Files.deleteIfExists(log);
-      GatewayProcess gateway = new GatewayProcess(command, log, corePort, cmppPort);
+      GatewayProcess gateway = new GatewayProcess(List.copyOf(command), log, corePort, cmppPort);
       // A test JVM that ends early must not leave a gateway running.
       Runtime.getRuntime().addShutdownHook(new Thread(gateway::destroyNow, "kill-child-gateway"));
       return gateway;
@@ -171,7 +181,7 @@ final class GatewayProcess implements AutoCloseable {
       }
    }
 
-   private static int freePort() throws IOException {
+   static int freePort() throws IOException {
       try (ServerSocket socket = new ServerSocket(0)) {
          return socket.getLocalPort();
       }

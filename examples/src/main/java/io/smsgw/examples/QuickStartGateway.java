@@ -2,16 +2,22 @@ package io.smsgw.examples;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
+import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.config.GatewayConfigLocator;
+import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.simulator.SmscSimulator;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
@@ -23,8 +29,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole gateway in one JVM: an embedded Artemis broker started from
- * {@code broker-config/etc/broker.xml}, with the SMPP and CMPP acceptors and the accounts of
- * {@code sms-gateway.conf} from the same folder, and a persistent journal.
+ * {@code broker-config/etc/broker.xml}, with the SMPP and CMPP acceptors, the routing plugin and the
+ * accounts, links and routes of {@code sms-gateway.conf} from the same folder, a persistent journal,
+ * and the bundled SMSC simulator behind the link {@code sim}, so a submit comes back as a receipt.
+ *
+ * <p>The simulator is started before the broker when the configuration has a link named {@code sim}:
+ * with that link's system-id and password, on its host and port (or on {@value #SIMULATOR_PORT_PROPERTY};
+ * the link is then pointed there through a generated configuration in the data folder that includes the
+ * real one). It is stopped after the broker.
  *
  * <p>Run it with {@code mvn -Pgateway -DskipTests install} from the repository root; stop it with
  * Ctrl-C. Tests start it with {@link #start(Settings)} on free ports.
@@ -42,6 +54,12 @@ public final class QuickStartGateway implements AutoCloseable {
    public static final String SMPP_PORT_PROPERTY = "smsgw.smpp.port";
    /** System property: port of the CMPP acceptor, 0 for any free port. */
    public static final String CMPP_PORT_PROPERTY = "smsgw.cmpp.port";
+   /** System property: port of the bundled SMSC simulator, 0 for any free port; default: the port of link sim. */
+   public static final String SIMULATOR_PORT_PROPERTY = "smsgw.simulator.port";
+   /** System property: milliseconds from the simulator's submit_sm_resp to its receipt. */
+   public static final String SIMULATOR_RECEIPT_DELAY_PROPERTY = "smsgw.simulator.receipt-delay-ms";
+   /** System property: share of the simulator's receipts that report DELIVRD (the rest UNDELIV), 0..1. */
+   public static final String SIMULATOR_SUCCESS_RATIO_PROPERTY = "smsgw.simulator.success-ratio";
    /** Acceptor names in broker.xml. */
    public static final String CORE_ACCEPTOR = "artemis";
    public static final String SMPP_ACCEPTOR = "smpp";
@@ -55,10 +73,35 @@ public final class QuickStartGateway implements AutoCloseable {
    private static final List<String> PLUGIN_PROTOCOLS = List.of("SMPP", "CMPP");
 
    private final EmbeddedActiveMQ broker;
+   private final SmscSimulator simulator;
+   private final ConfigProperty configProperty;
    private final CountDownLatch stopped = new CountDownLatch(1);
 
-   private QuickStartGateway(EmbeddedActiveMQ broker) {
+   private QuickStartGateway(EmbeddedActiveMQ broker, SmscSimulator simulator, ConfigProperty configProperty) {
       this.broker = broker;
+      this.simulator = simulator;
+      this.configProperty = configProperty;
+   }
+
+   /**
+    * How the bundled SMSC simulator behaves.
+    *
+    * @param port                port to listen on: 0 for a free one, {@link #CONFIGURED_PORT} for link sim's
+    * @param receiptDelay        time from submit_sm_resp to the receipt
+    * @param receiptSuccessRatio share of receipts reporting DELIVRD, the rest UNDELIV (0..1)
+    */
+   public record SimulatorSettings(int port, Duration receiptDelay, double receiptSuccessRatio) {
+
+      /** Link sim's port, receipts after 1 s, 9 in 10 delivered. */
+      public static final SimulatorSettings DEFAULT = new SimulatorSettings(CONFIGURED_PORT, Duration.ofSeconds(1), 0.9);
+
+      /** The defaults, overridden by the {@code smsgw.simulator.*} system properties that are set. */
+      public static SimulatorSettings fromSystemProperties() {
+         String ratio = System.getProperty(SIMULATOR_SUCCESS_RATIO_PROPERTY);
+         return new SimulatorSettings(Integer.getInteger(SIMULATOR_PORT_PROPERTY, DEFAULT.port()),
+                                      Duration.ofMillis(Long.getLong(SIMULATOR_RECEIPT_DELAY_PROPERTY, DEFAULT.receiptDelay().toMillis())),
+                                      ratio == null ? DEFAULT.receiptSuccessRatio() : Double.parseDouble(ratio));
+      }
    }
 
    /**
@@ -69,20 +112,32 @@ public final class QuickStartGateway implements AutoCloseable {
     * @param corePort application acceptor port, 0 for a free one, {@link #CONFIGURED_PORT} for broker.xml's
     * @param smppPort SMPP acceptor port, 0 for a free one, {@link #CONFIGURED_PORT} for broker.xml's
     * @param cmppPort CMPP acceptor port, 0 for a free one, {@link #CONFIGURED_PORT} for broker.xml's
+    * @param simulator the bundled SMSC simulator's port and behaviour
     */
-   public record Settings(Path etcDir, Path dataDir, int corePort, int smppPort, int cmppPort) {
+   public record Settings(Path etcDir, Path dataDir, int corePort, int smppPort, int cmppPort, SimulatorSettings simulator) {
+
+      /** With the simulator's defaults ({@link SimulatorSettings#DEFAULT}). */
+      public Settings(Path etcDir, Path dataDir, int corePort, int smppPort, int cmppPort) {
+         this(etcDir, dataDir, corePort, smppPort, cmppPort, SimulatorSettings.DEFAULT);
+      }
+
+      /** An SMPP-only setup (the benchmarks' BenchGateway): the CMPP acceptor on a free port, the simulator's defaults. */
+      public Settings(Path etcDir, Path dataDir, int corePort, int smppPort) {
+         this(etcDir, dataDir, corePort, smppPort, 0);
+      }
 
       /**
        * Settings from system properties, falling back to {@code broker-config/etc} (looked up from
-       * the working directory and its parent), {@code ./data} and the ports in broker.xml. A first
-       * argument, if given, is the data folder.
+       * the working directory and its parent), {@code ./data}, the ports in broker.xml and the
+       * simulator's defaults. A first argument, if given, is the data folder.
        */
       public static Settings fromSystemProperties(String... args) {
          Path data = Path.of(args.length > 0 ? args[0] : System.getProperty(DATA_PROPERTY, "data"));
          return new Settings(locateEtc(), data,
                              Integer.getInteger(CORE_PORT_PROPERTY, CONFIGURED_PORT),
                              Integer.getInteger(SMPP_PORT_PROPERTY, CONFIGURED_PORT),
-                             Integer.getInteger(CMPP_PORT_PROPERTY, CONFIGURED_PORT));
+                             Integer.getInteger(CMPP_PORT_PROPERTY, CONFIGURED_PORT),
+                             SimulatorSettings.fromSystemProperties());
       }
 
       private static Path locateEtc() {
@@ -99,7 +154,10 @@ public final class QuickStartGateway implements AutoCloseable {
       }
    }
 
-   /** Starts the broker and returns once every acceptor listens. */
+   /**
+    * Starts the simulator (when the configuration has a link {@code sim}), then the broker, and returns
+    * once every acceptor listens. The SMSC link binds shortly after, in the background.
+    */
    public static QuickStartGateway start(Settings settings) throws Exception {
       Path etc = settings.etcDir().toAbsolutePath().normalize();
       Path brokerXml = etc.resolve("broker.xml");
@@ -107,36 +165,70 @@ public final class QuickStartGateway implements AutoCloseable {
          throw new IllegalStateException("No broker.xml in " + etc);
       }
       requirePlugins();
-      // The plugins look the accounts up through this property; an explicit setting wins.
-      if (System.getProperty(GatewayConfigLocator.PATH_PROPERTY) == null) {
-         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, etc.resolve("sms-gateway.conf").toString());
-      }
+      Path data = settings.dataDir().toAbsolutePath().normalize();
+      // An explicit -Dsmsgw.config wins over etc/sms-gateway.conf. Reading it here reports a broken file
+      // before anything starts, and tells where the simulator must listen.
+      String explicitConfig = System.getProperty(GatewayConfigLocator.PATH_PROPERTY);
+      Path configFile = explicitConfig != null ? Path.of(explicitConfig) : etc.resolve(GatewayConfigLoader.FILE_NAME);
+      GatewayConfig gatewayConfig = GatewayConfigLoader.load(configFile);
 
-      EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfigResourcePath(brokerXml.toUri().toString());
-      broker.createActiveMQServer();
-      Configuration config = broker.getConfiguration();
-      useDataDirectory(config, settings.dataDir().toAbsolutePath().normalize());
-      overridePort(config, CORE_ACCEPTOR, settings.corePort());
-      overridePort(config, SMPP_ACCEPTOR, settings.smppPort());
-      overridePort(config, CMPP_ACCEPTOR, settings.cmppPort());
+      SmscSimulator simulator = null;
+      ConfigProperty configProperty = null;
+      try {
+         Optional<SmscLinkConfig> link = SimulatorLink.find(gatewayConfig);
+         if (link.isPresent()) {
+            SimulatorSettings sim = settings.simulator();
+            simulator = SimulatorLink.start(link.get(), sim.port(), sim.receiptDelay(), sim.receiptSuccessRatio());
+            if (simulator.port() != link.get().port()) {
+               configFile = SimulatorLink.writeOverlay(configFile, simulator.port(), data);
+            }
+         } else {
+            LOG.info("{} has no SMSC link \"{}\": the bundled SMSC simulator is not started", configFile, SimulatorLink.LINK);
+         }
+         // The plugins find the configuration through this property.
+         configProperty = ConfigProperty.set(configFile);
 
-      broker.getActiveMQServer().start();
-      QuickStartGateway gateway = new QuickStartGateway(broker);
-      if (!gateway.server().isActive()) {
-         gateway.close();
-         throw new IllegalStateException("The broker did not become active; see the log above");
+         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfigResourcePath(brokerXml.toUri().toString());
+         broker.createActiveMQServer();
+         Configuration config = broker.getConfiguration();
+         useDataDirectory(config, data);
+         overridePort(config, CORE_ACCEPTOR, settings.corePort());
+         overridePort(config, SMPP_ACCEPTOR, settings.smppPort());
+         overridePort(config, CMPP_ACCEPTOR, settings.cmppPort());
+
+         try {
+            broker.getActiveMQServer().start();
+            if (!broker.getActiveMQServer().isActive()) {
+               throw new IllegalStateException("The broker did not become active; see the log above");
+            }
+         } catch (Exception | Error e) {
+            broker.stop();
+            throw e;
+         }
+         return new QuickStartGateway(broker, simulator, configProperty);
+      } catch (Exception | Error e) {
+         if (simulator != null) {
+            simulator.close();
+         }
+         if (configProperty != null) {
+            configProperty.restore();
+         }
+         throw e;
       }
-      return gateway;
    }
 
    public static void main(String[] args) throws Exception {
       Settings settings = Settings.fromSystemProperties(args);
       QuickStartGateway gateway = start(settings);
       Runtime.getRuntime().addShutdownHook(new Thread(gateway::closeQuietly, "smsgw-shutdown"));
+      String simulator = gateway.simulator()
+         .map(sim -> "SMSC simulator (link sim): port " + sim.port() + ", receipts after " + sim.config().receiptDelay().toMillis()
+                        + " ms, " + Math.round(sim.config().receiptSuccessRatio() * 100) + "% DELIVRD. ")
+         .orElse("No SMSC simulator. ");
       LOG.info("SMS gateway is running. SMPP: port {} (try smppclient1/password). CMPP: port {} (try SP 901234/secret). "
-                  + "Applications (Artemis JMS / CORE): port {}. Configuration: {}. Data: {}. Press Ctrl-C to stop.",
-               gateway.smppPort(), gateway.cmppPort(), gateway.corePort(), settings.etcDir().toAbsolutePath().normalize(),
-               settings.dataDir().toAbsolutePath().normalize());
+                  + "Applications (Artemis JMS / CORE): port {}. {}Configuration: {}. Data: {}. Press Ctrl-C to stop.",
+               gateway.smppPort(), gateway.cmppPort(), gateway.corePort(), simulator,
+               settings.etcDir().toAbsolutePath().normalize(), settings.dataDir().toAbsolutePath().normalize());
       gateway.awaitStop();
    }
 
@@ -159,17 +251,30 @@ public final class QuickStartGateway implements AutoCloseable {
       return server().getRemotingService().getAcceptor(CORE_ACCEPTOR).getActualPort();
    }
 
+   /** The bundled SMSC simulator, when the configuration has a link {@code sim}. */
+   public Optional<SmscSimulator> simulator() {
+      return Optional.ofNullable(simulator);
+   }
+
    /** Blocks until {@link #close()} has stopped the broker. */
    public void awaitStop() throws InterruptedException {
       stopped.await();
    }
 
+   /** Stops the broker, then the simulator (so the link does not see its SMSC vanish first). */
    @Override
    public void close() throws Exception {
       try {
          broker.stop();
       } finally {
-         stopped.countDown();
+         try {
+            if (simulator != null) {
+               simulator.close();
+            }
+         } finally {
+            configProperty.restore();
+            stopped.countDown();
+         }
       }
    }
 
@@ -224,5 +329,21 @@ public final class QuickStartGateway implements AutoCloseable {
          throw new IllegalStateException("broker.xml has no acceptor named " + acceptorName);
       }
       config.setAcceptorConfigurations(acceptors);
+   }
+
+   /** The system property {@code smsgw.config} as this gateway set it, and the value it replaced. */
+   private record ConfigProperty(String previous) {
+
+      static ConfigProperty set(Path file) {
+         return new ConfigProperty(System.setProperty(GatewayConfigLocator.PATH_PROPERTY, file.toString()));
+      }
+
+      void restore() {
+         if (previous == null) {
+            System.clearProperty(GatewayConfigLocator.PATH_PROPERTY);
+         } else {
+            System.setProperty(GatewayConfigLocator.PATH_PROPERTY, previous);
+         }
+      }
    }
 }

@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,6 +23,8 @@ import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.ConnectResp;
+import io.smsgw.cmpp.codec.Deliver;
+import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.cmpp.codec.Submit;
 import io.smsgw.cmpp.codec.SubmitResp;
 import io.smsgw.cmpp.codec.Terminate;
@@ -27,7 +33,8 @@ import io.smsgw.core.id.CmppMsgId;
 
 /**
  * A CMPP 3.0 SP on a plain socket, written with the project's own codec: connects as the demo SP
- * {@code 901234}, submits one short message and prints the Msg_Id the gateway returned.
+ * {@code 901234}, submits one short message with a status report requested, waits for the report
+ * (a DELIVER carrying the Msg_Id of SUBMIT_RESP) and prints both.
  *
  * <p>{@code mvn -pl examples exec:java -Dexec.mainClass=io.smsgw.examples.SendFirstCmpp}
  * (optional: {@code -Dsmsgw.host=... -Dsmsgw.cmpp.port=...}).
@@ -41,6 +48,8 @@ public final class SendFirstCmpp {
    public static final String SERVICE_ID = "HELLO";
    public static final String DESTINATION = "13800138000";
    public static final String TEXT = "Hello from CMPP";
+   /** How long {@link #main} waits for the status report. */
+   public static final Duration REPORT_TIMEOUT = Duration.ofSeconds(30);
 
    private static final CmppVersion VERSION = CmppVersion.V30;
    private static final int TIMEOUT_MILLIS = 10_000;
@@ -54,7 +63,18 @@ public final class SendFirstCmpp {
    private final Socket socket;
    private final DataInputStream in;
    private final OutputStream out;
+   /** DELIVERs read while waiting for a response, already answered. */
+   private final Queue<Deliver> delivered = new ArrayDeque<>();
    private int sequence;
+
+   /**
+    * What the SP saw.
+    *
+    * @param msgId  the Msg_Id of SUBMIT_RESP in its text form (16 hex digits), which applications see as {@code smsId}
+    * @param report the status report for that Msg_Id, or null if none came in time
+    */
+   public record Outcome(String msgId, StatusReport report) {
+   }
 
    private SendFirstCmpp(Socket socket) throws IOException {
       this.socket = socket;
@@ -65,19 +85,27 @@ public final class SendFirstCmpp {
    public static void main(String[] args) throws Exception {
       String host = System.getProperty("smsgw.host", "localhost");
       int port = Integer.getInteger(QuickStartGateway.CMPP_PORT_PROPERTY, 7890);
-      String smsId = submit(host, port, TEXT, DESTINATION);
-      System.out.println("Submitted \"" + TEXT + "\" to " + DESTINATION + ", Msg_Id: " + smsId);
+      Outcome outcome = send(host, port, TEXT, DESTINATION, REPORT_TIMEOUT);
+      System.out.println("Submitted \"" + TEXT + "\" to " + DESTINATION + ", Msg_Id: " + outcome.msgId());
+      StatusReport report = outcome.report();
+      if (report == null) {
+         System.out.println("No status report within " + REPORT_TIMEOUT.toSeconds() + " s (is the SMSC link bound? see the gateway log)");
+      } else {
+         System.out.println("Status report: " + report.stat() + ", submitted " + report.submitTime() + ", done "
+                               + report.doneTime() + ", handset " + report.destTerminalId());
+      }
    }
 
    /**
     * Connects, submits {@code text} as one message (ASCII if it can, UCS2 otherwise; status report
-    * requested), terminates the session and returns the gateway's Msg_Id in its text form (16 hex
-    * digits), which applications see as {@code smsId}.
+    * requested), waits up to {@code reportTimeout} for the report on that Msg_Id and terminates the
+    * session. Every DELIVER that arrives meanwhile is answered with Result 0; those that are not the
+    * report awaited (earlier reports, MO) are printed.
     *
     * @throws IOException if the gateway refuses the CONNECT or the SUBMIT, or does not answer in time
     * @throws IllegalArgumentException if the text does not fit one message (140 octets)
     */
-   public static String submit(String host, int port, String text, String destination) throws IOException {
+   public static Outcome send(String host, int port, String text, String destination, Duration reportTimeout) throws IOException {
       boolean ascii = StandardCharsets.US_ASCII.newEncoder().canEncode(text);
       byte[] content = text.getBytes(ascii ? StandardCharsets.US_ASCII : StandardCharsets.UTF_16BE);
       if (content.length > MAX_CONTENT) {
@@ -89,8 +117,9 @@ public final class SendFirstCmpp {
          SendFirstCmpp sp = new SendFirstCmpp(socket);
          sp.connect();
          long msgId = sp.submit(content, ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2, destination);
+         StatusReport report = sp.awaitReport(msgId, reportTimeout);
          sp.terminate();
-         return CmppMsgId.toHex(msgId);
+         return new Outcome(CmppMsgId.toHex(msgId), report);
       }
    }
 
@@ -115,24 +144,56 @@ public final class SendFirstCmpp {
       return resp.msgId();
    }
 
+   /** The status report on {@code msgId}, or null when {@code timeout} passes first. */
+   private StatusReport awaitReport(long msgId, Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+         Deliver deliver = delivered.poll();
+         if (deliver == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+               return null;
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+            try {
+               awaitResponse(Deliver.class); // returns only once a DELIVER was read and answered
+            } catch (SocketTimeoutException e) {
+               return null;
+            } finally {
+               socket.setSoTimeout(TIMEOUT_MILLIS);
+            }
+            continue;
+         }
+         StatusReport report = deliver.statusReport(VERSION).orElse(null);
+         if (report != null && report.msgId() == msgId) {
+            return report;
+         }
+         System.out.println(report != null
+                               ? "(an earlier status report: " + CmppMsgId.toHex(report.msgId()) + " " + report.stat() + ")"
+                               : "(an MO from " + deliver.srcTerminalId() + " to " + deliver.destId() + ")");
+      }
+   }
+
    private void terminate() throws IOException {
       write(new Terminate(++sequence));
       awaitResponse(TerminateResp.class);
    }
 
    /**
-    * Reads until the response of type {@code type} arrives. ACTIVE_TESTs are answered; anything else
-    * is left unanswered, so a DELIVER (an MO or a report waiting for this SP) goes back to its queue
-    * when the session ends and is delivered again later.
+    * Reads until a PDU of type {@code type} arrives. ACTIVE_TESTs are answered; DELIVERs are answered
+    * with Result 0 and kept for {@link #awaitReport}.
     */
    private <T extends CmppPdu> T awaitResponse(Class<T> type) throws IOException {
       while (true) {
          CmppPdu pdu = read();
+         if (pdu instanceof Deliver deliver) {
+            write(deliver.response(0));
+            delivered.add(deliver);
+         } else if (pdu instanceof ActiveTest test) {
+            write(test.response());
+         }
          if (type.isInstance(pdu)) {
             return type.cast(pdu);
-         }
-         if (pdu instanceof ActiveTest test) {
-            write(test.response());
          }
       }
    }

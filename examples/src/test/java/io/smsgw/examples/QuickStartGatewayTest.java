@@ -7,31 +7,72 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.config.GatewayConfigLoader;
+import io.smsgw.core.config.GatewayConfigLocator;
+import io.smsgw.core.config.RouteConfig;
+import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsAddresses;
-import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryReceipt;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.simulator.MoMessage;
+import io.smsgw.simulator.SmscSimulator;
+import io.smsgw.smpp.client.SmscLinkControlMBean;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.InterfaceVersion;
+import org.jsmpp.bean.MessageType;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starts the quick-start gateway the way a user would, on free ports, and runs the README's clients against it. */
+/**
+ * Starts the quick-start gateway the way a user would, on free ports, with the bundled SMSC simulator
+ * answering within 100 ms and delivering every message, and runs the README's clients through the whole
+ * loop: submit, SMSC link, receipt back to the submitter, billing record.
+ */
 class QuickStartGatewayTest {
+
+   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+   private static final Duration RECEIPT_DELAY = Duration.ofMillis(100);
 
    @TempDir
    static Path dataDir;
 
    private static QuickStartGateway gateway;
+   private static String configPropertyBefore;
 
    @BeforeAll
    static void startGateway() throws Exception {
+      configPropertyBefore = System.getProperty(GatewayConfigLocator.PATH_PROPERTY);
       QuickStartGateway.Settings settings = QuickStartGateway.Settings.fromSystemProperties(dataDir.toString());
-      gateway = QuickStartGateway.start(new QuickStartGateway.Settings(settings.etcDir(), settings.dataDir(), 0, 0, 0));
+      gateway = QuickStartGateway.start(new QuickStartGateway.Settings(
+         settings.etcDir(), settings.dataDir(), 0, 0, 0, new QuickStartGateway.SimulatorSettings(0, RECEIPT_DELAY, 1.0)));
    }
 
    @AfterAll
@@ -39,6 +80,8 @@ class QuickStartGatewayTest {
       if (gateway != null) {
          gateway.close();
          assertFalse(gateway.server().isStarted(), "close() stops the broker");
+         assertEquals(configPropertyBefore, System.getProperty(GatewayConfigLocator.PATH_PROPERTY),
+                      "close() gives smsgw.config its former value back");
       }
    }
 
@@ -59,65 +102,153 @@ class QuickStartGatewayTest {
    }
 
    @Test
-   void journalLivesInTheChosenDataFolder() {
+   void journalAndCorrelationStoreLiveInTheChosenDataFolder() {
       assertTrue(gateway.server().getConfiguration().isPersistenceEnabled());
       assertTrue(Files.isDirectory(dataDir.resolve("journal")), "journal folder under " + dataDir);
       assertTrue(Files.isDirectory(dataDir.resolve("bindings")), "bindings folder under " + dataDir);
+      assertTrue(Files.isDirectory(dataDir.resolve("sms-correlation")), "the SMSC link's receipt correlation store under " + dataDir);
    }
 
    @Test
    void contractAddressesAreDeclared() {
       ActiveMQServer server = gateway.server();
-      for (String queue : new String[] {SmsAddresses.MT, SmsAddresses.MO, SmsAddresses.DR, "sms.dlq",
+      for (String queue : new String[] {SmsAddresses.MT, SmsAddresses.MO, SmsAddresses.DR, "sms.dlq", SmsAddresses.smscLinkQueue("sim"),
                                         SmsAddresses.accountQueue("smppclient1"), SmsAddresses.accountQueue("901234")}) {
          assertNotNull(server.locateQueue(queue), queue);
       }
-      assertNotNull(server.getAddressInfo(SimpleString.of(SmsAddresses.BILLING)));
+      assertTrue(server.getAddressInfo(SimpleString.of(SmsAddresses.BILLING)).getRoutingTypes().contains(RoutingType.MULTICAST));
+      Queue billingDemo = server.locateQueue("billing-demo.records");
+      assertNotNull(billingDemo, "ReadBillingWithJms's durable subscription is declared");
+      assertEquals(SmsAddresses.BILLING, billingDemo.getAddress().toString());
    }
 
    @Test
-   void readmeClientsSubmitOverSmppAndReadOverJms() throws Exception {
-      String messageId = SendFirstSms.submit("127.0.0.1", gateway.smppPort(), SendFirstSms.TEXT, SendFirstSms.DESTINATION);
-      assertFalse(messageId == null || messageId.isBlank(), "submit_sm_resp carries a message id");
-
-      ReadMtWithJms.MtMessage sms = ReadMtWithJms.readOne("tcp://127.0.0.1:" + gateway.corePort(), Duration.ofSeconds(10));
-      assertNotNull(sms, "the submitted SMS is on sms.mt");
-      assertEquals(SendFirstSms.TEXT, sms.text());
-      assertEquals(messageId, property(sms, SmsProperties.ID));
-      assertEquals("MT", property(sms, SmsProperties.KIND));
-      assertEquals("SMPP", property(sms, SmsProperties.PROTOCOL));
-      assertEquals(SendFirstSms.SYSTEM_ID, property(sms, SmsProperties.ACCOUNT));
-      assertEquals(SendFirstSms.SOURCE, property(sms, SmsProperties.SOURCE));
-      assertEquals(SendFirstSms.DESTINATION, property(sms, SmsProperties.DESTINATION));
+   void simulatorListensOnAFreePortAndTheLinkSimBindsToIt() throws Exception {
+      SmscSimulator simulator = gateway.simulator().orElseThrow();
+      assertNotEquals(2776, simulator.port(), "-Dsmsgw.simulator.port moved the simulator");
+      SmscLinkControlMBean link = (SmscLinkControlMBean) gateway.server().getManagementService().getUntypedControl("smsc-link.sim");
+      assertNotNull(link, "the link's management bean");
+      Wait.until("link sim bound", TIMEOUT, () -> "BOUND".equals(link.getState()));
+      assertEquals("127.0.0.1:" + simulator.port(), link.getSmsc(), "the link follows the simulator to its port");
+      assertEquals(1, simulator.stats().sessionsBound(), "one transceiver bound with the link's credentials");
+      Path overlay = dataDir.resolve(SimulatorLink.OVERLAY_FILE);
+      assertTrue(Files.readString(overlay).contains("links.sim.port = " + simulator.port()), Files.readString(overlay));
    }
 
    @Test
-   void readmeClientsSubmitOverCmppAndReadOverJms() throws Exception {
-      String msgId = SendFirstCmpp.submit("127.0.0.1", gateway.cmppPort(), SendFirstCmpp.TEXT, SendFirstCmpp.DESTINATION);
-      assertEquals(16, msgId.length(), "SUBMIT_RESP carries a Msg_Id, shown as 16 hex digits: " + msgId);
+   void smppSubmitComesBackAsReceiptAndIsBilledOnce() throws Exception {
+      SendFirstSms.Outcome outcome = SendFirstSms.send("127.0.0.1", gateway.smppPort(), SendFirstSms.TEXT,
+                                                       SendFirstSms.DESTINATION, TIMEOUT);
+      assertFalse(outcome.messageId() == null || outcome.messageId().isBlank(), "submit_sm_resp carries a message id");
+      DeliveryReceipt receipt = outcome.receipt();
+      assertNotNull(receipt, "the receipt came back to the ESME");
+      assertEquals(outcome.messageId(), receipt.id(), "the receipt names the id of submit_sm_resp");
+      assertEquals(DeliveryState.DELIVRD, receipt.state());
 
-      ReadMtWithJms.MtMessage sms = ReadMtWithJms.readOne("tcp://127.0.0.1:" + gateway.corePort(), Duration.ofSeconds(10));
-      assertNotNull(sms, "the submitted SMS is on sms.mt");
-      assertEquals(SendFirstCmpp.TEXT, sms.text());
-      assertEquals(msgId, property(sms, SmsProperties.ID));
-      assertEquals("MT", property(sms, SmsProperties.KIND));
-      assertEquals("CMPP", property(sms, SmsProperties.PROTOCOL));
-      assertEquals("3.0", property(sms, SmsProperties.PROTOCOL_VERSION));
-      assertEquals(SendFirstCmpp.SP_ID, property(sms, SmsProperties.ACCOUNT));
-      assertEquals(SendFirstCmpp.SOURCE, property(sms, SmsProperties.SOURCE));
-      assertEquals(SendFirstCmpp.DESTINATION, property(sms, SmsProperties.DESTINATION));
-      assertEquals(SendFirstCmpp.SERVICE_ID, property(sms, SmsProperties.SERVICE_ID));
+      ReadBillingWithJms.BillingRecord record = singleRecordFor(outcome.messageId());
+      assertEquals(SendFirstSms.SYSTEM_ID, record.property("smsAccount"));
+      assertEquals("DELIVRD", record.property("smsStatus"));
+      assertEquals("sim", record.property("smsLink"));
+      assertEquals(SendFirstSms.DESTINATION, record.property("smsSource"), "the handset the report came from");
+      assertEquals(Boolean.TRUE, record.property("smsBillable"), "delivered, no fee type: billed per message");
+   }
+
+   @Test
+   void cmppSubmitComesBackAsStatusReportAndIsRecordedOnce() throws Exception {
+      SendFirstCmpp.Outcome outcome = SendFirstCmpp.send("127.0.0.1", gateway.cmppPort(), SendFirstCmpp.TEXT,
+                                                         SendFirstCmpp.DESTINATION, TIMEOUT);
+      assertEquals(16, outcome.msgId().length(), "SUBMIT_RESP carries a Msg_Id, shown as 16 hex digits: " + outcome.msgId());
+      StatusReport report = outcome.report();
+      assertNotNull(report, "the status report came back to the SP");
+      assertEquals(outcome.msgId(), io.smsgw.core.id.CmppMsgId.toHex(report.msgId()), "the report names the Msg_Id of SUBMIT_RESP");
+      assertEquals("DELIVRD", report.stat());
+      assertEquals(SendFirstCmpp.DESTINATION, report.destTerminalId());
+
+      ReadBillingWithJms.BillingRecord record = singleRecordFor(outcome.msgId());
+      assertEquals(SendFirstCmpp.SP_ID, record.property("smsAccount"));
+      assertEquals(SendFirstCmpp.SERVICE_ID, record.property("smsServiceId"));
+      assertEquals("01", record.property("smsFeeType"));
+      assertEquals(Boolean.FALSE, record.property("smsBillable"), "a free message (FeeType 01) is recorded, not billed");
+   }
+
+   @Test
+   void moToTheServiceNumber10086ReachesSmppclient1() throws Exception {
+      SmscSimulator simulator = gateway.simulator().orElseThrow();
+      SmscLinkControlMBean link = (SmscLinkControlMBean) gateway.server().getManagementService().getUntypedControl("smsc-link.sim");
+      Wait.until("link sim bound", TIMEOUT, () -> "BOUND".equals(link.getState()));
+      BlockingQueue<DeliverSm> inbox = new LinkedBlockingQueue<>();
+      SMPPSession esme = new SMPPSession();
+      esme.setMessageReceiverListener(new MessageReceiverListener() {
+         @Override
+         public void onAcceptDeliverSm(DeliverSm deliverSm) {
+            inbox.add(deliverSm);
+         }
+
+         @Override
+         public void onAcceptAlertNotification(AlertNotification alertNotification) {
+         }
+
+         @Override
+         public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) {
+            return null;
+         }
+      });
+      esme.connectAndBind("127.0.0.1", gateway.smppPort(), new BindParameter(BindType.BIND_RX, SendFirstSms.SYSTEM_ID,
+         SendFirstSms.PASSWORD, "", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+      try {
+         int status = simulator.injectMo("smsgw", MoMessage.text("8613800138000", "1008601", "Balance?"))
+            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+         assertEquals(0, status, "the gateway took the MO");
+         DeliverSm mo = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+         while (mo != null && MessageType.SMSC_DEL_RECEIPT.containedIn(mo.getEsmClass())) {
+            mo = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS); // a receipt another test left waiting
+         }
+         assertNotNull(mo, "the MO for 10086 reached smppclient1");
+         assertEquals("Balance?", new String(mo.getShortMessage(), StandardCharsets.ISO_8859_1));
+         assertEquals("8613800138000", mo.getSourceAddr());
+         assertEquals("1008601", mo.getDestAddress());
+      } finally {
+         esme.unbindAndClose();
+      }
    }
 
    @Test
    void sendFirstCmppRefusesTextsLongerThanOneMessage() {
       String longText = "x".repeat(141);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-         () -> SendFirstCmpp.submit("127.0.0.1", gateway.cmppPort(), longText, SendFirstCmpp.DESTINATION));
+         () -> SendFirstCmpp.send("127.0.0.1", gateway.cmppPort(), longText, SendFirstCmpp.DESTINATION, TIMEOUT));
       assertTrue(e.getMessage().contains("141 octets"), e.getMessage());
    }
 
-   private static Object property(ReadMtWithJms.MtMessage sms, SimpleString name) {
-      return sms.smsProperties().get(name.toString());
+   @Test
+   void shippedConfigurationLinksEverythingToTheSimulator() throws Exception {
+      Path etc = QuickStartGateway.Settings.fromSystemProperties().etcDir();
+      GatewayConfig config = GatewayConfigLoader.load(etc.resolve(GatewayConfigLoader.FILE_NAME));
+      SmscLinkConfig sim = SimulatorLink.find(config).orElseThrow();
+      assertEquals("127.0.0.1", sim.host());
+      assertEquals(2776, sim.port());
+      assertEquals(List.of(new RouteConfig.WeightedLink("sim", 1)), config.routes().mt().get(0).links());
+      assertEquals("", config.routes().mt().get(0).prefix(), "every number goes to sim");
+      assertEquals(List.of(new RouteConfig.MoRoute("1065712345", "901234"), new RouteConfig.MoRoute("10086", "smppclient1")),
+                   config.routes().mo());
+      assertTrue(config.billing().isBillable("DELIVRD", ""));
+      assertFalse(config.billing().isBillable("UNDELIV", "02"));
+   }
+
+   @Test
+   void simulatorDefaultsAreOneSecondAndNineInTenDelivered() {
+      QuickStartGateway.SimulatorSettings defaults = QuickStartGateway.SimulatorSettings.fromSystemProperties();
+      assertEquals(QuickStartGateway.CONFIGURED_PORT, defaults.port(), "link sim's port");
+      assertEquals(Duration.ofSeconds(1), defaults.receiptDelay());
+      assertEquals(0.9, defaults.receiptSuccessRatio());
+   }
+
+   /** The one billing record of {@code smsId} among those waiting on ReadBillingWithJms's subscription. */
+   private static ReadBillingWithJms.BillingRecord singleRecordFor(String smsId) throws Exception {
+      List<ReadBillingWithJms.BillingRecord> records = ReadBillingWithJms.read("tcp://127.0.0.1:" + gateway.corePort(),
+                                                                               TIMEOUT, Duration.ofMillis(500))
+         .stream().filter(r -> smsId.equals(r.property("smsId"))).toList();
+      assertEquals(1, records.size(), "one billing record for " + smsId + ": " + records);
+      return records.get(0);
    }
 }

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * A broker instance created from the stock Apache Artemis distribution, set up the way the
  * broker-config README tells an admin to: plugin jars in {@code <instance>/lib}, broker.xml and
- * sms-gateway.conf in {@code <instance>/etc}. Ports are moved to free ones on the loopback interface.
+ * sms-gateway.conf in {@code <instance>/etc}. Ports are moved to free ones on the loopback interface,
+ * and the SMSC link {@code sim} to the port of the simulator the test runs.
  */
 @SuppressWarnings("try") // close() may throw InterruptedException: it waits for the broker to exit
 final class StockBroker implements AutoCloseable {
@@ -55,9 +56,10 @@ final class StockBroker implements AutoCloseable {
 
    /**
     * Creates a fresh instance under {@code workDir} with {@code bin/artemis create} and installs the
-    * gateway into it.
+    * gateway into it, its link {@code sim} pointed at 127.0.0.1:{@code simulatorPort}.
     */
-   static StockBroker create(Path home, Path workDir, Path pluginsDir, Path etcDir) throws IOException, InterruptedException {
+   static StockBroker create(Path home, Path workDir, Path pluginsDir, Path etcDir, int simulatorPort)
+      throws IOException, InterruptedException {
       Path instance = workDir.resolve("instance");
       deleteRecursively(instance);
       Files.createDirectories(workDir);
@@ -77,7 +79,7 @@ final class StockBroker implements AutoCloseable {
 
       StockBroker broker = new StockBroker(instance, workDir.resolve("broker.log"), freePort(), freePort(), freePort());
       broker.installPlugins(pluginsDir);
-      broker.installConfiguration(etcDir);
+      broker.installConfiguration(etcDir, simulatorPort);
       return broker;
    }
 
@@ -100,6 +102,20 @@ final class StockBroker implements AutoCloseable {
             throw new IllegalStateException("No started SMPP and CMPP acceptors within " + timeout);
          }
          // Waiting on the process doubles as the pause between polls and notices an early exit.
+         process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      }
+   }
+
+   /** Waits until the broker logs a line that contains {@code text}. */
+   void awaitLogLine(String text, Duration timeout) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!logContains(line -> line.contains(text))) {
+         if (!process.isAlive()) {
+            throw new IllegalStateException("The broker exited with status " + process.exitValue());
+         }
+         if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("The broker did not log \"" + text + "\" within " + timeout);
+         }
          process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
       }
    }
@@ -157,14 +173,17 @@ final class StockBroker implements AutoCloseable {
       }
    }
 
-   private void installConfiguration(Path etcDir) throws IOException {
+   private void installConfiguration(Path etcDir, int simulatorPort) throws IOException {
       Path etc = instance.resolve("etc");
       String brokerXml = Files.readString(etcDir.resolve("broker.xml"), StandardCharsets.UTF_8);
       brokerXml = replaceOnce(brokerXml, CORE_URL_IN_CONFIG, "tcp://127.0.0.1:" + corePort + "?");
       brokerXml = replaceOnce(brokerXml, SMPP_URL_IN_CONFIG, "tcp://127.0.0.1:" + smppPort + "?");
       brokerXml = replaceOnce(brokerXml, CMPP_URL_IN_CONFIG, "tcp://127.0.0.1:" + cmppPort + "?");
       Files.writeString(etc.resolve("broker.xml"), brokerXml, StandardCharsets.UTF_8);
-      Files.copy(etcDir.resolve("sms-gateway.conf"), etc.resolve("sms-gateway.conf"), StandardCopyOption.REPLACE_EXISTING);
+      // A later setting of the same key wins in HOCON, so the shipped file stays as it is above the line.
+      String gatewayConf = Files.readString(etcDir.resolve("sms-gateway.conf"), StandardCharsets.UTF_8)
+         + "\n# Added by the integration test: the simulator it runs listens here.\nlinks.sim.port = " + simulatorPort + "\n";
+      Files.writeString(etc.resolve("sms-gateway.conf"), gatewayConf, StandardCharsets.UTF_8);
    }
 
    private boolean logContains(Predicate<String> linePredicate) throws IOException {

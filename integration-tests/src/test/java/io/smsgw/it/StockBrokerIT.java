@@ -1,38 +1,29 @@
 package io.smsgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.TreeMap;
 
-import jakarta.jms.JMSConsumer;
-import jakarta.jms.JMSContext;
-
+import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.config.GatewayConfigLoader;
+import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsAddresses;
-import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.receipt.DeliveryReceipt;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.examples.ReadBillingWithJms;
 import io.smsgw.examples.SendFirstCmpp;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import io.smsgw.examples.SendFirstSms;
+import io.smsgw.simulator.SimulatorConfig;
+import io.smsgw.simulator.SmscSimulator;
 import org.apache.qpid.jms.JmsConnectionFactory;
-import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
-import org.jsmpp.bean.InterfaceVersion;
-import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.RegisteredDelivery;
-import org.jsmpp.bean.SMSCDeliveryReceipt;
-import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.session.BindParameter;
-import org.jsmpp.session.SMPPSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,26 +32,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * The gateway installed into the stock Apache Artemis distribution, as an admin would do it: an
- * ESME submits over SMPP or an SP over CMPP 3.0, applications read the SMS from {@code sms.mt} over
- * CORE (Artemis JMS) and AMQP (Qpid JMS).
+ * The gateway installed into the stock Apache Artemis distribution, as an admin would do it (plugin,
+ * routing and correlation-store jars in lib, broker.xml and sms-gateway.conf of broker-config/etc), with
+ * its link {@code sim} connected to an SMSC simulator this test runs: an ESME submits over SMPP or an SP
+ * over CMPP 3.0, the MT goes through the link to the simulator, its receipt comes back to the submitter
+ * with the submitter's id, and billing systems read the billing record over CORE (Artemis JMS) and AMQP
+ * (Qpid JMS).
  */
 class StockBrokerIT {
 
-   private static final String SYSTEM_ID = "smppclient1";
-   private static final String PASSWORD = "password";
-   private static final String SOURCE = "12345";
-   private static final String DESTINATION = "8613800138000";
-   private static final String TEXT = "Hello stock broker";
    private static final String CMPP_TEXT = "Hello stock broker over CMPP";
+   private static final String SMPP_TEXT = "Hello stock broker";
    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-   private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(10);
-   private static final long SMPP_TIMEOUT_MILLIS = 10_000;
-   private static final List<String> CHECKED_PROPERTIES = Stream.of(
-         SmsProperties.ID, SmsProperties.KIND, SmsProperties.PROTOCOL, SmsProperties.ACCOUNT, SmsProperties.SOURCE,
-         SmsProperties.DESTINATION, SmsProperties.SERVICE_ID)
-      .map(SimpleString::toString).toList();
+   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+   /** Once billing records flow, reading stops after this long without one. */
+   private static final Duration QUIET_TIME = Duration.ofMillis(500);
+   /** The AMQP billing system's durable subscription. */
+   private static final String AMQP_CLIENT_ID = "it-amqp-billing";
+   private static final String AMQP_SUBSCRIPTION = "records";
 
+   private static SmscSimulator simulator;
    private static StockBroker broker;
 
    /** Shows the broker's log next to any failing test. */
@@ -73,133 +64,119 @@ class StockBrokerIT {
    };
 
    @BeforeAll
-   static void startStockBroker() throws Exception {
+   static void startSimulatorAndStockBroker() throws Exception {
+      Path etc = Path.of(requiredProperty("smsgw.etc"));
+      // The simulator accepts the credentials the shipped configuration's link uses.
+      SmscLinkConfig sim = GatewayConfigLoader.load(etc.resolve(GatewayConfigLoader.FILE_NAME)).links().stream()
+         .filter(link -> link.id().equals("sim")).findFirst().orElseThrow();
+      simulator = SmscSimulator.start(SimulatorConfig.builder().port(0).credential(sim.systemId(), sim.password())
+                                         .receiptDelay(Duration.ofMillis(100)).receiptSuccessRatio(1.0).build());
       broker = StockBroker.create(Path.of(requiredProperty("artemis.home")), Path.of(requiredProperty("smsgw.work.dir")),
-                                  Path.of(requiredProperty("smsgw.plugins.dir")), Path.of(requiredProperty("smsgw.etc")));
+                                  Path.of(requiredProperty("smsgw.plugins.dir")), etc, simulator.port());
       try {
          broker.start(START_TIMEOUT);
+         broker.awaitLogLine("SMS routing active", START_TIMEOUT);
+         broker.awaitLogLine("SMSC link sim bound", START_TIMEOUT);
       } catch (Exception | AssertionError e) {
          printBrokerLog();
          throw e;
       }
+      // Records are kept only for subscriptions that exist when they are written.
+      readBillingWithQpidJms(Duration.ZERO);
    }
 
    @AfterAll
-   static void stopStockBroker() throws Exception {
-      if (broker != null) {
-         broker.close();
-      }
-   }
-
-   @Test
-   void smppSubmitIsReadableWithArtemisJms() throws Exception {
-      String messageId = submitOverSmpp();
-      assertIsTheSubmittedSms(receiveWithArtemisJms(), smppSms(messageId));
-   }
-
-   @Test
-   void smppSubmitIsReadableWithQpidJmsOverAmqp() throws Exception {
-      String messageId = submitOverSmpp();
-      assertIsTheSubmittedSms(receiveWithQpidJms(), smppSms(messageId));
-   }
-
-   @Test
-   void cmppSubmitIsReadableWithArtemisJms() throws Exception {
-      String msgId = SendFirstCmpp.submit("127.0.0.1", broker.cmppPort(), CMPP_TEXT, DESTINATION);
-      assertIsTheSubmittedSms(receiveWithArtemisJms(), cmppSms(msgId));
-   }
-
-   @Test
-   void cmppSubmitIsReadableWithQpidJmsOverAmqp() throws Exception {
-      String msgId = SendFirstCmpp.submit("127.0.0.1", broker.cmppPort(), CMPP_TEXT, DESTINATION);
-      assertIsTheSubmittedSms(receiveWithQpidJms(), cmppSms(msgId));
-   }
-
-   /** Binds as smppclient1 (SMPP 3.4 transmitter), submits one SMS and returns the id from submit_sm_resp. */
-   private static String submitOverSmpp() throws Exception {
-      SMPPSession session = new SMPPSession();
-      session.setTransactionTimer(SMPP_TIMEOUT_MILLIS);
+   static void stopStockBrokerAndSimulator() throws Exception {
       try {
-         session.connectAndBind("127.0.0.1", broker.smppPort(),
-                                new BindParameter(BindType.BIND_TX, SYSTEM_ID, PASSWORD, "", TypeOfNumber.UNKNOWN,
-                                                  NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34),
-                                SMPP_TIMEOUT_MILLIS);
-         String messageId = session.submitShortMessage("",
-                                                       TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, SOURCE,
-                                                       TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, DESTINATION,
-                                                       new ESMClass(), (byte) 0, (byte) 1, null, null,
-                                                       new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT), (byte) 0,
-                                                       DataCodings.ZERO, (byte) 0, TEXT.getBytes(StandardCharsets.US_ASCII))
-            .getMessageId();
-         assertFalse(messageId == null || messageId.isEmpty(), "submit_sm_resp carries a message id");
-         return messageId;
+         if (broker != null) {
+            broker.close();
+         }
       } finally {
-         session.unbindAndClose();
-      }
-   }
-
-   /** The text and the contract properties of one message, as an application reads them. */
-   private record ReceivedSms(String text, Map<String, String> properties) {
-   }
-
-   /** The SMPP submit of {@link #submitOverSmpp()}, as applications must see it. */
-   private static ReceivedSms smppSms(String messageId) {
-      return expected(TEXT, messageId, "SMPP", SYSTEM_ID, SOURCE, null);
-   }
-
-   /** The CMPP submit of {@link SendFirstCmpp} (the README's CMPP client), as applications must see it. */
-   private static ReceivedSms cmppSms(String msgId) {
-      return expected(CMPP_TEXT, msgId, "CMPP", SendFirstCmpp.SP_ID, SendFirstCmpp.SOURCE, SendFirstCmpp.SERVICE_ID);
-   }
-
-   private static ReceivedSms expected(String text, String id, String protocol, String account, String source, String serviceId) {
-      Map<String, String> properties = new HashMap<>();
-      properties.put(SmsProperties.ID.toString(), id);
-      properties.put(SmsProperties.KIND.toString(), "MT");
-      properties.put(SmsProperties.PROTOCOL.toString(), protocol);
-      properties.put(SmsProperties.ACCOUNT.toString(), account);
-      properties.put(SmsProperties.SOURCE.toString(), source);
-      properties.put(SmsProperties.DESTINATION.toString(), DESTINATION);
-      properties.put(SmsProperties.SERVICE_ID.toString(), serviceId);
-      return new ReceivedSms(text, properties);
-   }
-
-   /** Takes the next message from sms.mt with the Artemis Jakarta JMS client (CORE protocol). */
-   private static ReceivedSms receiveWithArtemisJms() throws Exception {
-      try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + broker.corePort());
-           JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-           JMSConsumer consumer = context.createConsumer(context.createQueue(SmsAddresses.MT))) {
-         jakarta.jms.Message message = consumer.receive(RECEIVE_TIMEOUT.toMillis());
-         assertNotNull(message, "a message on " + SmsAddresses.MT + " within " + RECEIVE_TIMEOUT);
-         jakarta.jms.TextMessage text = assertInstanceOf(jakarta.jms.TextMessage.class, message, "text SMS arrive as a text body");
-         Map<String, String> properties = new HashMap<>();
-         for (String name : CHECKED_PROPERTIES) {
-            properties.put(name, message.getStringProperty(name));
+         if (simulator != null) {
+            simulator.close();
          }
-         return new ReceivedSms(text.getText(), properties);
       }
    }
 
-   /** Takes the next message from sms.mt with Qpid JMS (AMQP 1.0). */
-   private static ReceivedSms receiveWithQpidJms() throws Exception {
+   @Test
+   void smppSubmitComesBackAsReceiptAndIsBilledOverCoreAndAmqp() throws Exception {
+      SendFirstSms.Outcome outcome = SendFirstSms.send("127.0.0.1", broker.smppPort(), SMPP_TEXT, SendFirstSms.DESTINATION, TIMEOUT);
+      DeliveryReceipt receipt = outcome.receipt();
+      assertNotNull(receipt, "the receipt came back to the ESME");
+      assertEquals(outcome.messageId(), receipt.id(), "the receipt names the id of submit_sm_resp");
+      assertEquals(DeliveryState.DELIVRD, receipt.state());
+
+      Map<String, Object> expected = Map.of("smsId", outcome.messageId(), "smsAccount", SendFirstSms.SYSTEM_ID,
+                                            "smsStatus", "DELIVRD", "smsLink", "sim", "smsBillable", true);
+      assertEquals(expected, checked(singleRecord(readBillingWithArtemisJms(), outcome.messageId()), expected), "over CORE");
+      assertEquals(expected, checked(singleRecord(readBillingWithQpidJms(TIMEOUT), outcome.messageId()), expected), "over AMQP");
+   }
+
+   @Test
+   void cmppSubmitComesBackAsStatusReportAndIsBilledOverCoreAndAmqp() throws Exception {
+      SendFirstCmpp.Outcome outcome = SendFirstCmpp.send("127.0.0.1", broker.cmppPort(), CMPP_TEXT, SendFirstCmpp.DESTINATION, TIMEOUT);
+      StatusReport report = outcome.report();
+      assertNotNull(report, "the status report came back to the SP");
+      assertEquals(outcome.msgId(), CmppMsgId.toHex(report.msgId()), "the report names the Msg_Id of SUBMIT_RESP");
+      assertEquals("DELIVRD", report.stat());
+
+      // SendFirstCmpp sends a free message (FeeType 01): recorded, not billed.
+      Map<String, Object> expected = Map.of("smsId", outcome.msgId(), "smsAccount", SendFirstCmpp.SP_ID,
+                                            "smsServiceId", SendFirstCmpp.SERVICE_ID, "smsFeeType", "01",
+                                            "smsStatus", "DELIVRD", "smsLink", "sim", "smsBillable", false);
+      assertEquals(expected, checked(singleRecord(readBillingWithArtemisJms(), outcome.msgId()), expected), "over CORE");
+      assertEquals(expected, checked(singleRecord(readBillingWithQpidJms(TIMEOUT), outcome.msgId()), expected), "over AMQP");
+   }
+
+   /** The README's billing reader: the durable subscription broker.xml declares, over CORE. */
+   private static List<Map<String, Object>> readBillingWithArtemisJms() throws Exception {
+      List<Map<String, Object>> records = new ArrayList<>();
+      for (ReadBillingWithJms.BillingRecord record : ReadBillingWithJms.read("tcp://127.0.0.1:" + broker.corePort(), TIMEOUT, QUIET_TIME)) {
+         records.add(record.smsProperties());
+      }
+      return records;
+   }
+
+   /**
+    * The records waiting on the AMQP billing system's durable subscription (created on first use),
+    * their {@code sms*} properties: waits up to {@code firstTimeout} for the first, then reads until
+    * none arrives for {@link #QUIET_TIME}.
+    */
+   private static List<Map<String, Object>> readBillingWithQpidJms(Duration firstTimeout) throws Exception {
       javax.jms.ConnectionFactory factory = new JmsConnectionFactory("amqp://127.0.0.1:" + broker.corePort());
-      try (javax.jms.JMSContext context = factory.createContext(javax.jms.JMSContext.AUTO_ACKNOWLEDGE);
-           javax.jms.JMSConsumer consumer = context.createConsumer(context.createQueue(SmsAddresses.MT))) {
-         javax.jms.Message message = consumer.receive(RECEIVE_TIMEOUT.toMillis());
-         assertNotNull(message, "a message on " + SmsAddresses.MT + " within " + RECEIVE_TIMEOUT);
-         javax.jms.TextMessage text = assertInstanceOf(javax.jms.TextMessage.class, message, "text SMS arrive as an AMQP string");
-         Map<String, String> properties = new HashMap<>();
-         for (String name : CHECKED_PROPERTIES) {
-            properties.put(name, message.getStringProperty(name));
+      List<Map<String, Object>> records = new ArrayList<>();
+      try (javax.jms.JMSContext context = factory.createContext(javax.jms.JMSContext.AUTO_ACKNOWLEDGE)) {
+         context.setClientID(AMQP_CLIENT_ID);
+         try (javax.jms.JMSConsumer consumer = context.createDurableConsumer(context.createTopic(SmsAddresses.BILLING), AMQP_SUBSCRIPTION)) {
+            javax.jms.Message message = firstTimeout.isZero() ? consumer.receiveNoWait() : consumer.receive(firstTimeout.toMillis());
+            while (message != null) {
+               Map<String, Object> properties = new TreeMap<>();
+               for (Enumeration<?> names = message.getPropertyNames(); names.hasMoreElements(); ) {
+                  String name = (String) names.nextElement();
+                  if (name.startsWith("sms")) {
+                     properties.put(name, message.getObjectProperty(name));
+                  }
+               }
+               records.add(properties);
+               message = consumer.receive(QUIET_TIME.toMillis());
+            }
          }
-         return new ReceivedSms(text.getText(), properties);
       }
+      return records;
    }
 
-   /** The queue held only the message this test submitted, so it must be that one, intact. */
-   private static void assertIsTheSubmittedSms(ReceivedSms sms, ReceivedSms expected) {
-      assertEquals(expected.text(), sms.text());
-      assertEquals(expected.properties(), sms.properties());
+   /** The only record of {@code smsId} among {@code records}. */
+   private static Map<String, Object> singleRecord(List<Map<String, Object>> records, String smsId) {
+      List<Map<String, Object>> matching = records.stream().filter(r -> smsId.equals(r.get("smsId"))).toList();
+      assertEquals(1, matching.size(), "one billing record for " + smsId + " in " + records);
+      return matching.get(0);
+   }
+
+   /** The properties of {@code record} that {@code expected} names. */
+   private static Map<String, Object> checked(Map<String, Object> record, Map<String, Object> expected) {
+      Map<String, Object> subset = new TreeMap<>();
+      expected.keySet().forEach(name -> subset.put(name, record.get(name)));
+      return subset;
    }
 
    private static String requiredProperty(String name) {
@@ -215,6 +192,9 @@ class StockBrokerIT {
          System.out.println("===== broker log " + broker.logFile() + " =====");
          System.out.println(broker.log());
          System.out.println("===== end of broker log =====");
+      }
+      if (simulator != null) {
+         System.out.println("SMSC simulator: " + simulator.stats());
       }
    }
 }
