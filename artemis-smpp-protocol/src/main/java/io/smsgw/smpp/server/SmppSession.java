@@ -389,16 +389,16 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
          return;
       }
       state = State.UNBOUND;
-      send(new UnbindResp(sequence, SmppStatus.ESME_ROK));
-      // A clean end: close the broker session first (unacknowledged deliveries go back to the queue), so the
-      // broker does not treat the socket close that follows as a connection failure.
+      // A clean end: close the broker session first (unacknowledged deliveries go back to the queue), then
+      // answer and close. ESMEs close their socket as soon as unbind_resp arrives; answering first would make
+      // the broker see a connection failure instead of an orderly close.
       brokerExecutor.execute(() -> {
          try {
             serverSession.close(false);
          } catch (Exception e) {
             logger.debug("Closing broker session after unbind", e);
          }
-         channel.close();
+         channel.eventLoop().execute(() -> sendAndClose(new UnbindResp(sequence, SmppStatus.ESME_ROK)));
       });
    }
 

@@ -284,7 +284,7 @@ final class GatewayConfigReader {
       Set<String> states = billing.containsKey("billable-states")
          ? strings(billing, "billing", "billable-states", 7) : BillingPolicy.DEFAULT.billableStates();
       Set<String> feeTypes = billing.containsKey("billable-fee-types")
-         ? strings(billing, "billing", "billable-fee-types", 2) : BillingPolicy.DEFAULT.billableFeeTypes();
+         ? strings(billing, "billing", "billable-fee-types", 2, true) : BillingPolicy.DEFAULT.billableFeeTypes();
       return new BillingPolicy(states, feeTypes);
    }
 
@@ -489,6 +489,11 @@ final class GatewayConfigReader {
 
    /** A list of non-empty strings without spaces, each at most {@code maxLength} characters. */
    private Set<String> strings(ConfigObject settings, String path, String key, int maxLength) {
+      return strings(settings, path, key, maxLength, false);
+   }
+
+   /** @param emptyAllowed whether "" is a meaningful entry (billing's "no fee type") */
+   private Set<String> strings(ConfigObject settings, String path, String key, int maxLength, boolean emptyAllowed) {
       Set<String> out = new LinkedHashSet<>();
       ConfigValue value = settings.get(key);
       if (value == null) {
@@ -506,7 +511,7 @@ final class GatewayConfigReader {
          if (text == null) {
             continue;
          }
-         if (text.isEmpty() || containsSpaceOrControl(text)) {
+         if ((text.isEmpty() && !emptyAllowed) || containsSpaceOrControl(text)) {
             problem(entry.origin(), where, "must be non-empty and without spaces, got \"" + text + "\"");
          } else if (text.length() > maxLength) {
             problem(entry.origin(), where, "must be at most " + maxLength + " characters, got \"" + text + "\"");

@@ -80,4 +80,30 @@ class SmscLinkConfigTest {
       assertTrue(text.contains("line 6: links.d.enquire-link-interval: expected a duration"), text);
       assertTrue(text.contains("line 6: links.d.colour: unknown key"), text);
    }
+
+   @Test
+   void routesAndBillingAreReadAndCheckedAgainstLinksAndAccounts() {
+      GatewayConfig config = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         accounts { sp1 { password = pw } }
+         links { sim { host = h, port = 2775, system-id = gw, password = pw } }
+         routes {
+           mt = [ { prefix = "86138", links = [ sim ] }, { prefix = "+86139", links = [ { link = sim, weight = 3 } ] } ]
+           mo = [ { prefix = "1065712345", account = sp1 } ]
+         }
+         billing { billable-states = [ DELIVRD ], billable-fee-types = [ "02", "" ] }
+         """, FILE);
+      assertEquals(2, config.routes().mt().size());
+      assertEquals(3, config.routes().mt().get(1).links().get(0).weight());
+      assertEquals("sp1", config.routes().mo().get(0).account());
+      assertTrue(config.billing().isBillable("DELIVRD", null), "no fee type bills per message");
+      assertFalse(config.billing().isBillable("DELIVRD", "01"));
+      String text = problems("""
+         accounts { sp1 { password = pw } }
+         routes { mt = [ { prefix = "86x", links = [ nolink ] } ], mo = [ { prefix = "1065", account = nobody } ] }
+         """);
+      assertTrue(text.contains("routes.mt[0].prefix: must be digits"), text);
+      assertTrue(text.contains("routes.mt[0].links[0]: no link \"nolink\""), text);
+      assertTrue(text.contains("routes.mo[0].account: no account \"nobody\""), text);
+   }
 }
