@@ -9,7 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ShareGate {
 
+    private static final long MILLIONTHS = 1_000_000;
+
     private final double share;
+    /** The share in millionths, so 1 - 0.9 counts as exactly 0.1 (no floating-point drift over many calls). */
+    private final long perMillion;
     private final AtomicLong calls = new AtomicLong();
 
     ShareGate(double share) {
@@ -17,6 +21,7 @@ final class ShareGate {
             throw new IllegalArgumentException("share must be within [0, 1], got " + share);
         }
         this.share = share;
+        this.perMillion = Math.round(share * MILLIONTHS);
     }
 
     /** Whether this event belongs to the share. */
@@ -29,6 +34,6 @@ final class ShareGate {
         }
         long n = calls.getAndIncrement();
         // True whenever the running total n * share crosses the next whole number.
-        return (long) ((n + 1) * share) > (long) (n * share);
+        return (n + 1) * perMillion / MILLIONTHS > n * perMillion / MILLIONTHS;
     }
 }

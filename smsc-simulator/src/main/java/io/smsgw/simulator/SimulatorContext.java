@@ -9,13 +9,14 @@ final class SimulatorContext {
     final SimulatorCounters counters = new SimulatorCounters();
     final SessionRegistry registry = new SessionRegistry();
     final long receiptDelayNanos;
-    private final ShareGate receiptSuccess;
+    /** Decides the failures (the complement), so the failures come last in each cycle and a first receipt succeeds. */
+    private final ShareGate receiptFailure;
     private final AtomicLong nextId;
 
     SimulatorContext(SimulatorConfig config) {
         this.config = config;
         this.receiptDelayNanos = config.receiptDelay().toNanos();
-        this.receiptSuccess = new ShareGate(config.receiptSuccessRatio());
+        this.receiptFailure = new ShareGate(1.0 - config.receiptSuccessRatio());
         this.nextId = new AtomicLong(config.firstMessageId());
     }
 
@@ -25,7 +26,7 @@ final class SimulatorContext {
 
     /** Whether the next receipt reports success (an exact share of all receipts decided so far). */
     boolean nextReceiptSucceeds() {
-        return receiptSuccess.next();
+        return !receiptFailure.next();
     }
 
     /** Reserves room for one more pending receipt; false when the configured limit is reached. */
