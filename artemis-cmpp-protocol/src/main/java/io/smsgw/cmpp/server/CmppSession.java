@@ -35,6 +35,9 @@ import io.smsgw.cmpp.codec.QueryResp;
 import io.smsgw.cmpp.codec.Submit;
 import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.codec.TerminateResp;
+import io.smsgw.cmpp.gns.GnsPeer;
+import io.smsgw.cmpp.gns.GnsSessionHandler;
+import io.smsgw.cmpp.gns.TandemService;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.id.CmppMsgId;
@@ -60,9 +63,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol state of one SP connection: CONNECT and version negotiation, dispatch, ACTIVE_TEST (C/T/N),
  * TERMINATE, QUERY and CANCEL. Runs on the connection's event loop; broker work that may touch the journal
- * (connect, cancel) runs on an ordered executor and hops back.
+ * (connect, cancel) runs on an ordered executor and hops back. On a tandem gateway, a CONNECT from a gateway of
+ * the network opens a GNS session instead: no broker session, route PDUs go to a {@link GnsSessionHandler}.
  */
-final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu> {
+final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>, GnsPeer {
 
    private static final Logger logger = LoggerFactory.getLogger(CmppSession.class);
 
@@ -77,6 +81,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private final CmppPduEncoder encoder;
    private final ArtemisExecutor brokerExecutor;
    private final BatchedWriter writer;
+   private final TandemService tandem;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
    /** MO DELIVERs awaiting their response, by sequence, with their Service_Id (for QUERY's MO counters). */
    private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
@@ -94,6 +99,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private long lastReceivedNanos = System.nanoTime();
    private long lastProbeNanos;
    private int unansweredProbes;
+   private GnsSessionHandler gns;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
                Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder) {
@@ -106,6 +112,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       this.encoder = encoder;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
       this.writer = new BatchedWriter(channel);
+      this.tandem = TandemService.of(runtime);
       if (manager.getCmppConnectTimeout() > 0) {
          connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -186,7 +193,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       } else if (pdu instanceof TerminateResp) {
          channel.close();
       } else if (state == State.TERMINATING) {
-         logger.debug("Ignoring {} from '{}' while terminating", pdu.commandName(), account.id());
+         logger.debug("Ignoring {} from '{}' while terminating", pdu.commandName(), peerName());
+      } else if (gns != null) {
+         gns.onPdu(pdu);
       } else if (pdu instanceof Submit submit) {
          submitHandler.onSubmit(submit);
       } else if (pdu instanceof Query query) {
@@ -197,18 +206,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
          // DELIVER, FWD and route requests are not for an SP acceptor.
          send(request.errorResponse(CmppResult.COMMAND_ERROR));
       } else {
-         logger.debug("Ignoring unexpected {} from '{}'", pdu.commandName(), account.id());
+         logger.debug("Ignoring unexpected {} from '{}'", pdu.commandName(), peerName());
       }
    }
 
    private void onMalformed(MalformedCmppPdu malformed) {
       if (malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND) {
          logger.warn("Unknown Command_Id 0x{} from '{}' ({}); terminating the connection",
-                     Integer.toHexString(malformed.commandId()), account.id(), channel.remoteAddress());
+                     Integer.toHexString(malformed.commandId()), peerName(), channel.remoteAddress());
          terminate();
          return;
       }
-      logger.info("Malformed {} from '{}': {}", malformed.commandName(), account.id(), malformed.reason());
+      logger.info("Malformed {} from '{}': {}", malformed.commandName(), peerName(), malformed.reason());
       if (malformed.isResponse()) {
          return;
       }
@@ -232,24 +241,49 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       CmppVersion replyVersion = known ? CmppVersion.fromByte(connect.version()) : CmppVersion.V30;
       encoder.setVersion(replyVersion);
       decoder.setVersion(replyVersion);
-      int status = checkConnect(connect, known);
+      boolean fromGateway = tandem.isGateway(connect.sourceAddr());
+      int status = checkConnect(connect, known, fromGateway);
       if (status != CmppResult.CONNECT_OK) {
-         logger.info("Refused CONNECT from {} for SP '{}' (version 0x{}): status {}", channel.remoteAddress(),
+         logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}", channel.remoteAddress(),
                      connect.sourceAddr(), Integer.toHexString(connect.version()), status);
          sendAndClose(connect.response(status, new byte[16], manager.getCmppVersion()));
          return;
       }
       version = replyVersion;
+      if (fromGateway) {
+         openGnsSession(connect);
+         return;
+      }
       state = State.CONNECTING;
       brokerExecutor.execute(() -> openBrokerSession(connect));
    }
 
-   private int checkConnect(Connect connect, boolean knownVersion) {
+   /** A gateway asking this tandem for routes: no broker session; it is registered for route pushes. */
+   private void openGnsSession(Connect connect) {
+      if (connectTimer != null) {
+         connectTimer.cancel(false);
+      }
+      state = State.CONNECTED;
+      connection.setClientID(connect.sourceAddr());
+      gns = tandem.open(connect.sourceAddr(), this);
+      send(connect.response(CmppResult.CONNECT_OK, tandem.authenticatorIsmg(connect, version), manager.getCmppVersion()));
+      logger.info("Gateway {} connected to the tandem from {} with CMPP version 0x{}", connect.sourceAddr(),
+                  channel.remoteAddress(), Integer.toHexString(connect.version()));
+   }
+
+   private String peerName() {
+      return gns != null ? "gateway " + gns.gatewayCode() : account == null ? "?" : account.id();
+   }
+
+   private int checkConnect(Connect connect, boolean knownVersion, boolean fromGateway) {
       if (!knownVersion || connect.version() > manager.getCmppVersion()) {
          return CmppResult.CONNECT_VERSION_TOO_HIGH;
       }
       if (!runtime.isConfigured()) {
          return CmppResult.CONNECT_OTHER_ERROR;
+      }
+      if (fromGateway) {
+         return tandem.checkConnect(connect);
       }
       Account found = runtime.findAccount(connect.sourceAddr()).orElse(null);
       if (found == null || !found.allowsProtocol(AccessProtocol.CMPP)) {
@@ -328,6 +362,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
     * then answers and closes; deliveries still unanswered go back to the queue.
     */
    private void onTerminate(Terminate terminate) {
+      if (gns != null) {
+         sendAndClose(terminate.response());
+         return;
+      }
       state = State.TERMINATING;
       serverSession.stop();
       sender.afterPendingWrites(new IOCallback() {
@@ -411,7 +449,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
          return;
       }
       if (unansweredProbes >= manager.getCmppActiveTestRetries()) {
-         logger.info("Closing CMPP connection of '{}': {} ACTIVE_TEST unanswered", account.id(), unansweredProbes);
+         logger.info("Closing CMPP connection of '{}': {} ACTIVE_TEST unanswered", peerName(), unansweredProbes);
          state = State.CLOSED;
          channel.close();
          return;
@@ -429,6 +467,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
          connectTimer.cancel(false);
       }
       livenessTimer.cancel(false);
+      if (gns != null) {
+         gns.close();
+      }
       if (account != null && previous != State.OPEN) {
          runtime.closeSession(account.id());
       }
@@ -483,7 +524,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
 
    @Override
    public void close(String reason) {
-      logger.info("Closing CMPP connection of '{}': {}", account == null ? "?" : account.id(), reason);
+      logger.info("Closing CMPP connection of '{}': {}", peerName(), reason);
       channel.close();
    }
 }

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param links    outbound SMSC links, in file order
  * @param routes   MT and MO routes
  * @param billing  which final states and fee types are billable
+ * @param tandem   the tandem gateway (GNS) role: network gateways and authoritative routes; null when absent
+ * @param gns      how to reach the tandem gateway for routes; null when absent
  */
 public record GatewayConfig(String code, String name, AccountRegistry accounts, java.util.List<SmscLinkConfig> links,
-                            RouteConfig routes, BillingPolicy billing) {
+                            RouteConfig routes, BillingPolicy billing, TandemConfig tandem, GnsClientConfig gns) {
 
    public static final String DEFAULT_NAME = "sms-gateway";
    public static final int CODE_LENGTH = 6;
@@ -29,9 +31,20 @@ public record GatewayConfig(String code, String name, AccountRegistry accounts, 
       }
    }
 
+   /** A configuration without the tandem and GNS roles. */
+   public GatewayConfig(String code, String name, AccountRegistry accounts, java.util.List<SmscLinkConfig> links,
+                        RouteConfig routes, BillingPolicy billing) {
+      this(code, name, accounts, links, routes, billing, null, null);
+   }
+
    /** A configuration without SMSC links. */
    public GatewayConfig(String code, String name, AccountRegistry accounts) {
       this(code, name, accounts, java.util.List.of(), RouteConfig.NONE, BillingPolicy.DEFAULT);
+   }
+
+   /** Whether this gateway is the tandem gateway (has a {@code tandem} section). */
+   public boolean isTandem() {
+      return tandem != null;
    }
 
    /** The code as a number, as it appears in CMPP Msg_Ids ("001001" → 1001). */

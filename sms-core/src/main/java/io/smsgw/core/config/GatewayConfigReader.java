@@ -21,12 +21,19 @@ import com.typesafe.config.ConfigValueType;
  */
 final class GatewayConfigReader {
 
-   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links", "routes", "billing");
+   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links", "routes", "billing", "tandem", "gns");
    private static final List<String> ROUTE_KEYS = List.of("mt", "mo");
    private static final List<String> MT_ROUTE_KEYS = List.of("prefix", "links");
    private static final List<String> WEIGHTED_LINK_KEYS = List.of("link", "weight");
    private static final List<String> MO_ROUTE_KEYS = List.of("prefix", "account");
    private static final List<String> BILLING_KEYS = List.of("billable-states", "billable-fee-types");
+   private static final List<String> TANDEM_KEYS = List.of("gateways", "mt-routes", "mo-routes");
+   private static final List<String> TANDEM_GATEWAY_KEYS = List.of("host", "port", "region", "shared-secret");
+   private static final List<String> TANDEM_MT_ROUTE_KEYS = List.of("start", "end", "gateway", "area-code", "user-type");
+   private static final List<String> TANDEM_MO_ROUTE_KEYS =
+      List.of("sp-code", "sp-id", "service-id", "gateway", "regions", "access-type");
+   private static final List<String> GNS_KEYS =
+      List.of("host", "port", "shared-secret", "refresh", "query-timeout", "reconnect-min", "reconnect-max");
    private static final List<String> LINK_KEYS = List.of(
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "source-override",
@@ -95,11 +102,13 @@ final class GatewayConfigReader {
       }
       RouteConfig routes = routes(object(root, "routes", false), links, accounts);
       BillingPolicy billing = billing(object(root, "billing", false));
+      TandemConfig tandem = tandem(object(root, "tandem", false));
+      GnsClientConfig gns = gns(object(root, "gns", false));
       if (!problems.isEmpty()) {
          problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
          throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
       }
-      return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing);
+      return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing, tandem, gns);
    }
 
    private String gatewayCode(ConfigObject gateway) {
@@ -286,6 +295,283 @@ final class GatewayConfigReader {
       Set<String> feeTypes = billing.containsKey("billable-fee-types")
          ? strings(billing, "billing", "billable-fee-types", 2, true) : BillingPolicy.DEFAULT.billableFeeTypes();
       return new BillingPolicy(states, feeTypes);
+   }
+
+   // ---------------------------------------------------------------- tandem and gns sections
+
+   /** CMPP GNS field widths: Start_Id/End_Id os9, Area_code os4, SP_Id os6, SP_Code os21, Service_Id os10, Gateway_IP os15. */
+   private static final int MT_SEGMENT_DIGITS = 9;
+   private static final int AREA_CODE_DIGITS = 4;
+   private static final int SP_ID_DIGITS = 6;
+   private static final int SP_CODE_DIGITS = 21;
+   private static final int GATEWAY_IP_LENGTH = 15;
+   private static final int MAX_SECRET_LENGTH = 255;
+
+   private TandemConfig tandem(ConfigObject tandem) {
+      if (tandem == null) {
+         return null;
+      }
+      int problemsBefore = problems.size();
+      checkKeys(tandem, "tandem", TANDEM_KEYS);
+      java.util.Map<String, TandemConfig.Gateway> gateways = new java.util.LinkedHashMap<>();
+      // routes are checked against every gateway declared, so one bad gateway entry does not make its routes fail too
+      Set<String> declaredCodes = new LinkedHashSet<>();
+      Set<String> declaredRegions = new java.util.TreeSet<>();
+      ConfigValue gatewaysValue = tandem.get("gateways");
+      if (gatewaysValue == null) {
+         problem(tandem.origin(), "tandem.gateways",
+            "required (e.g. gateways { \"001001\" { host = \"10.1.1.1\", port = 7930, region = north, shared-secret = \"...\" } })");
+      } else if (gatewaysValue.valueType() != ConfigValueType.OBJECT) {
+         problem(gatewaysValue.origin(), "tandem.gateways", "expected an object { ... }, got " + typeName(gatewaysValue));
+      } else {
+         for (Map.Entry<String, ConfigValue> entry : inFileOrder((ConfigObject) gatewaysValue)) {
+            declaredCodes.add(entry.getKey());
+            if (entry.getValue() instanceof ConfigObject settings && settings.get("region") != null
+                && settings.get("region").valueType() == ConfigValueType.STRING) {
+               declaredRegions.add((String) settings.get("region").unwrapped());
+            }
+            TandemConfig.Gateway gateway = tandemGateway(entry.getKey(), entry.getValue());
+            if (gateway != null) {
+               gateways.put(gateway.code(), gateway);
+            }
+         }
+         if (((ConfigObject) gatewaysValue).isEmpty()) {
+            problem(gatewaysValue.origin(), "tandem.gateways", "must list at least one gateway");
+         }
+      }
+      List<TandemConfig.MtRoute> mtRoutes = tandemMtRoutes(tandem, declaredCodes);
+      List<TandemConfig.MoRoute> moRoutes = tandemMoRoutes(tandem, declaredCodes, declaredRegions);
+      return problems.size() == problemsBefore ? new TandemConfig(gateways, mtRoutes, moRoutes) : null;
+   }
+
+   private TandemConfig.Gateway tandemGateway(String code, ConfigValue value) {
+      String path = "tandem.gateways." + code;
+      if (value.valueType() != ConfigValueType.OBJECT) {
+         problem(value.origin(), path, "expected an object with the gateway's settings, got " + typeName(value));
+         return null;
+      }
+      ConfigObject settings = (ConfigObject) value;
+      int problemsBefore = problems.size();
+      checkKeys(settings, path, TANDEM_GATEWAY_KEYS);
+      if (!GatewayConfig.isGatewayCode(code)) {
+         problem(settings.origin(), path, "the key must be the gateway's 6-digit code (quote it, e.g. \"022001\")");
+      }
+      String host = requiredString(settings, path, "host", GATEWAY_IP_LENGTH, false);
+      if (!host.isEmpty() && host.length() <= GATEWAY_IP_LENGTH && !isIpv4(host)) {
+         problem(settings.get("host").origin(), path + ".host",
+            "must be an IPv4 address (route answers carry it as Gateway_IP), got \"" + host + "\"");
+      }
+      int port = portNumber(settings, path, "port", TandemConfig.DEFAULT_FWD_PORT);
+      String region = requiredString(settings, path, "region", 64, false);
+      if (containsSpaceOrControl(region)) {
+         problem(settings.get("region").origin(), path + ".region", "must be without spaces, got \"" + region + "\"");
+      }
+      String secret = requiredString(settings, path, "shared-secret", MAX_SECRET_LENGTH, true);
+      return problems.size() == problemsBefore ? new TandemConfig.Gateway(code, host, port, region, secret) : null;
+   }
+
+   private List<TandemConfig.MtRoute> tandemMtRoutes(ConfigObject tandem, Set<String> gateways) {
+      List<TandemConfig.MtRoute> out = new ArrayList<>();
+      List<String> paths = new ArrayList<>();
+      ConfigValue value = tandem.get("mt-routes");
+      List<ConfigValue> entries = value == null ? List.of() : list(value, "tandem.mt-routes");
+      for (int i = 0; entries != null && i < entries.size(); i++) {
+         String path = "tandem.mt-routes[" + i + "]";
+         ConfigObject route = entry(entries.get(i), path);
+         if (route == null) {
+            continue;
+         }
+         int problemsBefore = problems.size();
+         checkKeys(route, path, TANDEM_MT_ROUTE_KEYS);
+         String start = digits(route, path, "start", MT_SEGMENT_DIGITS, true);
+         String end = digits(route, path, "end", MT_SEGMENT_DIGITS, true);
+         if (start != null && end != null && problems.size() == problemsBefore) {
+            if (start.length() != end.length()) {
+               problem(route.get("end").origin(), path + ".end",
+                  "must have as many digits as start (" + start.length() + "), got \"" + end + "\"");
+            } else if (end.compareTo(start) < 0) {
+               problem(route.get("end").origin(), path + ".end", "must not be below start " + start + ", got \"" + end + "\"");
+            }
+         }
+         String gateway = knownGateway(route, path, gateways);
+         String areaCode = digits(route, path, "area-code", AREA_CODE_DIGITS, false);
+         int userType = wholeNumber(route, path, "user-type", 0, 0);
+         if (userType > 2) {
+            problem(route.get("user-type").origin(), path + ".user-type", "must be 0 (GoTone), 1 (Shenzhouxing) or 2 (M-Zone), got " + userType);
+         }
+         if (problems.size() != problemsBefore) {
+            continue;
+         }
+         for (int j = 0; j < out.size(); j++) {
+            TandemConfig.MtRoute other = out.get(j);
+            if (other.start().length() == start.length() && start.compareTo(other.end()) <= 0 && other.start().compareTo(end) <= 0) {
+               problem(route.origin(), path, "segments " + start + "-" + end + " overlap " + paths.get(j)
+                  + " (" + other.start() + "-" + other.end() + ")");
+            }
+         }
+         out.add(new TandemConfig.MtRoute(start, end, gateway, areaCode, userType));
+         paths.add(path);
+      }
+      return out;
+   }
+
+   private List<TandemConfig.MoRoute> tandemMoRoutes(ConfigObject tandem, Set<String> gateways, Set<String> knownRegions) {
+      List<TandemConfig.MoRoute> out = new ArrayList<>();
+      List<String> paths = new ArrayList<>();
+      ConfigValue value = tandem.get("mo-routes");
+      List<ConfigValue> entries = value == null ? List.of() : list(value, "tandem.mo-routes");
+      for (int i = 0; entries != null && i < entries.size(); i++) {
+         String path = "tandem.mo-routes[" + i + "]";
+         ConfigObject route = entry(entries.get(i), path);
+         if (route == null) {
+            continue;
+         }
+         int problemsBefore = problems.size();
+         checkKeys(route, path, TANDEM_MO_ROUTE_KEYS);
+         String spCode = digits(route, path, "sp-code", SP_CODE_DIGITS, true);
+         String spId = digits(route, path, "sp-id", SP_ID_DIGITS, false);
+         String serviceId = optionalString(route, path, "service-id", CMPP_MAX_SERVICE_ID, "");
+         String gateway = knownGateway(route, path, gateways);
+         Set<String> regions = strings(route, path, "regions", 64);
+         for (String region : regions) {
+            if (!knownRegions.contains(region)) {
+               problem(route.get("regions").origin(), path + ".regions",
+                  "no gateway has region \"" + region + "\" (regions: " + String.join(", ", knownRegions) + ")");
+            }
+         }
+         int accessType = wholeNumber(route, path, "access-type", 0, 0);
+         if (accessType > 1) {
+            problem(route.get("access-type").origin(), path + ".access-type", "must be 0 (primary access point) or 1 (mirror), got " + accessType);
+         }
+         if (problems.size() != problemsBefore) {
+            continue;
+         }
+         TandemConfig.MoRoute candidate = new TandemConfig.MoRoute(spCode, spId, serviceId, gateway, regions, accessType);
+         for (int j = 0; j < out.size(); j++) {
+            TandemConfig.MoRoute other = out.get(j);
+            Set<String> shared = sharedRegions(other.regions(), regions);
+            if (other.spCode().equals(spCode) && (shared == null || !shared.isEmpty())) {
+               problem(route.origin(), path, "sp-code " + spCode + " is already routed for "
+                  + (shared == null ? "every region" : "region " + String.join(", ", shared)) + " by " + paths.get(j)
+                  + " (each asking gateway must get exactly one answer)");
+            }
+         }
+         out.add(candidate);
+         paths.add(path);
+      }
+      return out;
+   }
+
+   /** The regions two routes both serve, where an empty set stands for every region; null means every region. */
+   private static Set<String> sharedRegions(Set<String> a, Set<String> b) {
+      if (a.isEmpty()) {
+         return b.isEmpty() ? null : new java.util.TreeSet<>(b);
+      }
+      Set<String> out = new java.util.TreeSet<>(a);
+      if (!b.isEmpty()) {
+         out.retainAll(b);
+      }
+      return out;
+   }
+
+   private String knownGateway(ConfigObject route, String path, Set<String> gateways) {
+      ConfigValue value = route.get("gateway");
+      if (value == null) {
+         problem(route.origin(), path + ".gateway", "required (the code of a gateway in tandem.gateways)");
+         return null;
+      }
+      String code = string(value, path + ".gateway", false);
+      if (code != null && !gateways.contains(code)) {
+         problem(value.origin(), path + ".gateway", "no gateway \"" + code + "\" in tandem.gateways");
+      }
+      return code;
+   }
+
+   private GnsClientConfig gns(ConfigObject gns) {
+      if (gns == null) {
+         return null;
+      }
+      int problemsBefore = problems.size();
+      checkKeys(gns, "gns", GNS_KEYS);
+      String host = requiredString(gns, "gns", "host", 255, false);
+      int port = portNumber(gns, "gns", "port", GnsClientConfig.DEFAULT_PORT);
+      String secret = requiredString(gns, "gns", "shared-secret", MAX_SECRET_LENGTH, true);
+      java.time.Duration refresh = duration(gns, "gns", "refresh", GnsClientConfig.DEFAULT_REFRESH);
+      java.time.Duration queryTimeout = positiveDuration(gns, "gns", "query-timeout", GnsClientConfig.DEFAULT_QUERY_TIMEOUT);
+      java.time.Duration reconnectMin = positiveDuration(gns, "gns", "reconnect-min", GnsClientConfig.DEFAULT_RECONNECT_MIN);
+      java.time.Duration reconnectMax = duration(gns, "gns", "reconnect-max", GnsClientConfig.DEFAULT_RECONNECT_MAX);
+      if (reconnectMax.compareTo(reconnectMin) < 0) {
+         problem((gns.containsKey("reconnect-max") ? gns.get("reconnect-max") : gns).origin(), "gns.reconnect-max",
+            "must not be below reconnect-min (" + reconnectMin + ")");
+      }
+      if (problems.size() != problemsBefore) {
+         return null;
+      }
+      return new GnsClientConfig(host, port, secret, refresh, queryTimeout, reconnectMin, reconnectMax);
+   }
+
+   private java.time.Duration positiveDuration(ConfigObject settings, String path, String key, java.time.Duration defaultValue) {
+      java.time.Duration d = duration(settings, path, key, defaultValue);
+      if (d.isZero()) {
+         problem(settings.get(key).origin(), path + "." + key, "must be longer than 0");
+         return defaultValue;
+      }
+      return d;
+   }
+
+   private int portNumber(ConfigObject settings, String path, String key, int defaultValue) {
+      int port = wholeNumber(settings, path, key, defaultValue, 1);
+      if (port > 65535) {
+         problem(settings.get(key).origin(), path + "." + key, "must be <= 65535, got " + port);
+      }
+      return port;
+   }
+
+   /** A digit string of at most {@code maxLength}; "" when optional and absent, null after a problem. */
+   private String digits(ConfigObject settings, String path, String key, int maxLength, boolean required) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         if (required) {
+            problem(settings.origin(), path + "." + key, "required");
+            return null;
+         }
+         return "";
+      }
+      String text = string(value, path + "." + key, false);
+      if (text == null) {
+         return null;
+      }
+      boolean digitsOnly = true;
+      for (int i = 0; i < text.length(); i++) {
+         digitsOnly &= text.charAt(i) >= '0' && text.charAt(i) <= '9';
+      }
+      if (!digitsOnly || text.length() > maxLength || (required && text.isEmpty())) {
+         problem(value.origin(), path + "." + key,
+            (required ? "must be 1-" : "must be at most ") + maxLength + " digits, got \"" + text + "\"");
+         return null;
+      }
+      return text;
+   }
+
+   private static boolean isIpv4(String text) {
+      String[] parts = text.split("\\.", -1);
+      if (parts.length != 4) {
+         return false;
+      }
+      for (String part : parts) {
+         if (part.isEmpty() || part.length() > 3) {
+            return false;
+         }
+         for (int i = 0; i < part.length(); i++) {
+            if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+               return false;
+            }
+         }
+         if (Integer.parseInt(part) > 255) {
+            return false;
+         }
+      }
+      return true;
    }
 
    private SmscLinkConfig link(String id, ConfigValue value) {

@@ -146,7 +146,7 @@ class GatewayConfigLoaderTest {
       GatewayConfigException e = problems("gateway { code = \"001001\", colour = red }\nacounts { }\n");
       assertEquals(List.of(
          "sms-gateway.conf line 1: gateway.colour: unknown key, expected one of code, name",
-         "sms-gateway.conf line 2: acounts: unknown key, expected one of gateway, accounts, links, routes, billing"), e.problems());
+         "sms-gateway.conf line 2: acounts: unknown key, expected one of gateway, accounts, links, routes, billing, tandem, gns"), e.problems());
    }
 
    @Test

@@ -1,0 +1,61 @@
+package io.smsgw.cmpp.gns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.core.config.GatewayConfigLoader;
+import io.smsgw.core.runtime.GatewayRuntime;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+
+/**
+ * An embedded broker acting as the tandem gateway: the shared {@link TestBroker} configuration with its CMPP
+ * acceptor on a given port, and the gateway configuration installed before the broker starts (so no
+ * connection ever sees the class-path file).
+ */
+final class TandemBroker implements AutoCloseable {
+
+   private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+   private final int port;
+
+   private TandemBroker(int port) {
+      this.port = port;
+   }
+
+   static TandemBroker start(Path dataDir, int port, String gatewayConf) throws Exception {
+      Configuration cfg = TestBroker.configuration(dataDir, "CMPP", "");
+      cfg.getAcceptorConfigurations().removeIf(acceptor -> acceptor.getName().equals("cmpp"));
+      cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + port + "?protocols=CMPP");
+      TandemBroker broker = new TandemBroker(port);
+      broker.embedded.setConfiguration(cfg);
+      broker.embedded.createActiveMQServer();
+      GatewayRuntime.of(broker.embedded.getActiveMQServer()).configure(GatewayConfigLoader.parse(gatewayConf, "tandem.conf"));
+      broker.embedded.getActiveMQServer().start();
+      return broker;
+   }
+
+   /** A port nobody listens on right now. */
+   static int freePort() {
+      try (ServerSocket socket = new ServerSocket(0)) {
+         return socket.getLocalPort();
+      } catch (IOException e) {
+         throw new UncheckedIOException(e);
+      }
+   }
+
+   int port() {
+      return port;
+   }
+
+   TandemService tandem() {
+      return TandemService.of(GatewayRuntime.of(embedded.getActiveMQServer()));
+   }
+
+   @Override
+   public void close() throws Exception {
+      embedded.stop();
+   }
+}
