@@ -31,6 +31,7 @@ public final class SmsRouter {
    final SegmentRollup rollup = new SegmentRollup(100_000, java.util.concurrent.TimeUnit.HOURS.toMillis(72));
    private volatile java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> rollupSink = (m, c) -> { };
    final LongAdder intermediateReports = new LongAdder();
+   final LongAdder reportsForwarded = new LongAdder();
 
    SmsRouter(String brokerName, GatewayRuntime runtime) {
       this.brokerName = brokerName;

@@ -146,4 +146,30 @@ class RoutingPolicyTest {
          assertFalse(rollup.propertyExists("smsSegmentNumber"));
       }
    }
+
+   @Test
+   void aReportForAnMtFromAnotherGatewayGoesBackThereUnbilled() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+         TextMessage dr = session.createTextMessage("");
+         dr.setStringProperty("smsKind", "DR");
+         dr.setStringProperty("smsId", "bd36d78003e90001");
+         dr.setStringProperty("smsAccount", "901234");
+         dr.setStringProperty("smsStatus", "DELIVRD");
+         dr.setStringProperty("smsOriginGateway", "020001");
+         producer.send(dr);
+         try (MessageConsumer toOrigin = session.createConsumer(session.createQueue(SmsAddresses.gatewayQueue("020001")))) {
+            Message back = toOrigin.receive(10_000);
+            assertNotNull(back, "the report travels back to the gateway the MT came from");
+            assertEquals("bd36d78003e90001", back.getStringProperty("smsId"));
+         }
+         assertEquals(null, billing.receive(500), "the origin gateway bills, not this one");
+      }
+   }
 }
