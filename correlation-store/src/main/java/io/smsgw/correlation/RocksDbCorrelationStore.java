@@ -215,6 +215,9 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
 
    @Override
    public void close() {
+      if (writer.isWriterThread()) {
+         throw new IllegalStateException("close must not run on the correlation store's writer thread");
+      }
       if (!closing.compareAndSet(false, true)) {
          return;
       }
