@@ -73,6 +73,9 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       if (record == null) {
          return CompletableFuture.failedFuture(new NullPointerException("record"));
       }
+      if (closed) {
+         return CompletableFuture.failedFuture(CorrelationWriter.closedException());
+      }
       return writer.submit(WriteRequest.put(record));
    }
 
