@@ -66,7 +66,8 @@ public interface CorrelationStore extends AutoCloseable {
 
    /**
     * Makes pending writes durable, completes their stages, ends receipt waits with an empty answer
-    * and releases the files. Later calls fail with {@link IllegalStateException}.
+    * and releases the files. Blocks until done; not for an event loop or a stage callback of this store.
+    * Later calls fail with {@link IllegalStateException}.
     */
    @Override
    void close();

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * @param expiryGraceMillis  how long after its validity a record is kept for a late receipt
  * @param expiryListener     gets each record {@link CorrelationStore#expire(long)} drops, on the store's writer
  *                           thread; keep it short and non-blocking
- * @param maxPendingWrites   puts and removes accepted but not yet durable; beyond it they are refused
+ * @param maxPendingWrites   puts and removes accepted but not yet durable (rounded up to a power of two);
+ *                           beyond it they are refused
  * @param maxBatchSize       most writes made durable by one sync
  * @param maxPendingReads    lookups waiting for a disk read; beyond it they are refused
  * @param readerThreads      threads that serve lookups needing a disk read

@@ -2,6 +2,7 @@ package io.smsgw.correlation;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * expiry in bounded chunks, so a large expiry never stalls puts for long.
  *
  * <p>Being the only thread that mutates the database, it keeps the record count and the expiry index
- * exact: each write first reads what the key holds now (a bloom-filter check, usually with no read at
- * all for a new key), looking in its own unwritten batch first.
+ * exact: before staging a batch it reads what all its keys hold now with one multi-get (bloom filters
+ * answer for new keys without a read), and it tracks what the batch itself changes.
  */
 final class CorrelationWriter implements Runnable {
 
@@ -200,14 +201,12 @@ final class CorrelationWriter implements Runnable {
    // ---- puts and removes ----
 
    private void writeBatch(List<WriteRequest> batch) {
-      // What each key touched in this batch holds now: its deadline, or null once removed.
-      Map<ByteBuffer, Long> touched = new HashMap<>(batch.size() * 2);
       long delta = 0;
       try (WriteBatch writes = new WriteBatch()) {
+         BatchState state = new BatchState(batch);
          for (WriteRequest request : batch) {
             try {
-               delta += request.isPut() ? stagePut(writes, touched, request.record)
-                     : stageRemove(writes, touched, request);
+               delta += request.isPut() ? stagePut(writes, state, request) : stageRemove(writes, state, request);
                request.staged = true;
             } catch (RocksDBException | CorrelationStoreException e) {
                request.done.completeExceptionally(asStoreException("cannot write record", e));
@@ -235,20 +234,56 @@ final class CorrelationWriter implements Runnable {
       }
    }
 
+   /**
+    * What each key of a batch holds: read for all keys at once before staging (one multi-get is far
+    * cheaper than a check per key), then updated as the batch's own writes are staged.
+    */
+   private final class BatchState {
+      private final Map<ByteBuffer, byte[]> stored;
+      /** Deadline of each key written in this batch so far; {@code null} once removed. */
+      private final Map<ByteBuffer, Long> staged;
+
+      BatchState(List<WriteRequest> batch) throws RocksDBException {
+         List<byte[]> keys = new ArrayList<>(batch.size());
+         for (WriteRequest request : batch) {
+            keys.add(request.key);
+         }
+         List<byte[]> values = database.db.multiGetAsList(Collections.nCopies(keys.size(), database.records), keys);
+         stored = new HashMap<>(batch.size() * 2);
+         staged = new HashMap<>(batch.size() * 2);
+         for (int i = 0; i < keys.size(); i++) {
+            if (values.get(i) != null) {
+               stored.put(ByteBuffer.wrap(keys.get(i)), values.get(i));
+            }
+         }
+      }
+
+      /** The deadline of the record the key holds now, or {@code null} if it holds none. */
+      Long deadline(ByteBuffer key) {
+         if (staged.containsKey(key)) {
+            return staged.get(key);
+         }
+         byte[] value = stored.get(key);
+         return value == null ? null : RecordCodec.expiresAt(value);
+      }
+
+      void stage(ByteBuffer key, Long deadline) {
+         staged.put(key, deadline);
+      }
+   }
+
    /** @return 1 when the key was new, else 0 */
-   private int stagePut(WriteBatch writes, Map<ByteBuffer, Long> touched, CorrelationRecord record)
-         throws RocksDBException {
-      byte[] key = RecordCodec.encodeKey(record);
-      byte[] value = RecordCodec.encodeValue(record);
-      ByteBuffer touchedKey = ByteBuffer.wrap(key);
-      Long previous = currentDeadline(touchedKey, key, touched);
-      long deadline = record.expiresAtMillis();
+   private int stagePut(WriteBatch writes, BatchState state, WriteRequest request) throws RocksDBException {
+      byte[] key = request.key;
+      ByteBuffer batchKey = ByteBuffer.wrap(key);
+      Long previous = state.deadline(batchKey);
+      long deadline = request.record.expiresAtMillis();
       if (previous != null && previous != deadline) {
          writes.delete(database.expiry, ExpiryKeys.encode(previous, key));
       }
-      writes.put(database.records, key, value);
+      writes.put(database.records, key, request.value);
       writes.put(database.expiry, ExpiryKeys.encode(deadline, key), EMPTY);
-      touched.put(touchedKey, deadline);
+      state.stage(batchKey, deadline);
       if (deadline < scanFrom) {
          scanFrom = deadline;
       }
@@ -256,33 +291,17 @@ final class CorrelationWriter implements Runnable {
    }
 
    /** @return -1 when a record was removed, else 0 */
-   private int stageRemove(WriteBatch writes, Map<ByteBuffer, Long> touched, WriteRequest request)
-         throws RocksDBException {
-      byte[] key = RecordCodec.encodeKey(request.linkId, request.smscMessageId);
-      ByteBuffer touchedKey = ByteBuffer.wrap(key);
-      Long previous = currentDeadline(touchedKey, key, touched);
+   private int stageRemove(WriteBatch writes, BatchState state, WriteRequest request) throws RocksDBException {
+      byte[] key = request.key;
+      ByteBuffer batchKey = ByteBuffer.wrap(key);
+      Long previous = state.deadline(batchKey);
       if (previous == null) {
          return 0;
       }
       writes.delete(database.records, key);
       writes.delete(database.expiry, ExpiryKeys.encode(previous, key));
-      touched.put(touchedKey, null);
+      state.stage(batchKey, null);
       return -1;
-   }
-
-   /** The deadline of the record stored under {@code key}, or {@code null} if there is none. */
-   private Long currentDeadline(ByteBuffer touchedKey, byte[] key, Map<ByteBuffer, Long> touched)
-         throws RocksDBException {
-      if (touched.containsKey(touchedKey)) {
-         return touched.get(touchedKey);
-      }
-      // A memory-only check (memtables, bloom filters) rules out most new keys without a read. Its optional
-      // value holder is not used: it can hand back something other than the stored value.
-      if (!database.db.keyMayExist(database.records, key, null)) {
-         return null;
-      }
-      byte[] stored = database.db.get(database.records, key);
-      return stored == null ? null : RecordCodec.expiresAt(stored);
    }
 
    // ---- expiry ----

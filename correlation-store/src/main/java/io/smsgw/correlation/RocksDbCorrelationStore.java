@@ -73,6 +73,9 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       if (record == null) {
          return CompletableFuture.failedFuture(new NullPointerException("record"));
       }
+      if (closed) {
+         return CompletableFuture.failedFuture(CorrelationWriter.closedException());
+      }
       return writer.submit(WriteRequest.put(record));
    }
 
@@ -215,6 +218,9 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
 
    @Override
    public void close() {
+      if (writer.isWriterThread()) {
+         throw new IllegalStateException("close must not run on the correlation store's writer thread");
+      }
       if (!closing.compareAndSet(false, true)) {
          return;
       }

@@ -98,6 +98,9 @@ final class StoreDatabase implements AutoCloseable {
                .setWriteBufferSize(1L << 20));
          ColumnFamilyOptions recordOptions = track(resources, new ColumnFamilyOptions()
                .setTableFormatConfig(lookupTables)
+               // A bloom filter on each memtable too: the writer checks every new key, and most are absent.
+               .setMemtableWholeKeyFiltering(true)
+               .setMemtablePrefixBloomSizeRatio(0.1)
                .setWriteBufferSize(config.writeBufferBytes())
                .setMaxWriteBufferNumber(MEMTABLES_PER_TABLE)
                .setCompressionType(CompressionType.LZ4_COMPRESSION));
