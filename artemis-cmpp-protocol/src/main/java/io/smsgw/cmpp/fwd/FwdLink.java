@@ -22,6 +22,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.EncoderException;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
@@ -377,11 +378,15 @@ final class FwdLink extends AbstractSessionCallback {
          o.sentAtNanos = System.nanoTime();
          inFlight.put(seq, o);
          ch.write(fwd).addListener(future -> {
-            if (!future.isSuccess() && future.cause() instanceof IllegalArgumentException) {
+            Throwable cause = future.cause();
+            if (cause instanceof EncoderException && cause.getCause() != null) {
+               cause = cause.getCause();
+            }
+            if (cause instanceof IllegalArgumentException) {
                // The encoder refused a field wider than FWD's: the message can never go, so dead-letter it.
                if (inFlight.remove(seq, o)) {
                   logger.warn("FWD link to gateway {}: message {} not encodable ({}); dead-lettering it", config.code(),
-                              o.messageId, future.cause().getMessage());
+                              o.messageId, cause.getMessage());
                   reject(o);
                }
             }

@@ -70,6 +70,11 @@ public final class FwdMessageMapper {
       this.zone = zone;
    }
 
+   /** This gateway's code: Source_Id of what it forwards, Destination_Id of what it accepts. */
+   public String ownCode() {
+      return ownCode;
+   }
+
    /** NodesCount a FWD of this message carries: the gateways it has traversed so far plus this one. */
    public static int nodesCount(ICoreMessage message) {
       return new SmsMessageReader(message).integer(SmsProperties.HOPS, 0) + 1;

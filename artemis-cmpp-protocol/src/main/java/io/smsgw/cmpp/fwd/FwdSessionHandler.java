@@ -78,8 +78,9 @@ public final class FwdSessionHandler {
 
    /** Stores one FWD and answers it (from the storage callback when it is accepted). */
    public void onFwd(Fwd fwd) {
-      if (!fwd.sourceId().equals(peerCode)) {
-         logger.info("FWD from peer {} names Source_Id {}; refused", peerCode, fwd.sourceId());
+      if (!fwd.sourceId().equals(peerCode) || !fwd.destinationId().equals(mapper.ownCode())) {
+         logger.info("FWD from peer {} names Source_Id {} and Destination_Id {}; refused", peerCode, fwd.sourceId(),
+                     fwd.destinationId());
          replies.accept(fwd.response(CmppResult.FWD_WRONG_DECISION));
          return;
       }

@@ -146,6 +146,25 @@ class FwdEndToEndTest {
    }
 
    @Test
+   void aMessageFwdCannotCarryDoesNotBlockTheLink() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> {
+            mt(m, "00000000000000e5", 0);
+            m.setStringProperty("smsServiceId", "SERVICE-ID-TOO-LONG"); // Service_Id is 10 octets
+         });
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "not-a-cmpp-id", 0));
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000000e6", 0));
+         Message mt = receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(mt, "the good message still flows");
+         assertEquals("00000000000000e6", mt.getStringProperty("smsId"));
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "the others were dead-lettered on A, not sent");
+      }
+   }
+
+   @Test
    void theHopLimitStopsTheMessageWithAReport() throws Exception {
       int portA = PeerBroker.freePort();
       int portB = PeerBroker.freePort();
@@ -199,6 +218,11 @@ class FwdEndToEndTest {
             peerA.send(fwd(peerA.nextSequence(), "13800138000", 0x12L));
             FwdResp accepted = assertInstanceOf(FwdResp.class, peerA.read());
             assertEquals(CmppResult.OK, accepted.result());
+            Fwd misaddressed = new Fwd(peerA.nextSequence(), A, "077101", 1, Fwd.TYPE_MT, 0x13L, 1, 1, 0, 0, "", 0, "", "",
+               0, 0, 0, 0, "", "", "", "", "", "", "", 0, 0, List.of("13800138000"), "", 0, new byte[0], "", "");
+            peerA.send(misaddressed);
+            assertEquals(CmppResult.FWD_WRONG_DECISION, assertInstanceOf(FwdResp.class, peerA.read()).result(),
+                         "a FWD for another gateway is a wrong decision");
          }
          assertEquals(1, b.messageCount(SmsAddresses.MT), "only the accepted FWD was stored");
       }
