@@ -80,4 +80,35 @@ class FwdLinkRetryTest {
          }
       }
    }
+
+   @Test
+   void noMoreThanTheWindowIsUnanswered() throws Exception {
+      try (ServerSocket server = new ServerSocket(0)) {
+         try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), "")) {
+            try (Connection c = new ActiveMQConnectionFactory(a.coreUrl()).createConnection();
+                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                 MessageProducer p = s.createProducer(s.createQueue(SmsAddresses.gatewayQueue(B)))) {
+               for (int i = 1; i <= 6; i++) {
+                  TextMessage m = s.createTextMessage("n" + i);
+                  m.setStringProperty("smsKind", "MT");
+                  m.setStringProperty("smsId", "00000000000000f" + i);
+                  m.setStringProperty("smsDestination", "13800138000");
+                  p.send(m);
+               }
+            }
+            try (CmppSocket peer = acceptPeer(server)) {
+               Fwd[] window = new Fwd[4]; // peers.020001.window = 4 in PeerBroker
+               for (int i = 0; i < 4; i++) {
+                  window[i] = peer.read(Fwd.class);
+               }
+               peer.send(new io.smsgw.cmpp.codec.ActiveTest(peer.nextSequence()));
+               assertEquals(io.smsgw.cmpp.codec.ActiveTestResp.class, peer.read().getClass(),
+                            "no fifth FWD while four are unanswered");
+               peer.send(window[0].response(CmppResult.OK));
+               Fwd fifth = peer.read(Fwd.class);
+               assertEquals(0xF5L, fifth.msgId(), "an answer frees one place in the window");
+            }
+         }
+      }
+   }
 }
