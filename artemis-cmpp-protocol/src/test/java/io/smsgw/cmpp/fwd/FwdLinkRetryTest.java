@@ -75,7 +75,18 @@ class FwdLinkRetryTest {
                // the link answers ACTIVE_TEST; a round trip proves it has processed the FWD_RESP before
                second.send(new io.smsgw.cmpp.codec.ActiveTest(second.nextSequence()));
                assertNotNull(second.read(io.smsgw.cmpp.codec.ActiveTestResp.class));
-               assertEquals(0, a.messageCount(SmsAddresses.gatewayQueue(B)), "acknowledged on Result 0");
+            }
+            try (Connection c = new ActiveMQConnectionFactory(a.coreUrl()).createConnection();
+                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                 MessageProducer p = s.createProducer(s.createQueue(SmsAddresses.gatewayQueue(B)))) {
+               TextMessage m = s.createTextMessage("next");
+               m.setStringProperty("smsKind", "MT");
+               m.setStringProperty("smsId", "00000000000000d5");
+               m.setStringProperty("smsDestination", "13800138000");
+               p.send(m);
+            }
+            try (CmppSocket third = acceptPeer(server)) {
+               assertEquals(0xD5L, third.read(Fwd.class).msgId(), "the answered FWD is not sent again after a reconnect");
             }
          }
       }
