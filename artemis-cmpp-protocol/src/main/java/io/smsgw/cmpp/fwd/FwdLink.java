@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * The outgoing CMPP_FWD link to one peer gateway: a long connection (CONNECT with this gateway's code,
  * ACTIVE_TEST keepalive, reconnect with backoff) and a broker session of its own, living as long as the link,
  * that consumes {@code sms.gw.<peer>} within the window. A message is acknowledged on FWD_RESP Result 0; any
- * other Result sends it again after a backoff; FWDs unanswered when the connection drops (or past the response
+ * other Result puts it back on the queue after reconnect-min (a failed delivery attempt); FWDs unanswered when the connection drops (or past the response
  * timeout, which drops it) go again after the reconnect. The broker message stays unacknowledged throughout, so
  * while the peer is down messages simply wait on the queue.
  *
@@ -89,7 +89,6 @@ final class FwdLink extends AbstractSessionCallback {
       final long messageId;
       final ServerConsumer consumer;
       final ICoreMessage message;
-      int attempts;
       long sentAtNanos;
 
       Outgoing(long messageId, ServerConsumer consumer, ICoreMessage message) {
@@ -407,14 +406,21 @@ final class FwdLink extends AbstractSessionCallback {
          acknowledge(o);
          return;
       }
-      o.attempts++;
-      long delay = Math.min(config.reconnectMin().toMillis() * (1L << Math.min(o.attempts, 16)), config.reconnectMax().toMillis());
-      logger.info("Gateway {} answered FWD_RESP Result {} for message {}; retrying in {} ms", config.code(), resp.result(),
-                  o.messageId, delay);
-      loop.schedule(() -> {
-         toSend.addFirst(o);
-         flush();
-      }, Math.max(delay, 10), TimeUnit.MILLISECONDS);
+      // Put back after a backoff, counting a failed delivery: the address settings (max-delivery-attempts, the
+      // dead-letter address) decide how long a refused message keeps coming back.
+      long delay = Math.min(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());
+      logger.info("Gateway {} answered FWD_RESP Result {} for message {}; putting it back in {} ms", config.code(),
+                  resp.result(), o.messageId, delay);
+      loop.schedule(() -> putBack(o), Math.max(delay, 10), TimeUnit.MILLISECONDS);
+   }
+
+   private void putBack(Outgoing o) {
+      try {
+         o.consumer.individualCancel(o.messageId, true);
+      } catch (Exception e) {
+         logger.warn("FWD link to gateway {}: could not put back message {}", config.code(), o.messageId, e);
+      }
+      settled(o);
    }
 
    private void acknowledge(Outgoing o) {

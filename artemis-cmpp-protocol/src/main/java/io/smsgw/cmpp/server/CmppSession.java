@@ -419,7 +419,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
     * then answers and closes; deliveries still unanswered go back to the queue.
     */
    private void onTerminate(Terminate terminate) {
-      if (gns != null || fwd != null) {
+      if (fwd != null) {
+         // FWD_RESPs of FWDs already received go out first, then TERMINATE_RESP.
+         state = State.TERMINATING;
+         fwd.afterPendingWrites(() -> channel.eventLoop().execute(() -> sendAndClose(terminate.response())));
+         return;
+      }
+      if (gns != null) {
          sendAndClose(terminate.response());
          return;
       }

@@ -222,6 +222,8 @@ class FwdEndToEndTest {
             peerA.send(misaddressed);
             assertEquals(CmppResult.FWD_WRONG_DECISION, assertInstanceOf(FwdResp.class, peerA.read()).result(),
                          "a FWD for another gateway is a wrong decision");
+            peerA.send(new io.smsgw.cmpp.codec.Terminate(peerA.nextSequence()));
+            assertInstanceOf(io.smsgw.cmpp.codec.TerminateResp.class, peerA.read(), "TERMINATE is answered");
          }
          Message stored = receive(b.coreUrl(), SmsAddresses.MT);
          assertNotNull(stored);
