@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.smsgw.broker.Acceptors;
+import io.smsgw.cmpp.fwd.FwdLinkService;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
@@ -34,11 +35,15 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
       return BeanSupport.setData(manager, parameters);
    }
 
-   /** Loads the gateway configuration at broker start when a CMPP acceptor exists (see GatewayConfigService). */
+   /**
+    * Loads the gateway configuration at broker start when a CMPP acceptor exists (see GatewayConfigService), then
+    * starts the outgoing CMPP_FWD links to the configured peer gateways.
+    */
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) {
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
+         services.add(new FwdLinkService(server, GatewayRuntime.of(server)));
       }
    }
 

@@ -29,12 +29,15 @@ import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Deliver;
 import io.smsgw.cmpp.codec.DeliverResp;
+import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.MalformedCmppPdu;
 import io.smsgw.cmpp.codec.Query;
 import io.smsgw.cmpp.codec.QueryResp;
 import io.smsgw.cmpp.codec.Submit;
 import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.codec.TerminateResp;
+import io.smsgw.cmpp.fwd.FwdPeers;
+import io.smsgw.cmpp.fwd.FwdSessionHandler;
 import io.smsgw.cmpp.gns.GnsPeer;
 import io.smsgw.cmpp.gns.GnsSessionHandler;
 import io.smsgw.cmpp.gns.TandemService;
@@ -64,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * The protocol state of one SP connection: CONNECT and version negotiation, dispatch, ACTIVE_TEST (C/T/N),
  * TERMINATE, QUERY and CANCEL. Runs on the connection's event loop; broker work that may touch the journal
  * (connect, cancel) runs on an ordered executor and hops back. On a tandem gateway, a CONNECT from a gateway of
- * the network opens a GNS session instead: no broker session, route PDUs go to a {@link GnsSessionHandler}.
+ * the network opens a GNS session instead: no broker session, route PDUs go to a {@link GnsSessionHandler}. A
+ * CONNECT from a configured peer gateway opens a FWD session: FWDs go to a {@link FwdSessionHandler}.
  */
 final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>, GnsPeer {
 
@@ -82,6 +86,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private final ArtemisExecutor brokerExecutor;
    private final BatchedWriter writer;
    private final TandemService tandem;
+   private final FwdPeers peers;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
    /** MO DELIVERs awaiting their response, by sequence, with their Service_Id (for QUERY's MO counters). */
    private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
@@ -100,6 +105,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private long lastProbeNanos;
    private int unansweredProbes;
    private GnsSessionHandler gns;
+   private FwdSessionHandler fwd;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
                Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder) {
@@ -113,6 +119,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
       this.writer = new BatchedWriter(channel);
       this.tandem = TandemService.of(runtime);
+      this.peers = FwdPeers.of(runtime);
       if (manager.getCmppConnectTimeout() > 0) {
          connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -194,6 +201,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
          channel.close();
       } else if (state == State.TERMINATING) {
          logger.debug("Ignoring {} from '{}' while terminating", pdu.commandName(), peerName());
+      } else if (fwd != null) {
+         onPeerPdu(pdu);
       } else if (gns != null) {
          gns.onPdu(pdu);
       } else if (pdu instanceof Submit submit) {
@@ -241,8 +250,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       CmppVersion replyVersion = known ? CmppVersion.fromByte(connect.version()) : CmppVersion.V30;
       encoder.setVersion(replyVersion);
       decoder.setVersion(replyVersion);
-      boolean fromGateway = tandem.isGateway(connect.sourceAddr());
-      int status = checkConnect(connect, known, fromGateway);
+      // A code listed both as a peer and in the tandem directory opens a FWD session.
+      boolean fromPeer = peers.isPeer(connect.sourceAddr());
+      boolean fromGateway = !fromPeer && tandem.isGateway(connect.sourceAddr());
+      int status = checkConnect(connect, known, fromGateway, fromPeer);
       if (status != CmppResult.CONNECT_OK) {
          logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}", channel.remoteAddress(),
                      connect.sourceAddr(), Integer.toHexString(connect.version()), status);
@@ -250,6 +261,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
          return;
       }
       version = replyVersion;
+      if (fromPeer) {
+         state = State.CONNECTING;
+         brokerExecutor.execute(() -> openFwdSession(connect));
+         return;
+      }
       if (fromGateway) {
          openGnsSession(connect);
          return;
@@ -271,16 +287,57 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
                   channel.remoteAddress(), Integer.toHexString(connect.version()));
    }
 
-   private String peerName() {
-      return gns != null ? "gateway " + gns.gatewayCode() : account == null ? "?" : account.id();
+   /** A peer gateway forwarding to this one: a producing broker session bound to this connection. */
+   private void openFwdSession(Connect connect) {
+      try {
+         FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, server, connection, this::send);
+         channel.eventLoop().execute(() -> completeFwdConnect(connect, handler));
+      } catch (Throwable e) {
+         logger.warn("CONNECT of peer gateway {} failed inside the broker", connect.sourceAddr(), e);
+         channel.eventLoop().execute(() -> sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16],
+                                                                         manager.getCmppVersion())));
+      }
    }
 
-   private int checkConnect(Connect connect, boolean knownVersion, boolean fromGateway) {
+   private void completeFwdConnect(Connect connect, FwdSessionHandler handler) {
+      if (state != State.CONNECTING) {
+         handler.close();
+         return;
+      }
+      if (connectTimer != null) {
+         connectTimer.cancel(false);
+      }
+      state = State.CONNECTED;
+      fwd = handler;
+      connection.setClientID("gw:" + connect.sourceAddr());
+      send(connect.response(CmppResult.CONNECT_OK, peers.authenticatorIsmg(connect, version), manager.getCmppVersion()));
+      logger.info("Peer gateway {} connected from {} with CMPP version 0x{}", connect.sourceAddr(), channel.remoteAddress(),
+                  Integer.toHexString(connect.version()));
+   }
+
+   private void onPeerPdu(CmppPdu pdu) {
+      if (pdu instanceof Fwd forwarded) {
+         fwd.onFwd(forwarded);
+      } else if (pdu instanceof CmppRefusableRequest request) {
+         send(request.errorResponse(CmppResult.COMMAND_ERROR));
+      } else {
+         logger.debug("Ignoring unexpected {} from peer gateway {}", pdu.commandName(), fwd.peerCode());
+      }
+   }
+
+   private String peerName() {
+      return fwd != null ? "peer " + fwd.peerCode() : gns != null ? "gateway " + gns.gatewayCode() : account == null ? "?" : account.id();
+   }
+
+   private int checkConnect(Connect connect, boolean knownVersion, boolean fromGateway, boolean fromPeer) {
       if (!knownVersion || connect.version() > manager.getCmppVersion()) {
          return CmppResult.CONNECT_VERSION_TOO_HIGH;
       }
       if (!runtime.isConfigured()) {
          return CmppResult.CONNECT_OTHER_ERROR;
+      }
+      if (fromPeer) {
+         return peers.checkConnect(connect);
       }
       if (fromGateway) {
          return tandem.checkConnect(connect);
@@ -362,6 +419,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
     * then answers and closes; deliveries still unanswered go back to the queue.
     */
    private void onTerminate(Terminate terminate) {
+      if (fwd != null) {
+         // FWD_RESPs of FWDs already received go out first, then TERMINATE_RESP.
+         state = State.TERMINATING;
+         fwd.afterPendingWrites(() -> channel.eventLoop().execute(() -> sendAndClose(terminate.response())));
+         return;
+      }
       if (gns != null) {
          sendAndClose(terminate.response());
          return;

@@ -13,12 +13,17 @@ import java.util.Objects;
  * @param billing  which final states and fee types are billable
  * @param tandem   the tandem gateway (GNS) role: network gateways and authoritative routes; null when absent
  * @param gns      how to reach the tandem gateway for routes; null when absent
+ * @param peers    peer gateways exchanging CMPP_FWD with this one, by code in file order; empty when absent
+ * @param maxHops  {@code gateway.max-hops}: a message is not forwarded when its NodesCount would exceed this
  */
 public record GatewayConfig(String code, String name, AccountRegistry accounts, java.util.List<SmscLinkConfig> links,
-                            RouteConfig routes, BillingPolicy billing, TandemConfig tandem, GnsClientConfig gns) {
+                            RouteConfig routes, BillingPolicy billing, TandemConfig tandem, GnsClientConfig gns,
+                            java.util.Map<String, PeerConfig> peers, int maxHops) {
 
    public static final String DEFAULT_NAME = "sms-gateway";
    public static final int CODE_LENGTH = 6;
+   /** Default {@code gateway.max-hops}. */
+   public static final int DEFAULT_MAX_HOPS = 5;
 
    public GatewayConfig {
       Objects.requireNonNull(name, "name");
@@ -26,9 +31,19 @@ public record GatewayConfig(String code, String name, AccountRegistry accounts, 
       links = java.util.List.copyOf(links);
       Objects.requireNonNull(routes, "routes");
       Objects.requireNonNull(billing, "billing");
+      peers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(peers));
+      if (maxHops < 1) {
+         throw new IllegalArgumentException("maxHops must be at least 1, got " + maxHops);
+      }
       if (!isGatewayCode(code)) {
          throw new IllegalArgumentException("gateway code must be 6 digits, got " + code);
       }
+   }
+
+   /** A configuration without peer gateways. */
+   public GatewayConfig(String code, String name, AccountRegistry accounts, java.util.List<SmscLinkConfig> links,
+                        RouteConfig routes, BillingPolicy billing, TandemConfig tandem, GnsClientConfig gns) {
+      this(code, name, accounts, links, routes, billing, tandem, gns, java.util.Map.of(), DEFAULT_MAX_HOPS);
    }
 
    /** A configuration without the tandem and GNS roles. */
@@ -45,6 +60,11 @@ public record GatewayConfig(String code, String name, AccountRegistry accounts, 
    /** Whether this gateway is the tandem gateway (has a {@code tandem} section). */
    public boolean isTandem() {
       return tandem != null;
+   }
+
+   /** The peer gateway with this code, if configured. */
+   public java.util.Optional<PeerConfig> peer(String peerCode) {
+      return java.util.Optional.ofNullable(peers.get(peerCode));
    }
 
    /** The code as a number, as it appears in CMPP Msg_Ids ("001001" → 1001). */

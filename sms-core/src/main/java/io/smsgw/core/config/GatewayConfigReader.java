@@ -21,7 +21,7 @@ import com.typesafe.config.ConfigValueType;
  */
 final class GatewayConfigReader {
 
-   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links", "routes", "billing", "tandem", "gns");
+   private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links", "routes", "billing", "tandem", "gns", "peers");
    private static final List<String> ROUTE_KEYS = List.of("mt", "mo");
    private static final List<String> MT_ROUTE_KEYS = List.of("prefix", "links");
    private static final List<String> WEIGHTED_LINK_KEYS = List.of("link", "weight");
@@ -39,7 +39,11 @@ final class GatewayConfigReader {
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format");
-   private static final List<String> GATEWAY_KEYS = List.of("code", "name");
+   private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
+   private static final List<String> PEER_KEYS =
+      List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout");
+   /** NodesCount is one octet. */
+   private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
       "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips",
       "daily-quota", "mt-routes");
@@ -67,6 +71,7 @@ final class GatewayConfigReader {
       checkKeys(root, "", ROOT_KEYS);
       String code = null;
       String name = GatewayConfig.DEFAULT_NAME;
+      int maxHops = GatewayConfig.DEFAULT_MAX_HOPS;
       ConfigObject gateway = object(root, "gateway", true);
       if (gateway != null) {
          checkKeys(gateway, "gateway", GATEWAY_KEYS);
@@ -78,6 +83,10 @@ final class GatewayConfigReader {
                problem(nameValue.origin(), "gateway.name", "must not be empty");
             }
             name = value;
+         }
+         maxHops = wholeNumber(gateway, "gateway", "max-hops", GatewayConfig.DEFAULT_MAX_HOPS, 1);
+         if (maxHops > MAX_HOPS_LIMIT) {
+            problem(gateway.get("max-hops").origin(), "gateway.max-hops", "must be <= " + MAX_HOPS_LIMIT + ", got " + maxHops);
          }
       }
       List<Account> accounts = new ArrayList<>();
@@ -104,11 +113,12 @@ final class GatewayConfigReader {
       BillingPolicy billing = billing(object(root, "billing", false));
       TandemConfig tandem = tandem(object(root, "tandem", false));
       GnsClientConfig gns = gns(object(root, "gns", false));
+      Map<String, PeerConfig> peers = peers(object(root, "peers", false), code);
       if (!problems.isEmpty()) {
          problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
          throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
       }
-      return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing, tandem, gns);
+      return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing, tandem, gns, peers, maxHops);
    }
 
    private String gatewayCode(ConfigObject gateway) {
@@ -508,6 +518,54 @@ final class GatewayConfigReader {
          return null;
       }
       return new GnsClientConfig(host, port, secret, refresh, queryTimeout, reconnectMin, reconnectMax);
+   }
+
+   // ---------------------------------------------------------------- peers section
+
+   private Map<String, PeerConfig> peers(ConfigObject peers, String ownCode) {
+      Map<String, PeerConfig> out = new java.util.LinkedHashMap<>();
+      if (peers == null) {
+         return out;
+      }
+      for (Map.Entry<String, ConfigValue> entry : inFileOrder(peers)) {
+         PeerConfig peer = peer(entry.getKey(), entry.getValue(), ownCode);
+         if (peer != null) {
+            out.put(peer.code(), peer);
+         }
+      }
+      return out;
+   }
+
+   private PeerConfig peer(String code, ConfigValue value, String ownCode) {
+      String path = "peers." + code;
+      if (value.valueType() != ConfigValueType.OBJECT) {
+         problem(value.origin(), path, "expected an object with the peer gateway's settings, got " + typeName(value));
+         return null;
+      }
+      ConfigObject settings = (ConfigObject) value;
+      int problemsBefore = problems.size();
+      checkKeys(settings, path, PEER_KEYS);
+      if (!GatewayConfig.isGatewayCode(code)) {
+         problem(settings.origin(), path, "the key must be the peer gateway's 6-digit code (quote it, e.g. \"020001\")");
+      } else if (code.equals(ownCode)) {
+         problem(settings.origin(), path, "is this gateway's own code (gateway.code); a gateway does not peer with itself");
+      }
+      String host = requiredString(settings, path, "host", 255, false);
+      int port = portNumber(settings, path, "port", PeerConfig.DEFAULT_PORT);
+      String secret = requiredString(settings, path, "shared-secret", MAX_SECRET_LENGTH, true);
+      int window = wholeNumber(settings, path, "window", PeerConfig.DEFAULT_WINDOW, 1);
+      java.time.Duration reconnectMin = positiveDuration(settings, path, "reconnect-min", PeerConfig.DEFAULT_RECONNECT_MIN);
+      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", PeerConfig.DEFAULT_RECONNECT_MAX);
+      if (reconnectMax.compareTo(reconnectMin) < 0) {
+         problem((settings.containsKey("reconnect-max") ? settings.get("reconnect-max") : settings).origin(),
+            path + ".reconnect-max", "must not be below reconnect-min (" + reconnectMin + ")");
+      }
+      java.time.Duration responseTimeout =
+         positiveDuration(settings, path, "response-timeout", PeerConfig.DEFAULT_RESPONSE_TIMEOUT);
+      if (problems.size() != problemsBefore) {
+         return null;
+      }
+      return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout);
    }
 
    private java.time.Duration positiveDuration(ConfigObject settings, String path, String key, java.time.Duration defaultValue) {

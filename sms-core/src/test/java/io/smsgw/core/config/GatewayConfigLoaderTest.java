@@ -145,8 +145,8 @@ class GatewayConfigLoaderTest {
    void unknownTopLevelAndGatewayKeysAreRejected() {
       GatewayConfigException e = problems("gateway { code = \"001001\", colour = red }\nacounts { }\n");
       assertEquals(List.of(
-         "sms-gateway.conf line 1: gateway.colour: unknown key, expected one of code, name",
-         "sms-gateway.conf line 2: acounts: unknown key, expected one of gateway, accounts, links, routes, billing, tandem, gns"), e.problems());
+         "sms-gateway.conf line 1: gateway.colour: unknown key, expected one of code, name, max-hops",
+         "sms-gateway.conf line 2: acounts: unknown key, expected one of gateway, accounts, links, routes, billing, tandem, gns, peers"), e.problems());
    }
 
    @Test

@@ -1,0 +1,515 @@
+package io.smsgw.cmpp.fwd;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.EncoderException;
+import io.smsgw.broker.AbstractSessionCallback;
+import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.SmsRemotingConnection;
+import io.smsgw.cmpp.codec.ActiveTest;
+import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppCodec;
+import io.smsgw.cmpp.codec.CmppPdu;
+import io.smsgw.cmpp.codec.CmppPduDecoder;
+import io.smsgw.cmpp.codec.CmppPduEncoder;
+import io.smsgw.cmpp.codec.CmppRefusableRequest;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppTimestamp;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.cmpp.codec.ConnectResp;
+import io.smsgw.cmpp.codec.Fwd;
+import io.smsgw.cmpp.codec.FwdResp;
+import io.smsgw.cmpp.codec.Terminate;
+import io.smsgw.cmpp.codec.TerminateResp;
+import io.smsgw.core.config.PeerConfig;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageReader;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outgoing CMPP_FWD link to one peer gateway: a long connection (CONNECT with this gateway's code,
+ * ACTIVE_TEST keepalive, reconnect with backoff) and a broker session of its own, living as long as the link,
+ * that consumes {@code sms.gw.<peer>} within the window. A message is acknowledged on FWD_RESP Result 0; any
+ * other Result puts it back on the queue after reconnect-min (a failed delivery attempt); FWDs unanswered when the connection drops (or past the response
+ * timeout, which drops it) go again after the reconnect. The broker message stays unacknowledged throughout, so
+ * while the peer is down messages simply wait on the queue.
+ *
+ * <p>A message whose NodesCount would exceed {@code gateway.max-hops} is not sent: an MT or MO is answered with an
+ * UNDELIV report (smsErrorCode IB:0001) on {@code sms.dr}, a report goes to the dead-letter address.
+ *
+ * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
+ */
+final class FwdLink extends AbstractSessionCallback {
+
+   private static final Logger logger = LoggerFactory.getLogger(FwdLink.class);
+   private static final int MAX_PDU_SIZE = 4096;
+   /** ACTIVE_TEST probes unanswered before the connection counts as dead. */
+   private static final int ACTIVE_TEST_RETRIES = 3;
+
+   enum State { STOPPED, CONNECTING, CONNECTED }
+
+   /** One message taken from the queue and not settled yet. */
+   private static final class Outgoing {
+      final long messageId;
+      final ServerConsumer consumer;
+      final ICoreMessage message;
+      long sentAtNanos;
+
+      Outgoing(long messageId, ServerConsumer consumer, ICoreMessage message) {
+         this.messageId = messageId;
+         this.consumer = consumer;
+         this.message = message;
+      }
+   }
+
+   private final PeerConfig config;
+   private final String ownCode;
+   private final int maxHops;
+   private final ActiveMQServer server;
+   private final EventLoop loop;
+   private final Clock clock;
+   private final SimpleString queueName;
+   private final AtomicInteger reserved = new AtomicInteger();
+   private final Map<Integer, Outgoing> inFlight = new HashMap<>();
+   private final ArrayDeque<Outgoing> toSend = new ArrayDeque<>();
+
+   private volatile State state = State.STOPPED;
+   private volatile boolean stopping;
+   private Channel channel;
+   private Connect sentConnect;
+   private FwdMessageMapper mapper;
+   private ServerSession session;
+   private volatile ServerConsumer consumer;
+   private DurableSender sender;
+   private ScheduledFuture<?> ticker;
+   private long backoffMillis;
+   private int sequence;
+   private long lastReceivedNanos;
+   private long lastProbeNanos;
+   private int unansweredProbes;
+
+   FwdLink(PeerConfig config, String ownCode, int maxHops, ActiveMQServer server, EventLoop loop, Clock clock) {
+      this.config = config;
+      this.ownCode = ownCode;
+      this.maxHops = maxHops;
+      this.server = server;
+      this.loop = loop;
+      this.clock = clock;
+      this.queueName = SimpleString.of(SmsAddresses.gatewayQueue(config.code()));
+      this.backoffMillis = config.reconnectMin().toMillis();
+   }
+
+   PeerConfig config() {
+      return config;
+   }
+
+   State state() {
+      return state;
+   }
+
+   // ---------------------------------------------------------------- lifecycle
+
+   /** Opens the link's broker session and consumer, then connects to the peer. Call on any thread. */
+   void start() throws Exception {
+      OperationContext context = server.newOperationContext();
+      SmsRemotingConnection brokerConnection =
+         new SmsRemotingConnection(new FwdLinkTransport("gw-" + config.code(), loop), "CMPP-FWD");
+      brokerConnection.setClientID("fwd:" + config.code());
+      session = server.createInternalSession("cmpp-fwd-" + config.code() + "-" + UUID.randomUUID(),
+         ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, brokerConnection, true, true, false, false, null, this, true,
+         context, null, null, false);
+      server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
+                            .setDurable(true).setAutoCreateAddress(true), true);
+      sender = new DurableSender(server, session, context);
+      consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
+      session.start();
+      state = State.CONNECTING;
+      long tick = Math.max(50, Math.min(1000, config.responseTimeout().toMillis() / 4));
+      ticker = loop.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+      loop.execute(this::connect);
+      logger.info("FWD link to gateway {} started: {} consuming {}", config.code(), config, queueName);
+   }
+
+   /** Closes the connection and the broker session: messages not yet answered go back to the queue. */
+   void stop() {
+      stopping = true;
+      state = State.STOPPED;
+      loop.submit(() -> {
+         if (ticker != null) {
+            ticker.cancel(false);
+         }
+         if (channel != null) {
+            channel.close();
+         }
+      }).awaitUninterruptibly(config.responseTimeout().toMillis());
+      try {
+         session.close(false);
+      } catch (Exception e) {
+         logger.debug("Closing the FWD link session of {}", config.code(), e);
+      }
+   }
+
+   private void connect() {
+      if (stopping) {
+         return;
+      }
+      Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.responseTimeout().toMillis()))
+         .option(ChannelOption.TCP_NODELAY, true)
+         .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+               ch.pipeline()
+                  .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
+                  .addLast("cmpp-decoder", new CmppPduDecoder(CmppVersion.V30))
+                  .addLast("cmpp-encoder", new CmppPduEncoder(CmppVersion.V30))
+                  .addLast("fwd-link", new Handler());
+            }
+         });
+      bootstrap.connect(config.host(), config.port()).addListener(future -> {
+         if (!future.isSuccess()) {
+            logger.info("FWD link to gateway {} could not connect to {}:{}: {}", config.code(), config.host(), config.port(),
+                        future.cause() == null ? "?" : future.cause().toString());
+            scheduleReconnect();
+         }
+      });
+   }
+
+   private void scheduleReconnect() {
+      if (stopping) {
+         return;
+      }
+      long delay = backoffMillis;
+      backoffMillis = Math.min(Math.max(delay * 2, 1), config.reconnectMax().toMillis());
+      loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+   }
+
+   private int nextSequence() {
+      sequence = sequence == Integer.MAX_VALUE ? 1 : sequence + 1;
+      return sequence;
+   }
+
+   // ---------------------------------------------------------------- peer connection (event loop)
+
+   private final class Handler extends ChannelInboundHandlerAdapter {
+
+      @Override
+      public void channelActive(ChannelHandlerContext ctx) {
+         channel = ctx.channel();
+         lastReceivedNanos = System.nanoTime();
+         unansweredProbes = 0;
+         long timestamp = CmppTimestamp.now(clock);
+         sentConnect = new Connect(nextSequence(), ownCode,
+            CmppAuthenticator.authenticatorSource(ownCode, config.sharedSecret(), timestamp), CmppVersion.V30.code(), timestamp);
+         ctx.writeAndFlush(sentConnect);
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+         if (msg instanceof CmppPdu pdu) {
+            onPdu(ctx.channel(), pdu);
+         }
+      }
+
+      @Override
+      public void channelInactive(ChannelHandlerContext ctx) {
+         onClosed(ctx.channel());
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+         logger.info("FWD link to gateway {}: {}; closing the connection", config.code(), cause.toString());
+         ctx.close();
+      }
+   }
+
+   private void onPdu(Channel ch, CmppPdu pdu) {
+      if (ch != channel) {
+         return;
+      }
+      lastReceivedNanos = System.nanoTime();
+      unansweredProbes = 0;
+      if (pdu instanceof ConnectResp resp) {
+         onConnectResp(ch, resp);
+      } else if (state != State.CONNECTED) {
+         logger.debug("FWD link to gateway {}: ignoring {} before CONNECT_RESP", config.code(), pdu.commandName());
+      } else if (pdu instanceof FwdResp resp) {
+         onFwdResp(resp);
+      } else if (pdu instanceof ActiveTest test) {
+         ch.writeAndFlush(test.response());
+      } else if (pdu instanceof Terminate terminate) {
+         logger.info("Gateway {} terminated the FWD link", config.code());
+         ch.writeAndFlush(terminate.response()).addListener(ChannelFutureListener.CLOSE);
+      } else if (pdu instanceof TerminateResp) {
+         ch.close();
+      } else if (pdu instanceof CmppRefusableRequest request) {
+         // The peer forwards to us on its own link (our acceptor), not on this one.
+         ch.writeAndFlush(request.errorResponse(CmppResult.COMMAND_ERROR));
+      }
+   }
+
+   private void onConnectResp(Channel ch, ConnectResp resp) {
+      if (state != State.CONNECTING || sentConnect == null || resp.sequenceId() != sentConnect.sequenceId()) {
+         return;
+      }
+      if (!resp.isOk()) {
+         logger.warn("Gateway {} refused the FWD link's CONNECT: status {}{}", config.code(), resp.status(),
+                     resp.status() == CmppResult.CONNECT_AUTHENTICATION_ERROR ? " (check peers." + config.code() + ".shared-secret)" : "");
+         ch.close();
+         return;
+      }
+      CmppVersion version = CmppVersion.isKnown(resp.version()) ? CmppVersion.fromByte(resp.version()) : CmppVersion.V30;
+      ch.pipeline().get(CmppPduDecoder.class).setVersion(version);
+      ch.pipeline().get(CmppPduEncoder.class).setVersion(version);
+      mapper = new FwdMessageMapper(ownCode, config.code(), version, ZoneId.systemDefault());
+      state = State.CONNECTED;
+      backoffMillis = config.reconnectMin().toMillis();
+      logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{})", config.code(), config.host(), config.port(),
+                  Integer.toHexString(version.code()));
+      flush();
+      ServerConsumer c = consumer;
+      if (c != null) {
+         c.promptDelivery();
+      }
+   }
+
+   private void onClosed(Channel ch) {
+      if (ch != channel) {
+         return;
+      }
+      channel = null;
+      sentConnect = null;
+      if (!stopping) {
+         state = State.CONNECTING;
+      }
+      // Unanswered FWDs go out again, in their order, after the next CONNECT; the broker keeps the messages ours.
+      List<Map.Entry<Integer, Outgoing>> unanswered = new ArrayList<>(inFlight.entrySet());
+      inFlight.clear();
+      unanswered.sort(Map.Entry.comparingByKey());
+      for (int i = unanswered.size() - 1; i >= 0; i--) {
+         toSend.addFirst(unanswered.get(i).getValue());
+      }
+      logger.info("FWD link to gateway {} closed{}", config.code(),
+                  unanswered.isEmpty() ? "" : "; " + unanswered.size() + " FWD(s) will be resent");
+      scheduleReconnect();
+   }
+
+   /** Keepalive and response timeout: ACTIVE_TEST when idle, reconnect when FWDs or probes stay unanswered. */
+   private void tick() {
+      Channel ch = channel;
+      if (ch == null || state != State.CONNECTED) {
+         return;
+      }
+      long now = System.nanoTime();
+      long timeout = config.responseTimeout().toNanos();
+      for (Outgoing o : inFlight.values()) {
+         if (now - o.sentAtNanos > timeout) {
+            logger.warn("FWD link to gateway {}: FWD unanswered for {}; reconnecting and resending", config.code(),
+                        config.responseTimeout());
+            ch.close();
+            return;
+         }
+      }
+      if (now - lastReceivedNanos < timeout || (unansweredProbes > 0 && now - lastProbeNanos < timeout)) {
+         return;
+      }
+      if (unansweredProbes >= ACTIVE_TEST_RETRIES) {
+         logger.info("FWD link to gateway {}: {} ACTIVE_TEST unanswered; reconnecting", config.code(), unansweredProbes);
+         ch.close();
+         return;
+      }
+      unansweredProbes++;
+      lastProbeNanos = now;
+      ch.writeAndFlush(new ActiveTest(nextSequence()));
+   }
+
+   private void flush() {
+      Channel ch = channel;
+      boolean wrote = false;
+      while (ch != null && state == State.CONNECTED && !toSend.isEmpty()) {
+         Outgoing o = toSend.poll();
+         int seq = nextSequence();
+         Fwd fwd;
+         try {
+            fwd = mapper.toFwd(o.message, seq);
+         } catch (RuntimeException e) {
+            logger.warn("FWD link to gateway {}: message {} cannot be forwarded ({}); dead-lettering it", config.code(),
+                        o.messageId, e.getMessage());
+            reject(o);
+            continue;
+         }
+         o.sentAtNanos = System.nanoTime();
+         inFlight.put(seq, o);
+         ch.write(fwd).addListener(future -> {
+            Throwable cause = future.cause();
+            if (cause instanceof EncoderException && cause.getCause() != null) {
+               cause = cause.getCause();
+            }
+            if (cause instanceof IllegalArgumentException) {
+               // The encoder refused a field wider than FWD's: the message can never go, so dead-letter it.
+               if (inFlight.remove(seq, o)) {
+                  logger.warn("FWD link to gateway {}: message {} not encodable ({}); dead-lettering it", config.code(),
+                              o.messageId, cause.getMessage());
+                  reject(o);
+               }
+            }
+         });
+         wrote = true;
+      }
+      if (wrote) {
+         ch.flush();
+      }
+   }
+
+   private void onFwdResp(FwdResp resp) {
+      Outgoing o = inFlight.remove(resp.sequenceId());
+      if (o == null) {
+         return; // late answer to a FWD already resent
+      }
+      if (resp.isOk()) {
+         acknowledge(o);
+         return;
+      }
+      // Put back after a backoff, counting a failed delivery: the address settings (max-delivery-attempts, the
+      // dead-letter address) decide how long a refused message keeps coming back.
+      long delay = Math.min(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());
+      logger.info("Gateway {} answered FWD_RESP Result {} for message {}; putting it back in {} ms", config.code(),
+                  resp.result(), o.messageId, delay);
+      loop.schedule(() -> putBack(o), Math.max(delay, 10), TimeUnit.MILLISECONDS);
+   }
+
+   private void putBack(Outgoing o) {
+      try {
+         o.consumer.individualCancel(o.messageId, true);
+      } catch (Exception e) {
+         logger.warn("FWD link to gateway {}: could not put back message {}", config.code(), o.messageId, e);
+      }
+      settled(o);
+   }
+
+   private void acknowledge(Outgoing o) {
+      try {
+         o.consumer.individualAcknowledge(null, o.messageId);
+      } catch (Exception e) {
+         logger.warn("FWD link to gateway {}: could not acknowledge message {}", config.code(), o.messageId, e);
+      }
+      settled(o);
+   }
+
+   private void reject(Outgoing o) {
+      try {
+         o.consumer.reject(o.messageId);
+      } catch (Exception e) {
+         logger.warn("FWD link to gateway {}: could not dead-letter message {}", config.code(), o.messageId, e);
+      }
+      settled(o);
+   }
+
+   private void settled(Outgoing o) {
+      reserved.decrementAndGet();
+      o.consumer.promptDelivery();
+   }
+
+   /** The message would exceed the hop limit: its report (for an MT or MO) is made durable, then it is acknowledged. */
+   private void stopAtHopLimit(Outgoing o) {
+      SmsKind kind = new SmsMessageReader(o.message).kind();
+      logger.warn("FWD link to gateway {}: message {} would exceed gateway.max-hops {}; not forwarded", config.code(),
+                  o.messageId, maxHops);
+      if (kind == SmsKind.DR) {
+         reject(o);
+         return;
+      }
+      try {
+         var report = FwdMessageMapper.hopLimitReport(o.message, server.getStorageManager().generateID(), clock.millis());
+         DurableSender.Result result = sender.send(List.of(report), new IOCallback() {
+            @Override
+            public void done() {
+               loop.execute(() -> acknowledge(o));
+            }
+
+            @Override
+            public void onError(int errorCode, String errorMessage) {
+               loop.schedule(() -> stopAtHopLimit(o), 1, TimeUnit.SECONDS);
+            }
+         });
+         if (result == DurableSender.Result.NOT_ROUTED) {
+            logger.warn("FWD link to gateway {}: no queue on {} for the hop-limit report; dead-lettering the message",
+                        config.code(), SmsAddresses.DR);
+            reject(o);
+         }
+      } catch (Exception e) {
+         logger.warn("FWD link to gateway {}: hop-limit report failed; retrying", config.code(), e);
+         loop.schedule(() -> stopAtHopLimit(o), 1, TimeUnit.SECONDS);
+      }
+   }
+
+   // ---------------------------------------------------------------- broker side (queue executor)
+
+   @Override
+   public boolean hasCredits(ServerConsumer consumer) {
+      return !stopping && state == State.CONNECTED && reserved.get() < config.window();
+   }
+
+   @Override
+   public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
+      reserved.incrementAndGet();
+      Outgoing o = new Outgoing(ref.getMessageID(), consumer, ref.getMessage().toCore());
+      boolean overLimit = FwdMessageMapper.nodesCount(o.message) > maxHops;
+      loop.execute(() -> {
+         if (overLimit) {
+            stopAtHopLimit(o);
+         } else {
+            toSend.add(o);
+            flush();
+         }
+      });
+      return 1;
+   }
+
+   @Override
+   public boolean isWritable(ReadyListener callback, Object protocolContext) {
+      return true;
+   }
+
+   @Override
+   public void disconnect(ServerConsumer consumer, String errorMessage) {
+      logger.warn("FWD link to gateway {}: its consumer was closed by the broker ({})", config.code(), errorMessage);
+      this.consumer = null;
+   }
+}

@@ -1,0 +1,315 @@
+package io.smsgw.cmpp.fwd;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.OptionalLong;
+
+import io.smsgw.cmpp.codec.CmppTimestamp;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Fwd;
+import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.concat.ConcatPart;
+import io.smsgw.core.concat.MalformedUdhException;
+import io.smsgw.core.concat.UserDataHeader;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageBuilder;
+import io.smsgw.core.contract.SmsMessageReader;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
+import io.smsgw.core.time.SmppTime;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+
+/**
+ * Translates between contract messages (docs/message-contract.md) and CMPP_FWD, both directions, for one pair
+ * of gateways. smsKind MT → Msg_Fwd_Type 0, MO → 1, a DR → 2 (report of an MT) or 3 (report of an MO, marked by
+ * {@link #REPORT_OF} = "MO"); Msg_Id carries smsId (16 hex digits), NodesCount carries smsHops + 1. Report
+ * content is the 60/71-octet status report (always 60 for an MO report, as the FWD table prescribes).
+ */
+public final class FwdMessageMapper {
+
+   /** Marks a DR as the report of an MO (value "MO"); absent or anything else: the report of an MT. */
+   public static final SimpleString REPORT_OF = SimpleString.of("smsReportOf");
+   /** smsErrorCode of the report written when a message would exceed {@code gateway.max-hops}. */
+   public static final String HOP_LIMIT_ERROR = "IB:0001";
+
+   private static final SimpleString PROTOCOL = SimpleString.of("CMPP");
+   private static final SimpleString MT = SimpleString.of(SmsAddresses.MT);
+   private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
+   private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
+   private static final String MO_REPORT = "MO";
+   private static final int MSG_FMT_ASCII = 0;
+   private static final int MSG_FMT_BINARY = 4;
+   private static final int MSG_FMT_UCS2 = 8;
+   private static final int MSG_SRC_WIDTH = 6;
+
+   private final String ownCode;
+   private final String peerCode;
+   private final CmppVersion version;
+   private final SimpleString protocolVersion;
+   private final ZoneId zone;
+
+   /**
+    * @param ownCode  this gateway's code (Source_Id of what it forwards)
+    * @param peerCode the peer's code (Destination_Id)
+    * @param version  the FWD layout of the connection (decides the MT report's length)
+    * @param zone     the zone report times (YYMMDDHHMM) are written and read in
+    */
+   public FwdMessageMapper(String ownCode, String peerCode, CmppVersion version, ZoneId zone) {
+      this.ownCode = ownCode;
+      this.peerCode = peerCode;
+      this.version = version;
+      this.protocolVersion = SimpleString.of(version == CmppVersion.V30 ? "3.0" : "2.0");
+      this.zone = zone;
+   }
+
+   /** This gateway's code: Source_Id of what it forwards, Destination_Id of what it accepts. */
+   public String ownCode() {
+      return ownCode;
+   }
+
+   /** NodesCount a FWD of this message carries: the gateways it has traversed so far plus this one. */
+   public static int nodesCount(ICoreMessage message) {
+      return new SmsMessageReader(message).integer(SmsProperties.HOPS, 0) + 1;
+   }
+
+   // ---------------------------------------------------------------- message → FWD
+
+   /**
+    * The FWD for a message waiting on {@code sms.gw.<peer>}.
+    *
+    * @throws IllegalArgumentException for a message FWD cannot carry (no smsId as 16 hex digits, content over 140
+    *     octets, fields wider than FWD's); the encoder rejects over-wide fields the same way
+    */
+   public Fwd toFwd(ICoreMessage message, int sequence) {
+      SmsMessageReader m = new SmsMessageReader(message);
+      SmsKind kind = m.kind();
+      long msgId = msgId(m);
+      int nodes = m.integer(SmsProperties.HOPS, 0) + 1;
+      String source = m.string(SmsProperties.SOURCE, "");
+      String destination = m.string(SmsProperties.DESTINATION, "");
+      int fwdType;
+      int udhi = 0;
+      int msgFmt = MSG_FMT_ASCII;
+      byte[] content;
+      if (kind == SmsKind.DR) {
+         boolean ofMo = MO_REPORT.equals(m.string(REPORT_OF));
+         fwdType = ofMo ? Fwd.TYPE_MO_REPORT : Fwd.TYPE_MT_REPORT;
+         LocalDateTime done = time(m.longValue(SmsProperties.DONE_TIME, 0));
+         done = done == null ? time(m.timestamp()) : done;
+         LocalDateTime submitted = time(m.longValue(SmsProperties.SUBMIT_TIME, 0));
+         StatusReport report = new StatusReport(msgId, stat(m.string(SmsProperties.STATUS)),
+            CmppTimestamp.reportTime(submitted == null ? done : submitted), CmppTimestamp.reportTime(done), source, 0);
+         content = report.toBytes(ofMo ? CmppVersion.V20 : version);
+      } else {
+         fwdType = kind == SmsKind.MO ? Fwd.TYPE_MO : Fwd.TYPE_MT;
+         byte[] payload;
+         if (m.hasTextBody()) {
+            String text = m.text() == null ? "" : m.text();
+            boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
+            msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
+            payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);
+         } else {
+            msgFmt = MSG_FMT_BINARY;
+            payload = m.bytes();
+         }
+         byte[] udh = m.udh();
+         content = payload;
+         if (udh != null) {
+            udhi = 1;
+            content = new byte[udh.length + payload.length];
+            System.arraycopy(udh, 0, content, 0, udh.length);
+            System.arraycopy(payload, 0, content, udh.length, payload.length);
+         }
+         int limit = msgFmt == MSG_FMT_ASCII && udh == null ? 159 : 140;
+         if (content.length > limit) {
+            throw new IllegalArgumentException(content.length + " octets do not fit one FWD (limit " + limit + ")");
+         }
+      }
+      String account = m.string(SmsProperties.ACCOUNT, "");
+      return new Fwd(sequence, ownCode, peerCode, nodes, fwdType, msgId,
+         m.integer(SmsProperties.SEGMENT_TOTAL, 1), m.integer(SmsProperties.SEGMENT_NUMBER, 1),
+         m.integer(SmsProperties.REGISTERED_DELIVERY, 0), m.integer(SmsProperties.PRIORITY, 0),
+         m.string(SmsProperties.SERVICE_ID, ""), m.integer(SmsProperties.FEE_USER_TYPE, 0),
+         m.string(SmsProperties.FEE_TERMINAL, ""), "", 0, m.integer(SmsProperties.PROTOCOL_ID, 0), udhi, msgFmt,
+         account.length() <= MSG_SRC_WIDTH ? account : "", m.string(SmsProperties.FEE_TYPE, ""),
+         m.string(SmsProperties.FEE_CODE, ""), SmppTime.formatAbsolute(m.longValue(SmsProperties.VALIDITY_TIME, 0)),
+         SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)), source, "", 0, 0,
+         List.of(destination), "", 0, content, m.string(SmsProperties.LINK_ID, ""), "");
+   }
+
+   private static long msgId(SmsMessageReader m) {
+      String smsId = m.string(SmsProperties.ID);
+      OptionalLong parsed = smsId == null ? OptionalLong.empty() : CmppMsgId.parseHex(smsId);
+      if (parsed.isEmpty()) {
+         throw new IllegalArgumentException("no CMPP Msg_Id (16 hex digits) in smsId: " + smsId);
+      }
+      return parsed.getAsLong();
+   }
+
+   /** Stat is 7 characters: the receipt vocabulary, or a network code such as MB:0005 passed through. */
+   private static String stat(String status) {
+      if (status == null) {
+         return DeliveryState.UNKNOWN.stat();
+      }
+      DeliveryState state = DeliveryState.fromStat(status);
+      if (state != DeliveryState.UNKNOWN || status.equalsIgnoreCase("UNKNOWN")) {
+         return state.stat();
+      }
+      return status.length() <= 7 ? status : DeliveryState.UNKNOWN.stat();
+   }
+
+   // ---------------------------------------------------------------- FWD → message
+
+   /**
+    * The contract message for a FWD received from the peer: type 0 for {@code sms.mt}, 1 for {@code sms.mo},
+    * 2 and 3 for {@code sms.dr}; smsOriginGateway = Source_Id, smsHops = NodesCount.
+    *
+    * @throws MalformedUdhException when TP_udhi is set but the content starts with no valid header
+    * @throws IllegalArgumentException for an unknown Msg_Fwd_Type, a report without the report layout, or
+    *     an unknown Msg_Fmt
+    */
+   public CoreMessage toMessage(Fwd fwd, long brokerMessageId, long nowMillis) throws MalformedUdhException {
+      String recipient = fwd.destIds().isEmpty() ? "" : fwd.destIds().get(0);
+      return switch (fwd.msgFwdType()) {
+         case Fwd.TYPE_MT -> shortMessage(fwd, brokerMessageId, MT, SmsKind.MT, recipient, nowMillis);
+         case Fwd.TYPE_MO -> shortMessage(fwd, brokerMessageId, MO, SmsKind.MO, recipient, nowMillis);
+         case Fwd.TYPE_MT_REPORT, Fwd.TYPE_MO_REPORT -> report(fwd, brokerMessageId, recipient, nowMillis);
+         default -> throw new IllegalArgumentException("unknown Msg_Fwd_Type " + fwd.msgFwdType());
+      };
+   }
+
+   private SmsMessageBuilder common(Fwd fwd, long brokerMessageId, SimpleString address, SmsKind kind, String recipient,
+                                    int bodySize) {
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, address, kind, bodySize)
+         .id(CmppMsgId.toHex(fwd.msgId()))
+         .string(SmsProperties.PROTOCOL, PROTOCOL)
+         .string(SmsProperties.PROTOCOL_VERSION, protocolVersion)
+         .source(fwd.srcId(), (byte) 0, (byte) 0)
+         .destination(recipient, (byte) 0, (byte) 0)
+         .string(SmsProperties.SERVICE_ID, fwd.serviceId())
+         .integer(SmsProperties.REGISTERED_DELIVERY, fwd.registeredDelivery())
+         .string(SmsProperties.ORIGIN_GATEWAY, fwd.sourceId())
+         .integer(SmsProperties.HOPS, fwd.nodesCount());
+      if (!fwd.msgSrc().isEmpty()) {
+         b.string(SmsProperties.ACCOUNT, fwd.msgSrc());
+      }
+      if (!fwd.linkId().isEmpty()) {
+         b.string(SmsProperties.LINK_ID, fwd.linkId());
+      }
+      return b;
+   }
+
+   private CoreMessage shortMessage(Fwd fwd, long brokerMessageId, SimpleString address, SmsKind kind, String recipient,
+                                    long nowMillis) throws MalformedUdhException {
+      byte[] content = fwd.msgContent();
+      SmsMessageBuilder b = common(fwd, brokerMessageId, address, kind, recipient, content.length * 2)
+         .integer(SmsProperties.PROTOCOL_ID, fwd.tpPid())
+         .integer(SmsProperties.PRIORITY, fwd.msgLevel())
+         .fee(fwd.feeUserType(), fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId())
+         .submitTime(nowMillis);
+      long validity = SmppTime.toEpochMillis(fwd.validTime(), nowMillis);
+      long schedule = SmppTime.toEpochMillis(fwd.atTime(), nowMillis);
+      b.validityTime(validity == SmppTime.INVALID ? 0 : validity).scheduleTime(schedule == SmppTime.INVALID ? 0 : schedule);
+      int payloadOffset = 0;
+      if (fwd.hasUdh()) {
+         UserDataHeader udh = UserDataHeader.parse(content);
+         payloadOffset = udh.length();
+         b.udh(content, payloadOffset);
+         ConcatPart part = udh.concatPart().orElse(null);
+         if (part != null) {
+            b.segment(part.reference().value(), part.total(), part.number());
+         }
+      } else if (fwd.pkTotal() > 1) {
+         b.segment(0, fwd.pkTotal(), fwd.pkNumber());
+      }
+      SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(fwd.msgFmt());
+      int dataCoding = encoding == SmsEncoding.GBK ? SmsEncoding.UCS2.smppDataCoding() : encoding.smppDataCoding();
+      b.integer(SmsProperties.DATA_CODING, dataCoding);
+      int length = content.length - payloadOffset;
+      if (encoding == SmsEncoding.BINARY) {
+         b.bytes(content, payloadOffset, length);
+      } else {
+         b.text(SmsText.decode(content, payloadOffset, length, encoding));
+      }
+      return b.build();
+   }
+
+   private CoreMessage report(Fwd fwd, long brokerMessageId, String recipient, long nowMillis) {
+      boolean ofMo = fwd.msgFwdType() == Fwd.TYPE_MO_REPORT;
+      StatusReport report = StatusReport.parse(fwd.msgContent(), ofMo ? CmppVersion.V20 : version)
+         .orElseThrow(() -> new IllegalArgumentException("report content of " + fwd.msgContent().length + " octets"));
+      SmsMessageBuilder b = common(fwd, brokerMessageId, DR, SmsKind.DR, recipient, 0)
+         .id(CmppMsgId.toHex(report.msgId()))
+         .string(SmsProperties.STATUS, report.stat());
+      long submitted = reportMillis(report.submitTime());
+      long done = reportMillis(report.doneTime());
+      b.submitTime(submitted > 0 ? submitted : nowMillis).doneTime(done > 0 ? done : nowMillis);
+      if (ofMo) {
+         b.string(REPORT_OF, MO_REPORT);
+      }
+      return b.text("").build();
+   }
+
+   /**
+    * The report for a message not forwarded because NodesCount would exceed the hop limit: UNDELIV with
+    * smsErrorCode {@link #HOP_LIMIT_ERROR}, addressed back the way the contract's reports go (smsSource = the
+    * handset the MT was for).
+    */
+   public static CoreMessage hopLimitReport(ICoreMessage original, long brokerMessageId, long nowMillis) {
+      SmsMessageReader m = new SmsMessageReader(original);
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, DR, SmsKind.DR, 0)
+         .id(m.string(SmsProperties.ID))
+         .string(SmsProperties.ACCOUNT, m.string(SmsProperties.ACCOUNT))
+         .string(SmsProperties.PROTOCOL, m.string(SmsProperties.PROTOCOL))
+         .string(SmsProperties.PROTOCOL_VERSION, m.string(SmsProperties.PROTOCOL_VERSION))
+         .string(SmsProperties.SOURCE, m.string(SmsProperties.DESTINATION))
+         .string(SmsProperties.DESTINATION, m.string(SmsProperties.SOURCE))
+         .string(SmsProperties.SERVICE_ID, m.string(SmsProperties.SERVICE_ID))
+         .integer(SmsProperties.REGISTERED_DELIVERY, m.integer(SmsProperties.REGISTERED_DELIVERY, 0))
+         .string(SmsProperties.STATUS, DeliveryState.UNDELIV.stat())
+         .string(SmsProperties.ERROR_CODE, HOP_LIMIT_ERROR)
+         .submitTime(m.longValue(SmsProperties.SUBMIT_TIME, nowMillis))
+         .doneTime(nowMillis)
+         .string(SmsProperties.ORIGIN_GATEWAY, m.string(SmsProperties.ORIGIN_GATEWAY))
+         .integer(SmsProperties.HOPS, m.integer(SmsProperties.HOPS, 0));
+      if (m.kind() == SmsKind.MO) {
+         b.string(REPORT_OF, MO_REPORT);
+      }
+      int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
+      if (total > 0) {
+         b.segment(m.integer(SmsProperties.SEGMENT_REF, 0), total, m.integer(SmsProperties.SEGMENT_NUMBER, 1));
+      }
+      return b.text("").build();
+   }
+
+   private LocalDateTime time(long millis) {
+      return millis <= 0 ? null : LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), zone);
+   }
+
+   /** "YYMMDDHHMM" in this mapper's zone; 0 when not a valid time. */
+   private long reportMillis(String text) {
+      if (text.length() != 10) {
+         return 0;
+      }
+      for (int i = 0; i < 10; i++) {
+         if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+            return 0;
+         }
+      }
+      try {
+         LocalDateTime t = LocalDateTime.of(2000 + Integer.parseInt(text, 0, 2, 10), Integer.parseInt(text, 2, 4, 10),
+            Integer.parseInt(text, 4, 6, 10), Integer.parseInt(text, 6, 8, 10), Integer.parseInt(text, 8, 10, 10));
+         return t.atZone(zone).toInstant().toEpochMilli();
+      } catch (java.time.DateTimeException e) {
+         return 0;
+      }
+   }
+}

@@ -1,0 +1,78 @@
+package io.smsgw.cmpp.fwd;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+
+import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.config.PeerConfig;
+import io.smsgw.core.runtime.GatewayRuntime;
+
+/**
+ * The peer gateways of one broker as the CMPP acceptor sees them: which CONNECTs are peers opening a FWD
+ * session, their authentication, and the {@link ForwardingPolicy} in force. Peers are read from the
+ * configuration in force, so a reload changes them.
+ */
+public final class FwdPeers {
+
+   private static final Map<GatewayRuntime, FwdPeers> BY_RUNTIME = new WeakHashMap<>();
+
+   private final GatewayRuntime runtime;
+   private volatile ForwardingPolicy policy = ForwardingPolicy.ACCEPT_ALL;
+
+   private FwdPeers(GatewayRuntime runtime) {
+      this.runtime = Objects.requireNonNull(runtime, "runtime");
+   }
+
+   /** The peers of this broker's runtime, created on first use. */
+   public static FwdPeers of(GatewayRuntime runtime) {
+      synchronized (BY_RUNTIME) {
+         return BY_RUNTIME.computeIfAbsent(runtime, FwdPeers::new);
+      }
+   }
+
+   public ForwardingPolicy policy() {
+      return policy;
+   }
+
+   /** Installs the policy incoming FWDs are checked against (null restores accept-all). */
+   public void setPolicy(ForwardingPolicy policy) {
+      this.policy = policy == null ? ForwardingPolicy.ACCEPT_ALL : policy;
+   }
+
+   GatewayRuntime runtime() {
+      return runtime;
+   }
+
+   /** The configured peer with this code, or null. */
+   PeerConfig peer(String code) {
+      GatewayConfig config = runtime.isConfigured() ? runtime.config() : null;
+      return config == null ? null : config.peers().get(code);
+   }
+
+   /** Whether a CONNECT from {@code sourceAddr} is a configured peer gateway opening a FWD session. */
+   public boolean isPeer(String sourceAddr) {
+      return peer(sourceAddr) != null;
+   }
+
+   /** CONNECT Status for a peer: 0, 2 for an unknown one, or 3 when the authenticator does not match its secret. */
+   public int checkConnect(Connect connect) {
+      PeerConfig peer = peer(connect.sourceAddr());
+      if (peer == null) {
+         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+      }
+      return CmppAuthenticator.verifySource(connect, peer.sharedSecret())
+         ? CmppResult.CONNECT_OK : CmppResult.CONNECT_AUTHENTICATION_ERROR;
+   }
+
+   /** AuthenticatorISMG of the successful CONNECT_RESP to a peer. */
+   public byte[] authenticatorIsmg(Connect connect, CmppVersion version) {
+      PeerConfig peer = peer(connect.sourceAddr());
+      return CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(),
+                                                 peer == null ? "" : peer.sharedSecret(), version);
+   }
+}

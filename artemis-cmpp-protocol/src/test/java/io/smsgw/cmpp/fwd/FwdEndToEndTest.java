@@ -1,0 +1,239 @@
+package io.smsgw.cmpp.fwd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.ConnectResp;
+import io.smsgw.cmpp.codec.Fwd;
+import io.smsgw.cmpp.codec.FwdResp;
+import io.smsgw.cmpp.gns.CmppSocket;
+import io.smsgw.core.contract.SmsAddresses;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two gateways, A (001001) and B (020001), peering over CMPP_FWD through their CMPP acceptors. */
+class FwdEndToEndTest {
+
+   private static final String A = "001001";
+   private static final String B = "020001";
+   private static final int RECEIVE_MILLIS = 15_000;
+
+   @TempDir
+   Path dir;
+
+   private static void send(String url, String address, MessageSetter setter) throws Exception {
+      try (Connection c = new ActiveMQConnectionFactory(url).createConnection();
+           Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer p = s.createProducer(s.createQueue(address))) {
+         TextMessage m = s.createTextMessage();
+         setter.set(m);
+         p.send(m);
+      }
+   }
+
+   private static Message receive(String url, String address) throws Exception {
+      try (Connection c = new ActiveMQConnectionFactory(url).createConnection();
+           Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageConsumer consumer = s.createConsumer(s.createQueue(address))) {
+         c.start();
+         return consumer.receive(RECEIVE_MILLIS);
+      }
+   }
+
+   interface MessageSetter {
+      void set(TextMessage m) throws Exception;
+   }
+
+   private static void mt(TextMessage m, String smsId, int hops) throws Exception {
+      m.setText("Hello from A");
+      m.setStringProperty("smsKind", "MT");
+      m.setStringProperty("smsId", smsId);
+      m.setStringProperty("smsAccount", "901234");
+      m.setStringProperty("smsSource", "10661234");
+      m.setStringProperty("smsDestination", "13800138000");
+      m.setStringProperty("smsServiceId", "HELP");
+      m.setStringProperty("smsFeeType", "02");
+      m.setStringProperty("smsFeeCode", "000010");
+      m.setIntProperty("smsRegisteredDelivery", 1);
+      m.setIntProperty("smsHops", hops);
+   }
+
+   @Test
+   void messagesAndReportsCrossBothWays() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "0123456789abcdef", 0));
+         TextMessage mt = (TextMessage) receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(mt, "the MT reaches B's sms.mt");
+         assertEquals("Hello from A", mt.getText());
+         assertEquals("MT", mt.getStringProperty("smsKind"));
+         assertEquals("0123456789abcdef", mt.getStringProperty("smsId"));
+         assertEquals(A, mt.getStringProperty("smsOriginGateway"));
+         assertEquals(1, mt.getIntProperty("smsHops"));
+         assertEquals("901234", mt.getStringProperty("smsAccount"));
+         assertEquals("10661234", mt.getStringProperty("smsSource"));
+         assertEquals("13800138000", mt.getStringProperty("smsDestination"));
+         assertEquals("HELP", mt.getStringProperty("smsServiceId"));
+         assertEquals("02", mt.getStringProperty("smsFeeType"));
+         assertEquals("000010", mt.getStringProperty("smsFeeCode"));
+         assertEquals(1, mt.getIntProperty("smsRegisteredDelivery"));
+
+         // B reports the MT back to A (type 2)
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+            m.setText("");
+            m.setStringProperty("smsKind", "DR");
+            m.setStringProperty("smsId", "0123456789abcdef");
+            m.setStringProperty("smsStatus", "DELIVRD");
+            m.setStringProperty("smsSource", "13800138000");
+            m.setStringProperty("smsDestination", "10661234");
+            m.setIntProperty("smsHops", 1);
+         });
+         Message report = receive(a.coreUrl(), SmsAddresses.DR);
+         assertNotNull(report, "B's report reaches A's sms.dr");
+         assertEquals("DR", report.getStringProperty("smsKind"));
+         assertEquals("0123456789abcdef", report.getStringProperty("smsId"));
+         assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+         assertEquals(B, report.getStringProperty("smsOriginGateway"));
+         assertEquals(2, report.getIntProperty("smsHops"));
+         assertNull(report.getStringProperty("smsReportOf"));
+
+         // B forwards an MO to A (type 1), A reports it back (type 3)
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+            m.setText("TD");
+            m.setStringProperty("smsKind", "MO");
+            m.setStringProperty("smsId", "00000000000000a1");
+            m.setStringProperty("smsSource", "13800138000");
+            m.setStringProperty("smsDestination", "10661234");
+         });
+         TextMessage mo = (TextMessage) receive(a.coreUrl(), SmsAddresses.MO);
+         assertNotNull(mo, "the MO reaches A's sms.mo");
+         assertEquals("TD", mo.getText());
+         assertEquals("00000000000000a1", mo.getStringProperty("smsId"));
+         assertEquals(B, mo.getStringProperty("smsOriginGateway"));
+         assertEquals(1, mo.getIntProperty("smsHops"));
+
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> {
+            m.setText("");
+            m.setStringProperty("smsKind", "DR");
+            m.setStringProperty("smsReportOf", "MO");
+            m.setStringProperty("smsId", "00000000000000a1");
+            m.setStringProperty("smsStatus", "DELIVRD");
+            m.setStringProperty("smsSource", "10661234");
+            m.setStringProperty("smsDestination", "13800138000");
+         });
+         Message moReport = receive(b.coreUrl(), SmsAddresses.DR);
+         assertNotNull(moReport, "the MO report reaches B's sms.dr");
+         assertEquals("MO", moReport.getStringProperty("smsReportOf"));
+         assertEquals("00000000000000a1", moReport.getStringProperty("smsId"));
+         assertEquals("DELIVRD", moReport.getStringProperty("smsStatus"));
+      }
+   }
+
+   @Test
+   void aMessageFwdCannotCarryDoesNotBlockTheLink() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> {
+            mt(m, "00000000000000e5", 0);
+            m.setStringProperty("smsServiceId", "SERVICE-ID-TOO-LONG"); // Service_Id is 10 octets
+         });
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "not-a-cmpp-id", 0));
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000000e6", 0));
+         Message mt = receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(mt, "the good message still flows");
+         assertEquals("00000000000000e6", mt.getStringProperty("smsId"));
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "the others were dead-lettered on A, not sent");
+      }
+   }
+
+   @Test
+   void theHopLimitStopsTheMessageWithAReport() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000000b2", 5));
+         Message report = receive(a.coreUrl(), SmsAddresses.DR);
+         assertNotNull(report, "a report instead of a sixth hop");
+         assertEquals("00000000000000b2", report.getStringProperty("smsId"));
+         assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+         assertEquals("IB:0001", report.getStringProperty("smsErrorCode"));
+         assertEquals("901234", report.getStringProperty("smsAccount"));
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "nothing went to B");
+      }
+   }
+
+   @Test
+   void messagesWaitWhileThePeerIsDownAndFlowWhenItIsBack() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "")) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000000c3", 0));
+         assertEquals(1, a.messageCount(SmsAddresses.gatewayQueue(B)), "the MT waits on A's sms.gw.020001");
+         try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+            Message mt = receive(b.coreUrl(), SmsAddresses.MT);
+            assertNotNull(mt, "the MT flows once B is up");
+            assertEquals("00000000000000c3", mt.getStringProperty("smsId"));
+         }
+      }
+   }
+
+   @Test
+   void onlyConfiguredPeersMayConnectAndThePolicyCanRefuse() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         try (CmppSocket stranger = CmppSocket.connect(portB)) {
+            assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, stranger.login("077101", "pair-secret").status());
+         }
+         try (CmppSocket impostor = CmppSocket.connect(portB)) {
+            assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, impostor.login(A, "wrong").status());
+         }
+         b.peers().setPolicy((from, fwd) -> !fwd.destIds().contains("13900000000"));
+         try (CmppSocket peerA = CmppSocket.connect(portB)) {
+            ConnectResp resp = peerA.login(A, "pair-secret");
+            assertEquals(CmppResult.CONNECT_OK, resp.status());
+            peerA.send(fwd(peerA.nextSequence(), "13900000000", 0x11L));
+            FwdResp refused = assertInstanceOf(FwdResp.class, peerA.read());
+            assertEquals(CmppResult.FWD_WRONG_DECISION, refused.result());
+            assertEquals(0x11L, refused.msgId());
+            peerA.send(fwd(peerA.nextSequence(), "13800138000", 0x12L));
+            FwdResp accepted = assertInstanceOf(FwdResp.class, peerA.read());
+            assertEquals(CmppResult.OK, accepted.result());
+            Fwd misaddressed = new Fwd(peerA.nextSequence(), A, "077101", 1, Fwd.TYPE_MT, 0x13L, 1, 1, 0, 0, "", 0, "", "",
+               0, 0, 0, 0, "", "", "", "", "", "", "", 0, 0, List.of("13800138000"), "", 0, new byte[0], "", "");
+            peerA.send(misaddressed);
+            assertEquals(CmppResult.FWD_WRONG_DECISION, assertInstanceOf(FwdResp.class, peerA.read()).result(),
+                         "a FWD for another gateway is a wrong decision");
+            peerA.send(new io.smsgw.cmpp.codec.Terminate(peerA.nextSequence()));
+            assertInstanceOf(io.smsgw.cmpp.codec.TerminateResp.class, peerA.read(), "TERMINATE is answered");
+         }
+         Message stored = receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(stored);
+         assertEquals("0000000000000012", stored.getStringProperty("smsId"));
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "only the accepted FWD was stored");
+      }
+   }
+
+   private static Fwd fwd(int sequence, String recipient, long msgId) {
+      return new Fwd(sequence, A, B, 1, Fwd.TYPE_MT, msgId, 1, 1, 0, 0, "HELP", 0, "", "", 0, 0, 0, 0, "901234", "01", "",
+         "", "", "10661234", "", 0, 0, List.of(recipient), "", 0, "hi".getBytes(), "", "");
+   }
+}
