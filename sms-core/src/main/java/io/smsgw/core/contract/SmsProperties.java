@@ -87,6 +87,8 @@ public final class SmsProperties {
    public static final SimpleString LINK = SimpleString.of("smsLink");
    /** String. Code of the gateway where the MT was submitted. */
    public static final SimpleString ORIGIN_GATEWAY = SimpleString.of("smsOriginGateway");
+   /** String. On a DR: "MO" when it reports on an MO (CMPP_FWD Msg_Fwd_Type 3); absent for reports on MT. */
+   public static final SimpleString REPORT_OF = SimpleString.of("smsReportOf");
    /** Int. Number of gateway hops so far (CMPP_FWD NodesCount). */
    public static final SimpleString HOPS = SimpleString.of("smsHops");
 
