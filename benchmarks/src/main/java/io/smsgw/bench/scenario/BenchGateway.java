@@ -19,6 +19,12 @@ import java.util.stream.Stream;
  */
 public final class BenchGateway implements AutoCloseable {
 
+    /**
+     * System property: journal-buffer-timeout in nanoseconds to put into the benchmark's broker.xml copy
+     * (the repository's file leaves it at Artemis' NIO default of 3,333,333 ns); unset keeps the file as is.
+     */
+    public static final String BUFFER_TIMEOUT_PROPERTY = "bench.journalBufferTimeoutNanos";
+
     /** The account the load generator binds as. */
     public static final String ACCOUNT = "bench";
     public static final String PASSWORD = "bench";
@@ -41,9 +47,18 @@ public final class BenchGateway implements AutoCloseable {
         Path data = workDir.resolve("data");
         deleteRecursively(data);
         Files.createDirectories(etc);
-        String brokerXml = Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8);
-        Files.writeString(etc.resolve("broker.xml"), brokerXml.replace("tcp://0.0.0.0:", "tcp://127.0.0.1:"),
-                StandardCharsets.UTF_8);
+        String brokerXml = Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8)
+                .replace("tcp://0.0.0.0:", "tcp://127.0.0.1:");
+        String bufferTimeout = System.getProperty(BUFFER_TIMEOUT_PROPERTY);
+        if (bufferTimeout != null) {
+            String anchor = "<journal-datasync>true</journal-datasync>";
+            if (!brokerXml.contains(anchor)) {
+                throw new IllegalStateException("broker.xml has no " + anchor + " to put journal-buffer-timeout after");
+            }
+            brokerXml = brokerXml.replace(anchor, anchor + "<journal-buffer-timeout>" + Long.parseLong(bufferTimeout)
+                    + "</journal-buffer-timeout>");
+        }
+        Files.writeString(etc.resolve("broker.xml"), brokerXml, StandardCharsets.UTF_8);
         Path accounts = etc.resolve("sms-gateway.conf");
         Files.writeString(accounts, String.join("\n",
                 "gateway { code = \"001001\", name = \"bench-gateway\" }",
