@@ -25,14 +25,22 @@ public final class BenchGateway implements AutoCloseable {
      */
     public static final String BUFFER_TIMEOUT_PROPERTY = "bench.journalBufferTimeoutNanos";
 
+    /**
+     * System property: "true" attaches a consumer that reads and acknowledges everything arriving on sms.mt,
+     * as routing would, so the queue stays short and the broker never pages during a run.
+     */
+    public static final String DRAIN_PROPERTY = "bench.drain";
+
     /** The account the load generator binds as. */
     public static final String ACCOUNT = "bench";
     public static final String PASSWORD = "bench";
 
     private final QuickStartGateway gateway;
+    private final MtDrain drain;
 
-    private BenchGateway(QuickStartGateway gateway) {
+    private BenchGateway(QuickStartGateway gateway, MtDrain drain) {
         this.gateway = gateway;
+        this.drain = drain;
     }
 
     /**
@@ -66,7 +74,9 @@ public final class BenchGateway implements AutoCloseable {
                 "  " + ACCOUNT + " { password = \"" + PASSWORD + "\", protocols = [SMPP], max-sessions = 64 }",
                 "}", ""), StandardCharsets.UTF_8);
         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, accounts.toString());
-        return new BenchGateway(QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort)));
+        QuickStartGateway gateway = QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort));
+        MtDrain drain = Boolean.getBoolean(DRAIN_PROPERTY) ? MtDrain.start(gateway.corePort()) : null;
+        return new BenchGateway(gateway, drain);
     }
 
     /** Where the repository's broker.xml is: -Dsmsgw.etc, else broker-config/etc under the working directory or its parent. */
@@ -82,9 +92,20 @@ public final class BenchGateway implements AutoCloseable {
         return gateway.corePort();
     }
 
+    /** Messages the drain consumer has read, or -1 without one. */
+    public long drained() {
+        return drain == null ? -1 : drain.count();
+    }
+
     @Override
     public void close() throws Exception {
-        gateway.close();
+        try {
+            if (drain != null) {
+                drain.close();
+            }
+        } finally {
+            gateway.close();
+        }
     }
 
     /**
@@ -107,7 +128,8 @@ public final class BenchGateway implements AutoCloseable {
                 e.printStackTrace();
             }
         }, "bench-gateway-stop"));
-        System.out.println("READY smpp=" + gateway.smppPort() + " core=" + gateway.corePort());
+        System.out.println("READY smpp=" + gateway.smppPort() + " core=" + gateway.corePort()
+                + (gateway.drain != null ? " drain=on" : ""));
         gateway.gateway.awaitStop();
     }
 
