@@ -3,7 +3,6 @@ package io.smsgw.simulator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.collection.IntObjectHashMap;
 import io.smsgw.smpp.codec.BindRequest;
@@ -136,9 +135,8 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException
-                && (cause.getCause() instanceof TooLongFrameException || cause instanceof TooLongFrameException
-                    || cause.getCause() instanceof CorruptedFrameException || cause instanceof CorruptedFrameException)) {
+        // The frame decoder raises these for a command_length that is too large or below 4.
+        if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
             counters.malformed.increment();
             logger.debug("Closing {}: unusable command_length ({})", ctx.channel().remoteAddress(), cause.getMessage());
         } else {

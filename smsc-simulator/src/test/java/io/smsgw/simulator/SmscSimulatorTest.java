@@ -143,17 +143,22 @@ class SmscSimulatorTest {
         List<DeliverSm> receipts = new ArrayList<>(List.of(first, esme.next(), esme.next(), esme.next()));
 
         assertTrue(firstAfterMillis >= delayMillis, "receipt after " + firstAfterMillis + " ms");
+        // jSMPP hands deliver_sm to its listener from a thread pool, so they may arrive in any order.
+        java.util.Map<String, DeliverSm> byId = new java.util.HashMap<>();
+        for (DeliverSm receipt : receipts) {
+            byId.put(receipt.getShortMessageAsDeliveryReceipt().getId(), receipt);
+        }
+        assertEquals(Set.copyOf(ids), byId.keySet());
         int delivered = 0;
-        for (int i = 0; i < 4; i++) {
-            DeliverSm receipt = receipts.get(i);
+        for (String id : ids) {
+            DeliverSm receipt = byId.get(id);
             assertTrue(receipt.isSmscDeliveryReceipt());
             DeliveryReceipt text = receipt.getShortMessageAsDeliveryReceipt();
-            assertEquals(ids.get(i), text.getId());
             assertEquals(JsmppEsme.DESTINATION, receipt.getSourceAddr());
             assertEquals(JsmppEsme.SOURCE, receipt.getDestAddress());
             OptionalParameter.COctetString receipted = (OptionalParameter.COctetString)
                     receipt.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
-            assertEquals(ids.get(i), receipted.getValueAsString());
+            assertEquals(id, receipted.getValueAsString());
             OptionalParameter.Byte state = (OptionalParameter.Byte)
                     receipt.getOptionalParameter(OptionalParameter.Tag.MESSAGE_STATE);
             if (text.getFinalStatus() == DeliveryReceiptState.DELIVRD) {
@@ -166,7 +171,7 @@ class SmscSimulatorTest {
                 assertNotNull(receipt.getOptionalParameter(OptionalParameter.Tag.NETWORK_ERROR_CODE));
             }
         }
-        assertEquals("first message text i", receipts.get(0).getShortMessageAsDeliveryReceipt().getText());
+        assertEquals("first message text i", byId.get(ids.get(0)).getShortMessageAsDeliveryReceipt().getText());
         assertEquals(2, delivered);
         waitFor(() -> simulator.stats().receiptsAcknowledged() == 4);
         assertEquals(0, simulator.stats().receiptsPending());

@@ -7,7 +7,8 @@ public interface LoadConnection {
 
     /**
      * Starts submitting: keep up to the window outstanding, and if {@code ratePerSecond > 0} submit at most
-     * that many per second (paced from now), else as fast as responses come back.
+     * that many per second (paced from now; after falling behind, at most 100 ms of sends are made up),
+     * else as fast as responses come back.
      */
     void startSending(double ratePerSecond);
 

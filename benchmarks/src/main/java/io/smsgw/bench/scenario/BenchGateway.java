@@ -19,14 +19,28 @@ import java.util.stream.Stream;
  */
 public final class BenchGateway implements AutoCloseable {
 
+    /**
+     * System property: journal-buffer-timeout in nanoseconds to put into the benchmark's broker.xml copy
+     * (the repository's file leaves it at Artemis' NIO default of 3,333,333 ns); unset keeps the file as is.
+     */
+    public static final String BUFFER_TIMEOUT_PROPERTY = "bench.journalBufferTimeoutNanos";
+
+    /**
+     * System property: "true" attaches a consumer that reads and acknowledges everything arriving on sms.mt,
+     * as routing would, so the queue stays short and the broker never pages during a run.
+     */
+    public static final String DRAIN_PROPERTY = "bench.drain";
+
     /** The account the load generator binds as. */
     public static final String ACCOUNT = "bench";
     public static final String PASSWORD = "bench";
 
     private final QuickStartGateway gateway;
+    private final MtDrain drain;
 
-    private BenchGateway(QuickStartGateway gateway) {
+    private BenchGateway(QuickStartGateway gateway, MtDrain drain) {
         this.gateway = gateway;
+        this.drain = drain;
     }
 
     /**
@@ -36,14 +50,36 @@ public final class BenchGateway implements AutoCloseable {
      * @param smppPort  0 for a free port
      * @param corePort  0 for a free port
      */
+    /**
+     * Ingest is measured into durable storage on {@code sms.mt}, as the CORE baseline is: the routing plugin
+     * (which would divert every MT to an SMSC link's queue) is left out of the benchmark's broker.xml.
+     */
+    static String withoutBrokerPlugins(String brokerXml) {
+        int start = brokerXml.indexOf("<broker-plugins>");
+        int end = brokerXml.indexOf("</broker-plugins>");
+        if (start < 0 || end < 0) {
+            return brokerXml;
+        }
+        return brokerXml.substring(0, start) + brokerXml.substring(end + "</broker-plugins>".length());
+    }
+
     public static BenchGateway start(Path sourceEtc, Path workDir, int smppPort, int corePort) throws Exception {
         Path etc = workDir.resolve("etc");
         Path data = workDir.resolve("data");
         deleteRecursively(data);
         Files.createDirectories(etc);
-        String brokerXml = Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8);
-        Files.writeString(etc.resolve("broker.xml"), brokerXml.replace("tcp://0.0.0.0:", "tcp://127.0.0.1:"),
-                StandardCharsets.UTF_8);
+        String brokerXml = withoutBrokerPlugins(Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8)
+                .replace("tcp://0.0.0.0:", "tcp://127.0.0.1:"));
+        String bufferTimeout = System.getProperty(BUFFER_TIMEOUT_PROPERTY);
+        if (bufferTimeout != null) {
+            String anchor = "<journal-datasync>true</journal-datasync>";
+            if (!brokerXml.contains(anchor)) {
+                throw new IllegalStateException("broker.xml has no " + anchor + " to put journal-buffer-timeout after");
+            }
+            brokerXml = brokerXml.replace(anchor, anchor + "<journal-buffer-timeout>" + Long.parseLong(bufferTimeout)
+                    + "</journal-buffer-timeout>");
+        }
+        Files.writeString(etc.resolve("broker.xml"), brokerXml, StandardCharsets.UTF_8);
         Path accounts = etc.resolve("sms-gateway.conf");
         Files.writeString(accounts, String.join("\n",
                 "gateway { code = \"001001\", name = \"bench-gateway\" }",
@@ -51,7 +87,9 @@ public final class BenchGateway implements AutoCloseable {
                 "  " + ACCOUNT + " { password = \"" + PASSWORD + "\", protocols = [SMPP], max-sessions = 64 }",
                 "}", ""), StandardCharsets.UTF_8);
         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, accounts.toString());
-        return new BenchGateway(QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort)));
+        QuickStartGateway gateway = QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort));
+        MtDrain drain = Boolean.getBoolean(DRAIN_PROPERTY) ? MtDrain.start(gateway.corePort()) : null;
+        return new BenchGateway(gateway, drain);
     }
 
     /** Where the repository's broker.xml is: -Dsmsgw.etc, else broker-config/etc under the working directory or its parent. */
@@ -67,9 +105,20 @@ public final class BenchGateway implements AutoCloseable {
         return gateway.corePort();
     }
 
+    /** Messages the drain consumer has read, or -1 without one. */
+    public long drained() {
+        return drain == null ? -1 : drain.count();
+    }
+
     @Override
     public void close() throws Exception {
-        gateway.close();
+        try {
+            if (drain != null) {
+                drain.close();
+            }
+        } finally {
+            gateway.close();
+        }
     }
 
     /**
@@ -92,7 +141,8 @@ public final class BenchGateway implements AutoCloseable {
                 e.printStackTrace();
             }
         }, "bench-gateway-stop"));
-        System.out.println("READY smpp=" + gateway.smppPort() + " core=" + gateway.corePort());
+        System.out.println("READY smpp=" + gateway.smppPort() + " core=" + gateway.corePort()
+                + (gateway.drain != null ? " drain=on" : ""));
         gateway.gateway.awaitStop();
     }
 

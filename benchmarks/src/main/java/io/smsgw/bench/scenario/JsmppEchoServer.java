@@ -44,6 +44,9 @@ public final class JsmppEchoServer implements AutoCloseable {
     private static final ProcessRequestException NOT_SUPPORTED =
             new ProcessRequestException("not supported by the echo server", 0x03);
 
+    /** PDUs a session may queue for processing; jSMPP throttles beyond it, and the load generator keeps up to 1000 outstanding. */
+    private static final int QUEUE_CAPACITY = 10_000;
+
     private final SMPPServerSessionListener listener;
     private final ExecutorService acceptor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jsmpp-echo-accept");
@@ -58,6 +61,7 @@ public final class JsmppEchoServer implements AutoCloseable {
     private JsmppEchoServer(int port, int processorDegree) throws IOException {
         listener = new SMPPServerSessionListener(port, 60_000, 50, connections);
         listener.setPduProcessorDegree(processorDegree);
+        listener.setQueueCapacity(QUEUE_CAPACITY);
         listener.setMessageReceiverListener(new Echo());
     }
 

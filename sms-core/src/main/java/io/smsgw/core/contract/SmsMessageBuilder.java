@@ -28,7 +28,15 @@ public final class SmsMessageBuilder {
     * @param bodySizeHint    expected body size in bytes, to size the buffer once
     */
    public static SmsMessageBuilder create(long brokerMessageId, SimpleString address, SmsKind kind, int bodySizeHint) {
-      CoreMessage m = new CoreMessage(brokerMessageId, 256 + bodySizeHint);
+      return createSized(brokerMessageId, address, kind, 256 + bodySizeHint);
+   }
+
+   /**
+    * Like {@link #create} with the message buffer sized by the caller, who knows the encoded size (properties
+    * and body) well enough that encoding for the journal fills the buffer instead of growing and copying it.
+    */
+   public static SmsMessageBuilder createSized(long brokerMessageId, SimpleString address, SmsKind kind, int initialBufferSize) {
+      CoreMessage m = new CoreMessage(brokerMessageId, initialBufferSize);
       m.setAddress(address);
       m.setRoutingType(RoutingType.ANYCAST);
       m.setDurable(true);

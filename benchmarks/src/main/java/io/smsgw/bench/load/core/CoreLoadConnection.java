@@ -26,6 +26,7 @@ final class CoreLoadConnection implements LoadConnection, SendAcknowledgementHan
 
     /** Large enough never to be what limits the window. */
     private static final int CONFIRMATION_WINDOW_BYTES = 16 * 1024 * 1024;
+    private static final long MAX_BACKLOG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LoadMetrics metrics;
     private final int window;
@@ -85,6 +86,9 @@ final class CoreLoadConnection implements LoadConnection, SendAcknowledgementHan
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);
+                    } else if (wait < -MAX_BACKLOG_NANOS) {
+                        // Fell behind: make up at most 100 ms of sends, not a burst of all that was missed.
+                        sent = (long) ((System.nanoTime() - MAX_BACKLOG_NANOS - start) * ratePerSecond / 1e9);
                     }
                 }
                 Message message = messages.next(session);

@@ -260,6 +260,11 @@ final class SmppLoadConnection extends ChannelInboundHandlerAdapter implements L
         long allowance = Long.MAX_VALUE;
         if (ratePerSecond > 0) {
             long due = (long) ((now - rateStartNanos) * ratePerSecond / 1e9) + 1;
+            // A connection that fell behind makes up at most 100 ms of sends, not a burst of all it missed.
+            long maxBacklog = Math.max(1, (long) (ratePerSecond / 10));
+            if (due - sentSinceStart > maxBacklog) {
+                sentSinceStart = due - maxBacklog;
+            }
             allowance = due - sentSinceStart;
         }
         boolean wrote = false;
