@@ -23,6 +23,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.EncoderException;
+import io.smsgw.broker.LinkTransport;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
@@ -149,7 +150,7 @@ final class FwdLink extends AbstractSessionCallback {
    void start() throws Exception {
       OperationContext context = server.newOperationContext();
       SmsRemotingConnection brokerConnection =
-         new SmsRemotingConnection(new FwdLinkTransport("gw-" + config.code(), loop), "CMPP-FWD");
+         new SmsRemotingConnection(new LinkTransport("gw-" + config.code(), loop), "CMPP-FWD");
       brokerConnection.setClientID("fwd:" + config.code());
       session = server.createInternalSession("cmpp-fwd-" + config.code() + "-" + UUID.randomUUID(),
          ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, brokerConnection, true, true, false, false, null, this, true,

@@ -1,4 +1,4 @@
-package io.smsgw.cmpp.fwd;
+package io.smsgw.broker;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -11,18 +11,19 @@ import org.apache.activemq.artemis.spi.core.remoting.Connection;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 
 /**
- * The broker-side connection under a FWD link's broker session. That session lives as long as the link, across
- * its TCP connections to the peer (FWDs in flight stay taken from {@code sms.gw.<peer>} while it reconnects), so
- * it is tied to no socket and nothing is ever written here: the link writes FWDs to its current peer connection.
+ * The broker-side "transport" of an outgoing link's broker session (SMSC links, CMPP_FWD links). The
+ * session must outlive the link's TCP connections (messages in flight stay delivered to the link across a
+ * reconnect, so parts that were already accepted are not sent twice), so it is not tied to any socket:
+ * nothing is ever written here, the link writes PDUs to whichever connection is up.
  */
-final class FwdLinkTransport implements Connection {
+public final class LinkTransport implements Connection {
 
    private final String id;
    private final EventLoop eventLoop;
    private volatile RemotingConnection protocolConnection;
    private volatile boolean open = true;
 
-   FwdLinkTransport(String id, EventLoop eventLoop) {
+   public LinkTransport(String id, EventLoop eventLoop) {
       this.id = id;
       this.eventLoop = eventLoop;
    }
@@ -42,7 +43,7 @@ final class FwdLinkTransport implements Connection {
       this.protocolConnection = connection;
    }
 
-   /** The link's window limits what it takes, not a socket: the broker may always hand it messages. */
+   /** The link's window, not socket buffers, limits what it takes: the broker may always hand it messages. */
    @Override
    public boolean isWritable(ReadyListener listener) {
       return true;
@@ -99,12 +100,12 @@ final class FwdLinkTransport implements Connection {
 
    @Override
    public String getRemoteAddress() {
-      return "fwd-link:" + id;
+      return "smsc-link:" + id;
    }
 
    @Override
    public String getLocalAddress() {
-      return "fwd-link:" + id;
+      return "smsc-link:" + id;
    }
 
    @Override
