@@ -83,7 +83,7 @@ public final class SmscLinkService implements ActiveMQComponent {
          }).build());
       group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
       for (SmscLinkConfig config : configured) {
-         SslContext ssl = config.tls() ? SslContextBuilder.forClient().build() : null;
+         SslContext ssl = config.tls() ? sslContext(config) : null;
          SmscLink link = new SmscLink(config, server, runtime, store, group.next(), ssl);
          links.add(link);
          byId.put(config.id(), link);
@@ -96,6 +96,22 @@ public final class SmscLinkService implements ActiveMQComponent {
       housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
       started = true;
       logger.info("{} SMSC link(s) started; correlation store at {}", links.size(), directory);
+   }
+
+   /** TLS towards the SMSC: the JDK's trusted certificates, or those of the link's trust store. */
+   private static SslContext sslContext(SmscLinkConfig config) throws Exception {
+      SslContextBuilder builder = SslContextBuilder.forClient();
+      if (!config.trustStore().isEmpty()) {
+         java.security.KeyStore store = java.security.KeyStore.getInstance(
+            config.trustStore().toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12");
+         try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(config.trustStore()))) {
+            store.load(in, config.trustStorePassword().isEmpty() ? null : config.trustStorePassword().toCharArray());
+         }
+         javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+         trust.init(store);
+         builder.trustManager(trust);
+      }
+      return builder.build();
    }
 
    private void expire() {

@@ -68,8 +68,13 @@ public final class JsmppSmsc implements AutoCloseable {
    private volatile boolean closed;
 
    public JsmppSmsc(int port) throws IOException {
+      this(port, null);
+   }
+
+   /** An SMSC that speaks TLS with the given server context (null: plain TCP). */
+   public JsmppSmsc(int port, javax.net.ssl.SSLContext tls) throws IOException {
       this.port = port;
-      listener = listen(port);
+      listener = listen(port, tls);
       listener.setMessageReceiverListener(new Receiver());
       acceptor = new Thread(this::acceptLoop, "jsmpp-smsc-" + port);
       acceptor.setDaemon(true);
@@ -81,6 +86,12 @@ public final class JsmppSmsc implements AutoCloseable {
     * before it are still in TIME_WAIT (the "SMSC goes away and comes back" case).
     */
    private static final class ReusableServerSockets implements org.jsmpp.session.connection.ServerConnectionFactory {
+      private final javax.net.ssl.SSLContext tls;
+
+      ReusableServerSockets(javax.net.ssl.SSLContext tls) {
+         this.tls = tls;
+      }
+
       @Override
       public org.jsmpp.session.connection.ServerConnection listen(int port) throws IOException {
          return listen(port, 0, 50);
@@ -93,7 +104,7 @@ public final class JsmppSmsc implements AutoCloseable {
 
       @Override
       public org.jsmpp.session.connection.ServerConnection listen(int port, int timeout, int backlog) throws IOException {
-         ServerSocket socket = new ServerSocket();
+         ServerSocket socket = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
          socket.setReuseAddress(true);
          socket.bind(new java.net.InetSocketAddress(port), backlog);
          socket.setSoTimeout(timeout);
@@ -106,11 +117,11 @@ public final class JsmppSmsc implements AutoCloseable {
     * takes it between now and the (re)start of the SMSC on it.
     */
    /** Binds the port, retrying for a few seconds while a connection of a previous SMSC still holds it. */
-   private static SMPPServerSessionListener listen(int port) throws IOException {
+   private static SMPPServerSessionListener listen(int port, javax.net.ssl.SSLContext tls) throws IOException {
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
       while (true) {
          try {
-            return new SMPPServerSessionListener(port, new ReusableServerSockets());
+            return new SMPPServerSessionListener(port, new ReusableServerSockets(tls));
          } catch (java.net.BindException e) {
             if (System.nanoTime() > deadline) {
                throw e;

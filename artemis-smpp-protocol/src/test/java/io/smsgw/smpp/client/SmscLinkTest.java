@@ -297,4 +297,48 @@ class SmscLinkTest {
          }
       }
    }
+
+   /** A TLS SMSC with a self-signed certificate that the link trusts through its tls-trust-store. */
+   @Test
+   void aTlsLinkTrustsItsConfiguredCertificates() throws Exception {
+      String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+      Path serverStore = dir.resolve("smsc.p12");
+      Path certificate = dir.resolve("smsc.cer");
+      Path trustStore = dir.resolve("trust.p12");
+      run(keytool, "-genkeypair", "-alias", "smsc", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+          "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+          "-keystore", serverStore.toString(), "-storepass", "changeit", "-keypass", "changeit");
+      run(keytool, "-exportcert", "-alias", "smsc", "-keystore", serverStore.toString(), "-storepass", "changeit",
+          "-file", certificate.toString());
+      run(keytool, "-importcert", "-noprompt", "-alias", "smsc", "-file", certificate.toString(), "-storetype", "PKCS12",
+          "-keystore", trustStore.toString(), "-storepass", "trustpass");
+      java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(serverStore)) {
+         keys.load(in, "changeit".toCharArray());
+      }
+      javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(keys, "changeit".toCharArray());
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(keyManagers.getKeyManagers(), null, null);
+
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port, tls)) {
+         configureLink(port, ", tls = true, tls-trust-store = \"" + trustStore + "\", tls-trust-store-password = trustpass");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("TLS link bound", Duration.ofSeconds(15), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000c9", "8613800138060", "Over TLS");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "submit_sm over TLS");
+            assertEquals("Over TLS", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+         }
+      }
+   }
+
+   private static void run(String... command) throws Exception {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+         throw new AssertionError(String.join(" ", command) + " failed: " + output);
+      }
+   }
 }

@@ -36,7 +36,7 @@ final class GatewayConfigReader {
       List.of("host", "port", "shared-secret", "refresh", "query-timeout", "reconnect-min", "reconnect-max");
    private static final List<String> LINK_KEYS = List.of(
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
-      "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "source-override",
+      "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
@@ -671,6 +671,12 @@ final class GatewayConfigReader {
       java.time.Duration reconnectMin = duration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
       java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", java.time.Duration.ofSeconds(60));
       boolean tls = bool(settings, path, "tls", false);
+      String trustStore = optionalString(settings, path, "tls-trust-store", 4096, "");
+      ConfigValue trustPasswordValue = settings.get("tls-trust-store-password");
+      String trustStorePassword = trustPasswordValue == null ? "" : string(trustPasswordValue, path + ".tls-trust-store-password", true);
+      if (!trustStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
+         problem(settings.get("tls-trust-store").origin(), path + ".tls-trust-store", "no readable file \"" + trustStore + "\"");
+      }
       String sourceOverride = optionalString(settings, path, "source-override", 20, "");
       int sourceTon = wholeNumber(settings, path, "source-ton", -1, -1);
       int sourceNpi = wholeNumber(settings, path, "source-npi", -1, -1);
@@ -690,7 +696,7 @@ final class GatewayConfigReader {
          return null;
       }
       return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bind, window, rate, enquire,
-         responseTimeout, reconnectMin, reconnectMax, tls, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
+         responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds);
    }
 

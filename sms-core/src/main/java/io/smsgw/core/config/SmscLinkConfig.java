@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param responseTimeout     time to wait for any response before the session is considered broken
  * @param reconnectMin        first reconnect delay; doubles up to reconnectMax
  * @param reconnectMax        longest reconnect delay
- * @param tls                 connect with TLS (JDK default trust store)
+ * @param tls                 connect with TLS
+ * @param trustStore          PKCS12 or JKS file with the certificates to trust for TLS; "" = the JDK's defaults
+ * @param trustStorePassword  its password ("" when none); never logged
  * @param sourceOverride      replaces every MT's source address when not empty
  * @param sourceTon           TON for source addresses (-1 = keep the message's)
  * @param sourceNpi           NPI for source addresses (-1 = keep the message's)
@@ -34,7 +36,8 @@ import java.util.Objects;
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
                              Duration enquireLinkInterval, Duration responseTimeout, Duration reconnectMin,
-                             Duration reconnectMax, boolean tls, String sourceOverride, int sourceTon, int sourceNpi,
+                             Duration reconnectMax, boolean tls, String trustStore, String trustStorePassword,
+                             String sourceOverride, int sourceTon, int sourceNpi,
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat) {
 
