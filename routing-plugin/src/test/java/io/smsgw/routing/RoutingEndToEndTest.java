@@ -202,8 +202,19 @@ class RoutingEndToEndTest {
             assertNotNull(fromApp);
             assertEquals("From an application", new String(fromApp.shortMessage(), StandardCharsets.US_ASCII));
 
-            // Reload: a new route takes effect without a restart; a broken file is refused and the old one serves
+            // Management: add a route, use it, remove it
             SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+            control.addMtRoute("86150", "sim:2");
+            assertTrue(Arrays.stream(control.getMtRoutes()).anyMatch(r -> r.equals("86150 -> sim:2")), Arrays.toString(control.getMtRoutes()));
+            submit(esme, "8615000150000", "Managed route");
+            JsmppSmsc.Received viaManaged = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(viaManaged);
+            assertEquals("8615000150000", viaManaged.destination());
+            assertTrue(control.removeMtRoute("86150"));
+            assertFalse(control.removeMtRoute("86150"));
+            assertTrue(Arrays.asList(control.getAccounts()).contains("smppclient1"));
+
+            // Reload: a new route takes effect without a restart; a broken file is refused and the old one serves
             writeConfig(port, ", { prefix = \"86139\", links = [ sim ] }");
             Files.setLastModifiedTime(configFile, FileTime.fromMillis(System.currentTimeMillis() + 5000));
             Wait.until("route 86139 loaded", Duration.ofSeconds(15), () -> Arrays.stream(control.getMtRoutes()).anyMatch(r -> r.startsWith("86139")));
@@ -216,7 +227,7 @@ class RoutingEndToEndTest {
             String problems = control.reload();
             assertTrue(problems.contains("nosuchlink"), problems);
             assertTrue(Arrays.stream(control.getMtRoutes()).anyMatch(r -> r.startsWith("86139")), "the previous routes still serve");
-            assertEquals(3, control.getAccountCounters("smppclient1")[0], "submitted counter");
+            assertEquals(4, control.getAccountCounters("smppclient1")[0], "submitted counter");
          } finally {
             esme.unbindAndClose();
          }
