@@ -2,7 +2,9 @@
 # Benchmark scenarios of docs/BENCHMARKS.md, one command each:
 #
 #   benchmarks/run.sh ingest            SMPP durable ingest and the CORE durable baseline, alternating, with ratios
+#                                       (INGEST=smpp,cmpp adds CMPP to each pair)
 #   benchmarks/run.sh smpp-ingest       SMPP submits into the embedded gateway (durable journal)
+#   benchmarks/run.sh cmpp-ingest       CMPP submits (SP 900001, CMPP_VERSION 3.0 or 2.0) into the embedded gateway
 #   benchmarks/run.sh core-ingest       the baseline: Artemis CORE durable sends of the same messages
 #   benchmarks/run.sh smpp-nondurable   the same load against a jSMPP server that stores nothing
 #   benchmarks/run.sh simulator         the load generator against the SMSC simulator: receipts, full mix, fixed rate
@@ -14,7 +16,8 @@
 #   --no-pin     do not pin the server to CPU 0 and the load generator to CPU 1
 #   --no-build   use the jars already in benchmarks/target
 # Environment: CONNECTIONS (1), WINDOW (1000), WARMUP (25 s for ingest, else 15 s), DURATION (30 s),
-#   RUNS (ingest pairs, 2), MIX (gsm7=1), RATE (0 = as fast as possible), DRAIN (0: nobody reads sms.mt,
+#   RUNS (ingest pairs, 2), INGEST (protocols compared with CORE by ingest: smpp, cmpp or smpp,cmpp; smpp),
+#   CMPP_VERSION (3.0), MIX (gsm7=1; for CMPP gsm7 is a 159-octet ASCII text), RATE (0 = as fast as possible), DRAIN (0: nobody reads sms.mt,
 #   which pages once it holds ~450k messages; 1: a consumer in the gateway JVM reads it as routing
 #   would), SERVER_HEAP (2G, as the stock broker),
 #   SERVER_OPTS (extra server JVM options), BUFFER_TIMEOUT_NS (journal-buffer-timeout; unset: broker.xml
@@ -27,7 +30,7 @@ usage() { sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit "${1
 
 SCENARIO=${1:-}
 case "$SCENARIO" in
-   ingest|smpp-ingest|core-ingest|smpp-nondurable|simulator|codec|all) ;;
+   ingest|smpp-ingest|cmpp-ingest|core-ingest|smpp-nondurable|simulator|codec|all) ;;
    -h|--help|help) usage 0 ;;
    *) [ -n "$SCENARIO" ] && echo "unknown scenario $SCENARIO" >&2; usage 2 ;;
 esac
@@ -146,24 +149,40 @@ smpp_ingest() {   # run number
    stop_server
 }
 
+cmpp_ingest() {   # run number; the bench SP of BenchGateway
+   start_server "gateway-cmpp-$1" io.smsgw.bench.scenario.BenchGateway "$WORK/gateway" 0 0
+   load "cmpp-ingest-$1" --protocol cmpp --port "$(server_value cmpp)" --system-id 900001 --password bench \
+      --src-id 106900001 --cmpp-version "${CMPP_VERSION:-3.0}"
+   stop_server
+}
+
 core_ingest() {
    start_server "gateway-core-$1" io.smsgw.bench.scenario.BenchGateway "$WORK/gateway" 0 0
    load "core-ingest-$1" --protocol core --port "$(server_value core)"
    stop_server
 }
 
-ingest() {
+ingest() {   # INGEST's protocols and CORE, alternating per run, then each protocol's ratio to CORE
+   local protocols protocol
+   IFS=, read -r -a protocols <<<"${INGEST:-smpp}"
+   for protocol in "${protocols[@]}"; do
+      case "$protocol" in smpp|cmpp) ;; *) echo "INGEST takes smpp and/or cmpp, got $protocol" >&2; exit 2 ;; esac
+   done
    for run in $(seq 1 "$RUNS"); do
-      smpp_ingest "$run"
+      for protocol in "${protocols[@]}"; do
+         "${protocol}_ingest" "$run"
+      done
       core_ingest "$run"
    done
-   echo "== SMPP durable ingest vs CORE durable baseline (responses/s)"
+   echo "== durable ingest vs the CORE durable baseline (responses/s)"
    for run in $(seq 1 "$RUNS"); do
-      local smpp core
-      smpp=$(json_value "$RESULTS/smpp-ingest-$run.json" responsesPerSecond)
+      local core rate
       core=$(json_value "$RESULTS/core-ingest-$run.json" responsesPerSecond)
-      awk -v r="$run" -v s="$smpp" -v c="$core" \
-         'BEGIN { printf "run %s: SMPP %.0f/s, CORE %.0f/s, ratio %.2f\n", r, s, c, (c > 0 ? s / c : 0) }'
+      for protocol in "${protocols[@]}"; do
+         rate=$(json_value "$RESULTS/$protocol-ingest-$run.json" responsesPerSecond)
+         awk -v r="$run" -v p="${protocol^^}" -v s="$rate" -v c="$core" \
+            'BEGIN { printf "run %s: %s %.0f/s, CORE %.0f/s, ratio %.2f\n", r, p, s, c, (c > 0 ? s / c : 0) }'
+      done
    done | tee "$RESULTS/ingest-ratios.txt"
 }
 
@@ -193,10 +212,11 @@ codec() {
 case "$SCENARIO" in
    ingest) ingest ;;
    smpp-ingest) smpp_ingest 1 ;;
+   cmpp-ingest) cmpp_ingest 1 ;;
    core-ingest) core_ingest 1 ;;
    smpp-nondurable) smpp_nondurable ;;
    simulator) simulator ;;
    codec) codec ;;
-   all) RUNS=1 ingest; smpp_nondurable; simulator; codec ;;
+   all) RUNS=1 INGEST=smpp,cmpp ingest; smpp_nondurable; simulator; codec ;;
 esac
 echo "Results in $RESULTS"

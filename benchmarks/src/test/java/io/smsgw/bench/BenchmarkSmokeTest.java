@@ -52,6 +52,20 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void cmppIngestInBothVersionsAgainstTheEmbeddedGateway(@TempDir Path work) throws Exception {
+        try (BenchGateway gateway = BenchGateway.start(BenchGateway.repositoryEtc(), work, 0, 0)) {
+            LoadOptions.Builder cmpp = brief().protocol("CMPP").port(gateway.cmppPort())
+                    .systemId(BenchGateway.CMPP_SP_ID).password(BenchGateway.CMPP_SECRET)
+                    .cmppSourceId(BenchGateway.CMPP_SOURCE).mix(MessageMix.parse("gsm7=8,ucs2=1,long3=1"));
+            LoadReport v30 = LoadGenerator.run(cmpp.build(), QUIET);
+            LoadReport v20 = LoadGenerator.run(cmpp.cmppVersion(LoadOptions.CMPP_20).build(), QUIET);
+
+            assertMovedMessagesWithoutErrors(v30);
+            assertMovedMessagesWithoutErrors(v20);
+        }
+    }
+
+    @Test
     void nonDurableBaselineOnAJsmppServer() throws Exception {
         try (JsmppEchoServer server = JsmppEchoServer.start(0, 4)) {
             LoadReport report = LoadGenerator.run(brief().port(server.port()).build(), QUIET);

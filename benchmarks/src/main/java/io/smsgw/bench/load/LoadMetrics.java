@@ -90,7 +90,7 @@ public final class LoadMetrics {
     }
 
     /** The counters as of now. */
-    Counts counts() {
+    public Counts counts() {
         Map<Integer, Long> byStatus = new TreeMap<>();
         failuresByStatus.forEach((status, count) -> byStatus.put(status, count.sum()));
         return new Counts(submitsSent.sum(), responsesOk.sum(), responsesFailed.sum(), timeouts.sum(),
@@ -103,7 +103,7 @@ public final class LoadMetrics {
     }
 
     /** A snapshot of the counters; {@link #minus} gives what happened between two snapshots. */
-    record Counts(long sent, long ok, long failed, long timeouts, long unexpected, long connectionErrors,
+    public record Counts(long sent, long ok, long failed, long timeouts, long unexpected, long connectionErrors,
                   long malformed, long receipts, long receiptsUnmatched, long mo, Map<Integer, Long> failuresByStatus) {
 
         static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());

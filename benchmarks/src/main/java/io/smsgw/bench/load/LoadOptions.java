@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param host            server address
  * @param port            server port
- * @param protocol        SMPP (CMPP later)
+ * @param protocol        SMPP, CMPP or CORE
  * @param systemId        account to bind as
  * @param password        its password
  * @param connections     connections opened, each bound separately
@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param receipts        ask for delivery receipts (registered_delivery 1) and measure them
  * @param bind            TRANSMITTER, TRANSCEIVER, or null for transceiver with receipts, transmitter without
  * @param version34       bind as SMPP 3.4 (else 3.3)
+ * @param cmppVersion     CMPP version byte of CONNECT: 0x30 (3.0) or 0x20 (2.0)
+ * @param cmppSourceId    CMPP Src_Id of every submit (the account's service number)
  * @param ioThreads       client I/O threads
  * @param responseTimeoutMillis a request unanswered this long counts as timed out
  * @param jsonReport      where to write the report as JSON, or null
@@ -28,14 +30,15 @@ import java.util.Objects;
  */
 public record LoadOptions(String host, int port, String protocol, String systemId, String password, int connections,
                           int window, double rate, int warmupSeconds, int durationSeconds, MessageMix mix,
-                          boolean receipts, String bind, boolean version34, int ioThreads,
+                          boolean receipts, String bind, boolean version34, int cmppVersion, String cmppSourceId,
+                          int ioThreads,
                           long responseTimeoutMillis, Path jsonReport, boolean quiet) {
 
     public static final String USAGE = String.join("\n",
             "Load generator. Options:",
             "  --host ADDR          server address (127.0.0.1)",
             "  --port N             server port (2775)",
-            "  --protocol NAME      SMPP, or CORE for the Artemis baseline (CMPP: not yet) (SMPP)",
+            "  --protocol NAME      SMPP, CMPP, or CORE for the Artemis baseline (SMPP)",
             "  --system-id ID       account (smppclient1)",
             "  --password PW        password (password)",
             "  --connections N      connections (1)",
@@ -47,19 +50,29 @@ public record LoadOptions(String host, int port, String protocol, String systemI
             "  --receipts           request delivery receipts and measure their latency",
             "  --bind tx|trx        bind type (trx with --receipts, else tx)",
             "  --smpp-version 3.3|3.4   interface version (3.4)",
+            "  --cmpp-version 3.0|2.0   CMPP version of CONNECT (3.0)",
+            "  --src-id NUMBER      CMPP Src_Id, within the SP's source prefixes (1065712345)",
             "  --io-threads N       client I/O threads (1)",
             "  --timeout-ms N       response timeout (10000)",
             "  --json FILE          also write the report as JSON",
             "  --quiet              no per-second lines");
 
+    /** CMPP version bytes. */
+    public static final int CMPP_30 = 0x30;
+    public static final int CMPP_20 = 0x20;
+
     public LoadOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(mix, "mix");
+        Objects.requireNonNull(cmppSourceId, "cmppSourceId");
         if (connections < 1 || window < 1 || ioThreads < 1 || rate < 0 || warmupSeconds < 0 || durationSeconds < 1
                 || responseTimeoutMillis < 1) {
             throw new IllegalArgumentException("connections, window, io-threads, duration and timeout must be >= 1; "
                     + "rate and warmup >= 0");
+        }
+        if (cmppVersion != CMPP_30 && cmppVersion != CMPP_20) {
+            throw new IllegalArgumentException("cmppVersion must be 0x30 or 0x20, got 0x" + Integer.toHexString(cmppVersion));
         }
         if (bind != null && !bind.equals("TRANSMITTER") && !bind.equals("TRANSCEIVER")) {
             throw new IllegalArgumentException("bind must be TRANSMITTER or TRANSCEIVER, got " + bind);
@@ -88,6 +101,8 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         b.receipts = receipts;
         b.bind = bind;
         b.version34 = version34;
+        b.cmppVersion = cmppVersion;
+        b.cmppSourceId = cmppSourceId;
         b.ioThreads = ioThreads;
         b.responseTimeoutMillis = responseTimeoutMillis;
         b.jsonReport = jsonReport;
@@ -131,6 +146,8 @@ public record LoadOptions(String host, int port, String protocol, String systemI
                 case "--mix" -> b.mix(MessageMix.parse(v));
                 case "--bind" -> b.bind(parseBind(v));
                 case "--smpp-version" -> b.version34(parseVersion(v));
+                case "--cmpp-version" -> b.cmppVersion(parseCmppVersion(v));
+                case "--src-id" -> b.cmppSourceId(v);
                 case "--io-threads" -> b.ioThreads(Integer.parseInt(v));
                 case "--timeout-ms" -> b.responseTimeoutMillis(Long.parseLong(v));
                 case "--json" -> b.jsonReport(Path.of(v));
@@ -156,6 +173,14 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         };
     }
 
+    private static int parseCmppVersion(String value) {
+        return switch (value) {
+            case "3.0", "30", "0x30" -> CMPP_30;
+            case "2.0", "20", "0x20" -> CMPP_20;
+            default -> throw new IllegalArgumentException("--cmpp-version takes 3.0 or 2.0, got " + value);
+        };
+    }
+
     /** Mutable builder starting from the defaults. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -172,6 +197,8 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         private boolean receipts;
         private String bind;
         private boolean version34 = true;
+        private int cmppVersion = CMPP_30;
+        private String cmppSourceId = "1065712345";
         private int ioThreads = 1;
         private long responseTimeoutMillis = 10_000;
         private Path jsonReport;
@@ -251,6 +278,17 @@ public record LoadOptions(String host, int port, String protocol, String systemI
             return this;
         }
 
+        /** CONNECT's version byte, {@link #CMPP_30} or {@link #CMPP_20}. */
+        public Builder cmppVersion(int value) {
+            cmppVersion = value;
+            return this;
+        }
+
+        public Builder cmppSourceId(String value) {
+            cmppSourceId = value;
+            return this;
+        }
+
         public Builder ioThreads(int value) {
             ioThreads = value;
             return this;
@@ -273,7 +311,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
 
         public LoadOptions build() {
             return new LoadOptions(host, port, protocol, systemId, password, connections, window, rate, warmupSeconds,
-                    durationSeconds, mix, receipts, bind, version34, ioThreads, responseTimeoutMillis, jsonReport, quiet);
+                    durationSeconds, mix, receipts, bind, version34, cmppVersion, cmppSourceId, ioThreads, responseTimeoutMillis, jsonReport, quiet);
         }
     }
 }

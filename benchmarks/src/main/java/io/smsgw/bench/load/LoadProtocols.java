@@ -1,11 +1,12 @@
 package io.smsgw.bench.load;
 
+import io.smsgw.bench.load.cmpp.CmppLoadProtocol;
 import io.smsgw.bench.load.core.CoreLoadProtocol;
 import io.smsgw.bench.load.smpp.SmppLoadProtocol;
 import java.util.Locale;
 
 /**
- * The protocols the load generator speaks, by command-line name: SMPP, and CORE (Artemis' own protocol,
+ * The protocols the load generator speaks, by command-line name: SMPP, CMPP, and CORE (Artemis' own protocol,
  * the durable-ingest baseline).
  */
 public final class LoadProtocols {
@@ -15,7 +16,6 @@ public final class LoadProtocols {
 
     /**
      * @throws IllegalArgumentException for an unknown name
-     * @throws UnsupportedOperationException for CMPP, which arrives with the CMPP acceptor
      */
     public static LoadProtocol forName(String name) {
         switch (name.toUpperCase(Locale.ROOT)) {
@@ -24,8 +24,7 @@ public final class LoadProtocols {
             case "CORE":
                 return new CoreLoadProtocol();
             case "CMPP":
-                throw new UnsupportedOperationException(
-                        "CMPP load generation arrives with the CMPP acceptor: implement LoadProtocol for it");
+                return new CmppLoadProtocol();
             default:
                 throw new IllegalArgumentException("unknown protocol " + name + " (SMPP, CORE, CMPP)");
         }

@@ -79,7 +79,7 @@ public record LoadReport(String label, int connections, int window, double targe
     /** The report as one JSON object. */
     public String toJson() {
         String byStatus = failuresByStatus.entrySet().stream()
-                .map(e -> "\"" + SmppStatus.name(e.getKey()) + "\":" + e.getValue())
+                .map(e -> "\"" + statusName(e.getKey()) + "\":" + e.getValue())
                 .collect(Collectors.joining(",", "{", "}"));
         return String.format(Locale.ROOT,
                 "{\"label\":\"%s\",\"connections\":%d,\"window\":%d,\"targetRate\":%.1f,\"seconds\":%.3f,"
@@ -96,7 +96,12 @@ public record LoadReport(String label, int connections, int window, double targe
         if (failuresByStatus.isEmpty()) {
             return "";
         }
-        return failuresByStatus.entrySet().stream().map(e -> SmppStatus.name(e.getKey()) + "=" + e.getValue())
+        return failuresByStatus.entrySet().stream().map(e -> statusName(e.getKey()) + "=" + e.getValue())
                 .collect(Collectors.joining(", ", " [", "]"));
+    }
+
+    /** SMPP command_status names; other protocols' codes (CMPP Result) as numbers. */
+    private String statusName(int status) {
+        return "SMPP".equals(label) ? SmppStatus.name(status) : "result_" + status;
     }
 }

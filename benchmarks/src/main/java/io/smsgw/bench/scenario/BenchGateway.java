@@ -12,8 +12,9 @@ import java.util.stream.Stream;
 
 /**
  * The quick-start gateway ({@link QuickStartGateway}: embedded Artemis, persistent NIO journal, the SMPP
- * acceptor) set up for a benchmark: the repository's {@code broker.xml} with every acceptor on
- * 127.0.0.1, a benchmark account with room for many sessions, and a fresh data folder.
+ * and CMPP acceptors, the latter on a free port) set up for a benchmark: the repository's {@code broker.xml}
+ * with every acceptor on 127.0.0.1, benchmark accounts (SMPP and CMPP) with room for many sessions, and a
+ * fresh data folder.
  *
  * <p>{@link #main} runs it as its own process (how {@code run.sh} measures); tests start it in-process.
  */
@@ -34,6 +35,10 @@ public final class BenchGateway implements AutoCloseable {
     /** The account the load generator binds as. */
     public static final String ACCOUNT = "bench";
     public static final String PASSWORD = "bench";
+    /** The CMPP SP the load generator connects as (SP_Id: six digits), its secret and its service number. */
+    public static final String CMPP_SP_ID = "900001";
+    public static final String CMPP_SECRET = "bench";
+    public static final String CMPP_SOURCE = "106900001";
 
     private final QuickStartGateway gateway;
     private final MtDrain drain;
@@ -85,6 +90,8 @@ public final class BenchGateway implements AutoCloseable {
                 "gateway { code = \"001001\", name = \"bench-gateway\" }",
                 "accounts {",
                 "  " + ACCOUNT + " { password = \"" + PASSWORD + "\", protocols = [SMPP], max-sessions = 64 }",
+                "  \"" + CMPP_SP_ID + "\" { password = \"" + CMPP_SECRET + "\", protocols = [CMPP], max-sessions = 64,"
+                        + " source-prefixes = [\"" + CMPP_SOURCE + "\"] }",
                 "}", ""), StandardCharsets.UTF_8);
         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, accounts.toString());
         QuickStartGateway gateway = QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort));
@@ -99,6 +106,10 @@ public final class BenchGateway implements AutoCloseable {
 
     public int smppPort() {
         return gateway.smppPort();
+    }
+
+    public int cmppPort() {
+        return gateway.cmppPort();
     }
 
     public int corePort() {
@@ -123,7 +134,7 @@ public final class BenchGateway implements AutoCloseable {
 
     /**
      * {@code BenchGateway WORK_DIR [SMPP_PORT [CORE_PORT]]}: starts, prints
-     * {@code READY smpp=<port> core=<port>}, and runs until the process is stopped.
+     * {@code READY smpp=<port> core=<port> cmpp=<port>}, and runs until the process is stopped.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
@@ -141,7 +152,7 @@ public final class BenchGateway implements AutoCloseable {
                 e.printStackTrace();
             }
         }, "bench-gateway-stop"));
-        System.out.println("READY smpp=" + gateway.smppPort() + " core=" + gateway.corePort()
+        System.out.println("READY smpp=" + gateway.smppPort() + " core=" + gateway.corePort() + " cmpp=" + gateway.cmppPort()
                 + (gateway.drain != null ? " drain=on" : ""));
         gateway.gateway.awaitStop();
     }

@@ -60,11 +60,22 @@ class LoadOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--smpp-version", "5.0"));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--frobnicate", "1"));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--port"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--cmpp-version", "2.5"));
     }
 
     @Test
-    void cmppIsAnExtensionPointNotYetFilled() {
-        assertThrows(UnsupportedOperationException.class, () -> LoadProtocols.forName("cmpp"));
+    void cmppVersionAndSourceId() {
+        assertEquals(LoadOptions.CMPP_30, LoadOptions.parse().cmppVersion());
+        LoadOptions options = LoadOptions.parse("--protocol", "cmpp", "--cmpp-version", "2.0", "--src-id", "1069");
+        assertEquals("CMPP", options.protocol());
+        assertEquals(LoadOptions.CMPP_20, options.cmppVersion());
+        assertEquals("1069", options.cmppSourceId());
+        assertEquals(options, options.toBuilder().build());
+    }
+
+    @Test
+    void knowsSmppCmppAndCore() {
+        assertEquals("CMPP", LoadProtocols.forName("cmpp").name());
         assertThrows(IllegalArgumentException.class, () -> LoadProtocols.forName("xmpp"));
         assertEquals("SMPP", LoadProtocols.forName("smpp").name());
         assertEquals("CORE", LoadProtocols.forName("core").name());
