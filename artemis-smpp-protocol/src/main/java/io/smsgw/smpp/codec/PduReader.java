@@ -191,20 +191,47 @@ final class PduReader {
         }
     }
 
-    /** submit_sm and deliver_sm share this layout (see {@link ShortMessagePdu}). */
+    /** The one-byte fields after priority_flag's neighbours, in wire order (names for "body ends before"). */
+    private static final String[] ESM_TO_PRIORITY = {"esm_class", "protocol_id", "priority_flag"};
+    private static final String[] REGISTERED_TO_SM_LENGTH =
+            {"registered_delivery", "replace_if_present_flag", "data_coding", "sm_default_msg_id", "sm_length"};
+
+    /**
+     * submit_sm and deliver_sm share this layout (see {@link ShortMessagePdu}). The hot path of the
+     * gateway, so the position lives in a local and runs of one-byte fields share one bounds check;
+     * the failures (and their messages) are the same as reading field by field.
+     */
     private ShortMessagePdu shortMessagePdu(int commandId, int seq) {
-        String serviceType = cString("service_type");
-        Address source = address("source_addr");
-        Address destination = address("destination_addr");
-        int esmClass = u8("esm_class");
-        int protocolId = u8("protocol_id");
-        int priorityFlag = u8("priority_flag");
-        String scheduleDeliveryTime = cString("schedule_delivery_time");
-        String validityPeriod = cString("validity_period");
-        int registeredDelivery = u8("registered_delivery");
-        int replaceIfPresentFlag = u8("replace_if_present_flag");
-        int dataCoding = u8("data_coding");
-        int smDefaultMsgId = u8("sm_default_msg_id");
+        byte[] b = buf;
+        int p = pos;
+        int nul = nul(p, "service_type");
+        String serviceType = latin1(p, nul);
+        p = nul + 1;
+        Address source = addressAt(p, "source_addr");
+        p = pos;
+        Address destination = addressAt(p, "destination_addr");
+        p = pos;
+        if (end - p < 3) {
+            throw missing(ESM_TO_PRIORITY[end - p]);
+        }
+        int esmClass = b[p] & 0xFF;
+        int protocolId = b[p + 1] & 0xFF;
+        int priorityFlag = b[p + 2] & 0xFF;
+        p += 3;
+        nul = nul(p, "schedule_delivery_time");
+        String scheduleDeliveryTime = latin1(p, nul);
+        p = nul + 1;
+        nul = nul(p, "validity_period");
+        String validityPeriod = latin1(p, nul);
+        p = nul + 1;
+        if (end - p < 5) {
+            throw missing(REGISTERED_TO_SM_LENGTH[end - p]);
+        }
+        int registeredDelivery = b[p] & 0xFF;
+        int replaceIfPresentFlag = b[p + 1] & 0xFF;
+        int dataCoding = b[p + 2] & 0xFF;
+        int smDefaultMsgId = b[p + 3] & 0xFF;
+        pos = p + 4;
         byte[] shortMessage = shortMessage();
         Tlvs tlvs = tlvs();
         if (commandId == SmppCommandId.SUBMIT_SM) {
@@ -309,34 +336,50 @@ final class PduReader {
         return int32();
     }
 
-    /** ton, npi and the address C-string; field names are only built when something is missing. */
     private Address address(String field) {
-        if (end - pos < 2) {
-            throw missing(pos == end ? field + "_ton" : field + "_npi");
+        return addressAt(pos, field);
+    }
+
+    /** ton, npi and the address C-string at {@code p}; field names are only built when something is missing. */
+    private Address addressAt(int p, String field) {
+        if (end - p < 2) {
+            throw missing(p == end ? field + "_ton" : field + "_npi");
         }
-        byte ton = buf[pos];
-        byte npi = buf[pos + 1];
-        pos += 2;
-        return new Address(ton, npi, cString(field));
+        byte ton = buf[p];
+        byte npi = buf[p + 1];
+        p += 2;
+        int nul = nul(p, field);
+        pos = nul + 1;
+        return new Address(ton, npi, latin1(p, nul));
     }
 
     /** A NUL-terminated Latin-1 string; the NUL must lie inside the frame. */
     private String cString(String field) {
         int start = pos;
+        int nul = nul(start, field);
+        pos = nul + 1;
+        return latin1(start, nul);
+    }
+
+    /** Index of the NUL ending the C-string that starts at {@code start}. */
+    private int nul(int start, String field) {
         if (start >= end) {
             throw missing(field);
         }
         byte[] b = buf;
-        int nul = start;
-        // Short strings (0..64 bytes): a plain loop beats any vectorised search here.
-        while (nul < end && b[nul] != 0) {
-            nul++;
+        int i = start;
+        // C-strings here are 0..64 bytes: a plain loop beats a vectorised search.
+        while (i < end && b[i] != 0) {
+            i++;
         }
-        if (nul == end) {
+        if (i == end) {
             throw new MalformedPduException(ESME_RINVCMDLEN, field + " has no terminating NUL inside the frame");
         }
-        pos = nul + 1;
-        return nul == start ? "" : new String(b, start, nul - start, StandardCharsets.ISO_8859_1);
+        return i;
+    }
+
+    private String latin1(int start, int nul) {
+        return nul == start ? "" : new String(buf, start, nul - start, StandardCharsets.ISO_8859_1);
     }
 
     /** sm_length followed by that many octets. */
