@@ -61,6 +61,9 @@ final class PduReader {
                     return empty;
                 }
             }
+            if (commandId == SmppCommandId.SUBMIT_SM || commandId == SmppCommandId.DELIVER_SM) {
+                return in.shortMessagePdu(commandId, sequenceNumber); // most traffic: skip the big switch
+            }
             return in.decodeBody(commandId, commandStatus, sequenceNumber);
         } catch (MalformedPduException e) {
             return new MalformedPdu(commandId, commandStatus, sequenceNumber, e.status(), e.getMessage());
