@@ -194,7 +194,7 @@ final class PduReader {
         }
     }
 
-    /** The one-byte fields after priority_flag's neighbours, in wire order (names for "body ends before"). */
+    /** Runs of one-byte fields read under one bounds check; indexed by the bytes left, name the first missing one. */
     private static final String[] ESM_TO_PRIORITY = {"esm_class", "protocol_id", "priority_flag"};
     private static final String[] REGISTERED_TO_SM_LENGTH =
             {"registered_delivery", "replace_if_present_flag", "data_coding", "sm_default_msg_id", "sm_length"};
