@@ -9,11 +9,13 @@ import static io.smsgw.smpp.codec.SmppStatus.ESME_RINVOPTPARSTREAM;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Decodes one complete SMPP frame into a {@link SmppPdu}. Fields are read straight from the
- * buffer; every read is bounds-checked and the first problem becomes a {@link MalformedPdu}.
+ * Decodes one complete SMPP frame into a {@link SmppPdu}. Fields are read from the frame's bytes
+ * (its backing array, or one bulk copy when the buffer has none) with plain index arithmetic and
+ * one bounds check per field; the first problem becomes a {@link MalformedPdu}.
  *
  * <p>Leniency rules (what peers do in the wild): C-strings longer than the spec's maximum are
  * accepted; an error response with an empty body decodes with empty fields; bytes after the
@@ -22,7 +24,15 @@ import java.util.List;
  */
 final class PduReader {
 
-    private PduReader() {
+    private final byte[] buf;
+    private final int end;
+    /** Index in {@link #buf} of the next unread byte; never beyond {@link #end}. */
+    private int pos;
+
+    private PduReader(byte[] buf, int pos, int end) {
+        this.buf = buf;
+        this.pos = pos;
+        this.end = end;
     }
 
     static SmppPdu decode(ByteBuf frame) {
@@ -33,32 +43,47 @@ final class PduReader {
             return new MalformedPdu(commandId, 0, 0, ESME_RINVCMDLEN,
                     "frame of " + frameLength + " bytes is shorter than the 16-byte header");
         }
-        int commandLength = frame.readInt();
-        int commandId = frame.readInt();
-        int commandStatus = frame.readInt();
-        int sequenceNumber = frame.readInt();
+        PduReader in = over(frame, frameLength);
+        frame.readerIndex(frame.writerIndex());
+        int commandLength = in.int32();
+        int commandId = in.int32();
+        int commandStatus = in.int32();
+        int sequenceNumber = in.int32();
         try {
             if (commandLength != frameLength) {
                 throw new MalformedPduException(ESME_RINVCMDLEN,
                         "command_length " + Integer.toUnsignedString(commandLength) + " but frame has " + frameLength
                                 + " bytes");
             }
-            if (!frame.isReadable() && commandStatus != SmppStatus.ESME_ROK) {
+            if (in.pos == in.end && commandStatus != SmppStatus.ESME_ROK) {
                 SmppResponse empty = emptyErrorResponse(commandId, commandStatus, sequenceNumber);
                 if (empty != null) {
                     return empty;
                 }
             }
-            return decodeBody(commandId, commandStatus, sequenceNumber, frame);
+            if (commandId == SmppCommandId.SUBMIT_SM || commandId == SmppCommandId.DELIVER_SM) {
+                return in.shortMessagePdu(commandId, sequenceNumber); // most traffic: skip the big switch
+            }
+            return in.decodeBody(commandId, commandStatus, sequenceNumber);
         } catch (MalformedPduException e) {
             return new MalformedPdu(commandId, commandStatus, sequenceNumber, e.status(), e.getMessage());
         } catch (IndexOutOfBoundsException e) {
             // Safety net only: every read above is checked first.
             return new MalformedPdu(commandId, commandStatus, sequenceNumber, ESME_RINVCMDLEN,
                     "read beyond the frame: " + e.getMessage());
-        } finally {
-            frame.readerIndex(frame.writerIndex());
         }
+    }
+
+    /** Reads heap frames in place; direct or composite frames are copied once. */
+    private static PduReader over(ByteBuf frame, int frameLength) {
+        int start = frame.readerIndex();
+        if (frame.hasArray()) {
+            int offset = frame.arrayOffset() + start;
+            return new PduReader(frame.array(), offset, offset + frameLength);
+        }
+        byte[] copy = new byte[frameLength];
+        frame.getBytes(start, copy);
+        return new PduReader(copy, 0, frameLength);
     }
 
     /** Responses whose body the spec allows to be omitted when command_status is non-zero. */
@@ -90,23 +115,23 @@ final class PduReader {
         }
     }
 
-    private static SmppPdu decodeBody(int commandId, int status, int seq, ByteBuf in) {
+    private SmppPdu decodeBody(int commandId, int status, int seq) {
         switch (commandId) {
             case SmppCommandId.GENERIC_NACK:
                 return new GenericNack(seq, status);
             case SmppCommandId.BIND_RECEIVER:
             case SmppCommandId.BIND_TRANSMITTER:
             case SmppCommandId.BIND_TRANSCEIVER:
-                return new BindRequest(seq, BindType.ofCommandId(commandId), cString(in, "system_id"),
-                        cString(in, "password"), cString(in, "system_type"), u8(in, "interface_version"),
-                        u8(in, "addr_ton"), u8(in, "addr_npi"), cString(in, "address_range"));
+                return new BindRequest(seq, BindType.ofCommandId(commandId), cString("system_id"),
+                        cString("password"), cString("system_type"), u8("interface_version"),
+                        u8("addr_ton"), u8("addr_npi"), cString("address_range"));
             case SmppCommandId.BIND_RECEIVER_RESP:
             case SmppCommandId.BIND_TRANSMITTER_RESP:
             case SmppCommandId.BIND_TRANSCEIVER_RESP:
-                return new BindResponse(seq, status, BindType.ofCommandId(commandId), cString(in, "system_id"),
-                        tlvs(in));
+                return new BindResponse(seq, status, BindType.ofCommandId(commandId), cString("system_id"),
+                        tlvs());
             case SmppCommandId.OUTBIND:
-                return new Outbind(seq, cString(in, "system_id"), cString(in, "password"));
+                return new Outbind(seq, cString("system_id"), cString("password"));
             case SmppCommandId.UNBIND:
                 return new Unbind(seq);
             case SmppCommandId.UNBIND_RESP:
@@ -117,74 +142,101 @@ final class PduReader {
                 return new EnquireLinkResp(seq, status);
             case SmppCommandId.SUBMIT_SM:
             case SmppCommandId.DELIVER_SM:
-                return shortMessagePdu(commandId, seq, in);
+                return shortMessagePdu(commandId, seq);
             case SmppCommandId.SUBMIT_SM_RESP:
-                return new SubmitSmResp(seq, status, cString(in, "message_id"), tlvs(in));
+                return new SubmitSmResp(seq, status, cString("message_id"), tlvs());
             case SmppCommandId.DELIVER_SM_RESP:
-                return new DeliverSmResp(seq, status, cString(in, "message_id"), tlvs(in));
+                return new DeliverSmResp(seq, status, cString("message_id"), tlvs());
             case SmppCommandId.DATA_SM:
-                return new DataSm(seq, cString(in, "service_type"), address(in, "source_addr"),
-                        address(in, "destination_addr"), u8(in, "esm_class"), u8(in, "registered_delivery"),
-                        u8(in, "data_coding"), tlvs(in));
+                return new DataSm(seq, cString("service_type"), address("source_addr"),
+                        address("destination_addr"), u8("esm_class"), u8("registered_delivery"),
+                        u8("data_coding"), tlvs());
             case SmppCommandId.DATA_SM_RESP:
-                return new DataSmResp(seq, status, cString(in, "message_id"), tlvs(in));
+                return new DataSmResp(seq, status, cString("message_id"), tlvs());
             case SmppCommandId.QUERY_SM:
-                return new QuerySm(seq, cString(in, "message_id"), address(in, "source_addr"));
+                return new QuerySm(seq, cString("message_id"), address("source_addr"));
             case SmppCommandId.QUERY_SM_RESP:
-                return new QuerySmResp(seq, status, cString(in, "message_id"), cString(in, "final_date"),
-                        u8(in, "message_state"), u8(in, "error_code"));
+                return new QuerySmResp(seq, status, cString("message_id"), cString("final_date"),
+                        u8("message_state"), u8("error_code"));
             case SmppCommandId.CANCEL_SM:
-                return new CancelSm(seq, cString(in, "service_type"), cString(in, "message_id"),
-                        address(in, "source_addr"), address(in, "destination_addr"));
+                return new CancelSm(seq, cString("service_type"), cString("message_id"),
+                        address("source_addr"), address("destination_addr"));
             case SmppCommandId.CANCEL_SM_RESP:
                 return new CancelSmResp(seq, status);
             case SmppCommandId.REPLACE_SM:
-                return new ReplaceSm(seq, cString(in, "message_id"), address(in, "source_addr"),
-                        cString(in, "schedule_delivery_time"), cString(in, "validity_period"),
-                        u8(in, "registered_delivery"), u8(in, "sm_default_msg_id"), shortMessage(in));
+                return new ReplaceSm(seq, cString("message_id"), address("source_addr"),
+                        cString("schedule_delivery_time"), cString("validity_period"),
+                        u8("registered_delivery"), u8("sm_default_msg_id"), shortMessage());
             case SmppCommandId.REPLACE_SM_RESP:
                 return new ReplaceSmResp(seq, status);
             case SmppCommandId.SUBMIT_MULTI:
-                return submitMulti(seq, in);
+                return submitMulti(seq);
             case SmppCommandId.SUBMIT_MULTI_RESP:
-                return submitMultiResp(seq, status, in);
+                return submitMultiResp(seq, status);
             case SmppCommandId.ALERT_NOTIFICATION:
-                return new AlertNotification(seq, address(in, "source_addr"), address(in, "esme_addr"), tlvs(in));
+                return new AlertNotification(seq, address("source_addr"), address("esme_addr"), tlvs());
             case SmppCommandId.PARAM_RETRIEVE:
-                return new ParamRetrieve(seq, cString(in, "param_name"));
+                return new ParamRetrieve(seq, cString("param_name"));
             case SmppCommandId.PARAM_RETRIEVE_RESP:
-                return new ParamRetrieveResp(seq, status, cString(in, "param_value"));
+                return new ParamRetrieveResp(seq, status, cString("param_value"));
             case SmppCommandId.QUERY_LAST_MSGS:
-                return new QueryLastMsgs(seq, address(in, "source_addr"), u8(in, "num_messages"));
+                return new QueryLastMsgs(seq, address("source_addr"), u8("num_messages"));
             case SmppCommandId.QUERY_LAST_MSGS_RESP:
-                return queryLastMsgsResp(seq, status, in);
+                return queryLastMsgsResp(seq, status);
             case SmppCommandId.QUERY_MSG_DETAILS:
-                return new QueryMsgDetails(seq, cString(in, "original_message_id"), address(in, "source_addr"),
-                        u8(in, "sm_length"));
+                return new QueryMsgDetails(seq, cString("original_message_id"), address("source_addr"),
+                        u8("sm_length"));
             case SmppCommandId.QUERY_MSG_DETAILS_RESP:
-                return queryMsgDetailsResp(seq, status, in);
+                return queryMsgDetailsResp(seq, status);
             default:
                 throw new MalformedPduException(ESME_RINVCMDID,
                         "unknown command_id 0x" + String.format("%08x", commandId));
         }
     }
 
-    /** submit_sm and deliver_sm share this layout (see {@link ShortMessagePdu}). */
-    private static ShortMessagePdu shortMessagePdu(int commandId, int seq, ByteBuf in) {
-        String serviceType = cString(in, "service_type");
-        Address source = address(in, "source_addr");
-        Address destination = address(in, "destination_addr");
-        int esmClass = u8(in, "esm_class");
-        int protocolId = u8(in, "protocol_id");
-        int priorityFlag = u8(in, "priority_flag");
-        String scheduleDeliveryTime = cString(in, "schedule_delivery_time");
-        String validityPeriod = cString(in, "validity_period");
-        int registeredDelivery = u8(in, "registered_delivery");
-        int replaceIfPresentFlag = u8(in, "replace_if_present_flag");
-        int dataCoding = u8(in, "data_coding");
-        int smDefaultMsgId = u8(in, "sm_default_msg_id");
-        byte[] shortMessage = shortMessage(in);
-        Tlvs tlvs = tlvs(in);
+    /** Runs of one-byte fields read under one bounds check; indexed by the bytes left, name the first missing one. */
+    private static final String[] ESM_TO_PRIORITY = {"esm_class", "protocol_id", "priority_flag"};
+    private static final String[] REGISTERED_TO_SM_LENGTH =
+            {"registered_delivery", "replace_if_present_flag", "data_coding", "sm_default_msg_id", "sm_length"};
+
+    /**
+     * submit_sm and deliver_sm share this layout (see {@link ShortMessagePdu}). The hot path of the
+     * gateway, so the position lives in a local and runs of one-byte fields share one bounds check;
+     * the failures (and their messages) are the same as reading field by field.
+     */
+    private ShortMessagePdu shortMessagePdu(int commandId, int seq) {
+        byte[] b = buf;
+        int p = pos;
+        int nul = nul(p, "service_type");
+        String serviceType = latin1(p, nul);
+        p = nul + 1;
+        Address source = addressAt(p, "source_addr");
+        p = pos;
+        Address destination = addressAt(p, "destination_addr");
+        p = pos;
+        if (end - p < 3) {
+            throw missing(ESM_TO_PRIORITY[end - p]);
+        }
+        int esmClass = b[p] & 0xFF;
+        int protocolId = b[p + 1] & 0xFF;
+        int priorityFlag = b[p + 2] & 0xFF;
+        p += 3;
+        nul = nul(p, "schedule_delivery_time");
+        String scheduleDeliveryTime = latin1(p, nul);
+        p = nul + 1;
+        nul = nul(p, "validity_period");
+        String validityPeriod = latin1(p, nul);
+        p = nul + 1;
+        if (end - p < 5) {
+            throw missing(REGISTERED_TO_SM_LENGTH[end - p]);
+        }
+        int registeredDelivery = b[p] & 0xFF;
+        int replaceIfPresentFlag = b[p + 1] & 0xFF;
+        int dataCoding = b[p + 2] & 0xFF;
+        int smDefaultMsgId = b[p + 3] & 0xFF;
+        pos = p + 4;
+        byte[] shortMessage = shortMessage();
+        Tlvs tlvs = tlvs();
         if (commandId == SmppCommandId.SUBMIT_SM) {
             return new SubmitSm(seq, serviceType, source, destination, esmClass, protocolId, priorityFlag,
                     scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag, dataCoding,
@@ -195,71 +247,71 @@ final class PduReader {
                 smDefaultMsgId, shortMessage, tlvs);
     }
 
-    private static SubmitMulti submitMulti(int seq, ByteBuf in) {
-        String serviceType = cString(in, "service_type");
-        Address source = address(in, "source_addr");
-        List<DestinationAddress> destinations = destinations(in);
-        int esmClass = u8(in, "esm_class");
-        int protocolId = u8(in, "protocol_id");
-        int priorityFlag = u8(in, "priority_flag");
-        String scheduleDeliveryTime = cString(in, "schedule_delivery_time");
-        String validityPeriod = cString(in, "validity_period");
-        int registeredDelivery = u8(in, "registered_delivery");
-        int replaceIfPresentFlag = u8(in, "replace_if_present_flag");
-        int dataCoding = u8(in, "data_coding");
-        int smDefaultMsgId = u8(in, "sm_default_msg_id");
-        byte[] shortMessage = shortMessage(in);
+    private SubmitMulti submitMulti(int seq) {
+        String serviceType = cString("service_type");
+        Address source = address("source_addr");
+        List<DestinationAddress> destinations = destinations();
+        int esmClass = u8("esm_class");
+        int protocolId = u8("protocol_id");
+        int priorityFlag = u8("priority_flag");
+        String scheduleDeliveryTime = cString("schedule_delivery_time");
+        String validityPeriod = cString("validity_period");
+        int registeredDelivery = u8("registered_delivery");
+        int replaceIfPresentFlag = u8("replace_if_present_flag");
+        int dataCoding = u8("data_coding");
+        int smDefaultMsgId = u8("sm_default_msg_id");
+        byte[] shortMessage = shortMessage();
         return new SubmitMulti(seq, serviceType, source, destinations, esmClass, protocolId, priorityFlag,
                 scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag, dataCoding,
-                smDefaultMsgId, shortMessage, tlvs(in));
+                smDefaultMsgId, shortMessage, tlvs());
     }
 
-    private static SubmitMultiResp submitMultiResp(int seq, int status, ByteBuf in) {
-        String messageId = cString(in, "message_id");
-        int count = u8(in, "no_unsuccess");
+    private SubmitMultiResp submitMultiResp(int seq, int status) {
+        String messageId = cString("message_id");
+        int count = u8("no_unsuccess");
         List<UnsuccessfulDelivery> failed = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Address address = address(in, "dest_addr");
-            failed.add(new UnsuccessfulDelivery(address, u32(in, "error_status_code")));
+            Address address = address("dest_addr");
+            failed.add(new UnsuccessfulDelivery(address, u32("error_status_code")));
         }
-        return new SubmitMultiResp(seq, status, messageId, failed, tlvs(in));
+        return new SubmitMultiResp(seq, status, messageId, failed, tlvs());
     }
 
-    private static QueryLastMsgsResp queryLastMsgsResp(int seq, int status, ByteBuf in) {
-        int count = u8(in, "number_msgs");
+    private QueryLastMsgsResp queryLastMsgsResp(int seq, int status) {
+        int count = u8("number_msgs");
         List<String> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            ids.add(cString(in, "message_id"));
+            ids.add(cString("message_id"));
         }
         return new QueryLastMsgsResp(seq, status, ids);
     }
 
-    private static QueryMsgDetailsResp queryMsgDetailsResp(int seq, int status, ByteBuf in) {
-        String serviceType = cString(in, "service_type");
-        Address source = address(in, "source_addr");
-        List<DestinationAddress> destinations = destinations(in);
-        int protocolId = u8(in, "protocol_id");
-        int priorityFlag = u8(in, "priority_flag");
-        String scheduleDeliveryTime = cString(in, "schedule_delivery_time");
-        String validityPeriod = cString(in, "validity_period");
-        int registeredDelivery = u8(in, "registered_delivery");
-        int dataCoding = u8(in, "data_coding");
-        byte[] shortMessage = shortMessage(in);
+    private QueryMsgDetailsResp queryMsgDetailsResp(int seq, int status) {
+        String serviceType = cString("service_type");
+        Address source = address("source_addr");
+        List<DestinationAddress> destinations = destinations();
+        int protocolId = u8("protocol_id");
+        int priorityFlag = u8("priority_flag");
+        String scheduleDeliveryTime = cString("schedule_delivery_time");
+        String validityPeriod = cString("validity_period");
+        int registeredDelivery = u8("registered_delivery");
+        int dataCoding = u8("data_coding");
+        byte[] shortMessage = shortMessage();
         return new QueryMsgDetailsResp(seq, status, serviceType, source, destinations, protocolId, priorityFlag,
                 scheduleDeliveryTime, validityPeriod, registeredDelivery, dataCoding, shortMessage,
-                cString(in, "message_id"), cString(in, "final_date"), u8(in, "message_status"),
-                u8(in, "error_code"));
+                cString("message_id"), cString("final_date"), u8("message_status"),
+                u8("error_code"));
     }
 
-    private static List<DestinationAddress> destinations(ByteBuf in) {
-        int count = u8(in, "number_of_dests");
+    private List<DestinationAddress> destinations() {
+        int count = u8("number_of_dests");
         List<DestinationAddress> destinations = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int flag = u8(in, "dest_flag");
+            int flag = u8("dest_flag");
             if (flag == DestinationAddress.SME_ADDRESS_FLAG) {
-                destinations.add(new DestinationAddress.Sme(address(in, "destination_addr")));
+                destinations.add(new DestinationAddress.Sme(address("destination_addr")));
             } else if (flag == DestinationAddress.DISTRIBUTION_LIST_FLAG) {
-                destinations.add(new DestinationAddress.DistributionList(cString(in, "dl_name")));
+                destinations.add(new DestinationAddress.DistributionList(cString("dl_name")));
             } else {
                 throw new MalformedPduException(ESME_RINVDESTFLAG, "dest_flag " + flag + " at destination " + (i + 1));
             }
@@ -267,87 +319,126 @@ final class PduReader {
         return destinations;
     }
 
-    private static int u8(ByteBuf in, String field) {
-        if (!in.isReadable()) {
-            throw missing(field);
-        }
-        return in.readUnsignedByte();
+    private int int32() {
+        int p = pos;
+        pos = p + 4;
+        return (buf[p] & 0xFF) << 24 | (buf[p + 1] & 0xFF) << 16 | (buf[p + 2] & 0xFF) << 8 | (buf[p + 3] & 0xFF);
     }
 
-    private static int u32(ByteBuf in, String field) {
-        if (in.readableBytes() < 4) {
+    private int u8(String field) {
+        if (pos == end) {
             throw missing(field);
         }
-        return in.readInt();
+        return buf[pos++] & 0xFF;
     }
 
-    private static Address address(ByteBuf in, String field) {
-        byte ton = (byte) u8(in, field + "_ton");
-        byte npi = (byte) u8(in, field + "_npi");
-        return new Address(ton, npi, cString(in, field));
+    private int u32(String field) {
+        if (end - pos < 4) {
+            throw missing(field);
+        }
+        return int32();
+    }
+
+    private Address address(String field) {
+        return addressAt(pos, field);
+    }
+
+    /** ton, npi and the address C-string at {@code p}; field names are only built when something is missing. */
+    private Address addressAt(int p, String field) {
+        if (end - p < 2) {
+            throw missing(p == end ? field + "_ton" : field + "_npi");
+        }
+        byte ton = buf[p];
+        byte npi = buf[p + 1];
+        p += 2;
+        int nul = nul(p, field);
+        pos = nul + 1;
+        return new Address(ton, npi, latin1(p, nul));
     }
 
     /** A NUL-terminated Latin-1 string; the NUL must lie inside the frame. */
-    private static String cString(ByteBuf in, String field) {
-        int start = in.readerIndex();
-        int end = in.writerIndex();
+    private String cString(String field) {
+        int start = pos;
+        int nul = nul(start, field);
+        pos = nul + 1;
+        return latin1(start, nul);
+    }
+
+    /** Index of the NUL ending the C-string that starts at {@code start}. */
+    private int nul(int start, String field) {
         if (start >= end) {
             throw missing(field);
         }
-        int nul = in.indexOf(start, end, (byte) 0);
-        if (nul < 0) {
+        byte[] b = buf;
+        int i = start;
+        // C-strings here are 0..64 bytes: a plain loop beats a vectorised search.
+        while (i < end && b[i] != 0) {
+            i++;
+        }
+        if (i == end) {
             throw new MalformedPduException(ESME_RINVCMDLEN, field + " has no terminating NUL inside the frame");
         }
-        in.readerIndex(nul + 1);
-        return nul == start ? "" : in.toString(start, nul - start, StandardCharsets.ISO_8859_1);
+        return i;
+    }
+
+    private String latin1(int start, int nul) {
+        return nul == start ? "" : new String(buf, start, nul - start, StandardCharsets.ISO_8859_1);
     }
 
     /** sm_length followed by that many octets. */
-    private static byte[] shortMessage(ByteBuf in) {
-        int length = u8(in, "sm_length");
-        if (length > in.readableBytes()) {
+    private byte[] shortMessage() {
+        int length = u8("sm_length");
+        int remaining = end - pos;
+        if (length > remaining) {
             throw new MalformedPduException(ESME_RINVMSGLEN,
-                    "sm_length " + length + " but only " + in.readableBytes() + " bytes remain");
+                    "sm_length " + length + " but only " + remaining + " bytes remain");
         }
         if (length == 0) {
             return Fields.NO_BYTES;
         }
-        byte[] message = new byte[length];
-        in.readBytes(message);
-        return message;
+        int start = pos;
+        pos = start + length;
+        return Arrays.copyOfRange(buf, start, start + length);
     }
 
     /** Everything left in the frame, as TLVs. A first pass validates and counts, so the array is sized once. */
-    private static Tlvs tlvs(ByteBuf in) {
-        int start = in.readerIndex();
-        int end = in.writerIndex();
+    private Tlvs tlvs() {
+        int start = pos;
         if (start == end) {
             return Tlvs.EMPTY;
         }
+        byte[] b = buf;
         int count = 0;
-        int pos = start;
-        while (pos < end) {
-            if (end - pos < 4) {
+        int p = start;
+        while (p < end) {
+            if (end - p < 4) {
                 throw new MalformedPduException(ESME_RINVOPTPARSTREAM,
-                        "TLV header truncated: " + (end - pos) + " bytes left");
+                        "TLV header truncated: " + (end - p) + " bytes left");
             }
-            int length = in.getUnsignedShort(pos + 2);
-            if (length > end - pos - 4) {
-                throw new MalformedPduException(ESME_RINVOPTPARSTREAM, "TLV " + TlvTag.toHex(in.getShort(pos))
-                        + " length " + length + " exceeds the " + (end - pos - 4) + " bytes left");
+            int length = u16At(p + 2);
+            if (length > end - p - 4) {
+                throw new MalformedPduException(ESME_RINVOPTPARSTREAM, "TLV " + TlvTag.toHex((short) u16At(p))
+                        + " length " + length + " exceeds the " + (end - p - 4) + " bytes left");
             }
-            pos += 4 + length;
+            p += 4 + length;
             count++;
         }
         Tlv[] items = new Tlv[count];
+        p = start;
         for (int i = 0; i < count; i++) {
-            short tag = in.readShort();
-            int length = in.readUnsignedShort();
-            byte[] value = length == 0 ? Fields.NO_BYTES : new byte[length];
-            in.readBytes(value);
+            short tag = (short) u16At(p);
+            int length = u16At(p + 2);
+            p += 4;
+            byte[] value = length == 0 ? Fields.NO_BYTES : Arrays.copyOfRange(b, p, p + length);
+            p += length;
             items[i] = new Tlv(tag, value);
         }
+        pos = end;
         return Tlvs.wrap(items);
+    }
+
+    private int u16At(int p) {
+        return (buf[p] & 0xFF) << 8 | (buf[p + 1] & 0xFF);
     }
 
     private static MalformedPduException missing(String field) {
