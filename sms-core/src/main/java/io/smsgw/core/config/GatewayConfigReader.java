@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
@@ -191,14 +192,7 @@ final class GatewayConfigReader {
       Set<String> accountIds = new LinkedHashSet<>();
       accounts.forEach(a -> accountIds.add(a.id()));
       List<RouteConfig.MtRoute> mt = new ArrayList<>();
-      ConfigValue mtValue = routes.get("mt");
-      List<ConfigValue> mtList = mtValue == null ? List.of() : list(mtValue, "routes.mt");
-      for (int i = 0; mtList != null && i < mtList.size(); i++) {
-         String path = "routes.mt[" + i + "]";
-         ConfigObject route = entry(mtList.get(i), path);
-         if (route == null) {
-            continue;
-         }
+      forEachObject(routes, "mt", "routes.mt", (path, route) -> {
          checkKeys(route, path, MT_ROUTE_KEYS);
          String prefix = prefix(route, path);
          List<RouteConfig.WeightedLink> targets = new ArrayList<>();
@@ -233,16 +227,9 @@ final class GatewayConfigReader {
             }
          }
          mt.add(new RouteConfig.MtRoute(prefix, targets));
-      }
+      });
       List<RouteConfig.MoRoute> mo = new ArrayList<>();
-      ConfigValue moValue = routes.get("mo");
-      List<ConfigValue> moList = moValue == null ? List.of() : list(moValue, "routes.mo");
-      for (int i = 0; moList != null && i < moList.size(); i++) {
-         String path = "routes.mo[" + i + "]";
-         ConfigObject route = entry(moList.get(i), path);
-         if (route == null) {
-            continue;
-         }
+      forEachObject(routes, "mo", "routes.mo", (path, route) -> {
          checkKeys(route, path, MO_ROUTE_KEYS);
          String prefix = prefix(route, path);
          ConfigValue accountValue = route.get("account");
@@ -256,8 +243,24 @@ final class GatewayConfigReader {
             }
          }
          mo.add(new RouteConfig.MoRoute(prefix, account));
-      }
+      });
       return new RouteConfig(mt, mo);
+   }
+
+   /**
+    * Calls {@code body} with each object entry of the optional list {@code parent.key} and its path (e.g.
+    * {@code routes.mt[2]}), in order; a value that is not a list, or an entry that is not an object, is reported.
+    */
+   private void forEachObject(ConfigObject parent, String key, String field, BiConsumer<String, ConfigObject> body) {
+      ConfigValue value = parent.get(key);
+      List<ConfigValue> entries = value == null ? List.of() : list(value, field);
+      for (int i = 0; entries != null && i < entries.size(); i++) {
+         String path = field + "[" + i + "]";
+         ConfigObject entry = entry(entries.get(i), path);
+         if (entry != null) {
+            body.accept(path, entry);
+         }
+      }
    }
 
    private ConfigObject entry(ConfigValue value, String path) {
@@ -383,14 +386,7 @@ final class GatewayConfigReader {
    private List<TandemConfig.MtRoute> tandemMtRoutes(ConfigObject tandem, Set<String> gateways) {
       List<TandemConfig.MtRoute> out = new ArrayList<>();
       List<String> paths = new ArrayList<>();
-      ConfigValue value = tandem.get("mt-routes");
-      List<ConfigValue> entries = value == null ? List.of() : list(value, "tandem.mt-routes");
-      for (int i = 0; entries != null && i < entries.size(); i++) {
-         String path = "tandem.mt-routes[" + i + "]";
-         ConfigObject route = entry(entries.get(i), path);
-         if (route == null) {
-            continue;
-         }
+      forEachObject(tandem, "mt-routes", "tandem.mt-routes", (path, route) -> {
          int problemsBefore = problems.size();
          checkKeys(route, path, TANDEM_MT_ROUTE_KEYS);
          String start = digits(route, path, "start", MT_SEGMENT_DIGITS, true);
@@ -410,7 +406,7 @@ final class GatewayConfigReader {
             problem(route.get("user-type").origin(), path + ".user-type", "must be 0 (GoTone), 1 (Shenzhouxing) or 2 (M-Zone), got " + userType);
          }
          if (problems.size() != problemsBefore) {
-            continue;
+            return;
          }
          for (int j = 0; j < out.size(); j++) {
             TandemConfig.MtRoute other = out.get(j);
@@ -421,21 +417,14 @@ final class GatewayConfigReader {
          }
          out.add(new TandemConfig.MtRoute(start, end, gateway, areaCode, userType));
          paths.add(path);
-      }
+      });
       return out;
    }
 
    private List<TandemConfig.MoRoute> tandemMoRoutes(ConfigObject tandem, Set<String> gateways, Set<String> knownRegions) {
       List<TandemConfig.MoRoute> out = new ArrayList<>();
       List<String> paths = new ArrayList<>();
-      ConfigValue value = tandem.get("mo-routes");
-      List<ConfigValue> entries = value == null ? List.of() : list(value, "tandem.mo-routes");
-      for (int i = 0; entries != null && i < entries.size(); i++) {
-         String path = "tandem.mo-routes[" + i + "]";
-         ConfigObject route = entry(entries.get(i), path);
-         if (route == null) {
-            continue;
-         }
+      forEachObject(tandem, "mo-routes", "tandem.mo-routes", (path, route) -> {
          int problemsBefore = problems.size();
          checkKeys(route, path, TANDEM_MO_ROUTE_KEYS);
          String spCode = digits(route, path, "sp-code", SP_CODE_DIGITS, true);
@@ -454,7 +443,7 @@ final class GatewayConfigReader {
             problem(route.get("access-type").origin(), path + ".access-type", "must be 0 (primary access point) or 1 (mirror), got " + accessType);
          }
          if (problems.size() != problemsBefore) {
-            continue;
+            return;
          }
          TandemConfig.MoRoute candidate = new TandemConfig.MoRoute(spCode, spId, serviceId, gateway, regions, accessType);
          for (int j = 0; j < out.size(); j++) {
@@ -468,7 +457,7 @@ final class GatewayConfigReader {
          }
          out.add(candidate);
          paths.add(path);
-      }
+      });
       return out;
    }
 
