@@ -1,16 +1,10 @@
 package io.smsgw.cmpp.gns;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Clock;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.smsgw.broker.testing.RawFrameSocket;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppPdu;
@@ -25,15 +19,11 @@ import io.smsgw.cmpp.codec.ConnectResp;
  */
 public final class CmppSocket implements AutoCloseable {
 
-   private final Socket socket;
-   private final DataInputStream in;
-   private final OutputStream out;
+   private final RawFrameSocket socket;
    private int sequence = 5000;
 
    public CmppSocket(Socket socket) throws IOException {
-      this.socket = socket;
-      this.in = new DataInputStream(socket.getInputStream());
-      this.out = socket.getOutputStream();
+      this.socket = new RawFrameSocket(socket);
    }
 
    public static CmppSocket connect(int port) throws IOException {
@@ -52,39 +42,16 @@ public final class CmppSocket implements AutoCloseable {
    }
 
    public void send(CmppPdu pdu) throws IOException {
-      ByteBuf buf = Unpooled.buffer();
-      CmppCodec.encode(pdu, CmppVersion.V30, buf);
-      byte[] bytes = new byte[buf.readableBytes()];
-      buf.readBytes(bytes);
-      buf.release();
-      sendBytes(bytes);
+      socket.send(buf -> CmppCodec.encode(pdu, CmppVersion.V30, buf));
    }
 
    public void sendBytes(byte[] bytes) throws IOException {
-      out.write(bytes);
-      out.flush();
+      socket.sendBytes(bytes);
    }
 
    /** The next PDU, or null if none arrives within the timeout. */
    public CmppPdu read(int timeoutMillis) throws IOException {
-      socket.setSoTimeout(timeoutMillis);
-      try {
-         int length = in.readInt();
-         byte[] frame = new byte[length];
-         frame[0] = (byte) (length >>> 24);
-         frame[1] = (byte) (length >>> 16);
-         frame[2] = (byte) (length >>> 8);
-         frame[3] = (byte) length;
-         in.readFully(frame, 4, length - 4);
-         ByteBuf buf = Unpooled.wrappedBuffer(frame);
-         try {
-            return CmppCodec.decode(buf, CmppVersion.V30);
-         } finally {
-            buf.release();
-         }
-      } catch (SocketTimeoutException e) {
-         return null;
-      }
+      return socket.read(timeoutMillis, frame -> CmppCodec.decode(frame, CmppVersion.V30));
    }
 
    public CmppPdu read() throws IOException {
@@ -107,17 +74,7 @@ public final class CmppSocket implements AutoCloseable {
 
    /** True once the peer has closed the connection. */
    public boolean closedByPeer(int timeoutMillis) throws IOException {
-      socket.setSoTimeout(timeoutMillis);
-      try {
-         while (in.read() >= 0) {
-            // drain until the end of the stream
-         }
-         return true;
-      } catch (SocketTimeoutException e) {
-         return false;
-      } catch (EOFException | SocketException e) {
-         return true;
-      }
+      return socket.closedByPeer(timeoutMillis);
    }
 
    @Override

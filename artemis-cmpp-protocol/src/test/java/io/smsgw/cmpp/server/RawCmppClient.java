@@ -1,17 +1,11 @@
 package io.smsgw.cmpp.server;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.smsgw.broker.testing.RawFrameSocket;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppPdu;
@@ -27,16 +21,12 @@ import io.smsgw.cmpp.codec.Submit;
  */
 final class RawCmppClient implements AutoCloseable {
 
-   private final Socket socket;
-   private final DataInputStream in;
-   private final OutputStream out;
+   private final RawFrameSocket socket;
    private CmppVersion version = CmppVersion.V30;
    private int sequence = 1000;
 
    RawCmppClient(int port) throws IOException {
-      socket = new Socket("127.0.0.1", port);
-      in = new DataInputStream(socket.getInputStream());
-      out = socket.getOutputStream();
+      socket = RawFrameSocket.connect(port);
    }
 
    int nextSequence() {
@@ -63,39 +53,16 @@ final class RawCmppClient implements AutoCloseable {
    }
 
    void send(CmppPdu pdu) throws IOException {
-      ByteBuf buf = Unpooled.buffer();
-      CmppCodec.encode(pdu, version, buf);
-      byte[] bytes = new byte[buf.readableBytes()];
-      buf.readBytes(bytes);
-      buf.release();
-      sendBytes(bytes);
+      socket.send(buf -> CmppCodec.encode(pdu, version, buf));
    }
 
    void sendBytes(byte[] bytes) throws IOException {
-      out.write(bytes);
-      out.flush();
+      socket.sendBytes(bytes);
    }
 
    /** The next PDU, or null if none arrives within the timeout. */
    CmppPdu read(int timeoutMillis) throws IOException {
-      socket.setSoTimeout(timeoutMillis);
-      try {
-         int length = in.readInt();
-         byte[] frame = new byte[length];
-         frame[0] = (byte) (length >>> 24);
-         frame[1] = (byte) (length >>> 16);
-         frame[2] = (byte) (length >>> 8);
-         frame[3] = (byte) length;
-         in.readFully(frame, 4, length - 4);
-         ByteBuf buf = Unpooled.wrappedBuffer(frame);
-         try {
-            return CmppCodec.decode(buf, version);
-         } finally {
-            buf.release();
-         }
-      } catch (SocketTimeoutException e) {
-         return null;
-      }
+      return socket.read(timeoutMillis, frame -> CmppCodec.decode(frame, version));
    }
 
    CmppPdu read() throws IOException {
@@ -108,18 +75,7 @@ final class RawCmppClient implements AutoCloseable {
 
    /** True once the server has closed the connection. */
    boolean closedByServer(int timeoutMillis) throws IOException {
-      socket.setSoTimeout(timeoutMillis);
-      try {
-         while (true) {
-            if (in.read() < 0) {
-               return true;
-            }
-         }
-      } catch (SocketTimeoutException e) {
-         return false;
-      } catch (EOFException | java.net.SocketException e) {
-         return true;
-      }
+      return socket.closedByPeer(timeoutMillis);
    }
 
    @Override
