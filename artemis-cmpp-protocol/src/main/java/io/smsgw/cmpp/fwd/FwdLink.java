@@ -1,6 +1,7 @@
 package io.smsgw.cmpp.fwd;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,9 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -74,6 +77,11 @@ import org.slf4j.LoggerFactory;
  * <p>A message whose NodesCount would exceed {@code gateway.max-hops} is not sent: an MT or MO is answered with an
  * UNDELIV report (smsErrorCode IB:0001) on {@code sms.dr}, a report goes to the dead-letter address.
  *
+ * <p>Stopping is graceful ({@link #beginStop()}): no new message is taken, the FWDs in flight get up to the
+ * response timeout for their FWD_RESP (answers ack their messages as usual), then CMPP_TERMINATE is sent and its
+ * TERMINATE_RESP awaited briefly before the connection closes; what is still unanswered goes back to the queue
+ * when the broker session closes. A FWD the peer stored is thus not sent again after a planned restart.
+ *
  * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
  */
 final class FwdLink extends AbstractSessionCallback {
@@ -83,7 +91,11 @@ final class FwdLink extends AbstractSessionCallback {
    /** ACTIVE_TEST probes unanswered before the connection counts as dead. */
    private static final int ACTIVE_TEST_RETRIES = 3;
 
-   enum State { STOPPED, CONNECTING, CONNECTED }
+   /** How long a stopping link waits for the peer's TERMINATE_RESP (capped by the response timeout). */
+   private static final long TERMINATE_WAIT_MILLIS = 2_000;
+
+   /** DOWN: the last attempt failed or the connection dropped; the next attempt is scheduled. */
+   enum State { CONNECTING, CONNECTED, DOWN, STOPPING, STOPPED }
 
    /** One message taken from the queue and not settled yet. */
    private static final class Outgoing {
@@ -110,9 +122,22 @@ final class FwdLink extends AbstractSessionCallback {
    private final Map<Integer, Outgoing> inFlight = new HashMap<>();
    private final ArrayDeque<Outgoing> toSend = new ArrayDeque<>();
 
+   /** FWDs written (resends included), FWD_RESPs with Result 0 and with another Result, FWDs sent again. */
+   final AtomicLong forwarded = new AtomicLong();
+   final AtomicLong acknowledged = new AtomicLong();
+   final AtomicLong refused = new AtomicLong();
+   final AtomicLong resent = new AtomicLong();
+
    private volatile State state = State.STOPPED;
    private volatile boolean stopping;
+   private volatile String lastError = "";
+   private volatile int inFlightCount;
    private Channel channel;
+   /** CONNECT_RESP Status 0 received on {@link #channel}. */
+   private boolean loggedIn;
+   private CompletableFuture<Void> stopped;
+   private ScheduledFuture<?> stopTimer;
+   private boolean terminateSent;
    private Connect sentConnect;
    private FwdMessageMapper mapper;
    private ServerSession session;
@@ -144,6 +169,40 @@ final class FwdLink extends AbstractSessionCallback {
       return state;
    }
 
+   /** FWDs written and not answered yet. */
+   int inFlight() {
+      return inFlightCount;
+   }
+
+   String lastError() {
+      return lastError;
+   }
+
+   /** Messages waiting on {@code sms.gw.<peer>} (those in flight included: they stay unacknowledged). */
+   long queueDepth() {
+      var queue = server.locateQueue(queueName);
+      return queue == null ? 0 : queue.getMessageCount();
+   }
+
+   String queueName() {
+      return queueName.toString();
+   }
+
+   /** Drops the connection (unanswered FWDs go again after the reconnect) and reconnects after reconnect-min. */
+   void reconnect() {
+      loop.execute(() -> {
+         backoffMillis = config.reconnectMin().toMillis();
+         if (channel != null && !stopping) {
+            logger.info("FWD link to gateway {}: reconnect asked for by management", config.code());
+            channel.close();
+         }
+      });
+   }
+
+   private void failed(String error) {
+      lastError = Instant.now() + " " + error;
+   }
+
    // ---------------------------------------------------------------- lifecycle
 
    /** Opens the link's broker session and consumer, then connects to the peer. Call on any thread. */
@@ -167,10 +226,53 @@ final class FwdLink extends AbstractSessionCallback {
       logger.info("FWD link to gateway {} started: {} consuming {}", config.code(), config, queueName);
    }
 
-   /** Closes the connection and the broker session: messages not yet answered go back to the queue. */
-   void stop() {
+   /** The longest a graceful stop takes: the response timeout for FWD_RESPs, then the TERMINATE_RESP wait. */
+   long stopDeadlineNanos() {
+      return config.responseTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(terminateWaitMillis()) + TimeUnit.SECONDS.toNanos(1);
+   }
+
+   private long terminateWaitMillis() {
+      return Math.min(TERMINATE_WAIT_MILLIS, config.responseTimeout().toMillis());
+   }
+
+   /**
+    * Stops taking messages and starts the graceful close on the event loop; the future completes once the
+    * connection is closed. Call from any thread, then {@link #closeSession()}.
+    */
+   CompletableFuture<Void> beginStop() {
+      CompletableFuture<Void> done = new CompletableFuture<>();
       stopping = true;
-      state = State.STOPPED;
+      loop.execute(() -> {
+         stopped = done;
+         state = State.STOPPING;
+         if (channel == null) {
+            done.complete(null);
+         } else if (!loggedIn) {
+            channel.close();
+         } else if (inFlight.isEmpty()) {
+            sendTerminate();
+         } else {
+            logger.info("FWD link to gateway {} stopping: waiting up to {} for {} FWD_RESP(s)", config.code(),
+                        config.responseTimeout(), inFlight.size());
+            stopTimer = loop.schedule(this::sendTerminate, config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+         }
+      });
+      return done;
+   }
+
+   /** Waits (off the event loops) until the deadline; a link that does not finish in time is closed anyway. */
+   static void awaitStopped(CompletableFuture<Void> stopping, long deadlineNanos) {
+      try {
+         stopping.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+         Thread.currentThread().interrupt();
+      } catch (Exception e) {
+         logger.debug("FWD link did not close in time", e);
+      }
+   }
+
+   /** Last step of a stop: closes what is left of the connection, then the broker session (returning what is unanswered). */
+   void closeSession() {
       loop.submit(() -> {
          if (ticker != null) {
             ticker.cancel(false);
@@ -178,7 +280,8 @@ final class FwdLink extends AbstractSessionCallback {
          if (channel != null) {
             channel.close();
          }
-      }).awaitUninterruptibly(config.responseTimeout().toMillis());
+      }).awaitUninterruptibly(TERMINATE_WAIT_MILLIS);
+      state = State.STOPPED;
       try {
          session.close(false);
       } catch (Exception e) {
@@ -186,10 +289,29 @@ final class FwdLink extends AbstractSessionCallback {
       }
    }
 
+   /** Every FWD answered (or the wait is over): say goodbye; the TERMINATE_RESP, or the wait's end, closes. */
+   private void sendTerminate() {
+      Channel ch = channel;
+      if (terminateSent || ch == null) {
+         return;
+      }
+      terminateSent = true;
+      if (stopTimer != null) {
+         stopTimer.cancel(false);
+      }
+      if (!inFlight.isEmpty()) {
+         logger.info("FWD link to gateway {} stopping with {} FWD(s) unanswered; they go back to {}", config.code(),
+                     inFlight.size(), queueName);
+      }
+      ch.writeAndFlush(new Terminate(nextSequence()));
+      loop.schedule(() -> ch.close(), terminateWaitMillis(), TimeUnit.MILLISECONDS);
+   }
+
    private void connect() {
       if (stopping) {
          return;
       }
+      state = State.CONNECTING;
       Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.responseTimeout().toMillis()))
          .option(ChannelOption.TCP_NODELAY, true)
@@ -205,8 +327,13 @@ final class FwdLink extends AbstractSessionCallback {
          });
       bootstrap.connect(config.host(), config.port()).addListener(future -> {
          if (!future.isSuccess()) {
+            String cause = future.cause() == null ? "?" : future.cause().toString();
             logger.info("FWD link to gateway {} could not connect to {}:{}: {}", config.code(), config.host(), config.port(),
-                        future.cause() == null ? "?" : future.cause().toString());
+                        cause);
+            failed("connect to " + config.host() + ":" + config.port() + " failed: " + cause);
+            if (!stopping) {
+               state = State.DOWN;
+            }
             scheduleReconnect();
          }
       });
@@ -268,7 +395,7 @@ final class FwdLink extends AbstractSessionCallback {
       unansweredProbes = 0;
       if (pdu instanceof ConnectResp resp) {
          onConnectResp(ch, resp);
-      } else if (state != State.CONNECTED) {
+      } else if (!loggedIn) {
          logger.debug("FWD link to gateway {}: ignoring {} before CONNECT_RESP", config.code(), pdu.commandName());
       } else if (pdu instanceof FwdResp resp) {
          onFwdResp(resp);
@@ -286,10 +413,15 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private void onConnectResp(Channel ch, ConnectResp resp) {
-      if (state != State.CONNECTING || sentConnect == null || resp.sequenceId() != sentConnect.sequenceId()) {
+      if (loggedIn || sentConnect == null || resp.sequenceId() != sentConnect.sequenceId()) {
+         return;
+      }
+      if (stopping) {
+         ch.close();
          return;
       }
       if (!resp.isOk()) {
+         failed("CONNECT refused with status " + resp.status());
          logger.warn("Gateway {} refused the FWD link's CONNECT: status {}{}", config.code(), resp.status(),
                      resp.status() == CmppResult.CONNECT_AUTHENTICATION_ERROR ? " (check peers." + config.code() + ".shared-secret)" : "");
          ch.close();
@@ -299,6 +431,7 @@ final class FwdLink extends AbstractSessionCallback {
       ch.pipeline().get(CmppPduDecoder.class).setVersion(version);
       ch.pipeline().get(CmppPduEncoder.class).setVersion(version);
       mapper = new FwdMessageMapper(ownCode, config.code(), version, ZoneId.systemDefault());
+      loggedIn = true;
       state = State.CONNECTED;
       backoffMillis = config.reconnectMin().toMillis();
       logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{})", config.code(), config.host(), config.port(),
@@ -316,15 +449,24 @@ final class FwdLink extends AbstractSessionCallback {
       }
       channel = null;
       sentConnect = null;
+      loggedIn = false;
       if (!stopping) {
-         state = State.CONNECTING;
+         state = State.DOWN;
       }
       // Unanswered FWDs go out again, in their order, after the next CONNECT; the broker keeps the messages ours.
       List<Map.Entry<Integer, Outgoing>> unanswered = new ArrayList<>(inFlight.entrySet());
       inFlight.clear();
+      inFlightCount = 0;
       unanswered.sort(Map.Entry.comparingByKey());
       for (int i = unanswered.size() - 1; i >= 0; i--) {
          toSend.addFirst(unanswered.get(i).getValue());
+      }
+      if (stopping) {
+         logger.info("FWD link to gateway {} closed for the stop", config.code());
+         if (stopped != null) {
+            stopped.complete(null);
+         }
+         return;
       }
       logger.info("FWD link to gateway {} closed{}", config.code(),
                   unanswered.isEmpty() ? "" : "; " + unanswered.size() + " FWD(s) will be resent");
@@ -334,8 +476,8 @@ final class FwdLink extends AbstractSessionCallback {
    /** Keepalive and response timeout: ACTIVE_TEST when idle, reconnect when FWDs or probes stay unanswered. */
    private void tick() {
       Channel ch = channel;
-      if (ch == null || state != State.CONNECTED) {
-         return;
+      if (ch == null || !loggedIn || stopping) {
+         return; // a stopping link has its own deadline
       }
       long now = System.nanoTime();
       long timeout = config.responseTimeout().toNanos();
@@ -343,6 +485,7 @@ final class FwdLink extends AbstractSessionCallback {
          if (now - o.sentAtNanos > timeout) {
             logger.warn("FWD link to gateway {}: FWD unanswered for {}; reconnecting and resending", config.code(),
                         config.responseTimeout());
+            failed("FWD unanswered for " + config.responseTimeout());
             ch.close();
             return;
          }
@@ -351,6 +494,7 @@ final class FwdLink extends AbstractSessionCallback {
          return;
       }
       if (unansweredProbes >= ACTIVE_TEST_RETRIES) {
+         failed(unansweredProbes + " ACTIVE_TEST unanswered");
          logger.info("FWD link to gateway {}: {} ACTIVE_TEST unanswered; reconnecting", config.code(), unansweredProbes);
          ch.close();
          return;
@@ -363,7 +507,7 @@ final class FwdLink extends AbstractSessionCallback {
    private void flush() {
       Channel ch = channel;
       boolean wrote = false;
-      while (ch != null && state == State.CONNECTED && !toSend.isEmpty()) {
+      while (ch != null && loggedIn && !stopping && !toSend.isEmpty()) {
          Outgoing o = toSend.poll();
          int seq = nextSequence();
          Fwd fwd;
@@ -375,8 +519,13 @@ final class FwdLink extends AbstractSessionCallback {
             reject(o);
             continue;
          }
+         if (o.sentAtNanos != 0) {
+            resent.incrementAndGet();
+         }
          o.sentAtNanos = System.nanoTime();
          inFlight.put(seq, o);
+         inFlightCount = inFlight.size();
+         forwarded.incrementAndGet();
          ch.write(fwd).addListener(future -> {
             Throwable cause = future.cause();
             if (cause instanceof EncoderException && cause.getCause() != null) {
@@ -385,6 +534,7 @@ final class FwdLink extends AbstractSessionCallback {
             if (cause instanceof IllegalArgumentException) {
                // The encoder refused a field wider than FWD's: the message can never go, so dead-letter it.
                if (inFlight.remove(seq, o)) {
+                  inFlightCount = inFlight.size();
                   logger.warn("FWD link to gateway {}: message {} not encodable ({}); dead-lettering it", config.code(),
                               o.messageId, cause.getMessage());
                   reject(o);
@@ -403,10 +553,17 @@ final class FwdLink extends AbstractSessionCallback {
       if (o == null) {
          return; // late answer to a FWD already resent
       }
+      inFlightCount = inFlight.size();
+      if (stopping && inFlight.isEmpty()) {
+         loop.execute(this::sendTerminate); // after this answer is settled
+      }
       if (resp.isOk()) {
+         acknowledged.incrementAndGet();
          acknowledge(o);
          return;
       }
+      refused.incrementAndGet();
+      failed("FWD_RESP Result " + resp.result() + " for message " + o.messageId);
       // Put back after a backoff, counting a failed delivery: the address settings (max-delivery-attempts, the
       // dead-letter address) decide how long a refused message keeps coming back.
       long delay = Math.min(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());

@@ -3,7 +3,10 @@ package io.smsgw.cmpp.fwd;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import javax.management.ObjectName;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Broker-lifetime component that runs one outgoing {@link FwdLink} per entry of the {@code peers} section, on a
- * small event loop group of their own. Does nothing when no peers are configured. Peers added by a reload start
- * with the next broker start.
+ * small event loop group of their own, each with a management bean ({@code component=sms-fwd,name=<peer>}).
+ * Does nothing when no peers are configured. Peers added by a reload start with the next broker start. A broker
+ * stop stops the links gracefully (see {@link FwdLink}), all at once.
  */
 public final class FwdLinkService implements ActiveMQComponent {
 
@@ -30,6 +34,7 @@ public final class FwdLinkService implements ActiveMQComponent {
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
    private final List<FwdLink> links = new ArrayList<>();
+   private final List<ObjectName> registered = new ArrayList<>();
    private EventLoopGroup group;
    private volatile boolean started;
 
@@ -59,6 +64,7 @@ public final class FwdLinkService implements ActiveMQComponent {
          FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone());
          links.add(link);
          link.start();
+         register(link);
       }
       started = true;
       logger.info("{} FWD link(s) to peer gateways started", links.size());
@@ -70,11 +76,46 @@ public final class FwdLinkService implements ActiveMQComponent {
          return;
       }
       started = false;
+      // All links stop together, so a broker stop waits for the slowest peer once, not for each in turn.
+      List<CompletableFuture<Void>> stopping = new ArrayList<>();
+      long deadline = System.nanoTime();
       for (FwdLink link : links) {
-         link.stop();
+         stopping.add(link.beginStop());
+         deadline = Math.max(deadline, System.nanoTime() + link.stopDeadlineNanos());
+      }
+      for (int i = 0; i < links.size(); i++) {
+         FwdLink.awaitStopped(stopping.get(i), deadline);
+         links.get(i).closeSession();
       }
       links.clear();
+      // Unregistered last, so operators can watch the links stop.
+      for (ObjectName name : registered) {
+         try {
+            server.getManagementService().unregisterUntypedControl(resourceName(ObjectName.unquote(name.getKeyProperty("name"))), name);
+         } catch (Exception e) {
+            logger.debug("Unregistering {}", name, e);
+         }
+      }
+      registered.clear();
+
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+   }
+
+   /** Resource name of a link's management bean: {@code ManagementService.getUntypedControl("sms-fwd.<peer>")}. */
+   public static String resourceName(String peerCode) {
+      return "sms-fwd." + peerCode;
+   }
+
+   private void register(FwdLink link) {
+      try {
+         var config = server.getConfiguration();
+         ObjectName name = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
+            + ",component=sms-fwd,name=" + ObjectName.quote(link.config().code()));
+         server.getManagementService().registerUntypedControl(resourceName(link.config().code()), new FwdLinkControl(link), name);
+         registered.add(name);
+      } catch (Exception e) {
+         logger.warn("Could not register the management bean of the FWD link to {}", link.config().code(), e);
+      }
    }
 
    @Override

@@ -5,14 +5,29 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.runtime.GatewayRuntime;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * An embedded gateway for FWD tests: the shared {@link TestBroker} configuration with its CMPP acceptor on a
@@ -22,14 +37,25 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 final class PeerBroker implements AutoCloseable {
 
    private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+   private final MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
    private final TestBroker helpers;
 
    private PeerBroker() {
       this.helpers = TestBroker.wrap(embedded, "CMPP");
    }
 
-   /** Gateway {@code code} on {@code port}, peering with {@code peerCode} at {@code peerPort} (secret "s-" + code). */
+   /** Gateway {@code code} on {@code port}, peering with {@code peerCode} at {@code peerPort} (secret "pair-secret"). */
    static PeerBroker start(Path dataDir, String code, int port, String peerCode, int peerPort, String extra) throws Exception {
+      return start(dataDir, code, port, peerCode, peerPort, extra, cfg -> { });
+   }
+
+   /**
+    * As above, with the configuration adjusted before start (e.g. an interceptor). The broker is named
+    * {@code gw-<code>} and registers its management beans in an MBeanServer of its own, as a stock broker does in
+    * the platform one.
+    */
+   static PeerBroker start(Path dataDir, String code, int port, String peerCode, int peerPort, String extra,
+                           Consumer<Configuration> customizer) throws Exception {
       String conf = """
          gateway { code = "%s", max-hops = 5 }
          peers {
@@ -44,8 +70,12 @@ final class PeerBroker implements AutoCloseable {
       for (String address : new String[] {SmsAddresses.MO, SmsAddresses.DR}) {
          cfg.addQueueConfiguration(QueueConfiguration.of(address).setAddress(address).setRoutingType(RoutingType.ANYCAST));
       }
+      cfg.setName("gw-" + code);
+      cfg.setJMXManagementEnabled(true);
+      customizer.accept(cfg);
       PeerBroker broker = new PeerBroker();
       broker.embedded.setConfiguration(cfg);
+      broker.embedded.setMbeanServer(broker.mbeans);
       broker.embedded.createActiveMQServer();
       GatewayRuntime.of(broker.embedded.getActiveMQServer()).configure(GatewayConfigLoader.parse(conf, code + ".conf"));
       broker.embedded.getActiveMQServer().start();
@@ -66,6 +96,29 @@ final class PeerBroker implements AutoCloseable {
 
    long messageCount(String queue) {
       return helpers.messageCount(queue);
+   }
+
+   /** The FWD link bean of {@code peerCode}, read through JMX as an operator would. */
+   FwdLinkControlMBean fwdLink(String peerCode) throws Exception {
+      ActiveMQServer server = embedded.getActiveMQServer();
+      ObjectName name = ObjectName.getInstance(server.getConfiguration().getJMXDomain() + ":broker="
+         + ObjectName.quote(server.getConfiguration().getName()) + ",component=sms-fwd,name=" + ObjectName.quote(peerCode));
+      return JMX.newMBeanProxy(mbeans, name, FwdLinkControlMBean.class);
+   }
+
+   /** The smsId of every message on {@code queue}, as a list (duplicates show). */
+   List<String> smsIds(String queue) throws Exception {
+      List<String> ids = new ArrayList<>();
+      try (jakarta.jms.Connection c = new ActiveMQConnectionFactory(coreUrl()).createConnection();
+           Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           QueueBrowser browser = s.createBrowser(s.createQueue(queue))) {
+         c.start();
+         Enumeration<?> messages = browser.getEnumeration();
+         while (messages.hasMoreElements()) {
+            ids.add(((Message) messages.nextElement()).getStringProperty("smsId"));
+         }
+      }
+      return ids;
    }
 
    FwdPeers peers() {

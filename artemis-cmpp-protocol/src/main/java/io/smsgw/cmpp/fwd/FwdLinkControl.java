@@ -1,0 +1,78 @@
+package io.smsgw.cmpp.fwd;
+
+import java.util.Locale;
+
+/** Reads a FWD link's state and counters for management; holds no state of its own. */
+final class FwdLinkControl implements FwdLinkControlMBean {
+
+   private final FwdLink link;
+
+   FwdLinkControl(FwdLink link) {
+      this.link = link;
+   }
+
+   @Override
+   public String getPeerCode() {
+      return link.config().code();
+   }
+
+   @Override
+   public String getPeer() {
+      return link.config().host() + ":" + link.config().port();
+   }
+
+   @Override
+   public String getState() {
+      return link.state().name().toLowerCase(Locale.ROOT);
+   }
+
+   @Override
+   public String getQueueName() {
+      return link.queueName();
+   }
+
+   @Override
+   public long getQueueDepth() {
+      return link.queueDepth();
+   }
+
+   @Override
+   public int getWindowSize() {
+      return link.config().window();
+   }
+
+   @Override
+   public int getInFlight() {
+      return link.inFlight();
+   }
+
+   @Override
+   public long getForwarded() {
+      return link.forwarded.get();
+   }
+
+   @Override
+   public long getAcknowledged() {
+      return link.acknowledged.get();
+   }
+
+   @Override
+   public long getRefused() {
+      return link.refused.get();
+   }
+
+   @Override
+   public long getResent() {
+      return link.resent.get();
+   }
+
+   @Override
+   public String getLastError() {
+      return link.lastError();
+   }
+
+   @Override
+   public void reconnect() {
+      link.reconnect();
+   }
+}

@@ -1,0 +1,44 @@
+package io.smsgw.cmpp.fwd;
+
+/** Management view of one outgoing CMPP_FWD link (JMX, the console's JMX tab, management messages). */
+public interface FwdLinkControlMBean {
+
+   /** The peer gateway's 6-digit code. */
+   String getPeerCode();
+
+   /** host:port of the peer's FWD acceptor. */
+   String getPeer();
+
+   /** connecting, connected, down (waiting to reconnect), stopping or stopped. */
+   String getState();
+
+   /** The queue the link forwards from, {@code sms.gw.<peer>}. */
+   String getQueueName();
+
+   /** Messages on that queue, those in flight included (they stay unacknowledged until answered). */
+   long getQueueDepth();
+
+   /** FWDs allowed without their FWD_RESP. */
+   int getWindowSize();
+
+   /** FWDs sent and not answered yet. */
+   int getInFlight();
+
+   /** FWDs written to the peer, resends included. */
+   long getForwarded();
+
+   /** FWD_RESPs with Result 0: the peer stored the message and it left this gateway. */
+   long getAcknowledged();
+
+   /** FWD_RESPs with another Result: the message went back to the queue to be tried again. */
+   long getRefused();
+
+   /** FWDs sent again because the connection dropped before their answer. */
+   long getResent();
+
+   /** When and what went wrong last (connect failure, refusal, timeout); empty if nothing yet. */
+   String getLastError();
+
+   /** Drops the connection and reconnects after reconnect-min; unanswered FWDs are sent again. */
+   void reconnect();
+}
