@@ -9,10 +9,8 @@ import io.smsgw.cmpp.codec.GetMoRoute;
 import io.smsgw.cmpp.codec.GetMtRoute;
 import io.smsgw.cmpp.codec.MoRoute;
 import io.smsgw.cmpp.codec.MoRouteUpdate;
-import io.smsgw.cmpp.codec.MoRouteUpdateResp;
 import io.smsgw.cmpp.codec.MtRoute;
 import io.smsgw.cmpp.codec.MtRouteUpdate;
-import io.smsgw.cmpp.codec.MtRouteUpdateResp;
 import io.smsgw.cmpp.codec.PushMoRouteUpdateResp;
 import io.smsgw.cmpp.codec.PushMtRouteUpdateResp;
 import io.smsgw.core.config.TandemConfig;
@@ -58,9 +56,12 @@ public final class GnsSessionHandler {
       } else if (pdu instanceof GetMoRoute query) {
          peer.write(answer(query));
       } else if (pdu instanceof MtRouteUpdate update) {
-         peer.write(apply(update));
+         // answered once applied, on disk and pushed: from the tandem's store thread
+         service.updateMt(gatewayCode, update)
+            .thenAccept(outcome -> peer.write(update.response(outcome.result(), outcome.routeId(), outcome.timeStamp())));
       } else if (pdu instanceof MoRouteUpdate update) {
-         peer.write(apply(update));
+         service.updateMo(gatewayCode, update)
+            .thenAccept(outcome -> peer.write(update.response(outcome.result(), outcome.routeId(), outcome.timeStamp())));
       } else if (pdu instanceof PushMtRouteUpdateResp resp) {
          onPushAnswered(resp.result(), "MT");
       } else if (pdu instanceof PushMoRouteUpdateResp resp) {
@@ -134,16 +135,6 @@ public final class GnsSessionHandler {
       return service.table().nextMo(query.lastRouteId(), region)
          .<CmppPdu>map(page -> page.route().toGetMoRouteResp(query.sequenceId(), page.total(), page.number()))
          .orElseGet(() -> query.errorResponse(CmppResult.GNS_NO_ROUTE));
-   }
-
-   private MtRouteUpdateResp apply(MtRouteUpdate update) {
-      TandemRouteTable.UpdateOutcome outcome = service.updateMt(gatewayCode, update);
-      return update.response(outcome.result(), outcome.routeId(), outcome.timeStamp());
-   }
-
-   private MoRouteUpdateResp apply(MoRouteUpdate update) {
-      TandemRouteTable.UpdateOutcome outcome = service.updateMo(gatewayCode, update);
-      return update.response(outcome.result(), outcome.routeId(), outcome.timeStamp());
    }
 
    private void onPushAnswered(int result, String kind) {

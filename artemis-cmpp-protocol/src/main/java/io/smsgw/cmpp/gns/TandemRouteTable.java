@@ -40,8 +40,12 @@ public final class TandemRouteTable {
    private long nextMoId;
    private String lastStamp = "";
 
-   /** A change that was applied, to be pushed to the gateways that see the route. */
-   public record Change<T>(int updateType, T route, Set<String> regions) {
+   /**
+    * A change that was applied, to be stored and pushed to the gateways that see the route.
+    *
+    * @param previous the route before the change (null for an ADD), so a change that cannot be stored is undone
+    */
+   public record Change<T>(int updateType, T route, Set<String> regions, T previous) {
 
       /** Whether a gateway of {@code region} sees the route (MT routes and region-less MO routes: everyone). */
       public boolean concerns(String region) {
@@ -57,7 +61,8 @@ public final class TandemRouteTable {
    public record Page<T>(T route, long total, long number) {
    }
 
-   private record RegionalMoRoute(MoRouteEntry route, Set<String> regions) {
+   /** An MO route with the regions it serves (empty: every region). */
+   record RegionalMoRoute(MoRouteEntry route, Set<String> regions) {
 
       boolean serves(String region) {
          return regions.isEmpty() || regions.contains(region);
@@ -191,7 +196,7 @@ public final class TandemRouteTable {
       if (type == RouteUpdateType.DELETE) {
          mt.remove(existing.routeId());
          mtIds = null;
-         applied.accept(new Change<>(type, existing.withTimeStamp(now), Set.of()));
+         applied.accept(new Change<>(type, existing.withTimeStamp(now), Set.of(), existing));
          return new UpdateOutcome(CmppResult.GNS_OK, existing.routeId(), now);
       }
       TandemConfig.Gateway destination = directory.gateways().get(update.destinationId());
@@ -220,7 +225,7 @@ public final class TandemRouteTable {
                                             update.startId(), update.endId(), update.areaCode(), update.userType(), now);
       mt.put(route);
       mtIds = null;
-      applied.accept(new Change<>(type, route, Set.of()));
+      applied.accept(new Change<>(type, route, Set.of(), existing));
       return new UpdateOutcome(CmppResult.GNS_OK, id, now);
    }
 
@@ -242,7 +247,7 @@ public final class TandemRouteTable {
       }
       if (type == RouteUpdateType.DELETE) {
          removeMo(existing);
-         applied.accept(new Change<>(type, existing.route().withTimeStamp(now), existing.regions()));
+         applied.accept(new Change<>(type, existing.route().withTimeStamp(now), existing.regions(), existing.route()));
          return new UpdateOutcome(CmppResult.GNS_OK, update.routeId(), now);
       }
       TandemConfig.Gateway destination = directory.gateways().get(update.destinationId());
@@ -272,8 +277,87 @@ public final class TandemRouteTable {
          removeMo(existing);
       }
       putMo(new RegionalMoRoute(route, regions));
-      applied.accept(new Change<>(type, route, regions));
+      applied.accept(new Change<>(type, route, regions, existing == null ? null : existing.route()));
       return new UpdateOutcome(CmppResult.GNS_OK, id, now);
+   }
+
+   // ---------------------------------------------------------------- undo and persistence (TandemRouteStore)
+
+   /** Undoes an MT change that could not be stored: the route as it was before, or none after an ADD. */
+   public synchronized void revertMt(Change<MtRouteEntry> change) {
+      mt.remove(change.route().routeId());
+      if (change.previous() != null) {
+         mt.put(change.previous());
+      }
+      mtIds = null;
+   }
+
+   /** Undoes an MO change that could not be stored (the route keeps its regions). */
+   public synchronized void revertMo(Change<MoRouteEntry> change) {
+      RegionalMoRoute current = moById.get(change.route().routeId());
+      if (current != null) {
+         removeMo(current);
+      }
+      if (change.previous() != null) {
+         putMo(new RegionalMoRoute(change.previous(), change.regions()));
+      }
+   }
+
+   /** Every MT route, by id. */
+   synchronized List<MtRouteEntry> mtRoutes() {
+      return mt.all().stream().sorted(java.util.Comparator.comparingLong(MtRouteEntry::routeId)).toList();
+   }
+
+   /** Every MO route with its regions, by id. */
+   synchronized List<RegionalMoRoute> moRoutes() {
+      return List.copyOf(moById.values());
+   }
+
+   synchronized long nextMtId() {
+      return nextMtId;
+   }
+
+   synchronized long nextMoId() {
+      return nextMoId;
+   }
+
+   /** Puts a stored MT route back as it was (id and time stamp kept); later ids and stamps stay above it. */
+   synchronized void restoreMt(MtRouteEntry route) {
+      mt.put(route);
+      mtIds = null;
+      nextMtId = Math.max(nextMtId, route.routeId() + 1);
+      keepStampAbove(route.timeStamp());
+   }
+
+   synchronized void forgetMt(long routeId) {
+      mt.remove(routeId);
+      mtIds = null;
+   }
+
+   synchronized void restoreMo(MoRouteEntry route, Set<String> regions) {
+      forgetMo(route.routeId());
+      putMo(new RegionalMoRoute(route, regions));
+      nextMoId = Math.max(nextMoId, route.routeId() + 1);
+      keepStampAbove(route.timeStamp());
+   }
+
+   synchronized void forgetMo(long routeId) {
+      RegionalMoRoute current = moById.get(routeId);
+      if (current != null) {
+         removeMo(current);
+      }
+   }
+
+   /** Ids below these were handed out before (routes since deleted): never reuse them. */
+   synchronized void reserveIds(long mtId, long moId) {
+      nextMtId = Math.max(nextMtId, mtId);
+      nextMoId = Math.max(nextMoId, moId);
+   }
+
+   private void keepStampAbove(String stamp) {
+      if (GnsTimestamp.isOlder(lastStamp, stamp)) {
+         lastStamp = stamp;
+      }
    }
 
    private void putMo(RegionalMoRoute route) {

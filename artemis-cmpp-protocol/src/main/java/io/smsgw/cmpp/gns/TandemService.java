@@ -1,12 +1,24 @@
 package io.smsgw.cmpp.gns;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
@@ -23,8 +35,13 @@ import org.slf4j.LoggerFactory;
  * The tandem gateway (GNS) role of one broker: authenticates the network's gateways, owns the
  * {@link TandemRouteTable} and pushes every applied route change to the gateways with an open GNS session.
  * The gateway directory (addresses, regions, secrets) is read from the configuration in force, so a reload
- * changes it; the routes are seeded from the {@code tandem} section once, the first time they are needed, and
- * then change only through MT/MO_ROUTE_UPDATE (in memory: a restart goes back to the file).
+ * changes it; the routes are seeded once, at broker start ({@link #start}), from the {@code tandem} section or
+ * from the {@link TandemRouteStore} that keeps them across restarts, and then change only through
+ * MT/MO_ROUTE_UPDATE: a reload of the configuration keeps them.
+ *
+ * <p>Updates are applied one at a time on the store's thread: applied in memory, written and forced to disk,
+ * then answered and pushed. An update that cannot be written is undone and answered Result 4. Without a store
+ * (the tandem section appeared by a reload) updates are applied in memory only, on the caller's thread.
  */
 public final class TandemService {
 
@@ -34,7 +51,12 @@ public final class TandemService {
    private final GatewayRuntime runtime;
    private final Clock clock;
    private final Set<GnsSessionHandler> sessions = ConcurrentHashMap.newKeySet();
+   final LongAdder updatesApplied = new LongAdder();
+   final LongAdder updatesRefused = new LongAdder();
+   final LongAdder pushesSent = new LongAdder();
    private volatile TandemRouteTable table;
+   private volatile TandemRouteStore store;
+   private volatile ExecutorService storeThread;
 
    TandemService(GatewayRuntime runtime, Clock clock) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -101,7 +123,70 @@ public final class TandemService {
       return directory == null ? null : directory.gateways().get(code);
    }
 
-   /** The route table, seeded from the tandem section on first use. */
+   /**
+    * Loads the table from the store in {@code directory} (or seeds it from the configuration) and starts the
+    * store's thread. A store that cannot be opened leaves the tandem serving from memory, with the reason logged.
+    */
+   public synchronized void start(Path directory) {
+      TandemConfig directoryConfig = directory();
+      if (directoryConfig == null || store != null) {
+         return;
+      }
+      TandemRouteStore opened = new TandemRouteStore(directory, clock);
+      try {
+         table = opened.open(directoryConfig);
+         store = opened;
+         storeThread = Executors.newSingleThreadExecutor(new DefaultThreadFactory("sms-tandem-store", true));
+         logger.info("Tandem route table: {} MT and {} MO routes, kept in {}", table.mtRouteCount(), table.moRouteCount(),
+                     opened.file());
+      } catch (IOException | RuntimeException e) {
+         logger.error("Tandem route file in {} cannot be used ({}); route updates will be kept in memory only", directory,
+                      e.toString(), e);
+      }
+   }
+
+   /** Lets updates already received finish (answered and written), then closes the store. */
+   public synchronized void stop() {
+      ExecutorService thread = storeThread;
+      if (thread == null) {
+         return;
+      }
+      thread.shutdown();
+      try {
+         if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+            logger.warn("Tandem route updates still being written at stop");
+         }
+         store.close();
+      } catch (InterruptedException e) {
+         Thread.currentThread().interrupt();
+      } catch (IOException e) {
+         logger.warn("Closing the tandem route file", e);
+      }
+   }
+
+   /** The file the routes are kept in, or null when they live in memory only. */
+   Path routeFile() {
+      TandemRouteStore current = store;
+      return current == null ? null : current.file();
+   }
+
+   /** What loading the route file found wrong, empty when nothing (or no file). */
+   String routeFileProblem() {
+      TandemRouteStore current = store;
+      return current == null ? "" : current.problem();
+   }
+
+   /** The codes of the gateways with an open GNS session. */
+   List<String> connectedGateways() {
+      List<String> codes = new ArrayList<>();
+      for (GnsSessionHandler session : sessions) {
+         codes.add(session.gatewayCode());
+      }
+      codes.sort(null);
+      return codes;
+   }
+
+   /** The route table, seeded from the tandem section on first use when {@link #start} did not load it. */
    public TandemRouteTable table() {
       TandemRouteTable current = table;
       if (current == null) {
@@ -120,40 +205,103 @@ public final class TandemService {
    }
 
    /**
-    * Applies a gateway's update and pushes the change to every registered gateway that sees the route (the
-    * sender included, so its cache learns the route id and time stamp). Result 4 once this gateway is no longer
-    * a tandem; the others see {@link TandemRouteTable#updateMt} and {@link TandemRouteTable#updateMo}.
+    * Applies a gateway's update, keeps it on disk, then pushes the change to every registered gateway that sees
+    * the route (the sender included, so its cache learns the route id and time stamp); the future completes with
+    * the answer once all that is done. Result 4 once this gateway is no longer a tandem or when the update cannot
+    * be written; the others see {@link TandemRouteTable#updateMt} and {@link TandemRouteTable#updateMo}.
     */
-   TandemRouteTable.UpdateOutcome updateMt(String from, MtRouteUpdate update) {
+   CompletableFuture<TandemRouteTable.UpdateOutcome> updateMt(String from, MtRouteUpdate update) {
+      return onStoreThread(() -> applyMt(from, update), update.routeId());
+   }
+
+   CompletableFuture<TandemRouteTable.UpdateOutcome> updateMo(String from, MoRouteUpdate update) {
+      return onStoreThread(() -> applyMo(from, update), update.routeId());
+   }
+
+   private CompletableFuture<TandemRouteTable.UpdateOutcome> onStoreThread(Supplier<TandemRouteTable.UpdateOutcome> apply,
+                                                                            long routeId) {
+      ExecutorService thread = storeThread;
+      if (thread == null) {
+         return CompletableFuture.completedFuture(apply.get());
+      }
+      try {
+         return CompletableFuture.supplyAsync(apply, thread).exceptionally(e -> {
+            logger.error("Route update failed", e);
+            return notAccepted(routeId);
+         });
+      } catch (RejectedExecutionException e) {
+         return CompletableFuture.completedFuture(notAccepted(routeId)); // the broker is stopping
+      }
+   }
+
+   private TandemRouteTable.UpdateOutcome notAccepted(long routeId) {
+      updatesRefused.increment();
+      return new TandemRouteTable.UpdateOutcome(CmppResult.GNS_UPDATE_NOT_ACCEPTED, routeId, GnsTimestamp.now(clock));
+   }
+
+   /** Synchronized: without a store, updates from different connections must still be applied and pushed in order. */
+   private synchronized TandemRouteTable.UpdateOutcome applyMt(String from, MtRouteUpdate update) {
       TandemConfig directory = directory();
       if (directory == null) {
-         return new TandemRouteTable.UpdateOutcome(CmppResult.GNS_UPDATE_NOT_ACCEPTED, update.routeId(), GnsTimestamp.now(clock));
+         return notAccepted(update.routeId());
       }
-      TandemRouteTable.UpdateOutcome outcome = table().updateMt(update, directory, change -> {
+      TandemRouteTable current = table();
+      List<TandemRouteTable.Change<MtRouteEntry>> changes = new ArrayList<>(1);
+      TandemRouteTable.UpdateOutcome outcome = current.updateMt(update, directory, changes::add);
+      for (TandemRouteTable.Change<MtRouteEntry> change : changes) {
+         try {
+            if (store != null) {
+               store.appendMt(change, current);
+            }
+         } catch (IOException e) {
+            logger.error("MT_ROUTE_UPDATE from {} could not be written to {}; undone", from, store.file(), e);
+            current.revertMt(change);
+            return notAccepted(update.routeId());
+         }
          for (GnsSessionHandler session : sessions) {
             session.push(change.route().toPush(session.nextSequence(), change.updateType()));
+            pushesSent.increment();
          }
-      });
+      }
+      count(outcome);
       logger.info("MT_ROUTE_UPDATE type {} from {}: Result {}, route {}", update.updateType(), from, outcome.result(),
                   outcome.routeId());
       return outcome;
    }
 
-   TandemRouteTable.UpdateOutcome updateMo(String from, MoRouteUpdate update) {
+   private synchronized TandemRouteTable.UpdateOutcome applyMo(String from, MoRouteUpdate update) {
       TandemConfig directory = directory();
       if (directory == null) {
-         return new TandemRouteTable.UpdateOutcome(CmppResult.GNS_UPDATE_NOT_ACCEPTED, update.routeId(), GnsTimestamp.now(clock));
+         return notAccepted(update.routeId());
       }
-      TandemRouteTable.UpdateOutcome outcome = table().updateMo(update, directory, change -> {
+      TandemRouteTable current = table();
+      List<TandemRouteTable.Change<MoRouteEntry>> changes = new ArrayList<>(1);
+      TandemRouteTable.UpdateOutcome outcome = current.updateMo(update, directory, changes::add);
+      for (TandemRouteTable.Change<MoRouteEntry> change : changes) {
+         try {
+            if (store != null) {
+               store.appendMo(change, current);
+            }
+         } catch (IOException e) {
+            logger.error("MO_ROUTE_UPDATE from {} could not be written to {}; undone", from, store.file(), e);
+            current.revertMo(change);
+            return notAccepted(update.routeId());
+         }
          for (GnsSessionHandler session : sessions) {
             String region = session.region();
             if (region != null && change.concerns(region)) {
                session.push(change.route().toPush(session.nextSequence(), change.updateType()));
+               pushesSent.increment();
             }
          }
-      });
+      }
+      count(outcome);
       logger.info("MO_ROUTE_UPDATE type {} from {}: Result {}, route {}", update.updateType(), from, outcome.result(),
                   outcome.routeId());
       return outcome;
+   }
+
+   private void count(TandemRouteTable.UpdateOutcome outcome) {
+      (outcome.result() == CmppResult.GNS_OK ? updatesApplied : updatesRefused).increment();
    }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.smsgw.broker.Acceptors;
 import io.smsgw.cmpp.fwd.FwdLinkService;
+import io.smsgw.cmpp.gns.TandemLifecycle;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
@@ -37,13 +38,14 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
 
    /**
     * Loads the gateway configuration at broker start when a CMPP acceptor exists (see GatewayConfigService), then
-    * starts the outgoing CMPP_FWD links to the configured peer gateways.
+    * starts the outgoing CMPP_FWD links to the configured peer gateways and, on a tandem, its route service.
     */
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) {
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
          services.add(new FwdLinkService(server, GatewayRuntime.of(server)));
+         services.add(new TandemLifecycle(server, GatewayRuntime.of(server)));
       }
    }
 

@@ -50,6 +50,16 @@ final class TandemBroker implements AutoCloseable {
       return port;
    }
 
+   /** The tandem's management bean, as management messages and the console reach it. */
+   TandemControlMBean control() {
+      return (TandemControlMBean) embedded.getActiveMQServer().getManagementService().getUntypedControl(TandemLifecycle.RESOURCE_NAME);
+   }
+
+   /** Installs a new gateway configuration while the broker runs, as the reload of a changed file does. */
+   void reload(String gatewayConf) {
+      GatewayRuntime.of(embedded.getActiveMQServer()).configure(GatewayConfigLoader.parse(gatewayConf, "tandem.conf"));
+   }
+
    TandemService tandem() {
       return TandemService.of(GatewayRuntime.of(embedded.getActiveMQServer()));
    }

@@ -195,4 +195,27 @@ class TandemRouteTableTest {
       assertEquals(Set.of("south"), deleted.regions(), "a delete is pushed where the route was seen");
       assertEquals(Optional.empty(), table.findMo("10661234", "south"));
    }
+
+   @Test
+   void aChangeCanBeUndoneWhenItCannotBeStored() {
+      MtRouteEntry before = table.findMt("13800138000").orElseThrow();
+      assertEquals(CmppResult.GNS_OK, mt(RouteUpdateType.MODIFY, 0, "020001", "", "1380000", "1380999", "", 0));
+      table.revertMt(mtChanges.get(mtChanges.size() - 1));
+      assertEquals(before, table.findMt("13800138000").orElseThrow(), "a modification undone");
+      assertEquals(CmppResult.GNS_OK, mt(RouteUpdateType.ADD, 0, "001001", "", "1861000", "1861999", "", 0));
+      table.revertMt(mtChanges.get(mtChanges.size() - 1));
+      assertEquals(Optional.empty(), table.findMt("18610001234"), "an addition undone");
+      assertEquals(CmppResult.GNS_OK, mt(RouteUpdateType.DELETE, 0, "", "", "", "", "", 0));
+      table.revertMt(mtChanges.get(mtChanges.size() - 1));
+      assertEquals(before, table.findMt("13800138000").orElseThrow(), "a deletion undone");
+
+      MoRouteEntry sina = table.findMo("10661234", "north").orElseThrow();
+      assertEquals(CmppResult.GNS_OK, mo(RouteUpdateType.MODIFY, 0, "022001", "901234", "10661234", 0, 0, 0).result());
+      table.revertMo(moChanges.get(moChanges.size() - 1));
+      assertEquals(sina, table.findMo("10661234", "north").orElseThrow());
+      assertEquals(CmppResult.GNS_OK, mo(RouteUpdateType.DELETE, 0, "", "", "", 0, 0, 0).result());
+      table.revertMo(moChanges.get(moChanges.size() - 1));
+      assertEquals(sina, table.findMo("10661234", "north").orElseThrow(), "the route serves its regions again");
+      assertEquals("020001", table.findMo("10661234", "south").orElseThrow().gatewayId());
+   }
 }
