@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -57,6 +59,7 @@ public final class TandemService {
    private volatile TandemRouteTable table;
    private volatile TandemRouteStore store;
    private volatile ExecutorService storeThread;
+   private volatile String storeFailure = "";
 
    TandemService(GatewayRuntime runtime, Clock clock) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -142,11 +145,15 @@ public final class TandemService {
       } catch (IOException | RuntimeException e) {
          logger.error("Tandem route file in {} cannot be used ({}); route updates will be kept in memory only", directory,
                       e.toString(), e);
+         storeFailure = "the route file in " + directory + " cannot be used (" + e + "); updates are kept in memory only";
       }
    }
 
-   /** Lets updates already received finish (answered and written), then closes the store. */
-   public synchronized void stop() {
+   /**
+    * Lets updates already received finish (answered and written), then closes the store. Not synchronized:
+    * the updates it waits for need the service's lock.
+    */
+   public void stop() {
       ExecutorService thread = storeThread;
       if (thread == null) {
          return;
@@ -173,7 +180,7 @@ public final class TandemService {
    /** What loading the route file found wrong, empty when nothing (or no file). */
    String routeFileProblem() {
       TandemRouteStore current = store;
-      return current == null ? "" : current.problem();
+      return current == null ? storeFailure : current.problem();
    }
 
    /** The codes of the gateways with an open GNS session. */
@@ -239,65 +246,66 @@ public final class TandemService {
       return new TandemRouteTable.UpdateOutcome(CmppResult.GNS_UPDATE_NOT_ACCEPTED, routeId, GnsTimestamp.now(clock));
    }
 
-   /** Synchronized: without a store, updates from different connections must still be applied and pushed in order. */
-   private synchronized TandemRouteTable.UpdateOutcome applyMt(String from, MtRouteUpdate update) {
-      TandemConfig directory = directory();
-      if (directory == null) {
-         return notAccepted(update.routeId());
-      }
+   private TandemRouteTable.UpdateOutcome applyMt(String from, MtRouteUpdate update) {
       TandemRouteTable current = table();
-      List<TandemRouteTable.Change<MtRouteEntry>> changes = new ArrayList<>(1);
-      TandemRouteTable.UpdateOutcome outcome = current.updateMt(update, directory, changes::add);
-      for (TandemRouteTable.Change<MtRouteEntry> change : changes) {
-         try {
-            if (store != null) {
-               store.appendMt(change, current);
-            }
-         } catch (IOException e) {
-            logger.error("MT_ROUTE_UPDATE from {} could not be written to {}; undone", from, store.file(), e);
-            current.revertMt(change);
-            return notAccepted(update.routeId());
-         }
-         for (GnsSessionHandler session : sessions) {
-            session.push(change.route().toPush(session.nextSequence(), change.updateType()));
-            pushesSent.increment();
-         }
-      }
-      count(outcome);
-      logger.info("MT_ROUTE_UPDATE type {} from {}: Result {}, route {}", update.updateType(), from, outcome.result(),
-                  outcome.routeId());
-      return outcome;
-   }
-
-   private synchronized TandemRouteTable.UpdateOutcome applyMo(String from, MoRouteUpdate update) {
-      TandemConfig directory = directory();
-      if (directory == null) {
-         return notAccepted(update.routeId());
-      }
-      TandemRouteTable current = table();
-      List<TandemRouteTable.Change<MoRouteEntry>> changes = new ArrayList<>(1);
-      TandemRouteTable.UpdateOutcome outcome = current.updateMo(update, directory, changes::add);
-      for (TandemRouteTable.Change<MoRouteEntry> change : changes) {
-         try {
-            if (store != null) {
-               store.appendMo(change, current);
-            }
-         } catch (IOException e) {
-            logger.error("MO_ROUTE_UPDATE from {} could not be written to {}; undone", from, store.file(), e);
-            current.revertMo(change);
-            return notAccepted(update.routeId());
-         }
-         for (GnsSessionHandler session : sessions) {
-            String region = session.region();
-            if (region != null && change.concerns(region)) {
+      return apply("MT_ROUTE_UPDATE", from, update.updateType(), update.routeId(),
+                   (directory, applied) -> current.updateMt(update, directory, applied),
+                   change -> store.appendMt(change, current), current::revertMt, change -> {
+            for (GnsSessionHandler session : sessions) {
                session.push(change.route().toPush(session.nextSequence(), change.updateType()));
                pushesSent.increment();
             }
+         });
+   }
+
+   private TandemRouteTable.UpdateOutcome applyMo(String from, MoRouteUpdate update) {
+      TandemRouteTable current = table();
+      return apply("MO_ROUTE_UPDATE", from, update.updateType(), update.routeId(),
+                   (directory, applied) -> current.updateMo(update, directory, applied),
+                   change -> store.appendMo(change, current), current::revertMo, change -> {
+            for (GnsSessionHandler session : sessions) {
+               String region = session.region();
+               if (region != null && change.concerns(region)) {
+                  session.push(change.route().toPush(session.nextSequence(), change.updateType()));
+                  pushesSent.increment();
+               }
+            }
+         });
+   }
+
+   /** Writes one applied change to the route file. */
+   private interface ChangeWriter<R> {
+      void write(TandemRouteTable.Change<R> change) throws IOException;
+   }
+
+   /**
+    * Applies an update to the table, writes the change (undoing it when that fails), then pushes it.
+    * Synchronized: without a store, updates from different connections must still be applied and pushed in order.
+    */
+   private synchronized <R> TandemRouteTable.UpdateOutcome apply(
+         String what, String from, int updateType, long routeId,
+         BiFunction<TandemConfig, Consumer<TandemRouteTable.Change<R>>, TandemRouteTable.UpdateOutcome> update,
+         ChangeWriter<R> writer, Consumer<TandemRouteTable.Change<R>> undo, Consumer<TandemRouteTable.Change<R>> push) {
+      TandemConfig directory = directory();
+      if (directory == null) {
+         return notAccepted(routeId);
+      }
+      List<TandemRouteTable.Change<R>> changes = new ArrayList<>(1);
+      TandemRouteTable.UpdateOutcome outcome = update.apply(directory, changes::add);
+      for (TandemRouteTable.Change<R> change : changes) {
+         if (store != null) {
+            try {
+               writer.write(change);
+            } catch (IOException e) {
+               logger.error("{} from {} could not be written to {}; undone", what, from, store.file(), e);
+               undo.accept(change);
+               return notAccepted(routeId);
+            }
          }
+         push.accept(change);
       }
       count(outcome);
-      logger.info("MO_ROUTE_UPDATE type {} from {}: Result {}, route {}", update.updateType(), from, outcome.result(),
-                  outcome.routeId());
+      logger.info("{} type {} from {}: Result {}, route {}", what, updateType, from, outcome.result(), outcome.routeId());
       return outcome;
    }
 

@@ -13,11 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.Wait;
-import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppPdu;
 import io.smsgw.cmpp.codec.CmppResult;
-import io.smsgw.cmpp.codec.CmppVersion;
-import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.FwdResp;
 import io.smsgw.cmpp.codec.Terminate;
@@ -61,22 +58,13 @@ class FwdGracefulStopTest {
       }
    }
 
-   private static CmppSocket acceptPeer(ServerSocket server) throws Exception {
-      CmppSocket peer = new CmppSocket(server.accept());
-      Connect connect = peer.read(Connect.class);
-      peer.send(connect.response(CmppResult.CONNECT_OK,
-         CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(), "pair-secret",
-                                             CmppVersion.V30), 0x30));
-      return peer;
-   }
-
    @Test
    void answersThatArriveWhileStoppingAckTheirMessagesAndTheRestGoBack() throws Exception {
       Path dataA = dir.resolve("a");
       try (ServerSocket server = new ServerSocket(0)) {
          PeerBroker a = PeerBroker.start(dataA, A, PeerBroker.freePort(), B, server.getLocalPort(), "");
          CompletableFuture<Void> stop;
-         try (CmppSocket peer = acceptPeer(server)) {
+         try (CmppSocket peer = PeerBroker.acceptLink(server, A)) {
             queueMts(a, 6);
             Fwd[] window = new Fwd[4]; // peers.020001.window = 4, response-timeout = 5s in PeerBroker
             for (int i = 0; i < window.length; i++) {

@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.smsgw.broker.testing.Wait;
-import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
-import io.smsgw.cmpp.codec.CmppVersion;
-import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.contract.SmsAddresses;
@@ -47,15 +44,6 @@ class FwdLinkControlTest {
       }
    }
 
-   private static CmppSocket acceptPeer(ServerSocket server) throws Exception {
-      CmppSocket peer = new CmppSocket(server.accept());
-      Connect connect = peer.read(Connect.class);
-      peer.send(connect.response(CmppResult.CONNECT_OK,
-         CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(), "pair-secret",
-                                             CmppVersion.V30), 0x30));
-      return peer;
-   }
-
    @Test
    void aLinkWhosePeerIsUnreachableIsDownWithTheReason() throws Exception {
       int nobody = PeerBroker.freePort();
@@ -79,7 +67,7 @@ class FwdLinkControlTest {
          FwdLinkControlMBean link = a.fwdLink(B);
          assertEquals(4, link.getWindowSize());
          Fwd resent;
-         try (CmppSocket peer = acceptPeer(server)) {
+         try (CmppSocket peer = PeerBroker.acceptLink(server, A)) {
             Wait.until("connected", WAIT, () -> "connected".equals(link.getState()));
             queueMts(a, 0x41, 0x42);
             Fwd first = peer.read(Fwd.class);
@@ -99,7 +87,7 @@ class FwdLinkControlTest {
             link.reconnect(); // unanswered: goes again on the next connection
             assertTrue(peer.closedByPeer(5_000), "reconnect() drops the connection");
          }
-         try (CmppSocket peer = acceptPeer(server)) {
+         try (CmppSocket peer = PeerBroker.acceptLink(server, A)) {
             Fwd again = peer.read(Fwd.class);
             assertEquals(resent.msgId(), again.msgId());
             Wait.until("the resend is counted", WAIT, () -> link.getResent() == 1 && link.getForwarded() == 4);

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 
-import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
-import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.contract.SmsAddresses;
@@ -32,17 +30,6 @@ class FwdLinkRetryTest {
    @TempDir
    Path dir;
 
-   private static CmppSocket acceptPeer(ServerSocket server) throws Exception {
-      CmppSocket peer = new CmppSocket(server.accept());
-      Connect connect = peer.read(Connect.class);
-      assertEquals(A, connect.sourceAddr(), "the link connects with its own gateway code");
-      assertEquals(true, CmppAuthenticator.verifySource(connect, "pair-secret"));
-      peer.send(connect.response(CmppResult.CONNECT_OK,
-         CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(), "pair-secret",
-                                             io.smsgw.cmpp.codec.CmppVersion.V30), 0x30));
-      return peer;
-   }
-
    @Test
    void refusedAndUnansweredFwdsAreSentAgainUntilAccepted() throws Exception {
       try (ServerSocket server = new ServerSocket(0)) {
@@ -57,7 +44,7 @@ class FwdLinkRetryTest {
                m.setStringProperty("smsDestination", "13800138000");
                p.send(m);
             }
-            try (CmppSocket first = acceptPeer(server)) {
+            try (CmppSocket first = PeerBroker.acceptLink(server, A)) {
                Fwd fwd = first.read(Fwd.class);
                assertEquals(0xD4L, fwd.msgId());
                assertEquals(B, fwd.destinationId());
@@ -67,7 +54,7 @@ class FwdLinkRetryTest {
                assertEquals(0xD4L, retried.msgId(), "a refused FWD is retried");
                // no answer: the peer goes away
             }
-            try (CmppSocket second = acceptPeer(server)) {
+            try (CmppSocket second = PeerBroker.acceptLink(server, A)) {
                Fwd resent = second.read(Fwd.class);
                assertEquals(0xD4L, resent.msgId(), "an unanswered FWD is resent after the reconnect");
                assertEquals(1, a.messageCount(SmsAddresses.gatewayQueue(B)), "still A's until answered");
@@ -85,7 +72,7 @@ class FwdLinkRetryTest {
                m.setStringProperty("smsDestination", "13800138000");
                p.send(m);
             }
-            try (CmppSocket third = acceptPeer(server)) {
+            try (CmppSocket third = PeerBroker.acceptLink(server, A)) {
                assertEquals(0xD5L, third.read(Fwd.class).msgId(), "the answered FWD is not sent again after a reconnect");
             }
          }
@@ -107,7 +94,7 @@ class FwdLinkRetryTest {
                   p.send(m);
                }
             }
-            try (CmppSocket peer = acceptPeer(server)) {
+            try (CmppSocket peer = PeerBroker.acceptLink(server, A)) {
                Fwd[] window = new Fwd[4]; // peers.020001.window = 4 in PeerBroker
                for (int i = 0; i < 4; i++) {
                   window[i] = peer.read(Fwd.class);

@@ -16,6 +16,11 @@ import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -88,6 +93,23 @@ final class PeerBroker implements AutoCloseable {
       } catch (IOException e) {
          throw new UncheckedIOException(e);
       }
+   }
+
+   /**
+    * Plays the peer for a link under test: accepts the link's connection on {@code server}, checks that its
+    * CONNECT comes from {@code expectedSource} with the pair's secret, and answers it OK.
+    */
+   static CmppSocket acceptLink(ServerSocket server, String expectedSource) throws IOException {
+      CmppSocket peer = new CmppSocket(server.accept());
+      Connect connect = peer.read(Connect.class);
+      if (!connect.sourceAddr().equals(expectedSource) || !CmppAuthenticator.verifySource(connect, "pair-secret")) {
+         peer.close();
+         throw new AssertionError("the link connects as " + expectedSource + " with the pair's secret, got " + connect.sourceAddr());
+      }
+      peer.send(connect.response(CmppResult.CONNECT_OK,
+         CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(), "pair-secret",
+                                             CmppVersion.V30), CmppVersion.V30.code()));
+      return peer;
    }
 
    String coreUrl() {
