@@ -2,6 +2,7 @@ package io.smsgw.routing;
 
 import java.util.Map;
 
+import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -39,6 +40,36 @@ abstract class RoutingTransformer implements Transformer {
       if (value != null) {
          message.putStringProperty(property, SimpleString.of(value));
       }
+   }
+
+   /** Sends the message to {@code sms.route.pending} to wait for the tandem's answer on its route. */
+   Message waitForRoute(Message message, boolean waited) {
+      if (!waited) {
+         message.putLongProperty(PendingRoutes.SINCE, System.currentTimeMillis());
+         router.network().parked.increment();
+      }
+      to(message, SmsAddresses.ROUTE_PENDING, RoutingType.ANYCAST);
+      return message;
+   }
+
+   /**
+    * Whether the message comes back from the pending queue. The broker's move that brought it cleared its expiry,
+    * which its validity restores (so an MT still expires, with an EXPIRED report, however often it waited).
+    */
+   static boolean cameBackFromPending(Message message) {
+      if (message.getObjectProperty(PendingRoutes.SINCE) == null) {
+         return false;
+      }
+      Object validity = message.getObjectProperty(SmsProperties.VALIDITY_TIME);
+      if (message.getExpiration() == 0 && validity instanceof Number until && until.longValue() > 0) {
+         message.setExpiration(until.longValue());
+      }
+      return true;
+   }
+
+   /** The message leaves for its route: the pending marker has done its job. */
+   static void leavePending(Message message) {
+      message.removeProperty(PendingRoutes.SINCE);
    }
 
    static String account(Message message) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.cmpp.fwd.FwdLinkService;
 import io.smsgw.cmpp.gns.TandemLifecycle;
+import io.smsgw.cmpp.gns.client.RouteCacheService;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
@@ -46,6 +47,7 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
          services.add(new FwdLinkService(server, GatewayRuntime.of(server)));
          services.add(new TandemLifecycle(server, GatewayRuntime.of(server)));
+         services.add(new RouteCacheService(server, GatewayRuntime.of(server)));
       }
    }
 

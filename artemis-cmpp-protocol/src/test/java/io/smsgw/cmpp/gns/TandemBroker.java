@@ -60,6 +60,10 @@ final class TandemBroker implements AutoCloseable {
       GatewayRuntime.of(embedded.getActiveMQServer()).configure(GatewayConfigLoader.parse(gatewayConf, "tandem.conf"));
    }
 
+   org.apache.activemq.artemis.core.server.ActiveMQServer server() {
+      return embedded.getActiveMQServer();
+   }
+
    TandemService tandem() {
       return TandemService.of(GatewayRuntime.of(embedded.getActiveMQServer()));
    }
