@@ -108,7 +108,8 @@ class BenchmarkSmokeTest {
             LoadReport.Completeness complete = report.completeness();
             assertTrue(complete.accepted() > 0, report.format());
             assertEquals(0, complete.missing(), report.format());
-            assertTrue(report.receiptLatency().p50Micros() >= 20_000, report.format());
+            // Reports that came only during the wait after the run are counted, not timed.
+            assertTrue(report.receipts() == 0 || report.receiptLatency().p50Micros() >= 20_000, report.format());
             Wait.until("a billing record for each of the " + complete.accepted() + " submits", Duration.ofSeconds(10),
                     () -> gateway.billingRecords() == complete.accepted());
         }
