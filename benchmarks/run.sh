@@ -28,7 +28,7 @@
 #   cmpp-e2e: E2E_RATE (10000 submits/s; then a run as fast as possible unless E2E_MAX=0), E2E_CONNECTIONS (4)
 #   and E2E_WINDOW (64 submits outstanding per connection: a status report's DELIVER_RESP queues behind them),
 #   E2E_LINK_WINDOW (512 submit_sm in flight on the SMSC link), E2E_RECEIPT_DELAY_MS (100),
-#   E2E_RECEIPT_WAIT (30 s to wait for the last reports), E2E_JFR=1 (a JFR recording of the gateway),
+#   E2E_RECEIPT_WAIT (60 s to wait for the last reports), E2E_JFR=1 (a JFR recording of the gateway),
 #   E2E_PIN=1 (pin as the other scenarios do; by default cmpp-e2e leaves scheduling to the OS).
 # Results (text and JSON) go to benchmarks/target/results/<time>/.
 set -euo pipefail
@@ -264,7 +264,7 @@ e2e_run() {   # label rate
    echo "== $label (load average before: $(cut -d" " -f1-3 /proc/loadavg))"
    "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.load.LoadGenerator --protocol cmpp \
       --port "$(server_value cmpp)" --system-id 900001 --password bench --src-id 106900001 \
-      --cmpp-version "${CMPP_VERSION:-3.0}" --receipts --receipt-wait "${E2E_RECEIPT_WAIT:-30}" \
+      --cmpp-version "${CMPP_VERSION:-3.0}" --receipts --receipt-wait "${E2E_RECEIPT_WAIT:-60}" \
       --connections "${E2E_CONNECTIONS:-4}" --window "${E2E_WINDOW:-64}" --warmup "$WARMUP" --duration "$DURATION" \
       --mix "$MIX" --rate "$rate" --json "$RESULTS/$label.json" > >(tee "$RESULTS/$label.txt") 2>&1 &
    local load_pid=$! g0 g1 s0 s1 l0 l1 w0 w1 b0 b1 g_start g_end
@@ -307,7 +307,9 @@ e2e_run() {   # label rate
       echo "   complete: $accepted submits accepted, $reports status reports, $billing billing records" | tee -a "$RESULTS/$label.cpu"
    else
       echo "   INCOMPLETE: ${accepted:-0} submits accepted, ${reports:-0} status reports ($((${accepted:-0} - ${reports:-0})) missing)," \
-         "${billing:-0} billing records ($((${accepted:-0} - ${billing:-0})) missing)" | tee -a "$RESULTS/$label.cpu"
+         "${billing:-0} billing records ($((${accepted:-0} - ${billing:-0})) missing); still in the gateway:" \
+         "$(e2e_stat reports-waiting) reports for the SP, $(e2e_stat mt-waiting) MT not yet sent," \
+         "$(e2e_stat receipts-unmatched) receipts parked as unmatched" | tee -a "$RESULTS/$label.cpu"
    fi
    stop_server
    e2e_stop_simulator
