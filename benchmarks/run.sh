@@ -9,6 +9,9 @@
 #   benchmarks/run.sh smpp-nondurable   the same load against a jSMPP server that stores nothing
 #   benchmarks/run.sh simulator         the load generator against the SMSC simulator: receipts, full mix, fixed rate
 #   benchmarks/run.sh codec             JMH: our SMPP codec against cloudhopper's and jSMPP's
+#   benchmarks/run.sh cmpp-e2e          scenario 3, end to end: CMPP SP -> gateway (routing, SMSC link) -> SMSC
+#                                       simulator -> receipt -> CMPP status report and billing record; at
+#                                       E2E_RATE and as fast as possible, with a completeness check
 #   benchmarks/run.sh all               every scenario above, once
 #
 # Options (after the scenario):
@@ -22,6 +25,11 @@
 #   would), SERVER_HEAP (2G, as the stock broker),
 #   SERVER_OPTS (extra server JVM options), BUFFER_TIMEOUT_NS (journal-buffer-timeout; unset: broker.xml
 #   as in the repository), MVN (mvn -o -q).
+#   cmpp-e2e: E2E_RATE (10000 submits/s; then a run as fast as possible unless E2E_MAX=0), E2E_CONNECTIONS (4)
+#   and E2E_WINDOW (64 submits outstanding per connection: a status report's DELIVER_RESP queues behind them),
+#   E2E_LINK_WINDOW (512 submit_sm in flight on the SMSC link), E2E_RECEIPT_DELAY_MS (100),
+#   E2E_RECEIPT_WAIT (60 s to wait for the last reports), E2E_JFR=1 (a JFR recording of the gateway),
+#   E2E_PIN=1 (pin as the other scenarios do; by default cmpp-e2e leaves scheduling to the OS).
 # Results (text and JSON) go to benchmarks/target/results/<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +39,7 @@ usage() { sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit "${1
 SCENARIO=${1:-}
 case "$SCENARIO" in
    ingest|smpp-ingest|cmpp-ingest|core-ingest|smpp-nondurable|simulator|codec|all) ;;
+   cmpp-e2e) ;;
    -h|--help|help) usage 0 ;;
    *) [ -n "$SCENARIO" ] && echo "unknown scenario $SCENARIO" >&2; usage 2 ;;
 esac
@@ -50,7 +59,9 @@ if [ "$QUICK" = 1 ]; then
 else
    # Ingest warms up for 25 s: by then sms.mt pages under both protocols, so both are measured in the
    # same regime (see DRAIN).
-   case "$SCENARIO" in *ingest) WARMUP=${WARMUP:-25} ;; *) WARMUP=${WARMUP:-15} ;; esac
+   # cmpp-e2e warms up for 30 s: the JIT compiles the whole path (acceptor, routing, link, store, delivery),
+   # and under load that takes longer than 15 s.
+   case "$SCENARIO" in *ingest) WARMUP=${WARMUP:-25} ;; cmpp-e2e) WARMUP=${WARMUP:-30} ;; *) WARMUP=${WARMUP:-15} ;; esac
    DURATION=${DURATION:-30}; RUNS=${RUNS:-2}
 fi
 CONNECTIONS=${CONNECTIONS:-1}
@@ -209,6 +220,115 @@ codec() {
       | tee "$RESULTS/codec.txt"
 }
 
+# ---------------------------------------------------------------- scenario 3: cmpp-e2e
+# The SMSC simulator and E2eGateway (the gateway with routing, an SMSC link to the simulator and a billing
+# reader) each in their own JVM; the CMPP load generator asks for a status report on every submit and waits
+# for the last ones. Not pinned unless E2E_PIN=1 (then the gateway on CPU 0, simulator and load generator on
+# CPU 1): the target counts the whole 2-core machine, and the gateway needs more than one core.
+E2E_SIM_PID=""
+e2e_stop_simulator() {
+   if [ -n "$E2E_SIM_PID" ]; then
+      kill "$E2E_SIM_PID" 2>/dev/null || true
+      wait "$E2E_SIM_PID" 2>/dev/null || true
+      E2E_SIM_PID=""
+   fi
+}
+
+pid_ticks() {   # pid: user+system CPU ticks so far
+   awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+e2e_stat() {   # key: the value in the gateway's last STATS line
+   grep '^STATS' "$SERVER_LOG" | tail -1 | grep -o " $1=[0-9]*" | cut -d= -f2
+}
+
+e2e_run() {   # label rate
+   local label=$1 rate=$2 sim_log="$RESULTS/$1-simulator.log" sim_port
+   "${LOAD_PIN[@]}" java -Xms256M -Xmx1G -XX:+UseG1GC -cp "$CP" io.smsgw.simulator.SmscSimulatorMain --port 0 \
+      --credential gwbench:bench --receipt-delay-ms "${E2E_RECEIPT_DELAY_MS:-100}" --window 1000 \
+      --stats-interval 0 >"$sim_log" 2>&1 &
+   E2E_SIM_PID=$!
+   for _ in $(seq 1 120); do
+      grep -q 'listening on' "$sim_log" 2>/dev/null && break
+      kill -0 "$E2E_SIM_PID" 2>/dev/null || { cat "$sim_log" >&2; echo "simulator did not start" >&2; exit 1; }
+      sleep 0.25
+   done
+   sim_port=$(grep -o 'listening on [0-9.]*:[0-9]*' "$sim_log" | head -1 | sed 's/.*://')
+   local jvm=("${SERVER_JVM[@]}")
+   if [ "${E2E_JFR:-0}" = 1 ]; then
+      SERVER_JVM+=("-XX:StartFlightRecording=filename=$RESULTS/$label-gateway.jfr,settings=profile,delay=$((WARMUP + 5))s,duration=${DURATION}s")
+   fi
+   start_server "$label-gateway" io.smsgw.bench.scenario.E2eGateway "$WORK/e2e" "$sim_port" "${E2E_LINK_WINDOW:-512}"
+   SERVER_JVM=("${jvm[@]}")
+
+   echo "== $label (load average before: $(cut -d" " -f1-3 /proc/loadavg))"
+   "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.load.LoadGenerator --protocol cmpp \
+      --port "$(server_value cmpp)" --system-id 900001 --password bench --src-id 106900001 \
+      --cmpp-version "${CMPP_VERSION:-3.0}" --receipts --receipt-wait "${E2E_RECEIPT_WAIT:-60}" \
+      --connections "${E2E_CONNECTIONS:-4}" --window "${E2E_WINDOW:-64}" --warmup "$WARMUP" --duration "$DURATION" \
+      --mix "$MIX" --rate "$rate" --json "$RESULTS/$label.json" > >(tee "$RESULTS/$label.txt") 2>&1 &
+   local load_pid=$! g0 g1 s0 s1 l0 l1 w0 w1 b0 b1 g_start g_end
+   g_start=$(pid_ticks "$SERVER_PID")
+   sleep "$((WARMUP + 1))"   # JVM start and CONNECT take about a second
+   g0=$(pid_ticks "$SERVER_PID"); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_pid"); w0=$(date +%s.%N)
+   b0=$(e2e_stat billing)
+   sleep "$DURATION"
+   g1=$(pid_ticks "$SERVER_PID"); s1=$(pid_ticks "$E2E_SIM_PID"); l1=$(pid_ticks "$load_pid"); w1=$(date +%s.%N)
+   b1=$(e2e_stat billing)
+   wait "$load_pid" || true
+   echo "   load average after: $(cut -d" " -f1-3 /proc/loadavg)"
+
+   # Billing records are written with the report they belong to; give the STATS line time to show them.
+   local accepted reports billing
+   accepted=$(json_value "$RESULTS/$label.json" acceptedTotal)
+   reports=$(json_value "$RESULTS/$label.json" receiptsTotal)
+   for _ in $(seq 1 20); do
+      sleep 1
+      billing=$(e2e_stat billing)
+      [ "${billing:-0}" -ge "${accepted:-0}" ] && break
+   done
+   g_end=$(pid_ticks "$SERVER_PID")
+   grep '^STATS' "$SERVER_LOG" | tail -1 | sed 's/^/   gateway /'
+   # Per message: CPU over the messages finished meanwhile (billing records written: the report is on its way
+   # to the SP). When the gateway falls behind, that is fewer than the submits it accepted.
+   awk -v g="$((g1 - g0))" -v s="$((s1 - s0))" -v l="$((l1 - l0))" -v w0="$w0" -v w1="$w1" -v hz="$(getconf CLK_TCK)" \
+      -v r="$(json_value "$RESULTS/$label.json" responsesPerSecond)" -v b="$(( ${b1:-0} - ${b0:-0} ))" \
+      'BEGIN { t = w1 - w0; gc = g / hz / t; sc = s / hz / t; lc = l / hz / t; f = b / t;
+               printf "   CPU while measuring (cores): gateway %.2f, simulator %.2f, load generator %.2f\n", gc, sc, lc;
+               printf "   messages finished (billing record written) while measuring: %.0f/s\n", f;
+               if (f > 0) printf "   CPU per finished message: gateway %.1f us, all three JVMs %.1f us\n", gc / f * 1e6, (gc + sc + lc) / f * 1e6 }' \
+      | tee "$RESULTS/$label.cpu"
+   # The whole run's work (warm-up, measured part and the backlog worked off while waiting for the last
+   # reports) over every submit accepted: robust when the gateway falls behind; includes the JIT's warm-up.
+   awk -v g="$((g_end - g_start))" -v hz="$(getconf CLK_TCK)" -v n="${accepted:-0}" \
+      'BEGIN { if (n > 0) printf "   gateway CPU over the whole run: %.1f s for %d messages, %.1f us per message\n", g / hz, n, g / hz / n * 1e6 }' \
+      | tee -a "$RESULTS/$label.cpu"
+   if [ "${accepted:-0}" -gt 0 ] && [ "$reports" = "$accepted" ] && [ "$billing" = "$accepted" ]; then
+      echo "   complete: $accepted submits accepted, $reports status reports, $billing billing records" | tee -a "$RESULTS/$label.cpu"
+   else
+      echo "   INCOMPLETE: ${accepted:-0} submits accepted, ${reports:-0} status reports ($((${accepted:-0} - ${reports:-0})) missing)," \
+         "${billing:-0} billing records ($((${accepted:-0} - ${billing:-0})) missing); still in the gateway:" \
+         "$(e2e_stat reports-waiting) reports for the SP, $(e2e_stat mt-waiting) MT not yet sent," \
+         "$(e2e_stat receipts-unmatched) receipts parked as unmatched" | tee -a "$RESULTS/$label.cpu"
+   fi
+   stop_server
+   e2e_stop_simulator
+}
+
+cmpp_e2e() {
+   trap 'stop_server; e2e_stop_simulator' EXIT
+   if [ "${E2E_PIN:-0}" != 1 ]; then
+      SERVER_PIN=(); LOAD_PIN=()
+   fi
+   for run in $(seq 1 "$RUNS"); do
+      e2e_run "cmpp-e2e-rate-$run" "${E2E_RATE:-10000}"
+      if [ "${E2E_MAX:-1}" = 1 ]; then
+         e2e_run "cmpp-e2e-max-$run" 0
+      fi
+   done
+}
+# ---------------------------------------------------------------- end of scenario 3
+
 case "$SCENARIO" in
    ingest) ingest ;;
    smpp-ingest) smpp_ingest 1 ;;
@@ -217,6 +337,7 @@ case "$SCENARIO" in
    smpp-nondurable) smpp_nondurable ;;
    simulator) simulator ;;
    codec) codec ;;
+   cmpp-e2e) cmpp_e2e ;;
    all) RUNS=1 INGEST=smpp,cmpp ingest; smpp_nondurable; simulator; codec ;;
 esac
 echo "Results in $RESULTS"

@@ -10,7 +10,9 @@ import io.smsgw.bench.load.LoadOptions;
 import io.smsgw.bench.load.LoadReport;
 import io.smsgw.bench.load.MessageMix;
 import io.smsgw.bench.scenario.BenchGateway;
+import io.smsgw.bench.scenario.E2eGateway;
 import io.smsgw.bench.scenario.JsmppEchoServer;
+import io.smsgw.broker.testing.Wait;
 import io.smsgw.simulator.SimulatorConfig;
 import io.smsgw.simulator.SmscSimulator;
 import java.io.ByteArrayOutputStream;
@@ -87,6 +89,33 @@ class BenchmarkSmokeTest {
             assertTrue(report.receiptLatency().p50Micros() >= 50_000, report.format());
         }
     }
+
+    // ---------------------------------------------------------------- scenario 3: cmpp-e2e
+
+    @Test
+    void endToEndEverySubmitGetsItsStatusReportAndBillingRecord(@TempDir Path work) throws Exception {
+        try (SmscSimulator simulator = SmscSimulator.start(SimulatorConfig.builder()
+                .credential(E2eGateway.LINK_SYSTEM_ID, E2eGateway.LINK_PASSWORD).receiptDelay(Duration.ofMillis(20))
+                .build());
+             E2eGateway gateway = E2eGateway.start(BenchGateway.repositoryEtc(), work, "127.0.0.1", simulator.port(),
+                     E2eGateway.DEFAULT_LINK_WINDOW)) {
+            LoadReport report = LoadGenerator.run(brief().protocol("CMPP").port(gateway.cmppPort())
+                    .systemId(BenchGateway.CMPP_SP_ID).password(BenchGateway.CMPP_SECRET)
+                    .cmppSourceId(BenchGateway.CMPP_SOURCE).receipts(true).receiptWaitSeconds(20).rate(500).build(),
+                    QUIET);
+
+            assertMovedMessagesWithoutErrors(report);
+            LoadReport.Completeness complete = report.completeness();
+            assertTrue(complete.accepted() > 0, report.format());
+            assertEquals(0, complete.missing(), report.format());
+            // Reports that came only during the wait after the run are counted, not timed.
+            assertTrue(report.receipts() == 0 || report.receiptLatency().p50Micros() >= 20_000, report.format());
+            Wait.until("a billing record for each of the " + complete.accepted() + " submits", Duration.ofSeconds(10),
+                    () -> gateway.billingRecords() == complete.accepted());
+        }
+    }
+
+    // ---------------------------------------------------------------- end of scenario 3
 
     @Test
     void codecComparisonRunsEveryBenchmark() throws Exception {

@@ -186,9 +186,8 @@ public final class FwdMessageMapper {
       };
    }
 
-   private SmsMessageBuilder common(Fwd fwd, long brokerMessageId, SimpleString address, SmsKind kind, String recipient,
-                                    int bodySize) {
-      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, address, kind, bodySize)
+   private SmsMessageBuilder common(Fwd fwd, long brokerMessageId, SimpleString address, SmsKind kind, String recipient) {
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, address, kind)
          .id(CmppMsgId.toHex(fwd.msgId()))
          .string(SmsProperties.PROTOCOL, PROTOCOL)
          .string(SmsProperties.PROTOCOL_VERSION, protocolVersion)
@@ -210,7 +209,7 @@ public final class FwdMessageMapper {
    private CoreMessage shortMessage(Fwd fwd, long brokerMessageId, SimpleString address, SmsKind kind, String recipient,
                                     long nowMillis) throws MalformedUdhException {
       byte[] content = fwd.msgContent();
-      SmsMessageBuilder b = common(fwd, brokerMessageId, address, kind, recipient, content.length * 2)
+      SmsMessageBuilder b = common(fwd, brokerMessageId, address, kind, recipient)
          .integer(SmsProperties.PROTOCOL_ID, fwd.tpPid())
          .integer(SmsProperties.PRIORITY, fwd.msgLevel())
          .fee(fwd.feeUserType(), fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId())
@@ -246,7 +245,7 @@ public final class FwdMessageMapper {
       boolean ofMo = fwd.msgFwdType() == Fwd.TYPE_MO_REPORT;
       StatusReport report = StatusReport.parse(fwd.msgContent(), ofMo ? CmppVersion.V20 : version)
          .orElseThrow(() -> new IllegalArgumentException("report content of " + fwd.msgContent().length + " octets"));
-      SmsMessageBuilder b = common(fwd, brokerMessageId, DR, SmsKind.DR, recipient, 0)
+      SmsMessageBuilder b = common(fwd, brokerMessageId, DR, SmsKind.DR, recipient)
          .id(CmppMsgId.toHex(report.msgId()))
          .string(SmsProperties.STATUS, report.stat());
       long submitted = reportMillis(report.submitTime());
@@ -265,7 +264,7 @@ public final class FwdMessageMapper {
     */
    public static CoreMessage hopLimitReport(ICoreMessage original, long brokerMessageId, long nowMillis) {
       SmsMessageReader m = new SmsMessageReader(original);
-      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, DR, SmsKind.DR, 0)
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, DR, SmsKind.DR)
          .id(m.string(SmsProperties.ID))
          .string(SmsProperties.ACCOUNT, m.string(SmsProperties.ACCOUNT))
          .string(SmsProperties.PROTOCOL, m.string(SmsProperties.PROTOCOL))

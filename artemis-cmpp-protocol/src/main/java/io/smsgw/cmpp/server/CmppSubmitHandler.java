@@ -165,7 +165,7 @@ final class CmppSubmitHandler {
    private CoreMessage message(Submit s, String smsId, String recipient, long now, long schedule, long validity)
       throws MalformedUdhException {
       byte[] content = s.msgContent();
-      SmsMessageBuilder m = SmsMessageBuilder.create(storage.generateID(), address, SmsKind.MT, content.length * 2)
+      SmsMessageBuilder m = SmsMessageBuilder.create(storage.generateID(), address, SmsKind.MT)
          .id(smsId)
          .string(SmsProperties.ACCOUNT, accountId)
          .string(SmsProperties.PROTOCOL, PROTOCOL)

@@ -32,7 +32,7 @@ class FwdMessageMapperTest {
    private final FwdMessageMapper incoming = new FwdMessageMapper("020001", "001001", CmppVersion.V30, ZONE);
 
    private static SmsMessageBuilder message(SmsKind kind) {
-      return SmsMessageBuilder.create(1, SimpleString.of("sms.gw.020001"), kind, 64).id(SMS_ID)
+      return SmsMessageBuilder.create(1, SimpleString.of("sms.gw.020001"), kind).id(SMS_ID)
          .source("10661234", (byte) 0, (byte) 0).destination("13800138000", (byte) 0, (byte) 0);
    }
 

@@ -53,7 +53,7 @@ final class LinkMessages {
 
    /** A DR for an MT that ended without a receipt: the SMSC refused it, or its validity ran out. */
    CoreMessage report(long brokerId, CorrelationRecord r, DeliveryState state, String error, long doneMillis) {
-      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, DR, SmsKind.DR, 0)
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, DR, SmsKind.DR)
          .id(r.smsId())
          .string(SmsProperties.ACCOUNT, r.account())
          .string(SmsProperties.PROTOCOL, r.protocol().name())
@@ -78,7 +78,7 @@ final class LinkMessages {
 
    /** A receipt nobody asked for (or whose record already expired): kept, never dropped silently. */
    CoreMessage unmatched(long brokerId, String smscMessageId, SmscReceipt receipt, byte[] text) {
-      return SmsMessageBuilder.create(brokerId, UNMATCHED, SmsKind.DR, text.length)
+      return SmsMessageBuilder.create(brokerId, UNMATCHED, SmsKind.DR)
          .string(SmsProperties.SMSC_MESSAGE_ID, smscMessageId)
          .string(SmsProperties.LINK, linkId)
          .string(SmsProperties.STATUS, receipt == null ? null : receipt.state().stat())
@@ -91,7 +91,7 @@ final class LinkMessages {
    /** An MO from the SMSC, text decoded, segments kept as they came. */
    CoreMessage mobileOriginated(long brokerId, String smsId, Address source, Address destination, int esmClass,
                                 int protocolId, int dataCoding, byte[] userData, Tlvs tlvs, String version) {
-      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, MO, SmsKind.MO, userData.length * 2)
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, MO, SmsKind.MO)
          .id(smsId)
          .string(SmsProperties.PROTOCOL, "SMPP")
          .string(SmsProperties.PROTOCOL_VERSION, version)

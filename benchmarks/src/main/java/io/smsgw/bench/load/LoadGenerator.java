@@ -116,11 +116,25 @@ public final class LoadGenerator {
             connection.stopSending();
         }
         long unanswered = drain(connections);
+        LoadReport.Completeness completeness = options.receipts() && options.receiptWaitSeconds() > 0
+                ? awaitReceipts(metrics, options.receiptWaitSeconds()) : null;
         return new LoadReport(options.protocol(), n, options.window(), options.rate(), seconds, measured.sent(),
                 measured.ok(), measured.failed(), measured.failuresByStatus(), measured.timeouts(), unanswered,
                 measured.connectionErrors() + measured.malformed() + measured.unexpected(), measured.receipts(),
                 measured.receiptsUnmatched(), measured.mo(), LatencySummary.of(latency),
-                LatencySummary.of(receiptLatency));
+                LatencySummary.of(receiptLatency), completeness);
+    }
+
+    /** Waits until every accepted submit of the run has its receipt, or the wait is over; says how many have. */
+    private static LoadReport.Completeness awaitReceipts(LoadMetrics metrics, int waitSeconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+        LoadMetrics.Counts total = metrics.counts();
+        while (total.receipts() < total.ok() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            total = metrics.counts();
+        }
+        return new LoadReport.Completeness(total.ok(), total.receipts());
     }
 
     /** Waits for outstanding responses after sending stopped; returns how many never came. */

@@ -25,9 +25,18 @@ public final class LoadMetrics {
     final LongAdder malformed = new LongAdder();
     final LongAdder receipts = new LongAdder();
     final LongAdder receiptsUnmatched = new LongAdder();
+    /** Receipts held because their submit's response has not arrived yet (unmatched as long as it does not). */
+    final LongAdder receiptsBeforeResponse = new LongAdder();
     final LongAdder moReceived = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> failuresByStatus = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> awaitingReceipt;
+    /**
+     * Message id → what arrived first: the submit's response (waiting for its receipt) or, over another
+     * connection of the same account, the receipt (waiting for the response that tells whose it is).
+     */
+    private final ConcurrentHashMap<String, FirstArrived> awaitingReceipt;
+
+    private record FirstArrived(long nanos, boolean receipt) {
+    }
 
     /** Request → response, microseconds. */
     final Recorder responseLatency = new Recorder(3);
@@ -49,7 +58,14 @@ public final class LoadMetrics {
         if (status == 0) {
             responsesOk.increment();
             if (awaitingReceipt != null && !messageId.isEmpty() && awaitingReceipt.size() < MAX_TRACKED_RECEIPTS) {
-                awaitingReceipt.put(messageId, sentNanos);
+                awaitingReceipt.compute(messageId, (id, first) -> {
+                    if (first != null && first.receipt()) {
+                        receiptsBeforeResponse.decrement();
+                        matched(sentNanos, first.nanos());
+                        return null;
+                    }
+                    return new FirstArrived(sentNanos, false);
+                });
             }
         } else {
             responsesFailed.increment();
@@ -57,15 +73,37 @@ public final class LoadMetrics {
         }
     }
 
-    /** A delivery receipt for {@code messageId} arrived. */
+    /**
+     * A delivery receipt for {@code messageId} arrived. With several connections it may overtake its submit's
+     * response (the gateway delivers an account's reports over any of its connections); it is then held until
+     * that response arrives, and counted as unmatched only if it never does.
+     */
     public void receipt(String messageId, long nowNanos) {
-        Long sentNanos = awaitingReceipt == null || messageId == null ? null : awaitingReceipt.remove(messageId);
-        if (sentNanos == null) {
+        if (awaitingReceipt == null || messageId == null || messageId.isEmpty()) {
             receiptsUnmatched.increment();
-        } else {
-            receipts.increment();
-            receiptLatency.recordValue(micros(nowNanos - sentNanos));
+            return;
         }
+        awaitingReceipt.compute(messageId, (id, first) -> {
+            if (first == null) {
+                if (awaitingReceipt.size() >= MAX_TRACKED_RECEIPTS) {
+                    receiptsUnmatched.increment();
+                    return null;
+                }
+                receiptsBeforeResponse.increment();
+                return new FirstArrived(nowNanos, true);
+            }
+            if (first.receipt()) {
+                receiptsUnmatched.increment(); // a second receipt for the same id
+                return first;
+            }
+            matched(first.nanos(), nowNanos);
+            return null;
+        });
+    }
+
+    private void matched(long sentNanos, long receiptNanos) {
+        receipts.increment();
+        receiptLatency.recordValue(micros(receiptNanos - sentNanos));
     }
 
     public void mo() {
@@ -95,7 +133,7 @@ public final class LoadMetrics {
         failuresByStatus.forEach((status, count) -> byStatus.put(status, count.sum()));
         return new Counts(submitsSent.sum(), responsesOk.sum(), responsesFailed.sum(), timeouts.sum(),
                 unexpectedResponses.sum(), connectionErrors.sum(), malformed.sum(), receipts.sum(),
-                receiptsUnmatched.sum(), moReceived.sum(), byStatus);
+                receiptsUnmatched.sum() + receiptsBeforeResponse.sum(), moReceived.sum(), byStatus);
     }
 
     private static long micros(long nanos) {

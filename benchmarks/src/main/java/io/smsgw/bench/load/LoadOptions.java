@@ -27,12 +27,13 @@ import java.util.Objects;
  * @param responseTimeoutMillis a request unanswered this long counts as timed out
  * @param jsonReport      where to write the report as JSON, or null
  * @param quiet           no per-second progress lines
+ * @param receiptWaitSeconds after the run, how long to wait for the receipts of every accepted submit (0 = not)
  */
 public record LoadOptions(String host, int port, String protocol, String systemId, String password, int connections,
                           int window, double rate, int warmupSeconds, int durationSeconds, MessageMix mix,
                           boolean receipts, String bind, boolean version34, int cmppVersion, String cmppSourceId,
                           int ioThreads,
-                          long responseTimeoutMillis, Path jsonReport, boolean quiet) {
+                          long responseTimeoutMillis, Path jsonReport, boolean quiet, int receiptWaitSeconds) {
 
     public static final String USAGE = String.join("\n",
             "Load generator. Options:",
@@ -55,7 +56,9 @@ public record LoadOptions(String host, int port, String protocol, String systemI
             "  --io-threads N       client I/O threads (1)",
             "  --timeout-ms N       response timeout (10000)",
             "  --json FILE          also write the report as JSON",
-            "  --quiet              no per-second lines");
+            "  --quiet              no per-second lines",
+            "  --receipt-wait S     with --receipts: after the run, wait up to S seconds for the receipt of every",
+            "                       accepted submit (warm-up included) and report any missing (0: no wait)");
 
     /** CMPP version bytes. */
     public static final int CMPP_30 = 0x30;
@@ -67,9 +70,9 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         Objects.requireNonNull(mix, "mix");
         Objects.requireNonNull(cmppSourceId, "cmppSourceId");
         if (connections < 1 || window < 1 || ioThreads < 1 || rate < 0 || warmupSeconds < 0 || durationSeconds < 1
-                || responseTimeoutMillis < 1) {
+                || responseTimeoutMillis < 1 || receiptWaitSeconds < 0) {
             throw new IllegalArgumentException("connections, window, io-threads, duration and timeout must be >= 1; "
-                    + "rate and warmup >= 0");
+                    + "rate, warmup and receipt-wait >= 0");
         }
         if (cmppVersion != CMPP_30 && cmppVersion != CMPP_20) {
             throw new IllegalArgumentException("cmppVersion must be 0x30 or 0x20, got 0x" + Integer.toHexString(cmppVersion));
@@ -107,6 +110,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         b.responseTimeoutMillis = responseTimeoutMillis;
         b.jsonReport = jsonReport;
         b.quiet = quiet;
+        b.receiptWaitSeconds = receiptWaitSeconds;
         return b;
     }
 
@@ -151,6 +155,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
                 case "--io-threads" -> b.ioThreads(Integer.parseInt(v));
                 case "--timeout-ms" -> b.responseTimeoutMillis(Long.parseLong(v));
                 case "--json" -> b.jsonReport(Path.of(v));
+                case "--receipt-wait" -> b.receiptWaitSeconds(Integer.parseInt(v));
                 default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
             }
         }
@@ -203,6 +208,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         private long responseTimeoutMillis = 10_000;
         private Path jsonReport;
         private boolean quiet;
+        private int receiptWaitSeconds;
 
         private Builder() {
         }
@@ -309,9 +315,16 @@ public record LoadOptions(String host, int port, String protocol, String systemI
             return this;
         }
 
+        /** With receipts: seconds to wait after the run for every accepted submit's receipt. */
+        public Builder receiptWaitSeconds(int value) {
+            receiptWaitSeconds = value;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(host, port, protocol, systemId, password, connections, window, rate, warmupSeconds,
-                    durationSeconds, mix, receipts, bind, version34, cmppVersion, cmppSourceId, ioThreads, responseTimeoutMillis, jsonReport, quiet);
+                    durationSeconds, mix, receipts, bind, version34, cmppVersion, cmppSourceId, ioThreads, responseTimeoutMillis, jsonReport, quiet,
+                    receiptWaitSeconds);
         }
     }
 }

@@ -25,11 +25,27 @@ import java.util.stream.Collectors;
  * @param mo                 MO deliver_sm received
  * @param latency            request → response
  * @param receiptLatency     submit → receipt
+ * @param completeness       with {@link LoadOptions#receiptWaitSeconds()}: receipts against accepted submits over
+ *                           the whole run, warm-up included; null otherwise
  */
 public record LoadReport(String label, int connections, int window, double targetRate, double seconds, long sent,
                          long ok, long failed, Map<Integer, Long> failuresByStatus, long timeouts, long unanswered,
                          long otherErrors, long receipts, long receiptsUnmatched, long mo, LatencySummary latency,
-                         LatencySummary receiptLatency) {
+                         LatencySummary receiptLatency, Completeness completeness) {
+
+    /**
+     * Whether every accepted submit of the run (warm-up included) got its receipt by the end of the wait.
+     *
+     * @param accepted submits answered with success
+     * @param receipts receipts matched to one of them
+     */
+    public record Completeness(long accepted, long receipts) {
+
+        /** Accepted submits still without a receipt. */
+        public long missing() {
+            return accepted - receipts;
+        }
+    }
 
     public double sentPerSecond() {
         return sent / seconds;
@@ -68,6 +84,10 @@ public record LoadReport(String label, int connections, int window, double targe
                     receiptsPerSecond(), receiptsUnmatched));
             out.append("  receipt latency ").append(receiptLatency.format()).append(System.lineSeparator());
         }
+        if (completeness != null) {
+            out.append(String.format(Locale.ROOT, "  whole run %,12d accepted, %,d receipts, %,d missing%n",
+                    completeness.accepted(), completeness.receipts(), completeness.missing()));
+        }
         if (mo > 0) {
             out.append(String.format(Locale.ROOT, "  MO        %,12d%n", mo));
         }
@@ -86,10 +106,13 @@ public record LoadReport(String label, int connections, int window, double targe
                         + "\"sent\":%d,\"ok\":%d,\"failed\":%d,\"failuresByStatus\":%s,\"timeouts\":%d,"
                         + "\"unanswered\":%d,\"otherErrors\":%d,\"receipts\":%d,\"receiptsUnmatched\":%d,\"mo\":%d,"
                         + "\"sentPerSecond\":%.1f,\"responsesPerSecond\":%.1f,\"receiptsPerSecond\":%.1f,"
-                        + "\"errors\":%d,\"latency\":%s,\"receiptLatency\":%s}",
+                        + "\"errors\":%d,\"latency\":%s,\"receiptLatency\":%s%s}",
                 label.replace("\"", "'"), connections, window, targetRate, seconds, sent, ok, failed, byStatus,
                 timeouts, unanswered, otherErrors, receipts, receiptsUnmatched, mo, sentPerSecond(),
-                responsesPerSecond(), receiptsPerSecond(), errors(), latency.toJson(), receiptLatency.toJson());
+                responsesPerSecond(), receiptsPerSecond(), errors(), latency.toJson(), receiptLatency.toJson(),
+                completeness == null ? "" : String.format(Locale.ROOT,
+                        ",\"acceptedTotal\":%d,\"receiptsTotal\":%d,\"receiptsMissing\":%d",
+                        completeness.accepted(), completeness.receipts(), completeness.missing()));
     }
 
     private String statusNames() {

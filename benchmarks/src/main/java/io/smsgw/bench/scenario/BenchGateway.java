@@ -41,9 +41,9 @@ public final class BenchGateway implements AutoCloseable {
     public static final String CMPP_SOURCE = "106900001";
 
     private final QuickStartGateway gateway;
-    private final MtDrain drain;
+    private final QueueDrain drain;
 
-    private BenchGateway(QuickStartGateway gateway, MtDrain drain) {
+    private BenchGateway(QuickStartGateway gateway, QueueDrain drain) {
         this.gateway = gateway;
         this.drain = drain;
     }
@@ -95,7 +95,7 @@ public final class BenchGateway implements AutoCloseable {
                 "}", ""), StandardCharsets.UTF_8);
         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, accounts.toString());
         QuickStartGateway gateway = QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort));
-        MtDrain drain = Boolean.getBoolean(DRAIN_PROPERTY) ? MtDrain.start(gateway.corePort()) : null;
+        QueueDrain drain = Boolean.getBoolean(DRAIN_PROPERTY) ? QueueDrain.start(gateway.corePort(), "sms.mt") : null;
         return new BenchGateway(gateway, drain);
     }
 

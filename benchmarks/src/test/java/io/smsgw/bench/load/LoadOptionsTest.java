@@ -74,6 +74,15 @@ class LoadOptionsTest {
     }
 
     @Test
+    void receiptWaitForTheCompletenessCheck() {
+        assertEquals(0, LoadOptions.parse().receiptWaitSeconds());
+        LoadOptions options = LoadOptions.parse("--receipts", "--receipt-wait", "30");
+        assertEquals(30, options.receiptWaitSeconds());
+        assertEquals(options, options.toBuilder().build());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--receipt-wait", "-1"));
+    }
+
+    @Test
     void knowsSmppCmppAndCore() {
         assertEquals("CMPP", LoadProtocols.forName("cmpp").name());
         assertThrows(IllegalArgumentException.class, () -> LoadProtocols.forName("xmpp"));

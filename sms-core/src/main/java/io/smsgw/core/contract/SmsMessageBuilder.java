@@ -22,13 +22,17 @@ public final class SmsMessageBuilder {
    }
 
    /**
-    * A durable anycast message for {@code address}.
+    * A durable anycast message for {@code address}. Its buffer is allocated when the body is written (or at
+    * {@link #build()}), at the size the whole message will encode to, so set the properties first: encoding it
+    * for the journal then fills the buffer instead of growing and copying it. A property added after the body
+    * still works; the buffer grows once when the message is encoded.
     *
     * @param brokerMessageId an id from the broker's storage manager (the broker assigns its own on send)
-    * @param bodySizeHint    expected body size in bytes, to size the buffer once
     */
-   public static SmsMessageBuilder create(long brokerMessageId, SimpleString address, SmsKind kind, int bodySizeHint) {
-      return createSized(brokerMessageId, address, kind, 256 + bodySizeHint);
+   public static SmsMessageBuilder create(long brokerMessageId, SimpleString address, SmsKind kind) {
+      CoreMessage m = new CoreMessage();
+      m.setMessageID(brokerMessageId);
+      return new SmsMessageBuilder(initialize(m, address, kind));
    }
 
    /**
@@ -36,13 +40,16 @@ public final class SmsMessageBuilder {
     * and body) well enough that encoding for the journal fills the buffer instead of growing and copying it.
     */
    public static SmsMessageBuilder createSized(long brokerMessageId, SimpleString address, SmsKind kind, int initialBufferSize) {
-      CoreMessage m = new CoreMessage(brokerMessageId, initialBufferSize);
+      return new SmsMessageBuilder(initialize(new CoreMessage(brokerMessageId, initialBufferSize), address, kind));
+   }
+
+   private static CoreMessage initialize(CoreMessage m, SimpleString address, SmsKind kind) {
       m.setAddress(address);
       m.setRoutingType(RoutingType.ANYCAST);
       m.setDurable(true);
       m.setTimestamp(System.currentTimeMillis());
       m.putStringProperty(SmsProperties.KIND, KINDS[kind.ordinal()]);
-      return new SmsMessageBuilder(m);
+      return m;
    }
 
    public SmsMessageBuilder string(SimpleString property, String value) {
@@ -139,19 +146,34 @@ public final class SmsMessageBuilder {
 
    /** Text body: a JMS TextMessage, an AMQP string. */
    public SmsMessageBuilder text(String text) {
+      SimpleString body = SimpleString.of(text);
+      allocateBuffer(SimpleString.sizeofNullableString(body));
       message.setType(Message.TEXT_TYPE);
-      message.getBodyBuffer().writeNullableSimpleString(SimpleString.of(text));
+      message.getBodyBuffer().writeNullableSimpleString(body);
       return this;
    }
 
    /** Binary body: a JMS BytesMessage, AMQP binary data. */
    public SmsMessageBuilder bytes(byte[] data, int offset, int length) {
+      allocateBuffer(length);
       message.setType(Message.BYTES_TYPE);
       message.getBodyBuffer().writeBytes(data, offset, length);
       return this;
    }
 
    public CoreMessage build() {
+      // A message without a body encodes an empty one: one int.
+      allocateBuffer(Integer.BYTES);
       return message;
+   }
+
+   /**
+    * Gives a message made by {@link #create} its buffer: the body's length-field offset, the body, then the
+    * headers and the properties set so far, as {@code CoreMessage} encodes them.
+    */
+   private void allocateBuffer(int bodySize) {
+      if (message.getBuffer() == null) {
+         message.initBuffer(CoreMessage.BODY_OFFSET + bodySize + message.getHeadersAndPropertiesEncodeSize());
+      }
    }
 }

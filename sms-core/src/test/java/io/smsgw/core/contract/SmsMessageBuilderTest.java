@@ -15,7 +15,7 @@ class SmsMessageBuilderTest {
 
    @Test
    void builtMessagesReadBackThroughTheReader() {
-      CoreMessage built = SmsMessageBuilder.create(1, SimpleString.of(SmsAddresses.MT), SmsKind.MT, 16)
+      CoreMessage built = SmsMessageBuilder.create(1, SimpleString.of(SmsAddresses.MT), SmsKind.MT)
          .id("bd36d78003e90001")
          .string(SmsProperties.ACCOUNT, "901234")
          .source("1065712345", (byte) 0, (byte) 0)
