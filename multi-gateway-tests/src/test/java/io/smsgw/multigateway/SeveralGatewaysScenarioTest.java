@@ -1,0 +1,187 @@
+package io.smsgw.multigateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.zx.sms.codec.cmpp.msg.CmppDeliverRequestMessage;
+import com.zx.sms.codec.cmpp.msg.CmppReportRequestMessage;
+import com.zx.sms.codec.cmpp.msg.CmppSubmitRequestMessage;
+import com.zx.sms.connect.manager.EndpointManager;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.examples.ReadBillingWithJms;
+import io.smsgw.examples.multigateway.GatewayNode;
+import io.smsgw.examples.multigateway.MultiGatewayTopology;
+import io.smsgw.examples.multigateway.Site;
+import io.smsgw.examples.multigateway.TopologyPorts;
+import io.smsgw.simulator.MoMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6, "several gateways": five gateways on loopback (the tandem, Beijing 001001 and Tianjin 022001 in the
+ * north, Guangzhou 020001 and Guangxi 077101 in the south), each regional one with its carrier SMSC, and Sina
+ * (SMSGate, SP 901234, service number 1065712345) connected to Beijing and Guangzhou. Nobody but the tandem
+ * knows where Sina or a handset is served: Tianjin and Guangxi ask it, and it answers by their region.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SeveralGatewaysScenarioTest {
+
+   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+   private static final Duration RECEIPT_DELAY = Duration.ofMillis(100);
+   private static final int MO_DURING_CUT = 5;
+
+   @TempDir
+   static Path workDir;
+
+   private static MultiGatewayTopology topology;
+   private static SinaConnection sinaBeijing;
+   private static SinaConnection sinaGuangzhou;
+
+   @BeforeAll
+   static void startFiveGatewaysAndConnectSina() throws Exception {
+      topology = MultiGatewayTopology.start(new MultiGatewayTopology.Settings(workDir, TopologyPorts.free(), RECEIPT_DELAY));
+      Wait.until("every carrier SMSC link bound", START_TIMEOUT, topology::carrierLinksBound);
+      sinaBeijing = SinaConnection.open("sina-beijing", topology.ports().of(Site.BEIJING).cmpp(), START_TIMEOUT);
+      sinaGuangzhou = SinaConnection.open("sina-guangzhou", topology.ports().of(Site.GUANGZHOU).cmpp(), START_TIMEOUT);
+   }
+
+   @AfterAll
+   static void stopEverything() throws Exception {
+      try {
+         if (sinaBeijing != null) {
+            sinaBeijing.close();
+         }
+         if (sinaGuangzhou != null) {
+            sinaGuangzhou.close();
+         }
+      } finally {
+         EndpointManager.INS.removeAll();
+         if (topology != null) {
+            topology.close();
+         }
+      }
+   }
+
+   @Test
+   @Order(1)
+   void moFromATianjinHandsetReachesSinaAtBeijing() throws Exception {
+      String text = "north MO from Tianjin";
+      injectMo(Site.TIANJIN, Site.TIANJIN.handset(1), text);
+
+      CmppDeliverRequestMessage mo = sinaBeijing.await("the Tianjin MO at Sina's Beijing connection", SinaConnection.mo(text), TIMEOUT);
+      assertEquals(Site.TIANJIN.handset(1), mo.getSrcterminalId());
+      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, mo.getDestId());
+      assertEquals(0, sinaGuangzhou.count(SinaConnection.mo(text)), "a north MO never goes to Guangzhou");
+   }
+
+   @Test
+   @Order(2)
+   void moFromAGuangxiHandsetReachesSinaAtGuangzhou() throws Exception {
+      String text = "south MO from Guangxi";
+      injectMo(Site.GUANGXI, Site.GUANGXI.handset(2), text);
+
+      CmppDeliverRequestMessage mo = sinaGuangzhou.await("the Guangxi MO at Sina's Guangzhou connection", SinaConnection.mo(text), TIMEOUT);
+      assertEquals(Site.GUANGXI.handset(2), mo.getSrcterminalId());
+      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, mo.getDestId());
+      assertEquals(0, sinaBeijing.count(SinaConnection.mo(text)), "a south MO never goes to Beijing");
+   }
+
+   @Test
+   @Order(3)
+   void mtFromSinaAtBeijingLeavesThroughGuangxiAndIsReportedAndBilledAtBeijing() throws Exception {
+      String handset = Site.GUANGXI.handset(3);
+      String text = "MT from Sina at Beijing";
+      CmppSubmitRequestMessage submit = CmppSubmitRequestMessage.create(handset, MultiGatewayTopology.SINA_SERVICE_NUMBER, text);
+      submit.setRegisteredDelivery((short) 1);
+      submit.setServiceId("NEWS");
+      submit.setFeeType("02");
+      submit.setFeeCode("000010");
+      long msgId = sinaBeijing.submit(submit, TIMEOUT);
+      String smsId = CmppMsgId.toHex(msgId);
+
+      GatewayNode guangxi = topology.node(Site.GUANGXI);
+      Wait.until("the MT at Guangxi's carrier SMSC", TIMEOUT,
+                 () -> guangxi.carrierSubmits().stream().anyMatch(s -> s.destination().equals(handset) && s.text().equals(text)));
+      for (Site other : List.of(Site.BEIJING, Site.GUANGZHOU, Site.TIANJIN)) {
+         assertTrue(topology.node(other).carrierSubmits().stream().noneMatch(s -> s.text().equals(text)),
+                    "only Guangxi's carrier serves 1380771xxxx, not " + other.id());
+      }
+
+      CmppDeliverRequestMessage deliver = sinaBeijing.await("Sina's status report on " + smsId + " at Beijing",
+                                                            SinaConnection.reportOf(msgId), TIMEOUT);
+      CmppReportRequestMessage report = deliver.getReportRequestMessage();
+      assertEquals("DELIVRD", report.getStat());
+      assertEquals(handset, report.getDestterminalId());
+      assertEquals(0, sinaGuangzhou.count(SinaConnection.reportOf(msgId)), "the report goes where the MT was submitted");
+
+      List<ReadBillingWithJms.BillingRecord> records = ReadBillingWithJms.read(topology.node(Site.BEIJING).coreUrl(), TIMEOUT,
+                                                                                Duration.ofMillis(500))
+         .stream().filter(r -> smsId.equals(r.property("smsId"))).toList();
+      assertEquals(1, records.size(), "Beijing writes one billing record for " + smsId + ": " + records);
+      ReadBillingWithJms.BillingRecord record = records.get(0);
+      assertEquals(MultiGatewayTopology.SINA_SP_ID, record.property("smsAccount"));
+      assertEquals("DELIVRD", record.property("smsStatus"));
+      assertEquals("000010", record.property("smsFeeCode"));
+      assertEquals(Boolean.TRUE, record.property("smsBillable"));
+      assertEquals(0, guangxi.messageCount("billing-demo.records"), "Guangxi forwards the report unbilled; the origin bills");
+   }
+
+   @Test
+   @Order(4)
+   void mosSentWhileTheTianjinBeijingLinkIsCutArriveExactlyOnceWhenItIsBack() throws Exception {
+      GatewayNode tianjin = topology.node(Site.TIANJIN);
+      GatewayNode beijing = topology.node(Site.BEIJING);
+      String towardsBeijing = SmsAddresses.gatewayQueue(Site.BEIJING.code());
+      topology.cut(Site.TIANJIN, Site.BEIJING);
+      for (int i = 1; i <= MO_DURING_CUT; i++) {
+         injectMo(Site.TIANJIN, Site.TIANJIN.handset(100 + i), "during the cut " + i);
+      }
+      Wait.until("the MOs waiting at Tianjin for Beijing", TIMEOUT, () -> tianjin.messageCount(towardsBeijing) == MO_DURING_CUT);
+      for (int i = 1; i <= MO_DURING_CUT; i++) {
+         assertEquals(0, sinaBeijing.count(SinaConnection.mo("during the cut " + i)), "nothing crosses a cut link");
+      }
+
+      topology.restore(Site.TIANJIN, Site.BEIJING);
+      Wait.until("every MO of the cut at Sina's Beijing connection", TIMEOUT, () -> {
+         for (int i = 1; i <= MO_DURING_CUT; i++) {
+            if (sinaBeijing.count(SinaConnection.mo("during the cut " + i)) == 0) {
+               return false;
+            }
+         }
+         return true;
+      });
+      // Everything acknowledged end to end: Tianjin's FWD queue and Beijing's queues for Sina are empty, so
+      // no resent copy is still on its way.
+      Wait.until("Tianjin's FWD queue and Beijing's queues drained", TIMEOUT,
+                 () -> tianjin.messageCount(towardsBeijing) == 0 && beijing.messageCount(SmsAddresses.MO) == 0
+                          && beijing.messageCount(SmsAddresses.accountQueue(MultiGatewayTopology.SINA_SP_ID)) == 0);
+      for (int i = 1; i <= MO_DURING_CUT; i++) {
+         String text = "during the cut " + i;
+         assertEquals(1, sinaBeijing.count(SinaConnection.mo(text)), "exactly once: " + text);
+         assertEquals(0, sinaGuangzhou.count(SinaConnection.mo(text)), text + " is a north MO");
+      }
+   }
+
+   /** An MO from {@code handset} to Sina, injected at the carrier SMSC of {@code site}, which the gateway must take. */
+   private static void injectMo(Site site, String handset, String text) throws Exception {
+      int status = topology.node(site).carrier()
+         .injectMo(site.id(), MoMessage.text(handset, MultiGatewayTopology.SINA_SERVICE_NUMBER, text))
+         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      assertEquals(0, status, site.id() + " took the MO (deliver_sm_resp)");
+   }
+}
