@@ -11,7 +11,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 /**
  * Routes a report from {@code sms.dr}: the divert forwards two copies, one towards the account that
  * submitted the MT and one towards {@code sms.billing}. A report for an MT that came from another gateway
- * ({@code smsOriginGateway}) goes back to that gateway's queue {@code sms.gw.<origin>} instead, unbilled here:
+ * ({@code smsOriginGateway}; the gateway that issued its smsId, when that is a peer) goes back to that
+ * gateway's queue {@code sms.gw.<code>} instead, unbilled here:
  * the origin gateway bills it and tells its SP. Intermediate states (ENROUTE, ACCEPTD) are counted,
  * not forwarded and not billed. A report for no known account waits on {@value #UNROUTED}. Each routed
  * report carries a duplicate id, so a receipt the SMSC sends twice reaches the SP once.
@@ -42,8 +43,9 @@ public final class DrRouteTransformer extends RoutingTransformer {
          to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
-      String origin = string(message, SmsProperties.ORIGIN_GATEWAY);
-      if (origin != null && !origin.isEmpty() && !origin.equals(router.runtime().config().code())) {
+      // A report that came back from another gateway names that gateway as origin: its home is its smsId's issuer.
+      String home = router.reportHome(string(message, SmsProperties.ID), string(message, SmsProperties.ORIGIN_GATEWAY));
+      if (home != null) {
          // The MT came from another gateway: the report goes back there, which bills and tells its SP.
          if (billingCopy) {
             to(message, INTERMEDIATE, RoutingType.MULTICAST);
@@ -51,7 +53,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
          }
          router.reportsForwarded.increment();
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("dr:" + Billing.key(message)));
-         to(message, SmsAddresses.gatewayQueue(origin), RoutingType.ANYCAST);
+         to(message, SmsAddresses.gatewayQueue(home), RoutingType.ANYCAST);
          return message;
       }
       if (billingCopy) {

@@ -7,7 +7,10 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 
 /**
  * Routes an MO from {@code sms.mo} to the queue of the account whose service number (SP_Code) is the longest
- * prefix of its destination. An MO nobody serves waits on {@value #UNROUTED} and is counted.
+ * prefix of its destination. When no local account serves it and the gateway has a {@code gns} section, the
+ * network's MO route (longest SP_Code, as the tandem answers for this gateway's region) names the gateway, and the
+ * MO leaves on {@code sms.gw.<code>}; a route not known yet waits on {@code sms.route.pending} like an MT. An MO
+ * nobody serves waits on {@value #UNROUTED} and is counted.
  */
 public final class MoRouteTransformer extends RoutingTransformer {
 
@@ -15,15 +18,31 @@ public final class MoRouteTransformer extends RoutingTransformer {
 
    @Override
    public Message transform(Message message) {
-      String account = router.table().mo(string(message, SmsProperties.DESTINATION));
-      if (account == null) {
-         router.moUnrouted.increment();
-         to(message, UNROUTED, RoutingType.ANYCAST);
+      boolean waited = message.getObjectProperty(PendingRoutes.SINCE) != null;
+      String destination = string(message, SmsProperties.DESTINATION);
+      String account = router.table().mo(destination);
+      if (account != null) {
+         leavePending(message, waited);
+         router.counters(account).moRouted.increment();
+         put(message, SmsProperties.ACCOUNT, account);
+         to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
          return message;
       }
-      router.counters(account).moRouted.increment();
-      put(message, SmsProperties.ACCOUNT, account);
-      to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
+      NetworkRouting.Decision network = destination == null || destination.isEmpty()
+         ? new NetworkRouting.Decision(NetworkRouting.Outcome.NO_ROUTE, null) : router.network().mo(destination);
+      switch (network.outcome()) {
+         case GATEWAY -> {
+            leavePending(message, waited);
+            router.network().toGateways.increment();
+            to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);
+         }
+         case PENDING -> waitForRoute(message, waited);
+         default -> {
+            leavePending(message, waited);
+            router.moUnrouted.increment();
+            to(message, UNROUTED, RoutingType.ANYCAST);
+         }
+      }
       return message;
    }
 }

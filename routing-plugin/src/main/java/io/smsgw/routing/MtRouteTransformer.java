@@ -3,22 +3,33 @@ package io.smsgw.routing;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.config.RouteConfig;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 
 /**
- * Routes an MT from {@code sms.mt} to the queue of the SMSC link its destination's route names. An MT no
- * route covers becomes an UNDELIV report with error code {@value #NO_ROUTE} on {@code sms.dr}, so its sender
- * hears about it instead of waiting forever. MT from applications get an smsId and submit time if they have
- * none, so their reports correlate like everybody else's.
+ * Routes an MT from {@code sms.mt}: to the queue of the SMSC link its destination's local route names; when no
+ * local route covers it and the gateway has a {@code gns} section, to the queue {@code sms.gw.<code>} of the
+ * gateway the network's routes name. A route not known yet sends it to {@code sms.route.pending} to wait for the
+ * tandem's answer (never blocking the sender); {@link PendingRoutes} brings it back here once answered. An MT
+ * that cannot be routed becomes an UNDELIV report on {@code sms.dr}, so its sender hears about it instead of
+ * waiting forever: error {@value #NO_ROUTE} no route, {@value #NO_LOCAL_ROUTE} the network routes it to this
+ * gateway but no local route covers it, {@value #NOT_A_PEER} the network routes it to a gateway that is not a
+ * configured peer. MT from applications get an smsId and submit time if they have none, so their reports
+ * correlate like everybody else's.
  */
 public final class MtRouteTransformer extends RoutingTransformer {
 
    /** smsErrorCode of the report for an MT no route covers. */
    public static final String NO_ROUTE = "100";
+   /** smsErrorCode: the network's route names this gateway, which has no local route for the number. */
+   public static final String NO_LOCAL_ROUTE = "103";
+   /** smsErrorCode: the network's route names a gateway that is not a configured peer. */
+   public static final String NOT_A_PEER = "104";
 
    @Override
    public Message transform(Message message) {
+      boolean waited = message.getObjectProperty(PendingRoutes.SINCE) != null;
       if (string(message, SmsProperties.ID) == null) {
          put(message, SmsProperties.ID, router.runtime().nextSmppMessageId(true));
       }
@@ -29,20 +40,45 @@ public final class MtRouteTransformer extends RoutingTransformer {
          put(message, SmsProperties.KIND, SmsKind.MT.name());
       }
       AccountCounters counters = router.counters(account(message));
-      counters.submitted.increment();
+      if (!waited) {
+         counters.submitted.increment();
+      }
       String destination = string(message, SmsProperties.DESTINATION);
-      String link = destination == null ? null : router.linkFor(destination, account(message));
+      RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
+      String link = local == null ? null : router.linkFor(destination, account(message));
       if (link != null) {
+         leavePending(message, waited);
          put(message, SmsProperties.LINK, link);
          to(message, SmsAddresses.smscLinkQueue(link), RoutingType.ANYCAST);
          return message;
       }
+      if (local != null || destination == null) {
+         return noRoute(message, counters, NO_ROUTE); // covered here, but not for this account
+      }
+      NetworkRouting.Decision network = router.network().mt(destination);
+      return switch (network.outcome()) {
+         case GATEWAY -> {
+            leavePending(message, waited);
+            router.network().toGateways.increment();
+            to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);
+            yield message;
+         }
+         case PENDING -> waitForRoute(message, waited);
+         case HOME_WITHOUT_LOCAL_ROUTE -> noRoute(message, counters, NO_LOCAL_ROUTE);
+         case NOT_A_PEER -> noRoute(message, counters, NOT_A_PEER);
+         case NO_ROUTE, NOT_CONFIGURED -> noRoute(message, counters, NO_ROUTE);
+      };
+   }
+
+   /** The MT ends here, as a report to its sender. */
+   private Message noRoute(Message message, AccountCounters counters, String errorCode) {
+      message.removeProperty(PendingRoutes.SINCE);
       counters.unrouted.increment();
-      // No route: the MT ends here, as a report to its sender.
       String source = string(message, SmsProperties.SOURCE);
+      String destination = string(message, SmsProperties.DESTINATION);
       put(message, SmsProperties.KIND, SmsKind.DR.name());
       put(message, SmsProperties.STATUS, "UNDELIV");
-      put(message, SmsProperties.ERROR_CODE, NO_ROUTE);
+      put(message, SmsProperties.ERROR_CODE, errorCode);
       message.removeProperty(SmsProperties.SOURCE);
       message.removeProperty(SmsProperties.DESTINATION);
       put(message, SmsProperties.SOURCE, destination);
@@ -51,5 +87,4 @@ public final class MtRouteTransformer extends RoutingTransformer {
       to(message, SmsAddresses.DR, RoutingType.ANYCAST);
       return message;
    }
-
 }

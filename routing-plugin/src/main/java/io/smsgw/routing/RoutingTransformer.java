@@ -2,6 +2,7 @@ package io.smsgw.routing;
 
 import java.util.Map;
 
+import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -38,6 +39,28 @@ abstract class RoutingTransformer implements Transformer {
    static void put(Message message, SimpleString property, String value) {
       if (value != null) {
          message.putStringProperty(property, SimpleString.of(value));
+      }
+   }
+
+   /** Sends the message to {@code sms.route.pending} to wait for the tandem's answer on its route. */
+   Message waitForRoute(Message message, boolean waited) {
+      if (!waited) {
+         message.putLongProperty(PendingRoutes.SINCE, System.currentTimeMillis());
+         router.network().parked.increment();
+      }
+      to(message, SmsAddresses.ROUTE_PENDING, RoutingType.ANYCAST);
+      return message;
+   }
+
+   /** Leaves the pending queue for good: the broker's move cleared the expiry, which the validity restores. */
+   static void leavePending(Message message, boolean waited) {
+      if (!waited) {
+         return;
+      }
+      message.removeProperty(PendingRoutes.SINCE);
+      Object validity = message.getObjectProperty(SmsProperties.VALIDITY_TIME);
+      if (message.getExpiration() == 0 && validity instanceof Number until && until.longValue() > 0) {
+         message.setExpiration(until.longValue());
       }
    }
 

@@ -32,10 +32,12 @@ public final class SmsRouter {
    private volatile java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> rollupSink = (m, c) -> { };
    final LongAdder intermediateReports = new LongAdder();
    final LongAdder reportsForwarded = new LongAdder();
+   private final NetworkRouting network;
 
    SmsRouter(String brokerName, GatewayRuntime runtime) {
       this.brokerName = brokerName;
       this.runtime = runtime;
+      this.network = new NetworkRouting(runtime);
    }
 
    static SmsRouter register(String brokerName, GatewayRuntime runtime) {
@@ -69,6 +71,27 @@ public final class SmsRouter {
    void apply(GatewayConfig config) {
       table = new RouteTable(config.routes());
       billing = config.billing();
+   }
+
+   /** Routing to other gateways for what no local route covers. */
+   NetworkRouting network() {
+      return network;
+   }
+
+   /**
+    * The gateway a final report goes back to: where its message was submitted. That is the gateway that issued
+    * its smsId (a CMPP Msg_Id names it) when that is this gateway or a peer; otherwise the gateway it came from
+    * ({@code smsOriginGateway}); null when it is this gateway's own.
+    */
+   String reportHome(String smsId, String originGateway) {
+      if (originGateway == null || originGateway.isEmpty()) {
+         return null;
+      }
+      GatewayConfig config = runtime.config();
+      String home = io.smsgw.core.id.CmppMsgId.issuingGateway(smsId)
+         .filter(issuer -> issuer.equals(config.code()) || config.peers().containsKey(issuer))
+         .orElse(originGateway);
+      return home.equals(config.code()) ? null : home;
    }
 
    RouteTable table() {

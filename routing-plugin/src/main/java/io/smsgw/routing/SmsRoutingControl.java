@@ -11,10 +11,27 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
 
    private final SmsRouter router;
    private final ConfigReloader reloader;
+   private final PendingRoutes pending;
 
-   SmsRoutingControl(SmsRouter router, ConfigReloader reloader) {
+   SmsRoutingControl(SmsRouter router, ConfigReloader reloader, PendingRoutes pending) {
       this.router = router;
       this.reloader = reloader;
+      this.pending = pending;
+   }
+
+   @Override
+   public long getMessagesWaitingForRoute() {
+      return pending.waiting();
+   }
+
+   @Override
+   public long getWaitedForRoute() {
+      return router.network().parked.sum();
+   }
+
+   @Override
+   public long getRoutedToGateways() {
+      return router.network().toGateways.sum();
    }
 
    @Override

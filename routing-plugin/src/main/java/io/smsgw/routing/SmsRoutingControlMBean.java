@@ -18,6 +18,15 @@ public interface SmsRoutingControlMBean {
 
    long getIntermediateReports();
 
+   /** MT and MO on sms.route.pending now, waiting for the tandem gateway's answer on their route. */
+   long getMessagesWaitingForRoute();
+
+   /** MT and MO that had to wait for their route since the broker started. */
+   long getWaitedForRoute();
+
+   /** MT and MO routed to another gateway's queue (sms.gw.&lt;code&gt;) since the broker started. */
+   long getRoutedToGateways();
+
    /** Adds or replaces an MT route: {@code links} is "link[:weight],link[:weight]". Until the next file reload. */
    void addMtRoute(String prefix, String links);
 

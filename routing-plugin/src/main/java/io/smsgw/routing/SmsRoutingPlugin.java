@@ -15,6 +15,7 @@ import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.DivertConfiguration;
@@ -52,11 +53,14 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private ConfigReloader reloader;
    private ScheduledExecutorService scheduler;
    private ObjectName objectName;
+   private PendingRoutes pending;
+   private GatewayRuntime runtime;
 
    @Override
    public void registered(ActiveMQServer server) {
       this.server = server;
       GatewayRuntime runtime = GatewayRuntime.of(server);
+      this.runtime = runtime;
       router = SmsRouter.register(server.getConfiguration().getName(), runtime);
       server.registerActivateCallback(new ActivateCallback() {
          @Override
@@ -78,6 +82,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       ensureAddress(SmsAddresses.MO, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.DR, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.BILLING, RoutingType.MULTICAST);
+      ensurePendingQueue();
       divert(MT_DIVERT, SmsAddresses.MT + ".routed", SmsAddresses.MT, MtRouteTransformer.class);
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
@@ -85,9 +90,22 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       reloader = new ConfigReloader(runtime, router);
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
+      pending = new PendingRoutes(server, router.network(),
+                                  Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-route-pending", true)));
+      pending.start();
+      runtime.forwardPolicy(new ForwardAcceptance(router));
       registerControl();
       logger.info("SMS routing active: {} MT routes, {} MO routes", runtime.config().routes().mt().size(),
                   runtime.config().routes().mo().size());
+   }
+
+   /** Where MT and MO wait for the tandem's answer on their route: durable, so nothing is lost in a restart. */
+   private void ensurePendingQueue() throws Exception {
+      SimpleString name = SimpleString.of(SmsAddresses.ROUTE_PENDING);
+      if (server.locateQueue(name) == null) {
+         server.createQueue(QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.ANYCAST)
+                               .setDurable(true).setAutoCreated(false));
+      }
    }
 
    private void ensureAddress(String name, RoutingType type) throws Exception {
@@ -115,7 +133,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          var config = server.getConfiguration();
          objectName = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
                                                 + ",component=sms-routing,name=\"routing\"");
-         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(router, reloader), objectName);
+         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(router, reloader, pending), objectName);
       } catch (Exception e) {
          logger.warn("Could not register the SMS routing management bean", e);
       }
@@ -128,6 +146,12 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       }
       if (scheduler != null) {
          scheduler.shutdownNow();
+      }
+      if (pending != null) {
+         pending.stop();
+      }
+      if (runtime != null) {
+         runtime.forwardPolicy(null);
       }
       if (objectName != null) {
          try {

@@ -157,9 +157,10 @@ class RoutingPolicyTest {
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
          MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
          MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+         String fromGuangzhou = io.smsgw.core.id.CmppMsgId.toHex(new io.smsgw.core.id.CmppMsgId(11, 26, 13, 45, 30, 20001, 1).toLong());
          TextMessage dr = session.createTextMessage("");
          dr.setStringProperty("smsKind", "DR");
-         dr.setStringProperty("smsId", "bd36d78003e90001");
+         dr.setStringProperty("smsId", fromGuangzhou); // a Msg_Id issued by 020001
          dr.setStringProperty("smsAccount", "901234");
          dr.setStringProperty("smsStatus", "DELIVRD");
          dr.setStringProperty("smsOriginGateway", "020001");
@@ -167,7 +168,7 @@ class RoutingPolicyTest {
          try (MessageConsumer toOrigin = session.createConsumer(session.createQueue(SmsAddresses.gatewayQueue("020001")))) {
             Message back = toOrigin.receive(10_000);
             assertNotNull(back, "the report travels back to the gateway the MT came from");
-            assertEquals("bd36d78003e90001", back.getStringProperty("smsId"));
+            assertEquals(fromGuangzhou, back.getStringProperty("smsId"));
          }
          assertEquals(null, billing.receive(500), "the origin gateway bills, not this one");
       }

@@ -8,8 +8,9 @@ import io.smsgw.cmpp.codec.Fwd;
  * Result 9 ("wrong forwarding decision") and nothing is stored. Called on the connection's event loop, once per
  * FWD: implementations must answer from memory, quickly, and be thread-safe (several peers call at once).
  *
- * <p>The default accepts everything. The routing plugin installs its own with
- * {@code FwdPeers.of(GatewayRuntime.of(server)).setPolicy(...)}.
+ * <p>By default {@link FwdPeers} asks the runtime's protocol-neutral
+ * {@link io.smsgw.core.runtime.IncomingForwardPolicy}, which the routing plugin installs (accept-all without it);
+ * {@code FwdPeers.of(GatewayRuntime.of(server)).setPolicy(...)} overrides it.
  */
 @FunctionalInterface
 public interface ForwardingPolicy {

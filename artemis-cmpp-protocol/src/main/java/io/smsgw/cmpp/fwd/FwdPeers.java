@@ -8,8 +8,12 @@ import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.PeerConfig;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.runtime.IncomingForwardPolicy;
 import io.smsgw.core.runtime.GatewayRuntime;
 
 /**
@@ -22,10 +26,13 @@ public final class FwdPeers {
    private static final Map<GatewayRuntime, FwdPeers> BY_RUNTIME = new WeakHashMap<>();
 
    private final GatewayRuntime runtime;
-   private volatile ForwardingPolicy policy = ForwardingPolicy.ACCEPT_ALL;
+   /** Set explicitly with {@link #setPolicy}; null: the runtime's protocol-neutral policy decides. */
+   private volatile ForwardingPolicy policy;
+   private final ForwardingPolicy runtimePolicy;
 
    private FwdPeers(GatewayRuntime runtime) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
+      this.runtimePolicy = (fromGateway, fwd) -> runtime.forwardPolicy().accepts(forward(fromGateway, fwd));
    }
 
    /** The peers of this broker's runtime, created on first use. */
@@ -35,13 +42,30 @@ public final class FwdPeers {
       }
    }
 
+   /**
+    * The policy in force: one set with {@link #setPolicy}, otherwise the runtime's
+    * {@link GatewayRuntime#forwardPolicy()} (which the routing plugin installs; accept-all without it).
+    */
    public ForwardingPolicy policy() {
-      return policy;
+      ForwardingPolicy explicit = policy;
+      return explicit != null ? explicit : runtimePolicy;
    }
 
-   /** Installs the policy incoming FWDs are checked against (null restores accept-all). */
+   /** Installs the policy incoming FWDs are checked against (null restores the runtime's). */
    public void setPolicy(ForwardingPolicy policy) {
-      this.policy = policy == null ? ForwardingPolicy.ACCEPT_ALL : policy;
+      this.policy = policy;
+   }
+
+   /** A FWD as the protocol-neutral policy sees it; a report's Msg_Id is the id of the message it reports on. */
+   static IncomingForwardPolicy.Forward forward(String fromGateway, Fwd fwd) {
+      SmsKind kind = switch (fwd.msgFwdType()) {
+         case Fwd.TYPE_MT -> SmsKind.MT;
+         case Fwd.TYPE_MO -> SmsKind.MO;
+         default -> SmsKind.DR;
+      };
+      String recipient = fwd.destIds().isEmpty() ? "" : fwd.destIds().get(0);
+      return new IncomingForwardPolicy.Forward(fromGateway, kind, fwd.msgFwdType() == Fwd.TYPE_MO_REPORT, recipient,
+                                               CmppMsgId.toHex(fwd.msgId()), fwd.nodesCount());
    }
 
    GatewayRuntime runtime() {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.smsgw.broker.Acceptors;
 import io.smsgw.cmpp.fwd.FwdLinkService;
+import io.smsgw.cmpp.gns.client.RouteCacheService;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
@@ -44,6 +45,7 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
          services.add(new FwdLinkService(server, GatewayRuntime.of(server)));
+         services.add(new RouteCacheService(server, GatewayRuntime.of(server)));
       }
    }
 

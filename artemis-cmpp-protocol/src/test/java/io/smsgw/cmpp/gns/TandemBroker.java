@@ -50,6 +50,10 @@ final class TandemBroker implements AutoCloseable {
       return port;
    }
 
+   org.apache.activemq.artemis.core.server.ActiveMQServer server() {
+      return embedded.getActiveMQServer();
+   }
+
    TandemService tandem() {
       return TandemService.of(GatewayRuntime.of(embedded.getActiveMQServer()));
    }

@@ -16,6 +16,12 @@ public final class SmsAddresses {
    /** Multicast address that carries one billing record per message and final state. */
    public static final String BILLING = "sms.billing";
 
+   /**
+    * Anycast queue where MT and MO wait while the tandem gateway is asked for their route (a route-cache miss);
+    * the routing plugin moves them on once it answers.
+    */
+   public static final String ROUTE_PENDING = "sms.route.pending";
+
    /** Prefix of the per-account queue that holds an account's MO messages and status reports. */
    public static final String ACCOUNT_PREFIX = "sms.sp.";
    /** Prefix of the per-link queue an upstream SMSC link consumes. */

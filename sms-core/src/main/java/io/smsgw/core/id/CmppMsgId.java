@@ -73,6 +73,19 @@ public record CmppMsgId(int month, int day, int hour, int minute, int second, in
       return high < 0 || low < 0 ? OptionalLong.empty() : OptionalLong.of(high << 32 | low);
    }
 
+   /**
+    * The 6-digit code of the gateway that issued the id in {@link #toHex(long)} form (where the message was
+    * submitted, for an MT); empty when the text is no such id.
+    */
+   public static java.util.Optional<String> issuingGateway(CharSequence hex) {
+      OptionalLong id = parseHex(hex);
+      if (id.isEmpty()) {
+         return java.util.Optional.empty();
+      }
+      int code = decode(id.getAsLong()).gatewayCode();
+      return code > 999_999 ? java.util.Optional.empty() : java.util.Optional.of(String.format("%06d", code));
+   }
+
    private static void checkWidth(String field, int value, int max) {
       if (value < 0 || value > max) {
          throw new IllegalArgumentException(field + " must be 0.." + max + ", got " + value);

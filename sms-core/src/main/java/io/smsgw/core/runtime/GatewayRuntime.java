@@ -33,6 +33,8 @@ public final class GatewayRuntime {
    private final TrafficCounters traffic = new TrafficCounters();
    private final LinkStates links = new LinkStates();
    private final DailyQuotas quotas = new DailyQuotas();
+   private volatile NetworkRoutes networkRoutes;
+   private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -107,6 +109,33 @@ public final class GatewayRuntime {
 
    public TrafficCounters traffic() {
       return traffic;
+   }
+
+   /** The network's routes (the route cache of the {@code gns} role), once a protocol module registered them. */
+   public Optional<NetworkRoutes> networkRoutes() {
+      return Optional.ofNullable(networkRoutes);
+   }
+
+   /** Registers the network's routes (null withdraws them, e.g. when the broker stops). */
+   public void networkRoutes(NetworkRoutes routes) {
+      this.networkRoutes = routes;
+   }
+
+   /** Withdraws {@code routes} if they are still the registered ones. */
+   public synchronized void withdrawNetworkRoutes(NetworkRoutes routes) {
+      if (networkRoutes == routes) {
+         networkRoutes = null;
+      }
+   }
+
+   /** What forwarded messages from peer gateways are accepted; accept-all until the routing plugin sets one. */
+   public IncomingForwardPolicy forwardPolicy() {
+      return forwardPolicy;
+   }
+
+   /** Installs the policy for forwarded messages (null restores accept-all). */
+   public void forwardPolicy(IncomingForwardPolicy policy) {
+      this.forwardPolicy = policy == null ? IncomingForwardPolicy.ACCEPT_ALL : policy;
    }
 
    /** The next 64-bit CMPP-layout Msg_Id (protocols.md §1.9) of this gateway. */

@@ -54,6 +54,15 @@ class CmppMsgIdTest {
    }
 
    @Test
+   void theIssuingGatewayIsReadFromTheHexForm() {
+      assertEquals(java.util.Optional.of("001001"), CmppMsgId.issuingGateway("bd36d78003e90001"));
+      assertEquals(java.util.Optional.of("020001"), CmppMsgId.issuingGateway(CmppMsgId.toHex(new CmppMsgId(1, 1, 0, 0, 0, 20001, 7).toLong())));
+      assertTrue(CmppMsgId.issuingGateway("0a1b2c3d").isEmpty(), "an SMPP 3.3 id names no gateway");
+      assertTrue(CmppMsgId.issuingGateway(CmppMsgId.toHex(new CmppMsgId(1, 1, 0, 0, 0, 1_000_000, 0).toLong())).isEmpty(),
+                 "not a 6-digit code");
+   }
+
+   @Test
    void fieldsWiderThanTheirBitsAreRejected() {
       assertThrows(IllegalArgumentException.class, () -> new CmppMsgId(16, 1, 0, 0, 0, 1, 0));
       assertThrows(IllegalArgumentException.class, () -> new CmppMsgId(1, 1, 0, 0, 0, 1 << 22, 0));

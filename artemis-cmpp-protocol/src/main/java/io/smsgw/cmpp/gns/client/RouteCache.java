@@ -153,6 +153,16 @@ public final class RouteCache implements AutoCloseable {
       return available.minimalCompletionStage();
    }
 
+   /** "No route" answers remembered (until the next change): MT numbers. */
+   public int rememberedMtMisses() {
+      return mtMisses.size();
+   }
+
+   /** "No route" answers remembered (until the next change): MO SP_Codes. */
+   public int rememberedMoMisses() {
+      return moMisses.size();
+   }
+
    /** Full loads completed so far. */
    public synchronized long loads() {
       return loads;
