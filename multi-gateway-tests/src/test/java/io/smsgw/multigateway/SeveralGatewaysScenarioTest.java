@@ -136,7 +136,8 @@ class SeveralGatewaysScenarioTest {
       ReadBillingWithJms.BillingRecord record = records.get(0);
       assertEquals(MultiGatewayTopology.SINA_SP_ID, record.property("smsAccount"));
       assertEquals("DELIVRD", record.property("smsStatus"));
-      assertEquals("000010", record.property("smsFeeCode"));
+      assertEquals("02", record.property("smsFeeType"), "the MT's fee type: " + record);
+      assertEquals("000010", record.property("smsFeeCode"), "the MT's fee code: " + record);
       assertEquals(Boolean.TRUE, record.property("smsBillable"));
       assertEquals(0, guangxi.messageCount("billing-demo.records"), "Guangxi forwards the report unbilled; the origin bills");
    }

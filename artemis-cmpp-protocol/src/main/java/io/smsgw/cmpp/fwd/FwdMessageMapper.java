@@ -246,9 +246,11 @@ public final class FwdMessageMapper {
       boolean ofMo = fwd.msgFwdType() == Fwd.TYPE_MO_REPORT;
       StatusReport report = StatusReport.parse(fwd.msgContent(), ofMo ? CmppVersion.V20 : version)
          .orElseThrow(() -> new IllegalArgumentException("report content of " + fwd.msgContent().length + " octets"));
+      // The fee fields travel too: the origin gateway bills from this report (a free MT must stay unbilled).
       SmsMessageBuilder b = common(fwd, brokerMessageId, DR, SmsKind.DR, recipient, 0)
          .id(CmppMsgId.toHex(report.msgId()))
-         .string(SmsProperties.STATUS, report.stat());
+         .string(SmsProperties.STATUS, report.stat())
+         .fee(fwd.feeUserType(), fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId());
       long submitted = reportMillis(report.submitTime());
       long done = reportMillis(report.doneTime());
       b.submitTime(submitted > 0 ? submitted : nowMillis).doneTime(done > 0 ? done : nowMillis);
