@@ -19,6 +19,7 @@ final class ExampleConsole {
       "  cut                   cut the FWD links between tianjin and beijing (both directions)",
       "  restore               let them connect again",
       "  submits               the submit_sm each carrier SMSC accepted (MT that left the network)",
+      "  status                per gateway: carrier link bound or not, sms.* queues holding messages",
       "  help                  this list; Ctrl-C stops everything");
 
    private static final long INJECT_TIMEOUT_SECONDS = 10;
@@ -45,6 +46,7 @@ final class ExampleConsole {
                yield "FWD links tianjin <-> beijing restored: Tianjin reconnects and forwards what waited";
             }
             case "submits" -> submits();
+            case "status" -> status();
             case "help" -> HELP;
             default -> "Unknown command \"" + words.get(0) + "\". " + HELP;
          };
@@ -72,6 +74,20 @@ final class ExampleConsole {
       } catch (Exception e) {
          return "MO not delivered to " + site.id() + ": " + e.getMessage() + " (is its SMSC link bound?)";
       }
+   }
+
+   private String status() {
+      StringBuilder out = new StringBuilder();
+      for (Site site : Site.values()) {
+         GatewayNode node = topology.node(site);
+         out.append(site.id());
+         if (site.hasCarrier()) {
+            out.append(node.carrierLinkBound() ? " (carrier link bound)" : " (carrier link DOWN)");
+         }
+         java.util.Map<String, Long> waiting = node.waitingMessages();
+         out.append(": ").append(waiting.isEmpty() ? "no message waiting" : "waiting " + waiting).append(System.lineSeparator());
+      }
+      return out.toString().trim();
    }
 
    private String submits() {

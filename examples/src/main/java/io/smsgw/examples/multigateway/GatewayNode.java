@@ -18,6 +18,7 @@ import io.smsgw.smpp.codec.ShortMessagePdu;
 import io.smsgw.smpp.codec.SmppRequest;
 import io.smsgw.smpp.codec.SmppStatus;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.slf4j.Logger;
@@ -169,6 +170,17 @@ public final class GatewayNode implements AutoCloseable {
    public long messageCount(String queue) {
       var q = server().locateQueue(queue);
       return q == null ? 0 : q.getMessageCount();
+   }
+
+   /** The {@code sms.*} queues holding messages right now, by name, with their counts (in name order). */
+   public java.util.SortedMap<String, Long> waitingMessages() {
+      java.util.SortedMap<String, Long> waiting = new java.util.TreeMap<>();
+      server().getPostOffice().getAllBindings()
+         .filter(binding -> binding instanceof LocalQueueBinding && binding.getUniqueName().toString().startsWith("sms."))
+         .map(binding -> ((LocalQueueBinding) binding).getQueue())
+         .filter(queue -> queue.getMessageCount() > 0)
+         .forEach(queue -> waiting.put(queue.getName().toString(), queue.getMessageCount()));
+      return waiting;
    }
 
    /** The application acceptor's URL for the Artemis JMS client. */
