@@ -82,7 +82,10 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       ensureAddress(SmsAddresses.MO, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.DR, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.BILLING, RoutingType.MULTICAST);
-      ensurePendingQueue();
+      // durable queues where messages wait, so nothing routed there is dropped for want of a queue
+      ensureQueue(SmsAddresses.ROUTE_PENDING);
+      ensureQueue(MoRouteTransformer.UNROUTED);
+      ensureQueue(DrRouteTransformer.UNROUTED);
       divert(MT_DIVERT, SmsAddresses.MT + ".routed", SmsAddresses.MT, MtRouteTransformer.class);
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
@@ -99,9 +102,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
                   runtime.config().routes().mo().size());
    }
 
-   /** Where MT and MO wait for the tandem's answer on their route: durable, so nothing is lost in a restart. */
-   private void ensurePendingQueue() throws Exception {
-      SimpleString name = SimpleString.of(SmsAddresses.ROUTE_PENDING);
+   private void ensureQueue(String queue) throws Exception {
+      SimpleString name = SimpleString.of(queue);
       if (server.locateQueue(name) == null) {
          server.createQueue(QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.ANYCAST)
                                .setDurable(true).setAutoCreated(false));

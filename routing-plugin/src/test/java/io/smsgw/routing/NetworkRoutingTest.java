@@ -1,0 +1,311 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.Fwd;
+import io.smsgw.cmpp.codec.FwdResp;
+import io.smsgw.cmpp.codec.MtRouteUpdate;
+import io.smsgw.cmpp.codec.RouteUpdateType;
+import io.smsgw.cmpp.gns.CmppSocket;
+import io.smsgw.cmpp.gns.TandemService;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.smpp.client.JsmppSmsc;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import org.jsmpp.bean.MessageState;
+import org.jsmpp.util.DeliveryReceiptState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Routing across gateways with real brokers: a tandem gateway (GNS) and two gateways, Beijing (north, SMSC for
+ * 138) and Guangzhou (south, SMSC for 139 and 136, home of SP 901234 "Sina", SP_Code 10661234), peering over
+ * CMPP_FWD. Each gateway runs the routing plugin with its route cache; MT and MO that no local route covers follow
+ * the tandem's routes.
+ */
+class NetworkRoutingTest {
+
+   private static final String BEIJING = "001001";
+   private static final String GUANGZHOU = "020001";
+   private static final String SINA = "10661234";
+   private static final String SP = GatewayBroker.SP_ACCOUNT;
+   private static final String PEER_SECRET = "bj-gz";
+
+   @TempDir
+   Path dir;
+
+   private final int tandemPort = freePort();
+   private final int beijingPort = freePort();
+   private final int guangzhouPort = freePort();
+   private JsmppSmsc beijingSmsc;
+   private JsmppSmsc guangzhouSmsc;
+   private GatewayBroker tandem;
+   private GatewayBroker beijing;
+   private GatewayBroker guangzhou;
+
+   private static int freePort() {
+      try {
+         return JsmppSmsc.freePort();
+      } catch (java.io.IOException e) {
+         throw new java.io.UncheckedIOException(e);
+      }
+   }
+
+   @BeforeEach
+   void smscs() throws Exception {
+      beijingSmsc = new JsmppSmsc(freePort());
+      guangzhouSmsc = new JsmppSmsc(freePort());
+   }
+
+   @AfterEach
+   void stopAll() throws Exception {
+      for (AutoCloseable c : new AutoCloseable[] {beijing, guangzhou, tandem, beijingSmsc, guangzhouSmsc}) {
+         if (c != null) {
+            c.close();
+         }
+      }
+   }
+
+   private String tandemConf(String extraMtRoutes) {
+      return """
+         gateway { code = "000001", name = "tandem" }
+         tandem {
+           gateways {
+             "001001" { host = "127.0.0.1", port = %d, region = north, shared-secret = "bj" }
+             "020001" { host = "127.0.0.1", port = %d, region = south, shared-secret = "gz" }
+             "077101" { host = "127.0.0.1", port = 7930, region = south, shared-secret = "gx" }
+           }
+           mt-routes = [
+             { start = "1380000", end = "1389999", gateway = "001001" }
+             { start = "1390000", end = "1399999", gateway = "020001" }
+             { start = "1370000", end = "1379999", gateway = "001001" }
+             { start = "1350000", end = "1359999", gateway = "077101" }
+             %s
+           ]
+           mo-routes = [ { sp-code = "%s", sp-id = "901234", gateway = "020001", regions = [ north, south ] } ]
+         }
+         """.formatted(beijingPort, guangzhouPort, extraMtRoutes, SINA);
+   }
+
+   private String gatewayConf(String code, String tandemSecret, String peer, int peerPort, JsmppSmsc smsc,
+                              String localPrefixes, String moRoutes) {
+      StringBuilder mt = new StringBuilder();
+      for (String prefix : localPrefixes.split(",")) {
+         mt.append(mt.isEmpty() ? "" : ", ").append("{ prefix = \"").append(prefix).append("\", links = [ smsc ] }");
+      }
+      return """
+         gateway { code = "%s", max-hops = 5 }
+         accounts { "901234" { password = "sina", protocols = [ CMPP ] } }
+         gns { host = "127.0.0.1", port = %d, shared-secret = "%s", refresh = 0s, query-timeout = 2s,
+               reconnect-min = 50ms, reconnect-max = 300ms }
+         peers {
+           "%s" { host = "127.0.0.1", port = %d, shared-secret = "%s", window = 4,
+                  reconnect-min = 50ms, reconnect-max = 300ms, response-timeout = 5s }
+         }
+         links { smsc { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 400ms } }
+         routes { mt = [ %s ], mo = [ %s ] }
+         """.formatted(code, tandemPort, tandemSecret, peer, peerPort, PEER_SECRET, smsc.port(), mt, moRoutes);
+   }
+
+   private void startTandem(String extraMtRoutes) throws Exception {
+      tandem = GatewayBroker.start(dir.resolve("tandem"), "000001", tandemPort, tandemConf(extraMtRoutes));
+   }
+
+   private void startBeijing() throws Exception {
+      beijing = GatewayBroker.start(dir.resolve("beijing"), BEIJING, beijingPort,
+                                    gatewayConf(BEIJING, "bj", GUANGZHOU, guangzhouPort, beijingSmsc, "138", ""));
+   }
+
+   private void startGuangzhou() throws Exception {
+      guangzhou = GatewayBroker.start(dir.resolve("guangzhou"), GUANGZHOU, guangzhouPort,
+                                      gatewayConf(GUANGZHOU, "gz", BEIJING, beijingPort, guangzhouSmsc, "139,136",
+                                                  "{ prefix = \"" + SINA + "\", account = \"901234\" }"));
+   }
+
+   private void startNetwork() throws Exception {
+      startTandem("");
+      startBeijing();
+      startGuangzhou();
+      Wait.until("both route caches loaded", Duration.ofSeconds(15),
+                 () -> beijing.routesAvailable() && guangzhou.routesAvailable());
+      Wait.until("SMSC links bound", Duration.ofSeconds(15),
+                 () -> beijingSmsc.hasBoundSession() && guangzhouSmsc.hasBoundSession());
+   }
+
+   /** Sina's MT submitted at Beijing, with an id Beijing issued; returns the id. */
+   private String submitAtBeijing(String recipient) throws Exception {
+      String id = beijing.runtime().nextSmppMessageId(true);
+      beijing.send(SmsAddresses.MT, m -> {
+         m.setText("Hello " + recipient);
+         m.setStringProperty("smsKind", "MT");
+         m.setStringProperty("smsId", id);
+         m.setStringProperty("smsAccount", SP);
+         m.setStringProperty("smsSource", SINA);
+         m.setStringProperty("smsDestination", recipient);
+         m.setStringProperty("smsServiceId", "NEWS");
+         m.setStringProperty("smsFeeType", "02");
+         m.setIntProperty("smsRegisteredDelivery", 1);
+      });
+      return id;
+   }
+
+   /** The next report for Sina at Beijing, which must be about {@code id}. */
+   private Message reportAtBeijing(String id) throws Exception {
+      Message report = beijing.receive(SmsAddresses.accountQueue(SP));
+      assertNotNull(report, "a report for " + id + " reaches Sina at Beijing");
+      assertEquals("DR", report.getStringProperty("smsKind"));
+      assertEquals(id, report.getStringProperty("smsId"));
+      return report;
+   }
+
+   @Test
+   void anMtForGuangzhousSegmentLeavesThroughItsSmscAndTheReportIsBilledAtBeijing() throws Exception {
+      startNetwork();
+      String id = submitAtBeijing("13900139000");
+
+      JsmppSmsc.Received atSmsc = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(atSmsc, "the MT left through Guangzhou's SMSC link");
+      assertEquals("13900139000", atSmsc.destination());
+      assertEquals("Hello 13900139000", new String(atSmsc.shortMessage(), StandardCharsets.US_ASCII));
+      assertNull(beijingSmsc.submits.poll(0, TimeUnit.SECONDS), "not through Beijing's");
+
+      guangzhouSmsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      Message report = reportAtBeijing(id);
+      assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+      Message record = beijing.receive(GatewayBroker.BILLING_QUEUE);
+      assertNotNull(record, "Beijing, where the MT was submitted, writes the billing record");
+      assertEquals(id, record.getStringProperty("smsId"));
+      assertEquals(SP, record.getStringProperty("smsAccount"));
+      assertTrue(record.getBooleanProperty("smsBillable"));
+      assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "Guangzhou bills nothing");
+      assertEquals(0, beijing.routing().getWaitedForRoute(), "the route was in the cache loaded at start");
+      assertEquals(1, beijing.routing().getRoutedToGateways());
+   }
+
+   @Test
+   void routesTheCacheMissesAreResolvedOrReportedBackToTheSender() throws Exception {
+      startNetwork();
+      // a segment the tandem learnt after the gateways loaded their caches (no push): a miss at Beijing
+      TandemService.of(tandem.runtime()).table().updateMt(
+         new MtRouteUpdate(0, RouteUpdateType.ADD, 0, GUANGZHOU, "", 0, "1360000", "1369999", "", 0),
+         tandem.runtime().config().tandem(), change -> { });
+      submitAtBeijing("13600136000");
+      JsmppSmsc.Received atSmsc = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(atSmsc, "the MT waited for the tandem's answer, then flowed to Guangzhou");
+      assertEquals("13600136000", atSmsc.destination());
+      assertEquals(1, beijing.routing().getWaitedForRoute());
+      Wait.until("nothing left waiting", Duration.ofSeconds(5), () -> beijing.routing().getMessagesWaitingForRoute() == 0);
+
+      String nowhere = submitAtBeijing("13300133000");
+      Message noRoute = reportAtBeijing(nowhere);
+      assertEquals("UNDELIV", noRoute.getStringProperty("smsStatus"));
+      assertEquals(MtRouteTransformer.NO_ROUTE, noRoute.getStringProperty("smsErrorCode"), "the tandem has no route");
+      assertEquals(2, beijing.routing().getWaitedForRoute(), "it waited for that answer too");
+
+      String home = submitAtBeijing("13700137000");
+      assertEquals(MtRouteTransformer.NO_LOCAL_ROUTE, reportAtBeijing(home).getStringProperty("smsErrorCode"),
+                   "the network says Beijing, which has no SMSC route for it");
+
+      String stranger = submitAtBeijing("13500135000");
+      assertEquals(MtRouteTransformer.NOT_A_PEER, reportAtBeijing(stranger).getStringProperty("smsErrorCode"),
+                   "the network says Guangxi, which is not Beijing's peer");
+      assertNull(beijingSmsc.submits.poll(0, TimeUnit.SECONDS));
+   }
+
+   @Test
+   void anMoForSinaAtBeijingReachesSinaAtGuangzhou() throws Exception {
+      startNetwork();
+      beijingSmsc.sendMo("13800138000", SINA + "01", "TD");
+      Message mo = guangzhou.receive(SmsAddresses.accountQueue(SP));
+      assertNotNull(mo, "the MO crossed to Guangzhou, which serves Sina");
+      assertEquals("MO", mo.getStringProperty("smsKind"));
+      assertEquals("TD", ((TextMessage) mo).getText());
+      assertEquals(SINA + "01", mo.getStringProperty("smsDestination"));
+      assertEquals(BEIJING, mo.getStringProperty("smsOriginGateway"));
+
+      beijingSmsc.sendMo("13800138000", "10669999", "nobody");
+      Wait.until("an MO no gateway serves is kept unrouted", Duration.ofSeconds(15),
+                 () -> beijing.messageCount(MoRouteTransformer.UNROUTED) == 1);
+   }
+
+   @Test
+   void aForwardGuangzhouCannotTakeGetsResult9AndNothingIsStored() throws Exception {
+      startTandem("");
+      startGuangzhou();
+      Wait.until("route cache loaded", Duration.ofSeconds(15), guangzhou::routesAvailable);
+      Wait.until("SMSC link bound", Duration.ofSeconds(15), guangzhouSmsc::hasBoundSession);
+      long fromBeijing = new CmppMsgId(11, 26, 13, 45, 30, 1001, 1).toLong();
+      long fromGuangxi = new CmppMsgId(11, 26, 13, 45, 30, 77101, 1).toLong();
+      try (CmppSocket peer = CmppSocket.connect(guangzhouPort)) {
+         assertEquals(CmppResult.CONNECT_OK, peer.login(BEIJING, PEER_SECRET).status());
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13300133000", fromBeijing),
+                      "an MT nobody routes");
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13800138000", fromBeijing),
+                      "an MT whose route leads back to the sender");
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MO, "10669999", fromBeijing),
+                      "an MO for an SP nobody serves");
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT_REPORT, "13900139000", fromGuangxi),
+                      "a report on a message of a gateway that is not a peer");
+         assertEquals(CmppResult.OK, forward(peer, Fwd.TYPE_MT, "13900139000", fromBeijing + 1),
+                      "an MT for Guangzhou's own SMSC is taken");
+      }
+      JsmppSmsc.Received taken = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(taken);
+      assertEquals("13900139000", taken.destination());
+      assertNull(guangzhouSmsc.submits.poll(500, TimeUnit.MILLISECONDS), "only the accepted FWD went anywhere");
+      assertEquals(0, guangzhou.messageCount(MoRouteTransformer.UNROUTED));
+      assertEquals(0, guangzhou.messageCount(SmsAddresses.ROUTE_PENDING));
+      assertEquals(0, guangzhou.messageCount(SmsAddresses.accountQueue(SP)));
+   }
+
+   private static int forward(CmppSocket peer, int type, String recipient, long msgId) throws Exception {
+      peer.send(new Fwd(peer.nextSequence(), BEIJING, GUANGZHOU, 1, type, msgId, 1, 1, 0, 0, "NEWS", 0, "", "", 0, 0, 0, 0,
+                        SP, "02", "", "", "", "13800138000", "", 0, 0, List.of(recipient), "", 0,
+                        "hi".getBytes(StandardCharsets.US_ASCII), "", ""));
+      return assertInstanceOf(FwdResp.class, peer.read()).result();
+   }
+
+   @Test
+   void whileTheTandemIsDownCachedRoutesServeAndMissesWaitEvenAcrossARestart() throws Exception {
+      startNetwork();
+      tandem.close();
+      tandem = null;
+      Wait.until("Beijing notices the tandem is gone", Duration.ofSeconds(15), () -> !beijing.routesAvailable());
+
+      submitAtBeijing("13900139001");
+      JsmppSmsc.Received cached = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(cached, "a cached route keeps serving");
+      assertEquals("13900139001", cached.destination());
+
+      String waiting = submitAtBeijing("13600136001");
+      Wait.until("the miss waits", Duration.ofSeconds(15), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 1);
+
+      beijing.close();
+      startBeijing();
+      assertEquals(1, beijing.messageCount(SmsAddresses.ROUTE_PENDING), "still waiting after Beijing's restart");
+
+      startTandem("{ start = \"1360000\", end = \"1369999\", gateway = \"020001\" }");
+      JsmppSmsc.Received resumed = guangzhouSmsc.submits.poll(20, TimeUnit.SECONDS);
+      assertNotNull(resumed, "the waiting MT flowed once the tandem was back");
+      assertEquals("13600136001", resumed.destination());
+      Wait.until("the pending queue is empty", Duration.ofSeconds(5), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+
+      guangzhouSmsc.sendReceipt(resumed, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      assertEquals("DELIVRD", reportAtBeijing(waiting).getStringProperty("smsStatus"));
+   }
+}
