@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import com.zx.sms.codec.cmpp.msg.CmppDeliverRequestMessage;
 import com.zx.sms.codec.cmpp.msg.CmppReportRequestMessage;
 import com.zx.sms.codec.cmpp.msg.CmppSubmitRequestMessage;
+import com.zx.sms.codec.cmpp.msg.CmppSubmitResponseMessage;
 import com.zx.sms.connect.manager.EndpointManager;
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmppinterop.SmsGateSp;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.examples.ReadBillingWithJms;
@@ -48,16 +51,22 @@ class SeveralGatewaysScenarioTest {
    @TempDir
    static Path workDir;
 
+   private static final int CMPP_30 = 0x30;
+   /** Seconds of silence before SMSGate probes the link; longer than the test. */
+   private static final int IDLE_SECONDS = 300;
+
    private static MultiGatewayTopology topology;
-   private static SinaConnection sinaBeijing;
-   private static SinaConnection sinaGuangzhou;
+   private static SmsGateSp sinaBeijing;
+   private static SmsGateSp sinaGuangzhou;
 
    @BeforeAll
    static void startFiveGatewaysAndConnectSina() throws Exception {
       topology = MultiGatewayTopology.start(new MultiGatewayTopology.Settings(workDir, TopologyPorts.free(), RECEIPT_DELAY));
       Wait.until("every carrier SMSC link bound", START_TIMEOUT, topology::carrierLinksBound);
-      sinaBeijing = SinaConnection.open("sina-beijing", topology.ports().of(Site.BEIJING).cmpp(), START_TIMEOUT);
-      sinaGuangzhou = SinaConnection.open("sina-guangzhou", topology.ports().of(Site.GUANGZHOU).cmpp(), START_TIMEOUT);
+      assertEquals(MultiGatewayTopology.SINA_SP_ID, SmsGateSp.SP_ID, "SmsGateSp logs in with Sina's account");
+      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, SmsGateSp.SP_CODE);
+      sinaBeijing = SmsGateSp.connect("sina-beijing", topology.ports().of(Site.BEIJING).cmpp(), CMPP_30, IDLE_SECONDS, START_TIMEOUT);
+      sinaGuangzhou = SmsGateSp.connect("sina-guangzhou", topology.ports().of(Site.GUANGZHOU).cmpp(), CMPP_30, IDLE_SECONDS, START_TIMEOUT);
    }
 
    @AfterAll
@@ -80,25 +89,13 @@ class SeveralGatewaysScenarioTest {
    @Test
    @Order(1)
    void moFromATianjinHandsetReachesSinaAtBeijing() throws Exception {
-      String text = "north MO from Tianjin";
-      injectMo(Site.TIANJIN, Site.TIANJIN.handset(1), text);
-
-      CmppDeliverRequestMessage mo = sinaBeijing.await("the Tianjin MO at Sina's Beijing connection", SinaConnection.mo(text), TIMEOUT);
-      assertEquals(Site.TIANJIN.handset(1), mo.getSrcterminalId());
-      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, mo.getDestId());
-      assertEquals(0, sinaGuangzhou.count(SinaConnection.mo(text)), "a north MO never goes to Guangzhou");
+      assertMoReachesOnly(Site.TIANJIN, 1, "north MO from Tianjin", sinaBeijing, sinaGuangzhou);
    }
 
    @Test
    @Order(2)
    void moFromAGuangxiHandsetReachesSinaAtGuangzhou() throws Exception {
-      String text = "south MO from Guangxi";
-      injectMo(Site.GUANGXI, Site.GUANGXI.handset(2), text);
-
-      CmppDeliverRequestMessage mo = sinaGuangzhou.await("the Guangxi MO at Sina's Guangzhou connection", SinaConnection.mo(text), TIMEOUT);
-      assertEquals(Site.GUANGXI.handset(2), mo.getSrcterminalId());
-      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, mo.getDestId());
-      assertEquals(0, sinaBeijing.count(SinaConnection.mo(text)), "a south MO never goes to Beijing");
+      assertMoReachesOnly(Site.GUANGXI, 2, "south MO from Guangxi", sinaGuangzhou, sinaBeijing);
    }
 
    @Test
@@ -111,7 +108,10 @@ class SeveralGatewaysScenarioTest {
       submit.setServiceId("NEWS");
       submit.setFeeType("02");
       submit.setFeeCode("000010");
-      long msgId = sinaBeijing.submit(submit, TIMEOUT);
+      List<CmppSubmitResponseMessage> responses = sinaBeijing.submit(submit, TIMEOUT);
+      assertEquals(1, responses.size(), "a short text goes in one SUBMIT");
+      assertEquals(0, responses.get(0).getResult(), "Beijing took the MT");
+      long msgId = SmsGateSp.msgId(responses.get(0).getMsgId());
       String smsId = CmppMsgId.toHex(msgId);
 
       GatewayNode guangxi = topology.node(Site.GUANGXI);
@@ -122,12 +122,12 @@ class SeveralGatewaysScenarioTest {
                     "only Guangxi's carrier serves 1380771xxxx, not " + other.id());
       }
 
-      CmppDeliverRequestMessage deliver = sinaBeijing.await("Sina's status report on " + smsId + " at Beijing",
-                                                            SinaConnection.reportOf(msgId), TIMEOUT);
+      CmppDeliverRequestMessage deliver = sinaBeijing.awaitDeliver("Sina's status report on " + smsId + " at Beijing",
+                                                                   reportOf(msgId), TIMEOUT);
       CmppReportRequestMessage report = deliver.getReportRequestMessage();
       assertEquals("DELIVRD", report.getStat());
       assertEquals(handset, report.getDestterminalId());
-      assertEquals(0, sinaGuangzhou.count(SinaConnection.reportOf(msgId)), "the report goes where the MT was submitted");
+      assertEquals(0, sinaGuangzhou.count(reportOf(msgId)), "the report goes where the MT was submitted");
 
       List<ReadBillingWithJms.BillingRecord> records = ReadBillingWithJms.read(topology.node(Site.BEIJING).coreUrl(), TIMEOUT,
                                                                                 Duration.ofMillis(500))
@@ -154,13 +154,13 @@ class SeveralGatewaysScenarioTest {
       }
       Wait.until("the MOs waiting at Tianjin for Beijing", TIMEOUT, () -> tianjin.messageCount(towardsBeijing) == MO_DURING_CUT);
       for (int i = 1; i <= MO_DURING_CUT; i++) {
-         assertEquals(0, sinaBeijing.count(SinaConnection.mo("during the cut " + i)), "nothing crosses a cut link");
+         assertEquals(0, sinaBeijing.count(mo("during the cut " + i)), "nothing crosses a cut link");
       }
 
       topology.restore(Site.TIANJIN, Site.BEIJING);
       Wait.until("every MO of the cut at Sina's Beijing connection", TIMEOUT, () -> {
          for (int i = 1; i <= MO_DURING_CUT; i++) {
-            if (sinaBeijing.count(SinaConnection.mo("during the cut " + i)) == 0) {
+            if (sinaBeijing.count(mo("during the cut " + i)) == 0) {
                return false;
             }
          }
@@ -173,9 +173,28 @@ class SeveralGatewaysScenarioTest {
                           && beijing.messageCount(SmsAddresses.accountQueue(MultiGatewayTopology.SINA_SP_ID)) == 0);
       for (int i = 1; i <= MO_DURING_CUT; i++) {
          String text = "during the cut " + i;
-         assertEquals(1, sinaBeijing.count(SinaConnection.mo(text)), "exactly once: " + text);
-         assertEquals(0, sinaGuangzhou.count(SinaConnection.mo(text)), text + " is a north MO");
+         assertEquals(1, sinaBeijing.count(mo(text)), "exactly once: " + text);
+         assertEquals(0, sinaGuangzhou.count(mo(text)), text + " is a north MO");
       }
+   }
+
+   /** An MO from handset {@code subscriber} of {@code site} reaches Sina's connection {@code expected}, and not {@code other}. */
+   private static void assertMoReachesOnly(Site site, int subscriber, String text, SmsGateSp expected, SmsGateSp other) throws Exception {
+      injectMo(site, site.handset(subscriber), text);
+      CmppDeliverRequestMessage mo = expected.awaitDeliver("the " + site.id() + " MO \"" + text + "\" at Sina", mo(text), TIMEOUT);
+      assertEquals(site.handset(subscriber), mo.getSrcterminalId());
+      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, mo.getDestId());
+      assertEquals(0, other.count(mo(text)), "a " + site.region() + " MO goes to Sina's " + site.region() + " gateway only");
+   }
+
+   /** An MO with this text. */
+   private static Predicate<CmppDeliverRequestMessage> mo(String text) {
+      return d -> !d.isReport() && text.equals(d.getMsgContent());
+   }
+
+   /** The status report on {@code msgId}. */
+   private static Predicate<CmppDeliverRequestMessage> reportOf(long msgId) {
+      return d -> d.isReport() && SmsGateSp.msgId(d.getReportRequestMessage().getMsgId()) == msgId;
    }
 
    /** An MO from {@code handset} to Sina, injected at the carrier SMSC of {@code site}, which the gateway must take. */
