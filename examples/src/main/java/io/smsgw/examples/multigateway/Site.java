@@ -47,7 +47,7 @@ public enum Site {
    /** A handset of this gateway's segment: the segment followed by {@code subscriber} (4 digits). */
    public String handset(int subscriber) {
       if (!hasCarrier()) {
-         throw new IllegalStateException(this + " serves no handsets");
+         throw new IllegalStateException(id() + " serves no handsets");
       }
       return numberSegment + String.format(Locale.ROOT, "%04d", subscriber);
    }
@@ -57,8 +57,14 @@ public enum Site {
       return name().toLowerCase(Locale.ROOT);
    }
 
-   /** The site named {@code id} (any case). */
+   /** The site named {@code id} (any case). @throws IllegalArgumentException naming the sites there are */
    public static Site of(String id) {
-      return valueOf(id.trim().toUpperCase(Locale.ROOT));
+      for (Site site : values()) {
+         if (site.id().equalsIgnoreCase(id.trim())) {
+            return site;
+         }
+      }
+      throw new IllegalArgumentException("no gateway \"" + id + "\"; the gateways are "
+                                            + java.util.Arrays.stream(values()).map(Site::id).toList());
    }
 }
