@@ -2,6 +2,7 @@ package io.smsgw.examples.multigateway;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.simulator.MoMessage;
@@ -84,7 +85,7 @@ final class ExampleConsole {
          if (site.hasCarrier()) {
             out.append(node.carrierLinkBound() ? " (carrier link bound)" : " (carrier link DOWN)");
          }
-         java.util.Map<String, Long> waiting = node.waitingMessages();
+         Map<String, Long> waiting = node.waitingMessages();
          out.append(": ").append(waiting.isEmpty() ? "no message waiting" : "waiting " + waiting).append(System.lineSeparator());
       }
       return out.toString().trim();

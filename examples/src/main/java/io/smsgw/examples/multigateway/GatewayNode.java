@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.smsgw.core.config.GatewayConfig;
@@ -86,12 +88,14 @@ public final class GatewayNode implements AutoCloseable {
          String previous = System.setProperty(GatewayConfigLocator.PATH_PROPERTY, configFile.toAbsolutePath().toString());
          try {
             broker.getActiveMQServer().start();
+            if (!broker.getActiveMQServer().isActive()) {
+               throw new IllegalStateException("The broker of " + site.id() + " did not become active; see the log above");
+            }
+         } catch (Exception | Error e) {
+            broker.stop();
+            throw e;
          } finally {
             restore(previous);
-         }
-         if (!broker.getActiveMQServer().isActive()) {
-            broker.stop();
-            throw new IllegalStateException("The broker of " + site.id() + " did not become active; see the log above");
          }
          return new GatewayNode(site, broker, carrier, configFile, submits);
       } catch (Exception | Error e) {
@@ -173,8 +177,8 @@ public final class GatewayNode implements AutoCloseable {
    }
 
    /** The {@code sms.*} queues holding messages right now, by name, with their counts (in name order). */
-   public java.util.SortedMap<String, Long> waitingMessages() {
-      java.util.SortedMap<String, Long> waiting = new java.util.TreeMap<>();
+   public SortedMap<String, Long> waitingMessages() {
+      SortedMap<String, Long> waiting = new TreeMap<>();
       server().getPostOffice().getAllBindings()
          .filter(binding -> binding instanceof LocalQueueBinding && binding.getUniqueName().toString().startsWith("sms."))
          .map(binding -> ((LocalQueueBinding) binding).getQueue())

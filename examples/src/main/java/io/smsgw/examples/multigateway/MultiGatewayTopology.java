@@ -3,6 +3,7 @@ package io.smsgw.examples.multigateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,7 +152,7 @@ public final class MultiGatewayTopology implements AutoCloseable {
    public void close() throws Exception {
       Exception failure = null;
       List<Site> reverse = new ArrayList<>(START_ORDER);
-      java.util.Collections.reverse(reverse);
+      Collections.reverse(reverse);
       for (Site site : reverse) {
          GatewayNode node = nodes.remove(site);
          if (node != null) {

@@ -1,5 +1,6 @@
 package io.smsgw.examples.multigateway;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -65,6 +66,6 @@ public enum Site {
          }
       }
       throw new IllegalArgumentException("no gateway \"" + id + "\"; the gateways are "
-                                            + java.util.Arrays.stream(values()).map(Site::id).toList());
+                                            + Arrays.stream(values()).map(Site::id).toList());
    }
 }
