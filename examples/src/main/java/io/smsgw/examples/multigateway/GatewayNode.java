@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * regional gateway, the SMSC simulator its link {@value #CARRIER_LINK} binds to, which records every submit it
  * accepts.
  */
+@SuppressWarnings("try") // close() may throw InterruptedException: stopping the broker waits
 public final class GatewayNode implements AutoCloseable {
 
    private static final Logger LOG = LoggerFactory.getLogger(GatewayNode.class);

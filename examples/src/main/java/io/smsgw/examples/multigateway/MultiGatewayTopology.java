@@ -22,6 +22,7 @@ import io.smsgw.examples.QuickStartGateway;
  * <p>Used by the runnable example ({@link MultiGatewayExample}, fixed ports) and by the scenario test (free
  * ports).
  */
+@SuppressWarnings("try") // close() may throw InterruptedException: stopping the brokers waits
 public final class MultiGatewayTopology implements AutoCloseable {
 
    /** Sina's CMPP account at Beijing and Guangzhou: SP_Id, shared secret and service number (SP_Code). */
