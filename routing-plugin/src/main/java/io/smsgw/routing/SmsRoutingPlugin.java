@@ -71,6 +71,12 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
                logger.error("SMS routing could not start; messages stay on the ingress addresses", e);
             }
          }
+
+         @Override
+         public void deActivate() {
+            // Artemis calls unregistered() only when the plugin is removed, not when the broker stops
+            stopServices();
+         }
       });
    }
 
@@ -141,8 +147,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       }
    }
 
-   @Override
-   public void unregistered(ActiveMQServer server) {
+   /** Stops what runs on threads of its own and withdraws the forwarding policy. */
+   private synchronized void stopServices() {
       if (reloader != null) {
          reloader.stop();
       }
@@ -155,6 +161,11 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       if (runtime != null) {
          runtime.forwardPolicy(null);
       }
+   }
+
+   @Override
+   public void unregistered(ActiveMQServer server) {
+      stopServices();
       if (objectName != null) {
          try {
             server.getManagementService().unregisterUntypedControl("sms-routing", objectName);
