@@ -19,7 +19,9 @@ import io.smsgw.cmppinterop.SmsGateSp;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.examples.ReadBillingWithJms;
+import io.smsgw.examples.multigateway.CuttableLink;
 import io.smsgw.examples.multigateway.GatewayNode;
+import io.smsgw.examples.multigateway.LinkCutter;
 import io.smsgw.examples.multigateway.MultiGatewayTopology;
 import io.smsgw.examples.multigateway.Site;
 import io.smsgw.examples.multigateway.TopologyPorts;
@@ -176,6 +178,27 @@ class SeveralGatewaysScenarioTest {
          assertEquals(1, sinaBeijing.count(mo(text)), "exactly once: " + text);
          assertEquals(0, sinaGuangzhou.count(mo(text)), text + " is a north MO");
       }
+   }
+
+   @Test
+   @Order(5)
+   void anMoWhoseFwdAnswerIsLostIsResentButArrivesOnce() throws Exception {
+      LinkCutter towardsBeijing = topology.cutter(new CuttableLink(Site.TIANJIN, Site.BEIJING));
+      String text = "answer lost";
+      towardsBeijing.swallowAnswers(true);
+      injectMo(Site.TIANJIN, Site.TIANJIN.handset(200), text);
+      // Beijing stored and delivered it, but Tianjin never got the FWD_RESP: it resends after the reconnect.
+      Wait.until("the MO at Sina's Beijing connection", TIMEOUT, () -> sinaBeijing.count(mo(text)) == 1);
+      topology.cut(Site.TIANJIN, Site.BEIJING);
+      towardsBeijing.swallowAnswers(false);
+      topology.restore(Site.TIANJIN, Site.BEIJING);
+
+      GatewayNode tianjin = topology.node(Site.TIANJIN);
+      GatewayNode beijing = topology.node(Site.BEIJING);
+      Wait.until("the resent FWD answered and Beijing's queue for Sina drained", TIMEOUT,
+                 () -> tianjin.messageCount(SmsAddresses.gatewayQueue(Site.BEIJING.code())) == 0
+                          && beijing.messageCount(SmsAddresses.accountQueue(MultiGatewayTopology.SINA_SP_ID)) == 0);
+      assertEquals(1, sinaBeijing.count(mo(text)), "exactly once although Tianjin sent the FWD twice");
    }
 
    /** An MO from handset {@code subscriber} of {@code site} reaches Sina's connection {@code expected}, and not {@code other}. */

@@ -24,6 +24,7 @@ import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.core.time.SmppTime;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 
@@ -239,7 +240,18 @@ public final class FwdMessageMapper {
       } else {
          b.text(SmsText.decode(content, payloadOffset, length, encoding));
       }
-      return b.build();
+      CoreMessage message = b.build();
+      message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(duplicateId(fwd, recipient)));
+      return message;
+   }
+
+   /**
+    * The broker's duplicate id of an incoming MT or MO: a peer resends a FWD whose FWD_RESP it never got (after
+    * a reconnect), and the copy must not reach the handset or the SP twice. Msg_Id, recipient and segment name
+    * the message whichever peer forwards it. (Reports are deduplicated by the routing plugin.)
+    */
+   static String duplicateId(Fwd fwd, String recipient) {
+      return "fwd:" + fwd.msgFwdType() + ":" + CmppMsgId.toHex(fwd.msgId()) + ":" + recipient + ":" + fwd.pkNumber();
    }
 
    private CoreMessage report(Fwd fwd, long brokerMessageId, String recipient, long nowMillis) {

@@ -35,6 +35,8 @@ public final class LinkCutter implements AutoCloseable {
    private final AtomicLong relayed = new AtomicLong();
    private final AtomicLong refused = new AtomicLong();
    private volatile boolean cut;
+   /** While set, bytes from the peer back to the dialling gateway (its answers) are read and thrown away. */
+   private volatile boolean swallowAnswers;
 
    private LinkCutter(String name, ServerSocket server, InetSocketAddress target) {
       this.name = name;
@@ -70,6 +72,15 @@ public final class LinkCutter implements AutoCloseable {
    public void restore() {
       cut = false;
       LOG.info("Link {} restored", name);
+   }
+
+   /**
+    * Keeps relaying requests but throws the peer's answers away (or relays them again after {@code false}): the
+    * peer stores what it gets while the dialling gateway never hears so, as when a link fails between the two.
+    */
+   public void swallowAnswers(boolean swallow) {
+      swallowAnswers = swallow;
+      LOG.info("Link {}: answers {}", name, swallow ? "swallowed" : "relayed");
    }
 
    public boolean isCut() {
@@ -131,20 +142,22 @@ public final class LinkCutter implements AutoCloseable {
          open.add(inbound);
          open.add(outbound);
          relayed.incrementAndGet();
-         pump(inbound, outbound, "up");
-         pump(outbound, inbound, "down");
+         pump(inbound, outbound, "up", false);
+         pump(outbound, inbound, "down", true);
       }
    }
 
-   /** Copies {@code from} to {@code to} on a thread of its own; the end of either closes both. */
-   private void pump(Socket from, Socket to, String direction) {
+   /** Copies {@code from} to {@code to} on a thread of its own; the end of either closes both. {@code answers}: peer to dialler. */
+   private void pump(Socket from, Socket to, String direction, boolean answers) {
       Thread thread = new Thread(() -> {
          byte[] buffer = new byte[BUFFER_SIZE];
          try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
-               out.write(buffer, 0, read);
-               out.flush();
+               if (!(answers && swallowAnswers)) {
+                  out.write(buffer, 0, read);
+                  out.flush();
+               }
             }
          } catch (IOException e) {
             // the other side or a cut closed the connection

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import io.smsgw.broker.testing.Wait;
@@ -90,5 +91,18 @@ class LinkCutterTest {
          assertEquals("back", new String(roundTrip(again, "back".getBytes())));
       }
       assertEquals(2, cutter.connectionsRelayed());
+   }
+
+   @Test
+   void swallowedAnswersNeverReachTheDiallerWhileRequestsStillPass() throws Exception {
+      try (Socket socket = connect()) {
+         cutter.swallowAnswers(true);
+         socket.setSoTimeout(300);
+         socket.getOutputStream().write("lost".getBytes());
+         assertThrows(SocketTimeoutException.class, () -> socket.getInputStream().read(), "the echo was swallowed");
+         cutter.swallowAnswers(false);
+         socket.setSoTimeout((int) TIMEOUT.toMillis());
+         assertEquals("next", new String(roundTrip(socket, "next".getBytes())), "answers flow again, on the same connection");
+      }
    }
 }
