@@ -18,11 +18,11 @@ public final class MoRouteTransformer extends RoutingTransformer {
 
    @Override
    public Message transform(Message message) {
-      boolean waited = message.getObjectProperty(PendingRoutes.SINCE) != null;
+      boolean waited = cameBackFromPending(message);
       String destination = string(message, SmsProperties.DESTINATION);
       String account = router.table().mo(destination);
       if (account != null) {
-         leavePending(message, waited);
+         leavePending(message);
          router.counters(account).moRouted.increment();
          put(message, SmsProperties.ACCOUNT, account);
          to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
@@ -32,13 +32,13 @@ public final class MoRouteTransformer extends RoutingTransformer {
          ? new NetworkRouting.Decision(NetworkRouting.Outcome.NO_ROUTE, null) : router.network().mo(destination);
       switch (network.outcome()) {
          case GATEWAY -> {
-            leavePending(message, waited);
+            leavePending(message);
             router.network().toGateways.increment();
             to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);
          }
          case PENDING -> waitForRoute(message, waited);
          default -> {
-            leavePending(message, waited);
+            leavePending(message);
             router.moUnrouted.increment();
             to(message, UNROUTED, RoutingType.ANYCAST);
          }

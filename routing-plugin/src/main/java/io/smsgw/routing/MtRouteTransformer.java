@@ -29,7 +29,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
 
    @Override
    public Message transform(Message message) {
-      boolean waited = message.getObjectProperty(PendingRoutes.SINCE) != null;
+      boolean waited = cameBackFromPending(message);
       if (string(message, SmsProperties.ID) == null) {
          put(message, SmsProperties.ID, router.runtime().nextSmppMessageId(true));
       }
@@ -47,7 +47,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
       RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
       String link = local == null ? null : router.linkFor(destination, account(message));
       if (link != null) {
-         leavePending(message, waited);
+         leavePending(message);
          put(message, SmsProperties.LINK, link);
          to(message, SmsAddresses.smscLinkQueue(link), RoutingType.ANYCAST);
          return message;
@@ -58,7 +58,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
       NetworkRouting.Decision network = router.network().mt(destination);
       return switch (network.outcome()) {
          case GATEWAY -> {
-            leavePending(message, waited);
+            leavePending(message);
             router.network().toGateways.increment();
             to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);
             yield message;
@@ -72,7 +72,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
 
    /** The MT ends here, as a report to its sender. */
    private Message noRoute(Message message, AccountCounters counters, String errorCode) {
-      message.removeProperty(PendingRoutes.SINCE);
+      leavePending(message);
       counters.unrouted.increment();
       String source = string(message, SmsProperties.SOURCE);
       String destination = string(message, SmsProperties.DESTINATION);

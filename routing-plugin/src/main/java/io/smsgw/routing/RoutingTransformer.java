@@ -52,16 +52,24 @@ abstract class RoutingTransformer implements Transformer {
       return message;
    }
 
-   /** Leaves the pending queue for good: the broker's move cleared the expiry, which the validity restores. */
-   static void leavePending(Message message, boolean waited) {
-      if (!waited) {
-         return;
+   /**
+    * Whether the message comes back from the pending queue. The broker's move that brought it cleared its expiry,
+    * which its validity restores (so an MT still expires, with an EXPIRED report, however often it waited).
+    */
+   static boolean cameBackFromPending(Message message) {
+      if (message.getObjectProperty(PendingRoutes.SINCE) == null) {
+         return false;
       }
-      message.removeProperty(PendingRoutes.SINCE);
       Object validity = message.getObjectProperty(SmsProperties.VALIDITY_TIME);
       if (message.getExpiration() == 0 && validity instanceof Number until && until.longValue() > 0) {
          message.setExpiration(until.longValue());
       }
+      return true;
+   }
+
+   /** The message leaves for its route: the pending marker has done its job. */
+   static void leavePending(Message message) {
+      message.removeProperty(PendingRoutes.SINCE);
    }
 
    static String account(Message message) {

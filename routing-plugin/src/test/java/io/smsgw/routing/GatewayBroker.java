@@ -44,6 +44,7 @@ final class GatewayBroker implements AutoCloseable {
    static GatewayBroker start(Path dataDir, String code, int cmppPort, String gatewayConf) throws Exception {
       Configuration cfg = TestBroker.configuration(dataDir, "CMPP", "");
       cfg.setName("gateway-" + code);
+      cfg.setMessageExpiryScanPeriod(200); // expiries show within a test's patience
       cfg.getAcceptorConfigurations().removeIf(acceptor -> acceptor.getName().equals("cmpp"));
       cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + cmppPort + "?protocols=CMPP");
       cfg.addQueueConfiguration(QueueConfiguration.of(BILLING_QUEUE).setAddress(SmsAddresses.BILLING)
@@ -87,11 +88,17 @@ final class GatewayBroker implements AutoCloseable {
    }
 
    void send(String address, Setter setter) throws Exception {
+      send(address, 0, setter);
+   }
+
+   /** Sends with a time to live (0 = none), as a gateway head does for a validity period. */
+   void send(String address, long timeToLive, Setter setter) throws Exception {
       try (Connection c = new ActiveMQConnectionFactory(helpers.coreUrl()).createConnection();
            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
            MessageProducer p = s.createProducer(s.createQueue(address))) {
          TextMessage m = s.createTextMessage();
          setter.set(m);
+         p.setTimeToLive(timeToLive);
          p.send(m);
       }
    }

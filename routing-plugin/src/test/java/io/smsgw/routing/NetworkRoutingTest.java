@@ -42,6 +42,7 @@ class NetworkRoutingTest {
 
    private static final String BEIJING = "001001";
    private static final String GUANGZHOU = "020001";
+   private static final String GUANGXI = "077101";
    private static final String SINA = "10661234";
    private static final String SP = GatewayBroker.SP_ACCOUNT;
    private static final String PEER_SECRET = "bj-gz";
@@ -52,6 +53,7 @@ class NetworkRoutingTest {
    private final int tandemPort = freePort();
    private final int beijingPort = freePort();
    private final int guangzhouPort = freePort();
+   private final int guangxiPort = freePort();
    private JsmppSmsc beijingSmsc;
    private JsmppSmsc guangzhouSmsc;
    private GatewayBroker tandem;
@@ -103,7 +105,7 @@ class NetworkRoutingTest {
    }
 
    private String gatewayConf(String code, String tandemSecret, String peer, int peerPort, JsmppSmsc smsc,
-                              String localPrefixes, String moRoutes) {
+                              String localPrefixes, String moRoutes, String otherPeers) {
       StringBuilder mt = new StringBuilder();
       for (String prefix : localPrefixes.split(",")) {
          mt.append(mt.isEmpty() ? "" : ", ").append("{ prefix = \"").append(prefix).append("\", links = [ smsc ] }");
@@ -116,10 +118,11 @@ class NetworkRoutingTest {
          peers {
            "%s" { host = "127.0.0.1", port = %d, shared-secret = "%s", window = 4,
                   reconnect-min = 50ms, reconnect-max = 300ms, response-timeout = 5s }
+           %s
          }
          links { smsc { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 400ms } }
          routes { mt = [ %s ], mo = [ %s ] }
-         """.formatted(code, tandemPort, tandemSecret, peer, peerPort, PEER_SECRET, smsc.port(), mt, moRoutes);
+         """.formatted(code, tandemPort, tandemSecret, peer, peerPort, PEER_SECRET, otherPeers, smsc.port(), mt, moRoutes);
    }
 
    private void startTandem(String extraMtRoutes) throws Exception {
@@ -128,13 +131,16 @@ class NetworkRoutingTest {
 
    private void startBeijing() throws Exception {
       beijing = GatewayBroker.start(dir.resolve("beijing"), BEIJING, beijingPort,
-                                    gatewayConf(BEIJING, "bj", GUANGZHOU, guangzhouPort, beijingSmsc, "138", ""));
+                                    gatewayConf(BEIJING, "bj", GUANGZHOU, guangzhouPort, beijingSmsc, "138", "", ""));
    }
 
    private void startGuangzhou() throws Exception {
       guangzhou = GatewayBroker.start(dir.resolve("guangzhou"), GUANGZHOU, guangzhouPort,
                                       gatewayConf(GUANGZHOU, "gz", BEIJING, beijingPort, guangzhouSmsc, "139,136",
-                                                  "{ prefix = \"" + SINA + "\", account = \"901234\" }"));
+                                                  "{ prefix = \"" + SINA + "\", account = \"901234\" }",
+                                                  // Guangxi peers with Guangzhou only; it is not running in these tests
+                                                  "\"" + GUANGXI + "\" { host = \"127.0.0.1\", port = " + guangxiPort
+                                                     + ", shared-secret = \"gz-gx\", reconnect-min = 50ms, reconnect-max = 300ms }"));
    }
 
    private void startNetwork() throws Exception {
@@ -252,19 +258,23 @@ class NetworkRoutingTest {
       Wait.until("route cache loaded", Duration.ofSeconds(15), guangzhou::routesAvailable);
       Wait.until("SMSC link bound", Duration.ofSeconds(15), guangzhouSmsc::hasBoundSession);
       long fromBeijing = new CmppMsgId(11, 26, 13, 45, 30, 1001, 1).toLong();
-      long fromGuangxi = new CmppMsgId(11, 26, 13, 45, 30, 77101, 1).toLong();
+      long fromTianjin = new CmppMsgId(11, 26, 13, 45, 30, 22001, 1).toLong();
       try (CmppSocket peer = CmppSocket.connect(guangzhouPort)) {
          assertEquals(CmppResult.CONNECT_OK, peer.login(BEIJING, PEER_SECRET).status());
-         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13300133000", fromBeijing),
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13300133000", fromBeijing, 1),
                       "an MT nobody routes");
-         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13800138000", fromBeijing),
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13800138000", fromBeijing, 1),
                       "an MT whose route leads back to the sender");
-         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MO, "10669999", fromBeijing),
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MO, "10669999", fromBeijing, 1),
                       "an MO for an SP nobody serves");
-         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT_REPORT, "13900139000", fromGuangxi),
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT_REPORT, "13900139000", fromTianjin, 1),
                       "a report on a message of a gateway that is not a peer");
-         assertEquals(CmppResult.OK, forward(peer, Fwd.TYPE_MT, "13900139000", fromBeijing + 1),
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13500135000", fromBeijing, 5),
+                      "an MT for Guangxi that one more hop would take past max-hops");
+         assertEquals(CmppResult.OK, forward(peer, Fwd.TYPE_MT, "13900139000", fromBeijing + 1, 1),
                       "an MT for Guangzhou's own SMSC is taken");
+         assertEquals(CmppResult.OK, forward(peer, Fwd.TYPE_MT, "13500135000", fromBeijing + 2, 1),
+                      "an MT Guangzhou can route on to its peer Guangxi is taken");
       }
       JsmppSmsc.Received taken = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
       assertNotNull(taken);
@@ -273,17 +283,38 @@ class NetworkRoutingTest {
       assertEquals(0, guangzhou.messageCount(MoRouteTransformer.UNROUTED));
       assertEquals(0, guangzhou.messageCount(SmsAddresses.ROUTE_PENDING));
       assertEquals(0, guangzhou.messageCount(SmsAddresses.accountQueue(SP)));
+      Wait.until("the MT for Guangxi waits for its link", Duration.ofSeconds(10),
+                 () -> guangzhou.messageCount(SmsAddresses.gatewayQueue(GUANGXI)) == 1);
    }
 
    private static io.smsgw.cmpp.gns.client.RouteCacheControlMBean routeCache(GatewayBroker gateway) {
       return (io.smsgw.cmpp.gns.client.RouteCacheControlMBean) gateway.server().getManagementService().getUntypedControl("sms-route-cache");
    }
 
-   private static int forward(CmppSocket peer, int type, String recipient, long msgId) throws Exception {
-      peer.send(new Fwd(peer.nextSequence(), BEIJING, GUANGZHOU, 1, type, msgId, 1, 1, 0, 0, "NEWS", 0, "", "", 0, 0, 0, 0,
+   private static int forward(CmppSocket peer, int type, String recipient, long msgId, int nodesCount) throws Exception {
+      peer.send(new Fwd(peer.nextSequence(), BEIJING, GUANGZHOU, nodesCount, type, msgId, 1, 1, 0, 0, "NEWS", 0, "", "", 0, 0, 0, 0,
                         SP, "02", "", "", "", "13800138000", "", 0, 0, List.of(recipient), "", 0,
                         "hi".getBytes(StandardCharsets.US_ASCII), "", ""));
       return assertInstanceOf(FwdResp.class, peer.read()).result();
+   }
+
+   @Test
+   void anMtWhoseValidityEndsWhileItWaitsForItsRouteGetsAnExpiredReport() throws Exception {
+      startBeijing(); // the tandem is not there: every miss waits
+      String id = beijing.runtime().nextSmppMessageId(true);
+      beijing.send(SmsAddresses.MT, 1500, m -> {
+         m.setText("Too late");
+         m.setStringProperty("smsKind", "MT");
+         m.setStringProperty("smsId", id);
+         m.setStringProperty("smsAccount", SP);
+         m.setStringProperty("smsSource", SINA);
+         m.setStringProperty("smsDestination", "13900139002");
+      });
+      Wait.until("the MT waits for its route", Duration.ofSeconds(10),
+                 () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 1);
+      Message expired = reportAtBeijing(id);
+      assertEquals("EXPIRED", expired.getStringProperty("smsStatus"));
+      assertEquals(0, beijing.messageCount(SmsAddresses.ROUTE_PENDING));
    }
 
    @Test
