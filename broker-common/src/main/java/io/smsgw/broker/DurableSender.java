@@ -55,6 +55,11 @@ public final class DurableSender {
          for (Message message : messages) {
             SimpleString address = message.getAddressSimpleString();
             RoutingStatus status = session.send(tx, message, false, session.getName(), false);
+            if (status == RoutingStatus.DUPLICATED_ID && tx == null) {
+               // A resend of a message already stored (its sender set a duplicate id, e.g. a FWD whose answer was
+               // lost): the broker dropped this copy, the first one is durable, so it counts as accepted.
+               continue;
+            }
             if (status != RoutingStatus.OK && !(status == RoutingStatus.NO_BINDINGS && divertedOnly(address))) {
                if (tx != null) {
                   tx.rollback();

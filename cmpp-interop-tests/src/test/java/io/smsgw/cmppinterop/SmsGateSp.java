@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,14 +41,15 @@ import io.netty.util.concurrent.Promise;
 /**
  * The SP, played by SMSGate: one CMPP client endpoint (version 0x20 or 0x30) logged in to the gateway
  * as the demo SP 901234. It answers every DELIVER with Result 0 and keeps it for the test, and counts
- * the ACTIVE_TEST traffic of its link in both directions.
+ * the ACTIVE_TEST traffic of its link in both directions. Public in the module's test jar: the several-gateways
+ * scenario (multi-gateway-tests) plays its SP Sina with it.
  */
-final class SmsGateSp implements AutoCloseable {
+public final class SmsGateSp implements AutoCloseable {
 
-   static final String SP_ID = "901234";
-   static final String SECRET = "secret";
+   public static final String SP_ID = "901234";
+   public static final String SECRET = "secret";
    /** The SP's service number; the account accepts Src_Ids that start with it. */
-   static final String SP_CODE = "1065712345";
+   public static final String SP_CODE = "1065712345";
 
    private static final String RECORDER = "interop-recorder";
    private static final String COUNTER = "interop-active-test-counter";
@@ -55,6 +57,8 @@ final class SmsGateSp implements AutoCloseable {
 
    private final CMPPClientEndpointEntity entity;
    private final BlockingQueue<CmppDeliverRequestMessage> delivers = new LinkedBlockingQueue<>();
+   /** Every DELIVER ever received, for counting; {@link #delivers} is consumed by {@link #awaitDeliver}. */
+   private final List<CmppDeliverRequestMessage> everyDeliver = new CopyOnWriteArrayList<>();
    private final AtomicInteger probesFromGateway = new AtomicInteger();
    private final AtomicInteger probesAnsweredBySp = new AtomicInteger();
    private final AtomicInteger probesFromSp = new AtomicInteger();
@@ -71,7 +75,7 @@ final class SmsGateSp implements AutoCloseable {
     *
     * @param idleSeconds seconds without traffic after which SMSGate sends ACTIVE_TEST
     */
-   static SmsGateSp connect(String id, int port, int version, int idleSeconds, Duration timeout) {
+   public static SmsGateSp connect(String id, int port, int version, int idleSeconds, Duration timeout) {
       CMPPClientEndpointEntity entity = new CMPPClientEndpointEntity();
       entity.setId(id);
       entity.setHost("127.0.0.1");
@@ -114,7 +118,7 @@ final class SmsGateSp implements AutoCloseable {
     * Submits {@code message} the way SMSGate applications do (long texts are split into segments)
     * and returns the SUBMIT_RESP of every segment.
     */
-   List<CmppSubmitResponseMessage> submit(CmppSubmitRequestMessage message, Duration timeout) throws Exception {
+   public List<CmppSubmitResponseMessage> submit(CmppSubmitRequestMessage message, Duration timeout) throws Exception {
       List<Promise<CmppSubmitResponseMessage>> promises = ChannelUtil.syncWriteLongMsgToEntity(entity, message);
       assertNotNull(promises, "SMSGate had no logged-in link to write to");
       List<CmppSubmitResponseMessage> responses = new ArrayList<>();
@@ -132,7 +136,7 @@ final class SmsGateSp implements AutoCloseable {
    }
 
    /** Takes the next DELIVER matching {@code wanted}, dropping others; fails after {@code timeout}. */
-   CmppDeliverRequestMessage awaitDeliver(String what, Predicate<CmppDeliverRequestMessage> wanted, Duration timeout)
+   public CmppDeliverRequestMessage awaitDeliver(String what, Predicate<CmppDeliverRequestMessage> wanted, Duration timeout)
       throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
@@ -144,6 +148,11 @@ final class SmsGateSp implements AutoCloseable {
             return next;
          }
       }
+   }
+
+   /** How many DELIVERs received so far match {@code wanted}, whether {@link #awaitDeliver} took them or not. */
+   public long count(Predicate<CmppDeliverRequestMessage> wanted) {
+      return everyDeliver.stream().filter(wanted).count();
    }
 
    /** ACTIVE_TESTs the gateway sent on this SP's links. */
@@ -167,7 +176,7 @@ final class SmsGateSp implements AutoCloseable {
    }
 
    /** The 64-bit Msg_Id on the wire, from SMSGate's split-up form. */
-   static long msgId(MsgId id) {
+   public static long msgId(MsgId id) {
       return ByteBuffer.wrap(DefaultMsgIdUtil.msgId2Bytes(id)).getLong();
    }
 
@@ -214,6 +223,7 @@ final class SmsGateSp implements AutoCloseable {
             response.setMsgId(deliver.getMsgId());
             response.setResult(0);
             ctx.writeAndFlush(response);
+            everyDeliver.add(deliver);
             delivers.add(deliver);
          } else {
             ctx.fireChannelRead(msg);

@@ -289,9 +289,10 @@ public final class QuickStartGateway implements AutoCloseable {
 
    /**
     * Without its plugin jar the SMPP or CMPP acceptor would silently accept every protocol (Artemis
-    * enables all of them when none of the listed names is known), so refuse to start instead.
+    * enables all of them when none of the listed names is known), so refuse to start instead. Shared with
+    * the multi-gateway example.
     */
-   private static void requirePlugins() {
+   public static void requirePlugins() {
       Set<String> missing = new LinkedHashSet<>(PLUGIN_PROTOCOLS);
       for (ProtocolManagerFactory<?> factory : ServiceLoader.load(ProtocolManagerFactory.class)) {
          Arrays.asList(factory.getProtocols()).forEach(missing::remove);
@@ -302,7 +303,11 @@ public final class QuickStartGateway implements AutoCloseable {
       }
    }
 
-   private static void useDataDirectory(Configuration config, Path data) {
+   /**
+    * Puts the broker instance and its journal, bindings, paging and large messages (and so the SMSC links'
+    * correlation store) under {@code data}. Shared with the multi-gateway example.
+    */
+   public static void useDataDirectory(Configuration config, Path data) {
       config.setBrokerInstance(data.toFile());
       config.setJournalDirectory(data.resolve("journal").toString());
       config.setBindingsDirectory(data.resolve("bindings").toString());

@@ -30,6 +30,8 @@ import io.smsgw.cmpp.codec.SubmitResp;
 import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.codec.TerminateResp;
 import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.text.SmsText;
 
 /**
  * A CMPP 3.0 SP on a plain socket, written with the project's own codec: connects as the demo SP
@@ -37,7 +39,7 @@ import io.smsgw.core.id.CmppMsgId;
  * (a DELIVER carrying the Msg_Id of SUBMIT_RESP) and prints both.
  *
  * <p>{@code mvn -pl examples exec:java -Dexec.mainClass=io.smsgw.examples.SendFirstCmpp}
- * (optional: {@code -Dsmsgw.host=... -Dsmsgw.cmpp.port=...}).
+ * (optional: {@code -Dsmsgw.host=... -Dsmsgw.cmpp.port=... -Dsmsgw.cmpp.destination=...}).
  */
 public final class SendFirstCmpp {
 
@@ -47,6 +49,8 @@ public final class SendFirstCmpp {
    public static final String SOURCE = "1065712345";
    public static final String SERVICE_ID = "HELLO";
    public static final String DESTINATION = "13800138000";
+   /** System property: the handset {@link #main} sends to (default {@value #DESTINATION}). */
+   public static final String DESTINATION_PROPERTY = "smsgw.cmpp.destination";
    public static final String TEXT = "Hello from CMPP";
    /** How long {@link #main} waits for the status report. */
    public static final Duration REPORT_TIMEOUT = Duration.ofSeconds(30);
@@ -85,8 +89,9 @@ public final class SendFirstCmpp {
    public static void main(String[] args) throws Exception {
       String host = System.getProperty("smsgw.host", "localhost");
       int port = Integer.getInteger(QuickStartGateway.CMPP_PORT_PROPERTY, 7890);
-      Outcome outcome = send(host, port, TEXT, DESTINATION, REPORT_TIMEOUT);
-      System.out.println("Submitted \"" + TEXT + "\" to " + DESTINATION + ", Msg_Id: " + outcome.msgId());
+      String destination = System.getProperty(DESTINATION_PROPERTY, DESTINATION);
+      Outcome outcome = send(host, port, TEXT, destination, REPORT_TIMEOUT);
+      System.out.println("Submitted \"" + TEXT + "\" to " + destination + ", Msg_Id: " + outcome.msgId());
       StatusReport report = outcome.report();
       if (report == null) {
          System.out.println("No status report within " + REPORT_TIMEOUT.toSeconds() + " s (is the SMSC link bound? see the gateway log)");
@@ -170,7 +175,8 @@ public final class SendFirstCmpp {
          }
          System.out.println(report != null
                                ? "(an earlier status report: " + CmppMsgId.toHex(report.msgId()) + " " + report.stat() + ")"
-                               : "(an MO from " + deliver.srcTerminalId() + " to " + deliver.destId() + ")");
+                               : "(an MO from " + deliver.srcTerminalId() + " to " + deliver.destId() + ": \""
+                                    + SmsText.decode(deliver.msgContent(), SmsEncoding.fromCmppMsgFmt(deliver.msgFmt())) + "\")");
       }
    }
 

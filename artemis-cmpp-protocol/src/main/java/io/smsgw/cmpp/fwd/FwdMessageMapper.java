@@ -24,6 +24,7 @@ import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.core.time.SmppTime;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 
@@ -238,16 +239,29 @@ public final class FwdMessageMapper {
       } else {
          b.text(SmsText.decode(content, payloadOffset, length, encoding));
       }
-      return b.build();
+      CoreMessage message = b.build();
+      message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(duplicateId(fwd, recipient)));
+      return message;
+   }
+
+   /**
+    * The broker's duplicate id of an incoming MT or MO: a peer resends a FWD whose FWD_RESP it never got (after
+    * a reconnect), and the copy must not reach the handset or the SP twice. Msg_Id, recipient and segment name
+    * the message whichever peer forwards it. (Reports are deduplicated by the routing plugin.)
+    */
+   static String duplicateId(Fwd fwd, String recipient) {
+      return "fwd:" + fwd.msgFwdType() + ":" + CmppMsgId.toHex(fwd.msgId()) + ":" + recipient + ":" + fwd.pkNumber();
    }
 
    private CoreMessage report(Fwd fwd, long brokerMessageId, String recipient, long nowMillis) {
       boolean ofMo = fwd.msgFwdType() == Fwd.TYPE_MO_REPORT;
       StatusReport report = StatusReport.parse(fwd.msgContent(), ofMo ? CmppVersion.V20 : version)
          .orElseThrow(() -> new IllegalArgumentException("report content of " + fwd.msgContent().length + " octets"));
+      // The fee fields travel too: the origin gateway bills from this report (a free MT must stay unbilled).
       SmsMessageBuilder b = common(fwd, brokerMessageId, DR, SmsKind.DR, recipient)
          .id(CmppMsgId.toHex(report.msgId()))
-         .string(SmsProperties.STATUS, report.stat());
+         .string(SmsProperties.STATUS, report.stat())
+         .fee(fwd.feeUserType(), fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId());
       long submitted = reportMillis(report.submitTime());
       long done = reportMillis(report.doneTime());
       b.submitTime(submitted > 0 ? submitted : nowMillis).doneTime(done > 0 ? done : nowMillis);

@@ -232,6 +232,37 @@ class FwdEndToEndTest {
       }
    }
 
+   @Test
+   void aFwdResentAfterItsAnswerWasLostIsAnsweredButStoredOnce() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         // The first session's answer counts as lost: A reconnects and sends the same FWD again, as FwdLink does.
+         for (int attempt = 1; attempt <= 2; attempt++) {
+            try (CmppSocket peerA = CmppSocket.connect(portB)) {
+               assertEquals(CmppResult.CONNECT_OK, peerA.login(A, "pair-secret").status());
+               peerA.send(fwd(peerA.nextSequence(), "13800138000", 0x21L));
+               assertEquals(CmppResult.OK, assertInstanceOf(FwdResp.class, peerA.read()).result(),
+                            "attempt " + attempt + " answered Result 0, so A stops resending");
+            }
+         }
+         peerTakesAnotherMessageOfTheSameNumber(portB);
+         assertEquals("0000000000000021", receive(b.coreUrl(), SmsAddresses.MT).getStringProperty("smsId"));
+         assertEquals("0000000000000022", receive(b.coreUrl(), SmsAddresses.MT).getStringProperty("smsId"),
+                      "the next message follows: the resent copy was dropped");
+         assertEquals(0, b.messageCount(SmsAddresses.MT));
+      }
+   }
+
+   /** Another MT (Msg_Id 0x22) to the same handset is not mistaken for a resend. */
+   private static void peerTakesAnotherMessageOfTheSameNumber(int portB) throws Exception {
+      try (CmppSocket peerA = CmppSocket.connect(portB)) {
+         assertEquals(CmppResult.CONNECT_OK, peerA.login(A, "pair-secret").status());
+         peerA.send(fwd(peerA.nextSequence(), "13800138000", 0x22L));
+         assertEquals(CmppResult.OK, assertInstanceOf(FwdResp.class, peerA.read()).result());
+      }
+   }
+
    private static Fwd fwd(int sequence, String recipient, long msgId) {
       return new Fwd(sequence, A, B, 1, Fwd.TYPE_MT, msgId, 1, 1, 0, 0, "HELP", 0, "", "", 0, 0, 0, 0, "901234", "01", "",
          "", "", "10661234", "", 0, 0, List.of(recipient), "", 0, "hi".getBytes(), "", "");

@@ -116,6 +116,18 @@ class FwdMessageMapperTest {
    }
 
    @Test
+   void anMtReportKeepsTheFeeFieldsTheOriginBillsWith() throws Exception {
+      CoreMessage dr = message(SmsKind.DR).string(SmsProperties.STATUS, "DELIVRD").string(SmsProperties.ACCOUNT, "901234")
+         .fee(2, "01", "000000", "13900000000").doneTime(NOW).text("").build();
+      SmsMessageReader back = new SmsMessageReader(roundTrip(outgoing, incoming, dr));
+      assertEquals("01", back.string(SmsProperties.FEE_TYPE), "a free MT stays free at the origin");
+      assertEquals("000000", back.string(SmsProperties.FEE_CODE));
+      assertEquals("13900000000", back.string(SmsProperties.FEE_TERMINAL));
+      assertEquals(2, back.integer(SmsProperties.FEE_USER_TYPE, -1));
+      assertEquals("901234", back.string(SmsProperties.ACCOUNT));
+   }
+
+   @Test
    void anMoReportIsType3WithTheSixtyOctetLayout() throws Exception {
       CoreMessage dr = message(SmsKind.DR).string(SmsProperties.STATUS, "UNDELIV")
          .string(FwdMessageMapper.REPORT_OF, "MO").doneTime(NOW).text("").build();

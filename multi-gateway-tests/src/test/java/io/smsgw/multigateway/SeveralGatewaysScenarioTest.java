@@ -1,0 +1,230 @@
+package io.smsgw.multigateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import com.zx.sms.codec.cmpp.msg.CmppDeliverRequestMessage;
+import com.zx.sms.codec.cmpp.msg.CmppReportRequestMessage;
+import com.zx.sms.codec.cmpp.msg.CmppSubmitRequestMessage;
+import com.zx.sms.codec.cmpp.msg.CmppSubmitResponseMessage;
+import com.zx.sms.connect.manager.EndpointManager;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmppinterop.SmsGateSp;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.examples.ReadBillingWithJms;
+import io.smsgw.examples.multigateway.CuttableLink;
+import io.smsgw.examples.multigateway.GatewayNode;
+import io.smsgw.examples.multigateway.LinkCutter;
+import io.smsgw.examples.multigateway.MultiGatewayTopology;
+import io.smsgw.examples.multigateway.Site;
+import io.smsgw.examples.multigateway.TopologyPorts;
+import io.smsgw.simulator.MoMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6, "several gateways": five gateways on loopback (the tandem, Beijing 001001 and Tianjin 022001 in the
+ * north, Guangzhou 020001 and Guangxi 077101 in the south), each regional one with its carrier SMSC, and Sina
+ * (SMSGate, SP 901234, service number 1065712345) connected to Beijing and Guangzhou. Nobody but the tandem
+ * knows where Sina or a handset is served: Tianjin and Guangxi ask it, and it answers by their region.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SeveralGatewaysScenarioTest {
+
+   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+   private static final Duration RECEIPT_DELAY = Duration.ofMillis(100);
+   private static final int MO_DURING_CUT = 5;
+
+   @TempDir
+   static Path workDir;
+
+   private static final int CMPP_30 = 0x30;
+   /** Seconds of silence before SMSGate probes the link; longer than the test. */
+   private static final int IDLE_SECONDS = 300;
+
+   private static MultiGatewayTopology topology;
+   private static SmsGateSp sinaBeijing;
+   private static SmsGateSp sinaGuangzhou;
+
+   @BeforeAll
+   static void startFiveGatewaysAndConnectSina() throws Exception {
+      topology = MultiGatewayTopology.start(new MultiGatewayTopology.Settings(workDir, TopologyPorts.free(), RECEIPT_DELAY));
+      Wait.until("every carrier SMSC link bound", START_TIMEOUT, topology::carrierLinksBound);
+      assertEquals(MultiGatewayTopology.SINA_SP_ID, SmsGateSp.SP_ID, "SmsGateSp logs in with Sina's account");
+      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, SmsGateSp.SP_CODE);
+      sinaBeijing = SmsGateSp.connect("sina-beijing", topology.ports().of(Site.BEIJING).cmpp(), CMPP_30, IDLE_SECONDS, START_TIMEOUT);
+      sinaGuangzhou = SmsGateSp.connect("sina-guangzhou", topology.ports().of(Site.GUANGZHOU).cmpp(), CMPP_30, IDLE_SECONDS, START_TIMEOUT);
+   }
+
+   @AfterAll
+   static void stopEverything() throws Exception {
+      try {
+         if (sinaBeijing != null) {
+            sinaBeijing.close();
+         }
+         if (sinaGuangzhou != null) {
+            sinaGuangzhou.close();
+         }
+      } finally {
+         EndpointManager.INS.removeAll();
+         if (topology != null) {
+            topology.close();
+         }
+      }
+   }
+
+   @Test
+   @Order(1)
+   void moFromATianjinHandsetReachesSinaAtBeijing() throws Exception {
+      assertMoReachesOnly(Site.TIANJIN, 1, "north MO from Tianjin", sinaBeijing, sinaGuangzhou);
+   }
+
+   @Test
+   @Order(2)
+   void moFromAGuangxiHandsetReachesSinaAtGuangzhou() throws Exception {
+      assertMoReachesOnly(Site.GUANGXI, 2, "south MO from Guangxi", sinaGuangzhou, sinaBeijing);
+   }
+
+   @Test
+   @Order(3)
+   void mtFromSinaAtBeijingLeavesThroughGuangxiAndIsReportedAndBilledAtBeijing() throws Exception {
+      String handset = Site.GUANGXI.handset(3);
+      String text = "MT from Sina at Beijing";
+      CmppSubmitRequestMessage submit = CmppSubmitRequestMessage.create(handset, MultiGatewayTopology.SINA_SERVICE_NUMBER, text);
+      submit.setRegisteredDelivery((short) 1);
+      submit.setServiceId("NEWS");
+      submit.setFeeType("02");
+      submit.setFeeCode("000010");
+      List<CmppSubmitResponseMessage> responses = sinaBeijing.submit(submit, TIMEOUT);
+      assertEquals(1, responses.size(), "a short text goes in one SUBMIT");
+      assertEquals(0, responses.get(0).getResult(), "Beijing took the MT");
+      long msgId = SmsGateSp.msgId(responses.get(0).getMsgId());
+      String smsId = CmppMsgId.toHex(msgId);
+
+      GatewayNode guangxi = topology.node(Site.GUANGXI);
+      Wait.until("the MT at Guangxi's carrier SMSC", TIMEOUT,
+                 () -> guangxi.carrierSubmits().stream().anyMatch(s -> s.destination().equals(handset) && s.text().equals(text)));
+      for (Site other : List.of(Site.BEIJING, Site.GUANGZHOU, Site.TIANJIN)) {
+         assertTrue(topology.node(other).carrierSubmits().stream().noneMatch(s -> s.text().equals(text)),
+                    "only Guangxi's carrier serves 1380771xxxx, not " + other.id());
+      }
+
+      CmppDeliverRequestMessage deliver = sinaBeijing.awaitDeliver("Sina's status report on " + smsId + " at Beijing",
+                                                                   reportOf(msgId), TIMEOUT);
+      CmppReportRequestMessage report = deliver.getReportRequestMessage();
+      assertEquals("DELIVRD", report.getStat());
+      assertEquals(handset, report.getDestterminalId());
+      assertEquals(0, sinaGuangzhou.count(reportOf(msgId)), "the report goes where the MT was submitted");
+
+      List<ReadBillingWithJms.BillingRecord> records = ReadBillingWithJms.read(topology.node(Site.BEIJING).coreUrl(), TIMEOUT,
+                                                                                Duration.ofMillis(500))
+         .stream().filter(r -> smsId.equals(r.property("smsId"))).toList();
+      assertEquals(1, records.size(), "Beijing writes one billing record for " + smsId + ": " + records);
+      ReadBillingWithJms.BillingRecord record = records.get(0);
+      assertEquals(MultiGatewayTopology.SINA_SP_ID, record.property("smsAccount"));
+      assertEquals("DELIVRD", record.property("smsStatus"));
+      assertEquals("02", record.property("smsFeeType"), "the MT's fee type: " + record);
+      assertEquals("000010", record.property("smsFeeCode"), "the MT's fee code: " + record);
+      assertEquals(Boolean.TRUE, record.property("smsBillable"));
+      assertEquals(0, guangxi.messageCount("billing-demo.records"), "Guangxi forwards the report unbilled; the origin bills");
+   }
+
+   @Test
+   @Order(4)
+   void mosSentWhileTheTianjinBeijingLinkIsCutArriveExactlyOnceWhenItIsBack() throws Exception {
+      GatewayNode tianjin = topology.node(Site.TIANJIN);
+      GatewayNode beijing = topology.node(Site.BEIJING);
+      String towardsBeijing = SmsAddresses.gatewayQueue(Site.BEIJING.code());
+      topology.cut(Site.TIANJIN, Site.BEIJING);
+      for (int i = 1; i <= MO_DURING_CUT; i++) {
+         injectMo(Site.TIANJIN, Site.TIANJIN.handset(100 + i), "during the cut " + i);
+      }
+      Wait.until("the MOs waiting at Tianjin for Beijing", TIMEOUT, () -> tianjin.messageCount(towardsBeijing) == MO_DURING_CUT);
+      for (int i = 1; i <= MO_DURING_CUT; i++) {
+         assertEquals(0, sinaBeijing.count(mo("during the cut " + i)), "nothing crosses a cut link");
+      }
+
+      topology.restore(Site.TIANJIN, Site.BEIJING);
+      Wait.until("every MO of the cut at Sina's Beijing connection", TIMEOUT, () -> {
+         for (int i = 1; i <= MO_DURING_CUT; i++) {
+            if (sinaBeijing.count(mo("during the cut " + i)) == 0) {
+               return false;
+            }
+         }
+         return true;
+      });
+      // Everything acknowledged end to end: Tianjin's FWD queue and Beijing's queues for Sina are empty, so
+      // no resent copy is still on its way.
+      Wait.until("Tianjin's FWD queue and Beijing's queues drained", TIMEOUT,
+                 () -> tianjin.messageCount(towardsBeijing) == 0 && beijing.messageCount(SmsAddresses.MO) == 0
+                          && beijing.messageCount(SmsAddresses.accountQueue(MultiGatewayTopology.SINA_SP_ID)) == 0);
+      for (int i = 1; i <= MO_DURING_CUT; i++) {
+         String text = "during the cut " + i;
+         assertEquals(1, sinaBeijing.count(mo(text)), "exactly once: " + text);
+         assertEquals(0, sinaGuangzhou.count(mo(text)), text + " is a north MO");
+      }
+   }
+
+   @Test
+   @Order(5)
+   void anMoWhoseFwdAnswerIsLostIsResentButArrivesOnce() throws Exception {
+      LinkCutter towardsBeijing = topology.cutter(new CuttableLink(Site.TIANJIN, Site.BEIJING));
+      String text = "answer lost";
+      towardsBeijing.swallowAnswers(true);
+      injectMo(Site.TIANJIN, Site.TIANJIN.handset(200), text);
+      // Beijing stored and delivered it, but Tianjin never got the FWD_RESP: it resends after the reconnect.
+      Wait.until("the MO at Sina's Beijing connection", TIMEOUT, () -> sinaBeijing.count(mo(text)) == 1);
+      topology.cut(Site.TIANJIN, Site.BEIJING);
+      towardsBeijing.swallowAnswers(false);
+      topology.restore(Site.TIANJIN, Site.BEIJING);
+
+      GatewayNode tianjin = topology.node(Site.TIANJIN);
+      GatewayNode beijing = topology.node(Site.BEIJING);
+      Wait.until("the resent FWD answered and Beijing's queue for Sina drained", TIMEOUT,
+                 () -> tianjin.messageCount(SmsAddresses.gatewayQueue(Site.BEIJING.code())) == 0
+                          && beijing.messageCount(SmsAddresses.accountQueue(MultiGatewayTopology.SINA_SP_ID)) == 0);
+      assertEquals(1, sinaBeijing.count(mo(text)), "exactly once although Tianjin sent the FWD twice");
+   }
+
+   /** An MO from handset {@code subscriber} of {@code site} reaches Sina's connection {@code expected}, and not {@code other}. */
+   private static void assertMoReachesOnly(Site site, int subscriber, String text, SmsGateSp expected, SmsGateSp other) throws Exception {
+      injectMo(site, site.handset(subscriber), text);
+      CmppDeliverRequestMessage mo = expected.awaitDeliver("the " + site.id() + " MO \"" + text + "\" at Sina", mo(text), TIMEOUT);
+      assertEquals(site.handset(subscriber), mo.getSrcterminalId());
+      assertEquals(MultiGatewayTopology.SINA_SERVICE_NUMBER, mo.getDestId());
+      assertEquals(0, other.count(mo(text)), "a " + site.region() + " MO goes to Sina's " + site.region() + " gateway only");
+   }
+
+   /** An MO with this text. */
+   private static Predicate<CmppDeliverRequestMessage> mo(String text) {
+      return d -> !d.isReport() && text.equals(d.getMsgContent());
+   }
+
+   /** The status report on {@code msgId}. */
+   private static Predicate<CmppDeliverRequestMessage> reportOf(long msgId) {
+      return d -> d.isReport() && SmsGateSp.msgId(d.getReportRequestMessage().getMsgId()) == msgId;
+   }
+
+   /** An MO from {@code handset} to Sina, injected at the carrier SMSC of {@code site}, which the gateway must take. */
+   private static void injectMo(Site site, String handset, String text) throws Exception {
+      int status = topology.node(site).carrier()
+         .injectMo(site.id(), MoMessage.text(handset, MultiGatewayTopology.SINA_SERVICE_NUMBER, text))
+         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      assertEquals(0, status, site.id() + " took the MO (deliver_sm_resp)");
+   }
+}
