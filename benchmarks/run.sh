@@ -66,6 +66,9 @@ MVN=${MVN:-mvn -o -q}
 
 if [ "$BUILD" = 1 ]; then
    echo "Building (mvn package, tests skipped) ..."
+   # copy-dependencies keeps a jar in target/lib that is newer than the reactor's (e.g. one another checkout
+   # installed into ~/.m2 and a build without -am copied): start from an empty lib so only this tree's jars run.
+   rm -rf benchmarks/target/lib
    $MVN -pl benchmarks -am package -DskipTests
 fi
 JAR=$(ls benchmarks/target/benchmarks-*.jar | grep -v -e sources -e tests | head -1)

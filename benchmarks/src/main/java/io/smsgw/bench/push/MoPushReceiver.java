@@ -151,6 +151,8 @@ public final class MoPushReceiver {
         MoTally tally = new MoTally();
         metrics.onMo(tally);
         List<Long> perSecond = new ArrayList<>();
+        // Wall-clock time, to find the drain in server-side recordings (JFR, GC logs).
+        log.printf(Locale.ROOT, "connecting at %s%n", java.time.LocalTime.now());
         long start = System.nanoTime();
         try (ClientTransport transport = ClientTransport.create(options.ioThreads())) {
             List<LoadConnection> connections = connectAll(protocol, transport, options, metrics);
