@@ -299,6 +299,7 @@ idle_sessions() {   # run protocol
    before=$(heap_used_kb)
    echo "== $label: $SESSIONS sessions (server heap used after a full GC before: $((before / 1024)) MiB;" \
         "load average $(cut -d" " -f1-3 /proc/loadavg))"
+   : >"$RESULTS/$label.txt"
    "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.sessions.IdleSessions --protocol "$protocol" \
       --port "$(server_value "$port_key")" --system-id "$account" --password "$password" --connections "$SESSIONS" \
       --window 1 --io-threads "$LOAD_IO_THREADS" --binds-in-flight "$BINDS_IN_FLIGHT" --hold "$HOLD" \

@@ -87,13 +87,21 @@ public final class MoPushReceiver {
      *
      * @param drainSeconds  from the start of connecting to the last new MO
      * @param perSecond     new MOs in each whole second of the drain
+     * @param warmCount     the first MOs, left out of the steady rate (JIT compilation on both sides)
+     * @param steadySeconds from the last warm-up MO to the last new MO
      * @param queueDepth    messages left on the account queue after closing, or -1 when not checked
      */
     public record Report(String protocol, int connections, int expected, long unique, long duplicates, long missing,
-                         long foreign, long errors, double drainSeconds, long[] perSecond, long queueDepth) {
+                         long foreign, long errors, double drainSeconds, long[] perSecond, long warmCount,
+                         double steadySeconds, long queueDepth) {
 
         public double deliveriesPerSecond() {
             return drainSeconds > 0 ? unique / drainSeconds : 0;
+        }
+
+        /** The rate after the warm-up MOs. */
+        public double steadyDeliveriesPerSecond() {
+            return steadySeconds > 0 ? (unique - warmCount) / steadySeconds : 0;
         }
 
         /** Every expected MO arrived exactly once, nothing else arrived, nothing failed, nothing was left behind. */
@@ -107,18 +115,21 @@ public final class MoPushReceiver {
             String spread = sorted.length == 0 ? "-" : String.format(Locale.ROOT, "min %,d, median %,d, max %,d",
                     sorted[0], sorted[sorted.length / 2], sorted[sorted.length - 1]);
             return String.format(Locale.ROOT, "MO push over %s (%d connection(s)): %,d of %,d MO in %.2f s = %,.0f deliveries/s%n"
+                            + "  after the first %,d: %,.0f deliveries/s%n"
                             + "  per second (whole seconds, first and last left out): %s%n"
                             + "  duplicates %,d, missing %,d, foreign %,d, errors %,d, queue afterwards %s%n",
-                    protocol, connections, unique, expected, drainSeconds, deliveriesPerSecond(), spread, duplicates,
+                    protocol, connections, unique, expected, drainSeconds, deliveriesPerSecond(), warmCount,
+                    steadyDeliveriesPerSecond(), spread, duplicates,
                     missing, foreign, errors, queueDepth < 0 ? "not checked" : String.format(Locale.ROOT, "%,d", queueDepth));
         }
 
         public String toJson() {
             return String.format(Locale.ROOT, "{\"protocol\":\"%s\",\"connections\":%d,\"expected\":%d,\"unique\":%d,"
                             + "\"duplicates\":%d,\"missing\":%d,\"foreign\":%d,\"errors\":%d,\"drainSeconds\":%.3f,"
-                            + "\"deliveriesPerSecond\":%.1f,\"queueDepth\":%d}",
+                            + "\"deliveriesPerSecond\":%.1f,\"warmCount\":%d,\"steadySeconds\":%.3f,"
+                            + "\"steadyDeliveriesPerSecond\":%.1f,\"queueDepth\":%d}",
                     protocol, connections, expected, unique, duplicates, missing, foreign, errors, drainSeconds,
-                    deliveriesPerSecond(), queueDepth);
+                    deliveriesPerSecond(), warmCount, steadySeconds, steadyDeliveriesPerSecond(), queueDepth);
         }
     }
 
@@ -148,7 +159,8 @@ public final class MoPushReceiver {
         }
         LoadProtocol protocol = LoadProtocols.forName(options.protocol());
         LoadMetrics metrics = new LoadMetrics(false);
-        MoTally tally = new MoTally();
+        // The first tenth warms both JVMs up; the steady rate is measured over the rest.
+        MoTally tally = new MoTally(settings.expected() / 10);
         metrics.onMo(tally);
         List<Long> perSecond = new ArrayList<>();
         // Wall-clock time, to find the drain in server-side recordings (JFR, GC logs).
@@ -183,11 +195,13 @@ public final class MoPushReceiver {
             }
         }
         double drainSeconds = (tally.lastNewNanos() - start) / 1e9;
+        double steadySeconds = tally.warmNanos() == 0 ? 0 : (tally.lastNewNanos() - tally.warmNanos()) / 1e9;
         long queueDepth = settings.queuePort() > 0 ? queueDepthWhenSettled(settings.queuePort(), settings.queue()) : -1;
         LoadMetrics.Counts counts = metrics.counts();
         return new Report(options.protocol(), options.connections(), settings.expected(), tally.unique(), tally.duplicates(),
                 tally.missing(settings.expected()), tally.foreign(), counts.connectionErrors() + counts.malformed(),
-                Math.max(0, drainSeconds), perSecond.stream().mapToLong(Long::longValue).toArray(), queueDepth);
+                Math.max(0, drainSeconds), perSecond.stream().mapToLong(Long::longValue).toArray(), tally.warmCount(),
+                steadySeconds, queueDepth);
     }
 
     private static List<LoadConnection> connectAll(LoadProtocol protocol, ClientTransport transport, LoadOptions options,

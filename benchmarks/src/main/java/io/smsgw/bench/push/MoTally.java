@@ -16,6 +16,21 @@ public final class MoTally implements LoadMetrics.MoListener {
     private long duplicates;
     private long foreign;
     private long lastNewNanos;
+    private final long warmCount;
+    private long warmNanos;
+
+    /** A tally without a warm-up mark. */
+    public MoTally() {
+        this(0);
+    }
+
+    /**
+     * @param warmCount after this many first arrivals the drain is considered warm ({@link #warmNanos}): both JVMs
+     *                  have compiled their hot paths, so the rate from there on is the steady one
+     */
+    public MoTally(long warmCount) {
+        this.warmCount = warmCount;
+    }
 
     @Override
     public synchronized void mo(String origin) {
@@ -31,6 +46,18 @@ public final class MoTally implements LoadMetrics.MoListener {
         seen.set((int) index);
         unique++;
         lastNewNanos = System.nanoTime();
+        if (unique == warmCount) {
+            warmNanos = lastNewNanos;
+        }
+    }
+
+    /** System.nanoTime() when the warm-up count was reached (0 before, or without one). */
+    public synchronized long warmNanos() {
+        return warmNanos;
+    }
+
+    public long warmCount() {
+        return warmCount;
     }
 
     public synchronized long unique() {
