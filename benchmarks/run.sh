@@ -13,6 +13,10 @@
 #                                       simulator -> receipt -> CMPP status report and billing record; at
 #                                       E2E_RATE and as fast as possible, with a completeness check
 #   benchmarks/run.sh all               every scenario above, once
+#   benchmarks/run.sh mo-push           scenario 4: MO_COUNT MOs preloaded for one SP, drained over its connection
+#                                       (MO_PROTOCOLS cmpp and/or smpp, MO_WINDOWS: 0 = the acceptor's window, 16 for CMPP)
+#   benchmarks/run.sh idle-sessions     scenario 5: SESSIONS idle bound sessions: bind rate, server heap after a full GC
+#                                       (their settings: the "Scenario 4 ... and scenario 5" block below)
 #
 # Options (after the scenario):
 #   --quick      a few seconds per scenario (smoke run, numbers meaningless)
@@ -38,6 +42,7 @@ usage() { sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit "${1
 
 SCENARIO=${1:-}
 case "$SCENARIO" in
+   mo-push|idle-sessions) ;;
    ingest|smpp-ingest|cmpp-ingest|core-ingest|smpp-nondurable|simulator|codec|all) ;;
    cmpp-e2e) ;;
    -h|--help|help) usage 0 ;;
@@ -72,6 +77,9 @@ MVN=${MVN:-mvn -o -q}
 
 if [ "$BUILD" = 1 ]; then
    echo "Building (mvn package, tests skipped) ..."
+   # copy-dependencies keeps a jar in target/lib that is newer than the reactor's (e.g. one another checkout
+   # installed into ~/.m2 and a build without -am copied): start from an empty lib so only this tree's jars run.
+   rm -rf benchmarks/target/lib
    $MVN -pl benchmarks -am package -DskipTests
 fi
 JAR=$(ls benchmarks/target/benchmarks-*.jar | grep -v -e sources -e tests | head -1)
@@ -83,6 +91,8 @@ mkdir -p "$RESULTS" "$WORK"
 # The stock broker's JVM settings. global-max-size is half the heap: with 2G, sms.mt starts paging after
 # about 450k of these messages, during the measurement, as Artemis is designed to (a bigger heap keeps
 # every message in memory instead and G1 pauses grow past a second).
+# Scenario 5's target is 10,000 sessions within 1 GiB of heap: its server gets exactly that.
+if [ "$SCENARIO" = idle-sessions ]; then SERVER_HEAP=${SERVER_HEAP:-1G}; fi
 SERVER_JVM=(-Xms512M "-Xmx${SERVER_HEAP:-2G}" -XX:+UseG1GC)
 # shellcheck disable=SC2206 # SERVER_OPTS: extra server JVM options, split on spaces
 SERVER_JVM+=(${SERVER_OPTS:-})
@@ -329,7 +339,139 @@ cmpp_e2e() {
 }
 # ---------------------------------------------------------------- end of scenario 3
 
+# ---- Scenario 4 (MO push) and scenario 5 (idle sessions)
+# Environment: MO_COUNT (1000000; --quick 20000), MO_PROTOCOLS (cmpp; cmpp,smpp for both), MO_WINDOWS (deliveries in
+#   flight per session, space separated, 0 = the acceptor's: CMPP 16, SMPP 10; "0 256"), MO_IDLE (30 s without a new MO
+#   ends a drain); SESSIONS (10000; --quick 200), SESSION_PROTOCOLS (cmpp,smpp), BINDS_IN_FLIGHT (100), HOLD (60 s idle
+#   after the last bind; the heap is measured SETTLE (35) s into it, after the SMPP enquire_link round at 30 s),
+#   LOAD_IO_THREADS (2). idle-sessions runs the server with SERVER_HEAP 1G unless set.
+
+with_server_opts() {   # extra server JVM options for one start_server call: with_server_opts "opts" name class args...
+   local saved=("${SERVER_JVM[@]}") extra
+   read -r -a extra <<<"$1"; shift
+   SERVER_JVM+=("${extra[@]}")
+   start_server "$@"
+   SERVER_JVM=("${saved[@]}")
+}
+
+mo_push() {   # run protocol window: preload MO_COUNT MOs via sms.mo and routing, then drain them over one session
+   local run=$1 protocol=$2 window=$3 label account service password port_key
+   label="mo-push-$protocol-w$window-$run"
+   case "$protocol" in
+      cmpp) account=900001; service=106900001; password=bench; port_key=cmpp ;;
+      smpp) account=bench; service=10690002; password=bench; port_key=smpp ;;
+      *) echo "MO_PROTOCOLS takes cmpp and/or smpp, got $protocol" >&2; exit 2 ;;
+   esac
+   with_server_opts "-Dbench.routing=true -Dbench.deliverWindow=$window" "gateway-$label" \
+      io.smsgw.bench.scenario.BenchGateway "$WORK/gateway" 0 0
+   echo "== $label: preloading $MO_COUNT MO (load average $(cut -d" " -f1-3 /proc/loadavg))"
+   "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.scenario.MoPreloader "$(server_value core)" \
+      "$account" "$service" "$MO_COUNT" | tee "$RESULTS/$label-preload.txt"
+   echo "== $label: draining (deliver window $([ "$window" = 0 ] && echo "of the acceptor" || echo "$window");" \
+        "load average before $(cut -d" " -f1-3 /proc/loadavg))"
+   local t0 t1 w0 w1 status=0
+   t0=$(server_ticks); w0=$(date +%s.%N)
+   "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.push.MoPushReceiver --protocol "$protocol" \
+      --port "$(server_value "$port_key")" --system-id "$account" --password "$password" --expect "$MO_COUNT" \
+      --idle-timeout "$MO_IDLE" --queue-port "$(server_value core)" --json "$RESULTS/$label.json" \
+      | tee "$RESULTS/$label.txt" || status=$?
+   t1=$(server_ticks); w1=$(date +%s.%N)
+   awk -v t="$((t1 - t0))" -v w0="$w0" -v w1="$w1" -v hz="$(getconf CLK_TCK)" \
+      -v n="$(json_value "$RESULTS/$label.json" unique)" -v l="$(cut -d" " -f1-3 /proc/loadavg)" \
+      'BEGIN { printf "  server CPU %.1f s over %.1f s (%.2f cores), %.1f us per delivery; load average after %s\n",
+                      t / hz, w1 - w0, t / hz / (w1 - w0), (n > 0 ? t / hz / n * 1e6 : 0), l }' \
+      | tee "$RESULTS/$label.cpu"
+   stop_server
+   [ "$status" = 0 ] || echo "  $label: NOT every MO arrived exactly once (see above)" >&2
+}
+
+mo_push_scenario() {
+   local protocols protocol window
+   IFS=, read -r -a protocols <<<"$MO_PROTOCOLS"
+   for run in $(seq 1 "$RUNS"); do
+      for protocol in "${protocols[@]}"; do
+         for window in $MO_WINDOWS; do
+            mo_push "$run" "$protocol" "$window"
+         done
+      done
+   done
+   echo "== MO push summary"
+   grep -h "deliveries/s\|duplicates" "$RESULTS"/mo-push-*.txt | grep -v '^ *[0-9]*s ' || true
+   grep -H "us per delivery" "$RESULTS"/mo-push-*.cpu || true
+}
+
+heap_used_kb() {   # after a full GC of the server JVM
+   jcmd "$SERVER_PID" GC.run >/dev/null
+   jcmd "$SERVER_PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'
+}
+
+idle_sessions() {   # run protocol
+   local run=$1 protocol=$2 label account password port_key
+   label="idle-sessions-$protocol-$run"
+   case "$protocol" in
+      cmpp) account=900001; password=bench; port_key=cmpp ;;
+      smpp) account=bench; password=bench; port_key=smpp ;;
+      *) echo "SESSION_PROTOCOLS takes cmpp and/or smpp, got $protocol" >&2; exit 2 ;;
+   esac
+   start_server "gateway-$label" io.smsgw.bench.scenario.BenchGateway "$WORK/gateway" 0 0
+   sleep 5   # let start-up garbage settle
+   local before after client_pid
+   before=$(heap_used_kb)
+   echo "== $label: $SESSIONS sessions (server heap used after a full GC before: $((before / 1024)) MiB;" \
+        "load average $(cut -d" " -f1-3 /proc/loadavg))"
+   : >"$RESULTS/$label.txt"
+   "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.sessions.IdleSessions --protocol "$protocol" \
+      --port "$(server_value "$port_key")" --system-id "$account" --password "$password" --connections "$SESSIONS" \
+      --window 1 --io-threads "$LOAD_IO_THREADS" --binds-in-flight "$BINDS_IN_FLIGHT" --hold "$HOLD" \
+      --json "$RESULTS/$label.json" >"$RESULTS/$label.txt" 2>&1 &
+   client_pid=$!
+   until grep -q '^ALL BOUND' "$RESULTS/$label.txt"; do
+      kill -0 "$client_pid" 2>/dev/null || { cat "$RESULTS/$label.txt" >&2; echo "$label: client ended early" >&2; stop_server; return 1; }
+      sleep 0.5
+   done
+   grep '^ALL BOUND' "$RESULTS/$label.txt"
+   sleep "$SETTLE"
+   after=$(heap_used_kb)
+   jcmd "$SERVER_PID" GC.class_histogram | head -45 >"$RESULTS/$label-histogram.txt"
+   ps -o rss= -p "$SERVER_PID" | awk '{printf "  server RSS %.0f MiB\n", $1 / 1024}' | tee "$RESULTS/$label.rss"
+   wait "$client_pid" || true
+   cat "$RESULTS/$label.txt" | grep -v '^[0-9,]* bound' | grep -v '^ALL BOUND'
+   awk -v b="$before" -v a="$after" -v n="$SESSIONS" -v l="$(cut -d" " -f1-3 /proc/loadavg)" \
+      'BEGIN { printf "  server heap used after a full GC: %.0f MiB idle, %.0f MiB with the sessions: %.1f KiB per session; load average after %s\n",
+                      b / 1024, a / 1024, (a - b) / n, l }' | tee "$RESULTS/$label.heap"
+   stop_server
+}
+
+idle_sessions_scenario() {
+   local protocols protocol
+   if [ "$(ulimit -n)" -lt "$((SESSIONS + 1000))" ]; then
+      ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+      if [ "$(ulimit -n)" -lt "$((SESSIONS + 1000))" ]; then
+         echo "ulimit -n is $(ulimit -n): too few file descriptors for $SESSIONS sessions per JVM; raise the hard limit" >&2
+         exit 2
+      fi
+   fi
+   IFS=, read -r -a protocols <<<"$SESSION_PROTOCOLS"
+   for run in $(seq 1 "$RUNS"); do
+      for protocol in "${protocols[@]}"; do
+         idle_sessions "$run" "$protocol"
+      done
+   done
+   echo "== idle sessions summary"
+   grep -h "binds/s\|still open" "$RESULTS"/idle-sessions-*.txt || true
+   grep -H "per session" "$RESULTS"/idle-sessions-*.heap || true
+}
+
+if [ "$QUICK" = 1 ]; then
+   MO_COUNT=${MO_COUNT:-20000}; SESSIONS=${SESSIONS:-200}; HOLD=${HOLD:-12}; SETTLE=${SETTLE:-2}
+fi
+MO_COUNT=${MO_COUNT:-1000000}; MO_PROTOCOLS=${MO_PROTOCOLS:-cmpp}; MO_WINDOWS=${MO_WINDOWS:-0 256}; MO_IDLE=${MO_IDLE:-30}
+SESSIONS=${SESSIONS:-10000}; SESSION_PROTOCOLS=${SESSION_PROTOCOLS:-cmpp,smpp}; BINDS_IN_FLIGHT=${BINDS_IN_FLIGHT:-100}
+HOLD=${HOLD:-60}; SETTLE=${SETTLE:-35}; LOAD_IO_THREADS=${LOAD_IO_THREADS:-2}
+
 case "$SCENARIO" in
+   mo-push) mo_push_scenario ;;
+   idle-sessions) idle_sessions_scenario ;;
    ingest) ingest ;;
    smpp-ingest) smpp_ingest 1 ;;
    cmpp-ingest) cmpp_ingest 1 ;;

@@ -13,6 +13,10 @@ import io.smsgw.bench.scenario.BenchGateway;
 import io.smsgw.bench.scenario.E2eGateway;
 import io.smsgw.bench.scenario.JsmppEchoServer;
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.bench.scenario.MoPreloader;
+import io.smsgw.bench.push.MoPushReceiver;
+import io.smsgw.bench.sessions.IdleSessions;
+import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.simulator.SimulatorConfig;
 import io.smsgw.simulator.SmscSimulator;
 import java.io.ByteArrayOutputStream;
@@ -127,6 +131,52 @@ class BenchmarkSmokeTest {
                     double nanos = result.nanos(sample, operation, library);
                     assertTrue(nanos > 0, sample + " " + operation + " " + library + ": " + nanos);
                 }
+            }
+        }
+    }
+
+    // ---- Scenario 4 (MO push) and scenario 5 (idle sessions)
+
+    @Test
+    void moPushDeliversEveryPreloadedMoExactlyOnceOverCmppAndSmpp(@TempDir Path work) throws Exception {
+        int count = 5_000;
+        try (BenchGateway gateway = BenchGateway.start(BenchGateway.repositoryEtc(), work, 0, 0, true, 0)) {
+            MoPreloader.load(gateway.corePort(), BenchGateway.CMPP_SP_ID, BenchGateway.CMPP_SOURCE, count);
+            MoPreloader.load(gateway.corePort(), BenchGateway.ACCOUNT, BenchGateway.SMPP_SERVICE_NUMBER, count);
+
+            MoPushReceiver.Report cmpp = MoPushReceiver.run(new MoPushReceiver.Settings(LoadOptions.builder()
+                    .protocol("CMPP").port(gateway.cmppPort()).systemId(BenchGateway.CMPP_SP_ID)
+                    .password(BenchGateway.CMPP_SECRET).build(), count, 10, gateway.corePort(),
+                    SmsAddresses.accountQueue(BenchGateway.CMPP_SP_ID)), QUIET);
+            MoPushReceiver.Report smpp = MoPushReceiver.run(new MoPushReceiver.Settings(LoadOptions.builder()
+                    .port(gateway.smppPort()).systemId(BenchGateway.ACCOUNT).password(BenchGateway.PASSWORD).build(),
+                    count, 10, gateway.corePort(), SmsAddresses.accountQueue(BenchGateway.ACCOUNT)), QUIET);
+
+            for (MoPushReceiver.Report report : new MoPushReceiver.Report[] {cmpp, smpp}) {
+                assertEquals(count, report.unique(), report.format());
+                assertEquals(0, report.duplicates(), report.format());
+                assertEquals(0, report.queueDepth(), report.format());
+                assertTrue(report.exact(), report.format());
+            }
+        }
+    }
+
+    @Test
+    void idleSessionsAllBindAndStayOpen(@TempDir Path work) throws Exception {
+        int sessions = 200;
+        try (BenchGateway gateway = BenchGateway.start(BenchGateway.repositoryEtc(), work, 0, 0)) {
+            IdleSessions.Report cmpp = IdleSessions.run(new IdleSessions.Settings(LoadOptions.builder().protocol("CMPP")
+                    .port(gateway.cmppPort()).systemId(BenchGateway.CMPP_SP_ID).password(BenchGateway.CMPP_SECRET)
+                    .connections(sessions).window(1).ioThreads(2).build(), 50, 1), QUIET);
+            IdleSessions.Report smpp = IdleSessions.run(new IdleSessions.Settings(LoadOptions.builder()
+                    .port(gateway.smppPort()).systemId(BenchGateway.ACCOUNT).password(BenchGateway.PASSWORD)
+                    .connections(sessions).window(1).ioThreads(2).build(), 50, 1), QUIET);
+
+            for (IdleSessions.Report report : new IdleSessions.Report[] {cmpp, smpp}) {
+                assertEquals(sessions, report.bound(), report.format());
+                assertEquals(0, report.failed(), report.format());
+                assertEquals(sessions, report.openAfterHold(), report.format());
+                assertTrue(report.bindsPerSecond() > 0, report.format());
             }
         }
     }

@@ -364,7 +364,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       try {
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version);
-         deliverer = new WindowedDeliverer<>(this, manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
+         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
          ServerSession session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
             ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, deliverer, true,
             context, manager.getPrefixes(), manager.getSecurityDomain(), account.id(), false);

@@ -324,7 +324,7 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
       try {
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(manager.defaultAlphabet());
-         deliverer = new WindowedDeliverer<>(this, manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
+         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
          ServerSession session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
                                                       org.apache.activemq.artemis.api.core.client.ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE,
                                                       connection, true, true, false, false, null, deliverer, true,

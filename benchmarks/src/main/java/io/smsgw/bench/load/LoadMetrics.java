@@ -110,6 +110,30 @@ public final class LoadMetrics {
         moReceived.increment();
     }
 
+    // ---- MO push (scenario 4): who each MO came from, so the receiver can count duplicates
+
+    /** Told the originating address of every MO (from the connections' event loops). */
+    @FunctionalInterface
+    public interface MoListener {
+        void mo(String origin);
+    }
+
+    private volatile MoListener moListener;
+
+    /** Sets who is told the origin of every MO from now on. */
+    public void onMo(MoListener listener) {
+        moListener = listener;
+    }
+
+    /** An MO (not a receipt) from {@code origin} arrived. */
+    public void mo(String origin) {
+        mo();
+        MoListener listener = moListener;
+        if (listener != null) {
+            listener.mo(origin);
+        }
+    }
+
     public void timedOut(int count) {
         timeouts.add(count);
     }

@@ -114,6 +114,11 @@ public abstract class WindowedLoadConnection<P> extends ChannelInboundHandlerAda
         return closed;
     }
 
+    /** Whether the connection is still open (idle sessions, scenario 5: none may be dropped while idle). */
+    public final boolean isOpen() {
+        return ctx != null && ctx.channel().isActive();
+    }
+
     // ---------------------------------------------------------------- Netty events
 
     @Override

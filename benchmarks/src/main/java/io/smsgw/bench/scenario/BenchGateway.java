@@ -40,6 +40,24 @@ public final class BenchGateway implements AutoCloseable {
     public static final String CMPP_SECRET = "bench";
     public static final String CMPP_SOURCE = "106900001";
 
+    // ---- MO push (scenario 4) and idle sessions (scenario 5)
+
+    /**
+     * System property: "true" keeps the routing plugin of broker.xml, so MO sent to sms.mo reach the account
+     * of their service number ({@link #CMPP_SOURCE} for the CMPP SP, {@link #SMPP_SERVICE_NUMBER} for the
+     * SMPP account), as in a deployment. Ingest leaves it out (see {@link #withoutBrokerPlugins}).
+     */
+    public static final String ROUTING_PROPERTY = "bench.routing";
+    /** The SMPP account's service number: MO to it (and longer numbers) go to sms.sp.bench. */
+    public static final String SMPP_SERVICE_NUMBER = "10690002";
+    /**
+     * System property: deliveries in flight per session (the acceptors' cmppWindowSize and smppWindowSize);
+     * unset keeps broker.xml's (CMPP 16, SMPP 10).
+     */
+    public static final String DELIVER_WINDOW_PROPERTY = "bench.deliverWindow";
+    /** Sessions each benchmark account may hold at once: enough for scenario 5's 10,000 idle sessions. */
+    public static final int MAX_SESSIONS = 20_000;
+
     private final QuickStartGateway gateway;
     private final QueueDrain drain;
 
@@ -69,12 +87,28 @@ public final class BenchGateway implements AutoCloseable {
     }
 
     public static BenchGateway start(Path sourceEtc, Path workDir, int smppPort, int corePort) throws Exception {
+        return start(sourceEtc, workDir, smppPort, corePort, Boolean.getBoolean(ROUTING_PROPERTY),
+                Integer.getInteger(DELIVER_WINDOW_PROPERTY, 0));
+    }
+
+    /**
+     * Like {@link #start(Path, Path, int, int)}; {@code routing} keeps the routing plugin (see {@link #ROUTING_PROPERTY}),
+     * {@code deliverWindow} > 0 replaces both acceptors' delivery window (see {@link #DELIVER_WINDOW_PROPERTY}).
+     */
+    public static BenchGateway start(Path sourceEtc, Path workDir, int smppPort, int corePort, boolean routing,
+                                     int deliverWindow) throws Exception {
         Path etc = workDir.resolve("etc");
         Path data = workDir.resolve("data");
         deleteRecursively(data);
         Files.createDirectories(etc);
-        String brokerXml = withoutBrokerPlugins(Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8)
-                .replace("tcp://0.0.0.0:", "tcp://127.0.0.1:"));
+        String brokerXml = Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8)
+                .replace("tcp://0.0.0.0:", "tcp://127.0.0.1:");
+        if (!routing) {
+            brokerXml = withoutBrokerPlugins(brokerXml);
+        }
+        if (deliverWindow > 0) {
+            brokerXml = brokerXml.replaceAll("(cmppWindowSize|smppWindowSize)=[0-9]+", "$1=" + deliverWindow);
+        }
         String bufferTimeout = System.getProperty(BUFFER_TIMEOUT_PROPERTY);
         if (bufferTimeout != null) {
             String anchor = "<journal-datasync>true</journal-datasync>";
@@ -89,10 +123,15 @@ public final class BenchGateway implements AutoCloseable {
         Files.writeString(accounts, String.join("\n",
                 "gateway { code = \"001001\", name = \"bench-gateway\" }",
                 "accounts {",
-                "  " + ACCOUNT + " { password = \"" + PASSWORD + "\", protocols = [SMPP], max-sessions = 64 }",
-                "  \"" + CMPP_SP_ID + "\" { password = \"" + CMPP_SECRET + "\", protocols = [CMPP], max-sessions = 64,"
+                "  " + ACCOUNT + " { password = \"" + PASSWORD + "\", protocols = [SMPP], max-sessions = " + MAX_SESSIONS + " }",
+                "  \"" + CMPP_SP_ID + "\" { password = \"" + CMPP_SECRET + "\", protocols = [CMPP], max-sessions = " + MAX_SESSIONS + ","
                         + " source-prefixes = [\"" + CMPP_SOURCE + "\"] }",
-                "}", ""), StandardCharsets.UTF_8);
+                "}",
+                // Used only with the routing plugin (MO push): each account's service number.
+                "routes { mo = [",
+                "  { prefix = \"" + CMPP_SOURCE + "\", account = \"" + CMPP_SP_ID + "\" }",
+                "  { prefix = \"" + SMPP_SERVICE_NUMBER + "\", account = " + ACCOUNT + " }",
+                "] }", ""), StandardCharsets.UTF_8);
         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, accounts.toString());
         QuickStartGateway gateway = QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, corePort, smppPort));
         QueueDrain drain = Boolean.getBoolean(DRAIN_PROPERTY) ? QueueDrain.start(gateway.corePort(), "sms.mt") : null;

@@ -103,7 +103,7 @@ final class CmppLoadConnection extends WindowedLoadConnection<CmppPdu> {
 
     private void onDeliver(Deliver deliver) {
         if (!deliver.isStatusReport()) {
-            metrics.mo();
+            metrics.mo(deliver.srcTerminalId());
             return;
         }
         String msgId = deliver.statusReport(version).map(StatusReport::msgId).map(CmppMsgId::toHex).orElse(null);

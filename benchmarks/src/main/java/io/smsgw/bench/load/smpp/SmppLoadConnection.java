@@ -91,7 +91,7 @@ final class SmppLoadConnection extends WindowedLoadConnection<SmppPdu> {
 
     private void onDeliverSm(DeliverSm deliver) {
         if ((deliver.esmClass() & ESM_CLASS_TYPE_MASK) != ESM_CLASS_RECEIPT) {
-            metrics.mo();
+            metrics.mo(deliver.sourceAddr().address());
             return;
         }
         String id = deliver.tlvs().getCString(TlvTag.RECEIPTED_MESSAGE_ID);
