@@ -3,6 +3,7 @@ package io.smsgw.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smsgw.bench.codec.CmppCodecSamples;
 import io.smsgw.bench.codec.CodecComparison;
 import io.smsgw.bench.codec.CodecSamples;
 import io.smsgw.bench.load.LoadGenerator;
@@ -11,6 +12,7 @@ import io.smsgw.bench.load.LoadReport;
 import io.smsgw.bench.load.MessageMix;
 import io.smsgw.bench.scenario.BenchGateway;
 import io.smsgw.bench.scenario.JsmppEchoServer;
+import io.smsgw.bench.scenario.SmsGateCmppServer;
 import io.smsgw.simulator.SimulatorConfig;
 import io.smsgw.simulator.SmscSimulator;
 import java.io.ByteArrayOutputStream;
@@ -95,6 +97,36 @@ class BenchmarkSmokeTest {
         for (CodecSamples sample : CodecSamples.values()) {
             for (String operation : new String[] {"decode", "encode"}) {
                 for (String library : new String[] {"ours", "cloudhopper", "jsmpp"}) {
+                    double nanos = result.nanos(sample, operation, library);
+                    assertTrue(nanos > 0, sample + " " + operation + " " + library + ": " + nanos);
+                }
+            }
+        }
+    }
+
+    // Issue 7, CMPP baselines: SMSGate's codec and server.
+
+    @Test
+    void nonDurableCmppBaselineOnAnSmsGateServerInBothVersions() throws Exception {
+        for (int version : new int[] {LoadOptions.CMPP_30, LoadOptions.CMPP_20}) {
+            try (SmsGateCmppServer server = SmsGateCmppServer.start(0, version, 16)) {
+                LoadReport report = LoadGenerator.run(brief().protocol("CMPP").port(server.port())
+                        .systemId(SmsGateCmppServer.SP_ID).password(SmsGateCmppServer.SECRET)
+                        .cmppSourceId(SmsGateCmppServer.SOURCE).cmppVersion(version).build(), QUIET);
+
+                assertMovedMessagesWithoutErrors(report);
+                assertTrue(server.answered() >= report.ok(), server.answered() + " answered, " + report.format());
+            }
+        }
+    }
+
+    @Test
+    void cmppCodecComparisonRunsEveryBenchmark() throws Exception {
+        CodecComparison.Result result = CodecComparison.run(CodecComparison.Suite.CMPP, true, QUIET);
+
+        for (CmppCodecSamples sample : CmppCodecSamples.values()) {
+            for (String operation : new String[] {"decode", "encode"}) {
+                for (String library : new String[] {"ours", "smsgate"}) {
                     double nanos = result.nanos(sample, operation, library);
                     assertTrue(nanos > 0, sample + " " + operation + " " + library + ": " + nanos);
                 }
