@@ -217,6 +217,13 @@ codec() {   # suites: smpp and/or cmpp (both when none is given)
    [ "$QUICK" = 1 ] && quick=(--quick)
    "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.codec.CodecComparison "${quick[@]}" "$@" \
       | tee "$RESULTS/codec${1:+-$1}.txt"
+   # The same benchmark methods, the libraries interleaved in thread CPU time: steadier on a busy machine.
+   local suite suites=("$@")
+   [ ${#suites[@]} = 0 ] && suites=(smpp cmpp)
+   for suite in "${suites[@]}"; do
+      "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.codec.InterleavedCodecTimer "$suite" \
+         "$([ "$QUICK" = 1 ] && echo 3 || echo 30)" | tee "$RESULTS/codec-cpu-$suite.txt"
+   done
 }
 
 case "$SCENARIO" in
