@@ -411,8 +411,13 @@ final class PduReader {
         return i;
     }
 
+    /**
+     * The Latin-1 text of {@code b[start, nul)}. The (deprecated) high-byte constructor is exactly Latin-1
+     * decoding, a plain copy into the string, without the charset dispatch of the Charset constructor.
+     */
+    @SuppressWarnings("deprecation")
     private static String latin1(byte[] b, int start, int nul) {
-        return nul == start ? "" : new String(b, start, nul - start, StandardCharsets.ISO_8859_1);
+        return nul == start ? "" : new String(b, 0, start, nul - start);
     }
 
     /** sm_length followed by that many octets. */
