@@ -7,8 +7,10 @@
 #   benchmarks/run.sh cmpp-ingest       CMPP submits (SP 900001, CMPP_VERSION 3.0 or 2.0) into the embedded gateway
 #   benchmarks/run.sh core-ingest       the baseline: Artemis CORE durable sends of the same messages
 #   benchmarks/run.sh smpp-nondurable   the same load against a jSMPP server that stores nothing
+#   benchmarks/run.sh cmpp-nondurable   the CMPP load (CMPP_VERSION) against SMSGate's CMPP server, which stores nothing
 #   benchmarks/run.sh simulator         the load generator against the SMSC simulator: receipts, full mix, fixed rate
-#   benchmarks/run.sh codec             JMH: our SMPP codec against cloudhopper's and jSMPP's
+#   benchmarks/run.sh codec             JMH: our SMPP codec against cloudhopper's and jSMPP's, our CMPP codec against SMSGate's
+#   benchmarks/run.sh cmpp-codec        JMH: the CMPP part of codec alone
 #   benchmarks/run.sh cmpp-e2e          scenario 3, end to end: CMPP SP -> gateway (routing, SMSC link) -> SMSC
 #                                       simulator -> receipt -> CMPP status report and billing record; at
 #                                       E2E_RATE and as fast as possible, with a completeness check
@@ -24,7 +26,7 @@
 #   --no-build   use the jars already in benchmarks/target
 # Environment: CONNECTIONS (1), WINDOW (1000), WARMUP (25 s for ingest, else 15 s), DURATION (30 s),
 #   RUNS (ingest pairs, 2), INGEST (protocols compared with CORE by ingest: smpp, cmpp or smpp,cmpp; smpp),
-#   CMPP_VERSION (3.0), MIX (gsm7=1; for CMPP gsm7 is a 159-octet ASCII text), RATE (0 = as fast as possible), DRAIN (0: nobody reads sms.mt,
+#   CMPP_VERSION (3.0), SMSGATE_WINDOW (16, SMSGate's window per connection in cmpp-nondurable), MIX (gsm7=1; for CMPP gsm7 is a 159-octet ASCII text), RATE (0 = as fast as possible), DRAIN (0: nobody reads sms.mt,
 #   which pages once it holds ~450k messages; 1: a consumer in the gateway JVM reads it as routing
 #   would), SERVER_HEAP (2G, as the stock broker),
 #   SERVER_OPTS (extra server JVM options), BUFFER_TIMEOUT_NS (journal-buffer-timeout; unset: broker.xml
@@ -43,7 +45,7 @@ usage() { sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit "${1
 SCENARIO=${1:-}
 case "$SCENARIO" in
    mo-push|idle-sessions) ;;
-   ingest|smpp-ingest|cmpp-ingest|core-ingest|smpp-nondurable|simulator|codec|all) ;;
+   ingest|smpp-ingest|cmpp-ingest|core-ingest|smpp-nondurable|cmpp-nondurable|simulator|codec|cmpp-codec|all) ;;
    cmpp-e2e) ;;
    -h|--help|help) usage 0 ;;
    *) [ -n "$SCENARIO" ] && echo "unknown scenario $SCENARIO" >&2; usage 2 ;;
@@ -213,6 +215,14 @@ smpp_nondurable() {
    stop_server
 }
 
+# Issue 7, CMPP baselines: SMSGate's CMPP server (non-durable) with the bench SP account of BenchGateway.
+cmpp_nondurable() {
+   start_server smsgate-cmpp io.smsgw.bench.scenario.SmsGateCmppServer 0 "${CMPP_VERSION:-3.0}" "${SMSGATE_WINDOW:-16}"
+   load cmpp-nondurable --protocol cmpp --port "$(server_value port)" --system-id 900001 --password bench \
+      --src-id 106900001 --cmpp-version "${CMPP_VERSION:-3.0}"
+   stop_server
+}
+
 simulator() {   # a fixed rate (SIM_RATE, 20000/s) so receipts flow at the submit rate, 100 ms after each submit
    start_server smsc-simulator io.smsgw.simulator.SmscSimulatorMain --port 0 --receipt-delay-ms 100 \
       --window "$WINDOW" --stats-interval 0
@@ -222,12 +232,19 @@ simulator() {   # a fixed rate (SIM_RATE, 20000/s) so receipts flow at the submi
    stop_server
 }
 
-codec() {
+codec() {   # suites: smpp and/or cmpp (both when none is given)
    echo "== codec (JMH)"
    local quick=()
    [ "$QUICK" = 1 ] && quick=(--quick)
-   "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.codec.CodecComparison "${quick[@]}" \
-      | tee "$RESULTS/codec.txt"
+   "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.codec.CodecComparison "${quick[@]}" "$@" \
+      | tee "$RESULTS/codec${1:+-$1}.txt"
+   # The same benchmark methods, the libraries interleaved in thread CPU time: steadier on a busy machine.
+   local suite suites=("$@")
+   [ ${#suites[@]} = 0 ] && suites=(smpp cmpp)
+   for suite in "${suites[@]}"; do
+      "${LOAD_PIN[@]}" java "${LOAD_JVM[@]}" -cp "$CP" io.smsgw.bench.codec.InterleavedCodecTimer "$suite" \
+         "$([ "$QUICK" = 1 ] && echo 3 || echo 30)" | tee "$RESULTS/codec-cpu-$suite.txt"
+   done
 }
 
 # ---------------------------------------------------------------- scenario 3: cmpp-e2e
@@ -477,9 +494,11 @@ case "$SCENARIO" in
    cmpp-ingest) cmpp_ingest 1 ;;
    core-ingest) core_ingest 1 ;;
    smpp-nondurable) smpp_nondurable ;;
+   cmpp-nondurable) cmpp_nondurable ;;
+   cmpp-codec) codec cmpp ;;
    simulator) simulator ;;
    codec) codec ;;
    cmpp-e2e) cmpp_e2e ;;
-   all) RUNS=1 INGEST=smpp,cmpp ingest; smpp_nondurable; simulator; codec ;;
+   all) RUNS=1 INGEST=smpp,cmpp ingest; smpp_nondurable; cmpp_nondurable; simulator; codec ;;
 esac
 echo "Results in $RESULTS"

@@ -3,6 +3,7 @@ package io.smsgw.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smsgw.bench.codec.CmppCodecSamples;
 import io.smsgw.bench.codec.CodecComparison;
 import io.smsgw.bench.codec.CodecSamples;
 import io.smsgw.bench.load.LoadGenerator;
@@ -12,6 +13,7 @@ import io.smsgw.bench.load.MessageMix;
 import io.smsgw.bench.scenario.BenchGateway;
 import io.smsgw.bench.scenario.E2eGateway;
 import io.smsgw.bench.scenario.JsmppEchoServer;
+import io.smsgw.bench.scenario.SmsGateCmppServer;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.bench.scenario.MoPreloader;
 import io.smsgw.bench.push.MoPushReceiver;
@@ -177,6 +179,36 @@ class BenchmarkSmokeTest {
                 assertEquals(0, report.failed(), report.format());
                 assertEquals(sessions, report.openAfterHold(), report.format());
                 assertTrue(report.bindsPerSecond() > 0, report.format());
+            }
+        }
+    }
+
+    // Issue 7, CMPP baselines: SMSGate's codec and server.
+
+    @Test
+    void nonDurableCmppBaselineOnAnSmsGateServerInBothVersions() throws Exception {
+        for (int version : new int[] {LoadOptions.CMPP_30, LoadOptions.CMPP_20}) {
+            try (SmsGateCmppServer server = SmsGateCmppServer.start(0, version, 16)) {
+                LoadReport report = LoadGenerator.run(brief().protocol("CMPP").port(server.port())
+                        .systemId(SmsGateCmppServer.SP_ID).password(SmsGateCmppServer.SECRET)
+                        .cmppSourceId(SmsGateCmppServer.SOURCE).cmppVersion(version).build(), QUIET);
+
+                assertMovedMessagesWithoutErrors(report);
+                assertTrue(server.answered() >= report.ok(), server.answered() + " answered, " + report.format());
+            }
+        }
+    }
+
+    @Test
+    void cmppCodecComparisonRunsEveryBenchmark() throws Exception {
+        CodecComparison.Result result = CodecComparison.run(CodecComparison.Suite.CMPP, true, QUIET);
+
+        for (CmppCodecSamples sample : CmppCodecSamples.values()) {
+            for (String operation : new String[] {"decode", "encode"}) {
+                for (String library : new String[] {"ours", "smsgate"}) {
+                    double nanos = result.nanos(sample, operation, library);
+                    assertTrue(nanos > 0, sample + " " + operation + " " + library + ": " + nanos);
+                }
             }
         }
     }

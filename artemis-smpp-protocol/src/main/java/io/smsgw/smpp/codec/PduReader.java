@@ -38,33 +38,61 @@ final class PduReader {
     static SmppPdu decode(ByteBuf frame) {
         int frameLength = frame.readableBytes();
         if (frameLength < SmppCodec.HEADER_LENGTH) {
-            int commandId = frameLength >= 8 ? frame.getInt(frame.readerIndex() + 4) : 0;
-            frame.skipBytes(frameLength);
-            return new MalformedPdu(commandId, 0, 0, ESME_RINVCMDLEN,
-                    "frame of " + frameLength + " bytes is shorter than the 16-byte header");
+            return shorterThanHeader(frame, frameLength);
         }
-        PduReader in = over(frame, frameLength);
+        // Heap frames are read in place; direct or composite frames are copied once.
+        byte[] buf;
+        int start;
+        if (frame.hasArray()) {
+            buf = frame.array();
+            start = frame.arrayOffset() + frame.readerIndex();
+        } else {
+            buf = new byte[frameLength];
+            frame.getBytes(frame.readerIndex(), buf);
+            start = 0;
+        }
         frame.readerIndex(frame.writerIndex());
-        int commandLength = in.int32();
-        int commandId = in.int32();
-        int commandStatus = in.int32();
-        int sequenceNumber = in.int32();
+        return decode(buf, start, start + frameLength);
+    }
+
+    private static MalformedPdu shorterThanHeader(ByteBuf frame, int frameLength) {
+        int commandId = frameLength >= 8 ? frame.getInt(frame.readerIndex() + 4) : 0;
+        frame.skipBytes(frameLength);
+        return new MalformedPdu(commandId, 0, 0, ESME_RINVCMDLEN,
+                "frame of " + frameLength + " bytes is shorter than the 16-byte header");
+    }
+
+    /**
+     * Decodes the frame in {@code buf[start, end)}, at least a header long. Kept apart from the ByteBuf
+     * handling above so that stays small enough to inline into the caller.
+     */
+    private static SmppPdu decode(byte[] buf, int start, int end) {
+        int frameLength = end - start;
+        int commandLength = int32(buf, start);
+        int commandId = int32(buf, start + 4);
+        int commandStatus = int32(buf, start + 8);
+        int sequenceNumber = int32(buf, start + 12);
+        int body = start + SmppCodec.HEADER_LENGTH;
         try {
             if (commandLength != frameLength) {
                 throw new MalformedPduException(ESME_RINVCMDLEN,
                         "command_length " + Integer.toUnsignedString(commandLength) + " but frame has " + frameLength
                                 + " bytes");
             }
-            if (in.pos == in.end && commandStatus != SmppStatus.ESME_ROK) {
+            if (body == end && commandStatus != SmppStatus.ESME_ROK) {
                 SmppResponse empty = emptyErrorResponse(commandId, commandStatus, sequenceNumber);
                 if (empty != null) {
                     return empty;
                 }
             }
             if (commandId == SmppCommandId.SUBMIT_SM || commandId == SmppCommandId.DELIVER_SM) {
-                return in.shortMessagePdu(commandId, sequenceNumber); // most traffic: skip the big switch
+                // Most traffic: skip the big switch, and the reader object (everything lives in locals).
+                return shortMessagePdu(buf, body, end, commandId, sequenceNumber);
             }
-            return in.decodeBody(commandId, commandStatus, sequenceNumber);
+            if (commandId == SmppCommandId.SUBMIT_SM_RESP || commandId == SmppCommandId.DELIVER_SM_RESP) {
+                return messageIdResponse(buf, body, end, commandId, commandStatus, sequenceNumber); // likewise
+            }
+            return new PduReader(buf, body, end).decodeBody(commandId, commandStatus, sequenceNumber);
         } catch (MalformedPduException e) {
             return new MalformedPdu(commandId, commandStatus, sequenceNumber, e.status(), e.getMessage());
         } catch (IndexOutOfBoundsException e) {
@@ -72,18 +100,6 @@ final class PduReader {
             return new MalformedPdu(commandId, commandStatus, sequenceNumber, ESME_RINVCMDLEN,
                     "read beyond the frame: " + e.getMessage());
         }
-    }
-
-    /** Reads heap frames in place; direct or composite frames are copied once. */
-    private static PduReader over(ByteBuf frame, int frameLength) {
-        int start = frame.readerIndex();
-        if (frame.hasArray()) {
-            int offset = frame.arrayOffset() + start;
-            return new PduReader(frame.array(), offset, offset + frameLength);
-        }
-        byte[] copy = new byte[frameLength];
-        frame.getBytes(start, copy);
-        return new PduReader(copy, 0, frameLength);
     }
 
     /** Responses whose body the spec allows to be omitted when command_status is non-zero. */
@@ -142,7 +158,7 @@ final class PduReader {
                 return new EnquireLinkResp(seq, status);
             case SmppCommandId.SUBMIT_SM:
             case SmppCommandId.DELIVER_SM:
-                return shortMessagePdu(commandId, seq);
+                return shortMessagePdu(buf, pos, end, commandId, seq);
             case SmppCommandId.SUBMIT_SM_RESP:
                 return new SubmitSmResp(seq, status, cString("message_id"), tlvs());
             case SmppCommandId.DELIVER_SM_RESP:
@@ -201,19 +217,19 @@ final class PduReader {
 
     /**
      * submit_sm and deliver_sm share this layout (see {@link ShortMessagePdu}). The hot path of the
-     * gateway, so the position lives in a local and runs of one-byte fields share one bounds check;
-     * the failures (and their messages) are the same as reading field by field.
+     * gateway, so it needs no reader object (the position lives in a local) and runs of one-byte fields
+     * share one bounds check; the failures (and their messages) are the same as reading field by field.
      */
-    private ShortMessagePdu shortMessagePdu(int commandId, int seq) {
-        byte[] b = buf;
-        int p = pos;
-        int nul = nul(p, "service_type");
-        String serviceType = latin1(p, nul);
+    private static ShortMessagePdu shortMessagePdu(byte[] b, int p, int end, int commandId, int seq) {
+        int nul = nul(b, p, end, "service_type");
+        String serviceType = latin1(b, p, nul);
         p = nul + 1;
-        Address source = addressAt(p, "source_addr");
-        p = pos;
-        Address destination = addressAt(p, "destination_addr");
-        p = pos;
+        nul = addressNul(b, p, end, "source_addr");
+        Address source = new Address(b[p], b[p + 1], latin1(b, p + 2, nul));
+        p = nul + 1;
+        nul = addressNul(b, p, end, "destination_addr");
+        Address destination = new Address(b[p], b[p + 1], latin1(b, p + 2, nul));
+        p = nul + 1;
         if (end - p < 3) {
             throw missing(ESM_TO_PRIORITY[end - p]);
         }
@@ -221,11 +237,11 @@ final class PduReader {
         int protocolId = b[p + 1] & 0xFF;
         int priorityFlag = b[p + 2] & 0xFF;
         p += 3;
-        nul = nul(p, "schedule_delivery_time");
-        String scheduleDeliveryTime = latin1(p, nul);
+        nul = nul(b, p, end, "schedule_delivery_time");
+        String scheduleDeliveryTime = latin1(b, p, nul);
         p = nul + 1;
-        nul = nul(p, "validity_period");
-        String validityPeriod = latin1(p, nul);
+        nul = nul(b, p, end, "validity_period");
+        String validityPeriod = latin1(b, p, nul);
         p = nul + 1;
         if (end - p < 5) {
             throw missing(REGISTERED_TO_SM_LENGTH[end - p]);
@@ -234,9 +250,10 @@ final class PduReader {
         int replaceIfPresentFlag = b[p + 1] & 0xFF;
         int dataCoding = b[p + 2] & 0xFF;
         int smDefaultMsgId = b[p + 3] & 0xFF;
-        pos = p + 4;
-        byte[] shortMessage = shortMessage();
-        Tlvs tlvs = tlvs();
+        int smLength = b[p + 4] & 0xFF;
+        p += 5;
+        byte[] shortMessage = octets(b, p, end, smLength);
+        Tlvs tlvs = tlvs(b, p + smLength, end);
         if (commandId == SmppCommandId.SUBMIT_SM) {
             return new SubmitSm(seq, serviceType, source, destination, esmClass, protocolId, priorityFlag,
                     scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag, dataCoding,
@@ -245,6 +262,15 @@ final class PduReader {
         return new DeliverSm(seq, serviceType, source, destination, esmClass, protocolId, priorityFlag,
                 scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag, dataCoding,
                 smDefaultMsgId, shortMessage, tlvs);
+    }
+
+    /** submit_sm_resp and deliver_sm_resp: message_id, then TLVs. */
+    private static SmppResponse messageIdResponse(byte[] b, int p, int end, int commandId, int status, int seq) {
+        int nul = nul(b, p, end, "message_id");
+        String messageId = latin1(b, p, nul);
+        Tlvs tlvs = tlvs(b, nul + 1, end);
+        return commandId == SmppCommandId.SUBMIT_SM_RESP ? new SubmitSmResp(seq, status, messageId, tlvs)
+                : new DeliverSmResp(seq, status, messageId, tlvs);
     }
 
     private SubmitMulti submitMulti(int seq) {
@@ -319,10 +345,8 @@ final class PduReader {
         return destinations;
     }
 
-    private int int32() {
-        int p = pos;
-        pos = p + 4;
-        return (buf[p] & 0xFF) << 24 | (buf[p + 1] & 0xFF) << 16 | (buf[p + 2] & 0xFF) << 8 | (buf[p + 3] & 0xFF);
+    private static int int32(byte[] b, int p) {
+        return (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF);
     }
 
     private int u8(String field) {
@@ -336,40 +360,46 @@ final class PduReader {
         if (end - pos < 4) {
             throw missing(field);
         }
-        return int32();
+        int value = int32(buf, pos);
+        pos += 4;
+        return value;
     }
 
     private Address address(String field) {
         return addressAt(pos, field);
     }
 
-    /** ton, npi and the address C-string at {@code p}; field names are only built when something is missing. */
+    /** ton, npi and the address C-string at {@code p}. */
     private Address addressAt(int p, String field) {
+        int nul = addressNul(buf, p, end, field);
+        pos = nul + 1;
+        return new Address(buf[p], buf[p + 1], latin1(buf, p + 2, nul));
+    }
+
+    /**
+     * Checks that ton and npi are there and returns the index of the NUL ending the address at
+     * {@code p + 2}; field names are only built when something is missing.
+     */
+    private static int addressNul(byte[] b, int p, int end, String field) {
         if (end - p < 2) {
             throw missing(p == end ? field + "_ton" : field + "_npi");
         }
-        byte ton = buf[p];
-        byte npi = buf[p + 1];
-        p += 2;
-        int nul = nul(p, field);
-        pos = nul + 1;
-        return new Address(ton, npi, latin1(p, nul));
+        return nul(b, p + 2, end, field);
     }
 
     /** A NUL-terminated Latin-1 string; the NUL must lie inside the frame. */
     private String cString(String field) {
         int start = pos;
-        int nul = nul(start, field);
+        int nul = nul(buf, start, end, field);
         pos = nul + 1;
-        return latin1(start, nul);
+        return latin1(buf, start, nul);
     }
 
     /** Index of the NUL ending the C-string that starts at {@code start}. */
-    private int nul(int start, String field) {
+    private static int nul(byte[] b, int start, int end, String field) {
         if (start >= end) {
             throw missing(field);
         }
-        byte[] b = buf;
         int i = start;
         // C-strings here are 0..64 bytes: a plain loop beats a vectorised search.
         while (i < end && b[i] != 0) {
@@ -381,33 +411,44 @@ final class PduReader {
         return i;
     }
 
-    private String latin1(int start, int nul) {
-        return nul == start ? "" : new String(buf, start, nul - start, StandardCharsets.ISO_8859_1);
+    /**
+     * The Latin-1 text of {@code b[start, nul)}. The (deprecated) high-byte constructor is exactly Latin-1
+     * decoding, a plain copy into the string, without the charset dispatch of the Charset constructor.
+     */
+    @SuppressWarnings("deprecation")
+    private static String latin1(byte[] b, int start, int nul) {
+        return nul == start ? "" : new String(b, 0, start, nul - start);
     }
 
     /** sm_length followed by that many octets. */
     private byte[] shortMessage() {
         int length = u8("sm_length");
-        int remaining = end - pos;
-        if (length > remaining) {
-            throw new MalformedPduException(ESME_RINVMSGLEN,
-                    "sm_length " + length + " but only " + remaining + " bytes remain");
-        }
-        if (length == 0) {
-            return Fields.NO_BYTES;
-        }
-        int start = pos;
-        pos = start + length;
-        return Arrays.copyOfRange(buf, start, start + length);
+        byte[] octets = octets(buf, pos, end, length);
+        pos += length;
+        return octets;
     }
 
-    /** Everything left in the frame, as TLVs. A first pass validates and counts, so the array is sized once. */
+    /** The {@code length} octets of a short message at {@code p}, which must lie inside the frame. */
+    private static byte[] octets(byte[] b, int p, int end, int length) {
+        if (length > end - p) {
+            throw new MalformedPduException(ESME_RINVMSGLEN,
+                    "sm_length " + length + " but only " + (end - p) + " bytes remain");
+        }
+        return length == 0 ? Fields.NO_BYTES : Arrays.copyOfRange(b, p, p + length);
+    }
+
+    /** Everything left in the frame, as TLVs: validated and counted here, kept as bytes (see {@link Tlvs}). */
     private Tlvs tlvs() {
-        int start = pos;
+        Tlvs tlvs = tlvs(buf, pos, end);
+        pos = end;
+        return tlvs;
+    }
+
+    /** The TLVs from {@code start} to the end of the frame. */
+    private static Tlvs tlvs(byte[] b, int start, int end) {
         if (start == end) {
             return Tlvs.EMPTY;
         }
-        byte[] b = buf;
         int count = 0;
         int p = start;
         while (p < end) {
@@ -415,30 +456,20 @@ final class PduReader {
                 throw new MalformedPduException(ESME_RINVOPTPARSTREAM,
                         "TLV header truncated: " + (end - p) + " bytes left");
             }
-            int length = u16At(p + 2);
+            int length = u16At(b, p + 2);
             if (length > end - p - 4) {
-                throw new MalformedPduException(ESME_RINVOPTPARSTREAM, "TLV " + TlvTag.toHex((short) u16At(p))
+                throw new MalformedPduException(ESME_RINVOPTPARSTREAM, "TLV " + TlvTag.toHex((short) u16At(b, p))
                         + " length " + length + " exceeds the " + (end - p - 4) + " bytes left");
             }
             p += 4 + length;
             count++;
         }
-        Tlv[] items = new Tlv[count];
-        p = start;
-        for (int i = 0; i < count; i++) {
-            short tag = (short) u16At(p);
-            int length = u16At(p + 2);
-            p += 4;
-            byte[] value = length == 0 ? Fields.NO_BYTES : Arrays.copyOfRange(b, p, p + length);
-            p += length;
-            items[i] = new Tlv(tag, value);
-        }
-        pos = end;
-        return Tlvs.wrap(items);
+        // One copy of the TLV bytes; the Tlv objects are only built if someone asks for them.
+        return Tlvs.ofWire(Arrays.copyOfRange(b, start, end), count);
     }
 
-    private int u16At(int p) {
-        return (buf[p] & 0xFF) << 8 | (buf[p + 1] & 0xFF);
+    private static int u16At(byte[] b, int p) {
+        return (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF);
     }
 
     private static MalformedPduException missing(String field) {

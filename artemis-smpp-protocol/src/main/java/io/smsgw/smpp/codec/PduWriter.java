@@ -291,11 +291,7 @@ final class PduWriter {
     }
 
     private static void tlvs(ByteBuf out, Tlvs tlvs) {
-        for (Tlv tlv : tlvs.items()) {
-            out.writeShort(tlv.tag());
-            out.writeShort(tlv.length());
-            out.writeBytes(tlv.value());
-        }
+        tlvs.writeTo(out);
     }
 
     private static void u8(ByteBuf out, int value, String field) {

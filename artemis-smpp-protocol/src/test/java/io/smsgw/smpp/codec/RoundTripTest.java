@@ -133,4 +133,18 @@ class RoundTripTest {
         assertEquals(Tlvs.EMPTY, sm.tlvs());
         assertEquals(sm, decode(encode(sm)));
     }
+
+    @Test
+    void cStringsAreLatin1OnTheWholeByteRange() {
+        String latin1 = "Zoë Müller ÿ\u0080";
+        SmppPdu pdu = ShortMessagePdu.builder().sequenceNumber(1).serviceType("é")
+                .sourceAddr(Address.of(5, 0, latin1)).destinationAddr(Address.of(1, 1, "123"))
+                .shortMessage(ascii("x")).buildSubmitSm();
+
+        SubmitSm decoded = (SubmitSm) decode(encode(pdu));
+
+        assertEquals(latin1, decoded.sourceAddr().address());
+        assertEquals("é", decoded.serviceType());
+        assertEquals(new SubmitSmResp(2, 0, "ÿé", Tlvs.EMPTY), decode(encode(new SubmitSmResp(2, 0, "ÿé", Tlvs.EMPTY))));
+    }
 }
