@@ -16,6 +16,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.smsgw.broker.LinkTransport;
 import io.smsgw.broker.AbstractSessionCallback;
@@ -53,6 +54,8 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +73,8 @@ final class SmscLink extends AbstractSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
    private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
+   /** Flushes held back at most before one goes to the socket (Netty's default). */
+   private static final int FLUSHES_CONSOLIDATED = 256;
 
    enum State { STOPPED, CONNECTING, BOUND }
 
@@ -133,6 +138,11 @@ final class SmscLink extends AbstractSessionCallback {
    private ServerSession session;
    private volatile ServerConsumer consumer;
    private DurableSender sender;
+   /** Acknowledgements of the messages resolved since the last {@link #commitAcks} (event loop only). */
+   private Transaction batchAcks;
+   private int batchAckCount;
+   private ServerConsumer batchConsumer;
+   private final Runnable commitAcks = this::commitAcks;
 
    final AtomicLong submitted = new AtomicLong();
    final AtomicLong accepted = new AtomicLong();
@@ -238,6 +248,9 @@ final class SmscLink extends AbstractSessionCallback {
          .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+               // The link writes a PDU per submit_sm and per deliver_sm_resp, from many event-loop tasks: one
+               // socket write per read batch or task round instead of one per PDU.
+               ch.pipeline().addLast(new FlushConsolidationHandler(FLUSHES_CONSOLIDATED, true));
                if (ssl != null) {
                   ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
                }
@@ -381,17 +394,56 @@ final class SmscLink extends AbstractSessionCallback {
       sendDurably(dr, () -> resolved(part.outgoing), () -> eventLoop.schedule(() -> report(part, state, error), 1, TimeUnit.SECONDS));
    }
 
+   /**
+    * The message is done with: its acknowledgement joins the batch that one event-loop task commits after the
+    * work queued now (all the correlation records one store sync completed, say). A transaction, journal commit
+    * and queue wake-up per message cost more than the submit itself (docs/BENCHMARKS.md, scenario 3).
+    */
    private void resolved(Outgoing outgoing) {
       if (--outgoing.unresolved > 0) {
          return;
       }
+      if (batchAcks == null) {
+         batchAcks = new TransactionImpl(server.getStorageManager());
+         eventLoop.execute(commitAcks);
+      }
+      batchAckCount++;
+      batchConsumer = outgoing.consumer;
       try {
-         outgoing.consumer.individualAcknowledge(null, outgoing.messageId);
+         outgoing.consumer.individualAcknowledge(batchAcks, outgoing.messageId);
       } catch (Exception e) {
          logger.warn("SMSC link {}: could not acknowledge message {}", config.id(), outgoing.messageId, e);
       }
-      reserved.decrementAndGet();
-      outgoing.consumer.promptDelivery();
+   }
+
+   /**
+    * Commits the batch's acknowledgements, frees their window slots and asks the queue for more. A failed commit
+    * is rolled back: those messages go back to the queue and are sent again (at least once, never lost).
+    */
+   private void commitAcks() {
+      Transaction acks = batchAcks;
+      int count = batchAckCount;
+      ServerConsumer c = batchConsumer;
+      batchAcks = null;
+      batchAckCount = 0;
+      batchConsumer = null;
+      if (acks == null) {
+         return;
+      }
+      try {
+         acks.commit();
+      } catch (Exception e) {
+         logger.warn("SMSC link {}: could not acknowledge {} messages; they will be sent again", config.id(), count, e);
+         try {
+            acks.rollback();
+         } catch (Exception rollback) {
+            logger.warn("SMSC link {}: could not put back the messages of a failed acknowledgement", config.id(), rollback);
+         }
+      }
+      reserved.addAndGet(-count);
+      if (c != null) {
+         c.promptDelivery();
+      }
    }
 
    private CorrelationRecord record(Part part, String smscMessageId) {
