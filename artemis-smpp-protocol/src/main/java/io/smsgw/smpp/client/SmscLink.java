@@ -18,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.smsgw.broker.AcknowledgementBatch;
 import io.smsgw.broker.LinkTransport;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
@@ -54,8 +55,6 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,11 +137,9 @@ final class SmscLink extends AbstractSessionCallback {
    private ServerSession session;
    private volatile ServerConsumer consumer;
    private DurableSender sender;
-   /** Acknowledgements of the messages resolved since the last {@link #commitAcks} (event loop only). */
-   private Transaction batchAcks;
-   private int batchAckCount;
-   private ServerConsumer batchConsumer;
-   private final Runnable commitAcks = this::commitAcks;
+   /** Acknowledgements of the messages resolved since the last commit (event loop only). */
+   private final AcknowledgementBatch acks;
+   private final Runnable commitAcks;
 
    final AtomicLong submitted = new AtomicLong();
    final AtomicLong accepted = new AtomicLong();
@@ -166,6 +163,10 @@ final class SmscLink extends AbstractSessionCallback {
       this.limiter = new RateLimiter(config.maxSubmitRate());
       this.queueName = SimpleString.of(SmsAddresses.smscLinkQueue(config.id()));
       this.version = config.version34() ? "3.4" : "3.3";
+      // Window slots are freed once the acknowledgements are committed, before the queue is prompted for more.
+      this.acks = new AcknowledgementBatch(server.getStorageManager(), () -> "SMSC link " + config.id(),
+                                           settled -> reserved.addAndGet(-settled));
+      this.commitAcks = acks::commit;
    }
 
    SmscLinkConfig config() {
@@ -396,53 +397,20 @@ final class SmscLink extends AbstractSessionCallback {
 
    /**
     * The message is done with: its acknowledgement joins the batch that one event-loop task commits after the
-    * work queued now (all the correlation records one store sync completed, say). A transaction, journal commit
-    * and queue wake-up per message cost more than the submit itself (docs/BENCHMARKS.md, scenario 3).
+    * work queued now (all the correlation records one store sync completed, say), instead of a transaction, a
+    * journal commit and a queue wake-up per message (decision 33).
     */
    private void resolved(Outgoing outgoing) {
       if (--outgoing.unresolved > 0) {
          return;
       }
-      if (batchAcks == null) {
-         batchAcks = new TransactionImpl(server.getStorageManager());
+      if (acks.isEmpty()) {
          eventLoop.execute(commitAcks);
       }
-      batchAckCount++;
-      batchConsumer = outgoing.consumer;
       try {
-         outgoing.consumer.individualAcknowledge(batchAcks, outgoing.messageId);
+         acks.acknowledge(outgoing.consumer, outgoing.messageId);
       } catch (Exception e) {
          logger.warn("SMSC link {}: could not acknowledge message {}", config.id(), outgoing.messageId, e);
-      }
-   }
-
-   /**
-    * Commits the batch's acknowledgements, frees their window slots and asks the queue for more. A failed commit
-    * is rolled back: those messages go back to the queue and are sent again (at least once, never lost).
-    */
-   private void commitAcks() {
-      Transaction acks = batchAcks;
-      int count = batchAckCount;
-      ServerConsumer c = batchConsumer;
-      batchAcks = null;
-      batchAckCount = 0;
-      batchConsumer = null;
-      if (acks == null) {
-         return;
-      }
-      try {
-         acks.commit();
-      } catch (Exception e) {
-         logger.warn("SMSC link {}: could not acknowledge {} messages; they will be sent again", config.id(), count, e);
-         try {
-            acks.rollback();
-         } catch (Exception rollback) {
-            logger.warn("SMSC link {}: could not put back the messages of a failed acknowledgement", config.id(), rollback);
-         }
-      }
-      reserved.addAndGet(-count);
-      if (c != null) {
-         c.promptDelivery();
       }
    }
 
