@@ -10,8 +10,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
-import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,19 +40,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private final int window;
    private final long responseTimeoutNanos;
    private final Map<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
-   private final StorageManager storage;
-   private final Runnable settleBatch = this::settleBatch;
    /** Acknowledgements of the current read batch, and the consumer to prompt after it (event loop only). */
-   private Transaction batchAcks;
-   private int batchAckCount;
-   private ServerConsumer batchConsumer;
+   private final AcknowledgementBatch batch;
+   private final Runnable settleBatch;
 
    /**
     * @param storage the broker's storage manager, for the transactions that acknowledge a read batch's deliveries
     */
    public WindowedDeliverer(DeliveryChannel<P> channel, StorageManager storage, int window, long responseTimeoutMillis) {
       this.channel = channel;
-      this.storage = storage;
+      this.batch = new AcknowledgementBatch(storage, () -> "deliveries to '" + channel.accountId() + "'", settled -> { });
+      this.settleBatch = batch::commit;
       this.window = Math.max(1, window);
       this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis);
    }
@@ -105,7 +101,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    /**
     * Settles the delivery this response answers: acknowledged on success (with the rest of the read batch, see
-    * {@link #settleBatch}), put back at once (counting a failed attempt) otherwise. A response to nothing in
+    * {@link AcknowledgementBatch}), put back at once (counting a failed attempt) otherwise. A response to nothing in
     * flight (late, after a timeout) is ignored.
     */
    public void onResponse(int sequence, boolean success, String detail) {
@@ -114,53 +110,20 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          return;
       }
       channel.onSettled(sequence, success);
-      if (batchConsumer == null) {
+      if (batch.isEmpty()) {
          // Runs after every PDU of this read batch has been handled.
          channel.execute(settleBatch);
       }
-      batchConsumer = delivery.consumer();
       try {
          if (success) {
-            if (batchAcks == null) {
-               batchAcks = new TransactionImpl(storage);
-            }
-            batchAckCount++;
-            delivery.consumer().individualAcknowledge(batchAcks, delivery.messageId());
+            batch.acknowledge(delivery.consumer(), delivery.messageId());
          } else {
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
+            batch.promptAfter(delivery.consumer());
             delivery.consumer().individualCancel(delivery.messageId(), true);
          }
       } catch (Exception e) {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
-      }
-   }
-
-   /**
-    * Commits the read batch's acknowledgements and asks the queue for more. If the commit fails, the batch is
-    * rolled back: its messages go back to the queue and are delivered again, never lost.
-    */
-   private void settleBatch() {
-      Transaction acks = batchAcks;
-      int count = batchAckCount;
-      ServerConsumer consumer = batchConsumer;
-      batchAcks = null;
-      batchAckCount = 0;
-      batchConsumer = null;
-      if (acks != null) {
-         try {
-            acks.commit();
-         } catch (Exception e) {
-            logger.warn("Could not acknowledge {} deliveries to '{}'; they will be delivered again", count,
-                        channel.accountId(), e);
-            try {
-               acks.rollback();
-            } catch (Exception rollback) {
-               logger.warn("Could not put back the deliveries of a failed acknowledgement", rollback);
-            }
-         }
-      }
-      if (consumer != null) {
-         consumer.promptDelivery();
       }
    }
 

@@ -70,7 +70,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
       } else {
          counters.failed.increment();
       }
-      router.runtime().traffic().recordMtOutcome(account, TrafficCounters.dayNumber(java.time.LocalDate.now()),
+      router.runtime().traffic().recordMtOutcome(account, TrafficCounters.today(),
                                                  string(message, SmsProperties.SERVICE_ID), state == DeliveryState.DELIVRD);
       message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("dr:" + Billing.key(message)));
       to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);

@@ -562,8 +562,9 @@ final class FwdLink extends AbstractSessionCallback {
          acknowledge(o);
          return;
       }
-      refused.incrementAndGet();
+      // The error first: whoever sees the counter move then reads the error that goes with it.
       failed("FWD_RESP Result " + resp.result() + " for message " + o.messageId);
+      refused.incrementAndGet();
       // Put back after a backoff, counting a failed delivery: the address settings (max-delivery-attempts, the
       // dead-letter address) decide how long a refused message keeps coming back.
       long delay = Math.min(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());

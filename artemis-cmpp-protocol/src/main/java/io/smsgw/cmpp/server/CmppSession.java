@@ -1,7 +1,6 @@
 package io.smsgw.cmpp.server;
 
 import java.net.InetSocketAddress;
-import java.time.LocalDate;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -461,7 +460,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       try {
          day = Integer.parseInt(query.time().trim());
       } catch (NumberFormatException e) {
-         day = TrafficCounters.dayNumber(LocalDate.now());
+         day = TrafficCounters.today();
       }
       String serviceId = query.queryType() == Query.TYPE_BY_SERVICE ? query.queryCode() : null;
       long[] c = runtime.traffic().snapshot(account.id(), day, serviceId);
@@ -571,7 +570,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    public void onSettled(int sequence, boolean success) {
       String moServiceId = moInFlight.remove(sequence);
       if (moServiceId != null) {
-         runtime.traffic().recordMo(account.id(), TrafficCounters.dayNumber(LocalDate.now()), moServiceId, success);
+         runtime.traffic().recordMo(account.id(), TrafficCounters.today(), moServiceId, success);
       }
    }
 

@@ -1,6 +1,5 @@
 package io.smsgw.cmpp.server;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -114,7 +113,7 @@ final class CmppSubmitHandler {
             session.send(s.errorResponse(RESULT_NOT_ROUTED));
             return;
          }
-         runtime.traffic().recordMt(account.id(), TrafficCounters.dayNumber(LocalDate.now()), s.serviceId(), recipients.size());
+         runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
          session.send(s.errorResponse(RESULT_STORAGE_FAILURE));

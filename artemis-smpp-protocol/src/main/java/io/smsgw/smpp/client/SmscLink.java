@@ -16,7 +16,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.smsgw.broker.AcknowledgementBatch;
 import io.smsgw.broker.LinkTransport;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
@@ -70,6 +72,8 @@ final class SmscLink extends AbstractSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
    private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
+   /** Flushes held back at most before one goes to the socket (Netty's default). */
+   private static final int FLUSHES_CONSOLIDATED = 256;
 
    enum State { STOPPED, CONNECTING, BOUND }
 
@@ -133,6 +137,9 @@ final class SmscLink extends AbstractSessionCallback {
    private ServerSession session;
    private volatile ServerConsumer consumer;
    private DurableSender sender;
+   /** Acknowledgements of the messages resolved since the last commit (event loop only). */
+   private final AcknowledgementBatch acks;
+   private final Runnable commitAcks;
 
    final AtomicLong submitted = new AtomicLong();
    final AtomicLong accepted = new AtomicLong();
@@ -156,6 +163,10 @@ final class SmscLink extends AbstractSessionCallback {
       this.limiter = new RateLimiter(config.maxSubmitRate());
       this.queueName = SimpleString.of(SmsAddresses.smscLinkQueue(config.id()));
       this.version = config.version34() ? "3.4" : "3.3";
+      // Window slots are freed once the acknowledgements are committed, before the queue is prompted for more.
+      this.acks = new AcknowledgementBatch(server.getStorageManager(), () -> "SMSC link " + config.id(),
+                                           settled -> reserved.addAndGet(-settled));
+      this.commitAcks = acks::commit;
    }
 
    SmscLinkConfig config() {
@@ -238,6 +249,9 @@ final class SmscLink extends AbstractSessionCallback {
          .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+               // The link writes a PDU per submit_sm and per deliver_sm_resp, from many event-loop tasks: one
+               // socket write per read batch or task round instead of one per PDU.
+               ch.pipeline().addLast(new FlushConsolidationHandler(FLUSHES_CONSOLIDATED, true));
                if (ssl != null) {
                   ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
                }
@@ -381,17 +395,23 @@ final class SmscLink extends AbstractSessionCallback {
       sendDurably(dr, () -> resolved(part.outgoing), () -> eventLoop.schedule(() -> report(part, state, error), 1, TimeUnit.SECONDS));
    }
 
+   /**
+    * The message is done with: its acknowledgement joins the batch that one event-loop task commits after the
+    * work queued now (all the correlation records one store sync completed, say), instead of a transaction, a
+    * journal commit and a queue wake-up per message (decision 33).
+    */
    private void resolved(Outgoing outgoing) {
       if (--outgoing.unresolved > 0) {
          return;
       }
+      if (acks.isEmpty()) {
+         eventLoop.execute(commitAcks);
+      }
       try {
-         outgoing.consumer.individualAcknowledge(null, outgoing.messageId);
+         acks.acknowledge(outgoing.consumer, outgoing.messageId);
       } catch (Exception e) {
          logger.warn("SMSC link {}: could not acknowledge message {}", config.id(), outgoing.messageId, e);
       }
-      reserved.decrementAndGet();
-      outgoing.consumer.promptDelivery();
    }
 
    private CorrelationRecord record(Part part, String smscMessageId) {

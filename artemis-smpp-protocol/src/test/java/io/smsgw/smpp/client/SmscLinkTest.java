@@ -181,6 +181,30 @@ class SmscLinkTest {
    }
 
    @Test
+   void aBurstLargerThanTheWindowGoesOutOnceAndIsAllAcknowledged() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            int count = 40;   // ten windows of 4: each batch of acknowledgements must free its slots
+            for (int i = 0; i < count; i++) {
+               sendMt(broker, String.format("00000000000e%04d", i), "86138001380" + (10 + i), "burst " + i);
+            }
+            Set<String> texts = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+               JsmppSmsc.Received r = smsc.submits.poll(15, TimeUnit.SECONDS);
+               assertNotNull(r, "submit " + i);
+               texts.add(new String(r.shortMessage(), StandardCharsets.US_ASCII));
+            }
+            assertEquals(count, texts.size());
+            Wait.until("all acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(300, TimeUnit.MILLISECONDS), "nothing sent twice");
+         }
+      }
+   }
+
+   @Test
    void throttledSubmitsAreRetriedUntilAllArrive() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {

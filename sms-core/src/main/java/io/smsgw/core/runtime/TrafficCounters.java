@@ -25,8 +25,19 @@ public final class TrafficCounters {
    private record Key(String account, int day, String serviceId) {
    }
 
+   /** The counters asked for last: consecutive messages of one SP and service find theirs without a map lookup. */
+   private record Recent(Key key, LongAdder[] counters) {
+   }
+
+   /** Today as a day number, and the span of epoch millis it stays valid for. */
+   private record Today(int day, long fromMillis, long untilMillis) {
+   }
+
+   private static volatile Today today;
+
    private final Map<Key, LongAdder[]> counters = new ConcurrentHashMap<>();
    private volatile int newestDay;
+   private volatile Recent recent;
 
    /** {@code day} as yyyymmdd, e.g. 20261126. */
    public void recordMt(String account, int day, String serviceId, int recipients) {
@@ -62,19 +73,45 @@ public final class TrafficCounters {
       return date.getYear() * 10000 + date.getMonthValue() * 100 + date.getDayOfMonth();
    }
 
+   /**
+    * Today (in the default time zone) as a day number. Computed once per day: every submit and report asks, and
+    * {@code LocalDate.now()} costs a time-zone lookup and a few objects each time.
+    */
+   public static int today() {
+      long now = System.currentTimeMillis();
+      Today t = today;
+      if (t == null || now < t.fromMillis() || now >= t.untilMillis()) {
+         java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+         java.time.LocalDate date = java.time.Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
+         t = new Today(dayNumber(date), date.atStartOfDay(zone).toInstant().toEpochMilli(),
+                       date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
+         today = t;
+      }
+      return t.day();
+   }
+
    private LongAdder[] counters(String account, int day, String serviceId) {
+      String service = serviceId == null ? "" : serviceId;
+      Recent last = recent;
+      if (last != null && last.key().day() == day && last.key().account().equals(account) && last.key().serviceId().equals(service)) {
+         return last.counters();
+      }
       if (day > newestDay) {
          newestDay = day;
          // Forget days that fell out of the window (day numbers compare as dates in yyyymmdd form).
          int oldest = dayNumber(java.time.LocalDate.of(day / 10000, day / 100 % 100, day % 100).minusDays(DAYS_KEPT - 1));
          counters.keySet().removeIf(key -> key.day() < oldest);
+         recent = null;
       }
-      return counters.computeIfAbsent(new Key(account, day, serviceId == null ? "" : serviceId), k -> {
+      Key key = new Key(account, day, service);
+      LongAdder[] found = counters.computeIfAbsent(key, k -> {
          LongAdder[] c = new LongAdder[SIZE];
          for (int i = 0; i < SIZE; i++) {
             c[i] = new LongAdder();
          }
          return c;
       });
+      recent = new Recent(key, found);
+      return found;
    }
 }

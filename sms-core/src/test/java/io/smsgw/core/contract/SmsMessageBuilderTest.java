@@ -58,4 +58,25 @@ class SmsMessageBuilderTest {
       assertNull(reader.text(), "no text body");
       assertEquals(SmsKind.MO, new SmsMessageReader(new CoreMessage(3, 16)).kind(), "unset kind defaults to MO");
    }
+
+   @Test
+   void aTextBodyIsEncodedExactlyAsArtemisEncodesAString() {
+      for (String text : new String[] {"", "Hello", "你好, Grüße", "emoji \uD83D\uDE00 pair", "x".repeat(160)}) {
+         CoreMessage built = SmsMessageBuilder.create(1, SimpleString.of(SmsAddresses.MT), SmsKind.MT).text(text).build();
+         CoreMessage artemis = new CoreMessage(2, 512);
+         artemis.setType(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE);
+         artemis.getBodyBuffer().writeNullableSimpleString(SimpleString.of(text));
+         assertArrayEquals(body(artemis), body(built), text);
+         assertEquals(text, new SmsMessageReader(built).text());
+      }
+      CoreMessage nullText = SmsMessageBuilder.create(1, SimpleString.of(SmsAddresses.MT), SmsKind.MT).text(null).build();
+      assertNull(new SmsMessageReader(nullText).text());
+   }
+
+   private static byte[] body(CoreMessage message) {
+      org.apache.activemq.artemis.api.core.ActiveMQBuffer buffer = message.getReadOnlyBodyBuffer();
+      byte[] bytes = new byte[buffer.readableBytes()];
+      buffer.readBytes(bytes);
+      return bytes;
+   }
 }
