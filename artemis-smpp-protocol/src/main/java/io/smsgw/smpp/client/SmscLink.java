@@ -398,7 +398,7 @@ final class SmscLink extends AbstractSessionCallback {
    /**
     * The message is done with: its acknowledgement joins the batch that one event-loop task commits after the
     * work queued now (all the correlation records one store sync completed, say), instead of a transaction, a
-    * journal commit and a queue wake-up per message (decision 33).
+    * journal commit and a queue wake-up per message (decision 34).
     */
    private void resolved(Outgoing outgoing) {
       if (--outgoing.unresolved > 0) {
