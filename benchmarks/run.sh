@@ -261,8 +261,9 @@ e2e_stop_simulator() {
    fi
 }
 
-pid_ticks() {   # pid: user+system CPU ticks so far
-   awk '{print $14 + $15}' "/proc/$1/stat"
+pid_ticks() {   # pid [fallback]: user+system CPU ticks so far; the fallback (default 0) once the process has ended
+   # (on a quiet machine the load generator can finish its last reports before the measurement window closes)
+   awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo "${2:-0}"
 }
 
 e2e_stat() {   # key: the value in the gateway's last STATS line
@@ -300,7 +301,7 @@ e2e_run() {   # label rate
    g0=$(pid_ticks "$SERVER_PID"); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_pid"); w0=$(date +%s.%N)
    b0=$(e2e_stat billing)
    sleep "$DURATION"
-   g1=$(pid_ticks "$SERVER_PID"); s1=$(pid_ticks "$E2E_SIM_PID"); l1=$(pid_ticks "$load_pid"); w1=$(date +%s.%N)
+   g1=$(pid_ticks "$SERVER_PID"); s1=$(pid_ticks "$E2E_SIM_PID"); l1=$(pid_ticks "$load_pid" "$l0"); w1=$(date +%s.%N)
    b1=$(e2e_stat billing)
    wait "$load_pid" || true
    echo "   load average after: $(cut -d" " -f1-3 /proc/loadavg)"
