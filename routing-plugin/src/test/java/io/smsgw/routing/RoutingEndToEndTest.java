@@ -20,6 +20,7 @@ import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.client.JsmppSmsc;
+import io.smsgw.smpp.client.SmscLinkControlMBean;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -59,12 +60,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RoutingEndToEndTest {
 
+   /** The SMSC link service's override of the ages at which parked receipts are tried again (milliseconds). */
+   private static final String PARKED_RECEIPT_RETRIES = "smsgw.links.parked-receipt-retries";
+   private static final String UNMATCHED = "sms.dr.unmatched";
+
    @TempDir
    Path dir;
 
    @AfterEach
    void clearConfig() {
       System.clearProperty("smsgw.config");
+      System.clearProperty(PARKED_RECEIPT_RETRIES);
    }
 
    private Path writeConfig(int smscPort, String extraMtRoutes) throws Exception {
@@ -285,6 +291,70 @@ class RoutingEndToEndTest {
                assertNotNull(record, "one billing record");
                assertEquals(id, record.getStringProperty("smsId"));
                assertNull(billing.receive(500), "and only one");
+            } finally {
+               receiver.unbindAndClose();
+            }
+         }
+      }
+   }
+
+   /**
+    * Under overload a receipt can come before its record is durable: it is parked and matched on a later try.
+    * Here the SMSC sends the receipt twice before answering the submit_sm, and the first tries are due only
+    * after a restart, so both parked copies are looked up in the same scan, both match (the record goes only
+    * once a DR is durable) and two DRs are emitted, as after a crash between a DR and the parked copy's
+    * deletion: the ESME still gets one report and billing one record.
+    */
+   @Test
+   void twoParkedCopiesOfAReceiptMatchedLaterReachTheEsmeAndBillingOnce() throws Exception {
+      int port = JsmppSmsc.freePort();
+      writeConfig(port, "");
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.receiptsBeforeResponse.set(2);
+         String id;
+         System.setProperty(PARKED_RECEIPT_RETRIES, "3600000");
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+              Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            jms.setClientID("billing-system");
+            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").close();
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SMPPSession esme = new SMPPSession();
+            esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TX, "smppclient1", "password", "",
+               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+            try {
+               id = submit(esme, "8613800138000", "Receipt first");
+            } finally {
+               esme.unbindAndClose();
+            }
+            Wait.until("MT acknowledged, both receipt copies parked", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0
+                          && broker.messageCount(UNMATCHED) == 2);
+         }
+         System.setProperty(PARKED_RECEIPT_RETRIES, "200");
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+              Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            jms.setClientID("billing-system");
+            jms.start();
+            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+            Inbox inbox = new Inbox();
+            SMPPSession receiver = new SMPPSession();
+            receiver.setMessageReceiverListener(inbox);
+            receiver.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, "smppclient1", "password", "",
+               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+            try {
+               SmscLinkControlMBean link = (SmscLinkControlMBean) broker.server().getManagementService().getUntypedControl("smsc-link.sim");
+               Wait.until("both parked copies matched and deleted", Duration.ofSeconds(15),
+                          () -> link.getReceiptsRematched() == 2 && broker.messageCount(UNMATCHED) == 0);
+               DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
+               assertNotNull(receipt, "the report reached the ESME");
+               assertEquals(id, receipt.getShortMessageAsDeliveryReceipt().getId());
+               Message record = billing.receive(10_000);
+               assertNotNull(record, "one billing record");
+               assertEquals(id, record.getStringProperty("smsId"));
+               assertNull(inbox.received.poll(1_000, TimeUnit.MILLISECONDS), "the report once");
+               assertNull(billing.receive(500), "and one billing record only");
             } finally {
                receiver.unbindAndClose();
             }

@@ -147,6 +147,10 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong refused = new AtomicLong();
    final AtomicLong receiptsMatched = new AtomicLong();
    final AtomicLong receiptsUnmatched = new AtomicLong();
+   /** Parked receipts that matched their record on a later try. */
+   final AtomicLong receiptsRematched = new AtomicLong();
+   /** Parked receipts of this link whose tries are all made, as of the last scan. */
+   volatile int parkedReceiptsExhausted;
    final AtomicLong moReceived = new AtomicLong();
    final AtomicLong reconnects = new AtomicLong();
 
@@ -469,14 +473,8 @@ final class SmscLink extends AbstractSessionCallback {
             respond.accept(SmppStatus.ESME_RX_T_APPN);
          } else if (found.isPresent()) {
             receiptsMatched.incrementAndGet();
-            CorrelationRecord record = found.get();
-            Message dr = messages.receipt(server.getStorageManager().generateID(), record, receipt, System.currentTimeMillis());
-            sendDurably(dr, () -> {
-               respond.accept(SmppStatus.ESME_ROK);
-               if (receipt.state().isFinal()) {
-                  store.remove(config.id(), key);
-               }
-            }, () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
+            emitMatched(found.get(), receipt, key, System.currentTimeMillis(), () -> respond.accept(SmppStatus.ESME_ROK),
+                        () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          } else {
             receiptsUnmatched.incrementAndGet();
             logger.info("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), key, LinkMessages.UNMATCHED_RECEIPTS);
@@ -484,6 +482,29 @@ final class SmscLink extends AbstractSessionCallback {
             sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          }
       }, eventLoop);
+   }
+
+   /**
+    * A parked receipt whose record has appeared since ({@link ParkedReceiptRetrier}): the same DR as a
+    * receipt matched on arrival. Call on any thread; the callbacks run on the event loop.
+    */
+   void emitRematched(CorrelationRecord record, SmscReceipt receipt, long arrivedMillis, Runnable onDurable, Runnable onFailed) {
+      eventLoop.execute(() -> emitMatched(record, receipt, receipt.smscMessageId(), arrivedMillis, () -> {
+         receiptsRematched.incrementAndGet();
+         onDurable.run();
+      }, onFailed));
+   }
+
+   /** Emits the DR of a matched receipt; once it is durable, a final state also ends the record. */
+   private void emitMatched(CorrelationRecord record, SmscReceipt receipt, String key, long arrivedMillis,
+                            Runnable onDurable, Runnable onFailed) {
+      Message dr = messages.receipt(server.getStorageManager().generateID(), record, receipt, arrivedMillis);
+      sendDurably(dr, () -> {
+         onDurable.run();
+         if (receipt.state().isFinal()) {
+            store.remove(config.id(), key);
+         }
+      }, onFailed);
    }
 
    /** A record whose MT got neither a final receipt nor was refused before its validity ended. */

@@ -72,6 +72,16 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getReceiptsRematched() {
+      return link.receiptsRematched.get();
+   }
+
+   @Override
+   public int getParkedReceiptsExhausted() {
+      return link.parkedReceiptsExhausted;
+   }
+
+   @Override
    public long getMoReceived() {
       return link.moReceived.get();
    }

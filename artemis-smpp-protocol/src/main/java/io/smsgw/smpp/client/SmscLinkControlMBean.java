@@ -27,7 +27,14 @@ public interface SmscLinkControlMBean {
 
    long getReceiptsMatched();
 
+   /** Receipts parked on sms.dr.unmatched (no record within the receipt wait, or no id at all). */
    long getReceiptsUnmatched();
+
+   /** Parked receipts that matched their record on a later try and became DRs. */
+   long getReceiptsRematched();
+
+   /** Parked receipts of this link still on sms.dr.unmatched after all their tries (as of the last scan). */
+   int getParkedReceiptsExhausted();
 
    long getMoReceived();
 

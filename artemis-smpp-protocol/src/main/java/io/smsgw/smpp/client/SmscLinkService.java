@@ -41,6 +41,14 @@ public final class SmscLinkService implements ActiveMQComponent {
    static final String STORE_DIRECTORY = "sms-correlation";
    private static final long RECEIPT_WAIT_MILLIS = 500;
    private static final long HOUSEKEEPING_MILLIS = 250;
+   /**
+    * Ages after parking at which a parked receipt is looked up again: covers records that became durable
+    * late under overload, and gives up well before the SMSC's receipt would be stale for the SP.
+    */
+   static final List<Long> PARKED_RECEIPT_RETRIES = List.of(1_000L, 5_000L, 30_000L, 120_000L, 600_000L);
+   /** Replaces the retry ages (milliseconds, comma-separated); for tests and for operators tuning a backlog. */
+   static final String PARKED_RECEIPT_RETRIES_PROPERTY = "smsgw.links.parked-receipt-retries";
+   private static final long PARKED_SCAN_MAX_MILLIS = 1_000;
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
@@ -94,6 +102,10 @@ public final class SmscLinkService implements ActiveMQComponent {
       }
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
       housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+      List<Long> retries = parkedReceiptRetries();
+      ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, store, Map.copyOf(byId), retries, housekeeping);
+      long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
+      housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
       started = true;
       logger.info("{} SMSC link(s) started; correlation store at {}", links.size(), directory);
    }
@@ -119,6 +131,27 @@ public final class SmscLinkService implements ActiveMQComponent {
          store.expire(System.currentTimeMillis());
       } catch (RuntimeException e) {
          logger.warn("Expiring correlation records failed", e);
+      }
+   }
+
+   private static void scanParked(ParkedReceiptRetrier retrier) {
+      try {
+         retrier.scan();
+      } catch (RuntimeException e) {
+         logger.warn("Retrying parked receipts failed", e);
+      }
+   }
+
+   private static List<Long> parkedReceiptRetries() {
+      String configured = System.getProperty(PARKED_RECEIPT_RETRIES_PROPERTY, "").trim();
+      if (configured.isEmpty()) {
+         return PARKED_RECEIPT_RETRIES;
+      }
+      try {
+         return java.util.Arrays.stream(configured.split(",")).map(String::trim).map(Long::valueOf).toList();
+      } catch (NumberFormatException e) {
+         logger.warn("Ignoring {}={}: not a list of milliseconds", PARKED_RECEIPT_RETRIES_PROPERTY, configured);
+         return PARKED_RECEIPT_RETRIES;
       }
    }
 

@@ -60,6 +60,12 @@ public final class JsmppSmsc implements AutoCloseable {
    /** When non-zero, every submit_sm is refused with this status. */
    public final AtomicInteger refuseWith = new AtomicInteger();
    public final AtomicInteger binds = new AtomicInteger();
+   /**
+    * When non-zero, the SMSC sends the DELIVRD receipt of a submit_sm this many times, each after the previous
+    * deliver_sm_resp, before answering the submit_sm: the receipts reach the gateway before the MT's
+    * correlation record can exist.
+    */
+   public final AtomicInteger receiptsBeforeResponse = new AtomicInteger();
    private final int port;
    private final SMPPServerSessionListener listener;
    private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
@@ -218,6 +224,14 @@ public final class JsmppSmsc implements AutoCloseable {
          String id = Integer.toHexString(ids.incrementAndGet());
          submits.add(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), submitSm.getDataCoding(),
                                   submitSm.getShortMessage(), submitSm.getEsmClass()));
+         for (int i = receiptsBeforeResponse.get(); i > 0; i--) {
+            try {
+               sendReceipt(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), 0, new byte[0], (byte) 0),
+                           DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            } catch (Exception e) {
+               throw new ProcessRequestException("receipt before response failed: " + e, 0x08);
+            }
+         }
          try {
             return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
          } catch (org.jsmpp.PDUStringException e) {

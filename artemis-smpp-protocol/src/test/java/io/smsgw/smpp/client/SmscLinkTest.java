@@ -42,11 +42,17 @@ class SmscLinkTest {
    @BeforeEach
    void clearConfig() {
       System.clearProperty("smsgw.config");
+      System.clearProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY);
    }
 
    @AfterEach
    void restoreConfig() {
       System.clearProperty("smsgw.config");
+      System.clearProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY);
+   }
+
+   private static SmscLinkControlMBean control(TestBroker broker) {
+      return (SmscLinkControlMBean) broker.server().getManagementService().getUntypedControl("smsc-link.sim");
    }
 
    private void configureLink(int smscPort, String extra) throws Exception {
@@ -318,6 +324,90 @@ class SmscLinkTest {
             TextMessage parked = receive(broker, LinkMessages.UNMATCHED_RECEIPTS, null);
             assertNotNull(parked);
             assertEquals("deadbeef", parked.getStringProperty("smsSmscMessageId"));
+         }
+      }
+   }
+
+   @Test
+   void aReceiptParkedBeforeItsRecordExistedIsMatchedOnALaterTry() throws Exception {
+      System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "300,1000");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.receiptsBeforeResponse.set(1);
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000c3", "8613800138050", "receipt first");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR once the parked receipt matched its record");
+            assertEquals("00000000000000c3", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(submit.messageId(), dr.getStringProperty("smsSmscMessageId"));
+            assertEquals("smppclient1", dr.getStringProperty("smsAccount"));
+            Wait.until("parked copy deleted", Duration.ofSeconds(10),
+                       () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(1, control.getReceiptsUnmatched(), "parked first: the record did not exist yet");
+            assertEquals(0, control.getReceiptsMatched());
+            assertEquals(1, control.getReceiptsRematched());
+            assertEquals(0, broker.messageCount(SmsAddresses.DR), "one DR only");
+            assertEquals(0, broker.messageCount(SmsAddresses.smscLinkQueue("sim")), "MT acknowledged");
+         }
+      }
+   }
+
+   @Test
+   void aReceiptThatNeverMatchesStaysParkedAfterItsTries() throws Exception {
+      System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "100,200,300");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            smsc.sendReceipt(new JsmppSmsc.Received("c0ffee", "8613800138051", "8610086", 0, new byte[0], (byte) 0),
+                             DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            SmscLinkControlMBean control = control(broker);
+            Wait.until("tries exhausted", Duration.ofSeconds(10), () -> control.getParkedReceiptsExhausted() == 1);
+            assertEquals(0, control.getReceiptsRematched());
+            assertEquals(1, broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS), "still parked for an operator");
+            TextMessage parked = receive(broker, LinkMessages.UNMATCHED_RECEIPTS, null);
+            assertNotNull(parked);
+            assertEquals("c0ffee", parked.getStringProperty("smsSmscMessageId"));
+            assertEquals(0, broker.messageCount(SmsAddresses.DR));
+         }
+      }
+   }
+
+   @Test
+   void triesOfParkedReceiptsResumeAfterARestart() throws Exception {
+      System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "3600000");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.receiptsBeforeResponse.set(1);
+         configureLink(port, "");
+         JsmppSmsc.Received submit;
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000d4", "8613800138052", "parked across a restart");
+            submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged, receipt parked", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 1);
+            assertEquals(0, broker.messageCount(SmsAddresses.DR), "first try is an hour away");
+         }
+         System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "200");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "the parked receipt found at start matched");
+            assertEquals("00000000000000d4", dr.getStringProperty("smsId"));
+            assertEquals(submit.messageId(), dr.getStringProperty("smsSmscMessageId"));
+            Wait.until("parked copy deleted", Duration.ofSeconds(10),
+                       () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+            assertEquals(1, control(broker).getReceiptsRematched());
          }
       }
    }
