@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +25,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.EncoderException;
-import io.smsgw.broker.LinkTransport;
+import io.smsgw.broker.LinkBrokerSession;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
-import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppCodec;
@@ -52,12 +50,8 @@ import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageReader;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.io.IOCallback;
-import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
@@ -207,18 +201,11 @@ final class FwdLink extends AbstractSessionCallback {
 
    /** Opens the link's broker session and consumer, then connects to the peer. Call on any thread. */
    void start() throws Exception {
-      OperationContext context = server.newOperationContext();
-      SmsRemotingConnection brokerConnection =
-         new SmsRemotingConnection(new LinkTransport("gw-" + config.code(), loop), "CMPP-FWD");
-      brokerConnection.setClientID("fwd:" + config.code());
-      session = server.createInternalSession("cmpp-fwd-" + config.code() + "-" + UUID.randomUUID(),
-         ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, brokerConnection, true, true, false, false, null, this, true,
-         context, null, null, false);
-      server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
-                            .setDurable(true).setAutoCreateAddress(true), true);
-      sender = new DurableSender(server, session, context);
-      consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
-      session.start();
+      LinkBrokerSession broker = LinkBrokerSession.open(server, loop, config.code(), "gw-" + config.code(), "CMPP-FWD",
+                                                        "fwd:", "cmpp-fwd-", queueName, this);
+      session = broker.session();
+      sender = broker.sender();
+      consumer = broker.consumer();
       state = State.CONNECTING;
       long tick = Math.max(50, Math.min(1000, config.responseTimeout().toMillis() / 4));
       ticker = loop.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,11 +18,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.smsgw.broker.AcknowledgementBatch;
-import io.smsgw.broker.LinkTransport;
+import io.smsgw.broker.LinkBrokerSession;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
-import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsMessageReader;
@@ -45,12 +43,8 @@ import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.TlvTag;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.io.IOCallback;
-import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
@@ -189,17 +183,11 @@ final class SmscLink extends AbstractSessionCallback {
 
    /** Opens the link's broker session and queue consumer, then connects to the SMSC. Call on any thread. */
    void start() throws Exception {
-      OperationContext context = server.newOperationContext();
-      SmsRemotingConnection brokerConnection = new SmsRemotingConnection(new LinkTransport(config.id(), eventLoop), "SMPP-LINK");
-      brokerConnection.setClientID("link:" + config.id());
-      session = server.createInternalSession("smsc-link-" + config.id() + "-" + UUID.randomUUID(),
-         ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, brokerConnection, true, true, false, false, null, this, true,
-         context, null, null, false);
-      server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
-                            .setDurable(true).setAutoCreateAddress(true), true);
-      sender = new DurableSender(server, session, context);
-      consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
-      session.start();
+      LinkBrokerSession broker = LinkBrokerSession.open(server, eventLoop, config.id(), config.id(), "SMPP-LINK",
+                                                        "link:", "smsc-link-", queueName, this);
+      session = broker.session();
+      sender = broker.sender();
+      consumer = broker.consumer();
       state = State.CONNECTING;
       eventLoop.execute(() -> {
          if (config.bindMode() == SmscLinkConfig.BindMode.TRANSCEIVER) {
