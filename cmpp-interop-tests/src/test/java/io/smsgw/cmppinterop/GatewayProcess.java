@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The quick-start gateway ({@code io.smsgw.examples.QuickStartGateway}) in a JVM of its own, with the
@@ -187,14 +191,6 @@ final class GatewayProcess implements AutoCloseable {
       }
    }
 
-   private static String requiredProperty(String name) {
-      String value = System.getProperty(name);
-      if (value == null) {
-         throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
-      }
-      return value;
-   }
-
    private static void deleteRecursively(Path dir) throws IOException {
       if (!Files.exists(dir)) {
          return;
@@ -203,6 +199,37 @@ final class GatewayProcess implements AutoCloseable {
          for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
             Files.delete(path);
          }
+      }
+   }
+
+   /** A JUnit watcher that prints the tail of the gateway's log next to a failing test. */
+   static TestWatcher logOnFailure(Supplier<GatewayProcess> gateway) {
+      return new TestWatcher() {
+         @Override
+         public void testFailed(ExtensionContext context, Throwable cause) {
+            GatewayProcess process = gateway.get();
+            if (process != null) {
+               System.out.println("Gateway log: " + process.logFile() + "\n" + tail(process.logFile(), 60));
+            }
+         }
+      };
+   }
+
+   /** A system property the Maven build sets for the tests. */
+   static String requiredProperty(String name) {
+      String value = System.getProperty(name);
+      if (value == null) {
+         throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
+      }
+      return value;
+   }
+
+   private static String tail(Path file, int lines) {
+      try {
+         List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+         return String.join("\n", new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size())));
+      } catch (IOException e) {
+         return "(unreadable: " + e + ")";
       }
    }
 }

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,18 +74,11 @@ class SmsGateInteropTest {
 
    /** Points at the child gateway's log next to any failing test. */
    @RegisterExtension
-   static final TestWatcher SHOW_GATEWAY_LOG_ON_FAILURE = new TestWatcher() {
-      @Override
-      public void testFailed(ExtensionContext context, Throwable cause) {
-         if (gateway != null) {
-            System.out.println("Gateway log: " + gateway.logFile() + "\n" + tail(gateway.logFile(), 60));
-         }
-      }
-   };
+   static final TestWatcher SHOW_GATEWAY_LOG_ON_FAILURE = GatewayProcess.logOnFailure(() -> gateway);
 
    @BeforeAll
    static void startGateway() throws Exception {
-      gateway = GatewayProcess.create(Path.of(requiredProperty("smsgw.work.dir")), Path.of(requiredProperty("smsgw.gateway.etc")));
+      gateway = GatewayProcess.create(Path.of(GatewayProcess.requiredProperty("smsgw.work.dir")), Path.of(GatewayProcess.requiredProperty("smsgw.gateway.etc")));
       gateway.start(START_TIMEOUT);
       app = new ContractJms(gateway.coreUrl());
    }
@@ -293,22 +282,5 @@ class SmsGateInteropTest {
       text.setLength(length);
       assertFalse(StandardCharsets.US_ASCII.newEncoder().canEncode(text), "UCS2 text");
       return text.toString();
-   }
-
-   private static String tail(Path file, int lines) {
-      try {
-         List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-         return String.join("\n", new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size())));
-      } catch (IOException e) {
-         return "(unreadable: " + e + ")";
-      }
-   }
-
-   private static String requiredProperty(String name) {
-      String value = System.getProperty(name);
-      if (value == null) {
-         throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
-      }
-      return value;
    }
 }

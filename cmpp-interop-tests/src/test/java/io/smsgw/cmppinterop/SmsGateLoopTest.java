@@ -2,12 +2,8 @@ package io.smsgw.cmppinterop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +17,6 @@ import io.smsgw.core.id.CmppMsgId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,18 +51,11 @@ class SmsGateLoopTest {
 
    /** Points at the child gateway's log next to any failing test. */
    @RegisterExtension
-   static final TestWatcher SHOW_GATEWAY_LOG_ON_FAILURE = new TestWatcher() {
-      @Override
-      public void testFailed(ExtensionContext context, Throwable cause) {
-         if (gateway != null) {
-            System.out.println("Gateway log: " + gateway.logFile() + "\n" + tail(gateway.logFile(), 60));
-         }
-      }
-   };
+   static final TestWatcher SHOW_GATEWAY_LOG_ON_FAILURE = GatewayProcess.logOnFailure(() -> gateway);
 
    @BeforeAll
    static void startGateway() throws Exception {
-      gateway = GatewayProcess.create(Path.of(requiredProperty("smsgw.loop.work.dir")), Path.of(requiredProperty("smsgw.loop.gateway.etc")),
+      gateway = GatewayProcess.create(Path.of(GatewayProcess.requiredProperty("smsgw.loop.work.dir")), Path.of(GatewayProcess.requiredProperty("smsgw.loop.gateway.etc")),
                                       Map.of("smsgw.simulator.port", String.valueOf(GatewayProcess.freePort()),
                                              "smsgw.simulator.receipt-delay-ms", "100",
                                              "smsgw.simulator.success-ratio", "1"));
@@ -116,22 +104,5 @@ class SmsGateLoopTest {
          expected.keySet().forEach(name -> actual.put(name, records.get(0).get(name)));
          assertEquals(expected, actual, "a delivered per-message (FeeType 02) SMS is billed");
       }
-   }
-
-   private static String tail(Path file, int lines) {
-      try {
-         List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-         return String.join("\n", new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size())));
-      } catch (IOException e) {
-         return "(unreadable: " + e + ")";
-      }
-   }
-
-   private static String requiredProperty(String name) {
-      String value = System.getProperty(name);
-      if (value == null) {
-         throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
-      }
-      return value;
    }
 }
