@@ -20,8 +20,10 @@ import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.simulator.SmscSimulator;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
 import org.slf4j.Logger;
@@ -192,6 +194,7 @@ public final class QuickStartGateway implements AutoCloseable {
          broker.createActiveMQServer();
          Configuration config = broker.getConfiguration();
          useDataDirectory(config, data);
+         useAvailableJournal(config);
          overridePort(config, CORE_ACCEPTOR, settings.corePort());
          overridePort(config, SMPP_ACCEPTOR, settings.smppPort());
          overridePort(config, CMPP_ACCEPTOR, settings.cmppPort());
@@ -214,6 +217,19 @@ public final class QuickStartGateway implements AutoCloseable {
             configProperty.restore();
          }
          throw e;
+      }
+   }
+
+   /**
+    * broker.xml asks for the AIO journal. Where this JVM cannot load it (libaio missing, or Artemis' native library
+    * not on {@code java.library.path}, as under {@code mvn exec:java}), use NIO and say why, instead of the
+    * broker's warning to install libaio, which may well be installed.
+    */
+   static void useAvailableJournal(Configuration config) {
+      if (config.getJournalType() == JournalType.ASYNCIO && !AIOSequentialFileFactory.isSupported()) {
+         config.setJournalType(JournalType.NIO);
+         LOG.info("Journal: NIO. broker.xml asks for the AIO journal, which needs libaio and Artemis' native library on "
+                     + "java.library.path (the stock distribution's bin/artemis sets it); this JVM has not got both.");
       }
    }
 

@@ -9,8 +9,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 /**
  * Turns a copy of a final report into the billing record on the multicast address {@code sms.billing}: the
  * report's properties plus {@code smsBillable} (per the billing policy) and {@code smsRecordTime}. Its
- * duplicate id (smsId, recipient, segment) makes the broker drop a second record for the same final state,
- * whether the receipt came twice or again after a crash. Used by {@link DrRouteTransformer} for the billing
+ * duplicate id (smsId, recipient, segment), or the one its DR was checked by on {@code sms.dr}, makes the broker
+ * drop a second record for the same final state, whether the receipt came twice or again after a crash. Used by {@link DrRouteTransformer} for the billing
  * copy of each report (Artemis applies no other divert once an exclusive one took a message).
  */
 final class BillingTransformer {
@@ -26,13 +26,20 @@ final class BillingTransformer {
       this.router = router;
    }
 
-   Message transform(Message message) {
+   /**
+    * @param key         the report's {@link Billing#key}
+    * @param checkedOnDr whether the DR was already checked by its duplicate id on {@code sms.dr}, together
+    *                    with this copy (then the record needs no duplicate id of its own)
+    */
+   Message transform(Message message, String key, boolean checkedOnDr) {
       String state = RoutingTransformer.string(message, SmsProperties.STATUS);
       String feeType = RoutingTransformer.string(message, SmsProperties.FEE_TYPE);
       boolean billable = router.billing().isBillable(state, feeType);
       message.putBooleanProperty(BILLABLE, billable);
       message.putLongProperty(RECORD_TIME, System.currentTimeMillis());
-      message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("bill:" + Billing.key(message)));
+      if (!checkedOnDr) {
+         message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("bill:" + key));
+      }
       if (billable) {
          router.counters(RoutingTransformer.account(message)).billed.increment();
       }

@@ -1,5 +1,6 @@
 package io.smsgw.routing;
 
+import io.smsgw.core.contract.ReportKeys;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
@@ -15,7 +16,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * gateway's queue {@code sms.gw.<code>} instead, unbilled here:
  * the origin gateway bills it and tells its SP. Intermediate states (ENROUTE, ACCEPTD) are counted,
  * not forwarded and not billed. A report for no known account waits on {@value #UNROUTED}. Each routed
- * report carries a duplicate id, so a receipt the SMSC sends twice reaches the SP once.
+ * report carries a duplicate id, so a receipt the SMSC sends twice reaches the SP once: either the one its DR was
+ * checked by on {@code sms.dr} (then the copies carry none, decision 36), or one per copy.
  */
 public final class DrRouteTransformer extends RoutingTransformer {
 
@@ -36,6 +38,12 @@ public final class DrRouteTransformer extends RoutingTransformer {
       boolean billingCopy = SmsAddresses.BILLING.equals(message.getAddress());
       String status = string(message, SmsProperties.STATUS);
       DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
+      String key = state.isFinal() ? Billing.key(message) : null;
+      boolean checkedOnDr = key != null && Billing.checkedOnDr(message, key);
+      if (checkedOnDr) {
+         // One duplicate-id check on sms.dr covered this copy (decision 36): none again on its own address.
+         message.removeProperty(Message.HDR_DUPLICATE_DETECTION_ID);
+      }
       if (!state.isFinal()) {
          if (!billingCopy) {
             router.intermediateReports.increment();
@@ -52,12 +60,14 @@ public final class DrRouteTransformer extends RoutingTransformer {
             return message;
          }
          router.reportsForwarded.increment();
-         message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("dr:" + Billing.key(message)));
+         if (!checkedOnDr) {
+            message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + key));
+         }
          to(message, SmsAddresses.gatewayQueue(home), RoutingType.ANYCAST);
          return message;
       }
       if (billingCopy) {
-         return billing.transform(message);
+         return billing.transform(message, key, checkedOnDr);
       }
       String account = account(message);
       if (account == null) {
@@ -72,7 +82,9 @@ public final class DrRouteTransformer extends RoutingTransformer {
       }
       router.runtime().traffic().recordMtOutcome(account, TrafficCounters.today(),
                                                  string(message, SmsProperties.SERVICE_ID), state == DeliveryState.DELIVRD);
-      message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("dr:" + Billing.key(message)));
+      if (!checkedOnDr) {
+         message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + key));
+      }
       to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
       return message;
    }

@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
 import io.smsgw.core.concat.UserDataHeader;
+import io.smsgw.core.contract.ReportKeys;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
@@ -72,6 +73,11 @@ final class LinkMessages {
          .string(SmsProperties.ORIGIN_GATEWAY, r.originGateway());
       if (r.segmentTotal() > 0) {
          b.segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber());
+      }
+      if (state.isFinal()) {
+         // Checked once on sms.dr for the report and its billing record together (decision 36): a receipt the
+         // SMSC sends again, or again after a crash, is dropped before any copy is made.
+         b.duplicateId(ReportKeys.reportDuplicateId(r.smsId(), r.destination(), r.segmentTotal() > 0 ? r.segmentNumber() : null));
       }
       return b.text("").build();
    }

@@ -12,6 +12,9 @@ public interface LoadConnection {
      */
     void startSending(double ratePerSecond);
 
+    /** Changes the rate of a connection that is sending, paced from now ({@code 0} = as fast as possible). */
+    void changeRate(double ratePerSecond);
+
     /** Stops submitting new requests; outstanding ones still get their responses counted. */
     void stopSending();
 

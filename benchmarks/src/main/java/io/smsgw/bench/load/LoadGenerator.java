@@ -80,8 +80,9 @@ public final class LoadGenerator {
     private static LoadReport measure(LoadOptions options, LoadMetrics metrics, List<LoadConnection> connections,
                                       PrintStream log) throws InterruptedException {
         int n = connections.size();
+        boolean warmupRateDiffers = options.warmupSeconds() > 0 && options.effectiveWarmupRate() != options.rate();
         for (LoadConnection connection : connections) {
-            connection.startSending(options.rate() / n);
+            connection.startSending((options.warmupSeconds() > 0 ? options.effectiveWarmupRate() : options.rate()) / n);
         }
         long start = System.nanoTime();
         Histogram latency = new Histogram(3);
@@ -103,6 +104,11 @@ public final class LoadGenerator {
             }
             previous = now;
             if (second == options.warmupSeconds()) {
+                if (warmupRateDiffers) {
+                    for (LoadConnection connection : connections) {
+                        connection.changeRate(options.rate() / n);
+                    }
+                }
                 measuredFrom = now;
                 measuredFromNanos = System.nanoTime();
             } else if (!warmingUp) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param connections     connections opened, each bound separately
  * @param window          requests outstanding per connection
  * @param rate            submits per second across all connections; 0 = as fast as the windows allow
+ * @param warmupRate      submits per second during the warm-up (a gateway's JIT compiles its whole path
+ *                        then, and should not build a backlog meanwhile); negative = {@code rate}
  * @param warmupSeconds   seconds run before measuring
  * @param durationSeconds seconds measured (after the warm-up)
  * @param mix             message mix
@@ -30,7 +32,7 @@ import java.util.Objects;
  * @param receiptWaitSeconds after the run, how long to wait for the receipts of every accepted submit (0 = not)
  */
 public record LoadOptions(String host, int port, String protocol, String systemId, String password, int connections,
-                          int window, double rate, int warmupSeconds, int durationSeconds, MessageMix mix,
+                          int window, double rate, double warmupRate, int warmupSeconds, int durationSeconds, MessageMix mix,
                           boolean receipts, String bind, boolean version34, int cmppVersion, String cmppSourceId,
                           int ioThreads,
                           long responseTimeoutMillis, Path jsonReport, boolean quiet, int receiptWaitSeconds) {
@@ -46,6 +48,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
             "  --window N           outstanding requests per connection (100)",
             "  --rate N             submits/s over all connections, 0 = as fast as possible (0)",
             "  --warmup S           seconds before measuring (10)",
+            "  --warmup-rate N      submits/s during the warm-up, 0 = as fast as possible (as --rate)",
             "  --duration S         seconds measured after the warm-up (30)",
             "  --mix SPEC           message mix, e.g. gsm7=80,ucs2=10,long3=10 (gsm7=1)",
             "  --receipts           request delivery receipts and measure their latency",
@@ -98,6 +101,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         b.connections = connections;
         b.window = window;
         b.rate = rate;
+        b.warmupRate = warmupRate;
         b.warmupSeconds = warmupSeconds;
         b.durationSeconds = durationSeconds;
         b.mix = mix;
@@ -112,6 +116,11 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         b.quiet = quiet;
         b.receiptWaitSeconds = receiptWaitSeconds;
         return b;
+    }
+
+    /** Submits per second during the warm-up. */
+    public double effectiveWarmupRate() {
+        return warmupRate < 0 ? rate : warmupRate;
     }
 
     /** The bind type to use: as configured, else transceiver when receipts are wanted. */
@@ -146,6 +155,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
                 case "--window" -> b.window(Integer.parseInt(v));
                 case "--rate" -> b.rate(Double.parseDouble(v));
                 case "--warmup" -> b.warmupSeconds(Integer.parseInt(v));
+                case "--warmup-rate" -> b.warmupRate(Double.parseDouble(v));
                 case "--duration" -> b.durationSeconds(Integer.parseInt(v));
                 case "--mix" -> b.mix(MessageMix.parse(v));
                 case "--bind" -> b.bind(parseBind(v));
@@ -196,6 +206,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         private int connections = 1;
         private int window = 100;
         private double rate;
+        private double warmupRate = -1;
         private int warmupSeconds = 10;
         private int durationSeconds = 30;
         private MessageMix mix = MessageMix.GSM7_ONLY;
@@ -250,6 +261,11 @@ public record LoadOptions(String host, int port, String protocol, String systemI
 
         public Builder rate(double value) {
             rate = value;
+            return this;
+        }
+
+        public Builder warmupRate(double value) {
+            warmupRate = value;
             return this;
         }
 
@@ -322,7 +338,7 @@ public record LoadOptions(String host, int port, String protocol, String systemI
         }
 
         public LoadOptions build() {
-            return new LoadOptions(host, port, protocol, systemId, password, connections, window, rate, warmupSeconds,
+            return new LoadOptions(host, port, protocol, systemId, password, connections, window, rate, warmupRate, warmupSeconds,
                     durationSeconds, mix, receipts, bind, version34, cmppVersion, cmppSourceId, ioThreads, responseTimeoutMillis, jsonReport, quiet,
                     receiptWaitSeconds);
         }

@@ -89,6 +89,16 @@ public abstract class WindowedLoadConnection<P> extends ChannelInboundHandlerAda
     }
 
     @Override
+    public final void changeRate(double rate) {
+        ctx.executor().execute(() -> {
+            ratePerSecond = rate;
+            rateStartNanos = System.nanoTime();
+            sentSinceStart = 0;
+            fill();
+        });
+    }
+
+    @Override
     public final void stopSending() {
         ctx.executor().execute(() -> sending = false);
     }

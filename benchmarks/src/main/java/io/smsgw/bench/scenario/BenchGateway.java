@@ -11,9 +11,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The quick-start gateway ({@link QuickStartGateway}: embedded Artemis, persistent NIO journal, the SMPP
- * and CMPP acceptors, the latter on a free port) set up for a benchmark: the repository's {@code broker.xml}
- * with every acceptor on 127.0.0.1, benchmark accounts (SMPP and CMPP) with room for many sessions, and a
+ * The quick-start gateway ({@link QuickStartGateway}: embedded Artemis, the persistent journal broker.xml asks
+ * for (AIO where this JVM can load it, else NIO), the SMPP and CMPP acceptors, the latter on a free port) set
+ * up for a benchmark: the repository's {@code broker.xml} with every acceptor on 127.0.0.1, benchmark accounts (SMPP and CMPP) with room for many sessions, and a
  * fresh data folder.
  *
  * <p>{@link #main} runs it as its own process (how {@code run.sh} measures); tests start it in-process.

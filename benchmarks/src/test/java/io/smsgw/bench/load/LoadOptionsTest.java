@@ -20,6 +20,7 @@ class LoadOptionsTest {
         assertEquals(1, o.connections());
         assertEquals(100, o.window());
         assertEquals(0, o.rate());
+        assertEquals(0, o.effectiveWarmupRate(), "the warm-up runs at the measured rate unless told otherwise");
         assertEquals("TRANSMITTER", o.effectiveBind());
         assertNull(o.jsonReport());
     }
@@ -28,7 +29,7 @@ class LoadOptionsTest {
     void readsEveryOption() {
         LoadOptions o = LoadOptions.parse("--host", "localhost", "--port", "2776", "--protocol", "core",
                 "--system-id", "bench", "--password", "pw", "--connections", "4", "--window", "50", "--rate", "1000",
-                "--warmup", "2", "--duration", "3", "--mix", "ucs2=1", "--receipts", "--smpp-version", "3.3",
+                "--warmup", "2", "--warmup-rate", "400", "--duration", "3", "--mix", "ucs2=1", "--receipts", "--smpp-version", "3.3",
                 "--io-threads", "2", "--timeout-ms", "500", "--json", "out.json", "--quiet");
 
         assertEquals("localhost", o.host());
@@ -40,6 +41,7 @@ class LoadOptionsTest {
         assertEquals(50, o.window());
         assertEquals(1000, o.rate());
         assertEquals(2, o.warmupSeconds());
+        assertEquals(400, o.effectiveWarmupRate());
         assertEquals(3, o.durationSeconds());
         assertEquals(MessageMix.parse("ucs2=1"), o.mix());
         assertTrue(o.receipts());

@@ -74,6 +74,15 @@ public final class SmsMessageBuilder {
       return this;
    }
 
+   /**
+    * The broker's duplicate id ({@code _AMQ_DUPL_ID}): a second message with the same id sent to the same
+    * address, within the broker's {@code id-cache-size}, is dropped.
+    */
+   public SmsMessageBuilder duplicateId(String id) {
+      message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(id));
+      return this;
+   }
+
    public SmsMessageBuilder id(String smsId) {
       return string(SmsProperties.ID, smsId);
    }

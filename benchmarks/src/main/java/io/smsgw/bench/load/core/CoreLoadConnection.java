@@ -41,6 +41,7 @@ final class CoreLoadConnection implements LoadConnection, SendAcknowledgementHan
     private long tail;
     private long head;
     private volatile boolean sending;
+    private volatile double rate;
     private Thread sender;
 
     private CoreLoadConnection(LoadOptions options, LoadMetrics metrics, int index) throws Exception {
@@ -67,19 +68,32 @@ final class CoreLoadConnection implements LoadConnection, SendAcknowledgementHan
 
     @Override
     public void startSending(double ratePerSecond) {
+        rate = ratePerSecond;
         sending = true;
-        sender = new Thread(() -> sendLoop(ratePerSecond), "core-producer");
+        sender = new Thread(this::sendLoop, "core-producer");
         sender.setDaemon(true);
         sender.start();
     }
 
-    private void sendLoop(double ratePerSecond) {
+    @Override
+    public void changeRate(double ratePerSecond) {
+        rate = ratePerSecond;
+    }
+
+    private void sendLoop() {
+        double ratePerSecond = rate;
         long start = System.nanoTime();
         long sent = 0;
         try {
             while (sending) {
                 if (!permits.tryAcquire(10, TimeUnit.MILLISECONDS)) {
                     continue;
+                }
+                if (rate != ratePerSecond) {
+                    // Paced from now at the new rate.
+                    ratePerSecond = rate;
+                    start = System.nanoTime();
+                    sent = 0;
                 }
                 if (ratePerSecond > 0) {
                     long due = start + (long) (sent * 1e9 / ratePerSecond);

@@ -1,0 +1,154 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.core.contract.ReportKeys;
+import io.smsgw.core.contract.SmsAddresses;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A final report reaches its SP once and is billed once however often its DR is sent to {@code sms.dr}: by the
+ * duplicate id the gateway's links give it, checked once on {@code sms.dr} for both copies (decision 36), or,
+ * for a DR sent without one, by the ids the routing gives each copy.
+ */
+class ReportDeduplicationTest {
+
+   private static final String ACCOUNT = "app1";
+   private static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
+   @TempDir
+   Path dir;
+
+   @BeforeEach
+   void writeConfig() throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { app1 { password = "unused", protocols = [SMPP] } }
+         """);
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   private static TextMessage report(Session session, String smsId, String status, Integer segment) throws Exception {
+      TextMessage dr = session.createTextMessage("");
+      dr.setStringProperty("smsKind", "DR");
+      dr.setStringProperty("smsId", smsId);
+      dr.setStringProperty("smsAccount", ACCOUNT);
+      dr.setStringProperty("smsSource", "8613800138000");
+      dr.setStringProperty("smsDestination", "10086");
+      dr.setStringProperty("smsStatus", status);
+      if (segment != null) {
+         dr.setIntProperty("smsSegmentRef", 7);
+         dr.setIntProperty("smsSegmentTotal", 2);
+         dr.setIntProperty("smsSegmentNumber", segment);
+      }
+      return dr;
+   }
+
+   @Test
+   void aReportSentAgainWithTheLinksDuplicateIdReachesTheSpOnceAndIsBilledOnce() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue(ACCOUNT)));
+         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+
+         for (int i = 0; i < 3; i++) {
+            TextMessage dr = report(session, "00000000000000a1", "DELIVRD", null);
+            dr.setStringProperty(DUPLICATE_ID, ReportKeys.reportDuplicateId("00000000000000a1", "8613800138000", null));
+            producer.send(dr);
+         }
+         // The other segment of a long message is a final state of its own.
+         TextMessage segment2 = report(session, "00000000000000a2", "UNDELIV", 2);
+         segment2.setStringProperty(DUPLICATE_ID, ReportKeys.reportDuplicateId("00000000000000a2", "8613800138000", 2));
+         producer.send(segment2);
+
+         Message first = sp.receive(10_000);
+         assertNotNull(first, "the report reached the SP");
+         assertEquals("00000000000000a1", first.getStringProperty("smsId"));
+         assertFalse(first.propertyExists(DUPLICATE_ID), "checked on sms.dr, the copy needs no id of its own");
+         Message second = sp.receive(10_000);
+         assertNotNull(second, "the segment's report reached the SP");
+         assertEquals("00000000000000a2", second.getStringProperty("smsId"));
+         assertNull(sp.receive(300), "the DR sent three times made one report");
+
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "billing record");
+         assertEquals("00000000000000a1", record.getStringProperty("smsId"));
+         assertFalse(record.propertyExists(DUPLICATE_ID));
+         Message segmentRecord = billing.receive(10_000);
+         assertNotNull(segmentRecord, "the segment's billing record");
+         assertEquals(2, segmentRecord.getIntProperty("smsSegmentNumber"));
+         assertNull(billing.receive(300), "the DR sent three times was billed once");
+      }
+   }
+
+   @Test
+   void aReportSentAgainWithoutADuplicateIdIsStillDeduplicatedPerCopy() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue(ACCOUNT)));
+         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+
+         producer.send(report(session, "00000000000000b1", "DELIVRD", null));
+         producer.send(report(session, "00000000000000b1", "DELIVRD", null));
+
+         Message first = sp.receive(10_000);
+         assertNotNull(first, "the report reached the SP");
+         assertEquals(ReportKeys.reportDuplicateId("00000000000000b1", "8613800138000", null), first.getStringProperty(DUPLICATE_ID));
+         assertNull(sp.receive(300), "an application's DR sent twice made one report");
+         assertNotNull(billing.receive(10_000), "billing record");
+         assertNull(billing.receive(300), "and one billing record");
+      }
+   }
+
+   @Test
+   void anIntermediateStateDoesNotHoldBackTheFinalReport() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue(ACCOUNT)));
+         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+
+         producer.send(report(session, "00000000000000c1", "ENROUTE", null));
+         TextMessage done = report(session, "00000000000000c1", "DELIVRD", null);
+         done.setStringProperty(DUPLICATE_ID, ReportKeys.reportDuplicateId("00000000000000c1", "8613800138000", null));
+         producer.send(done);
+
+         Message report = sp.receive(10_000);
+         assertNotNull(report, "the final report reached the SP");
+         assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+         assertNull(sp.receive(300), "intermediate states are counted, not forwarded");
+      }
+   }
+}
