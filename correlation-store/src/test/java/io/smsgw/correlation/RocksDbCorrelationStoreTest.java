@@ -414,6 +414,28 @@ class RocksDbCorrelationStoreTest {
    }
 
    @Test
+   void aWriteOverAnUnreadableStoredRecordFailsAloneAndTheOthersLand() throws Exception {
+      try (StoreDatabase database = StoreDatabase.open(config().build())) {
+         database.db.put(database.records, RecordCodec.encodeKey("l", "bad"), new byte[] {42, 1, 2});
+      }
+      RocksDbCorrelationStore store = open();
+      List<CompletionStage<Void>> writes = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+         writes.add(store.put(TestRecords.full("l", "good" + i, 5_000_000)));
+      }
+      CompletionStage<Void> overBad = store.put(TestRecords.full("l", "bad", 5_000_000));
+      CompletionStage<Void> removeBad = store.remove("l", "bad");
+
+      assertInstanceOf(CorrelationStoreException.class, failureOf(overBad));
+      assertInstanceOf(CorrelationStoreException.class, failureOf(removeBad));
+      for (CompletionStage<Void> write : writes) {
+         await(write);
+      }
+      assertEquals(Optional.of(TestRecords.full("l", "good42", 5_000_000)), await(store.get("l", "good42")));
+      assertEquals(100, store.size());
+   }
+
+   @Test
    void aDirectoryInUseIsRefused() {
       open();
       assertThrows(CorrelationStoreException.class, () -> RocksDbCorrelationStore.open(config().build()));

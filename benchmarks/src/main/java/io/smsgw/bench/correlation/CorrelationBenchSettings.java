@@ -20,7 +20,9 @@ import java.util.List;
  * @param lookups       lookups in each lookup phase
  * @param receipts      receipts (lookup + remove) in the receipt phase
  * @param receiptLag    in the steady state, how many puts earlier the record a receipt is for was put
- * @param cycles        steady-state cycles (put + receipt lookup + remove)
+ * @param cycles        steady-state cycles (put + receipt lookup + remove), as fast as the window allows
+ * @param pacedRate     cycles/s of the paced steady state (scenario 3 needs 10,000)
+ * @param pacedCycles   cycles of the paced steady state (0: none)
  * @param expire        oldest records dropped by the expiry phase
  * @param verify        records checked at the end (present ones must come back equal, removed ones absent);
  *                      -1 checks every index
@@ -28,7 +30,7 @@ import java.util.List;
  */
 public record CorrelationBenchSettings(Path directory, long records, long warmup, long inserts, List<Integer> producers, int window,
                                        int lookupThreads, long lookups, long receipts, long receiptLag, long cycles,
-                                       long expire, long verify, Path json) {
+                                       double pacedRate, long pacedCycles, long expire, long verify, Path json) {
 
     public static final String USAGE = String.join("\n",
             "Correlation store benchmark (scenario 7). Options:",
@@ -43,6 +45,8 @@ public record CorrelationBenchSettings(Path directory, long records, long warmup
             "  --receipts N        receipts (matchReceipt + remove) of the receipt phase (min(200000, records/10))",
             "  --receipt-lag N     steady state: a receipt is for the record put N puts earlier (min(20000, records/100))",
             "  --cycles N          steady-state cycles of put + matchReceipt + remove (min(1000000, records/10))",
+            "  --paced-rate R      cycles/s of the paced steady state that follows (10000, what scenario 3 needs)",
+            "  --paced-cycles N    cycles of the paced steady state (min(200000, records/50): 20 s at 10,000/s; 0: none)",
             "  --expire N          oldest records dropped by the expiry phase (min(1000000, records/10))",
             "  --verify N|all      records looked up at the end to check the store (all up to 1000000 records, else 200000)",
             "  --json F            JSON report");
@@ -59,7 +63,7 @@ public record CorrelationBenchSettings(Path directory, long records, long warmup
             throw new IllegalArgumentException("the insert phases (" + producers.size() + " x " + inserts
                     + ") must leave room for the receipts and the newest 1% within the " + records + " records");
         }
-        if (warmup < 0 || lookups < 1 || receipts < 0 || cycles < 0 || expire < 0 || expire > records || verify < -1) {
+        if (warmup < 0 || lookups < 1 || receipts < 0 || cycles < 0 || pacedCycles < 0 || !(pacedRate > 0) || expire < 0 || expire > records || verify < -1) {
             throw new IllegalArgumentException("lookups must be positive; warmup, receipts, cycles, expire and verify not negative");
         }
         int steadyThreads = maxProducers(producers);
@@ -73,7 +77,7 @@ public record CorrelationBenchSettings(Path directory, long records, long warmup
         }
         // A steady-state receipt is for a record its own thread put `receiptLag` cycles earlier: that put must be
         // out of the thread's window (durable) by then, and the record among the newest 1% of the fill at first.
-        if (cycles > 0 && (receiptLag % steadyThreads != 0 || receiptLag / steadyThreads <= window
+        if (cycles + pacedCycles > 0 && (receiptLag % steadyThreads != 0 || receiptLag / steadyThreads <= window
                 || receiptLag > recent(records))) {
             throw new IllegalArgumentException("receipt lag " + receiptLag + " must be a multiple of " + steadyThreads
                     + " threads, more than threads x window (" + steadyThreads * window + ") and at most 1% of the records");
@@ -124,6 +128,8 @@ public record CorrelationBenchSettings(Path directory, long records, long warmup
         long receipts = Math.min(200_000, records / 10);
         Long lag = null;
         long cycles = Math.min(1_000_000, records / 10);
+        double pacedRate = 10_000;
+        long pacedCycles = Math.min(200_000, records / 50);
         long expire = Math.min(1_000_000, records / 10);
         long verify = records <= 1_000_000 ? -1 : 200_000;
         Path json = null;
@@ -139,6 +145,8 @@ public record CorrelationBenchSettings(Path directory, long records, long warmup
                 case "--receipts" -> receipts = Long.parseLong(value);
                 case "--receipt-lag" -> lag = Long.parseLong(value);
                 case "--cycles" -> cycles = Long.parseLong(value);
+                case "--paced-rate" -> pacedRate = Double.parseDouble(value);
+                case "--paced-cycles" -> pacedCycles = Long.parseLong(value);
                 case "--expire" -> expire = Long.parseLong(value);
                 case "--verify" -> verify = value.equals("all") ? -1 : Long.parseLong(value);
                 case "--json" -> json = Path.of(value);
@@ -146,7 +154,8 @@ public record CorrelationBenchSettings(Path directory, long records, long warmup
             }
         }
         return new CorrelationBenchSettings(directory, records, warmup, inserts, producers, window, lookupThreads, lookups,
-                receipts, lag != null ? lag : defaultLag(records, maxProducers(producers)), cycles, expire, verify, json);
+                receipts, lag != null ? lag : defaultLag(records, maxProducers(producers)), cycles, pacedRate, pacedCycles,
+                expire, verify, json);
     }
 
     private static String value(String[] args, int i) {

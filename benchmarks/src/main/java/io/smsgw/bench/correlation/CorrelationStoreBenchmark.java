@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *   <li>The same lookups with every record waiting (random ones now mostly need a disk read); then the receipt
  *       path, {@code matchReceipt} and {@code remove} in submit order.</li>
  *   <li>Steady state: each cycle puts a new record and handles the receipt of one put {@code receiptLag} earlier,
- *       what the gateway does per MT.</li>
+ *       what the gateway does per MT; as fast as possible, then paced at the rate scenario 3 needs.</li>
  *   <li>Expiry of the oldest records, as the links' housekeeping does it.</li>
  *   <li>Verification: the record count, and lookups of every (or a sample of) index: present records come back
  *       equal to what was put, removed and expired ones are gone.</li>
@@ -166,7 +166,7 @@ public final class CorrelationStoreBenchmark {
         long storeSize;
         try (RocksDbCorrelationStore store = RocksDbCorrelationStore.open(config)) {
             OperationRunner runner = new OperationRunner(store, settings.directory(), log);
-            snapshots.add(MemorySnapshot.take("empty", store.size(), settings.directory()));
+            snapshot("empty", store);
 
             long next = 0;
             for (int producers : settings.producers()) {
@@ -177,18 +177,24 @@ public final class CorrelationStoreBenchmark {
 
             next = insert(runner, store, String.format(Locale.ROOT, "fill to %,d", settings.records()), next,
                     settings.records(), settings.steadyThreads(), true);
-            snapshots.add(MemorySnapshot.take("all records waiting", store.size(), settings.directory()));
+            snapshot("all records waiting", store);
 
             lookups(runner, store, next);
             receipts(runner, store);
-            steadyState(runner, store);
+            steadyStates(runner, store);
             expiry = expire(store);
-            snapshots.add(MemorySnapshot.take("end", store.size(), settings.directory()));
+            snapshot("end", store);
             verify(runner, store);
             storeSize = store.size();
         }
         return new Report(settings, loadBefore, loadAverage(), cores, Runtime.getRuntime().maxMemory(),
                 List.copyOf(phases), List.copyOf(snapshots), expiry, storeSize, expected.count());
+    }
+
+    private void snapshot(String label, RocksDbCorrelationStore store) {
+        MemorySnapshot snapshot = MemorySnapshot.take(label, store.size(), settings.directory());
+        snapshots.add(snapshot);
+        log.print(snapshot.format());
     }
 
     /**
@@ -251,16 +257,32 @@ public final class CorrelationStoreBenchmark {
         expected.removed(from, to);
     }
 
-    /** Each cycle: a put (submit_sm_resp), and the receipt for the record put {@code receiptLag} cycles earlier. */
-    private void steadyState(OperationRunner runner, RocksDbCorrelationStore store) throws InterruptedException {
-        long base = settings.records();
+    /**
+     * Each cycle: a put (submit_sm_resp), and the receipt for the record the same thread put {@code receiptLag}
+     * cycles earlier (the first ones are for the newest records of the fill, or of the previous steady state).
+     * First as fast as the window allows, then paced at the rate scenario 3 needs.
+     */
+    private void steadyStates(OperationRunner runner, RocksDbCorrelationStore store) throws InterruptedException {
+        long base = steadyState(runner, store, "steady state: put + matchReceipt + remove", settings.records(),
+                settings.cycles(), 0);
+        steadyState(runner, store, String.format(Locale.ROOT, "steady state at %,.0f/s", settings.pacedRate()), base,
+                settings.pacedCycles(), settings.pacedRate());
+    }
+
+    /** @return the next index to put */
+    private long steadyState(OperationRunner runner, RocksDbCorrelationStore store, String name, long base, long cycles,
+                             double rate) throws InterruptedException {
+        if (cycles == 0) {
+            return base;
+        }
         long lag = settings.receiptLag();
-        phases.add(runner.run("steady state: put + matchReceipt + remove", settings.cycles(), settings.steadyThreads(),
-                settings.window(), false, k -> CompletableFuture.allOf(
+        phases.add(runner.run(name, cycles, settings.steadyThreads(), settings.window(), false, rate,
+                k -> CompletableFuture.allOf(
                         store.put(records.record(base + k)).toCompletableFuture(),
                         receipt(store, base + k - lag).toCompletableFuture())));
-        expected.insertedUpTo(base + settings.cycles());
-        expected.removed(base - lag, base - lag + settings.cycles());
+        expected.insertedUpTo(base + cycles);
+        expected.removed(base - lag, base - lag + cycles);
+        return base + cycles;
     }
 
     private Expiry expire(RocksDbCorrelationStore store) {

@@ -63,7 +63,17 @@ final class OperationRunner {
      */
     PhaseResult run(String name, long operations, int threads, int window, boolean tenths, Operation operation)
             throws InterruptedException {
-        Phase phase = new Phase(operation, window);
+        return run(name, operations, threads, window, tenths, 0, operation);
+    }
+
+    /**
+     * As {@link #run(String, long, int, int, boolean, Operation)}, but paced: operation {@code k} is issued no
+     * earlier than {@code k / rate} seconds after the start (0 = as fast as the window allows). Latency counts from
+     * the actual issue, so a store that falls behind shows as a lower rate, not as longer latency.
+     */
+    PhaseResult run(String name, long operations, int threads, int window, boolean tenths, double rate,
+                    Operation operation) throws InterruptedException {
+        Phase phase = new Phase(operation, window, rate > 0 ? 1e9 / rate : 0, System.nanoTime());
         long diskReadsBefore = store.diskReads();
         long syncsBefore = store.syncedBatches();
         long cpuBefore = processCpuNanos();
@@ -86,9 +96,9 @@ final class OperationRunner {
                 long done = phase.finished.get();
                 if (tenths && done - lastDone >= step && stepRates.size() < 9) {
                     long now = System.nanoTime();
-                    double rate = (done - lastDone) * 1e9 / (now - lastTime);
-                    stepRates.add(rate);
-                    log.printf(Locale.ROOT, "  %s: %,d done, %,.0f/s over the last %,d%n", name, done, rate, done - lastDone);
+                    double stepRate = (done - lastDone) * 1e9 / (now - lastTime);
+                    stepRates.add(stepRate);
+                    log.printf(Locale.ROOT, "  %s: %,d done, %,.0f/s over the last %,d%n", name, done, stepRate, done - lastDone);
                     lastDone = done;
                     lastTime = now;
                 }
@@ -112,6 +122,8 @@ final class OperationRunner {
     private static final class Phase {
         final Operation operation;
         final int window;
+        final double nanosPerOperation;
+        final long startNanos;
         final AtomicLong finished = new AtomicLong();
         final AtomicLong ok = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
@@ -119,9 +131,11 @@ final class OperationRunner {
         final AtomicReference<String> firstFailure = new AtomicReference<>();
         final Recorder latency = new Recorder(3);
 
-        Phase(Operation operation, int window) {
+        Phase(Operation operation, int window, double nanosPerOperation, long startNanos) {
             this.operation = operation;
             this.window = window;
+            this.nanosPerOperation = nanosPerOperation;
+            this.startNanos = startNanos;
         }
 
         /** One thread's share: its operations in order, refused ones again after a pause, then waits for the last. */
@@ -131,6 +145,7 @@ final class OperationRunner {
             long issued = 0;
             for (long k = first; k < operations; k += threads) {
                 issued = retry(retries, released, issued);
+                waitUntilDue(k);
                 issued = acquire(released, issued);
                 start(k, released, retries);
             }
@@ -147,6 +162,15 @@ final class OperationRunner {
                 start(k, released, retries);
             }
             return issued;
+        }
+
+        private void waitUntilDue(long k) {
+            if (nanosPerOperation > 0) {
+                long due = startNanos + (long) (k * nanosPerOperation);
+                for (long now; (now = System.nanoTime()) < due; ) {
+                    LockSupport.parkNanos(Math.min(due - now, RETRY_PAUSE_NANOS));
+                }
+            }
         }
 
         private long acquire(AtomicLong released, long issued) {

@@ -33,10 +33,16 @@ public record PhaseResult(String name, long operations, long ok, long failed, lo
         return seconds > 0 ? ok / seconds : 0;
     }
 
+    /** CPU cores the process used over the phase. */
+    public double cores() {
+        return cpuMicrosPerOp * operations / 1e6 / Math.max(seconds, 1e-9);
+    }
+
     public String format() {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "%s: %,d of %,d in %.1f s = %,.0f/s; %.1f µs CPU each (writer thread %.1f); %d threads x %d in flight",
-                name, ok, operations, seconds, perSecond(), cpuMicrosPerOp, writerCpuMicrosPerOp, threads, window));
+                "%s: %,d of %,d in %.1f s = %,.0f/s; %.1f µs CPU each (writer thread %.1f), %.2f cores;"
+                        + " %d threads x %d in flight", name, ok, operations, seconds, perSecond(), cpuMicrosPerOp,
+                writerCpuMicrosPerOp, cores(), threads, window));
         if (syncs > 0) {
             out.append(String.format(Locale.ROOT, "; %,d syncs", syncs));
         }
@@ -57,9 +63,9 @@ public record PhaseResult(String name, long operations, long ok, long failed, lo
 
     public String toJson() {
         return String.format(Locale.ROOT, "{\"name\":\"%s\",\"operations\":%d,\"ok\":%d,\"failed\":%d,\"rejected\":%d,"
-                        + "\"threads\":%d,\"window\":%d,\"seconds\":%.3f,\"perSecond\":%.1f,\"cpuMicrosPerOp\":%.2f,"
+                        + "\"threads\":%d,\"window\":%d,\"seconds\":%.3f,\"perSecond\":%.1f,\"cpuMicrosPerOp\":%.2f,\"cores\":%.3f,"
                         + "\"writerCpuMicrosPerOp\":%.2f,\"diskReads\":%d,\"syncs\":%d,\"stepRates\":[%s],\"latency\":%s}",
-                name, operations, ok, failed, rejected, threads, window, seconds, perSecond(), cpuMicrosPerOp,
+                name, operations, ok, failed, rejected, threads, window, seconds, perSecond(), cpuMicrosPerOp, cores(),
                 writerCpuMicrosPerOp, diskReads, syncs,
                 stepRates.stream().map(rate -> String.format(Locale.ROOT, "%.1f", rate)).collect(Collectors.joining(",")),
                 latency.toJson());

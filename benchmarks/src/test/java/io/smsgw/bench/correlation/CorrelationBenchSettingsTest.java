@@ -20,6 +20,8 @@ class CorrelationBenchSettingsTest {
         assertEquals(512, full.window());
         assertEquals(20_000, full.receiptLag());
         assertEquals(1_000_000, full.cycles());
+        assertEquals(10_000, full.pacedRate());
+        assertEquals(200_000, full.pacedCycles());
         assertEquals(200_000, full.verify());
 
         CorrelationBenchSettings small = CorrelationBenchSettings.parse("--dir", "/tmp/s", "--records", "500000");

@@ -24,12 +24,14 @@ class CorrelationStoreSmokeTest {
     private static final long INSERTS = 2_000;
     private static final long RECEIPTS = 2_000;
     private static final long CYCLES = 2_000;
+    /** One second at 2,000 cycles/s. */
+    private static final long PACED = 2_000;
     private static final long EXPIRE = 2_000;
 
     @Test
     void everyPhaseCompletesAndTheStoreHoldsExactlyWhatIsLeft(@TempDir Path work) throws Exception {
         CorrelationBenchSettings settings = new CorrelationBenchSettings(work.resolve("store"), RECORDS, 1_000, INSERTS,
-                List.of(1, 4), 16, 2, 2_000, RECEIPTS, 200, CYCLES, EXPIRE, -1, null);
+                List.of(1, 4), 16, 2, 2_000, RECEIPTS, 200, CYCLES, 2_000, PACED, EXPIRE, -1, null);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         CorrelationStoreBenchmark.Report report = CorrelationStoreBenchmark.run(settings, new PrintStream(log, true));
@@ -47,13 +49,16 @@ class CorrelationStoreSmokeTest {
         assertEquals(RECORDS - 2 * INSERTS, report.phase("fill to").ok(), output);
         assertFalse(report.phase("fill to").stepRates().isEmpty(), output);
         assertEquals(RECEIPTS, report.phase("receipt: matchReceipt + remove").ok(), output);
-        assertEquals(CYCLES, report.phase("steady state").ok(), output);
+        assertEquals(CYCLES, report.phase("steady state: put").ok(), output);
+        PhaseResult paced = report.phase("steady state at 2,000/s");
+        assertEquals(PACED, paced.ok(), output);
+        assertTrue(paced.seconds() >= 0.9 && paced.perSecond() <= 2_200, paced.format());
         // Every index ever put was looked up: the remaining records came back equal, the others absent.
-        assertEquals(RECORDS + CYCLES, report.phase("verify: get of every record").ok(), output);
+        assertEquals(RECORDS + CYCLES + PACED, report.phase("verify: get of every record").ok(), output);
 
         assertEquals(EXPIRE, report.expiry().expired(), output);
         assertEquals(EXPIRE, report.expiry().reported(), output);
-        long left = RECORDS + CYCLES - RECEIPTS - CYCLES - EXPIRE;
+        long left = RECORDS + CYCLES + PACED - RECEIPTS - CYCLES - PACED - EXPIRE;
         assertEquals(left, report.expectedSize(), output);
         assertEquals(left, report.storeSize(), output);
 
