@@ -436,6 +436,39 @@ class RocksDbCorrelationStoreTest {
    }
 
    @Test
+   void writesArrivingWithinTheMinimumSyncIntervalShareOneSync() throws Exception {
+      RocksDbCorrelationStore store = open(config().minSyncIntervalMicros(20_000));
+      await(store.put(TestRecords.full("l", "first", 5_000_000)));
+      long syncsBefore = store.syncedBatches();
+      List<CompletionStage<Void>> puts = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < 400; i++) {
+         // One put every 100 µs for 40 ms: synced as they came, that would be far more than a few syncs.
+         while (System.nanoTime() - start < i * 100_000L) {
+            Thread.onSpinWait();
+         }
+         puts.add(store.put(TestRecords.full("l", "r" + i, 5_000_000)));
+      }
+      for (CompletionStage<Void> put : puts) {
+         await(put);
+      }
+      long syncs = store.syncedBatches() - syncsBefore;
+      assertTrue(syncs >= 1 && syncs <= 5, syncs + " syncs for 400 puts over 40 ms, at most one per 20 ms");
+      assertEquals(401, store.size());
+   }
+
+   @Test
+   void aZeroMinimumSyncIntervalSyncsEachWriteAsItComes() throws Exception {
+      RocksDbCorrelationStore store = open(config().minSyncIntervalMicros(0));
+      long syncsBefore = store.syncedBatches();
+      for (int i = 0; i < 20; i++) {
+         await(store.put(TestRecords.full("l", "r" + i, 5_000_000)));
+      }
+      assertEquals(20, store.syncedBatches() - syncsBefore);
+      assertThrows(IllegalArgumentException.class, () -> config().minSyncIntervalMicros(-1).build());
+   }
+
+   @Test
    void aDirectoryInUseIsRefused() {
       open();
       assertThrows(CorrelationStoreException.class, () -> RocksDbCorrelationStore.open(config().build()));

@@ -45,6 +45,8 @@ final class OperationRunner {
 
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long RETRY_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** Paced threads sleep up to this long before an operation is due: few wake-ups, at most a millisecond late. */
+    private static final long PACE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RocksDbCorrelationStore store;
     private final String writerThreadName;
@@ -168,7 +170,7 @@ final class OperationRunner {
             if (nanosPerOperation > 0) {
                 long due = startNanos + (long) (k * nanosPerOperation);
                 for (long now; (now = System.nanoTime()) < due; ) {
-                    LockSupport.parkNanos(Math.min(due - now, RETRY_PAUSE_NANOS));
+                    LockSupport.parkNanos(Math.min(due - now, PACE_PARK_NANOS));
                 }
             }
         }
