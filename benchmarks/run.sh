@@ -19,6 +19,11 @@
 #                                       (MO_PROTOCOLS cmpp and/or smpp, MO_WINDOWS: 0 = the acceptor's window, 16 for CMPP)
 #   benchmarks/run.sh idle-sessions     scenario 5: SESSIONS idle bound sessions: bind rate, server heap after a full GC
 #                                       (their settings: the "Scenario 4 ... and scenario 5" block below)
+#   benchmarks/run.sh correlation       scenario 7: the receipt correlation store alone (one JVM): durable puts/s with 1
+#                                       and 4 producers, lookups/s, the receipt path, fill to CORR_RECORDS records with
+#                                       heap after a full GC, RSS and disk, lookups with them all waiting, steady state,
+#                                       expiry, and a check of the stored records (settings: the "Scenario 7" block below);
+#                                       part of all
 #
 # Options (after the scenario):
 #   --quick      a few seconds per scenario (smoke run, numbers meaningless)
@@ -50,6 +55,7 @@ case "$SCENARIO" in
    mo-push|idle-sessions) ;;
    ingest|smpp-ingest|cmpp-ingest|core-ingest|smpp-nondurable|cmpp-nondurable|simulator|codec|cmpp-codec|all) ;;
    cmpp-e2e) ;;
+   correlation) ;;
    -h|--help|help) usage 0 ;;
    *) [ -n "$SCENARIO" ] && echo "unknown scenario $SCENARIO" >&2; usage 2 ;;
 esac
@@ -513,6 +519,28 @@ MO_COUNT=${MO_COUNT:-1000000}; MO_PROTOCOLS=${MO_PROTOCOLS:-cmpp}; MO_WINDOWS=${
 SESSIONS=${SESSIONS:-10000}; SESSION_PROTOCOLS=${SESSION_PROTOCOLS:-cmpp,smpp}; BINDS_IN_FLIGHT=${BINDS_IN_FLIGHT:-100}
 HOLD=${HOLD:-60}; SETTLE=${SETTLE:-35}; LOAD_IO_THREADS=${LOAD_IO_THREADS:-2}
 
+# ---- Scenario 7: the receipt correlation store
+# Environment: CORR_RECORDS (10000000; --quick 200000 with a window of 64), CORR_HEAP (1G), CORR_OPTS (more options of
+#   CorrelationStoreBenchmark, e.g. "--producers 1,2,4 --window 1024"; --help lists them), CORR_PIN=1 (pin the JVM to
+#   CPU 0; by default, as cmpp-e2e, the OS schedules it: the store's writer, readers and RocksDB's background
+#   threads share the machine with the rest of the gateway), CORR_KEEP=1 (keep the store directory, GBs at 10M).
+correlation() {
+   local dir="$WORK/correlation-store" pin=() quick=() extra
+   [ "${CORR_PIN:-0}" = 1 ] && pin=("${SERVER_PIN[@]}")
+   [ "$QUICK" = 1 ] && quick=(--window 64)
+   read -r -a extra <<<"${CORR_OPTS:-}"
+   echo "== correlation store ($(uptime))" | tee "$RESULTS/correlation-uptime.txt"
+   local status=0
+   "${pin[@]}" java "-Xmx${CORR_HEAP:-1G}" -XX:+UseG1GC -cp "$CP" io.smsgw.bench.correlation.CorrelationStoreBenchmark \
+      --dir "$dir" --records "$CORR_RECORDS" "${quick[@]}" "${extra[@]}" --json "$RESULTS/correlation.json" \
+      | tee "$RESULTS/correlation.txt" || status=$?
+   echo "   after: $(uptime)" | tee -a "$RESULTS/correlation-uptime.txt"
+   [ "${CORR_KEEP:-0}" = 1 ] || rm -rf "$dir"
+   [ "$status" = 0 ] || { echo "correlation: a check failed (see above)" >&2; exit "$status"; }
+}
+if [ "$QUICK" = 1 ]; then CORR_RECORDS=${CORR_RECORDS:-200000}; fi
+CORR_RECORDS=${CORR_RECORDS:-10000000}
+
 case "$SCENARIO" in
    mo-push) mo_push_scenario ;;
    idle-sessions) idle_sessions_scenario ;;
@@ -526,6 +554,7 @@ case "$SCENARIO" in
    simulator) simulator ;;
    codec) codec ;;
    cmpp-e2e) cmpp_e2e ;;
-   all) RUNS=1 INGEST=smpp,cmpp ingest; smpp_nondurable; cmpp_nondurable; simulator; codec ;;
+   correlation) correlation ;;
+   all) RUNS=1 INGEST=smpp,cmpp ingest; smpp_nondurable; cmpp_nondurable; simulator; codec; correlation ;;
 esac
 echo "Results in $RESULTS"

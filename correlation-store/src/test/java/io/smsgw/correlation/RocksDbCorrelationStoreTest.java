@@ -414,6 +414,61 @@ class RocksDbCorrelationStoreTest {
    }
 
    @Test
+   void aWriteOverAnUnreadableStoredRecordFailsAloneAndTheOthersLand() throws Exception {
+      try (StoreDatabase database = StoreDatabase.open(config().build())) {
+         database.db.put(database.records, RecordCodec.encodeKey("l", "bad"), new byte[] {42, 1, 2});
+      }
+      RocksDbCorrelationStore store = open();
+      List<CompletionStage<Void>> writes = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+         writes.add(store.put(TestRecords.full("l", "good" + i, 5_000_000)));
+      }
+      CompletionStage<Void> overBad = store.put(TestRecords.full("l", "bad", 5_000_000));
+      CompletionStage<Void> removeBad = store.remove("l", "bad");
+
+      assertInstanceOf(CorrelationStoreException.class, failureOf(overBad));
+      assertInstanceOf(CorrelationStoreException.class, failureOf(removeBad));
+      for (CompletionStage<Void> write : writes) {
+         await(write);
+      }
+      assertEquals(Optional.of(TestRecords.full("l", "good42", 5_000_000)), await(store.get("l", "good42")));
+      assertEquals(100, store.size());
+   }
+
+   @Test
+   void writesArrivingWithinTheMinimumSyncIntervalShareOneSync() throws Exception {
+      RocksDbCorrelationStore store = open(config().minSyncIntervalMicros(20_000));
+      await(store.put(TestRecords.full("l", "first", 5_000_000)));
+      long syncsBefore = store.syncedBatches();
+      List<CompletionStage<Void>> puts = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < 400; i++) {
+         // One put every 100 µs for 40 ms: synced as they came, that would be far more than a few syncs.
+         while (System.nanoTime() - start < i * 100_000L) {
+            Thread.onSpinWait();
+         }
+         puts.add(store.put(TestRecords.full("l", "r" + i, 5_000_000)));
+      }
+      for (CompletionStage<Void> put : puts) {
+         await(put);
+      }
+      long syncs = store.syncedBatches() - syncsBefore;
+      assertTrue(syncs >= 1 && syncs <= 5, syncs + " syncs for 400 puts over 40 ms, at most one per 20 ms");
+      assertEquals(401, store.size());
+   }
+
+   @Test
+   void aZeroMinimumSyncIntervalSyncsEachWriteAsItComes() throws Exception {
+      RocksDbCorrelationStore store = open(config().minSyncIntervalMicros(0));
+      long syncsBefore = store.syncedBatches();
+      for (int i = 0; i < 20; i++) {
+         await(store.put(TestRecords.full("l", "r" + i, 5_000_000)));
+      }
+      assertEquals(20, store.syncedBatches() - syncsBefore);
+      assertThrows(IllegalArgumentException.class, () -> config().minSyncIntervalMicros(-1).build());
+   }
+
+   @Test
    void aDirectoryInUseIsRefused() {
       open();
       assertThrows(CorrelationStoreException.class, () -> RocksDbCorrelationStore.open(config().build()));

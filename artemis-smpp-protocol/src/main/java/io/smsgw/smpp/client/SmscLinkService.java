@@ -39,7 +39,8 @@ public final class SmscLinkService implements ActiveMQComponent {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLinkService.class);
    static final String STORE_DIRECTORY = "sms-correlation";
-   private static final long RECEIPT_WAIT_MILLIS = 500;
+   /** How long a receipt that overtook its submit_sm_resp waits for the record (the store's receiptWaitMillis). */
+   public static final long RECEIPT_WAIT_MILLIS = 500;
    private static final long HOUSEKEEPING_MILLIS = 250;
    /**
     * Ages after parking at which a parked receipt is looked up again: covers records that became durable

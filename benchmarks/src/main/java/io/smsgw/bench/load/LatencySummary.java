@@ -28,7 +28,7 @@ public record LatencySummary(long count, double meanMicros, long p50Micros, long
                 ms(p50Micros), ms(p90Micros), ms(p99Micros), ms(p999Micros), ms(maxMicros), count);
     }
 
-    String toJson() {
+    public String toJson() {
         return String.format(Locale.ROOT,
                 "{\"count\":%d,\"meanMicros\":%.1f,\"p50Micros\":%d,\"p90Micros\":%d,\"p99Micros\":%d,"
                         + "\"p999Micros\":%d,\"maxMicros\":%d}",
