@@ -405,6 +405,11 @@ final class PduReader {
         if (start >= end) {
             throw missing(field);
         }
+        // Empty strings (service_type, the two times) first, by a branch the CPU predicts: the next field's
+        // position is then known at once instead of after a word load and its arithmetic.
+        if (b[start] == 0) {
+            return start;
+        }
         int i = start;
         // Eight bytes at a time while eight are left in the frame: a 13-digit address is two loads, not 14.
         while (end - i >= Long.BYTES) {
