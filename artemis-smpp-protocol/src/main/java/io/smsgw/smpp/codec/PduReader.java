@@ -7,7 +7,9 @@ import static io.smsgw.smpp.codec.SmppStatus.ESME_RINVMSGLEN;
 import static io.smsgw.smpp.codec.SmppStatus.ESME_RINVOPTPARSTREAM;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +25,9 @@ import java.util.List;
  * ignored for PDU types that cannot carry any.
  */
 final class PduReader {
+
+    /** Eight bytes of a byte[] as one long, first byte lowest (for the NUL search). */
+    private static final VarHandle LONGS_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] buf;
     private final int end;
@@ -400,8 +405,22 @@ final class PduReader {
         if (start >= end) {
             throw missing(field);
         }
+        // Empty strings (service_type, the two times) first, by a branch the CPU predicts: the next field's
+        // position is then known at once instead of after a word load and its arithmetic.
+        if (b[start] == 0) {
+            return start;
+        }
         int i = start;
-        // C-strings here are 0..64 bytes: a plain loop beats a vectorised search.
+        // Eight bytes at a time while eight are left in the frame: a 13-digit address is two loads, not 14.
+        while (end - i >= Long.BYTES) {
+            long word = (long) LONGS_LE.get(b, i);
+            // The lowest 0x80 bit of this marks the first zero byte (higher ones may be false positives).
+            long zeros = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+            if (zeros != 0) {
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+            i += Long.BYTES;
+        }
         while (i < end && b[i] != 0) {
             i++;
         }

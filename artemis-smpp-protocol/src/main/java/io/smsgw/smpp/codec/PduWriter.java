@@ -7,7 +7,13 @@ import java.util.List;
  * Encodes a {@link SmppPdu} into its wire form, command_length included. A value that cannot be
  * represented (C-string longer than the spec's field size, a non-Latin-1 or NUL character, a
  * one-byte field outside 0..255, too many destinations) is a programming error and throws
- * {@link IllegalArgumentException}; nothing is written to the buffer in that case.
+ * {@link IllegalArgumentException}; nothing is appended to the buffer in that case (its writer index
+ * and readable bytes are unchanged).
+ *
+ * <p>Two passes over one description of each layout: the first computes command_length and checks
+ * every field's size and range, the second writes the bytes into the buffer's backing array after one
+ * {@code ensureWritable} (buffers without an array get one {@code writeBytes} of a filled array), so no
+ * field goes through the checked, reference-counted {@code ByteBuf} write methods.
  *
  * <p>Field sizes enforced (bytes including the NUL): where SMPP 3.3 and 3.4 differ the larger
  * 3.4 size is used (e.g. message_id 65); restricting 3.3 sessions is the session's job.
@@ -35,21 +41,70 @@ final class PduWriter {
         if (pdu instanceof MalformedPdu) {
             throw new IllegalArgumentException("a MalformedPdu cannot be encoded: " + pdu);
         }
+        // First pass: the exact command_length, with every length and range checked; second pass: the bytes,
+        // written straight into the buffer's array (or into one array copied into a buffer that has none).
+        int length = pdu(pdu, null, 0, 0);
         int start = out.writerIndex();
-        try {
-            out.writeInt(0); // command_length, patched below
-            out.writeInt(pdu.commandId());
-            out.writeInt(pdu.commandStatus());
-            out.writeInt(pdu.sequenceNumber());
-            writeBody(pdu, out);
-            out.setInt(start, out.writerIndex() - start);
-        } catch (IllegalArgumentException e) {
-            out.writerIndex(start);
-            throw e;
+        out.ensureWritable(length);
+        if (out.hasArray()) {
+            write(pdu, out.array(), out.arrayOffset() + start, length);
+            out.writerIndex(start + length);
+        } else {
+            byte[] bytes = new byte[length];
+            write(pdu, bytes, 0, length);
+            out.writeBytes(bytes);
         }
     }
 
-    private static void writeBody(SmppPdu pdu, ByteBuf out) {
+    /**
+     * Writes the whole PDU of {@code length} bytes at {@code a[at]}. A character that cannot be encoded
+     * throws half way; the caller has not moved the writer index yet, so nothing is appended.
+     */
+    private static void write(SmppPdu pdu, byte[] a, int at, int length) {
+        int written = pdu(pdu, a, at, length) - at;
+        if (written != length) {
+            throw new IllegalStateException("wrote " + written + " bytes of a " + length + "-byte " + pdu);
+        }
+    }
+
+    /**
+     * Header and body of {@code pdu} at {@code a[at]}; returns the position after them. With {@code a == null}
+     * only checks and counts (the first pass, from 0), so both passes share one description of every layout.
+     */
+    private static int pdu(SmppPdu pdu, byte[] a, int at, int length) {
+        // The gateway's traffic first, by exact class: no interface calls on a PDU of unknown type.
+        if (pdu instanceof SubmitSm sm) {
+            header(a, at, length, SmppCommandId.SUBMIT_SM, SmppStatus.ESME_ROK, sm.sequenceNumber());
+            return shortMessagePdu(sm, a, at + SmppCodec.HEADER_LENGTH);
+        }
+        if (pdu instanceof DeliverSm sm) {
+            header(a, at, length, SmppCommandId.DELIVER_SM, SmppStatus.ESME_ROK, sm.sequenceNumber());
+            return shortMessagePdu(sm, a, at + SmppCodec.HEADER_LENGTH);
+        }
+        if (pdu instanceof SubmitSmResp resp) {
+            header(a, at, length, SmppCommandId.SUBMIT_SM_RESP, resp.commandStatus(), resp.sequenceNumber());
+            int p = cString(a, at + SmppCodec.HEADER_LENGTH, resp.messageId(), MESSAGE_ID, "message_id");
+            return tlvs(a, p, resp.tlvs());
+        }
+        if (pdu instanceof DeliverSmResp resp) {
+            header(a, at, length, SmppCommandId.DELIVER_SM_RESP, resp.commandStatus(), resp.sequenceNumber());
+            int p = cString(a, at + SmppCodec.HEADER_LENGTH, resp.messageId(), MESSAGE_ID, "message_id");
+            return tlvs(a, p, resp.tlvs());
+        }
+        header(a, at, length, pdu.commandId(), pdu.commandStatus(), pdu.sequenceNumber());
+        return otherBody(pdu, a, at + SmppCodec.HEADER_LENGTH);
+    }
+
+    private static void header(byte[] a, int at, int length, int commandId, int status, int seq) {
+        if (a != null) {
+            int32(a, at, length);
+            int32(a, at + 4, commandId);
+            int32(a, at + 8, status);
+            int32(a, at + 12, seq);
+        }
+    }
+
+    private static int otherBody(SmppPdu pdu, byte[] a, int p) {
         switch (pdu.commandId()) {
             case SmppCommandId.GENERIC_NACK:
             case SmppCommandId.UNBIND:
@@ -58,264 +113,259 @@ final class PduWriter {
             case SmppCommandId.ENQUIRE_LINK_RESP:
             case SmppCommandId.CANCEL_SM_RESP:
             case SmppCommandId.REPLACE_SM_RESP:
-                break;
+                return p;
             case SmppCommandId.BIND_RECEIVER:
             case SmppCommandId.BIND_TRANSMITTER:
             case SmppCommandId.BIND_TRANSCEIVER:
-                bind((BindRequest) pdu, out);
-                break;
+                return bind((BindRequest) pdu, a, p);
             case SmppCommandId.BIND_RECEIVER_RESP:
             case SmppCommandId.BIND_TRANSMITTER_RESP:
             case SmppCommandId.BIND_TRANSCEIVER_RESP:
                 BindResponse bindResp = (BindResponse) pdu;
-                cString(out, bindResp.systemId(), SYSTEM_ID, "system_id");
-                tlvs(out, bindResp.tlvs());
-                break;
+                return tlvs(a, cString(a, p, bindResp.systemId(), SYSTEM_ID, "system_id"), bindResp.tlvs());
             case SmppCommandId.OUTBIND:
                 Outbind outbind = (Outbind) pdu;
-                cString(out, outbind.systemId(), SYSTEM_ID, "system_id");
-                cString(out, outbind.password(), PASSWORD, "password");
-                break;
-            case SmppCommandId.SUBMIT_SM:
-            case SmppCommandId.DELIVER_SM:
-                shortMessagePdu((ShortMessagePdu) pdu, out);
-                break;
-            case SmppCommandId.SUBMIT_SM_RESP:
-                SubmitSmResp submitResp = (SubmitSmResp) pdu;
-                cString(out, submitResp.messageId(), MESSAGE_ID, "message_id");
-                tlvs(out, submitResp.tlvs());
-                break;
-            case SmppCommandId.DELIVER_SM_RESP:
-                DeliverSmResp deliverResp = (DeliverSmResp) pdu;
-                cString(out, deliverResp.messageId(), MESSAGE_ID, "message_id");
-                tlvs(out, deliverResp.tlvs());
-                break;
+                p = cString(a, p, outbind.systemId(), SYSTEM_ID, "system_id");
+                return cString(a, p, outbind.password(), PASSWORD, "password");
             case SmppCommandId.DATA_SM:
-                dataSm((DataSm) pdu, out);
-                break;
+                return dataSm((DataSm) pdu, a, p);
             case SmppCommandId.DATA_SM_RESP:
                 DataSmResp dataResp = (DataSmResp) pdu;
-                cString(out, dataResp.messageId(), MESSAGE_ID, "message_id");
-                tlvs(out, dataResp.tlvs());
-                break;
+                return tlvs(a, cString(a, p, dataResp.messageId(), MESSAGE_ID, "message_id"), dataResp.tlvs());
             case SmppCommandId.QUERY_SM:
                 QuerySm query = (QuerySm) pdu;
-                cString(out, query.messageId(), MESSAGE_ID, "message_id");
-                address(out, query.sourceAddr(), ADDR_21, "source_addr");
-                break;
+                p = cString(a, p, query.messageId(), MESSAGE_ID, "message_id");
+                return address(a, p, query.sourceAddr(), ADDR_21, "source_addr");
             case SmppCommandId.QUERY_SM_RESP:
                 QuerySmResp queryResp = (QuerySmResp) pdu;
-                cString(out, queryResp.messageId(), MESSAGE_ID, "message_id");
-                cString(out, queryResp.finalDate(), TIME, "final_date");
-                u8(out, queryResp.messageState(), "message_state");
-                u8(out, queryResp.errorCode(), "error_code");
-                break;
+                p = cString(a, p, queryResp.messageId(), MESSAGE_ID, "message_id");
+                p = cString(a, p, queryResp.finalDate(), TIME, "final_date");
+                p = u8(a, p, queryResp.messageState(), "message_state");
+                return u8(a, p, queryResp.errorCode(), "error_code");
             case SmppCommandId.CANCEL_SM:
                 CancelSm cancel = (CancelSm) pdu;
-                cString(out, cancel.serviceType(), SERVICE_TYPE, "service_type");
-                cString(out, cancel.messageId(), MESSAGE_ID, "message_id");
-                address(out, cancel.sourceAddr(), ADDR_21, "source_addr");
-                address(out, cancel.destinationAddr(), ADDR_21, "destination_addr");
-                break;
+                p = cString(a, p, cancel.serviceType(), SERVICE_TYPE, "service_type");
+                p = cString(a, p, cancel.messageId(), MESSAGE_ID, "message_id");
+                p = address(a, p, cancel.sourceAddr(), ADDR_21, "source_addr");
+                return address(a, p, cancel.destinationAddr(), ADDR_21, "destination_addr");
             case SmppCommandId.REPLACE_SM:
-                replaceSm((ReplaceSm) pdu, out);
-                break;
+                return replaceSm((ReplaceSm) pdu, a, p);
             case SmppCommandId.SUBMIT_MULTI:
-                submitMulti((SubmitMulti) pdu, out);
-                break;
+                return submitMulti((SubmitMulti) pdu, a, p);
             case SmppCommandId.SUBMIT_MULTI_RESP:
-                submitMultiResp((SubmitMultiResp) pdu, out);
-                break;
+                return submitMultiResp((SubmitMultiResp) pdu, a, p);
             case SmppCommandId.ALERT_NOTIFICATION:
                 AlertNotification alert = (AlertNotification) pdu;
-                address(out, alert.sourceAddr(), ADDR_65, "source_addr");
-                address(out, alert.esmeAddr(), ADDR_65, "esme_addr");
-                tlvs(out, alert.tlvs());
-                break;
+                p = address(a, p, alert.sourceAddr(), ADDR_65, "source_addr");
+                p = address(a, p, alert.esmeAddr(), ADDR_65, "esme_addr");
+                return tlvs(a, p, alert.tlvs());
             case SmppCommandId.PARAM_RETRIEVE:
-                cString(out, ((ParamRetrieve) pdu).paramName(), PARAM_NAME, "param_name");
-                break;
+                return cString(a, p, ((ParamRetrieve) pdu).paramName(), PARAM_NAME, "param_name");
             case SmppCommandId.PARAM_RETRIEVE_RESP:
-                cString(out, ((ParamRetrieveResp) pdu).paramValue(), PARAM_VALUE, "param_value");
-                break;
+                return cString(a, p, ((ParamRetrieveResp) pdu).paramValue(), PARAM_VALUE, "param_value");
             case SmppCommandId.QUERY_LAST_MSGS:
                 QueryLastMsgs last = (QueryLastMsgs) pdu;
-                address(out, last.sourceAddr(), ADDR_21, "source_addr");
-                u8(out, last.numMessages(), "num_messages");
-                break;
+                p = address(a, p, last.sourceAddr(), ADDR_21, "source_addr");
+                return u8(a, p, last.numMessages(), "num_messages");
             case SmppCommandId.QUERY_LAST_MSGS_RESP:
-                queryLastMsgsResp((QueryLastMsgsResp) pdu, out);
-                break;
+                return queryLastMsgsResp((QueryLastMsgsResp) pdu, a, p);
             case SmppCommandId.QUERY_MSG_DETAILS:
                 QueryMsgDetails details = (QueryMsgDetails) pdu;
-                cString(out, details.messageId(), MESSAGE_ID_33, "original_message_id");
-                address(out, details.sourceAddr(), ADDR_21, "source_addr");
-                u8(out, details.smLength(), "sm_length");
-                break;
+                p = cString(a, p, details.messageId(), MESSAGE_ID_33, "original_message_id");
+                p = address(a, p, details.sourceAddr(), ADDR_21, "source_addr");
+                return u8(a, p, details.smLength(), "sm_length");
             case SmppCommandId.QUERY_MSG_DETAILS_RESP:
-                queryMsgDetailsResp((QueryMsgDetailsResp) pdu, out);
-                break;
+                return queryMsgDetailsResp((QueryMsgDetailsResp) pdu, a, p);
             default:
                 throw new IllegalArgumentException("cannot encode " + pdu);
         }
     }
 
-    private static void bind(BindRequest bind, ByteBuf out) {
-        cString(out, bind.systemId(), SYSTEM_ID, "system_id");
-        cString(out, bind.password(), PASSWORD, "password");
-        cString(out, bind.systemType(), SYSTEM_TYPE, "system_type");
-        u8(out, bind.interfaceVersion(), "interface_version");
-        u8(out, bind.addrTon(), "addr_ton");
-        u8(out, bind.addrNpi(), "addr_npi");
-        cString(out, bind.addressRange(), ADDRESS_RANGE, "address_range");
+    private static int bind(BindRequest bind, byte[] a, int p) {
+        p = cString(a, p, bind.systemId(), SYSTEM_ID, "system_id");
+        p = cString(a, p, bind.password(), PASSWORD, "password");
+        p = cString(a, p, bind.systemType(), SYSTEM_TYPE, "system_type");
+        p = u8(a, p, bind.interfaceVersion(), "interface_version");
+        p = u8(a, p, bind.addrTon(), "addr_ton");
+        p = u8(a, p, bind.addrNpi(), "addr_npi");
+        return cString(a, p, bind.addressRange(), ADDRESS_RANGE, "address_range");
     }
 
-    private static void shortMessagePdu(ShortMessagePdu sm, ByteBuf out) {
-        cString(out, sm.serviceType(), SERVICE_TYPE, "service_type");
-        address(out, sm.sourceAddr(), ADDR_21, "source_addr");
-        address(out, sm.destinationAddr(), ADDR_21, "destination_addr");
-        u8(out, sm.esmClass(), "esm_class");
-        u8(out, sm.protocolId(), "protocol_id");
-        u8(out, sm.priorityFlag(), "priority_flag");
-        cString(out, sm.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
-        cString(out, sm.validityPeriod(), TIME, "validity_period");
-        u8(out, sm.registeredDelivery(), "registered_delivery");
-        u8(out, sm.replaceIfPresentFlag(), "replace_if_present_flag");
-        u8(out, sm.dataCoding(), "data_coding");
-        u8(out, sm.smDefaultMsgId(), "sm_default_msg_id");
-        shortMessage(out, sm.shortMessage());
-        tlvs(out, sm.tlvs());
+    private static int shortMessagePdu(ShortMessagePdu sm, byte[] a, int p) {
+        p = cString(a, p, sm.serviceType(), SERVICE_TYPE, "service_type");
+        p = address(a, p, sm.sourceAddr(), ADDR_21, "source_addr");
+        p = address(a, p, sm.destinationAddr(), ADDR_21, "destination_addr");
+        p = u8(a, p, sm.esmClass(), "esm_class");
+        p = u8(a, p, sm.protocolId(), "protocol_id");
+        p = u8(a, p, sm.priorityFlag(), "priority_flag");
+        p = cString(a, p, sm.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
+        p = cString(a, p, sm.validityPeriod(), TIME, "validity_period");
+        p = u8(a, p, sm.registeredDelivery(), "registered_delivery");
+        p = u8(a, p, sm.replaceIfPresentFlag(), "replace_if_present_flag");
+        p = u8(a, p, sm.dataCoding(), "data_coding");
+        p = u8(a, p, sm.smDefaultMsgId(), "sm_default_msg_id");
+        p = shortMessage(a, p, sm.shortMessage());
+        return tlvs(a, p, sm.tlvs());
     }
 
-    private static void dataSm(DataSm dataSm, ByteBuf out) {
-        cString(out, dataSm.serviceType(), SERVICE_TYPE, "service_type");
-        address(out, dataSm.sourceAddr(), ADDR_65, "source_addr");
-        address(out, dataSm.destinationAddr(), ADDR_65, "destination_addr");
-        u8(out, dataSm.esmClass(), "esm_class");
-        u8(out, dataSm.registeredDelivery(), "registered_delivery");
-        u8(out, dataSm.dataCoding(), "data_coding");
-        tlvs(out, dataSm.tlvs());
+    private static int dataSm(DataSm dataSm, byte[] a, int p) {
+        p = cString(a, p, dataSm.serviceType(), SERVICE_TYPE, "service_type");
+        p = address(a, p, dataSm.sourceAddr(), ADDR_65, "source_addr");
+        p = address(a, p, dataSm.destinationAddr(), ADDR_65, "destination_addr");
+        p = u8(a, p, dataSm.esmClass(), "esm_class");
+        p = u8(a, p, dataSm.registeredDelivery(), "registered_delivery");
+        p = u8(a, p, dataSm.dataCoding(), "data_coding");
+        return tlvs(a, p, dataSm.tlvs());
     }
 
-    private static void replaceSm(ReplaceSm replace, ByteBuf out) {
-        cString(out, replace.messageId(), MESSAGE_ID, "message_id");
-        address(out, replace.sourceAddr(), ADDR_21, "source_addr");
-        cString(out, replace.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
-        cString(out, replace.validityPeriod(), TIME, "validity_period");
-        u8(out, replace.registeredDelivery(), "registered_delivery");
-        u8(out, replace.smDefaultMsgId(), "sm_default_msg_id");
-        shortMessage(out, replace.shortMessage());
+    private static int replaceSm(ReplaceSm replace, byte[] a, int p) {
+        p = cString(a, p, replace.messageId(), MESSAGE_ID, "message_id");
+        p = address(a, p, replace.sourceAddr(), ADDR_21, "source_addr");
+        p = cString(a, p, replace.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
+        p = cString(a, p, replace.validityPeriod(), TIME, "validity_period");
+        p = u8(a, p, replace.registeredDelivery(), "registered_delivery");
+        p = u8(a, p, replace.smDefaultMsgId(), "sm_default_msg_id");
+        return shortMessage(a, p, replace.shortMessage());
     }
 
-    private static void submitMulti(SubmitMulti multi, ByteBuf out) {
-        cString(out, multi.serviceType(), SERVICE_TYPE, "service_type");
-        address(out, multi.sourceAddr(), ADDR_21, "source_addr");
-        destinations(out, multi.destinations());
-        u8(out, multi.esmClass(), "esm_class");
-        u8(out, multi.protocolId(), "protocol_id");
-        u8(out, multi.priorityFlag(), "priority_flag");
-        cString(out, multi.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
-        cString(out, multi.validityPeriod(), TIME, "validity_period");
-        u8(out, multi.registeredDelivery(), "registered_delivery");
-        u8(out, multi.replaceIfPresentFlag(), "replace_if_present_flag");
-        u8(out, multi.dataCoding(), "data_coding");
-        u8(out, multi.smDefaultMsgId(), "sm_default_msg_id");
-        shortMessage(out, multi.shortMessage());
-        tlvs(out, multi.tlvs());
+    private static int submitMulti(SubmitMulti multi, byte[] a, int p) {
+        p = cString(a, p, multi.serviceType(), SERVICE_TYPE, "service_type");
+        p = address(a, p, multi.sourceAddr(), ADDR_21, "source_addr");
+        p = destinations(a, p, multi.destinations());
+        p = u8(a, p, multi.esmClass(), "esm_class");
+        p = u8(a, p, multi.protocolId(), "protocol_id");
+        p = u8(a, p, multi.priorityFlag(), "priority_flag");
+        p = cString(a, p, multi.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
+        p = cString(a, p, multi.validityPeriod(), TIME, "validity_period");
+        p = u8(a, p, multi.registeredDelivery(), "registered_delivery");
+        p = u8(a, p, multi.replaceIfPresentFlag(), "replace_if_present_flag");
+        p = u8(a, p, multi.dataCoding(), "data_coding");
+        p = u8(a, p, multi.smDefaultMsgId(), "sm_default_msg_id");
+        p = shortMessage(a, p, multi.shortMessage());
+        return tlvs(a, p, multi.tlvs());
     }
 
-    private static void submitMultiResp(SubmitMultiResp resp, ByteBuf out) {
-        cString(out, resp.messageId(), MESSAGE_ID, "message_id");
+    private static int submitMultiResp(SubmitMultiResp resp, byte[] a, int p) {
+        p = cString(a, p, resp.messageId(), MESSAGE_ID, "message_id");
         List<UnsuccessfulDelivery> failed = resp.unsuccessSmes();
-        u8(out, failed.size(), "no_unsuccess");
+        p = u8(a, p, failed.size(), "no_unsuccess");
         for (UnsuccessfulDelivery delivery : failed) {
-            address(out, delivery.destAddr(), ADDR_21, "dest_addr");
-            out.writeInt(delivery.errorStatusCode());
+            p = address(a, p, delivery.destAddr(), ADDR_21, "dest_addr");
+            if (a != null) {
+                int32(a, p, delivery.errorStatusCode());
+            }
+            p += 4;
         }
-        tlvs(out, resp.tlvs());
+        return tlvs(a, p, resp.tlvs());
     }
 
-    private static void queryLastMsgsResp(QueryLastMsgsResp resp, ByteBuf out) {
-        u8(out, resp.messageIds().size(), "number_msgs");
+    private static int queryLastMsgsResp(QueryLastMsgsResp resp, byte[] a, int p) {
+        p = u8(a, p, resp.messageIds().size(), "number_msgs");
         for (String id : resp.messageIds()) {
-            cString(out, id, MESSAGE_ID_33, "message_id");
+            p = cString(a, p, id, MESSAGE_ID_33, "message_id");
         }
+        return p;
     }
 
-    private static void queryMsgDetailsResp(QueryMsgDetailsResp resp, ByteBuf out) {
-        cString(out, resp.serviceType(), SERVICE_TYPE, "service_type");
-        address(out, resp.sourceAddr(), ADDR_21, "source_addr");
-        destinations(out, resp.destinations());
-        u8(out, resp.protocolId(), "protocol_id");
-        u8(out, resp.priorityFlag(), "priority_flag");
-        cString(out, resp.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
-        cString(out, resp.validityPeriod(), TIME, "validity_period");
-        u8(out, resp.registeredDelivery(), "registered_delivery");
-        u8(out, resp.dataCoding(), "data_coding");
-        shortMessage(out, resp.shortMessage());
-        cString(out, resp.messageId(), MESSAGE_ID_33, "message_id");
-        cString(out, resp.finalDate(), TIME, "final_date");
-        u8(out, resp.messageStatus(), "message_status");
-        u8(out, resp.errorCode(), "error_code");
+    private static int queryMsgDetailsResp(QueryMsgDetailsResp resp, byte[] a, int p) {
+        p = cString(a, p, resp.serviceType(), SERVICE_TYPE, "service_type");
+        p = address(a, p, resp.sourceAddr(), ADDR_21, "source_addr");
+        p = destinations(a, p, resp.destinations());
+        p = u8(a, p, resp.protocolId(), "protocol_id");
+        p = u8(a, p, resp.priorityFlag(), "priority_flag");
+        p = cString(a, p, resp.scheduleDeliveryTime(), TIME, "schedule_delivery_time");
+        p = cString(a, p, resp.validityPeriod(), TIME, "validity_period");
+        p = u8(a, p, resp.registeredDelivery(), "registered_delivery");
+        p = u8(a, p, resp.dataCoding(), "data_coding");
+        p = shortMessage(a, p, resp.shortMessage());
+        p = cString(a, p, resp.messageId(), MESSAGE_ID_33, "message_id");
+        p = cString(a, p, resp.finalDate(), TIME, "final_date");
+        p = u8(a, p, resp.messageStatus(), "message_status");
+        return u8(a, p, resp.errorCode(), "error_code");
     }
 
-    private static void destinations(ByteBuf out, List<DestinationAddress> destinations) {
+    private static int destinations(byte[] a, int p, List<DestinationAddress> destinations) {
         if (destinations.size() > SubmitMulti.MAX_DESTINATIONS) {
             throw new IllegalArgumentException("number_of_dests " + destinations.size() + " exceeds "
                     + SubmitMulti.MAX_DESTINATIONS);
         }
-        out.writeByte(destinations.size());
+        p = u8(a, p, destinations.size(), "number_of_dests");
         for (DestinationAddress destination : destinations) {
-            out.writeByte(destination.destFlag());
+            p = u8(a, p, destination.destFlag(), "dest_flag");
             if (destination instanceof DestinationAddress.Sme sme) {
-                address(out, sme.address(), ADDR_21, "destination_addr");
+                p = address(a, p, sme.address(), ADDR_21, "destination_addr");
             } else {
-                cString(out, ((DestinationAddress.DistributionList) destination).dlName(), DL_NAME, "dl_name");
+                p = cString(a, p, ((DestinationAddress.DistributionList) destination).dlName(), DL_NAME, "dl_name");
             }
         }
+        return p;
     }
 
-    private static void address(ByteBuf out, Address address, int size, String field) {
-        out.writeByte(address.ton());
-        out.writeByte(address.npi());
-        cString(out, address.address(), size, field);
+    private static int address(byte[] a, int p, Address address, int size, String field) {
+        if (a != null) {
+            a[p] = address.ton();
+            a[p + 1] = address.npi();
+        }
+        return cString(a, p + 2, address.address(), size, field);
     }
 
-    private static void shortMessage(ByteBuf out, byte[] message) {
+    private static int shortMessage(byte[] a, int p, byte[] message) {
         if (message.length > ShortMessagePdu.MAX_SHORT_MESSAGE_LENGTH) {
             throw new IllegalArgumentException("short_message of " + message.length + " octets exceeds "
                     + ShortMessagePdu.MAX_SHORT_MESSAGE_LENGTH + "; use message_payload");
         }
-        out.writeByte(message.length);
-        out.writeBytes(message);
+        if (a != null) {
+            a[p] = (byte) message.length;
+            System.arraycopy(message, 0, a, p + 1, message.length);
+        }
+        return p + 1 + message.length;
     }
 
-    private static void tlvs(ByteBuf out, Tlvs tlvs) {
-        tlvs.writeTo(out);
+    private static int tlvs(byte[] a, int p, Tlvs tlvs) {
+        if (tlvs.isEmpty()) {
+            return p; // most PDUs: skip the list's (volatile) item lookups
+        }
+        return a == null ? p + tlvs.encodedLength() : tlvs.writeTo(a, p);
     }
 
-    private static void u8(ByteBuf out, int value, String field) {
+    private static int u8(byte[] a, int p, int value, String field) {
         if ((value & ~0xFF) != 0) {
             throw new IllegalArgumentException(field + " " + value + " does not fit in one octet");
         }
-        out.writeByte(value);
+        if (a != null) {
+            a[p] = (byte) value;
+        }
+        return p + 1;
     }
 
-    /** Writes {@code value} as Latin-1 plus NUL; {@code size} counts the NUL, as the spec does. */
-    private static void cString(ByteBuf out, String value, int size, String field) {
+    /**
+     * {@code value} as Latin-1 plus NUL; {@code size} counts the NUL, as the spec does. The characters
+     * are checked while they are copied (second pass).
+     */
+    private static int cString(byte[] a, int p, String value, int size, String field) {
         int length = value.length();
         if (length > size - 1) {
             throw new IllegalArgumentException(field + " \"" + value + "\" is longer than " + (size - 1)
                     + " characters");
         }
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            if (c == 0 || c > 0xFF) {
-                throw new IllegalArgumentException(field + " contains a character that is NUL or not Latin-1 at "
-                        + i);
+        if (a != null) {
+            for (int i = 0; i < length; i++) {
+                char c = value.charAt(i);
+                if (c == 0 || c > 0xFF) {
+                    throw new IllegalArgumentException(field + " contains a character that is NUL or not Latin-1 at "
+                            + i);
+                }
+                a[p + i] = (byte) c;
             }
-            out.writeByte(c);
+            a[p + length] = 0;
         }
-        out.writeByte(0);
+        return p + length + 1;
+    }
+
+    private static void int32(byte[] a, int p, int value) {
+        a[p] = (byte) (value >>> 24);
+        a[p + 1] = (byte) (value >>> 16);
+        a[p + 2] = (byte) (value >>> 8);
+        a[p + 3] = (byte) value;
     }
 }

@@ -1,6 +1,5 @@
 package io.smsgw.smpp.codec;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,17 +202,26 @@ public final class Tlvs implements Iterable<Tlv> {
         return length;
     }
 
-    /** Appends the wire form of every TLV in order (the encoder's allocation-free path). */
-    void writeTo(ByteBuf out) {
+    /**
+     * Writes the wire form of every TLV in order at {@code out[at]} (room for {@link #encodedLength()}
+     * bytes must be there) and returns the index after it; the encoder's allocation-free path.
+     */
+    int writeTo(byte[] out, int at) {
         if (wire != null) {
-            out.writeBytes(wire);
-            return;
+            System.arraycopy(wire, 0, out, at, wire.length);
+            return at + wire.length;
         }
+        int p = at;
         for (Tlv tlv : items()) {
-            out.writeShort(tlv.tag());
-            out.writeShort(tlv.length());
-            out.writeBytes(tlv.value());
+            byte[] value = tlv.value();
+            out[p] = (byte) (tlv.tag() >>> 8);
+            out[p + 1] = (byte) tlv.tag();
+            out[p + 2] = (byte) (value.length >>> 8);
+            out[p + 3] = (byte) value.length;
+            System.arraycopy(value, 0, out, p + 4, value.length);
+            p += 4 + value.length;
         }
+        return p;
     }
 
     @Override

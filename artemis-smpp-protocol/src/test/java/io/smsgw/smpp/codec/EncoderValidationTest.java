@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.Collections;
 import java.util.List;
@@ -14,15 +15,18 @@ import org.junit.jupiter.api.function.Executable;
 /** Values that cannot be put on the wire are refused with IllegalArgumentException, leaving the buffer untouched. */
 class EncoderValidationTest {
 
+    /** Refused into a heap buffer (written in place) and a direct one (written through an array) alike. */
     private static void assertRefused(SmppPdu pdu, String fieldInMessage) {
-        ByteBuf out = Unpooled.buffer().writeBytes(new byte[] {1, 2, 3});
-        try {
-            Executable encode = () -> SmppCodec.encode(pdu, out);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, encode);
-            assertTrue(e.getMessage().contains(fieldInMessage), e.getMessage());
-            assertEquals(3, out.readableBytes(), "nothing may be left behind in the buffer");
-        } finally {
-            out.release();
+        for (ByteBuf out : List.of(Unpooled.buffer(), Unpooled.directBuffer())) {
+            out.writeBytes(new byte[] {1, 2, 3});
+            try {
+                Executable encode = () -> SmppCodec.encode(pdu, out);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, encode);
+                assertTrue(e.getMessage().contains(fieldInMessage), e.getMessage());
+                assertEquals("010203", ByteBufUtil.hexDump(out), "nothing may be left behind in the buffer");
+            } finally {
+                out.release();
+            }
         }
     }
 
@@ -53,6 +57,11 @@ class EncoderValidationTest {
     void charactersThatAreNulOrNotLatin1AreRefused() {
         assertRefused(new QuerySm(1, "ab\0c", null), "message_id");
         assertRefused(new ParamRetrieve(1, "名前"), "param_name");
+        // Characters are checked while the bytes are written: a late field must still leave nothing behind.
+        assertRefused(ShortMessagePdu.builder().sourceAddr(Address.of(1, 1, "8610086"))
+                .destinationAddr(Address.of(1, 1, "86138\u20ac")).shortMessage(new byte[140]).buildSubmitSm(),
+                "destination_addr");
+        assertRefused(new SubmitSmResp(1, 0, "id\0", Tlvs.EMPTY), "message_id");
     }
 
     @Test

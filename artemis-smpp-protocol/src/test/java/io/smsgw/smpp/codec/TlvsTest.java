@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,8 +132,8 @@ class TlvsTest {
     }
 
     private static byte[] written(Tlvs tlvs) {
-        ByteBuf out = Unpooled.buffer();
-        tlvs.writeTo(out);
-        return ByteBufUtil.getBytes(out);
+        byte[] out = new byte[tlvs.encodedLength() + 2];
+        assertEquals(1 + tlvs.encodedLength(), tlvs.writeTo(out, 1), "returns the index after the TLVs");
+        return Arrays.copyOfRange(out, 1, out.length - 1);
     }
 }
