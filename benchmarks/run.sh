@@ -327,13 +327,20 @@ e2e_run() {   # label rate
       --connections "${E2E_CONNECTIONS:-4}" --window "${E2E_WINDOW:-64}" --warmup "$WARMUP" --duration "$DURATION" \
       --mix "$MIX" --rate "$rate" --warmup-rate "$warmup_rate" --json "$RESULTS/$label.json" \
       > >(tee "$RESULTS/$label.txt") 2>&1 &
-   local load_pid=$! g0 g1 s0 s1 l0 l1 w0 w1 b0 b1 g_start g_end
+   local load_pid=$! g0 g1 s0 s1 l0 l1 w0 w1 wl1 b0 b1 g_start g_end
    g_start=$(pid_ticks "$SERVER_PID")
    sleep "$((WARMUP + 1))"   # JVM start and CONNECT take about a second
-   g0=$(pid_ticks "$SERVER_PID"); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_pid"); w0=$(date +%s.%N)
+   # With its output going through tee, bash may run the load generator's JVM as a child of $!: count that JVM.
+   local load_jvm
+   load_jvm=$(pgrep -f -P "$load_pid" io.smsgw.bench.load.LoadGenerator 2>/dev/null | head -1 || true)
+   load_jvm=${load_jvm:-$load_pid}
+   g0=$(pid_ticks "$SERVER_PID"); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_jvm"); w0=$(date +%s.%N)
    b0=$(e2e_stat billing)
-   sleep "$DURATION"
-   g1=$(pid_ticks "$SERVER_PID"); s1=$(pid_ticks "$E2E_SIM_PID"); l1=$(pid_ticks "$load_pid" "$l0"); w1=$(date +%s.%N)
+   # The load generator ends right after its measured 30 s once the last reports are in: read it a second early.
+   sleep "$((DURATION - 1))"
+   l1=$(pid_ticks "$load_jvm" "$l0"); wl1=$(date +%s.%N)
+   sleep 1
+   g1=$(pid_ticks "$SERVER_PID"); s1=$(pid_ticks "$E2E_SIM_PID"); w1=$(date +%s.%N)
    b1=$(e2e_stat billing)
    wait "$load_pid" || true
    echo "   load average after: $(cut -d" " -f1-3 /proc/loadavg)"
@@ -351,9 +358,9 @@ e2e_run() {   # label rate
    grep '^STATS' "$SERVER_LOG" | tail -1 | sed 's/^/   gateway /'
    # Per message: CPU over the messages finished meanwhile (billing records written: the report is on its way
    # to the SP). When the gateway falls behind, that is fewer than the submits it accepted.
-   awk -v g="$((g1 - g0))" -v s="$((s1 - s0))" -v l="$((l1 - l0))" -v w0="$w0" -v w1="$w1" -v hz="$(getconf CLK_TCK)" \
+   awk -v g="$((g1 - g0))" -v s="$((s1 - s0))" -v l="$((l1 - l0))" -v w0="$w0" -v w1="$w1" -v wl1="$wl1" -v hz="$(getconf CLK_TCK)" \
       -v r="$(json_value "$RESULTS/$label.json" responsesPerSecond)" -v b="$(( ${b1:-0} - ${b0:-0} ))" \
-      'BEGIN { t = w1 - w0; gc = g / hz / t; sc = s / hz / t; lc = l / hz / t; f = b / t;
+      'BEGIN { t = w1 - w0; gc = g / hz / t; sc = s / hz / t; lc = l / hz / (wl1 - w0); f = b / t;
                printf "   CPU while measuring (cores): gateway %.2f, simulator %.2f, load generator %.2f\n", gc, sc, lc;
                printf "   messages finished (billing record written) while measuring: %.0f/s\n", f;
                if (f > 0) printf "   CPU per finished message: gateway %.1f us, all three JVMs %.1f us\n", gc / f * 1e6, (gc + sc + lc) / f * 1e6 }' \
