@@ -67,16 +67,39 @@ class ReportDeduplicationTest {
       return dr;
    }
 
-   @Test
-   void aReportSentAgainWithTheLinksDuplicateIdReachesTheSpOnceAndIsBilledOnce() throws Exception {
-      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
-           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+   /** A broker with the routing plugin, and over JMS: a producer to sms.dr, the SP's queue and a billing subscription. */
+   private record Gateway(TestBroker broker, Connection jms, Session session, MessageProducer dr, MessageConsumer sp,
+                          MessageConsumer billing) implements AutoCloseable {
+
+      static Gateway start(Path dir) throws Exception {
+         TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+         Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
          jms.setClientID("billing");
          jms.start();
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
          MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
          MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue(ACCOUNT)));
-         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+         MessageProducer dr = session.createProducer(session.createQueue(SmsAddresses.DR));
+         return new Gateway(broker, jms, session, dr, sp, billing);
+      }
+
+      @Override
+      public void close() throws Exception {
+         try {
+            jms.close();
+         } finally {
+            broker.close();
+         }
+      }
+   }
+
+   @Test
+   void aReportSentAgainWithTheLinksDuplicateIdReachesTheSpOnceAndIsBilledOnce() throws Exception {
+      try (Gateway gw = Gateway.start(dir)) {
+         Session session = gw.session();
+         MessageConsumer billing = gw.billing();
+         MessageConsumer sp = gw.sp();
+         MessageProducer producer = gw.dr();
 
          for (int i = 0; i < 3; i++) {
             TextMessage dr = report(session, "00000000000000a1", "DELIVRD", null);
@@ -110,14 +133,11 @@ class ReportDeduplicationTest {
 
    @Test
    void aReportSentAgainWithoutADuplicateIdIsStillDeduplicatedPerCopy() throws Exception {
-      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
-           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-         jms.setClientID("billing");
-         jms.start();
-         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
-         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue(ACCOUNT)));
-         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+      try (Gateway gw = Gateway.start(dir)) {
+         Session session = gw.session();
+         MessageConsumer billing = gw.billing();
+         MessageConsumer sp = gw.sp();
+         MessageProducer producer = gw.dr();
 
          producer.send(report(session, "00000000000000b1", "DELIVRD", null));
          producer.send(report(session, "00000000000000b1", "DELIVRD", null));
@@ -133,12 +153,10 @@ class ReportDeduplicationTest {
 
    @Test
    void anIntermediateStateDoesNotHoldBackTheFinalReport() throws Exception {
-      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
-           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-         jms.start();
-         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue(ACCOUNT)));
-         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+      try (Gateway gw = Gateway.start(dir)) {
+         Session session = gw.session();
+         MessageConsumer sp = gw.sp();
+         MessageProducer producer = gw.dr();
 
          producer.send(report(session, "00000000000000c1", "ENROUTE", null));
          TextMessage done = report(session, "00000000000000c1", "DELIVRD", null);
