@@ -29,7 +29,7 @@
 #   --quick      a few seconds per scenario (smoke run, numbers meaningless)
 #   --no-pin     do not pin the server to CPU 0 and the load generator to CPU 1
 #   --no-build   use the jars already in benchmarks/target
-# Environment: CONNECTIONS (1), WINDOW (1000), WARMUP (25 s for ingest, else 15 s), DURATION (30 s),
+# Environment: CONNECTIONS (1), WINDOW (1000), WARMUP (25 s for ingest, 60 s for cmpp-e2e, else 15 s), DURATION (30 s),
 #   RUNS (ingest pairs, 2), INGEST (protocols compared with CORE by ingest: smpp, cmpp or smpp,cmpp; smpp),
 #   CMPP_VERSION (3.0), SMSGATE_WINDOW (16, SMSGate's window per connection in cmpp-nondurable), MIX (gsm7=1; for CMPP gsm7 is a 159-octet ASCII text), RATE (0 = as fast as possible), DRAIN (0: nobody reads sms.mt,
 #   which pages once it holds ~450k messages; 1: a consumer in the gateway JVM reads it as routing
