@@ -9,9 +9,10 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 /**
  * Turns a copy of a final report into the billing record on the multicast address {@code sms.billing}: the
  * report's properties plus {@code smsBillable} (per the billing policy) and {@code smsRecordTime}. Its
- * duplicate id (smsId, recipient, segment), or the one its DR was checked by on {@code sms.dr}, makes the broker
- * drop a second record for the same final state, whether the receipt came twice or again after a crash. Used by {@link DrRouteTransformer} for the billing
- * copy of each report (Artemis applies no other divert once an exclusive one took a message).
+ * duplicate id (smsId, recipient, segment), or the one its DR was checked by on {@code sms.dr}, makes the
+ * broker drop a second record for the same final state, whether the receipt came twice or again after a crash.
+ * Used by {@link DrRouteTransformer} for the billing copy of each report (Artemis applies no other divert once
+ * an exclusive one took a message).
  */
 final class BillingTransformer {
 
