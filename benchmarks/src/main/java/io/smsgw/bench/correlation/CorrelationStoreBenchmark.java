@@ -1,12 +1,12 @@
 package io.smsgw.bench.correlation;
 
+import io.smsgw.bench.BenchCommand;
 import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStoreConfig;
 import io.smsgw.correlation.RocksDbCorrelationStore;
 import io.smsgw.smpp.client.SmscLinkService;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,17 +118,12 @@ public final class CorrelationStoreBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(CorrelationBenchSettings.USAGE);
+        if (BenchCommand.helpRequested(args, CorrelationBenchSettings.USAGE)) {
             return;
         }
         CorrelationBenchSettings settings = CorrelationBenchSettings.parse(args);
         Report report = run(settings, System.out);
-        System.out.print(report.format());
-        if (settings.json() != null) {
-            Files.writeString(settings.json(), report.toJson() + System.lineSeparator(), StandardCharsets.UTF_8);
-        }
-        System.exit(report.ok() ? 0 : 1);
+        BenchCommand.finish(report.format(), report.toJson(), settings.json(), report.ok());
     }
 
     /** Runs every phase against a store in {@code settings.directory()}, emptied first; progress to {@code log}. */

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import io.smsgw.bench.BenchCommand;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,8 +28,7 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(LoadOptions.USAGE);
+        if (BenchCommand.helpRequested(args, LoadOptions.USAGE)) {
             return;
         }
         LoadReport report = run(LoadOptions.parse(args), System.out);

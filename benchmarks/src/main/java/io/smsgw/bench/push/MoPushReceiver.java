@@ -1,5 +1,6 @@
 package io.smsgw.bench.push;
 
+import io.smsgw.bench.BenchCommand;
 import io.smsgw.bench.load.ClientTransport;
 import io.smsgw.bench.load.LoadConnection;
 import io.smsgw.bench.load.LoadMetrics;
@@ -8,8 +9,6 @@ import io.smsgw.bench.load.LoadProtocol;
 import io.smsgw.bench.load.LoadProtocols;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -137,17 +136,12 @@ public final class MoPushReceiver {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(USAGE);
+        if (BenchCommand.helpRequested(args, USAGE)) {
             return;
         }
         Settings settings = Settings.parse(args);
         Report report = run(settings, System.out);
-        System.out.print(report.format());
-        if (settings.load().jsonReport() != null) {
-            Files.writeString(settings.load().jsonReport(), report.toJson() + System.lineSeparator(), StandardCharsets.UTF_8);
-        }
-        System.exit(report.exact() ? 0 : 1);
+        BenchCommand.finish(report.format(), report.toJson(), settings.load().jsonReport(), report.exact());
     }
 
     /** Connects, receives until every expected MO came or the idle timeout passed, closes; progress to {@code log}. */
