@@ -27,7 +27,6 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import jakarta.jms.Topic;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.Alphabet;
@@ -119,25 +118,52 @@ class RoutingEndToEndTest {
          new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, text.getBytes(StandardCharsets.US_ASCII)).getMessageId();
    }
 
+   private TestBroker startBroker() throws Exception {
+      return TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+   }
+
+   /** Binds as the demo ESME; {@code inbox} (or null) receives what the gateway delivers. */
+   private static SMPPSession bind(TestBroker broker, BindType type, Inbox inbox) throws Exception {
+      SMPPSession esme = new SMPPSession();
+      if (inbox != null) {
+         esme.setMessageReceiverListener(inbox);
+      }
+      esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(type, "smppclient1", "password", "",
+         TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+      return esme;
+   }
+
+   /** One MT over a transmitter session that is closed again; returns its message id. */
+   private static String submitOnce(TestBroker broker, String destination, String text) throws Exception {
+      SMPPSession esme = bind(broker, BindType.BIND_TX, null);
+      try {
+         return submit(esme, destination, text);
+      } finally {
+         esme.unbindAndClose();
+      }
+   }
+
+   /** The billing system's durable subscription to sms.billing. */
+   private static MessageConsumer billingSubscription(Connection jms) throws Exception {
+      jms.setClientID("billing-system");
+      jms.start();
+      Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      return session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+   }
+
    @Test
    void submitRouteReceiptBillingAndReportLoop() throws Exception {
       int port = JsmppSmsc.freePort();
       Path configFile = writeConfig(port, "");
       try (JsmppSmsc smsc = new JsmppSmsc(port);
-           TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           TestBroker broker = startBroker();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-         jms.setClientID("billing-system");
-         jms.start();
+         MessageConsumer billing = billingSubscription(jms);
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         Topic billingTopic = session.createTopic(SmsAddresses.BILLING);
-         MessageConsumer billing = session.createDurableSubscriber(billingTopic, "cdr");
          Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
 
          Inbox inbox = new Inbox();
-         SMPPSession esme = new SMPPSession();
-         esme.setMessageReceiverListener(inbox);
-         esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TRX, "smppclient1", "password", "",
-            TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+         SMPPSession esme = bind(broker, BindType.BIND_TRX, inbox);
          try {
             // MT: ESME → sms.mt → route 86138 → link sim → SMSC
             String id = submit(esme, "8613800138000", "Routed hello");
@@ -247,41 +273,26 @@ class RoutingEndToEndTest {
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
          String id;
          JsmppSmsc.Received atSmsc;
-         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+         try (TestBroker broker = startBroker();
               Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-            jms.setClientID("billing-system");
-            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").close();
+            billingSubscription(jms).close();
             Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
-            SMPPSession esme = new SMPPSession();
-            esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TX, "smppclient1", "password", "",
-               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
-            try {
-               id = submit(esme, "8613800138000", "Across a restart");
-            } finally {
-               esme.unbindAndClose();
-            }
+            id = submitOnce(broker, "8613800138000", "Across a restart");
             atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
             assertNotNull(atSmsc);
             Wait.until("MT handed to the SMSC and acknowledged", Duration.ofSeconds(10),
                        () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
          }
          int binds = smsc.binds.get();
-         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+         try (TestBroker broker = startBroker();
               Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-            jms.setClientID("billing-system");
-            jms.start();
-            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+            MessageConsumer billing = billingSubscription(jms);
             Wait.until("link bound again", Duration.ofSeconds(10), () -> smsc.binds.get() > binds && smsc.hasBoundSession());
             smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
             smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
 
             Inbox inbox = new Inbox();
-            SMPPSession receiver = new SMPPSession();
-            receiver.setMessageReceiverListener(inbox);
-            receiver.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, "smppclient1", "password", "",
-               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+            SMPPSession receiver = bind(broker, BindType.BIND_RX, inbox);
             try {
                DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
                assertNotNull(receipt, "the receipt reached the ESME after the restart");
@@ -313,36 +324,21 @@ class RoutingEndToEndTest {
          smsc.receiptsBeforeResponse.set(2);
          String id;
          System.setProperty(PARKED_RECEIPT_RETRIES, "3600000");
-         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+         try (TestBroker broker = startBroker();
               Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-            jms.setClientID("billing-system");
-            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").close();
+            billingSubscription(jms).close();
             Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
-            SMPPSession esme = new SMPPSession();
-            esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TX, "smppclient1", "password", "",
-               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
-            try {
-               id = submit(esme, "8613800138000", "Receipt first");
-            } finally {
-               esme.unbindAndClose();
-            }
+            id = submitOnce(broker, "8613800138000", "Receipt first");
             Wait.until("MT acknowledged, both receipt copies parked", Duration.ofSeconds(10),
                        () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0
                           && broker.messageCount(UNMATCHED) == 2);
          }
          System.setProperty(PARKED_RECEIPT_RETRIES, "200");
-         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+         try (TestBroker broker = startBroker();
               Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-            jms.setClientID("billing-system");
-            jms.start();
-            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+            MessageConsumer billing = billingSubscription(jms);
             Inbox inbox = new Inbox();
-            SMPPSession receiver = new SMPPSession();
-            receiver.setMessageReceiverListener(inbox);
-            receiver.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, "smppclient1", "password", "",
-               TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+            SMPPSession receiver = bind(broker, BindType.BIND_RX, inbox);
             try {
                SmscLinkControlMBean link = (SmscLinkControlMBean) broker.server().getManagementService().getUntypedControl("smsc-link.sim");
                Wait.until("both parked copies matched and deleted", Duration.ofSeconds(15),
