@@ -54,6 +54,29 @@ class EncoderBufferKindsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aPduLargerThanTheScratchArrayEncodesIntoADirectBuffer() {
+        byte[] payload = new byte[ScratchArray.LENGTH + 100];
+        Arrays.fill(payload, (byte) 'x');
+        SubmitSm big = new SubmitSm(9, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0, 0,
+                0, "", "", 1, 0, 0, 0, new byte[0], Tlvs.of(new Tlv(TlvTag.MESSAGE_PAYLOAD, payload)));
+        SubmitSm small = new SubmitSm(10, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0,
+                0, 0, "", "", 1, 0, 0, 0, new byte[] {'h', 'i'}, Tlvs.EMPTY);
+        ByteBuf out = Unpooled.directBuffer(16);
+        try {
+            SmppCodec.encode(small, out);
+            SmppCodec.encode(big, out);
+            SmppCodec.encode(small, out);
+            int smallLength = TestBytes.encode(small).length;
+            assertEquals(small, SmppCodec.decode(out.readSlice(smallLength)));
+            assertEquals(big, SmppCodec.decode(out.readSlice(TestBytes.encode(big).length)));
+            assertEquals(small, SmppCodec.decode(out.readSlice(smallLength)));
+            assertEquals(0, out.readableBytes());
+        } finally {
+            out.release();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("everyPduType")
     void pdusFollowEachOtherInOneBuffer(SmppPdu pdu) {

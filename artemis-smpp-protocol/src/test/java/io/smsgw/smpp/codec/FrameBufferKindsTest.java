@@ -70,6 +70,45 @@ class FrameBufferKindsTest {
     }
 
     @Test
+    void pdusDecodedFromDirectFramesKeepTheirFieldsWhenLaterFramesAreDecoded() {
+        byte[] submit = hex(SUBMIT_SM_HELLO);
+        byte[] receipt = hex(DELIVER_SM_RECEIPT_34);
+        SmppPdu first = decodeDirect(submit);
+        SmppPdu second = decodeDirect(receipt);
+        decodeDirect(submit); // and once more over the same thread's scratch bytes
+
+        assertEquals(SmppCodec.decode(Unpooled.wrappedBuffer(submit)), first);
+        assertEquals(SmppCodec.decode(Unpooled.wrappedBuffer(receipt)), second);
+        assertEquals(Address.of(1, 1, "8613800138000"), ((SubmitSm) first).destinationAddr());
+        assertEquals("a1b2c3d4", ((DeliverSm) second).tlvs().getCString(TlvTag.RECEIPTED_MESSAGE_ID));
+    }
+
+    @Test
+    void directFramesLargerThanTheScratchArrayDecodeToo() {
+        int payload = ScratchArray.LENGTH + 100;
+        SubmitSm big = new SubmitSm(9, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0, 0, 0,
+                "", "", 1, 0, 8, 0, new byte[0], Tlvs.of(new Tlv(TlvTag.MESSAGE_PAYLOAD, new byte[payload])));
+        ByteBuf encoded = Unpooled.buffer();
+        SmppCodec.encode(big, encoded);
+        byte[] frame = new byte[encoded.readableBytes()];
+        encoded.readBytes(frame);
+
+        SmppPdu decoded = decodeDirect(frame);
+
+        assertEquals(big, decoded);
+        assertEquals(payload, ((SubmitSm) decoded).tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD).length);
+    }
+
+    private static SmppPdu decodeDirect(byte[] frame) {
+        ByteBuf direct = Unpooled.directBuffer(frame.length).writeBytes(frame);
+        try {
+            return SmppCodec.decode(direct);
+        } finally {
+            direct.release();
+        }
+    }
+
+    @Test
     void corruptedFramesDecodeAlikeFromEveryBufferKind() {
         Random random = new Random(7L);
         byte[] original = hex(DELIVER_SM_RECEIPT_34);

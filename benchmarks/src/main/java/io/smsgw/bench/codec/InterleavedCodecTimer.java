@@ -56,11 +56,21 @@ public final class InterleavedCodecTimer {
                 decode.put("cloudhopper", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.cloudhopperDecode()); });
                 decode.put("jsmpp", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.jsmppDecode()); });
                 all.put(sample + " decode", decode);
+                // Ours as in the gateway (frames from a socket are direct), against cloudhopper's heap frames
+                // (its Netty 3 pipeline reads into heap buffers).
+                Map<String, Batch> decodeDirect = new LinkedHashMap<>();
+                decodeDirect.put("ours", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.oursDecodeDirectFrame()); });
+                decodeDirect.put("cloudhopper", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.cloudhopperDecode()); });
+                all.put(sample + " decode, direct", decodeDirect);
                 Map<String, Batch> encode = new LinkedHashMap<>();
                 encode.put("ours", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.oursEncode()); });
                 encode.put("cloudhopper", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.cloudhopperEncode()); });
                 encode.put("jsmpp", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.jsmppEncode()); });
                 all.put(sample + " encode", encode);
+                Map<String, Batch> encodeDirect = new LinkedHashMap<>();
+                encodeDirect.put("ours", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.oursEncodeDirect()); });
+                encodeDirect.put("cloudhopper", (n, sink) -> { for (int i = 0; i < n; i++) sink.consume(b.cloudhopperEncode()); });
+                all.put(sample + " encode, direct", encodeDirect);
             }
         } else {
             for (CmppCodecSamples sample : CmppCodecSamples.values()) {
