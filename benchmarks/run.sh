@@ -44,6 +44,8 @@
 #   (5000 submits/s during the 60 s warm-up; never above the measured rate; 0 = as fast as possible).
 #   JOURNAL (aio: the AIO journal where libaio is installed, as broker.xml asks; nio: NIO), SERVER_GC
 #   (-XX:+UseG1GC; any one collector option, e.g. -XX:+UseParallelGC).
+#   all: SETTLE_LOAD (1.5) and SETTLE_MAX_S (120): before each scenario, sync and wait up to SETTLE_MAX_S
+#   seconds for the one-minute load average to fall below SETTLE_LOAD.
 # Results (text and JSON) go to benchmarks/target/results/<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -258,6 +260,20 @@ simulator() {   # a fixed rate (SIM_RATE, 20000/s) so receipts flow at the submi
    port=$(grep -o 'listening on [0-9.]*:[0-9]*' "$SERVER_LOG" | head -1 | sed 's/.*://')
    MIX=${SIM_MIX:-gsm7=80,ucs2=10,long3=10} RATE=${SIM_RATE:-20000} load simulator --port "$port" --receipts
    stop_server
+}
+
+# Between scenarios of "all": flush the previous one's writes to disk, then wait (at most SETTLE_MAX_S, 120 s)
+# until the one-minute load average is below SETTLE_LOAD (1.5). Skipped with --quick.
+settle() {
+   [ "$QUICK" = 1 ] && return 0
+   sync
+   local waited=0
+   while [ "$waited" -lt "${SETTLE_MAX_S:-120}" ] \
+         && awk -v limit="${SETTLE_LOAD:-1.5}" '{ exit !($1 >= limit) }' /proc/loadavg; do
+      sleep 5
+      waited=$((waited + 5))
+   done
+   echo "== waited ${waited} s for the machine to settle (load average $(cut -d" " -f1-3 /proc/loadavg))"
 }
 
 codec() {   # suites: smpp and/or cmpp (both when none is given)
@@ -562,7 +578,10 @@ case "$SCENARIO" in
    codec) codec ;;
    cmpp-e2e) cmpp_e2e ;;
    correlation) correlation ;;
-   # cmpp-e2e last: it unpins (leaves scheduling to the OS) for the rest of the script.
-   all) RUNS=1 INGEST=smpp,cmpp ingest; smpp_nondurable; cmpp_nondurable; simulator; codec; correlation; RUNS=1 cmpp_e2e ;;
+   # cmpp-e2e last: it unpins (leaves scheduling to the OS) for the rest of the script. Each scenario starts
+   # settled: the correlation store leaves about a gigabyte of writes behind, and an end-to-end run started
+   # into their write-back measured half its usual rate at twice the CPU per message.
+   all) RUNS=1 INGEST=smpp,cmpp ingest; settle; smpp_nondurable; settle; cmpp_nondurable; settle; simulator
+        settle; codec; settle; correlation; settle; RUNS=1 cmpp_e2e ;;
 esac
 echo "Results in $RESULTS"

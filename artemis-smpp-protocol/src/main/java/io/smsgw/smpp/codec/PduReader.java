@@ -45,17 +45,15 @@ final class PduReader {
         if (frameLength < SmppCodec.HEADER_LENGTH) {
             return shorterThanHeader(frame, frameLength);
         }
-        // Heap frames are read in place. Direct or composite frames (what a socket read hands over) are
-        // copied once, into this thread's scratch array when they fit: no decoded field may keep a
-        // reference to the bytes it was read from.
+        // Heap frames are read in place; direct or composite frames are copied once.
         byte[] buf;
         int start;
         if (frame.hasArray()) {
             buf = frame.array();
             start = frame.arrayOffset() + frame.readerIndex();
         } else {
-            buf = ScratchArray.forLength(frameLength);
-            frame.getBytes(frame.readerIndex(), buf, 0, frameLength);
+            buf = new byte[frameLength];
+            frame.getBytes(frame.readerIndex(), buf);
             start = 0;
         }
         frame.readerIndex(frame.writerIndex());

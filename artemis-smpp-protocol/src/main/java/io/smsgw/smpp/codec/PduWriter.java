@@ -50,9 +50,9 @@ final class PduWriter {
             write(pdu, out.array(), out.arrayOffset() + start, length);
             out.writerIndex(start + length);
         } else {
-            byte[] bytes = ScratchArray.forLength(length);
+            byte[] bytes = new byte[length];
             write(pdu, bytes, 0, length);
-            out.writeBytes(bytes, 0, length);
+            out.writeBytes(bytes);
         }
     }
 

@@ -55,8 +55,8 @@ class EncoderBufferKindsTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aPduLargerThanTheScratchArrayEncodesIntoADirectBuffer() {
-        byte[] payload = new byte[ScratchArray.LENGTH + 100];
+    void aFourKilobyteMessagePayloadEncodesIntoADirectBufferBetweenSmallPdus() {
+        byte[] payload = new byte[4096];
         Arrays.fill(payload, (byte) 'x');
         SubmitSm big = new SubmitSm(9, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0, 0,
                 0, "", "", 1, 0, 0, 0, new byte[0], Tlvs.of(new Tlv(TlvTag.MESSAGE_PAYLOAD, payload)));

@@ -75,7 +75,7 @@ class FrameBufferKindsTest {
         byte[] receipt = hex(DELIVER_SM_RECEIPT_34);
         SmppPdu first = decodeDirect(submit);
         SmppPdu second = decodeDirect(receipt);
-        decodeDirect(submit); // and once more over the same thread's scratch bytes
+        decodeDirect(submit); // decoded PDUs must not share bytes with the frames they came from
 
         assertEquals(SmppCodec.decode(Unpooled.wrappedBuffer(submit)), first);
         assertEquals(SmppCodec.decode(Unpooled.wrappedBuffer(receipt)), second);
@@ -84,8 +84,8 @@ class FrameBufferKindsTest {
     }
 
     @Test
-    void directFramesLargerThanTheScratchArrayDecodeToo() {
-        int payload = ScratchArray.LENGTH + 100;
+    void directFramesWithAFourKilobyteMessagePayloadDecode() {
+        int payload = 4096;
         SubmitSm big = new SubmitSm(9, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0, 0, 0,
                 "", "", 1, 0, 8, 0, new byte[0], Tlvs.of(new Tlv(TlvTag.MESSAGE_PAYLOAD, new byte[payload])));
         ByteBuf encoded = Unpooled.buffer();
