@@ -72,17 +72,24 @@ for arg in "$@"; do
    esac
 done
 
+USER_WARMUP=${WARMUP:-}
+# The warm-up of one scenario: WARMUP if given, 2 s with --quick, else the scenario's own default.
+#   Ingest warms up for 25 s: by then sms.mt pages under both protocols, so both are measured in the
+#   same regime (see DRAIN).
+#   cmpp-e2e warms up for 60 s at E2E_WARMUP_RATE (5,000/s): the JIT spends about 45 s of CPU compiling the whole
+#   path (acceptor, routing, link, store, delivery), on the same two cores, and a warm-up at the measured rate
+#   builds a backlog meanwhile that the measurement then works off.
+#   Everything else: 15 s.
+warmup_for() {   # scenario name; sets WARMUP ("all" calls it before each scenario)
+   if [ -n "$USER_WARMUP" ]; then WARMUP=$USER_WARMUP
+   elif [ "$QUICK" = 1 ]; then WARMUP=2
+   else case "$1" in *ingest) WARMUP=25 ;; cmpp-e2e) WARMUP=60 ;; *) WARMUP=15 ;; esac
+   fi
+}
+warmup_for "$SCENARIO"
 if [ "$QUICK" = 1 ]; then
-   WARMUP=${WARMUP:-2}; DURATION=${DURATION:-3}; RUNS=${RUNS:-1}
+   DURATION=${DURATION:-3}; RUNS=${RUNS:-1}
 else
-   # Ingest warms up for 25 s: by then sms.mt pages under both protocols, so both are measured in the
-   # same regime (see DRAIN).
-   # cmpp-e2e warms up for 30 s: the JIT compiles the whole path (acceptor, routing, link, store, delivery),
-   # and under load that takes longer than 15 s.
-   # cmpp-e2e warms up for 60 s at E2E_WARMUP_RATE (5,000/s): the JIT spends about 45 s of CPU compiling the whole
-   # path (acceptor, routing, link, store, delivery), on the same two cores, and a warm-up at the measured rate
-   # builds a backlog meanwhile that the measurement then works off.
-   case "$SCENARIO" in *ingest) WARMUP=${WARMUP:-25} ;; cmpp-e2e) WARMUP=${WARMUP:-60} ;; *) WARMUP=${WARMUP:-15} ;; esac
    DURATION=${DURATION:-30}; RUNS=${RUNS:-2}
 fi
 CONNECTIONS=${CONNECTIONS:-1}
@@ -581,7 +588,9 @@ case "$SCENARIO" in
    # cmpp-e2e last: it unpins (leaves scheduling to the OS) for the rest of the script. Each scenario starts
    # settled: the correlation store leaves about a gigabyte of writes behind, and an end-to-end run started
    # into their write-back measured half its usual rate at twice the CPU per message.
-   all) RUNS=1 INGEST=smpp,cmpp ingest; settle; smpp_nondurable; settle; cmpp_nondurable; settle; simulator
-        settle; codec; settle; correlation; settle; RUNS=1 cmpp_e2e ;;
+   all) warmup_for ingest; RUNS=1 INGEST=smpp,cmpp ingest
+        warmup_for other; settle; smpp_nondurable; settle; cmpp_nondurable; settle; simulator
+        settle; codec; settle; correlation
+        warmup_for cmpp-e2e; settle; RUNS=1 cmpp_e2e ;;
 esac
 echo "Results in $RESULTS"
