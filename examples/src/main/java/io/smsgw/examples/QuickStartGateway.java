@@ -3,6 +3,7 @@ package io.smsgw.examples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -73,6 +74,8 @@ public final class QuickStartGateway implements AutoCloseable {
    private static final Logger LOG = LoggerFactory.getLogger(QuickStartGateway.class);
    /** Protocols whose plugin jars must be on the class path. */
    private static final List<String> PLUGIN_PROTOCOLS = List.of("SMPP", "CMPP");
+   /** The broker's own protocol, which every Artemis server has. */
+   private static final String CORE_PROTOCOL = "CORE";
 
    private final EmbeddedActiveMQ broker;
    private final SmscSimulator simulator;
@@ -195,6 +198,7 @@ public final class QuickStartGateway implements AutoCloseable {
          Configuration config = broker.getConfiguration();
          useDataDirectory(config, data);
          useAvailableJournal(config);
+         useAvailableProtocols(config);
          overridePort(config, CORE_ACCEPTOR, settings.corePort());
          overridePort(config, SMPP_ACCEPTOR, settings.smppPort());
          overridePort(config, CMPP_ACCEPTOR, settings.cmppPort());
@@ -231,6 +235,42 @@ public final class QuickStartGateway implements AutoCloseable {
          LOG.info("Journal: NIO. broker.xml asks for the AIO journal, which needs libaio and Artemis' native library on "
                      + "java.library.path (the stock distribution's bin/artemis sets it); this JVM has not got both.");
       }
+   }
+
+   /**
+    * broker.xml's application acceptor lists CORE, AMQP, STOMP, HORNETQ, MQTT and OPENWIRE, as the stock
+    * distribution serves them. This JVM has only the protocol jars on its class path (CORE and the gateway's
+    * plugins), so each acceptor keeps the protocols it can serve and one line says which it left out, instead
+    * of the broker's warning per missing protocol. An acceptor none of whose protocols is here is left alone
+    * ({@link #requirePlugins()} covers SMPP and CMPP).
+    */
+   static void useAvailableProtocols(Configuration config) {
+      Set<String> available = new LinkedHashSet<>();
+      available.add(CORE_PROTOCOL); // built into the broker, not found through the service loader
+      for (ProtocolManagerFactory<?> factory : ServiceLoader.load(ProtocolManagerFactory.class)) {
+         available.addAll(Arrays.asList(factory.getProtocols()));
+      }
+      Set<TransportConfiguration> acceptors = new LinkedHashSet<>();
+      for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
+         Object listed = acceptor.getParams().get(TransportConstants.PROTOCOLS_PROP_NAME);
+         if (listed != null) {
+            // Split as the broker does (RemotingServiceImpl.locateProtocols): on commas, names as written.
+            List<String> kept = new ArrayList<>();
+            List<String> leftOut = new ArrayList<>();
+            for (String protocol : listed.toString().split(",")) {
+               (available.contains(protocol) ? kept : leftOut).add(protocol);
+            }
+            if (!kept.isEmpty() && !leftOut.isEmpty()) {
+               Map<String, Object> params = new HashMap<>(acceptor.getParams());
+               params.put(TransportConstants.PROTOCOLS_PROP_NAME, String.join(",", kept));
+               acceptor = new TransportConfiguration(acceptor.getFactoryClassName(), params, acceptor.getName(), acceptor.getExtraParams());
+               LOG.info("Acceptor {}: {} only. {} come with the stock Artemis distribution, which serves them with this broker.xml; "
+                           + "this JVM has not got their protocol jars.", acceptor.getName(), String.join(", ", kept), String.join(", ", leftOut));
+            }
+         }
+         acceptors.add(acceptor);
+      }
+      config.setAcceptorConfigurations(acceptors);
    }
 
    public static void main(String[] args) throws Exception {

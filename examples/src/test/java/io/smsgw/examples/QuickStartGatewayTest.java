@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,9 @@ import io.smsgw.simulator.SmscSimulator;
 import io.smsgw.smpp.client.SmscLinkControlMBean;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.jsmpp.bean.AlertNotification;
@@ -233,6 +238,34 @@ class QuickStartGatewayTest {
                    config.routes().mo());
       assertTrue(config.billing().isBillable("DELIVRD", ""));
       assertFalse(config.billing().isBillable("UNDELIV", "02"));
+   }
+
+   @Test
+   void applicationAcceptorServesTheProtocolsThisClassPathHas() {
+      Object protocols = gateway.server().getConfiguration().getAcceptorConfigurations().stream()
+         .filter(acceptor -> QuickStartGateway.CORE_ACCEPTOR.equals(acceptor.getName()))
+         .findFirst().orElseThrow().getParams().get(TransportConstants.PROTOCOLS_PROP_NAME);
+      assertEquals("CORE", protocols, "broker.xml lists AMQP, STOMP, HORNETQ, MQTT and OPENWIRE too; their jars are not here");
+   }
+
+   @Test
+   void acceptorsKeepTheirAvailableProtocolsAndOnlyThose() throws Exception {
+      Configuration config = new ConfigurationImpl();
+      config.addAcceptorConfiguration("app", "tcp://127.0.0.1:0?protocols=CORE,AMQP,STOMP,SMPP");
+      config.addAcceptorConfiguration("smpp", "tcp://127.0.0.1:0?protocols=SMPP");
+      config.addAcceptorConfiguration("amqp-only", "tcp://127.0.0.1:0?protocols=AMQP");
+      config.addAcceptorConfiguration("any", "tcp://127.0.0.1:0");
+
+      QuickStartGateway.useAvailableProtocols(config);
+
+      Map<String, Object> protocols = new HashMap<>();
+      config.getAcceptorConfigurations().forEach(acceptor -> protocols.put(acceptor.getName(),
+         acceptor.getParams().get(TransportConstants.PROTOCOLS_PROP_NAME)));
+      assertEquals("CORE,SMPP", protocols.get("app"));
+      assertEquals("SMPP", protocols.get("smpp"));
+      assertEquals("AMQP", protocols.get("amqp-only"), "nothing to keep: left for the broker to report");
+      assertEquals(null, protocols.get("any"), "no list: the broker's default, all protocols it has");
+      assertEquals(4, protocols.size());
    }
 
    @Test
