@@ -245,11 +245,7 @@ public final class QuickStartGateway implements AutoCloseable {
     * ({@link #requirePlugins()} covers SMPP and CMPP).
     */
    static void useAvailableProtocols(Configuration config) {
-      Set<String> available = new LinkedHashSet<>();
-      available.add(CORE_PROTOCOL); // built into the broker, not found through the service loader
-      for (ProtocolManagerFactory<?> factory : ServiceLoader.load(ProtocolManagerFactory.class)) {
-         available.addAll(Arrays.asList(factory.getProtocols()));
-      }
+      Set<String> available = availableProtocols();
       Set<TransportConfiguration> acceptors = new LinkedHashSet<>();
       for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
          Object listed = acceptor.getParams().get(TransportConstants.PROTOCOLS_PROP_NAME);
@@ -261,9 +257,7 @@ public final class QuickStartGateway implements AutoCloseable {
                (available.contains(protocol) ? kept : leftOut).add(protocol);
             }
             if (!kept.isEmpty() && !leftOut.isEmpty()) {
-               Map<String, Object> params = new HashMap<>(acceptor.getParams());
-               params.put(TransportConstants.PROTOCOLS_PROP_NAME, String.join(",", kept));
-               acceptor = new TransportConfiguration(acceptor.getFactoryClassName(), params, acceptor.getName(), acceptor.getExtraParams());
+               acceptor = withParam(acceptor, TransportConstants.PROTOCOLS_PROP_NAME, String.join(",", kept));
                LOG.info("Acceptor {}: {} only. {} come with the stock Artemis distribution, which serves them with this broker.xml; "
                            + "this JVM has not got their protocol jars.", acceptor.getName(), String.join(", ", kept), String.join(", ", leftOut));
             }
@@ -350,13 +344,21 @@ public final class QuickStartGateway implements AutoCloseable {
     */
    public static void requirePlugins() {
       Set<String> missing = new LinkedHashSet<>(PLUGIN_PROTOCOLS);
-      for (ProtocolManagerFactory<?> factory : ServiceLoader.load(ProtocolManagerFactory.class)) {
-         Arrays.asList(factory.getProtocols()).forEach(missing::remove);
-      }
+      missing.removeAll(availableProtocols());
       if (!missing.isEmpty()) {
          throw new IllegalStateException("No protocol plugin on the class path for " + missing
                                             + " (artemis-smpp-protocol, artemis-cmpp-protocol)");
       }
+   }
+
+   /** The protocols a broker in this JVM can serve: CORE and those whose protocol jars are on the class path. */
+   private static Set<String> availableProtocols() {
+      Set<String> available = new LinkedHashSet<>();
+      available.add(CORE_PROTOCOL); // built into the broker, not found through the service loader
+      for (ProtocolManagerFactory<?> factory : ServiceLoader.load(ProtocolManagerFactory.class)) {
+         available.addAll(Arrays.asList(factory.getProtocols()));
+      }
+      return available;
    }
 
    /**
@@ -379,9 +381,7 @@ public final class QuickStartGateway implements AutoCloseable {
       boolean found = false;
       for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
          if (acceptorName.equals(acceptor.getName())) {
-            Map<String, Object> params = new HashMap<>(acceptor.getParams());
-            params.put(TransportConstants.PORT_PROP_NAME, port);
-            acceptor = new TransportConfiguration(acceptor.getFactoryClassName(), params, acceptor.getName(), acceptor.getExtraParams());
+            acceptor = withParam(acceptor, TransportConstants.PORT_PROP_NAME, port);
             found = true;
          }
          acceptors.add(acceptor);
@@ -390,6 +390,13 @@ public final class QuickStartGateway implements AutoCloseable {
          throw new IllegalStateException("broker.xml has no acceptor named " + acceptorName);
       }
       config.setAcceptorConfigurations(acceptors);
+   }
+
+   /** {@code acceptor} with one URL parameter set to {@code value}; the configuration's objects are not changed. */
+   private static TransportConfiguration withParam(TransportConfiguration acceptor, String key, Object value) {
+      Map<String, Object> params = new HashMap<>(acceptor.getParams());
+      params.put(key, value);
+      return new TransportConfiguration(acceptor.getFactoryClassName(), params, acceptor.getName(), acceptor.getExtraParams());
    }
 
    /** The system property {@code smsgw.config} as this gateway set it, and the value it replaced. */
