@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -54,12 +55,11 @@ class EncoderBufferKindsTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aFourKilobyteMessagePayloadEncodesIntoADirectBufferBetweenSmallPdus() {
         byte[] payload = new byte[4096];
         Arrays.fill(payload, (byte) 'x');
-        SubmitSm big = new SubmitSm(9, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0, 0,
-                0, "", "", 1, 0, 0, 0, new byte[0], Tlvs.of(new Tlv(TlvTag.MESSAGE_PAYLOAD, payload)));
+        SubmitSm big = TestBytes.submitSmWithMessagePayload(9, payload);
         SubmitSm small = new SubmitSm(10, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0,
                 0, 0, "", "", 1, 0, 0, 0, new byte[] {'h', 'i'}, Tlvs.EMPTY);
         ByteBuf out = Unpooled.directBuffer(16);

@@ -86,14 +86,9 @@ class FrameBufferKindsTest {
     @Test
     void directFramesWithAFourKilobyteMessagePayloadDecode() {
         int payload = 4096;
-        SubmitSm big = new SubmitSm(9, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0, 0, 0,
-                "", "", 1, 0, 8, 0, new byte[0], Tlvs.of(new Tlv(TlvTag.MESSAGE_PAYLOAD, new byte[payload])));
-        ByteBuf encoded = Unpooled.buffer();
-        SmppCodec.encode(big, encoded);
-        byte[] frame = new byte[encoded.readableBytes()];
-        encoded.readBytes(frame);
+        SubmitSm big = TestBytes.submitSmWithMessagePayload(9, new byte[payload]);
 
-        SmppPdu decoded = decodeDirect(frame);
+        SmppPdu decoded = decodeDirect(TestBytes.encode(big));
 
         assertEquals(big, decoded);
         assertEquals(payload, ((SubmitSm) decoded).tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD).length);

@@ -42,6 +42,12 @@ final class TestBytes {
         }
     }
 
+    /** A submit_sm whose text travels in a message_payload TLV of {@code payload} (larger than short_message allows). */
+    static SubmitSm submitSmWithMessagePayload(int sequenceNumber, byte[] payload) {
+        return new SubmitSm(sequenceNumber, "", Address.of(1, 1, "8610086"), Address.of(1, 1, "8613800138000"), 0, 0,
+                0, "", "", 1, 0, 8, 0, new byte[0], Tlvs.of(new Tlv(TlvTag.MESSAGE_PAYLOAD, payload)));
+    }
+
     static String encodeHex(SmppPdu pdu) {
         return ByteBufUtil.hexDump(encode(pdu));
     }

@@ -46,6 +46,8 @@ public final class InterleavedCodecTimer {
     /** "PDU op" → library → batch, ours first. */
     static Map<String, Map<String, Batch>> contenders(String suite) throws Throwable {
         Map<String, Map<String, Batch>> all = new LinkedHashMap<>();
+        // Each batch writes out its own loop around one benchmark method: a shared loop calling an operation
+        // through an interface would be one megamorphic call site for all of them and time that call too.
         if (suite.equals("smpp")) {
             for (CodecSamples sample : CodecSamples.values()) {
                 SmppCodecBenchmark b = new SmppCodecBenchmark();
