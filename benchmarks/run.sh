@@ -414,14 +414,14 @@ cmpp_e2e() {
    for run in $(seq 1 "$RUNS"); do
       # Settled before each run after the first ("all" settles before the first): back-to-back runs of the same
       # build measured a p99 about 1.5 times that of runs started on a quiet machine (docs/BENCHMARKS.md).
-      [ "$run" -gt 1 ] && settle
+      if [ "$run" -gt 1 ]; then settle; fi
       e2e_run "cmpp-e2e-rate-$run" "${E2E_RATE:-10000}"
       if [ "${E2E_MAX:-1}" = 1 ]; then
          settle
          e2e_run "cmpp-e2e-max-$run" 0
       fi
    done
-   [ "$RUNS" -gt 1 ] && e2e_p99_summary
+   if [ "$RUNS" -gt 1 ]; then e2e_p99_summary; fi
 }
 
 e2e_p99_summary() {   # the p99 submit latency of every run at E2E_RATE, sorted, with the median
