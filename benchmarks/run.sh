@@ -413,8 +413,8 @@ cmpp_e2e() {
       SERVER_PIN=(); LOAD_PIN=()
    fi
    for run in $(seq 1 "$RUNS"); do
-      # Settled before each run after the first ("all" settles before the first): back-to-back runs of the same
-      # build measured a p99 about 1.5 times that of runs started on a quiet machine (docs/BENCHMARKS.md).
+      # Settled before each run after the first ("all" settles before the first): in one series, runs started
+      # straight after another had a p99 about 1.5 times higher (docs/BENCHMARKS.md, "Fourth round").
       if [ "$run" -gt 1 ]; then settle; fi
       e2e_run "cmpp-e2e-rate-$run" "${E2E_RATE:-10000}"
       if [ "${E2E_MAX:-1}" = 1 ] && [ "$run" -le "${E2E_MAX_RUNS:-$RUNS}" ]; then
