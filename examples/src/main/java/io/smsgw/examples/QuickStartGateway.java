@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLoader;
@@ -246,25 +247,26 @@ public final class QuickStartGateway implements AutoCloseable {
     */
    static void useAvailableProtocols(Configuration config) {
       Set<String> available = availableProtocols();
-      Set<TransportConfiguration> acceptors = new LinkedHashSet<>();
-      for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
-         Object listed = acceptor.getParams().get(TransportConstants.PROTOCOLS_PROP_NAME);
-         if (listed != null) {
-            // Split as the broker does (RemotingServiceImpl.locateProtocols): on commas, names as written.
-            List<String> kept = new ArrayList<>();
-            List<String> leftOut = new ArrayList<>();
-            for (String protocol : listed.toString().split(",")) {
-               (available.contains(protocol) ? kept : leftOut).add(protocol);
-            }
-            if (!kept.isEmpty() && !leftOut.isEmpty()) {
-               acceptor = withParam(acceptor, TransportConstants.PROTOCOLS_PROP_NAME, String.join(",", kept));
-               LOG.info("Acceptor {}: {} only. {} come with the stock Artemis distribution, which serves them with this broker.xml; "
-                           + "this JVM has not got their protocol jars.", acceptor.getName(), String.join(", ", kept), String.join(", ", leftOut));
-            }
-         }
-         acceptors.add(acceptor);
+      replaceAcceptors(config, acceptor -> withAvailableProtocols(acceptor, available));
+   }
+
+   private static TransportConfiguration withAvailableProtocols(TransportConfiguration acceptor, Set<String> available) {
+      Object listed = acceptor.getParams().get(TransportConstants.PROTOCOLS_PROP_NAME);
+      if (listed == null) {
+         return acceptor;
       }
-      config.setAcceptorConfigurations(acceptors);
+      // Split as the broker does (RemotingServiceImpl.locateProtocols): on commas, names as written.
+      List<String> kept = new ArrayList<>();
+      List<String> leftOut = new ArrayList<>();
+      for (String protocol : listed.toString().split(",")) {
+         (available.contains(protocol) ? kept : leftOut).add(protocol);
+      }
+      if (kept.isEmpty() || leftOut.isEmpty()) {
+         return acceptor;
+      }
+      LOG.info("Acceptor {}: {} only. {} come with the stock Artemis distribution, which serves them with this broker.xml; "
+                  + "this JVM has not got their protocol jars.", acceptor.getName(), String.join(", ", kept), String.join(", ", leftOut));
+      return withParam(acceptor, TransportConstants.PROTOCOLS_PROP_NAME, String.join(",", kept));
    }
 
    public static void main(String[] args) throws Exception {
@@ -377,17 +379,18 @@ public final class QuickStartGateway implements AutoCloseable {
       if (port == CONFIGURED_PORT) {
          return;
       }
-      Set<TransportConfiguration> acceptors = new LinkedHashSet<>();
-      boolean found = false;
-      for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
-         if (acceptorName.equals(acceptor.getName())) {
-            acceptor = withParam(acceptor, TransportConstants.PORT_PROP_NAME, port);
-            found = true;
-         }
-         acceptors.add(acceptor);
-      }
-      if (!found) {
+      if (config.getAcceptorConfigurations().stream().noneMatch(acceptor -> acceptorName.equals(acceptor.getName()))) {
          throw new IllegalStateException("broker.xml has no acceptor named " + acceptorName);
+      }
+      replaceAcceptors(config, acceptor -> acceptorName.equals(acceptor.getName())
+            ? withParam(acceptor, TransportConstants.PORT_PROP_NAME, port) : acceptor);
+   }
+
+   /** Sets the configuration's acceptors to {@code change} applied to each, in their order. */
+   private static void replaceAcceptors(Configuration config, UnaryOperator<TransportConfiguration> change) {
+      Set<TransportConfiguration> acceptors = new LinkedHashSet<>();
+      for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
+         acceptors.add(change.apply(acceptor));
       }
       config.setAcceptorConfigurations(acceptors);
    }
