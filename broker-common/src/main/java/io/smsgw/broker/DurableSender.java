@@ -1,6 +1,11 @@
 package io.smsgw.broker;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
+
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.IngressRouting;
 
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -13,6 +18,7 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
@@ -31,16 +37,36 @@ public final class DurableSender {
       NOT_ROUTED
    }
 
+   private final ActiveMQServer server;
    private final StorageManager storage;
    private final ServerSession session;
    private final OperationContext context;
    private final PostOffice postOffice;
+   private final GatewayRuntime runtime;
+   private final boolean checkSendPermission;
+   /** The messages one ingress message routes to; reused, as a sender is used by one thread at a time. */
+   private final List<Message> routed = new ArrayList<>(2);
+   private final LongSupplier newMessageIds;
 
+   /** A sender for a client's session: its user's permission to send to each message's address is checked. */
    public DurableSender(ActiveMQServer server, ServerSession session, OperationContext context) {
+      this(server, session, context, true);
+   }
+
+   private DurableSender(ActiveMQServer server, ServerSession session, OperationContext context, boolean checkSendPermission) {
+      this.server = server;
       this.storage = server.getStorageManager();
       this.postOffice = server.getPostOffice();
+      this.runtime = GatewayRuntime.of(server);
       this.session = session;
       this.context = context;
+      this.checkSendPermission = checkSendPermission;
+      this.newMessageIds = storage::generateID;
+   }
+
+   /** A sender for the gateway's own internal session (SMSC and FWD links), which has no user to check. */
+   public static DurableSender forInternalSession(ActiveMQServer server, ServerSession session, OperationContext context) {
+      return new DurableSender(server, session, context, false);
    }
 
    /**
@@ -50,30 +76,101 @@ public final class DurableSender {
    public Result send(List<? extends Message> messages, IOCallback whenDurable) throws Exception {
       OperationContext previous = storage.getContext();
       storage.setContext(context);
+      Transaction tx = messages.size() > 1 ? session.newTransaction() : null;
       try {
-         Transaction tx = messages.size() > 1 ? session.newTransaction() : null;
+         IngressRouting routing = runtime.ingressRouting();
+         boolean single = messages.size() == 1;
          for (Message message : messages) {
             SimpleString address = message.getAddressSimpleString();
-            RoutingStatus status = session.send(tx, message, false, session.getName(), false);
-            if (status == RoutingStatus.DUPLICATED_ID && tx == null) {
+            RoutingStatus status;
+            if (routing != null && routing.routes(address)) {
+               if (tx == null && message.getDuplicateIDBytes() != null) {
+                  tx = session.newTransaction(); // the duplicate-id record is stored with the message, or neither
+               }
+               status = checkIngress(address, message, tx);
+               if (status == RoutingStatus.OK) {
+                  routing.route(message, newMessageIds, routed);
+                  if (tx == null && routed.size() > 1) {
+                     tx = session.newTransaction(); // a report and its billing record: both or neither
+                  }
+                  status = sendRouted(tx);
+               }
+            } else {
+               status = session.send(tx, message, false, session.getName(), false);
+               if (status == RoutingStatus.NO_BINDINGS && divertedOnly(address)) {
+                  status = RoutingStatus.OK;
+               }
+            }
+            if (status == RoutingStatus.DUPLICATED_ID && single) {
                // A resend of a message already stored (its sender set a duplicate id, e.g. a FWD whose answer was
                // lost): the broker dropped this copy, the first one is durable, so it counts as accepted.
-               continue;
-            }
-            if (status != RoutingStatus.OK && !(status == RoutingStatus.NO_BINDINGS && divertedOnly(address))) {
                if (tx != null) {
                   tx.rollback();
+                  tx = null;
+               }
+               continue;
+            }
+            if (status != RoutingStatus.OK) {
+               if (tx != null) {
+                  tx.rollback();
+                  tx = null;
                }
                return Result.NOT_ROUTED;
             }
          }
          if (tx != null) {
-            tx.commit();
+            Transaction committing = tx;
+            tx = null;
+            committing.commit();
          }
          storage.afterCompleteOperations(whenDurable);
          return Result.ACCEPTED;
+      } catch (Exception e) {
+         if (tx != null) {
+            tx.rollback();
+         }
+         throw e;
       } finally {
          storage.setContext(previous);
+      }
+   }
+
+   /**
+    * What the broker would check on the ingress address before its divert routes a message (decision 40): the
+    * sender's permission to send there, and the address's duplicate-id check, in the send's transaction.
+    */
+   private RoutingStatus checkIngress(SimpleString address, Message message, Transaction tx) throws Exception {
+      if (checkSendPermission) {
+         server.getSecurityStore().check(address, CheckType.SEND, session);
+      }
+      byte[] duplicateId = message.getDuplicateIDBytes();
+      if (duplicateId != null && !postOffice.getDuplicateIDCache(address).atomicVerify(duplicateId, tx)) {
+         return RoutingStatus.DUPLICATED_ID;
+      }
+      return RoutingStatus.OK;
+   }
+
+   /**
+    * Stores what the route gave, each message at its routed address. As with the divert, a routed message no queue
+    * takes (an intermediate report) is dropped without failing the send, and the sender needs no permission for the
+    * routed address: where a message goes is the gateway's decision.
+    */
+   private RoutingStatus sendRouted(Transaction tx) throws Exception {
+      if (checkSendPermission) {
+         session.disableSecurity();
+      }
+      try {
+         for (int i = 0; i < routed.size(); i++) {
+            if (session.send(tx, routed.get(i), false, session.getName(), false) == RoutingStatus.DUPLICATED_ID) {
+               return RoutingStatus.DUPLICATED_ID;
+            }
+         }
+         return RoutingStatus.OK;
+      } finally {
+         routed.clear();
+         if (checkSendPermission) {
+            session.enableSecurity();
+         }
       }
    }
 

@@ -41,7 +41,7 @@ public record LinkBrokerSession(ServerSession session, ServerConsumer consumer, 
          context, null, null, false);
       server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
                             .setDurable(true).setAutoCreateAddress(true), true);
-      DurableSender sender = new DurableSender(server, session, context);
+      DurableSender sender = DurableSender.forInternalSession(server, session, context);
       ServerConsumer consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
       session.start();
       return new LinkBrokerSession(session, consumer, sender);

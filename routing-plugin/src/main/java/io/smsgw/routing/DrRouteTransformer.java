@@ -33,41 +33,66 @@ public final class DrRouteTransformer extends RoutingTransformer {
       billing = new BillingTransformer(router);
    }
 
+   /** What both copies of a report are routed by, read before either is changed. */
+   record Facts(DeliveryState state, String key, boolean checkedOnDr, String home) {
+
+      /** Whether this gateway writes a billing record for the report (a final state of its own SP's MT). */
+      boolean billedHere() {
+         return state.isFinal() && home == null;
+      }
+   }
+
    @Override
    public Message transform(Message message) {
-      boolean billingCopy = SmsAddresses.BILLING.equals(message.getAddress());
-      String status = string(message, SmsProperties.STATUS);
-      DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
-      String key = state.isFinal() ? Billing.key(message) : null;
-      boolean checkedOnDr = key != null && Billing.checkedOnDr(message, key);
-      if (checkedOnDr) {
-         // One duplicate-id check on sms.dr covered this copy (decision 36): none again on its own address.
-         message.removeProperty(Message.HDR_DUPLICATE_DETECTION_ID);
-      }
-      if (!state.isFinal()) {
-         if (!billingCopy) {
-            router.intermediateReports.increment();
+      Facts facts = facts(message);
+      if (SmsAddresses.BILLING.equals(message.getAddress())) {
+         if (facts.billedHere()) {
+            return billingRecord(message, facts);
          }
          to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
+      return report(message, facts);
+   }
+
+   /**
+    * Reads the report's facts; when its DR was checked on {@code sms.dr} by the id the message carries, drops that
+    * id: one duplicate-id check covered the report and its billing record (decision 36).
+    */
+   Facts facts(Message message) {
+      String status = string(message, SmsProperties.STATUS);
+      DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
+      if (!state.isFinal()) {
+         return new Facts(state, null, false, null);
+      }
+      String key = Billing.key(message);
+      boolean checkedOnDr = Billing.checkedOnDr(message, key);
+      if (checkedOnDr) {
+         message.removeProperty(Message.HDR_DUPLICATE_DETECTION_ID);
+      }
       // A report that came back from another gateway names that gateway as origin: its home is its smsId's issuer.
       String home = router.reportHome(string(message, SmsProperties.ID), string(message, SmsProperties.ORIGIN_GATEWAY));
-      if (home != null) {
-         // The MT came from another gateway: the report goes back there, which bills and tells its SP.
-         if (billingCopy) {
-            to(message, INTERMEDIATE, RoutingType.MULTICAST);
-            return message;
-         }
-         router.reportsForwarded.increment();
-         if (!checkedOnDr) {
-            message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + key));
-         }
-         to(message, SmsAddresses.gatewayQueue(home), RoutingType.ANYCAST);
+      return new Facts(state, key, checkedOnDr, home);
+   }
+
+   /**
+    * Routes the report itself: towards its SP, back to the gateway its MT came from, to {@value #UNROUTED} for no
+    * known account, or nowhere for an intermediate state.
+    */
+   Message report(Message message, Facts facts) {
+      if (!facts.state().isFinal()) {
+         router.intermediateReports.increment();
+         to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
-      if (billingCopy) {
-         return billing.transform(message, key, checkedOnDr);
+      if (facts.home() != null) {
+         // The MT came from another gateway: the report goes back there, which bills and tells its SP.
+         router.reportsForwarded.increment();
+         if (!facts.checkedOnDr()) {
+            message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
+         }
+         to(message, SmsAddresses.gatewayQueue(facts.home()), RoutingType.ANYCAST);
+         return message;
       }
       String account = account(message);
       if (account == null) {
@@ -75,17 +100,25 @@ public final class DrRouteTransformer extends RoutingTransformer {
          return message;
       }
       AccountCounters counters = router.counters(account);
-      if (state == DeliveryState.DELIVRD) {
+      if (facts.state() == DeliveryState.DELIVRD) {
          counters.delivered.increment();
       } else {
          counters.failed.increment();
       }
       router.runtime().traffic().recordMtOutcome(account, TrafficCounters.today(),
-                                                 string(message, SmsProperties.SERVICE_ID), state == DeliveryState.DELIVRD);
-      if (!checkedOnDr) {
-         message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + key));
+                                                 string(message, SmsProperties.SERVICE_ID), facts.state() == DeliveryState.DELIVRD);
+      if (!facts.checkedOnDr()) {
+         message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
       }
       to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
       return message;
+   }
+
+   /**
+    * Turns a copy of the report into its billing record; only for {@link Facts#billedHere}. The copy may be taken
+    * from the routed report: the record's own address and duplicate id replace the report's.
+    */
+   Message billingRecord(Message copy, Facts facts) {
+      return billing.transform(copy, facts.key(), facts.checkedOnDr());
    }
 }

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Since Artemis 2.44 a plugin cannot re-address a message in beforeSend, so routing is done by exclusive
  * diverts on the ingress addresses whose transformers choose each message's target: every producer (SMPP,
  * CMPP, JMS, AMQP, core) is routed the same way, in the same journal write as its send. The divert on
- * {@code sms.dr} also writes the billing records. An MT that expires while still waiting becomes an EXPIRED
- * report.
+ * {@code sms.dr} also writes the billing records. The gateway's own senders apply the same rules before they
+ * store ({@link SenderSideRouting}, decision 40), which spares the broker the divert's copies. An MT that expires
+ * while still waiting becomes an EXPIRED report.
  */
 public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
@@ -96,6 +97,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
+      // The gateway's own senders apply the same rules before storing; the diverts route everybody else.
+      runtime.ingressRouting(new SenderSideRouting(server.getConfiguration().getName()));
       reloader = new ConfigReloader(runtime, router);
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
@@ -159,6 +162,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          pending.stop();
       }
       if (runtime != null) {
+         runtime.ingressRouting(null);
          runtime.forwardPolicy(null);
       }
    }

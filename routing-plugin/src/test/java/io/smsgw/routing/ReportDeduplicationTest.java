@@ -4,9 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.DefaultEventLoop;
+import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.LinkTransport;
+import io.smsgw.broker.SmsRemotingConnection;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageBuilder;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryState;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ServerSession;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.core.contract.ReportKeys;
@@ -25,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A final report reaches its SP once and is billed once however often its DR is sent to {@code sms.dr}: by the
- * duplicate id the gateway's links give it, checked once on {@code sms.dr} for both copies (decision 36), or,
+ * duplicate id the gateway's links give it, checked once on {@code sms.dr} for both copies (decision 36) whether
+ * the divert or the gateway's own sender routes the DR (decision 40), or,
  * for a DR sent without one, by the ids the routing gives each copy.
  */
 class ReportDeduplicationTest {
@@ -167,6 +188,96 @@ class ReportDeduplicationTest {
          assertNotNull(report, "the final report reached the SP");
          assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
          assertNull(sp.receive(300), "intermediate states are counted, not forwarded");
+      }
+   }
+   /** A DR as an SMSC link builds it: the link's duplicate id on a final state. */
+   private static CoreMessage linkReport(long brokerId, String smsId, String status) {
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, SimpleString.of(SmsAddresses.DR), SmsKind.DR)
+         .id(smsId)
+         .string(SmsProperties.ACCOUNT, ACCOUNT)
+         .string(SmsProperties.SOURCE, "8613800138000")
+         .string(SmsProperties.DESTINATION, "10086")
+         .string(SmsProperties.STATUS, status);
+      if (DeliveryState.fromStat(status).isFinal()) {
+         b.duplicateId(ReportKeys.reportDuplicateId(smsId, "8613800138000", null));
+      }
+      return b.text("").build();
+   }
+
+   /** Sends as the gateway's own links do (decision 40) and waits until the send is durable. */
+   private static DurableSender.Result sendAsLink(DurableSender sender, CoreMessage message) throws Exception {
+      CompletableFuture<Void> durable = new CompletableFuture<>();
+      DurableSender.Result result = sender.send(List.of(message), new IOCallback() {
+         @Override
+         public void done() {
+            durable.complete(null);
+         }
+
+         @Override
+         public void onError(int errorCode, String errorMessage) {
+            durable.completeExceptionally(new IllegalStateException(errorMessage));
+         }
+      });
+      if (result == DurableSender.Result.ACCEPTED) {
+         durable.get(10, TimeUnit.SECONDS);
+      }
+      return result;
+   }
+
+   @Test
+   void aReportTheGatewayRoutesItselfIsCheckedInTheSameCacheAsOneTheDivertRoutes() throws Exception {
+      DefaultEventLoop loop = new DefaultEventLoop();
+      try (Gateway gw = Gateway.start(dir)) {
+         ActiveMQServer server = gw.broker().server();
+         OperationContext context = server.newOperationContext();
+         ServerSession session = server.createInternalSession("test-link", ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE,
+            new SmsRemotingConnection(new LinkTransport("test-link", loop), "TEST"), true, true, false, false, null, null,
+            true, context, null, null, false);
+         DurableSender sender = DurableSender.forInternalSession(server, session, context);
+         MessageConsumer billing = gw.billing();
+         MessageConsumer sp = gw.sp();
+         long ids = 1_000_000;
+
+         // Routed by the gateway: the report and its billing record, without the id sms.dr checked them by
+         assertEquals(DurableSender.Result.ACCEPTED, sendAsLink(sender, linkReport(ids++, "00000000000000d1", "DELIVRD")));
+         Message report = sp.receive(10_000);
+         assertNotNull(report, "the report reached the SP");
+         assertEquals("00000000000000d1", report.getStringProperty("smsId"));
+         assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+         assertFalse(report.propertyExists(DUPLICATE_ID));
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "the billing record");
+         assertEquals("00000000000000d1", record.getStringProperty("smsId"));
+         assertEquals(ACCOUNT, record.getStringProperty("smsAccount"));
+         assertTrue(record.propertyExists("smsBillable"));
+         assertTrue(record.propertyExists("smsRecordTime"));
+         assertFalse(record.propertyExists(DUPLICATE_ID));
+
+         // Again by the gateway, and then by an application through the divert: neither makes a second report
+         assertEquals(DurableSender.Result.ACCEPTED, sendAsLink(sender, linkReport(ids++, "00000000000000d1", "DELIVRD")),
+                      "a duplicate counts as accepted: the first one is stored");
+         TextMessage viaDivert = report(gw.session(), "00000000000000d1", "DELIVRD", null);
+         viaDivert.setStringProperty(DUPLICATE_ID, ReportKeys.reportDuplicateId("00000000000000d1", "8613800138000", null));
+         gw.dr().send(viaDivert);
+         // The other way round: first through the divert, then by the gateway
+         TextMessage first = report(gw.session(), "00000000000000d2", "UNDELIV", null);
+         first.setStringProperty(DUPLICATE_ID, ReportKeys.reportDuplicateId("00000000000000d2", "8613800138000", null));
+         gw.dr().send(first);
+         assertEquals(DurableSender.Result.ACCEPTED, sendAsLink(sender, linkReport(ids++, "00000000000000d2", "UNDELIV")));
+
+         Message d2 = sp.receive(10_000);
+         assertNotNull(d2, "the second MT's report");
+         assertEquals("00000000000000d2", d2.getStringProperty("smsId"));
+         assertNull(sp.receive(300), "each final state reached the SP once, whichever way it was routed");
+         assertNotNull(billing.receive(10_000), "the second MT's billing record");
+         assertNull(billing.receive(300), "and each was billed once");
+
+         // An intermediate state: counted, nothing stored, and the send still succeeds
+         assertEquals(DurableSender.Result.ACCEPTED, sendAsLink(sender, linkReport(ids, "00000000000000d3", "ENROUTE")));
+         assertNull(sp.receive(300));
+         session.close(false);
+      } finally {
+         loop.shutdownGracefully();
       }
    }
 }

@@ -111,7 +111,7 @@ class RoutingEndToEndTest {
       }
    }
 
-   private static String submit(SMPPSession esme, String destination, String text) throws Exception {
+   static String submit(SMPPSession esme, String destination, String text) throws Exception {
       return esme.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8610086",
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination, new ESMClass(), (byte) 0, (byte) 1,
          null, null, new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
@@ -144,7 +144,7 @@ class RoutingEndToEndTest {
    }
 
    /** The billing system's durable subscription to sms.billing. */
-   private static MessageConsumer billingSubscription(Connection jms) throws Exception {
+   static MessageConsumer billingSubscription(Connection jms) throws Exception {
       jms.setClientID("billing-system");
       jms.start();
       Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);

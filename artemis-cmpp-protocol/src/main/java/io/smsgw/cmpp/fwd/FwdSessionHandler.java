@@ -69,7 +69,7 @@ public final class FwdSessionHandler {
       GatewayRuntime runtime = peers.runtime();
       GatewayConfig config = runtime.config();
       FwdMessageMapper mapper = new FwdMessageMapper(config.code(), peerCode, version, ZoneId.systemDefault());
-      return new FwdSessionHandler(peers, peerCode, server, session, new DurableSender(server, session, context), mapper, replies);
+      return new FwdSessionHandler(peers, peerCode, server, session, DurableSender.forInternalSession(server, session, context), mapper, replies);
    }
 
    public String peerCode() {

@@ -90,6 +90,12 @@ public final class TestBroker implements AutoCloseable {
       return this;
    }
 
+   /** Authenticates and authorizes with this manager; for brokers with security enabled in {@link #configure}. */
+   public TestBroker securityManager(org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager manager) {
+      embedded.setSecurityManager(manager);
+      return this;
+   }
+
    public TestBroker start() throws Exception {
       Configuration cfg = configuration(dataDir, protocol, params);
       customizer.accept(cfg);

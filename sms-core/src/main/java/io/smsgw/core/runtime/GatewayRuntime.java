@@ -35,6 +35,7 @@ public final class GatewayRuntime {
    private final DailyQuotas quotas = new DailyQuotas();
    private volatile NetworkRoutes networkRoutes;
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
+   private volatile IngressRouting ingressRouting;
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -136,6 +137,16 @@ public final class GatewayRuntime {
    /** Installs the policy for forwarded messages (null restores accept-all). */
    public void forwardPolicy(IncomingForwardPolicy policy) {
       this.forwardPolicy = policy == null ? IncomingForwardPolicy.ACCEPT_ALL : policy;
+   }
+
+   /** The routing plugin's rules for the gateway's own senders; null while no routing plugin runs. */
+   public IngressRouting ingressRouting() {
+      return ingressRouting;
+   }
+
+   /** Installs the routing rules the gateway's own senders apply before they store (null: none, send as is). */
+   public void ingressRouting(IngressRouting routing) {
+      this.ingressRouting = routing;
    }
 
    /** The next 64-bit CMPP-layout Msg_Id (protocols.md §1.9) of this gateway. */

@@ -1,0 +1,58 @@
+package io.smsgw.routing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.IngressRouting;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+
+/**
+ * The diverts' rules, applied by the gateway's own senders before they store a message (decision 40): the same
+ * transformer classes, so a message routes the same whether an acceptor or an application sent it. The report
+ * divert's two copies become the report itself and, when this gateway bills it, one copy for the billing record.
+ */
+final class SenderSideRouting implements IngressRouting {
+
+   private static final SimpleString MT = SimpleString.of(SmsAddresses.MT);
+   private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
+   private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
+
+   private final MtRouteTransformer mt = new MtRouteTransformer();
+   private final MoRouteTransformer mo = new MoRouteTransformer();
+   private final DrRouteTransformer dr = new DrRouteTransformer();
+
+   SenderSideRouting(String brokerName) {
+      Map<String, String> properties = Map.of(RoutingTransformer.BROKER_PROPERTY, brokerName);
+      mt.init(properties);
+      mo.init(properties);
+      dr.init(properties);
+   }
+
+   @Override
+   public boolean routes(SimpleString address) {
+      return MT.equals(address) || DR.equals(address) || MO.equals(address);
+   }
+
+   @Override
+   public void route(Message message, LongSupplier newMessageIds, List<Message> routed) {
+      SimpleString address = message.getAddressSimpleString();
+      if (MT.equals(address)) {
+         routed.add(mt.transform(message));
+      } else if (DR.equals(address)) {
+         // The report is routed first and the billing record copied from it: the copy encodes the report once, as
+         // it is stored, instead of encoding a message that is changed afterwards.
+         DrRouteTransformer.Facts facts = dr.facts(message);
+         routed.add(dr.report(message, facts));
+         if (facts.billedHere()) {
+            routed.add(dr.billingRecord(message.copy(newMessageIds.getAsLong()), facts));
+         }
+      } else if (MO.equals(address)) {
+         routed.add(mo.transform(message));
+      } else {
+         throw new IllegalArgumentException("not an ingress address: " + address);
+      }
+   }
+}

@@ -1,0 +1,156 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.smpp.client.JsmppSmsc;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.InterfaceVersion;
+import org.jsmpp.bean.MessageState;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.util.DeliveryReceiptState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway with Artemis security on (decision 4): an account needs the permission to send to {@code sms.mt} and
+ * nothing more. Where its MT is routed (the SMSC link's queue), where the report goes and the billing record are
+ * the gateway's decisions, made for it whether the routing divert or the sender routes the message (decision 40).
+ */
+class SecuredRoutingTest {
+
+   @TempDir
+   Path dir;
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   /** Users and their one role; a user may do what the address's roles grant that role. */
+   static final class AccountRoles implements ActiveMQSecurityManager {
+      private final Map<String, String> roleOfUser = Map.of("sp1", "sp", "sp2", "sp", "outsider", "none", "admin", "admin");
+
+      @Override
+      public boolean validateUser(String user, String password) {
+         return user != null && roleOfUser.containsKey(user);
+      }
+
+      @Override
+      public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
+         String role = user == null ? null : roleOfUser.get(user);
+         return role != null && roles.stream().anyMatch(r -> r.getName().equals(role) && checkType.hasRole(r));
+      }
+   }
+
+   private static Role role(String name, boolean send, boolean consume) {
+      return new Role(name, send, consume, false, false, false, false, false, false, false, false, false, false);
+   }
+
+   private static final Role ADMIN = new Role("admin", true, true, true, true, true, true, true, true, true, true, true, true);
+
+   private TestBroker startBroker(int smscPort) throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts {
+           sp1 { password = "pw1", protocols = [SMPP] }
+           outsider { password = "pw3", protocols = [SMPP] }
+         }
+         links {
+           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 400ms }
+         }
+         routes { mt = [ { prefix = "86138", links = [ sim ] } ] }
+         """.formatted(smscPort));
+      System.setProperty("smsgw.config", file.toString());
+      return TestBroker.smpp(dir, "").securityManager(new AccountRoles()).configure(cfg -> {
+         cfg.setSecurityEnabled(true);
+         cfg.registerBrokerPlugin(new SmsRoutingPlugin());
+         cfg.putSecurityRoles("#", Set.of(ADMIN));
+         cfg.putSecurityRoles(SmsAddresses.MT, Set.of(ADMIN, role("sp", true, false)));
+         cfg.putSecurityRoles("sms.sp.#", Set.of(ADMIN, role("sp", false, true)));
+      }).start();
+   }
+
+   private static SMPPSession bind(TestBroker broker, BindType type, String account, String password) throws Exception {
+      SMPPSession esme = new SMPPSession();
+      esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(type, account, password, "",
+         TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+      return esme;
+   }
+
+   @Test
+   void anAccountAllowedToSendToSmsMtIsRoutedBilledAndGetsItsReport() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = startBroker(port);
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection("admin", "admin")) {
+         MessageConsumer billing = RoutingEndToEndTest.billingSubscription(jms);
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
+         SMPPSession esme = bind(broker, BindType.BIND_TRX, "sp1", "pw1");
+         esme.setMessageReceiverListener(inbox);
+         try {
+            String id = RoutingEndToEndTest.submit(esme, "8613800138000", "Secured hello");
+            JsmppSmsc.Received atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(atSmsc, "the MT reached its link's queue and the SMSC, though sp1 may not send to that queue itself");
+            assertEquals("Secured hello", new String(atSmsc.shortMessage(), StandardCharsets.US_ASCII));
+
+            smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(receipt, "the report reached sp1");
+            assertEquals(id, receipt.getShortMessageAsDeliveryReceipt().getId());
+            Message record = billing.receive(10_000);
+            assertNotNull(record, "the billing record was written");
+            assertEquals(id, record.getStringProperty("smsId"));
+            assertEquals("sp1", record.getStringProperty("smsAccount"));
+         } finally {
+            esme.unbindAndClose();
+         }
+      }
+   }
+
+   @Test
+   void anAccountWithoutPermissionToSendToSmsMtIsRefusedAndNothingIsSent() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = startBroker(port)) {
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         SMPPSession esme = bind(broker, BindType.BIND_TX, "outsider", "pw3");
+         try {
+            NegativeResponseException refused = assertThrows(NegativeResponseException.class, () -> RoutingEndToEndTest.submit(esme, "8613800138000", "Not allowed"));
+            assertEquals(0x45, refused.getCommandStatus(), "ESME_RSUBMITFAIL");
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing reached the SMSC");
+            assertEquals(0, broker.messageCount(SmsAddresses.smscLinkQueue("sim")));
+         } finally {
+            esme.unbindAndClose();
+         }
+      }
+   }
+}
