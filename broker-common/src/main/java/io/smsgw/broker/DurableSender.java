@@ -6,7 +6,6 @@ import java.util.function.LongSupplier;
 
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.IngressRouting;
-
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.postoffice.Binding;
@@ -26,6 +25,7 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * Sends submitted messages into the broker and reports when they are durable, without ever waiting for the
  * disk: the callback runs from the journal's completion, so the protocol answers "accepted" only for
  * messages that are in the journal. Several messages of one submit go in one transaction: all or none.
+ * A message for one of the routing plugin's ingress addresses is routed here before it is stored (decision 40).
  */
 public final class DurableSender {
 
@@ -44,8 +44,6 @@ public final class DurableSender {
    private final PostOffice postOffice;
    private final GatewayRuntime runtime;
    private final boolean checkSendPermission;
-   /** The messages one ingress message routes to; reused, as a sender is used by one thread at a time. */
-   private final List<Message> routed = new ArrayList<>(2);
    private final LongSupplier newMessageIds;
 
    /** A sender for a client's session: its user's permission to send to each message's address is checked. */
@@ -89,11 +87,13 @@ public final class DurableSender {
                }
                status = checkIngress(address, message, tx);
                if (status == RoutingStatus.OK) {
+                  // Per send, not per sender: a link also sends from its correlation store's expiry thread.
+                  List<Message> routed = new ArrayList<>(2);
                   routing.route(message, newMessageIds, routed);
                   if (tx == null && routed.size() > 1) {
                      tx = session.newTransaction(); // a report and its billing record: both or neither
                   }
-                  status = sendRouted(tx);
+                  status = sendRouted(routed, tx);
                }
             } else {
                status = session.send(tx, message, false, session.getName(), false);
@@ -155,7 +155,7 @@ public final class DurableSender {
     * takes (an intermediate report) is dropped without failing the send, and the sender needs no permission for the
     * routed address: where a message goes is the gateway's decision.
     */
-   private RoutingStatus sendRouted(Transaction tx) throws Exception {
+   private RoutingStatus sendRouted(List<Message> routed, Transaction tx) throws Exception {
       if (checkSendPermission) {
          session.disableSecurity();
       }
@@ -167,7 +167,6 @@ public final class DurableSender {
          }
          return RoutingStatus.OK;
       } finally {
-         routed.clear();
          if (checkSendPermission) {
             session.enableSecurity();
          }
