@@ -2,7 +2,6 @@ package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.IngressRouting;
@@ -44,7 +43,6 @@ public final class DurableSender {
    private final PostOffice postOffice;
    private final GatewayRuntime runtime;
    private final boolean checkSendPermission;
-   private final LongSupplier newMessageIds;
 
    /** A sender for a client's session: its user's permission to send to each message's address is checked. */
    public DurableSender(ActiveMQServer server, ServerSession session, OperationContext context) {
@@ -59,7 +57,6 @@ public final class DurableSender {
       this.session = session;
       this.context = context;
       this.checkSendPermission = checkSendPermission;
-      this.newMessageIds = storage::generateID;
    }
 
    /** A sender for the gateway's own internal session (SMSC and FWD links), which has no user to check. */
@@ -89,7 +86,7 @@ public final class DurableSender {
                if (status == RoutingStatus.OK) {
                   // Per send, not per sender: a link also sends from its correlation store's expiry thread.
                   List<Message> routed = new ArrayList<>(2);
-                  routing.route(message, newMessageIds, routed);
+                  routing.route(message, routed);
                   if (tx == null && routed.size() > 1) {
                      tx = session.newTransaction(); // a report and its billing record: both or neither
                   }

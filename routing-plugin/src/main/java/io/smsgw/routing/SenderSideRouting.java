@@ -2,7 +2,6 @@ package io.smsgw.routing;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.runtime.IngressRouting;
@@ -37,17 +36,18 @@ final class SenderSideRouting implements IngressRouting {
    }
 
    @Override
-   public void route(Message message, LongSupplier newMessageIds, List<Message> routed) {
+   public void route(Message message, List<Message> routed) {
       SimpleString address = message.getAddressSimpleString();
       if (MT.equals(address)) {
          routed.add(mt.transform(message));
       } else if (DR.equals(address)) {
          // The report is routed first and the billing record copied from it: the copy encodes the report once, as
-         // it is stored, instead of encoding a message that is changed afterwards.
+         // it is stored, instead of encoding a message that is changed afterwards. The copy shares the report's id
+         // until the broker gives each its own on send.
          DrRouteTransformer.Facts facts = dr.facts(message);
          routed.add(dr.report(message, facts));
          if (facts.billedHere()) {
-            routed.add(dr.billingRecord(message.copy(newMessageIds.getAsLong()), facts));
+            routed.add(dr.billingRecord(message.copy(), facts));
          }
       } else if (MO.equals(address)) {
          routed.add(mo.transform(message));

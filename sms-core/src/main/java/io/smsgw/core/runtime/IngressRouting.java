@@ -1,7 +1,6 @@
 package io.smsgw.core.runtime;
 
 import java.util.List;
-import java.util.function.LongSupplier;
 
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -20,7 +19,7 @@ public interface IngressRouting {
    /**
     * Routes a message addressed to an address this {@link #routes}, exactly as that address's divert would: sets
     * its address and properties, and adds to {@code routed} the message and any copy the divert would make
-    * (the billing record of a report), each copy with an id from {@code newMessageIds}.
+    * (the billing record of a report). The broker gives each message its own id when it is sent.
     */
-   void route(Message message, LongSupplier newMessageIds, List<Message> routed);
+   void route(Message message, List<Message> routed);
 }
