@@ -124,11 +124,16 @@ class RoutingEndToEndTest {
 
    /** Binds as the demo ESME; {@code inbox} (or null) receives what the gateway delivers. */
    private static SMPPSession bind(TestBroker broker, BindType type, Inbox inbox) throws Exception {
+      return bind(broker, type, "smppclient1", "password", inbox);
+   }
+
+   /** Binds as {@code systemId}; {@code inbox} (or null) receives what the gateway delivers. */
+   static SMPPSession bind(TestBroker broker, BindType type, String systemId, String password, Inbox inbox) throws Exception {
       SMPPSession esme = new SMPPSession();
       if (inbox != null) {
          esme.setMessageReceiverListener(inbox);
       }
-      esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(type, "smppclient1", "password", "",
+      esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(type, systemId, password, "",
          TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
       return esme;
    }

@@ -27,11 +27,7 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DeliverSm;
-import org.jsmpp.bean.InterfaceVersion;
 import org.jsmpp.bean.MessageState;
-import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.junit.jupiter.api.AfterEach;
@@ -98,13 +94,6 @@ class SecuredRoutingTest {
       }).start();
    }
 
-   private static SMPPSession bind(TestBroker broker, BindType type, String account, String password) throws Exception {
-      SMPPSession esme = new SMPPSession();
-      esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(type, account, password, "",
-         TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
-      return esme;
-   }
-
    @Test
    void anAccountAllowedToSendToSmsMtIsRoutedBilledAndGetsItsReport() throws Exception {
       int port = JsmppSmsc.freePort();
@@ -114,8 +103,7 @@ class SecuredRoutingTest {
          MessageConsumer billing = RoutingEndToEndTest.billingSubscription(jms);
          Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
          RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
-         SMPPSession esme = bind(broker, BindType.BIND_TRX, "sp1", "pw1");
-         esme.setMessageReceiverListener(inbox);
+         SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TRX, "sp1", "pw1", inbox);
          try {
             String id = RoutingEndToEndTest.submit(esme, "8613800138000", "Secured hello");
             JsmppSmsc.Received atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
@@ -142,7 +130,7 @@ class SecuredRoutingTest {
       try (JsmppSmsc smsc = new JsmppSmsc(port);
            TestBroker broker = startBroker(port)) {
          Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
-         SMPPSession esme = bind(broker, BindType.BIND_TX, "outsider", "pw3");
+         SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TX, "outsider", "pw3", null);
          try {
             NegativeResponseException refused = assertThrows(NegativeResponseException.class, () -> RoutingEndToEndTest.submit(esme, "8613800138000", "Not allowed"));
             assertEquals(0x45, refused.getCommandStatus(), "ESME_RSUBMITFAIL");
