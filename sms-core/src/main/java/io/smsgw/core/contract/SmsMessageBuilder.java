@@ -1,5 +1,6 @@
 package io.smsgw.core.contract;
 
+import io.netty.buffer.ByteBuf;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -170,12 +171,32 @@ public final class SmsMessageBuilder {
       int length = text.length();
       allocateBuffer(1 + Integer.BYTES + 2 * length);
       ActiveMQBuffer body = message.getBodyBuffer();
+      // These two writes mark the body changed; the characters then go straight into the Netty buffer below
+      // (one capacity check, no wrapper calls per character), as readNullableSimpleString expects them.
       body.writeByte(DataConstants.NOT_NULL);
       body.writeInt(2 * length);
-      for (int i = 0; i < length; i++) {
-         body.writeShort(Short.reverseBytes((short) text.charAt(i)));
-      }
+      writeUtf16Le(body.byteBuf(), text);
       return this;
+   }
+
+   /** {@code text} as UTF-16 little-endian, the byte order of a SimpleString's data. */
+   static void writeUtf16Le(ByteBuf out, String text) {
+      int length = text.length();
+      out.ensureWritable(2 * length);
+      if (!out.hasArray()) {
+         for (int i = 0; i < length; i++) {
+            out.writeShortLE(text.charAt(i));
+         }
+         return;
+      }
+      byte[] array = out.array();
+      int at = out.arrayOffset() + out.writerIndex();
+      for (int i = 0; i < length; i++) {
+         char c = text.charAt(i);
+         array[at++] = (byte) c;
+         array[at++] = (byte) (c >>> 8);
+      }
+      out.writerIndex(out.writerIndex() + 2 * length);
    }
 
    /** Binary body: a JMS BytesMessage, AMQP binary data. */

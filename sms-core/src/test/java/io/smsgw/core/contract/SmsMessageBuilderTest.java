@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
@@ -71,6 +73,30 @@ class SmsMessageBuilderTest {
       }
       CoreMessage nullText = SmsMessageBuilder.create(1, SimpleString.of(SmsAddresses.MT), SmsKind.MT).text(null).build();
       assertNull(new SmsMessageReader(nullText).text());
+   }
+
+   @Test
+   void aTextLongerThanTheSizedBufferGrowsIt() {
+      String text = "长短信".repeat(100);
+      CoreMessage built = SmsMessageBuilder.createSized(1, SimpleString.of(SmsAddresses.MT), SmsKind.MT, 16)
+         .text(text).build();
+      assertEquals(text, new SmsMessageReader(built).text());
+   }
+
+   @Test
+   void utf16LittleEndianGoesAlikeIntoGrowingHeapSlicedAndDirectBuffers() {
+      String text = "Grüße 你好 \uD83D\uDE00";
+      byte[] expected = SimpleString.of(text).getData();
+      ByteBuf slice = Unpooled.wrappedBuffer(new byte[80]).slice(7, 60);
+      slice.writerIndex(3);
+      for (ByteBuf out : new ByteBuf[] {Unpooled.buffer(4), slice, Unpooled.directBuffer(4)}) {
+         int start = out.writerIndex();
+         SmsMessageBuilder.writeUtf16Le(out, text);
+         byte[] written = new byte[out.writerIndex() - start];
+         out.getBytes(start, written);
+         assertArrayEquals(expected, written, out.getClass().getSimpleName());
+         out.release();
+      }
    }
 
    private static byte[] body(CoreMessage message) {
