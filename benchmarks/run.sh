@@ -34,7 +34,8 @@
 #   CMPP_VERSION (3.0), SMSGATE_WINDOW (16, SMSGate's window per connection in cmpp-nondurable), MIX (gsm7=1; for CMPP gsm7 is a 159-octet ASCII text), RATE (0 = as fast as possible), DRAIN (0: nobody reads sms.mt,
 #   which pages once it holds ~450k messages; 1: a consumer in the gateway JVM reads it as routing
 #   would), SERVER_HEAP (2G, as the stock broker),
-#   SERVER_OPTS (extra server JVM options), LOAD_OPTS (extra load generator JVM options), BUFFER_TIMEOUT_NS (journal-buffer-timeout; unset: broker.xml
+#   SERVER_OPTS (extra server JVM options), LOAD_OPTS (extra load generator JVM options),
+#   BUFFER_TIMEOUT_NS (journal-buffer-timeout; unset: broker.xml
 #   as in the repository), MVN (mvn -o -q).
 #   cmpp-e2e: E2E_RATE (10000 submits/s; then a run as fast as possible unless E2E_MAX=0, in the first E2E_MAX_RUNS
 #   of the RUNS runs, default all; "all" makes 3 runs at E2E_RATE and 1 as fast as possible), E2E_CONNECTIONS (4)
