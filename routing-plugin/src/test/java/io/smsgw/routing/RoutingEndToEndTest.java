@@ -149,6 +149,30 @@ class RoutingEndToEndTest {
    }
 
    /** The billing system's durable subscription to sms.billing. */
+   /** One MT delivered: where it reached the SMSC, the report the ESME got and the billing record written. */
+   record Delivered(String id, JsmppSmsc.Received atSmsc, DeliverSm report, Message billingRecord) {
+   }
+
+   /**
+    * Submits {@code text} to {@code destination}, waits for it at the SMSC, answers with a DELIVRD receipt and waits
+    * for the ESME's report and the billing record, each checked to carry the submit's id.
+    */
+   static Delivered submitAndDeliver(JsmppSmsc smsc, SMPPSession esme, Inbox inbox, MessageConsumer billing,
+                                     String destination, String text) throws Exception {
+      String id = submit(esme, destination, text);
+      JsmppSmsc.Received atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
+      assertNotNull(atSmsc, "the MT reached the SMSC through its route");
+      assertEquals(text, new String(atSmsc.shortMessage(), StandardCharsets.US_ASCII));
+      smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      DeliverSm report = inbox.received.poll(10, TimeUnit.SECONDS);
+      assertNotNull(report, "the report reached the ESME");
+      assertEquals(id, report.getShortMessageAsDeliveryReceipt().getId());
+      Message record = billing.receive(10_000);
+      assertNotNull(record, "the billing record was written");
+      assertEquals(id, record.getStringProperty("smsId"));
+      return new Delivered(id, atSmsc, report, record);
+   }
+
    static MessageConsumer billingSubscription(Connection jms) throws Exception {
       jms.setClientID("billing-system");
       jms.start();
@@ -170,21 +194,12 @@ class RoutingEndToEndTest {
          Inbox inbox = new Inbox();
          SMPPSession esme = bind(broker, BindType.BIND_TRX, inbox);
          try {
-            // MT: ESME → sms.mt → route 86138 → link sim → SMSC
-            String id = submit(esme, "8613800138000", "Routed hello");
-            JsmppSmsc.Received atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
-            assertNotNull(atSmsc, "the MT reached the SMSC through the route");
-            assertEquals("Routed hello", new String(atSmsc.shortMessage(), StandardCharsets.US_ASCII));
-
-            // Receipt: SMSC → DR → billing record + the ESME's receipt with its own id
-            smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
-            DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
-            assertNotNull(receipt, "receipt at the ESME");
-            assertTrue(MessageType.SMSC_DEL_RECEIPT.containedIn(receipt.getEsmClass()));
-            assertEquals(id, receipt.getShortMessageAsDeliveryReceipt().getId());
-            Message record = billing.receive(10_000);
-            assertNotNull(record, "billing record");
-            assertEquals(id, record.getStringProperty("smsId"));
+            // MT: ESME → sms.mt → route 86138 → link sim → SMSC; receipt: SMSC → DR → billing record + the ESME's
+            // receipt with its own id
+            Delivered delivered = submitAndDeliver(smsc, esme, inbox, billing, "8613800138000", "Routed hello");
+            JsmppSmsc.Received atSmsc = delivered.atSmsc();
+            assertTrue(MessageType.SMSC_DEL_RECEIPT.containedIn(delivered.report().getEsmClass()));
+            Message record = delivered.billingRecord();
             assertEquals("smppclient1", record.getStringProperty("smsAccount"));
             assertEquals("DELIVRD", record.getStringProperty("smsStatus"));
             assertEquals("sim", record.getStringProperty("smsLink"));

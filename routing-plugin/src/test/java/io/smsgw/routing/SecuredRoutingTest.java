@@ -1,11 +1,9 @@
 package io.smsgw.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.client.JsmppSmsc;
 import jakarta.jms.Connection;
-import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
@@ -26,10 +23,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DeliverSm;
-import org.jsmpp.bean.MessageState;
 import org.jsmpp.session.SMPPSession;
-import org.jsmpp.util.DeliveryReceiptState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,19 +99,11 @@ class SecuredRoutingTest {
          RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
          SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TRX, "sp1", "pw1", inbox);
          try {
-            String id = RoutingEndToEndTest.submit(esme, "8613800138000", "Secured hello");
-            JsmppSmsc.Received atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
-            assertNotNull(atSmsc, "the MT reached its link's queue and the SMSC, though sp1 may not send to that queue itself");
-            assertEquals("Secured hello", new String(atSmsc.shortMessage(), StandardCharsets.US_ASCII));
-
-            smsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
-            DeliverSm receipt = inbox.received.poll(10, TimeUnit.SECONDS);
-            assertNotNull(receipt, "the report reached sp1");
-            assertEquals(id, receipt.getShortMessageAsDeliveryReceipt().getId());
-            Message record = billing.receive(10_000);
-            assertNotNull(record, "the billing record was written");
-            assertEquals(id, record.getStringProperty("smsId"));
-            assertEquals("sp1", record.getStringProperty("smsAccount"));
+            // The MT reaches its link's queue and the SMSC though sp1 may not send to that queue itself; its report
+            // reaches sp1 and it is billed.
+            RoutingEndToEndTest.Delivered delivered =
+               RoutingEndToEndTest.submitAndDeliver(smsc, esme, inbox, billing, "8613800138000", "Secured hello");
+            assertEquals("sp1", delivered.billingRecord().getStringProperty("smsAccount"));
          } finally {
             esme.unbindAndClose();
          }
