@@ -34,7 +34,8 @@
 #   CMPP_VERSION (3.0), SMSGATE_WINDOW (16, SMSGate's window per connection in cmpp-nondurable), MIX (gsm7=1; for CMPP gsm7 is a 159-octet ASCII text), RATE (0 = as fast as possible), DRAIN (0: nobody reads sms.mt,
 #   which pages once it holds ~450k messages; 1: a consumer in the gateway JVM reads it as routing
 #   would), SERVER_HEAP (2G, as the stock broker),
-#   SERVER_OPTS (extra server JVM options), LOAD_OPTS (extra load generator JVM options),
+#   SERVER_OPTS (extra server JVM options), LOAD_OPTS (extra load generator JVM options), SIM_OPTS (extra SMSC
+#   simulator JVM options, cmpp-e2e),
 #   BUFFER_TIMEOUT_NS (journal-buffer-timeout; unset: broker.xml
 #   as in the repository), MVN (mvn -o -q).
 #   cmpp-e2e: E2E_RATE (10000 submits/s; then a run as fast as possible unless E2E_MAX=0, in the first E2E_MAX_RUNS
@@ -147,6 +148,9 @@ fi
 LOAD_JVM=(-Xms512M -Xmx1G -XX:+UseG1GC)
 # shellcheck disable=SC2206 # LOAD_OPTS: extra load generator JVM options, split on spaces
 LOAD_JVM+=(${LOAD_OPTS:-})
+SIM_JVM=(-Xms256M -Xmx1G -XX:+UseG1GC)
+# shellcheck disable=SC2206 # SIM_OPTS: extra simulator JVM options, split on spaces
+SIM_JVM+=(${SIM_OPTS:-})
 
 # The server gets CPU 0, the load generator CPU 1 (taskset execs, so $! stays the JVM's pid).
 SERVER_PIN=(); LOAD_PIN=()
@@ -331,7 +335,7 @@ e2e_run() {   # label rate
    if [ "$rate" != 0 ] && { [ "$warmup_rate" = 0 ] || [ "$warmup_rate" -gt "$rate" ]; }; then
       warmup_rate=$rate
    fi
-   "${LOAD_PIN[@]}" java -Xms256M -Xmx1G -XX:+UseG1GC -cp "$CP" io.smsgw.simulator.SmscSimulatorMain --port 0 \
+   "${LOAD_PIN[@]}" java "${SIM_JVM[@]}" -cp "$CP" io.smsgw.simulator.SmscSimulatorMain --port 0 \
       --credential gwbench:bench --receipt-delay-ms "${E2E_RECEIPT_DELAY_MS:-100}" --window 1000 \
       --stats-interval 0 >"$sim_log" 2>&1 &
    E2E_SIM_PID=$!
