@@ -326,6 +326,14 @@ pid_ticks() {   # pid [fallback]: user+system CPU ticks so far; the fallback (de
    awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo "${2:-0}"
 }
 
+pid_user_system() {   # pid: "user system" CPU ticks so far (0 0 once the process has ended)
+   awk '{print $14, $15}' "/proc/$1/stat" 2>/dev/null || echo "0 0"
+}
+
+machine_ticks() {   # the whole machine's CPU ticks so far: user+nice, system, irq+softirq, iowait, steal, idle
+   awk '/^cpu /{print $2 + $3, $4, $7 + $8, $6, $9, $5}' /proc/stat
+}
+
 e2e_stat() {   # key: the value in the gateway's last STATS line
    grep '^STATS' "$SERVER_LOG" | tail -1 | grep -o " $1=[0-9]*" | cut -d= -f2
 }
@@ -367,12 +375,15 @@ e2e_run() {   # label rate
    load_jvm=$(pgrep -f -P "$load_pid" io.smsgw.bench.load.LoadGenerator 2>/dev/null | head -1 || true)
    load_jvm=${load_jvm:-$load_pid}
    g0=$(pid_ticks "$SERVER_PID"); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_jvm"); w0=$(date +%s.%N)
+   local gsplit0 gsplit1 m0 m1
+   gsplit0=$(pid_user_system "$SERVER_PID"); m0=$(machine_ticks)
    b0=$(e2e_stat billing)
    # The load generator ends right after its measured 30 s once the last reports are in: read it a second early.
    sleep "$((DURATION - 1))"
    l1=$(pid_ticks "$load_jvm" "$l0"); wl1=$(date +%s.%N)
    sleep 1
    g1=$(pid_ticks "$SERVER_PID"); s1=$(pid_ticks "$E2E_SIM_PID"); w1=$(date +%s.%N)
+   gsplit1=$(pid_user_system "$SERVER_PID"); m1=$(machine_ticks)
    b1=$(e2e_stat billing)
    wait "$load_pid" || true
    echo "   load average after: $(cut -d" " -f1-3 /proc/loadavg)"
@@ -397,6 +408,12 @@ e2e_run() {   # label rate
                printf "   messages finished (billing record written) while measuring: %.0f/s\n", f;
                if (f > 0) printf "   CPU per finished message: gateway %.1f us, all three JVMs %.1f us\n", gc / f * 1e6, (gc + sc + lc) / f * 1e6 }' \
       | tee "$RESULTS/$label.cpu"
+   # Where the time went, user against kernel: a slow hour of the host shows as kernel time or as idle time while
+   # the latency rises (the guest reports no steal on some hypervisors).
+   awk -v a="$gsplit0 $m0" -v b="$gsplit1 $m1" -v w0="$w0" -v w1="$w1" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { split(a, x, " "); split(b, y, " "); t = (w1 - w0) * hz; for (i = 1; i <= 8; i++) d[i] = (y[i] - x[i]) / t;
+               printf "   gateway user / kernel (cores): %.2f / %.2f; machine (cores): user %.2f, kernel %.2f, irq %.2f, iowait %.2f, steal %.2f, idle %.2f\n", d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] }' \
+      | tee -a "$RESULTS/$label.cpu"
    # The whole run's work (warm-up, measured part and the backlog worked off while waiting for the last
    # reports) over every submit accepted: robust when the gateway falls behind; includes the JIT's warm-up.
    awk -v g="$((g_end - g_start))" -v hz="$(getconf CLK_TCK)" -v n="${accepted:-0}" \
