@@ -374,16 +374,16 @@ e2e_run() {   # label rate
    local load_jvm
    load_jvm=$(pgrep -f -P "$load_pid" io.smsgw.bench.load.LoadGenerator 2>/dev/null | head -1 || true)
    load_jvm=${load_jvm:-$load_pid}
-   g0=$(pid_ticks "$SERVER_PID"); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_jvm"); w0=$(date +%s.%N)
    local gsplit0 gsplit1 m0 m1
    gsplit0=$(pid_user_system "$SERVER_PID"); m0=$(machine_ticks)
+   g0=$(( ${gsplit0% *} + ${gsplit0#* } )); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_jvm"); w0=$(date +%s.%N)
    b0=$(e2e_stat billing)
    # The load generator ends right after its measured 30 s once the last reports are in: read it a second early.
    sleep "$((DURATION - 1))"
    l1=$(pid_ticks "$load_jvm" "$l0"); wl1=$(date +%s.%N)
    sleep 1
-   g1=$(pid_ticks "$SERVER_PID"); s1=$(pid_ticks "$E2E_SIM_PID"); w1=$(date +%s.%N)
    gsplit1=$(pid_user_system "$SERVER_PID"); m1=$(machine_ticks)
+   g1=$(( ${gsplit1% *} + ${gsplit1#* } )); s1=$(pid_ticks "$E2E_SIM_PID"); w1=$(date +%s.%N)
    b1=$(e2e_stat billing)
    wait "$load_pid" || true
    echo "   load average after: $(cut -d" " -f1-3 /proc/loadavg)"
