@@ -43,6 +43,7 @@
 #   and E2E_WINDOW (64 submits outstanding per connection: a status report's DELIVER_RESP queues behind them),
 #   E2E_LINK_WINDOW (512 submit_sm in flight on the SMSC link), E2E_RECEIPT_DELAY_MS (100),
 #   E2E_RECEIPT_WAIT (60 s to wait for the last reports), E2E_JFR=1 (a JFR recording of the gateway),
+#   E2E_SYSCALLS=1 (count each JVM's system calls, futex calls and context switches while measuring, with perf),
 #   E2E_PIN=1 (pin as the other scenarios do; by default cmpp-e2e leaves scheduling to the OS), E2E_WARMUP_RATE
 #   (5000 submits/s during the 60 s warm-up; never above the measured rate; 0 = as fast as possible).
 #   JOURNAL (aio: the AIO journal where libaio is installed, as broker.xml asks; nio: NIO), SERVER_GC
@@ -334,6 +335,28 @@ machine_ticks() {   # the whole machine's CPU ticks so far: user+nice, system, i
    awk '/^cpu /{print $2 + $3, $4, $7 + $8, $6, $9, $5}' /proc/stat
 }
 
+syscall_probe_start() {   # label pid seconds: count the process's system calls, futex calls and context switches
+   # (perf stat on the kernel's tracepoints; needs root or perf_event_paranoid <= -1, else nothing is counted)
+   perf stat -x, -e raw_syscalls:sys_enter,syscalls:sys_enter_futex,context-switches -p "$2" \
+      -o "$RESULTS/$1.syscalls" -- sleep "$3" >/dev/null 2>&1 &
+}
+
+syscall_probe_report() {   # label seconds finished_per_second name...: per finished message, from the probes' files
+   local label=$1 seconds=$2 finished=$3 name line=""
+   shift 3
+   for name in "$@"; do
+      local f="$RESULTS/$label-$name.syscalls"
+      if ! grep -q '^[0-9]' "$f" 2>/dev/null; then
+         echo "   system calls: not counted (perf stat with tracepoints needs root or perf_event_paranoid -1)"
+         return
+      fi
+      line+=$(awk -F, -v t="$seconds" -v f="$finished" -v n="$name" '
+         $3 == "raw_syscalls:sys_enter" { s = $1 } $3 == "syscalls:sys_enter_futex" { x = $1 } $3 == "context-switches" { c = $1 }
+         END { if (f <= 0) { printf "%s: no message finished; ", n; exit } printf "%s %.2f (futex %.2f, %.2f context switches); ", n, s / t / f, x / t / f, c / t / f }' "$f")
+   done
+   echo "   system calls per finished message: ${line%; }"
+}
+
 e2e_stat() {   # key: the value in the gateway's last STATS line
    grep '^STATS' "$SERVER_LOG" | tail -1 | grep -o " $1=[0-9]*" | cut -d= -f2
 }
@@ -378,6 +401,12 @@ e2e_run() {   # label rate
    gsplit0=$(pid_user_system "$SERVER_PID"); m0=$(machine_ticks)
    g0=$(( ${gsplit0% *} + ${gsplit0#* } )); s0=$(pid_ticks "$E2E_SIM_PID"); l0=$(pid_ticks "$load_jvm"); w0=$(date +%s.%N)
    b0=$(e2e_stat billing)
+   local probe_s=$((DURATION > 4 ? DURATION - 2 : 1))
+   if [ "${E2E_SYSCALLS:-0}" = 1 ]; then
+      syscall_probe_start "$label-gateway" "$SERVER_PID" "$probe_s"
+      syscall_probe_start "$label-simulator" "$E2E_SIM_PID" "$probe_s"
+      syscall_probe_start "$label-load" "$load_jvm" "$probe_s"
+   fi
    # The load generator ends right after its measured 30 s once the last reports are in: read it a second early.
    sleep "$((DURATION - 1))"
    l1=$(pid_ticks "$load_jvm" "$l0"); wl1=$(date +%s.%N)
@@ -414,6 +443,10 @@ e2e_run() {   # label rate
       'BEGIN { split(a, x, " "); split(b, y, " "); t = (w1 - w0) * hz; for (i = 1; i <= 8; i++) d[i] = (y[i] - x[i]) / t;
                printf "   gateway user / kernel (cores): %.2f / %.2f; machine (cores): user %.2f, kernel %.2f, irq %.2f, iowait %.2f, steal %.2f, idle %.2f\n", d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] }' \
       | tee -a "$RESULTS/$label.cpu"
+   if [ "${E2E_SYSCALLS:-0}" = 1 ]; then
+      syscall_probe_report "$label" "$probe_s" "$(awk -v b="$(( ${b1:-0} - ${b0:-0} ))" -v w0="$w0" -v w1="$w1" 'BEGIN { print b / (w1 - w0) }')" \
+         gateway simulator load | tee -a "$RESULTS/$label.cpu"
+   fi
    # The whole run's work (warm-up, measured part and the backlog worked off while waiting for the last
    # reports) over every submit accepted: robust when the gateway falls behind; includes the JIT's warm-up.
    awk -v g="$((g_end - g_start))" -v hz="$(getconf CLK_TCK)" -v n="${accepted:-0}" \
