@@ -430,9 +430,11 @@ e2e_run() {   # label rate
    grep '^STATS' "$SERVER_LOG" | tail -1 | sed 's/^/   gateway /'
    # Per message: CPU over the messages finished meanwhile (billing records written: the report is on its way
    # to the SP). When the gateway falls behind, that is fewer than the submits it accepted.
+   local finished
+   finished=$(awk -v b="$(( ${b1:-0} - ${b0:-0} ))" -v w0="$w0" -v w1="$w1" 'BEGIN { printf "%.3f", b / (w1 - w0) }')
    awk -v g="$((g1 - g0))" -v s="$((s1 - s0))" -v l="$((l1 - l0))" -v w0="$w0" -v w1="$w1" -v wl1="$wl1" -v hz="$(getconf CLK_TCK)" \
-      -v r="$(json_value "$RESULTS/$label.json" responsesPerSecond)" -v b="$(( ${b1:-0} - ${b0:-0} ))" \
-      'BEGIN { t = w1 - w0; gc = g / hz / t; sc = s / hz / t; lc = l / hz / (wl1 - w0); f = b / t;
+      -v r="$(json_value "$RESULTS/$label.json" responsesPerSecond)" -v f="$finished" \
+      'BEGIN { t = w1 - w0; gc = g / hz / t; sc = s / hz / t; lc = l / hz / (wl1 - w0);
                printf "   CPU while measuring (cores): gateway %.2f, simulator %.2f, load generator %.2f\n", gc, sc, lc;
                printf "   messages finished (billing record written) while measuring: %.0f/s\n", f;
                if (f > 0) printf "   CPU per finished message: gateway %.1f us, all three JVMs %.1f us\n", gc / f * 1e6, (gc + sc + lc) / f * 1e6 }' \
@@ -444,8 +446,7 @@ e2e_run() {   # label rate
                printf "   gateway user / kernel (cores): %.2f / %.2f; machine (cores): user %.2f, kernel %.2f, irq %.2f, iowait %.2f, steal %.2f, idle %.2f\n", d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] }' \
       | tee -a "$RESULTS/$label.cpu"
    if [ "${E2E_SYSCALLS:-0}" = 1 ]; then
-      syscall_probe_report "$label" "$probe_s" "$(awk -v b="$(( ${b1:-0} - ${b0:-0} ))" -v w0="$w0" -v w1="$w1" 'BEGIN { print b / (w1 - w0) }')" \
-         gateway simulator load | tee -a "$RESULTS/$label.cpu"
+      syscall_probe_report "$label" "$probe_s" "$finished" gateway simulator load | tee -a "$RESULTS/$label.cpu"
    fi
    # The whole run's work (warm-up, measured part and the backlog worked off while waiting for the last
    # reports) over every submit accepted: robust when the gateway falls behind; includes the JIT's warm-up.
