@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsMessageBuilder;
 import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -42,12 +43,12 @@ final class SenderSideRouting implements IngressRouting {
          routed.add(mt.transform(message));
       } else if (DR.equals(address)) {
          // The report is routed first and the billing record copied from it: the copy encodes the report once, as
-         // it is stored, instead of encoding a message that is changed afterwards. The copy shares the report's id
-         // until the broker gives each its own on send.
+         // it is stored, instead of encoding a message that is changed afterwards. The copy has room for the
+         // billing properties, and shares the report's id until the broker gives each its own on send.
          DrRouteTransformer.Facts facts = dr.facts(message);
          routed.add(dr.report(message, facts));
          if (facts.billedHere()) {
-            routed.add(dr.billingRecord(message.copy(), facts));
+            routed.add(dr.billingRecord(SmsMessageBuilder.copyForRouting(message), facts));
          }
       } else if (MO.equals(address)) {
          routed.add(mo.transform(message));

@@ -99,6 +99,69 @@ class SmsMessageBuilderTest {
       }
    }
 
+   @Test
+   void routingAnIngressMessageFillsItsBufferInsteadOfReallocatingIt() {
+      CoreMessage mt = SmsMessageBuilder.create(1, SimpleString.of(SmsAddresses.MT), SmsKind.MT)
+         .id("bd36d78003e90001")
+         .string(SmsProperties.ACCOUNT, "901234")
+         .destination("13800138000", (byte) 1, (byte) 1)
+         .text("x".repeat(160))
+         .build();
+      byte[] allocated = mt.getBuffer().array();
+      // What routing an MT to a link does: its queue as address, the link's name as a property.
+      mt.setAddress(SmsAddresses.smscLinkQueue("carrier-east-01"));
+      mt.putStringProperty(SmsProperties.LINK, SimpleString.of("carrier-east-01"));
+      int encoded = mt.getEncodeSize();
+      assertTrue(allocated == mt.getBuffer().array(), "the routed MT was encoded into the buffer it was built with");
+      assertEquals("x".repeat(160), new SmsMessageReader(mt).text());
+
+      CoreMessage other = SmsMessageBuilder.create(2, SimpleString.of("app.queue"), SmsKind.MO).text("x".repeat(160)).build();
+      other.getEncodeSize();
+      assertEquals(other.getEncodeSize(), other.getBuffer().capacity(), "no room for an address routing does not rewrite");
+      assertTrue(encoded <= allocated.length);
+   }
+
+   @Test
+   void aCopyForRoutingEncodesAsArtemisCopyAndTakesRoutedPropertiesInPlace() {
+      CoreMessage textReport = SmsMessageBuilder.create(7, SimpleString.of(SmsAddresses.DR), SmsKind.DR)
+         .id("bd36d78003e90001")
+         .string(SmsProperties.STATUS, "DELIVRD")
+         .duplicateId("dr:bd36d78003e90001:13800138000:1")
+         .validityTime(4_000_000_000_000L)
+         .text("id:bd36d78003e90001 stat:DELIVRD 你好")
+         .build();
+      CoreMessage bytesReport = SmsMessageBuilder.create(8, SimpleString.of(SmsAddresses.DR), SmsKind.DR)
+         .bytes(new byte[] {1, 2, 3, 4, 5}, 1, 3)
+         .build();
+      CoreMessage noBody = SmsMessageBuilder.create(9, SimpleString.of(SmsAddresses.DR), SmsKind.DR).build();
+      for (CoreMessage report : new CoreMessage[] {textReport, bytesReport, noBody}) {
+         report.setAddress("sms.sp.901234"); // routed before the copy is taken, as the report is
+         CoreMessage artemisCopy = (CoreMessage) report.copy();
+         CoreMessage copy = (CoreMessage) SmsMessageBuilder.copyForRouting(report);
+         assertArrayEquals(encoded(artemisCopy), encoded(copy), "type " + report.getType());
+         assertEquals(report.getMessageID(), copy.getMessageID());
+         assertEquals(report.getExpiration(), copy.getExpiration());
+         assertArrayEquals(body(report), body(copy));
+
+         byte[] allocated = copy.getBuffer().array();
+         copy.setAddress(SmsAddresses.BILLING);
+         copy.putBooleanProperty(SimpleString.of("smsBillable"), true);
+         copy.putLongProperty(SimpleString.of("smsRecordTime"), 1_700_000_000_000L);
+         copy.getEncodeSize();
+         assertTrue(allocated == copy.getBuffer().array(), "the billing properties fit the copy's room");
+         assertEquals("sms.sp.901234", report.getAddress(), "the copy is independent of the report");
+         assertNull(report.getObjectProperty(SimpleString.of("smsBillable")));
+      }
+      assertEquals("id:bd36d78003e90001 stat:DELIVRD 你好", new SmsMessageReader(textReport).text());
+   }
+
+   private static byte[] encoded(CoreMessage message) {
+      int size = message.getEncodeSize();
+      byte[] bytes = new byte[size];
+      message.getBuffer().getBytes(0, bytes);
+      return bytes;
+   }
+
    private static byte[] body(CoreMessage message) {
       org.apache.activemq.artemis.api.core.ActiveMQBuffer buffer = message.getReadOnlyBodyBuffer();
       byte[] bytes = new byte[buffer.readableBytes()];

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A message made by {@link SmsMessageBuilder#create} gets its buffer when the body is written, at exactly the
- * size it encodes to: encoding it for the journal neither grows (reallocates and copies) the buffer nor
- * leaves it larger than needed (the broker counts buffer size against the paging threshold).
+ * size it encodes to, plus {@link SmsMessageBuilder#ROUTING_ROOM} for an ingress address that routing will
+ * rewrite: encoding it for the journal neither grows (reallocates and copies) the buffer nor leaves it larger
+ * than that (the broker counts buffer size against the paging threshold).
  */
 class SmsMessageSizingTest {
 
@@ -35,7 +36,7 @@ class SmsMessageSizingTest {
       int encoded = m.getEncodeSize();
 
       assertEquals(allocated, m.getBuffer().capacity(), "the buffer grew while encoding " + encoded + " bytes");
-      assertEquals(allocated, encoded, "allocated " + allocated + " for " + encoded + " bytes");
+      assertEquals(allocated, encoded + SmsMessageBuilder.ROUTING_ROOM, "allocated " + allocated + " for " + encoded + " bytes");
    }
 
    @Test
@@ -68,6 +69,20 @@ class SmsMessageSizingTest {
       CoreMessage m = mtProperties(SmsMessageBuilder.create(3, MT, SmsKind.MT)).build();
       assertEncodedExactly(m);
       assertNull(new SmsMessageReader(m).text());
+   }
+
+   @Test
+   void aMessageForAnAddressRoutingDoesNotRewriteGetsNoRoom() {
+      CoreMessage m = mtProperties(SmsMessageBuilder.create(5, SimpleString.of("sms.dr.unmatched"), SmsKind.DR)).text("x").build();
+      int allocated = m.getBuffer().capacity();
+      assertEquals(allocated, m.getEncodeSize());
+      assertEquals(allocated, m.getBuffer().capacity());
+   }
+
+   @Test
+   void aSizedMessageGetsTheRoomOnTopOfItsSize() {
+      CoreMessage m = SmsMessageBuilder.createSized(6, MT, SmsKind.MT, 900).text("x").build();
+      assertEquals(900 + SmsMessageBuilder.ROUTING_ROOM, m.getBuffer().capacity());
    }
 
    @Test
