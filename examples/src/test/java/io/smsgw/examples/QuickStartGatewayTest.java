@@ -128,6 +128,16 @@ class QuickStartGatewayTest {
    }
 
    @Test
+   void smsQueuesDoNotGroupMessages() {
+      ActiveMQServer server = gateway.server();
+      for (String queue : new String[] {SmsAddresses.MT, SmsAddresses.smscLinkQueue("sim"), SmsAddresses.accountQueue("901234"),
+                                        "billing-demo.records"}) {
+         assertEquals(0, server.locateQueue(queue).getGroupBuckets(), queue + ": broker.xml's default-group-buckets for sms.#");
+      }
+      assertEquals(-1, server.locateQueue("DLQ").getGroupBuckets(), "other addresses keep Artemis' default");
+   }
+
+   @Test
    void simulatorListensOnAFreePortAndTheLinkSimBindsToIt() throws Exception {
       SmscSimulator simulator = gateway.simulator().orElseThrow();
       assertNotEquals(2776, simulator.port(), "-Dsmsgw.simulator.port moved the simulator");
