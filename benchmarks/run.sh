@@ -49,8 +49,8 @@
 #   JOURNAL (aio: the AIO journal where libaio is installed, as broker.xml asks; nio: NIO), SERVER_GC
 #   (-XX:+UseG1GC; any one collector option, e.g. -XX:+UseParallelGC).
 #   all: SETTLE_LOAD (1.5) and SETTLE_MAX_S (120): before each scenario, sync and wait up to SETTLE_MAX_S
-#   seconds for the one-minute load average to fall below SETTLE_LOAD; cmpp-e2e does the same between its runs
-#   and, with RUNS above 1, ends with the p99 of every run and their median.
+#   seconds for the one-minute load average to fall below SETTLE_LOAD; cmpp-e2e does the same before each of
+#   its runs and, with RUNS above 1, ends with the p99 of every run and their median.
 # Results (text and JSON) go to benchmarks/target/results/<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -279,8 +279,8 @@ simulator() {   # a fixed rate (SIM_RATE, 20000/s) so receipts flow at the submi
    stop_server
 }
 
-# Between scenarios of "all": flush the previous one's writes to disk, then wait (at most SETTLE_MAX_S, 120 s)
-# until the one-minute load average is below SETTLE_LOAD (1.5). Skipped with --quick.
+# Before each scenario of "all" and each cmpp-e2e run: flush earlier writes to disk, then wait (at most
+# SETTLE_MAX_S, 120 s) until the one-minute load average is below SETTLE_LOAD (1.5). Skipped with --quick.
 settle() {
    [ "$QUICK" = 1 ] && return 0
    sync
@@ -471,9 +471,10 @@ cmpp_e2e() {
       SERVER_PIN=(); LOAD_PIN=()
    fi
    for run in $(seq 1 "$RUNS"); do
-      # Settled before each run after the first ("all" settles before the first): in one series, runs started
-      # straight after another had a p99 about 1.5 times higher (docs/BENCHMARKS.md, "Fourth round").
-      if [ "$run" -gt 1 ]; then settle; fi
+      # Settled before each run, the first too: in one series, runs started straight after another had a p99
+      # about 1.5 times higher ("Fourth round"), and a first run started right after the build missed both
+      # targets (docs/BENCHMARKS.md, "Ninth round"). settle returns at once on a quiet machine.
+      settle
       e2e_run "cmpp-e2e-rate-$run" "${E2E_RATE:-10000}"
       if [ "${E2E_MAX:-1}" = 1 ] && [ "$run" -le "${E2E_MAX_RUNS:-$RUNS}" ]; then
          settle
@@ -671,6 +672,6 @@ case "$SCENARIO" in
         settle; codec; settle; correlation
         # Three runs at E2E_RATE (their p99 varies most; the summary gives the median), one as fast as possible.
         e2e_runs=3; if [ "$QUICK" = 1 ]; then e2e_runs=1; fi
-        warmup_for cmpp-e2e; settle; RUNS=$e2e_runs E2E_MAX_RUNS=1 cmpp_e2e ;;
+        warmup_for cmpp-e2e; RUNS=$e2e_runs E2E_MAX_RUNS=1 cmpp_e2e ;;
 esac
 echo "Results in $RESULTS"
