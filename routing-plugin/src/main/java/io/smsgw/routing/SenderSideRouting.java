@@ -33,7 +33,7 @@ final class SenderSideRouting implements IngressRouting {
 
    @Override
    public boolean routes(SimpleString address) {
-      return MT.equals(address) || DR.equals(address) || MO.equals(address);
+      return SmsAddresses.isIngress(address);
    }
 
    @Override

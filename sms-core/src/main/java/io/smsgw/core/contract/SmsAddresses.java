@@ -1,5 +1,7 @@
 package io.smsgw.core.contract;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
+
 /**
  * Default address names of the message contract (docs/message-contract.md). Admins may rename them
  * through acceptor parameters; code must go through these constants or the configured names, never
@@ -29,7 +31,16 @@ public final class SmsAddresses {
    /** Prefix of the per-peer queue a CMPP_FWD link consumes. */
    public static final String GATEWAY_PREFIX = "sms.gw.";
 
+   private static final SimpleString MT_ADDRESS = SimpleString.of(MT);
+   private static final SimpleString MO_ADDRESS = SimpleString.of(MO);
+   private static final SimpleString DR_ADDRESS = SimpleString.of(DR);
+
    private SmsAddresses() {
+   }
+
+   /** Whether {@code address} is one of the three ingress addresses ({@value #MT}, {@value #MO}, {@value #DR}). */
+   public static boolean isIngress(SimpleString address) {
+      return MT_ADDRESS.equals(address) || DR_ADDRESS.equals(address) || MO_ADDRESS.equals(address);
    }
 
    public static String accountQueue(String accountId) {

@@ -29,10 +29,6 @@ public final class SmsMessageBuilder {
     */
    public static final int ROUTING_ROOM = 128;
 
-   private static final SimpleString MT = SimpleString.of(SmsAddresses.MT);
-   private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
-   private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
-
    private final CoreMessage message;
 
    private SmsMessageBuilder(CoreMessage message) {
@@ -82,7 +78,7 @@ public final class SmsMessageBuilder {
    }
 
    private static int routingRoom(SimpleString address) {
-      return MT.equals(address) || DR.equals(address) || MO.equals(address) ? ROUTING_ROOM : 0;
+      return SmsAddresses.isIngress(address) ? ROUTING_ROOM : 0;
    }
 
    private static CoreMessage initialize(CoreMessage m, SimpleString address, SmsKind kind) {
