@@ -116,7 +116,6 @@ class SmsMessageBuilderTest {
       assertEquals("x".repeat(160), new SmsMessageReader(mt).text());
 
       CoreMessage other = SmsMessageBuilder.create(2, SimpleString.of("app.queue"), SmsKind.MO).text("x".repeat(160)).build();
-      other.getEncodeSize();
       assertEquals(other.getEncodeSize(), other.getBuffer().capacity(), "no room for an address routing does not rewrite");
       assertTrue(encoded <= allocated.length);
    }
