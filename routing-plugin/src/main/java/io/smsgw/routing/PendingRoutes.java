@@ -86,8 +86,8 @@ final class PendingRoutes {
          return;
       }
       try {
-         int mt = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MT, network::mt), SimpleString.of(SmsAddresses.MT), false, null);
-         int mo = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MO, network::mo), SimpleString.of(SmsAddresses.MO), false, null);
+         int mt = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MT, network::mt), SmsAddresses.MT_ADDRESS, false, null);
+         int mo = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MO, network::mo), SmsAddresses.MO_ADDRESS, false, null);
          if (mt + mo > 0) {
             logger.debug("{} MT and {} MO waiting for their route moved on", mt, mo);
          }

@@ -16,9 +16,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  */
 final class SenderSideRouting implements IngressRouting {
 
-   private static final SimpleString MT = SimpleString.of(SmsAddresses.MT);
-   private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
-   private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
 
    private final MtRouteTransformer mt = new MtRouteTransformer();
    private final MoRouteTransformer mo = new MoRouteTransformer();
@@ -39,9 +36,9 @@ final class SenderSideRouting implements IngressRouting {
    @Override
    public void route(Message message, List<Message> routed) {
       SimpleString address = message.getAddressSimpleString();
-      if (MT.equals(address)) {
+      if (SmsAddresses.MT_ADDRESS.equals(address)) {
          routed.add(mt.transform(message));
-      } else if (DR.equals(address)) {
+      } else if (SmsAddresses.DR_ADDRESS.equals(address)) {
          // The report is routed first and the billing record copied from it: the copy encodes the report once, as
          // it is stored, instead of encoding a message that is changed afterwards. The copy has room for the
          // billing properties, and shares the report's id until the broker gives each its own on send.
@@ -50,7 +47,7 @@ final class SenderSideRouting implements IngressRouting {
          if (facts.billedHere()) {
             routed.add(dr.billingRecord(SmsMessageBuilder.copyForRouting(message), facts));
          }
-      } else if (MO.equals(address)) {
+      } else if (SmsAddresses.MO_ADDRESS.equals(address)) {
          routed.add(mo.transform(message));
       } else {
          throw new IllegalArgumentException("not an ingress address: " + address);

@@ -42,9 +42,6 @@ public final class FwdMessageMapper {
    public static final String HOP_LIMIT_ERROR = "IB:0001";
 
    private static final SimpleString PROTOCOL = SimpleString.of("CMPP");
-   private static final SimpleString MT = SimpleString.of(SmsAddresses.MT);
-   private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
-   private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
    private static final String MO_REPORT = "MO";
    private static final int MSG_FMT_ASCII = 0;
    private static final int MSG_FMT_BINARY = 4;
@@ -180,8 +177,8 @@ public final class FwdMessageMapper {
    public CoreMessage toMessage(Fwd fwd, long brokerMessageId, long nowMillis) throws MalformedUdhException {
       String recipient = fwd.destIds().isEmpty() ? "" : fwd.destIds().get(0);
       return switch (fwd.msgFwdType()) {
-         case Fwd.TYPE_MT -> shortMessage(fwd, brokerMessageId, MT, SmsKind.MT, recipient, nowMillis);
-         case Fwd.TYPE_MO -> shortMessage(fwd, brokerMessageId, MO, SmsKind.MO, recipient, nowMillis);
+         case Fwd.TYPE_MT -> shortMessage(fwd, brokerMessageId, SmsAddresses.MT_ADDRESS, SmsKind.MT, recipient, nowMillis);
+         case Fwd.TYPE_MO -> shortMessage(fwd, brokerMessageId, SmsAddresses.MO_ADDRESS, SmsKind.MO, recipient, nowMillis);
          case Fwd.TYPE_MT_REPORT, Fwd.TYPE_MO_REPORT -> report(fwd, brokerMessageId, recipient, nowMillis);
          default -> throw new IllegalArgumentException("unknown Msg_Fwd_Type " + fwd.msgFwdType());
       };
@@ -258,7 +255,7 @@ public final class FwdMessageMapper {
       StatusReport report = StatusReport.parse(fwd.msgContent(), ofMo ? CmppVersion.V20 : version)
          .orElseThrow(() -> new IllegalArgumentException("report content of " + fwd.msgContent().length + " octets"));
       // The fee fields travel too: the origin gateway bills from this report (a free MT must stay unbilled).
-      SmsMessageBuilder b = common(fwd, brokerMessageId, DR, SmsKind.DR, recipient)
+      SmsMessageBuilder b = common(fwd, brokerMessageId, SmsAddresses.DR_ADDRESS, SmsKind.DR, recipient)
          .id(CmppMsgId.toHex(report.msgId()))
          .string(SmsProperties.STATUS, report.stat())
          .fee(fwd.feeUserType(), fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId());
@@ -278,7 +275,7 @@ public final class FwdMessageMapper {
     */
    public static CoreMessage hopLimitReport(ICoreMessage original, long brokerMessageId, long nowMillis) {
       SmsMessageReader m = new SmsMessageReader(original);
-      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, DR, SmsKind.DR)
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, SmsAddresses.DR_ADDRESS, SmsKind.DR)
          .id(m.string(SmsProperties.ID))
          .string(SmsProperties.ACCOUNT, m.string(SmsProperties.ACCOUNT))
          .string(SmsProperties.PROTOCOL, m.string(SmsProperties.PROTOCOL))

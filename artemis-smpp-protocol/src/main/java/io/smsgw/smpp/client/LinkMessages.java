@@ -32,8 +32,6 @@ final class LinkMessages {
    /** Stands in for the SMSC message id of an MT the SMSC never accepted; not written to the DR. */
    static final String NO_SMSC_ID = "-";
 
-   private static final SimpleString DR = SimpleString.of(SmsAddresses.DR);
-   private static final SimpleString MO = SimpleString.of(SmsAddresses.MO);
    private static final SimpleString UNMATCHED = SimpleString.of(UNMATCHED_RECEIPTS);
    private static final int ESM_UDHI = 0x40;
 
@@ -54,7 +52,7 @@ final class LinkMessages {
 
    /** A DR for an MT that ended without a receipt: the SMSC refused it, or its validity ran out. */
    CoreMessage report(long brokerId, CorrelationRecord r, DeliveryState state, String error, long doneMillis) {
-      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, DR, SmsKind.DR)
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, SmsAddresses.DR_ADDRESS, SmsKind.DR)
          .id(r.smsId())
          .string(SmsProperties.ACCOUNT, r.account())
          .string(SmsProperties.PROTOCOL, r.protocol().name())
@@ -97,7 +95,7 @@ final class LinkMessages {
    /** An MO from the SMSC, text decoded, segments kept as they came. */
    CoreMessage mobileOriginated(long brokerId, String smsId, Address source, Address destination, int esmClass,
                                 int protocolId, int dataCoding, byte[] userData, Tlvs tlvs, String version) {
-      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, MO, SmsKind.MO)
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, SmsAddresses.MO_ADDRESS, SmsKind.MO)
          .id(smsId)
          .string(SmsProperties.PROTOCOL, "SMPP")
          .string(SmsProperties.PROTOCOL_VERSION, version)

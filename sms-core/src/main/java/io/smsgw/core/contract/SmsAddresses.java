@@ -31,9 +31,12 @@ public final class SmsAddresses {
    /** Prefix of the per-peer queue a CMPP_FWD link consumes. */
    public static final String GATEWAY_PREFIX = "sms.gw.";
 
-   private static final SimpleString MT_ADDRESS = SimpleString.of(MT);
-   private static final SimpleString MO_ADDRESS = SimpleString.of(MO);
-   private static final SimpleString DR_ADDRESS = SimpleString.of(DR);
+   /** {@value #MT} as a {@code SimpleString}, the broker's type for addresses; immutable, so one instance serves every message. */
+   public static final SimpleString MT_ADDRESS = SimpleString.of(MT);
+   /** {@value #MO} as a {@code SimpleString}. */
+   public static final SimpleString MO_ADDRESS = SimpleString.of(MO);
+   /** {@value #DR} as a {@code SimpleString}. */
+   public static final SimpleString DR_ADDRESS = SimpleString.of(DR);
 
    private SmsAddresses() {
    }
