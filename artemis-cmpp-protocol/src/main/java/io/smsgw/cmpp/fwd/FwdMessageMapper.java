@@ -110,7 +110,7 @@ public final class FwdMessageMapper {
          fwdType = kind == SmsKind.MO ? Fwd.TYPE_MO : Fwd.TYPE_MT;
          byte[] payload;
          if (m.hasTextBody()) {
-            String text = m.text() == null ? "" : m.text();
+            String text = m.text("");
             boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
             msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
             payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);

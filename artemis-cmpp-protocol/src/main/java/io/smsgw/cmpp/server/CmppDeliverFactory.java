@@ -77,7 +77,7 @@ final class CmppDeliverFactory {
       byte[] payload;
       int msgFmt;
       if (m.hasTextBody()) {
-         String text = m.text() == null ? "" : m.text();
+         String text = m.text("");
          boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
          msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
          payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);

@@ -1,6 +1,7 @@
 package io.smsgw.smpp.client;
 
 import java.time.ZoneId;
+import java.util.function.Function;
 
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
@@ -14,6 +15,7 @@ import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.correlation.CorrelationRecord;
+import io.smsgw.correlation.SmsProtocol;
 import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
@@ -33,6 +35,9 @@ final class LinkMessages {
    static final String NO_SMSC_ID = "-";
 
    private static final SimpleString UNMATCHED = SimpleString.of(UNMATCHED_RECEIPTS);
+   /** Values every DR repeats, kept as SimpleStrings so that a receipt does not copy them (indexed by ordinal). */
+   private static final SimpleString[] PROTOCOLS = byOrdinal(SmsProtocol.values(), SmsProtocol::name);
+   private static final SimpleString[] STATES = byOrdinal(DeliveryState.values(), DeliveryState::stat);
    private static final int ESM_UDHI = 0x40;
 
    private final SimpleString linkId;
@@ -55,14 +60,14 @@ final class LinkMessages {
       SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, SmsAddresses.DR_ADDRESS, SmsKind.DR)
          .id(r.smsId())
          .string(SmsProperties.ACCOUNT, r.account())
-         .string(SmsProperties.PROTOCOL, r.protocol().name())
+         .string(SmsProperties.PROTOCOL, PROTOCOLS[r.protocol().ordinal()])
          .string(SmsProperties.PROTOCOL_VERSION, r.protocolVersion())
          .string(SmsProperties.SOURCE, r.destination())
          .string(SmsProperties.DESTINATION, r.source())
          .string(SmsProperties.SERVICE_ID, r.serviceId())
          .fee(r.feeUserType(), r.feeType(), r.feeCode(), r.feeTerminal())
          .integer(SmsProperties.REGISTERED_DELIVERY, r.registeredDelivery())
-         .string(SmsProperties.STATUS, state.stat())
+         .string(SmsProperties.STATUS, STATES[state.ordinal()])
          .string(SmsProperties.ERROR_CODE, error)
          .submitTime(r.submitTimeMillis())
          .doneTime(doneMillis)
@@ -78,6 +83,14 @@ final class LinkMessages {
          b.duplicateId(ReportKeys.reportDuplicateId(r.smsId(), r.destination(), r.segmentTotal() > 0 ? r.segmentNumber() : null));
       }
       return b.text("").build();
+   }
+
+   private static <E extends Enum<E>> SimpleString[] byOrdinal(E[] values, Function<E, String> text) {
+      SimpleString[] strings = new SimpleString[values.length];
+      for (E value : values) {
+         strings[value.ordinal()] = SimpleString.of(text.apply(value));
+      }
+      return strings;
    }
 
    /** A receipt nobody asked for (or whose record already expired): kept, never dropped silently. */

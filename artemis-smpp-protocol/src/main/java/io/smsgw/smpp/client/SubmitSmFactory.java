@@ -46,23 +46,24 @@ final class SubmitSmFactory {
    }
 
    List<Part> create(SmsMessageReader m) {
+      String destination = m.string(SmsProperties.DESTINATION, "");
+      if (destination.isEmpty()) {
+         throw new IllegalArgumentException("MT without smsDestination");
+      }
       ShortMessagePdu.Builder b = ShortMessagePdu.builder()
          .serviceType(m.string(SmsProperties.SERVICE_TYPE, ""))
          .sourceAddr(address(m, link.sourceOverride().isEmpty() ? m.string(SmsProperties.SOURCE, "") : link.sourceOverride(),
                              SmsProperties.SOURCE_TON, SmsProperties.SOURCE_NPI, link.sourceTon(), link.sourceNpi()))
-         .destinationAddr(address(m, m.string(SmsProperties.DESTINATION, ""), SmsProperties.DESTINATION_TON,
+         .destinationAddr(address(m, destination, SmsProperties.DESTINATION_TON,
                                   SmsProperties.DESTINATION_NPI, link.destinationTon(), link.destinationNpi()))
          .protocolId(m.integer(SmsProperties.PROTOCOL_ID, 0) & 0xFF)
          .priorityFlag(Math.min(Math.max(m.integer(SmsProperties.PRIORITY, 0), 0), link.version34() ? 3 : 1))
          .scheduleDeliveryTime(SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)))
          .validityPeriod(SmppTime.formatAbsolute(m.longValue(SmsProperties.VALIDITY_TIME, 0)))
          .registeredDelivery(REGISTERED_DELIVERY_RECEIPT);
-      if (m.string(SmsProperties.DESTINATION, "").isEmpty()) {
-         throw new IllegalArgumentException("MT without smsDestination");
-      }
       byte[] udh = m.udh();
       if (m.hasTextBody()) {
-         String text = m.text() == null ? "" : m.text();
+         String text = m.text("");
          SmsEncoding encoding = !link.ucs2Only() && Gsm7Alphabet.canEncode(text) ? SmsEncoding.GSM7 : SmsEncoding.UCS2;
          b.dataCoding(encoding.smppDataCoding());
          if (udh != null) {

@@ -29,6 +29,11 @@ public final class SmsMessageReader {
       Object value = message.getObjectProperty(SmsProperties.KIND);
       if (value != null) {
          for (SmsKind kind : SmsKind.values()) {
+            if (KINDS[kind.ordinal()].equals(value)) { // as the gateway writes it: no String per message
+               return kind;
+            }
+         }
+         for (SmsKind kind : SmsKind.values()) {
             if (KINDS[kind.ordinal()].toString().equalsIgnoreCase(value.toString())) {
                return kind;
             }
@@ -91,6 +96,12 @@ public final class SmsMessageReader {
       ActiveMQBuffer body = message.getReadOnlyBodyBuffer();
       SimpleString text = body.readNullableSimpleString();
       return text == null ? null : text.toString();
+   }
+
+   /** The text body, or {@code absent} when there is none. Decodes the body on each call. */
+   public String text(String absent) {
+      String text = text();
+      return text == null ? absent : text;
    }
 
    /** The raw body bytes (for binary messages). */

@@ -42,6 +42,7 @@ class SmsMessageBuilderTest {
       assertEquals(2, reader.integer(SmsProperties.SEGMENT_TOTAL, 0));
       assertArrayEquals(new byte[] {5, 0, 3, (byte) 0xA7, 2, 1}, reader.udh());
       assertEquals("你好", reader.text());
+      assertEquals("你好", reader.text(""));
    }
 
    @Test
@@ -58,6 +59,7 @@ class SmsMessageBuilderTest {
       assertEquals(-1, reader.integer(SmsProperties.PRIORITY, -1));
       assertThrows(IllegalArgumentException.class, () -> reader.integer(SmsProperties.SEGMENT_TOTAL, 0));
       assertNull(reader.text(), "no text body");
+      assertEquals("", reader.text(""), "no text body, the caller's default");
       assertEquals(SmsKind.MO, new SmsMessageReader(new CoreMessage(3, 16)).kind(), "unset kind defaults to MO");
    }
 
