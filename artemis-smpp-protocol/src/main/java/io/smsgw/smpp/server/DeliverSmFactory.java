@@ -53,13 +53,13 @@ final class DeliverSmFactory {
       }
       String status = m.string(SmsProperties.STATUS);
       DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
-      String text = m.text();
+      String text = m.text("");
       // Some ESME libraries refuse receipts without both dates: fall back to when the report was made.
       LocalDateTime done = time(m, SmsProperties.DONE_TIME);
       done = done == null ? LocalDateTime.ofInstant(Instant.ofEpochMilli(m.timestamp()), zone) : done;
       LocalDateTime submitted = time(m, SmsProperties.SUBMIT_TIME);
       DeliveryReceipt receipt = new DeliveryReceipt(id, 1, state == DeliveryState.DELIVRD ? 1 : 0,
-         submitted == null ? done : submitted, done, state, m.string(SmsProperties.ERROR_CODE, "000"), text == null ? "" : text);
+         submitted == null ? done : submitted, done, state, m.string(SmsProperties.ERROR_CODE, "000"), text);
       b.esmClass(ESM_CLASS_RECEIPT).shortMessage(SmsText.encode(receipt.format(), SmsEncoding.ASCII));
       if (version34) {
          b.tlvs(Tlvs.builder().addCString(TlvTag.RECEIPTED_MESSAGE_ID, id).addU8(TlvTag.MESSAGE_STATE, state.messageState()).build());
@@ -71,8 +71,7 @@ final class DeliverSmFactory {
       byte[] payload;
       int dataCoding;
       if (m.hasTextBody()) {
-         String text = m.text();
-         text = text == null ? "" : text;
+         String text = m.text("");
          SmsEncoding encoding = preferredEncoding(m, text);
          payload = SmsText.encode(text, encoding);
          dataCoding = encoding == defaultAlphabet ? 0 : encoding.smppDataCoding();
