@@ -37,7 +37,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
          message.putLongProperty(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
       }
       if (string(message, SmsProperties.KIND) == null) {
-         put(message, SmsProperties.KIND, SmsKind.MT.name());
+         message.putStringProperty(SmsProperties.KIND, SmsKind.MT.propertyValue());
       }
       AccountCounters counters = router.counters(account(message));
       if (!waited) {
@@ -76,7 +76,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
       counters.unrouted.increment();
       String source = string(message, SmsProperties.SOURCE);
       String destination = string(message, SmsProperties.DESTINATION);
-      put(message, SmsProperties.KIND, SmsKind.DR.name());
+      message.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
       put(message, SmsProperties.STATUS, "UNDELIV");
       put(message, SmsProperties.ERROR_CODE, errorCode);
       message.removeProperty(SmsProperties.SOURCE);

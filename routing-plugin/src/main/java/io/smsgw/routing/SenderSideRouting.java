@@ -16,7 +16,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  */
 final class SenderSideRouting implements IngressRouting {
 
-
    private final MtRouteTransformer mt = new MtRouteTransformer();
    private final MoRouteTransformer mo = new MoRouteTransformer();
    private final DrRouteTransformer dr = new DrRouteTransformer();

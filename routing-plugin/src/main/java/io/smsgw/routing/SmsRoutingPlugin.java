@@ -192,7 +192,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          Message report = message.copy(server.getStorageManager().generateID());
          Object source = report.getObjectProperty(SmsProperties.SOURCE);
          Object destination = report.getObjectProperty(SmsProperties.DESTINATION);
-         report.putStringProperty(SmsProperties.KIND, SimpleString.of(SmsKind.DR.name()));
+         report.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
          report.putStringProperty(SmsProperties.STATUS, SimpleString.of("EXPIRED"));
          report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of("000"));
          report.removeProperty(SmsProperties.SOURCE);

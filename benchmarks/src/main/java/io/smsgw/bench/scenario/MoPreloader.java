@@ -75,7 +75,7 @@ public final class MoPreloader {
                 session.setSendAcknowledgementHandler(message -> unconfirmed.release());
                 long start = System.nanoTime();
                 try (ClientProducer producer = session.createProducer(SmsAddresses.MO)) {
-                    SimpleString kind = SimpleString.of(SmsKind.MO.name());
+                    SimpleString kind = SmsKind.MO.propertyValue();
                     SimpleString destination = SimpleString.of(serviceNumber);
                     SimpleString protocol = SimpleString.of("SMPP");
                     SimpleString link = SimpleString.of("bench");

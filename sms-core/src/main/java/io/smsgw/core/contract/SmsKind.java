@@ -1,5 +1,7 @@
 package io.smsgw.core.contract;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
+
 /** What a broker message of the contract carries (property {@link SmsProperties#KIND}). */
 public enum SmsKind {
    /** Mobile terminated: an SP, ESME or application sends to a handset. */
@@ -7,5 +9,12 @@ public enum SmsKind {
    /** Mobile originated: a handset sends to an SP. */
    MO,
    /** Delivery receipt / status report for an earlier MT. */
-   DR
+   DR;
+
+   private final SimpleString propertyValue = SimpleString.of(name());
+
+   /** The value of {@link SmsProperties#KIND} as the gateway writes it: one instance for every message. */
+   public SimpleString propertyValue() {
+      return propertyValue;
+   }
 }

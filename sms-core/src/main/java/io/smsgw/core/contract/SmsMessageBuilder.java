@@ -15,9 +15,6 @@ import org.apache.activemq.artemis.utils.DataConstants;
  */
 public final class SmsMessageBuilder {
 
-   private static final SimpleString[] KINDS = {
-      SimpleString.of(SmsKind.MT.name()), SimpleString.of(SmsKind.MO.name()), SimpleString.of(SmsKind.DR.name())};
-
    /**
     * Bytes left free in the buffer of a message for an ingress address ({@code sms.mt}, {@code sms.mo},
     * {@code sms.dr}). The gateway's senders route such a message before they store it (decision 40): it gets its
@@ -86,7 +83,7 @@ public final class SmsMessageBuilder {
       m.setRoutingType(RoutingType.ANYCAST);
       m.setDurable(true);
       m.setTimestamp(System.currentTimeMillis());
-      m.putStringProperty(SmsProperties.KIND, KINDS[kind.ordinal()]);
+      m.putStringProperty(SmsProperties.KIND, kind.propertyValue());
       return m;
    }
 

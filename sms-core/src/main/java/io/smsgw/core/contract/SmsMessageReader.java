@@ -11,9 +11,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  */
 public final class SmsMessageReader {
 
-   private static final SimpleString[] KINDS = {
-      SimpleString.of(SmsKind.MT.name()), SimpleString.of(SmsKind.MO.name()), SimpleString.of(SmsKind.DR.name())};
-
    private final ICoreMessage message;
 
    public SmsMessageReader(ICoreMessage message) {
@@ -29,12 +26,13 @@ public final class SmsMessageReader {
       Object value = message.getObjectProperty(SmsProperties.KIND);
       if (value != null) {
          for (SmsKind kind : SmsKind.values()) {
-            if (KINDS[kind.ordinal()].equals(value)) { // as the gateway writes it: no String per message
+            if (kind.propertyValue().equals(value)) { // as the gateway writes it: no String per message
                return kind;
             }
          }
+         String text = value.toString(); // as an application may write it
          for (SmsKind kind : SmsKind.values()) {
-            if (KINDS[kind.ordinal()].toString().equalsIgnoreCase(value.toString())) {
+            if (kind.name().equalsIgnoreCase(text)) {
                return kind;
             }
          }

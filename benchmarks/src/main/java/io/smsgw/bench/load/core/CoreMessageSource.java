@@ -23,7 +23,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
  */
 final class CoreMessageSource {
 
-    private static final SimpleString KIND_MT = SimpleString.of(SmsKind.MT.name());
+    private static final SimpleString KIND_MT = SmsKind.MT.propertyValue();
     private static final SimpleString ACCOUNT = SimpleString.of("bench");
     /** Same length as "SMPP" and "3.4", so the stored size matches. */
     private static final SimpleString PROTOCOL = SimpleString.of("CORE");
