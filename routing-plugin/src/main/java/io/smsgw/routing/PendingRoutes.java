@@ -105,17 +105,18 @@ final class PendingRoutes {
    /** Matches the waiting messages of one kind whose route is answered now (asking the tandem for the others). */
    private static final class Answered implements Filter {
 
-      private final String kind;
+      private final SmsKind kind;
       private final Function<String, NetworkRouting.Decision> decide;
 
       Answered(SmsKind kind, Function<String, NetworkRouting.Decision> decide) {
-         this.kind = kind.name();
+         this.kind = kind;
          this.decide = decide;
       }
 
       @Override
       public boolean match(Message message) {
-         if (!kind.equals(RoutingTransformer.string(message, SmsProperties.KIND))) {
+         // as every reader of the kind sees it: an application's MO may carry none, its MT "mt"
+         if (SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) != kind) {
             return false;
          }
          String destination = RoutingTransformer.string(message, SmsProperties.DESTINATION);

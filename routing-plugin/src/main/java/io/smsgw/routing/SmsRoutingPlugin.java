@@ -184,8 +184,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    @Override
    public void messageExpired(MessageReference ref, SimpleString expiryAddress, ServerConsumer consumer) throws ActiveMQException {
       Message message = ref.getMessage();
-      Object kind = message.getObjectProperty(SmsProperties.KIND);
-      if (kind == null || !SmsKind.MT.name().equals(kind.toString())) {
+      if (SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) != SmsKind.MT) {
          return;
       }
       try {

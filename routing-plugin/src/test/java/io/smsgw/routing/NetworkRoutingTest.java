@@ -318,6 +318,38 @@ class NetworkRoutingTest {
    }
 
    @Test
+   void anApplicationsMoWithoutSmsKindAndItsMtWithLowerCaseKindMoveOnOnceTheTandemAnswers() throws Exception {
+      startBeijing(); // the tandem is not there: every miss waits
+      beijing.send(SmsAddresses.MT, m -> {
+         m.setText("Hello");
+         m.setStringProperty("smsKind", "mt");
+         m.setStringProperty("smsAccount", SP);
+         m.setStringProperty("smsSource", SINA);
+         m.setStringProperty("smsDestination", "13900139003");
+      });
+      beijing.send(SmsAddresses.MO, m -> { // an MO as an application may write it: no smsKind (so MO), no smsId
+         m.setText("TD");
+         m.setStringProperty("smsSource", "13800138003");
+         m.setStringProperty("smsDestination", SINA + "03");
+      });
+      Wait.until("both wait for their route", Duration.ofSeconds(10),
+                 () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 2);
+
+      startTandem("");
+      startGuangzhou();
+      JsmppSmsc.Received mt = guangzhouSmsc.submits.poll(20, TimeUnit.SECONDS);
+      assertNotNull(mt, "the MT moved on to Guangzhou's SMSC once the tandem answered");
+      assertEquals("13900139003", mt.destination());
+      Message mo = guangzhou.receive(SmsAddresses.accountQueue(SP));
+      assertNotNull(mo, "the MO moved on to Sina at Guangzhou");
+      assertEquals("TD", ((TextMessage) mo).getText());
+      assertEquals(BEIJING, mo.getStringProperty("smsOriginGateway"));
+      assertNotNull(mo.getStringProperty("smsId"), "Beijing gave it an id, which the forward carried");
+      Wait.until("the pending queue is empty", Duration.ofSeconds(5),
+                 () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+   }
+
+   @Test
    void whileTheTandemIsDownCachedRoutesServeAndMissesWaitEvenAcrossARestart() throws Exception {
       startNetwork();
       tandem.close();

@@ -23,6 +23,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Failover between the links of a route, and EXPIRED reports for MT that expire before any SMSC took them. */
 class RoutingPolicyTest {
@@ -50,8 +53,17 @@ class RoutingPolicyTest {
    }
 
    private static void sendMt(Session session, String destination, String text, long validityMillis) throws Exception {
+      sendMt(session, destination, text, validityMillis, null);
+   }
+
+   /** {@code kind}: the smsKind the application writes, null for none. */
+   private static void sendMt(Session session, String destination, String text, long validityMillis, String kind)
+      throws Exception {
       MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT));
       TextMessage mt = session.createTextMessage(text);
+      if (kind != null) {
+         mt.setStringProperty("smsKind", kind);
+      }
       mt.setStringProperty("smsAccount", "app1");
       mt.setStringProperty("smsSource", "10086");
       mt.setStringProperty("smsDestination", destination);
@@ -84,8 +96,10 @@ class RoutingPolicyTest {
       }
    }
 
-   @Test
-   void anMtThatExpiresWhileWaitingGetsAnExpiredReportAndANonBillableRecord() throws Exception {
+   @ParameterizedTest(name = "smsKind {0}")
+   @NullSource
+   @ValueSource(strings = {"MT", "mt"})
+   void anMtThatExpiresWhileWaitingGetsAnExpiredReportAndANonBillableRecord(String kind) throws Exception {
       int downPort = JsmppSmsc.freePort();
       writeConfig(downPort, JsmppSmsc.freePort());
       try (TestBroker broker = TestBroker.smpp(dir, "")
@@ -96,7 +110,7 @@ class RoutingPolicyTest {
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
          MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
          MessageConsumer reports = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
-         sendMt(session, "8613800138099", "too late", 1000);
+         sendMt(session, "8613800138099", "too late", 1000, kind);
          Message report = reports.receive(15_000);
          assertNotNull(report, "EXPIRED report for the sender");
          assertEquals("EXPIRED", report.getStringProperty("smsStatus"));

@@ -21,23 +21,9 @@ public final class SmsMessageReader {
       return message;
    }
 
-   /** The message's kind; MO when the sender did not say (an application talking to an SP). */
+   /** The message's kind; MO when the sender did not say (see {@link SmsKind#of}). */
    public SmsKind kind() {
-      Object value = message.getObjectProperty(SmsProperties.KIND);
-      if (value != null) {
-         for (SmsKind kind : SmsKind.values()) {
-            if (kind.propertyValue().equals(value)) { // as the gateway writes it: no String per message
-               return kind;
-            }
-         }
-         String text = value.toString(); // as an application may write it
-         for (SmsKind kind : SmsKind.values()) {
-            if (kind.name().equalsIgnoreCase(text)) {
-               return kind;
-            }
-         }
-      }
-      return SmsKind.MO;
+      return SmsKind.of(message.getObjectProperty(SmsProperties.KIND));
    }
 
    public String string(SimpleString property) {
