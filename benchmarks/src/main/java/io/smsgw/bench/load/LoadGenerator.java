@@ -125,8 +125,9 @@ public final class LoadGenerator {
         long unanswered = drain(connections);
         LoadReport.Completeness completeness = options.receipts() && options.receiptWaitSeconds() > 0
                 ? awaitReceipts(metrics, options.receiptWaitSeconds()) : null;
-        return new LoadReport(options.protocol(), n, options.window(), options.rate(), seconds, measured.sent(),
-                measured.ok(), measured.failed(), measured.failuresByStatus(), measured.timeouts(), unanswered,
+        return new LoadReport(options.protocol(), n, options.window(), options.rate(), options.mix().toString(),
+                seconds, measured.sent(), measured.ok(), measured.failed(), measured.failuresByStatus(),
+                measured.timeouts(), unanswered,
                 measured.connectionErrors() + measured.malformed() + measured.unexpected(), measured.receipts(),
                 measured.receiptsUnmatched(), measured.mo(), LatencySummary.of(latency),
                 LatencySummary.of(receiptLatency), completeness);

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
  * @param connections        connections (or producers)
  * @param window             outstanding requests per connection
  * @param targetRate         submits/s asked for, 0 = as fast as possible
+ * @param mix                content sent, in the {@code --mix} form ({@link MessageMix#toString()})
  * @param seconds            length of the measured interval
  * @param sent               requests sent
  * @param ok                 answered with success
@@ -28,10 +29,10 @@ import java.util.stream.Collectors;
  * @param completeness       with {@link LoadOptions#receiptWaitSeconds()}: receipts against accepted submits over
  *                           the whole run, warm-up included; null otherwise
  */
-public record LoadReport(String label, int connections, int window, double targetRate, double seconds, long sent,
-                         long ok, long failed, Map<Integer, Long> failuresByStatus, long timeouts, long unanswered,
-                         long otherErrors, long receipts, long receiptsUnmatched, long mo, LatencySummary latency,
-                         LatencySummary receiptLatency, Completeness completeness) {
+public record LoadReport(String label, int connections, int window, double targetRate, String mix, double seconds,
+                         long sent, long ok, long failed, Map<Integer, Long> failuresByStatus, long timeouts,
+                         long unanswered, long otherErrors, long receipts, long receiptsUnmatched, long mo,
+                         LatencySummary latency, LatencySummary receiptLatency, Completeness completeness) {
 
     /**
      * Whether every accepted submit of the run (warm-up included) got its receipt by the end of the wait.
@@ -72,9 +73,9 @@ public record LoadReport(String label, int connections, int window, double targe
     /** A human-readable summary, several lines. */
     public String format() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s: %d connection(s), window %d, %s, %.1f s measured%n", label,
-                connections, window, targetRate > 0 ? String.format(Locale.ROOT, "rate %.0f/s", targetRate)
-                        : "as fast as possible", seconds));
+        out.append(String.format(Locale.ROOT, "%s: %d connection(s), window %d, %s, mix %s, %.1f s measured%n",
+                label, connections, window, targetRate > 0 ? String.format(Locale.ROOT, "rate %.0f/s", targetRate)
+                        : "as fast as possible", mix, seconds));
         out.append(String.format(Locale.ROOT, "  submits   %,12d  %,10.0f/s%n", sent, sentPerSecond()));
         out.append(String.format(Locale.ROOT, "  responses %,12d  %,10.0f/s  (ok %,d, errors %,d)%n", ok + failed,
                 responsesPerSecond(), ok, failed));
@@ -102,12 +103,12 @@ public record LoadReport(String label, int connections, int window, double targe
                 .map(e -> "\"" + statusName(e.getKey()) + "\":" + e.getValue())
                 .collect(Collectors.joining(",", "{", "}"));
         return String.format(Locale.ROOT,
-                "{\"label\":\"%s\",\"connections\":%d,\"window\":%d,\"targetRate\":%.1f,\"seconds\":%.3f,"
-                        + "\"sent\":%d,\"ok\":%d,\"failed\":%d,\"failuresByStatus\":%s,\"timeouts\":%d,"
+                "{\"label\":\"%s\",\"connections\":%d,\"window\":%d,\"targetRate\":%.1f,\"mix\":\"%s\","
+                        + "\"seconds\":%.3f,\"sent\":%d,\"ok\":%d,\"failed\":%d,\"failuresByStatus\":%s,\"timeouts\":%d,"
                         + "\"unanswered\":%d,\"otherErrors\":%d,\"receipts\":%d,\"receiptsUnmatched\":%d,\"mo\":%d,"
                         + "\"sentPerSecond\":%.1f,\"responsesPerSecond\":%.1f,\"receiptsPerSecond\":%.1f,"
                         + "\"errors\":%d,\"latency\":%s,\"receiptLatency\":%s%s}",
-                label.replace("\"", "'"), connections, window, targetRate, seconds, sent, ok, failed, byStatus,
+                label.replace("\"", "'"), connections, window, targetRate, mix, seconds, sent, ok, failed, byStatus,
                 timeouts, unanswered, otherErrors, receipts, receiptsUnmatched, mo, sentPerSecond(),
                 responsesPerSecond(), receiptsPerSecond(), errors(), latency.toJson(), receiptLatency.toJson(),
                 completeness == null ? "" : String.format(Locale.ROOT,
