@@ -293,6 +293,14 @@ settle() {
    echo "== waited ${waited} s for the machine to settle (load average $(cut -d" " -f1-3 /proc/loadavg))"
 }
 
+# How fast the host runs a fixed workload right now (io.smsgw.bench.HostSpeed), printed before each cmpp-e2e run:
+# on a shared host the same code runs a fifth to several times slower in some hours, unseen as steal time.
+host_probe() {
+   [ "$QUICK" = 1 ] && return 0
+   echo "== $(date -u +%H:%M:%S) $(java -XX:+UseSerialGC -Xms256m -Xmx256m -cp "$CP" io.smsgw.bench.HostSpeed)" \
+      | tee -a "$RESULTS/host-probe.txt"
+}
+
 codec() {   # suites: smpp and/or cmpp (both when none is given)
    echo "== codec (JMH)"
    local quick=()
@@ -475,6 +483,7 @@ cmpp_e2e() {
       # about 1.5 times higher ("Fourth round"), and a first run started right after the build missed both
       # targets (docs/BENCHMARKS.md, "Ninth round"). settle returns at once on a quiet machine.
       settle
+      host_probe
       e2e_run "cmpp-e2e-rate-$run" "${E2E_RATE:-10000}"
       if [ "${E2E_MAX:-1}" = 1 ] && [ "$run" -le "${E2E_MAX_RUNS:-$RUNS}" ]; then
          settle
