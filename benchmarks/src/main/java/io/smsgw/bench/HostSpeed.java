@@ -7,16 +7,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A fixed single-threaded workload (sorting, hashing, short-lived objects: what a message costs, in miniature),
- * timed before an end-to-end run so its result can be read against how fast the host was at the time. On the
+ * Two fixed single-threaded workloads, timed before an end-to-end run so its result can be read against how fast
+ * the host was at the time: a compute round (sorting, hashing, short-lived objects: what a message costs, in
+ * miniature) and random reads over 64 MiB (memory latency, which other tenants of a host degrade first). On the
  * shared reference machine the same code takes a fifth to several times longer in slow hours, which the guest
- * does not see as steal time (docs/BENCHMARKS.md, "Twelfth round"). Prints the median of the timed rounds in
- * milliseconds; lower is faster.
+ * does not see as steal time (docs/BENCHMARKS.md, "Twelfth round"). Prints the medians; lower is faster.
  */
 public final class HostSpeed {
 
     private static final int WARM_UP_ROUNDS = 3;
     private static final int TIMED_ROUNDS = 9;
+    /** 16 Mi ints: 64 MiB, far beyond any cache of the reference machine. */
+    private static final int CHASE_SLOTS = 1 << 24;
+    private static final int CHASE_STEPS = 2_000_000;
     /** Where the rounds' results go, so the JIT cannot drop the work. */
     private static volatile long sink;
 
@@ -33,8 +36,46 @@ public final class HostSpeed {
             }
         }
         Arrays.sort(millis);
-        System.out.printf(Locale.ROOT, "host probe: %.1f ms (median of %d rounds, %.1f–%.1f; lower is faster)%n",
-                millis[TIMED_ROUNDS / 2], TIMED_ROUNDS, millis[0], millis[TIMED_ROUNDS - 1]);
+        double memory = memoryNanosPerRead();
+        System.out.printf(Locale.ROOT,
+                "host probe: compute %.1f ms (median of %d rounds, %.1f–%.1f), memory %.0f ns per random read "
+                        + "(lower is faster)%n",
+                millis[TIMED_ROUNDS / 2], TIMED_ROUNDS, millis[0], millis[TIMED_ROUNDS - 1], memory);
+    }
+
+    /** Median time of one dependent read at a random place in 64 MiB (a pointer chase: no read can start early). */
+    static double memoryNanosPerRead() {
+        int[] next = cycle(CHASE_SLOTS);
+        double[] nanos = new double[TIMED_ROUNDS];
+        int at = 0;
+        for (int round = 0; round < WARM_UP_ROUNDS + TIMED_ROUNDS; round++) {
+            long start = System.nanoTime();
+            for (int step = 0; step < CHASE_STEPS; step++) {
+                at = next[at];
+            }
+            if (round >= WARM_UP_ROUNDS) {
+                nanos[round - WARM_UP_ROUNDS] = (System.nanoTime() - start) / (double) CHASE_STEPS;
+            }
+        }
+        sink += at;
+        Arrays.sort(nanos);
+        return nanos[TIMED_ROUNDS / 2];
+    }
+
+    /** A random permutation that is one single cycle through all slots (Sattolo's algorithm), from a fixed seed. */
+    static int[] cycle(int slots) {
+        int[] next = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            next[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = slots - 1; i > 0; i--) {
+            int j = random.nextInt(i);
+            int swap = next[i];
+            next[i] = next[j];
+            next[j] = swap;
+        }
+        return next;
     }
 
     /** One round: the same work every time (the seed is fixed), its result returned so none of it is dead code. */
