@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 /**
  * Two fixed single-threaded workloads, timed before an end-to-end run so its result can be read against how fast
  * the host was at the time: a compute round (sorting, hashing, short-lived objects: what a message costs, in
- * miniature) and random reads over 64 MiB (memory latency, which other tenants of a host degrade first). On the
+ * miniature) and random reads over 64 MiB (memory latency, which other tenants of a host can slow too). On the
  * shared reference machine the same code takes a fifth to several times longer in slow hours, which the guest
  * does not see as steal time (docs/BENCHMARKS.md, "Twelfth round"). Prints the medians; lower is faster.
  */
