@@ -19,10 +19,7 @@ public final class MoRouteTransformer extends RoutingTransformer {
    @Override
    public Message transform(Message message) {
       boolean waited = cameBackFromPending(message);
-      if (string(message, SmsProperties.ID) == null) {
-         // an application's MO: an id as an SMSC link's MO has, which a forward to a peer gateway needs
-         put(message, SmsProperties.ID, router.runtime().nextSmppMessageId(true));
-      }
+      giveIdIfAbsent(message); // a forward to a peer gateway needs one
       String destination = string(message, SmsProperties.DESTINATION);
       String account = router.table().mo(destination);
       if (account != null) {

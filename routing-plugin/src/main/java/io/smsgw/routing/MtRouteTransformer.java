@@ -30,13 +30,11 @@ public final class MtRouteTransformer extends RoutingTransformer {
    @Override
    public Message transform(Message message) {
       boolean waited = cameBackFromPending(message);
-      if (string(message, SmsProperties.ID) == null) {
-         put(message, SmsProperties.ID, router.runtime().nextSmppMessageId(true));
-      }
+      giveIdIfAbsent(message);
       if (message.getObjectProperty(SmsProperties.SUBMIT_TIME) == null) {
          message.putLongProperty(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
       }
-      if (string(message, SmsProperties.KIND) == null) {
+      if (message.getObjectProperty(SmsProperties.KIND) == null) {
          message.putStringProperty(SmsProperties.KIND, SmsKind.MT.propertyValue());
       }
       AccountCounters counters = router.counters(account(message));

@@ -31,6 +31,13 @@ abstract class RoutingTransformer implements Transformer {
       return value == null ? null : value.toString();
    }
 
+   /** An MT or MO that arrives without {@code smsId} (an application's) gets one, as those of the gateway's heads have. */
+   void giveIdIfAbsent(Message message) {
+      if (message.getObjectProperty(SmsProperties.ID) == null) {
+         put(message, SmsProperties.ID, router.runtime().nextSmppMessageId(true));
+      }
+   }
+
    static void to(Message message, String address, RoutingType routingType) {
       message.setAddress(address);
       message.setRoutingType(routingType);
