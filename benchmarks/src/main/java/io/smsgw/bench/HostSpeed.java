@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Two fixed single-threaded workloads, timed before an end-to-end run so its result can be read against how fast
@@ -27,15 +28,11 @@ public final class HostSpeed {
     }
 
     public static void main(String[] args) {
-        double[] millis = new double[TIMED_ROUNDS];
-        for (int round = 0; round < WARM_UP_ROUNDS + TIMED_ROUNDS; round++) {
+        double[] millis = timedRounds(round -> {
             long start = System.nanoTime();
             sink += work(round);
-            if (round >= WARM_UP_ROUNDS) {
-                millis[round - WARM_UP_ROUNDS] = (System.nanoTime() - start) / 1e6;
-            }
-        }
-        Arrays.sort(millis);
+            return (System.nanoTime() - start) / 1e6;
+        });
         double memory = memoryNanosPerRead();
         System.out.printf(Locale.ROOT,
                 "host probe: compute %.1f ms (median of %d rounds, %.1f–%.1f), memory %.0f ns per random read "
@@ -46,20 +43,31 @@ public final class HostSpeed {
     /** Median time of one dependent read at a random place in 64 MiB (a pointer chase: no read can start early). */
     static double memoryNanosPerRead() {
         int[] next = cycle(CHASE_SLOTS);
-        double[] nanos = new double[TIMED_ROUNDS];
-        int at = 0;
-        for (int round = 0; round < WARM_UP_ROUNDS + TIMED_ROUNDS; round++) {
+        int[] at = {0}; // each round walks on from where the last one stopped, never the same stretch twice
+        double[] nanos = timedRounds(round -> {
             long start = System.nanoTime();
+            int slot = at[0];
             for (int step = 0; step < CHASE_STEPS; step++) {
-                at = next[at];
+                slot = next[slot];
             }
-            if (round >= WARM_UP_ROUNDS) {
-                nanos[round - WARM_UP_ROUNDS] = (System.nanoTime() - start) / (double) CHASE_STEPS;
+            at[0] = slot;
+            return (System.nanoTime() - start) / (double) CHASE_STEPS;
+        });
+        sink += at[0];
+        return nanos[TIMED_ROUNDS / 2];
+    }
+
+    /** Runs the warm-up rounds, then the timed ones; returns the timed rounds' results, sorted. */
+    private static double[] timedRounds(IntToDoubleFunction round) {
+        double[] results = new double[TIMED_ROUNDS];
+        for (int i = 0; i < WARM_UP_ROUNDS + TIMED_ROUNDS; i++) {
+            double result = round.applyAsDouble(i);
+            if (i >= WARM_UP_ROUNDS) {
+                results[i - WARM_UP_ROUNDS] = result;
             }
         }
-        sink += at;
-        Arrays.sort(nanos);
-        return nanos[TIMED_ROUNDS / 2];
+        Arrays.sort(results);
+        return results;
     }
 
     /** A random permutation that is one single cycle through all slots (Sattolo's algorithm), from a fixed seed. */
