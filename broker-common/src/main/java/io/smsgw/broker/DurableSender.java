@@ -198,4 +198,22 @@ public final class DurableSender {
          storage.setContext(previous);
       }
    }
+
+   /**
+    * Runs the task once everything this session has written so far is durable or has failed: each write's own
+    * callback has reported its outcome by then (for example, before answering TERMINATE or unbind).
+    */
+   public void afterPendingWrites(Runnable task) {
+      afterPendingWrites(new IOCallback() {
+         @Override
+         public void done() {
+            task.run();
+         }
+
+         @Override
+         public void onError(int errorCode, String errorMessage) {
+            task.run();
+         }
+      });
+   }
 }

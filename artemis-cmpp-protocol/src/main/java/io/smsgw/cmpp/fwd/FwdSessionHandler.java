@@ -128,17 +128,7 @@ public final class FwdSessionHandler {
 
    /** Runs {@code task} once every FWD received so far is durable (or failed), e.g. before answering TERMINATE. */
    public void afterPendingWrites(Runnable task) {
-      sender.afterPendingWrites(new IOCallback() {
-         @Override
-         public void done() {
-            task.run();
-         }
-
-         @Override
-         public void onError(int errorCode, String errorMessage) {
-            task.run();
-         }
-      });
+      sender.afterPendingWrites(task);
    }
 
    /** Closes the broker session (the peer's connection is going away). */

@@ -95,6 +95,12 @@ final class CmppSubmitHandler {
          session.send(s.errorResponse(CmppResult.STRUCTURE_ERROR));
          return;
       }
+      // Taken last, once the SUBMIT is known to be acceptable, and given back if it is not stored: a refused
+      // SUBMIT must not use up the day's quota.
+      if (!runtime.quotas().tryConsume(account, recipients.size())) {
+         session.send(s.errorResponse(RESULT_DAILY_QUOTA_EXHAUSTED));
+         return;
+      }
       try {
          DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
@@ -105,17 +111,20 @@ final class CmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a SUBMIT from '{}': {}", errorCode, account.id(), errorMessage);
+               runtime.quotas().release(account, recipients.size());
                session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
+            runtime.quotas().release(account, recipients.size());
             session.send(s.errorResponse(RESULT_NOT_ROUTED));
             return;
          }
          runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
+         runtime.quotas().release(account, recipients.size());
          session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
       }
    }
@@ -154,9 +163,6 @@ final class CmppSubmitHandler {
          if (!limiter.tryAcquire()) {
             return CmppResult.FLOW_CONTROL_ERROR;
          }
-      }
-      if (!runtime.quotas().tryConsume(account, recipients)) {
-         return RESULT_DAILY_QUOTA_EXHAUSTED;
       }
       return CmppResult.OK;
    }

@@ -229,9 +229,14 @@ class CmppAcceptorTest {
    }
 
    @Test
-   void aGroupSendBeyondTheDailyQuotaIsRefusedWhole() throws Exception {
+   void aGroupSendBeyondTheDailyQuotaIsRefusedWholeAndRefusedSubmitsDoNotCount() throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_OK, client.connect("901236", "secret6", 0x30).status());
+         // Refused after the SP's rules were checked (a user data header longer than the content): it must not
+         // use up any of the day's quota.
+         client.send(new io.smsgw.cmpp.codec.Submit(client.nextSequence(), 0L, 1, 1, 1, 0, "TEST", 0, "", 0, 0, 1, 4, "901236", "02", "000010",
+                                "", "", "1065766", java.util.List.of("13800138050", "13800138051"), 0, new byte[] {5, 0, 3}, "", ""));
+         assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result());
          client.send(RawCmppClient.submit(client.nextSequence(), "901236", "1065766", "TEST", 0, new byte[] {'x'},
                                           "13800138050", "13800138051", "13800138052"));
          assertEquals(CmppSubmitHandler.RESULT_DAILY_QUOTA_EXHAUSTED, assertInstanceOf(SubmitResp.class, client.read()).result());

@@ -98,10 +98,11 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
-      if (manager.getSmppEnquireLinkInterval() > 0) {
-         long period = Math.max(100, manager.getSmppEnquireLinkInterval() / 2);
-         livenessTimer = channel.eventLoop().scheduleAtFixedRate(this::checkLiveness, period, period, TimeUnit.MILLISECONDS);
-      }
+      // Runs even when the gateway never probes (interval 0): unanswered deliver_sm must still time out, and
+      // silent connections still reach their TTL.
+      long period = Math.max(100, Math.min(Math.min(positiveOrMax(manager.getSmppEnquireLinkInterval()), positiveOrMax(manager.getSmppConnectionTtl())),
+                                           manager.getSmppResponseTimeout()) / 2);
+      livenessTimer = channel.eventLoop().scheduleAtFixedRate(this::checkLiveness, period, period, TimeUnit.MILLISECONDS);
    }
 
    // ---------------------------------------------------------------- accessors used by collaborators
@@ -192,8 +193,8 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
          channel.close();
          return;
       }
-      if (state == State.CLOSED || state == State.UNBOUND) {
-         return;
+      if (state == State.CLOSED || state == State.UNBOUND && !(pdu instanceof DeliverSmResp || pdu instanceof GenericNack)) {
+         return; // while unbinding, only answers to deliver_sm already sent still count
       }
       if (pdu instanceof MalformedPdu malformed) {
          onMalformed(malformed);
@@ -389,17 +390,19 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
          return;
       }
       state = State.UNBOUND;
-      // A clean end: close the broker session first (unacknowledged deliveries go back to the queue), then
-      // answer and close. ESMEs close their socket as soon as unbind_resp arrives; answering first would make
-      // the broker see a connection failure instead of an orderly close.
-      brokerExecutor.execute(() -> {
+      // A clean end. No new deliver_sm from here; the submit_sm_resp of every submit already received goes out
+      // first (unbind_resp must not overtake them, or the ESME never learns their ids and resubmits). Then the
+      // broker session closes (unacknowledged deliveries go back to the queue) and only then unbind_resp is
+      // sent: ESMEs close their socket as soon as it arrives, and the broker would see a connection failure.
+      serverSession.stop();
+      submitHandler.afterPendingWrites(() -> brokerExecutor.execute(() -> {
          try {
             serverSession.close(false);
          } catch (Exception e) {
             logger.debug("Closing broker session after unbind", e);
          }
          channel.eventLoop().execute(() -> sendAndClose(new UnbindResp(sequence, SmppStatus.ESME_ROK)));
-      });
+      }));
    }
 
    /** Probes an idle peer with enquire_link; the broker's connection TTL closes a peer that stays silent. */
@@ -408,7 +411,7 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
       if (deliverer != null) {
          deliverer.expireOverdue();
       }
-      if (state == State.CLOSED || idleMillis < manager.getSmppEnquireLinkInterval()) {
+      if (state == State.CLOSED) {
          return;
       }
       if (manager.getSmppConnectionTtl() > 0 && idleMillis >= manager.getSmppConnectionTtl()) {
@@ -416,10 +419,15 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
          channel.close();
          return;
       }
-      if (pendingProbeSequence < 0 && isBound()) {
+      long interval = manager.getSmppEnquireLinkInterval();
+      if (interval > 0 && idleMillis >= interval && pendingProbeSequence < 0 && isBound()) {
          pendingProbeSequence = nextSequence();
          send(new EnquireLink(pendingProbeSequence));
       }
+   }
+
+   private static long positiveOrMax(long millis) {
+      return millis > 0 ? millis : Long.MAX_VALUE;
    }
 
    boolean isBound() {

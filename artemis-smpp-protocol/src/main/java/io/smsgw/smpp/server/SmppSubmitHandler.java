@@ -158,16 +158,27 @@ final class SmppSubmitHandler {
          session.send(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
+      String smsId = context.nextSmppMessageId(session.isVersion34());
+      List<CoreMessage> messages = new ArrayList<>(submissions.size());
+      try {
+         for (MtMessageFactory.Submission s : submissions) {
+            messages.add(factory.create(storage.generateID(), smsId, s, now));
+         }
+      } catch (MtMessageFactory.RejectedSubmission e) {
+         session.send(error.apply(e.status));
+         return;
+      } catch (RuntimeException e) {
+         logger.warn("Submit from '{}' could not be turned into a message", account.id(), e);
+         session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         return;
+      }
+      // Taken last, once the submit is known to be acceptable, and given back if it is not stored: a refused
+      // submit must not use up the day's quota.
       if (!context.quotas().tryConsume(account, submissions.size())) {
          session.send(error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
          return;
       }
-      String smsId = context.nextSmppMessageId(session.isVersion34());
       try {
-         List<CoreMessage> messages = new ArrayList<>(submissions.size());
-         for (MtMessageFactory.Submission s : submissions) {
-            messages.add(factory.create(storage.generateID(), smsId, s, now));
-         }
          DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
             public void done() {
@@ -177,18 +188,24 @@ final class SmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a submit from '{}': {}", errorCode, account.id(), errorMessage);
+               context.quotas().release(account, messages.size());
                session.send(error.apply(SmppStatus.ESME_RSYSERR));
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
+            context.quotas().release(account, messages.size());
             session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
          }
-      } catch (MtMessageFactory.RejectedSubmission e) {
-         session.send(error.apply(e.status));
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
+         context.quotas().release(account, messages.size());
          session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
       }
+   }
+
+   /** Runs the task (on a broker thread) once every submit received so far is durable and answered. */
+   void afterPendingWrites(Runnable task) {
+      sender.afterPendingWrites(task);
    }
 }

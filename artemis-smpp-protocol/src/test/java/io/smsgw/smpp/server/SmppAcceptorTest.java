@@ -219,9 +219,16 @@ class SmppAcceptorTest {
    }
 
    @Test
-   void submitsBeyondTheDailyQuotaAreRefusedWithTheVendorStatus() throws Exception {
+   void submitsBeyondTheDailyQuotaAreRefusedWithTheVendorStatusAndRefusedSubmitsDoNotCount() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "quota1", "pw", 0x34)));
+         // Refused after the account's rules were checked (a user data header longer than the message): it must
+         // not use up any of the day's quota.
+         client.send(ShortMessagePdu.builder().sequenceNumber(200).esmClass(0x40)
+            .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+            .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+            .shortMessage(new byte[] {5, 0, 3}).buildSubmitSm());
+         assertEquals(SmppStatus.ESME_RINVESMCLASS, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
          for (int i = 1; i <= 3; i++) {
             client.send(submit(200 + i, "quota " + i));
             int status = assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus();
@@ -233,17 +240,7 @@ class SmppAcceptorTest {
    @Test
    void deliveriesStayWithinTheWindowAndRefusedOnesComeAgain() throws Exception {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
-      try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-         jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(queue));
-         for (int i = 1; i <= 3; i++) {
-            jakarta.jms.TextMessage mo = session.createTextMessage("mo " + i);
-            mo.setStringProperty("smsKind", "MO");
-            mo.setStringProperty("smsSource", "8613800138000");
-            mo.setStringProperty("smsDestination", "8610086");
-            producer.send(mo);
-         }
-      }
+      sendMo(broker, queue, "mo 1", "mo 2", "mo 3");
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
          DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
@@ -283,6 +280,60 @@ class SmppAcceptorTest {
          assertTrue(client.closedByServer(10_000), "an ESME that never answers is disconnected");
          Wait.until("connection gone from management", Duration.ofSeconds(10),
                     () -> quick.server().getRemotingService().getConnections().isEmpty());
+      }
+   }
+
+   @Test
+   void unansweredDeliveriesTimeOutEvenWhenTheGatewayNeverProbes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker quick = TestBroker.smpp(dir, ";smppEnquireLinkInterval=0;smppResponseTimeout=500;smppWindowSize=1").start()) {
+         String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+         sendMo(quick, queue, "mo 1", "mo 2");
+         try (RawSmppClient client = new RawSmppClient(quick.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            DeliverSm unanswered = assertInstanceOf(DeliverSm.class, client.read());
+            // Not answered: after smppResponseTimeout it goes back to the queue and the window frees again.
+            DeliverSm again = assertInstanceOf(DeliverSm.class, client.read(10_000), "the window frees after the response timeout");
+            assertEquals(new String(unanswered.shortMessage(), StandardCharsets.US_ASCII), new String(again.shortMessage(), StandardCharsets.US_ASCII),
+                         "the unanswered message comes again first");
+            client.send(new DeliverSmResp(again.sequenceNumber(), SmppStatus.ESME_ROK, "", io.smsgw.smpp.codec.Tlvs.EMPTY));
+            DeliverSm next = assertInstanceOf(DeliverSm.class, client.read());
+            client.send(new DeliverSmResp(next.sequenceNumber(), SmppStatus.ESME_ROK, "", io.smsgw.smpp.codec.Tlvs.EMPTY));
+            Wait.until("queue drained", Duration.ofSeconds(10), () -> quick.messageCount(queue) == 0);
+            assertNull(client.read(300), "no enquire_link with an interval of 0");
+         }
+      }
+   }
+
+   @Test
+   void unbindRespFollowsTheResponsesToEverySubmitBeforeIt() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         // Pipelined without reading: the submits' responses wait for the journal, the unbind needs nothing.
+         for (int i = 1; i <= 5; i++) {
+            client.send(submit(300 + i, "before unbind " + i));
+         }
+         client.send(new io.smsgw.smpp.codec.Unbind(400));
+         for (int i = 1; i <= 5; i++) {
+            SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read(), "submit_sm_resp " + i + " before unbind_resp");
+            assertEquals(SmppStatus.ESME_ROK, resp.commandStatus());
+            assertEquals(300 + i, resp.sequenceNumber());
+         }
+         assertEquals(400, assertInstanceOf(io.smsgw.smpp.codec.UnbindResp.class, client.read()).sequenceNumber());
+         assertTrue(client.closedByServer(5000));
+      }
+   }
+
+   private static void sendMo(TestBroker target, String queue, String... texts) throws Exception {
+      try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(target.coreUrl()).createConnection()) {
+         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+         jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(queue));
+         for (String text : texts) {
+            jakarta.jms.TextMessage mo = session.createTextMessage(text);
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsSource", "8613800138000");
+            mo.setStringProperty("smsDestination", "8610086");
+            producer.send(mo);
+         }
       }
    }
 

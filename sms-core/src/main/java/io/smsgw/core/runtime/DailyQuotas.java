@@ -44,4 +44,18 @@ public final class DailyQuotas {
          }
       }
    }
+
+   /**
+    * Gives back what {@link #tryConsume} took for a submit that was then refused or not stored: the SP was told
+    * no, so it must not count. Nothing is given back once the day has changed (that day's count is gone).
+    */
+   public void release(Account account, int count) {
+      if (account.dailyQuota() == 0) {
+         return;
+      }
+      Day day = days.get(account.id());
+      if (day != null && day.date().equals(LocalDate.now(clock))) {
+         day.used().updateAndGet(used -> Math.max(0, used - count));
+      }
+   }
 }

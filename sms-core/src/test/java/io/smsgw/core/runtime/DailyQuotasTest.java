@@ -54,6 +54,21 @@ class DailyQuotasTest {
    }
 
    @Test
+   void whatARefusedSubmitTookIsGivenBackOnTheSameDayOnly() {
+      MovableClock clock = new MovableClock();
+      DailyQuotas quotas = new DailyQuotas(clock);
+      Account account = withQuota(2);
+      assertTrue(quotas.tryConsume(account, 2));
+      quotas.release(account, 1);
+      assertTrue(quotas.tryConsume(account, 1), "the released one is free again");
+      assertFalse(quotas.tryConsume(account, 1));
+      clock.now = Instant.parse("2026-11-27T00:00:01Z");
+      quotas.release(account, 2);
+      assertTrue(quotas.tryConsume(account, 2), "a new day starts at 0, not below");
+      assertFalse(quotas.tryConsume(account, 1), "a release from yesterday does not raise today's quota");
+   }
+
+   @Test
    void zeroMeansNoQuota() {
       DailyQuotas quotas = new DailyQuotas();
       assertTrue(quotas.tryConsume(withQuota(0), 1_000_000));
