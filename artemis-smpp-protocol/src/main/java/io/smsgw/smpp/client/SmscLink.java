@@ -336,11 +336,33 @@ final class SmscLink extends AbstractSessionCallback {
       while (tx != null && tx.canSubmit() && !toSend.isEmpty()) {
          Part part = toSend.poll();
          part.sequence = tx.nextSequence();
+         try {
+            tx.writeEncoded(SubmitSmFactory.withSequence(part.pdu.pdu(), part.sequence));
+         } catch (IllegalArgumentException e) {
+            // A field the codec cannot represent: the SMSC would refuse it every time, so it ends like a refusal.
+            refused.incrementAndGet();
+            logger.warn("SMSC link {}: a part of {} cannot be sent: {}", config.id(), part.outgoing.template.smsId(), e.getMessage());
+            report(part, DeliveryState.REJECTD, errorCode(unsendableStatus(e.getMessage())));
+            continue;
+         }
          part.sentAtNanos = System.nanoTime();
          inFlight.put(part.sequence, part);
          submitted.incrementAndGet();
-         tx.write(SubmitSmFactory.withSequence(part.pdu.pdu(), part.sequence));
       }
+   }
+
+   /** The status an SMSC would answer for the field the codec refused (its message starts with the field name). */
+   private static int unsendableStatus(String reason) {
+      if (reason == null) {
+         return SmppStatus.ESME_RSUBMITFAIL;
+      }
+      if (reason.startsWith("destination_addr")) {
+         return SmppStatus.ESME_RINVDSTADR;
+      }
+      if (reason.startsWith("source_addr")) {
+         return SmppStatus.ESME_RINVSRCADR;
+      }
+      return reason.startsWith("short_message") ? SmppStatus.ESME_RINVMSGLEN : SmppStatus.ESME_RSUBMITFAIL;
    }
 
    void onSubmitResponse(SmscConnection connection, int sequence, int status, String smscMessageId) {

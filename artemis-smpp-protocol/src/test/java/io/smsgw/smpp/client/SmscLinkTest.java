@@ -313,6 +313,34 @@ class SmscLinkTest {
    }
 
    @Test
+   void anMtTheCodecCannotSendBecomesARejectedReportAndTheLinkCarriesOn() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            // 23 digits (a CMPP 3.0 Dest_terminal_Id may have 32): more than SMPP's destination_addr holds.
+            sendMt(broker, "00000000000000a7", "86138001380001234567890", "too long an address");
+            sendMt(broker, "00000000000000a8", "8613800138070", "after the unsendable one");
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "REJECTD report for the unsendable MT");
+            assertEquals("00000000000000a7", dr.getStringProperty("smsId"));
+            assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+            assertEquals("011", dr.getStringProperty("smsErrorCode"), "ESME_RINVDSTADR (0x0B) in decimal");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the next MT goes out");
+            assertEquals("8613800138070", submit.destination());
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing sent twice");
+            assertEquals(1, smsc.binds.get(), "the link stayed bound: no reconnect");
+            SmscLinkControlMBean control = control(broker);
+            assertEquals("BOUND", control.getState());
+            assertEquals(0, control.getWindowInUse());
+         }
+      }
+   }
+
+   @Test
    void receiptsThatMatchNothingAreParkedNotDropped() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
