@@ -84,7 +84,8 @@ final class SubmitSmFactory {
       if (data.length <= MAX_OCTETS) {
          return List.of(single(b, data, 0, m));
       }
-      return parts(b, SmsSplitter.split(data, ConcatReference.eightBit(nextReference() & 0xFF)), nextReference());
+      int reference = nextReference() & 0xFF;
+      return parts(b, SmsSplitter.split(data, ConcatReference.eightBit(reference)), reference);
    }
 
    private Part single(ShortMessagePdu.Builder b, byte[] shortMessage, int esmClass, SmsMessageReader m) {

@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -69,10 +71,15 @@ class SmscLinkTest {
    }
 
    private static void sendMt(TestBroker broker, String smsId, String destination, String text) throws JMSException {
+      sendMt(broker, smsId, destination, session -> session.createTextMessage(text));
+   }
+
+   /** An MT whose body (and any further properties) {@code body} makes. */
+   private static void sendMt(TestBroker broker, String smsId, String destination, MessageMaker body) throws JMSException {
       try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
            MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.smscLinkQueue("sim")))) {
-         TextMessage mt = session.createTextMessage(text);
+         Message mt = body.make(session);
          mt.setStringProperty("smsKind", "MT");
          mt.setStringProperty("smsId", smsId);
          mt.setStringProperty("smsAccount", "smppclient1");
@@ -82,6 +89,10 @@ class SmscLinkTest {
          mt.setIntProperty("smsRegisteredDelivery", 1);
          producer.send(mt);
       }
+   }
+
+   private interface MessageMaker {
+      Message make(Session session) throws JMSException;
    }
 
    private static TextMessage receive(TestBroker broker, String queue, String selector) throws JMSException {
@@ -285,6 +296,36 @@ class SmscLinkTest {
             assertEquals("00000000000000f1", dr.getStringProperty("smsId"));
             assertEquals(2, dr.getIntProperty("smsSegmentNumber"));
             assertEquals(2, dr.getIntProperty("smsSegmentTotal"));
+         }
+      }
+   }
+
+   @Test
+   void aLongBinaryMtReportsTheReferenceItsUdhCarries() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000b7", "8613800138071", session -> {
+               BytesMessage mt = session.createBytesMessage();
+               mt.writeBytes(new byte[200]); // more than one 140-octet segment
+               mt.setIntProperty("smsDataCoding", 4);
+               return mt;
+            });
+            JsmppSmsc.Received a = smsc.submits.poll(10, TimeUnit.SECONDS);
+            JsmppSmsc.Received b = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(a);
+            assertNotNull(b);
+            JsmppSmsc.Received first = a.shortMessage()[5] == 1 ? a : b;
+            assertEquals(0x40, first.esmClass() & 0x40, "UDH indicator");
+            int udhReference = first.shortMessage()[3] & 0xFF;
+            Wait.until("acknowledged after both parts", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            smsc.sendReceipt(first, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr);
+            assertEquals(1, dr.getIntProperty("smsSegmentNumber"));
+            assertEquals(udhReference, dr.getIntProperty("smsSegmentRef"), "the reference the handset saw");
          }
       }
    }
