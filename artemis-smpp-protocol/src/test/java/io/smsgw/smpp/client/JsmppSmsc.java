@@ -182,7 +182,12 @@ public final class JsmppSmsc implements AutoCloseable {
 
    /** A receipt with the text and the 3.4 TLVs (receipted_message_id, message_state). */
    public void sendReceipt(Received submit, DeliveryReceiptState state, MessageState messageState) throws Exception {
-      String text = new DeliveryReceipt(submit.messageId(), 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0,
+      sendReceipt(submit, submit.messageId(), state, messageState);
+   }
+
+   /** A receipt whose text writes the id as {@code textId} (another base, say); the TLV keeps the submit_sm_resp id. */
+   public void sendReceipt(Received submit, String textId, DeliveryReceiptState state, MessageState messageState) throws Exception {
+      String text = new DeliveryReceipt(textId, 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0,
          new java.util.Date(), new java.util.Date(), state, "000", "").toString();
       session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.source(),

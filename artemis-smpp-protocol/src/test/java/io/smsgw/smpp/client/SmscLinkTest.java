@@ -267,6 +267,29 @@ class SmscLinkTest {
    }
 
    @Test
+   void smpp34ReceiptWithTheResponseIdInItsTlvCorrelatesOnADecimalInReceiptLink() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", receipt-id-format = decimal-in-receipt");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000e2", "8613800138031", "TLV and text ids");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            // The simulator's ids are hex made of digits only ("5001"): read as decimal they would name another MT.
+            String decimal = Long.toString(Long.parseLong(submit.messageId(), 16));
+            smsc.sendReceipt(submit, decimal, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR: the TLV holds the submit_sm_resp id, the text its decimal form");
+            assertEquals("00000000000000e2", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(0, broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS), "nothing parked");
+         }
+      }
+   }
+
+   @Test
    void longUnicodeTextIsSplitIntoTrackedUcs2Segments() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
