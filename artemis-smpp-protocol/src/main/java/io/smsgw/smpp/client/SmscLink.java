@@ -578,18 +578,27 @@ final class SmscLink extends AbstractSessionCallback {
       SmsMessageReader reader = new SmsMessageReader(message);
       Outgoing outgoing = new Outgoing(ref.getMessageID(), consumer, template(reader));
       List<SubmitSmFactory.Part> parts;
+      RuntimeException unsendable = null;
       try {
          parts = submits.create(reader);
       } catch (RuntimeException e) {
          logger.warn("SMSC link {}: cannot send message {}: {}", config.id(), outgoing.template.smsId(), e.getMessage());
-         parts = null;
+         parts = List.of(new SubmitSmFactory.Part(null, reader.integer(SmsProperties.SEGMENT_REF, 0),
+            reader.integer(SmsProperties.SEGMENT_TOTAL, 0), reader.integer(SmsProperties.SEGMENT_NUMBER, 0)));
+         unsendable = e;
       }
       List<SubmitSmFactory.Part> ready = parts;
+      RuntimeException failure = unsendable;
       eventLoop.execute(() -> {
-         if (ready == null) {
+         if (failure != null) {
             outgoing.unresolved = 1;
-            Part placeholder = new Part(outgoing, new SubmitSmFactory.Part(null, 0, 0, 0));
-            report(placeholder, DeliveryState.UNDELIV, "000");
+            Part placeholder = new Part(outgoing, ready.get(0));
+            if (failure instanceof SubmitSmFactory.Unsendable u) {
+               refused.incrementAndGet();
+               report(placeholder, DeliveryState.REJECTD, errorCode(u.status));
+            } else {
+               report(placeholder, DeliveryState.UNDELIV, "000");
+            }
             return;
          }
          outgoing.unresolved = ready.size();

@@ -1,5 +1,6 @@
 package io.smsgw.smpp.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,6 +27,7 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.bean.MessageState;
+import org.jsmpp.bean.OptionalParameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -351,6 +353,79 @@ class SmscLinkTest {
             assertEquals(udhReference, dr.getIntProperty("smsSegmentRef"), "the reference the handset saw");
          }
       }
+   }
+
+   /** A segment of a long message an ESME sent with SAR TLVs: the segment properties, no smsUdh. */
+   private static MessageMaker sarSegment(String text) {
+      return session -> {
+         TextMessage mt = session.createTextMessage(text);
+         mt.setIntProperty("smsSegmentRef", 7);
+         mt.setIntProperty("smsSegmentTotal", 2);
+         mt.setIntProperty("smsSegmentNumber", 1);
+         return mt;
+      };
+   }
+
+   @Test
+   void aSegmentKnownByItsPropertiesGoesOutWithSarTlvsOnA34Link() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000b8", "8613800138072", sarSegment("first half "));
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            assertEquals("first half ", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+            assertEquals(7, submit.tlv(OptionalParameter.Tag.SAR_MSG_REF_NUM));
+            assertEquals(2, submit.tlv(OptionalParameter.Tag.SAR_TOTAL_SEGMENTS));
+            assertEquals(1, submit.tlv(OptionalParameter.Tag.SAR_SEGMENT_SEQNUM));
+         }
+      }
+   }
+
+   @Test
+   void aSegmentKnownByItsPropertiesGoesOutWithAConcatenationUdhOnA33Link() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER));
+            sendMt(broker, "00000000000000b9", "8613800138073", sarSegment("first half "));
+            CloudhopperSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            assertEquals(0x40, submit.esmClass() & 0x40, "UDH indicator");
+            byte[] expected = concat(new byte[] {0x05, 0x00, 0x03, 0x07, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(expected, submit.shortMessage());
+         }
+      }
+   }
+
+   @Test
+   void aSegmentTooLongForItsConcatenationUdhOnA33LinkIsRejectedWithAReport() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER));
+            // 160 septets fill an SMS without a UDH; with the 6-octet header only 153 fit.
+            sendMt(broker, "00000000000000ba", "8613800138074", sarSegment("x".repeat(160)));
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "REJECTD report");
+            assertEquals("00000000000000ba", dr.getStringProperty("smsId"));
+            assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+            assertEquals("001", dr.getStringProperty("smsErrorCode"), "ESME_RINVMSGLEN");
+            assertEquals(1, dr.getIntProperty("smsSegmentNumber"));
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(300, TimeUnit.MILLISECONDS), "nothing cut short reached the SMSC");
+         }
+      }
+   }
+
+   private static byte[] concat(byte[] a, byte[] b) {
+      byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
    }
 
    @Test
