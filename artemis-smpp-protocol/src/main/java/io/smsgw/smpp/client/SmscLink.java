@@ -119,9 +119,14 @@ final class SmscLink extends AbstractSessionCallback {
    private final String version;
 
    private final AtomicInteger reserved = new AtomicInteger();
-   private final java.util.concurrent.atomic.AtomicBoolean promptScheduled = new java.util.concurrent.atomic.AtomicBoolean();
    private final Map<Integer, Part> inFlight = new HashMap<>();
    private final ArrayDeque<Part> toSend = new ArrayDeque<>();
+   /** A flush waits for the next submit_sm permit (event loop only). */
+   private boolean flushScheduled;
+   private final Runnable scheduledFlush = () -> {
+      flushScheduled = false;
+      flush();
+   };
    private final List<SmscConnection> connections = new ArrayList<>();
    private final Map<BindType, Long> reconnectDelays = new HashMap<>();
 
@@ -331,9 +336,20 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
+   /**
+    * Sends what waits, one max-submit-rate permit per submit_sm (every part, resends and throttling retries
+    * included); without a permit the rest goes out from a task scheduled when the next one is due.
+    */
    private void flush() {
       SmscConnection tx = transmitter;
       while (tx != null && tx.canSubmit() && !toSend.isEmpty()) {
+         if (!limiter.tryAcquire()) {
+            if (!flushScheduled) {
+               flushScheduled = true;
+               eventLoop.schedule(scheduledFlush, Math.max(1, 1000 / Math.max(1, config.maxSubmitRate())), TimeUnit.MILLISECONDS);
+            }
+            return;
+         }
          Part part = toSend.poll();
          part.sequence = tx.nextSequence();
          try {
@@ -555,20 +571,8 @@ final class SmscLink extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
-      if (stopping || state != State.BOUND || reserved.get() >= config.window()) {
-         return false;
-      }
-      if (!limiter.tryAcquire()) {
-         // Come back when the next permit is due (once, however often the broker asks meanwhile).
-         if (promptScheduled.compareAndSet(false, true)) {
-            eventLoop.schedule(() -> {
-               promptScheduled.set(false);
-               consumer.promptDelivery();
-            }, Math.max(1, 1000 / Math.max(1, config.maxSubmitRate())), TimeUnit.MILLISECONDS);
-         }
-         return false;
-      }
-      return true;
+      // max-submit-rate is applied per submit_sm in flush(); the window bounds what waits for it.
+      return !stopping && state == State.BOUND && reserved.get() < config.window();
    }
 
    @Override

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -241,6 +245,34 @@ class SmscLinkTest {
                texts.add(new String(r.shortMessage(), StandardCharsets.US_ASCII));
             }
             assertEquals(Set.of("throttled 0", "throttled 1", "throttled 2"), texts);
+            Wait.until("all acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         }
+      }
+   }
+
+   @Test
+   void maxSubmitRateCountsEverySubmitSmOfALongMessage() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", max-submit-rate = 2");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000d1", "8613800138080", "long ".repeat(80)); // 400 characters: three parts
+            sendMt(broker, "00000000000000d2", "8613800138081", "short one");
+            sendMt(broker, "00000000000000d3", "8613800138082", "short two");
+            List<Long> arrivals = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+               JsmppSmsc.Received r = smsc.submits.poll(15, TimeUnit.SECONDS);
+               assertNotNull(r, "submit " + i);
+               arrivals.add(r.receivedNanos());
+            }
+            Collections.sort(arrivals);
+            // A burst of one second's worth (2), then one every 500 ms: never 4 within 900 ms (a margin for jitter).
+            for (int i = 0; i + 3 < arrivals.size(); i++) {
+               long span = arrivals.get(i + 3) - arrivals.get(i);
+               assertTrue(span >= TimeUnit.MILLISECONDS.toNanos(900),
+                          "4 submit_sm within " + TimeUnit.NANOSECONDS.toMillis(span) + " ms at 2 per second");
+            }
             Wait.until("all acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
          }
       }
