@@ -3,6 +3,7 @@ package io.smsgw.smpp.client;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +18,7 @@ import io.smsgw.smpp.codec.EnquireLink;
 import io.smsgw.smpp.codec.EnquireLinkResp;
 import io.smsgw.smpp.codec.GenericNack;
 import io.smsgw.smpp.codec.MalformedPdu;
+import io.smsgw.smpp.codec.SmppCodec;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppRequest;
 import io.smsgw.smpp.codec.SmppStatus;
@@ -76,6 +78,22 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       if (channel != null) {
          channel.writeAndFlush(pdu, channel.voidPromise());
       }
+   }
+
+   /**
+    * Encodes {@code pdu} here instead of in the pipeline, so that a PDU the codec refuses (an address too long
+    * or not Latin-1, a short_message over 255 octets) throws {@link IllegalArgumentException} to the caller with
+    * nothing written, instead of failing the write and closing the connection.
+    */
+   void writeEncoded(SmppPdu pdu) {
+      ByteBuf out = channel.alloc().ioBuffer();
+      try {
+         SmppCodec.encode(pdu, out);
+      } catch (RuntimeException e) {
+         out.release();
+         throw e;
+      }
+      channel.writeAndFlush(out, channel.voidPromise());
    }
 
    void close() {

@@ -119,9 +119,14 @@ final class SmscLink extends AbstractSessionCallback {
    private final String version;
 
    private final AtomicInteger reserved = new AtomicInteger();
-   private final java.util.concurrent.atomic.AtomicBoolean promptScheduled = new java.util.concurrent.atomic.AtomicBoolean();
    private final Map<Integer, Part> inFlight = new HashMap<>();
    private final ArrayDeque<Part> toSend = new ArrayDeque<>();
+   /** A flush waits for the next submit_sm permit (event loop only). */
+   private boolean flushScheduled;
+   private final Runnable scheduledFlush = () -> {
+      flushScheduled = false;
+      flush();
+   };
    private final List<SmscConnection> connections = new ArrayList<>();
    private final Map<BindType, Long> reconnectDelays = new HashMap<>();
 
@@ -331,16 +336,49 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
+   /**
+    * Sends what waits, one max-submit-rate permit per submit_sm (every part, resends and throttling retries
+    * included); without a permit the rest goes out from a task scheduled when the next one is due.
+    */
    private void flush() {
       SmscConnection tx = transmitter;
       while (tx != null && tx.canSubmit() && !toSend.isEmpty()) {
+         if (!limiter.tryAcquire()) {
+            if (!flushScheduled) {
+               flushScheduled = true;
+               eventLoop.schedule(scheduledFlush, Math.max(1, 1000 / Math.max(1, config.maxSubmitRate())), TimeUnit.MILLISECONDS);
+            }
+            return;
+         }
          Part part = toSend.poll();
          part.sequence = tx.nextSequence();
+         try {
+            tx.writeEncoded(SubmitSmFactory.withSequence(part.pdu.pdu(), part.sequence));
+         } catch (IllegalArgumentException e) {
+            // A field the codec cannot represent: the SMSC would refuse it every time, so it ends like a refusal.
+            refused.incrementAndGet();
+            logger.warn("SMSC link {}: a part of {} cannot be sent: {}", config.id(), part.outgoing.template.smsId(), e.getMessage());
+            report(part, DeliveryState.REJECTD, errorCode(unsendableStatus(e.getMessage())));
+            continue;
+         }
          part.sentAtNanos = System.nanoTime();
          inFlight.put(part.sequence, part);
          submitted.incrementAndGet();
-         tx.write(SubmitSmFactory.withSequence(part.pdu.pdu(), part.sequence));
       }
+   }
+
+   /** The status an SMSC would answer for the field the codec refused (its message starts with the field name). */
+   private static int unsendableStatus(String reason) {
+      if (reason == null) {
+         return SmppStatus.ESME_RSUBMITFAIL;
+      }
+      if (reason.startsWith("destination_addr")) {
+         return SmppStatus.ESME_RINVDSTADR;
+      }
+      if (reason.startsWith("source_addr")) {
+         return SmppStatus.ESME_RINVSRCADR;
+      }
+      return reason.startsWith("short_message") ? SmppStatus.ESME_RINVMSGLEN : SmppStatus.ESME_RSUBMITFAIL;
    }
 
    void onSubmitResponse(SmscConnection connection, int sequence, int status, String smscMessageId) {
@@ -416,7 +454,7 @@ final class SmscLink extends AbstractSessionCallback {
 
    void onDeliverSm(SmscConnection connection, DeliverSm deliver) {
       if (SmscReceipt.isReceipt(deliver.esmClass())) {
-         onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.shortMessage(), deliver.tlvs()).orElse(null),
+         onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.shortMessage(), deliver.tlvs(), config.receiptIdFormat()).orElse(null),
                    status -> connection.write(deliver.response(status)));
       } else {
          byte[] userData = deliver.shortMessage().length == 0 && deliver.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)
@@ -433,7 +471,7 @@ final class SmscLink extends AbstractSessionCallback {
    void onDataSm(SmscConnection connection, DataSm data) {
       byte[] payload = data.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? data.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
       if (SmscReceipt.isReceipt(data.esmClass())) {
-         onReceipt(payload, SmscReceipt.read(payload, data.tlvs()).orElse(null), status -> connection.write(data.response(status, "")));
+         onReceipt(payload, SmscReceipt.read(payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.write(data.response(status, "")));
       } else {
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             data.sourceAddr(), data.destinationAddr(), data.esmClass(), 0, data.dataCoding(), payload, data.tlvs(), version);
@@ -454,7 +492,7 @@ final class SmscLink extends AbstractSessionCallback {
          sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          return;
       }
-      String key = ReceiptIds.fromReceipt(receipt.smscMessageId(), config.receiptIdFormat());
+      String key = receipt.smscMessageId();
       store.matchReceipt(config.id(), key).whenCompleteAsync((found, failure) -> {
          if (failure != null) {
             logger.warn("SMSC link {}: receipt {} lookup failed: {}", config.id(), key, failure.toString());
@@ -533,20 +571,8 @@ final class SmscLink extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
-      if (stopping || state != State.BOUND || reserved.get() >= config.window()) {
-         return false;
-      }
-      if (!limiter.tryAcquire()) {
-         // Come back when the next permit is due (once, however often the broker asks meanwhile).
-         if (promptScheduled.compareAndSet(false, true)) {
-            eventLoop.schedule(() -> {
-               promptScheduled.set(false);
-               consumer.promptDelivery();
-            }, Math.max(1, 1000 / Math.max(1, config.maxSubmitRate())), TimeUnit.MILLISECONDS);
-         }
-         return false;
-      }
-      return true;
+      // max-submit-rate is applied per submit_sm in flush(); the window bounds what waits for it.
+      return !stopping && state == State.BOUND && reserved.get() < config.window();
    }
 
    @Override
@@ -556,18 +582,27 @@ final class SmscLink extends AbstractSessionCallback {
       SmsMessageReader reader = new SmsMessageReader(message);
       Outgoing outgoing = new Outgoing(ref.getMessageID(), consumer, template(reader));
       List<SubmitSmFactory.Part> parts;
+      RuntimeException unsendable = null;
       try {
          parts = submits.create(reader);
       } catch (RuntimeException e) {
          logger.warn("SMSC link {}: cannot send message {}: {}", config.id(), outgoing.template.smsId(), e.getMessage());
-         parts = null;
+         parts = List.of(new SubmitSmFactory.Part(null, reader.integer(SmsProperties.SEGMENT_REF, 0),
+            reader.integer(SmsProperties.SEGMENT_TOTAL, 0), reader.integer(SmsProperties.SEGMENT_NUMBER, 0)));
+         unsendable = e;
       }
       List<SubmitSmFactory.Part> ready = parts;
+      RuntimeException failure = unsendable;
       eventLoop.execute(() -> {
-         if (ready == null) {
+         if (failure != null) {
             outgoing.unresolved = 1;
-            Part placeholder = new Part(outgoing, new SubmitSmFactory.Part(null, 0, 0, 0));
-            report(placeholder, DeliveryState.UNDELIV, "000");
+            Part placeholder = new Part(outgoing, ready.get(0));
+            if (failure instanceof SubmitSmFactory.Unsendable u) {
+               refused.incrementAndGet();
+               report(placeholder, DeliveryState.REJECTD, errorCode(u.status));
+            } else {
+               report(placeholder, DeliveryState.UNDELIV, "000");
+            }
             return;
          }
          outgoing.unresolved = ready.size();

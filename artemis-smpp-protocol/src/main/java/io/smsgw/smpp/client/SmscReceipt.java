@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.Optional;
 
+import io.smsgw.core.config.SmscLinkConfig.ReceiptIdFormat;
 import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.smpp.codec.TlvTag;
@@ -13,7 +14,7 @@ import io.smsgw.smpp.codec.Tlvs;
  * What a delivery receipt from an SMSC says, read from the 3.4 TLVs (receipted_message_id, message_state,
  * network_error_code) when present and from the receipt text otherwise.
  *
- * @param smscMessageId the id as the SMSC wrote it (not yet normalised for the link)
+ * @param smscMessageId the id normalised for the link ({@link ReceiptIds}): the key of its correlation record
  * @param state         delivery state
  * @param error         error code text ("000" when none)
  * @param doneDate      when the final state was reached, if the text says so
@@ -27,14 +28,17 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
       return (esmClass & 0x3C) != 0 && (esmClass & RECEIPT_TYPES) != 0;
    }
 
-   static Optional<SmscReceipt> read(byte[] shortMessage, Tlvs tlvs) {
+   static Optional<SmscReceipt> read(byte[] shortMessage, Tlvs tlvs, ReceiptIdFormat format) {
       DeliveryReceipt text = shortMessage.length == 0 ? null
          : DeliveryReceipt.parse(new String(shortMessage, StandardCharsets.ISO_8859_1)).orElse(null);
+      // receipted_message_id is the id of submit_sm_resp itself (SMPP 3.4 5.3.2.12), so it is keyed as that id;
+      // only the receipt text may write it in another base.
       String id = tlvs.getCString(TlvTag.RECEIPTED_MESSAGE_ID);
-      if (id == null || id.isEmpty()) {
-         id = text == null ? null : text.id();
-      }
-      if (id == null || id.isEmpty()) {
+      if (id != null && !id.isEmpty()) {
+         id = ReceiptIds.fromResponse(id, format);
+      } else if (text != null && text.id() != null && !text.id().isEmpty()) {
+         id = ReceiptIds.fromReceipt(text.id(), format);
+      } else {
          return Optional.empty();
       }
       int messageState = tlvs.getU8(TlvTag.MESSAGE_STATE);

@@ -14,8 +14,10 @@ import io.smsgw.core.text.Gsm7Alphabet;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.core.time.SmppTime;
+import io.smsgw.smpp.Concatenation;
 import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.ShortMessagePdu;
+import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
@@ -24,12 +26,23 @@ import io.smsgw.smpp.codec.Tlvs;
  * Turns an MT broker message into the submit_sm PDUs a link sends: text encoded for the link (GSM 7-bit
  * when the text allows, else UCS2; GBK content arrives as text and goes out as UCS2), split when longer than
  * one segment (UDH, SAR TLVs or message_payload as configured), addresses overridden as configured, and a
- * receipt always requested. Sequence numbers are set at send time.
+ * receipt always requested. One segment of a long message keeps its concatenation: its UDH, or, known by its
+ * segment properties only, SAR TLVs on 3.4 and a UDH on 3.3 links. Sequence numbers are set at send time.
  */
 final class SubmitSmFactory {
 
    /** One submit_sm and which part of the message it carries. */
    record Part(SubmitSm pdu, int segmentRef, int segmentTotal, int segmentNumber) {
+   }
+
+   /** An MT no submit_sm can carry, with the status an SMSC would refuse it with. */
+   static final class Unsendable extends IllegalArgumentException {
+      final int status;
+
+      Unsendable(int status, String reason) {
+         super(reason);
+         this.status = status;
+      }
    }
 
    static final int ESM_UDHI = 0x40;
@@ -70,6 +83,9 @@ final class SubmitSmFactory {
             // Already one segment of a long message: keep its header and numbering.
             return List.of(single(b, concat(udh, SmsText.encode(text, encoding)), ESM_UDHI, m));
          }
+         if (Concatenation.isSarSegment(m)) {
+            return List.of(segment(b, SmsText.encode(text, encoding), encoding, m));
+         }
          boolean fits = encoding == SmsEncoding.GSM7 ? Gsm7Alphabet.septetCount(text) <= MAX_GSM7_SEPTETS : text.length() <= MAX_UCS2_CHARS;
          if (fits) {
             return List.of(single(b, SmsText.encode(text, encoding), 0, m));
@@ -81,15 +97,36 @@ final class SubmitSmFactory {
       if (udh != null) {
          return List.of(single(b, concat(udh, data), ESM_UDHI, m));
       }
+      if (Concatenation.isSarSegment(m)) {
+         return List.of(segment(b, data, SmsEncoding.BINARY, m));
+      }
       if (data.length <= MAX_OCTETS) {
          return List.of(single(b, data, 0, m));
       }
-      return parts(b, SmsSplitter.split(data, ConcatReference.eightBit(nextReference() & 0xFF)), nextReference());
+      int reference = nextReference() & 0xFF;
+      return parts(b, SmsSplitter.split(data, ConcatReference.eightBit(reference)), reference);
    }
 
    private Part single(ShortMessagePdu.Builder b, byte[] shortMessage, int esmClass, SmsMessageReader m) {
       return new Part(b.esmClass(esmClass).shortMessage(shortMessage).buildSubmitSm(), m.integer(SmsProperties.SEGMENT_REF, 0),
                       m.integer(SmsProperties.SEGMENT_TOTAL, 0), m.integer(SmsProperties.SEGMENT_NUMBER, 0));
+   }
+
+   /** The segment with its concatenation: SAR TLVs on 3.4, a UDH on 3.3 (no TLVs), refused when that UDH does not fit. */
+   private Part segment(ShortMessagePdu.Builder b, byte[] userData, SmsEncoding encoding, SmsMessageReader m) {
+      int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
+      int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
+      int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
+      if (link.version34()) {
+         b.esmClass(0).shortMessage(userData).tlvs(Concatenation.addSar(Tlvs.builder(), reference, total, number).build());
+      } else {
+         byte[] withUdh = Concatenation.withUdh(reference, total, number, userData, encoding);
+         if (withUdh == null) {
+            throw new Unsendable(SmppStatus.ESME_RINVMSGLEN, "segment " + number + "/" + total + " does not fit one SMS with its concatenation UDH");
+         }
+         b.esmClass(ESM_UDHI).shortMessage(withUdh);
+      }
+      return new Part(b.buildSubmitSm(), reference, total, number);
    }
 
    private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding) {
@@ -101,8 +138,7 @@ final class SubmitSmFactory {
             List<Segment> segments = SmsSplitter.splitPlain(text, encoding, ConcatReference.Width.SIXTEEN_BIT);
             List<Part> parts = new ArrayList<>(segments.size());
             for (Segment s : segments) {
-               Tlvs sar = Tlvs.builder().addU16(TlvTag.SAR_MSG_REF_NUM, reference).addU8(TlvTag.SAR_TOTAL_SEGMENTS, s.total())
-                  .addU8(TlvTag.SAR_SEGMENT_SEQNUM, s.number()).build();
+               Tlvs sar = Concatenation.addSar(Tlvs.builder(), reference, s.total(), s.number()).build();
                parts.add(new Part(b.esmClass(0).shortMessage(s.payload()).tlvs(sar).buildSubmitSm(), reference, s.total(), s.number()));
             }
             yield parts;

@@ -11,6 +11,7 @@ import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
+import io.smsgw.smpp.Concatenation;
 import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.DeliverSm;
 import io.smsgw.smpp.codec.ShortMessagePdu;
@@ -22,7 +23,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 /**
  * Builds the deliver_sm for a message waiting on an account's queue: a status report (smsKind DR) becomes
  * an SMSC delivery receipt whose id is the smsId the ESME got in submit_sm_resp; anything else is an MO.
- * 3.3 sessions never get TLVs.
+ * 3.3 sessions never get TLVs: an MO segment known by its segment properties only (it came with SAR TLVs)
+ * gets SAR TLVs on 3.4 and a concatenation UDH on 3.3.
  */
 final class DeliverSmFactory {
 
@@ -70,29 +72,49 @@ final class DeliverSmFactory {
    private ShortMessagePdu.Builder mobileOriginated(SmsMessageReader m, ShortMessagePdu.Builder b, boolean version34) {
       byte[] payload;
       int dataCoding;
+      SmsEncoding encoding;
       if (m.hasTextBody()) {
          String text = m.text("");
-         SmsEncoding encoding = preferredEncoding(m, text);
+         encoding = preferredEncoding(m, text);
          payload = SmsText.encode(text, encoding);
          dataCoding = encoding == defaultAlphabet ? 0 : encoding.smppDataCoding();
       } else {
+         encoding = SmsEncoding.BINARY;
          payload = m.bytes();
          dataCoding = m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding());
       }
       byte[] udh = m.udh();
       byte[] userData = payload;
       int esmClass = 0;
+      Tlvs.Builder tlvs = null;
       if (udh != null) {
          userData = new byte[udh.length + payload.length];
          System.arraycopy(udh, 0, userData, 0, udh.length);
          System.arraycopy(payload, 0, userData, udh.length, payload.length);
          esmClass = ESM_CLASS_UDHI;
+      } else if (Concatenation.isSarSegment(m)) {
+         // A segment that came with SAR TLVs: SAR again on 3.4, a concatenation UDH on 3.3 (no TLVs there).
+         int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
+         int segmentTotal = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
+         int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
+         if (version34) {
+            tlvs = Concatenation.addSar(Tlvs.builder(), reference, segmentTotal, number);
+         } else {
+            userData = Concatenation.withUdh(reference, segmentTotal, number, payload, encoding);
+            if (userData == null) {
+               throw new IllegalArgumentException("segment " + number + "/" + segmentTotal + " does not fit one SMS with its concatenation UDH");
+            }
+            esmClass = ESM_CLASS_UDHI;
+         }
       }
       b.esmClass(esmClass).dataCoding(dataCoding);
       if (userData.length <= MAX_SHORT_MESSAGE) {
          b.shortMessage(userData);
+         if (tlvs != null) {
+            b.tlvs(tlvs.build());
+         }
       } else if (version34) {
-         b.tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, userData).build());
+         b.tlvs((tlvs == null ? Tlvs.builder() : tlvs).add(TlvTag.MESSAGE_PAYLOAD, userData).build());
       } else {
          throw new IllegalArgumentException(userData.length + " octets do not fit one 3.3 deliver_sm");
       }

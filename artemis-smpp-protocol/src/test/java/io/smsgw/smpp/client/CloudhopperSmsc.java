@@ -33,7 +33,7 @@ import org.joda.time.DateTime;
  */
 final class CloudhopperSmsc implements AutoCloseable {
 
-   record Received(String hexId, String destination, String source, byte[] shortMessage) {
+   record Received(String hexId, String destination, String source, byte[] shortMessage, int esmClass) {
    }
 
    final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
@@ -93,7 +93,7 @@ final class CloudhopperSmsc implements AutoCloseable {
                   String id = Integer.toHexString(ids.incrementAndGet());
                   ((SubmitSmResp) response).setMessageId(id);
                   submits.add(new Received(id, submit.getDestAddress().getAddress(), submit.getSourceAddress().getAddress(),
-                                           submit.getShortMessage()));
+                                           submit.getShortMessage(), submit.getEsmClass()));
                }
                return response;
             }

@@ -52,7 +52,28 @@ import org.jsmpp.util.MessageId;
 public final class JsmppSmsc implements AutoCloseable {
 
    /** A submit_sm as the SMSC saw it, with the id it answered. */
-   public record Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass) {
+   public record Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass,
+                          OptionalParameter[] tlvs, long receivedNanos) {
+      /** A submit known by its id and addresses only, to send a receipt for. */
+      public Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass) {
+         this(messageId, destination, source, dataCoding, shortMessage, esmClass, new OptionalParameter[0], 0);
+      }
+
+      /** The value of the TLV with this tag as a number, or -1 when the submit_sm had none. */
+      public int tlv(OptionalParameter.Tag tag) {
+         for (OptionalParameter p : tlvs) {
+            if (p.tag == tag.code()) {
+               if (p instanceof OptionalParameter.Byte b) {
+                  return b.getValue() & 0xFF;
+               }
+               if (p instanceof OptionalParameter.Short v) {
+                  return v.getValue() & 0xFFFF;
+               }
+               throw new IllegalArgumentException(tag + " is not a number");
+            }
+         }
+         return -1;
+      }
    }
 
    public final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
@@ -182,7 +203,12 @@ public final class JsmppSmsc implements AutoCloseable {
 
    /** A receipt with the text and the 3.4 TLVs (receipted_message_id, message_state). */
    public void sendReceipt(Received submit, DeliveryReceiptState state, MessageState messageState) throws Exception {
-      String text = new DeliveryReceipt(submit.messageId(), 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0,
+      sendReceipt(submit, submit.messageId(), state, messageState);
+   }
+
+   /** A receipt whose text writes the id as {@code textId} (another base, say); the TLV keeps the submit_sm_resp id. */
+   public void sendReceipt(Received submit, String textId, DeliveryReceiptState state, MessageState messageState) throws Exception {
+      String text = new DeliveryReceipt(textId, 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0,
          new java.util.Date(), new java.util.Date(), state, "000", "").toString();
       session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.source(),
@@ -223,7 +249,9 @@ public final class JsmppSmsc implements AutoCloseable {
          }
          String id = Integer.toHexString(ids.incrementAndGet());
          submits.add(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), submitSm.getDataCoding(),
-                                  submitSm.getShortMessage(), submitSm.getEsmClass()));
+                                  submitSm.getShortMessage(), submitSm.getEsmClass(),
+                                  submitSm.getOptionalParameters() == null ? new OptionalParameter[0] : submitSm.getOptionalParameters(),
+                                  System.nanoTime()));
          for (int i = receiptsBeforeResponse.get(); i > 0; i--) {
             try {
                sendReceipt(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), 0, new byte[0], (byte) 0),

@@ -1,22 +1,29 @@
 package io.smsgw.smpp.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -24,6 +31,7 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.bean.MessageState;
+import org.jsmpp.bean.OptionalParameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,10 +77,15 @@ class SmscLinkTest {
    }
 
    private static void sendMt(TestBroker broker, String smsId, String destination, String text) throws JMSException {
+      sendMt(broker, smsId, destination, session -> session.createTextMessage(text));
+   }
+
+   /** An MT whose body (and any further properties) {@code body} makes. */
+   private static void sendMt(TestBroker broker, String smsId, String destination, MessageMaker body) throws JMSException {
       try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
            MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.smscLinkQueue("sim")))) {
-         TextMessage mt = session.createTextMessage(text);
+         Message mt = body.make(session);
          mt.setStringProperty("smsKind", "MT");
          mt.setStringProperty("smsId", smsId);
          mt.setStringProperty("smsAccount", "smppclient1");
@@ -82,6 +95,10 @@ class SmscLinkTest {
          mt.setIntProperty("smsRegisteredDelivery", 1);
          producer.send(mt);
       }
+   }
+
+   private interface MessageMaker {
+      Message make(Session session) throws JMSException;
    }
 
    private static TextMessage receive(TestBroker broker, String queue, String selector) throws JMSException {
@@ -234,6 +251,34 @@ class SmscLinkTest {
    }
 
    @Test
+   void maxSubmitRateCountsEverySubmitSmOfALongMessage() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", max-submit-rate = 2");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000d1", "8613800138080", "long ".repeat(80)); // 400 characters: three parts
+            sendMt(broker, "00000000000000d2", "8613800138081", "short one");
+            sendMt(broker, "00000000000000d3", "8613800138082", "short two");
+            List<Long> arrivals = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+               JsmppSmsc.Received r = smsc.submits.poll(15, TimeUnit.SECONDS);
+               assertNotNull(r, "submit " + i);
+               arrivals.add(r.receivedNanos());
+            }
+            Collections.sort(arrivals);
+            // A burst of one second's worth (2), then one every 500 ms: never 4 within 900 ms (a margin for jitter).
+            for (int i = 0; i + 3 < arrivals.size(); i++) {
+               long span = arrivals.get(i + 3) - arrivals.get(i);
+               assertTrue(span >= TimeUnit.MILLISECONDS.toNanos(900),
+                          "4 submit_sm within " + TimeUnit.NANOSECONDS.toMillis(span) + " ms at 2 per second");
+            }
+            Wait.until("all acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         }
+      }
+   }
+
+   @Test
    void smpp33LinkWithTextReceiptsInDecimalCorrelates() throws Exception {
       int port = JsmppSmsc.freePort();
       try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
@@ -251,6 +296,29 @@ class SmscLinkTest {
             assertNotNull(dr, "DR from a text-only receipt whose id is the decimal form of the hex submit_sm_resp id");
             assertEquals("00000000000000e1", dr.getStringProperty("smsId"));
             assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+         }
+      }
+   }
+
+   @Test
+   void smpp34ReceiptWithTheResponseIdInItsTlvCorrelatesOnADecimalInReceiptLink() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", receipt-id-format = decimal-in-receipt");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000e2", "8613800138031", "TLV and text ids");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            // The simulator's ids are hex made of digits only ("5001"): read as decimal they would name another MT.
+            String decimal = Long.toString(Long.parseLong(submit.messageId(), 16));
+            smsc.sendReceipt(submit, decimal, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR: the TLV holds the submit_sm_resp id, the text its decimal form");
+            assertEquals("00000000000000e2", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(0, broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS), "nothing parked");
          }
       }
    }
@@ -290,6 +358,109 @@ class SmscLinkTest {
    }
 
    @Test
+   void aLongBinaryMtReportsTheReferenceItsUdhCarries() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000b7", "8613800138071", session -> {
+               BytesMessage mt = session.createBytesMessage();
+               mt.writeBytes(new byte[200]); // more than one 140-octet segment
+               mt.setIntProperty("smsDataCoding", 4);
+               return mt;
+            });
+            JsmppSmsc.Received a = smsc.submits.poll(10, TimeUnit.SECONDS);
+            JsmppSmsc.Received b = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(a);
+            assertNotNull(b);
+            JsmppSmsc.Received first = a.shortMessage()[5] == 1 ? a : b;
+            assertEquals(0x40, first.esmClass() & 0x40, "UDH indicator");
+            int udhReference = first.shortMessage()[3] & 0xFF;
+            Wait.until("acknowledged after both parts", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            smsc.sendReceipt(first, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr);
+            assertEquals(1, dr.getIntProperty("smsSegmentNumber"));
+            assertEquals(udhReference, dr.getIntProperty("smsSegmentRef"), "the reference the handset saw");
+         }
+      }
+   }
+
+   /** A segment of a long message an ESME sent with SAR TLVs: the segment properties, no smsUdh. */
+   private static MessageMaker sarSegment(String text) {
+      return session -> {
+         TextMessage mt = session.createTextMessage(text);
+         mt.setIntProperty("smsSegmentRef", 7);
+         mt.setIntProperty("smsSegmentTotal", 2);
+         mt.setIntProperty("smsSegmentNumber", 1);
+         return mt;
+      };
+   }
+
+   @Test
+   void aSegmentKnownByItsPropertiesGoesOutWithSarTlvsOnA34Link() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000b8", "8613800138072", sarSegment("first half "));
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            assertEquals("first half ", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+            assertEquals(7, submit.tlv(OptionalParameter.Tag.SAR_MSG_REF_NUM));
+            assertEquals(2, submit.tlv(OptionalParameter.Tag.SAR_TOTAL_SEGMENTS));
+            assertEquals(1, submit.tlv(OptionalParameter.Tag.SAR_SEGMENT_SEQNUM));
+         }
+      }
+   }
+
+   @Test
+   void aSegmentKnownByItsPropertiesGoesOutWithAConcatenationUdhOnA33Link() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER));
+            sendMt(broker, "00000000000000b9", "8613800138073", sarSegment("first half "));
+            CloudhopperSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            assertEquals(0x40, submit.esmClass() & 0x40, "UDH indicator");
+            byte[] expected = concat(new byte[] {0x05, 0x00, 0x03, 0x07, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(expected, submit.shortMessage());
+         }
+      }
+   }
+
+   @Test
+   void aSegmentTooLongForItsConcatenationUdhOnA33LinkIsRejectedWithAReport() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER));
+            // 160 septets fill an SMS without a UDH; with the 6-octet header only 153 fit.
+            sendMt(broker, "00000000000000ba", "8613800138074", sarSegment("x".repeat(160)));
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "REJECTD report");
+            assertEquals("00000000000000ba", dr.getStringProperty("smsId"));
+            assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+            assertEquals("001", dr.getStringProperty("smsErrorCode"), "ESME_RINVMSGLEN");
+            assertEquals(1, dr.getIntProperty("smsSegmentNumber"));
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(300, TimeUnit.MILLISECONDS), "nothing cut short reached the SMSC");
+         }
+      }
+   }
+
+   private static byte[] concat(byte[] a, byte[] b) {
+      byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+   }
+
+   @Test
    void aRefusedSubmitBecomesARejectedReportAndIsNotRetried() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
@@ -307,6 +478,34 @@ class SmscLinkTest {
             SmscLinkControlMBean control = (SmscLinkControlMBean) broker.server().getManagementService().getUntypedControl("smsc-link.sim");
             assertEquals("BOUND", control.getState());
             assertEquals(1, control.getRefused());
+            assertEquals(0, control.getWindowInUse());
+         }
+      }
+   }
+
+   @Test
+   void anMtTheCodecCannotSendBecomesARejectedReportAndTheLinkCarriesOn() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            // 23 digits (a CMPP 3.0 Dest_terminal_Id may have 32): more than SMPP's destination_addr holds.
+            sendMt(broker, "00000000000000a7", "86138001380001234567890", "too long an address");
+            sendMt(broker, "00000000000000a8", "8613800138070", "after the unsendable one");
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "REJECTD report for the unsendable MT");
+            assertEquals("00000000000000a7", dr.getStringProperty("smsId"));
+            assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+            assertEquals("011", dr.getStringProperty("smsErrorCode"), "ESME_RINVDSTADR (0x0B) in decimal");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the next MT goes out");
+            assertEquals("8613800138070", submit.destination());
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing sent twice");
+            assertEquals(1, smsc.binds.get(), "the link stayed bound: no reconnect");
+            SmscLinkControlMBean control = control(broker);
+            assertEquals("BOUND", control.getState());
             assertEquals(0, control.getWindowInUse());
          }
       }

@@ -272,6 +272,47 @@ class SmppInteropTest {
       }
    }
 
+   /** An MO segment as an SMSC link records one that came with SAR TLVs: protocol SMPP, segment properties, no smsUdh. */
+   private static void sendSarSegmentMo(String destination) throws JMSException {
+      sendToAccount("smppclient1", "first half ", "smsKind", "MO", "smsProtocol", "SMPP", "smsSource", "8613800138010", "smsDestination", destination,
+                    "smsSegmentRef", "7", "smsSegmentTotal", "2", "smsSegmentNumber", "1");
+   }
+
+   @Test
+   void jsmpp34ReceiverGetsAnMoSegmentWithItsSarTlvs() throws Exception {
+      JsmppInbox inbox = new JsmppInbox();
+      SMPPSession session = jsmpp(BindType.BIND_RX, InterfaceVersion.IF_34, inbox);
+      try {
+         sendSarSegmentMo("8610086");
+         org.jsmpp.bean.DeliverSm mo = inbox.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(mo, "MO deliver_sm");
+         assertEquals("first half ", new String(mo.getShortMessage(), StandardCharsets.US_ASCII));
+         assertEquals(7, ((OptionalParameter.Short) mo.getOptionalParameter(OptionalParameter.Tag.SAR_MSG_REF_NUM)).getValue());
+         assertEquals(2, ((OptionalParameter.Byte) mo.getOptionalParameter(OptionalParameter.Tag.SAR_TOTAL_SEGMENTS)).getValue());
+         assertEquals(1, ((OptionalParameter.Byte) mo.getOptionalParameter(OptionalParameter.Tag.SAR_SEGMENT_SEQNUM)).getValue());
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   @Test
+   void cloudhopper33ReceiverGetsAnMoSegmentWithAConcatenationUdh() throws Exception {
+      CloudhopperInbox inbox = new CloudhopperInbox();
+      SmppSession receiver = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_3, inbox);
+      try {
+         sendSarSegmentMo("8610087");
+         DeliverSm mo = inbox.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(mo, "MO deliver_sm");
+         assertEquals(SmppConstants.ESM_CLASS_UDHI_MASK, mo.getEsmClass() & SmppConstants.ESM_CLASS_UDHI_MASK);
+         byte[] udh = {0x05, 0x00, 0x03, 0x07, 0x02, 0x01};
+         assertArrayEquals(udh, java.util.Arrays.copyOf(mo.getShortMessage(), udh.length));
+         assertEquals("first half ", new String(mo.getShortMessage(), udh.length, mo.getShortMessage().length - udh.length,
+                                                StandardCharsets.US_ASCII));
+      } finally {
+         receiver.unbind(5000);
+      }
+   }
+
    /** Collects the deliver_sm a cloudhopper session receives and answers them ESME_ROK. */
    static final class CloudhopperInbox extends DefaultSmppSessionHandler {
       final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();

@@ -90,8 +90,11 @@ public final class SmsSplitter {
       return cutsUnbounded(encoded, encoding, width).length - 1;
    }
 
-   /** Capacity of a segment in encoded units (septets for GSM7, octets otherwise). */
-   static int capacity(SmsEncoding encoding, int headerOctets) {
+   /**
+    * Capacity of a segment after a UDH of {@code headerOctets} (0: none) in encoded units: septets for GSM7
+    * (as the SMSC packs them behind the header), octets otherwise.
+    */
+   public static int capacity(SmsEncoding encoding, int headerOctets) {
       if (encoding == SmsEncoding.GSM7) {
          return headerOctets == 0
             ? USER_DATA_SEPTETS
