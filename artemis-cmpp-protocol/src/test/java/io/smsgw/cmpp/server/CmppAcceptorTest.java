@@ -86,6 +86,10 @@ class CmppAcceptorTest {
    }
 
    private static void sendToSp(String account, String text, String... properties) throws JMSException {
+      sendToSp(jms, account, text, properties);
+   }
+
+   private static void sendToSp(Connection jms, String account, String text, String... properties) throws JMSException {
       try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
            MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.accountQueue(account)))) {
          TextMessage message = session.createTextMessage(text);
@@ -292,6 +296,28 @@ class CmppAcceptorTest {
          }
          assertEquals(Set.of("mo 1", "mo 2", "mo 3"), accepted);
          Wait.until("queue drained", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
+   void aDeliverTheCodecRefusesIsDeadLetteredAndTheConnectionStays(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = SmsAddresses.accountQueue("901234");
+      try (TestBroker dlq = TestBroker.cmpp(dir, "").configure(TestBroker::withDeadLetterQueue).start();
+           RawCmppClient client = new RawCmppClient(dlq.port());
+           Connection app = new ActiveMQConnectionFactory(dlq.coreUrl()).createConnection()) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+         // Service_Id holds 10 octets: this MO cannot be a DELIVER
+         sendToSp(app, "901234", "unfit", "smsKind", "MO", "smsSource", "13800138010", "smsDestination", "1065712345",
+                  "smsServiceId", "SERVICE-TOO-LONG");
+         sendToSp(app, "901234", "fine", "smsKind", "MO", "smsSource", "13800138010", "smsDestination", "1065712345");
+         Deliver mo = assertInstanceOf(Deliver.class, client.read());
+         assertEquals("fine", new String(mo.msgContent(), StandardCharsets.US_ASCII));
+         client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
+         client.send(new ActiveTest(client.nextSequence()));
+         assertInstanceOf(ActiveTestResp.class, client.read(), "the connection is still up");
+         Wait.until("the unfit MO dead-lettered, the queue empty", Duration.ofSeconds(10),
+                    () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 1 && dlq.messageCount(queue) == 0);
+         assertFalse(client.closedByServer(300));
       }
    }
 
