@@ -202,7 +202,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          send(test.response());
       } else if (pdu instanceof ActiveTestResp) {
          // liveness is tracked by lastReceivedNanos
-      } else if (pdu instanceof DeliverResp resp) {
+      } else if (pdu instanceof DeliverResp resp && deliverer != null) {
+         // Only SP sessions deliver; a peer's or GNS client's DELIVER_RESP answers nothing and is ignored below.
          boolean delivered = resp.result() == CmppResult.OK;
          deliverer.onResponse(resp.sequenceId(), delivered, "DELIVER_RESP Result " + resp.result());
       } else if (pdu instanceof Terminate terminate) {
