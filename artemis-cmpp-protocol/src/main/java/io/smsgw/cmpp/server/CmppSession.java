@@ -390,6 +390,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       } catch (Throwable e) {
          logger.warn("CONNECT of SP '{}' failed inside the broker", account.id(), e);
          channel.eventLoop().execute(() -> {
+            if (state != State.CONNECTING) {
+               return; // the connection went away meanwhile; onChannelClosed gave the session back
+            }
             runtime.closeSession(account.id());
             account = null;
             sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16], manager.getCmppVersion()));
@@ -399,7 +402,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    private void completeConnect(Connect connect) {
       if (state != State.CONNECTING) {
-         return; // the connection went away meanwhile; onChannelClosed cleans up
+         // The connection went away meanwhile, before this session could hear of it: close it, or its consumer stays.
+         SmsRemotingConnection.closeOrphaned(serverSession, brokerExecutor);
+         return;
       }
       if (connectTimer != null) {
          connectTimer.cancel(false);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
+import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.ActiveTest;
@@ -318,6 +319,36 @@ class CmppAcceptorTest {
          Wait.until("the unfit MO dead-lettered, the queue empty", Duration.ofSeconds(10),
                     () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 1 && dlq.messageCount(queue) == 0);
          assertFalse(client.closedByServer(300));
+      }
+   }
+
+   /** A CONNECT whose answer is not waited for. */
+   private static RawCmppClient connectUnanswered(int port, String sp, String secret) throws Exception {
+      RawCmppClient client = new RawCmppClient(port);
+      long timestamp = 1126134530L;
+      client.send(new io.smsgw.cmpp.codec.Connect(1, sp, CmppAuthenticator.authenticatorSource(sp, secret, timestamp),
+                                                  0x30, timestamp));
+      return client;
+   }
+
+   @Test
+   void aSessionCreatedAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(
+              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901234", "secret"), false)) {
+         Wait.until("no session and no consumer left for 901234", Duration.ofSeconds(10),
+                    () -> !racing.hasSessionOf("901234") && racing.consumerCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
+   void aConnectFailingAfterTheSocketClosedGivesItsSessionBackOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(
+              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901235", "secret5"), true);
+           RawCmppClient first = new RawCmppClient(racing.port());
+           RawCmppClient second = new RawCmppClient(racing.port())) {
+         assertEquals(CmppResult.CONNECT_OK, first.connect("901235", "secret5", 0x30).status());
+         assertEquals(CmppResult.CONNECT_OTHER_ERROR, second.connect("901235", "secret5", 0x30).status(),
+                      "max-sessions 1 still holds");
       }
    }
 

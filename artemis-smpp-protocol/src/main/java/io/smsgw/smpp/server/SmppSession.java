@@ -358,6 +358,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       } catch (Throwable e) {
          logger.warn("Bind of system_id '{}' failed inside the broker", account.id(), e);
          channel.eventLoop().execute(() -> {
+            if (state != State.BINDING) {
+               return; // the connection went away meanwhile; onChannelClosed gave the session back
+            }
             context.closeSession(account.id());
             account = null;
             sendAndClose(bind.errorResponse(SmppStatus.ESME_RBINDFAIL));
@@ -367,7 +370,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    private void completeBind(BindRequest bind, ServerConsumer consumer) {
       if (state != State.BINDING) {
-         return; // the connection went away meanwhile; onChannelClosed cleans up
+         // The connection went away meanwhile, before this session could hear of it: close it, or its consumer stays.
+         SmsRemotingConnection.closeOrphaned(serverSession, brokerExecutor);
+         return;
       }
       if (bindTimer != null) {
          bindTimer.cancel(false);

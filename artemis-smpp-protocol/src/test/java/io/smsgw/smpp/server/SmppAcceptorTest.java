@@ -1,5 +1,6 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -291,6 +292,33 @@ class SmppAcceptorTest {
          Wait.until("the unfit MO dead-lettered, the queue empty", Duration.ofSeconds(10),
                     () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 1 && dlq.messageCount(queue) == 0);
          assertFalse(client.closedByServer(300));
+      }
+   }
+
+   /** A receiver bind of esme2 (max-sessions 1) whose answer is not waited for. */
+   private static RawSmppClient bindUnanswered(int port) throws Exception {
+      RawSmppClient client = new RawSmppClient(port);
+      client.send(bind(BindType.RECEIVER, "esme2", "secret2", 0x34));
+      return client;
+   }
+
+   @Test
+   void aSessionCreatedAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("esme2");
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, false)) {
+         Wait.until("no session and no consumer left for esme2", Duration.ofSeconds(10),
+                    () -> !racing.hasSessionOf("esme2") && racing.consumerCount(queue) == 0);
+      }
+   }
+
+   @Test
+   void aBindFailingAfterTheSocketClosedGivesItsSessionBackOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, true);
+           RawSmppClient first = new RawSmppClient(racing.port());
+           RawSmppClient second = new RawSmppClient(racing.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(first, bind(BindType.RECEIVER, "esme2", "secret2", 0x34)));
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(second, bind(BindType.RECEIVER, "esme2", "secret2", 0x34)),
+                      "max-sessions 1 still holds");
       }
    }
 

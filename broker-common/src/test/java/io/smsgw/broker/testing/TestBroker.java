@@ -134,6 +134,16 @@ public final class TestBroker implements AutoCloseable {
       return q == null ? 0 : q.getMessageCount();
    }
 
+   public int consumerCount(String queue) {
+      var q = server().locateQueue(SimpleString.of(queue));
+      return q == null ? 0 : q.getConsumerCount();
+   }
+
+   /** Whether the broker holds a session created for this user (an account's id). */
+   public boolean hasSessionOf(String username) {
+      return server().getSessions().stream().anyMatch(s -> username.equals(s.getUsername()));
+   }
+
    @Override
    public void close() throws Exception {
       embedded.stop();
