@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -274,6 +275,33 @@ class CmppAcceptorTest {
          assertEquals("13800138005", mo.srcTerminalId());
          client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
          Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
+   void aFullGsmPartOfALongMoReachesTheSp() throws Exception {
+      // a 7-bit part from the SMSC link: 153 characters after a 6-octet UDH, 159 octets as CMPP ASCII
+      byte[] udh = {0x05, 0x00, 0x03, 0x2B, 0x02, 0x01};
+      String part = "p".repeat(153);
+      try (RawCmppClient client = connected(0x30)) {
+         try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+              MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.accountQueue("901234")))) {
+            TextMessage mo = session.createTextMessage(part);
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsSource", "13800138011");
+            mo.setStringProperty("smsDestination", "1065712345");
+            ((org.apache.activemq.artemis.jms.client.ActiveMQMessage) mo).getCoreMessage().putBytesProperty("smsUdh", udh);
+            producer.send(mo);
+         }
+         Deliver deliver = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(1, deliver.tpUdhi());
+         assertEquals(0, deliver.msgFmt());
+         byte[] content = deliver.msgContent();
+         assertEquals(159, content.length);
+         assertArrayEquals(udh, java.util.Arrays.copyOf(content, udh.length));
+         assertEquals(part, new String(content, udh.length, content.length - udh.length, StandardCharsets.US_ASCII));
+         client.send(new DeliverResp(deliver.sequenceId(), deliver.msgId(), CmppResult.OK));
+         Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
       }
    }
 
