@@ -1,5 +1,9 @@
 package io.smsgw.broker;
 
+import java.util.function.BiConsumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 
@@ -7,7 +11,7 @@ import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
  * What a {@link WindowedDeliverer} needs from a protocol session: turn a waiting message into the
  * protocol's delivery PDU (SMPP deliver_sm, CMPP DELIVER) and write it.
  *
- * @param <P> the protocol's PDU type
+ * @param <P> what {@link #encodeDelivery} returns and {@link #write} takes: the sessions use the encoded PDU
  */
 public interface DeliveryChannel<P> {
 
@@ -18,13 +22,16 @@ public interface DeliveryChannel<P> {
    int nextSequence();
 
    /**
-    * The PDU that delivers this message. Throws IllegalArgumentException for content the protocol cannot
-    * carry; the message then goes to the dead-letter address.
+    * The PDU that delivers this message, run through the codec's field checks here, not only in the pipeline.
+    * Throws IllegalArgumentException for content the protocol cannot carry (a field too wide, a character the
+    * field cannot hold); the message then goes to the dead-letter address. A failure in the pipeline's encoder
+    * would close the connection instead and bring the message back on the next one, again and again. Null when
+    * an outgoing interceptor vetoed it: it then waits unanswered until the response timeout puts it back.
     */
    P encodeDelivery(ICoreMessage message, int sequence);
 
-   /** Writes a PDU; callable from any thread. */
-   void write(P pdu);
+   /** Writes what {@link #encodeDelivery} returned; callable from any thread. */
+   void write(P delivery);
 
    boolean isWritable(ReadyListener listener);
 
@@ -39,5 +46,21 @@ public interface DeliveryChannel<P> {
     * false). For the protocol's own bookkeeping; the message itself is already acknowledged or put back.
     */
    default void onSettled(int sequence, boolean success) {
+   }
+
+   /**
+    * {@code pdu} as {@code codec} encodes it, in a buffer of the kind the pipeline's encoder would take, for an
+    * {@link #encodeDelivery} that writes the encoded PDU. The codec's IllegalArgumentException passes on; the buffer
+    * is released then.
+    */
+   static <T> ByteBuf encode(ByteBufAllocator alloc, T pdu, BiConsumer<? super T, ByteBuf> codec) {
+      ByteBuf encoded = alloc.ioBuffer();
+      try {
+         codec.accept(pdu, encoded);
+         return encoded;
+      } catch (RuntimeException e) {
+         encoded.release();
+         throw e;
+      }
    }
 }

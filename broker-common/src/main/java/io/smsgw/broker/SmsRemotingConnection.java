@@ -2,18 +2,24 @@ package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.core.remoting.FailureListener;
+import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.spi.core.protocol.AbstractRemotingConnection;
 import org.apache.activemq.artemis.spi.core.remoting.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's view of one SMPP or CMPP TCP connection: what {@code listConnections} and the console show
  * (protocol name, client id = the bound account). The protocol work happens in the protocol's session.
  */
 public final class SmsRemotingConnection extends AbstractRemotingConnection {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmsRemotingConnection.class);
 
    private final String protocolName;
 
@@ -70,5 +76,21 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
    @Override
    public void bufferReceived(Object connectionID, ActiveMQBuffer buffer) {
       // Bytes never arrive here: the protocol's Netty pipeline decodes PDUs itself.
+   }
+
+   /**
+    * Closes a broker session that was created for a connection only after the connection had failed (the login's
+    * broker work was still queued when the socket closed). A failure listener added then is never called, so
+    * nothing else would close it, and its consumer would stay on the account's queue. Runs on {@code executor}:
+    * closing may touch the journal.
+    */
+   public static void closeOrphaned(ServerSession session, Executor executor) {
+      executor.execute(() -> {
+         try {
+            session.close(false);
+         } catch (Exception e) {
+            logger.debug("Closing the broker session of a connection already closed", e);
+         }
+      });
    }
 }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * queue prompted for more) by one event-loop task after the batch: a transaction per response cost a journal
  * commit record, a completion callback and a queue wake-up per message (see docs/BENCHMARKS.md, scenario 4).
  *
- * @param <P> the protocol's PDU type
+ * @param <P> the protocol's delivery as its {@link DeliveryChannel} encodes it
  */
 public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
@@ -82,7 +82,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          return 1;
       }
       inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime()));
-      channel.write(delivery);
+      if (delivery != null) {
+         channel.write(delivery);
+      }
       return 1;
    }
 

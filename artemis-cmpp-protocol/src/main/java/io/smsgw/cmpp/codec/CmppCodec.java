@@ -16,6 +16,15 @@ public final class CmppCodec {
     }
 
     /**
+     * The most Msg_Content octets a DELIVER or FWD carries for {@code msgFmt}, a UDH included: under 160 for
+     * Msg_Fmt 0 (ASCII, which the network sends on 7-bit packed, so a concatenated GSM part of 153 characters
+     * after its 6-octet UDH fits), 140 for the others [spec]. SUBMIT is stricter (docs/decisions.md, 14).
+     */
+    public static int maxContentLength(int msgFmt) {
+        return msgFmt == 0 ? 159 : 140;
+    }
+
+    /**
      * Decodes one complete frame (exactly one PDU, Total_Length included) in {@code version}'s
      * layout and consumes it. CONNECT decodes the same whatever the version. Never throws for bad
      * content: a frame that cannot be decoded yields a {@link MalformedCmppPdu} (see

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Fwd;
@@ -83,8 +84,8 @@ public final class FwdMessageMapper {
    /**
     * The FWD for a message waiting on {@code sms.gw.<peer>}.
     *
-    * @throws IllegalArgumentException for a message FWD cannot carry (no smsId as 16 hex digits, content over 140
-    *     octets, fields wider than FWD's); the encoder rejects over-wide fields the same way
+    * @throws IllegalArgumentException for a message FWD cannot carry (no smsId as 16 hex digits, content over
+    *     {@link CmppCodec#maxContentLength}, fields wider than FWD's); the encoder rejects over-wide fields the same way
     */
    public Fwd toFwd(ICoreMessage message, int sequence) {
       SmsMessageReader m = new SmsMessageReader(message);
@@ -126,7 +127,7 @@ public final class FwdMessageMapper {
             System.arraycopy(udh, 0, content, 0, udh.length);
             System.arraycopy(payload, 0, content, udh.length, payload.length);
          }
-         int limit = msgFmt == MSG_FMT_ASCII && udh == null ? 159 : 140;
+         int limit = CmppCodec.maxContentLength(msgFmt);
          if (content.length > limit) {
             throw new IllegalArgumentException(content.length + " octets do not fit one FWD (limit " + limit + ")");
          }

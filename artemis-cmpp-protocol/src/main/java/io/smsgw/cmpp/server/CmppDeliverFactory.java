@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.OptionalLong;
 
+import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Deliver;
@@ -29,8 +30,6 @@ final class CmppDeliverFactory {
    private static final int MSG_FMT_ASCII = 0;
    private static final int MSG_FMT_BINARY = 4;
    private static final int MSG_FMT_UCS2 = 8;
-   private static final int MAX_CONTENT = 140;
-   private static final int MAX_ASCII_CONTENT = 159;
 
    private final CmppVersion version;
    private final ZoneId zone = ZoneId.systemDefault();
@@ -92,7 +91,7 @@ final class CmppDeliverFactory {
          System.arraycopy(udh, 0, content, 0, udh.length);
          System.arraycopy(payload, 0, content, udh.length, payload.length);
       }
-      int limit = msgFmt == MSG_FMT_ASCII && udh == null ? MAX_ASCII_CONTENT : MAX_CONTENT;
+      int limit = CmppCodec.maxContentLength(msgFmt);
       if (content.length > limit) {
          throw new IllegalArgumentException(content.length + " octets do not fit one DELIVER (limit " + limit + ")");
       }

@@ -5,7 +5,9 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.BatchedWriter;
@@ -19,6 +21,7 @@ import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.ActiveTestResp;
 import io.smsgw.cmpp.codec.Cancel;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppPdu;
 import io.smsgw.cmpp.codec.CmppPduDecoder;
 import io.smsgw.cmpp.codec.CmppPduEncoder;
@@ -69,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * the network opens a GNS session instead: no broker session, route PDUs go to a {@link GnsSessionHandler}. A
  * CONNECT from a configured peer gateway opens a FWD session: FWDs go to a {@link FwdSessionHandler}.
  */
-final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>, GnsPeer {
+final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>, GnsPeer {
 
    private static final Logger logger = LoggerFactory.getLogger(CmppSession.class);
 
@@ -89,6 +92,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private final AtomicInteger outgoingSequence = new AtomicInteger();
    /** MO DELIVERs awaiting their response, by sequence, with their Service_Id (for QUERY's MO counters). */
    private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
+   /** DELIVERs are encoded before they are written (see {@link #encodeDelivery}), in the negotiated version. */
+   private final BiConsumer<CmppPdu, ByteBuf> deliverEncoder = (pdu, out) -> CmppCodec.encode(pdu, this.version, out);
 
    private State state = State.OPEN;
    private Account account;
@@ -97,7 +102,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    private DurableSender sender;
    private CmppSubmitHandler submitHandler;
    private CmppDeliverFactory deliverFactory;
-   private WindowedDeliverer<CmppPdu> deliverer;
+   private WindowedDeliverer<ByteBuf> deliverer;
    private ScheduledFuture<?> connectTimer;
    private ScheduledFuture<?> livenessTimer;
    private long lastReceivedNanos = System.nanoTime();
@@ -145,12 +150,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
 
    /** Writes a PDU from any thread; writes from other threads (storage callbacks) are batched onto the event loop. */
    void send(CmppPdu pdu) {
+      if (!vetoed(pdu)) {
+         writer.write(pdu);
+      }
+   }
+
+   private boolean vetoed(CmppPdu pdu) {
       String vetoed = manager.invokeOutgoing(pdu, connection);
       if (vetoed != null) {
          logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
-         return;
+         return true;
       }
-      writer.write(pdu);
+      return false;
    }
 
    private void sendAndClose(CmppPdu pdu) {
@@ -191,7 +202,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
          send(test.response());
       } else if (pdu instanceof ActiveTestResp) {
          // liveness is tracked by lastReceivedNanos
-      } else if (pdu instanceof DeliverResp resp) {
+      } else if (pdu instanceof DeliverResp resp && deliverer != null) {
+         // Only SP sessions deliver; a peer's or GNS client's DELIVER_RESP answers nothing and is ignored below.
          boolean delivered = resp.result() == CmppResult.OK;
          deliverer.onResponse(resp.sequenceId(), delivered, "DELIVER_RESP Result " + resp.result());
       } else if (pdu instanceof Terminate terminate) {
@@ -378,6 +390,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
       } catch (Throwable e) {
          logger.warn("CONNECT of SP '{}' failed inside the broker", account.id(), e);
          channel.eventLoop().execute(() -> {
+            if (state != State.CONNECTING) {
+               return; // the connection went away meanwhile; onChannelClosed gave the session back
+            }
             runtime.closeSession(account.id());
             account = null;
             sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16], manager.getCmppVersion()));
@@ -387,7 +402,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
 
    private void completeConnect(Connect connect) {
       if (state != State.CONNECTING) {
-         return; // the connection went away meanwhile; onChannelClosed cleans up
+         // The connection went away meanwhile, before this session could hear of it: close it, or its consumer stays.
+         SmsRemotingConnection.closeOrphaned(serverSession, brokerExecutor);
+         return;
       }
       if (connectTimer != null) {
          connectTimer.cancel(false);
@@ -552,14 +569,26 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<CmppPdu>
    }
 
    @Override
-   public CmppPdu encodeDelivery(ICoreMessage message, int sequence) {
+   public ByteBuf encodeDelivery(ICoreMessage message, int sequence) {
       Deliver deliver = deliverFactory.create(message, sequence, runtime.nextMsgId());
+      if (vetoed(deliver)) {
+         return null;
+      }
+      // Encoded here, not by the pipeline: a field the codec refuses dead-letters the message instead of failing
+      // the write, which would close the connection.
+      ByteBuf encoded = DeliveryChannel.encode(channel.alloc(), deliver, deliverEncoder);
       if (deliver.registeredDelivery() != Deliver.STATUS_REPORT) {
          moInFlight.put(sequence, deliver.serviceId());
       }
-      return deliver;
+      return encoded;
    }
 
+   @Override
+   public void write(ByteBuf delivery) {
+      writer.write(delivery);
+   }
+
+   /** A route PDU to a GNS client. */
    @Override
    public void write(CmppPdu pdu) {
       send(pdu);

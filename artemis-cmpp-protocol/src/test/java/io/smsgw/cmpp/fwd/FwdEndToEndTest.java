@@ -233,6 +233,22 @@ class FwdEndToEndTest {
    }
 
    @Test
+   void aDeliverRespFromAPeerIsIgnoredAndTheLinkStays() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "");
+           CmppSocket peerA = CmppSocket.connect(portB)) {
+         assertEquals(CmppResult.CONNECT_OK, peerA.login(A, "pair-secret").status());
+         // a peer gets no DELIVERs, so this answers nothing
+         peerA.send(new io.smsgw.cmpp.codec.DeliverResp(peerA.nextSequence(), 0x31L, CmppResult.OK));
+         int probe = peerA.nextSequence();
+         peerA.send(new io.smsgw.cmpp.codec.ActiveTest(probe));
+         assertEquals(probe, assertInstanceOf(io.smsgw.cmpp.codec.ActiveTestResp.class, peerA.read()).sequenceId(),
+                      "the link is still up");
+      }
+   }
+
+   @Test
    void aFwdResentAfterItsAnswerWasLostIsAnsweredButStoredOnce() throws Exception {
       int portA = PeerBroker.freePort();
       int portB = PeerBroker.freePort();

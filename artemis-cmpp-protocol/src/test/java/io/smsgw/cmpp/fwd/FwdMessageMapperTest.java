@@ -94,6 +94,19 @@ class FwdMessageMapperTest {
    }
 
    @Test
+   void aFullGsmPartOfALongMoIsForwardedAsOneFwd() throws Exception {
+      // a 7-bit part from the SMSC: 153 characters after a 6-octet UDH, 159 octets as CMPP ASCII
+      byte[] udh = {0x05, 0x00, 0x03, 0x2B, 0x02, 0x01};
+      String part = "p".repeat(153);
+      Fwd fwd = outgoing.toFwd(message(SmsKind.MO).udh(udh, udh.length).segment(0x2B, 2, 1).text(part).build(), 7);
+      assertEquals(0, fwd.msgFmt());
+      assertEquals(159, fwd.msgContent().length);
+      SmsMessageReader back = new SmsMessageReader(incoming.toMessage(fwd, 2, NOW));
+      assertArrayEquals(udh, back.udh());
+      assertEquals(part, back.text());
+   }
+
+   @Test
    void anMtReportCarriesTheStatusReportOfTheOriginalMsgId() throws Exception {
       long submitted = LocalDateTime.of(2026, 11, 26, 9, 1).atZone(ZONE).toInstant().toEpochMilli();
       CoreMessage dr = message(SmsKind.DR).string(SmsProperties.STATUS, "DELIVRD").submitTime(submitted).doneTime(NOW)

@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
+import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.ActiveTest;
@@ -86,6 +88,10 @@ class CmppAcceptorTest {
    }
 
    private static void sendToSp(String account, String text, String... properties) throws JMSException {
+      sendToSp(jms, account, text, properties);
+   }
+
+   private static void sendToSp(Connection jms, String account, String text, String... properties) throws JMSException {
       try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
            MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.accountQueue(account)))) {
          TextMessage message = session.createTextMessage(text);
@@ -278,6 +284,33 @@ class CmppAcceptorTest {
    }
 
    @Test
+   void aFullGsmPartOfALongMoReachesTheSp() throws Exception {
+      // a 7-bit part from the SMSC link: 153 characters after a 6-octet UDH, 159 octets as CMPP ASCII
+      byte[] udh = {0x05, 0x00, 0x03, 0x2B, 0x02, 0x01};
+      String part = "p".repeat(153);
+      try (RawCmppClient client = connected(0x30)) {
+         try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+              MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.accountQueue("901234")))) {
+            TextMessage mo = session.createTextMessage(part);
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsSource", "13800138011");
+            mo.setStringProperty("smsDestination", "1065712345");
+            ((org.apache.activemq.artemis.jms.client.ActiveMQMessage) mo).getCoreMessage().putBytesProperty("smsUdh", udh);
+            producer.send(mo);
+         }
+         Deliver deliver = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(1, deliver.tpUdhi());
+         assertEquals(0, deliver.msgFmt());
+         byte[] content = deliver.msgContent();
+         assertEquals(159, content.length);
+         assertArrayEquals(udh, java.util.Arrays.copyOf(content, udh.length));
+         assertEquals(part, new String(content, udh.length, content.length - udh.length, StandardCharsets.US_ASCII));
+         client.send(new DeliverResp(deliver.sequenceId(), deliver.msgId(), CmppResult.OK));
+         Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
    void refusedDeliversComeAgainAndTheWindowHolds() throws Exception {
       for (int i = 1; i <= 3; i++) {
          sendToSp("901234", "mo " + i, "smsKind", "MO", "smsSource", "13800138006", "smsDestination", "1065712345");
@@ -297,6 +330,58 @@ class CmppAcceptorTest {
          }
          assertEquals(Set.of("mo 1", "mo 2", "mo 3"), accepted);
          Wait.until("queue drained", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
+   void aDeliverTheCodecRefusesIsDeadLetteredAndTheConnectionStays(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = SmsAddresses.accountQueue("901234");
+      try (TestBroker dlq = TestBroker.cmpp(dir, "").configure(TestBroker::withDeadLetterQueue).start();
+           RawCmppClient client = new RawCmppClient(dlq.port());
+           Connection app = new ActiveMQConnectionFactory(dlq.coreUrl()).createConnection()) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+         // Service_Id holds 10 octets: this MO cannot be a DELIVER
+         sendToSp(app, "901234", "unfit", "smsKind", "MO", "smsSource", "13800138010", "smsDestination", "1065712345",
+                  "smsServiceId", "SERVICE-TOO-LONG");
+         sendToSp(app, "901234", "fine", "smsKind", "MO", "smsSource", "13800138010", "smsDestination", "1065712345");
+         Deliver mo = assertInstanceOf(Deliver.class, client.read());
+         assertEquals("fine", new String(mo.msgContent(), StandardCharsets.US_ASCII));
+         client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
+         client.send(new ActiveTest(client.nextSequence()));
+         assertInstanceOf(ActiveTestResp.class, client.read(), "the connection is still up");
+         Wait.until("the unfit MO dead-lettered, the queue empty", Duration.ofSeconds(10),
+                    () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 1 && dlq.messageCount(queue) == 0);
+         assertFalse(client.closedByServer(300));
+      }
+   }
+
+   /** A CONNECT whose answer is not waited for. */
+   private static RawCmppClient connectUnanswered(int port, String sp, String secret) throws Exception {
+      RawCmppClient client = new RawCmppClient(port);
+      long timestamp = 1126134530L;
+      client.send(new io.smsgw.cmpp.codec.Connect(1, sp, CmppAuthenticator.authenticatorSource(sp, secret, timestamp),
+                                                  0x30, timestamp));
+      return client;
+   }
+
+   @Test
+   void aSessionCreatedAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(
+              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901234", "secret"), false)) {
+         Wait.until("no session and no consumer left for 901234", Duration.ofSeconds(10),
+                    () -> !racing.hasSessionOf("901234") && racing.consumerCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
+   void aConnectFailingAfterTheSocketClosedGivesItsSessionBackOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(
+              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901235", "secret5"), true);
+           RawCmppClient first = new RawCmppClient(racing.port());
+           RawCmppClient second = new RawCmppClient(racing.port())) {
+         assertEquals(CmppResult.CONNECT_OK, first.connect("901235", "secret5", 0x30).status());
+         assertEquals(CmppResult.CONNECT_OTHER_ERROR, second.connect("901235", "secret5", 0x30).status(),
+                      "max-sessions 1 still holds");
       }
    }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.BatchedWriter;
@@ -26,6 +27,7 @@ import io.smsgw.smpp.codec.GenericNack;
 import io.smsgw.smpp.codec.MalformedPdu;
 import io.smsgw.smpp.codec.QuerySm;
 import io.smsgw.smpp.codec.ReplaceSm;
+import io.smsgw.smpp.codec.SmppCodec;
 import io.smsgw.smpp.codec.SmppCommandId;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppRequest;
@@ -56,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * Everything here runs on the connection's event loop, except broker work that may touch the journal
  * (bind, held-message operations), which runs on an ordered executor and hops back to the event loop.
  */
-final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu> {
+final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu> {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
@@ -78,7 +80,7 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
    private ServerSession serverSession;
    private OperationContext operationContext;
    private SmppSubmitHandler submitHandler;
-   private WindowedDeliverer<SmppPdu> deliverer;
+   private WindowedDeliverer<ByteBuf> deliverer;
    private DeliverSmFactory deliverSmFactory;
    private HeldMessages heldMessages;
    private ScheduledFuture<?> bindTimer;
@@ -140,13 +142,19 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
    }
 
    @Override
-   public SmppPdu encodeDelivery(org.apache.activemq.artemis.api.core.ICoreMessage message, int sequence) {
-      return deliverSmFactory.create(message, sequence, version34);
+   public ByteBuf encodeDelivery(org.apache.activemq.artemis.api.core.ICoreMessage message, int sequence) {
+      SmppPdu deliver = deliverSmFactory.create(message, sequence, version34);
+      if (vetoed(deliver)) {
+         return null;
+      }
+      // Encoded here, not by the pipeline: a field the codec refuses dead-letters the message instead of failing
+      // the write, which would close the connection.
+      return DeliveryChannel.encode(channel.alloc(), deliver, SmppCodec::encode);
    }
 
    @Override
-   public void write(SmppPdu pdu) {
-      send(pdu);
+   public void write(ByteBuf delivery) {
+      writer.write(delivery);
    }
 
    @Override
@@ -167,12 +175,18 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
 
    /** Writes a PDU from any thread; writes from other threads are batched onto the event loop. */
    void send(SmppPdu pdu) {
+      if (!vetoed(pdu)) {
+         writer.write(pdu);
+      }
+   }
+
+   private boolean vetoed(SmppPdu pdu) {
       String vetoed = manager.invokeOutgoing(pdu, connection);
       if (vetoed != null) {
          logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
-         return;
+         return true;
       }
-      writer.write(pdu);
+      return false;
    }
 
    private void sendAndClose(SmppPdu pdu) {
@@ -345,6 +359,9 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
       } catch (Throwable e) {
          logger.warn("Bind of system_id '{}' failed inside the broker", account.id(), e);
          channel.eventLoop().execute(() -> {
+            if (state != State.BINDING) {
+               return; // the connection went away meanwhile; onChannelClosed gave the session back
+            }
             context.closeSession(account.id());
             account = null;
             sendAndClose(bind.errorResponse(SmppStatus.ESME_RBINDFAIL));
@@ -354,7 +371,9 @@ final class SmppSession implements DeliveryChannel<SmppPdu>, PduHandler<SmppPdu>
 
    private void completeBind(BindRequest bind, ServerConsumer consumer) {
       if (state != State.BINDING) {
-         return; // the connection went away meanwhile; onChannelClosed cleans up
+         // The connection went away meanwhile, before this session could hear of it: close it, or its consumer stays.
+         SmsRemotingConnection.closeOrphaned(serverSession, brokerExecutor);
+         return;
       }
       if (bindTimer != null) {
          bindTimer.cancel(false);

@@ -1,8 +1,10 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -258,6 +260,62 @@ class SmppAcceptorTest {
          }
          assertTrue(accepted.containsAll(java.util.List.of("mo 1", "mo 2", "mo 3")), accepted.toString());
          Wait.until("queue drained", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+      }
+   }
+
+   @Test
+   void aDeliverSmTheCodecRefusesIsDeadLetteredAndTheConnectionStays(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker dlq = TestBroker.smpp(dir, "").configure(TestBroker::withDeadLetterQueue).start();
+           RawSmppClient client = new RawSmppClient(dlq.port());
+           jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(dlq.coreUrl()).createConnection()) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+         jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(queue));
+         // source_addr holds 20 characters: this MO (e.g. from an SMSC's data_sm) cannot be a deliver_sm
+         String[] sources = {"1234567890123456789012345", "8613800138000"};
+         for (String source : sources) {
+            jakarta.jms.TextMessage mo = session.createTextMessage("from " + source);
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsSource", source);
+            mo.setStringProperty("smsDestination", "8610086");
+            producer.send(mo);
+         }
+         DeliverSm delivered = assertInstanceOf(DeliverSm.class, client.read());
+         assertEquals("from 8613800138000", new String(delivered.shortMessage(), StandardCharsets.US_ASCII));
+         client.send(new DeliverSmResp(delivered.sequenceNumber(), SmppStatus.ESME_ROK, "", io.smsgw.smpp.codec.Tlvs.EMPTY));
+         client.send(new EnquireLink(9));
+         assertInstanceOf(EnquireLinkResp.class, client.read(), "the connection is still up");
+         Wait.until("the unfit MO dead-lettered, the queue empty", Duration.ofSeconds(10),
+                    () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 1 && dlq.messageCount(queue) == 0);
+         assertFalse(client.closedByServer(300));
+      }
+   }
+
+   /** A receiver bind of esme2 (max-sessions 1) whose answer is not waited for. */
+   private static RawSmppClient bindUnanswered(int port) throws Exception {
+      RawSmppClient client = new RawSmppClient(port);
+      client.send(bind(BindType.RECEIVER, "esme2", "secret2", 0x34));
+      return client;
+   }
+
+   @Test
+   void aSessionCreatedAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("esme2");
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, false)) {
+         Wait.until("no session and no consumer left for esme2", Duration.ofSeconds(10),
+                    () -> !racing.hasSessionOf("esme2") && racing.consumerCount(queue) == 0);
+      }
+   }
+
+   @Test
+   void aBindFailingAfterTheSocketClosedGivesItsSessionBackOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, true);
+           RawSmppClient first = new RawSmppClient(racing.port());
+           RawSmppClient second = new RawSmppClient(racing.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(first, bind(BindType.RECEIVER, "esme2", "secret2", 0x34)));
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(second, bind(BindType.RECEIVER, "esme2", "secret2", 0x34)),
+                      "max-sessions 1 still holds");
       }
    }
 

@@ -84,6 +84,18 @@ public final class TestBroker implements AutoCloseable {
       }
    }
 
+   /** The dead-letter address of the shipped broker.xml. */
+   public static final String DEAD_LETTERS = "sms.dlq";
+
+   /**
+    * Gives {@code sms.#} the dead-letter address {@link #DEAD_LETTERS} and creates its queue, as the shipped
+    * broker.xml does (without it a rejected message is dropped); pass to {@link #configure}.
+    */
+   public static void withDeadLetterQueue(Configuration cfg) {
+      cfg.getAddressSettings().get("sms.#").setDeadLetterAddress(SimpleString.of(DEAD_LETTERS));
+      cfg.addQueueConfiguration(QueueConfiguration.of(DEAD_LETTERS).setAddress(DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST));
+   }
+
    /** Adjusts the configuration before start, e.g. to register a broker plugin. */
    public TestBroker configure(java.util.function.Consumer<Configuration> customizer) {
       this.customizer = customizer;
@@ -120,6 +132,16 @@ public final class TestBroker implements AutoCloseable {
    public long messageCount(String queue) {
       var q = server().locateQueue(SimpleString.of(queue));
       return q == null ? 0 : q.getMessageCount();
+   }
+
+   public int consumerCount(String queue) {
+      var q = server().locateQueue(SimpleString.of(queue));
+      return q == null ? 0 : q.getConsumerCount();
+   }
+
+   /** Whether the broker holds a session created for this user (an account's id). */
+   public boolean hasSessionOf(String username) {
+      return server().getSessions().stream().anyMatch(s -> username.equals(s.getUsername()));
    }
 
    @Override

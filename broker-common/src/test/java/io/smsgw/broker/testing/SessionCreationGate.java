@@ -1,0 +1,111 @@
+package io.smsgw.broker.testing;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQInternalErrorException;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
+import org.apache.activemq.artemis.spi.core.protocol.SessionCallback;
+
+/**
+ * A broker plugin that holds the first broker-session creation until the test releases it, optionally failing it
+ * then: for races between a login whose broker work is still queued and a socket that closes meanwhile. Later
+ * creations pass straight through.
+ */
+public final class SessionCreationGate implements ActiveMQServerPlugin {
+
+   private final CountDownLatch entered = new CountDownLatch(1);
+   private final CountDownLatch released = new CountDownLatch(1);
+   private final CountDownLatch passed = new CountDownLatch(1);
+   private final CountDownLatch consumerCreated = new CountDownLatch(1);
+   private volatile boolean fail;
+
+   /** Sends a login on a new socket to {@code port} without waiting for its answer; closing the result closes the socket. */
+   @FunctionalInterface
+   public interface Login {
+      AutoCloseable send(int port) throws Exception;
+   }
+
+   /**
+    * Starts {@code broker} with a gate, sends {@code login}, closes its socket while the login's broker session is
+    * being created, then lets the creation go on (failing it when {@code failCreation}; otherwise up to its
+    * consumer). Returns the started broker.
+    */
+   public static TestBroker loginClosedMidway(TestBroker broker, Login login, boolean failCreation) throws Exception {
+      SessionCreationGate gate = new SessionCreationGate();
+      broker.configure(cfg -> cfg.registerBrokerPlugin(gate)).start();
+      try {
+         try (AutoCloseable socket = login.send(broker.port())) {
+            gate.awaitHeld();
+         }
+         Wait.until("the connection closed", Duration.ofSeconds(10),
+                    () -> broker.server().getRemotingService().getConnections().isEmpty());
+         gate.release(failCreation);
+         if (!failCreation) {
+            gate.awaitConsumerCreated();
+         }
+         return broker;
+      } catch (Exception | AssertionError e) {
+         broker.close();
+         throw e;
+      }
+   }
+
+   @Override
+   public void beforeCreateSession(String name, String username, int minLargeMessageSize, RemotingConnection connection,
+                                   boolean autoCommitSends, boolean autoCommitAcks, boolean preAcknowledge, boolean xa,
+                                   String defaultAddress, SessionCallback callback, boolean autoCreateQueues,
+                                   OperationContext context, Map<SimpleString, RoutingType> prefixes) throws ActiveMQException {
+      if (entered.getCount() == 0) {
+         return;
+      }
+      entered.countDown();
+      try {
+         if (!released.await(30, TimeUnit.SECONDS)) {
+            throw new ActiveMQInternalErrorException("the test never released the gate");
+         }
+      } catch (InterruptedException e) {
+         Thread.currentThread().interrupt();
+      }
+      passed.countDown();
+      if (fail) {
+         throw new ActiveMQInternalErrorException("session creation failed by the test");
+      }
+   }
+
+   @Override
+   public void afterCreateConsumer(ServerConsumer consumer) {
+      consumerCreated.countDown();
+   }
+
+   /** Waits until a session creation is held at the gate. */
+   private void awaitHeld() throws InterruptedException {
+      await(entered, "a session creation to reach the gate");
+   }
+
+   /** Lets the held creation go on, failing it when {@code failIt}, and waits until it left the gate. */
+   private void release(boolean failIt) throws InterruptedException {
+      fail = failIt;
+      released.countDown();
+      await(passed, "the held creation to leave the gate");
+   }
+
+   /** Waits until the released creation went on to create its consumer. */
+   private void awaitConsumerCreated() throws InterruptedException {
+      await(consumerCreated, "the consumer of the released session");
+   }
+
+   private static void await(CountDownLatch latch, String what) throws InterruptedException {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+         throw new AssertionError("Timed out after 10 s waiting for " + what);
+      }
+   }
+}
