@@ -19,6 +19,8 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,38 @@ class RoutingPolicyTest {
          assertNotNull(record, "its billing record");
          assertEquals("EXPIRED", record.getStringProperty("smsStatus"));
          assertFalse(record.getBooleanProperty("smsBillable"));
+      }
+   }
+
+   @Test
+   void theNoRouteReportAndItsBillingRecordOutliveTheMtsValidity() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      String canary = "canary";
+      try (TestBroker broker = TestBroker.smpp(dir, "")
+              .configure(cfg -> {
+                 cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin());
+                 // the SP's queue exists (it connected once) but nobody reads it while the MT's validity runs out
+                 cfg.addQueueConfiguration(QueueConfiguration.of(SmsAddresses.accountQueue("app1")).setRoutingType(RoutingType.ANYCAST))
+                    .addQueueConfiguration(QueueConfiguration.of(canary).setRoutingType(RoutingType.ANYCAST));
+              }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").close(); // reads in batches, later
+         sendMt(session, "4412345678", "nowhere", 1000);
+         // a message that expires after the MT: once the expiry scan removed it, it has passed everything the MT left
+         MessageProducer producer = session.createProducer(session.createQueue(canary));
+         producer.setTimeToLive(1500);
+         producer.send(session.createTextMessage("canary"));
+         Wait.until("the expiry scan passed the MT's validity", Duration.ofSeconds(15), () -> broker.messageCount(canary) == 0);
+         jms.start();
+         Message report = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1"))).receive(10_000);
+         assertNotNull(report, "the UNDELIV report waits for its SP");
+         assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+         assertEquals(MtRouteTransformer.NO_ROUTE, report.getStringProperty("smsErrorCode"));
+         Message record = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").receive(10_000);
+         assertNotNull(record, "its billing record waits for the billing system");
+         assertEquals("UNDELIV", record.getStringProperty("smsStatus"));
       }
    }
 
