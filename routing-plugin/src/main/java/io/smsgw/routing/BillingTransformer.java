@@ -59,7 +59,8 @@ final class BillingTransformer {
       }
       int ref = reference instanceof Number r ? r.intValue() : 0;
       String key = SegmentRollup.key(RoutingTransformer.account(record), RoutingTransformer.string(record, SmsProperties.SOURCE), ref, t.intValue());
-      SegmentRollup.Completed completed = router.rollup.offer(key, n.intValue(), t.intValue(), "DELIVRD".equals(state), System.currentTimeMillis());
+      SegmentRollup.Completed completed = router.rollup.offer(key, RoutingTransformer.string(record, SmsProperties.ID), n.intValue(),
+                                                              t.intValue(), "DELIVRD".equals(state), System.currentTimeMillis());
       if (completed != null) {
          router.rolledUp(record, completed);
       }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
@@ -195,15 +197,61 @@ class RoutingPolicyTest {
       }
    }
 
-   @Test
-   void aReportForAnMtFromAnotherGatewayGoesBackThereUnbilled() throws Exception {
+   /** An application's final report for one segment of a long message of app1's to 8613800138077. */
+   private static void sendSegmentReport(MessageProducer producer, Session session, String smsId, int number, String status)
+      throws Exception {
+      TextMessage dr = session.createTextMessage("");
+      dr.setStringProperty("smsKind", "DR");
+      dr.setStringProperty("smsId", smsId);
+      dr.setStringProperty("smsAccount", "app1");
+      dr.setStringProperty("smsSource", "8613800138077");
+      dr.setStringProperty("smsStatus", status);
+      dr.setIntProperty("smsSegmentRef", 0); // what a CMPP SUBMIT without UDH always carries
+      dr.setIntProperty("smsSegmentTotal", 2);
+      dr.setIntProperty("smsSegmentNumber", number);
+      producer.send(dr);
+   }
+
+   interface BillingScenario {
+      void run(Session session, MessageConsumer billing) throws Exception;
+   }
+
+   /** A broker with the routing plugin (no link up) and a billing system subscribed durably to sms.billing. */
+   private void withBilling(BillingScenario scenario) throws Exception {
       writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
       try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          jms.setClientID("billing");
          jms.start();
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         scenario.run(session, session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr"));
+      }
+   }
+
+   @Test
+   void twoLongMessagesWithTheSameReferenceGetARolledUpRecordEach() throws Exception {
+      withBilling((session, billing) -> {
+         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
+         // two messages in flight at once, each segment with its own Msg_Id; the first's second segment failed
+         sendSegmentReport(producer, session, "a1", 1, "DELIVRD");
+         sendSegmentReport(producer, session, "b1", 1, "DELIVRD");
+         sendSegmentReport(producer, session, "a2", 2, "UNDELIV");
+         sendSegmentReport(producer, session, "b2", 2, "DELIVRD");
+         List<String> rollups = new ArrayList<>();
+         for (int i = 0; i < 6; i++) {
+            Message record = billing.receive(10_000);
+            assertNotNull(record, "record " + i + ": four segments and two rolled-up");
+            if (record.propertyExists("smsRollup")) {
+               rollups.add(record.getStringProperty("smsStatus"));
+            }
+         }
+         assertEquals(List.of("UNDELIV", "DELIVRD"), rollups, "each message's own outcome");
+      });
+   }
+
+   @Test
+   void aReportForAnMtFromAnotherGatewayGoesBackThereUnbilled() throws Exception {
+      withBilling((session, billing) -> {
          MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
          String fromGuangzhou = io.smsgw.core.id.CmppMsgId.toHex(new io.smsgw.core.id.CmppMsgId(11, 26, 13, 45, 30, 20001, 1).toLong());
          TextMessage dr = session.createTextMessage("");
@@ -219,6 +267,6 @@ class RoutingPolicyTest {
             assertEquals(fromGuangzhou, back.getStringProperty("smsId"));
          }
          assertEquals(null, billing.receive(500), "the origin gateway bills, not this one");
-      }
+      });
    }
 }
