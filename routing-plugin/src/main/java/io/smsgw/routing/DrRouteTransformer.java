@@ -119,6 +119,6 @@ public final class DrRouteTransformer extends RoutingTransformer {
     * from the routed report: the record's own address and duplicate id replace the report's.
     */
    Message billingRecord(Message copy, Facts facts) {
-      return billing.transform(copy, facts.key(), facts.checkedOnDr());
+      return billing.transform(copy, facts.state(), facts.key(), facts.checkedOnDr());
    }
 }

@@ -198,8 +198,7 @@ class RoutingPolicyTest {
    }
 
    /** An application's final report for one segment of a long message of app1's to 8613800138077. */
-   private static void sendSegmentReport(MessageProducer producer, Session session, String smsId, int number, String status)
-      throws Exception {
+   private static void sendSegmentReport(Session session, String smsId, int number, String status) throws Exception {
       TextMessage dr = session.createTextMessage("");
       dr.setStringProperty("smsKind", "DR");
       dr.setStringProperty("smsId", smsId);
@@ -209,7 +208,9 @@ class RoutingPolicyTest {
       dr.setIntProperty("smsSegmentRef", 0); // what a CMPP SUBMIT without UDH always carries
       dr.setIntProperty("smsSegmentTotal", 2);
       dr.setIntProperty("smsSegmentNumber", number);
-      producer.send(dr);
+      try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+         producer.send(dr);
+      }
    }
 
    interface BillingScenario {
@@ -228,24 +229,44 @@ class RoutingPolicyTest {
       }
    }
 
+   /** The next {@code count} billing records. */
+   private static List<Message> records(MessageConsumer billing, int count) throws Exception {
+      List<Message> records = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "record " + i + " of " + count);
+         records.add(record);
+      }
+      return records;
+   }
+
    @Test
    void twoLongMessagesWithTheSameReferenceGetARolledUpRecordEach() throws Exception {
       withBilling((session, billing) -> {
-         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
          // two messages in flight at once, each segment with its own Msg_Id; the first's second segment failed
-         sendSegmentReport(producer, session, "a1", 1, "DELIVRD");
-         sendSegmentReport(producer, session, "b1", 1, "DELIVRD");
-         sendSegmentReport(producer, session, "a2", 2, "UNDELIV");
-         sendSegmentReport(producer, session, "b2", 2, "DELIVRD");
+         sendSegmentReport(session, "a1", 1, "DELIVRD");
+         sendSegmentReport(session, "b1", 1, "DELIVRD");
+         sendSegmentReport(session, "a2", 2, "UNDELIV");
+         sendSegmentReport(session, "b2", 2, "DELIVRD");
          List<String> rollups = new ArrayList<>();
-         for (int i = 0; i < 6; i++) {
-            Message record = billing.receive(10_000);
-            assertNotNull(record, "record " + i + ": four segments and two rolled-up");
+         for (Message record : records(billing, 6)) { // four segments and two rolled-up
             if (record.propertyExists("smsRollup")) {
                rollups.add(record.getStringProperty("smsStatus"));
             }
          }
          assertEquals(List.of("UNDELIV", "DELIVRD"), rollups, "each message's own outcome");
+      });
+   }
+
+   @Test
+   void aDeliveredStateInAnotherCaseOrLongFormBillsAsDelivered() throws Exception {
+      withBilling((session, billing) -> {
+         sendSegmentReport(session, "c1", 1, "delivered");
+         sendSegmentReport(session, "c2", 2, "Delivrd");
+         for (Message record : records(billing, 3)) { // two segments and the rolled-up one
+            assertEquals("DELIVRD", record.getStringProperty("smsStatus"), "the state routing read");
+            assertEquals(!record.propertyExists("smsRollup"), record.getBooleanProperty("smsBillable"), "each delivered segment bills");
+         }
       });
    }
 

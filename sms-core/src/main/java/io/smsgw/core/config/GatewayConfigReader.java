@@ -1,6 +1,7 @@
 package io.smsgw.core.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.smsgw.core.receipt.DeliveryState;
 
 /**
  * Turns a parsed HOCON tree into a {@link GatewayConfig}, checking every setting and collecting all
@@ -28,6 +30,8 @@ final class GatewayConfigReader {
    private static final List<String> WEIGHTED_LINK_KEYS = List.of("link", "weight");
    private static final List<String> MO_ROUTE_KEYS = List.of("prefix", "account");
    private static final List<String> BILLING_KEYS = List.of("billable-states", "billable-fee-types");
+   private static final String FINAL_STATES = String.join(", ", Arrays.stream(DeliveryState.values())
+      .filter(DeliveryState::isFinal).map(DeliveryState::stat).toList());
    private static final List<String> TANDEM_KEYS = List.of("gateways", "mt-routes", "mo-routes");
    private static final List<String> TANDEM_GATEWAY_KEYS = List.of("host", "port", "region", "shared-secret");
    private static final List<String> TANDEM_MT_ROUTE_KEYS = List.of("start", "end", "gateway", "area-code", "user-type");
@@ -303,11 +307,40 @@ final class GatewayConfigReader {
          return BillingPolicy.DEFAULT;
       }
       checkKeys(billing, "billing", BILLING_KEYS);
-      Set<String> states = billing.containsKey("billable-states")
-         ? strings(billing, "billing", "billable-states", 7) : BillingPolicy.DEFAULT.billableStates();
+      Set<DeliveryState> states = billing.containsKey("billable-states")
+         ? billableStates(billing.get("billable-states")) : BillingPolicy.DEFAULT.billableStates();
       Set<String> feeTypes = billing.containsKey("billable-fee-types")
          ? strings(billing, "billing", "billable-fee-types", 2, true) : BillingPolicy.DEFAULT.billableFeeTypes();
       return new BillingPolicy(states, feeTypes);
+   }
+
+   /**
+    * Read as reports are read ({@link DeliveryState#fromStat}: any case, long SMPP names too), so a state billed here
+    * is the state routing sees; a word that is no state, or a state that is never final, is refused.
+    */
+   private Set<DeliveryState> billableStates(ConfigValue value) {
+      Set<DeliveryState> out = EnumSet.noneOf(DeliveryState.class);
+      List<ConfigValue> entries = list(value, "billing.billable-states");
+      if (entries == null) {
+         return out;
+      }
+      for (int i = 0; i < entries.size(); i++) {
+         ConfigValue entry = entries.get(i);
+         String where = "billing.billable-states[" + i + "]";
+         String text = string(entry, where, false);
+         if (text == null) {
+            continue;
+         }
+         DeliveryState state = DeliveryState.fromStat(text);
+         if (state == DeliveryState.UNKNOWN && !text.equalsIgnoreCase(DeliveryState.UNKNOWN.stat())) {
+            problem(entry.origin(), where, "unknown delivery state \"" + text + "\", expected one of " + FINAL_STATES);
+         } else if (!state.isFinal()) {
+            problem(entry.origin(), where, state.stat() + " is not a final state and is never billed, expected one of " + FINAL_STATES);
+         } else {
+            out.add(state);
+         }
+      }
+      return out;
    }
 
    // ---------------------------------------------------------------- tandem and gns sections

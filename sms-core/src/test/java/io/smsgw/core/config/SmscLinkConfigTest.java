@@ -106,4 +106,21 @@ class SmscLinkConfigTest {
       assertTrue(text.contains("routes.mt[0].links[0]: no link \"nolink\""), text);
       assertTrue(text.contains("routes.mo[0].account: no account \"nobody\""), text);
    }
+
+   @Test
+   void billableStatesAreReadAsReportsAreAndAWordThatIsNoFinalStateIsRefused() {
+      GatewayConfig config = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         billing { billable-states = [ delivrd, Undeliverable ] }
+         """, FILE);
+      assertTrue(config.billing().isBillable("DELIVRD", null), "delivrd is DELIVRD");
+      assertTrue(config.billing().isBillable("delivered", null), "a report's long form bills as its state");
+      assertTrue(config.billing().isBillable("UNDELIV", null), "the long form in the file names UNDELIV");
+      assertFalse(config.billing().isBillable("EXPIRED", null));
+      String text = problems("""
+         billing { billable-states = [ DELIVED, ENROUTE ] }
+         """);
+      assertTrue(text.contains("billing.billable-states[0]: unknown delivery state \"DELIVED\", expected one of DELIVRD, EXPIRED, DELETED, UNDELIV, UNKNOWN, REJECTD"), text);
+      assertTrue(text.contains("billing.billable-states[1]: ENROUTE is not a final state"), text);
+   }
 }
