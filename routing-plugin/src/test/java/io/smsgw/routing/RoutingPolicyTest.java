@@ -3,6 +3,8 @@ package io.smsgw.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +99,26 @@ class RoutingPolicyTest {
             assertNotNull(up.submits.poll(10, TimeUnit.SECONDS), "MT " + i + " through the link that is up, though weighted 1:5");
          }
          assertEquals(0, broker.messageCount(SmsAddresses.smscLinkQueue("one")), "nothing parked on the link that is down");
+      }
+   }
+
+   @Test
+   void managementRefusesARouteThatWouldFailOrLoseEveryMtToItsPrefix() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:0,two:0"));
+         assertTrue(zero.getMessage().contains("weight must be >= 1, got 0"), zero.getMessage());
+         assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:-1"));
+         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "cmcc9:1"));
+         assertTrue(unknown.getMessage().contains("no link \"cmcc9\" in links"), unknown.getMessage());
+         assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86x", "one"));
+         assertEquals(List.of("86 -> one:5, two:1"), List.of(control.getMtRoutes()), "the routes are as the file made them");
+         // and an MT to that prefix still goes where the file's route sends it (its links are down: it waits there)
+         sendMt(jms.createSession(false, Session.AUTO_ACKNOWLEDGE), "8615000150000", "still routed", 0);
+         Wait.until("the MT on a link of route 86", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("one")) + broker.messageCount(SmsAddresses.smscLinkQueue("two")) == 1);
       }
    }
 

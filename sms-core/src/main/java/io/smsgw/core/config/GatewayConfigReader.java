@@ -224,7 +224,7 @@ final class GatewayConfigReader {
                }
                String link = string(linkValue, linkPath + ".link", false);
                targets.add(new RouteConfig.WeightedLink(knownLink(link, linkValue, linkPath + ".link", linkIds),
-                                                        wholeNumber(weighted, linkPath, "weight", 1, 1)));
+                                                        wholeNumber(weighted, linkPath, "weight", 1, RouteConfig.WeightedLink.MIN_WEIGHT)));
             }
             if (linkList != null && linkList.isEmpty()) {
                problem(linksValue.origin(), path + ".links", "must name at least one link");
@@ -285,19 +285,17 @@ final class GatewayConfigReader {
       if (prefix == null) {
          return "";
       }
-      for (int i = 0; i < prefix.length(); i++) {
-         char c = prefix.charAt(i);
-         if (!(c >= '0' && c <= '9') && !(i == 0 && c == '+')) {
-            problem(value.origin(), path + ".prefix", "must be digits (an optional leading +), got \"" + prefix + "\"");
-            break;
-         }
+      String wrong = RouteConfig.prefixProblem(prefix);
+      if (wrong != null) {
+         problem(value.origin(), path + ".prefix", wrong);
       }
       return prefix;
    }
 
    private String knownLink(String link, ConfigValue value, String path, Set<String> linkIds) {
-      if (link != null && !linkIds.contains(link)) {
-         problem(value.origin(), path, "no link \"" + link + "\" in links");
+      String wrong = link == null ? null : RouteConfig.linkProblem(link, linkIds);
+      if (wrong != null) {
+         problem(value.origin(), path, wrong);
       }
       return link;
    }
