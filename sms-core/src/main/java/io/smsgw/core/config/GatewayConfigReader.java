@@ -529,11 +529,7 @@ final class GatewayConfigReader {
       java.time.Duration refresh = duration(gns, "gns", "refresh", GnsClientConfig.DEFAULT_REFRESH);
       java.time.Duration queryTimeout = positiveDuration(gns, "gns", "query-timeout", GnsClientConfig.DEFAULT_QUERY_TIMEOUT);
       java.time.Duration reconnectMin = positiveDuration(gns, "gns", "reconnect-min", GnsClientConfig.DEFAULT_RECONNECT_MIN);
-      java.time.Duration reconnectMax = duration(gns, "gns", "reconnect-max", GnsClientConfig.DEFAULT_RECONNECT_MAX);
-      if (reconnectMax.compareTo(reconnectMin) < 0) {
-         problem((gns.containsKey("reconnect-max") ? gns.get("reconnect-max") : gns).origin(), "gns.reconnect-max",
-            "must not be below reconnect-min (" + reconnectMin + ")");
-      }
+      java.time.Duration reconnectMax = reconnectMax(gns, "gns", reconnectMin, GnsClientConfig.DEFAULT_RECONNECT_MAX);
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -575,17 +571,23 @@ final class GatewayConfigReader {
       String secret = requiredString(settings, path, "shared-secret", MAX_SECRET_LENGTH, true);
       int window = wholeNumber(settings, path, "window", PeerConfig.DEFAULT_WINDOW, 1);
       java.time.Duration reconnectMin = positiveDuration(settings, path, "reconnect-min", PeerConfig.DEFAULT_RECONNECT_MIN);
-      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", PeerConfig.DEFAULT_RECONNECT_MAX);
-      if (reconnectMax.compareTo(reconnectMin) < 0) {
-         problem((settings.containsKey("reconnect-max") ? settings.get("reconnect-max") : settings).origin(),
-            path + ".reconnect-max", "must not be below reconnect-min (" + reconnectMin + ")");
-      }
+      java.time.Duration reconnectMax = reconnectMax(settings, path, reconnectMin, PeerConfig.DEFAULT_RECONNECT_MAX);
       java.time.Duration responseTimeout =
          positiveDuration(settings, path, "response-timeout", PeerConfig.DEFAULT_RESPONSE_TIMEOUT);
       if (problems.size() != problemsBefore) {
          return null;
       }
       return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout);
+   }
+
+   /** The backoff's ceiling, which must not be below its start. */
+   private java.time.Duration reconnectMax(ConfigObject settings, String path, java.time.Duration reconnectMin, java.time.Duration defaultValue) {
+      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", defaultValue);
+      if (reconnectMax.compareTo(reconnectMin) < 0) {
+         problem((settings.containsKey("reconnect-max") ? settings.get("reconnect-max") : settings).origin(),
+            path + ".reconnect-max", "must not be below reconnect-min (" + reconnectMin + ")");
+      }
+      return reconnectMax;
    }
 
    private java.time.Duration positiveDuration(ConfigObject settings, String path, String key, java.time.Duration defaultValue) {
@@ -686,10 +688,11 @@ final class GatewayConfigReader {
       }
       int window = wholeNumber(settings, path, "window", 10, 1);
       int rate = wholeNumber(settings, path, "max-submit-rate", 0, 0);
-      java.time.Duration enquire = duration(settings, path, "enquire-link-interval", java.time.Duration.ofSeconds(30));
-      java.time.Duration responseTimeout = duration(settings, path, "response-timeout", java.time.Duration.ofSeconds(30));
-      java.time.Duration reconnectMin = duration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
-      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", java.time.Duration.ofSeconds(60));
+      // 0 would not mean "never" here: the link would probe, time out and resend, or reconnect without pause
+      java.time.Duration enquire = positiveDuration(settings, path, "enquire-link-interval", java.time.Duration.ofSeconds(30));
+      java.time.Duration responseTimeout = positiveDuration(settings, path, "response-timeout", java.time.Duration.ofSeconds(30));
+      java.time.Duration reconnectMin = positiveDuration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
+      java.time.Duration reconnectMax = reconnectMax(settings, path, reconnectMin, java.time.Duration.ofSeconds(60));
       boolean tls = bool(settings, path, "tls", false);
       String trustStore = optionalString(settings, path, "tls-trust-store", 4096, "");
       ConfigValue trustPasswordValue = settings.get("tls-trust-store-password");
