@@ -110,7 +110,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
       if (!facts.checkedOnDr()) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
       }
-      to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
+      to(message, router.accountQueue(account), RoutingType.ANYCAST);
       return message;
    }
 

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
@@ -25,6 +27,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -290,6 +293,38 @@ class RoutingPolicyTest {
             assertEquals(!record.propertyExists("smsRollup"), record.getBooleanProperty("smsBillable"), "each delivered segment bills");
          }
       });
+   }
+
+   @Test
+   void reportsGoToTheQueuesTheAcceptorsReadUnderTheirAccountQueuePrefix() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, ";smppAccountQueuePrefix=custom.sp.")
+              .configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer sessionQueue = session.createConsumer(session.createQueue("custom.sp.app1")); // what app1's binds read
+         sendSegmentReport(session, "p1", 1, "DELIVRD");
+         Message report = sessionQueue.receive(10_000);
+         assertNotNull(report, "the report on the queue app1's sessions read");
+         assertEquals("p1", report.getStringProperty("smsId"));
+         assertEquals(0, broker.messageCount(SmsAddresses.accountQueue("app1")), "nothing on a queue nobody reads");
+      }
+   }
+
+   @Test
+   void acceptorsThatReadAccountQueuesUnderDifferentPrefixesAreRefused() {
+      // the acceptor URL's protocol parameters end up in the extra parameters
+      TransportConfiguration custom = new TransportConfiguration("netty", Map.of("protocols", "SMPP"), "smpp",
+                                                                 Map.of("smppAccountQueuePrefix", "custom.sp."));
+      TransportConfiguration plain = new TransportConfiguration("netty", Map.of("protocols", "CMPP"), "cmpp");
+      TransportConfiguration core = new TransportConfiguration("netty", Map.of("protocols", "CORE"), "core");
+      Set<String> installed = Set.of("CORE", "SMPP", "CMPP");
+      assertEquals("custom.sp.", SmsRoutingPlugin.accountQueuePrefix(List.of(custom, core), installed));
+      assertEquals(SmsAddresses.ACCOUNT_PREFIX, SmsRoutingPlugin.accountQueuePrefix(List.of(plain, core), installed));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+                                             () -> SmsRoutingPlugin.accountQueuePrefix(List.of(custom, plain), installed));
+      assertTrue(e.getMessage().contains("custom.sp.=smpp (SMPP)") && e.getMessage().contains("sms.sp.=cmpp (CMPP)"), e.getMessage());
    }
 
    @Test
