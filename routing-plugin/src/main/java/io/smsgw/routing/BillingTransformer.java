@@ -1,7 +1,10 @@
 package io.smsgw.routing;
 
+import java.util.Arrays;
+
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryState;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -21,6 +24,9 @@ final class BillingTransformer {
 
    public static final SimpleString ROLLUP = SimpleString.of("smsRollup");
 
+   private static final SimpleString[] STATES = Arrays.stream(DeliveryState.values()).map(s -> SimpleString.of(s.stat()))
+      .toArray(SimpleString[]::new);
+
    private final SmsRouter router;
 
    BillingTransformer(SmsRouter router) {
@@ -28,12 +34,18 @@ final class BillingTransformer {
    }
 
    /**
+    * @param state       the report's state as routing read it
     * @param key         the report's {@link Billing#key}
     * @param checkedOnDr whether the DR was already checked by its duplicate id on {@code sms.dr}, together
     *                    with this copy (then the record needs no duplicate id of its own)
     */
-   Message transform(Message message, String key, boolean checkedOnDr) {
-      String state = RoutingTransformer.string(message, SmsProperties.STATUS);
+   Message transform(Message message, DeliveryState state, String key, boolean checkedOnDr) {
+      // The record names the state routing read ("delivered" is DELIVRD), so its status and smsBillable agree;
+      // a word routing does not know (a CMPP code such as MB:0001) is kept as it came.
+      SimpleString canonical = STATES[state.ordinal()];
+      if (state != DeliveryState.UNKNOWN && !canonical.equals(message.getObjectProperty(SmsProperties.STATUS))) {
+         message.putStringProperty(SmsProperties.STATUS, canonical);
+      }
       String feeType = RoutingTransformer.string(message, SmsProperties.FEE_TYPE);
       boolean billable = router.billing().isBillable(state, feeType);
       message.putBooleanProperty(BILLABLE, billable);
@@ -50,7 +62,7 @@ final class BillingTransformer {
    }
 
    /** The segment of a long message: once every segment has a final state, one rolled-up record follows. */
-   private void rollUp(Message record, String state) {
+   private void rollUp(Message record, DeliveryState state) {
       Object total = record.getObjectProperty(SmsProperties.SEGMENT_TOTAL);
       Object number = record.getObjectProperty(SmsProperties.SEGMENT_NUMBER);
       Object reference = record.getObjectProperty(SmsProperties.SEGMENT_REF);
@@ -59,7 +71,8 @@ final class BillingTransformer {
       }
       int ref = reference instanceof Number r ? r.intValue() : 0;
       String key = SegmentRollup.key(RoutingTransformer.account(record), RoutingTransformer.string(record, SmsProperties.SOURCE), ref, t.intValue());
-      SegmentRollup.Completed completed = router.rollup.offer(key, n.intValue(), t.intValue(), "DELIVRD".equals(state), System.currentTimeMillis());
+      SegmentRollup.Completed completed = router.rollup.offer(key, RoutingTransformer.string(record, SmsProperties.ID), n.intValue(),
+                                                              t.intValue(), state == DeliveryState.DELIVRD, System.currentTimeMillis());
       if (completed != null) {
          router.rolledUp(record, completed);
       }

@@ -110,7 +110,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
       if (!facts.checkedOnDr()) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
       }
-      to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
+      to(message, router.accountQueue(account), RoutingType.ANYCAST);
       return message;
    }
 
@@ -119,6 +119,6 @@ public final class DrRouteTransformer extends RoutingTransformer {
     * from the routed report: the record's own address and duplicate id replace the report's.
     */
    Message billingRecord(Message copy, Facts facts) {
-      return billing.transform(copy, facts.key(), facts.checkedOnDr());
+      return billing.transform(copy, facts.state(), facts.key(), facts.checkedOnDr());
    }
 }

@@ -26,7 +26,7 @@ public final class MoRouteTransformer extends RoutingTransformer {
          leavePending(message);
          router.counters(account).moRouted.increment();
          put(message, SmsProperties.ACCOUNT, account);
-         to(message, SmsAddresses.accountQueue(account), RoutingType.ANYCAST);
+         to(message, router.accountQueue(account), RoutingType.ANYCAST);
          return message;
       }
       NetworkRouting.Decision network = destination == null || destination.isEmpty()

@@ -82,6 +82,8 @@ public final class MtRouteTransformer extends RoutingTransformer {
       put(message, SmsProperties.SOURCE, destination);
       put(message, SmsProperties.DESTINATION, source);
       message.putLongProperty(SmsProperties.DONE_TIME, System.currentTimeMillis());
+      // The MT's validity is not the report's: the report and its billing records (copies of it) wait for their readers.
+      message.setExpiration(0);
       to(message, SmsAddresses.DR, RoutingType.ANYCAST);
       return message;
    }

@@ -26,6 +26,7 @@ public final class SmsRouter {
    private final GatewayRuntime runtime;
    private volatile RouteTable table = new RouteTable(RouteConfig.NONE);
    private volatile BillingPolicy billing = BillingPolicy.DEFAULT;
+   private volatile String accountQueuePrefix = io.smsgw.core.contract.SmsAddresses.ACCOUNT_PREFIX;
    private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
    final LongAdder moUnrouted = new LongAdder();
    final SegmentRollup rollup = new SegmentRollup(100_000, java.util.concurrent.TimeUnit.HOURS.toMillis(72));
@@ -71,6 +72,16 @@ public final class SmsRouter {
    void apply(GatewayConfig config) {
       table = new RouteTable(config.routes());
       billing = config.billing();
+   }
+
+   /** The prefix of the queues the acceptors read accounts' MO and reports from (set once, at start). */
+   void accountQueuePrefix(String prefix) {
+      accountQueuePrefix = prefix;
+   }
+
+   /** The queue an account's MO and reports go to, the one its sessions read. */
+   String accountQueue(String account) {
+      return accountQueuePrefix + account;
    }
 
    /** Routing to other gateways for what no local route covers. */

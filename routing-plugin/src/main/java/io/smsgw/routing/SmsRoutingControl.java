@@ -1,7 +1,9 @@
 package io.smsgw.routing;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.RouteConfig;
@@ -74,20 +76,35 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
       return router.intermediateReports.sum();
    }
 
+   /** Checked by the file's rules: a route that passed here could not make every MT to its prefix fail or vanish. */
    @Override
    public void addMtRoute(String prefix, String links) {
+      refuse(prefix == null ? "required" : RouteConfig.prefixProblem(prefix), "prefix");
+      Set<String> linkIds = new HashSet<>();
+      router.runtime().config().links().forEach(l -> linkIds.add(l.id()));
       List<RouteConfig.WeightedLink> targets = new ArrayList<>();
-      for (String entry : links.split(",")) {
+      for (String entry : links == null ? new String[0] : links.split(",")) {
          String[] parts = entry.trim().split(":");
          if (parts[0].isEmpty()) {
             continue;
          }
-         targets.add(new RouteConfig.WeightedLink(parts[0], parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 1));
+         refuse(RouteConfig.linkProblem(parts[0], linkIds), entry.trim());
+         int weight = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 1;
+         if (weight < RouteConfig.WeightedLink.MIN_WEIGHT) {
+            refuse("weight must be >= " + RouteConfig.WeightedLink.MIN_WEIGHT + ", got " + weight, entry.trim());
+         }
+         targets.add(new RouteConfig.WeightedLink(parts[0], weight));
       }
       if (targets.isEmpty()) {
          throw new IllegalArgumentException("no link given");
       }
       router.putMtRoute(prefix, targets);
+   }
+
+   private static void refuse(String problem, String what) {
+      if (problem != null) {
+         throw new IllegalArgumentException(what + ": " + problem);
+      }
    }
 
    @Override

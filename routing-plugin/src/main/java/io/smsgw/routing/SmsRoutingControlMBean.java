@@ -27,7 +27,10 @@ public interface SmsRoutingControlMBean {
    /** MT and MO routed to another gateway's queue (sms.gw.&lt;code&gt;) since the broker started. */
    long getRoutedToGateways();
 
-   /** Adds or replaces an MT route: {@code links} is "link[:weight],link[:weight]". Until the next file reload. */
+   /**
+    * Adds or replaces an MT route: {@code links} is "link[:weight],link[:weight]". Until the next file reload.
+    * Refused (IllegalArgumentException) by the file's rules: prefix digits, links configured, weights at least 1.
+    */
    void addMtRoute(String prefix, String links);
 
    /** Removes an MT route; false if there was none. Until the next file reload. */

@@ -1,7 +1,11 @@
 package io.smsgw.routing;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -18,6 +22,8 @@ import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.config.DivertConfiguration;
 import org.apache.activemq.artemis.core.config.TransformerConfiguration;
 import org.apache.activemq.artemis.core.server.ActivateCallback;
@@ -48,6 +54,9 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    static final String MO_DIVERT = "sms-route-mo";
    static final String DR_DIVERT = "sms-route-dr";
    private static final long RELOAD_CHECK_MILLIS = 2000;
+   /** Per acceptor protocol, its parameter for the prefix of account queues (the protocol managers' bean property). */
+   private static final Map<String, String> ACCOUNT_QUEUE_PREFIX_PARAMS =
+      Map.of("SMPP", "smppAccountQueuePrefix", "CMPP", "cmppAccountQueuePrefix");
 
    private ActiveMQServer server;
    private SmsRouter router;
@@ -83,6 +92,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
    private void setUp(GatewayRuntime runtime) throws Exception {
       new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
+      router.accountQueuePrefix(accountQueuePrefix(server.getConfiguration().getAcceptorConfigurations(),
+                                                   server.getRemotingService().getProtocolFactoryMap().keySet()));
       router.apply(runtime.config());
       router.rollupSink(this::emitRollup);
       ensureAddress(SmsAddresses.MT, RoutingType.ANYCAST);
@@ -109,6 +120,34 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       registerControl();
       logger.info("SMS routing active: {} MT routes, {} MO routes", runtime.config().routes().mt().size(),
                   runtime.config().routes().mo().size());
+   }
+
+   /**
+    * The prefix of the queues the SMPP and CMPP acceptors read an account's MO and reports from (their parameters
+    * smppAccountQueuePrefix and cmppAccountQueuePrefix, default {@code sms.sp.}), so routing fills the queues the
+    * sessions read. One account may bind through any of them and routing has one queue per account, so acceptors
+    * that disagree are refused (decision NN).
+    */
+   static String accountQueuePrefix(Collection<TransportConfiguration> acceptors, Set<String> installedProtocols) {
+      Map<String, String> prefixes = new TreeMap<>(); // prefix -> the first acceptor that uses it
+      for (TransportConfiguration acceptor : acceptors) {
+         Map<String, Object> params = acceptor.getCombinedParams(); // the protocol's own parameters are "extra" ones
+         Object protocols = params.get(TransportConstants.PROTOCOLS_PROP_NAME);
+         for (String protocol : ACCOUNT_QUEUE_PREFIX_PARAMS.keySet()) {
+            if (!installedProtocols.contains(protocol)) {
+               continue;
+            }
+            if (protocols == null || Arrays.stream(protocols.toString().split(",")).anyMatch(p -> p.trim().equalsIgnoreCase(protocol))) {
+               Object prefix = params.get(ACCOUNT_QUEUE_PREFIX_PARAMS.get(protocol));
+               prefixes.putIfAbsent(prefix == null ? SmsAddresses.ACCOUNT_PREFIX : prefix.toString(), acceptor.getName() + " (" + protocol + ")");
+            }
+         }
+      }
+      if (prefixes.size() > 1) {
+         throw new IllegalStateException("the acceptors read accounts' queues under different prefixes " + prefixes
+                                            + ": routing can fill only one; give smppAccountQueuePrefix and cmppAccountQueuePrefix one value");
+      }
+      return prefixes.isEmpty() ? SmsAddresses.ACCOUNT_PREFIX : prefixes.keySet().iterator().next();
    }
 
    private void ensureQueue(String queue) throws Exception {

@@ -3,10 +3,16 @@ package io.smsgw.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
@@ -19,6 +25,9 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +105,26 @@ class RoutingPolicyTest {
       }
    }
 
+   @Test
+   void managementRefusesARouteThatWouldFailOrLoseEveryMtToItsPrefix() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:0,two:0"));
+         assertTrue(zero.getMessage().contains("weight must be >= 1, got 0"), zero.getMessage());
+         assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:-1"));
+         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "cmcc9:1"));
+         assertTrue(unknown.getMessage().contains("no link \"cmcc9\" in links"), unknown.getMessage());
+         assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86x", "one"));
+         assertEquals(List.of("86 -> one:5, two:1"), List.of(control.getMtRoutes()), "the routes are as the file made them");
+         // and an MT to that prefix still goes where the file's route sends it (its links are down: it waits there)
+         sendMt(jms.createSession(false, Session.AUTO_ACKNOWLEDGE), "8615000150000", "still routed", 0);
+         Wait.until("the MT on a link of route 86", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("one")) + broker.messageCount(SmsAddresses.smscLinkQueue("two")) == 1);
+      }
+   }
+
    @ParameterizedTest(name = "smsKind {0}")
    @NullSource
    @ValueSource(strings = {"MT", "mt"})
@@ -119,6 +148,38 @@ class RoutingPolicyTest {
          assertNotNull(record, "its billing record");
          assertEquals("EXPIRED", record.getStringProperty("smsStatus"));
          assertFalse(record.getBooleanProperty("smsBillable"));
+      }
+   }
+
+   @Test
+   void theNoRouteReportAndItsBillingRecordOutliveTheMtsValidity() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      String canary = "canary";
+      try (TestBroker broker = TestBroker.smpp(dir, "")
+              .configure(cfg -> {
+                 cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin());
+                 // the SP's queue exists (it connected once) but nobody reads it while the MT's validity runs out
+                 cfg.addQueueConfiguration(QueueConfiguration.of(SmsAddresses.accountQueue("app1")).setRoutingType(RoutingType.ANYCAST))
+                    .addQueueConfiguration(QueueConfiguration.of(canary).setRoutingType(RoutingType.ANYCAST));
+              }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").close(); // reads in batches, later
+         sendMt(session, "4412345678", "nowhere", 1000);
+         // a message that expires after the MT: once the expiry scan removed it, it has passed everything the MT left
+         MessageProducer producer = session.createProducer(session.createQueue(canary));
+         producer.setTimeToLive(1500);
+         producer.send(session.createTextMessage("canary"));
+         Wait.until("the expiry scan passed the MT's validity", Duration.ofSeconds(15), () -> broker.messageCount(canary) == 0);
+         jms.start();
+         Message report = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1"))).receive(10_000);
+         assertNotNull(report, "the UNDELIV report waits for its SP");
+         assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+         assertEquals(MtRouteTransformer.NO_ROUTE, report.getStringProperty("smsErrorCode"));
+         Message record = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").receive(10_000);
+         assertNotNull(record, "its billing record waits for the billing system");
+         assertEquals("UNDELIV", record.getStringProperty("smsStatus"));
       }
    }
 
@@ -161,15 +222,114 @@ class RoutingPolicyTest {
       }
    }
 
-   @Test
-   void aReportForAnMtFromAnotherGatewayGoesBackThereUnbilled() throws Exception {
+   /** An application's final report for one segment of a long message of app1's to 8613800138077. */
+   private static void sendSegmentReport(Session session, String smsId, int number, String status) throws Exception {
+      TextMessage dr = session.createTextMessage("");
+      dr.setStringProperty("smsKind", "DR");
+      dr.setStringProperty("smsId", smsId);
+      dr.setStringProperty("smsAccount", "app1");
+      dr.setStringProperty("smsSource", "8613800138077");
+      dr.setStringProperty("smsStatus", status);
+      dr.setIntProperty("smsSegmentRef", 0); // what a CMPP SUBMIT without UDH always carries
+      dr.setIntProperty("smsSegmentTotal", 2);
+      dr.setIntProperty("smsSegmentNumber", number);
+      try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+         producer.send(dr);
+      }
+   }
+
+   interface BillingScenario {
+      void run(Session session, MessageConsumer billing) throws Exception;
+   }
+
+   /** A broker with the routing plugin (no link up) and a billing system subscribed durably to sms.billing. */
+   private void withBilling(BillingScenario scenario) throws Exception {
       writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
       try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          jms.setClientID("billing");
          jms.start();
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         scenario.run(session, session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr"));
+      }
+   }
+
+   /** The next {@code count} billing records. */
+   private static List<Message> records(MessageConsumer billing, int count) throws Exception {
+      List<Message> records = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "record " + i + " of " + count);
+         records.add(record);
+      }
+      return records;
+   }
+
+   @Test
+   void twoLongMessagesWithTheSameReferenceGetARolledUpRecordEach() throws Exception {
+      withBilling((session, billing) -> {
+         // two messages in flight at once, each segment with its own Msg_Id; the first's second segment failed
+         sendSegmentReport(session, "a1", 1, "DELIVRD");
+         sendSegmentReport(session, "b1", 1, "DELIVRD");
+         sendSegmentReport(session, "a2", 2, "UNDELIV");
+         sendSegmentReport(session, "b2", 2, "DELIVRD");
+         List<String> rollups = new ArrayList<>();
+         for (Message record : records(billing, 6)) { // four segments and two rolled-up
+            if (record.propertyExists("smsRollup")) {
+               rollups.add(record.getStringProperty("smsStatus"));
+            }
+         }
+         assertEquals(List.of("UNDELIV", "DELIVRD"), rollups, "each message's own outcome");
+      });
+   }
+
+   @Test
+   void aDeliveredStateInAnotherCaseOrLongFormBillsAsDelivered() throws Exception {
+      withBilling((session, billing) -> {
+         sendSegmentReport(session, "c1", 1, "delivered");
+         sendSegmentReport(session, "c2", 2, "Delivrd");
+         for (Message record : records(billing, 3)) { // two segments and the rolled-up one
+            assertEquals("DELIVRD", record.getStringProperty("smsStatus"), "the state routing read");
+            assertEquals(!record.propertyExists("smsRollup"), record.getBooleanProperty("smsBillable"), "each delivered segment bills");
+         }
+      });
+   }
+
+   @Test
+   void reportsGoToTheQueuesTheAcceptorsReadUnderTheirAccountQueuePrefix() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, ";smppAccountQueuePrefix=custom.sp.")
+              .configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer sessionQueue = session.createConsumer(session.createQueue("custom.sp.app1")); // what app1's binds read
+         sendSegmentReport(session, "p1", 1, "DELIVRD");
+         Message report = sessionQueue.receive(10_000);
+         assertNotNull(report, "the report on the queue app1's sessions read");
+         assertEquals("p1", report.getStringProperty("smsId"));
+         assertEquals(0, broker.messageCount(SmsAddresses.accountQueue("app1")), "nothing on a queue nobody reads");
+      }
+   }
+
+   @Test
+   void acceptorsThatReadAccountQueuesUnderDifferentPrefixesAreRefused() {
+      // the acceptor URL's protocol parameters end up in the extra parameters
+      TransportConfiguration custom = new TransportConfiguration("netty", Map.of("protocols", "SMPP"), "smpp",
+                                                                 Map.of("smppAccountQueuePrefix", "custom.sp."));
+      TransportConfiguration plain = new TransportConfiguration("netty", Map.of("protocols", "CMPP"), "cmpp");
+      TransportConfiguration core = new TransportConfiguration("netty", Map.of("protocols", "CORE"), "core");
+      Set<String> installed = Set.of("CORE", "SMPP", "CMPP");
+      assertEquals("custom.sp.", SmsRoutingPlugin.accountQueuePrefix(List.of(custom, core), installed));
+      assertEquals(SmsAddresses.ACCOUNT_PREFIX, SmsRoutingPlugin.accountQueuePrefix(List.of(plain, core), installed));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+                                             () -> SmsRoutingPlugin.accountQueuePrefix(List.of(custom, plain), installed));
+      assertTrue(e.getMessage().contains("custom.sp.=smpp (SMPP)") && e.getMessage().contains("sms.sp.=cmpp (CMPP)"), e.getMessage());
+   }
+
+   @Test
+   void aReportForAnMtFromAnotherGatewayGoesBackThereUnbilled() throws Exception {
+      withBilling((session, billing) -> {
          MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR));
          String fromGuangzhou = io.smsgw.core.id.CmppMsgId.toHex(new io.smsgw.core.id.CmppMsgId(11, 26, 13, 45, 30, 20001, 1).toLong());
          TextMessage dr = session.createTextMessage("");
@@ -185,6 +345,6 @@ class RoutingPolicyTest {
             assertEquals(fromGuangzhou, back.getStringProperty("smsId"));
          }
          assertEquals(null, billing.receive(500), "the origin gateway bills, not this one");
-      }
+      });
    }
 }

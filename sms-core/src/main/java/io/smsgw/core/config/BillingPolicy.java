@@ -1,6 +1,9 @@
 package io.smsgw.core.config;
 
+import java.util.EnumSet;
 import java.util.Set;
+
+import io.smsgw.core.receipt.DeliveryState;
 
 /**
  * When a final delivery state makes a message billable ({@code billing} section of {@code sms-gateway.conf}).
@@ -10,16 +13,21 @@ import java.util.Set;
  * @param billableStates states that bill, e.g. DELIVRD
  * @param billableFeeTypes fee types billed per message ("" stands for messages without a fee type)
  */
-public record BillingPolicy(Set<String> billableStates, Set<String> billableFeeTypes) {
+public record BillingPolicy(Set<DeliveryState> billableStates, Set<String> billableFeeTypes) {
 
-   public static final BillingPolicy DEFAULT = new BillingPolicy(Set.of("DELIVRD"), Set.of("02", ""));
+   public static final BillingPolicy DEFAULT = new BillingPolicy(EnumSet.of(DeliveryState.DELIVRD), Set.of("02", ""));
 
    public BillingPolicy {
-      billableStates = Set.copyOf(billableStates);
+      billableStates = billableStates.isEmpty() ? EnumSet.noneOf(DeliveryState.class) : EnumSet.copyOf(billableStates);
       billableFeeTypes = Set.copyOf(billableFeeTypes);
    }
 
-   public boolean isBillable(String state, String feeType) {
+   public boolean isBillable(DeliveryState state, String feeType) {
       return billableStates.contains(state) && billableFeeTypes.contains(feeType == null ? "" : feeType);
+   }
+
+   /** A report's smsStatus read as routing reads it ({@link DeliveryState#fromStat}: any case, long names too). */
+   public boolean isBillable(String state, String feeType) {
+      return isBillable(DeliveryState.fromStat(state), feeType);
    }
 }

@@ -1,6 +1,7 @@
 package io.smsgw.core.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.smsgw.core.receipt.DeliveryState;
 
 /**
  * Turns a parsed HOCON tree into a {@link GatewayConfig}, checking every setting and collecting all
@@ -28,6 +30,8 @@ final class GatewayConfigReader {
    private static final List<String> WEIGHTED_LINK_KEYS = List.of("link", "weight");
    private static final List<String> MO_ROUTE_KEYS = List.of("prefix", "account");
    private static final List<String> BILLING_KEYS = List.of("billable-states", "billable-fee-types");
+   private static final String FINAL_STATES = String.join(", ", Arrays.stream(DeliveryState.values())
+      .filter(DeliveryState::isFinal).map(DeliveryState::stat).toList());
    private static final List<String> TANDEM_KEYS = List.of("gateways", "mt-routes", "mo-routes");
    private static final List<String> TANDEM_GATEWAY_KEYS = List.of("host", "port", "region", "shared-secret");
    private static final List<String> TANDEM_MT_ROUTE_KEYS = List.of("start", "end", "gateway", "area-code", "user-type");
@@ -220,7 +224,7 @@ final class GatewayConfigReader {
                }
                String link = string(linkValue, linkPath + ".link", false);
                targets.add(new RouteConfig.WeightedLink(knownLink(link, linkValue, linkPath + ".link", linkIds),
-                                                        wholeNumber(weighted, linkPath, "weight", 1, 1)));
+                                                        wholeNumber(weighted, linkPath, "weight", 1, RouteConfig.WeightedLink.MIN_WEIGHT)));
             }
             if (linkList != null && linkList.isEmpty()) {
                problem(linksValue.origin(), path + ".links", "must name at least one link");
@@ -281,19 +285,17 @@ final class GatewayConfigReader {
       if (prefix == null) {
          return "";
       }
-      for (int i = 0; i < prefix.length(); i++) {
-         char c = prefix.charAt(i);
-         if (!(c >= '0' && c <= '9') && !(i == 0 && c == '+')) {
-            problem(value.origin(), path + ".prefix", "must be digits (an optional leading +), got \"" + prefix + "\"");
-            break;
-         }
+      String wrong = RouteConfig.prefixProblem(prefix);
+      if (wrong != null) {
+         problem(value.origin(), path + ".prefix", wrong);
       }
       return prefix;
    }
 
    private String knownLink(String link, ConfigValue value, String path, Set<String> linkIds) {
-      if (link != null && !linkIds.contains(link)) {
-         problem(value.origin(), path, "no link \"" + link + "\" in links");
+      String wrong = link == null ? null : RouteConfig.linkProblem(link, linkIds);
+      if (wrong != null) {
+         problem(value.origin(), path, wrong);
       }
       return link;
    }
@@ -303,11 +305,40 @@ final class GatewayConfigReader {
          return BillingPolicy.DEFAULT;
       }
       checkKeys(billing, "billing", BILLING_KEYS);
-      Set<String> states = billing.containsKey("billable-states")
-         ? strings(billing, "billing", "billable-states", 7) : BillingPolicy.DEFAULT.billableStates();
+      Set<DeliveryState> states = billing.containsKey("billable-states")
+         ? billableStates(billing.get("billable-states")) : BillingPolicy.DEFAULT.billableStates();
       Set<String> feeTypes = billing.containsKey("billable-fee-types")
          ? strings(billing, "billing", "billable-fee-types", 2, true) : BillingPolicy.DEFAULT.billableFeeTypes();
       return new BillingPolicy(states, feeTypes);
+   }
+
+   /**
+    * Read as reports are read ({@link DeliveryState#fromStat}: any case, long SMPP names too), so a state billed here
+    * is the state routing sees; a word that is no state, or a state that is never final, is refused.
+    */
+   private Set<DeliveryState> billableStates(ConfigValue value) {
+      Set<DeliveryState> out = EnumSet.noneOf(DeliveryState.class);
+      List<ConfigValue> entries = list(value, "billing.billable-states");
+      if (entries == null) {
+         return out;
+      }
+      for (int i = 0; i < entries.size(); i++) {
+         ConfigValue entry = entries.get(i);
+         String where = "billing.billable-states[" + i + "]";
+         String text = string(entry, where, false);
+         if (text == null) {
+            continue;
+         }
+         DeliveryState state = DeliveryState.fromStat(text);
+         if (state == DeliveryState.UNKNOWN && !text.equalsIgnoreCase(DeliveryState.UNKNOWN.stat())) {
+            problem(entry.origin(), where, "unknown delivery state \"" + text + "\", expected one of " + FINAL_STATES);
+         } else if (!state.isFinal()) {
+            problem(entry.origin(), where, state.stat() + " is not a final state and is never billed, expected one of " + FINAL_STATES);
+         } else {
+            out.add(state);
+         }
+      }
+      return out;
    }
 
    // ---------------------------------------------------------------- tandem and gns sections
@@ -498,11 +529,7 @@ final class GatewayConfigReader {
       java.time.Duration refresh = duration(gns, "gns", "refresh", GnsClientConfig.DEFAULT_REFRESH);
       java.time.Duration queryTimeout = positiveDuration(gns, "gns", "query-timeout", GnsClientConfig.DEFAULT_QUERY_TIMEOUT);
       java.time.Duration reconnectMin = positiveDuration(gns, "gns", "reconnect-min", GnsClientConfig.DEFAULT_RECONNECT_MIN);
-      java.time.Duration reconnectMax = duration(gns, "gns", "reconnect-max", GnsClientConfig.DEFAULT_RECONNECT_MAX);
-      if (reconnectMax.compareTo(reconnectMin) < 0) {
-         problem((gns.containsKey("reconnect-max") ? gns.get("reconnect-max") : gns).origin(), "gns.reconnect-max",
-            "must not be below reconnect-min (" + reconnectMin + ")");
-      }
+      java.time.Duration reconnectMax = reconnectMax(gns, "gns", reconnectMin, GnsClientConfig.DEFAULT_RECONNECT_MAX);
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -544,17 +571,23 @@ final class GatewayConfigReader {
       String secret = requiredString(settings, path, "shared-secret", MAX_SECRET_LENGTH, true);
       int window = wholeNumber(settings, path, "window", PeerConfig.DEFAULT_WINDOW, 1);
       java.time.Duration reconnectMin = positiveDuration(settings, path, "reconnect-min", PeerConfig.DEFAULT_RECONNECT_MIN);
-      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", PeerConfig.DEFAULT_RECONNECT_MAX);
-      if (reconnectMax.compareTo(reconnectMin) < 0) {
-         problem((settings.containsKey("reconnect-max") ? settings.get("reconnect-max") : settings).origin(),
-            path + ".reconnect-max", "must not be below reconnect-min (" + reconnectMin + ")");
-      }
+      java.time.Duration reconnectMax = reconnectMax(settings, path, reconnectMin, PeerConfig.DEFAULT_RECONNECT_MAX);
       java.time.Duration responseTimeout =
          positiveDuration(settings, path, "response-timeout", PeerConfig.DEFAULT_RESPONSE_TIMEOUT);
       if (problems.size() != problemsBefore) {
          return null;
       }
       return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout);
+   }
+
+   /** The backoff's ceiling, which must not be below its start. */
+   private java.time.Duration reconnectMax(ConfigObject settings, String path, java.time.Duration reconnectMin, java.time.Duration defaultValue) {
+      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", defaultValue);
+      if (reconnectMax.compareTo(reconnectMin) < 0) {
+         problem((settings.containsKey("reconnect-max") ? settings.get("reconnect-max") : settings).origin(),
+            path + ".reconnect-max", "must not be below reconnect-min (" + reconnectMin + ")");
+      }
+      return reconnectMax;
    }
 
    private java.time.Duration positiveDuration(ConfigObject settings, String path, String key, java.time.Duration defaultValue) {
@@ -655,10 +688,11 @@ final class GatewayConfigReader {
       }
       int window = wholeNumber(settings, path, "window", 10, 1);
       int rate = wholeNumber(settings, path, "max-submit-rate", 0, 0);
-      java.time.Duration enquire = duration(settings, path, "enquire-link-interval", java.time.Duration.ofSeconds(30));
-      java.time.Duration responseTimeout = duration(settings, path, "response-timeout", java.time.Duration.ofSeconds(30));
-      java.time.Duration reconnectMin = duration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
-      java.time.Duration reconnectMax = duration(settings, path, "reconnect-max", java.time.Duration.ofSeconds(60));
+      // 0 would not mean "never" here: the link would probe, time out and resend, or reconnect without pause
+      java.time.Duration enquire = positiveDuration(settings, path, "enquire-link-interval", java.time.Duration.ofSeconds(30));
+      java.time.Duration responseTimeout = positiveDuration(settings, path, "response-timeout", java.time.Duration.ofSeconds(30));
+      java.time.Duration reconnectMin = positiveDuration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
+      java.time.Duration reconnectMax = reconnectMax(settings, path, reconnectMin, java.time.Duration.ofSeconds(60));
       boolean tls = bool(settings, path, "tls", false);
       String trustStore = optionalString(settings, path, "tls-trust-store", 4096, "");
       ConfigValue trustPasswordValue = settings.get("tls-trust-store-password");

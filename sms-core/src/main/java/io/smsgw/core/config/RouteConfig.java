@@ -2,6 +2,7 @@ package io.smsgw.core.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The {@code routes} section of {@code sms-gateway.conf}.
@@ -27,6 +28,28 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
    }
 
    public record WeightedLink(String link, int weight) {
+
+      /** A link's share of its route is its weight over the route's total, so every link needs at least 1. */
+      public static final int MIN_WEIGHT = 1;
+   }
+
+   /**
+    * What is wrong with {@code prefix} as a route prefix (digits, an optional leading +), or null; the file and
+    * the management bean apply the same rule.
+    */
+   public static String prefixProblem(String prefix) {
+      for (int i = 0; i < prefix.length(); i++) {
+         char c = prefix.charAt(i);
+         if (!(c >= '0' && c <= '9') && !(i == 0 && c == '+')) {
+            return "must be digits (an optional leading +), got \"" + prefix + "\"";
+         }
+      }
+      return null;
+   }
+
+   /** What is wrong with a route naming {@code link}, or null: it must be one of the configured SMSC links. */
+   public static String linkProblem(String link, Set<String> linkIds) {
+      return linkIds.contains(link) ? null : "no link \"" + link + "\" in links";
    }
 
    /** Service number prefix → account whose queue receives the MO. */

@@ -106,4 +106,36 @@ class SmscLinkConfigTest {
       assertTrue(text.contains("routes.mt[0].links[0]: no link \"nolink\""), text);
       assertTrue(text.contains("routes.mo[0].account: no account \"nobody\""), text);
    }
+
+   @Test
+   void billableStatesAreReadAsReportsAreAndAWordThatIsNoFinalStateIsRefused() {
+      GatewayConfig config = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         billing { billable-states = [ delivrd, Undeliverable ] }
+         """, FILE);
+      assertTrue(config.billing().isBillable("DELIVRD", null), "delivrd is DELIVRD");
+      assertTrue(config.billing().isBillable("delivered", null), "a report's long form bills as its state");
+      assertTrue(config.billing().isBillable("UNDELIV", null), "the long form in the file names UNDELIV");
+      assertFalse(config.billing().isBillable("EXPIRED", null));
+      String text = problems("""
+         billing { billable-states = [ DELIVED, ENROUTE ] }
+         """);
+      assertTrue(text.contains("billing.billable-states[0]: unknown delivery state \"DELIVED\", expected one of DELIVRD, EXPIRED, DELETED, UNDELIV, UNKNOWN, REJECTD"), text);
+      assertTrue(text.contains("billing.billable-states[1]: ENROUTE is not a final state"), text);
+   }
+
+   @Test
+   void aLinkTimerOfZeroIsRefused() {
+      String text = problems("""
+         links {
+           a { host = h, port = 2775, system-id = gw, password = pw, response-timeout = 0s }
+           b { host = h, port = 2775, system-id = gw, password = pw, enquire-link-interval = 0s, reconnect-min = 0s }
+           c { host = h, port = 2775, system-id = gw, password = pw, reconnect-min = 5s, reconnect-max = 1s }
+         }
+         """);
+      assertTrue(text.contains("line 3: links.a.response-timeout: must be longer than 0"), text);
+      assertTrue(text.contains("line 4: links.b.enquire-link-interval: must be longer than 0"), text);
+      assertTrue(text.contains("line 4: links.b.reconnect-min: must be longer than 0"), text);
+      assertTrue(text.contains("line 5: links.c.reconnect-max: must not be below reconnect-min (PT5S)"), text);
+   }
 }
