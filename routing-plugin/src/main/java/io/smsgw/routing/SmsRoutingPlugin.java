@@ -126,7 +126,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
     * The prefix of the queues the SMPP and CMPP acceptors read an account's MO and reports from (their parameters
     * smppAccountQueuePrefix and cmppAccountQueuePrefix, default {@code sms.sp.}), so routing fills the queues the
     * sessions read. One account may bind through any of them and routing has one queue per account, so acceptors
-    * that disagree are refused (decision NN).
+    * that disagree are refused (decision 47).
     */
    static String accountQueuePrefix(Collection<TransportConfiguration> acceptors, Set<String> installedProtocols) {
       Map<String, String> prefixes = new TreeMap<>(); // prefix -> the first acceptor that uses it
