@@ -141,6 +141,8 @@ final class FwdLink extends AbstractSessionCallback {
    private long backoffMillis;
    private int sequence;
    private long lastReceivedNanos;
+   /** When {@link #sentConnect} was written: its CONNECT_RESP is due within the response timeout. */
+   private long connectSentNanos;
    private long lastProbeNanos;
    private int unansweredProbes;
 
@@ -348,6 +350,7 @@ final class FwdLink extends AbstractSessionCallback {
       public void channelActive(ChannelHandlerContext ctx) {
          channel = ctx.channel();
          lastReceivedNanos = System.nanoTime();
+         connectSentNanos = lastReceivedNanos;
          unansweredProbes = 0;
          long timestamp = CmppTimestamp.now(clock);
          sentConnect = new Connect(nextSequence(), ownCode,
@@ -460,14 +463,28 @@ final class FwdLink extends AbstractSessionCallback {
       scheduleReconnect();
    }
 
-   /** Keepalive and response timeout: ACTIVE_TEST when idle, reconnect when FWDs or probes stay unanswered. */
+   /**
+    * Keepalive and response timeout: ACTIVE_TEST when idle, reconnect when the CONNECT, FWDs or probes stay
+    * unanswered.
+    */
    private void tick() {
       Channel ch = channel;
-      if (ch == null || !loggedIn || stopping) {
+      if (ch == null || stopping) {
          return; // a stopping link has its own deadline
       }
       long now = System.nanoTime();
       long timeout = config.responseTimeout().toNanos();
+      if (!loggedIn) {
+         // A peer that accepted the TCP connection but never answers the CONNECT (hung, or answering with another
+         // Sequence_Id) would otherwise hold the link in CONNECTING for good while sms.gw.<peer> grows.
+         if (now - connectSentNanos > timeout) {
+            logger.warn("FWD link to gateway {}: no CONNECT_RESP within {}; reconnecting", config.code(),
+                        config.responseTimeout());
+            failed("no CONNECT_RESP within " + config.responseTimeout());
+            ch.close();
+         }
+         return;
+      }
       for (Outgoing o : inFlight.values()) {
          if (now - o.sentAtNanos > timeout) {
             logger.warn("FWD link to gateway {}: FWD unanswered for {}; reconnecting and resending", config.code(),

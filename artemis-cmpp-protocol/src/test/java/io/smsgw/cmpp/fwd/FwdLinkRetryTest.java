@@ -2,11 +2,15 @@ package io.smsgw.cmpp.fwd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.contract.SmsAddresses;
@@ -74,6 +78,26 @@ class FwdLinkRetryTest {
             }
             try (CmppSocket third = PeerBroker.acceptLink(server, A)) {
                assertEquals(0xD5L, third.read(Fwd.class).msgId(), "the answered FWD is not sent again after a reconnect");
+            }
+         }
+      }
+   }
+
+   @Test
+   void aConnectThatIsNeverAnsweredIsGivenUpAfterTheResponseTimeoutAndTriedAgain() throws Exception {
+      try (ServerSocket server = new ServerSocket(0)) {
+         server.setSoTimeout(15_000);
+         String shortTimeout = "peers { \"" + B + "\" { response-timeout = 500ms } }";
+         try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), shortTimeout);
+              CmppSocket hung = new CmppSocket(server.accept())) {
+            assertEquals(A, hung.read(Connect.class).sourceAddr());
+            // the TCP connection stays open, the CONNECT unanswered: the link must not wait for ever
+            try (CmppSocket second = PeerBroker.acceptLink(server, A)) {
+               assertTrue(hung.closedByPeer(5_000), "the link closed the connection it got no CONNECT_RESP on");
+               FwdLinkControlMBean link = a.fwdLink(B);
+               assertTrue(link.getLastError().contains("no CONNECT_RESP"), link.getLastError());
+               Wait.until("connected on the second attempt", Duration.ofSeconds(10),
+                          () -> link.getState().equalsIgnoreCase("connected"));
             }
          }
       }
