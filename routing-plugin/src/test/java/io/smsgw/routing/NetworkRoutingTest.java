@@ -204,6 +204,21 @@ class NetworkRoutingTest {
    }
 
    @Test
+   void aNumberWrittenWithTheCountryCodeRoutesLikeItsNationalFormLocallyAndAcrossTheNetwork() throws Exception {
+      startNetwork();
+      submitAtBeijing("8613900139000");
+      JsmppSmsc.Received atGuangzhou = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(atGuangzhou, "Guangzhou took the forward for its local route 139 and sent it to its SMSC");
+      assertTrue(atGuangzhou.destination().endsWith("13900139000"), atGuangzhou.destination());
+
+      String local = submitAtBeijing("+8613800138000");
+      JsmppSmsc.Received atBeijing = beijingSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(atBeijing, "Beijing's own route 138 covers the number with +86 (no 'no local route' report for " + local + ")");
+      assertTrue(atBeijing.destination().endsWith("13800138000"), atBeijing.destination());
+      assertEquals(0, beijing.messageCount(SmsAddresses.gatewayQueue(GUANGZHOU)), "nothing left waiting for Guangzhou");
+   }
+
+   @Test
    void routesTheCacheMissesAreResolvedOrReportedBackToTheSender() throws Exception {
       startNetwork();
       // a segment the tandem learnt after the gateways loaded their caches (no push): a miss at Beijing
