@@ -4,6 +4,7 @@ import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.config.RouteConfig;
+import io.smsgw.core.id.CmppMsgId;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 
@@ -15,7 +16,8 @@ import org.apache.activemq.artemis.api.core.RoutingType;
  * that cannot be routed becomes an UNDELIV report on {@code sms.dr}, so its sender hears about it instead of
  * waiting forever: error {@value #NO_ROUTE} no route, {@value #NO_LOCAL_ROUTE} the network routes it to this
  * gateway but no local route covers it, {@value #NOT_A_PEER} the network routes it to a gateway that is not a
- * configured peer. MT from applications get an smsId and submit time if they have none, so their reports
+ * configured peer, {@value #NOT_FORWARDABLE} the network routes it to another gateway but its smsId is no CMPP
+ * Msg_Id (an SMPP 3.3 session's 8-digit id), which CMPP_FWD cannot carry. MT from applications get an smsId and submit time if they have none, so their reports
  * correlate like everybody else's.
  */
 public final class MtRouteTransformer extends RoutingTransformer {
@@ -26,6 +28,11 @@ public final class MtRouteTransformer extends RoutingTransformer {
    public static final String NO_LOCAL_ROUTE = "103";
    /** smsErrorCode: the network's route names a gateway that is not a configured peer. */
    public static final String NOT_A_PEER = "104";
+   /**
+    * smsErrorCode: the network routes it to another gateway, but its smsId is not the 16-hex-digit CMPP Msg_Id
+    * that FWD carries and that brings its report home (an SMPP 3.3 session's ids have 8 digits).
+    */
+   public static final String NOT_FORWARDABLE = "105";
 
    @Override
    public Message transform(Message message) {
@@ -56,6 +63,10 @@ public final class MtRouteTransformer extends RoutingTransformer {
       NetworkRouting.Decision network = router.network().mt(destination);
       return switch (network.outcome()) {
          case GATEWAY -> {
+            if (CmppMsgId.parseHex(string(message, SmsProperties.ID)).isEmpty()) {
+               // The FWD link could only dead-letter it, and no report could find its way back to this id.
+               yield noRoute(message, counters, NOT_FORWARDABLE);
+            }
             leavePending(message);
             router.network().toGateways.increment();
             to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);

@@ -155,7 +155,11 @@ class NetworkRoutingTest {
 
    /** Sina's MT submitted at Beijing, with an id Beijing issued; returns the id. */
    private String submitAtBeijing(String recipient) throws Exception {
-      String id = beijing.runtime().nextSmppMessageId(true);
+      return submitAtBeijing(recipient, beijing.runtime().nextSmppMessageId(true));
+   }
+
+   /** As above, with the given id (an SMPP 3.3 session's has 8 hex digits). */
+   private String submitAtBeijing(String recipient, String id) throws Exception {
       beijing.send(SmsAddresses.MT, m -> {
          m.setText("Hello " + recipient);
          m.setStringProperty("smsKind", "MT");
@@ -201,6 +205,37 @@ class NetworkRoutingTest {
       assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "Guangzhou bills nothing");
       assertEquals(0, beijing.routing().getWaitedForRoute(), "the route was in the cache loaded at start");
       assertEquals(1, beijing.routing().getRoutedToGateways());
+   }
+
+   @Test
+   void aNumberWrittenWithTheCountryCodeRoutesLikeItsNationalFormLocallyAndAcrossTheNetwork() throws Exception {
+      startNetwork();
+      submitAtBeijing("8613900139000");
+      JsmppSmsc.Received atGuangzhou = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(atGuangzhou, "Guangzhou took the forward for its local route 139 and sent it to its SMSC");
+      assertTrue(atGuangzhou.destination().endsWith("13900139000"), atGuangzhou.destination());
+
+      String local = submitAtBeijing("+8613800138000");
+      JsmppSmsc.Received atBeijing = beijingSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(atBeijing, "Beijing's own route 138 covers the number with +86 (no 'no local route' report for " + local + ")");
+      assertTrue(atBeijing.destination().endsWith("13800138000"), atBeijing.destination());
+      assertEquals(0, beijing.messageCount(SmsAddresses.gatewayQueue(GUANGZHOU)), "nothing left waiting for Guangzhou");
+   }
+
+   @Test
+   void anMtWithAnSmpp33IdForAnotherGatewayGetsAnUndeliveredReportInsteadOfBeingDeadLettered() throws Exception {
+      startNetwork();
+      // the id an SMPP 3.3 session's submit_sm_resp carries: 8 hex digits, no CMPP Msg_Id
+      String id = submitAtBeijing("13900139000", beijing.runtime().nextSmppMessageId(false));
+      Message report = reportAtBeijing(id);
+      assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+      assertEquals(MtRouteTransformer.NOT_FORWARDABLE, report.getStringProperty("smsErrorCode"));
+      assertEquals("13900139000", report.getStringProperty("smsSource"));
+      assertEquals(0, beijing.messageCount(SmsAddresses.gatewayQueue(GUANGZHOU)), "not queued for a FWD it cannot be");
+      assertNull(guangzhouSmsc.submits.poll(0, TimeUnit.SECONDS));
+
+      submitAtBeijing("13800138000", beijing.runtime().nextSmppMessageId(false));
+      assertNotNull(beijingSmsc.submits.poll(15, TimeUnit.SECONDS), "a local route takes an 8-digit id as before");
    }
 
    @Test

@@ -133,6 +133,11 @@ final class FwdLink extends AbstractSessionCallback {
    private ScheduledFuture<?> stopTimer;
    private boolean terminateSent;
    private Connect sentConnect;
+   /**
+    * The version the CONNECT offers: 3.0 until a peer answers Status 4 (version too high) with a lower version it
+    * speaks, which the link then offers for the rest of its life (a 3.0 peer serves 2.0 as well).
+    */
+   private CmppVersion offeredVersion = CmppVersion.V30;
    private FwdMessageMapper mapper;
    private ServerSession session;
    private volatile ServerConsumer consumer;
@@ -141,6 +146,8 @@ final class FwdLink extends AbstractSessionCallback {
    private long backoffMillis;
    private int sequence;
    private long lastReceivedNanos;
+   /** When {@link #sentConnect} was written: its CONNECT_RESP is due within the response timeout. */
+   private long connectSentNanos;
    private long lastProbeNanos;
    private int unansweredProbes;
 
@@ -307,8 +314,8 @@ final class FwdLink extends AbstractSessionCallback {
             protected void initChannel(SocketChannel ch) {
                ch.pipeline()
                   .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
-                  .addLast("cmpp-decoder", new CmppPduDecoder(CmppVersion.V30))
-                  .addLast("cmpp-encoder", new CmppPduEncoder(CmppVersion.V30))
+                  .addLast("cmpp-decoder", new CmppPduDecoder(offeredVersion))
+                  .addLast("cmpp-encoder", new CmppPduEncoder(offeredVersion))
                   .addLast("fwd-link", new Handler());
             }
          });
@@ -348,10 +355,11 @@ final class FwdLink extends AbstractSessionCallback {
       public void channelActive(ChannelHandlerContext ctx) {
          channel = ctx.channel();
          lastReceivedNanos = System.nanoTime();
+         connectSentNanos = lastReceivedNanos;
          unansweredProbes = 0;
          long timestamp = CmppTimestamp.now(clock);
          sentConnect = new Connect(nextSequence(), ownCode,
-            CmppAuthenticator.authenticatorSource(ownCode, config.sharedSecret(), timestamp), CmppVersion.V30.code(), timestamp);
+            CmppAuthenticator.authenticatorSource(ownCode, config.sharedSecret(), timestamp), offeredVersion.code(), timestamp);
          ctx.writeAndFlush(sentConnect);
       }
 
@@ -407,6 +415,15 @@ final class FwdLink extends AbstractSessionCallback {
          ch.close();
          return;
       }
+      if (resp.status() == CmppResult.CONNECT_VERSION_TOO_HIGH && CmppVersion.isKnown(resp.version())
+          && resp.version() < offeredVersion.code()) {
+         offeredVersion = CmppVersion.fromByte(resp.version());
+         logger.info("Gateway {} speaks CMPP 0x{} only; the FWD link connects with that version from now on",
+                     config.code(), Integer.toHexString(offeredVersion.code()));
+         backoffMillis = config.reconnectMin().toMillis();
+         ch.close();
+         return;
+      }
       if (!resp.isOk()) {
          failed("CONNECT refused with status " + resp.status());
          logger.warn("Gateway {} refused the FWD link's CONNECT: status {}{}", config.code(), resp.status(),
@@ -414,7 +431,9 @@ final class FwdLink extends AbstractSessionCallback {
          ch.close();
          return;
       }
-      CmppVersion version = CmppVersion.isKnown(resp.version()) ? CmppVersion.fromByte(resp.version()) : CmppVersion.V30;
+      // The peer's session speaks the lower of its version and the one offered, whatever Version it reports.
+      CmppVersion version = CmppVersion.isKnown(resp.version()) && resp.version() < offeredVersion.code()
+         ? CmppVersion.fromByte(resp.version()) : offeredVersion;
       ch.pipeline().get(CmppPduDecoder.class).setVersion(version);
       ch.pipeline().get(CmppPduEncoder.class).setVersion(version);
       mapper = new FwdMessageMapper(ownCode, config.code(), version, ZoneId.systemDefault());
@@ -460,14 +479,28 @@ final class FwdLink extends AbstractSessionCallback {
       scheduleReconnect();
    }
 
-   /** Keepalive and response timeout: ACTIVE_TEST when idle, reconnect when FWDs or probes stay unanswered. */
+   /**
+    * Keepalive and response timeout: ACTIVE_TEST when idle, reconnect when the CONNECT, FWDs or probes stay
+    * unanswered.
+    */
    private void tick() {
       Channel ch = channel;
-      if (ch == null || !loggedIn || stopping) {
+      if (ch == null || stopping) {
          return; // a stopping link has its own deadline
       }
       long now = System.nanoTime();
       long timeout = config.responseTimeout().toNanos();
+      if (!loggedIn) {
+         // A peer that accepted the TCP connection but never answers the CONNECT (hung, or answering with another
+         // Sequence_Id) would otherwise hold the link in CONNECTING for good while sms.gw.<peer> grows.
+         if (now - connectSentNanos > timeout) {
+            logger.warn("FWD link to gateway {}: no CONNECT_RESP within {}; reconnecting", config.code(),
+                        config.responseTimeout());
+            failed("no CONNECT_RESP within " + config.responseTimeout());
+            ch.close();
+         }
+         return;
+      }
       for (Outgoing o : inFlight.values()) {
          if (now - o.sentAtNanos > timeout) {
             logger.warn("FWD link to gateway {}: FWD unanswered for {}; reconnecting and resending", config.code(),

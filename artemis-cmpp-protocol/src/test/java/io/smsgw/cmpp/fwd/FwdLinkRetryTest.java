@@ -2,11 +2,18 @@ package io.smsgw.cmpp.fwd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.contract.SmsAddresses;
@@ -30,20 +37,25 @@ class FwdLinkRetryTest {
    @TempDir
    Path dir;
 
+   /** An MT for 13800138000 put straight on A's queue for B, as the routing would. */
+   private static void sendMt(PeerBroker a, String smsId, String text) throws Exception {
+      try (Connection c = new ActiveMQConnectionFactory(a.coreUrl()).createConnection();
+           Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer p = s.createProducer(s.createQueue(SmsAddresses.gatewayQueue(B)))) {
+         TextMessage m = s.createTextMessage(text);
+         m.setStringProperty("smsKind", "MT");
+         m.setStringProperty("smsId", smsId);
+         m.setStringProperty("smsDestination", "13800138000");
+         p.send(m);
+      }
+   }
+
    @Test
    void refusedAndUnansweredFwdsAreSentAgainUntilAccepted() throws Exception {
       try (ServerSocket server = new ServerSocket(0)) {
          int peerPort = server.getLocalPort();
          try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, peerPort, "")) {
-            try (Connection c = new ActiveMQConnectionFactory(a.coreUrl()).createConnection();
-                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                 MessageProducer p = s.createProducer(s.createQueue(SmsAddresses.gatewayQueue(B)))) {
-               TextMessage m = s.createTextMessage("retry me");
-               m.setStringProperty("smsKind", "MT");
-               m.setStringProperty("smsId", "00000000000000d4");
-               m.setStringProperty("smsDestination", "13800138000");
-               p.send(m);
-            }
+            sendMt(a, "00000000000000d4", "retry me");
             try (CmppSocket first = PeerBroker.acceptLink(server, A)) {
                Fwd fwd = first.read(Fwd.class);
                assertEquals(0xD4L, fwd.msgId());
@@ -63,17 +75,60 @@ class FwdLinkRetryTest {
                second.send(new io.smsgw.cmpp.codec.ActiveTest(second.nextSequence()));
                assertNotNull(second.read(io.smsgw.cmpp.codec.ActiveTestResp.class));
             }
-            try (Connection c = new ActiveMQConnectionFactory(a.coreUrl()).createConnection();
-                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                 MessageProducer p = s.createProducer(s.createQueue(SmsAddresses.gatewayQueue(B)))) {
-               TextMessage m = s.createTextMessage("next");
-               m.setStringProperty("smsKind", "MT");
-               m.setStringProperty("smsId", "00000000000000d5");
-               m.setStringProperty("smsDestination", "13800138000");
-               p.send(m);
-            }
+            sendMt(a, "00000000000000d5", "next");
             try (CmppSocket third = PeerBroker.acceptLink(server, A)) {
                assertEquals(0xD5L, third.read(Fwd.class).msgId(), "the answered FWD is not sent again after a reconnect");
+            }
+         }
+      }
+   }
+
+   @Test
+   void aConnectThatIsNeverAnsweredIsGivenUpAfterTheResponseTimeoutAndTriedAgain() throws Exception {
+      try (ServerSocket server = new ServerSocket(0)) {
+         server.setSoTimeout(15_000);
+         String shortTimeout = "peers { \"" + B + "\" { response-timeout = 500ms } }";
+         try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), shortTimeout);
+              CmppSocket hung = new CmppSocket(server.accept())) {
+            assertEquals(A, hung.read(Connect.class).sourceAddr());
+            // the TCP connection stays open, the CONNECT unanswered: the link must not wait for ever
+            try (CmppSocket second = PeerBroker.acceptLink(server, A)) {
+               assertTrue(hung.closedByPeer(5_000), "the link closed the connection it got no CONNECT_RESP on");
+               FwdLinkControlMBean link = a.fwdLink(B);
+               assertTrue(link.getLastError().contains("no CONNECT_RESP"), link.getLastError());
+               Wait.until("connected on the second attempt", Duration.ofSeconds(10),
+                          () -> link.getState().equalsIgnoreCase("connected"));
+            }
+         }
+      }
+   }
+
+   @Test
+   void aPeerThatSpeaksCmpp20OnlyIsConnectedAgainWithCmpp20() throws Exception {
+      try (ServerSocket server = new ServerSocket(0)) {
+         server.setSoTimeout(15_000);
+         try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), "")) {
+            sendMt(a, "00000000000000d6", "to a 2.0 peer");
+            // as this gateway's own acceptor with cmppVersion 0x20 answers a 3.0 CONNECT
+            try (CmppSocket first = new CmppSocket(server.accept())) {
+               Connect connect = first.read(Connect.class);
+               assertEquals(CmppVersion.V30.code(), connect.version());
+               first.send(connect.response(CmppResult.CONNECT_VERSION_TOO_HIGH, new byte[16], CmppVersion.V20.code()));
+               assertTrue(first.closedByPeer(5_000));
+            }
+            try (CmppSocket second = new CmppSocket(server.accept())) {
+               second.useVersion(CmppVersion.V20);
+               Connect connect = second.read(Connect.class);
+               assertEquals(CmppVersion.V20.code(), connect.version(), "the link offers the version the peer named");
+               assertTrue(CmppAuthenticator.verifySource(connect, "pair-secret"));
+               second.send(connect.response(CmppResult.CONNECT_OK, CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK,
+                  connect.authenticatorSource(), "pair-secret", CmppVersion.V20), CmppVersion.V20.code()));
+               Fwd fwd = second.read(Fwd.class);
+               assertEquals(0xD6L, fwd.msgId(), "the FWD flows in the 2.0 layout");
+               assertEquals(List.of("13800138000"), fwd.destIds());
+               second.send(fwd.response(CmppResult.OK));
+               Wait.until("the FWD acknowledged", Duration.ofSeconds(10),
+                          () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
             }
          }
       }

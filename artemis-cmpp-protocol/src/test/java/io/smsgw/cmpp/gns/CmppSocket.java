@@ -14,13 +14,15 @@ import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.ConnectResp;
 
 /**
- * One CMPP connection on a plain blocking socket with the project's codec (3.0 layout), for tests that play a
- * gateway or a tandem byte by byte: wrong Source_Ids, pushes with old time stamps, silence.
+ * One CMPP connection on a plain blocking socket with the project's codec (3.0 layout unless
+ * {@link #useVersion(CmppVersion) told otherwise}), for tests that play a gateway or a tandem byte by byte: wrong
+ * Source_Ids, pushes with old time stamps, silence.
  */
 public final class CmppSocket implements AutoCloseable {
 
    private final RawFrameSocket socket;
    private int sequence = 5000;
+   private CmppVersion version = CmppVersion.V30;
 
    public CmppSocket(Socket socket) throws IOException {
       this.socket = new RawFrameSocket(socket);
@@ -28,6 +30,11 @@ public final class CmppSocket implements AutoCloseable {
 
    public static CmppSocket connect(int port) throws IOException {
       return new CmppSocket(new Socket("127.0.0.1", port));
+   }
+
+   /** The layout of what is sent and read from now on, as after a CONNECT with that version. */
+   public void useVersion(CmppVersion version) {
+      this.version = version;
    }
 
    public int nextSequence() {
@@ -42,7 +49,7 @@ public final class CmppSocket implements AutoCloseable {
    }
 
    public void send(CmppPdu pdu) throws IOException {
-      socket.send(buf -> CmppCodec.encode(pdu, CmppVersion.V30, buf));
+      socket.send(buf -> CmppCodec.encode(pdu, version, buf));
    }
 
    public void sendBytes(byte[] bytes) throws IOException {
@@ -51,7 +58,7 @@ public final class CmppSocket implements AutoCloseable {
 
    /** The next PDU, or null if none arrives within the timeout. */
    public CmppPdu read(int timeoutMillis) throws IOException {
-      return socket.read(timeoutMillis, frame -> CmppCodec.decode(frame, CmppVersion.V30));
+      return socket.read(timeoutMillis, frame -> CmppCodec.decode(frame, version));
    }
 
    public CmppPdu read() throws IOException {
