@@ -1,5 +1,14 @@
 package io.smsgw.broker;
 
+import java.beans.IntrospectionException;
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 
@@ -34,5 +43,30 @@ public final class Acceptors {
          }
       }
       return false;
+   }
+
+   /**
+    * The acceptor parameters starting with {@code prefix} (the protocol's own, such as {@code smppWindowSize})
+    * that no setter of {@code manager} takes. The broker hands a protocol manager every parameter and skips the
+    * ones it has no property for, so a misspelt or mistyped parameter would otherwise be ignored without a word.
+    */
+   public static List<String> unknownParameters(Class<?> manager, Map<String, Object> parameters, String prefix) {
+      Set<String> writable = new TreeSet<>();
+      try {
+         for (PropertyDescriptor property : Introspector.getBeanInfo(manager).getPropertyDescriptors()) {
+            if (property.getWriteMethod() != null) {
+               writable.add(property.getName());
+            }
+         }
+      } catch (IntrospectionException e) {
+         throw new IllegalStateException("cannot inspect " + manager.getName(), e);
+      }
+      List<String> unknown = new ArrayList<>();
+      for (String key : new TreeSet<>(parameters.keySet())) {
+         if (key.startsWith(prefix) && !writable.contains(key)) {
+            unknown.add(key);
+         }
+      }
+      return unknown;
    }
 }

@@ -148,8 +148,16 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       this.connectTimeout = connectTimeout;
    }
 
+   /**
+    * The {@code cmppVersion} parameter as text ({@code 0x30} or {@code 0x20}). Getter and setter share the type
+    * String: with an int getter the property had no setter the broker could find, and the parameter was ignored.
+    */
+   public String getCmppVersion() {
+      return "0x" + Integer.toHexString(highestVersion);
+   }
+
    /** Highest version this acceptor speaks and reports in CONNECT_RESP: 0x30 (default) or 0x20. */
-   public int getCmppVersion() {
+   int highestVersion() {
       return highestVersion;
    }
 

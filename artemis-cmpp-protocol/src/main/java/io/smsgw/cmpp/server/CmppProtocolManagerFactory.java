@@ -15,6 +15,8 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
 import org.apache.activemq.artemis.utils.uri.BeanSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point found by the broker through ServiceLoader: creates one {@link CmppProtocolManager} per acceptor
@@ -22,6 +24,8 @@ import org.apache.activemq.artemis.utils.uri.BeanSupport;
  * acceptors through the broker's {@link GatewayRuntime}.
  */
 public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFactory<CmppInterceptor> {
+
+   private static final Logger logger = LoggerFactory.getLogger(CmppProtocolManagerFactory.class);
 
    public static final String PROTOCOL_NAME = "CMPP";
    public static final String MODULE_NAME = "artemis-cmpp-protocol";
@@ -33,6 +37,9 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
                                                 List<BaseInterceptor> incomingInterceptors,
                                                 List<BaseInterceptor> outgoingInterceptors) throws Exception {
       BeanSupport.stripPasswords(parameters);
+      for (String unknown : Acceptors.unknownParameters(CmppProtocolManager.class, parameters, "cmpp")) {
+         logger.warn("Acceptor parameter '{}' is not a parameter of the CMPP acceptor and is ignored (see the README's parameter table)", unknown);
+      }
       CmppProtocolManager manager = new CmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
       return BeanSupport.setData(manager, parameters);
    }

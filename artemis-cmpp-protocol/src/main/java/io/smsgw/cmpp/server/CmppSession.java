@@ -268,7 +268,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (status != CmppResult.CONNECT_OK) {
          logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}", channel.remoteAddress(),
                      connect.sourceAddr(), Integer.toHexString(connect.version()), status);
-         sendAndClose(connect.response(status, new byte[16], manager.getCmppVersion()));
+         sendAndClose(connect.response(status, new byte[16], manager.highestVersion()));
          return;
       }
       version = replyVersion;
@@ -293,7 +293,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.CONNECTED;
       connection.setClientID(connect.sourceAddr());
       gns = tandem.open(connect.sourceAddr(), this);
-      send(connect.response(CmppResult.CONNECT_OK, tandem.authenticatorIsmg(connect, version), manager.getCmppVersion()));
+      send(connect.response(CmppResult.CONNECT_OK, tandem.authenticatorIsmg(connect, version), manager.highestVersion()));
       logger.info("Gateway {} connected to the tandem from {} with CMPP version 0x{}", connect.sourceAddr(),
                   channel.remoteAddress(), Integer.toHexString(connect.version()));
    }
@@ -306,7 +306,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       } catch (Throwable e) {
          logger.warn("CONNECT of peer gateway {} failed inside the broker", connect.sourceAddr(), e);
          channel.eventLoop().execute(() -> sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16],
-                                                                         manager.getCmppVersion())));
+                                                                         manager.highestVersion())));
       }
    }
 
@@ -321,7 +321,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.CONNECTED;
       fwd = handler;
       connection.setClientID("gw:" + connect.sourceAddr());
-      send(connect.response(CmppResult.CONNECT_OK, peers.authenticatorIsmg(connect, version), manager.getCmppVersion()));
+      send(connect.response(CmppResult.CONNECT_OK, peers.authenticatorIsmg(connect, version), manager.highestVersion()));
       logger.info("Peer gateway {} connected from {} with CMPP version 0x{}", connect.sourceAddr(), channel.remoteAddress(),
                   Integer.toHexString(connect.version()));
    }
@@ -341,7 +341,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    private int checkConnect(Connect connect, boolean knownVersion, boolean fromGateway, boolean fromPeer) {
-      if (!knownVersion || connect.version() > manager.getCmppVersion()) {
+      if (!knownVersion || connect.version() > manager.highestVersion()) {
          return CmppResult.CONNECT_VERSION_TOO_HIGH;
       }
       if (!runtime.isConfigured()) {
@@ -395,7 +395,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
             }
             runtime.closeSession(account.id());
             account = null;
-            sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16], manager.getCmppVersion()));
+            sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16], manager.highestVersion()));
          });
       }
    }
@@ -414,7 +414,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       submitHandler = new CmppSubmitHandler(this, server, sender);
       byte[] authenticatorIsmg = CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(),
                                                                      account.password(), version);
-      send(connect.response(CmppResult.CONNECT_OK, authenticatorIsmg, manager.getCmppVersion()));
+      send(connect.response(CmppResult.CONNECT_OK, authenticatorIsmg, manager.highestVersion()));
       logger.info("SP '{}' connected from {} with CMPP version 0x{}", account.id(), channel.remoteAddress(),
                   Integer.toHexString(connect.version()));
       serverSession.start();

@@ -13,6 +13,8 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
 import org.apache.activemq.artemis.utils.uri.BeanSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point found by the broker through ServiceLoader. One instance per broker; it creates one
@@ -20,6 +22,8 @@ import org.apache.activemq.artemis.utils.uri.BeanSupport;
  * share (accounts, session counts, id generators).
  */
 public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFactory<SmppInterceptor> {
+
+   private static final Logger logger = LoggerFactory.getLogger(SmppProtocolManagerFactory.class);
 
    public static final String MODULE_NAME = "artemis-smpp-protocol";
    public static final String PROTOCOL_NAME = "SMPP";
@@ -31,6 +35,9 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
                                                 List<BaseInterceptor> incomingInterceptors,
                                                 List<BaseInterceptor> outgoingInterceptors) throws Exception {
       BeanSupport.stripPasswords(parameters);
+      for (String unknown : Acceptors.unknownParameters(SmppProtocolManager.class, parameters, "smpp")) {
+         logger.warn("Acceptor parameter '{}' is not a parameter of the SMPP acceptor and is ignored (see the README's parameter table)", unknown);
+      }
       SmppProtocolManager manager = new SmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
       return BeanSupport.setData(manager, parameters);
    }
