@@ -1,6 +1,7 @@
 package io.smsgw.cmpp.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.smsgw.core.text.SmsEncoding;
 
 /**
  * Netty-pipeline-free entry points of the CMPP 2.0/3.0 codec, used by {@link CmppPduDecoder},
@@ -22,6 +23,15 @@ public final class CmppCodec {
      */
     public static int maxContentLength(int msgFmt) {
         return msgFmt == 0 ? 159 : 140;
+    }
+
+    /**
+     * The alphabet whose room in one message matches this Msg_Fmt's, for sizing content behind a concatenation
+     * header: Msg_Fmt 0 holds as many characters as an SMS holds GSM 7-bit ones (153 after a 6-octet header, the
+     * 159 octets above), the others as many octets as 8-bit data.
+     */
+    public static SmsEncoding roomOf(int msgFmt) {
+        return msgFmt == 0 ? SmsEncoding.GSM7 : SmsEncoding.BINARY;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
+import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
@@ -119,14 +120,10 @@ public final class FwdMessageMapper {
             msgFmt = MSG_FMT_BINARY;
             payload = m.bytes();
          }
-         byte[] udh = m.udh();
-         content = payload;
-         if (udh != null) {
-            udhi = 1;
-            content = new byte[udh.length + payload.length];
-            System.arraycopy(udh, 0, content, 0, udh.length);
-            System.arraycopy(payload, 0, content, udh.length, payload.length);
-         }
+         // A segment sent with SAR TLVs has no UDH yet: the FWD carries concatenation in the UDH only.
+         SarSegments.UserData userData = SarSegments.userData(m, payload, CmppCodec.roomOf(msgFmt));
+         content = userData.content();
+         udhi = userData.header() ? 1 : 0;
          int limit = CmppCodec.maxContentLength(msgFmt);
          if (content.length > limit) {
             throw new IllegalArgumentException(content.length + " octets do not fit one FWD (limit " + limit + ")");

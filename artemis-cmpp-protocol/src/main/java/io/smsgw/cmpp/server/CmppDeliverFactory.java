@@ -10,6 +10,7 @@ import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Deliver;
 import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -84,19 +85,15 @@ final class CmppDeliverFactory {
          payload = m.bytes();
          msgFmt = MSG_FMT_BINARY;
       }
-      byte[] udh = m.udh();
-      byte[] content = payload;
-      if (udh != null) {
-         content = new byte[udh.length + payload.length];
-         System.arraycopy(udh, 0, content, 0, udh.length);
-         System.arraycopy(payload, 0, content, udh.length, payload.length);
-      }
+      // A segment sent with SAR TLVs has no UDH yet: CMPP carries concatenation in the UDH only.
+      SarSegments.UserData userData = SarSegments.userData(m, payload, CmppCodec.roomOf(msgFmt));
+      byte[] content = userData.content();
       int limit = CmppCodec.maxContentLength(msgFmt);
       if (content.length > limit) {
          throw new IllegalArgumentException(content.length + " octets do not fit one DELIVER (limit " + limit + ")");
       }
       return new Deliver(sequence, deliverMsgId, m.string(SmsProperties.DESTINATION, ""), m.string(SmsProperties.SERVICE_ID, ""),
-                         m.integer(SmsProperties.PROTOCOL_ID, 0), udh == null ? 0 : 1, msgFmt, m.string(SmsProperties.SOURCE, ""),
+                         m.integer(SmsProperties.PROTOCOL_ID, 0), userData.header() ? 1 : 0, msgFmt, m.string(SmsProperties.SOURCE, ""),
                          0, 0, content, m.string(SmsProperties.LINK_ID, ""), "");
    }
 

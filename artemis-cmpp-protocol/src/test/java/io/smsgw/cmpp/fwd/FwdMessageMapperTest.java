@@ -107,6 +107,20 @@ class FwdMessageMapperTest {
    }
 
    @Test
+   void anEsmesSarSegmentIsForwardedWithAConcatenationHeaderTheReceiverKeeps() throws Exception {
+      // A segment an ESME sent with SAR TLVs (a 16-bit reference): the FWD carries concatenation in the UDH only.
+      CoreMessage mt = message(SmsKind.MT).string(SmsProperties.PROTOCOL, "SMPP").segment(0x1234, 2, 1).text("first half ").build();
+      Fwd fwd = outgoing.toFwd(mt, 7);
+      assertEquals(1, fwd.tpUdhi());
+      byte[] header = {0x06, 0x08, 0x04, 0x12, 0x34, 0x02, 0x01};
+      assertArrayEquals(header, java.util.Arrays.copyOf(fwd.msgContent(), header.length));
+      SmsMessageReader back = new SmsMessageReader(incoming.toMessage(fwd, 2, NOW));
+      assertArrayEquals(header, back.udh());
+      assertEquals("first half ", back.text());
+      assertEquals(0x1234, back.integer(SmsProperties.SEGMENT_REF, 0));
+   }
+
+   @Test
    void anMtReportCarriesTheStatusReportOfTheOriginalMsgId() throws Exception {
       long submitted = LocalDateTime.of(2026, 11, 26, 9, 1).atZone(ZONE).toInstant().toEpochMilli();
       CoreMessage dr = message(SmsKind.DR).string(SmsProperties.STATUS, "DELIVRD").submitTime(submitted).doneTime(NOW)

@@ -284,6 +284,21 @@ class CmppAcceptorTest {
    }
 
    @Test
+   void anMoSegmentSentWithSarTlvsReachesTheSpWithAConcatenationHeader() throws Exception {
+      // A long MO the SMSC split with SAR TLVs: segment properties, protocol SMPP, no smsUdh. CMPP knows only the UDH.
+      try (RawCmppClient client = connected(0x30)) {
+         sendToSp("901234", "first half ", "smsKind", "MO", "smsProtocol", "SMPP", "smsSource", "13800138012",
+                  "smsDestination", "1065712345", "smsSegmentRef", "7", "smsSegmentTotal", "2", "smsSegmentNumber", "1");
+         Deliver deliver = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(1, deliver.tpUdhi());
+         byte[] expected = {0x05, 0x00, 0x03, 0x07, 0x02, 0x01, 'f', 'i', 'r', 's', 't', ' ', 'h', 'a', 'l', 'f', ' '};
+         assertArrayEquals(expected, deliver.msgContent());
+         client.send(new DeliverResp(deliver.sequenceId(), deliver.msgId(), CmppResult.OK));
+         Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
+   @Test
    void aFullGsmPartOfALongMoReachesTheSp() throws Exception {
       // a 7-bit part from the SMSC link: 153 characters after a 6-octet UDH, 159 octets as CMPP ASCII
       byte[] udh = {0x05, 0x00, 0x03, 0x2B, 0x02, 0x01};

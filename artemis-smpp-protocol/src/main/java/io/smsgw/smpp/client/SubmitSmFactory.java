@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.smsgw.core.concat.ConcatReference;
+import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.concat.Segment;
 import io.smsgw.core.concat.SmsSplitter;
 import io.smsgw.core.config.SmscLinkConfig;
@@ -83,7 +84,7 @@ final class SubmitSmFactory {
             // Already one segment of a long message: keep its header and numbering.
             return List.of(single(b, concat(udh, SmsText.encode(text, encoding)), ESM_UDHI, m));
          }
-         if (Concatenation.isSarSegment(m)) {
+         if (SarSegments.isSarSegment(m)) {
             return List.of(segment(b, SmsText.encode(text, encoding), encoding, m));
          }
          boolean fits = encoding == SmsEncoding.GSM7 ? Gsm7Alphabet.septetCount(text) <= MAX_GSM7_SEPTETS : text.length() <= MAX_UCS2_CHARS;
@@ -97,7 +98,7 @@ final class SubmitSmFactory {
       if (udh != null) {
          return List.of(single(b, concat(udh, data), ESM_UDHI, m));
       }
-      if (Concatenation.isSarSegment(m)) {
+      if (SarSegments.isSarSegment(m)) {
          return List.of(segment(b, data, SmsEncoding.BINARY, m));
       }
       if (data.length <= MAX_OCTETS) {
@@ -112,19 +113,23 @@ final class SubmitSmFactory {
                       m.integer(SmsProperties.SEGMENT_TOTAL, 0), m.integer(SmsProperties.SEGMENT_NUMBER, 0));
    }
 
-   /** The segment with its concatenation: SAR TLVs on 3.4, a UDH on 3.3 (no TLVs), refused when that UDH does not fit. */
+   /**
+    * The segment with its concatenation, the way the link carries long messages: a UDH with {@code long-messages =
+    * udh} (the default; some SMSCs ignore SAR TLVs) and on 3.3 (no TLVs), SAR TLVs otherwise. A segment with no
+    * room for its UDH goes with SAR TLVs on 3.4 and is refused on 3.3.
+    */
    private Part segment(ShortMessagePdu.Builder b, byte[] userData, SmsEncoding encoding, SmsMessageReader m) {
       int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
       int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
       int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
-      if (link.version34()) {
+      byte[] withUdh = link.version34() && link.longMessages() != SmscLinkConfig.LongMessages.UDH
+         ? null : SarSegments.withUdh(reference, total, number, userData, encoding);
+      if (withUdh != null) {
+         b.esmClass(ESM_UDHI).shortMessage(withUdh);
+      } else if (link.version34()) {
          b.esmClass(0).shortMessage(userData).tlvs(Concatenation.addSar(Tlvs.builder(), reference, total, number).build());
       } else {
-         byte[] withUdh = Concatenation.withUdh(reference, total, number, userData, encoding);
-         if (withUdh == null) {
-            throw new Unsendable(SmppStatus.ESME_RINVMSGLEN, "segment " + number + "/" + total + " does not fit one SMS with its concatenation UDH");
-         }
-         b.esmClass(ESM_UDHI).shortMessage(withUdh);
+         throw new Unsendable(SmppStatus.ESME_RINVMSGLEN, "segment " + number + "/" + total + " does not fit one SMS with its concatenation UDH");
       }
       return new Part(b.buildSubmitSm(), reference, total, number);
    }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 
+import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -92,7 +93,7 @@ final class DeliverSmFactory {
          System.arraycopy(udh, 0, userData, 0, udh.length);
          System.arraycopy(payload, 0, userData, udh.length, payload.length);
          esmClass = ESM_CLASS_UDHI;
-      } else if (Concatenation.isSarSegment(m)) {
+      } else if (SarSegments.isSarSegment(m)) {
          // A segment that came with SAR TLVs: SAR again on 3.4, a concatenation UDH on 3.3 (no TLVs there).
          int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
          int segmentTotal = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
@@ -100,7 +101,7 @@ final class DeliverSmFactory {
          if (version34) {
             tlvs = Concatenation.addSar(Tlvs.builder(), reference, segmentTotal, number);
          } else {
-            userData = Concatenation.withUdh(reference, segmentTotal, number, payload, encoding);
+            userData = SarSegments.withUdh(reference, segmentTotal, number, payload, encoding);
             if (userData == null) {
                throw new IllegalArgumentException("segment " + number + "/" + segmentTotal + " does not fit one SMS with its concatenation UDH");
             }

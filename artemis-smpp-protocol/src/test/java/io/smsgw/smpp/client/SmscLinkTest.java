@@ -389,9 +389,13 @@ class SmscLinkTest {
 
    /** A segment of a long message an ESME sent with SAR TLVs: the segment properties, no smsUdh. */
    private static MessageMaker sarSegment(String text) {
+      return sarSegment(text, 7);
+   }
+
+   private static MessageMaker sarSegment(String text, int reference) {
       return session -> {
          TextMessage mt = session.createTextMessage(text);
-         mt.setIntProperty("smsSegmentRef", 7);
+         mt.setIntProperty("smsSegmentRef", reference);
          mt.setIntProperty("smsSegmentTotal", 2);
          mt.setIntProperty("smsSegmentNumber", 1);
          return mt;
@@ -399,10 +403,10 @@ class SmscLinkTest {
    }
 
    @Test
-   void aSegmentKnownByItsPropertiesGoesOutWithSarTlvsOnA34Link() throws Exception {
+   void aSegmentKnownByItsPropertiesGoesOutWithSarTlvsOnA34LinkThatSendsLongMessagesSo() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
-         configureLink(port, "");
+         configureLink(port, ", long-messages = sar");
          try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
             Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
             sendMt(broker, "00000000000000b8", "8613800138072", sarSegment("first half "));
@@ -428,6 +432,41 @@ class SmscLinkTest {
             assertNotNull(submit);
             assertEquals(0x40, submit.esmClass() & 0x40, "UDH indicator");
             byte[] expected = concat(new byte[] {0x05, 0x00, 0x03, 0x07, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(expected, submit.shortMessage());
+         }
+      }
+   }
+
+   @Test
+   void aSegmentKnownByItsPropertiesGoesOutWithAConcatenationUdhOnA34LinkThatSendsLongMessagesAsUdh() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ""); // long-messages = udh, the default: some SMSCs ignore SAR TLVs
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000bb", "8613800138075", sarSegment("first half ", 0x1234));
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            assertEquals(0x40, submit.esmClass() & 0x40, "UDH indicator");
+            byte[] expected = concat(new byte[] {0x06, 0x08, 0x04, 0x12, 0x34, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(expected, submit.shortMessage(), "a 16-bit reference keeps its 16-bit header when it fits");
+         }
+      }
+   }
+
+   @Test
+   void aFullSegmentWithALargeSarReferenceOnA33LinkGetsTheShorterHeader() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER));
+            // 153 septets fill an SMS with the 6-octet header (IE 0x00); the 7-octet 16-bit header leaves room for 152.
+            String full = "x".repeat(153);
+            sendMt(broker, "00000000000000bc", "8613800138076", sarSegment(full, 300));
+            CloudhopperSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "sent, not refused");
+            byte[] expected = concat(new byte[] {0x05, 0x00, 0x03, (byte) (300 & 0xFF), 0x02, 0x01}, full.getBytes(StandardCharsets.US_ASCII));
             assertArrayEquals(expected, submit.shortMessage());
          }
       }

@@ -1,0 +1,87 @@
+package io.smsgw.core.concat;
+
+import io.smsgw.core.contract.SmsMessageReader;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.text.SmsEncoding;
+
+/**
+ * Segments whose concatenation is known only from their segment properties (smsSegmentRef, Total, Number without
+ * smsUdh): an ESME or an SMSC sent them with SAR TLVs. Peers without SAR TLVs (SMPP 3.3, CMPP, a FWD to another
+ * gateway) need a concatenation user data header instead, or the handset or SP gets unrelated messages.
+ */
+public final class SarSegments {
+
+   private static final String SMPP = "SMPP";
+
+   private SarSegments() {
+   }
+
+   /**
+    * Whether {@code m} is one segment an SMPP peer sent with SAR TLVs: segment properties of more than one
+    * segment, no smsUdh, protocol SMPP. A CMPP Pk_total/Pk_number without a UDH is no concatenation the handset
+    * sees (CMPP carries that in the UDH only), so such messages keep going out as they came.
+    */
+   public static boolean isSarSegment(SmsMessageReader m) {
+      return m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1 && m.udh() == null && SMPP.equals(m.string(SmsProperties.PROTOCOL));
+   }
+
+   /**
+    * The concatenation UDH followed by {@code userData} (GSM7 one septet per octet), or null when even the
+    * shorter header does not fit one SMS: the handset would get it cut. A reference above 255 (SAR references are
+    * 16-bit, and ESMEs mostly pick large ones) keeps the 16-bit IE 0x08 when its longer header fits; a full segment
+    * (153 GSM characters, 67 UCS2) has room only for IE 0x00, so it gets the reference's low 8 bits: the handset
+    * only needs the parts of one message to agree.
+    *
+    * @throws IllegalArgumentException if reference, total or number are out of range
+    */
+   public static byte[] withUdh(int reference, int total, int number, byte[] userData, SmsEncoding encoding) {
+      if (reference > ConcatReference.Width.EIGHT_BIT.maxValue()) {
+         byte[] whole = withUdh(ConcatReference.sixteenBit(reference), total, number, userData, encoding);
+         if (whole != null) {
+            return whole;
+         }
+      }
+      return withUdh(ConcatReference.eightBit(reference & 0xFF), total, number, userData, encoding);
+   }
+
+   private static byte[] withUdh(ConcatReference reference, int total, int number, byte[] userData, SmsEncoding encoding) {
+      byte[] header = new ConcatPart(reference, total, number).toUserDataHeader();
+      if (userData.length > SmsSplitter.capacity(encoding, header.length)) {
+         return null;
+      }
+      byte[] out = new byte[header.length + userData.length];
+      System.arraycopy(header, 0, out, 0, header.length);
+      System.arraycopy(userData, 0, out, header.length, userData.length);
+      return out;
+   }
+
+   /**
+    * {@code payload} as a peer without SAR TLVs gets it: behind the message's own smsUdh, behind a concatenation
+    * header built from its segment properties (a SAR segment), or alone; {@code header} says whether one is there.
+    *
+    * @throws IllegalArgumentException for a SAR segment that does not fit one message with its header
+    */
+   public static UserData userData(SmsMessageReader m, byte[] payload, SmsEncoding encoding) {
+      byte[] udh = m.udh();
+      if (udh != null) {
+         byte[] content = new byte[udh.length + payload.length];
+         System.arraycopy(udh, 0, content, 0, udh.length);
+         System.arraycopy(payload, 0, content, udh.length, payload.length);
+         return new UserData(content, true);
+      }
+      if (!isSarSegment(m)) {
+         return new UserData(payload, false);
+      }
+      int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
+      int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
+      byte[] content = withUdh(m.integer(SmsProperties.SEGMENT_REF, 0), total, number, payload, encoding);
+      if (content == null) {
+         throw new IllegalArgumentException("segment " + number + "/" + total + " does not fit one message with its concatenation header");
+      }
+      return new UserData(content, true);
+   }
+
+   /** User data octets, and whether they start with a user data header (TP-UDHI). */
+   public record UserData(byte[] content, boolean header) {
+   }
+}
