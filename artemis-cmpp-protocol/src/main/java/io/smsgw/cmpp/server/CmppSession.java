@@ -372,11 +372,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /** Runs on the broker executor: creating the session, queue and consumer may write to the journal. */
    private void openBrokerSession(Connect connect) {
+      ServerSession session = null;
       try {
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version);
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
-         ServerSession session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
+         session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
             ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, deliverer, true,
             context, manager.getPrefixes(), manager.getSecurityDomain(), account.id(), false);
          session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());
@@ -388,6 +389,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          sender = new DurableSender(server, session, context);
          channel.eventLoop().execute(() -> completeConnect(connect));
       } catch (Throwable e) {
+         if (session != null) {
+            // Its failure listener may have been added to a connection that had already failed: close it here.
+            SmsRemotingConnection.closeOrphaned(session, brokerExecutor);
+         }
          logger.warn("CONNECT of SP '{}' failed inside the broker", account.id(), e);
          channel.eventLoop().execute(() -> {
             if (state != State.CONNECTING) {

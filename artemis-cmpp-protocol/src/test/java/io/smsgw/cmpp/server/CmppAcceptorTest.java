@@ -382,16 +382,24 @@ class CmppAcceptorTest {
    @Test
    void aSessionCreatedAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
       try (TestBroker racing = SessionCreationGate.loginClosedMidway(
-              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901234", "secret"), false)) {
+              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901234", "secret"), SessionCreationGate.Then.CREATE)) {
          Wait.until("no session and no consumer left for 901234", Duration.ofSeconds(10),
                     () -> !racing.hasSessionOf("901234") && racing.consumerCount(SmsAddresses.accountQueue("901234")) == 0);
       }
    }
 
    @Test
+   void aSessionWhoseConsumerFailsAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(
+              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901234", "secret"), SessionCreationGate.Then.FAIL_CONSUMER)) {
+         Wait.until("no session left for 901234", Duration.ofSeconds(10), () -> !racing.hasSessionOf("901234"));
+      }
+   }
+
+   @Test
    void aConnectFailingAfterTheSocketClosedGivesItsSessionBackOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
       try (TestBroker racing = SessionCreationGate.loginClosedMidway(
-              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901235", "secret5"), true);
+              TestBroker.cmpp(dir, ""), port -> connectUnanswered(port, "901235", "secret5"), SessionCreationGate.Then.FAIL_SESSION);
            RawCmppClient first = new RawCmppClient(racing.port());
            RawCmppClient second = new RawCmppClient(racing.port())) {
          assertEquals(CmppResult.CONNECT_OK, first.connect("901235", "secret5", 0x30).status());

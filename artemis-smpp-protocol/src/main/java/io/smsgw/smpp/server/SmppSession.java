@@ -336,11 +336,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    /** Runs on the broker executor: creating the session, queue and consumer may write to the journal. */
    private void openBrokerSession(BindRequest bind) {
+      ServerSession session = null;
       try {
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(manager.defaultAlphabet());
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
-         ServerSession session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
+         session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
                                                       org.apache.activemq.artemis.api.core.client.ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE,
                                                       connection, true, true, false, false, null, deliverer, true,
                                                       operationContext, manager.getPrefixes(), manager.getSecurityDomain(),
@@ -357,6 +358,10 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          ServerConsumer boundConsumer = consumer;
          channel.eventLoop().execute(() -> completeBind(bind, boundConsumer));
       } catch (Throwable e) {
+         if (session != null) {
+            // Its failure listener may have been added to a connection that had already failed: close it here.
+            SmsRemotingConnection.closeOrphaned(session, brokerExecutor);
+         }
          logger.warn("Bind of system_id '{}' failed inside the broker", account.id(), e);
          channel.eventLoop().execute(() -> {
             if (state != State.BINDING) {

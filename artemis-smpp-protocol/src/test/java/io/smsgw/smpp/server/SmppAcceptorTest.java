@@ -302,15 +302,23 @@ class SmppAcceptorTest {
    @Test
    void aSessionCreatedAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("esme2");
-      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, false)) {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, SessionCreationGate.Then.CREATE)) {
          Wait.until("no session and no consumer left for esme2", Duration.ofSeconds(10),
                     () -> !racing.hasSessionOf("esme2") && racing.consumerCount(queue) == 0);
       }
    }
 
    @Test
+   void aSessionWhoseConsumerFailsAfterTheSocketClosedIsNotLeftBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered,
+                                                                     SessionCreationGate.Then.FAIL_CONSUMER)) {
+         Wait.until("no session left for esme2", Duration.ofSeconds(10), () -> !racing.hasSessionOf("esme2"));
+      }
+   }
+
+   @Test
    void aBindFailingAfterTheSocketClosedGivesItsSessionBackOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, true);
+      try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, SessionCreationGate.Then.FAIL_SESSION);
            RawSmppClient first = new RawSmppClient(racing.port());
            RawSmppClient second = new RawSmppClient(racing.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(first, bind(BindType.RECEIVER, "esme2", "secret2", 0x34)));

@@ -26,7 +26,18 @@ public final class SessionCreationGate implements ActiveMQServerPlugin {
    private final CountDownLatch released = new CountDownLatch(1);
    private final CountDownLatch passed = new CountDownLatch(1);
    private final CountDownLatch consumerCreated = new CountDownLatch(1);
-   private volatile boolean fail;
+   private final CountDownLatch consumerRefused = new CountDownLatch(1);
+   private volatile Then then = Then.CREATE;
+
+   /** What the held login's broker work does once released. */
+   public enum Then {
+      /** Goes on up to its consumer. */
+      CREATE,
+      /** Fails creating the session. */
+      FAIL_SESSION,
+      /** Creates the session, then fails creating its consumer. */
+      FAIL_CONSUMER
+   }
 
    /** Sends a login on a new socket to {@code port} without waiting for its answer; closing the result closes the socket. */
    @FunctionalInterface
@@ -36,10 +47,9 @@ public final class SessionCreationGate implements ActiveMQServerPlugin {
 
    /**
     * Starts {@code broker} with a gate, sends {@code login}, closes its socket while the login's broker session is
-    * being created, then lets the creation go on (failing it when {@code failCreation}; otherwise up to its
-    * consumer). Returns the started broker.
+    * being created, then lets the creation go on as {@code then} says and waits for that. Returns the started broker.
     */
-   public static TestBroker loginClosedMidway(TestBroker broker, Login login, boolean failCreation) throws Exception {
+   public static TestBroker loginClosedMidway(TestBroker broker, Login login, Then then) throws Exception {
       SessionCreationGate gate = new SessionCreationGate();
       broker.configure(cfg -> cfg.registerBrokerPlugin(gate)).start();
       try {
@@ -48,9 +58,11 @@ public final class SessionCreationGate implements ActiveMQServerPlugin {
          }
          Wait.until("the connection closed", Duration.ofSeconds(10),
                     () -> broker.server().getRemotingService().getConnections().isEmpty());
-         gate.release(failCreation);
-         if (!failCreation) {
-            gate.awaitConsumerCreated();
+         gate.release(then);
+         if (then == Then.CREATE) {
+            await(gate.consumerCreated, "the consumer of the released session");
+         } else if (then == Then.FAIL_CONSUMER) {
+            await(gate.consumerRefused, "the consumer of the released session to be refused");
          }
          return broker;
       } catch (Exception | AssertionError e) {
@@ -76,8 +88,17 @@ public final class SessionCreationGate implements ActiveMQServerPlugin {
          Thread.currentThread().interrupt();
       }
       passed.countDown();
-      if (fail) {
+      if (then == Then.FAIL_SESSION) {
          throw new ActiveMQInternalErrorException("session creation failed by the test");
+      }
+   }
+
+   @Override
+   public void beforeCreateConsumer(long consumerID, org.apache.activemq.artemis.core.postoffice.QueueBinding queueBinding,
+                                    SimpleString filterString, boolean browseOnly, boolean supportLargeMessage) throws ActiveMQException {
+      if (then == Then.FAIL_CONSUMER && passed.getCount() == 0 && consumerRefused.getCount() > 0) {
+         consumerRefused.countDown();
+         throw new ActiveMQInternalErrorException("consumer creation failed by the test");
       }
    }
 
@@ -91,16 +112,11 @@ public final class SessionCreationGate implements ActiveMQServerPlugin {
       await(entered, "a session creation to reach the gate");
    }
 
-   /** Lets the held creation go on, failing it when {@code failIt}, and waits until it left the gate. */
-   private void release(boolean failIt) throws InterruptedException {
-      fail = failIt;
+   /** Lets the held creation go on as {@code next} says, and waits until it left the gate. */
+   private void release(Then next) throws InterruptedException {
+      then = next;
       released.countDown();
       await(passed, "the held creation to leave the gate");
-   }
-
-   /** Waits until the released creation went on to create its consumer. */
-   private void awaitConsumerCreated() throws InterruptedException {
-      await(consumerCreated, "the consumer of the released session");
    }
 
    private static void await(CountDownLatch latch, String what) throws InterruptedException {
