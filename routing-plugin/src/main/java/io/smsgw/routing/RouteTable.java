@@ -39,7 +39,10 @@ final class RouteTable {
    /** The MT route for a destination, or null. A leading '+' and a 00 international prefix are ignored. */
    RouteConfig.MtRoute mt(String destination) {
       String number = normalise(destination);
-      String national = nationalMobile(number);
+      // A number written internationally (+ or 00) with another country code is foreign, even when it has the
+      // length of a national mobile number (+1 312 555 1234): it matches as written.
+      boolean foreign = number.length() != length(destination) && !number.startsWith(COUNTRY_CODE);
+      String national = foreign ? null : nationalMobile(number);
       if (national == null) {
          return mt.longestMatch(number);
       }
@@ -79,6 +82,10 @@ final class RouteTable {
 
    List<RouteConfig.MtRoute> mtRoutes() {
       return config.mt();
+   }
+
+   private static int length(String number) {
+      return number == null ? 0 : number.length();
    }
 
    private static String normalise(String number) {

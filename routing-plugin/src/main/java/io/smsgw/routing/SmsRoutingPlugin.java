@@ -23,6 +23,7 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.config.DivertConfiguration;
 import org.apache.activemq.artemis.core.config.TransformerConfiguration;
@@ -131,6 +132,9 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    static String accountQueuePrefix(Collection<TransportConfiguration> acceptors, Set<String> installedProtocols) {
       Map<String, String> prefixes = new TreeMap<>(); // prefix -> the first acceptor that uses it
       for (TransportConfiguration acceptor : acceptors) {
+         if (!NettyAcceptorFactory.class.getName().equals(acceptor.getFactoryClassName())) {
+            continue; // in-VM acceptors carry no SMPP or CMPP connections
+         }
          Map<String, Object> params = acceptor.getCombinedParams(); // the protocol's own parameters are "extra" ones
          Object protocols = params.get(TransportConstants.PROTOCOLS_PROP_NAME);
          for (String protocol : ACCOUNT_QUEUE_PREFIX_PARAMS.keySet()) {

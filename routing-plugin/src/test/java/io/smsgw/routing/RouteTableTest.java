@@ -56,4 +56,13 @@ class RouteTableTest {
       assertEquals("1", prefixFor(table, "10086"));
       assertEquals("86", prefixFor(table, "0086755"));
    }
+
+   @Test
+   void aForeignNumberWrittenInternationallyIsNoChineseMobileEvenWithElevenDigits() {
+      RouteTable table = table("1", "8613");
+      assertEquals("1", prefixFor(table, "+13125551234"), "+1 312 555 1234 is a North American number");
+      assertEquals("1", prefixFor(table, "0013125551234"));
+      assertEquals("8613", prefixFor(table, "13125551234"), "written nationally it is a Chinese mobile");
+      assertEquals("8613", prefixFor(table, "+8613125551234"));
+   }
 }

@@ -315,12 +315,16 @@ class RoutingPolicyTest {
    @Test
    void acceptorsThatReadAccountQueuesUnderDifferentPrefixesAreRefused() {
       // the acceptor URL's protocol parameters end up in the extra parameters
-      TransportConfiguration custom = new TransportConfiguration("netty", Map.of("protocols", "SMPP"), "smpp",
+      String netty = org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory.class.getName();
+      TransportConfiguration custom = new TransportConfiguration(netty, Map.of("protocols", "SMPP"), "smpp",
                                                                  Map.of("smppAccountQueuePrefix", "custom.sp."));
-      TransportConfiguration plain = new TransportConfiguration("netty", Map.of("protocols", "CMPP"), "cmpp");
-      TransportConfiguration core = new TransportConfiguration("netty", Map.of("protocols", "CORE"), "core");
+      TransportConfiguration plain = new TransportConfiguration(netty, Map.of("protocols", "CMPP"), "cmpp");
+      TransportConfiguration core = new TransportConfiguration(netty, Map.of("protocols", "CORE"), "core");
+      // an in-VM acceptor lists no protocols, yet carries no SMPP or CMPP connection: it does not disagree
+      TransportConfiguration inVm = new TransportConfiguration(
+         org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory.class.getName(), Map.of("serverId", 0), "in-vm");
       Set<String> installed = Set.of("CORE", "SMPP", "CMPP");
-      assertEquals("custom.sp.", SmsRoutingPlugin.accountQueuePrefix(List.of(custom, core), installed));
+      assertEquals("custom.sp.", SmsRoutingPlugin.accountQueuePrefix(List.of(custom, core, inVm), installed));
       assertEquals(SmsAddresses.ACCOUNT_PREFIX, SmsRoutingPlugin.accountQueuePrefix(List.of(plain, core), installed));
       IllegalStateException e = assertThrows(IllegalStateException.class,
                                              () -> SmsRoutingPlugin.accountQueuePrefix(List.of(custom, plain), installed));
