@@ -79,6 +79,11 @@ public final class HeldMessageQueues {
       return found.isEmpty() ? null : found.get(0);
    }
 
+   /** Every held message matching the filter, e.g. all destinations of one submit_multi. */
+   public List<Held> findAll(Filter filter) {
+      return find(filter, false);
+   }
+
    private List<Held> find(Filter filter, boolean firstOnly) {
       List<Held> found = new ArrayList<>();
       for (Queue queue : queues()) {
@@ -98,16 +103,16 @@ public final class HeldMessageQueues {
    }
 
    /**
-    * Replaces the first held message matching the filter with a copy {@code change} is applied to, on the
-    * queue the original waited on, in one transaction: on any failure (thrown) the original stays held. One
-    * that left meanwhile is not replaced. Returns how many were replaced.
+    * Replaces every held message matching the filter (all destinations of a submit_multi) with a copy
+    * {@code change} is applied to, each on the queue its original waited on, in one transaction: on any failure
+    * (thrown) the originals stay held. Those that left meanwhile are not replaced. Returns how many were replaced.
     */
-   public int replace(Filter filter, Consumer<Message> change) throws Exception {
+   public int replaceAll(Filter filter, Consumer<Message> change) throws Exception {
       StorageManager storage = server.getStorageManager();
       Transaction tx = new TransactionImpl(storage);
       int replaced = 0;
       try {
-         for (Held held : find(filter, true)) {
+         for (Held held : findAll(filter)) {
             Queue queue = held.queue();
             // Off the queue first, so no consumer sends it on meanwhile; acked in the transaction, so a rollback puts it back.
             MessageReference original = queue.removeReferenceWithID(held.reference().getMessageID());

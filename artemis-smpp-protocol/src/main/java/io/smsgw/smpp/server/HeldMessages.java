@@ -83,8 +83,9 @@ final class HeldMessages {
    }
 
    /**
-    * Replaces text and times of a held message. Original and replacement change places in one transaction,
-    * so a failure leaves the original held, and one that already left is not replaced (never delivered twice).
+    * Replaces text and times of a held message, on every destination of a submit_multi (they share the id).
+    * Originals and replacements change places in one transaction, so a failure leaves the originals held, and
+    * one that already left is not replaced (never delivered twice).
     */
    void replace(ReplaceSm replace, Consumer<SmppPdu> reply) {
       executor.execute(() -> {
@@ -104,7 +105,7 @@ final class HeldMessages {
                reply.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
                return;
             }
-            if (queues.replace(filter, replacement -> applyReplacement(replacement, replace, schedule, validity)) == 0) {
+            if (queues.replaceAll(filter, replacement -> applyReplacement(replacement, replace, schedule, validity)) == 0) {
                reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
                return;
             }
