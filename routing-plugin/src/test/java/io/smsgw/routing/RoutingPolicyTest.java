@@ -112,8 +112,13 @@ class RoutingPolicyTest {
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
          IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:0,two:0"));
-         assertTrue(zero.getMessage().contains("weight must be >= 1, got 0"), zero.getMessage());
+         assertTrue(zero.getMessage().contains("weight must be between 1 and 1000000, got 0"), zero.getMessage());
          assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:-1"));
+         // weights that overflow the route's total, or one link listed twice, would make every MT to the prefix fail
+         IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:2147483647,two:1"));
+         assertTrue(huge.getMessage().contains("weight must be between 1 and 1000000, got 2147483647"), huge.getMessage());
+         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:1,one:2"));
+         assertTrue(twice.getMessage().contains("link \"one\" is listed twice in this route"), twice.getMessage());
          IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "cmcc9:1"));
          assertTrue(unknown.getMessage().contains("no link \"cmcc9\" in links"), unknown.getMessage());
          assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86x", "one"));
@@ -122,6 +127,11 @@ class RoutingPolicyTest {
          sendMt(jms.createSession(false, Session.AUTO_ACKNOWLEDGE), "8615000150000", "still routed", 0);
          Wait.until("the MT on a link of route 86", Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.smscLinkQueue("one")) + broker.messageCount(SmsAddresses.smscLinkQueue("two")) == 1);
+         // the largest weights are accepted and share the prefix's MT between the links
+         control.addMtRoute("86150", "one:1000000,two:1000000");
+         sendMt(jms.createSession(false, Session.AUTO_ACKNOWLEDGE), "8615000150001", "routed by weight", 0);
+         Wait.until("the MT on a link of route 86150", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("one")) + broker.messageCount(SmsAddresses.smscLinkQueue("two")) == 2);
       }
    }
 
