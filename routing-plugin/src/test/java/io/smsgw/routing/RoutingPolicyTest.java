@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.TrafficCounters;
 import io.smsgw.smpp.client.JsmppSmsc;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -102,6 +106,37 @@ class RoutingPolicyTest {
             assertNotNull(up.submits.poll(10, TimeUnit.SECONDS), "MT " + i + " through the link that is up, though weighted 1:5");
          }
          assertEquals(0, broker.messageCount(SmsAddresses.smscLinkQueue("one")), "nothing parked on the link that is down");
+      }
+   }
+
+   @Test
+   void aReportArrivingAfterMidnightCountsOnTheDayItsMtWasSubmitted() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      LocalDate yesterday = LocalDate.now().minusDays(1);
+      long submitted = yesterday.atTime(23, 59, 50).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         TrafficCounters traffic = GatewayRuntime.of(broker.server()).traffic();
+         int day = TrafficCounters.dayNumber(yesterday);
+         traffic.recordMt("app1", day, "svc", 1); // what the submit counted at 23:59:50
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         TextMessage dr = session.createTextMessage("");
+         dr.setStringProperty("smsKind", "DR");
+         dr.setStringProperty("smsId", "0000000000000042");
+         dr.setStringProperty("smsAccount", "app1");
+         dr.setStringProperty("smsServiceId", "svc");
+         dr.setStringProperty("smsSource", "8613800138000");
+         dr.setStringProperty("smsStatus", "DELIVRD");
+         dr.setLongProperty("smsSubmitTime", submitted);
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+            producer.send(dr);
+         }
+         // CMPP QUERY for yesterday answers from these counters: the MT delivered, none waiting.
+         Wait.until("the outcome counted yesterday", Duration.ofSeconds(10),
+                    () -> traffic.snapshot("app1", day, null)[TrafficCounters.MT_DELIVERED] == 1);
+         long[] counted = traffic.snapshot("app1", day, null);
+         assertEquals(0, counted[TrafficCounters.MT_MESSAGES] - counted[TrafficCounters.MT_DELIVERED] - counted[TrafficCounters.MT_FAILED]);
+         assertEquals(0, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED], "nothing today");
       }
    }
 
