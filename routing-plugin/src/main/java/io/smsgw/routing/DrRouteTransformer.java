@@ -105,8 +105,10 @@ public final class DrRouteTransformer extends RoutingTransformer {
       } else {
          counters.failed.increment();
       }
-      router.runtime().traffic().recordMtOutcome(account, TrafficCounters.today(),
-                                                 string(message, SmsProperties.SERVICE_ID), facts.state() == DeliveryState.DELIVRD);
+      // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives.
+      Object submitted = message.getObjectProperty(SmsProperties.SUBMIT_TIME);
+      int day = submitted instanceof Number n && n.longValue() > 0 ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
+      router.runtime().traffic().recordMtOutcome(account, day, string(message, SmsProperties.SERVICE_ID), facts.state() == DeliveryState.DELIVRD);
       if (!facts.checkedOnDr()) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
       }

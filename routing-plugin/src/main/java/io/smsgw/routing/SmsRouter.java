@@ -161,11 +161,11 @@ public final class SmsRouter {
    }
 
    private static String weighted(List<RouteConfig.WeightedLink> links) {
-      int total = 0;
+      long total = 0; // a long: no sum of int weights can overflow it
       for (RouteConfig.WeightedLink link : links) {
          total += link.weight();
       }
-      int pick = ThreadLocalRandom.current().nextInt(total);
+      long pick = ThreadLocalRandom.current().nextLong(total);
       for (RouteConfig.WeightedLink link : links) {
          pick -= link.weight();
          if (pick < 0) {

@@ -89,10 +89,9 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
             continue;
          }
          refuse(RouteConfig.linkProblem(parts[0], linkIds), entry.trim());
+         refuse(RouteConfig.repeatedLinkProblem(parts[0], targets), entry.trim());
          int weight = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 1;
-         if (weight < RouteConfig.WeightedLink.MIN_WEIGHT) {
-            refuse("weight must be >= " + RouteConfig.WeightedLink.MIN_WEIGHT + ", got " + weight, entry.trim());
-         }
+         refuse(RouteConfig.WeightedLink.weightProblem(weight), entry.trim());
          targets.add(new RouteConfig.WeightedLink(parts[0], weight));
       }
       if (targets.isEmpty()) {

@@ -29,7 +29,8 @@ public interface SmsRoutingControlMBean {
 
    /**
     * Adds or replaces an MT route: {@code links} is "link[:weight],link[:weight]". Until the next file reload.
-    * Refused (IllegalArgumentException) by the file's rules: prefix digits, links configured, weights at least 1.
+    * Refused (IllegalArgumentException) by the file's rules: prefix digits, links configured and each named once,
+    * weights from 1 to 1,000,000.
     */
    void addMtRoute(String prefix, String links);
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.TrafficCounters;
 import io.smsgw.smpp.client.JsmppSmsc;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -106,14 +110,50 @@ class RoutingPolicyTest {
    }
 
    @Test
+   void aReportArrivingAfterMidnightCountsOnTheDayItsMtWasSubmitted() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      LocalDate yesterday = LocalDate.now().minusDays(1);
+      long submitted = yesterday.atTime(23, 59, 50).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         TrafficCounters traffic = GatewayRuntime.of(broker.server()).traffic();
+         int day = TrafficCounters.dayNumber(yesterday);
+         traffic.recordMt("app1", day, "svc", 1); // what the submit counted at 23:59:50
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         TextMessage dr = session.createTextMessage("");
+         dr.setStringProperty("smsKind", "DR");
+         dr.setStringProperty("smsId", "0000000000000042");
+         dr.setStringProperty("smsAccount", "app1");
+         dr.setStringProperty("smsServiceId", "svc");
+         dr.setStringProperty("smsSource", "8613800138000");
+         dr.setStringProperty("smsStatus", "DELIVRD");
+         dr.setLongProperty("smsSubmitTime", submitted);
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+            producer.send(dr);
+         }
+         // CMPP QUERY for yesterday answers from these counters: the MT delivered, none waiting.
+         Wait.until("the outcome counted yesterday", Duration.ofSeconds(10),
+                    () -> traffic.snapshot("app1", day, null)[TrafficCounters.MT_DELIVERED] == 1);
+         long[] counted = traffic.snapshot("app1", day, null);
+         assertEquals(0, counted[TrafficCounters.MT_MESSAGES] - counted[TrafficCounters.MT_DELIVERED] - counted[TrafficCounters.MT_FAILED]);
+         assertEquals(0, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED], "nothing today");
+      }
+   }
+
+   @Test
    void managementRefusesARouteThatWouldFailOrLoseEveryMtToItsPrefix() throws Exception {
       writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
       try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
          IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:0,two:0"));
-         assertTrue(zero.getMessage().contains("weight must be >= 1, got 0"), zero.getMessage());
+         assertTrue(zero.getMessage().contains("weight must be between 1 and 1000000, got 0"), zero.getMessage());
          assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:-1"));
+         // weights that overflow the route's total, or one link listed twice, would make every MT to the prefix fail
+         IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:2147483647,two:1"));
+         assertTrue(huge.getMessage().contains("weight must be between 1 and 1000000, got 2147483647"), huge.getMessage());
+         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "one:1,one:2"));
+         assertTrue(twice.getMessage().contains("link \"one\" is listed twice in this route"), twice.getMessage());
          IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86150", "cmcc9:1"));
          assertTrue(unknown.getMessage().contains("no link \"cmcc9\" in links"), unknown.getMessage());
          assertThrows(IllegalArgumentException.class, () -> control.addMtRoute("86x", "one"));
@@ -122,6 +162,11 @@ class RoutingPolicyTest {
          sendMt(jms.createSession(false, Session.AUTO_ACKNOWLEDGE), "8615000150000", "still routed", 0);
          Wait.until("the MT on a link of route 86", Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.smscLinkQueue("one")) + broker.messageCount(SmsAddresses.smscLinkQueue("two")) == 1);
+         // the largest weights are accepted and share the prefix's MT between the links
+         control.addMtRoute("86150", "one:1000000,two:1000000");
+         sendMt(jms.createSession(false, Session.AUTO_ACKNOWLEDGE), "8615000150001", "routed by weight", 0);
+         Wait.until("the MT on a link of route 86150", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("one")) + broker.messageCount(SmsAddresses.smscLinkQueue("two")) == 2);
       }
    }
 

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +20,18 @@ import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.client.JsmppSmsc;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.session.SMPPSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +133,33 @@ class SecuredRoutingTest {
             assertEquals(0, broker.messageCount(SmsAddresses.smscLinkQueue("sim")));
          } finally {
             esme.unbindAndClose();
+         }
+      }
+   }
+
+   @Test
+   void replaceSmOnAnMtWaitingForItsLinkKeepsOneMessageWithTheNewText() throws Exception {
+      int port = JsmppSmsc.freePort(); // no SMSC listens there: the MT waits on the link's queue
+      try (TestBroker broker = startBroker(port);
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection("admin", "admin")) {
+         SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TX, "sp1", "pw1", null);
+         String queue = SmsAddresses.smscLinkQueue("sim");
+         try {
+            String id = RoutingEndToEndTest.submit(esme, "8613800138000", "Original text");
+            Wait.until("MT held for the link", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 1);
+
+            // sp1 may not send to the link's queue itself; the gateway puts the replacement there for it.
+            esme.replaceShortMessage(id, TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8610086", null, null,
+               new RegisteredDelivery(), (byte) 0, "Replaced text".getBytes(StandardCharsets.US_ASCII));
+         } finally {
+            esme.unbindAndClose();
+         }
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+            List<?> held = Collections.list(browser.getEnumeration());
+            assertEquals(1, held.size(), "the MT is still held, once");
+            assertEquals("Replaced text", ((TextMessage) held.get(0)).getText());
          }
       }
    }

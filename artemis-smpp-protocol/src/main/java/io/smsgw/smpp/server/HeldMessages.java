@@ -21,8 +21,6 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.MessageReference;
-import org.apache.activemq.artemis.core.server.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +36,14 @@ final class HeldMessages {
 
    private final SmppSession session;
    private final ActiveMQServer server;
-   private final ServerSession serverSession;
    private final OperationContext operationContext;
    private final Executor executor;
    private final String accountId;
    private final HeldMessageQueues queues;
 
-   HeldMessages(SmppSession session, ActiveMQServer server, ServerSession serverSession,
-                OperationContext operationContext, Executor executor) {
+   HeldMessages(SmppSession session, ActiveMQServer server, OperationContext operationContext, Executor executor) {
       this.session = session;
       this.server = server;
-      this.serverSession = serverSession;
       this.operationContext = operationContext;
       this.executor = executor;
       this.accountId = session.account().id();
@@ -88,8 +83,9 @@ final class HeldMessages {
    }
 
    /**
-    * Replaces text and times of a held message. The original is removed first and only a successful removal
-    * leads to the replacement being sent, so a message that already left is never delivered twice.
+    * Replaces text and times of a held message, on every destination of a submit_multi (they share the id).
+    * Originals and replacements change places in one transaction, so a failure leaves the originals held, and
+    * one that already left is not replaced (never delivered twice).
     */
    void replace(ReplaceSm replace, Consumer<SmppPdu> reply) {
       executor.execute(() -> {
@@ -98,37 +94,32 @@ final class HeldMessages {
          storage.setContext(operationContext);
          try {
             Filter filter = filterFor(replace.messageId(), replace.sourceAddr().address().isEmpty() ? null : replace.sourceAddr().address(), null);
-            HeldMessageQueues.Held held = queues.findFirst(filter);
-            if (held != null) {
-               MessageReference ref = held.reference();
-               long now = System.currentTimeMillis();
-               long schedule = SmppTime.toEpochMillis(replace.scheduleDeliveryTime(), now);
-               long validity = SmppTime.toEpochMillis(replace.validityPeriod(), now);
-               if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
-                  reply.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
-                  return;
-               }
-               Message replacement = ref.getMessage().copy(storage.generateID());
-               if (!held.queue().deleteReference(ref.getMessageID())) {
-                  reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
-                  return;
-               }
-               applyReplacement(replacement, replace, schedule, validity);
-               serverSession.send(null, replacement, false, serverSession.getName(), false);
-               storage.afterCompleteOperations(new IOCallback() {
-                  @Override
-                  public void done() {
-                     reply.accept(replace.response(SmppStatus.ESME_ROK));
-                  }
-
-                  @Override
-                  public void onError(int errorCode, String errorMessage) {
-                     reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
-                  }
-               });
+            if (queues.findFirst(filter) == null) {
+               reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
                return;
             }
-            reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+            long now = System.currentTimeMillis();
+            long schedule = SmppTime.toEpochMillis(replace.scheduleDeliveryTime(), now);
+            long validity = SmppTime.toEpochMillis(replace.validityPeriod(), now);
+            if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
+               reply.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
+               return;
+            }
+            if (queues.replaceAll(filter, replacement -> applyReplacement(replacement, replace, schedule, validity)) == 0) {
+               reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
+               return;
+            }
+            storage.afterCompleteOperations(new IOCallback() {
+               @Override
+               public void done() {
+                  reply.accept(replace.response(SmppStatus.ESME_ROK));
+               }
+
+               @Override
+               public void onError(int errorCode, String errorMessage) {
+                  reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+               }
+            });
          } catch (Exception e) {
             logger.warn("replace_sm failed", e);
             reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.codec.Address;
@@ -15,14 +18,19 @@ import io.smsgw.smpp.codec.BindResponse;
 import io.smsgw.smpp.codec.BindType;
 import io.smsgw.smpp.codec.CancelSm;
 import io.smsgw.smpp.codec.CancelSmResp;
+import io.smsgw.smpp.codec.DestinationAddress;
 import io.smsgw.smpp.codec.QuerySm;
 import io.smsgw.smpp.codec.QuerySmResp;
 import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.ReplaceSmResp;
 import io.smsgw.smpp.codec.ShortMessagePdu;
 import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitMulti;
+import io.smsgw.smpp.codec.SubmitMultiResp;
 import io.smsgw.smpp.codec.SubmitSmResp;
+import io.smsgw.smpp.codec.Tlvs;
 import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -78,6 +86,36 @@ class SmppHeldMessagesTest {
             assertEquals("replaced text", only.getText());
             assertEquals(kept, only.getStringProperty("smsId"));
             assertEquals(1, only.getIntProperty("smsRegisteredDelivery"));
+         }
+      }
+   }
+
+   @Test
+   void replaceSmOnASubmitMultiReplacesTheTextForEveryDestination() throws Exception {
+      Address other = new Address((byte) 1, (byte) 1, "8613900139001");
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         client.send(new SubmitMulti(2, "", ESME, List.of(new DestinationAddress.Sme(HANDSET), new DestinationAddress.Sme(other)),
+            0, 0, 0, "", "", 0, 0, 0, 0, "original text".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         SubmitMultiResp submitted = assertInstanceOf(SubmitMultiResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, submitted.commandStatus());
+
+         client.send(new ReplaceSm(3, submitted.messageId(), ESME, "", "", 0, 0, "replaced text".getBytes(StandardCharsets.US_ASCII)));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(ReplaceSmResp.class, client.read()).commandStatus());
+
+         Wait.until("both destinations held", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.MT) == 2);
+         try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            jms.start();
+            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer held = session.createConsumer(session.createQueue(SmsAddresses.MT));
+            TextMessage first = (TextMessage) held.receive(10_000);
+            TextMessage second = (TextMessage) held.receive(10_000);
+            assertEquals("replaced text", first.getText());
+            assertEquals("replaced text", second.getText());
+            assertEquals(Set.of(HANDSET.address(), other.address()),
+               Set.of(first.getStringProperty("smsDestination"), second.getStringProperty("smsDestination")));
          }
       }
    }

@@ -209,7 +209,7 @@ final class GatewayConfigReader {
                String linkPath = path + ".links[" + j + "]";
                ConfigValue target = linkList.get(j);
                if (target.valueType() == ConfigValueType.STRING) {
-                  targets.add(new RouteConfig.WeightedLink(knownLink((String) target.unwrapped(), target, linkPath, linkIds), 1));
+                  addTarget(targets, (String) target.unwrapped(), 1, target, linkPath, linkIds);
                   continue;
                }
                ConfigObject weighted = entry(target, linkPath);
@@ -223,8 +223,12 @@ final class GatewayConfigReader {
                   continue;
                }
                String link = string(linkValue, linkPath + ".link", false);
-               targets.add(new RouteConfig.WeightedLink(knownLink(link, linkValue, linkPath + ".link", linkIds),
-                                                        wholeNumber(weighted, linkPath, "weight", 1, RouteConfig.WeightedLink.MIN_WEIGHT)));
+               int weight = wholeNumber(weighted, linkPath, "weight", 1, RouteConfig.WeightedLink.MIN_WEIGHT);
+               String wrongWeight = RouteConfig.WeightedLink.weightProblem(weight);
+               if (wrongWeight != null) {
+                  problem(weighted.get("weight").origin(), linkPath + ".weight", wrongWeight);
+               }
+               addTarget(targets, link, weight, linkValue, linkPath + ".link", linkIds);
             }
             if (linkList != null && linkList.isEmpty()) {
                problem(linksValue.origin(), path + ".links", "must name at least one link");
@@ -292,12 +296,16 @@ final class GatewayConfigReader {
       return prefix;
    }
 
-   private String knownLink(String link, ConfigValue value, String path, Set<String> linkIds) {
+   private void addTarget(List<RouteConfig.WeightedLink> targets, String link, int weight, ConfigValue value, String path,
+                          Set<String> linkIds) {
       String wrong = link == null ? null : RouteConfig.linkProblem(link, linkIds);
+      if (wrong == null && link != null) {
+         wrong = RouteConfig.repeatedLinkProblem(link, targets);
+      }
       if (wrong != null) {
          problem(value.origin(), path, wrong);
       }
-      return link;
+      targets.add(new RouteConfig.WeightedLink(link, weight));
    }
 
    private BillingPolicy billing(ConfigObject billing) {

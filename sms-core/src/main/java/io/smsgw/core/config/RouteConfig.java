@@ -31,6 +31,15 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
 
       /** A link's share of its route is its weight over the route's total, so every link needs at least 1. */
       public static final int MIN_WEIGHT = 1;
+
+      /** Enough for any share (one in a million); keeps a route's total far from int overflow. */
+      public static final int MAX_WEIGHT = 1_000_000;
+
+      /** What is wrong with {@code weight}, or null; the file and the management bean apply the same rule. */
+      public static String weightProblem(int weight) {
+         return weight >= MIN_WEIGHT && weight <= MAX_WEIGHT ? null
+            : "weight must be between " + MIN_WEIGHT + " and " + MAX_WEIGHT + ", got " + weight;
+      }
    }
 
    /**
@@ -50,6 +59,19 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
    /** What is wrong with a route naming {@code link}, or null: it must be one of the configured SMSC links. */
    public static String linkProblem(String link, Set<String> linkIds) {
       return linkIds.contains(link) ? null : "no link \"" + link + "\" in links";
+   }
+
+   /**
+    * What is wrong with naming {@code link} again after {@code earlier} links of the same route, or null: one
+    * entry per link, its weight being its whole share.
+    */
+   public static String repeatedLinkProblem(String link, List<WeightedLink> earlier) {
+      for (WeightedLink other : earlier) {
+         if (other.link().equals(link)) {
+            return "link \"" + link + "\" is listed twice in this route; give it one entry with the weights added";
+         }
+      }
+      return null;
    }
 
    /** Service number prefix → account whose queue receives the MO. */

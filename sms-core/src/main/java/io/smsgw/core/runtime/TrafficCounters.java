@@ -90,6 +90,18 @@ public final class TrafficCounters {
       return t.day();
    }
 
+   /**
+    * The day (in the default time zone) of an instant, e.g. an MT's submit time: its outcome counts on the day
+    * the MT was counted, however late the report comes.
+    */
+   public static int dayOf(long epochMillis) {
+      Today t = today;
+      if (t != null && epochMillis >= t.fromMillis() && epochMillis < t.untilMillis()) {
+         return t.day();
+      }
+      return dayNumber(java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneId.systemDefault()).toLocalDate());
+   }
+
    private LongAdder[] counters(String account, int day, String serviceId) {
       String service = serviceId == null ? "" : serviceId;
       Recent last = recent;

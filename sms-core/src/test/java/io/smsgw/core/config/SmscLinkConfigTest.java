@@ -108,6 +108,27 @@ class SmscLinkConfigTest {
    }
 
    @Test
+   void aRouteWeightAboveTheLimitOrALinkListedTwiceIsRefused() {
+      // Weights that add up past Integer.MAX_VALUE would make every MT to the prefix fail.
+      String text = problems("""
+         links { a { host = h, port = 2775, system-id = gw, password = pw }, b { host = h, port = 2776, system-id = gw, password = pw } }
+         routes { mt = [
+           { prefix = "86138", links = [ { link = a, weight = 2000000000 }, { link = b, weight = 2000000000 } ] }
+           { prefix = "86139", links = [ a, { link = a, weight = 2 } ] }
+         ] }
+         """);
+      assertTrue(text.contains("routes.mt[0].links[0].weight: weight must be between 1 and 1000000, got 2000000000"), text);
+      assertTrue(text.contains("routes.mt[0].links[1].weight: weight must be between 1 and 1000000, got 2000000000"), text);
+      assertTrue(text.contains("routes.mt[1].links[1].link: link \"a\" is listed twice in this route"), text);
+      GatewayConfig config = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         links { a { host = h, port = 2775, system-id = gw, password = pw } }
+         routes { mt = [ { prefix = "86138", links = [ { link = a, weight = 1000000 } ] } ] }
+         """, FILE);
+      assertEquals(1_000_000, config.routes().mt().get(0).links().get(0).weight(), "the limit itself is a valid weight");
+   }
+
+   @Test
    void billableStatesAreReadAsReportsAreAndAWordThatIsNoFinalStateIsRefused() {
       GatewayConfig config = GatewayConfigLoader.parse("""
          gateway.code = "001001"
