@@ -51,13 +51,14 @@ public interface CorrelationStore extends AutoCloseable {
    CompletionStage<Void> remove(String linkId, String smscMessageId);
 
    /**
-    * Drops every record whose validity plus the grace period ended before {@code nowMillis}, passing
-    * each to {@link CorrelationStoreConfig#expiryListener()} before its removal is synced (so after a
-    * crash a record may be reported twice, never lost), and ends receipt waits that are out of time.
+    * Reports every record whose validity plus the grace period ended before {@code nowMillis} to
+    * {@link CorrelationStoreConfig#expiryReporter()}, and removes each once its report is durable (so after a
+    * crash a record may be reported twice, never lost; a failed report leaves it for a later call). Ends
+    * receipt waits that are out of time.
     * Blocks until done: call it from a housekeeping thread every second or so, never from an event
     * loop or a stage callback of this store.
     *
-    * @return how many records were dropped
+    * @return how many records were reported (the removal of those whose report is still under way follows later)
     */
    int expire(long nowMillis);
 

@@ -2,7 +2,10 @@ package io.smsgw.correlation;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,8 +14,11 @@ import java.util.function.LongSupplier;
  *
  * @param directory          where the store keeps its files (created if missing); one store per directory
  * @param expiryGraceMillis  how long after its validity a record is kept for a late receipt
- * @param expiryListener     gets each record {@link CorrelationStore#expire(long)} drops, on the store's writer
- *                           thread; keep it short and non-blocking
+ * @param expiryReporter     gets each record {@link CorrelationStore#expire(long)} finds past its deadline, on the
+ *                           store's writer thread (keep it short and non-blocking), and returns a stage that
+ *                           completes once the record's report is durable: only then is the record removed. A
+ *                           failed stage keeps the record, and a later {@code expire} reports it again; a stage
+ *                           must complete sooner or later. A reporter that throws has the record dropped.
  * @param maxPendingWrites   puts and removes accepted but not yet durable (rounded up to a power of two);
  *                           beyond it they are refused
  * @param maxBatchSize       most writes made durable by one sync
@@ -31,7 +37,7 @@ import java.util.function.LongSupplier;
 public record CorrelationStoreConfig(
       Path directory,
       long expiryGraceMillis,
-      Consumer<CorrelationRecord> expiryListener,
+      Function<CorrelationRecord, ? extends CompletionStage<?>> expiryReporter,
       int maxPendingWrites,
       int maxBatchSize,
       long minSyncIntervalMicros,
@@ -45,7 +51,7 @@ public record CorrelationStoreConfig(
 
    public CorrelationStoreConfig {
       Objects.requireNonNull(directory, "directory");
-      Objects.requireNonNull(expiryListener, "expiryListener");
+      Objects.requireNonNull(expiryReporter, "expiryReporter");
       Objects.requireNonNull(clock, "clock");
       requireAtLeast(expiryGraceMillis, 0, "expiryGraceMillis");
       requireAtLeast(maxPendingWrites, 1, "maxPendingWrites");
@@ -65,6 +71,8 @@ public record CorrelationStoreConfig(
       }
    }
 
+   private static final CompletionStage<Void> REPORTED = CompletableFuture.completedFuture(null);
+
    public static Builder builder(Path directory) {
       return new Builder(directory);
    }
@@ -73,7 +81,7 @@ public record CorrelationStoreConfig(
    public static final class Builder {
       private final Path directory;
       private long expiryGraceMillis = 60 * 60_000L;
-      private Consumer<CorrelationRecord> expiryListener = record -> { };
+      private Function<CorrelationRecord, ? extends CompletionStage<?>> expiryReporter = record -> REPORTED;
       private int maxPendingWrites = 65_536;
       private int maxBatchSize = 4_096;
       private long minSyncIntervalMicros = 1_000;
@@ -95,9 +103,19 @@ public record CorrelationStoreConfig(
          return this;
       }
 
-      /** Default: drops expired records silently. */
+      /** A reporter that is done when {@code value} returns: the record is removed at once. Default: drops them silently. */
       public Builder expiryListener(Consumer<CorrelationRecord> value) {
-         expiryListener = value;
+         Objects.requireNonNull(value, "expiryListener");
+         expiryReporter = record -> {
+            value.accept(record);
+            return REPORTED;
+         };
+         return this;
+      }
+
+      /** A reporter whose stage says when the record's report is durable; see {@link CorrelationStoreConfig}. */
+      public Builder expiryReporter(Function<CorrelationRecord, ? extends CompletionStage<?>> value) {
+         expiryReporter = value;
          return this;
       }
 
@@ -162,7 +180,7 @@ public record CorrelationStoreConfig(
       }
 
       public CorrelationStoreConfig build() {
-         return new CorrelationStoreConfig(directory, expiryGraceMillis, expiryListener, maxPendingWrites,
+         return new CorrelationStoreConfig(directory, expiryGraceMillis, expiryReporter, maxPendingWrites,
                maxBatchSize, minSyncIntervalMicros, maxPendingReads, readerThreads, receiptWaitMillis, maxReceiptWaiters, blockCacheBytes,
                writeBufferBytes, clock);
       }

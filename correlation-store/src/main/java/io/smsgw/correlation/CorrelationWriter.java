@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.jctools.queues.MpscArrayQueue;
 import org.rocksdb.ReadOptions;
@@ -40,6 +41,8 @@ final class CorrelationWriter implements Runnable {
    /** Index entries one expiry chunk visits before the writer serves puts again. */
    static final int EXPIRY_CHUNK = 2_048;
    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+   /** Expired records whose reports may be unfinished at once; beyond it expiry waits for some to finish. */
+   static final int MAX_REPORTS_IN_FLIGHT = 4 * EXPIRY_CHUNK;
 
    /** One call of {@link CorrelationStore#expire(long)}: drops records whose deadline is before {@code cutoff}. */
    static final class ExpiryRun {
@@ -59,7 +62,11 @@ final class CorrelationWriter implements Runnable {
    private final Queue<ExpiryRun> expiryRuns = new ConcurrentLinkedQueue<>();
    private final int maxBatchSize;
    private final ReceiptWaiters waiters;
-   private final Consumer<CorrelationRecord> expiryListener;
+   private final Function<CorrelationRecord, ? extends CompletionStage<?>> expiryReporter;
+   /** Expired records whose report is not durable yet, by key, with their deadline (writer thread only). */
+   private final Map<BatchKey, Long> reporting = new HashMap<>();
+   /** Reports that have finished, for the writer to remove their records or to leave them for a later run. */
+   private final Queue<ReportOutcome> reportOutcomes = new ConcurrentLinkedQueue<>();
    private final Thread thread;
    private volatile boolean parked;
    private volatile boolean stopping;
@@ -80,7 +87,7 @@ final class CorrelationWriter implements Runnable {
       this.maxBatchSize = config.maxBatchSize();
       this.minSyncIntervalNanos = TimeUnit.MICROSECONDS.toNanos(config.minSyncIntervalMicros());
       this.waiters = waiters;
-      this.expiryListener = config.expiryListener();
+      this.expiryReporter = config.expiryReporter();
       this.count = database.storedCount();
       this.thread = new Thread(this, "correlation-store-writer " + config.directory().getFileName());
       thread.setDaemon(true);
@@ -163,6 +170,7 @@ final class CorrelationWriter implements Runnable {
       List<WriteRequest> batch = new ArrayList<>(Math.min(maxBatchSize, 4_096));
       ExpiryRun expiring = null;
       while (true) {
+         takeReportOutcomes(batch);
          WriteRequest request;
          while (batch.size() < maxBatchSize && (request = requests.poll()) != null) {
             batch.add(request);
@@ -218,7 +226,7 @@ final class CorrelationWriter implements Runnable {
 
    private void park() {
       parked = true;
-      if (requests.isEmpty() && expiryRuns.isEmpty() && !stopping) {
+      if (requests.isEmpty() && expiryRuns.isEmpty() && reportOutcomes.isEmpty() && !stopping) {
          LockSupport.parkNanos(this, IDLE_PARK_NANOS);
       }
       parked = false;
@@ -236,6 +244,7 @@ final class CorrelationWriter implements Runnable {
                delta += request.isPut() ? stagePut(writes, state, i, request) : stageRemove(writes, state, i, request);
                request.staged = true;
             } catch (RocksDBException | CorrelationStoreException e) {
+               keepForExpiry(request);
                request.done.completeExceptionally(asStoreException("cannot write record", e));
             }
          }
@@ -246,6 +255,7 @@ final class CorrelationWriter implements Runnable {
          CorrelationStoreException failure = asStoreException("cannot write to the correlation store", e);
          LOG.error("Correlation store write of {} records failed", batch.size(), e);
          for (WriteRequest request : batch) {
+            keepForExpiry(request);
             request.done.completeExceptionally(failure);
          }
          return;
@@ -363,8 +373,8 @@ final class CorrelationWriter implements Runnable {
       byte[] key = request.key;
       BatchKey batchKey = state.key(i);
       Long previous = state.deadline(batchKey);
-      if (previous == null) {
-         return 0;
+      if (previous == null || request.ifDeadline != null && !request.ifDeadline.equals(previous)) {
+         return 0; // nothing there, or an expired record was replaced by a new put while it was being reported
       }
       writes.delete(database.records, key);
       writes.delete(database.expiry, ExpiryKeys.encode(previous, key));
@@ -387,22 +397,28 @@ final class CorrelationWriter implements Runnable {
            ReadOptions bounded = new ReadOptions().setIterateUpperBound(upperBound);
            RocksIterator index = database.db.newIterator(database.expiry, bounded);
            WriteBatch writes = new WriteBatch()) {
-         List<CorrelationRecord> expired = new ArrayList<>();
+         List<Expired> expired = new ArrayList<>();
          long delta = 0;
          int visited = 0;
+         boolean full = false;
          for (index.seek(run.resumeKey); index.isValid() && visited < EXPIRY_CHUNK; index.next()) {
             byte[] indexKey = index.key();
-            writes.delete(database.expiry, indexKey);
+            if (reporting.size() + expired.size() >= MAX_REPORTS_IN_FLIGHT && indexKey.length > ExpiryKeys.DEADLINE_LENGTH) {
+               // Too many reports unfinished: the next run starts here.
+               scanFrom = Math.min(scanFrom, ExpiryKeys.deadline(indexKey));
+               full = true;
+               break;
+            }
             delta -= stageExpiry(writes, indexKey, expired);
             run.resumeKey = indexKey;
             visited++;
          }
          index.status();
-         boolean ended = !index.isValid();
+         boolean ended = full || !index.isValid();
          if (visited > 0) {
-            // Report before the removal is durable: after a crash a record may be reported twice, never lost.
-            for (CorrelationRecord record : expired) {
-               notifyExpired(record);
+            // A record goes only once its report is durable: after a crash it may be reported twice, never lost.
+            for (Expired record : expired) {
+               delta -= report(writes, record);
             }
             database.putCount(writes, count + delta);
             database.db.write(database.syncedWrite, writes);
@@ -421,36 +437,96 @@ final class CorrelationWriter implements Runnable {
       }
    }
 
-   /** Stages the removal of the record an index entry names. @return 1 when a record is removed, else 0 */
-   private int stageExpiry(WriteBatch writes, byte[] indexKey, List<CorrelationRecord> expired)
-         throws RocksDBException {
+   /** A record past its deadline, to be reported before it is removed. */
+   private record Expired(byte[] indexKey, byte[] recordKey, long deadline, CorrelationRecord record) {
+   }
+
+   /** A finished report of an expired record. */
+   private record ReportOutcome(byte[] recordKey, long deadline, boolean durable) {
+   }
+
+   /**
+    * Looks at the record an index entry names: a live one past its deadline joins {@code expired}, stale and
+    * malformed entries and unreadable records are dropped. @return 1 when a record is removed, else 0
+    */
+   private int stageExpiry(WriteBatch writes, byte[] indexKey, List<Expired> expired) throws RocksDBException {
       if (indexKey.length <= ExpiryKeys.DEADLINE_LENGTH) {
          LOG.warn("Dropping a malformed expiry index entry of {} bytes", indexKey.length);
+         writes.delete(database.expiry, indexKey);
          return 0;
       }
       long deadline = ExpiryKeys.deadline(indexKey);
       byte[] recordKey = ExpiryKeys.recordKey(indexKey);
+      if (reporting.containsKey(new BatchKey(recordKey))) {
+         return 0; // its report is on the way
+      }
       byte[] value = database.db.get(database.records, recordKey);
       if (value == null) {
+         writes.delete(database.expiry, indexKey);
          return 0;
       }
       try {
          if (RecordCodec.expiresAt(value) != deadline) {
+            writes.delete(database.expiry, indexKey);
             return 0; // the record was replaced with another deadline; its own entry expires it
          }
-         expired.add(RecordCodec.decode(recordKey, value));
+         expired.add(new Expired(indexKey, recordKey, deadline, RecordCodec.decode(recordKey, value)));
+         return 0;
       } catch (CorrelationStoreException e) {
          LOG.warn("Dropping an unreadable correlation record at its deadline: {}", e.getMessage());
       }
+      writes.delete(database.expiry, indexKey);
       writes.delete(database.records, recordKey);
       return 1;
    }
 
-   private void notifyExpired(CorrelationRecord record) {
+   /**
+    * Hands an expired record to the reporter. A report already durable (or a reporter that throws) removes it
+    * in this chunk's batch; one still under way removes it when it finishes; a failed one leaves it for a later
+    * run. @return 1 when the record is removed now, else 0
+    */
+   private int report(WriteBatch writes, Expired expired) throws RocksDBException {
+      CompletableFuture<?> reported;
       try {
-         expiryListener.accept(record);
+         reported = expiryReporter.apply(expired.record()).toCompletableFuture();
       } catch (RuntimeException e) {
-         LOG.warn("Expiry listener failed for link {} SMSC id {}", record.linkId(), record.smscMessageId(), e);
+         LOG.warn("Expiry listener failed for link {} SMSC id {}", expired.record().linkId(), expired.record().smscMessageId(), e);
+         reported = null;
+      }
+      if (reported == null || reported.isDone() && !reported.isCompletedExceptionally()) {
+         writes.delete(database.expiry, expired.indexKey());
+         writes.delete(database.records, expired.recordKey());
+         return 1;
+      }
+      if (reported.isDone()) {
+         scanFrom = Math.min(scanFrom, expired.deadline());
+         return 0;
+      }
+      reporting.put(new BatchKey(expired.recordKey()), expired.deadline());
+      reported.whenComplete((ok, failure) -> {
+         reportOutcomes.add(new ReportOutcome(expired.recordKey(), expired.deadline(), failure == null));
+         wake();
+      });
+      return 0;
+   }
+
+   /** Turns finished reports into removals of their records, or leaves the records for the next expiry run. */
+   private void takeReportOutcomes(List<WriteRequest> batch) {
+      ReportOutcome outcome;
+      while (batch.size() < maxBatchSize && (outcome = reportOutcomes.poll()) != null) {
+         reporting.remove(new BatchKey(outcome.recordKey()));
+         if (outcome.durable()) {
+            batch.add(WriteRequest.removeExpired(outcome.recordKey(), outcome.deadline()));
+         } else {
+            scanFrom = Math.min(scanFrom, outcome.deadline());
+         }
+      }
+   }
+
+   /** A reported record whose removal failed stays, and a later expiry run must see it again. */
+   private void keepForExpiry(WriteRequest request) {
+      if (request.ifDeadline != null) {
+         scanFrom = Math.min(scanFrom, request.ifDeadline);
       }
    }
 

@@ -13,22 +13,30 @@ final class WriteRequest {
    final byte[] key;
    /** The encoded record, or {@code null} for a remove. */
    final byte[] value;
+   /** For the removal of an expired record once it is reported: its deadline, so a record put since stays. */
+   final Long ifDeadline;
    final CompletableFuture<Void> done = new CompletableFuture<>();
    /** Set by the writer when the request made it into the batch being written. */
    boolean staged;
 
-   private WriteRequest(CorrelationRecord record, byte[] key, byte[] value) {
+   private WriteRequest(CorrelationRecord record, byte[] key, byte[] value, Long ifDeadline) {
       this.record = record;
       this.key = key;
       this.value = value;
+      this.ifDeadline = ifDeadline;
    }
 
    static WriteRequest put(CorrelationRecord record) {
-      return new WriteRequest(record, RecordCodec.encodeKey(record), RecordCodec.encodeValue(record));
+      return new WriteRequest(record, RecordCodec.encodeKey(record), RecordCodec.encodeValue(record), null);
    }
 
    static WriteRequest remove(String linkId, String smscMessageId) {
-      return new WriteRequest(null, RecordCodec.encodeKey(linkId, smscMessageId), null);
+      return new WriteRequest(null, RecordCodec.encodeKey(linkId, smscMessageId), null, null);
+   }
+
+   /** Removes an expired record whose report is durable, unless the key now holds a record with another deadline. */
+   static WriteRequest removeExpired(byte[] key, long deadline) {
+      return new WriteRequest(null, key, null, deadline);
    }
 
    boolean isPut() {

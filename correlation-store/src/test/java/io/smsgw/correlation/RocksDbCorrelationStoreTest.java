@@ -23,6 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
@@ -191,6 +193,51 @@ class RocksDbCorrelationStoreTest {
       await(store.put(TestRecords.minimal("l", "b", 2)));
       assertEquals(2, store.expire(3 + GRACE));
       assertEquals(0, store.size());
+   }
+
+   @Test
+   void anExpiredRecordStaysUntilItsReportIsDurableAndAFailedReportIsMadeAgain() throws Exception {
+      List<CompletableFuture<Void>> reports = new CopyOnWriteArrayList<>();
+      CorrelationStoreConfig.Builder reporting = config().expiryReporter(record -> {
+         expired.add(record);
+         CompletableFuture<Void> report = new CompletableFuture<>();
+         reports.add(report);
+         return report;
+      });
+      RocksDbCorrelationStore store = open(reporting);
+      CorrelationRecord record = TestRecords.full("l", "late", 10_000);
+      await(store.put(record));
+      long past = 10_000 + GRACE + 1;
+
+      assertEquals(1, store.expire(past));
+      assertEquals(Optional.of(record), await(store.get("l", "late")), "kept while its report is not durable");
+      assertEquals(0, store.expire(past), "not reported again while the report is under way");
+
+      // A crash before the report was stored: the record is still there, and is reported again.
+      store.close();
+      store = open(reporting);
+      assertEquals(1, store.expire(past));
+      assertEquals(List.of(record, record), expired);
+
+      reports.get(1).completeExceptionally(new IllegalStateException("journal failed"));
+      assertEquals(1, store.expire(past), "a failed report is made again");
+      assertEquals(Optional.of(record), await(store.get("l", "late")));
+
+      reports.get(2).complete(null);
+      RocksDbCorrelationStore reopened = store;
+      until("the reported record is removed", () -> reopened.size() == 0);
+      assertEquals(Optional.empty(), await(store.get("l", "late")));
+      assertEquals(0, store.expire(past));
+      assertEquals(3, expired.size());
+   }
+
+   /** Polls until a condition holds, for what the writer does after a report completes. */
+   private static void until(String what, BooleanSupplier condition) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!condition.getAsBoolean()) {
+         assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
    }
 
    @Test

@@ -82,7 +82,13 @@ final class NetworkRouting {
    private Decision decide(NetworkRoutes routes, CompletionStage<Optional<String>> answer) {
       CompletableFuture<Optional<String>> future = answer.toCompletableFuture();
       if (!future.isDone()) {
-         future.whenComplete((gateway, failure) -> onAnswer.run());
+         // Only an answer wakes a scan: a failure would be asked again at once, in a loop at network speed. The
+         // periodic scan tries again, and the tandem's return wakes one (below).
+         future.whenComplete((gateway, failure) -> {
+            if (failure == null) {
+               onAnswer.run();
+            }
+         });
          return PENDING;
       }
       if (future.isCompletedExceptionally()) {
@@ -104,8 +110,14 @@ final class NetworkRouting {
       return new Decision(Outcome.GATEWAY, code);
    }
 
-   /** Hears once when the tandem is back, however many messages are waiting for it. */
+   /**
+    * Hears once when the tandem is back, however many messages are waiting for it. While it is reachable the
+    * failure was its answer: the periodic scan tries again, as a wake-up now would ask again at once.
+    */
    void whenTandemBack(NetworkRoutes routes) {
+      if (routes.whenAvailable().toCompletableFuture().isDone()) {
+         return;
+      }
       if (waitingForTandem.compareAndSet(false, true)) {
          routes.whenAvailable().whenComplete((ignored, failure) -> {
             waitingForTandem.set(false);

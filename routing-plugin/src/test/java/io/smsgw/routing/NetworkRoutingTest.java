@@ -9,11 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmpp.codec.ActiveTest;
+import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppPdu;
 import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.cmpp.codec.GetMoRoute;
+import io.smsgw.cmpp.codec.GetMtRoute;
+import io.smsgw.cmpp.codec.MoRoute;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.FwdResp;
 import io.smsgw.cmpp.codec.MtRouteUpdate;
@@ -382,6 +394,78 @@ class NetworkRoutingTest {
       assertNotNull(mo.getStringProperty("smsId"), "Beijing gave it an id, which the forward carried");
       Wait.until("the pending queue is empty", Duration.ofSeconds(5),
                  () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+   }
+
+   /**
+    * A tandem that loads an empty table into the gateway and answers every MO_ROUTE with {@link #moRouteResult},
+    * counting them (as Result 2 comes from a tandem whose reload removed the gateway while it stayed connected).
+    */
+   private static final class ErringTandem implements AutoCloseable {
+      /** When each MO_ROUTE arrived (System.nanoTime). */
+      final List<Long> moRoutes = new CopyOnWriteArrayList<>();
+      final AtomicInteger moRouteResult = new AtomicInteger(CmppResult.GNS_BUSY);
+      private final ServerSocket server;
+      private final Thread thread;
+      private volatile boolean closed;
+
+      ErringTandem(int port, String secret) throws IOException {
+         server = new ServerSocket(port);
+         thread = new Thread(() -> serve(secret), "erring-tandem");
+         thread.setDaemon(true);
+         thread.start();
+      }
+
+      private void serve(String secret) {
+         try (CmppSocket gateway = new CmppSocket(server.accept())) {
+            Connect connect = gateway.read(Connect.class);
+            gateway.send(connect.response(CmppResult.CONNECT_OK,
+               CmppAuthenticator.authenticatorIsmg(0, connect.authenticatorSource(), secret, CmppVersion.V30), 0x30));
+            gateway.send(gateway.read(GetMtRoute.class).errorResponse(CmppResult.GNS_NO_ROUTE));
+            gateway.send(gateway.read(GetMoRoute.class).errorResponse(CmppResult.GNS_NO_ROUTE));
+            while (!closed) {
+               CmppPdu pdu = gateway.read(200);
+               if (pdu instanceof MoRoute query) {
+                  moRoutes.add(System.nanoTime());
+                  gateway.send(query.errorResponse(moRouteResult.get()));
+               } else if (pdu instanceof ActiveTest probe) {
+                  gateway.send(probe.response());
+               }
+            }
+         } catch (IOException e) {
+            if (!closed) {
+               throw new java.io.UncheckedIOException(e);
+            }
+         }
+      }
+
+      @Override
+      public void close() throws Exception {
+         closed = true;
+         server.close();
+         thread.join(5_000);
+      }
+   }
+
+   @Test
+   void aTandemAnsweringMoRouteWithAnErrorIsAskedAgainAtAPaceNotInALoop() throws Exception {
+      try (ErringTandem erring = new ErringTandem(tandemPort, "bj")) {
+         startBeijing();
+         Wait.until("Beijing's route cache loaded", Duration.ofSeconds(15), beijing::routesAvailable);
+         beijingSmsc.sendMo("13800138000", SINA + "01", "waits");
+         Wait.until("the MO waits for its route", Duration.ofSeconds(15),
+                    () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 1);
+         Wait.until("the tandem is asked again, four times in all", Duration.ofSeconds(15), () -> erring.moRoutes.size() >= 4);
+         long spread = erring.moRoutes.get(3) - erring.moRoutes.get(0);
+         // the pending scan runs once a second: three more queries at its pace take about 3 s, in a loop a few ms
+         assertTrue(spread >= TimeUnit.MILLISECONDS.toNanos(2_000),
+                    "four MO_ROUTE within " + TimeUnit.NANOSECONDS.toMillis(spread) + " ms");
+         assertEquals(1, beijing.messageCount(SmsAddresses.ROUTE_PENDING), "the MO keeps waiting");
+
+         erring.moRouteResult.set(CmppResult.GNS_NO_ROUTE);
+         Wait.until("the MO moves on once the tandem answers", Duration.ofSeconds(15),
+                    () -> beijing.messageCount(MoRouteTransformer.UNROUTED) == 1);
+         assertEquals(0, beijing.messageCount(SmsAddresses.ROUTE_PENDING));
+      }
    }
 
    @Test

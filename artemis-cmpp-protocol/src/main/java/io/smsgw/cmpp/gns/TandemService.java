@@ -151,7 +151,9 @@ public final class TandemService {
 
    /**
     * Lets updates already received finish (answered and written), then closes the store. Not synchronized:
-    * the updates it waits for need the service's lock.
+    * the updates it waits for need the service's lock. The service outlives its broker's stop (it belongs to
+    * the server object), so it forgets the store and table: a later {@link #start} reopens the file and reads
+    * the table again, as a restarted broker or a shared-store backup failing back needs.
     */
    public void stop() {
       ExecutorService thread = storeThread;
@@ -168,6 +170,13 @@ public final class TandemService {
          Thread.currentThread().interrupt();
       } catch (IOException e) {
          logger.warn("Closing the tandem route file", e);
+      } finally {
+         synchronized (this) {
+            storeThread = null;
+            store = null;
+            table = null;
+            storeFailure = "";
+         }
       }
    }
 

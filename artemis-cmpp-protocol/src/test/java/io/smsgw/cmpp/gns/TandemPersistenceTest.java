@@ -88,6 +88,33 @@ class TandemPersistenceTest {
    }
 
    @Test
+   void aTandemStoppedAndStartedAgainInTheSameJvmTakesUpdatesAndRereadsItsFile() throws Exception {
+      try (TandemBroker tandem = start(CONF)) {
+         tandem.server().stop();
+         // Meanwhile the route file changes, as when a shared-store backup served the pair before failing back.
+         try (TandemBroker backup = start(CONF); CmppSocket beijing = login(backup, BEIJING, "bj")) {
+            assertEquals(CmppResult.GNS_OK, updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1390000", "1399999", "0771").result());
+         }
+         tandem.server().start();
+
+         try (CmppSocket tianjin = login(tandem, TIANJIN, "tj")) {
+            MtRouteResp fromBackup = mtRoute(tianjin, TIANJIN, "13900001234");
+            assertEquals(CmppResult.GNS_OK, fromBackup.result(), "the table is read again from the file");
+            assertEquals("077101", fromBackup.destinationId());
+
+            MtRouteUpdateResp added = updateMt(tianjin, RouteUpdateType.ADD, 0, "001001", "1860000", "1869999", "010");
+            assertEquals(CmppResult.GNS_OK, added.result(), "updates are taken after the restart");
+            assertEquals(3, added.routeId());
+            assertEquals("001001", mtRoute(tianjin, TIANJIN, "18600001234").destinationId());
+            assertEquals(routeFile().toString(), tandem.control().getRouteFile());
+         }
+      }
+      try (TandemBroker restarted = start(CONF); CmppSocket tianjin = login(restarted, TIANJIN, "tj")) {
+         assertEquals("001001", mtRoute(tianjin, TIANJIN, "18600001234").destinationId(), "and written to the file");
+      }
+   }
+
+   @Test
    void updatesOverCmppAreServedAfterARestart() throws Exception {
       MtRouteUpdateResp added;
       try (TandemBroker tandem = start(CONF); CmppSocket beijing = login(tandem, BEIJING, "bj")) {

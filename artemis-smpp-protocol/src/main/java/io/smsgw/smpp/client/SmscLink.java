@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -151,6 +153,8 @@ final class SmscLink extends AbstractSessionCallback {
    /** Parked receipts of this link whose tries are all made, as of the last scan. */
    volatile int parkedReceiptsExhausted;
    final AtomicLong moReceived = new AtomicLong();
+   /** EXPIRED reports that could not be stored; their records stay and are reported again. */
+   final AtomicLong expiredReportsFailed = new AtomicLong();
    final AtomicLong reconnects = new AtomicLong();
 
    SmscLink(SmscLinkConfig config, ActiveMQServer server, GatewayRuntime runtime, CorrelationStore store,
@@ -533,10 +537,22 @@ final class SmscLink extends AbstractSessionCallback {
       }, onFailed);
    }
 
-   /** A record whose MT got neither a final receipt nor was refused before its validity ended. */
-   void onExpired(CorrelationRecord record) {
+   /**
+    * A record whose MT got neither a final receipt nor was refused before its validity ended. The stage completes
+    * once the EXPIRED report is durable: only then does the store drop the record. When the report cannot be
+    * stored, the stage fails a second later and the store reports the record again at a later expiry.
+    */
+   CompletionStage<Void> onExpired(CorrelationRecord record) {
+      CompletableFuture<Void> reported = new CompletableFuture<>();
       Message dr = messages.report(server.getStorageManager().generateID(), record, DeliveryState.EXPIRED, "000", System.currentTimeMillis());
-      sendDurably(dr, () -> { }, () -> logger.warn("SMSC link {}: EXPIRED report for {} could not be stored", config.id(), record.smsId()));
+      sendDurably(dr, () -> reported.complete(null), () -> {
+         expiredReportsFailed.incrementAndGet();
+         logger.warn("SMSC link {}: EXPIRED report for {} could not be stored; trying again", config.id(), record.smsId());
+         // A pause before the store tries again, so a broken journal or full address is not retried in a loop.
+         eventLoop.schedule(() -> reported.completeExceptionally(new IllegalStateException("EXPIRED report not stored")),
+                            1, TimeUnit.SECONDS);
+      });
+      return reported;
    }
 
    private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {

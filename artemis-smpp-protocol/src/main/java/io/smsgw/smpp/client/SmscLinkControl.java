@@ -87,6 +87,11 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getExpiredReportsFailed() {
+      return link.expiredReportsFailed.get();
+   }
+
+   @Override
    public long getReconnects() {
       return link.reconnects.get();
    }

@@ -38,5 +38,8 @@ public interface SmscLinkControlMBean {
 
    long getMoReceived();
 
+   /** EXPIRED reports that could not be stored; their correlation records stay and are reported again. */
+   long getExpiredReportsFailed();
+
    long getReconnects();
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,11 +85,10 @@ public final class SmscLinkService implements ActiveMQComponent {
          // A receipt that overtakes its submit_sm_resp waits this long for the record; an unknown one is
          // parked after it, so the SMSC's response timer (often 2 s or more) is not exceeded.
          .receiptWaitMillis(RECEIPT_WAIT_MILLIS)
-         .expiryListener(record -> {
+         .expiryReporter(record -> {
             SmscLink link = byId.get(record.linkId());
-            if (link != null) {
-               link.onExpired(record);
-            }
+            // A link no longer configured has no one to report to: its records are dropped.
+            return link != null ? link.onExpired(record) : CompletableFuture.completedFuture(null);
          }).build());
       group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
       for (SmscLinkConfig config : configured) {

@@ -28,6 +28,10 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.bean.MessageState;
@@ -102,11 +106,15 @@ class SmscLinkTest {
    }
 
    private static TextMessage receive(TestBroker broker, String queue, String selector) throws JMSException {
+      return receive(broker, queue, selector, 10_000);
+   }
+
+   private static TextMessage receive(TestBroker broker, String queue, String selector, long timeoutMillis) throws JMSException {
       try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          jms.start();
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
          MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selector);
-         return (TextMessage) consumer.receive(10_000);
+         return (TextMessage) consumer.receive(timeoutMillis);
       }
    }
 
@@ -546,6 +554,42 @@ class SmscLinkTest {
             SmscLinkControlMBean control = control(broker);
             assertEquals("BOUND", control.getState());
             assertEquals(0, control.getWindowInUse());
+         }
+      }
+   }
+
+   @Test
+   void anExpiredReportThatCannotBeStoredAtFirstArrivesOnceItCan() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         // sms.dr refuses sends while it holds a message: the address-full FAIL policy with a one-byte limit.
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg
+                 .addAddressSetting(SmsAddresses.DR, new AddressSettings().setMaxSizeBytes(1L)
+                    .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL))
+                 .addQueueConfiguration(QueueConfiguration.of(SmsAddresses.DR).setRoutingType(RoutingType.ANYCAST))).start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+                 Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+               session.createProducer(session.createQueue(SmsAddresses.DR)).send(session.createTextMessage("filler"));
+            }
+            // Validity and the hour of grace both over: the record expires as soon as it is stored.
+            long validity = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(2);
+            sendMt(broker, "00000000000000e1", "8613800138090", session -> {
+               TextMessage mt = session.createTextMessage("never delivered");
+               mt.setLongProperty("smsValidityTime", validity);
+               return mt;
+            });
+            assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "submit_sm at the SMSC");
+            Wait.until("the EXPIRED report refused by the full address", Duration.ofSeconds(10),
+                       () -> control(broker).getExpiredReportsFailed() > 0);
+
+            assertEquals("filler", receive(broker, SmsAddresses.DR, null).getText());
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "the EXPIRED report, made again once it can be stored");
+            assertEquals("00000000000000e1", dr.getStringProperty("smsId"));
+            assertEquals("EXPIRED", dr.getStringProperty("smsStatus"));
+            assertNull(receive(broker, SmsAddresses.DR, null, 1_500), "stored once, not once per try");
          }
       }
    }

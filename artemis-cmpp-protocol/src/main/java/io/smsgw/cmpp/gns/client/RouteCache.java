@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #resolveMt(String)} / {@link #resolveMo(String, String)} ask the tandem on a miss, for the
  *       consumer of the pending queue: they complete with the route, with empty when the tandem has none
  *       (remembered until the next route change), or fail with {@link GnsQueryException} (e.g. UNAVAILABLE while
- *       the tandem is down: the message keeps waiting; {@link #whenAvailable()} says when to try again).
- *       Concurrent misses for the same number share one query.</li>
+ *       the tandem is down: the message keeps waiting; {@link #whenAvailable()} says when to try again). An error
+ *       Result from the tandem (REFUSED) is remembered for {@code gns.reconnect-min} (or until the next route
+ *       change), so callers that retry at once do not ask again at network speed. Concurrent misses for the
+ *       same number share one query.</li>
  *   <li>Loaded in full with GET_MT_ROUTE / GET_MO_ROUTE after every (re)connect and every {@code gns.refresh};
  *       changes made meanwhile are replayed onto the new copy. The tandem being down changes nothing: cached
  *       routes keep serving.</li>
@@ -58,6 +60,9 @@ public final class RouteCache implements AutoCloseable {
    private volatile Tables tables = new Tables();
    private final Map<String, Boolean> mtMisses = new ConcurrentHashMap<>();
    private final Map<String, Boolean> moMisses = new ConcurrentHashMap<>();
+   /** Error answers of the tandem, remembered for a while by number / SP_Code. */
+   private final Map<String, RefusedLookup> mtRefusals = new ConcurrentHashMap<>();
+   private final Map<String, RefusedLookup> moRefusals = new ConcurrentHashMap<>();
    private final Map<String, CompletableFuture<Optional<MtRouteEntry>>> mtQueries = new ConcurrentHashMap<>();
    private final Map<String, CompletableFuture<Optional<MoRouteEntry>>> moQueries = new ConcurrentHashMap<>();
    /** Counts changes, so a "no route" answer that a change overtook is not remembered. */
@@ -78,6 +83,10 @@ public final class RouteCache implements AutoCloseable {
       final Map<String, MoRouteEntry> moBySpCode = new ConcurrentHashMap<>();
       /** Bit n is set once an SP_Code of n digits was stored, so lookups skip lengths nobody uses. */
       volatile int spCodeLengths;
+   }
+
+   /** A lookup the tandem answered with an error Result, and until when (System.nanoTime) that answer stands. */
+   private record RefusedLookup(GnsQueryException error, long untilNanos) {
    }
 
    public RouteCache(GnsClient client) {
@@ -177,6 +186,10 @@ public final class RouteCache implements AutoCloseable {
       if (cached.isPresent() || key == null || mtMisses.containsKey(key)) {
          return CompletableFuture.completedStage(cached);
       }
+      GnsQueryException refusal = refusal(mtRefusals, key);
+      if (refusal != null) {
+         return CompletableFuture.failedStage(refusal);
+      }
       CompletableFuture<Optional<MtRouteEntry>> mine = new CompletableFuture<>();
       CompletableFuture<Optional<MtRouteEntry>> running = mtQueries.putIfAbsent(key, mine);
       if (running != null) {
@@ -197,7 +210,8 @@ public final class RouteCache implements AutoCloseable {
             rememberMiss(mtMisses, key, generation == mtGeneration);
             mine.complete(Optional.empty());
          } else {
-            mine.completeExceptionally(refused("MT_ROUTE for " + number, resp.result()));
+            mine.completeExceptionally(rememberRefusal(mtRefusals, key, refused("MT_ROUTE for " + number, resp.result()),
+                                                       generation == mtGeneration));
          }
       });
       return mine.minimalCompletionStage();
@@ -208,6 +222,10 @@ public final class RouteCache implements AutoCloseable {
       Optional<MoRouteEntry> cached = lookupMo(spCode);
       if (cached.isPresent() || spCode.isEmpty() || moMisses.containsKey(spCode)) {
          return CompletableFuture.completedStage(cached);
+      }
+      GnsQueryException refusal = refusal(moRefusals, spCode);
+      if (refusal != null) {
+         return CompletableFuture.failedStage(refusal);
       }
       CompletableFuture<Optional<MoRouteEntry>> mine = new CompletableFuture<>();
       CompletableFuture<Optional<MoRouteEntry>> running = moQueries.putIfAbsent(spCode, mine);
@@ -227,7 +245,8 @@ public final class RouteCache implements AutoCloseable {
             rememberMiss(moMisses, spCode, generation == moGeneration);
             mine.complete(Optional.empty());
          } else {
-            mine.completeExceptionally(refused("MO_ROUTE for " + spCode, resp.result()));
+            mine.completeExceptionally(rememberRefusal(moRefusals, spCode, refused("MO_ROUTE for " + spCode, resp.result()),
+                                                       generation == moGeneration));
          }
       });
       return mine.minimalCompletionStage();
@@ -241,6 +260,30 @@ public final class RouteCache implements AutoCloseable {
          misses.clear();
       }
       misses.put(key, Boolean.TRUE);
+   }
+
+   /** The remembered error answer for {@code key}, or null when there is none or its time is over. */
+   private static GnsQueryException refusal(Map<String, RefusedLookup> refusals, String key) {
+      RefusedLookup refused = refusals.get(key);
+      if (refused == null) {
+         return null;
+      }
+      if (System.nanoTime() - refused.untilNanos() >= 0) {
+         refusals.remove(key, refused);
+         return null;
+      }
+      return refused.error();
+   }
+
+   private GnsQueryException rememberRefusal(Map<String, RefusedLookup> refusals, String key, GnsQueryException error,
+                                             boolean stillCurrent) {
+      if (stillCurrent) {
+         if (refusals.size() >= MAX_REMEMBERED_MISSES) {
+            refusals.clear();
+         }
+         refusals.put(key, new RefusedLookup(error, System.nanoTime() + client.config().reconnectMin().toNanos()));
+      }
+      return error;
    }
 
    // ---------------------------------------------------------------- pushes
@@ -299,6 +342,7 @@ public final class RouteCache implements AutoCloseable {
       if (target == tables) {
          mtGeneration++;
          mtMisses.clear();
+         mtRefusals.clear();
       }
       return CmppResult.GNS_OK;
    }
@@ -327,6 +371,7 @@ public final class RouteCache implements AutoCloseable {
       if (target == tables) {
          moGeneration++;
          moMisses.clear();
+         moRefusals.clear();
       }
       return CmppResult.GNS_OK;
    }
