@@ -145,6 +145,39 @@ class FwdEndToEndTest {
    }
 
    @Test
+   void aPeerWhoseAcceptorSpeaksOnlyCmpp20IsReachedAndAnswersBack() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "", cfg -> {
+              // B's acceptor offers 2.0 only: it answers A's 3.0 CONNECT with Status 4 and Version 0x20
+              cfg.getAcceptorConfigurations().removeIf(acceptor -> acceptor.getName().equals("cmpp"));
+              try {
+                 cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + portB + "?protocols=CMPP;cmppVersion=0x20");
+              } catch (Exception e) {
+                 throw new IllegalStateException(e);
+              }
+           })) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "0123456789abcdee", 0));
+         TextMessage mt = (TextMessage) receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(mt, "the MT reaches the 2.0 peer");
+         assertEquals("0123456789abcdee", mt.getStringProperty("smsId"));
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+            m.setText("");
+            m.setStringProperty("smsKind", "DR");
+            m.setStringProperty("smsId", "0123456789abcdee");
+            m.setStringProperty("smsStatus", "DELIVRD");
+            m.setStringProperty("smsSource", "13800138000");
+            m.setStringProperty("smsDestination", "10661234");
+            m.setIntProperty("smsHops", 1);
+         });
+         Message report = receive(a.coreUrl(), SmsAddresses.DR);
+         assertNotNull(report, "the 2.0 peer's report comes back over its own link");
+         assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+      }
+   }
+
+   @Test
    void aMessageFwdCannotCarryDoesNotBlockTheLink() throws Exception {
       int portA = PeerBroker.freePort();
       int portB = PeerBroker.freePort();
