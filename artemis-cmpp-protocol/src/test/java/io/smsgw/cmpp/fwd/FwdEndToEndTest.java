@@ -71,6 +71,17 @@ class FwdEndToEndTest {
       m.setIntProperty("smsHops", hops);
    }
 
+   /** B's DELIVRD report of the MT {@link #mt} wrote, one hop travelled. */
+   private static void mtReport(TextMessage m, String smsId) throws Exception {
+      m.setText("");
+      m.setStringProperty("smsKind", "DR");
+      m.setStringProperty("smsId", smsId);
+      m.setStringProperty("smsStatus", "DELIVRD");
+      m.setStringProperty("smsSource", "13800138000");
+      m.setStringProperty("smsDestination", "10661234");
+      m.setIntProperty("smsHops", 1);
+   }
+
    @Test
    void messagesAndReportsCrossBothWays() throws Exception {
       int portA = PeerBroker.freePort();
@@ -94,15 +105,7 @@ class FwdEndToEndTest {
          assertEquals(1, mt.getIntProperty("smsRegisteredDelivery"));
 
          // B reports the MT back to A (type 2)
-         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
-            m.setText("");
-            m.setStringProperty("smsKind", "DR");
-            m.setStringProperty("smsId", "0123456789abcdef");
-            m.setStringProperty("smsStatus", "DELIVRD");
-            m.setStringProperty("smsSource", "13800138000");
-            m.setStringProperty("smsDestination", "10661234");
-            m.setIntProperty("smsHops", 1);
-         });
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> mtReport(m, "0123456789abcdef"));
          Message report = receive(a.coreUrl(), SmsAddresses.DR);
          assertNotNull(report, "B's report reaches A's sms.dr");
          assertEquals("DR", report.getStringProperty("smsKind"));
@@ -162,15 +165,7 @@ class FwdEndToEndTest {
          TextMessage mt = (TextMessage) receive(b.coreUrl(), SmsAddresses.MT);
          assertNotNull(mt, "the MT reaches the 2.0 peer");
          assertEquals("0123456789abcdee", mt.getStringProperty("smsId"));
-         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
-            m.setText("");
-            m.setStringProperty("smsKind", "DR");
-            m.setStringProperty("smsId", "0123456789abcdee");
-            m.setStringProperty("smsStatus", "DELIVRD");
-            m.setStringProperty("smsSource", "13800138000");
-            m.setStringProperty("smsDestination", "10661234");
-            m.setIntProperty("smsHops", 1);
-         });
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> mtReport(m, "0123456789abcdee"));
          Message report = receive(a.coreUrl(), SmsAddresses.DR);
          assertNotNull(report, "the 2.0 peer's report comes back over its own link");
          assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
