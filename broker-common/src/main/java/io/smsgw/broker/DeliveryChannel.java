@@ -3,7 +3,7 @@ package io.smsgw.broker;
 import java.util.function.BiConsumer;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 
@@ -14,6 +14,9 @@ import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
  * @param <P> what {@link #encodeDelivery} returns and {@link #write} takes: the sessions use the encoded PDU
  */
 public interface DeliveryChannel<P> {
+
+   /** Room for a deliver_sm or DELIVER with a full short message; larger ones grow the buffer. */
+   int INITIAL_CAPACITY = 256;
 
    /** The account whose queue is being delivered, for logs. */
    String accountId();
@@ -49,12 +52,16 @@ public interface DeliveryChannel<P> {
    }
 
    /**
-    * {@code pdu} as {@code codec} encodes it, in a buffer of the kind the pipeline's encoder would take, for an
-    * {@link #encodeDelivery} that writes the encoded PDU. The codec's IllegalArgumentException passes on; the buffer
-    * is released then.
+    * {@code pdu} as {@code codec} encodes it, for an {@link #encodeDelivery} that writes the encoded PDU. The
+    * codec's IllegalArgumentException passes on; the buffer is released then.
+    *
+    * <p>An unpooled heap buffer: encodeDelivery runs on broker threads, which have no thread-local cache in
+    * Netty's pooled allocator, so a pooled buffer taken there locks the arena the event loops allocate from too (a
+    * JFR profile of scenario 3 showed the extra arena time). The event loop copies the bytes into a direct buffer
+    * from its own cache when it writes them.
     */
-   static <T> ByteBuf encode(ByteBufAllocator alloc, T pdu, BiConsumer<? super T, ByteBuf> codec) {
-      ByteBuf encoded = alloc.ioBuffer();
+   static <T> ByteBuf encode(T pdu, BiConsumer<? super T, ByteBuf> codec) {
+      ByteBuf encoded = Unpooled.buffer(INITIAL_CAPACITY);
       try {
          codec.accept(pdu, encoded);
          return encoded;

@@ -581,7 +581,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       // Encoded here, not by the pipeline: a field the codec refuses dead-letters the message instead of failing
       // the write, which would close the connection.
-      ByteBuf encoded = DeliveryChannel.encode(channel.alloc(), deliver, deliverEncoder);
+      ByteBuf encoded = DeliveryChannel.encode(deliver, deliverEncoder);
       if (deliver.registeredDelivery() != Deliver.STATUS_REPORT) {
          moInFlight.put(sequence, deliver.serviceId());
       }

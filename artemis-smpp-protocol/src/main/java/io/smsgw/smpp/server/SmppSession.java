@@ -149,7 +149,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       // Encoded here, not by the pipeline: a field the codec refuses dead-letters the message instead of failing
       // the write, which would close the connection.
-      return DeliveryChannel.encode(channel.alloc(), deliver, SmppCodec::encode);
+      return DeliveryChannel.encode(deliver, SmppCodec::encode);
    }
 
    @Override
