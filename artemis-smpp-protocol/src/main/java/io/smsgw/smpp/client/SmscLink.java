@@ -43,6 +43,7 @@ import io.smsgw.smpp.codec.SmppPduEncoder;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.UnencodableFieldException;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -362,7 +363,7 @@ final class SmscLink extends AbstractSessionCallback {
             // A field the codec cannot represent: the SMSC would refuse it every time, so it ends like a refusal.
             refused.incrementAndGet();
             logger.warn("SMSC link {}: a part of {} cannot be sent: {}", config.id(), part.outgoing.template.smsId(), e.getMessage());
-            report(part, DeliveryState.REJECTD, errorCode(unsendableStatus(e.getMessage())));
+            report(part, DeliveryState.REJECTD, errorCode(unsendableStatus(e)));
             continue;
          }
          part.sentAtNanos = System.nanoTime();
@@ -371,18 +372,15 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
-   /** The status an SMSC would answer for the field the codec refused (its message starts with the field name). */
-   private static int unsendableStatus(String reason) {
-      if (reason == null) {
-         return SmppStatus.ESME_RSUBMITFAIL;
-      }
-      if (reason.startsWith("destination_addr")) {
-         return SmppStatus.ESME_RINVDSTADR;
-      }
-      if (reason.startsWith("source_addr")) {
-         return SmppStatus.ESME_RINVSRCADR;
-      }
-      return reason.startsWith("short_message") ? SmppStatus.ESME_RINVMSGLEN : SmppStatus.ESME_RSUBMITFAIL;
+   /** The status an SMSC would answer for the field the codec refused. */
+   private static int unsendableStatus(IllegalArgumentException refusal) {
+      String field = refusal instanceof UnencodableFieldException f ? f.field() : "";
+      return switch (field) {
+         case "destination_addr" -> SmppStatus.ESME_RINVDSTADR;
+         case "source_addr" -> SmppStatus.ESME_RINVSRCADR;
+         case "short_message" -> SmppStatus.ESME_RINVMSGLEN;
+         default -> SmppStatus.ESME_RSUBMITFAIL;
+      };
    }
 
    void onSubmitResponse(SmscConnection connection, int sequence, int status, String smscMessageId) {

@@ -286,7 +286,7 @@ final class PduWriter {
 
     private static int destinations(byte[] a, int p, List<DestinationAddress> destinations) {
         if (destinations.size() > SubmitMulti.MAX_DESTINATIONS) {
-            throw new IllegalArgumentException("number_of_dests " + destinations.size() + " exceeds "
+            throw new UnencodableFieldException("number_of_dests", "number_of_dests " + destinations.size() + " exceeds "
                     + SubmitMulti.MAX_DESTINATIONS);
         }
         p = u8(a, p, destinations.size(), "number_of_dests");
@@ -311,7 +311,7 @@ final class PduWriter {
 
     private static int shortMessage(byte[] a, int p, byte[] message) {
         if (message.length > ShortMessagePdu.MAX_SHORT_MESSAGE_LENGTH) {
-            throw new IllegalArgumentException("short_message of " + message.length + " octets exceeds "
+            throw new UnencodableFieldException("short_message", "short_message of " + message.length + " octets exceeds "
                     + ShortMessagePdu.MAX_SHORT_MESSAGE_LENGTH + "; use message_payload");
         }
         if (a != null) {
@@ -330,7 +330,7 @@ final class PduWriter {
 
     private static int u8(byte[] a, int p, int value, String field) {
         if ((value & ~0xFF) != 0) {
-            throw new IllegalArgumentException(field + " " + value + " does not fit in one octet");
+            throw new UnencodableFieldException(field, field + " " + value + " does not fit in one octet");
         }
         if (a != null) {
             a[p] = (byte) value;
@@ -345,14 +345,14 @@ final class PduWriter {
     private static int cString(byte[] a, int p, String value, int size, String field) {
         int length = value.length();
         if (length > size - 1) {
-            throw new IllegalArgumentException(field + " \"" + value + "\" is longer than " + (size - 1)
+            throw new UnencodableFieldException(field, field + " \"" + value + "\" is longer than " + (size - 1)
                     + " characters");
         }
         if (a != null) {
             for (int i = 0; i < length; i++) {
                 char c = value.charAt(i);
                 if (c == 0 || c > 0xFF) {
-                    throw new IllegalArgumentException(field + " contains a character that is NUL or not Latin-1 at "
+                    throw new UnencodableFieldException(field, field + " contains a character that is NUL or not Latin-1 at "
                             + i);
                 }
                 a[p + i] = (byte) c;
