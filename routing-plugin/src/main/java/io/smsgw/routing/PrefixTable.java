@@ -57,10 +57,19 @@ final class PrefixTable<T> {
 
    /** The value of the longest prefix of {@code number}, or null. */
    T longestMatch(String number) {
+      return longestMatch("", number);
+   }
+
+   /**
+    * The value of the longest prefix of {@code head} followed by {@code number}, or null: a lookup of a number
+    * with a country code in front without building that string.
+    */
+   T longestMatch(String head, String number) {
       Node<T> node = root;
       T best = root.value;
-      for (int i = 0; i < number.length() && node != null; i++) {
-         node = node.child(number.charAt(i));
+      int length = head.length() + number.length();
+      for (int i = 0; i < length && node != null; i++) {
+         node = node.child(i < head.length() ? head.charAt(i) : number.charAt(i - head.length()));
          if (node != null && node.value != null) {
             best = node.value;
          }

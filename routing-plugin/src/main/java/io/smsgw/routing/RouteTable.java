@@ -41,13 +41,13 @@ final class RouteTable {
       String number = normalise(destination);
       // A number written internationally (+ or 00) with another country code is foreign, even when it has the
       // length of a national mobile number (+1 312 555 1234): it matches as written.
-      boolean foreign = number.length() != length(destination) && !number.startsWith(COUNTRY_CODE);
+      boolean foreign = writtenInternationally(destination) && !number.startsWith(COUNTRY_CODE);
       String national = foreign ? null : nationalMobile(number);
       if (national == null) {
          return mt.longestMatch(number);
       }
       RouteConfig.MtRoute nationally = mt.longestMatch(national);
-      RouteConfig.MtRoute internationally = mt.longestMatch(COUNTRY_CODE + national);
+      RouteConfig.MtRoute internationally = mt.longestMatch(COUNTRY_CODE, national);
       if (nationally == null || internationally == null) {
          return nationally == null ? internationally : nationally;
       }
@@ -84,8 +84,8 @@ final class RouteTable {
       return config.mt();
    }
 
-   private static int length(String number) {
-      return number == null ? 0 : number.length();
+   private static boolean writtenInternationally(String number) {
+      return number != null && (number.startsWith("+") || number.startsWith("00"));
    }
 
    private static String normalise(String number) {
