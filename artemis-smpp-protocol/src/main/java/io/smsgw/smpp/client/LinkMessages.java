@@ -133,7 +133,14 @@ final class LinkMessages {
             offset = 0; // keep the octets as they are rather than lose the message
          }
       } else if (tlvs.contains(TlvTag.SAR_MSG_REF_NUM)) {
-         b.segment(tlvs.getU16(TlvTag.SAR_MSG_REF_NUM), tlvs.getU8(TlvTag.SAR_TOTAL_SEGMENTS), tlvs.getU8(TlvTag.SAR_SEGMENT_SEQNUM));
+         int reference = tlvs.getU16(TlvTag.SAR_MSG_REF_NUM);
+         int total = tlvs.getU8(TlvTag.SAR_TOTAL_SEGMENTS);
+         int number = tlvs.getU8(TlvTag.SAR_SEGMENT_SEQNUM);
+         // An incomplete or inconsistent SAR set (a TLV missing or of the wrong size, part 0 or past the total) cannot
+         // be reassembled by anyone; delivered as a message of its own, as with a malformed UDH, it is not lost.
+         if (reference >= 0 && total >= 1 && number >= 1 && number <= total) {
+            b.segment(reference, total, number);
+         }
       }
       SmsEncoding encoding = dataCoding == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(dataCoding);
       if (encoding == SmsEncoding.BINARY) {

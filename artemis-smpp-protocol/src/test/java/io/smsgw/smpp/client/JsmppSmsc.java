@@ -218,10 +218,10 @@ public final class JsmppSmsc implements AutoCloseable {
          new OptionalParameter.Message_state(messageState.value()));
    }
 
-   public void sendMo(String from, String to, String text) throws Exception {
+   public void sendMo(String from, String to, String text, OptionalParameter... tlvs) throws Exception {
       session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to, new ESMClass(), (byte) 0, (byte) 0,
-         new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII));
+         new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII), tlvs);
    }
 
    private SMPPServerSession session() {

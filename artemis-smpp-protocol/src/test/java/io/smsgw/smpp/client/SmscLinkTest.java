@@ -2,6 +2,7 @@ package io.smsgw.smpp.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,6 +152,43 @@ class SmscLinkTest {
             assertEquals("Hi back", mo.getText());
             assertEquals("1065712345", mo.getStringProperty("smsDestination"));
             assertEquals("sim", mo.getStringProperty("smsLink"));
+         }
+      }
+   }
+
+   @Test
+   void anMoWithAnIncompleteSarSetIsDeliveredWholeAndAWholeSetKeepsItsParts() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+
+            // sar_msg_ref_num without sar_total_segments and sar_segment_seqnum: no part any SP could reassemble
+            smsc.sendMo("8613800138000", "1065712345", "reference only",
+                        new OptionalParameter.Sar_msg_ref_num((short) 9));
+            TextMessage orphan = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(orphan, "MO on sms.mo");
+            assertEquals("reference only", orphan.getText());
+            assertFalse(orphan.propertyExists("smsSegmentTotal"), "not marked as a part of a long message");
+
+            // part 3 of 2
+            smsc.sendMo("8613800138000", "1065712345", "past the total",
+                        new OptionalParameter.Sar_msg_ref_num((short) 9), new OptionalParameter.Sar_total_segments((byte) 2),
+                        new OptionalParameter.Sar_segment_seqnum((byte) 3));
+            TextMessage past = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(past, "MO on sms.mo");
+            assertEquals("past the total", past.getText());
+            assertFalse(past.propertyExists("smsSegmentTotal"), "not marked as a part of a long message");
+
+            smsc.sendMo("8613800138000", "1065712345", "second of two",
+                        new OptionalParameter.Sar_msg_ref_num((short) 9), new OptionalParameter.Sar_total_segments((byte) 2),
+                        new OptionalParameter.Sar_segment_seqnum((byte) 2));
+            TextMessage part = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(part, "MO on sms.mo");
+            assertEquals(9, part.getIntProperty("smsSegmentRef"));
+            assertEquals(2, part.getIntProperty("smsSegmentTotal"));
+            assertEquals(2, part.getIntProperty("smsSegmentNumber"));
          }
       }
    }
