@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.smpp.codec.AlertNotification;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindResponse;
 import io.smsgw.smpp.codec.BindType;
@@ -163,6 +164,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          if (!malformed.isResponse()) {
             write(malformed.genericNack());
          }
+      } else if (pdu instanceof AlertNotification alert) {
+         // It has no response (SMPP 3.4 4.12.1), and the gateway holds nothing back waiting for a handset to become
+         // reachable, so there is nothing to do but note it.
+         logger.debug("SMSC link {}: alert_notification for {} ignored", config.id(), alert.sourceAddr().address());
       } else if (pdu instanceof SmppRequest request) {
          write(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
       }

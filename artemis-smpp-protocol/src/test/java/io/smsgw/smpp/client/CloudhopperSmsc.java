@@ -15,14 +15,19 @@ import com.cloudhopper.smpp.SmppServerHandler;
 import com.cloudhopper.smpp.SmppServerSession;
 import com.cloudhopper.smpp.SmppSessionConfiguration;
 import com.cloudhopper.smpp.impl.DefaultSmppServer;
+import com.cloudhopper.smpp.impl.DefaultSmppSession;
 import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
+import com.cloudhopper.smpp.pdu.AlertNotification;
 import com.cloudhopper.smpp.pdu.BaseBind;
 import com.cloudhopper.smpp.pdu.BaseBindResp;
 import com.cloudhopper.smpp.pdu.DeliverSm;
+import com.cloudhopper.smpp.pdu.Pdu;
 import com.cloudhopper.smpp.pdu.PduRequest;
 import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.transcoder.DefaultPduTranscoder;
+import com.cloudhopper.smpp.transcoder.DefaultPduTranscoderContext;
 import com.cloudhopper.smpp.type.Address;
 import com.cloudhopper.smpp.util.DeliveryReceipt;
 import org.joda.time.DateTime;
@@ -37,6 +42,8 @@ final class CloudhopperSmsc implements AutoCloseable {
    }
 
    final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
+   /** Command ids of every PDU the link sent to this SMSC, in order. */
+   final List<Integer> received = new CopyOnWriteArrayList<>();
    private final DefaultSmppServer server;
    private final List<SmppServerSession> sessions = new CopyOnWriteArrayList<>();
    private final AtomicInteger ids = new AtomicInteger(0x1a2b);
@@ -72,6 +79,27 @@ final class CloudhopperSmsc implements AutoCloseable {
       receiver.sendRequestPdu(deliver, 10_000, false);
    }
 
+   /**
+    * An alert_notification (it has no response in SMPP 3.4, so cloudhopper cannot send it as a request: it is written
+    * as it is encoded), then an MO sent synchronously: once the MO's response is back, any answer to the alert came
+    * before it.
+    */
+   void sendAlertNotificationThenMo(String handset, String serviceNumber, String text) throws Exception {
+      SmppServerSession session = sessions.stream()
+         .filter(s -> s.isBound() && s.getBindType() != SmppBindType.TRANSMITTER).reduce((a, b) -> b).orElseThrow();
+      AlertNotification alert = new AlertNotification();
+      alert.setSequenceNumber(0x7777);
+      alert.setSourceAddress(new Address((byte) 1, (byte) 1, handset));
+      alert.setEsmeAddress(new Address((byte) 1, (byte) 1, serviceNumber));
+      ((DefaultSmppSession) session).getChannel()
+         .write(new DefaultPduTranscoder(new DefaultPduTranscoderContext()).encode(alert)).await();
+      DeliverSm mo = new DeliverSm();
+      mo.setSourceAddress(new Address((byte) 1, (byte) 1, handset));
+      mo.setDestAddress(new Address((byte) 1, (byte) 1, serviceNumber));
+      mo.setShortMessage(text.getBytes(StandardCharsets.US_ASCII));
+      session.sendRequestPdu(mo, 10_000, true);
+   }
+
    @Override
    public void close() {
       server.destroy();
@@ -86,6 +114,12 @@ final class CloudhopperSmsc implements AutoCloseable {
       public void sessionCreated(Long sessionId, SmppServerSession session, BaseBindResp preparedResponse) {
          sessions.add(session);
          session.serverReady(new DefaultSmppSessionHandler() {
+            @Override
+            public boolean firePduReceived(Pdu pdu) {
+               received.add(pdu.getCommandId());
+               return true;
+            }
+
             @Override
             public PduResponse firePduRequestReceived(PduRequest request) {
                PduResponse response = request.createResponse();

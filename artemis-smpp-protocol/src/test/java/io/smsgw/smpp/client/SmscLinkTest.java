@@ -347,6 +347,26 @@ class SmscLinkTest {
    }
 
    @Test
+   void anAlertNotificationFromTheSmscIsNotAnswered() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSCEIVER));
+            smsc.sendAlertNotificationThenMo("8613800138000", "1065712345", "after the alert");
+            TextMessage mo = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(mo, "the MO after the alert went on");
+            assertEquals("after the alert", mo.getText());
+            // SMPP 3.4 4.12.1: alert_notification has no response; a generic_nack would answer a PDU the SMSC never
+            // expects an answer to.
+            assertFalse(smsc.received.contains(com.cloudhopper.smpp.SmppConstants.CMD_ID_GENERIC_NACK),
+                        "generic_nack sent for the alert_notification: " + smsc.received);
+            assertTrue(smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSCEIVER), "link still bound");
+         }
+      }
+   }
+
+   @Test
    void smpp34ReceiptWithTheResponseIdInItsTlvCorrelatesOnADecimalInReceiptLink() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
