@@ -121,6 +121,9 @@ final class SmppSubmitHandler {
       byte[] userData = m.shortMessage();
       if (userData.length == 0 && m.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
          userData = m.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
+      } else if (userData.length > 0 && m.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
+         session.send(m.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous, as for submit_sm
+         return;
       }
       long now = System.currentTimeMillis();
       long schedule = SmppTime.toEpochMillis(m.scheduleDeliveryTime(), now);

@@ -12,12 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindResponse;
 import io.smsgw.smpp.codec.BindType;
 import io.smsgw.smpp.codec.DeliverSm;
+import io.smsgw.smpp.codec.DestinationAddress;
 import io.smsgw.smpp.codec.DeliverSmResp;
 import io.smsgw.smpp.codec.EnquireLink;
 import io.smsgw.smpp.codec.EnquireLinkResp;
@@ -25,8 +27,12 @@ import io.smsgw.smpp.codec.GenericNack;
 import io.smsgw.smpp.codec.ShortMessagePdu;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitMulti;
+import io.smsgw.smpp.codec.SubmitMultiResp;
 import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.SubmitSmResp;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
 import io.smsgw.smpp.codec.Unbind;
 import io.smsgw.smpp.codec.UnbindResp;
 import org.apache.activemq.artemis.junit.EmbeddedActiveMQExtension;
@@ -200,6 +206,30 @@ class SmppAcceptorTest {
          EnquireLinkResp resp = assertInstanceOf(EnquireLinkResp.class, client.read());
          assertEquals(42, resp.sequenceNumber());
          assertNull(client.read(200));
+      }
+   }
+
+   @Test
+   void aMessageInBothShortMessageAndMessagePayloadIsRefusedForSubmitSmAndSubmitMulti() throws Exception {
+      Tlvs payload = Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, "the payload".getBytes(StandardCharsets.US_ASCII)).build();
+      Address source = new Address((byte) 1, (byte) 1, "8610086");
+      Address destination = new Address((byte) 1, (byte) 1, "8613800138000");
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.send(ShortMessagePdu.builder().sequenceNumber(300).sourceAddr(source).destinationAddr(destination)
+            .shortMessage("the short message".getBytes(StandardCharsets.US_ASCII)).tlvs(payload).buildSubmitSm());
+         assertEquals(SmppStatus.ESME_RINVPARLEN, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+
+         client.send(new SubmitMulti(301, "", source, List.of(new DestinationAddress.Sme(destination)), 0, 0, 0, "", "", 0, 0,
+            0, 0, "the short message".getBytes(StandardCharsets.US_ASCII), payload));
+         SubmitMultiResp multi = assertInstanceOf(SubmitMultiResp.class, client.read());
+         assertEquals(301, multi.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVPARLEN, multi.commandStatus(), "which of the two texts was meant is not known");
+
+         // Either carrier alone is accepted.
+         client.send(new SubmitMulti(302, "", source, List.of(new DestinationAddress.Sme(destination)), 0, 0, 0, "", "", 0, 0,
+            0, 0, new byte[0], payload));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
       }
    }
 
