@@ -37,6 +37,12 @@ final class SmppSubmitHandler {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSubmitHandler.class);
 
+   /**
+    * The longest address a submit_sm can carry onward (21 octets with the NUL, SMPP 3.4 5.2.8). data_sm allows more,
+    * but a longer one could reach no SMSC and would only come back later as a REJECTD report, so it is refused now.
+    */
+   static final int MAX_ADDRESS_LENGTH = 20;
+
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
 
@@ -147,13 +153,13 @@ final class SmppSubmitHandler {
    private void accept(List<MtMessageFactory.Submission> submissions, long now, IntFunction<SmppPdu> error,
                        java.util.function.Function<String, SmppPdu> success) {
       for (MtMessageFactory.Submission s : submissions) {
-         if (s.destination().address().isEmpty()) {
+         if (s.destination().address().isEmpty() || s.destination().address().length() > MAX_ADDRESS_LENGTH) {
             session.send(error.apply(SmppStatus.ESME_RINVDSTADR));
             return;
          }
       }
       Address source = submissions.get(0).source();
-      if (!account.allowsSource(source.address())) {
+      if (source.address().length() > MAX_ADDRESS_LENGTH || !account.allowsSource(source.address())) {
          session.send(error.apply(SmppStatus.ESME_RINVSRCADR));
          return;
       }

@@ -233,6 +233,37 @@ class SmppAcceptorTest {
       }
    }
 
+   /** A submit_sm written byte by byte: the codec would refuse to encode an address longer than the spec allows. */
+   private static byte[] rawSubmit(int sequence, String source, String destination) {
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      body.write(0); // service_type
+      body.write(1);
+      body.write(1);
+      body.writeBytes((source + "\0").getBytes(StandardCharsets.US_ASCII));
+      body.write(1);
+      body.write(1);
+      body.writeBytes((destination + "\0").getBytes(StandardCharsets.US_ASCII));
+      body.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'x'}); // esm_class .. sm_length, short_message
+      java.nio.ByteBuffer pdu = java.nio.ByteBuffer.allocate(16 + body.size());
+      pdu.putInt(16 + body.size()).putInt(0x00000004).putInt(0).putInt(sequence).put(body.toByteArray());
+      return pdu.array();
+   }
+
+   @Test
+   void addressesLongerThanASubmitSmCanCarryAreRefusedAtOnce() throws Exception {
+      String shortEnough = "8".repeat(20);
+      String tooLong = "8".repeat(21);
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.sendBytes(rawSubmit(310, shortEnough, tooLong));
+         assertEquals(SmppStatus.ESME_RINVDSTADR, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+         client.sendBytes(rawSubmit(311, tooLong, shortEnough));
+         assertEquals(SmppStatus.ESME_RINVSRCADR, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+         client.sendBytes(rawSubmit(312, shortEnough, shortEnough));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+      }
+   }
+
    @Test
    void submitsOverTheAccountRateAreThrottled() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
