@@ -161,10 +161,10 @@ final class GatewayConfigReader {
       }
       int problemsBeforeProtocols = problems.size();
       Set<AccessProtocol> protocols = protocols(settings, path);
-      // a protocol's size limits apply when the account lists it; the default "both" does not force
-      // an SMPP-style id to fit CMPP's 6 bytes (such an account simply cannot log in over CMPP)
-      Set<AccessProtocol> listed = settings.containsKey("protocols") && problems.size() == problemsBeforeProtocols
-         ? protocols : EnumSet.noneOf(AccessProtocol.class);
+      // Each protocol the account gets (both when protocols is absent) must be able to carry its id and password:
+      // one that cannot would refuse every login, with nothing in the log at start. A protocols list with a
+      // problem of its own is reported alone.
+      Set<AccessProtocol> checked = problems.size() == problemsBeforeProtocols ? protocols : EnumSet.noneOf(AccessProtocol.class);
       int maxSessions = wholeNumber(settings, path, "max-sessions", Account.DEFAULT_MAX_SESSIONS, 1);
       List<String> sourcePrefixes = new ArrayList<>(strings(settings, path, "source-prefixes", Integer.MAX_VALUE));
       Set<String> serviceIds = strings(settings, path, "service-ids", CMPP_MAX_SERVICE_ID);
@@ -173,11 +173,12 @@ final class GatewayConfigReader {
       int dailyQuota = wholeNumber(settings, path, "daily-quota", 0, 0);
       List<String> mtRoutes = new ArrayList<>(strings(settings, path, "mt-routes", Integer.MAX_VALUE));
 
-      checkId(id, settings, path, listed);
-      if (listed.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
+      checkId(id, settings, path, checked);
+      if (checked.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
          // the value itself is never echoed
          problem(passwordValue.origin(), path + ".password",
-            "must be at most " + SMPP_MAX_PASSWORD + " characters for SMPP (bind password is a C-Octet String of 9 bytes)");
+            "must be at most " + SMPP_MAX_PASSWORD + " characters for SMPP (bind password is a C-Octet String of 9 bytes)"
+               + (checked.contains(AccessProtocol.CMPP) ? "; set protocols = [CMPP] for a CMPP-only account" : ""));
       }
       if (problems.size() != problemsBefore) {
          return null;
