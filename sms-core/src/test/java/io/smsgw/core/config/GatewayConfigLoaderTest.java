@@ -251,32 +251,38 @@ class GatewayConfigLoaderTest {
     * every SMPP bind, an id over 6 characters every CMPP CONNECT. The file is refused, naming the fix.
     */
    @Test
-   void protocolLimitsApplyToTheDefaultBothProtocols() {
-      GatewayConfigException e = problems("""
+   void anAccountWithoutProtocolsGetsTheProtocolsThatCanCarryItsIdAndPassword() {
+      GatewayConfig config = GatewayConfigLoader.parse("""
          gateway.code = "001001"
          accounts {
            "901234" { password = "longer-than-eight" }
            smppclient1 { password = "password" }
-         }
-         """);
-      assertEquals(List.of(
-         "sms-gateway.conf line 3: accounts.901234.password: must be at most 8 characters for SMPP "
-            + "(bind password is a C-Octet String of 9 bytes); set protocols = [CMPP] for a CMPP-only account",
-         "sms-gateway.conf line 4: accounts.smppclient1: account id must be at most 6 characters for CMPP "
-            + "(Source_Addr is 6 bytes); set protocols = [SMPP] for an SMPP-only account"),
-         e.problems());
-
-      GatewayConfig narrowed = GatewayConfigLoader.parse("""
-         gateway.code = "001001"
-         accounts {
-           "901234" { password = "longer-than-eight", protocols = [CMPP] }
-           smppclient1 { password = "password", protocols = [SMPP] }
            "901235" { password = "pw" }
          }
          """, FILE);
-      assertEquals("longer-than-eight", narrowed.accounts().find("901234").orElseThrow().password());
-      assertTrue(narrowed.accounts().find("901235").orElseThrow().allowsProtocol(AccessProtocol.SMPP));
-      assertTrue(narrowed.accounts().find("901235").orElseThrow().allowsProtocol(AccessProtocol.CMPP));
+      Account longSecret = config.accounts().find("901234").orElseThrow();
+      assertTrue(longSecret.allowsProtocol(AccessProtocol.CMPP));
+      assertFalse(longSecret.allowsProtocol(AccessProtocol.SMPP), "an SMPP bind password has at most 8 characters");
+      Account longId = config.accounts().find("smppclient1").orElseThrow();
+      assertTrue(longId.allowsProtocol(AccessProtocol.SMPP));
+      assertFalse(longId.allowsProtocol(AccessProtocol.CMPP), "a CMPP SP_Id has at most 6 characters");
+      Account both = config.accounts().find("901235").orElseThrow();
+      assertTrue(both.allowsProtocol(AccessProtocol.SMPP));
+      assertTrue(both.allowsProtocol(AccessProtocol.CMPP));
+
+      // An account neither protocol can carry is refused, with both limits named.
+      GatewayConfigException e = problems("""
+         gateway.code = "001001"
+         accounts {
+           smppclient1 { password = "longer-than-eight" }
+         }
+         """);
+      assertEquals(List.of(
+         "sms-gateway.conf line 3: accounts.smppclient1: account id must be at most 6 characters for CMPP "
+            + "(Source_Addr is 6 bytes); set protocols = [SMPP] for an SMPP-only account",
+         "sms-gateway.conf line 3: accounts.smppclient1.password: must be at most 8 characters for SMPP "
+            + "(bind password is a C-Octet String of 9 bytes); set protocols = [CMPP] for a CMPP-only account"),
+         e.problems());
    }
 
    @Test
