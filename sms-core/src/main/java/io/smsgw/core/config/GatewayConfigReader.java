@@ -17,12 +17,16 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.smsgw.core.receipt.DeliveryState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a parsed HOCON tree into a {@link GatewayConfig}, checking every setting and collecting all
  * problems before failing, so an operator fixes the file in one round. One instance per read.
  */
 final class GatewayConfigReader {
+
+   private static final Logger logger = LoggerFactory.getLogger(GatewayConfigReader.class);
 
    private static final List<String> ROOT_KEYS = List.of("gateway", "accounts", "links", "routes", "billing", "tandem", "gns", "peers");
    private static final List<String> ROUTE_KEYS = List.of("mt", "mo");
@@ -161,10 +165,12 @@ final class GatewayConfigReader {
       }
       int problemsBeforeProtocols = problems.size();
       Set<AccessProtocol> protocols = protocols(settings, path);
-      // a protocol's size limits apply when the account lists it; the default "both" does not force
-      // an SMPP-style id to fit CMPP's 6 bytes (such an account simply cannot log in over CMPP)
-      Set<AccessProtocol> listed = settings.containsKey("protocols") && problems.size() == problemsBeforeProtocols
-         ? protocols : EnumSet.noneOf(AccessProtocol.class);
+      if (!settings.containsKey("protocols")) {
+         protocols = protocolsThatFit(id, password, path);
+      }
+      // Each protocol the account gets must be able to carry its id and password: one that cannot would refuse
+      // every login. A protocols list with a problem of its own is reported alone.
+      Set<AccessProtocol> checked = problems.size() == problemsBeforeProtocols ? protocols : EnumSet.noneOf(AccessProtocol.class);
       int maxSessions = wholeNumber(settings, path, "max-sessions", Account.DEFAULT_MAX_SESSIONS, 1);
       List<String> sourcePrefixes = new ArrayList<>(strings(settings, path, "source-prefixes", Integer.MAX_VALUE));
       Set<String> serviceIds = strings(settings, path, "service-ids", CMPP_MAX_SERVICE_ID);
@@ -173,11 +179,12 @@ final class GatewayConfigReader {
       int dailyQuota = wholeNumber(settings, path, "daily-quota", 0, 0);
       List<String> mtRoutes = new ArrayList<>(strings(settings, path, "mt-routes", Integer.MAX_VALUE));
 
-      checkId(id, settings, path, listed);
-      if (listed.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
+      checkId(id, settings, path, checked);
+      if (checked.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
          // the value itself is never echoed
          problem(passwordValue.origin(), path + ".password",
-            "must be at most " + SMPP_MAX_PASSWORD + " characters for SMPP (bind password is a C-Octet String of 9 bytes)");
+            "must be at most " + SMPP_MAX_PASSWORD + " characters for SMPP (bind password is a C-Octet String of 9 bytes)"
+               + (checked.contains(AccessProtocol.CMPP) ? "; set protocols = [CMPP] for a CMPP-only account" : ""));
       }
       if (problems.size() != problemsBefore) {
          return null;
@@ -826,6 +833,33 @@ final class GatewayConfigReader {
          problem(settings.origin(), path,
             "account id must be at most " + SMPP_MAX_ID + " characters for SMPP (system_id is a C-Octet String of 16 bytes)");
       }
+   }
+
+   /**
+    * The protocols of an account that does not list them: both, less one whose fields cannot carry its id or password
+    * (an SMPP system_id such as "smppclient1" is longer than CMPP's 6-byte SP_Id, a CMPP secret may be longer than an
+    * SMPP password). The narrowing is logged, so an SP that tries the other protocol is not left guessing. When
+    * neither fits, both stay and the limits are reported as problems.
+    */
+   private Set<AccessProtocol> protocolsThatFit(String id, String password, String path) {
+      Set<AccessProtocol> fitting = EnumSet.noneOf(AccessProtocol.class);
+      if (id.length() <= SMPP_MAX_ID && (password == null || password.length() <= SMPP_MAX_PASSWORD)) {
+         fitting.add(AccessProtocol.SMPP);
+      }
+      if (id.length() <= CMPP_MAX_ID) {
+         fitting.add(AccessProtocol.CMPP);
+      }
+      if (fitting.size() != 1) {
+         return EnumSet.allOf(AccessProtocol.class);
+      }
+      if (fitting.contains(AccessProtocol.SMPP)) {
+         logger.info("{}: SMPP only, its id is longer than CMPP's {} characters (write protocols = [SMPP] to say so)",
+                     path, CMPP_MAX_ID);
+      } else {
+         logger.info("{}: CMPP only, its password is longer than SMPP's {} characters (write protocols = [CMPP] to say so)",
+                     path, SMPP_MAX_PASSWORD);
+      }
+      return fitting;
    }
 
    private Set<AccessProtocol> protocols(ConfigObject settings, String path) {

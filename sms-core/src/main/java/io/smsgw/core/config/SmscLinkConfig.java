@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param systemType          bind system_type
  * @param version34           interface version 3.4 (true) or 3.3
  * @param bindMode            one transceiver, or a transmitter and a receiver
- * @param window              submit_sm in flight at most
+ * @param window              messages taken from the link's queue and not yet resolved, at most (all parts of a long
+ *                            message count as one; those waiting for maxSubmitRate count too)
  * @param maxSubmitRate       submits per second, 0 = unlimited
  * @param enquireLinkInterval idle time before an enquire_link
  * @param responseTimeout     time to wait for any response before the session is considered broken

@@ -73,9 +73,12 @@ public final class SmsProperties {
    /** Bytes. The user data header exactly as received (UDHL included), when there was one. */
    public static final SimpleString UDH = SimpleString.of("smsUdh");
 
-   /** String. Delivery state of a DR: DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD, ENROUTE. */
+   /**
+    * String. Delivery state of a DR: DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD, ENROUTE; on a
+    * report that came over CMPP_FWD, the Stat as received (it may be a network code such as MB:0001).
+    */
    public static final SimpleString STATUS = SimpleString.of("smsStatus");
-   /** String. Error code of a DR (SMPP err:, network error, or CMPP Stat detail). */
+   /** String. Error code of a DR (SMPP err:, network error, or CMPP Stat detail); CMPP_FWD does not carry it. */
    public static final SimpleString ERROR_CODE = SimpleString.of("smsErrorCode");
    /** Long. When the gateway accepted the MT (epoch millis). */
    public static final SimpleString SUBMIT_TIME = SimpleString.of("smsSubmitTime");
@@ -85,7 +88,11 @@ public final class SmsProperties {
    public static final SimpleString SMSC_MESSAGE_ID = SimpleString.of("smsSmscMessageId");
    /** String. The SMSC link the message went out on or came in from. */
    public static final SimpleString LINK = SimpleString.of("smsLink");
-   /** String. Code of the gateway where the MT was submitted. */
+   /**
+    * String. Code of the peer gateway the message last came from over CMPP_FWD (the FWD's Source_Id), not
+    * necessarily where its MT was submitted; a report made here for such an MT carries the MT's value. Absent on
+    * messages that never crossed gateways.
+    */
    public static final SimpleString ORIGIN_GATEWAY = SimpleString.of("smsOriginGateway");
    /** String. On a DR: "MO" when it reports on an MO (CMPP_FWD Msg_Fwd_Type 3); absent for reports on MT. */
    public static final SimpleString REPORT_OF = SimpleString.of("smsReportOf");

@@ -125,20 +125,20 @@ class GatewayConfigLoaderTest {
    @Test
    void tooFewSessionsNamesFileLineAccountAndField() {
       assertSingleProblem("sms-gateway.conf line 5: accounts.smppclient1.max-sessions: must be >= 1, got 0",
-         withAccount("    password = \"pw\"\n    max-sessions = 0\n"));
+         withAccount("    password = \"pw\", protocols = [SMPP]\n    max-sessions = 0\n"));
    }
 
    @Test
    void negativeRateIsRejected() {
       assertSingleProblem("sms-gateway.conf line 6: accounts.smppclient1.max-submit-rate: must be >= 0, got -5",
-         withAccount("    password = \"pw\"\n\n    max-submit-rate = -5\n"));
+         withAccount("    password = \"pw\", protocols = [SMPP]\n\n    max-submit-rate = -5\n"));
    }
 
    @Test
    void unknownKeyIsRejected() {
       assertSingleProblem("sms-gateway.conf line 5: accounts.smppclient1.max-session: unknown key, expected one of "
             + "password, protocols, max-sessions, source-prefixes, service-ids, max-submit-rate, allowed-ips, daily-quota, mt-routes",
-         withAccount("    password = \"pw\"\n    max-session = 2\n"));
+         withAccount("    password = \"pw\", protocols = [SMPP]\n    max-session = 2\n"));
    }
 
    @Test
@@ -198,7 +198,7 @@ class GatewayConfigLoaderTest {
    @Test
    void badAddressBlocksAreRejectedWithTheReason() {
       GatewayConfigException e = problems(withAccount(
-         "    password = \"pw\"\n"
+         "    password = \"pw\", protocols = [SMPP]\n"
             + "    allowed-ips = [\"10.0.0.0/8\", \"10.0.0.0/33\",\n"
             + "      \"192.168.1.10/24\", \"gateway.example.com\"]\n"));
       assertEquals(List.of(
@@ -246,15 +246,43 @@ class GatewayConfigLoaderTest {
          e.problems());
    }
 
+   /**
+    * Without a protocols list an account gets both, so both limits apply: a password over 8 characters would fail
+    * every SMPP bind, an id over 6 characters every CMPP CONNECT. The file is refused, naming the fix.
+    */
    @Test
-   void protocolLimitsApplyOnlyToExplicitlyListedProtocols() {
+   void anAccountWithoutProtocolsGetsTheProtocolsThatCanCarryItsIdAndPassword() {
       GatewayConfig config = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         accounts {
+           "901234" { password = "longer-than-eight" }
+           smppclient1 { password = "password" }
+           "901235" { password = "pw" }
+         }
+         """, FILE);
+      Account longSecret = config.accounts().find("901234").orElseThrow();
+      assertTrue(longSecret.allowsProtocol(AccessProtocol.CMPP));
+      assertFalse(longSecret.allowsProtocol(AccessProtocol.SMPP), "an SMPP bind password has at most 8 characters");
+      Account longId = config.accounts().find("smppclient1").orElseThrow();
+      assertTrue(longId.allowsProtocol(AccessProtocol.SMPP));
+      assertFalse(longId.allowsProtocol(AccessProtocol.CMPP), "a CMPP SP_Id has at most 6 characters");
+      Account both = config.accounts().find("901235").orElseThrow();
+      assertTrue(both.allowsProtocol(AccessProtocol.SMPP));
+      assertTrue(both.allowsProtocol(AccessProtocol.CMPP));
+
+      // An account neither protocol can carry is refused, with both limits named.
+      GatewayConfigException e = problems("""
          gateway.code = "001001"
          accounts {
            smppclient1 { password = "longer-than-eight" }
          }
-         """, FILE);
-      assertTrue(config.accounts().find("smppclient1").orElseThrow().allowsProtocol(AccessProtocol.CMPP));
+         """);
+      assertEquals(List.of(
+         "sms-gateway.conf line 3: accounts.smppclient1: account id must be at most 6 characters for CMPP "
+            + "(Source_Addr is 6 bytes); set protocols = [SMPP] for an SMPP-only account",
+         "sms-gateway.conf line 3: accounts.smppclient1.password: must be at most 8 characters for SMPP "
+            + "(bind password is a C-Octet String of 9 bytes); set protocols = [CMPP] for a CMPP-only account"),
+         e.problems());
    }
 
    @Test
@@ -263,7 +291,7 @@ class GatewayConfigLoaderTest {
       assertEquals(List.of("sms-gateway.conf line 4: accounts.smppclient1.password: must be at most 8 characters for SMPP "
          + "(bind password is a C-Octet String of 9 bytes)"), tooLong.problems());
 
-      GatewayConfigException wrongType = problems(withAccount("    password = [\"" + SECRET + "\"]\n"));
+      GatewayConfigException wrongType = problems(withAccount("    password = [\"" + SECRET + "\"], protocols = [SMPP]\n"));
       assertEquals(List.of("sms-gateway.conf line 4: accounts.smppclient1.password: expected a string, got list"),
          wrongType.problems());
 
