@@ -234,6 +234,15 @@ class CmppAcceptorTest {
       }
    }
 
+   /** How many messages on sms.mt are for one of these recipients (stored ones, whoever submitted them). */
+   private static int storedFor(String... recipients) throws JMSException {
+      String selector = "smsDestination IN ('" + String.join("','", recipients) + "')";
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(SmsAddresses.MT), selector)) {
+         return java.util.Collections.list(browser.getEnumeration()).size();
+      }
+   }
+
    @Test
    void aGroupSendBeyondTheDailyQuotaIsRefusedWholeAndRefusedSubmitsDoNotCount() throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
@@ -496,6 +505,43 @@ class CmppAcceptorTest {
          healthy.send(RawCmppClient.ascii(healthy.nextSequence(), "901234", "still fine", "13800138009"));
          assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, healthy.read()).result());
       }
+   }
+
+   @Test
+   void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         // Msg_Length 5 but 10 octets of content: read leniently, the rest of the content became the LinkID
+         int sequence = client.nextSequence();
+         byte[] frame = client.encode(RawCmppClient.ascii(sequence, "901234", "0123456789", "13800138090"));
+         int msgLengthOffset = frame.length - 20 - 10 - 1;
+         assertEquals(10, frame[msgLengthOffset]);
+         frame[msgLengthOffset] = 5;
+         client.sendBytes(frame);
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, resp.result());
+         assertEquals(sequence, resp.sequenceId());
+         // bytes after a complete SUBMIT
+         sequence = client.nextSequence();
+         byte[] exact = client.encode(RawCmppClient.ascii(sequence, "901234", "padded", "13800138091"));
+         byte[] padded = java.util.Arrays.copyOf(exact, exact.length + 3);
+         java.nio.ByteBuffer.wrap(padded).putInt(0, padded.length);
+         client.sendBytes(padded);
+         assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "exact", "13800138093"));
+         SubmitResp good = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, good.result(), "the connection goes on");
+         assertNotNull(receiveMt(CmppMsgId.toHex(good.msgId())));
+      }
+      try (RawCmppClient client = connected(0x20)) {
+         // an SP that negotiated 2.0 but writes the 3.0 layout
+         int sequence = client.nextSequence();
+         client.sendBytes(RawCmppClient.encode(RawCmppClient.ascii(sequence, "901234", "wrong layout", "13800138092"),
+                                               CmppVersion.V30));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, resp.result());
+         assertEquals(sequence, resp.sequenceId());
+      }
+      assertEquals(0, storedFor("13800138090", "13800138091", "13800138092"), "nothing was stored");
    }
 
    static byte[] hex(String s) {
