@@ -38,7 +38,8 @@ public final class CmppCodec {
      * Decodes one complete frame (exactly one PDU, Total_Length included) in {@code version}'s
      * layout and consumes it. CONNECT decodes the same whatever the version. Never throws for bad
      * content: a frame that cannot be decoded yields a {@link MalformedCmppPdu} (see
-     * {@link MalformedCmppPdu.Kind}). Bytes after the last field of a body are ignored.
+     * {@link MalformedCmppPdu.Kind}). Bytes after the last field of a fixed-length body are ignored;
+     * a SUBMIT, DELIVER or FWD must be exactly as long as its DestUsr_tl and Msg_Length say.
      */
     public static CmppPdu decode(ByteBuf frame, CmppVersion version) {
         return PduReader.decode(frame, version);

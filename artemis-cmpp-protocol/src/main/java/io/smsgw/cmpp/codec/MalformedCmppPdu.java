@@ -13,11 +13,16 @@ public record MalformedCmppPdu(int commandId, int sequenceId, String reason, Kin
     /** What is wrong with the frame. */
     public enum Kind {
         /**
-         * The frame is shorter than the header or than its Command_Id's body, Total_Length
-         * disagrees with the frame, or a count/length field (DestUsr_tl, Msg_Length) points
-         * beyond the frame.
+         * The frame is shorter than the header or than its Command_Id's fixed fields, or
+         * Total_Length disagrees with the frame.
          */
         TRUNCATED,
+        /**
+         * A SUBMIT, DELIVER or FWD whose count and length fields (DestUsr_tl, Msg_Length) disagree with
+         * Total_Length: the body is shorter or longer than they make it, so its later fields cannot be
+         * told apart (e.g. Msg_Length 5 followed by 10 octets of content, or another version's layout).
+         */
+        LENGTH_MISMATCH,
         /** The Command_Id is not one CMPP 2.0/3.0 defines. */
         UNKNOWN_COMMAND
     }
@@ -30,6 +35,14 @@ public record MalformedCmppPdu(int commandId, int sequenceId, String reason, Kin
     /** Whether the broken frame claimed to be a response (then nothing should be answered). */
     public boolean isResponse() {
         return CmppCommandId.isResponse(commandId);
+    }
+
+    /**
+     * The Result a refusal of this frame carries: 4 (message length error) when its length fields disagree
+     * with Total_Length, 1 (structure error) otherwise.
+     */
+    public int refusalResult() {
+        return kind == Kind.LENGTH_MISMATCH ? CmppResult.MESSAGE_LENGTH_ERROR : CmppResult.STRUCTURE_ERROR;
     }
 
     /**

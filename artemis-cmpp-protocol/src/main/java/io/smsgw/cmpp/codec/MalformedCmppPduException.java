@@ -8,7 +8,18 @@ final class MalformedCmppPduException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    private final MalformedCmppPdu.Kind kind;
+
     MalformedCmppPduException(String reason) {
+        this(reason, MalformedCmppPdu.Kind.TRUNCATED);
+    }
+
+    MalformedCmppPduException(String reason, MalformedCmppPdu.Kind kind) {
         super(reason, null, false, false);
+        this.kind = kind;
+    }
+
+    MalformedCmppPdu.Kind kind() {
+        return kind;
     }
 }

@@ -32,9 +32,11 @@ import java.util.List;
  * buffer; every read is bounds-checked and the first problem becomes a {@link MalformedCmppPdu}.
  *
  * <p>Leniency rules: octet strings are cut at their first NUL (bytes after it are dropped);
- * bytes after the last field of a body are ignored; the result width of a fixed-size response
- * (CONNECT_RESP, SUBMIT_RESP, DELIVER_RESP, CANCEL_RESP, FWD_RESP) follows the body length when
- * it matches one version exactly; ACTIVE_TEST_RESP may lack its Reserved octet.
+ * bytes after the last field of a fixed-length body are ignored (they cannot move any field); the
+ * result width of a fixed-size response (CONNECT_RESP, SUBMIT_RESP, DELIVER_RESP, CANCEL_RESP,
+ * FWD_RESP) follows the body length when it matches one version exactly; ACTIVE_TEST_RESP may lack
+ * its Reserved octet. Not lenient: SUBMIT, DELIVER and FWD must be exactly as long as DestUsr_tl and
+ * Msg_Length make them (docs/decisions.md), else {@link MalformedCmppPdu.Kind#LENGTH_MISMATCH}.
  */
 final class PduReader {
 
@@ -59,7 +61,7 @@ final class PduReader {
             }
             return decodeBody(commandId, sequenceId, frame, version);
         } catch (MalformedCmppPduException e) {
-            return new MalformedCmppPdu(commandId, sequenceId, e.getMessage(), MalformedCmppPdu.Kind.TRUNCATED);
+            return new MalformedCmppPdu(commandId, sequenceId, e.getMessage(), e.kind());
         } catch (IndexOutOfBoundsException e) {
             // Safety net only: every read above is checked first.
             return new MalformedCmppPdu(commandId, sequenceId, "read beyond the frame: " + e.getMessage(),
@@ -210,9 +212,11 @@ final class PduReader {
         String valIdTime = octets(in, TIME, "ValId_Time");
         String atTime = octets(in, TIME, "At_Time");
         String srcId = octets(in, SRC_ID, "Src_Id");
-        List<String> destTerminalIds = numbers(in, v.terminalIdLength(), "DestUsr_tl", "Dest_terminal_Id");
+        int trailer = trailerLength(v);
+        List<String> destTerminalIds = numbers(in, v.terminalIdLength(), "DestUsr_tl", "Dest_terminal_Id",
+                (v30 ? 1 : 0) + 1 + trailer);
         int destTerminalType = v30 ? u8(in, "Dest_terminal_type") : 0;
-        byte[] msgContent = msgContent(in);
+        byte[] msgContent = msgContent(in, trailer, v);
         String linkId = v30 ? octets(in, v.linkIdLength(), "LinkID") : "";
         String reserve = v30 ? "" : octets(in, v.reserveLength(), "Reserve");
         return new Submit(seq, msgId, pkTotal, pkNumber, registeredDelivery, msgLevel, serviceId, feeUserType,
@@ -231,7 +235,7 @@ final class PduReader {
         String srcTerminalId = octets(in, v.terminalIdLength(), "Src_terminal_Id");
         int srcTerminalType = v30 ? u8(in, "Src_terminal_type") : 0;
         int registeredDelivery = u8(in, "Registered_Delivery");
-        byte[] msgContent = msgContent(in);
+        byte[] msgContent = msgContent(in, trailerLength(v), v);
         String linkId = v30 ? octets(in, v.linkIdLength(), "LinkID") : "";
         String reserve = v30 ? "" : octets(in, v.reserveLength(), "Reserved");
         return new Deliver(seq, msgId, destId, serviceId, tpPid, tpUdhi, msgFmt, srcTerminalId, srcTerminalType,
@@ -266,10 +270,11 @@ final class PduReader {
         String srcPseudo = v30 ? octets(in, PSEUDO, "Src_Pseudo") : "";
         int srcUserType = v30 ? u8(in, "Src_UserType") : 0;
         int srcType = v30 ? u8(in, "Src_type") : 0;
-        List<String> destIds = numbers(in, FWD_NUMBER, "DestUsr_tl", "Dest_Id");
+        int trailer = trailerLength(v);
+        List<String> destIds = numbers(in, FWD_NUMBER, "DestUsr_tl", "Dest_Id", (v30 ? PSEUDO + 1 : 0) + 1 + trailer);
         String destPseudo = v30 ? octets(in, PSEUDO, "Dest_Pseudo") : "";
         int destUserType = v30 ? u8(in, "Dest_UserType") : 0;
-        byte[] msgContent = msgContent(in);
+        byte[] msgContent = msgContent(in, trailer, v);
         String linkId = v30 ? octets(in, v.linkIdLength(), "LinkID") : "";
         String reserve = v30 ? "" : octets(in, v.reserveLength(), "Reserve");
         return new Fwd(seq, sourceId, destinationId, nodesCount, msgFwdType, msgId, pkTotal, pkNumber,
@@ -297,12 +302,21 @@ final class PduReader {
         return width == 1 ? u8(in, field) : s32(in, field);
     }
 
-    /** A count octet followed by that many fixed-width numbers. */
-    private static List<String> numbers(ByteBuf in, int width, String countField, String field) {
+    /** Width of the field that ends SUBMIT, DELIVER and FWD: LinkID (3.0) or Reserve (2.0). */
+    private static int trailerLength(CmppVersion v) {
+        return v.hasTerminalTypes() ? v.linkIdLength() : v.reserveLength();
+    }
+
+    /**
+     * A count octet followed by that many fixed-width numbers, then at least {@code after} octets
+     * (the fields up to the end of the body, with empty Msg_Content).
+     */
+    private static List<String> numbers(ByteBuf in, int width, String countField, String field, int after) {
         int count = u8(in, countField);
-        if (count * width > in.readableBytes()) {
+        if (count * width + after > in.readableBytes()) {
             throw new MalformedCmppPduException(countField + " " + count + " needs " + count * width
-                    + " bytes of " + field + " but only " + in.readableBytes() + " remain");
+                    + " bytes of " + field + " and at least " + after + " after them but only " + in.readableBytes()
+                    + " remain", MalformedCmppPdu.Kind.LENGTH_MISMATCH);
         }
         String[] numbers = new String[count];
         for (int i = 0; i < count; i++) {
@@ -311,12 +325,16 @@ final class PduReader {
         return List.of(numbers);
     }
 
-    /** Msg_Length followed by that many octets. */
-    private static byte[] msgContent(ByteBuf in) {
+    /**
+     * Msg_Length followed by that many octets, which must leave exactly the {@code trailer} octets
+     * of LinkID / Reserve: anything else means the fields after Msg_Length cannot be located.
+     */
+    private static byte[] msgContent(ByteBuf in, int trailer, CmppVersion v) {
         int length = u8(in, "Msg_Length");
-        if (length > in.readableBytes()) {
-            throw new MalformedCmppPduException("Msg_Length " + length + " but only " + in.readableBytes()
-                    + " bytes remain");
+        if (length + trailer != in.readableBytes()) {
+            throw new MalformedCmppPduException("Msg_Length " + length + " and the " + trailer + "-byte "
+                    + (v.hasTerminalTypes() ? "LinkID" : "Reserve") + " need " + (length + trailer)
+                    + " bytes but " + in.readableBytes() + " remain", MalformedCmppPdu.Kind.LENGTH_MISMATCH);
         }
         if (length == 0) {
             return Fields.NO_BYTES;

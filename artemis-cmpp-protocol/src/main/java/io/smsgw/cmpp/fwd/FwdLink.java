@@ -32,6 +32,7 @@ import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppCodec;
+import io.smsgw.cmpp.codec.CmppCommandId;
 import io.smsgw.cmpp.codec.CmppPdu;
 import io.smsgw.cmpp.codec.CmppPduDecoder;
 import io.smsgw.cmpp.codec.CmppPduEncoder;
@@ -43,6 +44,7 @@ import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.ConnectResp;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.FwdResp;
+import io.smsgw.cmpp.codec.MalformedCmppPdu;
 import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.codec.TerminateResp;
 import io.smsgw.core.config.PeerConfig;
@@ -388,7 +390,9 @@ final class FwdLink extends AbstractSessionCallback {
       }
       lastReceivedNanos = System.nanoTime();
       unansweredProbes = 0;
-      if (pdu instanceof ConnectResp resp) {
+      if (pdu instanceof MalformedCmppPdu malformed) {
+         onMalformed(ch, malformed);
+      } else if (pdu instanceof ConnectResp resp) {
          onConnectResp(ch, resp);
       } else if (!loggedIn) {
          logger.debug("FWD link to gateway {}: ignoring {} before CONNECT_RESP", config.code(), pdu.commandName());
@@ -405,6 +409,46 @@ final class FwdLink extends AbstractSessionCallback {
          // The peer forwards to us on its own link (our acceptor), not on this one.
          ch.writeAndFlush(request.errorResponse(CmppResult.COMMAND_ERROR));
       }
+   }
+
+   /**
+    * What the peer sent could not be decoded; answered as this gateway's acceptor answers an SP. An unknown
+    * Command_Id (the peer speaks something else) gets TERMINATE and the connection closes, so the link reconnects
+    * after its backoff and sends the unanswered FWDs again; a malformed request gets its error response (Result 4
+    * or 1), or TERMINATE when it has none. A malformed FWD_RESP leaves its FWD's fate unknown: it is put back and
+    * sent again like a refused one (the peer drops a copy it already stored). Anything garbled before the
+    * CONNECT_RESP closes the connection, as the acceptor closes on anything before CONNECT.
+    */
+   private void onMalformed(Channel ch, MalformedCmppPdu malformed) {
+      String what = malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND
+         ? "unknown Command_Id 0x" + Integer.toHexString(malformed.commandId())
+         : "malformed " + malformed.commandName() + " (" + malformed.reason() + ")";
+      if (!loggedIn) {
+         failed(what + " before CONNECT_RESP");
+         logger.warn("FWD link to gateway {}: {} before CONNECT_RESP; closing the connection", config.code(), what);
+         ch.close();
+         return;
+      }
+      if (malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND) {
+         failed(what);
+         logger.warn("FWD link to gateway {}: {}; terminating the connection", config.code(), what);
+         terminateNow(ch);
+         return;
+      }
+      logger.info("FWD link to gateway {}: {}", config.code(), what);
+      if (!malformed.isResponse()) {
+         malformed.errorResponse(malformed.refusalResult()).ifPresentOrElse(ch::writeAndFlush, () -> terminateNow(ch));
+         return;
+      }
+      Outgoing o = malformed.commandId() == CmppCommandId.FWD_RESP ? answered(malformed.sequenceId()) : null;
+      if (o != null) {
+         refusedBy(o, "a malformed FWD_RESP");
+      }
+   }
+
+   /** TERMINATE without waiting for its answer, then close; the link reconnects as after any drop. */
+   private void terminateNow(Channel ch) {
+      ch.writeAndFlush(new Terminate(nextSequence())).addListener(ChannelFutureListener.CLOSE);
    }
 
    private void onConnectResp(Channel ch, ConnectResp resp) {
@@ -569,27 +613,40 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private void onFwdResp(FwdResp resp) {
-      Outgoing o = inFlight.remove(resp.sequenceId());
+      Outgoing o = answered(resp.sequenceId());
       if (o == null) {
          return; // late answer to a FWD already resent
-      }
-      inFlightCount = inFlight.size();
-      if (stopping && inFlight.isEmpty()) {
-         loop.execute(this::sendTerminate); // after this answer is settled
       }
       if (resp.isOk()) {
          acknowledged.incrementAndGet();
          acknowledge(o);
          return;
       }
+      refusedBy(o, "FWD_RESP Result " + resp.result());
+   }
+
+   /** The in-flight FWD an answer with this Sequence_Id settles, or null. */
+   private Outgoing answered(int sequenceId) {
+      Outgoing o = inFlight.remove(sequenceId);
+      if (o == null) {
+         return null;
+      }
+      inFlightCount = inFlight.size();
+      if (stopping && inFlight.isEmpty()) {
+         loop.execute(this::sendTerminate); // after this answer is settled
+      }
+      return o;
+   }
+
+   private void refusedBy(Outgoing o, String answer) {
       // The error first: whoever sees the counter move then reads the error that goes with it.
-      failed("FWD_RESP Result " + resp.result() + " for message " + o.messageId);
+      failed(answer + " for message " + o.messageId);
       refused.incrementAndGet();
       // Put back after a backoff, counting a failed delivery: the address settings (max-delivery-attempts, the
       // dead-letter address) decide how long a refused message keeps coming back.
       long delay = Math.min(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());
-      logger.info("Gateway {} answered FWD_RESP Result {} for message {}; putting it back in {} ms", config.code(),
-                  resp.result(), o.messageId, delay);
+      logger.info("Gateway {} answered {} for message {}; putting it back in {} ms", config.code(), answer, o.messageId,
+                  delay);
       loop.schedule(() -> putBack(o), Math.max(delay, 10), TimeUnit.MILLISECONDS);
    }
 

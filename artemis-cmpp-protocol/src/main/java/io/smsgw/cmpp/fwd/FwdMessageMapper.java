@@ -165,15 +165,44 @@ public final class FwdMessageMapper {
    // ---------------------------------------------------------------- FWD → message
 
    /**
+    * Why a FWD received from a peer cannot be stored as it is, or null. DestUsr_tl must be 1 (the FWD table says
+    * so; a second Dest_Id would be lost, none would store a message without a destination). An MT or MO must
+    * carry a valid (or empty) Valid_Time and At_Time, as a SUBMIT must, and without a UDH a Pk_number from 1 to
+    * Pk_total. The peer is answered FWD_RESP Result 1 (structure error) and nothing is stored.
+    */
+   public static String problem(Fwd fwd, long nowMillis) {
+      if (fwd.destIds().size() != 1) {
+         return "DestUsr_tl " + fwd.destIds().size() + ", must be 1";
+      }
+      if (fwd.msgFwdType() != Fwd.TYPE_MT && fwd.msgFwdType() != Fwd.TYPE_MO) {
+         return null; // a report's times and segment fields are not read
+      }
+      if (SmppTime.toEpochMillis(fwd.validTime(), nowMillis) == SmppTime.INVALID) {
+         return "Valid_Time '" + fwd.validTime() + "' is no valid time";
+      }
+      if (SmppTime.toEpochMillis(fwd.atTime(), nowMillis) == SmppTime.INVALID) {
+         return "At_Time '" + fwd.atTime() + "' is no valid time";
+      }
+      if (!fwd.hasUdh() && (fwd.pkNumber() < 1 || fwd.pkNumber() > fwd.pkTotal())) {
+         return "Pk_number " + fwd.pkNumber() + " of Pk_total " + fwd.pkTotal();
+      }
+      return null;
+   }
+
+   /**
     * The contract message for a FWD received from the peer: type 0 for {@code sms.mt}, 1 for {@code sms.mo},
     * 2 and 3 for {@code sms.dr}; smsOriginGateway = Source_Id, smsHops = NodesCount.
     *
     * @throws MalformedUdhException when TP_udhi is set but the content starts with no valid header
-    * @throws IllegalArgumentException for an unknown Msg_Fwd_Type, a report without the report layout, or
-    *     an unknown Msg_Fmt
+    * @throws IllegalArgumentException for a FWD with a {@link #problem}, an unknown Msg_Fwd_Type, a report without
+    *     the report layout, or an unknown Msg_Fmt
     */
    public CoreMessage toMessage(Fwd fwd, long brokerMessageId, long nowMillis) throws MalformedUdhException {
-      String recipient = fwd.destIds().isEmpty() ? "" : fwd.destIds().get(0);
+      String problem = problem(fwd, nowMillis);
+      if (problem != null) {
+         throw new IllegalArgumentException(problem);
+      }
+      String recipient = fwd.destIds().get(0);
       return switch (fwd.msgFwdType()) {
          case Fwd.TYPE_MT -> shortMessage(fwd, brokerMessageId, SmsAddresses.MT_ADDRESS, SmsKind.MT, recipient, nowMillis);
          case Fwd.TYPE_MO -> shortMessage(fwd, brokerMessageId, SmsAddresses.MO_ADDRESS, SmsKind.MO, recipient, nowMillis);
@@ -212,7 +241,7 @@ public final class FwdMessageMapper {
          .submitTime(nowMillis);
       long validity = SmppTime.toEpochMillis(fwd.validTime(), nowMillis);
       long schedule = SmppTime.toEpochMillis(fwd.atTime(), nowMillis);
-      b.validityTime(validity == SmppTime.INVALID ? 0 : validity).scheduleTime(schedule == SmppTime.INVALID ? 0 : schedule);
+      b.validityTime(validity).scheduleTime(schedule); // both valid: problem() was asked
       int payloadOffset = 0;
       if (fwd.hasUdh()) {
          UserDataHeader udh = UserDataHeader.parse(content);

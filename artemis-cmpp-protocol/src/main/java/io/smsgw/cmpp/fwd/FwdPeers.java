@@ -63,6 +63,7 @@ public final class FwdPeers {
          case Fwd.TYPE_MO -> SmsKind.MO;
          default -> SmsKind.DR;
       };
+      // FwdSessionHandler refuses any FWD whose DestUsr_tl is not 1 before asking the policy.
       String recipient = fwd.destIds().isEmpty() ? "" : fwd.destIds().get(0);
       return new IncomingForwardPolicy.Forward(fromGateway, kind, fwd.msgFwdType() == Fwd.TYPE_MO_REPORT, recipient,
                                                CmppMsgId.toHex(fwd.msgId()), fwd.nodesCount());

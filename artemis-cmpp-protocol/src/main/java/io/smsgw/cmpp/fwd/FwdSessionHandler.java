@@ -84,6 +84,13 @@ public final class FwdSessionHandler {
          replies.accept(fwd.response(CmppResult.FWD_WRONG_DECISION));
          return;
       }
+      // Checked before the policy, which sees one recipient: a FWD that could only be stored wrong is refused whole.
+      String problem = FwdMessageMapper.problem(fwd, System.currentTimeMillis());
+      if (problem != null) {
+         logger.info("FWD from peer {} refused (Result 1): {}", peerCode, problem);
+         replies.accept(fwd.response(CmppResult.STRUCTURE_ERROR));
+         return;
+      }
       boolean accepted;
       try {
          accepted = peers.policy().accepts(peerCode, fwd);

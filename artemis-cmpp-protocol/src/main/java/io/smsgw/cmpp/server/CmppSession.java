@@ -241,7 +241,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (malformed.isResponse()) {
          return;
       }
-      malformed.errorResponse(CmppResult.STRUCTURE_ERROR).ifPresentOrElse(this::send, this::terminate);
+      // Result 4 when Total_Length disagrees with DestUsr_tl / Msg_Length (nothing is stored), else 1.
+      malformed.errorResponse(malformed.refusalResult()).ifPresentOrElse(this::send, this::terminate);
    }
 
    /** Sends TERMINATE and closes; the peer's TERMINATE_RESP is not waited for. */

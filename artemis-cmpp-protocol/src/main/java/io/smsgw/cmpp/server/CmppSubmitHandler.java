@@ -77,14 +77,16 @@ final class CmppSubmitHandler {
          session.send(s.errorResponse(refusal));
          return;
       }
+      // From here on check() holds one rate permit per recipient: every refusal below gives them back, as it
+      // gives back the daily quota, so a refused SUBMIT does not cost the SP any of its rate.
+      List<String> recipients = s.destTerminalIds();
       long now = System.currentTimeMillis();
       long validity = SmppTime.toEpochMillis(s.valIdTime(), now);
       long schedule = SmppTime.toEpochMillis(s.atTime(), now);
       if (validity == SmppTime.INVALID || schedule == SmppTime.INVALID) {
-         session.send(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         refuse(s, CmppResult.STRUCTURE_ERROR, recipients.size(), false);
          return;
       }
-      List<String> recipients = s.destTerminalIds();
       long firstId = runtime.nextMsgIdBlock(recipients.size());
       List<CoreMessage> messages = new ArrayList<>(recipients.size());
       try {
@@ -92,13 +94,13 @@ final class CmppSubmitHandler {
             messages.add(message(s, CmppMsgId.toHex(firstId + i), recipients.get(i), now, schedule, validity));
          }
       } catch (MalformedUdhException e) {
-         session.send(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         refuse(s, CmppResult.STRUCTURE_ERROR, recipients.size(), false);
          return;
       }
       // Taken last, once the SUBMIT is known to be acceptable, and given back if it is not stored: a refused
       // SUBMIT must not use up the day's quota.
       if (!runtime.quotas().tryConsume(account, recipients.size())) {
-         session.send(s.errorResponse(RESULT_DAILY_QUOTA_EXHAUSTED));
+         refuse(s, RESULT_DAILY_QUOTA_EXHAUSTED, recipients.size(), false);
          return;
       }
       try {
@@ -111,22 +113,28 @@ final class CmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a SUBMIT from '{}': {}", errorCode, account.id(), errorMessage);
-               runtime.quotas().release(account, recipients.size());
-               session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
+               refuse(s, RESULT_STORAGE_FAILURE, recipients.size(), true);
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
-            runtime.quotas().release(account, recipients.size());
-            session.send(s.errorResponse(RESULT_NOT_ROUTED));
+            refuse(s, RESULT_NOT_ROUTED, recipients.size(), true);
             return;
          }
          runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
-         runtime.quotas().release(account, recipients.size());
-         session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
+         refuse(s, RESULT_STORAGE_FAILURE, recipients.size(), true);
       }
+   }
+
+   /** Answers a SUBMIT that passed {@link #check} with a refusal, giving back its rate permits (and quota, if taken). */
+   private void refuse(Submit s, int result, int recipients, boolean quotaTaken) {
+      limiter.release(recipients);
+      if (quotaTaken) {
+         runtime.quotas().release(account, recipients);
+      }
+      session.send(s.errorResponse(result));
    }
 
    /** The SUBMIT_RESP Result for a submit this SP may not make, or OK. */
@@ -135,8 +143,9 @@ final class CmppSubmitHandler {
       if (recipients < 1 || recipients > MAX_RECIPIENTS) {
          return CmppResult.DEST_TERMINAL_ID_ERROR;
       }
+      // One invalid number refuses the whole SUBMIT [spec, appendix 1].
       for (String recipient : s.destTerminalIds()) {
-         if (recipient.isEmpty()) {
+         if (!isNumber(recipient)) {
             return CmppResult.DEST_TERMINAL_ID_ERROR;
          }
       }
@@ -158,13 +167,34 @@ final class CmppSubmitHandler {
             return CmppResult.FEE_CODE_ERROR;
          }
       }
-      // A group send counts one per recipient against the SP's rate and its daily quota.
-      for (int i = 0; i < recipients; i++) {
-         if (!limiter.tryAcquire()) {
-            return CmppResult.FLOW_CONTROL_ERROR;
-         }
+      // Pk_number counts from 1 up to Pk_total. With a UDH its concatenation element decides (and is checked when
+      // it is parsed); without one these fields become the stored segment numbers.
+      if (!s.hasUdh() && (s.pkNumber() < 1 || s.pkNumber() > s.pkTotal())) {
+         return CmppResult.STRUCTURE_ERROR;
+      }
+      // A group send counts one per recipient against the SP's rate and its daily quota; taken whole or not at all.
+      if (!limiter.tryAcquire(recipients)) {
+         return CmppResult.FLOW_CONTROL_ERROR;
       }
       return CmppResult.OK;
+   }
+
+   /**
+    * A Dest_terminal_Id the gateway can send to: digits, after an optional '+' ("86" / "+86" prefixes are allowed).
+    * Pseudo numbers (3.0 Dest_terminal_type 1) are not translated by this gateway, so they must be digits too.
+    */
+   static boolean isNumber(String recipient) {
+      int start = !recipient.isEmpty() && recipient.charAt(0) == '+' ? 1 : 0;
+      if (recipient.length() == start) {
+         return false;
+      }
+      for (int i = start; i < recipient.length(); i++) {
+         char c = recipient.charAt(i);
+         if (c < '0' || c > '9') {
+            return false;
+         }
+      }
+      return true;
    }
 
    private CoreMessage message(Submit s, String smsId, String recipient, long now, long schedule, long validity)

@@ -2,6 +2,7 @@ package io.smsgw.cmpp.codec;
 
 import static io.smsgw.cmpp.codec.CmppVersion.V20;
 import static io.smsgw.cmpp.codec.CmppVersion.V30;
+import static io.smsgw.cmpp.codec.TestBytes.ascii;
 import static io.smsgw.cmpp.codec.TestBytes.decode;
 import static io.smsgw.cmpp.codec.TestBytes.encode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +15,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -28,6 +30,10 @@ class MalformedInputTest {
     /** Command ids whose PDU is the header alone (or, for ACTIVE_TEST_RESP, may be). */
     private static final Set<Integer> HEADER_ONLY = Set.of(CmppCommandId.TERMINATE, CmppCommandId.TERMINATE_RESP,
             CmppCommandId.ACTIVE_TEST, CmppCommandId.ACTIVE_TEST_RESP);
+
+    /** Bodies whose length DestUsr_tl and Msg_Length decide: they must agree with Total_Length exactly. */
+    private static final Set<Integer> VARIABLE_LENGTH = Set.of(CmppCommandId.SUBMIT, CmppCommandId.DELIVER,
+            CmppCommandId.FWD);
 
     /** Responses whose result width follows an exact 2.0 or 3.0 body length. */
     private static final Set<Integer> WIDTH_BY_LENGTH = Set.of(CmppCommandId.CONNECT_RESP, CmppCommandId.SUBMIT_RESP,
@@ -47,7 +53,22 @@ class MalformedInputTest {
     private static MalformedCmppPdu assertTruncated(CmppPdu pdu) {
         MalformedCmppPdu malformed = assertInstanceOf(MalformedCmppPdu.class, pdu, () -> "decoded " + pdu);
         assertEquals(MalformedCmppPdu.Kind.TRUNCATED, malformed.kind(), malformed::reason);
+        assertEquals(CmppResult.STRUCTURE_ERROR, malformed.refusalResult());
         return malformed;
+    }
+
+    private static MalformedCmppPdu assertLengthMismatch(CmppPdu pdu) {
+        MalformedCmppPdu malformed = assertInstanceOf(MalformedCmppPdu.class, pdu, () -> "decoded " + pdu);
+        assertEquals(MalformedCmppPdu.Kind.LENGTH_MISMATCH, malformed.kind(), malformed::reason);
+        assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, malformed.refusalResult());
+        return malformed;
+    }
+
+    /** A valid frame with {@code extra} zero bytes after its body and Total_Length counting them. */
+    private static byte[] longer(byte[] frame, int extra) {
+        byte[] longer = Arrays.copyOf(frame, frame.length + extra);
+        ByteBuffer.wrap(longer).putInt(0, longer.length);
+        return longer;
     }
 
     @ParameterizedTest
@@ -77,7 +98,7 @@ class MalformedInputTest {
 
     @ParameterizedTest
     @EnumSource(CmppVersion.class)
-    void everyShortenedBodyIsTruncated(CmppVersion version) {
+    void everyShortenedBodyIsRefused(CmppVersion version) {
         // The other version's result field is 3 octets shorter (3.0 → 2.0) or longer.
         int otherDelta = version == V20 ? 3 : -3;
         for (CmppPdu sample : SamplePdus.all(version)) {
@@ -90,7 +111,11 @@ class MalformedInputTest {
                     assertEquals(sample.getClass(), decoded.getClass());
                     continue;
                 }
-                MalformedCmppPdu malformed = assertTruncated(decoded);
+                MalformedCmppPdu malformed = assertInstanceOf(MalformedCmppPdu.class, decoded, () -> "decoded " + decoded);
+                // Cut in the fixed fields: truncated; cut after DestUsr_tl or Msg_Length: they disagree with the length.
+                assertTrue(malformed.kind() == MalformedCmppPdu.Kind.TRUNCATED
+                        || VARIABLE_LENGTH.contains(sample.commandId())
+                        && malformed.kind() == MalformedCmppPdu.Kind.LENGTH_MISMATCH, malformed::reason);
                 assertEquals(sample.commandId(), malformed.commandId());
                 assertEquals(sample.sequenceId(), malformed.sequenceId());
             }
@@ -103,7 +128,7 @@ class MalformedInputTest {
         byte[] frame = encode(SamplePdus.submit(version, 3), version);
         MalformedCmppPdu cut = assertTruncated(decode(truncated(frame, 12 + 8 + 4 + 5), version));
         assertTrue(cut.reason().contains("Service_Id"), cut.reason());
-        MalformedCmppPdu noTrailer = assertTruncated(decode(truncated(frame, frame.length - 1), version));
+        MalformedCmppPdu noTrailer = assertLengthMismatch(decode(truncated(frame, frame.length - 1), version));
         assertTrue(noTrailer.reason().contains(version == V30 ? "LinkID" : "Reserve"), noTrailer.reason());
         assertEquals(new SubmitResp(3, 0L, CmppResult.STRUCTURE_ERROR),
                 cut.errorResponse(CmppResult.STRUCTURE_ERROR).orElseThrow());
@@ -120,7 +145,7 @@ class MalformedInputTest {
         byte[] frame = encode(SamplePdus.submit(version, 3), version);
         assertEquals(3, frame[destUsrTlOffset(version)]);
         frame[destUsrTlOffset(version)] = (byte) 99;
-        MalformedCmppPdu malformed = assertTruncated(decode(frame, version));
+        MalformedCmppPdu malformed = assertLengthMismatch(decode(frame, version));
         assertTrue(malformed.reason().contains("DestUsr_tl 99"), malformed.reason());
         assertEquals(CmppCommandId.SUBMIT, malformed.commandId());
     }
@@ -132,7 +157,7 @@ class MalformedInputTest {
         int offset = 12 + (version == V20 ? 131 : 198) - 1;
         assertEquals(1, frame[offset]);
         frame[offset] = (byte) 0xFF;
-        assertTrue(assertTruncated(decode(frame, version)).reason().contains("DestUsr_tl 255"));
+        assertTrue(assertLengthMismatch(decode(frame, version)).reason().contains("DestUsr_tl 255"));
     }
 
     @ParameterizedTest
@@ -143,7 +168,7 @@ class MalformedInputTest {
         int msgLengthOffset = frame.length - submit.msgContent().length - (version == V20 ? 8 : 20) - 1;
         assertEquals(140, frame[msgLengthOffset] & 0xFF);
         frame[msgLengthOffset] = (byte) 200;
-        MalformedCmppPdu malformed = assertTruncated(decode(frame, version));
+        MalformedCmppPdu malformed = assertLengthMismatch(decode(frame, version));
         assertTrue(malformed.reason().contains("Msg_Length 200"), malformed.reason());
 
         Deliver deliver = SamplePdus.moDeliver(version, 4);
@@ -151,7 +176,35 @@ class MalformedInputTest {
         int deliverOffset = 12 + (version == V20 ? 65 : 77) - 1;
         assertEquals(deliver.msgContent().length, deliverFrame[deliverOffset]);
         deliverFrame[deliverOffset] = (byte) 255;
-        assertTrue(assertTruncated(decode(deliverFrame, version)).reason().contains("Msg_Length 255"));
+        assertTrue(assertLengthMismatch(decode(deliverFrame, version)).reason().contains("Msg_Length 255"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CmppVersion.class)
+    void msgLengthShorterThanTheContentIsALengthMismatchNotAnotherLinkId(CmppVersion version) {
+        // Read leniently, the last 5 content octets became the start of LinkID / Reserve and the SP got Result 0.
+        Submit sample = SamplePdus.submit(version, 3);
+        Submit submit = new Submit(3, 0L, 1, 1, 0, 0, "TEST", 0, "", 0, 0, 0, 0, "901234", "01", "000000", "", "",
+                "1065712345", List.of("13800138000"), 0, ascii("0123456789"), sample.linkId(), sample.reserve());
+        byte[] frame = encode(submit, version);
+        int msgLengthOffset = frame.length - 10 - (version == V20 ? 8 : 20) - 1;
+        assertEquals(10, frame[msgLengthOffset]);
+        frame[msgLengthOffset] = 5;
+        MalformedCmppPdu malformed = assertLengthMismatch(decode(frame, version));
+        assertTrue(malformed.reason().contains("Msg_Length 5"), malformed.reason());
+        assertEquals(new SubmitResp(3, 0L, CmppResult.MESSAGE_LENGTH_ERROR),
+                malformed.errorResponse(malformed.refusalResult()).orElseThrow());
+    }
+
+    @Test
+    void aSubmitInTheOtherVersionsLayoutIsALengthMismatch() {
+        assertLengthMismatch(decode(encode(SamplePdus.submit(V30, 3), V30), V20));
+        assertLengthMismatch(decode(encode(SamplePdus.submit(V20, 3), V20), V30));
+        for (CmppVersion sent : CmppVersion.values()) {
+            CmppVersion read = sent == V20 ? V30 : V20;
+            assertInstanceOf(MalformedCmppPdu.class, decode(encode(SamplePdus.fwd(sent, 3), sent), read));
+            assertInstanceOf(MalformedCmppPdu.class, decode(encode(SamplePdus.moDeliver(sent, 3), sent), read));
+        }
     }
 
     @Test
@@ -196,6 +249,10 @@ class MalformedInputTest {
                 new MalformedCmppPdu(CmppCommandId.DELIVER, 8, "", MalformedCmppPdu.Kind.TRUNCATED).errorResponse(1));
         assertEquals(Optional.of(new FwdResp(8, 0L, 0, 0, 1)),
                 new MalformedCmppPdu(CmppCommandId.FWD, 8, "", MalformedCmppPdu.Kind.TRUNCATED).errorResponse(1));
+        MalformedCmppPdu lengthMismatch = new MalformedCmppPdu(CmppCommandId.FWD, 8, "",
+                MalformedCmppPdu.Kind.LENGTH_MISMATCH);
+        assertEquals(Optional.of(new FwdResp(8, 0L, 0, 0, CmppResult.MESSAGE_LENGTH_ERROR)),
+                lengthMismatch.errorResponse(lengthMismatch.refusalResult()));
         ConnectResp connectResp = (ConnectResp) new MalformedCmppPdu(CmppCommandId.CONNECT, 8, "",
                 MalformedCmppPdu.Kind.TRUNCATED).errorResponse(CmppResult.CONNECT_STRUCTURE_ERROR).orElseThrow();
         assertEquals(CmppResult.CONNECT_STRUCTURE_ERROR, connectResp.status());
@@ -207,13 +264,39 @@ class MalformedInputTest {
                 new MalformedCmppPdu(CmppCommandId.QUERY, 8, "", MalformedCmppPdu.Kind.TRUNCATED).errorResponse(1));
     }
 
-    @Test
-    void bytesAfterTheBodyAreIgnored() {
-        Submit submit = SamplePdus.submit(V30, 3);
-        byte[] frame = encode(submit, V30);
-        byte[] longer = Arrays.copyOf(frame, frame.length + 5);
-        ByteBuffer.wrap(longer).putInt(0, longer.length);
-        assertEquals(submit, decode(longer, V30));
+    /**
+     * A fixed layout cannot be misread because of octets after its last field (they move nothing), so they stay
+     * tolerated there; docs/decisions.md.
+     */
+    @ParameterizedTest
+    @EnumSource(CmppVersion.class)
+    void bytesAfterAFixedLengthBodyAreIgnored(CmppVersion version) {
+        int checked = 0;
+        for (CmppPdu sample : SamplePdus.all(version)) {
+            if (!VARIABLE_LENGTH.contains(sample.commandId())) {
+                assertEquals(sample, decode(longer(encode(sample, version), 5), version));
+                checked++;
+            }
+        }
+        assertTrue(checked > 20, "fixed-length samples: " + checked);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CmppVersion.class)
+    void bytesAfterASubmitDeliverOrFwdBodyAreALengthMismatch(CmppVersion version) {
+        int checked = 0;
+        for (CmppPdu sample : SamplePdus.all(version)) {
+            if (VARIABLE_LENGTH.contains(sample.commandId())) {
+                for (int extra = 1; extra <= 5; extra++) {
+                    MalformedCmppPdu malformed = assertLengthMismatch(decode(longer(encode(sample, version), extra),
+                            version));
+                    assertEquals(sample.commandId(), malformed.commandId());
+                    assertEquals(sample.sequenceId(), malformed.sequenceId());
+                }
+                checked++;
+            }
+        }
+        assertEquals(4, checked, "a SUBMIT, two DELIVERs (MO and report) and a FWD");
     }
 
     @ParameterizedTest

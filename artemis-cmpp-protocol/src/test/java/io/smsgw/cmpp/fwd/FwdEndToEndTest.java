@@ -5,10 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
+import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.ConnectResp;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.FwdResp;
@@ -308,7 +318,56 @@ class FwdEndToEndTest {
    }
 
    private static Fwd fwd(int sequence, String recipient, long msgId) {
-      return new Fwd(sequence, A, B, 1, Fwd.TYPE_MT, msgId, 1, 1, 0, 0, "HELP", 0, "", "", 0, 0, 0, 0, "901234", "01", "",
-         "", "", "10661234", "", 0, 0, List.of(recipient), "", 0, "hi".getBytes(), "", "");
+      return fwd(sequence, List.of(recipient), msgId, "", "", 1, 1);
+   }
+
+   private static Fwd fwd(int sequence, List<String> recipients, long msgId, String validTime, String atTime, int pkTotal,
+                          int pkNumber) {
+      return new Fwd(sequence, A, B, 1, Fwd.TYPE_MT, msgId, pkTotal, pkNumber, 0, 0, "HELP", 0, "", "", 0, 0, 0, 0, "901234",
+         "01", "", validTime, atTime, "10661234", "", 0, 0, recipients, "", 0, "hi".getBytes(), "", "");
+   }
+
+   @Test
+   void aFwdThatCouldOnlyBeStoredWrongIsRefusedAndNothingIsStored() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "");
+           CmppSocket peerA = CmppSocket.connect(portB)) {
+         assertEquals(CmppResult.CONNECT_OK, peerA.login(A, "pair-secret").status());
+         Map<String, Fwd> refused = new LinkedHashMap<>();
+         refused.put("two Dest_Ids (DestUsr_tl must be 1)",
+                     fwd(peerA.nextSequence(), List.of("13800138000", "13800138001"), 0x41L, "", "", 1, 1));
+         refused.put("no Dest_Id", fwd(peerA.nextSequence(), List.of(), 0x42L, "", "", 1, 1));
+         refused.put("an invalid Valid_Time", fwd(peerA.nextSequence(), List.of("13800138000"), 0x43L, "tomorrow", "", 1, 1));
+         refused.put("an invalid At_Time",
+                     fwd(peerA.nextSequence(), List.of("13800138000"), 0x44L, "", "261399120000000+", 1, 1));
+         refused.put("Pk_number 0", fwd(peerA.nextSequence(), List.of("13800138000"), 0x45L, "", "", 2, 0));
+         refused.put("Pk_number beyond Pk_total", fwd(peerA.nextSequence(), List.of("13800138000"), 0x46L, "", "", 2, 3));
+         for (Map.Entry<String, Fwd> bad : refused.entrySet()) {
+            peerA.send(bad.getValue());
+            FwdResp resp = assertInstanceOf(FwdResp.class, peerA.read());
+            assertEquals(CmppResult.STRUCTURE_ERROR, resp.result(), bad.getKey());
+            assertEquals(bad.getValue().msgId(), resp.msgId(), bad.getKey());
+         }
+         // Total_Length longer than DestUsr_tl and Msg_Length make the FWD: its fields cannot be trusted
+         int sequence = peerA.nextSequence();
+         ByteBuf encoded = Unpooled.buffer();
+         CmppCodec.encode(fwd(sequence, "13800138000", 0x48L), CmppVersion.V30, encoded);
+         byte[] padded = Arrays.copyOf(ByteBufUtil.getBytes(encoded), encoded.readableBytes() + 4);
+         encoded.release();
+         ByteBuffer.wrap(padded).putInt(0, padded.length);
+         peerA.sendBytes(padded);
+         FwdResp lengthError = assertInstanceOf(FwdResp.class, peerA.read());
+         assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, lengthError.result());
+         assertEquals(sequence, lengthError.sequenceId());
+
+         peerA.send(fwd(peerA.nextSequence(), "13800138000", 0x47L));
+         assertEquals(CmppResult.OK, assertInstanceOf(FwdResp.class, peerA.read()).result());
+         Message stored = receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(stored);
+         assertEquals("0000000000000047", stored.getStringProperty("smsId"), "the first message stored is the good one");
+         assertEquals("13800138000", stored.getStringProperty("smsDestination"));
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "none of the refused FWDs was stored");
+      }
    }
 }

@@ -1,6 +1,7 @@
 package io.smsgw.cmpp.fwd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,13 @@ import java.util.List;
 
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppCommandId;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Fwd;
+import io.smsgw.cmpp.codec.SubmitResp;
+import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.contract.SmsAddresses;
 import jakarta.jms.Connection;
@@ -127,6 +131,59 @@ class FwdLinkRetryTest {
                assertEquals(0xD6L, fwd.msgId(), "the FWD flows in the 2.0 layout");
                assertEquals(List.of("13800138000"), fwd.destIds());
                second.send(fwd.response(CmppResult.OK));
+               Wait.until("the FWD acknowledged", Duration.ofSeconds(10),
+                          () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+            }
+         }
+      }
+   }
+
+   private static byte[] hex(String hex) {
+      return java.util.HexFormat.of().parseHex(hex);
+   }
+
+   /** A header-only frame (Total_Length 12, or more with {@code body} zero octets after it). */
+   private static byte[] frame(int commandId, int sequence, int body) {
+      return java.nio.ByteBuffer.allocate(12 + body).putInt(12 + body).putInt(commandId).putInt(sequence).array();
+   }
+
+   @Test
+   void whatThePeerSendsThatCannotBeDecodedIsAnsweredAsTheAcceptorAnswersIt() throws Exception {
+      try (ServerSocket server = new ServerSocket(0)) {
+         server.setSoTimeout(15_000);
+         try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), "")) {
+            sendMt(a, "00000000000000d7", "through a confused peer");
+            FwdLinkControlMBean link = a.fwdLink(B);
+            try (CmppSocket garbled = new CmppSocket(server.accept())) {
+               garbled.read(Connect.class);
+               garbled.sendBytes(frame(0x80000077, 1, 0)); // no CONNECT_RESP but a command CMPP does not have
+               assertTrue(garbled.closedByPeer(5_000), "anything undecodable before CONNECT_RESP closes the connection");
+               assertTrue(link.getLastError().contains("unknown Command_Id 0x80000077 before CONNECT_RESP"),
+                          link.getLastError());
+            }
+            try (CmppSocket first = PeerBroker.acceptLink(server, A)) {
+               Fwd fwd = first.read(Fwd.class);
+               assertEquals(0xD7L, fwd.msgId());
+               // a request cut short: refused with its error response, as the acceptor refuses it; the link stays
+               first.sendBytes(hex("00000014000000040000005a0000000000000001"));
+               SubmitResp refused = first.read(SubmitResp.class);
+               assertEquals(CmppResult.STRUCTURE_ERROR, refused.result());
+               assertEquals(0x5a, refused.sequenceId());
+               // an answer to the FWD that cannot be read: its fate is unknown, so the FWD goes again
+               first.sendBytes(frame(CmppCommandId.FWD_RESP, fwd.sequenceId(), 2));
+               Fwd again = first.read(Fwd.class);
+               assertEquals(0xD7L, again.msgId(), "a FWD whose FWD_RESP was garbled is sent again");
+               assertTrue(link.getLastError().contains("malformed FWD_RESP"), link.getLastError());
+               // a Command_Id CMPP does not have: TERMINATE and a new connection, as the acceptor does
+               first.sendBytes(frame(0x00000077, 9, 0));
+               assertInstanceOf(Terminate.class, first.read(Terminate.class));
+               assertTrue(first.closedByPeer(5_000), "the link closed the connection");
+               assertTrue(link.getLastError().contains("unknown Command_Id 0x77"), link.getLastError());
+            }
+            try (CmppSocket second = PeerBroker.acceptLink(server, A)) {
+               Fwd resent = second.read(Fwd.class);
+               assertEquals(0xD7L, resent.msgId(), "the unanswered FWD is resent after the reconnect");
+               second.send(resent.response(CmppResult.OK));
                Wait.until("the FWD acknowledged", Duration.ofSeconds(10),
                           () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
             }

@@ -234,6 +234,70 @@ class CmppAcceptorTest {
       }
    }
 
+   /** How many messages on sms.mt are for one of these recipients (stored ones, whoever submitted them). */
+   private static int storedFor(String... recipients) throws JMSException {
+      String selector = "smsDestination IN ('" + String.join("','", recipients) + "')";
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(SmsAddresses.MT), selector)) {
+         return java.util.Collections.list(browser.getEnumeration()).size();
+      }
+   }
+
+   private static io.smsgw.cmpp.codec.Submit segment(int sequence, int pkTotal, int pkNumber, String recipient) {
+      return new io.smsgw.cmpp.codec.Submit(sequence, 0L, pkTotal, pkNumber, 1, 0, "TEST", 0, "", 0, 0, 0, 0, "901234", "02",
+                                            "000010", "", "", "1065712345", java.util.List.of(recipient), 0,
+                                            "part".getBytes(StandardCharsets.US_ASCII), "", "");
+   }
+
+   @Test
+   void aSubmitWithAnInvalidNumberOrSegmentNumberIsRefusedWhole() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "to letters", "abc"));
+         assertEquals(CmppResult.DEST_TERMINAL_ID_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "one bad among good", "13800138070", "1380013807x",
+                                         "13800138071"));
+         assertEquals(CmppResult.DEST_TERMINAL_ID_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(),
+                      "one invalid number refuses the whole group send");
+         client.send(segment(client.nextSequence(), 2, 0, "13800138072"));
+         assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), "Pk_number 0");
+         client.send(segment(client.nextSequence(), 2, 3, "13800138073"));
+         assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(),
+                      "Pk_number beyond Pk_total");
+
+         client.send(segment(client.nextSequence(), 2, 2, "+8613800138074"));
+         SubmitResp accepted = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, accepted.result(), "the last of two parts, to a number written with +86");
+         TextMessage mt = receiveMt(CmppMsgId.toHex(accepted.msgId()));
+         assertEquals("+8613800138074", mt.getStringProperty("smsDestination"));
+         assertEquals(0, storedFor("abc", "13800138070", "1380013807x", "13800138071", "13800138072", "13800138073"),
+                      "nothing of the refused submits was stored");
+      }
+   }
+
+   @Test
+   void refusedGroupSendsGiveTheirRatePermitsBack() throws Exception {
+      // 901237 may submit 3 recipients a second (a burst of 3): a refused group must not use any of them up.
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901237", "secret7", 0x30).status());
+         client.send(new io.smsgw.cmpp.codec.Submit(client.nextSequence(), 0L, 1, 1, 1, 0, "TEST", 0, "", 0, 0, 0, 0, "901237",
+                                "02", "000010", "tomorrow", "", "1065777",
+                                java.util.List.of("13800138080", "13800138081", "13800138082"), 0, new byte[] {'x'}, "", ""));
+         assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(),
+                      "refused for its ValId_Time after the rate was checked");
+         client.send(RawCmppClient.submit(client.nextSequence(), "901237", "1065777", "TEST", 0, new byte[] {'x'},
+                                          "13800138083", "13800138084", "13800138085", "13800138086"));
+         assertEquals(CmppResult.FLOW_CONTROL_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(),
+                      "four recipients are more than the rate allows at once");
+         client.send(RawCmppClient.submit(client.nextSequence(), "901237", "1065777", "TEST", 0, new byte[] {'x'},
+                                          "13800138087", "13800138088", "13800138089"));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, resp.result(), "the SP still has its full rate after two refused group sends");
+         for (int i = 0; i < 3; i++) {
+            assertNotNull(receiveMt(CmppMsgId.toHex(resp.msgId() + i)));
+         }
+      }
+   }
+
    @Test
    void aGroupSendBeyondTheDailyQuotaIsRefusedWholeAndRefusedSubmitsDoNotCount() throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
@@ -496,6 +560,43 @@ class CmppAcceptorTest {
          healthy.send(RawCmppClient.ascii(healthy.nextSequence(), "901234", "still fine", "13800138009"));
          assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, healthy.read()).result());
       }
+   }
+
+   @Test
+   void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         // Msg_Length 5 but 10 octets of content: read leniently, the rest of the content became the LinkID
+         int sequence = client.nextSequence();
+         byte[] frame = client.encode(RawCmppClient.ascii(sequence, "901234", "0123456789", "13800138090"));
+         int msgLengthOffset = frame.length - 20 - 10 - 1;
+         assertEquals(10, frame[msgLengthOffset]);
+         frame[msgLengthOffset] = 5;
+         client.sendBytes(frame);
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, resp.result());
+         assertEquals(sequence, resp.sequenceId());
+         // bytes after a complete SUBMIT
+         sequence = client.nextSequence();
+         byte[] exact = client.encode(RawCmppClient.ascii(sequence, "901234", "padded", "13800138091"));
+         byte[] padded = java.util.Arrays.copyOf(exact, exact.length + 3);
+         java.nio.ByteBuffer.wrap(padded).putInt(0, padded.length);
+         client.sendBytes(padded);
+         assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "exact", "13800138093"));
+         SubmitResp good = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, good.result(), "the connection goes on");
+         assertNotNull(receiveMt(CmppMsgId.toHex(good.msgId())));
+      }
+      try (RawCmppClient client = connected(0x20)) {
+         // an SP that negotiated 2.0 but writes the 3.0 layout
+         int sequence = client.nextSequence();
+         client.sendBytes(RawCmppClient.encode(RawCmppClient.ascii(sequence, "901234", "wrong layout", "13800138092"),
+                                               CmppVersion.V30));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.MESSAGE_LENGTH_ERROR, resp.result());
+         assertEquals(sequence, resp.sequenceId());
+      }
+      assertEquals(0, storedFor("13800138090", "13800138091", "13800138092"), "nothing was stored");
    }
 
    static byte[] hex(String s) {

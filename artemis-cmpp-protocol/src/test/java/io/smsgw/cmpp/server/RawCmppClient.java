@@ -52,6 +52,21 @@ final class RawCmppClient implements AutoCloseable {
       return submit(sequence, spId, "1065712345", "TEST", 0, text.getBytes(StandardCharsets.US_ASCII), recipients);
    }
 
+   /** The wire form of {@code pdu} in this connection's version, to be altered before {@link #sendBytes}. */
+   byte[] encode(CmppPdu pdu) {
+      return encode(pdu, version);
+   }
+
+   static byte[] encode(CmppPdu pdu, CmppVersion version) {
+      io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+      try {
+         CmppCodec.encode(pdu, version, buf);
+         return io.netty.buffer.ByteBufUtil.getBytes(buf);
+      } finally {
+         buf.release();
+      }
+   }
+
    void send(CmppPdu pdu) throws IOException {
       socket.send(buf -> CmppCodec.encode(pdu, version, buf));
    }

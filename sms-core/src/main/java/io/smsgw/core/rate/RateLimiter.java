@@ -38,14 +38,23 @@ public final class RateLimiter {
 
    /** Takes one permit if available now; never blocks. */
    public boolean tryAcquire() {
-      if (nanosPerPermit == 0) {
+      return tryAcquire(1);
+   }
+
+   /**
+    * Takes {@code permits} permits if all are available now, otherwise none (a CMPP group send counts one per
+    * recipient and is refused whole); never blocks.
+    */
+   public boolean tryAcquire(int permits) {
+      if (nanosPerPermit == 0 || permits <= 0) {
          return true;
       }
       long now = nanoClock.getAsLong();
+      long cost = nanosPerPermit * permits;
       while (true) {
          long current = emptyAt.get();
          long base = Math.max(current, now - burstNanos);
-         long next = base + nanosPerPermit;
+         long next = base + cost;
          if (next > now) {
             return false;
          }
@@ -53,5 +62,16 @@ public final class RateLimiter {
             return true;
          }
       }
+   }
+
+   /**
+    * Gives back {@code permits} taken by {@link #tryAcquire} for a submit that was then refused: the sender was
+    * told no, so it must not count against its rate. The bucket still never holds more than the burst.
+    */
+   public void release(int permits) {
+      if (nanosPerPermit == 0 || permits <= 0) {
+         return;
+      }
+      emptyAt.addAndGet(-nanosPerPermit * permits);
    }
 }

@@ -2,16 +2,26 @@ package io.smsgw.core.runtime;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Per account, day and service id: how many MT messages and recipients an account submitted, how many of
  * them ended delivered or failed, and how many MO deliveries to it succeeded or failed. Answers CMPP QUERY. Kept in memory for the last
  * {@value #DAYS_KEPT} days seen; counts restart from zero when the broker restarts.
+ *
+ * <p>Service ids are whatever the SP sends (an account without {@code service-ids} may send any), so each account
+ * and day counts its first {@value #MAX_SERVICE_IDS_PER_DAY} distinct service ids separately and every further one
+ * together under {@link #OTHER_SERVICE_IDS}: an SP sending a new Service_Id with every submit cannot grow the
+ * counters without bound, and a QUERY sums at most that many entries.
  */
 public final class TrafficCounters {
 
    public static final int DAYS_KEPT = 31;
+   /** Distinct service ids counted separately per account and day; the rest count under {@link #OTHER_SERVICE_IDS}. */
+   public static final int MAX_SERVICE_IDS_PER_DAY = 256;
+   /** The service id the service ids beyond {@link #MAX_SERVICE_IDS_PER_DAY} of a day are counted under. */
+   public static final String OTHER_SERVICE_IDS = "*";
 
    /** Indexes of {@link #snapshot}. */
    public static final int MT_MESSAGES = 0;
@@ -22,11 +32,60 @@ public final class TrafficCounters {
    public static final int MT_FAILED = 5;
    private static final int SIZE = 6;
 
-   private record Key(String account, int day, String serviceId) {
+   private record Key(String account, int day) {
+   }
+
+   /** One account's counters of one day: a bounded number of service ids, and the rest together. */
+   private static final class AccountDay {
+      final Map<String, LongAdder[]> services = new ConcurrentHashMap<>();
+      final AtomicInteger slots = new AtomicInteger();
+      final LongAdder[] others = newCounters();
+
+      LongAdder[] counters(String service) {
+         LongAdder[] found = services.get(service);
+         if (found != null) {
+            return found;
+         }
+         if (slots.incrementAndGet() > MAX_SERVICE_IDS_PER_DAY) {
+            slots.decrementAndGet();
+            // Full for the day: a service id that did not get its own entry counts with the others (also for its
+            // outcomes and MO later that day, since entries are never given up within a day).
+            found = services.get(service);
+            return found != null ? found : others;
+         }
+         LongAdder[] added = newCounters();
+         found = services.putIfAbsent(service, added);
+         if (found != null) {
+            slots.decrementAndGet(); // another thread added it first
+            return found;
+         }
+         return added;
+      }
+
+      void addTo(long[] totals, String serviceId) {
+         if (serviceId == null) {
+            services.values().forEach(c -> add(totals, c));
+            add(totals, others);
+            return;
+         }
+         LongAdder[] c = services.get(serviceId);
+         if (c != null) {
+            add(totals, c);
+         }
+         if (serviceId.equals(OTHER_SERVICE_IDS)) {
+            add(totals, others);
+         }
+      }
+
+      private static void add(long[] totals, LongAdder[] c) {
+         for (int i = 0; i < SIZE; i++) {
+            totals[i] += c[i].sum();
+         }
+      }
    }
 
    /** The counters asked for last: consecutive messages of one SP and service find theirs without a map lookup. */
-   private record Recent(Key key, LongAdder[] counters) {
+   private record Recent(String account, int day, String serviceId, AccountDay accountDay, LongAdder[] counters) {
    }
 
    /** Today as a day number, and the span of epoch millis it stays valid for. */
@@ -35,7 +94,7 @@ public final class TrafficCounters {
 
    private static volatile Today today;
 
-   private final Map<Key, LongAdder[]> counters = new ConcurrentHashMap<>();
+   private final Map<Key, AccountDay> days = new ConcurrentHashMap<>();
    private volatile int newestDay;
    private volatile Recent recent;
 
@@ -55,17 +114,23 @@ public final class TrafficCounters {
       counters(account, day, serviceId)[delivered ? MO_DELIVERED : MO_FAILED].increment();
    }
 
-   /** Totals for the account and day, for one service id or (null) all of them. */
+   /**
+    * Totals for the account and day, for one service id or (null) all of them. {@link #OTHER_SERVICE_IDS} gives the
+    * service ids counted together; one of those asked for by name has no counts of its own (zeros).
+    */
    public long[] snapshot(String account, int day, String serviceId) {
       long[] totals = new long[SIZE];
-      counters.forEach((key, c) -> {
-         if (key.account().equals(account) && key.day() == day && (serviceId == null || key.serviceId().equals(serviceId))) {
-            for (int i = 0; i < SIZE; i++) {
-               totals[i] += c[i].sum();
-            }
-         }
-      });
+      AccountDay found = days.get(new Key(account, day));
+      if (found != null) {
+         found.addTo(totals, serviceId);
+      }
       return totals;
+   }
+
+   /** How many service ids of the account's day have counters of their own (at most {@link #MAX_SERVICE_IDS_PER_DAY}). */
+   public int serviceIdsCounted(String account, int day) {
+      AccountDay found = days.get(new Key(account, day));
+      return found == null ? 0 : found.services.size();
    }
 
    /** A date as the yyyymmdd number these counters are keyed by. */
@@ -105,25 +170,30 @@ public final class TrafficCounters {
    private LongAdder[] counters(String account, int day, String serviceId) {
       String service = serviceId == null ? "" : serviceId;
       Recent last = recent;
-      if (last != null && last.key().day() == day && last.key().account().equals(account) && last.key().serviceId().equals(service)) {
+      if (last != null && last.day() == day && last.account().equals(account) && last.serviceId().equals(service)) {
          return last.counters();
       }
       if (day > newestDay) {
          newestDay = day;
          // Forget days that fell out of the window (day numbers compare as dates in yyyymmdd form).
          int oldest = dayNumber(java.time.LocalDate.of(day / 10000, day / 100 % 100, day % 100).minusDays(DAYS_KEPT - 1));
-         counters.keySet().removeIf(key -> key.day() < oldest);
+         days.keySet().removeIf(key -> key.day() < oldest);
          recent = null;
+         last = null;
       }
-      Key key = new Key(account, day, service);
-      LongAdder[] found = counters.computeIfAbsent(key, k -> {
-         LongAdder[] c = new LongAdder[SIZE];
-         for (int i = 0; i < SIZE; i++) {
-            c[i] = new LongAdder();
-         }
-         return c;
-      });
-      recent = new Recent(key, found);
+      // Another service of the same account and day (the common case after the first message) needs no key.
+      AccountDay accountDay = last != null && last.day() == day && last.account().equals(account)
+         ? last.accountDay() : days.computeIfAbsent(new Key(account, day), k -> new AccountDay());
+      LongAdder[] found = accountDay.counters(service);
+      recent = new Recent(account, day, service, accountDay, found);
       return found;
+   }
+
+   private static LongAdder[] newCounters() {
+      LongAdder[] c = new LongAdder[SIZE];
+      for (int i = 0; i < SIZE; i++) {
+         c[i] = new LongAdder();
+      }
+      return c;
    }
 }

@@ -39,6 +39,25 @@ class RateLimiterTest {
    }
 
    @Test
+   void aGroupTakesAllItsPermitsOrNone() {
+      RateLimiter limiter = new RateLimiter(3, now::get);
+      assertFalse(limiter.tryAcquire(4), "more than the burst");
+      assertTrue(limiter.tryAcquire(3), "nothing was taken by the refused group");
+      assertFalse(limiter.tryAcquire(1));
+   }
+
+   @Test
+   void releasedPermitsCanBeTakenAgainButNeverBeyondTheBurst() {
+      RateLimiter limiter = new RateLimiter(3, now::get);
+      assertTrue(limiter.tryAcquire(3));
+      limiter.release(3);
+      assertEquals(3, acquired(limiter, 10), "a refused submit gives its permits back");
+      limiter.release(3);
+      limiter.release(3);
+      assertEquals(3, acquired(limiter, 10), "releasing more than was taken does not raise the burst");
+   }
+
+   @Test
    void zeroMeansUnlimited() {
       RateLimiter limiter = new RateLimiter(0, now::get);
       assertTrue(limiter.isUnlimited());

@@ -1,6 +1,7 @@
 package io.smsgw.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
@@ -37,6 +38,33 @@ class TrafficCountersTest {
       assertArrayEquals(new long[] {8, 8, 0, 0, 1, 1}, counters.snapshot("sp1", day, null));
       assertArrayEquals(new long[] {5, 5, 0, 0, 0, 0}, counters.snapshot("sp2", day, null));
       assertArrayEquals(new long[] {7, 7, 0, 0, 0, 0}, counters.snapshot("sp1", day + 1, null));
+   }
+
+   @Test
+   void anSpSendingANewServiceIdWithEverySubmitIsCountedInBoundedSpace() {
+      TrafficCounters counters = new TrafficCounters();
+      int day = 20261126;
+      int cap = TrafficCounters.MAX_SERVICE_IDS_PER_DAY;
+      int submits = 10_000;
+      for (int i = 0; i < submits; i++) {
+         counters.recordMt("sp1", day, "R" + i, 1);
+      }
+      counters.recordMt("sp2", day, "svc", 3);
+      // an outcome and an MO for a service id beyond the cap go with the others, as its MT did
+      counters.recordMtOutcome("sp1", day, "R" + (submits - 1), true);
+      counters.recordMo("sp1", day, "R" + (submits - 1), false);
+
+      assertEquals(cap, counters.serviceIdsCounted("sp1", day), "no more entries than the cap");
+      assertArrayEquals(new long[] {submits, submits, 0, 1, 1, 0}, counters.snapshot("sp1", day, null),
+                        "the account's totals still count every submit");
+      assertArrayEquals(new long[] {1, 1, 0, 0, 0, 0}, counters.snapshot("sp1", day, "R0"), "the first ones by name");
+      assertArrayEquals(new long[] {submits - cap, submits - cap, 0, 1, 1, 0},
+                        counters.snapshot("sp1", day, TrafficCounters.OTHER_SERVICE_IDS), "the rest together");
+      assertArrayEquals(new long[6], counters.snapshot("sp1", day, "R" + cap), "one of the rest has no entry of its own");
+      assertArrayEquals(new long[] {3, 3, 0, 0, 0, 0}, counters.snapshot("sp2", day, "svc"), "other accounts keep theirs");
+      counters.recordMt("sp1", day + 1, "R" + (submits - 1), 1);
+      assertArrayEquals(new long[] {1, 1, 0, 0, 0, 0}, counters.snapshot("sp1", day + 1, "R" + (submits - 1)),
+                        "the next day starts with room again");
    }
 
    @Test
