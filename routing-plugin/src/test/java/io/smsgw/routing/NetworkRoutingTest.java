@@ -172,8 +172,13 @@ class NetworkRoutingTest {
 
    /** As above, with the given id (an SMPP 3.3 session's has 8 hex digits). */
    private String submitAtBeijing(String recipient, String id) throws Exception {
+      return submitAtBeijing(recipient, id, "Hello " + recipient);
+   }
+
+   /** As above, with the given text. */
+   private String submitAtBeijing(String recipient, String id, String text) throws Exception {
       beijing.send(SmsAddresses.MT, m -> {
-         m.setText("Hello " + recipient);
+         m.setText(text);
          m.setStringProperty("smsKind", "MT");
          m.setStringProperty("smsId", id);
          m.setStringProperty("smsAccount", SP);
@@ -217,6 +222,59 @@ class NetworkRoutingTest {
       assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "Guangzhou bills nothing");
       assertEquals(0, beijing.routing().getWaitedForRoute(), "the route was in the cache loaded at start");
       assertEquals(1, beijing.routing().getRoutedToGateways());
+   }
+
+   @Test
+   void aLongMtForGuangzhouReachesItsSmscWholeAndEachPartIsReportedAndBilledAtBeijing() throws Exception {
+      startNetwork();
+      StringBuilder news = new StringBuilder();
+      for (int i = 0; news.length() < 200; i++) {
+         news.append("Item ").append(i).append(" of the news. ");
+      }
+      String text = news.substring(0, 200); // more than one FWD carries (159 octets)
+      String id = submitAtBeijing("13900139000", beijing.runtime().nextSmppMessageId(true), text);
+
+      JsmppSmsc.Received[] parts = new JsmppSmsc.Received[2];
+      for (int i = 0; i < 2; i++) {
+         JsmppSmsc.Received part = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+         assertNotNull(part, "part " + (i + 1) + " left through Guangzhou's SMSC link");
+         assertEquals("13900139000", part.destination());
+         assertEquals(0x40, part.esmClass() & 0x40, "with a concatenation header");
+         assertEquals(2, part.shortMessage()[4], "of two parts");
+         parts[part.shortMessage()[5] - 1] = part;
+      }
+      assertEquals(parts[0].shortMessage()[3], parts[1].shortMessage()[3], "one reference for both");
+      String joined = new String(parts[0].shortMessage(), 6, parts[0].shortMessage().length - 6, StandardCharsets.US_ASCII)
+         + new String(parts[1].shortMessage(), 6, parts[1].shortMessage().length - 6, StandardCharsets.US_ASCII);
+      assertEquals(text, joined, "the handset gets the whole text");
+      assertNull(guangzhouSmsc.submits.poll(500, TimeUnit.MILLISECONDS), "each part once");
+      assertNull(beijingSmsc.submits.poll(0, TimeUnit.SECONDS), "not through Beijing's");
+      Wait.until("Beijing's FWD acknowledged", Duration.ofSeconds(10),
+                 () -> beijing.messageCount(SmsAddresses.gatewayQueue(GUANGZHOU)) == 0);
+
+      for (JsmppSmsc.Received part : parts) {
+         guangzhouSmsc.sendReceipt(part, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      }
+      for (int i = 0; i < 2; i++) {
+         assertEquals("DELIVRD", reportAtBeijing(id).getStringProperty("smsStatus"), "Sina hears of each part");
+      }
+      int segmentRecords = 0;
+      int rollups = 0;
+      for (int i = 0; i < 3; i++) {
+         Message record = beijing.receive(GatewayBroker.BILLING_QUEUE);
+         assertNotNull(record, "billing record " + (i + 1) + " at Beijing");
+         assertEquals(id, record.getStringProperty("smsId"));
+         assertEquals("DELIVRD", record.getStringProperty("smsStatus"));
+         if (record.propertyExists("smsRollup") && record.getBooleanProperty("smsRollup")) {
+            rollups++;
+         } else {
+            segmentRecords++;
+            assertTrue(record.getBooleanProperty("smsBillable"));
+         }
+      }
+      assertEquals(2, segmentRecords, "one record per part");
+      assertEquals(1, rollups, "and the long message's rolled-up record");
+      assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "Guangzhou bills nothing");
    }
 
    @Test

@@ -297,6 +297,52 @@ class RoutingEndToEndTest {
    }
 
    @Test
+   void anApplicationsMtWithAWordForANumberIsReportedAndBilledAndTheNextOneGoesOut() throws Exception {
+      int port = JsmppSmsc.freePort();
+      writeConfig(port, "");
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = startBroker();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         MessageConsumer billing = billingSubscription(jms);
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer reports = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+
+         MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT));
+         TextMessage wrong = session.createTextMessage("Receipt please");
+         wrong.setStringProperty("smsId", "00000000000003a1");
+         wrong.setStringProperty("smsAccount", "app1");
+         wrong.setStringProperty("smsSource", "10086");
+         wrong.setStringProperty("smsDestination", "8613800138301");
+         wrong.setStringProperty("smsRegisteredDelivery", "yes"); // the contract says a number
+         producer.send(wrong);
+         TextMessage right = session.createTextMessage("The next one");
+         right.setStringProperty("smsAccount", "app1");
+         right.setStringProperty("smsSource", "10086");
+         right.setStringProperty("smsDestination", "8613800138302");
+         producer.send(right);
+
+         JsmppSmsc.Received atSmsc = smsc.submits.poll(10, TimeUnit.SECONDS);
+         assertNotNull(atSmsc, "the next MT still reaches the SMSC");
+         assertEquals("8613800138302", atSmsc.destination());
+         Message report = reports.receive(10_000);
+         assertNotNull(report, "the application hears about the MT the link could not send");
+         assertEquals("00000000000003a1", report.getStringProperty("smsId"));
+         assertEquals("REJECTD", report.getStringProperty("smsStatus"));
+         assertEquals("069", report.getStringProperty("smsErrorCode"));
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "and billing records it");
+         assertEquals("00000000000003a1", record.getStringProperty("smsId"));
+         assertEquals("app1", record.getStringProperty("smsAccount"));
+         assertFalse(record.getBooleanProperty("smsBillable"));
+         Wait.until("both acknowledged by the link", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         assertNull(smsc.submits.poll(300, TimeUnit.MILLISECONDS), "nothing sent twice");
+         assertEquals(1, smsc.binds.get(), "the link stayed bound");
+      }
+   }
+
+   @Test
    void aBrokerRestartBetweenSubmitAndReceiptLosesNothingAndDuplicatesNothing() throws Exception {
       int port = JsmppSmsc.freePort();
       writeConfig(port, "");

@@ -66,6 +66,14 @@ public record Fwd(int sequenceId, String sourceId, String destinationId, int nod
         return Fields.udhi(tpUdhi);
     }
 
+    /** The same FWD with another Sequence_Id (a part sent for the first time, or again after a reconnect). */
+    public Fwd withSequenceId(int sequence) {
+        return sequence == sequenceId ? this : new Fwd(sequence, sourceId, destinationId, nodesCount, msgFwdType, msgId,
+                pkTotal, pkNumber, registeredDelivery, msgLevel, serviceId, feeUserType, feeTerminalId, feeTerminalPseudo,
+                feeTerminalUserType, tpPid, tpUdhi, msgFmt, msgSrc, feeType, feeCode, validTime, atTime, srcId, srcPseudo,
+                srcUserType, srcType, destIds, destPseudo, destUserType, msgContent, linkId, reserve);
+    }
+
     /** The FWD_RESP (it repeats Msg_Id, Pk_total and Pk_number). */
     public FwdResp response(int result) {
         return new FwdResp(sequenceId, msgId, pkTotal, pkNumber, result);

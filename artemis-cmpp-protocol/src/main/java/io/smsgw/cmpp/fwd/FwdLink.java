@@ -65,13 +65,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The outgoing CMPP_FWD link to one peer gateway: a long connection (CONNECT with this gateway's code,
  * ACTIVE_TEST keepalive, reconnect with backoff) and a broker session of its own, living as long as the link,
- * that consumes {@code sms.gw.<peer>} within the window. A message is acknowledged on FWD_RESP Result 0; any
- * other Result puts it back on the queue after reconnect-min (a failed delivery attempt); FWDs unanswered when the connection drops (or past the response
- * timeout, which drops it) go again after the reconnect. The broker message stays unacknowledged throughout, so
- * while the peer is down messages simply wait on the queue.
+ * that consumes {@code sms.gw.<peer>} within the window (counted in messages). A message goes as one FWD, or an MT or MO
+ * longer than one FWD carries as its concatenated parts ({@link FwdMessageMapper#toFwds}); it is acknowledged once every
+ * part got FWD_RESP Result 0; any other Result puts it back on the queue after reconnect-min (a failed delivery attempt)
+ * once all its parts are answered; FWDs unanswered when the connection drops (or past the response timeout, which drops
+ * it) go again after the reconnect, parts already answered do not. The broker message stays unacknowledged throughout,
+ * so while the peer is down messages simply wait on the queue.
  *
- * <p>A message whose NodesCount would exceed {@code gateway.max-hops} is not sent: an MT or MO is answered with an
- * UNDELIV report (smsErrorCode IB:0001) on {@code sms.dr}, a report goes to the dead-letter address.
+ * <p>A message whose NodesCount would exceed {@code gateway.max-hops}, or that FWD cannot carry (no CMPP Msg_Id, a field
+ * wider than FWD's, a numeric property that is no number), is not sent: an MT or MO is answered with an UNDELIV report on
+ * {@code sms.dr} (smsErrorCode IB:0001, 105 or 106), a report goes to the dead-letter address.
  *
  * <p>Stopping is graceful ({@link #beginStop()}): no new message is taken, the FWDs in flight get up to the
  * response timeout for their FWD_RESP (answers ack their messages as usual), then CMPP_TERMINATE is sent and its
@@ -93,17 +96,39 @@ final class FwdLink extends AbstractSessionCallback {
    /** DOWN: the last attempt failed or the connection dropped; the next attempt is scheduled. */
    enum State { CONNECTING, CONNECTED, DOWN, STOPPING, STOPPED }
 
-   /** One message taken from the queue and not settled yet. */
+   /** One message taken from the queue and not settled yet, and the FWDs it goes as (one, or the parts of a long one). */
    private static final class Outgoing {
       final long messageId;
       final ServerConsumer consumer;
       final ICoreMessage message;
-      long sentAtNanos;
+      /** Mapped on its first send, and again on a connection with another mapper (report layouts follow the version). */
+      List<Fwd> fwds;
+      FwdMessageMapper mappedBy;
+      /** Parts not answered yet; the message is settled when the last one is. */
+      int unanswered;
+      /** The answer that refused a part ("FWD_RESP Result 8", "a malformed FWD_RESP"), or null: the message goes back on
+       *  the queue once every part is answered. */
+      String refusal;
+      /** Why a part could not be encoded, or null. */
+      RuntimeException unsendable;
+      boolean settled;
 
       Outgoing(long messageId, ServerConsumer consumer, ICoreMessage message) {
          this.messageId = messageId;
          this.consumer = consumer;
          this.message = message;
+      }
+   }
+
+   /** One FWD of an outgoing message: the index of its part. */
+   private static final class Part {
+      final Outgoing outgoing;
+      final int index;
+      long sentAtNanos;
+
+      Part(Outgoing outgoing, int index) {
+         this.outgoing = outgoing;
+         this.index = index;
       }
    }
 
@@ -115,8 +140,8 @@ final class FwdLink extends AbstractSessionCallback {
    private final Clock clock;
    private final SimpleString queueName;
    private final AtomicInteger reserved = new AtomicInteger();
-   private final Map<Integer, Outgoing> inFlight = new HashMap<>();
-   private final ArrayDeque<Outgoing> toSend = new ArrayDeque<>();
+   private final Map<Integer, Part> inFlight = new HashMap<>();
+   private final ArrayDeque<Part> toSend = new ArrayDeque<>();
 
    /** FWDs written (resends included), FWD_RESPs with Result 0 and with another Result, FWDs sent again. */
    final AtomicLong forwarded = new AtomicLong();
@@ -440,9 +465,10 @@ final class FwdLink extends AbstractSessionCallback {
          malformed.errorResponse(malformed.refusalResult()).ifPresentOrElse(ch::writeAndFlush, () -> terminateNow(ch));
          return;
       }
-      Outgoing o = malformed.commandId() == CmppCommandId.FWD_RESP ? answered(malformed.sequenceId()) : null;
+      Outgoing o = malformed.commandId() == CmppCommandId.FWD_RESP ? answeredPart(malformed.sequenceId()) : null;
       if (o != null) {
          refusedBy(o, "a malformed FWD_RESP");
+         answered(o);
       }
    }
 
@@ -504,7 +530,7 @@ final class FwdLink extends AbstractSessionCallback {
          state = State.DOWN;
       }
       // Unanswered FWDs go out again, in their order, after the next CONNECT; the broker keeps the messages ours.
-      List<Map.Entry<Integer, Outgoing>> unanswered = new ArrayList<>(inFlight.entrySet());
+      List<Map.Entry<Integer, Part>> unanswered = new ArrayList<>(inFlight.entrySet());
       inFlight.clear();
       inFlightCount = 0;
       unanswered.sort(Map.Entry.comparingByKey());
@@ -545,8 +571,8 @@ final class FwdLink extends AbstractSessionCallback {
          }
          return;
       }
-      for (Outgoing o : inFlight.values()) {
-         if (now - o.sentAtNanos > timeout) {
+      for (Part p : inFlight.values()) {
+         if (now - p.sentAtNanos > timeout) {
             logger.warn("FWD link to gateway {}: FWD unanswered for {}; reconnecting and resending", config.code(),
                         config.responseTimeout());
             failed("FWD unanswered for " + config.responseTimeout());
@@ -572,22 +598,25 @@ final class FwdLink extends AbstractSessionCallback {
       Channel ch = channel;
       boolean wrote = false;
       while (ch != null && loggedIn && !stopping && !toSend.isEmpty()) {
-         Outgoing o = toSend.poll();
+         Part part = toSend.poll();
+         Outgoing o = part.outgoing;
+         if (o.settled) {
+            continue;
+         }
          int seq = nextSequence();
          Fwd fwd;
          try {
-            fwd = mapper.toFwd(o.message, seq);
+            fwd = fwdOf(part, seq);
          } catch (RuntimeException e) {
-            logger.warn("FWD link to gateway {}: message {} cannot be forwarded ({}); dead-lettering it", config.code(),
-                        o.messageId, e.getMessage());
-            reject(o);
+            logger.warn("FWD link to gateway {}: message {} cannot be forwarded ({})", config.code(), o.messageId, e.getMessage());
+            notForwarded(o, e);
             continue;
          }
-         if (o.sentAtNanos != 0) {
+         if (part.sentAtNanos != 0) {
             resent.incrementAndGet();
          }
-         o.sentAtNanos = System.nanoTime();
-         inFlight.put(seq, o);
+         part.sentAtNanos = System.nanoTime();
+         inFlight.put(seq, part);
          inFlightCount = inFlight.size();
          forwarded.incrementAndGet();
          ch.write(fwd).addListener(future -> {
@@ -595,13 +624,14 @@ final class FwdLink extends AbstractSessionCallback {
             if (cause instanceof EncoderException && cause.getCause() != null) {
                cause = cause.getCause();
             }
-            if (cause instanceof IllegalArgumentException) {
-               // The encoder refused a field wider than FWD's: the message can never go, so dead-letter it.
-               if (inFlight.remove(seq, o)) {
+            if (cause instanceof IllegalArgumentException refusal) {
+               // The encoder refused a field wider than FWD's: the message can never go.
+               if (inFlight.remove(seq, part)) {
                   inFlightCount = inFlight.size();
-                  logger.warn("FWD link to gateway {}: message {} not encodable ({}); dead-lettering it", config.code(),
-                              o.messageId, cause.getMessage());
-                  reject(o);
+                  logger.warn("FWD link to gateway {}: message {} not encodable ({})", config.code(), o.messageId,
+                              refusal.getMessage());
+                  o.unsendable = refusal;
+                  answered(o);
                }
             }
          });
@@ -612,42 +642,82 @@ final class FwdLink extends AbstractSessionCallback {
       }
    }
 
+   /**
+    * The FWD of {@code part} with Sequence_Id {@code seq}. The message is mapped on its first send, which queues its
+    * other parts right behind this one, and again on a connection with another mapper (the same parts: their content
+    * does not depend on the version).
+    */
+   private Fwd fwdOf(Part part, int seq) {
+      Outgoing o = part.outgoing;
+      if (o.mappedBy != mapper) {
+         List<Fwd> fwds = mapper.toFwds(o.message, seq);
+         if (o.fwds == null) {
+            o.unanswered = fwds.size();
+            for (int i = fwds.size() - 1; i >= 1; i--) {
+               toSend.addFirst(new Part(o, i));
+            }
+         }
+         o.fwds = fwds;
+         o.mappedBy = mapper;
+      }
+      return o.fwds.get(part.index).withSequenceId(seq);
+   }
+
    private void onFwdResp(FwdResp resp) {
-      Outgoing o = answered(resp.sequenceId());
+      Outgoing o = answeredPart(resp.sequenceId());
       if (o == null) {
          return; // late answer to a FWD already resent
       }
       if (resp.isOk()) {
          acknowledged.incrementAndGet();
-         acknowledge(o);
-         return;
+      } else {
+         refusedBy(o, "FWD_RESP Result " + resp.result());
       }
-      refusedBy(o, "FWD_RESP Result " + resp.result());
+      answered(o);
    }
 
-   /** The in-flight FWD an answer with this Sequence_Id settles, or null. */
-   private Outgoing answered(int sequenceId) {
-      Outgoing o = inFlight.remove(sequenceId);
-      if (o == null) {
+   /** The message of the in-flight part an answer with this Sequence_Id settles, or null. */
+   private Outgoing answeredPart(int sequenceId) {
+      Part part = inFlight.remove(sequenceId);
+      if (part == null) {
          return null;
       }
       inFlightCount = inFlight.size();
       if (stopping && inFlight.isEmpty()) {
          loop.execute(this::sendTerminate); // after this answer is settled
       }
-      return o;
+      return part.outgoing;
    }
 
    private void refusedBy(Outgoing o, String answer) {
       // The error first: whoever sees the counter move then reads the error that goes with it.
       failed(answer + " for message " + o.messageId);
       refused.incrementAndGet();
-      // Put back after a backoff, counting a failed delivery: the address settings (max-delivery-attempts, the
-      // dead-letter address) decide how long a refused message keeps coming back.
-      long delay = Math.min(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());
-      logger.info("Gateway {} answered {} for message {}; putting it back in {} ms", config.code(), answer, o.messageId,
-                  delay);
-      loop.schedule(() -> putBack(o), Math.max(delay, 10), TimeUnit.MILLISECONDS);
+      o.refusal = answer;
+   }
+
+   /**
+    * A part is answered (or could not be encoded). Once every part is, the message is settled: acknowledged when all
+    * got Result 0; put back when one was refused (the parts the peer stored are dropped there as repeats when they come
+    * again, by their Pk_number); reported when one could not be encoded.
+    */
+   private void answered(Outgoing o) {
+      if (--o.unanswered > 0 || o.settled) {
+         return;
+      }
+      if (o.unsendable != null) {
+         notForwarded(o, o.unsendable);
+      } else if (o.refusal != null) {
+         // Put back after a backoff, counting a failed delivery: the address settings (max-delivery-attempts, the
+         // dead-letter address) decide how long a refused message keeps coming back.
+         long delay = Math.min(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());
+         logger.info("Gateway {} answered {} for message {}; putting it back in {} ms", config.code(), o.refusal,
+                     o.messageId, delay);
+         o.settled = true;
+         loop.schedule(() -> putBack(o), Math.max(delay, 10), TimeUnit.MILLISECONDS);
+      } else {
+         acknowledge(o);
+      }
    }
 
    private void putBack(Outgoing o) {
@@ -678,21 +748,33 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private void settled(Outgoing o) {
+      o.settled = true;
       reserved.decrementAndGet();
       o.consumer.promptDelivery();
    }
 
-   /** The message would exceed the hop limit: its report (for an MT or MO) is made durable, then it is acknowledged. */
-   private void stopAtHopLimit(Outgoing o) {
+   /**
+    * A message FWD cannot carry: an MT or MO ends with an UNDELIV report to its sender (105 without a CMPP Msg_Id, else
+    * 106), as one routing cannot send anywhere does, instead of vanishing into the dead-letter address; a report, which
+    * nobody could be told about, is dead-lettered.
+    */
+   private void notForwarded(Outgoing o, RuntimeException why) {
+      o.settled = true; // parts still queued are not sent
+      endWithReport(o, FwdMessageMapper.errorCode(why));
+   }
+
+   /**
+    * The message is not forwarded (the hop limit, or FWD cannot carry it): the report for an MT or MO is made durable,
+    * then the message is acknowledged; a report is dead-lettered.
+    */
+   private void endWithReport(Outgoing o, String errorCode) {
       SmsKind kind = new SmsMessageReader(o.message).kind();
-      logger.warn("FWD link to gateway {}: message {} would exceed gateway.max-hops {}; not forwarded", config.code(),
-                  o.messageId, maxHops);
       if (kind == SmsKind.DR) {
          reject(o);
          return;
       }
       try {
-         var report = FwdMessageMapper.hopLimitReport(o.message, server.getStorageManager().generateID(), clock.millis());
+         var report = FwdMessageMapper.undeliveredReport(o.message, server.getStorageManager().generateID(), clock.millis(), errorCode);
          DurableSender.Result result = sender.send(List.of(report), new IOCallback() {
             @Override
             public void done() {
@@ -700,18 +782,18 @@ final class FwdLink extends AbstractSessionCallback {
             }
 
             @Override
-            public void onError(int errorCode, String errorMessage) {
-               loop.schedule(() -> stopAtHopLimit(o), 1, TimeUnit.SECONDS);
+            public void onError(int code, String errorMessage) {
+               loop.schedule(() -> endWithReport(o, errorCode), 1, TimeUnit.SECONDS);
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
-            logger.warn("FWD link to gateway {}: no queue on {} for the hop-limit report; dead-lettering the message",
-                        config.code(), SmsAddresses.DR);
+            logger.warn("FWD link to gateway {}: no queue on {} for the report on message {}; dead-lettering the message",
+                        config.code(), SmsAddresses.DR, o.messageId);
             reject(o);
          }
       } catch (Exception e) {
-         logger.warn("FWD link to gateway {}: hop-limit report failed; retrying", config.code(), e);
-         loop.schedule(() -> stopAtHopLimit(o), 1, TimeUnit.SECONDS);
+         logger.warn("FWD link to gateway {}: report on message {} failed; retrying", config.code(), o.messageId, e);
+         loop.schedule(() -> endWithReport(o, errorCode), 1, TimeUnit.SECONDS);
       }
    }
 
@@ -726,12 +808,28 @@ final class FwdLink extends AbstractSessionCallback {
    public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
       reserved.incrementAndGet();
       Outgoing o = new Outgoing(ref.getMessageID(), consumer, ref.getMessage().toCore());
-      boolean overLimit = FwdMessageMapper.nodesCount(o.message) > maxHops;
+      // Nothing may be thrown to the broker from here: it would close the link's consumer (the link stops taking
+      // messages until restarted) and put back the messages in flight, which would be forwarded again.
+      boolean overLimit;
+      RuntimeException unreadable = null;
+      try {
+         overLimit = FwdMessageMapper.nodesCount(o.message) > maxHops;
+      } catch (RuntimeException e) {
+         overLimit = false;
+         unreadable = e; // smsHops is no number
+      }
+      boolean stop = overLimit;
+      RuntimeException why = unreadable;
       loop.execute(() -> {
-         if (overLimit) {
-            stopAtHopLimit(o);
+         if (why != null) {
+            logger.warn("FWD link to gateway {}: message {} cannot be forwarded ({})", config.code(), o.messageId, why.getMessage());
+            notForwarded(o, why);
+         } else if (stop) {
+            logger.warn("FWD link to gateway {}: message {} would exceed gateway.max-hops {}; not forwarded", config.code(),
+                        o.messageId, maxHops);
+            endWithReport(o, FwdMessageMapper.HOP_LIMIT_ERROR);
          } else {
-            toSend.add(o);
+            toSend.add(new Part(o, 0));
             flush();
          }
       });

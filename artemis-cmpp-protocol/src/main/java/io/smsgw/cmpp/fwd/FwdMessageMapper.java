@@ -3,6 +3,8 @@ package io.smsgw.cmpp.fwd;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -12,8 +14,10 @@ import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.core.concat.ConcatPart;
+import io.smsgw.core.concat.ConcatReference;
 import io.smsgw.core.concat.MalformedUdhException;
 import io.smsgw.core.concat.SarSegments;
+import io.smsgw.core.concat.SmsSplitter;
 import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
@@ -22,6 +26,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.Gsm7Alphabet;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.core.time.SmppTime;
@@ -42,6 +47,13 @@ public final class FwdMessageMapper {
    public static final SimpleString REPORT_OF = SimpleString.of("smsReportOf");
    /** smsErrorCode of the report written when a message would exceed {@code gateway.max-hops}. */
    public static final String HOP_LIMIT_ERROR = "IB:0001";
+   /** smsErrorCode of the report on an MT or MO whose smsId is no CMPP Msg_Id (as routing's, decision 49). */
+   public static final String NO_MSG_ID_ERROR = "105";
+   /**
+    * smsErrorCode of the report on an MT or MO that FWD cannot carry for any other reason: a field wider than FWD's, a
+    * numeric property that is no number, a segment with no room for its concatenation header, more than 255 parts.
+    */
+   public static final String NOT_CARRIED_ERROR = "106";
 
    private static final SimpleString PROTOCOL = SimpleString.of("CMPP");
    private static final String MO_REPORT = "MO";
@@ -49,6 +61,27 @@ public final class FwdMessageMapper {
    private static final int MSG_FMT_BINARY = 4;
    private static final int MSG_FMT_UCS2 = 8;
    private static final int MSG_SRC_WIDTH = 6;
+   /** Octets of the concatenation header the parts of a split message carry (IE 0x00, 8-bit reference). */
+   private static final int PART_HEADER = ConcatReference.Width.EIGHT_BIT.headerLength();
+
+   /** A message FWD cannot carry, with the smsErrorCode of the report its sender gets. */
+   public static final class NotForwardable extends IllegalArgumentException {
+      private final String errorCode;
+
+      NotForwardable(String errorCode, String reason) {
+         super(reason);
+         this.errorCode = errorCode;
+      }
+
+      public String errorCode() {
+         return errorCode;
+      }
+   }
+
+   /** The smsErrorCode for the report on a message {@link #toFwds} refused with {@code refusal}. */
+   public static String errorCode(RuntimeException refusal) {
+      return refusal instanceof NotForwardable n ? n.errorCode() : NOT_CARRIED_ERROR;
+   }
 
    private final String ownCode;
    private final String peerCode;
@@ -83,69 +116,139 @@ public final class FwdMessageMapper {
    // ---------------------------------------------------------------- message → FWD
 
    /**
-    * The FWD for a message waiting on {@code sms.gw.<peer>}.
+    * The one FWD for a message waiting on {@code sms.gw.<peer>}.
     *
-    * @throws IllegalArgumentException for a message FWD cannot carry (no smsId as 16 hex digits, content over
+    * @throws IllegalArgumentException for a message FWD cannot carry in one FWD (no smsId as 16 hex digits, content over
     *     {@link CmppCodec#maxContentLength}, fields wider than FWD's); the encoder rejects over-wide fields the same way
     */
    public Fwd toFwd(ICoreMessage message, int sequence) {
-      SmsMessageReader m = new SmsMessageReader(message);
+      return fwds(new SmsMessageReader(message), sequence, false).get(0);
+   }
+
+   /**
+    * The FWDs for a message waiting on {@code sms.gw.<peer>}: one, or the concatenated parts of an MT or MO longer than
+    * one FWD carries (over 159 octets of ASCII, 140 of UCS2 or binary) that is not already one segment of a long message.
+    * Each part has Pk_total/Pk_number and a concatenation UDH (TP_udhi 1) sized for the handset, as the SMSC link splits a
+    * long MT: text that GSM 7-bit holds is cut at 153 septets (an ASCII part is then at most 159 octets), other text at 67
+    * UCS2 characters, binary data at 134 octets. The UDH reference is the low 8 bits of the Msg_Id, so parts sent again
+    * (after a reconnect, a refusal or a restart) carry the header they had. The first FWD has {@code sequence}, the others
+    * 0 until they are sent ({@link Fwd#withSequenceId}).
+    *
+    * @throws IllegalArgumentException for a message FWD cannot carry; {@link #errorCode} names the report's error code
+    */
+   public List<Fwd> toFwds(ICoreMessage message, int sequence) {
+      return fwds(new SmsMessageReader(message), sequence, true);
+   }
+
+   private List<Fwd> fwds(SmsMessageReader m, int sequence, boolean split) {
       SmsKind kind = m.kind();
       long msgId = msgId(m);
-      int nodes = m.integer(SmsProperties.HOPS, 0) + 1;
-      String source = m.string(SmsProperties.SOURCE, "");
-      String destination = m.string(SmsProperties.DESTINATION, "");
-      int fwdType;
-      int udhi = 0;
-      int msgFmt = MSG_FMT_ASCII;
-      byte[] content;
       if (kind == SmsKind.DR) {
          boolean ofMo = MO_REPORT.equals(m.string(REPORT_OF));
-         fwdType = ofMo ? Fwd.TYPE_MO_REPORT : Fwd.TYPE_MT_REPORT;
          LocalDateTime done = time(m.longValue(SmsProperties.DONE_TIME, 0));
          done = done == null ? time(m.timestamp()) : done;
          LocalDateTime submitted = time(m.longValue(SmsProperties.SUBMIT_TIME, 0));
          StatusReport report = new StatusReport(msgId, stat(m.string(SmsProperties.STATUS)),
-            CmppTimestamp.reportTime(submitted == null ? done : submitted), CmppTimestamp.reportTime(done), source, 0);
-         content = report.toBytes(ofMo ? CmppVersion.V20 : version);
-      } else {
-         fwdType = kind == SmsKind.MO ? Fwd.TYPE_MO : Fwd.TYPE_MT;
-         byte[] payload;
-         if (m.hasTextBody()) {
-            String text = m.text("");
-            boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
-            msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
-            payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);
-         } else {
-            msgFmt = MSG_FMT_BINARY;
-            payload = m.bytes();
-         }
-         // A segment sent with SAR TLVs has no UDH yet: the FWD carries concatenation in the UDH only.
-         SarSegments.UserData userData = SarSegments.userData(m, payload, CmppCodec.roomOf(msgFmt));
-         content = userData.content();
-         udhi = userData.header() ? 1 : 0;
-         int limit = CmppCodec.maxContentLength(msgFmt);
-         if (content.length > limit) {
-            throw new IllegalArgumentException(content.length + " octets do not fit one FWD (limit " + limit + ")");
-         }
+            CmppTimestamp.reportTime(submitted == null ? done : submitted), CmppTimestamp.reportTime(done), m.string(SmsProperties.SOURCE, ""), 0);
+         return List.of(fwd(m, sequence, ofMo ? Fwd.TYPE_MO_REPORT : Fwd.TYPE_MT_REPORT, msgId, m.integer(SmsProperties.SEGMENT_TOTAL, 1),
+            m.integer(SmsProperties.SEGMENT_NUMBER, 1), 0, MSG_FMT_ASCII, report.toBytes(ofMo ? CmppVersion.V20 : version)));
       }
+      int fwdType = kind == SmsKind.MO ? Fwd.TYPE_MO : Fwd.TYPE_MT;
+      String text = null;
+      int msgFmt;
+      byte[] payload;
+      if (m.hasTextBody()) {
+         text = m.text("");
+         boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
+         msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
+         payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);
+      } else {
+         msgFmt = MSG_FMT_BINARY;
+         payload = m.bytes();
+      }
+      // A segment sent with SAR TLVs has no UDH yet: the FWD carries concatenation in the UDH only.
+      SarSegments.UserData userData = SarSegments.userData(m, payload, CmppCodec.roomOf(msgFmt));
+      byte[] content = userData.content();
+      int limit = CmppCodec.maxContentLength(msgFmt);
+      if (content.length <= limit) {
+         return List.of(fwd(m, sequence, fwdType, msgId, m.integer(SmsProperties.SEGMENT_TOTAL, 1),
+            m.integer(SmsProperties.SEGMENT_NUMBER, 1), userData.header() ? 1 : 0, msgFmt, content));
+      }
+      if (!split || userData.header() || m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1) {
+         // One segment already: splitting it again would nest concatenations the handset cannot join.
+         throw new NotForwardable(NOT_CARRIED_ERROR, content.length + " octets do not fit one FWD (limit " + limit + ")");
+      }
+      List<byte[]> pieces = text == null ? cut(payload, SmsSplitter.capacity(SmsEncoding.BINARY, PART_HEADER))
+         : cut(text, msgFmt);
+      if (pieces.size() > SmsSplitter.MAX_SEGMENTS) {
+         throw new NotForwardable(NOT_CARRIED_ERROR, "message needs " + pieces.size() + " parts, at most " + SmsSplitter.MAX_SEGMENTS);
+      }
+      ConcatReference reference = ConcatReference.eightBit((int) (msgId & 0xFF));
+      int total = pieces.size();
+      List<Fwd> parts = new ArrayList<>(total);
+      for (int i = 0; i < total; i++) {
+         byte[] header = new ConcatPart(reference, total, i + 1).toUserDataHeader();
+         byte[] piece = pieces.get(i);
+         byte[] part = Arrays.copyOf(header, header.length + piece.length);
+         System.arraycopy(piece, 0, part, header.length, piece.length);
+         parts.add(fwd(m, i == 0 ? sequence : 0, fwdType, msgId, total, i + 1, 1, msgFmt, part));
+      }
+      return parts;
+   }
+
+   /**
+    * Text cut into the octets of each part in {@code msgFmt}: at 153 septets when GSM 7-bit holds it and it goes as
+    * ASCII (the handset's 7-bit room after the header), else at 67 UCS2 characters; never inside a surrogate pair.
+    */
+   private static List<byte[]> cut(String text, int msgFmt) {
+      boolean gsm7 = msgFmt == MSG_FMT_ASCII && Gsm7Alphabet.canEncode(text);
+      SmsEncoding out = msgFmt == MSG_FMT_ASCII ? SmsEncoding.ASCII : SmsEncoding.UCS2;
+      int capacity = SmsSplitter.capacity(gsm7 ? SmsEncoding.GSM7 : SmsEncoding.UCS2, PART_HEADER);
+      List<byte[]> pieces = new ArrayList<>();
+      int start = 0;
+      int used = 0;
+      for (int i = 0, n = text.length(); i < n; ) {
+         char c = text.charAt(i);
+         int chars = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)) ? 2 : 1;
+         int cost = gsm7 ? Gsm7Alphabet.septetCount(c) : 2 * chars;
+         if (used + cost > capacity) {
+            pieces.add(SmsText.encode(text.substring(start, i), out));
+            start = i;
+            used = 0;
+         }
+         used += cost;
+         i += chars;
+      }
+      pieces.add(SmsText.encode(text.substring(start), out));
+      return pieces;
+   }
+
+   private static List<byte[]> cut(byte[] data, int capacity) {
+      List<byte[]> pieces = new ArrayList<>(data.length / capacity + 1);
+      for (int start = 0; start < data.length; start += capacity) {
+         pieces.add(Arrays.copyOfRange(data, start, Math.min(data.length, start + capacity)));
+      }
+      return pieces;
+   }
+
+   private Fwd fwd(SmsMessageReader m, int sequence, int fwdType, long msgId, int pkTotal, int pkNumber, int udhi, int msgFmt,
+                   byte[] content) {
       String account = m.string(SmsProperties.ACCOUNT, "");
-      return new Fwd(sequence, ownCode, peerCode, nodes, fwdType, msgId,
-         m.integer(SmsProperties.SEGMENT_TOTAL, 1), m.integer(SmsProperties.SEGMENT_NUMBER, 1),
+      return new Fwd(sequence, ownCode, peerCode, m.integer(SmsProperties.HOPS, 0) + 1, fwdType, msgId, pkTotal, pkNumber,
          m.integer(SmsProperties.REGISTERED_DELIVERY, 0), m.integer(SmsProperties.PRIORITY, 0),
          m.string(SmsProperties.SERVICE_ID, ""), m.integer(SmsProperties.FEE_USER_TYPE, 0),
          m.string(SmsProperties.FEE_TERMINAL, ""), "", 0, m.integer(SmsProperties.PROTOCOL_ID, 0), udhi, msgFmt,
          account.length() <= MSG_SRC_WIDTH ? account : "", m.string(SmsProperties.FEE_TYPE, ""),
          m.string(SmsProperties.FEE_CODE, ""), SmppTime.formatAbsolute(m.longValue(SmsProperties.VALIDITY_TIME, 0)),
-         SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)), source, "", 0, 0,
-         List.of(destination), "", 0, content, m.string(SmsProperties.LINK_ID, ""), "");
+         SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)), m.string(SmsProperties.SOURCE, ""), "", 0, 0,
+         List.of(m.string(SmsProperties.DESTINATION, "")), "", 0, content, m.string(SmsProperties.LINK_ID, ""), "");
    }
 
    private static long msgId(SmsMessageReader m) {
       String smsId = m.string(SmsProperties.ID);
       OptionalLong parsed = smsId == null ? OptionalLong.empty() : CmppMsgId.parseHex(smsId);
       if (parsed.isEmpty()) {
-         throw new IllegalArgumentException("no CMPP Msg_Id (16 hex digits) in smsId: " + smsId);
+         throw new NotForwardable(NO_MSG_ID_ERROR, "no CMPP Msg_Id (16 hex digits) in smsId: " + smsId);
       }
       return parsed.getAsLong();
    }
@@ -292,6 +395,11 @@ public final class FwdMessageMapper {
       if (ofMo) {
          b.string(REPORT_OF, MO_REPORT);
       }
+      if (fwd.pkTotal() > 1) {
+         // The report of one part of a long MT: each part has a final state of its own (its report, its billing
+         // record), and without the number they would share one identity and all but the first be dropped as repeats.
+         b.segment(0, fwd.pkTotal(), fwd.pkNumber());
+      }
       return b.text("").build();
    }
 
@@ -301,6 +409,15 @@ public final class FwdMessageMapper {
     * handset the MT was for).
     */
    public static CoreMessage hopLimitReport(ICoreMessage original, long brokerMessageId, long nowMillis) {
+      return undeliveredReport(original, brokerMessageId, nowMillis, HOP_LIMIT_ERROR);
+   }
+
+   /**
+    * The UNDELIV report with {@code errorCode} for an MT or MO that is not forwarded (the hop limit, or FWD cannot carry
+    * it), addressed back the way the contract's reports go. Numeric properties that are no numbers count as absent:
+    * they may be the reason the message is not forwarded, and its sender must still hear.
+    */
+   public static CoreMessage undeliveredReport(ICoreMessage original, long brokerMessageId, long nowMillis, String errorCode) {
       SmsMessageReader m = new SmsMessageReader(original);
       SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, SmsAddresses.DR_ADDRESS, SmsKind.DR)
          .id(m.string(SmsProperties.ID))
@@ -310,19 +427,19 @@ public final class FwdMessageMapper {
          .string(SmsProperties.SOURCE, m.string(SmsProperties.DESTINATION))
          .string(SmsProperties.DESTINATION, m.string(SmsProperties.SOURCE))
          .string(SmsProperties.SERVICE_ID, m.string(SmsProperties.SERVICE_ID))
-         .integer(SmsProperties.REGISTERED_DELIVERY, m.integer(SmsProperties.REGISTERED_DELIVERY, 0))
+         .integer(SmsProperties.REGISTERED_DELIVERY, m.integerOrElse(SmsProperties.REGISTERED_DELIVERY, 0))
          .string(SmsProperties.STATUS, DeliveryState.UNDELIV.stat())
-         .string(SmsProperties.ERROR_CODE, HOP_LIMIT_ERROR)
-         .submitTime(m.longValue(SmsProperties.SUBMIT_TIME, nowMillis))
+         .string(SmsProperties.ERROR_CODE, errorCode)
+         .submitTime(m.longOrElse(SmsProperties.SUBMIT_TIME, nowMillis))
          .doneTime(nowMillis)
          .string(SmsProperties.ORIGIN_GATEWAY, m.string(SmsProperties.ORIGIN_GATEWAY))
-         .integer(SmsProperties.HOPS, m.integer(SmsProperties.HOPS, 0));
+         .integer(SmsProperties.HOPS, m.integerOrElse(SmsProperties.HOPS, 0));
       if (m.kind() == SmsKind.MO) {
          b.string(REPORT_OF, MO_REPORT);
       }
-      int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
+      int total = m.integerOrElse(SmsProperties.SEGMENT_TOTAL, 0);
       if (total > 0) {
-         b.segment(m.integer(SmsProperties.SEGMENT_REF, 0), total, m.integer(SmsProperties.SEGMENT_NUMBER, 1));
+         b.segment(m.integerOrElse(SmsProperties.SEGMENT_REF, 0), total, m.integerOrElse(SmsProperties.SEGMENT_NUMBER, 1));
       }
       return b.text("").build();
    }

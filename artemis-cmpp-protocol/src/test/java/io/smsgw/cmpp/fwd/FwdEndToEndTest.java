@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.fwd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +20,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
+import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
@@ -55,12 +60,28 @@ class FwdEndToEndTest {
    }
 
    private static Message receive(String url, String address) throws Exception {
+      return receive(url, address, null, RECEIVE_MILLIS);
+   }
+
+   private static Message receive(String url, String address, String selector, long millis) throws Exception {
       try (Connection c = new ActiveMQConnectionFactory(url).createConnection();
            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-           MessageConsumer consumer = s.createConsumer(s.createQueue(address))) {
+           MessageConsumer consumer = s.createConsumer(s.createQueue(address), selector)) {
          c.start();
-         return consumer.receive(RECEIVE_MILLIS);
+         return consumer.receive(millis);
       }
+   }
+
+   /** The UNDELIV report A made for the MT {@code smsId} it did not forward. */
+   private static Message undeliveredAtA(PeerBroker a, String smsId, String errorCode) throws Exception {
+      Message report = receive(a.coreUrl(), SmsAddresses.DR, "smsId = '" + smsId + "'", RECEIVE_MILLIS);
+      assertNotNull(report, "the sender of " + smsId + " is told");
+      assertEquals("DR", report.getStringProperty("smsKind"));
+      assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+      assertEquals(errorCode, report.getStringProperty("smsErrorCode"));
+      assertEquals("901234", report.getStringProperty("smsAccount"));
+      assertEquals("13800138000", report.getStringProperty("smsSource"), "the handset the MT was for");
+      return report;
    }
 
    interface MessageSetter {
@@ -183,7 +204,7 @@ class FwdEndToEndTest {
    }
 
    @Test
-   void aMessageFwdCannotCarryDoesNotBlockTheLink() throws Exception {
+   void aMessageFwdCannotCarryGetsAReportAndDoesNotBlockTheLink() throws Exception {
       int portA = PeerBroker.freePort();
       int portB = PeerBroker.freePort();
       try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
@@ -197,7 +218,117 @@ class FwdEndToEndTest {
          Message mt = receive(b.coreUrl(), SmsAddresses.MT);
          assertNotNull(mt, "the good message still flows");
          assertEquals("00000000000000e6", mt.getStringProperty("smsId"));
-         assertEquals(0, b.messageCount(SmsAddresses.MT), "the others were dead-lettered on A, not sent");
+         undeliveredAtA(a, "00000000000000e5", "106");
+         undeliveredAtA(a, "not-a-cmpp-id", "105");
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "the others were not sent");
+         Wait.until("A's queue drained", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+      }
+   }
+
+   @Test
+   void anMtWhosePropertyIsNoNumberGetsAReportAndTheLinkCarriesOn() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         // An application's MTs over JMS with numbers written as words or left empty, between two good ones.
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000001e1", 0));
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> {
+            mt(m, "00000000000001e2", 0);
+            m.setStringProperty("smsRegisteredDelivery", "yes");
+         });
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> {
+            mt(m, "00000000000001e3", 0);
+            m.setStringProperty("smsValidityTime", "");
+         });
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> {
+            mt(m, "00000000000001e4", 0);
+            m.setStringProperty("smsHops", "");
+         });
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000001e5", 0));
+
+         List<String> atB = new ArrayList<>();
+         for (int i = 0; i < 2; i++) {
+            Message mt = receive(b.coreUrl(), SmsAddresses.MT);
+            assertNotNull(mt, "good MT " + i + " reaches B");
+            atB.add(mt.getStringProperty("smsId"));
+         }
+         Collections.sort(atB);
+         assertEquals(List.of("00000000000001e1", "00000000000001e5"), atB);
+         for (String id : List.of("00000000000001e2", "00000000000001e3", "00000000000001e4")) {
+            undeliveredAtA(a, id, "106"); // FWD cannot carry it
+         }
+         Wait.until("A's queue drained", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+         assertNull(receive(b.coreUrl(), SmsAddresses.MT, null, 500), "nothing reached B twice");
+         FwdLinkControlMBean link = a.fwdLink(B);
+         assertEquals("connected", link.getState());
+         assertEquals(0, link.getInFlight());
+         assertEquals(0, link.getResent(), "no FWD went twice");
+
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000001e6", 0));
+         Message later = receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(later, "the link still takes messages");
+         assertEquals("00000000000001e6", later.getStringProperty("smsId"));
+      }
+   }
+
+   @Test
+   void aLongMtGoesAsConcatenatedPartsThatArriveWholeAndAreReportedEach() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         StringBuilder words = new StringBuilder();
+         for (int i = 0; words.length() < 200; i++) {
+            words.append("word").append(i).append(' ');
+         }
+         String text = words.substring(0, 200); // 200 ASCII characters: more than the 159 octets of one FWD
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> {
+            mt(m, "00000000000002a1", 0);
+            m.setText(text);
+         });
+         TextMessage[] parts = new TextMessage[2];
+         for (int i = 0; i < 2; i++) {
+            TextMessage part = (TextMessage) receive(b.coreUrl(), SmsAddresses.MT);
+            assertNotNull(part, "part " + (i + 1) + " reaches B");
+            assertEquals("00000000000002a1", part.getStringProperty("smsId"));
+            assertEquals(2, part.getIntProperty("smsSegmentTotal"));
+            parts[part.getIntProperty("smsSegmentNumber") - 1] = part;
+         }
+         assertNotNull(parts[0], "part 1");
+         assertNotNull(parts[1], "part 2");
+         assertEquals(text, parts[0].getText() + parts[1].getText(), "the handset can put the whole text together");
+         assertEquals(153, parts[0].getText().length(), "a full 7-bit part");
+         byte[] udh = (byte[]) parts[0].getObjectProperty("smsUdh");
+         assertArrayEquals(new byte[] {0x05, 0x00, 0x03, udh[3], 0x02, 0x01}, udh, "a concatenation header");
+         assertArrayEquals(new byte[] {0x05, 0x00, 0x03, udh[3], 0x02, 0x02}, (byte[]) parts[1].getObjectProperty("smsUdh"),
+                           "the same reference on both parts");
+         assertEquals("901234", parts[1].getStringProperty("smsAccount"));
+         assertEquals(1, parts[1].getIntProperty("smsHops"));
+         Wait.until("acknowledged once both parts are answered", Duration.ofSeconds(10),
+                    () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "each part once");
+
+         // B's SMSC reports each part; both reports come home to A, each for its part
+         for (int number = 1; number <= 2; number++) {
+            int part = number;
+            send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+               mtReport(m, "00000000000002a1");
+               m.setIntProperty("smsSegmentRef", udh[3] & 0xFF);
+               m.setIntProperty("smsSegmentTotal", 2);
+               m.setIntProperty("smsSegmentNumber", part);
+            });
+         }
+         List<Integer> reported = new ArrayList<>();
+         for (int i = 0; i < 2; i++) {
+            Message report = receive(a.coreUrl(), SmsAddresses.DR);
+            assertNotNull(report, "report " + (i + 1) + " reaches A");
+            assertEquals("00000000000002a1", report.getStringProperty("smsId"));
+            assertEquals(2, report.getIntProperty("smsSegmentTotal"));
+            reported.add(report.getIntProperty("smsSegmentNumber"));
+         }
+         Collections.sort(reported);
+         assertEquals(List.of(1, 2), reported, "one report per part, so A's SP and billing hear of both");
       }
    }
 

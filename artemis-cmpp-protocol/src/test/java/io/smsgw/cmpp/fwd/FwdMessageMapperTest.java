@@ -190,6 +190,68 @@ class FwdMessageMapperTest {
    }
 
    @Test
+   void aLongMessageGoesAsPartsSizedForTheHandset() throws Exception {
+      String chinese = "短信网关测试".repeat(14); // 84 UCS2 characters: 67 + 17
+      List<Fwd> ucs2 = outgoing.toFwds(message(SmsKind.MO).text(chinese).build(), 7);
+      assertEquals(2, ucs2.size());
+      assertEquals(7, ucs2.get(0).sequenceId());
+      StringBuilder joined = new StringBuilder();
+      for (Fwd part : ucs2) {
+         assertEquals(8, part.msgFmt());
+         assertEquals(1, part.tpUdhi());
+         assertEquals(2, part.pkTotal());
+         assertEquals(Fwd.TYPE_MO, part.msgFwdType());
+         SmsMessageReader back = new SmsMessageReader(incoming.toMessage(part.withSequenceId(9), 2, NOW));
+         assertEquals(part.pkNumber(), back.integer(SmsProperties.SEGMENT_NUMBER, 0));
+         assertEquals(0xEF, back.integer(SmsProperties.SEGMENT_REF, 0), "the Msg_Id's low 8 bits");
+         joined.append(back.text());
+      }
+      assertEquals(140, ucs2.get(0).msgContent().length, "6 octets of header and 67 characters");
+      assertEquals(chinese, joined.toString());
+
+      byte[] data = new byte[300];
+      List<Fwd> binary = outgoing.toFwds(message(SmsKind.MT).bytes(data, 0, data.length).build(), 1);
+      assertEquals(List.of(140, 140, 38), binary.stream().map(f -> f.msgContent().length).toList());
+
+      // ASCII outside GSM 7-bit (a backtick) is cut for a UCS2 handset: 67 characters a part
+      List<Fwd> backticks = outgoing.toFwds(message(SmsKind.MT).text("`".repeat(170)).build(), 1);
+      assertEquals(List.of(73, 73, 42), backticks.stream().map(f -> f.msgContent().length).toList());
+      assertEquals(0, backticks.get(0).msgFmt());
+
+      assertEquals(List.of(1), outgoing.toFwds(message(SmsKind.MT).text("short").build(), 1).stream().map(Fwd::pkTotal).toList());
+   }
+
+   @Test
+   void aSegmentTooLongForOneFwdIsNotSplitAgain() {
+      byte[] udh = {0x05, 0x00, 0x03, 0x2A, 0x02, 0x01};
+      FwdMessageMapper.NotForwardable refused = assertThrows(FwdMessageMapper.NotForwardable.class,
+         () -> outgoing.toFwds(message(SmsKind.MT).udh(udh, udh.length).segment(0x2A, 2, 1).text("x".repeat(154)).build(), 1));
+      assertEquals(FwdMessageMapper.NOT_CARRIED_ERROR, refused.errorCode());
+      assertEquals(FwdMessageMapper.NO_MSG_ID_ERROR, FwdMessageMapper.errorCode(assertThrows(IllegalArgumentException.class,
+         () -> outgoing.toFwds(message(SmsKind.MT).id("1234abcd").text("x").build(), 1))));
+   }
+
+   @Test
+   void theReportOfOnePartKeepsItsNumber() throws Exception {
+      CoreMessage dr = message(SmsKind.DR).string(SmsProperties.STATUS, "DELIVRD").segment(0xEF, 2, 2).doneTime(NOW).text("").build();
+      SmsMessageReader back = new SmsMessageReader(roundTrip(outgoing, incoming, dr));
+      assertEquals(2, back.integer(SmsProperties.SEGMENT_TOTAL, 0));
+      assertEquals(2, back.integer(SmsProperties.SEGMENT_NUMBER, 0));
+   }
+
+   @Test
+   void theReportOnAMessageWithAPropertyThatIsNoNumberIsStillMade() {
+      CoreMessage mt = message(SmsKind.MT).string(SmsProperties.ACCOUNT, "901234").text("x").build();
+      mt.putStringProperty(SmsProperties.REGISTERED_DELIVERY, SimpleString.of("yes"));
+      mt.putStringProperty(SmsProperties.SUBMIT_TIME, SimpleString.of(""));
+      SmsMessageReader report = new SmsMessageReader(FwdMessageMapper.undeliveredReport(mt, 3, NOW, FwdMessageMapper.NOT_CARRIED_ERROR));
+      assertEquals("UNDELIV", report.string(SmsProperties.STATUS));
+      assertEquals("106", report.string(SmsProperties.ERROR_CODE));
+      assertEquals(NOW, report.longValue(SmsProperties.SUBMIT_TIME, 0));
+      assertEquals("901234", report.string(SmsProperties.ACCOUNT));
+   }
+
+   @Test
    void theHopLimitReportGoesBackAsUndeliverable() {
       CoreMessage mt = message(SmsKind.MT).string(SmsProperties.ACCOUNT, "901234").integer(SmsProperties.HOPS, 5)
          .text("x").build();

@@ -594,29 +594,33 @@ final class SmscLink extends AbstractSessionCallback {
       reserved.incrementAndGet();
       ICoreMessage message = ref.getMessage().toCore();
       SmsMessageReader reader = new SmsMessageReader(message);
-      Outgoing outgoing = new Outgoing(ref.getMessageID(), consumer, template(reader));
+      Template template = null;
       List<SubmitSmFactory.Part> parts;
       RuntimeException unsendable = null;
+      // Nothing may be thrown to the broker from here: it would close the link's consumer (the link stops taking
+      // messages until restarted) and put back the messages in flight, which would go to the SMSC again.
       try {
+         template = template(reader, false);
          parts = submits.create(reader);
       } catch (RuntimeException e) {
-         logger.warn("SMSC link {}: cannot send message {}: {}", config.id(), outgoing.template.smsId(), e.getMessage());
-         parts = List.of(new SubmitSmFactory.Part(null, reader.integer(SmsProperties.SEGMENT_REF, 0),
-            reader.integer(SmsProperties.SEGMENT_TOTAL, 0), reader.integer(SmsProperties.SEGMENT_NUMBER, 0)));
+         if (template == null) {
+            template = template(reader, true); // a property that should be a number is not: report with what is readable
+         }
+         logger.warn("SMSC link {}: cannot send message {}: {}", config.id(), template.smsId(), e.getMessage());
+         parts = List.of(new SubmitSmFactory.Part(null, segmentField(reader, SmsProperties.SEGMENT_REF, 0xFFFF),
+            segmentField(reader, SmsProperties.SEGMENT_TOTAL, 0xFF), segmentField(reader, SmsProperties.SEGMENT_NUMBER, 0xFF)));
          unsendable = e;
       }
+      Outgoing outgoing = new Outgoing(ref.getMessageID(), consumer, template);
       List<SubmitSmFactory.Part> ready = parts;
       RuntimeException failure = unsendable;
       eventLoop.execute(() -> {
          if (failure != null) {
+            // Ends like a part the codec refuses: the REJECTD report an SMSC refusal would give, then acknowledged.
             outgoing.unresolved = 1;
-            Part placeholder = new Part(outgoing, ready.get(0));
-            if (failure instanceof SubmitSmFactory.Unsendable u) {
-               refused.incrementAndGet();
-               report(placeholder, DeliveryState.REJECTD, errorCode(u.status));
-            } else {
-               report(placeholder, DeliveryState.UNDELIV, "000");
-            }
+            refused.incrementAndGet();
+            int status = failure instanceof SubmitSmFactory.Unsendable u ? u.status : SmppStatus.ESME_RSUBMITFAIL;
+            report(new Part(outgoing, ready.get(0)), DeliveryState.REJECTD, errorCode(status));
             return;
          }
          outgoing.unresolved = ready.size();
@@ -630,9 +634,23 @@ final class SmscLink extends AbstractSessionCallback {
       return 1;
    }
 
-   private static Template template(SmsMessageReader m) {
-      long submitTime = m.longValue(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
-      long validity = m.longValue(SmsProperties.VALIDITY_TIME, 0);
+   /** A segment property for the report on an unsendable MT: 0 when absent, no number or out of the record's range. */
+   private static int segmentField(SmsMessageReader m, SimpleString property, int max) {
+      int value = m.integerOrElse(property, 0);
+      return value >= 0 && value <= max ? value : 0;
+   }
+
+   /**
+    * What the correlation record of each part needs. Strict: a numeric property that is no number throws. Lenient
+    * (for the report on such a message): that property counts as absent.
+    */
+   private static Template template(SmsMessageReader m, boolean lenient) {
+      long now = System.currentTimeMillis();
+      long submitTime = lenient ? m.longOrElse(SmsProperties.SUBMIT_TIME, now) : m.longValue(SmsProperties.SUBMIT_TIME, now);
+      long validity = lenient ? m.longOrElse(SmsProperties.VALIDITY_TIME, 0) : m.longValue(SmsProperties.VALIDITY_TIME, 0);
+      int feeUserType = lenient ? m.integerOrElse(SmsProperties.FEE_USER_TYPE, 0) : m.integer(SmsProperties.FEE_USER_TYPE, 0);
+      int registeredDelivery = lenient ? m.integerOrElse(SmsProperties.REGISTERED_DELIVERY, 0)
+         : m.integer(SmsProperties.REGISTERED_DELIVERY, 0);
       String protocol = m.string(SmsProperties.PROTOCOL, "APP");
       SmsProtocol p = switch (protocol) {
          case "SMPP" -> SmsProtocol.SMPP;
@@ -642,9 +660,9 @@ final class SmscLink extends AbstractSessionCallback {
       String serviceId = m.string(SmsProperties.SERVICE_ID);
       return new Template(m.string(SmsProperties.ID, ""), m.string(SmsProperties.ACCOUNT, ""), m.string(SmsProperties.ORIGIN_GATEWAY),
          m.string(SmsProperties.SOURCE, ""), m.string(SmsProperties.DESTINATION, ""),
-         serviceId != null ? serviceId : m.string(SmsProperties.SERVICE_TYPE), m.integer(SmsProperties.FEE_USER_TYPE, 0) & 0xFF,
+         serviceId != null ? serviceId : m.string(SmsProperties.SERVICE_TYPE), feeUserType & 0xFF,
          m.string(SmsProperties.FEE_TYPE), m.string(SmsProperties.FEE_CODE), m.string(SmsProperties.FEE_TERMINAL), submitTime,
-         validity > 0 ? validity : submitTime + DEFAULT_VALIDITY_MILLIS, m.integer(SmsProperties.REGISTERED_DELIVERY, 0) & 0xFF,
+         validity > 0 ? validity : submitTime + DEFAULT_VALIDITY_MILLIS, registeredDelivery & 0xFF,
          p, m.string(SmsProperties.PROTOCOL_VERSION, ""));
    }
 

@@ -106,6 +106,31 @@ class SmscLinkTest {
       Message make(Session session) throws JMSException;
    }
 
+   /** Changes an MT after the usual properties are set (say, a property an application got wrong). */
+   private interface MessageChange {
+      void apply(Message mt) throws JMSException;
+   }
+
+   /** A text MT with the usual properties, then {@code change} applied. */
+   private static void sendMt(TestBroker broker, String smsId, String destination, String text, MessageChange change)
+         throws JMSException {
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+           Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.smscLinkQueue("sim")))) {
+         Message mt = session.createTextMessage(text);
+         mt.setStringProperty("smsKind", "MT");
+         mt.setStringProperty("smsId", smsId);
+         mt.setStringProperty("smsAccount", "smppclient1");
+         mt.setStringProperty("smsProtocol", "SMPP");
+         mt.setStringProperty("smsSource", "8610086");
+         mt.setStringProperty("smsDestination", destination);
+         mt.setIntProperty("smsRegisteredDelivery", 1);
+         mt.setStringProperty("smsFeeType", "02");
+         change.apply(mt);
+         producer.send(mt);
+      }
+   }
+
    private static TextMessage receive(TestBroker broker, String queue, String selector) throws JMSException {
       return receive(broker, queue, selector, 10_000);
    }
@@ -612,6 +637,58 @@ class SmscLinkTest {
             SmscLinkControlMBean control = control(broker);
             assertEquals("BOUND", control.getState());
             assertEquals(0, control.getWindowInUse());
+         }
+      }
+   }
+
+   @Test
+   void anMtWhosePropertyIsNoNumberGetsARejectedReportAndTheLinkCarriesOn() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            // An application's MT over JMS with numbers written as words or left empty, between two good ones.
+            sendMt(broker, "00000000000001a1", "8613800138101", "good before", mt -> { });
+            sendMt(broker, "00000000000001a2", "8613800138102", "delivery flag in words",
+                   mt -> mt.setStringProperty("smsRegisteredDelivery", "yes"));
+            sendMt(broker, "00000000000001a3", "8613800138103", "empty validity",
+                   mt -> mt.setStringProperty("smsValidityTime", ""));
+            sendMt(broker, "00000000000001a4", "8613800138104", "good after", mt -> { });
+
+            List<String> destinations = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+               JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(submit, "good MT " + i + " reaches the SMSC");
+               destinations.add(submit.destination());
+            }
+            Collections.sort(destinations);
+            assertEquals(List.of("8613800138101", "8613800138104"), destinations);
+
+            for (String id : List.of("00000000000001a2", "00000000000001a3")) {
+               TextMessage dr = receive(broker, SmsAddresses.DR, "smsId = '" + id + "'");
+               assertNotNull(dr, "the report on " + id);
+               assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+               assertEquals("069", dr.getStringProperty("smsErrorCode"), "ESME_RSUBMITFAIL, as for any other part the link cannot send");
+               // what billing needs to write its record
+               assertEquals("smppclient1", dr.getStringProperty("smsAccount"));
+               assertEquals("02", dr.getStringProperty("smsFeeType"));
+               assertEquals("sim", dr.getStringProperty("smsLink"));
+            }
+
+            Wait.until("all four acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing sent twice");
+            assertEquals(0, broker.messageCount(SmsAddresses.DR), "one report each, none for the good ones yet");
+            assertEquals(1, smsc.binds.get(), "the link stayed bound: no reconnect");
+            SmscLinkControlMBean control = control(broker);
+            assertEquals("BOUND", control.getState());
+            assertEquals(0, control.getWindowInUse());
+            assertEquals(2, control.getRefused());
+
+            sendMt(broker, "00000000000001a5", "8613800138105", "still taking messages", mt -> { });
+            JsmppSmsc.Received later = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(later, "the link still takes messages");
+            assertEquals("8613800138105", later.destination());
          }
       }
    }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param host            host of the peer's FWD acceptor
  * @param port            its port (7930 by default)
  * @param sharedSecret    secret of both CONNECTs: ours to the peer and the peer's to us
- * @param window          FWDs sent without their FWD_RESP yet
+ * @param window          messages sent without all their FWD_RESPs yet (a long message's parts count once)
  * @param reconnectMin    first reconnect delay; doubles up to reconnectMax
  * @param reconnectMax    longest reconnect delay
  * @param responseTimeout a FWD or ACTIVE_TEST unanswered this long counts as lost

@@ -62,6 +62,27 @@ public final class SmsMessageReader {
       return n == null ? absent : n.longValue();
    }
 
+   /**
+    * As {@link #integer}, but {@code fallback} also when the value is no number; never throws. For the report on a
+    * message that is being refused because of such a value: the report itself must still be made.
+    */
+   public int integerOrElse(SimpleString property, int fallback) {
+      try {
+         return integer(property, fallback);
+      } catch (IllegalArgumentException e) {
+         return fallback;
+      }
+   }
+
+   /** As {@link #longValue}, but {@code fallback} also when the value is no number; never throws (see {@link #integerOrElse}). */
+   public long longOrElse(SimpleString property, long fallback) {
+      try {
+         return longValue(property, fallback);
+      } catch (IllegalArgumentException e) {
+         return fallback;
+      }
+   }
+
    /** The UDH bytes, or null. */
    public byte[] udh() {
       Object value = message.getObjectProperty(SmsProperties.UDH);
