@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * CMPP_SUBMIT: checks the SP's rights, turns the submit into one durable MT message per recipient (a group
- * send gets consecutive Msg_Ids) and answers SUBMIT_RESP Result 0 from the storage completion callback.
+ * send gets consecutive Msg_Ids) and answers SUBMIT_RESP Result 0 from the storage completion callback. Each
+ * SUBMIT handed here is answered exactly once, through {@link CmppSession#answer}, which counts it off the
+ * connection's pending requests.
  */
 final class CmppSubmitHandler {
 
@@ -74,14 +76,14 @@ final class CmppSubmitHandler {
    void onSubmit(Submit s) {
       int refusal = check(s);
       if (refusal != CmppResult.OK) {
-         session.send(s.errorResponse(refusal));
+         session.answer(s.errorResponse(refusal));
          return;
       }
       long now = System.currentTimeMillis();
       long validity = SmppTime.toEpochMillis(s.valIdTime(), now);
       long schedule = SmppTime.toEpochMillis(s.atTime(), now);
       if (validity == SmppTime.INVALID || schedule == SmppTime.INVALID) {
-         session.send(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         session.answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
          return;
       }
       List<String> recipients = s.destTerminalIds();
@@ -92,40 +94,40 @@ final class CmppSubmitHandler {
             messages.add(message(s, CmppMsgId.toHex(firstId + i), recipients.get(i), now, schedule, validity));
          }
       } catch (MalformedUdhException e) {
-         session.send(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         session.answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
          return;
       }
       // Taken last, once the SUBMIT is known to be acceptable, and given back if it is not stored: a refused
       // SUBMIT must not use up the day's quota.
       if (!runtime.quotas().tryConsume(account, recipients.size())) {
-         session.send(s.errorResponse(RESULT_DAILY_QUOTA_EXHAUSTED));
+         session.answer(s.errorResponse(RESULT_DAILY_QUOTA_EXHAUSTED));
          return;
       }
       try {
          DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
             public void done() {
-               session.send(s.response(firstId, CmppResult.OK));
+               session.answer(s.response(firstId, CmppResult.OK));
             }
 
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a SUBMIT from '{}': {}", errorCode, account.id(), errorMessage);
                runtime.quotas().release(account, recipients.size());
-               session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
+               session.answer(s.errorResponse(RESULT_STORAGE_FAILURE));
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
             runtime.quotas().release(account, recipients.size());
-            session.send(s.errorResponse(RESULT_NOT_ROUTED));
+            session.answer(s.errorResponse(RESULT_NOT_ROUTED));
             return;
          }
          runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
          runtime.quotas().release(account, recipients.size());
-         session.send(s.errorResponse(RESULT_STORAGE_FAILURE));
+         session.answer(s.errorResponse(RESULT_STORAGE_FAILURE));
       }
    }
 

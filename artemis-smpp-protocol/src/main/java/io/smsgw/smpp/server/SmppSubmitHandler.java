@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * submit_sm, data_sm and submit_multi: validate, turn into durable MT messages, and answer from the
  * storage completion callback, so ESME_ROK is only ever sent for messages that are in the journal.
- * Runs on the event loop; the send itself never waits for the disk.
+ * Runs on the event loop; the send itself never waits for the disk. Each request handed here is answered
+ * exactly once, through {@link SmppSession#answer}, which counts it off the connection's pending requests.
  */
 final class SmppSubmitHandler {
 
@@ -63,22 +64,22 @@ final class SmppSubmitHandler {
       if (userData.length == 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
          userData = s.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
       } else if (userData.length > 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
+         session.answer(s.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
          return;
       }
       if (!session.isVersion34() && s.priorityFlag() > 1) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVPRTFLG));
+         session.answer(s.errorResponse(SmppStatus.ESME_RINVPRTFLG));
          return;
       }
       long now = System.currentTimeMillis();
       long schedule = SmppTime.toEpochMillis(s.scheduleDeliveryTime(), now);
       long validity = SmppTime.toEpochMillis(s.validityPeriod(), now);
       if (schedule == SmppTime.INVALID) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVSCHED));
+         session.answer(s.errorResponse(SmppStatus.ESME_RINVSCHED));
          return;
       }
       if (validity == SmppTime.INVALID) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVEXPIRY));
+         session.answer(s.errorResponse(SmppStatus.ESME_RINVEXPIRY));
          return;
       }
       MtMessageFactory.Submission submission = new MtMessageFactory.Submission(s.serviceType(), s.sourceAddr(),
@@ -115,7 +116,7 @@ final class SmppSubmitHandler {
          }
       }
       if (smeDestinations.isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
-         session.send(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
+         session.answer(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
          return;
       }
       byte[] userData = m.shortMessage();
@@ -126,7 +127,7 @@ final class SmppSubmitHandler {
       long schedule = SmppTime.toEpochMillis(m.scheduleDeliveryTime(), now);
       long validity = SmppTime.toEpochMillis(m.validityPeriod(), now);
       if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
-         session.send(m.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
+         session.answer(m.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
          return;
       }
       List<MtMessageFactory.Submission> submissions = new ArrayList<>(smeDestinations.size());
@@ -145,17 +146,17 @@ final class SmppSubmitHandler {
                        java.util.function.Function<String, SmppPdu> success) {
       for (MtMessageFactory.Submission s : submissions) {
          if (s.destination().address().isEmpty()) {
-            session.send(error.apply(SmppStatus.ESME_RINVDSTADR));
+            session.answer(error.apply(SmppStatus.ESME_RINVDSTADR));
             return;
          }
       }
       Address source = submissions.get(0).source();
       if (!account.allowsSource(source.address())) {
-         session.send(error.apply(SmppStatus.ESME_RINVSRCADR));
+         session.answer(error.apply(SmppStatus.ESME_RINVSRCADR));
          return;
       }
       if (!context.submitLimiter(account).tryAcquire()) {
-         session.send(error.apply(SmppStatus.ESME_RTHROTTLED));
+         session.answer(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
       String smsId = context.nextSmppMessageId(session.isVersion34());
@@ -165,42 +166,42 @@ final class SmppSubmitHandler {
             messages.add(factory.create(storage.generateID(), smsId, s, now));
          }
       } catch (MtMessageFactory.RejectedSubmission e) {
-         session.send(error.apply(e.status));
+         session.answer(error.apply(e.status));
          return;
       } catch (RuntimeException e) {
          logger.warn("Submit from '{}' could not be turned into a message", account.id(), e);
-         session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         session.answer(error.apply(SmppStatus.ESME_RSUBMITFAIL));
          return;
       }
       // Taken last, once the submit is known to be acceptable, and given back if it is not stored: a refused
       // submit must not use up the day's quota.
       if (!context.quotas().tryConsume(account, submissions.size())) {
-         session.send(error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
+         session.answer(error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
          return;
       }
       try {
          DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
             public void done() {
-               session.send(success.apply(smsId));
+               session.answer(success.apply(smsId));
             }
 
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a submit from '{}': {}", errorCode, account.id(), errorMessage);
                context.quotas().release(account, messages.size());
-               session.send(error.apply(SmppStatus.ESME_RSYSERR));
+               session.answer(error.apply(SmppStatus.ESME_RSYSERR));
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
             context.quotas().release(account, messages.size());
-            session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+            session.answer(error.apply(SmppStatus.ESME_RSUBMITFAIL));
          }
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
          context.quotas().release(account, messages.size());
-         session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         session.answer(error.apply(SmppStatus.ESME_RSUBMITFAIL));
       }
    }
 
