@@ -58,7 +58,7 @@ public final class FwdSessionHandler {
    /**
     * Opens the broker session of a peer that connected. Run on a broker executor: it may touch the journal.
     *
-    * @param replies writes FWD_RESPs to the peer, from any thread
+    * @param replies writes FWD_RESPs to the peer, from any thread; called exactly once for each FWD given to onFwd
     */
    public static FwdSessionHandler open(FwdPeers peers, String peerCode, CmppVersion version, ActiveMQServer server,
                                         RemotingConnection connection, Consumer<CmppPdu> replies) throws Exception {

@@ -41,6 +41,8 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    static final int MIN_MAX_PDU_SIZE = 512;
    /** CONNECT is 39 bytes in every version. */
    private static final int CONNECT_LENGTH = 39;
+   /** Four times the largest window the benchmarks drive one connection with (1,000), so no well-behaved SP meets it. */
+   static final int DEFAULT_MAX_PENDING_REQUESTS = 4096;
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
@@ -54,6 +56,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private int highestVersion = CmppVersion.V30.code();
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
+   private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
 
    CmppProtocolManager(CmppProtocolManagerFactory factory, ActiveMQServer server, GatewayRuntime runtime,
                        List<BaseInterceptor> incomingInterceptors, List<BaseInterceptor> outgoingInterceptors) {
@@ -73,7 +76,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       @SuppressWarnings("unchecked")
       PduChannelHandler<CmppPdu> handler = (PduChannelHandler<CmppPdu>) pipeline.get(HANDLER_NAME);
       handler.attach(new CmppSession(this, server, runtime, connection, netty.getChannel(),
-                                     (CmppPduDecoder) pipeline.get(DECODER_NAME), (CmppPduEncoder) pipeline.get(ENCODER_NAME)));
+                                     (CmppPduDecoder) pipeline.get(DECODER_NAME), (CmppPduEncoder) pipeline.get(ENCODER_NAME), handler));
       return entry;
    }
 
@@ -82,7 +85,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       pipeline.addLast("cmpp-frame", new PduFrameDecoder(CmppProtocolManagerFactory.PROTOCOL_NAME, CmppCodec.HEADER_LENGTH, maxPduSize));
       pipeline.addLast(DECODER_NAME, new CmppPduDecoder());
       pipeline.addLast(ENCODER_NAME, new CmppPduEncoder());
-      pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(CmppPdu.class, CmppProtocolManagerFactory.PROTOCOL_NAME));
+      pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(CmppPdu.class, CmppProtocolManagerFactory.PROTOCOL_NAME, maxPendingRequests));
    }
 
    /** The first PDU of a CMPP session is CONNECT: Total_Length 39 and Command_Id 1, in every version. */
@@ -94,6 +97,18 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    }
 
    // Acceptor parameters (bean properties set by the broker from the acceptor URL).
+
+   /**
+    * SUBMITs, CANCELs and FWDs a connection has sent and not had answered yet at which it is no longer read from;
+    * reading starts again at half.
+    */
+   public int getCmppMaxPendingRequests() {
+      return maxPendingRequests;
+   }
+
+   public void setCmppMaxPendingRequests(int maxPendingRequests) {
+      this.maxPendingRequests = Math.max(1, maxPendingRequests);
+   }
 
    /** W: DELIVERs in flight per connection (spec default 16). */
    public int getCmppWindowSize() {

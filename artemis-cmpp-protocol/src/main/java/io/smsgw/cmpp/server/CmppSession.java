@@ -15,6 +15,7 @@ import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.broker.PduHandler;
+import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.cmpp.codec.ActiveTest;
@@ -87,6 +88,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private final CmppPduEncoder encoder;
    private final ArtemisExecutor brokerExecutor;
    private final BatchedWriter writer;
+   private final PendingRequests pending;
    private final TandemService tandem;
    private final FwdPeers peers;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
@@ -112,7 +114,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private FwdSessionHandler fwd;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
-               Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder) {
+               Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder, PendingRequests pending) {
       this.manager = manager;
       this.server = server;
       this.runtime = runtime;
@@ -122,6 +124,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.encoder = encoder;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
       this.writer = new BatchedWriter(channel);
+      this.pending = pending;
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
       if (manager.getCmppConnectTimeout() > 0) {
@@ -152,6 +155,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    void send(CmppPdu pdu) {
       if (!vetoed(pdu)) {
          writer.write(pdu);
+      }
+   }
+
+   /**
+    * Writes the answer to a request counted as pending when it was handed on (SUBMIT, CANCEL, FWD), from any
+    * thread; the count goes down even if the answer is vetoed, or the connection would stop reading for good.
+    */
+   void answer(CmppPdu pdu) {
+      try {
+         send(pdu);
+      } finally {
+         pending.answered();
       }
    }
 
@@ -217,10 +232,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       } else if (gns != null) {
          gns.onPdu(pdu);
       } else if (pdu instanceof Submit submit) {
+         pending.taken();
          submitHandler.onSubmit(submit);
       } else if (pdu instanceof Query query) {
          onQuery(query);
       } else if (pdu instanceof Cancel cancel) {
+         pending.taken();
          onCancel(cancel);
       } else if (pdu instanceof CmppRefusableRequest request) {
          // DELIVER, FWD and route requests are not for an SP acceptor.
@@ -302,7 +319,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** A peer gateway forwarding to this one: a producing broker session bound to this connection. */
    private void openFwdSession(Connect connect) {
       try {
-         FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, server, connection, this::send);
+         FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, server, connection, this::answer);
          channel.eventLoop().execute(() -> completeFwdConnect(connect, handler));
       } catch (Throwable e) {
          logger.warn("CONNECT of peer gateway {} failed inside the broker", connect.sourceAddr(), e);
@@ -329,6 +346,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    private void onPeerPdu(CmppPdu pdu) {
       if (pdu instanceof Fwd forwarded) {
+         pending.taken();
          fwd.onFwd(forwarded);
       } else if (pdu instanceof CmppRefusableRequest request) {
          send(request.errorResponse(CmppResult.COMMAND_ERROR));
@@ -508,7 +526,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
             logger.warn("CANCEL of {} for '{}' failed", smsId, account.id(), e);
             removed = 0;
          }
-         send(cancel.response(removed > 0 ? CmppResult.CANCEL_SUCCESS : CmppResult.CANCEL_FAILURE));
+         answer(cancel.response(removed > 0 ? CmppResult.CANCEL_SUCCESS : CmppResult.CANCEL_FAILURE));
       });
    }
 

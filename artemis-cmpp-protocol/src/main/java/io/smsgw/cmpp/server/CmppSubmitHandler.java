@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * CMPP_SUBMIT: checks the SP's rights, turns the submit into one durable MT message per recipient (a group
- * send gets consecutive Msg_Ids) and answers SUBMIT_RESP Result 0 from the storage completion callback.
+ * send gets consecutive Msg_Ids) and answers SUBMIT_RESP Result 0 from the storage completion callback. Each
+ * SUBMIT handed here is answered exactly once, through {@link CmppSession#answer}, which counts it off the
+ * connection's pending requests.
  */
 final class CmppSubmitHandler {
 
@@ -74,7 +76,7 @@ final class CmppSubmitHandler {
    void onSubmit(Submit s) {
       int refusal = check(s);
       if (refusal != CmppResult.OK) {
-         session.send(s.errorResponse(refusal));
+         session.answer(s.errorResponse(refusal));
          return;
       }
       // From here on check() holds one rate permit per recipient: every refusal below gives them back, as it
@@ -107,7 +109,7 @@ final class CmppSubmitHandler {
          DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
             public void done() {
-               session.send(s.response(firstId, CmppResult.OK));
+               session.answer(s.response(firstId, CmppResult.OK));
             }
 
             @Override
@@ -134,7 +136,7 @@ final class CmppSubmitHandler {
       if (quotaTaken) {
          runtime.quotas().release(account, recipients);
       }
-      session.send(s.errorResponse(result));
+      session.answer(s.errorResponse(result));
    }
 
    /** The SUBMIT_RESP Result for a submit this SP may not make, or OK. */

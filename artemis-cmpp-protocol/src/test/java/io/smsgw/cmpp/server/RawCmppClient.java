@@ -93,6 +93,11 @@ final class RawCmppClient implements AutoCloseable {
       return socket.closedByPeer(timeoutMillis);
    }
 
+   /** This end's address, as the broker sees it. */
+   java.net.SocketAddress localAddress() {
+      return socket.localAddress();
+   }
+
    @Override
    public void close() throws IOException {
       socket.close();

@@ -36,6 +36,8 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    static final String HANDLER_NAME = "smpp-handler";
    static final int HEADER_LENGTH = 16;
    static final int MIN_MAX_PDU_SIZE = 1024;
+   /** Four times the largest window the benchmarks drive one connection with (1,000), so no well-behaved ESME meets it. */
+   static final int DEFAULT_MAX_PENDING_REQUESTS = 4096;
 
    private final ActiveMQServer server;
    private final GatewayRuntime context;
@@ -50,6 +52,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
    private SmsEncoding defaultAlphabet = SmsEncoding.GSM7;
+   private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
 
    SmppProtocolManager(SmppProtocolManagerFactory factory,
                        ActiveMQServer server,
@@ -68,7 +71,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       NettyServerConnection netty = (NettyServerConnection) transport;
       @SuppressWarnings("unchecked")
       PduChannelHandler<SmppPdu> handler = (PduChannelHandler<SmppPdu>) netty.getChannel().pipeline().get(HANDLER_NAME);
-      handler.attach(new SmppSession(this, server, context, connection, netty.getChannel()));
+      handler.attach(new SmppSession(this, server, context, connection, netty.getChannel(), handler));
       return entry;
    }
 
@@ -78,7 +81,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       pipeline.addLast("smpp-frame", new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize));
       pipeline.addLast("smpp-decoder", new SmppPduDecoder());
       pipeline.addLast("smpp-encoder", new SmppPduEncoder());
-      pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(SmppPdu.class, SmppProtocolManagerFactory.PROTOCOL_NAME));
+      pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(SmppPdu.class, SmppProtocolManagerFactory.PROTOCOL_NAME, maxPendingRequests));
    }
 
    /**
@@ -166,6 +169,18 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
 
    public void setSmppAccountQueuePrefix(String accountQueuePrefix) {
       this.accountQueuePrefix = accountQueuePrefix;
+   }
+
+   /**
+    * Requests a session has taken and not answered yet (submits waiting for the journal, query_sm, cancel_sm and
+    * replace_sm waiting for the broker) at which the connection stops reading; it reads again at half.
+    */
+   public int getSmppMaxPendingRequests() {
+      return maxPendingRequests;
+   }
+
+   public void setSmppMaxPendingRequests(int maxPendingRequests) {
+      this.maxPendingRequests = Math.max(1, maxPendingRequests);
    }
 
    /**

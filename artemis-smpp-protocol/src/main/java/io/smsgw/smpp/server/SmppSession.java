@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.PduHandler;
+import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
@@ -73,6 +74,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private final ArtemisExecutor brokerExecutor;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
    private final BatchedWriter writer;
+   private final PendingRequests pending;
+   private final java.util.function.Consumer<SmppPdu> answer = this::answer;
 
    private State state = State.OPEN;
    private Account account;
@@ -89,7 +92,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private int pendingProbeSequence = -1;
 
    SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
-               SmsRemotingConnection connection, Channel channel) {
+               SmsRemotingConnection connection, Channel channel, PendingRequests pending) {
       this.manager = manager;
       this.server = server;
       this.context = context;
@@ -97,6 +100,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.channel = channel;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
       this.writer = new BatchedWriter(channel);
+      this.pending = pending;
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -180,6 +184,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
    }
 
+   /**
+    * Writes the answer to a request that was counted as pending when it was handed on (see onBoundRequest), from
+    * any thread; the count goes down even if the answer is vetoed or fails, or the connection would stop reading
+    * for good.
+    */
+   void answer(SmppPdu pdu) {
+      try {
+         send(pdu);
+      } finally {
+         pending.answered();
+      }
+   }
+
    private boolean vetoed(SmppPdu pdu) {
       String vetoed = manager.invokeOutgoing(pdu, connection);
       if (vetoed != null) {
@@ -253,29 +270,35 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       if (request instanceof SubmitSm submit) {
          if (requireSubmitState(request, canSubmit)) {
+            pending.taken();
             submitHandler.onSubmitSm(submit);
          }
       } else if (request instanceof DataSm dataSm) {
          if (!version34) {
             send(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
          } else if (requireSubmitState(request, canSubmit)) {
+            pending.taken();
             submitHandler.onDataSm(dataSm);
          }
       } else if (request instanceof SubmitMulti multi) {
          if (requireSubmitState(request, canSubmit)) {
+            pending.taken();
             submitHandler.onSubmitMulti(multi);
          }
       } else if (request instanceof QuerySm query) {
          if (requireSubmitState(request, canSubmit)) {
-            heldMessages.query(query, this::send);
+            pending.taken();
+            heldMessages.query(query, answer);
          }
       } else if (request instanceof CancelSm cancel) {
          if (requireSubmitState(request, canSubmit)) {
-            heldMessages.cancel(cancel, this::send);
+            pending.taken();
+            heldMessages.cancel(cancel, answer);
          }
       } else if (request instanceof ReplaceSm replace) {
          if (requireSubmitState(request, canSubmit)) {
-            heldMessages.replace(replace, this::send);
+            pending.taken();
+            heldMessages.replace(replace, answer);
          }
       } else {
          // deliver_sm, outbind, alert_notification and the 3.3 query extensions are not requests an

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * submit_sm, data_sm and submit_multi: validate, turn into durable MT messages, and answer from the
  * storage completion callback, so ESME_ROK is only ever sent for messages that are in the journal.
- * Runs on the event loop; the send itself never waits for the disk.
+ * Runs on the event loop; the send itself never waits for the disk. Each request handed here is answered
+ * exactly once, through {@link SmppSession#answer}, which counts it off the connection's pending requests.
  */
 final class SmppSubmitHandler {
 
@@ -64,27 +65,36 @@ final class SmppSubmitHandler {
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
    }
 
+   /**
+    * Every answer of this handler goes through here: each request it handles was counted as pending by the session,
+    * and only {@link SmppSession#answer} counts it down (a missed count-down would stop the connection reading for
+    * good once enough of them pile up).
+    */
+   private void reply(SmppPdu pdu) {
+      session.answer(pdu);
+   }
+
    void onSubmitSm(SubmitSm s) {
       byte[] userData = s.shortMessage();
       if (userData.length == 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
          userData = s.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
       } else if (userData.length > 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
+         reply(s.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
          return;
       }
       if (!session.isVersion34() && s.priorityFlag() > 1) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVPRTFLG));
+         reply(s.errorResponse(SmppStatus.ESME_RINVPRTFLG));
          return;
       }
       long now = System.currentTimeMillis();
       long schedule = SmppTime.toEpochMillis(s.scheduleDeliveryTime(), now);
       long validity = SmppTime.toEpochMillis(s.validityPeriod(), now);
       if (schedule == SmppTime.INVALID) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVSCHED));
+         reply(s.errorResponse(SmppStatus.ESME_RINVSCHED));
          return;
       }
       if (validity == SmppTime.INVALID) {
-         session.send(s.errorResponse(SmppStatus.ESME_RINVEXPIRY));
+         reply(s.errorResponse(SmppStatus.ESME_RINVEXPIRY));
          return;
       }
       MtMessageFactory.Submission submission = new MtMessageFactory.Submission(s.serviceType(), s.sourceAddr(),
@@ -121,21 +131,21 @@ final class SmppSubmitHandler {
          }
       }
       if (smeDestinations.isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
-         session.send(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
+         reply(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
          return;
       }
       byte[] userData = m.shortMessage();
       if (userData.length == 0 && m.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
          userData = m.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
       } else if (userData.length > 0 && m.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
-         session.send(m.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous, as for submit_sm
+         reply(m.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous, as for submit_sm
          return;
       }
       long now = System.currentTimeMillis();
       long schedule = SmppTime.toEpochMillis(m.scheduleDeliveryTime(), now);
       long validity = SmppTime.toEpochMillis(m.validityPeriod(), now);
       if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
-         session.send(m.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
+         reply(m.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
          return;
       }
       List<MtMessageFactory.Submission> submissions = new ArrayList<>(smeDestinations.size());
@@ -154,17 +164,17 @@ final class SmppSubmitHandler {
                        java.util.function.Function<String, SmppPdu> success) {
       for (MtMessageFactory.Submission s : submissions) {
          if (s.destination().address().isEmpty() || s.destination().address().length() > MAX_ADDRESS_LENGTH) {
-            session.send(error.apply(SmppStatus.ESME_RINVDSTADR));
+            reply(error.apply(SmppStatus.ESME_RINVDSTADR));
             return;
          }
       }
       Address source = submissions.get(0).source();
       if (source.address().length() > MAX_ADDRESS_LENGTH || !account.allowsSource(source.address())) {
-         session.send(error.apply(SmppStatus.ESME_RINVSRCADR));
+         reply(error.apply(SmppStatus.ESME_RINVSRCADR));
          return;
       }
       if (!context.submitLimiter(account).tryAcquire()) {
-         session.send(error.apply(SmppStatus.ESME_RTHROTTLED));
+         reply(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
       String smsId = context.nextSmppMessageId(session.isVersion34());
@@ -174,42 +184,42 @@ final class SmppSubmitHandler {
             messages.add(factory.create(storage.generateID(), smsId, s, now));
          }
       } catch (MtMessageFactory.RejectedSubmission e) {
-         session.send(error.apply(e.status));
+         reply(error.apply(e.status));
          return;
       } catch (RuntimeException e) {
          logger.warn("Submit from '{}' could not be turned into a message", account.id(), e);
-         session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         reply(error.apply(SmppStatus.ESME_RSUBMITFAIL));
          return;
       }
       // Taken last, once the submit is known to be acceptable, and given back if it is not stored: a refused
       // submit must not use up the day's quota.
       if (!context.quotas().tryConsume(account, submissions.size())) {
-         session.send(error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
+         reply(error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
          return;
       }
       try {
          DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
             public void done() {
-               session.send(success.apply(smsId));
+               reply(success.apply(smsId));
             }
 
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a submit from '{}': {}", errorCode, account.id(), errorMessage);
                context.quotas().release(account, messages.size());
-               session.send(error.apply(SmppStatus.ESME_RSYSERR));
+               reply(error.apply(SmppStatus.ESME_RSYSERR));
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
             context.quotas().release(account, messages.size());
-            session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+            reply(error.apply(SmppStatus.ESME_RSUBMITFAIL));
          }
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
          context.quotas().release(account, messages.size());
-         session.send(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         reply(error.apply(SmppStatus.ESME_RSUBMITFAIL));
       }
    }
 

@@ -44,6 +44,11 @@ final class RawSmppClient implements AutoCloseable {
       return socket.closedByPeer(timeoutMillis);
    }
 
+   /** This end's address, as the broker sees it. */
+   java.net.SocketAddress localAddress() {
+      return socket.localAddress();
+   }
+
    @Override
    public void close() throws IOException {
       socket.close();

@@ -89,6 +89,11 @@ public final class RawFrameSocket implements AutoCloseable {
       }
    }
 
+   /** This end's address, as the broker sees the peer. */
+   public java.net.SocketAddress localAddress() {
+      return socket.getLocalSocketAddress();
+   }
+
    @Override
    public void close() throws IOException {
       socket.close();
