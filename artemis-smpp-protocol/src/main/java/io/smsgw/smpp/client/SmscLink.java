@@ -151,8 +151,8 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong receiptsUnmatched = new AtomicLong();
    /** Parked receipts that matched their record on a later try. */
    final AtomicLong receiptsRematched = new AtomicLong();
-   /** Parked receipts of this link whose tries are all made, as of the last scan. */
-   volatile int parkedReceiptsExhausted;
+   /** Parked receipts of this link moved to sms.dr.unmatched.exhausted (could no longer match) since the start. */
+   final AtomicLong parkedReceiptsExhausted = new AtomicLong();
    final AtomicLong moReceived = new AtomicLong();
    /** EXPIRED reports that could not be stored; their records stay and are reported again. */
    final AtomicLong expiredReportsFailed = new AtomicLong();

@@ -30,6 +30,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -47,6 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * away and comes back, and an SMSC that throttles.
  */
 class SmscLinkTest {
+
+   /** Where parked receipts that can no longer match are moved, for an operator. */
+   private static final String SET_ASIDE = "sms.dr.unmatched.exhausted";
 
    @TempDir
    Path dir;
@@ -642,7 +646,7 @@ class SmscLinkTest {
    }
 
    @Test
-   void aReceiptThatNeverMatchesStaysParkedAfterItsTries() throws Exception {
+   void aReceiptThatNeverMatchesIsSetAsideForAnOperatorAfterItsTries() throws Exception {
       System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "100,200,300");
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
@@ -652,15 +656,106 @@ class SmscLinkTest {
             smsc.sendReceipt(new JsmppSmsc.Received("c0ffee", "8613800138051", "8610086", 0, new byte[0], (byte) 0),
                              DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
             SmscLinkControlMBean control = control(broker);
-            Wait.until("tries exhausted", Duration.ofSeconds(10), () -> control.getParkedReceiptsExhausted() == 1);
+            Wait.until("tries exhausted, the receipt moved out of the way of later ones", Duration.ofSeconds(10),
+                       () -> control.getParkedReceiptsExhausted() == 1 && broker.messageCount(SET_ASIDE) == 1
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
             assertEquals(0, control.getReceiptsRematched());
-            assertEquals(1, broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS), "still parked for an operator");
-            TextMessage parked = receive(broker, LinkMessages.UNMATCHED_RECEIPTS, null);
-            assertNotNull(parked);
+
+            // An operator hands it back (the queue's retryMessages): it gets one more try and is set aside again.
+            assertEquals(1, broker.server().locateQueue(SimpleString.of(SET_ASIDE)).retryMessages(null));
+            Wait.until("tried once more and set aside again", Duration.ofSeconds(10),
+                       () -> control.getParkedReceiptsExhausted() == 2 && broker.messageCount(SET_ASIDE) == 1
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+            TextMessage parked = receive(broker, SET_ASIDE, null);
+            assertNotNull(parked, "kept for an operator");
             assertEquals("c0ffee", parked.getStringProperty("smsSmscMessageId"));
+            assertEquals("sim", parked.getStringProperty("smsLink"));
+            assertEquals(LinkMessages.UNMATCHED_RECEIPTS, parked.getStringProperty("_AMQ_ORIG_ADDRESS"), "says where it was parked");
             assertEquals(0, broker.messageCount(SmsAddresses.DR));
          }
       }
+   }
+
+   /**
+    * More receipts that can never match than a scan browses sit at the front of the parking queue: some unreadable
+    * (no id), some of a link no longer configured, some whose tries all find nothing. A receipt parked behind them,
+    * whose record appears just after, still becomes a DR, and they end up set aside for an operator.
+    */
+   @Test
+   void aReceiptParkedBehindMoreThanAScanOfHopelessOnesIsStillMatched() throws Exception {
+      // The receipt under test is tried at 300 ms and 1 s; the hopeless ones were parked an hour ago.
+      System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "300,1000,60000");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         // The SMSC answers the submit_sm only after the receipt is parked: on a busy shared machine that can take
+         // longer than the usual 3 s, and a resend would make a second SMSC id.
+         configureLink(port, ", response-timeout = 30s");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            int hopeless = ParkedReceiptRetrier.BROWSED_PER_SCAN + 500;
+            int ofThisLink = parkHopelessReceipts(broker, hopeless);
+
+            smsc.receiptsBeforeResponse.set(1);
+            sendMt(broker, "00000000000000c6", "8613800138054", "parked behind the hopeless ones");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+
+            TextMessage dr = receive(broker, SmsAddresses.DR, null, 60_000);
+            assertNotNull(dr, "DR of the receipt parked behind " + hopeless + " that can never match");
+            assertEquals("00000000000000c6", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(submit.messageId(), dr.getStringProperty("smsSmscMessageId"));
+            Wait.until("the hopeless ones set aside", Duration.ofSeconds(60),
+                       () -> broker.messageCount(SET_ASIDE) == hopeless
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(ofThisLink, control.getParkedReceiptsExhausted());
+            assertEquals(1, control.getReceiptsRematched());
+            TextMessage kept = receive(broker, SET_ASIDE, "smsSmscMessageId = 'dead2'");
+            assertNotNull(kept, "an operator finds them there");
+            assertEquals("sim", kept.getStringProperty("smsLink"));
+         }
+      }
+   }
+
+   /**
+    * Parks {@code count} receipts, as the link would have parked them an hour ago, that cannot match any more: a
+    * third without a message id, a third of a link that is no longer configured, a third of this link whose record
+    * does not exist. Returns how many are this link's.
+    */
+   private static int parkHopelessReceipts(TestBroker broker, int count) throws JMSException {
+      long anHourAgo = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
+      int ofThisLink = 0;
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+           Session session = jms.createSession(true, Session.SESSION_TRANSACTED);
+           MessageProducer producer = session.createProducer(session.createQueue(LinkMessages.UNMATCHED_RECEIPTS))) {
+         for (int i = 0; i < count; i++) {
+            TextMessage parked = session.createTextMessage("id:dead" + i + " sub:001 dlvrd:001 stat:DELIVRD err:000");
+            parked.setStringProperty("smsKind", "DR");
+            parked.setStringProperty("smsStatus", "DELIVRD");
+            parked.setLongProperty("smsDoneTime", anHourAgo);
+            switch (i % 3) {
+               case 0 -> parked.setStringProperty("smsLink", "sim"); // unreadable: no id to look up
+               case 1 -> {
+                  parked.setStringProperty("smsLink", "gone");
+                  parked.setStringProperty("smsSmscMessageId", "dead" + i);
+               }
+               default -> {
+                  parked.setStringProperty("smsLink", "sim");
+                  parked.setStringProperty("smsSmscMessageId", "dead" + i);
+               }
+            }
+            if (i % 3 != 1) {
+               ofThisLink++;
+            }
+            producer.send(parked);
+            if (i % 500 == 499) {
+               session.commit();
+            }
+         }
+         session.commit();
+      }
+      return ofThisLink;
    }
 
    @Test
