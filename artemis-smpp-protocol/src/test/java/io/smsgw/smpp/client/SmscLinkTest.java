@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -785,6 +788,107 @@ class SmscLinkTest {
             Wait.until("parked copy deleted", Duration.ofSeconds(10),
                        () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
             assertEquals(1, control(broker).getReceiptsRematched());
+         }
+      }
+   }
+
+   /** The broker runs without links of its own; the services under test get theirs from {@link #linkRuntime}. */
+   private void configureNoLinks() throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { smppclient1 { password = "password", protocols = [SMPP] } }
+         """);
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   /** A runtime whose configuration has the link "sim" to the SMSC on {@code smscPort}, then {@code moreLinks}. */
+   private static GatewayRuntime linkRuntime(int smscPort, String moreLinks) {
+      GatewayRuntime runtime = new GatewayRuntime();
+      runtime.configure(GatewayConfigLoader.parse("""
+         gateway { code = "001001" }
+         accounts { smppclient1 { password = "password", protocols = [SMPP] } }
+         links {
+           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", window = 4
+                 enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms }
+           %s
+         }
+         """.formatted(smscPort, moreLinks), "links.conf"));
+      return runtime;
+   }
+
+   private static long linkSessions(TestBroker broker) {
+      return broker.server().getSessions().stream().filter(s -> s.getName().startsWith("smsc-link-")).count();
+   }
+
+   /**
+    * The second link's trust store cannot be read, so the start fails; it must not keep the correlation store
+    * (RocksDB's lock) or anything else, so that the next start on the same data directory works.
+    */
+   @Test
+   void aStartThatFailsOnATrustStoreLeavesTheDataDirectoryUsable() throws Exception {
+      Path notAKeyStore = Files.writeString(dir.resolve("smsc.pem"), "-----BEGIN CERTIFICATE-----\nnot a key store\n");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            SmscLinkService failing = new SmscLinkService(broker.server(), linkRuntime(port,
+               "secure { host = \"127.0.0.1\", port = 1, system-id = \"gw\", password = \"pw\", tls = true, tls-trust-store = \""
+                  + notAKeyStore + "\" }"));
+            assertThrows(Exception.class, failing::start);
+            assertEquals(0, linkSessions(broker));
+
+            SmscLinkService next = new SmscLinkService(broker.server(), linkRuntime(port, ""));
+            next.start(); // before: RocksDB's lock on sms-correlation was still held
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               sendMt(broker, "00000000000000b3", "8613800138005", "after a failed start");
+               JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(submit);
+               Wait.until("MT acknowledged once its record is stored", Duration.ofSeconds(10),
+                          () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            } finally {
+               next.stop();
+            }
+         }
+      }
+   }
+
+   /**
+    * The second link cannot open its consumer (its queue allows one, and an application holds it), so the start
+    * fails: the first link, already bound, is stopped again, no link session stays in the broker, and the next
+    * start on the same data directory works.
+    */
+   @Test
+   void aLinkThatCannotStartStopsTheLinksStartedBeforeIt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         String taken = SmsAddresses.smscLinkQueue("second");
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.addQueueConfiguration(
+                 QueueConfiguration.of(taken).setAddress(taken).setRoutingType(RoutingType.ANYCAST).setMaxConsumers(1))).start();
+              Connection application = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            Session session = application.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createConsumer(session.createQueue(taken));
+            SmscLinkService failing = new SmscLinkService(broker.server(), linkRuntime(port,
+               "second { host = \"127.0.0.1\", port = " + port + ", system-id = \"gw2\", password = \"pw\" }"));
+            assertThrows(Exception.class, failing::start);
+
+            assertEquals(0, linkSessions(broker), "no link session left behind");
+            assertEquals(0, broker.consumerCount(SmsAddresses.smscLinkQueue("sim")), "the first link consumes no more");
+            assertNull(broker.server().getManagementService().getUntypedControl("smsc-link.sim"), "no bean of a link that does not run");
+            Wait.until("the first link's SMSC session ended", Duration.ofSeconds(10), () -> !smsc.hasBoundSession());
+
+            SmscLinkService next = new SmscLinkService(broker.server(), linkRuntime(port, ""));
+            next.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               assertEquals(1, broker.consumerCount(SmsAddresses.smscLinkQueue("sim")));
+               sendMt(broker, "00000000000000b4", "8613800138006", "after a failed start");
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS));
+            } finally {
+               next.stop();
+            }
          }
       }
    }
