@@ -69,6 +69,11 @@ final class SmscLink extends AbstractSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
    private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
+   /**
+    * Report error code of a part the SMSC accepted (ESME_ROK) without a message_id: the state is UNKNOWN, since the
+    * SMSC took it but no receipt can be matched to it (docs/links-routing-billing.md).
+    */
+   static final String NO_MESSAGE_ID_ERROR = "106";
    /** Flushes held back at most before one goes to the socket (Netty's default). */
    private static final int FLUSHES_CONSOLIDATED = 256;
 
@@ -388,9 +393,17 @@ final class SmscLink extends AbstractSessionCallback {
       if (part == null) {
          return; // a late answer to something already resent
       }
-      if (status == SmppStatus.ESME_ROK && smscMessageId != null && !smscMessageId.isEmpty()) {
+      if (status == SmppStatus.ESME_ROK) {
          accepted.incrementAndGet();
-         correlate(part, smscMessageId);
+         if (smscMessageId != null && !smscMessageId.isEmpty()) {
+            correlate(part, smscMessageId);
+         } else {
+            // Accepted, so the handset probably gets it, but no receipt can ever be matched to it: not a refusal
+            // (REJECTD would tell the SP and billing that it failed), and no record, which nothing could match.
+            logger.warn("SMSC link {} accepted a part of {} without a message_id; its report says UNKNOWN ({})",
+                        config.id(), part.outgoing.template.smsId(), NO_MESSAGE_ID_ERROR);
+            report(part, DeliveryState.UNKNOWN, NO_MESSAGE_ID_ERROR);
+         }
       } else if (status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL) {
          throttled.incrementAndGet();
          part.throttledAttempts++;

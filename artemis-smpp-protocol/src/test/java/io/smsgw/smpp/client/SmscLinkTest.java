@@ -537,6 +537,37 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * The SMSC accepts the submit_sm but gives no message_id: the handset probably gets the message, but no receipt
+    * can be matched to it, so the SP hears UNKNOWN (106), not REJECTD.
+    */
+   @Test
+   void aSubmitAcceptedWithoutAMessageIdIsReportedUnknownNotRejected() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         smsc.emptyMessageIds.set(true);
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER));
+            sendMt(broker, "00000000000000f4", "8613800138043", "accepted without an id");
+            CloudhopperSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the SMSC took it");
+            assertEquals("", submit.hexId());
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "a final report");
+            assertEquals("00000000000000f4", dr.getStringProperty("smsId"));
+            assertEquals("UNKNOWN", dr.getStringProperty("smsStatus"), "accepted by the SMSC, so not REJECTD");
+            assertEquals("106", dr.getStringProperty("smsErrorCode"), "accepted without a message id");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(1, control.getAccepted());
+            assertEquals(0, control.getRefused());
+            assertEquals(0, control.getWindowInUse());
+            assertNull(smsc.submits.poll(300, TimeUnit.MILLISECONDS), "not sent again");
+         }
+      }
+   }
+
    @Test
    void anMtTheCodecCannotSendBecomesARejectedReportAndTheLinkCarriesOn() throws Exception {
       int port = JsmppSmsc.freePort();
