@@ -407,16 +407,37 @@ final class SmscLink extends AbstractSessionCallback {
       } else if (status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL) {
          throttled.incrementAndGet();
          part.throttledAttempts++;
+         long now = System.currentTimeMillis();
+         if (now >= part.outgoing.template.expiresAt()) {
+            expireThrottled(part);
+            return;
+         }
          long delay = Math.min(config.reconnectMin().toMillis() * (1L << Math.min(part.throttledAttempts, 10)), config.reconnectMax().toMillis());
+         // Never wait past the validity: the EXPIRED report is due then, not at the next backoff step.
+         delay = Math.min(Math.max(delay, 10), part.outgoing.template.expiresAt() - now);
          eventLoop.schedule(() -> {
-            toSend.addFirst(part);
-            flush();
-         }, Math.max(delay, 10), TimeUnit.MILLISECONDS);
+            if (System.currentTimeMillis() >= part.outgoing.template.expiresAt()) {
+               expireThrottled(part);
+            } else {
+               toSend.addFirst(part);
+               flush();
+            }
+         }, delay, TimeUnit.MILLISECONDS);
       } else {
          refused.incrementAndGet();
          logger.info("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), SmppStatus.name(status));
          report(part, DeliveryState.REJECTD, errorCode(status));
       }
+   }
+
+   /**
+    * A part the SMSC kept throttling until the MT's validity ended: it would not be delivered any more, so it ends
+    * as an MT whose validity ran out elsewhere does (EXPIRED, error 000), and its window slot is freed.
+    */
+   private void expireThrottled(Part part) {
+      logger.info("SMSC link {}: a part of {} was still throttled when its validity ended; reporting EXPIRED",
+                  config.id(), part.outgoing.template.smsId());
+      report(part, DeliveryState.EXPIRED, "000");
    }
 
    /** Records the part durably (so its receipt can be matched), then counts it as resolved. */

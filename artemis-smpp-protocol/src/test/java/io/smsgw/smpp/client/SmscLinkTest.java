@@ -568,6 +568,54 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * An SMSC that throttles everything: each MT ends with an EXPIRED report once its validity has passed, and the
+    * window slots it held are free again, so a later MT goes out once the SMSC takes messages again.
+    */
+   @Test
+   void aThrottledMtEndsExpiredAtItsValidityAndFreesItsWindowSlot() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(Integer.MAX_VALUE);
+         configureLink(port, ""); // window = 4
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            long validity = System.currentTimeMillis() + 1_500;
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < 4; i++) { // the whole window
+               String smsId = "00000000000000a" + i;
+               expected.add(smsId);
+               sendMt(broker, smsId, "861380013806" + i, session -> {
+                  TextMessage mt = session.createTextMessage("throttled until it expires");
+                  mt.setLongProperty("smsValidityTime", validity);
+                  return mt;
+               });
+            }
+            Set<String> reported = new HashSet<>();
+            for (int i = 0; i < 4; i++) {
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "EXPIRED report " + i);
+               assertEquals("EXPIRED", dr.getStringProperty("smsStatus"));
+               assertEquals("000", dr.getStringProperty("smsErrorCode"));
+               assertTrue(dr.getLongProperty("smsDoneTime") >= validity, "not before its validity ended");
+               reported.add(dr.getStringProperty("smsId"));
+            }
+            assertEquals(expected, reported);
+            Wait.until("all four acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(0, control.getWindowInUse());
+            assertTrue(control.getThrottled() >= 4);
+
+            smsc.throttleNext.set(0);
+            sendMt(broker, "00000000000000a9", "8613800138069", "after the throttling");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "a later MT goes out: the window is free");
+            assertEquals("after the throttling", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "the expired ones are not sent any more");
+         }
+      }
+   }
+
    @Test
    void anMtTheCodecCannotSendBecomesARejectedReportAndTheLinkCarriesOn() throws Exception {
       int port = JsmppSmsc.freePort();
