@@ -17,7 +17,8 @@ import org.apache.activemq.artemis.spi.core.protocol.SessionCallback;
  * The broker side of an outgoing link (an SMSC link, a CMPP_FWD link): an internal session that lives as long as the
  * link rather than its socket ({@link LinkTransport}), a consumer on the link's durable queue (created if missing)
  * and a {@link DurableSender} in the same operation context. Messages in flight thus stay with the link across
- * reconnects. The session is started; the caller stops and closes it.
+ * reconnects. The session is started; the caller stops and closes it. When opening fails part way, the session is
+ * closed before the exception is thrown.
  *
  * @param session  the link's session; deliveries reach the callback given to {@link #open}
  * @param consumer the consumer on the link's queue
@@ -39,11 +40,21 @@ public record LinkBrokerSession(ServerSession session, ServerConsumer consumer, 
       ServerSession session = server.createInternalSession(sessionPrefix + linkId + "-" + UUID.randomUUID(),
          ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, callback, true,
          context, null, null, false);
-      server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
-                            .setDurable(true).setAutoCreateAddress(true), true);
-      DurableSender sender = DurableSender.forInternalSession(server, session, context);
-      ServerConsumer consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
-      session.start();
-      return new LinkBrokerSession(session, consumer, sender);
+      try {
+         server.createQueue(QueueConfiguration.of(queueName).setAddress(queueName).setRoutingType(RoutingType.ANYCAST)
+                               .setDurable(true).setAutoCreateAddress(true), true);
+         DurableSender sender = DurableSender.forInternalSession(server, session, context);
+         ServerConsumer consumer = session.createConsumer(server.getStorageManager().generateID(), queueName, null, false, false, -1);
+         session.start();
+         return new LinkBrokerSession(session, consumer, sender);
+      } catch (Exception | Error e) {
+         // Nobody else holds the session yet: left open it would stay in the broker's sessions until it stops.
+         try {
+            session.close(false);
+         } catch (Exception closing) {
+            e.addSuppressed(closing);
+         }
+         throw e;
+      }
    }
 }

@@ -60,11 +60,17 @@ public final class FwdLinkService implements ActiveMQComponent {
          return;
       }
       group = new NioEventLoopGroup(Math.min(2, config.peers().size()), new DefaultThreadFactory("cmpp-fwd-links", true));
-      for (PeerConfig peer : config.peers().values()) {
-         FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone());
-         links.add(link);
-         link.start();
-         register(link);
+      try {
+         for (PeerConfig peer : config.peers().values()) {
+            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone());
+            link.start();
+            links.add(link); // only started links are stopped again
+            register(link);
+         }
+      } catch (Exception | Error e) {
+         // A link that cannot start must not leave the ones started before it consuming and connected, nor the threads.
+         release();
+         throw e;
       }
       started = true;
       logger.info("{} FWD link(s) to peer gateways started", links.size());
@@ -76,6 +82,11 @@ public final class FwdLinkService implements ActiveMQComponent {
          return;
       }
       started = false;
+      release();
+   }
+
+   /** Stops the started links and the event loops; also after a start that failed part way. */
+   private void release() {
       // All links stop together, so a broker stop waits for the slowest peer once, not for each in turn.
       List<CompletableFuture<Void>> stopping = new ArrayList<>();
       long deadline = System.nanoTime();
@@ -98,7 +109,10 @@ public final class FwdLinkService implements ActiveMQComponent {
       }
       registered.clear();
 
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      if (group != null) {
+         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+         group = null;
+      }
    }
 
    /** Resource name of a link's management bean: {@code ManagementService.getUntypedControl("sms-fwd.<peer>")}. */

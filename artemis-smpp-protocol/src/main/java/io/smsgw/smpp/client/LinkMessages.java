@@ -31,6 +31,12 @@ final class LinkMessages {
    /** Receipts that matched no correlation record wait here, counted, for an operator to look at. */
    static final String UNMATCHED_RECEIPTS = "sms.dr.unmatched";
 
+   /**
+    * Parked receipts that can no longer match (their tries are all made, or they carry no id) are moved here by
+    * {@link ParkedReceiptRetrier}, out of the way of the receipts parked after them; they stay for an operator.
+    */
+   static final String EXHAUSTED_RECEIPTS = "sms.dr.unmatched.exhausted";
+
    /** Stands in for the SMSC message id of an MT the SMSC never accepted; not written to the DR. */
    static final String NO_SMSC_ID = "-";
 

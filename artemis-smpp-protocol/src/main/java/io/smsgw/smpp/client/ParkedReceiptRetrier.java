@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,8 @@ import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.correlation.CorrelationStore;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
@@ -30,20 +33,31 @@ import org.slf4j.LoggerFactory;
  * {@code sms.dr.unmatched}; this scan retries each parked receipt that carries a key at fixed ages after it
  * was parked, and once its record is there the link emits the DR as for any matched receipt, then the
  * parked message is deleted (DR durable first: a crash in between re-emits a DR the routing plugin
- * deduplicates). Receipts whose tries are exhausted stay parked and are counted per link.
+ * deduplicates).
+ *
+ * <p>A parked receipt that can no longer match (its tries are all made, it has no key, or its link is no longer
+ * configured and its last try's age has passed) is moved to {@code sms.dr.unmatched.exhausted}, where it stays
+ * for an operator, and counted per link. Left in place, such receipts would pile up at the front of the queue and
+ * use the whole browse budget of every scan, so that receipts parked after them were never tried again.
  *
  * <p>State comes from the queue itself (the park time is the message's done time), so after a restart every
  * parked receipt gets the tries that are due at its age. Runs on the link service's housekeeping thread,
- * never on an event loop; each scan browses and retries a bounded number of messages.
+ * never on an event loop; each scan browses, retries and moves a bounded number of messages.
  */
 final class ParkedReceiptRetrier {
 
    private static final Logger logger = LoggerFactory.getLogger(ParkedReceiptRetrier.class);
    private static final SimpleString QUEUE = SimpleString.of(LinkMessages.UNMATCHED_RECEIPTS);
-   /** Parked messages browsed per scan; ones further back wait until those in front are gone. */
+   private static final SimpleString SET_ASIDE = SimpleString.of(LinkMessages.EXHAUSTED_RECEIPTS);
+   /** Parked messages browsed per scan; ones further back wait until those in front are tried or set aside. */
    static final int BROWSED_PER_SCAN = 10_000;
    /** Store lookups started per scan; the rest are due at the next scan. */
    static final int TRIES_PER_SCAN = 256;
+   /**
+    * Receipts moved out of the way per scan (each move is a journal transaction): well above what exhausts in steady
+    * state, which the lookups bound, while a backlog of them (an upgrade, a restart) drains without a burst.
+    */
+   static final int MOVED_PER_SCAN = 1_000;
 
    private final ActiveMQServer server;
    private final CorrelationStore store;
@@ -51,7 +65,10 @@ final class ParkedReceiptRetrier {
    private final long[] delaysMillis;
    private final Executor housekeeping;
    private final ZoneId zone = ZoneId.systemDefault();
-   /** Broker message id → tries made (housekeeping thread only; lost on restart, which only means a try more). */
+   /**
+    * Broker message id → tries made (housekeeping thread only; lost on restart, which only means a try more). Only
+    * receipts still on the parking queue have one, and those leave it at their last try's age at the latest.
+    */
    private final Map<Long, Integer> tries = new HashMap<>();
    /** Parked messages whose DR is being emitted or whose deletion is pending. */
    private final Set<Long> inProgress = ConcurrentHashMap.newKeySet();
@@ -72,33 +89,36 @@ final class ParkedReceiptRetrier {
          return;
       }
       long now = System.currentTimeMillis();
-      Map<SmscLink, Integer> exhausted = new HashMap<>();
       Set<Long> seen = new HashSet<>();
+      // Receipts that can no longer match, with their link (null when it is not configured), in queue order.
+      Map<Long, SmscLink> settled = new LinkedHashMap<>();
       int started = 0;
       boolean complete = true;
       try (LinkedListIterator<MessageReference> refs = queue.browserIterator()) {
          while (refs.hasNext()) {
-            if (seen.size() >= BROWSED_PER_SCAN || started >= TRIES_PER_SCAN) {
+            if (seen.size() >= BROWSED_PER_SCAN) {
                complete = false;
                break;
             }
             MessageReference ref = refs.next();
-            SmsMessageReader parked = new SmsMessageReader(ref.getMessage().toCore());
             long id = ref.getMessageID();
             seen.add(id);
+            if (inProgress.contains(id)) {
+               continue;
+            }
+            SmsMessageReader parked = new SmsMessageReader(ref.getMessage().toCore());
             String key = parked.string(SmsProperties.SMSC_MESSAGE_ID);
             SmscLink link = links.get(parked.string(SmsProperties.LINK, ""));
-            if (key == null || link == null || inProgress.contains(id)) {
-               continue;
-            }
-            int made = tries.getOrDefault(id, 0);
-            if (made >= delaysMillis.length) {
-               exhausted.merge(link, 1, Integer::sum);
-               continue;
-            }
             long parkedAt = parked.longValue(SmsProperties.DONE_TIME, parked.timestamp());
             int due = triesDue(now - parkedAt);
-            if (due > made) {
+            int made = tries.getOrDefault(id, 0);
+            if (key == null || made >= delaysMillis.length || (link == null && due >= delaysMillis.length)) {
+               if (settled.size() < MOVED_PER_SCAN) {
+                  settled.put(id, link);
+               }
+               continue;
+            }
+            if (link != null && due > made && started < TRIES_PER_SCAN) {
                // Steps missed (a restart, a busy scan) collapse into one try.
                tries.put(id, due);
                started++;
@@ -109,11 +129,56 @@ final class ParkedReceiptRetrier {
          logger.warn("Scanning {} failed", QUEUE, e);
          return;
       }
+      setAside(queue, settled);
       if (complete) {
          tries.keySet().retainAll(seen); // forget messages an operator consumed or that were re-matched
       }
-      for (SmscLink link : links.values()) {
-         link.parkedReceiptsExhausted = exhausted.getOrDefault(link, 0);
+   }
+
+   /**
+    * Moves receipts that can no longer match to {@code sms.dr.unmatched.exhausted} (Artemis' own move: the copy
+    * and the removal in one transaction, the copy naming where it came from), out of the way of the receipts
+    * parked after them. One that is not found in memory (paged out, taken by an operator) is tried at a later scan.
+    */
+   private void setAside(Queue queue, Map<Long, SmscLink> settled) {
+      if (settled.isEmpty() || !setAsideQueueExists()) {
+         return;
+      }
+      int moved = 0;
+      for (Map.Entry<Long, SmscLink> entry : settled.entrySet()) {
+         long id = entry.getKey();
+         try {
+            if (!queue.moveReference(id, SET_ASIDE, null, false)) {
+               continue;
+            }
+         } catch (Exception e) {
+            logger.warn("Moving parked receipt {} to {} failed; it stays parked", id, SET_ASIDE, e);
+            return;
+         }
+         moved++;
+         tries.remove(id);
+         SmscLink link = entry.getValue();
+         if (link != null) {
+            link.parkedReceiptsExhausted.incrementAndGet();
+         }
+      }
+      if (moved > 0) {
+         logger.info("{} parked receipt(s) that can no longer match moved from {} to {}", moved, QUEUE, SET_ASIDE);
+      }
+   }
+
+   /** The move routes to the address: without a queue there the receipts would be dropped, so one is made first. */
+   private boolean setAsideQueueExists() {
+      if (server.locateQueue(SET_ASIDE) != null) {
+         return true;
+      }
+      try {
+         server.createQueue(QueueConfiguration.of(SET_ASIDE).setAddress(SET_ASIDE).setRoutingType(RoutingType.ANYCAST)
+                               .setDurable(true).setAutoCreateAddress(true), true);
+         return true;
+      } catch (Exception e) {
+         logger.warn("Could not create {}; receipts that can no longer match stay on {}", SET_ASIDE, QUEUE, e);
+         return false;
       }
    }
 

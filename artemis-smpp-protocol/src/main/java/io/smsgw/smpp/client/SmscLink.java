@@ -69,6 +69,11 @@ final class SmscLink extends AbstractSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
    private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
+   /**
+    * Report error code of a part the SMSC accepted (ESME_ROK) without a message_id: the state is UNKNOWN, since the
+    * SMSC took it but no receipt can be matched to it (docs/links-routing-billing.md).
+    */
+   static final String NO_MESSAGE_ID_ERROR = "107";
    /** Flushes held back at most before one goes to the socket (Netty's default). */
    private static final int FLUSHES_CONSOLIDATED = 256;
 
@@ -151,8 +156,8 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong receiptsUnmatched = new AtomicLong();
    /** Parked receipts that matched their record on a later try. */
    final AtomicLong receiptsRematched = new AtomicLong();
-   /** Parked receipts of this link whose tries are all made, as of the last scan. */
-   volatile int parkedReceiptsExhausted;
+   /** Parked receipts of this link moved to sms.dr.unmatched.exhausted (could no longer match) since the start. */
+   final AtomicLong parkedReceiptsExhausted = new AtomicLong();
    final AtomicLong moReceived = new AtomicLong();
    /** EXPIRED reports that could not be stored; their records stay and are reported again. */
    final AtomicLong expiredReportsFailed = new AtomicLong();
@@ -388,22 +393,51 @@ final class SmscLink extends AbstractSessionCallback {
       if (part == null) {
          return; // a late answer to something already resent
       }
-      if (status == SmppStatus.ESME_ROK && smscMessageId != null && !smscMessageId.isEmpty()) {
+      if (status == SmppStatus.ESME_ROK) {
          accepted.incrementAndGet();
-         correlate(part, smscMessageId);
+         if (smscMessageId != null && !smscMessageId.isEmpty()) {
+            correlate(part, smscMessageId);
+         } else {
+            // Accepted, so the handset probably gets it, but no receipt can ever be matched to it: not a refusal
+            // (REJECTD would tell the SP and billing that it failed), and no record, which nothing could match.
+            logger.warn("SMSC link {} accepted a part of {} without a message_id; its report says UNKNOWN ({})",
+                        config.id(), part.outgoing.template.smsId(), NO_MESSAGE_ID_ERROR);
+            report(part, DeliveryState.UNKNOWN, NO_MESSAGE_ID_ERROR);
+         }
       } else if (status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL) {
          throttled.incrementAndGet();
          part.throttledAttempts++;
+         long now = System.currentTimeMillis();
+         if (now >= part.outgoing.template.expiresAt()) {
+            expireThrottled(part);
+            return;
+         }
          long delay = Math.min(config.reconnectMin().toMillis() * (1L << Math.min(part.throttledAttempts, 10)), config.reconnectMax().toMillis());
+         // Never wait past the validity: the EXPIRED report is due then, not at the next backoff step.
+         delay = Math.min(Math.max(delay, 10), part.outgoing.template.expiresAt() - now);
          eventLoop.schedule(() -> {
-            toSend.addFirst(part);
-            flush();
-         }, Math.max(delay, 10), TimeUnit.MILLISECONDS);
+            if (System.currentTimeMillis() >= part.outgoing.template.expiresAt()) {
+               expireThrottled(part);
+            } else {
+               toSend.addFirst(part);
+               flush();
+            }
+         }, delay, TimeUnit.MILLISECONDS);
       } else {
          refused.incrementAndGet();
          logger.info("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), SmppStatus.name(status));
          report(part, DeliveryState.REJECTD, errorCode(status));
       }
+   }
+
+   /**
+    * A part the SMSC kept throttling until the MT's validity ended: it would not be delivered any more, so it ends
+    * as an MT whose validity ran out elsewhere does (EXPIRED, error 000), and its window slot is freed.
+    */
+   private void expireThrottled(Part part) {
+      logger.info("SMSC link {}: a part of {} was still throttled when its validity ended; reporting EXPIRED",
+                  config.id(), part.outgoing.template.smsId());
+      report(part, DeliveryState.EXPIRED, "000");
    }
 
    /** Records the part durably (so its receipt can be matched), then counts it as resolved. */

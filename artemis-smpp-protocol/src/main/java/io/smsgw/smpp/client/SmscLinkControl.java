@@ -77,8 +77,8 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
-   public int getParkedReceiptsExhausted() {
-      return link.parkedReceiptsExhausted;
+   public long getParkedReceiptsExhausted() {
+      return link.parkedReceiptsExhausted.get();
    }
 
    @Override

@@ -33,8 +33,11 @@ public interface SmscLinkControlMBean {
    /** Parked receipts that matched their record on a later try and became DRs. */
    long getReceiptsRematched();
 
-   /** Parked receipts of this link still on sms.dr.unmatched after all their tries (as of the last scan). */
-   int getParkedReceiptsExhausted();
+   /**
+    * Parked receipts of this link moved from sms.dr.unmatched to sms.dr.unmatched.exhausted since the broker started:
+    * all their tries made without a match, or no message id to look up.
+    */
+   long getParkedReceiptsExhausted();
 
    long getMoReceived();
 

@@ -80,6 +80,26 @@ public final class SmscLinkService implements ActiveMQComponent {
          return;
       }
       Path directory = storeDirectory();
+      try {
+         open(configured, directory);
+      } catch (Exception | Error e) {
+         // A bad trust store or a link that cannot start must not leave the links already started, their threads
+         // or the store's lock behind: the next start on this data directory would find RocksDB locked.
+         release();
+         throw e;
+      }
+      started = true;
+      logger.info("{} SMSC link(s) started; correlation store at {}", links.size(), directory);
+   }
+
+   private void open(List<SmscLinkConfig> configured, Path directory) throws Exception {
+      // The TLS contexts first: a trust store that cannot be read fails the start before anything is opened.
+      Map<String, SslContext> tls = new HashMap<>();
+      for (SmscLinkConfig config : configured) {
+         if (config.tls()) {
+            tls.put(config.id(), sslContext(config));
+         }
+      }
       Map<String, SmscLink> byId = new HashMap<>();
       store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(directory)
          // A receipt that overtakes its submit_sm_resp waits this long for the record; an unknown one is
@@ -91,14 +111,15 @@ public final class SmscLinkService implements ActiveMQComponent {
             return link != null ? link.onExpired(record) : CompletableFuture.completedFuture(null);
          }).build());
       group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
+      List<SmscLink> created = new ArrayList<>();
       for (SmscLinkConfig config : configured) {
-         SslContext ssl = config.tls() ? sslContext(config) : null;
-         SmscLink link = new SmscLink(config, server, runtime, store, group.next(), ssl);
-         links.add(link);
+         SmscLink link = new SmscLink(config, server, runtime, store, group.next(), tls.get(config.id()));
+         created.add(link);
          byId.put(config.id(), link);
       }
-      for (SmscLink link : links) {
+      for (SmscLink link : created) {
          link.start();
+         links.add(link); // only started links are stopped again
          register(link);
       }
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
@@ -107,8 +128,6 @@ public final class SmscLinkService implements ActiveMQComponent {
       ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, store, Map.copyOf(byId), retries, housekeeping);
       long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
       housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
-      started = true;
-      logger.info("{} SMSC link(s) started; correlation store at {}", links.size(), directory);
    }
 
    /** TLS towards the SMSC: the JDK's trusted certificates, or those of the link's trust store. */
@@ -181,6 +200,11 @@ public final class SmscLinkService implements ActiveMQComponent {
          return;
       }
       started = false;
+      release();
+   }
+
+   /** Stops and closes whatever {@link #start()} opened; also after a start that failed part way. */
+   private void release() {
       for (ObjectName name : registered) {
          try {
             server.getManagementService().unregisterUntypedControl("smsc-link." + ObjectName.unquote(name.getKeyProperty("name")), name);
@@ -190,12 +214,29 @@ public final class SmscLinkService implements ActiveMQComponent {
       }
       registered.clear();
       for (SmscLink link : links) {
-         link.stop();
+         try {
+            link.stop();
+         } catch (RuntimeException e) {
+            logger.warn("Stopping SMSC link {} failed", link.config().id(), e);
+         }
       }
       links.clear();
-      housekeeping.shutdownNow();
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      store.close();
+      if (housekeeping != null) {
+         housekeeping.shutdownNow();
+         housekeeping = null;
+      }
+      if (group != null) {
+         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+         group = null;
+      }
+      if (store != null) {
+         try {
+            store.close();
+         } catch (RuntimeException e) {
+            logger.warn("Closing the correlation store failed", e);
+         }
+         store = null;
+      }
    }
 
    @Override

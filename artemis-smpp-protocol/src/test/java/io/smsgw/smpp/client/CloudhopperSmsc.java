@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.cloudhopper.smpp.SmppBindType;
@@ -33,7 +34,7 @@ import com.cloudhopper.smpp.util.DeliveryReceipt;
 import org.joda.time.DateTime;
 
 /**
- * An SMPP 3.3 SMSC built from cloudhopper's DefaultSmppServer: answers submit_sm with hex ids, and sends
+ * An SMPP 3.3 SMSC built from cloudhopper's DefaultSmppServer: answers submit_sm with hex ids (or none), and sends
  * text-only receipts (no TLVs, as 3.3 allows) whose id is written in decimal, as some SMSCs do.
  */
 final class CloudhopperSmsc implements AutoCloseable {
@@ -44,6 +45,8 @@ final class CloudhopperSmsc implements AutoCloseable {
    final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
    /** Command ids of every PDU the link sent to this SMSC, in order. */
    final List<Integer> received = new CopyOnWriteArrayList<>();
+   /** When set, submit_sm is accepted (ESME_ROK) with an empty message_id, as some SMSCs answer. */
+   final AtomicBoolean emptyMessageIds = new AtomicBoolean();
    private final DefaultSmppServer server;
    private final List<SmppServerSession> sessions = new CopyOnWriteArrayList<>();
    private final AtomicInteger ids = new AtomicInteger(0x1a2b);
@@ -124,7 +127,7 @@ final class CloudhopperSmsc implements AutoCloseable {
             public PduResponse firePduRequestReceived(PduRequest request) {
                PduResponse response = request.createResponse();
                if (request instanceof SubmitSm submit) {
-                  String id = Integer.toHexString(ids.incrementAndGet());
+                  String id = emptyMessageIds.get() ? "" : Integer.toHexString(ids.incrementAndGet());
                   ((SubmitSmResp) response).setMessageId(id);
                   submits.add(new Received(id, submit.getDestAddress().getAddress(), submit.getSourceAddress().getAddress(),
                                            submit.getShortMessage(), submit.getEsmClass()));

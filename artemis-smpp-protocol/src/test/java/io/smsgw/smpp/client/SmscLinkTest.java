@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -31,6 +34,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -48,6 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  * away and comes back, and an SMSC that throttles.
  */
 class SmscLinkTest {
+
+   /** Where parked receipts that can no longer match are moved, for an operator. */
+   private static final String SET_ASIDE = "sms.dr.unmatched.exhausted";
 
    @TempDir
    Path dir;
@@ -613,6 +620,85 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * The SMSC accepts the submit_sm but gives no message_id: the handset probably gets the message, but no receipt
+    * can be matched to it, so the SP hears UNKNOWN (107), not REJECTD.
+    */
+   @Test
+   void aSubmitAcceptedWithoutAMessageIdIsReportedUnknownNotRejected() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         smsc.emptyMessageIds.set(true);
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER));
+            sendMt(broker, "00000000000000f4", "8613800138043", "accepted without an id");
+            CloudhopperSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the SMSC took it");
+            assertEquals("", submit.hexId());
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "a final report");
+            assertEquals("00000000000000f4", dr.getStringProperty("smsId"));
+            assertEquals("UNKNOWN", dr.getStringProperty("smsStatus"), "accepted by the SMSC, so not REJECTD");
+            assertEquals("107", dr.getStringProperty("smsErrorCode"), "accepted without a message id");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(1, control.getAccepted());
+            assertEquals(0, control.getRefused());
+            assertEquals(0, control.getWindowInUse());
+            assertNull(smsc.submits.poll(300, TimeUnit.MILLISECONDS), "not sent again");
+         }
+      }
+   }
+
+   /**
+    * An SMSC that throttles everything: each MT ends with an EXPIRED report once its validity has passed, and the
+    * window slots it held are free again, so a later MT goes out once the SMSC takes messages again.
+    */
+   @Test
+   void aThrottledMtEndsExpiredAtItsValidityAndFreesItsWindowSlot() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(Integer.MAX_VALUE);
+         configureLink(port, ""); // window = 4
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            long validity = System.currentTimeMillis() + 1_500;
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < 4; i++) { // the whole window
+               String smsId = "00000000000000a" + i;
+               expected.add(smsId);
+               sendMt(broker, smsId, "861380013806" + i, session -> {
+                  TextMessage mt = session.createTextMessage("throttled until it expires");
+                  mt.setLongProperty("smsValidityTime", validity);
+                  return mt;
+               });
+            }
+            Set<String> reported = new HashSet<>();
+            for (int i = 0; i < 4; i++) {
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "EXPIRED report " + i);
+               assertEquals("EXPIRED", dr.getStringProperty("smsStatus"));
+               assertEquals("000", dr.getStringProperty("smsErrorCode"));
+               assertTrue(dr.getLongProperty("smsDoneTime") >= validity, "not before its validity ended");
+               reported.add(dr.getStringProperty("smsId"));
+            }
+            assertEquals(expected, reported);
+            Wait.until("all four acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(0, control.getWindowInUse());
+            assertTrue(control.getThrottled() >= 4);
+
+            smsc.throttleNext.set(0);
+            sendMt(broker, "00000000000000a9", "8613800138069", "after the throttling");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "a later MT goes out: the window is free");
+            assertEquals("after the throttling", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "the expired ones are not sent any more");
+         }
+      }
+   }
+
    @Test
    void anMtTheCodecCannotSendBecomesARejectedReportAndTheLinkCarriesOn() throws Exception {
       int port = JsmppSmsc.freePort();
@@ -777,7 +863,7 @@ class SmscLinkTest {
    }
 
    @Test
-   void aReceiptThatNeverMatchesStaysParkedAfterItsTries() throws Exception {
+   void aReceiptThatNeverMatchesIsSetAsideForAnOperatorAfterItsTries() throws Exception {
       System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "100,200,300");
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
@@ -787,15 +873,106 @@ class SmscLinkTest {
             smsc.sendReceipt(new JsmppSmsc.Received("c0ffee", "8613800138051", "8610086", 0, new byte[0], (byte) 0),
                              DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
             SmscLinkControlMBean control = control(broker);
-            Wait.until("tries exhausted", Duration.ofSeconds(10), () -> control.getParkedReceiptsExhausted() == 1);
+            Wait.until("tries exhausted, the receipt moved out of the way of later ones", Duration.ofSeconds(10),
+                       () -> control.getParkedReceiptsExhausted() == 1 && broker.messageCount(SET_ASIDE) == 1
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
             assertEquals(0, control.getReceiptsRematched());
-            assertEquals(1, broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS), "still parked for an operator");
-            TextMessage parked = receive(broker, LinkMessages.UNMATCHED_RECEIPTS, null);
-            assertNotNull(parked);
+
+            // An operator hands it back (the queue's retryMessages): it gets one more try and is set aside again.
+            assertEquals(1, broker.server().locateQueue(SimpleString.of(SET_ASIDE)).retryMessages(null));
+            Wait.until("tried once more and set aside again", Duration.ofSeconds(10),
+                       () -> control.getParkedReceiptsExhausted() == 2 && broker.messageCount(SET_ASIDE) == 1
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+            TextMessage parked = receive(broker, SET_ASIDE, null);
+            assertNotNull(parked, "kept for an operator");
             assertEquals("c0ffee", parked.getStringProperty("smsSmscMessageId"));
+            assertEquals("sim", parked.getStringProperty("smsLink"));
+            assertEquals(LinkMessages.UNMATCHED_RECEIPTS, parked.getStringProperty("_AMQ_ORIG_ADDRESS"), "says where it was parked");
             assertEquals(0, broker.messageCount(SmsAddresses.DR));
          }
       }
+   }
+
+   /**
+    * More receipts that can never match than a scan browses sit at the front of the parking queue: some unreadable
+    * (no id), some of a link no longer configured, some whose tries all find nothing. A receipt parked behind them,
+    * whose record appears just after, still becomes a DR, and they end up set aside for an operator.
+    */
+   @Test
+   void aReceiptParkedBehindMoreThanAScanOfHopelessOnesIsStillMatched() throws Exception {
+      // The receipt under test is tried at 300 ms and 1 s; the hopeless ones were parked an hour ago.
+      System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "300,1000,60000");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         // The SMSC answers the submit_sm only after the receipt is parked: on a busy shared machine that can take
+         // longer than the usual 3 s, and a resend would make a second SMSC id.
+         configureLink(port, ", response-timeout = 30s");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            int hopeless = ParkedReceiptRetrier.BROWSED_PER_SCAN + 500;
+            int ofThisLink = parkHopelessReceipts(broker, hopeless);
+
+            smsc.receiptsBeforeResponse.set(1);
+            sendMt(broker, "00000000000000c6", "8613800138054", "parked behind the hopeless ones");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+
+            TextMessage dr = receive(broker, SmsAddresses.DR, null, 60_000);
+            assertNotNull(dr, "DR of the receipt parked behind " + hopeless + " that can never match");
+            assertEquals("00000000000000c6", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(submit.messageId(), dr.getStringProperty("smsSmscMessageId"));
+            Wait.until("the hopeless ones set aside", Duration.ofSeconds(60),
+                       () -> broker.messageCount(SET_ASIDE) == hopeless
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(ofThisLink, control.getParkedReceiptsExhausted());
+            assertEquals(1, control.getReceiptsRematched());
+            TextMessage kept = receive(broker, SET_ASIDE, "smsSmscMessageId = 'dead2'");
+            assertNotNull(kept, "an operator finds them there");
+            assertEquals("sim", kept.getStringProperty("smsLink"));
+         }
+      }
+   }
+
+   /**
+    * Parks {@code count} receipts, as the link would have parked them an hour ago, that cannot match any more: a
+    * third without a message id, a third of a link that is no longer configured, a third of this link whose record
+    * does not exist. Returns how many are this link's.
+    */
+   private static int parkHopelessReceipts(TestBroker broker, int count) throws JMSException {
+      long anHourAgo = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
+      int ofThisLink = 0;
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+           Session session = jms.createSession(true, Session.SESSION_TRANSACTED);
+           MessageProducer producer = session.createProducer(session.createQueue(LinkMessages.UNMATCHED_RECEIPTS))) {
+         for (int i = 0; i < count; i++) {
+            TextMessage parked = session.createTextMessage("id:dead" + i + " sub:001 dlvrd:001 stat:DELIVRD err:000");
+            parked.setStringProperty("smsKind", "DR");
+            parked.setStringProperty("smsStatus", "DELIVRD");
+            parked.setLongProperty("smsDoneTime", anHourAgo);
+            switch (i % 3) {
+               case 0 -> parked.setStringProperty("smsLink", "sim"); // unreadable: no id to look up
+               case 1 -> {
+                  parked.setStringProperty("smsLink", "gone");
+                  parked.setStringProperty("smsSmscMessageId", "dead" + i);
+               }
+               default -> {
+                  parked.setStringProperty("smsLink", "sim");
+                  parked.setStringProperty("smsSmscMessageId", "dead" + i);
+               }
+            }
+            if (i % 3 != 1) {
+               ofThisLink++;
+            }
+            producer.send(parked);
+            if (i % 500 == 499) {
+               session.commit();
+            }
+         }
+         session.commit();
+      }
+      return ofThisLink;
    }
 
    @Test
@@ -825,6 +1002,107 @@ class SmscLinkTest {
             Wait.until("parked copy deleted", Duration.ofSeconds(10),
                        () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
             assertEquals(1, control(broker).getReceiptsRematched());
+         }
+      }
+   }
+
+   /** The broker runs without links of its own; the services under test get theirs from {@link #linkRuntime}. */
+   private void configureNoLinks() throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { smppclient1 { password = "password", protocols = [SMPP] } }
+         """);
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   /** A runtime whose configuration has the link "sim" to the SMSC on {@code smscPort}, then {@code moreLinks}. */
+   private static GatewayRuntime linkRuntime(int smscPort, String moreLinks) {
+      GatewayRuntime runtime = new GatewayRuntime();
+      runtime.configure(GatewayConfigLoader.parse("""
+         gateway { code = "001001" }
+         accounts { smppclient1 { password = "password", protocols = [SMPP] } }
+         links {
+           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", window = 4
+                 enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms }
+           %s
+         }
+         """.formatted(smscPort, moreLinks), "links.conf"));
+      return runtime;
+   }
+
+   private static long linkSessions(TestBroker broker) {
+      return broker.server().getSessions().stream().filter(s -> s.getName().startsWith("smsc-link-")).count();
+   }
+
+   /**
+    * The second link's trust store cannot be read, so the start fails; it must not keep the correlation store
+    * (RocksDB's lock) or anything else, so that the next start on the same data directory works.
+    */
+   @Test
+   void aStartThatFailsOnATrustStoreLeavesTheDataDirectoryUsable() throws Exception {
+      Path notAKeyStore = Files.writeString(dir.resolve("smsc.pem"), "-----BEGIN CERTIFICATE-----\nnot a key store\n");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            SmscLinkService failing = new SmscLinkService(broker.server(), linkRuntime(port,
+               "secure { host = \"127.0.0.1\", port = 1, system-id = \"gw\", password = \"pw\", tls = true, tls-trust-store = \""
+                  + notAKeyStore + "\" }"));
+            assertThrows(Exception.class, failing::start);
+            assertEquals(0, linkSessions(broker));
+
+            SmscLinkService next = new SmscLinkService(broker.server(), linkRuntime(port, ""));
+            next.start(); // before: RocksDB's lock on sms-correlation was still held
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               sendMt(broker, "00000000000000b3", "8613800138005", "after a failed start");
+               JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(submit);
+               Wait.until("MT acknowledged once its record is stored", Duration.ofSeconds(10),
+                          () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            } finally {
+               next.stop();
+            }
+         }
+      }
+   }
+
+   /**
+    * The second link cannot open its consumer (its queue allows one, and an application holds it), so the start
+    * fails: the first link, already bound, is stopped again, no link session stays in the broker, and the next
+    * start on the same data directory works.
+    */
+   @Test
+   void aLinkThatCannotStartStopsTheLinksStartedBeforeIt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         String taken = SmsAddresses.smscLinkQueue("second");
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.addQueueConfiguration(
+                 QueueConfiguration.of(taken).setAddress(taken).setRoutingType(RoutingType.ANYCAST).setMaxConsumers(1))).start();
+              Connection application = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            Session session = application.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createConsumer(session.createQueue(taken));
+            SmscLinkService failing = new SmscLinkService(broker.server(), linkRuntime(port,
+               "second { host = \"127.0.0.1\", port = " + port + ", system-id = \"gw2\", password = \"pw\" }"));
+            assertThrows(Exception.class, failing::start);
+
+            assertEquals(0, linkSessions(broker), "no link session left behind");
+            assertEquals(0, broker.consumerCount(SmsAddresses.smscLinkQueue("sim")), "the first link consumes no more");
+            assertNull(broker.server().getManagementService().getUntypedControl("smsc-link.sim"), "no bean of a link that does not run");
+            Wait.until("the first link's SMSC session ended", Duration.ofSeconds(10), () -> !smsc.hasBoundSession());
+
+            SmscLinkService next = new SmscLinkService(broker.server(), linkRuntime(port, ""));
+            next.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               assertEquals(1, broker.consumerCount(SmsAddresses.smscLinkQueue("sim")));
+               sendMt(broker, "00000000000000b4", "8613800138006", "after a failed start");
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS));
+            } finally {
+               next.stop();
+            }
          }
       }
    }
