@@ -8,6 +8,7 @@ import java.util.function.IntFunction;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.text.SmsEncoding;
+import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.DataSm;
 import io.smsgw.smpp.codec.DestinationAddress;
@@ -173,7 +174,8 @@ final class SmppSubmitHandler {
          reply(error.apply(SmppStatus.ESME_RINVSRCADR));
          return;
       }
-      if (!context.submitLimiter(account).tryAcquire()) {
+      RateLimiter limiter = context.submitLimiter(account);
+      if (!limiter.tryAcquire()) {
          reply(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
@@ -184,17 +186,18 @@ final class SmppSubmitHandler {
             messages.add(factory.create(storage.generateID(), smsId, s, now));
          }
       } catch (MtMessageFactory.RejectedSubmission e) {
-         reply(error.apply(e.status));
+         refuseTaken(limiter, 0, error.apply(e.status));
          return;
       } catch (RuntimeException e) {
          logger.warn("Submit from '{}' could not be turned into a message", account.id(), e);
-         reply(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         refuseTaken(limiter, 0, error.apply(SmppStatus.ESME_RSUBMITFAIL));
          return;
       }
       // Taken last, once the submit is known to be acceptable, and given back if it is not stored: a refused
       // submit must not use up the day's quota.
-      if (!context.quotas().tryConsume(account, submissions.size())) {
-         reply(error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
+      int count = messages.size();
+      if (!context.quotas().tryConsume(account, count)) {
+         refuseTaken(limiter, 0, error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
          return;
       }
       try {
@@ -207,20 +210,29 @@ final class SmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a submit from '{}': {}", errorCode, account.id(), errorMessage);
-               context.quotas().release(account, messages.size());
-               reply(error.apply(SmppStatus.ESME_RSYSERR));
+               refuseTaken(limiter, count, error.apply(SmppStatus.ESME_RSYSERR));
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
-            context.quotas().release(account, messages.size());
-            reply(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+            refuseTaken(limiter, count, error.apply(SmppStatus.ESME_RSUBMITFAIL));
          }
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
-         context.quotas().release(account, messages.size());
-         reply(error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         refuseTaken(limiter, count, error.apply(SmppStatus.ESME_RSUBMITFAIL));
       }
+   }
+
+   /**
+    * Refuses a submit that already took its rate permit (and {@code quota} of the day's quota): both are given back,
+    * since a refused submit must not use up what the ESME may send.
+    */
+   private void refuseTaken(RateLimiter limiter, int quota, SmppPdu answer) {
+      limiter.release(1);
+      if (quota > 0) {
+         context.quotas().release(account, quota);
+      }
+      reply(answer);
    }
 
    /** Runs the task (on a broker thread) once every submit received so far is durable and answered. */

@@ -282,6 +282,27 @@ class SmppAcceptorTest {
    }
 
    @Test
+   void refusedSubmitsDoNotUseUpTheAccountRate() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "limited2", "pw", 0x34)));
+         // Refused after the rate was checked (a user data header longer than the message), twice the account's
+         // 2 a second in a burst: each must get its own refusal, not ESME_RTHROTTLED for the permits the others took.
+         for (int i = 1; i <= 4; i++) {
+            client.send(ShortMessagePdu.builder().sequenceNumber(400 + i).esmClass(0x40)
+               .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+               .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+               .shortMessage(new byte[] {5, 0, 3}).buildSubmitSm());
+            assertEquals(SmppStatus.ESME_RINVESMCLASS, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                         "refused submit " + i);
+         }
+         for (int i = 1; i <= 2; i++) {
+            client.send(submit(410 + i, "within the rate " + i));
+            assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(), "submit " + i);
+         }
+      }
+   }
+
+   @Test
    void submitsBeyondTheDailyQuotaAreRefusedWithTheVendorStatusAndRefusedSubmitsDoNotCount() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "quota1", "pw", 0x34)));
