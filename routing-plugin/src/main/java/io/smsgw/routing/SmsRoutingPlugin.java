@@ -66,6 +66,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private ObjectName objectName;
    private PendingRoutes pending;
    private GatewayRuntime runtime;
+   private volatile boolean prepared;
 
    @Override
    public void registered(ActiveMQServer server) {
@@ -75,11 +76,27 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       router = SmsRouter.register(server.getConfiguration().getName(), runtime);
       server.registerActivateCallback(new ActivateCallback() {
          @Override
-         public void activationComplete() {
+         public void activated() {
+            // Called once the journal is loaded, before the broker recovers the stored diverts, starts its protocol
+            // services (the SMSC and FWD links) and its expiry scanner: routing has its tables before the first
+            // message is routed (docs/decisions.md, "Routing is ready before the links start").
             try {
-               setUp(runtime);
+               prepare(runtime);
+               prepared = true;
             } catch (Exception e) {
                logger.error("SMS routing could not start; messages stay on the ingress addresses", e);
+            }
+         }
+
+         @Override
+         public void activationComplete() {
+            if (!prepared) {
+               return;
+            }
+            try {
+               startServices(runtime);
+            } catch (Exception e) {
+               logger.error("SMS routing could not start its services", e);
             }
          }
 
@@ -91,7 +108,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       });
    }
 
-   private void setUp(GatewayRuntime runtime) throws Exception {
+   /** The routing rules, in place before anything is routed: tables, account queue prefix, sender-side routing. */
+   private void prepare(GatewayRuntime runtime) throws Exception {
       new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
       router.accountQueuePrefix(accountQueuePrefix(server.getConfiguration().getAcceptorConfigurations(),
                                                    server.getRemotingService().getProtocolFactoryMap().keySet()));
@@ -105,19 +123,24 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       ensureQueue(SmsAddresses.ROUTE_PENDING);
       ensureQueue(MoRouteTransformer.UNROUTED);
       ensureQueue(DrRouteTransformer.UNROUTED);
+      // The gateway's own senders apply the same rules before storing; the diverts route everybody else.
+      runtime.ingressRouting(new SenderSideRouting(server.getConfiguration().getName()));
+      runtime.forwardPolicy(new ForwardAcceptance(router));
+   }
+
+   /** What runs once the broker is up: the diverts of a first start, reload, pending routes. */
+   private synchronized void startServices(GatewayRuntime runtime) throws Exception {
+      // stored by an earlier start, these are back already (recovered before the protocol services started)
       divert(MT_DIVERT, SmsAddresses.MT + ".routed", SmsAddresses.MT, MtRouteTransformer.class);
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
-      // The gateway's own senders apply the same rules before storing; the diverts route everybody else.
-      runtime.ingressRouting(new SenderSideRouting(server.getConfiguration().getName()));
       reloader = new ConfigReloader(runtime, router);
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
       pending = new PendingRoutes(server, router.network(),
                                   Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-route-pending", true)));
       pending.start();
-      runtime.forwardPolicy(new ForwardAcceptance(router));
       registerControl();
       logger.info("SMS routing active: {} MT routes, {} MO routes", runtime.config().routes().mt().size(),
                   runtime.config().routes().mo().size());
@@ -195,6 +218,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
    /** Stops what runs on threads of its own and withdraws the forwarding policy. */
    private synchronized void stopServices() {
+      prepared = false;
       if (reloader != null) {
          reloader.stop();
       }
