@@ -38,8 +38,9 @@ final class BillingTransformer {
     * @param key         the report's {@link Billing#key}
     * @param checkedOnDr whether the DR was already checked by its duplicate id on {@code sms.dr}, together
     *                    with this copy (then the record needs no duplicate id of its own)
+    * @param count       whether to count a billable record now; false for a caller that counts it once stored
     */
-   Message transform(Message message, DeliveryState state, String key, boolean checkedOnDr) {
+   Message transform(Message message, DeliveryState state, String key, boolean checkedOnDr, boolean count) {
       // The record names the state routing read ("delivered" is DELIVRD), so its status and smsBillable agree;
       // a word routing does not know (a CMPP code such as MB:0001) is kept as it came.
       SimpleString canonical = STATES[state.ordinal()];
@@ -53,7 +54,7 @@ final class BillingTransformer {
       if (!checkedOnDr) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("bill:" + key));
       }
-      if (billable) {
+      if (billable && count) {
          router.counters(RoutingTransformer.account(message)).billed.increment();
       }
       RoutingTransformer.to(message, SmsAddresses.BILLING, RoutingType.MULTICAST);

@@ -80,14 +80,26 @@ public final class DrRouteTransformer extends RoutingTransformer {
     * known account, or nowhere for an intermediate state.
     */
    Message report(Message message, Facts facts) {
+      return report(message, facts, true);
+   }
+
+   /**
+    * {@link #report(Message, Facts)}; with {@code count} false the counters are left alone, for a caller that may
+    * have to route the same report again (a store that failed) and counts it once stored ({@link #countFinal}).
+    */
+   Message report(Message message, Facts facts, boolean count) {
       if (!facts.state().isFinal()) {
-         router.intermediateReports.increment();
+         if (count) {
+            router.intermediateReports.increment();
+         }
          to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
       if (facts.home() != null) {
          // The MT came from another gateway: the report goes back there, which bills and tells its SP.
-         router.reportsForwarded.increment();
+         if (count) {
+            router.reportsForwarded.increment();
+         }
          if (!facts.checkedOnDr()) {
             message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
          }
@@ -99,16 +111,9 @@ public final class DrRouteTransformer extends RoutingTransformer {
          to(message, UNROUTED, RoutingType.ANYCAST);
          return message;
       }
-      AccountCounters counters = router.counters(account);
-      if (facts.state() == DeliveryState.DELIVRD) {
-         counters.delivered.increment();
-      } else {
-         counters.failed.increment();
+      if (count) {
+         countFinal(account, facts.state(), message.getObjectProperty(SmsProperties.SUBMIT_TIME), string(message, SmsProperties.SERVICE_ID));
       }
-      // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives.
-      Object submitted = message.getObjectProperty(SmsProperties.SUBMIT_TIME);
-      int day = submitted instanceof Number n && n.longValue() > 0 ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
-      router.runtime().traffic().recordMtOutcome(account, day, string(message, SmsProperties.SERVICE_ID), facts.state() == DeliveryState.DELIVRD);
       if (!facts.checkedOnDr()) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
       }
@@ -116,11 +121,29 @@ public final class DrRouteTransformer extends RoutingTransformer {
       return message;
    }
 
+   /** Counts the final report of this gateway's account: the account's counters and CMPP QUERY's traffic. */
+   void countFinal(String account, DeliveryState state, Object submitted, String serviceId) {
+      AccountCounters counters = router.counters(account);
+      if (state == DeliveryState.DELIVRD) {
+         counters.delivered.increment();
+      } else {
+         counters.failed.increment();
+      }
+      // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives.
+      int day = submitted instanceof Number n && n.longValue() > 0 ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
+      router.runtime().traffic().recordMtOutcome(account, day, serviceId, state == DeliveryState.DELIVRD);
+   }
+
    /**
     * Turns a copy of the report into its billing record; only for {@link Facts#billedHere}. The copy may be taken
     * from the routed report: the record's own address and duplicate id replace the report's.
     */
    Message billingRecord(Message copy, Facts facts) {
-      return billing.transform(copy, facts.state(), facts.key(), facts.checkedOnDr());
+      return billingRecord(copy, facts, true);
+   }
+
+   /** {@link #billingRecord(Message, Facts)}; {@code count} as for {@link #report(Message, Facts, boolean)}. */
+   Message billingRecord(Message copy, Facts facts, boolean count) {
+      return billing.transform(copy, facts.state(), facts.key(), facts.checkedOnDr(), count);
    }
 }

@@ -31,9 +31,11 @@ import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ComponentConfigurationRoutingType;
 import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.impl.AddressInfo;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
+import org.apache.activemq.artemis.core.settings.HierarchicalRepositoryChangeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * CMPP, JMS, AMQP, core) is routed the same way, in the same journal write as its send. The divert on
  * {@code sms.dr} also writes the billing records. The gateway's own senders apply the same rules before they
  * store ({@link SenderSideRouting}, decision 40), which spares the broker the divert's copies. An MT that expires
- * while still waiting becomes an EXPIRED report.
+ * while still waiting becomes an EXPIRED report ({@link ExpiredMtReports}).
  */
 public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
@@ -66,6 +68,9 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private ObjectName objectName;
    private PendingRoutes pending;
    private GatewayRuntime runtime;
+   private ExpiredMtReports expired;
+   private HierarchicalRepositoryChangeListener expiryAddressListener;
+   private volatile boolean prepared;
 
    @Override
    public void registered(ActiveMQServer server) {
@@ -75,11 +80,27 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       router = SmsRouter.register(server.getConfiguration().getName(), runtime);
       server.registerActivateCallback(new ActivateCallback() {
          @Override
-         public void activationComplete() {
+         public void activated() {
+            // Called once the journal is loaded, before the broker recovers the stored diverts, starts its protocol
+            // services (the SMSC and FWD links) and its expiry scanner: routing has its tables before the first
+            // message is routed (docs/decisions.md, "Routing is ready before the links start").
             try {
-               setUp(runtime);
+               prepare(runtime);
+               prepared = true;
             } catch (Exception e) {
                logger.error("SMS routing could not start; messages stay on the ingress addresses", e);
+            }
+         }
+
+         @Override
+         public void activationComplete() {
+            if (!prepared) {
+               return;
+            }
+            try {
+               startServices(runtime);
+            } catch (Exception e) {
+               logger.error("SMS routing could not start its services", e);
             }
          }
 
@@ -91,7 +112,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       });
    }
 
-   private void setUp(GatewayRuntime runtime) throws Exception {
+   /** The routing rules, in place before anything is routed: tables, account queue prefix, sender-side routing. */
+   private void prepare(GatewayRuntime runtime) throws Exception {
       new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
       router.accountQueuePrefix(accountQueuePrefix(server.getConfiguration().getAcceptorConfigurations(),
                                                    server.getRemotingService().getProtocolFactoryMap().keySet()));
@@ -105,19 +127,29 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       ensureQueue(SmsAddresses.ROUTE_PENDING);
       ensureQueue(MoRouteTransformer.UNROUTED);
       ensureQueue(DrRouteTransformer.UNROUTED);
+      // MT expire to sms.expired, in the transaction that removes them, and wait there for their reports (ExpiredMtReports)
+      ensureQueue(SmsAddresses.EXPIRED);
+      expiryAddressListener = ExpiredMtReports.applyExpiryAddress(server);
+      // The gateway's own senders apply the same rules before storing; the diverts route everybody else.
+      runtime.ingressRouting(new SenderSideRouting(server.getConfiguration().getName()));
+      runtime.forwardPolicy(new ForwardAcceptance(router));
+   }
+
+   /** What runs once the broker is up: the diverts of a first start, reload, pending routes, EXPIRED reports. */
+   private synchronized void startServices(GatewayRuntime runtime) throws Exception {
+      // stored by an earlier start, these are back already (recovered before the protocol services started)
       divert(MT_DIVERT, SmsAddresses.MT + ".routed", SmsAddresses.MT, MtRouteTransformer.class);
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
-      // The gateway's own senders apply the same rules before storing; the diverts route everybody else.
-      runtime.ingressRouting(new SenderSideRouting(server.getConfiguration().getName()));
       reloader = new ConfigReloader(runtime, router);
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
       pending = new PendingRoutes(server, router.network(),
                                   Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-route-pending", true)));
       pending.start();
-      runtime.forwardPolicy(new ForwardAcceptance(router));
+      expired = new ExpiredMtReports(server, server.getConfiguration().getName(), scheduler);
+      expired.start();
       registerControl();
       logger.info("SMS routing active: {} MT routes, {} MO routes", runtime.config().routes().mt().size(),
                   runtime.config().routes().mo().size());
@@ -195,6 +227,15 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
    /** Stops what runs on threads of its own and withdraws the forwarding policy. */
    private synchronized void stopServices() {
+      prepared = false;
+      if (expired != null) {
+         expired.stop();
+         expired = null;
+      }
+      if (expiryAddressListener != null) {
+         server.getAddressSettingsRepository().unRegisterListener(expiryAddressListener);
+         expiryAddressListener = null;
+      }
       if (reloader != null) {
          reloader.stop();
       }
@@ -223,32 +264,30 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       SmsRouter.unregister(server.getConfiguration().getName(), router);
    }
 
-   /** An MT that expired while it still waited (before any SMSC took it) gets an EXPIRED report. */
+   /**
+    * An MT that expired on an address without the expiry address {@code sms.expired} (an application's own address, or
+    * one whose own address-setting names another expiry address) gets its EXPIRED report here, best effort: Artemis
+    * calls this after the MT's removal was committed, so a report that cannot be stored now is lost. On the addresses
+    * where the gateway's MT wait, expired MT go to {@code sms.expired} instead, whose reports are durable
+    * ({@link ExpiredMtReports}).
+    */
    @Override
    public void messageExpired(MessageReference ref, SimpleString expiryAddress, ServerConsumer consumer) throws ActiveMQException {
       Message message = ref.getMessage();
       if (SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) != SmsKind.MT) {
          return;
       }
+      // Artemis passes the queue's address here for expiries in a transaction: the setting the queue used is read
+      // again, as the queue reads it (its own cached settings, or those of the message's address when that differs).
+      Queue queue = ref.getQueue();
+      String address = message.getAddress();
+      SimpleString used = address == null || address.equals(String.valueOf(queue.getAddress())) ? queue.getExpiryAddress()
+         : server.getAddressSettingsRepository().getMatch(address).getExpiryAddress();
+      if (ExpiredMtReports.QUEUE.equals(used) && server.locateQueue(ExpiredMtReports.QUEUE) != null) {
+         return; // moved to sms.expired with its removal; reported from there
+      }
       try {
-         Message report = message.copy(server.getStorageManager().generateID());
-         Object source = report.getObjectProperty(SmsProperties.SOURCE);
-         Object destination = report.getObjectProperty(SmsProperties.DESTINATION);
-         report.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
-         report.putStringProperty(SmsProperties.STATUS, SimpleString.of("EXPIRED"));
-         report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of("000"));
-         report.removeProperty(SmsProperties.SOURCE);
-         report.removeProperty(SmsProperties.DESTINATION);
-         if (destination != null) {
-            report.putStringProperty(SmsProperties.SOURCE, SimpleString.of(destination.toString()));
-         }
-         if (source != null) {
-            report.putStringProperty(SmsProperties.DESTINATION, SimpleString.of(source.toString()));
-         }
-         report.putLongProperty(SmsProperties.DONE_TIME, System.currentTimeMillis());
-         report.setExpiration(0);
-         report.setAddress(SmsAddresses.DR);
-         report.setRoutingType(RoutingType.ANYCAST);
+         Message report = ExpiredMtReports.report(message, server.getStorageManager().generateID());
          report.reencode();
          server.getPostOffice().route(report, false);
       } catch (Exception e) {

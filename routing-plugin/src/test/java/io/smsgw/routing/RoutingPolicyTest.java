@@ -32,6 +32,8 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +195,95 @@ class RoutingPolicyTest {
          assertNotNull(record, "its billing record");
          assertEquals("EXPIRED", record.getStringProperty("smsStatus"));
          assertFalse(record.getBooleanProperty("smsBillable"));
+      }
+   }
+
+   /** Its SP's queue refuses everything while one message (the filler) waits there: address full, FAIL policy. */
+   private static void refusingAccountQueue(org.apache.activemq.artemis.core.config.Configuration cfg) {
+      cfg.addAddressSetting(SmsAddresses.accountQueue("app1"), new AddressSettings().setMaxSizeBytes(1L)
+            .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL))
+         .addQueueConfiguration(QueueConfiguration.of(SmsAddresses.accountQueue("app1")).setRoutingType(RoutingType.ANYCAST))
+         .addQueueConfiguration(QueueConfiguration.of(CANARY).setRoutingType(RoutingType.ANYCAST));
+   }
+
+   private static final String CANARY = "canary";
+
+   /**
+    * Sends an MT that expires on link one (down) while the SP's queue refuses its report, and returns once the broker
+    * has expired it: a message that expires after the MT is gone, so the expiry scan has passed the MT too.
+    */
+   private static void anMtExpiresWhileItsReportIsRefused(TestBroker broker, Session session) throws Exception {
+      session.createProducer(session.createQueue(SmsAddresses.accountQueue("app1"))).send(session.createTextMessage("filler"));
+      sendMt(session, "8613800138098", "expires waiting", 1000);
+      MessageProducer producer = session.createProducer(session.createQueue(CANARY));
+      producer.setTimeToLive(1500);
+      producer.send(session.createTextMessage("canary"));
+      Wait.until("the expiry scan passed the MT's validity", Duration.ofSeconds(15), () -> broker.messageCount(CANARY) == 0);
+      assertEquals(0, broker.messageCount(SmsAddresses.smscLinkQueue("one")) + broker.messageCount(SmsAddresses.smscLinkQueue("two")),
+                   "the MT expired");
+   }
+
+   /** The filler first, then the EXPIRED report; and its billing record. */
+   private static void theExpiredReportArrivesAfterTheFiller(Session session, MessageConsumer billing) throws Exception {
+      MessageConsumer reports = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+      Message filler = reports.receive(10_000);
+      assertNotNull(filler);
+      assertEquals("filler", ((TextMessage) filler).getText());
+      Message report = reports.receive(15_000);
+      assertNotNull(report, "the EXPIRED report, stored once the SP's queue takes it");
+      assertEquals("EXPIRED", report.getStringProperty("smsStatus"));
+      assertEquals("8613800138098", report.getStringProperty("smsSource"));
+      Message record = billing.receive(10_000);
+      assertNotNull(record, "its billing record");
+      assertEquals("EXPIRED", record.getStringProperty("smsStatus"));
+      assertFalse(record.getBooleanProperty("smsBillable"));
+      assertEquals(null, reports.receive(500), "one report");
+   }
+
+   @Test
+   void anExpiredReportTheSpsQueueRefusesAtFirstArrivesOnceItTakesIt() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, "")
+              .configure(cfg -> {
+                 cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin());
+                 refusingAccountQueue(cfg);
+              }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         anMtExpiresWhileItsReportIsRefused(broker, session);
+         theExpiredReportArrivesAfterTheFiller(session, billing);
+         Wait.until("the expired MT gone with its report", Duration.ofSeconds(10), () -> broker.messageCount("sms.expired") == 0);
+      }
+   }
+
+   @Test
+   void anExpiredMtWhoseReportWasNotStoredYetGetsItAfterARestart() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      try (TestBroker broker = TestBroker.smpp(dir, "")
+              .configure(cfg -> {
+                 cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin());
+                 refusingAccountQueue(cfg);
+              }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr").close();
+         anMtExpiresWhileItsReportIsRefused(broker, session);
+      }
+      // the broker stops with the report still refused; it comes back with the same configuration
+      try (TestBroker broker = TestBroker.smpp(dir, "")
+              .configure(cfg -> {
+                 cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin());
+                 refusingAccountQueue(cfg);
+              }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         theExpiredReportArrivesAfterTheFiller(session, session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr"));
       }
    }
 

@@ -78,7 +78,8 @@ final class LinkMessages {
          .submitTime(r.submitTimeMillis())
          .doneTime(doneMillis)
          .string(SmsProperties.SMSC_MESSAGE_ID, NO_SMSC_ID.equals(r.smscMessageId()) ? null : r.smscMessageId())
-         .string(SmsProperties.LINK, linkId)
+         // the record's link: another link reports for a link no longer configured (SmscLinkService)
+         .string(SmsProperties.LINK, linkId.toString().equals(r.linkId()) ? linkId : SimpleString.of(r.linkId()))
          .string(SmsProperties.ORIGIN_GATEWAY, r.originGateway());
       if (r.segmentTotal() > 0) {
          b.segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber());

@@ -107,8 +107,12 @@ public final class SmscLinkService implements ActiveMQComponent {
          .receiptWaitMillis(RECEIPT_WAIT_MILLIS)
          .expiryReporter(record -> {
             SmscLink link = byId.get(record.linkId());
-            // A link no longer configured has no one to report to: its records are dropped.
-            return link != null ? link.onExpired(record) : CompletableFuture.completedFuture(null);
+            if (link == null) {
+               // A link no longer configured still owes its MT their EXPIRED reports: the first link sends them, as
+               // durably as its own (decision 50); the reports name the record's link.
+               link = byId.get(configured.get(0).id());
+            }
+            return link != null ? link.onExpired(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
          }).build());
       group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
       List<SmscLink> created = new ArrayList<>();

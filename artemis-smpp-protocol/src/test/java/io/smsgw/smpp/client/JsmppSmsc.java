@@ -87,6 +87,10 @@ public final class JsmppSmsc implements AutoCloseable {
     * correlation record can exist.
     */
    public final AtomicInteger receiptsBeforeResponse = new AtomicInteger();
+   /** MO (from, to, text) the SMSC sends on the next session as soon as it is bound, before anything else. */
+   public final BlockingQueue<String[]> moOnBind = new LinkedBlockingQueue<>();
+   /** MO the gateway answered with deliver_sm_resp ESME_ROK. */
+   public final AtomicInteger mosAnswered = new AtomicInteger();
    private final int port;
    private final SMPPServerSessionListener listener;
    private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
@@ -189,6 +193,10 @@ public final class JsmppSmsc implements AutoCloseable {
             bind.accept("SIMSMSC", bind.getInterfaceVersion());
             binds.incrementAndGet();
             sessions.add(session);
+            for (String[] mo = moOnBind.poll(); mo != null; mo = moOnBind.poll()) {
+               deliverMo(session, mo[0], mo[1], mo[2]); // returns once deliver_sm_resp said ESME_ROK
+               mosAnswered.incrementAndGet();
+            }
          } catch (Exception e) {
             if (closed) {
                return;
@@ -219,7 +227,12 @@ public final class JsmppSmsc implements AutoCloseable {
    }
 
    public void sendMo(String from, String to, String text, OptionalParameter... tlvs) throws Exception {
-      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
+      deliverMo(session(), from, to, text, tlvs);
+   }
+
+   private static void deliverMo(SMPPServerSession session, String from, String to, String text, OptionalParameter... tlvs)
+         throws Exception {
+      session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to, new ESMClass(), (byte) 0, (byte) 0,
          new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII), tlvs);
    }

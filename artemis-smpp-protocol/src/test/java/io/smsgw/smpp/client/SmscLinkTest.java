@@ -24,6 +24,10 @@ import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.correlation.CorrelationRecord;
+import io.smsgw.correlation.CorrelationStoreConfig;
+import io.smsgw.correlation.RocksDbCorrelationStore;
+import io.smsgw.correlation.SmsProtocol;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -811,6 +815,31 @@ class SmscLinkTest {
             assertEquals("00000000000000e1", dr.getStringProperty("smsId"));
             assertEquals("EXPIRED", dr.getStringProperty("smsStatus"));
             assertNull(receive(broker, SmsAddresses.DR, null, 1_500), "stored once, not once per try");
+         }
+      }
+   }
+
+   @Test
+   void anMtOfALinkTakenOutOfTheConfigurationStillGetsItsExpiredReport() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ""); // only "sim": link "old" was taken out of the configuration
+         // What link "old" left in the correlation store: an MT the SMSC accepted, whose validity and grace are over.
+         long validity = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(2);
+         try (RocksDbCorrelationStore store = RocksDbCorrelationStore.open(
+                 CorrelationStoreConfig.builder(dir.resolve(SmscLinkService.STORE_DIRECTORY)).build())) {
+            store.put(new CorrelationRecord("old", "5f3a", "00000000000000e2", "smppclient1", null, "8610086",
+                                            "8613800138091", null, 0, null, null, null, validity - 60_000, validity,
+                                            0, 0, 0, 1, SmsProtocol.SMPP, "3.4")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         }
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "the EXPIRED report for the SP, though its link is gone");
+            assertEquals("00000000000000e2", dr.getStringProperty("smsId"));
+            assertEquals("EXPIRED", dr.getStringProperty("smsStatus"));
+            assertEquals("smppclient1", dr.getStringProperty("smsAccount"));
+            assertEquals("8613800138091", dr.getStringProperty("smsSource"), "from the recipient");
+            assertEquals("old", dr.getStringProperty("smsLink"), "the link the MT went out on");
          }
       }
    }

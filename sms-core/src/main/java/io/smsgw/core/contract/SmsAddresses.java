@@ -24,6 +24,12 @@ public final class SmsAddresses {
     */
    public static final String ROUTE_PENDING = "sms.route.pending";
 
+   /**
+    * Anycast queue that MT expire to from the addresses where they wait (with the routing plugin): the plugin turns
+    * each into its EXPIRED report and removes it in one transaction. Anything else expired there stays for an operator.
+    */
+   public static final String EXPIRED = "sms.expired";
+
    /** Prefix of the per-account queue that holds an account's MO messages and status reports. */
    public static final String ACCOUNT_PREFIX = "sms.sp.";
    /** Prefix of the per-link queue an upstream SMSC link consumes. */

@@ -1,0 +1,364 @@
+package io.smsgw.routing;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsMessageBuilder;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryState;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.filter.Filter;
+import org.apache.activemq.artemis.core.postoffice.Bindings;
+import org.apache.activemq.artemis.core.postoffice.PostOffice;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Consumer;
+import org.apache.activemq.artemis.core.server.HandleStatus;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
+import org.apache.activemq.artemis.core.settings.HierarchicalRepository;
+import org.apache.activemq.artemis.core.settings.HierarchicalRepositoryChangeListener;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.core.transaction.TransactionOperationAbstract;
+import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * EXPIRED reports for MT whose validity ran out while they waited in the broker, as durable as the MT was
+ * (docs/decisions.md, "EXPIRED reports for MT that expire in the broker"). The addresses where MT wait get the
+ * expiry address {@code sms.expired}, so Artemis moves an expired MT there in the same transaction that removes it
+ * from its queue. This consumer of {@code sms.expired}
+ * turns each MT into its EXPIRED report (and the billing record) and stores them in one transaction with the
+ * MT's acknowledgement: the MT leaves {@code sms.expired} only together with its report. A report that cannot be
+ * stored (its SP's queue full with the FAIL policy, a journal error) leaves the MT where it is, and it is tried
+ * again after a pause (1 s, doubling up to 30 s); a crash in between finds it there after the restart.
+ * Anything else that expires there (an application's MO with a time to live) stays for an operator.
+ *
+ * <p>Like Artemis' own redistributor, the work is done in {@link #handle}, on the queue's executor.
+ */
+final class ExpiredMtReports implements Consumer {
+
+   private static final Logger logger = LoggerFactory.getLogger(ExpiredMtReports.class);
+   static final SimpleString QUEUE = SimpleString.of(SmsAddresses.EXPIRED);
+   /** Where MT wait in the broker: they expire to {@code sms.expired}. */
+   static final List<String> MT_ADDRESSES = List.of(SmsAddresses.MT, SmsAddresses.SMSC_LINK_PREFIX + "#",
+                                                    SmsAddresses.ROUTE_PENDING, SmsAddresses.GATEWAY_PREFIX + "#");
+   private static final long MIN_RETRY_MILLIS = 1_000;
+   private static final long MAX_RETRY_MILLIS = 30_000;
+
+   private final ActiveMQServer server;
+   private final PostOffice postOffice;
+   private final DrRouteTransformer dr = new DrRouteTransformer();
+   private final ScheduledExecutorService retries;
+   private final long sequentialId;
+   private final AtomicBoolean retryScheduled = new AtomicBoolean();
+   /** Anycast addresses a report was routed to that had no queue; created by the retry, off the queue's lock. */
+   private final Set<SimpleString> missingQueues = ConcurrentHashMap.newKeySet();
+   private volatile long retryMillis = MIN_RETRY_MILLIS;
+   private volatile Queue queue;
+   private volatile boolean active;
+
+   ExpiredMtReports(ActiveMQServer server, String brokerName, ScheduledExecutorService retries) {
+      this.server = server;
+      this.postOffice = server.getPostOffice();
+      this.retries = retries;
+      this.sequentialId = server.getStorageManager().generateID();
+      dr.init(Map.of(RoutingTransformer.BROKER_PROPERTY, brokerName));
+   }
+
+   // ------------------------------------------------------------------ expiry address of the MT addresses
+
+   /**
+    * Gives the MT addresses the expiry address {@code sms.expired} (and that address the PAGE policy, so the move
+    * there does not fail for size), keeping every other setting broker.xml gives them: an entry of broker.xml for
+    * the same match is copied, the rest merge in from the wider matches as usual. A broker.xml reload replaces the
+    * address settings; the returned listener puts these back.
+    */
+   static HierarchicalRepositoryChangeListener applyExpiryAddress(ActiveMQServer server) {
+      HierarchicalRepository<AddressSettings> repository = server.getAddressSettingsRepository();
+      HierarchicalRepositoryChangeListener listener = new HierarchicalRepositoryChangeListener() {
+         @Override
+         public void onChange() {
+            if (!applied(repository)) {
+               apply(server, repository);
+            }
+         }
+      };
+      apply(server, repository);
+      repository.registerListener(listener);
+      return listener;
+   }
+
+   private static boolean applied(HierarchicalRepository<AddressSettings> repository) {
+      for (String match : MT_ADDRESSES) {
+         if (!QUEUE.equals(repository.getMatch(match).getExpiryAddress())) {
+            return false;
+         }
+      }
+      return repository.getMatch(SmsAddresses.EXPIRED).getAddressFullMessagePolicy() == AddressFullMessagePolicy.PAGE;
+   }
+
+   private static void apply(ActiveMQServer server, HierarchicalRepository<AddressSettings> repository) {
+      Map<String, AddressSettings> configured = server.getConfiguration().getAddressSettings();
+      for (String match : MT_ADDRESSES) {
+         AddressSettings settings = own(configured, match);
+         SimpleString previous = settings.getExpiryAddress();
+         if (previous != null && !previous.equals(QUEUE)) {
+            logger.info("Address setting {}: expiry-address {} replaced by {}; expired MT become EXPIRED reports there",
+                        match, previous, QUEUE);
+         }
+         repository.addMatch(match, settings.setExpiryAddress(QUEUE), false, false);
+      }
+      // the queues' cached settings follow once, after every match is in
+      repository.addMatch(SmsAddresses.EXPIRED, own(configured, SmsAddresses.EXPIRED)
+         .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE), false, true);
+   }
+
+   /** A copy of broker.xml's entry for exactly this match, or an empty one (the wider matches fill it in). */
+   private static AddressSettings own(Map<String, AddressSettings> configured, String match) {
+      AddressSettings settings = configured.get(match);
+      return settings == null ? new AddressSettings() : new AddressSettings(settings);
+   }
+
+   // ------------------------------------------------------------------ consumer of sms.expired
+
+   /** Starts consuming {@code sms.expired}, which must exist. */
+   void start() throws Exception {
+      Queue expired = server.locateQueue(QUEUE);
+      if (expired == null) {
+         throw new IllegalStateException("no queue " + QUEUE);
+      }
+      queue = expired;
+      active = true;
+      expired.addConsumer(this);
+      expired.deliverAsync(); // what waited across a restart
+   }
+
+   void stop() {
+      active = false;
+      Queue expired = queue;
+      if (expired != null) {
+         expired.removeConsumer(this);
+      }
+   }
+
+   @Override
+   public HandleStatus handle(MessageReference ref) {
+      if (!active) {
+         return HandleStatus.BUSY;
+      }
+      Message mt = ref.getMessage();
+      if (SmsKind.of(mt.getObjectProperty(SmsProperties.KIND)) != SmsKind.MT) {
+         return HandleStatus.NO_MATCH; // not an MT: stays for an operator
+      }
+      Transaction tx = new TransactionImpl(server.getStorageManager());
+      boolean acknowledged = false;
+      try {
+         Message report = report(mt, server.getStorageManager().generateID());
+         DrRouteTransformer.Facts facts = dr.facts(report);
+         String account = RoutingTransformer.account(report);
+         Object submitted = report.getObjectProperty(SmsProperties.SUBMIT_TIME);
+         String serviceId = RoutingTransformer.string(report, SmsProperties.SERVICE_ID);
+         // as a link's report: routed first, the billing record copied from it (SenderSideRouting); counted once stored
+         dr.report(report, facts, false);
+         Message record = null;
+         if (facts.billedHere()) {
+            record = dr.billingRecord(SmsMessageBuilder.copyForRouting(report), facts, false);
+            record.setMessageID(server.getStorageManager().generateID());
+         }
+         boolean billable = record != null && Boolean.TRUE.equals(record.getObjectProperty(BillingTransformer.BILLABLE));
+         store(report, tx);
+         if (record != null) {
+            store(record, tx);
+         }
+         ref.handled();
+         queue.acknowledge(tx, ref);
+         acknowledged = true;
+         tx.addOperation(new TransactionOperationAbstract() {
+            @Override
+            public void afterCommit(Transaction committed) {
+               count(facts, account, submitted, serviceId, billable);
+            }
+         });
+         tx.commit();
+         retryMillis = MIN_RETRY_MILLIS;
+         return HandleStatus.HANDLED;
+      } catch (Throwable e) {
+         logger.debug("EXPIRED report for {} not stored", mt.getObjectProperty(SmsProperties.ID), e);
+         if (!acknowledged) {
+            rollback(tx);
+         }
+         scheduleRetry(e);
+         // A failed commit rolled the acknowledgement back, which puts the MT back on the queue itself.
+         return acknowledged ? HandleStatus.HANDLED : HandleStatus.NO_MATCH;
+      }
+   }
+
+   /** The EXPIRED report for an expired MT: to its sender, from its recipient, done when it expired. */
+   static Message report(Message mt, long id) {
+      Message report = mt.copy(id);
+      Object source = report.getObjectProperty(SmsProperties.SOURCE);
+      Object destination = report.getObjectProperty(SmsProperties.DESTINATION);
+      Object expiredAt = report.getObjectProperty(Message.HDR_ACTUAL_EXPIRY_TIME);
+      // what the broker's move to the expiry address added, and the MT's own duplicate id: not the report's
+      report.removeProperty(Message.HDR_ACTUAL_EXPIRY_TIME);
+      report.removeProperty(Message.HDR_ORIGINAL_ADDRESS);
+      report.removeProperty(Message.HDR_ORIGINAL_QUEUE);
+      report.removeProperty(Message.HDR_ORIG_MESSAGE_ID);
+      report.removeProperty(Message.HDR_ORIG_ROUTING_TYPE);
+      report.removeProperty(Message.HDR_DUPLICATE_DETECTION_ID);
+      report.removeProperty(PendingRoutes.SINCE);
+      report.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
+      report.putStringProperty(SmsProperties.STATUS, SimpleString.of(DeliveryState.EXPIRED.stat()));
+      report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of("000"));
+      report.removeProperty(SmsProperties.SOURCE);
+      report.removeProperty(SmsProperties.DESTINATION);
+      if (destination != null) {
+         report.putStringProperty(SmsProperties.SOURCE, SimpleString.of(destination.toString()));
+      }
+      if (source != null) {
+         report.putStringProperty(SmsProperties.DESTINATION, SimpleString.of(source.toString()));
+      }
+      report.putLongProperty(SmsProperties.DONE_TIME, expiredAt instanceof Number n ? n.longValue() : System.currentTimeMillis());
+      report.setExpiration(0); // the MT's validity is not the report's
+      report.setAddress(SmsAddresses.DR);
+      report.setRoutingType(RoutingType.ANYCAST);
+      return report;
+   }
+
+   /**
+    * Stores a routed message in the transaction. One whose duplicate id was already stored (a report for this
+    * final state exists) is left out, without failing the rest; a message for an anycast address without a queue
+    * fails the attempt, and the retry creates the queue, as an account's first bind would.
+    */
+   private void store(Message message, Transaction tx) throws Exception {
+      SimpleString address = message.getAddressSimpleString();
+      byte[] duplicateId = message.getDuplicateIDBytes();
+      if (duplicateId != null && postOffice.getDuplicateIDCache(address).contains(duplicateId)) {
+         return;
+      }
+      if (message.getRoutingType() == RoutingType.ANYCAST) {
+         Bindings bindings = postOffice.lookupBindingsForAddress(address);
+         if (bindings == null || bindings.getBindings().isEmpty()) {
+            missingQueues.add(address);
+            throw new IllegalStateException("no queue for " + address + " yet");
+         }
+      }
+      message.reencode();
+      postOffice.route(message, new RoutingContextImpl(tx), false, false, null);
+   }
+
+   private void count(DrRouteTransformer.Facts facts, String account, Object submitted, String serviceId, boolean billable) {
+      if (facts.home() != null) {
+         dr.router.reportsForwarded.increment();
+      } else if (account != null) {
+         dr.countFinal(account, facts.state(), submitted, serviceId);
+         if (billable) {
+            dr.router.counters(account).billed.increment();
+         }
+      }
+   }
+
+   private static void rollback(Transaction tx) {
+      try {
+         tx.rollback();
+      } catch (Exception e) {
+         logger.debug("Rolling back an EXPIRED report", e);
+      }
+   }
+
+   /** One retry for every MT that failed until it runs, and one warning. */
+   private void scheduleRetry(Throwable cause) {
+      if (retryScheduled.compareAndSet(false, true)) {
+         long delay = retryMillis;
+         retryMillis = Math.min(MAX_RETRY_MILLIS, delay * 2);
+         logger.warn("EXPIRED reports could not be stored ({}); their MT wait on {} and are tried again in {} ms",
+                     cause.toString(), QUEUE, delay);
+         try {
+            retries.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
+         } catch (RejectedExecutionException stopped) {
+            retryScheduled.set(false);
+         }
+      }
+   }
+
+   /** Creates the queues reports lacked, then offers every MT still waiting again. */
+   private void retry() {
+      retryScheduled.set(false);
+      for (SimpleString address : missingQueues) {
+         try {
+            server.createQueue(QueueConfiguration.of(address).setAddress(address).setRoutingType(RoutingType.ANYCAST)
+                                  .setDurable(true).setAutoCreateAddress(true), true);
+            missingQueues.remove(address);
+         } catch (Exception e) {
+            logger.warn("Could not create {} for EXPIRED reports", address, e);
+         }
+      }
+      Queue expired = queue;
+      if (active && expired != null) {
+         expired.resetAllIterators(); // messages passed over after a failure are offered again
+         expired.deliverAsync();
+      }
+   }
+
+   // ------------------------------------------------------------------ the rest of Consumer
+
+   @Override
+   public boolean supportsDirectDelivery() {
+      return false; // a journal transaction per message: on the queue's executor, not on the sender's thread
+   }
+
+   @Override
+   public void proceedDeliver(MessageReference reference) {
+      // all done in handle(), as Artemis' redistributor does
+   }
+
+   @Override
+   public Filter getFilter() {
+      return null;
+   }
+
+   @Override
+   public List<MessageReference> getDeliveringMessages() {
+      return Collections.emptyList();
+   }
+
+   @Override
+   public String debug() {
+      return toString();
+   }
+
+   @Override
+   public String toManagementString() {
+      return "EXPIRED reports[" + QUEUE + "]";
+   }
+
+   @Override
+   public void disconnect() {
+   }
+
+   @Override
+   public void failed(Throwable t) {
+      logger.warn("EXPIRED reports: consumer of {} failed", QUEUE, t);
+   }
+
+   @Override
+   public long sequentialID() {
+      return sequentialId;
+   }
+}
