@@ -7,9 +7,9 @@ import io.netty.channel.Channel;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 /**
- * Writes PDUs to one channel from any thread. On the event loop a PDU is written and flushed at once; from
- * other threads (storage callbacks, broker deliveries) PDUs are queued and one event-loop task writes every
- * queued PDU and flushes once. A journal sync that completes a hundred submits thus costs one task, one
+ * Writes PDUs to one channel from any thread, in the order they are given. On the event loop a PDU is written and
+ * flushed at once (after any still queued); from other threads (storage callbacks, broker deliveries) PDUs are
+ * queued and one event-loop task writes every queued PDU and flushes once. A journal sync that completes a hundred submits thus costs one task, one
  * wake-up of the event loop and one socket write instead of a hundred of each.
  */
 public final class BatchedWriter {
@@ -28,7 +28,14 @@ public final class BatchedWriter {
    /** Writes {@code pdu}; failures surface as the channel's exceptionCaught, as with a void promise. */
    public void write(Object pdu) {
       if (channel.eventLoop().inEventLoop()) {
-         channel.writeAndFlush(pdu, channel.voidPromise());
+         if (queued.isEmpty()) {
+            channel.writeAndFlush(pdu, channel.voidPromise());
+         } else {
+            // PDUs queued from other threads came first: a storage callback can run inline here once the journal
+            // has nothing else pending, while the answers completed just before it still wait for their drain.
+            queued.offer(pdu);
+            drain();
+         }
          return;
       }
       queued.offer(pdu);

@@ -107,6 +107,35 @@ class BatchedWriterTest {
    }
 
    @Test
+   void aWriteOnTheEventLoopDoesNotOvertakeWritesQueuedBeforeIt() throws Exception {
+      // A storage callback can run on a journal thread (its answer queued) or, when nothing else is pending, inline on
+      // the event loop: the inline answer must not go out before the ones queued earlier.
+      BatchedWriter writer = new BatchedWriter(client);
+      CountDownLatch queuedFirst = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      client.eventLoop().execute(() -> {
+         try {
+            release.await(10, TimeUnit.SECONDS); // the queued writes' drain task waits behind this one
+            writer.write("third, on the event loop");
+         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+         }
+      });
+      Thread other = new Thread(() -> {
+         writer.write("first, queued");
+         writer.write("second, queued");
+         queuedFirst.countDown();
+      });
+      other.start();
+      queuedFirst.await(10, TimeUnit.SECONDS);
+      release.countDown();
+
+      assertEquals("first, queued", received.poll(10, TimeUnit.SECONDS));
+      assertEquals("second, queued", received.poll(10, TimeUnit.SECONDS));
+      assertEquals("third, on the event loop", received.poll(10, TimeUnit.SECONDS));
+   }
+
+   @Test
    void writesQueuedWhileADrainRunsAreNotLeftBehind() throws Exception {
       BatchedWriter writer = new BatchedWriter(client);
       Thread[] writers = new Thread[4];
