@@ -2,6 +2,8 @@ package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.smsgw.core.contract.SmsAddresses;
@@ -17,16 +19,25 @@ import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.QueueImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MT messages the gateway still holds, i.e. not yet sent on: those waiting on the submit address or
- * on an SMSC link's queue. Backs SMPP query_sm / cancel_sm / replace_sm and CMPP CANCEL. Scans and deletes
- * touch the journal: call from a broker executor, never from an event loop.
+ * on an SMSC link's queue. Backs SMPP query_sm / cancel_sm / replace_sm and CMPP CANCEL.
+ * <p>
+ * Operations run through {@link #afterArrivals}: a queue takes a new message into the list its scans read on its own
+ * executor, after the submit may already have been answered, so a scan started at once can miss a message whose
+ * sender already holds its id (decision NN). Scans and deletes touch the journal: they run on a broker executor, never
+ * on an event loop.
  */
 public final class HeldMessageQueues {
+
+   private static final Logger logger = LoggerFactory.getLogger(HeldMessageQueues.class);
 
    /** A held message and the queue it waits on. */
    public record Held(Queue queue, MessageReference reference) {
@@ -38,6 +49,77 @@ public final class HeldMessageQueues {
    public HeldMessageQueues(ActiveMQServer server, String submitAddress) {
       this.server = server;
       this.submitAddress = submitAddress;
+   }
+
+   /**
+    * Runs the operation on the executor once every message added to the held-message queues before this call can be
+    * found by it, without waiting for anything: each queue is asked to run a marker after the messages it has taken
+    * and not yet listed (Artemis' intermediate references, listed in order by the queue's executor), and the operation
+    * is handed to the executor when the last queue has done so. A message whose submit was answered was added to its
+    * queue before the answer (the queue's add is an earlier task of the same operation context), so once the sender
+    * holds its id, an operation it then asks for finds it.
+    */
+   public void afterArrivals(Executor executor, Consumer<Scan> operation) {
+      List<Queue> queues = queues();
+      Scan scan = new Scan(queues);
+      AtomicInteger waiting = new AtomicInteger(queues.size() + 1);
+      Runnable arrived = () -> {
+         if (waiting.decrementAndGet() == 0) {
+            try {
+               executor.execute(() -> operation.accept(scan));
+            } catch (RuntimeException e) {
+               // Runs inside a queue's intake: nothing may escape into it. Only a stopping broker refuses tasks.
+               logger.debug("Held-message operation not run", e);
+            }
+         }
+      };
+      for (Queue queue : queues) {
+         if (queue instanceof QueueImpl) {
+            queue.flushOnIntermediate(arrived);
+         } else {
+            arrived.run(); // the interface's default would never run the marker; other queues list at once
+         }
+      }
+      arrived.run();
+   }
+
+   /** The held-message queues as they were when the operation was asked for, to search and change. */
+   public final class Scan {
+
+      private final List<Queue> queues;
+
+      private Scan(List<Queue> queues) {
+         this.queues = queues;
+      }
+
+      /** The first held message matching the filter, or null. */
+      public Held findFirst(Filter filter) {
+         List<Held> found = find(queues, filter, true);
+         return found.isEmpty() ? null : found.get(0);
+      }
+
+      /** Every held message matching the filter, e.g. all destinations of one submit_multi. */
+      public List<Held> findAll(Filter filter) {
+         return find(queues, filter, false);
+      }
+
+      /**
+       * Replaces every held message matching the filter (all destinations of a submit_multi) with a copy
+       * {@code change} is applied to, each on the queue its original waited on, in one transaction: on any failure
+       * (thrown) the originals stay held. Those that left meanwhile are not replaced. Returns how many were replaced.
+       */
+      public int replaceAll(Filter filter, Consumer<Message> change) throws Exception {
+         return HeldMessageQueues.this.replaceAll(findAll(filter), change);
+      }
+
+      /** Deletes every held message matching the filter; returns how many. */
+      public int deleteAll(Filter filter) throws Exception {
+         int removed = 0;
+         for (Queue queue : queues) {
+            removed += queue.deleteMatchingReferences(filter);
+         }
+         return removed;
+      }
    }
 
    /** Matches the account's messages, narrowed by whichever of the other values are not null or empty. */
@@ -60,7 +142,7 @@ public final class HeldMessageQueues {
       return value.replace("'", "''");
    }
 
-   public List<Queue> queues() {
+   private List<Queue> queues() {
       List<Queue> queues = new ArrayList<>();
       server.getPostOffice().getAllBindings().forEach((Binding binding) -> {
          if (binding instanceof LocalQueueBinding local) {
@@ -73,20 +155,9 @@ public final class HeldMessageQueues {
       return queues;
    }
 
-   /** The first held message matching the filter, or null. */
-   public Held findFirst(Filter filter) {
-      List<Held> found = find(filter, true);
-      return found.isEmpty() ? null : found.get(0);
-   }
-
-   /** Every held message matching the filter, e.g. all destinations of one submit_multi. */
-   public List<Held> findAll(Filter filter) {
-      return find(filter, false);
-   }
-
-   private List<Held> find(Filter filter, boolean firstOnly) {
+   private static List<Held> find(List<Queue> queues, Filter filter, boolean firstOnly) {
       List<Held> found = new ArrayList<>();
-      for (Queue queue : queues()) {
+      for (Queue queue : queues) {
          try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
             while (it.hasNext()) {
                MessageReference ref = it.next();
@@ -102,17 +173,12 @@ public final class HeldMessageQueues {
       return found;
    }
 
-   /**
-    * Replaces every held message matching the filter (all destinations of a submit_multi) with a copy
-    * {@code change} is applied to, each on the queue its original waited on, in one transaction: on any failure
-    * (thrown) the originals stay held. Those that left meanwhile are not replaced. Returns how many were replaced.
-    */
-   public int replaceAll(Filter filter, Consumer<Message> change) throws Exception {
+   private int replaceAll(List<Held> originals, Consumer<Message> change) throws Exception {
       StorageManager storage = server.getStorageManager();
       Transaction tx = new TransactionImpl(storage);
       int replaced = 0;
       try {
-         for (Held held : findAll(filter)) {
+         for (Held held : originals) {
             Queue queue = held.queue();
             // Off the queue first, so no consumer sends it on meanwhile; acked in the transaction, so a rollback puts it back.
             MessageReference original = queue.removeReferenceWithID(held.reference().getMessageID());
@@ -141,14 +207,4 @@ public final class HeldMessageQueues {
          tx.rollback();
          throw e;
       }
-   }
-
-   /** Deletes every held message matching the filter; returns how many. */
-   public int deleteAll(Filter filter) throws Exception {
-      int removed = 0;
-      for (Queue queue : queues()) {
-         removed += queue.deleteMatchingReferences(filter);
-      }
-      return removed;
-   }
-}
+   }}

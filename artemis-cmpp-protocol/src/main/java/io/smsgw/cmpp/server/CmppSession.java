@@ -518,10 +518,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private void onCancel(Cancel cancel) {
       String smsId = CmppMsgId.toHex(cancel.msgId());
       HeldMessageQueues held = new HeldMessageQueues(server, manager.getCmppSubmitAddress());
-      brokerExecutor.execute(() -> {
+      held.afterArrivals(brokerExecutor, scan -> {
          int removed;
          try {
-            removed = held.deleteAll(HeldMessageQueues.filter(account.id(), smsId, null, null));
+            removed = scan.deleteAll(HeldMessageQueues.filter(account.id(), smsId, null, null));
          } catch (Exception e) {
             logger.warn("CANCEL of {} for '{}' failed", smsId, account.id(), e);
             removed = 0;

@@ -10,8 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
@@ -524,6 +531,54 @@ class CmppAcceptorTest {
          assertEquals(CmppResult.CANCEL_FAILURE, assertInstanceOf(CancelResp.class, client.read()).successId());
          assertNotNull(receiveMt(CmppMsgId.toHex(resp.msgId())), "the other recipient's message stays");
       }
+   }
+
+   /**
+    * An SP that cancels as soon as it has the SUBMIT_RESP finds its message, for a single recipient and for each of a
+    * group send's (stored in one transaction). Repeated by two SPs at once: the broker lists a new message in its queue
+    * on the queue's own thread, after the SUBMIT may have been answered.
+    */
+   @Test
+   void cancelRightAfterTheSubmitRespFindsTheMessage() throws Exception {
+      int connections = 2;
+      int rounds = 150;
+      List<String> failures = Collections.synchronizedList(new ArrayList<>());
+      ExecutorService sps = Executors.newFixedThreadPool(connections);
+      try {
+         List<Future<?>> running = new ArrayList<>();
+         for (int c = 0; c < connections; c++) {
+            String name = "SP " + c;
+            running.add(sps.submit(() -> {
+               try (RawCmppClient client = connected(0x30)) {
+                  for (int round = 0; round < rounds; round++) {
+                     client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "single " + round, "13800138011"));
+                     SubmitResp single = assertInstanceOf(SubmitResp.class, client.read());
+                     assertEquals(CmppResult.OK, single.result());
+                     client.send(new Cancel(client.nextSequence(), single.msgId()));
+                     if (assertInstanceOf(CancelResp.class, client.read()).successId() != CmppResult.CANCEL_SUCCESS) {
+                        failures.add(name + " round " + round + ": CANCEL after a SUBMIT to one recipient");
+                     }
+                     client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "group " + round, "13800138012", "13800138013"));
+                     SubmitResp group = assertInstanceOf(SubmitResp.class, client.read());
+                     assertEquals(CmppResult.OK, group.result());
+                     for (long msgId = group.msgId(); msgId < group.msgId() + 2; msgId++) {
+                        client.send(new Cancel(client.nextSequence(), msgId));
+                        if (assertInstanceOf(CancelResp.class, client.read()).successId() != CmppResult.CANCEL_SUCCESS) {
+                           failures.add(name + " round " + round + ": CANCEL of a group send's Msg_Id " + msgId);
+                        }
+                     }
+                  }
+               }
+               return null;
+            }));
+         }
+         for (Future<?> sp : running) {
+            sp.get(120, TimeUnit.SECONDS);
+         }
+      } finally {
+         sps.shutdownNow();
+      }
+      assertTrue(failures.isEmpty(), failures.size() + " of " + connections * rounds * 3 + " CANCELs did not find the message: " + failures);
    }
 
    @Test

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * query_sm, cancel_sm and replace_sm on messages the gateway still holds: those waiting on the submit
  * address or on an SMSC link's queue, not yet sent on. Queue scans and deletes touch the journal, so they
  * run on the session's broker executor; replies are written from there. Only the account's own messages
- * are visible.
+ * are visible. Each runs once the queues have listed every message added before it was asked for (decision NN), so
+ * a message whose submit response the ESME has is found.
  */
 final class HeldMessages {
 
@@ -51,9 +52,9 @@ final class HeldMessages {
    }
 
    void query(QuerySm query, Consumer<SmppPdu> reply) {
-      executor.execute(() -> {
+      queues.afterArrivals(executor, scan -> {
          try {
-            HeldMessageQueues.Held held = queues.findFirst(filterFor(query.messageId(), null, null));
+            HeldMessageQueues.Held held = scan.findFirst(filterFor(query.messageId(), null, null));
             reply.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
                             : query.response(SmppStatus.ESME_ROK, "", DeliveryState.ENROUTE.messageState(), 0));
          } catch (Exception e) {
@@ -64,7 +65,7 @@ final class HeldMessages {
    }
 
    void cancel(CancelSm cancel, Consumer<SmppPdu> reply) {
-      executor.execute(() -> {
+      queues.afterArrivals(executor, scan -> {
          try {
             String source = cancel.sourceAddr().address();
             String destination = cancel.destinationAddr().address();
@@ -73,7 +74,7 @@ final class HeldMessages {
                return;
             }
             Filter filter = filterFor(cancel.messageId(), source.isEmpty() ? null : source, destination.isEmpty() ? null : destination);
-            int removed = queues.deleteAll(filter);
+            int removed = scan.deleteAll(filter);
             reply.accept(removed > 0 ? cancel.response(SmppStatus.ESME_ROK) : cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
          } catch (Exception e) {
             logger.warn("cancel_sm failed", e);
@@ -88,13 +89,13 @@ final class HeldMessages {
     * one that already left is not replaced (never delivered twice).
     */
    void replace(ReplaceSm replace, Consumer<SmppPdu> reply) {
-      executor.execute(() -> {
+      queues.afterArrivals(executor, scan -> {
          StorageManager storage = server.getStorageManager();
          OperationContext previous = storage.getContext();
          storage.setContext(operationContext);
          try {
             Filter filter = filterFor(replace.messageId(), replace.sourceAddr().address().isEmpty() ? null : replace.sourceAddr().address(), null);
-            if (queues.findFirst(filter) == null) {
+            if (scan.findFirst(filter) == null) {
                reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
                return;
             }
@@ -105,7 +106,7 @@ final class HeldMessages {
                reply.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
                return;
             }
-            if (queues.replaceAll(filter, replacement -> applyReplacement(replacement, replace, schedule, validity)) == 0) {
+            if (scan.replaceAll(filter, replacement -> applyReplacement(replacement, replace, schedule, validity)) == 0) {
                reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
                return;
             }

@@ -4,12 +4,19 @@ import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.codec.Address;
@@ -78,7 +85,7 @@ class SmppHeldMessagesTest {
          client.send(new QuerySm(8, "ffffffffffffffff", ESME));
          assertEquals(SmppStatus.ESME_RQUERYFAIL, assertInstanceOf(QuerySmResp.class, client.read()).commandStatus());
 
-         Wait.until("one held message left", java.time.Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.MT) == 1);
+         Wait.until("one held message left", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.MT) == 1);
          try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
             jms.start();
             Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -116,6 +123,84 @@ class SmppHeldMessagesTest {
             assertEquals("replaced text", second.getText());
             assertEquals(Set.of(HANDSET.address(), other.address()),
                Set.of(first.getStringProperty("smsDestination"), second.getStringProperty("smsDestination")));
+         }
+      }
+   }
+
+   /**
+    * An ESME that asks about its message as soon as it has the submit response must find it: the gateway answered
+    * the submit, so the message is held. The broker moves a new message into its queue's list on the queue's own
+    * thread, after the submit may have been answered; a search that looked only at that list missed it in about
+    * one try in twenty to a hundred (so the scenario is repeated, by four sessions at once, as ESMEs do).
+    */
+   @Test
+   void aMessageIsFoundByEveryOperationRightAfterItsSubmitResponse() throws Exception {
+      int sessions = 4;
+      int rounds = 200;
+      List<String> failures = Collections.synchronizedList(new ArrayList<>());
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start()) {
+         ExecutorService esmes = Executors.newFixedThreadPool(sessions);
+         try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int s = 0; s < sessions; s++) {
+               String name = "session " + s;
+               running.add(esmes.submit(() -> {
+                  submitAndAskAtOnce(broker, name, rounds, failures);
+                  return null;
+               }));
+            }
+            for (Future<?> session : running) {
+               session.get(120, TimeUnit.SECONDS);
+            }
+         } finally {
+            esmes.shutdownNow();
+         }
+         assertTrue(failures.isEmpty(), failures.size() + " of " + sessions * rounds * 5 + " operations did not find the message: " + failures);
+         Wait.until("nothing left held", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.MT) == 0);
+      }
+   }
+
+   private static void submitAndAskAtOnce(TestBroker broker, String name, int rounds, List<String> failures) throws Exception {
+      Address other = new Address((byte) 1, (byte) 1, "8613900139001");
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         int sequence = 2;
+         for (int round = 0; round < rounds; round++) {
+            String at = name + " round " + round + ": ";
+            // submit_sm, then at once query_sm and cancel_sm
+            String single = submit(client, sequence++, "single " + round);
+            client.send(new QuerySm(sequence++, single, ESME));
+            int status = assertInstanceOf(QuerySmResp.class, client.read()).commandStatus();
+            if (status != SmppStatus.ESME_ROK) {
+               failures.add(at + "query_sm after submit_sm got " + status);
+            }
+            client.send(new CancelSm(sequence++, "", single, ESME, HANDSET));
+            status = assertInstanceOf(CancelSmResp.class, client.read()).commandStatus();
+            if (status != SmppStatus.ESME_ROK) {
+               failures.add(at + "cancel_sm after submit_sm got " + status);
+            }
+
+            // submit_multi, then at once replace_sm, query_sm of the replacement and cancel_sm of both destinations
+            client.send(new SubmitMulti(sequence++, "", ESME, List.of(new DestinationAddress.Sme(HANDSET), new DestinationAddress.Sme(other)),
+               0, 0, 0, "", "", 0, 0, 0, 0, ("multi " + round).getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+            SubmitMultiResp multi = assertInstanceOf(SubmitMultiResp.class, client.read());
+            assertEquals(SmppStatus.ESME_ROK, multi.commandStatus());
+            client.send(new ReplaceSm(sequence++, multi.messageId(), ESME, "", "", 0, 0, ("replaced " + round).getBytes(StandardCharsets.US_ASCII)));
+            status = assertInstanceOf(ReplaceSmResp.class, client.read()).commandStatus();
+            if (status != SmppStatus.ESME_ROK) {
+               failures.add(at + "replace_sm after submit_multi got " + status);
+            }
+            client.send(new QuerySm(sequence++, multi.messageId(), ESME));
+            status = assertInstanceOf(QuerySmResp.class, client.read()).commandStatus();
+            if (status != SmppStatus.ESME_ROK) {
+               failures.add(at + "query_sm after replace_sm got " + status);
+            }
+            client.send(new CancelSm(sequence++, "", multi.messageId(), ESME, new Address((byte) 0, (byte) 0, "")));
+            status = assertInstanceOf(CancelSmResp.class, client.read()).commandStatus();
+            if (status != SmppStatus.ESME_ROK) {
+               failures.add(at + "cancel_sm after replace_sm got " + status);
+            }
          }
       }
    }
