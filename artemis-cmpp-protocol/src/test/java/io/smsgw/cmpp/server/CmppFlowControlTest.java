@@ -11,11 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.smsgw.broker.testing.AnswerRecorder;
 import io.smsgw.broker.testing.PipeliningPeer;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
@@ -72,7 +72,7 @@ class CmppFlowControlTest {
 
    @AfterEach
    void reset() {
-      Recorder.reset();
+      Recorder.calls.reset();
    }
 
    private static byte[] bytes(CmppPdu pdu) {
@@ -145,7 +145,7 @@ class CmppFlowControlTest {
    void pipelinedCancelsWaitAtTheCapAndAreAllAnsweredInOrder() throws Exception {
       int requests = 3000;
       CountDownLatch stall = new CountDownLatch(1);
-      Recorder.stall.set(stall);
+      Recorder.calls.stall.set(stall);
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
          // Unknown Msg_Ids, as an SP unsure what an SMSC outage left behind.
@@ -165,8 +165,8 @@ class CmppFlowControlTest {
             // and stops reading; it would take all of them without the cap.
             SocketAddress self = client.localAddress();
             Wait.until("the broker took " + CAP + " CANCELs and stopped reading", DEADLINE,
-                       () -> Recorder.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
-            assertEquals(CAP, Recorder.taken.get(), "CANCELs taken while none was answered");
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+            assertEquals(CAP, Recorder.calls.taken.get(), "CANCELs taken while none was answered");
          } finally {
             stall.countDown();
          }
@@ -177,8 +177,8 @@ class CmppFlowControlTest {
          }
          writer.join(TimeUnit.SECONDS.toMillis(30));
          assertNull(writeFailure.get());
-         assertEquals(requests, Recorder.taken.get());
-         assertEquals(CAP, Recorder.mostUnanswered.get(), "CANCELs taken and not yet answered, at most");
+         assertEquals(requests, Recorder.calls.taken.get());
+         assertEquals(CAP, Recorder.calls.mostUnanswered.get(), "CANCELs taken and not yet answered, at most");
          client.send(new ActiveTest(99_999));
          assertEquals(99_999, assertInstanceOf(ActiveTestResp.class, client.read()).sequenceId());
       }
@@ -186,7 +186,7 @@ class CmppFlowControlTest {
 
    @Test
    void answersAnInterceptorDropsStillLetTheConnectionRead() throws Exception {
-      Recorder.veto = true;
+      Recorder.calls.veto = true;
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
          for (int i = 0; i < 3 * CAP; i++) {
@@ -203,36 +203,14 @@ class CmppFlowControlTest {
     */
    public static final class Recorder implements CmppInterceptor {
 
-      static final AtomicInteger taken = new AtomicInteger();
-      static final AtomicInteger answered = new AtomicInteger();
-      static final AtomicInteger mostUnanswered = new AtomicInteger();
-      static final AtomicReference<CountDownLatch> stall = new AtomicReference<>();
-      static volatile boolean veto;
-
-      static void reset() {
-         taken.set(0);
-         answered.set(0);
-         mostUnanswered.set(0);
-         stall.set(null);
-         veto = false;
-      }
+      static final AnswerRecorder calls = new AnswerRecorder();
 
       @Override
       public boolean intercept(CmppPdu pdu, RemotingConnection connection) {
          if (pdu instanceof Cancel) {
-            int unanswered = taken.incrementAndGet() - answered.get();
-            mostUnanswered.accumulateAndGet(unanswered, Math::max);
+            calls.requestTaken();
          } else if (pdu instanceof CancelResp) {
-            CountDownLatch latch = stall.get();
-            if (latch != null) {
-               try {
-                  latch.await(60, TimeUnit.SECONDS);
-               } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-               }
-            }
-            answered.incrementAndGet();
-            return !veto;
+            return calls.answerLeaving();
          }
          return true;
       }

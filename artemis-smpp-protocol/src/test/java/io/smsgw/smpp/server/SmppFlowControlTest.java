@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.smsgw.broker.testing.AnswerRecorder;
 import io.smsgw.broker.testing.PipeliningPeer;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
@@ -81,7 +81,7 @@ class SmppFlowControlTest {
 
    @AfterEach
    void reset() {
-      Recorder.reset();
+      Recorder.calls.reset();
    }
 
    private static byte[] bytes(SmppPdu pdu) {
@@ -180,7 +180,7 @@ class SmppFlowControlTest {
    void pipelinedQueriesAndCancelsWaitAtTheCapAndAreAllAnsweredInOrder() throws Exception {
       int requests = 3000;
       CountDownLatch stall = new CountDownLatch(1);
-      Recorder.stall.set(stall);
+      Recorder.calls.stall.set(stall);
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          client.send(bind(1));
          assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
@@ -202,8 +202,8 @@ class SmppFlowControlTest {
             // and stops reading; it would take all of them without the cap.
             SocketAddress self = client.localAddress();
             Wait.until("the broker took " + CAP + " requests and stopped reading", DEADLINE,
-                       () -> Recorder.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
-            assertEquals(CAP, Recorder.taken.get(), "requests taken while none was answered");
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+            assertEquals(CAP, Recorder.calls.taken.get(), "requests taken while none was answered");
          } finally {
             stall.countDown();
          }
@@ -218,8 +218,8 @@ class SmppFlowControlTest {
          }
          writer.join(TimeUnit.SECONDS.toMillis(30));
          assertEquals(null, writeFailure.get());
-         assertEquals(requests, Recorder.taken.get());
-         assertEquals(CAP, Recorder.mostUnanswered.get(), "requests taken and not yet answered, at most");
+         assertEquals(requests, Recorder.calls.taken.get());
+         assertEquals(CAP, Recorder.calls.mostUnanswered.get(), "requests taken and not yet answered, at most");
          client.send(new EnquireLink(99_999));
          assertEquals(99_999, assertInstanceOf(EnquireLinkResp.class, client.read()).sequenceNumber());
       }
@@ -289,7 +289,7 @@ class SmppFlowControlTest {
    @Test
    void aPeerThatClosesWhileItsRequestsWaitForAnswersIsNoticed() throws Exception {
       CountDownLatch stall = new CountDownLatch(1);
-      Recorder.stall.set(stall);
+      Recorder.calls.stall.set(stall);
       try {
          SocketAddress self;
          try (RawSmppClient client = new RawSmppClient(broker.port())) {
@@ -300,7 +300,7 @@ class SmppFlowControlTest {
                client.send(new QuerySm(2 + i, "ffffffffffffffff", ESME));
             }
             Wait.until("the broker took " + CAP + " requests and stopped reading", DEADLINE,
-                       () -> Recorder.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
          }
          // Closed with nothing unread, while the broker is not reading and no answer can come yet.
          Wait.until("the broker dropped the connection of a peer that went away", DEADLINE,
@@ -312,7 +312,7 @@ class SmppFlowControlTest {
 
    @Test
    void answersAnInterceptorDropsStillLetTheConnectionRead() throws Exception {
-      Recorder.veto = true;
+      Recorder.calls.veto = true;
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          client.send(bind(1));
          assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
@@ -331,36 +331,14 @@ class SmppFlowControlTest {
     */
    public static final class Recorder implements SmppInterceptor {
 
-      static final AtomicInteger taken = new AtomicInteger();
-      static final AtomicInteger answered = new AtomicInteger();
-      static final AtomicInteger mostUnanswered = new AtomicInteger();
-      static final AtomicReference<CountDownLatch> stall = new AtomicReference<>();
-      static volatile boolean veto;
-
-      static void reset() {
-         taken.set(0);
-         answered.set(0);
-         mostUnanswered.set(0);
-         stall.set(null);
-         veto = false;
-      }
+      static final AnswerRecorder calls = new AnswerRecorder();
 
       @Override
       public boolean intercept(SmppPdu pdu, RemotingConnection connection) {
          if (pdu instanceof QuerySm || pdu instanceof CancelSm) {
-            int unanswered = taken.incrementAndGet() - answered.get();
-            mostUnanswered.accumulateAndGet(unanswered, Math::max);
+            calls.requestTaken();
          } else if (pdu instanceof QuerySmResp || pdu instanceof CancelSmResp) {
-            CountDownLatch latch = stall.get();
-            if (latch != null) {
-               try {
-                  latch.await(60, TimeUnit.SECONDS);
-               } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-               }
-            }
-            answered.incrementAndGet();
-            return !veto;
+            return calls.answerLeaving();
          }
          return true;
       }
