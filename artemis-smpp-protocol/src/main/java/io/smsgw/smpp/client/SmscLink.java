@@ -490,7 +490,7 @@ final class SmscLink extends AbstractSessionCallback {
 
    void onDeliverSm(SmscConnection connection, DeliverSm deliver) {
       if (SmscReceipt.isReceipt(deliver.esmClass())) {
-         onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.shortMessage(), deliver.tlvs(), config.receiptIdFormat()).orElse(null),
+         onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.esmClass(), deliver.shortMessage(), deliver.tlvs(), config.receiptIdFormat()).orElse(null),
                    status -> connection.write(deliver.response(status)));
       } else {
          byte[] userData = deliver.shortMessage().length == 0 && deliver.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)
@@ -507,7 +507,7 @@ final class SmscLink extends AbstractSessionCallback {
    void onDataSm(SmscConnection connection, DataSm data) {
       byte[] payload = data.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? data.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
       if (SmscReceipt.isReceipt(data.esmClass())) {
-         onReceipt(payload, SmscReceipt.read(payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.write(data.response(status, "")));
+         onReceipt(payload, SmscReceipt.read(data.esmClass(), payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.write(data.response(status, "")));
       } else {
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             data.sourceAddr(), data.destinationAddr(), data.esmClass(), 0, data.dataCoding(), payload, data.tlvs(), version);

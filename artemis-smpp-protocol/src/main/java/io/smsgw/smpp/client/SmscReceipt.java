@@ -28,7 +28,10 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
       return (esmClass & 0x3C) != 0 && (esmClass & RECEIPT_TYPES) != 0;
    }
 
-   static Optional<SmscReceipt> read(byte[] shortMessage, Tlvs tlvs, ReceiptIdFormat format) {
+   /** esm_class message type of an intermediate delivery notification (SMPP 3.4 5.2.12, bits 5-2 = 1000). */
+   static final int INTERMEDIATE_NOTIFICATION = 0x20;
+
+   static Optional<SmscReceipt> read(int esmClass, byte[] shortMessage, Tlvs tlvs, ReceiptIdFormat format) {
       DeliveryReceipt text = shortMessage.length == 0 ? null
          : DeliveryReceipt.parse(new String(shortMessage, StandardCharsets.ISO_8859_1)).orElse(null);
       // receipted_message_id is the id of submit_sm_resp itself (SMPP 3.4 5.3.2.12), so it is keyed as that id;
@@ -44,6 +47,11 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
       int messageState = tlvs.getU8(TlvTag.MESSAGE_STATE);
       DeliveryState state = messageState > 0 ? DeliveryState.fromMessageState(messageState)
          : text != null ? text.state() : DeliveryState.UNKNOWN;
+      if ((esmClass & 0x3C) == INTERMEDIATE_NOTIFICATION && state.isFinal()) {
+         // An intermediate notification never ends an MT: a final or unknown state word in one (some SMSCs write their
+         // own, such as "BUFFRED") would end tracking, and the real receipt after it would then match nothing.
+         state = DeliveryState.ENROUTE;
+      }
       String error = text != null && text.error() != null ? text.error() : "000";
       byte[] network = tlvs.getBytes(TlvTag.NETWORK_ERROR_CODE);
       if (network != null && network.length == 3) {

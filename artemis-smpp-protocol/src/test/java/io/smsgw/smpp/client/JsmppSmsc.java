@@ -226,6 +226,18 @@ public final class JsmppSmsc implements AutoCloseable {
          new OptionalParameter.Message_state(messageState.value()));
    }
 
+   /** An intermediate delivery notification (esm_class 0x20) whose text carries {@code stat}, as some SMSCs word it. */
+   public void sendIntermediateNotification(Received submit, String stat) throws Exception {
+      String now = new java.text.SimpleDateFormat("yyMMddHHmm").format(new java.util.Date());
+      String text = "id:" + submit.messageId() + " sub:001 dlvrd:000 submit date:" + now + " done date:" + now
+         + " stat:" + stat + " err:000 text:";
+      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.source(),
+         new ESMClass(MessageMode.DEFAULT, MessageType.INTER_DEL_NOTIF, GSMSpecificFeature.DEFAULT), (byte) 0, (byte) 0,
+         new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII),
+         new OptionalParameter.Receipted_message_id(submit.messageId()));
+   }
+
    public void sendMo(String from, String to, String text, OptionalParameter... tlvs) throws Exception {
       deliverMo(session(), from, to, text, tlvs);
    }

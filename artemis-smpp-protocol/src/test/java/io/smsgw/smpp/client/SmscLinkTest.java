@@ -230,6 +230,37 @@ class SmscLinkTest {
    }
 
    @Test
+   void anIntermediateNotificationWithAStateOfItsOwnDoesNotEndTheMt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000c7", "8613800138077", "Buffered first");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+            // "BUFFRED" is no state SMPP defines (it would read as UNKNOWN, a final state), and "DELIVRD" in an
+            // intermediate notification contradicts its type: neither may end the MT.
+            smsc.sendIntermediateNotification(submit, "BUFFRED");
+            TextMessage buffered = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(buffered, "DR of the notification");
+            assertEquals("ENROUTE", buffered.getStringProperty("smsStatus"));
+            smsc.sendIntermediateNotification(submit, "DELIVRD");
+            assertEquals("ENROUTE", receive(broker, SmsAddresses.DR, null).getStringProperty("smsStatus"));
+
+            smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "the final receipt still matches its MT");
+            assertEquals("00000000000000c7", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(0, broker.messageCount("sms.dr.unmatched"), "nothing parked");
+         }
+      }
+   }
+
+   @Test
    void aReceiptAfterAGatewayRestartStillCorrelates() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
