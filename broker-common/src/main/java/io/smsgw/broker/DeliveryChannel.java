@@ -30,8 +30,19 @@ public interface DeliveryChannel<P> {
     * field cannot hold); the message then goes to the dead-letter address. A failure in the pipeline's encoder
     * would close the connection instead and bring the message back on the next one, again and again. Null when
     * an outgoing interceptor vetoed it: it then waits unanswered until the response timeout puts it back.
+    *
+    * <p>A message that needs more than one PDU (a long MO as concatenated parts) returns its first part, with
+    * {@code sequence}, and hands the others to {@code parts} in order, each with a sequence of its own from
+    * {@link #nextSequence}. Every part is encoded before any is handed over: one the codec refuses throws, and the
+    * whole message is dead-lettered. The message is acknowledged only when every part got its success response.
     */
-   P encodeDelivery(ICoreMessage message, int sequence);
+   P encodeDelivery(ICoreMessage message, int sequence, Parts<P> parts);
+
+   /** Takes the further parts of a message {@link #encodeDelivery} splits. */
+   interface Parts<P> {
+      /** The next part: its sequence and its PDU, or null when an outgoing interceptor vetoed it. */
+      void add(int sequence, P part);
+   }
 
    /** Writes what {@link #encodeDelivery} returned; callable from any thread. */
    void write(P delivery);

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Operations run through {@link #afterArrivals}: a queue takes a new message into the list its scans read on its own
  * executor, after the submit may already have been answered, so a scan started at once can miss a message whose
- * sender already holds its id (decision NN). Scans and deletes touch the journal: they run on a broker executor, never
+ * sender already holds its id (decision 64). Scans and deletes touch the journal: they run on a broker executor, never
  * on an event loop.
  */
 public final class HeldMessageQueues {

@@ -1,9 +1,13 @@
 package io.smsgw.broker;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -19,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * deliveries unanswered at a time. A message is acknowledged in the broker only when the client's success
  * response arrives; an error response, a response timeout or a disconnect puts it back.
  *
+ * <p>A message the channel splits into several PDUs (a long MO as concatenated parts) is acknowledged only when
+ * every part got its success response; a refused or overdue part puts the whole message back once every part is
+ * answered or overdue (the parts after a refused one are still sent), and it comes again with all its parts. The window counts PDUs, parts included: the
+ * parts wait here until the window has room for them, and the broker hands over no further message while parts
+ * wait, so never more than {@code window} PDUs are unanswered.
+ *
  * <p>The broker calls {@link #sendMessage} on the queue's executor; responses arrive on the event loop.
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
  *
@@ -33,13 +43,61 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private static final Logger logger = LoggerFactory.getLogger(WindowedDeliverer.class);
    private static final SimpleString SMS_ID = SimpleString.of("smsId");
 
-   private record InFlight(long messageId, ServerConsumer consumer, long sentAtNanos) {
+   /** A PDU written and not answered yet; {@code parts} is null for a message that went as one PDU. */
+   private record InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts) {
+   }
+
+   /** The parts of one message: settled when the last part sent is answered (event loop only). */
+   private static final class Parts {
+      final long messageId;
+      final ServerConsumer consumer;
+      int unanswered;
+      boolean refused;
+
+      Parts(long messageId, ServerConsumer consumer, int count) {
+         this.messageId = messageId;
+         this.consumer = consumer;
+         this.unanswered = count;
+      }
+   }
+
+   /** A part waiting for room in the window. */
+   private record Waiting<P>(Parts parts, int sequence, P pdu) {
+   }
+
+   /** Gathers the further parts {@link DeliveryChannel#encodeDelivery} hands over (queue executor, one message at a time). */
+   private static final class Collector<P> implements DeliveryChannel.Parts<P> {
+      private List<Integer> sequences;
+      private List<P> pdus;
+
+      @Override
+      public void add(int sequence, P part) {
+         if (sequences == null) {
+            sequences = new ArrayList<>();
+            pdus = new ArrayList<>();
+         }
+         sequences.add(sequence);
+         pdus.add(part);
+      }
+
+      boolean isEmpty() {
+         return sequences == null;
+      }
+
+      void clear() {
+         sequences = null;
+         pdus = null;
+      }
    }
 
    private final DeliveryChannel<P> channel;
    private final int window;
    private final long responseTimeoutNanos;
    private final Map<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
+   /** Parts not written yet (event loop only), and how many (read by the broker's credit check). */
+   private final ArrayDeque<Waiting<P>> waiting = new ArrayDeque<>();
+   private final AtomicInteger waitingCount = new AtomicInteger();
+   private final Collector<P> collector = new Collector<>();
    /** Acknowledgements of the current read batch, and the consumer to prompt after it (event loop only). */
    private final AcknowledgementBatch batch;
    private final Runnable settleBatch;
@@ -55,6 +113,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis);
    }
 
+   /** PDUs written and not answered yet. */
    public int inFlightCount() {
       return inFlight.size();
    }
@@ -63,7 +122,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
-      return inFlight.size() < window;
+      // Waiting parts first: one moving into inFlight is counted there before it leaves waitingCount.
+      int parts = waitingCount.get();
+      return parts + inFlight.size() < window;
    }
 
    @Override
@@ -72,8 +133,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       int sequence = channel.nextSequence();
       P delivery;
       try {
-         delivery = channel.encodeDelivery(message, sequence);
+         delivery = channel.encodeDelivery(message, sequence, collector);
       } catch (RuntimeException e) {
+         collector.clear();
          // Content the protocol cannot carry: dead-letter it (from the event loop), never drop it.
          logger.warn("Cannot deliver message {} to '{}': {}; sending it to the dead-letter address",
                      message.getObjectProperty(SMS_ID), channel.accountId(), e.getMessage());
@@ -81,11 +143,34 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          channel.execute(() -> reject(consumer, id));
          return 1;
       }
-      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime()));
+      if (!collector.isEmpty()) {
+         sendParts(ref.getMessageID(), consumer, sequence, delivery);
+         return 1;
+      }
+      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null));
       if (delivery != null) {
          channel.write(delivery);
       }
       return 1;
+   }
+
+   /** The parts of a long message wait for room in the window, in their order; the event loop writes them. */
+   private void sendParts(long messageId, ServerConsumer consumer, int firstSequence, P first) {
+      List<Integer> sequences = collector.sequences;
+      List<P> pdus = collector.pdus;
+      collector.clear();
+      Parts parts = new Parts(messageId, consumer, 1 + sequences.size());
+      List<Waiting<P>> queued = new ArrayList<>(parts.unanswered);
+      queued.add(new Waiting<>(parts, firstSequence, first));
+      for (int i = 0; i < sequences.size(); i++) {
+         queued.add(new Waiting<>(parts, sequences.get(i), pdus.get(i)));
+      }
+      // Counted before the broker's next credit check, so no further message comes while these wait.
+      waitingCount.addAndGet(queued.size());
+      channel.execute(() -> {
+         waiting.addAll(queued);
+         writeWaiting();
+      });
    }
 
    @Override
@@ -100,6 +185,18 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    }
 
    // ------------------------------------------------------------ client side (event loop)
+
+   /** Writes waiting parts while the window has room. */
+   private void writeWaiting() {
+      while (!waiting.isEmpty() && inFlight.size() < window) {
+         Waiting<P> part = waiting.poll();
+         inFlight.put(part.sequence(), new InFlight(part.parts().messageId, part.parts().consumer, System.nanoTime(), part.parts()));
+         waitingCount.decrementAndGet();
+         if (part.pdu() != null) {
+            channel.write(part.pdu());
+         }
+      }
+   }
 
    /**
     * Settles the delivery this response answers: acknowledged on success (with the rest of the read batch, see
@@ -117,7 +214,10 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          channel.execute(settleBatch);
       }
       try {
-         if (success) {
+         if (delivery.parts() != null) {
+            partAnswered(delivery.parts(), success, detail);
+            writeWaiting();
+         } else if (success) {
             batch.acknowledge(delivery.consumer(), delivery.messageId());
          } else {
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
@@ -126,6 +226,28 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          }
       } catch (Exception e) {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
+      }
+   }
+
+   /**
+    * One part answered (or overdue). When it was the last one: acknowledged with the read batch if every part
+    * succeeded, else put back, to come again with all its parts.
+    */
+   private void partAnswered(Parts parts, boolean success, String detail) throws Exception {
+      if (!success) {
+         parts.refused = true;
+         logger.debug("Part of message {} refused by '{}' ({}); the message comes again", parts.messageId,
+                      channel.accountId(), detail);
+      }
+      // A window slot is free: the queue may hand over more once the parts have gone.
+      batch.promptAfter(parts.consumer);
+      if (--parts.unanswered > 0) {
+         return;
+      }
+      if (parts.refused) {
+         parts.consumer.individualCancel(parts.messageId, true);
+      } else {
+         batch.acknowledge(parts.consumer, parts.messageId);
       }
    }
 
@@ -143,7 +265,14 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
             it.remove();
             channel.onSettled(entry.getKey(), false);
             try {
-               delivery.consumer().individualCancel(delivery.messageId(), true);
+               if (delivery.parts() != null) {
+                  delivery.parts().refused = true;
+                  if (--delivery.parts().unanswered == 0) {
+                     delivery.consumer().individualCancel(delivery.messageId(), true);
+                  }
+               } else {
+                  delivery.consumer().individualCancel(delivery.messageId(), true);
+               }
             } catch (Exception e) {
                logger.warn("Could not put back overdue delivery {}", delivery.messageId(), e);
             }
@@ -152,6 +281,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       }
       if (toPrompt != null) {
          logger.info("Delivery responses from '{}' overdue; messages put back for redelivery", channel.accountId());
+         writeWaiting();
          toPrompt.promptDelivery();
       }
    }

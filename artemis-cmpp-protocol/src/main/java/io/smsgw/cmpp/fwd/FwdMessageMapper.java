@@ -4,20 +4,19 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
 import io.smsgw.cmpp.codec.CmppCodec;
+import io.smsgw.cmpp.codec.CmppConcatenation;
 import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.core.concat.ConcatPart;
-import io.smsgw.core.concat.ConcatReference;
 import io.smsgw.core.concat.MalformedUdhException;
 import io.smsgw.core.concat.SarSegments;
-import io.smsgw.core.concat.SmsSplitter;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
@@ -26,7 +25,6 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.receipt.DeliveryState;
-import io.smsgw.core.text.Gsm7Alphabet;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.core.time.SmppTime;
@@ -61,8 +59,6 @@ public final class FwdMessageMapper {
    private static final int MSG_FMT_BINARY = 4;
    private static final int MSG_FMT_UCS2 = 8;
    private static final int MSG_SRC_WIDTH = 6;
-   /** Octets of the concatenation header the parts of a split message carry (IE 0x00, 8-bit reference). */
-   private static final int PART_HEADER = ConcatReference.Width.EIGHT_BIT.headerLength();
 
    /** A message FWD cannot carry, with the smsErrorCode of the report its sender gets. */
    public static final class NotForwardable extends IllegalArgumentException {
@@ -178,57 +174,19 @@ public final class FwdMessageMapper {
          // One segment already: splitting it again would nest concatenations the handset cannot join.
          throw new NotForwardable(NOT_CARRIED_ERROR, content.length + " octets do not fit one FWD (limit " + limit + ")");
       }
-      List<byte[]> pieces = text == null ? cut(payload, SmsSplitter.capacity(SmsEncoding.BINARY, PART_HEADER))
-         : cut(text, msgFmt);
-      if (pieces.size() > SmsSplitter.MAX_SEGMENTS) {
-         throw new NotForwardable(NOT_CARRIED_ERROR, "message needs " + pieces.size() + " parts, at most " + SmsSplitter.MAX_SEGMENTS);
+      List<byte[]> contents;
+      try {
+         int reference = SplitReference.of(m); // the low 8 bits of the Msg_Id
+         contents = text == null ? CmppConcatenation.parts(payload, reference) : CmppConcatenation.parts(text, msgFmt, reference);
+      } catch (IllegalArgumentException tooMany) {
+         throw new NotForwardable(NOT_CARRIED_ERROR, tooMany.getMessage());
       }
-      ConcatReference reference = ConcatReference.eightBit((int) (msgId & 0xFF));
-      int total = pieces.size();
+      int total = contents.size();
       List<Fwd> parts = new ArrayList<>(total);
       for (int i = 0; i < total; i++) {
-         byte[] header = new ConcatPart(reference, total, i + 1).toUserDataHeader();
-         byte[] piece = pieces.get(i);
-         byte[] part = Arrays.copyOf(header, header.length + piece.length);
-         System.arraycopy(piece, 0, part, header.length, piece.length);
-         parts.add(fwd(m, i == 0 ? sequence : 0, fwdType, msgId, total, i + 1, 1, msgFmt, part));
+         parts.add(fwd(m, i == 0 ? sequence : 0, fwdType, msgId, total, i + 1, 1, msgFmt, contents.get(i)));
       }
       return parts;
-   }
-
-   /**
-    * Text cut into the octets of each part in {@code msgFmt}: at 153 septets when GSM 7-bit holds it and it goes as
-    * ASCII (the handset's 7-bit room after the header), else at 67 UCS2 characters; never inside a surrogate pair.
-    */
-   private static List<byte[]> cut(String text, int msgFmt) {
-      boolean gsm7 = msgFmt == MSG_FMT_ASCII && Gsm7Alphabet.canEncode(text);
-      SmsEncoding out = msgFmt == MSG_FMT_ASCII ? SmsEncoding.ASCII : SmsEncoding.UCS2;
-      int capacity = SmsSplitter.capacity(gsm7 ? SmsEncoding.GSM7 : SmsEncoding.UCS2, PART_HEADER);
-      List<byte[]> pieces = new ArrayList<>();
-      int start = 0;
-      int used = 0;
-      for (int i = 0, n = text.length(); i < n; ) {
-         char c = text.charAt(i);
-         int chars = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)) ? 2 : 1;
-         int cost = gsm7 ? Gsm7Alphabet.septetCount(c) : 2 * chars;
-         if (used + cost > capacity) {
-            pieces.add(SmsText.encode(text.substring(start, i), out));
-            start = i;
-            used = 0;
-         }
-         used += cost;
-         i += chars;
-      }
-      pieces.add(SmsText.encode(text.substring(start), out));
-      return pieces;
-   }
-
-   private static List<byte[]> cut(byte[] data, int capacity) {
-      List<byte[]> pieces = new ArrayList<>(data.length / capacity + 1);
-      for (int start = 0; start < data.length; start += capacity) {
-         pieces.add(Arrays.copyOfRange(data, start, Math.min(data.length, start + capacity)));
-      }
-      return pieces;
    }
 
    private Fwd fwd(SmsMessageReader m, int sequence, int fwdType, long msgId, int pkTotal, int pkNumber, int udhi, int msgFmt,

@@ -3,14 +3,19 @@ package io.smsgw.cmpp.server;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 import io.smsgw.cmpp.codec.CmppCodec;
+import io.smsgw.cmpp.codec.CmppConcatenation;
 import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Deliver;
 import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.core.concat.SarSegments;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -24,7 +29,10 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 /**
  * Builds the CMPP_DELIVER for a message waiting on an SP's queue: a status report (smsKind DR) becomes a
  * report DELIVER (Registered_Delivery 1, the 60/71-byte content) carrying the Msg_Id the SP got in
- * SUBMIT_RESP; anything else is an MO.
+ * SUBMIT_RESP; anything else is an MO. An MO longer than one DELIVER carries (over 159 octets of ASCII, 140 of
+ * UCS2 or binary) that is not already one segment of a long message goes as concatenated DELIVERs, as the FWD link
+ * splits it ({@link CmppConcatenation}): TP_udhi 1 and a concatenation UDH whose reference comes from the smsId
+ * ({@link SplitReference}), each part with a Msg_Id and a Sequence_Id of its own. DELIVER has no Pk_total/Pk_number.
  */
 final class CmppDeliverFactory {
 
@@ -33,15 +41,29 @@ final class CmppDeliverFactory {
    private static final int MSG_FMT_UCS2 = 8;
 
    private final CmppVersion version;
+   private final IntSupplier sequences;
+   private final LongSupplier msgIds;
    private final ZoneId zone = ZoneId.systemDefault();
 
-   CmppDeliverFactory(CmppVersion version) {
+   /**
+    * @param sequences the connection's Sequence_Ids, for the parts after the first of a long MO
+    * @param msgIds    the gateway's Msg_Ids, likewise
+    */
+   CmppDeliverFactory(CmppVersion version, IntSupplier sequences, LongSupplier msgIds) {
       this.version = version;
+      this.sequences = sequences;
+      this.msgIds = msgIds;
    }
 
-   Deliver create(ICoreMessage message, int sequence, long deliverMsgId) {
+   /**
+    * The DELIVER for {@code message}, or the first of its parts, with {@code sequence} and {@code deliverMsgId}; the
+    * other parts of a long MO are added to {@code furtherParts} in order.
+    *
+    * @throws IllegalArgumentException for a message no DELIVER can carry
+    */
+   Deliver create(ICoreMessage message, int sequence, long deliverMsgId, List<Deliver> furtherParts) {
       SmsMessageReader m = new SmsMessageReader(message);
-      return m.kind() == SmsKind.DR ? report(m, sequence, deliverMsgId) : mobileOriginated(m, sequence, deliverMsgId);
+      return m.kind() == SmsKind.DR ? report(m, sequence, deliverMsgId) : mobileOriginated(m, sequence, deliverMsgId, furtherParts);
    }
 
    private Deliver report(SmsMessageReader m, int sequence, long deliverMsgId) {
@@ -73,11 +95,12 @@ final class CmppDeliverFactory {
       return status.length() <= 7 ? status : DeliveryState.UNKNOWN.stat();
    }
 
-   private Deliver mobileOriginated(SmsMessageReader m, int sequence, long deliverMsgId) {
+   private Deliver mobileOriginated(SmsMessageReader m, int sequence, long deliverMsgId, List<Deliver> furtherParts) {
       byte[] payload;
       int msgFmt;
+      String text = null;
       if (m.hasTextBody()) {
-         String text = m.text("");
+         text = m.text("");
          boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
          msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
          payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);
@@ -89,11 +112,24 @@ final class CmppDeliverFactory {
       SarSegments.UserData userData = SarSegments.userData(m, payload, CmppCodec.roomOf(msgFmt));
       byte[] content = userData.content();
       int limit = CmppCodec.maxContentLength(msgFmt);
-      if (content.length > limit) {
+      if (content.length <= limit) {
+         return mo(m, sequence, deliverMsgId, userData.header() ? 1 : 0, msgFmt, content);
+      }
+      if (userData.header() || m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1) {
+         // One segment already: splitting it again would nest concatenations no SP can join.
          throw new IllegalArgumentException(content.length + " octets do not fit one DELIVER (limit " + limit + ")");
       }
+      int reference = SplitReference.of(m);
+      List<byte[]> parts = text == null ? CmppConcatenation.parts(payload, reference) : CmppConcatenation.parts(text, msgFmt, reference);
+      for (int i = 1; i < parts.size(); i++) {
+         furtherParts.add(mo(m, sequences.getAsInt(), msgIds.getAsLong(), 1, msgFmt, parts.get(i)));
+      }
+      return mo(m, sequence, deliverMsgId, 1, msgFmt, parts.get(0));
+   }
+
+   private static Deliver mo(SmsMessageReader m, int sequence, long deliverMsgId, int tpUdhi, int msgFmt, byte[] content) {
       return new Deliver(sequence, deliverMsgId, m.string(SmsProperties.DESTINATION, ""), m.string(SmsProperties.SERVICE_ID, ""),
-                         m.integer(SmsProperties.PROTOCOL_ID, 0), userData.header() ? 1 : 0, msgFmt, m.string(SmsProperties.SOURCE, ""),
+                         m.integer(SmsProperties.PROTOCOL_ID, 0), tpUdhi, msgFmt, m.string(SmsProperties.SOURCE, ""),
                          0, 0, content, m.string(SmsProperties.LINK_ID, ""), "");
    }
 

@@ -96,6 +96,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
    /** DELIVERs are encoded before they are written (see {@link #encodeDelivery}), in the negotiated version. */
    private final BiConsumer<CmppPdu, ByteBuf> deliverEncoder = (pdu, out) -> CmppCodec.encode(pdu, this.version, out);
+   /** The parts after the first of a long MO, while {@link #encodeDelivery} encodes them (broker queue executor). */
+   private final java.util.List<Deliver> furtherParts = new java.util.ArrayList<>();
 
    private State state = State.OPEN;
    private Account account;
@@ -394,7 +396,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       ServerSession session = null;
       try {
          OperationContext context = server.newOperationContext();
-         deliverFactory = new CmppDeliverFactory(version);
+         deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime::nextMsgId);
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
          session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
             ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, deliverer, true,
@@ -593,8 +595,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    @Override
-   public ByteBuf encodeDelivery(ICoreMessage message, int sequence) {
-      Deliver deliver = deliverFactory.create(message, sequence, runtime.nextMsgId());
+   public ByteBuf encodeDelivery(ICoreMessage message, int sequence, DeliveryChannel.Parts<ByteBuf> parts) {
+      furtherParts.clear();
+      Deliver deliver = deliverFactory.create(message, sequence, runtime.nextMsgId(), furtherParts);
+      if (!furtherParts.isEmpty()) {
+         return encodeParts(deliver, parts);
+      }
       if (vetoed(deliver)) {
          return null;
       }
@@ -605,6 +611,34 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          moInFlight.put(sequence, deliver.serviceId());
       }
       return encoded;
+   }
+
+   /** The parts of a long MO: all encoded before any is handed over, so a refused one dead-letters the whole MO. */
+   private ByteBuf encodeParts(Deliver first, DeliveryChannel.Parts<ByteBuf> parts) {
+      int count = 1 + furtherParts.size();
+      ByteBuf[] encoded = new ByteBuf[count];
+      try {
+         for (int i = 0; i < count; i++) {
+            Deliver part = i == 0 ? first : furtherParts.get(i - 1);
+            encoded[i] = vetoed(part) ? null : DeliveryChannel.encode(part, deliverEncoder);
+         }
+      } catch (RuntimeException e) {
+         for (ByteBuf buf : encoded) {
+            if (buf != null) {
+               buf.release();
+            }
+         }
+         furtherParts.clear();
+         throw e;
+      }
+      moInFlight.put(first.sequenceId(), first.serviceId());
+      for (int i = 1; i < count; i++) {
+         Deliver part = furtherParts.get(i - 1);
+         moInFlight.put(part.sequenceId(), part.serviceId());
+         parts.add(part.sequenceId(), encoded[i]);
+      }
+      furtherParts.clear();
+      return encoded[0];
    }
 
    @Override

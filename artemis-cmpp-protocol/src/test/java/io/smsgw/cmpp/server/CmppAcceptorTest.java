@@ -396,6 +396,103 @@ class CmppAcceptorTest {
       }
    }
 
+   /** {@code length} characters of plain text that GSM 7-bit holds: too long for one DELIVER above 159. */
+   static String gsmText(int length) {
+      return "The quick brown fox jumps over the lazy dog 0123456789. ".repeat(length / 40 + 1).substring(0, length);
+   }
+
+   /** {@code length} Chinese characters: UCS2, too long for one DELIVER above 70. */
+   static String ucs2Text(int length) {
+      return "长短信按段送达，每段都带着拼接头。".repeat(length / 10 + 1).substring(0, length);
+   }
+
+   /** The texts of concatenated DELIVERs, joined by UDH reference once every part is in. */
+   private static final class Reassembly {
+      final java.util.Map<Integer, java.util.TreeMap<Integer, String>> parts = new java.util.HashMap<>();
+      final java.util.Map<Integer, Integer> totals = new java.util.HashMap<>();
+
+      /** Checks the part's header and size and keeps its text; returns its reference. */
+      int add(Deliver part) {
+         assertEquals(1, part.tpUdhi(), "TP_udhi of a part");
+         assertEquals(0, part.registeredDelivery());
+         byte[] content = part.msgContent();
+         assertTrue(content.length <= (part.msgFmt() == 0 ? 159 : 140), content.length + " octets in Msg_Fmt " + part.msgFmt());
+         assertArrayEquals(new byte[] {0x05, 0x00, 0x03}, java.util.Arrays.copyOf(content, 3), "concatenation UDH, IE 0x00");
+         int reference = content[3] & 0xFF;
+         totals.put(reference, (int) content[4]);
+         String text = new String(content, 6, content.length - 6,
+                                  part.msgFmt() == 0 ? StandardCharsets.US_ASCII : StandardCharsets.UTF_16BE);
+         parts.computeIfAbsent(reference, r -> new java.util.TreeMap<>()).put((int) content[5], text);
+         return reference;
+      }
+
+      boolean complete(int reference) {
+         return totals.containsKey(reference) && parts.get(reference).size() == totals.get(reference);
+      }
+
+      String text(int reference) {
+         assertTrue(complete(reference), "every part of reference " + reference + ": " + parts.get(reference));
+         return String.join("", parts.get(reference).values());
+      }
+   }
+
+   @Test
+   void aLongMoReachesTheSpAsConcatenatedDeliversWithinTheWindow() throws Exception {
+      String gsm = gsmText(300);
+      String ucs2 = ucs2Text(100);
+      sendToSp("901234", gsm, "smsKind", "MO", "smsId", "00000000000001a1", "smsSource", "13800138013", "smsDestination", "1065712345");
+      sendToSp("901234", ucs2, "smsKind", "MO", "smsId", "00000000000001a2", "smsSource", "13800138013", "smsDestination", "1065712345");
+      try (RawCmppClient client = connected(0x30)) {
+         Deliver first = assertInstanceOf(Deliver.class, client.read());
+         Deliver second = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(null, client.read(300), "window of 2 DELIVERs, parts included");
+         Reassembly received = new Reassembly();
+         java.util.List<Deliver> unanswered = new java.util.ArrayList<>(java.util.List.of(first, second));
+         int delivers = 0;
+         while (!received.complete(0xa1) || !received.complete(0xa2)) {
+            if (unanswered.isEmpty()) {
+               unanswered.add(assertInstanceOf(Deliver.class, client.read()));
+            }
+            Deliver part = unanswered.remove(0);
+            received.add(part);
+            delivers++;
+            client.send(new DeliverResp(part.sequenceId(), part.msgId(), CmppResult.OK));
+         }
+         assertEquals(gsm, received.text(0xa1), "the GSM text, its reference from the smsId");
+         assertEquals(ucs2, received.text(0xa2), "the UCS2 text");
+         assertEquals(4, delivers, "153 + 147 GSM characters, 67 + 33 UCS2 characters");
+         Wait.until("both MOs acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+         assertEquals(null, client.read(300), "nothing delivered twice");
+      }
+   }
+
+   @Test
+   void aRefusedPartBringsTheWholeLongMoBackUnderTheSameReference() throws Exception {
+      String gsm = gsmText(300);
+      sendToSp("901234", gsm, "smsKind", "MO", "smsId", "00000000000001b3", "smsSource", "13800138014", "smsDestination", "1065712345");
+      try (RawCmppClient client = connected(0x30)) {
+         Reassembly firstRound = new Reassembly();
+         Deliver part1 = assertInstanceOf(Deliver.class, client.read());
+         Deliver part2 = assertInstanceOf(Deliver.class, client.read());
+         firstRound.add(part1);
+         firstRound.add(part2);
+         assertTrue(firstRound.complete(0xb3), "both parts of the first attempt");
+         client.send(new DeliverResp(part1.sequenceId(), part1.msgId(), CmppResult.OK));
+         client.send(new DeliverResp(part2.sequenceId(), part2.msgId(), 9));
+
+         // The whole MO comes again, the part already accepted included, under the same reference.
+         Reassembly secondRound = new Reassembly();
+         while (!secondRound.complete(0xb3)) {
+            Deliver part = assertInstanceOf(Deliver.class, client.read());
+            assertEquals(0xb3, secondRound.add(part));
+            client.send(new DeliverResp(part.sequenceId(), part.msgId(), CmppResult.OK));
+         }
+         assertEquals(gsm, secondRound.text(0xb3));
+         Wait.until("acknowledged once every part got Result 0", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+      }
+   }
+
    @Test
    void refusedDeliversComeAgainAndTheWindowHolds() throws Exception {
       for (int i = 1; i <= 3; i++) {

@@ -3,8 +3,14 @@ package io.smsgw.smpp.server;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.function.IntSupplier;
 
+import io.smsgw.core.concat.ConcatReference;
 import io.smsgw.core.concat.SarSegments;
+import io.smsgw.core.concat.Segment;
+import io.smsgw.core.concat.SmsSplitter;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -26,6 +32,11 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * an SMSC delivery receipt whose id is the smsId the ESME got in submit_sm_resp; anything else is an MO.
  * 3.3 sessions never get TLVs: an MO segment known by its segment properties only (it came with SAR TLVs)
  * gets SAR TLVs on 3.4 and a concatenation UDH on 3.3.
+ *
+ * <p>An MO longer than one SMS in its data coding (160 GSM characters, 140 octets otherwise) that is not already one
+ * segment of a long message goes as concatenated deliver_sm, to 3.3 and 3.4 sessions alike, as an SMSC delivers what
+ * a handset sent as a long message: a concatenation UDH (esm_class 0x40, 8-bit reference from the smsId, see
+ * {@link SplitReference}) and at most 153 GSM characters, 67 UCS2 characters or 134 octets behind it.
  */
 final class DeliverSmFactory {
 
@@ -34,19 +45,28 @@ final class DeliverSmFactory {
    static final int MAX_SHORT_MESSAGE = 254;
 
    private final SmsEncoding defaultAlphabet;
+   private final IntSupplier sequences;
    private final ZoneId zone = ZoneId.systemDefault();
 
-   DeliverSmFactory(SmsEncoding defaultAlphabet) {
+   /** @param sequences the session's sequence numbers, for the parts after the first of a long MO */
+   DeliverSmFactory(SmsEncoding defaultAlphabet, IntSupplier sequences) {
       this.defaultAlphabet = defaultAlphabet;
+      this.sequences = sequences;
    }
 
-   DeliverSm create(ICoreMessage message, int sequence, boolean version34) {
+   /**
+    * The deliver_sm for {@code message}, or the first of its parts, with {@code sequence}; the other parts of a long
+    * MO are added to {@code furtherParts} in order.
+    *
+    * @throws IllegalArgumentException for a message no deliver_sm can carry
+    */
+   DeliverSm create(ICoreMessage message, int sequence, boolean version34, List<DeliverSm> furtherParts) {
       SmsMessageReader m = new SmsMessageReader(message);
       ShortMessagePdu.Builder b = ShortMessagePdu.builder().sequenceNumber(sequence)
          .sourceAddr(address(m, SmsProperties.SOURCE, SmsProperties.SOURCE_TON, SmsProperties.SOURCE_NPI))
          .destinationAddr(address(m, SmsProperties.DESTINATION, SmsProperties.DESTINATION_TON, SmsProperties.DESTINATION_NPI))
          .serviceType(m.string(SmsProperties.SERVICE_TYPE, ""));
-      return (m.kind() == SmsKind.DR ? receipt(m, b, version34) : mobileOriginated(m, b, version34)).buildDeliverSm();
+      return (m.kind() == SmsKind.DR ? receipt(m, b, version34) : mobileOriginated(m, b, version34, sequence, furtherParts)).buildDeliverSm();
    }
 
    private ShortMessagePdu.Builder receipt(SmsMessageReader m, ShortMessagePdu.Builder b, boolean version34) {
@@ -70,12 +90,14 @@ final class DeliverSmFactory {
       return b;
    }
 
-   private ShortMessagePdu.Builder mobileOriginated(SmsMessageReader m, ShortMessagePdu.Builder b, boolean version34) {
+   private ShortMessagePdu.Builder mobileOriginated(SmsMessageReader m, ShortMessagePdu.Builder b, boolean version34, int sequence,
+                                                    List<DeliverSm> furtherParts) {
       byte[] payload;
       int dataCoding;
       SmsEncoding encoding;
+      String text = null;
       if (m.hasTextBody()) {
-         String text = m.text("");
+         text = m.text("");
          encoding = preferredEncoding(m, text);
          payload = SmsText.encode(text, encoding);
          dataCoding = encoding == defaultAlphabet ? 0 : encoding.smppDataCoding();
@@ -85,6 +107,9 @@ final class DeliverSmFactory {
          dataCoding = m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding());
       }
       byte[] udh = m.udh();
+      if (udh == null && payload.length > SmsSplitter.capacity(encoding, 0) && m.integer(SmsProperties.SEGMENT_TOTAL, 0) <= 1) {
+         return split(m, b, sequence, text, payload, encoding, dataCoding, furtherParts);
+      }
       byte[] userData = payload;
       int esmClass = 0;
       Tlvs.Builder tlvs = null;
@@ -120,6 +145,21 @@ final class DeliverSmFactory {
          throw new IllegalArgumentException(userData.length + " octets do not fit one 3.3 deliver_sm");
       }
       return b;
+   }
+
+   /**
+    * The parts of a long MO: the first in {@code b}, the others built from it with sequences of their own. Each holds
+    * what one SMS holds behind its concatenation UDH; cuts fall between characters (SmsSplitter).
+    */
+   private ShortMessagePdu.Builder split(SmsMessageReader m, ShortMessagePdu.Builder b, int sequence, String text, byte[] payload,
+                                         SmsEncoding encoding, int dataCoding, List<DeliverSm> furtherParts) {
+      ConcatReference reference = ConcatReference.eightBit(SplitReference.of(m));
+      List<Segment> segments = text == null ? SmsSplitter.split(payload, reference) : SmsSplitter.split(text, encoding, reference);
+      b.esmClass(segments.get(0).hasHeader() ? ESM_CLASS_UDHI : 0).dataCoding(dataCoding);
+      for (int i = 1; i < segments.size(); i++) {
+         furtherParts.add(b.sequenceNumber(sequences.getAsInt()).shortMessage(segments.get(i).shortMessage()).buildDeliverSm());
+      }
+      return b.sequenceNumber(sequence).shortMessage(segments.get(0).shortMessage());
    }
 
    /** Keeps the data coding the message declares when the text fits it, else the smallest that does. */

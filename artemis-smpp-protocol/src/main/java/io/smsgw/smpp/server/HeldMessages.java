@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * query_sm, cancel_sm and replace_sm on messages the gateway still holds: those waiting on the submit
  * address or on an SMSC link's queue, not yet sent on. Queue scans and deletes touch the journal, so they
  * run on the session's broker executor; replies are written from there. Only the account's own messages
- * are visible. Each runs once the queues have listed every message added before it was asked for (decision NN), so
+ * are visible. Each runs once the queues have listed every message added before it was asked for (decision 64), so
  * a message whose submit response the ESME has is found.
  */
 final class HeldMessages {

@@ -85,6 +85,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private SmppSubmitHandler submitHandler;
    private WindowedDeliverer<ByteBuf> deliverer;
    private DeliverSmFactory deliverSmFactory;
+   /** The parts after the first of a long MO, while {@link #encodeDelivery} encodes them (broker queue executor). */
+   private final java.util.List<io.smsgw.smpp.codec.DeliverSm> furtherParts = new java.util.ArrayList<>();
    private HeldMessages heldMessages;
    private ScheduledFuture<?> bindTimer;
    private ScheduledFuture<?> livenessTimer;
@@ -146,14 +148,44 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    }
 
    @Override
-   public ByteBuf encodeDelivery(org.apache.activemq.artemis.api.core.ICoreMessage message, int sequence) {
-      SmppPdu deliver = deliverSmFactory.create(message, sequence, version34);
+   public ByteBuf encodeDelivery(org.apache.activemq.artemis.api.core.ICoreMessage message, int sequence,
+                                 DeliveryChannel.Parts<ByteBuf> parts) {
+      furtherParts.clear();
+      SmppPdu deliver = deliverSmFactory.create(message, sequence, version34, furtherParts);
+      if (!furtherParts.isEmpty()) {
+         return encodeParts(deliver, parts);
+      }
       if (vetoed(deliver)) {
          return null;
       }
       // Encoded here, not by the pipeline: a field the codec refuses dead-letters the message instead of failing
       // the write, which would close the connection.
       return DeliveryChannel.encode(deliver, SmppCodec::encode);
+   }
+
+   /** The parts of a long MO: all encoded before any is handed over, so a refused one dead-letters the whole MO. */
+   private ByteBuf encodeParts(SmppPdu first, DeliveryChannel.Parts<ByteBuf> parts) {
+      int count = 1 + furtherParts.size();
+      ByteBuf[] encoded = new ByteBuf[count];
+      try {
+         for (int i = 0; i < count; i++) {
+            SmppPdu part = i == 0 ? first : furtherParts.get(i - 1);
+            encoded[i] = vetoed(part) ? null : DeliveryChannel.encode(part, SmppCodec::encode);
+         }
+      } catch (RuntimeException e) {
+         for (ByteBuf buf : encoded) {
+            if (buf != null) {
+               buf.release();
+            }
+         }
+         furtherParts.clear();
+         throw e;
+      }
+      for (int i = 1; i < count; i++) {
+         parts.add(furtherParts.get(i - 1).sequenceNumber(), encoded[i]);
+      }
+      furtherParts.clear();
+      return encoded[0];
    }
 
    @Override
@@ -362,7 +394,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       ServerSession session = null;
       try {
          operationContext = server.newOperationContext();
-         deliverSmFactory = new DeliverSmFactory(manager.defaultAlphabet());
+         deliverSmFactory = new DeliverSmFactory(manager.defaultAlphabet(), this::nextSequence);
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
          session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
                                                       org.apache.activemq.artemis.api.core.client.ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE,

@@ -346,6 +346,47 @@ class SmppAcceptorTest {
    }
 
    @Test
+   void aLongMoGoesAsPartsWithinTheWindowAndARefusedPartBringsItAllBack() throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      String text = SmppInteropTest.gsmText(400); // 153 + 153 + 94 GSM characters
+      try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+         jakarta.jms.TextMessage mo = session.createTextMessage(text);
+         mo.setStringProperty("smsKind", "MO");
+         mo.setStringProperty("smsId", "00000000000001e5");
+         mo.setStringProperty("smsSource", "8613800138000");
+         mo.setStringProperty("smsDestination", "8610086");
+         session.createProducer(session.createQueue(queue)).send(mo);
+      }
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+         SmppInteropTest.Reassembly firstRound = new SmppInteropTest.Reassembly();
+         DeliverSm part1 = assertInstanceOf(DeliverSm.class, client.read());
+         DeliverSm part2 = assertInstanceOf(DeliverSm.class, client.read());
+         assertNull(client.read(300), "window of 2 deliver_sm, parts included: the third part waits");
+         client.send(new DeliverSmResp(part1.sequenceNumber(), SmppStatus.ESME_RX_T_APPN, "", Tlvs.EMPTY));
+         DeliverSm part3 = assertInstanceOf(DeliverSm.class, client.read());
+         client.send(new DeliverSmResp(part2.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         client.send(new DeliverSmResp(part3.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         for (DeliverSm part : List.of(part1, part2, part3)) {
+            assertEquals(0xe5, firstRound.add(part.esmClass(), part.dataCoding(), part.shortMessage(), part.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)));
+         }
+         assertEquals(text, firstRound.text(0xe5), "three parts, cut between characters");
+
+         // Part 1 was refused: the whole MO comes again under the same reference, parts 2 and 3 included.
+         SmppInteropTest.Reassembly secondRound = new SmppInteropTest.Reassembly();
+         while (!secondRound.complete(0xe5)) {
+            DeliverSm part = assertInstanceOf(DeliverSm.class, client.read());
+            assertEquals(0xe5, secondRound.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
+            client.send(new DeliverSmResp(part.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         }
+         assertEquals(text, secondRound.text(0xe5));
+         Wait.until("acknowledged once every part got ESME_ROK", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+         assertNull(client.read(300), "delivered complete once more, nothing after");
+      }
+   }
+
+   @Test
    void aDeliverSmTheCodecRefusesIsDeadLetteredAndTheConnectionStays(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
       try (TestBroker dlq = TestBroker.smpp(dir, "").configure(TestBroker::withDeadLetterQueue).start();

@@ -335,6 +335,100 @@ class SmppInteropTest {
       return new DefaultSmppClient().bind(cfg, inbox == null ? new DefaultSmppSessionHandler() : inbox);
    }
 
+   /** {@code length} characters of plain text that GSM 7-bit holds. */
+   static String gsmText(int length) {
+      return "The quick brown fox jumps over the lazy dog 0123456789. ".repeat(length / 40 + 1).substring(0, length);
+   }
+
+   /** {@code length} Chinese characters (UCS2). */
+   static String ucs2Text(int length) {
+      return "长短信按段送达，每段都带着拼接头。".repeat(length / 10 + 1).substring(0, length);
+   }
+
+   /** The texts of concatenated deliver_sm, joined by UDH reference once every part is in. */
+   static final class Reassembly {
+      final java.util.Map<Integer, java.util.TreeMap<Integer, String>> parts = new java.util.HashMap<>();
+      final java.util.Map<Integer, Integer> totals = new java.util.HashMap<>();
+
+      /** Checks the part's header and size and keeps its text (data_coding 0: GSM 7-bit unpacked, 8: UCS2); returns its reference. */
+      int add(int esmClass, int dataCoding, byte[] shortMessage, boolean hasPayload) {
+         assertEquals(0x40, esmClass & 0x40, "UDHI in esm_class");
+         assertTrue(!hasPayload, "short_message only, no message_payload");
+         assertTrue(dataCoding == 0 || dataCoding == 8, "data_coding " + dataCoding);
+         assertTrue(shortMessage.length <= (dataCoding == 0 ? 159 : 140), shortMessage.length + " octets, data_coding " + dataCoding);
+         assertArrayEquals(new byte[] {0x05, 0x00, 0x03}, java.util.Arrays.copyOf(shortMessage, 3), "concatenation UDH, IE 0x00");
+         int reference = shortMessage[3] & 0xFF;
+         totals.put(reference, (int) shortMessage[4]);
+         String text = dataCoding == 0 ? io.smsgw.core.text.Gsm7Alphabet.decode(shortMessage, 6, shortMessage.length - 6)
+            : new String(shortMessage, 6, shortMessage.length - 6, StandardCharsets.UTF_16BE);
+         parts.computeIfAbsent(reference, r -> new java.util.TreeMap<>()).put((int) shortMessage[5], text);
+         return reference;
+      }
+
+      boolean complete(int reference) {
+         return totals.containsKey(reference) && parts.get(reference).size() == totals.get(reference);
+      }
+
+      String text(int reference) {
+         assertTrue(complete(reference), "every part of reference " + reference + ": " + parts.get(reference));
+         return String.join("", parts.get(reference).values());
+      }
+   }
+
+   /** A 300-character GSM MO and a 100-character UCS2 MO, with smsIds whose low 8 bits are {@code gsmRef} and {@code ucs2Ref}. */
+   private static void sendLongMos(String destination, int gsmRef, int ucs2Ref) throws JMSException {
+      sendToAccount("smppclient1", gsmText(300), "smsKind", "MO", "smsId", String.format("00000000000001%02x", gsmRef),
+                    "smsSource", "8613800138020", "smsDestination", destination);
+      sendToAccount("smppclient1", ucs2Text(100), "smsKind", "MO", "smsId", String.format("00000000000001%02x", ucs2Ref),
+                    "smsSource", "8613800138020", "smsDestination", destination);
+   }
+
+   @Test
+   void jsmpp34ReceiverGetsLongMosAsConcatenatedParts() throws Exception {
+      JsmppInbox inbox = new JsmppInbox();
+      SMPPSession session = jsmpp(BindType.BIND_RX, InterfaceVersion.IF_34, inbox);
+      try {
+         sendLongMos("8610088", 0xc1, 0xc2);
+         Reassembly received = new Reassembly();
+         while (!received.complete(0xc1) || !received.complete(0xc2)) {
+            org.jsmpp.bean.DeliverSm part = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(part, "a part of a long MO; so far " + received.parts);
+            received.add(part.getEsmClass(), part.getDataCoding(), part.getShortMessage(),
+                         part.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD) != null);
+         }
+         assertEquals(gsmText(300), received.text(0xc1));
+         assertEquals(ucs2Text(100), received.text(0xc2));
+         Wait.until("both MOs acknowledged", java.time.Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
+         assertNull(inbox.received.poll(200, TimeUnit.MILLISECONDS), "no part delivered twice");
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   @Test
+   void cloudhopper33ReceiverGetsLongMosAsConcatenatedParts() throws Exception {
+      CloudhopperInbox inbox = new CloudhopperInbox();
+      SmppSession receiver = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_3, inbox);
+      try {
+         sendLongMos("8610089", 0xd1, 0xd2);
+         Reassembly received = new Reassembly();
+         while (!received.complete(0xd1) || !received.complete(0xd2)) {
+            DeliverSm part = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(part, "a part of a long MO; so far " + received.parts);
+            assertTrue(part.getOptionalParameters() == null || part.getOptionalParameters().isEmpty(), "3.3: no TLVs");
+            received.add(part.getEsmClass(), part.getDataCoding(), part.getShortMessage(), false);
+         }
+         assertEquals(gsmText(300), received.text(0xd1));
+         assertEquals(ucs2Text(100), received.text(0xd2));
+         Wait.until("both MOs acknowledged", java.time.Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
+         assertNull(inbox.received.poll(200, TimeUnit.MILLISECONDS), "no part delivered twice");
+      } finally {
+         receiver.unbind(5000);
+      }
+   }
+
    @Test
    void cloudhopper33ReceiverGetsTextOnlyReceipts() throws Exception {
       CloudhopperInbox inbox = new CloudhopperInbox();
