@@ -164,13 +164,12 @@ final class GatewayConfigReader {
          }
       }
       int problemsBeforeProtocols = problems.size();
-      Set<AccessProtocol> protocols = protocols(settings, path);
-      if (!settings.containsKey("protocols")) {
-         protocols = protocolsThatFit(id, password, path);
-      }
-      // Each protocol the account gets must be able to carry its id and password: one that cannot would refuse
-      // every login. A protocols list with a problem of its own is reported alone.
-      Set<AccessProtocol> checked = problems.size() == problemsBeforeProtocols ? protocols : EnumSet.noneOf(AccessProtocol.class);
+      boolean listed = settings.containsKey("protocols");
+      Set<AccessProtocol> protocols = listed ? protocols(settings, path) : protocolsThatFit(id, path);
+      // A protocol the account lists must be able to carry its id and password: one that cannot would refuse every
+      // login. A protocols list with a problem of its own is reported alone.
+      Set<AccessProtocol> checked = listed && problems.size() == problemsBeforeProtocols
+         ? protocols : EnumSet.noneOf(AccessProtocol.class);
       int maxSessions = wholeNumber(settings, path, "max-sessions", Account.DEFAULT_MAX_SESSIONS, 1);
       List<String> sourcePrefixes = new ArrayList<>(strings(settings, path, "source-prefixes", Integer.MAX_VALUE));
       Set<String> serviceIds = strings(settings, path, "service-ids", CMPP_MAX_SERVICE_ID);
@@ -836,30 +835,18 @@ final class GatewayConfigReader {
    }
 
    /**
-    * The protocols of an account that does not list them: both, less one whose fields cannot carry its id or password
-    * (an SMPP system_id such as "smppclient1" is longer than CMPP's 6-byte SP_Id, a CMPP secret may be longer than an
-    * SMPP password). The narrowing is logged, so an SP that tries the other protocol is not left guessing. When
-    * neither fits, both stay and the limits are reported as problems.
+    * The protocols of an account that does not list them: both, less CMPP when the id is longer than CMPP's 6-byte
+    * Source_Addr (an SMPP system_id such as "smppclient1" could never CONNECT). Logged, so an SP that tries CMPP with
+    * it is not left guessing. Nothing is refused here: SMPP binds take longer ids and passwords than the spec's
+    * limits, and accounts that rely on that kept working when the limits were first checked for listed protocols.
     */
-   private Set<AccessProtocol> protocolsThatFit(String id, String password, String path) {
-      Set<AccessProtocol> fitting = EnumSet.noneOf(AccessProtocol.class);
-      if (id.length() <= SMPP_MAX_ID && (password == null || password.length() <= SMPP_MAX_PASSWORD)) {
-         fitting.add(AccessProtocol.SMPP);
-      }
+   private Set<AccessProtocol> protocolsThatFit(String id, String path) {
       if (id.length() <= CMPP_MAX_ID) {
-         fitting.add(AccessProtocol.CMPP);
-      }
-      if (fitting.size() != 1) {
          return EnumSet.allOf(AccessProtocol.class);
       }
-      if (fitting.contains(AccessProtocol.SMPP)) {
-         logger.info("{}: SMPP only, its id is longer than CMPP's {} characters (write protocols = [SMPP] to say so)",
-                     path, CMPP_MAX_ID);
-      } else {
-         logger.info("{}: CMPP only, its password is longer than SMPP's {} characters (write protocols = [CMPP] to say so)",
-                     path, SMPP_MAX_PASSWORD);
-      }
-      return fitting;
+      logger.info("{}: SMPP only, its id is longer than CMPP's {} characters (write protocols = [SMPP] to say so)",
+                  path, CMPP_MAX_ID);
+      return EnumSet.of(AccessProtocol.SMPP);
    }
 
    private Set<AccessProtocol> protocols(ConfigObject settings, String path) {

@@ -251,37 +251,35 @@ class GatewayConfigLoaderTest {
     * every SMPP bind, an id over 6 characters every CMPP CONNECT. The file is refused, naming the fix.
     */
    @Test
-   void anAccountWithoutProtocolsGetsTheProtocolsThatCanCarryItsIdAndPassword() {
+   void anAccountWithoutProtocolsIsSmppOnlyWhenItsIdIsTooLongForCmppAndIsNeverRefused() {
       GatewayConfig config = GatewayConfigLoader.parse("""
          gateway.code = "001001"
          accounts {
            "901234" { password = "longer-than-eight" }
            smppclient1 { password = "password" }
-           "901235" { password = "pw" }
+           esmeuser1 { password = "longer-than-eight" }
          }
          """, FILE);
-      Account longSecret = config.accounts().find("901234").orElseThrow();
-      assertTrue(longSecret.allowsProtocol(AccessProtocol.CMPP));
-      assertFalse(longSecret.allowsProtocol(AccessProtocol.SMPP), "an SMPP bind password has at most 8 characters");
+      Account shortId = config.accounts().find("901234").orElseThrow();
+      assertTrue(shortId.allowsProtocol(AccessProtocol.CMPP));
+      assertTrue(shortId.allowsProtocol(AccessProtocol.SMPP), "SMPP binds take passwords longer than the spec's 8");
       Account longId = config.accounts().find("smppclient1").orElseThrow();
       assertTrue(longId.allowsProtocol(AccessProtocol.SMPP));
-      assertFalse(longId.allowsProtocol(AccessProtocol.CMPP), "a CMPP SP_Id has at most 6 characters");
-      Account both = config.accounts().find("901235").orElseThrow();
-      assertTrue(both.allowsProtocol(AccessProtocol.SMPP));
-      assertTrue(both.allowsProtocol(AccessProtocol.CMPP));
+      assertFalse(longId.allowsProtocol(AccessProtocol.CMPP), "a CMPP Source_Addr has 6 bytes");
+      Account both = config.accounts().find("esmeuser1").orElseThrow();
+      assertTrue(both.allowsProtocol(AccessProtocol.SMPP), "loaded as before the limits were checked");
+      assertEquals("longer-than-eight", both.password());
 
-      // An account neither protocol can carry is refused, with both limits named.
+      // A protocol the account lists is still checked.
       GatewayConfigException e = problems("""
          gateway.code = "001001"
          accounts {
-           smppclient1 { password = "longer-than-eight" }
+           smppclient1 { password = "longer-than-eight", protocols = [SMPP] }
          }
          """);
       assertEquals(List.of(
-         "sms-gateway.conf line 3: accounts.smppclient1: account id must be at most 6 characters for CMPP "
-            + "(Source_Addr is 6 bytes); set protocols = [SMPP] for an SMPP-only account",
          "sms-gateway.conf line 3: accounts.smppclient1.password: must be at most 8 characters for SMPP "
-            + "(bind password is a C-Octet String of 9 bytes); set protocols = [CMPP] for a CMPP-only account"),
+            + "(bind password is a C-Octet String of 9 bytes)"),
          e.problems());
    }
 
