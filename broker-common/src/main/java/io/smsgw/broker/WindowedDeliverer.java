@@ -225,7 +225,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    /**
     * Settles the delivery this response answers: acknowledged on success (with the rest of the read batch, see
     * {@link AcknowledgementBatch}), put back at once (counting a failed attempt) otherwise. A response to nothing in
-    * flight (late, after a timeout) is ignored.
+    * flight (late, after a timeout) is ignored. The slot it frees goes to a waiting part at once, whatever it
+    * answered and even if settling it failed: nothing else would write that part while no other part is in flight.
     */
    public void onResponse(int sequence, boolean success, String detail) {
       InFlight delivery = inFlight.remove(sequence);
@@ -240,7 +241,6 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       try {
          if (delivery.parts() != null) {
             partAnswered(delivery.parts(), success, detail);
-            writeWaiting();
          } else if (success) {
             batch.acknowledge(delivery.consumer(), delivery.messageId());
          } else {
@@ -250,6 +250,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          }
       } catch (Exception e) {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
+      } finally {
+         writeWaiting();
       }
    }
 
