@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.util.ReferenceCountUtil;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * every part got its success response; a refused or overdue part puts the whole message back once every part is
  * answered or overdue (the parts after a refused one are still sent), and it comes again with all its parts. The window counts PDUs, parts included: the
  * parts wait here until the window has room for them, and the broker hands over no further message while parts
- * wait, so never more than {@code window} PDUs are unanswered.
+ * wait, so never more than {@code window} PDUs are unanswered. Once the session {@link #stop stops} (unbind or
+ * TERMINATE received, the connection closing), waiting parts are dropped unwritten: their message goes back to the
+ * queue as a whole when the broker session closes.
  *
  * <p>The broker calls {@link #sendMessage} on the queue's executor; responses arrive on the event loop.
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
@@ -101,6 +104,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    /** Acknowledgements of the current read batch, and the consumer to prompt after it (event loop only). */
    private final AcknowledgementBatch batch;
    private final Runnable settleBatch;
+   /** Set on the event loop when the session ends; read there and by the tasks that queue parts. */
+   private volatile boolean stopped;
 
    /**
     * @param storage the broker's storage manager, for the transactions that acknowledge a read batch's deliveries
@@ -168,6 +173,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       // Counted before the broker's next credit check, so no further message comes while these wait.
       waitingCount.addAndGet(queued.size());
       channel.execute(() -> {
+         if (stopped) {
+            // Handed over just before the session stopped: the broker session's close puts the message back.
+            queued.forEach(part -> ReferenceCountUtil.release(part.pdu()));
+            return;
+         }
          waiting.addAll(queued);
          writeWaiting();
       });
@@ -186,6 +196,20 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    // ------------------------------------------------------------ client side (event loop)
 
+   /**
+    * The session is ending (unbind or TERMINATE received, the connection closing): no waiting part is written from
+    * here. A message with parts not written yet is neither acknowledged nor put back here, however its written parts
+    * are answered; the broker session's close puts it back whole, and it comes again complete on the next bind.
+    * Answers to PDUs already written still settle single messages and fully written long ones. The dropped parts
+    * stay counted in {@link #hasCredits}, so the broker hands over nothing more.
+    */
+   public void stop() {
+      stopped = true;
+      for (Waiting<P> part; (part = waiting.poll()) != null; ) {
+         ReferenceCountUtil.release(part.pdu());
+      }
+   }
+
    /** Writes waiting parts while the window has room. */
    private void writeWaiting() {
       while (!waiting.isEmpty() && inFlight.size() < window) {
@@ -201,7 +225,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    /**
     * Settles the delivery this response answers: acknowledged on success (with the rest of the read batch, see
     * {@link AcknowledgementBatch}), put back at once (counting a failed attempt) otherwise. A response to nothing in
-    * flight (late, after a timeout) is ignored.
+    * flight (late, after a timeout) is ignored. The slot it frees goes to a waiting part at once, whatever it
+    * answered and even if settling it failed: nothing else would write that part while no other part is in flight.
     */
    public void onResponse(int sequence, boolean success, String detail) {
       InFlight delivery = inFlight.remove(sequence);
@@ -216,7 +241,6 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       try {
          if (delivery.parts() != null) {
             partAnswered(delivery.parts(), success, detail);
-            writeWaiting();
          } else if (success) {
             batch.acknowledge(delivery.consumer(), delivery.messageId());
          } else {
@@ -226,6 +250,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          }
       } catch (Exception e) {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
+      } finally {
+         writeWaiting();
       }
    }
 

@@ -183,6 +183,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    private void sendAndClose(CmppPdu pdu) {
       state = State.CLOSED;
+      stopDeliveries();
       channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
    }
 
@@ -472,6 +473,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return;
       }
       state = State.TERMINATING;
+      stopDeliveries();
       serverSession.stop();
       sender.afterPendingWrites(new IOCallback() {
          @Override
@@ -564,10 +566,21 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       send(new ActiveTest(nextSequence()));
    }
 
+   /**
+    * No DELIVER from here, not even a waiting part of a long MO whose earlier parts the SP answers while
+    * terminating: the broker session's close puts that MO back whole, and the SP gets it complete when it connects again.
+    */
+   private void stopDeliveries() {
+      if (deliverer != null) {
+         deliverer.stop();
+      }
+   }
+
    @Override
    public void onChannelClosed() {
       State previous = state;
       state = State.CLOSED;
+      stopDeliveries();
       if (connectTimer != null) {
          connectTimer.cancel(false);
       }

@@ -494,6 +494,34 @@ class CmppAcceptorTest {
    }
 
    @Test
+   void noPartOfALongMoGoesOutAfterTerminateAndTheWholeMoComesOnTheNextConnect() throws Exception {
+      String gsm = gsmText(400); // three DELIVERs
+      sendToSp("901234", gsm, "smsKind", "MO", "smsId", "00000000000001b7", "smsSource", "13800138015", "smsDestination", "1065712345");
+      try (RawCmppClient client = connected(0x30)) {
+         Deliver part1 = assertInstanceOf(Deliver.class, client.read());
+         assertInstanceOf(Deliver.class, client.read());
+         // The SP terminates, and answers part 1 while terminating: that frees room in the window of 2, but part 3
+         // must not go out (together in one write, the answer is read before TERMINATE_RESP can be sent).
+         client.sendTogether(new Terminate(79), new DeliverResp(part1.sequenceId(), part1.msgId(), CmppResult.OK));
+         io.smsgw.cmpp.codec.CmppPdu next = client.read();
+         assertInstanceOf(TerminateResp.class, next, "no DELIVER after TERMINATE, got " + next.commandName());
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawCmppClient client = connected(0x30)) {
+         Reassembly again = new Reassembly();
+         while (!again.complete(0xb7)) {
+            Deliver part = assertInstanceOf(Deliver.class, client.read());
+            assertEquals(0xb7, again.add(part));
+            client.send(new DeliverResp(part.sequenceId(), part.msgId(), CmppResult.OK));
+         }
+         assertEquals(gsm, again.text(0xb7), "the whole MO on the next connection");
+         Wait.until("acknowledged once every part got Result 0", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
+         assertEquals(null, client.read(300), "nothing after it");
+      }
+   }
+
+   @Test
    void refusedDeliversComeAgainAndTheWindowHolds() throws Exception {
       for (int i = 1; i <= 3; i++) {
          sendToSp("901234", "mo " + i, "smsKind", "MO", "smsSource", "13800138006", "smsDestination", "1065712345");

@@ -71,6 +71,15 @@ final class RawCmppClient implements AutoCloseable {
       socket.send(buf -> CmppCodec.encode(pdu, version, buf));
    }
 
+   /** Several PDUs in one write, so the gateway reads them together, before it runs anything they set off. */
+   void sendTogether(CmppPdu... pdus) throws IOException {
+      socket.send(buf -> {
+         for (CmppPdu pdu : pdus) {
+            CmppCodec.encode(pdu, version, buf);
+         }
+      });
+   }
+
    void sendBytes(byte[] bytes) throws IOException {
       socket.sendBytes(bytes);
    }

@@ -240,6 +240,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    private void sendAndClose(SmppPdu pdu) {
       state = State.CLOSED;
+      stopDeliveries();
       channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
    }
 
@@ -469,6 +470,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return;
       }
       state = State.UNBOUND;
+      stopDeliveries();
       // A clean end. No new deliver_sm from here; the submit_sm_resp of every submit already received goes out
       // first (unbind_resp must not overtake them, or the ESME never learns their ids and resubmits). Then the
       // broker session closes (unacknowledged deliveries go back to the queue) and only then unbind_resp is
@@ -513,10 +515,21 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       return state == State.BOUND_TX || state == State.BOUND_RX || state == State.BOUND_TRX;
    }
 
+   /**
+    * No deliver_sm from here, not even a waiting part of a long MO whose earlier parts the ESME answers while
+    * unbinding: the broker session's close puts that MO back whole, and the ESME gets it complete on its next bind.
+    */
+   private void stopDeliveries() {
+      if (deliverer != null) {
+         deliverer.stop();
+      }
+   }
+
    @Override
    public void onChannelClosed() {
       State previous = state;
       state = State.CLOSED;
+      stopDeliveries();
       if (bindTimer != null) {
          bindTimer.cancel(false);
       }

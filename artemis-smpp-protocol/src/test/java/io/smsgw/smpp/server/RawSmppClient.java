@@ -22,6 +22,15 @@ final class RawSmppClient implements AutoCloseable {
       socket.send(buf -> SmppCodec.encode(pdu, buf));
    }
 
+   /** Several PDUs in one write, so the gateway reads them together, before it runs anything they set off. */
+   void sendTogether(SmppPdu... pdus) throws IOException {
+      socket.send(buf -> {
+         for (SmppPdu pdu : pdus) {
+            SmppCodec.encode(pdu, buf);
+         }
+      });
+   }
+
    void sendBytes(byte[] bytes) throws IOException {
       socket.sendBytes(bytes);
    }

@@ -349,15 +349,7 @@ class SmppAcceptorTest {
    void aLongMoGoesAsPartsWithinTheWindowAndARefusedPartBringsItAllBack() throws Exception {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
       String text = SmppInteropTest.gsmText(400); // 153 + 153 + 94 GSM characters
-      try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-         jakarta.jms.TextMessage mo = session.createTextMessage(text);
-         mo.setStringProperty("smsKind", "MO");
-         mo.setStringProperty("smsId", "00000000000001e5");
-         mo.setStringProperty("smsSource", "8613800138000");
-         mo.setStringProperty("smsDestination", "8610086");
-         session.createProducer(session.createQueue(queue)).send(mo);
-      }
+      sendLongMo(queue, text, "00000000000001e5");
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
          SmppInteropTest.Reassembly firstRound = new SmppInteropTest.Reassembly();
@@ -383,6 +375,78 @@ class SmppAcceptorTest {
          assertEquals(text, secondRound.text(0xe5));
          Wait.until("acknowledged once every part got ESME_ROK", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
          assertNull(client.read(300), "delivered complete once more, nothing after");
+      }
+   }
+
+   @Test
+   void noPartOfALongMoGoesOutAfterUnbindAndTheWholeMoComesOnTheNextBind() throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      String text = SmppInteropTest.gsmText(400); // three parts
+      sendLongMo(queue, text, "00000000000001e7");
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+         DeliverSm part1 = assertInstanceOf(DeliverSm.class, client.read());
+         assertInstanceOf(DeliverSm.class, client.read());
+         // The ESME unbinds, and answers part 1 while unbinding: that frees room in the window of 2, but part 3
+         // must not go out (together in one write, the answer is read before unbind_resp can be sent).
+         client.sendTogether(new Unbind(500), new DeliverSmResp(part1.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         SmppPdu next = client.read();
+         assertInstanceOf(UnbindResp.class, next, "no deliver_sm after unbind, got " + next.commandName());
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+         SmppInteropTest.Reassembly again = new SmppInteropTest.Reassembly();
+         while (!again.complete(0xe7)) {
+            DeliverSm part = assertInstanceOf(DeliverSm.class, client.read());
+            assertEquals(0xe7, again.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
+            client.send(new DeliverSmResp(part.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         }
+         assertEquals(text, again.text(0xe7), "the whole MO on the next bind");
+         Wait.until("acknowledged once every part got ESME_ROK", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+         assertNull(client.read(300), "nothing after it");
+      }
+   }
+
+   @Test
+   void answeringAShortMoLetsTheWaitingPartOfALongMoGoAtOnce() throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      sendMo(broker, queue, "short mo");
+      String text = SmppInteropTest.gsmText(400); // three parts
+      sendLongMo(queue, text, "00000000000001e9");
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+         // Window of 2: the short MO and part 1 go, parts 2 and 3 wait.
+         DeliverSm a = assertInstanceOf(DeliverSm.class, client.read());
+         DeliverSm b = assertInstanceOf(DeliverSm.class, client.read());
+         DeliverSm shortMo = (a.esmClass() & 0x40) == 0 ? a : b;
+         DeliverSm part1 = shortMo == a ? b : a;
+         assertEquals("short mo", new String(shortMo.shortMessage(), StandardCharsets.US_ASCII));
+         client.send(new DeliverSmResp(shortMo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         // Its answer frees a slot: part 2 goes now, not only once part 1 is answered or overdue (30 s).
+         DeliverSm part2 = assertInstanceOf(DeliverSm.class, client.read(), "part 2 as soon as the window has room");
+         client.send(new DeliverSmResp(part1.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         DeliverSm part3 = assertInstanceOf(DeliverSm.class, client.read());
+         client.send(new DeliverSmResp(part2.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         client.send(new DeliverSmResp(part3.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+         SmppInteropTest.Reassembly received = new SmppInteropTest.Reassembly();
+         for (DeliverSm part : List.of(part1, part2, part3)) {
+            assertEquals(0xe9, received.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
+         }
+         assertEquals(text, received.text(0xe9));
+         Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+      }
+   }
+
+   private static void sendLongMo(String queue, String text, String smsId) throws Exception {
+      try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+         jakarta.jms.TextMessage mo = session.createTextMessage(text);
+         mo.setStringProperty("smsKind", "MO");
+         mo.setStringProperty("smsId", smsId);
+         mo.setStringProperty("smsSource", "8613800138000");
+         mo.setStringProperty("smsDestination", "8610086");
+         session.createProducer(session.createQueue(queue)).send(mo);
       }
    }
 
