@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,8 @@ final class ExpiredMtReports implements Consumer {
    private final AtomicBoolean retryScheduled = new AtomicBoolean();
    /** Anycast addresses a report was routed to that had no queue; created by the retry, off the queue's lock. */
    private final Set<SimpleString> missingQueues = ConcurrentHashMap.newKeySet();
+   /** Transactions whose commit failed after they acknowledged their MT; the retry rolls them back (see handle). */
+   private final java.util.Queue<Transaction> failedCommits = new ConcurrentLinkedQueue<>();
    private volatile long retryMillis = MIN_RETRY_MILLIS;
    private volatile Queue queue;
    private volatile boolean active;
@@ -202,10 +205,20 @@ final class ExpiredMtReports implements Consumer {
          logger.debug("EXPIRED report for {} not stored", mt.getObjectProperty(SmsProperties.ID), e);
          if (!acknowledged) {
             rollback(tx);
+            scheduleRetry(e);
+            return HandleStatus.NO_MATCH; // passed over until the retry
          }
+         if (tx.getState() == Transaction.State.COMMITTED) {
+            return HandleStatus.HANDLED; // failed after the commit record: the report is stored, the MT gone
+         }
+         // TransactionImpl.commit does not roll back when writing the commit fails (it only rolls back a transaction
+         // already marked rollback-only). Rolling back the acknowledgement puts the MT back on the queue, so the answer
+         // must be HANDLED (the queue takes the MT off its list for it); NO_MATCH would list it twice. And not now:
+         // the rollback may complete on this thread, and putting the MT back resets the iterator the queue is about to
+         // remove it with. The retry rolls back, so the MT is offered again then, as one passed over is.
+         failedCommits.add(tx);
          scheduleRetry(e);
-         // A failed commit rolled the acknowledgement back, which puts the MT back on the queue itself.
-         return acknowledged ? HandleStatus.HANDLED : HandleStatus.NO_MATCH;
+         return HandleStatus.HANDLED;
       }
    }
 
@@ -297,9 +310,12 @@ final class ExpiredMtReports implements Consumer {
       }
    }
 
-   /** Creates the queues reports lacked, then offers every MT still waiting again. */
+   /** Puts back the MT of failed commits, creates the queues reports lacked, then offers every MT still waiting again. */
    private void retry() {
       retryScheduled.set(false);
+      for (Transaction failed = failedCommits.poll(); failed != null; failed = failedCommits.poll()) {
+         rollback(failed); // puts its MT back on the queue
+      }
       for (SimpleString address : missingQueues) {
          try {
             server.createQueue(QueueConfiguration.of(address).setAddress(address).setRoutingType(RoutingType.ANYCAST)

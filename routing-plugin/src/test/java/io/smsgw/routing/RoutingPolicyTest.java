@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
@@ -31,10 +35,16 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.persistence.impl.journal.JournalStorageManager;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,6 +266,87 @@ class RoutingPolicyTest {
          anMtExpiresWhileItsReportIsRefused(broker, session);
          theExpiredReportArrivesAfterTheFiller(session, billing);
          Wait.until("the expired MT gone with its report", Duration.ofSeconds(10), () -> broker.messageCount("sms.expired") == 0);
+      }
+   }
+
+   /**
+    * An embedded broker whose journal, once {@link #failOneCommit} is called, cannot write the commit record of the next
+    * transaction that acknowledges a message on sms.expired, as on a disk error; everything else is stored as usual.
+    */
+   private static final class CommitFailingBroker extends EmbeddedActiveMQ {
+      private final AtomicBoolean armed = new AtomicBoolean();
+      private final AtomicInteger failedCommits = new AtomicInteger();
+      private volatile long expiredQueueId = -1;
+
+      void failOneCommit() {
+         expiredQueueId = getActiveMQServer().locateQueue(SimpleString.of(SmsAddresses.EXPIRED)).getID();
+         armed.set(true);
+      }
+
+      @Override
+      public void createActiveMQServer() {
+         if (activeMQServer != null) {
+            return;
+         }
+         activeMQServer = new ActiveMQServerImpl(configuration, new ActiveMQJAASSecurityManager()) {
+            @Override
+            protected StorageManager createStorageManager() {
+               JournalStorageManager journal = new JournalStorageManager(getConfiguration(), getCriticalAnalyzer(), executorFactory,
+                                                                         scheduledPool, ioExecutorFactory, ioCriticalErrorListener) {
+                  private final Set<Long> ackingExpired = ConcurrentHashMap.newKeySet();
+
+                  @Override
+                  public void storeAcknowledgeTransactional(long txID, long queueID, long messageID) throws Exception {
+                     if (queueID == expiredQueueId && armed.get()) {
+                        ackingExpired.add(txID);
+                     }
+                     super.storeAcknowledgeTransactional(txID, queueID, messageID);
+                  }
+
+                  @Override
+                  public void commit(long txID, boolean lineUpContext) throws Exception {
+                     if (ackingExpired.remove(txID) && armed.compareAndSet(true, false)) {
+                        failedCommits.incrementAndGet();
+                        throw new IOException("test: the commit record could not be written");
+                     }
+                     super.commit(txID, lineUpContext);
+                  }
+               };
+               getCriticalAnalyzer().add(journal);
+               return journal;
+            }
+         };
+      }
+   }
+
+   @Test
+   void anExpiredMtWhoseReportsCommitFailedGetsItsReportOnTheRetry() throws Exception {
+      writeConfig(JsmppSmsc.freePort(), JsmppSmsc.freePort());
+      org.apache.activemq.artemis.core.config.Configuration cfg = TestBroker.configuration(dir, "SMPP", "");
+      cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin());
+      cfg.addQueueConfiguration(QueueConfiguration.of(SmsAddresses.accountQueue("app1")).setRoutingType(RoutingType.ANYCAST));
+      CommitFailingBroker embedded = new CommitFailingBroker();
+      embedded.setConfiguration(cfg);
+      try (TestBroker broker = TestBroker.wrap(embedded.start(), "SMPP");
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         MessageConsumer reports = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         embedded.failOneCommit();
+         sendMt(session, "8613800138097", "its report's commit fails", 1000);
+         Wait.until("the journal failed the commit of the EXPIRED report", Duration.ofSeconds(15),
+                    () -> embedded.failedCommits.get() == 1);
+         Message report = reports.receive(15_000);
+         assertNotNull(report, "the EXPIRED report, stored by the retry");
+         assertEquals("EXPIRED", report.getStringProperty("smsStatus"));
+         assertEquals("8613800138097", report.getStringProperty("smsSource"));
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "its billing record");
+         assertEquals("EXPIRED", record.getStringProperty("smsStatus"));
+         assertEquals(null, reports.receive(500), "one report");
+         Wait.until("the expired MT gone with its report", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.EXPIRED) == 0);
       }
    }
 

@@ -228,8 +228,8 @@ public final class FwdMessageMapper {
    /**
     * Why a FWD received from a peer cannot be stored as it is, or null. DestUsr_tl must be 1 (the FWD table says
     * so; a second Dest_Id would be lost, none would store a message without a destination). An MT or MO must
-    * carry a valid (or empty) Valid_Time and At_Time, as a SUBMIT must, and without a UDH a Pk_number from 1 to
-    * Pk_total. The peer is answered FWD_RESP Result 1 (structure error) and nothing is stored.
+    * carry a valid (or empty) Valid_Time and At_Time, as a SUBMIT must, and without a UDH and with Pk_total above 1
+    * a Pk_number from 1 to Pk_total (Pk_total 0 or 1 is one message). The peer is answered FWD_RESP Result 1 (structure error) and nothing is stored.
     */
    public static String problem(Fwd fwd, long nowMillis) {
       if (fwd.destIds().size() != 1) {
@@ -244,7 +244,8 @@ public final class FwdMessageMapper {
       if (SmppTime.toEpochMillis(fwd.atTime(), nowMillis) == SmppTime.INVALID) {
          return "At_Time '" + fwd.atTime() + "' is no valid time";
       }
-      if (!fwd.hasUdh() && (fwd.pkNumber() < 1 || fwd.pkNumber() > fwd.pkTotal())) {
+      // Pk_total 0 or 1 is one message whatever Pk_number says (gateways written in C zero-fill the struct)
+      if (!fwd.hasUdh() && fwd.pkTotal() > 1 && (fwd.pkNumber() < 1 || fwd.pkNumber() > fwd.pkTotal())) {
          return "Pk_number " + fwd.pkNumber() + " of Pk_total " + fwd.pkTotal();
       }
       return null;

@@ -170,8 +170,9 @@ final class CmppSubmitHandler {
          }
       }
       // Pk_number counts from 1 up to Pk_total. With a UDH its concatenation element decides (and is checked when
-      // it is parsed); without one these fields become the stored segment numbers.
-      if (!s.hasUdh() && (s.pkNumber() < 1 || s.pkNumber() > s.pkTotal())) {
+      // it is parsed); without one these fields become the stored segment numbers. Pk_total 0 or 1 is one message,
+      // whatever Pk_number says: SP clients and other vendors' ISMGs written in C zero-fill the whole struct.
+      if (!s.hasUdh() && s.pkTotal() > 1 && (s.pkNumber() < 1 || s.pkNumber() > s.pkTotal())) {
          return CmppResult.STRUCTURE_ERROR;
       }
       // A group send counts one per recipient against the SP's rate and its daily quota; taken whole or not at all.

@@ -2,6 +2,7 @@ package io.smsgw.cmpp.fwd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -456,6 +457,26 @@ class FwdEndToEndTest {
                           int pkNumber) {
       return new Fwd(sequence, A, B, 1, Fwd.TYPE_MT, msgId, pkTotal, pkNumber, 0, 0, "HELP", 0, "", "", 0, 0, 0, 0, "901234",
          "01", "", validTime, atTime, "10661234", "", 0, 0, recipients, "", 0, "hi".getBytes(), "", "");
+   }
+
+   @Test
+   void aZeroFilledFwdWithPkTotalAndPkNumber0IsStoredAsOneMessage() throws Exception {
+      // Gateways written in C zero-fill the struct: Pk_total 0, Pk_number 0, no UDH is an ordinary single message
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "");
+           CmppSocket peerA = CmppSocket.connect(portB)) {
+         assertEquals(CmppResult.CONNECT_OK, peerA.login(A, "pair-secret").status());
+         peerA.send(fwd(peerA.nextSequence(), List.of("13800138000"), 0x49L, "", "", 0, 0));
+         FwdResp resp = assertInstanceOf(FwdResp.class, peerA.read());
+         assertEquals(CmppResult.OK, resp.result(), "Pk_total 0, Pk_number 0");
+         Message stored = receive(b.coreUrl(), SmsAddresses.MT);
+         assertNotNull(stored, "stored on sms.mt");
+         assertEquals("0000000000000049", stored.getStringProperty("smsId"));
+         assertEquals("13800138000", stored.getStringProperty("smsDestination"));
+         assertFalse(stored.propertyExists("smsSegmentTotal"), "a whole message, not a segment");
+         assertEquals(0, b.messageCount(SmsAddresses.MT), "one message");
+      }
    }
 
    @Test

@@ -282,6 +282,25 @@ class CmppAcceptorTest {
    }
 
    @Test
+   void aZeroFilledSubmitWithPkTotalAndPkNumber0IsStoredAsOneMessage() throws Exception {
+      // SP clients written in C zero-fill the struct: Pk_total 0, Pk_number 0, no UDH is an ordinary single message
+      try (RawCmppClient client = connected(0x30)) {
+         client.send(segment(client.nextSequence(), 0, 0, "13800138075"));
+         SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, resp.result(), "Pk_total 0, Pk_number 0");
+         client.send(segment(client.nextSequence(), 1, 0, "13800138076"));
+         SubmitResp one = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, one.result(), "Pk_total 1, Pk_number 0");
+         assertEquals(1, storedFor("13800138075"), "one MT");
+         TextMessage mt = receiveMt(CmppMsgId.toHex(resp.msgId()));
+         assertNotNull(mt);
+         assertEquals("part", mt.getText());
+         assertFalse(mt.propertyExists("smsSegmentTotal"), "stored as a whole message, not as a segment");
+         assertNotNull(receiveMt(CmppMsgId.toHex(one.msgId())));
+      }
+   }
+
+   @Test
    void refusedGroupSendsGiveTheirRatePermitsBack() throws Exception {
       // 901237 may submit 3 recipients a second (a burst of 3): a refused group must not use any of them up.
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
