@@ -105,6 +105,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private ServerSession serverSession;
    private DurableSender sender;
    private CmppSubmitHandler submitHandler;
+   /** An SP session's CANCELs; null on GNS and FWD sessions. */
+   private HeldMessageQueues heldMessages;
    private CmppDeliverFactory deliverFactory;
    private WindowedDeliverer<ByteBuf> deliverer;
    private ScheduledFuture<?> connectTimer;
@@ -438,6 +440,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.CONNECTED;
       connection.setClientID(account.id());
       submitHandler = new CmppSubmitHandler(this, server, sender);
+      heldMessages = new HeldMessageQueues(server, manager.getCmppSubmitAddress(), brokerExecutor);
       byte[] authenticatorIsmg = CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(),
                                                                      account.password(), version);
       send(connect.response(CmppResult.CONNECT_OK, authenticatorIsmg, manager.highestVersion()));
@@ -519,8 +522,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** Removes an MT that has not been sent on yet; Success_Id 1 when it already left (or never existed). */
    private void onCancel(Cancel cancel) {
       String smsId = CmppMsgId.toHex(cancel.msgId());
-      HeldMessageQueues held = new HeldMessageQueues(server, manager.getCmppSubmitAddress());
-      held.afterArrivals(brokerExecutor, scan -> {
+      heldMessages.afterArrivals(scan -> {
          int removed;
          try {
             removed = scan.deleteAll(HeldMessageQueues.filter(account.id(), smsId, null, null));

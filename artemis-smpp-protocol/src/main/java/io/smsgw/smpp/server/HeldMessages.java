@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * query_sm, cancel_sm and replace_sm on messages the gateway still holds: those waiting on the submit
- * address or on an SMSC link's queue, not yet sent on. Queue scans and deletes touch the journal, so they
- * run on the session's broker executor; replies are written from there. Only the account's own messages
- * are visible. Each runs once the queues have listed every message added before it was asked for (decision 64), so
- * a message whose submit response the ESME has is found.
+ * address or on an SMSC link's queue, not yet sent on. Finding the queues walks every binding, and scans and deletes
+ * touch the journal, so all of it runs on the session's broker executor; replies are written from there. Only the
+ * account's own messages are visible. Each runs once the queues have listed every message added before it was asked
+ * for (decision 64), so a message whose submit response the ESME has is found.
  */
 final class HeldMessages {
 
@@ -38,7 +38,6 @@ final class HeldMessages {
    private final SmppSession session;
    private final ActiveMQServer server;
    private final OperationContext operationContext;
-   private final Executor executor;
    private final String accountId;
    private final HeldMessageQueues queues;
 
@@ -46,13 +45,12 @@ final class HeldMessages {
       this.session = session;
       this.server = server;
       this.operationContext = operationContext;
-      this.executor = executor;
       this.accountId = session.account().id();
-      this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress());
+      this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress(), executor);
    }
 
    void query(QuerySm query, Consumer<SmppPdu> reply) {
-      queues.afterArrivals(executor, scan -> {
+      queues.afterArrivals(scan -> {
          try {
             HeldMessageQueues.Held held = scan.findFirst(filterFor(query.messageId(), null, null));
             reply.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
@@ -65,7 +63,7 @@ final class HeldMessages {
    }
 
    void cancel(CancelSm cancel, Consumer<SmppPdu> reply) {
-      queues.afterArrivals(executor, scan -> {
+      queues.afterArrivals(scan -> {
          try {
             String source = cancel.sourceAddr().address();
             String destination = cancel.destinationAddr().address();
@@ -89,7 +87,7 @@ final class HeldMessages {
     * one that already left is not replaced (never delivered twice).
     */
    void replace(ReplaceSm replace, Consumer<SmppPdu> reply) {
-      queues.afterArrivals(executor, scan -> {
+      queues.afterArrivals(scan -> {
          StorageManager storage = server.getStorageManager();
          OperationContext previous = storage.getContext();
          storage.setContext(operationContext);
