@@ -461,7 +461,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /**
     * Stops new deliveries, lets submits already received become durable (their SUBMIT_RESPs go out first),
-    * then answers and closes; deliveries still unanswered go back to the queue.
+    * then answers and closes; deliveries still unanswered go back to the queue. CANCELs received before are answered
+    * first too.
     */
    private void onTerminate(Terminate terminate) {
       if (fwd != null) {
@@ -489,7 +490,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       });
    }
 
-   /** Closes the broker session before the socket, so the broker does not see a connection failure. */
+   /**
+    * Closes the broker session before the socket, so the broker does not see a connection failure. {@code last} goes
+    * out after the answers to the CANCELs received before: they wait for the held queues' intake, and the close could
+    * otherwise overtake them (the message cancelled, the SP never told).
+    */
    private void closeCleanly(CmppPdu last) {
       brokerExecutor.execute(() -> {
          try {
@@ -497,7 +502,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          } catch (Exception e) {
             logger.debug("Closing broker session", e);
          }
-         channel.eventLoop().execute(() -> sendAndClose(last));
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> sendAndClose(last)));
       });
    }
 
@@ -530,7 +535,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
             logger.warn("CANCEL of {} for '{}' failed", smsId, account.id(), e);
             removed = 0;
          }
-         answer(cancel.response(removed > 0 ? CmppResult.CANCEL_SUCCESS : CmppResult.CANCEL_FAILURE));
+         try {
+            answer(cancel.response(removed > 0 ? CmppResult.CANCEL_SUCCESS : CmppResult.CANCEL_FAILURE));
+         } finally {
+            heldMessages.answered();
+         }
       });
    }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * address or on an SMSC link's queue, not yet sent on. Finding the queues walks every binding, and scans and deletes
  * touch the journal, so all of it runs on the session's broker executor; replies are written from there. Only the
  * account's own messages are visible. Each runs once the queues have listed every message added before it was asked
- * for (decision 64), so a message whose submit response the ESME has is found.
+ * for (decision 64), so a message whose submit response the ESME has is found; unbind_resp waits for their answers
+ * ({@link #afterAnswers}).
  */
 final class HeldMessages {
 
@@ -40,16 +41,33 @@ final class HeldMessages {
    private final OperationContext operationContext;
    private final String accountId;
    private final HeldMessageQueues queues;
+   /** The session's answer, then the operation is no longer in flight. */
+   private final Consumer<SmppPdu> reply;
 
-   HeldMessages(SmppSession session, ActiveMQServer server, OperationContext operationContext, Executor executor) {
+   /** {@code answer}: writes an answer to a request counted as pending (see SmppSession.answer). */
+   HeldMessages(SmppSession session, ActiveMQServer server, OperationContext operationContext, Executor executor,
+                Consumer<SmppPdu> answer) {
       this.session = session;
       this.server = server;
       this.operationContext = operationContext;
       this.accountId = session.account().id();
       this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress(), executor);
+      this.reply = pdu -> {
+         try {
+            answer.accept(pdu);
+         } finally {
+            queues.answered();
+         }
+      };
    }
 
-   void query(QuerySm query, Consumer<SmppPdu> reply) {
+   /** Runs the task once every operation asked for so far has been answered (see HeldMessageQueues.afterAnswers). */
+   void afterAnswers(Runnable task) {
+      queues.afterAnswers(task);
+   }
+
+   /** Called on the event loop, as are cancel and replace; each is answered exactly once, on a broker thread. */
+   void query(QuerySm query) {
       queues.afterArrivals(scan -> {
          try {
             HeldMessageQueues.Held held = scan.findFirst(filterFor(query.messageId(), null, null));
@@ -62,7 +80,7 @@ final class HeldMessages {
       });
    }
 
-   void cancel(CancelSm cancel, Consumer<SmppPdu> reply) {
+   void cancel(CancelSm cancel) {
       queues.afterArrivals(scan -> {
          try {
             String source = cancel.sourceAddr().address();
@@ -86,7 +104,7 @@ final class HeldMessages {
     * Originals and replacements change places in one transaction, so a failure leaves the originals held, and
     * one that already left is not replaced (never delivered twice).
     */
-   void replace(ReplaceSm replace, Consumer<SmppPdu> reply) {
+   void replace(ReplaceSm replace) {
       queues.afterArrivals(scan -> {
          StorageManager storage = server.getStorageManager();
          OperationContext previous = storage.getContext();
