@@ -2,10 +2,13 @@ package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -28,12 +31,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The MT messages the gateway still holds, i.e. not yet sent on: those waiting on the submit address or
- * on an SMSC link's queue. Backs SMPP query_sm / cancel_sm / replace_sm and CMPP CANCEL.
+ * on an SMSC link's queue. Backs SMPP query_sm / cancel_sm / replace_sm and CMPP CANCEL; one per session.
  * <p>
  * Operations run through {@link #afterArrivals}: a queue takes a new message into the list its scans read on its own
  * executor, after the submit may already have been answered, so a scan started at once can miss a message whose
- * sender already holds its id (decision 64). Scans and deletes touch the journal: they run on a broker executor, never
- * on an event loop.
+ * sender already holds its id (decision 64). Finding the queues (every binding of the broker), scans and deletes run
+ * on the session's broker executor, never on an event loop. An operation counts as in flight until the session says
+ * it was {@link #answered}, so the answer that ends the session (unbind_resp, TERMINATE_RESP) can wait for the
+ * answers to operations asked for before it ({@link #afterAnswers}).
  */
 public final class HeldMessageQueues {
 
@@ -45,10 +50,17 @@ public final class HeldMessageQueues {
 
    private final ActiveMQServer server;
    private final String submitAddress;
+   private final Executor executor;
+   /** Operations asked for and not answered yet. */
+   private final AtomicInteger inFlight = new AtomicInteger();
+   /** Tasks waiting for inFlight to reach 0. */
+   private final java.util.Queue<Runnable> afterAnswers = new ConcurrentLinkedQueue<>();
 
-   public HeldMessageQueues(ActiveMQServer server, String submitAddress) {
+   /** {@code executor}: the session's ordered broker executor, where operations run in the order they were asked for. */
+   public HeldMessageQueues(ActiveMQServer server, String submitAddress, Executor executor) {
       this.server = server;
       this.submitAddress = submitAddress;
+      this.executor = executor;
    }
 
    /**
@@ -58,8 +70,18 @@ public final class HeldMessageQueues {
     * is handed to the executor when the last queue has done so. A message whose submit was answered was added to its
     * queue before the answer (the queue's add is an earlier task of the same operation context), so once the sender
     * holds its id, an operation it then asks for finds it.
+    * <p>
+    * Called on the connection's event loop: the queues are looked up and marked in a task on the executor, as the
+    * lookup walks every binding of the broker (one queue per account among them). Operations asked for in turn run in
+    * that order: each marks the queues after the one before it did, and each queue runs its markers in order. The
+    * operation counts as in flight until {@link #answered} is called for it.
     */
-   public void afterArrivals(Executor executor, Consumer<Scan> operation) {
+   public void afterArrivals(Consumer<Scan> operation) {
+      inFlight.incrementAndGet();
+      executor.execute(() -> markQueues(operation));
+   }
+
+   private void markQueues(Consumer<Scan> operation) {
       List<Queue> queues = queues();
       Scan scan = new Scan(queues);
       AtomicInteger waiting = new AtomicInteger(queues.size() + 1);
@@ -83,7 +105,34 @@ public final class HeldMessageQueues {
       arrived.run();
    }
 
-   /** The held-message queues as they were when the operation was asked for, to search and change. */
+   /** An operation asked for through {@link #afterArrivals} has had its answer handed to the writer. Any thread. */
+   public void answered() {
+      if (inFlight.decrementAndGet() == 0) {
+         runAfterAnswers();
+      }
+   }
+
+   /**
+    * Runs the task once every operation asked for so far has been answered: at once (on this thread) when none is in
+    * flight, else on the thread of the last answer. For the answer that ends a session, which must not overtake them;
+    * the session asks for no operation after it, so the count only goes down from here.
+    */
+   public void afterAnswers(Runnable task) {
+      afterAnswers.add(task);
+      if (inFlight.get() == 0) {
+         runAfterAnswers();
+      }
+   }
+
+   /** Both the last answer and afterAnswers may get here at once: each task is taken by one of them only. */
+   private void runAfterAnswers() {
+      Runnable task;
+      while ((task = afterAnswers.poll()) != null) {
+         task.run();
+      }
+   }
+
+   /** The held-message queues as they were when the operation marked them, to search and change. */
    public final class Scan {
 
       private final List<Queue> queues;
@@ -143,6 +192,7 @@ public final class HeldMessageQueues {
    }
 
    private List<Queue> queues() {
+      assert !onEventLoop() : "held-message queues looked up on an event loop";
       List<Queue> queues = new ArrayList<>();
       server.getPostOffice().getAllBindings().forEach((Binding binding) -> {
          if (binding instanceof LocalQueueBinding local) {
@@ -153,6 +203,10 @@ public final class HeldMessageQueues {
          }
       });
       return queues;
+   }
+
+   private static boolean onEventLoop() {
+      return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
    }
 
    private static List<Held> find(List<Queue> queues, Filter filter, boolean firstOnly) {

@@ -105,6 +105,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private ServerSession serverSession;
    private DurableSender sender;
    private CmppSubmitHandler submitHandler;
+   /** An SP session's CANCELs; null on GNS and FWD sessions. */
+   private HeldMessageQueues heldMessages;
    private CmppDeliverFactory deliverFactory;
    private WindowedDeliverer<ByteBuf> deliverer;
    private ScheduledFuture<?> connectTimer;
@@ -439,6 +441,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.CONNECTED;
       connection.setClientID(account.id());
       submitHandler = new CmppSubmitHandler(this, server, sender);
+      heldMessages = new HeldMessageQueues(server, manager.getCmppSubmitAddress(), brokerExecutor);
       byte[] authenticatorIsmg = CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(),
                                                                      account.password(), version);
       send(connect.response(CmppResult.CONNECT_OK, authenticatorIsmg, manager.highestVersion()));
@@ -459,7 +462,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /**
     * Stops new deliveries, lets submits already received become durable (their SUBMIT_RESPs go out first),
-    * then answers and closes; deliveries still unanswered go back to the queue.
+    * then answers and closes; deliveries still unanswered go back to the queue. CANCELs received before are answered
+    * first too.
     */
    private void onTerminate(Terminate terminate) {
       if (fwd != null) {
@@ -488,7 +492,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       });
    }
 
-   /** Closes the broker session before the socket, so the broker does not see a connection failure. */
+   /**
+    * Closes the broker session before the socket, so the broker does not see a connection failure. {@code last} goes
+    * out after the answers to the CANCELs received before: they wait for the held queues' intake, and the close could
+    * otherwise overtake them (the message cancelled, the SP never told).
+    */
    private void closeCleanly(CmppPdu last) {
       brokerExecutor.execute(() -> {
          try {
@@ -496,7 +504,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          } catch (Exception e) {
             logger.debug("Closing broker session", e);
          }
-         channel.eventLoop().execute(() -> sendAndClose(last));
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> sendAndClose(last)));
       });
    }
 
@@ -521,8 +529,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** Removes an MT that has not been sent on yet; Success_Id 1 when it already left (or never existed). */
    private void onCancel(Cancel cancel) {
       String smsId = CmppMsgId.toHex(cancel.msgId());
-      HeldMessageQueues held = new HeldMessageQueues(server, manager.getCmppSubmitAddress());
-      held.afterArrivals(brokerExecutor, scan -> {
+      heldMessages.afterArrivals(scan -> {
          int removed;
          try {
             removed = scan.deleteAll(HeldMessageQueues.filter(account.id(), smsId, null, null));
@@ -530,7 +537,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
             logger.warn("CANCEL of {} for '{}' failed", smsId, account.id(), e);
             removed = 0;
          }
-         answer(cancel.response(removed > 0 ? CmppResult.CANCEL_SUCCESS : CmppResult.CANCEL_FAILURE));
+         try {
+            answer(cancel.response(removed > 0 ? CmppResult.CANCEL_SUCCESS : CmppResult.CANCEL_FAILURE));
+         } finally {
+            heldMessages.answered();
+         }
       });
    }
 

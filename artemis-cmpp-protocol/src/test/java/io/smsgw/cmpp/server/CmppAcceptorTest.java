@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.broker.testing.HeldQueueStall;
 import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
@@ -40,6 +41,7 @@ import io.smsgw.cmpp.codec.SubmitResp;
 import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.codec.TerminateResp;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -674,6 +676,38 @@ class CmppAcceptorTest {
          client.send(new Cancel(client.nextSequence(), resp.msgId() + 1));
          assertEquals(CmppResult.CANCEL_FAILURE, assertInstanceOf(CancelResp.class, client.read()).successId());
          assertNotNull(receiveMt(CmppMsgId.toHex(resp.msgId())), "the other recipient's message stays");
+      }
+   }
+
+   /**
+    * A CANCEL sent with a TERMINATE in one write, while the held queue's delivery is stuck (a consumer hanging in a
+    * network write) until the broker session closes: CANCEL_RESP comes before TERMINATE_RESP. The CANCEL waits for the
+    * queue's intake and the TERMINATE's close did not wait for it: the message was cancelled and the SP never told.
+    */
+   @Test
+   void aCancelSentBeforeTerminateIsAnsweredFirst(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      HeldQueueStall stall = new HeldQueueStall("901234");
+      try (TestBroker own = TestBroker.cmpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(stall)).start();
+           RawCmppClient client = new RawCmppClient(own.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "stuck in a consumer's write", "13800138021"));
+         String stuck = CmppMsgId.toHex(assertInstanceOf(SubmitResp.class, client.read()).msgId());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "to be cancelled", "13800138022"));
+         SubmitResp target = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, target.result());
+         stall.hold(own.server(), SmsAddresses.MT, message -> stuck.equals(message.getStringProperty(SmsProperties.ID)));
+
+         byte[] cancel = client.encode(new Cancel(client.nextSequence(), target.msgId()));
+         byte[] terminate = client.encode(new Terminate(client.nextSequence()));
+         byte[] both = java.util.Arrays.copyOf(cancel, cancel.length + terminate.length);
+         System.arraycopy(terminate, 0, both, cancel.length, terminate.length);
+         client.sendBytes(both);
+
+         CancelResp cancelled = assertInstanceOf(CancelResp.class, client.read(), "CANCEL_RESP before TERMINATE_RESP");
+         assertEquals(CmppResult.CANCEL_SUCCESS, cancelled.successId());
+         assertInstanceOf(TerminateResp.class, client.read());
+         assertTrue(client.closedByServer(10_000));
+         Wait.until("nothing left held", Duration.ofSeconds(10), () -> own.messageCount(SmsAddresses.MT) == 0);
       }
    }
 

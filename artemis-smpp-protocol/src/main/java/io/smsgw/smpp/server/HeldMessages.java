@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * query_sm, cancel_sm and replace_sm on messages the gateway still holds: those waiting on the submit
- * address or on an SMSC link's queue, not yet sent on. Queue scans and deletes touch the journal, so they
- * run on the session's broker executor; replies are written from there. Only the account's own messages
- * are visible. Each runs once the queues have listed every message added before it was asked for (decision 64), so
- * a message whose submit response the ESME has is found.
+ * address or on an SMSC link's queue, not yet sent on. Finding the queues walks every binding, and scans and deletes
+ * touch the journal, so all of it runs on the session's broker executor; replies are written from there. Only the
+ * account's own messages are visible. Each runs once the queues have listed every message added before it was asked
+ * for (decision 64), so a message whose submit response the ESME has is found; unbind_resp waits for their answers
+ * ({@link #afterAnswers}).
  */
 final class HeldMessages {
 
@@ -38,21 +39,36 @@ final class HeldMessages {
    private final SmppSession session;
    private final ActiveMQServer server;
    private final OperationContext operationContext;
-   private final Executor executor;
    private final String accountId;
    private final HeldMessageQueues queues;
+   /** The session's answer, then the operation is no longer in flight. */
+   private final Consumer<SmppPdu> reply;
 
-   HeldMessages(SmppSession session, ActiveMQServer server, OperationContext operationContext, Executor executor) {
+   /** {@code answer}: writes an answer to a request counted as pending (see SmppSession.answer). */
+   HeldMessages(SmppSession session, ActiveMQServer server, OperationContext operationContext, Executor executor,
+                Consumer<SmppPdu> answer) {
       this.session = session;
       this.server = server;
       this.operationContext = operationContext;
-      this.executor = executor;
       this.accountId = session.account().id();
-      this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress());
+      this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress(), executor);
+      this.reply = pdu -> {
+         try {
+            answer.accept(pdu);
+         } finally {
+            queues.answered();
+         }
+      };
    }
 
-   void query(QuerySm query, Consumer<SmppPdu> reply) {
-      queues.afterArrivals(executor, scan -> {
+   /** Runs the task once every operation asked for so far has been answered (see HeldMessageQueues.afterAnswers). */
+   void afterAnswers(Runnable task) {
+      queues.afterAnswers(task);
+   }
+
+   /** Called on the event loop, as are cancel and replace; each is answered exactly once, on a broker thread. */
+   void query(QuerySm query) {
+      queues.afterArrivals(scan -> {
          try {
             HeldMessageQueues.Held held = scan.findFirst(filterFor(query.messageId(), null, null));
             reply.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
@@ -64,8 +80,8 @@ final class HeldMessages {
       });
    }
 
-   void cancel(CancelSm cancel, Consumer<SmppPdu> reply) {
-      queues.afterArrivals(executor, scan -> {
+   void cancel(CancelSm cancel) {
+      queues.afterArrivals(scan -> {
          try {
             String source = cancel.sourceAddr().address();
             String destination = cancel.destinationAddr().address();
@@ -88,8 +104,8 @@ final class HeldMessages {
     * Originals and replacements change places in one transaction, so a failure leaves the originals held, and
     * one that already left is not replaced (never delivered twice).
     */
-   void replace(ReplaceSm replace, Consumer<SmppPdu> reply) {
-      queues.afterArrivals(executor, scan -> {
+   void replace(ReplaceSm replace) {
+      queues.afterArrivals(scan -> {
          StorageManager storage = server.getStorageManager();
          OperationContext previous = storage.getContext();
          storage.setContext(operationContext);

@@ -321,17 +321,17 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       } else if (request instanceof QuerySm query) {
          if (requireSubmitState(request, canSubmit)) {
             pending.taken();
-            heldMessages.query(query, answer);
+            heldMessages.query(query);
          }
       } else if (request instanceof CancelSm cancel) {
          if (requireSubmitState(request, canSubmit)) {
             pending.taken();
-            heldMessages.cancel(cancel, answer);
+            heldMessages.cancel(cancel);
          }
       } else if (request instanceof ReplaceSm replace) {
          if (requireSubmitState(request, canSubmit)) {
             pending.taken();
-            heldMessages.replace(replace, answer);
+            heldMessages.replace(replace);
          }
       } else {
          // deliver_sm, outbind, alert_notification and the 3.3 query extensions are not requests an
@@ -446,7 +446,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       };
       connection.setClientID(account.id());
       submitHandler = new SmppSubmitHandler(this, server, serverSession, operationContext, context);
-      heldMessages = new HeldMessages(this, server, operationContext, brokerExecutor);
+      heldMessages = new HeldMessages(this, server, operationContext, brokerExecutor, answer);
       send(version34
               ? bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId(), Tlvs.builder().addU8(TlvTag.SC_INTERFACE_VERSION, INTERFACE_VERSION_34).build())
               : bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId()));
@@ -475,6 +475,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       // first (unbind_resp must not overtake them, or the ESME never learns their ids and resubmits). Then the
       // broker session closes (unacknowledged deliveries go back to the queue) and only then unbind_resp is
       // sent: ESMEs close their socket as soon as it arrives, and the broker would see a connection failure.
+      // The answers to query_sm / cancel_sm / replace_sm received before go out first too: they wait for the
+      // held queues' intake, so the close could otherwise overtake them (a cancel done, its answer never sent).
       serverSession.stop();
       submitHandler.afterPendingWrites(() -> brokerExecutor.execute(() -> {
          try {
@@ -482,7 +484,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          } catch (Exception e) {
             logger.debug("Closing broker session after unbind", e);
          }
-         channel.eventLoop().execute(() -> sendAndClose(new UnbindResp(sequence, SmppStatus.ESME_ROK)));
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> sendAndClose(new UnbindResp(sequence, SmppStatus.ESME_ROK))));
       }));
    }
 

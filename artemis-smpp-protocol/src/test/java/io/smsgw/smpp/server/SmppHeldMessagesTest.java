@@ -1,17 +1,24 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.HeldQueueStall;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindResponse;
@@ -31,11 +39,15 @@ import io.smsgw.smpp.codec.QuerySmResp;
 import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.ReplaceSmResp;
 import io.smsgw.smpp.codec.ShortMessagePdu;
+import io.smsgw.smpp.codec.SmppCodec;
+import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitMulti;
 import io.smsgw.smpp.codec.SubmitMultiResp;
 import io.smsgw.smpp.codec.SubmitSmResp;
 import io.smsgw.smpp.codec.Tlvs;
+import io.smsgw.smpp.codec.Unbind;
+import io.smsgw.smpp.codec.UnbindResp;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -124,6 +136,59 @@ class SmppHeldMessagesTest {
             assertEquals(Set.of(HANDSET.address(), other.address()),
                Set.of(first.getStringProperty("smsDestination"), second.getStringProperty("smsDestination")));
          }
+      }
+   }
+
+   /**
+    * query_sm, replace_sm and cancel_sm sent with an unbind in one write, while the held queue's delivery is stuck (a
+    * consumer hanging in a network write) until the broker session closes: every answer comes before unbind_resp.
+    * The operations wait for the queue's intake and the unbind's close did not wait for them, so unbind_resp went out
+    * first and the connection closed: the message was cancelled and the ESME never told.
+    */
+   @Test
+   void answersToOperationsSentBeforeAnUnbindComeBeforeUnbindResp() throws Exception {
+      HeldQueueStall stall = new HeldQueueStall("smppclient1");
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").configure(cfg -> cfg.registerBrokerPlugin(stall)).start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         String stuck = submit(client, 2, "stuck in a consumer's write");
+         String target = submit(client, 3, "to be cancelled");
+         String other = submit(client, 4, "original text");
+         stall.hold(broker.server(), SmsAddresses.MT, message -> stuck.equals(message.getStringProperty(SmsProperties.ID)));
+
+         client.sendBytes(wire(new QuerySm(5, target, ESME),
+                               new ReplaceSm(6, other, ESME, "", "", 0, 0, "replaced text".getBytes(StandardCharsets.US_ASCII)),
+                               new CancelSm(7, "", target, ESME, HANDSET),
+                               new Unbind(8)));
+
+         Map<Integer, SmppPdu> answers = new HashMap<>();
+         for (int i = 0; i < 3; i++) {
+            SmppPdu answer = client.read();
+            assertTrue(answer.sequenceNumber() != 8, "unbind_resp came before the answer to " + (3 - i) + " operations");
+            answers.put(answer.sequenceNumber(), answer);
+         }
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(QuerySmResp.class, answers.get(5)).commandStatus());
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(ReplaceSmResp.class, answers.get(6)).commandStatus());
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(CancelSmResp.class, answers.get(7)).commandStatus());
+         UnbindResp unbound = assertInstanceOf(UnbindResp.class, client.read());
+         assertEquals(8, unbound.sequenceNumber());
+         assertEquals(SmppStatus.ESME_ROK, unbound.commandStatus());
+         assertTrue(client.closedByServer(10_000));
+         Wait.until("only the replaced message held", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.MT) == 1);
+      }
+   }
+
+   /** The PDUs as one write, so the broker reads them together. */
+   private static byte[] wire(SmppPdu... pdus) {
+      ByteBuf buf = Unpooled.buffer();
+      try {
+         for (SmppPdu pdu : pdus) {
+            SmppCodec.encode(pdu, buf);
+         }
+         return ByteBufUtil.getBytes(buf);
+      } finally {
+         buf.release();
       }
    }
 
