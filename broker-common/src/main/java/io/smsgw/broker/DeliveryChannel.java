@@ -1,6 +1,8 @@
 package io.smsgw.broker;
 
+import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -78,6 +80,28 @@ public interface DeliveryChannel<P> {
          return encoded;
       } catch (RuntimeException e) {
          encoded.release();
+         throw e;
+      }
+   }
+
+   /**
+    * The parts of a long MO encoded all or none, {@code first} and then {@code further} in order: {@code encodeOne}
+    * gives a part's buffer (null when an interceptor vetoed it). When one throws, the buffers already made are released
+    * and the exception passes on, so the whole message is dead-lettered.
+    */
+   static <T> ByteBuf[] encodeAll(T first, List<? extends T> further, Function<T, ByteBuf> encodeOne) {
+      ByteBuf[] encoded = new ByteBuf[1 + further.size()];
+      try {
+         for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = encodeOne.apply(i == 0 ? first : further.get(i - 1));
+         }
+         return encoded;
+      } catch (RuntimeException e) {
+         for (ByteBuf buf : encoded) {
+            if (buf != null) {
+               buf.release();
+            }
+         }
          throw e;
       }
    }

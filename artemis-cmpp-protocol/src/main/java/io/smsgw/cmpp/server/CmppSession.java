@@ -639,24 +639,16 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /** The parts of a long MO: all encoded before any is handed over, so a refused one dead-letters the whole MO. */
    private ByteBuf encodeParts(Deliver first, DeliveryChannel.Parts<ByteBuf> parts) {
-      int count = 1 + furtherParts.size();
-      ByteBuf[] encoded = new ByteBuf[count];
+      ByteBuf[] encoded;
       try {
-         for (int i = 0; i < count; i++) {
-            Deliver part = i == 0 ? first : furtherParts.get(i - 1);
-            encoded[i] = vetoed(part) ? null : DeliveryChannel.encode(part, deliverEncoder);
-         }
+         encoded = DeliveryChannel.encodeAll(first, furtherParts,
+                                             part -> vetoed(part) ? null : DeliveryChannel.encode(part, deliverEncoder));
       } catch (RuntimeException e) {
-         for (ByteBuf buf : encoded) {
-            if (buf != null) {
-               buf.release();
-            }
-         }
          furtherParts.clear();
          throw e;
       }
       moInFlight.put(first.sequenceId(), first.serviceId());
-      for (int i = 1; i < count; i++) {
+      for (int i = 1; i < encoded.length; i++) {
          Deliver part = furtherParts.get(i - 1);
          moInFlight.put(part.sequenceId(), part.serviceId());
          parts.add(part.sequenceId(), encoded[i]);

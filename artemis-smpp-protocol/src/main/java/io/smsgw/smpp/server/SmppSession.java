@@ -165,23 +165,15 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    /** The parts of a long MO: all encoded before any is handed over, so a refused one dead-letters the whole MO. */
    private ByteBuf encodeParts(SmppPdu first, DeliveryChannel.Parts<ByteBuf> parts) {
-      int count = 1 + furtherParts.size();
-      ByteBuf[] encoded = new ByteBuf[count];
+      ByteBuf[] encoded;
       try {
-         for (int i = 0; i < count; i++) {
-            SmppPdu part = i == 0 ? first : furtherParts.get(i - 1);
-            encoded[i] = vetoed(part) ? null : DeliveryChannel.encode(part, SmppCodec::encode);
-         }
+         encoded = DeliveryChannel.encodeAll(first, furtherParts,
+                                             part -> vetoed(part) ? null : DeliveryChannel.encode(part, SmppCodec::encode));
       } catch (RuntimeException e) {
-         for (ByteBuf buf : encoded) {
-            if (buf != null) {
-               buf.release();
-            }
-         }
          furtherParts.clear();
          throw e;
       }
-      for (int i = 1; i < count; i++) {
+      for (int i = 1; i < encoded.length; i++) {
          parts.add(furtherParts.get(i - 1).sequenceNumber(), encoded[i]);
       }
       furtherParts.clear();
