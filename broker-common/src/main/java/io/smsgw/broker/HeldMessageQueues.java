@@ -78,7 +78,12 @@ public final class HeldMessageQueues {
     */
    public void afterArrivals(Consumer<Scan> operation) {
       inFlight.incrementAndGet();
-      executor.execute(() -> markQueues(operation));
+      try {
+         executor.execute(() -> markQueues(operation));
+      } catch (RuntimeException e) {
+         answered(); // never run: it must not hold up the answer that ends the session
+         throw e;
+      }
    }
 
    private void markQueues(Consumer<Scan> operation) {
@@ -90,8 +95,10 @@ public final class HeldMessageQueues {
             try {
                executor.execute(() -> operation.accept(scan));
             } catch (RuntimeException e) {
-               // Runs inside a queue's intake: nothing may escape into it. Only a stopping broker refuses tasks.
+               // Runs inside a queue's intake: nothing may escape into it. Only a stopping broker refuses tasks; the
+               // operation then goes unanswered, but must not hold up the answer that ends the session.
                logger.debug("Held-message operation not run", e);
+               answered();
             }
          }
       };

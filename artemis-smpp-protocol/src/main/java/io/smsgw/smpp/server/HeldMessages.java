@@ -61,6 +61,22 @@ final class HeldMessages {
       };
    }
 
+   /**
+    * The answer of one operation, taken once: an error path after a first answer whose write failed (or after the
+    * replacement's callback was registered) must not answer again, or the count of operations in flight would go
+    * below zero and the unbind waiting for it would never be answered.
+    */
+   private Consumer<SmppPdu> once() {
+      java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+      return pdu -> {
+         if (answered.compareAndSet(false, true)) {
+            reply.accept(pdu);
+         } else {
+            logger.debug("Second answer to one held-message operation dropped: {}", pdu);
+         }
+      };
+   }
+
    /** Runs the task once every operation asked for so far has been answered (see HeldMessageQueues.afterAnswers). */
    void afterAnswers(Runnable task) {
       queues.afterAnswers(task);
@@ -69,32 +85,34 @@ final class HeldMessages {
    /** Called on the event loop, as are cancel and replace; each is answered exactly once, on a broker thread. */
    void query(QuerySm query) {
       queues.afterArrivals(scan -> {
+         Consumer<SmppPdu> answer = once();
          try {
             HeldMessageQueues.Held held = scan.findFirst(filterFor(query.messageId(), null, null));
-            reply.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
+            answer.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
                             : query.response(SmppStatus.ESME_ROK, "", DeliveryState.ENROUTE.messageState(), 0));
          } catch (Exception e) {
             logger.warn("query_sm failed", e);
-            reply.accept(query.errorResponse(SmppStatus.ESME_RQUERYFAIL));
+            answer.accept(query.errorResponse(SmppStatus.ESME_RQUERYFAIL));
          }
       });
    }
 
    void cancel(CancelSm cancel) {
       queues.afterArrivals(scan -> {
+         Consumer<SmppPdu> answer = once();
          try {
             String source = cancel.sourceAddr().address();
             String destination = cancel.destinationAddr().address();
             if (cancel.messageId().isEmpty() && (source.isEmpty() || destination.isEmpty())) {
-               reply.accept(cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
+               answer.accept(cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
                return;
             }
             Filter filter = filterFor(cancel.messageId(), source.isEmpty() ? null : source, destination.isEmpty() ? null : destination);
             int removed = scan.deleteAll(filter);
-            reply.accept(removed > 0 ? cancel.response(SmppStatus.ESME_ROK) : cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
+            answer.accept(removed > 0 ? cancel.response(SmppStatus.ESME_ROK) : cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
          } catch (Exception e) {
             logger.warn("cancel_sm failed", e);
-            reply.accept(cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
+            answer.accept(cancel.errorResponse(SmppStatus.ESME_RCANCELFAIL));
          }
       });
    }
@@ -106,40 +124,41 @@ final class HeldMessages {
     */
    void replace(ReplaceSm replace) {
       queues.afterArrivals(scan -> {
+         Consumer<SmppPdu> answer = once();
          StorageManager storage = server.getStorageManager();
          OperationContext previous = storage.getContext();
          storage.setContext(operationContext);
          try {
             Filter filter = filterFor(replace.messageId(), replace.sourceAddr().address().isEmpty() ? null : replace.sourceAddr().address(), null);
             if (scan.findFirst(filter) == null) {
-               reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+               answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
                return;
             }
             long now = System.currentTimeMillis();
             long schedule = SmppTime.toEpochMillis(replace.scheduleDeliveryTime(), now);
             long validity = SmppTime.toEpochMillis(replace.validityPeriod(), now);
             if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
-               reply.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
+               answer.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
                return;
             }
             if (scan.replaceAll(filter, replacement -> applyReplacement(replacement, replace, schedule, validity)) == 0) {
-               reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
+               answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
                return;
             }
             storage.afterCompleteOperations(new IOCallback() {
                @Override
                public void done() {
-                  reply.accept(replace.response(SmppStatus.ESME_ROK));
+                  answer.accept(replace.response(SmppStatus.ESME_ROK));
                }
 
                @Override
                public void onError(int errorCode, String errorMessage) {
-                  reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+                  answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
                }
             });
          } catch (Exception e) {
             logger.warn("replace_sm failed", e);
-            reply.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
+            answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
          } finally {
             storage.setContext(previous);
          }
