@@ -26,6 +26,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.EncoderException;
 import io.smsgw.broker.LinkBrokerSession;
+import io.smsgw.broker.LinkFeed;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
@@ -57,7 +58,6 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
-import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +99,8 @@ final class FwdLink extends AbstractSessionCallback {
    /** One message taken from the queue and not settled yet, and the FWDs it goes as (one, or the parts of a long one). */
    private static final class Outgoing {
       final long messageId;
-      final ServerConsumer consumer;
+      /** The consumer that delivered it; once that is let go, the message is back on the queue and not ours. */
+      final LinkFeed.Feed feed;
       final ICoreMessage message;
       /** Mapped on its first send, and again on a connection with another mapper (report layouts follow the version). */
       List<Fwd> fwds;
@@ -113,9 +114,9 @@ final class FwdLink extends AbstractSessionCallback {
       RuntimeException unsendable;
       boolean settled;
 
-      Outgoing(long messageId, ServerConsumer consumer, ICoreMessage message) {
+      Outgoing(long messageId, LinkFeed.Feed feed, ICoreMessage message) {
          this.messageId = messageId;
-         this.consumer = consumer;
+         this.feed = feed;
          this.message = message;
       }
    }
@@ -166,9 +167,10 @@ final class FwdLink extends AbstractSessionCallback {
     */
    private CmppVersion offeredVersion = CmppVersion.V30;
    private FwdMessageMapper mapper;
-   private ServerSession session;
-   private volatile ServerConsumer consumer;
-   private DurableSender sender;
+   /** The link's broker session and consumer, re-created when the broker takes the consumer away (decision 66). */
+   private final LinkFeed broker;
+   /** Queue consumers re-created after the broker closed the link's consumer. */
+   final AtomicLong consumerReopened;
    private ScheduledFuture<?> ticker;
    private long backoffMillis;
    private int sequence;
@@ -187,6 +189,10 @@ final class FwdLink extends AbstractSessionCallback {
       this.clock = clock;
       this.queueName = SimpleString.of(SmsAddresses.gatewayQueue(config.code()));
       this.backoffMillis = config.reconnectMin().toMillis();
+      this.broker = new LinkFeed(server, loop, "FWD link to gateway " + config.code(), config.reconnectMin().toMillis(),
+         config.reconnectMax().toMillis(), () -> LinkBrokerSession.open(server, loop, config.code(), "gw-" + config.code(),
+            "CMPP-FWD", "fwd:", "cmpp-fwd-", queueName, this), this::abandoned);
+      this.consumerReopened = broker.reopened;
    }
 
    PeerConfig config() {
@@ -235,11 +241,7 @@ final class FwdLink extends AbstractSessionCallback {
 
    /** Opens the link's broker session and consumer, then connects to the peer. Call on any thread. */
    void start() throws Exception {
-      LinkBrokerSession broker = LinkBrokerSession.open(server, loop, config.code(), "gw-" + config.code(), "CMPP-FWD",
-                                                        "fwd:", "cmpp-fwd-", queueName, this);
-      session = broker.session();
-      sender = broker.sender();
-      consumer = broker.consumer();
+      broker.open();
       state = State.CONNECTING;
       long tick = Math.max(50, Math.min(1000, config.responseTimeout().toMillis() / 4));
       ticker = loop.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
@@ -303,11 +305,7 @@ final class FwdLink extends AbstractSessionCallback {
          }
       }).awaitUninterruptibly(TERMINATE_WAIT_MILLIS);
       state = State.STOPPED;
-      try {
-         session.close(false);
-      } catch (Exception e) {
-         logger.debug("Closing the FWD link session of {}", config.code(), e);
-      }
+      broker.close();
    }
 
    /** Every FWD answered (or the wait is over): say goodbye; the TERMINATE_RESP, or the wait's end, closes. */
@@ -513,10 +511,7 @@ final class FwdLink extends AbstractSessionCallback {
       logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{})", config.code(), config.host(), config.port(),
                   Integer.toHexString(version.code()));
       flush();
-      ServerConsumer c = consumer;
-      if (c != null) {
-         c.promptDelivery();
-      }
+      broker.feed().consumer.promptDelivery();
    }
 
    private void onClosed(Channel ch) {
@@ -600,8 +595,8 @@ final class FwdLink extends AbstractSessionCallback {
       while (ch != null && loggedIn && !stopping && !toSend.isEmpty()) {
          Part part = toSend.poll();
          Outgoing o = part.outgoing;
-         if (o.settled) {
-            continue;
+         if (o.settled || o.feed.abandoned()) {
+            continue; // an abandoned one is back on the queue: the consumer that takes it now sends it
          }
          int seq = nextSequence();
          Fwd fwd;
@@ -702,6 +697,11 @@ final class FwdLink extends AbstractSessionCallback {
     * again, by their Pk_number); reported when one could not be encoded.
     */
    private void answered(Outgoing o) {
+      if (o.feed.abandoned()) {
+         // Back on the queue with the consumer the broker closed: the copy delivered again goes as FWDs with the same
+         // duplicate ids, so a part the peer stored now is dropped there when it comes again (decision 66).
+         return;
+      }
       if (--o.unanswered > 0 || o.settled) {
          return;
       }
@@ -721,8 +721,11 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private void putBack(Outgoing o) {
+      if (unsettledGone(o)) {
+         return;
+      }
       try {
-         o.consumer.individualCancel(o.messageId, true);
+         o.feed.consumer.individualCancel(o.messageId, true);
       } catch (Exception e) {
          logger.warn("FWD link to gateway {}: could not put back message {}", config.code(), o.messageId, e);
       }
@@ -730,8 +733,11 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private void acknowledge(Outgoing o) {
+      if (unsettledGone(o)) {
+         return;
+      }
       try {
-         o.consumer.individualAcknowledge(null, o.messageId);
+         o.feed.consumer.individualAcknowledge(null, o.messageId);
       } catch (Exception e) {
          logger.warn("FWD link to gateway {}: could not acknowledge message {}", config.code(), o.messageId, e);
       }
@@ -739,18 +745,54 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private void reject(Outgoing o) {
+      if (unsettledGone(o)) {
+         return;
+      }
       try {
-         o.consumer.reject(o.messageId);
+         o.feed.consumer.reject(o.messageId);
       } catch (Exception e) {
          logger.warn("FWD link to gateway {}: could not dead-letter message {}", config.code(), o.messageId, e);
       }
       settled(o);
    }
 
+   /**
+    * The message's consumer was closed by the broker: the message is back on the queue (or goes back when the link lets
+    * go of the consumer), so there is nothing to acknowledge, put back or dead-letter. Frees its slot unless letting go
+    * did already.
+    */
+   private boolean unsettledGone(Outgoing o) {
+      if (o.feed.abandoned()) {
+         o.settled = true;
+         return true;
+      }
+      if (!o.feed.gone()) {
+         return false;
+      }
+      o.settled = true;
+      o.feed.settle();
+      reserved.decrementAndGet();
+      return true;
+   }
+
    private void settled(Outgoing o) {
       o.settled = true;
+      o.feed.settle();
       reserved.decrementAndGet();
-      o.consumer.promptDelivery();
+      broker.feed().consumer.promptDelivery();
+   }
+
+   /**
+    * The broker closed the consumer {@code feed} took messages from, and they are back on the queue (event loop): what
+    * waits to go out is dropped, FWDs sent wait for nothing, and the window slots are free for the new consumer.
+    */
+   private void abandoned(LinkFeed.Feed feed, int unsettled) {
+      reserved.addAndGet(-unsettled);
+      toSend.removeIf(part -> part.outgoing.feed == feed);
+      if (unsettled > 0) {
+         logger.warn("FWD link to gateway {}: {} message(s) in progress went back to {} with the closed consumer; they "
+                     + "are forwarded again", config.code(), unsettled, queueName);
+      }
    }
 
    /**
@@ -768,6 +810,9 @@ final class FwdLink extends AbstractSessionCallback {
     * then the message is acknowledged; a report is dead-lettered.
     */
    private void endWithReport(Outgoing o, String errorCode) {
+      if (o.feed.abandoned()) {
+         return; // back on the queue: the copy delivered again gets its own outcome
+      }
       SmsKind kind = new SmsMessageReader(o.message).kind();
       if (kind == SmsKind.DR) {
          reject(o);
@@ -775,7 +820,7 @@ final class FwdLink extends AbstractSessionCallback {
       }
       try {
          var report = FwdMessageMapper.undeliveredReport(o.message, server.getStorageManager().generateID(), clock.millis(), errorCode);
-         DurableSender.Result result = sender.send(List.of(report), new IOCallback() {
+         DurableSender.Result result = broker.sender().send(List.of(report), new IOCallback() {
             @Override
             public void done() {
                loop.execute(() -> acknowledge(o));
@@ -801,15 +846,27 @@ final class FwdLink extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
-      return !stopping && state == State.CONNECTED && reserved.get() < config.window();
+      return !stopping && state == State.CONNECTED && reserved.get() < config.window() && broker.takesFrom(consumer);
    }
 
    @Override
    public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
+      LinkFeed.Feed feed = broker.feed();
+      if (feed.consumer != consumer) {
+         // hasCredits lets only the current consumer deliver, but a delivery it let through can arrive after that
+         // consumer was closed and replaced: the close already put the message back on the queue.
+         return 0;
+      }
       reserved.incrementAndGet();
-      Outgoing o = new Outgoing(ref.getMessageID(), consumer, ref.getMessage().toCore());
-      // Nothing may be thrown to the broker from here: it would close the link's consumer (the link stops taking
-      // messages until restarted) and put back the messages in flight, which would be forwarded again.
+      Outgoing o;
+      try {
+         o = new Outgoing(ref.getMessageID(), feed, ref.getMessage().toCore());
+      } catch (RuntimeException | Error e) {
+         reserved.decrementAndGet(); // the broker closes the consumer and puts the message back
+         throw e;
+      }
+      // Nothing may be thrown to the broker from here: it would close the link's consumer and put back the messages in
+      // flight, which would be forwarded again once a new consumer takes them (decision 66).
       boolean overLimit;
       RuntimeException unreadable = null;
       try {
@@ -821,6 +878,10 @@ final class FwdLink extends AbstractSessionCallback {
       boolean stop = overLimit;
       RuntimeException why = unreadable;
       loop.execute(() -> {
+         if (!feed.take()) {
+            reserved.decrementAndGet(); // its consumer was let go meanwhile: the message is back on the queue
+            return;
+         }
          if (why != null) {
             logger.warn("FWD link to gateway {}: message {} cannot be forwarded ({})", config.code(), o.messageId, why.getMessage());
             notForwarded(o, why);
@@ -843,7 +904,10 @@ final class FwdLink extends AbstractSessionCallback {
 
    @Override
    public void disconnect(ServerConsumer consumer, String errorMessage) {
-      logger.warn("FWD link to gateway {}: its consumer was closed by the broker ({})", config.code(), errorMessage);
-      this.consumer = null;
+      if (stopping) {
+         logger.debug("FWD link to gateway {}: consumer closed while stopping ({})", config.code(), errorMessage);
+         return;
+      }
+      broker.disconnected(consumer, errorMessage); // a new consumer after a backoff (decision 66)
    }
 }

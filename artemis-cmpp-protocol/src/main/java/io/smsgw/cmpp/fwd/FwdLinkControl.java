@@ -67,6 +67,11 @@ final class FwdLinkControl implements FwdLinkControlMBean {
    }
 
    @Override
+   public long getConsumerReopened() {
+      return link.consumerReopened.get();
+   }
+
+   @Override
    public String getLastError() {
       return link.lastError();
    }

@@ -39,6 +39,12 @@ public interface FwdLinkControlMBean {
    /** When and what went wrong last (connect failure, refusal, timeout); empty if nothing yet. */
    String getLastError();
 
+   /**
+    * Queue consumers re-created since the broker started because the broker closed the link's consumer (an operator
+    * closing it or the link's session through management, the queue destroyed, an error in delivery).
+    */
+   long getConsumerReopened();
+
    /** Drops the connection and reconnects after reconnect-min; unanswered FWDs are sent again. */
    void reconnect();
 }

@@ -25,6 +25,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +187,50 @@ class FwdLinkRetryTest {
                second.send(resent.response(CmppResult.OK));
                Wait.until("the FWD acknowledged", Duration.ofSeconds(10),
                           () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+            }
+         }
+      }
+   }
+
+   @Test
+   void aLinkWhoseSessionAnOperatorClosedForwardsAgainAndFreesItsWindow() throws Exception {
+      try (ServerSocket server = new ServerSocket(0)) {
+         server.setSoTimeout(15_000);
+         try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), "")) {
+            sendMt(a, "00000000000000e1", "in flight when the session is closed");
+            try (CmppSocket peer = PeerBroker.acceptLink(server, A)) {
+               Fwd first = peer.read(Fwd.class); // left unanswered for now
+               assertEquals(0xE1L, first.msgId());
+
+               // What an operator does from the console's Sessions tab.
+               List<ServerSession> sessions = a.server().getSessions().stream()
+                  .filter(s -> s.getName().startsWith("cmpp-fwd-" + B + "-")).toList();
+               assertEquals(1, sessions.size());
+               ServerSession session = sessions.get(0);
+               assertTrue(a.server().getActiveMQServerControl().closeSessionWithID(session.getConnectionID().toString(),
+                                                                                   session.getName()));
+
+               Fwd again = peer.read(Fwd.class);
+               assertEquals(0xE1L, again.msgId(), "the message went back to the queue and is forwarded again");
+               peer.send(first.response(CmppResult.OK)); // settles nothing: its message is no longer the link's
+               peer.send(again.response(CmppResult.OK));
+               Wait.until("the message acknowledged", Duration.ofSeconds(10),
+                          () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+               FwdLinkControlMBean link = a.fwdLink(B);
+               Wait.until("nothing in flight", Duration.ofSeconds(10), () -> link.getInFlight() == 0);
+               assertEquals(1, link.getConsumerReopened());
+
+               // The whole window is free: four more go out before any answer (peers.020001.window = 4 in PeerBroker).
+               for (int i = 1; i <= 4; i++) {
+                  sendMt(a, "00000000000000e" + (i + 1), "after the close " + i);
+               }
+               for (int i = 1; i <= 4; i++) {
+                  Fwd next = peer.read(Fwd.class);
+                  assertEquals(0xE1L + i, next.msgId(), "FWD " + i + " of a full window");
+                  peer.send(next.response(CmppResult.OK));
+               }
+               Wait.until("all acknowledged", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+               assertEquals("CONNECTED", link.getState().toUpperCase(java.util.Locale.ROOT));
             }
          }
       }

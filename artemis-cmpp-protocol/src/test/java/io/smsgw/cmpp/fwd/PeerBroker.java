@@ -120,6 +120,10 @@ final class PeerBroker implements AutoCloseable {
       return helpers.messageCount(queue);
    }
 
+   ActiveMQServer server() {
+      return embedded.getActiveMQServer();
+   }
+
    /** The FWD link bean of {@code peerCode}, read through JMX as an operator would. */
    FwdLinkControlMBean fwdLink(String peerCode) throws Exception {
       ActiveMQServer server = embedded.getActiveMQServer();

@@ -21,6 +21,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.smsgw.broker.AcknowledgementBatch;
 import io.smsgw.broker.LinkBrokerSession;
+import io.smsgw.broker.LinkFeed;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
@@ -51,7 +52,6 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
-import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,14 +82,15 @@ final class SmscLink extends AbstractSessionCallback {
    /** One MT message in progress and the parts it was split into. */
    private static final class Outgoing {
       final long messageId;
-      final ServerConsumer consumer;
+      /** The consumer that delivered it; once that is let go, the message is back on the queue and not ours. */
+      final LinkFeed.Feed feed;
       final Template template;
       final List<Part> parts = new ArrayList<>();
       int unresolved;
 
-      Outgoing(long messageId, ServerConsumer consumer, Template template) {
+      Outgoing(long messageId, LinkFeed.Feed feed, Template template) {
          this.messageId = messageId;
-         this.consumer = consumer;
+         this.feed = feed;
          this.template = template;
       }
    }
@@ -141,9 +142,8 @@ final class SmscLink extends AbstractSessionCallback {
    private volatile State state = State.STOPPED;
    private volatile SmscConnection transmitter;
    private volatile boolean stopping;
-   private ServerSession session;
-   private volatile ServerConsumer consumer;
-   private DurableSender sender;
+   /** The link's broker session and consumer, re-created when the broker takes the consumer away. */
+   private final LinkFeed broker;
    /** Acknowledgements of the messages resolved since the last commit (event loop only). */
    private final AcknowledgementBatch acks;
    private final Runnable commitAcks;
@@ -162,6 +162,8 @@ final class SmscLink extends AbstractSessionCallback {
    /** EXPIRED reports that could not be stored; their records stay and are reported again. */
    final AtomicLong expiredReportsFailed = new AtomicLong();
    final AtomicLong reconnects = new AtomicLong();
+   /** Queue consumers re-created after the broker closed the link's consumer. */
+   final AtomicLong consumerReopened;
 
    SmscLink(SmscLinkConfig config, ActiveMQServer server, GatewayRuntime runtime, CorrelationStore store,
             EventLoop eventLoop, SslContext ssl) {
@@ -180,6 +182,10 @@ final class SmscLink extends AbstractSessionCallback {
       this.acks = new AcknowledgementBatch(server.getStorageManager(), () -> "SMSC link " + config.id(),
                                            settled -> reserved.addAndGet(-settled));
       this.commitAcks = acks::commit;
+      this.broker = new LinkFeed(server, eventLoop, "SMSC link " + config.id(), config.reconnectMin().toMillis(),
+         config.reconnectMax().toMillis(), () -> LinkBrokerSession.open(server, eventLoop, config.id(), config.id(),
+            "SMPP-LINK", "link:", "smsc-link-", queueName, this), this::abandoned);
+      this.consumerReopened = broker.reopened;
    }
 
    SmscLinkConfig config() {
@@ -198,11 +204,7 @@ final class SmscLink extends AbstractSessionCallback {
 
    /** Opens the link's broker session and queue consumer, then connects to the SMSC. Call on any thread. */
    void start() throws Exception {
-      LinkBrokerSession broker = LinkBrokerSession.open(server, eventLoop, config.id(), config.id(), "SMPP-LINK",
-                                                        "link:", "smsc-link-", queueName, this);
-      session = broker.session();
-      sender = broker.sender();
-      consumer = broker.consumer();
+      broker.open();
       state = State.CONNECTING;
       eventLoop.execute(() -> {
          if (config.bindMode() == SmscLinkConfig.BindMode.TRANSCEIVER) {
@@ -236,12 +238,8 @@ final class SmscLink extends AbstractSessionCallback {
             connection.close();
          }
       });
-      try {
-         // Messages still in progress go back to the queue and are sent after the next start.
-         session.close(false);
-      } catch (Exception e) {
-         logger.debug("Closing SMSC link session", e);
-      }
+      // Messages still in progress go back to the queue and are sent after the next start.
+      broker.close();
    }
 
    private void connect(BindType role) {
@@ -299,10 +297,7 @@ final class SmscLink extends AbstractSessionCallback {
          state = State.BOUND;
          runtime.links().up(config.id());
          flush();
-         ServerConsumer c = consumer;
-         if (c != null) {
-            c.promptDelivery();
-         }
+         broker.feed().consumer.promptDelivery();
       }
    }
 
@@ -321,7 +316,10 @@ final class SmscLink extends AbstractSessionCallback {
          inFlight.clear();
          unanswered.sort((a, b) -> Integer.compare(a.sequence, b.sequence));
          for (int i = unanswered.size() - 1; i >= 0; i--) {
-            toSend.addFirst(unanswered.get(i));
+            Part part = unanswered.get(i);
+            if (!part.outgoing.feed.abandoned()) {
+               toSend.addFirst(part);
+            }
          }
          if (!unanswered.isEmpty()) {
             logger.info("SMSC link {}: {} submit_sm without response will be resent after the next bind", config.id(), unanswered.size());
@@ -353,6 +351,10 @@ final class SmscLink extends AbstractSessionCallback {
    private void flush() {
       SmscConnection tx = transmitter;
       while (tx != null && tx.canSubmit() && !toSend.isEmpty()) {
+         if (toSend.peek().outgoing.feed.abandoned()) {
+            toSend.poll(); // back on the queue: the consumer that takes it now sends it
+            continue;
+         }
          if (!limiter.tryAcquire()) {
             if (!flushScheduled) {
                flushScheduled = true;
@@ -393,6 +395,10 @@ final class SmscLink extends AbstractSessionCallback {
       if (part == null) {
          return; // a late answer to something already resent
       }
+      if (part.outgoing.feed.abandoned()) {
+         abandonedResponse(part, status, smscMessageId);
+         return;
+      }
       if (status == SmppStatus.ESME_ROK) {
          accepted.incrementAndGet();
          if (smscMessageId != null && !smscMessageId.isEmpty()) {
@@ -416,6 +422,9 @@ final class SmscLink extends AbstractSessionCallback {
          // Never wait past the validity: the EXPIRED report is due then, not at the next backoff step.
          delay = Math.min(Math.max(delay, 10), part.outgoing.template.expiresAt() - now);
          eventLoop.schedule(() -> {
+            if (part.outgoing.feed.abandoned()) {
+               return; // back on the queue meanwhile: the consumer that takes it now sends it
+            }
             if (System.currentTimeMillis() >= part.outgoing.template.expiresAt()) {
                expireThrottled(part);
             } else {
@@ -427,6 +436,21 @@ final class SmscLink extends AbstractSessionCallback {
          refused.incrementAndGet();
          logger.info("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), SmppStatus.name(status));
          report(part, DeliveryState.REJECTD, errorCode(status));
+      }
+   }
+
+   /**
+    * The answer to a part whose message went back to the queue when the broker closed the consumer it came from
+    * (decision 66): it is sent again from there. An ESME_ROK still gets its correlation record, so the receipt of the copy
+    * the SMSC took matches and reaches the SP (the identity of the report deduplicates it against the one for the copy
+    * sent again); nothing is acknowledged, retried or reported.
+    */
+   private void abandonedResponse(Part part, int status, String smscMessageId) {
+      if (status == SmppStatus.ESME_ROK && smscMessageId != null && !smscMessageId.isEmpty()) {
+         accepted.incrementAndGet();
+         logger.info("SMSC link {}: a part of {} accepted by the SMSC after its message went back to the queue; it is "
+                     + "sent again from there", config.id(), part.outgoing.template.smsId());
+         correlate(part, smscMessageId);
       }
    }
 
@@ -456,6 +480,9 @@ final class SmscLink extends AbstractSessionCallback {
 
    /** An MT that ended without reaching the SMSC: tell its origin with a DR, then it is resolved. */
    private void report(Part part, DeliveryState state, String error) {
+      if (part.outgoing.feed.abandoned()) {
+         return; // back on the queue: the copy delivered again gets its own outcome
+      }
       CorrelationRecord record = record(part, LinkMessages.NO_SMSC_ID);
       Message dr = messages.report(server.getStorageManager().generateID(), record, state, error, System.currentTimeMillis());
       sendDurably(dr, () -> resolved(part.outgoing), () -> eventLoop.schedule(() -> report(part, state, error), 1, TimeUnit.SECONDS));
@@ -467,14 +494,25 @@ final class SmscLink extends AbstractSessionCallback {
     * journal commit and a queue wake-up per message (decision 34).
     */
    private void resolved(Outgoing outgoing) {
+      LinkFeed.Feed feed = outgoing.feed;
+      if (feed.abandoned()) {
+         return; // back on the queue, its slot freed: nothing to acknowledge
+      }
       if (--outgoing.unresolved > 0) {
+         return;
+      }
+      feed.settle();
+      if (feed.gone()) {
+         // The broker took the consumer away and the message is (or is about to be) back on the queue: acknowledging
+         // would fail and make the whole batch roll back, putting back messages acknowledged with it.
+         reserved.decrementAndGet();
          return;
       }
       if (acks.isEmpty()) {
          eventLoop.execute(commitAcks);
       }
       try {
-         acks.acknowledge(outgoing.consumer, outgoing.messageId);
+         acks.acknowledge(feed.consumer, outgoing.messageId);
       } catch (Exception e) {
          logger.warn("SMSC link {}: could not acknowledge message {}", config.id(), outgoing.messageId, e);
       }
@@ -589,7 +627,7 @@ final class SmscLink extends AbstractSessionCallback {
 
    private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {
       try {
-         DurableSender.Result result = sender.send(List.of(message), new IOCallback() {
+         DurableSender.Result result = broker.sender().send(List.of(message), new IOCallback() {
             @Override
             public void done() {
                eventLoop.execute(onDurable);
@@ -620,19 +658,31 @@ final class SmscLink extends AbstractSessionCallback {
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
       // max-submit-rate is applied per submit_sm in flush(); the window bounds what waits for it.
-      return !stopping && state == State.BOUND && reserved.get() < config.window();
+      return !stopping && state == State.BOUND && reserved.get() < config.window() && broker.takesFrom(consumer);
    }
 
    @Override
    public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
+      LinkFeed.Feed feed = broker.feed();
+      if (feed.consumer != consumer) {
+         // hasCredits lets only the current consumer deliver, but a delivery it let through can arrive after that
+         // consumer was closed and replaced: the close already put the message back on the queue.
+         return 0;
+      }
       reserved.incrementAndGet();
-      ICoreMessage message = ref.getMessage().toCore();
+      ICoreMessage message;
+      try {
+         message = ref.getMessage().toCore();
+      } catch (RuntimeException | Error e) {
+         reserved.decrementAndGet(); // the broker closes the consumer and puts the message back
+         throw e;
+      }
       SmsMessageReader reader = new SmsMessageReader(message);
       Template template = null;
       List<SubmitSmFactory.Part> parts;
       RuntimeException unsendable = null;
-      // Nothing may be thrown to the broker from here: it would close the link's consumer (the link stops taking
-      // messages until restarted) and put back the messages in flight, which would go to the SMSC again.
+      // Nothing may be thrown to the broker from here: it would close the link's consumer and put back the messages
+      // in flight, which would go to the SMSC again once a new consumer takes them (decision 66).
       try {
          template = template(reader, false);
          parts = submits.create(reader);
@@ -645,10 +695,14 @@ final class SmscLink extends AbstractSessionCallback {
             segmentField(reader, SmsProperties.SEGMENT_TOTAL, 0xFF), segmentField(reader, SmsProperties.SEGMENT_NUMBER, 0xFF)));
          unsendable = e;
       }
-      Outgoing outgoing = new Outgoing(ref.getMessageID(), consumer, template);
+      Outgoing outgoing = new Outgoing(ref.getMessageID(), feed, template);
       List<SubmitSmFactory.Part> ready = parts;
       RuntimeException failure = unsendable;
       eventLoop.execute(() -> {
+         if (!feed.take()) {
+            reserved.decrementAndGet(); // its consumer was let go meanwhile: the message is back on the queue
+            return;
+         }
          if (failure != null) {
             // Ends like a part the codec refuses: the REJECTD report an SMSC refusal would give, then acknowledged.
             outgoing.unresolved = 1;
@@ -707,8 +761,24 @@ final class SmscLink extends AbstractSessionCallback {
 
    @Override
    public void disconnect(ServerConsumer consumer, String errorMessage) {
-      logger.warn("SMSC link {}: the broker closed its consumer ({}); the link stops taking messages until restarted",
-                  config.id(), errorMessage);
-      this.consumer = null;
+      if (stopping) {
+         logger.debug("SMSC link {}: consumer closed while stopping ({})", config.id(), errorMessage);
+         return;
+      }
+      broker.disconnected(consumer, errorMessage); // a new consumer after a backoff (decision 66)
+   }
+
+   /**
+    * The broker closed the consumer {@code feed} took messages from, and they are back on the queue (event loop): their
+    * parts waiting to go out are dropped, those sent wait for their answer only for the correlation record
+    * ({@link #abandonedResponse}), and their window slots are free for the new consumer, which delivers them again.
+    */
+   private void abandoned(LinkFeed.Feed feed, int unsettled) {
+      reserved.addAndGet(-unsettled);
+      toSend.removeIf(part -> part.outgoing.feed == feed);
+      if (unsettled > 0) {
+         logger.warn("SMSC link {}: {} message(s) in progress went back to {} with the closed consumer; they are sent "
+                     + "again, so one the SMSC had already accepted may reach the handset twice", config.id(), unsettled, queueName);
+      }
    }
 }

@@ -95,4 +95,9 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    public long getReconnects() {
       return link.reconnects.get();
    }
+
+   @Override
+   public long getConsumerReopened() {
+      return link.consumerReopened.get();
+   }
 }

@@ -45,4 +45,10 @@ public interface SmscLinkControlMBean {
    long getExpiredReportsFailed();
 
    long getReconnects();
+
+   /**
+    * Queue consumers re-created since the broker started because the broker closed the link's consumer (an operator
+    * closing it or the link's session through management, the queue destroyed, an error in delivery).
+    */
+   long getConsumerReopened();
 }

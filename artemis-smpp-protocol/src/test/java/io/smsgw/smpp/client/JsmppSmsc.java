@@ -89,6 +89,11 @@ public final class JsmppSmsc implements AutoCloseable {
    public final AtomicInteger receiptsBeforeResponse = new AtomicInteger();
    /** MO (from, to, text) the SMSC sends on the next session as soon as it is bound, before anything else. */
    public final BlockingQueue<String[]> moOnBind = new LinkedBlockingQueue<>();
+   /**
+    * When set, a submit_sm is recorded in {@link #submits} at once but answered only once the latch is open (at most
+    * 30 s): the part stays in flight at the gateway meanwhile.
+    */
+   public volatile java.util.concurrent.CountDownLatch holdResponses;
    /** MO the gateway answered with deliver_sm_resp ESME_ROK. */
    public final AtomicInteger mosAnswered = new AtomicInteger();
    private final int port;
@@ -277,6 +282,14 @@ public final class JsmppSmsc implements AutoCloseable {
                                   submitSm.getShortMessage(), submitSm.getEsmClass(),
                                   submitSm.getOptionalParameters() == null ? new OptionalParameter[0] : submitSm.getOptionalParameters(),
                                   System.nanoTime()));
+         java.util.concurrent.CountDownLatch hold = holdResponses;
+         if (hold != null) {
+            try {
+               hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+               Thread.currentThread().interrupt();
+            }
+         }
          for (int i = receiptsBeforeResponse.get(); i > 0; i--) {
             try {
                sendReceipt(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), 0, new byte[0], (byte) 0),

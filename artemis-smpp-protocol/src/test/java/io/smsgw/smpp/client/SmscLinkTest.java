@@ -39,6 +39,8 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -730,6 +732,98 @@ class SmscLinkTest {
             assertNotNull(submit, "a later MT goes out: the window is free");
             assertEquals("after the throttling", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
             assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "the expired ones are not sent any more");
+         }
+      }
+   }
+
+   /** The link's broker session as the console lists it ({@code smsc-link-<link>-<uuid>}), once there is exactly one. */
+   private static ServerSession linkSession(TestBroker broker) throws Exception {
+      Wait.until("one session of the link", Duration.ofSeconds(10), () -> simSessions(broker).size() == 1);
+      return simSessions(broker).get(0);
+   }
+
+   private static List<ServerSession> simSessions(TestBroker broker) {
+      return broker.server().getSessions().stream().filter(s -> s.getName().startsWith("smsc-link-sim-")).toList();
+   }
+
+   @Test
+   void aLinkWhoseSessionAnOperatorClosedTakesMessagesAgainAndFreesItsWindow() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(Integer.MAX_VALUE); // the MT stays in the window, retried, while the session is closed
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SmscLinkControlMBean control = control(broker);
+            String queue = SmsAddresses.smscLinkQueue("sim");
+            sendMt(broker, "00000000000000b1", "8613800138071", "in flight when the session is closed");
+            Wait.until("the MT in the window", Duration.ofSeconds(10), () -> control.getWindowInUse() == 1 && control.getThrottled() >= 1);
+
+            // What an operator does from the console's Sessions tab.
+            ServerSession session = linkSession(broker);
+            assertTrue(broker.server().getActiveMQServerControl().closeSessionWithID(session.getConnectionID().toString(), session.getName()));
+            smsc.throttleNext.set(0);
+
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the MT reaches the SMSC after the close");
+            assertEquals("8613800138071", submit.destination());
+            Wait.until("the MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+            Wait.until("the window free again", Duration.ofSeconds(10), () -> control.getWindowInUse() == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS),
+                       "sent once: the part taken from the closed consumer is not retried beside the copy sent again");
+
+            sendMt(broker, "00000000000000b2", "8613800138072", "after the close");
+            JsmppSmsc.Received next = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(next, "later MT go out");
+            assertEquals("8613800138072", next.destination());
+            Wait.until("the later MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+            Wait.until("the window free", Duration.ofSeconds(10), () -> control.getWindowInUse() == 0);
+            assertEquals("BOUND", control.getState());
+            assertEquals(1, control.getConsumerReopened());
+            assertEquals(1, broker.consumerCount(queue), "one consumer on the link's queue");
+            assertEquals(1, smsc.binds.get(), "the SMSC connection was not touched");
+         }
+      }
+   }
+
+   @Test
+   void aPartAcceptedAfterAnOperatorClosedTheConsumerKeepsItsReceiptAndTheMessageGoesOutAgain() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SmscLinkControlMBean control = control(broker);
+            String queue = SmsAddresses.smscLinkQueue("sim");
+            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+            smsc.holdResponses = hold;
+            sendMt(broker, "00000000000000b3", "8613800138073", "answered after the close");
+            JsmppSmsc.Received first = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(first, "submit_sm at the SMSC, its answer held back");
+
+            // What an operator does from the console's Consumers tab.
+            ServerSession session = linkSession(broker);
+            ServerConsumer consumer = session.getServerConsumers().iterator().next();
+            assertTrue(broker.server().getActiveMQServerControl().closeConsumerWithID(session.getName(),
+                                                                                      Long.toString(consumer.sequentialID())));
+            Wait.until("a new consumer", Duration.ofSeconds(10), () -> control.getConsumerReopened() == 1);
+            hold.countDown();
+            smsc.holdResponses = null;
+
+            JsmppSmsc.Received again = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(again, "the message went back to the queue with the closed consumer and goes out again");
+            assertEquals("8613800138073", again.destination());
+            Wait.until("the MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+            Wait.until("the window free again", Duration.ofSeconds(10), () -> control.getWindowInUse() == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "no third copy");
+
+            smsc.sendReceipt(first, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, "smsSmscMessageId = '" + first.messageId() + "'");
+            assertNotNull(dr, "the receipt of the copy accepted after the close still matches its MT");
+            assertEquals("00000000000000b3", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(1, broker.consumerCount(queue), "one consumer on the link's queue");
+            assertEquals(1, simSessions(broker).size(), "the session of the closed consumer is closed");
          }
       }
    }
