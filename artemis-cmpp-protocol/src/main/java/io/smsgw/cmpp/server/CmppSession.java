@@ -479,6 +479,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.TERMINATING;
       stopDeliveries();
       serverSession.stop();
+      closeIfNotEndedWithin(manager.getCmppResponseTimeout());
       sender.afterPendingWrites(new IOCallback() {
          @Override
          public void done() {
@@ -497,6 +498,21 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * out after the answers to the CANCELs received before: they wait for the held queues' intake, and the close could
     * otherwise overtake them (the message cancelled, the SP never told).
     */
+   /**
+    * TERMINATE_RESP waits for the answers owed before it, and one of those can wait on a held queue that is stuck (a
+    * consumer hanging in a network write). An SP that keeps sending ACTIVE_TEST meanwhile would keep the connection,
+    * and its account's session slot, for ever: past the response timeout the connection is closed without it.
+    */
+   private void closeIfNotEndedWithin(long millis) {
+      channel.eventLoop().schedule(() -> {
+         if (channel.isActive()) {
+            logger.warn("TERMINATE from '{}' not answered within {} ms (an answer owed before it is held up); closing",
+                        account.id(), millis);
+            channel.close();
+         }
+      }, millis, TimeUnit.MILLISECONDS);
+   }
+
    private void closeCleanly(CmppPdu last) {
       brokerExecutor.execute(() -> {
          try {

@@ -711,6 +711,36 @@ class CmppAcceptorTest {
       }
    }
 
+   @Test
+   void aTerminateHeldUpBehindAStuckQueueEndsAtTheResponseTimeoutEvenIfTheSpKeepsTalking(
+         @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      HeldQueueStall stall = new HeldQueueStall("nobody"); // held until the broker stops: a consumer stuck for good
+      try (TestBroker own = TestBroker.cmpp(dir, ";cmppResponseTimeout=1000").configure(cfg -> cfg.registerBrokerPlugin(stall)).start();
+           RawCmppClient client = new RawCmppClient(own.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "stuck in a consumer's write", "13800138031"));
+         String stuck = CmppMsgId.toHex(assertInstanceOf(SubmitResp.class, client.read()).msgId());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "to be cancelled", "13800138032"));
+         SubmitResp target = assertInstanceOf(SubmitResp.class, client.read());
+         stall.hold(own.server(), SmsAddresses.MT, message -> stuck.equals(message.getStringProperty(SmsProperties.ID)));
+
+         client.send(new Cancel(client.nextSequence(), target.msgId()));
+         client.send(new Terminate(client.nextSequence()));
+         // The SP keeps the connection busy: each ACTIVE_TEST_RESP is followed by another ACTIVE_TEST.
+         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+         boolean closed = false;
+         while (!closed && System.nanoTime() < deadline) {
+            try {
+               client.send(new ActiveTest(client.nextSequence()));
+               closed = client.closedByServer(200);
+            } catch (java.io.IOException e) {
+               closed = true; // written to a socket the gateway had closed
+            }
+         }
+         assertTrue(closed, "the gateway closed the connection within 10 s although the SP kept sending ACTIVE_TEST");
+      }
+   }
+
    /**
     * An SP that cancels as soon as it has the SUBMIT_RESP finds its message, for a single recipient and for each of a
     * group send's (stored in one transaction). Repeated by two SPs at once: the broker lists a new message in its queue

@@ -179,6 +179,34 @@ class SmppHeldMessagesTest {
       }
    }
 
+   @Test
+   void anUnbindHeldUpBehindAStuckQueueEndsAtTheResponseTimeoutEvenIfTheEsmeKeepsTalking() throws Exception {
+      HeldQueueStall stall = new HeldQueueStall("nobody"); // held until the broker stops: a consumer stuck for good
+      try (TestBroker broker = TestBroker.smpp(dataDir, ";smppResponseTimeout=1000").configure(cfg -> cfg.registerBrokerPlugin(stall)).start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         String stuck = submit(client, 2, "stuck in a consumer's write");
+         String target = submit(client, 3, "asked about");
+         stall.hold(broker.server(), SmsAddresses.MT, message -> stuck.equals(message.getStringProperty(SmsProperties.ID)));
+
+         client.sendBytes(wire(new QuerySm(4, target, ESME), new Unbind(5)));
+         // The ESME keeps the connection busy with enquire_link while it waits.
+         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+         boolean closed = false;
+         int sequence = 6;
+         while (!closed && System.nanoTime() < deadline) {
+            try {
+               client.send(new io.smsgw.smpp.codec.EnquireLink(sequence++));
+               closed = client.closedByServer(200);
+            } catch (java.io.IOException e) {
+               closed = true; // written to a socket the gateway had closed
+            }
+         }
+         assertTrue(closed, "the gateway closed the connection within 10 s although the ESME kept sending enquire_link");
+      }
+   }
+
    /** The PDUs as one write, so the broker reads them together. */
    private static byte[] wire(SmppPdu... pdus) {
       ByteBuf buf = Unpooled.buffer();
