@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.ConcatReference;
+import io.smsgw.core.concat.Segment;
 import io.smsgw.core.concat.SmsSplitter;
 import io.smsgw.core.text.Gsm7Alphabet;
 import io.smsgw.core.text.SmsEncoding;
@@ -34,7 +35,10 @@ public final class CmppConcatenation {
     * @throws IllegalArgumentException if it needs more than 255 parts
     */
    public static List<byte[]> parts(String text, int msgFmt, int reference) {
-      return withHeaders(cut(text, msgFmt), reference);
+      if (msgFmt != MSG_FMT_ASCII) {
+         return shortMessages(SmsSplitter.split(text, SmsEncoding.UCS2, ConcatReference.eightBit(reference & 0xFF)));
+      }
+      return withHeaders(cut(text), reference);
    }
 
    /**
@@ -43,14 +47,21 @@ public final class CmppConcatenation {
     * @throws IllegalArgumentException if it needs more than 255 parts
     */
    public static List<byte[]> parts(byte[] data, int reference) {
-      int capacity = SmsSplitter.capacity(SmsEncoding.BINARY, PART_HEADER);
-      List<byte[]> pieces = new ArrayList<>(data.length / capacity + 1);
-      for (int start = 0; start < data.length; start += capacity) {
-         pieces.add(Arrays.copyOfRange(data, start, Math.min(data.length, start + capacity)));
-      }
-      return withHeaders(pieces, reference);
+      return shortMessages(SmsSplitter.split(data, ConcatReference.eightBit(reference & 0xFF)));
    }
 
+   private static List<byte[]> shortMessages(List<Segment> segments) {
+      List<byte[]> parts = new ArrayList<>(segments.size());
+      for (Segment segment : segments) {
+         parts.add(segment.shortMessage());
+      }
+      return parts;
+   }
+
+   /**
+    * ASCII pieces with their headers. The splitter's GSM 7-bit output is GSM's own code points, not ASCII, so text
+    * sent as Msg_Fmt 0 is cut here, where the handset's 7-bit room ends.
+    */
    private static List<byte[]> withHeaders(List<byte[]> pieces, int reference) {
       int total = pieces.size();
       if (total > SmsSplitter.MAX_SEGMENTS) {
@@ -69,12 +80,12 @@ public final class CmppConcatenation {
    }
 
    /**
-    * Text cut into the octets of each part in {@code msgFmt}: at 153 septets when GSM 7-bit holds it and it goes as
-    * ASCII (the handset's 7-bit room after the header), else at 67 UCS2 characters; never inside a surrogate pair.
+    * Text sent as ASCII (Msg_Fmt 0) cut into the octets of each part: at 153 septets when GSM 7-bit holds it (the
+    * handset's 7-bit room after the header), else at 67 characters' room as UCS2 would have; never inside a surrogate
+    * pair.
     */
-   private static List<byte[]> cut(String text, int msgFmt) {
-      boolean gsm7 = msgFmt == MSG_FMT_ASCII && Gsm7Alphabet.canEncode(text);
-      SmsEncoding out = msgFmt == MSG_FMT_ASCII ? SmsEncoding.ASCII : SmsEncoding.UCS2;
+   private static List<byte[]> cut(String text) {
+      boolean gsm7 = Gsm7Alphabet.canEncode(text);
       int capacity = SmsSplitter.capacity(gsm7 ? SmsEncoding.GSM7 : SmsEncoding.UCS2, PART_HEADER);
       List<byte[]> pieces = new ArrayList<>();
       int start = 0;
@@ -84,14 +95,14 @@ public final class CmppConcatenation {
          int chars = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)) ? 2 : 1;
          int cost = gsm7 ? Gsm7Alphabet.septetCount(c) : 2 * chars;
          if (used + cost > capacity) {
-            pieces.add(SmsText.encode(text.substring(start, i), out));
+            pieces.add(SmsText.encode(text.substring(start, i), SmsEncoding.ASCII));
             start = i;
             used = 0;
          }
          used += cost;
          i += chars;
       }
-      pieces.add(SmsText.encode(text.substring(start), out));
+      pieces.add(SmsText.encode(text.substring(start), SmsEncoding.ASCII));
       return pieces;
    }
 }
