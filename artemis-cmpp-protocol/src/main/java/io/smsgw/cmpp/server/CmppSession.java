@@ -596,8 +596,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /**
     * No DELIVER from here, not even a waiting part of a long MO whose earlier parts the SP answers while
     * terminating: the broker session's close puts that MO back whole, and the SP gets it complete when it connects again.
+    * Nor a single DELIVER the broker handed over while the TERMINATE was being read (its consumer stops only after
+    * this): the writer drops it on the event loop, and the close puts its message back the same way.
     */
    private void stopDeliveries() {
+      writer.stopDeliveries();
       if (deliverer != null) {
          deliverer.stop();
       }
@@ -675,7 +678,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    @Override
    public void write(ByteBuf delivery) {
-      writer.write(delivery);
+      writer.writeDelivery(delivery);
    }
 
    /** A route PDU to a GNS client. */

@@ -182,7 +182,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    @Override
    public void write(ByteBuf delivery) {
-      writer.write(delivery);
+      writer.writeDelivery(delivery);
    }
 
    @Override
@@ -523,8 +523,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    /**
     * No deliver_sm from here, not even a waiting part of a long MO whose earlier parts the ESME answers while
     * unbinding: the broker session's close puts that MO back whole, and the ESME gets it complete on its next bind.
+    * Nor a single deliver_sm the broker handed over while the unbind was being read (its consumer stops only after
+    * this): the writer drops it on the event loop, and the close puts its message back the same way.
     */
    private void stopDeliveries() {
+      writer.stopDeliveries();
       if (deliverer != null) {
          deliverer.stop();
       }
