@@ -16,6 +16,7 @@ import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
+import io.smsgw.broker.SessionEndDeadline;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.cmpp.codec.ActiveTest;
@@ -479,7 +480,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.TERMINATING;
       stopDeliveries();
       serverSession.stop();
-      closeIfNotEndedWithin(manager.getCmppResponseTimeout());
+      // An answer owed before TERMINATE_RESP can be held up for good (a stuck held queue) while the SP keeps the link alive.
+      SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getCmppResponseTimeout(), "TERMINATE", account.id(), logger);
       sender.afterPendingWrites(new IOCallback() {
          @Override
          public void done() {
@@ -498,21 +500,6 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * out after the answers to the CANCELs received before: they wait for the held queues' intake, and the close could
     * otherwise overtake them (the message cancelled, the SP never told).
     */
-   /**
-    * TERMINATE_RESP waits for the answers owed before it, and one of those can wait on a held queue that is stuck (a
-    * consumer hanging in a network write). An SP that keeps sending ACTIVE_TEST meanwhile would keep the connection,
-    * and its account's session slot, for ever: past the response timeout the connection is closed without it.
-    */
-   private void closeIfNotEndedWithin(long millis) {
-      channel.eventLoop().schedule(() -> {
-         if (channel.isActive()) {
-            logger.warn("TERMINATE from '{}' not answered within {} ms (an answer owed before it is held up); closing",
-                        account.id(), millis);
-            channel.close();
-         }
-      }, millis, TimeUnit.MILLISECONDS);
-   }
-
    private void closeCleanly(CmppPdu last) {
       brokerExecutor.execute(() -> {
          try {
