@@ -4,6 +4,7 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 /**
@@ -11,6 +12,13 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  * flushed at once (after any still queued); from other threads (storage callbacks, broker deliveries) PDUs are
  * queued and one event-loop task writes every queued PDU and flushes once. A journal sync that completes a hundred submits thus costs one task, one
  * wake-up of the event loop and one socket write instead of a hundred of each.
+ *
+ * <p>Deliveries (deliver_sm, DELIVER: requests the gateway starts) go through {@link #writeDelivery}: once the session
+ * {@link #stopDeliveries stops them} on the event loop (the peer asked to end the session, or the connection closes),
+ * a delivery not written yet is released instead, whenever it was handed over. The check is made where the write is,
+ * on the event loop, so nothing the broker hands over while the peer's unbind or TERMINATE is being read can follow
+ * it. Answers are never held back. Deliveries keep their order among themselves and answers theirs; a drain writes the
+ * answers it finds first.
  */
 public final class BatchedWriter {
 
@@ -18,8 +26,11 @@ public final class BatchedWriter {
 
    private final Channel channel;
    private final Queue<Object> queued = new MpscUnboundedArrayQueue<>(CHUNK_SIZE);
+   private final Queue<Object> deliveries = new MpscUnboundedArrayQueue<>(CHUNK_SIZE);
    private final AtomicBoolean drainScheduled = new AtomicBoolean();
    private final Runnable drain = this::drain;
+   /** Event loop only. */
+   private boolean deliveriesStopped;
 
    public BatchedWriter(Channel channel) {
       this.channel = channel;
@@ -28,7 +39,7 @@ public final class BatchedWriter {
    /** Writes {@code pdu}; failures surface as the channel's exceptionCaught, as with a void promise. */
    public void write(Object pdu) {
       if (channel.eventLoop().inEventLoop()) {
-         if (queued.isEmpty()) {
+         if (queued.isEmpty() && deliveries.isEmpty()) {
             channel.writeAndFlush(pdu, channel.voidPromise());
          } else {
             // PDUs queued from other threads came first: a storage callback can run inline here once the journal
@@ -39,6 +50,42 @@ public final class BatchedWriter {
          return;
       }
       queued.offer(pdu);
+      scheduleDrain();
+   }
+
+   /**
+    * Writes a delivery as {@link #write} does, unless deliveries have stopped by the time the event loop gets to it:
+    * then it is released (a reference-counted PDU) and never written.
+    */
+   public void writeDelivery(Object pdu) {
+      if (channel.eventLoop().inEventLoop()) {
+         if (deliveriesStopped) {
+            ReferenceCountUtil.release(pdu);
+         } else if (queued.isEmpty() && deliveries.isEmpty()) {
+            channel.writeAndFlush(pdu, channel.voidPromise());
+         } else {
+            deliveries.offer(pdu);
+            drain();
+         }
+         return;
+      }
+      deliveries.offer(pdu);
+      scheduleDrain();
+   }
+
+   /**
+    * On the event loop: no delivery is written from here, neither one queued already nor one given later. Answers
+    * still go out.
+    */
+   public void stopDeliveries() {
+      assert channel.eventLoop().inEventLoop() : "deliveries stop on the event loop, where they are written";
+      deliveriesStopped = true;
+      for (Object pdu; (pdu = deliveries.poll()) != null; ) {
+         ReferenceCountUtil.release(pdu);
+      }
+   }
+
+   private void scheduleDrain() {
       if (drainScheduled.compareAndSet(false, true)) {
          channel.eventLoop().execute(drain);
       }
@@ -52,6 +99,14 @@ public final class BatchedWriter {
       while ((pdu = queued.poll()) != null) {
          channel.write(pdu, channel.voidPromise());
          wrote = true;
+      }
+      while ((pdu = deliveries.poll()) != null) {
+         if (deliveriesStopped) {
+            ReferenceCountUtil.release(pdu);
+         } else {
+            channel.write(pdu, channel.voidPromise());
+            wrote = true;
+         }
       }
       if (wrote) {
          channel.flush();

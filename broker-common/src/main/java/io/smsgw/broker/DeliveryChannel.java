@@ -46,7 +46,10 @@ public interface DeliveryChannel<P> {
       void add(int sequence, P part);
    }
 
-   /** Writes what {@link #encodeDelivery} returned; callable from any thread. */
+   /**
+    * Writes what {@link #encodeDelivery} returned; callable from any thread. Once the session has stopped deliveries
+    * (see {@link WindowedDeliverer#stop}), a delivery the event loop has not written yet is released, not written.
+    */
    void write(P delivery);
 
    boolean isWritable(ReadyListener listener);

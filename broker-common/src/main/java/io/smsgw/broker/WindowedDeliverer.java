@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * answered or overdue (the parts after a refused one are still sent), and it comes again with all its parts. The window counts PDUs, parts included: the
  * parts wait here until the window has room for them, and the broker hands over no further message while parts
  * wait, so never more than {@code window} PDUs are unanswered. Once the session {@link #stop stops} (unbind or
- * TERMINATE received, the connection closing), waiting parts are dropped unwritten: their message goes back to the
- * queue as a whole when the broker session closes.
+ * TERMINATE received, the connection closing), waiting parts are dropped unwritten, and so is a single delivery not
+ * written yet: their message goes back to the queue as a whole when the broker session closes.
  *
  * <p>The broker calls {@link #sendMessage} on the queue's executor; responses arrive on the event loop.
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
@@ -202,6 +202,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * are answered; the broker session's close puts it back whole, and it comes again complete on the next bind.
     * Answers to PDUs already written still settle single messages and fully written long ones. The dropped parts
     * stay counted in {@link #hasCredits}, so the broker hands over nothing more.
+    *
+    * <p>A single delivery the broker hands over after this, or handed over before and not written yet, is dropped by
+    * the session's {@link DeliveryChannel#write}, which checks on the event loop where it writes: the broker session's
+    * stop, which comes after this, waits for a delivery in progress but cannot keep it from reaching the writer. It
+    * stays in flight here, unanswered and counted like the dropped parts, and the broker session's close puts it back.
     */
    public void stop() {
       stopped = true;

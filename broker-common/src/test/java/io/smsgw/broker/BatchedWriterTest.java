@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +24,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
+import io.smsgw.broker.testing.Wait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,5 +163,33 @@ class BatchedWriterTest {
          assertEquals(expected, value, "order of one writer's PDUs");
          lastPerWriter[writerIndex] = value;
       }
+   }
+
+   @Test
+   void deliveriesNotWrittenWhenTheyStopAreReleasedAndAnswersStillGo() throws Exception {
+      BatchedWriter writer = new BatchedWriter(client);
+      ByteBuf queuedBefore = Unpooled.copiedBuffer(new byte[] {1});
+      ByteBuf givenAfter = Unpooled.copiedBuffer(new byte[] {2});
+      CountDownLatch queued = new CountDownLatch(1);
+      // The event loop stops deliveries while one is queued, as a session reading an unbind does.
+      client.eventLoop().execute(() -> {
+         try {
+            queued.await(10, TimeUnit.SECONDS);
+         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+         }
+         writer.stopDeliveries();
+      });
+      writer.writeDelivery(queuedBefore);
+      writer.write("answer");
+      queued.countDown();
+      assertEquals("answer", received.poll(10, TimeUnit.SECONDS));
+
+      writer.writeDelivery(givenAfter);
+      client.eventLoop().submit(() -> writer.writeDelivery(Unpooled.copiedBuffer(new byte[] {3}))).sync();
+      writer.write("last answer");
+      assertEquals("last answer", received.poll(10, TimeUnit.SECONDS), "no delivery written after the stop");
+      assertEquals(0, queuedBefore.refCnt(), "released");
+      Wait.until("the delivery given after the stop released", java.time.Duration.ofSeconds(10), () -> givenAfter.refCnt() == 0);
    }
 }

@@ -16,6 +16,7 @@ import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
+import io.smsgw.broker.SessionEndDeadline;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.cmpp.codec.ActiveTest;
@@ -479,7 +480,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.TERMINATING;
       stopDeliveries();
       serverSession.stop();
-      closeIfNotEndedWithin(manager.getCmppResponseTimeout());
+      // An answer owed before TERMINATE_RESP can be held up for good (a stuck held queue) while the SP keeps the link alive.
+      SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getCmppResponseTimeout(), "TERMINATE", account.id(), logger);
       sender.afterPendingWrites(new IOCallback() {
          @Override
          public void done() {
@@ -498,21 +500,6 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * out after the answers to the CANCELs received before: they wait for the held queues' intake, and the close could
     * otherwise overtake them (the message cancelled, the SP never told).
     */
-   /**
-    * TERMINATE_RESP waits for the answers owed before it, and one of those can wait on a held queue that is stuck (a
-    * consumer hanging in a network write). An SP that keeps sending ACTIVE_TEST meanwhile would keep the connection,
-    * and its account's session slot, for ever: past the response timeout the connection is closed without it.
-    */
-   private void closeIfNotEndedWithin(long millis) {
-      channel.eventLoop().schedule(() -> {
-         if (channel.isActive()) {
-            logger.warn("TERMINATE from '{}' not answered within {} ms (an answer owed before it is held up); closing",
-                        account.id(), millis);
-            channel.close();
-         }
-      }, millis, TimeUnit.MILLISECONDS);
-   }
-
    private void closeCleanly(CmppPdu last) {
       brokerExecutor.execute(() -> {
          try {
@@ -596,8 +583,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /**
     * No DELIVER from here, not even a waiting part of a long MO whose earlier parts the SP answers while
     * terminating: the broker session's close puts that MO back whole, and the SP gets it complete when it connects again.
+    * Nor a single DELIVER the broker handed over while the TERMINATE was being read (its consumer stops only after
+    * this): the writer drops it on the event loop, and the close puts its message back the same way.
     */
    private void stopDeliveries() {
+      writer.stopDeliveries();
       if (deliverer != null) {
          deliverer.stop();
       }
@@ -675,7 +665,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    @Override
    public void write(ByteBuf delivery) {
-      writer.write(delivery);
+      writer.writeDelivery(delivery);
    }
 
    /** A route PDU to a GNS client. */

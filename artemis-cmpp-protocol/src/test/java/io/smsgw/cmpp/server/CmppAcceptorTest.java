@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.broker.testing.DeliveryHold;
 import io.smsgw.broker.testing.HeldQueueStall;
 import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
@@ -539,6 +541,54 @@ class CmppAcceptorTest {
          Wait.until("acknowledged once every part got Result 0", Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
          assertEquals(null, client.read(300), "nothing after it");
+      }
+   }
+
+   /**
+    * The SP answers the DELIVER it has and terminates in one write, while the broker is handing over the next MO (held
+    * at that step until the gateway reads the TERMINATE) and a third waits on the queue. The MO handed over then was
+    * written after the TERMINATE, before TERMINATE_RESP: no DELIVER may follow a TERMINATE, and both MO must come on
+    * the next connection, the answered one not again.
+    */
+   @Test
+   void noDeliverHandedOverWhileTheTerminateIsReadGoesOutAndItComesOnTheNextConnect(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = SmsAddresses.accountQueue("901234");
+      DeliveryHold hold = new DeliveryHold(message -> "00000000000000c2".equals(message.getStringProperty("smsId")));
+      try (TestBroker own = TestBroker.cmpp(dir, ";cmppWindowSize=2").configure(cfg -> cfg.registerBrokerPlugin(hold)).start();
+           Connection app = new ActiveMQConnectionFactory(own.coreUrl()).createConnection()) {
+         own.server().getRemotingService().addIncomingInterceptor((CmppInterceptor) (pdu, connection) -> {
+            if (pdu instanceof Terminate) {
+               hold.release(); // on the event loop, as it reads the TERMINATE
+            }
+            return true;
+         });
+         for (String smsId : List.of("00000000000000c1", "00000000000000c2", "00000000000000c3")) {
+            sendToSp(app, "901234", "mo " + smsId.substring(14), "smsKind", "MO", "smsId", smsId,
+                     "smsSource", "13800138041", "smsDestination", "1065712345");
+         }
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            Deliver first = assertInstanceOf(Deliver.class, client.read());
+            assertEquals("mo c1", new String(first.msgContent(), StandardCharsets.US_ASCII));
+            hold.awaitHeld();
+            client.sendTogether(new DeliverResp(first.sequenceId(), first.msgId(), CmppResult.OK), new Terminate(client.nextSequence()));
+            io.smsgw.cmpp.codec.CmppPdu next = client.read();
+            assertInstanceOf(TerminateResp.class, next, "no DELIVER after TERMINATE, got " + next.commandName());
+            assertThrows(java.io.IOException.class, () -> client.read(5000), "nothing after TERMINATE_RESP; the connection closes");
+         }
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            Set<String> again = new HashSet<>();
+            for (int i = 0; i < 2; i++) {
+               Deliver mo = assertInstanceOf(Deliver.class, client.read());
+               again.add(new String(mo.msgContent(), StandardCharsets.US_ASCII));
+               client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
+            }
+            assertEquals(Set.of("mo c2", "mo c3"), again, "the MO not answered, on the next connection");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+            assertEquals(null, client.read(300), "the answered MO not again");
+         }
       }
    }
 

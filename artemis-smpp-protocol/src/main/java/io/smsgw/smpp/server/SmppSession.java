@@ -13,6 +13,7 @@ import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
+import io.smsgw.broker.SessionEndDeadline;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
@@ -182,7 +183,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    @Override
    public void write(ByteBuf delivery) {
-      writer.write(delivery);
+      writer.writeDelivery(delivery);
    }
 
    @Override
@@ -470,17 +471,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       // The answers to query_sm / cancel_sm / replace_sm received before go out first too: they wait for the
       // held queues' intake, so the close could otherwise overtake them (a cancel done, its answer never sent).
       serverSession.stop();
-      // unbind_resp waits for the answers owed before it, and one of those can wait on a held queue that is stuck (a
-      // consumer hanging in a network write); an ESME that keeps sending enquire_link meanwhile would keep the
-      // connection and its session slot for ever. Past the response timeout the connection is closed without it.
-      long deadline = manager.getSmppResponseTimeout();
-      channel.eventLoop().schedule(() -> {
-         if (channel.isActive()) {
-            logger.warn("unbind from '{}' not answered within {} ms (an answer owed before it is held up); closing",
-                        account.id(), deadline);
-            channel.close();
-         }
-      }, deadline, TimeUnit.MILLISECONDS);
+      // One of those answers can be held up for good (a stuck held queue) while the ESME keeps the link alive.
+      SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getSmppResponseTimeout(), "unbind", account.id(), logger);
       submitHandler.afterPendingWrites(() -> brokerExecutor.execute(() -> {
          try {
             serverSession.close(false);
@@ -523,8 +515,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    /**
     * No deliver_sm from here, not even a waiting part of a long MO whose earlier parts the ESME answers while
     * unbinding: the broker session's close puts that MO back whole, and the ESME gets it complete on its next bind.
+    * Nor a single deliver_sm the broker handed over while the unbind was being read (its consumer stops only after
+    * this): the writer drops it on the event loop, and the close puts its message back the same way.
     */
    private void stopDeliveries() {
+      writer.stopDeliveries();
       if (deliverer != null) {
          deliverer.stop();
       }

@@ -1,5 +1,6 @@
 package io.smsgw.smpp.server;
 
+import io.smsgw.broker.testing.DeliveryHold;
 import io.smsgw.broker.testing.SessionCreationGate;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -405,6 +407,66 @@ class SmppAcceptorTest {
          assertEquals(text, again.text(0xe7), "the whole MO on the next bind");
          Wait.until("acknowledged once every part got ESME_ROK", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
          assertNull(client.read(300), "nothing after it");
+      }
+   }
+
+   /**
+    * The ESME answers the deliver_sm it has and unbinds in one write, while the broker is handing over the next MO
+    * (held at that step until the gateway reads the unbind) and a third waits on the queue. The MO handed over then
+    * was written after the unbind, before unbind_resp: no deliver_sm may follow an unbind, and both MO must come on the
+    * next bind, the answered one not again.
+    */
+   @Test
+   void noDeliverSmHandedOverWhileTheUnbindIsReadGoesOutAndItComesOnTheNextBind(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      DeliveryHold hold = new DeliveryHold(message -> "00000000000000b2".equals(message.getStringProperty("smsId")));
+      try (TestBroker own = TestBroker.smpp(dir, ";smppWindowSize=2").configure(cfg -> cfg.registerBrokerPlugin(hold)).start()) {
+         own.server().getRemotingService().addIncomingInterceptor((SmppInterceptor) (pdu, connection) -> {
+            if (pdu instanceof Unbind) {
+               hold.release(); // on the event loop, as it reads the unbind
+            }
+            return true;
+         });
+         sendMos(own, queue, "00000000000000b1", "00000000000000b2", "00000000000000b3");
+         try (RawSmppClient client = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
+            assertEquals("mo b1", new String(first.shortMessage(), StandardCharsets.US_ASCII));
+            hold.awaitHeld();
+            client.sendTogether(new DeliverSmResp(first.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY), new Unbind(500));
+            SmppPdu next = client.read();
+            assertInstanceOf(UnbindResp.class, next, "no deliver_sm after unbind, got " + next.commandName());
+            assertThrows(java.io.IOException.class, () -> client.read(5000), "nothing after unbind_resp; the connection closes");
+         }
+         try (RawSmppClient client = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            java.util.Set<String> again = new java.util.HashSet<>();
+            for (int i = 0; i < 2; i++) {
+               DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+               again.add(new String(mo.shortMessage(), StandardCharsets.US_ASCII));
+               client.send(new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            }
+            assertEquals(java.util.Set.of("mo b2", "mo b3"), again, "the MO not answered, on the next bind");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+            assertNull(client.read(300), "the answered MO not again");
+         }
+      }
+   }
+
+   /** MO "mo b1", ... with these smsIds, in this order. */
+   private static void sendMos(TestBroker target, String queue, String... smsIds) throws Exception {
+      try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(target.coreUrl()).createConnection()) {
+         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+         jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(queue));
+         for (String smsId : smsIds) {
+            jakarta.jms.TextMessage mo = session.createTextMessage("mo " + smsId.substring(smsId.length() - 2));
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsId", smsId);
+            mo.setStringProperty("smsSource", "8613800138000");
+            mo.setStringProperty("smsDestination", "8610086");
+            producer.send(mo);
+         }
       }
    }
 
