@@ -161,6 +161,8 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong moReceived = new AtomicLong();
    /** EXPIRED reports that could not be stored; their records stay and are reported again. */
    final AtomicLong expiredReportsFailed = new AtomicLong();
+   /** Removals of a correlation record after its final receipt's DR that the store refused or could not write. */
+   final AtomicLong recordRemovalsFailed = new AtomicLong();
    final AtomicLong reconnects = new AtomicLong();
    /** Queue consumers re-created after the broker closed the link's consumer. */
    final AtomicLong consumerReopened;
@@ -602,7 +604,13 @@ final class SmscLink extends AbstractSessionCallback {
       sendDurably(dr, () -> {
          onDurable.run();
          if (receipt.state().isFinal()) {
-            store.remove(config.id(), key);
+            store.remove(config.id(), key).whenComplete((ok, failure) -> {
+               if (failure != null) {
+                  recordRemovalsFailed.incrementAndGet();
+                  logger.warn("SMSC link {}: correlation record {} not removed after its final receipt: {}", config.id(), key,
+                              failure.toString());
+               }
+            });
          }
       }, onFailed);
    }
