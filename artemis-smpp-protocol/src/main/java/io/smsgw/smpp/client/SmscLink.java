@@ -74,6 +74,9 @@ final class SmscLink extends AbstractSessionCallback {
     * SMSC took it but no receipt can be matched to it (docs/links-routing-billing.md).
     */
    static final String NO_MESSAGE_ID_ERROR = "107";
+   /** Pauses before a failed removal of a correlation record is tried again: the first, then doubling to the last. */
+   private static final long REMOVAL_RETRY_MIN_MILLIS = 100;
+   private static final long REMOVAL_RETRY_MAX_MILLIS = 30_000;
    /** Flushes held back at most before one goes to the socket (Netty's default). */
    private static final int FLUSHES_CONSOLIDATED = 256;
 
@@ -137,6 +140,11 @@ final class SmscLink extends AbstractSessionCallback {
       flush();
    };
    private final List<SmscConnection> connections = new ArrayList<>();
+   /**
+    * Final receipts whose DR is durable but whose record the store failed to remove, with the answers to repeats of
+    * them that wait for the removal (event loop only; empty unless the store fails).
+    */
+   private final Map<String, List<Runnable>> removalsRetrying = new HashMap<>();
    private final Map<BindType, Long> reconnectDelays = new HashMap<>();
 
    private volatile State state = State.STOPPED;
@@ -161,6 +169,8 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong moReceived = new AtomicLong();
    /** EXPIRED reports that could not be stored; their records stay and are reported again. */
    final AtomicLong expiredReportsFailed = new AtomicLong();
+   /** Removals of a correlation record after its final receipt's DR that the store refused or could not write. */
+   final AtomicLong recordRemovalsFailed = new AtomicLong();
    final AtomicLong reconnects = new AtomicLong();
    /** Queue consumers re-created after the broker closed the link's consumer. */
    final AtomicLong consumerReopened;
@@ -595,16 +605,69 @@ final class SmscLink extends AbstractSessionCallback {
       }, onFailed));
    }
 
-   /** Emits the DR of a matched receipt; once it is durable, a final state also ends the record. */
+   /**
+    * Emits the DR of a matched receipt. For a final state, {@code onDurable} (the SMSC's answer) waits until the record
+    * is removed too: a stop in between leaves the receipt unanswered, so the SMSC sends it again and the record goes
+    * then (the repeated DR is dropped by its duplicate id); answered with the record still there, nothing would remove
+    * it, and at the MT's validity it would report EXPIRED after the final state (decision NN).
+    */
    private void emitMatched(CorrelationRecord record, SmscReceipt receipt, String key, long arrivedMillis,
                             Runnable onDurable, Runnable onFailed) {
-      Message dr = messages.receipt(server.getStorageManager().generateID(), record, receipt, arrivedMillis);
-      sendDurably(dr, () -> {
-         onDurable.run();
-         if (receipt.state().isFinal()) {
-            store.remove(config.id(), key);
+      if (!receipt.state().isFinal()) {
+         sendDurably(messages.receipt(server.getStorageManager().generateID(), record, receipt, arrivedMillis), onDurable, onFailed);
+         return;
+      }
+      if (!removalsRetrying.isEmpty()) {
+         List<Runnable> waiting = removalsRetrying.get(key);
+         if (waiting != null) {
+            // The SMSC repeats a receipt whose DR is durable and whose record the store has not let go of yet: a second
+            // DR would only be dropped as a repeat, and only while the broker's id cache still holds the first.
+            waiting.add(onDurable);
+            return;
          }
-      }, onFailed);
+      }
+      Message dr = messages.receipt(server.getStorageManager().generateID(), record, receipt, arrivedMillis);
+      sendDurably(dr, () -> removeRecord(key, onDurable, 0), onFailed);
+   }
+
+   /**
+    * Removes the record of a final receipt whose DR is durable, then runs {@code onRemoved}. A removal the store
+    * refuses or cannot write is tried again, after 100 ms doubling up to 30 s, for as long as the link runs.
+    */
+   private void removeRecord(String key, Runnable onRemoved, int failures) {
+      store.remove(config.id(), key).whenCompleteAsync((ok, failure) -> {
+         if (failure == null) {
+            List<Runnable> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
+            if (failures > 0) {
+               logger.info("SMSC link {}: correlation record {} removed after {} failed tries", config.id(), key, failures);
+            }
+            onRemoved.run();
+            if (waiting != null) {
+               waiting.forEach(Runnable::run);
+            }
+            return;
+         }
+         recordRemovalsFailed.incrementAndGet();
+         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+         if (stopping || cause instanceof IllegalStateException) {
+            // The store is closing: the receipt stays unanswered, and the SMSC sends it again after the restart.
+            removalsRetrying.remove(key);
+            logger.warn("SMSC link {}: correlation record {} not removed after its final receipt ({}); the link stops and "
+                        + "the SMSC, left unanswered, sends the receipt again", config.id(), key, cause.toString());
+            return;
+         }
+         long delay = Math.min(REMOVAL_RETRY_MAX_MILLIS, REMOVAL_RETRY_MIN_MILLIS << Math.min(failures, 16));
+         if (failures == 0) {
+            removalsRetrying.putIfAbsent(key, new ArrayList<>(1));
+            logger.warn("SMSC link {}: correlation record {} not removed after its final receipt ({}); trying again, the "
+                        + "SMSC's answer waits", config.id(), key, cause.toString());
+         } else {
+            logger.debug("SMSC link {}: removal {} of correlation record {} failed ({})", config.id(), failures + 1, key,
+                         cause.toString());
+         }
+         eventLoop.schedule(() -> removeRecord(key, onRemoved, failures + 1), delay, TimeUnit.MILLISECONDS);
+      }, eventLoop);
    }
 
    /**

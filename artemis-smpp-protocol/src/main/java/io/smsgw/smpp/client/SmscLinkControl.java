@@ -92,6 +92,11 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getRecordRemovalsFailed() {
+      return link.recordRemovalsFailed.get();
+   }
+
+   @Override
    public long getReconnects() {
       return link.reconnects.get();
    }

@@ -44,6 +44,9 @@ public interface SmscLinkControlMBean {
    /** EXPIRED reports that could not be stored; their correlation records stay and are reported again. */
    long getExpiredReportsFailed();
 
+   /** Correlation records whose removal after a final receipt the store refused or could not write (each try counts). */
+   long getRecordRemovalsFailed();
+
    long getReconnects();
 
    /**

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import javax.management.ObjectName;
 
@@ -54,6 +55,7 @@ public final class SmscLinkService implements ActiveMQComponent {
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
+   private final UnaryOperator<CorrelationStore> storeView;
    private final List<SmscLink> links = new ArrayList<>();
    private final List<ObjectName> registered = new ArrayList<>();
    private EventLoopGroup group;
@@ -62,8 +64,14 @@ public final class SmscLinkService implements ActiveMQComponent {
    private volatile boolean started;
 
    public SmscLinkService(ActiveMQServer server, GatewayRuntime runtime) {
+      this(server, runtime, UnaryOperator.identity());
+   }
+
+   /** For tests: the links and the parked-receipt retrier use the store through {@code storeView} (one whose writes fail). */
+   SmscLinkService(ActiveMQServer server, GatewayRuntime runtime, UnaryOperator<CorrelationStore> storeView) {
       this.server = server;
       this.runtime = runtime;
+      this.storeView = storeView;
    }
 
    @Override
@@ -115,9 +123,10 @@ public final class SmscLinkService implements ActiveMQComponent {
             return link != null ? link.onExpired(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
          }).build());
       group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
+      CorrelationStore linkStore = storeView.apply(store);
       List<SmscLink> created = new ArrayList<>();
       for (SmscLinkConfig config : configured) {
-         SmscLink link = new SmscLink(config, server, runtime, store, group.next(), tls.get(config.id()));
+         SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), tls.get(config.id()));
          created.add(link);
          byId.put(config.id(), link);
       }
@@ -129,7 +138,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
       housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
       List<Long> retries = parkedReceiptRetries();
-      ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, store, Map.copyOf(byId), retries, housekeeping);
+      ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, linkStore, Map.copyOf(byId), retries, housekeeping);
       long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
       housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
    }

@@ -94,6 +94,8 @@ public final class JsmppSmsc implements AutoCloseable {
     * 30 s): the part stays in flight at the gateway meanwhile.
     */
    public volatile java.util.concurrent.CountDownLatch holdResponses;
+   /** How long a session waits for the gateway's answer to its deliver_sm (from the next bind on). */
+   public volatile long responseTimeoutMillis = 10_000;
    /** MO the gateway answered with deliver_sm_resp ESME_ROK. */
    public final AtomicInteger mosAnswered = new AtomicInteger();
    private final int port;
@@ -193,7 +195,7 @@ public final class JsmppSmsc implements AutoCloseable {
       while (!closed) {
          try {
             SMPPServerSession session = listener.accept();
-            session.setTransactionTimer(10_000);
+            session.setTransactionTimer(responseTimeoutMillis);
             BindRequest bind = session.waitForBind(5000);
             bind.accept("SIMSMSC", bind.getInterfaceVersion());
             binds.incrementAndGet();

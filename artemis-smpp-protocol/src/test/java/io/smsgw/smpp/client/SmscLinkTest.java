@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
@@ -965,6 +966,218 @@ class SmscLinkTest {
             assertEquals("smppclient1", dr.getStringProperty("smsAccount"));
             assertEquals("8613800138091", dr.getStringProperty("smsSource"), "from the recipient");
             assertEquals("old", dr.getStringProperty("smsLink"), "the link the MT went out on");
+         }
+      }
+   }
+
+   /** How long after its validity the link service keeps a record (the store's default grace). */
+   private static final long GRACE_MILLIS = TimeUnit.HOURS.toMillis(1);
+
+   /**
+    * An id cache of one: a report's duplicate id is gone from it once another report follows, as it is long before an
+    * MT's validity ends with the default 20,000 at a few DRs per second. {@code sms.dr} is declared, as broker.xml does:
+    * an auto-created address is deleted when empty, and its duplicate ids with it.
+    */
+   private static void smallIdCache(org.apache.activemq.artemis.core.config.Configuration cfg) {
+      cfg.setIDCacheSize(1).addQueueConfiguration(QueueConfiguration.of(SmsAddresses.DR).setRoutingType(RoutingType.ANYCAST));
+   }
+
+   /** An MT whose validity (and so its correlation record's deadline, plus the grace) ends at {@code validity}. */
+   private static void sendMtValidUntil(TestBroker broker, String smsId, String destination, long validity) throws JMSException {
+      sendMt(broker, smsId, destination, session -> {
+         TextMessage mt = session.createTextMessage("valid until " + validity);
+         mt.setLongProperty("smsValidityTime", validity);
+         return mt;
+      });
+   }
+
+   /**
+    * The store cannot write the removal of a delivered MT's record at first (a failed disk write). The link tries
+    * again, so when the MT's validity ends the SP gets no EXPIRED report after its DELIVRD one. Before, the failure
+    * was ignored, the record stayed, and its EXPIRED report got through: the broker's duplicate-id check only
+    * remembers the last id-cache-size reports, long forgotten by then (here a cache of one, and another MT's report).
+    */
+   @Test
+   void aRecordWhoseRemovalFailsIsRemovedOnALaterTryAndTheDeliveredMtGetsNoExpiredReport() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(SmscLinkTest::smallIdCache).start()) {
+            FaultyRemovals removals = new FaultyRemovals();
+            removals.failNext.set(2);
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), removals::wrap);
+            service.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               // The records' deadlines (validity plus the hour of grace) a few seconds from now.
+               long validity = System.currentTimeMillis() - GRACE_MILLIS + 8_000;
+               sendMtValidUntil(broker, "00000000000000f1", "8613800138111", validity);
+               JsmppSmsc.Received delivered = smsc.submits.poll(10, TimeUnit.SECONDS);
+               sendMtValidUntil(broker, "00000000000000f2", "8613800138112", validity);
+               JsmppSmsc.Received other = smsc.submits.poll(10, TimeUnit.SECONDS);
+               // Never gets a receipt: its EXPIRED report comes after any the delivered MT could get.
+               sendMtValidUntil(broker, "00000000000000f3", "8613800138113", validity + 1_000);
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS));
+               assertNotNull(delivered);
+               assertNotNull(other);
+               Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+               smsc.sendReceipt(delivered, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED); // returns once answered
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "DR on sms.dr");
+               assertEquals("00000000000000f1", dr.getStringProperty("smsId"));
+               assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+               smsc.sendReceipt(other, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+               assertEquals("00000000000000f2", receive(broker, SmsAddresses.DR, null).getStringProperty("smsId"));
+               assertTrue(System.currentTimeMillis() < validity + GRACE_MILLIS, "the receipts came before the records' deadline");
+
+               TextMessage expired = receive(broker, SmsAddresses.DR, null, 30_000);
+               assertNotNull(expired, "an EXPIRED report");
+               assertEquals("EXPIRED", expired.getStringProperty("smsStatus"));
+               assertEquals("00000000000000f3", expired.getStringProperty("smsId"), "only for the MT without a receipt");
+               assertEquals(0, broker.messageCount(SmsAddresses.DR), "nothing more on sms.dr");
+               assertEquals(2, control(broker).getRecordRemovalsFailed());
+               assertEquals(4, removals.removals.get(), "the first MT's removal tried until the store took it, then the other's");
+            } finally {
+               service.stop();
+            }
+         }
+      }
+   }
+
+   /** Sends a receipt from another thread, as the SMSC's own sending does; the stage ends with its deliver_sm_resp. */
+   private static CompletableFuture<Void> sendReceiptAsync(JsmppSmsc smsc, JsmppSmsc.Received submit) {
+      return CompletableFuture.runAsync(() -> {
+         try {
+            smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+         } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+         }
+      });
+   }
+
+   /**
+    * While the store cannot remove a delivered MT's record, the SMSC sends its receipt again (as it does when its
+    * answer is late): the copy matches the record, but makes no second report, though the broker's id cache has
+    * forgotten the first one's duplicate id; both copies are answered once the removal gets through.
+    */
+   @Test
+   void aFinalReceiptRepeatedWhileItsRecordCannotBeRemovedMakesNoSecondReport() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(SmscLinkTest::smallIdCache).start()) {
+            FaultyRemovals removals = new FaultyRemovals();
+            removals.failing = true;
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), removals::wrap);
+            service.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               SmscLinkControlMBean control = control(broker);
+               sendMt(broker, "00000000000000f7", "8613800138117", "delivered, receipt repeated");
+               JsmppSmsc.Received delivered = smsc.submits.poll(10, TimeUnit.SECONDS);
+               sendMt(broker, "00000000000000f8", "8613800138118", "delivered too");
+               JsmppSmsc.Received other = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(delivered);
+               assertNotNull(other);
+               Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+               CompletableFuture<Void> first = sendReceiptAsync(smsc, delivered);
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "DR on sms.dr");
+               assertEquals("00000000000000f7", dr.getStringProperty("smsId"));
+               Wait.until("its record's removal refused", Duration.ofSeconds(10), () -> control.getRecordRemovalsFailed() > 0);
+               // Another MT's report pushes the first one's duplicate id out of the cache of one.
+               CompletableFuture<Void> otherAnswered = sendReceiptAsync(smsc, other);
+               assertEquals("00000000000000f8", receive(broker, SmsAddresses.DR, null).getStringProperty("smsId"));
+               CompletableFuture<Void> repeated = sendReceiptAsync(smsc, delivered);
+               Wait.until("the repeated receipt matched", Duration.ofSeconds(10), () -> control.getReceiptsMatched() == 3);
+
+               removals.failing = false; // the disk takes writes again
+               Wait.until("all three receipts answered", Duration.ofSeconds(10),
+                          () -> first.isDone() && otherAnswered.isDone() && repeated.isDone());
+               first.join();
+               otherAnswered.join();
+               repeated.join();
+               assertEquals(0, broker.messageCount(SmsAddresses.DR), "no second report for the repeated receipt");
+               assertEquals(0, control.getReceiptsUnmatched(), "nothing parked");
+            } finally {
+               service.stop();
+            }
+         }
+      }
+   }
+
+   /**
+    * The gateway stops after a final receipt's DR is durable and before its record's removal is. The SMSC has had no
+    * deliver_sm_resp for the receipt, so it sends it again after the restart: the DR is dropped there as the repeat it
+    * is (its duplicate id), the record goes, and the delivered MT gets no EXPIRED report at its validity. Before, the
+    * SMSC got its answer as soon as the DR was durable, so nothing ever removed the record that the stop left behind.
+    */
+   @Test
+   void aFinalReceiptIsAnsweredOnlyOnceItsRecordIsGoneSoAStopBeforeThatLeavesNoExpiredReport() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.responseTimeoutMillis = 3_000; // how long it waits for deliver_sm_resp
+         configureNoLinks();
+         long validity = System.currentTimeMillis() - GRACE_MILLIS + 15_000;
+         JsmppSmsc.Received delivered;
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(SmscLinkTest::smallIdCache).start()) {
+            FaultyRemovals removals = new FaultyRemovals();
+            removals.lost = true; // the gateway stops before they are durable
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), removals::wrap);
+            service.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               sendMtValidUntil(broker, "00000000000000f4", "8613800138114", validity);
+               delivered = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(delivered);
+               Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+               CompletableFuture<Void> answered = sendReceiptAsync(smsc, delivered);
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "DR on sms.dr");
+               assertEquals("00000000000000f4", dr.getStringProperty("smsId"));
+               assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+               Wait.until("the SMSC's wait for deliver_sm_resp over", Duration.ofSeconds(10), answered::isDone);
+               assertTrue(answered.isCompletedExceptionally(), "no deliver_sm_resp while the record is still there");
+               assertEquals(1, removals.removals.get());
+            } finally {
+               service.stop();
+            }
+         }
+
+         int bindsBefore = smsc.binds.get();
+         try (TestBroker restarted = TestBroker.smpp(dir, "").configure(SmscLinkTest::smallIdCache).start()) {
+            SmscLinkService service = new SmscLinkService(restarted.server(), linkRuntime(port, ""));
+            service.start();
+            try {
+               Wait.until("link bound again", Duration.ofSeconds(10), () -> smsc.binds.get() > bindsBefore && smsc.hasBoundSession());
+               // What an SMSC does with a receipt it got no answer for; answered now (else this throws).
+               smsc.sendReceipt(delivered, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+
+               // Another MT's report pushes the delivered MT's duplicate id out of the cache of one.
+               sendMtValidUntil(restarted, "00000000000000f5", "8613800138115", validity);
+               JsmppSmsc.Received other = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(other);
+               // Never gets a receipt: its EXPIRED report comes after any the delivered MT could get.
+               sendMtValidUntil(restarted, "00000000000000f6", "8613800138116", validity + 1_000);
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS));
+               Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> restarted.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+               smsc.sendReceipt(other, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+               TextMessage dr = receive(restarted, SmsAddresses.DR, null);
+               assertNotNull(dr);
+               assertEquals("00000000000000f5", dr.getStringProperty("smsId"), "the repeated receipt made no second report");
+               assertTrue(System.currentTimeMillis() < validity + GRACE_MILLIS, "the receipts came before the records' deadline");
+
+               TextMessage expired = receive(restarted, SmsAddresses.DR, null, 30_000);
+               assertNotNull(expired, "an EXPIRED report");
+               assertEquals("EXPIRED", expired.getStringProperty("smsStatus"));
+               assertEquals("00000000000000f6", expired.getStringProperty("smsId"), "only for the MT without a receipt");
+               assertEquals(0, restarted.messageCount(SmsAddresses.DR), "nothing more on sms.dr");
+            } finally {
+               service.stop();
+            }
          }
       }
    }

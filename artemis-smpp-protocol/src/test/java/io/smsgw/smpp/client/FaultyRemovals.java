@@ -1,0 +1,72 @@
+package io.smsgw.smpp.client;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.smsgw.correlation.CorrelationRecord;
+import io.smsgw.correlation.CorrelationStore;
+import io.smsgw.correlation.CorrelationStoreException;
+
+/**
+ * The links' view of the real correlation store, whose removals can fail as a failed disk write does, or never
+ * reach the store at all, as when the process dies before the removal is synced. Everything else is the store's.
+ */
+final class FaultyRemovals {
+
+   /** Removals still to fail with {@link CorrelationStoreException}, without reaching the store. */
+   final AtomicInteger failNext = new AtomicInteger();
+   /** While set, every removal fails so, as while the disk refuses writes. */
+   volatile boolean failing;
+   /** When set, removals neither reach the store nor complete: the gateway stops before they are durable. */
+   volatile boolean lost;
+   /** Removals the links asked for. */
+   final AtomicInteger removals = new AtomicInteger();
+
+   CorrelationStore wrap(CorrelationStore store) {
+      return new CorrelationStore() {
+         @Override
+         public CompletionStage<Void> put(CorrelationRecord record) {
+            return store.put(record);
+         }
+
+         @Override
+         public CompletionStage<Optional<CorrelationRecord>> get(String linkId, String smscMessageId) {
+            return store.get(linkId, smscMessageId);
+         }
+
+         @Override
+         public CompletionStage<Optional<CorrelationRecord>> matchReceipt(String linkId, String smscMessageId) {
+            return store.matchReceipt(linkId, smscMessageId);
+         }
+
+         @Override
+         public CompletionStage<Void> remove(String linkId, String smscMessageId) {
+            removals.incrementAndGet();
+            if (lost) {
+               return new CompletableFuture<>();
+            }
+            if (failing || failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+               return CompletableFuture.failedFuture(new CorrelationStoreException("cannot write to the correlation store"));
+            }
+            return store.remove(linkId, smscMessageId);
+         }
+
+         @Override
+         public int expire(long nowMillis) {
+            return store.expire(nowMillis);
+         }
+
+         @Override
+         public long size() {
+            return store.size();
+         }
+
+         @Override
+         public void close() {
+            store.close();
+         }
+      };
+   }
+}
