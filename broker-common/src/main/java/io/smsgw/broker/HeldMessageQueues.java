@@ -33,12 +33,14 @@ import org.slf4j.LoggerFactory;
  * The MT messages the gateway still holds, i.e. not yet sent on: those waiting on the submit address or
  * on an SMSC link's queue. Backs SMPP query_sm / cancel_sm / replace_sm and CMPP CANCEL; one per session.
  * <p>
- * Operations run through {@link #afterArrivals}: a queue takes a new message into the list its scans read on its own
- * executor, after the submit may already have been answered, so a scan started at once can miss a message whose
- * sender already holds its id (decision 64). Finding the queues (every binding of the broker), scans and deletes run
- * on the session's broker executor, never on an event loop. An operation counts as in flight until the session says
- * it was {@link #answered}, so the answer that ends the session (unbind_resp, TERMINATE_RESP) can wait for the
- * answers to operations asked for before it ({@link #afterAnswers}).
+ * Operations run through {@link #afterArrivals}, one at a time in the order they were asked for, each once the one
+ * before it has been answered (decision NN): a replace stores its replacement through the journal, so an operation
+ * that started earlier missed it. Each also waits for the queues' intake: a queue takes a new message into the list its
+ * scans read on its own executor, after the submit may already have been answered, so a scan started at once can miss
+ * a message whose sender already holds its id (decision 64). Finding the queues (every binding of the broker), scans
+ * and deletes run on the session's broker executor, never on an event loop. An operation counts as in flight until the
+ * session says it was {@link #answered}, so the answer that ends the session (unbind_resp, TERMINATE_RESP) can wait
+ * for the answers to operations asked for before it ({@link #afterAnswers}).
  */
 public final class HeldMessageQueues {
 
@@ -51,52 +53,100 @@ public final class HeldMessageQueues {
    private final ActiveMQServer server;
    private final String submitAddress;
    private final Executor executor;
+   private final Consumer<Runnable> afterEarlierRequests;
    /** Operations asked for and not answered yet. */
    private final AtomicInteger inFlight = new AtomicInteger();
    /** Tasks waiting for inFlight to reach 0. */
    private final java.util.Queue<Runnable> afterAnswers = new ConcurrentLinkedQueue<>();
+   /**
+    * Operations whose turn has not come, oldest first. Each was counted as a pending request of the connection, which
+    * stops reading at its cap (decision 57), so this holds at most that many.
+    */
+   private final java.util.Queue<Consumer<Scan>> waiting = new ConcurrentLinkedQueue<>();
+   /** Operations in the chain and not answered: the one whose turn it is, and those waiting. */
+   private final AtomicInteger chained = new AtomicInteger();
 
-   /** {@code executor}: the session's ordered broker executor, where operations run in the order they were asked for. */
+   /** For a session that stores nothing an operation would have to wait for (tests). */
    public HeldMessageQueues(ActiveMQServer server, String submitAddress, Executor executor) {
-      this.server = server;
-      this.submitAddress = submitAddress;
-      this.executor = executor;
+      this(server, submitAddress, executor, Runnable::run);
    }
 
    /**
-    * Runs the operation on the executor once every message added to the held-message queues before this call can be
-    * found by it, without waiting for anything: each queue is asked to run a marker after the messages it has taken
-    * and not yet listed (Artemis' intermediate references, listed in order by the queue's executor), and the operation
-    * is handed to the executor when the last queue has done so. A message whose submit was answered was added to its
-    * queue before the answer (the queue's add is an earlier task of the same operation context), so once the sender
-    * holds its id, an operation it then asks for finds it.
+    * {@code executor}: the session's ordered broker executor. {@code afterEarlierRequests}: runs a task once what the
+    * session's requests read before stored is in the queues' intake (its submits durable and added; see
+    * {@link DurableSender#afterPendingWrites(Runnable)}), on any thread, tasks in the order given.
+    */
+   public HeldMessageQueues(ActiveMQServer server, String submitAddress, Executor executor, Consumer<Runnable> afterEarlierRequests) {
+      this.server = server;
+      this.submitAddress = submitAddress;
+      this.executor = executor;
+      this.afterEarlierRequests = afterEarlierRequests;
+   }
+
+   /**
+    * Runs the operation on the executor once every operation asked for before it has been answered, once the
+    * session's earlier submits are in the queues' intake, and once every message added to the held-message queues
+    * before then can be found by it, without waiting for anything: each queue is asked to run a marker after the
+    * messages it has taken and not yet listed (Artemis' intermediate references, listed in order by the queue's
+    * executor), and the operation is handed to the executor when the last queue has done so.
+    * <p>
+    * So each operation sees the effects of those before it: a message whose submit was read before it (its queue add
+    * is an earlier task of the session's operation context), one whose submit was answered (added before the answer),
+    * and a replacement stored by an earlier replace (added by the commit before the replace is answered). One
+    * operation at a time, as a later one cannot know what an earlier one will change.
     * <p>
     * Called on the connection's event loop: the queues are looked up and marked in a task on the executor, as the
-    * lookup walks every binding of the broker (one queue per account among them). Operations asked for in turn run in
-    * that order: each marks the queues after the one before it did, and each queue runs its markers in order. The
-    * operation counts as in flight until {@link #answered} is called for it.
+    * lookup walks every binding of the broker (one queue per account among them). The operation counts as in flight
+    * until {@link #answered} is called for it; the next one starts then.
     */
    public void afterArrivals(Consumer<Scan> operation) {
       inFlight.incrementAndGet();
       try {
-         executor.execute(() -> markQueues(operation));
+         afterEarlierRequests.accept(() -> chain(operation));
       } catch (RuntimeException e) {
-         answered(); // never run: it must not hold up the answer that ends the session
+         finished(); // never run: it must not hold up the answer that ends the session
          throw e;
       }
+   }
+
+   /** Its earlier submits are in: the operation takes its turn now if none is before it, else when the last is answered. */
+   private void chain(Consumer<Scan> operation) {
+      waiting.add(operation);
+      if (chained.getAndIncrement() == 0) {
+         startNext();
+      }
+   }
+
+   /**
+    * Hands the oldest waiting operation to the executor to mark the queues. Only one thread gets here at a time: the
+    * one that made the chain non-empty, or the one that answered the operation before. An operation the executor
+    * refuses (a stopping broker) goes unanswered and is passed over, in a loop rather than recursively.
+    */
+   private void startNext() {
+      do {
+         Consumer<Scan> next = waiting.poll();
+         try {
+            executor.execute(() -> markQueues(next));
+            return;
+         } catch (RuntimeException e) {
+            logger.debug("Held-message operation not run", e);
+            finished();
+         }
+      } while (chained.decrementAndGet() > 0);
    }
 
    private void markQueues(Consumer<Scan> operation) {
       List<Queue> queues = queues();
       Scan scan = new Scan(queues);
-      AtomicInteger waiting = new AtomicInteger(queues.size() + 1);
+      AtomicInteger unpassed = new AtomicInteger(queues.size() + 1);
       Runnable arrived = () -> {
-         if (waiting.decrementAndGet() == 0) {
+         if (unpassed.decrementAndGet() == 0) {
             try {
                executor.execute(() -> operation.accept(scan));
             } catch (RuntimeException e) {
                // Runs inside a queue's intake: nothing may escape into it. Only a stopping broker refuses tasks; the
-               // operation then goes unanswered, but must not hold up the answer that ends the session.
+               // operation then goes unanswered, but must hold up neither the operations after it nor the answer that
+               // ends the session.
                logger.debug("Held-message operation not run", e);
                answered();
             }
@@ -112,8 +162,18 @@ public final class HeldMessageQueues {
       arrived.run();
    }
 
-   /** An operation asked for through {@link #afterArrivals} has had its answer handed to the writer. Any thread. */
+   /**
+    * The operation whose turn it is has had its answer handed to the writer (or will never have one): its effects are
+    * in the queues, so the next one may start. Any thread; once per operation.
+    */
    public void answered() {
+      if (chained.decrementAndGet() > 0) {
+         startNext();
+      }
+      finished();
+   }
+
+   private void finished() {
       if (inFlight.decrementAndGet() == 0) {
          runAfterAnswers();
       }

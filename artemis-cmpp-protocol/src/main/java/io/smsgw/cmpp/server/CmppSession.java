@@ -442,7 +442,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       state = State.CONNECTED;
       connection.setClientID(account.id());
       submitHandler = new CmppSubmitHandler(this, server, sender);
-      heldMessages = new HeldMessageQueues(server, manager.getCmppSubmitAddress(), brokerExecutor);
+      // CANCELs wait for the SUBMITs read before them, and for each other (decision NN).
+      heldMessages = new HeldMessageQueues(server, manager.getCmppSubmitAddress(), brokerExecutor, sender::afterPendingWrites);
       byte[] authenticatorIsmg = CmppAuthenticator.authenticatorIsmg(CmppResult.CONNECT_OK, connect.authenticatorSource(),
                                                                      account.password(), version);
       send(connect.response(CmppResult.CONNECT_OK, authenticatorIsmg, manager.highestVersion()));

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * query_sm, cancel_sm and replace_sm on messages the gateway still holds: those waiting on the submit
  * address or on an SMSC link's queue, not yet sent on. Finding the queues walks every binding, and scans and deletes
  * touch the journal, so all of it runs on the session's broker executor; replies are written from there. Only the
- * account's own messages are visible. Each runs once the queues have listed every message added before it was asked
- * for (decision 64), so a message whose submit response the ESME has is found; unbind_resp waits for their answers
- * ({@link #afterAnswers}).
+ * account's own messages are visible. They run one at a time in the order the ESME sent them, each once the one before
+ * it is answered and the submits sent before it are stored, so each sees what those did even when the ESME did not
+ * wait for their answers (decision NN); and once the queues have listed every message added before it (decision 64),
+ * so a message whose submit response the ESME has is found. unbind_resp waits for their answers ({@link #afterAnswers}).
  */
 final class HeldMessages {
 
@@ -44,14 +45,17 @@ final class HeldMessages {
    /** The session's answer, then the operation is no longer in flight. */
    private final Consumer<SmppPdu> reply;
 
-   /** {@code answer}: writes an answer to a request counted as pending (see SmppSession.answer). */
+   /**
+    * {@code answer}: writes an answer to a request counted as pending (see SmppSession.answer).
+    * {@code afterEarlierSubmits}: runs a task once the submits read so far are stored (SmppSubmitHandler.afterPendingWrites).
+    */
    HeldMessages(SmppSession session, ActiveMQServer server, OperationContext operationContext, Executor executor,
-                Consumer<SmppPdu> answer) {
+                Consumer<SmppPdu> answer, Consumer<Runnable> afterEarlierSubmits) {
       this.session = session;
       this.server = server;
       this.operationContext = operationContext;
       this.accountId = session.account().id();
-      this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress(), executor);
+      this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress(), executor, afterEarlierSubmits);
       this.reply = pdu -> {
          try {
             answer.accept(pdu);

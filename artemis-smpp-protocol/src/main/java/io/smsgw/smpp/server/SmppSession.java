@@ -439,7 +439,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       };
       connection.setClientID(account.id());
       submitHandler = new SmppSubmitHandler(this, server, serverSession, operationContext, context);
-      heldMessages = new HeldMessages(this, server, operationContext, brokerExecutor, answer);
+      heldMessages = new HeldMessages(this, server, operationContext, brokerExecutor, answer, submitHandler::afterPendingWrites);
       send(version34
               ? bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId(), Tlvs.builder().addU8(TlvTag.SC_INTERFACE_VERSION, INTERFACE_VERSION_34).build())
               : bind.response(SmppStatus.ESME_ROK, manager.getSmppSystemId()));

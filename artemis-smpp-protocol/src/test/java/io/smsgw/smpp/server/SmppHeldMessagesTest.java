@@ -207,6 +207,89 @@ class SmppHeldMessagesTest {
       }
    }
 
+   /**
+    * An ESME that sends replace_sm and then, without waiting for replace_sm_resp, query_sm, another replace_sm and
+    * cancel_sm for the same scheduled message (all in one write, so the gateway reads them together) gets the answers
+    * of operations done in that order: each sees the replacement before it, the cancel succeeds, and nothing is left to
+    * be delivered. A later operation used to look the message up while the replace still had it off the queue, storing
+    * its replacement: the query and the second replace found nothing, the cancel answered ESME_RCANCELFAIL and the
+    * replacement was delivered although the ESME had cancelled it.
+    */
+   @Test
+   void operationsPipelinedBehindAReplaceSeeTheReplacement() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         client.send(ShortMessagePdu.builder().sequenceNumber(2).sourceAddr(ESME).destinationAddr(HANDSET)
+                        .scheduleDeliveryTime("000001000000000R") // in a day: held
+                        .shortMessage("original text".getBytes(StandardCharsets.US_ASCII)).buildSubmitSm());
+         SubmitSmResp submitted = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, submitted.commandStatus());
+         String id = submitted.messageId();
+
+         client.sendTogether(new ReplaceSm(3, id, ESME, "", "", 0, 0, "first replacement".getBytes(StandardCharsets.US_ASCII)),
+                             new QuerySm(4, id, ESME),
+                             new ReplaceSm(5, id, ESME, "", "", 0, 0, "second replacement".getBytes(StandardCharsets.US_ASCII)),
+                             new QuerySm(6, id, ESME),
+                             new CancelSm(7, "", id, ESME, HANDSET),
+                             new QuerySm(8, id, ESME));
+
+         List<String> answers = new ArrayList<>();
+         for (int i = 0; i < 6; i++) {
+            SmppPdu answer = client.read();
+            answers.add(answer.commandName() + " " + answer.sequenceNumber() + " " + SmppStatus.name(answer.commandStatus()));
+         }
+         assertEquals(List.of("replace_sm_resp 3 " + SmppStatus.name(SmppStatus.ESME_ROK),
+                              "query_sm_resp 4 " + SmppStatus.name(SmppStatus.ESME_ROK),
+                              "replace_sm_resp 5 " + SmppStatus.name(SmppStatus.ESME_ROK),
+                              "query_sm_resp 6 " + SmppStatus.name(SmppStatus.ESME_ROK),
+                              "cancel_sm_resp 7 " + SmppStatus.name(SmppStatus.ESME_ROK),
+                              "query_sm_resp 8 " + SmppStatus.name(SmppStatus.ESME_RQUERYFAIL)),
+                      answers, "answers in the order of the requests, each seeing the ones before it");
+
+         // Every replace was answered, so any replacement it stored is in the queue by now: a query finds it if it is held.
+         client.send(new QuerySm(9, id, ESME));
+         assertEquals(SmppStatus.ESME_RQUERYFAIL, assertInstanceOf(QuerySmResp.class, client.read()).commandStatus(),
+                      "nothing of the cancelled message is held");
+         Wait.until("nothing of the cancelled message left to deliver", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.MT) == 0);
+      }
+   }
+
+   /**
+    * A cancel_sm by source and destination sent in one write with the submit_sm before it cancels that message: the
+    * gateway stores the submit first, answers it first, and only then looks for what to cancel. The cancel used to look
+    * at once, while the submit was still on its way into the queue (nine times in ten), and the message was delivered.
+    * A few rounds, as the first operation of a connection is slow enough to let the submit in either way.
+    */
+   @Test
+   void aCancelPipelinedBehindItsSubmitCancelsIt() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         int sequence = 2;
+         for (int round = 0; round < 5; round++) {
+            Address handset = new Address((byte) 1, (byte) 1, "861390013900" + round);
+            client.sendTogether(ShortMessagePdu.builder().sequenceNumber(sequence++).sourceAddr(ESME).destinationAddr(handset)
+                                   .scheduleDeliveryTime("000001000000000R")
+                                   .shortMessage("never mind".getBytes(StandardCharsets.US_ASCII)).buildSubmitSm(),
+                                new CancelSm(sequence++, "", "", ESME, handset));
+            SubmitSmResp submitted = assertInstanceOf(SubmitSmResp.class, client.read(), "round " + round + ": the submit is answered first");
+            assertEquals(SmppStatus.ESME_ROK, submitted.commandStatus());
+            CancelSmResp cancelled = assertInstanceOf(CancelSmResp.class, client.read());
+            assertEquals(SmppStatus.ESME_ROK, cancelled.commandStatus(), "round " + round + ": the cancel found the message submitted before it");
+
+            client.send(new QuerySm(sequence++, submitted.messageId(), ESME));
+            assertEquals(SmppStatus.ESME_RQUERYFAIL, assertInstanceOf(QuerySmResp.class, client.read()).commandStatus(),
+                         "round " + round + ": nothing of the cancelled message is held");
+         }
+         Wait.until("nothing of the cancelled messages left to deliver", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.MT) == 0);
+      }
+   }
+
    /** The PDUs as one write, so the broker reads them together. */
    private static byte[] wire(SmppPdu... pdus) {
       ByteBuf buf = Unpooled.buffer();
