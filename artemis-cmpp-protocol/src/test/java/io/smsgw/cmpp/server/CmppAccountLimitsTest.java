@@ -1,0 +1,112 @@
+package io.smsgw.cmpp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.Submit;
+import io.smsgw.cmpp.codec.SubmitResp;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.id.CmppMsgId;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.junit.EmbeddedActiveMQExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * How much of its rate an SP's SUBMIT takes, on a real broker with the project's codec: the rate counts SMS parts,
+ * as for SMPP. Each account of these tests (test sms-gateway.conf) is used by one test only.
+ */
+class CmppAccountLimitsTest {
+
+   @RegisterExtension
+   static final EmbeddedActiveMQExtension server = new EmbeddedActiveMQExtension(
+      TestBroker.configuration(TestBroker.tempDataDir(), "CMPP", ";cmppWindowSize=2"));
+   static TestBroker broker;
+   static Connection jms;
+
+   /** Fee_UserType: charge the number in Fee_terminal_Id. */
+   private static final int CHARGE_FEE_TERMINAL = 3;
+   private static final int CHARGE_SP = 2;
+
+   @BeforeAll
+   static void start() throws Exception {
+      broker = TestBroker.wrap(server.getServer(), "CMPP");
+      jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+      jms.start();
+   }
+
+   @AfterAll
+   static void stop() throws Exception {
+      jms.close();
+   }
+
+   private static RawCmppClient connected(String spId, String secret) throws Exception {
+      RawCmppClient client = new RawCmppClient(broker.port());
+      assertEquals(CmppResult.CONNECT_OK, client.connect(spId, secret, 0x30).status());
+      return client;
+   }
+
+   private static Submit charging(int sequence, String spId, String srcId, int feeUserType, String feeTerminalId,
+                                  String... recipients) {
+      return new Submit(sequence, 0L, 1, 1, 1, 0, "TEST", feeUserType, feeTerminalId, 0, 0, 0, 0, spId, "02", "000010",
+                        "", "", srcId, List.of(recipients), 0, "fee".getBytes(StandardCharsets.US_ASCII), "", "");
+   }
+
+   private static int result(RawCmppClient client) throws Exception {
+      return assertInstanceOf(SubmitResp.class, client.read()).result();
+   }
+
+   private static TextMessage receiveMt(long msgId) throws JMSException {
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageConsumer consumer = session.createConsumer(session.createQueue(SmsAddresses.MT),
+                                                             "smsId = '" + CmppMsgId.toHex(msgId) + "'")) {
+         return (TextMessage) consumer.receive(10_000);
+      }
+   }
+
+   private static int storedFor(String... recipients) throws JMSException {
+      String selector = "smsDestination IN ('" + String.join("','", recipients) + "')";
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(SmsAddresses.MT), selector)) {
+         return java.util.Collections.list(browser.getEnumeration()).size();
+      }
+   }
+
+   /** 159 ASCII characters GSM cannot carry (the backquote): stored as text, sent upstream as UCS2 in 3 parts. */
+   private static final byte[] THREE_PARTS = ("`" + "x".repeat(158)).getBytes(StandardCharsets.US_ASCII);
+
+   @Test
+   void theRateCountsSmsPartsAsForSmpp() throws Exception {
+      try (RawCmppClient client = connected("901239", "secret9")) {
+         client.send(RawCmppClient.submit(client.nextSequence(), "901239", "1065789", "TEST", 0, THREE_PARTS,
+                                          "13800138110", "13800138111"));
+         assertEquals(CmppResult.FLOW_CONTROL_ERROR, result(client), "2 recipients of 3 parts each, 3 parts a second allowed");
+         client.send(RawCmppClient.submit(client.nextSequence(), "901239", "1065789", "TEST", 0, THREE_PARTS, "13800138112"));
+         assertEquals(CmppResult.OK, result(client), "3 parts fit, and the refused SUBMIT took none of the rate");
+      }
+   }
+
+   @Test
+   void contentLongerThanTheAccountsMaxMessagePartsIsRefusedAsTooLong() throws Exception {
+      try (RawCmppClient client = connected("901240", "secret0")) {
+         client.send(RawCmppClient.submit(client.nextSequence(), "901240", "1065780", "TEST", 0, THREE_PARTS, "13800138120"));
+         assertEquals(CmppResult.MESSAGE_TOO_LONG, result(client), "3 parts, max-message-parts = 2");
+         client.send(RawCmppClient.submit(client.nextSequence(), "901240", "1065780", "TEST", 0,
+                                          "x".repeat(159).getBytes(StandardCharsets.US_ASCII), "13800138121"));
+         assertEquals(CmppResult.OK, result(client), "159 GSM characters are one SMS");
+      }
+   }
+}
