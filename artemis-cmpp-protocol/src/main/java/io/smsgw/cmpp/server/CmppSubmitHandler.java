@@ -7,6 +7,7 @@ import io.smsgw.broker.DurableSender;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Submit;
+import io.smsgw.cmpp.gns.MtSegmentIndex;
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
 import io.smsgw.core.concat.SmsParts;
@@ -51,6 +52,8 @@ final class CmppSubmitHandler {
    private static final int MAX_RECIPIENTS = 99;
    private static final int MAX_CONTENT = 140;
    private static final int MAX_ASCII_CONTENT = 159;
+   /** Fee_UserType: charge the number in Fee_terminal_Id. */
+   private static final int FEE_USER_TYPE_TERMINAL = 3;
 
    private final CmppSession session;
    private final GatewayRuntime runtime;
@@ -176,6 +179,9 @@ final class CmppSubmitHandler {
       if (!account.allowsServiceId(s.serviceId())) {
          return CmppResult.SERVICE_ID_ERROR;
       }
+      if (!account.thirdPartyBilling() && !chargesOnlyItsRecipients(s)) {
+         return CmppResult.FEE_TERMINAL_ID_ERROR;
+      }
       int limit = s.msgFmt() == 0 && !s.hasUdh() ? MAX_ASCII_CONTENT : MAX_CONTENT;
       if (s.msgContent().length > limit) {
          return CmppResult.MESSAGE_TOO_LONG;
@@ -192,6 +198,28 @@ final class CmppSubmitHandler {
          return CmppResult.STRUCTURE_ERROR;
       }
       return CmppResult.OK;
+   }
+
+   /**
+    * Whether the SUBMIT charges no one but its recipient, the SP or nobody. Fee_UserType 0 charges the recipient, 1
+    * the source (the SP's own Src_Id) and 2 the SP; 3 charges Fee_terminal_Id, which the billing record carries, so
+    * with it an SP could bill any handset it names: allowed only when that number is each recipient (written with
+    * or without +86).
+    */
+   static boolean chargesOnlyItsRecipients(Submit s) {
+      if (s.feeUserType() != FEE_USER_TYPE_TERMINAL) {
+         return true;
+      }
+      String charged = MtSegmentIndex.nationalNumber(s.feeTerminalId());
+      if (charged == null) {
+         return false;
+      }
+      for (String recipient : s.destTerminalIds()) {
+         if (!charged.equals(MtSegmentIndex.nationalNumber(recipient))) {
+            return false;
+         }
+      }
+      return true;
    }
 
    /**

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * How much of its rate an SP's SUBMIT takes, on a real broker with the project's codec: the rate counts SMS parts,
- * as for SMPP. Each account of these tests (test sms-gateway.conf) is used by one test only.
+ * What an SP's SUBMIT may charge and how much of its rate it takes, on a real broker with the project's codec:
+ * Fee_UserType 3 may name only the recipient unless the account allows third-party billing, and the rate counts
+ * SMS parts, as for SMPP. Each account of these tests (test sms-gateway.conf) is used by one test only.
  */
 class CmppAccountLimitsTest {
 
@@ -82,6 +83,38 @@ class CmppAccountLimitsTest {
       try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
            jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(SmsAddresses.MT), selector)) {
          return java.util.Collections.list(browser.getEnumeration()).size();
+      }
+   }
+
+   @Test
+   void anSpMayChargeOnlyTheRecipientUnlessItsAccountAllowsThirdPartyBilling() throws Exception {
+      try (RawCmppClient client = connected("901234", "secret")) {
+         client.send(charging(client.nextSequence(), "901234", "1065712345", CHARGE_FEE_TERMINAL, "13900139000", "13800138100"));
+         assertEquals(CmppResult.FEE_TERMINAL_ID_ERROR, result(client), "charging a handset that is not the recipient");
+         client.send(charging(client.nextSequence(), "901234", "1065712345", CHARGE_FEE_TERMINAL, "", "13800138101"));
+         assertEquals(CmppResult.FEE_TERMINAL_ID_ERROR, result(client), "charging no number at all");
+         client.send(charging(client.nextSequence(), "901234", "1065712345", CHARGE_FEE_TERMINAL, "13800138102",
+                              "13800138102", "13800138103"));
+         assertEquals(CmppResult.FEE_TERMINAL_ID_ERROR, result(client), "a group send charging one recipient for all");
+
+         client.send(charging(client.nextSequence(), "901234", "1065712345", CHARGE_FEE_TERMINAL, "8613800138104", "13800138104"));
+         SubmitResp recipientPays = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, recipientPays.result(), "charging the recipient, written with 86");
+         TextMessage mt = receiveMt(recipientPays.msgId());
+         assertNotNull(mt);
+         assertEquals(CHARGE_FEE_TERMINAL, mt.getIntProperty("smsFeeUserType"));
+         assertEquals("8613800138104", mt.getStringProperty("smsFeeTerminal"));
+
+         client.send(charging(client.nextSequence(), "901234", "1065712345", CHARGE_SP, "13900139000", "13800138105"));
+         assertEquals(CmppResult.OK, result(client), "Fee_UserType 2 charges the SP, whatever Fee_terminal_Id says");
+      }
+      assertEquals(0, storedFor("13800138100", "13800138101", "13800138102", "13800138103"), "nothing of the refused submits");
+
+      try (RawCmppClient client = connected("901238", "secret8")) {
+         client.send(charging(client.nextSequence(), "901238", "1065788", CHARGE_FEE_TERMINAL, "13900139000", "13800138106"));
+         SubmitResp thirdParty = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, thirdParty.result(), "third-party-billing = true");
+         assertEquals("13900139000", receiveMt(thirdParty.msgId()).getStringProperty("smsFeeTerminal"));
       }
    }
 

@@ -25,10 +25,12 @@ import java.util.Set;
  * @param dailyQuota     SMS parts per calendar day (each part to each recipient counts), 0 = unlimited
  * @param mtRoutes       prefixes of the MT routes it may use; empty = any
  * @param maxMessageParts   the most SMS parts one submitted message may become, 1 to 255
+ * @param thirdPartyBilling whether a CMPP SUBMIT may charge a number other than its recipient (Fee_UserType 3)
  */
 public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                       List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
-                      List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts) {
+                      List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
+                      boolean thirdPartyBilling) {
 
    public static final int DEFAULT_MAX_SESSIONS = 4;
    public static final int UNLIMITED_RATE = 0;
@@ -66,12 +68,12 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       }
    }
 
-   /** An account with the default longest message. */
+   /** An account with the default longest message and without third-party billing. */
    public Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                   List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
                   List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes) {
       this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, dailyQuota, mtRoutes,
-           DEFAULT_MAX_MESSAGE_PARTS);
+           DEFAULT_MAX_MESSAGE_PARTS, false);
    }
 
    /** An account without daily quota and route restrictions (the original eight settings). */
@@ -144,6 +146,6 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       return "Account[id=" + id + ", password=****, protocols=" + protocols + ", maxSessions=" + maxSessions
          + ", sourcePrefixes=" + sourcePrefixes + ", serviceIds=" + serviceIds + ", maxSubmitRate=" + maxSubmitRate
          + ", allowedIps=" + allowedIps + ", dailyQuota=" + dailyQuota + ", mtRoutes=" + mtRoutes
-         + ", maxMessageParts=" + maxMessageParts + "]";
+         + ", maxMessageParts=" + maxMessageParts + ", thirdPartyBilling=" + thirdPartyBilling + "]";
    }
 }

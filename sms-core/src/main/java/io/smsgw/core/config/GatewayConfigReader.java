@@ -55,7 +55,7 @@ final class GatewayConfigReader {
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
       "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips",
-      "daily-quota", "mt-routes", "max-message-parts");
+      "daily-quota", "mt-routes", "max-message-parts", "third-party-billing");
 
    /** SMPP system_id is a C-Octet String of 16 bytes, password one of 9. */
    private static final int SMPP_MAX_ID = 15;
@@ -182,6 +182,7 @@ final class GatewayConfigReader {
          problem(settings.get("max-message-parts").origin(), path + ".max-message-parts",
             "must be <= " + Account.MAX_MESSAGE_PARTS_LIMIT + " (a concatenated SMS has at most that many parts), got " + maxMessageParts);
       }
+      boolean thirdPartyBilling = bool(settings, path, "third-party-billing", false);
 
       checkId(id, settings, path, checked);
       if (checked.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
@@ -194,7 +195,7 @@ final class GatewayConfigReader {
          return null;
       }
       return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps,
-                         dailyQuota, mtRoutes, maxMessageParts);
+                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling);
    }
 
    private RouteConfig routes(ConfigObject routes, List<SmscLinkConfig> links, List<Account> accounts) {

@@ -1,13 +1,15 @@
 package io.smsgw.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code max-message-parts} of an account: default, values, limits. */
+/** {@code max-message-parts} and {@code third-party-billing} of an account: defaults, values, limits. */
 class AccountLimitSettingsTest {
 
    private static final String FILE = "sms-gateway.conf";
@@ -18,16 +20,18 @@ class AccountLimitSettingsTest {
    }
 
    @Test
-   void theDefaultIsTenParts() {
+   void defaultsAreTenPartsAndNoThirdPartyBilling() {
       Account account = account("");
       assertEquals(10, account.maxMessageParts());
       assertEquals(Account.DEFAULT_MAX_MESSAGE_PARTS, account.maxMessageParts());
+      assertFalse(account.thirdPartyBilling());
    }
 
    @Test
    void valuesAreRead() {
-      Account account = account(", max-message-parts = 255");
+      Account account = account(", max-message-parts = 255, third-party-billing = true");
       assertEquals(255, account.maxMessageParts());
+      assertTrue(account.thirdPartyBilling());
    }
 
    @Test
@@ -37,12 +41,14 @@ class AccountLimitSettingsTest {
          accounts {
            sp1 { password = x, max-message-parts = 0 }
            sp2 { password = x, max-message-parts = 256 }
+           sp3 { password = x, third-party-billing = yes-please }
          }
          """, FILE));
       assertEquals(List.of(
          "sms-gateway.conf line 3: accounts.sp1.max-message-parts: must be >= 1, got 0",
          "sms-gateway.conf line 4: accounts.sp2.max-message-parts: must be <= 255 (a concatenated SMS has at most that many"
-            + " parts), got 256"),
+            + " parts), got 256",
+         "sms-gateway.conf line 5: accounts.sp3.third-party-billing: expected true or false, got string \"yes-please\""),
          e.problems());
    }
 }
