@@ -127,6 +127,10 @@ final class GatewayConfigReader {
          problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
          throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
       }
+      // Not refused: deployments that started with such accounts must still start; the operator is told at each load.
+      for (String warning : SourceAddressWarnings.of(accounts, routes)) {
+         logger.warn("{}: {}", sourceName, warning);
+      }
       return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing, tandem, gns, peers, maxHops);
    }
 
