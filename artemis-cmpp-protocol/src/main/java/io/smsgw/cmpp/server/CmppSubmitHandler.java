@@ -7,8 +7,10 @@ import io.smsgw.broker.DurableSender;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Submit;
+import io.smsgw.cmpp.gns.MtSegmentIndex;
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
+import io.smsgw.core.concat.SmsParts;
 import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.contract.SmsKind;
@@ -50,6 +52,8 @@ final class CmppSubmitHandler {
    private static final int MAX_RECIPIENTS = 99;
    private static final int MAX_CONTENT = 140;
    private static final int MAX_ASCII_CONTENT = 159;
+   /** Fee_UserType: charge the number in Fee_terminal_Id. */
+   private static final int FEE_USER_TYPE_TERMINAL = 3;
 
    private final CmppSession session;
    private final GatewayRuntime runtime;
@@ -79,30 +83,45 @@ final class CmppSubmitHandler {
          session.answer(s.errorResponse(refusal));
          return;
       }
-      // From here on check() holds one rate permit per recipient: every refusal below gives them back, as it
-      // gives back the daily quota, so a refused SUBMIT does not cost the SP any of its rate.
       List<String> recipients = s.destTerminalIds();
       long now = System.currentTimeMillis();
       long validity = SmppTime.toEpochMillis(s.valIdTime(), now);
       long schedule = SmppTime.toEpochMillis(s.atTime(), now);
       if (validity == SmppTime.INVALID || schedule == SmppTime.INVALID) {
-         refuse(s, CmppResult.STRUCTURE_ERROR, recipients.size(), false);
+         session.answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
          return;
       }
+      // Every recipient gets the same content: read (and decoded) once.
+      Content content;
+      try {
+         content = content(s);
+      } catch (MalformedUdhException e) {
+         session.answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         return;
+      }
+      if (content.parts() > account.maxMessageParts()) {
+         session.answer(s.errorResponse(CmppResult.MESSAGE_TOO_LONG));
+         return;
+      }
+      // The SP's rate and daily quota count SMS parts, as for SMPP: every part to every recipient, all or none.
+      // Content of at most 140 octets is mostly one part, but e.g. 159 ASCII characters that GSM cannot carry go
+      // upstream as UCS2 in three.
+      int parts = content.parts() * recipients.size();
+      if (!limiter.tryAcquire(parts)) {
+         session.answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
+         return;
+      }
+      // From here on the SUBMIT holds its rate permits: every refusal below gives them back, as it gives back the
+      // daily quota, so a refused SUBMIT does not cost the SP any of its rate.
       long firstId = runtime.nextMsgIdBlock(recipients.size());
       List<CoreMessage> messages = new ArrayList<>(recipients.size());
-      try {
-         for (int i = 0; i < recipients.size(); i++) {
-            messages.add(message(s, CmppMsgId.toHex(firstId + i), recipients.get(i), now, schedule, validity));
-         }
-      } catch (MalformedUdhException e) {
-         refuse(s, CmppResult.STRUCTURE_ERROR, recipients.size(), false);
-         return;
+      for (int i = 0; i < recipients.size(); i++) {
+         messages.add(message(s, content, CmppMsgId.toHex(firstId + i), recipients.get(i), now, schedule, validity));
       }
       // Taken last, once the SUBMIT is known to be acceptable, and given back if it is not stored: a refused
       // SUBMIT must not use up the day's quota.
-      if (!runtime.quotas().tryConsume(account, recipients.size())) {
-         refuse(s, RESULT_DAILY_QUOTA_EXHAUSTED, recipients.size(), false);
+      if (!runtime.quotas().tryConsume(account, parts)) {
+         refuse(s, RESULT_DAILY_QUOTA_EXHAUSTED, parts, false);
          return;
       }
       try {
@@ -115,26 +134,26 @@ final class CmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a SUBMIT from '{}': {}", errorCode, account.id(), errorMessage);
-               refuse(s, RESULT_STORAGE_FAILURE, recipients.size(), true);
+               refuse(s, RESULT_STORAGE_FAILURE, parts, true);
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
-            refuse(s, RESULT_NOT_ROUTED, recipients.size(), true);
+            refuse(s, RESULT_NOT_ROUTED, parts, true);
             return;
          }
          runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
-         refuse(s, RESULT_STORAGE_FAILURE, recipients.size(), true);
+         refuse(s, RESULT_STORAGE_FAILURE, parts, true);
       }
    }
 
-   /** Answers a SUBMIT that passed {@link #check} with a refusal, giving back its rate permits (and quota, if taken). */
-   private void refuse(Submit s, int result, int recipients, boolean quotaTaken) {
-      limiter.release(recipients);
+   /** Answers a SUBMIT that took its rate permits with a refusal, giving them back (and the quota, if taken). */
+   private void refuse(Submit s, int result, int parts, boolean quotaTaken) {
+      limiter.release(parts);
       if (quotaTaken) {
-         runtime.quotas().release(account, recipients);
+         runtime.quotas().release(account, parts);
       }
       session.answer(s.errorResponse(result));
    }
@@ -160,6 +179,9 @@ final class CmppSubmitHandler {
       if (!account.allowsServiceId(s.serviceId())) {
          return CmppResult.SERVICE_ID_ERROR;
       }
+      if (!account.thirdPartyBilling() && !chargesOnlyItsRecipients(s)) {
+         return CmppResult.FEE_TERMINAL_ID_ERROR;
+      }
       int limit = s.msgFmt() == 0 && !s.hasUdh() ? MAX_ASCII_CONTENT : MAX_CONTENT;
       if (s.msgContent().length > limit) {
          return CmppResult.MESSAGE_TOO_LONG;
@@ -175,11 +197,29 @@ final class CmppSubmitHandler {
       if (!s.hasUdh() && s.pkTotal() > 1 && (s.pkNumber() < 1 || s.pkNumber() > s.pkTotal())) {
          return CmppResult.STRUCTURE_ERROR;
       }
-      // A group send counts one per recipient against the SP's rate and its daily quota; taken whole or not at all.
-      if (!limiter.tryAcquire(recipients)) {
-         return CmppResult.FLOW_CONTROL_ERROR;
-      }
       return CmppResult.OK;
+   }
+
+   /**
+    * Whether the SUBMIT charges no one but its recipient, the SP or nobody. Fee_UserType 0 charges the recipient, 1
+    * the source (the SP's own Src_Id) and 2 the SP; 3 charges Fee_terminal_Id, which the billing record carries, so
+    * with it an SP could bill any handset it names: allowed only when that number is each recipient (written with
+    * or without +86).
+    */
+   static boolean chargesOnlyItsRecipients(Submit s) {
+      if (s.feeUserType() != FEE_USER_TYPE_TERMINAL) {
+         return true;
+      }
+      String charged = MtSegmentIndex.nationalNumber(s.feeTerminalId());
+      if (charged == null) {
+         return false;
+      }
+      for (String recipient : s.destTerminalIds()) {
+         if (!charged.equals(MtSegmentIndex.nationalNumber(recipient))) {
+            return false;
+         }
+      }
+      return true;
    }
 
    /**
@@ -200,8 +240,32 @@ final class CmppSubmitHandler {
       return true;
    }
 
-   private CoreMessage message(Submit s, String smsId, String recipient, long now, long schedule, long validity)
-      throws MalformedUdhException {
+   /**
+    * What a SUBMIT carries, read once for all its recipients: the UDH length and its concatenation element (if any),
+    * the decoded text (null for binary content) and the SMS parts it becomes upstream.
+    */
+   private record Content(int payloadOffset, ConcatPart part, SmsEncoding encoding, String text, int parts) {
+   }
+
+   private static Content content(Submit s) throws MalformedUdhException {
+      byte[] content = s.msgContent();
+      int payloadOffset = 0;
+      ConcatPart part = null;
+      if (s.hasUdh()) {
+         UserDataHeader udh = UserDataHeader.parse(content);
+         payloadOffset = udh.length();
+         part = udh.concatPart().orElse(null);
+      }
+      SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(s.msgFmt());
+      int length = content.length - payloadOffset;
+      if (encoding == SmsEncoding.BINARY) {
+         return new Content(payloadOffset, part, encoding, null, SmsParts.ofBinary(length));
+      }
+      String text = SmsText.decode(content, payloadOffset, length, encoding);
+      return new Content(payloadOffset, part, encoding, text, SmsParts.ofText(text));
+   }
+
+   private CoreMessage message(Submit s, Content c, String smsId, String recipient, long now, long schedule, long validity) {
       byte[] content = s.msgContent();
       SmsMessageBuilder m = SmsMessageBuilder.create(storage.generateID(), address, SmsKind.MT)
          .id(smsId)
@@ -221,27 +285,23 @@ final class CmppSubmitHandler {
       if (!s.linkId().isEmpty()) {
          m.string(SmsProperties.LINK_ID, s.linkId());
       }
-      int payloadOffset = 0;
+      int payloadOffset = c.payloadOffset();
       if (s.hasUdh()) {
-         UserDataHeader udh = UserDataHeader.parse(content);
-         payloadOffset = udh.length();
          m.udh(content, payloadOffset);
-         ConcatPart part = udh.concatPart().orElse(null);
-         if (part != null) {
-            m.segment(part.reference().value(), part.total(), part.number());
+         if (c.part() != null) {
+            m.segment(c.part().reference().value(), c.part().total(), c.part().number());
          }
       } else if (s.pkTotal() > 1) {
          m.segment(0, s.pkTotal(), s.pkNumber());
       }
-      SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(s.msgFmt());
+      SmsEncoding encoding = c.encoding();
       // GBK text is stored as Unicode text and relayed as UCS2, the nearest SMPP data_coding.
       int dataCoding = encoding == SmsEncoding.GBK ? SmsEncoding.UCS2.smppDataCoding() : encoding.smppDataCoding();
       m.integer(SmsProperties.DATA_CODING, dataCoding);
-      int length = content.length - payloadOffset;
-      if (encoding == SmsEncoding.BINARY) {
-         m.bytes(content, payloadOffset, length);
+      if (c.text() == null) {
+         m.bytes(content, payloadOffset, content.length - payloadOffset);
       } else {
-         m.text(SmsText.decode(content, payloadOffset, length, encoding));
+         m.text(c.text());
       }
       return m.build();
    }

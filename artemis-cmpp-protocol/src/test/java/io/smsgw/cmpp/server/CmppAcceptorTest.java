@@ -313,7 +313,7 @@ class CmppAcceptorTest {
                                 "02", "000010", "tomorrow", "", "1065777",
                                 java.util.List.of("13800138080", "13800138081", "13800138082"), 0, new byte[] {'x'}, "", ""));
          assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(),
-                      "refused for its ValId_Time after the rate was checked");
+                      "refused for its ValId_Time");
          client.send(RawCmppClient.submit(client.nextSequence(), "901237", "1065777", "TEST", 0, new byte[] {'x'},
                                           "13800138083", "13800138084", "13800138085", "13800138086"));
          assertEquals(CmppResult.FLOW_CONTROL_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(),

@@ -2,6 +2,7 @@ package io.smsgw.smpp.server;
 
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
+import io.smsgw.core.concat.SmsParts;
 import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
@@ -62,10 +63,65 @@ final class MtMessageFactory {
       this.defaultAlphabet = defaultAlphabet;
    }
 
-   CoreMessage create(long brokerId, String smsId, Submission s, long now) throws RejectedSubmission {
+   /**
+    * What a submission carries, read once for all its destinations: where its text starts after a UDH, its
+    * concatenation numbers, the decoded text (null for binary content) and the SMS parts it becomes upstream.
+    */
+   record Content(SmsEncoding encoding, int payloadOffset, boolean segmented, int segmentRef, int segmentTotal,
+                  int segmentNumber, String text, int parts) {
+   }
+
+   /** Reads the UDH or SAR TLVs and decodes the text; refuses a malformed header or inconsistent SAR TLVs. */
+   Content read(Submission s) throws RejectedSubmission {
       byte[] data = s.userData();
       SmsEncoding encoding = s.dataCoding() == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(s.dataCoding());
-      SmsMessageBuilder m = SmsMessageBuilder.createSized(brokerId, address, SmsKind.MT, estimatedEncodeSize(s, encoding))
+      int payloadOffset = 0;
+      boolean segmented = false;
+      int reference = 0;
+      int total = 0;
+      int number = 0;
+      if ((s.esmClass() & ESM_UDHI) != 0) {
+         UserDataHeader udh;
+         try {
+            udh = UserDataHeader.parse(data);
+         } catch (MalformedUdhException e) {
+            throw new RejectedSubmission(SmppStatus.ESME_RINVESMCLASS, "malformed user data header: " + e.getMessage());
+         }
+         payloadOffset = udh.length();
+         ConcatPart part = udh.concatPart().orElse(null);
+         if (part != null) {
+            segmented = true;
+            reference = part.reference().value();
+            total = part.total();
+            number = part.number();
+         }
+      } else if (s.tlvs().contains(TlvTag.SAR_MSG_REF_NUM)) {
+         total = s.tlvs().getU8(TlvTag.SAR_TOTAL_SEGMENTS);
+         number = s.tlvs().getU8(TlvTag.SAR_SEGMENT_SEQNUM);
+         reference = s.tlvs().getU16(TlvTag.SAR_MSG_REF_NUM);
+         if (total < 1 || number < 1 || number > total || reference < 0) {
+            throw new RejectedSubmission(SmppStatus.ESME_RINVOPTPARAMVAL, "inconsistent SAR TLVs");
+         }
+         segmented = true;
+      }
+      int length = data.length - payloadOffset;
+      // A part the ESME cut itself counts as what its content needs too, so a "segment" cannot carry a long text.
+      if (encoding == SmsEncoding.BINARY) {
+         return new Content(encoding, payloadOffset, segmented, reference, total, number, null, SmsParts.ofBinary(length));
+      }
+      String text = SmsText.decode(data, payloadOffset, length, encoding);
+      return new Content(encoding, payloadOffset, segmented, reference, total, number, text, SmsParts.ofText(text));
+   }
+
+   /** One message for {@code s}; reads the content first (tests, single destinations). */
+   CoreMessage create(long brokerId, String smsId, Submission s, long now) throws RejectedSubmission {
+      return create(brokerId, smsId, s, read(s), now);
+   }
+
+   /** One message for {@code s}, whose content {@link #read} has read. */
+   CoreMessage create(long brokerId, String smsId, Submission s, Content content, long now) {
+      byte[] data = s.userData();
+      SmsMessageBuilder m = SmsMessageBuilder.createSized(brokerId, address, SmsKind.MT, estimatedEncodeSize(s, content.encoding()))
          .id(smsId)
          .string(SmsProperties.ACCOUNT, account)
          .string(SmsProperties.PROTOCOL, PROTOCOL_SMPP)
@@ -82,35 +138,17 @@ final class MtMessageFactory {
          .scheduleTime(s.scheduleTime())
          .validityTime(s.validityTime());
 
-      int payloadOffset = 0;
+      int payloadOffset = content.payloadOffset();
       if ((s.esmClass() & ESM_UDHI) != 0) {
-         UserDataHeader udh;
-         try {
-            udh = UserDataHeader.parse(data);
-         } catch (MalformedUdhException e) {
-            throw new RejectedSubmission(SmppStatus.ESME_RINVESMCLASS, "malformed user data header: " + e.getMessage());
-         }
-         payloadOffset = udh.length();
          m.udh(data, payloadOffset);
-         ConcatPart part = udh.concatPart().orElse(null);
-         if (part != null) {
-            m.segment(part.reference().value(), part.total(), part.number());
-         }
-      } else if (s.tlvs().contains(TlvTag.SAR_MSG_REF_NUM)) {
-         int total = s.tlvs().getU8(TlvTag.SAR_TOTAL_SEGMENTS);
-         int number = s.tlvs().getU8(TlvTag.SAR_SEGMENT_SEQNUM);
-         int reference = s.tlvs().getU16(TlvTag.SAR_MSG_REF_NUM);
-         if (total < 1 || number < 1 || number > total || reference < 0) {
-            throw new RejectedSubmission(SmppStatus.ESME_RINVOPTPARAMVAL, "inconsistent SAR TLVs");
-         }
-         m.segment(reference, total, number);
       }
-
-      int length = data.length - payloadOffset;
-      if (encoding == SmsEncoding.BINARY) {
-         m.bytes(data, payloadOffset, length);
+      if (content.segmented()) {
+         m.segment(content.segmentRef(), content.segmentTotal(), content.segmentNumber());
+      }
+      if (content.text() == null) {
+         m.bytes(data, payloadOffset, data.length - payloadOffset);
       } else {
-         m.text(SmsText.decode(data, payloadOffset, length, encoding));
+         m.text(content.text());
       }
       return m.build();
    }

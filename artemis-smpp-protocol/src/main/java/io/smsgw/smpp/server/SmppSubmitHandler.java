@@ -159,7 +159,9 @@ final class SmppSubmitHandler {
 
    /**
     * Checks the account's rules, creates one message per submission (all sharing the id the ESME gets),
-    * sends them (in one transaction when there are several) and answers once they are durable.
+    * sends them (in one transaction when there are several) and answers once they are durable. The account's rate
+    * and daily quota count SMS parts: every part to every destination, taken all or none (a submit_multi to 254
+    * destinations of a 10-part text is 2,540 SMS upstream, not one submit).
     */
    private void accept(List<MtMessageFactory.Submission> submissions, long now, IntFunction<SmppPdu> error,
                        java.util.function.Function<String, SmppPdu> success) {
@@ -169,13 +171,27 @@ final class SmppSubmitHandler {
             return;
          }
       }
-      Address source = submissions.get(0).source();
+      MtMessageFactory.Submission first = submissions.get(0);
+      Address source = first.source();
       if (source.address().length() > MAX_ADDRESS_LENGTH || !account.allowsSource(source.address())) {
          reply(error.apply(SmppStatus.ESME_RINVSRCADR));
          return;
       }
+      // Every destination of a submit_multi gets the same content: read (and decoded) once.
+      MtMessageFactory.Content content;
+      try {
+         content = factory.read(first);
+      } catch (MtMessageFactory.RejectedSubmission e) {
+         reply(error.apply(e.status));
+         return;
+      }
+      if (content.parts() > account.maxMessageParts()) {
+         reply(error.apply(SmppStatus.ESME_RINVMSGLEN));
+         return;
+      }
+      int parts = content.parts() * submissions.size();
       RateLimiter limiter = context.submitLimiter(account);
-      if (!limiter.tryAcquire()) {
+      if (!limiter.tryAcquire(parts)) {
          reply(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
@@ -183,21 +199,17 @@ final class SmppSubmitHandler {
       List<CoreMessage> messages = new ArrayList<>(submissions.size());
       try {
          for (MtMessageFactory.Submission s : submissions) {
-            messages.add(factory.create(storage.generateID(), smsId, s, now));
+            messages.add(factory.create(storage.generateID(), smsId, s, content, now));
          }
-      } catch (MtMessageFactory.RejectedSubmission e) {
-         refuseTaken(limiter, 0, error.apply(e.status));
-         return;
       } catch (RuntimeException e) {
          logger.warn("Submit from '{}' could not be turned into a message", account.id(), e);
-         refuseTaken(limiter, 0, error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         refuseTaken(limiter, parts, 0, error.apply(SmppStatus.ESME_RSUBMITFAIL));
          return;
       }
       // Taken last, once the submit is known to be acceptable, and given back if it is not stored: a refused
       // submit must not use up the day's quota.
-      int count = messages.size();
-      if (!context.quotas().tryConsume(account, count)) {
-         refuseTaken(limiter, 0, error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
+      if (!context.quotas().tryConsume(account, parts)) {
+         refuseTaken(limiter, parts, 0, error.apply(STATUS_DAILY_QUOTA_EXHAUSTED));
          return;
       }
       try {
@@ -210,25 +222,25 @@ final class SmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a submit from '{}': {}", errorCode, account.id(), errorMessage);
-               refuseTaken(limiter, count, error.apply(SmppStatus.ESME_RSYSERR));
+               refuseTaken(limiter, parts, parts, error.apply(SmppStatus.ESME_RSYSERR));
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
-            refuseTaken(limiter, count, error.apply(SmppStatus.ESME_RSUBMITFAIL));
+            refuseTaken(limiter, parts, parts, error.apply(SmppStatus.ESME_RSUBMITFAIL));
          }
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
-         refuseTaken(limiter, count, error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         refuseTaken(limiter, parts, parts, error.apply(SmppStatus.ESME_RSUBMITFAIL));
       }
    }
 
    /**
-    * Refuses a submit that already took its rate permit (and {@code quota} of the day's quota): both are given back,
-    * since a refused submit must not use up what the ESME may send.
+    * Refuses a submit that already took {@code permits} of its rate (and {@code quota} of the day's quota): both are
+    * given back, since a refused submit must not use up what the ESME may send.
     */
-   private void refuseTaken(RateLimiter limiter, int quota, SmppPdu answer) {
-      limiter.release(1);
+   private void refuseTaken(RateLimiter limiter, int permits, int quota, SmppPdu answer) {
+      limiter.release(permits);
       if (quota > 0) {
          context.quotas().release(account, quota);
       }

@@ -287,8 +287,8 @@ class SmppAcceptorTest {
    void refusedSubmitsDoNotUseUpTheAccountRate() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "limited2", "pw", 0x34)));
-         // Refused after the rate was checked (a user data header longer than the message), twice the account's
-         // 2 a second in a burst: each must get its own refusal, not ESME_RTHROTTLED for the permits the others took.
+         // Refused for the message itself (a user data header longer than the message), twice the account's 2 a
+         // second in a burst: each must get its own refusal, not ESME_RTHROTTLED for permits the others took.
          for (int i = 1; i <= 4; i++) {
             client.send(ShortMessagePdu.builder().sequenceNumber(400 + i).esmClass(0x40)
                .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))

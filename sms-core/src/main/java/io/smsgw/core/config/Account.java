@@ -20,17 +20,27 @@ import java.util.Set;
  * @param maxSessions    concurrent binds/connections, >= 1
  * @param sourcePrefixes allowed source_addr / Src_Id prefixes; empty = any
  * @param serviceIds     allowed CMPP Service_Id values; empty = any
- * @param maxSubmitRate  submits per second, 0 = unlimited
+ * @param maxSubmitRate  SMS parts per second (each part to each recipient counts), 0 = unlimited
  * @param allowedIps     address blocks it may connect from; empty = any
- * @param dailyQuota     MT messages (recipients) per calendar day, 0 = unlimited
+ * @param dailyQuota     SMS parts per calendar day (each part to each recipient counts), 0 = unlimited
  * @param mtRoutes       prefixes of the MT routes it may use; empty = any
+ * @param maxMessageParts   the most SMS parts one submitted message may become, 1 to 255
+ * @param thirdPartyBilling whether a CMPP SUBMIT may charge a number other than its recipient (Fee_UserType 3)
  */
 public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                       List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
-                      List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes) {
+                      List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
+                      boolean thirdPartyBilling) {
 
    public static final int DEFAULT_MAX_SESSIONS = 4;
    public static final int UNLIMITED_RATE = 0;
+   /**
+    * Default {@code max-message-parts}: a long text of up to 1,530 GSM characters or 670 UCS2 ones. One submit can
+    * otherwise carry a message_payload of ~64 KB, which upstream becomes up to 255 SMS.
+    */
+   public static final int DEFAULT_MAX_MESSAGE_PARTS = 10;
+   /** The concatenation header numbers parts in one octet. */
+   public static final int MAX_MESSAGE_PARTS_LIMIT = 255;
 
    public Account {
       Objects.requireNonNull(id, "id");
@@ -52,6 +62,18 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       if (dailyQuota < 0) {
          throw new IllegalArgumentException("account " + id + ": dailyQuota must be >= 0, got " + dailyQuota);
       }
+      if (maxMessageParts < 1 || maxMessageParts > MAX_MESSAGE_PARTS_LIMIT) {
+         throw new IllegalArgumentException("account " + id + ": maxMessageParts must be between 1 and "
+            + MAX_MESSAGE_PARTS_LIMIT + ", got " + maxMessageParts);
+      }
+   }
+
+   /** An account with the default longest message and without third-party billing. */
+   public Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
+                  List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
+                  List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes) {
+      this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, dailyQuota, mtRoutes,
+           DEFAULT_MAX_MESSAGE_PARTS, false);
    }
 
    /** An account without daily quota and route restrictions (the original eight settings). */
@@ -123,6 +145,7 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
    public String toString() {
       return "Account[id=" + id + ", password=****, protocols=" + protocols + ", maxSessions=" + maxSessions
          + ", sourcePrefixes=" + sourcePrefixes + ", serviceIds=" + serviceIds + ", maxSubmitRate=" + maxSubmitRate
-         + ", allowedIps=" + allowedIps + "]";
+         + ", allowedIps=" + allowedIps + ", dailyQuota=" + dailyQuota + ", mtRoutes=" + mtRoutes
+         + ", maxMessageParts=" + maxMessageParts + ", thirdPartyBilling=" + thirdPartyBilling + "]";
    }
 }

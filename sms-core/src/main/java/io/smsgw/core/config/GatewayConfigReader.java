@@ -55,7 +55,7 @@ final class GatewayConfigReader {
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
       "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips",
-      "daily-quota", "mt-routes");
+      "daily-quota", "mt-routes", "max-message-parts", "third-party-billing");
 
    /** SMPP system_id is a C-Octet String of 16 bytes, password one of 9. */
    private static final int SMPP_MAX_ID = 15;
@@ -127,6 +127,10 @@ final class GatewayConfigReader {
          problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
          throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
       }
+      // Not refused: deployments that started with such accounts must still start; the operator is told at each load.
+      for (String warning : SourceAddressWarnings.of(accounts, routes)) {
+         logger.warn("{}: {}", sourceName, warning);
+      }
       return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing, tandem, gns, peers, maxHops);
    }
 
@@ -177,6 +181,12 @@ final class GatewayConfigReader {
       List<CidrBlock> allowedIps = addressBlocks(settings, path);
       int dailyQuota = wholeNumber(settings, path, "daily-quota", 0, 0);
       List<String> mtRoutes = new ArrayList<>(strings(settings, path, "mt-routes", Integer.MAX_VALUE));
+      int maxMessageParts = wholeNumber(settings, path, "max-message-parts", Account.DEFAULT_MAX_MESSAGE_PARTS, 1);
+      if (maxMessageParts > Account.MAX_MESSAGE_PARTS_LIMIT) {
+         problem(settings.get("max-message-parts").origin(), path + ".max-message-parts",
+            "must be <= " + Account.MAX_MESSAGE_PARTS_LIMIT + " (a concatenated SMS has at most that many parts), got " + maxMessageParts);
+      }
+      boolean thirdPartyBilling = bool(settings, path, "third-party-billing", false);
 
       checkId(id, settings, path, checked);
       if (checked.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
@@ -189,7 +199,7 @@ final class GatewayConfigReader {
          return null;
       }
       return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps,
-                         dailyQuota, mtRoutes);
+                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling);
    }
 
    private RouteConfig routes(ConfigObject routes, List<SmscLinkConfig> links, List<Account> accounts) {
