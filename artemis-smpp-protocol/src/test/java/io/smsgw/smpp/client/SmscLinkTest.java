@@ -528,11 +528,16 @@ class SmscLinkTest {
    }
 
    private static MessageMaker sarSegment(String text, int reference) {
+      return sarSegment(text, reference, 1);
+   }
+
+   /** Part {@code number} of 2. */
+   private static MessageMaker sarSegment(String text, int reference, int number) {
       return session -> {
          TextMessage mt = session.createTextMessage(text);
          mt.setIntProperty("smsSegmentRef", reference);
          mt.setIntProperty("smsSegmentTotal", 2);
-         mt.setIntProperty("smsSegmentNumber", 1);
+         mt.setIntProperty("smsSegmentNumber", number);
          return mt;
       };
    }
@@ -583,8 +588,37 @@ class SmscLinkTest {
             JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
             assertNotNull(submit);
             assertEquals(0x40, submit.esmClass() & 0x40, "UDH indicator");
-            byte[] expected = concat(new byte[] {0x06, 0x08, 0x04, 0x12, 0x34, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
-            assertArrayEquals(expected, submit.shortMessage(), "a 16-bit reference keeps its 16-bit header when it fits");
+            byte[] expected = concat(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(expected, submit.shortMessage(), "IE 0x00 with the reference's low 8 bits, as a full part of it gets");
+         }
+      }
+   }
+
+   @Test
+   void theFullAndTheShortPartOfASarMessageGoOutWithTheSameConcatenationHeader() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ""); // long-messages = udh
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            // What an ESME sends with SAR TLVs and reference 0x1234: a full part of 153 GSM characters, then the rest.
+            sendMt(broker, "00000000000000a1", "8613800138077", sarSegment("x".repeat(153), 0x1234, 1));
+            sendMt(broker, "00000000000000a2", "8613800138077", sarSegment("y".repeat(40), 0x1234, 2));
+            JsmppSmsc.Received a = smsc.submits.poll(10, TimeUnit.SECONDS);
+            JsmppSmsc.Received b = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(a);
+            assertNotNull(b);
+            JsmppSmsc.Received first = a.shortMessage()[a.shortMessage().length - 1] == 'x' ? a : b;
+            JsmppSmsc.Received second = first == a ? b : a;
+            assertEquals(0x40, first.esmClass() & 0x40, "UDH indicator");
+            assertEquals(0x40, second.esmClass() & 0x40, "UDH indicator");
+            byte[] header = java.util.Arrays.copyOf(first.shortMessage(), 5);
+            assertArrayEquals(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02}, header, "part 1: IE 0x00, the only one a full part has room for");
+            assertArrayEquals(header, java.util.Arrays.copyOf(second.shortMessage(), 5),
+                              "part 2 has part 1's IE and reference: the handset joins them");
+            assertEquals(1, first.shortMessage()[5]);
+            assertEquals(2, second.shortMessage()[5]);
+            assertEquals(159, first.shortMessage().length, "153 septets behind the 6-octet header");
          }
       }
    }

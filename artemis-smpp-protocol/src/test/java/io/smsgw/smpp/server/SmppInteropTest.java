@@ -313,6 +313,31 @@ class SmppInteropTest {
       }
    }
 
+   @Test
+   void cloudhopper33ReceiverGetsTheFullAndTheShortSarPartOfAnMoUnderOneHeader() throws Exception {
+      CloudhopperInbox inbox = new CloudhopperInbox();
+      SmppSession receiver = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_3, inbox);
+      try {
+         // An SMSC's long MO with SAR TLVs and reference 0x1234: a full part of 153 GSM characters, then the rest.
+         for (int number = 1; number <= 2; number++) {
+            sendToAccount("smppclient1", number == 1 ? "x".repeat(153) : "y".repeat(40), "smsKind", "MO", "smsProtocol", "SMPP",
+                          "smsSource", "8613800138011", "smsDestination", "8610087", "smsSegmentRef", "4660",
+                          "smsSegmentTotal", "2", "smsSegmentNumber", Integer.toString(number));
+         }
+         java.util.Map<Integer, byte[]> headers = new java.util.HashMap<>();
+         for (int i = 0; i < 2; i++) {
+            DeliverSm mo = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(mo, "MO part deliver_sm");
+            assertEquals(SmppConstants.ESM_CLASS_UDHI_MASK, mo.getEsmClass() & SmppConstants.ESM_CLASS_UDHI_MASK);
+            headers.put((int) mo.getShortMessage()[5], java.util.Arrays.copyOf(mo.getShortMessage(), 5));
+         }
+         assertArrayEquals(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02}, headers.get(1), "the full part: IE 0x00, the only one it has room for");
+         assertArrayEquals(headers.get(1), headers.get(2), "the short part has the full part's IE and reference: the ESME joins them");
+      } finally {
+         receiver.unbind(5000);
+      }
+   }
+
    /** Collects the deliver_sm a cloudhopper session receives and answers them ESME_ROK. */
    static final class CloudhopperInbox extends DefaultSmppSessionHandler {
       final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
