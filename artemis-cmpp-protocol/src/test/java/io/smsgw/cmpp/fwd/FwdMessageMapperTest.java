@@ -13,6 +13,7 @@ import java.util.List;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
 import io.smsgw.core.contract.SmsMessageReader;
@@ -209,7 +210,7 @@ class FwdMessageMapperTest {
          assertEquals(Fwd.TYPE_MO, part.msgFwdType());
          SmsMessageReader back = new SmsMessageReader(incoming.toMessage(part.withSequenceId(9), 2, NOW));
          assertEquals(part.pkNumber(), back.integer(SmsProperties.SEGMENT_NUMBER, 0));
-         assertEquals(0xEF, back.integer(SmsProperties.SEGMENT_REF, 0), "the Msg_Id's low 8 bits");
+         assertEquals(SplitReference.of(SMS_ID), back.integer(SmsProperties.SEGMENT_REF, 0), "from the Msg_Id");
          joined.append(back.text());
       }
       assertEquals(140, ucs2.get(0).msgContent().length, "6 octets of header and 67 characters");

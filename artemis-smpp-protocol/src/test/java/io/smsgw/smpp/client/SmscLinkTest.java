@@ -624,6 +624,49 @@ class SmscLinkTest {
    }
 
    @Test
+   void anMtTheBrokerDeliversAgainGoesOutUnderTheReferenceOfItsFirstParts() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SmscLinkControlMBean control = control(broker);
+            String queue = SmsAddresses.smscLinkQueue("sim");
+            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+            smsc.holdResponses = hold;
+            String text = "redelivered ".repeat(20); // 240 characters: two parts
+            sendMt(broker, "00000000000000a3", "8613800138078", text);
+            List<JsmppSmsc.Received> firstAttempt = List.of(smsc.submits.poll(10, TimeUnit.SECONDS), smsc.submits.poll(10, TimeUnit.SECONDS));
+            assertNotNull(firstAttempt.get(0), "part at the SMSC, its answer held back");
+            assertNotNull(firstAttempt.get(1), "part at the SMSC, its answer held back");
+
+            // The broker takes the message back from the link (an operator closes the consumer; a failed commit or a
+            // restart does the same) and delivers it again: the link builds its parts a second time.
+            ServerSession session = linkSession(broker);
+            ServerConsumer consumer = session.getServerConsumers().iterator().next();
+            assertTrue(broker.server().getActiveMQServerControl().closeConsumerWithID(session.getName(),
+                                                                                      Long.toString(consumer.sequentialID())));
+            Wait.until("a new consumer", Duration.ofSeconds(10), () -> control.getConsumerReopened() == 1);
+            hold.countDown();
+            smsc.holdResponses = null;
+            List<JsmppSmsc.Received> again = List.of(smsc.submits.poll(10, TimeUnit.SECONDS), smsc.submits.poll(10, TimeUnit.SECONDS));
+            assertNotNull(again.get(0), "the message goes out again");
+            assertNotNull(again.get(1), "the message goes out again");
+            Wait.until("the MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+
+            Set<String> headers = new HashSet<>();
+            for (JsmppSmsc.Received part : List.of(firstAttempt.get(0), firstAttempt.get(1), again.get(0), again.get(1))) {
+               assertEquals("8613800138078", part.destination());
+               assertEquals(0x40, part.esmClass() & 0x40, "UDH indicator");
+               headers.add(java.util.HexFormat.of().formatHex(part.shortMessage(), 0, 5));
+            }
+            assertEquals(1, headers.size(), "every part of both attempts has the same IE and reference, or the handset keeps "
+               + "the first attempt's parts as a message that never completes: " + headers);
+         }
+      }
+   }
+
+   @Test
    void aFullSegmentWithALargeSarReferenceOnA33LinkGetsTheShorterHeader() throws Exception {
       int port = JsmppSmsc.freePort();
       try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
