@@ -137,14 +137,15 @@ final class SubmitSmFactory {
     * A text longer than one SMS, the way the link carries long messages. The reference comes from the message
     * ({@link SplitReference}), not from a counter: an MT the broker delivers again (its consumer closed, a failed
     * commit, a restart) goes out with the reference its first parts had, so the handset joins them rather than
-    * keeping orphans.
+    * keeping orphans. It is below 256 for SAR TLVs too, whose parts hold 153 GSM / 67 UCS2 characters (see
+    * {@link SmsSplitter#splitPlain}).
     */
    private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, int reference) {
       return switch (link.longMessages()) {
          case PAYLOAD -> List.of(new Part(b.esmClass(0).shortMessage(new byte[0])
             .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, SmsText.encode(text, encoding)).build()).buildSubmitSm(), 0, 0, 0));
          case SAR -> {
-            List<Segment> segments = SmsSplitter.splitPlain(text, encoding, ConcatReference.Width.SIXTEEN_BIT);
+            List<Segment> segments = SmsSplitter.splitPlain(text, encoding);
             List<Part> parts = new ArrayList<>(segments.size());
             for (Segment s : segments) {
                Tlvs sar = Concatenation.addSar(Tlvs.builder(), reference, s.total(), s.number()).build();

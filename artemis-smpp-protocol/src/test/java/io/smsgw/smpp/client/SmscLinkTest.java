@@ -667,6 +667,40 @@ class SmscLinkTest {
    }
 
    @Test
+   void aTextOfTwoFullPartsGoesAsTwoSarPartsNotThree() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", long-messages = sar");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            String gsm = "a".repeat(153) + "b".repeat(153); // 306 GSM characters: two SMS behind a 6-octet header
+            String ucs2 = "短".repeat(67) + "信".repeat(67); // 134 UCS2 characters
+            sendMt(broker, "00000000000000a4", "8613800138079", gsm);
+            sendMt(broker, "00000000000000a5", "8613800138079", ucs2);
+            List<JsmppSmsc.Received> parts = new ArrayList<>();
+            JsmppSmsc.Received part;
+            while ((part = smsc.submits.poll(parts.size() < 4 ? 10_000 : 500, TimeUnit.MILLISECONDS)) != null) {
+               parts.add(part);
+            }
+            assertEquals(4, parts.size(), "two parts each, as the handset (and billing) counts them");
+            Set<String> texts = new HashSet<>();
+            java.util.Map<Integer, Set<Integer>> referencesByCoding = new java.util.HashMap<>();
+            for (JsmppSmsc.Received p : parts) {
+               assertEquals(0, p.esmClass() & 0x40, "no UDH: SAR TLVs");
+               assertEquals(2, p.tlv(OptionalParameter.Tag.SAR_TOTAL_SEGMENTS));
+               int reference = p.tlv(OptionalParameter.Tag.SAR_MSG_REF_NUM);
+               assertTrue(reference >= 0 && reference <= 0xFF, "a reference the SMSC can put in IE 0x00: " + reference);
+               referencesByCoding.computeIfAbsent(p.dataCoding(), c -> new HashSet<>()).add(reference);
+               texts.add(new String(p.shortMessage(), p.dataCoding() == 8 ? StandardCharsets.UTF_16BE : StandardCharsets.US_ASCII));
+            }
+            assertEquals(Set.of("a".repeat(153), "b".repeat(153), "短".repeat(67), "信".repeat(67)), texts);
+            referencesByCoding.values().forEach(references -> assertEquals(1, references.size(), "one reference per message"));
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         }
+      }
+   }
+
+   @Test
    void aFullSegmentWithALargeSarReferenceOnA33LinkGetsTheShorterHeader() throws Exception {
       int port = JsmppSmsc.freePort();
       try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
