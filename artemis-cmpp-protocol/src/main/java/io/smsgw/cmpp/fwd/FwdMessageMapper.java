@@ -126,8 +126,8 @@ public final class FwdMessageMapper {
     * one FWD carries (over 159 octets of ASCII, 140 of UCS2 or binary) that is not already one segment of a long message.
     * Each part has Pk_total/Pk_number and a concatenation UDH (TP_udhi 1) sized for the handset, as the SMSC link splits a
     * long MT: text that GSM 7-bit holds is cut at 153 septets (an ASCII part is then at most 159 octets), other text at 67
-    * UCS2 characters, binary data at 134 octets. The UDH reference is the low 8 bits of the Msg_Id, so parts sent again
-    * (after a reconnect, a refusal or a restart) carry the header they had. The first FWD has {@code sequence}, the others
+    * UCS2 characters, binary data at 134 octets. The UDH reference comes from the whole Msg_Id ({@link SplitReference}), so
+    * parts sent again (after a reconnect, a refusal or a restart) carry the header they had. The first FWD has {@code sequence}, the others
     * 0 until they are sent ({@link Fwd#withSequenceId}).
     *
     * @throws IllegalArgumentException for a message FWD cannot carry; {@link #errorCode} names the report's error code
@@ -176,7 +176,7 @@ public final class FwdMessageMapper {
       }
       List<byte[]> contents;
       try {
-         int reference = SplitReference.of(m); // the low 8 bits of the Msg_Id
+         int reference = SplitReference.of(m); // from the whole Msg_Id: the same when the message comes again
          contents = text == null ? CmppConcatenation.parts(payload, reference) : CmppConcatenation.parts(text, msgFmt, reference);
       } catch (IllegalArgumentException tooMany) {
          throw new NotForwardable(NOT_CARRIED_ERROR, tooMany.getMessage());

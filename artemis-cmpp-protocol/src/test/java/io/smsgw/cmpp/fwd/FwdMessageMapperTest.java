@@ -13,6 +13,7 @@ import java.util.List;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
 import io.smsgw.core.contract.SmsMessageReader;
@@ -109,15 +110,21 @@ class FwdMessageMapperTest {
    @Test
    void anEsmesSarSegmentIsForwardedWithAConcatenationHeaderTheReceiverKeeps() throws Exception {
       // A segment an ESME sent with SAR TLVs (a 16-bit reference): the FWD carries concatenation in the UDH only.
-      CoreMessage mt = message(SmsKind.MT).string(SmsProperties.PROTOCOL, "SMPP").segment(0x1234, 2, 1).text("first half ").build();
+      CoreMessage mt = message(SmsKind.MT).string(SmsProperties.PROTOCOL, "SMPP").segment(0x1234, 2, 2).text("second half").build();
       Fwd fwd = outgoing.toFwd(mt, 7);
       assertEquals(1, fwd.tpUdhi());
-      byte[] header = {0x06, 0x08, 0x04, 0x12, 0x34, 0x02, 0x01};
-      assertArrayEquals(header, java.util.Arrays.copyOf(fwd.msgContent(), header.length));
+      byte[] header = {0x05, 0x00, 0x03, 0x34, 0x02, 0x02};
+      assertArrayEquals(header, java.util.Arrays.copyOf(fwd.msgContent(), header.length),
+                        "IE 0x00 with the reference's low 8 bits, as the full part 1 of the same message gets");
       SmsMessageReader back = new SmsMessageReader(incoming.toMessage(fwd, 2, NOW));
       assertArrayEquals(header, back.udh());
-      assertEquals("first half ", back.text());
-      assertEquals(0x1234, back.integer(SmsProperties.SEGMENT_REF, 0));
+      assertEquals("second half", back.text());
+      assertEquals(0x34, back.integer(SmsProperties.SEGMENT_REF, 0));
+
+      CoreMessage full = message(SmsKind.MT).string(SmsProperties.PROTOCOL, "SMPP").segment(0x1234, 2, 1).text("f".repeat(153)).build();
+      byte[] first = outgoing.toFwd(full, 8).msgContent();
+      assertArrayEquals(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02, 0x01}, java.util.Arrays.copyOf(first, header.length),
+                        "the full part: same IE and reference, so the handset joins the two");
    }
 
    @Test
@@ -203,7 +210,7 @@ class FwdMessageMapperTest {
          assertEquals(Fwd.TYPE_MO, part.msgFwdType());
          SmsMessageReader back = new SmsMessageReader(incoming.toMessage(part.withSequenceId(9), 2, NOW));
          assertEquals(part.pkNumber(), back.integer(SmsProperties.SEGMENT_NUMBER, 0));
-         assertEquals(0xEF, back.integer(SmsProperties.SEGMENT_REF, 0), "the Msg_Id's low 8 bits");
+         assertEquals(SplitReference.of(SMS_ID), back.integer(SmsProperties.SEGMENT_REF, 0), "from the Msg_Id");
          joined.append(back.text());
       }
       assertEquals(140, ucs2.get(0).msgContent().length, "6 octets of header and 67 characters");

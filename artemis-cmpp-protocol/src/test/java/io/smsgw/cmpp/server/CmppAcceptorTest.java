@@ -42,6 +42,7 @@ import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.cmpp.codec.SubmitResp;
 import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.codec.TerminateResp;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
@@ -465,6 +466,8 @@ class CmppAcceptorTest {
       String ucs2 = ucs2Text(100);
       sendToSp("901234", gsm, "smsKind", "MO", "smsId", "00000000000001a1", "smsSource", "13800138013", "smsDestination", "1065712345");
       sendToSp("901234", ucs2, "smsKind", "MO", "smsId", "00000000000001a2", "smsSource", "13800138013", "smsDestination", "1065712345");
+      int gsmReference = SplitReference.of("00000000000001a1");
+      int ucs2Reference = SplitReference.of("00000000000001a2");
       try (RawCmppClient client = connected(0x30)) {
          Deliver first = assertInstanceOf(Deliver.class, client.read());
          Deliver second = assertInstanceOf(Deliver.class, client.read());
@@ -472,7 +475,7 @@ class CmppAcceptorTest {
          Reassembly received = new Reassembly();
          java.util.List<Deliver> unanswered = new java.util.ArrayList<>(java.util.List.of(first, second));
          int delivers = 0;
-         while (!received.complete(0xa1) || !received.complete(0xa2)) {
+         while (!received.complete(gsmReference) || !received.complete(ucs2Reference)) {
             if (unanswered.isEmpty()) {
                unanswered.add(assertInstanceOf(Deliver.class, client.read()));
             }
@@ -481,8 +484,8 @@ class CmppAcceptorTest {
             delivers++;
             client.send(new DeliverResp(part.sequenceId(), part.msgId(), CmppResult.OK));
          }
-         assertEquals(gsm, received.text(0xa1), "the GSM text, its reference from the smsId");
-         assertEquals(ucs2, received.text(0xa2), "the UCS2 text");
+         assertEquals(gsm, received.text(gsmReference), "the GSM text, its reference from the smsId");
+         assertEquals(ucs2, received.text(ucs2Reference), "the UCS2 text");
          assertEquals(4, delivers, "153 + 147 GSM characters, 67 + 33 UCS2 characters");
          Wait.until("both MOs acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
          assertEquals(null, client.read(300), "nothing delivered twice");
@@ -493,24 +496,25 @@ class CmppAcceptorTest {
    void aRefusedPartBringsTheWholeLongMoBackUnderTheSameReference() throws Exception {
       String gsm = gsmText(300);
       sendToSp("901234", gsm, "smsKind", "MO", "smsId", "00000000000001b3", "smsSource", "13800138014", "smsDestination", "1065712345");
+      int reference = SplitReference.of("00000000000001b3");
       try (RawCmppClient client = connected(0x30)) {
          Reassembly firstRound = new Reassembly();
          Deliver part1 = assertInstanceOf(Deliver.class, client.read());
          Deliver part2 = assertInstanceOf(Deliver.class, client.read());
          firstRound.add(part1);
          firstRound.add(part2);
-         assertTrue(firstRound.complete(0xb3), "both parts of the first attempt");
+         assertTrue(firstRound.complete(reference), "both parts of the first attempt");
          client.send(new DeliverResp(part1.sequenceId(), part1.msgId(), CmppResult.OK));
          client.send(new DeliverResp(part2.sequenceId(), part2.msgId(), 9));
 
          // The whole MO comes again, the part already accepted included, under the same reference.
          Reassembly secondRound = new Reassembly();
-         while (!secondRound.complete(0xb3)) {
+         while (!secondRound.complete(reference)) {
             Deliver part = assertInstanceOf(Deliver.class, client.read());
-            assertEquals(0xb3, secondRound.add(part));
+            assertEquals(reference, secondRound.add(part));
             client.send(new DeliverResp(part.sequenceId(), part.msgId(), CmppResult.OK));
          }
-         assertEquals(gsm, secondRound.text(0xb3));
+         assertEquals(gsm, secondRound.text(reference));
          Wait.until("acknowledged once every part got Result 0", Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
       }
@@ -520,6 +524,7 @@ class CmppAcceptorTest {
    void noPartOfALongMoGoesOutAfterTerminateAndTheWholeMoComesOnTheNextConnect() throws Exception {
       String gsm = gsmText(400); // three DELIVERs
       sendToSp("901234", gsm, "smsKind", "MO", "smsId", "00000000000001b7", "smsSource", "13800138015", "smsDestination", "1065712345");
+      int reference = SplitReference.of("00000000000001b7");
       try (RawCmppClient client = connected(0x30)) {
          Deliver part1 = assertInstanceOf(Deliver.class, client.read());
          assertInstanceOf(Deliver.class, client.read());
@@ -532,12 +537,12 @@ class CmppAcceptorTest {
       }
       try (RawCmppClient client = connected(0x30)) {
          Reassembly again = new Reassembly();
-         while (!again.complete(0xb7)) {
+         while (!again.complete(reference)) {
             Deliver part = assertInstanceOf(Deliver.class, client.read());
-            assertEquals(0xb7, again.add(part));
+            assertEquals(reference, again.add(part));
             client.send(new DeliverResp(part.sequenceId(), part.msgId(), CmppResult.OK));
          }
-         assertEquals(gsm, again.text(0xb7), "the whole MO on the next connection");
+         assertEquals(gsm, again.text(reference), "the whole MO on the next connection");
          Wait.until("acknowledged once every part got Result 0", Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.accountQueue("901234")) == 0);
          assertEquals(null, client.read(300), "nothing after it");

@@ -2,12 +2,12 @@ package io.smsgw.smpp.client;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.smsgw.core.concat.ConcatReference;
 import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.concat.Segment;
 import io.smsgw.core.concat.SmsSplitter;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -53,7 +53,6 @@ final class SubmitSmFactory {
    private static final int MAX_UCS2_CHARS = 70;
 
    private final SmscLinkConfig link;
-   private final AtomicInteger references = new AtomicInteger((int) (System.nanoTime() & 0xFFFF));
 
    SubmitSmFactory(SmscLinkConfig link) {
       this.link = link;
@@ -91,7 +90,7 @@ final class SubmitSmFactory {
          if (fits) {
             return List.of(single(b, SmsText.encode(text, encoding), 0, m));
          }
-         return split(b, text, encoding);
+         return split(b, text, encoding, SplitReference.of(m));
       }
       byte[] data = m.bytes();
       b.dataCoding(m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding()) & 0xFF);
@@ -104,7 +103,7 @@ final class SubmitSmFactory {
       if (data.length <= MAX_OCTETS) {
          return List.of(single(b, data, 0, m));
       }
-      int reference = nextReference() & 0xFF;
+      int reference = SplitReference.of(m);
       return parts(b, SmsSplitter.split(data, ConcatReference.eightBit(reference)), reference);
    }
 
@@ -134,13 +133,19 @@ final class SubmitSmFactory {
       return new Part(b.buildSubmitSm(), reference, total, number);
    }
 
-   private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding) {
-      int reference = nextReference();
+   /**
+    * A text longer than one SMS, the way the link carries long messages. The reference comes from the message
+    * ({@link SplitReference}), not from a counter: an MT the broker delivers again (its consumer closed, a failed
+    * commit, a restart) goes out with the reference its first parts had, so the handset joins them rather than
+    * keeping orphans. It is below 256 for SAR TLVs too, whose parts hold 153 GSM / 67 UCS2 characters (see
+    * {@link SmsSplitter#splitPlain}).
+    */
+   private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, int reference) {
       return switch (link.longMessages()) {
          case PAYLOAD -> List.of(new Part(b.esmClass(0).shortMessage(new byte[0])
             .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, SmsText.encode(text, encoding)).build()).buildSubmitSm(), 0, 0, 0));
          case SAR -> {
-            List<Segment> segments = SmsSplitter.splitPlain(text, encoding, ConcatReference.Width.SIXTEEN_BIT);
+            List<Segment> segments = SmsSplitter.splitPlain(text, encoding);
             List<Part> parts = new ArrayList<>(segments.size());
             for (Segment s : segments) {
                Tlvs sar = Concatenation.addSar(Tlvs.builder(), reference, s.total(), s.number()).build();
@@ -148,7 +153,7 @@ final class SubmitSmFactory {
             }
             yield parts;
          }
-         case UDH -> parts(b, SmsSplitter.split(text, encoding, ConcatReference.eightBit(reference & 0xFF)), reference & 0xFF);
+         case UDH -> parts(b, SmsSplitter.split(text, encoding, ConcatReference.eightBit(reference)), reference);
       };
    }
 
@@ -158,10 +163,6 @@ final class SubmitSmFactory {
          parts.add(new Part(b.esmClass(ESM_UDHI).shortMessage(s.shortMessage()).buildSubmitSm(), reference, s.total(), s.number()));
       }
       return parts;
-   }
-
-   private int nextReference() {
-      return references.incrementAndGet() & 0xFFFF;
    }
 
    private static byte[] concat(byte[] a, byte[] b) {

@@ -529,11 +529,16 @@ class SmscLinkTest {
    }
 
    private static MessageMaker sarSegment(String text, int reference) {
+      return sarSegment(text, reference, 1);
+   }
+
+   /** Part {@code number} of 2. */
+   private static MessageMaker sarSegment(String text, int reference, int number) {
       return session -> {
          TextMessage mt = session.createTextMessage(text);
          mt.setIntProperty("smsSegmentRef", reference);
          mt.setIntProperty("smsSegmentTotal", 2);
-         mt.setIntProperty("smsSegmentNumber", 1);
+         mt.setIntProperty("smsSegmentNumber", number);
          return mt;
       };
    }
@@ -584,8 +589,114 @@ class SmscLinkTest {
             JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
             assertNotNull(submit);
             assertEquals(0x40, submit.esmClass() & 0x40, "UDH indicator");
-            byte[] expected = concat(new byte[] {0x06, 0x08, 0x04, 0x12, 0x34, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
-            assertArrayEquals(expected, submit.shortMessage(), "a 16-bit reference keeps its 16-bit header when it fits");
+            byte[] expected = concat(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02, 0x01}, "first half ".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(expected, submit.shortMessage(), "IE 0x00 with the reference's low 8 bits, as a full part of it gets");
+         }
+      }
+   }
+
+   @Test
+   void theFullAndTheShortPartOfASarMessageGoOutWithTheSameConcatenationHeader() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ""); // long-messages = udh
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            // What an ESME sends with SAR TLVs and reference 0x1234: a full part of 153 GSM characters, then the rest.
+            sendMt(broker, "00000000000000a1", "8613800138077", sarSegment("x".repeat(153), 0x1234, 1));
+            sendMt(broker, "00000000000000a2", "8613800138077", sarSegment("y".repeat(40), 0x1234, 2));
+            JsmppSmsc.Received a = smsc.submits.poll(10, TimeUnit.SECONDS);
+            JsmppSmsc.Received b = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(a);
+            assertNotNull(b);
+            JsmppSmsc.Received first = a.shortMessage()[a.shortMessage().length - 1] == 'x' ? a : b;
+            JsmppSmsc.Received second = first == a ? b : a;
+            assertEquals(0x40, first.esmClass() & 0x40, "UDH indicator");
+            assertEquals(0x40, second.esmClass() & 0x40, "UDH indicator");
+            byte[] header = java.util.Arrays.copyOf(first.shortMessage(), 5);
+            assertArrayEquals(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02}, header, "part 1: IE 0x00, the only one a full part has room for");
+            assertArrayEquals(header, java.util.Arrays.copyOf(second.shortMessage(), 5),
+                              "part 2 has part 1's IE and reference: the handset joins them");
+            assertEquals(1, first.shortMessage()[5]);
+            assertEquals(2, second.shortMessage()[5]);
+            assertEquals(159, first.shortMessage().length, "153 septets behind the 6-octet header");
+         }
+      }
+   }
+
+   @Test
+   void anMtTheBrokerDeliversAgainGoesOutUnderTheReferenceOfItsFirstParts() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SmscLinkControlMBean control = control(broker);
+            String queue = SmsAddresses.smscLinkQueue("sim");
+            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+            smsc.holdResponses = hold;
+            String text = "redelivered ".repeat(20); // 240 characters: two parts
+            sendMt(broker, "00000000000000a3", "8613800138078", text);
+            List<JsmppSmsc.Received> firstAttempt = List.of(smsc.submits.poll(10, TimeUnit.SECONDS), smsc.submits.poll(10, TimeUnit.SECONDS));
+            assertNotNull(firstAttempt.get(0), "part at the SMSC, its answer held back");
+            assertNotNull(firstAttempt.get(1), "part at the SMSC, its answer held back");
+
+            // The broker takes the message back from the link (an operator closes the consumer; a failed commit or a
+            // restart does the same) and delivers it again: the link builds its parts a second time.
+            ServerSession session = linkSession(broker);
+            ServerConsumer consumer = session.getServerConsumers().iterator().next();
+            assertTrue(broker.server().getActiveMQServerControl().closeConsumerWithID(session.getName(),
+                                                                                      Long.toString(consumer.sequentialID())));
+            Wait.until("a new consumer", Duration.ofSeconds(10), () -> control.getConsumerReopened() == 1);
+            hold.countDown();
+            smsc.holdResponses = null;
+            List<JsmppSmsc.Received> again = List.of(smsc.submits.poll(10, TimeUnit.SECONDS), smsc.submits.poll(10, TimeUnit.SECONDS));
+            assertNotNull(again.get(0), "the message goes out again");
+            assertNotNull(again.get(1), "the message goes out again");
+            Wait.until("the MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+
+            Set<String> headers = new HashSet<>();
+            for (JsmppSmsc.Received part : List.of(firstAttempt.get(0), firstAttempt.get(1), again.get(0), again.get(1))) {
+               assertEquals("8613800138078", part.destination());
+               assertEquals(0x40, part.esmClass() & 0x40, "UDH indicator");
+               headers.add(java.util.HexFormat.of().formatHex(part.shortMessage(), 0, 5));
+            }
+            assertEquals(1, headers.size(), "every part of both attempts has the same IE and reference, or the handset keeps "
+               + "the first attempt's parts as a message that never completes: " + headers);
+         }
+      }
+   }
+
+   @Test
+   void aTextOfTwoFullPartsGoesAsTwoSarPartsNotThree() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", long-messages = sar");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            String gsm = "a".repeat(153) + "b".repeat(153); // 306 GSM characters: two SMS behind a 6-octet header
+            String ucs2 = "短".repeat(67) + "信".repeat(67); // 134 UCS2 characters
+            sendMt(broker, "00000000000000a4", "8613800138079", gsm);
+            sendMt(broker, "00000000000000a5", "8613800138079", ucs2);
+            List<JsmppSmsc.Received> parts = new ArrayList<>();
+            JsmppSmsc.Received part;
+            while ((part = smsc.submits.poll(parts.size() < 4 ? 10_000 : 500, TimeUnit.MILLISECONDS)) != null) {
+               parts.add(part);
+            }
+            assertEquals(4, parts.size(), "two parts each, as the handset (and billing) counts them");
+            Set<String> texts = new HashSet<>();
+            java.util.Map<Integer, Set<Integer>> referencesByCoding = new java.util.HashMap<>();
+            for (JsmppSmsc.Received p : parts) {
+               assertEquals(0, p.esmClass() & 0x40, "no UDH: SAR TLVs");
+               assertEquals(2, p.tlv(OptionalParameter.Tag.SAR_TOTAL_SEGMENTS));
+               int reference = p.tlv(OptionalParameter.Tag.SAR_MSG_REF_NUM);
+               assertTrue(reference >= 0 && reference <= 0xFF, "a reference the SMSC can put in IE 0x00: " + reference);
+               referencesByCoding.computeIfAbsent(p.dataCoding(), c -> new HashSet<>()).add(reference);
+               texts.add(new String(p.shortMessage(), p.dataCoding() == 8 ? StandardCharsets.UTF_16BE : StandardCharsets.US_ASCII));
+            }
+            assertEquals(Set.of("a".repeat(153), "b".repeat(153), "短".repeat(67), "信".repeat(67)), texts);
+            referencesByCoding.values().forEach(references -> assertEquals(1, references.size(), "one reference per message"));
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
          }
       }
    }

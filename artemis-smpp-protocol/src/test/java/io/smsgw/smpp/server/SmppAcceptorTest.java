@@ -352,6 +352,7 @@ class SmppAcceptorTest {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
       String text = SmppInteropTest.gsmText(400); // 153 + 153 + 94 GSM characters
       sendLongMo(queue, text, "00000000000001e5");
+      int reference = io.smsgw.core.concat.SplitReference.of("00000000000001e5");
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
          SmppInteropTest.Reassembly firstRound = new SmppInteropTest.Reassembly();
@@ -363,18 +364,18 @@ class SmppAcceptorTest {
          client.send(new DeliverSmResp(part2.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
          client.send(new DeliverSmResp(part3.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
          for (DeliverSm part : List.of(part1, part2, part3)) {
-            assertEquals(0xe5, firstRound.add(part.esmClass(), part.dataCoding(), part.shortMessage(), part.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)));
+            assertEquals(reference, firstRound.add(part.esmClass(), part.dataCoding(), part.shortMessage(), part.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)));
          }
-         assertEquals(text, firstRound.text(0xe5), "three parts, cut between characters");
+         assertEquals(text, firstRound.text(reference), "three parts, cut between characters");
 
          // Part 1 was refused: the whole MO comes again under the same reference, parts 2 and 3 included.
          SmppInteropTest.Reassembly secondRound = new SmppInteropTest.Reassembly();
-         while (!secondRound.complete(0xe5)) {
+         while (!secondRound.complete(reference)) {
             DeliverSm part = assertInstanceOf(DeliverSm.class, client.read());
-            assertEquals(0xe5, secondRound.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
+            assertEquals(reference, secondRound.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
             client.send(new DeliverSmResp(part.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
          }
-         assertEquals(text, secondRound.text(0xe5));
+         assertEquals(text, secondRound.text(reference));
          Wait.until("acknowledged once every part got ESME_ROK", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
          assertNull(client.read(300), "delivered complete once more, nothing after");
       }
@@ -385,6 +386,7 @@ class SmppAcceptorTest {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
       String text = SmppInteropTest.gsmText(400); // three parts
       sendLongMo(queue, text, "00000000000001e7");
+      int reference = io.smsgw.core.concat.SplitReference.of("00000000000001e7");
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
          DeliverSm part1 = assertInstanceOf(DeliverSm.class, client.read());
@@ -399,12 +401,12 @@ class SmppAcceptorTest {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
          SmppInteropTest.Reassembly again = new SmppInteropTest.Reassembly();
-         while (!again.complete(0xe7)) {
+         while (!again.complete(reference)) {
             DeliverSm part = assertInstanceOf(DeliverSm.class, client.read());
-            assertEquals(0xe7, again.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
+            assertEquals(reference, again.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
             client.send(new DeliverSmResp(part.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
          }
-         assertEquals(text, again.text(0xe7), "the whole MO on the next bind");
+         assertEquals(text, again.text(reference), "the whole MO on the next bind");
          Wait.until("acknowledged once every part got ESME_ROK", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
          assertNull(client.read(300), "nothing after it");
       }
@@ -476,6 +478,7 @@ class SmppAcceptorTest {
       sendMo(broker, queue, "short mo");
       String text = SmppInteropTest.gsmText(400); // three parts
       sendLongMo(queue, text, "00000000000001e9");
+      int reference = io.smsgw.core.concat.SplitReference.of("00000000000001e9");
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
          // Window of 2: the short MO and part 1 go, parts 2 and 3 wait.
@@ -493,9 +496,9 @@ class SmppAcceptorTest {
          client.send(new DeliverSmResp(part3.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
          SmppInteropTest.Reassembly received = new SmppInteropTest.Reassembly();
          for (DeliverSm part : List.of(part1, part2, part3)) {
-            assertEquals(0xe9, received.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
+            assertEquals(reference, received.add(part.esmClass(), part.dataCoding(), part.shortMessage(), false));
          }
-         assertEquals(text, received.text(0xe9));
+         assertEquals(text, received.text(reference));
          Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
       }
    }

@@ -28,6 +28,7 @@ import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import com.cloudhopper.smpp.type.Address;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.contract.SmsAddresses;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -313,6 +314,60 @@ class SmppInteropTest {
       }
    }
 
+   @Test
+   void cloudhopper33ReceiverGetsTheFullAndTheShortSarPartOfAnMoUnderOneHeader() throws Exception {
+      CloudhopperInbox inbox = new CloudhopperInbox();
+      SmppSession receiver = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_3, inbox);
+      try {
+         // An SMSC's long MO with SAR TLVs and reference 0x1234: a full part of 153 GSM characters, then the rest.
+         for (int number = 1; number <= 2; number++) {
+            sendToAccount("smppclient1", number == 1 ? "x".repeat(153) : "y".repeat(40), "smsKind", "MO", "smsProtocol", "SMPP",
+                          "smsSource", "8613800138011", "smsDestination", "8610087", "smsSegmentRef", "4660",
+                          "smsSegmentTotal", "2", "smsSegmentNumber", Integer.toString(number));
+         }
+         java.util.Map<Integer, byte[]> headers = new java.util.HashMap<>();
+         for (int i = 0; i < 2; i++) {
+            DeliverSm mo = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(mo, "MO part deliver_sm");
+            assertEquals(SmppConstants.ESM_CLASS_UDHI_MASK, mo.getEsmClass() & SmppConstants.ESM_CLASS_UDHI_MASK);
+            headers.put((int) mo.getShortMessage()[5], java.util.Arrays.copyOf(mo.getShortMessage(), 5));
+         }
+         assertArrayEquals(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02}, headers.get(1), "the full part: IE 0x00, the only one it has room for");
+         assertArrayEquals(headers.get(1), headers.get(2), "the short part has the full part's IE and reference: the ESME joins them");
+      } finally {
+         receiver.unbind(5000);
+      }
+   }
+
+   @Test
+   void jsmpp34ReceiverCanTellApartLongMosOfConsecutiveSeconds() throws Exception {
+      JsmppInbox inbox = new JsmppInbox();
+      SMPPSession session = jsmpp(BindType.BIND_RX, InterfaceVersion.IF_34, inbox);
+      try {
+         // At a message a second or less every Msg_Id has sequence 0, so its low 8 bits are the same for all of them.
+         String earlier = io.smsgw.core.id.CmppMsgId.toHex(new io.smsgw.core.id.CmppMsgId(11, 26, 13, 45, 30, 1001, 0).toLong());
+         String later = io.smsgw.core.id.CmppMsgId.toHex(new io.smsgw.core.id.CmppMsgId(11, 26, 13, 45, 31, 1001, 0).toLong());
+         String first = gsmText(300);
+         String second = "Another long message for the same handset, sent a second later. ".repeat(5).substring(0, 300);
+         sendToAccount("smppclient1", first, "smsKind", "MO", "smsId", earlier, "smsSource", "8613800138021", "smsDestination", "8610090");
+         sendToAccount("smppclient1", second, "smsKind", "MO", "smsId", later, "smsSource", "8613800138021", "smsDestination", "8610090");
+         Reassembly received = new Reassembly();
+         java.util.Set<Integer> references = new java.util.HashSet<>();
+         for (int i = 0; i < 4; i++) {
+            org.jsmpp.bean.DeliverSm part = inbox.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(part, "a part of a long MO; so far " + received.parts);
+            references.add(received.add(part.getEsmClass(), part.getDataCoding(), part.getShortMessage(), false));
+         }
+         assertEquals(2, references.size(), "two messages from one sender, two references: " + references);
+         assertEquals(first, received.text(SplitReference.of(earlier)), "each message joined from its own parts");
+         assertEquals(second, received.text(SplitReference.of(later)));
+         Wait.until("both MOs acknowledged", java.time.Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
    /** Collects the deliver_sm a cloudhopper session receives and answers them ESME_ROK. */
    static final class CloudhopperInbox extends DefaultSmppSessionHandler {
       final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
@@ -375,11 +430,11 @@ class SmppInteropTest {
       }
    }
 
-   /** A 300-character GSM MO and a 100-character UCS2 MO, with smsIds whose low 8 bits are {@code gsmRef} and {@code ucs2Ref}. */
-   private static void sendLongMos(String destination, int gsmRef, int ucs2Ref) throws JMSException {
-      sendToAccount("smppclient1", gsmText(300), "smsKind", "MO", "smsId", String.format("00000000000001%02x", gsmRef),
+   /** A 300-character GSM MO and a 100-character UCS2 MO with these smsIds. */
+   private static void sendLongMos(String destination, String gsmId, String ucs2Id) throws JMSException {
+      sendToAccount("smppclient1", gsmText(300), "smsKind", "MO", "smsId", gsmId,
                     "smsSource", "8613800138020", "smsDestination", destination);
-      sendToAccount("smppclient1", ucs2Text(100), "smsKind", "MO", "smsId", String.format("00000000000001%02x", ucs2Ref),
+      sendToAccount("smppclient1", ucs2Text(100), "smsKind", "MO", "smsId", ucs2Id,
                     "smsSource", "8613800138020", "smsDestination", destination);
    }
 
@@ -388,16 +443,18 @@ class SmppInteropTest {
       JsmppInbox inbox = new JsmppInbox();
       SMPPSession session = jsmpp(BindType.BIND_RX, InterfaceVersion.IF_34, inbox);
       try {
-         sendLongMos("8610088", 0xc1, 0xc2);
+         sendLongMos("8610088", "00000000000001c1", "00000000000001c2");
+         int gsm = SplitReference.of("00000000000001c1");
+         int ucs2 = SplitReference.of("00000000000001c2");
          Reassembly received = new Reassembly();
-         while (!received.complete(0xc1) || !received.complete(0xc2)) {
+         while (!received.complete(gsm) || !received.complete(ucs2)) {
             org.jsmpp.bean.DeliverSm part = inbox.received.poll(10, TimeUnit.SECONDS);
             assertNotNull(part, "a part of a long MO; so far " + received.parts);
             received.add(part.getEsmClass(), part.getDataCoding(), part.getShortMessage(),
                          part.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD) != null);
          }
-         assertEquals(gsmText(300), received.text(0xc1));
-         assertEquals(ucs2Text(100), received.text(0xc2));
+         assertEquals(gsmText(300), received.text(gsm));
+         assertEquals(ucs2Text(100), received.text(ucs2));
          Wait.until("both MOs acknowledged", java.time.Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
          assertNull(inbox.received.poll(200, TimeUnit.MILLISECONDS), "no part delivered twice");
@@ -411,16 +468,18 @@ class SmppInteropTest {
       CloudhopperInbox inbox = new CloudhopperInbox();
       SmppSession receiver = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_3, inbox);
       try {
-         sendLongMos("8610089", 0xd1, 0xd2);
+         sendLongMos("8610089", "00000000000001d1", "00000000000001d2");
+         int gsm = SplitReference.of("00000000000001d1");
+         int ucs2 = SplitReference.of("00000000000001d2");
          Reassembly received = new Reassembly();
-         while (!received.complete(0xd1) || !received.complete(0xd2)) {
+         while (!received.complete(gsm) || !received.complete(ucs2)) {
             DeliverSm part = inbox.received.poll(10, TimeUnit.SECONDS);
             assertNotNull(part, "a part of a long MO; so far " + received.parts);
             assertTrue(part.getOptionalParameters() == null || part.getOptionalParameters().isEmpty(), "3.3: no TLVs");
             received.add(part.getEsmClass(), part.getDataCoding(), part.getShortMessage(), false);
          }
-         assertEquals(gsmText(300), received.text(0xd1));
-         assertEquals(ucs2Text(100), received.text(0xd2));
+         assertEquals(gsmText(300), received.text(gsm));
+         assertEquals(ucs2Text(100), received.text(ucs2));
          Wait.until("both MOs acknowledged", java.time.Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
          assertNull(inbox.received.poll(200, TimeUnit.MILLISECONDS), "no part delivered twice");

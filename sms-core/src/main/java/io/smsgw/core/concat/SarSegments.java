@@ -26,26 +26,17 @@ public final class SarSegments {
    }
 
    /**
-    * The concatenation UDH followed by {@code userData} (GSM7 one septet per octet), or null when even the
-    * shorter header does not fit one SMS: the handset would get it cut. A reference above 255 (SAR references are
-    * 16-bit, and ESMEs mostly pick large ones) keeps the 16-bit IE 0x08 when its longer header fits; a full segment
-    * (153 GSM characters, 67 UCS2) has room only for IE 0x00, so it gets the reference's low 8 bits: the handset
-    * only needs the parts of one message to agree.
+    * The concatenation UDH followed by {@code userData} (GSM7 one septet per octet), or null when the header does
+    * not fit one SMS with it: the handset would get it cut. The header is always IE 0x00 with the reference's low 8
+    * bits, whatever the segment's length: the parts of one message are converted one at a time, and a handset joins
+    * only parts whose IE and reference agree, so the header must not depend on how long a part is. A full segment
+    * (153 GSM characters, 67 UCS2, 134 octets) has no room for the 7-octet IE 0x08, so IE 0x00 is the one every part
+    * can carry. The low 8 bits keep consecutive SAR references (an ESME's counter) apart for 256 messages.
     *
-    * @throws IllegalArgumentException if reference, total or number are out of range
+    * @throws IllegalArgumentException if total or number are out of range
     */
    public static byte[] withUdh(int reference, int total, int number, byte[] userData, SmsEncoding encoding) {
-      if (reference > ConcatReference.Width.EIGHT_BIT.maxValue()) {
-         byte[] whole = withUdh(ConcatReference.sixteenBit(reference), total, number, userData, encoding);
-         if (whole != null) {
-            return whole;
-         }
-      }
-      return withUdh(ConcatReference.eightBit(reference & 0xFF), total, number, userData, encoding);
-   }
-
-   private static byte[] withUdh(ConcatReference reference, int total, int number, byte[] userData, SmsEncoding encoding) {
-      byte[] header = new ConcatPart(reference, total, number).toUserDataHeader();
+      byte[] header = new ConcatPart(ConcatReference.eightBit(reference & 0xFF), total, number).toUserDataHeader();
       if (userData.length > SmsSplitter.capacity(encoding, header.length)) {
          return null;
       }

@@ -67,17 +67,17 @@ public final class SmsSplitter {
    }
 
    /**
-    * Splits {@code text} into segments without a UDH, for SMPP SAR TLVs (the caller adds
-    * sar_msg_ref_num, sar_total_segments and sar_segment_seqnum from each segment). Each segment leaves
-    * room for the UDH of {@code width} the SMSC will add; sar_msg_ref_num is 16 bits, so
-    * {@link ConcatReference.Width#SIXTEEN_BIT} is the safe choice.
+    * Splits {@code text} into segments without a UDH, for SMPP SAR TLVs (the caller adds sar_msg_ref_num,
+    * sar_total_segments and sar_segment_seqnum from each segment). The TLVs take no room in short_message, but the
+    * SMSC turns them into a UDH for the handset, so each segment leaves room for the 6-octet one (IE 0x00): 153 GSM
+    * characters, 67 UCS2, 134 octets, as UDH parts. Give the TLVs a reference below 256 ({@link SplitReference}),
+    * so that the SMSC has no reason to pick the 7-octet IE 0x08, for which a full segment has no room.
     *
     * @throws IllegalArgumentException if the text needs more than {@value #MAX_SEGMENTS} segments
     */
-   public static List<Segment> splitPlain(String text, SmsEncoding encoding, ConcatReference.Width width) {
-      Objects.requireNonNull(width, "width");
+   public static List<Segment> splitPlain(String text, SmsEncoding encoding) {
       EncodedText encoded = EncodedText.of(text, encoding);
-      return toSegments(encoded, cuts(encoded, encoding, width), null, false);
+      return toSegments(encoded, cuts(encoded, encoding, ConcatReference.Width.EIGHT_BIT), null, false);
    }
 
    /**

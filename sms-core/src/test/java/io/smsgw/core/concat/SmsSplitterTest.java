@@ -180,15 +180,32 @@ class SmsSplitterTest {
 
    @Test
    void plainSegmentsForSarHaveNoHeaderButKeepTheirNumbers() {
-      List<Segment> segments = SmsSplitter.splitPlain("a".repeat(161), SmsEncoding.GSM7, Width.SIXTEEN_BIT);
+      List<Segment> segments = SmsSplitter.splitPlain("a".repeat(161), SmsEncoding.GSM7);
       assertEquals(2, segments.size());
       assertFalse(segments.get(0).hasHeader());
-      assertEquals(152, segments.get(0).length());
-      assertEquals(9, segments.get(1).length());
+      assertEquals(153, segments.get(0).length());
+      assertEquals(8, segments.get(1).length());
       assertEquals(2, segments.get(1).number());
       assertEquals(2, segments.get(1).total());
-      List<Segment> ucs2 = SmsSplitter.splitPlain("a".repeat(71), SmsEncoding.UCS2, Width.EIGHT_BIT);
-      assertEquals(134, ucs2.get(0).length());
+   }
+
+   /** SAR TLVs take no room in short_message: a SAR part holds what a UDH part (IE 0x00) holds, not one character less. */
+   @ParameterizedTest
+   @CsvSource({
+      "GSM7, 306, 153 153",
+      "GSM7, 307, 153 153 1",
+      "UCS2, 134, 67 67",
+      "UCS2, 71, 67 4",
+      "LATIN1, 268, 134 134",
+   })
+   void plainSegmentsForSarAreAsLongAsUdhParts(SmsEncoding encoding, int characters, String sizes) {
+      List<Segment> segments = SmsSplitter.splitPlain("a".repeat(characters), encoding);
+      String[] expected = sizes.split(" ");
+      assertEquals(expected.length, segments.size(), "parts, each billed");
+      int unit = encoding == SmsEncoding.UCS2 ? 2 : 1;
+      for (int i = 0; i < expected.length; i++) {
+         assertEquals(Integer.parseInt(expected[i]) * unit, segments.get(i).length());
+      }
    }
 
    @Test
