@@ -3,6 +3,9 @@ package io.smsgw.routing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +14,7 @@ import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigException;
 import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.config.GatewayConfigLocator;
+import io.smsgw.core.config.TandemConfig;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Watches {@code sms-gateway.conf} (when it is a file) and applies a changed file without a broker restart:
  * accounts, routes and the billing policy take effect for the next message; messages in flight are not
  * touched. A broken file is rejected with the loader's message and the previous configuration keeps serving.
- * (SMSC links and acceptor settings need a restart.)
+ * (SMSC links, peers, gns, gateway.code, the tandem's routes and acceptor settings need a restart; a reload
+ * that changes one of those sections says so in a WARN.)
  */
 final class ConfigReloader {
 
@@ -70,6 +75,38 @@ final class ConfigReloader {
       }
    }
 
+   /**
+    * The sections of the file that changed and take effect only at the next broker start, each with what keeps its
+    * previous settings (docs/links-routing-billing.md, "Reload and management").
+    */
+   static List<String> needRestart(GatewayConfig previous, GatewayConfig next) {
+      List<String> changed = new ArrayList<>();
+      if (previous == null) {
+         return changed;
+      }
+      if (!previous.links().equals(next.links())) {
+         changed.add("links (the SMSC links)");
+      }
+      if (!previous.peers().equals(next.peers())) {
+         changed.add("peers (the outgoing FWD links)");
+      }
+      if (!Objects.equals(previous.gns(), next.gns())) {
+         changed.add("gns (the connection to the tandem)");
+      }
+      if (!previous.code().equals(next.code())) {
+         changed.add("gateway.code (the FWD links and the connection to the tandem)");
+      }
+      if (!Objects.equals(tandemRoutes(previous.tandem()), tandemRoutes(next.tandem()))) {
+         changed.add("tandem routes (the routes the tandem serves)");
+      }
+      return changed;
+   }
+
+   /** The tandem's routes (its gateway directory applies at once). */
+   private static List<?> tandemRoutes(TandemConfig tandem) {
+      return tandem == null ? List.of() : List.of(tandem.mtRoutes(), tandem.moRoutes());
+   }
+
    /** Loads and applies the file; returns the problems (empty when applied). */
    synchronized String reloadNow() {
       if (file == null) {
@@ -77,10 +114,17 @@ final class ConfigReloader {
       }
       try {
          GatewayConfig config = GatewayConfigLoader.load(file);
+         GatewayConfig previous = runtime.config();
          runtime.configure(config);
          router.apply(config);
          logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
                      config.routes().mt().size(), config.routes().mo().size());
+         List<String> restart = needRestart(previous, config);
+         if (!restart.isEmpty()) {
+            // The INFO above reads as if all of the file were live: say what still runs with the old settings.
+            logger.warn("{}: changes that wait until the broker restarts, the running services keep their previous "
+                        + "settings meanwhile: {}", file, String.join(", ", restart));
+         }
          return "";
       } catch (GatewayConfigException e) {
          return e.getMessage();

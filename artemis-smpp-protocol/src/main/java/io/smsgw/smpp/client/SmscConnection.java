@@ -51,6 +51,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    private int probeSequence = -1;
    private long probeSentNanos;
    private ScheduledFuture<?> timer;
+   /** Why the gateway closed the connection, for the link's last error; null when the SMSC closed it. */
+   private String closeReason;
+   /** Closed because management asked the link to reconnect: not an error, and bound again at once. */
+   private boolean forReconnect;
 
    SmscConnection(SmscLink link, SmscLinkConfig config, BindType role) {
       this.link = link;
@@ -103,6 +107,35 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       }
    }
 
+   /** Closes the connection for {@code reason}, which becomes the link's last error; the link reconnects. */
+   void close(String reason) {
+      if (closeReason == null) {
+         closeReason = reason;
+      }
+      close();
+   }
+
+   /** Closes the connection for management's reconnect; one still connecting is left to bind. */
+   void closeForReconnect() {
+      if (channel != null && state != State.CLOSED) {
+         forReconnect = true;
+         channel.close();
+      }
+   }
+
+   String closeReason() {
+      return closeReason;
+   }
+
+   boolean closedForReconnect() {
+      return forReconnect;
+   }
+
+   /** bind_transmitter, bind_receiver or bind_transceiver, as the SMPP specification names the request. */
+   private String bindName() {
+      return "bind_" + SmscLink.roleName(role);
+   }
+
    @Override
    public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
@@ -110,6 +143,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       bindSentNanos = System.nanoTime();
       write(new BindRequest(nextSequence(), role, config.systemId(), config.password(), config.systemType(),
                             config.version34() ? BindRequest.INTERFACE_VERSION_34 : BindRequest.INTERFACE_VERSION_33, 0, 0, ""));
+      link.onBindSent(this);
       long period = Math.max(50, Math.min(config.enquireLinkInterval().toMillis(), config.responseTimeout().toMillis()) / 4);
       timer = channel.eventLoop().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
    }
@@ -133,8 +167,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
             link.onBound(this);
          } else {
             logger.warn("SMSC link {} refused the {} bind: {}", config.id(), role, SmppStatus.name(bound.commandStatus()));
-            link.onBindRefused(this, bound.commandStatus());
-            channel.close();
+            close(bindName() + " refused: " + SmppStatus.name(bound.commandStatus()));
          }
       } else if (pdu instanceof SubmitSmResp resp) {
          link.onSubmitResponse(this, resp.sequenceNumber(), resp.commandStatus(), resp.messageId());
@@ -158,7 +191,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          probeSequence = -1;
       } else if (pdu instanceof Unbind unbind) {
          write(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
-         channel.close();
+         close("the SMSC unbound the " + SmscLink.roleName(role));
       } else if (pdu instanceof MalformedPdu malformed) {
          logger.warn("SMSC link {} received a malformed {}: {}", config.id(), malformed.commandName(), malformed.reason());
          if (!malformed.isResponse()) {
@@ -179,7 +212,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       long responseTimeout = config.responseTimeout().toNanos();
       if (state == State.BINDING && now - bindSentNanos > responseTimeout) {
          logger.warn("SMSC link {}: no bind response within {}; reconnecting", config.id(), config.responseTimeout());
-         channel.close();
+         close(bindName() + " unanswered for " + config.responseTimeout());
          return;
       }
       if (state != State.BOUND) {
@@ -187,7 +220,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       }
       if (probeSequence >= 0 && now - probeSentNanos > responseTimeout) {
          logger.warn("SMSC link {}: enquire_link unanswered for {}; reconnecting", config.id(), config.responseTimeout());
-         channel.close();
+         close("enquire_link unanswered for " + config.responseTimeout() + " on the " + SmscLink.roleName(role));
          return;
       }
       if (probeSequence < 0 && now - lastReceivedNanos >= config.enquireLinkInterval().toNanos()) {
@@ -210,6 +243,9 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    @Override
    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       logger.warn("SMSC link {} connection error: {}", config.id(), cause.toString());
+      if (closeReason == null) {
+         closeReason = SmscLink.roleName(role) + " connection error: " + cause;
+      }
       ctx.close();
    }
 }

@@ -1,12 +1,17 @@
 package io.smsgw.smpp.client;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,7 +85,19 @@ final class SmscLink extends AbstractSessionCallback {
    /** Flushes held back at most before one goes to the socket (Netty's default). */
    private static final int FLUSHES_CONSOLIDATED = 256;
 
-   enum State { STOPPED, CONNECTING, BOUND }
+   /**
+    * The link as a whole. BOUND only when every configured bind is: the transceiver, or both the transmitter and the
+    * receiver. PARTIALLY_BOUND: one of the two is (see {@link BindState} per role); MT flows while the transmitter is
+    * bound, receipts and MO wait at the SMSC while the receiver is not. CONNECTING: none is bound yet or any more.
+    * STOPPING: the broker is stopping; no submit_sm goes out any more.
+    */
+   enum State { STOPPED, CONNECTING, PARTIALLY_BOUND, BOUND, STOPPING }
+
+   /**
+    * One bind role: DOWN waits to reconnect (after a refused bind, a lost connection, a failed connect), CONNECTING
+    * opens the TCP connection, BINDING waits for the bind response.
+    */
+   enum BindState { STOPPED, DOWN, CONNECTING, BINDING, BOUND }
 
    /** One MT message in progress and the parts it was split into. */
    private static final class Outgoing {
@@ -90,6 +107,8 @@ final class SmscLink extends AbstractSessionCallback {
       final Template template;
       final List<Part> parts = new ArrayList<>();
       int unresolved;
+      /** A part of it was held back by a stop (event loop): it stays unacknowledged and goes back to the queue. */
+      boolean withdrawn;
 
       Outgoing(long messageId, LinkFeed.Feed feed, Template template) {
          this.messageId = messageId;
@@ -146,10 +165,19 @@ final class SmscLink extends AbstractSessionCallback {
     */
    private final Map<String, List<Runnable>> removalsRetrying = new HashMap<>();
    private final Map<BindType, Long> reconnectDelays = new HashMap<>();
+   /** Connects waiting out their backoff, by role (event loop only); reconnect() brings them forward. */
+   private final Map<BindType, ScheduledFuture<?>> pendingConnects = new HashMap<>();
+   /** Throttled parts waiting out their backoff (event loop only); a stop holds them back. */
+   private final Set<Part> backingOff = new HashSet<>();
 
    private volatile State state = State.STOPPED;
+   private volatile BindState transmitterState = BindState.STOPPED;
+   private volatile BindState receiverState = BindState.STOPPED;
+   private volatile String lastError = "";
    private volatile SmscConnection transmitter;
    private volatile boolean stopping;
+   /** Messages of {@link #reserved} a stop held back: they will not be resolved, so the stop does not wait for them. */
+   private final AtomicInteger withdrawn = new AtomicInteger();
    /** The link's broker session and consumer, re-created when the broker takes the consumer away. */
    private final LinkFeed broker;
    /** Acknowledgements of the messages resolved since the last commit (event loop only). */
@@ -206,6 +234,19 @@ final class SmscLink extends AbstractSessionCallback {
       return state;
    }
 
+   BindState transmitterState() {
+      return transmitterState;
+   }
+
+   BindState receiverState() {
+      return receiverState;
+   }
+
+   /** When and what went wrong last (a refused bind, a lost connection, a timeout); empty if nothing yet. */
+   String lastError() {
+      return lastError;
+   }
+
    int inFlightMessages() {
       return reserved.get();
    }
@@ -228,21 +269,47 @@ final class SmscLink extends AbstractSessionCallback {
    }
 
    /**
-    * Stops taking messages, lets the ones in flight finish (their responses arrive, their correlation is
-    * stored and they are acknowledged) for up to the response timeout, then closes. A message acknowledged
-    * by the SMSC but not yet in the broker would otherwise be sent again after a restart.
+    * First step of a stop (any thread): no message is taken and no submit_sm written any more. Parts not sent yet,
+    * those waiting out a throttling backoff included, are held back: their messages stay unacknowledged and go back to
+    * the queue when the link closes (at least once: a part of such a message the SMSC already accepted goes again).
+    * The parts in flight get their answers until {@link #busy()} turns false or the caller's deadline passes, so a
+    * message the SMSC acknowledged is acknowledged in the broker too, not sent again after the restart.
     */
-   void stop() {
+   void beginStop() {
       stopping = true;
-      long deadline = System.nanoTime() + config.responseTimeout().toNanos();
-      while (reserved.get() > 0 && transmitter != null && System.nanoTime() < deadline) {
-         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-      }
-      if (reserved.get() > 0) {
+      state = State.STOPPING;
+      runtime.links().down(config.id());
+      eventLoop.execute(() -> {
+         for (Part part : toSend) {
+            withdraw(part.outgoing);
+         }
+         toSend.clear();
+         for (Part part : backingOff) {
+            withdraw(part.outgoing);
+         }
+         backingOff.clear();
+         for (ScheduledFuture<?> connect : pendingConnects.values()) {
+            connect.cancel(false);
+         }
+         pendingConnects.clear();
+      });
+   }
+
+   /** Whether messages the link took still wait for an answer or for their outcome to be stored (any thread). */
+   boolean busy() {
+      return reserved.get() - withdrawn.get() > 0;
+   }
+
+   /** Last step of a stop (any thread): closes the connections, then the broker session (unresolved messages go back). */
+   void finishStop() {
+      int unresolved = reserved.get();
+      if (unresolved > 0) {
          logger.info("SMSC link {} stops with {} message(s) unresolved; they will be sent again after the restart",
-                     config.id(), reserved.get());
+                     config.id(), unresolved);
       }
       state = State.STOPPED;
+      transmitterState = BindState.STOPPED;
+      receiverState = BindState.STOPPED;
       eventLoop.execute(() -> {
          for (SmscConnection connection : new ArrayList<>(connections)) {
             connection.close();
@@ -252,12 +319,74 @@ final class SmscLink extends AbstractSessionCallback {
       broker.close();
    }
 
+   /** Held back by a stop (event loop): counted once per message, never resolved, so never acknowledged. */
+   private void withdraw(Outgoing outgoing) {
+      if (!outgoing.withdrawn && !outgoing.feed.abandoned()) {
+         outgoing.withdrawn = true;
+         withdrawn.incrementAndGet();
+      }
+   }
+
+   /**
+    * Management: drops the connection(s) and binds again at once (any thread). Unanswered submit_sm are resent after
+    * the new bind, as after any lost connection; a connect waiting out its backoff is made now.
+    */
+   void reconnect() {
+      eventLoop.execute(() -> {
+         if (stopping) {
+            return;
+         }
+         logger.info("SMSC link {}: reconnect asked for by management", config.id());
+         reconnectDelays.clear();
+         for (Map.Entry<BindType, ScheduledFuture<?>> pending : new ArrayList<>(pendingConnects.entrySet())) {
+            pending.getValue().cancel(false);
+            pendingConnects.remove(pending.getKey());
+            connect(pending.getKey());
+         }
+         for (SmscConnection connection : new ArrayList<>(connections)) {
+            connection.closeForReconnect();
+         }
+      });
+   }
+
+   /** Sets what a role's connection is doing and the link's state from it (event loop). */
+   void bindState(BindType role, BindState bindState) {
+      if (stopping) {
+         return; // finishStop() sets STOPPED
+      }
+      if (role.canTransmit()) {
+         transmitterState = bindState;
+      }
+      if (role.canReceive()) {
+         receiverState = bindState;
+      }
+      boolean tx = transmitterState == BindState.BOUND;
+      boolean rx = receiverState == BindState.BOUND;
+      State next = tx && rx ? State.BOUND : tx || rx ? State.PARTIALLY_BOUND : State.CONNECTING;
+      // Routing prefers links bound in every role: a link without its receiver sends MT whose receipts do not come back.
+      if (next == State.BOUND) {
+         runtime.links().up(config.id());
+      } else {
+         runtime.links().down(config.id());
+      }
+      state = next;
+   }
+
+   void failed(String error) {
+      lastError = Instant.now() + " " + error;
+   }
+
+   static String roleName(BindType role) {
+      return role.name().toLowerCase(Locale.ROOT);
+   }
+
    private void connect(BindType role) {
       if (stopping) {
          return;
       }
       SmscConnection connection = new SmscConnection(this, config, role);
       connections.add(connection);
+      bindState(role, BindState.CONNECTING);
       new Bootstrap().group(eventLoop).channel(NioSocketChannel.class)
          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.responseTimeout().toMillis()))
          .option(ChannelOption.TCP_NODELAY, true)
@@ -280,8 +409,12 @@ final class SmscLink extends AbstractSessionCallback {
          .addListener(future -> {
             if (!future.isSuccess()) {
                connections.remove(connection);
-               logger.info("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(),
-                           future.cause() == null ? "?" : future.cause().toString());
+               String cause = future.cause() == null ? "?" : future.cause().toString();
+               logger.info("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(), cause);
+               if (!stopping) {
+                  failed(roleName(role) + " connect to " + config.host() + ":" + config.port() + " failed: " + cause);
+                  bindState(role, BindState.DOWN);
+               }
                scheduleReconnect(role);
             }
          });
@@ -294,49 +427,67 @@ final class SmscLink extends AbstractSessionCallback {
       long delay = reconnectDelays.getOrDefault(role, config.reconnectMin().toMillis());
       reconnectDelays.put(role, Math.min(Math.max(delay * 2, 1), config.reconnectMax().toMillis()));
       reconnects.incrementAndGet();
-      eventLoop.schedule(() -> connect(role), delay, TimeUnit.MILLISECONDS);
+      pendingConnects.put(role, eventLoop.schedule(() -> {
+         pendingConnects.remove(role);
+         connect(role);
+      }, delay, TimeUnit.MILLISECONDS));
    }
 
    // ---------------------------------------------------------------- SMSC side (event loop)
+
+   void onBindSent(SmscConnection connection) {
+      bindState(connection.role(), BindState.BINDING);
+   }
 
    void onBound(SmscConnection connection) {
       reconnectDelays.remove(connection.role());
       logger.info("SMSC link {} bound as {}", config.id(), connection.role());
       if (connection.canSubmit()) {
          transmitter = connection;
-         state = State.BOUND;
-         runtime.links().up(config.id());
+      }
+      bindState(connection.role(), BindState.BOUND);
+      if (connection.canSubmit()) {
          flush();
          broker.feed().consumer.promptDelivery();
       }
-   }
-
-   void onBindRefused(SmscConnection connection, int status) {
-      // The connection closes next; onDisconnected schedules the retry with backoff.
    }
 
    void onDisconnected(SmscConnection connection) {
       connections.remove(connection);
       if (connection == transmitter) {
          transmitter = null;
-         runtime.links().down(config.id());
-         state = stopping ? State.STOPPED : State.CONNECTING;
-         // Unanswered parts go out again after a fresh bind; the broker message stays ours meanwhile.
+         // Unanswered parts go out again after a fresh bind; the broker message stays ours meanwhile. A stop holds
+         // them back instead: their messages go back to the queue.
          List<Part> unanswered = new ArrayList<>(inFlight.values());
          inFlight.clear();
          unanswered.sort((a, b) -> Integer.compare(a.sequence, b.sequence));
          for (int i = unanswered.size() - 1; i >= 0; i--) {
             Part part = unanswered.get(i);
-            if (!part.outgoing.feed.abandoned()) {
+            if (stopping) {
+               withdraw(part.outgoing);
+            } else if (!part.outgoing.feed.abandoned()) {
                toSend.addFirst(part);
             }
          }
-         if (!unanswered.isEmpty()) {
+         if (!unanswered.isEmpty() && !stopping) {
             logger.info("SMSC link {}: {} submit_sm without response will be resent after the next bind", config.id(), unanswered.size());
          }
       }
       logger.info("SMSC link {} {} connection closed", config.id(), connection.role());
-      scheduleReconnect(connection.role());
+      if (stopping) {
+         return;
+      }
+      if (!connection.closedForReconnect()) {
+         String reason = connection.closeReason();
+         failed(reason != null ? reason : roleName(connection.role()) + " connection closed by the SMSC");
+      }
+      bindState(connection.role(), BindState.DOWN);
+      if (connection.closedForReconnect()) {
+         reconnects.incrementAndGet();
+         connect(connection.role()); // management asked for it: at once, not after a backoff
+      } else {
+         scheduleReconnect(connection.role());
+      }
    }
 
    /** A transmitter whose oldest submit_sm stays unanswered past the response timeout is reconnected. */
@@ -348,7 +499,7 @@ final class SmscLink extends AbstractSessionCallback {
       for (Part part : inFlight.values()) {
          if (nowNanos - part.sentAtNanos > timeout) {
             logger.warn("SMSC link {}: submit_sm unanswered for {}; rebinding and resending", config.id(), config.responseTimeout());
-            connection.close();
+            connection.close("submit_sm unanswered for " + config.responseTimeout());
             return;
          }
       }
@@ -360,7 +511,8 @@ final class SmscLink extends AbstractSessionCallback {
     */
    private void flush() {
       SmscConnection tx = transmitter;
-      while (tx != null && tx.canSubmit() && !toSend.isEmpty()) {
+      // Once a stop began nothing more goes out: what waits goes back to the queue (beginStop()).
+      while (!stopping && tx != null && tx.canSubmit() && !toSend.isEmpty()) {
          if (toSend.peek().outgoing.feed.abandoned()) {
             toSend.poll(); // back on the queue: the consumer that takes it now sends it
             continue;
@@ -423,6 +575,10 @@ final class SmscLink extends AbstractSessionCallback {
       } else if (status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL) {
          throttled.incrementAndGet();
          part.throttledAttempts++;
+         if (stopping) {
+            withdraw(part.outgoing); // not tried again during the stop: its message goes back to the queue
+            return;
+         }
          long now = System.currentTimeMillis();
          if (now >= part.outgoing.template.expiresAt()) {
             expireThrottled(part);
@@ -431,7 +587,11 @@ final class SmscLink extends AbstractSessionCallback {
          long delay = Math.min(config.reconnectMin().toMillis() * (1L << Math.min(part.throttledAttempts, 10)), config.reconnectMax().toMillis());
          // Never wait past the validity: the EXPIRED report is due then, not at the next backoff step.
          delay = Math.min(Math.max(delay, 10), part.outgoing.template.expiresAt() - now);
+         backingOff.add(part);
          eventLoop.schedule(() -> {
+            if (!backingOff.remove(part)) {
+               return; // held back by a stop
+            }
             if (part.outgoing.feed.abandoned()) {
                return; // back on the queue meanwhile: the consumer that takes it now sends it
             }
@@ -721,7 +881,8 @@ final class SmscLink extends AbstractSessionCallback {
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
       // max-submit-rate is applied per submit_sm in flush(); the window bounds what waits for it.
-      return !stopping && state == State.BOUND && reserved.get() < config.window() && broker.takesFrom(consumer);
+      // A bound transmitter is enough to send: the receiver's state shows on the link's state, not in its MT flow.
+      return !stopping && transmitter != null && reserved.get() < config.window() && broker.takesFrom(consumer);
    }
 
    @Override
@@ -762,8 +923,9 @@ final class SmscLink extends AbstractSessionCallback {
       List<SubmitSmFactory.Part> ready = parts;
       RuntimeException failure = unsendable;
       eventLoop.execute(() -> {
-         if (!feed.take()) {
-            reserved.decrementAndGet(); // its consumer was let go meanwhile: the message is back on the queue
+         if (stopping || !feed.take()) {
+            // Its consumer was let go meanwhile, or the link is stopping: the message is (or goes) back on the queue.
+            reserved.decrementAndGet();
             return;
          }
          if (failure != null) {

@@ -1,8 +1,9 @@
 package io.smsgw.smpp.client;
 
+import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsAddresses;
 
-/** Reads a link's state and counters for management; holds no state of its own. */
+/** Reads a link's state and counters for management, and asks it to reconnect; holds no state of its own. */
 final class SmscLinkControl implements SmscLinkControlMBean {
 
    private final SmscLink link;
@@ -19,6 +20,26 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    @Override
    public String getState() {
       return link.state().name();
+   }
+
+   @Override
+   public String getBindMode() {
+      return link.config().bindMode() == SmscLinkConfig.BindMode.TRANSCEIVER ? "transceiver" : "transmitter-receiver";
+   }
+
+   @Override
+   public String getTransmitterState() {
+      return link.transmitterState().name();
+   }
+
+   @Override
+   public String getReceiverState() {
+      return link.receiverState().name();
+   }
+
+   @Override
+   public String getLastError() {
+      return link.lastError();
    }
 
    @Override
@@ -104,5 +125,10 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    @Override
    public long getConsumerReopened() {
       return link.consumerReopened.get();
+   }
+
+   @Override
+   public void reconnect() {
+      link.reconnect();
    }
 }

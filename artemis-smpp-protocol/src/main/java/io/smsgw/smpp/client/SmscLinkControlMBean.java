@@ -5,8 +5,27 @@ public interface SmscLinkControlMBean {
 
    String getLinkId();
 
-   /** STOPPED, CONNECTING or BOUND. */
+   /**
+    * BOUND when every configured bind is (the transceiver, or both transmitter and receiver); PARTIALLY_BOUND when only
+    * one of transmitter and receiver is (see {@link #getTransmitterState()}, {@link #getReceiverState()}); CONNECTING
+    * when none is; STOPPING while the broker stops; STOPPED.
+    */
    String getState();
+
+   /** transceiver or transmitter-receiver. */
+   String getBindMode();
+
+   /**
+    * The bind that sends submit_sm (the transceiver in that mode): BOUND, BINDING (bind sent), CONNECTING, DOWN
+    * (waiting to reconnect) or STOPPED.
+    */
+   String getTransmitterState();
+
+   /** The bind that receives receipts and MO (the transceiver in that mode); the same states as the transmitter's. */
+   String getReceiverState();
+
+   /** When and what went wrong last (a refused bind, a lost connection, a timeout); empty if nothing yet. */
+   String getLastError();
 
    String getSmsc();
 
@@ -54,4 +73,11 @@ public interface SmscLinkControlMBean {
     * closing it or the link's session through management, the queue destroyed, an error in delivery).
     */
    long getConsumerReopened();
+
+   /**
+    * Drops the link's connection(s) to the SMSC and binds again at once. Nothing is lost: submit_sm still unanswered are
+    * sent again after the new bind, as after any lost connection. To stop sending instead, pause the link's queue
+    * {@code sms.smsc.<link>} (what is in flight still completes).
+    */
+   void reconnect();
 }

@@ -218,6 +218,9 @@ public final class SmscLinkService implements ActiveMQComponent {
 
    /** Stops and closes whatever {@link #start()} opened; also after a start that failed part way. */
    private void release() {
+      stopLinks();
+      links.clear();
+      // Unregistered after the links stopped, so operators can watch them stop.
       for (ObjectName name : registered) {
          try {
             server.getManagementService().unregisterUntypedControl("smsc-link." + ObjectName.unquote(name.getKeyProperty("name")), name);
@@ -226,14 +229,6 @@ public final class SmscLinkService implements ActiveMQComponent {
          }
       }
       registered.clear();
-      for (SmscLink link : links) {
-         try {
-            link.stop();
-         } catch (RuntimeException e) {
-            logger.warn("Stopping SMSC link {} failed", link.config().id(), e);
-         }
-      }
-      links.clear();
       if (housekeeping != null) {
          housekeeping.shutdownNow();
          housekeeping = null;
@@ -249,6 +244,34 @@ public final class SmscLinkService implements ActiveMQComponent {
             logger.warn("Closing the correlation store failed", e);
          }
          store = null;
+      }
+   }
+
+   /**
+    * Stops all links together against one deadline (the longest response-timeout from now): the broker stop waits for
+    * the slowest link once, not for each in turn, and stays within a service manager's stop timeout, after which a kill
+    * would make messages the SMSC already accepted go out again. Each link lets the submit_sm in flight get their
+    * answers meanwhile; nothing new is sent.
+    */
+   private void stopLinks() {
+      long deadline = System.nanoTime();
+      for (SmscLink link : links) {
+         try {
+            link.beginStop();
+         } catch (RuntimeException e) {
+            logger.warn("Stopping SMSC link {} failed", link.config().id(), e);
+         }
+         deadline = Math.max(deadline, System.nanoTime() + link.config().responseTimeout().toNanos());
+      }
+      while (System.nanoTime() < deadline && links.stream().anyMatch(SmscLink::busy)) {
+         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      for (SmscLink link : links) {
+         try {
+            link.finishStop();
+         } catch (RuntimeException e) {
+            logger.warn("Stopping SMSC link {} failed", link.config().id(), e);
+         }
       }
    }
 

@@ -81,6 +81,9 @@ public final class JsmppSmsc implements AutoCloseable {
    /** When non-zero, every submit_sm is refused with this status. */
    public final AtomicInteger refuseWith = new AtomicInteger();
    public final AtomicInteger binds = new AtomicInteger();
+   /** When set, binds of this type are refused with ESME_RBINDFAIL (and counted in {@link #bindsRefused}). */
+   public volatile org.jsmpp.bean.BindType refuseBind;
+   public final AtomicInteger bindsRefused = new AtomicInteger();
    /**
     * When non-zero, the SMSC sends the DELIVRD receipt of a submit_sm this many times, each after the previous
     * deliver_sm_resp, before answering the submit_sm: the receipts reach the gateway before the MT's
@@ -197,6 +200,11 @@ public final class JsmppSmsc implements AutoCloseable {
             SMPPServerSession session = listener.accept();
             session.setTransactionTimer(responseTimeoutMillis);
             BindRequest bind = session.waitForBind(5000);
+            if (bind.getBindType() == refuseBind) {
+               bind.reject(0x0D); // ESME_RBINDFAIL
+               bindsRefused.incrementAndGet();
+               continue;
+            }
             bind.accept("SIMSMSC", bind.getInterfaceVersion());
             binds.incrementAndGet();
             sessions.add(session);

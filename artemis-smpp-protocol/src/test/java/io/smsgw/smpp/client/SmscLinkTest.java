@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import javax.management.ObjectName;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -1617,6 +1619,221 @@ class SmscLinkTest {
             JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
             assertNotNull(submit, "submit_sm over TLS");
             assertEquals("Over TLS", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+         }
+      }
+   }
+
+   // ---------------------------------------------------------------- operations: bean state, reconnect, stop
+
+   /** The link's bean as JMX shows it to an operator (the console's JMX tab, jconsole, Jolokia). */
+   private static ObjectName linkBean(String link) throws Exception {
+      return new ObjectName("org.apache.activemq.artemis:broker=\"test-broker\",component=smsc-links,name=\"" + link + "\"");
+   }
+
+   private static String jmx(String link, String attribute) {
+      try {
+         return String.valueOf(ManagementFactory.getPlatformMBeanServer().getAttribute(linkBean(link), attribute));
+      } catch (Exception e) {
+         throw new IllegalStateException("reading " + attribute + " of link " + link, e);
+      }
+   }
+
+   private TestBroker startWithJmx() throws Exception {
+      return TestBroker.smpp(dir, "").configure(cfg -> cfg.setJMXManagementEnabled(true)).start();
+   }
+
+   private static void sendMtTo(TestBroker broker, String link, String smsId, String destination, String text) throws JMSException {
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+           Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.smscLinkQueue(link)))) {
+         Message mt = session.createTextMessage(text);
+         mt.setStringProperty("smsKind", "MT");
+         mt.setStringProperty("smsId", smsId);
+         mt.setStringProperty("smsAccount", "smppclient1");
+         mt.setStringProperty("smsProtocol", "SMPP");
+         mt.setStringProperty("smsSource", "8610086");
+         mt.setStringProperty("smsDestination", destination);
+         producer.send(mt);
+      }
+   }
+
+   /**
+    * A transmitter-receiver link whose receiver bind the SMSC refuses: MT still go out, but the bean no longer says
+    * BOUND (before: BOUND, with only reconnects climbing while receipts and MO stopped), shows each role's state and
+    * names the refusal in LastError; once the SMSC takes the receiver, the link is BOUND.
+    */
+   @Test
+   void aRefusedReceiverBindShowsOnTheLinkBeanWithTheRefusalAsLastError() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.refuseBind = org.jsmpp.bean.BindType.BIND_RX;
+         configureLink(port, ", bind = transmitter-receiver");
+         try (TestBroker broker = startWithJmx()) {
+            Wait.until("transmitter bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            Wait.until("receiver bind refused", Duration.ofSeconds(10), () -> smsc.bindsRefused.get() > 0);
+            Wait.until("refusal recorded", Duration.ofSeconds(10), () -> !"BOUND".equals(jmx("sim", "State"))
+               && jmx("sim", "LastError").contains("bind_receiver refused: ESME_RBINDFAIL"));
+            assertEquals("PARTIALLY_BOUND", jmx("sim", "State"));
+            assertEquals("transmitter-receiver", jmx("sim", "BindMode"));
+            assertEquals("BOUND", jmx("sim", "TransmitterState"));
+            assertFalse("BOUND".equals(jmx("sim", "ReceiverState")), jmx("sim", "ReceiverState"));
+
+            sendMt(broker, "00000000000000e1", "8613800138070", "without a receiver");
+            assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "MT still go out on the transmitter");
+
+            smsc.refuseBind = null;
+            Wait.until("receiver bound after the next try", Duration.ofSeconds(10),
+                       () -> "BOUND".equals(jmx("sim", "State")) && "BOUND".equals(jmx("sim", "ReceiverState")));
+         }
+      }
+   }
+
+   /**
+    * reconnect() from JMX drops the connection with submit_sm still unanswered and binds again at once (not after
+    * reconnect-min): the unanswered ones go out again and every MT is acknowledged, and MT sent afterwards flow. Pausing
+    * the link's queue stops sending until it is resumed.
+    */
+   @Test
+   void reconnectFromManagementBindsAgainAtOnceAndLosesNothing() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", reconnect-min = 20s, reconnect-max = 40s");
+         try (TestBroker broker = startWithJmx()) {
+            Wait.until("link bound", Duration.ofSeconds(10), () -> "BOUND".equals(jmx("sim", "State")));
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            smsc.holdResponses = held;
+            Set<String> sent = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+               sendMt(broker, "00000000000000f" + i, "861380013809" + i, "in flight " + i);
+               sent.add("861380013809" + i);
+            }
+            for (int i = 0; i < 3; i++) {
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "held submit " + i);
+            }
+
+            ManagementFactory.getPlatformMBeanServer().invoke(linkBean("sim"), "reconnect", new Object[0], new String[0]);
+            Wait.until("bound again at once, not after reconnect-min", Duration.ofSeconds(8),
+                       () -> smsc.binds.get() == 2 && "BOUND".equals(jmx("sim", "State")));
+            Set<String> resent = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+               JsmppSmsc.Received again = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(again, "unanswered submit sent again " + i);
+               resent.add(again.destination());
+            }
+            assertEquals(sent, resent);
+            smsc.holdResponses = null;
+            held.countDown();
+            Wait.until("every MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertEquals("", jmx("sim", "LastError"), "a reconnect asked for is no error");
+
+            sendMt(broker, "00000000000000f8", "8613800138098", "after the reconnect");
+            JsmppSmsc.Received after = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(after, "MT flow after the reconnect");
+            assertEquals("8613800138098", after.destination());
+
+            var queue = broker.server().locateQueue(SimpleString.of(SmsAddresses.smscLinkQueue("sim")));
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> queue.getMessageCount() == 0);
+            queue.pause();
+            sendMt(broker, "00000000000000f9", "8613800138099", "while paused");
+            assertNull(smsc.submits.poll(1, TimeUnit.SECONDS), "nothing sent while the queue is paused");
+            queue.resume();
+            JsmppSmsc.Received resumed = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(resumed, "sent once resumed");
+            assertEquals("8613800138099", resumed.destination());
+         }
+      }
+   }
+
+   /**
+    * Two links stop together: one waits for a submit_sm its SMSC does not answer, the other holds a part its SMSC
+    * throttled. The broker stops within about one response-timeout (4 s) instead of one per link (before: about 8 s,
+    * the throttled part holding its link's stop for the whole timeout), and both MT go out after the restart.
+    */
+   @Test
+   void linksStopTogetherWithinOneResponseTimeoutAndKeepTheirMessages() throws Exception {
+      int heldPort = JsmppSmsc.freePort();
+      int throttlingPort = JsmppSmsc.freePort();
+      try (JsmppSmsc held = new JsmppSmsc(heldPort); JsmppSmsc throttling = new JsmppSmsc(throttlingPort)) {
+         Path file = dir.resolve("sms-gateway.conf");
+         String timers = "enquire-link-interval = 2s, response-timeout = 4s, reconnect-min = 2s, reconnect-max = 20s";
+         Files.writeString(file, """
+            gateway { code = "001001" }
+            accounts { smppclient1 { password = "password", protocols = [SMPP] } }
+            links {
+              held { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", %s }
+              throttled { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", %s }
+            }
+            """.formatted(heldPort, timers, throttlingPort, timers));
+         System.setProperty("smsgw.config", file.toString());
+         java.util.concurrent.CountDownLatch answers = new java.util.concurrent.CountDownLatch(1);
+         try {
+            held.holdResponses = answers;
+            throttling.throttleNext.set(1_000);
+            TestBroker broker = TestBroker.smpp(dir, "").start();
+            long stopped;
+            try {
+               Wait.until("links bound", Duration.ofSeconds(10), () -> held.hasBoundSession() && throttling.hasBoundSession());
+               sendMtTo(broker, "held", "0000000000000e01", "8613800138101", "unanswered");
+               sendMtTo(broker, "throttled", "0000000000000e02", "8613800138102", "throttled");
+               assertNotNull(held.submits.poll(10, TimeUnit.SECONDS), "the submit_sm left unanswered");
+               SmscLinkControlMBean throttledLink = (SmscLinkControlMBean) broker.server().getManagementService()
+                  .getUntypedControl("smsc-link.throttled");
+               Wait.until("a part throttled", Duration.ofSeconds(10), () -> throttledLink.getThrottled() > 0);
+            } finally {
+               long start = System.nanoTime();
+               broker.close();
+               stopped = System.nanoTime() - start;
+            }
+            assertTrue(stopped < TimeUnit.MILLISECONDS.toNanos(6_500),
+                       "broker stop took " + TimeUnit.NANOSECONDS.toMillis(stopped) + " ms with a 4 s response-timeout");
+         } finally {
+            held.holdResponses = null;
+            answers.countDown();
+         }
+         throttling.throttleNext.set(0);
+         held.submits.clear();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            JsmppSmsc.Received first = held.submits.poll(15, TimeUnit.SECONDS);
+            JsmppSmsc.Received second = throttling.submits.poll(15, TimeUnit.SECONDS);
+            assertNotNull(first, "the unanswered MT went back to its queue and out after the restart");
+            assertNotNull(second, "the throttled MT went back to its queue and out after the restart");
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("held")) == 0
+               && broker.messageCount(SmsAddresses.smscLinkQueue("throttled")) == 0);
+         }
+      }
+   }
+
+   /**
+    * A part waiting out a throttling backoff when the broker stops is not sent any more (before: its retry went out
+    * while the stop waited, after the link had stopped taking messages) and does not hold the stop; its MT stays
+    * on the queue and goes out after the restart.
+    */
+   @Test
+   void noSubmitSmGoesOutOnceTheStopBegan() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(1);
+         configureLink(port, ", response-timeout = 10s, reconnect-min = 1s, reconnect-max = 2s");
+         long stopped;
+         TestBroker broker = TestBroker.smpp(dir, "").start();
+         try {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "0000000000000e11", "8613800138111", "throttled once");
+            Wait.until("throttled", Duration.ofSeconds(10), () -> control(broker).getThrottled() == 1);
+         } finally {
+            long start = System.nanoTime();
+            broker.close();
+            stopped = System.nanoTime() - start;
+         }
+         assertNull(smsc.submits.poll(), "no submit_sm after the stop began");
+         assertTrue(stopped < TimeUnit.SECONDS.toNanos(5), "the throttled part held the stop for "
+                    + TimeUnit.NANOSECONDS.toMillis(stopped) + " ms");
+
+         try (TestBroker again = TestBroker.smpp(dir, "").start()) {
+            JsmppSmsc.Received submit = smsc.submits.poll(15, TimeUnit.SECONDS);
+            assertNotNull(submit, "the MT went out after the restart");
+            assertEquals("8613800138111", submit.destination());
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> again.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
          }
       }
    }

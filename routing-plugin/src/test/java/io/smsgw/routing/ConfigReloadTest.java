@@ -1,0 +1,109 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import io.smsgw.broker.testing.TestBroker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reload that changes what runs as a service (SMSC links, peers, the tandem connection) says in the log that those
+ * changes wait for a restart; before, the only line was "reloaded: N accounts…", and operators took the change as live.
+ */
+class ConfigReloadTest {
+
+   @TempDir
+   Path dir;
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   private Path writeConfig(String extraRoutes, String extraLinks, String peers) throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { smppclient1 { password = "password", protocols = [SMPP] } }
+         links {
+           sim { host = "127.0.0.1", port = 1, system-id = "gw", password = "pw", reconnect-min = 1s, reconnect-max = 2s }
+           %s
+         }
+         routes { mt = [ { prefix = "86138", links = [ sim ] } %s ] }
+         %s
+         """.formatted(extraLinks, extraRoutes, peers));
+      System.setProperty("smsgw.config", file.toString());
+      return file;
+   }
+
+   /** What the gateway logs (slf4j-simple writes to System.err) while {@code action} runs, still shown as usual. */
+   private static String logOf(ThrowingRunnable action) throws Exception {
+      PrintStream original = System.err;
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      PrintStream tee = new PrintStream(new OutputStream() {
+         @Override
+         public synchronized void write(int b) {
+            original.write(b);
+            captured.write(b);
+         }
+
+         @Override
+         public synchronized void write(byte[] b, int off, int len) {
+            original.write(b, off, len);
+            captured.write(b, off, len);
+         }
+      }, true, StandardCharsets.UTF_8);
+      System.setErr(tee);
+      try {
+         action.run();
+      } finally {
+         System.setErr(original);
+      }
+      synchronized (tee) {
+         return captured.toString(StandardCharsets.UTF_8);
+      }
+   }
+
+   private interface ThrowingRunnable {
+      void run() throws Exception;
+   }
+
+   @Test
+   void aReloadThatChangesLinksOrPeersWarnsThatTheyWaitForARestart() throws Exception {
+      writeConfig("", "", "");
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start()) {
+         SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+
+         String routesOnly = logOf(() -> {
+            writeConfig(", { prefix = \"86139\", links = [ sim ] }", "", "");
+            assertEquals("", control.reload());
+         });
+         assertTrue(Arrays.stream(control.getMtRoutes()).anyMatch(r -> r.startsWith("86139")), "the new route is live");
+         assertTrue(routesOnly.contains("reloaded"), routesOnly);
+         assertFalse(routesOnly.contains("until the broker restarts"), "routes need no restart: " + routesOnly);
+
+         String linksAndPeers = logOf(() -> {
+            writeConfig(", { prefix = \"86139\", links = [ second ] }",
+                        "second { host = \"127.0.0.1\", port = 2, system-id = \"gw2\", password = \"pw\" }",
+                        "peers { \"020001\" { host = \"127.0.0.1\", port = 3, shared-secret = \"p1\" } }");
+            assertEquals("", control.reload());
+         });
+         String warning = linksAndPeers.lines().filter(l -> l.contains("WARN") && l.contains("until the broker restarts"))
+            .findFirst().orElse("");
+         assertTrue(warning.contains("links (the SMSC links)") && warning.contains("peers (the outgoing FWD links)"),
+                    "a WARN naming the sections that need a restart: " + linksAndPeers);
+         assertFalse(warning.contains("gns"), "only the sections that changed: " + warning);
+      }
+   }
+}
