@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigException;
 import io.smsgw.core.config.GatewayConfigLoader;
@@ -81,6 +82,7 @@ final class ConfigReloader {
          router.apply(config);
          logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
                      config.routes().mt().size(), config.routes().mo().size());
+         DemoSecrets.warnIfUsed(config, file);
          return "";
       } catch (GatewayConfigException e) {
          return e.getMessage();
