@@ -28,6 +28,7 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,6 +166,14 @@ public final class QuickStartGateway implements AutoCloseable {
     * once every acceptor listens. The SMSC link binds shortly after, in the background.
     */
    public static QuickStartGateway start(Settings settings) throws Exception {
+      return start(settings, null);
+   }
+
+   /**
+    * Like {@link #start(Settings)}, with the broker's users and roles from {@code securityManager} (for a broker.xml
+    * with security on); null keeps the embedded broker's default.
+    */
+   public static QuickStartGateway start(Settings settings, ActiveMQSecurityManager securityManager) throws Exception {
       Path etc = settings.etcDir().toAbsolutePath().normalize();
       Path brokerXml = etc.resolve("broker.xml");
       if (!Files.isRegularFile(brokerXml)) {
@@ -195,6 +204,9 @@ public final class QuickStartGateway implements AutoCloseable {
          configProperty = ConfigProperty.set(configFile);
 
          EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfigResourcePath(brokerXml.toUri().toString());
+         if (securityManager != null) {
+            broker.setSecurityManager(securityManager);
+         }
          broker.createActiveMQServer();
          Configuration config = broker.getConfiguration();
          useDataDirectory(config, data);

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 @SuppressWarnings("try") // close() may throw InterruptedException: it waits for the broker to exit
 final class StockBroker implements AutoCloseable {
 
-   private static final String CORE_URL_IN_CONFIG = "tcp://0.0.0.0:61616?";
+   private static final String CORE_URL_IN_CONFIG = "tcp://127.0.0.1:61616?";
    private static final String SMPP_URL_IN_CONFIG = "tcp://0.0.0.0:2775?";
    private static final String CMPP_URL_IN_CONFIG = "tcp://0.0.0.0:7890?";
    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);

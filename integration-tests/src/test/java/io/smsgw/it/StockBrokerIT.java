@@ -1,7 +1,9 @@
 package io.smsgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +98,15 @@ class StockBrokerIT {
             simulator.close();
          }
       }
+   }
+
+   @Test
+   void theShippedConfigurationWarnsOfItsDemoSecretsAndKeepsApplicationsOnLoopback() {
+      String log = broker.log();
+      assertTrue(log.lines().anyMatch(line -> line.contains("WARN") && line.contains("still use the demo password")
+                                              && line.contains(SendFirstSms.SYSTEM_ID) && line.contains(SendFirstCmpp.SP_ID)),
+                 "one WARN names both demo accounts");
+      assertFalse(log.contains("Broker security is off"), "the application acceptor listens on 127.0.0.1 as shipped");
    }
 
    @Test

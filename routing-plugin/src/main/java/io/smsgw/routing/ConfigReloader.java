@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigException;
 import io.smsgw.core.config.GatewayConfigLoader;
@@ -125,6 +126,7 @@ final class ConfigReloader {
             logger.warn("{}: changes that wait until the broker restarts, the running services keep their previous "
                         + "settings meanwhile: {}", file, String.join(", ", restart));
          }
+         DemoSecrets.warnIfUsed(config, file);
          return "";
       } catch (GatewayConfigException e) {
          return e.getMessage();

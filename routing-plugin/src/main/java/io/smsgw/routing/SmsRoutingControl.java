@@ -14,11 +14,18 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    private final SmsRouter router;
    private final ConfigReloader reloader;
    private final PendingRoutes pending;
+   private final ApplicationMtCheck mtCheck;
 
-   SmsRoutingControl(SmsRouter router, ConfigReloader reloader, PendingRoutes pending) {
+   SmsRoutingControl(SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck) {
       this.router = router;
       this.reloader = reloader;
       this.pending = pending;
+      this.mtCheck = mtCheck;
+   }
+
+   @Override
+   public long getApplicationMtRefused() {
+      return mtCheck.refused.sum();
    }
 
    @Override

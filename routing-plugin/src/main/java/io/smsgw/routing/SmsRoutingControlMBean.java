@@ -18,6 +18,12 @@ public interface SmsRoutingControlMBean {
 
    long getIntermediateReports();
 
+   /**
+    * MT refused since the broker started because the application that sent them (broker security on) named in
+    * smsAccount no account its user may act for, or none.
+    */
+   long getApplicationMtRefused();
+
    /** MT and MO on sms.route.pending now, waiting for the tandem gateway's answer on their route. */
    long getMessagesWaitingForRoute();
 

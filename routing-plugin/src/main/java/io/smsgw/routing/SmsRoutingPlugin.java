@@ -33,9 +33,11 @@ import org.apache.activemq.artemis.core.server.ComponentConfigurationRoutingType
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.impl.AddressInfo;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.settings.HierarchicalRepositoryChangeListener;
+import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * CMPP, JMS, AMQP, core) is routed the same way, in the same journal write as its send. The divert on
  * {@code sms.dr} also writes the billing records. The gateway's own senders apply the same rules before they
  * store ({@link SenderSideRouting}, decision 40), which spares the broker the divert's copies. An MT that expires
- * while still waiting becomes an EXPIRED report ({@link ExpiredMtReports}).
+ * while still waiting becomes an EXPIRED report ({@link ExpiredMtReports}). With broker security on, an application's
+ * MT may name only an account its user may act for ({@link ApplicationMtCheck}).
  */
 public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
@@ -71,6 +74,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private ExpiredMtReports expired;
    private HierarchicalRepositoryChangeListener expiryAddressListener;
    private volatile boolean prepared;
+   private volatile ApplicationMtCheck mtCheck;
 
    @Override
    public void registered(ActiveMQServer server) {
@@ -78,6 +82,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       GatewayRuntime runtime = GatewayRuntime.of(server);
       this.runtime = runtime;
       router = SmsRouter.register(server.getConfiguration().getName(), runtime);
+      mtCheck = new ApplicationMtCheck(server, router);
       server.registerActivateCallback(new ActivateCallback() {
          @Override
          public void activated() {
@@ -219,7 +224,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          var config = server.getConfiguration();
          objectName = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
                                                 + ",component=sms-routing,name=\"routing\"");
-         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(router, reloader, pending), objectName);
+         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(router, reloader, pending, mtCheck), objectName);
       } catch (Exception e) {
          logger.warn("Could not register the SMS routing management bean", e);
       }
@@ -262,6 +267,19 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          }
       }
       SmsRouter.unregister(server.getConfiguration().getName(), router);
+   }
+
+   /**
+    * With broker security on, refuses an application's MT for an account its user may not act for, before anything is
+    * stored (the sender's send fails). Runs for every send of every session, so it returns at once when security is off.
+    */
+   @Override
+   public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
+      throws ActiveMQException {
+      ApplicationMtCheck check = mtCheck;
+      if (check != null) {
+         check.check(session, message);
+      }
    }
 
    /**

@@ -1,8 +1,10 @@
 package io.smsgw.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +21,8 @@ import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.client.JsmppSmsc;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
@@ -52,19 +56,23 @@ class SecuredRoutingTest {
       System.clearProperty("smsgw.config");
    }
 
-   /** Users and their one role; a user may do what the address's roles grant that role. */
+   /**
+    * Users and their roles; a user may do what the address's roles grant one of its roles. As in broker.xml's example,
+    * each account has the shared role "sp" and a role named after itself; "crm" is an application serving sp2.
+    */
    static final class AccountRoles implements ActiveMQSecurityManager {
-      private final Map<String, String> roleOfUser = Map.of("sp1", "sp", "sp2", "sp", "outsider", "none", "admin", "admin");
+      private final Map<String, Set<String>> rolesOfUser = Map.of("sp1", Set.of("sp", "sp1"), "sp2", Set.of("sp", "sp2"),
+         "outsider", Set.of("none"), "admin", Set.of("admin"), "crm", Set.of("app", "sp2"));
 
       @Override
       public boolean validateUser(String user, String password) {
-         return user != null && roleOfUser.containsKey(user);
+         return user != null && rolesOfUser.containsKey(user);
       }
 
       @Override
       public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
-         String role = user == null ? null : roleOfUser.get(user);
-         return role != null && roles.stream().anyMatch(r -> r.getName().equals(role) && checkType.hasRole(r));
+         Set<String> held = user == null ? null : rolesOfUser.get(user);
+         return held != null && roles.stream().anyMatch(r -> held.contains(r.getName()) && checkType.hasRole(r));
       }
    }
 
@@ -80,6 +88,7 @@ class SecuredRoutingTest {
          gateway { code = "001001" }
          accounts {
            sp1 { password = "pw1", protocols = [SMPP] }
+           sp2 { password = "pw2", protocols = [SMPP] }
            outsider { password = "pw3", protocols = [SMPP] }
          }
          links {
@@ -92,8 +101,10 @@ class SecuredRoutingTest {
          cfg.setSecurityEnabled(true);
          cfg.registerBrokerPlugin(new SmsRoutingPlugin());
          cfg.putSecurityRoles("#", Set.of(ADMIN));
-         cfg.putSecurityRoles(SmsAddresses.MT, Set.of(ADMIN, role("sp", true, false)));
-         cfg.putSecurityRoles("sms.sp.#", Set.of(ADMIN, role("sp", false, true)));
+         cfg.putSecurityRoles(SmsAddresses.MT, Set.of(ADMIN, role("sp", true, false), role("app", true, false)));
+         // one setting per account, its rights for the role named after it (broker.xml's example)
+         cfg.putSecurityRoles(SmsAddresses.accountQueue("sp1"), Set.of(ADMIN, role("sp1", false, true)));
+         cfg.putSecurityRoles(SmsAddresses.accountQueue("sp2"), Set.of(ADMIN, role("sp2", false, true)));
       }).start();
    }
 
@@ -134,6 +145,52 @@ class SecuredRoutingTest {
          } finally {
             esme.unbindAndClose();
          }
+      }
+   }
+
+   /** Sends an MT over JMS as an application would (a persistent send: the broker's answer or refusal comes back). */
+   private static void sendMt(Connection connection, String account, String destination) throws Exception {
+      try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT))) {
+         TextMessage mt = session.createTextMessage("MT for " + account);
+         mt.setStringProperty("smsDestination", destination);
+         mt.setStringProperty("smsSource", "10086");
+         if (account != null) {
+            mt.setStringProperty("smsAccount", account);
+         }
+         producer.send(mt);
+      }
+   }
+
+   @Test
+   void anApplicationMaySendMtOnlyForAnAccountItMayActFor() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = startBroker(port);
+           Connection sp1 = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection("sp1", "pw1");
+           Connection crm = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection("crm", "crm-pw")) {
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+
+         // sp1 may send to sms.mt, but not in sp2's name, nor in nobody's: refused before anything is stored.
+         JMSSecurityException forged = assertThrows(JMSSecurityException.class, () -> sendMt(sp1, "sp2", "8613800138001"));
+         assertTrue(forged.getMessage().contains("'sp2'"), forged.getMessage());
+         assertThrows(JMSSecurityException.class, () -> sendMt(sp1, null, "8613800138002"));
+
+         // Its own MT is routed; so is crm's for sp2, whose queue crm may read (it has sp2's role).
+         sendMt(sp1, "sp1", "8613800138003");
+         sendMt(crm, "sp2", "8613800138004");
+         JsmppSmsc.Received first = smsc.submits.poll(10, TimeUnit.SECONDS);
+         JsmppSmsc.Received second = smsc.submits.poll(10, TimeUnit.SECONDS);
+         assertNotNull(second, "both permitted MT reached the SMSC");
+         assertEquals(Set.of("8613800138003", "8613800138004"), Set.of(first.destination(), second.destination()),
+                      "the refused MT, sent first, never reached the SMSC");
+         // crm may not send for sp1, whose queue it may not read.
+         assertThrows(JMSSecurityException.class, () -> sendMt(crm, "sp1", "8613800138005"));
+
+         SmsRoutingControlMBean routing = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+         assertEquals(3, routing.getApplicationMtRefused());
+         assertEquals(1, routing.getAccountCounters("sp2")[0], "sp2's submitted MT: crm's, not sp1's forged one");
+         assertEquals(0, broker.messageCount(SmsAddresses.MT));
       }
    }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.smsgw.broker.Acceptors;
+import io.smsgw.broker.BrokerExposure;
 import io.smsgw.cmpp.fwd.FwdLinkService;
 import io.smsgw.cmpp.gns.TandemLifecycle;
 import io.smsgw.cmpp.gns.client.RouteCacheService;
@@ -46,10 +47,13 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
 
    /**
     * Loads the gateway configuration at broker start when a CMPP acceptor exists (see GatewayConfigService), then
-    * starts the outgoing CMPP_FWD links to the configured peer gateways and, on a tandem, its route service.
+    * starts the outgoing CMPP_FWD links to the configured peer gateways and, on a tandem, its route service. Warns
+    * when broker security is off and an application acceptor listens beyond loopback ({@link BrokerExposure}; the SMPP
+    * module adds the same check, one of them warns).
     */
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) {
+      services.add(new BrokerExposure(server));
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
          services.add(new FwdLinkService(server, GatewayRuntime.of(server)));

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.smsgw.broker.Acceptors;
+import io.smsgw.broker.BrokerExposure;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.smpp.client.SmscLinkService;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -46,11 +47,13 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
     * Loads the gateway configuration once per broker start when an SMPP acceptor exists (a broken file must
     * stop the broker rather than leave an acceptor that refuses every bind, so the error is thrown from a
     * component's start(), which the broker does not swallow, unlike exceptions thrown from here), and runs
-    * the SMSC links the configuration declares.
+    * the SMSC links the configuration declares. Warns when broker security is off and an application acceptor
+    * listens beyond loopback ({@link BrokerExposure}).
     */
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) throws Exception {
       GatewayRuntime runtime = GatewayRuntime.of(server);
+      services.add(new BrokerExposure(server));
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), runtime));
       }

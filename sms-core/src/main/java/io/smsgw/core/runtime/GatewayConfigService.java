@@ -2,6 +2,7 @@ package io.smsgw.core.runtime;
 
 import java.lang.invoke.MethodHandles;
 
+import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
@@ -36,6 +37,7 @@ public final class GatewayConfigService implements ActiveMQComponent {
             runtime.configure(config);
             logger.info("SMS gateway {} (code {}) on broker {}: configuration {} loaded with {} accounts",
                         config.name(), config.code(), brokerName, location, config.accounts().all().size());
+            DemoSecrets.warnIfUsed(config, location);
          }
       }
       started = true;

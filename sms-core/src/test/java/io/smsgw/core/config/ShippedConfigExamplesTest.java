@@ -61,6 +61,19 @@ class ShippedConfigExamplesTest {
    }
 
    @Test
+   void everyShippedAccountUsesADemoSecretAndIsNamedByTheStartupWarning() throws IOException {
+      GatewayConfig shipped = GatewayConfigLoader.load(SHIPPED);
+      for (Account account : shipped.accounts().all()) {
+         assertTrue(DemoSecrets.SHIPPED.contains(account.password()), account.id() + "'s secret is one the warning knows");
+      }
+      assertEquals(java.util.Set.of("smppclient1", "901234"), java.util.Set.copyOf(DemoSecrets.accountsUsingThem(shipped)));
+
+      String changed = Files.readString(SHIPPED).replace("password = \"password\"", "password = \"Kx9-r2Tq\"")
+         .replace("password = \"secret\"", "password = \"a-long-unguessable-secret\"");
+      assertEquals(List.of(), DemoSecrets.accountsUsingThem(GatewayConfigLoader.parse(changed, "changed secrets")));
+   }
+
+   @Test
    void theCommentedOutExamplesOfTheShippedFileAreValid() throws IOException {
       String text = Files.readString(SHIPPED);
       assertTrue(text.contains(BEGIN) && text.contains(END), "the examples are marked");
