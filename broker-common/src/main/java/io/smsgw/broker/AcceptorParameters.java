@@ -28,7 +28,7 @@ import org.slf4j.Logger;
  * Sets a protocol manager's own acceptor parameters (those starting with its prefix, such as {@code smppWindowSize})
  * from the acceptor URL, checking each value against its setter's type first. The broker sets them with
  * commons-beanutils, which turns a value it cannot read into 0 without a word ({@code smppResponseTimeout=30s} became
- * 1 ms, {@code smppConnectionTtl=90s} "never"); here such a value fails the acceptor with a message naming the
+ * 1 ms, {@code smppConnectionTtl=90s} "never"); here such a value is refused with a message naming the
  * parameter, its value and what was expected. A duration ({@link Millis}) may be written as in sms-gateway.conf
  * ({@code 30s}, {@code 500ms}, {@code 2m}); a bare number is milliseconds, as before.
  */
