@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.channel.ChannelPipeline;
+import io.smsgw.broker.AcceptorParameters;
 import io.smsgw.broker.AbstractSmsProtocolManager;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
@@ -132,6 +133,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       return activeTestInterval;
    }
 
+   @AcceptorParameters.Millis
    public void setCmppActiveTestInterval(long activeTestInterval) {
       this.activeTestInterval = activeTestInterval;
    }
@@ -141,6 +143,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       return responseTimeout;
    }
 
+   @AcceptorParameters.Millis
    public void setCmppResponseTimeout(long responseTimeout) {
       this.responseTimeout = Math.max(1, responseTimeout);
    }
@@ -159,6 +162,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       return connectTimeout;
    }
 
+   @AcceptorParameters.Millis
    public void setCmppConnectTimeout(long connectTimeout) {
       this.connectTimeout = connectTimeout;
    }

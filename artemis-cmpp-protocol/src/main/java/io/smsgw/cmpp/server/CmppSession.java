@@ -14,6 +14,7 @@ import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
+import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SessionEndDeadline;
@@ -253,6 +254,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
    }
 
+   /** Created at the first malformed PDU (event loop only). */
+   private MalformedPduLog malformedLog;
+
    private void onMalformed(MalformedCmppPdu malformed) {
       if (malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND) {
          logger.warn("Unknown Command_Id 0x{} from '{}' ({}); terminating the connection",
@@ -260,7 +264,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          terminate();
          return;
       }
-      logger.info("Malformed {} from '{}': {}", malformed.commandName(), peerName(), malformed.reason());
+      if (malformedLog == null) {
+         malformedLog = new MalformedPduLog(logger, this::logName);
+      }
+      malformedLog.malformed(malformed.commandName(), malformed.reason());
       if (malformed.isResponse()) {
          return;
       }
@@ -359,6 +366,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       } else {
          logger.debug("Ignoring unexpected {} from peer gateway {}", pdu.commandName(), fwd.peerCode());
       }
+   }
+
+   /** Who and where, for the log of malformed PDUs. */
+   private String logName() {
+      return "'" + peerName() + "' (" + channel.remoteAddress() + ")";
    }
 
    private String peerName() {
@@ -596,6 +608,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    @Override
    public void onChannelClosed() {
+      if (malformedLog != null) {
+         malformedLog.closed();
+      }
       State previous = state;
       state = State.CLOSED;
       stopDeliveries();

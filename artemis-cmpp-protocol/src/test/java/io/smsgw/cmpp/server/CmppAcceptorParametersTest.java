@@ -2,6 +2,9 @@ package io.smsgw.cmpp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.smsgw.broker.Acceptors;
+import io.smsgw.broker.testing.LogCapture;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.ConnectResp;
@@ -51,6 +55,63 @@ class CmppAcceptorParametersTest {
          ConnectResp resp = client.connect("901234", "secret", 0x20);
          assertEquals(CmppResult.CONNECT_OK, resp.status());
          assertEquals(0x20, resp.version(), "an acceptor limited to 2.0 says so");
+      }
+   }
+
+   private static CmppProtocolManager create(TestBroker broker, String key, String value) throws Exception {
+      Map<String, Object> parameters = new LinkedHashMap<>();
+      parameters.put("protocols", "CMPP");
+      parameters.put(key, value);
+      return (CmppProtocolManager) new CmppProtocolManagerFactory().createProtocolManager(broker.server(), parameters, List.of(), List.of());
+   }
+
+   /**
+    * The broker sets parameters with commons-beanutils, which read a value it could not parse as 0:
+    * cmppActiveTestInterval=3m meant "never", cmppResponseTimeout=60s 1 ms.
+    */
+   @Test
+   void aDurationWithAUnitIsReadAndAValueThatIsNoNumberIsRefusedByName(@TempDir Path dir) throws Exception {
+      try (TestBroker broker = TestBroker.cmpp(dir, "").start()) {
+         assertEquals(180_000, create(broker, "cmppActiveTestInterval", "3m").getCmppActiveTestInterval());
+         assertEquals(60_000, create(broker, "cmppResponseTimeout", "60s").getCmppResponseTimeout());
+         assertEquals(500, create(broker, "cmppConnectTimeout", "500ms").getCmppConnectTimeout());
+         assertEquals(30_000, create(broker, "cmppConnectTimeout", "30000").getCmppConnectTimeout(), "a bare number is ms");
+
+         IllegalArgumentException abc = assertThrows(IllegalArgumentException.class, () -> create(broker, "cmppResponseTimeout", "abc"));
+         assertTrue(abc.getMessage().contains("cmppResponseTimeout=abc"), abc.getMessage());
+         assertTrue(abc.getMessage().contains("30s"), "says what is expected: " + abc.getMessage());
+         IllegalArgumentException retries = assertThrows(IllegalArgumentException.class, () -> create(broker, "cmppActiveTestRetries", "three"));
+         assertTrue(retries.getMessage().contains("cmppActiveTestRetries=three"), retries.getMessage());
+         IllegalArgumentException version = assertThrows(IllegalArgumentException.class, () -> create(broker, "cmppVersion", "0x40"));
+         assertTrue(version.getMessage().contains("cmppVersion"), version.getMessage());
+      }
+   }
+
+   @Test
+   void aValueBelowItsMinimumIsRaisedAndTheLogSaysSo(@TempDir Path dir) throws Exception {
+      try (TestBroker broker = TestBroker.cmpp(dir, "").start(); LogCapture log = LogCapture.start()) {
+         assertEquals(512, create(broker, "cmppMaxPduSize", "100").getCmppMaxPduSize());
+         assertEquals(1, log.count("WARN", "cmppMaxPduSize=100", "minimum", "512 is used"), () -> log.lines("cmppMaxPduSize").toString());
+      }
+   }
+
+   /** As on the SMPP acceptor: the broker does not start, rather than run the acceptor with 0 or without it. */
+   @Test
+   void aBrokerWhoseAcceptorHasAValueThatIsNoNumberDoesNotStart(@TempDir Path dir) throws Exception {
+      try (LogCapture log = LogCapture.start();
+           TestBroker broker = TestBroker.cmpp(dir, ";cmppActiveTestInterval=3min").start()) {
+         assertFalse(broker.server().isStarted(), "the broker does not start");
+         assertNull(broker.server().getRemotingService().getAcceptor("cmpp"), "no CMPP acceptor that never tests the link");
+         assertEquals(1, log.count("The broker does not start", "cmppActiveTestInterval=3min is not valid", "30s, 500ms"),
+                      () -> log.lines("cmppActiveTestInterval").toString());
+      }
+   }
+
+   @Test
+   void anAcceptorWithADurationWithAUnitTakesConnections(@TempDir Path dir) throws Exception {
+      try (TestBroker broker = TestBroker.cmpp(dir, ";cmppActiveTestInterval=3m;cmppResponseTimeout=60s").start();
+           RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
       }
    }
 }

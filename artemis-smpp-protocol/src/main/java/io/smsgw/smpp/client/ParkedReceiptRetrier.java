@@ -199,12 +199,14 @@ final class ParkedReceiptRetrier {
       store.get(linkId, key).whenComplete((found, failure) -> {
          if (failure != null || found.isEmpty()) {
             if (failure != null) {
-               logger.info("SMSC link {}: parked receipt {} lookup failed: {}", linkId, key, failure.toString());
+               // Per receipt, so DEBUG; the link's log summary counts them.
+               link.parkedLookupsFailed.incrementAndGet();
+               logger.debug("SMSC link {}: parked receipt {} lookup failed: {}", linkId, key, failure.toString());
             }
             inProgress.remove(id);
             return;
          }
-         logger.info("SMSC link {}: parked receipt {} matched its record; emitting the DR", linkId, key);
+         logger.debug("SMSC link {}: parked receipt {} matched its record; emitting the DR", linkId, key);
          link.emitRematched(found.get(), receipt, parkedAt, () -> delete(queue, id), () -> inProgress.remove(id));
       });
    }

@@ -200,6 +200,12 @@ final class SmscLink extends AbstractSessionCallback {
    /** Removals of a correlation record after its final receipt's DR that the store refused or could not write. */
    final AtomicLong recordRemovalsFailed = new AtomicLong();
    final AtomicLong reconnects = new AtomicLong();
+   /** Parts still throttled when their MT's validity ended (reported EXPIRED). */
+   final AtomicLong expiredThrottled = new AtomicLong();
+   /** Lookups of parked receipts that the correlation store failed (the receipt stays parked and is tried again). */
+   final AtomicLong parkedLookupsFailed = new AtomicLong();
+   /** The status of the latest refusal, for the log's summary. */
+   volatile String lastRefusal;
    /** Queue consumers re-created after the broker closed the link's consumer. */
    final AtomicLong consumerReopened;
 
@@ -604,7 +610,10 @@ final class SmscLink extends AbstractSessionCallback {
          }, delay, TimeUnit.MILLISECONDS);
       } else {
          refused.incrementAndGet();
-         logger.info("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), SmppStatus.name(status));
+         // One line per part would be thousands a second when an SMSC refuses a whole range: counted, summed up by
+         // SmscLinkLogSummary.
+         lastRefusal = SmppStatus.name(status);
+         logger.debug("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), lastRefusal);
          report(part, DeliveryState.REJECTD, errorCode(status));
       }
    }
@@ -629,8 +638,9 @@ final class SmscLink extends AbstractSessionCallback {
     * as an MT whose validity ran out elsewhere does (EXPIRED, error 000), and its window slot is freed.
     */
    private void expireThrottled(Part part) {
-      logger.info("SMSC link {}: a part of {} was still throttled when its validity ended; reporting EXPIRED",
-                  config.id(), part.outgoing.template.smsId());
+      expiredThrottled.incrementAndGet();
+      logger.debug("SMSC link {}: a part of {} was still throttled when its validity ended; reporting EXPIRED",
+                   config.id(), part.outgoing.template.smsId());
       report(part, DeliveryState.EXPIRED, "000");
    }
 
@@ -747,7 +757,7 @@ final class SmscLink extends AbstractSessionCallback {
                         () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          } else {
             receiptsUnmatched.incrementAndGet();
-            logger.info("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), key, LinkMessages.UNMATCHED_RECEIPTS);
+            logger.debug("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), key, LinkMessages.UNMATCHED_RECEIPTS);
             Message parked = messages.unmatched(server.getStorageManager().generateID(), key, receipt, text);
             sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          }

@@ -103,6 +103,16 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getExpiredThrottled() {
+      return link.expiredThrottled.get();
+   }
+
+   @Override
+   public long getParkedLookupsFailed() {
+      return link.parkedLookupsFailed.get();
+   }
+
+   @Override
    public long getMoReceived() {
       return link.moReceived.get();
    }

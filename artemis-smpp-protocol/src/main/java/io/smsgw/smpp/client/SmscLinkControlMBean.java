@@ -58,6 +58,12 @@ public interface SmscLinkControlMBean {
     */
    long getParkedReceiptsExhausted();
 
+   /** Parts the SMSC kept throttling until their MT's validity ended, reported EXPIRED. */
+   long getExpiredThrottled();
+
+   /** Lookups of parked receipts that the correlation store failed; each receipt stays parked and is tried again. */
+   long getParkedLookupsFailed();
+
    long getMoReceived();
 
    /** EXPIRED reports that could not be stored; their correlation records stay and are reported again. */

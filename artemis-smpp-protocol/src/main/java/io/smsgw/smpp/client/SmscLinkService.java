@@ -52,6 +52,10 @@ public final class SmscLinkService implements ActiveMQComponent {
    /** Replaces the retry ages (milliseconds, comma-separated); for tests and for operators tuning a backlog. */
    static final String PARKED_RECEIPT_RETRIES_PROPERTY = "smsgw.links.parked-receipt-retries";
    private static final long PARKED_SCAN_MAX_MILLIS = 1_000;
+   /** How often each link sums up in the log what it logs per message at DEBUG. */
+   static final long LOG_SUMMARY_INTERVAL_MILLIS = 60_000;
+   /** Replaces that interval (milliseconds); for tests. */
+   static final String LOG_SUMMARY_INTERVAL_PROPERTY = "smsgw.links.log-summary-interval";
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
@@ -141,6 +145,20 @@ public final class SmscLinkService implements ActiveMQComponent {
       ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, linkStore, Map.copyOf(byId), retries, housekeeping);
       long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
       housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
+      scheduleLogSummaries(created);
+   }
+
+   /** Per link, one INFO line per interval counting what is logged per message at DEBUG (SmscLinkLogSummary). */
+   private void scheduleLogSummaries(List<SmscLink> created) {
+      long millis = Math.max(10, Long.getLong(LOG_SUMMARY_INTERVAL_PROPERTY, LOG_SUMMARY_INTERVAL_MILLIS));
+      List<SmscLinkLogSummary> summaries = created.stream().map(link -> new SmscLinkLogSummary(link, millis)).toList();
+      housekeeping.scheduleWithFixedDelay(() -> {
+         try {
+            summaries.forEach(SmscLinkLogSummary::log);
+         } catch (RuntimeException e) {
+            logger.warn("Writing the SMSC links' log summary failed", e);
+         }
+      }, millis, millis, TimeUnit.MILLISECONDS);
    }
 
    /** TLS towards the SMSC: the JDK's trusted certificates, or those of the link's trust store. */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.smsgw.broker.AcceptorParameters;
 import io.smsgw.broker.AbstractSmsProtocolManager;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
@@ -119,6 +120,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       return enquireLinkInterval;
    }
 
+   @AcceptorParameters.Millis
    public void setSmppEnquireLinkInterval(long enquireLinkInterval) {
       this.enquireLinkInterval = enquireLinkInterval;
    }
@@ -127,6 +129,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       return connectionTtl;
    }
 
+   @AcceptorParameters.Millis
    public void setSmppConnectionTtl(long connectionTtl) {
       this.connectionTtl = connectionTtl;
    }
@@ -135,6 +138,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       return bindTimeout;
    }
 
+   @AcceptorParameters.Millis
    public void setSmppBindTimeout(long bindTimeout) {
       this.bindTimeout = bindTimeout;
    }
@@ -143,6 +147,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       return responseTimeout;
    }
 
+   @AcceptorParameters.Millis
    public void setSmppResponseTimeout(long responseTimeout) {
       this.responseTimeout = Math.max(1, responseTimeout);
    }

@@ -3,6 +3,7 @@ package io.smsgw.smpp.server;
 import java.util.List;
 import java.util.Map;
 
+import io.smsgw.broker.AcceptorParameters;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
 import io.smsgw.core.runtime.GatewayConfigService;
@@ -29,6 +30,8 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
    public static final String MODULE_NAME = "artemis-smpp-protocol";
    public static final String PROTOCOL_NAME = "SMPP";
    private static final String[] PROTOCOLS = {PROTOCOL_NAME};
+   /** Acceptors whose parameters were refused: the broker does not start with them missing. */
+   private final AcceptorParameters.Refusals refusals = new AcceptorParameters.Refusals(PROTOCOL_NAME);
 
    @Override
    public ProtocolManager createProtocolManager(ActiveMQServer server,
@@ -40,7 +43,8 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
          logger.warn("Acceptor parameter '{}' is not a parameter of the SMPP acceptor and is ignored (see the README's parameter table)", unknown);
       }
       SmppProtocolManager manager = new SmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
-      return BeanSupport.setData(manager, parameters);
+      // Checked before they are set: the broker's own setting turns a value it cannot read (30s, abc) into 0.
+      return refusals.record(() -> AcceptorParameters.apply(manager, parameters, "smpp", PROTOCOL_NAME, logger));
    }
 
    /**
@@ -53,6 +57,7 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) throws Exception {
       GatewayRuntime runtime = GatewayRuntime.of(server);
+      services.add(refusals); // first: nothing of the gateway starts when an acceptor was refused
       services.add(new BrokerExposure(server));
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), runtime));

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
+import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SessionEndDeadline;
@@ -280,12 +281,23 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
    }
 
+   /** Created at the first malformed PDU (event loop only). */
+   private MalformedPduLog malformedLog;
+
    private void onMalformed(MalformedPdu malformed) {
-      logger.debug("Malformed {} from {}: {}", SmppCommandId.name(malformed.commandId()), channel.remoteAddress(), malformed.reason());
+      if (malformedLog == null) {
+         malformedLog = new MalformedPduLog(logger, this::logName);
+      }
+      malformedLog.malformed(SmppCommandId.name(malformed.commandId()), malformed.reason());
       if (malformed.isResponse()) {
          return; // never answer a response
       }
       send(malformed.genericNack());
+   }
+
+   /** Who and where, for the log of malformed PDUs. */
+   private String logName() {
+      return "'" + (account == null ? "?" : account.id()) + "' (" + channel.remoteAddress() + ")";
    }
 
    private void onBoundRequest(SmppRequest request) {
@@ -527,6 +539,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    @Override
    public void onChannelClosed() {
+      if (malformedLog != null) {
+         malformedLog.closed();
+      }
       State previous = state;
       state = State.CLOSED;
       stopDeliveries();
