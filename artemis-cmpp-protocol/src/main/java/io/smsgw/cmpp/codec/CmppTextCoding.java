@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.codec;
 
+import io.smsgw.core.concat.SegmentFit;
 import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
@@ -39,11 +40,11 @@ public final class CmppTextCoding {
     /**
      * One segment of a long message, which cannot be cut again, behind a header of {@code headerOctets}: the first
      * format that holds it within the specification's limits (ASCII up to 159 octets, UCS2 up to 140, GBK up to 140),
-     * else, over the 140 octets, GBK and then UCS2 up to the 255 octets Msg_Length can state (decision NN: a 153-character
-     * 7-bit part with one é is 160 octets in every format but ASCII, and the SP gets it whole rather than not at all);
-     * null when none holds it.
+     * else, when the part is one SMS behind its header ({@code oneSms}: it was, or will be, one on the air), GBK and then
+     * UCS2 over the 140 octets up to the 255 octets Msg_Length can state (decision NN: a 153-character 7-bit part with one
+     * é is 160 octets in every format but ASCII, and the SP gets it whole rather than not at all); null when none holds it.
      */
-    public static Encoded segment(String text, int headerOctets) {
+    public static Encoded segment(String text, int headerOctets, boolean oneSms) {
         if (SmsText.canEncode(text, SmsEncoding.ASCII) && headerOctets + text.length() <= CmppCodec.maxContentLength(MSG_FMT_ASCII)) {
             return new Encoded(MSG_FMT_ASCII, SmsText.encode(text, SmsEncoding.ASCII));
         }
@@ -53,13 +54,23 @@ public final class CmppTextCoding {
             return new Encoded(MSG_FMT_UCS2, SmsText.encode(text, SmsEncoding.UCS2));
         }
         byte[] gbk = SmsText.canEncode(text, SmsEncoding.GBK) ? SmsText.encode(text, SmsEncoding.GBK) : null;
-        if (gbk != null && headerOctets + gbk.length <= MAX_MSG_LENGTH) {
-            return new Encoded(MSG_FMT_GBK, gbk); // within 140 first: GBK is never longer than UCS2
+        int limit = oneSms ? MAX_MSG_LENGTH : SPEC_LIMIT;
+        if (gbk != null && headerOctets + gbk.length <= limit) {
+            return new Encoded(MSG_FMT_GBK, gbk); // GBK is never longer than UCS2
         }
-        if (ucs2 && headerOctets + ucs2Octets <= MAX_MSG_LENGTH) {
+        if (ucs2 && headerOctets + ucs2Octets <= limit) {
             return new Encoded(MSG_FMT_UCS2, SmsText.encode(text, SmsEncoding.UCS2));
         }
         return null;
+    }
+
+    /**
+     * Whether {@code text} is one SMS behind a header of {@code headerOctets} in GSM 7-bit or in {@code original}, the
+     * coding it came in: a part the network carries as one, which CMPP may carry over its 140 octets.
+     */
+    public static boolean oneSms(String text, int headerOctets, SmsEncoding original) {
+        return SegmentFit.fits(text, SmsEncoding.GSM7, headerOctets)
+            || original != SmsEncoding.BINARY && original != SmsEncoding.GSM7 && SegmentFit.fits(text, original, headerOctets);
     }
 
     /** The Msg_Fmt of binary content that came with {@code dataCoding}: 3 for 8-bit SIM data (class 2), else 4. */

@@ -170,10 +170,11 @@ public final class FwdMessageMapper {
       if (m.hasTextBody()) {
          text = m.text("");
          // One segment cannot be cut again: it goes in a format that holds it whole (decision NN), or gets a report.
-         CmppTextCoding.Encoded encoded = segment ? CmppTextCoding.segment(text, header == null ? 0 : header.length) : CmppTextCoding.whole(text);
+         CmppTextCoding.Encoded encoded = segment ? segment(m, text, header) : CmppTextCoding.whole(text);
          if (encoded == null) {
-            throw new NotForwardable(NO_FITTING_CODING_ERROR, "a segment of " + text.length() + " characters fits no Msg_Fmt within "
-               + CmppTextCoding.MAX_MSG_LENGTH + " octets");
+            // 106 as before for a part that is no SMS with its header (a SAR part an ESME filled to 160 septets)
+            throw new NotForwardable(oneSms(m, text, header) ? NO_FITTING_CODING_ERROR : NOT_CARRIED_ERROR,
+               "a segment of " + text.length() + " characters fits no Msg_Fmt");
          }
          msgFmt = encoded.msgFmt();
          payload = encoded.octets();
@@ -205,6 +206,16 @@ public final class FwdMessageMapper {
          parts.add(fwd(m, i == 0 ? sequence : 0, fwdType, msgId, total, i + 1, 1, msgFmt, contents.get(i)));
       }
       return parts;
+   }
+
+   /** {@link CmppTextCoding#segment} for one segment of {@code m} behind {@code header} (null: none). */
+   private static CmppTextCoding.Encoded segment(SmsMessageReader m, String text, byte[] header) {
+      return CmppTextCoding.segment(text, header == null ? 0 : header.length, oneSms(m, text, header));
+   }
+
+   private static boolean oneSms(SmsMessageReader m, String text, byte[] header) {
+      SmsEncoding original = SmsEncoding.fromSmppDataCoding(m.integer(SmsProperties.DATA_CODING, 0));
+      return CmppTextCoding.oneSms(text, header == null ? 0 : header.length, original);
    }
 
    private static byte[] concat(byte[] header, byte[] payload) {
@@ -254,7 +265,8 @@ public final class FwdMessageMapper {
     * Why a FWD received from a peer cannot be stored as it is, or null. DestUsr_tl must be 1 (the FWD table says
     * so; a second Dest_Id would be lost, none would store a message without a destination). An MT or MO must
     * carry a valid (or empty) Valid_Time and At_Time, as a SUBMIT must, and without a UDH and with Pk_total above 1
-    * a Pk_number from 1 to Pk_total (Pk_total 0 or 1 is one message). The peer is answered FWD_RESP Result 1 (structure error) and nothing is stored.
+    * a Pk_number from 1 to Pk_total (Pk_total 0 or 1 is one message), and text octets its Msg_Fmt defines. The peer is
+    * answered FWD_RESP Result 1 (structure error) and nothing is stored.
     */
    public static String problem(Fwd fwd, long nowMillis) {
       if (fwd.destIds().size() != 1) {

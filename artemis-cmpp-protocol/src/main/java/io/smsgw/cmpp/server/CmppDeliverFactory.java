@@ -33,6 +33,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * UCS2 or binary) that is not already one segment of a long message goes as concatenated DELIVERs, as the FWD link
  * splits it ({@link CmppConcatenation}): TP_udhi 1 and a concatenation UDH whose reference comes from the smsId
  * ({@link SplitReference}), each part with a Msg_Id and a Sequence_Id of its own. DELIVER has no Pk_total/Pk_number.
+ * A message that already is one segment is never cut again: its text goes in a Msg_Fmt that holds it whole
+ * ({@link CmppTextCoding#segment}), or it is dead-lettered. Binary content goes as Msg_Fmt 4, 3 for SIM data (0xF6).
  */
 final class CmppDeliverFactory {
 
@@ -102,7 +104,7 @@ final class CmppDeliverFactory {
       if (m.hasTextBody()) {
          text = m.text("");
          // One segment cannot be cut again: it goes in a format that holds it whole (decision NN), or is dead-lettered.
-         CmppTextCoding.Encoded encoded = segment ? CmppTextCoding.segment(text, header == null ? 0 : header.length) : CmppTextCoding.whole(text);
+         CmppTextCoding.Encoded encoded = segment ? segment(m, text, header) : CmppTextCoding.whole(text);
          if (encoded == null) {
             throw new IllegalArgumentException("a segment of " + text.length() + " characters fits no Msg_Fmt within "
                + CmppTextCoding.MAX_MSG_LENGTH + " octets");
@@ -129,6 +131,16 @@ final class CmppDeliverFactory {
          furtherParts.add(mo(m, sequences.getAsInt(), msgIds.getAsLong(), 1, msgFmt, parts.get(i)));
       }
       return mo(m, sequence, deliverMsgId, 1, msgFmt, parts.get(0));
+   }
+
+   /** {@link CmppTextCoding#segment} for one segment of {@code m} behind {@code header} (null: none). */
+   private static CmppTextCoding.Encoded segment(SmsMessageReader m, String text, byte[] header) {
+      return CmppTextCoding.segment(text, header == null ? 0 : header.length, oneSms(m, text, header));
+   }
+
+   private static boolean oneSms(SmsMessageReader m, String text, byte[] header) {
+      SmsEncoding original = SmsEncoding.fromSmppDataCoding(m.integer(SmsProperties.DATA_CODING, 0));
+      return CmppTextCoding.oneSms(text, header == null ? 0 : header.length, original);
    }
 
    private static byte[] concat(byte[] header, byte[] payload) {

@@ -93,8 +93,13 @@ final class SubmitSmFactory {
          boolean sar = udh == null && SarSegments.isSarSegment(m);
          if (udh != null || sar) {
             // One segment of a long message: it cannot be cut again, so it goes in a coding that holds it in one SMS.
-            SmsEncoding encoding = SegmentFit.forSmpp(text, udh != null ? udh.length : SAR_HEADER,
-                                                      SmsEncoding.fromSmppDataCoding(declared), !link.ucs2Only());
+            SmsEncoding original = SmsEncoding.fromSmppDataCoding(declared);
+            SmsEncoding encoding = SegmentFit.forSmpp(text, udh != null ? udh.length : SAR_HEADER, original, !link.ucs2Only());
+            if (encoding == null && sar) {
+               // No room for the UDH the SMSC adds in any coding, but one SMS without it: SAR TLVs on a 3.4 link, REJECTD
+               // 001 on a 3.3 link, as before (decision 43).
+               encoding = SegmentFit.forSmpp(text, 0, original, !link.ucs2Only());
+            }
             if (encoding == null) {
                throw new Unsendable(NO_FITTING_CODING, "segment of " + text.length() + " characters fits one SMS in no data coding");
             }
