@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * on an SMSC link's queue. Backs SMPP query_sm / cancel_sm / replace_sm and CMPP CANCEL; one per session.
  * <p>
  * Operations run through {@link #afterArrivals}, one at a time in the order they were asked for, each once the one
- * before it has been answered (decision NN): a replace stores its replacement through the journal, so an operation
+ * before it has been answered (decision 69): a replace stores its replacement through the journal, so an operation
  * that started earlier missed it. Each also waits for the queues' intake: a queue takes a new message into the list its
  * scans read on its own executor, after the submit may already have been answered, so a scan started at once can miss
  * a message whose sender already holds its id (decision 64). Finding the queues (every binding of the broker), scans

@@ -51,6 +51,20 @@ final class ContractJms {
       }
    }
 
+   /** Sends one segment's text with its user data header ({@code smsUdh}) and the given contract properties. */
+   void sendSegmentToAccount(String account, String text, byte[] udh, Map<String, String> properties) throws JMSException {
+      try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+           JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+         TextMessage message = context.createTextMessage(text);
+         for (Map.Entry<String, String> property : properties.entrySet()) {
+            message.setStringProperty(property.getKey(), property.getValue());
+         }
+         ((org.apache.activemq.artemis.jms.client.ActiveMQMessage) message).getCoreMessage()
+            .putBytesProperty(org.apache.activemq.artemis.api.core.SimpleString.of("smsUdh"), udh);
+         context.createProducer().send(context.createQueue(SmsAddresses.accountQueue(account)), message);
+      }
+   }
+
    /** Sends a text message with the given contract properties to the account's queue. */
    void sendToAccount(String account, String text, Map<String, String> properties) throws JMSException {
       try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);

@@ -193,6 +193,27 @@ class SmsGateInteropTest {
 
    @ParameterizedTest(name = "CMPP version 0x{0}")
    @ValueSource(strings = {"20", "30"})
+   void aFullSevenBitMoPartWithAnAccentReachesSmsGateWhole(String version) throws Exception {
+      // An SMSC's 7-bit part: 153 characters behind its UDH. Not ASCII (é), 312 octets as UCS2: it goes as 160 octets
+      // of Msg_Fmt 15, over the 140 the specification names for it, and SMSGate must still read it. The header says
+      // part 1 of 1: SMSGate holds a part of more until its siblings come and leaves its DELIVER_RESP to a handler
+      // this harness does not have.
+      String part = "a".repeat(152) + "é";
+      try (SmsGateSp sp = connect("accented-mo", version, QUIET_SECONDS)) {
+         Map<String, String> mo = new LinkedHashMap<>();
+         mo.put("smsKind", "MO");
+         mo.put("smsProtocol", "SMPP");
+         mo.put("smsSource", HANDSET);
+         mo.put("smsDestination", SOURCE);
+         app.sendSegmentToAccount(SmsGateSp.SP_ID, part, new byte[] {0x05, 0x00, 0x03, 0x3C, 0x01, 0x01}, mo);
+         CmppDeliverRequestMessage deliver = sp.awaitDeliver("the accented MO", d -> !d.isReport(), TIMEOUT);
+         assertEquals(part, deliver.getMsgContent(), "SMSGate read the 160 octets of GBK whole");
+         Wait.until("acknowledged by SMSGate's DELIVER_RESP Result 0", TIMEOUT, () -> accountQueueDepth() == 0);
+      }
+   }
+
+   @ParameterizedTest(name = "CMPP version 0x{0}")
+   @ValueSource(strings = {"20", "30"})
    void activeTestKeepsIdleLinksAliveInBothDirections(String version) throws Exception {
       try (SmsGateSp probed = connect("probed", version, QUIET_SECONDS);
            SmsGateSp probing = connect("probing", version, PROBING_SECONDS)) {

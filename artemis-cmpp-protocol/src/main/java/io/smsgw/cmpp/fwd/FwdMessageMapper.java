@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppConcatenation;
+import io.smsgw.cmpp.codec.CmppTextCoding;
 import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Fwd;
@@ -25,6 +26,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.core.time.SmppTime;
@@ -52,12 +54,15 @@ public final class FwdMessageMapper {
     * numeric property that is no number, a segment with no room for its concatenation header, more than 255 parts.
     */
    public static final String NOT_CARRIED_ERROR = "106";
+   /**
+    * smsErrorCode of the report on one segment of a long MT or MO whose text fits one FWD in no Msg_Fmt (a 7-bit part
+    * of 153 characters with a £ in it: 312 octets as UCS2, and GBK has no £); as the SMSC link reports such a segment.
+    */
+   public static final String NO_FITTING_CODING_ERROR = "108";
 
    private static final SimpleString PROTOCOL = SimpleString.of("CMPP");
    private static final String MO_REPORT = "MO";
-   private static final int MSG_FMT_ASCII = 0;
-   private static final int MSG_FMT_BINARY = 4;
-   private static final int MSG_FMT_UCS2 = 8;
+   private static final int MSG_FMT_ASCII = CmppTextCoding.MSG_FMT_ASCII;
    private static final int MSG_SRC_WIDTH = 6;
 
    /** A message FWD cannot carry, with the smsErrorCode of the report its sender gets. */
@@ -150,27 +155,41 @@ public final class FwdMessageMapper {
             m.integer(SmsProperties.SEGMENT_NUMBER, 1), 0, MSG_FMT_ASCII, report.toBytes(ofMo ? CmppVersion.V20 : version)));
       }
       int fwdType = kind == SmsKind.MO ? Fwd.TYPE_MO : Fwd.TYPE_MT;
+      // A segment sent with SAR TLVs has no UDH yet: the FWD carries concatenation in the UDH only.
+      byte[] header;
+      try {
+         header = SarSegments.header(m);
+      } catch (IllegalArgumentException e) {
+         throw new NotForwardable(NOT_CARRIED_ERROR, e.getMessage());
+      }
+      boolean segment = header != null || m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1;
       String text = null;
       int msgFmt;
       byte[] payload;
+      int limit;
       if (m.hasTextBody()) {
          text = m.text("");
-         boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
-         msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
-         payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);
+         // One segment cannot be cut again: it goes in a format that holds it whole (decision 80), or gets a report.
+         CmppTextCoding.Encoded encoded = segment ? segment(m, text, header) : CmppTextCoding.whole(text);
+         if (encoded == null) {
+            // 106 as before for a part that is no SMS with its header (a SAR part an ESME filled to 160 septets)
+            throw new NotForwardable(oneSms(m, text, header) ? NO_FITTING_CODING_ERROR : NOT_CARRIED_ERROR,
+               "a segment of " + text.length() + " characters fits no Msg_Fmt");
+         }
+         msgFmt = encoded.msgFmt();
+         payload = encoded.octets();
+         limit = segment ? CmppTextCoding.MAX_MSG_LENGTH : CmppCodec.maxContentLength(msgFmt);
       } else {
-         msgFmt = MSG_FMT_BINARY;
+         msgFmt = CmppTextCoding.binaryMsgFmt(m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding()));
          payload = m.bytes();
+         limit = CmppCodec.maxContentLength(msgFmt);
       }
-      // A segment sent with SAR TLVs has no UDH yet: the FWD carries concatenation in the UDH only.
-      SarSegments.UserData userData = SarSegments.userData(m, payload, CmppCodec.roomOf(msgFmt));
-      byte[] content = userData.content();
-      int limit = CmppCodec.maxContentLength(msgFmt);
+      byte[] content = header == null ? payload : concat(header, payload);
       if (content.length <= limit) {
          return List.of(fwd(m, sequence, fwdType, msgId, m.integer(SmsProperties.SEGMENT_TOTAL, 1),
-            m.integer(SmsProperties.SEGMENT_NUMBER, 1), userData.header() ? 1 : 0, msgFmt, content));
+            m.integer(SmsProperties.SEGMENT_NUMBER, 1), header != null ? 1 : 0, msgFmt, content));
       }
-      if (!split || userData.header() || m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1) {
+      if (!split || segment) {
          // One segment already: splitting it again would nest concatenations the handset cannot join.
          throw new NotForwardable(NOT_CARRIED_ERROR, content.length + " octets do not fit one FWD (limit " + limit + ")");
       }
@@ -187,6 +206,23 @@ public final class FwdMessageMapper {
          parts.add(fwd(m, i == 0 ? sequence : 0, fwdType, msgId, total, i + 1, 1, msgFmt, contents.get(i)));
       }
       return parts;
+   }
+
+   /** {@link CmppTextCoding#segment} for one segment of {@code m} behind {@code header} (null: none). */
+   private static CmppTextCoding.Encoded segment(SmsMessageReader m, String text, byte[] header) {
+      return CmppTextCoding.segment(text, header == null ? 0 : header.length, oneSms(m, text, header));
+   }
+
+   private static boolean oneSms(SmsMessageReader m, String text, byte[] header) {
+      SmsEncoding original = SmsEncoding.fromSmppDataCoding(m.integer(SmsProperties.DATA_CODING, 0));
+      return CmppTextCoding.oneSms(text, header == null ? 0 : header.length, original);
+   }
+
+   private static byte[] concat(byte[] header, byte[] payload) {
+      byte[] content = new byte[header.length + payload.length];
+      System.arraycopy(header, 0, content, 0, header.length);
+      System.arraycopy(payload, 0, content, header.length, payload.length);
+      return content;
    }
 
    private Fwd fwd(SmsMessageReader m, int sequence, int fwdType, long msgId, int pkTotal, int pkNumber, int udhi, int msgFmt,
@@ -229,7 +265,8 @@ public final class FwdMessageMapper {
     * Why a FWD received from a peer cannot be stored as it is, or null. DestUsr_tl must be 1 (the FWD table says
     * so; a second Dest_Id would be lost, none would store a message without a destination). An MT or MO must
     * carry a valid (or empty) Valid_Time and At_Time, as a SUBMIT must, and without a UDH and with Pk_total above 1
-    * a Pk_number from 1 to Pk_total (Pk_total 0 or 1 is one message). The peer is answered FWD_RESP Result 1 (structure error) and nothing is stored.
+    * a Pk_number from 1 to Pk_total (Pk_total 0 or 1 is one message), and text octets its Msg_Fmt defines. The peer is
+    * answered FWD_RESP Result 1 (structure error) and nothing is stored.
     */
    public static String problem(Fwd fwd, long nowMillis) {
       if (fwd.destIds().size() != 1) {
@@ -248,7 +285,29 @@ public final class FwdMessageMapper {
       if (!fwd.hasUdh() && fwd.pkTotal() > 1 && (fwd.pkNumber() < 1 || fwd.pkNumber() > fwd.pkTotal())) {
          return "Pk_number " + fwd.pkNumber() + " of Pk_total " + fwd.pkTotal();
       }
-      return null;
+      return contentProblem(fwd);
+   }
+
+   /**
+    * Text octets its Msg_Fmt does not define (above 0x7F in Msg_Fmt 0, bad GB bytes, UCS2 of an odd length), which
+    * would reach the handset as U+FFFD: refused as a SUBMIT with them is. A malformed UDH is left to {@link #toMessage}.
+    */
+   private static String contentProblem(Fwd fwd) {
+      SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(fwd.msgFmt());
+      if (encoding == SmsEncoding.BINARY) {
+         return null;
+      }
+      byte[] content = fwd.msgContent();
+      int offset = 0;
+      if (fwd.hasUdh()) {
+         try {
+            offset = UserDataHeader.parse(content).length();
+         } catch (MalformedUdhException e) {
+            return null;
+         }
+      }
+      SmsText.Validity validity = SmsText.check(content, offset, content.length - offset, encoding);
+      return validity == SmsText.Validity.VALID ? null : "Msg_Fmt " + fwd.msgFmt() + " content: " + validity;
    }
 
    /**
@@ -317,8 +376,7 @@ public final class FwdMessageMapper {
          b.segment(0, fwd.pkTotal(), fwd.pkNumber());
       }
       SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(fwd.msgFmt());
-      int dataCoding = encoding == SmsEncoding.GBK ? SmsEncoding.UCS2.smppDataCoding() : encoding.smppDataCoding();
-      b.integer(SmsProperties.DATA_CODING, dataCoding);
+      b.integer(SmsProperties.DATA_CODING, DataCoding.fromCmppMsgFmt(fwd.msgFmt()));
       int length = content.length - payloadOffset;
       if (encoding == SmsEncoding.BINARY) {
          b.bytes(content, payloadOffset, length);

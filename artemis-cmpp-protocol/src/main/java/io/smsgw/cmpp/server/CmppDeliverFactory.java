@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppConcatenation;
+import io.smsgw.cmpp.codec.CmppTextCoding;
 import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Deliver;
@@ -22,7 +23,6 @@ import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.text.SmsEncoding;
-import io.smsgw.core.text.SmsText;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
 
@@ -33,12 +33,10 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * UCS2 or binary) that is not already one segment of a long message goes as concatenated DELIVERs, as the FWD link
  * splits it ({@link CmppConcatenation}): TP_udhi 1 and a concatenation UDH whose reference comes from the smsId
  * ({@link SplitReference}), each part with a Msg_Id and a Sequence_Id of its own. DELIVER has no Pk_total/Pk_number.
+ * A message that already is one segment is never cut again: its text goes in a Msg_Fmt that holds it whole
+ * ({@link CmppTextCoding#segment}), or it is dead-lettered. Binary content goes as Msg_Fmt 4, 3 for SIM data (0xF6).
  */
 final class CmppDeliverFactory {
-
-   private static final int MSG_FMT_ASCII = 0;
-   private static final int MSG_FMT_BINARY = 4;
-   private static final int MSG_FMT_UCS2 = 8;
 
    private final CmppVersion version;
    private final IntSupplier sequences;
@@ -96,26 +94,34 @@ final class CmppDeliverFactory {
    }
 
    private Deliver mobileOriginated(SmsMessageReader m, int sequence, long deliverMsgId, List<Deliver> furtherParts) {
+      // A segment sent with SAR TLVs has no UDH yet: CMPP carries concatenation in the UDH only.
+      byte[] header = SarSegments.header(m);
+      boolean segment = header != null || m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1;
       byte[] payload;
       int msgFmt;
       String text = null;
+      int limit;
       if (m.hasTextBody()) {
          text = m.text("");
-         boolean ascii = SmsText.canEncode(text, SmsEncoding.ASCII);
-         msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
-         payload = SmsText.encode(text, ascii ? SmsEncoding.ASCII : SmsEncoding.UCS2);
+         // One segment cannot be cut again: it goes in a format that holds it whole (decision 80), or is dead-lettered.
+         CmppTextCoding.Encoded encoded = segment ? segment(m, text, header) : CmppTextCoding.whole(text);
+         if (encoded == null) {
+            throw new IllegalArgumentException("a segment of " + text.length() + " characters fits no Msg_Fmt within "
+               + CmppTextCoding.MAX_MSG_LENGTH + " octets");
+         }
+         msgFmt = encoded.msgFmt();
+         payload = encoded.octets();
+         limit = segment ? CmppTextCoding.MAX_MSG_LENGTH : CmppCodec.maxContentLength(msgFmt);
       } else {
          payload = m.bytes();
-         msgFmt = MSG_FMT_BINARY;
+         msgFmt = CmppTextCoding.binaryMsgFmt(m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding()));
+         limit = CmppCodec.maxContentLength(msgFmt);
       }
-      // A segment sent with SAR TLVs has no UDH yet: CMPP carries concatenation in the UDH only.
-      SarSegments.UserData userData = SarSegments.userData(m, payload, CmppCodec.roomOf(msgFmt));
-      byte[] content = userData.content();
-      int limit = CmppCodec.maxContentLength(msgFmt);
+      byte[] content = header == null ? payload : concat(header, payload);
       if (content.length <= limit) {
-         return mo(m, sequence, deliverMsgId, userData.header() ? 1 : 0, msgFmt, content);
+         return mo(m, sequence, deliverMsgId, header != null ? 1 : 0, msgFmt, content);
       }
-      if (userData.header() || m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1) {
+      if (segment) {
          // One segment already: splitting it again would nest concatenations no SP can join.
          throw new IllegalArgumentException(content.length + " octets do not fit one DELIVER (limit " + limit + ")");
       }
@@ -125,6 +131,23 @@ final class CmppDeliverFactory {
          furtherParts.add(mo(m, sequences.getAsInt(), msgIds.getAsLong(), 1, msgFmt, parts.get(i)));
       }
       return mo(m, sequence, deliverMsgId, 1, msgFmt, parts.get(0));
+   }
+
+   /** {@link CmppTextCoding#segment} for one segment of {@code m} behind {@code header} (null: none). */
+   private static CmppTextCoding.Encoded segment(SmsMessageReader m, String text, byte[] header) {
+      return CmppTextCoding.segment(text, header == null ? 0 : header.length, oneSms(m, text, header));
+   }
+
+   private static boolean oneSms(SmsMessageReader m, String text, byte[] header) {
+      SmsEncoding original = SmsEncoding.fromSmppDataCoding(m.integer(SmsProperties.DATA_CODING, 0));
+      return CmppTextCoding.oneSms(text, header == null ? 0 : header.length, original);
+   }
+
+   private static byte[] concat(byte[] header, byte[] payload) {
+      byte[] content = new byte[header.length + payload.length];
+      System.arraycopy(header, 0, content, 0, header.length);
+      System.arraycopy(payload, 0, content, header.length, payload.length);
+      return content;
    }
 
    private static Deliver mo(SmsMessageReader m, int sequence, long deliverMsgId, int tpUdhi, int msgFmt, byte[] content) {

@@ -20,6 +20,7 @@ import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.TrafficCounters;
+import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.core.time.SmppTime;
@@ -97,6 +98,10 @@ final class CmppSubmitHandler {
          content = content(s);
       } catch (MalformedUdhException e) {
          session.answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         return;
+      }
+      if (content.refusal() != CmppResult.OK) {
+         session.answer(s.errorResponse(content.refusal()));
          return;
       }
       if (content.parts() > account.maxMessageParts()) {
@@ -244,7 +249,7 @@ final class CmppSubmitHandler {
     * What a SUBMIT carries, read once for all its recipients: the UDH length and its concatenation element (if any),
     * the decoded text (null for binary content) and the SMS parts it becomes upstream.
     */
-   private record Content(int payloadOffset, ConcatPart part, SmsEncoding encoding, String text, int parts) {
+   private record Content(int payloadOffset, ConcatPart part, SmsEncoding encoding, String text, int parts, int refusal) {
    }
 
    private static Content content(Submit s) throws MalformedUdhException {
@@ -259,10 +264,19 @@ final class CmppSubmitHandler {
       SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(s.msgFmt());
       int length = content.length - payloadOffset;
       if (encoding == SmsEncoding.BINARY) {
-         return new Content(payloadOffset, part, encoding, null, SmsParts.ofBinary(length));
+         return new Content(payloadOffset, part, encoding, null, SmsParts.ofBinary(length), CmppResult.OK);
+      }
+      // Octets Msg_Fmt does not define would decode to U+FFFD and reach the handset as such: refused, not mangled.
+      switch (SmsText.check(content, payloadOffset, length, encoding)) {
+         case ODD_LENGTH:
+            return new Content(payloadOffset, part, encoding, null, 0, CmppResult.MESSAGE_LENGTH_ERROR);
+         case UNDEFINED_OCTETS:
+            return new Content(payloadOffset, part, encoding, null, 0, CmppResult.STRUCTURE_ERROR);
+         default:
+            break;
       }
       String text = SmsText.decode(content, payloadOffset, length, encoding);
-      return new Content(payloadOffset, part, encoding, text, SmsParts.ofText(text));
+      return new Content(payloadOffset, part, encoding, text, SmsParts.ofText(text), CmppResult.OK);
    }
 
    private CoreMessage message(Submit s, Content c, String smsId, String recipient, long now, long schedule, long validity) {
@@ -294,10 +308,8 @@ final class CmppSubmitHandler {
       } else if (s.pkTotal() > 1) {
          m.segment(0, s.pkTotal(), s.pkNumber());
       }
-      SmsEncoding encoding = c.encoding();
-      // GBK text is stored as Unicode text and relayed as UCS2, the nearest SMPP data_coding.
-      int dataCoding = encoding == SmsEncoding.GBK ? SmsEncoding.UCS2.smppDataCoding() : encoding.smppDataCoding();
-      m.integer(SmsProperties.DATA_CODING, dataCoding);
+      // GBK text is stored as Unicode text and relayed as UCS2, the nearest SMPP data_coding; SIM card writes as 0xF6.
+      m.integer(SmsProperties.DATA_CODING, DataCoding.fromCmppMsgFmt(s.msgFmt()));
       if (c.text() == null) {
          m.bytes(content, payloadOffset, content.length - payloadOffset);
       } else {

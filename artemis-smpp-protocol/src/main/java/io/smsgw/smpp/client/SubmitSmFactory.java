@@ -6,11 +6,13 @@ import java.util.List;
 import io.smsgw.core.concat.ConcatReference;
 import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.concat.Segment;
+import io.smsgw.core.concat.SegmentFit;
 import io.smsgw.core.concat.SmsSplitter;
 import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.Gsm7Alphabet;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
@@ -25,10 +27,11 @@ import io.smsgw.smpp.codec.Tlvs;
 
 /**
  * Turns an MT broker message into the submit_sm PDUs a link sends: text encoded for the link (GSM 7-bit
- * when the text allows, else UCS2; GBK content arrives as text and goes out as UCS2), split when longer than
- * one segment (UDH, SAR TLVs or message_payload as configured), addresses overridden as configured, and a
- * receipt always requested. One segment of a long message keeps its concatenation: its UDH, or, known by its
- * segment properties only, SAR TLVs on 3.4 and a UDH on 3.3 links. Sequence numbers are set at send time.
+ * when the text allows, else UCS2; GBK content arrives as text and goes out as UCS2) with the message class of its
+ * data_coding kept, split when longer than one segment (UDH, SAR TLVs or message_payload as configured), addresses
+ * overridden as configured, and a receipt always requested. One segment of a long message keeps its concatenation:
+ * its UDH, or, known by its segment properties only, SAR TLVs on 3.4 and a UDH on 3.3 links; its text goes in a coding
+ * that holds it in one SMS ({@link SegmentFit#forSmpp}) or not at all. Sequence numbers are set at send time.
  */
 final class SubmitSmFactory {
 
@@ -47,6 +50,13 @@ final class SubmitSmFactory {
    }
 
    static final int ESM_UDHI = 0x40;
+   /**
+    * The report's error code (written as "108") for a segment no data coding holds within one SMS. Not an SMPP status:
+    * 0x6C is reserved in SMPP 3.4, so no SMSC answers with it, and no other report code of the gateway's is 108.
+    */
+   static final int NO_FITTING_CODING = 108;
+   /** The concatenation UDH an SMSC gives a segment sent with SAR TLVs (IE 0x00, decision 73). */
+   private static final int SAR_HEADER = ConcatReference.Width.EIGHT_BIT.headerLength();
    private static final int REGISTERED_DELIVERY_RECEIPT = 0x01;
    private static final int MAX_OCTETS = 140;
    private static final int MAX_GSM7_SEPTETS = 160;
@@ -77,15 +87,28 @@ final class SubmitSmFactory {
       byte[] udh = m.udh();
       if (m.hasTextBody()) {
          String text = m.text("");
+         // The class (flash, SIM...) and message-waiting bits of the data_coding it came with stay; only the alphabet
+         // changes (decision 79).
+         int declared = m.integer(SmsProperties.DATA_CODING, 0) & 0xFF;
+         boolean sar = udh == null && SarSegments.isSarSegment(m);
+         if (udh != null || sar) {
+            // One segment of a long message: it cannot be cut again, so it goes in a coding that holds it in one SMS.
+            SmsEncoding original = SmsEncoding.fromSmppDataCoding(declared);
+            SmsEncoding encoding = SegmentFit.forSmpp(text, udh != null ? udh.length : SAR_HEADER, original, !link.ucs2Only());
+            if (encoding == null && sar) {
+               // No room for the UDH the SMSC adds in any coding, but one SMS without it: SAR TLVs on a 3.4 link, REJECTD
+               // 001 on a 3.3 link, as before (decision 43).
+               encoding = SegmentFit.forSmpp(text, 0, original, !link.ucs2Only());
+            }
+            if (encoding == null) {
+               throw new Unsendable(NO_FITTING_CODING, "segment of " + text.length() + " characters fits one SMS in no data coding");
+            }
+            b.dataCoding(DataCoding.withAlphabet(declared, encoding));
+            byte[] payload = SmsText.encode(text, encoding);
+            return List.of(udh != null ? single(b, concat(udh, payload), ESM_UDHI, m) : segment(b, payload, encoding, m));
+         }
          SmsEncoding encoding = !link.ucs2Only() && Gsm7Alphabet.canEncode(text) ? SmsEncoding.GSM7 : SmsEncoding.UCS2;
-         b.dataCoding(encoding.smppDataCoding());
-         if (udh != null) {
-            // Already one segment of a long message: keep its header and numbering.
-            return List.of(single(b, concat(udh, SmsText.encode(text, encoding)), ESM_UDHI, m));
-         }
-         if (SarSegments.isSarSegment(m)) {
-            return List.of(segment(b, SmsText.encode(text, encoding), encoding, m));
-         }
+         b.dataCoding(DataCoding.withAlphabet(declared, encoding));
          boolean fits = encoding == SmsEncoding.GSM7 ? Gsm7Alphabet.septetCount(text) <= MAX_GSM7_SEPTETS : text.length() <= MAX_UCS2_CHARS;
          if (fits) {
             return List.of(single(b, SmsText.encode(text, encoding), 0, m));

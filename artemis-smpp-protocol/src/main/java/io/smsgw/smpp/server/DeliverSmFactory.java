@@ -16,6 +16,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.smpp.Concatenation;
@@ -100,7 +101,7 @@ final class DeliverSmFactory {
          text = m.text("");
          encoding = preferredEncoding(m, text);
          payload = SmsText.encode(text, encoding);
-         dataCoding = encoding == defaultAlphabet ? 0 : encoding.smppDataCoding();
+         dataCoding = dataCoding(m, encoding);
       } else {
          encoding = SmsEncoding.BINARY;
          payload = m.bytes();
@@ -160,6 +161,16 @@ final class DeliverSmFactory {
          furtherParts.add(b.sequenceNumber(sequences.getAsInt()).shortMessage(segments.get(i).shortMessage()).buildDeliverSm());
       }
       return b.sequenceNumber(sequence).shortMessage(segments.get(0).shortMessage());
+   }
+
+   /**
+    * The data_coding of text sent as {@code encoding}: the message class and message-waiting bits of the one the message
+    * declares stay (a flash MO stays flash), and the plain code of the session's default alphabet is 0.
+    */
+   private int dataCoding(SmsMessageReader m, SmsEncoding encoding) {
+      Number declared = m.number(SmsProperties.DATA_CODING);
+      int dataCoding = DataCoding.withAlphabet(declared == null ? encoding.smppDataCoding() : declared.intValue(), encoding);
+      return encoding == defaultAlphabet && dataCoding == encoding.smppDataCoding() ? 0 : dataCoding;
    }
 
    /** Keeps the data coding the message declares when the text fits it, else the smallest that does. */

@@ -27,6 +27,11 @@ final class MtMessageFactory {
    private static final SimpleString VERSION_33 = SimpleString.of("3.3");
    private static final int ESM_UDHI = 0x40;
    /**
+    * Vendor-specific status: the short_message has octets its data_coding does not define (above 0x7F in IA5/ASCII or in
+    * GSM 7-bit text). SMPP 3.4 has no status for a bad data coding (5.0's ESME_RINVDCS is not available to 3.x).
+    */
+   static final int STATUS_UNDEFINED_OCTETS = 0x401;
+   /**
     * Encoded size of an MT without text, addresses or service type: message headers, the contract's property
     * names and fixed-size values (measured: 744 bytes with a 16-digit id and an 11-character account), plus
     * room for a 15-character account and a validity time.
@@ -108,6 +113,16 @@ final class MtMessageFactory {
       // A part the ESME cut itself counts as what its content needs too, so a "segment" cannot carry a long text.
       if (encoding == SmsEncoding.BINARY) {
          return new Content(encoding, payloadOffset, segmented, reference, total, number, null, SmsParts.ofBinary(length));
+      }
+      // Octets the data coding does not define would decode to U+FFFD and reach the handset as such: refused instead.
+      switch (SmsText.check(data, payloadOffset, length, encoding)) {
+         case ODD_LENGTH:
+            throw new RejectedSubmission(SmppStatus.ESME_RINVMSGLEN, "UCS2 short_message of an odd number of octets");
+         case UNDEFINED_OCTETS:
+            throw new RejectedSubmission(STATUS_UNDEFINED_OCTETS, "octets above 0x7F in " + encoding + " text (data_coding 0x"
+               + Integer.toHexString(s.dataCoding()) + ")");
+         default:
+            break;
       }
       String text = SmsText.decode(data, payloadOffset, length, encoding);
       return new Content(encoding, payloadOffset, segmented, reference, total, number, text, SmsParts.ofText(text));

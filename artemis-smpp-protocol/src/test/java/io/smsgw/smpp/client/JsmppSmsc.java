@@ -257,6 +257,14 @@ public final class JsmppSmsc implements AutoCloseable {
       deliverMo(session(), from, to, text, tlvs);
    }
 
+   /** An MO with this data_coding and these octets (a UDH first when {@code udhi}). */
+   public void sendMo(String from, String to, int dataCoding, byte[] shortMessage, boolean udhi) throws Exception {
+      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to,
+         new ESMClass(MessageMode.DEFAULT, MessageType.DEFAULT, udhi ? GSMSpecificFeature.UDHI : GSMSpecificFeature.DEFAULT),
+         (byte) 0, (byte) 0, new RegisteredDelivery(0), org.jsmpp.bean.DataCodings.newInstance((byte) dataCoding), shortMessage);
+   }
+
    private static void deliverMo(SMPPServerSession session, String from, String to, String text, OptionalParameter... tlvs)
          throws Exception {
       session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,

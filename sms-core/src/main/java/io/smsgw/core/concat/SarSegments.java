@@ -47,6 +47,21 @@ public final class SarSegments {
    }
 
    /**
+    * The user data header a peer without SAR TLVs gets in front of {@code m}'s payload: its smsUdh, the concatenation
+    * header {@link #withUdh} builds from a SAR segment's properties, or null for anything else.
+    *
+    * @throws IllegalArgumentException if a SAR segment's total or number are out of range
+    */
+   public static byte[] header(SmsMessageReader m) {
+      byte[] udh = m.udh();
+      if (udh != null || !isSarSegment(m)) {
+         return udh;
+      }
+      return new ConcatPart(ConcatReference.eightBit(m.integer(SmsProperties.SEGMENT_REF, 0) & 0xFF),
+         m.integer(SmsProperties.SEGMENT_TOTAL, 0), m.integer(SmsProperties.SEGMENT_NUMBER, 0)).toUserDataHeader();
+   }
+
+   /**
     * {@code payload} as a peer without SAR TLVs gets it: behind the message's own smsUdh, behind a concatenation
     * header built from its segment properties (a SAR segment), or alone; {@code header} says whether one is there.
     *

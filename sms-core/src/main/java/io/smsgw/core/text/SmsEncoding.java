@@ -48,11 +48,13 @@ public enum SmsEncoding {
    }
 
    /**
-    * The encoding of an SMPP data_coding octet (only its low 8 bits count). Besides the SMPP table
-    * (0x00 GSM7, 0x01 ASCII, 0x02/0x04 binary, 0x03 Latin-1, 0x08 UCS2) this follows the GSM 03.38
-    * coding groups: 0xC0–0xDF message waiting with the default alphabet, 0xE0–0xEF message waiting in
-    * UCS2, 0xF0–0xFF message class where bit 2 chooses 8-bit data over the default alphabet. Anything
-    * else (JIS, Cyrillic, Hebrew, reserved values) is {@link #BINARY}.
+    * The encoding of an SMPP data_coding octet (only its low 8 bits count). 0x00–0x0F follow the SMPP table (0x00
+    * GSM7, 0x01 ASCII, 0x02/0x04 binary, 0x03 Latin-1, 0x08 UCS2; JIS, Cyrillic, Hebrew and the reserved values are
+    * {@link #BINARY}). Above, the GSM 03.38 (23.038) coding groups: the general group with a message class (0x10–0x1F)
+    * and the automatic-deletion group (0x40–0x7F) take their alphabet from bits 3-2 (00 GSM7, 01 8-bit, 10 UCS2, 11
+    * reserved = binary), compressed text (bit 5 set) is binary; message waiting 0xC0–0xDF is GSM7, 0xE0–0xEF UCS2;
+    * the message class group 0xF0–0xFF is GSM7 or, with bit 2 set, 8-bit data. 0x80–0xBF (reserved) are binary.
+    * {@link DataCoding} reads the message class and writes a data_coding back with another alphabet.
     */
    public static SmsEncoding fromSmppDataCoding(int dataCoding) {
       int value = dataCoding & 0xFF;
@@ -77,7 +79,22 @@ public enum SmsEncoding {
       if (value >= 0xE0) {
          return UCS2;
       }
+      if (value >= 0x10 && value <= 0x7F && (value & DataCoding.COMPRESSED) == 0) {
+         return generalAlphabet(value);
+      }
       return BINARY;
+   }
+
+   /** Bits 3-2 of a GSM 03.38 general data coding (uncompressed). */
+   private static SmsEncoding generalAlphabet(int value) {
+      switch (value & DataCoding.ALPHABET_BITS) {
+         case 0x00:
+            return GSM7;
+         case 0x08:
+            return UCS2;
+         default:
+            return BINARY; // 01 8-bit data; 11 reserved, kept as octets
+      }
    }
 
    /**

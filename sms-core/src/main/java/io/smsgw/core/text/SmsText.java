@@ -1,6 +1,9 @@
 package io.smsgw.core.text;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -30,6 +33,48 @@ public final class SmsText {
          return Gsm7Alphabet.decode(data, offset, length);
       }
       return new String(data, offset, length, decodeCharset(encoding));
+   }
+
+   /** What {@link #check} finds wrong with octets that should be text of an encoding. */
+   public enum Validity {
+      /** Every octet is a character of the encoding. */
+      VALID,
+      /** UCS2 of an odd number of octets: its last character is cut. */
+      ODD_LENGTH,
+      /** An octet (sequence) the encoding does not define: above 0x7F for GSM7 (unpacked) and ASCII, bad GB bytes. */
+      UNDEFINED_OCTETS
+   }
+
+   /**
+    * Whether {@code length} octets at {@code offset} are text of {@code encoding} that {@link #decode} turns into
+    * characters without a U+FFFD of its own making. Latin-1 and binary take any octet. An unpaired UTF-16 surrogate
+    * passes (a pair may be split across the parts of a long message by whoever cut it), as does a GSM escape at the
+    * very end.
+    */
+   public static Validity check(byte[] data, int offset, int length, SmsEncoding encoding) {
+      Objects.checkFromIndexSize(offset, length, data.length);
+      switch (encoding) {
+         case GSM7:
+         case ASCII:
+            for (int i = offset, end = offset + length; i < end; i++) {
+               if (data[i] < 0) {
+                  return Validity.UNDEFINED_OCTETS;
+               }
+            }
+            return Validity.VALID;
+         case UCS2:
+            return (length & 1) == 0 ? Validity.VALID : Validity.ODD_LENGTH;
+         case GBK:
+            try {
+               GB_DECODE.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(data, offset, length));
+               return Validity.VALID;
+            } catch (CharacterCodingException e) {
+               return Validity.UNDEFINED_OCTETS;
+            }
+         default:
+            return Validity.VALID;
+      }
    }
 
    /** Decodes all of {@code data} as {@code encoding}. */

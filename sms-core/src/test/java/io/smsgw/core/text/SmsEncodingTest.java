@@ -17,7 +17,13 @@ class SmsEncodingTest {
       "0xC0, GSM7", "0xDF, GSM7", "0xE0, UCS2", "0xEF, UCS2",
       // Message class group: bit 2 set = 8-bit data, clear = default alphabet.
       "0xF0, GSM7", "0xF1, GSM7", "0xF3, GSM7", "0xF4, BINARY", "0xF5, BINARY", "0xF7, BINARY",
-      "0xF8, GSM7", "0xFC, BINARY", "0xFF, BINARY"
+      "0xF8, GSM7", "0xFC, BINARY", "0xFF, BINARY",
+      // General group with a message class: bits 3-2 are the alphabet (a flash text is still text).
+      "0x10, GSM7", "0x11, GSM7", "0x13, GSM7", "0x14, BINARY", "0x16, BINARY", "0x18, UCS2", "0x1A, UCS2",
+      "0x1C, BINARY",
+      // Compressed (bit 5): octets kept. Automatic-deletion group: as the general group.
+      "0x20, BINARY", "0x30, BINARY", "0x3A, BINARY", "0x40, GSM7", "0x48, UCS2", "0x52, GSM7", "0x5A, UCS2",
+      "0x64, BINARY", "0x80, BINARY"
    })
    void mapsSmppDataCoding(String dataCoding, SmsEncoding expected) {
       assertEquals(expected, SmsEncoding.fromSmppDataCoding(Integer.decode(dataCoding)));

@@ -36,6 +36,22 @@ class SmsTextTest {
    }
 
    @Test
+   void checkFindsOctetsThatWouldDecodeToReplacements() {
+      // IA5/ASCII and unpacked GSM 7-bit define nothing above 0x7F
+      assertEquals(SmsText.Validity.UNDEFINED_OCTETS, SmsText.check(Hex.bytes("41 b0 42"), 0, 3, SmsEncoding.ASCII));
+      assertEquals(SmsText.Validity.UNDEFINED_OCTETS, SmsText.check(Hex.bytes("41 e9"), 0, 2, SmsEncoding.GSM7));
+      assertEquals(SmsText.Validity.VALID, SmsText.check(Hex.bytes("b0 41 42"), 1, 2, SmsEncoding.ASCII));
+      // "00 41 00 42 4e" decoded to "AB\ufffd"
+      assertEquals(SmsText.Validity.ODD_LENGTH, SmsText.check(Hex.bytes("0041 0042 4e"), 0, 5, SmsEncoding.UCS2));
+      assertEquals(SmsText.Validity.VALID, SmsText.check(Hex.bytes("0041 d83d"), 0, 4, SmsEncoding.UCS2), "a split pair passes");
+      // a GB lead byte with nothing after it
+      assertEquals(SmsText.Validity.UNDEFINED_OCTETS, SmsText.check(Hex.bytes("d6d0 d6"), 0, 3, SmsEncoding.GBK));
+      assertEquals(SmsText.Validity.VALID, SmsText.check(Hex.bytes("d6d0 cec4"), 0, 4, SmsEncoding.GBK));
+      assertEquals(SmsText.Validity.VALID, SmsText.check(Hex.bytes("ff e9 b0"), 0, 3, SmsEncoding.LATIN1));
+      assertEquals(SmsText.Validity.VALID, SmsText.check(Hex.bytes("ff e9 b0"), 0, 3, SmsEncoding.BINARY));
+   }
+
+   @Test
    void ucs2EncodesAnUnpairedSurrogateAsReplacement() {
       assertEquals("fffd0041", Hex.string(SmsText.encode("\ud83dA", SmsEncoding.UCS2)));
       assertFalse(SmsText.canEncode("\ud83dA", SmsEncoding.UCS2));
