@@ -6,7 +6,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppConcatenation;
@@ -35,33 +34,35 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * ({@link SplitReference}), each part with a Msg_Id and a Sequence_Id of its own. DELIVER has no Pk_total/Pk_number.
  * A message that already is one segment is never cut again: its text goes in a Msg_Fmt that holds it whole
  * ({@link CmppTextCoding#segment}), or it is dead-lettered. Binary content goes as Msg_Fmt 4, 3 for SIM data (0xF6).
+ * Msg_Ids come from the message ({@link DeliverMsgIds}): the same on every attempt.
  */
 final class CmppDeliverFactory {
 
    private final CmppVersion version;
    private final IntSupplier sequences;
-   private final LongSupplier msgIds;
+   private final DeliverMsgIds msgIds;
    private final ZoneId zone = ZoneId.systemDefault();
 
    /**
-    * @param sequences the connection's Sequence_Ids, for the parts after the first of a long MO
-    * @param msgIds    the gateway's Msg_Ids, likewise
+    * @param sequences   the connection's Sequence_Ids, for the parts after the first of a long MO
+    * @param gatewayCode this gateway's code, for the Msg_Ids it makes
     */
-   CmppDeliverFactory(CmppVersion version, IntSupplier sequences, LongSupplier msgIds) {
+   CmppDeliverFactory(CmppVersion version, IntSupplier sequences, int gatewayCode) {
       this.version = version;
       this.sequences = sequences;
-      this.msgIds = msgIds;
+      this.msgIds = new DeliverMsgIds(gatewayCode);
    }
 
    /**
-    * The DELIVER for {@code message}, or the first of its parts, with {@code sequence} and {@code deliverMsgId}; the
-    * other parts of a long MO are added to {@code furtherParts} in order.
+    * The DELIVER for {@code message}, or the first of its parts, with {@code sequence}; the other parts of a long MO
+    * are added to {@code furtherParts} in order.
     *
     * @throws IllegalArgumentException for a message no DELIVER can carry
     */
-   Deliver create(ICoreMessage message, int sequence, long deliverMsgId, List<Deliver> furtherParts) {
+   Deliver create(ICoreMessage message, int sequence, List<Deliver> furtherParts) {
       SmsMessageReader m = new SmsMessageReader(message);
-      return m.kind() == SmsKind.DR ? report(m, sequence, deliverMsgId) : mobileOriginated(m, sequence, deliverMsgId, furtherParts);
+      return m.kind() == SmsKind.DR ? report(m, sequence, msgIds.single(message.getMessageID()))
+         : mobileOriginated(m, sequence, furtherParts);
    }
 
    private Deliver report(SmsMessageReader m, int sequence, long deliverMsgId) {
@@ -93,7 +94,7 @@ final class CmppDeliverFactory {
       return status.length() <= 7 ? status : DeliveryState.UNKNOWN.stat();
    }
 
-   private Deliver mobileOriginated(SmsMessageReader m, int sequence, long deliverMsgId, List<Deliver> furtherParts) {
+   private Deliver mobileOriginated(SmsMessageReader m, int sequence, List<Deliver> furtherParts) {
       // A segment sent with SAR TLVs has no UDH yet: CMPP carries concatenation in the UDH only.
       byte[] header = SarSegments.header(m);
       boolean segment = header != null || m.integer(SmsProperties.SEGMENT_TOTAL, 0) > 1;
@@ -119,7 +120,8 @@ final class CmppDeliverFactory {
       }
       byte[] content = header == null ? payload : concat(header, payload);
       if (content.length <= limit) {
-         return mo(m, sequence, deliverMsgId, header != null ? 1 : 0, msgFmt, content);
+         return mo(m, sequence, msgIds.mo(m.message().getObjectProperty(SmsProperties.ID), m.message().getMessageID()),
+                   header != null ? 1 : 0, msgFmt, content);
       }
       if (segment) {
          // One segment already: splitting it again would nest concatenations no SP can join.
@@ -127,10 +129,11 @@ final class CmppDeliverFactory {
       }
       int reference = SplitReference.of(m);
       List<byte[]> parts = text == null ? CmppConcatenation.parts(payload, reference) : CmppConcatenation.parts(text, msgFmt, reference);
+      long brokerId = m.message().getMessageID();
       for (int i = 1; i < parts.size(); i++) {
-         furtherParts.add(mo(m, sequences.getAsInt(), msgIds.getAsLong(), 1, msgFmt, parts.get(i)));
+         furtherParts.add(mo(m, sequences.getAsInt(), msgIds.part(brokerId, i, parts.size()), 1, msgFmt, parts.get(i)));
       }
-      return mo(m, sequence, deliverMsgId, 1, msgFmt, parts.get(0));
+      return mo(m, sequence, msgIds.part(brokerId, 0, parts.size()), 1, msgFmt, parts.get(0));
    }
 
    /** {@link CmppTextCoding#segment} for one segment of {@code m} behind {@code header} (null: none). */

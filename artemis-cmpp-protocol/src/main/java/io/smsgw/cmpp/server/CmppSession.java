@@ -412,7 +412,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       ServerSession session = null;
       try {
          OperationContext context = server.newOperationContext();
-         deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime::nextMsgId);
+         deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue());
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
          session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
             ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, deliverer, true,
@@ -643,7 +643,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    @Override
    public ByteBuf encodeDelivery(ICoreMessage message, int sequence, DeliveryChannel.Parts<ByteBuf> parts) {
       furtherParts.clear();
-      Deliver deliver = deliverFactory.create(message, sequence, runtime.nextMsgId(), furtherParts);
+      Deliver deliver = deliverFactory.create(message, sequence, furtherParts);
       if (!furtherParts.isEmpty()) {
          return encodeParts(deliver, parts);
       }

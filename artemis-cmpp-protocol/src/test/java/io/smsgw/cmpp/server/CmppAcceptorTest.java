@@ -378,6 +378,89 @@ class CmppAcceptorTest {
       }
    }
 
+   /**
+    * What identifies each DELIVER to the SP, by its content: its Msg_Id. Reads {@code count} DELIVERs without
+    * answering any.
+    */
+   private static java.util.Map<String, Long> msgIdsOfUnanswered(RawCmppClient client, int count) throws Exception {
+      java.util.Map<String, Long> ids = new java.util.HashMap<>();
+      for (int i = 0; i < count; i++) {
+         Deliver deliver = assertInstanceOf(Deliver.class, client.read());
+         assertEquals(null, ids.put(label(deliver), deliver.msgId()), "one DELIVER per message or part: " + label(deliver));
+      }
+      return ids;
+   }
+
+   /** "report", "part N/T" of a long MO, or an MO's text. */
+   private static String label(Deliver deliver) {
+      byte[] content = deliver.msgContent();
+      return deliver.registeredDelivery() == Deliver.STATUS_REPORT ? "report"
+         : deliver.tpUdhi() == 1 ? "part " + content[5] + "/" + content[4] : new String(content, StandardCharsets.US_ASCII);
+   }
+
+   /**
+    * The at-least-once cases: the SP never answers (its DELIVER_RESP lost, it closed first) and the broker restarts. An
+    * SP that drops DELIVERs by Msg_Id must recognise each one coming again: same Msg_Id on every attempt, another for
+    * every other message or part, and a report's own Msg_Id is not the MT's it reports on.
+    */
+   @Test
+   void aDeliverSentAgainCarriesTheMsgIdOfTheFirstAttemptAlsoAfterARestart(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = SmsAddresses.accountQueue("901234");
+      long mtMsgId;
+      long issuedMoId;
+      java.util.Map<String, Long> first;
+      try (TestBroker own = TestBroker.cmpp(dir, ";cmppWindowSize=16").start();
+           Connection app = new ActiveMQConnectionFactory(own.coreUrl()).createConnection()) {
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "Report me", "13800138061"));
+            mtMsgId = assertInstanceOf(SubmitResp.class, client.read()).msgId();
+         }
+         // An MO as the SMSC links and routing give it an smsId: a Msg_Id of this gateway's.
+         issuedMoId = new CmppMsgId(3, 14, 15, 9, 26, CmppMsgId.decode(mtMsgId).gatewayCode(), 0xBEEF).toLong();
+         sendToSp(app, "901234", "mo with an id", "smsKind", "MO", "smsId", CmppMsgId.toHex(issuedMoId),
+                  "smsSource", "13800138061", "smsDestination", "1065712345");
+         sendToSp(app, "901234", "mo one", "smsKind", "MO", "smsSource", "13800138061", "smsDestination", "1065712345");
+         sendToSp(app, "901234", "mo two", "smsKind", "MO", "smsSource", "13800138061", "smsDestination", "1065712345");
+         sendToSp(app, "901234", gsmText(400), "smsKind", "MO", "smsSource", "13800138061", "smsDestination", "1065712345");
+         sendToSp(app, "901234", gsmText(800), "smsKind", "MO", "smsSource", "13800138061", "smsDestination", "1065712345");
+         sendToSp(app, "901234", "", "smsKind", "DR", "smsId", CmppMsgId.toHex(mtMsgId), "smsStatus", "DELIVRD",
+                  "smsSource", "13800138061", "smsDestination", "1065712345", "smsServiceId", "TEST");
+         int delivers = 3 + 3 + 6 + 1; // three MO, one in three parts, one in six, a report
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            first = msgIdsOfUnanswered(client, delivers);
+         } // closed before any DELIVER_RESP
+         assertEquals(delivers, new HashSet<>(first.values()).size(), "a Msg_Id of its own for each message and part: " + first);
+         assertFalse(first.containsValue(mtMsgId), "the report's own Msg_Id is not the MT's");
+
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            assertEquals(first, msgIdsOfUnanswered(client, delivers), "the same Msg_Ids on the next connection");
+         }
+         assertEquals(issuedMoId, first.get("mo with an id"), "an MO's smsId issued by the gateway is its Msg_Id");
+         int gateway = CmppMsgId.decode(mtMsgId).gatewayCode();
+         first.values().forEach(id -> assertEquals(gateway, CmppMsgId.decode(id).gatewayCode(), "the gateway's code in " + id));
+         first.forEach((label, id) -> assertTrue(id == issuedMoId || CmppMsgId.decode(id).month() == 0 || CmppMsgId.decode(id).month() > 12,
+                                                 label + ": no month of an id the gateway issues (an MT's Msg_Id, an MO's smsId)"));
+         Wait.until("every message back on the queue", Duration.ofSeconds(10), () -> own.messageCount(queue) == 6
+            && own.consumerCount(queue) == 0);
+      }
+      try (TestBroker restarted = TestBroker.cmpp(dir, ";cmppWindowSize=16").start();
+           RawCmppClient client = new RawCmppClient(restarted.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+         java.util.Map<String, Long> again = new java.util.HashMap<>();
+         for (int i = 0; i < first.size(); i++) {
+            Deliver deliver = assertInstanceOf(Deliver.class, client.read());
+            again.put(label(deliver), deliver.msgId());
+            client.send(new DeliverResp(deliver.sequenceId(), deliver.msgId(), CmppResult.OK));
+         }
+         assertEquals(first, again, "the same Msg_Ids after the broker restarted");
+         Wait.until("acknowledged", Duration.ofSeconds(10), () -> restarted.messageCount(queue) == 0);
+      }
+   }
+
    @Test
    void anMoSegmentSentWithSarTlvsReachesTheSpWithAConcatenationHeader() throws Exception {
       // A long MO the SMSC split with SAR TLVs: segment properties, protocol SMPP, no smsUdh. CMPP knows only the UDH.
@@ -504,14 +587,16 @@ class CmppAcceptorTest {
          firstRound.add(part1);
          firstRound.add(part2);
          assertTrue(firstRound.complete(reference), "both parts of the first attempt");
+         assertTrue(part1.msgId() != part2.msgId(), "each part has a Msg_Id of its own");
          client.send(new DeliverResp(part1.sequenceId(), part1.msgId(), CmppResult.OK));
          client.send(new DeliverResp(part2.sequenceId(), part2.msgId(), 9));
 
-         // The whole MO comes again, the part already accepted included, under the same reference.
+         // The whole MO comes again, the part already accepted included, under the same reference and Msg_Ids.
          Reassembly secondRound = new Reassembly();
          while (!secondRound.complete(reference)) {
             Deliver part = assertInstanceOf(Deliver.class, client.read());
             assertEquals(reference, secondRound.add(part));
+            assertEquals((part.msgContent()[5] == part1.msgContent()[5] ? part1 : part2).msgId(), part.msgId(), "the part's Msg_Id of the first attempt");
             client.send(new DeliverResp(part.sequenceId(), part.msgId(), CmppResult.OK));
          }
          assertEquals(gsm, secondRound.text(reference));
