@@ -381,11 +381,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (found == null || !found.allowsProtocol(AccessProtocol.CMPP)) {
          return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
       }
-      if (!CmppAuthenticator.verifySource(connect, found.password())) {
-         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
-      }
+      // Before the authenticator: a disallowed address learns nothing about the secret.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
          return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+      }
+      if (!CmppAuthenticator.verifySource(connect, found.password())) {
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       if (!runtime.tryOpenSession(found)) {
          return CmppResult.CONNECT_OTHER_ERROR;

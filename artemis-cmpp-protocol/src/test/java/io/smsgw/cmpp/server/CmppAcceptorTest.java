@@ -151,6 +151,19 @@ class CmppAcceptorTest {
    }
 
    @Test
+   void fromAnAddressOutsideTheAllowlistARightAndAWrongSecretGetTheSameStatus() throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901238", "secret8", 0x30).status());
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901238", "wrong", 0x30).status(),
+                      "a wrong secret from a disallowed address is not told apart from the right one");
+         assertTrue(client.closedByServer(5000));
+      }
+   }
+
+   @Test
    void connectionsOverTheAccountLimitAreRefused() throws Exception {
       try (RawCmppClient first = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_OK, first.connect("901235", "secret5", 0x30).status());
