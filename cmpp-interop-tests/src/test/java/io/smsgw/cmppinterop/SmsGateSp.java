@@ -22,6 +22,7 @@ import com.zx.sms.codec.cmpp.msg.CmppSubmitRequestMessage;
 import com.zx.sms.codec.cmpp.msg.CmppSubmitResponseMessage;
 import com.zx.sms.codec.cmpp.msg.CmppTerminateRequestMessage;
 import com.zx.sms.common.GlobalConstance;
+import com.zx.sms.common.util.CachedMillisecondClock;
 import com.zx.sms.common.util.ChannelUtil;
 import com.zx.sms.common.util.DefaultMsgIdUtil;
 import com.zx.sms.common.util.MsgId;
@@ -54,6 +55,9 @@ public final class SmsGateSp implements AutoCloseable {
    private static final String RECORDER = "interop-recorder";
    private static final String COUNTER = "interop-active-test-counter";
    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+   /** The second of SMSGate's clock when a login last completed, in this JVM. */
+   private static volatile long lastLoginSecond;
 
    private final CMPPClientEndpointEntity entity;
    private final BlockingQueue<CmppDeliverRequestMessage> delivers = new LinkedBlockingQueue<>();
@@ -97,11 +101,20 @@ public final class SmsGateSp implements AutoCloseable {
       return sp;
    }
 
-   /** Opens a new connection (after the gateway went away) and waits until it is logged in. */
+   /**
+    * Opens a new connection (after the gateway went away) and waits until it is logged in. SMSGate takes CONNECT's
+    * Timestamp from its {@link CachedMillisecondClock}, moved on once a second, and the gateway refuses a second
+    * CONNECT of an SP with the same Timestamp as a replay; SMSGate logs in again only from its connection check
+    * task, which these tests do not run. So a login waits until that clock is past the second of the last one.
+    */
    void reconnect(Duration timeout) {
+      long previous = lastLoginSecond;
+      Wait.until("SMSGate's clock past the second of the last login", timeout,
+                 () -> CachedMillisecondClock.INS.now() / 1000 > previous);
       channel = null;
       EndpointManager.INS.openEndpoint(entity);
       Wait.until("SMSGate endpoint " + entity.getId() + " logged in", timeout, this::isConnected);
+      lastLoginSecond = CachedMillisecondClock.INS.now() / 1000;
    }
 
    boolean isConnected() {

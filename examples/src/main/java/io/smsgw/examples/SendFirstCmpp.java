@@ -129,7 +129,7 @@ public final class SendFirstCmpp {
    }
 
    private void connect() throws IOException {
-      long timestamp = CmppTimestamp.now(Clock.systemDefaultZone());
+      long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), SP_ID);
       byte[] authenticator = CmppAuthenticator.authenticatorSource(SP_ID, SECRET, timestamp);
       write(new Connect(++sequence, SP_ID, authenticator, VERSION.code(), timestamp));
       ConnectResp resp = awaitResponse(ConnectResp.class);

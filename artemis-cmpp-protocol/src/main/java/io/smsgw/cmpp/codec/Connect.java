@@ -65,10 +65,14 @@ public record Connect(int sequenceId, String sourceAddr, byte[] authenticatorSou
         return 31 * Objects.hash(sequenceId, sourceAddr, version, timestamp) + Arrays.hashCode(authenticatorSource);
     }
 
+    /**
+     * Without AuthenticatorSource: with Source_Addr and Timestamp beside it, a log line would let anyone who reads
+     * it try secrets offline.
+     */
     @Override
     public String toString() {
         return "Connect[sequenceId=" + sequenceId + ", sourceAddr=" + sourceAddr
-                + ", authenticatorSource=" + Hex.of(authenticatorSource)
+                + ", authenticatorSource=(" + authenticatorSource.length + " octets)"
                 + ", version=0x" + Integer.toHexString(version) + ", timestamp=" + timestamp + "]";
     }
 }

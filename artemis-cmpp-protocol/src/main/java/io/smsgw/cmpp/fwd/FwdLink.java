@@ -382,7 +382,7 @@ final class FwdLink extends AbstractSessionCallback {
          lastReceivedNanos = System.nanoTime();
          connectSentNanos = lastReceivedNanos;
          unansweredProbes = 0;
-         long timestamp = CmppTimestamp.now(clock);
+         long timestamp = CmppTimestamp.forConnect(clock, ownCode);
          sentConnect = new Connect(nextSequence(), ownCode,
             CmppAuthenticator.authenticatorSource(ownCode, config.sharedSecret(), timestamp), offeredVersion.code(), timestamp);
          ctx.writeAndFlush(sentConnect);

@@ -84,7 +84,10 @@ public final class FwdPeers {
       return peer(sourceAddr) != null;
    }
 
-   /** CONNECT Status for a peer: 0, 2 for an unknown one, or 3 when the authenticator does not match its secret. */
+   /**
+    * CONNECT Status for a peer: 0, 2 for an unknown one, or 3 when the authenticator does not match its secret. The
+    * acceptor refuses a stale Timestamp before and a replayed CONNECT after this (cmppConnectTimeSkew).
+    */
    public int checkConnect(Connect connect) {
       PeerConfig peer = peer(connect.sourceAddr());
       if (peer == null) {

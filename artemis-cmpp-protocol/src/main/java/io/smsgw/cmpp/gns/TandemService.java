@@ -85,7 +85,10 @@ public final class TandemService {
       return directory != null && directory.gateways().containsKey(sourceAddr);
    }
 
-   /** CONNECT Status for a gateway: 0, or 3 when the authenticator does not match its shared secret. */
+   /**
+    * CONNECT Status for a gateway: 0, or 3 when the authenticator does not match its shared secret. The acceptor
+    * refuses a stale Timestamp before and a replayed CONNECT after this (cmppConnectTimeSkew).
+    */
    public int checkConnect(Connect connect) {
       TandemConfig.Gateway gateway = gateway(connect.sourceAddr());
       if (gateway == null) {

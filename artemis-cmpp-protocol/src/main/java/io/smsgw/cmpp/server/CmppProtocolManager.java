@@ -54,6 +54,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private long responseTimeout = 60_000;
    private int activeTestRetries = 3;
    private long connectTimeout = 30_000;
+   private long connectTimeSkew = 900;
    private int highestVersion = CmppVersion.V30.code();
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
@@ -165,6 +166,19 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    @AcceptorParameters.Millis
    public void setCmppConnectTimeout(long connectTimeout) {
       this.connectTimeout = connectTimeout;
+   }
+
+   /**
+    * Seconds a CONNECT's Timestamp may be off the gateway's clock, either way, and the time an accepted CONNECT is
+    * remembered so that the same one sent again is refused (Status 3). 0 turns both checks off, for clients that send
+    * no clock: their CONNECTs can then be replayed.
+    */
+   public long getCmppConnectTimeSkew() {
+      return connectTimeSkew;
+   }
+
+   public void setCmppConnectTimeSkew(long connectTimeSkew) {
+      this.connectTimeSkew = Math.max(0, connectTimeSkew);
    }
 
    /**

@@ -93,6 +93,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private final PendingRequests pending;
    private final TandemService tandem;
    private final FwdPeers peers;
+   private final ConnectFreshness freshness;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
    /** MO DELIVERs awaiting their response, by sequence, with their Service_Id (for QUERY's MO counters). */
    private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
@@ -133,6 +134,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.pending = pending;
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
+      this.freshness = ConnectFreshness.of(runtime);
       if (manager.getCmppConnectTimeout() > 0) {
          connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -384,27 +386,58 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (!runtime.isConfigured()) {
          return CmppResult.CONNECT_OTHER_ERROR;
       }
-      if (fromPeer) {
-         return peers.checkConnect(connect);
-      }
-      if (fromGateway) {
-         return tandem.checkConnect(connect);
+      if (fromPeer || fromGateway) {
+         if (!isCurrent(connect)) {
+            return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+         }
+         int status = fromPeer ? peers.checkConnect(connect) : tandem.checkConnect(connect);
+         return status == CmppResult.CONNECT_OK && !isFirstUse(connect) ? CmppResult.CONNECT_AUTHENTICATION_ERROR : status;
       }
       Account found = runtime.findAccount(connect.sourceAddr()).orElse(null);
       if (found == null || !found.allowsProtocol(AccessProtocol.CMPP)) {
          return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
       }
-      if (!CmppAuthenticator.verifySource(connect, found.password())) {
-         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
-      }
+      // Before the authenticator: a disallowed address learns nothing about the secret.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
          return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+      }
+      if (!isCurrent(connect) || !CmppAuthenticator.verifySource(connect, found.password()) || !isFirstUse(connect)) {
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       if (!runtime.tryOpenSession(found)) {
          return CmppResult.CONNECT_OTHER_ERROR;
       }
       account = found;
       return CmppResult.CONNECT_OK;
+   }
+
+   /** Whether the Timestamp is within cmppConnectTimeSkew of the gateway's clock (a captured CONNECT grows old). */
+   private boolean isCurrent(Connect connect) {
+      long skew = manager.getCmppConnectTimeSkew();
+      if (freshness.isCurrent(connect.timestamp(), skew)) {
+         return true;
+      }
+      Long offset = freshness.offsetSeconds(connect.timestamp());
+      if (offset == null) {
+         logger.info("CONNECT from {} for {}: Timestamp {} names no time", channel.remoteAddress(), connect.sourceAddr(),
+                     connect.timestamp());
+      } else {
+         logger.info("CONNECT from {} for {}: Timestamp {} is {} s {} the gateway's clock, over cmppConnectTimeSkew ({} s)",
+                     channel.remoteAddress(), connect.sourceAddr(), connect.timestamp(), Math.abs(offset),
+                     offset < 0 ? "behind" : "ahead of", skew);
+      }
+      return false;
+   }
+
+   /** Whether this authenticated CONNECT is the first with its Timestamp and authenticator (else: a replay). */
+   private boolean isFirstUse(Connect connect) {
+      if (freshness.firstUse(connect, manager.getCmppConnectTimeSkew())) {
+         return true;
+      }
+      logger.warn("CONNECT from {} for {} repeats the Timestamp {} and authenticator of an accepted one: refused as a replay "
+                  + "(or a client's second connection within one Timestamp second)",
+                  channel.remoteAddress(), connect.sourceAddr(), connect.timestamp());
+      return false;
    }
 
    /** Runs on the broker executor: creating the session, queue and consumer may write to the journal. */

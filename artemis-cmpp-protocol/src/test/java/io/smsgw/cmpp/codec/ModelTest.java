@@ -105,8 +105,9 @@ class ModelTest {
         assertEquals(new Connect(1, "a", new byte[] {1}, 0x30, 1L), new Connect(1, "a", new byte[] {1}, 0x30, 1L));
         assertNotEquals(new ConnectResp(1, 0, new byte[] {1}, 0x30), new ConnectResp(1, 0, new byte[] {2}, 0x30));
         assertTrue(SamplePdus.moDeliver(V20, 1).toString().contains("msgId=bd36d78003e90001"));
-        assertTrue(new Connect(1, "a", new byte[] {(byte) 0xAB}, 0x30, 1L).toString()
-                .contains("authenticatorSource=ab"));
+        String connect = new Connect(1, "a", new byte[] {(byte) 0xAB, (byte) 0xCD}, 0x30, 1L).toString();
+        assertFalse(connect.contains("abcd"), "with Source_Addr and Timestamp it would let secrets be tried offline: " + connect);
+        assertTrue(connect.contains("sourceAddr=a") && connect.contains("timestamp=1"), connect);
     }
 
     @Test

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,6 +27,8 @@ import io.netty.buffer.Unpooled;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppTimestamp;
+import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.ConnectResp;
 import io.smsgw.cmpp.codec.Fwd;
@@ -399,6 +404,26 @@ class FwdEndToEndTest {
          assertNotNull(stored);
          assertEquals("0000000000000012", stored.getStringProperty("smsId"));
          assertEquals(0, b.messageCount(SmsAddresses.MT), "only the accepted FWD was stored");
+      }
+   }
+
+   @Test
+   void aPeersCapturedOrDayOldConnectIsRefused() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         Connect captured = CmppSocket.connectOf(A, "pair-secret", CmppTimestamp.forConnect(Clock.systemDefaultZone(), A));
+         try (CmppSocket peerA = CmppSocket.connect(portB)) {
+            assertEquals(CmppResult.CONNECT_OK, peerA.login(captured).status());
+            try (CmppSocket replay = CmppSocket.connect(portB)) {
+               assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, replay.login(captured).status(), "the same CONNECT again");
+               assertTrue(replay.closedByPeer(5000));
+            }
+         }
+         try (CmppSocket stale = CmppSocket.connect(portB)) {
+            long dayOld = CmppTimestamp.of(LocalDateTime.now().minusDays(1));
+            assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, stale.login(CmppSocket.connectOf(A, "pair-secret", dayOld)).status());
+         }
       }
    }
 

@@ -43,9 +43,18 @@ public final class CmppSocket implements AutoCloseable {
 
    /** Sends CONNECT as gateway {@code code} with {@code secret} and returns the answer. */
    public ConnectResp login(String code, String secret) throws IOException {
-      long timestamp = CmppTimestamp.now(Clock.systemDefaultZone());
-      send(new Connect(nextSequence(), code, CmppAuthenticator.authenticatorSource(code, secret, timestamp), 0x30, timestamp));
+      return login(connectOf(code, secret, CmppTimestamp.forConnect(Clock.systemDefaultZone(), code)));
+   }
+
+   /** Sends {@code connect} (e.g. one captured from another connection) and returns the answer. */
+   public ConnectResp login(Connect connect) throws IOException {
+      send(connect);
       return (ConnectResp) read();
+   }
+
+   /** A 3.0 CONNECT of {@code code} whose authenticator is right for {@code secret} and {@code timestamp}. */
+   public static Connect connectOf(String code, String secret, long timestamp) {
+      return new Connect(1, code, CmppAuthenticator.authenticatorSource(code, secret, timestamp), 0x30, timestamp);
    }
 
    public void send(CmppPdu pdu) throws IOException {

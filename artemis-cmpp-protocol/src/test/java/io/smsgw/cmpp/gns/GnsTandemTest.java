@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +20,8 @@ import io.smsgw.cmpp.codec.ActiveTestResp;
 import io.smsgw.cmpp.codec.Cancel;
 import io.smsgw.cmpp.codec.CancelResp;
 import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppTimestamp;
+import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.GetMoRoute;
 import io.smsgw.cmpp.codec.GetMoRouteResp;
 import io.smsgw.cmpp.codec.GetMtRoute;
@@ -291,6 +295,25 @@ class GnsTandemTest {
       try (CmppSocket raw = CmppSocket.connect(broker.port())) {
          assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, raw.login("099901", "x").status(), "not a gateway, not an SP");
       }
+   }
+
+   @Test
+   void aGatewaysCapturedOrDayOldConnectIsRefused() throws Exception {
+      Connect captured = CmppSocket.connectOf(TIANJIN, "tj", CmppTimestamp.forConnect(Clock.systemDefaultZone(), TIANJIN));
+      try (CmppSocket tianjin = CmppSocket.connect(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, tianjin.login(captured).status());
+         try (CmppSocket replay = CmppSocket.connect(broker.port())) {
+            assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, replay.login(captured).status(), "the same CONNECT again");
+            assertTrue(replay.closedByPeer(5000));
+         }
+         tianjin.send(new Terminate(tianjin.nextSequence()));
+         tianjin.read(TerminateResp.class);
+      }
+      try (CmppSocket stale = CmppSocket.connect(broker.port())) {
+         long dayOld = CmppTimestamp.of(LocalDateTime.now().minusDays(1));
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, stale.login(CmppSocket.connectOf(TIANJIN, "tj", dayOld)).status());
+      }
+      Wait.until("the session is unregistered", Duration.ofSeconds(10), () -> broker.tandem().registeredSessions() == 0);
    }
 
    @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +33,7 @@ import io.smsgw.cmpp.codec.Cancel;
 import io.smsgw.cmpp.codec.CancelResp;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.ConnectResp;
 import io.smsgw.cmpp.codec.Deliver;
@@ -118,7 +120,7 @@ class CmppAcceptorTest {
    @ValueSource(ints = {0x20, 0x21, 0x30})
    void connectSucceedsWithAVerifiableIsmgAuthenticator(int version) throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
-         long timestamp = 1126134530L;
+         long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), "901234");
          byte[] source = CmppAuthenticator.authenticatorSource("901234", "secret", timestamp);
          client.send(new io.smsgw.cmpp.codec.Connect(7, "901234", source, version, timestamp));
          ConnectResp resp = assertInstanceOf(ConnectResp.class, client.read());
@@ -150,6 +152,78 @@ class CmppAcceptorTest {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          // an SMPP-only account is not an SP
          assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("esme9", "pw9", 0x30).status());
+      }
+   }
+
+   /** A CONNECT of {@code sp} with a right authenticator for the Timestamp of {@code time} (gateway's zone). */
+   private static io.smsgw.cmpp.codec.Connect connectAt(String sp, String secret, java.time.ZonedDateTime time) {
+      long timestamp = CmppTimestamp.of(time.withZoneSameInstant(java.time.ZoneId.systemDefault()).toLocalDateTime());
+      return new io.smsgw.cmpp.codec.Connect(1, sp, CmppAuthenticator.authenticatorSource(sp, secret, timestamp), 0x30, timestamp);
+   }
+
+   private static ConnectResp answer(io.smsgw.cmpp.codec.Connect connect) throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         client.send(connect);
+         ConnectResp resp = assertInstanceOf(ConnectResp.class, client.read());
+         if (resp.status() != CmppResult.CONNECT_OK) {
+            assertTrue(client.closedByServer(5000), "a refused CONNECT closes the connection");
+         }
+         return resp;
+      }
+   }
+
+   @Test
+   void aConnectWithADayOldTimestampIsRefusedAsAnAuthenticationFailure() throws Exception {
+      java.time.ZonedDateTime now = java.time.ZonedDateTime.now();
+      assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(connectAt("901241", "secret41", now.minusDays(1))).status(),
+                   "a day-old CONNECT, authenticator right for its Timestamp");
+      assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(connectAt("901241", "secret41", now.plusHours(1))).status(),
+                   "an hour ahead of the gateway's clock");
+      assertEquals(CmppResult.CONNECT_OK, answer(connectAt("901241", "secret41", now.minusSeconds(60))).status(),
+                   "a minute behind is within cmppConnectTimeSkew's default 900 s");
+   }
+
+   @Test
+   void theSameConnectSentAgainIsRefusedEvenWhileTheFirstSessionIsOpen() throws Exception {
+      long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), "901234");
+      io.smsgw.cmpp.codec.Connect captured = new io.smsgw.cmpp.codec.Connect(
+         9, "901234", CmppAuthenticator.authenticatorSource("901234", "secret", timestamp), 0x30, timestamp);
+      try (RawCmppClient sp = new RawCmppClient(broker.port())) {
+         sp.send(captured);
+         assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, sp.read()).status(), "the SP's own CONNECT");
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(captured).status(), "the same bytes from someone else");
+         sp.send(new Terminate(10));
+         assertInstanceOf(TerminateResp.class, sp.read());
+      }
+      assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(captured).status(), "and after the SP left");
+      try (RawCmppClient sp = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, sp.connect("901234", "secret", 0x30).status(), "a new CONNECT of the SP's");
+      }
+   }
+
+   @Test
+   void fromAnAddressOutsideTheAllowlistARightAndAWrongSecretGetTheSameStatus() throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901242", "secret42", 0x30).status());
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901242", "wrong", 0x30).status(),
+                      "a wrong secret from a disallowed address is not told apart from the right one");
+         assertTrue(client.closedByServer(5000));
+      }
+   }
+
+   @Test
+   void withCmppConnectTimeSkew0OldAndRepeatedConnectsAreAccepted(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      io.smsgw.cmpp.codec.Connect old = connectAt("901241", "secret41", java.time.ZonedDateTime.now().minusDays(3));
+      try (TestBroker lenient = TestBroker.cmpp(dir, ";cmppConnectTimeSkew=0").start()) {
+         for (int i = 0; i < 2; i++) {
+            try (RawCmppClient client = new RawCmppClient(lenient.port())) {
+               client.send(old);
+               assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, client.read()).status(), "CONNECT " + (i + 1));
+            }
+         }
       }
    }
 
@@ -730,7 +804,7 @@ class CmppAcceptorTest {
    /** A CONNECT whose answer is not waited for. */
    private static RawCmppClient connectUnanswered(int port, String sp, String secret) throws Exception {
       RawCmppClient client = new RawCmppClient(port);
-      long timestamp = 1126134530L;
+      long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), sp);
       client.send(new io.smsgw.cmpp.codec.Connect(1, sp, CmppAuthenticator.authenticatorSource(sp, secret, timestamp),
                                                   0x30, timestamp));
       return client;

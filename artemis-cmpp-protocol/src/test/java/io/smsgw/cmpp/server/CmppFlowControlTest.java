@@ -98,7 +98,7 @@ class CmppFlowControlTest {
 
    private static PipeliningPeer connected() throws Exception {
       PipeliningPeer peer = PipeliningPeer.connect(broker.port(), 4096, 16384);
-      long timestamp = CmppTimestamp.now(Clock.systemDefaultZone());
+      long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), "901234");
       peer.send(bytes(new Connect(0x7000_0000, "901234", CmppAuthenticator.authenticatorSource("901234", "secret", timestamp), 0x30, timestamp)), DEADLINE);
       assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, read(peer)).status());
       return peer;

@@ -35,7 +35,7 @@ final class RawCmppClient implements AutoCloseable {
 
    /** Sends CONNECT with a correct authenticator and returns the response. */
    ConnectResp connect(String spId, String secret, int versionByte) throws IOException {
-      long timestamp = CmppTimestamp.now(Clock.systemDefaultZone());
+      long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), spId);
       if (CmppVersion.isKnown(versionByte)) {
          version = CmppVersion.fromByte(versionByte);
       }

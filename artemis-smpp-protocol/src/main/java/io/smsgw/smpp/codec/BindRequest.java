@@ -45,4 +45,13 @@ public record BindRequest(int sequenceNumber, BindType bindType, String systemId
     public BindResponse errorResponse(int status) {
         return response(status, "", Tlvs.EMPTY);
     }
+
+    /** Without the password: PDUs end up in logs and exception messages. */
+    @Override
+    public String toString() {
+        return "BindRequest[sequenceNumber=" + sequenceNumber + ", bindType=" + bindType + ", systemId=" + systemId
+                + ", password=" + Fields.masked(password) + ", systemType=" + systemType + ", interfaceVersion=0x"
+                + Integer.toHexString(interfaceVersion) + ", addrTon=" + addrTon + ", addrNpi=" + addrNpi
+                + ", addressRange=" + addressRange + "]";
+    }
 }

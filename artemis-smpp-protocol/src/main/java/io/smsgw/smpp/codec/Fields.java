@@ -3,7 +3,7 @@ package io.smsgw.smpp.codec;
 import java.util.List;
 import java.util.Objects;
 
-/** Null normalisation shared by the PDU records' compact constructors. */
+/** Null normalisation shared by the PDU records' compact constructors, and password masking for their toString(). */
 final class Fields {
 
     static final byte[] NO_BYTES = new byte[0];
@@ -13,6 +13,11 @@ final class Fields {
 
     static String str(String value) {
         return value == null ? "" : value;
+    }
+
+    /** A password for toString(): "***" whatever its length, empty only when none was given. */
+    static String masked(String password) {
+        return password.isEmpty() ? "" : "***";
     }
 
     static Tlvs tlvs(Tlvs value) {

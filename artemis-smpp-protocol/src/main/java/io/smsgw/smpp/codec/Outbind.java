@@ -18,4 +18,11 @@ public record Outbind(int sequenceNumber, String systemId, String password) impl
     public GenericNack errorResponse(int status) {
         return new GenericNack(sequenceNumber, status);
     }
+
+    /** Without the password, as {@link BindRequest#toString()}. */
+    @Override
+    public String toString() {
+        return "Outbind[sequenceNumber=" + sequenceNumber + ", systemId=" + systemId + ", password="
+                + Fields.masked(password) + "]";
+    }
 }

@@ -345,8 +345,9 @@ final class PduWriter {
     private static int cString(byte[] a, int p, String value, int size, String field) {
         int length = value.length();
         if (length > size - 1) {
-            throw new UnencodableFieldException(field, field + " \"" + value + "\" is longer than " + (size - 1)
-                    + " characters");
+            // A password's value stays out of the message: it ends up in logs.
+            String shown = "password".equals(field) ? field : field + " \"" + value + "\"";
+            throw new UnencodableFieldException(field, shown + " is longer than " + (size - 1) + " characters");
         }
         if (a != null) {
             for (int i = 0; i < length; i++) {

@@ -382,11 +382,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (found == null || !found.allowsProtocol(AccessProtocol.SMPP)) {
          return SmppStatus.ESME_RINVSYSID;
       }
-      if (!found.passwordMatches(bind.password())) {
-         return SmppStatus.ESME_RINVPASWD;
-      }
+      // Before the password: a disallowed address learns nothing about it.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
          return SmppStatus.ESME_RBINDFAIL;
+      }
+      if (!found.passwordMatches(bind.password())) {
+         return SmppStatus.ESME_RINVPASWD;
       }
       if (!context.tryOpenSession(found)) {
          return SmppStatus.ESME_RBINDFAIL;

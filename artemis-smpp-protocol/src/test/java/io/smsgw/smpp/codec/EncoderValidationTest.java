@@ -1,6 +1,7 @@
 package io.smsgw.smpp.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,9 @@ class EncoderValidationTest {
     void oversizedCStringsAreRefused() {
         assertRefused(new BindRequest(1, BindType.TRANSMITTER, "x".repeat(16), "", "", 0x34, 0, 0, ""), "system_id");
         assertRefused(new BindRequest(1, BindType.TRANSMITTER, "sys", "123456789", "", 0x34, 0, 0, ""), "password");
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class, () -> SmppCodec.encode(
+                new BindRequest(1, BindType.TRANSMITTER, "sys", "s3cretpass", "", 0x34, 0, 0, ""), Unpooled.buffer()));
+        assertFalse(tooLong.getMessage().contains("s3cretpass"), tooLong.getMessage());
         assertRefused(ShortMessagePdu.builder().sourceAddr(Address.of(1, 1, "1".repeat(21))).buildSubmitSm(),
                 "source_addr");
         assertRefused(new SubmitSmResp(1, 0, "m".repeat(65), null), "message_id");

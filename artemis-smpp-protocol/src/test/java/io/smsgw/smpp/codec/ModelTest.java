@@ -49,6 +49,18 @@ class ModelTest {
     }
 
     @Test
+    void bindAndOutbindPrintWithoutThePassword() {
+        String bind = new BindRequest(1, BindType.TRANSCEIVER, "smppclient1", "s3cret", "VMA", 0x34, 1, 1, "").toString();
+        assertFalse(bind.contains("s3cret"), bind);
+        assertTrue(bind.contains("systemId=smppclient1") && bind.contains("password=***") && bind.contains("systemType=VMA"), bind);
+        assertTrue(new BindRequest(1, BindType.TRANSCEIVER, "smppclient1", "", "", 0x34, 1, 1, "").toString()
+                .contains("password=,"), "an empty password shows as empty");
+        String outbind = new Outbind(2, "SMSC", "s3cret").toString();
+        assertFalse(outbind.contains("s3cret"), outbind);
+        assertTrue(outbind.contains("systemId=SMSC"), outbind);
+    }
+
+    @Test
     void everyRequestBuildsAnErrorResponseWithItsSequenceNumber() {
         List<SmppRequest> requests = List.of(
                 new BindRequest(1, BindType.RECEIVER, "", "", "", 0x34, 0, 0, ""),

@@ -97,6 +97,19 @@ class SmppAcceptorTest {
    }
 
    @Test
+   void fromAnAddressOutsideTheAllowlistARightAndAWrongPasswordGetTheSameRefusal() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "fenced", "pw", 0x34)));
+         assertTrue(client.closedByServer(5000));
+      }
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "fenced", "wrong", 0x34)),
+                      "a wrong password from a disallowed address is not told apart from the right one");
+         assertTrue(client.closedByServer(5000));
+      }
+   }
+
+   @Test
    void secondBindOnTheSameConnectionIsAlreadyBound() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));

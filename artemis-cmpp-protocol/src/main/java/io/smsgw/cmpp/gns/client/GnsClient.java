@@ -331,7 +331,7 @@ public final class GnsClient implements AutoCloseable {
    }
 
    private void sendConnect(Channel ch) {
-      long timestamp = CmppTimestamp.now(clock);
+      long timestamp = CmppTimestamp.forConnect(clock, gatewayCode);
       byte[] authenticator = CmppAuthenticator.authenticatorSource(gatewayCode, config.sharedSecret(), timestamp);
       sentConnect = new Connect(nextSequence(), gatewayCode, authenticator, CmppVersion.V30.code(), timestamp);
       ch.writeAndFlush(sentConnect);

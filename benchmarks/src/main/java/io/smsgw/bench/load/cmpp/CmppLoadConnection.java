@@ -49,7 +49,7 @@ final class CmppLoadConnection extends WindowedLoadConnection<CmppPdu> {
 
     @Override
     protected Object loginRequest(int sequence) {
-        long timestamp = CmppTimestamp.now(clock);
+        long timestamp = CmppTimestamp.forConnect(clock, options.systemId());
         byte[] authenticator = CmppAuthenticator.authenticatorSource(options.systemId(), options.password(), timestamp);
         return new Connect(sequence, options.systemId(), authenticator, version.code(), timestamp);
     }
