@@ -55,6 +55,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private int activeTestRetries = 3;
    private long connectTimeout = 30_000;
    private long connectTimeSkew = 900;
+   private boolean connectReplayCheck;
    private int highestVersion = CmppVersion.V30.code();
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
@@ -179,6 +180,20 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
 
    public void setCmppConnectTimeSkew(long connectTimeSkew) {
       this.connectTimeSkew = Math.max(0, connectTimeSkew);
+   }
+
+   /**
+    * Whether an SP's CONNECT repeating the Timestamp and authenticator of one accepted within cmppConnectTimeSkew is
+    * refused as a replay (Status 3). Off by default: CMPP's authenticator changes only once a second, so an SP client
+    * opening several connections in one second (SMSGate with several channels, most clients at start-up) looks like
+    * a replay. Peer and tandem gateways' CONNECTs are always checked (the project's own clients space their Timestamps).
+    */
+   public boolean isCmppConnectReplayCheck() {
+      return connectReplayCheck;
+   }
+
+   public void setCmppConnectReplayCheck(boolean connectReplayCheck) {
+      this.connectReplayCheck = connectReplayCheck;
    }
 
    /**

@@ -401,7 +401,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
          return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
       }
-      if (!isCurrent(connect) || !CmppAuthenticator.verifySource(connect, found.password()) || !isFirstUse(connect)) {
+      if (!isCurrent(connect) || !CmppAuthenticator.verifySource(connect, found.password())
+          || manager.isCmppConnectReplayCheck() && !isFirstUse(connect)) {
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       if (!runtime.tryOpenSession(found)) {

@@ -162,6 +162,10 @@ class CmppAcceptorTest {
    }
 
    private static ConnectResp answer(io.smsgw.cmpp.codec.Connect connect) throws Exception {
+      return answer(broker, connect);
+   }
+
+   private static ConnectResp answer(TestBroker broker, io.smsgw.cmpp.codec.Connect connect) throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          client.send(connect);
          ConnectResp resp = assertInstanceOf(ConnectResp.class, client.read());
@@ -184,20 +188,45 @@ class CmppAcceptorTest {
    }
 
    @Test
-   void theSameConnectSentAgainIsRefusedEvenWhileTheFirstSessionIsOpen() throws Exception {
+   void withCmppConnectReplayCheckTheSameConnectSentAgainIsRefusedEvenWhileTheFirstSessionIsOpen(
+         @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
       long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), "901234");
       io.smsgw.cmpp.codec.Connect captured = new io.smsgw.cmpp.codec.Connect(
          9, "901234", CmppAuthenticator.authenticatorSource("901234", "secret", timestamp), 0x30, timestamp);
+      try (TestBroker broker = TestBroker.cmpp(dir, ";cmppConnectReplayCheck=true").start()) {
+         theSameConnectIsTakenOnce(broker, captured);
+      }
+   }
+
+   private static void theSameConnectIsTakenOnce(TestBroker broker, io.smsgw.cmpp.codec.Connect captured) throws Exception {
       try (RawCmppClient sp = new RawCmppClient(broker.port())) {
          sp.send(captured);
          assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, sp.read()).status(), "the SP's own CONNECT");
-         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(captured).status(), "the same bytes from someone else");
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(broker, captured).status(), "the same bytes from someone else");
          sp.send(new Terminate(10));
          assertInstanceOf(TerminateResp.class, sp.read());
       }
-      assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(captured).status(), "and after the SP left");
+      assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, answer(broker, captured).status(), "and after the SP left");
       try (RawCmppClient sp = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_OK, sp.connect("901234", "secret", 0x30).status(), "a new CONNECT of the SP's");
+      }
+   }
+
+   /**
+    * Off by default: CMPP's authenticator changes once a second, so an SP opening several connections in one second (its
+    * client's channels at start-up) sends the same CONNECT each time, and each must be taken.
+    */
+   @Test
+   void byDefaultAnSpMayOpenSeveralConnectionsWithinOneTimestampSecond() throws Exception {
+      long timestamp = CmppTimestamp.of(java.time.LocalDateTime.now());
+      io.smsgw.cmpp.codec.Connect same = new io.smsgw.cmpp.codec.Connect(
+         9, "901234", CmppAuthenticator.authenticatorSource("901234", "secret", timestamp), 0x30, timestamp);
+      try (RawCmppClient first = new RawCmppClient(broker.port()); RawCmppClient second = new RawCmppClient(broker.port())) {
+         first.send(same);
+         assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, first.read()).status(), "the first channel");
+         second.send(same);
+         assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, second.read()).status(),
+                      "the second channel, same second, same authenticator");
       }
    }
 
