@@ -3,6 +3,10 @@ package io.smsgw.broker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
 
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -45,12 +49,42 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
 
    @Override
    public void fail(ActiveMQException me, String scaleDownTargetNodeID) {
+      assert !(ThreadExecutorMap.currentExecutor() instanceof EventLoop) : "connection failed on an event loop (see failOn)";
       // Failure listeners include the broker session: closing it puts unacknowledged deliveries back.
       List<FailureListener> copy = new ArrayList<>(failureListeners);
       for (FailureListener listener : copy) {
          listener.connectionFailed(me, false);
       }
       transportConnection.close();
+   }
+
+   /**
+    * Fails the connection on {@code executor} (the session's ordered broker executor), never on the event loop that
+    * saw it close: failing closes the broker session, and closing its consumer waits for a hand-over in progress
+    * (Artemis' {@code ServerConsumerImpl.setStarted(false)}, up to 30 s), while that event loop also serves other
+    * connections. Artemis runs its own connection failures on a pool thread too. An executor that refuses (a stopping
+    * broker) is passed over: the broker closes every session itself before its pool stops.
+    */
+   public void failOn(Executor executor, ActiveMQException reason) {
+      try {
+         executor.execute(() -> fail(reason));
+      } catch (RejectedExecutionException e) {
+         logger.debug("Broker stopping; it closes the session of {} itself", getRemoteAddress());
+      }
+   }
+
+   /**
+    * Stops the session's consumers on {@code executor}, for the same reason as {@link #failOn}: the stop waits for a
+    * hand-over in progress. A close given to the same ordered executor afterwards runs after it.
+    */
+   public static void stopOn(ServerSession session, Executor executor) {
+      executor.execute(() -> {
+         try {
+            session.stop();
+         } catch (RuntimeException e) {
+            logger.debug("Stopping the broker session of a connection that is ending", e);
+         }
+      });
    }
 
    @Override

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * parts wait here until the window has room for them, and the broker hands over no further message while parts
  * wait, so never more than {@code window} PDUs are unanswered. Once the session {@link #stop stops} (unbind or
  * TERMINATE received, the connection closing), waiting parts are dropped unwritten, and so is a single delivery not
- * written yet: their message goes back to the queue as a whole when the broker session closes.
+ * written yet: their message goes back to the queue as a whole when the broker session closes. From then on the
+ * broker gets no credit, so it hands over nothing more while the broker session's stop is on its way.
  *
  * <p>The broker calls {@link #sendMessage} on the queue's executor; responses arrive on the event loop.
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
@@ -127,6 +128,10 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
+      if (stopped) {
+         // The broker session's stop runs on the broker executor, some time after the event loop stopped this.
+         return false;
+      }
       // Waiting parts first: one moving into inFlight is counted there before it leaves waitingCount.
       int parts = waitingCount.get();
       return parts + inFlight.size() < window;
@@ -207,6 +212,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * the session's {@link DeliveryChannel#write}, which checks on the event loop where it writes: the broker session's
     * stop, which comes after this, waits for a delivery in progress but cannot keep it from reaching the writer. It
     * stays in flight here, unanswered and counted like the dropped parts, and the broker session's close puts it back.
+    * From here {@link #hasCredits} refuses: the stop runs on the broker executor, not on the event loop (it waits for
+    * a hand-over in progress), so it comes later than this.
     */
    public void stop() {
       stopped = true;

@@ -70,10 +70,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol state of one SP connection: CONNECT and version negotiation, dispatch, ACTIVE_TEST (C/T/N),
- * TERMINATE, QUERY and CANCEL. Runs on the connection's event loop; broker work that may touch the journal
- * (connect, cancel) runs on an ordered executor and hops back. On a tandem gateway, a CONNECT from a gateway of
- * the network opens a GNS session instead: no broker session, route PDUs go to a {@link GnsSessionHandler}. A
- * CONNECT from a configured peer gateway opens a FWD session: FWDs go to a {@link FwdSessionHandler}.
+ * TERMINATE, QUERY and CANCEL. Runs on the connection's event loop; broker work that may touch the journal or wait
+ * (connect, cancel, stopping and closing the broker session) runs on an ordered executor and hops back. On a tandem
+ * gateway, a CONNECT from a gateway of the network opens a GNS session instead: no broker session, route PDUs go to
+ * a {@link GnsSessionHandler}. A CONNECT from a configured peer gateway opens a FWD session: FWDs go to a
+ * {@link FwdSessionHandler}.
  */
 final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>, GnsPeer {
 
@@ -526,7 +527,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       state = State.TERMINATING;
       stopDeliveries();
-      serverSession.stop();
+      // On the session's ordered broker executor, before the close queued there later: the stop waits for a
+      // hand-over in progress (up to 30 s), and this event loop reads other connections too.
+      SmsRemotingConnection.stopOn(serverSession, brokerExecutor);
       // An answer owed before TERMINATE_RESP can be held up for good (a stuck held queue) while the SP keeps the link alive.
       SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getCmppResponseTimeout(), "TERMINATE", account.id(), logger);
       sender.afterPendingWrites(new IOCallback() {
@@ -659,7 +662,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          runtime.closeSession(account.id());
       }
       // The broker session is a failure listener of the connection: failing it puts unacknowledged DELIVERs back.
-      connection.fail(new ActiveMQException(ActiveMQExceptionType.REMOTE_DISCONNECT, "CMPP connection closed"));
+      // On the broker executor, after a stop or close queued there: the close waits for a hand-over in progress.
+      connection.failOn(brokerExecutor, new ActiveMQException(ActiveMQExceptionType.REMOTE_DISCONNECT, "CMPP connection closed"));
    }
 
    // ---------------------------------------------------------------- DeliveryChannel (account queue → DELIVER)

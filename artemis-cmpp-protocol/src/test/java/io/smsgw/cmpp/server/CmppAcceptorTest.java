@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -781,6 +782,93 @@ class CmppAcceptorTest {
             assertEquals(Set.of("mo c2", "mo c3"), again, "the MO not answered, on the next connection");
             Wait.until("acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
             assertEquals(null, client.read(300), "the answered MO not again");
+         }
+      }
+   }
+
+   /**
+    * The broker's hand-over of an MO to an SP is held (a queue thread slow to get there) while the SP ends its session,
+    * by TERMINATE or by dropping the connection. Stopping and closing the broker session waits for that hand-over; it
+    * must not do so on the event loop, which also reads the other SP's connection here (one event loop for the
+    * acceptor): its ACTIVE_TEST is answered while the hold lasts. Once the hand-over goes on, the session ends as
+    * before, and every MO not answered comes on the next CONNECT.
+    */
+   @ParameterizedTest
+   @ValueSource(booleans = {true, false})
+   void anSpEndingItsSessionDuringAHeldHandOverDoesNotHoldUpTheOtherConnectionsOfItsEventLoop(
+         boolean terminate, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = SmsAddresses.accountQueue("901234");
+      DeliveryHold hold = new DeliveryHold(message -> "00000000000000e2".equals(message.getStringProperty("smsId")));
+      CountDownLatch ending = new CountDownLatch(1);
+      org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugin closing =
+         new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugin() {
+            @Override
+            public void beforeCloseSession(org.apache.activemq.artemis.core.server.ServerSession session, boolean failed) {
+               if ("901234".equals(session.getUsername())) {
+                  ending.countDown(); // the close after the dropped connection has begun
+               }
+            }
+         };
+      try (TestBroker own = TestBroker.cmpp(dir, ";cmppWindowSize=2;remotingThreads=1").configure(cfg -> {
+              cfg.registerBrokerPlugin(hold);
+              cfg.registerBrokerPlugin(closing);
+           }).start();
+           Connection app = new ActiveMQConnectionFactory(own.coreUrl()).createConnection()) {
+         own.server().getRemotingService().addIncomingInterceptor((CmppInterceptor) (pdu, connection) -> {
+            if (pdu instanceof Terminate) {
+               ending.countDown(); // on the event loop, before the session acts on the TERMINATE
+            }
+            return true;
+         });
+         for (String smsId : List.of("00000000000000e1", "00000000000000e2", "00000000000000e3")) {
+            sendToSp(app, "901234", "mo " + smsId.substring(14), "smsKind", "MO", "smsId", smsId,
+                     "smsSource", "13800138041", "smsDestination", "1065712345");
+         }
+         try (RawCmppClient other = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, other.connect("901237", "secret7", 0x30).status());
+            RawCmppClient client = new RawCmppClient(own.port());
+            try {
+               assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+               Deliver first = assertInstanceOf(Deliver.class, client.read());
+               assertEquals("mo e1", new String(first.msgContent(), StandardCharsets.US_ASCII));
+               hold.awaitHeld();
+               if (terminate) {
+                  client.sendTogether(new DeliverResp(first.sequenceId(), first.msgId(), CmppResult.OK), new Terminate(client.nextSequence()));
+               } else {
+                  client.close();
+               }
+               assertTrue(ending.await(10, TimeUnit.SECONDS), "the session is ending");
+               other.send(new ActiveTest(801));
+               // Well within the hold (30 s at most): before the fix this event loop waited for the hand-over.
+               io.smsgw.cmpp.codec.CmppPdu probe = other.read(10_000);
+               assertInstanceOf(ActiveTestResp.class, probe, "the other SP answered while the hand-over is held");
+               assertTrue(own.hasSessionOf("901234"), "the hand-over is still held, so the session has not ended yet");
+               hold.release();
+               if (terminate) {
+                  io.smsgw.cmpp.codec.CmppPdu next = client.read();
+                  assertInstanceOf(TerminateResp.class, next, "TERMINATE answered once the hand-over went on, got " + next.commandName());
+                  assertTrue(client.closedByServer(10_000), "nothing after TERMINATE_RESP; the connection closes");
+               }
+            } finally {
+               client.close();
+            }
+            Wait.until("the session closed", Duration.ofSeconds(10), () -> !own.hasSessionOf("901234"));
+            other.send(new Terminate(other.nextSequence()));
+            assertInstanceOf(TerminateResp.class, other.read());
+         }
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            Set<String> again = new HashSet<>();
+            int expected = terminate ? 2 : 3;
+            for (int i = 0; i < expected; i++) {
+               Deliver mo = assertInstanceOf(Deliver.class, client.read());
+               again.add(new String(mo.msgContent(), StandardCharsets.US_ASCII));
+               client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
+            }
+            assertEquals(terminate ? Set.of("mo e2", "mo e3") : Set.of("mo e1", "mo e2", "mo e3"), again,
+                         "every MO not answered, on the next CONNECT");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+            assertEquals(null, client.read(300), "an answered MO not again");
          }
       }
    }

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol state of one SMPP connection: bind state machine, dispatch of requests, liveness probes.
- * Everything here runs on the connection's event loop, except broker work that may touch the journal
- * (bind, held-message operations), which runs on an ordered executor and hops back to the event loop.
+ * Everything here runs on the connection's event loop, except broker work that may touch the journal or wait
+ * (bind, held-message operations, stopping and closing the broker session), which runs on an ordered executor and
+ * hops back to the event loop.
  */
 final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu> {
 
@@ -483,7 +484,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       // sent: ESMEs close their socket as soon as it arrives, and the broker would see a connection failure.
       // The answers to query_sm / cancel_sm / replace_sm received before go out first too: they wait for the
       // held queues' intake, so the close could otherwise overtake them (a cancel done, its answer never sent).
-      serverSession.stop();
+      // The stop and the close run on the session's ordered broker executor, the stop first: both wait for a
+      // hand-over in progress (up to 30 s), and this event loop reads other connections too.
+      SmsRemotingConnection.stopOn(serverSession, brokerExecutor);
       // One of those answers can be held up for good (a stuck held queue) while the ESME keeps the link alive.
       SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getSmppResponseTimeout(), "unbind", account.id(), logger);
       submitHandler.afterPendingWrites(() -> brokerExecutor.execute(() -> {
@@ -556,7 +559,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          context.closeSession(account.id());
       }
       // The broker session is a failure listener of the connection: failing the connection closes it,
-      // which puts every unacknowledged deliver_sm back on its queue.
-      connection.fail(new ActiveMQException(ActiveMQExceptionType.REMOTE_DISCONNECT, "SMPP connection closed"));
+      // which puts every unacknowledged deliver_sm back on its queue. On the broker executor, after a stop or
+      // close queued there: the close waits for a hand-over in progress.
+      connection.failOn(brokerExecutor, new ActiveMQException(ActiveMQExceptionType.REMOTE_DISCONNECT, "SMPP connection closed"));
    }
 }

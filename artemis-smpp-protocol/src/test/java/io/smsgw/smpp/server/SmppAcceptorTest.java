@@ -469,6 +469,90 @@ class SmppAcceptorTest {
       }
    }
 
+   /**
+    * The broker's hand-over of an MO to an ESME is held (a queue thread slow to get there) while the ESME ends its
+    * session, by unbind or by dropping the connection. Stopping and closing the broker session waits for that
+    * hand-over; it must not do so on the event loop, which also reads the other ESME's connection here (one event
+    * loop for the acceptor): its enquire_link is answered while the hold lasts. Once the hand-over goes on, the
+    * session ends as before, and every MO not answered comes on the next bind.
+    */
+   @org.junit.jupiter.params.ParameterizedTest
+   @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+   void anEsmeEndingItsSessionDuringAHeldHandOverDoesNotHoldUpTheOtherConnectionsOfItsEventLoop(
+         boolean unbind, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      DeliveryHold hold = new DeliveryHold(message -> "00000000000000d2".equals(message.getStringProperty("smsId")));
+      java.util.concurrent.CountDownLatch ending = new java.util.concurrent.CountDownLatch(1);
+      org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugin closing =
+         new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugin() {
+            @Override
+            public void beforeCloseSession(org.apache.activemq.artemis.core.server.ServerSession session, boolean failed) {
+               if ("limited".equals(session.getUsername())) {
+                  ending.countDown(); // the close after the dropped connection has begun
+               }
+            }
+         };
+      try (TestBroker own = TestBroker.smpp(dir, ";smppWindowSize=2;remotingThreads=1")
+              .configure(cfg -> {
+                 cfg.registerBrokerPlugin(hold);
+                 cfg.registerBrokerPlugin(closing);
+              }).start()) {
+         own.server().getRemotingService().addIncomingInterceptor((SmppInterceptor) (pdu, connection) -> {
+            if (pdu instanceof Unbind) {
+               ending.countDown(); // on the event loop, before the session acts on the unbind
+            }
+            return true;
+         });
+         sendMos(own, queue, "00000000000000d1", "00000000000000d2", "00000000000000d3");
+         try (RawSmppClient other = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(other, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+            RawSmppClient client = new RawSmppClient(own.port());
+            try {
+               assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+               DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
+               assertEquals("mo d1", new String(first.shortMessage(), StandardCharsets.US_ASCII));
+               hold.awaitHeld();
+               if (unbind) {
+                  client.sendTogether(new DeliverSmResp(first.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY), new Unbind(600));
+               } else {
+                  client.close();
+               }
+               assertTrue(ending.await(10, java.util.concurrent.TimeUnit.SECONDS), "the session is ending");
+               other.send(new EnquireLink(601));
+               // Well within the hold (30 s at most): before the fix this event loop waited for the hand-over.
+               SmppPdu probe = other.read(10_000);
+               assertInstanceOf(EnquireLinkResp.class, probe, "the other ESME answered while the hand-over is held");
+               assertTrue(own.hasSessionOf("limited"), "the hand-over is still held, so the session has not ended yet");
+               hold.release();
+               if (unbind) {
+                  SmppPdu next = client.read();
+                  assertInstanceOf(UnbindResp.class, next, "unbind answered once the hand-over went on, got " + next.commandName());
+                  assertTrue(client.closedByServer(10_000), "nothing after unbind_resp; the connection closes");
+               }
+            } finally {
+               client.close();
+            }
+            Wait.until("the session closed", Duration.ofSeconds(10), () -> !own.hasSessionOf("limited"));
+            other.send(new Unbind(602));
+            assertInstanceOf(UnbindResp.class, other.read());
+         }
+         try (RawSmppClient client = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            java.util.Set<String> again = new java.util.HashSet<>();
+            int expected = unbind ? 2 : 3;
+            for (int i = 0; i < expected; i++) {
+               DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+               again.add(new String(mo.shortMessage(), StandardCharsets.US_ASCII));
+               client.send(new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            }
+            assertEquals(unbind ? java.util.Set.of("mo d2", "mo d3") : java.util.Set.of("mo d1", "mo d2", "mo d3"), again,
+                         "every MO not answered, on the next bind");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+            assertNull(client.read(300), "an answered MO not again");
+         }
+      }
+   }
+
    /** MO "mo b1", ... with these smsIds, in this order. */
    private static void sendMos(TestBroker target, String queue, String... smsIds) throws Exception {
       try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(target.coreUrl()).createConnection()) {
