@@ -11,7 +11,10 @@ public interface SmsRoutingControlMBean {
 
    String[] getAccounts();
 
-   /** Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted. */
+   /**
+    * Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted. Each counts messages once they
+    * are stored: a send the journal failed or that was rolled back, and a copy dropped as a duplicate, count nothing.
+    */
    long[] getAccountCounters(String account);
 
    long getMoUnrouted();

@@ -107,7 +107,15 @@ public final class TrafficCounters {
 
    /** The final state of an MT the account submitted (from its report). */
    public void recordMtOutcome(String account, int day, String serviceId, boolean delivered) {
-      counters(account, day, serviceId)[delivered ? MT_DELIVERED : MT_FAILED].increment();
+      mtOutcomeCounter(account, day, serviceId, delivered).increment();
+   }
+
+   /**
+    * The counter {@link #recordMtOutcome} increments, for a caller that increments it later: routing counts a report
+    * once it is stored (docs/decisions.md, "Routing counts what was stored").
+    */
+   public LongAdder mtOutcomeCounter(String account, int day, String serviceId, boolean delivered) {
+      return counters(account, day, serviceId)[delivered ? MT_DELIVERED : MT_FAILED];
    }
 
    public void recordMo(String account, int day, String serviceId, boolean delivered) {
