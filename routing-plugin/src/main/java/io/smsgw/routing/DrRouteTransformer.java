@@ -114,8 +114,9 @@ public final class DrRouteTransformer extends RoutingTransformer {
       AccountCounters counters = router.counters(account);
       boolean delivered = state == DeliveryState.DELIVRD;
       counts.add(delivered ? counters.delivered : counters.failed);
-      // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives.
-      int day = submitted instanceof Number n && n.longValue() > 0 ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
+      // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives; a submit time
+      // outside the days QUERY keeps (another unit, a clock far off) counts today.
+      int day = submitted instanceof Number n ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
       counts.add(router.runtime().traffic().mtOutcomeCounter(account, day, serviceId, delivered));
    }
 

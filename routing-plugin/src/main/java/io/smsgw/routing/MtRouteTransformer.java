@@ -3,6 +3,7 @@ package io.smsgw.routing;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.contract.SubmitTimes;
 import io.smsgw.core.config.RouteConfig;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.runtime.IngressRouting;
@@ -19,7 +20,8 @@ import org.apache.activemq.artemis.api.core.RoutingType;
  * gateway but no local route covers it, {@value #NOT_A_PEER} the network routes it to a gateway that is not a
  * configured peer, {@value #NOT_FORWARDABLE} the network routes it to another gateway but its smsId is no CMPP
  * Msg_Id (an SMPP 3.3 session's 8-digit id), which CMPP_FWD cannot carry. MT from applications get an smsId and submit time if they have none, so their reports
- * correlate like everybody else's. Counters count once the routed message is stored ({@link StoredCounts}).
+ * correlate like everybody else's; one whose smsSubmitTime is no time in epoch milliseconds ends with a REJECTD
+ * report, error {@value #REFUSED}. Counters count once the routed message is stored ({@link StoredCounts}).
  */
 public final class MtRouteTransformer extends RoutingTransformer {
 
@@ -34,12 +36,18 @@ public final class MtRouteTransformer extends RoutingTransformer {
     * that FWD carries and that brings its report home (an SMPP 3.3 session's ids have 8 digits).
     */
    public static final String NOT_FORWARDABLE = "105";
+   /**
+    * smsErrorCode (with REJECTD) of an MT whose smsSubmitTime is no time in epoch milliseconds ({@link SubmitTimes}):
+    * what the SMSC link answers other properties it cannot read with (decision 56).
+    */
+   public static final String REFUSED = "069";
 
    @Override
    Message route(Message message, IngressRouting.Counts counts) {
       boolean waited = cameBackFromPending(message);
       giveIdIfAbsent(message);
-      if (message.getObjectProperty(SmsProperties.SUBMIT_TIME) == null) {
+      Object submitTime = message.getObjectProperty(SmsProperties.SUBMIT_TIME);
+      if (submitTime == null) {
          message.putLongProperty(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
       }
       if (message.getObjectProperty(SmsProperties.KIND) == null) {
@@ -48,6 +56,11 @@ public final class MtRouteTransformer extends RoutingTransformer {
       AccountCounters counters = router.counters(account(message));
       if (!waited) {
          counts.add(counters.submitted);
+         if (submitTime != null && !SubmitTimes.acceptable(submitTime, System.currentTimeMillis())) {
+            // The report says when the gateway took it; the MT's own value is no time.
+            message.putLongProperty(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
+            return endWithReport(message, counters, counts, "REJECTD", REFUSED);
+         }
       }
       String destination = string(message, SmsProperties.DESTINATION);
       RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
@@ -80,14 +93,18 @@ public final class MtRouteTransformer extends RoutingTransformer {
       };
    }
 
-   /** The MT ends here, as a report to its sender. */
    private Message noRoute(Message message, AccountCounters counters, IngressRouting.Counts counts, String errorCode) {
+      return endWithReport(message, counters, counts, "UNDELIV", errorCode);
+   }
+
+   /** The MT ends here, as a report to its sender. */
+   private Message endWithReport(Message message, AccountCounters counters, IngressRouting.Counts counts, String status, String errorCode) {
       leavePending(message);
       counts.add(counters.unrouted);
       String source = string(message, SmsProperties.SOURCE);
       String destination = string(message, SmsProperties.DESTINATION);
       message.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
-      put(message, SmsProperties.STATUS, "UNDELIV");
+      put(message, SmsProperties.STATUS, status);
       put(message, SmsProperties.ERROR_CODE, errorCode);
       message.removeProperty(SmsProperties.SOURCE);
       message.removeProperty(SmsProperties.DESTINATION);

@@ -1,5 +1,6 @@
 package io.smsgw.routing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,8 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the routing bean shows an operator: per-account counters that match the messages the gateway stored (not the
- * attempts: a submit the journal failed, a group send rolled back, a report sent twice). Read over JMX, as an
- * operator reads them, from a real broker whose journal can be made to fail.
+ * attempts: a submit the journal failed, a group send rolled back, a report sent twice), and CMPP QUERY's counters
+ * that an odd smsSubmitTime neither breaks nor wipes. Read over JMX, as an operator reads them, from a real broker
+ * whose journal can be made to fail.
  */
 class RoutingCountersTest {
 
@@ -66,6 +70,7 @@ class RoutingCountersTest {
    private static final String LINK_QUEUE = SmsAddresses.smscLinkQueue("sim");
    /** Indexes of getAccountCounters. */
    private static final int SUBMITTED = 0;
+   private static final int UNROUTED = 1;
    private static final int DELIVERED = 2;
    private static final int BILLED = 4;
 
@@ -276,6 +281,84 @@ class RoutingCountersTest {
          assertEquals(records, gw.counter("app1", BILLED), "billed as often as sms.billing has records");
          assertEquals(1, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED],
                       "CMPP QUERY counts it once");
+      }
+   }
+
+   @Test
+   void reportsWithSubmitTimesInMicroOrNanosecondsNeitherFailNorWipeQueryCounters() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         TrafficCounters traffic = gw.runtime().traffic();
+         int today = TrafficCounters.today();
+         int yesterday = TrafficCounters.dayNumber(LocalDate.now().minusDays(1));
+         traffic.recordMt("other", today, "svc", 5); // what another SP's submits counted today
+         traffic.recordMt("other", yesterday, "svc", 3);
+         long now = System.currentTimeMillis();
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+            producer.send(report(session, "00000000000000f1", now * 1_000_000)); // nanoseconds
+            producer.send(report(session, "00000000000000f2", now * 1_000));     // microseconds
+         }
+         for (String id : new String[] {"00000000000000f1", "00000000000000f2"}) {
+            Message report = sp.receive(10_000);
+            assertNotNull(report, "the report of " + id + " reached its SP");
+            assertEquals(id, report.getStringProperty("smsId"));
+         }
+         assertEquals(5, traffic.snapshot("other", TrafficCounters.today(), null)[TrafficCounters.MT_MESSAGES],
+                      "another SP's counters of today are still there");
+         assertEquals(3, traffic.snapshot("other", yesterday, null)[TrafficCounters.MT_MESSAGES], "and of yesterday");
+         assertEquals(2, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED],
+                      "both outcomes count today");
+         assertEquals(2, gw.counter("app1", DELIVERED));
+      }
+   }
+
+   private static TextMessage mt(Session session, String destination) throws Exception {
+      TextMessage mt = session.createTextMessage("timed");
+      mt.setStringProperty("smsAccount", "app1");
+      mt.setStringProperty("smsSource", "10086");
+      mt.setStringProperty("smsDestination", destination);
+      return mt;
+   }
+
+   @Test
+   void anApplicationsMtWhoseSubmitTimeIsNoMillisecondTimeGetsARejectedReport() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         long now = System.currentTimeMillis();
+         long yesterday = LocalDate.now().minusDays(1).atTime(12, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT))) {
+            TextMessage micro = mt(session, "8613800138010");
+            micro.setLongProperty("smsSubmitTime", now * 1_000);
+            producer.send(micro);
+            TextMessage text = mt(session, "8613800138011");
+            text.setStringProperty("smsSubmitTime", "yesterday");
+            producer.send(text);
+            TextMessage seconds = mt(session, "8613800138012");
+            seconds.setLongProperty("smsSubmitTime", now / 1_000);
+            producer.send(seconds);
+            TextMessage fine = mt(session, "8613800138013");
+            fine.setLongProperty("smsSubmitTime", yesterday); // queued by the application since yesterday: a time
+            producer.send(fine);
+         }
+         for (String handset : new String[] {"8613800138010", "8613800138011", "8613800138012"}) {
+            Message report = sp.receive(10_000);
+            assertNotNull(report, "a report for the MT to " + handset);
+            assertEquals(handset, report.getStringProperty("smsSource"));
+            assertEquals("REJECTD", report.getStringProperty("smsStatus"));
+            assertEquals("069", report.getStringProperty("smsErrorCode"), "refused as the link refuses what it cannot read (decision 56)");
+            long reportedSubmit = report.getLongProperty("smsSubmitTime");
+            assertEquals(true, reportedSubmit >= now && reportedSubmit <= System.currentTimeMillis(),
+                         "the report says when the gateway took the MT: " + reportedSubmit);
+         }
+         assertNull(sp.receive(300), "the MT with a real time is not refused");
+         Wait.until("that MT waits for its link", Duration.ofSeconds(10), () -> gw.broker().messageCount(LINK_QUEUE) == 1);
+         assertArrayEquals(new long[] {4, 3}, new long[] {gw.counter("app1", SUBMITTED), gw.counter("app1", UNROUTED)});
       }
    }
 }
