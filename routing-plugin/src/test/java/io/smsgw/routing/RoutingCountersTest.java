@@ -60,9 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the routing bean shows an operator: per-account counters that match the messages the gateway stored (not the
- * attempts: a submit the journal failed, a group send rolled back, a report sent twice), and CMPP QUERY's counters
- * that an odd smsSubmitTime neither breaks nor wipes. Read over JMX, as an operator reads them, from a real broker
- * whose journal can be made to fail.
+ * attempts: a submit the journal failed, a group send rolled back, a report sent twice), CMPP QUERY's counters that an
+ * odd smsSubmitTime neither breaks nor wipes, and each account's open sessions and quota use. Read over JMX, as an
+ * operator reads them, from a real broker whose journal can be made to fail.
  */
 class RoutingCountersTest {
 
@@ -359,6 +359,30 @@ class RoutingCountersTest {
          assertNull(sp.receive(300), "the MT with a real time is not refused");
          Wait.until("that MT waits for its link", Duration.ofSeconds(10), () -> gw.broker().messageCount(LINK_QUEUE) == 1);
          assertArrayEquals(new long[] {4, 3}, new long[] {gw.counter("app1", SUBMITTED), gw.counter("app1", UNROUTED)});
+      }
+   }
+
+   @Test
+   void theBeanShowsABoundAccountsOpenSessionsAndQuotaUse() throws Exception {
+      try (Gateway gw = Gateway.start(dir)) {
+         SMPPSession esme = RoutingEndToEndTest.bind(gw.broker(), BindType.BIND_TX, ESME, "password", null);
+         try {
+            RoutingEndToEndTest.submit(esme, "8613800138000", "one");
+            submitMulti(esme, "8613800138001", "8613800138002");
+            // open sessions, max-sessions, used of today's quota, daily-quota
+            assertArrayEquals(new long[] {1, 2, 3, 10}, gw.bean("getAccountUsage", ESME));
+            assertArrayEquals(new long[] {0, 4, 0, 0}, gw.bean("getAccountUsage", "app1"), "app1: nothing bound, the default 4 sessions, no quota");
+         } finally {
+            esme.unbindAndClose();
+         }
+         Wait.until("the session closed", Duration.ofSeconds(10), () -> {
+            try {
+               return gw.bean("getAccountUsage", ESME)[0] == 0;
+            } catch (Exception e) {
+               throw new IllegalStateException(e);
+            }
+         });
+         assertEquals(3, gw.bean("getAccountUsage", ESME)[2], "the day's use stays");
       }
    }
 }
