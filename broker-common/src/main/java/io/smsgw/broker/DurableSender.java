@@ -1,7 +1,9 @@
 package io.smsgw.broker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.IngressRouting;
@@ -18,13 +20,16 @@ import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
 /**
  * Sends submitted messages into the broker and reports when they are durable, without ever waiting for the
  * disk: the callback runs from the journal's completion, so the protocol answers "accepted" only for
  * messages that are in the journal. Several messages of one submit go in one transaction: all or none.
- * A message for one of the routing plugin's ingress addresses is routed here before it is stored (decision 40).
+ * A message for one of the routing plugin's ingress addresses is routed here before it is stored (decision 40), and
+ * the counters routing keeps for it are incremented only once it is durable, just before the callback's done(): a
+ * send that fails or is rolled back, or a routed message the broker drops as a duplicate, counts nothing.
  */
 public final class DurableSender {
 
@@ -43,6 +48,7 @@ public final class DurableSender {
    private final PostOffice postOffice;
    private final GatewayRuntime runtime;
    private final boolean checkSendPermission;
+   private final InTransaction inTransaction;
 
    /** A sender for a client's session: its user's permission to send to each message's address is checked. */
    public DurableSender(ActiveMQServer server, ServerSession session, OperationContext context) {
@@ -57,6 +63,7 @@ public final class DurableSender {
       this.session = session;
       this.context = context;
       this.checkSendPermission = checkSendPermission;
+      this.inTransaction = new InTransaction(session);
    }
 
    /** A sender for the gateway's own internal session (SMSC and FWD links), which has no user to check. */
@@ -72,6 +79,7 @@ public final class DurableSender {
       OperationContext previous = storage.getContext();
       storage.setContext(context);
       Transaction tx = messages.size() > 1 ? session.newTransaction() : null;
+      Routed routed = null;
       try {
          IngressRouting routing = runtime.ingressRouting();
          boolean single = messages.size() == 1;
@@ -85,15 +93,22 @@ public final class DurableSender {
                status = checkIngress(address, message, tx);
                if (status == RoutingStatus.OK) {
                   // Per send, not per sender: a link also sends from its correlation store's expiry thread.
-                  List<Message> routed = new ArrayList<>(2);
-                  routing.route(message, routed);
-                  if (tx == null && routed.size() > 1) {
+                  if (routed == null) {
+                     routed = new Routed(whenDurable);
+                  }
+                  int first = routed.size();
+                  int counted = routed.counted;
+                  routing.route(message, routed, routed);
+                  if (tx == null && routed.size() - first > 1) {
                      tx = session.newTransaction(); // a report and its billing record: both or neither
                   }
-                  status = sendRouted(routed, tx);
+                  status = sendRouted(routed, first, tx);
+                  if (status != RoutingStatus.OK) {
+                     routed.counted = counted; // dropped as a duplicate (or the whole send fails): not counted
+                  }
                }
             } else {
-               status = session.send(tx, message, false, session.getName(), false);
+               status = send(tx, message);
                if (status == RoutingStatus.NO_BINDINGS && divertedOnly(address)) {
                   status = RoutingStatus.OK;
                }
@@ -120,7 +135,7 @@ public final class DurableSender {
             tx = null;
             committing.commit();
          }
-         storage.afterCompleteOperations(whenDurable);
+         storage.afterCompleteOperations(routed == null ? whenDurable : routed);
          return Result.ACCEPTED;
       } catch (Exception e) {
          if (tx != null) {
@@ -152,13 +167,13 @@ public final class DurableSender {
     * takes (an intermediate report) is dropped without failing the send, and the sender needs no permission for the
     * routed address: where a message goes is the gateway's decision.
     */
-   private RoutingStatus sendRouted(List<Message> routed, Transaction tx) throws Exception {
+   private RoutingStatus sendRouted(List<Message> routed, int first, Transaction tx) throws Exception {
       if (checkSendPermission) {
          session.disableSecurity();
       }
       try {
-         for (int i = 0; i < routed.size(); i++) {
-            if (session.send(tx, routed.get(i), false, session.getName(), false) == RoutingStatus.DUPLICATED_ID) {
+         for (int i = first; i < routed.size(); i++) {
+            if (send(tx, routed.get(i)) == RoutingStatus.DUPLICATED_ID) {
                return RoutingStatus.DUPLICATED_ID;
             }
          }
@@ -167,6 +182,115 @@ public final class DurableSender {
          if (checkSendPermission) {
             session.enableSecurity();
          }
+      }
+   }
+
+   /**
+    * One send's routed messages and the counters routing keeps for them, and the send's completion: the counters are
+    * incremented once everything is durable, before the caller hears done(). One object per send, in place of the
+    * list of routed messages it needs anyway; the first counters need no array (a report counts three).
+    */
+   private static final class Routed extends ArrayList<Message> implements IngressRouting.Counts, IOCallback {
+
+      private final IOCallback whenDurable;
+      private LongAdder c0;
+      private LongAdder c1;
+      private LongAdder c2;
+      private LongAdder c3;
+      private LongAdder[] more;
+      /** How many counters were added and are still to count. */
+      int counted;
+
+      Routed(IOCallback whenDurable) {
+         super(2);
+         this.whenDurable = whenDurable;
+      }
+
+      @Override
+      public void add(LongAdder counter) {
+         switch (counted) {
+            case 0 -> c0 = counter;
+            case 1 -> c1 = counter;
+            case 2 -> c2 = counter;
+            case 3 -> c3 = counter;
+            default -> {
+               int i = counted - 4;
+               if (more == null) {
+                  more = new LongAdder[8];
+               } else if (i == more.length) {
+                  more = Arrays.copyOf(more, i * 2);
+               }
+               more[i] = counter;
+            }
+         }
+         counted++;
+      }
+
+      private LongAdder counter(int i) {
+         return switch (i) {
+            case 0 -> c0;
+            case 1 -> c1;
+            case 2 -> c2;
+            case 3 -> c3;
+            default -> more[i - 4];
+         };
+      }
+
+      @Override
+      public void done() {
+         for (int i = 0; i < counted; i++) {
+            counter(i).increment();
+         }
+         whenDurable.done();
+      }
+
+      @Override
+      public void onError(int errorCode, String errorMessage) {
+         whenDurable.onError(errorCode, errorMessage);
+      }
+   }
+
+   /**
+    * Sends one message, in {@code tx} when there is one. The gateway's sessions auto-commit their sends, and such a
+    * session routes a send outside the transaction passed to it: the message was stored on its own, so a group send
+    * refused halfway, or a report whose billing record failed, left what was already sent stored and delivered. The
+    * send is routed with a context of this sender's that keeps the transaction; the session itself is not changed.
+    */
+   private RoutingStatus send(Transaction tx, Message message) throws Exception {
+      if (tx == null) {
+         return session.send(null, message, false, session.getName(), false);
+      }
+      synchronized (session) { // the context is this sender's, and a link sends from two threads
+         try {
+            return session.send(tx, message, false, session.getName(), false, inTransaction.bind(tx));
+         } finally {
+            inTransaction.bind(null); // holds no transaction between sends
+         }
+      }
+   }
+
+   /**
+    * A routing context that keeps the transaction it is bound to when the session, which auto-commits sends, sets
+    * none. One per sender, reused as the session reuses its own.
+    */
+   private static final class InTransaction extends RoutingContextImpl {
+
+      private Transaction bound;
+
+      InTransaction(ServerSession session) {
+         super(null);
+         setServerSession(session);
+      }
+
+      InTransaction bind(Transaction tx) {
+         bound = tx;
+         super.setTransaction(tx);
+         return this;
+      }
+
+      @Override
+      public void setTransaction(Transaction tx) {
+         super.setTransaction(tx == null ? bound : tx);
       }
    }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -38,9 +39,9 @@ final class BillingTransformer {
     * @param key         the report's {@link Billing#key}
     * @param checkedOnDr whether the DR was already checked by its duplicate id on {@code sms.dr}, together
     *                    with this copy (then the record needs no duplicate id of its own)
-    * @param count       whether to count a billable record now; false for a caller that counts it once stored
+    * @param counts      where a billable record's {@code billed} goes, to be incremented once the record is stored
     */
-   Message transform(Message message, DeliveryState state, String key, boolean checkedOnDr, boolean count) {
+   Message transform(Message message, DeliveryState state, String key, boolean checkedOnDr, IngressRouting.Counts counts) {
       // The record names the state routing read ("delivered" is DELIVRD), so its status and smsBillable agree;
       // a word routing does not know (a CMPP code such as MB:0001) is kept as it came.
       SimpleString canonical = STATES[state.ordinal()];
@@ -54,8 +55,8 @@ final class BillingTransformer {
       if (!checkedOnDr) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("bill:" + key));
       }
-      if (billable && count) {
-         router.counters(RoutingTransformer.account(message)).billed.increment();
+      if (billable) {
+         counts.add(router.counters(RoutingTransformer.account(message)).billed);
       }
       RoutingTransformer.to(message, SmsAddresses.BILLING, RoutingType.MULTICAST);
       rollUp(message, state);

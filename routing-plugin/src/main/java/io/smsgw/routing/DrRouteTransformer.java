@@ -4,6 +4,7 @@ import io.smsgw.core.contract.ReportKeys;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.runtime.IngressRouting;
 import io.smsgw.core.runtime.TrafficCounters;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -43,16 +44,16 @@ public final class DrRouteTransformer extends RoutingTransformer {
    }
 
    @Override
-   public Message transform(Message message) {
+   Message route(Message message, IngressRouting.Counts counts) {
       Facts facts = facts(message);
       if (SmsAddresses.BILLING.equals(message.getAddress())) {
          if (facts.billedHere()) {
-            return billingRecord(message, facts);
+            return billingRecord(message, facts, counts);
          }
          to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
-      return report(message, facts);
+      return report(message, facts, counts);
    }
 
    /**
@@ -77,29 +78,18 @@ public final class DrRouteTransformer extends RoutingTransformer {
 
    /**
     * Routes the report itself: towards its SP, back to the gateway its MT came from, to {@value #UNROUTED} for no
-    * known account, or nowhere for an intermediate state.
+    * known account, or nowhere for an intermediate state. Its counters go to {@code counts}, to be incremented once
+    * it is stored.
     */
-   Message report(Message message, Facts facts) {
-      return report(message, facts, true);
-   }
-
-   /**
-    * {@link #report(Message, Facts)}; with {@code count} false the counters are left alone, for a caller that may
-    * have to route the same report again (a store that failed) and counts it once stored ({@link #countFinal}).
-    */
-   Message report(Message message, Facts facts, boolean count) {
+   Message report(Message message, Facts facts, IngressRouting.Counts counts) {
       if (!facts.state().isFinal()) {
-         if (count) {
-            router.intermediateReports.increment();
-         }
+         counts.add(router.intermediateReports);
          to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
       if (facts.home() != null) {
          // The MT came from another gateway: the report goes back there, which bills and tells its SP.
-         if (count) {
-            router.reportsForwarded.increment();
-         }
+         counts.add(router.reportsForwarded);
          if (!facts.checkedOnDr()) {
             message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
          }
@@ -111,9 +101,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
          to(message, UNROUTED, RoutingType.ANYCAST);
          return message;
       }
-      if (count) {
-         countFinal(account, facts.state(), message.getObjectProperty(SmsProperties.SUBMIT_TIME), string(message, SmsProperties.SERVICE_ID));
-      }
+      countFinal(account, facts.state(), message.getObjectProperty(SmsProperties.SUBMIT_TIME), string(message, SmsProperties.SERVICE_ID), counts);
       if (!facts.checkedOnDr()) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
       }
@@ -122,28 +110,21 @@ public final class DrRouteTransformer extends RoutingTransformer {
    }
 
    /** Counts the final report of this gateway's account: the account's counters and CMPP QUERY's traffic. */
-   void countFinal(String account, DeliveryState state, Object submitted, String serviceId) {
+   private void countFinal(String account, DeliveryState state, Object submitted, String serviceId, IngressRouting.Counts counts) {
       AccountCounters counters = router.counters(account);
-      if (state == DeliveryState.DELIVRD) {
-         counters.delivered.increment();
-      } else {
-         counters.failed.increment();
-      }
-      // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives.
-      int day = submitted instanceof Number n && n.longValue() > 0 ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
-      router.runtime().traffic().recordMtOutcome(account, day, serviceId, state == DeliveryState.DELIVRD);
+      boolean delivered = state == DeliveryState.DELIVRD;
+      counts.add(delivered ? counters.delivered : counters.failed);
+      // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives; a submit time
+      // outside the days QUERY keeps (another unit, a clock far off) counts today.
+      int day = submitted instanceof Number n ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
+      counts.add(router.runtime().traffic().mtOutcomeCounter(account, day, serviceId, delivered));
    }
 
    /**
     * Turns a copy of the report into its billing record; only for {@link Facts#billedHere}. The copy may be taken
     * from the routed report: the record's own address and duplicate id replace the report's.
     */
-   Message billingRecord(Message copy, Facts facts) {
-      return billingRecord(copy, facts, true);
-   }
-
-   /** {@link #billingRecord(Message, Facts)}; {@code count} as for {@link #report(Message, Facts, boolean)}. */
-   Message billingRecord(Message copy, Facts facts, boolean count) {
-      return billing.transform(copy, facts.state(), facts.key(), facts.checkedOnDr(), count);
+   Message billingRecord(Message copy, Facts facts, IngressRouting.Counts counts) {
+      return billing.transform(copy, facts.state(), facts.key(), facts.checkedOnDr(), counts);
    }
 }

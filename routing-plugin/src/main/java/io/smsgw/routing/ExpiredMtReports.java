@@ -34,7 +34,6 @@ import org.apache.activemq.artemis.core.settings.HierarchicalRepositoryChangeLis
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.TransactionOperationAbstract;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,30 +173,25 @@ final class ExpiredMtReports implements Consumer {
       try {
          Message report = report(mt, server.getStorageManager().generateID());
          DrRouteTransformer.Facts facts = dr.facts(report);
-         String account = RoutingTransformer.account(report);
-         Object submitted = report.getObjectProperty(SmsProperties.SUBMIT_TIME);
-         String serviceId = RoutingTransformer.string(report, SmsProperties.SERVICE_ID);
-         // as a link's report: routed first, the billing record copied from it (SenderSideRouting); counted once stored
-         dr.report(report, facts, false);
+         // as a link's report: routed first, the billing record copied from it (SenderSideRouting); counted once
+         // stored, each only if it was stored
+         StoredCounts reportCounts = new StoredCounts();
+         dr.report(report, facts, reportCounts);
          Message record = null;
+         StoredCounts recordCounts = new StoredCounts();
          if (facts.billedHere()) {
-            record = dr.billingRecord(SmsMessageBuilder.copyForRouting(report), facts, false);
+            record = dr.billingRecord(SmsMessageBuilder.copyForRouting(report), facts, recordCounts);
             record.setMessageID(server.getStorageManager().generateID());
          }
-         boolean billable = record != null && Boolean.TRUE.equals(record.getObjectProperty(BillingTransformer.BILLABLE));
-         store(report, tx);
-         if (record != null) {
-            store(record, tx);
+         if (store(report, tx)) {
+            tx.addOperation(reportCounts);
+         }
+         if (record != null && store(record, tx)) {
+            tx.addOperation(recordCounts);
          }
          ref.handled();
          queue.acknowledge(tx, ref);
          acknowledged = true;
-         tx.addOperation(new TransactionOperationAbstract() {
-            @Override
-            public void afterCommit(Transaction committed) {
-               count(facts, account, submitted, serviceId, billable);
-            }
-         });
          tx.commit();
          retryMillis = MIN_RETRY_MILLIS;
          return HandleStatus.HANDLED;
@@ -255,15 +249,15 @@ final class ExpiredMtReports implements Consumer {
    }
 
    /**
-    * Stores a routed message in the transaction. One whose duplicate id was already stored (a report for this
-    * final state exists) is left out, without failing the rest; a message for an anycast address without a queue
+    * Stores a routed message in the transaction; false when it is left out: one whose duplicate id was already stored
+    * (a report for this final state exists), without failing the rest; a message for an anycast address without a queue
     * fails the attempt, and the retry creates the queue, as an account's first bind would.
     */
-   private void store(Message message, Transaction tx) throws Exception {
+   private boolean store(Message message, Transaction tx) throws Exception {
       SimpleString address = message.getAddressSimpleString();
       byte[] duplicateId = message.getDuplicateIDBytes();
       if (duplicateId != null && postOffice.getDuplicateIDCache(address).contains(duplicateId)) {
-         return;
+         return false;
       }
       if (message.getRoutingType() == RoutingType.ANYCAST) {
          Bindings bindings = postOffice.lookupBindingsForAddress(address);
@@ -274,17 +268,7 @@ final class ExpiredMtReports implements Consumer {
       }
       message.reencode();
       postOffice.route(message, new RoutingContextImpl(tx), false, false, null);
-   }
-
-   private void count(DrRouteTransformer.Facts facts, String account, Object submitted, String serviceId, boolean billable) {
-      if (facts.home() != null) {
-         dr.router.reportsForwarded.increment();
-      } else if (account != null) {
-         dr.countFinal(account, facts.state(), submitted, serviceId);
-         if (billable) {
-            dr.router.counters(account).billed.increment();
-         }
-      }
+      return true;
    }
 
    private static void rollback(Transaction tx) {

@@ -2,6 +2,7 @@ package io.smsgw.routing;
 
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 
@@ -17,14 +18,14 @@ public final class MoRouteTransformer extends RoutingTransformer {
    public static final String UNROUTED = "sms.mo.unrouted";
 
    @Override
-   public Message transform(Message message) {
+   Message route(Message message, IngressRouting.Counts counts) {
       boolean waited = cameBackFromPending(message);
       giveIdIfAbsent(message); // a forward to a peer gateway needs one
       String destination = string(message, SmsProperties.DESTINATION);
       String account = router.table().mo(destination);
       if (account != null) {
          leavePending(message);
-         router.counters(account).moRouted.increment();
+         counts.add(router.counters(account).moRouted);
          put(message, SmsProperties.ACCOUNT, account);
          to(message, router.accountQueue(account), RoutingType.ANYCAST);
          return message;
@@ -34,13 +35,13 @@ public final class MoRouteTransformer extends RoutingTransformer {
       switch (network.outcome()) {
          case GATEWAY -> {
             leavePending(message);
-            router.network().toGateways.increment();
+            counts.add(router.network().toGateways);
             to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);
          }
-         case PENDING -> waitForRoute(message, waited);
+         case PENDING -> waitForRoute(message, waited, counts);
          default -> {
             leavePending(message);
-            router.moUnrouted.increment();
+            counts.add(router.moUnrouted);
             to(message, UNROUTED, RoutingType.ANYCAST);
          }
       }

@@ -3,8 +3,10 @@ package io.smsgw.routing;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.contract.SubmitTimes;
 import io.smsgw.core.config.RouteConfig;
 import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 
@@ -18,7 +20,8 @@ import org.apache.activemq.artemis.api.core.RoutingType;
  * gateway but no local route covers it, {@value #NOT_A_PEER} the network routes it to a gateway that is not a
  * configured peer, {@value #NOT_FORWARDABLE} the network routes it to another gateway but its smsId is no CMPP
  * Msg_Id (an SMPP 3.3 session's 8-digit id), which CMPP_FWD cannot carry. MT from applications get an smsId and submit time if they have none, so their reports
- * correlate like everybody else's.
+ * correlate like everybody else's; one whose smsSubmitTime is no time in epoch milliseconds ends with a REJECTD
+ * report, error {@value #REFUSED}. Counters count once the routed message is stored ({@link StoredCounts}).
  */
 public final class MtRouteTransformer extends RoutingTransformer {
 
@@ -33,12 +36,18 @@ public final class MtRouteTransformer extends RoutingTransformer {
     * that FWD carries and that brings its report home (an SMPP 3.3 session's ids have 8 digits).
     */
    public static final String NOT_FORWARDABLE = "105";
+   /**
+    * smsErrorCode (with REJECTD) of an MT whose smsSubmitTime is no time in epoch milliseconds ({@link SubmitTimes}):
+    * what the SMSC link answers other properties it cannot read with (decision 56).
+    */
+   public static final String REFUSED = "069";
 
    @Override
-   public Message transform(Message message) {
+   Message route(Message message, IngressRouting.Counts counts) {
       boolean waited = cameBackFromPending(message);
       giveIdIfAbsent(message);
-      if (message.getObjectProperty(SmsProperties.SUBMIT_TIME) == null) {
+      Object submitTime = message.getObjectProperty(SmsProperties.SUBMIT_TIME);
+      if (submitTime == null) {
          message.putLongProperty(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
       }
       if (message.getObjectProperty(SmsProperties.KIND) == null) {
@@ -46,7 +55,12 @@ public final class MtRouteTransformer extends RoutingTransformer {
       }
       AccountCounters counters = router.counters(account(message));
       if (!waited) {
-         counters.submitted.increment();
+         counts.add(counters.submitted);
+         if (submitTime != null && !SubmitTimes.acceptable(submitTime, System.currentTimeMillis())) {
+            // The report says when the gateway took it; the MT's own value is no time.
+            message.putLongProperty(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
+            return endWithReport(message, counters, counts, "REJECTD", REFUSED);
+         }
       }
       String destination = string(message, SmsProperties.DESTINATION);
       RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
@@ -58,35 +72,39 @@ public final class MtRouteTransformer extends RoutingTransformer {
          return message;
       }
       if (local != null || destination == null) {
-         return noRoute(message, counters, NO_ROUTE); // covered here, but not for this account
+         return noRoute(message, counters, counts, NO_ROUTE); // covered here, but not for this account
       }
       NetworkRouting.Decision network = router.network().mt(destination);
       return switch (network.outcome()) {
          case GATEWAY -> {
             if (CmppMsgId.parseHex(string(message, SmsProperties.ID)).isEmpty()) {
                // The FWD link could only dead-letter it, and no report could find its way back to this id.
-               yield noRoute(message, counters, NOT_FORWARDABLE);
+               yield noRoute(message, counters, counts, NOT_FORWARDABLE);
             }
             leavePending(message);
-            router.network().toGateways.increment();
+            counts.add(router.network().toGateways);
             to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);
             yield message;
          }
-         case PENDING -> waitForRoute(message, waited);
-         case HOME_WITHOUT_LOCAL_ROUTE -> noRoute(message, counters, NO_LOCAL_ROUTE);
-         case NOT_A_PEER -> noRoute(message, counters, NOT_A_PEER);
-         case NO_ROUTE, NOT_CONFIGURED -> noRoute(message, counters, NO_ROUTE);
+         case PENDING -> waitForRoute(message, waited, counts);
+         case HOME_WITHOUT_LOCAL_ROUTE -> noRoute(message, counters, counts, NO_LOCAL_ROUTE);
+         case NOT_A_PEER -> noRoute(message, counters, counts, NOT_A_PEER);
+         case NO_ROUTE, NOT_CONFIGURED -> noRoute(message, counters, counts, NO_ROUTE);
       };
    }
 
+   private Message noRoute(Message message, AccountCounters counters, IngressRouting.Counts counts, String errorCode) {
+      return endWithReport(message, counters, counts, "UNDELIV", errorCode);
+   }
+
    /** The MT ends here, as a report to its sender. */
-   private Message noRoute(Message message, AccountCounters counters, String errorCode) {
+   private Message endWithReport(Message message, AccountCounters counters, IngressRouting.Counts counts, String status, String errorCode) {
       leavePending(message);
-      counters.unrouted.increment();
+      counts.add(counters.unrouted);
       String source = string(message, SmsProperties.SOURCE);
       String destination = string(message, SmsProperties.DESTINATION);
       message.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
-      put(message, SmsProperties.STATUS, "UNDELIV");
+      put(message, SmsProperties.STATUS, status);
       put(message, SmsProperties.ERROR_CODE, errorCode);
       message.removeProperty(SmsProperties.SOURCE);
       message.removeProperty(SmsProperties.DESTINATION);

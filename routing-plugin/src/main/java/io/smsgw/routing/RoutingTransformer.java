@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -25,6 +26,21 @@ abstract class RoutingTransformer implements Transformer {
    public void init(Map<String, String> properties) {
       router = SmsRouter.forBroker(properties.get(BROKER_PROPERTY));
    }
+
+   /** Routes a divert's copy; its counters count once the broker has stored it ({@link StoredCounts}). */
+   @Override
+   public final Message transform(Message message) {
+      StoredCounts counts = new StoredCounts();
+      Message routed = route(message, counts);
+      counts.attachTo(routed);
+      return routed;
+   }
+
+   /**
+    * Routes the message (sets its address and properties); the counters to increment once it is stored go to
+    * {@code counts} (docs/decisions.md, "Routing counts what was stored").
+    */
+   abstract Message route(Message message, IngressRouting.Counts counts);
 
    static String string(Message message, SimpleString property) {
       Object value = message.getObjectProperty(property);
@@ -50,10 +66,10 @@ abstract class RoutingTransformer implements Transformer {
    }
 
    /** Sends the message to {@code sms.route.pending} to wait for the tandem's answer on its route. */
-   Message waitForRoute(Message message, boolean waited) {
+   Message waitForRoute(Message message, boolean waited, IngressRouting.Counts counts) {
       if (!waited) {
          message.putLongProperty(PendingRoutes.SINCE, System.currentTimeMillis());
-         router.network().parked.increment();
+         counts.add(router.network().parked);
       }
       to(message, SmsAddresses.ROUTE_PENDING, RoutingType.ANYCAST);
       return message;

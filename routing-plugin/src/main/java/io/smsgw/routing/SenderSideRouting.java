@@ -33,21 +33,21 @@ final class SenderSideRouting implements IngressRouting {
    }
 
    @Override
-   public void route(Message message, List<Message> routed) {
+   public void route(Message message, List<Message> routed, Counts counts) {
       SimpleString address = message.getAddressSimpleString();
       if (SmsAddresses.MT_ADDRESS.equals(address)) {
-         routed.add(mt.transform(message));
+         routed.add(mt.route(message, counts));
       } else if (SmsAddresses.DR_ADDRESS.equals(address)) {
          // The report is routed first and the billing record copied from it: the copy encodes the report once, as
          // it is stored, instead of encoding a message that is changed afterwards. The copy has room for the
          // billing properties, and shares the report's id until the broker gives each its own on send.
          DrRouteTransformer.Facts facts = dr.facts(message);
-         routed.add(dr.report(message, facts));
+         routed.add(dr.report(message, facts, counts));
          if (facts.billedHere()) {
-            routed.add(dr.billingRecord(SmsMessageBuilder.copyForRouting(message), facts));
+            routed.add(dr.billingRecord(SmsMessageBuilder.copyForRouting(message), facts, counts));
          }
       } else if (SmsAddresses.MO_ADDRESS.equals(address)) {
-         routed.add(mo.transform(message));
+         routed.add(mo.route(message, counts));
       } else {
          throw new IllegalArgumentException("not an ingress address: " + address);
       }

@@ -74,6 +74,14 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    }
 
    @Override
+   public long[] getAccountUsage(String account) {
+      var runtime = router.runtime();
+      Account configured = runtime.findAccount(account).orElse(null);
+      return new long[] {runtime.openSessions(account), configured == null ? 0 : configured.maxSessions(),
+         runtime.quotas().usedToday(account), configured == null ? 0 : configured.dailyQuota()};
+   }
+
+   @Override
    public long getMoUnrouted() {
       return router.moUnrouted.sum();
    }

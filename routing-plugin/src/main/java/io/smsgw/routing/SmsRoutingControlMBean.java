@@ -11,8 +11,18 @@ public interface SmsRoutingControlMBean {
 
    String[] getAccounts();
 
-   /** Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted. */
+   /**
+    * Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted. Each counts messages once they
+    * are stored: a send the journal failed or that was rolled back, and a copy dropped as a duplicate, count nothing.
+    */
    long[] getAccountCounters(String account);
+
+   /**
+    * One account's use of its limits now: open sessions (SMPP binds and CMPP connections), max-sessions, MT recipients
+    * counted against today's daily-quota, daily-quota (0 = unlimited; then nothing is counted and the use is 0).
+    * Counted in memory: the quota's use restarts at 0 with the broker.
+    */
+   long[] getAccountUsage(String account);
 
    long getMoUnrouted();
 

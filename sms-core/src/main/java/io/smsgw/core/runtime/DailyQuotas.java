@@ -46,6 +46,15 @@ public final class DailyQuotas {
    }
 
    /**
+    * The MT recipients the account has submitted today against its quota; 0 for an account without {@code daily-quota},
+    * whose submits are not counted here.
+    */
+   public long usedToday(String accountId) {
+      Day day = days.get(accountId);
+      return day != null && day.date().equals(LocalDate.now(clock)) ? day.used().get() : 0;
+   }
+
+   /**
     * Gives back what {@link #tryConsume} took for a submit that was then refused or not stored: the SP was told
     * no, so it must not count. Nothing is given back once the day has changed (that day's count is gone).
     */

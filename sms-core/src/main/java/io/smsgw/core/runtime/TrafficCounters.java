@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
  * and day counts its first {@value #MAX_SERVICE_IDS_PER_DAY} distinct service ids separately and every further one
  * together under {@link #OTHER_SERVICE_IDS}: an SP sending a new Service_Id with every submit cannot grow the
  * counters without bound, and a QUERY sums at most that many entries.
+ *
+ * <p>Counting never throws and a day number or time out of range never moves the window (which would forget every
+ * account's days): a report's submit time outside the days kept ({@link #dayOf}) and a day number after today or no
+ * date at all count today.
  */
 public final class TrafficCounters {
 
@@ -88,8 +92,11 @@ public final class TrafficCounters {
    private record Recent(String account, int day, String serviceId, AccountDay accountDay, LongAdder[] counters) {
    }
 
-   /** Today as a day number, and the span of epoch millis it stays valid for. */
-   private record Today(int day, long fromMillis, long untilMillis) {
+   /**
+    * Today as a day number, the span of epoch millis it stays valid for, and the first millisecond of the oldest day
+    * kept ({@value #DAYS_KEPT} days including today).
+    */
+   private record Today(int day, long fromMillis, long untilMillis, long keptFromMillis) {
    }
 
    private static volatile Today today;
@@ -107,7 +114,15 @@ public final class TrafficCounters {
 
    /** The final state of an MT the account submitted (from its report). */
    public void recordMtOutcome(String account, int day, String serviceId, boolean delivered) {
-      counters(account, day, serviceId)[delivered ? MT_DELIVERED : MT_FAILED].increment();
+      mtOutcomeCounter(account, day, serviceId, delivered).increment();
+   }
+
+   /**
+    * The counter {@link #recordMtOutcome} increments, for a caller that increments it later: routing counts a report
+    * once it is stored (docs/decisions.md, "Routing counts what was stored").
+    */
+   public LongAdder mtOutcomeCounter(String account, int day, String serviceId, boolean delivered) {
+      return counters(account, day, serviceId)[delivered ? MT_DELIVERED : MT_FAILED];
    }
 
    public void recordMo(String account, int day, String serviceId, boolean delivered) {
@@ -143,26 +158,32 @@ public final class TrafficCounters {
     * {@code LocalDate.now()} costs a time-zone lookup and a few objects each time.
     */
    public static int today() {
-      long now = System.currentTimeMillis();
+      return current(System.currentTimeMillis()).day();
+   }
+
+   private static Today current(long now) {
       Today t = today;
       if (t == null || now < t.fromMillis() || now >= t.untilMillis()) {
          java.time.ZoneId zone = java.time.ZoneId.systemDefault();
          java.time.LocalDate date = java.time.Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
          t = new Today(dayNumber(date), date.atStartOfDay(zone).toInstant().toEpochMilli(),
-                       date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
+                       date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(),
+                       date.minusDays(DAYS_KEPT - 1).atStartOfDay(zone).toInstant().toEpochMilli());
          today = t;
       }
-      return t.day();
+      return t;
    }
 
    /**
     * The day (in the default time zone) of an instant, e.g. an MT's submit time: its outcome counts on the day
-    * the MT was counted, however late the report comes.
+    * the MT was counted, however late the report comes. An instant outside the {@value #DAYS_KEPT} days kept (before
+    * them, or after today) is today: a time in another unit (seconds, microseconds, nanoseconds), a clock far off or
+    * an MT older than QUERY can ask about must neither create a day nobody asks for nor move the window.
     */
    public static int dayOf(long epochMillis) {
-      Today t = today;
-      if (t != null && epochMillis >= t.fromMillis() && epochMillis < t.untilMillis()) {
-         return t.day();
+      Today t = current(System.currentTimeMillis());
+      if (epochMillis >= t.fromMillis() || epochMillis < t.keptFromMillis()) {
+         return t.day(); // today, or outside the days kept
       }
       return dayNumber(java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneId.systemDefault()).toLocalDate());
    }
@@ -174,12 +195,21 @@ public final class TrafficCounters {
          return last.counters();
       }
       if (day > newestDay) {
-         newestDay = day;
-         // Forget days that fell out of the window (day numbers compare as dates in yyyymmdd form).
-         int oldest = dayNumber(java.time.LocalDate.of(day / 10000, day / 100 % 100, day % 100).minusDays(DAYS_KEPT - 1));
-         days.keySet().removeIf(key -> key.day() < oldest);
-         recent = null;
-         last = null;
+         // A day after today, or a number that is no date, would move the window and forget every account's days.
+         int today = today();
+         java.time.LocalDate date = day > today ? null : date(day);
+         if (date == null) {
+            day = today;
+            date = date(today);
+         }
+         if (day > newestDay) {
+            newestDay = day;
+            // Forget days that fell out of the window (day numbers compare as dates in yyyymmdd form).
+            int oldest = dayNumber(date.minusDays(DAYS_KEPT - 1));
+            days.keySet().removeIf(key -> key.day() < oldest);
+            recent = null;
+            last = null;
+         }
       }
       // Another service of the same account and day (the common case after the first message) needs no key.
       AccountDay accountDay = last != null && last.day() == day && last.account().equals(account)
@@ -187,6 +217,15 @@ public final class TrafficCounters {
       LongAdder[] found = accountDay.counters(service);
       recent = new Recent(account, day, service, accountDay, found);
       return found;
+   }
+
+   /** The date of a day number, or null when it is none. */
+   private static java.time.LocalDate date(int day) {
+      try {
+         return java.time.LocalDate.of(day / 10000, day / 100 % 100, day % 100);
+      } catch (java.time.DateTimeException e) {
+         return null;
+      }
    }
 
    private static LongAdder[] newCounters() {

@@ -1,0 +1,388 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.TrafficCounters;
+import io.smsgw.smpp.client.JsmppSmsc;
+import io.smsgw.smpp.codec.SmppStatus;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.persistence.impl.journal.JournalStorageManager;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.ReplaceIfPresentFlag;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.SubmitMultiResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the routing bean shows an operator: per-account counters that match the messages the gateway stored (not the
+ * attempts: a submit the journal failed, a group send rolled back, a report sent twice), CMPP QUERY's counters that an
+ * odd smsSubmitTime neither breaks nor wipes, and each account's open sessions and quota use. Read over JMX, as an
+ * operator reads them, from a real broker whose journal can be made to fail.
+ */
+class RoutingCountersTest {
+
+   private static final String ESME = "smppclient1";
+   private static final String LINK_QUEUE = SmsAddresses.smscLinkQueue("sim");
+   /** Indexes of getAccountCounters. */
+   private static final int SUBMITTED = 0;
+   private static final int UNROUTED = 1;
+   private static final int DELIVERED = 2;
+   private static final int BILLED = 4;
+
+   @TempDir
+   Path dir;
+
+   @BeforeEach
+   void writeConfig() throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts {
+           smppclient1 { password = "password", protocols = [SMPP], max-sessions = 2, daily-quota = 10 }
+           app1 { password = "unused", protocols = [SMPP] }
+         }
+         links {
+           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 400ms }
+         }
+         routes { mt = [ { prefix = "86138", links = [ sim ] } ] }
+         """.formatted(JsmppSmsc.freePort())); // no SMSC there: MT wait on the link's queue
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   /**
+    * A broker with the routing plugin, its beans in an MBeanServer of its own, and a journal that fails on request: the
+    * next MT stored on the link's queue outside a transaction fails as a disk error does (its session's writes report
+    * the error), or the n-th MT stored there cannot be written at all (the send throws and is rolled back).
+    */
+   private static final class Gateway extends EmbeddedActiveMQ implements AutoCloseable {
+      private final MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
+      private final AtomicBoolean failNextStore = new AtomicBoolean();
+      private final AtomicInteger storesBeforeFailure = new AtomicInteger(-1);
+      private TestBroker helpers;
+
+      static Gateway start(Path dir) throws Exception {
+         Configuration cfg = TestBroker.configuration(dir, "SMPP", "");
+         cfg.setJMXManagementEnabled(true);
+         cfg.registerBrokerPlugin(new SmsRoutingPlugin());
+         Gateway gateway = new Gateway();
+         gateway.setConfiguration(cfg);
+         gateway.setMbeanServer(gateway.mbeans);
+         gateway.start();
+         gateway.helpers = TestBroker.wrap(gateway, "SMPP");
+         Wait.until("routing active", Duration.ofSeconds(10),
+                    () -> gateway.getActiveMQServer().getManagementService().getUntypedControl("sms-routing") != null);
+         return gateway;
+      }
+
+      @Override
+      public void createActiveMQServer() {
+         if (activeMQServer != null) {
+            return;
+         }
+         activeMQServer = new ActiveMQServerImpl(configuration, mbeanServer, new ActiveMQJAASSecurityManager()) {
+            @Override
+            protected StorageManager createStorageManager() {
+               JournalStorageManager journal = new JournalStorageManager(getConfiguration(), getCriticalAnalyzer(), executorFactory,
+                                                                         scheduledPool, ioExecutorFactory, ioCriticalErrorListener) {
+                  @Override
+                  public void storeMessage(org.apache.activemq.artemis.api.core.Message message) throws Exception {
+                     if (LINK_QUEUE.equals(message.getAddress()) && failNextStore.compareAndSet(true, false)) {
+                        getContext().onError(ActiveMQExceptionType.IO_ERROR.getCode(), "test: the disk failed the write");
+                        return;
+                     }
+                     refuseIfCountedDown(message);
+                     super.storeMessage(message);
+                  }
+
+                  @Override
+                  public void storeMessageTransactional(long txID, org.apache.activemq.artemis.api.core.Message message) throws Exception {
+                     refuseIfCountedDown(message);
+                     super.storeMessageTransactional(txID, message);
+                  }
+               };
+               getCriticalAnalyzer().add(journal);
+               return journal;
+            }
+         };
+      }
+
+      /** Throws for the MT on the link's queue that {@link #storesBeforeFailure} counted down to, in a transaction or not. */
+      private void refuseIfCountedDown(org.apache.activemq.artemis.api.core.Message message) throws IOException {
+         if (LINK_QUEUE.equals(message.getAddress()) && storesBeforeFailure.getAndUpdate(n -> n < 0 ? n : n - 1) == 0) {
+            throw new IOException("test: the journal could not take the record");
+         }
+      }
+
+      TestBroker broker() {
+         return helpers;
+      }
+
+      GatewayRuntime runtime() {
+         return GatewayRuntime.of(getActiveMQServer());
+      }
+
+      /** An operation of the routing bean, over JMX. */
+      long[] bean(String operation, String account) throws Exception {
+         var config = getActiveMQServer().getConfiguration();
+         ObjectName name = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
+                                                     + ",component=sms-routing,name=\"routing\"");
+         return (long[]) mbeans.invoke(name, operation, new Object[] {account}, new String[] {String.class.getName()});
+      }
+
+      long counter(String account, int index) throws Exception {
+         return bean("getAccountCounters", account)[index];
+      }
+
+      @Override
+      public void close() throws Exception {
+         stop();
+      }
+   }
+
+   private static String submitMulti(SMPPSession esme, String... recipients) throws Exception {
+      org.jsmpp.bean.Address[] destinations = new org.jsmpp.bean.Address[recipients.length];
+      for (int i = 0; i < recipients.length; i++) {
+         destinations[i] = new org.jsmpp.bean.Address(TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, recipients[i]);
+      }
+      SubmitMultiResult result = esme.submitMultiple("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8610086",
+         destinations, new ESMClass(), (byte) 0, (byte) 0, null, null, new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT),
+         ReplaceIfPresentFlag.DEFAULT, new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0,
+         "to both".getBytes(StandardCharsets.US_ASCII));
+      return result.getMessageId();
+   }
+
+   @Test
+   void aSubmitTheJournalFailsAndAGroupSendRolledBackAreNotCounted() throws Exception {
+      try (Gateway gw = Gateway.start(dir)) {
+         SMPPSession esme = RoutingEndToEndTest.bind(gw.broker(), BindType.BIND_TX, ESME, "password", null);
+         gw.failNextStore.set(true);
+         NegativeResponseException failed = assertThrows(NegativeResponseException.class,
+                                                         () -> RoutingEndToEndTest.submit(esme, "8613800138000", "the disk fails"));
+         assertEquals(SmppStatus.ESME_RSYSERR, failed.getCommandStatus());
+         assertEquals(0, gw.counter(ESME, SUBMITTED), "the ESME was told it failed: nothing was submitted");
+         esme.unbindAndClose(); // its session's journal context keeps the error; the ESME binds again and retries
+
+         SMPPSession again = RoutingEndToEndTest.bind(gw.broker(), BindType.BIND_TX, ESME, "password", null);
+         try {
+            RoutingEndToEndTest.submit(again, "8613800138000", "the disk fails");
+            assertEquals(1, gw.counter(ESME, SUBMITTED), "the retry is the one MT submitted");
+
+            // A group send whose second message the journal cannot take is rolled back as a whole
+            gw.storesBeforeFailure.set(1);
+            NegativeResponseException rolledBack = assertThrows(NegativeResponseException.class,
+                                                                () -> submitMulti(again, "8613800138001", "8613800138002"));
+            assertEquals(SmppStatus.ESME_RSUBMITFAIL, rolledBack.getCommandStatus());
+            assertEquals(1, gw.counter(ESME, SUBMITTED), "neither message of the rolled-back send counts");
+            submitMulti(again, "8613800138001", "8613800138002");
+            assertEquals(3, gw.counter(ESME, SUBMITTED));
+            // what the refused group send had stored was rolled back with it: no SMS for a submit the ESME was told failed
+            org.apache.activemq.artemis.core.server.Queue linkQueue = gw.getActiveMQServer().locateQueue(LINK_QUEUE);
+            linkQueue.flushExecutor(); // the queue lists what was added to it on its own executor
+            assertEquals(3, linkQueue.getMessageCount(), "the counter matches the MT stored");
+         } finally {
+            again.unbindAndClose();
+         }
+      }
+   }
+
+   private static TextMessage report(Session session, String smsId, Long submitTime) throws Exception {
+      TextMessage dr = session.createTextMessage("");
+      dr.setStringProperty("smsKind", "DR");
+      dr.setStringProperty("smsId", smsId);
+      dr.setStringProperty("smsAccount", "app1");
+      dr.setStringProperty("smsServiceId", "svc");
+      dr.setStringProperty("smsSource", "8613800138000");
+      dr.setStringProperty("smsDestination", "10086");
+      dr.setStringProperty("smsStatus", "DELIVRD");
+      if (submitTime != null) {
+         dr.setLongProperty("smsSubmitTime", submitTime);
+      }
+      return dr;
+   }
+
+   /** Every billing record the subscription holds now. */
+   private static int drain(MessageConsumer billing) throws Exception {
+      int records = 0;
+      for (Message m = billing.receive(2_000); m != null; m = billing.receive(300)) {
+         records++;
+      }
+      return records;
+   }
+
+   @Test
+   void anApplicationsReportSentTwiceIsCountedAndBilledOnceLikeItsRecords() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         TrafficCounters traffic = gw.runtime().traffic();
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+            producer.send(report(session, "00000000000000e1", null)); // no duplicate id of its own
+            producer.send(report(session, "00000000000000e1", null));
+         }
+         assertNotNull(sp.receive(10_000), "the report");
+         assertNull(sp.receive(300), "one report");
+         int records = drain(billing);
+         assertEquals(1, records, "one billing record");
+         assertEquals(1, gw.counter("app1", DELIVERED), "delivered once");
+         assertEquals(records, gw.counter("app1", BILLED), "billed as often as sms.billing has records");
+         assertEquals(1, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED],
+                      "CMPP QUERY counts it once");
+      }
+   }
+
+   @Test
+   void reportsWithSubmitTimesInMicroOrNanosecondsNeitherFailNorWipeQueryCounters() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         TrafficCounters traffic = gw.runtime().traffic();
+         int today = TrafficCounters.today();
+         int yesterday = TrafficCounters.dayNumber(LocalDate.now().minusDays(1));
+         traffic.recordMt("other", today, "svc", 5); // what another SP's submits counted today
+         traffic.recordMt("other", yesterday, "svc", 3);
+         long now = System.currentTimeMillis();
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+            producer.send(report(session, "00000000000000f1", now * 1_000_000)); // nanoseconds
+            producer.send(report(session, "00000000000000f2", now * 1_000));     // microseconds
+         }
+         for (String id : new String[] {"00000000000000f1", "00000000000000f2"}) {
+            Message report = sp.receive(10_000);
+            assertNotNull(report, "the report of " + id + " reached its SP");
+            assertEquals(id, report.getStringProperty("smsId"));
+         }
+         assertEquals(5, traffic.snapshot("other", TrafficCounters.today(), null)[TrafficCounters.MT_MESSAGES],
+                      "another SP's counters of today are still there");
+         assertEquals(3, traffic.snapshot("other", yesterday, null)[TrafficCounters.MT_MESSAGES], "and of yesterday");
+         assertEquals(2, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED],
+                      "both outcomes count today");
+         assertEquals(2, gw.counter("app1", DELIVERED));
+      }
+   }
+
+   private static TextMessage mt(Session session, String destination) throws Exception {
+      TextMessage mt = session.createTextMessage("timed");
+      mt.setStringProperty("smsAccount", "app1");
+      mt.setStringProperty("smsSource", "10086");
+      mt.setStringProperty("smsDestination", destination);
+      return mt;
+   }
+
+   @Test
+   void anApplicationsMtWhoseSubmitTimeIsNoMillisecondTimeGetsARejectedReport() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         long now = System.currentTimeMillis();
+         long yesterday = LocalDate.now().minusDays(1).atTime(12, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT))) {
+            TextMessage micro = mt(session, "8613800138010");
+            micro.setLongProperty("smsSubmitTime", now * 1_000);
+            producer.send(micro);
+            TextMessage text = mt(session, "8613800138011");
+            text.setStringProperty("smsSubmitTime", "yesterday");
+            producer.send(text);
+            TextMessage seconds = mt(session, "8613800138012");
+            seconds.setLongProperty("smsSubmitTime", now / 1_000);
+            producer.send(seconds);
+            TextMessage fine = mt(session, "8613800138013");
+            fine.setLongProperty("smsSubmitTime", yesterday); // queued by the application since yesterday: a time
+            producer.send(fine);
+         }
+         for (String handset : new String[] {"8613800138010", "8613800138011", "8613800138012"}) {
+            Message report = sp.receive(10_000);
+            assertNotNull(report, "a report for the MT to " + handset);
+            assertEquals(handset, report.getStringProperty("smsSource"));
+            assertEquals("REJECTD", report.getStringProperty("smsStatus"));
+            assertEquals("069", report.getStringProperty("smsErrorCode"), "refused as the link refuses what it cannot read (decision 56)");
+            long reportedSubmit = report.getLongProperty("smsSubmitTime");
+            assertEquals(true, reportedSubmit >= now && reportedSubmit <= System.currentTimeMillis(),
+                         "the report says when the gateway took the MT: " + reportedSubmit);
+         }
+         assertNull(sp.receive(300), "the MT with a real time is not refused");
+         Wait.until("that MT waits for its link", Duration.ofSeconds(10), () -> gw.broker().messageCount(LINK_QUEUE) == 1);
+         assertArrayEquals(new long[] {4, 3}, new long[] {gw.counter("app1", SUBMITTED), gw.counter("app1", UNROUTED)});
+      }
+   }
+
+   @Test
+   void theBeanShowsABoundAccountsOpenSessionsAndQuotaUse() throws Exception {
+      try (Gateway gw = Gateway.start(dir)) {
+         SMPPSession esme = RoutingEndToEndTest.bind(gw.broker(), BindType.BIND_TX, ESME, "password", null);
+         try {
+            RoutingEndToEndTest.submit(esme, "8613800138000", "one");
+            submitMulti(esme, "8613800138001", "8613800138002");
+            // open sessions, max-sessions, used of today's quota, daily-quota
+            assertArrayEquals(new long[] {1, 2, 3, 10}, gw.bean("getAccountUsage", ESME));
+            assertArrayEquals(new long[] {0, 4, 0, 0}, gw.bean("getAccountUsage", "app1"), "app1: nothing bound, the default 4 sessions, no quota");
+         } finally {
+            esme.unbindAndClose();
+         }
+         Wait.until("the session closed", Duration.ofSeconds(10), () -> {
+            try {
+               return gw.bean("getAccountUsage", ESME)[0] == 0;
+            } catch (Exception e) {
+               throw new IllegalStateException(e);
+            }
+         });
+         assertEquals(3, gw.bean("getAccountUsage", ESME)[2], "the day's use stays");
+      }
+   }
+}
