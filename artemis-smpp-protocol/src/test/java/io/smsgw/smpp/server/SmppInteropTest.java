@@ -279,6 +279,16 @@ class SmppInteropTest {
                     "smsSegmentRef", "7", "smsSegmentTotal", "2", "smsSegmentNumber", "1");
    }
 
+   /**
+    * The client libraries send a deliver_sm_resp after the handler returns, on a thread of their own, so an unbind
+    * sent right after the test saw the deliver_sm can overtake it: the MO then goes back to the queue and reaches
+    * the next test's session. Wait until the gateway has its answer.
+    */
+   private static void answeredBeforeUnbinding() {
+      Wait.until("the MO acknowledged", java.time.Duration.ofSeconds(10),
+                 () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
+   }
+
    @Test
    void jsmpp34ReceiverGetsAnMoSegmentWithItsSarTlvs() throws Exception {
       JsmppInbox inbox = new JsmppInbox();
@@ -291,6 +301,7 @@ class SmppInteropTest {
          assertEquals(7, ((OptionalParameter.Short) mo.getOptionalParameter(OptionalParameter.Tag.SAR_MSG_REF_NUM)).getValue());
          assertEquals(2, ((OptionalParameter.Byte) mo.getOptionalParameter(OptionalParameter.Tag.SAR_TOTAL_SEGMENTS)).getValue());
          assertEquals(1, ((OptionalParameter.Byte) mo.getOptionalParameter(OptionalParameter.Tag.SAR_SEGMENT_SEQNUM)).getValue());
+         answeredBeforeUnbinding();
       } finally {
          session.unbindAndClose();
       }
@@ -309,6 +320,7 @@ class SmppInteropTest {
          assertArrayEquals(udh, java.util.Arrays.copyOf(mo.getShortMessage(), udh.length));
          assertEquals("first half ", new String(mo.getShortMessage(), udh.length, mo.getShortMessage().length - udh.length,
                                                 StandardCharsets.US_ASCII));
+         answeredBeforeUnbinding();
       } finally {
          receiver.unbind(5000);
       }
@@ -334,6 +346,7 @@ class SmppInteropTest {
          }
          assertArrayEquals(new byte[] {0x05, 0x00, 0x03, 0x34, 0x02}, headers.get(1), "the full part: IE 0x00, the only one it has room for");
          assertArrayEquals(headers.get(1), headers.get(2), "the short part has the full part's IE and reference: the ESME joins them");
+         answeredBeforeUnbinding();
       } finally {
          receiver.unbind(5000);
       }
