@@ -609,7 +609,7 @@ final class SmscLink extends AbstractSessionCallback {
     * Emits the DR of a matched receipt. For a final state, {@code onDurable} (the SMSC's answer) waits until the record
     * is removed too: a stop in between leaves the receipt unanswered, so the SMSC sends it again and the record goes
     * then (the repeated DR is dropped by its duplicate id); answered with the record still there, nothing would remove
-    * it, and at the MT's validity it would report EXPIRED after the final state (decision NN).
+    * it, and at the MT's validity it would report EXPIRED after the final state (decision 68).
     */
    private void emitMatched(CorrelationRecord record, SmscReceipt receipt, String key, long arrivedMillis,
                             Runnable onDurable, Runnable onFailed) {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * touch the journal, so all of it runs on the session's broker executor; replies are written from there. Only the
  * account's own messages are visible. They run one at a time in the order the ESME sent them, each once the one before
  * it is answered and the submits sent before it are stored, so each sees what those did even when the ESME did not
- * wait for their answers (decision NN); and once the queues have listed every message added before it (decision 64),
+ * wait for their answers (decision 69); and once the queues have listed every message added before it (decision 64),
  * so a message whose submit response the ESME has is found. unbind_resp waits for their answers ({@link #afterAnswers}).
  */
 final class HeldMessages {
