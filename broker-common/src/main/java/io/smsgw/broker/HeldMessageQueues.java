@@ -2,6 +2,7 @@ package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -279,19 +280,60 @@ public final class HeldMessageQueues {
    private static List<Held> find(List<Queue> queues, Filter filter, boolean firstOnly) {
       List<Held> found = new ArrayList<>();
       for (Queue queue : queues) {
-         try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
-            while (it.hasNext()) {
-               MessageReference ref = it.next();
-               if (filter.match(ref.getMessage())) {
-                  found.add(new Held(queue, ref));
-                  if (firstOnly) {
-                     return found;
-                  }
+         if (find(queue, filter, firstOnly, found) && firstOnly) {
+            return found;
+         }
+      }
+      return found;
+   }
+
+   /**
+    * Adds the queue's references matching the filter to {@code found}; returns whether there were any.
+    * <p>
+    * Artemis' browser takes the queue's lock twice for each reference, once to see that there is a next one and once
+    * to take it. When another thread removes the last reference in between (another session's cancel_sm or replace_sm,
+    * a link's consumer, an expiry), the browser throws NoSuchElementException although the scan has not seen the
+    * whole queue (decision NN). The scan is then made again from the start, each step under the queue's lock, so that
+    * nothing can come between its two halves; what the broken scan found is dropped. Not every scan that way: a step
+    * that reads paged messages would read the page under the lock, which holds up the queue's delivery and intake.
+    */
+   private static boolean find(Queue queue, Filter filter, boolean firstOnly, List<Held> found) {
+      int before = found.size();
+      try {
+         return scan(queue, filter, firstOnly, found, false);
+      } catch (NoSuchElementException e) {
+         logger.debug("Scan of {} made again: a reference left it while it was read", queue.getName());
+         found.subList(before, found.size()).clear();
+         return scan(queue, filter, firstOnly, found, true);
+      }
+   }
+
+   private static boolean scan(Queue queue, Filter filter, boolean firstOnly, List<Held> found, boolean lockEachStep) {
+      boolean any = false;
+      try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
+         MessageReference ref;
+         while ((ref = lockEachStep ? nextLocked(queue, it) : next(it)) != null) {
+            if (filter.match(ref.getMessage())) {
+               found.add(new Held(queue, ref));
+               any = true;
+               if (firstOnly) {
+                  break;
                }
             }
          }
       }
-      return found;
+      return any;
+   }
+
+   private static MessageReference next(LinkedListIterator<MessageReference> it) {
+      return it.hasNext() ? it.next() : null;
+   }
+
+   /** The queue's own lock (QueueImpl's browser locks the queue object), held across both halves of the step. */
+   private static MessageReference nextLocked(Queue queue, LinkedListIterator<MessageReference> it) {
+      synchronized (queue) {
+         return next(it);
+      }
    }
 
    private int replaceAll(List<Held> originals, Consumer<Message> change) throws Exception {

@@ -1,30 +1,50 @@
 package io.smsgw.smpp.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.contract.SmsProperties;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.filter.Filter;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.selector.filter.Filterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * A held-message operation the broker refuses to run (its executor stopping) never answers, but it must not hold up
- * the answer that ends the session (unbind_resp, TERMINATE_RESP), which waits for every operation asked for before.
- */
+/** HeldMessageQueues against a real broker's queues. */
 class HeldMessageQueuesTest {
 
    @TempDir
    Path dir;
 
+   /**
+    * A held-message operation the broker refuses to run (its executor stopping) never answers, but it must not hold up
+    * the answer that ends the session (unbind_resp, TERMINATE_RESP), which waits for every operation asked for before.
+    */
    @Test
    void anOperationTheExecutorRefusesDoesNotHoldUpTheSessionsEnd() throws Exception {
       try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
@@ -57,5 +77,192 @@ class HeldMessageQueuesTest {
          assertTrue(endAtOnce.get(), "nothing in flight: the end runs at once");
          assertFalse(refusedRan.get(), "the refused operations did not run");
       }
+   }
+
+   /**
+    * A scan finds every message that stays on the queue although another leaves the end of the queue while the scan
+    * steps onto it, as another session's cancel_sm or replace_sm, a link's consumer or an expiry may take one while an
+    * operation reads the queue. Artemis' browser takes the queue's lock twice for each step, to see that there is a
+    * next message and to take it; the last message removed in between ended the scan with NoSuchElementException, and
+    * the ESME got ESME_RREPLACEFAIL or ESME_RQUERYFAIL for a message the gateway held (once in some thousand operations
+    * of four busy sessions in SmppHeldMessagesTest). Here the removal is made to land in that step ({@link StepRace}).
+    */
+   @Test
+   void aScanFindsEveryMessageThatStaysWhenTheLastLeavesInTheMiddleOfItsStep() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+         ActiveMQServer server = broker.server();
+         Queue queue = server.locateQueue(SimpleString.of(SmsAddresses.MT));
+         // A submit_multi's two messages, and behind them one of another session, the last on the queue.
+         put(server, "kept");
+         long secondKept = put(server, "kept");
+         long leaving = put(server, "leaving");
+         awaitListed(queue);
+
+         StepRace race = new StepRace(queue, HeldMessageQueues.filter("smppclient1", "kept", null, null), secondKept);
+         AtomicBoolean stop = new AtomicBoolean();
+         AtomicInteger scansDone = new AtomicInteger();
+         List<String> failures = new CopyOnWriteArrayList<>();
+         ExecutorService executor = Executors.newSingleThreadExecutor();
+         try {
+            // One operation that scans over and over.
+            new HeldMessageQueues(server, SmsAddresses.MT, executor).afterArrivals(scan -> {
+               while (!stop.get()) {
+                  try {
+                     int found = scan.findAll(race).size();
+                     if (found != 2) {
+                        failures.add("scan " + scansDone.get() + " found " + found + " of the 2 messages");
+                     }
+                  } catch (Exception e) {
+                     failures.add("scan " + scansDone.get() + " failed: " + e);
+                  }
+                  scansDone.incrementAndGet();
+               }
+            });
+            int removedInStep = 0;
+            int tries = 0;
+            while (removedInStep < 3 && failures.isEmpty()) {
+               assertTrue(tries++ < 50_000, "the removal landed in the scan's step " + removedInStep + " times in 50,000 tries");
+               race.arm();
+               boolean removed = race.removeInStep(leaving);
+               int scanned = scansDone.get();
+               StepRace.spinUntil("the scan done", () -> scansDone.get() > scanned);
+               if (removed) {
+                  removedInStep++;
+                  race.putBack();
+               }
+            }
+            assertEquals(List.of(), failures, "scans that missed a message that stayed on the queue");
+         } finally {
+            stop.set(true);
+            executor.shutdown();
+         }
+      }
+   }
+
+   /**
+    * Lands a removal of the last message of a queue in the middle of one step of a scan, between Artemis' browser
+    * seeing that there is a next message and taking it: a filter that holds the scan (outside the queue's lock) once it
+    * has read a given message, right before the scan's step to the next one; the queue's lock held while the scan goes
+    * on, let go for the scan to take it once and taken again as it lets go. If the scan then waits for the lock to take
+    * its next message (its top frame is the browser's {@code next}), the last message is removed there. The threads race
+    * for the lock, so that happens in a fraction of the tries only; {@link #removeInStep} says whether it did.
+    */
+   private static final class StepRace implements Filter {
+
+      private final Queue queue;
+      private final Filter filter;
+      private final long holdAfter;
+      private final AtomicBoolean armed = new AtomicBoolean();
+      private volatile CountDownLatch held = new CountDownLatch(1);
+      private volatile CountDownLatch goOn = new CountDownLatch(1);
+      private volatile boolean goneOn;
+      private volatile Thread scan;
+      /** Messages read so far: the scan reads none from its hold until its step is done. */
+      private volatile int read;
+      private MessageReference removed;
+
+      StepRace(Queue queue, Filter filter, long holdAfter) {
+         this.queue = queue;
+         this.filter = filter;
+         this.holdAfter = holdAfter;
+      }
+
+      @Override
+      public boolean match(Message message) {
+         read++; // only the scan writes it
+         boolean match = filter.match(message);
+         if (message.getMessageID() == holdAfter && armed.compareAndSet(true, false)) {
+            scan = Thread.currentThread();
+            held.countDown();
+            try {
+               goOn.await(10, TimeUnit.SECONDS); // bounded: the test has failed by then
+            } catch (InterruptedException e) {
+               Thread.currentThread().interrupt();
+            }
+            goneOn = true;
+         }
+         return match;
+      }
+
+      @Override
+      public boolean match(Map<String, String> map) {
+         return filter.match(map);
+      }
+
+      @Override
+      public boolean match(Filterable filterable) {
+         return filter.match(filterable);
+      }
+
+      @Override
+      public SimpleString getFilterString() {
+         return filter.getFilterString();
+      }
+
+      /** The next scan to read the message is held there. */
+      void arm() {
+         held = new CountDownLatch(1);
+         goOn = new CountDownLatch(1);
+         goneOn = false;
+         armed.set(true);
+      }
+
+      /** After {@link #arm}: returns whether the last message was removed in the middle of the held scan's next step. */
+      boolean removeInStep(long last) throws Exception {
+         assertTrue(held.await(10, TimeUnit.SECONDS), "a scan read the message it is held after within 10 s");
+         Thread thread = scan;
+         int readWhenHeld = read;
+         synchronized (queue) {
+            goOn.countDown();
+            spinUntil("the scan going on", () -> goneOn);
+            // Its step needs the lock: first to see whether there is a next message.
+            spinUntil("the scan waiting for the queue's lock", () -> thread.getState() == Thread.State.BLOCKED);
+         }
+         // Spins rather than polls, to be at the lock when the scan lets go of it.
+         spinUntil("the scan taking the queue's lock", () -> thread.getState() != Thread.State.BLOCKED);
+         synchronized (queue) {
+            spinUntil("the scan waiting for the queue's lock or done", () -> thread.getState() != Thread.State.RUNNABLE);
+            Thread.State state = thread.getState();
+            StackTraceElement[] stack = thread.getStackTrace();
+            if (state != Thread.State.BLOCKED || read != readWhenHeld || stack.length == 0 || !stack[0].getMethodName().equals("next")
+                   || !stack[0].getClassName().startsWith(Queue.class.getPackageName() + ".impl.QueueImpl$")) {
+               return false;
+            }
+            removed = queue.removeReferenceWithID(last);
+            return removed != null;
+         }
+      }
+
+      static void spinUntil(String what, BooleanSupplier condition) {
+         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+         while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out after 10 s waiting for " + what);
+            Thread.onSpinWait();
+         }
+      }
+
+      /** Puts the message removed in a step back at the end (as a consumer's rollback does). */
+      void putBack() {
+         queue.addSorted(removed, false);
+         removed = null;
+      }
+   }
+
+   /** Routes a non-durable message of the account smppclient1 with the gateway id to sms.mt; returns its broker id. */
+   private static long put(ActiveMQServer server, String smsId) throws Exception {
+      CoreMessage message = new CoreMessage(server.getStorageManager().generateID(), 128);
+      message.setAddress(SmsAddresses.MT);
+      message.setDurable(false);
+      message.putStringProperty(SmsProperties.ACCOUNT, SimpleString.of("smppclient1"));
+      message.putStringProperty(SmsProperties.ID, SimpleString.of(smsId));
+      server.getPostOffice().route(message, false);
+      return message.getMessageID();
+   }
+
+   /** Returns once the queue lists what it has taken. */
+   private static void awaitListed(Queue queue) throws InterruptedException {
+      CountDownLatch listed = new CountDownLatch(1);
+      queue.flushOnIntermediate(listed::countDown);
+      assertTrue(listed.await(10, TimeUnit.SECONDS), queue.getName() + " listed what it took within 10 s");
    }
 }
