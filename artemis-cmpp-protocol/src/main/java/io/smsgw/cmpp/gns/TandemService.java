@@ -27,6 +27,7 @@ import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.MoRouteUpdate;
 import io.smsgw.cmpp.codec.MtRouteUpdate;
+import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.TandemConfig;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -83,6 +84,18 @@ public final class TandemService {
    public boolean isGateway(String sourceAddr) {
       TandemConfig directory = directory();
       return directory != null && directory.gateways().containsKey(sourceAddr);
+   }
+
+   /** The addresses a gateway's CONNECT may come from (its {@code allowed-ips}, else its host); empty for a stranger. */
+   public List<CidrBlock> allowedSources(String code) {
+      TandemConfig.Gateway gateway = gateway(code);
+      return gateway == null ? List.of() : gateway.allowedIps();
+   }
+
+   /** The GNS sessions a gateway may have open at once; 0 for a code not in the directory. */
+   public int maxSessions(String code) {
+      TandemConfig.Gateway gateway = gateway(code);
+      return gateway == null ? 0 : gateway.maxSessions();
    }
 
    /** CONNECT Status for a gateway: 0, or 3 when the authenticator does not match its shared secret. */

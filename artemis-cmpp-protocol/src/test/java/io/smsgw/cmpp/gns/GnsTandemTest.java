@@ -66,10 +66,10 @@ class GnsTandemTest {
          gateway { code = "000001", name = "tandem" }
          tandem {
            gateways {
-             "001001" { host = "10.0.1.1", port = 7930, region = north, shared-secret = "bj" }
-             "022001" { host = "10.0.22.1", region = north, shared-secret = "tj" }
-             "020001" { host = "10.0.20.1", region = south, shared-secret = "gz" }
-             "077101" { host = "10.0.77.1", port = 7931, region = south, shared-secret = "gx" }
+             "001001" { host = "10.0.1.1", port = 7930, region = north, shared-secret = "bj", allowed-ips = [ "127.0.0.1" ] }
+             "022001" { host = "10.0.22.1", region = north, shared-secret = "tj", allowed-ips = [ "127.0.0.1" ] }
+             "020001" { host = "10.0.20.1", region = south, shared-secret = "gz", allowed-ips = [ "127.0.0.1" ] }
+             "077101" { host = "10.0.77.1", port = 7931, region = south, shared-secret = "gx", allowed-ips = [ "127.0.0.1" ] }
            }
            mt-routes = [
              { start = "1380000", end = "1389999", gateway = "077101", area-code = "0771", user-type = 0 }
