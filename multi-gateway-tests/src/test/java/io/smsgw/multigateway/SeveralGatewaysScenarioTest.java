@@ -26,6 +26,11 @@ import io.smsgw.cmpp.codec.CmppTimestamp;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.ConnectResp;
+import io.smsgw.cmpp.codec.MtRoute;
+import io.smsgw.cmpp.codec.MtRouteResp;
+import io.smsgw.cmpp.codec.MtRouteUpdate;
+import io.smsgw.cmpp.codec.MtRouteUpdateResp;
+import io.smsgw.cmpp.codec.RouteUpdateType;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.cmppinterop.SmsGateSp;
 import io.smsgw.core.contract.SmsAddresses;
@@ -233,6 +238,36 @@ class SeveralGatewaysScenarioTest {
       }
    }
 
+   @Test
+   @Order(7)
+   void atTheTandemTianjinChangesItsOwnRouteButNotGuangxis() throws Exception {
+      String tianjin = Site.TIANJIN.code();
+      String gnsSecret = config(Site.TANDEM).tandem().gateways().get(tianjin).sharedSecret();
+      try (RawCmpp gns = RawCmpp.connect(topology.ports().of(Site.TANDEM).fwd())) {
+         assertEquals(CmppResult.CONNECT_OK, gns.login(tianjin, gnsSecret));
+         MtRouteResp guangxis = gns.mtRoute(tianjin, Site.GUANGXI.handset(1));
+         assertEquals(Site.GUANGXI.code(), guangxis.destinationId());
+         MtRouteUpdateResp takeover = gns.updateMt(new MtRouteUpdate(gns.nextSequence(), RouteUpdateType.MODIFY, guangxis.routeId(),
+            tianjin, "", 0, guangxis.startId(), guangxis.endId(), guangxis.areaCode(), guangxis.userType()));
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, takeover.result(), "Tianjin may not take Guangxi's handsets");
+         assertEquals(Site.GUANGXI.code(), gns.mtRoute(tianjin, Site.GUANGXI.handset(1)).destinationId(), "the route stays Guangxi's");
+
+         MtRouteResp own = gns.mtRoute(tianjin, Site.TIANJIN.handset(1));
+         assertEquals(tianjin, own.destinationId());
+         MtRouteUpdateResp changed = gns.updateMt(new MtRouteUpdate(gns.nextSequence(), RouteUpdateType.MODIFY, own.routeId(),
+            tianjin, "", 0, own.startId(), own.endId(), own.areaCode(), own.userType()));
+         assertEquals(CmppResult.GNS_OK, changed.result(), "its own route it may change");
+      }
+      String handset = Site.GUANGXI.handset(7);
+      String text = "after Tianjin's refused takeover";
+      List<CmppSubmitResponseMessage> responses =
+         sinaBeijing.submit(CmppSubmitRequestMessage.create(handset, MultiGatewayTopology.SINA_SERVICE_NUMBER, text), TIMEOUT);
+      assertEquals(0, responses.get(0).getResult());
+      GatewayNode guangxi = topology.node(Site.GUANGXI);
+      Wait.until("Sina's MT still leaves through Guangxi", TIMEOUT,
+                 () -> guangxi.carrierSubmits().stream().anyMatch(s -> s.destination().equals(handset) && s.text().equals(text)));
+   }
+
    private static GatewayConfig config(Site site) {
       return GatewayRuntime.of(topology.node(site).server()).config();
    }
@@ -259,6 +294,16 @@ class SeveralGatewaysScenarioTest {
          long timestamp = CmppTimestamp.now(Clock.systemDefaultZone());
          send(new Connect(nextSequence(), code, CmppAuthenticator.authenticatorSource(code, secret, timestamp), 0x30, timestamp));
          return read(ConnectResp.class).status();
+      }
+
+      MtRouteResp mtRoute(String code, String number) throws IOException {
+         send(new MtRoute(nextSequence(), code, number));
+         return read(MtRouteResp.class);
+      }
+
+      MtRouteUpdateResp updateMt(MtRouteUpdate update) throws IOException {
+         send(update);
+         return read(MtRouteUpdateResp.class);
       }
 
       private void send(CmppPdu pdu) throws IOException {
