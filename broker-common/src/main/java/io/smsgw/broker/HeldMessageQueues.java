@@ -293,7 +293,7 @@ public final class HeldMessageQueues {
     * Artemis' browser takes the queue's lock twice for each reference, once to see that there is a next one and once
     * to take it. When another thread removes the last reference in between (another session's cancel_sm or replace_sm,
     * a link's consumer, an expiry), the browser throws NoSuchElementException although the scan has not seen the
-    * whole queue (decision NN). The scan is then made again from the start, each step under the queue's lock, so that
+    * whole queue (decision 89). The scan is then made again from the start, each step under the queue's lock, so that
     * nothing can come between its two halves; what the broken scan found is dropped. Not every scan that way: a step
     * that reads paged messages would read the page under the lock, which holds up the queue's delivery and intake.
     */

@@ -3,7 +3,9 @@ package io.smsgw.multigateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +16,26 @@ import com.zx.sms.codec.cmpp.msg.CmppReportRequestMessage;
 import com.zx.sms.codec.cmpp.msg.CmppSubmitRequestMessage;
 import com.zx.sms.codec.cmpp.msg.CmppSubmitResponseMessage;
 import com.zx.sms.connect.manager.EndpointManager;
+import io.smsgw.broker.testing.RawFrameSocket;
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.cmpp.codec.CmppAuthenticator;
+import io.smsgw.cmpp.codec.CmppCodec;
+import io.smsgw.cmpp.codec.CmppPdu;
+import io.smsgw.cmpp.codec.CmppResult;
+import io.smsgw.cmpp.codec.CmppTimestamp;
+import io.smsgw.cmpp.codec.CmppVersion;
+import io.smsgw.cmpp.codec.Connect;
+import io.smsgw.cmpp.codec.ConnectResp;
+import io.smsgw.cmpp.codec.MtRoute;
+import io.smsgw.cmpp.codec.MtRouteResp;
+import io.smsgw.cmpp.codec.MtRouteUpdate;
+import io.smsgw.cmpp.codec.MtRouteUpdateResp;
+import io.smsgw.cmpp.codec.RouteUpdateType;
+import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.cmppinterop.SmsGateSp;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.examples.ReadBillingWithJms;
 import io.smsgw.examples.multigateway.CuttableLink;
 import io.smsgw.examples.multigateway.GatewayNode;
@@ -199,6 +217,116 @@ class SeveralGatewaysScenarioTest {
                  () -> tianjin.messageCount(SmsAddresses.gatewayQueue(Site.BEIJING.code())) == 0
                           && beijing.messageCount(SmsAddresses.accountQueue(MultiGatewayTopology.SINA_SP_ID)) == 0);
       assertEquals(1, sinaBeijing.count(mo(text)), "exactly once although Tianjin sent the FWD twice");
+   }
+
+   @Test
+   @Order(6)
+   void aPeersCredentialsOpenNothingOnAnSpAcceptor() throws Exception {
+      String tianjin = Site.TIANJIN.code();
+      String pairSecret = config(Site.BEIJING).peer(tianjin).orElseThrow().sharedSecret();
+      String gnsSecret = config(Site.TANDEM).tandem().gateways().get(tianjin).sharedSecret();
+      try (RawCmpp onSpPort = RawCmpp.connect(topology.ports().of(Site.BEIJING).cmpp())) {
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, onSpPort.login(tianjin, pairSecret),
+                      "Tianjin's code and secret open no FWD session on the port Sina uses");
+      }
+      try (RawCmpp onSpPort = RawCmpp.connect(topology.ports().of(Site.TANDEM).cmpp())) {
+         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, onSpPort.login(tianjin, gnsSecret),
+                      "nor a GNS session on the tandem's SP port");
+      }
+      try (RawCmpp onGatewayPort = RawCmpp.connect(topology.ports().of(Site.BEIJING).fwd())) {
+         assertEquals(CmppResult.CONNECT_OK, onGatewayPort.login(tianjin, pairSecret), "the acceptor for gateways takes it");
+      }
+   }
+
+   @Test
+   @Order(7)
+   void atTheTandemTianjinChangesItsOwnRouteButNotGuangxis() throws Exception {
+      String tianjin = Site.TIANJIN.code();
+      String gnsSecret = config(Site.TANDEM).tandem().gateways().get(tianjin).sharedSecret();
+      try (RawCmpp gns = RawCmpp.connect(topology.ports().of(Site.TANDEM).fwd())) {
+         assertEquals(CmppResult.CONNECT_OK, gns.login(tianjin, gnsSecret));
+         MtRouteResp guangxis = gns.mtRoute(tianjin, Site.GUANGXI.handset(1));
+         assertEquals(Site.GUANGXI.code(), guangxis.destinationId());
+         MtRouteUpdateResp takeover = gns.updateMt(new MtRouteUpdate(gns.nextSequence(), RouteUpdateType.MODIFY, guangxis.routeId(),
+            tianjin, "", 0, guangxis.startId(), guangxis.endId(), guangxis.areaCode(), guangxis.userType()));
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, takeover.result(), "Tianjin may not take Guangxi's handsets");
+         assertEquals(Site.GUANGXI.code(), gns.mtRoute(tianjin, Site.GUANGXI.handset(1)).destinationId(), "the route stays Guangxi's");
+
+         MtRouteResp own = gns.mtRoute(tianjin, Site.TIANJIN.handset(1));
+         assertEquals(tianjin, own.destinationId());
+         MtRouteUpdateResp changed = gns.updateMt(new MtRouteUpdate(gns.nextSequence(), RouteUpdateType.MODIFY, own.routeId(),
+            tianjin, "", 0, own.startId(), own.endId(), own.areaCode(), own.userType()));
+         assertEquals(CmppResult.GNS_OK, changed.result(), "its own route it may change");
+      }
+      String handset = Site.GUANGXI.handset(7);
+      String text = "after Tianjin's refused takeover";
+      List<CmppSubmitResponseMessage> responses =
+         sinaBeijing.submit(CmppSubmitRequestMessage.create(handset, MultiGatewayTopology.SINA_SERVICE_NUMBER, text), TIMEOUT);
+      assertEquals(0, responses.get(0).getResult());
+      GatewayNode guangxi = topology.node(Site.GUANGXI);
+      Wait.until("Sina's MT still leaves through Guangxi", TIMEOUT,
+                 () -> guangxi.carrierSubmits().stream().anyMatch(s -> s.destination().equals(handset) && s.text().equals(text)));
+   }
+
+   private static GatewayConfig config(Site site) {
+      return GatewayRuntime.of(topology.node(site).server()).config();
+   }
+
+   /** A CMPP connection on a plain socket, speaking as another gateway would (CMPP 3.0). */
+   private static final class RawCmpp implements AutoCloseable {
+
+      private final RawFrameSocket socket;
+      private int sequence = 9000;
+
+      private RawCmpp(RawFrameSocket socket) {
+         this.socket = socket;
+      }
+
+      static RawCmpp connect(int port) throws IOException {
+         return new RawCmpp(RawFrameSocket.connect(port));
+      }
+
+      int nextSequence() {
+         return ++sequence;
+      }
+
+      int login(String code, String secret) throws IOException {
+         long timestamp = CmppTimestamp.now(Clock.systemDefaultZone());
+         send(new Connect(nextSequence(), code, CmppAuthenticator.authenticatorSource(code, secret, timestamp), 0x30, timestamp));
+         return read(ConnectResp.class).status();
+      }
+
+      MtRouteResp mtRoute(String code, String number) throws IOException {
+         send(new MtRoute(nextSequence(), code, number));
+         return read(MtRouteResp.class);
+      }
+
+      MtRouteUpdateResp updateMt(MtRouteUpdate update) throws IOException {
+         send(update);
+         return read(MtRouteUpdateResp.class);
+      }
+
+      private void send(CmppPdu pdu) throws IOException {
+         socket.send(buf -> CmppCodec.encode(pdu, CmppVersion.V30, buf));
+      }
+
+      /** The next PDU of {@code type}; pushes and probes on the way are skipped. */
+      private <T extends CmppPdu> T read(Class<T> type) throws IOException {
+         while (true) {
+            CmppPdu pdu = socket.read((int) TIMEOUT.toMillis(), frame -> CmppCodec.decode(frame, CmppVersion.V30));
+            if (pdu == null) {
+               throw new IOException("no " + type.getSimpleName() + " within " + TIMEOUT);
+            }
+            if (type.isInstance(pdu)) {
+               return type.cast(pdu);
+            }
+         }
+      }
+
+      @Override
+      public void close() throws IOException {
+         socket.close();
+      }
    }
 
    /** An MO from handset {@code subscriber} of {@code site} reaches Sina's connection {@code expected}, and not {@code other}. */

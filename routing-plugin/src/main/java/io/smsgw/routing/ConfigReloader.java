@@ -88,7 +88,7 @@ final class ConfigReloader {
       if (!previous.links().equals(next.links())) {
          changed.add("links (the SMSC links)");
       }
-      if (!previous.peers().equals(next.peers())) {
+      if (!linkSettings(previous).equals(linkSettings(next))) {
          changed.add("peers (the outgoing FWD links)");
       }
       if (!Objects.equals(previous.gns(), next.gns())) {
@@ -101,6 +101,11 @@ final class ConfigReloader {
          changed.add("tandem routes (the routes the tandem serves)");
       }
       return changed;
+   }
+
+   /** What the outgoing FWD links use of each peer (allowed-ips and max-sessions apply to incoming CONNECTs at once). */
+   private static List<List<Object>> linkSettings(GatewayConfig config) {
+      return config.peers().values().stream().map(io.smsgw.core.config.PeerConfig::linkSettings).toList();
    }
 
    /** The tandem's routes (its gateway directory applies at once). */

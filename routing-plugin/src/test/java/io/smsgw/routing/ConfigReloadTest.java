@@ -104,6 +104,17 @@ class ConfigReloadTest {
          assertTrue(warning.contains("links (the SMSC links)") && warning.contains("peers (the outgoing FWD links)"),
                     "a WARN naming the sections that need a restart: " + linksAndPeers);
          assertFalse(warning.contains("gns"), "only the sections that changed: " + warning);
+
+         String peerAdmission = logOf(() -> {
+            writeConfig(", { prefix = \"86139\", links = [ second ] }",
+                        "second { host = \"127.0.0.1\", port = 2, system-id = \"gw2\", password = \"pw\" }",
+                        "peers { \"020001\" { host = \"127.0.0.1\", port = 3, shared-secret = \"p1\", "
+                           + "allowed-ips = [ \"10.0.0.0/8\" ], max-sessions = 1 } }");
+            assertEquals("", control.reload());
+         });
+         assertTrue(peerAdmission.contains("reloaded"), peerAdmission);
+         assertFalse(peerAdmission.contains("until the broker restarts"),
+                     "who may connect as the peer applies at once, the link is unchanged: " + peerAdmission);
       }
    }
 }

@@ -46,7 +46,7 @@ final class GatewayBroker implements AutoCloseable {
       cfg.setName("gateway-" + code);
       cfg.setMessageExpiryScanPeriod(200); // expiries show within a test's patience
       cfg.getAcceptorConfigurations().removeIf(acceptor -> acceptor.getName().equals("cmpp"));
-      cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + cmppPort + "?protocols=CMPP");
+      cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + cmppPort + "?protocols=CMPP;cmppAcceptPeers=true");
       cfg.addQueueConfiguration(QueueConfiguration.of(BILLING_QUEUE).setAddress(SmsAddresses.BILLING)
                                    .setRoutingType(RoutingType.MULTICAST));
       cfg.addQueueConfiguration(QueueConfiguration.of(SmsAddresses.accountQueue(SP_ACCOUNT)).setAddress(SmsAddresses.accountQueue(SP_ACCOUNT))

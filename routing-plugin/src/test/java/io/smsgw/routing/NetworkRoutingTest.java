@@ -312,7 +312,7 @@ class NetworkRoutingTest {
    void routesTheCacheMissesAreResolvedOrReportedBackToTheSender() throws Exception {
       startNetwork();
       // a segment the tandem learnt after the gateways loaded their caches (no push): a miss at Beijing
-      TandemService.of(tandem.runtime()).table().updateMt(
+      TandemService.of(tandem.runtime()).table().updateMt(GUANGZHOU,
          new MtRouteUpdate(0, RouteUpdateType.ADD, 0, GUANGZHOU, "", 0, "1360000", "1369999", "", 0),
          tandem.runtime().config().tandem(), change -> { });
       assertEquals(4, routeCache(beijing).getMtRouteCount(), "Beijing does not know it yet");

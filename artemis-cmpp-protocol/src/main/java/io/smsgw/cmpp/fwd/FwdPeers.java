@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.fwd;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
@@ -9,6 +10,7 @@ import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.Fwd;
+import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.PeerConfig;
 import io.smsgw.core.contract.SmsKind;
@@ -82,6 +84,21 @@ public final class FwdPeers {
    /** Whether a CONNECT from {@code sourceAddr} is a configured peer gateway opening a FWD session. */
    public boolean isPeer(String sourceAddr) {
       return peer(sourceAddr) != null;
+   }
+
+   /**
+    * The addresses a peer's CONNECT may come from (its {@code allowed-ips}, else its host's addresses at the last
+    * load); empty for a code that is no peer.
+    */
+   public List<CidrBlock> allowedSources(String code) {
+      PeerConfig peer = peer(code);
+      return peer == null ? List.of() : peer.allowedIps();
+   }
+
+   /** The FWD sessions a peer may have open at once; 0 for a code that is no peer. */
+   public int maxSessions(String code) {
+      PeerConfig peer = peer(code);
+      return peer == null ? 0 : peer.maxSessions();
    }
 
    /**

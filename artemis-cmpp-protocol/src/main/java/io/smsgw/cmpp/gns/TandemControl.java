@@ -37,6 +37,11 @@ final class TandemControl implements TandemControlMBean {
    }
 
    @Override
+   public long getUpdatesOfOtherGatewaysRefused() {
+      return service.updatesOfOthersRefused.sum();
+   }
+
+   @Override
    public long getPushesSent() {
       return service.pushesSent.sum();
    }

@@ -16,6 +16,12 @@ public interface TandemControlMBean {
    /** Updates answered with another Result. */
    long getUpdatesRefused();
 
+   /**
+    * Updates refused with Result 4 because they would change, delete or create a route of another gateway than
+    * the sender (also counted in {@link #getUpdatesRefused()}).
+    */
+   long getUpdatesOfOtherGatewaysRefused();
+
    /** PUSH_MT/MO_ROUTE_UPDATEs sent to gateways. */
    long getPushesSent();
 

@@ -23,6 +23,9 @@ import io.smsgw.core.config.TandemConfig;
  * MT/MO_ROUTE_UPDATE, each change stamped with the tandem's time. Route ids are assigned here, from 0,
  * separately for MT and MO.
  *
+ * <p>A gateway changes only its own routes: an update is applied only when the route it changes and the route it
+ * leaves both name the sending gateway as their destination (Result 4 otherwise).
+ *
  * <p>Every asking gateway gets exactly one answer per SP_Code: two MO routes of one SP_Code never serve a common
  * region (an empty region set serves every region). An MO route added by an update serves the region of its
  * destination gateway; a modification keeps the route's regions.
@@ -53,8 +56,20 @@ public final class TandemRouteTable {
       }
    }
 
-   /** What an *_ROUTE_UPDATE_RESP says: the Result, the route id and when the request was received. */
-   public record UpdateOutcome(int result, long routeId, String timeStamp) {
+   /**
+    * What an *_ROUTE_UPDATE_RESP says: the Result, the route id and when the request was received; {@code
+    * notOwner} is why an update that would change or create another gateway's route was refused, else empty.
+    */
+   public record UpdateOutcome(int result, long routeId, String timeStamp, String notOwner) {
+
+      public UpdateOutcome(int result, long routeId, String timeStamp) {
+         this(result, routeId, timeStamp, "");
+      }
+
+      /** Whether the update was refused because the route is, or would become, another gateway's. */
+      public boolean refusedAsNotOwner() {
+         return !notOwner.isEmpty();
+      }
    }
 
    /** One answer of a route download: route {@code number} (from 1) of {@code total}. */
@@ -176,13 +191,15 @@ public final class TandemRouteTable {
    }
 
    /**
-    * Applies an MT_ROUTE_UPDATE from a gateway. {@code applied} is called with the change while the table is
-    * locked, so changes reach it in the order they were made. Results as protocols.md §1.12: 10 bad
+    * Applies an MT_ROUTE_UPDATE from gateway {@code from}. {@code applied} is called with the change while the
+    * table is locked, so changes reach it in the order they were made. Results as protocols.md §1.12: 10 bad
     * Update_type, 11 unknown Route_Id, 12 Destination_Id not a gateway of the network, 13 Gateway_IP not an
     * IPv4 address, 15/16 bad segments, 17 bad Area_code, 18 bad User_type, 5 the segments overlap another
-    * route. An empty Gateway_IP or a zero port takes the destination gateway's configured address.
+    * route; 4 when the route changed or deleted, or the Destination_Id of an ADD or MODIFY, is not {@code from}
+    * (a gateway changes only its own routes). An empty Gateway_IP or a zero port takes the destination gateway's
+    * configured address.
     */
-   public synchronized UpdateOutcome updateMt(MtRouteUpdate update, TandemConfig directory,
+   public synchronized UpdateOutcome updateMt(String from, MtRouteUpdate update, TandemConfig directory,
                                               Consumer<Change<MtRouteEntry>> applied) {
       String now = stamp();
       int type = update.updateType();
@@ -192,6 +209,10 @@ public final class TandemRouteTable {
       MtRouteEntry existing = type == RouteUpdateType.ADD ? null : mt.byId(update.routeId()).orElse(null);
       if (type != RouteUpdateType.ADD && existing == null) {
          return new UpdateOutcome(CmppResult.GNS_BAD_ROUTE_ID, update.routeId(), now);
+      }
+      String notOwner = notOwner(from, type, existing == null ? null : existing.gatewayId(), update.destinationId());
+      if (!notOwner.isEmpty()) {
+         return new UpdateOutcome(CmppResult.GNS_UPDATE_NOT_ACCEPTED, update.routeId(), now, notOwner);
       }
       if (type == RouteUpdateType.DELETE) {
          mt.remove(existing.routeId());
@@ -230,11 +251,12 @@ public final class TandemRouteTable {
    }
 
    /**
-    * Applies an MO_ROUTE_UPDATE from a gateway; see {@link #updateMt} for ordering. Results: 10, 11, 12, 13 as
-    * for MT; 19 SP_Id not digits, 20 SP_Code not 1-21 digits, 21 SP_AcessType not 0/1, 24 End_code below
-    * Start_code, 5 another route of the SP_Code already serves one of the route's regions.
+    * Applies an MO_ROUTE_UPDATE from gateway {@code from}; see {@link #updateMt} for ordering. Results: 10, 11,
+    * 12, 13 and 4 (not its route) as for MT; 19 SP_Id not digits, 20 SP_Code not 1-21 digits, 21 SP_AcessType
+    * not 0/1, 24 End_code below Start_code, 5 another route of the SP_Code already serves one of the route's
+    * regions.
     */
-   public synchronized UpdateOutcome updateMo(MoRouteUpdate update, TandemConfig directory,
+   public synchronized UpdateOutcome updateMo(String from, MoRouteUpdate update, TandemConfig directory,
                                               Consumer<Change<MoRouteEntry>> applied) {
       String now = stamp();
       int type = update.updateType();
@@ -244,6 +266,10 @@ public final class TandemRouteTable {
       RegionalMoRoute existing = type == RouteUpdateType.ADD ? null : moById.get(update.routeId());
       if (type != RouteUpdateType.ADD && existing == null) {
          return new UpdateOutcome(CmppResult.GNS_BAD_ROUTE_ID, update.routeId(), now);
+      }
+      String notOwner = notOwner(from, type, existing == null ? null : existing.route().gatewayId(), update.destinationId());
+      if (!notOwner.isEmpty()) {
+         return new UpdateOutcome(CmppResult.GNS_UPDATE_NOT_ACCEPTED, update.routeId(), now, notOwner);
       }
       if (type == RouteUpdateType.DELETE) {
          removeMo(existing);
@@ -279,6 +305,20 @@ public final class TandemRouteTable {
       putMo(new RegionalMoRoute(route, regions));
       applied.accept(new Change<>(type, route, regions, existing == null ? null : existing.route()));
       return new UpdateOutcome(CmppResult.GNS_OK, id, now);
+   }
+
+   /**
+    * Why {@code from} may not make this change, or "": the route it changes or deletes must name {@code from}, and
+    * so must the route an ADD or MODIFY leaves (a DELETE leaves none; its Destination_Id is not read).
+    */
+   private static String notOwner(String from, int type, String existingGateway, String newGateway) {
+      if (existingGateway != null && !existingGateway.equals(from)) {
+         return "the route is gateway " + existingGateway + "'s";
+      }
+      if (type != RouteUpdateType.DELETE && !newGateway.equals(from)) {
+         return "Destination_Id " + newGateway + " is another gateway";
+      }
+      return "";
    }
 
    // ---------------------------------------------------------------- undo and persistence (TandemRouteStore)

@@ -27,6 +27,7 @@ import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
 import io.smsgw.cmpp.codec.MoRouteUpdate;
 import io.smsgw.cmpp.codec.MtRouteUpdate;
+import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.TandemConfig;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -55,6 +56,8 @@ public final class TandemService {
    private final Set<GnsSessionHandler> sessions = ConcurrentHashMap.newKeySet();
    final LongAdder updatesApplied = new LongAdder();
    final LongAdder updatesRefused = new LongAdder();
+   /** Refused because they would change or create another gateway's route (counted in updatesRefused too). */
+   final LongAdder updatesOfOthersRefused = new LongAdder();
    final LongAdder pushesSent = new LongAdder();
    private volatile TandemRouteTable table;
    private volatile TandemRouteStore store;
@@ -83,6 +86,18 @@ public final class TandemService {
    public boolean isGateway(String sourceAddr) {
       TandemConfig directory = directory();
       return directory != null && directory.gateways().containsKey(sourceAddr);
+   }
+
+   /** The addresses a gateway's CONNECT may come from (its {@code allowed-ips}, else its host); empty for a stranger. */
+   public List<CidrBlock> allowedSources(String code) {
+      TandemConfig.Gateway gateway = gateway(code);
+      return gateway == null ? List.of() : gateway.allowedIps();
+   }
+
+   /** The GNS sessions a gateway may have open at once; 0 for a code not in the directory. */
+   public int maxSessions(String code) {
+      TandemConfig.Gateway gateway = gateway(code);
+      return gateway == null ? 0 : gateway.maxSessions();
    }
 
    /**
@@ -227,7 +242,8 @@ public final class TandemService {
     * Applies a gateway's update, keeps it on disk, then pushes the change to every registered gateway that sees
     * the route (the sender included, so its cache learns the route id and time stamp); the future completes with
     * the answer once all that is done. Result 4 once this gateway is no longer a tandem or when the update cannot
-    * be written; the others see {@link TandemRouteTable#updateMt} and {@link TandemRouteTable#updateMo}.
+    * be written; the others see {@link TandemRouteTable#updateMt} and {@link TandemRouteTable#updateMo} (4 also
+    * when the route is, or would become, another gateway's: {@code from} is the code the session authenticated).
     */
    CompletableFuture<TandemRouteTable.UpdateOutcome> updateMt(String from, MtRouteUpdate update) {
       return onStoreThread(() -> applyMt(from, update), update.routeId());
@@ -261,7 +277,7 @@ public final class TandemService {
    private TandemRouteTable.UpdateOutcome applyMt(String from, MtRouteUpdate update) {
       TandemRouteTable current = table();
       return apply("MT_ROUTE_UPDATE", from, update.updateType(), update.routeId(),
-                   (directory, applied) -> current.updateMt(update, directory, applied),
+                   (directory, applied) -> current.updateMt(from, update, directory, applied),
                    change -> store.appendMt(change, current), current::revertMt, change -> {
             for (GnsSessionHandler session : sessions) {
                session.push(change.route().toPush(session.nextSequence(), change.updateType()));
@@ -273,7 +289,7 @@ public final class TandemService {
    private TandemRouteTable.UpdateOutcome applyMo(String from, MoRouteUpdate update) {
       TandemRouteTable current = table();
       return apply("MO_ROUTE_UPDATE", from, update.updateType(), update.routeId(),
-                   (directory, applied) -> current.updateMo(update, directory, applied),
+                   (directory, applied) -> current.updateMo(from, update, directory, applied),
                    change -> store.appendMo(change, current), current::revertMo, change -> {
             for (GnsSessionHandler session : sessions) {
                String region = session.region();
@@ -317,7 +333,13 @@ public final class TandemService {
          push.accept(change);
       }
       count(outcome);
-      logger.info("{} type {} from {}: Result {}, route {}", what, updateType, from, outcome.result(), outcome.routeId());
+      if (outcome.refusedAsNotOwner()) {
+         updatesOfOthersRefused.increment();
+         logger.warn("{} type {} from {} refused (Result {}), a gateway changes only its own routes: {} (route {})", what,
+                     updateType, from, outcome.result(), outcome.notOwner(), routeId);
+      } else {
+         logger.info("{} type {} from {}: Result {}, route {}", what, updateType, from, outcome.result(), outcome.routeId());
+      }
       return outcome;
    }
 

@@ -60,6 +60,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
    private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
+   private boolean acceptPeers;
 
    CmppProtocolManager(CmppProtocolManagerFactory factory, ActiveMQServer server, GatewayRuntime runtime,
                        List<BaseInterceptor> incomingInterceptors, List<BaseInterceptor> outgoingInterceptors) {
@@ -224,6 +225,19 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
 
    public void setCmppSubmitAddress(String submitAddress) {
       this.submitAddress = submitAddress;
+   }
+
+   /**
+    * Whether CONNECTs of other gateways (configured peers opening FWD sessions, and on a tandem the gateways of
+    * its directory opening GNS sessions) are taken here. Off by default: an SP-facing acceptor then refuses them,
+    * and only the gateway-to-gateway acceptor (7930 by convention) is given {@code cmppAcceptPeers=true}.
+    */
+   public boolean isCmppAcceptPeers() {
+      return acceptPeers;
+   }
+
+   public void setCmppAcceptPeers(boolean acceptPeers) {
+      this.acceptPeers = acceptPeers;
    }
 
    public String getCmppAccountQueuePrefix() {

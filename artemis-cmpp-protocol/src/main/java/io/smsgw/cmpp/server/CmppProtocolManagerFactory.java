@@ -50,8 +50,9 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
    }
 
    /**
-    * Loads the gateway configuration at broker start when a CMPP acceptor exists (see GatewayConfigService), then
-    * starts the outgoing CMPP_FWD links to the configured peer gateways and, on a tandem, its route service. Warns
+    * Loads the gateway configuration at broker start when a CMPP acceptor exists (see GatewayConfigService), warns
+    * when other gateways are configured but no acceptor takes them ({@link PeerAcceptorCheck}), then starts the
+    * outgoing CMPP_FWD links to the configured peer gateways and, on a tandem, its route service. Warns
     * when broker security is off and an application acceptor listens beyond loopback ({@link BrokerExposure}; the SMPP
     * module adds the same check, one of them warns).
     */
@@ -61,6 +62,7 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
       services.add(new BrokerExposure(server));
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
+         services.add(new PeerAcceptorCheck(server, GatewayRuntime.of(server)));
          services.add(new FwdLinkService(server, GatewayRuntime.of(server)));
          services.add(new TandemLifecycle(server, GatewayRuntime.of(server)));
          services.add(new RouteCacheService(server, GatewayRuntime.of(server)));

@@ -1,6 +1,8 @@
 package io.smsgw.cmpp.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,7 @@ import io.smsgw.cmpp.gns.GnsSessionHandler;
 import io.smsgw.cmpp.gns.TandemService;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
+import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.TrafficCounters;
@@ -75,6 +78,7 @@ import org.slf4j.LoggerFactory;
  * gateway, a CONNECT from a gateway of the network opens a GNS session instead: no broker session, route PDUs go to
  * a {@link GnsSessionHandler}. A CONNECT from a configured peer gateway opens a FWD session: FWDs go to a
  * {@link FwdSessionHandler}.
+ * Both only on an acceptor with {@code cmppAcceptPeers=true}, from the gateway's addresses, up to its max-sessions.
  */
 final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>, GnsPeer {
 
@@ -120,6 +124,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private int unansweredProbes;
    private GnsSessionHandler gns;
    private FwdSessionHandler fwd;
+   /** The other gateway's session counted for this connection ({@code fwd:<code>} or {@code gns:<code>}), given back at close. */
+   private String gatewaySession;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
                Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder, PendingRequests pending) {
@@ -299,6 +305,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       boolean fromPeer = peers.isPeer(connect.sourceAddr());
       boolean fromGateway = !fromPeer && tandem.isGateway(connect.sourceAddr());
       int status = checkConnect(connect, known, fromGateway, fromPeer);
+      if (status == CmppResult.CONNECT_OK && (fromPeer || fromGateway)) {
+         status = countGatewaySession(connect.sourceAddr(), fromPeer); // after authentication, as an SP's max-sessions
+      }
       if (status != CmppResult.CONNECT_OK) {
          logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}", channel.remoteAddress(),
                      connect.sourceAddr(), Integer.toHexString(connect.version()), status);
@@ -388,6 +397,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return CmppResult.CONNECT_OTHER_ERROR;
       }
       if (fromPeer || fromGateway) {
+         int access = checkGatewayAccess(connect.sourceAddr(), fromPeer);
+         if (access != CmppResult.CONNECT_OK) {
+            return access;
+         }
          if (!isCurrent(connect)) {
             return CmppResult.CONNECT_AUTHENTICATION_ERROR;
          }
@@ -440,6 +453,41 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
                   + "(or a client's second connection within one Timestamp second)",
                   channel.remoteAddress(), connect.sourceAddr(), connect.timestamp());
       return false;
+   }
+
+   /**
+    * Where another gateway (a peer, or on a tandem a gateway of its directory) may connect: on an acceptor with
+    * {@code cmppAcceptPeers=true} (else Status 2, as for an unknown SP) and from one of its addresses (else
+    * Status 3, as for a wrong secret), checked before its secret.
+    */
+   private int checkGatewayAccess(String code, boolean fromPeer) {
+      String who = fromPeer ? "peer gateway " + code : "gateway " + code;
+      if (!manager.isCmppAcceptPeers()) {
+         logger.warn("CONNECT of {} from {} refused: the acceptor at {} takes SPs only; gateways connect to an acceptor "
+                     + "with cmppAcceptPeers=true (7930 by convention)", who, channel.remoteAddress(), channel.localAddress());
+         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+      }
+      InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+      List<CidrBlock> allowed = fromPeer ? peers.allowedSources(code) : tandem.allowedSources(code);
+      if (!CidrBlock.anyContains(allowed, remote)) {
+         logger.warn("CONNECT of {} from {} refused: not an address it may connect from {} (its allowed-ips, else the "
+                     + "addresses of its host)", who, channel.remoteAddress(), allowed);
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
+      return CmppResult.CONNECT_OK;
+   }
+
+   /** Counts the authenticated gateway's session against its max-sessions: Status 5 when it has them all open. */
+   private int countGatewaySession(String code, boolean fromPeer) {
+      String key = (fromPeer ? "fwd:" : "gns:") + code;
+      int max = fromPeer ? peers.maxSessions(code) : tandem.maxSessions(code);
+      if (!runtime.tryOpenGatewaySession(key, max)) {
+         logger.warn("CONNECT of {} gateway {} from {} refused: it has {} session(s) open, its max-sessions is {}",
+                     fromPeer ? "peer" : "GNS", code, channel.remoteAddress(), runtime.openGatewaySessions(key), max);
+         return CmppResult.CONNECT_OTHER_ERROR;
+      }
+      gatewaySession = key;
+      return CmppResult.CONNECT_OK;
    }
 
    /** Runs on the broker executor: creating the session, queue and consumer may write to the journal. */
@@ -660,6 +708,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       if (account != null && previous != State.OPEN) {
          runtime.closeSession(account.id());
+      }
+      if (gatewaySession != null) {
+         runtime.closeGatewaySession(gatewaySession);
+         gatewaySession = null;
       }
       // The broker session is a failure listener of the connection: failing it puts unacknowledged DELIVERs back.
       // On the broker executor, after a stop or close queued there: the close waits for a hand-over in progress.

@@ -193,7 +193,7 @@ class FwdEndToEndTest {
               // B's acceptor offers 2.0 only: it answers A's 3.0 CONNECT with Status 4 and Version 0x20
               cfg.getAcceptorConfigurations().removeIf(acceptor -> acceptor.getName().equals("cmpp"));
               try {
-                 cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + portB + "?protocols=CMPP;cmppVersion=0x20");
+                 cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + portB + "?protocols=CMPP;cmppVersion=0x20;cmppAcceptPeers=true");
               } catch (Exception e) {
                  throw new IllegalStateException(e);
               }
@@ -474,7 +474,7 @@ class FwdEndToEndTest {
       }
    }
 
-   private static Fwd fwd(int sequence, String recipient, long msgId) {
+   static Fwd fwd(int sequence, String recipient, long msgId) {
       return fwd(sequence, List.of(recipient), msgId, "", "", 1, 1);
    }
 

@@ -71,7 +71,7 @@ final class PeerBroker implements AutoCloseable {
          """.formatted(code, peerCode, peerPort, extra);
       Configuration cfg = TestBroker.configuration(dataDir, "CMPP", "");
       cfg.getAcceptorConfigurations().removeIf(acceptor -> acceptor.getName().equals("cmpp"));
-      cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + port + "?protocols=CMPP");
+      cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + port + "?protocols=CMPP;cmppAcceptPeers=true");
       for (String address : new String[] {SmsAddresses.MO, SmsAddresses.DR}) {
          cfg.addQueueConfiguration(QueueConfiguration.of(address).setAddress(address).setRoutingType(RoutingType.ANYCAST));
       }

@@ -70,10 +70,10 @@ class GnsTandemTest {
          gateway { code = "000001", name = "tandem" }
          tandem {
            gateways {
-             "001001" { host = "10.0.1.1", port = 7930, region = north, shared-secret = "bj" }
-             "022001" { host = "10.0.22.1", region = north, shared-secret = "tj" }
-             "020001" { host = "10.0.20.1", region = south, shared-secret = "gz" }
-             "077101" { host = "10.0.77.1", port = 7931, region = south, shared-secret = "gx" }
+             "001001" { host = "10.0.1.1", port = 7930, region = north, shared-secret = "bj", allowed-ips = [ "127.0.0.1" ] }
+             "022001" { host = "10.0.22.1", region = north, shared-secret = "tj", allowed-ips = [ "127.0.0.1" ] }
+             "020001" { host = "10.0.20.1", region = south, shared-secret = "gz", allowed-ips = [ "127.0.0.1" ] }
+             "077101" { host = "10.0.77.1", port = 7931, region = south, shared-secret = "gx", allowed-ips = [ "127.0.0.1" ] }
            }
            mt-routes = [
              { start = "1380000", end = "1389999", gateway = "077101", area-code = "0771", user-type = 0 }
@@ -220,21 +220,22 @@ class GnsTandemTest {
          Wait.until("the sender's cache learns the route too", Duration.ofSeconds(10), () -> beijing.lookupMt("18610001234").isPresent());
 
          MtRouteUpdateResp modified = await(beijing.client().updateMtRoute(
-            new MtRouteUpdate(0, RouteUpdateType.MODIFY, added.routeId(), TIANJIN, "10.0.22.2", 7932, "1861000", "1861999", "022", 0)));
+            new MtRouteUpdate(0, RouteUpdateType.MODIFY, added.routeId(), BEIJING, "10.0.1.2", 7932, "1861000", "1861999", "010", 0)));
          assertEquals(CmppResult.GNS_OK, modified.result());
          assertEquals(added.routeId(), modified.routeId());
          Wait.until("the modification reaches Tianjin", Duration.ofSeconds(10),
-                    () -> TIANJIN.equals(tianjin.lookupMt("18610001234").map(MtRouteEntry::gatewayId).orElse("")));
-         assertEquals("10.0.22.2", tianjin.lookupMt("18610001234").orElseThrow().gatewayIp());
+                    () -> "10.0.1.2".equals(tianjin.lookupMt("18610001234").map(MtRouteEntry::gatewayIp).orElse("")));
+         assertEquals(7932, tianjin.lookupMt("18610001234").orElseThrow().gatewayPort());
 
          assertEquals(CmppResult.GNS_UPDATE_FAILED, await(tianjin.client().updateMtRoute(
             new MtRouteUpdate(0, RouteUpdateType.ADD, 0, TIANJIN, "", 0, "1861500", "1862500", "", 0))).result(), "overlap");
          assertEquals(CmppResult.GNS_BAD_ROUTE_ID, await(tianjin.client().updateMtRoute(
             new MtRouteUpdate(0, RouteUpdateType.DELETE, 999_999, "", "", 0, "", "", "", 0))).result());
-         assertEquals(CmppResult.GNS_BAD_DESTINATION_ID, await(tianjin.client().updateMtRoute(
-            new MtRouteUpdate(0, RouteUpdateType.ADD, 0, "099901", "", 0, "1870000", "1870999", "", 0))).result());
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, await(tianjin.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.ADD, 0, "099901", "", 0, "1870000", "1870999", "", 0))).result(),
+            "a Destination_Id that is not the sender");
 
-         assertEquals(CmppResult.GNS_OK, await(tianjin.client().updateMtRoute(
+         assertEquals(CmppResult.GNS_OK, await(beijing.client().updateMtRoute(
             new MtRouteUpdate(0, RouteUpdateType.DELETE, added.routeId(), "", "", 0, "", "", "", 0))).result());
          Wait.until("the delete reaches Beijing", Duration.ofSeconds(10), () -> beijing.lookupMt("18610001234").isEmpty());
          assertEquals(CmppResult.GNS_NO_ROUTE, await(beijing.client().mtRoute("18610001234")).result());
@@ -273,6 +274,49 @@ class GnsTandemTest {
             new MoRouteUpdate(0, RouteUpdateType.ADD, 0, GUANGXI, "", 0, "", "", 0, "", 0, 0))).result());
          assertEquals(CmppResult.GNS_OK, await(beijing.client().updateMtRoute(
             new MtRouteUpdate(0, RouteUpdateType.DELETE, marker.routeId(), "", "", 0, "", "", "", 0))).result());
+      }
+   }
+
+   @Test
+   void aGatewayChangesOnlyItsOwnRoutes() throws Exception {
+      try (RouteCache beijing = gateway(BEIJING, "bj"); RouteCache tianjin = gateway(TIANJIN, "tj")) {
+         long refusedBefore = broker.control().getUpdatesOfOtherGatewaysRefused();
+         MtRouteUpdateResp own = await(beijing.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.ADD, 0, BEIJING, "", 0, "1862000", "1862999", "010", 0)));
+         assertEquals(CmppResult.GNS_OK, own.result(), "Beijing adds a route to itself");
+         Wait.until("Beijing's route reaches Tianjin", Duration.ofSeconds(10), () -> tianjin.lookupMt("18620001234").isPresent());
+
+         // Tianjin tries to take Beijing's numbers, to point them elsewhere, to drop them, to speak in Beijing's name
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, await(tianjin.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.MODIFY, own.routeId(), TIANJIN, "", 0, "1862000", "1862999", "022", 0))).result());
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, await(tianjin.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.MODIFY, own.routeId(), BEIJING, "10.6.6.6", 7930, "1862000", "1862999", "010", 0)))
+            .result());
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, await(tianjin.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.DELETE, own.routeId(), "", "", 0, "", "", "", 0))).result());
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, await(tianjin.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.ADD, 0, BEIJING, "", 0, "1863000", "1863999", "010", 0))).result());
+         long guangxisRoute = await(tianjin.client().mtRoute("13800138000")).routeId();
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, await(tianjin.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.MODIFY, guangxisRoute, TIANJIN, "", 0, "1380000", "1389999", "022", 0))).result(),
+            "nor a route of the tandem section");
+         long sinaNorth = await(tianjin.client().moRoute(SINA, "")).routeId();
+         assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, await(tianjin.client().updateMoRoute(
+            new MoRouteUpdate(0, RouteUpdateType.MODIFY, sinaNorth, TIANJIN, "", 0, "901234", SINA, 0, "", 0, 0))).result(),
+            "nor Beijing's MO route for Sina");
+         assertEquals(refusedBefore + 6, broker.control().getUpdatesOfOtherGatewaysRefused());
+
+         MtRouteResp stillBeijings = await(tianjin.client().mtRoute("18620001234"));
+         assertEquals(BEIJING, stillBeijings.destinationId(), "the tandem still answers with Beijing's route");
+         assertEquals("10.0.1.1", stillBeijings.gatewayIp());
+         assertEquals(GUANGXI, await(tianjin.client().mtRoute("13800138000")).destinationId());
+         assertEquals(BEIJING, await(tianjin.client().moRoute(SINA, "")).destinationId());
+
+         assertEquals(CmppResult.GNS_OK, await(beijing.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.MODIFY, own.routeId(), BEIJING, "10.0.1.2", 7930, "1862000", "1862999", "010", 0)))
+            .result(), "Beijing changes its own route");
+         assertEquals(CmppResult.GNS_OK, await(beijing.client().updateMtRoute(
+            new MtRouteUpdate(0, RouteUpdateType.DELETE, own.routeId(), "", "", 0, "", "", "", 0))).result());
       }
    }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.core.config.GatewayConfigLoader;
@@ -13,7 +14,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 
 /**
  * An embedded broker acting as the tandem gateway: the shared {@link TestBroker} configuration with its CMPP
- * acceptor on a given port, and the gateway configuration installed before the broker starts (so no
+ * acceptor (for gateways: {@code cmppAcceptPeers=true}; SPs connect there too) on a given port, and the gateway configuration installed before the broker starts (so no
  * connection ever sees the class-path file).
  */
 final class TandemBroker implements AutoCloseable {
@@ -26,9 +27,15 @@ final class TandemBroker implements AutoCloseable {
    }
 
    static TandemBroker start(Path dataDir, int port, String gatewayConf) throws Exception {
+      return start(dataDir, port, gatewayConf, cfg -> { });
+   }
+
+   /** As above, its acceptor for gateways on {@code port}, with the configuration adjusted (e.g. an SP acceptor added). */
+   static TandemBroker start(Path dataDir, int port, String gatewayConf, Consumer<Configuration> customizer) throws Exception {
       Configuration cfg = TestBroker.configuration(dataDir, "CMPP", "");
       cfg.getAcceptorConfigurations().removeIf(acceptor -> acceptor.getName().equals("cmpp"));
-      cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + port + "?protocols=CMPP");
+      cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:" + port + "?protocols=CMPP;cmppAcceptPeers=true");
+      customizer.accept(cfg);
       TandemBroker broker = new TandemBroker(port);
       broker.embedded.setConfiguration(cfg);
       broker.embedded.createActiveMQServer();

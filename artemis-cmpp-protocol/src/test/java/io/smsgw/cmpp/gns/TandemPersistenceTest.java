@@ -35,15 +35,17 @@ class TandemPersistenceTest {
 
    private static final String BEIJING = "001001";
    private static final String TIANJIN = "022001";
+   private static final String GUANGZHOU = "020001";
+   private static final String GUANGXI = "077101";
 
    private static final String CONF = """
       gateway { code = "000001" }
       tandem {
         gateways {
-          "001001" { host = "10.0.1.1", region = north, shared-secret = "bj" }
-          "022001" { host = "10.0.22.1", region = north, shared-secret = "tj" }
-          "020001" { host = "10.0.20.1", region = south, shared-secret = "gz" }
-          "077101" { host = "10.0.77.1", region = south, shared-secret = "gx" }
+          "001001" { host = "10.0.1.1", region = north, shared-secret = "bj", allowed-ips = [ "127.0.0.1" ] }
+          "022001" { host = "10.0.22.1", region = north, shared-secret = "tj", allowed-ips = [ "127.0.0.1" ] }
+          "020001" { host = "10.0.20.1", region = south, shared-secret = "gz", allowed-ips = [ "127.0.0.1" ] }
+          "077101" { host = "10.0.77.1", region = south, shared-secret = "gx", allowed-ips = [ "127.0.0.1" ] }
         }
         mt-routes = [
           { start = "1380000", end = "1389999", gateway = "077101", area-code = "0771" }
@@ -92,8 +94,8 @@ class TandemPersistenceTest {
       try (TandemBroker tandem = start(CONF)) {
          tandem.server().stop();
          // Meanwhile the route file changes, as when a shared-store backup served the pair before failing back.
-         try (TandemBroker backup = start(CONF); CmppSocket beijing = login(backup, BEIJING, "bj")) {
-            assertEquals(CmppResult.GNS_OK, updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1390000", "1399999", "0771").result());
+         try (TandemBroker backup = start(CONF); CmppSocket guangxi = login(backup, GUANGXI, "gx")) {
+            assertEquals(CmppResult.GNS_OK, updateMt(guangxi, RouteUpdateType.ADD, 0, GUANGXI, "1390000", "1399999", "0771").result());
          }
          tandem.server().start();
 
@@ -102,38 +104,39 @@ class TandemPersistenceTest {
             assertEquals(CmppResult.GNS_OK, fromBackup.result(), "the table is read again from the file");
             assertEquals("077101", fromBackup.destinationId());
 
-            MtRouteUpdateResp added = updateMt(tianjin, RouteUpdateType.ADD, 0, "001001", "1860000", "1869999", "010");
+            MtRouteUpdateResp added = updateMt(tianjin, RouteUpdateType.ADD, 0, TIANJIN, "1860000", "1869999", "022");
             assertEquals(CmppResult.GNS_OK, added.result(), "updates are taken after the restart");
             assertEquals(3, added.routeId());
-            assertEquals("001001", mtRoute(tianjin, TIANJIN, "18600001234").destinationId());
+            assertEquals(TIANJIN, mtRoute(tianjin, TIANJIN, "18600001234").destinationId());
             assertEquals(routeFile().toString(), tandem.control().getRouteFile());
          }
       }
       try (TandemBroker restarted = start(CONF); CmppSocket tianjin = login(restarted, TIANJIN, "tj")) {
-         assertEquals("001001", mtRoute(tianjin, TIANJIN, "18600001234").destinationId(), "and written to the file");
+         assertEquals(TIANJIN, mtRoute(tianjin, TIANJIN, "18600001234").destinationId(), "and written to the file");
       }
    }
 
    @Test
    void updatesOverCmppAreServedAfterARestart() throws Exception {
       MtRouteUpdateResp added;
-      try (TandemBroker tandem = start(CONF); CmppSocket beijing = login(tandem, BEIJING, "bj")) {
+      try (TandemBroker tandem = start(CONF); CmppSocket guangxi = login(tandem, GUANGXI, "gx");
+           CmppSocket guangzhou = login(tandem, GUANGZHOU, "gz"); CmppSocket tianjin = login(tandem, TIANJIN, "tj")) {
          assertEquals(routeFile().toString(), tandem.control().getRouteFile());
-         added = updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1390000", "1399999", "0771");
+         added = updateMt(guangxi, RouteUpdateType.ADD, 0, GUANGXI, "1390000", "1399999", "0771");
          assertEquals(CmppResult.GNS_OK, added.result());
          assertEquals(2, added.routeId(), "ids continue after the configuration's routes");
-         assertEquals(CmppResult.GNS_OK, updateMt(beijing, RouteUpdateType.MODIFY, 0, "020001", "1380000", "1389999", "0772").result());
-         assertEquals(CmppResult.GNS_OK, updateMt(beijing, RouteUpdateType.DELETE, 1, "", "", "", "").result());
-         beijing.send(new MoRouteUpdate(beijing.nextSequence(), RouteUpdateType.ADD, 0, TIANJIN, "", 0, "905555", "10669999", 0,
+         assertEquals(CmppResult.GNS_OK, updateMt(guangxi, RouteUpdateType.MODIFY, 0, GUANGXI, "1380000", "1389999", "0772").result());
+         assertEquals(CmppResult.GNS_OK, updateMt(guangzhou, RouteUpdateType.DELETE, 1, "", "", "", "").result());
+         tianjin.send(new MoRouteUpdate(tianjin.nextSequence(), RouteUpdateType.ADD, 0, TIANJIN, "", 0, "905555", "10669999", 0,
                                         "", 0, 0));
-         assertEquals(CmppResult.GNS_OK, beijing.read(MoRouteUpdateResp.class).result());
+         assertEquals(CmppResult.GNS_OK, tianjin.read(MoRouteUpdateResp.class).result());
          assertEquals(CmppResult.GNS_UPDATE_FAILED,
-                      updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1395000", "1395999", "").result(), "overlaps route 2");
+                      updateMt(guangxi, RouteUpdateType.ADD, 0, GUANGXI, "1395000", "1395999", "").result(), "overlaps route 2");
          TandemControlMBean control = tandem.control();
          assertEquals(4, control.getUpdatesApplied(), "MT add, modify, delete and the MO add");
          assertEquals(1, control.getUpdatesRefused());
-         assertTrue(control.getPushesSent() >= 4, "each applied change was pushed to Beijing at least");
-         assertArrayEquals(new String[] {BEIJING}, control.getConnectedGateways());
+         assertTrue(control.getPushesSent() >= 4, "each applied change was pushed to the three at least");
+         assertArrayEquals(new String[] {GUANGZHOU, TIANJIN, GUANGXI}, control.getConnectedGateways());
       }
 
       try (TandemBroker tandem = start(CONF); CmppSocket tianjin = login(tandem, TIANJIN, "tj")) {
@@ -145,7 +148,7 @@ class TandemPersistenceTest {
          assertEquals(added.timeStamp(), route.timeStamp(), "with the time stamp of its update");
 
          MtRouteResp modified = mtRoute(tianjin, TIANJIN, "13800001234");
-         assertEquals("020001", modified.destinationId());
+         assertEquals(GUANGXI, modified.destinationId());
          assertEquals("0772", modified.areaCode());
          assertEquals(CmppResult.GNS_NO_ROUTE, mtRoute(tianjin, TIANJIN, "15000051234").result(), "the deleted route stays deleted");
 
@@ -159,7 +162,7 @@ class TandemPersistenceTest {
          assertEquals(2, first.routeTotal(), "route 0 (modified) and route 2 (added)");
          assertEquals(0, first.routeId());
 
-         MtRouteUpdateResp next = updateMt(tianjin, RouteUpdateType.ADD, 0, "001001", "1860000", "1869999", "010");
+         MtRouteUpdateResp next = updateMt(tianjin, RouteUpdateType.ADD, 0, TIANJIN, "1860000", "1869999", "022");
          assertEquals(3, next.routeId(), "ids handed out before the restart are not handed out again");
          assertEquals("", tandem.control().getRouteFileProblem());
          assertEquals(3, tandem.control().getMtRouteCount());
@@ -169,9 +172,9 @@ class TandemPersistenceTest {
 
    @Test
    void aTornLastLineIsDroppedAndADamagedLineIsSkippedWithoutStoppingTheBroker() throws Exception {
-      try (TandemBroker tandem = start(CONF); CmppSocket beijing = login(tandem, BEIJING, "bj")) {
-         assertEquals(2, updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1390000", "1399999", "").routeId());
-         assertEquals(3, updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1870000", "1879999", "").routeId());
+      try (TandemBroker tandem = start(CONF); CmppSocket guangxi = login(tandem, GUANGXI, "gx")) {
+         assertEquals(2, updateMt(guangxi, RouteUpdateType.ADD, 0, GUANGXI, "1390000", "1399999", "").routeId());
+         assertEquals(3, updateMt(guangxi, RouteUpdateType.ADD, 0, GUANGXI, "1870000", "1879999", "").routeId());
       }
       // the broker died while writing the second update: its line is cut short
       byte[] bytes = Files.readAllBytes(routeFile());
@@ -206,11 +209,11 @@ class TandemPersistenceTest {
 
    @Test
    void changedRoutesInTheConfigurationAreTheNewStartingPoint() throws Exception {
-      try (TandemBroker tandem = start(CONF); CmppSocket beijing = login(tandem, BEIJING, "bj")) {
-         assertEquals(CmppResult.GNS_OK, updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1390000", "1399999", "").result());
+      try (TandemBroker tandem = start(CONF); CmppSocket guangxi = login(tandem, GUANGXI, "gx")) {
+         assertEquals(CmppResult.GNS_OK, updateMt(guangxi, RouteUpdateType.ADD, 0, GUANGXI, "1390000", "1399999", "").result());
          tandem.reload(CONF.replace("1500009", "1500019"));
-         assertEquals(CmppResult.GNS_OK, mtRoute(beijing, BEIJING, "13900001234").result(), "a reload keeps the applied updates");
-         assertEquals(CmppResult.GNS_NO_ROUTE, mtRoute(beijing, BEIJING, "15000151234").result(),
+         assertEquals(CmppResult.GNS_OK, mtRoute(guangxi, GUANGXI, "13900001234").result(), "a reload keeps the applied updates");
+         assertEquals(CmppResult.GNS_NO_ROUTE, mtRoute(guangxi, GUANGXI, "15000151234").result(),
                       "edited routes take effect at the next start");
       }
       try (TandemBroker tandem = start(CONF.replace("1500009", "1500019")); CmppSocket tianjin = login(tandem, TIANJIN, "tj")) {
@@ -223,17 +226,17 @@ class TandemPersistenceTest {
 
    @Test
    void anUpdateThatCannotBeWrittenIsUndoneAndAnsweredNotAccepted() throws Exception {
-      try (TandemBroker tandem = start(CONF); CmppSocket beijing = login(tandem, BEIJING, "bj")) {
+      try (TandemBroker tandem = start(CONF); CmppSocket guangxi = login(tandem, GUANGXI, "gx")) {
          // the file cannot be written any more (a directory took its place)
          Files.delete(routeFile());
          Files.createDirectory(routeFile());
-         MtRouteUpdateResp refused = updateMt(beijing, RouteUpdateType.ADD, 0, "077101", "1390000", "1399999", "");
+         MtRouteUpdateResp refused = updateMt(guangxi, RouteUpdateType.ADD, 0, GUANGXI, "1390000", "1399999", "");
          assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED, refused.result());
-         assertEquals(CmppResult.GNS_NO_ROUTE, mtRoute(beijing, BEIJING, "13900001234").result(), "the update was undone");
+         assertEquals(CmppResult.GNS_NO_ROUTE, mtRoute(guangxi, GUANGXI, "13900001234").result(), "the update was undone");
          assertEquals(CmppResult.GNS_UPDATE_NOT_ACCEPTED,
-                      updateMt(beijing, RouteUpdateType.MODIFY, 0, "020001", "1380000", "1389999", "").result(),
+                      updateMt(guangxi, RouteUpdateType.MODIFY, 0, GUANGXI, "1380000", "1389999", "0772").result(),
                       "a modification is refused as well");
-         assertEquals("077101", mtRoute(beijing, BEIJING, "13800001234").destinationId(), "and the route is as it was");
+         assertEquals("0771", mtRoute(guangxi, GUANGXI, "13800001234").areaCode(), "and the route is as it was");
          assertEquals(0, tandem.control().getUpdatesApplied());
          assertEquals(2, tandem.control().getUpdatesRefused());
       }

@@ -129,13 +129,13 @@ public final class MultiGatewayTopology implements AutoCloseable {
    /** A table of what listens where, for the log. */
    public String describe() {
       StringBuilder out = new StringBuilder();
-      out.append(String.format(Locale.ROOT, "%-10s %-7s %-6s %-11s %-6s %-11s %-6s %-13s %s%n",
-                               "gateway", "code", "region", "JMS/CORE", "SMPP", "CMPP (SPs)", "FWD", "carrier SMSC", "handsets"));
+      out.append(String.format(Locale.ROOT, "%-10s %-7s %-6s %-11s %-6s %-11s %-11s %-13s %s%n",
+                               "gateway", "code", "region", "JMS/CORE", "SMPP", "CMPP (SPs)", "gateways", "carrier SMSC", "handsets"));
       for (Site site : Site.values()) {
          TopologyPorts.SitePorts p = ports().of(site);
-         out.append(String.format(Locale.ROOT, "%-10s %-7s %-6s %-11d %-6d %-11s %-6d %-13s %s%n",
+         out.append(String.format(Locale.ROOT, "%-10s %-7s %-6s %-11d %-6d %-11d %-11s %-13s %s%n",
                                   site.id(), site.code(), site.hasCarrier() ? site.region() : "-", p.core(), p.smpp(),
-                                  site == Site.TANDEM ? p.cmpp() + " (GNS)" : Integer.toString(p.cmpp()), p.fwd(),
+                                  p.cmpp(), site == Site.TANDEM ? p.fwd() + " (GNS)" : p.fwd() + " (FWD)",
                                   site.hasCarrier() ? Integer.toString(p.smsc()) : "-",
                                   site.hasCarrier() ? site.numberSegment() + "xxxx" : "-"));
       }

@@ -27,8 +27,9 @@ public record TopologyPorts(Map<Site, SitePorts> sites, Map<CuttableLink, Intege
     *
     * @param core application acceptor (Artemis JMS / CORE)
     * @param smpp SMPP acceptor
-    * @param cmpp CMPP acceptor for SPs; the tandem gateway's GNS sessions arrive here too
-    * @param fwd  CMPP acceptor for peer gateways (CMPP_FWD)
+    * @param cmpp CMPP acceptor for SPs (it refuses other gateways)
+    * @param fwd  CMPP acceptor for the other gateways ({@code cmppAcceptPeers=true}): CMPP_FWD from peers, and on the
+    *             tandem gateway the GNS sessions
     * @param smsc the carrier SMSC simulator, {@link #NONE} for the tandem gateway
     */
    public record SitePorts(int core, int smpp, int cmpp, int fwd, int smsc) {

@@ -64,7 +64,7 @@ class MultiGatewayConfigurationTest {
          if (site.hasCarrier()) {
             assertEquals(ports.of(site).smsc(), config.links().get(0).port(), site.id() + "'s carrier link");
             assertNotNull(config.gns(), site.id() + " asks the tandem");
-            assertEquals(ports.of(Site.TANDEM).cmpp(), config.gns().port());
+            assertEquals(ports.of(Site.TANDEM).fwd(), config.gns().port(), "the tandem's acceptor for gateways");
             assertEquals(3, config.peers().size(), site.id() + " peers with the other three");
          } else {
             assertNull(config.gns(), "the tandem asks nobody");
@@ -114,8 +114,8 @@ class MultiGatewayConfigurationTest {
       Path xml = TemplateFiles.render(TemplateFiles.BROKER_XML, ports.tokens(Site.GUANGXI), dir.resolve("broker.xml"));
       String text = Files.readString(xml);
       assertTrue(text.contains("<name>guangxi</name>"));
-      assertTrue(text.contains("tcp://127.0.0.1:7804?protocols=CMPP"), "Guangxi's CMPP acceptor");
-      assertTrue(text.contains("tcp://127.0.0.1:7934?protocols=CMPP"), "Guangxi's FWD acceptor");
+      assertTrue(text.contains("tcp://127.0.0.1:7804?protocols=CMPP;cmppAcceptPeers=false"), "Guangxi's CMPP acceptor for SPs");
+      assertTrue(text.contains("tcp://127.0.0.1:7934?protocols=CMPP;cmppAcceptPeers=true"), "Guangxi's acceptor for gateways");
       assertFalse(text.matches("(?s).*@[a-z.-]+@.*"), "no token left");
    }
 

@@ -44,6 +44,25 @@ public final class CidrBlock {
       return new CidrBlock(network, prefix);
    }
 
+   /** The block of this one address (an IPv4-mapped IPv6 address as IPv4). */
+   public static CidrBlock of(InetAddress address) {
+      byte[] bytes = address.getAddress();
+      if (bytes.length == IPV6_BYTES && isIpv4Mapped(bytes)) {
+         bytes = Arrays.copyOfRange(bytes, IPV6_BYTES - IPV4_BYTES, IPV6_BYTES);
+      }
+      return new CidrBlock(bytes, bytes.length * 8);
+   }
+
+   /** Whether {@code address} lies in one of {@code blocks}. */
+   public static boolean anyContains(java.util.List<CidrBlock> blocks, InetAddress address) {
+      for (int i = 0; i < blocks.size(); i++) {
+         if (blocks.get(i).contains(address)) {
+            return true;
+         }
+      }
+      return false;
+   }
+
    /** Whether {@code address} lies in this block; IPv4-mapped IPv6 addresses count as IPv4. */
    public boolean contains(InetAddress address) {
       if (address == null) {

@@ -37,7 +37,8 @@ final class GatewayConfigReader {
    private static final String FINAL_STATES = String.join(", ", Arrays.stream(DeliveryState.values())
       .filter(DeliveryState::isFinal).map(DeliveryState::stat).toList());
    private static final List<String> TANDEM_KEYS = List.of("gateways", "mt-routes", "mo-routes");
-   private static final List<String> TANDEM_GATEWAY_KEYS = List.of("host", "port", "region", "shared-secret");
+   private static final List<String> TANDEM_GATEWAY_KEYS =
+      List.of("host", "port", "region", "shared-secret", "allowed-ips", "max-sessions");
    private static final List<String> TANDEM_MT_ROUTE_KEYS = List.of("start", "end", "gateway", "area-code", "user-type");
    private static final List<String> TANDEM_MO_ROUTE_KEYS =
       List.of("sp-code", "sp-id", "service-id", "gateway", "regions", "access-type");
@@ -50,7 +51,8 @@ final class GatewayConfigReader {
       "receipt-id-format");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
-      List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout");
+      List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
+              "allowed-ips", "max-sessions");
    /** NodesCount is one octet. */
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
@@ -435,7 +437,10 @@ final class GatewayConfigReader {
          problem(settings.get("region").origin(), path + ".region", "must be without spaces, got \"" + region + "\"");
       }
       String secret = requiredString(settings, path, "shared-secret", MAX_SECRET_LENGTH, true);
-      return problems.size() == problemsBefore ? new TandemConfig.Gateway(code, host, port, region, secret) : null;
+      List<CidrBlock> allowedIps = gatewaySources(settings, path, host);
+      int maxSessions = wholeNumber(settings, path, "max-sessions", TandemConfig.Gateway.DEFAULT_MAX_SESSIONS, 1);
+      return problems.size() == problemsBefore
+         ? new TandemConfig.Gateway(code, host, port, region, secret, allowedIps, maxSessions) : null;
    }
 
    private List<TandemConfig.MtRoute> tandemMtRoutes(ConfigObject tandem, Set<String> gateways) {
@@ -598,10 +603,52 @@ final class GatewayConfigReader {
       java.time.Duration reconnectMax = reconnectMax(settings, path, reconnectMin, PeerConfig.DEFAULT_RECONNECT_MAX);
       java.time.Duration responseTimeout =
          positiveDuration(settings, path, "response-timeout", PeerConfig.DEFAULT_RESPONSE_TIMEOUT);
+      int maxSessions = wholeNumber(settings, path, "max-sessions", PeerConfig.DEFAULT_MAX_SESSIONS, 1);
+      // the host is looked up only for an entry that is otherwise fine
+      List<CidrBlock> allowedIps = gatewaySources(settings, path, problems.size() == problemsBefore ? host : null);
       if (problems.size() != problemsBefore) {
          return null;
       }
-      return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout);
+      return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout, allowedIps,
+                            maxSessions);
+   }
+
+   /**
+    * The addresses another gateway's CONNECT may come from: its {@code allowed-ips}, or else the addresses its
+    * {@code host} resolves to now (at load and at each reload: a host name is looked up here, never while a
+    * CONNECT waits). A host that does not resolve leaves none, with a WARN: its CONNECTs are refused until a
+    * reload resolves it.
+    */
+   private List<CidrBlock> gatewaySources(ConfigObject settings, String path, String host) {
+      ConfigValue allowed = settings.get("allowed-ips");
+      if (allowed != null) {
+         if (allowed instanceof ConfigList list && list.isEmpty()) {
+            problem(allowed.origin(), path + ".allowed-ips",
+               "must list at least one address or block; leave it out to allow the addresses of host");
+         }
+         return addressBlocks(settings, path);
+      }
+      if (host == null || host.isEmpty()) {
+         return List.of();
+      }
+      List<CidrBlock> literal = PeerConfig.literalAddress(host);
+      if (!literal.isEmpty()) {
+         return literal;
+      }
+      try {
+         List<CidrBlock> resolved = new ArrayList<>();
+         for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+            CidrBlock block = CidrBlock.of(address);
+            if (!resolved.contains(block)) {
+               resolved.add(block);
+            }
+         }
+         return resolved;
+      } catch (java.net.UnknownHostException | SecurityException e) {
+         logger.warn("{}: {}.host \"{}\" does not resolve ({}); its CONNECTs are refused until a reload resolves it "
+                     + "(or list its addresses in {}.allowed-ips)", sourceName, path, host, e.getMessage(), path);
+         return List.of();
+      }
    }
 
    /** The backoff's ceiling, which must not be below its start. */

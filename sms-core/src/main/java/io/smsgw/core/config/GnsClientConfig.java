@@ -9,8 +9,9 @@ import java.util.Objects;
  * {@link #toString()} never shows the secret.
  *
  * @param host          tandem gateway host
- * @param port          port of one of its CMPP acceptors, which answer GNS (default 7890, the CMPP acceptor's port;
- *                      not the 9168 of the CMPP 3.0 port table, where the tandem listens only if given an acceptor there)
+ * @param port          port of the tandem's acceptor for gateways ({@code cmppAcceptPeers=true}), which answers GNS
+ *                      (default 7930, that acceptor's port in the shipped broker.xml; not the 9168 of the CMPP 3.0
+ *                      port table, where the tandem listens only if given an acceptor there)
  * @param sharedSecret  CONNECT secret, the tandem's {@code tandem.gateways.<code>.shared-secret}
  * @param refresh       the whole route cache is reloaded this often; zero = only on (re)connect
  * @param queryTimeout  a route query unanswered this long fails
@@ -20,7 +21,8 @@ import java.util.Objects;
 public record GnsClientConfig(String host, int port, String sharedSecret, Duration refresh, Duration queryTimeout,
                               Duration reconnectMin, Duration reconnectMax) {
 
-   public static final int DEFAULT_PORT = 7890;
+   /** The tandem's acceptor for gateways: its SP acceptor (7890) refuses them (decision 90). */
+   public static final int DEFAULT_PORT = TandemConfig.DEFAULT_FWD_PORT;
    public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(10);
    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
    public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);

@@ -1,12 +1,14 @@
 package io.smsgw.core.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * One entry of the {@code peers} section of {@code sms-gateway.conf}: a peer gateway this gateway exchanges
  * CMPP_FWD with. This gateway keeps one outgoing long connection to it (consuming {@code sms.gw.<code>}) and
- * accepts the peer's own connection when its CONNECT carries Source_Addr = {@code code} and this secret.
+ * accepts the peer's own connection when its CONNECT carries Source_Addr = {@code code} and this secret, comes
+ * from one of {@code allowedIps} and arrives on an acceptor with {@code cmppAcceptPeers=true}.
  * {@link #toString()} never shows the secret.
  *
  * @param code            the peer's 6-digit gateway code (Destination_Id of what we forward to it)
@@ -17,15 +19,21 @@ import java.util.Objects;
  * @param reconnectMin    first reconnect delay; doubles up to reconnectMax
  * @param reconnectMax    longest reconnect delay
  * @param responseTimeout a FWD or ACTIVE_TEST unanswered this long counts as lost
+ * @param allowedIps      addresses the peer's CONNECT may come from: its {@code allowed-ips}, or else the addresses
+ *                        {@code host} resolved to when the configuration was loaded; empty = none (a host that did
+ *                        not resolve)
+ * @param maxSessions     FWD sessions the peer may have open with this gateway at once
  */
 public record PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
-                         Duration reconnectMax, Duration responseTimeout) {
+                         Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions) {
 
    public static final int DEFAULT_PORT = TandemConfig.DEFAULT_FWD_PORT;
    public static final int DEFAULT_WINDOW = 16;
    public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
    public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(60);
    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+   /** A peer keeps one connection; the second lets it reconnect while its old one is not yet seen dead here. */
+   public static final int DEFAULT_MAX_SESSIONS = 2;
 
    public PeerConfig {
       Objects.requireNonNull(host, "host");
@@ -33,6 +41,7 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
       Objects.requireNonNull(reconnectMin, "reconnectMin");
       Objects.requireNonNull(reconnectMax, "reconnectMax");
       Objects.requireNonNull(responseTimeout, "responseTimeout");
+      allowedIps = List.copyOf(allowedIps);
       if (!GatewayConfig.isGatewayCode(code)) {
          throw new IllegalArgumentException("peer code must be 6 digits, got " + code);
       }
@@ -48,12 +57,39 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
       if (responseTimeout.isZero() || responseTimeout.isNegative()) {
          throw new IllegalArgumentException("responseTimeout must be positive, got " + responseTimeout);
       }
+      if (maxSessions < 1) {
+         throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
+      }
+   }
+
+   /** Connections allowed from {@code host} only when it is an address literal (no DNS lookup here), at most 2. */
+   public PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
+                     Duration reconnectMax, Duration responseTimeout) {
+      this(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout, literalAddress(host),
+           DEFAULT_MAX_SESSIONS);
    }
 
    /** The documented defaults for window, backoff and response timeout. */
    public PeerConfig(String code, String host, int port, String sharedSecret) {
       this(code, host, port, sharedSecret, DEFAULT_WINDOW, DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX,
            DEFAULT_RESPONSE_TIMEOUT);
+   }
+
+   /** {@code host} as a one-address block when it is an IP literal, else nothing. */
+   public static List<CidrBlock> literalAddress(String host) {
+      try {
+         return List.of(CidrBlock.parse(host));
+      } catch (IllegalArgumentException notALiteral) {
+         return List.of();
+      }
+   }
+
+   /**
+    * What the outgoing link uses (all but {@code allowedIps} and {@code maxSessions}, which incoming CONNECTs are
+    * checked against as soon as a reload installs them).
+    */
+   public List<Object> linkSettings() {
+      return List.of(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout);
    }
 
    @Override

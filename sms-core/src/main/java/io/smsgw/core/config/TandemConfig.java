@@ -38,14 +38,29 @@ public record TandemConfig(Map<String, Gateway> gateways, List<MtRoute> mtRoutes
     * @param port         port of its FWD acceptor
     * @param region       the region it belongs to; MO routes are chosen by the asking gateway's region
     * @param sharedSecret the secret its CONNECT to the tandem is authenticated with
+    * @param allowedIps   addresses its CONNECT to the tandem may come from: its {@code allowed-ips}, else {@code host}
+    * @param maxSessions  GNS sessions it may have open with the tandem at once
     */
-   public record Gateway(String code, String host, int port, String region, String sharedSecret) {
+   public record Gateway(String code, String host, int port, String region, String sharedSecret, List<CidrBlock> allowedIps,
+                         int maxSessions) {
+
+      /** One connection, and one more to reconnect while the old one is not yet seen dead. */
+      public static final int DEFAULT_MAX_SESSIONS = 2;
 
       public Gateway {
          Objects.requireNonNull(code, "code");
          Objects.requireNonNull(host, "host");
          Objects.requireNonNull(region, "region");
          Objects.requireNonNull(sharedSecret, "sharedSecret");
+         allowedIps = List.copyOf(allowedIps);
+         if (maxSessions < 1) {
+            throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
+         }
+      }
+
+      /** CONNECTs from {@code host} only, at most 2 at once. */
+      public Gateway(String code, String host, int port, String region, String sharedSecret) {
+         this(code, host, port, region, sharedSecret, PeerConfig.literalAddress(host), DEFAULT_MAX_SESSIONS);
       }
 
       @Override

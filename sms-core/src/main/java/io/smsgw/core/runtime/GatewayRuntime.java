@@ -29,6 +29,8 @@ public final class GatewayRuntime {
    private volatile CmppMsgIdGenerator longIds;
    private final ShortMessageIdGenerator shortIds = new ShortMessageIdGenerator();
    private final ConcurrentHashMap<String, AtomicInteger> openSessions = new ConcurrentHashMap<>();
+   /** Open sessions of other gateways (FWD and GNS), by kind and code: apart from accounts, whose ids they could equal. */
+   private final ConcurrentHashMap<String, AtomicInteger> gatewaySessions = new ConcurrentHashMap<>();
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
    private final TrafficCounters traffic = new TrafficCounters();
    private final LinkStates links = new LinkStates();
@@ -72,16 +74,7 @@ public final class GatewayRuntime {
 
    /** Counts a new session for the account unless that would exceed its max-sessions. */
    public boolean tryOpenSession(Account account) {
-      AtomicInteger count = openSessions.computeIfAbsent(account.id(), id -> new AtomicInteger());
-      while (true) {
-         int current = count.get();
-         if (current >= account.maxSessions()) {
-            return false;
-         }
-         if (count.compareAndSet(current, current + 1)) {
-            return true;
-         }
-      }
+      return tryIncrement(openSessions.computeIfAbsent(account.id(), id -> new AtomicInteger()), account.maxSessions());
    }
 
    public void closeSession(String accountId) {
@@ -94,6 +87,38 @@ public final class GatewayRuntime {
    public int openSessions(String accountId) {
       AtomicInteger count = openSessions.get(accountId);
       return count == null ? 0 : count.get();
+   }
+
+   /**
+    * Counts a new session of another gateway ({@code key}: its kind and code, e.g. {@code fwd:020001}) unless it
+    * already has {@code max}; {@link #closeGatewaySession} gives it back.
+    */
+   public boolean tryOpenGatewaySession(String key, int max) {
+      return tryIncrement(gatewaySessions.computeIfAbsent(key, k -> new AtomicInteger()), max);
+   }
+
+   public void closeGatewaySession(String key) {
+      AtomicInteger count = gatewaySessions.get(key);
+      if (count != null) {
+         count.decrementAndGet();
+      }
+   }
+
+   public int openGatewaySessions(String key) {
+      AtomicInteger count = gatewaySessions.get(key);
+      return count == null ? 0 : count.get();
+   }
+
+   private static boolean tryIncrement(AtomicInteger count, int max) {
+      while (true) {
+         int current = count.get();
+         if (current >= max) {
+            return false;
+         }
+         if (count.compareAndSet(current, current + 1)) {
+            return true;
+         }
+      }
    }
 
    public RateLimiter submitLimiter(Account account) {

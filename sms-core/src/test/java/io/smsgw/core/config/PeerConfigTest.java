@@ -79,6 +79,49 @@ class PeerConfigTest {
    }
 
    @Test
+   void aPeerConnectsFromItsHostUnlessAllowedIpsSaysOtherwise() throws Exception {
+      GatewayConfig config = GatewayConfigLoader.parse("""
+         gateway { code = "001001" }
+         peers {
+           "022001" { host = "10.0.22.1", shared-secret = "tj" }
+           "020001" { host = "10.0.20.1", shared-secret = "gz", allowed-ips = [ "10.0.20.0/24", "2001:db8::/32" ], max-sessions = 4 }
+           "077101" { host = "localhost", shared-secret = "gx" }
+         }
+         tandem {
+           gateways {
+             "022001" { host = "10.0.22.1", region = north, shared-secret = "tj" }
+             "020001" { host = "10.0.20.1", region = south, shared-secret = "gz", allowed-ips = [ "10.0.20.7" ], max-sessions = 1 }
+           }
+         }
+         """, FILE);
+      PeerConfig tianjin = config.peer("022001").orElseThrow();
+      assertEquals(List.of(CidrBlock.parse("10.0.22.1")), tianjin.allowedIps(), "without allowed-ips: its host");
+      assertEquals(PeerConfig.DEFAULT_MAX_SESSIONS, tianjin.maxSessions());
+      PeerConfig guangzhou = config.peer("020001").orElseThrow();
+      assertEquals(List.of(CidrBlock.parse("10.0.20.0/24"), CidrBlock.parse("2001:db8::/32")), guangzhou.allowedIps());
+      assertEquals(4, guangzhou.maxSessions());
+      assertTrue(CidrBlock.anyContains(config.peer("077101").orElseThrow().allowedIps(), java.net.InetAddress.getByName("127.0.0.1")),
+                 "a host name is resolved when the file is read");
+
+      TandemConfig tandem = config.tandem();
+      assertEquals(List.of(CidrBlock.parse("10.0.22.1")), tandem.gateways().get("022001").allowedIps());
+      assertEquals(TandemConfig.Gateway.DEFAULT_MAX_SESSIONS, tandem.gateways().get("022001").maxSessions());
+      assertEquals(List.of(CidrBlock.parse("10.0.20.7")), tandem.gateways().get("020001").allowedIps());
+      assertEquals(1, tandem.gateways().get("020001").maxSessions());
+
+      String text = problems("""
+         gateway { code = "001001" }
+         peers {
+           "022001" { host = "10.0.22.1", shared-secret = "tj", allowed-ips = [], max-sessions = 0 }
+           "020001" { host = "10.0.20.1", shared-secret = "gz", allowed-ips = [ "gz.example" ] }
+         }
+         """);
+      assertTrue(text.contains("line 3: peers.022001.allowed-ips: must list at least one address"), text);
+      assertTrue(text.contains("line 3: peers.022001.max-sessions: must be >= 1, got 0"), text);
+      assertTrue(text.contains("line 4: peers.020001.allowed-ips[0]: bad IP address or CIDR block \"gz.example\""), text);
+   }
+
+   @Test
    void maxHopsFitsNodesCount() {
       assertTrue(problems("gateway { code = \"001001\", max-hops = 256 }")
                     .contains("line 1: gateway.max-hops: must be <= 255, got 256"));

@@ -90,7 +90,7 @@ class ShippedConfigExamplesTest {
       GnsClientConfig gns = config.gns();
       assertNotNull(gns, "gns example");
       assertEquals("10.0.0.9", gns.host());
-      assertEquals(7890, gns.port());
+      assertEquals(7930, gns.port());
       assertEquals(Duration.ofMinutes(10), gns.refresh());
 
       TandemConfig tandem = config.tandem();

@@ -142,7 +142,7 @@ class TandemConfigTest {
          gns { host = "10.0.0.9", shared-secret = "tj-secret" }
          """, FILE).gns();
       assertEquals("10.0.0.9", gns.host());
-      assertEquals(7890, gns.port(), "the tandem answers GNS on its CMPP acceptors; 7890 is the CMPP acceptor's port");
+      assertEquals(7930, gns.port(), "the tandem answers GNS on its acceptor for gateways, 7930 by convention");
       assertEquals("tj-secret", gns.sharedSecret());
       assertEquals(Duration.ofMinutes(10), gns.refresh());
       assertEquals(Duration.ofSeconds(5), gns.queryTimeout());
