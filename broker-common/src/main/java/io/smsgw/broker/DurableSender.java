@@ -108,6 +108,9 @@ public final class DurableSender {
                   }
                }
             } else {
+               if (checkSendPermission && AccountSessions.checkedByGateway(session)) {
+                  AccountSessions.check(server, session, address, CheckType.SEND); // the session's own check is off
+               }
                status = send(tx, message);
                if (status == RoutingStatus.NO_BINDINGS && divertedOnly(address)) {
                   status = RoutingStatus.OK;
@@ -153,7 +156,7 @@ public final class DurableSender {
     */
    private RoutingStatus checkIngress(SimpleString address, Message message, Transaction tx) throws Exception {
       if (checkSendPermission) {
-         server.getSecurityStore().check(address, CheckType.SEND, session);
+         AccountSessions.check(server, session, address, CheckType.SEND);
       }
       byte[] duplicateId = message.getDuplicateIDBytes();
       if (duplicateId != null && !postOffice.getDuplicateIDCache(address).atomicVerify(duplicateId, tx)) {
@@ -168,7 +171,9 @@ public final class DurableSender {
     * routed address: where a message goes is the gateway's decision.
     */
    private RoutingStatus sendRouted(List<Message> routed, int first, Transaction tx) throws Exception {
-      if (checkSendPermission) {
+      // An account session checked by the gateway has the broker's check off already, and keeps it off.
+      boolean toggle = checkSendPermission && !AccountSessions.checkedByGateway(session);
+      if (toggle) {
          session.disableSecurity();
       }
       try {
@@ -179,7 +184,7 @@ public final class DurableSender {
          }
          return RoutingStatus.OK;
       } finally {
-         if (checkSendPermission) {
+         if (toggle) {
             session.enableSecurity();
          }
       }

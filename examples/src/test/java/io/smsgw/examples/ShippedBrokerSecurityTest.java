@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What the shipped {@code broker-config/etc} exposes. As shipped (security off) the application acceptor answers on the
  * loopback interface only, while the SMPP and CMPP acceptors, which authenticate every account themselves, stay open.
  * With security on and the commented production example switched on, each account reads only its own queue, and an
- * application sends MT only in the name of an account it may act for. Users and roles are those the example documents
+ * application sends MT only in the name of an account it may act for, while the quick start's ESME still works. Users and roles are those the example documents
  * for artemis-users.properties / artemis-roles.properties, checked by Artemis' own JAAS login.
  */
 class ShippedBrokerSecurityTest {
@@ -161,6 +161,17 @@ class ShippedBrokerSecurityTest {
       try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
          assertThrows(JMSSecurityException.class, () -> session.createConsumer(session.createQueue(SmsAddresses.accountQueue(account))),
                       "a consumer on " + account + "'s queue");
+      }
+   }
+
+   @Test
+   void withTheExampleTheQuickStartEsmeStillSubmitsAndGetsItsReceipt() throws Exception {
+      // The ESME binds with sms-gateway.conf's password; its session acts with the default broker-roles.
+      try (QuickStartGateway gateway = start(etcWithExampleSecurity(), exampleUsers())) {
+         SendFirstSms.Outcome outcome = SendFirstSms.send("127.0.0.1", gateway.smppPort(), SendFirstSms.TEXT,
+                                                          SendFirstSms.DESTINATION, RECEIVE);
+         assertNotNull(outcome.receipt(), "the receipt came back to the ESME from its own queue");
+         assertEquals(outcome.messageId(), outcome.receipt().id());
       }
    }
 

@@ -12,6 +12,7 @@ import java.util.function.BiConsumer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DurableSender;
@@ -60,7 +61,6 @@ import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -497,14 +497,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue());
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
-         session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
-            ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, deliverer, true,
-            context, manager.getPrefixes(), manager.getSecurityDomain(), account.id(), false);
+         session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
+            manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());
          SimpleString queue = SimpleString.of(manager.getCmppAccountQueuePrefix() + account.id());
          server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
                                .setDurable(true).setAutoCreateAddress(true), true);
-         session.createConsumer(server.getStorageManager().generateID(), queue, null, false, false, -1);
+         AccountSessions.consume(server, session, queue);
          serverSession = session;
          sender = new DurableSender(server, session, context);
          channel.eventLoop().execute(() -> completeConnect(connect));

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.MalformedPduLog;
@@ -404,18 +405,15 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(manager.defaultAlphabet(), this::nextSequence);
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
-         session = server.createSession(UUID.randomUUID().toString(), account.id(), null,
-                                                      org.apache.activemq.artemis.api.core.client.ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE,
-                                                      connection, true, true, false, false, null, deliverer, true,
-                                                      operationContext, manager.getPrefixes(), manager.getSecurityDomain(),
-                                                      account.id(), false);
+         session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer,
+                                        operationContext, manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), SmppProtocolManagerFactory.PROTOCOL_NAME, manager.getSmppSubmitAddress());
          ServerConsumer consumer = null;
          if (bind.bindType() != BindType.TRANSMITTER) {
             SimpleString queue = SimpleString.of(manager.getSmppAccountQueuePrefix() + account.id());
             server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
                                   .setDurable(true).setAutoCreateAddress(true), true);
-            consumer = session.createConsumer(server.getStorageManager().generateID(), queue, null, false, false, -1);
+            consumer = AccountSessions.consume(server, session, queue);
          }
          serverSession = session;
          ServerConsumer boundConsumer = consumer;

@@ -26,11 +26,16 @@ import java.util.Set;
  * @param mtRoutes       prefixes of the MT routes it may use; empty = any
  * @param maxMessageParts   the most SMS parts one submitted message may become, 1 to 255
  * @param thirdPartyBilling whether a CMPP SUBMIT may charge a number other than its recipient (Fee_UserType 3)
+ * @param brokerRoles    the Artemis roles its SMPP/CMPP sessions act with when the broker's security manager
+ *                       authorizes subjects (JAAS, basic); default {@code [esme, <id>]} (decision 92)
  */
 public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                       List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
                       List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
-                      boolean thirdPartyBilling) {
+                      boolean thirdPartyBilling, List<String> brokerRoles) {
+
+   /** The shared role broker.xml's example lets send to {@code sms.mt}. */
+   public static final String DEFAULT_SHARED_ROLE = "esme";
 
    public static final int DEFAULT_MAX_SESSIONS = 4;
    public static final int UNLIMITED_RATE = 0;
@@ -59,6 +64,7 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       serviceIds = Set.copyOf(serviceIds);
       allowedIps = List.copyOf(allowedIps);
       mtRoutes = List.copyOf(mtRoutes);
+      brokerRoles = brokerRoles == null ? defaultBrokerRoles(id) : List.copyOf(brokerRoles);
       if (dailyQuota < 0) {
          throw new IllegalArgumentException("account " + id + ": dailyQuota must be >= 0, got " + dailyQuota);
       }
@@ -66,6 +72,20 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
          throw new IllegalArgumentException("account " + id + ": maxMessageParts must be between 1 and "
             + MAX_MESSAGE_PARTS_LIMIT + ", got " + maxMessageParts);
       }
+   }
+
+   /** An account with the default broker roles. */
+   public Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
+                  List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
+                  List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
+                  boolean thirdPartyBilling) {
+      this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, dailyQuota, mtRoutes,
+           maxMessageParts, thirdPartyBilling, null);
+   }
+
+   /** {@code broker-roles} when the account sets none: broker.xml's example, the shared role and its own. */
+   public static List<String> defaultBrokerRoles(String id) {
+      return List.of(DEFAULT_SHARED_ROLE, id);
    }
 
    /** An account with the default longest message and without third-party billing. */

@@ -57,7 +57,7 @@ final class GatewayConfigReader {
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
       "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips",
-      "daily-quota", "mt-routes", "max-message-parts", "third-party-billing");
+      "daily-quota", "mt-routes", "max-message-parts", "third-party-billing", "broker-roles");
 
    /** SMPP system_id is a C-Octet String of 16 bytes, password one of 9. */
    private static final int SMPP_MAX_ID = 15;
@@ -189,6 +189,8 @@ final class GatewayConfigReader {
             "must be <= " + Account.MAX_MESSAGE_PARTS_LIMIT + " (a concatenated SMS has at most that many parts), got " + maxMessageParts);
       }
       boolean thirdPartyBilling = bool(settings, path, "third-party-billing", false);
+      List<String> brokerRoles = settings.containsKey("broker-roles")
+         ? new ArrayList<>(strings(settings, path, "broker-roles", Integer.MAX_VALUE)) : null;
 
       checkId(id, settings, path, checked);
       if (checked.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
@@ -201,7 +203,7 @@ final class GatewayConfigReader {
          return null;
       }
       return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps,
-                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling);
+                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling, brokerRoles);
    }
 
    private RouteConfig routes(ConfigObject routes, List<SmscLinkConfig> links, List<Account> accounts) {

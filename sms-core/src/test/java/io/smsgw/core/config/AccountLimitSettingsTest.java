@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code max-message-parts} and {@code third-party-billing} of an account: defaults, values, limits. */
+/** {@code max-message-parts}, {@code third-party-billing} and {@code broker-roles} of an account: defaults, values, limits. */
 class AccountLimitSettingsTest {
 
    private static final String FILE = "sms-gateway.conf";
@@ -32,6 +32,13 @@ class AccountLimitSettingsTest {
       Account account = account(", max-message-parts = 255, third-party-billing = true");
       assertEquals(255, account.maxMessageParts());
       assertTrue(account.thirdPartyBilling());
+   }
+
+   @Test
+   void brokerRolesDefaultToTheSharedRoleAndTheAccountsOwn() {
+      assertEquals(List.of("esme", "sp1"), account("").brokerRoles());
+      assertEquals(List.of("sp1", "crm"), account(", broker-roles = [sp1, crm]").brokerRoles());
+      assertEquals(List.of(), account(", broker-roles = []").brokerRoles());
    }
 
    @Test
