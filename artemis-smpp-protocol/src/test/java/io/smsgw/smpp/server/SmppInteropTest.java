@@ -528,6 +528,7 @@ class SmppInteropTest {
             new String(receipt.getShortMessage(), StandardCharsets.US_ASCII), org.joda.time.DateTimeZone.UTC);
          assertEquals(id, parsed.getMessageId());
          assertEquals(SmppConstants.STATE_UNDELIVERABLE, parsed.getState());
+         answeredBeforeUnbinding();
       } finally {
          transmitter.unbind(5000);
          receiver.unbind(5000);
@@ -584,6 +585,7 @@ class SmppInteropTest {
          assertNotNull(receipt);
          assertEquals("00000000deadbeef", receipt.getShortMessageAsDeliveryReceipt().getId());
          assertNull(inbox.received.poll(200, TimeUnit.MILLISECONDS));
+         answeredBeforeUnbinding();
       } catch (InvalidDeliveryReceiptException e) {
          throw new AssertionError(e);
       } finally {
