@@ -1,6 +1,8 @@
 package io.smsgw.cmpp.codec;
 
 import io.smsgw.core.concat.SegmentFit;
+import io.smsgw.core.contract.SmsMessageReader;
+import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
@@ -76,5 +78,27 @@ public final class CmppTextCoding {
     /** The Msg_Fmt of binary content that came with {@code dataCoding}: 3 for 8-bit SIM data (class 2), else 4. */
     public static int binaryMsgFmt(int dataCoding) {
         return DataCoding.cmppBinaryMsgFmt(dataCoding);
+    }
+
+    /**
+     * {@link #segment(String, int, boolean)} for the text of one segment of {@code m} behind {@code header} (null:
+     * none), judged one SMS by the data coding it came with. Shared by the DELIVER and FWD builders.
+     */
+    public static Encoded segmentOf(SmsMessageReader m, String text, byte[] header) {
+        return segment(text, header == null ? 0 : header.length, isOneSms(m, text, header));
+    }
+
+    /** {@link #oneSms(String, int, SmsEncoding)} in the data coding {@code m} came with. */
+    public static boolean isOneSms(SmsMessageReader m, String text, byte[] header) {
+        SmsEncoding original = SmsEncoding.fromSmppDataCoding(m.integer(SmsProperties.DATA_CODING, 0));
+        return oneSms(text, header == null ? 0 : header.length, original);
+    }
+
+    /** The content of a segment: its concatenation header, then its octets. */
+    public static byte[] withHeader(byte[] header, byte[] payload) {
+        byte[] content = new byte[header.length + payload.length];
+        System.arraycopy(header, 0, content, 0, header.length);
+        System.arraycopy(payload, 0, content, header.length, payload.length);
+        return content;
     }
 }

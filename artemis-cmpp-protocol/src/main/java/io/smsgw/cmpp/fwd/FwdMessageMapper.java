@@ -170,10 +170,10 @@ public final class FwdMessageMapper {
       if (m.hasTextBody()) {
          text = m.text("");
          // One segment cannot be cut again: it goes in a format that holds it whole (decision 80), or gets a report.
-         CmppTextCoding.Encoded encoded = segment ? segment(m, text, header) : CmppTextCoding.whole(text);
+         CmppTextCoding.Encoded encoded = segment ? CmppTextCoding.segmentOf(m, text, header) : CmppTextCoding.whole(text);
          if (encoded == null) {
             // 106 as before for a part that is no SMS with its header (a SAR part an ESME filled to 160 septets)
-            throw new NotForwardable(oneSms(m, text, header) ? NO_FITTING_CODING_ERROR : NOT_CARRIED_ERROR,
+            throw new NotForwardable(CmppTextCoding.isOneSms(m, text, header) ? NO_FITTING_CODING_ERROR : NOT_CARRIED_ERROR,
                "a segment of " + text.length() + " characters fits no Msg_Fmt");
          }
          msgFmt = encoded.msgFmt();
@@ -184,7 +184,7 @@ public final class FwdMessageMapper {
          payload = m.bytes();
          limit = CmppCodec.maxContentLength(msgFmt);
       }
-      byte[] content = header == null ? payload : concat(header, payload);
+      byte[] content = header == null ? payload : CmppTextCoding.withHeader(header, payload);
       if (content.length <= limit) {
          return List.of(fwd(m, sequence, fwdType, msgId, m.integer(SmsProperties.SEGMENT_TOTAL, 1),
             m.integer(SmsProperties.SEGMENT_NUMBER, 1), header != null ? 1 : 0, msgFmt, content));
@@ -206,23 +206,6 @@ public final class FwdMessageMapper {
          parts.add(fwd(m, i == 0 ? sequence : 0, fwdType, msgId, total, i + 1, 1, msgFmt, contents.get(i)));
       }
       return parts;
-   }
-
-   /** {@link CmppTextCoding#segment} for one segment of {@code m} behind {@code header} (null: none). */
-   private static CmppTextCoding.Encoded segment(SmsMessageReader m, String text, byte[] header) {
-      return CmppTextCoding.segment(text, header == null ? 0 : header.length, oneSms(m, text, header));
-   }
-
-   private static boolean oneSms(SmsMessageReader m, String text, byte[] header) {
-      SmsEncoding original = SmsEncoding.fromSmppDataCoding(m.integer(SmsProperties.DATA_CODING, 0));
-      return CmppTextCoding.oneSms(text, header == null ? 0 : header.length, original);
-   }
-
-   private static byte[] concat(byte[] header, byte[] payload) {
-      byte[] content = new byte[header.length + payload.length];
-      System.arraycopy(header, 0, content, 0, header.length);
-      System.arraycopy(payload, 0, content, header.length, payload.length);
-      return content;
    }
 
    private Fwd fwd(SmsMessageReader m, int sequence, int fwdType, long msgId, int pkTotal, int pkNumber, int udhi, int msgFmt,

@@ -105,7 +105,7 @@ final class CmppDeliverFactory {
       if (m.hasTextBody()) {
          text = m.text("");
          // One segment cannot be cut again: it goes in a format that holds it whole (decision 80), or is dead-lettered.
-         CmppTextCoding.Encoded encoded = segment ? segment(m, text, header) : CmppTextCoding.whole(text);
+         CmppTextCoding.Encoded encoded = segment ? CmppTextCoding.segmentOf(m, text, header) : CmppTextCoding.whole(text);
          if (encoded == null) {
             throw new IllegalArgumentException("a segment of " + text.length() + " characters fits no Msg_Fmt within "
                + CmppTextCoding.MAX_MSG_LENGTH + " octets");
@@ -118,7 +118,7 @@ final class CmppDeliverFactory {
          msgFmt = CmppTextCoding.binaryMsgFmt(m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding()));
          limit = CmppCodec.maxContentLength(msgFmt);
       }
-      byte[] content = header == null ? payload : concat(header, payload);
+      byte[] content = header == null ? payload : CmppTextCoding.withHeader(header, payload);
       if (content.length <= limit) {
          return mo(m, sequence, msgIds.mo(m.message().getObjectProperty(SmsProperties.ID), m.message().getMessageID()),
                    header != null ? 1 : 0, msgFmt, content);
@@ -134,23 +134,6 @@ final class CmppDeliverFactory {
          furtherParts.add(mo(m, sequences.getAsInt(), msgIds.part(brokerId, i, parts.size()), 1, msgFmt, parts.get(i)));
       }
       return mo(m, sequence, msgIds.part(brokerId, 0, parts.size()), 1, msgFmt, parts.get(0));
-   }
-
-   /** {@link CmppTextCoding#segment} for one segment of {@code m} behind {@code header} (null: none). */
-   private static CmppTextCoding.Encoded segment(SmsMessageReader m, String text, byte[] header) {
-      return CmppTextCoding.segment(text, header == null ? 0 : header.length, oneSms(m, text, header));
-   }
-
-   private static boolean oneSms(SmsMessageReader m, String text, byte[] header) {
-      SmsEncoding original = SmsEncoding.fromSmppDataCoding(m.integer(SmsProperties.DATA_CODING, 0));
-      return CmppTextCoding.oneSms(text, header == null ? 0 : header.length, original);
-   }
-
-   private static byte[] concat(byte[] header, byte[] payload) {
-      byte[] content = new byte[header.length + payload.length];
-      System.arraycopy(header, 0, content, 0, header.length);
-      System.arraycopy(payload, 0, content, header.length, payload.length);
-      return content;
    }
 
    private static Deliver mo(SmsMessageReader m, int sequence, long deliverMsgId, int tpUdhi, int msgFmt, byte[] content) {
