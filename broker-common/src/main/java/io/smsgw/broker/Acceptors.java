@@ -33,7 +33,8 @@ public final class Acceptors {
       return protocols != null && protocol.equals(protocols.toString().trim());
    }
 
-   private static boolean lists(Object protocols, String protocol) {
+   /** Whether a {@code protocols=} value names {@code protocol} among others (false when there is none). */
+   public static boolean lists(Object protocols, String protocol) {
       if (protocols == null) {
          return false;
       }

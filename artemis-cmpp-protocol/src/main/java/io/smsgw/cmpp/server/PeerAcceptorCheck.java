@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.server;
 
+import io.smsgw.broker.Acceptors;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -51,17 +52,8 @@ final class PeerAcceptorCheck implements ActiveMQComponent {
          if (acceptPeers == null) {
             acceptPeers = acceptor.getParams().get(PARAMETER);
          }
-         if ((protocols == null || enables(protocols.toString())) && acceptPeers != null
+         if ((protocols == null || Acceptors.lists(protocols, CmppProtocolManagerFactory.PROTOCOL_NAME)) && acceptPeers != null
              && Boolean.parseBoolean(acceptPeers.toString().trim())) {
-            return true;
-         }
-      }
-      return false;
-   }
-
-   private static boolean enables(String protocols) {
-      for (String name : protocols.split(",")) {
-         if (CmppProtocolManagerFactory.PROTOCOL_NAME.equals(name.trim())) {
             return true;
          }
       }
