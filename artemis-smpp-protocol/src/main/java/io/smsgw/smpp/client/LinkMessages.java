@@ -12,6 +12,7 @@ import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.DefaultAlphabet;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
 import io.smsgw.correlation.CorrelationRecord;
@@ -47,10 +48,10 @@ final class LinkMessages {
    private static final int ESM_UDHI = 0x40;
 
    private final SimpleString linkId;
-   private final SmsEncoding defaultAlphabet;
+   private final DefaultAlphabet defaultAlphabet;
    private final ZoneId zone = ZoneId.systemDefault();
 
-   LinkMessages(String linkId, SmsEncoding defaultAlphabet) {
+   LinkMessages(String linkId, DefaultAlphabet defaultAlphabet) {
       this.linkId = SimpleString.of(linkId);
       this.defaultAlphabet = defaultAlphabet;
    }
@@ -149,7 +150,12 @@ final class LinkMessages {
             b.segment(reference, total, number);
          }
       }
-      SmsEncoding encoding = dataCoding == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(dataCoding);
+      if (dataCoding == 0) {
+         // the link's default-alphabet: packed septets start after the fill bits behind the UDH
+         b.text(defaultAlphabet.decode(userData, offset));
+         return b.build();
+      }
+      SmsEncoding encoding = SmsEncoding.fromSmppDataCoding(dataCoding);
       if (encoding == SmsEncoding.BINARY) {
          b.bytes(userData, offset, userData.length - offset);
       } else {

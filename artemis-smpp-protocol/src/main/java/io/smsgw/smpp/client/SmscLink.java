@@ -37,7 +37,6 @@ import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.runtime.GatewayRuntime;
-import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
 import io.smsgw.correlation.SmsProtocol;
@@ -218,7 +217,7 @@ final class SmscLink extends AbstractSessionCallback {
       this.eventLoop = eventLoop;
       this.ssl = ssl;
       this.submits = new SubmitSmFactory(config);
-      this.messages = new LinkMessages(config.id(), SmsEncoding.GSM7);
+      this.messages = new LinkMessages(config.id(), config.defaultAlphabet());
       this.limiter = new RateLimiter(config.maxSubmitRate());
       this.queueName = SimpleString.of(SmsAddresses.smscLinkQueue(config.id()));
       this.version = config.version34() ? "3.4" : "3.3";

@@ -13,6 +13,7 @@ import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.text.DataCoding;
+import io.smsgw.core.text.DefaultAlphabet;
 import io.smsgw.core.text.Gsm7Alphabet;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
@@ -63,9 +64,12 @@ final class SubmitSmFactory {
    private static final int MAX_UCS2_CHARS = 70;
 
    private final SmscLinkConfig link;
+   /** What data_coding 0 means to the SMSC (its {@code default-alphabet}). */
+   private final DefaultAlphabet alphabet;
 
    SubmitSmFactory(SmscLinkConfig link) {
       this.link = link;
+      this.alphabet = link.defaultAlphabet();
    }
 
    List<Part> create(SmsMessageReader m) {
@@ -93,27 +97,37 @@ final class SubmitSmFactory {
          boolean sar = udh == null && SarSegments.isSarSegment(m);
          if (udh != null || sar) {
             // One segment of a long message: it cannot be cut again, so it goes in a coding that holds it in one SMS.
-            SmsEncoding original = SmsEncoding.fromSmppDataCoding(declared);
-            SmsEncoding encoding = SegmentFit.forSmpp(text, udh != null ? udh.length : SAR_HEADER, original, !link.ucs2Only());
+            SmsEncoding encoding = segmentEncoding(text, udh != null ? udh.length : SAR_HEADER, declared);
             if (encoding == null && sar) {
                // No room for the UDH the SMSC adds in any coding, but one SMS without it: SAR TLVs on a 3.4 link, REJECTD
                // 001 on a 3.3 link, as before (decision 43).
-               encoding = SegmentFit.forSmpp(text, 0, original, !link.ucs2Only());
+               encoding = segmentEncoding(text, 0, declared);
             }
             if (encoding == null) {
                throw new Unsendable(NO_FITTING_CODING, "segment of " + text.length() + " characters fits one SMS in no data coding");
             }
-            b.dataCoding(DataCoding.withAlphabet(declared, encoding));
-            byte[] payload = SmsText.encode(text, encoding);
-            return List.of(udh != null ? single(b, concat(udh, payload), ESM_UDHI, m) : segment(b, payload, encoding, m));
+            int dataCoding = dataCoding(declared, encoding);
+            b.dataCoding(dataCoding);
+            boolean packed = dataCoding == 0 && alphabet.packed();
+            if (udh != null) {
+               byte[] payload = packed ? alphabet.encode(text, udh.length) : SmsText.encode(text, encoding);
+               return List.of(single(b, concat(udh, payload), ESM_UDHI, m));
+            }
+            return List.of(segment(b, SmsText.encode(text, encoding), encoding, packed, m));
          }
-         SmsEncoding encoding = !link.ucs2Only() && Gsm7Alphabet.canEncode(text) ? SmsEncoding.GSM7 : SmsEncoding.UCS2;
-         b.dataCoding(DataCoding.withAlphabet(declared, encoding));
-         boolean fits = encoding == SmsEncoding.GSM7 ? Gsm7Alphabet.septetCount(text) <= MAX_GSM7_SEPTETS : text.length() <= MAX_UCS2_CHARS;
+         SmsEncoding encoding = textEncoding(text, declared);
+         int dataCoding = dataCoding(declared, encoding);
+         b.dataCoding(dataCoding);
+         boolean packed = dataCoding == 0 && alphabet.packed();
+         boolean fits = switch (encoding) {
+            case GSM7 -> Gsm7Alphabet.septetCount(text) <= MAX_GSM7_SEPTETS;
+            case UCS2 -> text.length() <= MAX_UCS2_CHARS;
+            default -> text.length() <= MAX_OCTETS; // Latin-1, ASCII: one octet a character
+         };
          if (fits) {
-            return List.of(single(b, SmsText.encode(text, encoding), 0, m));
+            return List.of(single(b, packed ? alphabet.encode(text, 0) : SmsText.encode(text, encoding), 0, m));
          }
-         return split(b, text, encoding, SplitReference.of(m));
+         return split(b, text, encoding, packed, SplitReference.of(m));
       }
       byte[] data = m.bytes();
       b.dataCoding(m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding()) & 0xFF);
@@ -121,7 +135,7 @@ final class SubmitSmFactory {
          return List.of(single(b, concat(udh, data), ESM_UDHI, m));
       }
       if (SarSegments.isSarSegment(m)) {
-         return List.of(segment(b, data, SmsEncoding.BINARY, m));
+         return List.of(segment(b, data, SmsEncoding.BINARY, false, m));
       }
       if (data.length <= MAX_OCTETS) {
          return List.of(single(b, data, 0, m));
@@ -140,16 +154,16 @@ final class SubmitSmFactory {
     * udh} (the default; some SMSCs ignore SAR TLVs) and on 3.3 (no TLVs), SAR TLVs otherwise. A segment with no
     * room for its UDH goes with SAR TLVs on 3.4 and is refused on 3.3.
     */
-   private Part segment(ShortMessagePdu.Builder b, byte[] userData, SmsEncoding encoding, SmsMessageReader m) {
+   private Part segment(ShortMessagePdu.Builder b, byte[] userData, SmsEncoding encoding, boolean packed, SmsMessageReader m) {
       int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
       int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
       int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
       byte[] withUdh = link.version34() && link.longMessages() != SmscLinkConfig.LongMessages.UDH
          ? null : SarSegments.withUdh(reference, total, number, userData, encoding);
       if (withUdh != null) {
-         b.esmClass(ESM_UDHI).shortMessage(withUdh);
+         b.esmClass(ESM_UDHI).shortMessage(packed ? packBehindHeader(withUdh, withUdh.length - userData.length) : withUdh);
       } else if (link.version34()) {
-         b.esmClass(0).shortMessage(userData).tlvs(Concatenation.addSar(Tlvs.builder(), reference, total, number).build());
+         b.esmClass(0).shortMessage(packed ? alphabet.fromSeptets(userData, 0, userData.length, 0) : userData).tlvs(Concatenation.addSar(Tlvs.builder(), reference, total, number).build());
       } else {
          throw new Unsendable(SmppStatus.ESME_RINVMSGLEN, "segment " + number + "/" + total + " does not fit one SMS with its concatenation UDH");
       }
@@ -163,21 +177,76 @@ final class SubmitSmFactory {
     * keeping orphans. It is below 256 for SAR TLVs too, whose parts hold 153 GSM / 67 UCS2 characters (see
     * {@link SmsSplitter#splitPlain}).
     */
-   private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, int reference) {
+   private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, boolean packed, int reference) {
       return switch (link.longMessages()) {
          case PAYLOAD -> List.of(new Part(b.esmClass(0).shortMessage(new byte[0])
-            .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, SmsText.encode(text, encoding)).build()).buildSubmitSm(), 0, 0, 0));
+            .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, packed ? alphabet.encode(text, 0) : SmsText.encode(text, encoding)).build())
+            .buildSubmitSm(), 0, 0, 0));
          case SAR -> {
             List<Segment> segments = SmsSplitter.splitPlain(text, encoding);
             List<Part> parts = new ArrayList<>(segments.size());
             for (Segment s : segments) {
                Tlvs sar = Concatenation.addSar(Tlvs.builder(), reference, s.total(), s.number()).build();
-               parts.add(new Part(b.esmClass(0).shortMessage(s.payload()).tlvs(sar).buildSubmitSm(), reference, s.total(), s.number()));
+               byte[] payload = packed ? alphabet.fromSeptets(s.payload(), 0, s.payload().length, 0) : s.payload();
+               parts.add(new Part(b.esmClass(0).shortMessage(payload).tlvs(sar).buildSubmitSm(), reference, s.total(), s.number()));
             }
             yield parts;
          }
-         case UDH -> parts(b, SmsSplitter.split(text, encoding, ConcatReference.eightBit(reference)), reference);
+         case UDH -> parts(b, packed ? SmsSplitter.splitPackedGsm7(text, ConcatReference.eightBit(reference))
+                                     : SmsSplitter.split(text, encoding, ConcatReference.eightBit(reference)), reference);
       };
+   }
+
+   /**
+    * The coding of a text that is not one segment of a long message: the link's default alphabet when the data_coding
+    * names no message class (it then goes with data_coding 0) and the alphabet holds the text; GSM 7-bit with the class
+    * when there is one; else UCS2. {@code data-coding = ucs2} links: always UCS2.
+    */
+   private SmsEncoding textEncoding(String text, int declared) {
+      if (link.ucs2Only()) {
+         return SmsEncoding.UCS2;
+      }
+      SmsEncoding preferred = plain(declared) ? alphabet.encoding() : SmsEncoding.GSM7;
+      return SmsText.canEncode(text, preferred) ? preferred : SmsEncoding.UCS2;
+   }
+
+   /**
+    * The coding of one segment of a long message, which must hold it within one SMS behind a header of {@code header}
+    * octets ({@link SegmentFit#forSmpp}). On a link whose data_coding 0 is Latin-1 or ASCII, GSM 7-bit without a class
+    * has no data_coding at all, so such a segment goes in the link's alphabet, UCS2 or the coding it came in.
+    */
+   private SmsEncoding segmentEncoding(String text, int header, int declared) {
+      SmsEncoding original = SmsEncoding.fromSmppDataCoding(declared);
+      boolean gsm7 = !link.ucs2Only();
+      if (alphabet.encoding() != SmsEncoding.GSM7 && plain(declared)) {
+         if (gsm7 && SegmentFit.fits(text, alphabet.encoding(), header)) {
+            return alphabet.encoding();
+         }
+         SmsEncoding encoding = SegmentFit.forSmpp(text, header, original, false);
+         return encoding == SmsEncoding.GSM7 ? null : encoding;
+      }
+      return SegmentFit.forSmpp(text, header, original, gsm7);
+   }
+
+   /** Whether {@code declared} names no message class or indication, so GSM 7-bit would go with data_coding 0. */
+   private static boolean plain(int declared) {
+      return DataCoding.withAlphabet(declared, SmsEncoding.GSM7) == 0;
+   }
+
+   /**
+    * The data_coding text of {@code encoding} goes with: 0 for the link's default alphabet when the message names no
+    * class; else the declared one with the alphabet changed, the class and indication kept (decision 79).
+    */
+   private int dataCoding(int declared, SmsEncoding encoding) {
+      return plain(declared) && encoding == alphabet.encoding() ? 0 : DataCoding.withAlphabet(declared, encoding);
+   }
+
+   /** A UDH followed by septets one per octet, with the septets packed behind the header's fill bits. */
+   private byte[] packBehindHeader(byte[] udhAndSeptets, int header) {
+      byte[] packed = alphabet.fromSeptets(udhAndSeptets, header, udhAndSeptets.length - header, header);
+      byte[] out = java.util.Arrays.copyOf(udhAndSeptets, header + packed.length);
+      System.arraycopy(packed, 0, out, header, packed.length);
+      return out;
    }
 
    private static List<Part> parts(ShortMessagePdu.Builder b, List<Segment> segments, int reference) {

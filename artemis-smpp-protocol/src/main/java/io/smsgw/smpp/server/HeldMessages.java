@@ -172,7 +172,7 @@ final class HeldMessages {
    private void applyReplacement(Message message, ReplaceSm replace, long schedule, long validity) {
       Object coding = message.getObjectProperty(SmsProperties.DATA_CODING);
       int dataCoding = coding instanceof Number n ? n.intValue() : 0;
-      SmsEncoding encoding = dataCoding == 0 ? session.manager().defaultAlphabet() : SmsEncoding.fromSmppDataCoding(dataCoding);
+      SmsEncoding encoding = dataCoding == 0 ? session.defaultAlphabet() : SmsEncoding.fromSmppDataCoding(dataCoding);
       byte[] data = replace.shortMessage();
       message.removeProperty(SmsProperties.UDH);
       if (encoding == SmsEncoding.BINARY) {

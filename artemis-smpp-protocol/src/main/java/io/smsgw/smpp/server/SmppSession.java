@@ -20,6 +20,7 @@ import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
+import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindType;
 import io.smsgw.smpp.codec.CancelSm;
@@ -125,6 +126,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    Account account() {
       return account;
+   }
+
+   /** What data_coding 0 means on this session: the account's {@code smpp-default-alphabet}, else the acceptor's. */
+   SmsEncoding defaultAlphabet() {
+      return account.smppDefaultAlphabet(manager.defaultAlphabet());
    }
 
    boolean isVersion34() {
@@ -403,7 +409,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       ServerSession session = null;
       try {
          operationContext = server.newOperationContext();
-         deliverSmFactory = new DeliverSmFactory(manager.defaultAlphabet(), this::nextSequence);
+         deliverSmFactory = new DeliverSmFactory(defaultAlphabet(), this::nextSequence);
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer,
                                         operationContext, manager.getPrefixes(), manager.getSecurityDomain());

@@ -62,7 +62,7 @@ final class SmppSubmitHandler {
       this.sender = new DurableSender(server, serverSession, operationContext);
       this.context = context;
       this.account = session.account();
-      SmsEncoding alphabet = session.manager().defaultAlphabet();
+      SmsEncoding alphabet = session.defaultAlphabet();
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
    }
 

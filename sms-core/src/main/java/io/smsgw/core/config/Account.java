@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.smsgw.core.text.SmsEncoding;
+
 /**
  * One SP/ESME account, shared by both acceptors: the SMPP system_id or CMPP SP_Id, its password
  * (SMPP bind password, CMPP shared secret) and what it may do. Empty allow-lists mean "any".
@@ -28,11 +30,13 @@ import java.util.Set;
  * @param thirdPartyBilling whether a CMPP SUBMIT may charge a number other than its recipient (Fee_UserType 3)
  * @param brokerRoles    the Artemis roles its SMPP/CMPP sessions act with when the broker's security manager
  *                       authorizes subjects (JAAS, basic); default {@code [esme, <id>]} (decision 92)
+ * @param smppDefaultAlphabet what SMPP data_coding 0 means in its submits and deliveries: GSM7 (unpacked), LATIN1 or
+ *                       ASCII; null = the acceptor's {@code smppDefaultAlphabet}
  */
 public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                       List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
                       List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
-                      boolean thirdPartyBilling, List<String> brokerRoles) {
+                      boolean thirdPartyBilling, List<String> brokerRoles, SmsEncoding smppDefaultAlphabet) {
 
    /** The shared role broker.xml's example lets send to {@code sms.mt}. */
    public static final String DEFAULT_SHARED_ROLE = "esme";
@@ -65,6 +69,11 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       allowedIps = List.copyOf(allowedIps);
       mtRoutes = List.copyOf(mtRoutes);
       brokerRoles = brokerRoles == null ? defaultBrokerRoles(id) : List.copyOf(brokerRoles);
+      if (smppDefaultAlphabet != null && smppDefaultAlphabet != SmsEncoding.GSM7 && smppDefaultAlphabet != SmsEncoding.ASCII
+          && smppDefaultAlphabet != SmsEncoding.LATIN1) {
+         throw new IllegalArgumentException("account " + id + ": smppDefaultAlphabet must be GSM7, ASCII or LATIN1, got "
+            + smppDefaultAlphabet);
+      }
       if (dailyQuota < 0) {
          throw new IllegalArgumentException("account " + id + ": dailyQuota must be >= 0, got " + dailyQuota);
       }
@@ -72,6 +81,20 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
          throw new IllegalArgumentException("account " + id + ": maxMessageParts must be between 1 and "
             + MAX_MESSAGE_PARTS_LIMIT + ", got " + maxMessageParts);
       }
+   }
+
+   /** An account with the acceptor's default alphabet. */
+   public Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
+                  List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
+                  List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
+                  boolean thirdPartyBilling, List<String> brokerRoles) {
+      this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, dailyQuota, mtRoutes,
+           maxMessageParts, thirdPartyBilling, brokerRoles, null);
+   }
+
+   /** What SMPP data_coding 0 means for this account's sessions on an acceptor whose own default is {@code acceptorDefault}. */
+   public SmsEncoding smppDefaultAlphabet(SmsEncoding acceptorDefault) {
+      return smppDefaultAlphabet == null ? acceptorDefault : smppDefaultAlphabet;
    }
 
    /** An account with the default broker roles. */
@@ -166,6 +189,7 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       return "Account[id=" + id + ", password=****, protocols=" + protocols + ", maxSessions=" + maxSessions
          + ", sourcePrefixes=" + sourcePrefixes + ", serviceIds=" + serviceIds + ", maxSubmitRate=" + maxSubmitRate
          + ", allowedIps=" + allowedIps + ", dailyQuota=" + dailyQuota + ", mtRoutes=" + mtRoutes
-         + ", maxMessageParts=" + maxMessageParts + ", thirdPartyBilling=" + thirdPartyBilling + "]";
+         + ", maxMessageParts=" + maxMessageParts + ", thirdPartyBilling=" + thirdPartyBilling
+         + (smppDefaultAlphabet == null ? "" : ", smppDefaultAlphabet=" + smppDefaultAlphabet) + "]";
    }
 }

@@ -17,6 +17,8 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.text.DefaultAlphabet;
+import io.smsgw.core.text.SmsEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,7 @@ final class GatewayConfigReader {
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
-      "receipt-id-format");
+      "receipt-id-format", "default-alphabet");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
@@ -57,7 +59,8 @@ final class GatewayConfigReader {
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
       "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips",
-      "daily-quota", "mt-routes", "max-message-parts", "third-party-billing", "broker-roles");
+      "daily-quota", "mt-routes", "max-message-parts", "third-party-billing", "broker-roles",
+      "smpp-default-alphabet");
 
    /** SMPP system_id is a C-Octet String of 16 bytes, password one of 9. */
    private static final int SMPP_MAX_ID = 15;
@@ -191,6 +194,16 @@ final class GatewayConfigReader {
       boolean thirdPartyBilling = bool(settings, path, "third-party-billing", false);
       List<String> brokerRoles = settings.containsKey("broker-roles")
          ? new ArrayList<>(strings(settings, path, "broker-roles", Integer.MAX_VALUE)) : null;
+      SmsEncoding smppAlphabet = null;
+      if (settings.containsKey("smpp-default-alphabet")) {
+         DefaultAlphabet alphabet = choice(settings, path, "smpp-default-alphabet", DefaultAlphabet.class, DefaultAlphabet.GSM7);
+         if (alphabet.packed()) {
+            // the acceptor writes GSM 7-bit one septet per octet only; ESMEs that want it packed are not known to exist
+            problem(settings.get("smpp-default-alphabet").origin(), path + ".smpp-default-alphabet",
+               "must be one of gsm7, latin1, ascii (the SMPP acceptor does not pack GSM 7-bit), got \"" + alphabet.configName() + "\"");
+         }
+         smppAlphabet = alphabet.encoding();
+      }
 
       checkId(id, settings, path, checked);
       if (checked.contains(AccessProtocol.SMPP) && password != null && password.length() > SMPP_MAX_PASSWORD) {
@@ -203,7 +216,7 @@ final class GatewayConfigReader {
          return null;
       }
       return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps,
-                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling, brokerRoles);
+                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling, brokerRoles, smppAlphabet);
    }
 
    private RouteConfig routes(ConfigObject routes, List<SmscLinkConfig> links, List<Account> accounts) {
@@ -788,12 +801,13 @@ final class GatewayConfigReader {
       if (!version34 && longMessages != SmscLinkConfig.LongMessages.UDH && settings.containsKey("long-messages")) {
          problem(settings.get("long-messages").origin(), path + ".long-messages", "SAR TLVs and message_payload need SMPP 3.4");
       }
+      DefaultAlphabet alphabet = choice(settings, path, "default-alphabet", DefaultAlphabet.class, DefaultAlphabet.GSM7);
       if (problems.size() != problemsBefore) {
          return null;
       }
       return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bind, window, rate, enquire,
          responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
-         dataCoding.equals("ucs2"), longMessages, receiptIds);
+         dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet);
    }
 
    private String requiredString(ConfigObject settings, String path, String key, int maxLength, boolean secret) {

@@ -3,6 +3,8 @@ package io.smsgw.core.config;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.smsgw.core.text.DefaultAlphabet;
+
 /**
  * One outbound link to an upstream SMSC, where the gateway is an SMPP ESME ({@code links} section of
  * {@code sms-gateway.conf}). The link consumes the queue {@code sms.smsc.<id>}.
@@ -33,6 +35,8 @@ import java.util.Objects;
  * @param ucs2Only            always send text as UCS2 (else GSM 7-bit when the text allows)
  * @param longMessages        how text longer than one segment is sent
  * @param receiptIdFormat     how receipts write the id the SMSC gave in submit_sm_resp
+ * @param defaultAlphabet     what data_coding 0 means to this SMSC, in MT it is sent and MO it sends (receipts are read
+ *                            as ASCII text whatever it says)
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -40,7 +44,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              Duration reconnectMax, boolean tls, String trustStore, String trustStorePassword,
                              String sourceOverride, int sourceTon, int sourceNpi,
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
-                             ReceiptIdFormat receiptIdFormat) {
+                             ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 
@@ -55,6 +59,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
    public SmscLinkConfig {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(defaultAlphabet, "defaultAlphabet");
    }
 
    @Override

@@ -6,8 +6,15 @@ import java.util.Objects;
  * GSM 03.38 7-bit packing: septet {@code i} occupies bits {@code fillBits + 7*i} onward of the octet
  * stream, least significant bit first. Fill bits let packed text that follows a user data header start
  * on a septet boundary (see {@link #fillBitsAfterHeader(int)}); they are zero.
+ *
+ * <p>SMPP carries no septet count for packed user data, so a reader takes every septet the octets hold. When the last
+ * octet has 7 spare bits, they would read as one more septet, '@'; as GSM 03.38 §6.1.2.3.1 asks, {@link #pack} puts a
+ * CR there and {@link #decode(byte[], int, int, int)} drops a CR in that place.
  */
 public final class Gsm7Packing {
+
+   /** GSM 03.38 carriage return, the padding of 7 spare bits. */
+   private static final int CR = 0x0D;
 
    private Gsm7Packing() {
    }
@@ -38,10 +45,16 @@ public final class Gsm7Packing {
       return Math.max(0, (octets * 8 - fillBits) / 7);
    }
 
-   /** Packs {@code length} septets (one per octet, low 7 bits used) after {@code fillBits} zero bits. */
+   /**
+    * Packs {@code length} septets (one per octet, low 7 bits used) after {@code fillBits} zero bits; 7 spare bits at
+    * the end hold a CR, so that a reader without the septet count does not take them for an '@'.
+    */
    public static byte[] pack(byte[] septets, int offset, int length, int fillBits) {
       Objects.checkFromIndexSize(offset, length, septets.length);
       byte[] packed = new byte[packedLength(length, fillBits)];
+      if (packed.length * 8 - fillBits - length * 7 == 7) {
+         packed[packed.length - 1] = (byte) (CR << 1);
+      }
       int bit = fillBits;
       for (int i = 0; i < length; i++, bit += 7) {
          int value = septets[offset + i] & 0x7F;
@@ -84,6 +97,20 @@ public final class Gsm7Packing {
          escaped = Gsm7Alphabet.append(text, septetAt(packed, offset, length, fillBits + 7 * i), escaped);
       }
       return Gsm7Alphabet.finish(text, escaped);
+   }
+
+   /**
+    * Decodes all the septets {@code length} octets hold after {@code fillBits}, as a reader of SMPP user data must
+    * (it has no septet count): a CR in the last 7 bits of the last octet is padding and is dropped.
+    */
+   public static String decode(byte[] packed, int offset, int length, int fillBits) {
+      Objects.checkFromIndexSize(offset, length, packed.length);
+      requireFillBits(fillBits);
+      int count = maxSeptets(length, fillBits);
+      if (count > 0 && (length * 8 - fillBits) % 7 == 0 && septetAt(packed, offset, length, fillBits + 7 * (count - 1)) == CR) {
+         count--;
+      }
+      return decode(packed, offset, length, count, fillBits);
    }
 
    /** Encodes {@code text} as packed GSM 7-bit after {@code fillBits} fill bits; unencodable → '?'. */

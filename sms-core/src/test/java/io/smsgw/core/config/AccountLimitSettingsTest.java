@@ -2,11 +2,13 @@ package io.smsgw.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import io.smsgw.core.text.SmsEncoding;
 import org.junit.jupiter.api.Test;
 
 /** {@code max-message-parts}, {@code third-party-billing} and {@code broker-roles} of an account: defaults, values, limits. */
@@ -57,5 +59,18 @@ class AccountLimitSettingsTest {
             + " parts), got 256",
          "sms-gateway.conf line 5: accounts.sp3.third-party-billing: expected true or false, got string \"yes-please\""),
          e.problems());
+   }
+
+   @Test
+   void anAccountMayHaveItsOwnSmppDefaultAlphabet() {
+      assertNull(account("").smppDefaultAlphabet(), "none: the acceptor's smppDefaultAlphabet");
+      assertEquals(SmsEncoding.ASCII, account("").smppDefaultAlphabet(SmsEncoding.ASCII));
+      Account latin = account(", smpp-default-alphabet = latin1");
+      assertEquals(SmsEncoding.LATIN1, latin.smppDefaultAlphabet());
+      assertEquals(SmsEncoding.LATIN1, latin.smppDefaultAlphabet(SmsEncoding.GSM7), "the account's own wins");
+      assertEquals(SmsEncoding.GSM7, account(", smpp-default-alphabet = gsm7").smppDefaultAlphabet());
+      String packed = String.join("\n", assertThrows(GatewayConfigException.class,
+         () -> account(", smpp-default-alphabet = gsm7-packed")).problems());
+      assertTrue(packed.contains("accounts.sp1.smpp-default-alphabet: must be one of gsm7, latin1, ascii"), packed);
    }
 }

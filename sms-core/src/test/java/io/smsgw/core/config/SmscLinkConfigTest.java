@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
+import io.smsgw.core.text.DefaultAlphabet;
 import org.junit.jupiter.api.Test;
 
 class SmscLinkConfigTest {
@@ -35,6 +36,7 @@ class SmscLinkConfigTest {
       assertEquals(Duration.ofSeconds(1), link.reconnectMin());
       assertEquals(SmscLinkConfig.LongMessages.UDH, link.longMessages());
       assertEquals(SmscLinkConfig.ReceiptIdFormat.AS_GIVEN, link.receiptIdFormat());
+      assertEquals(DefaultAlphabet.GSM7, link.defaultAlphabet(), "data_coding 0 as before: GSM 7-bit unpacked");
       assertFalse(link.tls());
       assertFalse(link.ucs2Only());
       assertEquals(-1, link.sourceTon());
@@ -61,6 +63,22 @@ class SmscLinkConfigTest {
       assertTrue(link.ucs2Only());
       assertEquals("10086", link.sourceOverride());
       assertEquals(SmscLinkConfig.ReceiptIdFormat.DECIMAL_IN_RECEIPT, link.receiptIdFormat());
+   }
+
+   @Test
+   void theDefaultAlphabetIsOneOfFour() {
+      List<SmscLinkConfig> links = links("""
+         links {
+           a { host = h, port = 2775, system-id = gw, password = pw, default-alphabet = gsm7-packed }
+           b { host = h, port = 2775, system-id = gw, password = pw, default-alphabet = latin1 }
+           c { host = h, port = 2775, system-id = gw, password = pw, default-alphabet = ASCII }
+           d { host = h, port = 2775, system-id = gw, password = pw, default-alphabet = gsm7 }
+         }
+         """);
+      assertEquals(List.of(DefaultAlphabet.GSM7_PACKED, DefaultAlphabet.LATIN1, DefaultAlphabet.ASCII, DefaultAlphabet.GSM7),
+                   links.stream().map(SmscLinkConfig::defaultAlphabet).toList());
+      String text = problems("links.e { host = h, port = 2775, system-id = gw, password = pw, default-alphabet = utf8 }");
+      assertTrue(text.contains("links.e.default-alphabet: must be one of gsm7, gsm7-packed, latin1, ascii, got string \"utf8\""), text);
    }
 
    @Test

@@ -49,10 +49,17 @@ class Gsm7PackingTest {
       }
    }
 
-   /** Places septet bits one at a time: bit k of the stream is bit (k % 8) of octet k / 8. */
+   /**
+    * Places septet bits one at a time: bit k of the stream is bit (k % 8) of octet k / 8. Seven spare bits at the end
+    * take one more septet, a CR (GSM 03.38 6.1.2.3.1).
+    */
    private static byte[] referencePack(byte[] septets, int fill) {
       int bits = fill + 7 * septets.length;
       byte[] out = new byte[(bits + 7) / 8];
+      if (out.length * 8 - bits == 7) {
+         septets = java.util.Arrays.copyOf(septets, septets.length + 1);
+         septets[septets.length - 1] = 0x0D;
+      }
       for (int i = 0; i < septets.length; i++) {
          for (int b = 0; b < 7; b++) {
             if ((septets[i] >> b & 1) != 0) {
@@ -103,5 +110,25 @@ class Gsm7PackingTest {
    void rejectsFillBitsOutsideZeroToSix() {
       assertThrows(IllegalArgumentException.class, () -> Gsm7Packing.encode("a", 7));
       assertThrows(IllegalArgumentException.class, () -> Gsm7Packing.encode("a", -1));
+   }
+
+   @Test
+   void sevenSpareBitsHoldACarriageReturnThatAReaderWithoutTheCountDrops() {
+      byte[] packed = Gsm7Packing.encode("1234567", 0);
+      assertEquals(0x0D, (packed[6] & 0xFF) >>> 1, "CR in the spare bits (GSM 03.38 6.1.2.3.1), not zeros read as '@'");
+      assertEquals("1234567", Gsm7Packing.decode(packed, 0, packed.length, 0));
+      // behind a 6-octet UDH (one fill bit), 8 septets leave 7 spare bits too
+      byte[] afterHeader = Gsm7Packing.encode("bbbbbbbc", 1);
+      assertEquals(8, afterHeader.length);
+      assertEquals("bbbbbbbc", Gsm7Packing.decode(afterHeader, 0, afterHeader.length, 1));
+   }
+
+   @Test
+   void aReaderWithoutTheCountTakesEverySeptetTheOctetsHold() {
+      assertEquals("hellohello", Gsm7Packing.decode(Hex.bytes("e8329bfd4697d9ec37"), 0, 9, 0));
+      byte[] eight = Gsm7Packing.encode("12345678", 0); // 7 octets exactly, no padding
+      assertEquals("12345678", Gsm7Packing.decode(eight, 0, eight.length, 0));
+      byte[] endsInAt = Gsm7Packing.encode("123456@", 0); // an '@' that is text, before the CR padding
+      assertEquals("123456@", Gsm7Packing.decode(endsInAt, 0, endsInAt.length, 0));
    }
 }
