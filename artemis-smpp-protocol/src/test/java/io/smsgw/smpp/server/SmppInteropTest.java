@@ -292,8 +292,9 @@ class SmppInteropTest {
 
    /**
     * The client libraries send a deliver_sm_resp after the handler returns, on a thread of their own, so an unbind
-    * sent right after the test saw the deliver_sm can overtake it: the MO then goes back to the queue and reaches
-    * the next test's session. Wait until the gateway has its answer.
+    * sent right after the test saw the deliver_sm can overtake it. The gateway waits for that answer before it ends
+    * the session (decision NN; the tests "...AnsweringAnMoAfterItsUnbind..." unbind without this); here the test
+    * also checks that the MO was acknowledged.
     */
    private static void answeredBeforeUnbinding() {
       Wait.until("the MO acknowledged", java.time.Duration.ofSeconds(10),
