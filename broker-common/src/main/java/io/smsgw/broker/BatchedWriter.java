@@ -2,6 +2,7 @@ package io.smsgw.broker;
 
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
@@ -19,6 +20,9 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  * on the event loop, so nothing the broker hands over while the peer's unbind or TERMINATE is being read can follow
  * it. Answers are never held back. Deliveries keep their order among themselves and answers theirs; a drain writes the
  * answers it finds first.
+ *
+ * <p>A delivery dropped that way is reported to the {@code dropped} callback first (on the event loop, before it is
+ * released): it was never written, so the session's wait for the answers to its deliveries must not wait for it.
  */
 public final class BatchedWriter {
 
@@ -29,11 +33,18 @@ public final class BatchedWriter {
    private final Queue<Object> deliveries = new MpscUnboundedArrayQueue<>(CHUNK_SIZE);
    private final AtomicBoolean drainScheduled = new AtomicBoolean();
    private final Runnable drain = this::drain;
+   private final Consumer<Object> dropped;
    /** Event loop only. */
    private boolean deliveriesStopped;
 
    public BatchedWriter(Channel channel) {
+      this(channel, pdu -> { });
+   }
+
+   /** @param dropped told of each delivery released unwritten after {@link #stopDeliveries} (event loop) */
+   public BatchedWriter(Channel channel, Consumer<Object> dropped) {
       this.channel = channel;
+      this.dropped = dropped;
    }
 
    /** Writes {@code pdu}; failures surface as the channel's exceptionCaught, as with a void promise. */
@@ -60,7 +71,7 @@ public final class BatchedWriter {
    public void writeDelivery(Object pdu) {
       if (channel.eventLoop().inEventLoop()) {
          if (deliveriesStopped) {
-            ReferenceCountUtil.release(pdu);
+            drop(pdu);
          } else if (queued.isEmpty() && deliveries.isEmpty()) {
             channel.writeAndFlush(pdu, channel.voidPromise());
          } else {
@@ -81,6 +92,14 @@ public final class BatchedWriter {
       assert channel.eventLoop().inEventLoop() : "deliveries stop on the event loop, where they are written";
       deliveriesStopped = true;
       for (Object pdu; (pdu = deliveries.poll()) != null; ) {
+         drop(pdu);
+      }
+   }
+
+   private void drop(Object pdu) {
+      try {
+         dropped.accept(pdu);
+      } finally {
          ReferenceCountUtil.release(pdu);
       }
    }
@@ -102,7 +121,7 @@ public final class BatchedWriter {
       }
       while ((pdu = deliveries.poll()) != null) {
          if (deliveriesStopped) {
-            ReferenceCountUtil.release(pdu);
+            drop(pdu);
          } else {
             channel.write(pdu, channel.voidPromise());
             wrote = true;

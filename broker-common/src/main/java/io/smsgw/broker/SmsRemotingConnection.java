@@ -87,6 +87,25 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
       });
    }
 
+   /**
+    * Closes the session cleanly on {@code executor} (the close waits for a hand-over in progress, as {@link #stopOn}):
+    * for a connection whose peer ended its session (unbind, TERMINATE), so the broker logs no client failure. A
+    * {@link #fail} after it finds the session gone.
+    */
+   public static void closeOn(ServerSession session, Executor executor) {
+      try {
+         executor.execute(() -> {
+            try {
+               session.close(false);
+            } catch (Exception e) {
+               logger.debug("Closing the broker session of a connection whose peer ended it", e);
+            }
+         });
+      } catch (RejectedExecutionException e) {
+         logger.debug("Broker stopping; it closes the session itself");
+      }
+   }
+
    @Override
    public void destroy() {
       disconnect(false);

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * TERMINATE received, the connection closing), waiting parts are dropped unwritten, and so is a single delivery not
  * written yet: their message goes back to the queue as a whole when the broker session closes. From then on the
  * broker gets no credit, so it hands over nothing more while the broker session's stop is on its way.
+ * Answers to the deliveries already written still settle them until the session closes; the session waits for them
+ * ({@link #whenAllAnswered}), bounded, before it ends.
  *
  * <p>The broker calls {@link #sendMessage} on the queue's executor; responses arrive on the event loop.
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
@@ -107,6 +109,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private final Runnable settleBatch;
    /** Set on the event loop when the session ends; read there and by the tasks that queue parts. */
    private volatile boolean stopped;
+   /** Run once nothing written is unanswered any more, while the peer ends its session (event loop only). */
+   private Runnable whenAllAnswered;
 
    /**
     * @param storage the broker's storage manager, for the transactions that acknowledge a read batch's deliveries
@@ -211,7 +215,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * <p>A single delivery the broker hands over after this, or handed over before and not written yet, is dropped by
     * the session's {@link DeliveryChannel#write}, which checks on the event loop where it writes: the broker session's
     * stop, which comes after this, waits for a delivery in progress but cannot keep it from reaching the writer. It
-    * stays in flight here, unanswered and counted like the dropped parts, and the broker session's close puts it back.
+    * is taken out of flight here ({@link #dropped}), unanswered, and the broker session's close puts it back.
     * From here {@link #hasCredits} refuses: the stop runs on the broker executor, not on the event loop (it waits for
     * a hand-over in progress), so it comes later than this.
     */
@@ -219,6 +223,38 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       stopped = true;
       for (Waiting<P> part; (part = waiting.poll()) != null; ) {
          ReferenceCountUtil.release(part.pdu());
+      }
+   }
+
+   /**
+    * Event loop, after {@link #stop}: runs {@code then} on the event loop once every delivery written has been answered
+    * or has gone overdue (at once when none is unanswered), after the acknowledgements of the read batch that answered
+    * the last one. A later call replaces an earlier one not run yet. The session's end waits for this, bounded
+    * (see {@link SessionEndDeadline#afterDeliveriesAnswered}), so that answers the peer sends after its unbind or
+    * TERMINATE still acknowledge their messages instead of bringing them again on its next session.
+    */
+   public void whenAllAnswered(Runnable then) {
+      whenAllAnswered = then;
+      checkAllAnswered();
+   }
+
+   private void checkAllAnswered() {
+      Runnable then = whenAllAnswered;
+      if (then != null && inFlight.isEmpty()) {
+         whenAllAnswered = null;
+         // Queued, so it runs after this read batch's acknowledgements are committed (settleBatch is queued already).
+         channel.execute(then);
+      }
+   }
+
+   /**
+    * The session's writer dropped this delivery unwritten after {@link #stop} (event loop): nobody will answer it. It
+    * leaves the flight without being settled; its message stays delivering until the broker session's close puts it
+    * back.
+    */
+   public void dropped(int sequence) {
+      if (inFlight.remove(sequence) != null) {
+         checkAllAnswered();
       }
    }
 
@@ -264,6 +300,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
       } finally {
          writeWaiting();
+         checkAllAnswered();
       }
    }
 
@@ -321,6 +358,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          logger.info("Delivery responses from '{}' overdue; messages put back for redelivery", channel.accountId());
          writeWaiting();
          toPrompt.promptDelivery();
+         checkAllAnswered();
       }
    }
 

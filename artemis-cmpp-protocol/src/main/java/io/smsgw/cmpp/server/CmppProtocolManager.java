@@ -52,6 +52,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private int maxPduSize = 8192;
    private long activeTestInterval = 180_000;
    private long responseTimeout = 60_000;
+   private long terminateDrainTimeout = 1_000;
    private int activeTestRetries = 3;
    private long connectTimeout = 30_000;
    private long connectTimeSkew = 900;
@@ -149,6 +150,19 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    @AcceptorParameters.Millis
    public void setCmppResponseTimeout(long responseTimeout) {
       this.responseTimeout = Math.max(1, responseTimeout);
+   }
+
+   /**
+    * How long a session the peer ends (TERMINATE) waits for the answers to the deliveries it already has before it answers
+    * the TERMINATE, and again after that answer before it closes. The sessions wait at most the response timeout. 0 = no wait.
+    */
+   public long getCmppTerminateDrainTimeout() {
+      return terminateDrainTimeout;
+   }
+
+   @AcceptorParameters.Millis
+   public void setCmppTerminateDrainTimeout(long drainTimeout) {
+      this.terminateDrainTimeout = Math.max(0, drainTimeout);
    }
 
    /** N: unanswered ACTIVE_TESTs after which the connection is closed (spec 3). */

@@ -86,6 +86,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    enum State { OPEN, CONNECTING, CONNECTED, TERMINATING, CLOSED }
 
+   /** Where Sequence_Id sits in a PDU: after Total_Length and Command_Id. */
+   private static final int SEQUENCE_OFFSET = 8;
+
    private final CmppProtocolManager manager;
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
@@ -126,6 +129,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private FwdSessionHandler fwd;
    /** The other gateway's session counted for this connection ({@code fwd:<code>} or {@code gns:<code>}), given back at close. */
    private String gatewaySession;
+   /** While an SP's TERMINATE is answered: the limit on answering it, cancelled once answered (event loop). */
+   private ScheduledFuture<?> terminateDeadline;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
                Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder, PendingRequests pending) {
@@ -137,7 +142,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.decoder = decoder;
       this.encoder = encoder;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
-      this.writer = new BatchedWriter(channel);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped);
       this.pending = pending;
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
@@ -557,9 +562,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    // ---------------------------------------------------------------- TERMINATE, QUERY, CANCEL
 
    /**
-    * Stops new deliveries, lets submits already received become durable (their SUBMIT_RESPs go out first),
-    * then answers and closes; deliveries still unanswered go back to the queue. CANCELs received before are answered
-    * first too.
+    * Stops new deliveries, waits (bounded) for the DELIVER_RESPs of DELIVERs already sent, lets submits already received
+    * become durable (their SUBMIT_RESPs go out first), then answers and closes; deliveries still unanswered go back to
+    * the queue. CANCELs received before are answered first too.
     */
    private void onTerminate(Terminate terminate) {
       if (fwd != null) {
@@ -574,38 +579,75 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       state = State.TERMINATING;
       stopDeliveries();
-      // On the session's ordered broker executor, before the close queued there later: the stop waits for a
-      // hand-over in progress (up to 30 s), and this event loop reads other connections too.
+      // On the session's ordered broker executor: the stop waits for a hand-over in progress (up to 30 s), and this
+      // event loop reads other connections too.
       SmsRemotingConnection.stopOn(serverSession, brokerExecutor);
+      // The DELIVER_RESPs of DELIVERs already sent may follow the TERMINATE: wait for them, bounded, so they acknowledge
+      // their messages instead of bringing them again when the SP connects next (decision 94).
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerTerminateAfterOwedAnswers(terminate));
+   }
+
+   private long drainMillis() {
+      return Math.min(manager.getCmppTerminateDrainTimeout(), manager.getCmppResponseTimeout());
+   }
+
+   /**
+    * Submits already received become durable first (their SUBMIT_RESPs go out before TERMINATE_RESP), and the CANCELs
+    * received before are answered first too: they wait for the held queues' intake, on the broker executor after the
+    * stop (the SP would otherwise never learn that its message was cancelled). Then TERMINATE_RESP.
+    *
+    * <p>When every DELIVER is answered, the broker session closes before those answers are waited for, as it always
+    * did: the close does not wait on them, nor they on it. When some are not (the wait for them ran out), it stays open
+    * until the socket closes, so an answer the SP sends after TERMINATE_RESP still acknowledges its message.
+    */
+   private void answerTerminateAfterOwedAnswers(Terminate terminate) {
+      if (state != State.TERMINATING) {
+         return; // closed meanwhile
+      }
       // An answer owed before TERMINATE_RESP can be held up for good (a stuck held queue) while the SP keeps the link alive.
-      SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getCmppResponseTimeout(), "TERMINATE", account.id(), logger);
+      terminateDeadline = SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getCmppResponseTimeout(), "TERMINATE", account.id(), logger);
+      boolean allAnswered = deliverer.inFlightCount() == 0;
+      Runnable afterOwedAnswers = () -> brokerExecutor.execute(() -> {
+         if (allAnswered) {
+            closeBrokerSession();
+         }
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerTerminate(terminate)));
+      });
       sender.afterPendingWrites(new IOCallback() {
          @Override
          public void done() {
-            closeCleanly(terminate.response());
+            afterOwedAnswers.run();
          }
 
          @Override
          public void onError(int errorCode, String errorMessage) {
-            closeCleanly(terminate.response());
+            afterOwedAnswers.run();
          }
       });
    }
 
+   /** On the broker executor. Unacknowledged DELIVERs go back to the queue. */
+   private void closeBrokerSession() {
+      try {
+         serverSession.close(false);
+      } catch (Exception e) {
+         logger.debug("Closing broker session after TERMINATE", e);
+      }
+   }
+
    /**
-    * Closes the broker session before the socket, so the broker does not see a connection failure. {@code last} goes
-    * out after the answers to the CANCELs received before: they wait for the held queues' intake, and the close could
-    * otherwise overtake them (the message cancelled, the SP never told).
+    * TERMINATE_RESP, then the close once every DELIVER written is answered (at once when they all are): the SP closes
+    * its socket when it reads TERMINATE_RESP, and a DELIVER_RESP it sends before that still counts. A broker session
+    * still open closes after the socket ({@link #onChannelClosed}); unanswered DELIVERs go back to the queue then.
     */
-   private void closeCleanly(CmppPdu last) {
-      brokerExecutor.execute(() -> {
-         try {
-            serverSession.close(false);
-         } catch (Exception e) {
-            logger.debug("Closing broker session", e);
-         }
-         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> sendAndClose(last)));
-      });
+   private void answerTerminate(Terminate terminate) {
+      if (state != State.TERMINATING) {
+         return;
+      }
+      terminateDeadline.cancel(false);
+      io.netty.channel.ChannelFuture written = channel.writeAndFlush(terminate.response());
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
+                                                 () -> written.addListener(ChannelFutureListener.CLOSE));
    }
 
    private void onQuery(Query query) {
@@ -712,6 +754,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          runtime.closeGatewaySession(gatewaySession);
          gatewaySession = null;
       }
+      if (previous == State.TERMINATING && serverSession != null) {
+         // The SP asked for the end: the broker session closes as a clean end, not as a failed connection (no
+         // warning), putting back what is still unanswered; the failure below then finds nothing to close. (Closed
+         // already before TERMINATE_RESP when every DELIVER was answered: a second close does nothing.)
+         SmsRemotingConnection.closeOn(serverSession, brokerExecutor);
+      }
       // The broker session is a failure listener of the connection: failing it puts unacknowledged DELIVERs back.
       // On the broker executor, after a stop or close queued there: the close waits for a hand-over in progress.
       connection.failOn(brokerExecutor, new ActiveMQException(ActiveMQExceptionType.REMOTE_DISCONNECT, "CMPP connection closed"));
@@ -771,6 +819,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    @Override
    public void write(ByteBuf delivery) {
       writer.writeDelivery(delivery);
+   }
+
+   /** The writer dropped this encoded DELIVER unwritten (deliveries stopped): nobody will answer it. */
+   private void deliveryDropped(Object pdu) {
+      if (deliverer != null && pdu instanceof ByteBuf encoded) {
+         deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
+      }
    }
 
    /** A route PDU to a GNS client. */

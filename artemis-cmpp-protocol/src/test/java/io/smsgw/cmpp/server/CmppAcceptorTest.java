@@ -738,6 +738,99 @@ class CmppAcceptorTest {
       }
    }
 
+   /** Three MO for SP 901234 on {@code target}, "mo " and the last two digits of these smsIds. */
+   private static void sendMos(TestBroker target, String... smsIds) throws Exception {
+      try (Connection app = new ActiveMQConnectionFactory(target.coreUrl()).createConnection()) {
+         for (String smsId : smsIds) {
+            sendToSp(app, "901234", "mo " + smsId.substring(14), "smsKind", "MO", "smsId", smsId,
+                     "smsSource", "13800138042", "smsDestination", "1065712345");
+         }
+      }
+   }
+
+   /**
+    * The SP has three DELIVERs and terminates before it answers them: its DELIVER_RESPs follow the TERMINATE in the same
+    * write, in a write of their own, or only once it has read TERMINATE_RESP (before it closes the socket). Each answer
+    * acknowledges its MO: none comes again on the next CONNECT. Before, the broker session closed at once on TERMINATE
+    * and the answers found their MO back on the queue.
+    */
+   @ParameterizedTest
+   @ValueSource(strings = {"with the TERMINATE", "after the TERMINATE", "after TERMINATE_RESP"})
+   void deliverRespsSentAfterTheTerminateAcknowledgeTheirMos(String when, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = SmsAddresses.accountQueue("901234");
+      try (TestBroker own = TestBroker.cmpp(dir, ";cmppWindowSize=5;cmppTerminateDrainTimeout=300").start()) {
+         sendMos(own, "00000000000000f1", "00000000000000f2", "00000000000000f3");
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            DeliverResp[] answers = new DeliverResp[3];
+            for (int i = 0; i < answers.length; i++) {
+               Deliver mo = assertInstanceOf(Deliver.class, client.read());
+               answers[i] = new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK);
+            }
+            Terminate terminate = new Terminate(client.nextSequence());
+            switch (when) {
+               case "with the TERMINATE" -> {
+                  client.sendTogether(terminate, answers[0], answers[1], answers[2]);
+                  assertInstanceOf(TerminateResp.class, client.read());
+               }
+               case "after the TERMINATE" -> {
+                  client.send(terminate);
+                  client.sendTogether(answers);
+                  assertInstanceOf(TerminateResp.class, client.read());
+               }
+               default -> {
+                  // The gateway waits up to cmppTerminateDrainTimeout for them, then answers the TERMINATE; they still
+                  // count until the socket closes.
+                  client.send(terminate);
+                  assertInstanceOf(TerminateResp.class, client.read());
+                  client.sendTogether(answers);
+               }
+            }
+            assertTrue(client.closedByServer(5000), "the gateway closes once every DELIVER is answered");
+         }
+         Wait.until("the three MO acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            assertEquals(null, client.read(300), "no MO again on the next CONNECT");
+         }
+      }
+   }
+
+   /**
+    * An SP that terminates and never answers its DELIVERs still gets TERMINATE_RESP, after cmppTerminateDrainTimeout
+    * (300 ms here, far below the 60 s response timeout), and the connection closes; nothing is lost: the three MO come
+    * on the next CONNECT.
+    */
+   @Test
+   void anSpThatNeverAnswersGetsTerminateRespAfterTheDrainTimeoutAndItsMosComeOnTheNextConnect(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = SmsAddresses.accountQueue("901234");
+      try (TestBroker own = TestBroker.cmpp(dir, ";cmppWindowSize=5;cmppTerminateDrainTimeout=300").start()) {
+         sendMos(own, "00000000000000f4", "00000000000000f5", "00000000000000f6");
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            for (int i = 0; i < 3; i++) {
+               assertInstanceOf(Deliver.class, client.read());
+            }
+            client.send(new Terminate(client.nextSequence()));
+            io.smsgw.cmpp.codec.CmppPdu answer = client.read(5000);
+            assertInstanceOf(TerminateResp.class, answer, "TERMINATE answered within the drain timeout, not the response timeout");
+            assertTrue(client.closedByServer(5000), "and the connection closed by the gateway");
+         }
+         try (RawCmppClient client = new RawCmppClient(own.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+            Set<String> again = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+               Deliver mo = assertInstanceOf(Deliver.class, client.read());
+               again.add(new String(mo.msgContent(), StandardCharsets.US_ASCII));
+               client.send(new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK));
+            }
+            assertEquals(Set.of("mo f4", "mo f5", "mo f6"), again, "every MO on the next CONNECT");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+         }
+      }
+   }
+
    /**
     * The SP answers the DELIVER it has and terminates in one write, while the broker is handing over the next MO (held
     * at that step until the gateway reads the TERMINATE) and a third waits on the queue. The MO handed over then was

@@ -49,6 +49,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    private long connectionTtl = 90_000;
    private long bindTimeout = 30_000;
    private long responseTimeout = 30_000;
+   private long unbindDrainTimeout = 1_000;
    private String systemId = "SMSGW";
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
@@ -150,6 +151,19 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    @AcceptorParameters.Millis
    public void setSmppResponseTimeout(long responseTimeout) {
       this.responseTimeout = Math.max(1, responseTimeout);
+   }
+
+   /**
+    * How long a session the peer ends (unbind) waits for the answers to the deliveries it already has before it answers
+    * the unbind, and again after that answer before it closes. The sessions wait at most the response timeout. 0 = no wait.
+    */
+   public long getSmppUnbindDrainTimeout() {
+      return unbindDrainTimeout;
+   }
+
+   @AcceptorParameters.Millis
+   public void setSmppUnbindDrainTimeout(long drainTimeout) {
+      this.unbindDrainTimeout = Math.max(0, drainTimeout);
    }
 
    public String getSmppSystemId() {

@@ -68,6 +68,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
+   /** Where sequence_number sits in a PDU: after command_length, command_id and command_status. */
+   private static final int SEQUENCE_OFFSET = 12;
 
    enum State { OPEN, BINDING, BOUND_TX, BOUND_RX, BOUND_TRX, UNBOUND, CLOSED }
 
@@ -97,6 +99,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private ScheduledFuture<?> livenessTimer;
    private long lastReceivedNanos = System.nanoTime();
    private int pendingProbeSequence = -1;
+   /** While {@link State#UNBOUND}: the limit on answering the unbind, cancelled once it is answered (event loop). */
+   private ScheduledFuture<?> unbindDeadline;
 
    SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
                SmsRemotingConnection connection, Channel channel, PendingRequests pending) {
@@ -106,7 +110,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.connection = connection;
       this.channel = channel;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
-      this.writer = new BatchedWriter(channel);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped);
       this.pending = pending;
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
@@ -198,6 +202,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    @Override
    public boolean isWritable(org.apache.activemq.artemis.spi.core.remoting.ReadyListener listener) {
       return connection.isWritable(listener);
+   }
+
+   /** The writer dropped this encoded deliver_sm unwritten (deliveries stopped): nobody will answer it. */
+   private void deliveryDropped(Object pdu) {
+      if (deliverer != null && pdu instanceof ByteBuf encoded) {
+         deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
+      }
    }
 
    @Override
@@ -482,25 +493,65 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       state = State.UNBOUND;
       stopDeliveries();
-      // A clean end. No new deliver_sm from here; the submit_sm_resp of every submit already received goes out
-      // first (unbind_resp must not overtake them, or the ESME never learns their ids and resubmits). Then the
-      // broker session closes (unacknowledged deliveries go back to the queue) and only then unbind_resp is
-      // sent: ESMEs close their socket as soon as it arrives, and the broker would see a connection failure.
-      // The answers to query_sm / cancel_sm / replace_sm received before go out first too: they wait for the
-      // held queues' intake, so the close could otherwise overtake them (a cancel done, its answer never sent).
-      // The stop and the close run on the session's ordered broker executor, the stop first: both wait for a
-      // hand-over in progress (up to 30 s), and this event loop reads other connections too.
+      // A clean end. No new deliver_sm from here. The stop runs on the session's ordered broker executor: it waits
+      // for a hand-over in progress (up to 30 s), and this event loop reads other connections too.
       SmsRemotingConnection.stopOn(serverSession, brokerExecutor);
+      // The deliver_sm_resp of deliver_sm already sent may follow the unbind (jSMPP and cloudhopper answer on threads
+      // of their own): wait for them, bounded, so they acknowledge their MO instead of bringing it again on the next
+      // bind (decision 94).
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerUnbindAfterOwedAnswers(sequence));
+   }
+
+   private long drainMillis() {
+      return Math.min(manager.getSmppUnbindDrainTimeout(), manager.getSmppResponseTimeout());
+   }
+
+   /**
+    * The submit_sm_resp of every submit already received goes out first (unbind_resp must not overtake them, or the
+    * ESME never learns their ids and resubmits), and so do the answers to query_sm / cancel_sm / replace_sm received
+    * before: they wait for the held queues' intake, on the broker executor after the stop. Then unbind_resp.
+    *
+    * <p>When every deliver_sm is answered, the broker session closes before those answers are waited for, as it always
+    * did: the close does not wait on them, nor they on it. When some are not (the wait for them ran out), it stays open
+    * until the socket closes, so an answer the ESME sends after unbind_resp still acknowledges its MO.
+    */
+   private void answerUnbindAfterOwedAnswers(int sequence) {
+      if (state != State.UNBOUND) {
+         return; // closed meanwhile
+      }
       // One of those answers can be held up for good (a stuck held queue) while the ESME keeps the link alive.
-      SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getSmppResponseTimeout(), "unbind", account.id(), logger);
+      unbindDeadline = SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getSmppResponseTimeout(), "unbind", account.id(), logger);
+      boolean allAnswered = deliverer == null || deliverer.inFlightCount() == 0;
       submitHandler.afterPendingWrites(() -> brokerExecutor.execute(() -> {
-         try {
-            serverSession.close(false);
-         } catch (Exception e) {
-            logger.debug("Closing broker session after unbind", e);
+         if (allAnswered) {
+            closeBrokerSession();
          }
-         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> sendAndClose(new UnbindResp(sequence, SmppStatus.ESME_ROK))));
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerUnbind(sequence)));
       }));
+   }
+
+   /** On the broker executor. Unacknowledged deliver_sm go back to the queue. */
+   private void closeBrokerSession() {
+      try {
+         serverSession.close(false);
+      } catch (Exception e) {
+         logger.debug("Closing broker session after unbind", e);
+      }
+   }
+
+   /**
+    * unbind_resp, then the close once every deliver_sm written is answered (at once when they all are): the ESME closes
+    * its socket when it reads unbind_resp, and an answer it sends before that still counts. A broker session still open
+    * closes after the socket ({@link #onChannelClosed}); unanswered deliver_sm go back to the queue then.
+    */
+   private void answerUnbind(int sequence) {
+      if (state != State.UNBOUND) {
+         return;
+      }
+      unbindDeadline.cancel(false);
+      io.netty.channel.ChannelFuture written = channel.writeAndFlush(new UnbindResp(sequence, SmppStatus.ESME_ROK));
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
+                                                 () -> written.addListener(ChannelFutureListener.CLOSE));
    }
 
    /** Probes an idle peer with enquire_link; the broker's connection TTL closes a peer that stays silent. */
@@ -561,6 +612,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       if (account != null && previous != State.OPEN) {
          context.closeSession(account.id());
+      }
+      if (previous == State.UNBOUND) {
+         // The ESME asked for the end: the broker session closes as a clean end, not as a failed connection (no
+         // warning), putting back what is still unanswered; the failure below then finds nothing to close. (Closed
+         // already before unbind_resp when every deliver_sm was answered: a second close does nothing.)
+         SmsRemotingConnection.closeOn(serverSession, brokerExecutor);
       }
       // The broker session is a failure listener of the connection: failing the connection closes it,
       // which puts every unacknowledged deliver_sm back on its queue. On the broker executor, after a stop or

@@ -553,6 +553,89 @@ class SmppAcceptorTest {
       }
    }
 
+   /**
+    * The ESME has three deliver_sm and unbinds before it answers them: its deliver_sm_resp follow the unbind in the
+    * same write, in a write of their own, or only once it has read unbind_resp (before it closes the socket). Each
+    * answer acknowledges its MO: none comes again on the next bind. Before, the broker session closed at once on
+    * unbind and the answers found their MO back on the queue.
+    */
+   @org.junit.jupiter.params.ParameterizedTest
+   @org.junit.jupiter.params.provider.ValueSource(strings = {"with the unbind", "after the unbind", "after unbind_resp"})
+   void deliverSmRespsSentAfterTheUnbindAcknowledgeTheirMos(String when, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker own = TestBroker.smpp(dir, ";smppWindowSize=5;smppUnbindDrainTimeout=300").start()) {
+         sendMos(own, queue, "00000000000000f1", "00000000000000f2", "00000000000000f3");
+         try (RawSmppClient client = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            SmppPdu[] answers = new SmppPdu[3];
+            for (int i = 0; i < answers.length; i++) {
+               DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+               answers[i] = new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY);
+            }
+            Unbind unbind = new Unbind(700);
+            switch (when) {
+               case "with the unbind" -> {
+                  client.sendTogether(unbind, answers[0], answers[1], answers[2]);
+                  assertInstanceOf(UnbindResp.class, client.read());
+               }
+               case "after the unbind" -> {
+                  client.send(unbind);
+                  client.sendTogether(answers);
+                  assertInstanceOf(UnbindResp.class, client.read());
+               }
+               default -> {
+                  // The gateway waits up to smppUnbindDrainTimeout for them, then answers the unbind; they still count
+                  // until the socket closes.
+                  client.send(unbind);
+                  assertInstanceOf(UnbindResp.class, client.read());
+                  client.sendTogether(answers);
+               }
+            }
+            assertTrue(client.closedByServer(5000), "the gateway closes once every deliver_sm is answered");
+         }
+         Wait.until("the three MO acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+         try (RawSmppClient client = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            assertNull(client.read(300), "no MO again on the next bind");
+         }
+      }
+   }
+
+   /**
+    * An ESME that unbinds and never answers its deliver_sm still gets unbind_resp, after smppUnbindDrainTimeout (300 ms
+    * here, far below the 30 s response timeout), and the connection closes; nothing is lost: the three MO come on the
+    * next bind.
+    */
+   @Test
+   void anEsmeThatNeverAnswersGetsUnbindRespAfterTheDrainTimeoutAndItsMosComeOnTheNextBind(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker own = TestBroker.smpp(dir, ";smppWindowSize=5;smppUnbindDrainTimeout=300").start()) {
+         sendMos(own, queue, "00000000000000f4", "00000000000000f5", "00000000000000f6");
+         try (RawSmppClient client = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            for (int i = 0; i < 3; i++) {
+               assertInstanceOf(DeliverSm.class, client.read());
+            }
+            client.send(new Unbind(701));
+            SmppPdu answer = client.read(5000);
+            assertInstanceOf(UnbindResp.class, answer, "unbind answered within the drain timeout, not the response timeout");
+            assertTrue(client.closedByServer(5000), "and the connection closed by the gateway");
+         }
+         try (RawSmppClient client = new RawSmppClient(own.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            java.util.Set<String> again = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) {
+               DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+               again.add(new String(mo.shortMessage(), StandardCharsets.US_ASCII));
+               client.send(new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            }
+            assertEquals(java.util.Set.of("mo f4", "mo f5", "mo f6"), again, "every MO on the next bind");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
+         }
+      }
+   }
+
    /** MO "mo b1", ... with these smsIds, in this order. */
    private static void sendMos(TestBroker target, String queue, String... smsIds) throws Exception {
       try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(target.coreUrl()).createConnection()) {

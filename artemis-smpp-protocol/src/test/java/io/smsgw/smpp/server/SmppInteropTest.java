@@ -90,10 +90,21 @@ class SmppInteropTest {
    /** Collects the deliver_sm a jSMPP session receives. */
    static final class JsmppInbox implements MessageReceiverListener {
       final BlockingQueue<org.jsmpp.bean.DeliverSm> received = new LinkedBlockingQueue<>();
+      /** Until this opens, the listener does not return, so jSMPP does not answer; none = answer at once. */
+      private final java.util.concurrent.CountDownLatch answerAfter;
+
+      JsmppInbox() {
+         this(new java.util.concurrent.CountDownLatch(0));
+      }
+
+      JsmppInbox(java.util.concurrent.CountDownLatch answerAfter) {
+         this.answerAfter = answerAfter;
+      }
 
       @Override
       public void onAcceptDeliverSm(org.jsmpp.bean.DeliverSm deliverSm) throws ProcessRequestException {
          received.add(deliverSm);
+         awaitQuietly(answerAfter);
       }
 
       @Override
@@ -281,8 +292,9 @@ class SmppInteropTest {
 
    /**
     * The client libraries send a deliver_sm_resp after the handler returns, on a thread of their own, so an unbind
-    * sent right after the test saw the deliver_sm can overtake it: the MO then goes back to the queue and reaches
-    * the next test's session. Wait until the gateway has its answer.
+    * sent right after the test saw the deliver_sm can overtake it. The gateway waits for that answer before it ends
+    * the session (decision 94; the tests "...AnsweringAnMoAfterItsUnbind..." unbind without this); here the test
+    * also checks that the MO was acknowledged.
     */
    private static void answeredBeforeUnbinding() {
       Wait.until("the MO acknowledged", java.time.Duration.ofSeconds(10),
@@ -384,14 +396,125 @@ class SmppInteropTest {
    /** Collects the deliver_sm a cloudhopper session receives and answers them ESME_ROK. */
    static final class CloudhopperInbox extends DefaultSmppSessionHandler {
       final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
+      /**
+       * Until this opens, deliver_sm are not answered; none = answer at once. The answer is then sent from a thread of
+       * the application's, as cloudhopper lets a handler do, through {@link #session}: the handler runs on the I/O
+       * thread, which also carries the session's writes, so it must not wait there.
+       */
+      private final java.util.concurrent.CountDownLatch answerAfter;
+      volatile SmppSession session;
+
+      CloudhopperInbox() {
+         this(new java.util.concurrent.CountDownLatch(0));
+      }
+
+      CloudhopperInbox(java.util.concurrent.CountDownLatch answerAfter) {
+         this.answerAfter = answerAfter;
+      }
 
       @Override
       public PduResponse firePduRequestReceived(PduRequest request) {
          if (request instanceof DeliverSm deliver) {
             received.add(deliver);
+            if (answerAfter.getCount() > 0) {
+               Thread answering = new Thread(() -> {
+                  awaitQuietly(answerAfter);
+                  try {
+                     session.sendResponsePdu(request.createResponse());
+                  } catch (Exception e) {
+                     throw new IllegalStateException(e);
+                  }
+               }, "late deliver_sm_resp");
+               answering.setDaemon(true);
+               answering.start();
+               return null;
+            }
          }
          return request.createResponse();
       }
+   }
+
+   /** Bounded: a test that never opens the latch has failed by then; let the library go on. */
+   private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+      try {
+         latch.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+         Thread.currentThread().interrupt();
+      }
+   }
+
+   /**
+    * Opens {@code latch} when the gateway reads an unbind (on its event loop, before the session acts on it), for the
+    * duration of {@code test}: a library whose handler waits on it answers its deliver_sm after its own unbind.
+    */
+   private static void withAnswersAfterTheUnbind(java.util.concurrent.CountDownLatch latch, Callable test) throws Exception {
+      SmppInterceptor seesUnbind = (pdu, connection) -> {
+         if (pdu instanceof io.smsgw.smpp.codec.Unbind) {
+            latch.countDown();
+         }
+         return true;
+      };
+      broker.server().getRemotingService().addIncomingInterceptor(seesUnbind);
+      try {
+         test.call();
+      } finally {
+         broker.server().getRemotingService().removeIncomingInterceptor(seesUnbind);
+      }
+   }
+
+   interface Callable {
+      void call() throws Exception;
+   }
+
+   /** Nothing waits for the account any more: a later bind gets nothing. */
+   private static void nothingComesOnTheNextBind() throws Exception {
+      Wait.until("the MO acknowledged by the answer sent after the unbind", java.time.Duration.ofSeconds(10),
+                 () -> broker.messageCount(SmsAddresses.accountQueue("smppclient1")) == 0);
+      JsmppInbox inbox = new JsmppInbox();
+      SMPPSession session = jsmpp(BindType.BIND_RX, InterfaceVersion.IF_34, inbox);
+      try {
+         assertNull(inbox.received.poll(300, TimeUnit.MILLISECONDS), "the MO not again on the next bind");
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   /**
+    * jSMPP answers deliver_sm on a thread of its own, after the listener returns: here only once the gateway has read
+    * the unbind the test sent meanwhile (no {@link #answeredBeforeUnbinding}). The answer still acknowledges the MO.
+    */
+   @Test
+   void jsmppAnsweringAnMoAfterItsUnbindDoesNotGetItAgain() throws Exception {
+      java.util.concurrent.CountDownLatch unbindRead = new java.util.concurrent.CountDownLatch(1);
+      withAnswersAfterTheUnbind(unbindRead, () -> {
+         JsmppInbox inbox = new JsmppInbox(unbindRead);
+         SMPPSession session = jsmpp(BindType.BIND_RX, InterfaceVersion.IF_34, inbox);
+         try {
+            sendSarSegmentMo("8610086");
+            assertNotNull(inbox.received.poll(10, TimeUnit.SECONDS), "MO deliver_sm");
+         } finally {
+            session.unbindAndClose();
+         }
+      });
+      nothingComesOnTheNextBind();
+   }
+
+   /** The same with cloudhopper, the answer sent by an application thread once the gateway has read the unbind. */
+   @Test
+   void cloudhopperAnsweringAnMoAfterItsUnbindDoesNotGetItAgain() throws Exception {
+      java.util.concurrent.CountDownLatch unbindRead = new java.util.concurrent.CountDownLatch(1);
+      withAnswersAfterTheUnbind(unbindRead, () -> {
+         CloudhopperInbox inbox = new CloudhopperInbox(unbindRead);
+         SmppSession receiver = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_4, inbox);
+         inbox.session = receiver;
+         try {
+            sendSarSegmentMo("8610087");
+            assertNotNull(inbox.received.poll(10, TimeUnit.SECONDS), "MO deliver_sm");
+         } finally {
+            receiver.unbind(5000);
+         }
+      });
+      nothingComesOnTheNextBind();
    }
 
    private static SmppSession cloudhopper(SmppBindType type, byte version, CloudhopperInbox inbox) throws Exception {
