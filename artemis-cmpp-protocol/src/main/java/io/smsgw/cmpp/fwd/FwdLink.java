@@ -162,6 +162,10 @@ final class FwdLink extends AbstractSessionCallback {
    private CompletableFuture<Void> stopped;
    private ScheduledFuture<?> stopTimer;
    private boolean terminateSent;
+   /** Forward records being written for answered FWDs (event loop); a stop says goodbye only after them. */
+   private int recording;
+   /** A stop's TERMINATE waits for {@link #recording} to reach 0. */
+   private boolean terminateDue;
    private Connect sentConnect;
    /**
     * The version the CONNECT offers: 3.0 until a peer answers Status 4 (version too high) with a lower version it
@@ -320,6 +324,10 @@ final class FwdLink extends AbstractSessionCallback {
    private void sendTerminate() {
       Channel ch = channel;
       if (terminateSent || ch == null) {
+         return;
+      }
+      if (recording > 0) {
+         terminateDue = true; // the last record written calls again
          return;
       }
       terminateSent = true;
@@ -686,7 +694,9 @@ final class FwdLink extends AbstractSessionCallback {
       // The peer has the MT: remember that before the message is acknowledged, so its report is taken from this peer
       // only, after a restart too. A record that cannot be written puts the message back; the peer answers the FWD sent
       // again as a repeat (Result 0), and the record is written then.
+      recording++;
       forwards.remember(config.code(), fwd, o.message, clock.millis()).whenCompleteAsync((stored, failure) -> {
+         recording--;
          if (failure != null) {
             logger.warn("FWD link to gateway {}: the record of message {} was not stored ({}); it goes again", config.code(),
                         o.messageId, failure.toString());
@@ -694,6 +704,9 @@ final class FwdLink extends AbstractSessionCallback {
             o.refusal = "its forward record not stored"; // put back, as a refusal; not counted as one
          }
          answered(o);
+         if (terminateDue && recording == 0) {
+            sendTerminate(); // the message is settled: a graceful stop does not send it again after the restart
+         }
       }, loop);
    }
 
