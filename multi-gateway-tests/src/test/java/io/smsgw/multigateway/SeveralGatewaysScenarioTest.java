@@ -78,6 +78,8 @@ class SeveralGatewaysScenarioTest {
    private static MultiGatewayTopology topology;
    private static SmsGateSp sinaBeijing;
    private static SmsGateSp sinaGuangzhou;
+   /** The Msg_Id of the MT Sina sent at Beijing and Guangxi reported (test 3). */
+   private static volatile long reportedMsgId;
 
    @BeforeAll
    static void startFiveGatewaysAndConnectSina() throws Exception {
@@ -133,6 +135,7 @@ class SeveralGatewaysScenarioTest {
       assertEquals(0, responses.get(0).getResult(), "Beijing took the MT");
       long msgId = SmsGateSp.msgId(responses.get(0).getMsgId());
       String smsId = CmppMsgId.toHex(msgId);
+      reportedMsgId = msgId;
 
       GatewayNode guangxi = topology.node(Site.GUANGXI);
       Wait.until("the MT at Guangxi's carrier SMSC", TIMEOUT,
@@ -164,6 +167,32 @@ class SeveralGatewaysScenarioTest {
 
    @Test
    @Order(4)
+   void aReportFromAPeerTheMtDidNotGoToIsRefusedAndReachesNeitherSinaNorBilling() throws Exception {
+      long forwardedToGuangxi = reportedMsgId;
+      assertTrue(forwardedToGuangxi != 0, "the MT of the previous test was reported");
+      long neverForwarded = new CmppMsgId(11, 27, 12, 0, 0, Integer.parseInt(Site.BEIJING.code()), 4242).toLong();
+      String tianjin = Site.TIANJIN.code();
+      String pairSecret = config(Site.BEIJING).peer(tianjin).orElseThrow().sharedSecret();
+      try (RawCmpp peer = RawCmpp.connect(topology.ports().of(Site.BEIJING).fwd())) {
+         assertEquals(CmppResult.CONNECT_OK, peer.login(tianjin, pairSecret), "Tianjin is an authenticated, allowed peer");
+         assertEquals(CmppResult.FWD_WRONG_DECISION, peer.report(tianjin, Site.BEIJING.code(), forwardedToGuangxi, "UNDELIV"),
+                      "Tianjin reports on Sina's MT, which went to Guangxi");
+         assertEquals(CmppResult.FWD_WRONG_DECISION, peer.report(tianjin, Site.BEIJING.code(), neverForwarded, "DELIVRD"),
+                      "Tianjin reports on a Msg_Id of Beijing's that went nowhere");
+      }
+      GatewayNode beijing = topology.node(Site.BEIJING);
+      Wait.until("Beijing's queue for Sina drained", TIMEOUT,
+                 () -> beijing.messageCount(SmsAddresses.accountQueue(MultiGatewayTopology.SINA_SP_ID)) == 0);
+      assertEquals(1, sinaBeijing.count(reportOf(forwardedToGuangxi)), "Sina has Guangxi's report only");
+      assertEquals(0, sinaBeijing.count(reportOf(neverForwarded)) + sinaGuangzhou.count(reportOf(neverForwarded)));
+      List<ReadBillingWithJms.BillingRecord> records = ReadBillingWithJms.read(beijing.coreUrl(), Duration.ofSeconds(1), Duration.ofMillis(500))
+         .stream().filter(r -> CmppMsgId.toHex(forwardedToGuangxi).equals(r.property("smsId"))
+                               || CmppMsgId.toHex(neverForwarded).equals(r.property("smsId"))).toList();
+      assertEquals(List.of(), records, "no billing record beyond the one already read for Guangxi's report");
+   }
+
+   @Test
+   @Order(5)
    void mosSentWhileTheTianjinBeijingLinkIsCutArriveExactlyOnceWhenItIsBack() throws Exception {
       GatewayNode tianjin = topology.node(Site.TIANJIN);
       GatewayNode beijing = topology.node(Site.BEIJING);
@@ -199,7 +228,7 @@ class SeveralGatewaysScenarioTest {
    }
 
    @Test
-   @Order(5)
+   @Order(6)
    void anMoWhoseFwdAnswerIsLostIsResentButArrivesOnce() throws Exception {
       LinkCutter towardsBeijing = topology.cutter(new CuttableLink(Site.TIANJIN, Site.BEIJING));
       String text = "answer lost";
@@ -220,7 +249,7 @@ class SeveralGatewaysScenarioTest {
    }
 
    @Test
-   @Order(6)
+   @Order(7)
    void aPeersCredentialsOpenNothingOnAnSpAcceptor() throws Exception {
       String tianjin = Site.TIANJIN.code();
       String pairSecret = config(Site.BEIJING).peer(tianjin).orElseThrow().sharedSecret();
@@ -239,7 +268,7 @@ class SeveralGatewaysScenarioTest {
    }
 
    @Test
-   @Order(7)
+   @Order(8)
    void atTheTandemTianjinChangesItsOwnRouteButNotGuangxis() throws Exception {
       String tianjin = Site.TIANJIN.code();
       String gnsSecret = config(Site.TANDEM).tandem().gateways().get(tianjin).sharedSecret();
@@ -300,6 +329,16 @@ class SeveralGatewaysScenarioTest {
       MtRouteResp mtRoute(String code, String number) throws IOException {
          send(new MtRoute(nextSequence(), code, number));
          return read(MtRouteResp.class);
+      }
+
+      /** A report FWD (type 2) on {@code msgId} with {@code stat}, as the gateway that had the MT sends it; its Result. */
+      int report(String from, String to, long msgId, String stat) throws IOException {
+         byte[] content = new io.smsgw.cmpp.codec.StatusReport(msgId, stat, "2611271200", "2611271201", Site.GUANGXI.handset(3), 0)
+            .toBytes(CmppVersion.V30);
+         send(new io.smsgw.cmpp.codec.Fwd(nextSequence(), from, to, 1, io.smsgw.cmpp.codec.Fwd.TYPE_MT_REPORT, msgId, 1, 1, 0, 0,
+            "", 0, "", "", 0, 0, 0, 0, "", "", "", "", "", Site.GUANGXI.handset(3), "", 0, 0,
+            List.of(MultiGatewayTopology.SINA_SERVICE_NUMBER), "", 0, content, "", ""));
+         return read(io.smsgw.cmpp.codec.FwdResp.class).result();
       }
 
       MtRouteUpdateResp updateMt(MtRouteUpdate update) throws IOException {

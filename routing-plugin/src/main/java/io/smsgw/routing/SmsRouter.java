@@ -90,18 +90,23 @@ public final class SmsRouter {
    }
 
    /**
-    * The gateway a final report goes back to: where its message was submitted. That is the gateway that issued
-    * its smsId (a CMPP Msg_Id names it) when that is this gateway or a peer; otherwise the gateway it came from
-    * ({@code smsOriginGateway}); null when it is this gateway's own.
+    * The gateway a final report goes back to: where its message was submitted, the way the MT came. Null when its smsId
+    * was issued here (a CMPP Msg_Id names the gateway) or it has no origin. Otherwise the gateway the MT came from
+    * ({@code smsOriginGateway}) when that is a peer: each gateway takes a report only from the peer it handed the MT to
+    * (decisions.md), so a report retraces an MT that went through several gateways hop by hop. Else the issuing
+    * gateway when that is a peer, else the origin.
     */
    String reportHome(String smsId, String originGateway) {
       if (originGateway == null || originGateway.isEmpty()) {
          return null;
       }
       GatewayConfig config = runtime.config();
-      String home = io.smsgw.core.id.CmppMsgId.issuingGateway(smsId)
-         .filter(issuer -> issuer.equals(config.code()) || config.peers().containsKey(issuer))
-         .orElse(originGateway);
+      java.util.Optional<String> issuer = io.smsgw.core.id.CmppMsgId.issuingGateway(smsId);
+      if (issuer.isPresent() && issuer.get().equals(config.code())) {
+         return null;
+      }
+      String home = config.peers().containsKey(originGateway) ? originGateway
+         : issuer.filter(config.peers()::containsKey).orElse(originGateway);
       return home.equals(config.code()) ? null : home;
    }
 

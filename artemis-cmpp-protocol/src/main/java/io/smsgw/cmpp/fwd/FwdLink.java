@@ -134,6 +134,8 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private final PeerConfig config;
+   /** Remembers which MT went to this peer once it answered Result 0; null: nothing is remembered (tests). */
+   private final FwdForwards forwards;
    private final String ownCode;
    private final int maxHops;
    private final ActiveMQServer server;
@@ -160,6 +162,10 @@ final class FwdLink extends AbstractSessionCallback {
    private CompletableFuture<Void> stopped;
    private ScheduledFuture<?> stopTimer;
    private boolean terminateSent;
+   /** Forward records being written for answered FWDs (event loop); a stop says goodbye only after them. */
+   private int recording;
+   /** A stop's TERMINATE waits for {@link #recording} to reach 0. */
+   private boolean terminateDue;
    private Connect sentConnect;
    /**
     * The version the CONNECT offers: 3.0 until a peer answers Status 4 (version too high) with a lower version it
@@ -180,8 +186,10 @@ final class FwdLink extends AbstractSessionCallback {
    private long lastProbeNanos;
    private int unansweredProbes;
 
-   FwdLink(PeerConfig config, String ownCode, int maxHops, ActiveMQServer server, EventLoop loop, Clock clock) {
+   FwdLink(PeerConfig config, String ownCode, int maxHops, ActiveMQServer server, EventLoop loop, Clock clock,
+           FwdForwards forwards) {
       this.config = config;
+      this.forwards = forwards;
       this.ownCode = ownCode;
       this.maxHops = maxHops;
       this.server = server;
@@ -197,6 +205,10 @@ final class FwdLink extends AbstractSessionCallback {
 
    PeerConfig config() {
       return config;
+   }
+
+   FwdForwards forwards() {
+      return forwards;
    }
 
    State state() {
@@ -312,6 +324,10 @@ final class FwdLink extends AbstractSessionCallback {
    private void sendTerminate() {
       Channel ch = channel;
       if (terminateSent || ch == null) {
+         return;
+      }
+      if (recording > 0) {
+         terminateDue = true; // the last record written calls again
          return;
       }
       terminateSent = true;
@@ -659,20 +675,49 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    private void onFwdResp(FwdResp resp) {
-      Outgoing o = answeredPart(resp.sequenceId());
-      if (o == null) {
+      Part part = answeredPartOf(resp.sequenceId());
+      if (part == null) {
          return; // late answer to a FWD already resent
       }
-      if (resp.isOk()) {
-         acknowledged.incrementAndGet();
-      } else {
+      Outgoing o = part.outgoing;
+      if (!resp.isOk()) {
          refusedBy(o, "FWD_RESP Result " + resp.result());
+         answered(o);
+         return;
       }
-      answered(o);
+      acknowledged.incrementAndGet();
+      Fwd fwd = o.fwds == null ? null : o.fwds.get(part.index);
+      if (forwards == null || fwd == null || fwd.msgFwdType() != Fwd.TYPE_MT) {
+         answered(o);
+         return;
+      }
+      // The peer has the MT: remember that before the message is acknowledged, so its report is taken from this peer
+      // only, after a restart too. A record that cannot be written puts the message back; the peer answers the FWD sent
+      // again as a repeat (Result 0), and the record is written then.
+      recording++;
+      forwards.remember(config.code(), fwd, o.message, clock.millis()).whenCompleteAsync((stored, failure) -> {
+         recording--;
+         if (failure != null) {
+            logger.warn("FWD link to gateway {}: the record of message {} was not stored ({}); it goes again", config.code(),
+                        o.messageId, failure.toString());
+            failed("forward record of message " + o.messageId + " not stored: " + failure);
+            o.refusal = "its forward record not stored"; // put back, as a refusal; not counted as one
+         }
+         answered(o);
+         if (terminateDue && recording == 0) {
+            sendTerminate(); // the message is settled: a graceful stop does not send it again after the restart
+         }
+      }, loop);
    }
 
    /** The message of the in-flight part an answer with this Sequence_Id settles, or null. */
    private Outgoing answeredPart(int sequenceId) {
+      Part part = answeredPartOf(sequenceId);
+      return part == null ? null : part.outgoing;
+   }
+
+   /** The in-flight part an answer with this Sequence_Id settles, or null. */
+   private Part answeredPartOf(int sequenceId) {
       Part part = inFlight.remove(sequenceId);
       if (part == null) {
          return null;
@@ -681,7 +726,7 @@ final class FwdLink extends AbstractSessionCallback {
       if (stopping && inFlight.isEmpty()) {
          loop.execute(this::sendTerminate); // after this answer is settled
       }
-      return part.outgoing;
+      return part;
    }
 
    private void refusedBy(Outgoing o, String answer) {

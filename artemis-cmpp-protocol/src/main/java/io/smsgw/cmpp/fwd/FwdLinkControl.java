@@ -62,6 +62,16 @@ final class FwdLinkControl implements FwdLinkControlMBean {
    }
 
    @Override
+   public long getReportsRefused() {
+      return link.forwards() == null ? 0 : link.forwards().reportsRefused(link.config().code());
+   }
+
+   @Override
+   public long getReportsRepeated() {
+      return link.forwards() == null ? 0 : link.forwards().reportsRepeated(link.config().code());
+   }
+
+   @Override
    public long getResent() {
       return link.resent.get();
    }

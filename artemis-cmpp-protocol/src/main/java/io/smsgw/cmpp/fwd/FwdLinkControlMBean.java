@@ -36,6 +36,15 @@ public interface FwdLinkControlMBean {
    /** FWDs sent again because the connection dropped before their answer. */
    long getResent();
 
+   /**
+    * Report FWDs (Msg_Fwd_Type 2) this peer sent on MTs this gateway did not forward to it (to another peer, never, or
+    * so long ago that the record expired), refused with Result 9 and not stored; logged as a WARN at most every 10 s.
+    */
+   long getReportsRefused();
+
+   /** Final reports this peer sent again (its FWD_RESP was lost): answered Result 0, not stored a second time. */
+   long getReportsRepeated();
+
    /** When and what went wrong last (connect failure, refusal, timeout); empty if nothing yet. */
    String getLastError();
 

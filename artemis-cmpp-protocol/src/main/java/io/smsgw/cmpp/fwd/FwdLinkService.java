@@ -1,9 +1,13 @@
 package io.smsgw.cmpp.fwd;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.ObjectName;
@@ -16,6 +20,9 @@ import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.PeerConfig;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.correlation.CorrelationStore;
+import io.smsgw.correlation.CorrelationStoreConfig;
+import io.smsgw.correlation.RocksDbCorrelationStore;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.slf4j.Logger;
@@ -25,17 +32,25 @@ import org.slf4j.LoggerFactory;
  * Broker-lifetime component that runs one outgoing {@link FwdLink} per entry of the {@code peers} section, on a
  * small event loop group of their own, each with a management bean ({@code component=sms-fwd,name=<peer>}).
  * Does nothing when no peers are configured. Peers added by a reload start with the next broker start. A broker
- * stop stops the links gracefully (see {@link FwdLink}), all at once.
+ * stop stops the links gracefully (see {@link FwdLink}), all at once. It also keeps the {@link FwdForwards}, which peer
+ * each forwarded MT went to, in a correlation store next to the journal ({@value #STORE_DIRECTORY}), for the incoming
+ * FWD sessions to check reports against.
  */
 public final class FwdLinkService implements ActiveMQComponent {
 
    private static final Logger logger = LoggerFactory.getLogger(FwdLinkService.class);
+   static final String STORE_DIRECTORY = "sms-fwd-forwards";
+   /** How long a report that overtook the record of its MT's FWD_RESP (or one about to be refused) waits for it. */
+   static final long REPORT_WAIT_MILLIS = 2_000;
+   private static final long HOUSEKEEPING_MILLIS = 250;
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
    private final List<FwdLink> links = new ArrayList<>();
    private final List<ObjectName> registered = new ArrayList<>();
    private EventLoopGroup group;
+   private CorrelationStore store;
+   private ScheduledExecutorService housekeeping;
    private volatile boolean started;
 
    public FwdLinkService(ActiveMQServer server, GatewayRuntime runtime) {
@@ -59,10 +74,20 @@ public final class FwdLinkService implements ActiveMQComponent {
       if (config.peers().isEmpty()) {
          return;
       }
-      group = new NioEventLoopGroup(Math.min(2, config.peers().size()), new DefaultThreadFactory("cmpp-fwd-links", true));
       try {
+         store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(storeDirectory())
+            .receiptWaitMillis(REPORT_WAIT_MILLIS)
+            // Small records, one per MT in flight between the FWD_RESP and its final report: a smaller cache than the SMSC
+            // links' store, which shares the host.
+            .blockCacheBytes(16L << 20).writeBufferBytes(8L << 20)
+            .build());
+         FwdForwards forwards = new FwdForwards(store);
+         housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cmpp-fwd-housekeeping", true));
+         housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+         FwdPeers.of(runtime).setForwards(forwards);
+         group = new NioEventLoopGroup(Math.min(2, config.peers().size()), new DefaultThreadFactory("cmpp-fwd-links", true));
          for (PeerConfig peer : config.peers().values()) {
-            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone());
+            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone(), forwards);
             link.start();
             links.add(link); // only started links are stopped again
             register(link);
@@ -83,6 +108,22 @@ public final class FwdLinkService implements ActiveMQComponent {
       }
       started = false;
       release();
+   }
+
+   /** Next to the journal, as the SMSC links' store, so it moves, backs up and fails over with the broker's data. */
+   private Path storeDirectory() {
+      File journal = server.getConfiguration().getJournalLocation();
+      File parent = journal.getAbsoluteFile().getParentFile();
+      return (parent == null ? journal : parent).toPath().resolve(STORE_DIRECTORY);
+   }
+
+   /** Drops forwards past their MT's validity plus grace (no report came), and markers past the grace. */
+   private void expire() {
+      try {
+         store.expire(System.currentTimeMillis());
+      } catch (RuntimeException e) {
+         logger.warn("Expiring the FWD forward records failed", e);
+      }
    }
 
    /** Stops the started links and the event loops; also after a start that failed part way. */
@@ -112,6 +153,19 @@ public final class FwdLinkService implements ActiveMQComponent {
       if (group != null) {
          group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
          group = null;
+      }
+      if (housekeeping != null) {
+         housekeeping.shutdownNow();
+         housekeeping = null;
+      }
+      if (store != null) {
+         FwdPeers.of(runtime).setForwards(null);
+         try {
+            store.close();
+         } catch (RuntimeException e) {
+            logger.warn("Closing the FWD forward records failed", e);
+         }
+         store = null;
       }
    }
 

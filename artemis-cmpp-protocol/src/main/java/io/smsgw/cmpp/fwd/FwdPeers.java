@@ -31,6 +31,8 @@ public final class FwdPeers {
    /** Set explicitly with {@link #setPolicy}; null: the runtime's protocol-neutral policy decides. */
    private volatile ForwardingPolicy policy;
    private final ForwardingPolicy runtimePolicy;
+   /** Which peer each forwarded MT went to; null while no FWD links run (then reports are not checked against it). */
+   private volatile FwdForwards forwards;
 
    private FwdPeers(GatewayRuntime runtime) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -69,6 +71,22 @@ public final class FwdPeers {
       String recipient = fwd.destIds().isEmpty() ? "" : fwd.destIds().get(0);
       return new IncomingForwardPolicy.Forward(fromGateway, kind, fwd.msgFwdType() == Fwd.TYPE_MO_REPORT, recipient,
                                                CmppMsgId.toHex(fwd.msgId()), fwd.nodesCount());
+   }
+
+   /** The forwards the outgoing links remember, or null while they do not run. */
+   public FwdForwards forwards() {
+      return forwards;
+   }
+
+   /** Set by {@link FwdLinkService} while it runs. */
+   void setForwards(FwdForwards forwards) {
+      this.forwards = forwards;
+   }
+
+   /** The configured peers' codes other than {@code code}. */
+   List<String> otherPeers(String code) {
+      GatewayConfig config = runtime.isConfigured() ? runtime.config() : null;
+      return config == null ? List.of() : config.peers().keySet().stream().filter(p -> !p.equals(code)).toList();
    }
 
    GatewayRuntime runtime() {

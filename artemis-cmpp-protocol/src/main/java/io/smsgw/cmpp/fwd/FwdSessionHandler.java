@@ -3,6 +3,8 @@ package io.smsgw.cmpp.fwd;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import io.smsgw.broker.DurableSender;
@@ -12,6 +14,9 @@ import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.core.concat.MalformedUdhException;
 import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.io.IOCallback;
@@ -26,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The FWD session a peer gateway opened on the CMPP acceptor: each FWD becomes a contract message (type 0 on
  * {@code sms.mt}, 1 on {@code sms.mo}, 2 and 3 on {@code sms.dr}) and is answered FWD_RESP Result 0 once it is
- * durable; the {@link ForwardingPolicy} refuses with Result 9. The broker session is bound to the peer's
- * connection and fails with it.
+ * durable; the {@link ForwardingPolicy} refuses with Result 9. A report on an MT (type 2) is taken only when this
+ * gateway forwarded that MT to this peer ({@link FwdForwards}); otherwise Result 9, and a final report the peer sends
+ * again is answered Result 0 and dropped. The broker session is bound to the peer's connection and fails with it.
  */
 public final class FwdSessionHandler {
 
@@ -43,9 +49,14 @@ public final class FwdSessionHandler {
    private final DurableSender sender;
    private final FwdMessageMapper mapper;
    private final Consumer<CmppPdu> replies;
+   /** The connection's event loop: FWDs arrive on it, and report checks the store answers later continue on it. */
+   private final Executor loop;
+   /** Report checks the store has not answered yet (event loop only); TERMINATE is answered after them. */
+   private int checking;
+   private Runnable afterChecks;
 
    private FwdSessionHandler(FwdPeers peers, String peerCode, ActiveMQServer server, ServerSession session,
-                             DurableSender sender, FwdMessageMapper mapper, Consumer<CmppPdu> replies) {
+                             DurableSender sender, FwdMessageMapper mapper, Consumer<CmppPdu> replies, Executor loop) {
       this.peers = peers;
       this.peerCode = peerCode;
       this.server = server;
@@ -53,15 +64,17 @@ public final class FwdSessionHandler {
       this.sender = sender;
       this.mapper = mapper;
       this.replies = replies;
+      this.loop = loop;
    }
 
    /**
     * Opens the broker session of a peer that connected. Run on a broker executor: it may touch the journal.
     *
     * @param replies writes FWD_RESPs to the peer, from any thread; called exactly once for each FWD given to onFwd
+    * @param loop    the connection's event loop, which calls onFwd
     */
    public static FwdSessionHandler open(FwdPeers peers, String peerCode, CmppVersion version, ActiveMQServer server,
-                                        RemotingConnection connection, Consumer<CmppPdu> replies) throws Exception {
+                                        RemotingConnection connection, Consumer<CmppPdu> replies, Executor loop) throws Exception {
       OperationContext context = server.newOperationContext();
       ServerSession session = server.createInternalSession("cmpp-fwd-in-" + peerCode + "-" + UUID.randomUUID(),
          ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, new NoDeliveries(), true,
@@ -69,7 +82,8 @@ public final class FwdSessionHandler {
       GatewayRuntime runtime = peers.runtime();
       GatewayConfig config = runtime.config();
       FwdMessageMapper mapper = new FwdMessageMapper(config.code(), peerCode, version, ZoneId.systemDefault());
-      return new FwdSessionHandler(peers, peerCode, server, session, DurableSender.forInternalSession(server, session, context), mapper, replies);
+      return new FwdSessionHandler(peers, peerCode, server, session, DurableSender.forInternalSession(server, session, context), mapper, replies,
+                                   loop);
    }
 
    public String peerCode() {
@@ -110,31 +124,158 @@ public final class FwdSessionHandler {
          replies.accept(fwd.response(CmppResult.STRUCTURE_ERROR));
          return;
       }
+      if (fwd.msgFwdType() == Fwd.TYPE_MT_REPORT) {
+         checkReport(fwd, message);
+         return;
+      }
+      store(fwd, message, null);
+   }
+
+   /**
+    * A report on an MT: stored only when this gateway forwarded the MT to this peer. The usual answer comes from memory
+    * on this thread; one the store answers later continues on the event loop.
+    */
+   private void checkReport(Fwd fwd, CoreMessage message) {
+      FwdForwards forwards = peers.forwards();
+      if (forwards == null) {
+         // The FWD links and their records are not running (the broker is starting or stopping): try again later.
+         logger.info("Report FWD from peer {} on {} answered Result {}: forward records not open", peerCode,
+                     CmppMsgId.toHex(fwd.msgId()), RESULT_STORAGE_FAILURE);
+         replies.accept(fwd.response(RESULT_STORAGE_FAILURE));
+         return;
+      }
+      CompletableFuture<FwdForwards.Verdict> verdict;
+      try {
+         verdict = forwards.check(peerCode, fwd, peers.otherPeers(peerCode)).toCompletableFuture();
+      } catch (RuntimeException e) {
+         verdict = CompletableFuture.failedFuture(e);
+      }
+      if (verdict.isDone()) {
+         checked(forwards, fwd, message, verdict.getNow(null), null);
+         return;
+      }
+      checking++;
+      verdict.whenCompleteAsync((answer, failure) -> {
+         try {
+            checked(forwards, fwd, message, answer, failure);
+         } finally {
+            checkDone();
+         }
+      }, loop);
+   }
+
+   /** A check (or a final report's record writes) is over; on the event loop. */
+   private void checkDone() {
+      if (--checking == 0 && afterChecks != null) {
+         Runnable next = afterChecks;
+         afterChecks = null;
+         next.run();
+      }
+   }
+
+   private void checked(FwdForwards forwards, Fwd fwd, CoreMessage message, FwdForwards.Verdict verdict, Throwable failure) {
+      if (failure != null || verdict == null) {
+         logger.warn("Report FWD from peer {} on {}: the forward records could not be read ({}); answered Result {}",
+                     peerCode, CmppMsgId.toHex(fwd.msgId()), failure, RESULT_STORAGE_FAILURE);
+         replies.accept(fwd.response(RESULT_STORAGE_FAILURE));
+         return;
+      }
+      switch (verdict.outcome()) {
+         case FORWARDED -> {
+            var record = verdict.record();
+            if (record.originGateway() != null) {
+               // This gateway passed the MT on: the report goes on to where the MT came from, hop by hop back.
+               message.putStringProperty(SmsProperties.ORIGIN_GATEWAY, record.originGateway());
+            }
+            String status = message.getStringProperty(SmsProperties.STATUS);
+            boolean last = status != null && DeliveryState.fromStat(status).isFinal();
+            if (!last) {
+               store(fwd, message, null);
+               return;
+            }
+            // Its FWD_RESP waits for the record's replacement by the marker, and so does a TERMINATE_RESP after it.
+            checking++;
+            store(fwd, message, () -> forwards.finallyReported(record, System.currentTimeMillis())
+               .whenCompleteAsync((ok, notMarked) -> {
+                  if (notMarked != null) {
+                     logger.warn("Final report from peer {} on {} stored, but its forward record not marked ({}); a "
+                                 + "repeat would be taken again", peerCode, FwdForwards.key(fwd), notMarked.toString());
+                  }
+                  replies.accept(fwd.response(CmppResult.OK));
+                  checkDone();
+               }, loop), () -> loop.execute(this::checkDone));
+         }
+         case ALREADY_REPORTED -> {
+            // The peer sent its final report again (our FWD_RESP was lost): it has it; nothing more is made of it.
+            forwards.repeated(peerCode);
+            logger.debug("Final report FWD from peer {} on {} came again; dropped", peerCode, FwdForwards.key(fwd));
+            replies.accept(fwd.response(CmppResult.OK));
+         }
+         default -> {
+            forwards.refused(peerCode, fwd, verdict);
+            replies.accept(fwd.response(CmppResult.FWD_WRONG_DECISION));
+         }
+      }
+   }
+
+   /**
+    * Makes the message durable and answers the FWD Result 0 once it is; or, with {@code whenStored}, lets that answer
+    * (a final report: once its forward record is marked). {@code whenFailed} runs when the FWD was answered with an error.
+    */
+   private void store(Fwd fwd, CoreMessage message, Runnable whenStored, Runnable whenFailed) {
       try {
          DurableSender.Result result = sender.send(List.of(message), new IOCallback() {
             @Override
             public void done() {
-               replies.accept(fwd.response(CmppResult.OK));
+               if (whenStored == null) {
+                  replies.accept(fwd.response(CmppResult.OK));
+               } else {
+                  whenStored.run();
+               }
             }
 
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a FWD from {}: {}", errorCode, peerCode, errorMessage);
                replies.accept(fwd.response(RESULT_STORAGE_FAILURE));
+               if (whenFailed != null) {
+                  whenFailed.run();
+               }
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("FWD from {} refused: no queue is bound to {}", peerCode, message.getAddress());
             replies.accept(fwd.response(RESULT_NOT_ROUTED));
+            if (whenFailed != null) {
+               whenFailed.run();
+            }
          }
       } catch (Exception e) {
          logger.warn("FWD from {} failed in the broker", peerCode, e);
          replies.accept(fwd.response(RESULT_STORAGE_FAILURE));
+         if (whenFailed != null) {
+            whenFailed.run();
+         }
       }
+   }
+
+   private void store(Fwd fwd, CoreMessage message, Runnable whenStored) {
+      store(fwd, message, whenStored, null);
    }
 
    /** Runs {@code task} once every FWD received so far is durable (or failed), e.g. before answering TERMINATE. */
    public void afterPendingWrites(Runnable task) {
+      if (checking > 0) {
+         // Called on the event loop, like onFwd: reports still being checked are stored (or refused) first.
+         Runnable before = afterChecks;
+         afterChecks = () -> {
+            if (before != null) {
+               before.run();
+            }
+            sender.afterPendingWrites(task);
+         };
+         return;
+      }
       sender.afterPendingWrites(task);
    }
 

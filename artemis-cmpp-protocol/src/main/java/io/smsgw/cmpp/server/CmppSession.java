@@ -349,7 +349,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** A peer gateway forwarding to this one: a producing broker session bound to this connection. */
    private void openFwdSession(Connect connect) {
       try {
-         FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, server, connection, this::answer);
+         FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, server, connection, this::answer,
+                                                                   channel.eventLoop());
          channel.eventLoop().execute(() -> completeFwdConnect(connect, handler));
       } catch (Throwable e) {
          logger.warn("CONNECT of peer gateway {} failed inside the broker", connect.sourceAddr(), e);

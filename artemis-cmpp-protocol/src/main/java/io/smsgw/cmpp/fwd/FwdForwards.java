@@ -1,0 +1,190 @@
+package io.smsgw.cmpp.fwd;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.smsgw.cmpp.codec.Fwd;
+import io.smsgw.core.contract.SmsMessageReader;
+import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.correlation.CorrelationRecord;
+import io.smsgw.correlation.CorrelationStore;
+import io.smsgw.correlation.SmsProtocol;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which peer each MT this gateway forwarded went to, so a report on it is taken from that peer only (decision in
+ * docs/decisions.md, "Reports are taken only from the peer the MT was handed to"). Kept in a correlation store of
+ * its own: one record per MT FWD the peer answered Result 0, keyed like an SMSC link's receipt record, with the peer's
+ * code as link id and {@code <Msg_Id hex>/<Pk_number>} (1 for a one-part message) as message id; its deadline is the
+ * MT's validity (the store adds its grace). The final report replaces it by a marker under
+ * {@code <key>/final} that lives for the grace only, so a report the peer sends again (its FWD_RESP was lost) is
+ * answered Result 0 and dropped, and any later one is refused.
+ */
+public final class FwdForwards {
+
+   private static final Logger logger = LoggerFactory.getLogger(FwdForwards.class);
+   /** How long an MT without validity is remembered, as an SMSC link's receipt record. */
+   static final long DEFAULT_VALIDITY_MILLIS = 48L * 60 * 60 * 1000;
+   private static final String FINAL_SUFFIX = "/final";
+   private static final String VERSION = "FWD";
+   /** Refused reports are logged at most this often per peer, with the count since. */
+   private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+
+   /** What became of a report FWD. */
+   public enum Outcome {
+      /** The MT went to the sender: store the report. */
+      FORWARDED,
+      /** The sender already gave the MT's final report: answer Result 0, store nothing. */
+      ALREADY_REPORTED,
+      /** The MT went to another peer: Result 9. */
+      OTHER_PEER,
+      /** This gateway has no record of forwarding it (never, or its record expired): Result 9. */
+      NOT_FORWARDED
+   }
+
+   /** A report FWD's verdict; {@code record} is the forward's record when {@link Outcome#FORWARDED}. */
+   public record Verdict(Outcome outcome, CorrelationRecord record, String otherPeer) {
+   }
+
+   /** Per sending peer: reports refused, repeats of a final report dropped. */
+   static final class PeerCounts {
+      final LongAdder refused = new LongAdder();
+      final LongAdder repeats = new LongAdder();
+      final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+      final LongAdder sinceWarn = new LongAdder();
+   }
+
+   private final CorrelationStore store;
+   private final Map<String, PeerCounts> counts = new ConcurrentHashMap<>();
+
+   public FwdForwards(CorrelationStore store) {
+      this.store = store;
+   }
+
+   /** The record key of a FWD: its Msg_Id and part (a one-part message is part 1 whatever Pk_number says). */
+   static String key(Fwd fwd) {
+      return CmppMsgId.toHex(fwd.msgId()) + '/' + (fwd.pkTotal() <= 1 ? 1 : fwd.pkNumber());
+   }
+
+   /**
+    * Remembers that {@code peer} answered Result 0 to the MT FWD {@code fwd} of {@code message}; the stage completes once
+    * the record is durable (the caller acknowledges the message only then).
+    */
+   CompletionStage<Void> remember(String peer, Fwd fwd, ICoreMessage message, long nowMillis) {
+      CorrelationRecord record;
+      try {
+         SmsMessageReader m = new SmsMessageReader(message);
+         long validity = m.longOrElse(SmsProperties.VALIDITY_TIME, 0);
+         record = new CorrelationRecord(peer, key(fwd), CmppMsgId.toHex(fwd.msgId()), m.string(SmsProperties.ACCOUNT, ""),
+            m.string(SmsProperties.ORIGIN_GATEWAY), fwd.srcId(), fwd.destIds().get(0), null, 0, null, null, null, nowMillis,
+            validity > 0 ? validity : nowMillis + DEFAULT_VALIDITY_MILLIS, 0, fwd.pkTotal() & 0xFF, fwd.pkNumber() & 0xFF,
+            fwd.registeredDelivery() & 0xFF, SmsProtocol.CMPP, VERSION);
+      } catch (RuntimeException e) {
+         return CompletableFuture.failedFuture(e);
+      }
+      return store.put(record);
+   }
+
+   /**
+    * Whether the report FWD {@code fwd} from {@code peer} is on an MT this gateway forwarded to that peer. Answers on the
+    * caller's thread when the record is in memory (the usual case); otherwise on the store's threads. A record whose put
+    * is still being synced (the report overtook it) is waited for, briefly; so is a refusal.
+    */
+   CompletionStage<Verdict> check(String peer, Fwd fwd, List<String> otherPeers) {
+      String key = key(fwd);
+      return store.get(peer, key).thenCompose(found -> {
+         if (found.isPresent()) {
+            return CompletableFuture.completedFuture(new Verdict(Outcome.FORWARDED, found.get(), null));
+         }
+         return store.get(peer, key + FINAL_SUFFIX).thenCompose(done -> done.isPresent()
+            ? CompletableFuture.completedFuture(new Verdict(Outcome.ALREADY_REPORTED, null, null))
+            : store.matchReceipt(peer, key).thenCompose(late -> late.isPresent()
+               ? CompletableFuture.completedFuture(new Verdict(Outcome.FORWARDED, late.get(), null))
+               : whoHasIt(key, otherPeers.iterator())));
+      });
+   }
+
+   /** For the log only: the peer, if any, the MT did go to. */
+   private CompletionStage<Verdict> whoHasIt(String key, Iterator<String> others) {
+      if (!others.hasNext()) {
+         return CompletableFuture.completedFuture(new Verdict(Outcome.NOT_FORWARDED, null, null));
+      }
+      String other = others.next();
+      return store.get(other, key).thenCompose(found -> found.isPresent()
+         ? CompletableFuture.completedFuture(new Verdict(Outcome.OTHER_PEER, null, other))
+         : whoHasIt(key, others));
+   }
+
+   /**
+    * The final report on {@code record} is stored: the record goes, and a marker stays for the store's grace (its
+    * deadline is now), so the same report sent again is recognised. Completes once both writes are durable.
+    */
+   CompletionStage<Void> finallyReported(CorrelationRecord record, long nowMillis) {
+      CorrelationRecord marker;
+      try {
+         marker = new CorrelationRecord(record.linkId(), record.smscMessageId() + FINAL_SUFFIX, record.smsId(),
+            record.account(), record.originGateway(), record.source(), record.destination(), null, 0, null, null, null,
+            record.submitTimeMillis(), Math.min(nowMillis, record.expiresAtMillis()), 0, record.segmentTotal(),
+            record.segmentNumber(), record.registeredDelivery(), record.protocol(), record.protocolVersion());
+      } catch (RuntimeException e) {
+         return CompletableFuture.failedFuture(e);
+      }
+      CompletionStage<Void> put = store.put(marker);
+      CompletionStage<Void> remove = store.remove(record.linkId(), record.smscMessageId());
+      return put.thenCombine(remove, (a, b) -> null);
+   }
+
+   /** Counts a refused report and logs it, at most once per 10 s per peer (with how many since). */
+   void refused(String peer, Fwd fwd, Verdict verdict) {
+      PeerCounts c = counts(peer);
+      c.refused.increment();
+      c.sinceWarn.increment();
+      long now = System.nanoTime();
+      long last = c.lastWarnNanos.get();
+      if (now - last >= WARN_INTERVAL_NANOS && c.lastWarnNanos.compareAndSet(last, now)) {
+         long since = c.sinceWarn.sumThenReset();
+         logger.warn("Peer gateway {} reported on MT {} ({}), which {}; refused with Result 9 ({} report(s) of this peer "
+                     + "refused in the last 10 s, {} in all)", peer, CmppMsgId.toHex(fwd.msgId()), key(fwd),
+                     verdict.outcome() == Outcome.OTHER_PEER ? "was forwarded to gateway " + verdict.otherPeer()
+                        : "this gateway has no record of forwarding to it", since, c.refused.sum());
+      }
+   }
+
+   /** Counts a repeated final report dropped. */
+   void repeated(String peer) {
+      counts(peer).repeats.increment();
+   }
+
+   private PeerCounts counts(String peer) {
+      PeerCounts c = counts.get(peer);
+      return c != null ? c : counts.computeIfAbsent(peer, p -> new PeerCounts());
+   }
+
+   /** Reports from {@code peer} refused because the MT was not forwarded to it. */
+   public long reportsRefused(String peer) {
+      PeerCounts c = counts.get(peer);
+      return c == null ? 0 : c.refused.sum();
+   }
+
+   /** Final reports from {@code peer} that came again and were dropped (answered Result 0). */
+   public long reportsRepeated(String peer) {
+      PeerCounts c = counts.get(peer);
+      return c == null ? 0 : c.repeats.sum();
+   }
+
+   /** Records kept (forwards waiting for their final report, and markers). */
+   public long size() {
+      return store.size();
+   }
+
+}
