@@ -407,16 +407,26 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          int status = fromPeer ? peers.checkConnect(connect) : tandem.checkConnect(connect);
          return status == CmppResult.CONNECT_OK && !isFirstUse(connect) ? CmppResult.CONNECT_AUTHENTICATION_ERROR : status;
       }
+      // An unknown SP_Id, an address outside the allowlist and a wrong secret all get Status 3 (decision 93): a
+      // distinct answer would tell a prober which SP_Ids exist. The log keeps the real reason.
       Account found = runtime.findAccount(connect.sourceAddr()).orElse(null);
       if (found == null || !found.allowsProtocol(AccessProtocol.CMPP)) {
-         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+         logRefusal(connect, found == null ? "unknown SP_Id" : "account not enabled for CMPP");
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       // Before the authenticator: a disallowed address learns nothing about the secret.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
-         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+         logRefusal(connect, "address not in the account's allowed-ips");
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
-      if (!isCurrent(connect) || !CmppAuthenticator.verifySource(connect, found.password())
-          || manager.isCmppConnectReplayCheck() && !isFirstUse(connect)) {
+      if (!isCurrent(connect)) {
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR; // isCurrent logged why
+      }
+      if (!CmppAuthenticator.verifySource(connect, found.password())) {
+         logRefusal(connect, "wrong authenticator (secret)");
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
+      if (manager.isCmppConnectReplayCheck() && !isFirstUse(connect)) {
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       if (!runtime.tryOpenSession(found)) {
@@ -424,6 +434,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       account = found;
       return CmppResult.CONNECT_OK;
+   }
+
+   private void logRefusal(Connect connect, String reason) {
+      logger.info("CONNECT from {} for {}: {}", channel.remoteAddress(), connect.sourceAddr(), reason);
    }
 
    /** Whether the Timestamp is within cmppConnectTimeSkew of the gateway's clock (a captured CONNECT grows old). */

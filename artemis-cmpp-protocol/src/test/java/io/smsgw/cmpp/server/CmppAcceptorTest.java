@@ -138,7 +138,8 @@ class CmppAcceptorTest {
    @Test
    void connectRefusalsCarryTheSpecStatusAndClose() throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("999999", "secret", 0x30).status());
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("999999", "secret", 0x30).status(),
+                      "an unknown SP_Id is answered as a wrong secret: a prober cannot tell which SP_Ids exist");
          assertTrue(client.closedByServer(5000));
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
@@ -152,7 +153,7 @@ class CmppAcceptorTest {
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          // an SMPP-only account is not an SP
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("esme9", "pw9", 0x30).status());
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("esme9", "pw9", 0x30).status());
       }
    }
 
@@ -234,11 +235,12 @@ class CmppAcceptorTest {
    @Test
    void fromAnAddressOutsideTheAllowlistARightAndAWrongSecretGetTheSameStatus() throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901242", "secret42", 0x30).status());
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901242", "secret42", 0x30).status(),
+                      "answered as a wrong secret, so an allowlisted account's id is not told apart from an unknown one");
          assertTrue(client.closedByServer(5000));
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901242", "wrong", 0x30).status(),
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901242", "wrong", 0x30).status(),
                       "a wrong secret from a disallowed address is not told apart from the right one");
          assertTrue(client.closedByServer(5000));
       }

@@ -364,8 +364,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       version34 = bind.interfaceVersion() >= INTERFACE_VERSION_34;
       int refusal = checkBind(bind);
       if (refusal != SmppStatus.ESME_ROK) {
-         logger.info("Refused {} from {} for system_id '{}': {}", bind.commandName(), channel.remoteAddress(),
-                     bind.systemId(), SmppStatus.name(refusal));
+         logger.info("Refused {} from {} for system_id '{}': {} ({})", bind.commandName(), channel.remoteAddress(),
+                     bind.systemId(), refusalReason, SmppStatus.name(refusal));
          sendAndClose(bind.errorResponse(refusal));
          return;
       }
@@ -373,25 +373,38 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       brokerExecutor.execute(() -> openBrokerSession(bind));
    }
 
+   /** Why the last bind was refused, for the log only: the ESME sees just the status. */
+   private String refusalReason;
+
+   /**
+    * An unknown system_id, an address outside the account's allowlist and a wrong password all get ESME_RBINDFAIL
+    * (decision 93): a distinct answer would tell a prober which system_ids exist. The log keeps the real reason.
+    */
    private int checkBind(BindRequest bind) {
       if (bind.bindType() == BindType.TRANSCEIVER && !version34) {
-         return SmppStatus.ESME_RBINDFAIL; // transceiver does not exist in 3.3
+         refusalReason = "transceiver bind in SMPP 3.3";
+         return SmppStatus.ESME_RBINDFAIL;
       }
       if (!context.isConfigured()) {
+         refusalReason = "no gateway configuration";
          return SmppStatus.ESME_RSYSERR;
       }
       Account found = context.findAccount(bind.systemId()).orElse(null);
       if (found == null || !found.allowsProtocol(AccessProtocol.SMPP)) {
-         return SmppStatus.ESME_RINVSYSID;
+         refusalReason = found == null ? "unknown system_id" : "account not enabled for SMPP";
+         return SmppStatus.ESME_RBINDFAIL;
       }
       // Before the password: a disallowed address learns nothing about it.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
+         refusalReason = "address not in the account's allowed-ips";
          return SmppStatus.ESME_RBINDFAIL;
       }
       if (!found.passwordMatches(bind.password())) {
-         return SmppStatus.ESME_RINVPASWD;
+         refusalReason = "wrong password";
+         return SmppStatus.ESME_RBINDFAIL;
       }
       if (!context.tryOpenSession(found)) {
+         refusalReason = "over the account's max-sessions";
          return SmppStatus.ESME_RBINDFAIL;
       }
       account = found;

@@ -78,17 +78,19 @@ class SmppAcceptorTest {
    }
 
    @Test
-   void bindRefusalsCarryTheSpecificStatusAndCloseTheConnection() throws Exception {
+   void bindRefusalsCloseTheConnectionAndDoNotTellAnUnknownSystemIdFromAWrongPassword() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
-         assertEquals(SmppStatus.ESME_RINVPASWD, bindStatus(client, bind(BindType.TRANSCEIVER, "smppclient1", "wrong", 0x34)));
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSCEIVER, "smppclient1", "wrong", 0x34)));
          assertTrue(client.closedByServer(5000));
       }
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
-         assertEquals(SmppStatus.ESME_RINVSYSID, bindStatus(client, bind(BindType.TRANSMITTER, "nobody", "password", 0x34)));
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "nobody", "password", 0x34)),
+                      "an unknown system_id gets the same answer as a wrong password");
+         assertTrue(client.closedByServer(5000));
       }
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          // a CMPP-only account cannot bind over SMPP
-         assertEquals(SmppStatus.ESME_RINVSYSID, bindStatus(client, bind(BindType.TRANSMITTER, "901234", "secret", 0x34)));
+         assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "901234", "secret", 0x34)));
       }
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          // transceiver does not exist in SMPP 3.3
