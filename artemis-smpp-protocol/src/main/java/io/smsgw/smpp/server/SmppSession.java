@@ -326,17 +326,17 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
             submitHandler.onSubmitMulti(multi);
          }
       } else if (request instanceof QuerySm query) {
-         if (requireSubmitState(request, canSubmit)) {
+         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
             pending.taken();
             heldMessages.query(query);
          }
       } else if (request instanceof CancelSm cancel) {
-         if (requireSubmitState(request, canSubmit)) {
+         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
             pending.taken();
             heldMessages.cancel(cancel);
          }
       } else if (request instanceof ReplaceSm replace) {
-         if (requireSubmitState(request, canSubmit)) {
+         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
             pending.taken();
             heldMessages.replace(replace);
          }
@@ -345,6 +345,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          // ESME may send to this SMSC.
          send(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
       }
+   }
+
+   /**
+    * A held-message operation takes one permit of the account's max-submit-rate, as a one-part submit does (decision
+    * 94): each scans the held-message queues, so an ESME must not be able to send them faster than it may submit.
+    * Not given back: the scan was made whatever it found.
+    */
+   private boolean withinRate(SmppRequest request) {
+      if (context.submitLimiter(account).tryAcquire(1)) {
+         return true;
+      }
+      send(request.errorResponse(SmppStatus.ESME_RTHROTTLED));
+      return false;
    }
 
    private boolean requireSubmitState(SmppRequest request, boolean canSubmit) {
