@@ -71,9 +71,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CmppAcceptorTest {
 
+   /** Its refusal tests all connect from 127.0.0.1: no failed-login penalties here (CmppLoginPenaltyTest tests those). */
    @RegisterExtension
    static final EmbeddedActiveMQExtension server = new EmbeddedActiveMQExtension(
-      TestBroker.configuration(TestBroker.tempDataDir(), "CMPP", ";cmppMaxPduSize=4096;cmppWindowSize=2;cmppConnectTimeout=1000"));
+      TestBroker.configuration(TestBroker.tempDataDir(), "CMPP", ";cmppMaxPduSize=4096;cmppWindowSize=2;cmppConnectTimeout=1000;cmppAuthFailureLimit=100"));
    static TestBroker broker;
    static Connection jms;
 

@@ -1,5 +1,6 @@
 package io.smsgw.smpp.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
@@ -375,11 +376,23 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return;
       }
       version34 = bind.interfaceVersion() >= INTERFACE_VERSION_34;
+      InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+      long penalty = manager.loginPenalties().penaltyBeforeCheck(remote);
+      if (penalty >= 0) {
+         // Not checked, so not told whether the password was right (decision 96); counted, not logged one a line.
+         logger.debug("Refused {} from {} for system_id '{}' unchecked: failed-login penalty of the address, answered in {} ms",
+                      bind.commandName(), channel.remoteAddress(), bind.systemId(), penalty);
+         refuseAfter(bind.errorResponse(SmppStatus.ESME_RBINDFAIL), penalty);
+         return;
+      }
+      failedLogin = false;
+      failedAccount = null;
       int refusal = checkBind(bind);
       if (refusal != SmppStatus.ESME_ROK) {
-         logger.info("Refused {} from {} for system_id '{}': {} ({})", bind.commandName(), channel.remoteAddress(),
-                     bind.systemId(), refusalReason, SmppStatus.name(refusal));
-         sendAndClose(bind.errorResponse(refusal));
+         long delay = failedLogin ? manager.loginPenalties().failed(remote, failedAccount) : 0;
+         logger.info("Refused {} from {} for system_id '{}': {} ({}{})", bind.commandName(), channel.remoteAddress(),
+                     bind.systemId(), refusalReason, SmppStatus.name(refusal), delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+         refuseAfter(bind.errorResponse(refusal), delay);
          return;
       }
       state = State.BINDING;
@@ -388,6 +401,31 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    /** Why the last bind was refused, for the log only: the ESME sees just the status. */
    private String refusalReason;
+   /** Whether the refused bind failed on its credentials (an unknown id, a disallowed address, a wrong password). */
+   private boolean failedLogin;
+   /** The existing account whose password was wrong, else null. */
+   private String failedAccount;
+
+   /**
+    * Sends the refusal and closes, at once or after {@code delayMillis} on the event loop (never blocking it). The
+    * connection reads nothing more meanwhile and its bind timer no longer runs.
+    */
+   private void refuseAfter(SmppPdu refusal, long delayMillis) {
+      if (delayMillis <= 0) {
+         sendAndClose(refusal);
+         return;
+      }
+      state = State.CLOSED;
+      stopDeliveries();
+      if (bindTimer != null) {
+         bindTimer.cancel(false);
+      }
+      channel.eventLoop().schedule(() -> {
+         if (channel.isActive()) {
+            channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+         }
+      }, delayMillis, TimeUnit.MILLISECONDS);
+   }
 
    /**
     * An unknown system_id, an address outside the account's allowlist and a wrong password all get ESME_RBINDFAIL
@@ -405,15 +443,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       Account found = context.findAccount(bind.systemId()).orElse(null);
       if (found == null || !found.allowsProtocol(AccessProtocol.SMPP)) {
          refusalReason = found == null ? "unknown system_id" : "account not enabled for SMPP";
+         failedLogin = true;
          return SmppStatus.ESME_RBINDFAIL;
       }
       // Before the password: a disallowed address learns nothing about it.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
          refusalReason = "address not in the account's allowed-ips";
+         failedLogin = true; // the address's count only: nothing was learned about the password
          return SmppStatus.ESME_RBINDFAIL;
       }
       if (!found.passwordMatches(bind.password())) {
          refusalReason = "wrong password";
+         failedLogin = true;
+         failedAccount = found.id();
          return SmppStatus.ESME_RBINDFAIL;
       }
       if (!context.tryOpenSession(found)) {

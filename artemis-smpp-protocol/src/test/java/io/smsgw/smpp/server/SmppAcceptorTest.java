@@ -48,10 +48,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SmppAcceptorTest {
 
-   /** The broker comes from artemis-junit's extension; TestBroker only supplies the configuration. */
+   /**
+    * The broker comes from artemis-junit's extension; TestBroker only supplies the configuration. Its refusal tests
+    * all bind from 127.0.0.1 within a minute: the failed-login limit is raised so that they never meet a penalty
+    * (SmppLoginPenaltyTest tests those).
+    */
    @RegisterExtension
    static final EmbeddedActiveMQExtension server = new EmbeddedActiveMQExtension(
-      TestBroker.configuration(TestBroker.tempDataDir(), "SMPP", ";smppMaxPduSize=2048;smppWindowSize=2;smppBindTimeout=1000"));
+      TestBroker.configuration(TestBroker.tempDataDir(), "SMPP", ";smppMaxPduSize=2048;smppWindowSize=2;smppBindTimeout=1000;smppAuthFailureLimit=100"));
    static TestBroker broker;
 
    @BeforeAll
