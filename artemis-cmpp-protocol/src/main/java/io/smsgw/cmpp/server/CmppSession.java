@@ -309,14 +309,27 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       // A code listed both as a peer and in the tandem directory opens a FWD session.
       boolean fromPeer = peers.isPeer(connect.sourceAddr());
       boolean fromGateway = !fromPeer && tandem.isGateway(connect.sourceAddr());
+      InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+      long penalty = manager.loginPenalties().penaltyBeforeCheck(remote);
+      if (penalty >= 0) {
+         // Not checked, so not told whether the secret was right (decision 99); counted, not logged one a line.
+         logger.debug("Refused CONNECT from {} for {} unchecked: failed-login penalty of the address, answered in {} ms",
+                      channel.remoteAddress(), connect.sourceAddr(), penalty);
+         refuseAfter(connect.response(CmppResult.CONNECT_AUTHENTICATION_ERROR, new byte[16], manager.highestVersion()), penalty);
+         return;
+      }
+      failedLogin = false;
+      failedAccount = null;
       int status = checkConnect(connect, known, fromGateway, fromPeer);
       if (status == CmppResult.CONNECT_OK && (fromPeer || fromGateway)) {
          status = countGatewaySession(connect.sourceAddr(), fromPeer); // after authentication, as an SP's max-sessions
       }
       if (status != CmppResult.CONNECT_OK) {
-         logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}", channel.remoteAddress(),
-                     connect.sourceAddr(), Integer.toHexString(connect.version()), status);
-         sendAndClose(connect.response(status, new byte[16], manager.highestVersion()));
+         long delay = failedLogin ? manager.loginPenalties().failed(remote, failedAccount) : 0;
+         logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}{}", channel.remoteAddress(),
+                     connect.sourceAddr(), Integer.toHexString(connect.version()), status,
+                     delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+         refuseAfter(connect.response(status, new byte[16], manager.highestVersion()), delay);
          return;
       }
       version = replyVersion;
@@ -413,16 +426,30 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          int status = fromPeer ? peers.checkConnect(connect) : tandem.checkConnect(connect);
          return status == CmppResult.CONNECT_OK && !isFirstUse(connect) ? CmppResult.CONNECT_AUTHENTICATION_ERROR : status;
       }
+      // An unknown SP_Id, an address outside the allowlist and a wrong secret all get Status 3 (decision 96): a
+      // distinct answer would tell a prober which SP_Ids exist. The log keeps the real reason.
       Account found = runtime.findAccount(connect.sourceAddr()).orElse(null);
       if (found == null || !found.allowsProtocol(AccessProtocol.CMPP)) {
-         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+         logRefusal(connect, found == null ? "unknown SP_Id" : "account not enabled for CMPP");
+         failedLogin = true;
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       // Before the authenticator: a disallowed address learns nothing about the secret.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
-         return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
+         logRefusal(connect, "address not in the account's allowed-ips");
+         failedLogin = true; // the address's count only: nothing was learned about the secret
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
-      if (!isCurrent(connect) || !CmppAuthenticator.verifySource(connect, found.password())
-          || manager.isCmppConnectReplayCheck() && !isFirstUse(connect)) {
+      if (!isCurrent(connect)) {
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR; // isCurrent logged why
+      }
+      if (!CmppAuthenticator.verifySource(connect, found.password())) {
+         logRefusal(connect, "wrong authenticator (secret)");
+         failedLogin = true;
+         failedAccount = found.id();
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
+      if (manager.isCmppConnectReplayCheck() && !isFirstUse(connect)) {
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       if (!runtime.tryOpenSession(found)) {
@@ -430,6 +457,36 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       account = found;
       return CmppResult.CONNECT_OK;
+   }
+
+   private void logRefusal(Connect connect, String reason) {
+      logger.info("CONNECT from {} for {}: {}", channel.remoteAddress(), connect.sourceAddr(), reason);
+   }
+
+   /** Whether the refused CONNECT failed on its credentials (an unknown SP_Id, a disallowed address, a wrong secret). */
+   private boolean failedLogin;
+   /** The existing SP whose secret was wrong, else null. */
+   private String failedAccount;
+
+   /**
+    * Sends the refusal and closes, at once or after {@code delayMillis} on the event loop (never blocking it). The
+    * connection reads nothing more meanwhile and its CONNECT timer no longer runs.
+    */
+   private void refuseAfter(CmppPdu refusal, long delayMillis) {
+      if (delayMillis <= 0) {
+         sendAndClose(refusal);
+         return;
+      }
+      state = State.CLOSED;
+      stopDeliveries();
+      if (connectTimer != null) {
+         connectTimer.cancel(false);
+      }
+      channel.eventLoop().schedule(() -> {
+         if (channel.isActive()) {
+            channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+         }
+      }, delayMillis, TimeUnit.MILLISECONDS);
    }
 
    /** Whether the Timestamp is within cmppConnectTimeSkew of the gateway's clock (a captured CONNECT grows old). */

@@ -337,7 +337,8 @@ class GnsTandemTest {
          assertTrue(raw.closedByPeer(5000));
       }
       try (CmppSocket raw = CmppSocket.connect(broker.port())) {
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, raw.login("099901", "x").status(), "not a gateway, not an SP");
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, raw.login("099901", "x").status(),
+                      "not a gateway, not an SP: answered as a wrong secret");
       }
    }
 

@@ -71,9 +71,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CmppAcceptorTest {
 
+   /** Its refusal tests all connect from 127.0.0.1: no failed-login penalties here (CmppLoginPenaltyTest tests those). */
    @RegisterExtension
    static final EmbeddedActiveMQExtension server = new EmbeddedActiveMQExtension(
-      TestBroker.configuration(TestBroker.tempDataDir(), "CMPP", ";cmppMaxPduSize=4096;cmppWindowSize=2;cmppConnectTimeout=1000"));
+      TestBroker.configuration(TestBroker.tempDataDir(), "CMPP", ";cmppMaxPduSize=4096;cmppWindowSize=2;cmppConnectTimeout=1000;cmppAuthFailureLimit=100"));
    static TestBroker broker;
    static Connection jms;
 
@@ -138,7 +139,8 @@ class CmppAcceptorTest {
    @Test
    void connectRefusalsCarryTheSpecStatusAndClose() throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("999999", "secret", 0x30).status());
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("999999", "secret", 0x30).status(),
+                      "an unknown SP_Id is answered as a wrong secret: a prober cannot tell which SP_Ids exist");
          assertTrue(client.closedByServer(5000));
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
@@ -152,7 +154,7 @@ class CmppAcceptorTest {
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          // an SMPP-only account is not an SP
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("esme9", "pw9", 0x30).status());
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("esme9", "pw9", 0x30).status());
       }
    }
 
@@ -234,11 +236,12 @@ class CmppAcceptorTest {
    @Test
    void fromAnAddressOutsideTheAllowlistARightAndAWrongSecretGetTheSameStatus() throws Exception {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901242", "secret42", 0x30).status());
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901242", "secret42", 0x30).status(),
+                      "answered as a wrong secret, so an allowlisted account's id is not told apart from an unknown one");
          assertTrue(client.closedByServer(5000));
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
-         assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, client.connect("901242", "wrong", 0x30).status(),
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901242", "wrong", 0x30).status(),
                       "a wrong secret from a disallowed address is not told apart from the right one");
          assertTrue(client.closedByServer(5000));
       }

@@ -29,18 +29,28 @@ final class RawCmppClient implements AutoCloseable {
       socket = RawFrameSocket.connect(port);
    }
 
+   /** From another loopback address, as another client host. */
+   RawCmppClient(String from, int port) throws IOException {
+      socket = RawFrameSocket.connectFrom(from, port);
+   }
+
    int nextSequence() {
       return ++sequence;
    }
 
    /** Sends CONNECT with a correct authenticator and returns the response. */
    ConnectResp connect(String spId, String secret, int versionByte) throws IOException {
+      sendConnect(spId, secret, versionByte);
+      return (ConnectResp) read();
+   }
+
+   /** Sends CONNECT with a correct authenticator for {@code secret}, without waiting for the answer. */
+   void sendConnect(String spId, String secret, int versionByte) throws IOException {
       long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), spId);
       if (CmppVersion.isKnown(versionByte)) {
          version = CmppVersion.fromByte(versionByte);
       }
       send(new Connect(nextSequence(), spId, CmppAuthenticator.authenticatorSource(spId, secret, timestamp), versionByte, timestamp));
-      return (ConnectResp) read();
    }
 
    static Submit submit(int sequence, String spId, String srcId, String serviceId, int msgFmt, byte[] content, String... recipients) {

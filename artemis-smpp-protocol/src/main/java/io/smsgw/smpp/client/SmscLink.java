@@ -163,7 +163,10 @@ final class SmscLink extends AbstractSessionCallback {
     * them that wait for the removal (event loop only; empty unless the store fails).
     */
    private final Map<String, List<Runnable>> removalsRetrying = new HashMap<>();
+   /** The next backoff step by role (event loop only): doubles at each reconnect, reset by a bind that lasted. */
    private final Map<BindType, Long> reconnectDelays = new HashMap<>();
+   /** When each role's current connection was bound (System.nanoTime, event loop only). */
+   private final Map<BindType, Long> boundSince = new HashMap<>();
    /** Connects waiting out their backoff, by role (event loop only); reconnect() brings them forward. */
    private final Map<BindType, ScheduledFuture<?>> pendingConnects = new HashMap<>();
    /** Throttled parts waiting out their backoff (event loop only); a stop holds them back. */
@@ -435,7 +438,26 @@ final class SmscLink extends AbstractSessionCallback {
       pendingConnects.put(role, eventLoop.schedule(() -> {
          pendingConnects.remove(role);
          connect(role);
-      }, delay, TimeUnit.MILLISECONDS));
+      }, jittered(delay, java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE)), TimeUnit.MILLISECONDS));
+   }
+
+   /**
+    * A random wait between half the backoff step and the whole step (decision 98), so that the links of a gateway (and
+    * the gateways of a carrier) that lost one SMSC at the same moment do not all bind again at the same instants.
+    */
+   static long jittered(long stepMillis, long random) {
+      long half = stepMillis / 2;
+      return stepMillis - Math.floorMod(random, half + 1);
+   }
+
+   /**
+    * Whether a bind that ends now lasted long enough to reset the backoff: reconnect-max, the longest step. A bind the
+    * SMSC drops sooner (it accepts the bind, then closes at once) leaves the backoff growing, or such an SMSC would be
+    * bound every reconnect-min for ever.
+    */
+   private boolean boundLongEnough(BindType role) {
+      Long since = boundSince.remove(role);
+      return since != null && System.nanoTime() - since >= config.reconnectMax().toNanos();
    }
 
    // ---------------------------------------------------------------- SMSC side (event loop)
@@ -445,7 +467,7 @@ final class SmscLink extends AbstractSessionCallback {
    }
 
    void onBound(SmscConnection connection) {
-      reconnectDelays.remove(connection.role());
+      boundSince.put(connection.role(), System.nanoTime());
       logger.info("SMSC link {} bound as {}", config.id(), connection.role());
       if (connection.canSubmit()) {
          transmitter = connection;
@@ -487,6 +509,9 @@ final class SmscLink extends AbstractSessionCallback {
          failed(reason != null ? reason : roleName(connection.role()) + " connection closed by the SMSC");
       }
       bindState(connection.role(), BindState.DOWN);
+      if (boundLongEnough(connection.role())) {
+         reconnectDelays.remove(connection.role());
+      }
       if (connection.closedForReconnect()) {
          reconnects.incrementAndGet();
          connect(connection.role()); // management asked for it: at once, not after a backoff

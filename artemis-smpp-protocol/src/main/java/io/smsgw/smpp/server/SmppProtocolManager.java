@@ -5,6 +5,7 @@ import java.util.List;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.smsgw.broker.AcceptorParameters;
+import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.AbstractSmsProtocolManager;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
@@ -55,6 +56,11 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
    private SmsEncoding defaultAlphabet = SmsEncoding.GSM7;
    private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
+   private int authFailureLimit = 5;
+   private long authFailureWindow = 60_000;
+   private long authFailureDelay = 1_000;
+   /** Created at the first login, once the acceptor's parameters are set. */
+   private volatile LoginPenalties loginPenalties;
 
    SmppProtocolManager(SmppProtocolManagerFactory factory,
                        ActiveMQServer server,
@@ -220,6 +226,56 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
 
    SmsEncoding defaultAlphabet() {
       return defaultAlphabet;
+   }
+
+   /** Failed logins from one address (or for one account) answered at once; further ones get a penalty. 0 = no penalties. */
+   public int getSmppAuthFailureLimit() {
+      return authFailureLimit;
+   }
+
+   public void setSmppAuthFailureLimit(int authFailureLimit) {
+      this.authFailureLimit = Math.max(0, authFailureLimit);
+   }
+
+   /** Failures less than this apart count together; the longest penalty. */
+   public long getSmppAuthFailureWindow() {
+      return authFailureWindow;
+   }
+
+   @AcceptorParameters.Millis
+   public void setSmppAuthFailureWindow(long authFailureWindow) {
+      this.authFailureWindow = Math.max(1, authFailureWindow);
+   }
+
+   /** The first penalty; it doubles with each further failure, up to the window. */
+   public long getSmppAuthFailureDelay() {
+      return authFailureDelay;
+   }
+
+   @AcceptorParameters.Millis
+   public void setSmppAuthFailureDelay(long authFailureDelay) {
+      this.authFailureDelay = Math.max(1, authFailureDelay);
+   }
+
+   /** Logins this acceptor refused late or unchecked because of failed-login penalties (for operators and tests). */
+   public long getSmppAuthFailuresPenalized() {
+      LoginPenalties penalties = loginPenalties;
+      return penalties == null ? 0 : penalties.refused();
+   }
+
+   LoginPenalties loginPenalties() {
+      LoginPenalties penalties = loginPenalties;
+      if (penalties == null) {
+         synchronized (this) {
+            penalties = loginPenalties;
+            if (penalties == null) {
+               penalties = new LoginPenalties("SMPP", authFailureLimit, authFailureWindow, authFailureDelay,
+                                              org.slf4j.LoggerFactory.getLogger(SmppProtocolManager.class));
+               loginPenalties = penalties;
+            }
+         }
+      }
+      return penalties;
    }
 
    @Override

@@ -1,5 +1,6 @@
 package io.smsgw.smpp.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
@@ -343,17 +344,17 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
             submitHandler.onSubmitMulti(multi);
          }
       } else if (request instanceof QuerySm query) {
-         if (requireSubmitState(request, canSubmit)) {
+         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
             pending.taken();
             heldMessages.query(query);
          }
       } else if (request instanceof CancelSm cancel) {
-         if (requireSubmitState(request, canSubmit)) {
+         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
             pending.taken();
             heldMessages.cancel(cancel);
          }
       } else if (request instanceof ReplaceSm replace) {
-         if (requireSubmitState(request, canSubmit)) {
+         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
             pending.taken();
             heldMessages.replace(replace);
          }
@@ -362,6 +363,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          // ESME may send to this SMSC.
          send(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
       }
+   }
+
+   /**
+    * A held-message operation takes one permit of the account's max-submit-rate, as a one-part submit does (decision
+    * 94): each scans the held-message queues, so an ESME must not be able to send them faster than it may submit.
+    * Not given back: the scan was made whatever it found.
+    */
+   private boolean withinRate(SmppRequest request) {
+      if (context.submitLimiter(account).tryAcquire(1)) {
+         return true;
+      }
+      send(request.errorResponse(SmppStatus.ESME_RTHROTTLED));
+      return false;
    }
 
    private boolean requireSubmitState(SmppRequest request, boolean canSubmit) {
@@ -379,36 +393,90 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return;
       }
       version34 = bind.interfaceVersion() >= INTERFACE_VERSION_34;
+      InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+      long penalty = manager.loginPenalties().penaltyBeforeCheck(remote);
+      if (penalty >= 0) {
+         // Not checked, so not told whether the password was right (decision 99); counted, not logged one a line.
+         logger.debug("Refused {} from {} for system_id '{}' unchecked: failed-login penalty of the address, answered in {} ms",
+                      bind.commandName(), channel.remoteAddress(), bind.systemId(), penalty);
+         refuseAfter(bind.errorResponse(SmppStatus.ESME_RBINDFAIL), penalty);
+         return;
+      }
+      failedLogin = false;
+      failedAccount = null;
       int refusal = checkBind(bind);
       if (refusal != SmppStatus.ESME_ROK) {
-         logger.info("Refused {} from {} for system_id '{}': {}", bind.commandName(), channel.remoteAddress(),
-                     bind.systemId(), SmppStatus.name(refusal));
-         sendAndClose(bind.errorResponse(refusal));
+         long delay = failedLogin ? manager.loginPenalties().failed(remote, failedAccount) : 0;
+         logger.info("Refused {} from {} for system_id '{}': {} ({}{})", bind.commandName(), channel.remoteAddress(),
+                     bind.systemId(), refusalReason, SmppStatus.name(refusal), delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+         refuseAfter(bind.errorResponse(refusal), delay);
          return;
       }
       state = State.BINDING;
       brokerExecutor.execute(() -> openBrokerSession(bind));
    }
 
+   /** Why the last bind was refused, for the log only: the ESME sees just the status. */
+   private String refusalReason;
+   /** Whether the refused bind failed on its credentials (an unknown id, a disallowed address, a wrong password). */
+   private boolean failedLogin;
+   /** The existing account whose password was wrong, else null. */
+   private String failedAccount;
+
+   /**
+    * Sends the refusal and closes, at once or after {@code delayMillis} on the event loop (never blocking it). The
+    * connection reads nothing more meanwhile and its bind timer no longer runs.
+    */
+   private void refuseAfter(SmppPdu refusal, long delayMillis) {
+      if (delayMillis <= 0) {
+         sendAndClose(refusal);
+         return;
+      }
+      state = State.CLOSED;
+      stopDeliveries();
+      if (bindTimer != null) {
+         bindTimer.cancel(false);
+      }
+      channel.eventLoop().schedule(() -> {
+         if (channel.isActive()) {
+            channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+         }
+      }, delayMillis, TimeUnit.MILLISECONDS);
+   }
+
+   /**
+    * An unknown system_id, an address outside the account's allowlist and a wrong password all get ESME_RBINDFAIL
+    * (decision 96): a distinct answer would tell a prober which system_ids exist. The log keeps the real reason.
+    */
    private int checkBind(BindRequest bind) {
       if (bind.bindType() == BindType.TRANSCEIVER && !version34) {
-         return SmppStatus.ESME_RBINDFAIL; // transceiver does not exist in 3.3
+         refusalReason = "transceiver bind in SMPP 3.3";
+         return SmppStatus.ESME_RBINDFAIL;
       }
       if (!context.isConfigured()) {
+         refusalReason = "no gateway configuration";
          return SmppStatus.ESME_RSYSERR;
       }
       Account found = context.findAccount(bind.systemId()).orElse(null);
       if (found == null || !found.allowsProtocol(AccessProtocol.SMPP)) {
-         return SmppStatus.ESME_RINVSYSID;
+         refusalReason = found == null ? "unknown system_id" : "account not enabled for SMPP";
+         failedLogin = true;
+         return SmppStatus.ESME_RBINDFAIL;
       }
       // Before the password: a disallowed address learns nothing about it.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
+         refusalReason = "address not in the account's allowed-ips";
+         failedLogin = true; // the address's count only: nothing was learned about the password
          return SmppStatus.ESME_RBINDFAIL;
       }
       if (!found.passwordMatches(bind.password())) {
-         return SmppStatus.ESME_RINVPASWD;
+         refusalReason = "wrong password";
+         failedLogin = true;
+         failedAccount = found.id();
+         return SmppStatus.ESME_RBINDFAIL;
       }
       if (!context.tryOpenSession(found)) {
+         refusalReason = "over the account's max-sessions";
          return SmppStatus.ESME_RBINDFAIL;
       }
       account = found;

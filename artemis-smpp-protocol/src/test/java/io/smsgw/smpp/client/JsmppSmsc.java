@@ -84,6 +84,8 @@ public final class JsmppSmsc implements AutoCloseable {
    /** When set, binds of this type are refused with ESME_RBINDFAIL (and counted in {@link #bindsRefused}). */
    public volatile org.jsmpp.bean.BindType refuseBind;
    public final AtomicInteger bindsRefused = new AtomicInteger();
+   /** When set, a bind is accepted (and counted in {@link #binds}) and its connection closed at once: a flapping SMSC. */
+   public volatile boolean dropAfterBind;
    /**
     * When non-zero, the SMSC sends the DELIVRD receipt of a submit_sm this many times, each after the previous
     * deliver_sm_resp, before answering the submit_sm: the receipts reach the gateway before the MT's
@@ -207,6 +209,10 @@ public final class JsmppSmsc implements AutoCloseable {
             }
             bind.accept("SIMSMSC", bind.getInterfaceVersion());
             binds.incrementAndGet();
+            if (dropAfterBind) {
+               session.close();
+               continue;
+            }
             sessions.add(session);
             for (String[] mo = moOnBind.poll(); mo != null; mo = moOnBind.poll()) {
                deliverMo(session, mo[0], mo[1], mo[2]); // returns once deliver_sm_resp said ESME_ROK

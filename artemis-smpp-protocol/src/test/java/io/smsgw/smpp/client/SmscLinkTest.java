@@ -942,6 +942,42 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * An SMSC that accepts every bind and drops the connection at once: the link's backoff is not reset by a bind that
+    * did not last, so it keeps doubling (reconnect-min 50 ms up to 800 ms) instead of binding every reconnect-min. Six
+    * waits after the first bind are at least half of 50+100+200+400+800+800 ms with the jitter (1,175 ms); binding
+    * every reconnect-min they would be about 6 x 50 ms.
+    */
+   @Test
+   void anSmscThatDropsEveryBindAtOnceIsReboundWithAGrowingBackoff() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.dropAfterBind = true;
+         configureLink(port, ", reconnect-min = 50ms, reconnect-max = 800ms");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("first bind", Duration.ofSeconds(10), () -> smsc.binds.get() >= 1);
+            long first = System.nanoTime();
+            Wait.until("seventh bind", Duration.ofSeconds(30), () -> smsc.binds.get() >= 7);
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - first);
+            assertTrue(elapsedMillis >= 1_000, "6 rebinds took " + elapsedMillis + " ms: the backoff did not grow");
+         }
+      }
+   }
+
+   /** Links that lost their SMSC together spread their reconnects over half a step rather than all at once. */
+   @Test
+   void reconnectWaitsAreSpreadOverTheSecondHalfOfTheBackoffStep() {
+      java.util.Random random = new java.util.Random(42);
+      java.util.Set<Long> waits = new java.util.HashSet<>();
+      for (int i = 0; i < 1000; i++) {
+         long wait = SmscLink.jittered(1000, random.nextLong());
+         assertTrue(wait >= 500 && wait <= 1000, "wait " + wait + " outside 500..1000 ms");
+         waits.add(wait);
+      }
+      assertTrue(waits.size() > 100, "1000 links would wait " + waits.size() + " different times");
+      assertEquals(1, SmscLink.jittered(1, random.nextLong()), "a 1 ms step stays 1 ms");
+   }
+
    @Test
    void anMtTheCodecCannotSendBecomesARejectedReportAndTheLinkCarriesOn() throws Exception {
       int port = JsmppSmsc.freePort();

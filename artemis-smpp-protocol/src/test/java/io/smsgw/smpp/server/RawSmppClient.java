@@ -18,6 +18,11 @@ final class RawSmppClient implements AutoCloseable {
       socket = RawFrameSocket.connect(port);
    }
 
+   /** From another loopback address, as another client host. */
+   RawSmppClient(String from, int port) throws IOException {
+      socket = RawFrameSocket.connectFrom(from, port);
+   }
+
    void send(SmppPdu pdu) throws IOException {
       socket.send(buf -> SmppCodec.encode(pdu, buf));
    }

@@ -2,6 +2,7 @@ package io.smsgw.smpp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,6 +93,37 @@ class SmppAccountLimitsTest {
                       "3 destinations fit, and the refused submit_multi took none of the rate");
       }
       assertEquals(before + 3, broker.messageCount(SmsAddresses.MT), "only the accepted submit_multi's 3 MT were stored");
+   }
+
+   @Test
+   void queryCancelAndReplaceTakeARatePermitEachAndAreThrottledBeyondTheRate() throws Exception {
+      int each = 20;
+      List<io.smsgw.smpp.codec.SmppPdu> requests = new ArrayList<>();
+      for (int i = 0; i < each; i++) {
+         requests.add(new io.smsgw.smpp.codec.QuerySm(100 + i, "ffffffffffffffff", SOURCE));
+         requests.add(new io.smsgw.smpp.codec.CancelSm(200 + i, "", "ffffffffffffffff", SOURCE, handset(500)));
+         requests.add(new io.smsgw.smpp.codec.ReplaceSm(300 + i, "ffffffffffffffff", SOURCE, "", "", 0, 0,
+                                                        "new".getBytes(StandardCharsets.US_ASCII)));
+      }
+      java.util.Map<String, Integer> throttled = new java.util.TreeMap<>();
+      int answered = 0;
+      try (RawSmppClient client = bound("held3")) {
+         // All in one write: the gateway reads 60 requests of an account allowed 3 a second within far less than a second.
+         client.sendTogether(requests.toArray(io.smsgw.smpp.codec.SmppPdu[]::new));
+         for (int i = 0; i < requests.size(); i++) {
+            io.smsgw.smpp.codec.SmppPdu answer = client.read();
+            if (answer.commandStatus() == SmppStatus.ESME_RTHROTTLED) {
+               throttled.merge(answer.commandName(), 1, Integer::sum);
+            } else {
+               answered++;
+            }
+         }
+      }
+      assertTrue(answered >= 3, "the first 3 fit the rate (the bucket starts full): " + answered + " answered, throttled " + throttled);
+      // A refill of 3 a second could let a few more through if the gateway was slow; 10 of each would take over 3 s.
+      for (String kind : List.of("query_sm_resp", "cancel_sm_resp", "replace_sm_resp")) {
+         assertTrue(throttled.getOrDefault(kind, 0) >= each / 2, kind + " answered ESME_RTHROTTLED beyond the rate: " + throttled);
+      }
    }
 
    @Test

@@ -34,6 +34,12 @@ public final class RawFrameSocket implements AutoCloseable {
       return new RawFrameSocket(new Socket("127.0.0.1", port));
    }
 
+   /** Connects to 127.0.0.1 from another loopback address ({@code 127.0.0.2}...), to be another client host. */
+   public static RawFrameSocket connectFrom(String localAddress, int port) throws IOException {
+      return new RawFrameSocket(new Socket(java.net.InetAddress.getByName("127.0.0.1"), port,
+                                           java.net.InetAddress.getByName(localAddress), 0));
+   }
+
    /** Encodes with {@code encoder} into a fresh buffer and sends the result. */
    public void send(Consumer<ByteBuf> encoder) throws IOException {
       ByteBuf buf = Unpooled.buffer();

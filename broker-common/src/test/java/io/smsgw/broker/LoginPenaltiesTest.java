@@ -1,0 +1,91 @@
+package io.smsgw.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The failed-login penalties' arithmetic, on a clock the test moves (decision 99). */
+class LoginPenaltiesTest {
+
+   private final AtomicLong now = new AtomicLong();
+   private final LoginPenalties penalties = new LoginPenalties("SMPP", 3, 60_000, 1_000, LoggerFactory.getLogger(getClass()), now::get);
+
+   private static InetAddress address(String text) throws Exception {
+      return InetAddress.getByName(text);
+   }
+
+   private void advanceMillis(long millis) {
+      now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+   }
+
+   @Test
+   void penaltiesStartAfterTheLimitAndDoubleUpToTheWindow() throws Exception {
+      InetAddress guesser = address("192.0.2.7");
+      for (int i = 0; i < 3; i++) {
+         assertEquals(-1, penalties.penaltyBeforeCheck(guesser));
+         assertEquals(0, penalties.failed(guesser, "esme"), "failure " + (i + 1) + " is answered at once");
+      }
+      long[] expected = {1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000};
+      for (long penalty : expected) {
+         assertEquals(-1, penalties.penaltyBeforeCheck(guesser), "the previous penalty ran out: checked again");
+         assertEquals(penalty, penalties.failed(guesser, null));
+         advanceMillis(penalty);
+      }
+      assertEquals(expected.length, penalties.refused());
+   }
+
+   @Test
+   void whileAnAddresssPenaltyRunsItsLoginsAreRefusedUncheckedAndLengthenIt() throws Exception {
+      InetAddress guesser = address("192.0.2.8");
+      for (int i = 0; i < 4; i++) {
+         penalties.failed(guesser, null);
+      }
+      assertEquals(2_000, penalties.penaltyBeforeCheck(guesser), "an attempt within the 1 s penalty counts as the fifth failure");
+      assertEquals(4_000, penalties.penaltyBeforeCheck(guesser));
+      assertEquals(-1, penalties.penaltyBeforeCheck(address("192.0.2.9")), "another address is checked");
+   }
+
+   @Test
+   void anAccountsFailuresDelayOnlyWrongPasswordsFromAnyAddress() throws Exception {
+      for (int i = 0; i < 3; i++) {
+         assertEquals(0, penalties.failed(address("198.51.100." + (i + 1)), "esme"));
+      }
+      assertEquals(1_000, penalties.failed(address("198.51.100.50"), "esme"), "a fourth address guessing the same account waits");
+      assertEquals(-1, penalties.penaltyBeforeCheck(address("198.51.100.60")),
+                   "a login from an address without failures is checked: a right password is taken at once");
+   }
+
+   @Test
+   void failuresFurtherApartThanTheWindowStartAfresh() throws Exception {
+      InetAddress client = address("192.0.2.10");
+      for (int i = 0; i < 10; i++) {
+         assertEquals(0, penalties.failed(client, "esme"), "failure " + i + ", a minute after the one before");
+         advanceMillis(60_000);
+      }
+   }
+
+   @Test
+   void aScanFromManyAddressesKeepsABoundedMap() throws Exception {
+      for (int i = 0; i < LoginPenalties.MAX_KEYS * 3; i++) {
+         penalties.failed(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}), null);
+      }
+      assertTrue(penalties.tracked() <= LoginPenalties.MAX_KEYS, penalties.tracked() + " keys tracked");
+   }
+
+   @Test
+   void aLimitOf0TurnsThePenaltiesOff() throws Exception {
+      LoginPenalties off = new LoginPenalties("CMPP", 0, 60_000, 1_000, LoggerFactory.getLogger(getClass()), now::get);
+      InetAddress guesser = address("192.0.2.11");
+      for (int i = 0; i < 20; i++) {
+         assertEquals(-1, off.penaltyBeforeCheck(guesser));
+         assertEquals(0, off.failed(guesser, "esme"));
+      }
+      assertEquals(0, off.tracked());
+   }
+}
