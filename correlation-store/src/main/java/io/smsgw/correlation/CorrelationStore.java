@@ -1,5 +1,6 @@
 package io.smsgw.correlation;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -43,6 +44,15 @@ public interface CorrelationStore extends AutoCloseable {
     * SMSC only after it has been handled, so the SMSC resends it if the gateway stops.
     */
    CompletionStage<Optional<CorrelationRecord>> matchReceipt(String linkId, String smscMessageId);
+
+   /**
+    * The records of the MT {@code smsId} to {@code destination}: one per segment an SMSC accepted and whose record is
+    * still stored (usually none; two for one segment only if it was accepted twice). It is how a link recognises an
+    * MT the broker delivers again after a crash that came between the record's put and the MT's acknowledgement, and
+    * how expiry recognises one whose final report the record owes. Reads on a reader thread (a prefix scan of the
+    * accepted-parts index, then the records); fails like a {@link #get} that needed the disk.
+    */
+   CompletionStage<List<CorrelationRecord>> findAccepted(String smsId, String destination);
 
    /**
     * Removes a record (after its final receipt); removing an absent record is not an error. Durable

@@ -292,14 +292,18 @@ final class CorrelationWriter implements Runnable {
       }
    }
 
+   /** What a key holds while a batch is staged: its record's deadline and accepted-parts index key. */
+   private record Held(long deadline, byte[] acceptedKey) {
+   }
+
    /**
-    * The deadline of the record each key of a batch holds: read for all keys at once before staging (one
-    * multi-get is far cheaper than a check per key), then updated as the batch's own writes are staged. One map
-    * lookup per write; a key that holds no record maps to {@code null} or is absent.
+    * What the record each key of a batch holds: read for all keys at once before staging (one multi-get is far
+    * cheaper than a check per key), then updated as the batch's own writes are staged. One map lookup per write; a
+    * key that holds no record maps to {@code null} or is absent.
     */
    private final class BatchState {
       private final BatchKey[] keys;
-      private final Map<BatchKey, Long> deadlines;
+      private final Map<BatchKey, Held> held;
       /** Keys whose stored value cannot be read (rare): a write to them fails alone, not its whole batch. */
       private Map<BatchKey, CorrelationStoreException> unreadable;
 
@@ -311,11 +315,12 @@ final class CorrelationWriter implements Runnable {
             keys[i] = new BatchKey(batch.get(i).key);
          }
          List<byte[]> values = database.db.multiGetAsList(Collections.nCopies(rawKeys.size(), database.records), rawKeys);
-         deadlines = new HashMap<>(keys.length * 2);
+         held = new HashMap<>(keys.length * 2);
          for (int i = 0; i < keys.length; i++) {
-            if (values.get(i) != null) {
+            byte[] value = values.get(i);
+            if (value != null) {
                try {
-                  deadlines.put(keys[i], RecordCodec.expiresAt(values.get(i)));
+                  held.put(keys[i], new Held(RecordCodec.expiresAt(value), RecordCodec.acceptedKey(rawKeys.get(i), value)));
                } catch (CorrelationStoreException e) {
                   if (unreadable == null) {
                      unreadable = new HashMap<>();
@@ -332,21 +337,21 @@ final class CorrelationWriter implements Runnable {
       }
 
       /**
-       * The deadline of the record the key holds now, or {@code null} if it holds none.
+       * What the key holds now, or {@code null} if it holds no record.
        *
        * @throws CorrelationStoreException if the key holds a record that cannot be read
        */
-      Long deadline(BatchKey key) {
-         Long deadline = deadlines.get(key);
-         if (deadline == null && unreadable != null && unreadable.containsKey(key)) {
+      Held held(BatchKey key) {
+         Held now = held.get(key);
+         if (now == null && unreadable != null && unreadable.containsKey(key)) {
             throw unreadable.get(key);
          }
-         return deadline;
+         return now;
       }
 
-      /** The key now holds a record with this deadline, or none ({@code null}). */
-      void stage(BatchKey key, Long deadline) {
-         deadlines.put(key, deadline);
+      /** The key now holds a record like this, or none ({@code null}). */
+      void stage(BatchKey key, Held now) {
+         held.put(key, now);
       }
    }
 
@@ -354,14 +359,21 @@ final class CorrelationWriter implements Runnable {
    private int stagePut(WriteBatch writes, BatchState state, int i, WriteRequest request) throws RocksDBException {
       byte[] key = request.key;
       BatchKey batchKey = state.key(i);
-      Long previous = state.deadline(batchKey);
+      Held previous = state.held(batchKey);
       long deadline = request.record.expiresAtMillis();
-      if (previous != null && previous != deadline) {
-         writes.delete(database.expiry, ExpiryKeys.encode(previous, key));
+      if (previous != null) {
+         if (previous.deadline() != deadline) {
+            writes.delete(database.expiry, ExpiryKeys.encode(previous.deadline(), key));
+         }
+         if (!Arrays.equals(previous.acceptedKey(), request.acceptedKey)) {
+            writes.delete(database.accepted, previous.acceptedKey());
+         }
       }
       writes.put(database.records, key, request.value);
       writes.put(database.expiry, ExpiryKeys.encode(deadline, key), EMPTY);
-      state.stage(batchKey, deadline);
+      // Same batch, same sync: an MT segment is findable exactly while its record exists.
+      writes.put(database.accepted, request.acceptedKey, EMPTY);
+      state.stage(batchKey, new Held(deadline, request.acceptedKey));
       if (deadline < scanFrom) {
          scanFrom = deadline;
       }
@@ -372,12 +384,13 @@ final class CorrelationWriter implements Runnable {
    private int stageRemove(WriteBatch writes, BatchState state, int i, WriteRequest request) throws RocksDBException {
       byte[] key = request.key;
       BatchKey batchKey = state.key(i);
-      Long previous = state.deadline(batchKey);
-      if (previous == null || request.ifDeadline != null && !request.ifDeadline.equals(previous)) {
+      Held previous = state.held(batchKey);
+      if (previous == null || request.ifDeadline != null && request.ifDeadline != previous.deadline()) {
          return 0; // nothing there, or an expired record was replaced by a new put while it was being reported
       }
       writes.delete(database.records, key);
-      writes.delete(database.expiry, ExpiryKeys.encode(previous, key));
+      writes.delete(database.expiry, ExpiryKeys.encode(previous.deadline(), key));
+      writes.delete(database.accepted, previous.acceptedKey());
       state.stage(batchKey, null);
       return -1;
    }
@@ -496,6 +509,7 @@ final class CorrelationWriter implements Runnable {
       if (reported == null || reported.isDone() && !reported.isCompletedExceptionally()) {
          writes.delete(database.expiry, expired.indexKey());
          writes.delete(database.records, expired.recordKey());
+         writes.delete(database.accepted, RecordCodec.acceptedKey(expired.record(), expired.recordKey()));
          return 1;
       }
       if (reported.isDone()) {

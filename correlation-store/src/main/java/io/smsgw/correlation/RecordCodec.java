@@ -123,6 +123,69 @@ final class RecordCodec {
       }
    }
 
+   /**
+    * Key of the accepted-parts index: which MT segment a record is for, then the record's key, so one prefix scan
+    * finds every record of an MT to a recipient (see {@link AcceptedParts}).
+    *
+    * <pre>accepted key = smsId destination (each as in the value: varint(UTF-8 length + 1) bytes) segmentNumber(1) record key</pre>
+    */
+   static byte[] acceptedKey(CorrelationRecord r, byte[] recordKey) {
+      int prefix = stringSize(r.smsId()) + stringSize(r.destination());
+      byte[] key = new byte[prefix + 1 + recordKey.length];
+      int at = writeString(key, 0, r.smsId());
+      at = writeString(key, at, r.destination());
+      key[at++] = (byte) r.segmentNumber();
+      System.arraycopy(recordKey, 0, key, at, recordKey.length);
+      return key;
+   }
+
+   /**
+    * The same key from a stored value, copying its bytes without decoding strings (the writer does this for every
+    * removal).
+    *
+    * @throws CorrelationStoreException if the value is not a record this version wrote
+    */
+   static byte[] acceptedKey(byte[] recordKey, byte[] value) {
+      if (value.length < 1 + FIXED_TAIL || value[0] != VALUE_VERSION) {
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION + " record");
+      }
+      Reader v = new Reader(value, 1, value.length, "value");
+      v.skipString();
+      int smsIdEnd = v.at;
+      v.skipString(); // account
+      v.skipString(); // originGateway
+      v.skipString(); // source
+      int destinationStart = v.at;
+      v.skipString();
+      int destinationEnd = v.at;
+      int smsIdLength = smsIdEnd - 1;
+      int destinationLength = destinationEnd - destinationStart;
+      byte[] key = new byte[smsIdLength + destinationLength + 1 + recordKey.length];
+      System.arraycopy(value, 1, key, 0, smsIdLength);
+      System.arraycopy(value, destinationStart, key, smsIdLength, destinationLength);
+      key[smsIdLength + destinationLength] = value[value.length - 1]; // segmentNumber, the value's last byte
+      System.arraycopy(recordKey, 0, key, smsIdLength + destinationLength + 1, recordKey.length);
+      return key;
+   }
+
+   /** What every accepted key of the MT {@code smsId} to {@code destination} starts with. */
+   static byte[] acceptedPrefix(String smsId, String destination) {
+      byte[] prefix = new byte[stringSize(smsId) + stringSize(destination)];
+      writeString(prefix, writeString(prefix, 0, smsId), destination);
+      return prefix;
+   }
+
+   /** The record key at the end of an accepted key that starts with {@code prefixLength} bytes of prefix. */
+   static byte[] recordKeyOfAccepted(byte[] acceptedKey, int prefixLength) {
+      int from = prefixLength + 1;
+      if (acceptedKey.length <= from) {
+         throw new CorrelationStoreException("accepted-parts index key of " + acceptedKey.length + " bytes is too short");
+      }
+      byte[] key = new byte[acceptedKey.length - from];
+      System.arraycopy(acceptedKey, from, key, 0, key.length);
+      return key;
+   }
+
    /** Reads only the expiry deadline out of a stored value, without building the record. */
    static long expiresAt(byte[] value) {
       if (value.length < 1 + FIXED_TAIL || value[0] != VALUE_VERSION) {
@@ -285,6 +348,14 @@ final class RecordCodec {
       String string() {
          int lengthPlusOne = varint();
          return lengthPlusOne == 0 ? null : utf8(lengthPlusOne - 1);
+      }
+
+      void skipString() {
+         int lengthPlusOne = varint();
+         if (lengthPlusOne > 0) {
+            need(lengthPlusOne - 1);
+            at += lengthPlusOne - 1;
+         }
       }
    }
 }

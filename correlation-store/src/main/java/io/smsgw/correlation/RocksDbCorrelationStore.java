@@ -1,5 +1,9 @@
 package io.smsgw.correlation;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.Status;
 
 /**
@@ -25,6 +30,9 @@ import org.rocksdb.Status;
  * <p>Open with {@link #open(CorrelationStoreConfig)}; one instance per directory and process.
  */
 public final class RocksDbCorrelationStore implements CorrelationStore {
+
+   /** Records one {@link #findAccepted} returns at most: a message has at most 255 segments. */
+   static final int MAX_ACCEPTED_FOUND = 1_024;
 
    private final CorrelationStoreConfig config;
    private final StoreDatabase database;
@@ -162,6 +170,62 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       // Registered before looking up: a record landing from now on answers the waiter itself.
       get(linkId, smscMessageId).whenComplete((found, error) -> waiters.lookedUp(waiter, found, error));
       return waiter.answer.minimalCompletionStage();
+   }
+
+   @Override
+   public CompletionStage<List<CorrelationRecord>> findAccepted(String smsId, String destination) {
+      byte[] prefix;
+      try {
+         prefix = RecordCodec.acceptedPrefix(Objects.requireNonNull(smsId, "smsId"), Objects.requireNonNull(destination, "destination"));
+      } catch (RuntimeException e) {
+         return CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<List<CorrelationRecord>> answer = new CompletableFuture<>();
+      try {
+         readers.execute(() -> {
+            if (!enterRead()) {
+               answer.completeExceptionally(CorrelationWriter.closedException());
+               return;
+            }
+            try {
+               answer.complete(scanAccepted(prefix));
+            } catch (RocksDBException e) {
+               answer.completeExceptionally(new CorrelationStoreException("lookup failed", e));
+            } catch (RuntimeException e) {
+               answer.completeExceptionally(e);
+            } finally {
+               exitRead();
+            }
+         });
+      } catch (RejectedExecutionException e) {
+         answer.completeExceptionally(closed ? CorrelationWriter.closedException() : new RejectedExecutionException(
+               "correlation store has " + config.maxPendingReads() + " disk reads pending"));
+      }
+      return answer;
+   }
+
+   /** The records the accepted-parts index names under {@code prefix} (an entry whose record is gone is passed over). */
+   private List<CorrelationRecord> scanAccepted(byte[] prefix) throws RocksDBException {
+      List<CorrelationRecord> found = new ArrayList<>(2);
+      try (RocksIterator index = database.db.newIterator(database.accepted)) {
+         for (index.seek(prefix); index.isValid() && found.size() < MAX_ACCEPTED_FOUND; index.next()) {
+            byte[] indexKey = index.key();
+            if (!startsWith(indexKey, prefix)) {
+               break;
+            }
+            byte[] recordKey = RecordCodec.recordKeyOfAccepted(indexKey, prefix.length);
+            byte[] value = database.db.get(database.records, recordKey);
+            if (value != null) {
+               found.add(RecordCodec.decode(recordKey, value));
+            }
+         }
+         index.status();
+      }
+      return found;
+   }
+
+   private static boolean startsWith(byte[] key, byte[] prefix) {
+      return key.length > prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
    }
 
    @Override

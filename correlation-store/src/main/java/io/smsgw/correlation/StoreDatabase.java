@@ -24,12 +24,14 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The RocksDB database behind the store: three column families and the native objects that configure
+ * The RocksDB database behind the store: four column families and the native objects that configure
  * them, opened and released together.
  *
  * <ul>
  *   <li>{@code records}: record key to record value, with bloom filters for point lookups;</li>
  *   <li>{@code expiry}: the expiry index (see {@link ExpiryKeys}), values empty, scanned in order;</li>
+ *   <li>{@code accepted}: the accepted-parts index (MT segment to record, see {@link RecordCodec#acceptedKey}), values
+ *   empty, written and deleted in the same batches as the records, scanned by prefix;</li>
  *   <li>{@code default}: the layout version and the record count, updated in the same batch as the records.</li>
  * </ul>
  * Native memory is bounded by the block cache (which also holds index and filter blocks) plus the
@@ -45,6 +47,7 @@ final class StoreDatabase implements AutoCloseable {
    final RocksDB db;
    final ColumnFamilyHandle records;
    final ColumnFamilyHandle expiry;
+   final ColumnFamilyHandle accepted;
    private final ColumnFamilyHandle meta;
    /** Writes that return only after the WAL is synced to disk. */
    final WriteOptions syncedWrite;
@@ -59,6 +62,7 @@ final class StoreDatabase implements AutoCloseable {
       this.meta = handles.get(0);
       this.records = handles.get(1);
       this.expiry = handles.get(2);
+      this.accepted = handles.get(3);
       this.syncedWrite = syncedWrite;
       this.memoryOnlyRead = memoryOnlyRead;
       this.resources = resources;
@@ -109,6 +113,13 @@ final class StoreDatabase implements AutoCloseable {
                .setWriteBufferSize(Math.max(1L << 20, config.writeBufferBytes() / 4))
                .setMaxWriteBufferNumber(MEMTABLES_PER_TABLE)
                .setCompressionType(CompressionType.LZ4_COMPRESSION));
+         // Entries live as long as their records, most of them seconds; a store written before this index existed
+         // gets it empty (its records are then not found by MT, only by SMSC id).
+         ColumnFamilyOptions acceptedOptions = track(resources, new ColumnFamilyOptions()
+               .setTableFormatConfig(scanTables)
+               .setWriteBufferSize(Math.max(1L << 20, config.writeBufferBytes() / 4))
+               .setMaxWriteBufferNumber(MEMTABLES_PER_TABLE)
+               .setCompressionType(CompressionType.LZ4_COMPRESSION));
          DBOptions dbOptions = track(resources, new DBOptions()
                .setCreateIfMissing(true)
                .setCreateMissingColumnFamilies(true)
@@ -123,7 +134,8 @@ final class StoreDatabase implements AutoCloseable {
          List<ColumnFamilyDescriptor> families = List.of(
                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
                new ColumnFamilyDescriptor("records".getBytes(StandardCharsets.US_ASCII), recordOptions),
-               new ColumnFamilyDescriptor("expiry".getBytes(StandardCharsets.US_ASCII), expiryOptions));
+               new ColumnFamilyDescriptor("expiry".getBytes(StandardCharsets.US_ASCII), expiryOptions),
+               new ColumnFamilyDescriptor("accepted".getBytes(StandardCharsets.US_ASCII), acceptedOptions));
          WriteOptions syncedWrite = track(resources, new WriteOptions().setSync(true));
          ReadOptions memoryOnlyRead = track(resources, new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER));
          List<ColumnFamilyHandle> handles = new ArrayList<>();

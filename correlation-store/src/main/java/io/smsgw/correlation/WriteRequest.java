@@ -13,6 +13,8 @@ final class WriteRequest {
    final byte[] key;
    /** The encoded record, or {@code null} for a remove. */
    final byte[] value;
+   /** The record's key in the accepted-parts index, or {@code null} for a remove. */
+   final byte[] acceptedKey;
    /** For the removal of an expired record once it is reported: its deadline, so a record put since stays. */
    final Long ifDeadline;
    final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -23,6 +25,7 @@ final class WriteRequest {
       this.record = record;
       this.key = key;
       this.value = value;
+      this.acceptedKey = record == null ? null : RecordCodec.acceptedKey(record, key);
       this.ifDeadline = ifDeadline;
    }
 

@@ -104,6 +104,46 @@ class RocksDbCorrelationStoreTest {
       assertEquals(0, store.size());
    }
 
+   /** A record of a given MT segment, as a link stores it once the SMSC accepted that segment. */
+   private static CorrelationRecord segment(String smscMessageId, String smsId, String destination, int number, long deadline) {
+      return new CorrelationRecord("l", smscMessageId, smsId, "esme1", null, "10086", destination, null, 0, null, null,
+            null, 1_700_000_000_000L, deadline, 7, 3, number, 1, SmsProtocol.SMPP, "3.4");
+   }
+
+   /**
+    * The records of an MT are found by its smsId and recipient for as long as they exist (across a reopen, as after a
+    * crash), whichever way they go: a final receipt's removal, an expiry, a reused SMSC id. Nothing of another MT, nor
+    * of the same smsId to another recipient, or of an smsId that merely starts the same, is found.
+    */
+   @Test
+   void theRecordsOfAnMtAreFoundByItsIdAndRecipientWhileTheyExist() throws Exception {
+      RocksDbCorrelationStore store = open();
+      CorrelationRecord first = segment("s1", "0000000a", "8613800138000", 1, 10_000);
+      CorrelationRecord second = segment("s2", "0000000a", "8613800138000", 2, 20_000);
+      await(store.put(first));
+      await(store.put(second));
+      await(store.put(segment("s3", "0000000a", "8613800138001", 1, 10_000)));
+      await(store.put(segment("s4", "0000000a1", "8613800138000", 1, 10_000)));
+      await(store.put(segment("s5", "0000000b", "8613800138000", 1, 10_000)));
+      assertEquals(List.of(first, second), await(store.findAccepted("0000000a", "8613800138000")));
+      assertEquals(List.of(), await(store.findAccepted("0000000c", "8613800138000")));
+      store.close();
+
+      RocksDbCorrelationStore reopened = open();
+      assertEquals(List.of(first, second), await(reopened.findAccepted("0000000a", "8613800138000")), "durable with the records");
+      await(reopened.remove("l", "s1")); // its final receipt
+      assertEquals(List.of(second), await(reopened.findAccepted("0000000a", "8613800138000")));
+      assertEquals(4, reopened.expire(20_000 + GRACE + 1));
+      assertEquals(List.of(), await(reopened.findAccepted("0000000a", "8613800138000")), "gone with the expired record");
+
+      CorrelationRecord reused = segment("s6", "0000000d", "8613800138000", 1, 30_000);
+      await(reopened.put(reused));
+      CorrelationRecord replacing = segment("s6", "0000000e", "8613800138000", 1, 30_000);
+      await(reopened.put(replacing));
+      assertEquals(List.of(), await(reopened.findAccepted("0000000d", "8613800138000")), "the replaced record's entry went with it");
+      assertEquals(List.of(replacing), await(reopened.findAccepted("0000000e", "8613800138000")));
+   }
+
    @Test
    void recordsSurviveCloseAndReopen() throws Exception {
       RocksDbCorrelationStore store = open();

@@ -1,5 +1,6 @@
 package io.smsgw.routing;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.runtime.AcceptedSegments;
+import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -47,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * MT's acknowledgement: the MT leaves {@code sms.expired} only together with its report. A report that cannot be
  * stored (its SP's queue full with the FAIL policy, a journal error) leaves the MT where it is, and it is tried
  * again after a pause (1 s, doubling up to 30 s); a crash in between finds it there after the restart.
- * Anything else that expires there (an application's MO with a time to live) stays for an operator.
+ * Anything else that expires there (an application's MO with a time to live) stays for an operator. An MT that expired
+ * on an SMSC link's queue after an SMSC had accepted segments of it (a crash came before its acknowledgement) gets no
+ * EXPIRED report for those: the links' correlation store is asked first, one read on this queue's executor.
  *
  * <p>Like Artemis' own redistributor, the work is done in {@link #handle}, on the queue's executor.
  */
@@ -64,6 +69,7 @@ final class ExpiredMtReports implements Consumer {
    private final ActiveMQServer server;
    private final PostOffice postOffice;
    private final DrRouteTransformer dr = new DrRouteTransformer();
+   private final GatewayRuntime runtime;
    private final ScheduledExecutorService retries;
    private final long sequentialId;
    private final AtomicBoolean retryScheduled = new AtomicBoolean();
@@ -79,6 +85,7 @@ final class ExpiredMtReports implements Consumer {
       this.server = server;
       this.postOffice = server.getPostOffice();
       this.retries = retries;
+      this.runtime = GatewayRuntime.of(server);
       this.sequentialId = server.getStorageManager().generateID();
       dr.init(Map.of(RoutingTransformer.BROKER_PROPERTY, brokerName));
    }
@@ -171,23 +178,24 @@ final class ExpiredMtReports implements Consumer {
       Transaction tx = new TransactionImpl(server.getStorageManager());
       boolean acknowledged = false;
       try {
-         Message report = report(mt, server.getStorageManager().generateID());
-         DrRouteTransformer.Facts facts = dr.facts(report);
-         // as a link's report: routed first, the billing record copied from it (SenderSideRouting); counted once
-         // stored, each only if it was stored
-         StoredCounts reportCounts = new StoredCounts();
-         dr.report(report, facts, reportCounts);
-         Message record = null;
-         StoredCounts recordCounts = new StoredCounts();
-         if (facts.billedHere()) {
-            record = dr.billingRecord(SmsMessageBuilder.copyForRouting(report), facts, recordCounts);
-            record.setMessageID(server.getStorageManager().generateID());
-         }
-         if (store(report, tx)) {
-            tx.addOperation(reportCounts);
-         }
-         if (record != null && store(record, tx)) {
-            tx.addOperation(recordCounts);
+         for (Message report : reports(mt)) {
+            DrRouteTransformer.Facts facts = dr.facts(report);
+            // as a link's report: routed first, the billing record copied from it (SenderSideRouting); counted once
+            // stored, each only if it was stored
+            StoredCounts reportCounts = new StoredCounts();
+            dr.report(report, facts, reportCounts);
+            Message record = null;
+            StoredCounts recordCounts = new StoredCounts();
+            if (facts.billedHere()) {
+               record = dr.billingRecord(SmsMessageBuilder.copyForRouting(report), facts, recordCounts);
+               record.setMessageID(server.getStorageManager().generateID());
+            }
+            if (store(report, tx)) {
+               tx.addOperation(reportCounts);
+            }
+            if (record != null && store(record, tx)) {
+               tx.addOperation(recordCounts);
+            }
          }
          ref.handled();
          queue.acknowledge(tx, ref);
@@ -214,6 +222,74 @@ final class ExpiredMtReports implements Consumer {
          scheduleRetry(e);
          return HandleStatus.HANDLED;
       }
+   }
+
+   /**
+    * The EXPIRED reports an expired MT gets: one, unless it expired on an SMSC link's queue after an SMSC had accepted
+    * segments of it. That happens when the gateway crashed between a segment's correlation record and the MT's
+    * acknowledgement, and the MT then waited (its link down) past its validity: the SMSC's receipt, matched by that
+    * record, or the record's own expiry gives those segments their final report, so an EXPIRED report here would be a
+    * second one. Only the segments no SMSC accepted get one (none, mostly).
+    *
+    * @throws Exception when the links' correlation store cannot answer now (the MT waits and is tried again)
+    */
+   private List<Message> reports(Message mt) throws Exception {
+      List<AcceptedSegments.Segment> owed = segmentsOwed(mt);
+      if (owed == null) {
+         return List.of(report(mt, server.getStorageManager().generateID()));
+      }
+      List<Message> reports = new ArrayList<>(owed.size());
+      for (AcceptedSegments.Segment segment : owed) {
+         Message report = report(mt, server.getStorageManager().generateID());
+         report.putIntProperty(SmsProperties.SEGMENT_REF, segment.reference());
+         report.putIntProperty(SmsProperties.SEGMENT_TOTAL, segment.total());
+         report.putIntProperty(SmsProperties.SEGMENT_NUMBER, segment.number());
+         reports.add(report);
+      }
+      return reports;
+   }
+
+   /**
+    * The segments of an MT that expired on a link's queue which no SMSC accepted, when an SMSC accepted some; null
+    * when it accepted none (or the MT did not wait for a link), and the MT gets its one report as always.
+    */
+   private List<AcceptedSegments.Segment> segmentsOwed(Message mt) throws Exception {
+      Object queue = mt.getObjectProperty(Message.HDR_ORIGINAL_QUEUE);
+      Object smsId = mt.getObjectProperty(SmsProperties.ID);
+      Object destination = mt.getObjectProperty(SmsProperties.DESTINATION);
+      AcceptedSegments links = runtime.acceptedSegments();
+      if (links == null || queue == null || smsId == null || destination == null
+          || !queue.toString().startsWith(SmsAddresses.SMSC_LINK_PREFIX)) {
+         return null;
+      }
+      List<AcceptedSegments.Segment> accepted = links.find(smsId.toString(), destination.toString());
+      if (accepted.isEmpty()) {
+         return null;
+      }
+      // The segments the link sends the MT as: the MT's own segment, else the parts it split it into, else one.
+      Object own = mt.getObjectProperty(SmsProperties.SEGMENT_NUMBER);
+      int ownNumber = own instanceof Number n ? n.intValue() : 0;
+      AcceptedSegments.Segment split = null;
+      for (AcceptedSegments.Segment segment : accepted) {
+         if (segment.total() > 0 && segment.number() > 0) {
+            split = segment;
+         }
+      }
+      List<AcceptedSegments.Segment> expected = new ArrayList<>();
+      if (ownNumber > 0 || split == null) {
+         expected.add(new AcceptedSegments.Segment(0, 0, ownNumber));
+      } else {
+         for (int number = 1; number <= split.total(); number++) {
+            expected.add(new AcceptedSegments.Segment(split.reference(), split.total(), number));
+         }
+      }
+      List<AcceptedSegments.Segment> owed = new ArrayList<>(expected.size());
+      for (AcceptedSegments.Segment segment : expected) {
+         if (accepted.stream().noneMatch(a -> a.number() == segment.number())) {
+            owed.add(segment);
+         }
+      }
+      return owed.size() == expected.size() ? null : owed;
    }
 
    /** The EXPIRED report for an expired MT: to its sender, from its recipient, done when it expired. */

@@ -178,6 +178,13 @@ final class SmscLink extends AbstractSessionCallback {
    private volatile String lastError = "";
    private volatile SmscConnection transmitter;
    private volatile boolean stopping;
+   /**
+    * An MT whose broker message id is below this was stored before the link started, so it may have reached the SMSC
+    * before a crash or stop: its parts are looked up in the correlation store before they go out. After a crash Artemis
+    * delivers it with a delivery count of 1 (the count is persisted only when a delivery is cancelled, and a consumer
+    * closed normally puts it back), so the count alone cannot tell; the broker's ids only grow, across restarts too.
+    */
+   private final long deliveredBefore;
    /** Messages of {@link #reserved} a stop held back: they will not be resolved, so the stop does not wait for them. */
    private final AtomicInteger withdrawn = new AtomicInteger();
    /** The link's broker session and consumer, re-created when the broker takes the consumer away. */
@@ -206,6 +213,11 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong expiredThrottled = new AtomicLong();
    /** Lookups of parked receipts that the correlation store failed (the receipt stays parked and is tried again). */
    final AtomicLong parkedLookupsFailed = new AtomicLong();
+   /**
+    * Parts of MT the broker delivered again that were not sent again: their correlation record showed the SMSC had
+    * accepted them already (a crash or stop came between the record and the MT's acknowledgement).
+    */
+   final AtomicLong alreadyAccepted = new AtomicLong();
    /** The status of the latest refusal, for the log's summary. */
    volatile String lastRefusal;
    /** Queue consumers re-created after the broker closed the link's consumer. */
@@ -232,6 +244,7 @@ final class SmscLink extends AbstractSessionCallback {
          config.reconnectMax().toMillis(), () -> LinkBrokerSession.open(server, eventLoop, config.id(), config.id(),
             "SMPP-LINK", "link:", "smsc-link-", queueName, this), this::abandoned);
       this.consumerReopened = broker.reopened;
+      this.deliveredBefore = server.getStorageManager().generateID();
    }
 
    SmscLinkConfig config() {
@@ -956,6 +969,8 @@ final class SmscLink extends AbstractSessionCallback {
       Outgoing outgoing = new Outgoing(ref.getMessageID(), feed, template);
       List<SubmitSmFactory.Part> ready = parts;
       RuntimeException failure = unsendable;
+      // Only an MT that may have reached the SMSC before (rare) costs a lookup; the others go out at once.
+      boolean mayBeAccepted = (deliveryCount > 1 || ref.getMessageID() < deliveredBefore) && !template.smsId().isEmpty();
       eventLoop.execute(() -> {
          if (stopping || !feed.take()) {
             // Its consumer was let go meanwhile, or the link is stopping: the message is (or goes) back on the queue.
@@ -974,11 +989,61 @@ final class SmscLink extends AbstractSessionCallback {
          for (SubmitSmFactory.Part pdu : ready) {
             Part part = new Part(outgoing, pdu);
             outgoing.parts.add(part);
-            toSend.add(part);
+            if (!mayBeAccepted) {
+               toSend.add(part);
+            }
          }
-         flush();
+         if (mayBeAccepted) {
+            store.findAccepted(outgoing.template.smsId(), outgoing.template.destination())
+               .whenCompleteAsync((accepted, lookupFailure) -> sendUnaccepted(outgoing, accepted, lookupFailure), eventLoop);
+         } else {
+            flush();
+         }
       });
       return 1;
+   }
+
+   /**
+    * An MT that may have been handed to a link before: the parts whose correlation record exists were accepted by the
+    * SMSC then (a crash, a stop that ran out of time or a failed acknowledgement came between their record and the MT's
+    * acknowledgement). They are not sent again, so the handset
+    * does not get them twice and the SMSC sends one receipt for them, which that record matches; the rest go out. A
+    * failed lookup sends every part (at least once, as before). Event loop.
+    */
+   private void sendUnaccepted(Outgoing outgoing, List<CorrelationRecord> accepted, Throwable lookupFailure) {
+      if (outgoing.feed.abandoned()) {
+         return; // back on the queue meanwhile: the consumer that takes it now looks again
+      }
+      if (lookupFailure != null) {
+         logger.warn("SMSC link {}: could not look up whether the SMSC already accepted {} ({}); sending it again",
+                     config.id(), outgoing.template.smsId(), lookupFailure.toString());
+      }
+      boolean queued = false;
+      for (Part part : outgoing.parts) {
+         if (lookupFailure == null && acceptedBefore(accepted, part)) {
+            alreadyAccepted.incrementAndGet();
+            logger.debug("SMSC link {}: part {} of {} was accepted by the SMSC before; not sent again", config.id(),
+                         part.pdu.segmentNumber(), outgoing.template.smsId());
+            resolved(outgoing);
+         } else if (stopping) {
+            withdraw(outgoing); // not sent during the stop: its message goes back to the queue
+         } else {
+            toSend.add(part);
+            queued = true;
+         }
+      }
+      if (queued) {
+         flush();
+      }
+   }
+
+   private static boolean acceptedBefore(List<CorrelationRecord> accepted, Part part) {
+      for (CorrelationRecord record : accepted) {
+         if (record.segmentNumber() == part.pdu.segmentNumber()) {
+            return true;
+         }
+      }
+      return false;
    }
 
    /** A segment property for the report on an unsendable MT: 0 when absent, no number or out of the record's range. */

@@ -113,6 +113,11 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getAlreadyAccepted() {
+      return link.alreadyAccepted.get();
+   }
+
+   @Override
    public long getMoReceived() {
       return link.moReceived.get();
    }

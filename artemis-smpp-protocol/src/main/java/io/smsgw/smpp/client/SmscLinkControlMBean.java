@@ -64,6 +64,12 @@ public interface SmscLinkControlMBean {
    /** Lookups of parked receipts that the correlation store failed; each receipt stays parked and is tried again. */
    long getParkedLookupsFailed();
 
+   /**
+    * Parts of MT delivered again (after a crash, or a consumer the broker closed) that were not sent again because their
+    * correlation record showed the SMSC had already accepted them.
+    */
+   long getAlreadyAccepted();
+
    long getMoReceived();
 
    /** EXPIRED reports that could not be stored; their correlation records stay and are reported again. */

@@ -21,6 +21,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.correlation.CorrelationStore;
@@ -52,6 +53,8 @@ public final class SmscLinkService implements ActiveMQComponent {
    /** Replaces the retry ages (milliseconds, comma-separated); for tests and for operators tuning a backlog. */
    static final String PARKED_RECEIPT_RETRIES_PROPERTY = "smsgw.links.parked-receipt-retries";
    private static final long PARKED_SCAN_MAX_MILLIS = 1_000;
+   /** Longest wait of routing's expiry for the store's answer; it tries again later after that. */
+   private static final long ACCEPTED_LOOKUP_SECONDS = 5;
    /** How often each link sums up in the log what it logs per message at DEBUG. */
    static final long LOG_SUMMARY_INTERVAL_MILLIS = 60_000;
    /** Replaces that interval (milliseconds); for tests. */
@@ -128,6 +131,13 @@ public final class SmscLinkService implements ActiveMQComponent {
          }).build());
       group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
       CorrelationStore linkStore = storeView.apply(store);
+      // Before the broker expires anything (routing's EXPIRED reports ask it which MT an SMSC already accepted). It
+      // stays registered after a stop: a closed store fails the question, and routing asks again after the next start.
+      CorrelationStore lookups = store;
+      AcceptedSegments acceptedSegments = (smsId, destination) -> lookups.findAccepted(smsId, destination).toCompletableFuture()
+         .get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS).stream()
+         .map(r -> new AcceptedSegments.Segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber())).toList();
+      runtime.acceptedSegments(acceptedSegments);
       List<SmscLink> created = new ArrayList<>();
       for (SmscLinkConfig config : configured) {
          SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), tls.get(config.id()));
@@ -237,6 +247,7 @@ public final class SmscLinkService implements ActiveMQComponent {
    /** Stops and closes whatever {@link #start()} opened; also after a start that failed part way. */
    private void release() {
       stopLinks();
+
       links.clear();
       // Unregistered after the links stopped, so operators can watch them stop.
       for (ObjectName name : registered) {

@@ -11,7 +11,8 @@ import io.smsgw.correlation.CorrelationStoreException;
 
 /**
  * The links' view of the real correlation store, whose removals can fail as a failed disk write does, or never
- * reach the store at all, as when the process dies before the removal is synced. Everything else is the store's.
+ * reach the store at all, as when the process dies before the removal is synced, and whose puts can stay unanswered,
+ * as when the process dies once a record is synced. Everything else is the store's.
  */
 final class FaultyRemovals {
 
@@ -21,6 +22,13 @@ final class FaultyRemovals {
    volatile boolean failing;
    /** When set, removals neither reach the store nor complete: the gateway stops before they are durable. */
    volatile boolean lost;
+   /**
+    * When set, puts reach the store but their answers never reach the link: the gateway dies after a record is durable
+    * and before the MT's acknowledgement is.
+    */
+   volatile boolean putsUnanswered;
+   /** Puts the store completed while {@link #putsUnanswered} was set. */
+   final AtomicInteger unansweredPuts = new AtomicInteger();
    /** Removals the links asked for. */
    final AtomicInteger removals = new AtomicInteger();
 
@@ -28,7 +36,16 @@ final class FaultyRemovals {
       return new CorrelationStore() {
          @Override
          public CompletionStage<Void> put(CorrelationRecord record) {
+            if (putsUnanswered) {
+               store.put(record).thenRun(unansweredPuts::incrementAndGet);
+               return new CompletableFuture<>();
+            }
             return store.put(record);
+         }
+
+         // (no @Override: the test that uses this class must compile against the store before it had the method)
+         public CompletionStage<java.util.List<CorrelationRecord>> findAccepted(String smsId, String destination) {
+            return store.findAccepted(smsId, destination);
          }
 
          @Override

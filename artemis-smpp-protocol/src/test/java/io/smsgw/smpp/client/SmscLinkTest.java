@@ -1331,6 +1331,69 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * The gateway dies once the SMSC has accepted an MT and its correlation record is durable, before the MT's
+    * acknowledgement is (here the link never hears that the put completed, and the broker stops: the MT stays on the
+    * queue with a delivery count of 0, as after kill -9). After the restart the broker delivers it again; it is not
+    * submitted a second time, neither the single-part MT nor the long one whose two parts were both accepted, and is
+    * acknowledged; the SMSC's receipts match the records made before the crash, one report per segment. Before, the
+    * MT went to the SMSC again: the handset got it twice, and the second SMSC id a second receipt and report.
+    */
+   @Test
+   void anMtTheSmscAcceptedBeforeACrashIsNotSubmittedAgainAfterTheRestart() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         List<JsmppSmsc.Received> accepted = new ArrayList<>();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            FaultyRemovals store = new FaultyRemovals();
+            store.putsUnanswered = true;
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), store::wrap);
+            service.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               sendMt(broker, "0000000000000f11", "8613800138121", "accepted before the crash");
+               sendMt(broker, "0000000000000f12", "8613800138122", "long ".repeat(40)); // two parts
+               for (int i = 0; i < 3; i++) {
+                  JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+                  assertNotNull(submit, "submit_sm " + i + " at the SMSC");
+                  accepted.add(submit);
+               }
+               Wait.until("the three records durable", Duration.ofSeconds(10), () -> store.unansweredPuts.get() == 3);
+            } finally {
+               service.stop();
+            }
+            assertEquals(2, broker.messageCount(SmsAddresses.smscLinkQueue("sim")), "both MT unacknowledged, as a crash leaves them");
+         }
+
+         int bindsBefore = smsc.binds.get();
+         try (TestBroker restarted = TestBroker.smpp(dir, "").start()) {
+            SmscLinkService service = new SmscLinkService(restarted.server(), linkRuntime(port, ""));
+            service.start();
+            try {
+               Wait.until("link bound again", Duration.ofSeconds(10), () -> smsc.binds.get() > bindsBefore && smsc.hasBoundSession());
+               Wait.until("both MT acknowledged", Duration.ofSeconds(10),
+                          () -> restarted.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+               assertNull(smsc.submits.poll(), "nothing submitted to the SMSC again");
+
+               Set<String> reported = new HashSet<>();
+               for (JsmppSmsc.Received submit : accepted) {
+                  smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+                  TextMessage dr = receive(restarted, SmsAddresses.DR, null);
+                  assertNotNull(dr, "the receipt matched the record made before the crash");
+                  assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+                  reported.add(dr.getStringProperty("smsId") + "/" + dr.getObjectProperty("smsSegmentNumber"));
+               }
+               assertEquals(Set.of("0000000000000f11/null", "0000000000000f12/1", "0000000000000f12/2"), reported);
+               assertEquals(0, restarted.messageCount(SmsAddresses.DR), "one report per segment");
+               assertEquals(0, restarted.messageCount(LinkMessages.UNMATCHED_RECEIPTS), "nothing parked");
+            } finally {
+               service.stop();
+            }
+         }
+      }
+   }
+
    @Test
    void receiptsThatMatchNothingAreParkedNotDropped() throws Exception {
       int port = JsmppSmsc.freePort();

@@ -38,6 +38,7 @@ public final class GatewayRuntime {
    private volatile NetworkRoutes networkRoutes;
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
    private volatile IngressRouting ingressRouting;
+   private volatile AcceptedSegments acceptedSegments;
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -172,6 +173,16 @@ public final class GatewayRuntime {
    /** Installs the routing rules the gateway's own senders apply before they store (null: none, send as is). */
    public void ingressRouting(IngressRouting routing) {
       this.ingressRouting = routing;
+   }
+
+   /** The SMSC links' accepted segments, once their link service started (failing while its store is closed); else null. */
+   public AcceptedSegments acceptedSegments() {
+      return acceptedSegments;
+   }
+
+   /** Registers the links' accepted segments (at each start of the link service). */
+   public void acceptedSegments(AcceptedSegments segments) {
+      this.acceptedSegments = segments;
    }
 
    /** The next 64-bit CMPP-layout Msg_Id (protocols.md §1.9) of this gateway. */
