@@ -26,7 +26,11 @@ final class RawCmppClient implements AutoCloseable {
    private int sequence = 1000;
 
    RawCmppClient(int port) throws IOException {
-      socket = RawFrameSocket.connect(port);
+      this(RawFrameSocket.connect(port));
+   }
+
+   RawCmppClient(RawFrameSocket socket) {
+      this.socket = socket;
    }
 
    /** From another loopback address, as another client host. */

@@ -15,7 +15,11 @@ final class RawSmppClient implements AutoCloseable {
    private final RawFrameSocket socket;
 
    RawSmppClient(int port) throws IOException {
-      socket = RawFrameSocket.connect(port);
+      this(RawFrameSocket.connect(port));
+   }
+
+   RawSmppClient(RawFrameSocket socket) {
+      this.socket = socket;
    }
 
    /** From another loopback address, as another client host. */

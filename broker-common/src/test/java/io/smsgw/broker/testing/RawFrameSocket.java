@@ -40,6 +40,14 @@ public final class RawFrameSocket implements AutoCloseable {
                                            java.net.InetAddress.getByName(localAddress), 0));
    }
 
+   /** Connects over TLS with {@code context} and completes the handshake before returning. */
+   public static RawFrameSocket connectTls(int port, javax.net.ssl.SSLContext context) throws IOException {
+      javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      return new RawFrameSocket(socket);
+   }
+
    /** Encodes with {@code encoder} into a fresh buffer and sends the result. */
    public void send(Consumer<ByteBuf> encoder) throws IOException {
       ByteBuf buf = Unpooled.buffer();
@@ -90,8 +98,8 @@ public final class RawFrameSocket implements AutoCloseable {
          return true;
       } catch (SocketTimeoutException e) {
          return false;
-      } catch (EOFException | SocketException e) {
-         return true;
+      } catch (EOFException | SocketException | javax.net.ssl.SSLException e) {
+         return true; // a TLS peer that closes without close_notify ends in an SSLException
       }
    }
 
