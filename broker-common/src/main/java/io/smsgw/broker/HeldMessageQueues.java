@@ -2,7 +2,6 @@ package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +25,6 @@ import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.QueueImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
-import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -288,52 +286,20 @@ public final class HeldMessageQueues {
    }
 
    /**
-    * Adds the queue's references matching the filter to {@code found}; returns whether there were any.
-    * <p>
-    * Artemis' browser takes the queue's lock twice for each reference, once to see that there is a next one and once
-    * to take it. When another thread removes the last reference in between (another session's cancel_sm or replace_sm,
-    * a link's consumer, an expiry), the browser throws NoSuchElementException although the scan has not seen the
-    * whole queue (decision 89). The scan is then made again from the start, each step under the queue's lock, so that
-    * nothing can come between its two halves; what the broken scan found is dropped. Not every scan that way: a step
-    * that reads paged messages would read the page under the lock, which holds up the queue's delivery and intake.
+    * Adds the queue's references matching the filter to {@code found}; returns whether there were any. A pass that
+    * another thread's removal breaks is made again under the queue's lock, what it found dropped ({@link QueueBrowsing},
+    * decision 89).
     */
    private static boolean find(Queue queue, Filter filter, boolean firstOnly, List<Held> found) {
       int before = found.size();
-      try {
-         return scan(queue, filter, firstOnly, found, false);
-      } catch (NoSuchElementException e) {
-         logger.debug("Scan of {} made again: a reference left it while it was read", queue.getName());
-         found.subList(before, found.size()).clear();
-         return scan(queue, filter, firstOnly, found, true);
-      }
-   }
-
-   private static boolean scan(Queue queue, Filter filter, boolean firstOnly, List<Held> found, boolean lockEachStep) {
-      boolean any = false;
-      try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
-         MessageReference ref;
-         while ((ref = lockEachStep ? nextLocked(queue, it) : next(it)) != null) {
-            if (filter.match(ref.getMessage())) {
-               found.add(new Held(queue, ref));
-               any = true;
-               if (firstOnly) {
-                  break;
-               }
-            }
+      QueueBrowsing.browse(queue, () -> found.subList(before, found.size()).clear(), ref -> {
+         if (filter.match(ref.getMessage())) {
+            found.add(new Held(queue, ref));
+            return !firstOnly;
          }
-      }
-      return any;
-   }
-
-   private static MessageReference next(LinkedListIterator<MessageReference> it) {
-      return it.hasNext() ? it.next() : null;
-   }
-
-   /** The queue's own lock (QueueImpl's browser locks the queue object), held across both halves of the step. */
-   private static MessageReference nextLocked(Queue queue, LinkedListIterator<MessageReference> it) {
-      synchronized (queue) {
-         return next(it);
-      }
+         return true;
+      });
+      return found.size() > before;
    }
 
    private int replaceAll(List<Held> originals, Consumer<Message> change) throws Exception {

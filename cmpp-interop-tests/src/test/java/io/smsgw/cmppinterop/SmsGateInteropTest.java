@@ -195,7 +195,8 @@ class SmsGateInteropTest {
    @ValueSource(strings = {"20", "30"})
    void aFullSevenBitMoPartWithAnAccentReachesSmsGateWhole(String version) throws Exception {
       // An SMSC's 7-bit part: 153 characters behind its UDH. Not ASCII (é), 312 octets as UCS2: it goes as 160 octets
-      // of Msg_Fmt 15, over the 140 the specification names for it, and SMSGate must still read it. The header says
+      // of Msg_Fmt 15, over the 140 the specification names for it, to an SP whose account has cmpp-deliver-over-140
+      // (this one's; others get a part cut anew or dead-lettered, decision 102), and SMSGate must still read it. The header says
       // part 1 of 1: SMSGate holds a part of more until its siblings come and leaves its DELIVER_RESP to a handler
       // this harness does not have.
       String part = "a".repeat(152) + "é";

@@ -104,7 +104,7 @@ final class ConfigReloader {
    }
 
    /** What the outgoing FWD links use of each peer (allowed-ips and max-sessions apply to incoming CONNECTs at once). */
-   private static List<List<Object>> linkSettings(GatewayConfig config) {
+   private static List<io.smsgw.core.config.PeerConfig.LinkSettings> linkSettings(GatewayConfig config) {
       return config.peers().values().stream().map(io.smsgw.core.config.PeerConfig::linkSettings).toList();
    }
 

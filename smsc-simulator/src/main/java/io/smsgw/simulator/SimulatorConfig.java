@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Everything an {@link SmscSimulator} can be told. Build with {@link #builder()}; every setting has a
- * default suited to tests (loopback, a free port, any credentials, immediate receipts).
+ * default suited to tests (loopback, a free port, any credentials, immediate receipts). {@link #toString()} never
+ * shows a password.
  *
  * @param host               address to listen on
  * @param port               port to listen on, 0 for a free one
@@ -57,6 +58,17 @@ public record SimulatorConfig(String host, int port, String systemId, Map<String
             throw new IllegalArgumentException("deliverWindow >= 1, maxPendingReceipts >= 0, ioThreads >= 1 and "
                     + "maxPduSize >= 1024 are required");
         }
+    }
+
+    /** The accepted system_ids without their passwords, which must not reach logs or exception messages. */
+    @Override
+    public String toString() {
+        return "SimulatorConfig[host=" + host + ", port=" + port + ", systemId=" + systemId + ", credentials="
+                + new java.util.TreeSet<>(credentials.keySet()) + " (passwords ***), messageIdFormat=" + messageIdFormat
+                + ", firstMessageId=" + firstMessageId + ", submitPolicy=" + submitPolicy + ", receiptPolicy=" + receiptPolicy
+                + ", receiptDelay=" + receiptDelay + ", receiptSuccessRatio=" + receiptSuccessRatio + ", deliverWindow="
+                + deliverWindow + ", maxPendingReceipts=" + maxPendingReceipts + ", maxPduSize=" + maxPduSize
+                + ", ioThreads=" + ioThreads + "]";
     }
 
     /** system_id is a C-Octet String of at most 16 bytes. */

@@ -82,10 +82,19 @@ public final class CmppTextCoding {
 
     /**
      * {@link #segment(String, int, boolean)} for the text of one segment of {@code m} behind {@code header} (null:
-     * none), judged one SMS by the data coding it came with. Shared by the DELIVER and FWD builders.
+     * none), judged one SMS by the data coding it came with: over 140 octets when it is one. For a peer gateway's FWD.
      */
     public static Encoded segmentOf(SmsMessageReader m, String text, byte[] header) {
-        return segment(text, header == null ? 0 : header.length, isOneSms(m, text, header));
+        return segmentOf(m, text, header, true);
+    }
+
+    /**
+     * {@link #segmentOf(SmsMessageReader, String, byte[])}, over 140 octets only when {@code over140} (an SP's
+     * DELIVER: only for an account with {@code cmpp-deliver-over-140}, decision 102); else within the specification's
+     * limits or null.
+     */
+    public static Encoded segmentOf(SmsMessageReader m, String text, byte[] header, boolean over140) {
+        return segment(text, header == null ? 0 : header.length, over140 && isOneSms(m, text, header));
     }
 
     /** {@link #oneSms(String, int, SmsEncoding)} in the data coding {@code m} came with. */

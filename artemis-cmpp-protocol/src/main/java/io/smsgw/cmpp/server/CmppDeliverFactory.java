@@ -16,6 +16,7 @@ import io.smsgw.cmpp.codec.Deliver;
 import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.concat.SplitReference;
+import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -32,8 +33,10 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * UCS2 or binary) that is not already one segment of a long message goes as concatenated DELIVERs, as the FWD link
  * splits it ({@link CmppConcatenation}): TP_udhi 1 and a concatenation UDH whose reference comes from the smsId
  * ({@link SplitReference}), each part with a Msg_Id and a Sequence_Id of its own. DELIVER has no Pk_total/Pk_number.
- * A message that already is one segment is never cut again: its text goes in a Msg_Fmt that holds it whole
- * ({@link CmppTextCoding#segment}), or it is dead-lettered. Binary content goes as Msg_Fmt 4, 3 for SIM data (0xF6).
+ * A part of a longer message is never cut again: its text goes in a Msg_Fmt that holds it whole within the
+ * specification's limits (159 octets of ASCII, 140 of UCS2 or GBK), over 140 only for an SP whose account takes it
+ * ({@link CmppTextCoding#segment}), or it is dead-lettered. A message whose header only says it has one part is whole:
+ * when no Msg_Fmt holds it in one DELIVER it is cut like any long MO (decision 102). Binary content goes as Msg_Fmt 4, 3 for SIM data (0xF6).
  * Msg_Ids come from the message ({@link DeliverMsgIds}): the same on every attempt.
  */
 final class CmppDeliverFactory {
@@ -41,16 +44,21 @@ final class CmppDeliverFactory {
    private final CmppVersion version;
    private final IntSupplier sequences;
    private final DeliverMsgIds msgIds;
+   /** The account's {@code cmpp-deliver-over-140}: a part no Msg_Fmt holds within 140 octets may go in up to 255. */
+   private final boolean over140;
    private final ZoneId zone = ZoneId.systemDefault();
 
    /**
     * @param sequences   the connection's Sequence_Ids, for the parts after the first of a long MO
     * @param gatewayCode this gateway's code, for the Msg_Ids it makes
+    * @param over140     whether the SP takes DELIVERs of Msg_Fmt 8 and 15 over 140 octets (its account's
+    *                    {@code cmpp-deliver-over-140})
     */
-   CmppDeliverFactory(CmppVersion version, IntSupplier sequences, int gatewayCode) {
+   CmppDeliverFactory(CmppVersion version, IntSupplier sequences, int gatewayCode, boolean over140) {
       this.version = version;
       this.sequences = sequences;
       this.msgIds = new DeliverMsgIds(gatewayCode);
+      this.over140 = over140;
    }
 
    /**
@@ -104,11 +112,21 @@ final class CmppDeliverFactory {
       int limit;
       if (m.hasTextBody()) {
          text = m.text("");
-         // One segment cannot be cut again: it goes in a format that holds it whole (decision 80), or is dead-lettered.
-         CmppTextCoding.Encoded encoded = segment ? CmppTextCoding.segmentOf(m, text, header) : CmppTextCoding.whole(text);
-         if (encoded == null) {
-            throw new IllegalArgumentException("a segment of " + text.length() + " characters fits no Msg_Fmt within "
-               + CmppTextCoding.MAX_MSG_LENGTH + " octets");
+         // A part of a longer message cannot be cut again: it goes in a format that holds it whole within the
+         // specification's limits (over them only for an SP that takes it, decisions 80 and 100), or is dead-lettered.
+         CmppTextCoding.Encoded encoded = segment ? CmppTextCoding.segmentOf(m, text, header, over140) : null;
+         if (segment && encoded == null) {
+            if (!onePartMessage(m, header)) {
+               throw new IllegalArgumentException("a part of a longer message (" + text.length() + " characters) fits no Msg_Fmt "
+                  + (over140 ? "within " + CmppTextCoding.MAX_MSG_LENGTH + " octets"
+                             : "within the specification's limits (159 octets ASCII, 140 UCS2 or GBK)") + " and cannot be cut again");
+            }
+            // Its header only says "1 part": the message is whole, and is cut below under a concatenation of its own.
+            header = null;
+            segment = false;
+         }
+         if (!segment) {
+            encoded = CmppTextCoding.whole(text);
          }
          msgFmt = encoded.msgFmt();
          payload = encoded.octets();
@@ -134,6 +152,11 @@ final class CmppDeliverFactory {
          furtherParts.add(mo(m, sequences.getAsInt(), msgIds.part(brokerId, i, parts.size()), 1, msgFmt, parts.get(i)));
       }
       return mo(m, sequence, msgIds.part(brokerId, 0, parts.size()), 1, msgFmt, parts.get(0));
+   }
+
+   /** A message whose header is nothing but a concatenation of one part: whole, so it may be cut anew. */
+   private static boolean onePartMessage(SmsMessageReader m, byte[] header) {
+      return header != null && m.integer(SmsProperties.SEGMENT_TOTAL, 0) <= 1 && UserDataHeader.isOnePartConcatenation(header);
    }
 
    private static Deliver mo(SmsMessageReader m, int sequence, long deliverMsgId, int tpUdhi, int msgFmt, byte[] content) {

@@ -558,7 +558,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       ServerSession session = null;
       try {
          OperationContext context = server.newOperationContext();
-         deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue());
+         deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
          deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());

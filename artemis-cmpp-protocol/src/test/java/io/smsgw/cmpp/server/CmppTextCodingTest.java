@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
@@ -37,7 +40,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Text codings at the CMPP acceptor: an SMSC's 7-bit MO part reaches the SP in a Msg_Fmt that holds it whole, binary
+ * Text codings at the CMPP acceptor: an SMSC's 7-bit MO part reaches the SP in a Msg_Fmt that holds it whole within
+ * the specification's limits (over 140 octets only for an SP that takes it), a whole message is cut anew, binary
  * SIM data keeps Msg_Fmt 3, and SUBMIT content its Msg_Fmt does not define is refused rather than stored mangled.
  */
 class CmppTextCodingTest {
@@ -70,19 +74,25 @@ class CmppTextCodingTest {
 
    /** An MO part as the SMSC link stores a 7-bit deliver_sm with a UDH: decoded text, data_coding 0, the UDH. */
    private void sendMoPart(String text) throws Exception {
+      sendMoSegment(QUEUE, text, UDH, 2);
+   }
+
+   /** An MO the SMSC link stored from a 7-bit deliver_sm with {@code udh} (part 1 of {@code total}) for {@code queue}. */
+   private void sendMoSegment(String queue, String text, byte[] udh, int total) throws Exception {
       try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-           MessageProducer producer = session.createProducer(session.createQueue(QUEUE))) {
+           MessageProducer producer = session.createProducer(session.createQueue(queue))) {
          Message mo = session.createTextMessage(text);
          mo.setStringProperty("smsKind", "MO");
          mo.setStringProperty("smsProtocol", "SMPP");
+         mo.setStringProperty("smsId", "0123456789abcdef");
          mo.setStringProperty("smsSource", "13800138011");
          mo.setStringProperty("smsDestination", "1065712345");
          mo.setIntProperty("smsDataCoding", 0);
          mo.setIntProperty("smsEsmClass", 0x40);
-         mo.setIntProperty("smsSegmentRef", 0x2B);
-         mo.setIntProperty("smsSegmentTotal", 2);
+         mo.setIntProperty("smsSegmentRef", udh[3] & 0xFF);
+         mo.setIntProperty("smsSegmentTotal", total);
          mo.setIntProperty("smsSegmentNumber", 1);
-         ((ActiveMQMessage) mo).getCoreMessage().putBytesProperty(SimpleString.of("smsUdh"), UDH);
+         ((ActiveMQMessage) mo).getCoreMessage().putBytesProperty(SimpleString.of("smsUdh"), udh);
          producer.send(mo);
       }
    }
@@ -92,19 +102,88 @@ class CmppTextCodingTest {
       return deliver;
    }
 
+   /**
+    * 153 characters behind the SMSC's UDH, part 1 of 2: 159 octets would be ASCII, but é is not; 312 as UCS2, 160 as
+    * GBK, over the 140 octets the specification allows Msg_Fmt 8 and 15, which SP clients refuse or cut. The part
+    * cannot be cut again (its sibling numbers it), so it is dead-lettered rather than sent over the limit.
+    */
    @Test
-   void aFullGsmPartWithAnAccentReachesTheSpWholeAsGbk() throws Exception {
-      // 153 characters behind the SMSC's UDH: 159 octets would be ASCII, but é is not; 312 as UCS2, 160 as GBK
-      String part = "a".repeat(152) + "é";
-      sendMoPart(part);
-      Deliver deliver = answered(assertInstanceOf(Deliver.class, sp.read(), "delivered, not dead-lettered"));
-      assertEquals(1, deliver.tpUdhi());
-      assertEquals(15, deliver.msgFmt());
-      byte[] content = deliver.msgContent();
-      assertArrayEquals(UDH, Arrays.copyOf(content, UDH.length), "the SMSC's concatenation header, as it came");
-      assertEquals(part, new String(content, UDH.length, content.length - UDH.length, Charset.forName("GBK")));
+   void aFullGsmPartWithAnAccentIsDeadLetteredRatherThanSentOver140Octets() throws Exception {
+      sendMoPart("a".repeat(152) + "é");
+      sendMoPart("next");
+      Deliver next = answered(assertInstanceOf(Deliver.class, sp.read(), "the next MO delivered"));
+      assertEquals("next", new String(next.msgContent(), UDH.length, 4, StandardCharsets.US_ASCII), "not the 160-octet part");
+      Wait.until("the part no Msg_Fmt holds within 140 octets dead-lettered", Duration.ofSeconds(10),
+                 () -> broker.messageCount(TestBroker.DEAD_LETTERS) == 1 && broker.messageCount(QUEUE) == 0);
+   }
+
+   /** An SP whose account has {@code cmpp-deliver-over-140} gets the same part whole, as 160 octets of GBK. */
+   @Test
+   void aFullGsmPartWithAnAccentReachesAnSpThatTakesOver140OctetsWholeAsGbk() throws Exception {
+      String queue = SmsAddresses.accountQueue("901244");
+      try (RawCmppClient lenient = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, lenient.connect("901244", "secret44", 0x30).status());
+         String part = "a".repeat(152) + "é";
+         sendMoSegment(queue, part, UDH, 2);
+         Deliver deliver = assertInstanceOf(Deliver.class, lenient.read(), "delivered, not dead-lettered");
+         lenient.send(new DeliverResp(deliver.sequenceId(), deliver.msgId(), CmppResult.OK));
+         assertEquals(1, deliver.tpUdhi());
+         assertEquals(15, deliver.msgFmt());
+         byte[] content = deliver.msgContent();
+         assertArrayEquals(UDH, Arrays.copyOf(content, UDH.length), "the SMSC's concatenation header, as it came");
+         assertEquals(part, new String(content, UDH.length, content.length - UDH.length, Charset.forName("GBK")));
+         Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+         assertEquals(0, broker.messageCount(TestBroker.DEAD_LETTERS));
+      }
+   }
+
+   /**
+    * A message whose header only says it has one part is whole: when no Msg_Fmt holds it within the limits, it is cut
+    * like any long MO, into DELIVERs of at most 140 octets under a concatenation of the gateway's own. Sent again (the
+    * SP's DELIVER_RESPs lost with its connection), its parts come with the same content and Msg_Ids.
+    */
+   @Test
+   void aOnePartMessageNoMsgFmtHoldsWithin140OctetsIsCutIntoPartsThatAreTheSameWhenSentAgain() throws Exception {
+      String text = "a".repeat(152) + "é";
+      sendMoSegment(QUEUE, text, new byte[] {0x05, 0x00, 0x03, 0x3C, 0x01, 0x01}, 1);
+      List<Deliver> first = readParts(sp);
+      sp.close();
+      sp = new RawCmppClient(broker.port());
+      assertEquals(CmppResult.CONNECT_OK, sp.connect("901234", "secret", 0x30).status());
+      List<Deliver> again = readParts(sp);
+      StringBuilder joined = new StringBuilder();
+      int reference = first.get(0).msgContent()[3] & 0xFF;
+      for (int i = 0; i < first.size(); i++) {
+         Deliver part = first.get(i);
+         byte[] content = part.msgContent();
+         assertTrue(content.length <= 140, "part " + (i + 1) + " has " + content.length + " octets");
+         assertEquals(1, part.tpUdhi());
+         assertArrayEquals(new byte[] {0x05, 0x00, 0x03, (byte) reference, (byte) first.size(), (byte) (i + 1)},
+                           Arrays.copyOf(content, 6), "part " + (i + 1) + "'s header");
+         joined.append(new String(content, 6, content.length - 6, part.msgFmt() == 8 ? StandardCharsets.UTF_16BE
+                                                                                      : StandardCharsets.US_ASCII));
+         assertArrayEquals(content, again.get(i).msgContent(), "part " + (i + 1) + " sent again");
+         assertEquals(part.msgId(), again.get(i).msgId(), "part " + (i + 1) + "'s Msg_Id sent again");
+      }
+      assertEquals(text, joined.toString());
+      for (Deliver part : again) {
+         answered(part);
+      }
       Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(QUEUE) == 0);
       assertEquals(0, broker.messageCount(TestBroker.DEAD_LETTERS));
+   }
+
+   /** The DELIVERs of one MO, unanswered: the first says how many parts follow. */
+   private static List<Deliver> readParts(RawCmppClient client) throws Exception {
+      List<Deliver> parts = new ArrayList<>();
+      Deliver first = assertInstanceOf(Deliver.class, client.read(), "delivered, not dead-lettered");
+      parts.add(first);
+      assertEquals(1, first.tpUdhi(), "cut into parts: " + first.msgContent().length + " octets of Msg_Fmt " + first.msgFmt());
+      int total = first.msgContent()[4] & 0xFF;
+      while (parts.size() < total) {
+         parts.add(assertInstanceOf(Deliver.class, client.read()));
+      }
+      return parts;
    }
 
    @Test

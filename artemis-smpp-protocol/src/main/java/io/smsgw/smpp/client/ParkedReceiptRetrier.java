@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.smsgw.broker.QueueBrowsing;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryReceipt;
@@ -23,7 +24,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,49 +89,70 @@ final class ParkedReceiptRetrier {
          return;
       }
       long now = System.currentTimeMillis();
-      Set<Long> seen = new HashSet<>();
-      // Receipts that can no longer match, with their link (null when it is not configured), in queue order.
-      Map<Long, SmscLink> settled = new LinkedHashMap<>();
-      int started = 0;
-      boolean complete = true;
-      try (LinkedListIterator<MessageReference> refs = queue.browserIterator()) {
-         while (refs.hasNext()) {
-            if (seen.size() >= BROWSED_PER_SCAN) {
-               complete = false;
-               break;
-            }
-            MessageReference ref = refs.next();
-            long id = ref.getMessageID();
-            seen.add(id);
-            if (inProgress.contains(id)) {
-               continue;
-            }
-            SmsMessageReader parked = new SmsMessageReader(ref.getMessage().toCore());
-            String key = parked.string(SmsProperties.SMSC_MESSAGE_ID);
-            SmscLink link = links.get(parked.string(SmsProperties.LINK, ""));
-            long parkedAt = parked.longValue(SmsProperties.DONE_TIME, parked.timestamp());
-            int due = triesDue(now - parkedAt);
-            int made = tries.getOrDefault(id, 0);
-            if (key == null || made >= delaysMillis.length || (link == null && due >= delaysMillis.length)) {
-               if (settled.size() < MOVED_PER_SCAN) {
-                  settled.put(id, link);
-               }
-               continue;
-            }
-            if (link != null && due > made && started < TRIES_PER_SCAN) {
-               // Steps missed (a restart, a busy scan) collapse into one try.
-               tries.put(id, due);
-               started++;
-               retry(queue, link, id, key, parked, parkedAt);
-            }
-         }
+      Pass pass = new Pass(now);
+      try {
+         // A pass another thread's removal breaks (a move, a delete, an operator's consumer taking the last one) is
+         // made again under the queue's lock (decision 89); what the broken one started is not started twice.
+         QueueBrowsing.browse(queue, () -> { }, ref -> pass.visit(queue, ref));
       } catch (RuntimeException e) {
          logger.warn("Scanning {} failed", QUEUE, e);
          return;
       }
+      Map<Long, SmscLink> settled = pass.settled;
       setAside(queue, settled);
-      if (complete) {
-         tries.keySet().retainAll(seen); // forget messages an operator consumed or that were re-matched
+      if (pass.complete) {
+         tries.keySet().retainAll(pass.seen); // forget messages an operator consumed or that were re-matched
+      }
+   }
+
+   /**
+    * One scan's state. A pass made again sees the receipts before the break once more: {@code seen} and
+    * {@code settled} are keyed by message, and a receipt whose try was started is in {@code inProgress} or has its
+    * tries counted, so it is not tried twice.
+    */
+   private final class Pass {
+
+      private final long now;
+      private final Set<Long> seen = new HashSet<>();
+      /** Receipts that can no longer match, with their link (null when it is not configured), in queue order. */
+      private final Map<Long, SmscLink> settled = new LinkedHashMap<>();
+      private int started;
+      private boolean complete = true;
+
+      Pass(long now) {
+         this.now = now;
+      }
+
+      /** Returns false to end the pass: the browse budget is used. */
+      boolean visit(Queue queue, MessageReference ref) {
+         long id = ref.getMessageID();
+         if (!seen.contains(id) && seen.size() >= BROWSED_PER_SCAN) {
+            complete = false;
+            return false;
+         }
+         seen.add(id);
+         if (inProgress.contains(id)) {
+            return true;
+         }
+         SmsMessageReader parked = new SmsMessageReader(ref.getMessage().toCore());
+         String key = parked.string(SmsProperties.SMSC_MESSAGE_ID);
+         SmscLink link = links.get(parked.string(SmsProperties.LINK, ""));
+         long parkedAt = parked.longValue(SmsProperties.DONE_TIME, parked.timestamp());
+         int due = triesDue(now - parkedAt);
+         int made = tries.getOrDefault(id, 0);
+         if (key == null || made >= delaysMillis.length || (link == null && due >= delaysMillis.length)) {
+            if (settled.size() < MOVED_PER_SCAN) {
+               settled.put(id, link);
+            }
+            return true;
+         }
+         if (link != null && due > made && started < TRIES_PER_SCAN) {
+            // Steps missed (a restart, a busy scan) collapse into one try.
+            tries.put(id, due);
+            started++;
+            retry(queue, link, id, key, parked, parkedAt);
+         }
+         return true;
       }
    }
 

@@ -11,6 +11,7 @@ import io.smsgw.core.concat.SarSegments;
 import io.smsgw.core.concat.Segment;
 import io.smsgw.core.concat.SmsSplitter;
 import io.smsgw.core.concat.SplitReference;
+import io.smsgw.core.concat.UserDataHeader;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -37,7 +38,10 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * <p>An MO longer than one SMS in its data coding (160 GSM characters, 140 octets otherwise) that is not already one
  * segment of a long message goes as concatenated deliver_sm, to 3.3 and 3.4 sessions alike, as an SMSC delivers what
  * a handset sent as a long message: a concatenation UDH (esm_class 0x40, 8-bit reference from the smsId, see
- * {@link SplitReference}) and at most 153 GSM characters, 67 UCS2 characters or 134 octets behind it.
+ * {@link SplitReference}) and at most 153 GSM characters, 67 UCS2 characters or 134 octets behind it. So does one
+ * whose header only says it has one part, when its coding here makes it longer than one SMS. A part of a longer
+ * message is never cut again: it goes whole, in short_message up to 254 octets, else in message_payload (3.4) or
+ * not at all (3.3: dead-lettered), as SMPP allows (decision 102).
  */
 final class DeliverSmFactory {
 
@@ -108,6 +112,12 @@ final class DeliverSmFactory {
          dataCoding = m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding());
       }
       byte[] udh = m.udh();
+      if (udh != null && payload.length > SmsSplitter.capacity(encoding, udh.length) && m.integer(SmsProperties.SEGMENT_TOTAL, 0) <= 1
+             && UserDataHeader.isOnePartConcatenation(udh)) {
+         // A header that only says "1 part": the message is whole, so when its coding here (the session's default
+         // alphabet cannot hold it) makes it more than one SMS it is cut like any long MO (decision 102).
+         udh = null;
+      }
       if (udh == null && payload.length > SmsSplitter.capacity(encoding, 0) && m.integer(SmsProperties.SEGMENT_TOTAL, 0) <= 1) {
          return split(m, b, sequence, text, payload, encoding, dataCoding, furtherParts);
       }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import io.smsgw.broker.HeldMessageQueues;
+import io.smsgw.broker.testing.BrowserStepRace;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
@@ -29,7 +30,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.selector.filter.Filterable;
 import org.junit.jupiter.api.Test;
@@ -140,47 +140,25 @@ class HeldMessageQueuesTest {
    }
 
    /**
-    * Lands a removal of the last message of a queue in the middle of one step of a scan, between Artemis' browser
-    * seeing that there is a next message and taking it: a filter that holds the scan (outside the queue's lock) once it
-    * has read a given message, right before the scan's step to the next one; the queue's lock held while the scan goes
-    * on, let go for the scan to take it once and taken again as it lets go. If the scan then waits for the lock to take
-    * its next message (its top frame is the browser's {@code next}), the last message is removed there. The threads race
-    * for the lock, so that happens in a fraction of the tries only; {@link #removeInStep} says whether it did.
+    * A filter that holds the scan once it has read a given message, right before its step to the next one, for
+    * {@link BrowserStepRace} to land a removal in that step.
     */
    private static final class StepRace implements Filter {
 
-      private final Queue queue;
+      private final BrowserStepRace race;
       private final Filter filter;
       private final long holdAfter;
-      private final AtomicBoolean armed = new AtomicBoolean();
-      private volatile CountDownLatch held = new CountDownLatch(1);
-      private volatile CountDownLatch goOn = new CountDownLatch(1);
-      private volatile boolean goneOn;
-      private volatile Thread scan;
-      /** Messages read so far: the scan reads none from its hold until its step is done. */
-      private volatile int read;
-      private MessageReference removed;
 
       StepRace(Queue queue, Filter filter, long holdAfter) {
-         this.queue = queue;
+         this.race = new BrowserStepRace(queue);
          this.filter = filter;
          this.holdAfter = holdAfter;
       }
 
       @Override
       public boolean match(Message message) {
-         read++; // only the scan writes it
          boolean match = filter.match(message);
-         if (message.getMessageID() == holdAfter && armed.compareAndSet(true, false)) {
-            scan = Thread.currentThread();
-            held.countDown();
-            try {
-               goOn.await(10, TimeUnit.SECONDS); // bounded: the test has failed by then
-            } catch (InterruptedException e) {
-               Thread.currentThread().interrupt();
-            }
-            goneOn = true;
-         }
+         race.read(message.getMessageID() == holdAfter);
          return match;
       }
 
@@ -199,52 +177,20 @@ class HeldMessageQueuesTest {
          return filter.getFilterString();
       }
 
-      /** The next scan to read the message is held there. */
       void arm() {
-         held = new CountDownLatch(1);
-         goOn = new CountDownLatch(1);
-         goneOn = false;
-         armed.set(true);
+         race.arm();
       }
 
-      /** After {@link #arm}: returns whether the last message was removed in the middle of the held scan's next step. */
       boolean removeInStep(long last) throws Exception {
-         assertTrue(held.await(10, TimeUnit.SECONDS), "a scan read the message it is held after within 10 s");
-         Thread thread = scan;
-         int readWhenHeld = read;
-         synchronized (queue) {
-            goOn.countDown();
-            spinUntil("the scan going on", () -> goneOn);
-            // Its step needs the lock: first to see whether there is a next message.
-            spinUntil("the scan waiting for the queue's lock", () -> thread.getState() == Thread.State.BLOCKED);
-         }
-         // Spins rather than polls, to be at the lock when the scan lets go of it.
-         spinUntil("the scan taking the queue's lock", () -> thread.getState() != Thread.State.BLOCKED);
-         synchronized (queue) {
-            spinUntil("the scan waiting for the queue's lock or done", () -> thread.getState() != Thread.State.RUNNABLE);
-            Thread.State state = thread.getState();
-            StackTraceElement[] stack = thread.getStackTrace();
-            if (state != Thread.State.BLOCKED || read != readWhenHeld || stack.length == 0 || !stack[0].getMethodName().equals("next")
-                   || !stack[0].getClassName().startsWith(Queue.class.getPackageName() + ".impl.QueueImpl$")) {
-               return false;
-            }
-            removed = queue.removeReferenceWithID(last);
-            return removed != null;
-         }
+         return race.removeInStep(last);
       }
 
       static void spinUntil(String what, BooleanSupplier condition) {
-         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out after 10 s waiting for " + what);
-            Thread.onSpinWait();
-         }
+         BrowserStepRace.spinUntil(what, condition);
       }
 
-      /** Puts the message removed in a step back at the end (as a consumer's rollback does). */
       void putBack() {
-         queue.addSorted(removed, false);
-         removed = null;
+         race.putBack();
       }
    }
 

@@ -701,6 +701,57 @@ class SmppAcceptorTest {
       }
    }
 
+   /**
+    * An SMSC's MO whose UDH only says "part 1 of 1", 153 GSM characters with an é, for an ESME whose default alphabet
+    * is ASCII: UCS2 makes it 312 octets, which went as one deliver_sm in message_payload (3.4; a 3.3 ESME never got it).
+    * The message is whole, so it is cut like any long MO: parts of at most 140 octets under a concatenation of the
+    * gateway's own, the same parts when sent again.
+    */
+   @Test
+   void aOnePartMoItsCodingMakesLongerThanOneSmsIsCutIntoPartsThatAreTheSameWhenSentAgain(
+         @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      String text = "a".repeat(152) + "é";
+      try (TestBroker ascii = TestBroker.smpp(dir, ";smppDefaultAlphabet=ASCII").start();
+           jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(ascii.coreUrl()).createConnection()) {
+         jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+         jakarta.jms.TextMessage mo = session.createTextMessage(text);
+         mo.setStringProperty("smsKind", "MO");
+         mo.setStringProperty("smsProtocol", "SMPP");
+         mo.setStringProperty("smsId", "00000000000001f1");
+         mo.setStringProperty("smsSource", "8613800138000");
+         mo.setStringProperty("smsDestination", "8610086");
+         mo.setIntProperty("smsDataCoding", 0);
+         mo.setIntProperty("smsSegmentTotal", 1);
+         ((org.apache.activemq.artemis.jms.client.ActiveMQMessage) mo).getCoreMessage().putBytesProperty(
+            org.apache.activemq.artemis.api.core.SimpleString.of("smsUdh"), new byte[] {0x05, 0x00, 0x03, 0x3C, 0x01, 0x01});
+         session.createProducer(session.createQueue(queue)).send(mo);
+
+         List<DeliverSm> first;
+         try (RawSmppClient client = new RawSmppClient(ascii.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            first = List.of(assertInstanceOf(DeliverSm.class, client.read()), assertInstanceOf(DeliverSm.class, client.read()));
+         } // unanswered (window of 2): the MO comes again
+         int reference = io.smsgw.core.concat.SplitReference.of("00000000000001f1");
+         SmppInteropTest.Reassembly parts = new SmppInteropTest.Reassembly();
+         try (RawSmppClient client = new RawSmppClient(ascii.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            for (int i = 0; !parts.complete(reference); i++) {
+               DeliverSm part = assertInstanceOf(DeliverSm.class, client.read());
+               assertEquals(reference, parts.add(part.esmClass(), part.dataCoding(), part.shortMessage(),
+                                                 part.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)));
+               if (i < first.size()) {
+                  org.junit.jupiter.api.Assertions.assertArrayEquals(first.get(i).shortMessage(), part.shortMessage(),
+                                                                     "part " + (i + 1) + " sent again");
+               }
+               client.send(new DeliverSmResp(part.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            }
+            assertEquals(text, parts.text(reference), "UCS2 parts of 67 characters");
+            Wait.until("acknowledged once every part got ESME_ROK", Duration.ofSeconds(10), () -> ascii.messageCount(queue) == 0);
+         }
+      }
+   }
+
    @Test
    void aDeliverSmTheCodecRefusesIsDeadLetteredAndTheConnectionStays(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");

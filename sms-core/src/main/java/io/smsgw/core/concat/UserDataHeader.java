@@ -84,6 +84,21 @@ public final class UserDataHeader {
       return new UserDataHeader(Collections.unmodifiableList(elements), 1 + headerLength);
    }
 
+   /**
+    * Whether {@code header} (UDHL first) is nothing but a valid concatenation element saying the message has one part:
+    * the message is whole, and a gateway that must cut it may give it a concatenation of its own. A header with any
+    * other element (ports, indications), or that is malformed, is not.
+    */
+   public static boolean isOnePartConcatenation(byte[] header) {
+      try {
+         UserDataHeader udh = parse(header);
+         return udh.length() == header.length && udh.elements().size() == 1
+            && udh.concatPart().map(part -> part.total() == 1).orElse(false);
+      } catch (MalformedUdhException e) {
+         return false;
+      }
+   }
+
    /** The elements in header order. */
    public List<InformationElement> elements() {
       return elements;

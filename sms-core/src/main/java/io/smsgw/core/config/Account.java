@@ -32,11 +32,15 @@ import io.smsgw.core.text.SmsEncoding;
  *                       authorizes subjects (JAAS, basic); default {@code [esme, <id>]} (decision 92)
  * @param smppDefaultAlphabet what SMPP data_coding 0 means in its submits and deliveries: GSM7 (unpacked), LATIN1 or
  *                       ASCII; null = the acceptor's {@code smppDefaultAlphabet}
+ * @param cmppDeliverOver140 whether this CMPP SP takes a DELIVER of Msg_Fmt 8 or 15 over the specification's 140
+ *                       octets: a part of a longer MO that no Msg_Fmt holds within the limits then goes whole in up to
+ *                       255 octets instead of being dead-lettered (decision 102)
  */
 public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                       List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
                       List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
-                      boolean thirdPartyBilling, List<String> brokerRoles, SmsEncoding smppDefaultAlphabet) {
+                      boolean thirdPartyBilling, List<String> brokerRoles, SmsEncoding smppDefaultAlphabet,
+                      boolean cmppDeliverOver140) {
 
    /** The shared role broker.xml's example lets send to {@code sms.mt}. */
    public static final String DEFAULT_SHARED_ROLE = "esme";
@@ -81,6 +85,15 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
          throw new IllegalArgumentException("account " + id + ": maxMessageParts must be between 1 and "
             + MAX_MESSAGE_PARTS_LIMIT + ", got " + maxMessageParts);
       }
+   }
+
+   /** An account whose SP takes DELIVERs within the specification's limits only. */
+   public Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
+                  List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
+                  List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
+                  boolean thirdPartyBilling, List<String> brokerRoles, SmsEncoding smppDefaultAlphabet) {
+      this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, dailyQuota, mtRoutes,
+           maxMessageParts, thirdPartyBilling, brokerRoles, smppDefaultAlphabet, false);
    }
 
    /** An account with the acceptor's default alphabet. */
@@ -190,6 +203,7 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
          + ", sourcePrefixes=" + sourcePrefixes + ", serviceIds=" + serviceIds + ", maxSubmitRate=" + maxSubmitRate
          + ", allowedIps=" + allowedIps + ", dailyQuota=" + dailyQuota + ", mtRoutes=" + mtRoutes
          + ", maxMessageParts=" + maxMessageParts + ", thirdPartyBilling=" + thirdPartyBilling
-         + (smppDefaultAlphabet == null ? "" : ", smppDefaultAlphabet=" + smppDefaultAlphabet) + "]";
+         + (smppDefaultAlphabet == null ? "" : ", smppDefaultAlphabet=" + smppDefaultAlphabet)
+         + ", cmppDeliverOver140=" + cmppDeliverOver140 + "]";
    }
 }

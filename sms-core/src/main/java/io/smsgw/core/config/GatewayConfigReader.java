@@ -60,7 +60,7 @@ final class GatewayConfigReader {
    private static final List<String> ACCOUNT_KEYS = List.of(
       "password", "protocols", "max-sessions", "source-prefixes", "service-ids", "max-submit-rate", "allowed-ips",
       "daily-quota", "mt-routes", "max-message-parts", "third-party-billing", "broker-roles",
-      "smpp-default-alphabet");
+      "smpp-default-alphabet", "cmpp-deliver-over-140");
 
    /** SMPP system_id is a C-Octet String of 16 bytes, password one of 9. */
    private static final int SMPP_MAX_ID = 15;
@@ -192,6 +192,7 @@ final class GatewayConfigReader {
             "must be <= " + Account.MAX_MESSAGE_PARTS_LIMIT + " (a concatenated SMS has at most that many parts), got " + maxMessageParts);
       }
       boolean thirdPartyBilling = bool(settings, path, "third-party-billing", false);
+      boolean cmppDeliverOver140 = bool(settings, path, "cmpp-deliver-over-140", false);
       List<String> brokerRoles = settings.containsKey("broker-roles")
          ? new ArrayList<>(strings(settings, path, "broker-roles", Integer.MAX_VALUE)) : null;
       SmsEncoding smppAlphabet = null;
@@ -216,7 +217,8 @@ final class GatewayConfigReader {
          return null;
       }
       return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps,
-                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling, brokerRoles, smppAlphabet);
+                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling, brokerRoles, smppAlphabet,
+                         cmppDeliverOver140);
    }
 
    private RouteConfig routes(ConfigObject routes, List<SmscLinkConfig> links, List<Account> accounts) {

@@ -88,8 +88,18 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
     * What the outgoing link uses (all but {@code allowedIps} and {@code maxSessions}, which incoming CONNECTs are
     * checked against as soon as a reload installs them).
     */
-   public List<Object> linkSettings() {
-      return List.of(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout);
+   public LinkSettings linkSettings() {
+      return new LinkSettings(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout);
+   }
+
+   /** What the outgoing link uses, compared on reload; {@link #toString()} never shows the secret. */
+   public record LinkSettings(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
+                              Duration reconnectMax, Duration responseTimeout) {
+      @Override
+      public String toString() {
+         return "LinkSettings[code=" + code + ", host=" + host + ", port=" + port + ", sharedSecret=***, window=" + window
+            + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax + ", responseTimeout=" + responseTimeout + "]";
+      }
    }
 
    @Override

@@ -24,6 +24,20 @@ class UserDataHeaderTest {
       assertEquals(Optional.of(new ConcatPart(ConcatReference.eightBit(0xA7), 2, 1)), header.concatPart());
    }
 
+   /** Only a header that says "1 part" and nothing else leaves the message whole, free to be cut anew. */
+   @ParameterizedTest
+   @CsvSource({
+      "050003a70101, true",          // 8-bit reference, 1 part
+      "0608041234 0101, true",       // 16-bit reference, 1 part
+      "050003a70201, false",         // part 1 of 2
+      "0b050400000000 0003a70101, false", // a port element too
+      "050003a70100, false",         // part 0: no valid concatenation
+      "0500, false",                 // malformed
+   })
+   void onePartConcatenationIsOnlyAHeaderOfOneConcatenationElementForOnePart(String header, boolean onePart) {
+      assertEquals(onePart, UserDataHeader.isOnePartConcatenation(Hex.bytes(header)));
+   }
+
    @Test
    void parsesASixteenBitConcatenationHeader() throws Exception {
       UserDataHeader header = UserDataHeader.parse(Hex.bytes("06080412340201 41"));

@@ -138,7 +138,7 @@ class GatewayConfigLoaderTest {
    void unknownKeyIsRejected() {
       assertSingleProblem("sms-gateway.conf line 5: accounts.smppclient1.max-session: unknown key, expected one of "
             + "password, protocols, max-sessions, source-prefixes, service-ids, max-submit-rate, allowed-ips, daily-quota, mt-routes, "
-            + "max-message-parts, third-party-billing, broker-roles, smpp-default-alphabet",
+            + "max-message-parts, third-party-billing, broker-roles, smpp-default-alphabet, cmpp-deliver-over-140",
          withAccount("    password = \"pw\", protocols = [SMPP]\n    max-session = 2\n"));
    }
 
