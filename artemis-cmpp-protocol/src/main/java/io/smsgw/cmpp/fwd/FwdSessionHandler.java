@@ -3,7 +3,9 @@ package io.smsgw.cmpp.fwd;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -151,7 +153,16 @@ public final class FwdSessionHandler {
          verdict = CompletableFuture.failedFuture(e);
       }
       if (verdict.isDone()) {
-         checked(forwards, fwd, message, verdict.getNow(null), null);
+         FwdForwards.Verdict answer;
+         try {
+            answer = verdict.getNow(null);
+         } catch (CompletionException | CancellationException e) {
+            // A check that failed at once (records closed by a stop, reader queue full, a RocksDB error) is answered
+            // Result 100 as a later failure is; thrown out of here it would close the peer's connection.
+            checked(forwards, fwd, message, null, e.getCause() != null ? e.getCause() : e);
+            return;
+         }
+         checked(forwards, fwd, message, answer, null);
          return;
       }
       checking++;

@@ -17,6 +17,8 @@ import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.correlation.CorrelationStoreConfig;
+import io.smsgw.correlation.RocksDbCorrelationStore;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -170,6 +172,33 @@ class FwdReportTrustTest {
             assertNotNull(report, "B's report is taken after A's restart");
             assertEquals("0123456789abcd11", report.getStringProperty("smsId"));
          }
+      }
+   }
+
+   /**
+    * A report check that fails at once (here: the forward records are closed, as during a stop) is answered Result 100,
+    * which the peer retries, and the peer's connection stays up; before, the failure closed the connection.
+    */
+   @Test
+   void aReportWhoseCheckFailsIsAnsweredResult100OnAConnectionThatStays() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      int portC = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, peerC(portC));
+           CmppSocket c = CmppSocket.connect(portA)) {
+         assertEquals(CmppResult.CONNECT_OK, c.login(C, "c-secret").status());
+         FwdForwards open = a.peers().forwards();
+         assertNotNull(open);
+         RocksDbCorrelationStore closed = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(dir.resolve("closed")).build());
+         closed.close();
+         a.peers().setForwards(new FwdForwards(closed));
+         try {
+            assertEquals(FwdSessionHandler.RESULT_STORAGE_FAILURE, reportFromC(c, "0123456789abcd41"));
+         } finally {
+            a.peers().setForwards(open);
+         }
+         assertEquals(CmppResult.FWD_WRONG_DECISION, reportFromC(c, "0123456789abcd41"),
+                      "the same connection is answered again once the records are back");
       }
    }
 }
