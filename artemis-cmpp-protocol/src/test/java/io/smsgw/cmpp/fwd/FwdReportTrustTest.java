@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppResult;
@@ -76,21 +78,29 @@ class FwdReportTrustTest {
    }
 
    private static void mt(TextMessage m, String smsId) throws Exception {
+      mt(m, smsId, "13800138000");
+   }
+
+   private static void mt(TextMessage m, String smsId, String recipient) throws Exception {
       m.setText("Hello from A");
       m.setStringProperty("smsKind", "MT");
       m.setStringProperty("smsId", smsId);
       m.setStringProperty("smsAccount", "901234");
       m.setStringProperty("smsSource", "10661234");
-      m.setStringProperty("smsDestination", "13800138000");
+      m.setStringProperty("smsDestination", recipient);
       m.setIntProperty("smsRegisteredDelivery", 1);
    }
 
    private static void mtReport(TextMessage m, String smsId) throws Exception {
+      mtReport(m, smsId, "13800138000");
+   }
+
+   private static void mtReport(TextMessage m, String smsId, String recipient) throws Exception {
       m.setText("");
       m.setStringProperty("smsKind", "DR");
       m.setStringProperty("smsId", smsId);
       m.setStringProperty("smsStatus", "DELIVRD");
-      m.setStringProperty("smsSource", "13800138000");
+      m.setStringProperty("smsSource", recipient);
       m.setStringProperty("smsDestination", "10661234");
       m.setIntProperty("smsHops", 1);
    }
@@ -172,6 +182,41 @@ class FwdReportTrustTest {
             assertNotNull(report, "B's report is taken after A's restart");
             assertEquals("0123456789abcd11", report.getStringProperty("smsId"));
          }
+      }
+   }
+
+   /**
+    * An SMPP submit_multi gives all its recipients one smsId, so A forwards two MTs with one Msg_Id to B. Each
+    * recipient's final report reaches A (its SP's report, its billing record); before, the second was taken for a
+    * repeat of the first and dropped.
+    */
+   @Test
+   void eachRecipientOfOneMsgIdGetsItsFinalReport() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      String smsId = "0123456789abcd21";
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, smsId, "13800138000"));
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, smsId, "13800138001"));
+         Wait.until("both MTs reach B", Duration.ofSeconds(10), () -> b.messageCount(SmsAddresses.MT) == 2);
+         Wait.until("A has B's answers", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+
+         FwdLinkControlMBean bToA = b.fwdLink(A);
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> mtReport(m, smsId, "13800138000"));
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> mtReport(m, smsId, "13800138001"));
+         Wait.until("B has A's answers to both reports", Duration.ofSeconds(10),
+                    () -> bToA.getAcknowledged() == 2 && b.messageCount(SmsAddresses.gatewayQueue(A)) == 0);
+         assertEquals(2, a.messageCount(SmsAddresses.DR), "both recipients' reports are stored at A");
+         assertEquals(0, a.fwdLink(B).getReportsRepeated(), "neither was taken for a repeat");
+         Set<String> recipients = new HashSet<>();
+         for (int i = 0; i < 2; i++) {
+            Message report = receive(a.coreUrl(), SmsAddresses.DR);
+            assertNotNull(report);
+            assertEquals(smsId, report.getStringProperty("smsId"));
+            recipients.add(report.getStringProperty("smsSource"));
+         }
+         assertEquals(Set.of("13800138000", "13800138001"), recipients);
       }
    }
 
