@@ -90,6 +90,14 @@ public final class FwdForwards {
    }
 
    /**
+    * Whether the report {@code fwd} taken on {@code record} is on a part of the peer's own split of an MT this gateway
+    * forwarded in one part (the peer's SMSC link cut it again, decision 93): it is then the report of that one part.
+    */
+   static boolean resplit(Fwd fwd, CorrelationRecord record) {
+      return fwd.pkTotal() > 1 && record.segmentTotal() <= 1;
+   }
+
+   /**
     * Remembers that {@code peer} answered Result 0 to the MT FWD {@code fwd} of {@code message}; the stage completes once
     * the record is durable (the caller acknowledges the message only then).
     */
@@ -123,8 +131,27 @@ public final class FwdForwards {
             if (done.isPresent()) {
                return CompletableFuture.completedFuture(new Verdict(Outcome.ALREADY_REPORTED, null, null));
             }
-            return late(peer, key, otherPeers);
+            return fwd.pkTotal() > 1 && fwd.pkNumber() != 1 ? wholeOrLate(peer, fwd, key, otherPeers)
+               : late(peer, key, otherPeers);
          });
+      });
+   }
+
+   /**
+    * Part k > 1 of a report with no record of its own: on an MT forwarded in one part that the peer split again, it is
+    * the report of that part (its record, or its marker once one of the peer's parts had a final report: the first final
+    * report of any of the peer's parts stands for the part, the others are answered as repeats).
+    */
+   private CompletionStage<Verdict> wholeOrLate(String peer, Fwd fwd, String key, List<String> otherPeers) {
+      String whole = key(fwd, 1);
+      return store.get(peer, whole).thenCompose(found -> {
+         if (found.isPresent() && found.get().segmentTotal() <= 1) {
+            return CompletableFuture.completedFuture(new Verdict(Outcome.FORWARDED, found.get(), null));
+         }
+         return store.get(peer, whole + FINAL_SUFFIX).thenCompose(done ->
+            done.isPresent() && done.get().segmentTotal() <= 1
+               ? CompletableFuture.completedFuture(new Verdict(Outcome.ALREADY_REPORTED, null, null))
+               : late(peer, key, otherPeers));
       });
    }
 

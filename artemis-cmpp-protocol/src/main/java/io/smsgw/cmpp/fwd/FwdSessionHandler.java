@@ -198,6 +198,12 @@ public final class FwdSessionHandler {
                // This gateway passed the MT on: the report goes on to where the MT came from, hop by hop back.
                message.putStringProperty(SmsProperties.ORIGIN_GATEWAY, record.originGateway());
             }
+            if (FwdForwards.resplit(fwd, record)) {
+               // The peer split again what went as one part: its part's report is that part's, billed as one here.
+               message.removeProperty(SmsProperties.SEGMENT_REF);
+               message.removeProperty(SmsProperties.SEGMENT_TOTAL);
+               message.removeProperty(SmsProperties.SEGMENT_NUMBER);
+            }
             String status = message.getStringProperty(SmsProperties.STATUS);
             boolean last = status != null && DeliveryState.fromStat(status).isFinal();
             if (!last) {

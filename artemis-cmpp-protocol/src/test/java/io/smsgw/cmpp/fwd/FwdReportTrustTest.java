@@ -3,6 +3,7 @@ package io.smsgw.cmpp.fwd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -217,6 +218,47 @@ class FwdReportTrustTest {
             recipients.add(report.getStringProperty("smsSource"));
          }
          assertEquals(Set.of("13800138000", "13800138001"), recipients);
+      }
+   }
+
+   /**
+    * A forwarded a one-part MT; B's side split it in two (its SMSC link's alphabet holds fewer characters) and reports
+    * parts 2/2 and 1/2. A takes the first final report as the report of the one part it forwarded (no segment, so it is
+    * billed once, as A would bill a one-part MT) and answers the other as a repeat; before, part 2's report was refused.
+    */
+   @Test
+   void aPartOfThePeersOwnSplitReportsTheOnePartForwarded() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      String smsId = "0123456789abcd31";
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         forwardToB(a, b, smsId);
+         FwdLinkControlMBean bToA = b.fwdLink(A);
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+            mtReport(m, smsId);
+            m.setIntProperty("smsSegmentTotal", 2);
+            m.setIntProperty("smsSegmentNumber", 2);
+         });
+         Wait.until("B has A's answer to part 2's report", Duration.ofSeconds(10),
+                    () -> bToA.getAcknowledged() + bToA.getRefused() >= 1);
+         assertEquals(0, bToA.getRefused(), "part 2's report is not refused");
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+            mtReport(m, smsId);
+            m.setIntProperty("smsSegmentTotal", 2);
+            m.setIntProperty("smsSegmentNumber", 1);
+         });
+         Wait.until("B has A's answer to part 1's report", Duration.ofSeconds(10),
+                    () -> bToA.getAcknowledged() + bToA.getRefused() >= 2);
+         assertEquals(0, bToA.getRefused(), "part 1's report is not refused");
+         assertEquals(1, a.messageCount(SmsAddresses.DR), "one final report for the one part A forwarded");
+         Message report = receive(a.coreUrl(), SmsAddresses.DR);
+         assertNotNull(report);
+         assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+         assertNull(report.getObjectProperty("smsSegmentTotal"), "the report is of a one-part MT, billed as one");
+         assertNull(report.getObjectProperty("smsSegmentNumber"));
+         assertEquals(1, a.fwdLink(B).getReportsRepeated(), "the other part's final report counts as a repeat");
+         assertEquals(0, a.fwdLink(B).getReportsRefused());
       }
    }
 
