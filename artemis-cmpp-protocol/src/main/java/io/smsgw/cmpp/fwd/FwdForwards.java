@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * Which peer each MT this gateway forwarded went to, so a report on it is taken from that peer only (decision in
  * docs/decisions.md, "Reports are taken only from the peer the MT was handed to"). Kept in a correlation store of
  * its own: one record per MT FWD the peer answered Result 0, keyed like an SMSC link's receipt record, with the peer's
- * code as link id and {@code <Msg_Id hex>/<Pk_number>} (1 for a one-part message) as message id; its deadline is the
- * MT's validity (the store adds its grace). The final report replaces it by a marker under
+ * code as link id and {@code <Msg_Id hex>/<recipient>/<Pk_number>} (1 for a one-part message) as message id; its
+ * deadline is the MT's validity (the store adds its grace). The final report replaces it by a marker under
  * {@code <key>/final} that lives for the grace only, so a report the peer sends again (its FWD_RESP was lost) is
  * answered Result 0 and dropped, and any later one is refused.
  */
@@ -71,9 +71,30 @@ public final class FwdForwards {
       this.store = store;
    }
 
-   /** The record key of a FWD: its Msg_Id and part (a one-part message is part 1 whatever Pk_number says). */
+   /**
+    * The record key of an MT FWD or of a report on it: its Msg_Id, recipient and part (a one-part message is part 1
+    * whatever Pk_number says). The recipient is in it because an SMPP submit_multi gives all its recipients one smsId,
+    * so their FWDs share a Msg_Id (a CMPP group send has one Msg_Id per recipient).
+    */
    static String key(Fwd fwd) {
-      return CmppMsgId.toHex(fwd.msgId()) + '/' + (fwd.pkTotal() <= 1 ? 1 : fwd.pkNumber());
+      return key(fwd, fwd.pkTotal() <= 1 ? 1 : fwd.pkNumber());
+   }
+
+   private static String key(Fwd fwd, int part) {
+      return CmppMsgId.toHex(fwd.msgId()) + '/' + recipient(fwd) + '/' + part;
+   }
+
+   /** The handset the MT is for: an MT's Dest_Id; an MT report's Src_Id (the FWD table: "receiving MSISDN"). */
+   private static String recipient(Fwd fwd) {
+      return fwd.msgFwdType() == Fwd.TYPE_MT_REPORT ? fwd.srcId() : fwd.destIds().get(0);
+   }
+
+   /**
+    * Whether the report {@code fwd} taken on {@code record} is on a part of the peer's own split of an MT this gateway
+    * forwarded in one part (the peer's SMSC link cut it again, decision 93): it is then the report of that one part.
+    */
+   static boolean resplit(Fwd fwd, CorrelationRecord record) {
+      return fwd.pkTotal() > 1 && record.segmentTotal() <= 1;
    }
 
    /**
@@ -106,12 +127,39 @@ public final class FwdForwards {
          if (found.isPresent()) {
             return CompletableFuture.completedFuture(new Verdict(Outcome.FORWARDED, found.get(), null));
          }
-         return store.get(peer, key + FINAL_SUFFIX).thenCompose(done -> done.isPresent()
-            ? CompletableFuture.completedFuture(new Verdict(Outcome.ALREADY_REPORTED, null, null))
-            : store.matchReceipt(peer, key).thenCompose(late -> late.isPresent()
-               ? CompletableFuture.completedFuture(new Verdict(Outcome.FORWARDED, late.get(), null))
-               : whoHasIt(key, otherPeers.iterator())));
+         return store.get(peer, key + FINAL_SUFFIX).thenCompose(done -> {
+            if (done.isPresent()) {
+               return CompletableFuture.completedFuture(new Verdict(Outcome.ALREADY_REPORTED, null, null));
+            }
+            return fwd.pkTotal() > 1 && fwd.pkNumber() != 1 ? wholeOrLate(peer, fwd, key, otherPeers)
+               : late(peer, key, otherPeers);
+         });
       });
+   }
+
+   /**
+    * Part k > 1 of a report with no record of its own: on an MT forwarded in one part that the peer split again, it is
+    * the report of that part (its record, or its marker once one of the peer's parts had a final report: the first final
+    * report of any of the peer's parts stands for the part, the others are answered as repeats).
+    */
+   private CompletionStage<Verdict> wholeOrLate(String peer, Fwd fwd, String key, List<String> otherPeers) {
+      String whole = key(fwd, 1);
+      return store.get(peer, whole).thenCompose(found -> {
+         if (found.isPresent() && found.get().segmentTotal() <= 1) {
+            return CompletableFuture.completedFuture(new Verdict(Outcome.FORWARDED, found.get(), null));
+         }
+         return store.get(peer, whole + FINAL_SUFFIX).thenCompose(done ->
+            done.isPresent() && done.get().segmentTotal() <= 1
+               ? CompletableFuture.completedFuture(new Verdict(Outcome.ALREADY_REPORTED, null, null))
+               : late(peer, key, otherPeers));
+      });
+   }
+
+   /** A report that may have overtaken the record of its FWD_RESP: waits for it briefly, else refused. */
+   private CompletionStage<Verdict> late(String peer, String key, List<String> otherPeers) {
+      return store.matchReceipt(peer, key).thenCompose(late -> late.isPresent()
+         ? CompletableFuture.completedFuture(new Verdict(Outcome.FORWARDED, late.get(), null))
+         : whoHasIt(key, otherPeers.iterator()));
    }
 
    /** For the log only: the peer, if any, the MT did go to. */

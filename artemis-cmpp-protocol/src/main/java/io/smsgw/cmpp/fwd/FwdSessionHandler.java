@@ -3,7 +3,9 @@ package io.smsgw.cmpp.fwd;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -151,7 +153,16 @@ public final class FwdSessionHandler {
          verdict = CompletableFuture.failedFuture(e);
       }
       if (verdict.isDone()) {
-         checked(forwards, fwd, message, verdict.getNow(null), null);
+         FwdForwards.Verdict answer;
+         try {
+            answer = verdict.getNow(null);
+         } catch (CompletionException | CancellationException e) {
+            // A check that failed at once (records closed by a stop, reader queue full, a RocksDB error) is answered
+            // Result 100 as a later failure is; thrown out of here it would close the peer's connection.
+            checked(forwards, fwd, message, null, e.getCause() != null ? e.getCause() : e);
+            return;
+         }
+         checked(forwards, fwd, message, answer, null);
          return;
       }
       checking++;
@@ -186,6 +197,12 @@ public final class FwdSessionHandler {
             if (record.originGateway() != null) {
                // This gateway passed the MT on: the report goes on to where the MT came from, hop by hop back.
                message.putStringProperty(SmsProperties.ORIGIN_GATEWAY, record.originGateway());
+            }
+            if (FwdForwards.resplit(fwd, record)) {
+               // The peer split again what went as one part: its part's report is that part's, billed as one here.
+               message.removeProperty(SmsProperties.SEGMENT_REF);
+               message.removeProperty(SmsProperties.SEGMENT_TOTAL);
+               message.removeProperty(SmsProperties.SEGMENT_NUMBER);
             }
             String status = message.getStringProperty(SmsProperties.STATUS);
             boolean last = status != null && DeliveryState.fromStat(status).isFinal();

@@ -3,10 +3,13 @@ package io.smsgw.cmpp.fwd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppResult;
@@ -17,6 +20,8 @@ import io.smsgw.cmpp.codec.StatusReport;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.correlation.CorrelationStoreConfig;
+import io.smsgw.correlation.RocksDbCorrelationStore;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -74,21 +79,29 @@ class FwdReportTrustTest {
    }
 
    private static void mt(TextMessage m, String smsId) throws Exception {
+      mt(m, smsId, "13800138000");
+   }
+
+   private static void mt(TextMessage m, String smsId, String recipient) throws Exception {
       m.setText("Hello from A");
       m.setStringProperty("smsKind", "MT");
       m.setStringProperty("smsId", smsId);
       m.setStringProperty("smsAccount", "901234");
       m.setStringProperty("smsSource", "10661234");
-      m.setStringProperty("smsDestination", "13800138000");
+      m.setStringProperty("smsDestination", recipient);
       m.setIntProperty("smsRegisteredDelivery", 1);
    }
 
    private static void mtReport(TextMessage m, String smsId) throws Exception {
+      mtReport(m, smsId, "13800138000");
+   }
+
+   private static void mtReport(TextMessage m, String smsId, String recipient) throws Exception {
       m.setText("");
       m.setStringProperty("smsKind", "DR");
       m.setStringProperty("smsId", smsId);
       m.setStringProperty("smsStatus", "DELIVRD");
-      m.setStringProperty("smsSource", "13800138000");
+      m.setStringProperty("smsSource", recipient);
       m.setStringProperty("smsDestination", "10661234");
       m.setIntProperty("smsHops", 1);
    }
@@ -170,6 +183,109 @@ class FwdReportTrustTest {
             assertNotNull(report, "B's report is taken after A's restart");
             assertEquals("0123456789abcd11", report.getStringProperty("smsId"));
          }
+      }
+   }
+
+   /**
+    * An SMPP submit_multi gives all its recipients one smsId, so A forwards two MTs with one Msg_Id to B. Each
+    * recipient's final report reaches A (its SP's report, its billing record); before, the second was taken for a
+    * repeat of the first and dropped.
+    */
+   @Test
+   void eachRecipientOfOneMsgIdGetsItsFinalReport() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      String smsId = "0123456789abcd21";
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, smsId, "13800138000"));
+         send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, smsId, "13800138001"));
+         Wait.until("both MTs reach B", Duration.ofSeconds(10), () -> b.messageCount(SmsAddresses.MT) == 2);
+         Wait.until("A has B's answers", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+
+         FwdLinkControlMBean bToA = b.fwdLink(A);
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> mtReport(m, smsId, "13800138000"));
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> mtReport(m, smsId, "13800138001"));
+         Wait.until("B has A's answers to both reports", Duration.ofSeconds(10),
+                    () -> bToA.getAcknowledged() == 2 && b.messageCount(SmsAddresses.gatewayQueue(A)) == 0);
+         assertEquals(2, a.messageCount(SmsAddresses.DR), "both recipients' reports are stored at A");
+         assertEquals(0, a.fwdLink(B).getReportsRepeated(), "neither was taken for a repeat");
+         Set<String> recipients = new HashSet<>();
+         for (int i = 0; i < 2; i++) {
+            Message report = receive(a.coreUrl(), SmsAddresses.DR);
+            assertNotNull(report);
+            assertEquals(smsId, report.getStringProperty("smsId"));
+            recipients.add(report.getStringProperty("smsSource"));
+         }
+         assertEquals(Set.of("13800138000", "13800138001"), recipients);
+      }
+   }
+
+   /**
+    * A forwarded a one-part MT; B's side split it in two (its SMSC link's alphabet holds fewer characters) and reports
+    * parts 2/2 and 1/2. A takes the first final report as the report of the one part it forwarded (no segment, so it is
+    * billed once, as A would bill a one-part MT) and answers the other as a repeat; before, part 2's report was refused.
+    */
+   @Test
+   void aPartOfThePeersOwnSplitReportsTheOnePartForwarded() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      String smsId = "0123456789abcd31";
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "");
+           PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
+         forwardToB(a, b, smsId);
+         FwdLinkControlMBean bToA = b.fwdLink(A);
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+            mtReport(m, smsId);
+            m.setIntProperty("smsSegmentTotal", 2);
+            m.setIntProperty("smsSegmentNumber", 2);
+         });
+         Wait.until("B has A's answer to part 2's report", Duration.ofSeconds(10),
+                    () -> bToA.getAcknowledged() + bToA.getRefused() >= 1);
+         assertEquals(0, bToA.getRefused(), "part 2's report is not refused");
+         send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> {
+            mtReport(m, smsId);
+            m.setIntProperty("smsSegmentTotal", 2);
+            m.setIntProperty("smsSegmentNumber", 1);
+         });
+         Wait.until("B has A's answer to part 1's report", Duration.ofSeconds(10),
+                    () -> bToA.getAcknowledged() + bToA.getRefused() >= 2);
+         assertEquals(0, bToA.getRefused(), "part 1's report is not refused");
+         assertEquals(1, a.messageCount(SmsAddresses.DR), "one final report for the one part A forwarded");
+         Message report = receive(a.coreUrl(), SmsAddresses.DR);
+         assertNotNull(report);
+         assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+         assertNull(report.getObjectProperty("smsSegmentTotal"), "the report is of a one-part MT, billed as one");
+         assertNull(report.getObjectProperty("smsSegmentNumber"));
+         assertEquals(1, a.fwdLink(B).getReportsRepeated(), "the other part's final report counts as a repeat");
+         assertEquals(0, a.fwdLink(B).getReportsRefused());
+      }
+   }
+
+   /**
+    * A report check that fails at once (here: the forward records are closed, as during a stop) is answered Result 100,
+    * which the peer retries, and the peer's connection stays up; before, the failure closed the connection.
+    */
+   @Test
+   void aReportWhoseCheckFailsIsAnsweredResult100OnAConnectionThatStays() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      int portC = PeerBroker.freePort();
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, peerC(portC));
+           CmppSocket c = CmppSocket.connect(portA)) {
+         assertEquals(CmppResult.CONNECT_OK, c.login(C, "c-secret").status());
+         FwdForwards open = a.peers().forwards();
+         assertNotNull(open);
+         RocksDbCorrelationStore closed = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(dir.resolve("closed")).build());
+         closed.close();
+         a.peers().setForwards(new FwdForwards(closed));
+         try {
+            assertEquals(FwdSessionHandler.RESULT_STORAGE_FAILURE, reportFromC(c, "0123456789abcd41"));
+         } finally {
+            a.peers().setForwards(open);
+         }
+         assertEquals(CmppResult.FWD_WRONG_DECISION, reportFromC(c, "0123456789abcd41"),
+                      "the same connection is answered again once the records are back");
       }
    }
 }
