@@ -11,6 +11,7 @@ import javax.management.ObjectName;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.smsgw.broker.GatewayMeters;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.PeerConfig;
@@ -35,6 +36,8 @@ public final class FwdLinkService implements ActiveMQComponent {
    private final GatewayRuntime runtime;
    private final List<FwdLink> links = new ArrayList<>();
    private final List<ObjectName> registered = new ArrayList<>();
+   /** The links' meters (none without a metrics plugin), removed when the links stop. */
+   private GatewayMeters meters;
    private EventLoopGroup group;
    private volatile boolean started;
 
@@ -60,12 +63,14 @@ public final class FwdLinkService implements ActiveMQComponent {
          return;
       }
       group = new NioEventLoopGroup(Math.min(2, config.peers().size()), new DefaultThreadFactory("cmpp-fwd-links", true));
+      meters = GatewayMeters.of(server);
       try {
          for (PeerConfig peer : config.peers().values()) {
             FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone());
             link.start();
             links.add(link); // only started links are stopped again
             register(link);
+            FwdLinkMeters.register(meters, link);
          }
       } catch (Exception | Error e) {
          // A link that cannot start must not leave the ones started before it consuming and connected, nor the threads.
@@ -99,6 +104,10 @@ public final class FwdLinkService implements ActiveMQComponent {
          links.get(i).closeSession();
       }
       links.clear();
+      if (meters != null) {
+         meters.close();
+         meters = null;
+      }
       // Unregistered last, so operators can watch the links stop.
       for (ObjectName name : registered) {
          try {
