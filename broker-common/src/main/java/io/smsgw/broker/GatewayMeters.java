@@ -52,11 +52,6 @@ public final class GatewayMeters implements AutoCloseable {
       return registry == null ? NONE : new GatewayMeters(registry, server.getConfiguration().getName());
    }
 
-   /** For tests and for components that hold a registry of their own. */
-   public static GatewayMeters on(MeterRegistry registry, String broker) {
-      return registry == null ? NONE : new GatewayMeters(registry, broker);
-   }
-
    /** Whether meters registered here reach a registry. */
    public boolean enabled() {
       return registry != null;
@@ -92,31 +87,19 @@ public final class GatewayMeters implements AutoCloseable {
       registered.add(meter);
    }
 
-   /** Removes a meter of that id that no open group owns (one a component failed to remove), so the new one is used. */
+   /** Removes a meter of that id this group did not register (one a component failed to remove), so the new one is used. */
    private void replaceStale(String name, Tags tags) {
+      long size = tags.stream().count();
       Meter found = registry.find(PREFIX + name).tags(tags).meters().stream()
-         .filter(m -> m.getId().getTags().size() == countTags(tags)).findFirst().orElse(null);
+         .filter(m -> m.getId().getTags().size() == size).findFirst().orElse(null);
       if (found != null && !mine(found)) {
          logger.debug("Replacing meter {} left behind by a component that did not remove it", found.getId());
          registry.remove(found);
       }
    }
 
-   private static int countTags(Tags tags) {
-      int n = 0;
-      for (var ignored : tags) {
-         n++;
-      }
-      return n;
-   }
-
    private synchronized boolean mine(Meter meter) {
       return registered.contains(meter);
-   }
-
-   /** How many meters this group registered and has not removed. */
-   public synchronized int size() {
-      return registered.size();
    }
 
    /** Removes every meter of this group from the registry; the group may register again afterwards. */
