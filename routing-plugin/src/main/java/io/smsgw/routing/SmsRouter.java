@@ -28,6 +28,7 @@ public final class SmsRouter {
    private volatile BillingPolicy billing = BillingPolicy.DEFAULT;
    private volatile String accountQueuePrefix = io.smsgw.core.contract.SmsAddresses.ACCOUNT_PREFIX;
    private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
+   private volatile java.util.function.BiConsumer<String, AccountCounters> countersAdded = (a, c) -> { };
    final LongAdder moUnrouted = new LongAdder();
    final SegmentRollup rollup = new SegmentRollup(100_000, java.util.concurrent.TimeUnit.HOURS.toMillis(72));
    private volatile java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> rollupSink = (m, c) -> { };
@@ -128,7 +129,24 @@ public final class SmsRouter {
    }
 
    AccountCounters counters(String account) {
-      return counters.computeIfAbsent(account == null ? "" : account, a -> new AccountCounters());
+      String key = account == null ? "" : account;
+      AccountCounters found = counters.get(key);
+      return found != null ? found : counters.computeIfAbsent(key, a -> {
+         AccountCounters added = new AccountCounters();
+         countersAdded.accept(a, added);
+         return added;
+      });
+   }
+
+   /**
+    * Calls {@code listener} for every account's counters, those there now and each added later (once per account,
+    * maybe twice for one added meanwhile); null stops the calls. For the routing meters (RoutingMeters).
+    */
+   void onCountersAdded(java.util.function.BiConsumer<String, AccountCounters> listener) {
+      countersAdded = listener == null ? (a, c) -> { } : listener;
+      if (listener != null) {
+         counters.forEach(listener);
+      }
    }
 
    Map<String, AccountCounters> allCounters() {

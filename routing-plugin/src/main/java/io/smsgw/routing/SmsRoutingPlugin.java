@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.management.ObjectName;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.smsgw.broker.GatewayMeters;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
@@ -77,6 +78,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private HierarchicalRepositoryChangeListener expiryAddressListener;
    private volatile boolean prepared;
    private volatile ApplicationMtCheck mtCheck;
+   /** Routing's meters (none without a metrics plugin), while routing runs. */
+   private GatewayMeters meters;
 
    @Override
    public void registered(ActiveMQServer server) {
@@ -158,6 +161,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       expired = new ExpiredMtReports(server, server.getConfiguration().getName(), scheduler);
       expired.start();
       registerControl();
+      meters = GatewayMeters.of(server);
+      RoutingMeters.start(meters, router);
       logger.info("SMS routing active: {} MT routes, {} MO routes", runtime.config().routes().mt().size(),
                   runtime.config().routes().mo().size());
    }
@@ -235,6 +240,11 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    /** Stops what runs on threads of its own and withdraws the forwarding policy. */
    private synchronized void stopServices() {
       prepared = false;
+      if (meters != null) {
+         RoutingMeters.stop(router);
+         meters.close();
+         meters = null;
+      }
       if (expired != null) {
          expired.stop();
          expired = null;

@@ -15,6 +15,7 @@ import javax.management.ObjectName;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.smsgw.broker.GatewayMeters;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.PeerConfig;
@@ -48,6 +49,8 @@ public final class FwdLinkService implements ActiveMQComponent {
    private final GatewayRuntime runtime;
    private final List<FwdLink> links = new ArrayList<>();
    private final List<ObjectName> registered = new ArrayList<>();
+   /** The links' meters (none without a metrics plugin), removed when the links stop. */
+   private GatewayMeters meters;
    private EventLoopGroup group;
    private CorrelationStore store;
    private ScheduledExecutorService housekeeping;
@@ -74,6 +77,7 @@ public final class FwdLinkService implements ActiveMQComponent {
       if (config.peers().isEmpty()) {
          return;
       }
+      meters = GatewayMeters.of(server);
       try {
          store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(storeDirectory())
             .receiptWaitMillis(REPORT_WAIT_MILLIS)
@@ -91,6 +95,7 @@ public final class FwdLinkService implements ActiveMQComponent {
             link.start();
             links.add(link); // only started links are stopped again
             register(link);
+            FwdLinkMeters.register(meters, link);
          }
       } catch (Exception | Error e) {
          // A link that cannot start must not leave the ones started before it consuming and connected, nor the threads.
@@ -140,6 +145,10 @@ public final class FwdLinkService implements ActiveMQComponent {
          links.get(i).closeSession();
       }
       links.clear();
+      if (meters != null) {
+         meters.close();
+         meters = null;
+      }
       // Unregistered last, so operators can watch the links stop.
       for (ObjectName name : registered) {
          try {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import javax.management.ObjectName;
 
+import io.smsgw.broker.GatewayMeters;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -28,6 +29,8 @@ public final class TandemLifecycle implements ActiveMQComponent {
    private final GatewayRuntime runtime;
    private TandemService service;
    private ObjectName objectName;
+   /** The tandem's meters (none without a metrics plugin), removed at the stop. */
+   private GatewayMeters meters;
    private volatile boolean started;
 
    public TandemLifecycle(ActiveMQServer server, GatewayRuntime runtime) {
@@ -43,6 +46,8 @@ public final class TandemLifecycle implements ActiveMQComponent {
       service = TandemService.of(runtime);
       service.start(storeDirectory());
       register();
+      meters = GatewayMeters.of(server);
+      TandemMeters.register(meters, service);
       started = true;
    }
 
@@ -52,6 +57,10 @@ public final class TandemLifecycle implements ActiveMQComponent {
          return;
       }
       started = false;
+      if (meters != null) {
+         meters.close(); // before the service forgets its table: reading it then would seed it again
+         meters = null;
+      }
       if (objectName != null) {
          try {
             server.getManagementService().unregisterUntypedControl(RESOURCE_NAME, objectName);

@@ -3,10 +3,12 @@ package io.smsgw.cmpp.server;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Submit;
+import io.smsgw.cmpp.codec.SubmitResp;
 import io.smsgw.cmpp.gns.MtSegmentIndex;
 import io.smsgw.core.concat.ConcatPart;
 import io.smsgw.core.concat.MalformedUdhException;
@@ -65,6 +67,8 @@ final class CmppSubmitHandler {
    private final SimpleString version;
    private final SimpleString address;
    private final RateLimiter limiter;
+   /** The SP's submit counts of the acceptors' meters (AcceptorMeters). */
+   private final AcceptorMeters.Account counts;
 
    CmppSubmitHandler(CmppSession session, ActiveMQServer server, DurableSender sender) {
       this.session = session;
@@ -76,12 +80,19 @@ final class CmppSubmitHandler {
       this.version = SimpleString.of(session.version() == CmppVersion.V30 ? "3.0" : "2.0");
       this.address = SimpleString.of(session.manager().getCmppSubmitAddress());
       this.limiter = runtime.submitLimiter(account);
+      this.counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id());
+   }
+
+   /** Every SUBMIT_RESP of this handler goes through here. */
+   private void answer(SubmitResp resp) {
+      counts.submitAnswered(resp.isOk());
+      session.answer(resp);
    }
 
    void onSubmit(Submit s) {
       int refusal = check(s);
       if (refusal != CmppResult.OK) {
-         session.answer(s.errorResponse(refusal));
+         answer(s.errorResponse(refusal));
          return;
       }
       List<String> recipients = s.destTerminalIds();
@@ -89,7 +100,7 @@ final class CmppSubmitHandler {
       long validity = SmppTime.toEpochMillis(s.valIdTime(), now);
       long schedule = SmppTime.toEpochMillis(s.atTime(), now);
       if (validity == SmppTime.INVALID || schedule == SmppTime.INVALID) {
-         session.answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
          return;
       }
       // Every recipient gets the same content: read (and decoded) once.
@@ -97,15 +108,15 @@ final class CmppSubmitHandler {
       try {
          content = content(s);
       } catch (MalformedUdhException e) {
-         session.answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
+         answer(s.errorResponse(CmppResult.STRUCTURE_ERROR));
          return;
       }
       if (content.refusal() != CmppResult.OK) {
-         session.answer(s.errorResponse(content.refusal()));
+         answer(s.errorResponse(content.refusal()));
          return;
       }
       if (content.parts() > account.maxMessageParts()) {
-         session.answer(s.errorResponse(CmppResult.MESSAGE_TOO_LONG));
+         answer(s.errorResponse(CmppResult.MESSAGE_TOO_LONG));
          return;
       }
       // The SP's rate and daily quota count SMS parts, as for SMPP: every part to every recipient, all or none.
@@ -113,7 +124,7 @@ final class CmppSubmitHandler {
       // upstream as UCS2 in three.
       int parts = content.parts() * recipients.size();
       if (!limiter.tryAcquire(parts)) {
-         session.answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
+         answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
          return;
       }
       // From here on the SUBMIT holds its rate permits: every refusal below gives them back, as it gives back the
@@ -133,7 +144,7 @@ final class CmppSubmitHandler {
          DurableSender.Result result = sender.send(messages, new IOCallback() {
             @Override
             public void done() {
-               session.answer(s.response(firstId, CmppResult.OK));
+               answer(s.response(firstId, CmppResult.OK));
             }
 
             @Override
@@ -160,7 +171,7 @@ final class CmppSubmitHandler {
       if (quotaTaken) {
          runtime.quotas().release(account, parts);
       }
-      session.answer(s.errorResponse(result));
+      answer(s.errorResponse(result));
    }
 
    /** The SUBMIT_RESP Result for a submit this SP may not make, or OK. */

@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.smsgw.broker.GatewayMeters;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.runtime.AcceptedSegments;
@@ -65,6 +66,8 @@ public final class SmscLinkService implements ActiveMQComponent {
    private final UnaryOperator<CorrelationStore> storeView;
    private final List<SmscLink> links = new ArrayList<>();
    private final List<ObjectName> registered = new ArrayList<>();
+   /** The links' and the store's meters (none without a metrics plugin), removed when the links stop. */
+   private GatewayMeters meters;
    private EventLoopGroup group;
    private CorrelationStore store;
    private ScheduledExecutorService housekeeping;
@@ -129,6 +132,8 @@ public final class SmscLinkService implements ActiveMQComponent {
             }
             return link != null ? link.onExpired(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
          }).build());
+      meters = GatewayMeters.of(server);
+      SmscLinkMeters.register(meters, store);
       group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
       CorrelationStore linkStore = storeView.apply(store);
       // Before the broker expires anything (routing's EXPIRED reports ask it which MT an SMSC already accepted). It
@@ -148,6 +153,7 @@ public final class SmscLinkService implements ActiveMQComponent {
          link.start();
          links.add(link); // only started links are stopped again
          register(link);
+         SmscLinkMeters.register(meters, link);
       }
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
       housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
@@ -258,6 +264,10 @@ public final class SmscLinkService implements ActiveMQComponent {
          }
       }
       registered.clear();
+      if (meters != null) {
+         meters.close(); // before the store closes: its gauge reads it
+         meters = null;
+      }
       if (housekeeping != null) {
          housekeeping.shutdownNow();
          housekeeping = null;

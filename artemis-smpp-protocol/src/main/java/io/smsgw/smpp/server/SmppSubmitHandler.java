@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
+import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.text.SmsEncoding;
@@ -54,6 +55,8 @@ final class SmppSubmitHandler {
    private final GatewayRuntime context;
    private final Account account;
    private final MtMessageFactory factory;
+   /** The account's submit counts of the acceptors' meters (AcceptorMeters). */
+   private final AcceptorMeters.Account counts;
 
    SmppSubmitHandler(SmppSession session, ActiveMQServer server, ServerSession serverSession,
                      OperationContext operationContext, GatewayRuntime context) {
@@ -64,6 +67,7 @@ final class SmppSubmitHandler {
       this.account = session.account();
       SmsEncoding alphabet = session.defaultAlphabet();
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
+      this.counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id());
    }
 
    /**
@@ -72,6 +76,7 @@ final class SmppSubmitHandler {
     * good once enough of them pile up).
     */
    private void reply(SmppPdu pdu) {
+      counts.submitAnswered(pdu.commandStatus() == SmppStatus.ESME_ROK);
       session.answer(pdu);
    }
 

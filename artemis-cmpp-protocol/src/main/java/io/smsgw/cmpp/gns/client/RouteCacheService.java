@@ -2,6 +2,7 @@ package io.smsgw.cmpp.gns.client;
 
 import javax.management.ObjectName;
 
+import io.smsgw.broker.GatewayMeters;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.runtime.GatewayConfigService;
@@ -29,6 +30,8 @@ public final class RouteCacheService implements ActiveMQComponent {
    private RouteCache cache;
    private CachedNetworkRoutes routes;
    private ObjectName objectName;
+   /** The cache's meters (none without a metrics plugin), removed at the stop. */
+   private GatewayMeters meters;
 
    public RouteCacheService(ActiveMQServer server, GatewayRuntime runtime) {
       this.server = server;
@@ -55,6 +58,8 @@ public final class RouteCacheService implements ActiveMQComponent {
       routes = new CachedNetworkRoutes(cache);
       runtime.networkRoutes(routes);
       registerControl();
+      meters = GatewayMeters.of(server);
+      RouteCacheMeters.register(meters, cache);
       logger.info("Gateway {}: route cache started, tandem gateway at {}:{}", config.code(), config.gns().host(),
                   config.gns().port());
    }
@@ -77,6 +82,10 @@ public final class RouteCacheService implements ActiveMQComponent {
          return;
       }
       runtime.withdrawNetworkRoutes(routes);
+      if (meters != null) {
+         meters.close();
+         meters = null;
+      }
       if (objectName != null) {
          try {
             server.getManagementService().unregisterUntypedControl(RESOURCE_NAME, objectName);
