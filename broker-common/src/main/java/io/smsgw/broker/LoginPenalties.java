@@ -14,15 +14,18 @@ import org.slf4j.Logger;
  * Up to {@code limit} failures are answered at once. Each failure after those, while failures come less than
  * {@code window} apart, is answered only after a penalty that starts at {@code delay} and doubles with each one, up
  * to {@code window}. While an address's penalty runs, every login from it, right or wrong, is refused without its
- * credentials being checked and answered after the (growing) penalty, so guessing from one address gets at most
- * {@code limit} checked tries, then one per penalty. An account's failures only delay the refusals of wrong
- * credentials: a right password from another address is taken at once, so guessing an account from many addresses
- * cannot lock its owner out. Once no failure came for {@code window} after the last one's penalty, a key starts
- * afresh.
+ * credentials being checked and answered when the penalty ends; these refusals are counted but neither extend the
+ * penalty nor make the next one longer, so the first login after it is checked again. Guessing from one address gets
+ * at most {@code limit} checked tries, then one per penalty; a client that keeps retrying gets in with the first right
+ * password it sends after a penalty, at most {@code window} after its last checked failure. An account's failures only
+ * delay the refusals of wrong credentials: a right password from another address is taken at once, so guessing an
+ * account from many addresses cannot lock its owner out.
  * <p>
- * At most {@link #MAX_KEYS} addresses and accounts are tracked, the least recently seen dropped first, so a scan
- * from many addresses takes bounded memory; accounts are tracked only for ids that exist. Called at login only, on
- * the event loops of the acceptor, under this object's lock.
+ * A key quiet for {@code window} after its last failure and its penalty is forgotten: removed when next looked up, and
+ * by a sweep of the whole map at most once a window, made by a login. At most {@link #MAX_KEYS} addresses and accounts
+ * are tracked, the least recently seen dropped first, so a scan from many addresses takes bounded memory; accounts are
+ * tracked only for ids that exist. {@link #clear()} forgets them all. Called at login only, on the event loops of the
+ * acceptor, under this object's lock.
  */
 public final class LoginPenalties {
 
@@ -49,6 +52,7 @@ public final class LoginPenalties {
       }
    };
    private long refused;
+   private long lastSweepNanos;
    private long refusedSinceSummary;
    private long lastSummaryNanos;
 
@@ -65,24 +69,34 @@ public final class LoginPenalties {
       this.logger = logger;
       this.clock = clock;
       this.lastSummaryNanos = clock.getAsLong();
+      this.lastSweepNanos = lastSummaryNanos;
    }
 
    /**
     * Before the credentials are looked at: -1 when they are to be checked, else the milliseconds after which the login
-    * is to be refused unchecked (the address's penalty runs; this attempt counts as one more failure and lengthens it).
+    * is to be refused unchecked: what is left of the address's penalty. Such a refusal is counted, but it does not
+    * extend the penalty (a client retrying every few seconds would otherwise never be checked again).
     */
    public synchronized long penaltyBeforeCheck(InetAddress address) {
       if (limit <= 0 || address == null) {
          return -1;
       }
       long now = clock.getAsLong();
-      Failures failures = keys.get(addressKey(address));
-      if (failures == null || now >= failures.penaltyUntilNanos) {
+      forgetQuiet(now);
+      String key = addressKey(address);
+      Failures failures = keys.get(key);
+      if (failures == null) {
          return -1;
       }
-      long penalty = fail(failures, now, "address " + address.getHostAddress());
+      if (quiet(failures, now)) {
+         keys.remove(key);
+         return -1;
+      }
+      if (now >= failures.penaltyUntilNanos) {
+         return -1;
+      }
       countRefused(now);
-      return TimeUnit.NANOSECONDS.toMillis(penalty);
+      return Math.max(1, TimeUnit.NANOSECONDS.toMillis(failures.penaltyUntilNanos - now));
    }
 
    /**
@@ -95,6 +109,7 @@ public final class LoginPenalties {
          return 0;
       }
       long now = clock.getAsLong();
+      forgetQuiet(now);
       long penalty = 0;
       if (address != null) {
          penalty = fail(keys.computeIfAbsent(addressKey(address), k -> new Failures()), now, "address " + address.getHostAddress());
@@ -113,12 +128,17 @@ public final class LoginPenalties {
       return refused;
    }
 
+   /** Forgets every address's and account's failures and penalties (for operators: a restart does the same). */
+   public synchronized void clear() {
+      keys.clear();
+   }
+
    synchronized int tracked() {
       return keys.size();
    }
 
    private long fail(Failures failures, long now, String who) {
-      if (failures.count > 0 && now - Math.max(failures.lastNanos, failures.penaltyUntilNanos) >= windowNanos) {
+      if (failures.count > 0 && quiet(failures, now)) {
          failures.count = 0; // quiet for a window after the last failure and its penalty: start afresh
       }
       failures.count++;
@@ -139,6 +159,20 @@ public final class LoginPenalties {
                      TimeUnit.NANOSECONDS.toMillis(penalty));
       }
       return penalty;
+   }
+
+   /** Quiet for a window after the last failure and its penalty. */
+   private boolean quiet(Failures failures, long now) {
+      return now - Math.max(failures.lastNanos, failures.penaltyUntilNanos) >= windowNanos;
+   }
+
+   /** At most once a window: drops the quiet keys, so the map holds only addresses and accounts failing lately. */
+   private void forgetQuiet(long now) {
+      if (now - lastSweepNanos < windowNanos) {
+         return;
+      }
+      lastSweepNanos = now;
+      keys.values().removeIf(failures -> quiet(failures, now));
    }
 
    private void countRefused(long now) {

@@ -41,14 +41,65 @@ class LoginPenaltiesTest {
    }
 
    @Test
-   void whileAnAddresssPenaltyRunsItsLoginsAreRefusedUncheckedAndLengthenIt() throws Exception {
+   void whileAnAddresssPenaltyRunsItsLoginsAreRefusedUncheckedUntilItEndsWithoutLengtheningIt() throws Exception {
       InetAddress guesser = address("192.0.2.8");
       for (int i = 0; i < 4; i++) {
          penalties.failed(guesser, null);
       }
-      assertEquals(2_000, penalties.penaltyBeforeCheck(guesser), "an attempt within the 1 s penalty counts as the fifth failure");
-      assertEquals(4_000, penalties.penaltyBeforeCheck(guesser));
+      assertEquals(1_000, penalties.penaltyBeforeCheck(guesser), "refused unchecked when the 1 s penalty ends");
+      advanceMillis(400);
+      assertEquals(600, penalties.penaltyBeforeCheck(guesser), "another attempt within it: the same end, not a longer one");
       assertEquals(-1, penalties.penaltyBeforeCheck(address("192.0.2.9")), "another address is checked");
+      advanceMillis(600);
+      assertEquals(-1, penalties.penaltyBeforeCheck(guesser), "the penalty ran out: the next login is checked");
+      assertEquals(2_000, penalties.failed(guesser, null), "the unchecked refusals did not count as failures");
+      assertEquals(4, penalties.refused(), "four late refusals in all, two of them unchecked");
+   }
+
+   @Test
+   void aClientRetryingEveryFewSecondsIsCheckedAfterEachPenaltyAndGetsInOnceItsPasswordIsRight() throws Exception {
+      InetAddress esme = address("192.0.2.12");
+      for (int i = 0; i < 9; i++) {
+         penalties.failed(esme, "esme"); // 3 at once, then 1, 2, 4, 8, 16, 32 s: the next one is 60 s
+         advanceMillis(1);
+      }
+      assertEquals(60_000, penalties.failed(esme, "esme"), "the longest penalty");
+      long checked = 0;
+      for (int second = 5; second <= 120; second += 5) {
+         advanceMillis(5_000); // Kannel and jSMPP reconnect every few seconds
+         if (penalties.penaltyBeforeCheck(esme) == -1) {
+            checked = second;
+            break;
+         }
+      }
+      assertEquals(60, checked, "the first login after the 60 s penalty is checked: retrying did not extend it");
+      // The password fixed meanwhile: the check passes, nothing else is asked of LoginPenalties.
+   }
+
+   @Test
+   void quietKeysAreForgotten() throws Exception {
+      for (int i = 0; i < 50; i++) {
+         penalties.failed(address("203.0.113." + i), "esme");
+      }
+      assertEquals(51, penalties.tracked());
+      advanceMillis(59_000);
+      assertEquals(-1, penalties.penaltyBeforeCheck(address("192.0.2.13")));
+      assertEquals(51, penalties.tracked(), "not yet quiet for a window");
+      advanceMillis(61_000); // a window after the account's 60 s penalty, two after the addresses' failures
+      assertEquals(-1, penalties.penaltyBeforeCheck(address("192.0.2.13")));
+      assertEquals(0, penalties.tracked(), "forgotten once quiet for a window after their last failure and penalty");
+   }
+
+   @Test
+   void clearForgetsEveryPenalty() throws Exception {
+      InetAddress guesser = address("192.0.2.14");
+      for (int i = 0; i < 6; i++) {
+         penalties.failed(guesser, "esme");
+      }
+      penalties.clear();
+      assertEquals(0, penalties.tracked());
+      assertEquals(-1, penalties.penaltyBeforeCheck(guesser), "checked again at once");
+      assertEquals(0, penalties.failed(guesser, "esme"), "counting starts afresh");
    }
 
    @Test

@@ -303,6 +303,17 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       return penalties == null ? 0 : penalties.refused();
    }
 
+   /**
+    * Forgets every failed-login count and penalty of this acceptor, so a client locked out by a misconfiguration (or
+    * the clients behind its NAT address) is checked again at once (for embedding code; a broker restart does the same).
+    */
+   public void clearCmppAuthFailurePenalties() {
+      LoginPenalties penalties = loginPenalties;
+      if (penalties != null) {
+         penalties.clear();
+      }
+   }
+
    LoginPenalties loginPenalties() {
       LoginPenalties penalties = loginPenalties;
       if (penalties == null) {

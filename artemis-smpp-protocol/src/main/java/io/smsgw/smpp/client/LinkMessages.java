@@ -128,6 +128,7 @@ final class LinkMessages {
          .submitTime(System.currentTimeMillis())
          .string(SmsProperties.LINK, linkId);
       int offset = 0;
+      boolean lastPart = true;
       if ((esmClass & ESM_UDHI) != 0) {
          try {
             UserDataHeader udh = UserDataHeader.parse(userData);
@@ -136,6 +137,7 @@ final class LinkMessages {
             ConcatPart part = udh.concatPart().orElse(null);
             if (part != null) {
                b.segment(part.reference().value(), part.total(), part.number());
+               lastPart = part.number() >= part.total();
             }
          } catch (MalformedUdhException e) {
             offset = 0; // keep the octets as they are rather than lose the message
@@ -148,11 +150,13 @@ final class LinkMessages {
          // be reassembled by anyone; delivered as a message of its own, as with a malformed UDH, it is not lost.
          if (reference >= 0 && total >= 1 && number >= 1 && number <= total) {
             b.segment(reference, total, number);
+            lastPart = number == total;
          }
       }
       if (dataCoding == 0) {
-         // the link's default-alphabet: packed septets start after the fill bits behind the UDH
-         b.text(defaultAlphabet.decode(userData, offset));
+         // the link's default-alphabet: packed septets start after the fill bits behind the UDH; a CR in the last 7 bits
+         // is padding only in the last part (decision 93)
+         b.text(defaultAlphabet.decode(userData, offset, lastPart));
          return b.build();
       }
       SmsEncoding encoding = SmsEncoding.fromSmppDataCoding(dataCoding);

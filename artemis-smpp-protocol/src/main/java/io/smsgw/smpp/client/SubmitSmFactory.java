@@ -180,7 +180,7 @@ final class SubmitSmFactory {
    private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, boolean packed, int reference) {
       return switch (link.longMessages()) {
          case PAYLOAD -> List.of(new Part(b.esmClass(0).shortMessage(new byte[0])
-            .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, packed ? alphabet.encode(text, 0) : SmsText.encode(text, encoding)).build())
+            .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, packed ? alphabet.encodePayload(text) : SmsText.encode(text, encoding)).build())
             .buildSubmitSm(), 0, 0, 0));
          case SAR -> {
             List<Segment> segments = SmsSplitter.splitPlain(text, encoding);

@@ -367,7 +367,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    /**
     * A held-message operation takes one permit of the account's max-submit-rate, as a one-part submit does (decision
-    * 94): each scans the held-message queues, so an ESME must not be able to send them faster than it may submit.
+    * 97): each scans the held-message queues, so an ESME must not be able to send them faster than it may submit.
     * Not given back: the scan was made whatever it found.
     */
    private boolean withinRate(SmppRequest request) {

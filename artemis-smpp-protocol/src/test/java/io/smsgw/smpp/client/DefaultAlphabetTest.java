@@ -286,6 +286,31 @@ class DefaultAlphabetTest {
       }
    }
 
+   /**
+    * GSM 03.38 6.1.2.3.1: a CR that ends the packed octets to the last bit reads like the CR padding 7 spare bits, so
+    * the link adds a second one to an MT ending so, and keeps such a CR in an MO part before the last.
+    */
+   @Test
+   void aLineBreakEndingThePackedOctetsIsNotLostEitherWay() throws Exception {
+      start("default-alphabet = gsm7-packed", "");
+      BlockingQueue<DeliverSm> inbox = new LinkedBlockingQueue<>();
+      SMPPSession esme = esme("smppclient1", inbox);
+      try {
+         submit(esme, 0x00, Gsm7Alphabet.encode("ABCDEFG\r"));
+         assertEquals("41e19058341e1b0d", HEX.formatHex(sent().shortMessage()), "8 septets ending in CR, then a second CR");
+
+         // part 1 of 2: 153 septets behind the UDH's fill bit, a line break as the last
+         String first = "a".repeat(152) + "\r";
+         byte[] packed = io.smsgw.core.text.Gsm7Packing.pack(Gsm7Alphabet.encode(first), 0, 153, 1, 134);
+         smsc.sendMo("8613800138000", "1065712345", 0x00, concat(UDH, packed), true);
+         DeliverSm part = inbox.poll(10, TimeUnit.SECONDS);
+         assertNotNull(part, "deliver_sm at the ESME");
+         assertArrayEquals(concat(UDH, Gsm7Alphabet.encode(first)), part.getShortMessage(), "the CR of part 1 kept");
+      } finally {
+         esme.unbindAndClose();
+      }
+   }
+
    @Test
    void receiptsOnAPackedLinkAreReadAsText() throws Exception {
       start("default-alphabet = gsm7-packed", "");

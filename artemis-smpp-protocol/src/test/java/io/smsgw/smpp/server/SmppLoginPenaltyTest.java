@@ -69,6 +69,63 @@ class SmppLoginPenaltyTest {
       }
    }
 
+   /**
+    * An ESME with a wrong password that reconnects whenever a bind goes unanswered for a while (Kannel, jSMPP) keeps
+    * landing inside the address's penalty. Those unchecked attempts must not lengthen it: once it ends the next bind
+    * is checked, so the ESME gets in as soon as its password is fixed.
+    */
+   @Test
+   void aClientRetryingDuringThePenaltyIsCheckedOnceItEndsAndBindsWithTheRightPassword() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dir, ";smppAuthFailureLimit=3;smppAuthFailureWindow=30s;smppAuthFailureDelay=1s").start()) {
+         for (int i = 0; i < 3; i++) {
+            try (RawSmppClient esme = new RawSmppClient("127.0.0.4", broker.port())) {
+               esme.send(bind("smppclient1", "oldpass"));
+               assertEquals(SmppStatus.ESME_RBINDFAIL, answer(esme));
+            }
+         }
+         try (RawSmppClient fourth = new RawSmppClient("127.0.0.4", broker.port())) {
+            fourth.send(bind("smppclient1", "oldpass"));
+            assertNull(fourth.read(300), "the fourth failure starts a penalty of 1 s; the ESME gives up waiting");
+         }
+         // The password is fixed now; the ESME retries every 300 ms, each time giving up after 300 ms without an answer.
+         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+         int status = -1;
+         int attempts = 0;
+         while (status != SmppStatus.ESME_ROK && System.nanoTime() < deadline) {
+            try (RawSmppClient esme = new RawSmppClient("127.0.0.4", broker.port())) {
+               attempts++;
+               esme.send(bind("smppclient1", "password"));
+               if (esme.read(300) instanceof BindResponse response) {
+                  status = response.commandStatus();
+               }
+            }
+         }
+         assertEquals(SmppStatus.ESME_ROK, status, "bound within 10 s of a 1 s penalty (" + attempts + " attempts)");
+         assertTrue(attempts > 1, "the first retries fell inside the penalty");
+      }
+   }
+
+   @Test
+   void anOperatorClearsThePenalties() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dir, ";smppAuthFailureLimit=1;smppAuthFailureWindow=60s;smppAuthFailureDelay=60s").start()) {
+         for (int i = 0; i < 2; i++) {
+            try (RawSmppClient esme = new RawSmppClient("127.0.0.5", broker.port())) {
+               esme.send(bind("smppclient1", "oldpass"));
+               if (i == 0) {
+                  assertEquals(SmppStatus.ESME_RBINDFAIL, answer(esme));
+               }
+            }
+         }
+         io.smsgw.broker.testing.Wait.until("the second failure penalized", java.time.Duration.ofSeconds(10),
+                                            () -> manager(broker).getSmppAuthFailuresPenalized() == 1);
+         manager(broker).clearSmppAuthFailurePenalties();
+         try (RawSmppClient esme = new RawSmppClient("127.0.0.5", broker.port())) {
+            esme.send(bind("smppclient1", "password"));
+            assertEquals(SmppStatus.ESME_ROK, answer(esme), "checked at once, not after the 60 s penalty");
+         }
+      }
+   }
+
    @Test
    void withALimitOf0NothingIsPenalized() throws Exception {
       try (TestBroker broker = TestBroker.smpp(dir, ";smppAuthFailureLimit=0").start()) {

@@ -152,7 +152,8 @@ public final class SmsSplitter {
          int length = cuts[i + 1] - start;
          byte[] shortMessage;
          if (packGsm7) {
-            byte[] packed = Gsm7Packing.pack(encoded.bytes(), start, length, Gsm7Packing.fillBitsAfterHeader(header.length));
+            byte[] packed = Gsm7Packing.pack(encoded.bytes(), start, length, Gsm7Packing.fillBitsAfterHeader(header.length),
+                                             USER_DATA_OCTETS - header.length);
             shortMessage = concat(header, packed, 0, packed.length);
          } else {
             shortMessage = concat(header, encoded.bytes(), start, length);

@@ -9,7 +9,10 @@ import java.util.Objects;
  *
  * <p>SMPP carries no septet count for packed user data, so a reader takes every septet the octets hold. When the last
  * octet has 7 spare bits, they would read as one more septet, '@'; as GSM 03.38 §6.1.2.3.1 asks, {@link #pack} puts a
- * CR there and {@link #decode(byte[], int, int, int)} drops a CR in that place.
+ * CR there and {@link #decode(byte[], int, int, int)} drops a CR in that place. Septets filling the octets to
+ * the last bit read the same way, so a text whose own last character is a CR there would lose it: {@link #pack} then
+ * adds a second CR (§6.1.2.3.1 again), which the reader keeps, so it shows two CRs rather than none; where that septet
+ * has no room (160 septets, a part filled to its last bit), the final CR goes without it and is read as padding.
  */
 public final class Gsm7Packing {
 
@@ -47,17 +50,32 @@ public final class Gsm7Packing {
 
    /**
     * Packs {@code length} septets (one per octet, low 7 bits used) after {@code fillBits} zero bits; 7 spare bits at
-    * the end hold a CR, so that a reader without the septet count does not take them for an '@'.
+    * the end hold a CR, so that a reader without the septet count does not take them for an '@', and a CR that ends
+    * on an octet boundary gets a second one, so that the reader does not take it for that padding. No length limit:
+    * for text that must fit one SMS use {@link #pack(byte[], int, int, int, int)}.
     */
    public static byte[] pack(byte[] septets, int offset, int length, int fillBits) {
+      return pack(septets, offset, length, fillBits, Integer.MAX_VALUE);
+   }
+
+   /**
+    * {@link #pack(byte[], int, int, int)} for at most {@code maxOctets} octets: the second CR after a CR ending on an
+    * octet boundary is left out when it would not fit (160 septets; a part of a long message filled to its last bit).
+    * The septets themselves must fit.
+    */
+   public static byte[] pack(byte[] septets, int offset, int length, int fillBits, int maxOctets) {
       Objects.checkFromIndexSize(offset, length, septets.length);
-      byte[] packed = new byte[packedLength(length, fillBits)];
-      if (packed.length * 8 - fillBits - length * 7 == 7) {
+      requireFillBits(fillBits);
+      boolean secondCr = length > 0 && (septets[offset + length - 1] & 0x7F) == CR && (fillBits + 7 * length) % 8 == 0
+                         && packedLength(length + 1, fillBits) <= maxOctets;
+      int total = secondCr ? length + 1 : length;
+      byte[] packed = new byte[packedLength(total, fillBits)];
+      if (packed.length * 8 - fillBits - total * 7 == 7) {
          packed[packed.length - 1] = (byte) (CR << 1);
       }
       int bit = fillBits;
-      for (int i = 0; i < length; i++, bit += 7) {
-         int value = septets[offset + i] & 0x7F;
+      for (int i = 0; i < total; i++, bit += 7) {
+         int value = i < length ? septets[offset + i] & 0x7F : CR;
          int index = bit >>> 3;
          int shift = bit & 7;
          packed[index] |= (byte) (value << shift);
@@ -101,13 +119,25 @@ public final class Gsm7Packing {
 
    /**
     * Decodes all the septets {@code length} octets hold after {@code fillBits}, as a reader of SMPP user data must
-    * (it has no septet count): a CR in the last 7 bits of the last octet is padding and is dropped.
+    * (it has no septet count): a CR in the last 7 bits of the last octet is padding and is dropped. The same as
+    * {@code decode(packed, offset, length, fillBits, true)}.
     */
    public static String decode(byte[] packed, int offset, int length, int fillBits) {
+      return decode(packed, offset, length, fillBits, true);
+   }
+
+   /**
+    * {@link #decode(byte[], int, int, int)}, dropping the CR in the last 7 bits only if {@code dropFinalCr}. A reader
+    * keeps it where the octets are full and more parts follow: a writer had no room for the second CR there (153
+    * septets behind a 6-octet UDH), so the CR is the text's own, a line break on the part boundary. (A full part a
+    * splitter left a septet short, not to cut an escape sequence, and padded with CR reads the same: its padding then
+    * reads as a CR. The two cannot be told apart.)
+    */
+   public static String decode(byte[] packed, int offset, int length, int fillBits, boolean dropFinalCr) {
       Objects.checkFromIndexSize(offset, length, packed.length);
       requireFillBits(fillBits);
       int count = maxSeptets(length, fillBits);
-      if (count > 0 && (length * 8 - fillBits) % 7 == 0 && septetAt(packed, offset, length, fillBits + 7 * (count - 1)) == CR) {
+      if (dropFinalCr && count > 0 && (length * 8 - fillBits) % 7 == 0 && septetAt(packed, offset, length, fillBits + 7 * (count - 1)) == CR) {
          count--;
       }
       return decode(packed, offset, length, count, fillBits);

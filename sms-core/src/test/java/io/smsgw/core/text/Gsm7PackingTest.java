@@ -56,6 +56,13 @@ class Gsm7PackingTest {
    private static byte[] referencePack(byte[] septets, int fill) {
       int bits = fill + 7 * septets.length;
       byte[] out = new byte[(bits + 7) / 8];
+      if (bits % 8 == 0 && septets.length > 0 && septets[septets.length - 1] == 0x0D) {
+         // a CR of the text's own that ends on an octet boundary gets a second one
+         septets = java.util.Arrays.copyOf(septets, septets.length + 1);
+         septets[septets.length - 1] = 0x0D;
+         bits += 7;
+         out = new byte[(bits + 7) / 8];
+      }
       if (out.length * 8 - bits == 7) {
          septets = java.util.Arrays.copyOf(septets, septets.length + 1);
          septets[septets.length - 1] = 0x0D;
@@ -130,5 +137,50 @@ class Gsm7PackingTest {
       assertEquals("12345678", Gsm7Packing.decode(eight, 0, eight.length, 0));
       byte[] endsInAt = Gsm7Packing.encode("123456@", 0); // an '@' that is text, before the CR padding
       assertEquals("123456@", Gsm7Packing.decode(endsInAt, 0, endsInAt.length, 0));
+   }
+
+   // GSM 03.38 6.1.2.3.1: "ABCDEFG" padded with a CR and "ABCDEFG<CR>" filling 7 octets are the same octets,
+   // 41e19058341e1b, which a reader without the count takes for the former.
+
+   @Test
+   void aTextEndingInCrOnAnOctetBoundaryGetsASecondCrThatTheReaderKeeps() {
+      byte[] packed = Gsm7Packing.encode("ABCDEFG\r", 0);
+      assertEquals("41e19058341e1b0d", Hex.string(packed), "9 septets: the text's CR, then a second one and 1 spare bit");
+      assertEquals("ABCDEFG\r\r", Gsm7Packing.decode(packed, 0, packed.length, 0), "the line break is not lost");
+      assertEquals("ABCDEFG", Gsm7Packing.decode(Hex.bytes("41e19058341e1b"), 0, 7, 0), "7 octets: a CR there is padding");
+      // behind a 6-octet UDH (one fill bit) 17 septets end on an octet boundary
+      byte[] part = Gsm7Packing.pack(Gsm7Alphabet.encode("a".repeat(16) + "\r"), 0, 17, 1, 134);
+      assertEquals("c2e170381c0e87c3e170381c0e871b0d", Hex.string(part));
+   }
+
+   @Test
+   void withoutRoomForTheSecondCrA160SeptetTextGoesIn140Octets() {
+      byte[] septets = Gsm7Alphabet.encode("A".repeat(159) + "\r");
+      byte[] packed = Gsm7Packing.pack(septets, 0, 160, 0, 140);
+      assertEquals(140, packed.length, "still one SMS");
+      assertEquals("180c061b", Hex.string(java.util.Arrays.copyOfRange(packed, 136, 140)));
+      assertEquals(141, Gsm7Packing.pack(septets, 0, 160, 0).length, "without a limit (message_payload) the CR is doubled");
+   }
+
+   @Test
+   void aFull153SeptetPartBeforeTheLastKeepsItsFinalCr() {
+      byte[] septets = Gsm7Alphabet.encode("a".repeat(152) + "\r");
+      byte[] packed = Gsm7Packing.pack(septets, 0, 153, 1, 134); // 1 fill bit + 1071 bits: 134 octets to the last bit
+      assertEquals(134, packed.length);
+      assertEquals("1c0e871b", Hex.string(java.util.Arrays.copyOfRange(packed, 130, 134)));
+      assertEquals("a".repeat(152) + "\r", Gsm7Packing.decode(packed, 0, 134, 1, false), "a line break on the part boundary");
+      assertEquals("a".repeat(152), Gsm7Packing.decode(packed, 0, 134, 1, true), "in the last part the CR reads as padding");
+   }
+
+   @Test
+   void theSplitterKeepsEachPackedPartWithinOneSms() {
+      String text = "a".repeat(152) + "\r" + "b".repeat(144) + "\r"; // part 1: 153 septets ending in CR; part 2: 145
+      java.util.List<io.smsgw.core.concat.Segment> parts = io.smsgw.core.concat.SmsSplitter.splitPackedGsm7(text,
+         io.smsgw.core.concat.ConcatReference.eightBit(7));
+      assertEquals(2, parts.size());
+      assertEquals(140, parts.get(0).shortMessage().length, "no room for a second CR in a full part");
+      byte[] last = parts.get(1).shortMessage();
+      assertEquals(6 + 128, last.length, "145 septets end on an octet boundary (1 + 1015 bits): the second CR fits");
+      assertEquals("b".repeat(144) + "\r\r", Gsm7Packing.decode(last, 6, last.length - 6, 1));
    }
 }
