@@ -2,6 +2,7 @@ package io.smsgw.routing;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -252,6 +253,12 @@ final class ExpiredMtReports implements Consumer {
    /**
     * The segments of an MT that expired on a link's queue which no SMSC accepted, when an SMSC accepted some; null
     * when it accepted none (or the MT did not wait for a link), and the MT gets its one report as always.
+    *
+    * <p>The MT was not sent again after those records, so what the SMSC holds is the split the records were made by: a
+    * segment counts as accepted only with its reference, total and number (the link's rule, decision 100). Nothing is
+    * owed when the records hold a whole message (the single part, or every part of one split); otherwise the other
+    * parts of each split an SMSC took part of (one split, unless the link's alphabet, data coding or long-message
+    * setting changed between two crashes).
     */
    private List<AcceptedSegments.Segment> segmentsOwed(Message mt) throws Exception {
       Object queue = mt.getObjectProperty(Message.HDR_ORIGINAL_QUEUE);
@@ -266,30 +273,29 @@ final class ExpiredMtReports implements Consumer {
       if (accepted.isEmpty()) {
          return null;
       }
-      // The segments the link sends the MT as: the MT's own segment, else the parts it split it into, else one.
       Object own = mt.getObjectProperty(SmsProperties.SEGMENT_NUMBER);
       int ownNumber = own instanceof Number n ? n.intValue() : 0;
-      AcceptedSegments.Segment split = null;
+      if (ownNumber > 0) {
+         // One segment of a message its sender split: the link sends it as it is, and its records are its own.
+         return accepted.stream().anyMatch(a -> a.number() == ownNumber) ? List.of() : null;
+      }
+      if (AcceptedSegments.whole(accepted)) {
+         return List.of();
+      }
+      Set<AcceptedSegments.Segment> taken = Set.copyOf(accepted);
+      Set<Long> splits = new HashSet<>();
+      List<AcceptedSegments.Segment> owed = new ArrayList<>();
       for (AcceptedSegments.Segment segment : accepted) {
-         if (segment.total() > 0 && segment.number() > 0) {
-            split = segment;
+         if (segment.total() > 0 && splits.add(AcceptedSegments.split(segment))) {
+            for (int number = 1; number <= segment.total(); number++) {
+               AcceptedSegments.Segment part = new AcceptedSegments.Segment(segment.reference(), segment.total(), number);
+               if (!taken.contains(part)) {
+                  owed.add(part);
+               }
+            }
          }
       }
-      List<AcceptedSegments.Segment> expected = new ArrayList<>();
-      if (ownNumber > 0 || split == null) {
-         expected.add(new AcceptedSegments.Segment(0, 0, ownNumber));
-      } else {
-         for (int number = 1; number <= split.total(); number++) {
-            expected.add(new AcceptedSegments.Segment(split.reference(), split.total(), number));
-         }
-      }
-      List<AcceptedSegments.Segment> owed = new ArrayList<>(expected.size());
-      for (AcceptedSegments.Segment segment : expected) {
-         if (accepted.stream().noneMatch(a -> a.number() == segment.number())) {
-            owed.add(segment);
-         }
-      }
-      return owed.size() == expected.size() ? null : owed;
+      return splits.isEmpty() ? null : owed;
    }
 
    /** The EXPIRED report for an expired MT: to its sender, from its recipient, done when it expired. */

@@ -66,8 +66,16 @@ class ExpiryAfterACrashTest {
    }
 
    private TestBroker startBroker() throws Exception {
+      return startBroker(100);
+   }
+
+   /**
+    * The broker before the crash scans for nothing expired ({@code -1}): the MT must still wait on the link's queue when
+    * the crash's records are written, however long a loaded host takes until then.
+    */
+   private TestBroker startBroker(long expiryScanMillis) throws Exception {
       return TestBroker.smpp(dir, "")
-         .configure(cfg -> cfg.setMessageExpiryScanPeriod(100).registerBrokerPlugin(new SmsRoutingPlugin())).start();
+         .configure(cfg -> cfg.setMessageExpiryScanPeriod(expiryScanMillis).registerBrokerPlugin(new SmsRoutingPlugin())).start();
    }
 
    private static void sendMt(Session session, String smsId, String text, long validUntil) throws Exception {
@@ -105,7 +113,7 @@ class ExpiryAfterACrashTest {
       writeConfig(port); // no SMSC there yet: the link stays down
       long validUntil = System.currentTimeMillis() + 8_000;
       Path store;
-      try (TestBroker broker = startBroker();
+      try (TestBroker broker = startBroker(-1);
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          jms.setClientID("billing");
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -161,6 +169,59 @@ class ExpiryAfterACrashTest {
             }
             assertNull(reports.receiveNoWait(), "one final report per segment");
          }
+      }
+   }
+
+   /**
+    * Two crashes with a change of the link's alphabet between them: the SMSC had taken parts 1 and 2 of the MT split 3
+    * ways, then (the MT sent again, split 4 ways) parts 1 and 2 of that split, and the MT then expired on the link's
+    * queue. A segment counts as accepted only with its total: each split's missing parts get an EXPIRED report, 3/3,
+    * 3/4 and 4/4, and the four records give the other four final states. Before, the parts were matched by number
+    * alone against one of the splits: 3/3 got no final state at all.
+    */
+   @Test
+   void eachSplitAnSmscTookPartOfGetsExpiredForItsOtherParts() throws Exception {
+      String smsId = "00000000000000a9";
+      int port = JsmppSmsc.freePort();
+      writeConfig(port); // no SMSC there: the link stays down
+      long validUntil = System.currentTimeMillis() + 8_000;
+      Path store;
+      try (TestBroker broker = startBroker(-1);
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1"))).close();
+         sendMt(session, smsId, "latin1 ".repeat(60), validUntil);
+         Wait.until("the MT on the link's queue", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 1);
+         store = broker.server().getConfiguration().getJournalLocation().getAbsoluteFile().getParentFile().toPath()
+            .resolve("sms-correlation");
+      }
+      try (RocksDbCorrelationStore records = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(store).build())) {
+         records.put(accepted("m-3-1", smsId, 9, 3, 1, validUntil)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         records.put(accepted("m-3-2", smsId, 9, 3, 2, validUntil)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         records.put(accepted("m-4-1", smsId, 9, 4, 1, validUntil)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         records.put(accepted("m-4-2", smsId, 9, 4, 2, validUntil)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+
+      try (TestBroker broker = startBroker();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer reports = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
+         Wait.until("the MT expired and handled", Duration.ofSeconds(20),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0 && broker.messageCount(SmsAddresses.EXPIRED) == 0);
+         java.util.List<String> expired = new java.util.ArrayList<>();
+         for (int i = 0; i < 3; i++) {
+            Message report = reports.receive(10_000);
+            assertNotNull(report, "EXPIRED report " + (i + 1) + " of 3");
+            assertEquals("EXPIRED", report.getStringProperty("smsStatus"));
+            assertEquals(9, report.getIntProperty("smsSegmentRef"));
+            expired.add(report.getIntProperty("smsSegmentNumber") + "/" + report.getIntProperty("smsSegmentTotal"));
+         }
+         java.util.Collections.sort(expired);
+         assertEquals(java.util.List.of("3/3", "3/4", "4/4"), expired);
+         // All of them were stored with the MT's removal, so before this.
+         assertNull(reports.receiveNoWait(), "no EXPIRED report for a part an SMSC took");
       }
    }
 }

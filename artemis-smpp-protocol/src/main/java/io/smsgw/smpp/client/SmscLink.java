@@ -36,6 +36,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
@@ -1008,6 +1009,8 @@ final class SmscLink extends AbstractSessionCallback {
     * SMSC then (a crash, a stop that ran out of time or a failed acknowledgement came between their record and the MT's
     * acknowledgement). They are not sent again, so the handset
     * does not get them twice and the SMSC sends one receipt for them, which that record matches; the rest go out. A
+    * record counts for a part only if it is of the same split (see {@link #acceptedBefore}); records that hold a whole
+    * message (every part of one split, or the single part) resolve every part, however it is split now. A
     * failed lookup sends every part (at least once, as before). Event loop.
     */
    private void sendUnaccepted(Outgoing outgoing, List<CorrelationRecord> accepted, Throwable lookupFailure) {
@@ -1019,11 +1022,13 @@ final class SmscLink extends AbstractSessionCallback {
                      config.id(), outgoing.template.smsId(), lookupFailure.toString());
       }
       boolean queued = false;
+      boolean whole = lookupFailure == null && !accepted.isEmpty() && AcceptedSegments.whole(segments(accepted));
       for (Part part : outgoing.parts) {
-         if (lookupFailure == null && acceptedBefore(accepted, part)) {
+         if (lookupFailure == null && (whole || acceptedBefore(accepted, part))) {
             alreadyAccepted.incrementAndGet();
-            logger.debug("SMSC link {}: part {} of {} was accepted by the SMSC before; not sent again", config.id(),
-                         part.pdu.segmentNumber(), outgoing.template.smsId());
+            logger.debug("SMSC link {}: part {}/{} of {} was accepted by the SMSC before{}; not sent again", config.id(),
+                         part.pdu.segmentNumber(), part.pdu.segmentTotal(), outgoing.template.smsId(),
+                         whole ? " (the whole message)" : "");
             resolved(outgoing);
          } else if (stopping) {
             withdraw(outgoing); // not sent during the stop: its message goes back to the queue
@@ -1037,13 +1042,29 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
-   private static boolean acceptedBefore(List<CorrelationRecord> accepted, Part part) {
+   /**
+    * Whether this very part was accepted before: a record of this link for the same segment number of the same split
+    * (reference and total). A record of another split says nothing about this part's text: the link's alphabet, data
+    * coding or long-message setting changed across the restart and cut the text elsewhere (3 GSM parts become 4 Latin-1
+    * parts; skipping new parts 1 and 2 would leave the handset a message it never completes). Nor does a record of
+    * another link (routing moved the MT): that link's split, alphabet and source address may differ.
+    */
+   private boolean acceptedBefore(List<CorrelationRecord> accepted, Part part) {
       for (CorrelationRecord record : accepted) {
-         if (record.segmentNumber() == part.pdu.segmentNumber()) {
+         if (record.segmentNumber() == part.pdu.segmentNumber() && record.segmentTotal() == part.pdu.segmentTotal()
+             && record.segmentRef() == part.pdu.segmentRef() && record.linkId().equals(config.id())) {
             return true;
          }
       }
       return false;
+   }
+
+   private static List<AcceptedSegments.Segment> segments(List<CorrelationRecord> records) {
+      List<AcceptedSegments.Segment> segments = new ArrayList<>(records.size());
+      for (CorrelationRecord r : records) {
+         segments.add(new AcceptedSegments.Segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber()));
+      }
+      return segments;
    }
 
    /** A segment property for the report on an unsendable MT: 0 when absent, no number or out of the record's range. */

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -1394,6 +1395,76 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * The SMSC had accepted parts of long MT when the gateway crashed, and the operator then set the link's
+    * {@code default-alphabet} from gsm7 to latin1: after the restart the same 420 characters are 4 Latin-1 parts, not
+    * 3 GSM ones. A part is skipped only if the SMSC took that very part (same link, reference, total and number):
+    * <ul>
+    *   <li>parts 1 and 2 of the GSM split accepted: all 4 Latin-1 parts go out, so the handset can complete the text
+    *   (before, new parts 1 and 2 were skipped as "accepted" and only 3/4 and 4/4 went out: never completed);</li>
+    *   <li>all 3 GSM parts accepted: the handset has the whole text, nothing goes out again;</li>
+    *   <li>parts 1 and 2 of this very split accepted by link "old" (routing moved the MT to "sim"): all 4 go out on
+    *   "sim", whose source address and split the other link's need not share.</li>
+    * </ul>
+    */
+   @Test
+   void anMtSplitOtherwiseAfterTheRestartIsSentWhole() throws Exception {
+      String text = "latin1 ".repeat(60); // 420 characters: 3 GSM 7-bit parts of 153, 4 Latin-1 parts of 134
+      String partlyGsm = "0000000000000f21";
+      String wholeGsm = "0000000000000f22";
+      String otherLink = "0000000000000f23";
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            sendMt(broker, partlyGsm, "8613800138131", text);
+            sendMt(broker, wholeGsm, "8613800138132", text);
+            sendMt(broker, otherLink, "8613800138133", text);
+            assertEquals(3, broker.messageCount(SmsAddresses.smscLinkQueue("sim")), "the three MT unacknowledged, as a crash leaves them");
+         }
+         // What the crash left in the correlation store: the records of the parts the SMSC had accepted.
+         try (RocksDbCorrelationStore store = RocksDbCorrelationStore.open(
+                 CorrelationStoreConfig.builder(dir.resolve(SmscLinkService.STORE_DIRECTORY)).build())) {
+            store.put(acceptedPart("sim", "a1", partlyGsm, "8613800138131", 3, 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            store.put(acceptedPart("sim", "a2", partlyGsm, "8613800138131", 3, 2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            for (int number = 1; number <= 3; number++) {
+               store.put(acceptedPart("sim", "b" + number, wholeGsm, "8613800138132", 3, number)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            store.put(acceptedPart("old", "c1", otherLink, "8613800138133", 4, 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            store.put(acceptedPart("old", "c2", otherLink, "8613800138133", 4, 2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         }
+
+         try (TestBroker restarted = TestBroker.smpp(dir, "").start()) {
+            SmscLinkService service = new SmscLinkService(restarted.server(), linkRuntime(port, ", default-alphabet = latin1", ""));
+            service.start();
+            try {
+               Wait.until("the three MT acknowledged", Duration.ofSeconds(10),
+                          () -> restarted.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+               List<String> sent = new ArrayList<>();
+               for (JsmppSmsc.Received submit = smsc.submits.poll(); submit != null; submit = smsc.submits.poll()) {
+                  assertEquals(0x40, submit.esmClass() & 0x40, "a part with its concatenation UDH");
+                  byte[] sm = submit.shortMessage();
+                  sent.add(submit.destination() + " " + (sm[5] & 0xFF) + "/" + (sm[4] & 0xFF));
+               }
+               Collections.sort(sent);
+               assertEquals(List.of("8613800138131 1/4", "8613800138131 2/4", "8613800138131 3/4", "8613800138131 4/4",
+                                    "8613800138133 1/4", "8613800138133 2/4", "8613800138133 3/4", "8613800138133 4/4"), sent,
+                            "every Latin-1 part of the MT the SMSC took part of, none of the one it took whole");
+            } finally {
+               service.stop();
+            }
+         }
+      }
+   }
+
+   /** The record a link stores once the SMSC accepted part {@code number} of the 420-character MT split {@code total} ways. */
+   private static CorrelationRecord acceptedPart(String link, String smscId, String smsId, String destination, int total, int number) {
+      long now = System.currentTimeMillis();
+      return new CorrelationRecord(link, smscId, smsId, "smppclient1", null, "8610086", destination, null, 0, null, null, null,
+                                   now, now + TimeUnit.HOURS.toMillis(1), SplitReference.of(smsId), total, number, 1,
+                                   SmsProtocol.SMPP, "3.4");
+   }
+
    @Test
    void receiptsThatMatchNothingAreParkedNotDropped() throws Exception {
       int port = JsmppSmsc.freePort();
@@ -1597,16 +1668,21 @@ class SmscLinkTest {
 
    /** A runtime whose configuration has the link "sim" to the SMSC on {@code smscPort}, then {@code moreLinks}. */
    private static GatewayRuntime linkRuntime(int smscPort, String moreLinks) {
+      return linkRuntime(smscPort, "", moreLinks);
+   }
+
+   /** The same, with {@code simSettings} (each starting with a comma) added to link "sim". */
+   private static GatewayRuntime linkRuntime(int smscPort, String simSettings, String moreLinks) {
       GatewayRuntime runtime = new GatewayRuntime();
       runtime.configure(GatewayConfigLoader.parse("""
          gateway { code = "001001" }
          accounts { smppclient1 { password = "password", protocols = [SMPP] } }
          links {
            sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", window = 4
-                 enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms }
+                 enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms %s }
            %s
          }
-         """.formatted(smscPort, moreLinks), "links.conf"));
+         """.formatted(smscPort, simSettings, moreLinks), "links.conf"));
       return runtime;
    }
 

@@ -1,6 +1,9 @@
 package io.smsgw.core.runtime;
 
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which segments of an MT an SMSC already accepted and still owes a final state for: the correlation records of the
@@ -8,6 +11,10 @@ import java.util.List;
  * expired in the broker, so an MT that an SMSC took before a crash, and that came back to its link's queue
  * unacknowledged, does not get an EXPIRED report as well as the receipt's (decision "An MT the SMSC accepted before a
  * crash is neither sent again nor reported EXPIRED").
+ *
+ * <p>A segment is known by its reference, total and number together: the same text split another way (the link's
+ * alphabet, data coding or long-message setting changed across a restart) has other parts, and part 1 of 3 says
+ * nothing about part 1 of 4.
  */
 public interface AcceptedSegments {
 
@@ -22,4 +29,34 @@ public interface AcceptedSegments {
     * @throws Exception when the store cannot answer now; the caller tries again later
     */
    List<Segment> find(String smsId, String destination) throws Exception;
+
+   /**
+    * Whether {@code accepted} holds a whole message: a single-part MT, or every part of one split (one reference and
+    * total). The handset then has the whole text, however the MT would be split now.
+    */
+   static boolean whole(List<Segment> accepted) {
+      Map<Long, BitSet> splits = null;
+      for (Segment s : accepted) {
+         if (s.total() == 0) {
+            if (s.number() == 0) {
+               return true;
+            }
+         } else if (s.number() >= 1 && s.number() <= s.total()) {
+            if (splits == null) {
+               splits = new HashMap<>();
+            }
+            BitSet numbers = splits.computeIfAbsent(split(s), k -> new BitSet(s.total() + 1));
+            numbers.set(s.number());
+            if (numbers.cardinality() == s.total()) {
+               return true;
+            }
+         }
+      }
+      return false;
+   }
+
+   /** The split a segment belongs to, as one number: its reference and total. */
+   static long split(Segment s) {
+      return (long) s.reference() << 16 | s.total();
+   }
 }
