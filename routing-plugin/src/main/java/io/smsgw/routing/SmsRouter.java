@@ -128,6 +128,11 @@ public final class SmsRouter {
       rollupSink.accept(lastSegmentRecord, completed);
    }
 
+   /** The account's counters if anything was counted for it, else null. */
+   AccountCounters existingCounters(String account) {
+      return counters.get(account == null ? "" : account);
+   }
+
    AccountCounters counters(String account) {
       String key = account == null ? "" : account;
       AccountCounters found = counters.get(key);

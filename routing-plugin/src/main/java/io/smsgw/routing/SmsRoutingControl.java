@@ -69,7 +69,11 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
 
    @Override
    public long[] getAccountCounters(String account) {
-      AccountCounters c = router.counters(account);
+      // Read without creating: a query for a mistyped account must not add an entry (and six meters) for it.
+      AccountCounters c = router.existingCounters(account);
+      if (c == null) {
+         return new long[6];
+      }
       return new long[] {c.submitted.sum(), c.unrouted.sum(), c.delivered.sum(), c.failed.sum(), c.billed.sum(), c.moRouted.sum()};
    }
 

@@ -113,7 +113,7 @@ final class CmppDeliverFactory {
       if (m.hasTextBody()) {
          text = m.text("");
          // A part of a longer message cannot be cut again: it goes in a format that holds it whole within the
-         // specification's limits (over them only for an SP that takes it, decisions 80 and 100), or is dead-lettered.
+         // specification's limits (over them only for an SP that takes it, decisions 80 and 102), or is dead-lettered.
          CmppTextCoding.Encoded encoded = segment ? CmppTextCoding.segmentOf(m, text, header, over140) : null;
          if (segment && encoded == null) {
             if (!onePartMessage(m, header)) {
