@@ -37,6 +37,68 @@ public abstract class AbstractSmsProtocolManager<P, I extends BaseInterceptor<P>
    /** The protocol's name as in {@code protocols=}. */
    protected abstract String protocolName();
 
+   // Failed-login penalties (decision 99), set through each protocol's own acceptor parameters (smppAuthFailure*,
+   // cmppAuthFailure*), whose setters call these.
+   private int authFailureLimit = 5;
+   private long authFailureWindow = 60_000;
+   private long authFailureDelay = 1_000;
+   /** Created at the first login, once the acceptor's parameters are set. */
+   private volatile LoginPenalties loginPenalties;
+
+   protected final int authFailureLimit() {
+      return authFailureLimit;
+   }
+
+   protected final void authFailureLimit(int limit) {
+      this.authFailureLimit = Math.max(0, limit);
+   }
+
+   protected final long authFailureWindow() {
+      return authFailureWindow;
+   }
+
+   protected final void authFailureWindow(long window) {
+      this.authFailureWindow = Math.max(1, window);
+   }
+
+   protected final long authFailureDelay() {
+      return authFailureDelay;
+   }
+
+   protected final void authFailureDelay(long delay) {
+      this.authFailureDelay = Math.max(1, delay);
+   }
+
+   /** Logins refused late or unchecked because of failed-login penalties since the start. */
+   protected final long authFailuresPenalized() {
+      LoginPenalties penalties = loginPenalties;
+      return penalties == null ? 0 : penalties.refused();
+   }
+
+   /** Forgets every failed-login count and penalty of this acceptor. */
+   protected final void clearAuthFailurePenalties() {
+      LoginPenalties penalties = loginPenalties;
+      if (penalties != null) {
+         penalties.clear();
+      }
+   }
+
+   /** This acceptor's failed-login penalties, for its sessions' logins. */
+   public final LoginPenalties loginPenalties() {
+      LoginPenalties penalties = loginPenalties;
+      if (penalties == null) {
+         synchronized (this) {
+            penalties = loginPenalties;
+            if (penalties == null) {
+               penalties = new LoginPenalties(protocolName(), authFailureLimit, authFailureWindow, authFailureDelay,
+                                              org.slf4j.LoggerFactory.getLogger(getClass()));
+               loginPenalties = penalties;
+            }
+         }
+      }
+      return penalties;
+   }
+
    @Override
    public ProtocolManagerFactory<I> getFactory() {
       return factory;

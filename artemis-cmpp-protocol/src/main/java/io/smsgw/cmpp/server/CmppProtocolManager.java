@@ -5,7 +5,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.channel.ChannelPipeline;
 import io.smsgw.broker.AcceptorParameters;
-import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.AbstractSmsProtocolManager;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
@@ -62,11 +61,6 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
    private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
-   private int authFailureLimit = 5;
-   private long authFailureWindow = 60_000;
-   private long authFailureDelay = 1_000;
-   /** Created at the first login, once the acceptor's parameters are set. */
-   private volatile LoginPenalties loginPenalties;
    private boolean acceptPeers;
 
    CmppProtocolManager(CmppProtocolManagerFactory factory, ActiveMQServer server, GatewayRuntime runtime,
@@ -270,37 +264,36 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
 
    /** Failed logins from one address (or for one account) answered at once; further ones get a penalty. 0 = no penalties. */
    public int getCmppAuthFailureLimit() {
-      return authFailureLimit;
+      return authFailureLimit();
    }
 
    public void setCmppAuthFailureLimit(int authFailureLimit) {
-      this.authFailureLimit = Math.max(0, authFailureLimit);
+      authFailureLimit(authFailureLimit);
    }
 
    /** Failures less than this apart count together; the longest penalty. */
    public long getCmppAuthFailureWindow() {
-      return authFailureWindow;
+      return authFailureWindow();
    }
 
    @AcceptorParameters.Millis
    public void setCmppAuthFailureWindow(long authFailureWindow) {
-      this.authFailureWindow = Math.max(1, authFailureWindow);
+      authFailureWindow(authFailureWindow);
    }
 
    /** The first penalty; it doubles with each further failure, up to the window. */
    public long getCmppAuthFailureDelay() {
-      return authFailureDelay;
+      return authFailureDelay();
    }
 
    @AcceptorParameters.Millis
    public void setCmppAuthFailureDelay(long authFailureDelay) {
-      this.authFailureDelay = Math.max(1, authFailureDelay);
+      authFailureDelay(authFailureDelay);
    }
 
    /** Logins this acceptor refused late or unchecked because of failed-login penalties (for operators and tests). */
    public long getCmppAuthFailuresPenalized() {
-      LoginPenalties penalties = loginPenalties;
-      return penalties == null ? 0 : penalties.refused();
+      return authFailuresPenalized();
    }
 
    /**
@@ -308,25 +301,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
     * the clients behind its NAT address) is checked again at once (for embedding code; a broker restart does the same).
     */
    public void clearCmppAuthFailurePenalties() {
-      LoginPenalties penalties = loginPenalties;
-      if (penalties != null) {
-         penalties.clear();
-      }
-   }
-
-   LoginPenalties loginPenalties() {
-      LoginPenalties penalties = loginPenalties;
-      if (penalties == null) {
-         synchronized (this) {
-            penalties = loginPenalties;
-            if (penalties == null) {
-               penalties = new LoginPenalties("CMPP", authFailureLimit, authFailureWindow, authFailureDelay,
-                                              org.slf4j.LoggerFactory.getLogger(CmppProtocolManager.class));
-               loginPenalties = penalties;
-            }
-         }
-      }
-      return penalties;
+      clearAuthFailurePenalties();
    }
 
    @Override

@@ -5,7 +5,6 @@ import java.util.List;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.smsgw.broker.AcceptorParameters;
-import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.AbstractSmsProtocolManager;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
@@ -56,11 +55,6 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
    private SmsEncoding defaultAlphabet = SmsEncoding.GSM7;
    private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
-   private int authFailureLimit = 5;
-   private long authFailureWindow = 60_000;
-   private long authFailureDelay = 1_000;
-   /** Created at the first login, once the acceptor's parameters are set. */
-   private volatile LoginPenalties loginPenalties;
 
    SmppProtocolManager(SmppProtocolManagerFactory factory,
                        ActiveMQServer server,
@@ -230,37 +224,36 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
 
    /** Failed logins from one address (or for one account) answered at once; further ones get a penalty. 0 = no penalties. */
    public int getSmppAuthFailureLimit() {
-      return authFailureLimit;
+      return authFailureLimit();
    }
 
    public void setSmppAuthFailureLimit(int authFailureLimit) {
-      this.authFailureLimit = Math.max(0, authFailureLimit);
+      authFailureLimit(authFailureLimit);
    }
 
    /** Failures less than this apart count together; the longest penalty. */
    public long getSmppAuthFailureWindow() {
-      return authFailureWindow;
+      return authFailureWindow();
    }
 
    @AcceptorParameters.Millis
    public void setSmppAuthFailureWindow(long authFailureWindow) {
-      this.authFailureWindow = Math.max(1, authFailureWindow);
+      authFailureWindow(authFailureWindow);
    }
 
    /** The first penalty; it doubles with each further failure, up to the window. */
    public long getSmppAuthFailureDelay() {
-      return authFailureDelay;
+      return authFailureDelay();
    }
 
    @AcceptorParameters.Millis
    public void setSmppAuthFailureDelay(long authFailureDelay) {
-      this.authFailureDelay = Math.max(1, authFailureDelay);
+      authFailureDelay(authFailureDelay);
    }
 
    /** Logins this acceptor refused late or unchecked because of failed-login penalties (for operators and tests). */
    public long getSmppAuthFailuresPenalized() {
-      LoginPenalties penalties = loginPenalties;
-      return penalties == null ? 0 : penalties.refused();
+      return authFailuresPenalized();
    }
 
    /**
@@ -268,25 +261,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
     * the clients behind its NAT address) is checked again at once (for embedding code; a broker restart does the same).
     */
    public void clearSmppAuthFailurePenalties() {
-      LoginPenalties penalties = loginPenalties;
-      if (penalties != null) {
-         penalties.clear();
-      }
-   }
-
-   LoginPenalties loginPenalties() {
-      LoginPenalties penalties = loginPenalties;
-      if (penalties == null) {
-         synchronized (this) {
-            penalties = loginPenalties;
-            if (penalties == null) {
-               penalties = new LoginPenalties("SMPP", authFailureLimit, authFailureWindow, authFailureDelay,
-                                              org.slf4j.LoggerFactory.getLogger(SmppProtocolManager.class));
-               loginPenalties = penalties;
-            }
-         }
-      }
-      return penalties;
+      clearAuthFailurePenalties();
    }
 
    @Override
