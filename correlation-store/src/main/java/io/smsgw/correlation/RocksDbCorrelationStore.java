@@ -118,7 +118,17 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
    /** The memory-only read could not answer: a reader thread does the full read. */
    private CompletionStage<Optional<CorrelationRecord>> readFromDisk(byte[] key) {
       diskReads.increment();
-      CompletableFuture<Optional<CorrelationRecord>> answer = new CompletableFuture<>();
+      return onReader(() -> toRecord(key, database.db.get(database.records, key)));
+   }
+
+   /** A read that may touch the disk. */
+   private interface DiskRead<T> {
+      T read() throws RocksDBException;
+   }
+
+   /** Runs {@code read} on a reader thread, never the caller's (an event loop), within the store's open reads. */
+   private <T> CompletableFuture<T> onReader(DiskRead<T> read) {
+      CompletableFuture<T> answer = new CompletableFuture<>();
       try {
          readers.execute(() -> {
             if (!enterRead()) {
@@ -126,7 +136,7 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
                return;
             }
             try {
-               answer.complete(toRecord(key, database.db.get(database.records, key)));
+               answer.complete(read.read());
             } catch (RocksDBException e) {
                answer.completeExceptionally(new CorrelationStoreException("lookup failed", e));
             } catch (RuntimeException e) {
@@ -180,28 +190,7 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       } catch (RuntimeException e) {
          return CompletableFuture.failedFuture(e);
       }
-      CompletableFuture<List<CorrelationRecord>> answer = new CompletableFuture<>();
-      try {
-         readers.execute(() -> {
-            if (!enterRead()) {
-               answer.completeExceptionally(CorrelationWriter.closedException());
-               return;
-            }
-            try {
-               answer.complete(scanAccepted(prefix));
-            } catch (RocksDBException e) {
-               answer.completeExceptionally(new CorrelationStoreException("lookup failed", e));
-            } catch (RuntimeException e) {
-               answer.completeExceptionally(e);
-            } finally {
-               exitRead();
-            }
-         });
-      } catch (RejectedExecutionException e) {
-         answer.completeExceptionally(closed ? CorrelationWriter.closedException() : new RejectedExecutionException(
-               "correlation store has " + config.maxPendingReads() + " disk reads pending"));
-      }
-      return answer;
+      return onReader(() -> scanAccepted(prefix));
    }
 
    /** The records the accepted-parts index names under {@code prefix} (an entry whose record is gone is passed over). */
