@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import org.slf4j.Logger;
 
 /**
@@ -188,5 +190,14 @@ public final class LoginPenalties {
 
    private static String addressKey(InetAddress address) {
       return "address:" + address.getHostAddress();
+   }
+
+   /** Sends a login's refusal and closes the connection {@code delayMillis} from now, on its event loop (never blocking it). */
+   public static void refuseLater(Channel channel, Object refusal, long delayMillis) {
+      channel.eventLoop().schedule(() -> {
+         if (channel.isActive()) {
+            channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+         }
+      }, delayMillis, TimeUnit.MILLISECONDS);
    }
 }

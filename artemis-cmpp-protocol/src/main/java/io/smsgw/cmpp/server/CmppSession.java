@@ -17,6 +17,7 @@ import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
+import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
@@ -482,11 +483,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (connectTimer != null) {
          connectTimer.cancel(false);
       }
-      channel.eventLoop().schedule(() -> {
-         if (channel.isActive()) {
-            channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
-         }
-      }, delayMillis, TimeUnit.MILLISECONDS);
+      LoginPenalties.refuseLater(channel, refusal, delayMillis);
    }
 
    /** Whether the Timestamp is within cmppConnectTimeSkew of the gateway's clock (a captured CONNECT grows old). */

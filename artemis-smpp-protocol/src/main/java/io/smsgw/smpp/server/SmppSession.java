@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
+import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
@@ -437,11 +438,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (bindTimer != null) {
          bindTimer.cancel(false);
       }
-      channel.eventLoop().schedule(() -> {
-         if (channel.isActive()) {
-            channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
-         }
-      }, delayMillis, TimeUnit.MILLISECONDS);
+      LoginPenalties.refuseLater(channel, refusal, delayMillis);
    }
 
    /**
