@@ -22,6 +22,11 @@ final class FwdLinkMeters {
       count(meters, "fwd.responses", "FWD_RESP by outcome", link.acknowledged, peer, "outcome", "ok");
       count(meters, "fwd.responses", "FWD_RESP by outcome", link.refused, peer, "outcome", "refused");
       count(meters, "fwd.resent", "FWDs sent again", link.resent, peer);
+      // Report FWDs from this peer that this gateway refused (no record that the MT went to it) or took as repeats.
+      meters.counter("fwd.reports", "report FWDs from the peer refused or taken as repeats", link,
+                     l -> l.forwards() == null ? 0 : l.forwards().reportsRefused(peer), "peer", peer, "outcome", "refused")
+         .counter("fwd.reports", "report FWDs from the peer refused or taken as repeats", link,
+                  l -> l.forwards() == null ? 0 : l.forwards().reportsRepeated(peer), "peer", peer, "outcome", "repeated");
    }
 
    private static void count(GatewayMeters meters, String name, String description, AtomicLong counter, String peer,

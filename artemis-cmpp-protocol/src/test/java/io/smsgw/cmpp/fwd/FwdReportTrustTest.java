@@ -129,7 +129,11 @@ class FwdReportTrustTest {
       int portA = PeerBroker.freePort();
       int portB = PeerBroker.freePort();
       int portC = PeerBroker.freePort();
-      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, peerC(portC));
+      org.apache.activemq.artemis.core.server.metrics.plugins.SimpleMetricsPlugin metrics =
+         (org.apache.activemq.artemis.core.server.metrics.plugins.SimpleMetricsPlugin)
+            new org.apache.activemq.artemis.core.server.metrics.plugins.SimpleMetricsPlugin().init(java.util.Map.of());
+      try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, peerC(portC), cfg -> cfg.setMetricsConfiguration(
+              new org.apache.activemq.artemis.core.config.MetricsConfiguration().setPlugin(metrics)));
            PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "");
            CmppSocket c = CmppSocket.connect(portA)) {
          forwardToB(a, b, "0123456789abcd01");
@@ -141,6 +145,8 @@ class FwdReportTrustTest {
                       "C reports on an MT A never forwarded");
          assertEquals(0, a.messageCount(SmsAddresses.DR), "neither report was stored at A");
          assertEquals(2, a.fwdLink(C).getReportsRefused(), "the operator sees C's refused reports");
+         assertEquals(2.0, metrics.getRegistry().get("sms.gateway.fwd.reports").tags("peer", C, "outcome", "refused")
+                         .functionCounter().count(), "and so does the metrics registry");
          assertEquals(0, a.fwdLink(B).getReportsRefused());
 
          // B, which had the MT, reports it: A takes it
@@ -159,6 +165,8 @@ class FwdReportTrustTest {
          Wait.until("B has A's answer to the repeat", Duration.ofSeconds(10),
                     () -> bToA.getAcknowledged() == 2 && b.messageCount(SmsAddresses.gatewayQueue(A)) == 0);
          assertEquals(1, a.fwdLink(B).getReportsRepeated());
+         assertEquals(1.0, metrics.getRegistry().get("sms.gateway.fwd.reports").tags("peer", B, "outcome", "repeated")
+                         .functionCounter().count());
          assertEquals(0, a.messageCount(SmsAddresses.DR), "no second report at A");
          assertEquals(0, bToA.getRefused(), "the repeat was not refused, so B does not send it again and again");
       }
