@@ -227,7 +227,12 @@ class RoutingCountersTest {
             assertEquals(3, gw.counter(ESME, SUBMITTED));
             // what the refused group send had stored was rolled back with it: no SMS for a submit the ESME was told failed
             org.apache.activemq.artemis.core.server.Queue linkQueue = gw.getActiveMQServer().locateQueue(LINK_QUEUE);
-            linkQueue.flushExecutor(); // the queue lists what was added to it on its own executor
+            // A committed group send reaches the queue after the journal's callback, which may come after the ESME's
+            // answer: wait for the three expected, then check that no more (the rolled-back send's) are there.
+            Wait.until("the three MT on the link's queue", Duration.ofSeconds(10), () -> {
+               linkQueue.flushExecutor();
+               return linkQueue.getMessageCount() >= 3;
+            });
             assertEquals(3, linkQueue.getMessageCount(), "the counter matches the MT stored");
          } finally {
             again.unbindAndClose();
