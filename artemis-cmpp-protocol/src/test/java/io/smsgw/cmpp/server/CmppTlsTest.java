@@ -68,9 +68,7 @@ class CmppTlsTest {
          .configure(cfg -> {
             try {
                cfg.addAcceptorConfiguration("cmpp-plain", "tcp://127.0.0.1:0?protocols=CMPP");
-               cfg.addAcceptorConfiguration("cmpp-mutual", "tcp://127.0.0.1:0?protocols=CMPP" + gateway.acceptorParameters()
-                  + ";needClientAuth=true;trustStorePath=" + sp.trustStore() + ";trustStorePassword=" + TestCertificate.PASSWORD
-                  + ";trustStoreType=PKCS12");
+               cfg.addAcceptorConfiguration("cmpp-mutual", "tcp://127.0.0.1:0?protocols=CMPP" + gateway.mutualAcceptorParameters(sp));
             } catch (Exception e) {
                throw new IllegalStateException(e);
             }

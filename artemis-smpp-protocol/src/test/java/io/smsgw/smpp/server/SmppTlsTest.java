@@ -83,9 +83,7 @@ class SmppTlsTest {
             try {
                cfg.addAcceptorConfiguration("smpp-plain", "tcp://127.0.0.1:0?protocols=SMPP");
                // Mutual TLS: only an ESME whose certificate is in the trust store gets through the handshake.
-               cfg.addAcceptorConfiguration("smpp-mutual", "tcp://127.0.0.1:0?protocols=SMPP" + gateway.acceptorParameters()
-                  + ";needClientAuth=true;trustStorePath=" + esme.trustStore() + ";trustStorePassword=" + TestCertificate.PASSWORD
-                  + ";trustStoreType=PKCS12");
+               cfg.addAcceptorConfiguration("smpp-mutual", "tcp://127.0.0.1:0?protocols=SMPP" + gateway.mutualAcceptorParameters(esme));
             } catch (Exception e) {
                throw new IllegalStateException(e);
             }

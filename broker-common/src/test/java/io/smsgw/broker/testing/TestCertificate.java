@@ -91,6 +91,12 @@ public final class TestCertificate {
       return ";sslEnabled=true;keyStorePath=" + keyStore + ";keyStorePassword=" + PASSWORD + ";keyStoreType=PKCS12";
    }
 
+   /** Acceptor URL parameters for mutual TLS: this certificate, and only clients presenting {@code client}'s. */
+   public String mutualAcceptorParameters(TestCertificate client) {
+      return acceptorParameters() + ";needClientAuth=true;trustStorePath=" + client.trustStore() + ";trustStorePassword="
+         + PASSWORD + ";trustStoreType=PKCS12";
+   }
+
    /** A client's TLS context that trusts this certificate only and presents none of its own. */
    public SSLContext clientContext() {
       return context(null, this);
