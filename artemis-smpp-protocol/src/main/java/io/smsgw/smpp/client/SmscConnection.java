@@ -242,10 +242,34 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
 
    @Override
    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      logger.warn("SMSC link {} connection error: {}", config.id(), cause.toString());
+      String error = tlsError(cause);
+      if (error == null) {
+         error = SmscLink.roleName(role) + " connection error: " + cause;
+      }
+      logger.warn("SMSC link {}: {}", config.id(), error);
       if (closeReason == null) {
-         closeReason = SmscLink.roleName(role) + " connection error: " + cause;
+         closeReason = error;
       }
       ctx.close();
+   }
+
+   /**
+    * A TLS failure said as one (the SslHandler wraps it in a DecoderException), or null: a certificate the link does
+    * not trust or that names another host, an SMSC that wants a client certificate. In TLS 1.3 the SMSC judges the
+    * client's certificate after the client's side of the handshake is done, so that one comes as an alert later.
+    */
+   private String tlsError(Throwable cause) {
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+         if (t instanceof javax.net.ssl.SSLException) {
+            String message = t.getMessage();
+            String hint = "";
+            if (config.keyStore().isEmpty() && message != null
+                && (message.contains("certificate_required") || message.contains("bad_certificate"))) {
+               hint = "; the link presents no client certificate (tls-key-store)";
+            }
+            return SmscLink.roleName(role) + " TLS with " + config.host() + ":" + config.port() + " failed: " + message + hint;
+         }
+      }
+      return null;
    }
 }

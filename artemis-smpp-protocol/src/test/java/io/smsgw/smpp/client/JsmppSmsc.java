@@ -116,8 +116,16 @@ public final class JsmppSmsc implements AutoCloseable {
 
    /** An SMSC that speaks TLS with the given server context (null: plain TCP). */
    public JsmppSmsc(int port, javax.net.ssl.SSLContext tls) throws IOException {
+      this(port, tls, false);
+   }
+
+   /**
+    * An SMSC that speaks TLS with the given server context and, with {@code needClientAuth}, completes no handshake
+    * with a client that presents no certificate its context trusts (mutual TLS, as carriers ask for).
+    */
+   public JsmppSmsc(int port, javax.net.ssl.SSLContext tls, boolean needClientAuth) throws IOException {
       this.port = port;
-      listener = listen(port, tls);
+      listener = listen(port, tls, needClientAuth);
       listener.setMessageReceiverListener(new Receiver());
       acceptor = new Thread(this::acceptLoop, "jsmpp-smsc-" + port);
       acceptor.setDaemon(true);
@@ -130,9 +138,11 @@ public final class JsmppSmsc implements AutoCloseable {
     */
    private static final class ReusableServerSockets implements org.jsmpp.session.connection.ServerConnectionFactory {
       private final javax.net.ssl.SSLContext tls;
+      private final boolean needClientAuth;
 
-      ReusableServerSockets(javax.net.ssl.SSLContext tls) {
+      ReusableServerSockets(javax.net.ssl.SSLContext tls, boolean needClientAuth) {
          this.tls = tls;
+         this.needClientAuth = needClientAuth;
       }
 
       @Override
@@ -148,6 +158,9 @@ public final class JsmppSmsc implements AutoCloseable {
       @Override
       public org.jsmpp.session.connection.ServerConnection listen(int port, int timeout, int backlog) throws IOException {
          ServerSocket socket = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
+         if (needClientAuth) {
+            ((javax.net.ssl.SSLServerSocket) socket).setNeedClientAuth(true);
+         }
          socket.setReuseAddress(true);
          socket.bind(new java.net.InetSocketAddress(port), backlog);
          socket.setSoTimeout(timeout);
@@ -160,11 +173,11 @@ public final class JsmppSmsc implements AutoCloseable {
     * takes it between now and the (re)start of the SMSC on it.
     */
    /** Binds the port, retrying for a few seconds while a connection of a previous SMSC still holds it. */
-   private static SMPPServerSessionListener listen(int port, javax.net.ssl.SSLContext tls) throws IOException {
+   private static SMPPServerSessionListener listen(int port, javax.net.ssl.SSLContext tls, boolean needClientAuth) throws IOException {
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
       while (true) {
          try {
-            return new SMPPServerSessionListener(port, new ReusableServerSockets(tls));
+            return new SMPPServerSessionListener(port, new ReusableServerSockets(tls, needClientAuth));
          } catch (java.net.BindException e) {
             if (System.nanoTime() > deadline) {
                throw e;

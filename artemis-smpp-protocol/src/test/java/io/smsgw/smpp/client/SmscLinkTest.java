@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.TestCertificate;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.config.GatewayConfigLoader;
@@ -1704,7 +1705,8 @@ class SmscLinkTest {
             SmscLinkService failing = new SmscLinkService(broker.server(), linkRuntime(port,
                "secure { host = \"127.0.0.1\", port = 1, system-id = \"gw\", password = \"pw\", tls = true, tls-trust-store = \""
                   + notAKeyStore + "\" }"));
-            assertThrows(Exception.class, failing::start);
+            Exception refused = assertThrows(Exception.class, failing::start);
+            assertTrue(refused.getMessage().startsWith("SMSC link secure: cannot use its tls-trust-store"), refused.getMessage());
             assertEquals(0, linkSessions(broker));
 
             SmscLinkService next = new SmscLinkService(broker.server(), linkRuntime(port, ""));
@@ -1794,6 +1796,128 @@ class SmscLinkTest {
             JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
             assertNotNull(submit, "submit_sm over TLS");
             assertEquals("Over TLS", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+         }
+      }
+   }
+
+   /**
+    * An SMSC that requires a client certificate (mutual TLS, as carriers ask for): a link without tls-key-store
+    * never binds, and its bean says why; with the key store it binds, and an MT goes out and its receipt comes back.
+    */
+   @Test
+   void aLinkPresentsTheClientCertificateOfItsKeyStoreToAnSmscThatRequiresOne() throws Exception {
+      TestCertificate smscCertificate = TestCertificate.create(dir, "smsc");
+      TestCertificate gatewayCertificate = TestCertificate.create(dir, "gateway");
+      String trust = ", tls = true, tls-trust-store = \"" + smscCertificate.trustStore() + "\", tls-trust-store-password = "
+         + TestCertificate.PASSWORD;
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(smscCertificate, gatewayCertificate), true)) {
+         configureLink(port, trust);
+         try (TestBroker broker = startWithJmx()) {
+            Wait.until("the TLS failure on the link's bean", Duration.ofSeconds(15),
+                       () -> jmx("sim", "LastError").contains("TLS"));
+            String error = jmx("sim", "LastError");
+            assertTrue(error.contains("certificate"), error);
+            assertEquals("CONNECTING", jmx("sim", "State"));
+            assertFalse(smsc.hasBoundSession());
+            assertEquals(0, smsc.binds.get(), "no bind got through the handshake");
+         }
+      }
+
+      // A fresh SMSC: the one above takes its connections one at a time, each refused one waiting out its bind wait.
+      port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(smscCertificate, gatewayCertificate), true)) {
+         configureLink(port, trust + ", tls-key-store = \"" + gatewayCertificate.keyStore() + "\", tls-key-store-password = "
+            + TestCertificate.PASSWORD);
+         try (TestBroker broker = startWithJmx()) {
+            // the SMSC's session is bound once it answered; the link's once it read that answer
+            Wait.until("link bound with its client certificate", Duration.ofSeconds(15),
+                       () -> smsc.hasBoundSession() && "BOUND".equals(jmx("sim", "State")));
+            sendMt(broker, "00000000000000e1", "8613800138061", "Mutual TLS");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "submit_sm over mutual TLS");
+            assertEquals("Mutual TLS", new String(submit.shortMessage(), StandardCharsets.US_ASCII));
+            Wait.until("MT acknowledged once the correlation is durable", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR on sms.dr");
+            assertEquals("00000000000000e1", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+         }
+      }
+   }
+
+   /**
+    * The link checks that the SMSC's certificate names the host it connects to, even when its trust store vouches
+    * for the certificate: one for another name is refused, and the bean says so. tls-verify-host = false takes it
+    * (a carrier whose certificate does not name the address the link connects to).
+    */
+   @Test
+   void aLinkRefusesAnSmscCertificateForAnotherNameUnlessHostVerificationIsOff() throws Exception {
+      TestCertificate otherName = TestCertificate.createForHost(dir, "smsc.example.net");
+      String trust = ", tls = true, tls-trust-store = \"" + otherName.trustStore() + "\", tls-trust-store-password = "
+         + TestCertificate.PASSWORD;
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(otherName, otherName))) {
+         configureLink(port, trust);
+         try (TestBroker broker = startWithJmx()) {
+            Wait.until("the refused certificate on the link's bean", Duration.ofSeconds(15),
+                       () -> jmx("sim", "LastError").contains("TLS"));
+            String error = jmx("sim", "LastError");
+            assertTrue(error.contains("127.0.0.1"), error);
+            assertEquals("CONNECTING", jmx("sim", "State"));
+            assertEquals(0, smsc.binds.get(), "the link sent no bind to an SMSC it could not identify");
+         }
+      }
+
+      port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(otherName, otherName))) {
+         configureLink(port, trust + ", tls-verify-host = false");
+         try (TestBroker broker = startWithJmx()) {
+            Wait.until("link bound without host verification", Duration.ofSeconds(15), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000e2", "8613800138062", "Any name");
+            assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "submit_sm");
+         }
+      }
+   }
+
+   /**
+    * A key store the link cannot use fails the start with a message naming the link, the setting and the file, never
+    * the password; nothing is left open, so the next start works.
+    */
+   @Test
+   void aKeyStoreThatCannotBeUsedFailsTheStartNamingTheLink() throws Exception {
+      TestCertificate gatewayCertificate = TestCertificate.create(dir, "gateway");
+      Path notAKeyStore = Files.writeString(dir.resolve("client.p12"), "not a key store");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            String[][] cases = {
+               {"\"" + gatewayCertificate.keyStore() + "\"", "wrong-Secret7", "password was incorrect"},
+               {"\"" + notAKeyStore + "\"", TestCertificate.PASSWORD, "client.p12"},
+               {"\"" + gatewayCertificate.trustStore() + "\"", TestCertificate.PASSWORD, "no private key"},
+            };
+            for (String[] each : cases) {
+               SmscLinkService failing = new SmscLinkService(broker.server(), linkRuntime(port,
+                  "secure { host = \"127.0.0.1\", port = 1, system-id = \"gw\", password = \"pw\", tls = true"
+                     + ", tls-key-store = " + each[0] + ", tls-key-store-password = \"" + each[1] + "\" }"));
+               Exception refused = assertThrows(Exception.class, failing::start);
+               String message = refused.getMessage();
+               assertTrue(message.startsWith("SMSC link secure: cannot use its tls-key-store"), message);
+               assertTrue(message.contains(each[2]), message);
+               assertFalse(message.contains(each[1]), message);
+               assertEquals(0, linkSessions(broker));
+            }
+
+            SmscLinkService next = new SmscLinkService(broker.server(), linkRuntime(port, ""));
+            next.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            } finally {
+               next.stop();
+            }
          }
       }
    }

@@ -51,11 +51,23 @@ public final class TestCertificate {
 
    /** Makes the key and certificate and writes {@code <dir>/<name>.p12} and {@code <dir>/<name>-trust.p12}. */
    public static TestCertificate create(Path dir, String name) {
+      return create(dir, name, der(0x30, der(0x87, new byte[] {127, 0, 0, 1}), der(0x82, "localhost".getBytes(StandardCharsets.US_ASCII))));
+   }
+
+   /**
+    * Like {@link #create}, but the certificate is valid for the host name {@code host} alone (its only subject
+    * alternative name), not for 127.0.0.1 or localhost: a peer that checks the name it connected to refuses it there.
+    */
+   public static TestCertificate createForHost(Path dir, String host) {
+      return create(dir, host, der(0x30, der(0x82, host.getBytes(StandardCharsets.US_ASCII))));
+   }
+
+   private static TestCertificate create(Path dir, String name, byte[] altNames) {
       try {
          KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
          generator.initialize(new ECGenParameterSpec("secp256r1"));
          KeyPair keys = generator.generateKeyPair();
-         X509Certificate certificate = selfSigned(keys, name);
+         X509Certificate certificate = selfSigned(keys, name, altNames);
 
          KeyStore store = KeyStore.getInstance("PKCS12");
          store.load(null, null);
@@ -140,12 +152,11 @@ public final class TestCertificate {
    private static final byte[] SUBJECT_ALT_NAME = {0x06, 0x03, 0x55, 0x1D, 0x11};
    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
-   private static X509Certificate selfSigned(KeyPair keys, String name) throws GeneralSecurityException {
+   private static X509Certificate selfSigned(KeyPair keys, String name, byte[] altNames) throws GeneralSecurityException {
       byte[] algorithm = der(0x30, ECDSA_WITH_SHA256);
       byte[] subject = der(0x30, der(0x31, der(0x30, COMMON_NAME, der(0x0C, name.getBytes(StandardCharsets.UTF_8)))));
       Instant now = Instant.now();
       byte[] validity = der(0x30, utcTime(now.minus(1, ChronoUnit.DAYS)), utcTime(now.plus(2, ChronoUnit.DAYS)));
-      byte[] altNames = der(0x30, der(0x87, new byte[] {127, 0, 0, 1}), der(0x82, "localhost".getBytes(StandardCharsets.US_ASCII)));
       byte[] extensions = der(0xA3, der(0x30, der(0x30, SUBJECT_ALT_NAME, der(0x04, altNames))));
       byte[] tbs = der(0x30,
                        der(0xA0, der(0x02, new byte[] {2})),                     // version 3

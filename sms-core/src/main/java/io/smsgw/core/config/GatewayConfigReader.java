@@ -48,7 +48,8 @@ final class GatewayConfigReader {
       List.of("host", "port", "shared-secret", "refresh", "query-timeout", "reconnect-min", "reconnect-max");
    private static final List<String> LINK_KEYS = List.of(
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
-      "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password", "source-override",
+      "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password",
+      "tls-key-store", "tls-key-store-password", "tls-key-alias", "tls-verify-host", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format", "default-alphabet");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
@@ -788,6 +789,20 @@ final class GatewayConfigReader {
       if (!trustStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
          problem(settings.get("tls-trust-store").origin(), path + ".tls-trust-store", "no readable file \"" + trustStore + "\"");
       }
+      String keyStore = optionalString(settings, path, "tls-key-store", 4096, "");
+      ConfigValue keyPasswordValue = settings.get("tls-key-store-password");
+      String keyStorePassword = keyPasswordValue == null ? "" : string(keyPasswordValue, path + ".tls-key-store-password", true);
+      String keyAlias = optionalString(settings, path, "tls-key-alias", 255, "");
+      if (!keyStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(keyStore))) {
+         problem(settings.get("tls-key-store").origin(), path + ".tls-key-store", "no readable file \"" + keyStore + "\"");
+      } else if (!keyStore.isEmpty() && !tls) {
+         // Without TLS the link would present nothing, and the operator would believe it does.
+         problem(settings.get("tls-key-store").origin(), path + ".tls-key-store", "needs tls = true");
+      }
+      if (!keyAlias.isEmpty() && keyStore.isEmpty()) {
+         problem(settings.get("tls-key-alias").origin(), path + ".tls-key-alias", "needs a tls-key-store");
+      }
+      boolean verifyHost = bool(settings, path, "tls-verify-host", true);
       String sourceOverride = optionalString(settings, path, "source-override", 20, "");
       int sourceTon = wholeNumber(settings, path, "source-ton", -1, -1);
       int sourceNpi = wholeNumber(settings, path, "source-npi", -1, -1);
@@ -808,7 +823,8 @@ final class GatewayConfigReader {
          return null;
       }
       return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bind, window, rate, enquire,
-         responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
+         responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword,
+         keyStore, keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet);
    }
 

@@ -27,6 +27,11 @@ import io.smsgw.core.text.DefaultAlphabet;
  * @param tls                 connect with TLS
  * @param trustStore          PKCS12 or JKS file with the certificates to trust for TLS; "" = the JDK's defaults
  * @param trustStorePassword  its password ("" when none); never logged
+ * @param keyStore            PKCS12 or JKS file with the client certificate and key the link presents for mutual TLS;
+ *                            "" = none
+ * @param keyStorePassword    its password, also the key's ("" when none); never logged
+ * @param keyAlias            the key store entry to present; "" = its only key entry
+ * @param verifyHost          check that the SMSC's certificate names {@code host} (HTTPS endpoint identification)
  * @param sourceOverride      replaces every MT's source address when not empty
  * @param sourceTon           TON for source addresses (-1 = keep the message's)
  * @param sourceNpi           NPI for source addresses (-1 = keep the message's)
@@ -42,6 +47,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
                              Duration enquireLinkInterval, Duration responseTimeout, Duration reconnectMin,
                              Duration reconnectMax, boolean tls, String trustStore, String trustStorePassword,
+                             String keyStore, String keyStorePassword, String keyAlias, boolean verifyHost,
                              String sourceOverride, int sourceTon, int sourceNpi,
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ConfigSecretsTest {
 
    private static final String[] SECRETS = {
-      "acct-Secret1", "lnkSec2x", "trust-Secret3", "gns-Secret4", "peer-Secret5", "tandem-Secret6",
+      "acct-Secret1", "lnkSec2x", "trust-Secret3", "gns-Secret4", "peer-Secret5", "tandem-Secret6", "key-Secret7",
    };
 
    private static final GatewayConfig CONFIG = GatewayConfigLoader.parse(("""
@@ -25,7 +25,8 @@ class ConfigSecretsTest {
       accounts { sp1 { password = "acct-Secret1" } }
       links {
         smsc1 { host = smsc.example, port = 2775, system-id = gw1, password = "lnkSec2x",
-                tls = true, tls-trust-store = "%s", tls-trust-store-password = "trust-Secret3" }
+                tls = true, tls-trust-store = "%1$s", tls-trust-store-password = "trust-Secret3"
+                tls-key-store = "%1$s", tls-key-store-password = "key-Secret7" }
       }
       gns { host = "10.0.0.1", shared-secret = "gns-Secret4" }
       peers { "020001" { host = "10.0.20.1", shared-secret = "peer-Secret5" } }
@@ -34,7 +35,7 @@ class ConfigSecretsTest {
       }
       """).formatted(trustStore()), "sms-gateway.conf");
 
-   /** The reader wants a readable trust store; what is in it does not matter here. */
+   /** The reader wants a readable trust and key store; what is in it does not matter here. */
    private static String trustStore() {
       try {
          Path file = Files.createTempFile("trust", ".p12");

@@ -38,6 +38,8 @@ class SmscLinkConfigTest {
       assertEquals(SmscLinkConfig.ReceiptIdFormat.AS_GIVEN, link.receiptIdFormat());
       assertEquals(DefaultAlphabet.GSM7, link.defaultAlphabet(), "data_coding 0 as before: GSM 7-bit unpacked");
       assertFalse(link.tls());
+      assertEquals("", link.keyStore(), "no client certificate");
+      assertTrue(link.verifyHost(), "a TLS link checks the SMSC's host name unless told not to");
       assertFalse(link.ucs2Only());
       assertEquals(-1, link.sourceTon());
    }
@@ -63,6 +65,43 @@ class SmscLinkConfigTest {
       assertTrue(link.ucs2Only());
       assertEquals("10086", link.sourceOverride());
       assertEquals(SmscLinkConfig.ReceiptIdFormat.DECIMAL_IN_RECEIPT, link.receiptIdFormat());
+   }
+
+   /**
+    * The client certificate's settings: a key store that is no readable file, or one on a link without TLS (it would
+    * present nothing), or an alias without a store, is refused at load naming the field, and the password never shows.
+    */
+   @Test
+   void theClientCertificateSettingsAreReadAndChecked() throws Exception {
+      java.nio.file.Path store = java.nio.file.Files.createTempFile("client", ".p12");
+      try {
+         String file = store.toString().replace("\\", "/");
+         SmscLinkConfig link = links("""
+            links.c { host = h, port = 2775, system-id = gw, password = pw, tls = true, tls-key-store = "%s"
+                      tls-key-store-password = "key-Secret7", tls-key-alias = gw-2026, tls-verify-host = false }
+            """.formatted(file)).get(0);
+         assertEquals(file, link.keyStore());
+         assertEquals("key-Secret7", link.keyStorePassword());
+         assertEquals("gw-2026", link.keyAlias());
+         assertFalse(link.verifyHost());
+         assertFalse(link.toString().contains("key-Secret7"), link.toString());
+
+         String text = problems("""
+            links {
+              plain { host = h, port = 2775, system-id = gw, password = pw, tls-key-store = "%s", tls-key-store-password = "key-Secret7" }
+              missing { host = h, port = 2775, system-id = gw, password = pw, tls = true, tls-key-store = "/no/such/client.p12" }
+              alias { host = h, port = 2775, system-id = gw, password = pw, tls = true, tls-key-alias = gw }
+              verify { host = h, port = 2775, system-id = gw, password = pw, tls = true, tls-verify-host = sometimes }
+            }
+            """.formatted(file));
+         assertTrue(text.contains("links.plain.tls-key-store: needs tls = true"), text);
+         assertTrue(text.contains("links.missing.tls-key-store: no readable file \"/no/such/client.p12\""), text);
+         assertTrue(text.contains("links.alias.tls-key-alias: needs a tls-key-store"), text);
+         assertTrue(text.contains("links.verify.tls-verify-host"), text);
+         assertFalse(text.contains("key-Secret7"), text);
+      } finally {
+         java.nio.file.Files.delete(store);
+      }
    }
 
    @Test
