@@ -86,15 +86,22 @@ final class LoginPenaltiesControl implements LoginPenaltiesControlMBean {
       if (penalties().clearAddress(text)) {
          return true;
       }
-      // Another notation of an IPv6 address (::1 for 0:0:0:0:0:0:0:1); only such literals are parsed, so no name is
-      // ever looked up in DNS from a management thread.
+      String ipv6 = ipv6HostAddress(text);
+      return ipv6 != null && penalties().clearAddress(ipv6);
+   }
+
+   /**
+    * An IPv6 literal in any notation ({@code ::1}) as the list writes it ({@code 0:0:0:0:0:0:0:1}), or null. Only such
+    * literals are parsed, so no name is ever looked up in DNS from a management thread.
+    */
+   static String ipv6HostAddress(String text) {
       if (text.indexOf(':') < 0 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-         return false;
+         return null;
       }
       try {
-         return penalties().clearAddress(InetAddress.getByName(text).getHostAddress());
+         return InetAddress.getByName(text).getHostAddress();
       } catch (Exception e) {
-         return false;
+         return null;
       }
    }
 
