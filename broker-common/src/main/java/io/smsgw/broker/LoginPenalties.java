@@ -1,7 +1,9 @@
 package io.smsgw.broker;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -26,14 +28,24 @@ import org.slf4j.Logger;
  * A key quiet for {@code window} after its last failure and its penalty is forgotten: removed when next looked up, and
  * by a sweep of the whole map at most once a window, made by a login. At most {@link #MAX_KEYS} addresses and accounts
  * are tracked, the least recently seen dropped first, so a scan from many addresses takes bounded memory; accounts are
- * tracked only for ids that exist. {@link #clear()} forgets them all. Called at login only, on the event loops of the
- * acceptor, under this object's lock.
+ * tracked only for ids that exist. {@link #clear()} forgets them all. Called at login on the event loops of the
+ * acceptor, and by its management bean ({@link LoginPenaltiesControl}) on management threads, always under this
+ * object's lock, which each call holds only for map operations (a listing copies the numbers and formats them outside).
  */
 public final class LoginPenalties {
 
    /** Addresses and accounts tracked per acceptor: about 100 bytes each. */
    static final int MAX_KEYS = 10_000;
    private static final long SUMMARY_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+   private static final String ADDRESS_PREFIX = "address:";
+   private static final String ACCOUNT_PREFIX = "account:";
+
+   /**
+    * One address or account counted now, for operators: its failures in the current run, the wall-clock time of the
+    * last one, and when its penalty ends (0 when none runs).
+    */
+   public record Entry(boolean address, String id, int failures, long lastFailureMillis, long penaltyEndsMillis) {
+   }
 
    private static final class Failures {
       int count;
@@ -117,7 +129,7 @@ public final class LoginPenalties {
          penalty = fail(keys.computeIfAbsent(addressKey(address), k -> new Failures()), now, "address " + address.getHostAddress());
       }
       if (account != null) {
-         penalty = Math.max(penalty, fail(keys.computeIfAbsent("account:" + account, k -> new Failures()), now, "account '" + account + "'"));
+         penalty = Math.max(penalty, fail(keys.computeIfAbsent(ACCOUNT_PREFIX + account, k -> new Failures()), now, "account '" + account + "'"));
       }
       if (penalty > 0) {
          countRefused(now);
@@ -130,9 +142,92 @@ public final class LoginPenalties {
       return refused;
    }
 
-   /** Forgets every address's and account's failures and penalties (for operators: a restart does the same). */
-   public synchronized void clear() {
+   /**
+    * Forgets every address's and account's failures and penalties (for operators: a restart does the same); how many
+    * were counted (quiet ones not waiting for their sweep).
+    */
+   public synchronized int clear() {
+      long now = clock.getAsLong();
+      int counted = 0;
+      for (Failures failures : keys.values()) {
+         if (!quiet(failures, now)) {
+            counted++;
+         }
+      }
       keys.clear();
+      return counted;
+   }
+
+   /**
+    * Forgets one address's failures and penalty, so its next login is checked at once; whether it was counted.
+    * {@code address} as {@link InetAddress#getHostAddress()} writes it (what {@link #entries()} shows).
+    */
+   public synchronized boolean clearAddress(String address) {
+      return keys.remove(ADDRESS_PREFIX + address) != null;
+   }
+
+   /** Forgets one account's failures and penalty; whether it was counted. */
+   public synchronized boolean clearAccount(String account) {
+      return keys.remove(ACCOUNT_PREFIX + account) != null;
+   }
+
+   /** The addresses and accounts counted now (quiet ones left out, as they count no more), addresses first. */
+   public List<Entry> entries() {
+      int n;
+      String[] ids;
+      int[] counts;
+      long[] last;
+      long[] until;
+      long now;
+      synchronized (this) {
+         // Copy the numbers only: the strings and times are made after the lock is released, so logins on the event
+         // loops wait for no more than a walk over at most MAX_KEYS entries.
+         now = clock.getAsLong();
+         n = keys.size();
+         ids = new String[n];
+         counts = new int[n];
+         last = new long[n];
+         until = new long[n];
+         int i = 0;
+         for (Map.Entry<String, Failures> e : keys.entrySet()) {
+            Failures f = e.getValue();
+            if (quiet(f, now)) {
+               continue;
+            }
+            ids[i] = e.getKey();
+            counts[i] = f.count;
+            last[i] = f.lastNanos;
+            until[i] = f.penaltyUntilNanos;
+            i++;
+         }
+         n = i;
+      }
+      long wallNow = System.currentTimeMillis();
+      List<Entry> entries = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+         boolean address = ids[i].startsWith(ADDRESS_PREFIX);
+         String id = ids[i].substring(address ? ADDRESS_PREFIX.length() : ACCOUNT_PREFIX.length());
+         long lastMillis = wallNow - TimeUnit.NANOSECONDS.toMillis(now - last[i]);
+         long endsMillis = until[i] > now ? wallNow + Math.max(1, TimeUnit.NANOSECONDS.toMillis(until[i] - now)) : 0;
+         entries.add(new Entry(address, id, counts[i], lastMillis, endsMillis));
+      }
+      entries.sort((a, b) -> a.address() != b.address() ? (a.address() ? -1 : 1) : a.id().compareTo(b.id()));
+      return entries;
+   }
+
+   /** Failures answered at once; 0: no penalties. */
+   public int limit() {
+      return limit;
+   }
+
+   /** Failures less than this apart count together; also the longest penalty. */
+   public long windowMillis() {
+      return TimeUnit.NANOSECONDS.toMillis(windowNanos);
+   }
+
+   /** The first penalty. */
+   public long delayMillis() {
+      return TimeUnit.NANOSECONDS.toMillis(delayNanos);
    }
 
    synchronized int tracked() {
@@ -189,7 +284,7 @@ public final class LoginPenalties {
    }
 
    private static String addressKey(InetAddress address) {
-      return "address:" + address.getHostAddress();
+      return ADDRESS_PREFIX + address.getHostAddress();
    }
 
    /** Sends a login's refusal and closes the connection {@code delayMillis} from now, on its event loop (never blocking it). */

@@ -1,9 +1,12 @@
 package io.smsgw.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -138,5 +141,74 @@ class LoginPenaltiesTest {
          assertEquals(0, off.failed(guesser, "esme"));
       }
       assertEquals(0, off.tracked());
+   }
+
+   @Test
+   void entriesShowEachCountedAddressAndAccountWithItsFailuresAndWhenItsPenaltyEnds() throws Exception {
+      InetAddress guesser = address("192.0.2.20");
+      for (int i = 0; i < 4; i++) {
+         penalties.failed(guesser, i < 2 ? "esme" : null); // the fourth failure from the address: a 1 s penalty
+      }
+      long before = System.currentTimeMillis();
+      List<LoginPenalties.Entry> entries = penalties.entries();
+      long after = System.currentTimeMillis();
+      assertEquals(2, entries.size(), entries.toString());
+      LoginPenalties.Entry address = entries.get(0);
+      assertTrue(address.address(), "addresses first");
+      assertEquals("192.0.2.20", address.id());
+      assertEquals(4, address.failures());
+      assertTrue(address.penaltyEndsMillis() >= before + 1_000 && address.penaltyEndsMillis() <= after + 1_000, address.toString());
+      LoginPenalties.Entry account = entries.get(1);
+      assertFalse(account.address());
+      assertEquals("esme", account.id());
+      assertEquals(2, account.failures());
+      assertEquals(0, account.penaltyEndsMillis(), "under the limit: no penalty");
+
+      advanceMillis(60_500); // the account is quiet for a window, the address not yet (its penalty ran 1 s more)
+      assertEquals(List.of("192.0.2.20"), penalties.entries().stream().map(LoginPenalties.Entry::id).toList());
+      assertEquals(0, penalties.entries().get(0).penaltyEndsMillis(), "its penalty is over");
+   }
+
+   @Test
+   void clearingOneAddressOrAccountLiftsOnlyItsPenalty() throws Exception {
+      InetAddress one = address("192.0.2.21");
+      InetAddress other = address("192.0.2.22");
+      for (int i = 0; i < 4; i++) {
+         penalties.failed(one, "esme");
+         penalties.failed(other, null);
+      }
+      assertTrue(penalties.penaltyBeforeCheck(one) > 0);
+      assertTrue(penalties.clearAddress("192.0.2.21"));
+      assertFalse(penalties.clearAddress("192.0.2.21"), "no longer counted");
+      assertEquals(-1, penalties.penaltyBeforeCheck(one), "checked again at once");
+      assertTrue(penalties.penaltyBeforeCheck(other) > 0, "the other address still waits");
+      assertEquals(2_000, penalties.failed(address("192.0.2.23"), "esme"), "the account's fifth failure: its count is still over the limit");
+      assertTrue(penalties.clearAccount("esme"));
+      assertEquals(0, penalties.failed(address("192.0.2.24"), "esme"), "the account counts afresh");
+      assertEquals(4, penalties.clear(), "the other address, 192.0.2.23, 192.0.2.24 and the account");
+   }
+
+   @Test
+   void listingWhileLoginsFailOnOtherThreadsStaysConsistentAndBounded() throws Exception {
+      CompletableFuture<?>[] loops = new CompletableFuture<?>[3];
+      for (int t = 0; t < loops.length; t++) {
+         int thread = t;
+         loops[t] = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < LoginPenalties.MAX_KEYS * 2; i++) {
+               try {
+                  penalties.failed(InetAddress.getByAddress(new byte[] {10, (byte) thread, (byte) (i >> 8), (byte) i}), "esme" + (i % 50));
+               } catch (Exception e) {
+                  throw new IllegalStateException(e);
+               }
+            }
+         });
+      }
+      while (!CompletableFuture.allOf(loops).isDone()) {
+         List<LoginPenalties.Entry> entries = penalties.entries();
+         assertTrue(entries.size() <= LoginPenalties.MAX_KEYS, entries.size() + " entries");
+         penalties.clearAddress("10.0.0.1");
+      }
+      CompletableFuture.allOf(loops).get();
+      assertTrue(penalties.entries().size() <= LoginPenalties.MAX_KEYS);
    }
 }

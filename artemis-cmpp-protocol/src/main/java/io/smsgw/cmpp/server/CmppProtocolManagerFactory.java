@@ -6,6 +6,7 @@ import java.util.Map;
 import io.smsgw.broker.AcceptorParameters;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
+import io.smsgw.broker.LoginPenaltyBeans;
 import io.smsgw.cmpp.fwd.FwdLinkService;
 import io.smsgw.cmpp.gns.TandemLifecycle;
 import io.smsgw.cmpp.gns.client.RouteCacheService;
@@ -60,6 +61,7 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) {
       services.add(refusals); // first: nothing of the gateway starts when an acceptor was refused
       services.add(new BrokerExposure(server));
+      services.add(new LoginPenaltyBeans(server, PROTOCOL_NAME)); // a bean per CMPP acceptor, while it exists
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
          services.add(new PeerAcceptorCheck(server, GatewayRuntime.of(server)));

@@ -258,7 +258,8 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
 
    /**
     * Forgets every failed-login count and penalty of this acceptor, so a client locked out by a misconfiguration (or
-    * the clients behind its NAT address) is checked again at once (for embedding code; a broker restart does the same).
+    * the clients behind its NAT address) is checked again at once. For embedding code: operators have the acceptor's
+    * management bean (LoginPenaltiesControl), which also clears one address or account; a restart forgets them too.
     */
    public void clearSmppAuthFailurePenalties() {
       clearAuthFailurePenalties();

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.smsgw.broker.AcceptorParameters;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
+import io.smsgw.broker.LoginPenaltyBeans;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.smpp.client.SmscLinkService;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -59,6 +60,7 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
       GatewayRuntime runtime = GatewayRuntime.of(server);
       services.add(refusals); // first: nothing of the gateway starts when an acceptor was refused
       services.add(new BrokerExposure(server));
+      services.add(new LoginPenaltyBeans(server, PROTOCOL_NAME)); // a bean per SMPP acceptor, while it exists
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), runtime));
       }
