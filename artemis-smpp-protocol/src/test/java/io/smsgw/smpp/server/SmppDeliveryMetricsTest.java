@@ -200,4 +200,29 @@ class SmppDeliveryMetricsTest {
       }
       assertNull(gauge(registry, "account.deliveries.waiting"), "the broker's stop removed the account's meters");
    }
+
+   @Test
+   void aLongMoSentAsPartsCountsAsOneDelivery() throws Exception {
+      SimpleMetricsPlugin plugin = (SimpleMetricsPlugin) new SimpleMetricsPlugin().init(Map.of());
+      MeterRegistry registry = plugin.getRegistry();
+      Esme esme = new Esme();
+      try (TestBroker broker = TestBroker.smpp(dir, "")
+              .configure(cfg -> cfg.setMetricsConfiguration(new MetricsConfiguration().setPlugin(plugin))).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         SMPPSession session = new SMPPSession();
+         session.setMessageReceiverListener(esme);
+         session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, ESME, "password", "",
+            TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+         try {
+            sendMo(jms, "x".repeat(200)); // two GSM parts
+            esme.next();
+            esme.next();
+            Wait.until("the MO acknowledged", TIMEOUT, () -> broker.messageCount(SmsAddresses.accountQueue(ESME)) == 0);
+            assertEquals(1.0, counter(registry, "account.deliveries", "kind", "mo"), "one message, however many parts");
+            assertEquals(1.0, counter(registry, "account.deliveries.settled", "outcome", "ok"));
+         } finally {
+            session.unbindAndClose();
+         }
+      }
+   }
 }
