@@ -7,16 +7,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.smsgw.core.contract.SmsAddresses;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.ServerSession;
 
 /**
  * The SMPP or CMPP acceptors' meters of one broker, per account (tags {@code protocol}, {@code account}): the account's
- * open sessions of that protocol, and its submits accepted (stored, answered with status 0) and refused (any other
- * answer). An account's meters appear with its first bind and stay until the broker stops (its counts are the
- * broker's since that start), so acceptors that are removed, added or restarted by a reload of broker.xml share them
- * and never register an account twice.
+ * open sessions of that protocol, its submits accepted (stored, answered with status 0) and refused (any other
+ * answer), and its deliveries ({@link DeliveryCounts}: MO and reports sent, redelivered, how they ended); per account
+ * only (tag {@code account}), what waits on its queue {@code sms.sp.<account>} and what of that is being delivered,
+ * read from the broker's queue at the scrape. An account's meters appear with its first bind and stay until the
+ * broker stops (its counts are the broker's since that start), so acceptors that are removed, added or restarted by a
+ * reload of broker.xml share them and never register an account twice; only accounts that bound get meters.
  * <p>
  * The open sessions are read from the broker's own sessions at the scrape (an account's session is a broker session
  * whose user is the account, on a connection of the protocol), so neither binding nor closing does anything for the
@@ -27,11 +32,14 @@ public final class AcceptorMeters {
    private static final Map<ActiveMQServer, Map<String, AcceptorMeters>> BY_BROKER = new WeakHashMap<>();
    /** Counts of the broker's sessions are reused this long: one scrape reads every account's gauge at once. */
    private static final long SESSION_COUNT_NANOS = TimeUnit.SECONDS.toNanos(1);
+   /** The key, among the protocols of a broker, of the per-account queue gauges that every protocol shares. */
+   private static final String QUEUES = "";
 
    /** One account's counts of one protocol. */
    public static final class Account {
       private final LongAdder accepted = new LongAdder();
       private final LongAdder refused = new LongAdder();
+      private final DeliveryCounts deliveries = new DeliveryCounts();
 
       /** Counts a submit's answer: {@code ok} for a submit stored and answered with status (Result) 0. */
       public void submitAnswered(boolean ok) {
@@ -44,6 +52,32 @@ public final class AcceptorMeters {
 
       public long refused() {
          return refused.sum();
+      }
+
+      /** What the account's sessions of this protocol delivered; handed to their {@link WindowedDeliverer}s. */
+      public DeliveryCounts deliveries() {
+         return deliveries;
+      }
+   }
+
+   /** The account's queue as the broker has it now, looked up when read (the queue may come and go). */
+   private static final class AccountQueue {
+      private final ActiveMQServer server;
+      private final SimpleString name;
+
+      AccountQueue(ActiveMQServer server, String account) {
+         this.server = server;
+         this.name = SimpleString.of(SmsAddresses.accountQueue(account));
+      }
+
+      long messages() {
+         Queue queue = server.locateQueue(name);
+         return queue == null ? 0 : queue.getMessageCount();
+      }
+
+      long delivering() {
+         Queue queue = server.locateQueue(name);
+         return queue == null ? 0 : queue.getDeliveringCount();
       }
    }
 
@@ -66,7 +100,45 @@ public final class AcceptorMeters {
     * the first call (a bind, not a submit: call once per session and keep the result).
     */
    public static Account account(ActiveMQServer server, String protocol, String account) {
+      of(server, QUEUES).queueGauges(account);
       return of(server, protocol).account(account);
+   }
+
+   /** Indexes of {@link #deliveries(ActiveMQServer, String)}. */
+   public static final int MO_SENT = 0, REPORTS_SENT = 1, REDELIVERED = 2, OK = 3, THROTTLED = 4, REJECTED = 5,
+      INVALID = 6, OTHER = 7, TIMED_OUT = 8, WAITING = 9, IN_FLIGHT = 10;
+
+   /**
+    * For management: what was delivered to {@code account}, its SMPP and CMPP sessions together, as {@code long}s at
+    * the indexes above: MO sent, reports sent, of those sent again, then how deliveries ended (ok, throttled,
+    * rejected, invalid, other, timed out), and from the broker's queue {@code sms.sp.<account>} the messages on it
+    * now and those of them delivered and not answered yet. Creates nothing: an account that never bound shows 0 sent
+    * (and its queue as it is).
+    */
+   public static long[] deliveries(ActiveMQServer server, String account) {
+      long[] out = new long[IN_FLIGHT + 1];
+      Map<String, AcceptorMeters> byProtocol;
+      synchronized (BY_BROKER) {
+         Map<String, AcceptorMeters> found = BY_BROKER.get(server);
+         byProtocol = found == null ? Map.of() : new HashMap<>(found);
+      }
+      for (Map.Entry<String, AcceptorMeters> protocol : byProtocol.entrySet()) {
+         Account counts = protocol.getKey().equals(QUEUES) ? null : protocol.getValue().accounts.get(account);
+         if (counts == null) {
+            continue;
+         }
+         DeliveryCounts d = counts.deliveries;
+         out[MO_SENT] += d.moSent();
+         out[REPORTS_SENT] += d.reportsSent();
+         out[REDELIVERED] += d.moRedelivered() + d.reportsRedelivered();
+         for (DeliveryCounts.Outcome outcome : DeliveryCounts.Outcome.all()) {
+            out[OK + outcome.ordinal()] += d.settled(outcome);
+         }
+      }
+      AccountQueue queue = new AccountQueue(server, account);
+      out[WAITING] = queue.messages();
+      out[IN_FLIGHT] = queue.delivering();
+      return out;
    }
 
    static AcceptorMeters of(ActiveMQServer server, String protocol) {
@@ -113,9 +185,43 @@ public final class AcceptorMeters {
                         "protocol", protocol, "account", id, "outcome", "accepted")
                .counter("account.submits", "Submits answered with a refusal (any status but 0)", found, Account::refused,
                         "protocol", protocol, "account", id, "outcome", "refused");
+            deliveryMeters(id, found.deliveries);
             accounts.put(id, found);
          }
          return found;
+      }
+   }
+
+   private void deliveryMeters(String id, DeliveryCounts d) {
+      meters.counter("account.deliveries", "MO sent to the account, first attempts and redeliveries", d, DeliveryCounts::moSent,
+                     "protocol", protocol, "account", id, "kind", "mo")
+         .counter("account.deliveries", "Status reports sent to the account, first attempts and redeliveries", d,
+                  DeliveryCounts::reportsSent, "protocol", protocol, "account", id, "kind", "report")
+         .counter("account.deliveries.redelivered", "MO sent again (the broker had handed them over unacknowledged)", d,
+                  DeliveryCounts::moRedelivered, "protocol", protocol, "account", id, "kind", "mo")
+         .counter("account.deliveries.redelivered", "Reports sent again (the broker had handed them over unacknowledged)", d,
+                  DeliveryCounts::reportsRedelivered, "protocol", protocol, "account", id, "kind", "report");
+      for (DeliveryCounts.Outcome outcome : DeliveryCounts.Outcome.all()) {
+         meters.counter("account.deliveries.settled", "Deliveries to the account by how they ended", d,
+                        counts -> counts.settled(outcome), "protocol", protocol, "account", id, "outcome", outcome.tag());
+      }
+   }
+
+   /** The gauges of the account's queue, once per broker whatever the protocols it binds with. */
+   private void queueGauges(String id) {
+      if (!meters.enabled() || accounts.containsKey(id)) {
+         return;
+      }
+      synchronized (this) {
+         if (accounts.containsKey(id)) {
+            return;
+         }
+         AccountQueue queue = new AccountQueue(server, id);
+         meters.gauge("account.deliveries.waiting", "Messages on the account's queue, those being delivered included", queue,
+                      AccountQueue::messages, "account", id)
+            .gauge("account.deliveries.in.flight", "Messages of the account's queue delivered and not answered yet", queue,
+                   AccountQueue::delivering, "account", id);
+         accounts.put(id, new Account()); // marks the account's gauges as registered
       }
    }
 

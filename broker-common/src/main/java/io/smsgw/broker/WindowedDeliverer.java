@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.util.ReferenceCountUtil;
+import io.smsgw.core.contract.SmsKind;
+import io.smsgw.core.contract.SmsProperties;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
@@ -59,6 +61,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       final ServerConsumer consumer;
       int unanswered;
       boolean refused;
+      /** How the first part that failed ended, for the count of the message's delivery. */
+      DeliveryCounts.Outcome failure;
 
       Parts(long messageId, ServerConsumer consumer, int count) {
          this.messageId = messageId;
@@ -97,6 +101,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    }
 
    private final DeliveryChannel<P> channel;
+   private final DeliveryCounts counts;
    private final int window;
    private final long responseTimeoutNanos;
    private final Map<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -114,9 +119,12 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    /**
     * @param storage the broker's storage manager, for the transactions that acknowledge a read batch's deliveries
+    * @param counts the account's delivery counts on this protocol, counted here (sent, and how each delivery ended)
     */
-   public WindowedDeliverer(DeliveryChannel<P> channel, StorageManager storage, int window, long responseTimeoutMillis) {
+   public WindowedDeliverer(DeliveryChannel<P> channel, StorageManager storage, DeliveryCounts counts, int window,
+                            long responseTimeoutMillis) {
       this.channel = channel;
+      this.counts = counts;
       this.batch = new AcknowledgementBatch(storage, () -> "deliveries to '" + channel.accountId() + "'", settled -> { });
       this.settleBatch = batch::commit;
       this.window = Math.max(1, window);
@@ -157,6 +165,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          channel.execute(() -> reject(consumer, id));
          return 1;
       }
+      // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement.
+      counts.sent(SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) == SmsKind.DR, deliveryCount > 1);
       if (!collector.isEmpty()) {
          sendParts(ref.getMessageID(), consumer, sequence, delivery);
          return 1;
@@ -271,16 +281,21 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    }
 
    /**
-    * Settles the delivery this response answers: acknowledged on success (with the rest of the read batch, see
-    * {@link AcknowledgementBatch}), put back at once (counting a failed attempt) otherwise. A response to nothing in
-    * flight (late, after a timeout) is ignored. The slot it frees goes to a waiting part at once, whatever it
-    * answered and even if settling it failed: nothing else would write that part while no other part is in flight.
+    * Settles the delivery this response answers: acknowledged on success ({@link DeliveryCounts.Outcome#OK}, with the
+    * rest of the read batch, see {@link AcknowledgementBatch}), put back at once (counting a failed attempt) otherwise.
+    * A response to nothing in flight (late, after a timeout) is ignored. The slot it frees goes to a waiting part at
+    * once, whatever it answered and even if settling it failed: nothing else would write that part while no other
+    * part is in flight.
+    *
+    * @param outcome how the client answered, by the class of its result code; never {@code TIMED_OUT}
+    * @param detail the answer for the log of a refusal (may be null on success)
     */
-   public void onResponse(int sequence, boolean success, String detail) {
+   public void onResponse(int sequence, DeliveryCounts.Outcome outcome, String detail) {
       InFlight delivery = inFlight.remove(sequence);
       if (delivery == null) {
          return;
       }
+      boolean success = outcome == DeliveryCounts.Outcome.OK;
       channel.onSettled(sequence, success);
       if (batch.isEmpty()) {
          // Runs after every PDU of this read batch has been handled.
@@ -288,10 +303,12 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       }
       try {
          if (delivery.parts() != null) {
-            partAnswered(delivery.parts(), success, detail);
+            partAnswered(delivery.parts(), outcome, detail);
          } else if (success) {
+            counts.settle(outcome);
             batch.acknowledge(delivery.consumer(), delivery.messageId());
          } else {
+            counts.settle(outcome);
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
             batch.promptAfter(delivery.consumer());
             delivery.consumer().individualCancel(delivery.messageId(), true);
@@ -308,9 +325,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * One part answered (or overdue). When it was the last one: acknowledged with the read batch if every part
     * succeeded, else put back, to come again with all its parts.
     */
-   private void partAnswered(Parts parts, boolean success, String detail) throws Exception {
-      if (!success) {
-         parts.refused = true;
+   private void partAnswered(Parts parts, DeliveryCounts.Outcome outcome, String detail) throws Exception {
+      if (outcome != DeliveryCounts.Outcome.OK) {
+         failed(parts, outcome);
          logger.debug("Part of message {} refused by '{}' ({}); the message comes again", parts.messageId,
                       channel.accountId(), detail);
       }
@@ -320,9 +337,19 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          return;
       }
       if (parts.refused) {
+         counts.settle(parts.failure);
          parts.consumer.individualCancel(parts.messageId, true);
       } else {
+         counts.settle(DeliveryCounts.Outcome.OK);
          batch.acknowledge(parts.consumer, parts.messageId);
+      }
+   }
+
+   /** A part failed: the message comes again, and its delivery counts as the first failure among its parts. */
+   private static void failed(Parts parts, DeliveryCounts.Outcome outcome) {
+      parts.refused = true;
+      if (parts.failure == null) {
+         parts.failure = outcome;
       }
    }
 
@@ -341,11 +368,13 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
             channel.onSettled(entry.getKey(), false);
             try {
                if (delivery.parts() != null) {
-                  delivery.parts().refused = true;
+                  failed(delivery.parts(), DeliveryCounts.Outcome.TIMED_OUT);
                   if (--delivery.parts().unanswered == 0) {
+                     counts.settle(delivery.parts().failure);
                      delivery.consumer().individualCancel(delivery.messageId(), true);
                   }
                } else {
+                  counts.settle(DeliveryCounts.Outcome.TIMED_OUT);
                   delivery.consumer().individualCancel(delivery.messageId(), true);
                }
             } catch (Exception e) {

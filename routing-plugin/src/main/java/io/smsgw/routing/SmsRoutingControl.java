@@ -5,18 +5,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.RouteConfig;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 
 /** Reads and changes the router for management; holds no state of its own. */
 final class SmsRoutingControl implements SmsRoutingControlMBean {
 
+   private final ActiveMQServer server;
    private final SmsRouter router;
    private final ConfigReloader reloader;
    private final PendingRoutes pending;
    private final ApplicationMtCheck mtCheck;
 
-   SmsRoutingControl(SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck) {
+   SmsRoutingControl(ActiveMQServer server, SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck) {
+      this.server = server;
       this.router = router;
       this.reloader = reloader;
       this.pending = pending;
@@ -83,6 +87,12 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
       Account configured = runtime.findAccount(account).orElse(null);
       return new long[] {runtime.openSessions(account), configured == null ? 0 : configured.maxSessions(),
          runtime.quotas().usedToday(account), configured == null ? 0 : configured.dailyQuota()};
+   }
+
+   @Override
+   public long[] getAccountDeliveries(String account) {
+      // The acceptors count (broker-common); like getAccountCounters, a mistyped account reads 0 and adds nothing.
+      return account == null ? new long[AcceptorMeters.IN_FLIGHT + 1] : AcceptorMeters.deliveries(server, account);
    }
 
    @Override

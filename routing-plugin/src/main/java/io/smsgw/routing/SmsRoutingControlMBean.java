@@ -24,6 +24,17 @@ public interface SmsRoutingControlMBean {
     */
    long[] getAccountUsage(String account);
 
+   /**
+    * What the gateway delivered to one account (SMPP deliver_sm, CMPP DELIVER; its SMPP and CMPP sessions together)
+    * since the broker started, and what waits for it now: MO sent, reports sent, of those sent again (redelivered),
+    * then how deliveries ended: acknowledged (ok), refused as throttled, rejected by the client's application, refused
+    * as invalid, refused with another code, unanswered within the response timeout (timed out); last, from the
+    * broker's queue sms.sp.&lt;account&gt;: messages on it now (waiting), and of those the ones delivered and not answered
+    * yet (in flight). A delivery is one message whatever the number of its parts; one the session's end cut short is
+    * sent but not ended.
+    */
+   long[] getAccountDeliveries(String account);
+
    long getMoUnrouted();
 
    long getIntermediateReports();

@@ -231,7 +231,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          var config = server.getConfiguration();
          objectName = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
                                                 + ",component=sms-routing,name=\"routing\"");
-         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(router, reloader, pending, mtCheck), objectName);
+         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(server, router, reloader, pending, mtCheck), objectName);
       } catch (Exception e) {
          logger.warn("Could not register the SMS routing management bean", e);
       }

@@ -390,4 +390,42 @@ class RoutingCountersTest {
          assertEquals(3, gw.bean("getAccountUsage", ESME)[2], "the day's use stays");
       }
    }
+
+   /** What getAccountDeliveries shows: its indexes, as the bean's documentation lists them. */
+   private static final int MO_SENT = 0, REPORTS_SENT = 1, REDELIVERED = 2, OK = 3, TIMED_OUT = 8, WAITING = 9, IN_FLIGHT = 10;
+
+   @Test
+   void theBeanShowsWhatWasDeliveredToAnAccountAndWhatWaitsForIt() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         assertArrayEquals(new long[11], gw.bean("getAccountDeliveries", "nobody"), "an unknown account: nothing, no failure");
+         try (MessageProducer app1 = session.createProducer(session.createQueue(SmsAddresses.accountQueue("app1")))) {
+            TextMessage mo = session.createTextMessage("for app1, never bound");
+            mo.setStringProperty("smsKind", "MO");
+            app1.send(mo);
+         }
+         long[] unbound = gw.bean("getAccountDeliveries", "app1");
+         assertEquals(0, unbound[MO_SENT], "app1 never bound: nothing sent");
+         assertEquals(1, unbound[WAITING], "its MO waits on its queue");
+
+         RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
+         SMPPSession esme = RoutingEndToEndTest.bind(gw.broker(), BindType.BIND_RX, ESME, "password", inbox);
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.accountQueue(ESME)))) {
+            TextMessage mo = session.createTextMessage("Reply from the handset");
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsSource", "8613800138002");
+            mo.setStringProperty("smsDestination", "8610086");
+            producer.send(mo);
+            assertNotNull(inbox.received.poll(10, java.util.concurrent.TimeUnit.SECONDS), "the MO");
+            Wait.until("the MO acknowledged", Duration.ofSeconds(10), () -> gw.broker().messageCount(SmsAddresses.accountQueue(ESME)) == 0);
+            long[] delivered = gw.bean("getAccountDeliveries", ESME);
+            assertArrayEquals(new long[] {1, 0, 0, 1, 0}, new long[] {delivered[MO_SENT], delivered[REPORTS_SENT],
+               delivered[REDELIVERED], delivered[OK], delivered[TIMED_OUT]});
+            assertArrayEquals(new long[] {0, 0}, new long[] {delivered[WAITING], delivered[IN_FLIGHT]});
+         } finally {
+            esme.unbindAndClose();
+         }
+      }
+   }
 }

@@ -12,9 +12,11 @@ import java.util.function.BiConsumer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
+import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.broker.LoginPenalties;
@@ -241,8 +243,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          // liveness is tracked by lastReceivedNanos
       } else if (pdu instanceof DeliverResp resp && deliverer != null) {
          // Only SP sessions deliver; a peer's or GNS client's DELIVER_RESP answers nothing and is ignored below.
-         boolean delivered = resp.result() == CmppResult.OK;
-         deliverer.onResponse(resp.sequenceId(), delivered, "DELIVER_RESP Result " + resp.result());
+         DeliveryCounts.Outcome outcome = deliveryOutcome(resp.result());
+         // The refusal's text only for a refusal: nothing is built per acknowledged DELIVER.
+         deliverer.onResponse(resp.sequenceId(), outcome,
+                              outcome == DeliveryCounts.Outcome.OK ? null : "DELIVER_RESP Result " + resp.result());
       } else if (pdu instanceof Terminate terminate) {
          onTerminate(terminate);
       } else if (pdu instanceof TerminateResp) {
@@ -267,6 +271,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       } else {
          logger.debug("Ignoring unexpected {} from '{}'", pdu.commandName(), peerName());
       }
+   }
+
+   /** The class of a DELIVER_RESP's Result, for the SP's delivery counts: 1 to 7 say the DELIVER was wrong, 8 is flow control. */
+   static DeliveryCounts.Outcome deliveryOutcome(long result) {
+      if (result == CmppResult.OK) {
+         return DeliveryCounts.Outcome.OK;
+      }
+      if (result == CmppResult.FLOW_CONTROL_ERROR) {
+         return DeliveryCounts.Outcome.THROTTLED;
+      }
+      return result >= CmppResult.STRUCTURE_ERROR && result <= CmppResult.SERVICE_ID_ERROR
+         ? DeliveryCounts.Outcome.INVALID : DeliveryCounts.Outcome.OTHER;
    }
 
    /** Created at the first malformed PDU (event loop only). */
@@ -556,7 +572,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       try {
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
-         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getCmppWindowSize(), manager.getCmppResponseTimeout());
+         DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
+         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), counts, manager.getCmppWindowSize(),
+                                             manager.getCmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());

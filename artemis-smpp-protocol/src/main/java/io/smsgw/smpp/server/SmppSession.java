@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
+import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduHandler;
@@ -289,17 +291,27 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          channel.close();
       } else if (pdu instanceof DeliverSmResp resp) {
          if (deliverer != null) {
-            deliverer.onResponse(resp.sequenceNumber(), resp.commandStatus() == SmppStatus.ESME_ROK, SmppStatus.name(resp.commandStatus()));
+            deliverer.onResponse(resp.sequenceNumber(), deliveryOutcome(resp.commandStatus()), SmppStatus.name(resp.commandStatus()));
          }
       } else if (pdu instanceof GenericNack nack) {
          if (deliverer != null) {
-            deliverer.onResponse(nack.sequenceNumber(), false, "generic_nack " + SmppStatus.name(nack.commandStatus()));
+            deliverer.onResponse(nack.sequenceNumber(), DeliveryCounts.Outcome.INVALID, "generic_nack " + SmppStatus.name(nack.commandStatus()));
          }
       } else if (pdu instanceof SmppRequest request) {
          onBoundRequest(request);
       } else {
          logger.debug("Ignoring unexpected {} from {}", pdu.commandName(), channel.remoteAddress());
       }
+   }
+
+   /** The class of a deliver_sm_resp's command_status, for the account's delivery counts. */
+   static DeliveryCounts.Outcome deliveryOutcome(int status) {
+      return switch (status) {
+         case SmppStatus.ESME_ROK -> DeliveryCounts.Outcome.OK;
+         case SmppStatus.ESME_RTHROTTLED, SmppStatus.ESME_RMSGQFUL -> DeliveryCounts.Outcome.THROTTLED;
+         case SmppStatus.ESME_RX_T_APPN, SmppStatus.ESME_RX_P_APPN, SmppStatus.ESME_RX_R_APPN -> DeliveryCounts.Outcome.REJECTED;
+         default -> DeliveryCounts.Outcome.OTHER;
+      };
    }
 
    /** Created at the first malformed PDU (event loop only). */
@@ -486,7 +498,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       try {
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(defaultAlphabet(), this::nextSequence);
-         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), manager.getSmppWindowSize(), manager.getSmppResponseTimeout());
+         DeliveryCounts counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
+         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), counts, manager.getSmppWindowSize(),
+                                             manager.getSmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer,
                                         operationContext, manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), SmppProtocolManagerFactory.PROTOCOL_NAME, manager.getSmppSubmitAddress());
