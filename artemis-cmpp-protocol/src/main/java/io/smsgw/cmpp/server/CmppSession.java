@@ -410,7 +410,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    private int checkConnect(Connect connect, boolean knownVersion, boolean fromGateway, boolean fromPeer) {
-      if (!knownVersion || connect.version() > manager.highestVersion()) {
+      // Layouts are compared, not version bytes: 2.1 (0x21, gocmpp's default) speaks 2.0's layout, which a 2.0 acceptor reads.
+      if (!knownVersion || CmppVersion.fromByte(connect.version()).code() > manager.highestVersion()) {
          return CmppResult.CONNECT_VERSION_TOO_HIGH;
       }
       if (!runtime.isConfigured()) {
