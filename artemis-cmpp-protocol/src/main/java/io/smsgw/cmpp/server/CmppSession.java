@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -290,9 +291,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       malformed.errorResponse(malformed.refusalResult()).ifPresentOrElse(this::send, this::terminate);
    }
 
-   /** Sends TERMINATE and closes; the peer's TERMINATE_RESP is not waited for. */
+   /**
+    * The gateway ends the session (a PDU it cannot go on after): as for the SP's own TERMINATE, nothing more is read or
+    * delivered, and the answers owed for what was received before (SUBMIT_RESPs of submits on their way to the journal,
+    * FWD_RESPs, CANCEL_RESPs) go out first, bounded by the same drain; then TERMINATE, and the close once it is written
+    * and the DELIVERs already sent are answered (bounded). The SP's TERMINATE_RESP is not waited for. Without the wait
+    * a stored submit lost its SUBMIT_RESP, and the SP sent it again: a duplicate to the handset.
+    */
    private void terminate() {
-      sendAndClose(new Terminate(nextSequence()));
+      if (state == State.TERMINATING) {
+         return; // ending already: the SP's TERMINATE or an earlier reason
+      }
+      endSession(() -> new Terminate(nextSequence()));
    }
 
    // ---------------------------------------------------------------- CONNECT
@@ -623,14 +633,30 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * the queue. CANCELs received before are answered first too.
     */
    private void onTerminate(Terminate terminate) {
-      if (fwd != null) {
-         // FWD_RESPs of FWDs already received go out first, then TERMINATE_RESP.
-         state = State.TERMINATING;
-         fwd.afterPendingWrites(() -> channel.eventLoop().execute(() -> sendAndClose(terminate.response())));
+      if (state == State.TERMINATING) {
+         logger.debug("Ignoring TERMINATE from '{}': the session is ending already", peerName());
          return;
       }
-      if (gns != null) {
-         sendAndClose(terminate.response());
+      endSession(terminate::response);
+   }
+
+   /**
+    * Ends the session with {@code last} (TERMINATE_RESP to the SP's TERMINATE, or the gateway's own TERMINATE), written
+    * after the answers owed for what was received before it.
+    */
+   private void endSession(Supplier<CmppPdu> last) {
+      if (fwd != null) {
+         // FWD_RESPs of FWDs already received go out first, then TERMINATE_RESP / TERMINATE.
+         state = State.TERMINATING;
+         fwd.afterPendingWrites(() -> channel.eventLoop().execute(() -> {
+            if (state == State.TERMINATING) {
+               sendAndClose(last.get());
+            }
+         }));
+         return;
+      }
+      if (gns != null || serverSession == null) {
+         sendAndClose(last.get());
          return;
       }
       state = State.TERMINATING;
@@ -640,7 +666,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       SmsRemotingConnection.stopOn(serverSession, brokerExecutor);
       // The DELIVER_RESPs of DELIVERs already sent may follow the TERMINATE: wait for them, bounded, so they acknowledge
       // their messages instead of bringing them again when the SP connects next (decision 94).
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerTerminateAfterOwedAnswers(terminate));
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerTerminateAfterOwedAnswers(last));
    }
 
    private long drainMillis() {
@@ -656,7 +682,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * did: the close does not wait on them, nor they on it. When some are not (the wait for them ran out), it stays open
     * until the socket closes, so an answer the SP sends after TERMINATE_RESP still acknowledges its message.
     */
-   private void answerTerminateAfterOwedAnswers(Terminate terminate) {
+   private void answerTerminateAfterOwedAnswers(Supplier<CmppPdu> last) {
       if (state != State.TERMINATING) {
          return; // closed meanwhile
       }
@@ -667,7 +693,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          if (allAnswered) {
             closeBrokerSession();
          }
-         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerTerminate(terminate)));
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerTerminate(last)));
       });
       sender.afterPendingWrites(new IOCallback() {
          @Override
@@ -696,12 +722,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * its socket when it reads TERMINATE_RESP, and a DELIVER_RESP it sends before that still counts. A broker session
     * still open closes after the socket ({@link #onChannelClosed}); unanswered DELIVERs go back to the queue then.
     */
-   private void answerTerminate(Terminate terminate) {
+   private void answerTerminate(Supplier<CmppPdu> last) {
       if (state != State.TERMINATING) {
          return;
       }
       terminateDeadline.cancel(false);
-      io.netty.channel.ChannelFuture written = channel.writeAndFlush(terminate.response());
+      io.netty.channel.ChannelFuture written = channel.writeAndFlush(last.get());
       SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
                                                  () -> written.addListener(ChannelFutureListener.CLOSE));
    }

@@ -1252,6 +1252,36 @@ class CmppAcceptorTest {
       }
    }
 
+   /**
+    * SUBMITs read just before a PDU the gateway ends the session for (an unknown Command_Id) are stored, and their
+    * SUBMIT_RESPs go out before the gateway's TERMINATE; a SUBMIT after that PDU is neither answered nor stored. The
+    * close came at once: the submits were stored but their SUBMIT_RESPs lost, and the SP sent them again (duplicates
+    * to the handsets).
+    */
+   @Test
+   void submitsReadBeforeAPduTheGatewayTerminatesForAreAnsweredBeforeItsTerminate() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         java.io.ByteArrayOutputStream write = new java.io.ByteArrayOutputStream();
+         // Few enough to arrive in one read with the unknown command: the gateway reads it before any journal write ends.
+         String[] recipients = {"13800138101", "13800138102"};
+         for (String recipient : recipients) {
+            write.writeBytes(client.encode(RawCmppClient.ascii(client.nextSequence(), "901234", "owed an answer", recipient)));
+         }
+         write.writeBytes(hex("0000000c0000007700000001")); // unknown Command_Id 0x77
+         write.writeBytes(client.encode(RawCmppClient.ascii(client.nextSequence(), "901234", "after the end", "13800138106")));
+         client.sendBytes(write.toByteArray());
+
+         for (int i = 0; i < recipients.length; i++) {
+            SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read(), "SUBMIT_RESP " + (i + 1) + " before the TERMINATE");
+            assertEquals(CmppResult.OK, resp.result());
+         }
+         assertInstanceOf(Terminate.class, client.read());
+         assertTrue(client.closedByServer(5000));
+         assertEquals(recipients.length, storedFor(recipients), "each answered submit stored once");
+         assertEquals(0, storedFor("13800138106"), "nothing read after the unknown command is stored");
+      }
+   }
+
    @Test
    void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
       try (RawCmppClient client = connected(0x30)) {
