@@ -2,6 +2,7 @@ package io.smsgw.cmpp.server;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
@@ -227,13 +228,43 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          onConnect(connect);
          return;
       }
+      if (state == State.CONNECTING) {
+         // Sent right after the CONNECT, before its CONNECT_RESP (SPs pipeline): held until the session exists, then
+         // handled in order. Each counts as a pending request, so reading stops at cmppMaxPendingRequests meanwhile.
+         if (heldUntilConnected == null) {
+            heldUntilConnected = new ArrayDeque<>();
+         }
+         heldUntilConnected.add(pdu);
+         pending.taken();
+         return;
+      }
       if (state != State.CONNECTED && state != State.TERMINATING) {
-         // Nothing but CONNECT is allowed before a successful CONNECT.
+         // Nothing but CONNECT is allowed before a CONNECT.
          logger.info("Closing CMPP connection from {}: {} before CONNECT", channel.remoteAddress(), pdu.commandName());
          state = State.CLOSED;
          channel.close();
          return;
       }
+      dispatch(pdu);
+   }
+
+   /** Once the CONNECT completed: the PDUs sent before its CONNECT_RESP, in the order received. */
+   private void handOverHeldPdus() {
+      if (heldUntilConnected == null) {
+         return;
+      }
+      CmppPdu pdu;
+      while ((pdu = heldUntilConnected.poll()) != null) {
+         pending.answered(); // counted while held; a SUBMIT counts again when it is handed on
+         if (state == State.CONNECTED || state == State.TERMINATING) {
+            dispatch(pdu);
+         }
+      }
+      heldUntilConnected = null;
+   }
+
+   /** A PDU of a connected session (CONNECTED or TERMINATING). */
+   private void dispatch(CmppPdu pdu) {
       if (pdu instanceof MalformedCmppPdu malformed) {
          onMalformed(malformed);
       } else if (pdu instanceof ActiveTest test) {
@@ -272,6 +303,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /** Created at the first malformed PDU (event loop only). */
    private MalformedPduLog malformedLog;
+   /** PDUs received while the CONNECT is completed (CONNECTING), handed over once it is (event loop only). */
+   private ArrayDeque<CmppPdu> heldUntilConnected;
 
    private void onMalformed(MalformedCmppPdu malformed) {
       if (malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND) {
@@ -397,6 +430,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       send(connect.response(CmppResult.CONNECT_OK, peers.authenticatorIsmg(connect, version), manager.highestVersion()));
       logger.info("Peer gateway {} connected from {} with CMPP version 0x{}", connect.sourceAddr(), channel.remoteAddress(),
                   Integer.toHexString(connect.version()));
+      handOverHeldPdus();
    }
 
    private void onPeerPdu(CmppPdu pdu) {
@@ -615,6 +649,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       logger.info("SP '{}' connected from {} with CMPP version 0x{}", account.id(), channel.remoteAddress(),
                   Integer.toHexString(connect.version()));
       serverSession.start();
+      handOverHeldPdus();
    }
 
    private void onConnectTimeout() {

@@ -1282,6 +1282,29 @@ class CmppAcceptorTest {
       }
    }
 
+   /**
+    * An SP that pipelines right after its CONNECT (a SUBMIT and an ACTIVE_TEST in the same write, before CONNECT_RESP)
+    * gets CONNECT_RESP and then their answers: they wait for the session. The connection was closed.
+    */
+   @Test
+   void pdusSentBeforeTheConnectRespAreHandledOnceConnected() throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), "901234");
+         byte[] source = CmppAuthenticator.authenticatorSource("901234", "secret", timestamp);
+         client.sendTogether(new io.smsgw.cmpp.codec.Connect(client.nextSequence(), "901234", source, 0x30, timestamp),
+                             RawCmppClient.ascii(client.nextSequence(), "901234", "right after CONNECT", "13800138141"),
+                             new ActiveTest(client.nextSequence()));
+         assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, client.read()).status());
+         // ACTIVE_TEST_RESP goes out at once, SUBMIT_RESP once the journal has the message: either may come first.
+         List<io.smsgw.cmpp.codec.CmppPdu> answers = List.of(client.read(), client.read());
+         SubmitResp submitted = answers.stream().filter(SubmitResp.class::isInstance).map(SubmitResp.class::cast).findFirst()
+            .orElseThrow(() -> new AssertionError("no SUBMIT_RESP: " + answers));
+         assertEquals(CmppResult.OK, submitted.result());
+         assertTrue(answers.stream().anyMatch(ActiveTestResp.class::isInstance), "ACTIVE_TEST answered: " + answers);
+         assertNotNull(receiveMt(CmppMsgId.toHex(submitted.msgId())), "the SUBMIT was stored");
+      }
+   }
+
    @Test
    void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
       try (RawCmppClient client = connected(0x30)) {
