@@ -207,8 +207,9 @@ final class CmppSubmitHandler {
             return CmppResult.FEE_CODE_ERROR;
          }
       }
-      // Pk_number counts from 1 up to Pk_total. With a UDH its concatenation element decides (and is checked when
-      // it is parsed); without one these fields become the stored segment numbers. Pk_total 0 or 1 is one message,
+      // Pk_number counts from 1 up to Pk_total. With a UDH its concatenation element decides (an invalid one is
+      // refused when it is parsed; Pk_total / Pk_number disagreeing with a valid one are not looked at, decision 104:
+      // the handset joins parts by the header); without one these fields become the stored segment numbers. Pk_total 0 or 1 is one message,
       // whatever Pk_number says: SP clients and other vendors' ISMGs written in C zero-fill the whole struct.
       if (!s.hasUdh() && s.pkTotal() > 1 && (s.pkNumber() < 1 || s.pkNumber() > s.pkTotal())) {
          return CmppResult.STRUCTURE_ERROR;
@@ -269,6 +270,9 @@ final class CmppSubmitHandler {
       ConcatPart part = null;
       if (s.hasUdh()) {
          UserDataHeader udh = UserDataHeader.parse(content);
+         if (udh.hasInvalidConcatenation()) {
+            return new Content(0, null, null, null, 0, CmppResult.STRUCTURE_ERROR);
+         }
          payloadOffset = udh.length();
          part = udh.concatPart().orElse(null);
       }

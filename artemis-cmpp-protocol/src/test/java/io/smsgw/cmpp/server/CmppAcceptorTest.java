@@ -1305,6 +1305,46 @@ class CmppAcceptorTest {
       }
    }
 
+   private static io.smsgw.cmpp.codec.Submit submit(int sequence, int pkTotal, int pkNumber, int tpUdhi, int msgFmt, String feeType,
+                                                    byte[] content, String recipient) {
+      return new io.smsgw.cmpp.codec.Submit(sequence, 0L, pkTotal, pkNumber, 1, 0, "TEST", 0, "", 0, 0, tpUdhi, msgFmt, "901234",
+                                            feeType, "000010", "", "", "1065712345", List.of(recipient), 0, content, "", "");
+   }
+
+   private static byte[] udhAnd(String udhHex, String text) {
+      byte[] udh = hex(udhHex);
+      byte[] body = text.getBytes(StandardCharsets.US_ASCII);
+      byte[] content = java.util.Arrays.copyOf(udh, udh.length + body.length);
+      System.arraycopy(body, 0, content, udh.length, body.length);
+      return content;
+   }
+
+   /**
+    * A concatenation element that names no part (number 0, number above total, total 0, a wrong element length) is
+    * refused with Result 1: it was skipped, the SUBMIT answered 0 and billed as a whole message, and the handset got a
+    * part it cannot join. Pk_total / Pk_number disagreeing with a valid element: the element counts (decision 104).
+    */
+   @ParameterizedTest
+   @ValueSource(ints = {0x20, 0x30})
+   void aSubmitWithAnInvalidConcatenationElementIsRefusedAndAValidOneOverridesPkFields(int version) throws Exception {
+      try (RawCmppClient client = connected(version)) {
+         String[][] invalid = {{"050003A70203", "number above total"}, {"050003A70200", "number 0"}, {"050003A70001", "total 0"},
+                               {"06080400A70300", "16-bit reference, number 0"}, {"0400020102", "element of 2 octets"}};
+         for (String[] udh : invalid) {
+            client.send(submit(client.nextSequence(), 2, 1, 1, 0, "02", udhAnd(udh[0], "part"), "13800138111"));
+            assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), udh[1]);
+         }
+         assertEquals(0, storedFor("13800138111"), "nothing of the refused submits was stored");
+
+         client.send(submit(client.nextSequence(), 1, 1, 1, 0, "02", udhAnd("050003A70302", "part"), "13800138112"));
+         SubmitResp accepted = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, accepted.result(), "Pk_total 1, Pk_number 1 beside a header naming part 2 of 3");
+         TextMessage mt = receiveMt(CmppMsgId.toHex(accepted.msgId()));
+         assertEquals(3, mt.getIntProperty("smsSegmentTotal"), "the header's total");
+         assertEquals(2, mt.getIntProperty("smsSegmentNumber"), "the header's number");
+      }
+   }
+
    @Test
    void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
       try (RawCmppClient client = connected(0x30)) {
