@@ -1345,6 +1345,22 @@ class CmppAcceptorTest {
       }
    }
 
+   /** Msg_Fmt values CMPP does not define (0, 3, 4, 8, 15 are) get Result 1; they were stored and sent on as binary. */
+   @Test
+   void aSubmitWithAnUndefinedMsgFmtIsRefused() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         for (int msgFmt : new int[] {1, 2, 5, 24, 25, 255}) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, msgFmt, "02", new byte[] {1, 2, 3}, "13800138121"));
+            assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), "Msg_Fmt " + msgFmt);
+         }
+         assertEquals(0, storedFor("13800138121"));
+         for (int msgFmt : new int[] {3, 4}) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, msgFmt, "02", new byte[] {1, 2, 3}, "13800138122"));
+            assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, client.read()).result(), "Msg_Fmt " + msgFmt);
+         }
+      }
+   }
+
    @Test
    void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
       try (RawCmppClient client = connected(0x30)) {
