@@ -205,6 +205,9 @@ final class CmppSubmitHandler {
       if (s.msgContent().length > limit) {
          return CmppResult.MESSAGE_TOO_LONG;
       }
+      if (!isDefinedFeeType(s.feeType(), session.version())) {
+         return CmppResult.FEE_CODE_ERROR;
+      }
       for (int i = 0; i < s.feeCode().length(); i++) {
          if (s.feeCode().charAt(i) < '0' || s.feeCode().charAt(i) > '9') {
             return CmppResult.FEE_CODE_ERROR;
@@ -223,6 +226,22 @@ final class CmppSubmitHandler {
    /** Msg_Fmt 0 ASCII, 3 SIM card write, 4 binary, 8 UCS2, 15 GB: the values the specification defines. */
    static boolean isDefinedMsgFmt(int msgFmt) {
       return msgFmt == 0 || msgFmt == 3 || msgFmt == 4 || msgFmt == 8 || msgFmt == 15;
+   }
+
+   /**
+    * FeeType "01" to "05" (2.0 and 2.1: free, per message, monthly, capped, charged by the SP); 3.0 adds "06" (monthly
+    * query fee) and keeps "04" and "05", which its text drops but SPs moved from 2.0 still send (decision 104). Absent
+    * (a zero-filled field, as C clients send) passes, as an absent FeeCode does: the billing record then has none.
+    */
+   static boolean isDefinedFeeType(String feeType, CmppVersion version) {
+      if (feeType.isEmpty()) {
+         return true;
+      }
+      if (feeType.length() != 2 || feeType.charAt(0) != '0') {
+         return false;
+      }
+      char code = feeType.charAt(1);
+      return code >= '1' && code <= (version == CmppVersion.V30 ? '6' : '5');
    }
 
    /**

@@ -1361,6 +1361,34 @@ class CmppAcceptorTest {
       }
    }
 
+   /**
+    * FeeType must be one of the version's codes (2.0/2.1: 01 to 05; 3.0: 01 to 06, decision 104),
+    * else Result 5; it was stored as sent and reached the billing record. An absent FeeType (zero-filled) still passes.
+    */
+   @ParameterizedTest
+   @ValueSource(ints = {0x20, 0x30})
+   void aSubmitWithAnUndefinedFeeTypeGetsResult5(int version) throws Exception {
+      try (RawCmppClient client = connected(version)) {
+         List<String> undefined = new ArrayList<>(List.of("00", "07", "99", "1", "AB", "0A", " 1"));
+         if (version != 0x30) {
+            undefined.add("06");
+         }
+         for (String feeType : undefined) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, 0, feeType, "fee".getBytes(StandardCharsets.US_ASCII), "13800138131"));
+            assertEquals(CmppResult.FEE_CODE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), "FeeType '" + feeType + "'");
+         }
+         assertEquals(0, storedFor("13800138131"));
+         List<String> defined = new ArrayList<>(List.of("", "01", "02", "03", "04", "05"));
+         if (version == 0x30) {
+            defined.add("06");
+         }
+         for (String feeType : defined) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, 0, feeType, "fee".getBytes(StandardCharsets.US_ASCII), "13800138132"));
+            assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, client.read()).result(), "FeeType '" + feeType + "'");
+         }
+      }
+   }
+
    @Test
    void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
       try (RawCmppClient client = connected(0x30)) {
