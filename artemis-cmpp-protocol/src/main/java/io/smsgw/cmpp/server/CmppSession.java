@@ -2,12 +2,14 @@ package io.smsgw.cmpp.server;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -228,13 +230,43 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          onConnect(connect);
          return;
       }
+      if (state == State.CONNECTING) {
+         // Sent right after the CONNECT, before its CONNECT_RESP (SPs pipeline): held until the session exists, then
+         // handled in order. Each counts as a pending request, so reading stops at cmppMaxPendingRequests meanwhile.
+         if (heldUntilConnected == null) {
+            heldUntilConnected = new ArrayDeque<>();
+         }
+         heldUntilConnected.add(pdu);
+         pending.taken();
+         return;
+      }
       if (state != State.CONNECTED && state != State.TERMINATING) {
-         // Nothing but CONNECT is allowed before a successful CONNECT.
+         // Nothing but CONNECT is allowed before a CONNECT.
          logger.info("Closing CMPP connection from {}: {} before CONNECT", channel.remoteAddress(), pdu.commandName());
          state = State.CLOSED;
          channel.close();
          return;
       }
+      dispatch(pdu);
+   }
+
+   /** Once the CONNECT completed: the PDUs sent before its CONNECT_RESP, in the order received. */
+   private void handOverHeldPdus() {
+      if (heldUntilConnected == null) {
+         return;
+      }
+      CmppPdu pdu;
+      while ((pdu = heldUntilConnected.poll()) != null) {
+         pending.answered(); // counted while held; a SUBMIT counts again when it is handed on
+         if (state == State.CONNECTED || state == State.TERMINATING) {
+            dispatch(pdu);
+         }
+      }
+      heldUntilConnected = null;
+   }
+
+   /** A PDU of a connected session (CONNECTED or TERMINATING). */
+   private void dispatch(CmppPdu pdu) {
       if (pdu instanceof MalformedCmppPdu malformed) {
          onMalformed(malformed);
       } else if (pdu instanceof ActiveTest test) {
@@ -287,6 +319,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /** Created at the first malformed PDU (event loop only). */
    private MalformedPduLog malformedLog;
+   /** PDUs received while the CONNECT is completed (CONNECTING), handed over once it is (event loop only). */
+   private ArrayDeque<CmppPdu> heldUntilConnected;
 
    private void onMalformed(MalformedCmppPdu malformed) {
       if (malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND) {
@@ -306,9 +340,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       malformed.errorResponse(malformed.refusalResult()).ifPresentOrElse(this::send, this::terminate);
    }
 
-   /** Sends TERMINATE and closes; the peer's TERMINATE_RESP is not waited for. */
+   /**
+    * The gateway ends the session (a PDU it cannot go on after): as for the SP's own TERMINATE, nothing more is read or
+    * delivered, and the answers owed for what was received before (SUBMIT_RESPs of submits on their way to the journal,
+    * FWD_RESPs, CANCEL_RESPs) go out first, bounded by the same drain; then TERMINATE, and the close once it is written
+    * and the DELIVERs already sent are answered (bounded). The SP's TERMINATE_RESP is not waited for. Without the wait
+    * a stored submit lost its SUBMIT_RESP, and the SP sent it again: a duplicate to the handset.
+    */
    private void terminate() {
-      sendAndClose(new Terminate(nextSequence()));
+      if (state == State.TERMINATING) {
+         return; // ending already: the SP's TERMINATE or an earlier reason
+      }
+      endSession(() -> new Terminate(nextSequence()));
    }
 
    // ---------------------------------------------------------------- CONNECT
@@ -403,6 +446,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       send(connect.response(CmppResult.CONNECT_OK, peers.authenticatorIsmg(connect, version), manager.highestVersion()));
       logger.info("Peer gateway {} connected from {} with CMPP version 0x{}", connect.sourceAddr(), channel.remoteAddress(),
                   Integer.toHexString(connect.version()));
+      handOverHeldPdus();
    }
 
    private void onPeerPdu(CmppPdu pdu) {
@@ -426,7 +470,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    private int checkConnect(Connect connect, boolean knownVersion, boolean fromGateway, boolean fromPeer) {
-      if (!knownVersion || connect.version() > manager.highestVersion()) {
+      // Layouts are compared, not version bytes: 2.1 (0x21, gocmpp's default) speaks 2.0's layout, which a 2.0 acceptor reads.
+      if (!knownVersion || CmppVersion.fromByte(connect.version()).code() > manager.highestVersion()) {
          return CmppResult.CONNECT_VERSION_TOO_HIGH;
       }
       if (!runtime.isConfigured()) {
@@ -622,6 +667,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       logger.info("SP '{}' connected from {} with CMPP version 0x{}", account.id(), channel.remoteAddress(),
                   Integer.toHexString(connect.version()));
       serverSession.start();
+      handOverHeldPdus();
    }
 
    private void onConnectTimeout() {
@@ -640,14 +686,30 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * the queue. CANCELs received before are answered first too.
     */
    private void onTerminate(Terminate terminate) {
-      if (fwd != null) {
-         // FWD_RESPs of FWDs already received go out first, then TERMINATE_RESP.
-         state = State.TERMINATING;
-         fwd.afterPendingWrites(() -> channel.eventLoop().execute(() -> sendAndClose(terminate.response())));
+      if (state == State.TERMINATING) {
+         logger.debug("Ignoring TERMINATE from '{}': the session is ending already", peerName());
          return;
       }
-      if (gns != null) {
-         sendAndClose(terminate.response());
+      endSession(terminate::response);
+   }
+
+   /**
+    * Ends the session with {@code last} (TERMINATE_RESP to the SP's TERMINATE, or the gateway's own TERMINATE), written
+    * after the answers owed for what was received before it.
+    */
+   private void endSession(Supplier<CmppPdu> last) {
+      if (fwd != null) {
+         // FWD_RESPs of FWDs already received go out first, then TERMINATE_RESP / TERMINATE.
+         state = State.TERMINATING;
+         fwd.afterPendingWrites(() -> channel.eventLoop().execute(() -> {
+            if (state == State.TERMINATING) {
+               sendAndClose(last.get());
+            }
+         }));
+         return;
+      }
+      if (gns != null || serverSession == null) {
+         sendAndClose(last.get());
          return;
       }
       state = State.TERMINATING;
@@ -657,7 +719,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       SmsRemotingConnection.stopOn(serverSession, brokerExecutor);
       // The DELIVER_RESPs of DELIVERs already sent may follow the TERMINATE: wait for them, bounded, so they acknowledge
       // their messages instead of bringing them again when the SP connects next (decision 94).
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerTerminateAfterOwedAnswers(terminate));
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerTerminateAfterOwedAnswers(last));
    }
 
    private long drainMillis() {
@@ -673,7 +735,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * did: the close does not wait on them, nor they on it. When some are not (the wait for them ran out), it stays open
     * until the socket closes, so an answer the SP sends after TERMINATE_RESP still acknowledges its message.
     */
-   private void answerTerminateAfterOwedAnswers(Terminate terminate) {
+   private void answerTerminateAfterOwedAnswers(Supplier<CmppPdu> last) {
       if (state != State.TERMINATING) {
          return; // closed meanwhile
       }
@@ -684,7 +746,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          if (allAnswered) {
             closeBrokerSession();
          }
-         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerTerminate(terminate)));
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerTerminate(last)));
       });
       sender.afterPendingWrites(new IOCallback() {
          @Override
@@ -713,12 +775,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * its socket when it reads TERMINATE_RESP, and a DELIVER_RESP it sends before that still counts. A broker session
     * still open closes after the socket ({@link #onChannelClosed}); unanswered DELIVERs go back to the queue then.
     */
-   private void answerTerminate(Terminate terminate) {
+   private void answerTerminate(Supplier<CmppPdu> last) {
       if (state != State.TERMINATING) {
          return;
       }
       terminateDeadline.cancel(false);
-      io.netty.channel.ChannelFuture written = channel.writeAndFlush(terminate.response());
+      io.netty.channel.ChannelFuture written = channel.writeAndFlush(last.get());
       SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
                                                  () -> written.addListener(ChannelFutureListener.CLOSE));
    }

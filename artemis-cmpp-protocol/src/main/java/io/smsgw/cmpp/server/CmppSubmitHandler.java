@@ -198,22 +198,50 @@ final class CmppSubmitHandler {
       if (!account.thirdPartyBilling() && !chargesOnlyItsRecipients(s)) {
          return CmppResult.FEE_TERMINAL_ID_ERROR;
       }
+      if (!isDefinedMsgFmt(s.msgFmt())) {
+         return CmppResult.STRUCTURE_ERROR; // it went upstream as binary, whatever the SP meant by it
+      }
       int limit = s.msgFmt() == 0 && !s.hasUdh() ? MAX_ASCII_CONTENT : MAX_CONTENT;
       if (s.msgContent().length > limit) {
          return CmppResult.MESSAGE_TOO_LONG;
+      }
+      if (!isDefinedFeeType(s.feeType(), session.version())) {
+         return CmppResult.FEE_CODE_ERROR;
       }
       for (int i = 0; i < s.feeCode().length(); i++) {
          if (s.feeCode().charAt(i) < '0' || s.feeCode().charAt(i) > '9') {
             return CmppResult.FEE_CODE_ERROR;
          }
       }
-      // Pk_number counts from 1 up to Pk_total. With a UDH its concatenation element decides (and is checked when
-      // it is parsed); without one these fields become the stored segment numbers. Pk_total 0 or 1 is one message,
+      // Pk_number counts from 1 up to Pk_total. With a UDH its concatenation element decides (an invalid one is
+      // refused when it is parsed; Pk_total / Pk_number disagreeing with a valid one are not looked at, decision 107:
+      // the handset joins parts by the header); without one these fields become the stored segment numbers. Pk_total 0 or 1 is one message,
       // whatever Pk_number says: SP clients and other vendors' ISMGs written in C zero-fill the whole struct.
       if (!s.hasUdh() && s.pkTotal() > 1 && (s.pkNumber() < 1 || s.pkNumber() > s.pkTotal())) {
          return CmppResult.STRUCTURE_ERROR;
       }
       return CmppResult.OK;
+   }
+
+   /** Msg_Fmt 0 ASCII, 3 SIM card write, 4 binary, 8 UCS2, 15 GB: the values the specification defines. */
+   static boolean isDefinedMsgFmt(int msgFmt) {
+      return msgFmt == 0 || msgFmt == 3 || msgFmt == 4 || msgFmt == 8 || msgFmt == 15;
+   }
+
+   /**
+    * FeeType "01" to "05" (2.0 and 2.1: free, per message, monthly, capped, charged by the SP); 3.0 adds "06" (monthly
+    * query fee) and keeps "04" and "05", which its text drops but SPs moved from 2.0 still send (decision 107). Absent
+    * (a zero-filled field, as C clients send) passes, as an absent FeeCode does: the billing record then has none.
+    */
+   static boolean isDefinedFeeType(String feeType, CmppVersion version) {
+      if (feeType.isEmpty()) {
+         return true;
+      }
+      if (feeType.length() != 2 || feeType.charAt(0) != '0') {
+         return false;
+      }
+      char code = feeType.charAt(1);
+      return code >= '1' && code <= (version == CmppVersion.V30 ? '6' : '5');
    }
 
    /**
@@ -269,6 +297,9 @@ final class CmppSubmitHandler {
       ConcatPart part = null;
       if (s.hasUdh()) {
          UserDataHeader udh = UserDataHeader.parse(content);
+         if (udh.hasInvalidConcatenation()) {
+            return new Content(0, null, null, null, 0, CmppResult.STRUCTURE_ERROR);
+         }
          payloadOffset = udh.length();
          part = udh.concatPart().orElse(null);
       }

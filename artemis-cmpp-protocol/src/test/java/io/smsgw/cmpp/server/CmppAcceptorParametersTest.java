@@ -17,6 +17,7 @@ import io.smsgw.broker.testing.LogCapture;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.ConnectResp;
+import io.smsgw.cmpp.codec.SubmitResp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,24 @@ class CmppAcceptorParametersTest {
          ConnectResp resp = client.connect("901234", "secret", 0x20);
          assertEquals(CmppResult.CONNECT_OK, resp.status());
          assertEquals(0x20, resp.version(), "an acceptor limited to 2.0 says so");
+      }
+   }
+
+   /** gocmpp connects with 0x21 by default: 2.1 has 2.0's layout, so an acceptor limited to 2.0 takes it (it refused it with Status 4). */
+   @Test
+   void aCmpp21ClientConnectsToAnAcceptorLimitedTo20AndSubmits(@TempDir Path dir) throws Exception {
+      try (TestBroker v20 = TestBroker.cmpp(dir, ";cmppVersion=0x20").start();
+           RawCmppClient client = new RawCmppClient(v20.port())) {
+         ConnectResp resp = client.connect("901234", "secret", 0x21);
+         assertEquals(CmppResult.CONNECT_OK, resp.status(), "2.1 is read with the 2.0 layout");
+         assertEquals(0x20, resp.version());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "from a 2.1 client", "13800138000"));
+         SubmitResp submitted = (SubmitResp) client.read();
+         assertEquals(CmppResult.OK, submitted.result(), "the SUBMIT in 2.0's layout is stored");
+         try (RawCmppClient v30 = new RawCmppClient(v20.port())) {
+            assertEquals(CmppResult.CONNECT_VERSION_TOO_HIGH, v30.connect("901234", "secret", 0x30).status(),
+                         "3.0 is still above a 2.0 acceptor");
+         }
       }
    }
 

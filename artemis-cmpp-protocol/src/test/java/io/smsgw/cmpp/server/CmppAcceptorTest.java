@@ -1252,6 +1252,143 @@ class CmppAcceptorTest {
       }
    }
 
+   /**
+    * SUBMITs read just before a PDU the gateway ends the session for (an unknown Command_Id) are stored, and their
+    * SUBMIT_RESPs go out before the gateway's TERMINATE; a SUBMIT after that PDU is neither answered nor stored. The
+    * close came at once: the submits were stored but their SUBMIT_RESPs lost, and the SP sent them again (duplicates
+    * to the handsets).
+    */
+   @Test
+   void submitsReadBeforeAPduTheGatewayTerminatesForAreAnsweredBeforeItsTerminate() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         java.io.ByteArrayOutputStream write = new java.io.ByteArrayOutputStream();
+         // Few enough to arrive in one read with the unknown command: the gateway reads it before any journal write ends.
+         String[] recipients = {"13800138101", "13800138102"};
+         for (String recipient : recipients) {
+            write.writeBytes(client.encode(RawCmppClient.ascii(client.nextSequence(), "901234", "owed an answer", recipient)));
+         }
+         write.writeBytes(hex("0000000c0000007700000001")); // unknown Command_Id 0x77
+         write.writeBytes(client.encode(RawCmppClient.ascii(client.nextSequence(), "901234", "after the end", "13800138106")));
+         client.sendBytes(write.toByteArray());
+
+         for (int i = 0; i < recipients.length; i++) {
+            SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read(), "SUBMIT_RESP " + (i + 1) + " before the TERMINATE");
+            assertEquals(CmppResult.OK, resp.result());
+         }
+         assertInstanceOf(Terminate.class, client.read());
+         assertTrue(client.closedByServer(5000));
+         assertEquals(recipients.length, storedFor(recipients), "each answered submit stored once");
+         assertEquals(0, storedFor("13800138106"), "nothing read after the unknown command is stored");
+      }
+   }
+
+   /**
+    * An SP that pipelines right after its CONNECT (a SUBMIT and an ACTIVE_TEST in the same write, before CONNECT_RESP)
+    * gets CONNECT_RESP and then their answers: they wait for the session. The connection was closed.
+    */
+   @Test
+   void pdusSentBeforeTheConnectRespAreHandledOnceConnected() throws Exception {
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), "901234");
+         byte[] source = CmppAuthenticator.authenticatorSource("901234", "secret", timestamp);
+         client.sendTogether(new io.smsgw.cmpp.codec.Connect(client.nextSequence(), "901234", source, 0x30, timestamp),
+                             RawCmppClient.ascii(client.nextSequence(), "901234", "right after CONNECT", "13800138141"),
+                             new ActiveTest(client.nextSequence()));
+         assertEquals(CmppResult.CONNECT_OK, assertInstanceOf(ConnectResp.class, client.read()).status());
+         // ACTIVE_TEST_RESP goes out at once, SUBMIT_RESP once the journal has the message: either may come first.
+         List<io.smsgw.cmpp.codec.CmppPdu> answers = List.of(client.read(), client.read());
+         SubmitResp submitted = answers.stream().filter(SubmitResp.class::isInstance).map(SubmitResp.class::cast).findFirst()
+            .orElseThrow(() -> new AssertionError("no SUBMIT_RESP: " + answers));
+         assertEquals(CmppResult.OK, submitted.result());
+         assertTrue(answers.stream().anyMatch(ActiveTestResp.class::isInstance), "ACTIVE_TEST answered: " + answers);
+         assertNotNull(receiveMt(CmppMsgId.toHex(submitted.msgId())), "the SUBMIT was stored");
+      }
+   }
+
+   private static io.smsgw.cmpp.codec.Submit submit(int sequence, int pkTotal, int pkNumber, int tpUdhi, int msgFmt, String feeType,
+                                                    byte[] content, String recipient) {
+      return new io.smsgw.cmpp.codec.Submit(sequence, 0L, pkTotal, pkNumber, 1, 0, "TEST", 0, "", 0, 0, tpUdhi, msgFmt, "901234",
+                                            feeType, "000010", "", "", "1065712345", List.of(recipient), 0, content, "", "");
+   }
+
+   private static byte[] udhAnd(String udhHex, String text) {
+      byte[] udh = hex(udhHex);
+      byte[] body = text.getBytes(StandardCharsets.US_ASCII);
+      byte[] content = java.util.Arrays.copyOf(udh, udh.length + body.length);
+      System.arraycopy(body, 0, content, udh.length, body.length);
+      return content;
+   }
+
+   /**
+    * A concatenation element that names no part (number 0, number above total, total 0, a wrong element length) is
+    * refused with Result 1: it was skipped, the SUBMIT answered 0 and billed as a whole message, and the handset got a
+    * part it cannot join. Pk_total / Pk_number disagreeing with a valid element: the element counts (decision 107).
+    */
+   @ParameterizedTest
+   @ValueSource(ints = {0x20, 0x30})
+   void aSubmitWithAnInvalidConcatenationElementIsRefusedAndAValidOneOverridesPkFields(int version) throws Exception {
+      try (RawCmppClient client = connected(version)) {
+         String[][] invalid = {{"050003A70203", "number above total"}, {"050003A70200", "number 0"}, {"050003A70001", "total 0"},
+                               {"06080400A70300", "16-bit reference, number 0"}, {"0400020102", "element of 2 octets"}};
+         for (String[] udh : invalid) {
+            client.send(submit(client.nextSequence(), 2, 1, 1, 0, "02", udhAnd(udh[0], "part"), "13800138111"));
+            assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), udh[1]);
+         }
+         assertEquals(0, storedFor("13800138111"), "nothing of the refused submits was stored");
+
+         client.send(submit(client.nextSequence(), 1, 1, 1, 0, "02", udhAnd("050003A70302", "part"), "13800138112"));
+         SubmitResp accepted = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, accepted.result(), "Pk_total 1, Pk_number 1 beside a header naming part 2 of 3");
+         TextMessage mt = receiveMt(CmppMsgId.toHex(accepted.msgId()));
+         assertEquals(3, mt.getIntProperty("smsSegmentTotal"), "the header's total");
+         assertEquals(2, mt.getIntProperty("smsSegmentNumber"), "the header's number");
+      }
+   }
+
+   /** Msg_Fmt values CMPP does not define (0, 3, 4, 8, 15 are) get Result 1; they were stored and sent on as binary. */
+   @Test
+   void aSubmitWithAnUndefinedMsgFmtIsRefused() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         for (int msgFmt : new int[] {1, 2, 5, 24, 25, 255}) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, msgFmt, "02", new byte[] {1, 2, 3}, "13800138121"));
+            assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), "Msg_Fmt " + msgFmt);
+         }
+         assertEquals(0, storedFor("13800138121"));
+         for (int msgFmt : new int[] {3, 4}) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, msgFmt, "02", new byte[] {1, 2, 3}, "13800138122"));
+            assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, client.read()).result(), "Msg_Fmt " + msgFmt);
+         }
+      }
+   }
+
+   /**
+    * FeeType must be one of the version's codes (2.0/2.1: 01 to 05; 3.0: 01 to 06, decision 107),
+    * else Result 5; it was stored as sent and reached the billing record. An absent FeeType (zero-filled) still passes.
+    */
+   @ParameterizedTest
+   @ValueSource(ints = {0x20, 0x30})
+   void aSubmitWithAnUndefinedFeeTypeGetsResult5(int version) throws Exception {
+      try (RawCmppClient client = connected(version)) {
+         List<String> undefined = new ArrayList<>(List.of("00", "07", "99", "1", "AB", "0A", " 1"));
+         if (version != 0x30) {
+            undefined.add("06");
+         }
+         for (String feeType : undefined) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, 0, feeType, "fee".getBytes(StandardCharsets.US_ASCII), "13800138131"));
+            assertEquals(CmppResult.FEE_CODE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), "FeeType '" + feeType + "'");
+         }
+         assertEquals(0, storedFor("13800138131"));
+         List<String> defined = new ArrayList<>(List.of("", "01", "02", "03", "04", "05"));
+         if (version == 0x30) {
+            defined.add("06");
+         }
+         for (String feeType : defined) {
+            client.send(submit(client.nextSequence(), 1, 1, 0, 0, feeType, "fee".getBytes(StandardCharsets.US_ASCII), "13800138132"));
+            assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, client.read()).result(), "FeeType '" + feeType + "'");
+         }
+      }
+   }
+
    @Test
    void aSubmitWhoseLengthFieldsDisagreeWithTotalLengthGetsResult4AndNothingIsStored() throws Exception {
       try (RawCmppClient client = connected(0x30)) {

@@ -92,6 +92,11 @@ final class MtMessageFactory {
          } catch (MalformedUdhException e) {
             throw new RejectedSubmission(SmppStatus.ESME_RINVESMCLASS, "malformed user data header: " + e.getMessage());
          }
+         if (udh.hasInvalidConcatenation()) {
+            // Skipped, the part would be billed and sent as a whole message the handset cannot join.
+            throw new RejectedSubmission(SmppStatus.ESME_RINVESMCLASS, "concatenation element naming no part (number 0, "
+               + "above total, total 0 or a wrong element length)");
+         }
          payloadOffset = udh.length();
          ConcatPart part = udh.concatPart().orElse(null);
          if (part != null) {

@@ -323,6 +323,31 @@ class SmppAcceptorTest {
       }
    }
 
+   /**
+    * A concatenation element naming no part (number above total, number 0, total 0) is refused as a malformed header
+    * is: it was skipped, and the part went on as a whole message the handset cannot join (billed as one).
+    */
+   @Test
+   void aSubmitWhoseConcatenationElementNamesNoPartIsRefused() throws Exception {
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         byte[][] invalid = {{5, 0, 3, (byte) 0xA7, 2, 3, 'a', 'b'}, {5, 0, 3, (byte) 0xA7, 2, 0, 'a', 'b'}, {5, 0, 3, (byte) 0xA7, 0, 1, 'a', 'b'}};
+         for (int i = 0; i < invalid.length; i++) {
+            client.send(ShortMessagePdu.builder().sequenceNumber(500 + i).esmClass(0x40)
+               .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+               .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+               .shortMessage(invalid[i]).buildSubmitSm());
+            assertEquals(SmppStatus.ESME_RINVESMCLASS, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                         "invalid element " + i);
+         }
+         client.send(ShortMessagePdu.builder().sequenceNumber(510).esmClass(0x40)
+            .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+            .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+            .shortMessage(new byte[] {5, 0, 3, (byte) 0xA7, 2, 2, 'a', 'b'}).buildSubmitSm());
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(), "part 2 of 2");
+      }
+   }
+
    @Test
    void submitsBeyondTheDailyQuotaAreRefusedWithTheVendorStatusAndRefusedSubmitsDoNotCount() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {

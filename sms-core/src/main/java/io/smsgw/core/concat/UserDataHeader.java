@@ -130,6 +130,22 @@ public final class UserDataHeader {
       return Optional.empty();
    }
 
+   /**
+    * Whether a concatenation element (IEI 0x00 or 0x08) names no part: a wrong element length, total 0, number 0 or
+    * above total. {@link #concatPart()} skips such an element, as receivers are told to; a gateway taking a submit
+    * refuses it instead, or the part would be billed and sent as a whole message that the handset cannot join.
+    */
+   public boolean hasInvalidConcatenation() {
+      for (InformationElement element : elements) {
+         boolean concatenation = element.identifier() == InformationElement.CONCAT_8BIT
+            || element.identifier() == InformationElement.CONCAT_16BIT;
+         if (concatenation && toConcatPart(element) == null) {
+            return true;
+         }
+      }
+      return false;
+   }
+
    /** The header as octets, UDHL first. */
    public byte[] toBytes() {
       byte[] out = new byte[length];
