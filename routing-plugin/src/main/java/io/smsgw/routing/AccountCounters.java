@@ -11,4 +11,6 @@ final class AccountCounters {
    final LongAdder failed = new LongAdder();
    final LongAdder billed = new LongAdder();
    final LongAdder moRouted = new LongAdder();
+   /** Final reports (counted in delivered or failed too) the submitter had not asked for: not sent to the account. */
+   final LongAdder reportsNotRequested = new LongAdder();
 }

@@ -16,14 +16,18 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * ({@code smsOriginGateway}; the gateway that issued its smsId, when that is a peer) goes back to that
  * gateway's queue {@code sms.gw.<code>} instead, unbilled here:
  * the origin gateway bills it and tells its SP. Intermediate states (ENROUTE, ACCEPTD) are counted,
- * not forwarded and not billed. A report for no known account waits on {@value #UNROUTED}. Each routed
+ * not forwarded and not billed. A final report its submitter did not ask for ({@link ReportRequest}) is counted and
+ * billed like any other, but goes where intermediate reports go instead of to the account. A report for no known account waits on {@value #UNROUTED}. Each routed
  * report carries a duplicate id, so a receipt the SMSC sends twice reaches the SP once: either the one its DR was
  * checked by on {@code sms.dr} (then the copies carry none, decision 36), or one per copy.
  */
 public final class DrRouteTransformer extends RoutingTransformer {
 
    public static final String UNROUTED = "sms.dr.unrouted";
-   /** A multicast address without queues: what is sent there is dropped, after being counted. */
+   /**
+    * A multicast address without queues: what is sent there (intermediate reports, final reports nobody asked for,
+    * billing copies of reports not billed here) is dropped, after being counted.
+    */
    static final String INTERMEDIATE = "sms.dr.intermediate";
 
    private BillingTransformer billing;
@@ -101,17 +105,26 @@ public final class DrRouteTransformer extends RoutingTransformer {
          to(message, UNROUTED, RoutingType.ANYCAST);
          return message;
       }
-      countFinal(account, facts.state(), message.getObjectProperty(SmsProperties.SUBMIT_TIME), string(message, SmsProperties.SERVICE_ID), counts);
+      AccountCounters counters = router.counters(account);
+      countFinal(counters, account, facts.state(), message.getObjectProperty(SmsProperties.SUBMIT_TIME), string(message, SmsProperties.SERVICE_ID), counts);
       if (!facts.checkedOnDr()) {
+         // also on a report nobody asked for: a repeat is dropped, not counted twice
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
+      }
+      if (!ReportRequest.wanted(message, facts.state())) {
+         // The submitter asked for no report in this state (registered_delivery 0, or 2 and delivered): counted and
+         // dropped where intermediate reports go, not left on a queue no session of the account may ever read.
+         counts.add(counters.reportsNotRequested);
+         to(message, INTERMEDIATE, RoutingType.MULTICAST);
+         return message;
       }
       to(message, router.accountQueue(account), RoutingType.ANYCAST);
       return message;
    }
 
    /** Counts the final report of this gateway's account: the account's counters and CMPP QUERY's traffic. */
-   private void countFinal(String account, DeliveryState state, Object submitted, String serviceId, IngressRouting.Counts counts) {
-      AccountCounters counters = router.counters(account);
+   private void countFinal(AccountCounters counters, String account, DeliveryState state, Object submitted, String serviceId,
+                           IngressRouting.Counts counts) {
       boolean delivered = state == DeliveryState.DELIVRD;
       counts.add(delivered ? counters.delivered : counters.failed);
       // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives; a submit time

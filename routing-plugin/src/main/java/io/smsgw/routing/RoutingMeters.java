@@ -27,6 +27,8 @@ final class RoutingMeters {
          count(meters, "routing.mt.unrouted", "MT of the account no route took (each got a report)", c.unrouted, "account", account);
          count(meters, "routing.dr", "Final reports for the account's MT, by state", c.delivered, "account", account, "state", "delivered");
          count(meters, "routing.dr", "Final reports for the account's MT, by state", c.failed, "account", account, "state", "failed");
+         count(meters, "routing.dr.not-requested", "Final reports for the account's MT not sent to it: its registered delivery asked for none",
+               c.reportsNotRequested, "account", account);
          count(meters, "routing.billing.records", "Billing records written to sms.billing", c.billed, "account", account);
          count(meters, "routing.mo", "MO routed to the account", c.moRouted, "account", account);
       });

@@ -73,12 +73,13 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
 
    @Override
    public long[] getAccountCounters(String account) {
-      // Read without creating: a query for a mistyped account must not add an entry (and six meters) for it.
+      // Read without creating: a query for a mistyped account must not add an entry (and seven meters) for it.
       AccountCounters c = router.existingCounters(account);
       if (c == null) {
-         return new long[6];
+         return new long[7];
       }
-      return new long[] {c.submitted.sum(), c.unrouted.sum(), c.delivered.sum(), c.failed.sum(), c.billed.sum(), c.moRouted.sum()};
+      return new long[] {c.submitted.sum(), c.unrouted.sum(), c.delivered.sum(), c.failed.sum(), c.billed.sum(), c.moRouted.sum(),
+         c.reportsNotRequested.sum()};
    }
 
    @Override

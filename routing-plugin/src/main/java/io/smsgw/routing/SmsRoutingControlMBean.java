@@ -12,8 +12,10 @@ public interface SmsRoutingControlMBean {
    String[] getAccounts();
 
    /**
-    * Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted. Each counts messages once they
-    * are stored: a send the journal failed or that was rolled back, and a copy dropped as a duplicate, count nothing.
+    * Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted, reportsNotRequested (final
+    * reports, also counted in delivered or failed, that were not sent to the account because its MT's registered
+    * delivery asked for none in that state). Each counts messages once they are stored: a send the journal failed or
+    * that was rolled back, and a copy dropped as a duplicate, count nothing.
     */
    long[] getAccountCounters(String account);
 

@@ -92,10 +92,13 @@ class ExpiryAfterACrashTest {
       }
    }
 
-   /** The record the link stores once the SMSC accepted a part: what the crash left behind. */
+   /**
+    * The record the link stores once the SMSC accepted a part: what the crash left behind. Registered delivery 1: what
+    * the link keeps for an MT without smsRegisteredDelivery, whose reports the application gets.
+    */
    private static CorrelationRecord accepted(String smscMessageId, String smsId, int ref, int total, int number, long validUntil) {
       return new CorrelationRecord("sim", smscMessageId, smsId, "app1", null, "10086", RECIPIENT, null, 0, null, null, null,
-         System.currentTimeMillis(), validUntil, ref, total, number, 0, SmsProtocol.APP, "");
+         System.currentTimeMillis(), validUntil, ref, total, number, 1, SmsProtocol.APP, "");
    }
 
    /** The next billing record of a segment or single MT (the long MT's rolled-up record, once complete, is skipped). */

@@ -224,6 +224,61 @@ class NetworkRoutingTest {
       assertEquals(1, beijing.routing().getRoutedToGateways());
    }
 
+   /**
+    * Beijing, where the MT was submitted, decides whether its submitter gets the report, by the registered delivery and
+    * protocol it remembers for the forward (not by what the peer's report FWD carries); Guangzhou sends every report
+    * back and still asks its SMSC for each receipt.
+    */
+   @Test
+   void theGatewayWhereTheMtWasSubmittedReportsOnlyWhatItsSubmitterAskedFor() throws Exception {
+      startNetwork();
+      String cmppNone = submitAtBeijing("13900139001", "CMPP", 0);
+      String smppFailureOnlyDelivered = submitAtBeijing("13900139002", "SMPP", 2);
+      String smppFailureOnly = submitAtBeijing("13900139003", "SMPP", 2);
+      java.util.Map<String, JsmppSmsc.Received> atSmsc = new java.util.HashMap<>();
+      for (int i = 0; i < 3; i++) {
+         JsmppSmsc.Received mt = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+         assertNotNull(mt, "MT " + (i + 1) + " of 3 left through Guangzhou's SMSC link");
+         assertEquals(1, mt.registeredDelivery(), "Guangzhou asks its SMSC for the receipt");
+         atSmsc.put(mt.destination(), mt);
+      }
+
+      guangzhouSmsc.sendReceipt(atSmsc.get("13900139001"), DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      guangzhouSmsc.sendReceipt(atSmsc.get("13900139002"), DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      java.util.Set<String> billed = new java.util.HashSet<>();
+      for (int i = 0; i < 2; i++) {
+         Message record = beijing.receive(GatewayBroker.BILLING_QUEUE);
+         assertNotNull(record, "Beijing bills the report nobody asked for");
+         billed.add(record.getStringProperty("smsId"));
+      }
+      assertEquals(java.util.Set.of(cmppNone, smppFailureOnlyDelivered), billed);
+
+      guangzhouSmsc.sendReceipt(atSmsc.get("13900139003"), DeliveryReceiptState.UNDELIV, MessageState.UNDELIVERABLE);
+      Message report = reportAtBeijing(smppFailureOnly); // the first report on Sina's queue
+      assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+      assertEquals(smppFailureOnly, beijing.receive(GatewayBroker.BILLING_QUEUE).getStringProperty("smsId"));
+      assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "Guangzhou bills nothing");
+      Wait.until("Beijing counted the two reports it did not send", Duration.ofSeconds(10),
+                 () -> beijing.routing().getAccountCounters(SP)[6] == 2);
+   }
+
+   /** An MT of Sina at Beijing as an SMPP or CMPP head stores it, with that protocol's registered delivery. */
+   private String submitAtBeijing(String recipient, String protocol, int registeredDelivery) throws Exception {
+      String id = beijing.runtime().nextSmppMessageId(true);
+      beijing.send(SmsAddresses.MT, m -> {
+         m.setText("Hello " + recipient);
+         m.setStringProperty("smsKind", "MT");
+         m.setStringProperty("smsId", id);
+         m.setStringProperty("smsAccount", SP);
+         m.setStringProperty("smsProtocol", protocol);
+         m.setStringProperty("smsProtocolVersion", protocol.equals("SMPP") ? "3.4" : "3.0");
+         m.setStringProperty("smsSource", SINA);
+         m.setStringProperty("smsDestination", recipient);
+         m.setIntProperty("smsRegisteredDelivery", registeredDelivery);
+      });
+      return id;
+   }
+
    @Test
    void aLongMtForGuangzhouReachesItsSmscWholeAndEachPartIsReportedAndBilledAtBeijing() throws Exception {
       startNetwork();

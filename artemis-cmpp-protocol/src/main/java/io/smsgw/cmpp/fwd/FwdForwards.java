@@ -109,11 +109,20 @@ public final class FwdForwards {
          record = new CorrelationRecord(peer, key(fwd), CmppMsgId.toHex(fwd.msgId()), m.string(SmsProperties.ACCOUNT, ""),
             m.string(SmsProperties.ORIGIN_GATEWAY), fwd.srcId(), fwd.destIds().get(0), null, 0, null, null, null, nowMillis,
             validity > 0 ? validity : nowMillis + DEFAULT_VALIDITY_MILLIS, 0, fwd.pkTotal() & 0xFF, fwd.pkNumber() & 0xFF,
-            fwd.registeredDelivery() & 0xFF, SmsProtocol.CMPP, VERSION);
+            fwd.registeredDelivery() & 0xFF, protocol(m), m.string(SmsProperties.PROTOCOL_VERSION, VERSION));
       } catch (RuntimeException e) {
          return CompletableFuture.failedFuture(e);
       }
       return store.put(record);
+   }
+
+   /** The protocol the MT was submitted with: its report's request for a report is read by it (routing's ReportRequest). */
+   private static SmsProtocol protocol(SmsMessageReader m) {
+      return switch (m.string(SmsProperties.PROTOCOL, "")) {
+         case "SMPP" -> SmsProtocol.SMPP;
+         case "CMPP" -> SmsProtocol.CMPP;
+         default -> SmsProtocol.APP;
+      };
    }
 
    /**

@@ -211,8 +211,9 @@ public final class FwdMessageMapper {
    private Fwd fwd(SmsMessageReader m, int sequence, int fwdType, long msgId, int pkTotal, int pkNumber, int udhi, int msgFmt,
                    byte[] content) {
       String account = m.string(SmsProperties.ACCOUNT, "");
+      // An MT's value as its SP submitted it (an application's MT without one wants its reports: 1), so the peer keeps it.
       return new Fwd(sequence, ownCode, peerCode, m.integer(SmsProperties.HOPS, 0) + 1, fwdType, msgId, pkTotal, pkNumber,
-         m.integer(SmsProperties.REGISTERED_DELIVERY, 0), m.integer(SmsProperties.PRIORITY, 0),
+         m.integer(SmsProperties.REGISTERED_DELIVERY, fwdType == Fwd.TYPE_MT ? 1 : 0), m.integer(SmsProperties.PRIORITY, 0),
          m.string(SmsProperties.SERVICE_ID, ""), m.integer(SmsProperties.FEE_USER_TYPE, 0),
          m.string(SmsProperties.FEE_TERMINAL, ""), "", 0, m.integer(SmsProperties.PROTOCOL_ID, 0), udhi, msgFmt,
          account.length() <= MSG_SRC_WIDTH ? account : "", m.string(SmsProperties.FEE_TYPE, ""),
@@ -427,7 +428,8 @@ public final class FwdMessageMapper {
          .string(SmsProperties.SOURCE, m.string(SmsProperties.DESTINATION))
          .string(SmsProperties.DESTINATION, m.string(SmsProperties.SOURCE))
          .string(SmsProperties.SERVICE_ID, m.string(SmsProperties.SERVICE_ID))
-         .integer(SmsProperties.REGISTERED_DELIVERY, m.integerOrElse(SmsProperties.REGISTERED_DELIVERY, 0))
+         // an MT without a readable one wants its reports (decisions.md, "Reports only for submitters that asked for them")
+         .integer(SmsProperties.REGISTERED_DELIVERY, m.integerOrElse(SmsProperties.REGISTERED_DELIVERY, m.kind() == SmsKind.MT ? 1 : 0))
          .string(SmsProperties.STATUS, DeliveryState.UNDELIV.stat())
          .string(SmsProperties.ERROR_CODE, errorCode)
          .submitTime(m.longOrElse(SmsProperties.SUBMIT_TIME, nowMillis))

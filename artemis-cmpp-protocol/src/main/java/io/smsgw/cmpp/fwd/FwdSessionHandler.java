@@ -20,6 +20,7 @@ import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.runtime.GatewayRuntime;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class FwdSessionHandler {
 
    private static final Logger logger = LoggerFactory.getLogger(FwdSessionHandler.class);
+   /** smsProtocol of a report, by the protocol its forward record names (the MT's). */
+   private static final SimpleString[] PROTOCOL_NAMES = java.util.Arrays.stream(io.smsgw.correlation.SmsProtocol.values())
+      .map(p -> SimpleString.of(p.name())).toArray(SimpleString[]::new);
    /** Vendor results (100-199 range), as for SUBMIT: the journal failed / no queue is bound to the address. */
    static final int RESULT_STORAGE_FAILURE = 100;
    static final int RESULT_NOT_ROUTED = 101;
@@ -197,6 +201,13 @@ public final class FwdSessionHandler {
             if (record.originGateway() != null) {
                // This gateway passed the MT on: the report goes on to where the MT came from, hop by hop back.
                message.putStringProperty(SmsProperties.ORIGIN_GATEWAY, record.originGateway());
+            }
+            // Whether the SP gets the report is this gateway's decision, by what the MT asked for when it left here, not
+            // by whatever Registered_Delivery the peer's report FWD carries.
+            message.putIntProperty(SmsProperties.REGISTERED_DELIVERY, record.registeredDelivery());
+            if (record.protocol() != null) {
+               message.putStringProperty(SmsProperties.PROTOCOL, PROTOCOL_NAMES[record.protocol().ordinal()]);
+               message.putStringProperty(SmsProperties.PROTOCOL_VERSION, SimpleString.of(record.protocolVersion()));
             }
             if (FwdForwards.resplit(fwd, record)) {
                // The peer split again what went as one part: its part's report is that part's, billed as one here.

@@ -74,6 +74,8 @@ final class SmscLink extends AbstractSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
    private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
+   /** The registered delivery an MT without one is taken to have: final reports wanted (1). */
+   private static final int REPORT_WANTED = 1;
    /**
     * Report error code of a part the SMSC accepted (ESME_ROK) without a message_id: the state is UNKNOWN, since the
     * SMSC took it but no receipt can be matched to it (docs/links-routing-billing.md).
@@ -1082,8 +1084,10 @@ final class SmscLink extends AbstractSessionCallback {
       long submitTime = lenient ? m.longOrElse(SmsProperties.SUBMIT_TIME, now) : m.longValue(SmsProperties.SUBMIT_TIME, now);
       long validity = lenient ? m.longOrElse(SmsProperties.VALIDITY_TIME, 0) : m.longValue(SmsProperties.VALIDITY_TIME, 0);
       int feeUserType = lenient ? m.integerOrElse(SmsProperties.FEE_USER_TYPE, 0) : m.integer(SmsProperties.FEE_USER_TYPE, 0);
-      int registeredDelivery = lenient ? m.integerOrElse(SmsProperties.REGISTERED_DELIVERY, 0)
-         : m.integer(SmsProperties.REGISTERED_DELIVERY, 0);
+      // Kept for the report: an MT without it (an application's) wants its reports, as 1 says (decisions.md, "Reports
+      // only for submitters that asked for them"). The SMSC is asked for a receipt whatever it says (SubmitSmFactory).
+      int registeredDelivery = lenient ? m.integerOrElse(SmsProperties.REGISTERED_DELIVERY, REPORT_WANTED)
+         : m.integer(SmsProperties.REGISTERED_DELIVERY, REPORT_WANTED);
       String protocol = m.string(SmsProperties.PROTOCOL, "APP");
       SmsProtocol p = switch (protocol) {
          case "SMPP" -> SmsProtocol.SMPP;

@@ -53,10 +53,10 @@ public final class JsmppSmsc implements AutoCloseable {
 
    /** A submit_sm as the SMSC saw it, with the id it answered. */
    public record Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass,
-                          OptionalParameter[] tlvs, long receivedNanos) {
+                          OptionalParameter[] tlvs, long receivedNanos, int registeredDelivery) {
       /** A submit known by its id and addresses only, to send a receipt for. */
       public Received(String messageId, String destination, String source, int dataCoding, byte[] shortMessage, byte esmClass) {
-         this(messageId, destination, source, dataCoding, shortMessage, esmClass, new OptionalParameter[0], 0);
+         this(messageId, destination, source, dataCoding, shortMessage, esmClass, new OptionalParameter[0], 0, 0);
       }
 
       /** The value of the TLV with this tag as a number, or -1 when the submit_sm had none. */
@@ -318,7 +318,7 @@ public final class JsmppSmsc implements AutoCloseable {
          submits.add(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), submitSm.getDataCoding(),
                                   submitSm.getShortMessage(), submitSm.getEsmClass(),
                                   submitSm.getOptionalParameters() == null ? new OptionalParameter[0] : submitSm.getOptionalParameters(),
-                                  System.nanoTime()));
+                                  System.nanoTime(), submitSm.getRegisteredDelivery() & 0xFF));
          java.util.concurrent.CountDownLatch hold = holdResponses;
          if (hold != null) {
             try {
