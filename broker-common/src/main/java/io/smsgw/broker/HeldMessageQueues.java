@@ -224,7 +224,12 @@ public final class HeldMessageQueues {
        * (thrown) the originals stay held. Those that left meanwhile are not replaced. Returns how many were replaced.
        */
       public int replaceAll(Filter filter, Consumer<Message> change) throws Exception {
-         return HeldMessageQueues.this.replaceAll(findAll(filter), change);
+         return replace(findAll(filter), change);
+      }
+
+      /** As {@link #replaceAll(Filter, Consumer)}, for messages {@link #findAll} found (to look at them first). */
+      public int replace(List<Held> originals, Consumer<Message> change) throws Exception {
+         return HeldMessageQueues.this.replaceAll(originals, change);
       }
 
       /** Deletes every held message matching the filter; returns how many. */

@@ -190,7 +190,7 @@ final class SmppSubmitHandler {
          reply(error.apply(e.status));
          return;
       }
-      if (content.parts() > account.maxMessageParts()) {
+      if (SubmitLimits.tooManyParts(account, content.parts())) {
          reply(error.apply(SmppStatus.ESME_RINVMSGLEN));
          return;
       }
