@@ -3,6 +3,7 @@ package io.smsgw.smpp.server;
 import io.smsgw.core.time.SmppTime;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.smsgw.broker.HeldMessageQueues;
@@ -16,6 +17,7 @@ import io.smsgw.smpp.codec.QuerySm;
 import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitSm;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
@@ -25,6 +27,7 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,8 @@ final class HeldMessages {
    private final OperationContext operationContext;
    private final String accountId;
    private final HeldMessageQueues queues;
+   /** The session's broker executor: scans and journal work, never the event loop. */
+   private final Executor executor;
    private final GatewayRuntime runtime;
    private final Account account;
    /** Reads a replacement's content as the session's submits read theirs. */
@@ -64,6 +69,7 @@ final class HeldMessages {
       this.operationContext = operationContext;
       this.accountId = session.account().id();
       this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress(), executor, afterEarlierSubmits);
+      this.executor = executor;
       this.runtime = GatewayRuntime.of(server);
       this.account = session.account();
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), accountId, session.isVersion34(),
@@ -215,6 +221,72 @@ final class HeldMessages {
             storage.setContext(previous);
          }
       });
+   }
+
+   /**
+    * A submit_sm with replace_if_present_flag 1 (SMPP 3.4 5.2.18): the account's held messages from the same source to
+    * the same destination under the same service_type are taken off their queues, then the submit is handled as usual
+    * on the event loop ({@code eventLoop}, where submits are handled); once it is stored they are gone for good, and
+    * if it is refused they are held again. Nothing held is no error: the submit is stored as usual. Its turn among the
+    * held-message operations ends when it is answered, so an operation or replacing submit sent after it sees it.
+    */
+   void submitReplacing(SubmitSm submit, SmppSubmitHandler submits, Executor eventLoop) {
+      queues.afterArrivals(scan -> {
+         Transaction found = null;
+         try {
+            found = scan.takeAll(HeldMessageQueues.sameAddresses(accountId, submit.sourceAddr().address(),
+                                                                 submit.destinationAddr().address(), submit.serviceType()));
+         } catch (Exception e) {
+            logger.warn("replace_if_present: the held messages of '{}' could not be taken; the submit replaces nothing", accountId, e);
+         }
+         Transaction taken = found;
+         AtomicBoolean ended = new AtomicBoolean();
+         SmppSubmitHandler.Replacing replacing = stored -> {
+            if (ended.compareAndSet(false, true)) {
+               // Told on the event loop (a refusal) or a journal thread (stored): the journal work goes to the executor.
+               Runnable end = () -> endTaking(taken, stored);
+               try {
+                  executor.execute(end);
+               } catch (RuntimeException e) {
+                  end.run(); // a stopping broker: still ends the turn
+               }
+            }
+         };
+         try {
+            eventLoop.execute(() -> {
+               try {
+                  submits.onSubmitSm(submit, replacing);
+               } catch (RuntimeException e) {
+                  replacing.ended(false);
+                  throw e;
+               }
+            });
+         } catch (RuntimeException e) {
+            logger.debug("Replacing submit not run", e); // the connection is closing
+            replacing.ended(false);
+         }
+      });
+   }
+
+   /** Removes for good what a replacing submit took (it was stored), or puts it back; then the next operation's turn. */
+   private void endTaking(Transaction taken, boolean stored) {
+      StorageManager storage = server.getStorageManager();
+      OperationContext previous = storage.getContext();
+      storage.setContext(operationContext);
+      try {
+         if (taken != null) {
+            if (stored) {
+               taken.commit();
+            } else {
+               taken.rollback();
+            }
+         }
+      } catch (Exception e) {
+         logger.warn("replace_if_present: the held messages of '{}' could not be {}", accountId, stored ? "removed" : "put back", e);
+      } finally {
+         storage.setContext(previous);
+         queues.answered();
+      }
    }
 
    private static int dataCoding(Message message) {

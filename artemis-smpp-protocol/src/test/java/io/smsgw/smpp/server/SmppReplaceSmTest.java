@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.codec.SmppStatus;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -70,6 +77,31 @@ class SmppReplaceSmTest {
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination, new ESMClass(), (byte) 0, (byte) 0,
          IN_A_DAY, null, new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT), (byte) 0, new GeneralDataCoding(alphabet),
          (byte) 0, text).getMessageId();
+   }
+
+   /** A submit_sm of GSM text with this service_type and replace_if_present_flag. */
+   private static String submit(SMPPSession session, String serviceType, String source, String destination, String text,
+                                int replaceIfPresent) throws Exception {
+      return session.submitShortMessage(serviceType, TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, source,
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination, new ESMClass(), (byte) 0, (byte) 0,
+         IN_A_DAY, null, new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT), (byte) replaceIfPresent,
+         new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, ascii(text)).getMessageId();
+   }
+
+   /** The texts held on sms.mt for this destination, sorted; left where they are. */
+   private static List<String> heldFor(String destination) {
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         QueueBrowser browser = session.createBrowser(session.createQueue(SmsAddresses.MT), "smsDestination = '" + destination + "'");
+         List<String> texts = new ArrayList<>();
+         for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
+            texts.add(((TextMessage) e.nextElement()).getText());
+         }
+         Collections.sort(texts);
+         return texts;
+      } catch (JMSException e) {
+         throw new IllegalStateException(e);
+      }
    }
 
    private static void replace(SMPPSession session, String id, byte[] text) throws Exception {
@@ -153,6 +185,44 @@ class SmppReplaceSmTest {
          TextMessage mt = held(id);
          assertNotNull(mt);
          assertEquals("Meeting at 11", mt.getText());
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   /**
+    * An ESME sends an updated one-time code with replace_if_present_flag 1: the code still held for that handset, from
+    * the same source under the same service_type, is replaced, and only the new one goes on. Messages differing in
+    * service_type or source stay; with nothing held the submit is stored as usual; a refused one (too long) leaves the
+    * held code in place; a flag above 1 is refused with ESME_RINVREPFLAG. Before,
+    * the flag was ignored: both codes went to the handset, and flag 2 was taken as 0.
+    */
+   @Test
+   void aSubmitWithReplaceIfPresentReplacesTheHeldMessageOfTheSameAddressesAndServiceType() throws Exception {
+      String handset = "8613800138120";
+      SMPPSession session = bind("replace1");
+      try {
+         submit(session, "OTP", SOURCE, handset, "Your code is 1111", 0);
+         submit(session, "NEWS", SOURCE, handset, "Other service", 0);
+         submit(session, "OTP", "8610010", handset, "Other source", 0);
+         Wait.until("three messages held for the handset", Duration.ofSeconds(10), () -> heldFor(handset).size() == 3);
+
+         String id = submit(session, "OTP", SOURCE, handset, "Your code is 2222", 1);
+         assertEquals(16, id.length(), "a new message id: " + id);
+         List<String> expected = List.of("Other service", "Other source", "Your code is 2222");
+         Wait.until("the first code replaced by the second", Duration.ofSeconds(10), () -> heldFor(handset).equals(expected));
+
+         submit(session, "OTP", SOURCE, "8613800138121", "Your code is 3333", 1);
+         Wait.until("stored though nothing was held to replace", Duration.ofSeconds(10),
+                    () -> heldFor("8613800138121").equals(List.of("Your code is 3333")));
+
+         assertEquals(SmppStatus.ESME_RINVREPFLAG, refusal(() -> submit(session, "OTP", SOURCE, handset, "Your code is 4444", 2)));
+         assertEquals(SmppStatus.ESME_RINVMSGLEN, refusal(() -> submit(session, "OTP", SOURCE, handset, "c".repeat(200), 1)),
+                      "two parts, max-message-parts = 1");
+         assertEquals(expected, heldFor(handset), "a refused submit replaces nothing: the held code was put back");
+         submit(session, "OTP", SOURCE, handset, "Your code is 5555", 1);
+         Wait.until("the code put back is replaced by the next one", Duration.ofSeconds(10),
+                    () -> heldFor(handset).equals(List.of("Other service", "Other source", "Your code is 5555")));
       } finally {
          session.unbindAndClose();
       }
