@@ -224,7 +224,35 @@ public final class HeldMessageQueues {
        * (thrown) the originals stay held. Those that left meanwhile are not replaced. Returns how many were replaced.
        */
       public int replaceAll(Filter filter, Consumer<Message> change) throws Exception {
-         return HeldMessageQueues.this.replaceAll(findAll(filter), change);
+         return replace(findAll(filter), change);
+      }
+
+      /** As {@link #replaceAll(Filter, Consumer)}, for messages {@link #findAll} found (to look at them first). */
+      public int replace(List<Held> originals, Consumer<Message> change) throws Exception {
+         return HeldMessageQueues.this.replaceAll(originals, change);
+      }
+
+      /**
+       * Takes every held message matching the filter off its queue, acknowledged in a transaction the caller ends:
+       * its commit removes them for good, its rollback puts them back. For a submit that replaces them
+       * (SMPP replace_if_present_flag), which commits only once it is stored, so a refused one leaves them held.
+       */
+      public Transaction takeAll(Filter filter) throws Exception {
+         Transaction tx = new TransactionImpl(server.getStorageManager());
+         try {
+            for (Held held : findAll(filter)) {
+               Queue queue = held.queue();
+               MessageReference taken = queue.removeReferenceWithID(held.reference().getMessageID());
+               if (taken != null) { // else it left meanwhile
+                  queue.referenceHandled(taken);
+                  queue.acknowledge(tx, taken);
+               }
+            }
+            return tx;
+         } catch (Exception e) {
+            tx.rollback();
+            throw e;
+         }
       }
 
       /** Deletes every held message matching the filter; returns how many. */
@@ -245,6 +273,27 @@ public final class HeldMessageQueues {
       appendIfPresent(f, SmsProperties.SOURCE.toString(), source);
       appendIfPresent(f, SmsProperties.DESTINATION.toString(), destination);
       return FilterImpl.createFilter(f.toString());
+   }
+
+   /**
+    * Matches the account's messages from exactly this source to exactly this destination under exactly this service
+    * type, an empty value matching only an empty or absent one (unlike {@link #filter}, where empty means any).
+    */
+   public static Filter sameAddresses(String account, String source, String destination, String serviceType) throws ActiveMQException {
+      StringBuilder f = new StringBuilder();
+      f.append(SmsProperties.ACCOUNT).append(" = '").append(quote(account)).append('\'');
+      appendExactly(f, SmsProperties.SOURCE.toString(), source);
+      appendExactly(f, SmsProperties.DESTINATION.toString(), destination);
+      appendExactly(f, SmsProperties.SERVICE_TYPE.toString(), serviceType);
+      return FilterImpl.createFilter(f.toString());
+   }
+
+   private static void appendExactly(StringBuilder f, String property, String value) {
+      if (value == null || value.isEmpty()) {
+         f.append(" AND (").append(property).append(" IS NULL OR ").append(property).append(" = '')");
+      } else {
+         f.append(" AND ").append(property).append(" = '").append(quote(value)).append('\'');
+      }
    }
 
    private static void appendIfPresent(StringBuilder f, String property, String value) {

@@ -106,9 +106,11 @@ public final class FwdForwards {
       try {
          SmsMessageReader m = new SmsMessageReader(message);
          long validity = m.longOrElse(SmsProperties.VALIDITY_TIME, 0);
+         // The peer's SMSC may deliver only at the MT's At_Time: without a validity the record waits 48 h from then.
+         long from = Math.max(nowMillis, m.longOrElse(SmsProperties.SCHEDULE_TIME, 0));
          record = new CorrelationRecord(peer, key(fwd), CmppMsgId.toHex(fwd.msgId()), m.string(SmsProperties.ACCOUNT, ""),
             m.string(SmsProperties.ORIGIN_GATEWAY), fwd.srcId(), fwd.destIds().get(0), null, 0, null, null, null, nowMillis,
-            validity > 0 ? validity : nowMillis + DEFAULT_VALIDITY_MILLIS, 0, fwd.pkTotal() & 0xFF, fwd.pkNumber() & 0xFF,
+            validity > 0 ? validity : from + DEFAULT_VALIDITY_MILLIS, 0, fwd.pkTotal() & 0xFF, fwd.pkNumber() & 0xFF,
             fwd.registeredDelivery() & 0xFF, protocol(m), m.string(SmsProperties.PROTOCOL_VERSION, VERSION));
       } catch (RuntimeException e) {
          return CompletableFuture.failedFuture(e);

@@ -1083,6 +1083,7 @@ final class SmscLink extends AbstractSessionCallback {
       long now = System.currentTimeMillis();
       long submitTime = lenient ? m.longOrElse(SmsProperties.SUBMIT_TIME, now) : m.longValue(SmsProperties.SUBMIT_TIME, now);
       long validity = lenient ? m.longOrElse(SmsProperties.VALIDITY_TIME, 0) : m.longValue(SmsProperties.VALIDITY_TIME, 0);
+      long schedule = lenient ? m.longOrElse(SmsProperties.SCHEDULE_TIME, 0) : m.longValue(SmsProperties.SCHEDULE_TIME, 0);
       int feeUserType = lenient ? m.integerOrElse(SmsProperties.FEE_USER_TYPE, 0) : m.integer(SmsProperties.FEE_USER_TYPE, 0);
       // Kept for the report: an MT without it (an application's) wants its reports, as 1 says (decisions.md, "Reports
       // only for submitters that asked for them"). The SMSC is asked for a receipt whatever it says (SubmitSmFactory).
@@ -1099,8 +1100,18 @@ final class SmscLink extends AbstractSessionCallback {
          m.string(SmsProperties.SOURCE, ""), m.string(SmsProperties.DESTINATION, ""),
          serviceId != null ? serviceId : m.string(SmsProperties.SERVICE_TYPE), feeUserType & 0xFF,
          m.string(SmsProperties.FEE_TYPE), m.string(SmsProperties.FEE_CODE), m.string(SmsProperties.FEE_TERMINAL), submitTime,
-         validity > 0 ? validity : submitTime + DEFAULT_VALIDITY_MILLIS, registeredDelivery & 0xFF,
+         validity > 0 ? validity : defaultExpiry(submitTime, schedule), registeredDelivery & 0xFF,
          p, m.string(SmsProperties.PROTOCOL_VERSION, ""));
+   }
+
+   /**
+    * How long a record without a validity waits for its receipt: the default validity from when the SMSC may first
+    * deliver, i.e. from a schedule_delivery_time (SMPP) or At_Time (CMPP) that lies later than the submission. From
+    * the submission alone, an MT scheduled more than 48 h ahead got an EXPIRED report before the SMSC even tried it, and
+    * its real receipt was parked as unmatched (decision 109).
+    */
+   static long defaultExpiry(long submitTime, long scheduleTime) {
+      return Math.max(submitTime, scheduleTime) + DEFAULT_VALIDITY_MILLIS;
    }
 
    @Override

@@ -1,19 +1,25 @@
 package io.smsgw.smpp.server;
 
 import io.smsgw.core.time.SmppTime;
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
-import io.smsgw.core.text.SmsEncoding;
-import io.smsgw.core.text.SmsText;
+import io.smsgw.core.concat.SmsParts;
+import io.smsgw.core.config.Account;
+import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.smpp.codec.CancelSm;
 import io.smsgw.smpp.codec.QuerySm;
 import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitSm;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.filter.Filter;
@@ -21,6 +27,7 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +49,12 @@ final class HeldMessages {
    private final OperationContext operationContext;
    private final String accountId;
    private final HeldMessageQueues queues;
+   /** The session's broker executor: scans and journal work, never the event loop. */
+   private final Executor executor;
+   private final GatewayRuntime runtime;
+   private final Account account;
+   /** Reads a replacement's content as the session's submits read theirs. */
+   private final MtMessageFactory factory;
    /** The session's answer, then the operation is no longer in flight. */
    private final Consumer<SmppPdu> reply;
 
@@ -56,6 +69,11 @@ final class HeldMessages {
       this.operationContext = operationContext;
       this.accountId = session.account().id();
       this.queues = new HeldMessageQueues(server, session.manager().getSmppSubmitAddress(), executor, afterEarlierSubmits);
+      this.executor = executor;
+      this.runtime = GatewayRuntime.of(server);
+      this.account = session.account();
+      this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), accountId, session.isVersion34(),
+                                          session.defaultAlphabet());
       this.reply = pdu -> {
          try {
             answer.accept(pdu);
@@ -124,7 +142,9 @@ final class HeldMessages {
    /**
     * Replaces text and times of a held message, on every destination of a submit_multi (they share the id).
     * Originals and replacements change places in one transaction, so a failure leaves the originals held, and
-    * one that already left is not replaced (never delivered twice).
+    * one that already left is not replaced (never delivered twice). The new text is checked as a submit's content
+    * (undefined octets, odd UCS2, max-message-parts) and the parts it adds take the account's rate and daily quota,
+    * with the answers a submit_sm of that content would get (decision 109).
     */
    void replace(ReplaceSm replace) {
       queues.afterArrivals(scan -> {
@@ -132,9 +152,11 @@ final class HeldMessages {
          StorageManager storage = server.getStorageManager();
          OperationContext previous = storage.getContext();
          storage.setContext(operationContext);
+         int taken = 0;
          try {
             Filter filter = filterFor(replace.messageId(), replace.sourceAddr().address().isEmpty() ? null : replace.sourceAddr().address(), null);
-            if (scan.findFirst(filter) == null) {
+            List<HeldMessageQueues.Held> found = scan.findAll(filter);
+            if (found.isEmpty()) {
                answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
                return;
             }
@@ -145,10 +167,40 @@ final class HeldMessages {
                answer.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
                return;
             }
-            if (scan.replaceAll(filter, replacement -> applyReplacement(replacement, replace, schedule, validity)) == 0) {
+            Message original = found.get(0).reference().getMessage();
+            MtMessageFactory.Content content;
+            try {
+               content = factory.readReplacement(replace.shortMessage(), dataCoding(original));
+            } catch (MtMessageFactory.RejectedSubmission e) {
+               answer.accept(replace.errorResponse(e.status));
+               return;
+            }
+            if (SubmitLimits.tooManyParts(account, content.parts())) {
+               answer.accept(replace.errorResponse(SmppStatus.ESME_RINVMSGLEN));
+               return;
+            }
+            // Parts beyond the original's, on each destination, count as a submit of them would; fewer give nothing
+            // back (the original's were counted on its day, and its rate was used).
+            int extra = Math.max(0, content.parts() - partsOf(original));
+            if (extra > 0) {
+               int status = SubmitLimits.take(runtime, account, extra * found.size());
+               if (status != SmppStatus.ESME_ROK) {
+                  answer.accept(replace.errorResponse(status));
+                  return;
+               }
+               taken = extra * found.size();
+            }
+            int replaced = scan.replace(found, replacement -> applyReplacement(replacement, replace, content, schedule, validity));
+            if (replaced < found.size()) {
+               SubmitLimits.giveBack(runtime, account, extra * (found.size() - replaced)); // left meanwhile: not replaced
+               taken = extra * replaced;
+            }
+            if (replaced == 0) {
                answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL)); // it left meanwhile
                return;
             }
+            int charged = taken;
+            taken = 0; // from here the journal's answer decides
             storage.afterCompleteOperations(new IOCallback() {
                @Override
                public void done() {
@@ -157,11 +209,13 @@ final class HeldMessages {
 
                @Override
                public void onError(int errorCode, String errorMessage) {
+                  SubmitLimits.giveBack(runtime, account, charged);
                   answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
                }
             });
          } catch (Exception e) {
             logger.warn("replace_sm failed", e);
+            SubmitLimits.giveBack(runtime, account, taken);
             answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
          } finally {
             storage.setContext(previous);
@@ -169,20 +223,99 @@ final class HeldMessages {
       });
    }
 
-   private void applyReplacement(Message message, ReplaceSm replace, long schedule, long validity) {
+   /**
+    * A submit_sm with replace_if_present_flag 1 (SMPP 3.4 5.2.18): the account's held messages from the same source to
+    * the same destination under the same service_type are taken off their queues, then the submit is handled as usual
+    * on the event loop ({@code eventLoop}, where submits are handled); once it is stored they are gone for good, and
+    * if it is refused they are held again. Nothing held is no error: the submit is stored as usual. Its turn among the
+    * held-message operations ends when it is answered, so an operation or replacing submit sent after it sees it.
+    */
+   void submitReplacing(SubmitSm submit, SmppSubmitHandler submits, Executor eventLoop) {
+      queues.afterArrivals(scan -> {
+         Transaction found = null;
+         try {
+            found = scan.takeAll(HeldMessageQueues.sameAddresses(accountId, submit.sourceAddr().address(),
+                                                                 submit.destinationAddr().address(), submit.serviceType()));
+         } catch (Exception e) {
+            logger.warn("replace_if_present: the held messages of '{}' could not be taken; the submit replaces nothing", accountId, e);
+         }
+         Transaction taken = found;
+         AtomicBoolean ended = new AtomicBoolean();
+         SmppSubmitHandler.Replacing replacing = stored -> {
+            if (ended.compareAndSet(false, true)) {
+               // Told on the event loop (a refusal) or a journal thread (stored): the journal work goes to the executor.
+               Runnable end = () -> endTaking(taken, stored);
+               try {
+                  executor.execute(end);
+               } catch (RuntimeException e) {
+                  end.run(); // a stopping broker: still ends the turn
+               }
+            }
+         };
+         try {
+            eventLoop.execute(() -> {
+               try {
+                  submits.onSubmitSm(submit, replacing);
+               } catch (RuntimeException e) {
+                  replacing.ended(false);
+                  throw e;
+               }
+            });
+         } catch (RuntimeException e) {
+            logger.debug("Replacing submit not run", e); // the connection is closing
+            replacing.ended(false);
+         }
+      });
+   }
+
+   /** Removes for good what a replacing submit took (it was stored), or puts it back; then the next operation's turn. */
+   private void endTaking(Transaction taken, boolean stored) {
+      StorageManager storage = server.getStorageManager();
+      OperationContext previous = storage.getContext();
+      storage.setContext(operationContext);
+      try {
+         if (taken != null) {
+            if (stored) {
+               taken.commit();
+            } else {
+               taken.rollback();
+            }
+         }
+      } catch (Exception e) {
+         logger.warn("replace_if_present: the held messages of '{}' could not be {}", accountId, stored ? "removed" : "put back", e);
+      } finally {
+         storage.setContext(previous);
+         queues.answered();
+      }
+   }
+
+   private static int dataCoding(Message message) {
       Object coding = message.getObjectProperty(SmsProperties.DATA_CODING);
-      int dataCoding = coding instanceof Number n ? n.intValue() : 0;
-      SmsEncoding encoding = dataCoding == 0 ? session.defaultAlphabet() : SmsEncoding.fromSmppDataCoding(dataCoding);
-      byte[] data = replace.shortMessage();
+      return coding instanceof Number n ? n.intValue() : 0;
+   }
+
+   /** The SMS parts a held message's body makes, counted as its submit counted them (its text after any UDH). */
+   private static int partsOf(Message message) {
+      ICoreMessage core = message.toCore();
+      ActiveMQBuffer body = core.getReadOnlyBodyBuffer();
+      if (core.getType() == Message.BYTES_TYPE) {
+         return SmsParts.ofBinary(body.readableBytes());
+      }
+      SimpleString text = body.readNullableSimpleString();
+      return SmsParts.ofText(text == null ? "" : text.toString());
+   }
+
+   private void applyReplacement(Message message, ReplaceSm replace, MtMessageFactory.Content content, long schedule, long validity) {
       message.removeProperty(SmsProperties.UDH);
-      if (encoding == SmsEncoding.BINARY) {
+      if (content.text() == null) {
+         byte[] data = replace.shortMessage();
          message.toCore().setType(Message.BYTES_TYPE);
          message.toCore().getBodyBuffer().resetWriterIndex();
          message.toCore().getBodyBuffer().writeBytes(data);
       } else {
          message.toCore().setType(Message.TEXT_TYPE);
          message.toCore().getBodyBuffer().resetWriterIndex();
-         message.toCore().getBodyBuffer().writeNullableSimpleString(SimpleString.of(SmsText.decode(data, 0, data.length, encoding)));
+         message.toCore().getBodyBuffer().writeNullableSimpleString(SimpleString.of(content.text()));
       }
       message.putIntProperty(SmsProperties.REGISTERED_DELIVERY, replace.registeredDelivery());
       if (schedule > 0) {

@@ -114,6 +114,21 @@ final class MtMessageFactory {
          }
          segmented = true;
       }
+      return content(data, payloadOffset, encoding, s.dataCoding(), segmented, reference, total, number);
+   }
+
+   /**
+    * What a replace_sm's short_message becomes for a held message of {@code dataCoding}: all of it text (or octets) in
+    * that coding, checked as a submit's content is, so the replacement gets the answer a submit_sm with it would
+    * (decision 109).
+    */
+   Content readReplacement(byte[] data, int dataCoding) throws RejectedSubmission {
+      SmsEncoding encoding = dataCoding == 0 ? defaultAlphabet : SmsEncoding.fromSmppDataCoding(dataCoding);
+      return content(data, 0, encoding, dataCoding, false, 0, 0, 0);
+   }
+
+   private static Content content(byte[] data, int payloadOffset, SmsEncoding encoding, int dataCoding, boolean segmented,
+                                  int reference, int total, int number) throws RejectedSubmission {
       int length = data.length - payloadOffset;
       // A part the ESME cut itself counts as what its content needs too, so a "segment" cannot carry a long text.
       if (encoding == SmsEncoding.BINARY) {
@@ -125,7 +140,7 @@ final class MtMessageFactory {
             throw new RejectedSubmission(SmppStatus.ESME_RINVMSGLEN, "UCS2 short_message of an odd number of octets");
          case UNDEFINED_OCTETS:
             throw new RejectedSubmission(STATUS_UNDEFINED_OCTETS, "octets above 0x7F in " + encoding + " text (data_coding 0x"
-               + Integer.toHexString(s.dataCoding()) + ")");
+               + Integer.toHexString(dataCoding) + ")");
          default:
             break;
       }

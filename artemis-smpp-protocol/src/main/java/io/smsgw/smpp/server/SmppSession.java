@@ -340,7 +340,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return;
       }
       if (request instanceof SubmitSm submit) {
-         if (requireSubmitState(request, canSubmit)) {
+         if (submit.replaceIfPresentFlag() == 1) {
+            // Replacing searches the held messages: a permit of the rate, as query_sm takes (decisions 97, 109).
+            if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+               pending.taken();
+               heldMessages.submitReplacing(submit, submitHandler, channel.eventLoop());
+            }
+         } else if (requireSubmitState(request, canSubmit)) {
             pending.taken();
             submitHandler.onSubmitSm(submit);
          }

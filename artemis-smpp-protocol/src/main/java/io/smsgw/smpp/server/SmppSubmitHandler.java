@@ -81,32 +81,59 @@ final class SmppSubmitHandler {
    }
 
    void onSubmitSm(SubmitSm s) {
+      onSubmitSm(s, null);
+   }
+
+   /**
+    * What a submit_sm with replace_if_present_flag 1 tells the held messages it replaces (HeldMessages.submitReplacing):
+    * whether it was stored, just before it is answered, once.
+    */
+   interface Replacing {
+      void ended(boolean stored);
+   }
+
+   /** {@code replacing}: null for a submit that replaces nothing. */
+   void onSubmitSm(SubmitSm s, Replacing replacing) {
+      IntFunction<SmppPdu> error = replacing == null ? s::errorResponse : status -> {
+         replacing.ended(false);
+         return s.errorResponse(status);
+      };
+      java.util.function.Function<String, SmppPdu> success = id -> {
+         if (replacing != null) {
+            replacing.ended(true);
+         }
+         return s.response(SmppStatus.ESME_ROK, id);
+      };
       byte[] userData = s.shortMessage();
       if (userData.length == 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
          userData = s.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
       } else if (userData.length > 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
-         reply(s.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
+         reply(error.apply(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
          return;
       }
       if (!session.isVersion34() && s.priorityFlag() > 1) {
-         reply(s.errorResponse(SmppStatus.ESME_RINVPRTFLG));
+         reply(error.apply(SmppStatus.ESME_RINVPRTFLG));
+         return;
+      }
+      if (s.replaceIfPresentFlag() > 1) {
+         reply(error.apply(SmppStatus.ESME_RINVREPFLAG)); // 0 or 1 (decision 109)
          return;
       }
       long now = System.currentTimeMillis();
       long schedule = SmppTime.toEpochMillis(s.scheduleDeliveryTime(), now);
       long validity = SmppTime.toEpochMillis(s.validityPeriod(), now);
       if (schedule == SmppTime.INVALID) {
-         reply(s.errorResponse(SmppStatus.ESME_RINVSCHED));
+         reply(error.apply(SmppStatus.ESME_RINVSCHED));
          return;
       }
       if (validity == SmppTime.INVALID) {
-         reply(s.errorResponse(SmppStatus.ESME_RINVEXPIRY));
+         reply(error.apply(SmppStatus.ESME_RINVEXPIRY));
          return;
       }
       MtMessageFactory.Submission submission = new MtMessageFactory.Submission(s.serviceType(), s.sourceAddr(),
          s.destinationAddr(), s.esmClass(), s.protocolId(), s.priorityFlag(), schedule, validity,
          s.registeredDelivery(), s.dataCoding(), userData, s.tlvs());
-      accept(List.of(submission), now, s::errorResponse, id -> s.response(SmppStatus.ESME_ROK, id));
+      accept(List.of(submission), now, error, success);
    }
 
    void onDataSm(DataSm d) {
@@ -190,7 +217,7 @@ final class SmppSubmitHandler {
          reply(error.apply(e.status));
          return;
       }
-      if (content.parts() > account.maxMessageParts()) {
+      if (SubmitLimits.tooManyParts(account, content.parts())) {
          reply(error.apply(SmppStatus.ESME_RINVMSGLEN));
          return;
       }

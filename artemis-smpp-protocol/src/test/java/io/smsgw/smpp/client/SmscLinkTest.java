@@ -1121,6 +1121,47 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * An MT without a validity, scheduled further ahead than the default validity: its correlation record waits for the
+    * receipt from the schedule, not from the submission. Before, the record expired 48 h (plus the grace) after the
+    * submission: the SP got EXPIRED (and billing a record) before the SMSC even tried the message, and the SMSC's
+    * DELIVRD receipt afterwards was parked as unmatched.
+    */
+   @Test
+   void anMtScheduledBeyondTheDefaultValidityKeepsItsRecordUntilTheReceipt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            // Submitted 50 h ago for delivery an hour from now (51 h after its submission); no validity_period.
+            long now = System.currentTimeMillis();
+            sendMt(broker, "00000000000000e3", "8613800138092", "see you on Monday", mt -> {
+               mt.setLongProperty("smsSubmitTime", now - TimeUnit.HOURS.toMillis(50));
+               mt.setLongProperty("smsScheduleTime", now + TimeUnit.HOURS.toMillis(1));
+            });
+            JsmppSmsc.Received scheduled = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(scheduled, "submit_sm at the SMSC");
+            // A second MT whose validity is over: once its EXPIRED report is out, the store's expiry pass went over
+            // the first one's record too.
+            sendMt(broker, "00000000000000e4", "8613800138093", "late", mt ->
+               mt.setLongProperty("smsValidityTime", now - TimeUnit.HOURS.toMillis(2)));
+            assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "submit_sm at the SMSC");
+            TextMessage expired = receive(broker, SmsAddresses.DR, "smsId = '00000000000000e4'");
+            assertNotNull(expired, "the MT past its validity is reported");
+            assertEquals("EXPIRED", expired.getStringProperty("smsStatus"));
+
+            smsc.sendReceipt(scheduled, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, "smsId = '00000000000000e3'");
+            assertNotNull(dr, "a report on the scheduled MT");
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"), "its receipt, not an EXPIRED report before it");
+            assertNull(receive(broker, SmsAddresses.DR, null, 1_000), "no second report");
+            assertEquals(0, broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS), "the receipt matched its record");
+            assertEquals(0, control(broker).getReceiptsUnmatched());
+         }
+      }
+   }
+
    /** How long after its validity the link service keeps a record (the store's default grace). */
    private static final long GRACE_MILLIS = TimeUnit.HOURS.toMillis(1);
 

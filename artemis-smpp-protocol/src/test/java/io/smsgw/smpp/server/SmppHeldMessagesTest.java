@@ -290,6 +290,44 @@ class SmppHeldMessagesTest {
       }
    }
 
+   /**
+    * Submits with replace_if_present_flag 1 sent in one write, with a query_sm of the first behind them: they take
+    * turns, each replacing the one before it, so only the last is left to be delivered and the query finds the first
+    * gone. Were they not in turn, each could remove the other (nothing delivered) or neither (all delivered).
+    */
+   @Test
+   void pipelinedReplacingSubmitsLeaveOnlyTheLast() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         String first = submit(client, 2, "code 1");
+         client.sendTogether(replacing(3, "code 2"), replacing(4, "code 3"), replacing(5, "code 4"), new QuerySm(6, first, ESME));
+         Map<Integer, SmppPdu> answers = new HashMap<>();
+         for (int i = 0; i < 4; i++) {
+            SmppPdu answer = client.read();
+            answers.put(answer.sequenceNumber(), answer);
+         }
+         for (int sequence = 3; sequence <= 5; sequence++) {
+            assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, answers.get(sequence)).commandStatus());
+         }
+         assertEquals(SmppStatus.ESME_RQUERYFAIL, assertInstanceOf(QuerySmResp.class, answers.get(6)).commandStatus(),
+                      "the first code was replaced before the query");
+         Wait.until("one message held", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.MT) == 1);
+         try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            jms.start();
+            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TextMessage only = (TextMessage) session.createConsumer(session.createQueue(SmsAddresses.MT)).receive(10_000);
+            assertEquals("code 4", only.getText());
+         }
+      }
+   }
+
+   private static SmppPdu replacing(int sequence, String text) {
+      return ShortMessagePdu.builder().sequenceNumber(sequence).sourceAddr(ESME).destinationAddr(HANDSET).replaceIfPresentFlag(1)
+         .shortMessage(text.getBytes(StandardCharsets.US_ASCII)).buildSubmitSm();
+   }
+
    /** The PDUs as one write, so the broker reads them together. */
    private static byte[] wire(SmppPdu... pdus) {
       ByteBuf buf = Unpooled.buffer();
