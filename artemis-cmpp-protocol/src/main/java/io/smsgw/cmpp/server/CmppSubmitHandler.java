@@ -198,7 +198,7 @@ final class CmppSubmitHandler {
       if (!account.thirdPartyBilling() && !chargesOnlyItsRecipients(s)) {
          return CmppResult.FEE_TERMINAL_ID_ERROR;
       }
-      if (!isDefinedMsgFmt(s.msgFmt())) {
+      if (!DataCoding.isCmppMsgFmt(s.msgFmt())) {
          return CmppResult.STRUCTURE_ERROR; // it went upstream as binary, whatever the SP meant by it
       }
       int limit = s.msgFmt() == 0 && !s.hasUdh() ? MAX_ASCII_CONTENT : MAX_CONTENT;
@@ -221,11 +221,6 @@ final class CmppSubmitHandler {
          return CmppResult.STRUCTURE_ERROR;
       }
       return CmppResult.OK;
-   }
-
-   /** Msg_Fmt 0 ASCII, 3 SIM card write, 4 binary, 8 UCS2, 15 GB: the values the specification defines. */
-   static boolean isDefinedMsgFmt(int msgFmt) {
-      return msgFmt == 0 || msgFmt == 3 || msgFmt == 4 || msgFmt == 8 || msgFmt == 15;
    }
 
    /**

@@ -297,6 +297,30 @@ class CmppAcceptorTest {
       }
    }
 
+   /**
+    * SP clients (SMSGate among them) put a whole GSM data coding with a message class in Msg_Fmt for a flash SMS: the
+    * text is read in its alphabet (the default one as ASCII) and the class goes on in smsDataCoding.
+    */
+   @Test
+   void aMsgFmtWithAMessageClassKeepsItsClass() throws Exception {
+      try (RawCmppClient client = connected(0x30)) {
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1065712345", "TEST", 0x18,
+                                          "闪信".getBytes(StandardCharsets.UTF_16BE), "13800138002"));
+         SubmitResp ucs2 = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, ucs2.result());
+         TextMessage flash = receiveMt(CmppMsgId.toHex(ucs2.msgId()));
+         assertEquals("闪信", flash.getText());
+         assertEquals(0x18, flash.getIntProperty("smsDataCoding"), "UCS2, class 0");
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1065712345", "TEST", 0xF0,
+                                          "Flash".getBytes(StandardCharsets.US_ASCII), "13800138002"));
+         SubmitResp ascii = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, ascii.result());
+         TextMessage text = receiveMt(CmppMsgId.toHex(ascii.msgId()));
+         assertEquals("Flash", text.getText());
+         assertEquals(0xF0, text.getIntProperty("smsDataCoding"), "default alphabet, class 0");
+      }
+   }
+
    @Test
    void gbkTextIsDecoded() throws Exception {
       try (RawCmppClient client = connected(0x30)) {
@@ -1345,11 +1369,14 @@ class CmppAcceptorTest {
       }
    }
 
-   /** Msg_Fmt values CMPP does not define (0, 3, 4, 8, 15 are) get Result 1; they were stored and sent on as binary. */
+   /**
+    * Msg_Fmt values neither CMPP (0, 3, 4, 8, 15) nor GSM 03.38 with a message class define get Result 1; they were
+    * stored and sent on as binary.
+    */
    @Test
    void aSubmitWithAnUndefinedMsgFmtIsRefused() throws Exception {
       try (RawCmppClient client = connected(0x30)) {
-         for (int msgFmt : new int[] {1, 2, 5, 24, 25, 255}) {
+         for (int msgFmt : new int[] {1, 2, 5, 0x1C, 0x20, 0xF8, 255}) {
             client.send(submit(client.nextSequence(), 1, 1, 0, msgFmt, "02", new byte[] {1, 2, 3}, "13800138121"));
             assertEquals(CmppResult.STRUCTURE_ERROR, assertInstanceOf(SubmitResp.class, client.read()).result(), "Msg_Fmt " + msgFmt);
          }

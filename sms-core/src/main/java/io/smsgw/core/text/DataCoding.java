@@ -87,15 +87,36 @@ public final class DataCoding {
 
    /**
     * The data_coding a message that came with CMPP {@code msgFmt} carries in the contract: 0 (ASCII) 0x01, 8 (UCS2) and
-    * 15 (GB text, kept as Unicode text and relayed as UCS2) 0x08, 3 (SIM card write) 0xF6 (8-bit data for the SIM),
-    * 4 (binary) and any other value 0x04.
+    * 15 (GB text, kept as Unicode text and relayed as UCS2) 0x08, 3 (SIM card write) 0xF6 (8-bit data for the SIM), a
+    * data coding with a message class itself, 4 (binary) and any other value 0x04.
     */
    public static int fromCmppMsgFmt(int msgFmt) {
       if (msgFmt == MSG_FMT_SIM) {
          return SIM_DATA;
       }
+      if (isCmppMsgFmtWithClass(msgFmt)) {
+         return msgFmt;
+      }
       SmsEncoding encoding = SmsEncoding.fromCmppMsgFmt(msgFmt);
       return encoding == SmsEncoding.GBK ? SmsEncoding.UCS2.smppDataCoding() : encoding.smppDataCoding();
+   }
+
+   /**
+    * Whether a CMPP Msg_Fmt is one the gateway takes: 0 (ASCII), 3 (SIM card write), 4 (binary), 8 (UCS2), 15 (GB)
+    * and a GSM 03.38 data coding with a message class.
+    */
+   public static boolean isCmppMsgFmt(int msgFmt) {
+      return msgFmt == 0 || msgFmt == MSG_FMT_SIM || msgFmt == MSG_FMT_BINARY || msgFmt == 8 || msgFmt == 15
+         || isCmppMsgFmtWithClass(msgFmt);
+   }
+
+   /**
+    * A Msg_Fmt holding a whole GSM 03.38 data coding with a message class: the general group with the class bit and an
+    * uncompressed, defined alphabet (0x10–0x1B) or the 0xF0–0xF7 group. SP clients (SMSGate among them) write flash
+    * and SIM-class SMS so; CMPP itself has no field for the class.
+    */
+   public static boolean isCmppMsgFmtWithClass(int msgFmt) {
+      return msgFmt >= 0x10 && msgFmt <= 0x1B || msgFmt >= 0xF0 && msgFmt <= 0xF7;
    }
 
    /**

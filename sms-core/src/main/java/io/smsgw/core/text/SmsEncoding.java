@@ -98,8 +98,9 @@ public enum SmsEncoding {
    }
 
    /**
-    * The encoding of a CMPP Msg_Fmt value: 0 ASCII, 8 UCS2, 15 GBK; 3 (SIM card write), 4 (binary) and
-    * any non-standard value are {@link #BINARY}.
+    * The encoding of a CMPP Msg_Fmt value: 0 ASCII, 8 UCS2, 15 GBK; a GSM 03.38 data coding with a message class
+    * ({@link DataCoding#isCmppMsgFmtWithClass}) by its alphabet, the default alphabet read as CMPP's ASCII; 3 (SIM card
+    * write), 4 (binary) and any other value are {@link #BINARY}.
     */
    public static SmsEncoding fromCmppMsgFmt(int msgFmt) {
       switch (msgFmt) {
@@ -110,6 +111,10 @@ public enum SmsEncoding {
          case 15:
             return GBK;
          default:
+            if (DataCoding.isCmppMsgFmtWithClass(msgFmt)) {
+               SmsEncoding alphabet = fromSmppDataCoding(msgFmt);
+               return alphabet == GSM7 ? ASCII : alphabet;
+            }
             return BINARY;
       }
    }

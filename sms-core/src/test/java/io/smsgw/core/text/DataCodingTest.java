@@ -1,8 +1,11 @@
 package io.smsgw.core.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,9 +42,19 @@ class DataCodingTest {
    }
 
    @ParameterizedTest
-   @CsvSource({"0, 0x01", "8, 0x08", "15, 0x08", "4, 0x04", "3, 0xF6", "24, 0x04"})
+   @CsvSource({"0, 0x01", "8, 0x08", "15, 0x08", "4, 0x04", "3, 0xF6", "1, 0x04", "28, 0x04", "24, 0x18", "16, 0x10", "240, 0xF0", "246, 0xF6"})
    void mapsMsgFmtToTheContractsDataCoding(int msgFmt, String expected) {
       assertEquals(Integer.decode(expected), DataCoding.fromCmppMsgFmt(msgFmt));
+   }
+
+   @Test
+   void takesTheMsgFmtValuesCmppDefinesAndDataCodingsWithAClass() {
+      for (int msgFmt : new int[] {0, 3, 4, 8, 15, 0x10, 0x14, 0x18, 0x1B, 0xF0, 0xF7}) {
+         assertTrue(DataCoding.isCmppMsgFmt(msgFmt), "Msg_Fmt " + msgFmt);
+      }
+      for (int msgFmt : new int[] {1, 2, 5, 9, 0x1C, 0x1F, 0x20, 0x30, 0xC0, 0xE0, 0xF8, 0xFF}) {
+         assertFalse(DataCoding.isCmppMsgFmt(msgFmt), "Msg_Fmt " + msgFmt);
+      }
    }
 
    @ParameterizedTest

@@ -36,9 +36,12 @@ class SmsEncodingTest {
    }
 
    @ParameterizedTest
-   @CsvSource({"0, ASCII", "3, BINARY", "4, BINARY", "8, UCS2", "15, GBK", "24, BINARY", "25, BINARY", "-1, BINARY"})
-   void mapsCmppMsgFmt(int msgFmt, SmsEncoding expected) {
-      assertEquals(expected, SmsEncoding.fromCmppMsgFmt(msgFmt));
+   @CsvSource({"0, ASCII", "3, BINARY", "4, BINARY", "8, UCS2", "15, GBK", "-1, BINARY", "1, BINARY", "0x1C, BINARY",
+      // A GSM data coding with a message class, as flash SMS come from SMSGate: its alphabet, the default one as ASCII.
+      "0x10, ASCII", "0x13, ASCII", "0x14, BINARY", "0x18, UCS2", "0x19, UCS2", "0xF0, ASCII", "0xF3, ASCII", "0xF4, BINARY",
+      "0xF6, BINARY"})
+   void mapsCmppMsgFmt(String msgFmt, SmsEncoding expected) {
+      assertEquals(expected, SmsEncoding.fromCmppMsgFmt(Integer.decode(msgFmt)));
    }
 
    @Test
