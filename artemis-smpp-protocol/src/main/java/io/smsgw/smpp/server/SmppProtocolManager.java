@@ -15,7 +15,6 @@ import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.SmppCommandId;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppPduDecoder;
-import io.smsgw.smpp.codec.SmppPduEncoder;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyServerConnection;
@@ -78,11 +77,14 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    }
 
 
+   /** Stateless: one for every connection. */
+   private static final AnswerEncoder ENCODER = new AnswerEncoder();
+
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
       pipeline.addLast("smpp-frame", new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize));
       pipeline.addLast("smpp-decoder", new SmppPduDecoder());
-      pipeline.addLast("smpp-encoder", new SmppPduEncoder());
+      pipeline.addLast("smpp-encoder", ENCODER);
       pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(SmppPdu.class, SmppProtocolManagerFactory.PROTOCOL_NAME, maxPendingRequests));
    }
 

@@ -33,6 +33,7 @@ import io.smsgw.smpp.codec.EnquireLinkResp;
 import io.smsgw.smpp.codec.GenericNack;
 import io.smsgw.smpp.codec.MalformedPdu;
 import io.smsgw.smpp.codec.QuerySm;
+import io.smsgw.smpp.codec.QuerySmResp;
 import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.SmppCodec;
 import io.smsgw.smpp.codec.SmppCommandId;
@@ -70,6 +71,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
+   /** The longest message_id a query_sm, cancel_sm or replace_sm may carry (C-Octet String of 65 with its NUL). */
+   static final int MAX_MESSAGE_ID_LENGTH = 64;
    /** Where sequence_number sits in a PDU: after command_length, command_id and command_status. */
    private static final int SEQUENCE_OFFSET = 12;
 
@@ -345,17 +348,17 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
             submitHandler.onSubmitMulti(multi);
          }
       } else if (request instanceof QuerySm query) {
-         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+         if (requireSubmitState(request, canSubmit) && validMessageId(request, query.messageId()) && withinRate(request)) {
             pending.taken();
             heldMessages.query(query);
          }
       } else if (request instanceof CancelSm cancel) {
-         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+         if (requireSubmitState(request, canSubmit) && validMessageId(request, cancel.messageId()) && withinRate(request)) {
             pending.taken();
             heldMessages.cancel(cancel);
          }
       } else if (request instanceof ReplaceSm replace) {
-         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+         if (requireSubmitState(request, canSubmit) && validMessageId(request, replace.messageId()) && withinRate(request)) {
             pending.taken();
             heldMessages.replace(replace);
          }
@@ -376,6 +379,21 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return true;
       }
       send(request.errorResponse(SmppStatus.ESME_RTHROTTLED));
+      return false;
+   }
+
+   /**
+    * A message_id longer than the field holds (64 characters and the NUL, SMPP 3.4 5.2.23) names no message of this
+    * gateway: ESME_RINVMSGID before any lookup, and no rate permit taken. query_sm_resp would echo it, and the codec
+    * cannot write it back: the refusal carries an empty message_id instead.
+    */
+   private boolean validMessageId(SmppRequest request, String messageId) {
+      if (messageId.length() <= MAX_MESSAGE_ID_LENGTH) {
+         return true;
+      }
+      send(request instanceof QuerySm query
+              ? new QuerySmResp(query.sequenceNumber(), SmppStatus.ESME_RINVMSGID, "", "", 0, 0)
+              : request.errorResponse(SmppStatus.ESME_RINVMSGID));
       return false;
    }
 

@@ -46,6 +46,12 @@ final class SmppSubmitHandler {
     */
    static final int MAX_ADDRESS_LENGTH = 20;
 
+   /**
+    * The longest dl_name (21 octets with the NUL, SMPP 3.4 5.2.27). The gateway echoes each distribution list in
+    * submit_multi_resp's unsuccess list, whose dest_addr holds no more.
+    */
+   static final int MAX_DL_NAME_LENGTH = 20;
+
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
 
@@ -132,6 +138,11 @@ final class SmppSubmitHandler {
          if (destination instanceof DestinationAddress.Sme sme) {
             smeDestinations.add(sme.address());
          } else if (destination instanceof DestinationAddress.DistributionList list) {
+            if (list.dlName().length() > MAX_DL_NAME_LENGTH) {
+               // It would be echoed in the unsuccess list, where it cannot be written: refused before anything is stored.
+               reply(m.errorResponse(SmppStatus.ESME_RINVDLNAME));
+               return;
+            }
             // Distribution lists are not supported: each one is reported back as an unsuccessful destination.
             refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RINVDLNAME));
          }

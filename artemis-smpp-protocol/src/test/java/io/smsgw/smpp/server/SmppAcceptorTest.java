@@ -285,6 +285,100 @@ class SmppAcceptorTest {
       }
    }
 
+   /** A PDU written byte by byte: the codec would refuse fields longer than the spec allows. */
+   private static byte[] rawPdu(int commandId, int sequence, java.io.ByteArrayOutputStream body) {
+      java.nio.ByteBuffer pdu = java.nio.ByteBuffer.allocate(16 + body.size());
+      pdu.putInt(16 + body.size()).putInt(commandId).putInt(0).putInt(sequence).put(body.toByteArray());
+      return pdu.array();
+   }
+
+   private static void cString(java.io.ByteArrayOutputStream body, String value) {
+      body.writeBytes((value + "\0").getBytes(StandardCharsets.US_ASCII));
+   }
+
+   /** submit_multi to one SME and one distribution list, its fields written as given. */
+   private static byte[] rawSubmitMulti(int sequence, String sme, String dlName) {
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      cString(body, ""); // service_type
+      body.write(1);
+      body.write(1);
+      cString(body, "8610086");
+      body.write(2); // number_of_dests
+      body.write(1); // dest_flag: SME address
+      body.write(1);
+      body.write(1);
+      cString(body, sme);
+      body.write(2); // dest_flag: distribution list
+      cString(body, dlName);
+      body.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'x'}); // esm_class .. sm_length, short_message
+      return rawPdu(io.smsgw.smpp.codec.SmppCommandId.SUBMIT_MULTI, sequence, body);
+   }
+
+   @Test
+   void aDistributionListNameTooLongToEchoRefusesTheSubmitMultiAndTheConnectionStays() throws Exception {
+      String sme = "8613800138000";
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.sendBytes(rawSubmitMulti(320, sme, "a-list-of-twenty-five-ch"));
+         SubmitMultiResp refused = assertInstanceOf(SubmitMultiResp.class, client.read(), "answered, not closed");
+         assertEquals(320, refused.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVDLNAME, refused.commandStatus(), "refused whole: nothing stored for the SME");
+         assertEquals("", refused.messageId());
+
+         // A name the unsuccess list holds is reported there, the SME part accepted, as before.
+         client.sendBytes(rawSubmitMulti(321, sme, "twenty-characters-dl"));
+         SubmitMultiResp accepted = assertInstanceOf(SubmitMultiResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, accepted.commandStatus());
+         assertEquals(1, accepted.unsuccessSmes().size());
+         assertEquals("twenty-characters-dl", accepted.unsuccessSmes().get(0).destAddr().address());
+         assertEquals(SmppStatus.ESME_RINVDLNAME, accepted.unsuccessSmes().get(0).errorStatusCode());
+         client.send(new EnquireLink(322));
+         assertInstanceOf(EnquireLinkResp.class, client.read());
+      }
+   }
+
+   @Test
+   void aMessageIdTooLongToEchoIsRefusedWithInvalidMessageIdAndTheConnectionStays() throws Exception {
+      String tooLong = "f".repeat(65);
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         java.io.ByteArrayOutputStream query = new java.io.ByteArrayOutputStream();
+         cString(query, tooLong);
+         query.write(1);
+         query.write(1);
+         cString(query, "8610086");
+         client.sendBytes(rawPdu(io.smsgw.smpp.codec.SmppCommandId.QUERY_SM, 330, query));
+         io.smsgw.smpp.codec.QuerySmResp queried = assertInstanceOf(io.smsgw.smpp.codec.QuerySmResp.class, client.read(),
+                                                                    "answered, not closed");
+         assertEquals(330, queried.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVMSGID, queried.commandStatus());
+         assertEquals("", queried.messageId(), "the id is not echoed");
+
+         java.io.ByteArrayOutputStream cancel = new java.io.ByteArrayOutputStream();
+         cString(cancel, ""); // service_type
+         cString(cancel, tooLong);
+         cancel.writeBytes(new byte[] {1, 1, 0, 1, 1, 0}); // empty source and destination addresses
+         client.sendBytes(rawPdu(io.smsgw.smpp.codec.SmppCommandId.CANCEL_SM, 331, cancel));
+         SmppPdu cancelled = client.read();
+         assertEquals(331, cancelled.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVMSGID, cancelled.commandStatus());
+
+         java.io.ByteArrayOutputStream replace = new java.io.ByteArrayOutputStream();
+         cString(replace, tooLong);
+         replace.write(1);
+         replace.write(1);
+         cString(replace, "8610086");
+         replace.writeBytes(new byte[] {0, 0, 0, 0, 1, 'x'}); // two empty times, registered_delivery, sm_default_msg_id, sm_length, text
+         client.sendBytes(rawPdu(io.smsgw.smpp.codec.SmppCommandId.REPLACE_SM, 332, replace));
+         SmppPdu replaced = client.read();
+         assertEquals(332, replaced.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVMSGID, replaced.commandStatus());
+
+         client.send(new EnquireLink(333));
+         assertInstanceOf(EnquireLinkResp.class, client.read());
+      }
+   }
+
    @Test
    void submitsOverTheAccountRateAreThrottled() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
