@@ -168,6 +168,18 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       this.unbindDrainTimeout = Math.max(0, drainTimeout);
    }
 
+   /** Tests only: the sequence_number new sessions count on from (their first request gets the next one). */
+   private volatile int lastSequenceBeforeFirst;
+
+   int lastSequenceBeforeFirst() {
+      return lastSequenceBeforeFirst;
+   }
+
+   /** Tests only, to reach the wrap after 0x7FFFFFFF without sending two billion PDUs first. */
+   void startSequencesAfter(int last) {
+      this.lastSequenceBeforeFirst = last;
+   }
+
    public String getSmppSystemId() {
       return systemId;
    }

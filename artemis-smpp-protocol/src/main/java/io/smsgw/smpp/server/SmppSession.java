@@ -73,6 +73,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    static final int INTERFACE_VERSION_34 = 0x34;
    /** The longest message_id a query_sm, cancel_sm or replace_sm may carry (C-Octet String of 65 with its NUL). */
    static final int MAX_MESSAGE_ID_LENGTH = 64;
+   /**
+    * SMPP sequence numbers run 1..0x7FFFFFFF: after 0x7FFFFFFF comes 1, once. A number used twice while the first is
+    * unanswered would make the window take the second delivery for the first (one answer lost, the MO sent again).
+    */
+   private static final java.util.function.IntUnaryOperator NEXT_SEQUENCE = last -> last >= 0x7FFFFFFF || last < 1 ? 1 : last + 1;
    /** Where sequence_number sits in a PDU: after command_length, command_id and command_status. */
    private static final int SEQUENCE_OFFSET = 12;
 
@@ -84,7 +89,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private final SmsRemotingConnection connection;
    private final Channel channel;
    private final ArtemisExecutor brokerExecutor;
-   private final AtomicInteger outgoingSequence = new AtomicInteger();
+   /** The last sequence_number this session used for a request of its own (0: none yet). */
+   private final AtomicInteger outgoingSequence;
    private final BatchedWriter writer;
    private final PendingRequests pending;
    private final java.util.function.Consumer<SmppPdu> answer = this::answer;
@@ -117,6 +123,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
       this.writer = new BatchedWriter(channel, this::deliveryDropped);
       this.pending = pending;
+      this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -155,8 +162,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    }
 
    public int nextSequence() {
-      // SMPP sequence numbers run 1..0x7FFFFFFF.
-      return (outgoingSequence.getAndIncrement() & 0x7FFFFFFF) % 0x7FFFFFFF + 1;
+      return outgoingSequence.updateAndGet(NEXT_SEQUENCE);
    }
 
    // ---------------------------------------------------------------- DeliveryChannel (account queue → deliver_sm)

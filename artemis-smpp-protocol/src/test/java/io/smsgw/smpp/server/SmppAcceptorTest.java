@@ -461,6 +461,36 @@ class SmppAcceptorTest {
    }
 
    @Test
+   void sequenceNumbersWrapFrom7fffffffToOneOnceSoNoDeliveryTakesAnotherOnesAnswer(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker wrapping = TestBroker.smpp(dir, ";smppWindowSize=2").start()) {
+         SmppLoginPenaltyTest.manager(wrapping).startSequencesAfter(0x7FFFFFFD);
+         sendMo(wrapping, queue, "mo 1", "mo 2", "mo 3", "mo 4");
+         try (RawSmppClient client = new RawSmppClient(wrapping.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            List<Integer> sequences = new java.util.ArrayList<>();
+            java.util.Set<String> texts = new java.util.HashSet<>();
+            for (int round = 0; round < 2; round++) {
+               // A window of 2 each time: the two after the wrap are in flight together.
+               DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
+               DeliverSm second = assertInstanceOf(DeliverSm.class, client.read());
+               for (DeliverSm d : List.of(first, second)) {
+                  sequences.add(d.sequenceNumber());
+                  texts.add(new String(d.shortMessage(), StandardCharsets.US_ASCII));
+               }
+               client.send(new DeliverSmResp(first.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+               client.send(new DeliverSmResp(second.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            }
+            assertEquals(List.of(0x7FFFFFFE, 0x7FFFFFFF, 1, 2), sequences);
+            assertEquals(java.util.Set.of("mo 1", "mo 2", "mo 3", "mo 4"), texts);
+            Wait.until("every MO acknowledged by its own answer", Duration.ofSeconds(10), () -> wrapping.messageCount(queue) == 0);
+            assertNull(client.read(300), "nothing comes again");
+         }
+      }
+   }
+
+   @Test
    void aLongMoGoesAsPartsWithinTheWindowAndARefusedPartBringsItAllBack() throws Exception {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
       String text = SmppInteropTest.gsmText(400); // 153 + 153 + 94 GSM characters
