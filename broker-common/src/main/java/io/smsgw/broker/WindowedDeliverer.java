@@ -53,12 +53,24 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private record InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts) {
    }
 
+   /** How the peer answered a delivery. */
+   public enum Answer {
+      /** Taken: the message is acknowledged. */
+      ACCEPTED,
+      /** Refused for now (or not answered in time): the message is put back and comes again. */
+      RETRY,
+      /** Refused for good (SMPP ESME_RX_P_APPN, ESME_RX_R_APPN): the message goes to the dead-letter address at once. */
+      REJECTED
+   }
+
    /** The parts of one message: settled when the last part sent is answered (event loop only). */
    private static final class Parts {
       final long messageId;
       final ServerConsumer consumer;
       int unanswered;
       boolean refused;
+      /** A part was refused for good: the message is dead-lettered once every part is answered or overdue. */
+      boolean rejected;
 
       Parts(long messageId, ServerConsumer consumer, int count) {
          this.messageId = messageId;
@@ -277,6 +289,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * answered and even if settling it failed: nothing else would write that part while no other part is in flight.
     */
    public void onResponse(int sequence, boolean success, String detail) {
+      onResponse(sequence, success ? Answer.ACCEPTED : Answer.RETRY, detail);
+   }
+
+   /**
+    * As {@link #onResponse(int, boolean, String)}, with a refusal for good: {@link Answer#REJECTED} sends the message to
+    * the dead-letter address at once (for a long message, once its last part is answered) instead of putting it back,
+    * where it would come again up to the address's max-delivery-attempts (200, about 16 hours, in the shipped
+    * configuration) although the peer said it will never take it.
+    */
+   public void onResponse(int sequence, Answer answer, String detail) {
+      boolean success = answer == Answer.ACCEPTED;
       InFlight delivery = inFlight.remove(sequence);
       if (delivery == null) {
          return;
@@ -288,9 +311,12 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       }
       try {
          if (delivery.parts() != null) {
-            partAnswered(delivery.parts(), success, detail);
+            partAnswered(delivery.parts(), answer, detail);
          } else if (success) {
             batch.acknowledge(delivery.consumer(), delivery.messageId());
+         } else if (answer == Answer.REJECTED) {
+            batch.promptAfter(delivery.consumer());
+            deadLetter(delivery.consumer(), delivery.messageId(), detail);
          } else {
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
             batch.promptAfter(delivery.consumer());
@@ -308,8 +334,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * One part answered (or overdue). When it was the last one: acknowledged with the read batch if every part
     * succeeded, else put back, to come again with all its parts.
     */
-   private void partAnswered(Parts parts, boolean success, String detail) throws Exception {
-      if (!success) {
+   private void partAnswered(Parts parts, Answer answer, String detail) throws Exception {
+      if (answer == Answer.REJECTED) {
+         parts.rejected = true;
+      }
+      if (answer != Answer.ACCEPTED) {
          parts.refused = true;
          logger.debug("Part of message {} refused by '{}' ({}); the message comes again", parts.messageId,
                       channel.accountId(), detail);
@@ -319,11 +348,24 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (--parts.unanswered > 0) {
          return;
       }
-      if (parts.refused) {
+      if (parts.rejected) {
+         deadLetter(parts.consumer, parts.messageId, detail);
+      } else if (parts.refused) {
          parts.consumer.individualCancel(parts.messageId, true);
       } else {
          batch.acknowledge(parts.consumer, parts.messageId);
       }
+   }
+
+   /**
+    * A message the peer refused for good: to the dead-letter address now (Artemis' reject, as for content the protocol
+    * cannot carry), with a WARN, so the operator sees it and the peer is not offered it again. The caller prompts the
+    * consumer.
+    */
+   private void deadLetter(ServerConsumer consumer, long messageId, String detail) throws Exception {
+      logger.warn("Delivery of message {} refused for good by '{}' ({}); sending it to the dead-letter address, not again",
+                  messageId, channel.accountId(), detail);
+      consumer.reject(messageId);
    }
 
    /** Puts back deliveries whose response is overdue (called periodically on the event loop). */
@@ -343,7 +385,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
                if (delivery.parts() != null) {
                   delivery.parts().refused = true;
                   if (--delivery.parts().unanswered == 0) {
-                     delivery.consumer().individualCancel(delivery.messageId(), true);
+                     if (delivery.parts().rejected) {
+                        deadLetter(delivery.consumer(), delivery.messageId(), "a part refused for good, the last one overdue");
+                     } else {
+                        delivery.consumer().individualCancel(delivery.messageId(), true);
+                     }
                   }
                } else {
                   delivery.consumer().individualCancel(delivery.messageId(), true);

@@ -298,7 +298,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          channel.close();
       } else if (pdu instanceof DeliverSmResp resp) {
          if (deliverer != null) {
-            deliverer.onResponse(resp.sequenceNumber(), resp.commandStatus() == SmppStatus.ESME_ROK, SmppStatus.name(resp.commandStatus()));
+            deliverer.onResponse(resp.sequenceNumber(), deliveryAnswer(resp.commandStatus()), SmppStatus.name(resp.commandStatus()));
          }
       } else if (pdu instanceof GenericNack nack) {
          if (deliverer != null) {
@@ -309,6 +309,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       } else {
          logger.debug("Ignoring unexpected {} from {}", pdu.commandName(), channel.remoteAddress());
       }
+   }
+
+   /**
+    * What a deliver_sm_resp status means for the MO or report (SMPP 3.4 5.1.3): ESME_RX_P_APPN (permanent application
+    * error) and ESME_RX_R_APPN (the ESME rejects the message) say not to try again, so the message is dead-lettered at
+    * once; every other refusal (ESME_RX_T_APPN, a throttle, anything unknown) may pass, and the message comes again.
+    */
+   static WindowedDeliverer.Answer deliveryAnswer(int status) {
+      return switch (status) {
+         case SmppStatus.ESME_ROK -> WindowedDeliverer.Answer.ACCEPTED;
+         case SmppStatus.ESME_RX_P_APPN, SmppStatus.ESME_RX_R_APPN -> WindowedDeliverer.Answer.REJECTED;
+         default -> WindowedDeliverer.Answer.RETRY;
+      };
    }
 
    /** Created at the first malformed PDU (event loop only). */

@@ -905,6 +905,32 @@ class SmppAcceptorTest {
       }
    }
 
+   @Test
+   void anMoTheEsmeRefusesForGoodIsDeadLetteredAtOnceAndNotOfferedAgain(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker dlq = TestBroker.smpp(dir, ";smppWindowSize=3").configure(TestBroker::withDeadLetterQueue).start();
+           io.smsgw.broker.testing.LogCapture log = io.smsgw.broker.testing.LogCapture.start()) {
+         sendMo(dlq, queue, "permanent", "reject", "taken");
+         try (RawSmppClient client = new RawSmppClient(dlq.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            for (int i = 0; i < 3; i++) {
+               DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+               int status = switch (new String(mo.shortMessage(), StandardCharsets.US_ASCII)) {
+                  case "permanent" -> SmppStatus.ESME_RX_P_APPN;
+                  case "reject" -> SmppStatus.ESME_RX_R_APPN;
+                  default -> SmppStatus.ESME_ROK;
+               };
+               client.send(new DeliverSmResp(mo.sequenceNumber(), status, "", Tlvs.EMPTY));
+            }
+            Wait.until("both refused MOs dead-lettered, the queue empty", Duration.ofSeconds(10),
+                       () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 2 && dlq.messageCount(queue) == 0);
+            assertNull(client.read(300), "a message refused for good is not offered again");
+            assertEquals(1, log.count("WARN", "refused for good by 'limited'", "ESME_RX_P_APPN"));
+            assertEquals(1, log.count("WARN", "refused for good by 'limited'", "ESME_RX_R_APPN"));
+         }
+      }
+   }
+
    /** A receiver bind of esme2 (max-sessions 1) whose answer is not waited for. */
    private static RawSmppClient bindUnanswered(int port) throws Exception {
       RawSmppClient client = new RawSmppClient(port);
