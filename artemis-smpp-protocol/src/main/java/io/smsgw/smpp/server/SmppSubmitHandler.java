@@ -105,7 +105,7 @@ final class SmppSubmitHandler {
          reply(s.errorResponse(SmppStatus.ESME_RINVSCHED));
          return;
       }
-      if (validity == SmppTime.INVALID) {
+      if (validity == SmppTime.INVALID || expiresUnsent(schedule, validity, now)) {
          reply(s.errorResponse(SmppStatus.ESME_RINVEXPIRY));
          return;
       }
@@ -161,7 +161,7 @@ final class SmppSubmitHandler {
       long now = System.currentTimeMillis();
       long schedule = SmppTime.toEpochMillis(m.scheduleDeliveryTime(), now);
       long validity = SmppTime.toEpochMillis(m.validityPeriod(), now);
-      if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
+      if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID || expiresUnsent(schedule, validity, now)) {
          reply(m.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
          return;
       }
@@ -171,6 +171,14 @@ final class SmppSubmitHandler {
             m.protocolId(), m.priorityFlag(), schedule, validity, m.registeredDelivery(), m.dataCoding(), userData, m.tlvs()));
       }
       accept(submissions, now, m::errorResponse, id -> m.response(SmppStatus.ESME_ROK, id, refused));
+   }
+
+   /**
+    * A validity_period already past, or not after the schedule_delivery_time: the message could only expire before it is
+    * sent, so it is refused with ESME_RINVEXPIRY instead of being taken (ESME_ROK) and reported EXPIRED later.
+    */
+   static boolean expiresUnsent(long schedule, long validity, long now) {
+      return validity != SmppTime.NONE && (validity <= now || schedule != SmppTime.NONE && validity <= schedule);
    }
 
    /**

@@ -379,6 +379,39 @@ class SmppAcceptorTest {
       }
    }
 
+   private static SubmitSm timedSubmit(int sequence, String schedule, String validity) {
+      return ShortMessagePdu.builder().sequenceNumber(sequence)
+         .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+         .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+         .scheduleDeliveryTime(schedule).validityPeriod(validity)
+         .shortMessage("timed".getBytes(StandardCharsets.US_ASCII)).buildSubmitSm();
+   }
+
+   @Test
+   void aValidityPeriodAlreadyPastOrNotAfterTheScheduleIsRefusedWithInvalidExpiry() throws Exception {
+      String past = "200101000000000+"; // 1 January 2020, UTC
+      String inOneHour = "000000010000000R";
+      String inTwoHours = "000000020000000R";
+      Address source = new Address((byte) 1, (byte) 1, "8610086");
+      List<DestinationAddress> destinations = List.of(new DestinationAddress.Sme(new Address((byte) 1, (byte) 1, "8613800138000")));
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.send(timedSubmit(340, "", past));
+         assertEquals(SmppStatus.ESME_RINVEXPIRY, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                      "not taken, to be reported EXPIRED later");
+         client.send(timedSubmit(341, inTwoHours, inOneHour));
+         assertEquals(SmppStatus.ESME_RINVEXPIRY, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                      "it would expire before it is due");
+         client.send(new SubmitMulti(342, "", source, destinations, 0, 0, 0, "", past, 0, 0, 0, 0,
+                                     "timed".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         assertEquals(SmppStatus.ESME_RINVEXPIRY, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+         client.send(timedSubmit(343, inOneHour, inTwoHours));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+         client.send(timedSubmit(344, "", inOneHour));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+      }
+   }
+
    @Test
    void submitsOverTheAccountRateAreThrottled() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
