@@ -281,8 +281,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          channel.close();
          return;
       }
-      if (state == State.CLOSED || state == State.UNBOUND && !(pdu instanceof DeliverSmResp || pdu instanceof GenericNack)) {
-         return; // while unbinding, only answers to deliver_sm already sent still count
+      if (state == State.CLOSED) {
+         return;
+      }
+      if (state == State.UNBOUND && !(pdu instanceof DeliverSmResp || pdu instanceof GenericNack || pdu instanceof EnquireLink)) {
+         onWhileUnbinding(pdu);
+         return;
       }
       if (pdu instanceof MalformedPdu malformed) {
          onMalformed(malformed);
@@ -322,6 +326,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          case SmppStatus.ESME_RX_P_APPN, SmppStatus.ESME_RX_R_APPN -> WindowedDeliverer.Answer.REJECTED;
          default -> WindowedDeliverer.Answer.RETRY;
       };
+   }
+
+   /**
+    * Between the ESME's unbind and unbind_resp, besides the answers to deliver_sm already sent and enquire_link (answered
+    * as ever, so a client probing its link while it waits does not time out): any other request is refused at once with
+    * ESME_RINVBNDSTS (nothing new is taken while unbinding), and no request is left unanswered. Responses need nothing.
+    */
+   private void onWhileUnbinding(SmppPdu pdu) {
+      if (pdu instanceof MalformedPdu malformed) {
+         onMalformed(malformed);
+      } else if (pdu instanceof SmppRequest request) {
+         send(request.errorResponse(SmppStatus.ESME_RINVBNDSTS));
+      }
    }
 
    /** Created at the first malformed PDU (event loop only). */

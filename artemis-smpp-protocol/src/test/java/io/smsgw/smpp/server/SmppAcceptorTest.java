@@ -1043,6 +1043,33 @@ class SmppAcceptorTest {
    }
 
    @Test
+   void whileUnbindingEnquireLinkIsAnsweredAndOtherRequestsAreRefusedWithInvalidBindStatus(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      // A long drain: the unbind waits for the deliver_sm's answer, which the ESME gives only at the end.
+      try (TestBroker slow = TestBroker.smpp(dir, ";smppUnbindDrainTimeout=20000;smppResponseTimeout=30000").start()) {
+         sendMo(slow, queue, "answered last");
+         try (RawSmppClient client = new RawSmppClient(slow.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSCEIVER, "limited", "pw", 0x34)));
+            DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+            client.send(new Unbind(50));
+            client.send(new EnquireLink(51));
+            client.send(submit(52, "after the unbind"));
+            EnquireLinkResp alive = assertInstanceOf(EnquireLinkResp.class, client.read(), "answered while unbinding");
+            assertEquals(51, alive.sequenceNumber());
+            SubmitSmResp refused = assertInstanceOf(SubmitSmResp.class, client.read());
+            assertEquals(52, refused.sequenceNumber());
+            assertEquals(SmppStatus.ESME_RINVBNDSTS, refused.commandStatus());
+            client.send(new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            UnbindResp unbound = assertInstanceOf(UnbindResp.class, client.read());
+            assertEquals(50, unbound.sequenceNumber());
+            assertTrue(client.closedByServer(5000));
+         }
+         Wait.until("the MO acknowledged by its answer", Duration.ofSeconds(10), () -> slow.messageCount(queue) == 0);
+      }
+   }
+
+   @Test
    void unbindRespFollowsTheResponsesToEverySubmitBeforeIt() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
