@@ -964,6 +964,36 @@ class SmppAcceptorTest {
       }
    }
 
+   @Test
+   void aLongMoWithAPartRefusedForGoodIsDeadLetteredWholeOnceEveryPartIsAnswered(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker dlq = TestBroker.smpp(dir, ";smppWindowSize=3").configure(TestBroker::withDeadLetterQueue).start()) {
+         try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(dlq.coreUrl()).createConnection()) {
+            jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.TextMessage mo = session.createTextMessage(SmppInteropTest.gsmText(400)); // three parts
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsId", "00000000000001e6");
+            mo.setStringProperty("smsSource", "8613800138000");
+            mo.setStringProperty("smsDestination", "8610086");
+            session.createProducer(session.createQueue(queue)).send(mo);
+         }
+         try (RawSmppClient client = new RawSmppClient(dlq.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            DeliverSm part1 = assertInstanceOf(DeliverSm.class, client.read());
+            DeliverSm part2 = assertInstanceOf(DeliverSm.class, client.read());
+            DeliverSm part3 = assertInstanceOf(DeliverSm.class, client.read());
+            client.send(new DeliverSmResp(part1.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            client.send(new DeliverSmResp(part2.sequenceNumber(), SmppStatus.ESME_RX_R_APPN, "", Tlvs.EMPTY));
+            assertEquals(0, dlq.messageCount(TestBroker.DEAD_LETTERS), "not before its last part is answered");
+            client.send(new DeliverSmResp(part3.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            Wait.until("the whole MO dead-lettered, the queue empty", Duration.ofSeconds(10),
+                       () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 1 && dlq.messageCount(queue) == 0);
+            assertNull(client.read(300), "no part comes again");
+         }
+      }
+   }
+
    /** A receiver bind of esme2 (max-sessions 1) whose answer is not waited for. */
    private static RawSmppClient bindUnanswered(int port) throws Exception {
       RawSmppClient client = new RawSmppClient(port);
