@@ -63,6 +63,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       boolean refused;
       /** How the first part that failed ended, for the count of the message's delivery. */
       DeliveryCounts.Outcome failure;
+      /** A part was refused for good: the message is dead-lettered once every part is answered or overdue. */
+      boolean rejected;
 
       Parts(long messageId, ServerConsumer consumer, int count) {
          this.messageId = messageId;
@@ -291,6 +293,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * @param detail the answer for the log of a refusal (may be null on success)
     */
    public void onResponse(int sequence, DeliveryCounts.Outcome outcome, String detail) {
+      onResponse(sequence, outcome, false, detail);
+   }
+
+   /**
+    * As {@link #onResponse(int, DeliveryCounts.Outcome, String)}, with a refusal for good ({@code refusedForGood}, SMPP
+    * ESME_RX_P_APPN and ESME_RX_R_APPN): the message goes to the dead-letter address at once (for a long message, once
+    * its last part is answered) instead of being put back, where it would come again up to the address's
+    * max-delivery-attempts (200, about 16 hours, in the shipped configuration) although the peer said it will never
+    * take it.
+    */
+   public void onResponse(int sequence, DeliveryCounts.Outcome outcome, boolean refusedForGood, String detail) {
       InFlight delivery = inFlight.remove(sequence);
       if (delivery == null) {
          return;
@@ -303,10 +316,14 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       }
       try {
          if (delivery.parts() != null) {
-            partAnswered(delivery.parts(), outcome, detail);
+            partAnswered(delivery.parts(), outcome, refusedForGood, detail);
          } else if (success) {
             counts.settle(outcome);
             batch.acknowledge(delivery.consumer(), delivery.messageId());
+         } else if (refusedForGood) {
+            counts.settle(outcome);
+            batch.promptAfter(delivery.consumer());
+            deadLetter(delivery.consumer(), delivery.messageId(), detail);
          } else {
             counts.settle(outcome);
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
@@ -325,7 +342,10 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * One part answered (or overdue). When it was the last one: acknowledged with the read batch if every part
     * succeeded, else put back, to come again with all its parts.
     */
-   private void partAnswered(Parts parts, DeliveryCounts.Outcome outcome, String detail) throws Exception {
+   private void partAnswered(Parts parts, DeliveryCounts.Outcome outcome, boolean refusedForGood, String detail) throws Exception {
+      if (refusedForGood) {
+         parts.rejected = true;
+      }
       if (outcome != DeliveryCounts.Outcome.OK) {
          failed(parts, outcome);
          logger.debug("Part of message {} refused by '{}' ({}); the message comes again", parts.messageId,
@@ -336,7 +356,10 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (--parts.unanswered > 0) {
          return;
       }
-      if (parts.refused) {
+      if (parts.rejected) {
+         counts.settle(parts.failure);
+         deadLetter(parts.consumer, parts.messageId, detail);
+      } else if (parts.refused) {
          counts.settle(parts.failure);
          parts.consumer.individualCancel(parts.messageId, true);
       } else {
@@ -351,6 +374,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (parts.failure == null) {
          parts.failure = outcome;
       }
+   }
+
+   /**
+    * A message the peer refused for good: to the dead-letter address now (Artemis' reject, as for content the protocol
+    * cannot carry), with a WARN, so the operator sees it and the peer is not offered it again. The caller prompts the
+    * consumer.
+    */
+   private void deadLetter(ServerConsumer consumer, long messageId, String detail) throws Exception {
+      logger.warn("Delivery of message {} refused for good by '{}' ({}); sending it to the dead-letter address, not again",
+                  messageId, channel.accountId(), detail);
+      consumer.reject(messageId);
    }
 
    /** Puts back deliveries whose response is overdue (called periodically on the event loop). */
@@ -371,7 +405,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
                   failed(delivery.parts(), DeliveryCounts.Outcome.TIMED_OUT);
                   if (--delivery.parts().unanswered == 0) {
                      counts.settle(delivery.parts().failure);
-                     delivery.consumer().individualCancel(delivery.messageId(), true);
+                     if (delivery.parts().rejected) {
+                        deadLetter(delivery.consumer(), delivery.messageId(), "a part refused for good, the last one overdue");
+                     } else {
+                        delivery.consumer().individualCancel(delivery.messageId(), true);
+                     }
                   }
                } else {
                   counts.settle(DeliveryCounts.Outcome.TIMED_OUT);

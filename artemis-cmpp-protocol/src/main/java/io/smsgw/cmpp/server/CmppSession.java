@@ -275,6 +275,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          // liveness is tracked by lastReceivedNanos
       } else if (pdu instanceof DeliverResp resp && deliverer != null) {
          // Only SP sessions deliver; a peer's or GNS client's DELIVER_RESP answers nothing and is ignored below.
+         // Every non-zero Result comes again: CMPP's DELIVER_RESP codes (1-8 as SUBMIT_RESP's, 9+ "other") name no
+         // refusal for good as SMPP's ESME_RX_P_APPN / ESME_RX_R_APPN do, and SP clients answer 7 or 8 for passing
+         // trouble; max-delivery-attempts dead-letters what never gets through.
          DeliveryCounts.Outcome outcome = deliveryOutcome(resp.result());
          // The refusal's text only for a refusal: nothing is built per acknowledged DELIVER.
          deliverer.onResponse(resp.sequenceId(), outcome,

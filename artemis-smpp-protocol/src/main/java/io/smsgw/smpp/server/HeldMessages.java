@@ -163,7 +163,8 @@ final class HeldMessages {
             long now = System.currentTimeMillis();
             long schedule = SmppTime.toEpochMillis(replace.scheduleDeliveryTime(), now);
             long validity = SmppTime.toEpochMillis(replace.validityPeriod(), now);
-            if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
+            if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID
+                || SmppSubmitHandler.expiresUnsent(schedule, validity, now)) {
                answer.accept(replace.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
                return;
             }

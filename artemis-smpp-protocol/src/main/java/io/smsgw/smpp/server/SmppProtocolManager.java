@@ -15,7 +15,6 @@ import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.SmppCommandId;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppPduDecoder;
-import io.smsgw.smpp.codec.SmppPduEncoder;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyServerConnection;
@@ -78,11 +77,14 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    }
 
 
+   /** Stateless: one for every connection. */
+   private static final AnswerEncoder ENCODER = new AnswerEncoder();
+
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
       pipeline.addLast("smpp-frame", new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize));
       pipeline.addLast("smpp-decoder", new SmppPduDecoder());
-      pipeline.addLast("smpp-encoder", new SmppPduEncoder());
+      pipeline.addLast("smpp-encoder", ENCODER);
       pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(SmppPdu.class, SmppProtocolManagerFactory.PROTOCOL_NAME, maxPendingRequests));
    }
 
@@ -164,6 +166,18 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    @AcceptorParameters.Millis
    public void setSmppUnbindDrainTimeout(long drainTimeout) {
       this.unbindDrainTimeout = Math.max(0, drainTimeout);
+   }
+
+   /** Tests only: the sequence_number new sessions count on from (their first request gets the next one). */
+   private volatile int lastSequenceBeforeFirst;
+
+   int lastSequenceBeforeFirst() {
+      return lastSequenceBeforeFirst;
+   }
+
+   /** Tests only, to reach the wrap after 0x7FFFFFFF without sending two billion PDUs first. */
+   void startSequencesAfter(int last) {
+      this.lastSequenceBeforeFirst = last;
    }
 
    public String getSmppSystemId() {

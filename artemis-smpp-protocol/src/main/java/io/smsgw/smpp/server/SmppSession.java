@@ -35,6 +35,7 @@ import io.smsgw.smpp.codec.EnquireLinkResp;
 import io.smsgw.smpp.codec.GenericNack;
 import io.smsgw.smpp.codec.MalformedPdu;
 import io.smsgw.smpp.codec.QuerySm;
+import io.smsgw.smpp.codec.QuerySmResp;
 import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.SmppCodec;
 import io.smsgw.smpp.codec.SmppCommandId;
@@ -72,6 +73,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
+   /** The longest message_id a query_sm, cancel_sm or replace_sm may carry (C-Octet String of 65 with its NUL). */
+   static final int MAX_MESSAGE_ID_LENGTH = 64;
+   /**
+    * SMPP sequence numbers run 1..0x7FFFFFFF: after 0x7FFFFFFF comes 1, once. A number used twice while the first is
+    * unanswered would make the window take the second delivery for the first (one answer lost, the MO sent again).
+    */
+   private static final java.util.function.IntUnaryOperator NEXT_SEQUENCE = last -> last >= 0x7FFFFFFF || last < 1 ? 1 : last + 1;
    /** Where sequence_number sits in a PDU: after command_length, command_id and command_status. */
    private static final int SEQUENCE_OFFSET = 12;
 
@@ -83,7 +91,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private final SmsRemotingConnection connection;
    private final Channel channel;
    private final ArtemisExecutor brokerExecutor;
-   private final AtomicInteger outgoingSequence = new AtomicInteger();
+   /** The last sequence_number this session used for a request of its own (0: none yet). */
+   private final AtomicInteger outgoingSequence;
    private final BatchedWriter writer;
    private final PendingRequests pending;
    private final java.util.function.Consumer<SmppPdu> answer = this::answer;
@@ -116,6 +125,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
       this.writer = new BatchedWriter(channel, this::deliveryDropped);
       this.pending = pending;
+      this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -154,8 +164,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    }
 
    public int nextSequence() {
-      // SMPP sequence numbers run 1..0x7FFFFFFF.
-      return (outgoingSequence.getAndIncrement() & 0x7FFFFFFF) % 0x7FFFFFFF + 1;
+      return outgoingSequence.updateAndGet(NEXT_SEQUENCE);
    }
 
    // ---------------------------------------------------------------- DeliveryChannel (account queue → deliver_sm)
@@ -274,8 +283,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          channel.close();
          return;
       }
-      if (state == State.CLOSED || state == State.UNBOUND && !(pdu instanceof DeliverSmResp || pdu instanceof GenericNack)) {
-         return; // while unbinding, only answers to deliver_sm already sent still count
+      if (state == State.CLOSED) {
+         return;
+      }
+      if (state == State.UNBOUND && !(pdu instanceof DeliverSmResp || pdu instanceof GenericNack || pdu instanceof EnquireLink)) {
+         onWhileUnbinding(pdu);
+         return;
       }
       if (pdu instanceof MalformedPdu malformed) {
          onMalformed(malformed);
@@ -291,7 +304,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          channel.close();
       } else if (pdu instanceof DeliverSmResp resp) {
          if (deliverer != null) {
-            deliverer.onResponse(resp.sequenceNumber(), deliveryOutcome(resp.commandStatus()), SmppStatus.name(resp.commandStatus()));
+            int status = resp.commandStatus();
+            deliverer.onResponse(resp.sequenceNumber(), deliveryOutcome(status), refusedForGood(status), SmppStatus.name(status));
          }
       } else if (pdu instanceof GenericNack nack) {
          if (deliverer != null) {
@@ -312,6 +326,29 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          case SmppStatus.ESME_RX_T_APPN, SmppStatus.ESME_RX_P_APPN, SmppStatus.ESME_RX_R_APPN -> DeliveryCounts.Outcome.REJECTED;
          default -> DeliveryCounts.Outcome.OTHER;
       };
+   }
+
+   /**
+    * Whether a deliver_sm_resp status refuses the MO or report for good (SMPP 3.4 5.1.3): ESME_RX_P_APPN (permanent
+    * application error) and ESME_RX_R_APPN (the ESME rejects the message) say not to try again, so the message is
+    * dead-lettered at once; every other refusal (ESME_RX_T_APPN, a throttle, anything unknown) may pass, and the message
+    * comes again.
+    */
+   static boolean refusedForGood(int status) {
+      return status == SmppStatus.ESME_RX_P_APPN || status == SmppStatus.ESME_RX_R_APPN;
+   }
+
+   /**
+    * Between the ESME's unbind and unbind_resp, besides the answers to deliver_sm already sent and enquire_link (answered
+    * as ever, so a client probing its link while it waits does not time out): any other request is refused at once with
+    * ESME_RINVBNDSTS (nothing new is taken while unbinding), and no request is left unanswered. Responses need nothing.
+    */
+   private void onWhileUnbinding(SmppPdu pdu) {
+      if (pdu instanceof MalformedPdu malformed) {
+         onMalformed(malformed);
+      } else if (pdu instanceof SmppRequest request) {
+         send(request.errorResponse(SmppStatus.ESME_RINVBNDSTS));
+      }
    }
 
    /** Created at the first malformed PDU (event loop only). */
@@ -363,17 +400,17 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
             submitHandler.onSubmitMulti(multi);
          }
       } else if (request instanceof QuerySm query) {
-         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+         if (requireSubmitState(request, canSubmit) && validMessageId(request, query.messageId()) && withinRate(request)) {
             pending.taken();
             heldMessages.query(query);
          }
       } else if (request instanceof CancelSm cancel) {
-         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+         if (requireSubmitState(request, canSubmit) && validMessageId(request, cancel.messageId()) && withinRate(request)) {
             pending.taken();
             heldMessages.cancel(cancel);
          }
       } else if (request instanceof ReplaceSm replace) {
-         if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+         if (requireSubmitState(request, canSubmit) && validMessageId(request, replace.messageId()) && withinRate(request)) {
             pending.taken();
             heldMessages.replace(replace);
          }
@@ -394,6 +431,21 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return true;
       }
       send(request.errorResponse(SmppStatus.ESME_RTHROTTLED));
+      return false;
+   }
+
+   /**
+    * A message_id longer than the field holds (64 characters and the NUL, SMPP 3.4 5.2.23) names no message of this
+    * gateway: ESME_RINVMSGID before any lookup, and no rate permit taken. query_sm_resp would echo it, and the codec
+    * cannot write it back: the refusal carries an empty message_id instead.
+    */
+   private boolean validMessageId(SmppRequest request, String messageId) {
+      if (messageId.length() <= MAX_MESSAGE_ID_LENGTH) {
+         return true;
+      }
+      send(request instanceof QuerySm query
+              ? new QuerySmResp(query.sequenceNumber(), SmppStatus.ESME_RINVMSGID, "", "", 0, 0)
+              : request.errorResponse(SmppStatus.ESME_RINVMSGID));
       return false;
    }
 

@@ -46,6 +46,12 @@ final class SmppSubmitHandler {
     */
    static final int MAX_ADDRESS_LENGTH = 20;
 
+   /**
+    * The longest dl_name (21 octets with the NUL, SMPP 3.4 5.2.27). The gateway echoes each distribution list in
+    * submit_multi_resp's unsuccess list, whose dest_addr holds no more.
+    */
+   static final int MAX_DL_NAME_LENGTH = 20;
+
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
 
@@ -126,7 +132,7 @@ final class SmppSubmitHandler {
          reply(error.apply(SmppStatus.ESME_RINVSCHED));
          return;
       }
-      if (validity == SmppTime.INVALID) {
+      if (validity == SmppTime.INVALID || expiresUnsent(schedule, validity, now)) {
          reply(error.apply(SmppStatus.ESME_RINVEXPIRY));
          return;
       }
@@ -159,6 +165,11 @@ final class SmppSubmitHandler {
          if (destination instanceof DestinationAddress.Sme sme) {
             smeDestinations.add(sme.address());
          } else if (destination instanceof DestinationAddress.DistributionList list) {
+            if (list.dlName().length() > MAX_DL_NAME_LENGTH) {
+               // It would be echoed in the unsuccess list, where it cannot be written: refused before anything is stored.
+               reply(m.errorResponse(SmppStatus.ESME_RINVDLNAME));
+               return;
+            }
             // Distribution lists are not supported: each one is reported back as an unsuccessful destination.
             refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RINVDLNAME));
          }
@@ -177,7 +188,7 @@ final class SmppSubmitHandler {
       long now = System.currentTimeMillis();
       long schedule = SmppTime.toEpochMillis(m.scheduleDeliveryTime(), now);
       long validity = SmppTime.toEpochMillis(m.validityPeriod(), now);
-      if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID) {
+      if (schedule == SmppTime.INVALID || validity == SmppTime.INVALID || expiresUnsent(schedule, validity, now)) {
          reply(m.errorResponse(schedule == SmppTime.INVALID ? SmppStatus.ESME_RINVSCHED : SmppStatus.ESME_RINVEXPIRY));
          return;
       }
@@ -187,6 +198,14 @@ final class SmppSubmitHandler {
             m.protocolId(), m.priorityFlag(), schedule, validity, m.registeredDelivery(), m.dataCoding(), userData, m.tlvs()));
       }
       accept(submissions, now, m::errorResponse, id -> m.response(SmppStatus.ESME_ROK, id, refused));
+   }
+
+   /**
+    * A validity_period already past, or not after the schedule_delivery_time: the message could only expire before it is
+    * sent, so it is refused with ESME_RINVEXPIRY instead of being taken (ESME_ROK) and reported EXPIRED later.
+    */
+   static boolean expiresUnsent(long schedule, long validity, long now) {
+      return validity != SmppTime.NONE && (validity <= now || schedule != SmppTime.NONE && validity <= schedule);
    }
 
    /**

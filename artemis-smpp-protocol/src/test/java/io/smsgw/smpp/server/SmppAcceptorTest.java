@@ -285,6 +285,133 @@ class SmppAcceptorTest {
       }
    }
 
+   /** A PDU written byte by byte: the codec would refuse fields longer than the spec allows. */
+   private static byte[] rawPdu(int commandId, int sequence, java.io.ByteArrayOutputStream body) {
+      java.nio.ByteBuffer pdu = java.nio.ByteBuffer.allocate(16 + body.size());
+      pdu.putInt(16 + body.size()).putInt(commandId).putInt(0).putInt(sequence).put(body.toByteArray());
+      return pdu.array();
+   }
+
+   private static void cString(java.io.ByteArrayOutputStream body, String value) {
+      body.writeBytes((value + "\0").getBytes(StandardCharsets.US_ASCII));
+   }
+
+   /** submit_multi to one SME and one distribution list, its fields written as given. */
+   private static byte[] rawSubmitMulti(int sequence, String sme, String dlName) {
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      cString(body, ""); // service_type
+      body.write(1);
+      body.write(1);
+      cString(body, "8610086");
+      body.write(2); // number_of_dests
+      body.write(1); // dest_flag: SME address
+      body.write(1);
+      body.write(1);
+      cString(body, sme);
+      body.write(2); // dest_flag: distribution list
+      cString(body, dlName);
+      body.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'x'}); // esm_class .. sm_length, short_message
+      return rawPdu(io.smsgw.smpp.codec.SmppCommandId.SUBMIT_MULTI, sequence, body);
+   }
+
+   @Test
+   void aDistributionListNameTooLongToEchoRefusesTheSubmitMultiAndTheConnectionStays() throws Exception {
+      String sme = "8613800138000";
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.sendBytes(rawSubmitMulti(320, sme, "a-list-of-twenty-five-ch"));
+         SubmitMultiResp refused = assertInstanceOf(SubmitMultiResp.class, client.read(), "answered, not closed");
+         assertEquals(320, refused.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVDLNAME, refused.commandStatus(), "refused whole: nothing stored for the SME");
+         assertEquals("", refused.messageId());
+
+         // A name the unsuccess list holds is reported there, the SME part accepted, as before.
+         client.sendBytes(rawSubmitMulti(321, sme, "twenty-characters-dl"));
+         SubmitMultiResp accepted = assertInstanceOf(SubmitMultiResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, accepted.commandStatus());
+         assertEquals(1, accepted.unsuccessSmes().size());
+         assertEquals("twenty-characters-dl", accepted.unsuccessSmes().get(0).destAddr().address());
+         assertEquals(SmppStatus.ESME_RINVDLNAME, accepted.unsuccessSmes().get(0).errorStatusCode());
+         client.send(new EnquireLink(322));
+         assertInstanceOf(EnquireLinkResp.class, client.read());
+      }
+   }
+
+   @Test
+   void aMessageIdTooLongToEchoIsRefusedWithInvalidMessageIdAndTheConnectionStays() throws Exception {
+      String tooLong = "f".repeat(65);
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         java.io.ByteArrayOutputStream query = new java.io.ByteArrayOutputStream();
+         cString(query, tooLong);
+         query.write(1);
+         query.write(1);
+         cString(query, "8610086");
+         client.sendBytes(rawPdu(io.smsgw.smpp.codec.SmppCommandId.QUERY_SM, 330, query));
+         io.smsgw.smpp.codec.QuerySmResp queried = assertInstanceOf(io.smsgw.smpp.codec.QuerySmResp.class, client.read(),
+                                                                    "answered, not closed");
+         assertEquals(330, queried.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVMSGID, queried.commandStatus());
+         assertEquals("", queried.messageId(), "the id is not echoed");
+
+         java.io.ByteArrayOutputStream cancel = new java.io.ByteArrayOutputStream();
+         cString(cancel, ""); // service_type
+         cString(cancel, tooLong);
+         cancel.writeBytes(new byte[] {1, 1, 0, 1, 1, 0}); // empty source and destination addresses
+         client.sendBytes(rawPdu(io.smsgw.smpp.codec.SmppCommandId.CANCEL_SM, 331, cancel));
+         SmppPdu cancelled = client.read();
+         assertEquals(331, cancelled.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVMSGID, cancelled.commandStatus());
+
+         java.io.ByteArrayOutputStream replace = new java.io.ByteArrayOutputStream();
+         cString(replace, tooLong);
+         replace.write(1);
+         replace.write(1);
+         cString(replace, "8610086");
+         replace.writeBytes(new byte[] {0, 0, 0, 0, 1, 'x'}); // two empty times, registered_delivery, sm_default_msg_id, sm_length, text
+         client.sendBytes(rawPdu(io.smsgw.smpp.codec.SmppCommandId.REPLACE_SM, 332, replace));
+         SmppPdu replaced = client.read();
+         assertEquals(332, replaced.sequenceNumber());
+         assertEquals(SmppStatus.ESME_RINVMSGID, replaced.commandStatus());
+
+         client.send(new EnquireLink(333));
+         assertInstanceOf(EnquireLinkResp.class, client.read());
+      }
+   }
+
+   private static SubmitSm timedSubmit(int sequence, String schedule, String validity) {
+      return ShortMessagePdu.builder().sequenceNumber(sequence)
+         .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+         .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+         .scheduleDeliveryTime(schedule).validityPeriod(validity)
+         .shortMessage("timed".getBytes(StandardCharsets.US_ASCII)).buildSubmitSm();
+   }
+
+   @Test
+   void aValidityPeriodAlreadyPastOrNotAfterTheScheduleIsRefusedWithInvalidExpiry() throws Exception {
+      String past = "200101000000000+"; // 1 January 2020, UTC
+      String inOneHour = "000000010000000R";
+      String inTwoHours = "000000020000000R";
+      Address source = new Address((byte) 1, (byte) 1, "8610086");
+      List<DestinationAddress> destinations = List.of(new DestinationAddress.Sme(new Address((byte) 1, (byte) 1, "8613800138000")));
+      try (RawSmppClient client = new RawSmppClient(broker.port())) {
+         assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
+         client.send(timedSubmit(340, "", past));
+         assertEquals(SmppStatus.ESME_RINVEXPIRY, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                      "not taken, to be reported EXPIRED later");
+         client.send(timedSubmit(341, inTwoHours, inOneHour));
+         assertEquals(SmppStatus.ESME_RINVEXPIRY, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                      "it would expire before it is due");
+         client.send(new SubmitMulti(342, "", source, destinations, 0, 0, 0, "", past, 0, 0, 0, 0,
+                                     "timed".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         assertEquals(SmppStatus.ESME_RINVEXPIRY, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+         client.send(timedSubmit(343, inOneHour, inTwoHours));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+         client.send(timedSubmit(344, "", inOneHour));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+      }
+   }
+
    @Test
    void submitsOverTheAccountRateAreThrottled() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
@@ -388,6 +515,36 @@ class SmppAcceptorTest {
          }
          assertTrue(accepted.containsAll(java.util.List.of("mo 1", "mo 2", "mo 3")), accepted.toString());
          Wait.until("queue drained", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+      }
+   }
+
+   @Test
+   void sequenceNumbersWrapFrom7fffffffToOneOnceSoNoDeliveryTakesAnotherOnesAnswer(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker wrapping = TestBroker.smpp(dir, ";smppWindowSize=2").start()) {
+         SmppLoginPenaltyTest.manager(wrapping).startSequencesAfter(0x7FFFFFFD);
+         sendMo(wrapping, queue, "mo 1", "mo 2", "mo 3", "mo 4");
+         try (RawSmppClient client = new RawSmppClient(wrapping.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            List<Integer> sequences = new java.util.ArrayList<>();
+            java.util.Set<String> texts = new java.util.HashSet<>();
+            for (int round = 0; round < 2; round++) {
+               // A window of 2 each time: the two after the wrap are in flight together.
+               DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
+               DeliverSm second = assertInstanceOf(DeliverSm.class, client.read());
+               for (DeliverSm d : List.of(first, second)) {
+                  sequences.add(d.sequenceNumber());
+                  texts.add(new String(d.shortMessage(), StandardCharsets.US_ASCII));
+               }
+               client.send(new DeliverSmResp(first.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+               client.send(new DeliverSmResp(second.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            }
+            assertEquals(List.of(0x7FFFFFFE, 0x7FFFFFFF, 1, 2), sequences);
+            assertEquals(java.util.Set.of("mo 1", "mo 2", "mo 3", "mo 4"), texts);
+            Wait.until("every MO acknowledged by its own answer", Duration.ofSeconds(10), () -> wrapping.messageCount(queue) == 0);
+            assertNull(client.read(300), "nothing comes again");
+         }
       }
    }
 
@@ -806,6 +963,62 @@ class SmppAcceptorTest {
       }
    }
 
+   @Test
+   void anMoTheEsmeRefusesForGoodIsDeadLetteredAtOnceAndNotOfferedAgain(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker dlq = TestBroker.smpp(dir, ";smppWindowSize=3").configure(TestBroker::withDeadLetterQueue).start();
+           io.smsgw.broker.testing.LogCapture log = io.smsgw.broker.testing.LogCapture.start()) {
+         sendMo(dlq, queue, "permanent", "reject", "taken");
+         try (RawSmppClient client = new RawSmppClient(dlq.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            for (int i = 0; i < 3; i++) {
+               DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+               int status = switch (new String(mo.shortMessage(), StandardCharsets.US_ASCII)) {
+                  case "permanent" -> SmppStatus.ESME_RX_P_APPN;
+                  case "reject" -> SmppStatus.ESME_RX_R_APPN;
+                  default -> SmppStatus.ESME_ROK;
+               };
+               client.send(new DeliverSmResp(mo.sequenceNumber(), status, "", Tlvs.EMPTY));
+            }
+            Wait.until("both refused MOs dead-lettered, the queue empty", Duration.ofSeconds(10),
+                       () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 2 && dlq.messageCount(queue) == 0);
+            assertNull(client.read(300), "a message refused for good is not offered again");
+            assertEquals(1, log.count("WARN", "refused for good by 'limited'", "ESME_RX_P_APPN"));
+            assertEquals(1, log.count("WARN", "refused for good by 'limited'", "ESME_RX_R_APPN"));
+         }
+      }
+   }
+
+   @Test
+   void aLongMoWithAPartRefusedForGoodIsDeadLetteredWholeOnceEveryPartIsAnswered(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      try (TestBroker dlq = TestBroker.smpp(dir, ";smppWindowSize=3").configure(TestBroker::withDeadLetterQueue).start()) {
+         try (jakarta.jms.Connection jms = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(dlq.coreUrl()).createConnection()) {
+            jakarta.jms.Session session = jms.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.TextMessage mo = session.createTextMessage(SmppInteropTest.gsmText(400)); // three parts
+            mo.setStringProperty("smsKind", "MO");
+            mo.setStringProperty("smsId", "00000000000001e6");
+            mo.setStringProperty("smsSource", "8613800138000");
+            mo.setStringProperty("smsDestination", "8610086");
+            session.createProducer(session.createQueue(queue)).send(mo);
+         }
+         try (RawSmppClient client = new RawSmppClient(dlq.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
+            DeliverSm part1 = assertInstanceOf(DeliverSm.class, client.read());
+            DeliverSm part2 = assertInstanceOf(DeliverSm.class, client.read());
+            DeliverSm part3 = assertInstanceOf(DeliverSm.class, client.read());
+            client.send(new DeliverSmResp(part1.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            client.send(new DeliverSmResp(part2.sequenceNumber(), SmppStatus.ESME_RX_R_APPN, "", Tlvs.EMPTY));
+            assertEquals(0, dlq.messageCount(TestBroker.DEAD_LETTERS), "not before its last part is answered");
+            client.send(new DeliverSmResp(part3.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            Wait.until("the whole MO dead-lettered, the queue empty", Duration.ofSeconds(10),
+                       () -> dlq.messageCount(TestBroker.DEAD_LETTERS) == 1 && dlq.messageCount(queue) == 0);
+            assertNull(client.read(300), "no part comes again");
+         }
+      }
+   }
+
    /** A receiver bind of esme2 (max-sessions 1) whose answer is not waited for. */
    private static RawSmppClient bindUnanswered(int port) throws Exception {
       RawSmppClient client = new RawSmppClient(port);
@@ -881,6 +1094,33 @@ class SmppAcceptorTest {
             Wait.until("queue drained", Duration.ofSeconds(10), () -> quick.messageCount(queue) == 0);
             assertNull(client.read(300), "no enquire_link with an interval of 0");
          }
+      }
+   }
+
+   @Test
+   void whileUnbindingEnquireLinkIsAnsweredAndOtherRequestsAreRefusedWithInvalidBindStatus(@org.junit.jupiter.api.io.TempDir Path dir)
+         throws Exception {
+      String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("limited");
+      // A long drain: the unbind waits for the deliver_sm's answer, which the ESME gives only at the end.
+      try (TestBroker slow = TestBroker.smpp(dir, ";smppUnbindDrainTimeout=20000;smppResponseTimeout=30000").start()) {
+         sendMo(slow, queue, "answered last");
+         try (RawSmppClient client = new RawSmppClient(slow.port())) {
+            assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSCEIVER, "limited", "pw", 0x34)));
+            DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
+            client.send(new Unbind(50));
+            client.send(new EnquireLink(51));
+            client.send(submit(52, "after the unbind"));
+            EnquireLinkResp alive = assertInstanceOf(EnquireLinkResp.class, client.read(), "answered while unbinding");
+            assertEquals(51, alive.sequenceNumber());
+            SubmitSmResp refused = assertInstanceOf(SubmitSmResp.class, client.read());
+            assertEquals(52, refused.sequenceNumber());
+            assertEquals(SmppStatus.ESME_RINVBNDSTS, refused.commandStatus());
+            client.send(new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
+            UnbindResp unbound = assertInstanceOf(UnbindResp.class, client.read());
+            assertEquals(50, unbound.sequenceNumber());
+            assertTrue(client.closedByServer(5000));
+         }
+         Wait.until("the MO acknowledged by its answer", Duration.ofSeconds(10), () -> slow.messageCount(queue) == 0);
       }
    }
 

@@ -110,6 +110,30 @@ class SmppHeldMessagesTest {
    }
 
    @Test
+   void replaceSmWithAValidityPeriodAlreadyPastIsRefusedAndTheMessageStaysAsItWas() throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dataDir, "").start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+         client.send(new SubmitMulti(2, "", ESME, List.of(new DestinationAddress.Sme(HANDSET)),
+            0, 0, 0, "", "", 0, 0, 0, 0, "original text".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         SubmitMultiResp submitted = assertInstanceOf(SubmitMultiResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, submitted.commandStatus());
+
+         client.send(new ReplaceSm(3, submitted.messageId(), ESME, "", "200101000000000+", 0, 0,
+                                   "replaced text".getBytes(StandardCharsets.US_ASCII)));
+         assertEquals(SmppStatus.ESME_RINVEXPIRY, assertInstanceOf(ReplaceSmResp.class, client.read()).commandStatus());
+
+         try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            jms.start();
+            Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TextMessage held = (TextMessage) session.createConsumer(session.createQueue(SmsAddresses.MT)).receive(10_000);
+            assertEquals("original text", held.getText(), "still held as submitted, not set to expire");
+         }
+      }
+   }
+
+   @Test
    void replaceSmOnASubmitMultiReplacesTheTextForEveryDestination() throws Exception {
       Address other = new Address((byte) 1, (byte) 1, "8613900139001");
       try (TestBroker broker = TestBroker.smpp(dataDir, "").start();
