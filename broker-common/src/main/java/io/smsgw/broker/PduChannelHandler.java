@@ -41,6 +41,9 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    /** PDUs decoded while reading was stopped; handed over before anything read later. Event loop only. */
    private final ArrayDeque<P> held = new ArrayDeque<>();
    private boolean handingOver;
+   /** Times reading was stopped and started again (event loop only; for {@link #describeFlow}). */
+   private int stops;
+   private int resumes;
 
    private final AtomicInteger pending = new AtomicInteger();
    /** The count reached the cap; cleared on the event loop once it is down to {@link #resumeAt}. */
@@ -100,6 +103,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       ChannelConfig config = ctx.channel().config();
       if (config.isAutoRead()) {
          config.setAutoRead(false);
+         stops++;
       }
    }
 
@@ -126,6 +130,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
          ChannelConfig config = ctx.channel().config();
          if (!config.isAutoRead()) {
             config.setAutoRead(true);
+            resumes++;
          }
       }
    }
@@ -175,6 +180,16 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
          full = false;
          resumeIfPossible();
       }
+   }
+
+   /**
+    * The reading state, for diagnostics: autoRead, PDUs held, requests unanswered, whether the cap stopped reading and
+    * a resume is scheduled. On the event loop (what is held is the event loop's alone).
+    */
+   public String describeFlow() {
+      return "autoRead=" + ctx.channel().config().isAutoRead() + " writable=" + ctx.channel().isWritable()
+         + " held=" + held.size() + " PDUs, pending=" + pending.get() + " of " + maxPending + " full=" + full
+         + " resumeScheduled=" + resumeScheduled.get() + ", reading stopped " + stops + " times and resumed " + resumes + " times";
    }
 
    // ---------------------------------------------------------------- close, errors

@@ -107,8 +107,7 @@ class CmppFlowControlTest {
    /** Pipelines ACTIVE_TEST without reading until the broker stops reading; returns how many were sent. */
    private static int floodActiveTests(PipeliningPeer peer) throws Exception {
       SocketAddress self = peer.localAddress();
-      int sent = peer.flood(sequence -> bytes(new ActiveTest(sequence)),
-                            () -> PipeliningPeer.serverStoppedReading(broker.server(), self), LIMIT, DEADLINE);
+      int sent = peer.flood(sequence -> bytes(new ActiveTest(sequence)), broker.server(), LIMIT, DEADLINE);
       long unsent = PipeliningPeer.serverUnsentBytes(broker.server(), self);
       assertTrue(unsent < 1 << 20, "answers the broker holds for an SP that does not read: " + unsent + " bytes");
       return sent;
@@ -138,7 +137,8 @@ class CmppFlowControlTest {
          floodActiveTests(peer);
       }
       Wait.until("the broker dropped the connection of an SP that went away", DEADLINE,
-                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self));
+                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self),
+                 () -> PipeliningPeer.serverState(broker.server(), self));
    }
 
    @Test
@@ -165,7 +165,9 @@ class CmppFlowControlTest {
             // and stops reading; it would take all of them without the cap.
             SocketAddress self = client.localAddress();
             Wait.until("the broker took " + CAP + " CANCELs and stopped reading", DEADLINE,
-                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self),
+                       () -> Recorder.calls.taken.get() + " CANCELs taken; " + PipeliningPeer.serverState(broker.server(), self)
+                             + "\n   the SP's writer: " + PipeliningPeer.threadState(writer));
             assertEquals(CAP, Recorder.calls.taken.get(), "CANCELs taken while none was answered");
          } finally {
             stall.countDown();

@@ -121,8 +121,7 @@ class SmppFlowControlTest {
    /** Pipelines enquire_link without reading until the broker stops reading; returns how many were sent. */
    private static int floodEnquireLinks(PipeliningPeer peer) throws Exception {
       SocketAddress self = peer.localAddress();
-      int sent = peer.flood(sequence -> bytes(new EnquireLink(sequence)),
-                            () -> PipeliningPeer.serverStoppedReading(broker.server(), self), LIMIT, DEADLINE);
+      int sent = peer.flood(sequence -> bytes(new EnquireLink(sequence)), broker.server(), LIMIT, DEADLINE);
       long unsent = PipeliningPeer.serverUnsentBytes(broker.server(), self);
       assertTrue(unsent < 1 << 20, "answers the broker holds for a peer that does not read: " + unsent + " bytes");
       return sent;
@@ -173,7 +172,8 @@ class SmppFlowControlTest {
          floodEnquireLinks(peer);
       }
       Wait.until("the broker dropped the connection of a peer that went away", DEADLINE,
-                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self));
+                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self),
+                 () -> PipeliningPeer.serverState(broker.server(), self));
    }
 
    @Test
@@ -202,7 +202,9 @@ class SmppFlowControlTest {
             // and stops reading; it would take all of them without the cap.
             SocketAddress self = client.localAddress();
             Wait.until("the broker took " + CAP + " requests and stopped reading", DEADLINE,
-                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self),
+                       () -> Recorder.calls.taken.get() + " requests taken; " + PipeliningPeer.serverState(broker.server(), self)
+                             + "\n   the ESME's writer: " + PipeliningPeer.threadState(writer));
             assertEquals(CAP, Recorder.calls.taken.get(), "requests taken while none was answered");
          } finally {
             stall.countDown();
@@ -300,11 +302,13 @@ class SmppFlowControlTest {
                client.send(new QuerySm(2 + i, "ffffffffffffffff", ESME));
             }
             Wait.until("the broker took " + CAP + " requests and stopped reading", DEADLINE,
-                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self),
+                       () -> Recorder.calls.taken.get() + " requests taken; " + PipeliningPeer.serverState(broker.server(), self));
          }
          // Closed with nothing unread, while the broker is not reading and no answer can come yet.
          Wait.until("the broker dropped the connection of a peer that went away", DEADLINE,
-                    () -> !PipeliningPeer.serverHasConnection(broker.server(), self));
+                    () -> !PipeliningPeer.serverHasConnection(broker.server(), self),
+                    () -> PipeliningPeer.serverState(broker.server(), self));
       } finally {
          stall.countDown();
       }
