@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,15 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       this.protocol = protocol;
       this.maxPending = Math.max(1, maxPendingRequests);
       this.resumeAt = this.maxPending / 2;
+   }
+
+   /**
+    * The handler that goes first in an acceptor's pipeline: answers written while one socket read is handed over
+    * (each with its own flush) leave in one flush when the read is done, instead of one TCP segment per answer.
+    * Flushes outside a read (storage callbacks, deliveries) are not delayed.
+    */
+   public static FlushConsolidationHandler flushConsolidation() {
+      return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false);
    }
 
    /** Called once the broker created the connection, before any PDU is read. */

@@ -9,8 +9,10 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
@@ -126,6 +128,27 @@ class CmppFlowControlTest {
          SubmitResp resp = assertInstanceOf(SubmitResp.class, read(peer));
          assertEquals(CmppResult.OK, resp.result());
          assertEquals(sent + 1, resp.sequenceId());
+      }
+   }
+
+   @Test
+   void theAnswersToRequestsReadTogetherLeaveTogether() throws Exception {
+      // One TCP segment per 13-byte answer overran a small receive buffer and could stall the connection for minutes.
+      int requests = 100;
+      try (PipeliningPeer peer = connected()) {
+         AtomicInteger flushes = PipeliningPeer.countFlushes(broker.server(), peer.localAddress());
+         byte[] pipelined = new byte[0];
+         for (int i = 1; i <= requests; i++) {
+            byte[] frame = bytes(new ActiveTest(i));
+            byte[] joined = Arrays.copyOf(pipelined, pipelined.length + frame.length);
+            System.arraycopy(frame, 0, joined, pipelined.length, frame.length);
+            pipelined = joined;
+         }
+         peer.send(pipelined, DEADLINE);
+         for (int i = 1; i <= requests; i++) {
+            assertEquals(i, assertInstanceOf(ActiveTestResp.class, read(peer), "answer " + i).sequenceId());
+         }
+         assertTrue(flushes.get() <= requests / 10, requests + " answers took " + flushes.get() + " writes to the socket");
       }
    }
 

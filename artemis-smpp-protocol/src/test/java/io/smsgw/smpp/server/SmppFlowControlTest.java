@@ -8,9 +8,11 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
@@ -159,6 +161,27 @@ class SmppFlowControlTest {
          SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, read(peer));
          assertEquals(SmppStatus.ESME_ROK, resp.commandStatus());
          assertEquals(sent + 1, resp.sequenceNumber());
+      }
+   }
+
+   @Test
+   void theAnswersToRequestsReadTogetherLeaveTogether() throws Exception {
+      // One TCP segment per 16-byte answer overran a small receive buffer and could stall the connection for minutes.
+      int requests = 100;
+      try (PipeliningPeer peer = PipeliningPeer.connect(broker.port(), 4096, 16384)) {
+         peer.send(bytes(bind(0x7000_0000)), DEADLINE);
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, read(peer)).commandStatus());
+         AtomicInteger flushes = PipeliningPeer.countFlushes(broker.server(), peer.localAddress());
+         byte[] pipelined = new byte[0];
+         for (int i = 1; i <= requests; i++) {
+            byte[] frame = bytes(new EnquireLink(i));
+            byte[] joined = Arrays.copyOf(pipelined, pipelined.length + frame.length);
+            System.arraycopy(frame, 0, joined, pipelined.length, frame.length);
+            pipelined = joined;
+         }
+         peer.send(pipelined, DEADLINE);
+         readEnquireLinkAnswers(peer, requests);
+         assertTrue(flushes.get() <= requests / 10, requests + " answers took " + flushes.get() + " writes to the socket");
       }
    }
 

@@ -13,11 +13,15 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
@@ -356,6 +360,33 @@ public final class PipeliningPeer implements AutoCloseable {
          out.append(" (diagnostics failed: ").append(e).append(')');
       }
       return out.toString();
+   }
+
+   /**
+    * Counts the flushes that reach the socket of the broker's connection whose remote end is {@code peer} from now on
+    * (a handler put first in its pipeline): how many writes to the socket its answers take.
+    */
+   public static AtomicInteger countFlushes(ActiveMQServer server, SocketAddress peer) throws Exception {
+      Channel channel = null;
+      for (RemotingConnection connection : server.getRemotingService().getConnections()) {
+         if (connection.getTransportConnection() instanceof NettyServerConnection netty
+             && peer.equals(netty.getChannel().remoteAddress())) {
+            channel = netty.getChannel();
+         }
+      }
+      if (channel == null) {
+         fail("the broker does not list a connection from " + peer);
+      }
+      AtomicInteger flushes = new AtomicInteger();
+      ChannelPipeline pipeline = channel.pipeline();
+      channel.eventLoop().submit(() -> pipeline.addFirst("test-flush-counter", new ChannelOutboundHandlerAdapter() {
+         @Override
+         public void flush(ChannelHandlerContext ctx) {
+            flushes.incrementAndGet();
+            ctx.flush();
+         }
+      })).get(10, TimeUnit.SECONDS);
+      return flushes;
    }
 
    /** A thread's name, state and top frames, for a failure message (a test's writer thread, say). */
