@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,9 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    /** PDUs decoded while reading was stopped; handed over before anything read later. Event loop only. */
    private final ArrayDeque<P> held = new ArrayDeque<>();
    private boolean handingOver;
+   /** Times reading was stopped and started again (event loop only; for {@link #describeFlow}). */
+   private int stops;
+   private int resumes;
 
    private final AtomicInteger pending = new AtomicInteger();
    /** The count reached the cap; cleared on the event loop once it is down to {@link #resumeAt}. */
@@ -56,6 +60,15 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       this.protocol = protocol;
       this.maxPending = Math.max(1, maxPendingRequests);
       this.resumeAt = this.maxPending / 2;
+   }
+
+   /**
+    * The handler that goes first in an acceptor's pipeline: answers written while one socket read is handed over
+    * (each with its own flush) leave in one flush when the read is done, instead of one TCP segment per answer.
+    * Flushes outside a read (storage callbacks, deliveries) are not delayed.
+    */
+   public static FlushConsolidationHandler flushConsolidation() {
+      return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false);
    }
 
    /** Called once the broker created the connection, before any PDU is read. */
@@ -100,6 +113,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       ChannelConfig config = ctx.channel().config();
       if (config.isAutoRead()) {
          config.setAutoRead(false);
+         stops++;
       }
    }
 
@@ -126,6 +140,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
          ChannelConfig config = ctx.channel().config();
          if (!config.isAutoRead()) {
             config.setAutoRead(true);
+            resumes++;
          }
       }
    }
@@ -175,6 +190,16 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
          full = false;
          resumeIfPossible();
       }
+   }
+
+   /**
+    * The reading state, for diagnostics: autoRead, PDUs held, requests unanswered, whether the cap stopped reading and
+    * a resume is scheduled. On the event loop (what is held is the event loop's alone).
+    */
+   public String describeFlow() {
+      return "autoRead=" + ctx.channel().config().isAutoRead() + " writable=" + ctx.channel().isWritable()
+         + " held=" + held.size() + " PDUs, pending=" + pending.get() + " of " + maxPending + " full=" + full
+         + " resumeScheduled=" + resumeScheduled.get() + ", reading stopped " + stops + " times and resumed " + resumes + " times";
    }
 
    // ---------------------------------------------------------------- close, errors

@@ -87,6 +87,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
 
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
+      pipeline.addLast("flush-consolidation", PduChannelHandler.flushConsolidation());
       pipeline.addLast("cmpp-frame", new PduFrameDecoder(CmppProtocolManagerFactory.PROTOCOL_NAME, CmppCodec.HEADER_LENGTH, maxPduSize));
       pipeline.addLast(DECODER_NAME, new CmppPduDecoder());
       pipeline.addLast(ENCODER_NAME, new CmppPduEncoder());

@@ -9,8 +9,10 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
@@ -107,8 +109,7 @@ class CmppFlowControlTest {
    /** Pipelines ACTIVE_TEST without reading until the broker stops reading; returns how many were sent. */
    private static int floodActiveTests(PipeliningPeer peer) throws Exception {
       SocketAddress self = peer.localAddress();
-      int sent = peer.flood(sequence -> bytes(new ActiveTest(sequence)),
-                            () -> PipeliningPeer.serverStoppedReading(broker.server(), self), LIMIT, DEADLINE);
+      int sent = peer.flood(sequence -> bytes(new ActiveTest(sequence)), broker.server(), LIMIT, DEADLINE);
       long unsent = PipeliningPeer.serverUnsentBytes(broker.server(), self);
       assertTrue(unsent < 1 << 20, "answers the broker holds for an SP that does not read: " + unsent + " bytes");
       return sent;
@@ -131,6 +132,27 @@ class CmppFlowControlTest {
    }
 
    @Test
+   void theAnswersToRequestsReadTogetherLeaveTogether() throws Exception {
+      // One TCP segment per 13-byte answer overran a small receive buffer and could stall the connection for minutes.
+      int requests = 100;
+      try (PipeliningPeer peer = connected()) {
+         AtomicInteger flushes = PipeliningPeer.countFlushes(broker.server(), peer.localAddress());
+         byte[] pipelined = new byte[0];
+         for (int i = 1; i <= requests; i++) {
+            byte[] frame = bytes(new ActiveTest(i));
+            byte[] joined = Arrays.copyOf(pipelined, pipelined.length + frame.length);
+            System.arraycopy(frame, 0, joined, pipelined.length, frame.length);
+            pipelined = joined;
+         }
+         peer.send(pipelined, DEADLINE);
+         for (int i = 1; i <= requests; i++) {
+            assertEquals(i, assertInstanceOf(ActiveTestResp.class, read(peer), "answer " + i).sequenceId());
+         }
+         assertTrue(flushes.get() <= requests / 10, requests + " answers took " + flushes.get() + " writes to the socket");
+      }
+   }
+
+   @Test
    void anSpThatClosesWhileTheBrokerIsNotReadingIsNoticed() throws Exception {
       SocketAddress self;
       try (PipeliningPeer peer = connected()) {
@@ -138,7 +160,8 @@ class CmppFlowControlTest {
          floodActiveTests(peer);
       }
       Wait.until("the broker dropped the connection of an SP that went away", DEADLINE,
-                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self));
+                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self),
+                 () -> PipeliningPeer.serverState(broker.server(), self));
    }
 
    @Test
@@ -165,7 +188,9 @@ class CmppFlowControlTest {
             // and stops reading; it would take all of them without the cap.
             SocketAddress self = client.localAddress();
             Wait.until("the broker took " + CAP + " CANCELs and stopped reading", DEADLINE,
-                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self),
+                       () -> Recorder.calls.taken.get() + " CANCELs taken; " + PipeliningPeer.serverState(broker.server(), self)
+                             + "\n   the SP's writer: " + PipeliningPeer.threadState(writer));
             assertEquals(CAP, Recorder.calls.taken.get(), "CANCELs taken while none was answered");
          } finally {
             stall.countDown();

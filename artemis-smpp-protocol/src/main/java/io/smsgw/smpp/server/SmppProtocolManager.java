@@ -82,6 +82,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
 
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
+      pipeline.addLast("flush-consolidation", PduChannelHandler.flushConsolidation());
       pipeline.addLast("smpp-frame", new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize));
       pipeline.addLast("smpp-decoder", new SmppPduDecoder());
       pipeline.addLast("smpp-encoder", ENCODER);

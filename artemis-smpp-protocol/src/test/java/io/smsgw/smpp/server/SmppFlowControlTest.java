@@ -8,9 +8,11 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
@@ -121,8 +123,7 @@ class SmppFlowControlTest {
    /** Pipelines enquire_link without reading until the broker stops reading; returns how many were sent. */
    private static int floodEnquireLinks(PipeliningPeer peer) throws Exception {
       SocketAddress self = peer.localAddress();
-      int sent = peer.flood(sequence -> bytes(new EnquireLink(sequence)),
-                            () -> PipeliningPeer.serverStoppedReading(broker.server(), self), LIMIT, DEADLINE);
+      int sent = peer.flood(sequence -> bytes(new EnquireLink(sequence)), broker.server(), LIMIT, DEADLINE);
       long unsent = PipeliningPeer.serverUnsentBytes(broker.server(), self);
       assertTrue(unsent < 1 << 20, "answers the broker holds for a peer that does not read: " + unsent + " bytes");
       return sent;
@@ -164,6 +165,27 @@ class SmppFlowControlTest {
    }
 
    @Test
+   void theAnswersToRequestsReadTogetherLeaveTogether() throws Exception {
+      // One TCP segment per 16-byte answer overran a small receive buffer and could stall the connection for minutes.
+      int requests = 100;
+      try (PipeliningPeer peer = PipeliningPeer.connect(broker.port(), 4096, 16384)) {
+         peer.send(bytes(bind(0x7000_0000)), DEADLINE);
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, read(peer)).commandStatus());
+         AtomicInteger flushes = PipeliningPeer.countFlushes(broker.server(), peer.localAddress());
+         byte[] pipelined = new byte[0];
+         for (int i = 1; i <= requests; i++) {
+            byte[] frame = bytes(new EnquireLink(i));
+            byte[] joined = Arrays.copyOf(pipelined, pipelined.length + frame.length);
+            System.arraycopy(frame, 0, joined, pipelined.length, frame.length);
+            pipelined = joined;
+         }
+         peer.send(pipelined, DEADLINE);
+         readEnquireLinkAnswers(peer, requests);
+         assertTrue(flushes.get() <= requests / 10, requests + " answers took " + flushes.get() + " writes to the socket");
+      }
+   }
+
+   @Test
    void aPeerThatClosesWhileTheBrokerIsNotReadingIsNoticed() throws Exception {
       SocketAddress self;
       try (PipeliningPeer peer = PipeliningPeer.connect(broker.port(), 4096, 16384)) {
@@ -173,7 +195,8 @@ class SmppFlowControlTest {
          floodEnquireLinks(peer);
       }
       Wait.until("the broker dropped the connection of a peer that went away", DEADLINE,
-                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self));
+                 () -> !PipeliningPeer.serverHasConnection(broker.server(), self),
+                 () -> PipeliningPeer.serverState(broker.server(), self));
    }
 
    @Test
@@ -202,7 +225,9 @@ class SmppFlowControlTest {
             // and stops reading; it would take all of them without the cap.
             SocketAddress self = client.localAddress();
             Wait.until("the broker took " + CAP + " requests and stopped reading", DEADLINE,
-                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self),
+                       () -> Recorder.calls.taken.get() + " requests taken; " + PipeliningPeer.serverState(broker.server(), self)
+                             + "\n   the ESME's writer: " + PipeliningPeer.threadState(writer));
             assertEquals(CAP, Recorder.calls.taken.get(), "requests taken while none was answered");
          } finally {
             stall.countDown();
@@ -300,11 +325,13 @@ class SmppFlowControlTest {
                client.send(new QuerySm(2 + i, "ffffffffffffffff", ESME));
             }
             Wait.until("the broker took " + CAP + " requests and stopped reading", DEADLINE,
-                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self));
+                       () -> Recorder.calls.taken.get() >= CAP && PipeliningPeer.serverStoppedReading(broker.server(), self),
+                       () -> Recorder.calls.taken.get() + " requests taken; " + PipeliningPeer.serverState(broker.server(), self));
          }
          // Closed with nothing unread, while the broker is not reading and no answer can come yet.
          Wait.until("the broker dropped the connection of a peer that went away", DEADLINE,
-                    () -> !PipeliningPeer.serverHasConnection(broker.server(), self));
+                    () -> !PipeliningPeer.serverHasConnection(broker.server(), self),
+                    () -> PipeliningPeer.serverState(broker.server(), self));
       } finally {
          stall.countDown();
       }

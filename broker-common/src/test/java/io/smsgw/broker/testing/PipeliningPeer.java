@@ -12,13 +12,25 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.smsgw.broker.PduChannelHandler;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyServerConnection;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 
 /**
  * A peer on a non-blocking socket with small buffers that can send requests back to back without reading a single
@@ -85,6 +97,22 @@ public final class PipeliningPeer implements AutoCloseable {
     */
    public int flood(IntFunction<byte[]> frame, BooleanSupplier serverStoppedReading, long limit, Duration timeout)
       throws IOException {
+      return flood(frame, serverStoppedReading, () -> "", limit, timeout);
+   }
+
+   /**
+    * {@link #flood(IntFunction, BooleanSupplier, long, Duration)} against {@code server}: stops once the broker's
+    * channel for this peer has {@code autoRead} off, and a failure tells the state of that channel, its event loop
+    * and both ends' kernel queues ({@link #serverState}).
+    */
+   public int flood(IntFunction<byte[]> frame, ActiveMQServer server, long limit, Duration timeout) throws IOException {
+      SocketAddress self = localAddress();
+      return flood(frame, () -> serverStoppedReading(server, self), () -> serverState(server, self), limit, timeout);
+   }
+
+   /** As above; {@code diagnostics} is added to a failure's message. */
+   public int flood(IntFunction<byte[]> frame, BooleanSupplier serverStoppedReading, Supplier<String> diagnostics,
+                    long limit, Duration timeout) throws IOException {
       long deadline = System.nanoTime() + timeout.toNanos();
       long before = written;
       int length = frame.apply(1).length;
@@ -92,6 +120,7 @@ public final class PipeliningPeer implements AutoCloseable {
       int next = 1;
       batch.limit(0);
       boolean stopped = false;
+      long lastTook = System.nanoTime();
       while (true) {
          if (!batch.hasRemaining()) {
             batch.clear();
@@ -104,8 +133,14 @@ public final class PipeliningPeer implements AutoCloseable {
          }
          int took = channel.write(batch);
          written += took;
+         if (took > 0) {
+            lastTook = System.nanoTime();
+            // The server read meanwhile: whatever it said before no longer tells whether it has stopped.
+            stopped = false;
+         }
          if (written - before >= limit) {
-            fail("the server kept reading: the socket took " + (written - before) + " bytes of requests whose answers were never read");
+            fail("the server kept reading: the socket took " + (written - before) + " bytes of requests whose answers were never read; "
+                    + diagnostics.get());
          }
          if (took == 0) {
             // The server's receive buffer and this socket's send buffer are full. The server may still be reading,
@@ -115,7 +150,9 @@ public final class PipeliningPeer implements AutoCloseable {
             }
             stopped = serverStoppedReading.getAsBoolean();
             if (!stopped && System.nanoTime() > deadline) {
-               fail("the server neither stopped reading nor took " + limit + " bytes (" + (written - before) + " taken)");
+               fail("the server neither stopped reading nor took " + limit + " bytes (" + (written - before) + " taken, the last "
+                       + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastTook) + " ms ago); this peer: " + describeSelf()
+                       + "; " + diagnostics.get());
             }
             awaitBriefly();
          }
@@ -241,6 +278,125 @@ public final class PipeliningPeer implements AutoCloseable {
          }
       }
       return false;
+   }
+
+   /** This end's socket: addresses, buffer sizes the kernel granted, and its kernel queues. */
+   private String describeSelf() {
+      try {
+         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+         return local + " -> " + remote + ", SO_SNDBUF " + channel.getOption(StandardSocketOptions.SO_SNDBUF)
+            + ", SO_RCVBUF " + channel.getOption(StandardSocketOptions.SO_RCVBUF)
+            + ", kernel " + KernelTcpQueues.describe(local.getPort(), remote.getPort());
+      } catch (IOException | RuntimeException e) {
+         return "(not known: " + e + ")";
+      }
+   }
+
+   /**
+    * What the broker's side of the connection whose remote end is {@code peer} looks like, for a failure message:
+    * whether the broker still lists it (and if not, whether an acceptor still holds its channel), the channel's
+    * activity, writability, autoRead and unsent bytes, the flow state of its {@link PduChannelHandler} (read on its
+    * event loop, which also shows whether that loop still runs tasks), what the event loop's thread is doing, and the
+    * kernel's send and receive queues at both ends.
+    */
+   public static String serverState(ActiveMQServer server, SocketAddress peer) {
+      StringBuilder out = new StringBuilder("server side: ");
+      try {
+         Channel channel = null;
+         for (RemotingConnection connection : server.getRemotingService().getConnections()) {
+            if (connection.getTransportConnection() instanceof NettyServerConnection netty
+                && peer.equals(netty.getChannel().remoteAddress())) {
+               channel = netty.getChannel();
+            }
+         }
+         if (channel != null) {
+            out.append("the broker lists the connection");
+         } else {
+            out.append("the broker does NOT list the connection");
+            for (Acceptor acceptor : server.getRemotingService().getAcceptors().values()) {
+               if (acceptor instanceof NettyAcceptor netty) {
+                  for (NettyServerConnection connection : netty.getConnections().values()) {
+                     if (peer.equals(connection.getChannel().remoteAddress())) {
+                        channel = connection.getChannel();
+                        out.append(", acceptor ").append(netty.getName()).append(" still holds its channel");
+                     }
+                  }
+               }
+            }
+         }
+         if (channel == null) {
+            return out.append(", and no acceptor holds a channel from ").append(peer).toString();
+         }
+         ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+         out.append("; channel ").append(channel.localAddress()).append(" <- ").append(channel.remoteAddress())
+            .append(" active=").append(channel.isActive()).append(" open=").append(channel.isOpen())
+            .append(" writable=").append(channel.isWritable()).append(" autoRead=").append(channel.config().isAutoRead())
+            .append(" unsent=").append(outbound == null ? "n/a" : outbound.totalPendingWriteBytes() + " bytes")
+            .append(" bytesBeforeUnwritable=").append(channel.bytesBeforeUnwritable())
+            .append(" bytesBeforeWritable=").append(channel.bytesBeforeWritable())
+            .append(" pipeline=").append(channel.pipeline().names());
+         @SuppressWarnings("rawtypes")
+         PduChannelHandler handler = channel.pipeline().get(PduChannelHandler.class);
+         EventExecutor loop = channel.eventLoop();
+         try {
+            String flow = loop.submit(() -> handler == null ? "no PDU handler" : handler.describeFlow()).get(1, TimeUnit.SECONDS);
+            out.append("; handler (read on its event loop): ").append(flow);
+         } catch (java.util.concurrent.TimeoutException e) {
+            out.append("; its event loop did NOT run a task within 1 s");
+         }
+         if (loop instanceof SingleThreadEventExecutor single) {
+            io.netty.util.concurrent.ThreadProperties thread = single.threadProperties();
+            out.append("; event loop thread '").append(thread.name()).append("' ").append(thread.state()).append(" at");
+            StackTraceElement[] stack = thread.stackTrace();
+            for (int i = 0; i < Math.min(12, stack.length); i++) {
+               out.append("\n      ").append(stack[i]);
+            }
+         }
+         if (channel.localAddress() instanceof InetSocketAddress local && channel.remoteAddress() instanceof InetSocketAddress remote) {
+            out.append("\n   kernel, server end ").append(KernelTcpQueues.describe(local.getPort(), remote.getPort()));
+         }
+      } catch (Exception e) {
+         out.append(" (diagnostics failed: ").append(e).append(')');
+      }
+      return out.toString();
+   }
+
+   /**
+    * Counts the flushes that reach the socket of the broker's connection whose remote end is {@code peer} from now on
+    * (a handler put first in its pipeline): how many writes to the socket its answers take.
+    */
+   public static AtomicInteger countFlushes(ActiveMQServer server, SocketAddress peer) throws Exception {
+      Channel channel = null;
+      for (RemotingConnection connection : server.getRemotingService().getConnections()) {
+         if (connection.getTransportConnection() instanceof NettyServerConnection netty
+             && peer.equals(netty.getChannel().remoteAddress())) {
+            channel = netty.getChannel();
+         }
+      }
+      if (channel == null) {
+         fail("the broker does not list a connection from " + peer);
+      }
+      AtomicInteger flushes = new AtomicInteger();
+      ChannelPipeline pipeline = channel.pipeline();
+      channel.eventLoop().submit(() -> pipeline.addFirst("test-flush-counter", new ChannelOutboundHandlerAdapter() {
+         @Override
+         public void flush(ChannelHandlerContext ctx) {
+            flushes.incrementAndGet();
+            ctx.flush();
+         }
+      })).get(10, TimeUnit.SECONDS);
+      return flushes;
+   }
+
+   /** A thread's name, state and top frames, for a failure message (a test's writer thread, say). */
+   public static String threadState(Thread thread) {
+      StringBuilder out = new StringBuilder("thread '").append(thread.getName()).append("' ").append(thread.getState());
+      StackTraceElement[] stack = thread.getStackTrace();
+      for (int i = 0; i < Math.min(8, stack.length); i++) {
+         out.append("\n      ").append(stack[i]);
+      }
+      return out.toString();
    }
 
    @Override

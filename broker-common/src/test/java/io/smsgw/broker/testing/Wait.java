@@ -2,6 +2,7 @@ package io.smsgw.broker.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,10 +13,16 @@ public final class Wait {
    }
 
    public static void until(String what, Duration timeout, BooleanSupplier condition) {
+      until(what, timeout, condition, () -> "");
+   }
+
+   /** As {@link #until(String, Duration, BooleanSupplier)}; a timeout's message adds {@code diagnostics}. */
+   public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!condition.getAsBoolean()) {
          if (System.nanoTime() > deadline) {
-            fail("Timed out after " + timeout + " waiting for: " + what);
+            String detail = diagnostics.get();
+            fail("Timed out after " + timeout + " waiting for: " + what + (detail.isEmpty() ? "" : "; " + detail));
          }
          Thread.onSpinWait();
          try {
