@@ -57,7 +57,11 @@ class SmppReplaceSmTest {
 
    @BeforeAll
    static void start() throws Exception {
-      broker = TestBroker.smpp(dataDir, "").start();
+      // The shipped broker.xml's redelivery delay: a replacement that is rolled back must put the held messages back
+      // at once, not as a redelivery one second later (hidden from the scans meanwhile).
+      broker = TestBroker.smpp(dataDir, "")
+         .configure(cfg -> cfg.getAddressSettings().get("sms.#").setRedeliveryDelay(1000).setRedeliveryMultiplier(2))
+         .start();
    }
 
    @AfterAll
