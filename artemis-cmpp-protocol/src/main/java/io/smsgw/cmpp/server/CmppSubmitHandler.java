@@ -201,7 +201,8 @@ final class CmppSubmitHandler {
       if (!DataCoding.isCmppMsgFmt(s.msgFmt())) {
          return CmppResult.STRUCTURE_ERROR; // it went upstream as binary, whatever the SP meant by it
       }
-      int limit = s.msgFmt() == 0 && !s.hasUdh() ? MAX_ASCII_CONTENT : MAX_CONTENT;
+      // 159 ASCII characters fit one SMS as septets: Msg_Fmt 0, and a GSM data coding with a class in the default alphabet.
+      int limit = SmsEncoding.fromCmppMsgFmt(s.msgFmt()) == SmsEncoding.ASCII && !s.hasUdh() ? MAX_ASCII_CONTENT : MAX_CONTENT;
       if (s.msgContent().length > limit) {
          return CmppResult.MESSAGE_TOO_LONG;
       }

@@ -318,6 +318,13 @@ class CmppAcceptorTest {
          TextMessage text = receiveMt(CmppMsgId.toHex(ascii.msgId()));
          assertEquals("Flash", text.getText());
          assertEquals(0xF0, text.getIntProperty("smsDataCoding"), "default alphabet, class 0");
+         // As with Msg_Fmt 0: 159 ASCII characters are one SMS in the default alphabet, 160 are refused.
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1065712345", "TEST", 0x10,
+                                          "f".repeat(159).getBytes(StandardCharsets.US_ASCII), "13800138003"));
+         assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, client.read()).result(), "159 characters");
+         client.send(RawCmppClient.submit(client.nextSequence(), "901234", "1065712345", "TEST", 0x10,
+                                          "f".repeat(160).getBytes(StandardCharsets.US_ASCII), "13800138003"));
+         assertEquals(CmppResult.MESSAGE_TOO_LONG, assertInstanceOf(SubmitResp.class, client.read()).result(), "160 characters");
       }
    }
 
