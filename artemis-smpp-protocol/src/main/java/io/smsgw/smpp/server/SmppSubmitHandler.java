@@ -52,6 +52,15 @@ final class SmppSubmitHandler {
     */
    static final int MAX_DL_NAME_LENGTH = 20;
 
+   /**
+    * esm_class bits 5-2, the message type. A submit may only be a plain message here: the SMSC links send every MT as
+    * one (only UDHI goes on), so an ESME delivery or user acknowledgement (0x08, 0x10, which SMPP 3.4 5.2.12 lets an
+    * ESME submit) would reach the handset as ordinary text, and the types of SMSC-to-ESME PDUs (a receipt 0x04, an
+    * intermediate notification 0x20, ...) are no submit at all. The messaging mode (bits 1-0) and reply path (0x80) are
+    * taken and not passed on: the gateway stores and forwards whatever mode is asked (Kannel asks 0x03 by default).
+    */
+   static final int ESM_MESSAGE_TYPE = 0x3C;
+
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
 
@@ -117,6 +126,10 @@ final class SmppSubmitHandler {
          reply(error.apply(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
          return;
       }
+      if ((s.esmClass() & ESM_MESSAGE_TYPE) != 0) {
+         reply(error.apply(SmppStatus.ESME_RINVESMCLASS));
+         return;
+      }
       if (!session.isVersion34() && s.priorityFlag() > 1) {
          reply(error.apply(SmppStatus.ESME_RINVPRTFLG));
          return;
@@ -143,6 +156,10 @@ final class SmppSubmitHandler {
    }
 
    void onDataSm(DataSm d) {
+      if ((d.esmClass() & ESM_MESSAGE_TYPE) != 0) {
+         reply(d.errorResponse(SmppStatus.ESME_RINVESMCLASS));
+         return;
+      }
       byte[] userData = d.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? d.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
       long now = System.currentTimeMillis();
       long validity = 0;
@@ -159,6 +176,10 @@ final class SmppSubmitHandler {
    }
 
    void onSubmitMulti(SubmitMulti m) {
+      if ((m.esmClass() & ESM_MESSAGE_TYPE) != 0) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVESMCLASS));
+         return;
+      }
       List<Address> smeDestinations = new ArrayList<>();
       List<UnsuccessfulDelivery> refused = new ArrayList<>();
       for (DestinationAddress destination : m.destinations()) {

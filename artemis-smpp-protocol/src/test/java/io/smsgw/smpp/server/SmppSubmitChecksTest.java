@@ -1,0 +1,146 @@
+package io.smsgw.smpp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.smpp.codec.Address;
+import io.smsgw.smpp.codec.BindRequest;
+import io.smsgw.smpp.codec.BindResponse;
+import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.DataSm;
+import io.smsgw.smpp.codec.DataSmResp;
+import io.smsgw.smpp.codec.DestinationAddress;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitMulti;
+import io.smsgw.smpp.codec.SubmitMultiResp;
+import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GSMSpecificFeature;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.MessageMode;
+import org.jsmpp.bean.MessageType;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.SMPPSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fields of submit_sm, submit_multi and data_sm the acceptor checks before it stores anything: what an ESME is
+ * answered, and what reaches sms.mt.
+ */
+class SmppSubmitChecksTest {
+
+   private static final Address SOURCE = new Address((byte) 1, (byte) 1, "8610086");
+
+   @TempDir
+   static Path dataDir;
+   static TestBroker broker;
+   static Connection jms;
+
+   @BeforeAll
+   static void start() throws Exception {
+      broker = TestBroker.smpp(dataDir, "").start();
+      jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+      jms.start();
+   }
+
+   @AfterAll
+   static void stop() throws Exception {
+      jms.close();
+      broker.close();
+   }
+
+   /** Reads from sms.mt the message with this smsId (other tests' messages are left alone). */
+   private static TextMessage receiveMt(String smsId) throws JMSException {
+      try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+           MessageConsumer consumer = session.createConsumer(session.createQueue(SmsAddresses.MT), "smsId = '" + smsId + "'")) {
+         return (TextMessage) consumer.receive(10_000);
+      }
+   }
+
+   private static RawSmppClient bound(int version) throws Exception {
+      RawSmppClient client = new RawSmppClient(broker.port());
+      client.send(new BindRequest(1, BindType.TRANSMITTER, "smppclient1", "password", "", version, 0, 0, ""));
+      assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+      return client;
+   }
+
+   private static SMPPSession jsmpp() throws Exception {
+      SMPPSession session = new SMPPSession();
+      session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(org.jsmpp.bean.BindType.BIND_TX, "smppclient1",
+         "password", "", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, org.jsmpp.bean.InterfaceVersion.IF_34));
+      return session;
+   }
+
+   private static String jsmppSubmit(SMPPSession session, ESMClass esmClass, String text) throws Exception {
+      return session.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8610086",
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8613800138000", esmClass, (byte) 0, (byte) 0,
+         null, null, new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT), (byte) 0,
+         new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, text.getBytes(StandardCharsets.US_ASCII)).getMessageId();
+   }
+
+   private static List<DestinationAddress> oneDestination() {
+      return List.of(new DestinationAddress.Sme(new Address((byte) 1, (byte) 1, "8613800138000")));
+   }
+
+   @Test
+   void messagingModesAndReplyPathAreTakenButATypeOtherThanAPlainMessageIsRefused() throws Exception {
+      SMPPSession session = jsmpp();
+      try {
+         // Kannel submits store-and-forward (0x03) by default; datagram, forward and reply path are taken as well.
+         for (ESMClass taken : List.of(new ESMClass(), new ESMClass(MessageMode.STORE_AND_FORWARD, MessageType.DEFAULT,
+                                          GSMSpecificFeature.DEFAULT),
+                                       new ESMClass(MessageMode.DATAGRAM, MessageType.DEFAULT, GSMSpecificFeature.REPLYPATH),
+                                       new ESMClass(MessageMode.TRANSACTION, MessageType.DEFAULT, GSMSpecificFeature.DEFAULT))) {
+            String id = jsmppSubmit(session, taken, "mode " + taken.value());
+            TextMessage mt = receiveMt(id);
+            assertNotNull(mt, "esm_class 0x" + Integer.toHexString(taken.value() & 0xFF) + " stored");
+            assertEquals("mode " + taken.value(), mt.getText());
+         }
+         // A receipt, an acknowledgement or any other message type: the gateway would send it on as a plain text.
+         for (MessageType type : List.of(MessageType.SMSC_DEL_RECEIPT, MessageType.ESME_DEL_ACK, MessageType.ESME_MAN_ACK,
+                                         MessageType.INTER_DEL_NOTIF, MessageType.CONV_ABORT)) {
+            ESMClass refused = new ESMClass(MessageMode.DEFAULT, type, GSMSpecificFeature.DEFAULT);
+            NegativeResponseException e = assertThrows(NegativeResponseException.class,
+               () -> jsmppSubmit(session, refused, "typed"), type.toString());
+            assertEquals(SmppStatus.ESME_RINVESMCLASS, e.getCommandStatus(), type.toString());
+         }
+      } finally {
+         session.unbindAndClose();
+      }
+      try (RawSmppClient client = bound(0x34)) {
+         client.send(new SubmitMulti(2, "", SOURCE, oneDestination(), 0x04, 0, 0, "", "", 0, 0, 0, 0,
+                                     "a receipt".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         assertEquals(SmppStatus.ESME_RINVESMCLASS, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+         client.send(new DataSm(3, "", SOURCE, new Address((byte) 1, (byte) 1, "8613800138000"), 0x08, 0, 0,
+                                Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, "an ack".getBytes(StandardCharsets.US_ASCII)).build()));
+         assertEquals(SmppStatus.ESME_RINVESMCLASS, assertInstanceOf(DataSmResp.class, client.read()).commandStatus());
+         client.send(new SubmitMulti(4, "", SOURCE, oneDestination(), 0x83, 0, 0, "", "", 0, 0, 0, 0,
+                                     "store and forward".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+      }
+   }
+}
