@@ -130,7 +130,7 @@ final class SmppSubmitHandler {
          reply(error.apply(SmppStatus.ESME_RINVESMCLASS));
          return;
       }
-      if (!session.isVersion34() && s.priorityFlag() > 1) {
+      if (s.priorityFlag() > maxPriority()) {
          reply(error.apply(SmppStatus.ESME_RINVPRTFLG));
          return;
       }
@@ -180,6 +180,10 @@ final class SmppSubmitHandler {
          reply(m.errorResponse(SmppStatus.ESME_RINVESMCLASS));
          return;
       }
+      if (m.priorityFlag() > maxPriority()) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVPRTFLG));
+         return;
+      }
       List<Address> smeDestinations = new ArrayList<>();
       List<UnsuccessfulDelivery> refused = new ArrayList<>();
       for (DestinationAddress destination : m.destinations()) {
@@ -219,6 +223,14 @@ final class SmppSubmitHandler {
             m.protocolId(), m.priorityFlag(), schedule, validity, m.registeredDelivery(), m.dataCoding(), userData, m.tlvs()));
       }
       accept(submissions, now, m::errorResponse, id -> m.response(SmppStatus.ESME_ROK, id, refused));
+   }
+
+   /**
+    * The highest priority_flag of the session's version: 3 in SMPP 3.4 (5.2.14), 1 in 3.3. A higher one reached the SMSC
+    * link clamped to that, not as the ESME asked, so it is refused.
+    */
+   private int maxPriority() {
+      return session.isVersion34() ? 3 : 1;
    }
 
    /**

@@ -18,9 +18,11 @@ import io.smsgw.smpp.codec.BindType;
 import io.smsgw.smpp.codec.DataSm;
 import io.smsgw.smpp.codec.DataSmResp;
 import io.smsgw.smpp.codec.DestinationAddress;
+import io.smsgw.smpp.codec.ShortMessagePdu;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitMulti;
 import io.smsgw.smpp.codec.SubmitMultiResp;
+import io.smsgw.smpp.codec.SubmitSmResp;
 import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
 import jakarta.jms.Connection;
@@ -140,6 +142,42 @@ class SmppSubmitChecksTest {
          assertEquals(SmppStatus.ESME_RINVESMCLASS, assertInstanceOf(DataSmResp.class, client.read()).commandStatus());
          client.send(new SubmitMulti(4, "", SOURCE, oneDestination(), 0x83, 0, 0, "", "", 0, 0, 0, 0,
                                      "store and forward".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+      }
+   }
+
+   private static io.smsgw.smpp.codec.SubmitSm prioritySubmit(int sequence, int priority) {
+      return ShortMessagePdu.builder().sequenceNumber(sequence).sourceAddr(SOURCE)
+         .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000")).priorityFlag(priority)
+         .shortMessage("priority".getBytes(StandardCharsets.US_ASCII)).buildSubmitSm();
+   }
+
+   private static SubmitMulti priorityMulti(int sequence, int priority) {
+      return new SubmitMulti(sequence, "", SOURCE, oneDestination(), 0, 0, priority, "", "", 0, 0, 0, 0,
+                             "priority".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY);
+   }
+
+   @Test
+   void aPriorityFlagAboveTheVersionsHighestIsRefusedBySubmitSmAndSubmitMultiAlike() throws Exception {
+      try (RawSmppClient client = bound(0x34)) {
+         client.send(prioritySubmit(10, 4));
+         assertEquals(SmppStatus.ESME_RINVPRTFLG, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+         client.send(priorityMulti(11, 4));
+         assertEquals(SmppStatus.ESME_RINVPRTFLG, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+         client.send(prioritySubmit(12, 3));
+         SubmitSmResp taken = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, taken.commandStatus());
+         assertEquals(3, receiveMt(taken.messageId()).getIntProperty("smsPriority"));
+         client.send(priorityMulti(13, 3));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+      }
+      try (RawSmppClient client = bound(0x33)) {
+         client.send(prioritySubmit(20, 2));
+         assertEquals(SmppStatus.ESME_RINVPRTFLG, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+         client.send(priorityMulti(21, 2));
+         assertEquals(SmppStatus.ESME_RINVPRTFLG, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus(),
+                      "SMPP 3.3 defines 0 and 1 only, for submit_multi as for submit_sm");
+         client.send(priorityMulti(22, 1));
          assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
       }
    }
