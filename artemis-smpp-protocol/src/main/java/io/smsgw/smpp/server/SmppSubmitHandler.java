@@ -61,6 +61,12 @@ final class SmppSubmitHandler {
     */
    static final int ESM_MESSAGE_TYPE = 0x3C;
 
+   /**
+    * The longest service_type (6 octets with the NUL, SMPP 3.4 5.2.11). The decoder takes longer ones, but no SMSC link
+    * could send one on: it came back later as a REJECTD report, so it is refused at submit.
+    */
+   static final int MAX_SERVICE_TYPE_LENGTH = 5;
+
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
 
@@ -126,6 +132,10 @@ final class SmppSubmitHandler {
          reply(error.apply(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
          return;
       }
+      if (s.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
+         reply(error.apply(SmppStatus.ESME_RINVSERTYP));
+         return;
+      }
       if ((s.esmClass() & ESM_MESSAGE_TYPE) != 0) {
          reply(error.apply(SmppStatus.ESME_RINVESMCLASS));
          return;
@@ -156,6 +166,10 @@ final class SmppSubmitHandler {
    }
 
    void onDataSm(DataSm d) {
+      if (d.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
+         reply(d.errorResponse(SmppStatus.ESME_RINVSERTYP));
+         return;
+      }
       if ((d.esmClass() & ESM_MESSAGE_TYPE) != 0) {
          reply(d.errorResponse(SmppStatus.ESME_RINVESMCLASS));
          return;
@@ -176,6 +190,10 @@ final class SmppSubmitHandler {
    }
 
    void onSubmitMulti(SubmitMulti m) {
+      if (m.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVSERTYP));
+         return;
+      }
       if ((m.esmClass() & ESM_MESSAGE_TYPE) != 0) {
          reply(m.errorResponse(SmppStatus.ESME_RINVESMCLASS));
          return;

@@ -181,4 +181,63 @@ class SmppSubmitChecksTest {
          assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
       }
    }
+
+   /** A PDU written byte by byte: the codec would refuse fields longer than the spec allows. */
+   private static byte[] rawPdu(int commandId, int sequence, java.io.ByteArrayOutputStream body) {
+      java.nio.ByteBuffer pdu = java.nio.ByteBuffer.allocate(16 + body.size());
+      pdu.putInt(16 + body.size()).putInt(commandId).putInt(0).putInt(sequence).put(body.toByteArray());
+      return pdu.array();
+   }
+
+   private static void cString(java.io.ByteArrayOutputStream body, String value) {
+      body.writeBytes((value + "\0").getBytes(StandardCharsets.US_ASCII));
+   }
+
+   private static void address(java.io.ByteArrayOutputStream body, String address) {
+      body.write(1);
+      body.write(1);
+      cString(body, address);
+   }
+
+   /** submit_sm (or submit_multi to these SME destinations) of the text "x" under this service_type. */
+   private static byte[] rawSubmit(int commandId, int sequence, String serviceType, String... destinations) {
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      cString(body, serviceType);
+      address(body, "8610086");
+      if (commandId == io.smsgw.smpp.codec.SmppCommandId.SUBMIT_MULTI) {
+         body.write(destinations.length);
+         for (String destination : destinations) {
+            body.write(1); // dest_flag: SME address
+            address(body, destination);
+         }
+      } else {
+         address(body, destinations[0]);
+      }
+      body.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'x'}); // esm_class .. sm_length, short_message
+      return rawPdu(commandId, sequence, body);
+   }
+
+   @Test
+   void aServiceTypeLongerThanFiveCharactersIsRefusedAtSubmit() throws Exception {
+      String handset = "8613800138000";
+      try (RawSmppClient client = bound(0x34)) {
+         client.sendBytes(rawSubmit(io.smsgw.smpp.codec.SmppCommandId.SUBMIT_SM, 30, "SIXCHR", handset));
+         assertEquals(SmppStatus.ESME_RINVSERTYP, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                      "not taken, to come back later as a REJECTD report from the SMSC link");
+         client.sendBytes(rawSubmit(io.smsgw.smpp.codec.SmppCommandId.SUBMIT_MULTI, 31, "SIXCHR", handset));
+         assertEquals(SmppStatus.ESME_RINVSERTYP, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+         java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+         cString(data, "SIXCHR");
+         address(data, "8610086");
+         address(data, handset);
+         data.writeBytes(new byte[] {0, 0, 0, 0x04, 0x24, 0, 1, 'x'}); // esm_class, registered_delivery, data_coding, message_payload
+         client.sendBytes(rawPdu(io.smsgw.smpp.codec.SmppCommandId.DATA_SM, 32, data));
+         assertEquals(SmppStatus.ESME_RINVSERTYP, assertInstanceOf(DataSmResp.class, client.read()).commandStatus());
+
+         client.sendBytes(rawSubmit(io.smsgw.smpp.codec.SmppCommandId.SUBMIT_SM, 33, "FIVEC", handset));
+         SubmitSmResp taken = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, taken.commandStatus());
+         assertEquals("FIVEC", receiveMt(taken.messageId()).getStringProperty("smsServiceType"));
+      }
+   }
 }
