@@ -202,23 +202,39 @@ final class SmppSubmitHandler {
          reply(m.errorResponse(SmppStatus.ESME_RINVPRTFLG));
          return;
       }
-      List<Address> smeDestinations = new ArrayList<>();
+      if (m.destinations().isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
+         return;
+      }
+      // A destination the gateway cannot serve is reported in the unsuccess list and the others are stored; every
+      // entry of that list must be encodable (destination_addr C21), so one that is not refuses the whole submit.
+      List<Address> smeDestinations = new ArrayList<>(m.destinations().size());
       List<UnsuccessfulDelivery> refused = new ArrayList<>();
       for (DestinationAddress destination : m.destinations()) {
          if (destination instanceof DestinationAddress.Sme sme) {
-            smeDestinations.add(sme.address());
-         } else if (destination instanceof DestinationAddress.DistributionList list) {
-            if (list.dlName().length() > MAX_DL_NAME_LENGTH) {
-               // It would be echoed in the unsuccess list, where it cannot be written: refused before anything is stored.
-               reply(m.errorResponse(SmppStatus.ESME_RINVDLNAME));
+            Address address = sme.address();
+            if (address.address().length() > MAX_ADDRESS_LENGTH) {
+               // Not echoable, and a shortened echo could name another of its destinations.
+               reply(m.errorResponse(SmppStatus.ESME_RINVDSTADR));
                return;
             }
-            // Distribution lists are not supported: each one is reported back as an unsuccessful destination.
-            refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RINVDLNAME));
+            if (address.address().isEmpty()) {
+               refused.add(new UnsuccessfulDelivery(address, SmppStatus.ESME_RINVDSTADR));
+            } else {
+               smeDestinations.add(address);
+            }
+         } else if (destination instanceof DestinationAddress.DistributionList list) {
+            if (list.dlName().length() > MAX_DL_NAME_LENGTH) {
+               reply(m.errorResponse(SmppStatus.ESME_RINVDLNAME)); // not echoable either (decision 110)
+               return;
+            }
+            // The gateway serves no distribution lists: ESME_RCNTSUBDL (SMPP 3.4 5.1.3), not a bad name.
+            refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RCNTSUBDL));
          }
       }
-      if (smeDestinations.isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
-         reply(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
+      if (smeDestinations.isEmpty()) {
+         // Nothing to store, so no message_id to give: refused whole, for the reason of its first destination.
+         reply(m.errorResponse(refused.get(0).errorStatusCode()));
          return;
       }
       byte[] userData = m.shortMessage();

@@ -240,4 +240,62 @@ class SmppSubmitChecksTest {
          assertEquals("FIVEC", receiveMt(taken.messageId()).getStringProperty("smsServiceType"));
       }
    }
+
+   @Test
+   void aSubmitMultiListsAnEmptyDestinationAsUnsuccessfulAndStoresTheOthers() throws Exception {
+      SMPPSession session = jsmpp();
+      try {
+         org.jsmpp.bean.Address[] destinations = {
+            new org.jsmpp.bean.Address(TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8613800138041"),
+            new org.jsmpp.bean.Address(TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, ""),
+            new org.jsmpp.bean.Address(TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "8613800138042")};
+         org.jsmpp.session.SubmitMultiResult result = session.submitMultiple("", TypeOfNumber.INTERNATIONAL,
+            NumberingPlanIndicator.ISDN, "8610086", destinations, new ESMClass(), (byte) 0, (byte) 0, null, null,
+            new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT), org.jsmpp.bean.ReplaceIfPresentFlag.DEFAULT,
+            new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, "to two of three".getBytes(StandardCharsets.US_ASCII));
+         assertEquals(1, result.getUnsuccessDeliveries().length, "the empty destination reported, as jSMPP decodes it");
+         // jSMPP reads an empty C-Octet String as null.
+         assertEquals("", java.util.Objects.requireNonNullElse(result.getUnsuccessDeliveries()[0].getDestinationAddress().getAddress(), ""));
+         assertEquals(SmppStatus.ESME_RINVDSTADR, result.getUnsuccessDeliveries()[0].getErrorStatusCode());
+         java.util.Set<String> reached = new java.util.HashSet<>();
+         for (int i = 0; i < 2; i++) {
+            TextMessage mt = receiveMt(result.getMessageId());
+            assertNotNull(mt, "copy " + (i + 1));
+            reached.add(mt.getStringProperty("smsDestination"));
+         }
+         assertEquals(java.util.Set.of("8613800138041", "8613800138042"), reached);
+      } finally {
+         session.unbindAndClose();
+      }
+   }
+
+   @Test
+   void aSubmitMultiWithNothingToStoreIsRefusedForWhatItsDestinationsAre() throws Exception {
+      try (RawSmppClient client = bound(0x34)) {
+         client.send(new SubmitMulti(50, "", SOURCE, List.of(new DestinationAddress.DistributionList("friends"),
+                                                            new DestinationAddress.DistributionList("family")),
+                                     0, 0, 0, "", "", 0, 0, 0, 0, "x".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         SubmitMultiResp lists = assertInstanceOf(SubmitMultiResp.class, client.read());
+         assertEquals(SmppStatus.ESME_RCNTSUBDL, lists.commandStatus(), "distribution lists are not served, whatever their names");
+         assertEquals("", lists.messageId());
+
+         client.send(new SubmitMulti(51, "", SOURCE, List.of(new DestinationAddress.Sme(new Address((byte) 1, (byte) 1, "8613800138051")),
+                                                            new DestinationAddress.DistributionList("friends")),
+                                     0, 0, 0, "", "", 0, 0, 0, 0, "x".getBytes(StandardCharsets.US_ASCII), Tlvs.EMPTY));
+         SubmitMultiResp mixed = assertInstanceOf(SubmitMultiResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, mixed.commandStatus());
+         assertEquals(1, mixed.unsuccessSmes().size());
+         assertEquals("friends", mixed.unsuccessSmes().get(0).destAddr().address());
+         assertEquals(SmppStatus.ESME_RCNTSUBDL, mixed.unsuccessSmes().get(0).errorStatusCode());
+
+         client.sendBytes(rawSubmit(io.smsgw.smpp.codec.SmppCommandId.SUBMIT_MULTI, 52, "", "", ""));
+         assertEquals(SmppStatus.ESME_RINVDSTADR, assertInstanceOf(SubmitMultiResp.class, client.read()).commandStatus());
+
+         // One destination longer than submit_multi_resp can echo: refused whole, nothing stored for the other.
+         client.sendBytes(rawSubmit(io.smsgw.smpp.codec.SmppCommandId.SUBMIT_MULTI, 53, "", "8613800138053", "8".repeat(21)));
+         SubmitMultiResp tooLong = assertInstanceOf(SubmitMultiResp.class, client.read(), "answered, not closed");
+         assertEquals(SmppStatus.ESME_RINVDSTADR, tooLong.commandStatus());
+         assertEquals("", tooLong.messageId());
+      }
+   }
 }
