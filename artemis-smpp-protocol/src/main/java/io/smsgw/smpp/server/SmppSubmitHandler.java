@@ -52,6 +52,21 @@ final class SmppSubmitHandler {
     */
    static final int MAX_DL_NAME_LENGTH = 20;
 
+   /**
+    * esm_class bits 5-2, the message type. A submit may only be a plain message here: the SMSC links send every MT as
+    * one (only UDHI goes on), so an ESME delivery or user acknowledgement (0x08, 0x10, which SMPP 3.4 5.2.12 lets an
+    * ESME submit) would reach the handset as ordinary text, and the types of SMSC-to-ESME PDUs (a receipt 0x04, an
+    * intermediate notification 0x20, ...) are no submit at all. The messaging mode (bits 1-0) and reply path (0x80) are
+    * taken and not passed on: the gateway stores and forwards whatever mode is asked (Kannel asks 0x03 by default).
+    */
+   static final int ESM_MESSAGE_TYPE = 0x3C;
+
+   /**
+    * The longest service_type (6 octets with the NUL, SMPP 3.4 5.2.11). The decoder takes longer ones, but no SMSC link
+    * could send one on: it came back later as a REJECTD report, so it is refused at submit.
+    */
+   static final int MAX_SERVICE_TYPE_LENGTH = 5;
+
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
 
@@ -117,7 +132,15 @@ final class SmppSubmitHandler {
          reply(error.apply(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
          return;
       }
-      if (!session.isVersion34() && s.priorityFlag() > 1) {
+      if (s.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
+         reply(error.apply(SmppStatus.ESME_RINVSERTYP));
+         return;
+      }
+      if ((s.esmClass() & ESM_MESSAGE_TYPE) != 0) {
+         reply(error.apply(SmppStatus.ESME_RINVESMCLASS));
+         return;
+      }
+      if (s.priorityFlag() > maxPriority()) {
          reply(error.apply(SmppStatus.ESME_RINVPRTFLG));
          return;
       }
@@ -143,6 +166,14 @@ final class SmppSubmitHandler {
    }
 
    void onDataSm(DataSm d) {
+      if (d.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
+         reply(d.errorResponse(SmppStatus.ESME_RINVSERTYP));
+         return;
+      }
+      if ((d.esmClass() & ESM_MESSAGE_TYPE) != 0) {
+         reply(d.errorResponse(SmppStatus.ESME_RINVESMCLASS));
+         return;
+      }
       byte[] userData = d.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? d.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
       long now = System.currentTimeMillis();
       long validity = 0;
@@ -159,23 +190,51 @@ final class SmppSubmitHandler {
    }
 
    void onSubmitMulti(SubmitMulti m) {
-      List<Address> smeDestinations = new ArrayList<>();
+      if (m.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVSERTYP));
+         return;
+      }
+      if ((m.esmClass() & ESM_MESSAGE_TYPE) != 0) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVESMCLASS));
+         return;
+      }
+      if (m.priorityFlag() > maxPriority()) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVPRTFLG));
+         return;
+      }
+      if (m.destinations().isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
+         return;
+      }
+      // A destination the gateway cannot serve is reported in the unsuccess list and the others are stored; every
+      // entry of that list must be encodable (destination_addr C21), so one that is not refuses the whole submit.
+      List<Address> smeDestinations = new ArrayList<>(m.destinations().size());
       List<UnsuccessfulDelivery> refused = new ArrayList<>();
       for (DestinationAddress destination : m.destinations()) {
          if (destination instanceof DestinationAddress.Sme sme) {
-            smeDestinations.add(sme.address());
-         } else if (destination instanceof DestinationAddress.DistributionList list) {
-            if (list.dlName().length() > MAX_DL_NAME_LENGTH) {
-               // It would be echoed in the unsuccess list, where it cannot be written: refused before anything is stored.
-               reply(m.errorResponse(SmppStatus.ESME_RINVDLNAME));
+            Address address = sme.address();
+            if (address.address().length() > MAX_ADDRESS_LENGTH) {
+               // Not echoable, and a shortened echo could name another of its destinations.
+               reply(m.errorResponse(SmppStatus.ESME_RINVDSTADR));
                return;
             }
-            // Distribution lists are not supported: each one is reported back as an unsuccessful destination.
-            refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RINVDLNAME));
+            if (address.address().isEmpty()) {
+               refused.add(new UnsuccessfulDelivery(address, SmppStatus.ESME_RINVDSTADR));
+            } else {
+               smeDestinations.add(address);
+            }
+         } else if (destination instanceof DestinationAddress.DistributionList list) {
+            if (list.dlName().length() > MAX_DL_NAME_LENGTH) {
+               reply(m.errorResponse(SmppStatus.ESME_RINVDLNAME)); // not echoable either (decision 110)
+               return;
+            }
+            // The gateway serves no distribution lists: ESME_RCNTSUBDL (SMPP 3.4 5.1.3), not a bad name.
+            refused.add(new UnsuccessfulDelivery(new Address((byte) 0, (byte) 0, list.dlName()), SmppStatus.ESME_RCNTSUBDL));
          }
       }
-      if (smeDestinations.isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
-         reply(m.errorResponse(SmppStatus.ESME_RINVNUMDESTS));
+      if (smeDestinations.isEmpty()) {
+         // Nothing to store, so no message_id to give: refused whole, for the reason of its first destination.
+         reply(m.errorResponse(refused.get(0).errorStatusCode()));
          return;
       }
       byte[] userData = m.shortMessage();
@@ -198,6 +257,14 @@ final class SmppSubmitHandler {
             m.protocolId(), m.priorityFlag(), schedule, validity, m.registeredDelivery(), m.dataCoding(), userData, m.tlvs()));
       }
       accept(submissions, now, m::errorResponse, id -> m.response(SmppStatus.ESME_ROK, id, refused));
+   }
+
+   /**
+    * The highest priority_flag of the session's version: 3 in SMPP 3.4 (5.2.14), 1 in 3.3. A higher one reached the SMSC
+    * link clamped to that, not as the ESME asked, so it is refused.
+    */
+   private int maxPriority() {
+      return session.isVersion34() ? 3 : 1;
    }
 
    /**

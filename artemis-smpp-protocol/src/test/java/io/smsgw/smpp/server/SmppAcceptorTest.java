@@ -331,7 +331,7 @@ class SmppAcceptorTest {
          assertEquals(SmppStatus.ESME_ROK, accepted.commandStatus());
          assertEquals(1, accepted.unsuccessSmes().size());
          assertEquals("twenty-characters-dl", accepted.unsuccessSmes().get(0).destAddr().address());
-         assertEquals(SmppStatus.ESME_RINVDLNAME, accepted.unsuccessSmes().get(0).errorStatusCode());
+         assertEquals(SmppStatus.ESME_RCNTSUBDL, accepted.unsuccessSmes().get(0).errorStatusCode(), "lists are not served");
          client.send(new EnquireLink(322));
          assertInstanceOf(EnquireLinkResp.class, client.read());
       }
