@@ -424,7 +424,9 @@ final class SmscLink extends AbstractSessionCallback {
                   ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
                }
                ch.pipeline().addLast(new PduFrameDecoder("SMPP", 16, 70_000));
-               ch.pipeline().addLast(new SmppPduDecoder());
+               // Answers from the SMSC are read leniently (an id without its NUL, say): a refused one would leave the
+               // part to be resent after response-timeout, a duplicate on the handset each time.
+               ch.pipeline().addLast(new SmppPduDecoder(true));
                ch.pipeline().addLast(new SmppPduEncoder());
                ch.pipeline().addLast(connection);
             }
