@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A link against an SMSC whose answers break the letter of SMPP in small ways SMSCs in the wild do (an id without its
  * NUL, a padding byte, an empty body, a generic_nack to enquire_link), written byte for byte by {@link RawSmsc}. Each
  * answer settles what it answers: a part answered once is not resent after response-timeout (a duplicate on the
- * handset), a bind answered is bound, a probe answered keeps the connection.
+ * handset), a bind answered is bound, a probe answered keeps the connection. Also receipts in a vendor's words.
  */
 class SmscLinkAnswersTest {
 
@@ -196,6 +196,34 @@ class SmscLinkAnswersTest {
             Wait.until("link bound", Duration.ofSeconds(10), () -> "BOUND".equals(control(broker).getState()),
                        () -> "binds " + smsc.binds.get() + ", last error " + control(broker).getLastError());
             sentOnceAndAcknowledged(smsc, broker, "00000000000000e5");
+         }
+      }
+   }
+
+   /**
+    * A receipt (esm_class 0x04, not flagged intermediate) with a vendor's word for "buffered" is not final: the MT's
+    * record stays and the real DELIVRD after it still matches, instead of being parked as unmatched.
+    */
+   @Test
+   void aBufferedReceiptInAVendorsWordsLeavesTheMtOpenForItsDeliveredReceipt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         smsc.submitAnswers.add(seq -> submitSmResp(0, seq, cString("b0ffed")));
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            sentOnceAndAcknowledged(smsc, broker, "00000000000000e6");
+            for (String word : new String[] {"BUFFRED", "BUFFERD", "ACKED"}) {
+               smsc.sendReceipt("b0ffed", word, "8613800138000");
+               TextMessage report = receiveDr(broker);
+               assertNotNull(report, word);
+               assertEquals(word.equals("ACKED") ? "ACCEPTD" : "ENROUTE", report.getStringProperty("smsStatus"), word);
+            }
+            smsc.sendReceipt("b0ffed", "DELIVRD", "8613800138000");
+            TextMessage dr = receiveDr(broker);
+            assertNotNull(dr, "the final receipt still matches its MT");
+            assertEquals("00000000000000e6", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(0, broker.messageCount("sms.dr.unmatched"), "nothing parked");
          }
       }
    }
