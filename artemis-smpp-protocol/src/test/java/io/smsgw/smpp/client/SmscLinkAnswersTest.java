@@ -228,6 +228,96 @@ class SmscLinkAnswersTest {
       }
    }
 
+   /** ESME_RSYSERR: the SMSC's own passing fault, so the part is tried again, not reported REJECTD. */
+   @Test
+   void aSystemErrorAnswerIsRetriedNotRejected() throws Exception {
+      assertRetriedOnTheSameBind(0x08, "00000000000000e7");
+   }
+
+   /** ESME_RX_T_APPN: the SMSC's application cannot take it now; the same. */
+   @Test
+   void aTemporaryAppErrorAnswerIsRetriedNotRejected() throws Exception {
+      assertRetriedOnTheSameBind(0x64, "00000000000000e8");
+   }
+
+   private void assertRetriedOnTheSameBind(int status, String smsId) throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         smsc.submitAnswers.add(seq -> submitSmResp(status, seq, new byte[0]));
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            sendMt(broker, smsId, "8613800138000");
+            assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS));
+            RawSmsc.Submit retry = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(retry, "tried again after a backoff");
+            assertEquals(1, retry.connection());
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(1, control.getAccepted());
+            assertEquals(0, control.getRefused(), "no REJECTD report");
+            assertEquals(0, broker.messageCount(SmsAddresses.DR), "no report: the SMSC took it on the second try");
+         }
+      }
+   }
+
+   /** A part the SMSC answers with a system error until the MT's validity has passed ends EXPIRED, as when throttled. */
+   @Test
+   void aPartAnsweredWithSystemErrorsUntilItsValidityEndsExpired() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         for (int i = 0; i < 1_000; i++) {
+            smsc.submitAnswers.add(seq -> submitSmResp(0x08, seq, new byte[0]));
+         }
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            long validity = System.currentTimeMillis() + 1_500;
+            try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+                 Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                 MessageProducer producer = session.createProducer(session.createQueue(LINK_QUEUE))) {
+               Message mt = session.createTextMessage("never taken");
+               mt.setStringProperty("smsKind", "MT");
+               mt.setStringProperty("smsId", "00000000000000e9");
+               mt.setStringProperty("smsAccount", "smppclient1");
+               mt.setStringProperty("smsProtocol", "SMPP");
+               mt.setStringProperty("smsSource", "8610086");
+               mt.setStringProperty("smsDestination", "8613800138000");
+               mt.setIntProperty("smsRegisteredDelivery", 1);
+               mt.setLongProperty("smsValidityTime", validity);
+               producer.send(mt);
+            }
+            TextMessage dr = receiveDr(broker);
+            assertNotNull(dr, "EXPIRED report");
+            assertEquals("00000000000000e9", dr.getStringProperty("smsId"));
+            assertEquals("EXPIRED", dr.getStringProperty("smsStatus"));
+            assertEquals(0, control(broker).getRefused());
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+         }
+      }
+   }
+
+   /** ESME_RINVBNDSTS: the SMSC lost the bind; the link binds again and resends, and the MT is not reported REJECTD. */
+   @Test
+   void anInvalidBindStatusAnswerMakesTheLinkRebindAndResend() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         smsc.submitAnswers.add(seq -> submitSmResp(0x04, seq, new byte[0]));
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            sendMt(broker, "00000000000000ea", "8613800138000");
+            assertEquals(1, smsc.submits.poll(10, TimeUnit.SECONDS).connection());
+            RawSmsc.Submit resent = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(resent, "resent");
+            assertEquals(2, resent.connection(), "after a fresh bind");
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+            assertEquals(2, smsc.binds.get());
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(1, control.getAccepted());
+            assertEquals(0, control.getRefused(), "no REJECTD report");
+            assertEquals(0, broker.messageCount(SmsAddresses.DR));
+         }
+      }
+   }
+
    /** A generic_nack to enquire_link answers it: the link keeps the connection and probes again later. */
    @Test
    void aGenericNackToEnquireLinkKeepsTheConnection() throws Exception {
