@@ -171,6 +171,9 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          }
       } else if (pdu instanceof SubmitSmResp resp) {
          link.onSubmitResponse(this, resp.sequenceNumber(), resp.commandStatus(), resp.messageId());
+      } else if (pdu instanceof GenericNack nack && nack.sequenceNumber() == probeSequence) {
+         // An SMSC that nacks enquire_link still answered it: the connection is alive, so no reconnect.
+         probeSequence = -1;
       } else if (pdu instanceof GenericNack nack) {
          link.onSubmitResponse(this, nack.sequenceNumber(), nack.commandStatus() == 0 ? SmppStatus.ESME_RUNKNOWNERR : nack.commandStatus(), "");
       } else if (pdu instanceof DeliverSm deliver) {

@@ -424,7 +424,9 @@ final class SmscLink extends AbstractSessionCallback {
                   ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
                }
                ch.pipeline().addLast(new PduFrameDecoder("SMPP", 16, 70_000));
-               ch.pipeline().addLast(new SmppPduDecoder());
+               // Answers from the SMSC are read leniently (an id without its NUL, say): a refused one would leave the
+               // part to be resent after response-timeout, a duplicate on the handset each time.
+               ch.pipeline().addLast(new SmppPduDecoder(true));
                ch.pipeline().addLast(new SmppPduEncoder());
                ch.pipeline().addLast(connection);
             }
@@ -618,7 +620,20 @@ final class SmscLink extends AbstractSessionCallback {
                         config.id(), part.outgoing.template.smsId(), NO_MESSAGE_ID_ERROR);
             report(part, DeliveryState.UNKNOWN, NO_MESSAGE_ID_ERROR);
          }
-      } else if (status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL) {
+      } else if (status == SmppStatus.ESME_RINVBNDSTS) {
+         // The SMSC no longer counts this bind as bound: bind again and resend, as for an unanswered part (up to the
+         // MT's validity).
+         if (stopping) {
+            withdraw(part.outgoing); // its message goes back to the queue; the other answers still count
+            return;
+         }
+         if (System.currentTimeMillis() >= part.outgoing.template.expiresAt()) {
+            expireThrottled(part);
+            return;
+         }
+         inFlight.put(sequence, part);
+         connection.close("submit_sm answered " + SmppStatus.name(status));
+      } else if (retriedLater(status)) {
          throttled.incrementAndGet();
          part.throttledAttempts++;
          if (stopping) {
@@ -656,6 +671,15 @@ final class SmscLink extends AbstractSessionCallback {
          logger.debug("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), lastRefusal);
          report(part, DeliveryState.REJECTD, errorCode(status));
       }
+   }
+
+   /**
+    * Answers retried with backoff until the MT's validity: throttling, a full queue, and the errors SMSCs give for a
+    * passing fault of their own (ESME_RSYSERR, ESME_RX_T_APPN), which say nothing against the message.
+    */
+   private static boolean retriedLater(int status) {
+      return status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL
+         || status == SmppStatus.ESME_RSYSERR || status == SmppStatus.ESME_RX_T_APPN;
    }
 
    /**

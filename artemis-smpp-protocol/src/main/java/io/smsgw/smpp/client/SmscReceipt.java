@@ -49,7 +49,8 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
          : text != null ? text.state() : DeliveryState.UNKNOWN;
       if ((esmClass & 0x3C) == INTERMEDIATE_NOTIFICATION && state.isFinal()) {
          // An intermediate notification never ends an MT: a final or unknown state word in one (some SMSCs write their
-         // own, such as "BUFFRED") would end tracking, and the real receipt after it would then match nothing.
+         // own, such as "PENDING", which reads as UNKNOWN) would end tracking, and the real receipt after it would then
+         // match nothing.
          state = DeliveryState.ENROUTE;
       }
       String error = text != null && text.error() != null ? text.error() : "000";

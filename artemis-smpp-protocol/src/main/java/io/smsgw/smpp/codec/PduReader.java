@@ -41,6 +41,15 @@ final class PduReader {
     }
 
     static SmppPdu decode(ByteBuf frame) {
+        return decode(frame, false);
+    }
+
+    /**
+     * As {@link #decode(ByteBuf)}, and with {@code lenientAnswers} an answer whose body breaks the rules but whose header
+     * is intact is read as {@link #lenientAnswer} says instead of becoming a {@link MalformedPdu}. For the answers an
+     * SMSC sends to the gateway's link only: what an ESME sends the acceptor is held to the rules.
+     */
+    static SmppPdu decode(ByteBuf frame, boolean lenientAnswers) {
         int frameLength = frame.readableBytes();
         if (frameLength < SmppCodec.HEADER_LENGTH) {
             return shorterThanHeader(frame, frameLength);
@@ -57,7 +66,63 @@ final class PduReader {
             start = 0;
         }
         frame.readerIndex(frame.writerIndex());
-        return decode(buf, start, start + frameLength);
+        SmppPdu pdu = decode(buf, start, start + frameLength);
+        if (lenientAnswers && pdu instanceof MalformedPdu malformed && malformed.isResponse()) {
+            SmppPdu lenient = lenientAnswer(buf, start, start + frameLength);
+            if (lenient != null) {
+                return lenient;
+            }
+        }
+        return pdu;
+    }
+
+    /**
+     * An answer read as SMSCs in the wild write them, or null for a command this does not cover or a frame whose
+     * command_length disagrees with its size. submit_sm_resp, deliver_sm_resp, data_sm_resp and the bind responses
+     * carry an id (message_id, system_id) then TLVs: the id ends at its NUL or, without one, at the end of the frame
+     * (an empty body is an empty id), and the TLVs end before the first one that does not fit, whatever follows it
+     * (a padding byte, say) being ignored. Answers without a body (enquire_link_resp, unbind_resp, generic_nack) never
+     * fail: bytes after their header are ignored anyway. Only reached for a frame the strict reading refused.
+     */
+    private static SmppResponse lenientAnswer(byte[] b, int start, int end) {
+        if (int32(b, start) != end - start) {
+            return null;
+        }
+        int commandId = int32(b, start + 4);
+        int status = int32(b, start + 8);
+        int seq = int32(b, start + 12);
+        int p = start + SmppCodec.HEADER_LENGTH;
+        int nul = p;
+        while (nul < end && b[nul] != 0) {
+            nul++;
+        }
+        String id = latin1(b, p, nul);
+        Tlvs tlvs = nul == end ? Tlvs.EMPTY : wellFormedTlvs(b, nul + 1, end);
+        switch (commandId) {
+            case SmppCommandId.SUBMIT_SM_RESP:
+                return new SubmitSmResp(seq, status, id, tlvs);
+            case SmppCommandId.DELIVER_SM_RESP:
+                return new DeliverSmResp(seq, status, id, tlvs);
+            case SmppCommandId.DATA_SM_RESP:
+                return new DataSmResp(seq, status, id, tlvs);
+            case SmppCommandId.BIND_RECEIVER_RESP:
+            case SmppCommandId.BIND_TRANSMITTER_RESP:
+            case SmppCommandId.BIND_TRANSCEIVER_RESP:
+                return new BindResponse(seq, status, BindType.ofCommandId(commandId), id, tlvs);
+            default:
+                return null;
+        }
+    }
+
+    /** The TLVs from {@code start} up to the first one that does not fit in the frame (and nothing after it). */
+    private static Tlvs wellFormedTlvs(byte[] b, int start, int end) {
+        int count = 0;
+        int p = start;
+        while (end - p >= 4 && u16At(b, p + 2) <= end - p - 4) {
+            p += 4 + u16At(b, p + 2);
+            count++;
+        }
+        return count == 0 ? Tlvs.EMPTY : Tlvs.ofWire(Arrays.copyOfRange(b, start, p), count);
     }
 
     private static MalformedPdu shorterThanHeader(ByteBuf frame, int frameLength) {

@@ -29,6 +29,17 @@ public final class SmppCodec {
     }
 
     /**
+     * As {@link #decode(ByteBuf)}, for the answers an SMSC sends to the gateway's link: a submit_sm_resp,
+     * deliver_sm_resp, data_sm_resp or bind response whose header is intact but whose body breaks the rules (an id
+     * without its NUL, an empty body with ESME_ROK, bytes after the id that are no TLV) is read as far as it makes
+     * sense instead of becoming a {@link MalformedPdu}, so the request it answers is settled. Requests are read as
+     * strictly as by {@link #decode(ByteBuf)}.
+     */
+    public static SmppPdu decodeAnswersLeniently(ByteBuf frame) {
+        return PduReader.decode(frame, true);
+    }
+
+    /**
      * Appends the wire form of {@code pdu} (command_length computed) to {@code out}. TLVs held by
      * the PDU are always written; keeping them away from 3.3 sessions is the caller's job.
      *

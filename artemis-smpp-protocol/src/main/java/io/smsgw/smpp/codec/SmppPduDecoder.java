@@ -14,8 +14,23 @@ import java.util.List;
 @ChannelHandler.Sharable
 public final class SmppPduDecoder extends MessageToMessageDecoder<ByteBuf> {
 
+    private final boolean lenientAnswers;
+
+    /** Holds every PDU to the rules: the acceptor's decoder, towards ESMEs. */
+    public SmppPduDecoder() {
+        this(false);
+    }
+
+    /**
+     * With {@code lenientAnswers}, answers are read as {@link SmppCodec#decodeAnswersLeniently(ByteBuf)} does: the
+     * decoder of an SMSC link, which must settle what it sent even when the SMSC words the answer sloppily.
+     */
+    public SmppPduDecoder(boolean lenientAnswers) {
+        this.lenientAnswers = lenientAnswers;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-        out.add(SmppCodec.decode(frame));
+        out.add(lenientAnswers ? SmppCodec.decodeAnswersLeniently(frame) : SmppCodec.decode(frame));
     }
 }

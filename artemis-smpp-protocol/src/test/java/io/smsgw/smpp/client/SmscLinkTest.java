@@ -248,9 +248,9 @@ class SmscLinkTest {
             assertNotNull(submit);
             Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
 
-            // "BUFFRED" is no state SMPP defines (it would read as UNKNOWN, a final state), and "DELIVRD" in an
+            // "PENDING" is no state SMPP defines (it would read as UNKNOWN, a final state), and "DELIVRD" in an
             // intermediate notification contradicts its type: neither may end the MT.
-            smsc.sendIntermediateNotification(submit, "BUFFRED");
+            smsc.sendIntermediateNotification(submit, "PENDING");
             TextMessage buffered = receive(broker, SmsAddresses.DR, null);
             assertNotNull(buffered, "DR of the notification");
             assertEquals("ENROUTE", buffered.getStringProperty("smsStatus"));

@@ -19,6 +19,12 @@ public enum DeliveryState {
    private static final DeliveryState[] BY_MESSAGE_STATE = {
       null, ENROUTE, DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD};
    private static final DeliveryState[] ALL = values();
+   /**
+    * Words some SMSCs write after {@code stat:} for states SMPP names otherwise (decision 113): buffered for a later
+    * attempt and acknowledged are on their way, not final; failed is undeliverable.
+    */
+   private static final String[] VENDOR_WORDS = {"BUFFRED", "BUFFERD", "ACKED", "FAILED", "UNDELIVERED"};
+   private static final DeliveryState[] VENDOR_STATES = {ENROUTE, ENROUTE, ACCEPTD, UNDELIV, UNDELIV};
 
    private final int messageState;
    private final String longName;
@@ -57,9 +63,11 @@ public enum DeliveryState {
    }
 
    /**
-    * Maps a receipt {@code stat:} word, case-insensitively: the 7-letter words (DELIVRD, UNDELIV...)
-    * and the long SMPP 3.4 names (DELIVERED, UNDELIVERABLE, ACCEPTED, REJECTED...). Anything else,
-    * including CMPP error codes such as {@code MB:0001} and null, gives UNKNOWN.
+    * Maps a receipt {@code stat:} word, case-insensitively: the 7-letter words (DELIVRD, UNDELIV...),
+    * the long SMPP 3.4 names (DELIVERED, UNDELIVERABLE, ACCEPTED, REJECTED...) and the vendor words
+    * BUFFRED, BUFFERD (ENROUTE), ACKED (ACCEPTD), FAILED and UNDELIVERED (UNDELIV). Anything else,
+    * including CMPP error codes such as {@code MB:0001} and null, gives UNKNOWN, which is final: a
+    * receipt that is not flagged intermediate ends its MT even when its word cannot be read.
     */
    public static DeliveryState fromStat(CharSequence stat) {
       return stat == null ? UNKNOWN : fromStat(stat, 0, stat.length());
@@ -70,6 +78,11 @@ public enum DeliveryState {
       for (DeliveryState state : ALL) {
          if (equalsIgnoreCase(text, from, to, state.name()) || equalsIgnoreCase(text, from, to, state.longName)) {
             return state;
+         }
+      }
+      for (int i = 0; i < VENDOR_WORDS.length; i++) {
+         if (equalsIgnoreCase(text, from, to, VENDOR_WORDS[i])) {
+            return VENDOR_STATES[i];
          }
       }
       return UNKNOWN;

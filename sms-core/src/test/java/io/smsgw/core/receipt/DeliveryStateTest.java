@@ -58,6 +58,17 @@ class DeliveryStateTest {
    }
 
    @Test
+   void vendorWordsMapToTheStateTheyMean() {
+      assertEquals(DeliveryState.ENROUTE, DeliveryState.fromStat("BUFFRED"));
+      assertEquals(DeliveryState.ENROUTE, DeliveryState.fromStat("bufferd"));
+      assertEquals(DeliveryState.ACCEPTD, DeliveryState.fromStat("ACKED"));
+      assertEquals(DeliveryState.UNDELIV, DeliveryState.fromStat("FAILED"));
+      assertEquals(DeliveryState.UNDELIV, DeliveryState.fromStat("Undelivered"));
+      assertFalse(DeliveryState.fromStat("BUFFRED").isFinal(), "a buffered MT is still on its way");
+      assertFalse(DeliveryState.fromStat("ACKED").isFinal());
+   }
+
+   @Test
    void unrecognisedWordsAreUnknown() {
       assertEquals(DeliveryState.UNKNOWN, DeliveryState.fromStat("MB:0001"));
       assertEquals(DeliveryState.UNKNOWN, DeliveryState.fromStat(""));
