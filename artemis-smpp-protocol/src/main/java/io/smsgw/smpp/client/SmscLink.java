@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * and sends submit_sm within its window and rate; a message is acknowledged in the broker only when every
  * part got submit_sm_resp ESME_ROK and its correlation record is durable (or the SMSC refused it and the
  * refusal's DR is durable). Throttling answers are retried with backoff; parts without an answer are resent
- * after a fresh bind (or on the same one, on-unanswered = requeue) up to max-unanswered-attempts, then reported UNKNOWN. Receipts become DR messages on {@code sms.dr}, MO become messages on {@code sms.mo}.
+ * after a fresh bind (or on the same one, on-unanswered = requeue) up to max-unanswered-attempts, then reported
+ * UNKNOWN. Receipts become DR messages on {@code sms.dr}, MO become messages on {@code sms.mo}.
  *
  * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
  */
