@@ -226,12 +226,27 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          close("enquire_link unanswered for " + config.responseTimeout() + " on the " + SmscLink.roleName(role));
          return;
       }
-      if (probeSequence < 0 && now - lastReceivedNanos >= config.enquireLinkInterval().toNanos()) {
-         probeSequence = nextSequence();
-         probeSentNanos = now;
-         write(new EnquireLink(probeSequence));
+      if (now - lastReceivedNanos >= config.enquireLinkInterval().toNanos()) {
+         probe(now);
       }
       link.checkOverdue(this, now);
+   }
+
+   /**
+    * Sends an enquire_link unless one is outstanding: its answer shows the SMSC still answers; left unanswered for the
+    * response timeout, it closes the connection (tick).
+    */
+   void probe(long nowNanos) {
+      if (probeSequence < 0 && state == State.BOUND) {
+         probeSequence = nextSequence();
+         probeSentNanos = nowNanos;
+         write(new EnquireLink(probeSequence));
+      }
+   }
+
+   /** When the SMSC last sent anything on this connection (System.nanoTime). */
+   long lastReceivedNanos() {
+      return lastReceivedNanos;
    }
 
    @Override

@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * and sends submit_sm within its window and rate; a message is acknowledged in the broker only when every
  * part got submit_sm_resp ESME_ROK and its correlation record is durable (or the SMSC refused it and the
  * refusal's DR is durable). Throttling answers are retried with backoff; parts without an answer are resent
- * after a fresh bind. Receipts become DR messages on {@code sms.dr}, MO become messages on {@code sms.mo}.
+ * after a fresh bind (or on the same one, on-unanswered = requeue) up to max-unanswered-attempts, then reported
+ * UNKNOWN. Receipts become DR messages on {@code sms.dr}, MO become messages on {@code sms.mo}.
  *
  * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
  */
@@ -81,6 +82,11 @@ final class SmscLink extends AbstractSessionCallback {
     * SMSC took it but no receipt can be matched to it (docs/links-routing-billing.md).
     */
    static final String NO_MESSAGE_ID_ERROR = "107";
+   /**
+    * Report error code (with UNKNOWN) of a part whose submit_sm went unanswered max-unanswered-attempts times: the SMSC
+    * may have taken it, but no receipt can be matched to it (docs/links-routing-billing.md).
+    */
+   static final String UNANSWERED_ERROR = "109";
    /** Pauses before a failed removal of a correlation record is tried again: the first, then doubling to the last. */
    private static final long REMOVAL_RETRY_MIN_MILLIS = 100;
    private static final long REMOVAL_RETRY_MAX_MILLIS = 30_000;
@@ -126,6 +132,12 @@ final class SmscLink extends AbstractSessionCallback {
       int sequence;
       long sentAtNanos;
       int throttledAttempts;
+      /** Written at least once: a resend checks the MT's validity first. */
+      boolean sent;
+      /** Times its submit_sm went unanswered for the response timeout (max-unanswered-attempts bounds it). */
+      int unanswered;
+      /** The current submit_sm is counted in {@link #unanswered} already (its connection is closing). */
+      boolean overdue;
 
       Part(Outgoing outgoing, SubmitSmFactory.Part pdu) {
          this.outgoing = outgoing;
@@ -214,6 +226,10 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong reconnects = new AtomicLong();
    /** Parts still throttled when their MT's validity ended (reported EXPIRED). */
    final AtomicLong expiredThrottled = new AtomicLong();
+   /** Parts whose MT's validity ended while they waited to be sent again after a missing answer (reported EXPIRED). */
+   final AtomicLong expiredUnanswered = new AtomicLong();
+   /** Parts whose submit_sm went unanswered max-unanswered-attempts times (reported UNKNOWN 109). */
+   final AtomicLong unansweredGivenUp = new AtomicLong();
    /** Lookups of parked receipts that the correlation store failed (the receipt stays parked and is tried again). */
    final AtomicLong parkedLookupsFailed = new AtomicLong();
    /**
@@ -510,7 +526,13 @@ final class SmscLink extends AbstractSessionCallback {
             Part part = unanswered.get(i);
             if (stopping) {
                withdraw(part.outgoing);
-            } else if (!part.outgoing.feed.abandoned()) {
+            } else if (part.outgoing.feed.abandoned()) {
+               continue;
+            } else if (part.unanswered >= config.maxUnansweredAttempts()) {
+               giveUp(part);
+            } else {
+               // Only a part whose own answer was overdue counted an attempt (checkOverdue); the others lost theirs
+               // with the bind and go again for free, bounded by their validity (flush).
                toSend.addFirst(part);
             }
          }
@@ -538,19 +560,86 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
-   /** A transmitter whose oldest submit_sm stays unanswered past the response timeout is reconnected. */
+   /**
+    * A submit_sm unanswered past the response timeout counts an attempt of its part. on-unanswered = rebind: the
+    * transmitter is reconnected and every part in flight goes again after the new bind (onDisconnected). requeue: a part
+    * the SMSC has answered something since (a response, an enquire_link) goes again while the link stays bound; while
+    * the SMSC has said nothing since, an enquire_link asks, and its own timeout rebinds a silent SMSC.
+    */
    void checkOverdue(SmscConnection connection, long nowNanos) {
       if (connection != transmitter || inFlight.isEmpty()) {
          return;
       }
       long timeout = config.responseTimeout().toNanos();
+      if (config.onUnanswered() == SmscLinkConfig.OnUnanswered.REQUEUE) {
+         requeueOverdue(connection, nowNanos, timeout);
+         return;
+      }
+      boolean overdue = false;
       for (Part part : inFlight.values()) {
          if (nowNanos - part.sentAtNanos > timeout) {
-            logger.warn("SMSC link {}: submit_sm unanswered for {}; rebinding and resending", config.id(), config.responseTimeout());
-            connection.close("submit_sm unanswered for " + config.responseTimeout());
-            return;
+            overdue = true;
+            if (!part.overdue) {
+               part.overdue = true;
+               part.unanswered++;
+            }
          }
       }
+      if (overdue) {
+         logger.warn("SMSC link {}: submit_sm unanswered for {}; rebinding and resending", config.id(), config.responseTimeout());
+         connection.close("submit_sm unanswered for " + config.responseTimeout());
+      }
+   }
+
+   private void requeueOverdue(SmscConnection connection, long nowNanos, long timeout) {
+      long heard = connection.lastReceivedNanos();
+      boolean freed = false;
+      boolean requeued = false;
+      boolean silent = false;
+      for (java.util.Iterator<Part> it = inFlight.values().iterator(); it.hasNext(); ) {
+         Part part = it.next();
+         if (nowNanos - part.sentAtNanos <= timeout) {
+            continue;
+         }
+         if (heard - part.sentAtNanos <= 0) {
+            silent = true; // nothing from the SMSC since it went: ask before judging the part
+            continue;
+         }
+         it.remove(); // a late answer to it is ignored, as after a rebind
+         part.unanswered++;
+         freed = true; // its window slot is free either way
+         if (part.outgoing.feed.abandoned()) {
+            continue;
+         }
+         if (part.unanswered >= config.maxUnansweredAttempts()) {
+            giveUp(part);
+         } else {
+            toSend.addFirst(part);
+            requeued = true;
+         }
+      }
+      if (silent) {
+         connection.probe(nowNanos);
+      }
+      if (requeued) {
+         logger.info("SMSC link {}: submit_sm unanswered for {} while the SMSC answers; sending it again on the same bind",
+                     config.id(), config.responseTimeout());
+      }
+      if (freed) {
+         flush();
+      }
+   }
+
+   /**
+    * A part whose submit_sm went unanswered max-unanswered-attempts times: the SMSC may have taken it, or it drops it every
+    * time; sending it again would only risk more copies on the handset. It ends with UNKNOWN 109, as a part the SMSC took
+    * without a message id does: no receipt can be matched to it.
+    */
+   private void giveUp(Part part) {
+      unansweredGivenUp.incrementAndGet();
+      logger.warn("SMSC link {}: a part of {} went unanswered {} time(s); not sent again, reported UNKNOWN ({})", config.id(),
+                  part.outgoing.template.smsId(), part.unanswered, UNANSWERED_ERROR);
+      report(part, DeliveryState.UNKNOWN, UNANSWERED_ERROR);
    }
 
    /**
@@ -559,10 +648,24 @@ final class SmscLink extends AbstractSessionCallback {
     */
    private void flush() {
       SmscConnection tx = transmitter;
-      // Once a stop began nothing more goes out: what waits goes back to the queue (beginStop()).
-      while (!stopping && tx != null && tx.canSubmit() && !toSend.isEmpty()) {
-         if (toSend.peek().outgoing.feed.abandoned()) {
+      // Once a stop began nothing more goes out: what waits goes back to the queue (beginStop()). The window bounds the
+      // submit_sm the SMSC has not answered too, not only the messages taken: 10 five-part MT are 50 PDUs, more than a
+      // strict SMSC allows; the rest waits for an answer (onSubmitResponse flushes).
+      while (!stopping && tx != null && tx.canSubmit() && !toSend.isEmpty() && inFlight.size() < config.window()) {
+         Part next = toSend.peek();
+         if (next.outgoing.feed.abandoned()) {
             toSend.poll(); // back on the queue: the consumer that takes it now sends it
+            continue;
+         }
+         if (next.sent && System.currentTimeMillis() >= next.outgoing.template.expiresAt()) {
+            // A resend after a missing answer stops at the validity, as a throttling retry does.
+            toSend.poll();
+            if (next.unanswered == 0 && next.throttledAttempts > 0) {
+               expireThrottled(next);
+            } else {
+               expiredUnanswered.incrementAndGet();
+               report(next, DeliveryState.EXPIRED, "000");
+            }
             continue;
          }
          if (!limiter.tryAcquire()) {
@@ -584,6 +687,8 @@ final class SmscLink extends AbstractSessionCallback {
             continue;
          }
          part.sentAtNanos = System.nanoTime();
+         part.sent = true;
+         part.overdue = false;
          inFlight.put(part.sequence, part);
          submitted.incrementAndGet();
       }
@@ -604,6 +709,9 @@ final class SmscLink extends AbstractSessionCallback {
       Part part = connection == transmitter ? inFlight.remove(sequence) : null;
       if (part == null) {
          return; // a late answer to something already resent
+      }
+      if (!toSend.isEmpty()) {
+         flush(); // parts waiting for a free window slot
       }
       if (part.outgoing.feed.abandoned()) {
          abandonedResponse(part, status, smscMessageId);

@@ -108,6 +108,16 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getExpiredUnanswered() {
+      return link.expiredUnanswered.get();
+   }
+
+   @Override
+   public long getUnansweredGivenUp() {
+      return link.unansweredGivenUp.get();
+   }
+
+   @Override
    public long getParkedLookupsFailed() {
       return link.parkedLookupsFailed.get();
    }

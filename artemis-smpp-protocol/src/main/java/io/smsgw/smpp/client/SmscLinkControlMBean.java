@@ -61,6 +61,12 @@ public interface SmscLinkControlMBean {
    /** Parts the SMSC kept throttling until their MT's validity ended, reported EXPIRED. */
    long getExpiredThrottled();
 
+   /** Parts whose MT's validity ended while they waited to go again after a missing submit_sm_resp, reported EXPIRED. */
+   long getExpiredUnanswered();
+
+   /** Parts whose submit_sm went unanswered max-unanswered-attempts times, reported UNKNOWN (109) and not sent again. */
+   long getUnansweredGivenUp();
+
    /** Lookups of parked receipts that the correlation store failed; each receipt stays parked and is tried again. */
    long getParkedLookupsFailed();
 

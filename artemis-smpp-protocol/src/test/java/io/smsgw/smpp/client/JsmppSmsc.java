@@ -99,6 +99,12 @@ public final class JsmppSmsc implements AutoCloseable {
     * 30 s): the part stays in flight at the gateway meanwhile.
     */
    public volatile java.util.concurrent.CountDownLatch holdResponses;
+   /**
+    * When set, a submit_sm to this destination is recorded in {@link #dropped} and never answered: the SMSC loses it.
+    * The session goes on answering everything else (enquire_link included).
+    */
+   public volatile String dropFor;
+   public final BlockingQueue<Received> dropped = new LinkedBlockingQueue<>();
    /** How long a session waits for the gateway's answer to its deliver_sm (from the next bind on). */
    public volatile long responseTimeoutMillis = 10_000;
    /** MO the gateway answered with deliver_sm_resp ESME_ROK. */
@@ -127,6 +133,7 @@ public final class JsmppSmsc implements AutoCloseable {
       this.port = port;
       listener = listen(port, tls, needClientAuth);
       listener.setMessageReceiverListener(new Receiver());
+      listener.setPduProcessorDegree(8); // submit_sm held by dropFor or holdResponses leave threads for the rest
       acceptor = new Thread(this::acceptLoop, "jsmpp-smsc-" + port);
       acceptor.setDaemon(true);
       acceptor.start();
@@ -313,6 +320,26 @@ public final class JsmppSmsc implements AutoCloseable {
          }
          if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new ProcessRequestException("throttled", 0x58);
+         }
+         if (submitSm.getDestAddress().equals(dropFor)) {
+            dropped.add(new Received("", submitSm.getDestAddress(), submitSm.getSourceAddr(), submitSm.getDataCoding(),
+                                     submitSm.getShortMessage(), submitSm.getEsmClass()));
+            // jSMPP answers whatever this returns or throws: hold this PDU's thread until the session ends, so the
+            // answer goes nowhere; the session's other threads serve the rest.
+            java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+            source.addSessionStateListener((now, before, session) -> {
+               if (!now.isBound()) {
+                  ended.countDown();
+               }
+            });
+            if (source.getSessionState().isBound() && !closed) {
+               try {
+                  ended.await(120, java.util.concurrent.TimeUnit.SECONDS);
+               } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+               }
+            }
+            throw new ProcessRequestException("dropped", 0x08);
          }
          String id = Integer.toHexString(ids.incrementAndGet());
          submits.add(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), submitSm.getDataCoding(),

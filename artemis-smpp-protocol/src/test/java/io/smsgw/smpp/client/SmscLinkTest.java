@@ -2185,4 +2185,90 @@ class SmscLinkTest {
          throw new AssertionError(String.join(" ", command) + " failed: " + output);
       }
    }
+
+   /**
+    * An SMSC that loses every submit_sm to one handset and answers everything else. Before: the link rebound and sent
+    * the part again every response-timeout for ever, the MT was never acknowledged and nobody got a report. Now: the
+    * part goes max-unanswered-attempts times (3 by default), then its MT ends with a final UNKNOWN report (109) and is
+    * acknowledged; MT to other handsets go on.
+    */
+   @Test
+   void aSubmitSmNeverAnsweredEndsUnknownAfterItsAttempts() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.dropFor = "8613800138201";
+         configureLink(port, ", response-timeout = 1s");
+         try (TestBroker broker = startWithJmx()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "0000000000000c01", "8613800138201", "lost by the SMSC");
+            TextMessage dr = receive(broker, SmsAddresses.DR, "smsId = '0000000000000c01'", 30_000);
+            assertNotNull(dr, "a final report for the MT whose submit_sm was never answered");
+            assertEquals("UNKNOWN", dr.getStringProperty("smsStatus"));
+            assertEquals("109", dr.getStringProperty("smsErrorCode"));
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertEquals("1", jmx("sim", "UnansweredGivenUp"));
+
+            sendMt(broker, "0000000000000c02", "8613800138202", "answered");
+            JsmppSmsc.Received answered = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(answered, "MT to another handset still go out");
+            assertEquals("8613800138202", answered.destination());
+            assertEquals(3, smsc.dropped.size(), "the lost part went three times, not once more after its report");
+         }
+      }
+   }
+
+   /**
+    * on-unanswered = requeue: a lost submit_sm goes again on the same bind while the SMSC answers enquire_link, and an
+    * MT answered meanwhile is not sent twice; after max-unanswered-attempts its MT ends UNKNOWN (109). One bind throughout.
+    */
+   @Test
+   void requeueSendsALostSubmitSmAgainWithoutDroppingTheBind() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.dropFor = "8613800138211";
+         configureLink(port, ", response-timeout = 1s, on-unanswered = requeue, max-unanswered-attempts = 2");
+         try (TestBroker broker = startWithJmx()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "0000000000000c11", "8613800138211", "lost by the SMSC");
+            sendMt(broker, "0000000000000c12", "8613800138212", "answered alongside");
+            TextMessage dr = receive(broker, SmsAddresses.DR, "smsId = '0000000000000c11'", 30_000);
+            assertNotNull(dr, "a final report for the MT whose submit_sm was never answered");
+            assertEquals("UNKNOWN", dr.getStringProperty("smsStatus"));
+            assertEquals("109", dr.getStringProperty("smsErrorCode"));
+            Wait.until("both MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertEquals(2, smsc.dropped.size(), "the lost part went twice");
+            assertEquals(1, smsc.submits.size(), "the answered MT went once");
+            assertEquals(1, smsc.binds.get(), "the bind stayed up");
+            assertEquals("BOUND", jmx("sim", "State"));
+         }
+      }
+   }
+
+   /**
+    * The window (4 here) bounds the submit_sm the SMSC has not answered, not only the messages: a six-part MT had all
+    * six parts outstanding at once before, more than a strict SMSC allows. Now four go, the others as answers come.
+    */
+   @Test
+   void theWindowCountsSubmitSmNotMessages() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            smsc.holdResponses = held;
+            sendMt(broker, "0000000000000c21", "8613800138221", "six parts ".repeat(90)); // 900 characters
+            for (int i = 0; i < 4; i++) {
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "part " + (i + 1) + " within the window");
+            }
+            assertNull(smsc.submits.poll(1, TimeUnit.SECONDS), "no fifth submit_sm while four are unanswered");
+            smsc.holdResponses = null;
+            held.countDown();
+            for (int i = 4; i < 6; i++) {
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "part " + (i + 1) + " once answers came");
+            }
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+         }
+      }
+   }
 }

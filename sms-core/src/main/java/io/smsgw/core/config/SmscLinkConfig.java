@@ -18,7 +18,8 @@ import io.smsgw.core.text.DefaultAlphabet;
  * @param version34           interface version 3.4 (true) or 3.3
  * @param bindMode            one transceiver, or a transmitter and a receiver
  * @param window              messages taken from the link's queue and not yet resolved, at most (all parts of a long
- *                            message count as one; those waiting for maxSubmitRate count too)
+ *                            message count as one; those waiting for maxSubmitRate count too), and submit_sm sent
+ *                            and not yet answered, at most
  * @param maxSubmitRate       submits per second, 0 = unlimited
  * @param enquireLinkInterval idle time before an enquire_link
  * @param responseTimeout     time to wait for any response before the session is considered broken
@@ -42,6 +43,9 @@ import io.smsgw.core.text.DefaultAlphabet;
  * @param receiptIdFormat     how receipts write the id the SMSC gave in submit_sm_resp
  * @param defaultAlphabet     what data_coding 0 means to this SMSC, in MT it is sent and MO it sends (receipts are read
  *                            as ASCII text whatever it says)
+ * @param maxUnansweredAttempts times a submit_sm may go unanswered for responseTimeout before its MT ends with an
+ *                            UNKNOWN report instead of being sent again (at least 1)
+ * @param onUnanswered        what a submit_sm unanswered for responseTimeout does to the bind
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -50,7 +54,8 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              String keyStore, String keyStorePassword, String keyAlias, boolean verifyHost,
                              String sourceOverride, int sourceTon, int sourceNpi,
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
-                             ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet) {
+                             ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet, int maxUnansweredAttempts,
+                             OnUnanswered onUnanswered) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 
@@ -62,10 +67,21 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
     */
    public enum ReceiptIdFormat { AS_GIVEN, DECIMAL_IN_RECEIPT, HEX_IN_RECEIPT }
 
+   /** Default of {@code max-unanswered-attempts}. */
+   public static final int DEFAULT_MAX_UNANSWERED_ATTEMPTS = 3;
+
+   /**
+    * REBIND: the link drops the bind and resends every part still unanswered after a fresh bind. REQUEUE: only the
+    * unanswered part goes again and the bind stays, as long as the SMSC still answers (an enquire_link says so when
+    * nothing else came since the part went out); an SMSC that answers nothing any more is rebound as with REBIND.
+    */
+   public enum OnUnanswered { REBIND, REQUEUE }
+
    public SmscLinkConfig {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(defaultAlphabet, "defaultAlphabet");
+      Objects.requireNonNull(onUnanswered, "onUnanswered");
    }
 
    @Override
