@@ -132,16 +132,9 @@ final class SmppSubmitHandler {
          reply(error.apply(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
          return;
       }
-      if (s.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
-         reply(error.apply(SmppStatus.ESME_RINVSERTYP));
-         return;
-      }
-      if ((s.esmClass() & ESM_MESSAGE_TYPE) != 0) {
-         reply(error.apply(SmppStatus.ESME_RINVESMCLASS));
-         return;
-      }
-      if (s.priorityFlag() > maxPriority()) {
-         reply(error.apply(SmppStatus.ESME_RINVPRTFLG));
+      int refusal = headerRefusal(s.serviceType(), s.esmClass(), s.priorityFlag());
+      if (refusal != SmppStatus.ESME_ROK) {
+         reply(error.apply(refusal));
          return;
       }
       if (s.replaceIfPresentFlag() > 1) {
@@ -166,12 +159,9 @@ final class SmppSubmitHandler {
    }
 
    void onDataSm(DataSm d) {
-      if (d.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
-         reply(d.errorResponse(SmppStatus.ESME_RINVSERTYP));
-         return;
-      }
-      if ((d.esmClass() & ESM_MESSAGE_TYPE) != 0) {
-         reply(d.errorResponse(SmppStatus.ESME_RINVESMCLASS));
+      int refusal = headerRefusal(d.serviceType(), d.esmClass(), 0); // data_sm has no priority_flag
+      if (refusal != SmppStatus.ESME_ROK) {
+         reply(d.errorResponse(refusal));
          return;
       }
       byte[] userData = d.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? d.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
@@ -190,16 +180,9 @@ final class SmppSubmitHandler {
    }
 
    void onSubmitMulti(SubmitMulti m) {
-      if (m.serviceType().length() > MAX_SERVICE_TYPE_LENGTH) {
-         reply(m.errorResponse(SmppStatus.ESME_RINVSERTYP));
-         return;
-      }
-      if ((m.esmClass() & ESM_MESSAGE_TYPE) != 0) {
-         reply(m.errorResponse(SmppStatus.ESME_RINVESMCLASS));
-         return;
-      }
-      if (m.priorityFlag() > maxPriority()) {
-         reply(m.errorResponse(SmppStatus.ESME_RINVPRTFLG));
+      int refusal = headerRefusal(m.serviceType(), m.esmClass(), m.priorityFlag());
+      if (refusal != SmppStatus.ESME_ROK) {
+         reply(m.errorResponse(refusal));
          return;
       }
       if (m.destinations().isEmpty() || m.destinations().size() > SubmitMulti.MAX_DESTINATIONS) {
@@ -263,6 +246,23 @@ final class SmppSubmitHandler {
     * The highest priority_flag of the session's version: 3 in SMPP 3.4 (5.2.14), 1 in 3.3. A higher one reached the SMSC
     * link clamped to that, not as the ESME asked, so it is refused.
     */
+   /**
+    * The refusal of a submit's header fields the gateway cannot carry (decision 112): a service_type over 5 characters,
+    * an esm_class message type an ESME must not submit, a priority_flag above the version's maximum; ESME_ROK if none.
+    */
+   private int headerRefusal(String serviceType, int esmClass, int priorityFlag) {
+      if (serviceType.length() > MAX_SERVICE_TYPE_LENGTH) {
+         return SmppStatus.ESME_RINVSERTYP;
+      }
+      if ((esmClass & ESM_MESSAGE_TYPE) != 0) {
+         return SmppStatus.ESME_RINVESMCLASS;
+      }
+      if (priorityFlag > maxPriority()) {
+         return SmppStatus.ESME_RINVPRTFLG;
+      }
+      return SmppStatus.ESME_ROK;
+   }
+
    private int maxPriority() {
       return session.isVersion34() ? 3 : 1;
    }
