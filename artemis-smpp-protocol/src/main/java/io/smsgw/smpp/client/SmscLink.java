@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * One outbound link to an upstream SMSC (the gateway as an SMPP ESME). It consumes {@code sms.smsc.<id>}
  * and sends submit_sm within its window and rate; a message is acknowledged in the broker only when every
  * part got submit_sm_resp ESME_ROK and its correlation record is durable (or the SMSC refused it and the
- * refusal's DR is durable). Throttling answers are retried with backoff; parts without an answer are resent
+ * refusal's DR is durable). Throttling answers are retried with backoff and pause the link's new submit_sm for a
+ * while; parts without an answer are resent
  * after a fresh bind (or on the same one, on-unanswered = requeue) up to max-unanswered-attempts, then reported
  * UNKNOWN. Receipts become DR messages on {@code sms.dr}, MO become messages on {@code sms.mo}.
  *
@@ -90,6 +91,8 @@ final class SmscLink extends AbstractSessionCallback {
    /** Pauses before a failed removal of a correlation record is tried again: the first, then doubling to the last. */
    private static final long REMOVAL_RETRY_MIN_MILLIS = 100;
    private static final long REMOVAL_RETRY_MAX_MILLIS = 30_000;
+   /** Accepted answers in a row after which the next throttling pause starts again from throttle-pause. */
+   private static final int THROTTLE_CALM_ANSWERS = 10;
    /** Flushes held back at most before one goes to the socket (Netty's default). */
    private static final int FLUSHES_CONSOLIDATED = 256;
 
@@ -138,6 +141,8 @@ final class SmscLink extends AbstractSessionCallback {
       int unanswered;
       /** The current submit_sm is counted in {@link #unanswered} already (its connection is closing). */
       boolean overdue;
+      /** {@link #throttlePauses} when it was last written: a throttling answer to it pauses the link only if unchanged. */
+      long sentInPauseEpoch;
 
       Part(Outgoing outgoing, SubmitSmFactory.Part pdu) {
          this.outgoing = outgoing;
@@ -170,6 +175,19 @@ final class SmscLink extends AbstractSessionCallback {
    private boolean flushScheduled;
    private final Runnable scheduledFlush = () -> {
       flushScheduled = false;
+      flush();
+   };
+   /**
+    * No new submit_sm goes out until the throttling pause ends (event loop only). Answers, receipts and MO go on, and
+    * what waits is not in flight, so no response timeout runs for it.
+    */
+   private boolean throttlePaused;
+   /** The next throttling pause in milliseconds (event loop only): doubles per pause, back to the first after a calm run. */
+   private long throttlePauseStep;
+   /** Accepted answers since the last throttling answer (event loop only). */
+   private int acceptedInARow;
+   private final Runnable resumeAfterThrottling = () -> {
+      throttlePaused = false;
       flush();
    };
    private final List<SmscConnection> connections = new ArrayList<>();
@@ -224,6 +242,8 @@ final class SmscLink extends AbstractSessionCallback {
    /** Removals of a correlation record after its final receipt's DR that the store refused or could not write. */
    final AtomicLong recordRemovalsFailed = new AtomicLong();
    final AtomicLong reconnects = new AtomicLong();
+   /** Times a throttling answer paused the link's new submit_sm (also the epoch parts record when they are written). */
+   final AtomicLong throttlePauses = new AtomicLong();
    /** Parts still throttled when their MT's validity ended (reported EXPIRED). */
    final AtomicLong expiredThrottled = new AtomicLong();
    /** Parts whose MT's validity ended while they waited to be sent again after a missing answer (reported EXPIRED). */
@@ -255,6 +275,7 @@ final class SmscLink extends AbstractSessionCallback {
       this.limiter = new RateLimiter(config.maxSubmitRate());
       this.queueName = SimpleString.of(SmsAddresses.smscLinkQueue(config.id()));
       this.version = config.version34() ? "3.4" : "3.3";
+      this.throttlePauseStep = config.throttlePause().toMillis();
       // Window slots are freed once the acknowledgements are committed, before the queue is prompted for more.
       this.acks = new AcknowledgementBatch(server.getStorageManager(), () -> "SMSC link " + config.id(),
                                            settled -> reserved.addAndGet(-settled));
@@ -651,7 +672,9 @@ final class SmscLink extends AbstractSessionCallback {
       // Once a stop began nothing more goes out: what waits goes back to the queue (beginStop()). The window bounds the
       // submit_sm the SMSC has not answered too, not only the messages taken: 10 five-part MT are 50 PDUs, more than a
       // strict SMSC allows; the rest waits for an answer (onSubmitResponse flushes).
-      while (!stopping && tx != null && tx.canSubmit() && !toSend.isEmpty() && inFlight.size() < config.window()) {
+      // A throttling pause holds every submit_sm, resends and retries included; resumeAfterThrottling flushes.
+      while (!stopping && !throttlePaused && tx != null && tx.canSubmit() && !toSend.isEmpty()
+             && inFlight.size() < config.window()) {
          Part next = toSend.peek();
          if (next.outgoing.feed.abandoned()) {
             toSend.poll(); // back on the queue: the consumer that takes it now sends it
@@ -689,6 +712,7 @@ final class SmscLink extends AbstractSessionCallback {
          part.sentAtNanos = System.nanoTime();
          part.sent = true;
          part.overdue = false;
+         part.sentInPauseEpoch = throttlePauses.get();
          inFlight.put(part.sequence, part);
          submitted.incrementAndGet();
       }
@@ -710,6 +734,9 @@ final class SmscLink extends AbstractSessionCallback {
       if (part == null) {
          return; // a late answer to something already resent
       }
+      if (status == SmppStatus.ESME_RTHROTTLED || status == SmppStatus.ESME_RMSGQFUL) {
+         pauseForThrottling(part); // before the slot it frees sends the next part into the same throttling
+      }
       if (!toSend.isEmpty()) {
          flush(); // parts waiting for a free window slot
       }
@@ -719,6 +746,9 @@ final class SmscLink extends AbstractSessionCallback {
       }
       if (status == SmppStatus.ESME_ROK) {
          accepted.incrementAndGet();
+         if (++acceptedInARow == THROTTLE_CALM_ANSWERS) {
+            throttlePauseStep = config.throttlePause().toMillis(); // the SMSC keeps up again
+         }
          if (smscMessageId != null && !smscMessageId.isEmpty()) {
             correlate(part, smscMessageId);
          } else {
@@ -779,6 +809,32 @@ final class SmscLink extends AbstractSessionCallback {
          logger.debug("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), lastRefusal);
          report(part, DeliveryState.REJECTD, errorCode(status));
       }
+   }
+
+   /**
+    * The SMSC says it gets submit_sm faster than it takes them: no new one goes out for the current pause step (a
+    * scheduled resume on the event loop, never a sleep), so the parts behind this one do not each get throttled and
+    * burn their own retries. Only an answer to a submit_sm written since the last pause began starts a new pause and
+    * doubles the step (up to THROTTLE_PAUSE_GROWTH times throttle-pause): the rest of a window sent before it says
+    * nothing about the rate since. The throttled part waits its own backoff as well.
+    */
+   private void pauseForThrottling(Part part) {
+      acceptedInARow = 0;
+      long first = config.throttlePause().toMillis();
+      if (first <= 0 || throttlePaused || part.sentInPauseEpoch != throttlePauses.get()) {
+         return;
+      }
+      long pause = throttlePauseStep;
+      throttlePauseStep = nextThrottlePause(pause, first);
+      throttlePaused = true;
+      throttlePauses.incrementAndGet();
+      logger.debug("SMSC link {} throttled: no new submit_sm for {} ms", config.id(), pause);
+      eventLoop.schedule(resumeAfterThrottling, pause, TimeUnit.MILLISECONDS);
+   }
+
+   /** The pause after {@code pause}: twice as long, at most THROTTLE_PAUSE_GROWTH times the first. */
+   static long nextThrottlePause(long pause, long first) {
+      return Math.min(pause * 2, first * SmscLinkConfig.THROTTLE_PAUSE_GROWTH);
    }
 
    /**

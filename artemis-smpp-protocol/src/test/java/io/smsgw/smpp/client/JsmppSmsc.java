@@ -78,6 +78,8 @@ public final class JsmppSmsc implements AutoCloseable {
 
    public final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
    public final AtomicInteger throttleNext = new AtomicInteger();
+   /** The destination of every submit_sm in the order it arrived, those throttled or refused included. */
+   public final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
    /** When non-zero, every submit_sm is refused with this status. */
    public final AtomicInteger refuseWith = new AtomicInteger();
    public final AtomicInteger binds = new AtomicInteger();
@@ -315,6 +317,7 @@ public final class JsmppSmsc implements AutoCloseable {
    private final class Receiver implements ServerMessageReceiverListener {
       @Override
       public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
+         arrivals.add(submitSm.getDestAddress());
          if (refuseWith.get() != 0) {
             throw new ProcessRequestException("refused", refuseWith.get());
          }

@@ -370,6 +370,87 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * A throttling answer pauses the link's new submit_sm, not only the throttled part: an MT that comes in right after it
+    * reaches the SMSC only after the pause, behind the throttled part's own retry (whose backoff, 200 ms here, is
+    * shorter than the pause), while an MO still goes through; then sending resumes by itself, and the MT held back
+    * past response-timeout (3 s) made no rebind, since it was never sent. Without the pause the new MT went out at once,
+    * before the retry.
+    */
+   @Test
+   void aThrottlingAnswerPausesNewSubmitsWhileMoStillArrivesAndSendingResumesByItself() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(1);
+         configureLink(port, ", throttle-pause = 4s");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SmscLinkControlMBean control = control(broker);
+            sendMt(broker, "00000000000000f1", "8613800138091", "throttled first");
+            // Counted on the link's event loop in the same task that pauses it.
+            Wait.until("the throttling answer handled", Duration.ofSeconds(10), () -> control.getThrottled() == 1);
+            sendMt(broker, "00000000000000f2", "8613800138092", "comes in during the pause");
+
+            smsc.sendMo("8613800138093", "1065712345", "MO during the pause");
+            TextMessage mo = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(mo, "an MO goes through while the link pauses its submit_sm");
+            assertEquals("MO during the pause", mo.getText());
+            assertEquals(List.of("8613800138091"), new ArrayList<>(smsc.arrivals),
+                         "nothing went out after the throttling answer while the MO came in");
+
+            List<String> arrived = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+               String destination = smsc.arrivals.poll(15, TimeUnit.SECONDS);
+               assertNotNull(destination, "submit_sm " + i);
+               arrived.add(destination);
+            }
+            assertEquals(List.of("8613800138091", "8613800138091", "8613800138092"), arrived,
+                         "the throttled part's retry first, the MT that came in during the pause after it");
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertEquals(1, smsc.binds.get(), "the MT held back by the pause had no response timeout");
+            assertEquals(2, smsc.submits.size(), "each accepted once");
+         }
+      }
+   }
+
+   /**
+    * The part waiting for the window slot a throttled part frees does not take it at once: with window = 1 the second
+    * part of a long MT waits behind the first, which is throttled, and goes only after the pause, behind the first
+    * part's own retry. Before, the freed slot sent it straight into the same throttling.
+    */
+   @Test
+   void theSlotAThrottledPartFreesWaitsForThePause() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(1);
+         configureLink(port, ", window = 1, throttle-pause = 2s");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f3", "8613800138094", "two parts ".repeat(20)); // 200 characters
+            List<Integer> parts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+               String destination = smsc.arrivals.poll(15, TimeUnit.SECONDS);
+               assertNotNull(destination, "submit_sm " + i);
+            }
+            for (int i = 0; i < 2; i++) {
+               JsmppSmsc.Received accepted = smsc.submits.poll(15, TimeUnit.SECONDS);
+               assertNotNull(accepted, "accepted part " + i);
+               parts.add(accepted.shortMessage()[5] & 0xFF); // the concatenation UDH's part number
+            }
+            assertEquals(List.of(1, 2), parts, "the throttled first part went again before the second went at all");
+            Wait.until("acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertEquals(3, control(broker).getSubmitted(), "the first part twice, the second once");
+         }
+      }
+   }
+
+   @Test
+   void throttlingPausesDoubleUpToTheirLimit() {
+      assertEquals(200, SmscLink.nextThrottlePause(100, 100));
+      assertEquals(3_200, SmscLink.nextThrottlePause(1_600, 100));
+      assertEquals(3_200, SmscLink.nextThrottlePause(3_200, 100), "32 times the first at most");
+   }
+
    @Test
    void maxSubmitRateCountsEverySubmitSmOfALongMessage() throws Exception {
       int port = JsmppSmsc.freePort();

@@ -51,7 +51,8 @@ final class GatewayConfigReader {
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password",
       "tls-key-store", "tls-key-store-password", "tls-key-alias", "tls-verify-host", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
-      "receipt-id-format", "default-alphabet", "max-unanswered-attempts", "on-unanswered");
+      "receipt-id-format", "default-alphabet", "max-unanswered-attempts", "on-unanswered",
+      "throttle-pause");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
@@ -822,13 +823,16 @@ final class GatewayConfigReader {
       int maxUnanswered = wholeNumber(settings, path, "max-unanswered-attempts", SmscLinkConfig.DEFAULT_MAX_UNANSWERED_ATTEMPTS, 1);
       SmscLinkConfig.OnUnanswered onUnanswered = choice(settings, path, "on-unanswered", SmscLinkConfig.OnUnanswered.class,
          SmscLinkConfig.OnUnanswered.REBIND);
+      // 0 is allowed here: it turns the link-wide pause off (each throttled part still waits its own backoff).
+      java.time.Duration throttlePause = duration(settings, path, "throttle-pause", SmscLinkConfig.DEFAULT_THROTTLE_PAUSE);
       if (problems.size() != problemsBefore) {
          return null;
       }
       return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bind, window, rate, enquire,
          responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword,
          keyStore, keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
-         dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered);
+         dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
+         throttlePause);
    }
 
    private String requiredString(ConfigObject settings, String path, String key, int maxLength, boolean secret) {

@@ -55,7 +55,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              String sourceOverride, int sourceTon, int sourceNpi,
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet, int maxUnansweredAttempts,
-                             OnUnanswered onUnanswered) {
+                             OnUnanswered onUnanswered, Duration throttlePause) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 
@@ -70,6 +70,12 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
    /** Default of {@code max-unanswered-attempts}. */
    public static final int DEFAULT_MAX_UNANSWERED_ATTEMPTS = 3;
 
+   /** Default of {@code throttle-pause}. */
+   public static final Duration DEFAULT_THROTTLE_PAUSE = Duration.ofMillis(100);
+
+   /** The longest throttling pause, in multiples of {@code throttle-pause} (100 ms grows to 3.2 s). */
+   public static final int THROTTLE_PAUSE_GROWTH = 32;
+
    /**
     * REBIND: the link drops the bind and resends every part still unanswered after a fresh bind. REQUEUE: only the
     * unanswered part goes again and the bind stays, as long as the SMSC still answers (an enquire_link says so when
@@ -82,6 +88,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(defaultAlphabet, "defaultAlphabet");
       Objects.requireNonNull(onUnanswered, "onUnanswered");
+      Objects.requireNonNull(throttlePause, "throttlePause");
    }
 
    @Override

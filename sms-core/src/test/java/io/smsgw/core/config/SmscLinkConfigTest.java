@@ -216,4 +216,24 @@ class SmscLinkConfigTest {
       assertTrue(text.contains("line 4: links.b.reconnect-min: must be longer than 0"), text);
       assertTrue(text.contains("line 5: links.c.reconnect-max: must not be below reconnect-min (PT5S)"), text);
    }
+
+   @Test
+   void theThrottlePauseDefaultsTo100MillisecondsZeroTurnsItOffAndANegativeOneIsRefused() {
+      List<SmscLinkConfig> read = links("""
+         links {
+           a { host = h, port = 2775, system-id = gw, password = pw }
+           b { host = h, port = 2775, system-id = gw, password = pw, throttle-pause = 250ms }
+           c { host = h, port = 2775, system-id = gw, password = pw, throttle-pause = 0 }
+         }
+         """);
+      assertEquals(Duration.ofMillis(100), pause(read, "a"));
+      assertEquals(Duration.ofMillis(250), pause(read, "b"));
+      assertEquals(Duration.ZERO, pause(read, "c"));
+      String text = problems("links.d { host = h, port = 2775, system-id = gw, password = pw, throttle-pause = -1s }");
+      assertTrue(text.contains("links.d.throttle-pause: must not be negative"), text);
+   }
+
+   private static Duration pause(List<SmscLinkConfig> links, String id) {
+      return links.stream().filter(l -> l.id().equals(id)).findFirst().orElseThrow().throttlePause();
+   }
 }
