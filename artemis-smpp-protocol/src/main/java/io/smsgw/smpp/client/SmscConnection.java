@@ -60,6 +60,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    private String closeReason;
    /** Closed because management asked the link to reconnect: not an error, and bound again at once. */
    private boolean forReconnect;
+   private int bindSequence = -1;
    private int unbindSequence = -1;
    private ScheduledFuture<?> unbindTimeout;
 
@@ -183,8 +184,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       channel = ctx.channel();
       state = State.BINDING;
       bindSentNanos = System.nanoTime();
-      write(new BindRequest(nextSequence(), role, config.systemId(), config.password(), config.systemType(),
-                            config.version34() ? BindRequest.INTERFACE_VERSION_34 : BindRequest.INTERFACE_VERSION_33, 0, 0, ""));
+      bindSequence = nextSequence();
+      write(new BindRequest(bindSequence, role, config.systemId(), config.password(), config.systemType(),
+                            config.version34() ? BindRequest.INTERFACE_VERSION_34 : BindRequest.INTERFACE_VERSION_33,
+                            config.addrTon(), config.addrNpi(), config.addressRange()));
       link.onBindSent(this);
       long period = Math.max(50, Math.min(config.enquireLinkInterval().toMillis(), config.responseTimeout().toMillis()) / 4);
       timer = channel.eventLoop().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
@@ -217,6 +220,12 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          }
       } else if (pdu instanceof SubmitSmResp resp) {
          link.onSubmitResponse(this, resp.sequenceNumber(), resp.commandStatus(), resp.messageId());
+      } else if (pdu instanceof GenericNack nack && state == State.BINDING && nack.sequenceNumber() == bindSequence) {
+         // Some SMSCs nack a bind they will not take (an interface_version or field they refuse): a refusal, backed off
+         // as one, not a bind left unanswered until response-timeout.
+         String status = SmppStatus.name(nack.commandStatus());
+         logger.warn("SMSC link {} refused the {} bind with generic_nack: {}", config.id(), role, status);
+         close(bindName() + " refused: generic_nack " + status);
       } else if (pdu instanceof GenericNack nack && nack.sequenceNumber() == probeSequence) {
          // An SMSC that nacks enquire_link still answered it: the connection is alive, so no reconnect.
          probeSequence = -1;

@@ -49,6 +49,8 @@ final class RawSmsc implements AutoCloseable {
    final List<IntFunction<byte[]>> submitAnswers = new CopyOnWriteArrayList<>();
    volatile BindAnswer bindAnswer = (commandId, seq) -> frame(commandId | SmppCommandId.RESPONSE_BIT, 0, seq, cString("raw"));
    volatile IntFunction<byte[]> enquireLinkAnswer = seq -> frame(SmppCommandId.ENQUIRE_LINK_RESP, 0, seq, new byte[0]);
+   /** The body of every bind request, in order of arrival. */
+   final BlockingQueue<byte[]> bindBodies = new LinkedBlockingQueue<>();
    /** The connections (1, 2...) that got an unbind, in order of arrival. */
    final BlockingQueue<Integer> unbinds = new LinkedBlockingQueue<>();
    /**
@@ -135,9 +137,11 @@ final class RawSmsc implements AutoCloseable {
             int commandId = in.readInt();
             in.readInt(); // command_status
             int seq = in.readInt();
-            in.readFully(new byte[length - 16]);
+            byte[] body = new byte[length - 16];
+            in.readFully(body);
             switch (commandId) {
                case SmppCommandId.BIND_TRANSMITTER, SmppCommandId.BIND_RECEIVER, SmppCommandId.BIND_TRANSCEIVER -> {
+                  bindBodies.add(body);
                   binds.incrementAndGet();
                   write(out, bindAnswer.answer(commandId, seq));
                }

@@ -3,7 +3,10 @@ package io.smsgw.smpp.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.smpp.codec.SmppCommandId;
+import io.smsgw.smpp.codec.SmppStatus;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -121,6 +126,70 @@ class SmscLinkUnbindTest {
             Wait.until("link bound again", Duration.ofSeconds(10), () -> "BOUND".equals(control(restarted).getState()));
             assertEquals(0, restarted.messageCount(LINK_QUEUE), "the MT answered before unbind_resp was acknowledged");
             assertNull(smsc.submits.poll(), "and not sent again");
+         }
+      }
+   }
+
+   /** The next C-Octet String of {@code body}. */
+   private static String cString(ByteBuffer body) {
+      int start = body.position();
+      while (body.get() != 0) {
+         // up to the NUL
+      }
+      return new String(body.array(), start, body.position() - start - 1, StandardCharsets.ISO_8859_1);
+   }
+
+   @Test
+   void theBindCarriesTheConfiguredAddressRange() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         configureLink(port, ", addr-ton = 2, addr-npi = 1, address-range = \"^1065[0-9]*\"");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            byte[] bind = smsc.bindBodies.poll(10, TimeUnit.SECONDS);
+            assertNotNull(bind, "bind at the SMSC");
+            ByteBuffer body = ByteBuffer.wrap(bind);
+            assertEquals("gw", cString(body));
+            assertEquals("pw", cString(body));
+            assertEquals("", cString(body));
+            assertEquals(0x34, body.get());
+            assertEquals(2, body.get(), "addr_ton");
+            assertEquals(1, body.get(), "addr_npi");
+            assertEquals("^1065[0-9]*", cString(body), "address_range");
+         }
+      }
+   }
+
+   @Test
+   void withoutAddressRangeSettingsTheBindSaysZeroZeroEmpty() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            byte[] bind = smsc.bindBodies.poll(10, TimeUnit.SECONDS);
+            assertNotNull(bind, "bind at the SMSC");
+            ByteBuffer body = ByteBuffer.wrap(bind);
+            cString(body);
+            cString(body);
+            cString(body);
+            body.get();
+            assertEquals(0, body.get(), "addr_ton");
+            assertEquals(0, body.get(), "addr_npi");
+            assertEquals("", cString(body), "address_range");
+         }
+      }
+   }
+
+   /** An SMSC that answers the bind with generic_nack refused it: said so, and bound again only after the backoff. */
+   @Test
+   void aGenericNackToTheBindIsARefusedBind() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         smsc.bindAnswer = (commandId, seq) -> RawSmsc.frame(SmppCommandId.GENERIC_NACK, SmppStatus.ESME_RINVCMDID, seq, new byte[0]);
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("the refusal in LastError", Duration.ofSeconds(10), () -> !control(broker).getLastError().isEmpty());
+            String error = control(broker).getLastError();
+            assertTrue(error.contains("bind_transceiver refused: generic_nack ESME_RINVCMDID"), error);
          }
       }
    }
