@@ -1,5 +1,6 @@
 package io.smsgw.smpp.client;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +39,11 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscConnection.class);
 
-   enum State { CONNECTING, BINDING, BOUND, CLOSED }
+   /** UNBINDING: unbind sent (stop, reconnect); answers still count, nothing new goes out; closes at unbind_resp. */
+   enum State { CONNECTING, BINDING, BOUND, UNBINDING, CLOSED }
+
+   /** The longest wait for unbind_resp (or the response-timeout, if shorter) before the connection is closed anyway. */
+   static final long UNBIND_WAIT_MAX_MILLIS = 2_000;
 
    private final SmscLink link;
    private final SmscLinkConfig config;
@@ -55,6 +60,9 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    private String closeReason;
    /** Closed because management asked the link to reconnect: not an error, and bound again at once. */
    private boolean forReconnect;
+   private int bindSequence = -1;
+   private int unbindSequence = -1;
+   private ScheduledFuture<?> unbindTimeout;
 
    SmscConnection(SmscLink link, SmscLinkConfig config, BindType role) {
       this.link = link;
@@ -115,12 +123,47 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       close();
    }
 
-   /** Closes the connection for management's reconnect; one still connecting is left to bind. */
+   /** Unbinds, then closes, for management's reconnect; one still connecting is left to bind. */
    void closeForReconnect() {
       if (channel != null && state != State.CLOSED) {
          forReconnect = true;
-         channel.close();
+         unbind();
       }
+   }
+
+   /** How long {@link #unbind()} waits for unbind_resp. */
+   static long unbindWaitMillis(SmscLinkConfig config) {
+      return Math.min(UNBIND_WAIT_MAX_MILLIS, config.responseTimeout().toMillis());
+   }
+
+   /**
+    * Leaves the SMSC as SMPP asks (stop, reconnect): unbind, then close at unbind_resp or after
+    * {@link #unbindWaitMillis}, whichever comes first. An SMSC that is only closed on may keep the session until its own
+    * timeout and refuse the next bind with ESME_RALYBND. Nothing new is written meanwhile (canSubmit() is false); answers
+    * to submit_sm in flight still settle their parts. A connection not bound yet is closed at once. Event loop.
+    *
+    * @return completes when the connection is closed
+    */
+   CompletableFuture<Void> unbind() {
+      CompletableFuture<Void> closed = new CompletableFuture<>();
+      if (channel == null) {
+         closed.complete(null); // still connecting: nothing to unbind (and nothing to close yet)
+         return closed;
+      }
+      channel.closeFuture().addListener(f -> closed.complete(null));
+      if (state == State.BOUND) {
+         state = State.UNBINDING;
+         unbindSequence = nextSequence();
+         write(new Unbind(unbindSequence));
+         long wait = unbindWaitMillis(config);
+         unbindTimeout = channel.eventLoop().schedule(() -> {
+            logger.info("SMSC link {}: no unbind_resp on the {} within {} ms; closing", config.id(), role, wait);
+            close();
+         }, wait, TimeUnit.MILLISECONDS);
+      } else if (state != State.UNBINDING) {
+         close();
+      }
+      return closed;
    }
 
    String closeReason() {
@@ -141,8 +184,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       channel = ctx.channel();
       state = State.BINDING;
       bindSentNanos = System.nanoTime();
-      write(new BindRequest(nextSequence(), role, config.systemId(), config.password(), config.systemType(),
-                            config.version34() ? BindRequest.INTERFACE_VERSION_34 : BindRequest.INTERFACE_VERSION_33, 0, 0, ""));
+      bindSequence = nextSequence();
+      write(new BindRequest(bindSequence, role, config.systemId(), config.password(), config.systemType(),
+                            config.version34() ? BindRequest.INTERFACE_VERSION_34 : BindRequest.INTERFACE_VERSION_33,
+                            config.addrTon(), config.addrNpi(), config.addressRange()));
       link.onBindSent(this);
       long period = Math.max(50, Math.min(config.enquireLinkInterval().toMillis(), config.responseTimeout().toMillis()) / 4);
       timer = channel.eventLoop().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
@@ -169,8 +214,18 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
             logger.warn("SMSC link {} refused the {} bind: {}", config.id(), role, SmppStatus.name(bound.commandStatus()));
             close(bindName() + " refused: " + SmppStatus.name(bound.commandStatus()));
          }
+      } else if (pdu instanceof UnbindResp || pdu instanceof GenericNack && pdu.sequenceNumber() == unbindSequence) {
+         if (state == State.UNBINDING) {
+            close(); // the SMSC let the session go
+         }
       } else if (pdu instanceof SubmitSmResp resp) {
          link.onSubmitResponse(this, resp.sequenceNumber(), resp.commandStatus(), resp.messageId());
+      } else if (pdu instanceof GenericNack nack && state == State.BINDING && nack.sequenceNumber() == bindSequence) {
+         // Some SMSCs nack a bind they will not take (an interface_version or field they refuse): a refusal, backed off
+         // as one, not a bind left unanswered until response-timeout.
+         String status = SmppStatus.name(nack.commandStatus());
+         logger.warn("SMSC link {} refused the {} bind with generic_nack: {}", config.id(), role, status);
+         close(bindName() + " refused: generic_nack " + status);
       } else if (pdu instanceof GenericNack nack && nack.sequenceNumber() == probeSequence) {
          // An SMSC that nacks enquire_link still answered it: the connection is alive, so no reconnect.
          probeSequence = -1;
@@ -254,6 +309,9 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       state = State.CLOSED;
       if (timer != null) {
          timer.cancel(false);
+      }
+      if (unbindTimeout != null) {
+         unbindTimeout.cancel(false);
       }
       link.onDisconnected(this);
    }

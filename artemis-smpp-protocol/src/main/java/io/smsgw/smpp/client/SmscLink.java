@@ -361,6 +361,23 @@ final class SmscLink extends AbstractSessionCallback {
       return reserved.get() - withdrawn.get() > 0;
    }
 
+   /**
+    * Second step of a stop (any thread), once the answers in flight came or the stop's deadline passed: each bound
+    * connection sends unbind and closes at unbind_resp or after a bounded wait (SmscConnection.unbind); answers that
+    * arrive meanwhile still settle their messages. The stage completes when every connection is closed.
+    */
+   CompletableFuture<Void> unbind() {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      eventLoop.execute(() -> {
+         List<CompletableFuture<Void>> closed = new ArrayList<>(connections.size());
+         for (SmscConnection connection : new ArrayList<>(connections)) {
+            closed.add(connection.unbind());
+         }
+         CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).whenComplete((ok, e) -> done.complete(null));
+      });
+      return done;
+   }
+
    /** Last step of a stop (any thread): closes the connections, then the broker session (unresolved messages go back). */
    void finishStop() {
       int unresolved = reserved.get();
@@ -588,7 +605,9 @@ final class SmscLink extends AbstractSessionCallback {
     * the SMSC has said nothing since, an enquire_link asks, and its own timeout rebinds a silent SMSC.
     */
    void checkOverdue(SmscConnection connection, long nowNanos) {
-      if (connection != transmitter || inFlight.isEmpty()) {
+      if (connection != transmitter || inFlight.isEmpty() || stopping) {
+         // During a stop nothing is sent again: the stop's own deadline bounds the wait, and then the link unbinds
+         // instead of dropping the connection (an answer that comes with the unbind still settles its part).
          return;
       }
       long timeout = config.responseTimeout().toNanos();

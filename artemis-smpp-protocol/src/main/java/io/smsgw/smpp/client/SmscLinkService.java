@@ -376,12 +376,44 @@ public final class SmscLinkService implements ActiveMQComponent {
       while (System.nanoTime() < deadline && links.stream().anyMatch(SmscLink::busy)) {
          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       }
+      unbindLinks();
       for (SmscLink link : links) {
          try {
             link.finishStop();
          } catch (RuntimeException e) {
             logger.warn("Stopping SMSC link {} failed", link.config().id(), e);
          }
+      }
+   }
+
+   /**
+    * Unbinds every link's connections together (decision 116): each waits for unbind_resp at most its bounded unbind wait,
+    * so an SMSC that keeps sessions it was not unbound from does not refuse the next start's bind. Answers to submit_sm
+    * that come before unbind_resp settle their messages; their acknowledgements get the rest of the same wait.
+    */
+   private void unbindLinks() {
+      long wait = 0;
+      List<CompletableFuture<Void>> closed = new ArrayList<>(links.size());
+      for (SmscLink link : links) {
+         try {
+            closed.add(link.unbind());
+         } catch (RuntimeException e) {
+            logger.warn("Unbinding SMSC link {} failed", link.config().id(), e);
+         }
+         wait = Math.max(wait, SmscConnection.unbindWaitMillis(link.config()));
+      }
+      // The connections' own timers close them; the margin only guards against an event loop that no longer runs.
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait + 500);
+      try {
+         CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).get(wait + 500, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+         logger.warn("SMSC links not unbound within {} ms; closing them", wait + 500);
+      } catch (InterruptedException e) {
+         Thread.currentThread().interrupt();
+         return;
+      }
+      while (System.nanoTime() < deadline && links.stream().anyMatch(SmscLink::busy)) {
+         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       }
    }
 

@@ -49,6 +49,15 @@ final class RawSmsc implements AutoCloseable {
    final List<IntFunction<byte[]>> submitAnswers = new CopyOnWriteArrayList<>();
    volatile BindAnswer bindAnswer = (commandId, seq) -> frame(commandId | SmppCommandId.RESPONSE_BIT, 0, seq, cString("raw"));
    volatile IntFunction<byte[]> enquireLinkAnswer = seq -> frame(SmppCommandId.ENQUIRE_LINK_RESP, 0, seq, new byte[0]);
+   /** The body of every bind request, in order of arrival. */
+   final BlockingQueue<byte[]> bindBodies = new LinkedBlockingQueue<>();
+   /** The connections (1, 2...) that got an unbind, in order of arrival. */
+   final BlockingQueue<Integer> unbinds = new LinkedBlockingQueue<>();
+   /**
+    * When set, submit_sm are recorded but answered only when their connection gets an unbind, just before its
+    * unbind_resp: an SMSC that finishes what it was given before it lets the session go.
+    */
+   volatile boolean answerSubmitsOnUnbind;
 
    private final ServerSocket server;
    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -122,19 +131,26 @@ final class RawSmsc implements AutoCloseable {
          DataInputStream in = new DataInputStream(socket.getInputStream());
          OutputStream out = socket.getOutputStream();
          latest = out;
+         List<Integer> held = new java.util.ArrayList<>();
          while (true) {
             int length = in.readInt();
             int commandId = in.readInt();
             in.readInt(); // command_status
             int seq = in.readInt();
-            in.readFully(new byte[length - 16]);
+            byte[] body = new byte[length - 16];
+            in.readFully(body);
             switch (commandId) {
                case SmppCommandId.BIND_TRANSMITTER, SmppCommandId.BIND_RECEIVER, SmppCommandId.BIND_TRANSCEIVER -> {
+                  bindBodies.add(body);
                   binds.incrementAndGet();
                   write(out, bindAnswer.answer(commandId, seq));
                }
                case SmppCommandId.SUBMIT_SM -> {
                   submits.add(new Submit(connection, seq));
+                  if (answerSubmitsOnUnbind) {
+                     held.add(seq);
+                     continue;
+                  }
                   int n = submitCount.incrementAndGet();
                   IntFunction<byte[]> answer = n <= submitAnswers.size() ? submitAnswers.get(n - 1) : null;
                   write(out, answer != null ? answer.apply(seq) : frame(SmppCommandId.SUBMIT_SM_RESP, 0, seq, cString("raw" + seq)));
@@ -143,7 +159,14 @@ final class RawSmsc implements AutoCloseable {
                   probes.incrementAndGet();
                   write(out, enquireLinkAnswer.apply(seq));
                }
-               case SmppCommandId.UNBIND -> write(out, frame(SmppCommandId.UNBIND_RESP, 0, seq, new byte[0]));
+               case SmppCommandId.UNBIND -> {
+                  unbinds.add(connection);
+                  for (int submit : held) {
+                     write(out, frame(SmppCommandId.SUBMIT_SM_RESP, 0, submit, cString("raw" + submit)));
+                  }
+                  held.clear();
+                  write(out, frame(SmppCommandId.UNBIND_RESP, 0, seq, new byte[0]));
+               }
                default -> {
                   // deliver_sm_resp and the like: nothing to answer
                }

@@ -52,7 +52,7 @@ final class GatewayConfigReader {
       "tls-key-store", "tls-key-store-password", "tls-key-alias", "tls-verify-host", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format", "default-alphabet", "max-unanswered-attempts", "on-unanswered",
-      "throttle-pause");
+      "throttle-pause", "addr-ton", "addr-npi", "address-range");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
@@ -825,6 +825,13 @@ final class GatewayConfigReader {
          SmscLinkConfig.OnUnanswered.REBIND);
       // 0 is allowed here: it turns the link-wide pause off (each throttled part still waits its own backoff).
       java.time.Duration throttlePause = duration(settings, path, "throttle-pause", SmscLinkConfig.DEFAULT_THROTTLE_PAUSE);
+      int addrTon = octet(settings, path, "addr-ton");
+      int addrNpi = octet(settings, path, "addr-npi");
+      // C-Octet String of at most 41 octets with its NUL (SMPP 3.4 4.1.1)
+      String addressRange = optionalString(settings, path, "address-range", 40, "");
+      if (!addressRange.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+         problem(settings.get("address-range").origin(), path + ".address-range", "must be printable ASCII, got \"" + addressRange + "\"");
+      }
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -832,7 +839,16 @@ final class GatewayConfigReader {
          responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword,
          keyStore, keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
-         throttlePause);
+         throttlePause, addrTon, addrNpi, addressRange);
+   }
+
+   /** A bind's addr_ton or addr_npi: one octet, 0 when absent. */
+   private int octet(ConfigObject settings, String path, String key) {
+      int value = wholeNumber(settings, path, key, 0, 0);
+      if (value > 255) {
+         problem(settings.get(key).origin(), path + "." + key, "must be <= 255, got " + value);
+      }
+      return value;
    }
 
    private String requiredString(ConfigObject settings, String path, String key, int maxLength, boolean secret) {

@@ -46,6 +46,9 @@ import io.smsgw.core.text.DefaultAlphabet;
  * @param maxUnansweredAttempts times a submit_sm may go unanswered for responseTimeout before its MT ends with an
  *                            UNKNOWN report instead of being sent again (at least 1)
  * @param onUnanswered        what a submit_sm unanswered for responseTimeout does to the bind
+ * @param addrTon             bind addr_ton (0 by default)
+ * @param addrNpi             bind addr_npi (0 by default)
+ * @param addressRange        bind address_range, the addresses the SMSC routes to this bind ("" by default)
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -55,7 +58,8 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              String sourceOverride, int sourceTon, int sourceNpi,
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet, int maxUnansweredAttempts,
-                             OnUnanswered onUnanswered, Duration throttlePause) {
+                             OnUnanswered onUnanswered, Duration throttlePause, int addrTon, int addrNpi,
+                             String addressRange) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 
@@ -89,6 +93,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
       Objects.requireNonNull(defaultAlphabet, "defaultAlphabet");
       Objects.requireNonNull(onUnanswered, "onUnanswered");
       Objects.requireNonNull(throttlePause, "throttlePause");
+      Objects.requireNonNull(addressRange, "addressRange");
    }
 
    @Override

@@ -236,4 +236,26 @@ class SmscLinkConfigTest {
    private static Duration pause(List<SmscLinkConfig> links, String id) {
       return links.stream().filter(l -> l.id().equals(id)).findFirst().orElseThrow().throttlePause();
    }
+
+   @Test
+   void theBindAddressRangeDefaultsToNothingAndIsRead() {
+      SmscLinkConfig plain = links("links.a { host = h, port = 1, system-id = gw, password = pw }").get(0);
+      assertEquals(0, plain.addrTon());
+      assertEquals(0, plain.addrNpi());
+      assertEquals("", plain.addressRange());
+      SmscLinkConfig ranged = links("links.a { host = h, port = 1, system-id = gw, password = pw, addr-ton = 2, addr-npi = 1,"
+         + " address-range = \"^1065\" }").get(0);
+      assertEquals(2, ranged.addrTon());
+      assertEquals(1, ranged.addrNpi());
+      assertEquals("^1065", ranged.addressRange());
+   }
+
+   @Test
+   void aBindAddressRangeTheBindCannotCarryIsRefused() {
+      String problems = problems("links.a { host = h, port = 1, system-id = gw, password = pw, addr-ton = 256, addr-npi = -1,"
+         + " address-range = \"" + "1".repeat(41) + "\" }");
+      assertTrue(problems.contains("links.a.addr-ton"), problems);
+      assertTrue(problems.contains("links.a.addr-npi"), problems);
+      assertTrue(problems.contains("links.a.address-range"), problems);
+   }
 }
