@@ -49,6 +49,7 @@ import io.smsgw.smpp.codec.SmppPduEncoder;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.TlvTag;
+import io.smsgw.smpp.codec.Tlvs;
 import io.smsgw.smpp.codec.UnencodableFieldException;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
@@ -954,12 +955,17 @@ final class SmscLink extends AbstractSessionCallback {
    }
 
    void onDeliverSm(SmscConnection connection, DeliverSm deliver) {
+      SmscReceipt unflagged;
       if (SmscReceipt.isReceipt(deliver.esmClass())) {
          onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.esmClass(), deliver.shortMessage(), deliver.tlvs(), config.receiptIdFormat()).orElse(null),
                    status -> connection.write(deliver.response(status)));
+         return;
+      }
+      byte[] userData = deliver.shortMessage().length == 0 && deliver.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)
+         ? deliver.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : deliver.shortMessage();
+      if ((unflagged = receiptByContent(deliver.esmClass(), userData, deliver.tlvs())) != null) {
+         onReceipt(userData, unflagged, status -> connection.write(deliver.response(status)));
       } else {
-         byte[] userData = deliver.shortMessage().length == 0 && deliver.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)
-            ? deliver.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : deliver.shortMessage();
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             deliver.sourceAddr(), deliver.destinationAddr(), deliver.esmClass(), deliver.protocolId(), deliver.dataCoding(),
             userData, deliver.tlvs(), version);
@@ -971,8 +977,11 @@ final class SmscLink extends AbstractSessionCallback {
 
    void onDataSm(SmscConnection connection, DataSm data) {
       byte[] payload = data.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? data.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
+      SmscReceipt unflagged;
       if (SmscReceipt.isReceipt(data.esmClass())) {
          onReceipt(payload, SmscReceipt.read(data.esmClass(), payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.write(data.response(status, "")));
+      } else if ((unflagged = receiptByContent(data.esmClass(), payload, data.tlvs())) != null) {
+         onReceipt(payload, unflagged, status -> connection.write(data.response(status, "")));
       } else {
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             data.sourceAddr(), data.destinationAddr(), data.esmClass(), 0, data.dataCoding(), payload, data.tlvs(), version);
@@ -980,6 +989,18 @@ final class SmscLink extends AbstractSessionCallback {
          sendDurably(mo, () -> connection.write(data.response(SmppStatus.ESME_ROK, "")),
                      () -> connection.write(data.response(SmppStatus.ESME_RX_T_APPN, "")));
       }
+   }
+
+   /**
+    * A receipt the SMSC sent as a message of the default type (esm_class 0), known by its receipted_message_id or its
+    * receipt text (receipts-by-content, decision 118); null for an MO, and for every other message type, which keeps
+    * what esm_class says.
+    */
+   private SmscReceipt receiptByContent(int esmClass, byte[] userData, Tlvs tlvs) {
+      if (!config.receiptsByContent() || (esmClass & 0x3C) != 0) {
+         return null;
+      }
+      return SmscReceipt.readByContent(userData, tlvs, config.receiptIdFormat()).orElse(null);
    }
 
    /**

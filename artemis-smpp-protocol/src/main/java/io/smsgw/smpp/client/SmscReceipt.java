@@ -34,6 +34,72 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
    static Optional<SmscReceipt> read(int esmClass, byte[] shortMessage, Tlvs tlvs, ReceiptIdFormat format) {
       DeliveryReceipt text = shortMessage.length == 0 ? null
          : DeliveryReceipt.parse(new String(shortMessage, StandardCharsets.ISO_8859_1)).orElse(null);
+      return read(esmClass, text, tlvs, format);
+   }
+
+   /**
+    * A deliver_sm or data_sm of the default message type (esm_class bits 5-2 = 0) read as a receipt, for SMSCs that
+    * do not flag their receipts (decision 118): it is one when it carries receipted_message_id, which only receipts
+    * carry (SMPP 3.4 5.3.2.12), or when its text is a receipt strictly: it starts with {@code id:}, and has a
+    * {@code done date:} that reads as a date and a {@code stat:} word that names a state. A handset's "id: 5 stat: ok"
+    * is none. Empty when it is an MO; most MO are known as such from their first octets, without a copy.
+    */
+   static Optional<SmscReceipt> readByContent(byte[] shortMessage, Tlvs tlvs, ReceiptIdFormat format) {
+      boolean tlv = tlvs.contains(TlvTag.RECEIPTED_MESSAGE_ID);
+      if (!tlv && !startsWithId(shortMessage)) {
+         return Optional.empty();
+      }
+      String raw = shortMessage.length == 0 ? null : new String(shortMessage, StandardCharsets.ISO_8859_1);
+      DeliveryReceipt text = raw == null ? null : DeliveryReceipt.parse(raw).orElse(null);
+      if (tlv) {
+         String id = tlvs.getCString(TlvTag.RECEIPTED_MESSAGE_ID);
+         if (id != null && !id.isEmpty()) {
+            return read(0, text, tlvs, format);
+         }
+      }
+      if (text == null || text.doneDate() == null
+          || (text.state() == DeliveryState.UNKNOWN && !statSaysUnknown(raw))) {
+         return Optional.empty();
+      }
+      return read(0, text, tlvs, format);
+   }
+
+   /** Whether the text starts with "id:" (any case, after spaces), as every Appendix B receipt does. */
+   private static boolean startsWithId(byte[] text) {
+      int i = 0;
+      while (i < text.length && text[i] == ' ') {
+         i++;
+      }
+      return text.length - i >= 3 && (text[i] | 0x20) == 'i' && (text[i + 1] | 0x20) == 'd' && text[i + 2] == ':';
+   }
+
+   /**
+    * Whether the {@code stat:} word is UNKNOWN itself: the parser also gives UNKNOWN for words it cannot read, which
+    * must not make a receipt of an MO.
+    */
+   private static boolean statSaysUnknown(String text) {
+      int at = indexOfIgnoreCase(text, "stat:");
+      if (at < 0) {
+         return false;
+      }
+      int from = at + 5;
+      while (from < text.length() && text.charAt(from) == ' ') {
+         from++;
+      }
+      int to = from + "UNKNOWN".length();
+      return text.regionMatches(true, from, "UNKNOWN", 0, 7) && (to == text.length() || text.charAt(to) == ' ');
+   }
+
+   private static int indexOfIgnoreCase(String text, String word) {
+      for (int i = 0; i + word.length() <= text.length(); i++) {
+         if (text.regionMatches(true, i, word, 0, word.length())) {
+            return i;
+         }
+      }
+      return -1;
+   }
+
+   private static Optional<SmscReceipt> read(int esmClass, DeliveryReceipt text, Tlvs tlvs, ReceiptIdFormat format) {
       // receipted_message_id is the id of submit_sm_resp itself (SMPP 3.4 5.3.2.12), so it is keyed as that id;
       // only the receipt text may write it in another base.
       String id = tlvs.getCString(TlvTag.RECEIPTED_MESSAGE_ID);

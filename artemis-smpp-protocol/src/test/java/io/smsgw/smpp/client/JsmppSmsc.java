@@ -281,6 +281,16 @@ public final class JsmppSmsc implements AutoCloseable {
          new OptionalParameter.Receipted_message_id(submit.messageId()));
    }
 
+   /**
+    * A receipt as some SMSCs send it: esm_class 0, as if it were an MO, with the Appendix B text and the given TLVs
+    * (receipted_message_id, say, or none).
+    */
+   public void sendReceiptAsDefaultMessage(Received submit, String text, OptionalParameter... tlvs) throws Exception {
+      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.source(), new ESMClass(), (byte) 0, (byte) 0,
+         new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII), tlvs);
+   }
+
    public void sendMo(String from, String to, String text, OptionalParameter... tlvs) throws Exception {
       deliverMo(session(), from, to, text, tlvs);
    }

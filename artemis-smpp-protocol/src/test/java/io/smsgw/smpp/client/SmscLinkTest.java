@@ -267,6 +267,82 @@ class SmscLinkTest {
       }
    }
 
+   /**
+    * Some SMSCs send receipts with esm_class 0, like an MO: one known by its receipted_message_id TLV, one only by its
+    * Appendix B text. Each ends its MT with a DR (what billing and the SP's report come from) and none reaches sms.mo; an
+    * MO whose text only looks a little like a receipt stays an MO.
+    */
+   @Test
+   void aReceiptSentWithEsmClassZeroIsKnownByItsTlvOrItsTextAndAnMoMentioningAnIdStaysAnMo() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000d1", "8613800138011", "Receipt by TLV");
+            JsmppSmsc.Received byTlv = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(byTlv);
+            sendMt(broker, "00000000000000d2", "8613800138012", "Receipt by text");
+            JsmppSmsc.Received byText = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(byText);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+            // a text no receipt parser reads: only the TLVs say what it is
+            smsc.sendReceiptAsDefaultMessage(byTlv, "Message delivered",
+               new OptionalParameter.Receipted_message_id(byTlv.messageId()),
+               new OptionalParameter.Message_state(MessageState.DELIVERED.value()));
+            TextMessage tlvDr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(tlvDr, "DR of the receipt known by its TLV");
+            assertEquals("00000000000000d1", tlvDr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", tlvDr.getStringProperty("smsStatus"));
+
+            smsc.sendReceiptAsDefaultMessage(byText, "id:" + byText.messageId()
+               + " sub:001 dlvrd:000 submit date:2611280000 done date:2611280005 stat:UNDELIV err:011 text:Receipt by text");
+            TextMessage textDr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(textDr, "DR of the receipt known by its text");
+            assertEquals("00000000000000d2", textDr.getStringProperty("smsId"));
+            assertEquals("UNDELIV", textDr.getStringProperty("smsStatus"));
+
+            // MO that a handset could write: no done date, no state word, or not starting with a receipt field
+            List<String> mo = List.of("id:5 stat:ok", "id:" + byText.messageId() + " stat:DELIVRD", "my id:77 done date:2611280005 stat:DELIVRD");
+            for (String text : mo) {
+               smsc.sendMo("8613800138012", "1065712345", text);
+            }
+            for (String text : mo) {
+               TextMessage received = receive(broker, SmsAddresses.MO, null);
+               assertNotNull(received, "MO on sms.mo: " + text);
+               assertEquals(text, received.getText());
+            }
+            assertEquals(2, control(broker).getReceiptsMatched());
+            assertEquals(0, control(broker).getReceiptsUnmatched(), "nothing parked");
+            assertEquals(3, control(broker).getMoReceived());
+            assertNull(receive(broker, SmsAddresses.MO, null, 500), "no receipt became an MO");
+         }
+      }
+   }
+
+   /** With receipts-by-content = false only esm_class says what is a receipt, as before: the text one is an MO. */
+   @Test
+   void aLinkThatReadsReceiptsOnlyByEsmClassTakesAReceiptTextWithEsmClassZeroAsAnMo() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, ", receipts-by-content = false");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000d3", "8613800138013", "Esm class only");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            String text = "id:" + submit.messageId() + " sub:001 dlvrd:001 submit date:2611280000 done date:2611280005 stat:DELIVRD err:000 text:";
+            smsc.sendReceiptAsDefaultMessage(submit, text);
+            TextMessage received = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(received, "MO on sms.mo");
+            assertEquals(text, received.getText());
+            assertEquals(0, control(broker).getReceiptsMatched());
+         }
+      }
+   }
+
    @Test
    void aReceiptAfterAGatewayRestartStillCorrelates() throws Exception {
       int port = JsmppSmsc.freePort();

@@ -52,7 +52,7 @@ final class GatewayConfigReader {
       "tls-key-store", "tls-key-store-password", "tls-key-alias", "tls-verify-host", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format", "default-alphabet", "max-unanswered-attempts", "on-unanswered",
-      "throttle-pause", "addr-ton", "addr-npi", "address-range");
+      "throttle-pause", "addr-ton", "addr-npi", "address-range", "receipts-by-content");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
@@ -832,6 +832,8 @@ final class GatewayConfigReader {
       if (!addressRange.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
          problem(settings.get("address-range").origin(), path + ".address-range", "must be printable ASCII, got \"" + addressRange + "\"");
       }
+      // On by default: SMSCs that send receipts with esm_class 0 exist, and an SMSC that flags them right loses nothing.
+      boolean receiptsByContent = bool(settings, path, "receipts-by-content", true);
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -839,7 +841,7 @@ final class GatewayConfigReader {
          responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword,
          keyStore, keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
-         throttlePause, addrTon, addrNpi, addressRange);
+         throttlePause, addrTon, addrNpi, addressRange, receiptsByContent);
    }
 
    /** A bind's addr_ton or addr_npi: one octet, 0 when absent. */

@@ -49,6 +49,9 @@ import io.smsgw.core.text.DefaultAlphabet;
  * @param addrTon             bind addr_ton (0 by default)
  * @param addrNpi             bind addr_npi (0 by default)
  * @param addressRange        bind address_range, the addresses the SMSC routes to this bind ("" by default)
+ * @param receiptsByContent   a deliver_sm or data_sm of the default message type (esm_class bits 5-2 = 0) is a receipt
+ *                            too when it carries receipted_message_id or a strict receipt text (decision 118); else
+ *                            only esm_class says what is a receipt
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -59,7 +62,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet, int maxUnansweredAttempts,
                              OnUnanswered onUnanswered, Duration throttlePause, int addrTon, int addrNpi,
-                             String addressRange) {
+                             String addressRange, boolean receiptsByContent) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 

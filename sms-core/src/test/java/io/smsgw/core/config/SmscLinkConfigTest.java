@@ -233,6 +233,20 @@ class SmscLinkConfigTest {
       assertTrue(text.contains("links.d.throttle-pause: must not be negative"), text);
    }
 
+   @Test
+   void receiptsByContentIsOnByDefaultCanBeTurnedOffAndMustBeABoolean() {
+      List<SmscLinkConfig> read = links("""
+         links {
+           a { host = h, port = 2775, system-id = gw, password = pw }
+           b { host = h, port = 2775, system-id = gw, password = pw, receipts-by-content = false }
+         }
+         """);
+      assertTrue(read.stream().filter(l -> l.id().equals("a")).findFirst().orElseThrow().receiptsByContent());
+      assertFalse(read.stream().filter(l -> l.id().equals("b")).findFirst().orElseThrow().receiptsByContent());
+      String text = problems("links.c { host = h, port = 2775, system-id = gw, password = pw, receipts-by-content = sometimes }");
+      assertTrue(text.contains("links.c.receipts-by-content: expected true or false"), text);
+   }
+
    private static Duration pause(List<SmscLinkConfig> links, String id) {
       return links.stream().filter(l -> l.id().equals(id)).findFirst().orElseThrow().throttlePause();
    }
