@@ -1031,7 +1031,9 @@ class SmppAcceptorTest {
       String queue = io.smsgw.core.contract.SmsAddresses.accountQueue("esme2");
       try (TestBroker racing = SessionCreationGate.loginClosedMidway(TestBroker.smpp(dir, ""), SmppAcceptorTest::bindUnanswered, SessionCreationGate.Then.CREATE)) {
          Wait.until("no session and no consumer left for esme2", Duration.ofSeconds(10),
-                    () -> !racing.hasSessionOf("esme2") && racing.consumerCount(queue) == 0);
+                    () -> !racing.hasSessionOf("esme2") && racing.consumerCount(queue) == 0,
+                    () -> "session of esme2: " + racing.hasSessionOf("esme2") + ", consumers: " + racing.consumerCount(queue)
+                       + ", connections: " + racing.server().getRemotingService().getConnections().size());
       }
    }
 
