@@ -269,24 +269,44 @@ final class HeldMessages {
       });
    }
 
-   /** Removes for good what a replacing submit took (it was stored), or puts it back; then the next operation's turn. */
+   /**
+    * Removes for good what a replacing submit took (it was stored), or puts it back; then the next operation's turn.
+    * A rollback puts the messages back on their queues only from its completion callback: the next turn waits for that
+    * (a callback registered after it in the same context runs after it), or an ESME retrying at once after a refusal
+    * scanned before the code was back, stored its retry as new, and the handset got both.
+    */
    private void endTaking(Transaction taken, boolean stored) {
       StorageManager storage = server.getStorageManager();
       OperationContext previous = storage.getContext();
       storage.setContext(operationContext);
+      boolean turnEndsLater = false;
       try {
          if (taken != null) {
             if (stored) {
                taken.commit();
             } else {
                taken.rollback();
+               storage.afterCompleteOperations(new IOCallback() {
+                  @Override
+                  public void done() {
+                     queues.answered();
+                  }
+
+                  @Override
+                  public void onError(int errorCode, String errorMessage) {
+                     queues.answered();
+                  }
+               });
+               turnEndsLater = true;
             }
          }
       } catch (Exception e) {
          logger.warn("replace_if_present: the held messages of '{}' could not be {}", accountId, stored ? "removed" : "put back", e);
       } finally {
          storage.setContext(previous);
-         queues.answered();
+         if (!turnEndsLater) {
+            queues.answered();
+         }
       }
    }
 
