@@ -39,7 +39,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscConnection.class);
 
-   /** UNBINDING: unbind sent (stop, reconnect); answers still count, nothing new goes out; closes at unbind_resp. */
+   /**
+    * UNBINDING: unbind sent (stop, reconnect); answers still count, receipts and MO are still taken, nothing new goes out;
+    * closes at unbind_resp once they are answered.
+    */
    enum State { CONNECTING, BINDING, BOUND, UNBINDING, CLOSED }
 
    /** The longest wait for unbind_resp (or the response-timeout, if shorter) before the connection is closed anyway. */
@@ -63,6 +66,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    private int bindSequence = -1;
    private int unbindSequence = -1;
    private ScheduledFuture<?> unbindTimeout;
+   /** deliver_sm / data_sm handed to the link and not answered yet: unbind_resp closes only once they are. */
+   private int deliveriesUnanswered;
+   /** unbind_resp came while deliveries were still being stored: the last answer closes. */
+   private boolean unbindAnswered;
 
    SmscConnection(SmscLink link, SmscLinkConfig config, BindType role) {
       this.link = link;
@@ -90,6 +97,22 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    void write(SmppPdu pdu) {
       if (channel != null) {
          channel.writeAndFlush(pdu, channel.voidPromise());
+      }
+   }
+
+   /**
+    * Answers a deliver_sm or data_sm the link was handed (once its receipt or MO is stored, or with a temporary error).
+    * After unbind_resp the connection waits for these answers (bounded by the unbind timer): closed earlier, the SMSC
+    * would send again what the gateway already stored. Event loop.
+    */
+   void answer(SmppPdu response) {
+      deliveriesUnanswered--;
+      if (state == State.CLOSED) {
+         return; // the SMSC sends it again
+      }
+      write(response);
+      if (unbindAnswered && deliveriesUnanswered <= 0) {
+         close();
       }
    }
 
@@ -153,6 +176,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       channel.closeFuture().addListener(f -> closed.complete(null));
       if (state == State.BOUND) {
          state = State.UNBINDING;
+         link.onUnbinding(this);
          unbindSequence = nextSequence();
          write(new Unbind(unbindSequence));
          long wait = unbindWaitMillis(config);
@@ -216,7 +240,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          }
       } else if (pdu instanceof UnbindResp || pdu instanceof GenericNack && pdu.sequenceNumber() == unbindSequence) {
          if (state == State.UNBINDING) {
-            close(); // the SMSC let the session go
+            unbindAnswered = true;
+            if (deliveriesUnanswered <= 0) {
+               close(); // the SMSC let the session go
+            }
          }
       } else if (pdu instanceof SubmitSmResp resp) {
          link.onSubmitResponse(this, resp.sequenceNumber(), resp.commandStatus(), resp.messageId());
@@ -232,13 +259,17 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       } else if (pdu instanceof GenericNack nack) {
          link.onSubmitResponse(this, nack.sequenceNumber(), nack.commandStatus() == 0 ? SmppStatus.ESME_RUNKNOWNERR : nack.commandStatus(), "");
       } else if (pdu instanceof DeliverSm deliver) {
-         if (state == State.BOUND) {
+         // While unbinding too: under SMPP 3.4 the side that sent unbind still answers what reaches it before
+         // unbind_resp, and a refusal would have the SMSC send it again later (maybe to another gateway).
+         if (state == State.BOUND || state == State.UNBINDING) {
+            deliveriesUnanswered++;
             link.onDeliverSm(this, deliver);
          } else {
             write(deliver.response(SmppStatus.ESME_RINVBNDSTS));
          }
       } else if (pdu instanceof DataSm data) {
-         if (state == State.BOUND) {
+         if (state == State.BOUND || state == State.UNBINDING) {
+            deliveriesUnanswered++;
             link.onDataSm(this, data);
          } else {
             write(data.errorResponse(SmppStatus.ESME_RINVBNDSTS));

@@ -101,15 +101,16 @@ final class SmscLink extends AbstractSessionCallback {
     * The link as a whole. BOUND only when every configured bind is: the transceiver, or both the transmitter and the
     * receiver. PARTIALLY_BOUND: one of the two is (see {@link BindState} per role); MT flows while the transmitter is
     * bound, receipts and MO wait at the SMSC while the receiver is not. CONNECTING: none is bound yet or any more.
-    * STOPPING: the broker is stopping; no submit_sm goes out any more.
+    * UNBINDING: a connection sent unbind (management's reconnect()) and waits for unbind_resp; no submit_sm goes out,
+    * receipts and MO are still taken. STOPPING: the broker is stopping; no submit_sm goes out any more.
     */
-   enum State { STOPPED, CONNECTING, PARTIALLY_BOUND, BOUND, STOPPING }
+   enum State { STOPPED, CONNECTING, PARTIALLY_BOUND, BOUND, UNBINDING, STOPPING }
 
    /**
     * One bind role: DOWN waits to reconnect (after a refused bind, a lost connection, a failed connect), CONNECTING
-    * opens the TCP connection, BINDING waits for the bind response.
+    * opens the TCP connection, BINDING waits for the bind response, UNBINDING for the unbind response.
     */
-   enum BindState { STOPPED, DOWN, CONNECTING, BINDING, BOUND }
+   enum BindState { STOPPED, DOWN, CONNECTING, BINDING, BOUND, UNBINDING }
 
    /** One MT message in progress and the parts it was split into. */
    private static final class Outgoing {
@@ -142,6 +143,8 @@ final class SmscLink extends AbstractSessionCallback {
       int unanswered;
       /** The current submit_sm is counted in {@link #unanswered} already (its connection is closing). */
       boolean overdue;
+      /** Times the SMSC answered its submit_sm ESME_RINVBNDSTS (max-unanswered-attempts bounds it too). */
+      int invalidBindAnswers;
       /** {@link #throttlePauses} when it was last written: a throttling answer to it pauses the link only if unchanged. */
       long sentInPauseEpoch;
 
@@ -205,6 +208,9 @@ final class SmscLink extends AbstractSessionCallback {
    private final Map<BindType, ScheduledFuture<?>> pendingConnects = new HashMap<>();
    /** Throttled parts waiting out their backoff (event loop only); a stop holds them back. */
    private final Set<Part> backingOff = new HashSet<>();
+   /** Binds in a row on which the SMSC answered a submit_sm ESME_RINVBNDSTS, and the latest (event loop only). */
+   private int invalidBindBinds;
+   private SmscConnection invalidBindConnection;
 
    private volatile State state = State.STOPPED;
    private volatile BindState transmitterState = BindState.STOPPED;
@@ -251,6 +257,8 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong expiredUnanswered = new AtomicLong();
    /** Parts whose submit_sm went unanswered max-unanswered-attempts times (reported UNKNOWN 109). */
    final AtomicLong unansweredGivenUp = new AtomicLong();
+   /** submit_sm sent again on the same bind after no answer (on-unanswered = requeue), for the log's summary. */
+   final AtomicLong requeuedUnanswered = new AtomicLong();
    /** Lookups of parked receipts that the correlation store failed (the receipt stays parked and is tried again). */
    final AtomicLong parkedLookupsFailed = new AtomicLong();
    /**
@@ -430,8 +438,8 @@ final class SmscLink extends AbstractSessionCallback {
 
    /** Sets what a role's connection is doing and the link's state from it (event loop). */
    void bindState(BindType role, BindState bindState) {
-      if (stopping) {
-         return; // finishStop() sets STOPPED
+      if (stopping && bindState != BindState.UNBINDING) {
+         return; // the link shows STOPPING, the roles their unbind; finishStop() sets STOPPED
       }
       if (role.canTransmit()) {
          transmitterState = bindState;
@@ -439,9 +447,14 @@ final class SmscLink extends AbstractSessionCallback {
       if (role.canReceive()) {
          receiverState = bindState;
       }
+      if (stopping) {
+         return;
+      }
       boolean tx = transmitterState == BindState.BOUND;
       boolean rx = receiverState == BindState.BOUND;
-      State next = tx && rx ? State.BOUND : tx || rx ? State.PARTIALLY_BOUND : State.CONNECTING;
+      // A connection waiting for unbind_resp sends nothing new: not BOUND, so routing does not count the link as up.
+      State next = transmitterState == BindState.UNBINDING || receiverState == BindState.UNBINDING ? State.UNBINDING
+         : tx && rx ? State.BOUND : tx || rx ? State.PARTIALLY_BOUND : State.CONNECTING;
       // Routing prefers links bound in every role: a link without its receiver sends MT whose receipts do not come back.
       if (next == State.BOUND) {
          runtime.links().up(config.id());
@@ -552,6 +565,11 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
+   /** The connection sent unbind (stop, reconnect) and waits for unbind_resp. */
+   void onUnbinding(SmscConnection connection) {
+      bindState(connection.role(), BindState.UNBINDING);
+   }
+
    void onDisconnected(SmscConnection connection) {
       connections.remove(connection);
       if (connection == transmitter) {
@@ -635,7 +653,7 @@ final class SmscLink extends AbstractSessionCallback {
    private void requeueOverdue(SmscConnection connection, long nowNanos, long timeout) {
       long heard = connection.lastReceivedNanos();
       boolean freed = false;
-      boolean requeued = false;
+      int requeued = 0;
       boolean silent = false;
       for (java.util.Iterator<Part> it = inFlight.values().iterator(); it.hasNext(); ) {
          Part part = it.next();
@@ -656,15 +674,17 @@ final class SmscLink extends AbstractSessionCallback {
             giveUp(part);
          } else {
             toSend.addFirst(part);
-            requeued = true;
+            requeued++;
          }
       }
       if (silent) {
          connection.probe(nowNanos);
       }
-      if (requeued) {
-         logger.info("SMSC link {}: submit_sm unanswered for {} while the SMSC answers; sending it again on the same bind",
-                     config.id(), config.responseTimeout());
+      if (requeued > 0) {
+         // An SMSC that keeps losing submit_sm made this a line per tick: counted, summed up by SmscLinkLogSummary.
+         requeuedUnanswered.addAndGet(requeued);
+         logger.debug("SMSC link {}: {} submit_sm unanswered for {} while the SMSC answers; sending again on the same bind",
+                      config.id(), requeued, config.responseTimeout());
       }
       if (freed) {
          flush();
@@ -738,6 +758,32 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
+   /**
+    * An ESME_RINVBNDSTS answer on {@code connection} (event loop). One such answer is an SMSC that lost a session, and the
+    * rebind cures it; the same answer again on the bind after it is an SMSC that takes binds but no submit_sm: said at
+    * WARN once, until a submit_sm is accepted again (then at INFO), not once per part or per rebind.
+    */
+   private void invalidBindAnswer(SmscConnection connection) {
+      if (connection == invalidBindConnection) {
+         return; // the rest of the window on the same bind
+      }
+      invalidBindConnection = connection;
+      if (++invalidBindBinds == 2) {
+         logger.warn("SMSC link {}: the SMSC answers submit_sm ESME_RINVBNDSTS again after a new bind; rebinding and "
+                     + "resending, a part so answered {} time(s) is reported REJECTD ({})", config.id(),
+                     config.maxUnansweredAttempts(), errorCode(SmppStatus.ESME_RINVBNDSTS));
+      }
+   }
+
+   private void invalidBindEpisodeOver() {
+      if (invalidBindBinds >= 2) {
+         logger.info("SMSC link {}: submit_sm accepted again after {} bind(s) in a row answered ESME_RINVBNDSTS", config.id(),
+                     invalidBindBinds);
+      }
+      invalidBindBinds = 0;
+      invalidBindConnection = null;
+   }
+
    /** The status an SMSC would answer for the field the codec refused. */
    private static int unsendableStatus(IllegalArgumentException refusal) {
       String field = refusal instanceof UnencodableFieldException f ? f.field() : "";
@@ -766,6 +812,9 @@ final class SmscLink extends AbstractSessionCallback {
       }
       if (status == SmppStatus.ESME_ROK) {
          accepted.incrementAndGet();
+         if (invalidBindBinds > 0) {
+            invalidBindEpisodeOver();
+         }
          if (++acceptedInARow == THROTTLE_CALM_ANSWERS) {
             throttlePauseStep = config.throttlePause().toMillis(); // the SMSC keeps up again
          }
@@ -780,16 +829,25 @@ final class SmscLink extends AbstractSessionCallback {
          }
       } else if (status == SmppStatus.ESME_RINVBNDSTS) {
          // The SMSC no longer counts this bind as bound: bind again and resend, as for an unanswered part (up to the
-         // MT's validity).
+         // MT's validity and max-unanswered-attempts such answers).
          if (stopping) {
             withdraw(part.outgoing); // its message goes back to the queue; the other answers still count
             return;
          }
+         invalidBindAnswer(connection);
          if (System.currentTimeMillis() >= part.outgoing.template.expiresAt()) {
             expireThrottled(part);
-            return;
+         } else if (++part.invalidBindAnswers >= config.maxUnansweredAttempts()) {
+            // Answered each time, and each time not taken: a refusal like any other (REJECTD, the status in decimal),
+            // not UNKNOWN, which is for parts whose fate nobody told. The bind still goes: the SMSC said it is broken.
+            refused.incrementAndGet();
+            lastRefusal = SmppStatus.name(status);
+            logger.debug("SMSC link {}: a part of {} was answered {} {} time(s); not sent again, reported REJECTD",
+                         config.id(), part.outgoing.template.smsId(), lastRefusal, part.invalidBindAnswers);
+            report(part, DeliveryState.REJECTD, errorCode(status));
+         } else {
+            inFlight.put(sequence, part);
          }
-         inFlight.put(sequence, part);
          connection.close("submit_sm answered " + SmppStatus.name(status));
       } else if (retriedLater(status)) {
          throttled.incrementAndGet();
@@ -958,20 +1016,20 @@ final class SmscLink extends AbstractSessionCallback {
       SmscReceipt unflagged;
       if (SmscReceipt.isReceipt(deliver.esmClass())) {
          onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.esmClass(), deliver.shortMessage(), deliver.tlvs(), config.receiptIdFormat()).orElse(null),
-                   status -> connection.write(deliver.response(status)));
+                   status -> connection.answer(deliver.response(status)));
          return;
       }
       byte[] userData = deliver.shortMessage().length == 0 && deliver.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)
          ? deliver.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : deliver.shortMessage();
       if ((unflagged = receiptByContent(deliver.esmClass(), userData, deliver.tlvs())) != null) {
-         onReceipt(userData, unflagged, status -> connection.write(deliver.response(status)));
+         onReceipt(userData, unflagged, status -> connection.answer(deliver.response(status)));
       } else {
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             deliver.sourceAddr(), deliver.destinationAddr(), deliver.esmClass(), deliver.protocolId(), deliver.dataCoding(),
             userData, deliver.tlvs(), version);
          moReceived.incrementAndGet();
-         sendDurably(mo, () -> connection.write(deliver.response(SmppStatus.ESME_ROK)),
-                     () -> connection.write(deliver.response(SmppStatus.ESME_RX_T_APPN)));
+         sendDurably(mo, () -> connection.answer(deliver.response(SmppStatus.ESME_ROK)),
+                     () -> connection.answer(deliver.response(SmppStatus.ESME_RX_T_APPN)));
       }
    }
 
@@ -979,15 +1037,15 @@ final class SmscLink extends AbstractSessionCallback {
       byte[] payload = data.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? data.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
       SmscReceipt unflagged;
       if (SmscReceipt.isReceipt(data.esmClass())) {
-         onReceipt(payload, SmscReceipt.read(data.esmClass(), payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.write(data.response(status, "")));
+         onReceipt(payload, SmscReceipt.read(data.esmClass(), payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.answer(data.response(status, "")));
       } else if ((unflagged = receiptByContent(data.esmClass(), payload, data.tlvs())) != null) {
-         onReceipt(payload, unflagged, status -> connection.write(data.response(status, "")));
+         onReceipt(payload, unflagged, status -> connection.answer(data.response(status, "")));
       } else {
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             data.sourceAddr(), data.destinationAddr(), data.esmClass(), 0, data.dataCoding(), payload, data.tlvs(), version);
          moReceived.incrementAndGet();
-         sendDurably(mo, () -> connection.write(data.response(SmppStatus.ESME_ROK, "")),
-                     () -> connection.write(data.response(SmppStatus.ESME_RX_T_APPN, "")));
+         sendDurably(mo, () -> connection.answer(data.response(SmppStatus.ESME_ROK, "")),
+                     () -> connection.answer(data.response(SmppStatus.ESME_RX_T_APPN, "")));
       }
    }
 
@@ -1065,14 +1123,14 @@ final class SmscLink extends AbstractSessionCallback {
          }
       }
       Message dr = messages.receipt(server.getStorageManager().generateID(), record, receipt, arrivedMillis);
-      sendDurably(dr, () -> removeRecord(key, onDurable, 0), onFailed);
+      sendDurably(dr, () -> removeRecord(key, onDurable, onFailed, 0), onFailed);
    }
 
    /**
     * Removes the record of a final receipt whose DR is durable, then runs {@code onRemoved}. A removal the store
     * refuses or cannot write is tried again, after 100 ms doubling up to 30 s, for as long as the link runs.
     */
-   private void removeRecord(String key, Runnable onRemoved, int failures) {
+   private void removeRecord(String key, Runnable onRemoved, Runnable onStopped, int failures) {
       store.remove(config.id(), key).whenCompleteAsync((ok, failure) -> {
          if (failure == null) {
             List<Runnable> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
@@ -1089,10 +1147,12 @@ final class SmscLink extends AbstractSessionCallback {
          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
          if (stopping || cause instanceof IllegalStateException) {
-            // The store is closing: the receipt stays unanswered, and the SMSC sends it again after the restart.
+            // The store is closing: a temporary error (ESME_RX_T_APPN), so the SMSC sends the receipt again after the
+            // restart; the record goes then, and the repeated DR is dropped by its duplicate id.
             removalsRetrying.remove(key);
             logger.warn("SMSC link {}: correlation record {} not removed after its final receipt ({}); the link stops and "
-                        + "the SMSC, left unanswered, sends the receipt again", config.id(), key, cause.toString());
+                        + "the SMSC, answered with a temporary error, sends the receipt again", config.id(), key, cause.toString());
+            onStopped.run();
             return;
          }
          long delay = Math.min(REMOVAL_RETRY_MAX_MILLIS, REMOVAL_RETRY_MIN_MILLIS << Math.min(failures, 16));
@@ -1104,7 +1164,7 @@ final class SmscLink extends AbstractSessionCallback {
             logger.debug("SMSC link {}: removal {} of correlation record {} failed ({})", config.id(), failures + 1, key,
                          cause.toString());
          }
-         eventLoop.schedule(() -> removeRecord(key, onRemoved, failures + 1), delay, TimeUnit.MILLISECONDS);
+         eventLoop.schedule(() -> removeRecord(key, onRemoved, onStopped, failures + 1), delay, TimeUnit.MILLISECONDS);
       }, eventLoop);
    }
 

@@ -8,7 +8,8 @@ public interface SmscLinkControlMBean {
    /**
     * BOUND when every configured bind is (the transceiver, or both transmitter and receiver); PARTIALLY_BOUND when only
     * one of transmitter and receiver is (see {@link #getTransmitterState()}, {@link #getReceiverState()}); CONNECTING
-    * when none is; STOPPING while the broker stops; STOPPED.
+    * when none is; UNBINDING while a connection waits for unbind_resp after {@link #reconnect()} (no submit_sm goes out,
+    * receipts and MO are still taken); STOPPING while the broker stops; STOPPED.
     */
    String getState();
 
@@ -16,8 +17,8 @@ public interface SmscLinkControlMBean {
    String getBindMode();
 
    /**
-    * The bind that sends submit_sm (the transceiver in that mode): BOUND, BINDING (bind sent), CONNECTING, DOWN
-    * (waiting to reconnect) or STOPPED.
+    * The bind that sends submit_sm (the transceiver in that mode): BOUND, BINDING (bind sent), UNBINDING (unbind sent, on
+    * a stop or reconnect()), CONNECTING, DOWN (waiting to reconnect) or STOPPED.
     */
    String getTransmitterState();
 

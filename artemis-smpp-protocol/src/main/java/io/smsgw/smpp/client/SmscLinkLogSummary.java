@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One INFO line per link and interval for what happens per message and would otherwise be a line each: parts the
  * SMSC refused, parts that expired while throttled, receipts parked, parked receipts matched later or whose lookup
- * failed. An SMSC refusing a whole number range, or receipts parked under overload, made thousands of lines a
+ * failed, submit_sm sent again on the same bind (on-unanswered = requeue). An SMSC refusing a whole number range, or receipts parked under overload, made thousands of lines a
  * second; each is now a DEBUG line and counted here, from the link's counters (the ones its management bean shows).
  * Nothing is written for an interval in which none of them changed. Housekeeping thread only.
  */
@@ -26,6 +26,7 @@ final class SmscLinkLogSummary {
    private long parked;
    private long rematched;
    private long lookupsFailed;
+   private long requeued;
 
    SmscLinkLogSummary(SmscLink link, long intervalMillis) {
       this.link = link;
@@ -36,11 +37,12 @@ final class SmscLinkLogSummary {
       this.parked = link.receiptsUnmatched.get();
       this.rematched = link.receiptsRematched.get();
       this.lookupsFailed = link.parkedLookupsFailed.get();
+      this.requeued = link.requeuedUnanswered.get();
    }
 
    /** Writes the counts since the last call, if any is not 0. */
    void log() {
-      List<String> parts = new ArrayList<>(5);
+      List<String> parts = new ArrayList<>(6);
       long now = link.refused.get();
       if (now > refused) {
          String latest = link.lastRefusal;
@@ -67,6 +69,11 @@ final class SmscLinkLogSummary {
          parts.add((now - lookupsFailed) + " parked receipt lookup(s) failed");
       }
       lookupsFailed = now;
+      now = link.requeuedUnanswered.get();
+      if (now > requeued) {
+         parts.add((now - requeued) + " submit_sm unanswered for response-timeout sent again on the same bind");
+      }
+      requeued = now;
       if (!parts.isEmpty()) {
          logger.info("SMSC link {} in the last {}: {} (each at DEBUG)", link.config().id(), interval, String.join(", ", parts));
       }

@@ -58,6 +58,12 @@ final class RawSmsc implements AutoCloseable {
     * unbind_resp: an SMSC that finishes what it was given before it lets the session go.
     */
    volatile boolean answerSubmitsOnUnbind;
+   /** Frames written (once) when the first unbind arrives, before unbind_resp: deliveries the SMSC still had. */
+   final List<byte[]> sendOnUnbind = new CopyOnWriteArrayList<>();
+   /** When false, an unbind is recorded but never answered: the link closes after its own wait. */
+   volatile boolean answerUnbind = true;
+   /** The command_status of every deliver_sm_resp and data_sm_resp, in order of arrival. */
+   final BlockingQueue<Integer> deliveryAnswers = new LinkedBlockingQueue<>();
 
    private final ServerSocket server;
    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -91,14 +97,28 @@ final class RawSmsc implements AutoCloseable {
 
    /** Sends a deliver_sm receipt for {@code messageId} in the text only (no TLVs) on the latest connection. */
    void sendReceipt(String messageId, String stat, String destination) throws IOException {
+      write(latest, receipt(0x7000, messageId, stat, destination));
+   }
+
+   /** A deliver_sm receipt for {@code messageId} in the text only (no TLVs). */
+   static byte[] receipt(int sequence, String messageId, String stat, String destination) {
       String text = "id:" + messageId + " sub:001 dlvrd:001 submit date:2611272330 done date:2611272331 stat:" + stat
          + " err:000 text:";
-      DeliverSm receipt = new DeliverSm(0x7000, "", Address.of(1, 1, destination), Address.of(1, 1, "8610086"), 0x04, 0, 0,
+      return deliverSm(sequence, 0x04, destination, "8610086", text);
+   }
+
+   /** A deliver_sm MO (esm_class 0, data_coding 0) from {@code source} to {@code destination}. */
+   static byte[] mo(int sequence, String source, String destination, String text) {
+      return deliverSm(sequence, 0, source, destination, text);
+   }
+
+   private static byte[] deliverSm(int sequence, int esmClass, String source, String destination, String text) {
+      DeliverSm pdu = new DeliverSm(sequence, "", Address.of(1, 1, source), Address.of(1, 1, destination), esmClass, 0, 0,
          "", "", 0, 0, 0, 0, bytes(text), Tlvs.EMPTY);
       ByteBuf out = Unpooled.buffer();
       try {
-         SmppCodec.encode(receipt, out);
-         write(latest, ByteBufUtil.getBytes(out));
+         SmppCodec.encode(pdu, out);
+         return ByteBufUtil.getBytes(out);
       } finally {
          out.release();
       }
@@ -135,7 +155,7 @@ final class RawSmsc implements AutoCloseable {
          while (true) {
             int length = in.readInt();
             int commandId = in.readInt();
-            in.readInt(); // command_status
+            int status = in.readInt();
             int seq = in.readInt();
             byte[] body = new byte[length - 16];
             in.readFully(body);
@@ -165,8 +185,15 @@ final class RawSmsc implements AutoCloseable {
                      write(out, frame(SmppCommandId.SUBMIT_SM_RESP, 0, submit, cString("raw" + submit)));
                   }
                   held.clear();
-                  write(out, frame(SmppCommandId.UNBIND_RESP, 0, seq, new byte[0]));
+                  for (byte[] delivery : sendOnUnbind) {
+                     write(out, delivery);
+                  }
+                  sendOnUnbind.clear();
+                  if (answerUnbind) {
+                     write(out, frame(SmppCommandId.UNBIND_RESP, 0, seq, new byte[0]));
+                  }
                }
+               case SmppCommandId.DELIVER_SM_RESP, SmppCommandId.DATA_SM_RESP -> deliveryAnswers.add(status);
                default -> {
                   // deliver_sm_resp and the like: nothing to answer
                }

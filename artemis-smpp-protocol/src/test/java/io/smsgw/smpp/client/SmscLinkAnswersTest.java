@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.broker.testing.LogCapture;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
@@ -316,6 +317,49 @@ class SmscLinkAnswersTest {
             assertEquals(0, broker.messageCount(SmsAddresses.DR));
          }
       }
+   }
+
+   /**
+    * An SMSC that takes binds but answers every submit_sm ESME_RINVBNDSTS made the link rebind and resend the part until
+    * its validity (48 h by default), a copy at each rebind if the SMSC delivered it after all, and no report. Now a part
+    * so answered max-unanswered-attempts times (3) ends REJECTD with the status (004) and its MT is acknowledged; the
+    * log says WARN once for the whole episode, not per part, and INFO when the SMSC accepts again.
+    */
+   @Test
+   void aPartAnsweredInvalidBindStatusOnEveryBindEndsRejectedAfterItsAttempts() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port); LogCapture log = LogCapture.start()) {
+         for (int i = 0; i < 6; i++) {
+            smsc.submitAnswers.add(seq -> submitSmResp(0x04, seq, new byte[0])); // then the default: accepted
+         }
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            for (String smsId : new String[] {"00000000000000eb", "00000000000000ec"}) {
+               sendMt(broker, smsId, "8613800138000");
+               TextMessage dr = receiveDr(broker);
+               assertNotNull(dr, "a final report for " + smsId);
+               assertEquals(smsId, dr.getStringProperty("smsId"));
+               assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+               assertEquals("004", dr.getStringProperty("smsErrorCode"));
+               Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+            }
+            assertEquals(6, smsc.submits.size(), "each part went three times");
+            assertEquals(2, control(broker).getRefused());
+            sentOnceAndAcknowledgedOnALaterBind(smsc, broker, "00000000000000ed");
+            assertEquals(1, log.count("answers submit_sm ESME_RINVBNDSTS again after a new bind"), "one WARN for the episode");
+            Wait.until("the recovery logged", Duration.ofSeconds(10),
+                       () -> log.count("submit_sm accepted again after") == 1);
+         }
+      }
+   }
+
+   private static void sentOnceAndAcknowledgedOnALaterBind(RawSmsc smsc, TestBroker broker, String smsId) throws Exception {
+      smsc.submits.clear();
+      sendMt(broker, smsId, "8613800138000");
+      assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "submit_sm at the SMSC");
+      Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+      assertNull(smsc.submits.poll(), "accepted at once");
+      assertEquals(1, control(broker).getAccepted());
    }
 
    /** A generic_nack to enquire_link answers it: the link keeps the connection and probes again later. */

@@ -53,15 +53,19 @@ class SmscLinkLogTest {
    }
 
    private void configureLink(int smscPort) throws Exception {
+      configureLink(smscPort, "");
+   }
+
+   private void configureLink(int smscPort, String extra) throws Exception {
       Path file = dir.resolve("sms-gateway.conf");
       Files.writeString(file, """
          gateway { code = "001001" }
          accounts { smppclient1 { password = "password", protocols = [SMPP] } }
          links {
            sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", window = 4
-                 enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms }
+                 enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms %s }
          }
-         """.formatted(smscPort));
+         """.formatted(smscPort, extra));
       System.setProperty("smsgw.config", file.toString());
    }
 
@@ -172,6 +176,29 @@ class SmscLinkLogTest {
             Wait.until("the later match counted in the log", Duration.ofSeconds(10),
                        () -> summed(log, "parked receipt(s) matched on a later try") == 1);
             assertEquals(0, log.count("matched its record"), "no line per receipt");
+         }
+      }
+   }
+
+   /**
+    * on-unanswered = requeue against an SMSC that loses one submit_sm: each resend on the same bind was an INFO line, one
+    * per tick that resent something; now each is a DEBUG line and the summary counts them.
+    */
+   @Test
+   void submitSmSentAgainOnTheSameBindAreCountedNotLoggedEach() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port); LogCapture log = LogCapture.start()) {
+         smsc.dropFor = "8613800138100";
+         configureLink(port, ", response-timeout = 1s, on-unanswered = requeue, max-unanswered-attempts = 3");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMts(broker, 1, 0); // to 8613800138100, lost by the SMSC each time
+            Wait.until("given up after three sends", Duration.ofSeconds(30), () -> control(broker).getUnansweredGivenUp() == 1);
+            assertEquals(3, smsc.dropped.size(), "sent three times");
+            Wait.until("the two resends counted in the log", Duration.ofSeconds(10),
+                       () -> summed(log, "submit_sm unanswered for response-timeout sent again on the same bind") == 2);
+            assertEquals(0, log.count("sending it again on the same bind"), "no line per resend");
+            assertEquals(1, smsc.binds.get(), "the bind stayed");
          }
       }
    }

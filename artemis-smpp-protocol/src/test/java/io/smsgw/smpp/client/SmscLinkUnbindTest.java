@@ -130,6 +130,96 @@ class SmscLinkUnbindTest {
       }
    }
 
+   private static jakarta.jms.TextMessage receive(TestBroker broker, String queue) throws JMSException {
+      try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         return (jakarta.jms.TextMessage) session.createConsumer(session.createQueue(queue)).receive(10_000);
+      }
+   }
+
+   /**
+    * A receipt and an MO the SMSC still sends after management's reconnect() unbound the link, before its unbind_resp:
+    * both are stored and answered ESME_ROK, so the SMSC does not keep them (they were answered ESME_RINVBNDSTS, and the
+    * SMSC sent them again later, maybe to another gateway).
+    */
+   @Test
+   void receiptsAndMoThatArriveWhileUnbindingAreStoredAndAnswered() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), () -> "BOUND".equals(control(broker).getState()));
+            sendMt(broker, "00000000000000f2");
+            RawSmsc.Submit submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "submit_sm at the SMSC");
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+            smsc.sendOnUnbind.add(RawSmsc.receipt(0x7001, "raw" + submit.sequence(), "DELIVRD", "8613800138000"));
+            smsc.sendOnUnbind.add(RawSmsc.mo(0x7002, "8613800138000", "1065712345", "late MO"));
+            control(broker).reconnect();
+            assertEquals(1, smsc.unbinds.poll(10, TimeUnit.SECONDS), "unbind sent");
+            assertEquals(SmppStatus.ESME_ROK, smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS), "the receipt answered");
+            assertEquals(SmppStatus.ESME_ROK, smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS), "the MO answered");
+            jakarta.jms.TextMessage dr = receive(broker, SmsAddresses.DR);
+            assertNotNull(dr, "the receipt's DR");
+            assertEquals("00000000000000f2", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            jakarta.jms.TextMessage mo = receive(broker, SmsAddresses.MO);
+            assertNotNull(mo, "the MO");
+            assertEquals("late MO", mo.getText());
+            Wait.until("bound again", Duration.ofSeconds(10), () -> "BOUND".equals(control(broker).getState()));
+            assertEquals(0, control(broker).getReceiptsUnmatched());
+         }
+      }
+   }
+
+   /**
+    * A receipt the SMSC sends while a broker stop unbinds the link: its DR is stored before the SMSC is answered ESME_ROK,
+    * and the restarted gateway has it.
+    */
+   @Test
+   void aReceiptThatArrivesWhileAStopUnbindsIsStoredAndAnswered() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), () -> "BOUND".equals(control(broker).getState()));
+            sendMt(broker, "00000000000000f3");
+            RawSmsc.Submit submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "submit_sm at the SMSC");
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+            smsc.sendOnUnbind.add(RawSmsc.receipt(0x7003, "raw" + submit.sequence(), "DELIVRD", "8613800138000"));
+         }
+         assertEquals(1, smsc.unbinds.poll(10, TimeUnit.SECONDS), "unbind sent");
+         assertEquals(SmppStatus.ESME_ROK, smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS), "the receipt answered during the stop");
+         try (TestBroker restarted = TestBroker.smpp(dir, "").start()) {
+            jakarta.jms.TextMessage dr = receive(restarted, SmsAddresses.DR);
+            assertNotNull(dr, "the receipt's DR kept across the restart");
+            assertEquals("00000000000000f3", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+         }
+      }
+   }
+
+   /** While the link waits for unbind_resp after reconnect() its state says so, not BOUND; then it binds again. */
+   @Test
+   void theStateShowsUnbindingWhileTheLinkWaitsForUnbindResp() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         smsc.answerUnbind = false; // the link waits its whole unbind wait (response-timeout, 1 s here)
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), () -> "BOUND".equals(control(broker).getState()));
+            control(broker).reconnect();
+            assertEquals(1, smsc.unbinds.poll(10, TimeUnit.SECONDS), "unbind sent");
+            Wait.until("UNBINDING shown", Duration.ofSeconds(10), () -> "UNBINDING".equals(control(broker).getState())
+               && "UNBINDING".equals(control(broker).getTransmitterState()), () -> control(broker).getState());
+            Wait.until("bound again", Duration.ofSeconds(10), () -> "BOUND".equals(control(broker).getState()));
+            assertEquals(2, smsc.binds.get());
+         }
+      }
+   }
+
    /** The next C-Octet String of {@code body}. */
    private static String cString(ByteBuffer body) {
       int start = body.position();
