@@ -203,11 +203,14 @@ public final class SmsRouter {
       return links.get(links.size() - 1).link();
    }
 
-   /** Replaces or adds an MT route (management); the file is not changed, a reload of the file wins. */
+   /**
+    * Replaces or adds an MT route (management): it replaces the route of the same prefix however that is written
+    * ("86138" and "+86138" are one route). The file is not changed, the next reload of the file replaces it.
+    */
    synchronized void putMtRoute(String prefix, List<RouteConfig.WeightedLink> links) {
       List<RouteConfig.MtRoute> routes = new ArrayList<>();
       for (RouteConfig.MtRoute route : table.config().mt()) {
-         if (!route.prefix().equals(prefix)) {
+         if (!RouteConfig.samePrefix(route.prefix(), prefix)) {
             routes.add(route);
          }
       }
@@ -217,7 +220,7 @@ public final class SmsRouter {
 
    synchronized boolean removeMtRoute(String prefix) {
       List<RouteConfig.MtRoute> routes = new ArrayList<>(table.config().mt());
-      boolean removed = routes.removeIf(route -> route.prefix().equals(prefix));
+      boolean removed = routes.removeIf(route -> RouteConfig.samePrefix(route.prefix(), prefix));
       table = new RouteTable(new RouteConfig(routes, table.config().mo()));
       return removed;
    }
