@@ -27,6 +27,12 @@ public final class SmsRouter {
    private volatile RouteTable table = new RouteTable(RouteConfig.NONE);
    private volatile BillingPolicy billing = BillingPolicy.DEFAULT;
    private volatile String accountQueuePrefix = io.smsgw.core.contract.SmsAddresses.ACCOUNT_PREFIX;
+   /**
+    * The key the counters of every smsAccount that is not a configured account go under (with a space, which no
+    * account id has).
+    */
+   static final String OTHER_ACCOUNTS = "(other accounts)";
+
    private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
    private volatile java.util.function.BiConsumer<String, AccountCounters> countersAdded = (a, c) -> { };
    final LongAdder moUnrouted = new LongAdder();
@@ -128,15 +134,24 @@ public final class SmsRouter {
       rollupSink.accept(lastSegmentRecord, completed);
    }
 
-   /** The account's counters if anything was counted for it, else null. */
+   /** The account's counters if anything was counted for it, else null ({@link #OTHER_ACCOUNTS} reads the bucket). */
    AccountCounters existingCounters(String account) {
-      return counters.get(account == null ? "" : account);
+      return account == null ? null : counters.get(account);
    }
 
+   /**
+    * The counters of a configured account, or the one bucket {@link #OTHER_ACCOUNTS} shared by everything else (no
+    * smsAccount, or one the configuration does not have: an application's or a peer's own names), so the map and its
+    * meters grow with the configured accounts only, not with whatever smsAccount values arrive. An account a reload
+    * removed keeps the counters it had.
+    */
    AccountCounters counters(String account) {
-      String key = account == null ? "" : account;
-      AccountCounters found = counters.get(key);
-      return found != null ? found : counters.computeIfAbsent(key, a -> {
+      AccountCounters found = account == null ? null : counters.get(account);
+      if (found != null) {
+         return found;
+      }
+      String key = account != null && runtime.findAccount(account).isPresent() ? account : OTHER_ACCOUNTS;
+      return counters.computeIfAbsent(key, a -> {
          AccountCounters added = new AccountCounters();
          countersAdded.accept(a, added);
          return added;

@@ -12,10 +12,12 @@ public interface SmsRoutingControlMBean {
    String[] getAccounts();
 
    /**
-    * Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted, reportsNotRequested (final
-    * reports, also counted in delivered or failed, that were not sent to the account because its MT's registered
-    * delivery asked for none in that state). Each counts messages once they are stored: a send the journal failed or
-    * that was rolled back, and a copy dropped as a duplicate, count nothing.
+    * Counters of one account: submitted, unrouted, delivered, failed, billed (the billing records written to
+    * sms.billing, billable or not), moRouted, reportsNotRequested (final reports, also counted in delivered or failed,
+    * that were not sent to the account because its MT's registered delivery asked for none in that state), billable
+    * (of the records, those with smsBillable true). Each counts messages once they are stored: a send the journal
+    * failed or that was rolled back, and a copy dropped as a duplicate, count nothing. Only configured accounts have
+    * counters of their own; every other smsAccount (or none) counts under "(other accounts)".
     */
    long[] getAccountCounters(String account);
 
