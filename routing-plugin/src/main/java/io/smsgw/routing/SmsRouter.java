@@ -76,7 +76,13 @@ public final class SmsRouter {
       return runtime;
    }
 
-   void apply(GatewayConfig config) {
+   /**
+    * Takes a (re)loaded configuration: its routes replace the whole table, routes management added or removed
+    * included (the file is the truth; a management change lasts until the next reload). Synchronized with
+    * {@link #putMtRoute} and {@link #removeMtRoute}, so they apply in one order: a change made after a reload builds on
+    * the file's routes instead of putting back the table the reload replaced.
+    */
+   synchronized void apply(GatewayConfig config) {
       table = new RouteTable(config.routes());
       billing = config.billing();
    }
@@ -180,7 +186,11 @@ public final class SmsRouter {
     * are down, the choice is by weight anyway and the message waits in that link's queue).
     */
    String linkFor(String destination, String account) {
-      RouteConfig.MtRoute route = table.mt(destination);
+      return linkFor(table.mt(destination), account);
+   }
+
+   /** The link for an MT on {@code route} (looked up by the caller, in the table it read), or null. */
+   String linkFor(RouteConfig.MtRoute route, String account) {
       if (route == null || route.links().isEmpty()) {
          return null;
       }
