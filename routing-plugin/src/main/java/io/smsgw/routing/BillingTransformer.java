@@ -39,7 +39,7 @@ final class BillingTransformer {
     * @param key         the report's {@link Billing#key}
     * @param checkedOnDr whether the DR was already checked by its duplicate id on {@code sms.dr}, together
     *                    with this copy (then the record needs no duplicate id of its own)
-    * @param counts      where a billable record's {@code billed} goes, to be incremented once the record is stored
+    * @param counts      where the record's {@code billed} (and {@code billable}) go, to be incremented once it is stored
     */
    Message transform(Message message, DeliveryState state, String key, boolean checkedOnDr, IngressRouting.Counts counts) {
       // The record names the state routing read ("delivered" is DELIVRD), so its status and smsBillable agree;
@@ -55,8 +55,11 @@ final class BillingTransformer {
       if (!checkedOnDr) {
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of("bill:" + key));
       }
+      // billed is every record written (what a CDR reader finds on sms.billing), billable the ones to charge
+      AccountCounters counters = router.counters(RoutingTransformer.account(message));
+      counts.add(counters.billed);
       if (billable) {
-         counts.add(router.counters(RoutingTransformer.account(message)).billed);
+         counts.add(counters.billable);
       }
       RoutingTransformer.to(message, SmsAddresses.BILLING, RoutingType.MULTICAST);
       rollUp(message, state);

@@ -63,8 +63,9 @@ public final class MtRouteTransformer extends RoutingTransformer {
          }
       }
       String destination = string(message, SmsProperties.DESTINATION);
+      // One read of the table: a reload between two reads could find the route in one table and no link in the next.
       RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
-      String link = local == null ? null : router.linkFor(destination, account(message));
+      String link = local == null ? null : router.linkFor(local, account(message));
       if (link != null) {
          leavePending(message);
          put(message, SmsProperties.LINK, link);

@@ -65,11 +65,19 @@ final class PrefixTable<T> {
     * with a country code in front without building that string.
     */
    T longestMatch(String head, String number) {
+      return longestMatch(head, number, 0);
+   }
+
+   /**
+    * The value of the longest prefix of {@code head} followed by {@code number} from index {@code from}, or null:
+    * a lookup of part of a number, with a country code in front, without building either string.
+    */
+   T longestMatch(String head, String number, int from) {
       Node<T> node = root;
       T best = root.value;
-      int length = head.length() + number.length();
+      int length = head.length() + number.length() - from;
       for (int i = 0; i < length && node != null; i++) {
-         node = node.child(i < head.length() ? head.charAt(i) : number.charAt(i - head.length()));
+         node = node.child(i < head.length() ? head.charAt(i) : number.charAt(from + i - head.length()));
          if (node != null && node.value != null) {
             best = node.value;
          }

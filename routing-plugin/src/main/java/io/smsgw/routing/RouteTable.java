@@ -8,14 +8,21 @@ import io.smsgw.core.config.RouteConfig;
  * The routes of one configuration, ready for lookups: MT by destination number, MO by service number, both
  * longest prefix first. Immutable: a reload builds a new table and swaps it in.
  *
- * <p>A mobile number routes the same however it is written (13800138000, 8613800138000, +8613800138000,
- * 008613800138000), as the network's routes do: its national form is matched against the prefixes written
- * nationally ("138") and its international form against those written with the country code ("86138"); the
- * match covering more of the national number wins, and on a tie the longer prefix ("86" over "").
+ * <p>MT prefixes are kept in their one form ({@link RouteConfig#normalisePrefix}): national as written ("138", "1"),
+ * international with a '+' ("+86138" for "86138", "0086138" and "+86138"; "+1" for "001"). A national prefix
+ * matches numbers written nationally, an international one numbers written internationally (with +, 00 or 86), and
+ * "" every number. A Chinese mobile number routes the same however it is written (13800138000, 8613800138000,
+ * +8613800138000, 008613800138000), as the network's routes do: its national form is matched against the national
+ * prefixes and its international form (+86...) against the international ones; the match covering more of the
+ * national number wins, and on a tie the longer prefix ("86" over ""). So "+1" or "001" never takes a Chinese
+ * mobile number, which starts with 1 only in its national form.
  */
 final class RouteTable {
 
-   private static final String COUNTRY_CODE = "86";
+   private static final String COUNTRY_CODE = RouteConfig.COUNTRY_CODE;
+   /** How an international number is looked up: the '+' of the prefixes written internationally, then its digits. */
+   private static final String INTERNATIONAL = "+";
+   private static final String HOME = INTERNATIONAL + COUNTRY_CODE;
    private static final int NATIONAL_MOBILE_LENGTH = 11;
 
    private final RouteConfig config;
@@ -25,7 +32,7 @@ final class RouteTable {
    RouteTable(RouteConfig config) {
       this.config = config;
       for (RouteConfig.MtRoute route : config.mt()) {
-         mt.put(normalise(route.prefix()), route);
+         mt.put(RouteConfig.normalisePrefix(route.prefix()), route);
       }
       for (RouteConfig.MoRoute route : config.mo()) {
          mo.put(normalise(route.prefix()), route.account());
@@ -36,43 +43,55 @@ final class RouteTable {
       return config;
    }
 
-   /** The MT route for a destination, or null. A leading '+' and a 00 international prefix are ignored. */
+   /** The MT route for a destination, or null. */
    RouteConfig.MtRoute mt(String destination) {
-      String number = normalise(destination);
-      // A number written internationally (+ or 00) with another country code is foreign, even when it has the
-      // length of a national mobile number (+1 312 555 1234): it matches as written.
-      boolean foreign = writtenInternationally(destination) && !number.startsWith(COUNTRY_CODE);
-      String national = foreign ? null : nationalMobile(number);
-      if (national == null) {
-         return mt.longestMatch(number);
+      if (destination == null) {
+         return mt.longestMatch("");
       }
-      RouteConfig.MtRoute nationally = mt.longestMatch(national);
-      RouteConfig.MtRoute internationally = mt.longestMatch(COUNTRY_CODE, national);
+      int from = digitsFrom(destination);
+      // Written with + or 00, or with China's country code in front: the number is in international form.
+      boolean international = from > 0 || destination.startsWith(COUNTRY_CODE);
+      // A number written internationally with another country code is foreign, even when it has the length of a
+      // national mobile number (+1 312 555 1234).
+      int national = nationalMobile(destination, from);
+      if (national < 0) {
+         return international ? mt.longestMatch(INTERNATIONAL, destination, from) : mt.longestMatch("", destination, 0);
+      }
+      RouteConfig.MtRoute nationally = mt.longestMatch("", destination, national);
+      RouteConfig.MtRoute internationally = mt.longestMatch(HOME, destination, national);
       if (nationally == null || internationally == null) {
          return nationally == null ? internationally : nationally;
       }
-      int nationalLength = normalise(nationally.prefix()).length();
-      int internationalLength = normalise(internationally.prefix()).length();
-      int moreNationally = nationalLength - (internationalLength - COUNTRY_CODE.length());
+      int nationalLength = normalisedLength(nationally.prefix());
+      int internationalLength = normalisedLength(internationally.prefix());
+      int moreNationally = nationalLength - (internationalLength - HOME.length());
       return moreNationally > 0 || moreNationally == 0 && nationalLength > internationalLength ? nationally : internationally;
    }
 
    /**
-    * The 11-digit national form of a Chinese mobile number written with or without the country code 86 (after
-    * {@link #normalise}), or null for any other number.
+    * Where the 11-digit national form of a Chinese mobile number starts in {@code number} (its digits beginning at
+    * {@code from}, after a + or 00): the number written nationally, or with the country code 86 in any form; -1 for
+    * any other number, a foreign one written internationally included.
     */
-   static String nationalMobile(String number) {
-      String national = number.length() == NATIONAL_MOBILE_LENGTH + COUNTRY_CODE.length() && number.startsWith(COUNTRY_CODE)
-         ? number.substring(COUNTRY_CODE.length()) : number;
-      if (national.length() != NATIONAL_MOBILE_LENGTH || national.charAt(0) != '1') {
-         return null;
+   private static int nationalMobile(String number, int from) {
+      int digits = number.length() - from;
+      int start;
+      if (digits == NATIONAL_MOBILE_LENGTH + COUNTRY_CODE.length() && number.startsWith(COUNTRY_CODE, from)) {
+         start = from + COUNTRY_CODE.length();
+      } else if (digits == NATIONAL_MOBILE_LENGTH && from == 0) {
+         start = 0;
+      } else {
+         return -1;
       }
-      for (int i = 1; i < national.length(); i++) {
-         if (national.charAt(i) < '0' || national.charAt(i) > '9') {
-            return null;
+      if (number.charAt(start) != '1') {
+         return -1;
+      }
+      for (int i = start + 1; i < number.length(); i++) {
+         if (number.charAt(i) < '0' || number.charAt(i) > '9') {
+            return -1;
          }
       }
-      return national;
+      return start;
    }
 
    /** The account serving a service number (SP_Code and extension), or null. */
@@ -84,10 +103,21 @@ final class RouteTable {
       return config.mt();
    }
 
-   private static boolean writtenInternationally(String number) {
-      return number != null && (number.startsWith("+") || number.startsWith("00"));
+   /** Where a number's digits start: after a leading + or 00. */
+   private static int digitsFrom(String number) {
+      return number.startsWith("+") ? 1 : number.startsWith("00") ? 2 : 0;
    }
 
+   /** The length of {@link RouteConfig#normalisePrefix}'s form of {@code prefix}, without building it. */
+   private static int normalisedLength(String prefix) {
+      int from = digitsFrom(prefix);
+      if (from > 0) {
+         return prefix.length() - from + INTERNATIONAL.length();
+      }
+      return prefix.startsWith(COUNTRY_CODE) ? prefix.length() + INTERNATIONAL.length() : prefix.length();
+   }
+
+   /** MO service numbers: a leading '+' or 00 is ignored. */
    private static String normalise(String number) {
       if (number == null) {
          return "";

@@ -7,7 +7,9 @@ import io.smsgw.broker.GatewayMeters;
 /**
  * Routing's counters as meters: per account (tag {@code account}) what the routing bean's {@code getAccountCounters}
  * shows, and the gateway-wide counts it shows beside them; each counts a message once it is stored (decision 86).
- * An account's meters appear with its first counted message. Registered while routing runs, removed when it stops.
+ * A configured account's meters appear with its first counted message; every other smsAccount (or none) counts under
+ * {@code account="(other accounts)"} ({@link SmsRouter#OTHER_ACCOUNTS}), so the meters grow with the configuration,
+ * not with the values senders write. Registered while routing runs, removed when it stops.
  */
 final class RoutingMeters {
 
@@ -30,6 +32,7 @@ final class RoutingMeters {
          count(meters, "routing.dr.not-requested", "Final reports for the account's MT not sent to it: its registered delivery asked for none",
                c.reportsNotRequested, "account", account);
          count(meters, "routing.billing.records", "Billing records written to sms.billing", c.billed, "account", account);
+         count(meters, "routing.billing.billable", "Of the billing records, those with smsBillable true", c.billable, "account", account);
          count(meters, "routing.mo", "MO routed to the account", c.moRouted, "account", account);
       });
    }

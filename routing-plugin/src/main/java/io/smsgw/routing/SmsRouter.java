@@ -27,6 +27,12 @@ public final class SmsRouter {
    private volatile RouteTable table = new RouteTable(RouteConfig.NONE);
    private volatile BillingPolicy billing = BillingPolicy.DEFAULT;
    private volatile String accountQueuePrefix = io.smsgw.core.contract.SmsAddresses.ACCOUNT_PREFIX;
+   /**
+    * The key the counters of every smsAccount that is not a configured account go under (with a space, which no
+    * account id has).
+    */
+   static final String OTHER_ACCOUNTS = "(other accounts)";
+
    private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
    private volatile java.util.function.BiConsumer<String, AccountCounters> countersAdded = (a, c) -> { };
    final LongAdder moUnrouted = new LongAdder();
@@ -70,7 +76,13 @@ public final class SmsRouter {
       return runtime;
    }
 
-   void apply(GatewayConfig config) {
+   /**
+    * Takes a (re)loaded configuration: its routes replace the whole table, routes management added or removed
+    * included (the file is the truth; a management change lasts until the next reload). Synchronized with
+    * {@link #putMtRoute} and {@link #removeMtRoute}, so they apply in one order: a change made after a reload builds on
+    * the file's routes instead of putting back the table the reload replaced.
+    */
+   synchronized void apply(GatewayConfig config) {
       table = new RouteTable(config.routes());
       billing = config.billing();
    }
@@ -128,15 +140,24 @@ public final class SmsRouter {
       rollupSink.accept(lastSegmentRecord, completed);
    }
 
-   /** The account's counters if anything was counted for it, else null. */
+   /** The account's counters if anything was counted for it, else null ({@link #OTHER_ACCOUNTS} reads the bucket). */
    AccountCounters existingCounters(String account) {
-      return counters.get(account == null ? "" : account);
+      return account == null ? null : counters.get(account);
    }
 
+   /**
+    * The counters of a configured account, or the one bucket {@link #OTHER_ACCOUNTS} shared by everything else (no
+    * smsAccount, or one the configuration does not have: an application's or a peer's own names), so the map and its
+    * meters grow with the configured accounts only, not with whatever smsAccount values arrive. An account a reload
+    * removed keeps the counters it had.
+    */
    AccountCounters counters(String account) {
-      String key = account == null ? "" : account;
-      AccountCounters found = counters.get(key);
-      return found != null ? found : counters.computeIfAbsent(key, a -> {
+      AccountCounters found = account == null ? null : counters.get(account);
+      if (found != null) {
+         return found;
+      }
+      String key = account != null && runtime.findAccount(account).isPresent() ? account : OTHER_ACCOUNTS;
+      return counters.computeIfAbsent(key, a -> {
          AccountCounters added = new AccountCounters();
          countersAdded.accept(a, added);
          return added;
@@ -165,7 +186,11 @@ public final class SmsRouter {
     * are down, the choice is by weight anyway and the message waits in that link's queue).
     */
    String linkFor(String destination, String account) {
-      RouteConfig.MtRoute route = table.mt(destination);
+      return linkFor(table.mt(destination), account);
+   }
+
+   /** The link for an MT on {@code route} (looked up by the caller, in the table it read), or null. */
+   String linkFor(RouteConfig.MtRoute route, String account) {
       if (route == null || route.links().isEmpty()) {
          return null;
       }
@@ -203,11 +228,14 @@ public final class SmsRouter {
       return links.get(links.size() - 1).link();
    }
 
-   /** Replaces or adds an MT route (management); the file is not changed, a reload of the file wins. */
+   /**
+    * Replaces or adds an MT route (management): it replaces the route of the same prefix however that is written
+    * ("86138" and "+86138" are one route). The file is not changed, the next reload of the file replaces it.
+    */
    synchronized void putMtRoute(String prefix, List<RouteConfig.WeightedLink> links) {
       List<RouteConfig.MtRoute> routes = new ArrayList<>();
       for (RouteConfig.MtRoute route : table.config().mt()) {
-         if (!route.prefix().equals(prefix)) {
+         if (!RouteConfig.samePrefix(route.prefix(), prefix)) {
             routes.add(route);
          }
       }
@@ -217,7 +245,7 @@ public final class SmsRouter {
 
    synchronized boolean removeMtRoute(String prefix) {
       List<RouteConfig.MtRoute> routes = new ArrayList<>(table.config().mt());
-      boolean removed = routes.removeIf(route -> route.prefix().equals(prefix));
+      boolean removed = routes.removeIf(route -> RouteConfig.samePrefix(route.prefix(), prefix));
       table = new RouteTable(new RouteConfig(routes, table.config().mo()));
       return removed;
    }

@@ -76,10 +76,10 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
       // Read without creating: a query for a mistyped account must not add an entry (and seven meters) for it.
       AccountCounters c = router.existingCounters(account);
       if (c == null) {
-         return new long[7];
+         return new long[8];
       }
       return new long[] {c.submitted.sum(), c.unrouted.sum(), c.delivered.sum(), c.failed.sum(), c.billed.sum(), c.moRouted.sum(),
-         c.reportsNotRequested.sum()};
+         c.reportsNotRequested.sum(), c.billable.sum()};
    }
 
    @Override

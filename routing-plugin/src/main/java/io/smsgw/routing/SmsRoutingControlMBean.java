@@ -12,10 +12,12 @@ public interface SmsRoutingControlMBean {
    String[] getAccounts();
 
    /**
-    * Counters of one account: submitted, unrouted, delivered, failed, billed, moRouted, reportsNotRequested (final
-    * reports, also counted in delivered or failed, that were not sent to the account because its MT's registered
-    * delivery asked for none in that state). Each counts messages once they are stored: a send the journal failed or
-    * that was rolled back, and a copy dropped as a duplicate, count nothing.
+    * Counters of one account: submitted, unrouted, delivered, failed, billed (the billing records written to
+    * sms.billing, billable or not), moRouted, reportsNotRequested (final reports, also counted in delivered or failed,
+    * that were not sent to the account because its MT's registered delivery asked for none in that state), billable
+    * (of the records, those with smsBillable true). Each counts messages once they are stored: a send the journal
+    * failed or that was rolled back, and a copy dropped as a duplicate, count nothing. Only configured accounts have
+    * counters of their own; every other smsAccount (or none) counts under "(other accounts)".
     */
    long[] getAccountCounters(String account);
 
@@ -57,13 +59,14 @@ public interface SmsRoutingControlMBean {
    long getRoutedToGateways();
 
    /**
-    * Adds or replaces an MT route: {@code links} is "link[:weight],link[:weight]". Until the next file reload.
+    * Adds or replaces an MT route: {@code links} is "link[:weight],link[:weight]". Until the next file reload. A prefix
+    * is one route however it is written: "86138", "+86138" and "0086138" replace each other ("1" and "+1" do not).
     * Refused (IllegalArgumentException) by the file's rules: prefix digits, links configured and each named once,
     * weights from 1 to 1,000,000.
     */
    void addMtRoute(String prefix, String links);
 
-   /** Removes an MT route; false if there was none. Until the next file reload. */
+   /** Removes an MT route, written in any of its forms ("86138" removes "+86138"); false if there was none. Until the next file reload. */
    boolean removeMtRoute(String prefix);
 
    /** Re-reads sms-gateway.conf now; returns the problems, or an empty string when it was applied. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import io.smsgw.broker.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +78,30 @@ class ConfigReloadTest {
 
    private interface ThrowingRunnable {
       void run() throws Exception;
+   }
+
+   /**
+    * A reload and management's route changes apply in the order they happen: a reload replaces every route with the
+    * file's, those management added included; a route management adds after the reload goes beside the file's.
+    */
+   @Test
+   void aReloadReplacesTheRoutesManagementChangedAndAChangeAfterItKeepsTheFilesRoutes() throws Exception {
+      writeConfig("", "", "");
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start()) {
+         SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+         control.addMtRoute("86150", "sim");
+         assertEquals(List.of("86138 -> sim:1", "86150 -> sim:1"), List.of(control.getMtRoutes()));
+
+         writeConfig(", { prefix = \"86139\", links = [ sim ] }", "", "");
+         assertEquals("", control.reload());
+         assertEquals(List.of("86138 -> sim:1", "86139 -> sim:1"), List.of(control.getMtRoutes()),
+                      "the file's routes, the one management added is gone");
+
+         control.addMtRoute("+86150", "sim");
+         assertTrue(control.removeMtRoute("86138"));
+         assertEquals(List.of("86139 -> sim:1", "+86150 -> sim:1"), List.of(control.getMtRoutes()),
+                      "changes after the reload build on the file's routes");
+      }
    }
 
    @Test

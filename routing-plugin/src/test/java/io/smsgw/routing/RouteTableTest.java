@@ -59,10 +59,36 @@ class RouteTableTest {
 
    @Test
    void aForeignNumberWrittenInternationallyIsNoChineseMobileEvenWithElevenDigits() {
-      RouteTable table = table("1", "8613");
-      assertEquals("1", prefixFor(table, "+13125551234"), "+1 312 555 1234 is a North American number");
-      assertEquals("1", prefixFor(table, "0013125551234"));
+      RouteTable table = table("1", "+1", "8613");
+      assertEquals("+1", prefixFor(table, "+13125551234"), "+1 312 555 1234 is a North American number");
+      assertEquals("+1", prefixFor(table, "0013125551234"));
       assertEquals("8613", prefixFor(table, "13125551234"), "written nationally it is a Chinese mobile");
       assertEquals("8613", prefixFor(table, "+8613125551234"));
+      assertNull(prefixFor(table("1"), "+13125551234"), "a national prefix is no route for a foreign number");
+   }
+
+   @Test
+   void anInternationalRouteNeverTakesAChineseMobileNumber() {
+      RouteTable northAmerica = table("86", "+1");
+      assertEveryFormRoutesTo(northAmerica, "86", "13800138000");
+      assertEquals("+1", prefixFor(northAmerica, "+13125551234"));
+      assertEquals("+1", prefixFor(northAmerica, "0013125551234"));
+   }
+
+   @Test
+   void anInternationalRouteBesideTheCatchAllTakesOnlyInternationalNumbers() {
+      RouteTable catchAll = table("", "001");
+      assertEveryFormRoutesTo(catchAll, "", "13800138000");
+      assertEquals("001", prefixFor(catchAll, "+13125551234"));
+      assertEquals("001", prefixFor(catchAll, "0013125551234"));
+      assertEquals("", prefixFor(catchAll, "10086"), "a national service number is no international one");
+   }
+
+   @Test
+   void aNationalAndAnInternationalPrefixWithTheSameDigitsAreTwoRoutes() {
+      RouteTable both = table("1", "+1");
+      assertEveryFormRoutesTo(both, "1", "13800138000");
+      assertEquals("+1", prefixFor(both, "+13125551234"));
+      assertNull(prefixFor(table("+1"), "13800138000"));
    }
 }

@@ -73,6 +73,7 @@ class RoutingCountersTest {
    private static final int UNROUTED = 1;
    private static final int DELIVERED = 2;
    private static final int BILLED = 4;
+   private static final int BILLABLE = 7;
 
    @TempDir
    Path dir;
@@ -183,6 +184,15 @@ class RoutingCountersTest {
          return bean("getAccountCounters", account)[index];
       }
 
+      /** {@link #counter} for a wait's condition. */
+      boolean counterIs(String account, int index, long expected) {
+         try {
+            return counter(account, index) == expected;
+         } catch (Exception e) {
+            throw new IllegalStateException(e);
+         }
+      }
+
       @Override
       public void close() throws Exception {
          stop();
@@ -286,6 +296,64 @@ class RoutingCountersTest {
          assertEquals(records, gw.counter("app1", BILLED), "billed as often as sms.billing has records");
          assertEquals(1, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED],
                       "CMPP QUERY counts it once");
+      }
+   }
+
+   /**
+    * billed counts the records on sms.billing, as the docs and the metric routing.billing.records say, billable or not;
+    * billable counts those with smsBillable true. An UNDELIV report's record is written, not billable.
+    */
+   @Test
+   void billedCountsEveryRecordWrittenAndBillableTheOnesToCharge() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         jms.setClientID("billing");
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.DR))) {
+            TextMessage undelivered = report(session, "00000000000000d1", null);
+            undelivered.setStringProperty("smsStatus", "UNDELIV");
+            producer.send(undelivered);
+            producer.send(report(session, "00000000000000d2", null));
+         }
+         int billable = 0;
+         int records = 0;
+         for (Message m = billing.receive(10_000); m != null; m = billing.receive(records < 2 ? 10_000 : 300)) {
+            records++;
+            billable += m.getBooleanProperty("smsBillable") ? 1 : 0;
+         }
+         assertArrayEquals(new int[] {2, 1}, new int[] {records, billable}, "two records on sms.billing, one billable");
+         long written = records;
+         Wait.until("both records counted", Duration.ofSeconds(10), () -> gw.counterIs("app1", BILLED, written));
+         assertEquals(records, gw.counter("app1", BILLED), "billed: the records written, the UNDELIV one included");
+         assertEquals(billable, gw.counter("app1", BILLABLE), "billable: the DELIVRD one");
+      }
+   }
+
+   /**
+    * Counters (and their seven meters) exist for the configured accounts; every smsAccount the configuration does not
+    * know shares one bucket, so an application or peer naming a new account on each message cannot grow them.
+    */
+   @Test
+   void smsAccountsTheConfigurationDoesNotKnowShareOneBucketOfCounters() throws Exception {
+      try (Gateway gw = Gateway.start(dir);
+           Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT))) {
+            for (String account : new String[] {"stranger1", "stranger2", "stranger3", "app1"}) {
+               TextMessage m = mt(session, "8613800138020");
+               m.setStringProperty("smsAccount", account);
+               producer.send(m);
+            }
+         }
+         Wait.until("the four MT on the link's queue", Duration.ofSeconds(10), () -> gw.broker().messageCount(LINK_QUEUE) == 4);
+         Wait.until("three counted for other accounts", Duration.ofSeconds(10),
+                    () -> gw.counterIs("(other accounts)", SUBMITTED, 3));
+         assertEquals(1, gw.counter("app1", SUBMITTED), "a configured account counts on its own");
+         for (String stranger : new String[] {"stranger1", "stranger2", "stranger3"}) {
+            assertArrayEquals(new long[8], gw.bean("getAccountCounters", stranger), stranger + " has no counters of its own");
+         }
       }
    }
 

@@ -182,6 +182,61 @@ class RoutingPolicyTest {
       }
    }
 
+   /** Links one and two (no SMSC behind them: MT wait on their queues), route 86138 to one, app1 allowed {@code mtRoutes}. */
+   private void writeTwoLinkConfig(String mtRoutes) throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { app1 { password = "unused", protocols = [SMPP], mt-routes = [ %s ] } }
+         links {
+           one { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 200ms }
+           two { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 200ms }
+         }
+         routes { mt = [ { prefix = "86138", links = [ one ] } ] }
+         """.formatted(mtRoutes, JsmppSmsc.freePort(), JsmppSmsc.freePort()));
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   /** An account allowed "+86138" in its mt-routes may use the file's route "86138": one route, written two ways. */
+   @Test
+   void anAccountMayUseTheRouteItsMtRoutesNameInAnotherForm() throws Exception {
+      writeTwoLinkConfig("\"+86138\"");
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         sendMt(jms.createSession(false, Session.AUTO_ACKNOWLEDGE), "8613800138000", "allowed +86138", 0);
+         Wait.until("app1's MT on link one, not refused as unrouted", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("one")) == 1);
+      }
+   }
+
+   /**
+    * "86138", "+86138" and "0086138" are one route to management: adding one replaces the other instead of shadowing
+    * it, and removing one removes the other.
+    */
+   @Test
+   void managementReplacesAndRemovesARouteWrittenInAnyOfItsForms() throws Exception {
+      writeTwoLinkConfig("");
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         String one = SmsAddresses.smscLinkQueue("one");
+         String two = SmsAddresses.smscLinkQueue("two");
+         control.addMtRoute("+86138", "two");
+         assertEquals(List.of("+86138 -> two:1"), List.of(control.getMtRoutes()), "one route, replaced, not a second one beside it");
+         sendMt(session, "8613800138001", "through the replaced route", 0);
+         Wait.until("the MT on link two", Duration.ofSeconds(10), () -> broker.messageCount(two) == 1);
+
+         assertTrue(control.removeMtRoute("86138"), "the route is removed in another of its forms");
+         assertEquals(List.of(), List.of(control.getMtRoutes()));
+         sendMt(session, "8613800138002", "no route now", 0);
+         Wait.until("the MT without route counted as unrouted", Duration.ofSeconds(10),
+                    () -> control.getAccountCounters("app1")[1] == 1);
+         assertEquals(List.of(0L, 1L), List.of(broker.messageCount(one), broker.messageCount(two)), "nothing more on the links");
+         assertFalse(control.removeMtRoute("0086138"), "nothing left to remove");
+      }
+   }
+
    @ParameterizedTest(name = "smsKind {0}")
    @NullSource
    @ValueSource(strings = {"MT", "mt"})

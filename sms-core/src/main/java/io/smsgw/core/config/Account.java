@@ -138,9 +138,20 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, 0, List.of());
    }
 
-   /** Whether MT may use the route with this prefix. */
+   /**
+    * Whether MT may use the route with this prefix, however either is written ("86138", "+86138" and "0086138" are
+    * one route: {@link RouteConfig#normalisePrefix}).
+    */
    public boolean allowsRoute(String routePrefix) {
-      return mtRoutes.isEmpty() || mtRoutes.contains(routePrefix);
+      if (mtRoutes.isEmpty()) {
+         return true;
+      }
+      for (String allowed : mtRoutes) {
+         if (RouteConfig.samePrefix(allowed, routePrefix)) {
+            return true;
+         }
+      }
+      return false;
    }
 
    /** An account with every optional field at its default: both protocols, 4 sessions, no limits. */

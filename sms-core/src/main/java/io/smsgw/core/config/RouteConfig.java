@@ -14,6 +14,9 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
 
    public static final RouteConfig NONE = new RouteConfig(List.of(), List.of());
 
+   /** China's country code: a prefix or number written with it in front is in international form. */
+   public static final String COUNTRY_CODE = "86";
+
    public RouteConfig {
       mt = List.copyOf(mt);
       mo = List.copyOf(mo);
@@ -54,6 +57,50 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
          }
       }
       return null;
+   }
+
+   /**
+    * The one form of an MT route prefix, so that two ways of writing the same prefix are one route (routing's table,
+    * the management bean, an account's {@code mt-routes}, the file's duplicate check): a prefix written
+    * internationally ({@code +}, {@code 00}) or with China's country code {@code 86} becomes {@code +} and its
+    * country code ({@code "0086138"}, {@code "86138"} and {@code "+86138"} are {@code "+86138"}, {@code "001"} is
+    * {@code "+1"}); any other prefix is national and stays as written ({@code "1"}, {@code "138"}, {@code ""}).
+    * A national prefix matches only numbers written nationally (and China's mobile numbers in any form), an
+    * international one only numbers written internationally: {@code "+1"} is North America, never a Chinese
+    * mobile number starting with 1 (links-routing-billing.md, "Routing").
+    */
+   public static String normalisePrefix(String prefix) {
+      if (prefix == null) {
+         return "";
+      }
+      if (prefix.startsWith("+")) {
+         return prefix;
+      }
+      if (prefix.startsWith("00")) {
+         return "+" + prefix.substring(2);
+      }
+      return prefix.startsWith(COUNTRY_CODE) ? "+" + prefix : prefix;
+   }
+
+   /** Whether two MT route prefixes are the same route ({@link #normalisePrefix}), without building either form. */
+   public static boolean samePrefix(String a, String b) {
+      if (a == null || b == null) {
+         return a == b;
+      }
+      int fromA = digitsFrom(a);
+      int fromB = digitsFrom(b);
+      int lengthA = a.length() - fromA;
+      return internationalPrefix(a) == internationalPrefix(b) && lengthA == b.length() - fromB
+         && a.regionMatches(fromA, b, fromB, lengthA);
+   }
+
+   private static boolean internationalPrefix(String prefix) {
+      return prefix.startsWith("+") || prefix.startsWith("00") || prefix.startsWith(COUNTRY_CODE);
+   }
+
+   /** Where the digits after the international mark start ({@code 86} is no mark but a country code, so kept). */
+   private static int digitsFrom(String prefix) {
+      return prefix.startsWith("+") ? 1 : prefix.startsWith("00") ? 2 : 0;
    }
 
    /** What is wrong with a route naming {@code link}, or null: it must be one of the configured SMSC links. */
