@@ -621,7 +621,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
          DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
-         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), counts, manager.getCmppWindowSize(),
+         deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
                                              manager.getCmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());
