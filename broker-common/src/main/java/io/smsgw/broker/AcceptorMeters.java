@@ -106,17 +106,20 @@ public final class AcceptorMeters {
 
    /** Indexes of {@link #deliveries(ActiveMQServer, String)}. */
    public static final int MO_SENT = 0, REPORTS_SENT = 1, REDELIVERED = 2, OK = 3, THROTTLED = 4, REJECTED = 5,
-      INVALID = 6, OTHER = 7, TIMED_OUT = 8, WAITING = 9, IN_FLIGHT = 10;
+      INVALID = 6, OTHER = 7, TIMED_OUT = 8, WAITING = 9, IN_FLIGHT = 10, DEAD_LETTERED_REFUSED = 11,
+      DEAD_LETTERED_ATTEMPTS = 12;
 
    /**
     * For management: what was delivered to {@code account}, its SMPP and CMPP sessions together, as {@code long}s at
     * the indexes above: MO sent, reports sent, of those sent again, then how deliveries ended (ok, throttled,
     * rejected, invalid, other, timed out), and from the broker's queue {@code sms.sp.<account>} the messages on it
-    * now and those of them delivered and not answered yet. Creates nothing: an account that never bound shows 0 sent
+    * now and those of them delivered and not answered yet; then (appended later, so the indexes before stay) the
+    * deliveries that ended with their message sent to the dead-letter address, refused for good by the client and at
+    * the last of max-delivery-attempts. Creates nothing: an account that never bound shows 0 sent
     * (and its queue as it is).
     */
    public static long[] deliveries(ActiveMQServer server, String account) {
-      long[] out = new long[IN_FLIGHT + 1];
+      long[] out = new long[DEAD_LETTERED_ATTEMPTS + 1];
       Map<String, AcceptorMeters> byProtocol;
       synchronized (BY_BROKER) {
          Map<String, AcceptorMeters> found = BY_BROKER.get(server);
@@ -134,6 +137,8 @@ public final class AcceptorMeters {
          for (DeliveryCounts.Outcome outcome : DeliveryCounts.Outcome.all()) {
             out[OK + outcome.ordinal()] += d.settled(outcome);
          }
+         out[DEAD_LETTERED_REFUSED] += d.deadLetteredRefused();
+         out[DEAD_LETTERED_ATTEMPTS] += d.deadLetteredAttempts();
       }
       AccountQueue queue = new AccountQueue(server, account);
       out[WAITING] = queue.messages();
@@ -205,6 +210,10 @@ public final class AcceptorMeters {
          meters.counter("account.deliveries.settled", "Deliveries to the account by how they ended", d,
                         counts -> counts.settled(outcome), "protocol", protocol, "account", id, "outcome", outcome.tag());
       }
+      meters.counter("account.deliveries.dead-lettered", "Deliveries the client refused for good, sent to the dead-letter address",
+                     d, DeliveryCounts::deadLetteredRefused, "protocol", protocol, "account", id, "reason", "refused")
+         .counter("account.deliveries.dead-lettered", "Deliveries failed at the last of max-delivery-attempts, dead-lettered",
+                  d, DeliveryCounts::deadLetteredAttempts, "protocol", protocol, "account", id, "reason", "attempts");
    }
 
    /** The gauges of the account's queue, once per broker whatever the protocols it binds with. */

@@ -31,7 +31,8 @@ public interface DeliveryChannel<P> {
     * Throws IllegalArgumentException for content the protocol cannot carry (a field too wide, a character the
     * field cannot hold); the message then goes to the dead-letter address. A failure in the pipeline's encoder
     * would close the connection instead and bring the message back on the next one, again and again. Null when
-    * an outgoing interceptor vetoed it: it then waits unanswered until the response timeout puts it back.
+    * an outgoing interceptor vetoed it: it then waits unanswered until the response timeout puts it back, and
+    * counts in the account's delivery counts as nothing sent.
     *
     * <p>A message that needs more than one PDU (a long MO as concatenated parts) returns its first part, with
     * {@code sequence}, and hands the others to {@code parts} in order, each with a sequence of its own from

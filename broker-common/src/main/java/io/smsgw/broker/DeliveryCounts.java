@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A delivery is one message, however many PDUs it took (a long MO's parts settle together). {@link WindowedDeliverer}
  * counts: one {@link LongAdder} increment when it hands a message over, one when it settles; nothing allocated, no
  * lock. A delivery written just before the session ended is counted sent and never settled (nobody answers it; the
- * session's close puts it back and it comes again as a redelivery).
+ * session's close puts it back and it comes again as a redelivery). A hand-over an outgoing interceptor vetoed (no PDU,
+ * or a part of a long MO, written) counts nowhere: nothing reached the client.
  */
 public final class DeliveryCounts {
 
@@ -50,6 +51,8 @@ public final class DeliveryCounts {
    private final LongAdder reportsFirst = new LongAdder();
    private final LongAdder reportsAgain = new LongAdder();
    private final LongAdder[] settled = new LongAdder[Outcome.all().length];
+   private final LongAdder deadLetteredRefused = new LongAdder();
+   private final LongAdder deadLetteredAttempts = new LongAdder();
 
    public DeliveryCounts() {
       for (int i = 0; i < settled.length; i++) {
@@ -67,6 +70,15 @@ public final class DeliveryCounts {
 
    void settle(Outcome outcome) {
       settled[outcome.ordinal()].increment();
+   }
+
+   /**
+    * A delivery settled by sending its message to the dead-letter address: {@code refused} when the client refused it
+    * for good (SMPP ESME_RX_P_APPN, ESME_RX_R_APPN), else because that refusal or timeout was its max-delivery-attempts'
+    * last. Counted besides its {@link #settle outcome}.
+    */
+   void deadLettered(boolean refused) {
+      (refused ? deadLetteredRefused : deadLetteredAttempts).increment();
    }
 
    /** MO sent, first attempts and redeliveries. */
@@ -87,6 +99,16 @@ public final class DeliveryCounts {
    /** Of what was sent, the reports sent again. */
    public long reportsRedelivered() {
       return reportsAgain.sum();
+   }
+
+   /** Deliveries the client refused for good, sent to the dead-letter address at once. */
+   public long deadLetteredRefused() {
+      return deadLetteredRefused.sum();
+   }
+
+   /** Deliveries that failed at the queue's last delivery attempt, so the broker dead-lettered them. */
+   public long deadLetteredAttempts() {
+      return deadLetteredAttempts.sum();
    }
 
    /** Deliveries that ended so. */

@@ -14,7 +14,7 @@ import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
@@ -51,8 +51,13 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private static final Logger logger = LoggerFactory.getLogger(WindowedDeliverer.class);
    private static final SimpleString SMS_ID = SimpleString.of("smsId");
 
-   /** A PDU written and not answered yet; {@code parts} is null for a message that went as one PDU. */
-   private record InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts) {
+   /**
+    * A PDU written and not answered yet; {@code parts} is null for a message that went as one PDU. {@code deliveryCount}
+    * is the broker's for this hand-over; {@code vetoed}: an outgoing interceptor kept the PDU from being written, so
+    * it only waits for the response timeout to be put back, and counts nowhere.
+    */
+   private record InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts, int deliveryCount,
+                           boolean vetoed) {
    }
 
    /** The parts of one message: settled when the last part sent is answered (event loop only). */
@@ -65,11 +70,16 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       DeliveryCounts.Outcome failure;
       /** A part was refused for good: the message is dead-lettered once every part is answered or overdue. */
       boolean rejected;
+      final int deliveryCount;
+      /** An outgoing interceptor vetoed a part: the client never had the whole message, so it counts nowhere. */
+      final boolean vetoed;
 
-      Parts(long messageId, ServerConsumer consumer, int count) {
+      Parts(long messageId, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed) {
          this.messageId = messageId;
          this.consumer = consumer;
          this.unanswered = count;
+         this.deliveryCount = deliveryCount;
+         this.vetoed = vetoed;
       }
    }
 
@@ -96,6 +106,10 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          return sequences == null;
       }
 
+      boolean anyVetoed() {
+         return pdus.contains(null);
+      }
+
       void clear() {
          sequences = null;
          pdus = null;
@@ -103,6 +117,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    }
 
    private final DeliveryChannel<P> channel;
+   private final ActiveMQServer server;
    private final DeliveryCounts counts;
    private final int window;
    private final long responseTimeoutNanos;
@@ -120,14 +135,16 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private Runnable whenAllAnswered;
 
    /**
-    * @param storage the broker's storage manager, for the transactions that acknowledge a read batch's deliveries
+    * @param server the broker: its storage manager, for the transactions that acknowledge a read batch's deliveries,
+    *        and its address settings, to tell a failed delivery the broker dead-letters from one it puts back
     * @param counts the account's delivery counts on this protocol, counted here (sent, and how each delivery ended)
     */
-   public WindowedDeliverer(DeliveryChannel<P> channel, StorageManager storage, DeliveryCounts counts, int window,
+   public WindowedDeliverer(DeliveryChannel<P> channel, ActiveMQServer server, DeliveryCounts counts, int window,
                             long responseTimeoutMillis) {
       this.channel = channel;
+      this.server = server;
       this.counts = counts;
-      this.batch = new AcknowledgementBatch(storage, () -> "deliveries to '" + channel.accountId() + "'", settled -> { });
+      this.batch = new AcknowledgementBatch(server.getStorageManager(), () -> "deliveries to '" + channel.accountId() + "'", settled -> { });
       this.settleBatch = batch::commit;
       this.window = Math.max(1, window);
       this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis);
@@ -167,13 +184,18 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          channel.execute(() -> reject(consumer, id));
          return 1;
       }
-      // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement.
-      counts.sent(SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) == SmsKind.DR, deliveryCount > 1);
+      // Vetoed by an outgoing interceptor: nothing (or only part of a long MO) reaches the client, so not counted sent;
+      // it still waits for the response timeout and is put back then, as before.
+      boolean vetoed = delivery == null || !collector.isEmpty() && collector.anyVetoed();
+      if (!vetoed) {
+         // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement.
+         counts.sent(SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) == SmsKind.DR, deliveryCount > 1);
+      }
       if (!collector.isEmpty()) {
-         sendParts(ref.getMessageID(), consumer, sequence, delivery);
+         sendParts(ref.getMessageID(), consumer, sequence, delivery, deliveryCount, vetoed);
          return 1;
       }
-      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null));
+      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed));
       if (delivery != null) {
          channel.write(delivery);
       }
@@ -181,11 +203,12 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    }
 
    /** The parts of a long message wait for room in the window, in their order; the event loop writes them. */
-   private void sendParts(long messageId, ServerConsumer consumer, int firstSequence, P first) {
+   private void sendParts(long messageId, ServerConsumer consumer, int firstSequence, P first, int deliveryCount,
+                          boolean vetoed) {
       List<Integer> sequences = collector.sequences;
       List<P> pdus = collector.pdus;
       collector.clear();
-      Parts parts = new Parts(messageId, consumer, 1 + sequences.size());
+      Parts parts = new Parts(messageId, consumer, 1 + sequences.size(), deliveryCount, vetoed);
       List<Waiting<P>> queued = new ArrayList<>(parts.unanswered);
       queued.add(new Waiting<>(parts, firstSequence, first));
       for (int i = 0; i < sequences.size(); i++) {
@@ -274,7 +297,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private void writeWaiting() {
       while (!waiting.isEmpty() && inFlight.size() < window) {
          Waiting<P> part = waiting.poll();
-         inFlight.put(part.sequence(), new InFlight(part.parts().messageId, part.parts().consumer, System.nanoTime(), part.parts()));
+         Parts parts = part.parts();
+         inFlight.put(part.sequence(), new InFlight(parts.messageId, parts.consumer, System.nanoTime(), parts,
+                                                    parts.deliveryCount, parts.vetoed));
          waitingCount.decrementAndGet();
          if (part.pdu() != null) {
             channel.write(part.pdu());
@@ -318,17 +343,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          if (delivery.parts() != null) {
             partAnswered(delivery.parts(), outcome, refusedForGood, detail);
          } else if (success) {
-            counts.settle(outcome);
+            settle(delivery.vetoed(), outcome);
             batch.acknowledge(delivery.consumer(), delivery.messageId());
          } else if (refusedForGood) {
-            counts.settle(outcome);
+            settle(delivery.vetoed(), outcome);
             batch.promptAfter(delivery.consumer());
-            deadLetter(delivery.consumer(), delivery.messageId(), detail);
+            deadLetter(delivery.consumer(), delivery.messageId(), delivery.vetoed(), detail);
          } else {
-            counts.settle(outcome);
+            settle(delivery.vetoed(), outcome);
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
             batch.promptAfter(delivery.consumer());
-            delivery.consumer().individualCancel(delivery.messageId(), true);
+            putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
          }
       } catch (Exception e) {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
@@ -357,13 +382,13 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          return;
       }
       if (parts.rejected) {
-         counts.settle(parts.failure);
-         deadLetter(parts.consumer, parts.messageId, detail);
+         settle(parts.vetoed, parts.failure);
+         deadLetter(parts.consumer, parts.messageId, parts.vetoed, detail);
       } else if (parts.refused) {
-         counts.settle(parts.failure);
-         parts.consumer.individualCancel(parts.messageId, true);
+         settle(parts.vetoed, parts.failure);
+         putBack(parts.consumer, parts.messageId, parts.deliveryCount, parts.vetoed);
       } else {
-         counts.settle(DeliveryCounts.Outcome.OK);
+         settle(parts.vetoed, DeliveryCounts.Outcome.OK);
          batch.acknowledge(parts.consumer, parts.messageId);
       }
    }
@@ -381,10 +406,40 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * cannot carry), with a WARN, so the operator sees it and the peer is not offered it again. The caller prompts the
     * consumer.
     */
-   private void deadLetter(ServerConsumer consumer, long messageId, String detail) throws Exception {
+   private void deadLetter(ServerConsumer consumer, long messageId, boolean vetoed, String detail) throws Exception {
       logger.warn("Delivery of message {} refused for good by '{}' ({}); sending it to the dead-letter address, not again",
                   messageId, channel.accountId(), detail);
       consumer.reject(messageId);
+      if (!vetoed) {
+         counts.deadLettered(true);
+      }
+   }
+
+   /** How a delivery ended, unless an interceptor vetoed it (then the client never had it). */
+   private void settle(boolean vetoed, DeliveryCounts.Outcome outcome) {
+      if (!vetoed) {
+         counts.settle(outcome);
+      }
+   }
+
+   /**
+    * Puts a failed delivery back, counting the attempt; at the queue's last attempt (its address's
+    * max-delivery-attempts) the broker sends it to the dead-letter address instead, counted so per account here (the
+    * broker counts it only per queue, with every other message it dead-letters from there). Failure path only: the
+    * address settings are looked up here, not per delivery.
+    */
+   private void putBack(ServerConsumer consumer, long messageId, int deliveryCount, boolean vetoed) throws Exception {
+      int max = vetoed ? 0 : maxDeliveryAttempts(consumer);
+      // The broker's own test when the failed attempt is cancelled (QueueImpl.checkRedelivery); the count is kept.
+      boolean lastAttempt = max > 0 && deliveryCount >= max;
+      consumer.individualCancel(messageId, true);
+      if (lastAttempt) {
+         counts.deadLettered(false);
+      }
+   }
+
+   private int maxDeliveryAttempts(ServerConsumer consumer) {
+      return server.getAddressSettingsRepository().getMatch(consumer.getQueue().getAddress().toString()).getMaxDeliveryAttempts();
    }
 
    /** Puts back deliveries whose response is overdue (called periodically on the event loop). */
@@ -401,19 +456,22 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
             it.remove();
             channel.onSettled(entry.getKey(), false);
             try {
-               if (delivery.parts() != null) {
-                  failed(delivery.parts(), DeliveryCounts.Outcome.TIMED_OUT);
-                  if (--delivery.parts().unanswered == 0) {
-                     counts.settle(delivery.parts().failure);
-                     if (delivery.parts().rejected) {
-                        deadLetter(delivery.consumer(), delivery.messageId(), "a part refused for good, the last one overdue");
+               Parts parts = delivery.parts();
+               if (parts != null) {
+                  failed(parts, DeliveryCounts.Outcome.TIMED_OUT);
+                  if (--parts.unanswered == 0) {
+                     settle(parts.vetoed, parts.failure);
+                     if (parts.rejected) {
+                        deadLetter(delivery.consumer(), delivery.messageId(), parts.vetoed,
+                                   "a part refused for good, the last one overdue");
                      } else {
-                        delivery.consumer().individualCancel(delivery.messageId(), true);
+                        putBack(delivery.consumer(), delivery.messageId(), parts.deliveryCount, parts.vetoed);
                      }
                   }
                } else {
-                  counts.settle(DeliveryCounts.Outcome.TIMED_OUT);
-                  delivery.consumer().individualCancel(delivery.messageId(), true);
+                  // A vetoed delivery was never written: put back at its timeout as any unanswered one, not counted.
+                  settle(delivery.vetoed(), DeliveryCounts.Outcome.TIMED_OUT);
+                  putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
                }
             } catch (Exception e) {
                logger.warn("Could not put back overdue delivery {}", delivery.messageId(), e);

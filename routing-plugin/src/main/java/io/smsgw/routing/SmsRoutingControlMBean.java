@@ -34,7 +34,9 @@ public interface SmsRoutingControlMBean {
     * then how deliveries ended: acknowledged (ok), refused as throttled, rejected by the client's application, refused
     * as invalid, refused with another code, unanswered within the response timeout (timed out); last, from the
     * broker's queue sms.sp.&lt;account&gt;: messages on it now (waiting), and of those the ones delivered and not answered
-    * yet (in flight). A delivery is one message whatever the number of its parts; one the session's end cut short is
+    * yet (in flight); then deliveries whose message went to the dead-letter address, refused for good by the client
+    * (SMPP ESME_RX_P_APPN, ESME_RX_R_APPN), and failed at the last of the address's max-delivery-attempts (indexes 11
+    * and 12, appended after the others). A delivery is one message whatever the number of its parts; one the session's end cut short is
     * sent but not ended.
     */
    long[] getAccountDeliveries(String account);

@@ -460,14 +460,15 @@ class RoutingCountersTest {
    }
 
    /** What getAccountDeliveries shows: its indexes, as the bean's documentation lists them. */
-   private static final int MO_SENT = 0, REPORTS_SENT = 1, REDELIVERED = 2, OK = 3, TIMED_OUT = 8, WAITING = 9, IN_FLIGHT = 10;
+   private static final int MO_SENT = 0, REPORTS_SENT = 1, REDELIVERED = 2, OK = 3, TIMED_OUT = 8, WAITING = 9, IN_FLIGHT = 10,
+      DEAD_LETTERED_REFUSED = 11, DEAD_LETTERED_ATTEMPTS = 12;
 
    @Test
    void theBeanShowsWhatWasDeliveredToAnAccountAndWhatWaitsForIt() throws Exception {
       try (Gateway gw = Gateway.start(dir);
            Connection jms = new ActiveMQConnectionFactory(gw.broker().coreUrl()).createConnection()) {
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         assertArrayEquals(new long[11], gw.bean("getAccountDeliveries", "nobody"), "an unknown account: nothing, no failure");
+         assertArrayEquals(new long[13], gw.bean("getAccountDeliveries", "nobody"), "an unknown account: nothing, no failure");
          try (MessageProducer app1 = session.createProducer(session.createQueue(SmsAddresses.accountQueue("app1")))) {
             TextMessage mo = session.createTextMessage("for app1, never bound");
             mo.setStringProperty("smsKind", "MO");
@@ -491,6 +492,8 @@ class RoutingCountersTest {
             assertArrayEquals(new long[] {1, 0, 0, 1, 0}, new long[] {delivered[MO_SENT], delivered[REPORTS_SENT],
                delivered[REDELIVERED], delivered[OK], delivered[TIMED_OUT]});
             assertArrayEquals(new long[] {0, 0}, new long[] {delivered[WAITING], delivered[IN_FLIGHT]});
+            assertArrayEquals(new long[] {0, 0}, new long[] {delivered[DEAD_LETTERED_REFUSED], delivered[DEAD_LETTERED_ATTEMPTS]},
+                              "the dead-letter counts follow the others, whose indexes stay");
          } finally {
             esme.unbindAndClose();
          }

@@ -58,6 +58,7 @@ import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.id.CmppMsgId;
+import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.TrafficCounters;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -299,7 +300,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          onQuery(query);
       } else if (pdu instanceof Cancel cancel) {
          pending.taken();
-         onCancel(cancel);
+         cancelWithinRate(cancel);
       } else if (pdu instanceof CmppRefusableRequest request) {
          // DELIVER, FWD and route requests are not for an SP acceptor.
          send(request.errorResponse(CmppResult.COMMAND_ERROR));
@@ -621,7 +622,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
          DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
-         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), counts, manager.getCmppWindowSize(),
+         deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
                                              manager.getCmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());
@@ -716,6 +717,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return;
       }
       state = State.TERMINATING;
+      runCancelsOverRate();
       stopDeliveries();
       // On the session's ordered broker executor: the stop waits for a hand-over in progress (up to 30 s), and this
       // event loop reads other connections too.
@@ -804,6 +806,63 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
                          c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
                          mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
                          c[TrafficCounters.MO_FAILED]));
+   }
+
+   /** CANCELs waiting for a permit of the account's rate, in the order read (event loop only); null until one waits. */
+   private ArrayDeque<Cancel> cancelsOverRate;
+
+   /**
+    * A CANCEL searches the held messages as SMPP's cancel_sm does, so it takes one permit of the account's
+    * max-submit-rate too (decision 97 and its follow-up). CANCEL_RESP has no throttling answer (Success_Id 1 would tell
+    * the SP its message could not be cancelled, and it would then be sent), so one over the rate is not refused: it
+    * waits, in order, until a permit comes, still counted pending, so an SP that keeps sending them reaches
+    * {@code cmppMaxPendingRequests} and the acceptor stops reading from it, as for any SP that outruns its answers.
+    */
+   private void cancelWithinRate(Cancel cancel) {
+      RateLimiter limiter = runtime.submitLimiter(account);
+      if (cancelsOverRate == null || cancelsOverRate.isEmpty()) {
+         if (limiter.tryAcquire(1)) {
+            onCancel(cancel);
+            return;
+         }
+         if (cancelsOverRate == null) {
+            cancelsOverRate = new ArrayDeque<>();
+         }
+         cancelsOverRate.add(cancel);
+         retryCancelsLater(limiter);
+      } else {
+         cancelsOverRate.add(cancel);
+      }
+   }
+
+   private void retryCancelsLater(RateLimiter limiter) {
+      channel.eventLoop().schedule(this::retryCancels, limiter.nanosPerPermit(), TimeUnit.NANOSECONDS);
+   }
+
+   /** Event loop: the CANCELs waiting for permits, as many as the rate has now; the rest wait for the next permit. */
+   private void retryCancels() {
+      if (state != State.CONNECTED || cancelsOverRate == null) {
+         return; // ending: endSession ran them; closed: nobody to answer
+      }
+      RateLimiter limiter = runtime.submitLimiter(account);
+      while (!cancelsOverRate.isEmpty() && limiter.tryAcquire(1)) {
+         onCancel(cancelsOverRate.poll());
+      }
+      if (!cancelsOverRate.isEmpty()) {
+         retryCancelsLater(limiter);
+      }
+   }
+
+   /**
+    * The session ends: CANCELs read before its end are answered before it (TERMINATE_RESP after them), so those still
+    * waiting for a permit run now, without one: there are at most {@code cmppMaxPendingRequests} of them.
+    */
+   private void runCancelsOverRate() {
+      if (cancelsOverRate != null) {
+         for (Cancel cancel; (cancel = cancelsOverRate.poll()) != null; ) {
+            onCancel(cancel);
+         }
+      }
    }
 
    /** Removes an MT that has not been sent on yet; Success_Id 1 when it already left (or never existed). */

@@ -142,4 +142,39 @@ class CmppAccountLimitsTest {
          assertEquals(CmppResult.OK, result(client), "159 GSM characters are one SMS");
       }
    }
+
+   @Test
+   void cancelTakesARatePermitAndOneBeyondTheRateWaitsForItInsteadOfBeingRefused() throws Exception {
+      int cancels = 6;
+      io.smsgw.cmpp.codec.CmppPdu[] requests = new io.smsgw.cmpp.codec.CmppPdu[cancels + 1];
+      try (RawCmppClient client = connected("901245", "secret45")) {
+         for (int i = 0; i < cancels; i++) {
+            requests[i] = new io.smsgw.cmpp.codec.Cancel(client.nextSequence(), 0x7fff_0000_0000_0000L + i);
+         }
+         int submit = client.nextSequence();
+         requests[cancels] = RawCmppClient.submit(submit, "901245", "1065745", "TEST", 0,
+                                                  "after the cancels".getBytes(StandardCharsets.US_ASCII), "13800138120");
+         // All in one write: read within far less than a second, by an account allowed 3 a second.
+         client.sendTogether(requests);
+         List<Integer> cancelAnswers = new java.util.ArrayList<>();
+         int submitResult = -1;
+         for (int i = 0; i < requests.length; i++) {
+            io.smsgw.cmpp.codec.CmppPdu answer = client.read();
+            if (answer instanceof io.smsgw.cmpp.codec.CancelResp cancel) {
+               assertEquals(CmppResult.CANCEL_FAILURE, cancel.successId(), "no such message");
+               cancelAnswers.add(cancel.sequenceId());
+            } else {
+               submitResult = assertInstanceOf(SubmitResp.class, answer).result();
+            }
+         }
+         assertEquals(CmppResult.FLOW_CONTROL_ERROR, submitResult,
+                      "the CANCELs before it took the account's rate, so the SUBMIT is over it");
+         List<Integer> expected = new java.util.ArrayList<>();
+         for (int i = 0; i < cancels; i++) {
+            expected.add(requests[i] instanceof io.smsgw.cmpp.codec.Cancel c ? c.sequenceId() : -1);
+         }
+         assertEquals(expected, cancelAnswers, "every CANCEL answered, in order, those over the rate when a permit came");
+      }
+      assertEquals(0, storedFor("13800138120"));
+   }
 }

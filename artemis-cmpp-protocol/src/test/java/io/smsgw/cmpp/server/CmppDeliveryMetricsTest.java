@@ -170,4 +170,47 @@ class CmppDeliveryMetricsTest {
          assertEquals(2, AcceptorMeters.deliveries(broker.server(), SP)[AcceptorMeters.WAITING]);
       }
    }
+
+   @Test
+   void aVetoedDeliverCountsNowhereAndComesAgainAndOneFailedAtTheLastAttemptCountsDeadLettered() throws Exception {
+      SimpleMetricsPlugin plugin = (SimpleMetricsPlugin) new SimpleMetricsPlugin().init(Map.of());
+      MeterRegistry registry = plugin.getRegistry();
+      String queue = SmsAddresses.accountQueue(SP);
+      java.util.concurrent.atomic.AtomicInteger vetoes = new java.util.concurrent.atomic.AtomicInteger();
+      try (TestBroker broker = TestBroker.cmpp(dir, ";cmppResponseTimeout=500").configure(cfg -> {
+         cfg.setMetricsConfiguration(new MetricsConfiguration().setPlugin(plugin));
+         TestBroker.withDeadLetterQueue(cfg);
+         cfg.getAddressSettings().get("sms.#").setMaxDeliveryAttempts(2);
+      }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         // Vetoes the first DELIVER of "vetoed" only.
+         broker.server().getRemotingService().addOutgoingInterceptor((CmppInterceptor) (pdu, connection) ->
+            !(pdu instanceof Deliver deliver && text(deliver).equals("vetoed") && vetoes.incrementAndGet() == 1));
+         try (RawCmppClient client = new RawCmppClient(broker.port())) {
+            assertEquals(CmppResult.CONNECT_OK, client.connect(SP, "secret", 0x30).status());
+            sendMo(jms, "vetoed");
+            Deliver delivered = nextDeliver(client);
+            assertEquals("vetoed", text(delivered), "put back at the response timeout and handed over again, not lost");
+            answer(client, delivered, CmppResult.OK);
+            Wait.until("acknowledged", TIMEOUT, () -> broker.messageCount(queue) == 0);
+            assertEquals(2, vetoes.get());
+            assertEquals(1.0, counter(registry, "account.deliveries", "kind", "mo"), "only the DELIVER written counts as sent");
+            assertEquals(0.0, counter(registry, "account.deliveries.settled", "outcome", "timed-out"),
+                         "the SP never had the vetoed one to answer");
+            assertEquals(0.0, counter(registry, "account.deliveries.dead-lettered", "reason", "attempts"));
+
+            // Refused as flow control at both attempts: the second was the last, so the broker dead-letters it.
+            sendMo(jms, "refused");
+            answer(client, nextDeliver(client), CmppResult.FLOW_CONTROL_ERROR);
+            answer(client, nextDeliver(client), CmppResult.FLOW_CONTROL_ERROR);
+            Wait.until("dead-lettered", TIMEOUT, () -> broker.messageCount(TestBroker.DEAD_LETTERS) == 1);
+            Wait.until("both refusals counted", TIMEOUT,
+                       () -> counter(registry, "account.deliveries.settled", "outcome", "throttled") == 2.0);
+            assertEquals(1.0, counter(registry, "account.deliveries.dead-lettered", "reason", "attempts"));
+            assertEquals(0.0, counter(registry, "account.deliveries.dead-lettered", "reason", "refused"),
+                         "CMPP names no refusal for good");
+            assertEquals(1, AcceptorMeters.deliveries(broker.server(), SP)[AcceptorMeters.DEAD_LETTERED_ATTEMPTS]);
+         }
+      }
+   }
 }

@@ -557,7 +557,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(defaultAlphabet(), this::nextSequence);
          DeliveryCounts counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
-         deliverer = new WindowedDeliverer<>(this, server.getStorageManager(), counts, manager.getSmppWindowSize(),
+         deliverer = new WindowedDeliverer<>(this, server, counts, manager.getSmppWindowSize(),
                                              manager.getSmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer,
                                         operationContext, manager.getPrefixes(), manager.getSecurityDomain());

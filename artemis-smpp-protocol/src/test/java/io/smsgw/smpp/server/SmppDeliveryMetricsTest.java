@@ -64,7 +64,7 @@ class SmppDeliveryMetricsTest {
     * Answers each deliver_sm by its text: "refuse" with ESME_RX_T_APPN the first time, "silent" not at all the first
     * time (until the test ends), anything else (and every later attempt) with ESME_ROK.
     */
-   static final class Esme implements MessageReceiverListener {
+   static class Esme implements MessageReceiverListener {
       final BlockingQueue<String> received = new LinkedBlockingQueue<>();
       private final Set<String> seen = ConcurrentHashMap.newKeySet();
       final CountDownLatch release = new CountDownLatch(1);
@@ -220,6 +220,98 @@ class SmppDeliveryMetricsTest {
             Wait.until("the MO acknowledged", TIMEOUT, () -> broker.messageCount(SmsAddresses.accountQueue(ESME)) == 0);
             assertEquals(1.0, counter(registry, "account.deliveries", "kind", "mo"), "one message, however many parts");
             assertEquals(1.0, counter(registry, "account.deliveries.settled", "outcome", "ok"));
+         } finally {
+            session.unbindAndClose();
+         }
+      }
+   }
+
+   /** Refuses every deliver_sm of "never" for good (ESME_RX_P_APPN) and of "busy" for now (ESME_RX_T_APPN). */
+   static final class RefusingEsme extends Esme {
+      @Override
+      public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
+         String text = new String(deliverSm.getShortMessage(), StandardCharsets.US_ASCII);
+         received.add(text);
+         if (text.equals("never")) {
+            throw new ProcessRequestException("never for this number", SmppStatus.ESME_RX_P_APPN);
+         }
+         if (text.equals("busy")) {
+            throw new ProcessRequestException("application busy", SmppStatus.ESME_RX_T_APPN);
+         }
+      }
+   }
+
+   @Test
+   void deliveriesDeadLetteredAreCountedPerAccountByWhyRefusedForGoodOrAtTheLastAttempt() throws Exception {
+      SimpleMetricsPlugin plugin = (SimpleMetricsPlugin) new SimpleMetricsPlugin().init(Map.of());
+      MeterRegistry registry = plugin.getRegistry();
+      String queue = SmsAddresses.accountQueue(ESME);
+      RefusingEsme esme = new RefusingEsme();
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> {
+         cfg.setMetricsConfiguration(new MetricsConfiguration().setPlugin(plugin));
+         TestBroker.withDeadLetterQueue(cfg);
+         cfg.getAddressSettings().get("sms.#").setMaxDeliveryAttempts(3);
+      }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         SMPPSession session = new SMPPSession();
+         session.setMessageReceiverListener(esme);
+         session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, ESME, "password", "",
+            TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+         try {
+            sendMo(jms, "never");
+            assertEquals("never", esme.next());
+            Wait.until("refused for good, on the dead-letter queue", TIMEOUT,
+                       () -> broker.messageCount(TestBroker.DEAD_LETTERS) == 1);
+            sendMo(jms, "busy");
+            for (int attempt = 1; attempt <= 3; attempt++) {
+               assertEquals("busy", esme.next(), "attempt " + attempt);
+            }
+            Wait.until("dead-lettered after its third refusal", TIMEOUT, () -> broker.messageCount(TestBroker.DEAD_LETTERS) == 2);
+            assertEquals(0, broker.messageCount(queue));
+            Wait.until("both counted", TIMEOUT,
+                       () -> counter(registry, "account.deliveries.settled", "outcome", "rejected") == 4.0);
+            assertEquals(1.0, counter(registry, "account.deliveries.dead-lettered", "reason", "refused"));
+            assertEquals(1.0, counter(registry, "account.deliveries.dead-lettered", "reason", "attempts"),
+                         "only the last of the three refusals sent it to the dead-letter address");
+            long[] bean = AcceptorMeters.deliveries(broker.server(), ESME);
+            assertEquals(1, bean[AcceptorMeters.DEAD_LETTERED_REFUSED]);
+            assertEquals(1, bean[AcceptorMeters.DEAD_LETTERED_ATTEMPTS]);
+            assertEquals(4, bean[AcceptorMeters.MO_SENT]);
+         } finally {
+            session.unbindAndClose();
+         }
+      }
+   }
+
+   @Test
+   void aDeliveryAnOutgoingInterceptorVetoesIsNotCountedSentNorTimedOutAndComesAgain() throws Exception {
+      SimpleMetricsPlugin plugin = (SimpleMetricsPlugin) new SimpleMetricsPlugin().init(Map.of());
+      MeterRegistry registry = plugin.getRegistry();
+      String queue = SmsAddresses.accountQueue(ESME);
+      Esme esme = new Esme();
+      java.util.concurrent.atomic.AtomicInteger vetoes = new java.util.concurrent.atomic.AtomicInteger();
+      try (TestBroker broker = TestBroker.smpp(dir, ";smppEnquireLinkInterval=0;smppResponseTimeout=500")
+              .configure(cfg -> cfg.setMetricsConfiguration(new MetricsConfiguration().setPlugin(plugin))).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         // Vetoes the first two deliver_sm of "vetoed"; they reach the ESME from the third hand-over.
+         broker.server().getRemotingService().addOutgoingInterceptor((SmppInterceptor) (pdu, connection) ->
+            !(pdu instanceof io.smsgw.smpp.codec.DeliverSm deliver
+              && new String(deliver.shortMessage(), StandardCharsets.US_ASCII).equals("vetoed")
+              && vetoes.incrementAndGet() <= 2));
+         SMPPSession session = new SMPPSession();
+         session.setMessageReceiverListener(esme);
+         session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, ESME, "password", "",
+            TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
+         try {
+            sendMo(jms, "vetoed");
+            assertEquals("vetoed", esme.next(), "put back at the response timeout and handed over again, not lost");
+            Wait.until("acknowledged", TIMEOUT, () -> broker.messageCount(queue) == 0);
+            assertEquals(3, vetoes.get(), "two hand-overs vetoed, the third let through");
+            Wait.until("counted ok", TIMEOUT, () -> counter(registry, "account.deliveries.settled", "outcome", "ok") == 1.0);
+            assertEquals(1.0, counter(registry, "account.deliveries", "kind", "mo"), "only the deliver_sm written counts as sent");
+            assertEquals(0.0, counter(registry, "account.deliveries.settled", "outcome", "timed-out"),
+                         "the ESME never had the vetoed ones to answer");
+            assertNull(esme.received.poll(), "one deliver_sm reached the ESME");
          } finally {
             session.unbindAndClose();
          }

@@ -32,6 +32,11 @@ public final class RateLimiter {
       this.emptyAt = new AtomicLong(nanoClock.getAsLong() - burstNanos);
    }
 
+   /** How long one permit takes to come back (0 when unlimited): when to try again after a refused acquisition. */
+   public long nanosPerPermit() {
+      return nanosPerPermit;
+   }
+
    public boolean isUnlimited() {
       return nanosPerPermit == 0;
    }
