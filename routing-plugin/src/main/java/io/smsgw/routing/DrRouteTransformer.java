@@ -1,5 +1,6 @@
 package io.smsgw.routing;
 
+import io.smsgw.core.contract.IntermediateNotifications;
 import io.smsgw.core.contract.ReportKeys;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
@@ -15,9 +16,10 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * submitted the MT and one towards {@code sms.billing}. A report for an MT that came from another gateway
  * ({@code smsOriginGateway}; the gateway that issued its smsId, when that is a peer) goes back to that
  * gateway's queue {@code sms.gw.<code>} instead, unbilled here:
- * the origin gateway bills it and tells its SP. Intermediate states (ENROUTE, ACCEPTD) are counted,
- * not forwarded and not billed. A final report its submitter did not ask for ({@link ReportRequest}) is counted and
- * billed like any other, but goes where intermediate reports go instead of to the account. A report for no known account waits on {@value #UNROUTED}. Each routed
+ * the origin gateway bills it and tells its SP. Intermediate states (ENROUTE, ACCEPTD) are counted and never
+ * billed; they reach the account only when an SMPP 3.4 ESME asked for intermediate notifications (registered_delivery
+ * 0x10, {@link IntermediateNotifications}), else they are dropped. A final report its submitter did not ask for
+ * ({@link ReportRequest}) is counted and billed like any other, but goes where intermediate reports go instead of to the account. A report for no known account waits on {@value #UNROUTED}. Each routed
  * report carries a duplicate id, so a receipt the SMSC sends twice reaches the SP once: either the one its DR was
  * checked by on {@code sms.dr} (then the copies carry none, decision 36), or one per copy.
  */
@@ -25,7 +27,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
 
    public static final String UNROUTED = "sms.dr.unrouted";
    /**
-    * A multicast address without queues: what is sent there (intermediate reports, final reports nobody asked for,
+    * A multicast address without queues: what is sent there (intermediate and final reports nobody asked for,
     * billing copies of reports not billed here) is dropped, after being counted.
     */
    static final String INTERMEDIATE = "sms.dr.intermediate";
@@ -82,13 +84,21 @@ public final class DrRouteTransformer extends RoutingTransformer {
 
    /**
     * Routes the report itself: towards its SP, back to the gateway its MT came from, to {@value #UNROUTED} for no
-    * known account, or nowhere for an intermediate state. Its counters go to {@code counts}, to be incremented once
-    * it is stored.
+    * known account, or nowhere for an intermediate state its submitter did not ask for. Its counters go to
+    * {@code counts}, to be incremented once it is stored.
     */
    Message report(Message message, Facts facts, IngressRouting.Counts counts) {
       if (!facts.state().isFinal()) {
          counts.add(router.intermediateReports);
-         to(message, INTERMEDIATE, RoutingType.MULTICAST);
+         String account;
+         if (IntermediateNotifications.requested(message) && (account = account(message)) != null) {
+            // registered_delivery 0x10 from an SMPP 3.4 ESME: the acceptor sends it as an intermediate notification
+            // (esm_class 0x20). Never billed, counted in no account's delivered or failed; no duplicate id, so an
+            // SMSC's repeat reaches the ESME twice (at least once, as every delivery).
+            to(message, router.accountQueue(account), RoutingType.ANYCAST);
+         } else {
+            to(message, INTERMEDIATE, RoutingType.MULTICAST);
+         }
          return message;
       }
       if (facts.home() != null) {

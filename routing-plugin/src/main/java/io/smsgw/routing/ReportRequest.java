@@ -28,7 +28,8 @@ final class ReportRequest {
     * Whether a report in final state {@code state} reaches the submitter. Absent, or no number (an application's MT
     * without it, a report an application sends itself): yes, as before the gateway read the property. CMPP
     * ({@code smsProtocol} CMPP): 0 and 2.0's 2 no, any other value yes. Everything else (SMPP 3.3 and 3.4, applications)
-    * by SMPP's bits 1-0: 0 no, 1 and the reserved 3 yes, 2 only when the message was not delivered.
+    * by SMPP's bits 1-0: 0 no, 1 and the reserved 3 yes, 2 only when the message was not delivered. Reports in an
+    * intermediate state are decided by {@link io.smsgw.core.contract.IntermediateNotifications}.
     */
    static boolean wanted(Message report, DeliveryState state) {
       Object value = report.getObjectProperty(SmsProperties.REGISTERED_DELIVERY);

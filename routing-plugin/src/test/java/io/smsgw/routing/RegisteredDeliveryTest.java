@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,10 +48,13 @@ import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.InterfaceVersion;
 import org.jsmpp.bean.MessageState;
 import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.junit.jupiter.api.AfterEach;
@@ -284,6 +288,128 @@ class RegisteredDeliveryTest {
          Wait.until("both reports acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.accountQueue(SP)) == 0);
          awaitCounters(broker, SP, 2, 2, 2);
       }
+   }
+
+   @Test
+   void anEsmeThatAsksForIntermediateNotificationsGetsThemBeforeItsReceiptAndOneThatDoesNotGetsOnlyTheReceipt() throws Exception {
+      try (JsmppSmsc smsc = new JsmppSmsc(smscPort);
+           TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         MessageConsumer billing = billingSubscription(jms);
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
+         SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TRX, ESME, "password", inbox);
+         try {
+            String withIntermediate = submit(esme, "8613800138040", 0x11);
+            String finalOnly = submit(esme, "8613800138041", 0x01);
+            Map<String, JsmppSmsc.Received> mts = new HashMap<>();
+            for (int i = 0; i < 2; i++) {
+               JsmppSmsc.Received received = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(received, "MT " + (i + 1) + " of 2 at the SMSC");
+               mts.put(received.destination(), received);
+            }
+            assertEquals(0x11, mts.get("8613800138040").registeredDelivery(), "the SMSC is asked for intermediate notifications too");
+            assertEquals(0x01, mts.get("8613800138041").registeredDelivery());
+
+            // 0x01: the SMSC's intermediate notification is counted and goes no further, as before
+            smsc.sendIntermediateNotification(mts.get("8613800138041"), "ENROUTE");
+            Wait.until("the first intermediate report counted", Duration.ofSeconds(10), () -> routing(broker).getIntermediateReports() == 1);
+
+            // 0x11: an intermediate notification, and an ACCEPTD the SMSC sends as an ordinary receipt, each reach the ESME
+            // as an intermediate notification (the one for 0x01 above, stored before, would have come first)
+            smsc.sendIntermediateNotification(mts.get("8613800138040"), "ENROUTE");
+            assertReport(nextDeliverSm(inbox), 0x20, withIntermediate, "ENROUTE", 1);
+            smsc.sendReceipt(mts.get("8613800138040"), DeliveryReceiptState.ACCEPTD, MessageState.ACCEPTED);
+            assertReport(nextDeliverSm(inbox), 0x20, withIntermediate, "ACCEPTD", 6);
+
+            // then both final receipts, as registered_delivery bits 1-0 ask
+            delivered(smsc, mts.get("8613800138040"));
+            assertReport(nextDeliverSm(inbox), 0x04, withIntermediate, "DELIVRD", 2);
+            delivered(smsc, mts.get("8613800138041"));
+            assertReport(nextDeliverSm(inbox), 0x04, finalOnly, "DELIVRD", 2);
+
+            // never billed: the first billing records are the final states', though the intermediate reports were stored first
+            assertEquals(Map.of(withIntermediate, "DELIVRD", finalOnly, "DELIVRD"), billingRecords(billing, 2));
+            awaitCounters(broker, ESME, 2, 0, 0);
+            assertEquals(3, routing(broker).getIntermediateReports());
+            Wait.until("every report acknowledged", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.accountQueue(ESME)) == 0);
+         } finally {
+            esme.unbindAndClose();
+         }
+      }
+   }
+
+   @Test
+   void anSmpp33EsmeAndACmppSpGetNoIntermediateReportWhateverTheyAsk() throws Exception {
+      try (JsmppSmsc smsc = new JsmppSmsc(smscPort);
+           TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start()) {
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         // SMPP 3.3 defines registered_delivery 0 and 1 only: a 0x11 asks for the final receipt, nothing more
+         RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
+         SMPPSession receiver = bind33(broker, BindType.BIND_RX, inbox);
+         SMPPSession transmitter = bind33(broker, BindType.BIND_TX, null);
+         try {
+            String id = submit(transmitter, "8613800138042", 0x11);
+            JsmppSmsc.Received mt = atSmsc(smsc, 1).get("8613800138042");
+            smsc.sendIntermediateNotification(mt, "ENROUTE");
+            Wait.until("the intermediate report counted", Duration.ofSeconds(10), () -> routing(broker).getIntermediateReports() == 1);
+            delivered(smsc, mt);
+            DeliverSm receipt = nextDeliverSm(inbox);
+            assertEquals(0x04, receipt.getEsmClass(), "the first deliver_sm is the final receipt");
+            String text = new String(receipt.getShortMessage(), StandardCharsets.US_ASCII);
+            assertTrue(text.startsWith("id:" + id + " ") && text.contains("stat:DELIVRD"), text);
+         } finally {
+            transmitter.unbindAndClose();
+            receiver.unbindAndClose();
+         }
+      }
+
+      // CMPP has no intermediate report: an SP whose Registered_Delivery has the SMPP bit gets the final report only
+      try (JsmppSmsc smsc = new JsmppSmsc(smscPort);
+           TestBroker broker = TestBroker.cmpp(dir.resolve("cmpp"), "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
+           RawFrameSocket sp = RawFrameSocket.connect(broker.port())) {
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         long timestamp = CmppTimestamp.forConnect(Clock.systemDefaultZone(), SP);
+         send(sp, new Connect(1, SP, CmppAuthenticator.authenticatorSource(SP, "secret", timestamp), 0x30, timestamp));
+         assertEquals(0, assertInstanceOf(ConnectResp.class, read(sp)).status());
+         String id = cmppSubmit(sp, 2, 0x11, "8613800138043");
+         JsmppSmsc.Received mt = atSmsc(smsc, 1).get("8613800138043");
+         smsc.sendIntermediateNotification(mt, "ENROUTE");
+         Wait.until("the intermediate report counted", Duration.ofSeconds(10), () -> routing(broker).getIntermediateReports() == 1);
+         delivered(smsc, mt);
+         Deliver deliver = assertInstanceOf(Deliver.class, read(sp));
+         StatusReport report = StatusReport.parse(deliver.msgContent(), CmppVersion.V30).orElseThrow();
+         assertEquals(id, CmppMsgId.toHex(report.msgId()));
+         assertEquals("DELIVRD", report.stat(), "the first report is the final one");
+         send(sp, new DeliverResp(deliver.sequenceId(), deliver.msgId(), CmppResult.OK));
+      }
+   }
+
+   private static SMPPSession bind33(TestBroker broker, BindType type, RoutingEndToEndTest.Inbox inbox) throws Exception {
+      SMPPSession esme = new SMPPSession();
+      if (inbox != null) {
+         esme.setMessageReceiverListener(inbox);
+      }
+      esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(type, ESME, "password", "",
+         TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_33));
+      return esme;
+   }
+
+   private static DeliverSm nextDeliverSm(RoutingEndToEndTest.Inbox inbox) throws Exception {
+      DeliverSm deliverSm = inbox.received.poll(10, TimeUnit.SECONDS);
+      assertNotNull(deliverSm, "a deliver_sm within 10 s");
+      return deliverSm;
+   }
+
+   /** A 3.4 report: its message type, the receipt text's id and stat: word, the receipted_message_id and message_state TLVs. */
+   private static void assertReport(DeliverSm deliverSm, int esmClass, String id, String stat, int messageState) {
+      String text = new String(deliverSm.getShortMessage(), StandardCharsets.US_ASCII);
+      assertEquals(esmClass, deliverSm.getEsmClass() & 0xFF, text);
+      assertTrue(text.startsWith("id:" + id + " "), text);
+      assertTrue(text.contains(" stat:" + stat + " "), text);
+      assertEquals(id, ((OptionalParameter.COctetString) deliverSm.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID)).getValueAsString());
+      assertEquals(messageState, ((OptionalParameter.Byte) deliverSm.getOptionalParameter(OptionalParameter.Tag.MESSAGE_STATE)).getValue());
    }
 
    private static void awaitCounters(TestBroker broker, String account, long delivered, long failed, long notRequested) {

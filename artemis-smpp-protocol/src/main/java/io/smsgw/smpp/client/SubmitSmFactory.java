@@ -10,6 +10,7 @@ import io.smsgw.core.concat.SegmentFit;
 import io.smsgw.core.concat.SmsSplitter;
 import io.smsgw.core.concat.SplitReference;
 import io.smsgw.core.config.SmscLinkConfig;
+import io.smsgw.core.contract.IntermediateNotifications;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.text.DataCoding;
@@ -87,7 +88,7 @@ final class SubmitSmFactory {
          .priorityFlag(Math.min(Math.max(m.integer(SmsProperties.PRIORITY, 0), 0), link.version34() ? 3 : 1))
          .scheduleDeliveryTime(SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)))
          .validityPeriod(SmppTime.formatAbsolute(m.longValue(SmsProperties.VALIDITY_TIME, 0)))
-         .registeredDelivery(REGISTERED_DELIVERY_RECEIPT);
+         .registeredDelivery(registeredDelivery(m));
       byte[] udh = m.udh();
       if (m.hasTextBody()) {
          String text = m.text("");
@@ -262,6 +263,15 @@ final class SubmitSmFactory {
       System.arraycopy(a, 0, out, 0, a.length);
       System.arraycopy(b, 0, out, a.length, b.length);
       return out;
+   }
+
+   /**
+    * A receipt for every MT (billing needs every final state); intermediate notifications too on a 3.4 link when an
+    * SMPP 3.4 ESME asked for them, since many SMSCs send them only when asked (3.3 defines only 0 and 1).
+    */
+   private int registeredDelivery(SmsMessageReader m) {
+      return link.version34() && IntermediateNotifications.requested(m.message())
+         ? REGISTERED_DELIVERY_RECEIPT | IntermediateNotifications.REGISTERED_DELIVERY_BIT : REGISTERED_DELIVERY_RECEIPT;
    }
 
    private static Address address(SmsMessageReader m, String value, org.apache.activemq.artemis.api.core.SimpleString ton,

@@ -31,7 +31,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 
 /**
  * Builds the deliver_sm for a message waiting on an account's queue: a status report (smsKind DR) becomes
- * an SMSC delivery receipt whose id is the smsId the ESME got in submit_sm_resp; anything else is an MO.
+ * an SMSC delivery receipt whose id is the smsId the ESME got in submit_sm_resp (on 3.4 an intermediate delivery
+ * notification, esm_class 0x20, when its state is not final); anything else is an MO.
  * 3.3 sessions never get TLVs: an MO segment known by its segment properties only (it came with SAR TLVs)
  * gets SAR TLVs on 3.4 and a concatenation UDH on 3.3.
  *
@@ -46,6 +47,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 final class DeliverSmFactory {
 
    static final int ESM_CLASS_RECEIPT = 0x04;
+   /** SMPP 3.4 5.2.12 message type 1000: intermediate delivery notification. */
+   static final int ESM_CLASS_INTERMEDIATE = 0x20;
    static final int ESM_CLASS_UDHI = 0x40;
    static final int MAX_SHORT_MESSAGE = 254;
 
@@ -88,7 +91,11 @@ final class DeliverSmFactory {
       LocalDateTime submitted = time(m, SmsProperties.SUBMIT_TIME);
       DeliveryReceipt receipt = new DeliveryReceipt(id, 1, state == DeliveryState.DELIVRD ? 1 : 0,
          submitted == null ? done : submitted, done, state, m.string(SmsProperties.ERROR_CODE, "000"), text);
-      b.esmClass(ESM_CLASS_RECEIPT).shortMessage(SmsText.encode(receipt.format(), SmsEncoding.ASCII));
+      // A report in an intermediate state (ENROUTE, ACCEPTD: routing sends those only for registered_delivery 0x10) is
+      // an intermediate notification on 3.4; 3.3 has no such message type, so a 3.3 session of the account gets the
+      // receipt type with the state word, as before.
+      int esmClass = version34 && !state.isFinal() ? ESM_CLASS_INTERMEDIATE : ESM_CLASS_RECEIPT;
+      b.esmClass(esmClass).shortMessage(SmsText.encode(receipt.format(), SmsEncoding.ASCII));
       if (version34) {
          b.tlvs(Tlvs.builder().addCString(TlvTag.RECEIPTED_MESSAGE_ID, id).addU8(TlvTag.MESSAGE_STATE, state.messageState()).build());
       }

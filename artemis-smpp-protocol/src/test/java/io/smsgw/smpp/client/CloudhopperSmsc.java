@@ -39,7 +39,7 @@ import org.joda.time.DateTime;
  */
 final class CloudhopperSmsc implements AutoCloseable {
 
-   record Received(String hexId, String destination, String source, byte[] shortMessage, int esmClass) {
+   record Received(String hexId, String destination, String source, byte[] shortMessage, int esmClass, int registeredDelivery) {
    }
 
    final BlockingQueue<Received> submits = new LinkedBlockingQueue<>();
@@ -130,7 +130,7 @@ final class CloudhopperSmsc implements AutoCloseable {
                   String id = emptyMessageIds.get() ? "" : Integer.toHexString(ids.incrementAndGet());
                   ((SubmitSmResp) response).setMessageId(id);
                   submits.add(new Received(id, submit.getDestAddress().getAddress(), submit.getSourceAddress().getAddress(),
-                                           submit.getShortMessage(), submit.getEsmClass()));
+                                           submit.getShortMessage(), submit.getEsmClass(), submit.getRegisteredDelivery() & 0xFF));
                }
                return response;
             }

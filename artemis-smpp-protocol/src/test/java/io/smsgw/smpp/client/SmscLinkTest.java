@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -263,6 +265,67 @@ class SmscLinkTest {
             assertEquals("00000000000000c7", dr.getStringProperty("smsId"));
             assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
             assertEquals(0, broker.messageCount("sms.dr.unmatched"), "nothing parked");
+         }
+      }
+   }
+
+   /**
+    * The link asks the SMSC for intermediate notifications (registered_delivery 0x11) only for an MT an SMPP 3.4 ESME
+    * submitted with bit 0x10 and that never crossed gateways, since only those are sent on; a final receipt (0x01) for
+    * every other MT, as before. Many SMSCs send intermediate notifications only when asked.
+    */
+   @Test
+   void aThreeFourLinkAsksForIntermediateNotificationsOnlyForAThreeFourEsmesMtThatAskedForThem() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f1", "8613800138091", "asked", mt -> {
+               mt.setStringProperty("smsProtocolVersion", "3.4");
+               mt.setIntProperty("smsRegisteredDelivery", 0x11);
+            });
+            sendMt(broker, "00000000000000f2", "8613800138092", "final only", mt -> mt.setStringProperty("smsProtocolVersion", "3.4"));
+            sendMt(broker, "000000f3", "8613800138093", "3.3 ESME", mt -> {
+               mt.setStringProperty("smsProtocolVersion", "3.3");
+               mt.setIntProperty("smsRegisteredDelivery", 0x11);
+            });
+            sendMt(broker, "00000000000000f4", "8613800138094", "CMPP SP", mt -> {
+               mt.setStringProperty("smsProtocol", "CMPP");
+               mt.setIntProperty("smsRegisteredDelivery", 0x11);
+            });
+            sendMt(broker, "00000000000000f5", "8613800138095", "from a peer", mt -> {
+               mt.setStringProperty("smsOriginGateway", "002002");
+               mt.setIntProperty("smsRegisteredDelivery", 0x11);
+            });
+            Map<String, Integer> asked = new HashMap<>();
+            for (int i = 0; i < 5; i++) {
+               JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(submit, "submit_sm " + (i + 1) + " of 5");
+               asked.put(submit.destination(), submit.registeredDelivery());
+            }
+            assertEquals(Map.of("8613800138091", 0x11, "8613800138092", 0x01, "8613800138093", 0x01, "8613800138094", 0x01,
+                                "8613800138095", 0x01), asked);
+         }
+      }
+   }
+
+   /** SMPP 3.3 defines registered_delivery 0 and 1 only: a 3.3 link asks for the final receipt whatever the MT asked. */
+   @Test
+   void aThreeThreeLinkAsksOnlyForTheFinalReceipt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (CloudhopperSmsc smsc = new CloudhopperSmsc(port)) {
+         configureLink(port, ", version = \"3.3\", bind = transmitter-receiver");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("transmitter and receiver bound", Duration.ofSeconds(10),
+                       () -> smsc.hasBound(com.cloudhopper.smpp.SmppBindType.TRANSMITTER) && smsc.hasBound(com.cloudhopper.smpp.SmppBindType.RECEIVER));
+            sendMt(broker, "00000000000000f6", "8613800138096", "asked", mt -> {
+               mt.setStringProperty("smsProtocolVersion", "3.4");
+               mt.setIntProperty("smsRegisteredDelivery", 0x11);
+            });
+            CloudhopperSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            assertEquals(0x01, submit.registeredDelivery());
          }
       }
    }

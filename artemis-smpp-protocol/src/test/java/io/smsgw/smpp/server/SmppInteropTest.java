@@ -659,6 +659,40 @@ class SmppInteropTest {
    }
 
    @Test
+   void aReportInAnIntermediateStateIsAnIntermediateNotificationOn34AndAReceiptOn33() throws Exception {
+      CloudhopperInbox inbox34 = new CloudhopperInbox();
+      SmppSession receiver34 = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_4, inbox34);
+      try {
+         sendToAccount("smppclient1", "", "smsKind", "DR", "smsId", "00000000000001e1", "smsStatus", "ENROUTE",
+                       "smsSource", "8613800138007", "smsDestination", "8610086");
+         DeliverSm notification = inbox34.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(notification, "intermediate notification deliver_sm");
+         assertEquals(SmppConstants.ESM_CLASS_INTERMEDIATE_DELIVERY_RECEIPT_FLAG, notification.getEsmClass());
+         String text = new String(notification.getShortMessage(), StandardCharsets.US_ASCII);
+         assertTrue(text.startsWith("id:00000000000001e1 ") && text.contains(" stat:ENROUTE "), text);
+         assertEquals(SmppConstants.STATE_ENROUTE, notification.getOptionalParameter(SmppConstants.TAG_MSG_STATE).getValueAsByte());
+         answeredBeforeUnbinding();
+      } finally {
+         receiver34.unbind(5000);
+      }
+      // 3.3 has no intermediate notification type: the receipt type with the state word, as before
+      CloudhopperInbox inbox33 = new CloudhopperInbox();
+      SmppSession receiver33 = cloudhopper(SmppBindType.RECEIVER, SmppConstants.VERSION_3_3, inbox33);
+      try {
+         sendToAccount("smppclient1", "", "smsKind", "DR", "smsId", "000001e2", "smsStatus", "ENROUTE",
+                       "smsSource", "8613800138007", "smsDestination", "8610086");
+         DeliverSm receipt = inbox33.received.poll(10, TimeUnit.SECONDS);
+         assertNotNull(receipt, "receipt deliver_sm");
+         assertEquals(SmppConstants.ESM_CLASS_MT_SMSC_DELIVERY_RECEIPT, receipt.getEsmClass());
+         String text = new String(receipt.getShortMessage(), StandardCharsets.US_ASCII);
+         assertTrue(text.startsWith("id:000001e2 ") && text.contains(" stat:ENROUTE "), text);
+         answeredBeforeUnbinding();
+      } finally {
+         receiver33.unbind(5000);
+      }
+   }
+
+   @Test
    void longUcs2TextSplitByTheClientArrivesAsSegments() throws Exception {
       SmppSession session = cloudhopper(SmppBindType.TRANSCEIVER, SmppConstants.VERSION_3_4, new CloudhopperInbox());
       try {
