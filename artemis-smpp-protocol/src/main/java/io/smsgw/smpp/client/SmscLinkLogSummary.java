@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One INFO line per link and interval for what happens per message and would otherwise be a line each: parts the
- * SMSC refused, parts that expired while throttled, receipts parked, parked receipts matched later or whose lookup
- * failed. An SMSC refusing a whole number range, or receipts parked under overload, made thousands of lines a
- * second; each is now a DEBUG line and counted here, from the link's counters (the ones its management bean shows).
+ * SMSC refused, parts that expired while throttled or before their first send, receipts parked, parked receipts
+ * matched later or whose lookup failed, correlation record writes the store refused (each retried every 100 ms). An
+ * SMSC refusing a whole number range, or receipts parked under overload, made thousands of lines a second; each is now a DEBUG line and counted here, from the link's counters (the ones its management bean shows).
  * Nothing is written for an interval in which none of them changed. Housekeeping thread only.
  */
 final class SmscLinkLogSummary {
@@ -26,6 +26,8 @@ final class SmscLinkLogSummary {
    private long parked;
    private long rematched;
    private long lookupsFailed;
+   private long putsFailed;
+   private long expiredUnsent;
 
    SmscLinkLogSummary(SmscLink link, long intervalMillis) {
       this.link = link;
@@ -36,6 +38,8 @@ final class SmscLinkLogSummary {
       this.parked = link.receiptsUnmatched.get();
       this.rematched = link.receiptsRematched.get();
       this.lookupsFailed = link.parkedLookupsFailed.get();
+      this.putsFailed = link.recordPutsFailed.get();
+      this.expiredUnsent = link.expiredUnsent.get();
    }
 
    /** Writes the counts since the last call, if any is not 0. */
@@ -67,6 +71,16 @@ final class SmscLinkLogSummary {
          parts.add((now - lookupsFailed) + " parked receipt lookup(s) failed");
       }
       lookupsFailed = now;
+      now = link.recordPutsFailed.get();
+      if (now > putsFailed) {
+         parts.add((now - putsFailed) + " correlation record write(s) refused by the store and tried again");
+      }
+      putsFailed = now;
+      now = link.expiredUnsent.get();
+      if (now > expiredUnsent) {
+         parts.add((now - expiredUnsent) + " part(s) past their validity before their first send, reported EXPIRED");
+      }
+      expiredUnsent = now;
       if (!parts.isEmpty()) {
          logger.info("SMSC link {} in the last {}: {} (each at DEBUG)", link.config().id(), interval, String.join(", ", parts));
       }
