@@ -76,6 +76,15 @@ public interface CorrelationStore extends AutoCloseable {
    long size();
 
    /**
+    * Puts so far (since the store opened) that replaced the record of another MT or part under the same link and SMSC
+    * message id: the SMSC reused an id while the older MT's receipt was still awaited. Each is also a WARN line, at most
+    * one a minute.
+    */
+   default long displacedRecords() {
+      return 0;
+   }
+
+   /**
     * Makes pending writes durable, completes their stages, ends receipt waits with an empty answer
     * and releases the files. Blocks until done; not for an event loop or a stage callback of this store.
     * Later calls fail with {@link IllegalStateException}.

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  *                           store's writer thread (keep it short and non-blocking), and returns a stage that
  *                           completes once the record's report is durable: only then is the record removed. A
  *                           failed stage keeps the record, and a later {@code expire} reports it again; a stage
- *                           must complete sooner or later. A reporter that throws has the record dropped.
+ *                           must complete sooner or later. A reporter that throws fails the report: the
+ *                           record stays and is reported again.
  * @param maxPendingWrites   puts and removes accepted but not yet durable (rounded up to a power of two);
  *                           beyond it they are refused
  * @param maxBatchSize       most writes made durable by one sync
@@ -103,7 +104,10 @@ public record CorrelationStoreConfig(
          return this;
       }
 
-      /** A reporter that is done when {@code value} returns: the record is removed at once. Default: drops them silently. */
+      /**
+       * A reporter that is done when {@code value} returns: the record is removed at once (kept and reported again if it
+       * throws). Default: drops them silently.
+       */
       public Builder expiryListener(Consumer<CorrelationRecord> value) {
          Objects.requireNonNull(value, "expiryListener");
          expiryReporter = record -> {

@@ -43,6 +43,8 @@ final class CorrelationWriter implements Runnable {
    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
    /** Expired records whose reports may be unfinished at once; beyond it expiry waits for some to finish. */
    static final int MAX_REPORTS_IN_FLIGHT = 4 * EXPIRY_CHUNK;
+   /** Shortest time between two WARN lines about records replaced under a reused SMSC message id. */
+   private static final long DISPLACED_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
    /** One call of {@link CorrelationStore#expire(long)}: drops records whose deadline is before {@code cutoff}. */
    static final class ExpiryRun {
@@ -72,6 +74,11 @@ final class CorrelationWriter implements Runnable {
    private volatile boolean stopping;
    private volatile long count;
    private volatile long syncs;
+   /** Puts that replaced the record of another MT or part under the same key (a reused SMSC message id). */
+   private volatile long displaced;
+   /** Displacements not yet in a WARN line, and when the last line was written (writer thread only). */
+   private long displacedUnlogged;
+   private long displacedLoggedNanos;
    /**
     * Shortest time between the starts of two syncs while writes keep coming: at 10,000 MT/s with receipts,
     * syncing each handful of writes as it came took the writer half a core (scenario 7).
@@ -103,6 +110,11 @@ final class CorrelationWriter implements Runnable {
 
    long count() {
       return count;
+   }
+
+   /** Puts so far that replaced another MT's or part's record under the same link and SMSC message id. */
+   long displaced() {
+      return displaced;
    }
 
    /** Synced batches written so far (puts and removes per sync = writes / syncs). */
@@ -366,7 +378,11 @@ final class CorrelationWriter implements Runnable {
             writes.delete(database.expiry, ExpiryKeys.encode(previous.deadline(), key));
          }
          if (!Arrays.equals(previous.acceptedKey(), request.acceptedKey)) {
+            // Another MT or part (smsId, destination, segment): the SMSC gave its message id again while the older
+            // record still waited for its receipt. The older MT gets neither its receipt (it would match the newer
+            // one) nor an EXPIRED report: counted and logged (docs/links-routing-billing.md).
             writes.delete(database.accepted, previous.acceptedKey());
+            displacedRecord(request.record);
          }
       }
       writes.put(database.records, key, request.value);
@@ -378,6 +394,24 @@ final class CorrelationWriter implements Runnable {
          scanFrom = deadline;
       }
       return previous == null ? 1 : 0;
+   }
+
+   /**
+    * Counts a record another put replaced, with a WARN line at most once a minute (an SMSC that wraps its ids reuses
+    * many at once): the first at once, then the count since the last line.
+    */
+   private void displacedRecord(CorrelationRecord replacing) {
+      displaced++;
+      displacedUnlogged++;
+      long now = System.nanoTime();
+      if (displaced == 1 || now - displacedLoggedNanos >= DISPLACED_LOG_INTERVAL_NANOS) {
+         LOG.warn("Correlation store: {} record(s) replaced by a record of another MT under the same link and SMSC message "
+                  + "id (latest: link {}, SMSC id {}); the SMSC reuses message ids while their receipts are awaited, and the "
+                  + "replaced MT get no receipt and no EXPIRED report", displacedUnlogged, replacing.linkId(),
+                  replacing.smscMessageId());
+         displacedUnlogged = 0;
+         displacedLoggedNanos = now;
+      }
    }
 
    /** @return -1 when a record was removed, else 0 */
@@ -494,19 +528,21 @@ final class CorrelationWriter implements Runnable {
    }
 
    /**
-    * Hands an expired record to the reporter. A report already durable (or a reporter that throws) removes it
-    * in this chunk's batch; one still under way removes it when it finishes; a failed one leaves it for a later
-    * run. @return 1 when the record is removed now, else 0
+    * Hands an expired record to the reporter. A report already durable removes it in this chunk's batch; one still
+    * under way removes it when it finishes; a failed one, or a reporter that throws, leaves it for a later run (its
+    * MT's only final report must not be lost, decision 50). @return 1 when the record is removed now, else 0
     */
    private int report(WriteBatch writes, Expired expired) throws RocksDBException {
       CompletableFuture<?> reported;
       try {
          reported = expiryReporter.apply(expired.record()).toCompletableFuture();
       } catch (RuntimeException e) {
-         LOG.warn("Expiry listener failed for link {} SMSC id {}", expired.record().linkId(), expired.record().smscMessageId(), e);
-         reported = null;
+         LOG.warn("Expiry reporter failed for link {} SMSC id {}; the record stays and is reported again",
+                  expired.record().linkId(), expired.record().smscMessageId(), e);
+         scanFrom = Math.min(scanFrom, expired.deadline());
+         return 0;
       }
-      if (reported == null || reported.isDone() && !reported.isCompletedExceptionally()) {
+      if (reported.isDone() && !reported.isCompletedExceptionally()) {
          writes.delete(database.expiry, expired.indexKey());
          writes.delete(database.records, expired.recordKey());
          writes.delete(database.accepted, RecordCodec.acceptedKey(expired.record(), expired.recordKey()));

@@ -259,6 +259,11 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       return diskReads.sum();
    }
 
+   @Override
+   public long displacedRecords() {
+      return writer.displaced();
+   }
+
    /** Batches of puts and removes synced to disk so far. */
    public long syncedBatches() {
       return writer.syncs();

@@ -231,8 +231,58 @@ class RocksDbCorrelationStoreTest {
       }));
       await(store.put(TestRecords.minimal("l", "a", 1)));
       await(store.put(TestRecords.minimal("l", "b", 2)));
-      assertEquals(2, store.expire(3 + GRACE));
-      assertEquals(0, store.size());
+      assertEquals(2, store.expire(3 + GRACE), "both handed to the listener: the first one's throw stops nothing");
+      assertEquals(2, store.size(), "neither reported, so both kept (decision 50)");
+   }
+
+   /**
+    * A reporter that throws has not reported the record: it stays and is reported again, as after a failed stage
+    * (decision 50). Before, the throw dropped the record, and with it its MT's only final report and billing record.
+    */
+   @Test
+   void aRecordWhoseReporterThrowsStaysAndIsReportedAgain() throws Exception {
+      java.util.concurrent.atomic.AtomicInteger throwsLeft = new java.util.concurrent.atomic.AtomicInteger(1);
+      RocksDbCorrelationStore store = open(config().expiryListener(record -> {
+         if (throwsLeft.getAndDecrement() > 0) {
+            throw new IllegalStateException("journal unavailable");
+         }
+         expired.add(record);
+      }));
+      CorrelationRecord record = TestRecords.full("l", "thrown", 10_000);
+      await(store.put(record));
+      long past = 10_000 + GRACE + 1;
+
+      assertEquals(1, store.expire(past));
+      assertEquals(Optional.of(record), await(store.get("l", "thrown")), "kept: its report was not made");
+      assertEquals(List.of(), expired);
+
+      assertEquals(1, store.expire(past), "reported again");
+      assertEquals(List.of(record), expired);
+      RocksDbCorrelationStore reporting = store;
+      until("the reported record is removed", () -> reporting.size() == 0);
+      assertEquals(0, store.expire(past), "reported once it was made");
+   }
+
+   /**
+    * The SMSC gives a message id again while the record of the MT it first named still waits for its receipt: the
+    * newer record replaces it (the receipt can only match one), and the replacement is counted. The same MT's record
+    * stored again (a part accepted again after a crash) is no replacement.
+    */
+   @Test
+   void aRecordOfAnotherMtUnderAReusedIdIsCountedAsDisplaced() throws Exception {
+      RocksDbCorrelationStore store = open();
+      CorrelationRecord first = TestRecords.minimal("l", "reused", 5_000_000);
+      await(store.put(first));
+      await(store.put(first));
+      assertEquals(0, store.displacedRecords(), "the same MT and part again");
+
+      CorrelationRecord other = new CorrelationRecord("l", "reused", "00000002", "esme1", null, "12345", "447700900124",
+            null, 0, null, null, null, 1_700_000_000_000L, 5_000_000, 0, 1, 1, 1, SmsProtocol.SMPP, "3.4");
+      await(store.put(other));
+      assertEquals(1, store.displacedRecords());
+      assertEquals(Optional.of(other), await(store.get("l", "reused")));
+      assertEquals(1, store.size());
+      assertEquals(List.of(), await(store.findAccepted("00000001", "447700900123")), "the older MT is no longer found");
    }
 
    @Test

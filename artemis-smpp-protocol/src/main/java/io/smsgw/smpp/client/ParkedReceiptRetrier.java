@@ -150,7 +150,7 @@ final class ParkedReceiptRetrier {
             // Steps missed (a restart, a busy scan) collapse into one try.
             tries.put(id, due);
             started++;
-            retry(queue, link, id, key, parked, parkedAt);
+            retry(queue, link, id, key, parked, parkedAt, made);
          }
          return true;
       }
@@ -211,7 +211,12 @@ final class ParkedReceiptRetrier {
       return due;
    }
 
-   private void retry(Queue queue, SmscLink link, long id, String key, SmsMessageReader parked, long parkedAt) {
+   /**
+    * Looks the receipt up; {@code made} is the count of tries before this one. A lookup the store fails (refused under
+    * overload, a read error) or a DR that cannot be stored is no try: the count goes back, so it is made again at the
+    * next scan. Counted, the last try's failure would set the receipt aside without a real lookup.
+    */
+   private void retry(Queue queue, SmscLink link, long id, String key, SmsMessageReader parked, long parkedAt, int made) {
       String linkId = link.config().id();
       String status = parked.string(SmsProperties.STATUS);
       SmscReceipt receipt = new SmscReceipt(key, status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status),
@@ -223,13 +228,34 @@ final class ParkedReceiptRetrier {
                // Per receipt, so DEBUG; the link's log summary counts them.
                link.parkedLookupsFailed.incrementAndGet();
                logger.debug("SMSC link {}: parked receipt {} lookup failed: {}", linkId, key, failure.toString());
+               notTried(id, made);
+               return;
             }
             inProgress.remove(id);
             return;
          }
          logger.debug("SMSC link {}: parked receipt {} matched its record; emitting the DR", linkId, key);
-         link.emitRematched(found.get(), receipt, parkedAt, () -> delete(queue, id), () -> inProgress.remove(id));
+         link.emitRematched(found.get(), receipt, parkedAt, () -> delete(queue, id), () -> notTried(id, made));
       });
+   }
+
+   /**
+    * Gives back the try a failed lookup or DR took (on the housekeeping thread, which owns {@code tries}), then lets
+    * the next scan try the receipt again; in that order, so no scan sees it free with the try still counted.
+    */
+   private void notTried(long id, int made) {
+      try {
+         housekeeping.execute(() -> {
+            if (made == 0) {
+               tries.remove(id);
+            } else {
+               tries.put(id, made);
+            }
+            inProgress.remove(id);
+         });
+      } catch (RejectedExecutionException e) {
+         inProgress.remove(id); // stopping: after the start its tries are counted from its age again
+      }
    }
 
    /** After the DR is durable: the parked copy goes (off the event loop, the deletion waits for the journal). */

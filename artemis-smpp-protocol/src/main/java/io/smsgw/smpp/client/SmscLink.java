@@ -154,10 +154,26 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
-   /** What the correlation record of each part needs from the MT message. */
+   /**
+    * What the correlation record of each part needs from the MT message. Its strings are cut to what a record holds
+    * ({@link CorrelationRecord#MAX_FIELD_LENGTH}), so a report can always be made; {@code tooLong} names the first
+    * property that was longer (null if none): such an MT is not sent, as its record could not be stored.
+    * {@code expiresAt} bounds the sends; a record gets {@link #recordExpiry} instead.
+    */
    private record Template(String smsId, String account, String originGateway, String source, String destination,
                            String serviceId, int feeUserType, String feeType, String feeCode, String feeTerminal,
-                           long submitTime, long expiresAt, int registeredDelivery, SmsProtocol protocol, String version) {
+                           long submitTime, long expiresAt, int registeredDelivery, SmsProtocol protocol, String version,
+                           long scheduleTime, boolean defaultValidity, String tooLong) {
+
+      /**
+       * The deadline of the record of a part the SMSC accepted at {@code acceptedAt}. Without a validity the SMSC was
+       * told none and applies its own default from when it took the MT, so the record waits the default validity from
+       * then (or from a later schedule, decision 109), not from the submission: an MT that waited on the link's queue
+       * would otherwise be reported EXPIRED while the SMSC still delivers it.
+       */
+      long recordExpiry(long acceptedAt) {
+         return defaultValidity ? defaultExpiry(acceptedAt, scheduleTime) : expiresAt;
+      }
    }
 
    private final SmscLinkConfig config;
@@ -259,6 +275,10 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong unansweredGivenUp = new AtomicLong();
    /** submit_sm sent again on the same bind after no answer (on-unanswered = requeue), for the log's summary. */
    final AtomicLong requeuedUnanswered = new AtomicLong();
+   /** Puts of a correlation record the store refused or could not write (each is tried again 100 ms later). */
+   final AtomicLong recordPutsFailed = new AtomicLong();
+   /** Parts whose MT's validity had ended before they were first sent (reported EXPIRED, never submitted). */
+   final AtomicLong expiredUnsent = new AtomicLong();
    /** Lookups of parked receipts that the correlation store failed (the receipt stays parked and is tried again). */
    final AtomicLong parkedLookupsFailed = new AtomicLong();
    /**
@@ -720,10 +740,18 @@ final class SmscLink extends AbstractSessionCallback {
             toSend.poll(); // back on the queue: the consumer that takes it now sends it
             continue;
          }
-         if (next.sent && System.currentTimeMillis() >= next.outgoing.template.expiresAt()) {
-            // A resend after a missing answer stops at the validity, as a throttling retry does.
+         Template t = next.outgoing.template;
+         if ((next.sent || t.defaultValidity()) && System.currentTimeMillis() >= t.expiresAt()) {
+            // A resend after a missing answer stops at the validity, as a throttling retry does. So does a first send
+            // past the default validity (an MT that waited on the queue): the SMSC, told no validity, would take it and
+            // deliver it after its EXPIRED report. An explicit validity goes to the SMSC, which applies it itself.
             toSend.poll();
-            if (next.unanswered == 0 && next.throttledAttempts > 0) {
+            if (!next.sent) {
+               expiredUnsent.incrementAndGet();
+               logger.debug("SMSC link {}: a part of {} was past its validity before it was sent; reporting EXPIRED",
+                            config.id(), next.outgoing.template.smsId());
+               report(next, DeliveryState.EXPIRED, "000");
+            } else if (next.unanswered == 0 && next.throttledAttempts > 0) {
                expireThrottled(next);
             } else {
                expiredUnanswered.incrementAndGet();
@@ -952,12 +980,28 @@ final class SmscLink extends AbstractSessionCallback {
 
    /** Records the part durably (so its receipt can be matched), then counts it as resolved. */
    private void correlate(Part part, String smscMessageId) {
-      CorrelationRecord record = record(part, ReceiptIds.fromResponse(smscMessageId, config.receiptIdFormat()));
+      correlate(part, smscMessageId, System.currentTimeMillis());
+   }
+
+   private void correlate(Part part, String smscMessageId, long acceptedAt) {
+      String key = ReceiptIds.fromResponse(smscMessageId, config.receiptIdFormat());
+      if (key.isEmpty() || key.length() > CorrelationRecord.MAX_ID_LENGTH) {
+         // No record can hold the id, so no receipt can ever be matched: settled as accepted without an id (UNKNOWN
+         // 107), not resent (the SMSC took it) and never an exception on the event loop, which would close the bind.
+         logger.warn("SMSC link {} accepted a part of {} with a message_id of {} characters, more than a correlation "
+                     + "record holds ({}); its report says UNKNOWN ({})", config.id(), part.outgoing.template.smsId(),
+                     key.length(), CorrelationRecord.MAX_ID_LENGTH, NO_MESSAGE_ID_ERROR);
+         report(part, DeliveryState.UNKNOWN, NO_MESSAGE_ID_ERROR);
+         return;
+      }
+      CorrelationRecord record = record(part, key, part.outgoing.template.recordExpiry(acceptedAt));
       store.put(record).whenCompleteAsync((ok, failure) -> {
          if (failure != null) {
-            // Store full or failing: try again shortly; the broker message stays unacknowledged meanwhile.
-            logger.warn("SMSC link {}: correlation record for {} not stored ({}); retrying", config.id(), smscMessageId, failure.toString());
-            eventLoop.schedule(() -> correlate(part, smscMessageId), 100, TimeUnit.MILLISECONDS);
+            // Store full or failing: try again shortly; the broker message stays unacknowledged meanwhile. Per part and
+            // every 100 ms while it lasts, so DEBUG and counted in the once-a-minute summary (SmscLinkLogSummary).
+            recordPutsFailed.incrementAndGet();
+            logger.debug("SMSC link {}: correlation record for {} not stored ({}); retrying", config.id(), smscMessageId, failure.toString());
+            eventLoop.schedule(() -> correlate(part, smscMessageId, acceptedAt), 100, TimeUnit.MILLISECONDS);
             return;
          }
          resolved(part.outgoing);
@@ -969,7 +1013,7 @@ final class SmscLink extends AbstractSessionCallback {
       if (part.outgoing.feed.abandoned()) {
          return; // back on the queue: the copy delivered again gets its own outcome
       }
-      CorrelationRecord record = record(part, LinkMessages.NO_SMSC_ID);
+      CorrelationRecord record = record(part, LinkMessages.NO_SMSC_ID, part.outgoing.template.expiresAt());
       Message dr = messages.report(server.getStorageManager().generateID(), record, state, error, System.currentTimeMillis());
       sendDurably(dr, () -> resolved(part.outgoing), () -> eventLoop.schedule(() -> report(part, state, error), 1, TimeUnit.SECONDS));
    }
@@ -1004,11 +1048,11 @@ final class SmscLink extends AbstractSessionCallback {
       }
    }
 
-   private CorrelationRecord record(Part part, String smscMessageId) {
+   private CorrelationRecord record(Part part, String smscMessageId, long expiresAt) {
       Template t = part.outgoing.template;
       return new CorrelationRecord(config.id(), smscMessageId, t.smsId(), t.account(), t.originGateway(), t.source(),
          t.destination(), t.serviceId(), t.feeUserType(), t.feeType(), t.feeCode(), t.feeTerminal(), t.submitTime(),
-         t.expiresAt(), part.pdu.segmentRef(), part.pdu.segmentTotal(), part.pdu.segmentNumber(), t.registeredDelivery(),
+         expiresAt, part.pdu.segmentRef(), part.pdu.segmentTotal(), part.pdu.segmentNumber(), t.registeredDelivery(),
          t.protocol(), t.version());
    }
 
@@ -1248,6 +1292,11 @@ final class SmscLink extends AbstractSessionCallback {
       try {
          template = template(reader, false);
          parts = submits.create(reader);
+         if (template.tooLong() != null) {
+            // Its correlation record could not be stored once the SMSC took it: refused before it goes (a REJECTD report).
+            throw new SubmitSmFactory.Unsendable(SmppStatus.ESME_RSUBMITFAIL, template.tooLong() + " is longer than the "
+               + CorrelationRecord.MAX_FIELD_LENGTH + " characters a correlation record holds");
+         }
       } catch (RuntimeException e) {
          if (template == null) {
             template = template(reader, true); // a property that should be a number is not: report with what is readable
@@ -1383,13 +1432,47 @@ final class SmscLink extends AbstractSessionCallback {
          case "CMPP" -> SmsProtocol.CMPP;
          default -> SmsProtocol.APP;
       };
-      String serviceId = m.string(SmsProperties.SERVICE_ID);
-      return new Template(m.string(SmsProperties.ID, ""), m.string(SmsProperties.ACCOUNT, ""), m.string(SmsProperties.ORIGIN_GATEWAY),
-         m.string(SmsProperties.SOURCE, ""), m.string(SmsProperties.DESTINATION, ""),
-         serviceId != null ? serviceId : m.string(SmsProperties.SERVICE_TYPE), feeUserType & 0xFF,
-         m.string(SmsProperties.FEE_TYPE), m.string(SmsProperties.FEE_CODE), m.string(SmsProperties.FEE_TERMINAL), submitTime,
-         validity > 0 ? validity : defaultExpiry(submitTime, schedule), registeredDelivery & 0xFF,
-         p, m.string(SmsProperties.PROTOCOL_VERSION, ""));
+      SimpleString serviceProperty = SmsProperties.SERVICE_ID;
+      String serviceId = m.string(serviceProperty);
+      if (serviceId == null) {
+         serviceProperty = SmsProperties.SERVICE_TYPE;
+         serviceId = m.string(serviceProperty);
+      }
+      String smsId = m.string(SmsProperties.ID, "");
+      String account = m.string(SmsProperties.ACCOUNT, "");
+      String originGateway = m.string(SmsProperties.ORIGIN_GATEWAY);
+      String source = m.string(SmsProperties.SOURCE, "");
+      String destination = m.string(SmsProperties.DESTINATION, "");
+      String feeType = m.string(SmsProperties.FEE_TYPE);
+      String feeCode = m.string(SmsProperties.FEE_CODE);
+      String feeTerminal = m.string(SmsProperties.FEE_TERMINAL);
+      String version = m.string(SmsProperties.PROTOCOL_VERSION, "");
+      // Nothing upstream bounds an application's properties; a record refuses what is longer (CorrelationRecord).
+      String tooLong = tooLong(smsId, SmsProperties.ID, null);
+      tooLong = tooLong(account, SmsProperties.ACCOUNT, tooLong);
+      tooLong = tooLong(originGateway, SmsProperties.ORIGIN_GATEWAY, tooLong);
+      tooLong = tooLong(source, SmsProperties.SOURCE, tooLong);
+      tooLong = tooLong(destination, SmsProperties.DESTINATION, tooLong);
+      tooLong = tooLong(serviceId, serviceProperty, tooLong);
+      tooLong = tooLong(feeType, SmsProperties.FEE_TYPE, tooLong);
+      tooLong = tooLong(feeCode, SmsProperties.FEE_CODE, tooLong);
+      tooLong = tooLong(feeTerminal, SmsProperties.FEE_TERMINAL, tooLong);
+      tooLong = tooLong(version, SmsProperties.PROTOCOL_VERSION, tooLong);
+      return new Template(fit(smsId), fit(account), fit(originGateway), fit(source), fit(destination), fit(serviceId),
+         feeUserType & 0xFF, fit(feeType), fit(feeCode), fit(feeTerminal), submitTime,
+         validity > 0 ? validity : defaultExpiry(submitTime, schedule), registeredDelivery & 0xFF, p, fit(version),
+         schedule, validity <= 0, tooLong);
+   }
+
+   /** {@code found} if set, else the property's name when {@code value} is longer than a correlation record holds. */
+   private static String tooLong(String value, SimpleString property, String found) {
+      return found == null && value != null && value.length() > CorrelationRecord.MAX_FIELD_LENGTH ? property.toString() : found;
+   }
+
+   /** {@code value} cut to what a correlation record holds (the same string when it fits). */
+   private static String fit(String value) {
+      return value == null || value.length() <= CorrelationRecord.MAX_FIELD_LENGTH ? value
+         : value.substring(0, CorrelationRecord.MAX_FIELD_LENGTH);
    }
 
    /**

@@ -123,6 +123,16 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getExpiredUnsent() {
+      return link.expiredUnsent.get();
+   }
+
+   @Override
+   public long getRecordPutsFailed() {
+      return link.recordPutsFailed.get();
+   }
+
+   @Override
    public long getAlreadyAccepted() {
       return link.alreadyAccepted.get();
    }

@@ -71,6 +71,12 @@ public interface SmscLinkControlMBean {
    /** Lookups of parked receipts that the correlation store failed; each receipt stays parked and is tried again. */
    long getParkedLookupsFailed();
 
+   /** Parts whose MT's validity had ended before they were first sent (waiting on the queue), reported EXPIRED. */
+   long getExpiredUnsent();
+
+   /** Correlation record writes the store refused or could not write after an accepted submit_sm (each try counts). */
+   long getRecordPutsFailed();
+
    /**
     * Parts of MT delivered again (after a crash, or a consumer the broker closed) that were not sent again because their
     * correlation record showed the SMSC had already accepted them.

@@ -8,9 +8,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One INFO line per link and interval for what happens per message and would otherwise be a line each: parts the
- * SMSC refused, parts that expired while throttled, receipts parked, parked receipts matched later or whose lookup
- * failed, submit_sm sent again on the same bind (on-unanswered = requeue). An SMSC refusing a whole number range, or receipts parked under overload, made thousands of lines a
- * second; each is now a DEBUG line and counted here, from the link's counters (the ones its management bean shows).
+ * SMSC refused, parts that expired while throttled or before their first send, receipts parked, parked receipts
+ * matched later or whose lookup failed, submit_sm sent again on the same bind (on-unanswered = requeue), correlation
+ * record writes the store refused (each retried every 100 ms). An SMSC refusing a whole number range, or receipts
+ * parked under overload, made thousands of lines a second; each is now a DEBUG line and counted here, from the link's
+ * counters (the ones its management bean shows).
  * Nothing is written for an interval in which none of them changed. Housekeeping thread only.
  */
 final class SmscLinkLogSummary {
@@ -27,6 +29,8 @@ final class SmscLinkLogSummary {
    private long rematched;
    private long lookupsFailed;
    private long requeued;
+   private long putsFailed;
+   private long expiredUnsent;
 
    SmscLinkLogSummary(SmscLink link, long intervalMillis) {
       this.link = link;
@@ -38,6 +42,8 @@ final class SmscLinkLogSummary {
       this.rematched = link.receiptsRematched.get();
       this.lookupsFailed = link.parkedLookupsFailed.get();
       this.requeued = link.requeuedUnanswered.get();
+      this.putsFailed = link.recordPutsFailed.get();
+      this.expiredUnsent = link.expiredUnsent.get();
    }
 
    /** Writes the counts since the last call, if any is not 0. */
@@ -74,6 +80,16 @@ final class SmscLinkLogSummary {
          parts.add((now - requeued) + " submit_sm unanswered for response-timeout sent again on the same bind");
       }
       requeued = now;
+      now = link.recordPutsFailed.get();
+      if (now > putsFailed) {
+         parts.add((now - putsFailed) + " correlation record write(s) refused by the store and tried again");
+      }
+      putsFailed = now;
+      now = link.expiredUnsent.get();
+      if (now > expiredUnsent) {
+         parts.add((now - expiredUnsent) + " part(s) past their validity before their first send, reported EXPIRED");
+      }
+      expiredUnsent = now;
       if (!parts.isEmpty()) {
          logger.info("SMSC link {} in the last {}: {} (each at DEBUG)", link.config().id(), interval, String.join(", ", parts));
       }

@@ -37,6 +37,8 @@ final class SmscLinkMeters {
       count(meters, "link.failures", "Store operations that failed", link.recordRemovalsFailed, "link", id, "kind", "record-removal");
       count(meters, "link.failures", "Store operations that failed", link.expiredReportsFailed, "link", id, "kind", "expired-report");
       count(meters, "link.failures", "Store operations that failed", link.parkedLookupsFailed, "link", id, "kind", "parked-lookup");
+      count(meters, "link.failures", "Store operations that failed", link.recordPutsFailed, "link", id, "kind", "record-put");
+      count(meters, "link.expired.unsent", "Parts past their MT's validity before their first send", link.expiredUnsent, "link", id);
       count(meters, "link.consumer.reopened", "Queue consumers re-created after the broker closed one", link.consumerReopened, "link", id);
    }
 
@@ -48,5 +50,7 @@ final class SmscLinkMeters {
    static void register(GatewayMeters meters, CorrelationStore store) {
       meters.gauge("correlation.records", "Correlation records stored, waiting for their final receipt", store,
                    CorrelationStore::size);
+      meters.counter("correlation.records.displaced", "Records replaced by another MT's under a reused SMSC message id",
+                     store, CorrelationStore::displacedRecords);
    }
 }

@@ -12,7 +12,8 @@ import io.smsgw.correlation.CorrelationStoreException;
 /**
  * The links' view of the real correlation store, whose removals can fail as a failed disk write does, or never
  * reach the store at all, as when the process dies before the removal is synced, and whose puts can stay unanswered,
- * as when the process dies once a record is synced. Everything else is the store's.
+ * as when the process dies once a record is synced, and whose lookups can be refused, as under overload. Everything
+ * else is the store's.
  */
 final class FaultyRemovals {
 
@@ -31,11 +32,21 @@ final class FaultyRemovals {
    final AtomicInteger unansweredPuts = new AtomicInteger();
    /** Removals the links asked for. */
    final AtomicInteger removals = new AtomicInteger();
+   /** Told of every record a link puts (before the store has it). */
+   volatile java.util.function.Consumer<CorrelationRecord> onPut = record -> { };
+   /** Puts still to fail as a full store refuses them, without reaching the store. */
+   final AtomicInteger failPuts = new AtomicInteger();
+   /** Lookups ({@code get}) still to fail as an overloaded store refuses them, without reaching the store. */
+   final AtomicInteger failGets = new AtomicInteger();
 
    CorrelationStore wrap(CorrelationStore store) {
       return new CorrelationStore() {
          @Override
          public CompletionStage<Void> put(CorrelationRecord record) {
+            onPut.accept(record);
+            if (failPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+               return CompletableFuture.failedFuture(new java.util.concurrent.RejectedExecutionException("correlation store has 65536 writes pending"));
+            }
             if (putsUnanswered) {
                store.put(record).thenRun(unansweredPuts::incrementAndGet);
                return new CompletableFuture<>();
@@ -50,6 +61,9 @@ final class FaultyRemovals {
 
          @Override
          public CompletionStage<Optional<CorrelationRecord>> get(String linkId, String smscMessageId) {
+            if (failGets.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+               return CompletableFuture.failedFuture(new java.util.concurrent.RejectedExecutionException("too many disk reads wait"));
+            }
             return store.get(linkId, smscMessageId);
          }
 

@@ -165,6 +165,30 @@ class SmscLinkAnswersTest {
       }
    }
 
+   /**
+    * ESME_ROK with a message_id of 300 characters, more than a correlation record holds: no receipt can be matched to
+    * it, so it ends as a part accepted without an id (UNKNOWN 107), once, and the bind stays. Before, storing its record
+    * threw on the event loop: the transmitter was closed, the part sent again, and its MT never acknowledged.
+    */
+   @Test
+   void anAcceptingSubmitSmRespWithAnIdTooLongToRecordSettlesThePartAsAcceptedWithoutAnId() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         smsc.submitAnswers.add(seq -> submitSmResp(0, seq, cString("7".repeat(300))));
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            sentOnceAndAcknowledged(smsc, broker, "00000000000000e9");
+            TextMessage dr = receiveDr(broker);
+            assertNotNull(dr, "a final report");
+            assertEquals("00000000000000e9", dr.getStringProperty("smsId"));
+            assertEquals("UNKNOWN", dr.getStringProperty("smsStatus"));
+            assertEquals(SmscLink.NO_MESSAGE_ID_ERROR, dr.getStringProperty("smsErrorCode"));
+            assertEquals(1, control(broker).getAccepted());
+            assertEquals(0, control(broker).getWindowInUse());
+         }
+      }
+   }
+
    /** A throttling answer whose id lacks its NUL is throttling: retried on the same bind, not after a rebind. */
    @Test
    void aThrottlingAnswerWhoseIdLacksItsNulIsRetriedOnTheSameBind() throws Exception {

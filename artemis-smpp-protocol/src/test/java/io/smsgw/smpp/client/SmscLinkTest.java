@@ -2491,4 +2491,218 @@ class SmscLinkTest {
          }
       }
    }
+
+   /**
+    * An application's MT whose smsFeeCode is longer than a correlation record holds (1,024 characters). It used to go
+    * to the SMSC; the record for its submit_sm_resp was then refused with an exception that closed the transmitter (the
+    * other parts in flight were sent again), left the MT unacknowledged with its window slot taken, and sent it again
+    * at every restart. Now it is refused before it is sent, with one REJECTD report as for any MT the link cannot
+    * send, and the link carries on.
+    */
+   @Test
+   void anMtWithAFieldTooLongToRecordGetsOneRejectedReportAndTheLinkCarriesOn() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            String feeCode = "9".repeat(2000);
+            sendMt(broker, "0000000000000d01", "8613800138301", "a fee code nobody can store",
+                   mt -> mt.setStringProperty("smsFeeCode", feeCode));
+            sendMt(broker, "0000000000000d02", "8613800138302", "after it", mt -> { });
+
+            TextMessage dr = receive(broker, SmsAddresses.DR, "smsId = '0000000000000d01'");
+            assertNotNull(dr, "a report on the MT that cannot be recorded");
+            assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+            assertEquals("069", dr.getStringProperty("smsErrorCode"), "ESME_RSUBMITFAIL, as for any MT the link cannot send");
+            assertEquals("smppclient1", dr.getStringProperty("smsAccount"));
+            assertEquals(1024, dr.getStringProperty("smsFeeCode").length(), "cut to what a record holds");
+
+            JsmppSmsc.Received next = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(next, "the next MT goes out");
+            assertEquals("8613800138302", next.destination(), "the unrecordable MT never reached the SMSC");
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing sent twice");
+            assertNull(receive(broker, SmsAddresses.DR, null, 500), "one report");
+            assertEquals(1, smsc.binds.get(), "the link stayed bound: no reconnect");
+            SmscLinkControlMBean control = control(broker);
+            assertEquals("BOUND", control.getState());
+            assertEquals(0, control.getWindowInUse());
+
+            sendMt(broker, "0000000000000d03", "8613800138303", "still taking messages", mt -> { });
+            JsmppSmsc.Received later = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(later, "the link still takes messages");
+            assertEquals("8613800138303", later.destination());
+         }
+      }
+   }
+
+   /**
+    * An MT without a validity that waited on the link's queue longer than the default 48 h (link down, paused, a
+    * backlog): submitted 50 h ago, it is past its validity before it is first sent. It is reported EXPIRED and not
+    * sent. Before, it went to the SMSC, which took it (an empty validity_period: the SMSC's own default, from now), and
+    * the next expiry pass reported it EXPIRED while the SMSC was still delivering it; its real receipt was parked.
+    */
+   @Test
+   void anMtPastItsDefaultValidityBeforeItsFirstSendIsReportedExpiredNotSubmitted() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            long now = System.currentTimeMillis();
+            sendMt(broker, "0000000000000d11", "8613800138311", "waited too long", mt ->
+               mt.setLongProperty("smsSubmitTime", now - TimeUnit.HOURS.toMillis(50)));
+            sendMt(broker, "0000000000000d12", "8613800138312", "on time", mt -> { });
+
+            TextMessage dr = receive(broker, SmsAddresses.DR, "smsId = '0000000000000d11'");
+            assertNotNull(dr, "a report on the MT past its validity");
+            assertEquals("EXPIRED", dr.getStringProperty("smsStatus"));
+            JsmppSmsc.Received next = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(next, "the MT on time goes out");
+            assertEquals("8613800138312", next.destination(), "the expired MT was not submitted");
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing else submitted");
+            assertNull(receive(broker, SmsAddresses.DR, null, 500), "one report");
+         }
+      }
+   }
+
+   /**
+    * An MT without a validity submitted 47 h ago is sent (its default validity has an hour left) and the SMSC takes
+    * it: its correlation record then waits the default validity from that send, as the SMSC's own default does, so
+    * the receipt that comes after the 48 h from the submission still matches. Before, the record's deadline was 48 h
+    * after the submission: the store's next expiry pass after it reported EXPIRED while the SMSC still delivered it.
+    * The clock cannot be moved here, so the record's deadline is read from the store.
+    */
+   @Test
+   void theRecordOfAnMtWithoutValidityWaitsTheDefaultValidityFromItsSend() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            List<CorrelationRecord> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), store -> recording(store, stored));
+            service.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               long sent = System.currentTimeMillis();
+               sendMt(broker, "0000000000000d21", "8613800138321", "an hour left", mt ->
+                  mt.setLongProperty("smsSubmitTime", sent - TimeUnit.HOURS.toMillis(47)));
+               JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(submit, "sent within its validity");
+               Wait.until("record stored", Duration.ofSeconds(10), () -> stored.size() == 1);
+               long deadline = stored.get(0).expiresAtMillis();
+               assertTrue(deadline >= sent + TimeUnit.HOURS.toMillis(48),
+                          "the record waits 48 h from the send, not " + (deadline - sent) / 60_000 + " min");
+               assertTrue(deadline <= System.currentTimeMillis() + TimeUnit.HOURS.toMillis(48));
+               smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr);
+               assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            } finally {
+               service.stop();
+            }
+         }
+      }
+   }
+
+   /** The store, with every record the links put also added to {@code stored}. */
+   private static io.smsgw.correlation.CorrelationStore recording(io.smsgw.correlation.CorrelationStore store,
+                                                                  List<CorrelationRecord> stored) {
+      FaultyRemovals view = new FaultyRemovals();
+      view.onPut = stored::add;
+      return view.wrap(store);
+   }
+
+   /**
+    * The store refuses the record of an accepted part 15 times (full, as under overload); the link tries again every
+    * 100 ms until it is stored, then acknowledges the MT. Each refused try is counted in the link's once-a-minute
+    * summary, not written as a WARN line of its own: before, every part wrote one every 100 ms while the store
+    * refused, thousands a second with a full window of links.
+    */
+   @Test
+   void aStoreRefusingARecordForAWhileLeavesACountNotALinePerTry() throws Exception {
+      System.setProperty(SmscLinkService.LOG_SUMMARY_INTERVAL_PROPERTY, "200");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port); io.smsgw.broker.testing.LogCapture log = io.smsgw.broker.testing.LogCapture.start()) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            FaultyRemovals view = new FaultyRemovals();
+            view.failPuts.set(15);
+            List<CorrelationRecord> puts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            view.onPut = puts::add;
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), view::wrap);
+            service.start();
+            try {
+               Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+               sendMt(broker, "0000000000000d31", "8613800138331", "recorded at the 16th try");
+               assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS));
+               Wait.until("MT acknowledged once its record is stored", Duration.ofSeconds(20),
+                          () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+               assertEquals(16, puts.size(), "tried until the store took it");
+               String what = "correlation record write(s) refused";
+               Wait.until("the refused tries counted in the summary", Duration.ofSeconds(10),
+                          () -> log.lines("SMSC link sim in the last", what).stream()
+                             .mapToLong(line -> Long.parseLong(line.replaceAll(".*: (?:.*, )?(\\d+) " + java.util.regex.Pattern.quote(what) + ".*", "$1")))
+                             .sum() == 15);
+               assertEquals(List.of(), log.lines("WARN", "not stored"), "no line per try");
+               assertNull(smsc.submits.poll(200, TimeUnit.MILLISECONDS), "sent once");
+            } finally {
+               service.stop();
+            }
+         }
+      } finally {
+         System.clearProperty(SmscLinkService.LOG_SUMMARY_INTERVAL_PROPERTY);
+      }
+   }
+
+   /**
+    * A parked receipt whose lookup the store refuses at its last try (too many disk reads waiting, under the overload
+    * in which receipts get parked) is looked up again, matches its record and becomes a DR. Before, the refused lookup
+    * used up the last try and the receipt was set aside on sms.dr.unmatched.exhausted without ever being looked up.
+    */
+   @Test
+   void aParkedReceiptWhoseLastLookupFailsIsLookedUpAgain() throws Exception {
+      System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "3600000");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.receiptsBeforeResponse.set(1);
+         configureLink(port, "");
+         JsmppSmsc.Received submit;
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "0000000000000d41", "8613800138341", "parked, then looked up under overload");
+            submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged (its record stored), receipt parked", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0
+                          && broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 1);
+         }
+         // After a restart, with one try due at once: the store refuses its lookup the first time.
+         System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "200");
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            FaultyRemovals view = new FaultyRemovals();
+            view.failGets.set(1);
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), view::wrap);
+            service.start();
+            try {
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "the parked receipt matched on the try after the refused lookup");
+               assertEquals("0000000000000d41", dr.getStringProperty("smsId"));
+               assertEquals(submit.messageId(), dr.getStringProperty("smsSmscMessageId"));
+               Wait.until("parked copy deleted", Duration.ofSeconds(10),
+                          () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+               assertEquals(0, view.failGets.get(), "the refused lookup happened");
+               assertEquals(0, broker.messageCount(SET_ASIDE), "not set aside");
+               assertEquals(1, control(broker).getParkedLookupsFailed());
+               assertEquals(0, control(broker).getParkedReceiptsExhausted());
+               assertEquals(1, control(broker).getReceiptsRematched());
+            } finally {
+               service.stop();
+            }
+         }
+      }
+   }
 }
