@@ -7,16 +7,21 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.smsgw.broker.QueueBrowsing;
+import io.smsgw.core.config.SmscLinkConfig.ReceiptIdFormat;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -222,7 +227,15 @@ final class ParkedReceiptRetrier {
       SmscReceipt receipt = new SmscReceipt(key, status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status),
          parked.string(SmsProperties.ERROR_CODE, "000"), doneDate(parked));
       inProgress.add(id);
-      store.get(linkId, key).whenComplete((found, failure) -> {
+      // A receipt parked before as-given ids were keyed tolerantly (an upgrade) carries the id as the SMSC wrote it;
+      // its record is under that id when stored before the upgrade, under the tolerant key when stored after.
+      String tolerant = link.config().receiptIdFormat() == ReceiptIdFormat.AS_GIVEN ? ReceiptIds.tolerant(key) : key;
+      CompletionStage<Optional<CorrelationRecord>> lookup = store.get(linkId, key);
+      if (!tolerant.equals(key)) {
+         lookup = lookup.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
+                                                                : store.get(linkId, tolerant));
+      }
+      lookup.whenComplete((found, failure) -> {
          if (failure != null || found.isEmpty()) {
             if (failure != null) {
                // Per receipt, so DEBUG; the link's log summary counts them.

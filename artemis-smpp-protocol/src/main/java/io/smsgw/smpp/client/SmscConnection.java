@@ -25,6 +25,7 @@ import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppRequest;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitSmResp;
+import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Unbind;
 import io.smsgw.smpp.codec.UnbindResp;
 import org.slf4j.Logger;
@@ -233,7 +234,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       if (pdu instanceof BindResponse bound) {
          if (bound.commandStatus() == SmppStatus.ESME_ROK && state == State.BINDING) {
             state = State.BOUND;
-            link.onBound(this);
+            link.onBound(this, bound.tlvs().getU8(TlvTag.SC_INTERFACE_VERSION));
          } else {
             logger.warn("SMSC link {} refused the {} bind: {}", config.id(), role, SmppStatus.name(bound.commandStatus()));
             close(bindName() + " refused: " + SmppStatus.name(bound.commandStatus()));

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -233,6 +234,15 @@ final class SmscLink extends AbstractSessionCallback {
    private volatile BindState receiverState = BindState.STOPPED;
    private volatile String lastError = "";
    private volatile SmscConnection transmitter;
+   /**
+    * What the SMSC said it speaks (sc_interface_version) when it last answered the bind that sends submit_sm: -1 before
+    * the first answer, 0 when the answer had no such TLV.
+    */
+   private volatile int smscInterfaceVersion = -1;
+   /** Whether submit_sm may carry TLVs: the link asked for 3.4 and the SMSC's bind answer said 3.4 or later. */
+   private volatile boolean smsc34;
+   /** The answer last logged as one that takes no TLVs, so a link that binds again logs it once (event loop only). */
+   private int loggedVersion = -1;
    private volatile boolean stopping;
    /**
     * An MT whose broker message id is below this was stored before the link started, so it may have reached the SMSC
@@ -300,6 +310,7 @@ final class SmscLink extends AbstractSessionCallback {
       this.eventLoop = eventLoop;
       this.ssl = ssl;
       this.submits = new SubmitSmFactory(config);
+      this.smsc34 = config.version34();
       this.messages = new LinkMessages(config.id(), config.defaultAlphabet());
       this.limiter = new RateLimiter(config.maxSubmitRate());
       this.queueName = SimpleString.of(SmsAddresses.smscLinkQueue(config.id()));
@@ -572,10 +583,12 @@ final class SmscLink extends AbstractSessionCallback {
       bindState(connection.role(), BindState.BINDING);
    }
 
-   void onBound(SmscConnection connection) {
+   /** @param scInterfaceVersion the bind answer's sc_interface_version, -1 when it had none */
+   void onBound(SmscConnection connection, int scInterfaceVersion) {
       boundSince.put(connection.role(), System.nanoTime());
       logger.info("SMSC link {} bound as {}", config.id(), connection.role());
       if (connection.canSubmit()) {
+         smscAnswered(Math.max(0, scInterfaceVersion));
          transmitter = connection;
       }
       bindState(connection.role(), BindState.BOUND);
@@ -588,6 +601,35 @@ final class SmscLink extends AbstractSessionCallback {
    /** The connection sent unbind (stop, reconnect) and waits for unbind_resp. */
    void onUnbinding(SmscConnection connection) {
       bindState(connection.role(), BindState.UNBINDING);
+   }
+
+   /**
+    * A 3.4 SMSC answers a 3.4 bind with sc_interface_version; an answer with 3.3, or without it, says the SMSC takes no
+    * TLVs: it refuses a submit_sm with TLVs (or the TLVs alone), so the link sends none to it and carries long messages
+    * with a UDH. Set before the transmitter is, so every MT the broker gives from then on is built for it.
+    */
+   private void smscAnswered(int version) {
+      smscInterfaceVersion = version;
+      boolean tlvs = config.version34() && version >= 0x34;
+      smsc34 = tlvs;
+      if (tlvs || !config.version34()) {
+         loggedVersion = -1;
+      } else if (version != loggedVersion) {
+         loggedVersion = version;
+         logger.info("SMSC link {}: the SMSC answered the 3.4 bind with {}; submit_sm go to it without TLVs, long "
+                     + "messages with a concatenation UDH", config.id(),
+                     version == 0 ? "no sc_interface_version" : "sc_interface_version " + versionName(version));
+      }
+   }
+
+   /** "3.4" for 0x34, "3.3" for 0x33, "5.0" for 0x50; "none" when the answer had none; "" before the first answer. */
+   String smscInterfaceVersion() {
+      int version = smscInterfaceVersion;
+      return version < 0 ? "" : version == 0 ? "none" : versionName(version);
+   }
+
+   private static String versionName(int version) {
+      return (version >> 4) + "." + (version & 0x0F);
    }
 
    void onDisconnected(SmscConnection connection) {
@@ -1117,14 +1159,26 @@ final class SmscLink extends AbstractSessionCallback {
          return;
       }
       String key = receipt.smscMessageId();
-      store.matchReceipt(config.id(), key).whenCompleteAsync((found, failure) -> {
+      String legacyKey = receipt.legacyKey();
+      CompletionStage<Optional<CorrelationRecord>> lookup;
+      if (legacyKey == null) {
+         lookup = store.matchReceipt(config.id(), key);
+      } else {
+         // A record stored before as-given ids were keyed tolerantly (an upgrade) is under the id exactly as given. Both
+         // are looked up before the receipt waits for a record being stored, so such a receipt does not wait.
+         lookup = store.get(config.id(), key)
+            .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : store.get(config.id(), legacyKey))
+            .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : store.matchReceipt(config.id(), key));
+      }
+      lookup.whenCompleteAsync((found, failure) -> {
          if (failure != null) {
             logger.warn("SMSC link {}: receipt {} lookup failed: {}", config.id(), key, failure.toString());
             respond.accept(SmppStatus.ESME_RX_T_APPN);
          } else if (found.isPresent()) {
             receiptsMatched.incrementAndGet();
-            emitMatched(found.get(), receipt, key, System.currentTimeMillis(), () -> respond.accept(SmppStatus.ESME_ROK),
-                        () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
+            // removed under the key it was found by (a legacy record's differs from the receipt's)
+            emitMatched(found.get(), receipt, found.get().smscMessageId(), System.currentTimeMillis(),
+                        () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          } else {
             receiptsUnmatched.incrementAndGet();
             logger.debug("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), key, LinkMessages.UNMATCHED_RECEIPTS);
@@ -1139,7 +1193,7 @@ final class SmscLink extends AbstractSessionCallback {
     * receipt matched on arrival. Call on any thread; the callbacks run on the event loop.
     */
    void emitRematched(CorrelationRecord record, SmscReceipt receipt, long arrivedMillis, Runnable onDurable, Runnable onFailed) {
-      eventLoop.execute(() -> emitMatched(record, receipt, receipt.smscMessageId(), arrivedMillis, () -> {
+      eventLoop.execute(() -> emitMatched(record, receipt, record.smscMessageId(), arrivedMillis, () -> {
          receiptsRematched.incrementAndGet();
          onDurable.run();
       }, onFailed));
@@ -1291,7 +1345,7 @@ final class SmscLink extends AbstractSessionCallback {
       // in flight, which would go to the SMSC again once a new consumer takes them (decision 66).
       try {
          template = template(reader, false);
-         parts = submits.create(reader);
+         parts = submits.create(reader, smsc34);
          if (template.tooLong() != null) {
             // Its correlation record could not be stored once the SMSC took it: refused before it goes (a REJECTD report).
             throw new SubmitSmFactory.Unsendable(SmppStatus.ESME_RSUBMITFAIL, template.tooLong() + " is longer than the "

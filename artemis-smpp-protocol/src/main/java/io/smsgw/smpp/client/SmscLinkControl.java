@@ -48,6 +48,11 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public String getSmscInterfaceVersion() {
+      return link.smscInterfaceVersion();
+   }
+
+   @Override
    public String getQueueName() {
       return SmsAddresses.smscLinkQueue(link.config().id());
    }

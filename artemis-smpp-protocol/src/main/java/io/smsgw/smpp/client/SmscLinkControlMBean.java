@@ -30,6 +30,13 @@ public interface SmscLinkControlMBean {
 
    String getSmsc();
 
+   /**
+    * What the SMSC said it speaks in its last answer to the bind that sends submit_sm (sc_interface_version): "3.4",
+    * "3.3"..., "none" when the answer had none (an SMSC that takes no TLVs), "" before the first answer. A 3.4 link
+    * sends no TLVs to an SMSC that says 3.3 or none.
+    */
+   String getSmscInterfaceVersion();
+
    String getQueueName();
 
    int getWindowSize();

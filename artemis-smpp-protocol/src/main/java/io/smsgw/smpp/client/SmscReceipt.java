@@ -18,8 +18,14 @@ import io.smsgw.smpp.codec.Tlvs;
  * @param state         delivery state
  * @param error         error code text ("000" when none)
  * @param doneDate      when the final state was reached, if the text says so
+ * @param legacyKey     the key a record stored before ids were keyed tolerantly has (the id exactly as the receipt gives
+ *                      it), when it differs from {@code smscMessageId}; else null
  */
-record SmscReceipt(String smscMessageId, DeliveryState state, String error, LocalDateTime doneDate) {
+record SmscReceipt(String smscMessageId, DeliveryState state, String error, LocalDateTime doneDate, String legacyKey) {
+
+   SmscReceipt(String smscMessageId, DeliveryState state, String error, LocalDateTime doneDate) {
+      this(smscMessageId, state, error, doneDate, null);
+   }
 
    /** esm_class message types that carry a receipt (SMSC receipt, SME ack, intermediate notification). */
    static final int RECEIPT_TYPES = 0x04 | 0x08 | 0x20;
@@ -102,14 +108,18 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
    private static Optional<SmscReceipt> read(int esmClass, DeliveryReceipt text, Tlvs tlvs, ReceiptIdFormat format) {
       // receipted_message_id is the id of submit_sm_resp itself (SMPP 3.4 5.3.2.12), so it is keyed as that id;
       // only the receipt text may write it in another base.
-      String id = tlvs.getCString(TlvTag.RECEIPTED_MESSAGE_ID);
-      if (id != null && !id.isEmpty()) {
-         id = ReceiptIds.fromResponse(id, format);
+      String given = tlvs.getCString(TlvTag.RECEIPTED_MESSAGE_ID);
+      String id;
+      if (given != null && !given.isEmpty()) {
+         id = ReceiptIds.fromResponse(given, format);
       } else if (text != null && text.id() != null && !text.id().isEmpty()) {
-         id = ReceiptIds.fromReceipt(text.id(), format);
+         given = text.id();
+         id = ReceiptIds.fromReceipt(given, format);
       } else {
          return Optional.empty();
       }
+      // as-given keys became tolerant (decision NN): a record stored before is under the id as the SMSC wrote it
+      String legacyKey = format == ReceiptIdFormat.AS_GIVEN && !id.equals(given) ? given : null;
       int messageState = tlvs.getU8(TlvTag.MESSAGE_STATE);
       DeliveryState state = messageState > 0 ? DeliveryState.fromMessageState(messageState)
          : text != null ? text.state() : DeliveryState.UNKNOWN;
@@ -127,6 +137,6 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
             error = String.format("%03d", code);
          }
       }
-      return Optional.of(new SmscReceipt(id, state, error, text == null ? null : text.doneDate()));
+      return Optional.of(new SmscReceipt(id, state, error, text == null ? null : text.doneDate(), legacyKey));
    }
 }

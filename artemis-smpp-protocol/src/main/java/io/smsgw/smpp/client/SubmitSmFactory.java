@@ -73,7 +73,15 @@ final class SubmitSmFactory {
       this.alphabet = link.defaultAlphabet();
    }
 
-   List<Part> create(SmsMessageReader m) {
+   /**
+    * The parts of an MT.
+    *
+    * @param smsc34 whether the SMSC speaks 3.4: the link asked for it and the SMSC's bind answer said so
+    *               (sc_interface_version). When false, submit_sm carry no TLVs (a 3.3 SMSC refuses them, or the whole
+    *               PDU), long messages go with a concatenation UDH whatever {@code long-messages} says, and
+    *               priority_flag is 0 or 1, as on a 3.3 link.
+    */
+   List<Part> create(SmsMessageReader m, boolean smsc34) {
       String destination = m.string(SmsProperties.DESTINATION, "");
       if (destination.isEmpty()) {
          throw new IllegalArgumentException("MT without smsDestination");
@@ -85,7 +93,7 @@ final class SubmitSmFactory {
          .destinationAddr(address(m, destination, SmsProperties.DESTINATION_TON,
                                   SmsProperties.DESTINATION_NPI, link.destinationTon(), link.destinationNpi()))
          .protocolId(m.integer(SmsProperties.PROTOCOL_ID, 0) & 0xFF)
-         .priorityFlag(Math.min(Math.max(m.integer(SmsProperties.PRIORITY, 0), 0), link.version34() ? 3 : 1))
+         .priorityFlag(Math.min(Math.max(m.integer(SmsProperties.PRIORITY, 0), 0), smsc34 ? 3 : 1))
          .scheduleDeliveryTime(SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)))
          .validityPeriod(SmppTime.formatAbsolute(m.longValue(SmsProperties.VALIDITY_TIME, 0)))
          .registeredDelivery(registeredDelivery(m));
@@ -114,7 +122,7 @@ final class SubmitSmFactory {
                byte[] payload = packed ? alphabet.encode(text, udh.length) : SmsText.encode(text, encoding);
                return List.of(single(b, concat(udh, payload), ESM_UDHI, m));
             }
-            return List.of(segment(b, SmsText.encode(text, encoding), encoding, packed, m));
+            return List.of(segment(b, SmsText.encode(text, encoding), encoding, packed, m, smsc34));
          }
          SmsEncoding encoding = textEncoding(text, declared);
          int dataCoding = dataCoding(declared, encoding);
@@ -128,7 +136,7 @@ final class SubmitSmFactory {
          if (fits) {
             return List.of(single(b, packed ? alphabet.encode(text, 0) : SmsText.encode(text, encoding), 0, m));
          }
-         return split(b, text, encoding, packed, SplitReference.of(m));
+         return split(b, text, encoding, packed, SplitReference.of(m), smsc34);
       }
       byte[] data = m.bytes();
       b.dataCoding(m.integer(SmsProperties.DATA_CODING, SmsEncoding.BINARY.smppDataCoding()) & 0xFF);
@@ -136,7 +144,7 @@ final class SubmitSmFactory {
          return List.of(single(b, concat(udh, data), ESM_UDHI, m));
       }
       if (SarSegments.isSarSegment(m)) {
-         return List.of(segment(b, data, SmsEncoding.BINARY, false, m));
+         return List.of(segment(b, data, SmsEncoding.BINARY, false, m, smsc34));
       }
       if (data.length <= MAX_OCTETS) {
          return List.of(single(b, data, 0, m));
@@ -155,15 +163,16 @@ final class SubmitSmFactory {
     * udh} (the default; some SMSCs ignore SAR TLVs) and on 3.3 (no TLVs), SAR TLVs otherwise. A segment with no
     * room for its UDH goes with SAR TLVs on 3.4 and is refused on 3.3.
     */
-   private Part segment(ShortMessagePdu.Builder b, byte[] userData, SmsEncoding encoding, boolean packed, SmsMessageReader m) {
+   private Part segment(ShortMessagePdu.Builder b, byte[] userData, SmsEncoding encoding, boolean packed, SmsMessageReader m,
+                        boolean smsc34) {
       int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
       int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
       int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
-      byte[] withUdh = link.version34() && link.longMessages() != SmscLinkConfig.LongMessages.UDH
+      byte[] withUdh = smsc34 && link.longMessages() != SmscLinkConfig.LongMessages.UDH
          ? null : SarSegments.withUdh(reference, total, number, userData, encoding);
       if (withUdh != null) {
          b.esmClass(ESM_UDHI).shortMessage(packed ? packBehindHeader(withUdh, withUdh.length - userData.length) : withUdh);
-      } else if (link.version34()) {
+      } else if (smsc34) {
          b.esmClass(0).shortMessage(packed ? alphabet.fromSeptets(userData, 0, userData.length, 0) : userData).tlvs(Concatenation.addSar(Tlvs.builder(), reference, total, number).build());
       } else {
          throw new Unsendable(SmppStatus.ESME_RINVMSGLEN, "segment " + number + "/" + total + " does not fit one SMS with its concatenation UDH");
@@ -178,8 +187,9 @@ final class SubmitSmFactory {
     * keeping orphans. It is below 256 for SAR TLVs too, whose parts hold 153 GSM / 67 UCS2 characters (see
     * {@link SmsSplitter#splitPlain}).
     */
-   private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, boolean packed, int reference) {
-      return switch (link.longMessages()) {
+   private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, boolean packed, int reference,
+                            boolean smsc34) {
+      return switch (smsc34 ? link.longMessages() : SmscLinkConfig.LongMessages.UDH) {
          case PAYLOAD -> List.of(new Part(b.esmClass(0).shortMessage(new byte[0])
             .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, packed ? alphabet.encodePayload(text) : SmsText.encode(text, encoding)).build())
             .buildSubmitSm(), 0, 0, 0));

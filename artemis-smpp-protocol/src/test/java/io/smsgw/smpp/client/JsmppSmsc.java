@@ -109,6 +109,13 @@ public final class JsmppSmsc implements AutoCloseable {
    public final BlockingQueue<Received> dropped = new LinkedBlockingQueue<>();
    /** How long a session waits for the gateway's answer to its deliver_sm (from the next bind on). */
    public volatile long responseTimeoutMillis = 10_000;
+   /**
+    * The sc_interface_version binds are answered with (from the next bind on): null echoes the bind's own
+    * interface_version, as jSMPP does; see {@link #answerWithoutVersion}.
+    */
+   public volatile org.jsmpp.bean.InterfaceVersion answerVersion;
+   /** When set, binds are answered without sc_interface_version, as an SMSC that takes no TLVs does. */
+   public volatile boolean answerWithoutVersion;
    /** MO the gateway answered with deliver_sm_resp ESME_ROK. */
    public final AtomicInteger mosAnswered = new AtomicInteger();
    private final int port;
@@ -229,7 +236,7 @@ public final class JsmppSmsc implements AutoCloseable {
                bindsRefused.incrementAndGet();
                continue;
             }
-            bind.accept("SIMSMSC", bind.getInterfaceVersion());
+            bind.accept("SIMSMSC", answerWithoutVersion ? null : answerVersion != null ? answerVersion : bind.getInterfaceVersion());
             binds.incrementAndGet();
             if (dropAfterBind) {
                session.close();
@@ -279,6 +286,14 @@ public final class JsmppSmsc implements AutoCloseable {
          new ESMClass(MessageMode.DEFAULT, MessageType.INTER_DEL_NOTIF, GSMSpecificFeature.DEFAULT), (byte) 0, (byte) 0,
          new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII),
          new OptionalParameter.Receipted_message_id(submit.messageId()));
+   }
+
+   /** A receipt flagged as one (esm_class 0x04) whose text is exactly {@code text}, with no TLVs: as 3.3 SMSCs send it. */
+   public void sendReceiptText(Received submit, String text) throws Exception {
+      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
+         TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.source(),
+         new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT), (byte) 0, (byte) 0,
+         new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII));
    }
 
    /**

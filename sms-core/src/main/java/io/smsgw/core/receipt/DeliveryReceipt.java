@@ -73,10 +73,13 @@ public record DeliveryReceipt(String id, int submitted, int delivered, LocalDate
 
    /**
     * Reads a receipt text. Accepts keys in any case ({@code text:} or {@code Text:}), runs of spaces
-    * between fields, 10-digit (YYMMDDhhmm) and 12-digit (YYMMDDhhmmss) dates, fields in any order,
-    * unknown {@code key:value} tokens (skipped) and missing optional fields. {@code text:} takes the
-    * rest of the input. Required: the input starts with a known key, and has an {@code id:} of
-    * 1..64 characters and a {@code stat:}. A date or count that cannot be read is treated as absent.
+    * between fields, {@code submit_date:} and {@code done_date:} for the two-word keys, 10-digit
+    * (YYMMDDhhmm) and 12-digit (YYMMDDhhmmss) dates, fields in any order, unknown {@code key:value}
+    * tokens (skipped) and missing optional fields. {@code text:} takes the rest of the input, unless
+    * only {@code key:value} fields follow one of its words, among them a receipt key the text has not
+    * had yet ({@code text:Hi stat:DELIVRD err:000}): then it ends before them. Required: the input
+    * starts with a known key, and has an {@code id:} of 1..64 characters and a {@code stat:}. A date or
+    * count that cannot be read is treated as absent.
     *
     * @return the receipt, or empty when the input is null or not a receipt
     */

@@ -18,7 +18,10 @@ final class ReceiptScanner {
    private static final int STAT = 5;
    private static final int ERR = 6;
    private static final int TEXT = 7;
-   /** Key spellings in lower case; a key of two words allows any run of spaces between them. */
+   /**
+    * Key spellings in lower case; a key of two words allows any run of spaces, or one underscore ("done_date:", as
+    * some SMSCs write it), between them.
+    */
    private static final String[][] KEYS = {
       {"id"}, {"sub"}, {"dlvrd"}, {"submit", "date"}, {"done", "date"}, {"stat"}, {"err"}, {"text"}};
    /** More digits than this cannot be a real sub/dlvrd count and would overflow an int. */
@@ -47,6 +50,7 @@ final class ReceiptScanner {
    DeliveryReceipt scan() {
       int i = skipSpaces(0);
       boolean first = true;
+      int seen = 0;
       while (i < length) {
          int key = matchKey(i);
          if (key < 0) {
@@ -57,32 +61,105 @@ final class ReceiptScanner {
             continue;
          }
          first = false;
+         seen |= 1 << key;
          int start = valueStart;
          if (key == TEXT) {
-            text = in.subSequence(start, withoutTrailingNuls(start)).toString();
-            break;
-         }
-         int end;
-         if (start < length && !isSpace(in.charAt(start))) {
-            end = tokenEnd(start);
-         } else {
-            // "key: value" is tolerated, but "err: text:..." means an empty err
-            int next = skipSpaces(start);
-            if (next < length && matchKey(next) < 0) {
-               start = next;
-               end = tokenEnd(next);
-            } else {
-               start = next;
-               end = next;
+            int fields = fieldsAfterText(start, seen);
+            if (fields < 0) {
+               text = in.subSequence(start, withoutTrailingNuls(start)).toString();
+               break;
             }
+            // Some SMSCs write text: before stat: or err:; the text ends where only fields remain
+            text = in.subSequence(start, withoutTrailingSpaces(start, fields)).toString();
+            i = fields;
+            continue;
          }
-         store(key, start, end);
+         int end = valueEnd(start);
+         store(key, valueStartOf(start, end), end);
          i = skipSpaces(end);
       }
       if (id == null || idInvalid || state == null) {
          return null;
       }
       return new DeliveryReceipt(id, submitted, delivered, submitDate, doneDate, state, error, text);
+   }
+
+   /**
+    * The end of the value that starts just after a key's colon at {@code start}: "key: value" is tolerated, but
+    * "err: text:..." means an empty err.
+    */
+   private int valueEnd(int start) {
+      if (start < length && !isSpace(in.charAt(start))) {
+         return tokenEnd(start);
+      }
+      int next = skipSpaces(start);
+      return next < length && matchKey(next) < 0 ? tokenEnd(next) : next;
+   }
+
+   /** Where the value that {@link #valueEnd} ended at {@code end} starts: after the spaces behind the colon. */
+   private int valueStartOf(int start, int end) {
+      int next = skipSpaces(start);
+      return Math.min(next, end);
+   }
+
+   /**
+    * Where the fields after a {@code text:} value start, when it is not the last field: the first word of the value
+    * (after a space) from which the rest holds only {@code key:value} fields, at least one of them a receipt key not
+    * seen yet ({@code seen}, a bit per key), none a key seen already or {@code text:}, and any others vendor fields
+    * ({@code smsc:xyz}). A text that merely mentions "stat:" before words of its own, or a key the receipt already has,
+    * stays text. -1 when the text runs to the end, as in the standard layout.
+    */
+   private int fieldsAfterText(int textStart, int seen) {
+      for (int at = textStart; at < length; at++) {
+         if (isSpace(in.charAt(at))) {
+            continue;
+         }
+         if (at > textStart && isSpace(in.charAt(at - 1)) && onlyFieldsFrom(at, seen)) {
+            return at;
+         }
+      }
+      return -1;
+   }
+
+   private boolean onlyFieldsFrom(int at, int seen) {
+      boolean receiptKey = false;
+      int i = at;
+      while (i < length) {
+         int key = matchKey(i);
+         int end;
+         if (key >= 0) {
+            if (key == TEXT || (seen & (1 << key)) != 0) {
+               return false;
+            }
+            seen |= 1 << key;
+            receiptKey = true;
+            end = valueEnd(valueStart);
+         } else if (isVendorField(i)) {
+            end = tokenEnd(i);
+         } else {
+            return false;
+         }
+         i = skipSpaces(end); // a C-string terminator counted into short_message is a space too
+      }
+      return receiptKey;
+   }
+
+   /** A vendor's own {@code name:value} token: a letter, then letters, digits, '_' or '-', then a colon. */
+   private boolean isVendorField(int at) {
+      char first = in.charAt(at);
+      if (!Character.isLetter(first)) {
+         return false;
+      }
+      for (int i = at + 1; i < length && !isSpace(in.charAt(i)); i++) {
+         char c = in.charAt(i);
+         if (c == ':') {
+            return true;
+         }
+         if (!Character.isLetterOrDigit(c) && c != '_' && c != '-') {
+            return false;
+         }
+      }
+      return false;
    }
 
    private void store(int key, int start, int end) {
@@ -109,7 +186,7 @@ final class ReceiptScanner {
          for (int w = 0; w < words.length && i >= 0; w++) {
             if (w > 0) {
                int afterSpaces = skipSpaces(i);
-               i = afterSpaces > i ? afterSpaces : -1;
+               i = afterSpaces > i ? afterSpaces : i < length && in.charAt(i) == '_' ? i + 1 : -1;
             }
             if (i >= 0) {
                i = matchWord(i, words[w]);
@@ -203,6 +280,14 @@ final class ReceiptScanner {
          at++;
       }
       return at;
+   }
+
+   /** The end of [start, end) without the spaces at its end. */
+   private int withoutTrailingSpaces(int start, int end) {
+      while (end > start && isSpace(in.charAt(end - 1))) {
+         end--;
+      }
+      return end;
    }
 
    /** Some SMSCs count the C-string terminator into short_message. */

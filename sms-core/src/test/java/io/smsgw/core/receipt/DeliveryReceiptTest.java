@@ -74,6 +74,42 @@ class DeliveryReceiptTest {
    }
 
    @Test
+   void readsFieldsAfterATextThatIsNotLast() {
+      DeliveryReceipt receipt = parsed("id:A1 sub:001 dlvrd:001 submit date:2511261345 done date:2511261346 "
+                                       + "text:Hello there stat:DELIVRD err:000");
+      assertEquals(DeliveryState.DELIVRD, receipt.state());
+      assertEquals("000", receipt.error());
+      assertEquals("Hello there", receipt.text());
+      assertEquals(LocalDateTime.of(2025, 11, 26, 13, 46), receipt.doneDate());
+
+      receipt = parsed("id:9 err:011 smsc:xyz sub:001 text:hi you imsi:460001 stat:UNDELIV vendor-x:1 dlvrd:000");
+      assertEquals(DeliveryState.UNDELIV, receipt.state());
+      assertEquals("011", receipt.error());
+      assertEquals("hi you", receipt.text());
+      assertEquals(1, receipt.submitted());
+   }
+
+   @Test
+   void aTextThatOnlyMentionsKeysStaysText() {
+      assertEquals("call stat:now please", parsed("id:1 stat:DELIVRD text:call stat:now please").text(), "stat already read");
+      assertEquals("a stat:b", parsed("id:1 stat:DELIVRD text:a stat:b").text(), "a key the receipt has is text");
+      assertEquals("my stat:ok is fine", parsed("id:1 text:my stat:ok is fine stat:DELIVRD").text());
+      assertEquals(DeliveryState.DELIVRD, parsed("id:1 text:my stat:ok is fine stat:DELIVRD").state());
+      assertEquals("see you at 10:30 ok", parsed("id:1 stat:ACCEPTD text:see you at 10:30 ok").text());
+   }
+
+   @Test
+   void readsUpperCaseKeysAndUnderscoresInTheDateKeys() {
+      DeliveryReceipt receipt = parsed(
+         "ID:0A1b SUB:001 DLVRD:001 SUBMIT_DATE:2511261345 DONE_DATE:2511261346 STAT:DELIVRD ERR:000 TEXT:x");
+      assertEquals("0A1b", receipt.id());
+      assertEquals(LocalDateTime.of(2025, 11, 26, 13, 45), receipt.submitDate());
+      assertEquals(LocalDateTime.of(2025, 11, 26, 13, 46), receipt.doneDate());
+      assertEquals(DeliveryState.DELIVRD, receipt.state());
+      assertNull(parsed("id:1 done__date:2511261346 stat:DELIVRD").doneDate(), "one underscore only");
+   }
+
+   @Test
    void toleratesExtraSpacesEverywhere() {
       DeliveryReceipt receipt = parsed(
          "  id:abc   sub:001  dlvrd:001 submit  date:2511261345\tdone date: 2511261346 stat :EXPIRED err: text: two  words ");
