@@ -82,7 +82,9 @@ public final class DrRouteTransformer extends RoutingTransformer {
          message.removeProperty(Message.HDR_DUPLICATE_DETECTION_ID);
       }
       // A report that came back from another gateway names that gateway as origin: its home is its smsId's issuer.
-      String home = router.reportHome(string(message, SmsProperties.ID), string(message, SmsProperties.ORIGIN_GATEWAY));
+      // The forward record found its MT was submitted here (FwdSessionHandler): home, whatever gateway the id names.
+      String home = Boolean.TRUE.equals(message.getObjectProperty(SmsProperties.REPORT_HOME)) ? null
+         : router.reportHome(string(message, SmsProperties.ID), string(message, SmsProperties.ORIGIN_GATEWAY));
       return new Facts(state, key, checkedOnDr, home, ofMo);
    }
 

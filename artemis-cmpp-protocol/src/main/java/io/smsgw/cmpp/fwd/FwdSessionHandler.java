@@ -202,9 +202,9 @@ public final class FwdSessionHandler {
                // This gateway passed the MT on: the report goes on to where the MT came from, hop by hop back.
                message.putStringProperty(SmsProperties.ORIGIN_GATEWAY, record.originGateway());
             } else {
-               // The MT was submitted here: the report is home, whoever issued its id (an application's own id, this
-               // gateway's code before a change); with the peer as origin routing would send it back there.
-               message.removeProperty(SmsProperties.ORIGIN_GATEWAY);
+               // The MT was submitted here: the report is home, whoever issued its id (this gateway's code before a
+               // change); by the id and the peer as origin routing would send it back there.
+               message.putBooleanProperty(SmsProperties.REPORT_HOME, true);
             }
             if (record.originGateway() == null && !record.smsId().isEmpty()) {
                // the id the submitter was given (an application's own id, when the MT crossed with one of this gateway's)

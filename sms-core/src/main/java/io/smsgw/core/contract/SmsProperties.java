@@ -100,6 +100,11 @@ public final class SmsProperties {
     * the issuing gateway of the id); its reports carry this id again. Absent otherwise.
     */
    public static final SimpleString SUBMITTED_ID = SimpleString.of("smsSubmittedId");
+   /**
+    * Boolean. On a DR a peer sent back over CMPP_FWD: true when this gateway's forward record shows its MT was submitted
+    * here, so routing delivers and bills it here whatever gateway its smsId names. Absent otherwise.
+    */
+   public static final SimpleString REPORT_HOME = SimpleString.of("smsReportHome");
    /** String. On a DR: "MO" when it reports on an MO (CMPP_FWD Msg_Fwd_Type 3); absent for reports on MT. */
    public static final SimpleString REPORT_OF = SimpleString.of("smsReportOf");
    /** Int. Number of gateway hops so far (CMPP_FWD NodesCount). */
