@@ -31,6 +31,8 @@ public final class DrRouteTransformer extends RoutingTransformer {
     * billing copies of reports not billed here) is dropped, after being counted.
     */
    static final String INTERMEDIATE = "sms.dr.intermediate";
+   /** {@code smsReportOf} of a report on an MO. */
+   private static final String MO = "MO";
 
    private BillingTransformer billing;
 
@@ -41,11 +43,14 @@ public final class DrRouteTransformer extends RoutingTransformer {
    }
 
    /** What both copies of a report are routed by, read before either is changed. */
-   record Facts(DeliveryState state, String key, boolean checkedOnDr, String home) {
+   record Facts(DeliveryState state, String key, boolean checkedOnDr, String home, boolean ofMo) {
 
-      /** Whether this gateway writes a billing record for the report (a final state of its own SP's MT). */
+      /**
+       * Whether this gateway writes a billing record for the report (a final state of its own SP's MT). A report on an
+       * MO (an MO the FWD link could not carry, a peer's Msg_Fwd_Type 3) bills nobody: there is no MT to charge for.
+       */
       boolean billedHere() {
-         return state.isFinal() && home == null;
+         return state.isFinal() && home == null && !ofMo;
       }
    }
 
@@ -69,8 +74,9 @@ public final class DrRouteTransformer extends RoutingTransformer {
    Facts facts(Message message) {
       String status = string(message, SmsProperties.STATUS);
       DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
+      boolean ofMo = MO.equals(string(message, SmsProperties.REPORT_OF));
       if (!state.isFinal()) {
-         return new Facts(state, null, false, null);
+         return new Facts(state, null, false, null, ofMo);
       }
       String key = Billing.key(message);
       boolean checkedOnDr = Billing.checkedOnDr(message, key);
@@ -78,8 +84,10 @@ public final class DrRouteTransformer extends RoutingTransformer {
          message.removeProperty(Message.HDR_DUPLICATE_DETECTION_ID);
       }
       // A report that came back from another gateway names that gateway as origin: its home is its smsId's issuer.
-      String home = router.reportHome(string(message, SmsProperties.ID), string(message, SmsProperties.ORIGIN_GATEWAY));
-      return new Facts(state, key, checkedOnDr, home);
+      // The forward record found its MT was submitted here (FwdSessionHandler): home, whatever gateway the id names.
+      String home = Boolean.TRUE.equals(message.getObjectProperty(SmsProperties.REPORT_HOME)) ? null
+         : router.reportHome(string(message, SmsProperties.ID), string(message, SmsProperties.ORIGIN_GATEWAY));
+      return new Facts(state, key, checkedOnDr, home, ofMo);
    }
 
    /**
@@ -108,6 +116,12 @@ public final class DrRouteTransformer extends RoutingTransformer {
             message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
          }
          to(message, SmsAddresses.gatewayQueue(facts.home()), RoutingType.ANYCAST);
+         return message;
+      }
+      if (facts.ofMo()) {
+         // Home is where the MO came from: no SP submitted anything to be told about, nothing to bill (multi-gateway.md).
+         counts.add(router.moReports);
+         to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
       String account = account(message);

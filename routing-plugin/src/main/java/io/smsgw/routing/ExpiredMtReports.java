@@ -312,6 +312,11 @@ final class ExpiredMtReports implements Consumer {
       report.removeProperty(Message.HDR_ORIG_ROUTING_TYPE);
       report.removeProperty(Message.HDR_DUPLICATE_DETECTION_ID);
       report.removeProperty(PendingRoutes.SINCE);
+      Object submittedId = report.getObjectProperty(SmsProperties.SUBMITTED_ID);
+      if (submittedId != null) {
+         // expired on its way to another gateway: the id its submitter knows (MtRouteTransformer gave it a new one)
+         report.putStringProperty(SmsProperties.ID, SimpleString.of(submittedId.toString()));
+      }
       report.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
       report.putStringProperty(SmsProperties.STATUS, SimpleString.of(DeliveryState.EXPIRED.stat()));
       report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of("000"));

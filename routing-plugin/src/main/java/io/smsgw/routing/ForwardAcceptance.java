@@ -14,8 +14,9 @@ import io.smsgw.core.runtime.NetworkRoutes;
  *   <li>an MT when a local SMSC route covers the recipient, or the network's route (already known) names another
  *       configured peer and one more hop stays within {@code gateway.max-hops};</li>
  *   <li>an MO when a local account serves the service number, or it can be routed on likewise;</li>
- *   <li>a report when its message was issued here (its Msg_Id names this gateway), or by a configured peer it can
- *       be routed back to within the hop limit.</li>
+ *   <li>a report on an MT: always here; the forward records then take it only from the peer the MT was handed to;</li>
+ *   <li>a report on an MO when its message was issued here (its Msg_Id names this gateway), or by a configured peer it
+ *       can be routed back to within the hop limit.</li>
  * </ul>
  * A route the tandem has not been asked for yet is refused, and asked for, so the peer's retry finds it known.
  */
@@ -39,7 +40,9 @@ final class ForwardAcceptance implements IncomingForwardPolicy {
             || oneMoreHop && routesOn(config, forward, true);
          case MO -> router.table().mo(forward.recipient()) != null
             || oneMoreHop && routesOn(config, forward, false);
-         case DR -> CmppMsgId.issuingGateway(forward.smsId())
+         // A report on an MT is checked against the forward records next, which know whether this gateway handed
+         // that MT to the sender, whoever issued its id (an application's own id, this gateway's code before a change).
+         case DR -> !forward.reportOfMo() || CmppMsgId.issuingGateway(forward.smsId())
             .map(issuer -> issuer.equals(config.code())
                || oneMoreHop && !issuer.equals(forward.fromGateway()) && config.peers().containsKey(issuer))
             .orElse(false);

@@ -78,10 +78,12 @@ public final class MtRouteTransformer extends RoutingTransformer {
       NetworkRouting.Decision network = router.network().mt(destination);
       return switch (network.outcome()) {
          case GATEWAY -> {
-            if (CmppMsgId.parseHex(string(message, SmsProperties.ID)).isEmpty()) {
+            String id = string(message, SmsProperties.ID);
+            if (CmppMsgId.parseHex(id).isEmpty()) {
                // The FWD link could only dead-letter it, and no report could find its way back to this id.
                yield noRoute(message, counters, counts, NOT_FORWARDABLE);
             }
+            travelWithOwnId(message, id);
             leavePending(message);
             counts.add(router.network().toGateways);
             to(message, SmsAddresses.gatewayQueue(network.gateway()), RoutingType.ANYCAST);
@@ -92,6 +94,24 @@ public final class MtRouteTransformer extends RoutingTransformer {
          case NOT_A_PEER -> noRoute(message, counters, counts, NOT_A_PEER);
          case NO_ROUTE, NOT_CONFIGURED -> noRoute(message, counters, counts, NO_ROUTE);
       };
+   }
+
+   /**
+    * An MT submitted here whose id another gateway issued (an application's own id) crosses with a new id of this
+    * gateway: the peers send its reports home by the id's issuer, and the one the id named could be the peer itself.
+    * The forward record keeps the submitted id, which the reports carry again (multi-gateway.md).
+    */
+   private void travelWithOwnId(Message message, String id) {
+      if (message.getObjectProperty(SmsProperties.ORIGIN_GATEWAY) != null
+          || message.getObjectProperty(SmsProperties.SUBMITTED_ID) != null) {
+         return; // passed on from a peer (its reports go back hop by hop), or given one already
+      }
+      String code = router.runtime().config().code();
+      if (CmppMsgId.issuingGateway(id).map(code::equals).orElse(false)) {
+         return;
+      }
+      put(message, SmsProperties.SUBMITTED_ID, id);
+      put(message, SmsProperties.ID, router.runtime().nextSmppMessageId(true));
    }
 
    private Message noRoute(Message message, AccountCounters counters, IngressRouting.Counts counts, String errorCode) {

@@ -40,23 +40,28 @@ final class PendingRoutes {
    private static final SimpleString QUEUE = SimpleString.of(SmsAddresses.ROUTE_PENDING);
 
    private final ActiveMQServer server;
+   private final SmsRouter router;
    private final NetworkRouting network;
    private final ScheduledExecutorService executor;
    private final AtomicBoolean scanQueued = new AtomicBoolean();
 
-   PendingRoutes(ActiveMQServer server, NetworkRouting network, ScheduledExecutorService executor) {
+   PendingRoutes(ActiveMQServer server, SmsRouter router, ScheduledExecutorService executor) {
       this.server = server;
-      this.network = network;
+      this.router = router;
+      this.network = router.network();
       this.executor = executor;
    }
 
    void start() {
       network.onAnswer(this::wake);
+      // a local route added by a reload or by management is an answer too, also while the tandem is down
+      router.onRoutesChanged(this::wake);
       executor.scheduleWithFixedDelay(this::periodicScan, SCAN_MILLIS, SCAN_MILLIS, TimeUnit.MILLISECONDS);
    }
 
    void stop() {
       network.onAnswer(() -> { });
+      router.onRoutesChanged(() -> { });
       executor.shutdownNow();
    }
 
@@ -86,8 +91,8 @@ final class PendingRoutes {
          return;
       }
       try {
-         int mt = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MT, network::mt), SmsAddresses.MT_ADDRESS, false, null);
-         int mo = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MO, network::mo), SmsAddresses.MO_ADDRESS, false, null);
+         int mt = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MT, this::mt), SmsAddresses.MT_ADDRESS, false, null);
+         int mo = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MO, this::mo), SmsAddresses.MO_ADDRESS, false, null);
          if (mt + mo > 0) {
             logger.debug("{} MT and {} MO waiting for their route moved on", mt, mo);
          }
@@ -95,6 +100,18 @@ final class PendingRoutes {
          logger.warn("Moving messages on from {} failed; they stay and are tried again", SmsAddresses.ROUTE_PENDING, e);
       }
    }
+
+   /** A local route decides first, as in the divert: one added since the MT waited answers it without the tandem. */
+   private NetworkRouting.Decision mt(String destination) {
+      return router.table().mt(destination) != null ? LOCAL : network.mt(destination);
+   }
+
+   private NetworkRouting.Decision mo(String serviceNumber) {
+      return router.table().mo(serviceNumber) != null ? LOCAL : network.mo(serviceNumber);
+   }
+
+   /** Any outcome but PENDING: the divert routes it locally. */
+   private static final NetworkRouting.Decision LOCAL = new NetworkRouting.Decision(NetworkRouting.Outcome.NOT_CONFIGURED, null);
 
    /** Number of messages waiting for their route. */
    long waiting() {

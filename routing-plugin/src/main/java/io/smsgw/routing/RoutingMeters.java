@@ -23,6 +23,7 @@ final class RoutingMeters {
       }
       count(meters, "routing.mo.unrouted", "MO no route covered", router.moUnrouted);
       count(meters, "routing.reports.intermediate", "Intermediate (not final) reports", router.intermediateReports);
+      count(meters, "routing.reports.mo", "Reports on MOs, neither billed nor sent to an SP", router.moReports);
       count(meters, "routing.reports.forwarded", "Reports sent on to the gateway where their MT was submitted", router.reportsForwarded);
       router.onCountersAdded((account, c) -> {
          count(meters, "routing.mt.submitted", "MT of the account stored for routing", c.submitted, "account", account);

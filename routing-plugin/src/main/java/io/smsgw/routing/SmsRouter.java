@@ -40,7 +40,11 @@ public final class SmsRouter {
    private volatile java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> rollupSink = (m, c) -> { };
    final LongAdder intermediateReports = new LongAdder();
    final LongAdder reportsForwarded = new LongAdder();
+   /** Reports on MOs that came home here (an MO not forwarded, a peer's Msg_Fwd_Type 3): neither billed nor sent to an SP. */
+   final LongAdder moReports = new LongAdder();
    private final NetworkRouting network;
+   /** Told when the local routes change (a reload, a management change): messages waiting for a route may have one now. */
+   private volatile Runnable routesChanged = () -> { };
 
    SmsRouter(String brokerName, GatewayRuntime runtime) {
       this.brokerName = brokerName;
@@ -85,6 +89,11 @@ public final class SmsRouter {
    synchronized void apply(GatewayConfig config) {
       table = new RouteTable(config.routes());
       billing = config.billing();
+      routesChanged.run();
+   }
+
+   void onRoutesChanged(Runnable listener) {
+      this.routesChanged = listener;
    }
 
    /** The prefix of the queues the acceptors read accounts' MO and reports from (set once, at start). */
@@ -241,6 +250,7 @@ public final class SmsRouter {
       }
       routes.add(new RouteConfig.MtRoute(prefix, links));
       table = new RouteTable(new RouteConfig(routes, table.config().mo()));
+      routesChanged.run();
    }
 
    synchronized boolean removeMtRoute(String prefix) {

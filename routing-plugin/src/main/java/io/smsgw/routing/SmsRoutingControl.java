@@ -106,6 +106,11 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
       return router.intermediateReports.sum();
    }
 
+   @Override
+   public long getMoReports() {
+      return router.moReports.sum();
+   }
+
    /** Checked by the file's rules: a route that passed here could not make every MT to its prefix fail or vanish. */
    @Override
    public void addMtRoute(String prefix, String links) {

@@ -46,6 +46,12 @@ public interface SmsRoutingControlMBean {
    long getIntermediateReports();
 
    /**
+    * Final reports on MOs that came home here (an MO the FWD link could not carry, a peer's report on an MO) since the
+    * broker started: counted and dropped, neither billed nor sent to an SP.
+    */
+   long getMoReports();
+
+   /**
     * MT refused since the broker started because the application that sent them (broker security on) named in
     * smsAccount no account its user may act for, or none.
     */

@@ -155,7 +155,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       reloader = new ConfigReloader(runtime, router);
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
-      pending = new PendingRoutes(server, router.network(),
+      pending = new PendingRoutes(server, router,
                                   Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-route-pending", true)));
       pending.start();
       expired = new ExpiredMtReports(server, server.getConfiguration().getName(), scheduler);

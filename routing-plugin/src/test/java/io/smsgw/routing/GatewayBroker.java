@@ -78,6 +78,11 @@ final class GatewayBroker implements AutoCloseable {
       return helpers.messageCount(queue);
    }
 
+   /** Creates a durable anycast queue of the same name as its address (an account's queue, as if it had connected). */
+   void createQueue(String name) throws Exception {
+      server().createQueue(QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.ANYCAST));
+   }
+
    /** Whether the route cache is loaded and the tandem reachable. */
    boolean routesAvailable() {
       return runtime().networkRoutes().map(r -> r.whenAvailable().toCompletableFuture().isDone()).orElse(false);

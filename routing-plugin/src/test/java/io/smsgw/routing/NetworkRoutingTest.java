@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import io.smsgw.cmpp.codec.MtRouteUpdate;
 import io.smsgw.cmpp.codec.RouteUpdateType;
 import io.smsgw.cmpp.gns.CmppSocket;
 import io.smsgw.cmpp.gns.TandemService;
+import io.smsgw.cmpp.codec.StatusReport;
+import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.smpp.client.JsmppSmsc;
@@ -153,6 +156,23 @@ class NetworkRoutingTest {
                                                   // Guangxi peers with Guangzhou only; it is not running in these tests
                                                   "\"" + GUANGXI + "\" { host = \"127.0.0.1\", port = " + guangxiPort
                                                      + ", shared-secret = \"gz-gx\", reconnect-min = 50ms, reconnect-max = 300ms }"));
+   }
+
+   /** Beijing as above, its configuration read from a file a reload reads again (as {@code smsgw.config} names it). */
+   private Path startBeijingFromFile() throws Exception {
+      Path file = dir.resolve("beijing.conf");
+      Files.writeString(file, beijingConf(""));
+      System.setProperty(GatewayConfigLocator.PATH_PROPERTY, file.toString());
+      try {
+         beijing = GatewayBroker.start(dir.resolve("beijing"), BEIJING, beijingPort, beijingConf(""));
+      } finally {
+         System.clearProperty(GatewayConfigLocator.PATH_PROPERTY);
+      }
+      return file;
+   }
+
+   private String beijingConf(String extraPrefixes) {
+      return gatewayConf(BEIJING, "bj", GUANGZHOU, guangzhouPort, beijingSmsc, "138" + extraPrefixes, "", "");
    }
 
    private void startNetwork() throws Exception {
@@ -430,7 +450,9 @@ class NetworkRoutingTest {
                       "an MT whose route leads back to the sender");
          assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MO, "10669999", fromBeijing, 1),
                       "an MO for an SP nobody serves");
-         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT_REPORT, "13900139000", fromTianjin, 1),
+         // refused by the forward records (Guangzhou never handed that MT to Beijing), whoever issued its id
+         assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT_REPORT, "13900139000", fromTianjin, 1,
+                      new StatusReport(fromTianjin, "DELIVRD", "2611261345", "2611261346", "13900139000", 0).toBytes(CmppVersion.V30)),
                       "a report on a message of a gateway that is not a peer");
          assertEquals(CmppResult.FWD_WRONG_DECISION, forward(peer, Fwd.TYPE_MT, "13500135000", fromBeijing, 5),
                       "an MT for Guangxi that one more hop would take past max-hops");
@@ -455,9 +477,13 @@ class NetworkRoutingTest {
    }
 
    private static int forward(CmppSocket peer, int type, String recipient, long msgId, int nodesCount) throws Exception {
+      return forward(peer, type, recipient, msgId, nodesCount, "hi".getBytes(StandardCharsets.US_ASCII));
+   }
+
+   private static int forward(CmppSocket peer, int type, String recipient, long msgId, int nodesCount, byte[] content)
+         throws Exception {
       peer.send(new Fwd(peer.nextSequence(), BEIJING, GUANGZHOU, nodesCount, type, msgId, 1, 1, 0, 0, "NEWS", 0, "", "", 0, 0, 0, 0,
-                        SP, "02", "", "", "", "13800138000", "", 0, 0, List.of(recipient), "", 0,
-                        "hi".getBytes(StandardCharsets.US_ASCII), "", ""));
+                        SP, "02", "", "", "", "13800138000", "", 0, 0, List.of(recipient), "", 0, content, "", ""));
       return assertInstanceOf(FwdResp.class, peer.read()).result();
    }
 
@@ -613,5 +639,128 @@ class NetworkRoutingTest {
 
       guangzhouSmsc.sendReceipt(resumed, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
       assertEquals("DELIVRD", reportAtBeijing(waiting).getStringProperty("smsStatus"));
+   }
+
+   /**
+    * An SMPP account's id is wider than FWD's Msg_src (6 characters), so the MT crosses without it; the report coming
+    * back named no account and waited on sms.dr.unrouted, billed to nobody. Beijing's forward record names the account.
+    */
+   @Test
+   void anSmppAccountWithALongIdGetsTheReportOfItsMtServedByGuangzhouAndIsBilledForIt() throws Exception {
+      startNetwork();
+      String account = "smppclient1";
+      beijing.createQueue(SmsAddresses.accountQueue(account));
+      String id = beijing.runtime().nextSmppMessageId(true);
+      beijing.send(SmsAddresses.MT, m -> {
+         m.setText("Hello");
+         m.setStringProperty("smsKind", "MT");
+         m.setStringProperty("smsId", id);
+         m.setStringProperty("smsAccount", account);
+         m.setStringProperty("smsProtocol", "SMPP");
+         m.setStringProperty("smsProtocolVersion", "3.4");
+         m.setStringProperty("smsSource", "10661234");
+         m.setStringProperty("smsDestination", "13900139007");
+         m.setStringProperty("smsFeeType", "02");
+         m.setStringProperty("smsFeeCode", "10");
+         m.setIntProperty("smsRegisteredDelivery", 1);
+      });
+      JsmppSmsc.Received atSmsc = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(atSmsc, "the MT left through Guangzhou's SMSC link");
+      guangzhouSmsc.sendReceipt(atSmsc, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+
+      Message report = beijing.receive(SmsAddresses.accountQueue(account));
+      assertNotNull(report, "the report reaches the SMPP account at Beijing");
+      assertEquals(id, report.getStringProperty("smsId"));
+      assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+      Message record = beijing.receive(GatewayBroker.BILLING_QUEUE);
+      assertNotNull(record, "Beijing bills the MT");
+      assertEquals(account, record.getStringProperty("smsAccount"));
+      assertEquals(id, record.getStringProperty("smsId"));
+      assertEquals("10", record.getStringProperty("smsFeeCode"), "the fee fields as the MT left Beijing");
+      assertEquals(0, beijing.messageCount(DrRouteTransformer.UNROUTED));
+      assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "Guangzhou bills nothing");
+   }
+
+   /**
+    * An application may give its MT its own 16-hex-digit id. Issued by no gateway of the network (or by the peer that
+    * serves it), the report was refused on its way home (Result 9, dead-lettered) or kept by that peer; the MT now
+    * crosses with an id of Beijing's, and its report comes back with the application's id.
+    */
+   @Test
+   void anApplicationsMtWithItsOwnIdGetsItsReportFromTheGatewayThatServedIt() throws Exception {
+      startNetwork();
+      String stranger = CmppMsgId.toHex(new CmppMsgId(11, 26, 13, 45, 30, 555555, 7).toLong());
+      String guangzhousCode = CmppMsgId.toHex(new CmppMsgId(11, 26, 13, 45, 30, 20001, 8).toLong());
+      submitAtBeijing("13900139005", stranger);
+      submitAtBeijing("13900139006", guangzhousCode);
+      for (int i = 0; i < 2; i++) {
+         JsmppSmsc.Received mt = guangzhouSmsc.submits.poll(15, TimeUnit.SECONDS);
+         assertNotNull(mt, "MT " + (i + 1) + " of 2 left through Guangzhou's SMSC link");
+         guangzhouSmsc.sendReceipt(mt, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      }
+      java.util.Set<String> reported = new java.util.HashSet<>();
+      java.util.Set<String> billed = new java.util.HashSet<>();
+      for (int i = 0; i < 2; i++) {
+         Message report = beijing.receive(SmsAddresses.accountQueue(SP));
+         assertNotNull(report, "report " + (i + 1) + " of 2 reaches Sina at Beijing");
+         assertEquals("DELIVRD", report.getStringProperty("smsStatus"));
+         reported.add(report.getStringProperty("smsId"));
+         Message record = beijing.receive(GatewayBroker.BILLING_QUEUE);
+         assertNotNull(record, "billing record " + (i + 1) + " at Beijing");
+         billed.add(record.getStringProperty("smsId"));
+      }
+      assertEquals(java.util.Set.of(stranger, guangzhousCode), reported, "with the ids the application gave");
+      assertEquals(java.util.Set.of(stranger, guangzhousCode), billed);
+      assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "Guangzhou bills nothing");
+      assertEquals(0, guangzhou.messageCount(SmsAddresses.accountQueue(SP)), "nor tells Sina there");
+   }
+
+   /**
+    * A report on an MO (here a peer's Msg_Fwd_Type 3) bills nobody and goes to no SP: it is counted. Before, it wrote a
+    * billing record and waited on sms.dr.unrouted.
+    */
+   @Test
+   void aReportOnAnMoIsCountedNeitherBilledNorParked() throws Exception {
+      startTandem("");
+      startGuangzhou();
+      Wait.until("route cache loaded", Duration.ofSeconds(15), guangzhou::routesAvailable);
+      long moOfGuangzhou = new CmppMsgId(11, 26, 13, 45, 30, 20001, 9).toLong();
+      byte[] content = new StatusReport(moOfGuangzhou, "DELIVRD", "2611261345", "2611261346", SINA + "01", 0)
+         .toBytes(CmppVersion.V20);
+      try (CmppSocket peer = CmppSocket.connect(guangzhouPort)) {
+         assertEquals(CmppResult.CONNECT_OK, peer.login(BEIJING, PEER_SECRET).status());
+         peer.send(new Fwd(peer.nextSequence(), BEIJING, GUANGZHOU, 1, Fwd.TYPE_MO_REPORT, moOfGuangzhou, 1, 1, 0, 0, "", 0,
+                           "", "", 0, 0, 0, 0, "", "", "", "", "", SINA + "01", "", 0, 0, List.of("13800138000"), "", 0,
+                           content, "", ""));
+         assertEquals(CmppResult.OK, assertInstanceOf(FwdResp.class, peer.read()).result(), "stored");
+      }
+      Wait.until("the report was routed", Duration.ofSeconds(10),
+                 () -> guangzhou.routing().getMoReports() == 1 || guangzhou.messageCount(GatewayBroker.BILLING_QUEUE) > 0
+                    || guangzhou.messageCount(DrRouteTransformer.UNROUTED) > 0);
+      assertEquals(0, guangzhou.messageCount(GatewayBroker.BILLING_QUEUE), "no billing record");
+      assertEquals(0, guangzhou.messageCount(DrRouteTransformer.UNROUTED), "not parked for an SP");
+      assertEquals(1, guangzhou.routing().getMoReports());
+   }
+
+   /**
+    * An MT waiting for its route while the tandem is down moves on once a reload gives Beijing a local route for it;
+    * before, the pending scan waited for the tandem and asked only the network's routes.
+    */
+   @Test
+   void anMtWaitingForTheTandemLeavesThroughALocalRouteAReloadAdds() throws Exception {
+      Path file = startBeijingFromFile(); // the tandem is not there: every miss waits
+      String id = submitAtBeijing("13900139008");
+      Wait.until("the MT waits for its route", Duration.ofSeconds(10),
+                 () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 1);
+      Wait.until("Beijing's SMSC link bound", Duration.ofSeconds(15), beijingSmsc::hasBoundSession);
+
+      Files.writeString(file, beijingConf(",139"));
+      assertEquals("", beijing.routing().reload());
+      JsmppSmsc.Received mt = beijingSmsc.submits.poll(15, TimeUnit.SECONDS);
+      assertNotNull(mt, "the waiting MT left through the local route the reload added");
+      assertEquals("13900139008", mt.destination());
+      Wait.until("nothing waits", Duration.ofSeconds(5), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+      beijingSmsc.sendReceipt(mt, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      assertEquals("DELIVRD", reportAtBeijing(id).getStringProperty("smsStatus"));
    }
 }

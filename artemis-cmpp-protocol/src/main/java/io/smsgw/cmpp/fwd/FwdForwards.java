@@ -108,8 +108,11 @@ public final class FwdForwards {
          long validity = m.longOrElse(SmsProperties.VALIDITY_TIME, 0);
          // The peer's SMSC may deliver only at the MT's At_Time: without a validity the record waits 48 h from then.
          long from = Math.max(nowMillis, m.longOrElse(SmsProperties.SCHEDULE_TIME, 0));
-         record = new CorrelationRecord(peer, key(fwd), CmppMsgId.toHex(fwd.msgId()), m.string(SmsProperties.ACCOUNT, ""),
-            m.string(SmsProperties.ORIGIN_GATEWAY), fwd.srcId(), fwd.destIds().get(0), null, 0, null, null, null, nowMillis,
+         // the id its submitter knows: an application's own, when the MT crossed with one of this gateway's
+         String smsId = m.string(SmsProperties.SUBMITTED_ID, CmppMsgId.toHex(fwd.msgId()));
+         record = new CorrelationRecord(peer, key(fwd), smsId, m.string(SmsProperties.ACCOUNT, ""),
+            m.string(SmsProperties.ORIGIN_GATEWAY), fwd.srcId(), fwd.destIds().get(0), fwd.serviceId(), fwd.feeUserType() & 0xFF,
+            fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId(), nowMillis,
             validity > 0 ? validity : from + DEFAULT_VALIDITY_MILLIS, 0, fwd.pkTotal() & 0xFF, fwd.pkNumber() & 0xFF,
             fwd.registeredDelivery() & 0xFF, protocol(m), m.string(SmsProperties.PROTOCOL_VERSION, VERSION));
       } catch (RuntimeException e) {

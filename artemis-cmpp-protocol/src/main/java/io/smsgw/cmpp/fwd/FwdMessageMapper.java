@@ -421,7 +421,7 @@ public final class FwdMessageMapper {
    public static CoreMessage undeliveredReport(ICoreMessage original, long brokerMessageId, long nowMillis, String errorCode) {
       SmsMessageReader m = new SmsMessageReader(original);
       SmsMessageBuilder b = SmsMessageBuilder.create(brokerMessageId, SmsAddresses.DR_ADDRESS, SmsKind.DR)
-         .id(m.string(SmsProperties.ID))
+         .id(m.string(SmsProperties.SUBMITTED_ID, m.string(SmsProperties.ID))) // the id its submitter knows
          .string(SmsProperties.ACCOUNT, m.string(SmsProperties.ACCOUNT))
          .string(SmsProperties.PROTOCOL, m.string(SmsProperties.PROTOCOL))
          .string(SmsProperties.PROTOCOL_VERSION, m.string(SmsProperties.PROTOCOL_VERSION))

@@ -201,6 +201,32 @@ public final class FwdSessionHandler {
             if (record.originGateway() != null) {
                // This gateway passed the MT on: the report goes on to where the MT came from, hop by hop back.
                message.putStringProperty(SmsProperties.ORIGIN_GATEWAY, record.originGateway());
+            } else {
+               // The MT was submitted here: the report is home, whoever issued its id (this gateway's code before a
+               // change); by the id and the peer as origin routing would send it back there.
+               message.putBooleanProperty(SmsProperties.REPORT_HOME, true);
+            }
+            if (record.originGateway() == null && !record.smsId().isEmpty()) {
+               // the id the submitter was given (an application's own id, when the MT crossed with one of this gateway's)
+               message.putStringProperty(SmsProperties.ID, SimpleString.of(record.smsId()));
+            }
+            // The record is the authority on whose MT it was: an account id wider than Msg_src went with none.
+            if (!record.account().isEmpty()) {
+               message.putStringProperty(SmsProperties.ACCOUNT, SimpleString.of(record.account()));
+            }
+            if (record.feeType() != null) {
+               // the fee fields as the MT left here (records written before they were kept have none: the FWD's stay)
+               if (record.serviceId() != null) {
+                  message.putStringProperty(SmsProperties.SERVICE_ID, SimpleString.of(record.serviceId()));
+               }
+               message.putIntProperty(SmsProperties.FEE_USER_TYPE, record.feeUserType());
+               message.putStringProperty(SmsProperties.FEE_TYPE, SimpleString.of(record.feeType()));
+               message.putStringProperty(SmsProperties.FEE_CODE, SimpleString.of(record.feeCode()));
+               if (record.feeTerminal() == null || record.feeTerminal().isEmpty()) {
+                  message.removeProperty(SmsProperties.FEE_TERMINAL);
+               } else {
+                  message.putStringProperty(SmsProperties.FEE_TERMINAL, SimpleString.of(record.feeTerminal()));
+               }
             }
             // Whether the SP gets the report is this gateway's decision, by what the MT asked for when it left here, not
             // by whatever Registered_Delivery the peer's report FWD carries.

@@ -126,11 +126,15 @@ public final class TandemRouteTable {
       return mt.find(number);
    }
 
-   /** The route a gateway of {@code region} is given for a service number: the longest SP_Code that serves it. */
+   /**
+    * The route a gateway of {@code region} is given for a service number: the longest SP_Code that has a route decides;
+    * when none of its routes serves the region there is no route. A shorter SP_Code is another SP's (1066 of one SP,
+    * 10661234 of Sina for two regions only): an MO for Sina from a third region must not reach the other SP.
+    */
    public synchronized Optional<MoRouteEntry> findMo(String serviceNumber, String region) {
       for (int length = serviceNumber.length(); length >= 1; length--) {
          List<RegionalMoRoute> candidates = moBySpCode.get(serviceNumber.substring(0, length));
-         if (candidates == null) {
+         if (candidates == null || candidates.isEmpty()) {
             continue;
          }
          for (RegionalMoRoute candidate : candidates) {
@@ -138,6 +142,7 @@ public final class TandemRouteTable {
                return Optional.of(candidate.route());
             }
          }
+         return Optional.empty();
       }
       return Optional.empty();
    }

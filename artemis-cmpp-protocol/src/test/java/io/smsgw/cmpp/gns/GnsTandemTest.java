@@ -58,6 +58,7 @@ class GnsTandemTest {
    static final String TIANJIN = "022001";
    static final String GUANGZHOU = "020001";
    static final String GUANGXI = "077101";
+   static final String SHANGHAI = "021001";
    static final String SINA = "10661234";
    /** More routes than one GET answer carries (one), many times over. */
    static final int EXTRA_MT = 250;
@@ -74,6 +75,7 @@ class GnsTandemTest {
              "022001" { host = "10.0.22.1", region = north, shared-secret = "tj", allowed-ips = [ "127.0.0.1" ] }
              "020001" { host = "10.0.20.1", region = south, shared-secret = "gz", allowed-ips = [ "127.0.0.1" ] }
              "077101" { host = "10.0.77.1", port = 7931, region = south, shared-secret = "gx", allowed-ips = [ "127.0.0.1" ] }
+             "021001" { host = "10.0.21.1", region = east, shared-secret = "sh", allowed-ips = [ "127.0.0.1" ] }
            }
            mt-routes = [
              { start = "1380000", end = "1389999", gateway = "077101", area-code = "0771", user-type = 0 }
@@ -87,6 +89,7 @@ class GnsTandemTest {
            mo-routes = [
              { sp-code = "10661234", sp-id = "901234", service-id = "", gateway = "001001", regions = [ north ], access-type = 0 }
              { sp-code = "10661234", sp-id = "901234", gateway = "020001", regions = [ south ], access-type = 1 }
+             { sp-code = "1066", sp-id = "901066", gateway = "021001", regions = [ east ] }
          """);
       for (int i = 0; i < EXTRA_MO; i++) {
          conf.append("    { sp-code = \"10659").append(100 + i).append("\", gateway = \"001001\" }\n");
@@ -200,6 +203,23 @@ class GnsTandemTest {
          assertEquals(1, south.spAccessType());
 
          assertEquals(CmppResult.GNS_NO_ROUTE, await(tianjin.client().moRoute("1069999", "")).result());
+      }
+   }
+
+   /**
+    * Sina's 10661234 serves the north and the south only; another SP's 1066 serves the east. An MO for Sina from an east
+    * gateway has no route: the longest SP_Code decides, the shorter one is another SP's.
+    */
+   @Test
+   void theLongestSpCodeDecidesEvenWhenItDoesNotServeTheAskingRegion() throws Exception {
+      try (RouteCache shanghai = gateway(SHANGHAI, "sh"); RouteCache tianjin = gateway(TIANJIN, "tj")) {
+         assertEquals(CmppResult.GNS_NO_ROUTE, await(shanghai.client().moRoute(SINA + "5", "")).result(),
+                      "not the other SP's 1066");
+         assertEquals(CmppResult.GNS_NO_ROUTE, await(shanghai.client().moRoute(SINA, "")).result());
+         MoRouteResp other = await(shanghai.client().moRoute("10665550", ""));
+         assertEquals(CmppResult.GNS_OK, other.result(), "the other SP's own numbers");
+         assertEquals(SHANGHAI, other.destinationId());
+         assertEquals(BEIJING, await(tianjin.client().moRoute(SINA + "5", "")).destinationId(), "the north still gets Beijing");
       }
    }
 

@@ -175,7 +175,9 @@ class TandemRouteTableTest {
       assertTrue(moChanges.get(0).concerns("east"));
       assertFalse(moChanges.get(0).concerns("north"));
       assertEquals("021001", table.findMo("10669999", "east").orElseThrow().gatewayId());
-      assertEquals("022001", table.findMo("10669999", "north").orElseThrow().gatewayId(), "north keeps its 1066 route");
+      // the longest SP_Code decides: 10669999 is SP 901999's, which serves the east only, not 1066's SP's
+      assertEquals(Optional.empty(), table.findMo("10669999", "north"), "not the north's 1066 route");
+      assertEquals("022001", table.findMo("10668888", "north").orElseThrow().gatewayId(), "north keeps its 1066 route");
 
       assertEquals(CmppResult.GNS_UPDATE_FAILED, mo("001001", RouteUpdateType.ADD, 0, "001001", "", "10661234", 0, 0, 0).result(),
                    "the north already has a Sina route");

@@ -94,6 +94,17 @@ public final class SmsProperties {
     * messages that never crossed gateways.
     */
    public static final SimpleString ORIGIN_GATEWAY = SimpleString.of("smsOriginGateway");
+   /**
+    * String. On an MT that crosses to another gateway: the smsId its application gave it, when that id was not issued
+    * by this gateway and routing gave the MT one of this gateway's to travel with (reports find their way home by
+    * the issuing gateway of the id); its reports carry this id again. Absent otherwise.
+    */
+   public static final SimpleString SUBMITTED_ID = SimpleString.of("smsSubmittedId");
+   /**
+    * Boolean. On a DR a peer sent back over CMPP_FWD: true when this gateway's forward record shows its MT was submitted
+    * here, so routing delivers and bills it here whatever gateway its smsId names. Absent otherwise.
+    */
+   public static final SimpleString REPORT_HOME = SimpleString.of("smsReportHome");
    /** String. On a DR: "MO" when it reports on an MO (CMPP_FWD Msg_Fwd_Type 3); absent for reports on MT. */
    public static final SimpleString REPORT_OF = SimpleString.of("smsReportOf");
    /** Int. Number of gateway hops so far (CMPP_FWD NodesCount). */
