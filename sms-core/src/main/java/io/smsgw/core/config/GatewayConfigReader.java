@@ -790,6 +790,17 @@ final class GatewayConfigReader {
       if (!trustStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
          problem(settings.get("tls-trust-store").origin(), path + ".tls-trust-store", "no readable file \"" + trustStore + "\"");
       }
+      if (!tls) {
+         // Without TLS the link connects in plain text, and the operator would believe it checks the SMSC's certificate.
+         // An empty store or password (the documented "none") claims nothing; tls-verify-host does whatever its value.
+         for (String key : List.of("tls-trust-store", "tls-trust-store-password", "tls-verify-host")) {
+            ConfigValue tlsSetting = settings.get(key);
+            if (tlsSetting != null && !"".equals(tlsSetting.unwrapped())) {
+               problem(tlsSetting.origin(), path + "." + key,
+                  "needs tls = true: without it the link connects in plain text (set tls = true, or remove " + key + ")");
+            }
+         }
+      }
       String keyStore = optionalString(settings, path, "tls-key-store", 4096, "");
       ConfigValue keyPasswordValue = settings.get("tls-key-store-password");
       String keyStorePassword = keyPasswordValue == null ? "" : string(keyPasswordValue, path + ".tls-key-store-password", true);
@@ -805,10 +816,10 @@ final class GatewayConfigReader {
       }
       boolean verifyHost = bool(settings, path, "tls-verify-host", true);
       String sourceOverride = optionalString(settings, path, "source-override", 20, "");
-      int sourceTon = wholeNumber(settings, path, "source-ton", -1, -1);
-      int sourceNpi = wholeNumber(settings, path, "source-npi", -1, -1);
-      int destinationTon = wholeNumber(settings, path, "destination-ton", -1, -1);
-      int destinationNpi = wholeNumber(settings, path, "destination-npi", -1, -1);
+      int sourceTon = octetOrKeep(settings, path, "source-ton");
+      int sourceNpi = octetOrKeep(settings, path, "source-npi");
+      int destinationTon = octetOrKeep(settings, path, "destination-ton");
+      int destinationNpi = octetOrKeep(settings, path, "destination-npi");
       String dataCoding = optionalString(settings, path, "data-coding", 10, "auto");
       if (!dataCoding.equals("auto") && !dataCoding.equals("ucs2")) {
          problem(settings.get("data-coding").origin(), path + ".data-coding", "must be auto or ucs2, got \"" + dataCoding + "\"");
@@ -842,6 +853,17 @@ final class GatewayConfigReader {
          keyStore, keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
          throttlePause, addrTon, addrNpi, addressRange, receiptsByContent);
+   }
+
+   /** A submit's TON or NPI: one octet (0-255), or -1 (the default) to keep the one the message came with. */
+   private int octetOrKeep(ConfigObject settings, String path, String key) {
+      int value = wholeNumber(settings, path, key, -1, -1);
+      if (value > 255) {
+         // The PDU carries one octet: 300 would go out as 44.
+         problem(settings.get(key).origin(), path + "." + key, "must be -1 (keep the message's) or 0-255, got " + value);
+         return -1;
+      }
+      return value;
    }
 
    /** A bind's addr_ton or addr_npi: one octet, 0 when absent. */
