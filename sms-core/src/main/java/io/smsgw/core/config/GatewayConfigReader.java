@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -233,9 +234,11 @@ final class GatewayConfigReader {
       Set<String> accountIds = new LinkedHashSet<>();
       accounts.forEach(a -> accountIds.add(a.id()));
       List<RouteConfig.MtRoute> mt = new ArrayList<>();
+      Map<String, String> mtPrefixes = new HashMap<>();
       forEachObject(routes, "mt", "routes.mt", (path, route) -> {
          checkKeys(route, path, MT_ROUTE_KEYS);
          String prefix = prefix(route, path);
+         repeatedPrefix(mtPrefixes, route, path, prefix, "several links for one prefix go in one route's links, with weights");
          List<RouteConfig.WeightedLink> targets = new ArrayList<>();
          ConfigValue linksValue = route.get("links");
          if (linksValue == null) {
@@ -274,9 +277,11 @@ final class GatewayConfigReader {
          mt.add(new RouteConfig.MtRoute(prefix, targets));
       });
       List<RouteConfig.MoRoute> mo = new ArrayList<>();
+      Map<String, String> moPrefixes = new HashMap<>();
       forEachObject(routes, "mo", "routes.mo", (path, route) -> {
          checkKeys(route, path, MO_ROUTE_KEYS);
          String prefix = prefix(route, path);
+         repeatedPrefix(moPrefixes, route, path, prefix, "a service number goes to one account");
          ConfigValue accountValue = route.get("account");
          String account = null;
          if (accountValue == null) {
@@ -314,6 +319,23 @@ final class GatewayConfigReader {
          return null;
       }
       return (ConfigObject) value;
+   }
+
+   /**
+    * Refuses a route whose prefix, as the routing matches it (86139, +86139 and 0086139 alike), an earlier route of
+    * the same list has: only the last one would be used, and the earlier line would be dead without a word.
+    */
+   private void repeatedPrefix(Map<String, String> seen, ConfigObject route, String path, String prefix, String hint) {
+      ConfigValue value = route.get("prefix");
+      if (value == null || RouteConfig.prefixProblem(prefix) != null) {
+         return;
+      }
+      String here = path + " (\"" + prefix + "\", " + where(value.origin(), sourceName) + ")";
+      String earlier = seen.putIfAbsent(RouteConfig.matchedPrefix(prefix), here);
+      if (earlier != null) {
+         problem(value.origin(), path + ".prefix", "\"" + prefix + "\" is the prefix of " + earlier
+            + " again; only the last would be used and the earlier line would be dead: merge them (" + hint + ")");
+      }
    }
 
    private String prefix(ConfigObject route, String path) {

@@ -56,6 +56,17 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
       return null;
    }
 
+   /**
+    * The prefix as the routing matches it: a leading + or 00 (international) dropped, so +86139, 0086139 and 86139
+    * are one prefix.
+    */
+   public static String matchedPrefix(String prefix) {
+      if (prefix.startsWith("+")) {
+         return prefix.substring(1);
+      }
+      return prefix.startsWith("00") ? prefix.substring(2) : prefix;
+   }
+
    /** What is wrong with a route naming {@code link}, or null: it must be one of the configured SMSC links. */
    public static String linkProblem(String link, Set<String> linkIds) {
       return linkIds.contains(link) ? null : "no link \"" + link + "\" in links";

@@ -164,6 +164,46 @@ class SmscLinkConfigTest {
       assertTrue(text.contains("routes.mo[0].account: no account \"nobody\""), text);
    }
 
+   /**
+    * Two MT or MO routes with one prefix (as routing matches it: +86139 is 86139) used to load, the last one winning:
+    * the earlier line was dead without a word. Weighted links and failover are one route's links list, not repeated
+    * prefixes; routes that merely overlap (138 and 86138, 86 and 861) stay allowed.
+    */
+   @Test
+   void aRepeatedRoutePrefixIsRefusedNamingBothLines() {
+      String text = problems("""
+         accounts { sp1 { password = pw }, sp2 { password = pw } }
+         links { a { host = h, port = 2775, system-id = gw, password = pw }, b { host = h, port = 2776, system-id = gw, password = pw } }
+         routes {
+           mt = [
+             { prefix = "86139", links = [ { link = a, weight = 3 } ] }
+             { prefix = "+86139", links = [ { link = b, weight = 1 } ] }
+             { prefix = "0086139", links = [ a ] }
+           ]
+           mo = [
+             { prefix = "1065712345", account = sp1 }
+             { prefix = "1065712345", account = sp2 }
+           ]
+         }
+         """);
+      assertTrue(text.contains("sms-gateway.conf line 7: routes.mt[1].prefix: \"+86139\" is the prefix of routes.mt[0] (\"86139\", "
+         + "sms-gateway.conf line 6) again; only the last would be used"), text);
+      assertTrue(text.contains("routes.mt[2].prefix: \"0086139\" is the prefix of routes.mt[0]"), text);
+      assertTrue(text.contains("sms-gateway.conf line 12: routes.mo[1].prefix: \"1065712345\" is the prefix of routes.mo[0] "
+         + "(\"1065712345\", sms-gateway.conf line 11) again"), text);
+      GatewayConfig overlapping = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         accounts { sp1 { password = pw } }
+         links { a { host = h, port = 2775, system-id = gw, password = pw }, b { host = h, port = 2776, system-id = gw, password = pw } }
+         routes {
+           mt = [ { prefix = "138", links = [ a ] }, { prefix = "86138", links = [ { link = a, weight = 3 }, { link = b, weight = 1 } ] } ]
+           mo = [ { prefix = "10657", account = sp1 }, { prefix = "1065712345", account = sp1 } ]
+         }
+         """, FILE);
+      assertEquals(2, overlapping.routes().mt().size());
+      assertEquals(2, overlapping.routes().mo().size());
+   }
+
    @Test
    void aRouteWeightAboveTheLimitOrALinkListedTwiceIsRefused() {
       // Weights that add up past Integer.MAX_VALUE would make every MT to the prefix fail.
