@@ -40,6 +40,15 @@ public final class AcceptorParameters {
    public @interface Millis {
    }
 
+   /**
+    * Marks the setter of a parameter that is a duration in seconds: a bare number is seconds (as it always was), and
+    * it also takes a number with a unit (15m, 900s), like the {@link Millis} parameters.
+    */
+   @Retention(RetentionPolicy.RUNTIME)
+   @Target(ElementType.METHOD)
+   public @interface Seconds {
+   }
+
    private AcceptorParameters() {
    }
 
@@ -140,6 +149,13 @@ public final class AcceptorParameters {
             }
             return type == int.class || type == Integer.class ? Math.toIntExact(millis) : millis;
          }
+         if (setter.isAnnotationPresent(Seconds.class)) {
+            long seconds = seconds(raw, text);
+            if (seconds < 0) {
+               throw new IllegalArgumentException("negative");
+            }
+            return type == int.class || type == Integer.class ? Math.toIntExact(seconds) : seconds;
+         }
          if (type == int.class || type == Integer.class) {
             return raw instanceof Number n ? Math.toIntExact(n.longValue()) : Integer.parseInt(text);
          }
@@ -175,7 +191,24 @@ public final class AcceptorParameters {
       }
    }
 
+   private static long seconds(Object raw, String text) {
+      if (raw instanceof Number n) {
+         return n.longValue();
+      }
+      if (text.matches("-?[0-9]+")) {
+         return Long.parseLong(text);
+      }
+      long millis = millis(raw, text);
+      if (millis % 1000 != 0) {
+         throw new IllegalArgumentException("not whole seconds");
+      }
+      return millis / 1000;
+   }
+
    private static String expected(Method setter, Class<?> type) {
+      if (setter.isAnnotationPresent(Seconds.class)) {
+         return "a duration of at least 0 in whole seconds: seconds (900) or a number with a unit (15m, 900s)";
+      }
       if (setter.isAnnotationPresent(Millis.class)) {
          return "a duration of at least 0: milliseconds (30000) or a number with a unit (30s, 500ms, 2m)";
       }

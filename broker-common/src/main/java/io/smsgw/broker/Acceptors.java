@@ -47,6 +47,25 @@ public final class Acceptors {
    }
 
    /**
+    * The parameters of another gateway protocol (starting with {@code prefix}, such as {@code cmppWindowSize}) on an
+    * acceptor whose {@code protocols=} list does not name that {@code protocol}: no protocol manager reads them, and
+    * the broker would ignore them without a word. Empty for an acceptor without a list (it serves every protocol).
+    */
+   public static List<String> unservedParameters(Map<String, Object> parameters, String prefix, String protocol) {
+      Object protocols = parameters.get("protocols");
+      List<String> unserved = new ArrayList<>();
+      if (protocols == null || lists(protocols, protocol)) {
+         return unserved;
+      }
+      for (String key : new TreeSet<>(parameters.keySet())) {
+         if (key.startsWith(prefix)) {
+            unserved.add(key);
+         }
+      }
+      return unserved;
+   }
+
+   /**
     * The acceptor parameters starting with {@code prefix} (the protocol's own, such as {@code smppWindowSize})
     * that no setter of {@code manager} takes. The broker hands a protocol manager every parameter and skips the
     * ones it has no property for, so a misspelt or mistyped parameter would otherwise be ignored without a word.

@@ -104,10 +104,9 @@ public final class QuickStartGateway implements AutoCloseable {
 
       /** The defaults, overridden by the {@code smsgw.simulator.*} system properties that are set. */
       public static SimulatorSettings fromSystemProperties() {
-         String ratio = System.getProperty(SIMULATOR_SUCCESS_RATIO_PROPERTY);
-         return new SimulatorSettings(Integer.getInteger(SIMULATOR_PORT_PROPERTY, DEFAULT.port()),
-                                      Duration.ofMillis(Long.getLong(SIMULATOR_RECEIPT_DELAY_PROPERTY, DEFAULT.receiptDelay().toMillis())),
-                                      ratio == null ? DEFAULT.receiptSuccessRatio() : Double.parseDouble(ratio));
+         return new SimulatorSettings(portProperty(SIMULATOR_PORT_PROPERTY, DEFAULT.port()),
+                                      Duration.ofMillis(longProperty(SIMULATOR_RECEIPT_DELAY_PROPERTY, DEFAULT.receiptDelay().toMillis())),
+                                      ratioProperty(SIMULATOR_SUCCESS_RATIO_PROPERTY, DEFAULT.receiptSuccessRatio()));
       }
    }
 
@@ -141,9 +140,9 @@ public final class QuickStartGateway implements AutoCloseable {
       public static Settings fromSystemProperties(String... args) {
          Path data = Path.of(args.length > 0 ? args[0] : System.getProperty(DATA_PROPERTY, "data"));
          return new Settings(locateEtc(), data,
-                             Integer.getInteger(CORE_PORT_PROPERTY, CONFIGURED_PORT),
-                             Integer.getInteger(SMPP_PORT_PROPERTY, CONFIGURED_PORT),
-                             Integer.getInteger(CMPP_PORT_PROPERTY, CONFIGURED_PORT),
+                             portProperty(CORE_PORT_PROPERTY, CONFIGURED_PORT),
+                             portProperty(SMPP_PORT_PROPERTY, CONFIGURED_PORT),
+                             portProperty(CMPP_PORT_PROPERTY, CONFIGURED_PORT),
                              SimulatorSettings.fromSystemProperties());
       }
 
@@ -181,10 +180,10 @@ public final class QuickStartGateway implements AutoCloseable {
       }
       requirePlugins();
       Path data = settings.dataDir().toAbsolutePath().normalize();
-      // An explicit -Dsmsgw.config wins over etc/sms-gateway.conf. Reading it here reports a broken file
-      // before anything starts, and tells where the simulator must listen.
-      String explicitConfig = System.getProperty(GatewayConfigLocator.PATH_PROPERTY);
-      Path configFile = explicitConfig != null ? Path.of(explicitConfig) : etc.resolve(GatewayConfigLoader.FILE_NAME);
+      // Reading it here reports a broken file before anything starts, and tells where the simulator must listen.
+      Path configFile = configFile(etc, System.getProperty(GatewayConfigLocator.PATH_PROPERTY),
+                                   System.getenv(GatewayConfigLocator.PATH_ENVIRONMENT_VARIABLE));
+      LOG.info("Gateway configuration: {}", configFile);
       GatewayConfig gatewayConfig = GatewayConfigLoader.load(configFile);
 
       SmscSimulator simulator = null;
@@ -235,6 +234,70 @@ public final class QuickStartGateway implements AutoCloseable {
          }
          throw e;
       }
+   }
+
+   /**
+    * The gateway configuration file, looked up in the broker's order (README, "The gateway configuration file"):
+    * {@code -Dsmsgw.config}, else the environment variable {@code SMSGW_CONFIG}, else {@code <etc>/sms-gateway.conf}.
+    * An empty value counts as unset. The quick start then names the file in {@code smsgw.config} for the plugins.
+    */
+   static Path configFile(Path etc, String property, String environment) {
+      if (property != null && !property.isBlank()) {
+         return Path.of(property.trim());
+      }
+      if (environment != null && !environment.isBlank()) {
+         return Path.of(environment.trim());
+      }
+      return etc.resolve(GatewayConfigLoader.FILE_NAME);
+   }
+
+   /** A port from a system property: 0 to 65535 (0 = any free port), the default when unset. */
+   static int portProperty(String name, int defaultValue) {
+      String text = System.getProperty(name);
+      if (text == null) {
+         return defaultValue;
+      }
+      try {
+         int port = Integer.parseInt(text.trim());
+         if (port >= 0 && port <= 65535) {
+            return port;
+         }
+      } catch (NumberFormatException e) {
+         // said below
+      }
+      throw new IllegalArgumentException("System property " + name + "=" + text + " is not valid: expected a port, 0 to 65535 (0 = any free port)");
+   }
+
+   private static long longProperty(String name, long defaultValue) {
+      String text = System.getProperty(name);
+      if (text == null) {
+         return defaultValue;
+      }
+      try {
+         long value = Long.parseLong(text.trim());
+         if (value >= 0) {
+            return value;
+         }
+      } catch (NumberFormatException e) {
+         // said below
+      }
+      throw new IllegalArgumentException("System property " + name + "=" + text + " is not valid: expected milliseconds, 0 or more");
+   }
+
+   private static double ratioProperty(String name, double defaultValue) {
+      String text = System.getProperty(name);
+      if (text == null) {
+         return defaultValue;
+      }
+      try {
+         double value = Double.parseDouble(text.trim());
+         if (value >= 0 && value <= 1) {
+            return value;
+         }
+      } catch (NumberFormatException e) {
+         // said below
+      }
+      throw new IllegalArgumentException("System property " + name + "=" + text + " is not valid: expected a share from 0 to 1 (0.9 = 9 in 10 DELIVRD)");
    }
 
    /**

@@ -289,6 +289,49 @@ class QuickStartGatewayTest {
       assertEquals(0.9, defaults.receiptSuccessRatio());
    }
 
+   /**
+    * -Dsmsgw.smpp.port=abc used to start the gateway on broker.xml's port without a word, and a success ratio that is
+    * no number failed with a bare NumberFormatException: each now stops the start naming the property.
+    */
+   @Test
+   void aQuickStartPropertyThatCannotBeReadIsRefusedByName() {
+      String[][] cases = {
+         {"smsgw.smpp.port", "abc", "expected a port, 0 to 65535"},
+         {"smsgw.cmpp.port", "70000", "expected a port, 0 to 65535"},
+         {"smsgw.simulator.port", "-1", "expected a port"},
+         {"smsgw.simulator.receipt-delay-ms", "1s", "expected milliseconds"},
+         {"smsgw.simulator.success-ratio", "90%", "expected a share from 0 to 1"},
+         {"smsgw.simulator.success-ratio", "1.5", "expected a share from 0 to 1"},
+      };
+      for (String[] wrong : cases) {
+         System.setProperty(wrong[0], wrong[1]);
+         try {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+               () -> QuickStartGateway.Settings.fromSystemProperties(dataDir.toString()));
+            assertTrue(refused.getMessage().startsWith("System property " + wrong[0] + "=" + wrong[1] + " is not valid: " + wrong[2]),
+                       refused.getMessage());
+         } finally {
+            System.clearProperty(wrong[0]);
+         }
+      }
+      System.setProperty("smsgw.smpp.port", "0");
+      try {
+         assertEquals(0, QuickStartGateway.Settings.fromSystemProperties(dataDir.toString()).smppPort());
+      } finally {
+         System.clearProperty("smsgw.smpp.port");
+      }
+   }
+
+   /** The quick start ignored SMSGW_CONFIG, which the README names between -Dsmsgw.config and etc/: it now follows that order. */
+   @Test
+   void theConfigurationFileIsTheSystemPropertyThenSmsgwConfigThenEtc() {
+      Path etc = Path.of("etc");
+      assertEquals(Path.of("/p.conf"), QuickStartGateway.configFile(etc, "/p.conf", "/env.conf"));
+      assertEquals(Path.of("/env.conf"), QuickStartGateway.configFile(etc, null, "/env.conf"));
+      assertEquals(etc.resolve("sms-gateway.conf"), QuickStartGateway.configFile(etc, null, null));
+      assertEquals(etc.resolve("sms-gateway.conf"), QuickStartGateway.configFile(etc, "", " "), "empty counts as unset");
+   }
+
    /** The one billing record of {@code smsId} among those waiting on ReadBillingWithJms's subscription. */
    private static ReadBillingWithJms.BillingRecord singleRecordFor(String smsId) throws Exception {
       List<ReadBillingWithJms.BillingRecord> records = ReadBillingWithJms.read("tcp://127.0.0.1:" + gateway.corePort(),

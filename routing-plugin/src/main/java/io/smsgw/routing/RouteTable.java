@@ -119,12 +119,7 @@ final class RouteTable {
 
    /** MO service numbers: a leading '+' or 00 is ignored. */
    private static String normalise(String number) {
-      if (number == null) {
-         return "";
-      }
-      if (number.startsWith("+")) {
-         return number.substring(1);
-      }
-      return number.startsWith("00") ? number.substring(2) : number;
+      // The configuration refuses two routes this makes one (RouteConfig.matchedPrefix).
+      return number == null ? "" : RouteConfig.matchedPrefix(number);
    }
 }

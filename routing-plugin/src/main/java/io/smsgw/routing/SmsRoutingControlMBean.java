@@ -22,8 +22,8 @@ public interface SmsRoutingControlMBean {
    long[] getAccountCounters(String account);
 
    /**
-    * One account's use of its limits now: open sessions (SMPP binds and CMPP connections), max-sessions, MT recipients
-    * counted against today's daily-quota, daily-quota (0 = unlimited; then nothing is counted and the use is 0).
+    * One account's use of its limits now: open sessions (SMPP binds and CMPP connections), max-sessions, SMS parts
+    * counted against today's daily-quota (every part to every recipient, as the quota counts), daily-quota (0 = unlimited; then nothing is counted and the use is 0).
     * Counted in memory: the quota's use restarts at 0 with the broker.
     */
    long[] getAccountUsage(String account);

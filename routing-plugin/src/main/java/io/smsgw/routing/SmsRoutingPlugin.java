@@ -94,11 +94,15 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
             // Called once the journal is loaded, before the broker recovers the stored diverts, starts its protocol
             // services (the SMSC and FWD links) and its expiry scanner: routing has its tables before the first
             // message is routed (docs/decisions.md, "Routing is ready before the links start").
+            // A failure stops the broker's start (Artemis logs AMQ224000 with this message and the broker stays
+            // STARTING, its acceptors never listening), as a broken sms-gateway.conf or a refused acceptor does: a
+            // broker that ran on would take submits that then sit on sms.mt unrouted (decision NN).
             try {
                prepare(runtime);
                prepared = true;
             } catch (Exception e) {
-               logger.error("SMS routing could not start; messages stay on the ingress addresses", e);
+               throw new IllegalStateException("SMS routing cannot start, so the broker does not start (submits would stay on "
+                  + SmsAddresses.MT + " unrouted): " + e.getMessage(), e);
             }
          }
 

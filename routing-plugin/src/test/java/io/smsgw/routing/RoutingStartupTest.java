@@ -126,4 +126,33 @@ class RoutingStartupTest {
          }
       }
    }
+
+   /**
+    * Acceptors that read account queues under different prefixes: routing cannot fill both. The broker used to log
+    * "SMS routing could not start" and run on, taking submits that then sat on sms.mt; now it does not start (its
+    * acceptors never listen), with an ERROR naming the acceptors and their prefixes.
+    */
+   @Test
+   void acceptorsWithDifferentAccountQueuePrefixesStopTheStart() throws Exception {
+      Files.writeString(dir.resolve("sms-gateway.conf"), """
+         gateway { code = "001001" }
+         accounts { app1 { password = "secret", protocols = [SMPP] } }
+         """);
+      System.setProperty("smsgw.config", dir.resolve("sms-gateway.conf").toString());
+      try (io.smsgw.broker.testing.LogCapture log = io.smsgw.broker.testing.LogCapture.start();
+           TestBroker broker = TestBroker.smpp(dir, ";smppAccountQueuePrefix=custom.sp.").configure(cfg -> {
+              try {
+                 cfg.addAcceptorConfiguration("cmpp", "tcp://127.0.0.1:0?protocols=CMPP");
+              } catch (Exception e) {
+                 throw new IllegalStateException(e);
+              }
+              cfg.registerBrokerPlugin(new SmsRoutingPlugin());
+           }).start()) {
+         org.junit.jupiter.api.Assertions.assertFalse(broker.server().isStarted(), "the broker does not start");
+         Acceptor smpp = broker.server().getRemotingService().getAcceptor("smpp");
+         org.junit.jupiter.api.Assertions.assertTrue(smpp == null || !smpp.isStarted(), "no ESME can bind and submit");
+         assertEquals(1, log.count("SMS routing cannot start, so the broker does not start", "custom.sp.=smpp (SMPP)", "sms.sp.=cmpp (CMPP)"),
+                      () -> log.lines("SMS routing").toString());
+      }
+   }
 }

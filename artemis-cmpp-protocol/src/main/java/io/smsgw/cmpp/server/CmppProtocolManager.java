@@ -186,7 +186,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    }
 
    /**
-    * Seconds a CONNECT's Timestamp may be off the gateway's clock, either way, and the time an accepted CONNECT is
+    * Seconds (the parameter also takes a unit: 15m, 900s) a CONNECT's Timestamp may be off the gateway's clock, either way, and the time an accepted CONNECT is
     * remembered so that the same one sent again is refused (Status 3). 0 turns both checks off, for clients that send
     * no clock: their CONNECTs can then be replayed.
     */
@@ -194,6 +194,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       return connectTimeSkew;
    }
 
+   @AcceptorParameters.Seconds
    public void setCmppConnectTimeSkew(long connectTimeSkew) {
       this.connectTimeSkew = Math.max(0, connectTimeSkew);
    }
@@ -227,9 +228,14 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
 
    public void setCmppVersion(String version) {
       String v = version.trim().toLowerCase(java.util.Locale.ROOT);
-      int code = v.startsWith("0x") ? Integer.parseInt(v.substring(2), 16) : v.contains(".") ? (int) (Double.parseDouble(v) * 16) : Integer.parseInt(v, 16);
+      int code;
+      try {
+         code = v.startsWith("0x") ? Integer.parseInt(v.substring(2), 16) : v.contains(".") ? (int) (Double.parseDouble(v) * 16) : Integer.parseInt(v, 16);
+      } catch (NumberFormatException e) {
+         code = -1; // said below with the allowed values, not as a bare NumberFormatException
+      }
       if (code != CmppVersion.V20.code() && code != CmppVersion.V30.code()) {
-         throw new IllegalArgumentException("cmppVersion must be 0x20 or 0x30, got " + version);
+         throw new IllegalArgumentException("cmppVersion must be 0x30 (CMPP 3.0, the default) or 0x20 (CMPP 2.0), also written 3.0 or 2.0, got " + version);
       }
       this.highestVersion = code;
    }

@@ -45,6 +45,10 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
       for (String unknown : Acceptors.unknownParameters(CmppProtocolManager.class, parameters, "cmpp")) {
          logger.warn("Acceptor parameter '{}' is not a parameter of the CMPP acceptor and is ignored (see the README's parameter table)", unknown);
       }
+      for (String unserved : Acceptors.unservedParameters(parameters, "smpp", "SMPP")) {
+         logger.warn("Acceptor parameter '{}' is an SMPP parameter, and this acceptor does not serve SMPP (protocols={}): it is ignored",
+                     unserved, parameters.get("protocols"));
+      }
       CmppProtocolManager manager = new CmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
       // Checked before they are set: the broker's own setting turns a value it cannot read (30s, abc) into 0.
       return refusals.record(() -> AcceptorParameters.apply(manager, parameters, "cmpp", PROTOCOL_NAME, logger));

@@ -133,4 +133,72 @@ class CmppAcceptorParametersTest {
          assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
       }
    }
+
+   /** cmppVersion=xyz used to stop the start with a bare NumberFormatException: the message now says what is allowed. */
+   @Test
+   void aVersionThatIsNoNumberIsRefusedListingTheAllowedOnes(@TempDir Path dir) throws Exception {
+      try (TestBroker broker = TestBroker.cmpp(dir, "").start()) {
+         for (String wrong : new String[] {"xyz", "3.x", "0x4"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> create(broker, "cmppVersion", wrong));
+            assertTrue(refused.getMessage().contains("cmppVersion=" + wrong + " is not valid: cmppVersion must be 0x30 (CMPP 3.0, the default) or 0x20 (CMPP 2.0)"),
+                       refused.getMessage());
+            assertFalse(refused.getMessage().contains("NumberFormat") || refused.getMessage().contains("For input string"), refused.getMessage());
+         }
+         assertEquals("0x20", create(broker, "cmppVersion", "2.0").getCmppVersion());
+      }
+   }
+
+   /**
+    * cmppConnectTimeSkew took bare seconds only, while the other times take units: 15m was refused as no number. It now
+    * takes a duration with a unit; a bare number stays seconds, as before.
+    */
+   @Test
+   void theConnectTimeSkewTakesAUnitAndABareNumberStaysSeconds(@TempDir Path dir) throws Exception {
+      try (TestBroker broker = TestBroker.cmpp(dir, "").start()) {
+         assertEquals(900, create(broker, "cmppConnectTimeSkew", "15m").getCmppConnectTimeSkew());
+         assertEquals(120, create(broker, "cmppConnectTimeSkew", "120s").getCmppConnectTimeSkew());
+         assertEquals(600, create(broker, "cmppConnectTimeSkew", "600").getCmppConnectTimeSkew(), "a bare number is seconds");
+         assertEquals(0, create(broker, "cmppConnectTimeSkew", "0").getCmppConnectTimeSkew());
+         for (String wrong : new String[] {"1500ms", "15min", "-5m"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> create(broker, "cmppConnectTimeSkew", wrong));
+            assertTrue(refused.getMessage().contains("cmppConnectTimeSkew=" + wrong + " is not valid: expected a duration of at least 0 in whole seconds"),
+                       refused.getMessage());
+         }
+      }
+   }
+
+   /** The acceptor uses the skew it was given with a unit: a CONNECT 5 minutes old is refused under 1m, taken at 30 s. */
+   @Test
+   void anAcceptorWithAConnectTimeSkewInMinutesRefusesAnOlderConnect(@TempDir Path dir) throws Exception {
+      try (TestBroker broker = TestBroker.cmpp(dir, ";cmppConnectTimeSkew=1m").start()) {
+         java.time.LocalDateTime now = java.time.LocalDateTime.now();
+         assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, connectAt(broker, now.minusMinutes(5)).status(),
+                      "5 minutes behind: outside 1m (inside the default 900 s)");
+         assertEquals(CmppResult.CONNECT_OK, connectAt(broker, now.minusSeconds(30)).status());
+      }
+   }
+
+   private static ConnectResp connectAt(TestBroker broker, java.time.LocalDateTime time) throws Exception {
+      long timestamp = io.smsgw.cmpp.codec.CmppTimestamp.of(time);
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         client.send(new io.smsgw.cmpp.codec.Connect(1, "901234",
+            io.smsgw.cmpp.codec.CmppAuthenticator.authenticatorSource("901234", "secret", timestamp), 0x30, timestamp));
+         return (ConnectResp) client.read();
+      }
+   }
+
+   /**
+    * An SMPP parameter on an acceptor that serves only CMPP used to be ignored without a word, while the README
+    * promised a WARN for parameters nothing reads: one WARN at start names it.
+    */
+   @Test
+   void anSmppParameterOnACmppOnlyAcceptorIsNamedInOneWarn(@TempDir Path dir) throws Exception {
+      try (LogCapture log = LogCapture.start();
+           TestBroker broker = TestBroker.cmpp(dir, ";smppWindowSize=10;cmppWindowSize=8").start()) {
+         assertTrue(broker.server().isStarted());
+         assertEquals(1, log.count("WARN", "'smppWindowSize' is an SMPP parameter", "does not serve SMPP (protocols=CMPP)", "ignored"),
+                      () -> log.lines("smppWindowSize").toString());
+         assertEquals(0, log.count("WARN", "cmppWindowSize"), "nothing said of its own parameters");
+      }
+   }
 }

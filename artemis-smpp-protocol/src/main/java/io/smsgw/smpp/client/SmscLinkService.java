@@ -58,8 +58,9 @@ public final class SmscLinkService implements ActiveMQComponent {
    private static final long ACCEPTED_LOOKUP_SECONDS = 5;
    /** How often each link sums up in the log what it logs per message at DEBUG. */
    static final long LOG_SUMMARY_INTERVAL_MILLIS = 60_000;
-   /** Replaces that interval (milliseconds); for tests. */
+   /** Replaces that interval (milliseconds, at least 10); for tests and for operators who want the counts more or less often. */
    static final String LOG_SUMMARY_INTERVAL_PROPERTY = "smsgw.links.log-summary-interval";
+   static final long MIN_LOG_SUMMARY_INTERVAL_MILLIS = 10;
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
@@ -97,9 +98,13 @@ public final class SmscLinkService implements ActiveMQComponent {
       if (configured.isEmpty()) {
          return;
       }
+      // Read before anything opens: a value that cannot be read stops the start, as a bad acceptor parameter or
+      // sms-gateway.conf value does, rather than being ignored with a WARN few would see.
+      List<Long> retries = parkedReceiptRetries();
+      long summaryMillis = logSummaryIntervalMillis();
       Path directory = storeDirectory();
       try {
-         open(configured, directory);
+         open(configured, directory, retries, summaryMillis);
       } catch (Exception | Error e) {
          // A bad trust store or a link that cannot start must not leave the links already started, their threads
          // or the store's lock behind: the next start on this data directory would find RocksDB locked.
@@ -110,7 +115,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       logger.info("{} SMSC link(s) started; correlation store at {}", links.size(), directory);
    }
 
-   private void open(List<SmscLinkConfig> configured, Path directory) throws Exception {
+   private void open(List<SmscLinkConfig> configured, Path directory, List<Long> retries, long summaryMillis) throws Exception {
       // The TLS contexts first: a trust or key store that cannot be read fails the start before anything is opened.
       Map<String, SslContext> tls = new HashMap<>();
       for (SmscLinkConfig config : configured) {
@@ -157,16 +162,14 @@ public final class SmscLinkService implements ActiveMQComponent {
       }
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
       housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
-      List<Long> retries = parkedReceiptRetries();
       ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, linkStore, Map.copyOf(byId), retries, housekeeping);
       long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
       housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
-      scheduleLogSummaries(created);
+      scheduleLogSummaries(created, summaryMillis);
    }
 
    /** Per link, one INFO line per interval counting what is logged per message at DEBUG (SmscLinkLogSummary). */
-   private void scheduleLogSummaries(List<SmscLink> created) {
-      long millis = Math.max(10, Long.getLong(LOG_SUMMARY_INTERVAL_PROPERTY, LOG_SUMMARY_INTERVAL_MILLIS));
+   private void scheduleLogSummaries(List<SmscLink> created, long millis) {
       List<SmscLinkLogSummary> summaries = created.stream().map(link -> new SmscLinkLogSummary(link, millis)).toList();
       housekeeping.scheduleWithFixedDelay(() -> {
          try {
@@ -280,16 +283,43 @@ public final class SmscLinkService implements ActiveMQComponent {
       }
    }
 
-   private static List<Long> parkedReceiptRetries() {
+   static List<Long> parkedReceiptRetries() {
       String configured = System.getProperty(PARKED_RECEIPT_RETRIES_PROPERTY, "").trim();
       if (configured.isEmpty()) {
          return PARKED_RECEIPT_RETRIES;
       }
+      List<Long> retries = new ArrayList<>();
+      for (String age : configured.split(",", -1)) {
+         Long millis = positiveWholeNumber(age.trim());
+         if (millis == null) {
+            throw new IllegalArgumentException("System property " + PARKED_RECEIPT_RETRIES_PROPERTY + "=" + configured
+               + " is not valid: expected ages in milliseconds of at least 1, comma-separated (default "
+               + PARKED_RECEIPT_RETRIES.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + ")");
+         }
+         retries.add(millis);
+      }
+      return List.copyOf(retries);
+   }
+
+   static long logSummaryIntervalMillis() {
+      String configured = System.getProperty(LOG_SUMMARY_INTERVAL_PROPERTY, "").trim();
+      if (configured.isEmpty()) {
+         return LOG_SUMMARY_INTERVAL_MILLIS;
+      }
+      Long millis = positiveWholeNumber(configured);
+      if (millis == null || millis < MIN_LOG_SUMMARY_INTERVAL_MILLIS) {
+         throw new IllegalArgumentException("System property " + LOG_SUMMARY_INTERVAL_PROPERTY + "=" + configured
+            + " is not valid: expected milliseconds, at least " + MIN_LOG_SUMMARY_INTERVAL_MILLIS + " (default " + LOG_SUMMARY_INTERVAL_MILLIS + ")");
+      }
+      return millis;
+   }
+
+   private static Long positiveWholeNumber(String text) {
       try {
-         return java.util.Arrays.stream(configured.split(",")).map(String::trim).map(Long::valueOf).toList();
+         long value = Long.parseLong(text);
+         return value >= 1 ? value : null;
       } catch (NumberFormatException e) {
-         logger.warn("Ignoring {}={}: not a list of milliseconds", PARKED_RECEIPT_RETRIES_PROPERTY, configured);
-         return PARKED_RECEIPT_RETRIES;
+         return null;
       }
    }
 

@@ -36,6 +36,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    static final String HANDLER_NAME = "smpp-handler";
    static final int HEADER_LENGTH = 16;
    static final int MIN_MAX_PDU_SIZE = 1024;
+   static final int SMPP_MAX_SYSTEM_ID = 15;
    /** Four times the largest window the benchmarks drive one connection with (1,000), so no well-behaved ESME meets it. */
    static final int DEFAULT_MAX_PENDING_REQUESTS = 4096;
 
@@ -186,6 +187,11 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    }
 
    public void setSmppSystemId(String systemId) {
+      // Every bind_resp carries it: one that does not fit made each bind fail with generic_nack ESME_RSYSERR.
+      if (systemId.length() > SMPP_MAX_SYSTEM_ID) {
+         throw new IllegalArgumentException("smppSystemId must be at most " + SMPP_MAX_SYSTEM_ID
+            + " characters (SMPP system_id, a C-Octet String of 16 octets with its NUL), got " + systemId.length());
+      }
       this.systemId = systemId;
    }
 
@@ -226,10 +232,12 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    }
 
    public void setSmppDefaultAlphabet(String alphabet) {
-      SmsEncoding encoding = SmsEncoding.valueOf(alphabet.trim().toUpperCase(java.util.Locale.ROOT));
-      if (encoding != SmsEncoding.GSM7 && encoding != SmsEncoding.ASCII && encoding != SmsEncoding.LATIN1) {
-         throw new IllegalArgumentException("smppDefaultAlphabet must be GSM7, ASCII or LATIN1, got " + alphabet);
-      }
+      SmsEncoding encoding = switch (alphabet.trim().toUpperCase(java.util.Locale.ROOT)) {
+         case "GSM7" -> SmsEncoding.GSM7;
+         case "ASCII" -> SmsEncoding.ASCII;
+         case "LATIN1" -> SmsEncoding.LATIN1;
+         default -> throw new IllegalArgumentException("smppDefaultAlphabet must be GSM7, ASCII or LATIN1 (any case), got " + alphabet);
+      };
       this.defaultAlphabet = encoding;
    }
 

@@ -43,6 +43,10 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
       for (String unknown : Acceptors.unknownParameters(SmppProtocolManager.class, parameters, "smpp")) {
          logger.warn("Acceptor parameter '{}' is not a parameter of the SMPP acceptor and is ignored (see the README's parameter table)", unknown);
       }
+      for (String unserved : Acceptors.unservedParameters(parameters, "cmpp", "CMPP")) {
+         logger.warn("Acceptor parameter '{}' is a CMPP parameter, and this acceptor does not serve CMPP (protocols={}): it is ignored",
+                     unserved, parameters.get("protocols"));
+      }
       SmppProtocolManager manager = new SmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
       // Checked before they are set: the broker's own setting turns a value it cannot read (30s, abc) into 0.
       return refusals.record(() -> AcceptorParameters.apply(manager, parameters, "smpp", PROTOCOL_NAME, logger));

@@ -1,6 +1,7 @@
 package io.smsgw.smpp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -199,6 +200,31 @@ class SmscLinkLogTest {
                        () -> summed(log, "submit_sm unanswered for response-timeout sent again on the same bind") == 2);
             assertEquals(0, log.count("sending it again on the same bind"), "no line per resend");
             assertEquals(1, smsc.binds.get(), "the bind stayed");
+         }
+      }
+   }
+
+   /**
+    * A retry list that is no list of milliseconds used to be ignored with a WARN, and a log summary interval that is no
+    * number without a word: the broker now does not start, naming the property, its value and what it takes.
+    */
+   @Test
+   void aLinksSystemPropertyThatCannotBeReadStopsTheStart() throws Exception {
+      configureLink(JsmppSmsc.freePort());
+      String[][] cases = {
+         {SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "1s,5s", "expected ages in milliseconds of at least 1, comma-separated"},
+         {SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "1000,,5000", "expected ages in milliseconds"},
+         {SmscLinkService.LOG_SUMMARY_INTERVAL_PROPERTY, "1m", "expected milliseconds, at least 10"},
+         {SmscLinkService.LOG_SUMMARY_INTERVAL_PROPERTY, "5", "expected milliseconds, at least 10"},
+      };
+      for (String[] wrong : cases) {
+         System.clearProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY);
+         System.clearProperty(SmscLinkService.LOG_SUMMARY_INTERVAL_PROPERTY);
+         System.setProperty(wrong[0], wrong[1]);
+         try (LogCapture log = LogCapture.start(); TestBroker broker = TestBroker.smpp(dir.resolve("data-" + wrong[1].hashCode()), "").start()) {
+            assertFalse(broker.server().isStarted(), "the broker does not start with " + wrong[0] + "=" + wrong[1]);
+            assertEquals(1, log.count("System property " + wrong[0] + "=" + wrong[1] + " is not valid: " + wrong[2]),
+                         () -> log.lines(wrong[0]).toString());
          }
       }
    }

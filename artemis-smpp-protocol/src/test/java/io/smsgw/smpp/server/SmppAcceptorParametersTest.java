@@ -106,4 +106,54 @@ class SmppAcceptorParametersTest {
          assertTrue(client.read() instanceof io.smsgw.smpp.codec.EnquireLinkResp);
       }
    }
+
+   /**
+    * An smppSystemId longer than SMPP's 15 characters used to be taken, and then every bind got generic_nack
+    * ESME_RSYSERR (its bind_resp could not be written): the broker now does not start, naming the parameter.
+    */
+   @Test
+   void aSystemIdLongerThan15CharactersStopsTheStartAnd15AreWhatBindsAreAnsweredWith(@TempDir Path dir) throws Exception {
+      try (LogCapture log = LogCapture.start();
+           TestBroker broker = TestBroker.smpp(dir.resolve("long"), ";smppSystemId=GW-BEIJING-00001").start()) {
+         assertFalse(broker.server().isStarted(), "the broker does not start");
+         assertEquals(1, log.count("The broker does not start", "smppSystemId=GW-BEIJING-00001 is not valid", "at most 15 characters", "got 16"),
+                      () -> log.lines("smppSystemId").toString());
+      }
+      try (TestBroker broker = TestBroker.smpp(dir.resolve("ok"), ";smppSystemId=GW-BEIJING-0001").start();
+           RawSmppClient client = new RawSmppClient(broker.port())) {
+         client.send(new io.smsgw.smpp.codec.BindRequest(1, io.smsgw.smpp.codec.BindType.TRANSMITTER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+         io.smsgw.smpp.codec.BindResponse response = org.junit.jupiter.api.Assertions.assertInstanceOf(io.smsgw.smpp.codec.BindResponse.class, client.read());
+         assertEquals(0, response.commandStatus());
+         assertEquals("GW-BEIJING-0001", response.systemId());
+      }
+   }
+
+   /** smppDefaultAlphabet=gsm-7 used to stop the start with "No enum constant ...": the message now lists what is allowed. */
+   @Test
+   void aWrongDefaultAlphabetIsRefusedListingTheAllowedOnes(@TempDir Path dir) throws Exception {
+      try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+         IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> create(broker, "smppDefaultAlphabet", "gsm-7"));
+         assertTrue(wrong.getMessage().contains("smppDefaultAlphabet=gsm-7 is not valid: smppDefaultAlphabet must be GSM7, ASCII or LATIN1"),
+                    wrong.getMessage());
+         assertFalse(wrong.getMessage().contains("enum"), wrong.getMessage());
+         IllegalArgumentException ucs2 = assertThrows(IllegalArgumentException.class, () -> create(broker, "smppDefaultAlphabet", "UCS2"));
+         assertTrue(ucs2.getMessage().contains("GSM7, ASCII or LATIN1"), ucs2.getMessage());
+         assertEquals("LATIN1", create(broker, "smppDefaultAlphabet", "latin1").getSmppDefaultAlphabet());
+      }
+   }
+
+   /**
+    * A CMPP parameter on an acceptor that serves only SMPP (cmppWindowSize next to protocols=SMPP) used to be ignored
+    * without a word, while the README promised a WARN for parameters nothing reads: one WARN at start names it.
+    */
+   @Test
+   void aCmppParameterOnAnSmppOnlyAcceptorIsNamedInOneWarn(@TempDir Path dir) throws Exception {
+      try (LogCapture log = LogCapture.start();
+           TestBroker broker = TestBroker.smpp(dir, ";cmppWindowSize=16;smppWindowSize=4").start()) {
+         assertTrue(broker.server().isStarted());
+         assertEquals(1, log.count("WARN", "'cmppWindowSize' is a CMPP parameter", "does not serve CMPP (protocols=SMPP)", "ignored"),
+                      () -> log.lines("cmppWindowSize").toString());
+         assertEquals(0, log.count("WARN", "smppWindowSize"), "nothing said of its own parameters");
+      }
+   }
 }

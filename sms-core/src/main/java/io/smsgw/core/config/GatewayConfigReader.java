@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -233,9 +234,11 @@ final class GatewayConfigReader {
       Set<String> accountIds = new LinkedHashSet<>();
       accounts.forEach(a -> accountIds.add(a.id()));
       List<RouteConfig.MtRoute> mt = new ArrayList<>();
+      Map<String, String> mtPrefixes = new HashMap<>();
       forEachObject(routes, "mt", "routes.mt", (path, route) -> {
          checkKeys(route, path, MT_ROUTE_KEYS);
          String prefix = prefix(route, path);
+         repeatedPrefix(mtPrefixes, RouteConfig.normalisePrefix(prefix), route, path, prefix, "several links for one prefix go in one route's links, with weights");
          List<RouteConfig.WeightedLink> targets = new ArrayList<>();
          ConfigValue linksValue = route.get("links");
          if (linksValue == null) {
@@ -274,9 +277,11 @@ final class GatewayConfigReader {
          mt.add(new RouteConfig.MtRoute(prefix, targets));
       });
       List<RouteConfig.MoRoute> mo = new ArrayList<>();
+      Map<String, String> moPrefixes = new HashMap<>();
       forEachObject(routes, "mo", "routes.mo", (path, route) -> {
          checkKeys(route, path, MO_ROUTE_KEYS);
          String prefix = prefix(route, path);
+         repeatedPrefix(moPrefixes, RouteConfig.matchedPrefix(prefix), route, path, prefix, "a service number goes to one account");
          ConfigValue accountValue = route.get("account");
          String account = null;
          if (accountValue == null) {
@@ -314,6 +319,24 @@ final class GatewayConfigReader {
          return null;
       }
       return (ConfigObject) value;
+   }
+
+   /**
+    * Refuses a route whose prefix, as the routing matches it ({@code key}: for MT routes 86139, +86139 and 0086139
+    * alike, {@link RouteConfig#normalisePrefix}; for MO service numbers a leading + or 00 dropped), an earlier route
+    * of the same list has: only the last one would be used, and the earlier line would be dead without a word.
+    */
+   private void repeatedPrefix(Map<String, String> seen, String key, ConfigObject route, String path, String prefix, String hint) {
+      ConfigValue value = route.get("prefix");
+      if (value == null || RouteConfig.prefixProblem(prefix) != null) {
+         return;
+      }
+      String here = path + " (\"" + prefix + "\", " + where(value.origin(), sourceName) + ")";
+      String earlier = seen.putIfAbsent(key, here);
+      if (earlier != null) {
+         problem(value.origin(), path + ".prefix", "\"" + prefix + "\" is the prefix of " + earlier
+            + " again; only the last would be used and the earlier line would be dead: merge them (" + hint + ")");
+      }
    }
 
    private String prefix(ConfigObject route, String path) {
@@ -790,6 +813,17 @@ final class GatewayConfigReader {
       if (!trustStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
          problem(settings.get("tls-trust-store").origin(), path + ".tls-trust-store", "no readable file \"" + trustStore + "\"");
       }
+      if (!tls) {
+         // Without TLS the link connects in plain text, and the operator would believe it checks the SMSC's certificate.
+         // An empty store or password (the documented "none") claims nothing; tls-verify-host does whatever its value.
+         for (String key : List.of("tls-trust-store", "tls-trust-store-password", "tls-verify-host")) {
+            ConfigValue tlsSetting = settings.get(key);
+            if (tlsSetting != null && !"".equals(tlsSetting.unwrapped())) {
+               problem(tlsSetting.origin(), path + "." + key,
+                  "needs tls = true: without it the link connects in plain text (set tls = true, or remove " + key + ")");
+            }
+         }
+      }
       String keyStore = optionalString(settings, path, "tls-key-store", 4096, "");
       ConfigValue keyPasswordValue = settings.get("tls-key-store-password");
       String keyStorePassword = keyPasswordValue == null ? "" : string(keyPasswordValue, path + ".tls-key-store-password", true);
@@ -805,10 +839,10 @@ final class GatewayConfigReader {
       }
       boolean verifyHost = bool(settings, path, "tls-verify-host", true);
       String sourceOverride = optionalString(settings, path, "source-override", 20, "");
-      int sourceTon = wholeNumber(settings, path, "source-ton", -1, -1);
-      int sourceNpi = wholeNumber(settings, path, "source-npi", -1, -1);
-      int destinationTon = wholeNumber(settings, path, "destination-ton", -1, -1);
-      int destinationNpi = wholeNumber(settings, path, "destination-npi", -1, -1);
+      int sourceTon = octetOrKeep(settings, path, "source-ton");
+      int sourceNpi = octetOrKeep(settings, path, "source-npi");
+      int destinationTon = octetOrKeep(settings, path, "destination-ton");
+      int destinationNpi = octetOrKeep(settings, path, "destination-npi");
       String dataCoding = optionalString(settings, path, "data-coding", 10, "auto");
       if (!dataCoding.equals("auto") && !dataCoding.equals("ucs2")) {
          problem(settings.get("data-coding").origin(), path + ".data-coding", "must be auto or ucs2, got \"" + dataCoding + "\"");
@@ -842,6 +876,17 @@ final class GatewayConfigReader {
          keyStore, keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
          throttlePause, addrTon, addrNpi, addressRange, receiptsByContent);
+   }
+
+   /** A submit's TON or NPI: one octet (0-255), or -1 (the default) to keep the one the message came with. */
+   private int octetOrKeep(ConfigObject settings, String path, String key) {
+      int value = wholeNumber(settings, path, key, -1, -1);
+      if (value > 255) {
+         // The PDU carries one octet: 300 would go out as 44.
+         problem(settings.get(key).origin(), path + "." + key, "must be -1 (keep the message's) or 0-255, got " + value);
+         return -1;
+      }
+      return value;
    }
 
    /** A bind's addr_ton or addr_npi: one octet, 0 when absent. */

@@ -103,6 +103,17 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
       return prefix.startsWith("+") ? 1 : prefix.startsWith("00") ? 2 : 0;
    }
 
+   /**
+    * An MO service number (or route prefix) as the routing matches it: a leading + or 00 (international) dropped, so
+    * +1065712345, 001065712345 and 1065712345 are one.
+    */
+   public static String matchedPrefix(String prefix) {
+      if (prefix.startsWith("+")) {
+         return prefix.substring(1);
+      }
+      return prefix.startsWith("00") ? prefix.substring(2) : prefix;
+   }
+
    /** What is wrong with a route naming {@code link}, or null: it must be one of the configured SMSC links. */
    public static String linkProblem(String link, Set<String> linkIds) {
       return linkIds.contains(link) ? null : "no link \"" + link + "\" in links";

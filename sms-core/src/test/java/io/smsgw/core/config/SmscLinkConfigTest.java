@@ -164,6 +164,46 @@ class SmscLinkConfigTest {
       assertTrue(text.contains("routes.mo[0].account: no account \"nobody\""), text);
    }
 
+   /**
+    * Two MT or MO routes with one prefix (as routing matches it: +86139 is 86139) used to load, the last one winning:
+    * the earlier line was dead without a word. Weighted links and failover are one route's links list, not repeated
+    * prefixes; routes that merely overlap (138 and 86138, 86 and 861) stay allowed.
+    */
+   @Test
+   void aRepeatedRoutePrefixIsRefusedNamingBothLines() {
+      String text = problems("""
+         accounts { sp1 { password = pw }, sp2 { password = pw } }
+         links { a { host = h, port = 2775, system-id = gw, password = pw }, b { host = h, port = 2776, system-id = gw, password = pw } }
+         routes {
+           mt = [
+             { prefix = "86139", links = [ { link = a, weight = 3 } ] }
+             { prefix = "+86139", links = [ { link = b, weight = 1 } ] }
+             { prefix = "0086139", links = [ a ] }
+           ]
+           mo = [
+             { prefix = "1065712345", account = sp1 }
+             { prefix = "1065712345", account = sp2 }
+           ]
+         }
+         """);
+      assertTrue(text.contains("sms-gateway.conf line 7: routes.mt[1].prefix: \"+86139\" is the prefix of routes.mt[0] (\"86139\", "
+         + "sms-gateway.conf line 6) again; only the last would be used"), text);
+      assertTrue(text.contains("routes.mt[2].prefix: \"0086139\" is the prefix of routes.mt[0]"), text);
+      assertTrue(text.contains("sms-gateway.conf line 12: routes.mo[1].prefix: \"1065712345\" is the prefix of routes.mo[0] "
+         + "(\"1065712345\", sms-gateway.conf line 11) again"), text);
+      GatewayConfig overlapping = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         accounts { sp1 { password = pw } }
+         links { a { host = h, port = 2775, system-id = gw, password = pw }, b { host = h, port = 2776, system-id = gw, password = pw } }
+         routes {
+           mt = [ { prefix = "138", links = [ a ] }, { prefix = "86138", links = [ { link = a, weight = 3 }, { link = b, weight = 1 } ] } ]
+           mo = [ { prefix = "10657", account = sp1 }, { prefix = "1065712345", account = sp1 } ]
+         }
+         """, FILE);
+      assertEquals(2, overlapping.routes().mt().size());
+      assertEquals(2, overlapping.routes().mo().size());
+   }
+
    @Test
    void aRouteWeightAboveTheLimitOrALinkListedTwiceIsRefused() {
       // Weights that add up past Integer.MAX_VALUE would make every MT to the prefix fail.
@@ -271,5 +311,55 @@ class SmscLinkConfigTest {
       assertTrue(problems.contains("links.a.addr-ton"), problems);
       assertTrue(problems.contains("links.a.addr-npi"), problems);
       assertTrue(problems.contains("links.a.address-range"), problems);
+   }
+
+   /**
+    * Trust settings on a link without tls = true used to load, and the link then connected in plain text: an admin
+    * who set a trust store believed the SMSC's certificate was checked. They are refused like tls-key-store is.
+    */
+   @Test
+   void trustSettingsWithoutTlsAreRefused() throws Exception {
+      java.nio.file.Path store = java.nio.file.Files.createTempFile("trust", ".p12");
+      try {
+         String file = store.toString().replace("\\", "/");
+         String text = problems("""
+            links {
+              a { host = h, port = 2775, system-id = gw, password = pw, tls-trust-store = "%s" }
+              b { host = h, port = 2775, system-id = gw, password = pw, tls = false, tls-trust-store-password = "trust-Secret7" }
+              c { host = h, port = 2775, system-id = gw, password = pw, tls-verify-host = false }
+            }
+            """.formatted(file));
+         assertTrue(text.contains("links.a.tls-trust-store: needs tls = true: without it the link connects in plain text"), text);
+         assertTrue(text.contains("links.b.tls-trust-store-password: needs tls = true"), text);
+         assertTrue(text.contains("links.c.tls-verify-host: needs tls = true"), text);
+         assertTrue(text.contains(FILE + " line 4: links.b.tls-trust-store-password"), "names the file and line: " + text);
+         assertFalse(text.contains("trust-Secret7"), text);
+         SmscLinkConfig ok = links("""
+            links.d { host = h, port = 2775, system-id = gw, password = pw, tls = true, tls-trust-store = "%s", tls-verify-host = false }
+            """.formatted(file)).get(0);
+         assertEquals(file, ok.trustStore());
+         assertFalse(links("links.e { host = h, port = 2775, system-id = gw, password = pw, tls-trust-store = \"\" }").get(0).tls(),
+                     "an empty trust store is the documented none, not a claim of TLS");
+      } finally {
+         java.nio.file.Files.delete(store);
+      }
+   }
+
+   /** source/destination TON and NPI are one octet in the PDU: 300 used to load and go out as 44. */
+   @Test
+   void tonAndNpiMustFitAnOctet() {
+      String text = problems("""
+         links.a { host = h, port = 1, system-id = gw, password = pw, source-ton = 300, source-npi = 256,
+                   destination-ton = -2, destination-npi = 1000 }
+         """);
+      assertTrue(text.contains("links.a.source-ton: must be -1 (keep the message's) or 0-255, got 300"), text);
+      assertTrue(text.contains("links.a.source-npi: must be -1 (keep the message's) or 0-255, got 256"), text);
+      assertTrue(text.contains("links.a.destination-ton"), text);
+      assertTrue(text.contains("links.a.destination-npi: must be -1 (keep the message's) or 0-255, got 1000"), text);
+      SmscLinkConfig edge = links("links.a { host = h, port = 1, system-id = gw, password = pw, source-ton = 255, source-npi = 0,"
+         + " destination-ton = -1, destination-npi = 255 }").get(0);
+      assertEquals(255, edge.sourceTon());
+      assertEquals(-1, edge.destinationTon());
+      assertEquals(255, edge.destinationNpi());
    }
 }
