@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * accounts, routes and the billing policy take effect for the next message; messages in flight are not
  * touched. A broken file is rejected with the loader's message and the previous configuration keeps serving.
  * (SMSC links, peers, gns, gateway.code, the tandem's routes and acceptor settings need a restart; a reload
- * that changes one of those sections says so in a WARN.)
+ * that changes one of those sections says so in a WARN; the MT waiting for an SMSC link it removed are routed again,
+ * {@link RemovedLinkQueues}.)
  */
 final class ConfigReloader {
 
@@ -34,12 +35,19 @@ final class ConfigReloader {
    private final GatewayRuntime runtime;
    private final SmsRouter router;
    private final Path file;
+   private final java.util.function.Consumer<GatewayConfig> applied;
    private volatile FileTime lastSeen;
    private ScheduledFuture<?> task;
 
    ConfigReloader(GatewayRuntime runtime, SmsRouter router) {
+      this(runtime, router, config -> { });
+   }
+
+   /** {@code applied} runs after each reload that applied, with the new configuration (removed links' queues). */
+   ConfigReloader(GatewayRuntime runtime, SmsRouter router, java.util.function.Consumer<GatewayConfig> applied) {
       this.runtime = runtime;
       this.router = router;
+      this.applied = applied;
       GatewayConfigLocator.Location location = new GatewayConfigLocator().locate();
       this.file = location instanceof GatewayConfigLocator.FileLocation f ? f.file() : null;
       this.lastSeen = modified();
@@ -132,6 +140,7 @@ final class ConfigReloader {
                         + "settings meanwhile: {}", file, String.join(", ", restart));
          }
          DemoSecrets.warnIfUsed(config, file);
+         applied.accept(config);
          return "";
       } catch (GatewayConfigException e) {
          return e.getMessage();

@@ -45,6 +45,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
    @Override
    Message route(Message message, IngressRouting.Counts counts) {
       boolean waited = cameBackFromPending(message);
+      boolean rerouted = reroutedFromRemovedLink(message);
       giveIdIfAbsent(message);
       Object submitTime = message.getObjectProperty(SmsProperties.SUBMIT_TIME);
       if (submitTime == null) {
@@ -54,7 +55,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
          message.putStringProperty(SmsProperties.KIND, SmsKind.MT.propertyValue());
       }
       AccountCounters counters = router.counters(account(message));
-      if (!waited) {
+      if (!waited && !rerouted) {
          counts.add(counters.submitted);
          if (submitTime != null && !SubmitTimes.acceptable(submitTime, System.currentTimeMillis())) {
             // The report says when the gateway took it; the MT's own value is no time.

@@ -83,11 +83,27 @@ abstract class RoutingTransformer implements Transformer {
       if (message.getObjectProperty(PendingRoutes.SINCE) == null) {
          return false;
       }
+      restoreExpiry(message);
+      return true;
+   }
+
+   /**
+    * Whether the MT was moved here from the queue of an SMSC link the configuration no longer has
+    * ({@link RemovedLinkQueues}): routed before, so counted already; its expiry, which the move cleared, comes back.
+    */
+   static boolean reroutedFromRemovedLink(Message message) {
+      if (message.getObjectProperty(RemovedLinkQueues.REROUTED_FROM) == null) {
+         return false;
+      }
+      restoreExpiry(message);
+      return true;
+   }
+
+   private static void restoreExpiry(Message message) {
       Object validity = message.getObjectProperty(SmsProperties.VALIDITY_TIME);
       if (message.getExpiration() == 0 && validity instanceof Number until && until.longValue() > 0) {
          message.setExpiration(until.longValue());
       }
-      return true;
    }
 
    /** The message leaves for its route: the pending marker has done its job. */

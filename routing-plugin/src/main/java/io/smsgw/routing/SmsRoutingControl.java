@@ -18,9 +18,12 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    private final ConfigReloader reloader;
    private final PendingRoutes pending;
    private final ApplicationMtCheck mtCheck;
+   private final RemovedLinkQueues removedLinks;
 
-   SmsRoutingControl(ActiveMQServer server, SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck) {
+   SmsRoutingControl(ActiveMQServer server, SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck,
+                     RemovedLinkQueues removedLinks) {
       this.server = server;
+      this.removedLinks = removedLinks;
       this.router = router;
       this.reloader = reloader;
       this.pending = pending;
@@ -149,5 +152,15 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    @Override
    public String reload() {
       return reloader.reloadNow();
+   }
+
+   @Override
+   public String[] getQueuesWithoutLink() {
+      return RemovedLinkQueues.describe(removedLinks.withoutLink(router.runtime().config()));
+   }
+
+   @Override
+   public String rerouteQueue(String queue) throws Exception {
+      return removedLinks.reroute(queue).toString();
    }
 }

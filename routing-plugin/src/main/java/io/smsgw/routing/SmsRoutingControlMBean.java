@@ -79,4 +79,19 @@ public interface SmsRoutingControlMBean {
 
    /** Re-reads sms-gateway.conf now; returns the problems, or an empty string when it was applied. */
    String reload();
+
+   /**
+    * Queues of SMSC links (sms.smsc.&lt;link&gt;) and FWD peers (sms.gw.&lt;code&gt;) that hold messages while the
+    * configuration has no such link or peer, as "queue: messages". Those of SMSC links are routed again at each start
+    * and reload; what stays (partly accepted MT, see rerouteQueue) and peers' queues are for an operator.
+    */
+   String[] getQueuesWithoutLink();
+
+   /**
+    * Moves the MT waiting on sms.smsc.&lt;link&gt;, whose link the configuration no longer has, back through MT
+    * routing: to the link a route names now, else the no-route report (UNDELIV 100). An MT an SMSC already accepted as a
+    * whole (its correlation record exists) leaves the queue without being sent again; one accepted in part, and anything
+    * that is not an MT, stays. Returns what it did. Refused for a configured link's queue and any other queue.
+    */
+   String rerouteQueue(String queue) throws Exception;
 }

@@ -73,6 +73,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private ScheduledExecutorService scheduler;
    private ObjectName objectName;
    private PendingRoutes pending;
+   private RemovedLinkQueues removedLinks;
    private GatewayRuntime runtime;
    private ExpiredMtReports expired;
    private HierarchicalRepositoryChangeListener expiryAddressListener;
@@ -156,7 +157,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
-      reloader = new ConfigReloader(runtime, router);
+      removedLinks = new RemovedLinkQueues(server, runtime);
+      reloader = new ConfigReloader(runtime, router, config -> removedLinks.drain(config, RemovedLinkQueues.RELOAD));
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
       pending = new PendingRoutes(server, router,
@@ -169,6 +171,10 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       RoutingMeters.start(meters, router);
       logger.info("SMS routing active: {} MT routes, {} MO routes", runtime.config().routes().mt().size(),
                   runtime.config().routes().mo().size());
+      // What waits on the queue of a link the configuration no longer has goes back through routing (the links have
+      // started: their correlation store answers whether an SMSC already took an MT). Off the activation thread.
+      RemovedLinkQueues drain = removedLinks;
+      scheduler.execute(() -> drain.drain(runtime.config(), RemovedLinkQueues.START));
    }
 
    /**
@@ -235,7 +241,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          var config = server.getConfiguration();
          objectName = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
                                                 + ",component=sms-routing,name=\"routing\"");
-         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(server, router, reloader, pending, mtCheck), objectName);
+         server.getManagementService().registerUntypedControl("sms-routing", new SmsRoutingControl(server, router, reloader, pending, mtCheck, removedLinks), objectName);
       } catch (Exception e) {
          logger.warn("Could not register the SMS routing management bean", e);
       }

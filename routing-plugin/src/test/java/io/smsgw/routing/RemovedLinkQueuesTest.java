@@ -1,0 +1,222 @@
+package io.smsgw.routing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Enumeration;
+import java.util.concurrent.TimeUnit;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.correlation.CorrelationRecord;
+import io.smsgw.correlation.CorrelationStoreConfig;
+import io.smsgw.correlation.RocksDbCorrelationStore;
+import io.smsgw.correlation.SmsProtocol;
+import io.smsgw.smpp.client.JsmppSmsc;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An SMSC link removed from sms-gateway.conf left the MT waiting on its queue sms.smsc.&lt;link&gt; with nothing to
+ * read them: no other link, no report, nothing in the log. Now, at the restart and at a reload that applies, they go
+ * back through MT routing: to the link a route names now, else the no-route report; what an SMSC already accepted
+ * (its correlation record exists) is not sent again. A file that fails validation moves nothing.
+ */
+class RemovedLinkQueuesTest {
+
+   private static final String RECIPIENT = "8613800138000";
+   private static final String FOREIGN = "4412345678";
+
+   @TempDir
+   Path dir;
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   /** Links "old" and, when {@code withOld} is false, only "new"; both point at ports where no SMSC listens (down). */
+   private void writeConfig(int oldPort, int newPort, boolean withOld, String routes) throws Exception {
+      Path file = dir.resolve("sms-gateway.conf");
+      String old = withOld ? "old { host = \"127.0.0.1\", port = %d, system-id = \"gw\", password = \"pw\", reconnect-min = 1s, reconnect-max = 2s }"
+         .formatted(oldPort) : "";
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts { app1 { password = "unused", protocols = [SMPP] } }
+         links {
+           %s
+           new { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 1s, reconnect-max = 2s }
+         }
+         routes { mt = [ %s ] }
+         """.formatted(old, newPort, routes));
+      System.setProperty("smsgw.config", file.toString());
+   }
+
+   private static final String ROUTES_TO_OLD = "{ prefix = \"86\", links = [ old ] }, { prefix = \"44\", links = [ old ] }";
+   private static final String ROUTES_TO_NEW = "{ prefix = \"86\", links = [ new ] }";
+
+   /** With the account's queue in place, as if its ESME had bound once, so its reports wait there. */
+   private TestBroker startBroker() throws Exception {
+      String reports = SmsAddresses.accountQueue("app1");
+      return TestBroker.smpp(dir, "").configure(cfg -> {
+         cfg.registerBrokerPlugin(new SmsRoutingPlugin());
+         cfg.addQueueConfiguration(QueueConfiguration.of(reports).setAddress(reports).setRoutingType(RoutingType.ANYCAST));
+      }).start();
+   }
+
+   private static SmsRoutingControlMBean routing(TestBroker broker) {
+      return (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+   }
+
+   private static void sendMt(Session session, String smsId, String destination, String text, long validUntil) throws Exception {
+      try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.MT))) {
+         TextMessage mt = session.createTextMessage(text);
+         mt.setStringProperty("smsKind", "MT");
+         mt.setStringProperty("smsId", smsId);
+         mt.setStringProperty("smsAccount", "app1");
+         mt.setStringProperty("smsSource", "10086");
+         mt.setStringProperty("smsDestination", destination);
+         mt.setLongProperty("smsValidityTime", validUntil);
+         producer.setTimeToLive(validUntil - System.currentTimeMillis());
+         producer.send(mt);
+      }
+   }
+
+   private static CorrelationRecord accepted(String smscMessageId, String smsId, int ref, int total, int number, long validUntil) {
+      return new CorrelationRecord("old", smscMessageId, smsId, "app1", null, "10086", RECIPIENT, null, 0, null, null, null,
+         System.currentTimeMillis(), validUntil, ref, total, number, 1, SmsProtocol.APP, "");
+   }
+
+   /** The MT waiting on a queue, by smsId, with their link and expiry. */
+   private static java.util.Map<String, Message> browse(Session session, String queue) throws Exception {
+      java.util.Map<String, Message> found = new java.util.TreeMap<>();
+      try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+         Enumeration<?> messages = browser.getEnumeration();
+         while (messages.hasMoreElements()) {
+            Message m = (Message) messages.nextElement();
+            found.put(m.getStringProperty("smsId"), m);
+         }
+      }
+      return found;
+   }
+
+   @Test
+   void theMtOfALinkRemovedAcrossARestartAreRoutedAgainAndWhatAnSmscTookIsNotSentTwice() throws Exception {
+      int oldPort = JsmppSmsc.freePort();
+      int newPort = JsmppSmsc.freePort();
+      writeConfig(oldPort, newPort, true, ROUTES_TO_OLD);
+      long validUntil = System.currentTimeMillis() + 600_000;
+      Path store;
+      try (TestBroker broker = startBroker();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         sendMt(session, "00000000000000b1", RECIPIENT, "routed again to the new link", validUntil);
+         sendMt(session, "00000000000000b2", FOREIGN, "no route any more", validUntil);
+         sendMt(session, "00000000000000b3", RECIPIENT, "accepted before the crash", validUntil);
+         sendMt(session, "00000000000000b4", RECIPIENT, "long ".repeat(40), validUntil);
+         Wait.until("four MT on the old link's queue", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("old")) == 4);
+         store = broker.server().getConfiguration().getJournalLocation().getAbsoluteFile().getParentFile().toPath()
+            .resolve("sms-correlation");
+      }
+      // A crash had left records: the SMSC took b3 whole and part 1 of 2 of b4.
+      try (RocksDbCorrelationStore records = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(store).build())) {
+         records.put(accepted("smsc-3", "00000000000000b3", 0, 0, 0, validUntil)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         records.put(accepted("smsc-4", "00000000000000b4", 7, 2, 1, validUntil)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+
+      writeConfig(oldPort, newPort, false, ROUTES_TO_NEW); // the admin removed link "old" and its routes
+      try (TestBroker broker = startBroker();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         Wait.until("the removed link's queue routed again", Duration.ofSeconds(20),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("old")) == 1
+                       && broker.messageCount(SmsAddresses.smscLinkQueue("new")) == 1);
+
+         Message moved = browse(session, SmsAddresses.smscLinkQueue("new")).get("00000000000000b1");
+         assertNotNull(moved, "the MT a route covers waits on the new link's queue");
+         assertEquals("new", moved.getStringProperty("smsLink"));
+         assertEquals(validUntil, moved.getJMSExpiration(), "it still expires when its validity ends");
+         assertEquals(java.util.Set.of("00000000000000b4"), browse(session, SmsAddresses.smscLinkQueue("old")).keySet(),
+                      "the MT an SMSC took in part stays for an operator: another link would send every part again");
+
+         try (MessageConsumer reports = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")))) {
+            Message report = reports.receive(10_000);
+            assertNotNull(report, "the no-route report of the MT no route covers now");
+            assertEquals("00000000000000b2", report.getStringProperty("smsId"));
+            assertEquals("UNDELIV", report.getStringProperty("smsStatus"));
+            assertEquals(MtRouteTransformer.NO_ROUTE, report.getStringProperty("smsErrorCode"));
+            assertNull(reports.receiveNoWait(), "none for the MT the SMSC accepted: its receipt or record expiry reports it");
+         }
+
+         SmsRoutingControlMBean control = routing(broker);
+         assertArrayEquals(new String[] {"sms.smsc.old: 1"}, control.getQueuesWithoutLink());
+         long[] counters = control.getAccountCounters("app1");
+         assertEquals(0, counters[0], "routed again, not submitted again");
+         assertEquals(1, counters[1], "one MT without a route");
+         assertThrows(IllegalArgumentException.class, () -> control.rerouteQueue(SmsAddresses.smscLinkQueue("new")),
+                      "a configured link's queue is its link's");
+         assertTrue(control.rerouteQueue(SmsAddresses.smscLinkQueue("old")).contains("1 left"),
+                    "by hand, the partly accepted MT still stays");
+      }
+   }
+
+   @Test
+   void aReloadThatRemovesALinkRoutesItsQueueAgainAndABrokenFileMovesNothing() throws Exception {
+      int oldPort = JsmppSmsc.freePort();
+      int newPort = JsmppSmsc.freePort();
+      writeConfig(oldPort, newPort, true, ROUTES_TO_OLD);
+      long validUntil = System.currentTimeMillis() + 600_000;
+      try (TestBroker broker = startBroker();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         sendMt(session, "00000000000000c1", RECIPIENT, "waits for a link that is down", validUntil);
+         Wait.until("the MT on the old link's queue", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("old")) == 1);
+         SmsRoutingControlMBean control = routing(broker);
+         assertEquals(0, control.getQueuesWithoutLink().length);
+
+         // Link "old" gone but a route still names it: the file fails validation and nothing of it applies.
+         writeConfig(oldPort, newPort, false, "{ prefix = \"86\", links = [ old ] }");
+         assertFalse(control.reload().isEmpty(), "the broken file is refused");
+         assertEquals(1, broker.messageCount(SmsAddresses.smscLinkQueue("old")), "a refused file moves nothing");
+         assertEquals(0, control.getQueuesWithoutLink().length, "the link is still configured");
+
+         writeConfig(oldPort, newPort, false, ROUTES_TO_NEW);
+         assertEquals("", control.reload());
+         Wait.until("the MT routed to the new link", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("old")) == 0
+                       && broker.messageCount(SmsAddresses.smscLinkQueue("new")) == 1);
+         assertEquals("new", browse(session, SmsAddresses.smscLinkQueue("new")).get("00000000000000c1").getStringProperty("smsLink"));
+         assertEquals(0, control.getQueuesWithoutLink().length);
+
+         // A queue of a gateway that is no peer (a peer removed earlier): listed for an operator, not moved.
+         try (MessageProducer producer = session.createProducer(session.createQueue(SmsAddresses.gatewayQueue("009999")))) {
+            producer.send(session.createTextMessage("for a peer that is gone"));
+         }
+         assertArrayEquals(new String[] {"sms.gw.009999: 1"}, control.getQueuesWithoutLink());
+      }
+   }
+}
