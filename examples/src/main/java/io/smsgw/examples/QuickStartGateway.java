@@ -253,51 +253,35 @@ public final class QuickStartGateway implements AutoCloseable {
 
    /** A port from a system property: 0 to 65535 (0 = any free port), the default when unset. */
    static int portProperty(String name, int defaultValue) {
-      String text = System.getProperty(name);
-      if (text == null) {
-         return defaultValue;
-      }
-      try {
-         int port = Integer.parseInt(text.trim());
-         if (port >= 0 && port <= 65535) {
-            return port;
-         }
-      } catch (NumberFormatException e) {
-         // said below
-      }
-      throw new IllegalArgumentException("System property " + name + "=" + text + " is not valid: expected a port, 0 to 65535 (0 = any free port)");
+      return property(name, defaultValue, Integer::valueOf, port -> port >= 0 && port <= 65535,
+                      "a port, 0 to 65535 (0 = any free port)");
    }
 
    private static long longProperty(String name, long defaultValue) {
-      String text = System.getProperty(name);
-      if (text == null) {
-         return defaultValue;
-      }
-      try {
-         long value = Long.parseLong(text.trim());
-         if (value >= 0) {
-            return value;
-         }
-      } catch (NumberFormatException e) {
-         // said below
-      }
-      throw new IllegalArgumentException("System property " + name + "=" + text + " is not valid: expected milliseconds, 0 or more");
+      return property(name, defaultValue, Long::valueOf, value -> value >= 0, "milliseconds, 0 or more");
    }
 
    private static double ratioProperty(String name, double defaultValue) {
+      return property(name, defaultValue, Double::valueOf, value -> value >= 0 && value <= 1,
+                      "a share from 0 to 1 (0.9 = 9 in 10 DELIVRD)");
+   }
+
+   /** A system property read with {@code parse}, or its default when unset; a value it cannot take stops the start. */
+   private static <T> T property(String name, T defaultValue, java.util.function.Function<String, T> parse,
+                                 java.util.function.Predicate<T> valid, String expected) {
       String text = System.getProperty(name);
       if (text == null) {
          return defaultValue;
       }
       try {
-         double value = Double.parseDouble(text.trim());
-         if (value >= 0 && value <= 1) {
+         T value = parse.apply(text.trim());
+         if (valid.test(value)) {
             return value;
          }
       } catch (NumberFormatException e) {
          // said below
       }
-      throw new IllegalArgumentException("System property " + name + "=" + text + " is not valid: expected a share from 0 to 1 (0.9 = 9 in 10 DELIVRD)");
+      throw new IllegalArgumentException("System property " + name + "=" + text + " is not valid: expected " + expected);
    }
 
    /**

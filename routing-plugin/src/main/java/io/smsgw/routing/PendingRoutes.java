@@ -1,6 +1,5 @@
 package io.smsgw.routing;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +12,8 @@ import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.runtime.NetworkRoutes;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.selector.filter.Filterable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,12 +117,13 @@ final class PendingRoutes {
    }
 
    /** Matches the waiting messages of one kind whose route is answered now (asking the tandem for the others). */
-   private static final class Answered implements Filter {
+   private static final class Answered extends MessageFilter {
 
       private final SmsKind kind;
       private final Function<String, NetworkRouting.Decision> decide;
 
       Answered(SmsKind kind, Function<String, NetworkRouting.Decision> decide) {
+         super("route of a waiting " + kind + " answered");
          this.kind = kind;
          this.decide = decide;
       }
@@ -140,19 +138,7 @@ final class PendingRoutes {
          return destination == null || decide.apply(destination).outcome() != NetworkRouting.Outcome.PENDING;
       }
 
-      @Override
-      public boolean match(Map<String, String> map) {
-         return false;
-      }
 
-      @Override
-      public boolean match(Filterable filterable) {
-         return filterable instanceof Message message && match(message);
-      }
 
-      @Override
-      public SimpleString getFilterString() {
-         return SimpleString.of("route of a waiting " + kind + " answered");
-      }
    }
 }

@@ -16,13 +16,11 @@ import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
-import org.apache.activemq.artemis.selector.filter.Filterable;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,12 +223,13 @@ final class RemovedLinkQueues {
     * Matches the messages whose broker ids were checked. With {@code from}, marks each match as re-routed from there:
     * the broker calls this under the queue's lock right before it copies the message, so no consumer reads it meanwhile.
     */
-   private static final class Ids implements Filter {
+   private static final class Ids extends MessageFilter {
 
       private final Set<Long> ids;
       private final SimpleString from;
 
       Ids(Set<Long> ids, SimpleString from) {
+         super("messages of a removed link checked against the correlation store");
          this.ids = ids;
          this.from = from;
       }
@@ -246,20 +245,8 @@ final class RemovedLinkQueues {
          return true;
       }
 
-      @Override
-      public boolean match(Map<String, String> map) {
-         return false;
-      }
 
-      @Override
-      public boolean match(Filterable filterable) {
-         return filterable instanceof Message message && match(message);
-      }
 
-      @Override
-      public SimpleString getFilterString() {
-         return SimpleString.of("messages of a removed link checked against the correlation store");
-      }
    }
 
    /** For the management bean: "queue: depth". */
