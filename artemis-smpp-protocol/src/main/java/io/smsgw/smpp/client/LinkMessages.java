@@ -10,6 +10,7 @@ import io.smsgw.core.contract.ReportKeys;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
+import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.text.DefaultAlphabet;
@@ -103,14 +104,66 @@ final class LinkMessages {
 
    /** A receipt nobody asked for (or whose record already expired): kept, never dropped silently. */
    CoreMessage unmatched(long brokerId, String smscMessageId, SmscReceipt receipt, byte[] text) {
-      return SmsMessageBuilder.create(brokerId, UNMATCHED, SmsKind.DR)
+      return unmatched(brokerId, smscMessageId, receipt, text, null);
+   }
+
+   /**
+    * As {@link #unmatched(long, String, SmscReceipt, byte[])}; a receipt known only by its content ({@code byContent}
+    * not null) also keeps what its PDU said as an MO, so that a later try whose record names another recipient can
+    * deliver it as the MO it is ({@link #parkedByContent}).
+    */
+   CoreMessage unmatched(long brokerId, String smscMessageId, SmscReceipt receipt, byte[] text, MoPdu byContent) {
+      SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, UNMATCHED, SmsKind.DR)
          .string(SmsProperties.SMSC_MESSAGE_ID, smscMessageId)
          .string(SmsProperties.LINK, linkId)
          .string(SmsProperties.STATUS, receipt == null ? null : receipt.state().stat())
          .string(SmsProperties.ERROR_CODE, receipt == null ? null : receipt.error())
-         .doneTime(System.currentTimeMillis())
-         .text(SmsText.decode(text, SmsEncoding.LATIN1))
-         .build();
+         .doneTime(System.currentTimeMillis());
+      if (byContent != null) {
+         b.source(byContent.source().address(), byContent.source().ton(), byContent.source().npi())
+          .destination(byContent.destination().address(), byContent.destination().ton(), byContent.destination().npi())
+          .integer(SmsProperties.DATA_CODING, byContent.dataCoding())
+          .integer(SmsProperties.ESM_CLASS, byContent.esmClass())
+          .integer(SmsProperties.PROTOCOL_ID, byContent.protocolId());
+      }
+      // Latin-1 keeps every octet as one character: parkedByContent gets the user data back exactly.
+      CoreMessage parked = b.text(SmsText.decode(text, SmsEncoding.LATIN1)).build();
+      if (byContent != null) {
+         parked.putBooleanProperty(RECEIPT_BY_CONTENT, true);
+      }
+      return parked;
+   }
+
+   /** Marks a parked receipt known only by its content (esm_class 0): checked against its record's recipient. */
+   static final SimpleString RECEIPT_BY_CONTENT = SimpleString.of("smsReceiptByContent");
+
+   /**
+    * What a parked receipt known only by its content said as an MO (null for a receipt its esm_class flagged). Its TLVs
+    * are not kept: a receipt text carries no SAR set.
+    */
+   static MoPdu parkedByContent(SmsMessageReader parked) {
+      if (!Boolean.TRUE.equals(parked.message().getBooleanProperty(RECEIPT_BY_CONTENT))) {
+         return null;
+      }
+      String text = parked.hasTextBody() ? parked.text() : null;
+      return new MoPdu(
+         new Address((byte) parked.integer(SmsProperties.SOURCE_TON, 0), (byte) parked.integer(SmsProperties.SOURCE_NPI, 0),
+                     parked.string(SmsProperties.SOURCE, "")),
+         new Address((byte) parked.integer(SmsProperties.DESTINATION_TON, 0),
+                     (byte) parked.integer(SmsProperties.DESTINATION_NPI, 0), parked.string(SmsProperties.DESTINATION, "")),
+         parked.integer(SmsProperties.ESM_CLASS, 0), parked.integer(SmsProperties.PROTOCOL_ID, 0),
+         parked.integer(SmsProperties.DATA_CODING, 0),
+         text == null ? new byte[0] : text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), Tlvs.EMPTY);
+   }
+
+   /** A deliver_sm or data_sm as an MO: what {@link #mobileOriginated} needs. */
+   record MoPdu(Address source, Address destination, int esmClass, int protocolId, int dataCoding, byte[] userData,
+                Tlvs tlvs) {
+   }
+
+   CoreMessage mobileOriginated(long brokerId, String smsId, MoPdu pdu, String version) {
+      return mobileOriginated(brokerId, smsId, pdu.source(), pdu.destination(), pdu.esmClass(), pdu.protocolId(),
+                              pdu.dataCoding(), pdu.userData(), pdu.tlvs(), version);
    }
 
    /** An MO from the SMSC, text decoded, segments kept as they came. */

@@ -226,6 +226,9 @@ final class ParkedReceiptRetrier {
       String status = parked.string(SmsProperties.STATUS);
       SmscReceipt receipt = new SmscReceipt(key, status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status),
          parked.string(SmsProperties.ERROR_CODE, "000"), doneDate(parked));
+      // A receipt known only by its content is checked against its record's recipient, as on arrival: one from another
+      // number is the MO it is and leaves the parking queue as one, not to be set aside later as an unmatched receipt.
+      LinkMessages.MoPdu byContent = LinkMessages.parkedByContent(parked);
       inProgress.add(id);
       // A receipt parked before as-given ids were keyed tolerantly (an upgrade) carries the id as the SMSC wrote it;
       // its record is under that id when stored before the upgrade, under the tolerant key when stored after.
@@ -245,6 +248,10 @@ final class ParkedReceiptRetrier {
                return;
             }
             inProgress.remove(id);
+            return;
+         }
+         if (byContent != null && !link.fromRecipient(found.get(), byContent)) {
+            link.emitParkedAsMo(key, byContent, id, () -> delete(queue, id), () -> notTried(id, made));
             return;
          }
          logger.debug("SMSC link {}: parked receipt {} matched its record; emitting the DR", linkId, key);

@@ -270,6 +270,11 @@ final class SmscLink extends AbstractSessionCallback {
    /** Parked receipts of this link moved to sms.dr.unmatched.exhausted (could no longer match) since the start. */
    final AtomicLong parkedReceiptsExhausted = new AtomicLong();
    final AtomicLong moReceived = new AtomicLong();
+   /**
+    * Receipts known only by their content (esm_class 0) whose record names another recipient or source: delivered as
+    * the MO they are (decision NN); also counted in {@link #moReceived}.
+    */
+   final AtomicLong receiptsNotFromRecipient = new AtomicLong();
    /** EXPIRED reports that could not be stored; their records stay and are reported again. */
    final AtomicLong expiredReportsFailed = new AtomicLong();
    /** Removals of a correlation record after its final receipt's DR that the store refused or could not write. */
@@ -1102,13 +1107,15 @@ final class SmscLink extends AbstractSessionCallback {
       SmscReceipt unflagged;
       if (SmscReceipt.isReceipt(deliver.esmClass())) {
          onReceipt(deliver.shortMessage(), SmscReceipt.read(deliver.esmClass(), deliver.shortMessage(), deliver.tlvs(), config.receiptIdFormat()).orElse(null),
-                   status -> connection.answer(deliver.response(status)));
+                   status -> connection.answer(deliver.response(status)), null);
          return;
       }
       byte[] userData = deliver.shortMessage().length == 0 && deliver.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)
          ? deliver.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : deliver.shortMessage();
       if ((unflagged = receiptByContent(deliver.esmClass(), userData, deliver.tlvs())) != null) {
-         onReceipt(userData, unflagged, status -> connection.answer(deliver.response(status)));
+         onReceipt(userData, unflagged, status -> connection.answer(deliver.response(status)),
+                   new LinkMessages.MoPdu(deliver.sourceAddr(), deliver.destinationAddr(), deliver.esmClass(),
+                                          deliver.protocolId(), deliver.dataCoding(), userData, deliver.tlvs()));
       } else {
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             deliver.sourceAddr(), deliver.destinationAddr(), deliver.esmClass(), deliver.protocolId(), deliver.dataCoding(),
@@ -1123,9 +1130,11 @@ final class SmscLink extends AbstractSessionCallback {
       byte[] payload = data.tlvs().contains(TlvTag.MESSAGE_PAYLOAD) ? data.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD) : new byte[0];
       SmscReceipt unflagged;
       if (SmscReceipt.isReceipt(data.esmClass())) {
-         onReceipt(payload, SmscReceipt.read(data.esmClass(), payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.answer(data.response(status, "")));
+         onReceipt(payload, SmscReceipt.read(data.esmClass(), payload, data.tlvs(), config.receiptIdFormat()).orElse(null), status -> connection.answer(data.response(status, "")), null);
       } else if ((unflagged = receiptByContent(data.esmClass(), payload, data.tlvs())) != null) {
-         onReceipt(payload, unflagged, status -> connection.answer(data.response(status, "")));
+         onReceipt(payload, unflagged, status -> connection.answer(data.response(status, "")),
+                   new LinkMessages.MoPdu(data.sourceAddr(), data.destinationAddr(), data.esmClass(), 0, data.dataCoding(),
+                                          payload, data.tlvs()));
       } else {
          Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true),
             data.sourceAddr(), data.destinationAddr(), data.esmClass(), 0, data.dataCoding(), payload, data.tlvs(), version);
@@ -1150,8 +1159,11 @@ final class SmscLink extends AbstractSessionCallback {
    /**
     * Matches a receipt to its MT and emits the DR; a receipt that matches nothing goes to the parking queue.
     * The SMSC gets its response only once the DR is durable, so it resends if the gateway stops before.
+    * {@code byContent}: the PDU of a receipt known only by its content (esm_class 0), null for one esm_class flags; it
+    * is a receipt only if it comes from its record's recipient ({@link #fromRecipient}), else the MO it is.
     */
-   private void onReceipt(byte[] text, SmscReceipt receipt, java.util.function.IntConsumer respond) {
+   private void onReceipt(byte[] text, SmscReceipt receipt, java.util.function.IntConsumer respond,
+                          LinkMessages.MoPdu byContent) {
       if (receipt == null) {
          receiptsUnmatched.incrementAndGet();
          Message parked = messages.unmatched(server.getStorageManager().generateID(), null, null, text);
@@ -1174,6 +1186,9 @@ final class SmscLink extends AbstractSessionCallback {
          if (failure != null) {
             logger.warn("SMSC link {}: receipt {} lookup failed: {}", config.id(), key, failure.toString());
             respond.accept(SmppStatus.ESME_RX_T_APPN);
+         } else if (byContent != null && found.isPresent() && !fromRecipient(found.get(), byContent)) {
+            notFromRecipient(key, byContent, null, () -> respond.accept(SmppStatus.ESME_ROK),
+                             () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          } else if (found.isPresent()) {
             receiptsMatched.incrementAndGet();
             // removed under the key it was found by (a legacy record's differs from the receipt's)
@@ -1182,10 +1197,48 @@ final class SmscLink extends AbstractSessionCallback {
          } else {
             receiptsUnmatched.incrementAndGet();
             logger.debug("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), key, LinkMessages.UNMATCHED_RECEIPTS);
-            Message parked = messages.unmatched(server.getStorageManager().generateID(), key, receipt, text);
+            Message parked = messages.unmatched(server.getStorageManager().generateID(), key, receipt, text, byContent);
             sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          }
       }, eventLoop);
+   }
+
+   /**
+    * Whether a receipt known only by its content comes from the MT its record is of: its source is the MT's recipient
+    * and its destination the source the MT went out with. A handset can send any receipt text to a service number;
+    * the number the network gives as its source it cannot choose (decision NN).
+    */
+   boolean fromRecipient(CorrelationRecord record, LinkMessages.MoPdu pdu) {
+      String mtSource = config.sourceOverride().isEmpty() ? record.source() : config.sourceOverride();
+      return ReceiptSender.fromRecipient(record, mtSource, pdu.source(), pdu.destination());
+   }
+
+   /**
+    * A receipt-looking MO whose record names another recipient: delivered as the MO it is; the record and the MT's
+    * state stay as they are, so the real receipt still matches. One line per message, so DEBUG and counted in the
+    * minute's summary (a subscriber can send such texts in numbers). Call on the event loop.
+    */
+   private void notFromRecipient(String key, LinkMessages.MoPdu pdu, String duplicateId, Runnable onDurable,
+                                 Runnable onFailed) {
+      receiptsNotFromRecipient.incrementAndGet();
+      moReceived.incrementAndGet();
+      logger.debug("SMSC link {}: a receipt text for {} from {} to {}, not the MT's recipient and source; delivered as "
+                   + "an MO", config.id(), key, pdu.source().address(), pdu.destination().address());
+      Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true), pdu, version);
+      if (duplicateId != null) {
+         mo.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, duplicateId);
+      }
+      sendDurably(mo, onDurable, onFailed);
+   }
+
+   /**
+    * A parked receipt known only by its content whose record, found on a later try, names another recipient: the MO
+    * it is goes to sms.mo ({@link ParkedReceiptRetrier} then deletes the parked copy). {@code parkedId} (the parked
+    * message's broker id) makes its duplicate id: a crash before the deletion makes no second MO. Call on any thread.
+    */
+   void emitParkedAsMo(String key, LinkMessages.MoPdu pdu, long parkedId, Runnable onDurable, Runnable onFailed) {
+      String duplicateId = "smsgw-parked-mo:" + config.id() + ":" + parkedId;
+      eventLoop.execute(() -> notFromRecipient(key, pdu, duplicateId, onDurable, onFailed));
    }
 
    /**

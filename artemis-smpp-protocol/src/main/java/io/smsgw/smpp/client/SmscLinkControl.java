@@ -148,6 +148,11 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public long getReceiptsNotFromRecipient() {
+      return link.receiptsNotFromRecipient.get();
+   }
+
+   @Override
    public long getExpiredReportsFailed() {
       return link.expiredReportsFailed.get();
    }

@@ -92,6 +92,13 @@ public interface SmscLinkControlMBean {
 
    long getMoReceived();
 
+   /**
+    * Deliver_sm / data_sm with esm_class 0 whose text or receipted_message_id reads as a receipt but whose source is
+    * not the recipient of the MT it names (or whose destination is not that MT's source): delivered as MO, the MT's
+    * record left alone. Also counted in MoReceived.
+    */
+   long getReceiptsNotFromRecipient();
+
    /** EXPIRED reports that could not be stored; their correlation records stay and are reported again. */
    long getExpiredReportsFailed();
 

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * One INFO line per link and interval for what happens per message and would otherwise be a line each: parts the
  * SMSC refused, parts that expired while throttled or before their first send, receipts parked, parked receipts
  * matched later or whose lookup failed, submit_sm sent again on the same bind (on-unanswered = requeue), correlation
- * record writes the store refused (each retried every 100 ms). An SMSC refusing a whole number range, or receipts
+ * record writes the store refused (each retried every 100 ms), receipt texts with esm_class 0 from a number other than
+ * their MT's recipient (delivered as MO). An SMSC refusing a whole number range, or receipts
  * parked under overload, made thousands of lines a second; each is now a DEBUG line and counted here, from the link's
  * counters (the ones its management bean shows).
  * Nothing is written for an interval in which none of them changed. Housekeeping thread only.
@@ -31,6 +32,7 @@ final class SmscLinkLogSummary {
    private long requeued;
    private long putsFailed;
    private long expiredUnsent;
+   private long notFromRecipient;
 
    SmscLinkLogSummary(SmscLink link, long intervalMillis) {
       this.link = link;
@@ -44,6 +46,7 @@ final class SmscLinkLogSummary {
       this.requeued = link.requeuedUnanswered.get();
       this.putsFailed = link.recordPutsFailed.get();
       this.expiredUnsent = link.expiredUnsent.get();
+      this.notFromRecipient = link.receiptsNotFromRecipient.get();
    }
 
    /** Writes the counts since the last call, if any is not 0. */
@@ -90,6 +93,11 @@ final class SmscLinkLogSummary {
          parts.add((now - expiredUnsent) + " part(s) past their validity before their first send, reported EXPIRED");
       }
       expiredUnsent = now;
+      now = link.receiptsNotFromRecipient.get();
+      if (now > notFromRecipient) {
+         parts.add((now - notFromRecipient) + " receipt-like MO not from the recipient of the MT they name, delivered as MO");
+      }
+      notFromRecipient = now;
       if (!parts.isEmpty()) {
          logger.info("SMSC link {} in the last {}: {} (each at DEBUG)", link.config().id(), interval, String.join(", ", parts));
       }

@@ -31,6 +31,7 @@ final class SmscLinkMeters {
       count(meters, "link.receipts", "Receipts by correlation result", link.receiptsUnmatched, "link", id, "result", "unmatched");
       count(meters, "link.receipts", "Receipts by correlation result", link.receiptsRematched, "link", id, "result", "rematched");
       count(meters, "link.receipts", "Receipts by correlation result", link.parkedReceiptsExhausted, "link", id, "result", "exhausted");
+      count(meters, "link.receipts", "Receipts by correlation result", link.receiptsNotFromRecipient, "link", id, "result", "not-from-recipient");
       count(meters, "link.mo", "MO received from the SMSC", link.moReceived, "link", id);
       count(meters, "link.reconnects", "Connections to the SMSC opened again", link.reconnects, "link", id);
       count(meters, "link.expired.throttled", "Parts still throttled when their MT expired", link.expiredThrottled, "link", id);

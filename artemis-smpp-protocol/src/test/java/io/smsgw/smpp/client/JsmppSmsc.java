@@ -306,6 +306,14 @@ public final class JsmppSmsc implements AutoCloseable {
          new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII), tlvs);
    }
 
+   /** A message of the default type (esm_class 0) with these TONs (NPI ISDN): an MO, or a receipt some SMSCs send so. */
+   public void sendDefaultMessage(TypeOfNumber fromTon, String from, TypeOfNumber toTon, String to, String text)
+         throws Exception {
+      session().deliverShortMessage("", fromTon, NumberingPlanIndicator.ISDN, from, toTon, NumberingPlanIndicator.ISDN, to,
+         new ESMClass(), (byte) 0, (byte) 0, new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT),
+         text.getBytes(StandardCharsets.US_ASCII));
+   }
+
    public void sendMo(String from, String to, String text, OptionalParameter... tlvs) throws Exception {
       deliverMo(session(), from, to, text, tlvs);
    }

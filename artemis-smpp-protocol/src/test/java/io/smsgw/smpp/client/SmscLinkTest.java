@@ -54,6 +54,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.bean.MessageState;
 import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.TypeOfNumber;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -380,6 +381,139 @@ class SmscLinkTest {
             assertEquals(0, control(broker).getReceiptsUnmatched(), "nothing parked");
             assertEquals(3, control(broker).getMoReceived());
             assertNull(receive(broker, SmsAddresses.MO, null, 500), "no receipt became an MO");
+         }
+      }
+   }
+
+   /** A receipt text with esm_class 0 naming the MT's SMSC id, stat and done date, as any handset can write it. */
+   private static String receiptText(String id, String stat) {
+      return "id:" + id + " sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:" + stat + " err:000";
+   }
+
+   /**
+    * A subscriber who sends a receipt text naming someone else's MT to the service number (an MO, esm_class 0) does not
+    * end that MT: the text is an MO, and the real receipt later still reports DELIVRD once.
+    */
+   @Test
+   void aReceiptTextFromANumberOtherThanTheRecipientIsAnMoAndTheRealReceiptStillEndsTheMt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f1", "8613800138021", "Your code is 1234");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+            List<String> forged = List.of(receiptText(submit.messageId(), "UNDELIV"), receiptText(submit.messageId(), "DELIVRD"));
+            for (String text : forged) {
+               smsc.sendMo("8613900139000", "8610086", text); // another handset, to the MT's own source number
+            }
+            for (String text : forged) {
+               TextMessage mo = receive(broker, SmsAddresses.MO, null);
+               assertNotNull(mo, "the receipt text of another number is an MO: " + text);
+               assertEquals(text, mo.getText());
+               assertEquals("8613900139000", mo.getStringProperty("smsSource"));
+            }
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(0, control.getReceiptsMatched());
+            assertEquals(2, control.getReceiptsNotFromRecipient());
+            assertEquals(0, broker.messageCount(SmsAddresses.DR), "no report for the MT");
+
+            smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "the real receipt still finds the MT's record");
+            assertEquals("00000000000000f1", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+            assertEquals(1, control.getReceiptsMatched());
+            assertEquals(0, control.getReceiptsUnmatched(), "nothing parked");
+            assertNull(receive(broker, SmsAddresses.DR, null, 300), "one report");
+         }
+      }
+   }
+
+   /**
+    * The recipient's own receipt with esm_class 0 is still a receipt when the SMSC writes the numbers in another form
+    * than the MT had them: national with TON 2 for an MT to +86..., the service number without 86.
+    */
+   @Test
+   void aReceiptTextFromTheRecipientInAnotherNumberFormIsStillAReceipt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f2", "+8613800138022", "one");
+            JsmppSmsc.Received first = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(first);
+            sendMt(broker, "00000000000000f3", "008613800138023", "two");
+            JsmppSmsc.Received second = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(second);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+            smsc.sendDefaultMessage(TypeOfNumber.NATIONAL, "13800138022", TypeOfNumber.NATIONAL, "10086",
+                                    receiptText(first.messageId(), "DELIVRD"));
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR of the receipt from the national form of the recipient");
+            assertEquals("00000000000000f2", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
+
+            smsc.sendDefaultMessage(TypeOfNumber.INTERNATIONAL, "8613800138023", TypeOfNumber.UNKNOWN, "+8610086",
+                                    receiptText(second.messageId(), "UNDELIV"));
+            dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "DR of the receipt from the international form of the recipient");
+            assertEquals("00000000000000f3", dr.getStringProperty("smsId"));
+            assertEquals("UNDELIV", dr.getStringProperty("smsStatus"));
+
+            SmscLinkControlMBean control = control(broker);
+            assertEquals(2, control.getReceiptsMatched());
+            assertEquals(0, control.getReceiptsNotFromRecipient());
+            assertEquals(0, control.getMoReceived());
+         }
+      }
+   }
+
+   /**
+    * A receipt text from another number that arrives before its MT's record exists is parked like any receipt; once the
+    * record is there, the later try sees whose MT it is and delivers it as the MO it is instead of a report, and it
+    * leaves the parking queue. The recipient's own receipt with esm_class 0 then ends the MT.
+    */
+   @Test
+   void aParkedReceiptTextFromAnotherNumberBecomesAnMoOnceItsRecordIsFound() throws Exception {
+      System.setProperty(SmscLinkService.PARKED_RECEIPT_RETRIES_PROPERTY, "300,1000,3000,6000");
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+         smsc.holdResponses = answer;
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f4", "8613800138024", "held");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            String forged = receiptText(submit.messageId(), "DELIVRD");
+            smsc.sendMo("8613900139000", "8610086", forged);
+            SmscLinkControlMBean control = control(broker);
+            Wait.until("parked: no record yet", Duration.ofSeconds(10), () -> control.getReceiptsUnmatched() == 1);
+            answer.countDown();
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+
+            TextMessage mo = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(mo, "the parked receipt text of another number is an MO once its record shows whose MT it names");
+            assertEquals(forged, mo.getText());
+            assertEquals("8613900139000", mo.getStringProperty("smsSource"));
+            Wait.until("parked copy deleted", Duration.ofSeconds(10),
+                       () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
+            assertEquals(0, broker.messageCount(SET_ASIDE), "not set aside as a receipt");
+            assertEquals(0, broker.messageCount(SmsAddresses.DR), "no report for the MT");
+            assertEquals(1, control.getReceiptsNotFromRecipient());
+
+            smsc.sendReceiptAsDefaultMessage(submit, receiptText(submit.messageId(), "DELIVRD"));
+            TextMessage dr = receive(broker, SmsAddresses.DR, null);
+            assertNotNull(dr, "the recipient's receipt ends the MT");
+            assertEquals("00000000000000f4", dr.getStringProperty("smsId"));
+            assertEquals("DELIVRD", dr.getStringProperty("smsStatus"));
          }
       }
    }
