@@ -300,6 +300,8 @@ final class SmscLink extends AbstractSessionCallback {
    volatile String lastRefusal;
    /** Queue consumers re-created after the broker closed the link's consumer. */
    final AtomicLong consumerReopened;
+   /** MO, receipts and reports not stored because the broker's disk was full (the SMSC was answered ESME_RX_T_APPN). */
+   final AtomicLong refusedDiskFull;
 
    SmscLink(SmscLinkConfig config, ActiveMQServer server, GatewayRuntime runtime, CorrelationStore store,
             EventLoop eventLoop, SslContext ssl) {
@@ -324,6 +326,7 @@ final class SmscLink extends AbstractSessionCallback {
          config.reconnectMax().toMillis(), () -> LinkBrokerSession.open(server, eventLoop, config.id(), config.id(),
             "SMPP-LINK", "link:", "smsc-link-", queueName, this), this::abandoned);
       this.consumerReopened = broker.reopened;
+      this.refusedDiskFull = broker.refusedDiskFull;
       this.deliveredBefore = server.getStorageManager().generateID();
    }
 
@@ -1285,6 +1288,12 @@ final class SmscLink extends AbstractSessionCallback {
    }
 
    private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {
+      if (broker.diskFull()) {
+         // Sent now, Artemis would fail the link's whole broker connection (decision NN); the SMSC is answered with a
+         // temporary error and sends it again, a report is tried again.
+         eventLoop.execute(onFailed);
+         return;
+      }
       try {
          DurableSender.Result result = broker.sender().send(List.of(message), new IOCallback() {
             @Override
@@ -1551,6 +1560,14 @@ final class SmscLink extends AbstractSessionCallback {
          return;
       }
       broker.disconnected(consumer, errorMessage); // a new consumer after a backoff (decision 66)
+   }
+
+   /** A session of the link was closed; if by the broker (a failed connection), a new one is opened (decision NN). */
+   @Override
+   public void closed() {
+      if (!stopping) {
+         broker.sessionClosed();
+      }
    }
 
    /**
