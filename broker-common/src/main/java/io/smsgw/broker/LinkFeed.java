@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
  * consumer away. Artemis tells the session callback {@code disconnect} when a consumer fails in delivery
  * ({@code QueueImpl.errorProcessing}: the consumer is already closed, its deliveries back on the queue), when an
  * operator closes the consumer or the session through management ({@code closeConsumerWithID},
- * {@code closeSessionWithID}) and when the queue is destroyed with its consumers. The link then stops taking messages
- * on that consumer at once; after a backoff, on a broker thread (opening creates the queue, a journal write), the link
- * is told on its event loop to let go of what it had taken from it ({@link Abandon}), the consumer is closed if it is
- * not (its deliveries go back to the queue), and a new session and consumer are opened. Deliveries to the new consumer
+ * {@code closeSessionWithID}) and when the queue is destroyed with its consumers; it tells the callback {@code closed}
+ * when it closes the link's session itself, e.g. after failing the link's connection ({@link #sessionClosed}). The link
+ * then stops taking messages on that consumer at once; after a backoff, on a broker thread (opening creates the queue,
+ * a journal write), the link is told on its event loop to let go of what it had taken from it ({@link Abandon}; at
+ * once when the consumer is closed already, its deliveries back on the queue), the consumer is closed if it is not
+ * (its deliveries go back to the queue), and a new session and consumer are opened. Deliveries to the new consumer
  * start only once it is the current one (decision 66).
  *
  * <p>The link counts what it takes from each consumer in its {@link Feed} (event loop only), so that letting go frees
@@ -100,6 +102,10 @@ public final class LinkFeed {
    private final Object lock = new Object();
    /** Consumers re-created after the broker took one away. */
    public final AtomicLong reopened = new AtomicLong();
+   /** Durable sends the link did not make because the broker's disk was full ({@link #diskFull}). */
+   public final AtomicLong refusedDiskFull = new AtomicLong();
+   /** A disk-full refusal was logged and the disk has not been seen with space since. */
+   private volatile boolean diskFullSeen;
 
    private volatile Feed feed;
    private volatile DurableSender sender;
@@ -151,12 +157,34 @@ public final class LinkFeed {
 
    /** The callback's {@code disconnect}: stop taking from the consumer and schedule a new one. Any thread. */
    public void disconnected(ServerConsumer consumer, String reason) {
+      takenAway(consumer, reason);
+   }
+
+   /**
+    * The callback's {@code closed}: the broker closed a session of the link. Any thread (the closing one, possibly the
+    * link's event loop: nothing here blocks). The link closes its previous session itself after a reopen and its last
+    * one at the stop; what matters is a close the link did not ask for, which leaves the current consumer closed: the
+    * broker failed the link's connection (a durable send while the disk is over max-disk-usage, on a connection without
+    * flow control, ServerSessionImpl.send) or closed the session for another reason. Before, nothing noticed it and the
+    * link took no MT until the broker restarted while it still showed BOUND.
+    */
+   public void sessionClosed() {
+      Feed f = feed;
+      if (f != null && f.consumer.isClosed() && !takenAway(f.consumer, "its session was closed") && !closed) {
+         // Already being replaced (management's closeSessionWithID says disconnect first): its deliveries are back on
+         // the queue now, so the link lets go now rather than after the backoff.
+         letGoSoon(f);
+      }
+   }
+
+   /** False when the link is stopping or the consumer was taken away already. */
+   private boolean takenAway(ServerConsumer consumer, String reason) {
       long delay;
       Feed f;
       synchronized (lock) {
          f = feed;
          if (closed || f == null || f.consumer != consumer || f.closing) {
-            return; // stopping, or a consumer already let go
+            return false; // stopping, or a consumer already let go
          }
          f.closing = true;
          long now = System.nanoTime();
@@ -165,7 +193,44 @@ public final class LinkFeed {
       }
       logger.warn("{}: the broker closed its consumer on {} ({}); messages in progress go back to the queue and a new "
                   + "consumer takes them in {} ms", name, consumer.getQueue().getName(), reason, delay);
+      if (consumer.isClosed()) {
+         // Its deliveries are back on the queue already: the link lets go now, not after the backoff, so no part of them
+         // still waiting in the link goes out beside the copy the new consumer delivers.
+         letGoSoon(f);
+      }
       schedule(f, delay);
+      return true;
+   }
+
+   private void letGoSoon(Feed f) {
+      try {
+         loop.execute(() -> letGo(f));
+      } catch (RejectedExecutionException e) {
+         logger.debug("{}: not let go, the link is stopping", name);
+      }
+   }
+
+   /**
+    * Whether the broker's disk is over its limit (max-disk-usage, min-disk-free). A link checks it before each durable
+    * send and treats the send as failed (the SMSC or peer is answered with a temporary error, a report is tried
+    * again): Artemis answers such a send on a connection without flow control by failing the whole connection, which
+    * closes the link's session and consumer. The first refusal of a spell logs a WARN, the end of the spell an INFO.
+    */
+   public boolean diskFull() {
+      if (server.getPagingManager() != null && server.getPagingManager().isDiskFull()) {
+         refusedDiskFull.incrementAndGet();
+         if (!diskFullSeen) {
+            diskFullSeen = true;
+            logger.warn("{}: the broker's disk is full (max-disk-usage); messages from the other side are refused with a "
+                        + "temporary error until it has space again", name);
+         }
+         return true;
+      }
+      if (diskFullSeen) {
+         diskFullSeen = false;
+         logger.info("{}: the broker's disk has space again; messages from the other side are stored again", name);
+      }
+      return false;
    }
 
    private void schedule(Feed f, long delayMillis) {

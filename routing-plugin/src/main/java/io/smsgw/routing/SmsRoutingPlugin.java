@@ -97,7 +97,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
             // message is routed (docs/decisions.md, "Routing is ready before the links start").
             // A failure stops the broker's start (Artemis logs AMQ224000 with this message and the broker stays
             // STARTING, its acceptors never listening), as a broken sms-gateway.conf or a refused acceptor does: a
-            // broker that ran on would take submits that then sit on sms.mt unrouted (decision NN).
+            // broker that ran on would take submits that then sit on sms.mt unrouted (decision 126).
             try {
                prepare(runtime);
                prepared = true;

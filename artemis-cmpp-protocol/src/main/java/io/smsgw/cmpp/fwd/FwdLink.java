@@ -863,6 +863,11 @@ final class FwdLink extends AbstractSessionCallback {
          reject(o);
          return;
       }
+      if (broker.diskFull()) {
+         // Sent now, Artemis would fail the link's whole broker connection (decision 129): tried again later.
+         loop.schedule(() -> endWithReport(o, errorCode), 1, TimeUnit.SECONDS);
+         return;
+      }
       try {
          var report = FwdMessageMapper.undeliveredReport(o.message, server.getStorageManager().generateID(), clock.millis(), errorCode);
          DurableSender.Result result = broker.sender().send(List.of(report), new IOCallback() {
@@ -954,5 +959,13 @@ final class FwdLink extends AbstractSessionCallback {
          return;
       }
       broker.disconnected(consumer, errorMessage); // a new consumer after a backoff (decision 66)
+   }
+
+   /** A session of the link was closed; if by the broker (a failed connection), a new one is opened (decision 129). */
+   @Override
+   public void closed() {
+      if (!stopping) {
+         broker.sessionClosed();
+      }
    }
 }

@@ -3,6 +3,7 @@ package io.smsgw.cmpp.fwd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.smsgw.broker.testing.DiskFullSwitch;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppCommandId;
@@ -25,6 +27,8 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -230,6 +234,54 @@ class FwdLinkRetryTest {
                   peer.send(next.response(CmppResult.OK));
                }
                Wait.until("all acknowledged", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+               assertEquals("CONNECTED", link.getState().toUpperCase(java.util.Locale.ROOT));
+            }
+         }
+      }
+   }
+
+   @Test
+   void aLinkWhoseBrokerConnectionFailedOnAFullDiskForwardsAgain() throws Exception {
+      try (ServerSocket server = new ServerSocket(0)) {
+         server.setSoTimeout(15_000);
+         // No disk monitor: only the test says when the disk is full.
+         try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), "",
+                                              cfg -> cfg.setMaxDiskUsage(-1))) {
+            sendMt(a, "00000000000000c1", "in flight when the disk fills");
+            try (CmppSocket peer = PeerBroker.acceptLink(server, A)) {
+               Fwd first = peer.read(Fwd.class); // left unanswered for now
+               assertEquals(0xC1L, first.msgId());
+
+               // A durable send on the link's session while the disk is full (the link's report on a message it cannot
+               // forward, begun just before the disk filled): Artemis fails the session's connection and closes it.
+               List<ServerSession> sessions = a.server().getSessions().stream()
+                  .filter(s -> s.getName().startsWith("cmpp-fwd-" + B + "-")).toList();
+               assertEquals(1, sessions.size());
+               ServerSession session = sessions.get(0);
+               DiskFullSwitch.set(a.server(), true);
+               CoreMessage report = new CoreMessage(a.server().getStorageManager().generateID(), 64);
+               report.setAddress(SmsAddresses.DR);
+               report.setDurable(true);
+               assertThrows(Exception.class, () -> session.send(null, report, false, session.getName(), false));
+               DiskFullSwitch.set(a.server(), false);
+
+               Fwd again = peer.read(Fwd.class);
+               assertEquals(0xC1L, again.msgId(), "the message went back to the queue and is forwarded again");
+               peer.send(first.response(CmppResult.OK)); // settles nothing: its message is no longer the link's
+               peer.send(again.response(CmppResult.OK));
+               Wait.until("the message acknowledged", Duration.ofSeconds(10),
+                          () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+               FwdLinkControlMBean link = a.fwdLink(B);
+               Wait.until("nothing in flight", Duration.ofSeconds(10), () -> link.getInFlight() == 0);
+               assertEquals(1, link.getConsumerReopened());
+
+               sendMt(a, "00000000000000c2", "after the new session");
+               Fwd next = peer.read(Fwd.class);
+               assertEquals(0xC2L, next.msgId(), "later messages are forwarded");
+               peer.send(next.response(CmppResult.OK));
+               Wait.until("all acknowledged", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 0);
+               assertEquals(1, a.server().locateQueue(SimpleString.of(SmsAddresses.gatewayQueue(B))).getConsumerCount(),
+                            "one consumer on the link's queue");
                assertEquals("CONNECTED", link.getState().toUpperCase(java.util.Locale.ROOT));
             }
          }

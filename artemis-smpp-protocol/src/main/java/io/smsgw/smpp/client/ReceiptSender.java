@@ -5,7 +5,7 @@ import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.smpp.codec.Address;
 
 /**
- * Whether a receipt known only by its content (esm_class 0, decision NN) comes from the MT it names: its source must be
+ * Whether a receipt known only by its content (esm_class 0, decision 128) comes from the MT it names: its source must be
  * the MT's recipient and its destination, where the record has one, the MT's source. An ordinary MO looks the same on
  * the wire, and a handset can write any receipt text, but not the number the network gives as its source.
  */

@@ -272,7 +272,7 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong moReceived = new AtomicLong();
    /**
     * Receipts known only by their content (esm_class 0) whose record names another recipient or source: delivered as
-    * the MO they are (decision NN); also counted in {@link #moReceived}.
+    * the MO they are (decision 128); also counted in {@link #moReceived}.
     */
    final AtomicLong receiptsNotFromRecipient = new AtomicLong();
    /** EXPIRED reports that could not be stored; their records stay and are reported again. */
@@ -305,6 +305,8 @@ final class SmscLink extends AbstractSessionCallback {
    volatile String lastRefusal;
    /** Queue consumers re-created after the broker closed the link's consumer. */
    final AtomicLong consumerReopened;
+   /** MO, receipts and reports not stored because the broker's disk was full (the SMSC was answered ESME_RX_T_APPN). */
+   final AtomicLong refusedDiskFull;
 
    SmscLink(SmscLinkConfig config, ActiveMQServer server, GatewayRuntime runtime, CorrelationStore store,
             EventLoop eventLoop, SslContext ssl) {
@@ -329,6 +331,7 @@ final class SmscLink extends AbstractSessionCallback {
          config.reconnectMax().toMillis(), () -> LinkBrokerSession.open(server, eventLoop, config.id(), config.id(),
             "SMPP-LINK", "link:", "smsc-link-", queueName, this), this::abandoned);
       this.consumerReopened = broker.reopened;
+      this.refusedDiskFull = broker.refusedDiskFull;
       this.deliveredBefore = server.getStorageManager().generateID();
    }
 
@@ -1206,7 +1209,7 @@ final class SmscLink extends AbstractSessionCallback {
    /**
     * Whether a receipt known only by its content comes from the MT its record is of: its source is the MT's recipient
     * and its destination the source the MT went out with. A handset can send any receipt text to a service number;
-    * the number the network gives as its source it cannot choose (decision NN).
+    * the number the network gives as its source it cannot choose (decision 128).
     */
    boolean fromRecipient(CorrelationRecord record, LinkMessages.MoPdu pdu) {
       String mtSource = config.sourceOverride().isEmpty() ? record.source() : config.sourceOverride();
@@ -1338,6 +1341,12 @@ final class SmscLink extends AbstractSessionCallback {
    }
 
    private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {
+      if (broker.diskFull()) {
+         // Sent now, Artemis would fail the link's whole broker connection (decision 129); the SMSC is answered with a
+         // temporary error and sends it again, a report is tried again.
+         eventLoop.execute(onFailed);
+         return;
+      }
       try {
          DurableSender.Result result = broker.sender().send(List.of(message), new IOCallback() {
             @Override
@@ -1604,6 +1613,14 @@ final class SmscLink extends AbstractSessionCallback {
          return;
       }
       broker.disconnected(consumer, errorMessage); // a new consumer after a backoff (decision 66)
+   }
+
+   /** A session of the link was closed; if by the broker (a failed connection), a new one is opened (decision 129). */
+   @Override
+   public void closed() {
+      if (!stopping) {
+         broker.sessionClosed();
+      }
    }
 
    /**

@@ -41,6 +41,8 @@ final class SmscLinkMeters {
       count(meters, "link.failures", "Store operations that failed", link.recordPutsFailed, "link", id, "kind", "record-put");
       count(meters, "link.expired.unsent", "Parts past their MT's validity before their first send", link.expiredUnsent, "link", id);
       count(meters, "link.consumer.reopened", "Queue consumers re-created after the broker closed one", link.consumerReopened, "link", id);
+      count(meters, "link.refused.disk.full", "MO, receipts and reports not stored because the broker's disk was full",
+            link.refusedDiskFull, "link", id);
    }
 
    private static void count(GatewayMeters meters, String name, String description, AtomicLong counter, String... tags) {

@@ -118,7 +118,7 @@ record SmscReceipt(String smscMessageId, DeliveryState state, String error, Loca
       } else {
          return Optional.empty();
       }
-      // as-given keys became tolerant (decision NN): a record stored before is under the id as the SMSC wrote it
+      // as-given keys became tolerant (decision 124): a record stored before is under the id as the SMSC wrote it
       String legacyKey = format == ReceiptIdFormat.AS_GIVEN && !id.equals(given) ? given : null;
       int messageState = tlvs.getU8(TlvTag.MESSAGE_STATE);
       DeliveryState state = messageState > 0 ? DeliveryState.fromMessageState(messageState)

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.broker.testing.DiskFullSwitch;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.TestCertificate;
 import io.smsgw.broker.testing.Wait;
@@ -46,6 +47,7 @@ import javax.management.ObjectName;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
@@ -55,6 +57,7 @@ import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.bean.MessageState;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -1251,6 +1254,88 @@ class SmscLinkTest {
             assertEquals("BOUND", control.getState());
             assertEquals(1, control.getConsumerReopened());
             assertEquals(1, broker.consumerCount(queue), "one consumer on the link's queue");
+            assertEquals(1, smsc.binds.get(), "the SMSC connection was not touched");
+         }
+      }
+   }
+
+   @Test
+   void anMoWhileTheDiskIsFullGetsATemporaryErrorAndTheLinkKeepsTakingMt() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         // No disk monitor: only the test says when the disk is full.
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.setMaxDiskUsage(-1)).start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SmscLinkControlMBean control = control(broker);
+            String queue = SmsAddresses.smscLinkQueue("sim");
+
+            DiskFullSwitch.set(broker.server(), true);
+            NegativeResponseException refused = assertThrows(NegativeResponseException.class,
+               () -> smsc.sendMo("8613800138000", "1065712345", "while the disk is full"));
+            assertEquals(0x64, refused.getCommandStatus(), "ESME_RX_T_APPN: the SMSC sends it again later");
+            DiskFullSwitch.set(broker.server(), false);
+
+            sendMt(broker, "00000000000000b6", "8613800138076", "after the disk-full spell");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the link still takes MT from its queue");
+            assertEquals("8613800138076", submit.destination());
+            Wait.until("the MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+            smsc.sendMo("8613800138000", "1065712345", "sent again by the SMSC");
+            TextMessage mo = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(mo, "the MO sent again is stored");
+            assertEquals("sent again by the SMSC", mo.getText());
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "the MT went once");
+            assertEquals(1, broker.consumerCount(queue), "one consumer on the link's queue");
+            assertEquals(0, control.getConsumerReopened(), "the link's broker session was never closed");
+            assertEquals(1, smsc.binds.get(), "the SMSC connection was not touched");
+         }
+      }
+   }
+
+   @Test
+   void aLinkWhoseBrokerConnectionFailedOnAFullDiskTakesMessagesAgainAndSendsEachOnce() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         smsc.throttleNext.set(Integer.MAX_VALUE); // the MT stays in the link, retried, while its session is killed
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.setMaxDiskUsage(-1)).start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            SmscLinkControlMBean control = control(broker);
+            String queue = SmsAddresses.smscLinkQueue("sim");
+            sendMt(broker, "00000000000000b4", "8613800138074", "in the link when its session is killed");
+            Wait.until("the MT in the window", Duration.ofSeconds(10), () -> control.getWindowInUse() == 1 && control.getThrottled() >= 1);
+
+            // A durable send on the link's session while the disk is full, as one the link began just before the disk
+            // filled: Artemis fails the session's connection (it reports no flow control) and closes the session.
+            DiskFullSwitch.set(broker.server(), true);
+            ServerSession session = linkSession(broker);
+            CoreMessage dr = new CoreMessage(broker.server().getStorageManager().generateID(), 64);
+            dr.setAddress(SmsAddresses.DR);
+            dr.setDurable(true);
+            assertThrows(Exception.class, () -> session.send(null, dr, false, session.getName(), false));
+            Wait.until("the killed session gone", Duration.ofSeconds(10), () -> !simSessions(broker).contains(session));
+            DiskFullSwitch.set(broker.server(), false);
+            smsc.throttleNext.set(0);
+
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the MT reaches the SMSC after the session was killed");
+            assertEquals("8613800138074", submit.destination());
+            Wait.until("the MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+            Wait.until("the window free again", Duration.ofSeconds(10), () -> control.getWindowInUse() == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS),
+                       "sent once: the part the link held is dropped, the copy from the queue goes");
+
+            sendMt(broker, "00000000000000b5", "8613800138075", "after the new session");
+            JsmppSmsc.Received next = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(next, "later MT go out");
+            assertEquals("8613800138075", next.destination());
+            Wait.until("the later MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing sent twice");
+            assertEquals("BOUND", control.getState());
+            assertEquals(1, control.getConsumerReopened());
+            assertEquals(1, broker.consumerCount(queue), "one consumer on the link's queue");
+            assertEquals(1, simSessions(broker).size(), "one session of the link");
             assertEquals(1, smsc.binds.get(), "the SMSC connection was not touched");
          }
       }
