@@ -1,5 +1,6 @@
 package io.smsgw.broker;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +28,11 @@ import org.slf4j.Logger;
  * <p>
  * A key quiet for {@code window} after its last failure and its penalty is forgotten: removed when next looked up, and
  * by a sweep of the whole map at most once a window, made by a login. At most {@link #MAX_KEYS} addresses and accounts
- * are tracked, the least recently seen dropped first, so a scan from many addresses takes bounded memory; accounts are
- * tracked only for ids that exist. {@link #clear()} forgets them all. Called at login on the event loops of the
+ * are tracked, the least recently seen dropped first, so a scan from many addresses takes bounded memory. An id that
+ * names no account is tracked as an account of its own, so that its refusals slow down exactly as an existing
+ * account's do and the delay tells nobody which ids exist. An IPv4 address is counted alone (SPs behind one carrier NAT
+ * must not punish each other), an IPv6 address by its /64, the block one site or host is given, so hopping across the
+ * addresses of one's own /64 does not start a fresh count. {@link #clear()} forgets them all. Called at login on the event loops of the
  * acceptor, and by its management bean ({@link LoginPenaltiesControl}) on management threads, always under this
  * object's lock, which each call holds only for map operations (a listing copies the numbers and formats them outside).
  */
@@ -69,6 +73,7 @@ public final class LoginPenalties {
    private long lastSweepNanos;
    private long refusedSinceSummary;
    private long lastSummaryNanos;
+   private final PerAddressLog lines;
 
    /** {@code limit} 0 turns the penalties off. */
    public LoginPenalties(String protocol, int limit, long windowMillis, long delayMillis, Logger logger) {
@@ -84,6 +89,12 @@ public final class LoginPenalties {
       this.clock = clock;
       this.lastSummaryNanos = clock.getAsLong();
       this.lastSweepNanos = lastSummaryNanos;
+      this.lines = new PerAddressLog(protocol, logger, clock);
+   }
+
+   /** The acceptor's limit on log lines a client can cause once per connection before it logs in. */
+   public PerAddressLog lines() {
+      return lines;
    }
 
    /**
@@ -114,9 +125,9 @@ public final class LoginPenalties {
    }
 
    /**
-    * A login that failed on its credentials: {@code account} is the existing account it named, or null (an unknown
-    * id, or a failure that says nothing about the account's secret). Returns the milliseconds after which the refusal
-    * is to be answered (0: at once).
+    * A login that failed on its credentials: {@code account} is the id it named, whether an account of that id exists
+    * or not (null: none was named, as for a PDU refused before a login). Returns the milliseconds after which the
+    * refusal is to be answered (0: at once).
     */
    public synchronized long failed(InetAddress address, String account) {
       if (limit <= 0) {
@@ -126,10 +137,10 @@ public final class LoginPenalties {
       forgetQuiet(now);
       long penalty = 0;
       if (address != null) {
-         penalty = fail(keys.computeIfAbsent(addressKey(address), k -> new Failures()), now, "address " + address.getHostAddress());
+         penalty = fail(keys.computeIfAbsent(addressKey(address), k -> new Failures()), now, "address " + addressId(address));
       }
       if (account != null) {
-         penalty = Math.max(penalty, fail(keys.computeIfAbsent(ACCOUNT_PREFIX + account, k -> new Failures()), now, "account '" + account + "'"));
+         penalty = Math.max(penalty, fail(keys.computeIfAbsent(ACCOUNT_PREFIX + account, k -> new Failures()), now, "account '" + LogText.safe(account) + "'"));
       }
       if (penalty > 0) {
          countRefused(now);
@@ -160,7 +171,7 @@ public final class LoginPenalties {
 
    /**
     * Forgets one address's failures and penalty, so its next login is checked at once; whether it was counted.
-    * {@code address} as {@link InetAddress#getHostAddress()} writes it (what {@link #entries()} shows).
+    * {@code address} as {@link #addressId} writes it (what {@link #entries()} shows).
     */
    public synchronized boolean clearAddress(String address) {
       return keys.remove(ADDRESS_PREFIX + address) != null;
@@ -284,7 +295,23 @@ public final class LoginPenalties {
    }
 
    private static String addressKey(InetAddress address) {
-      return ADDRESS_PREFIX + address.getHostAddress();
+      return ADDRESS_PREFIX + addressId(address);
+   }
+
+   /**
+    * What an address is counted as: an IPv4 address as itself ({@code 192.0.2.7}), an IPv6 address as its /64
+    * ({@code 2001:db8:0:7::/64}), as the listing shows it.
+    */
+   public static String addressId(InetAddress address) {
+      if (!(address instanceof Inet6Address)) {
+         return address.getHostAddress();
+      }
+      byte[] b = address.getAddress();
+      StringBuilder id = new StringBuilder(24);
+      for (int i = 0; i < 8; i += 2) {
+         id.append(Integer.toHexString(((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF))).append(':');
+      }
+      return id.append(":/64").toString();
    }
 
    /** Sends a login's refusal and closes the connection {@code delayMillis} from now, on its event loop (never blocking it). */

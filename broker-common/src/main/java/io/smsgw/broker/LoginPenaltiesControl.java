@@ -91,15 +91,17 @@ final class LoginPenaltiesControl implements LoginPenaltiesControlMBean {
    }
 
    /**
-    * An IPv6 literal in any notation ({@code ::1}) as the list writes it ({@code 0:0:0:0:0:0:0:1}), or null. Only such
-    * literals are parsed, so no name is ever looked up in DNS from a management thread.
+    * An IPv6 literal in any notation ({@code ::1}, {@code 2001:DB8::7}, with or without {@code /64}) as the list writes
+    * the /64 it is counted under ({@code 0:0:0:0::/64}, {@code 2001:db8:0:0::/64}), or null. Only such literals are
+    * parsed, so no name is ever looked up in DNS from a management thread.
     */
    static String ipv6HostAddress(String text) {
-      if (text.indexOf(':') < 0 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+      String literal = text.endsWith("/64") ? text.substring(0, text.length() - 3) : text;
+      if (literal.indexOf(':') < 0 || !literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
          return null;
       }
       try {
-         return InetAddress.getByName(text).getHostAddress();
+         return LoginPenalties.addressId(InetAddress.getByName(literal));
       } catch (Exception e) {
          return null;
       }

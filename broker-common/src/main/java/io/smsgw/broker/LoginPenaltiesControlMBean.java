@@ -45,7 +45,7 @@ public interface LoginPenaltiesControlMBean {
 
    /**
     * Forgets one client address's failures and penalty: its next login is checked at once. The address as the list
-    * shows it (an IPv6 address in any notation is taken as well). A refusal already waiting on its penalty is still
+    * shows it (an IPv6 address in any notation is taken as well, and clears the /64 it is counted under). A refusal already waiting on its penalty is still
     * sent. Whether the address was counted.
     */
    boolean clearAddress(String address);

@@ -49,6 +49,7 @@ public final class MalformedPduLog {
     * @return whether an INFO line was written for it
     */
    public boolean malformed(String command, Object reason) {
+      reason = LogText.safe(String.valueOf(reason), 200); // a reason may quote what the peer sent
       if (logger.isDebugEnabled()) {
          logger.debug("Malformed {} from {}: {}", command, peer.get(), reason);
       }

@@ -10,8 +10,9 @@ class LoginPenaltiesControlTest {
 
    @Test
    void anIpv6AddressInAnyNotationIsTheOneTheListShows() {
-      assertEquals("0:0:0:0:0:0:0:1", LoginPenaltiesControl.ipv6HostAddress("::1"));
-      assertEquals("2001:db8:0:0:0:0:0:7", LoginPenaltiesControl.ipv6HostAddress("2001:DB8::7"));
+      assertEquals("0:0:0:0::/64", LoginPenaltiesControl.ipv6HostAddress("::1"));
+      assertEquals("2001:db8:0:0::/64", LoginPenaltiesControl.ipv6HostAddress("2001:DB8::7"), "counted by its /64");
+      assertEquals("2001:db8:0:5::/64", LoginPenaltiesControl.ipv6HostAddress("2001:db8:0:5::/64"), "as the list shows it");
    }
 
    @Test

@@ -211,4 +211,35 @@ class LoginPenaltiesTest {
       CompletableFuture.allOf(loops).get();
       assertTrue(penalties.entries().size() <= LoginPenalties.MAX_KEYS);
    }
+
+   @Test
+   void ipv6AddressesAreCountedByTheirSlash64AndIpv4AddressesAlone() throws Exception {
+      for (int i = 1; i <= 3; i++) {
+         assertEquals(0, penalties.failed(address("2001:db8:0:7::" + i), null), "one /64, failure " + i + " at once");
+         assertEquals(0, penalties.failed(address("192.0.2.6" + i), null), "three IPv4 addresses, one failure each");
+      }
+      assertEquals(1_000, penalties.failed(address("2001:db8:0:7:ffff::1"), null), "a fourth address of the /64: penalized");
+      assertEquals(0, penalties.failed(address("2001:db8:0:8::1"), null), "the next /64 is counted apart");
+      assertEquals(0, penalties.failed(address("192.0.2.64"), null), "IPv4 neighbours behind one NAT do not punish each other");
+      assertTrue(penalties.entries().stream().anyMatch(e -> e.address() && e.id().equals("2001:db8:0:7::/64") && e.failures() == 4),
+                 penalties.entries().toString());
+      assertTrue(penalties.clearAddress("2001:db8:0:7::/64"));
+   }
+
+   @Test
+   void repeatedLinesAreWrittenOncePerAddressAndKindThenSummedUpAMinuteLater() throws Exception {
+      PerAddressLog lines = penalties.lines();
+      InetAddress a = address("192.0.2.50");
+      assertTrue(lines.admit("x", a), "the first is written");
+      assertFalse(lines.admit("x", a), "the second is counted");
+      assertTrue(lines.admit("y", a), "another kind of line is written");
+      assertTrue(lines.admit("x", address("192.0.2.51")), "another IPv4 address is written");
+      assertFalse(lines.admit("x", address("192.0.2.50")));
+      advanceMillis(60_000);
+      assertFalse(lines.admit("x", a), "after the interval the count is summed up by the limiter itself");
+      advanceMillis(60_000);
+      assertTrue(lines.admit("x", a), "quiet for an interval: written again");
+      assertTrue(lines.admit("x", address("2001:db8::1")));
+      assertFalse(lines.admit("x", address("2001:db8::2")), "the same /64");
+   }
 }

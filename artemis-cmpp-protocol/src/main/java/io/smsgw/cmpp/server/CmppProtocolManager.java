@@ -85,10 +85,18 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       return entry;
    }
 
+   static final String FRAME_NAME = "cmpp-frame";
+   /**
+    * The longest PDU taken before a CONNECT is accepted: a CONNECT is 39 bytes in 2.0 and 3.0, ACTIVE_TEST and
+    * TERMINATE 12; with room for a client that pads.
+    */
+   static final int MAX_CONNECT_PDU_SIZE = 64;
+
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
       pipeline.addLast("flush-consolidation", PduChannelHandler.flushConsolidation());
-      pipeline.addLast("cmpp-frame", new PduFrameDecoder(CmppProtocolManagerFactory.PROTOCOL_NAME, CmppCodec.HEADER_LENGTH, maxPduSize));
+      pipeline.addLast(FRAME_NAME, new PduFrameDecoder(CmppProtocolManagerFactory.PROTOCOL_NAME, CmppCodec.HEADER_LENGTH, maxPduSize,
+                                                         MAX_CONNECT_PDU_SIZE, this::loginPenalties));
       pipeline.addLast(DECODER_NAME, new CmppPduDecoder());
       pipeline.addLast(ENCODER_NAME, new CmppPduEncoder());
       pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(CmppPdu.class, CmppProtocolManagerFactory.PROTOCOL_NAME, maxPendingRequests));

@@ -21,8 +21,10 @@ import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
+import io.smsgw.broker.LogText;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
+import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SessionEndDeadline;
@@ -328,8 +330,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    private void onMalformed(MalformedCmppPdu malformed) {
       if (malformed.kind() == MalformedCmppPdu.Kind.UNKNOWN_COMMAND) {
-         logger.warn("Unknown Command_Id 0x{} from '{}' ({}); terminating the connection",
-                     Integer.toHexString(malformed.commandId()), peerName(), channel.remoteAddress());
+         if (state == State.OPEN) {
+            manager.loginPenalties().failed(remoteAddress(), null); // garbage instead of a CONNECT: a failed login
+         }
+         if (state != State.OPEN || logLine("unknown Command_Id before CONNECT")) {
+            logger.warn("Unknown Command_Id 0x{} from '{}' ({}); terminating the connection",
+                        Integer.toHexString(malformed.commandId()), peerName(), channel.remoteAddress());
+         }
          terminate();
          return;
       }
@@ -378,7 +385,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (penalty >= 0) {
          // Not checked, so not told whether the secret was right (decision 99); counted, not logged one a line.
          logger.debug("Refused CONNECT from {} for {} unchecked: failed-login penalty of the address, answered in {} ms",
-                      channel.remoteAddress(), connect.sourceAddr(), penalty);
+                      channel.remoteAddress(), LogText.safe(connect.sourceAddr()), penalty);
          refuseAfter(connect.response(CmppResult.CONNECT_AUTHENTICATION_ERROR, new byte[16], manager.highestVersion()), penalty);
          return;
       }
@@ -391,12 +398,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (status != CmppResult.CONNECT_OK) {
          long delay = failedLogin ? manager.loginPenalties().failed(remote, failedAccount) : 0;
          logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}{}", channel.remoteAddress(),
-                     connect.sourceAddr(), Integer.toHexString(connect.version()), status,
+                     LogText.safe(connect.sourceAddr()), Integer.toHexString(connect.version()), status,
                      delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
          refuseAfter(connect.response(status, new byte[16], manager.highestVersion()), delay);
          return;
       }
       version = replyVersion;
+      loginDecided(true);
       if (fromPeer) {
          state = State.CONNECTING;
          brokerExecutor.execute(() -> openFwdSession(connect));
@@ -482,6 +490,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return CmppResult.CONNECT_OTHER_ERROR;
       }
       if (fromPeer || fromGateway) {
+         // Gateway codes are public: each refusal counts against the client address, as an SP's do (decision 130).
+         failedLogin = true;
          int access = checkGatewayAccess(connect.sourceAddr(), fromPeer);
          if (access != CmppResult.CONNECT_OK) {
             return access;
@@ -490,7 +500,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
             return CmppResult.CONNECT_AUTHENTICATION_ERROR;
          }
          int status = fromPeer ? peers.checkConnect(connect) : tandem.checkConnect(connect);
-         return status == CmppResult.CONNECT_OK && !isFirstUse(connect) ? CmppResult.CONNECT_AUTHENTICATION_ERROR : status;
+         if (status != CmppResult.CONNECT_OK) {
+            return status;
+         }
+         failedLogin = false; // authenticated; a replay is no guess
+         return isFirstUse(connect) ? status : CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       // An unknown SP_Id, an address outside the allowlist and a wrong secret all get Status 3 (decision 96): a
       // distinct answer would tell a prober which SP_Ids exist. The log keeps the real reason.
@@ -498,15 +512,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (found == null || !found.allowsProtocol(AccessProtocol.CMPP)) {
          logRefusal(connect, found == null ? "unknown SP_Id" : "account not enabled for CMPP");
          failedLogin = true;
+         failedAccount = connect.sourceAddr(); // counted as a known SP_Id is, so the delay tells nothing
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       // Before the authenticator: a disallowed address learns nothing about the secret.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
          logRefusal(connect, "address not in the account's allowed-ips");
-         failedLogin = true; // the address's count only: nothing was learned about the secret
+         failedLogin = true;
+         failedAccount = found.id(); // as an unknown SP_Id is counted
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       if (!isCurrent(connect)) {
+         failedLogin = true; // the address's count: a client sending stale CONNECTs in a loop
          return CmppResult.CONNECT_AUTHENTICATION_ERROR; // isCurrent logged why
       }
       if (!CmppAuthenticator.verifySource(connect, found.password())) {
@@ -526,12 +543,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    private void logRefusal(Connect connect, String reason) {
-      logger.info("CONNECT from {} for {}: {}", channel.remoteAddress(), connect.sourceAddr(), reason);
+      logger.info("CONNECT from {} for {}: {}", channel.remoteAddress(), LogText.safe(connect.sourceAddr()), reason);
    }
 
    /** Whether the refused CONNECT failed on its credentials (an unknown SP_Id, a disallowed address, a wrong secret). */
    private boolean failedLogin;
-   /** The existing SP whose secret was wrong, else null. */
+   /** The SP_Id the failed CONNECT named (an SP's or not), else null. */
    private String failedAccount;
 
    /**
@@ -539,6 +556,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * connection reads nothing more meanwhile and its CONNECT timer no longer runs.
     */
    private void refuseAfter(CmppPdu refusal, long delayMillis) {
+      loginDecided(false);
       if (delayMillis <= 0) {
          sendAndClose(refusal);
          return;
@@ -551,19 +569,45 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       LoginPenalties.refuseLater(channel, refusal, delayMillis);
    }
 
+   /**
+    * Tells the connection's frame decoder the login was accepted (full-size PDUs from now on) or refused (nothing more
+    * buffered); on the event loop, before the next frame is cut.
+    */
+   private void loginDecided(boolean accepted) {
+      if (channel.pipeline().get(CmppProtocolManager.FRAME_NAME) instanceof PduFrameDecoder decoder) {
+         if (accepted) {
+            decoder.loggedIn();
+         } else {
+            decoder.discardFurther();
+         }
+      }
+   }
+
+   private InetAddress remoteAddress() {
+      return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+   }
+
+   /** Whether a line a client can cause once per connection before its login is to be written (else counted). */
+   private boolean logLine(String kind) {
+      return manager.loginPenalties().lines().admit(kind, remoteAddress());
+   }
+
    /** Whether the Timestamp is within cmppConnectTimeSkew of the gateway's clock (a captured CONNECT grows old). */
    private boolean isCurrent(Connect connect) {
       long skew = manager.getCmppConnectTimeSkew();
       if (freshness.isCurrent(connect.timestamp(), skew)) {
          return true;
       }
+      if (!logLine("CONNECT with a stale Timestamp")) {
+         return false;
+      }
       Long offset = freshness.offsetSeconds(connect.timestamp());
       if (offset == null) {
-         logger.info("CONNECT from {} for {}: Timestamp {} names no time", channel.remoteAddress(), connect.sourceAddr(),
+         logger.info("CONNECT from {} for {}: Timestamp {} names no time", channel.remoteAddress(), LogText.safe(connect.sourceAddr()),
                      connect.timestamp());
       } else {
          logger.info("CONNECT from {} for {}: Timestamp {} is {} s {} the gateway's clock, over cmppConnectTimeSkew ({} s)",
-                     channel.remoteAddress(), connect.sourceAddr(), connect.timestamp(), Math.abs(offset),
+                     channel.remoteAddress(), LogText.safe(connect.sourceAddr()), connect.timestamp(), Math.abs(offset),
                      offset < 0 ? "behind" : "ahead of", skew);
       }
       return false;
@@ -574,9 +618,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (freshness.firstUse(connect, manager.getCmppConnectTimeSkew())) {
          return true;
       }
-      logger.warn("CONNECT from {} for {} repeats the Timestamp {} and authenticator of an accepted one: refused as a replay "
-                  + "(or a client's second connection within one Timestamp second)",
-                  channel.remoteAddress(), connect.sourceAddr(), connect.timestamp());
+      if (logLine("replayed CONNECT")) {
+         logger.warn("CONNECT from {} for {} repeats the Timestamp {} and authenticator of an accepted one: refused as a replay "
+                     + "(or a client's second connection within one Timestamp second)",
+                     channel.remoteAddress(), LogText.safe(connect.sourceAddr()), connect.timestamp());
+      }
       return false;
    }
 
@@ -588,15 +634,19 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private int checkGatewayAccess(String code, boolean fromPeer) {
       String who = fromPeer ? "peer gateway " + code : "gateway " + code;
       if (!manager.isCmppAcceptPeers()) {
-         logger.warn("CONNECT of {} from {} refused: the acceptor at {} takes SPs only; gateways connect to an acceptor "
-                     + "with cmppAcceptPeers=true (7930 by convention)", who, channel.remoteAddress(), channel.localAddress());
+         if (logLine("gateway CONNECT on an SP acceptor")) {
+            logger.warn("CONNECT of {} from {} refused: the acceptor at {} takes SPs only; gateways connect to an acceptor "
+                        + "with cmppAcceptPeers=true (7930 by convention)", who, channel.remoteAddress(), channel.localAddress());
+         }
          return CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR;
       }
       InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
       List<CidrBlock> allowed = fromPeer ? peers.allowedSources(code) : tandem.allowedSources(code);
       if (!CidrBlock.anyContains(allowed, remote)) {
-         logger.warn("CONNECT of {} from {} refused: not an address it may connect from {} (its allowed-ips, else the "
-                     + "addresses of its host)", who, channel.remoteAddress(), allowed);
+         if (logLine("gateway CONNECT from a disallowed address")) {
+            logger.warn("CONNECT of {} from {} refused: not an address it may connect from {} (its allowed-ips, else the "
+                        + "addresses of its host)", who, channel.remoteAddress(), allowed);
+         }
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       return CmppResult.CONNECT_OK;

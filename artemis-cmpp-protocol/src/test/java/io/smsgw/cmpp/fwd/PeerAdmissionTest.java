@@ -103,6 +103,30 @@ class PeerAdmissionTest {
       assertFalse(log.contains("no CMPP acceptor has"), "B has an acceptor for gateways, so no warning at start: " + log);
    }
 
+   /**
+    * Gateway codes are public, so a client could send a peer's CONNECT to an SP acceptor in a loop: each refusal wrote
+    * a WARN and none counted as a failed login. Now they count against the address, and the WARN is written once.
+    */
+   @Test
+   void aPeersConnectsOnAnSpAcceptorCountAsFailedLoginsAndWarnOnce() throws Exception {
+      int portA = PeerBroker.freePort();
+      int portB = PeerBroker.freePort();
+      int sp = PeerBroker.freePort();
+      String log = logOf(() -> {
+         try (PeerBroker b = startB(dir, portB, portA, "", sp)) {
+            for (int i = 0; i < 5; i++) {
+               assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, login(sp, A, "pair-secret"), "failure " + (i + 1) + " at once");
+            }
+            try (CmppSocket sixth = CmppSocket.connect(sp)) {
+               sixth.send(CmppSocket.connectOf(A, "pair-secret", io.smsgw.cmpp.codec.CmppTimestamp.forConnect(java.time.Clock.systemDefaultZone(), A)));
+               org.junit.jupiter.api.Assertions.assertNull(sixth.read(300), "the sixth comes after the address's penalty");
+               assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, sixth.read(ConnectResp.class).status(), "then refused as before");
+            }
+         }
+      });
+      assertEquals(1, log.lines().filter(l -> l.contains("WARN") && l.contains("takes SPs only")).count(), log);
+   }
+
    @Test
    void withoutAnAcceptorForGatewaysTheStartSaysSo() throws Exception {
       int portA = PeerBroker.freePort();

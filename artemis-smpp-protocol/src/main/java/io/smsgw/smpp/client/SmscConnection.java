@@ -1,5 +1,6 @@
 package io.smsgw.smpp.client;
 
+import io.smsgw.broker.LogText;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -283,7 +284,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          write(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
          close("the SMSC unbound the " + SmscLink.roleName(role));
       } else if (pdu instanceof MalformedPdu malformed) {
-         logger.warn("SMSC link {} received a malformed {}: {}", config.id(), malformed.commandName(), malformed.reason());
+         logger.warn("SMSC link {} received a malformed {}: {}", config.id(), malformed.commandName(), LogText.safe(String.valueOf(malformed.reason()), 200));
          if (!malformed.isResponse()) {
             write(malformed.genericNack());
          }

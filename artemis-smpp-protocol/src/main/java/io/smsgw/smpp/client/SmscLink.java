@@ -25,6 +25,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.smsgw.broker.LogText;
 import io.smsgw.broker.AcknowledgementBatch;
 import io.smsgw.broker.LinkBrokerSession;
 import io.smsgw.broker.LinkFeed;
@@ -1050,7 +1051,7 @@ final class SmscLink extends AbstractSessionCallback {
             // Store full or failing: try again shortly; the broker message stays unacknowledged meanwhile. Per part and
             // every 100 ms while it lasts, so DEBUG and counted in the once-a-minute summary (SmscLinkLogSummary).
             recordPutsFailed.incrementAndGet();
-            logger.debug("SMSC link {}: correlation record for {} not stored ({}); retrying", config.id(), smscMessageId, failure.toString());
+            logger.debug("SMSC link {}: correlation record for {} not stored ({}); retrying", config.id(), LogText.safe(smscMessageId), failure.toString());
             eventLoop.schedule(() -> correlate(part, smscMessageId, acceptedAt), 100, TimeUnit.MILLISECONDS);
             return;
          }
@@ -1187,7 +1188,7 @@ final class SmscLink extends AbstractSessionCallback {
       }
       lookup.whenCompleteAsync((found, failure) -> {
          if (failure != null) {
-            logger.warn("SMSC link {}: receipt {} lookup failed: {}", config.id(), key, failure.toString());
+            logger.warn("SMSC link {}: receipt {} lookup failed: {}", config.id(), LogText.safe(key), failure.toString());
             respond.accept(SmppStatus.ESME_RX_T_APPN);
          } else if (byContent != null && found.isPresent() && !fromRecipient(found.get(), byContent)) {
             notFromRecipient(key, byContent, null, () -> respond.accept(SmppStatus.ESME_ROK),
@@ -1199,7 +1200,7 @@ final class SmscLink extends AbstractSessionCallback {
                         () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          } else {
             receiptsUnmatched.incrementAndGet();
-            logger.debug("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), key, LinkMessages.UNMATCHED_RECEIPTS);
+            logger.debug("SMSC link {}: receipt for unknown message id {} parked on {}", config.id(), LogText.safe(key), LinkMessages.UNMATCHED_RECEIPTS);
             Message parked = messages.unmatched(server.getStorageManager().generateID(), key, receipt, text, byContent);
             sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          }
@@ -1289,7 +1290,7 @@ final class SmscLink extends AbstractSessionCallback {
          if (failure == null) {
             List<Runnable> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
             if (failures > 0) {
-               logger.info("SMSC link {}: correlation record {} removed after {} failed tries", config.id(), key, failures);
+               logger.info("SMSC link {}: correlation record {} removed after {} failed tries", config.id(), LogText.safe(key), failures);
             }
             onRemoved.run();
             if (waiting != null) {
@@ -1305,7 +1306,7 @@ final class SmscLink extends AbstractSessionCallback {
             // restart; the record goes then, and the repeated DR is dropped by its duplicate id.
             removalsRetrying.remove(key);
             logger.warn("SMSC link {}: correlation record {} not removed after its final receipt ({}); the link stops and "
-                        + "the SMSC, answered with a temporary error, sends the receipt again", config.id(), key, cause.toString());
+                        + "the SMSC, answered with a temporary error, sends the receipt again", config.id(), LogText.safe(key), cause.toString());
             onStopped.run();
             return;
          }
@@ -1313,9 +1314,9 @@ final class SmscLink extends AbstractSessionCallback {
          if (failures == 0) {
             removalsRetrying.putIfAbsent(key, new ArrayList<>(1));
             logger.warn("SMSC link {}: correlation record {} not removed after its final receipt ({}); trying again, the "
-                        + "SMSC's answer waits", config.id(), key, cause.toString());
+                        + "SMSC's answer waits", config.id(), LogText.safe(key), cause.toString());
          } else {
-            logger.debug("SMSC link {}: removal {} of correlation record {} failed ({})", config.id(), failures + 1, key,
+            logger.debug("SMSC link {}: removal {} of correlation record {} failed ({})", config.id(), failures + 1, LogText.safe(key),
                          cause.toString());
          }
          eventLoop.schedule(() -> removeRecord(key, onRemoved, onStopped, failures + 1), delay, TimeUnit.MILLISECONDS);

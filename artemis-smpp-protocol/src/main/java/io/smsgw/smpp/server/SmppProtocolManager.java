@@ -78,13 +78,22 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    }
 
 
+   static final String FRAME_NAME = "smpp-frame";
+   /**
+    * The longest PDU taken before a bind is accepted: a bind is at most 98 bytes by the spec (the header, system_id 16,
+    * password 9, system_type 13, three octets, address_range 41), enquire_link and generic_nack 16; rounded up for
+    * clients that pad.
+    */
+   static final int MAX_BIND_PDU_SIZE = 512;
+
    /** Stateless: one for every connection. */
    private static final AnswerEncoder ENCODER = new AnswerEncoder();
 
    @Override
    public void addChannelHandlers(ChannelPipeline pipeline) {
       pipeline.addLast("flush-consolidation", PduChannelHandler.flushConsolidation());
-      pipeline.addLast("smpp-frame", new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize));
+      pipeline.addLast(FRAME_NAME, new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize,
+                                                         MAX_BIND_PDU_SIZE, this::loginPenalties));
       pipeline.addLast("smpp-decoder", new SmppPduDecoder());
       pipeline.addLast("smpp-encoder", ENCODER);
       pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(SmppPdu.class, SmppProtocolManagerFactory.PROTOCOL_NAME, maxPendingRequests));

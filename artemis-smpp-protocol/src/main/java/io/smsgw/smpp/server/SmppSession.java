@@ -15,8 +15,10 @@ import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
+import io.smsgw.broker.LogText;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
+import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SessionEndDeadline;
@@ -75,6 +77,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    static final int INTERFACE_VERSION_34 = 0x34;
    /** The longest message_id a query_sm, cancel_sm or replace_sm may carry (C-Octet String of 65 with its NUL). */
    static final int MAX_MESSAGE_ID_LENGTH = 64;
+   /** The longest system_id and password a bind may carry (SMPP 3.4 5.2.1, 5.2.2: C-Octet Strings of 16 and 9 octets). */
+   static final int MAX_SYSTEM_ID_LENGTH = 15;
+   static final int MAX_PASSWORD_LENGTH = 8;
    /**
     * SMPP sequence numbers run 1..0x7FFFFFFF: after 0x7FFFFFFF comes 1, once. A number used twice while the first is
     * unanswered would make the window take the second delivery for the first (one answer lost, the MO sent again).
@@ -469,7 +474,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (penalty >= 0) {
          // Not checked, so not told whether the password was right (decision 99); counted, not logged one a line.
          logger.debug("Refused {} from {} for system_id '{}' unchecked: failed-login penalty of the address, answered in {} ms",
-                      bind.commandName(), channel.remoteAddress(), bind.systemId(), penalty);
+                      bind.commandName(), channel.remoteAddress(), LogText.safe(bind.systemId()), penalty);
          refuseAfter(bind.errorResponse(SmppStatus.ESME_RBINDFAIL), penalty);
          return;
       }
@@ -479,11 +484,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (refusal != SmppStatus.ESME_ROK) {
          long delay = failedLogin ? manager.loginPenalties().failed(remote, failedAccount) : 0;
          logger.info("Refused {} from {} for system_id '{}': {} ({}{})", bind.commandName(), channel.remoteAddress(),
-                     bind.systemId(), refusalReason, SmppStatus.name(refusal), delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+                     LogText.safe(bind.systemId()), refusalReason, SmppStatus.name(refusal), delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
          refuseAfter(bind.errorResponse(refusal), delay);
          return;
       }
       state = State.BINDING;
+      loginDecided(true);
       brokerExecutor.execute(() -> openBrokerSession(bind));
    }
 
@@ -491,7 +497,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private String refusalReason;
    /** Whether the refused bind failed on its credentials (an unknown id, a disallowed address, a wrong password). */
    private boolean failedLogin;
-   /** The existing account whose password was wrong, else null. */
+   /** The system_id the failed bind named (an account's or not), else null. */
    private String failedAccount;
 
    /**
@@ -499,6 +505,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * connection reads nothing more meanwhile and its bind timer no longer runs.
     */
    private void refuseAfter(SmppPdu refusal, long delayMillis) {
+      loginDecided(false);
       if (delayMillis <= 0) {
          sendAndClose(refusal);
          return;
@@ -512,10 +519,34 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    }
 
    /**
+    * Tells the connection's frame decoder the login was accepted (full-size PDUs from now on) or refused (nothing more
+    * buffered); on the event loop, before the next frame is cut.
+    */
+   private void loginDecided(boolean accepted) {
+      if (channel.pipeline().get(SmppProtocolManager.FRAME_NAME) instanceof PduFrameDecoder decoder) {
+         if (accepted) {
+            decoder.loggedIn();
+         } else {
+            decoder.discardFurther();
+         }
+      }
+   }
+
+   /**
     * An unknown system_id, an address outside the account's allowlist and a wrong password all get ESME_RBINDFAIL
-    * (decision 96): a distinct answer would tell a prober which system_ids exist. The log keeps the real reason.
+    * (decision 96): a distinct answer would tell a prober which system_ids exist. The log keeps the real reason. Each
+    * counts against the system_id named, whether an account has it or not, so an unknown id is slowed down like a
+    * known one (decision 130).
     */
    private int checkBind(BindRequest bind) {
+      // The codec takes C-Octet Strings of any length; the spec's are at most 15 and 8 characters (SMPP 3.4 5.2.1, 5.2.2).
+      if (bind.systemId().length() > MAX_SYSTEM_ID_LENGTH || bind.password().length() > MAX_PASSWORD_LENGTH) {
+         refusalReason = bind.systemId().length() > MAX_SYSTEM_ID_LENGTH
+            ? "system_id of " + bind.systemId().length() + " characters, over " + MAX_SYSTEM_ID_LENGTH
+            : "password of " + bind.password().length() + " characters, over " + MAX_PASSWORD_LENGTH;
+         failedLogin = true; // the address's count: an id that long names no account
+         return SmppStatus.ESME_RBINDFAIL;
+      }
       if (bind.bindType() == BindType.TRANSCEIVER && !version34) {
          refusalReason = "transceiver bind in SMPP 3.3";
          return SmppStatus.ESME_RBINDFAIL;
@@ -528,12 +559,14 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (found == null || !found.allowsProtocol(AccessProtocol.SMPP)) {
          refusalReason = found == null ? "unknown system_id" : "account not enabled for SMPP";
          failedLogin = true;
+         failedAccount = bind.systemId();
          return SmppStatus.ESME_RBINDFAIL;
       }
       // Before the password: a disallowed address learns nothing about it.
       if (channel.remoteAddress() instanceof InetSocketAddress remote && !found.allowsIp(remote.getAddress())) {
          refusalReason = "address not in the account's allowed-ips";
-         failedLogin = true; // the address's count only: nothing was learned about the password
+         failedLogin = true;
+         failedAccount = found.id(); // counted as for a wrong password: an unknown id is, so the delay must not differ
          return SmppStatus.ESME_RBINDFAIL;
       }
       if (!found.passwordMatches(bind.password())) {
