@@ -39,6 +39,8 @@ public final class AcceptorMeters {
    public static final class Account {
       private final LongAdder accepted = new LongAdder();
       private final LongAdder refused = new LongAdder();
+      private final LongAdder fullDisk = new LongAdder();
+      private final LongAdder fullAddress = new LongAdder();
       private final DeliveryCounts deliveries = new DeliveryCounts();
 
       /** Counts a submit's answer: {@code ok} for a submit stored and answered with status (Result) 0. */
@@ -52,6 +54,19 @@ public final class AcceptorMeters {
 
       public long refused() {
          return refused.sum();
+      }
+
+      /**
+       * Counts a submit refused because the broker's storage was full (decision 131); its answer is counted as refused by
+       * {@link #submitAnswered} too.
+       */
+      public void storageFull(StorageOverload.Cause cause) {
+         (cause == StorageOverload.Cause.DISK ? fullDisk : fullAddress).increment();
+      }
+
+      /** Submits refused because the storage was full, for {@code cause}. */
+      public long refusedFull(StorageOverload.Cause cause) {
+         return (cause == StorageOverload.Cause.DISK ? fullDisk : fullAddress).sum();
       }
 
       /** What the account's sessions of this protocol delivered; handed to their {@link WindowedDeliverer}s. */
@@ -190,6 +205,10 @@ public final class AcceptorMeters {
                         "protocol", protocol, "account", id, "outcome", "accepted")
                .counter("account.submits", "Submits answered with a refusal (any status but 0)", found, Account::refused,
                         "protocol", protocol, "account", id, "outcome", "refused");
+            for (StorageOverload.Cause cause : StorageOverload.Cause.values()) {
+               meters.counter("account.submits.storage.full", "Submits refused with a transient status because the broker's storage was full",
+                              found, a -> a.refusedFull(cause), "protocol", protocol, "account", id, "cause", cause.tag());
+            }
             deliveryMeters(id, found.deliveries);
             accounts.put(id, found);
          }

@@ -51,6 +51,7 @@ public final class BrokerExposure implements ActiveMQComponent {
       if (CHECKED.putIfAbsent(server, this) != null) {
          return;
       }
+      StorageOverload.warnDroppingAddresses(server); // once per start as well
       List<String> exposed = exposedApplicationAcceptors(server.getConfiguration());
       if (!exposed.isEmpty()) {
          logger.warn("Broker security is off (security-enabled=false) and {} listen(s) beyond the loopback interface: anybody who "

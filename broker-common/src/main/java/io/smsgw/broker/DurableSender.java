@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.IngressRouting;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.postoffice.Binding;
@@ -15,6 +16,8 @@ import org.apache.activemq.artemis.core.postoffice.PostOffice;
 import org.apache.activemq.artemis.core.postoffice.impl.DivertBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.paging.PagingManager;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
@@ -22,6 +25,7 @@ import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.utils.runnables.AtomicRunnable;
 
 /**
  * Sends submitted messages into the broker and reports when they are durable, without ever waiting for the
@@ -30,6 +34,12 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * A message for one of the routing plugin's ingress addresses is routed here before it is stored (decision 40), and
  * the counters routing keeps for it are incremented only once it is durable, just before the callback's done(): a
  * send that fails or is rolled back, or a routed message the broker drops as a duplicate, counts nothing.
+ * <p>
+ * Before each message is sent the store of its address is asked whether it can take it (decision 131,
+ * {@link StorageOverload}): the disk over max-disk-usage, or the address's memory full under BLOCK, FAIL or DROP. Such
+ * a send, one the broker refuses as full (FAIL) and one it drops (DROP) store nothing and never report durable: a
+ * client's sender returns {@link Result#FULL}, the gateway's own senders (links) throw
+ * {@link ActiveMQAddressFullException}.
  */
 public final class DurableSender {
 
@@ -38,8 +48,22 @@ public final class DurableSender {
       /** Routed; the callback will report durability. */
       ACCEPTED,
       /** No queue took the message: nobody would ever read it, so it was not kept. */
-      NOT_ROUTED
+      NOT_ROUTED,
+      /**
+       * The broker's storage could not take it now ({@link #fullCause()}); nothing was kept. Only a client's sender
+       * returns it; {@link #whenStorageFrees} says when to try again.
+       */
+      FULL
    }
+
+   /** Thrown inside a send when a store refuses a message; no stack trace, since only its type matters. */
+   private static final class StorageFull extends Exception {
+      StorageFull() {
+         super("storage full", null, false, false);
+      }
+   }
+
+   private static final StorageFull STORAGE_FULL = new StorageFull();
 
    private final ActiveMQServer server;
    private final StorageManager storage;
@@ -49,6 +73,10 @@ public final class DurableSender {
    private final GatewayRuntime runtime;
    private final boolean checkSendPermission;
    private final InTransaction inTransaction;
+   private final PagingManager paging;
+   /** The store and cause of the last {@link Result#FULL} (a client's sender is used on its event loop only). */
+   private PagingStore refusedBy;
+   private StorageOverload.Cause refusedFor;
 
    /** A sender for a client's session: its user's permission to send to each message's address is checked. */
    public DurableSender(ActiveMQServer server, ServerSession session, OperationContext context) {
@@ -64,6 +92,7 @@ public final class DurableSender {
       this.context = context;
       this.checkSendPermission = checkSendPermission;
       this.inTransaction = new InTransaction(session);
+      this.paging = server.getPagingManager();
    }
 
    /** A sender for the gateway's own internal session (SMSC and FWD links), which has no user to check. */
@@ -140,6 +169,15 @@ public final class DurableSender {
          }
          storage.afterCompleteOperations(routed == null ? whenDurable : routed);
          return Result.ACCEPTED;
+      } catch (StorageFull full) {
+         if (tx != null) {
+            tx.rollback();
+         }
+         if (checkSendPermission) {
+            return Result.FULL;
+         }
+         throw new ActiveMQAddressFullException("storage full (" + refusedFor.tag() + ") for "
+                                                   + (refusedBy == null ? "the broker" : refusedBy.getAddress()));
       } catch (Exception e) {
          if (tx != null) {
             tx.rollback();
@@ -262,15 +300,68 @@ public final class DurableSender {
     * send is routed with a context of this sender's that keeps the transaction; the session itself is not changed.
     */
    private RoutingStatus send(Transaction tx, Message message) throws Exception {
-      if (tx == null) {
-         return session.send(null, message, false, session.getName(), false);
+      // Before the send: a store that is full would drop it, fail it, or (BLOCK, disk full) take it without any limit,
+      // as the broker applies its flow control only to its own clients' credits, never to a send on the server side.
+      PagingStore store = paging.getPageStore(message.getAddressSimpleString());
+      StorageOverload.Cause cause = StorageOverload.refusal(paging, store);
+      if (cause != null) {
+         refused(store, cause);
       }
-      synchronized (session) { // the context is this sender's, and a link sends from two threads
-         try {
-            return session.send(tx, message, false, session.getName(), false, inTransaction.bind(tx));
-         } finally {
-            inTransaction.bind(null); // holds no transaction between sends
+      RoutingStatus status;
+      try {
+         if (tx == null) {
+            status = session.send(null, message, false, session.getName(), false);
+         } else {
+            synchronized (session) { // the context is this sender's, and a link sends from two threads
+               try {
+                  status = session.send(tx, message, false, session.getName(), false, inTransaction.bind(tx));
+               } finally {
+                  inTransaction.bind(null); // holds no transaction between sends
+               }
+            }
          }
+      } catch (ActiveMQAddressFullException e) {
+         // address-full-policy FAIL (or disk-full-policy FAIL) past the check above: transient, nothing of it kept.
+         refused(store, paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS);
+         throw e; // not reached
+      }
+      if (status != RoutingStatus.NO_BINDINGS && message.isDropped()) {
+         // address-full-policy or page-full-policy DROP: the broker returns OK and keeps nothing.
+         refused(store, paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS);
+      }
+      return status;
+   }
+
+   private void refused(PagingStore store, StorageOverload.Cause cause) throws StorageFull {
+      refusedBy = store;
+      refusedFor = cause;
+      throw STORAGE_FULL;
+   }
+
+   /** Why the last send returned {@link Result#FULL}. */
+   public StorageOverload.Cause fullCause() {
+      return refusedFor;
+   }
+
+   /**
+    * Runs {@code whenFree} once the store that refused the last send ({@link Result#FULL}) can take messages again,
+    * from the broker's thread that frees it (Artemis' {@code PagingStore.checkMemory}, as its own protocols wait for
+    * producer credit); at once when it already can, or when its policy gives no such signal (DROP).
+    */
+   public void whenStorageFrees(Runnable whenFree) {
+      PagingStore store = refusedBy;
+      AtomicRunnable once = AtomicRunnable.checkAtomic(whenFree);
+      if (store == null) {
+         paging.checkStorage(once);
+         if (!paging.isDiskFull()) {
+            once.run();
+         }
+         return;
+      }
+      store.checkMemory(once, null);
+      // The store's FAIL branch registers without looking again: memory freed in between would never call back.
+      if (StorageOverload.refusal(paging, store) == null) {
+         once.run();
       }
    }
 

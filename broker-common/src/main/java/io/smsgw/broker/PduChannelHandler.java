@@ -51,6 +51,8 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    private volatile boolean full;
    private final AtomicBoolean resumeScheduled = new AtomicBoolean();
    private final Runnable resume = this::resumeAfterAnswers;
+   /** Reading stopped until the broker's storage frees space (decision 131). Event loop only. */
+   private boolean storageFull;
 
    /**
     * @param maxPendingRequests requests taken and not yet answered at which the connection stops reading (at least 1)
@@ -106,7 +108,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    }
 
    private boolean mustStop() {
-      return full || !ctx.channel().isWritable();
+      return full || storageFull || !ctx.channel().isWritable();
    }
 
    private void stopReading() {
@@ -177,6 +179,22 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       }
    }
 
+   @Override
+   public Runnable stopReadingForStorage() {
+      storageFull = true;
+      stopReading();
+      return () -> {
+         try {
+            ctx.executor().execute(() -> {
+               storageFull = false;
+               resumeIfPossible();
+            });
+         } catch (java.util.concurrent.RejectedExecutionException e) {
+            logger.debug("{} connection's event loop is stopping; nothing to resume", protocol);
+         }
+      };
+   }
+
    private void scheduleResume() {
       if (resumeScheduled.compareAndSet(false, true)) {
          ctx.executor().execute(resume);
@@ -199,7 +217,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    public String describeFlow() {
       return "autoRead=" + ctx.channel().config().isAutoRead() + " writable=" + ctx.channel().isWritable()
          + " held=" + held.size() + " PDUs, pending=" + pending.get() + " of " + maxPending + " full=" + full
-         + " resumeScheduled=" + resumeScheduled.get() + ", reading stopped " + stops + " times and resumed " + resumes + " times";
+         + " resumeScheduled=" + resumeScheduled.get() + " storageFull=" + storageFull + ", reading stopped " + stops + " times and resumed " + resumes + " times";
    }
 
    // ---------------------------------------------------------------- close, errors

@@ -13,4 +13,10 @@ public interface PendingRequests {
 
    /** One taken request has had its answer handed to the writer, or given up. From any thread. */
    void answered();
+
+   /**
+    * Stops reading from the connection because the broker's storage is full (decision 131): PDUs already read wait, in
+    * order. On the connection's event loop. The returned task starts reading again; run it from any thread, once.
+    */
+   Runnable stopReadingForStorage();
 }

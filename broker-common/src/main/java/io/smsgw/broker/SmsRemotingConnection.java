@@ -37,6 +37,16 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
       dataReceived = true;
    }
 
+   /**
+    * The gateway applies flow control itself (DurableSender refuses a send the storage cannot take, the acceptors
+    * stop reading until it frees space; decision 131). Without this, a send while the disk is over max-disk-usage
+    * made the broker fail the whole connection (ServerSessionImpl.send).
+    */
+   @Override
+   public boolean isSupportsFlowControl() {
+      return true;
+   }
+
    @Override
    public String getProtocolName() {
       return protocolName;

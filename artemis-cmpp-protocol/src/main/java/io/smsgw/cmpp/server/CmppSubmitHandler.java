@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.StorageOverload;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Submit;
@@ -156,6 +157,16 @@ final class CmppSubmitHandler {
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
             refuse(s, RESULT_NOT_ROUTED, parts, true);
+            return;
+         }
+         if (result == DurableSender.Result.FULL) {
+            // The storage cannot take it now (decision 131): Result 8, which SPs retry, the connection kept open and
+            // not read from until the store frees memory.
+            StorageOverload.Cause cause = sender.fullCause();
+            counts.storageFull(cause);
+            StorageOverload.refused(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, address.toString());
+            sender.whenStorageFrees(session.stopReadingForStorage());
+            refuse(s, CmppResult.FLOW_CONTROL_ERROR, parts, true);
             return;
          }
          runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());

@@ -252,6 +252,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * any thread; the count goes down even if the answer is vetoed or fails, or the connection would stop reading
     * for good.
     */
+   /** Stops reading from the connection until the returned task runs: the broker's storage is full. Event loop. */
+   Runnable stopReadingForStorage() {
+      return pending.stopReadingForStorage();
+   }
+
    void answer(SmppPdu pdu) {
       try {
          send(pdu);

@@ -7,6 +7,7 @@ import java.util.function.IntFunction;
 
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.rate.RateLimiter;
@@ -66,6 +67,13 @@ final class SmppSubmitHandler {
     * could send one on: it came back later as a REJECTD report, so it is refused at submit.
     */
    static final int MAX_SERVICE_TYPE_LENGTH = 5;
+
+   /**
+    * The answer to a submit the broker's storage cannot take now (disk over max-disk-usage, sms.mt's memory full under
+    * BLOCK, FAIL or DROP; decision 131): "message queue full" is what it is, ESMEs retry it as they retry throttling
+    * (the links here do too), and it is not ESME_RTHROTTLED, which tells the ESME its own account's rate was passed.
+    */
+   static final int STATUS_STORAGE_FULL = SmppStatus.ESME_RMSGQFUL;
 
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
@@ -346,11 +354,26 @@ final class SmppSubmitHandler {
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
             refuseTaken(limiter, parts, parts, error.apply(SmppStatus.ESME_RSUBMITFAIL));
+         } else if (result == DurableSender.Result.FULL) {
+            refuseFull(limiter, parts, error);
          }
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
          refuseTaken(limiter, parts, parts, error.apply(SmppStatus.ESME_RSUBMITFAIL));
       }
+   }
+
+   /**
+    * The storage cannot take the submit: a transient answer, nothing kept, and no more reading from this connection
+    * until the store frees memory, so the submits that follow wait in the socket instead of being refused one by one
+    * (and with address-full-policy BLOCK the broker's limit holds). The connection stays open.
+    */
+   private void refuseFull(RateLimiter limiter, int parts, IntFunction<SmppPdu> error) {
+      StorageOverload.Cause cause = sender.fullCause();
+      counts.storageFull(cause);
+      StorageOverload.refused(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, session.manager().getSmppSubmitAddress());
+      sender.whenStorageFrees(session.stopReadingForStorage());
+      refuseTaken(limiter, parts, parts, error.apply(STATUS_STORAGE_FULL));
    }
 
    /**

@@ -1,0 +1,213 @@
+package io.smsgw.smpp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.smsgw.broker.AcceptorMeters;
+import io.smsgw.broker.StorageOverload;
+import io.smsgw.broker.testing.LogCapture;
+import io.smsgw.broker.testing.PipeliningPeer;
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.smpp.codec.Address;
+import io.smsgw.smpp.codec.BindRequest;
+import io.smsgw.smpp.codec.BindResponse;
+import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.ShortMessagePdu;
+import io.smsgw.smpp.codec.SmppStatus;
+import io.smsgw.smpp.codec.SubmitSm;
+import io.smsgw.smpp.codec.SubmitSmResp;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.files.FileStoreMonitor;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When the broker's storage is full (the submit address's memory under address-full-policy BLOCK, FAIL or DROP, or the
+ * disk over max-disk-usage) a submit is answered ESME_RMSGQFUL, which ESMEs retry; the connection stays open, stops
+ * reading until the broker frees space, and then answers what it had not read. Every submit answered ESME_ROK is stored.
+ */
+class SmppStorageFullTest {
+
+   private static final long MAX_SIZE = 16 * 1024;
+   /** Far more submits than MAX_SIZE holds. */
+   private static final int MAX_SUBMITS = 400;
+   private static final Duration DEADLINE = Duration.ofSeconds(30);
+   private static final String BLOCK = "sms.mt";
+   private static final String FAIL = "sms.mt.fail";
+   private static final String DROP = "sms.mt.drop";
+
+   @TempDir
+   static Path dataDir;
+   static TestBroker broker;
+
+   @BeforeAll
+   static void start() throws Exception {
+      broker = TestBroker.smpp(dataDir, "").configure(cfg -> {
+         cfg.setMaxDiskUsage(100); // a disk monitor the test sets over its limit and back (FileStoreMonitor.setMaxUsage)
+         cfg.addAddressSetting(BLOCK, limited(AddressFullMessagePolicy.BLOCK));
+         for (String address : new String[] {FAIL, DROP}) {
+            cfg.addQueueConfiguration(QueueConfiguration.of(address).setAddress(address).setRoutingType(RoutingType.ANYCAST));
+            cfg.addAddressSetting(address, limited(address.equals(FAIL) ? AddressFullMessagePolicy.FAIL : AddressFullMessagePolicy.DROP));
+            try {
+               cfg.addAcceptorConfiguration(address, "tcp://127.0.0.1:0?protocols=SMPP;smppSubmitAddress=" + address);
+            } catch (Exception e) {
+               throw new IllegalStateException(e);
+            }
+         }
+      }).start();
+   }
+
+   private static AddressSettings limited(AddressFullMessagePolicy policy) {
+      return new AddressSettings().setMaxSizeBytes(MAX_SIZE).setAddressFullMessagePolicy(policy).setMaxDeliveryAttempts(-1);
+   }
+
+   @AfterAll
+   static void stop() throws Exception {
+      broker.close();
+   }
+
+   @AfterEach
+   void emptyAndRestore() throws Exception {
+      monitor().setMaxUsage(1.0).tick();
+      for (String queue : new String[] {BLOCK, FAIL, DROP}) {
+         broker.server().locateQueue(SimpleString.of(queue)).deleteAllReferences();
+      }
+   }
+
+   private static FileStoreMonitor monitor() {
+      return ((ActiveMQServerImpl) broker.server()).getMonitor();
+   }
+
+   private static int port(String acceptor) {
+      return acceptor.equals(BLOCK) ? broker.port() : broker.server().getRemotingService().getAcceptor(acceptor).getActualPort();
+   }
+
+   private static RawSmppClient bound(String acceptor) throws Exception {
+      RawSmppClient client = new RawSmppClient(port(acceptor));
+      client.send(new BindRequest(1, BindType.TRANSCEIVER, "smppclient1", "password", "", 0x34, 0, 0, ""));
+      assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(BindResponse.class, client.read()).commandStatus());
+      return client;
+   }
+
+   private static SubmitSm submit(int sequence) {
+      return ShortMessagePdu.builder().sequenceNumber(sequence)
+         .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+         .destinationAddr(new Address((byte) 1, (byte) 1, "8613800138000"))
+         .shortMessage(("submit number " + sequence + " of a flood").getBytes(StandardCharsets.US_ASCII)).buildSubmitSm();
+   }
+
+   /** Submits one at a time until one is refused; returns how many were accepted before it. */
+   private static int fillUntilRefused(RawSmppClient client, String queue) throws Exception {
+      for (int i = 1; i <= MAX_SUBMITS; i++) {
+         client.send(submit(i + 1));
+         SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(i + 1, resp.sequenceNumber());
+         if (resp.commandStatus() != SmppStatus.ESME_ROK) {
+            assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(resp.commandStatus()),
+                         "a full store is a transient refusal");
+            assertEquals(i - 1, broker.messageCount(queue), "every submit answered ESME_ROK is stored");
+            return i - 1;
+         }
+      }
+      fail(MAX_SUBMITS + " submits answered ESME_ROK into " + MAX_SIZE + " bytes; " + broker.messageCount(queue) + " stored");
+      return -1;
+   }
+
+   /** After a refusal: the next submit is not read while the store is full, and is answered ESME_ROK once it frees. */
+   private static void readsAgainOnceFreed(RawSmppClient client, String queue, Runnable free) throws Exception {
+      client.send(submit(MAX_SUBMITS + 10));
+      Wait.until("the connection stops reading while the storage is full", DEADLINE,
+                 () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+                 () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
+      free.run();
+      SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+      assertEquals(MAX_SUBMITS + 10, resp.sequenceNumber());
+      assertEquals(SmppStatus.name(SmppStatus.ESME_ROK), SmppStatus.name(resp.commandStatus()),
+                   "the submit held while the storage was full is stored once it frees");
+      Wait.until("the held submit stored", DEADLINE, () -> broker.messageCount(queue) == 1);
+   }
+
+   private static boolean full(String address) {
+      try {
+         return broker.server().getPagingManager().getPageStore(SimpleString.of(address)).isFull();
+      } catch (Exception e) {
+         throw new IllegalStateException(e);
+      }
+   }
+
+   private static Runnable empty(String queue) {
+      return () -> {
+         try {
+            broker.server().locateQueue(SimpleString.of(queue)).deleteAllReferences();
+         } catch (Exception e) {
+            throw new IllegalStateException(e);
+         }
+      };
+   }
+
+   @Test
+   void aFullBlockAddressIsATransientRefusalAndTheConnectionWaitsForSpace() throws Exception {
+      try (LogCapture log = LogCapture.start(); RawSmppClient client = bound(BLOCK)) {
+         assertTrue(fillUntilRefused(client, BLOCK) > 0);
+         readsAgainOnceFreed(client, BLOCK, empty(BLOCK));
+         assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1").refusedFull(StorageOverload.Cause.ADDRESS) >= 1);
+         assertEquals(0, log.count("failed in the broker"), "no WARN with a stack trace per refused submit");
+      }
+   }
+
+   @Test
+   void aFullFailAddressIsATransientRefusalAndTheConnectionWaitsForSpace() throws Exception {
+      try (RawSmppClient client = bound(FAIL)) {
+         assertTrue(fillUntilRefused(client, FAIL) > 0);
+         readsAgainOnceFreed(client, FAIL, empty(FAIL));
+      }
+   }
+
+   @Test
+   void aFullDropAddressLosesNothingAnsweredOk() throws Exception {
+      assertEquals(java.util.List.of(DROP + " (address-full-policy DROP)"), StorageOverload.droppingAddresses(broker.server(), BLOCK),
+                   "the start's WARN names the gateway address that drops when full");
+      try (RawSmppClient client = bound(DROP)) {
+         assertTrue(fillUntilRefused(client, DROP) > 0);
+         // DROP gives no signal when memory frees: the connection reads on, and the next submit is tried at once.
+         broker.server().locateQueue(SimpleString.of(DROP)).deleteAllReferences();
+         Wait.until("the address has room again", DEADLINE,
+                    () -> !full(DROP));
+         client.send(submit(MAX_SUBMITS + 10));
+         SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_ROK), SmppStatus.name(resp.commandStatus()));
+         Wait.until("stored", DEADLINE, () -> broker.messageCount(DROP) == 1);
+      }
+   }
+
+   @Test
+   void aDiskOverMaxDiskUsageIsATransientRefusalAndTheConnectionStaysOpen() throws Exception {
+      try (RawSmppClient client = bound(BLOCK)) {
+         client.send(submit(2));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+         monitor().setMaxUsage(0.0).tick();
+         assertTrue(broker.server().getPagingManager().isDiskFull());
+         client.send(submit(3));
+         SubmitSmResp refused = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(refused.commandStatus()));
+         broker.server().locateQueue(SimpleString.of(BLOCK)).deleteAllReferences();
+         readsAgainOnceFreed(client, BLOCK, () -> monitor().setMaxUsage(1.0).tick());
+         assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1").refusedFull(StorageOverload.Cause.DISK) >= 1);
+      }
+   }
+}
