@@ -3,7 +3,6 @@ package io.smsgw.cmpp.fwd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.smsgw.broker.testing.DiskFullSwitch;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppCommandId;
@@ -27,8 +25,9 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.ActiveMQInternalErrorException;
+import org.apache.activemq.artemis.core.remoting.FailureListener;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -241,10 +240,9 @@ class FwdLinkRetryTest {
    }
 
    @Test
-   void aLinkWhoseBrokerConnectionFailedOnAFullDiskForwardsAgain() throws Exception {
+   void aLinkWhoseBrokerSessionFailedForwardsAgain() throws Exception {
       try (ServerSocket server = new ServerSocket(0)) {
          server.setSoTimeout(15_000);
-         // No disk monitor: only the test says when the disk is full.
          try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, PeerBroker.freePort(), B, server.getLocalPort(), "",
                                               cfg -> cfg.setMaxDiskUsage(-1))) {
             sendMt(a, "00000000000000c1", "in flight when the disk fills");
@@ -252,18 +250,12 @@ class FwdLinkRetryTest {
                Fwd first = peer.read(Fwd.class); // left unanswered for now
                assertEquals(0xC1L, first.msgId());
 
-               // A durable send on the link's session while the disk is full (the link's report on a message it cannot
-               // forward, begun just before the disk filled): Artemis fails the session's connection and closes it.
+               // The broker fails the link's session as it fails a client's whose connection failed (what a send on
+               // a full disk did before the connection reported flow control, decision 131): the session is closed.
                List<ServerSession> sessions = a.server().getSessions().stream()
                   .filter(s -> s.getName().startsWith("cmpp-fwd-" + B + "-")).toList();
                assertEquals(1, sessions.size());
-               ServerSession session = sessions.get(0);
-               DiskFullSwitch.set(a.server(), true);
-               CoreMessage report = new CoreMessage(a.server().getStorageManager().generateID(), 64);
-               report.setAddress(SmsAddresses.DR);
-               report.setDurable(true);
-               assertThrows(Exception.class, () -> session.send(null, report, false, session.getName(), false));
-               DiskFullSwitch.set(a.server(), false);
+               ((FailureListener) sessions.get(0)).connectionFailed(new ActiveMQInternalErrorException("failed by the test"), false);
 
                Fwd again = peer.read(Fwd.class);
                assertEquals(0xC1L, again.msgId(), "the message went back to the queue and is forwarded again");

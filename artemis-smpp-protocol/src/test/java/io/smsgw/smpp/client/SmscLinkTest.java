@@ -44,10 +44,11 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import javax.management.ObjectName;
+import org.apache.activemq.artemis.api.core.ActiveMQInternalErrorException;
+import org.apache.activemq.artemis.core.remoting.FailureListener;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
@@ -1294,7 +1295,7 @@ class SmscLinkTest {
    }
 
    @Test
-   void aLinkWhoseBrokerConnectionFailedOnAFullDiskTakesMessagesAgainAndSendsEachOnce() throws Exception {
+   void aLinkWhoseBrokerSessionFailedTakesMessagesAgainAndSendsEachOnce() throws Exception {
       int port = JsmppSmsc.freePort();
       try (JsmppSmsc smsc = new JsmppSmsc(port)) {
          smsc.throttleNext.set(Integer.MAX_VALUE); // the MT stays in the link, retried, while its session is killed
@@ -1306,16 +1307,11 @@ class SmscLinkTest {
             sendMt(broker, "00000000000000b4", "8613800138074", "in the link when its session is killed");
             Wait.until("the MT in the window", Duration.ofSeconds(10), () -> control.getWindowInUse() == 1 && control.getThrottled() >= 1);
 
-            // A durable send on the link's session while the disk is full, as one the link began just before the disk
-            // filled: Artemis fails the session's connection (it reports no flow control) and closes the session.
-            DiskFullSwitch.set(broker.server(), true);
+            // The broker fails the link's session as it fails a client's whose connection failed (what a send on a
+            // full disk did before the connection reported flow control, decision 131): the session is closed.
             ServerSession session = linkSession(broker);
-            CoreMessage dr = new CoreMessage(broker.server().getStorageManager().generateID(), 64);
-            dr.setAddress(SmsAddresses.DR);
-            dr.setDurable(true);
-            assertThrows(Exception.class, () -> session.send(null, dr, false, session.getName(), false));
+            ((FailureListener) session).connectionFailed(new ActiveMQInternalErrorException("failed by the test"), false);
             Wait.until("the killed session gone", Duration.ofSeconds(10), () -> !simSessions(broker).contains(session));
-            DiskFullSwitch.set(broker.server(), false);
             smsc.throttleNext.set(0);
 
             JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
