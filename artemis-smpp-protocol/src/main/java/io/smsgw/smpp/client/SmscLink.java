@@ -53,6 +53,7 @@ import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
 import io.smsgw.smpp.codec.UnencodableFieldException;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -295,6 +296,8 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong recordPutsFailed = new AtomicLong();
    /** Parts whose MT's validity had ended before they were first sent (reported EXPIRED, never submitted). */
    final AtomicLong expiredUnsent = new AtomicLong();
+   /** Messages not stored because their address was full (decision 131); the SMSC sends them again, reports retry. */
+   final AtomicLong refusedAddressFull = new AtomicLong();
    /** Lookups of parked receipts that the correlation store failed (the receipt stays parked and is tried again). */
    final AtomicLong parkedLookupsFailed = new AtomicLong();
    /**
@@ -1364,6 +1367,11 @@ final class SmscLink extends AbstractSessionCallback {
             logger.warn("SMSC link {}: {} has no queue; message not kept", config.id(), message.getAddress());
             eventLoop.execute(onFailed);
          }
+      } catch (ActiveMQAddressFullException e) {
+         // Each receipt or MO the SMSC sends meanwhile would be a WARN with a stack trace: counted for the summary.
+         logger.debug("SMSC link {}: not stored, {}", config.id(), e.getMessage());
+         refusedAddressFull.incrementAndGet();
+         eventLoop.execute(onFailed);
       } catch (Exception e) {
          logger.warn("SMSC link {}: broker send failed", config.id(), e);
          eventLoop.execute(onFailed);

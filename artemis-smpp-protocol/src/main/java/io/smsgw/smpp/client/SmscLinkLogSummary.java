@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * SMSC refused, parts that expired while throttled or before their first send, receipts parked, parked receipts
  * matched later or whose lookup failed, submit_sm sent again on the same bind (on-unanswered = requeue), correlation
  * record writes the store refused (each retried every 100 ms), receipt texts with esm_class 0 from a number other than
- * their MT's recipient (delivered as MO). An SMSC refusing a whole number range, or receipts
+ * their MT's recipient (delivered as MO), messages not stored as their address was full. An SMSC refusing a whole number range, or receipts
  * parked under overload, made thousands of lines a second; each is now a DEBUG line and counted here, from the link's
  * counters (the ones its management bean shows).
  * Nothing is written for an interval in which none of them changed. Housekeeping thread only.
@@ -32,6 +32,7 @@ final class SmscLinkLogSummary {
    private long requeued;
    private long putsFailed;
    private long expiredUnsent;
+   private long addressFull;
    private long notFromRecipient;
 
    SmscLinkLogSummary(SmscLink link, long intervalMillis) {
@@ -46,6 +47,7 @@ final class SmscLinkLogSummary {
       this.requeued = link.requeuedUnanswered.get();
       this.putsFailed = link.recordPutsFailed.get();
       this.expiredUnsent = link.expiredUnsent.get();
+      this.addressFull = link.refusedAddressFull.get();
       this.notFromRecipient = link.receiptsNotFromRecipient.get();
    }
 
@@ -93,6 +95,12 @@ final class SmscLinkLogSummary {
          parts.add((now - expiredUnsent) + " part(s) past their validity before their first send, reported EXPIRED");
       }
       expiredUnsent = now;
+      now = link.refusedAddressFull.get();
+      if (now > addressFull) {
+         parts.add((now - addressFull) + " message(s) not stored as their address was full (the SMSC sends them again, "
+                   + "reports are tried again)");
+      }
+      addressFull = now;
       now = link.receiptsNotFromRecipient.get();
       if (now > notFromRecipient) {
          parts.add((now - notFromRecipient) + " receipt-like MO not from the recipient of the MT they name, delivered as MO");

@@ -2,6 +2,7 @@ package io.smsgw.smpp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -19,7 +20,12 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.bean.MessageState;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.junit.jupiter.api.AfterEach;
@@ -225,6 +231,37 @@ class SmscLinkLogTest {
             assertFalse(broker.server().isStarted(), "the broker does not start with " + wrong[0] + "=" + wrong[1]);
             assertEquals(1, log.count("System property " + wrong[0] + "=" + wrong[1] + " is not valid: " + wrong[2]),
                          () -> log.lines(wrong[0]).toString());
+         }
+      }
+   }
+
+   /**
+    * A full address (FAIL policy) refuses what the link would store: each MO the SMSC sent meanwhile was a WARN with a
+    * stack trace ("broker send failed"); now the SMSC gets a temporary error and the summary counts them.
+    */
+   @Test
+   void mosRefusedByAFullAddressAreCountedNotALineWithAStackTraceEach() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port); LogCapture log = LogCapture.start()) {
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg
+                 .addAddressSetting(SmsAddresses.MO, new AddressSettings().setMaxSizeBytes(1L)
+                    .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL))
+                 .addQueueConfiguration(QueueConfiguration.of(SmsAddresses.MO).setRoutingType(RoutingType.ANYCAST))).start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            try (Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+                 Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+               session.createProducer(session.createQueue(SmsAddresses.MO)).send(session.createTextMessage("filler"));
+            }
+            for (int i = 0; i < 3; i++) {
+               int mo = i;
+               NegativeResponseException refused = assertThrows(NegativeResponseException.class,
+                  () -> smsc.sendMo("8613800138000", "1065712345", "mo " + mo));
+               assertEquals(0x64, refused.getCommandStatus(), "ESME_RX_T_APPN: the SMSC sends it again later");
+            }
+            Wait.until("the refusals counted in the log", Duration.ofSeconds(10),
+                       () -> summed(log, "message(s) not stored as their address was full") == 3);
+            assertEquals(0, log.count("broker send failed"), "no WARN with a stack trace per MO");
          }
       }
    }
