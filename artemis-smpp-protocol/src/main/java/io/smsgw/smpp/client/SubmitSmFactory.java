@@ -96,7 +96,7 @@ final class SubmitSmFactory {
          .priorityFlag(Math.min(Math.max(m.integer(SmsProperties.PRIORITY, 0), 0), smsc34 ? 3 : 1))
          .scheduleDeliveryTime(SmppTime.formatAbsolute(m.longValue(SmsProperties.SCHEDULE_TIME, 0)))
          .validityPeriod(SmppTime.formatAbsolute(m.longValue(SmsProperties.VALIDITY_TIME, 0)))
-         .registeredDelivery(registeredDelivery(m));
+         .registeredDelivery(registeredDelivery(m, smsc34));
       byte[] udh = m.udh();
       if (m.hasTextBody()) {
          String text = m.text("");
@@ -154,8 +154,20 @@ final class SubmitSmFactory {
    }
 
    private Part single(ShortMessagePdu.Builder b, byte[] shortMessage, int esmClass, SmsMessageReader m) {
-      return new Part(b.esmClass(esmClass).shortMessage(shortMessage).buildSubmitSm(), m.integer(SmsProperties.SEGMENT_REF, 0),
-                      m.integer(SmsProperties.SEGMENT_TOTAL, 0), m.integer(SmsProperties.SEGMENT_NUMBER, 0));
+      return new Part(b.esmClass(esmClass).shortMessage(shortMessage).buildSubmitSm(), segmentField(m, SmsProperties.SEGMENT_REF, 65535),
+                      segmentField(m, SmsProperties.SEGMENT_TOTAL, 255), segmentField(m, SmsProperties.SEGMENT_NUMBER, 255));
+   }
+
+   /**
+    * A segment property an application set, within what the part's correlation record holds: one out of range was sent,
+    * then could not be recorded once the SMSC took it (decision 123), so it is refused before it goes.
+    */
+   private static int segmentField(SmsMessageReader m, org.apache.activemq.artemis.api.core.SimpleString property, int max) {
+      int value = m.integer(property, 0);
+      if (value < 0 || value > max) {
+         throw new Unsendable(SmppStatus.ESME_RSUBMITFAIL, property + " " + value + " is outside 0.." + max);
+      }
+      return value;
    }
 
    /**
@@ -165,9 +177,9 @@ final class SubmitSmFactory {
     */
    private Part segment(ShortMessagePdu.Builder b, byte[] userData, SmsEncoding encoding, boolean packed, SmsMessageReader m,
                         boolean smsc34) {
-      int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
-      int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
-      int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
+      int reference = segmentField(m, SmsProperties.SEGMENT_REF, 65535);
+      int total = segmentField(m, SmsProperties.SEGMENT_TOTAL, 255);
+      int number = segmentField(m, SmsProperties.SEGMENT_NUMBER, 255);
       byte[] withUdh = smsc34 && link.longMessages() != SmscLinkConfig.LongMessages.UDH
          ? null : SarSegments.withUdh(reference, total, number, userData, encoding);
       if (withUdh != null) {
@@ -276,11 +288,12 @@ final class SubmitSmFactory {
    }
 
    /**
-    * A receipt for every MT (billing needs every final state); intermediate notifications too on a 3.4 link when an
-    * SMPP 3.4 ESME asked for them, since many SMSCs send them only when asked (3.3 defines only 0 and 1).
+    * A receipt for every MT (billing needs every final state); intermediate notifications too to a 3.4 SMSC (the link
+    * asked for 3.4 and the bind answer said so) when an SMPP 3.4 ESME asked for them, since many SMSCs send them only
+    * when asked (3.3 defines only 0 and 1, and some SMSCs refuse the bit with ESME_RINVREGDLVFLG).
     */
-   private int registeredDelivery(SmsMessageReader m) {
-      return link.version34() && IntermediateNotifications.requested(m.message())
+   private int registeredDelivery(SmsMessageReader m, boolean smsc34) {
+      return smsc34 && IntermediateNotifications.requested(m.message())
          ? REGISTERED_DELIVERY_RECEIPT | IntermediateNotifications.REGISTERED_DELIVERY_BIT : REGISTERED_DELIVERY_RECEIPT;
    }
 

@@ -2753,6 +2753,40 @@ class SmscLinkTest {
    }
 
    /**
+    * An application's MT with a concatenation reference out of range (70000): the UDH took its low byte, the SMSC
+    * accepted the part, then its correlation record refused the reference inside the pipeline (decision 123's failure,
+    * which the length checks did not cover). Now it is refused before it is sent, with one REJECTD report.
+    */
+   @Test
+   void anMtWithASegmentReferenceOutOfRangeGetsOneRejectedReportAndTheLinkCarriesOn() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "0000000000000d11", "8613800138311", "first of two", mt -> {
+               mt.setIntProperty("smsSegmentRef", 70000);
+               mt.setIntProperty("smsSegmentTotal", 2);
+               mt.setIntProperty("smsSegmentNumber", 1);
+            });
+            sendMt(broker, "0000000000000d12", "8613800138312", "after it", mt -> { });
+
+            TextMessage dr = receive(broker, SmsAddresses.DR, "smsId = '0000000000000d11'");
+            assertNotNull(dr, "a report on the MT whose reference no record holds");
+            assertEquals("REJECTD", dr.getStringProperty("smsStatus"));
+            assertEquals("069", dr.getStringProperty("smsErrorCode"));
+            JsmppSmsc.Received next = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(next, "the next MT goes out");
+            assertEquals("8613800138312", next.destination(), "the MT out of range never reached the SMSC");
+            Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            assertNull(smsc.submits.poll(500, TimeUnit.MILLISECONDS), "nothing sent twice");
+            assertEquals(1, smsc.binds.get(), "the link stayed bound: no reconnect");
+            assertEquals(0, control(broker).getWindowInUse());
+         }
+      }
+   }
+
+   /**
     * An MT without a validity that waited on the link's queue longer than the default 48 h (link down, paused, a
     * backlog): submitted 50 h ago, it is past its validity before it is first sent. It is reported EXPIRED and not
     * sent. Before, it went to the SMSC, which took it (an empty validity_period: the SMSC's own default, from now), and
