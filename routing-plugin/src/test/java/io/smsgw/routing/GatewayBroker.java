@@ -2,6 +2,7 @@ package io.smsgw.routing;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
@@ -56,7 +57,15 @@ final class GatewayBroker implements AutoCloseable {
       broker.embedded.setConfiguration(cfg);
       broker.embedded.createActiveMQServer();
       broker.runtime().configure(GatewayConfigLoader.parse(gatewayConf, code + ".conf"));
-      broker.embedded.getActiveMQServer().start();
+      // A failed activation (its CMPP port taken, say) leaves the broker starting for good: say why now, not at the
+      // wait's deadline.
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      broker.server().registerActivationFailureListener(failure::set);
+      broker.server().start();
+      if (failure.get() != null) {
+         broker.close();
+         throw new IllegalStateException("gateway " + code + " did not start (its CMPP port " + cmppPort + ")", failure.get());
+      }
       Wait.until("gateway " + code + " active", Duration.ofSeconds(15),
                  () -> broker.server().isActive() && broker.routing() != null);
       return broker;

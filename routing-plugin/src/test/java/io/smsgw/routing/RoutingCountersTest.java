@@ -184,6 +184,15 @@ class RoutingCountersTest {
          return bean("getAccountCounters", account)[index];
       }
 
+      /** getAccountDeliveries, for a wait's condition. */
+      long[] deliveries(String account) {
+         try {
+            return bean("getAccountDeliveries", account);
+         } catch (Exception e) {
+            throw new IllegalStateException(e);
+         }
+      }
+
       /** {@link #counter} for a wait's condition. */
       boolean counterIs(String account, int index, long expected) {
          try {
@@ -474,6 +483,9 @@ class RoutingCountersTest {
             mo.setStringProperty("smsKind", "MO");
             app1.send(mo);
          }
+         // The send returns once the MO is stored; the queue counts it when its executor has filed it.
+         Wait.until("its MO waits on its queue", Duration.ofSeconds(10), () -> gw.deliveries("app1")[WAITING] == 1,
+                    () -> "waiting " + gw.deliveries("app1")[WAITING]);
          long[] unbound = gw.bean("getAccountDeliveries", "app1");
          assertEquals(0, unbound[MO_SENT], "app1 never bound: nothing sent");
          assertEquals(1, unbound[WAITING], "its MO waits on its queue");

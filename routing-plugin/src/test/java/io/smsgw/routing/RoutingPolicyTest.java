@@ -110,7 +110,9 @@ class RoutingPolicyTest {
            TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.registerBrokerPlugin(new SmsRoutingPlugin())).start();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         Wait.until("link two bound", Duration.ofSeconds(10), up::hasBoundSession);
+         // Routing fails over to links the gateway counts as up: bound in every role, as the link saw its bind_resp
+         // (the SMSC sees the session bound before that, and an MT routed in between may wait on link one).
+         Wait.until("link two up", Duration.ofSeconds(10), () -> GatewayRuntime.of(broker.server()).links().isUp("two"));
          for (int i = 0; i < 10; i++) {
             sendMt(session, "861380013800" + i, "failover " + i, 0);
          }

@@ -208,12 +208,25 @@ public final class JsmppSmsc implements AutoCloseable {
       }
    }
 
+   /** Ports {@link #freePort} handed out in this JVM: free when chosen, bound by their user only later. */
+   private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+   /**
+    * A port free now, in 20000-29999 (below the kernel's ephemeral range, which outgoing connections take from), and
+    * never one handed out before in this JVM: a test network picks all its ports before its brokers bind them, and a
+    * port picked twice made the second acceptor fail to bind and its gateway never start.
+    */
    public static int freePort() throws IOException {
       java.util.Random random = new java.util.Random();
       for (int attempt = 0; attempt < 100; attempt++) {
          int port = 20_000 + random.nextInt(10_000);
+         if (HANDED_OUT.contains(port)) {
+            continue;
+         }
          try (ServerSocket socket = new ServerSocket(port)) {
-            return socket.getLocalPort();
+            if (HANDED_OUT.add(port)) {
+               return port;
+            }
          } catch (IOException busy) {
             // try another
          }
