@@ -11,10 +11,13 @@ import io.netty.channel.EventLoop;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsProperties;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.filter.impl.FilterImpl;
+import org.apache.activemq.artemis.core.paging.PagingManager;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.Binding;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
@@ -46,6 +49,29 @@ import org.slf4j.LoggerFactory;
 public final class HeldMessageQueues {
 
    private static final Logger logger = LoggerFactory.getLogger(HeldMessageQueues.class);
+
+   /**
+    * A replacement refused because the store of the held message's address is full (decision 131): nothing was
+    * replaced, the originals are held as before; answered with the transient status of a full store.
+    */
+   public static final class StorageFull extends Exception {
+      private final StorageOverload.Cause cause;
+      private final String address;
+
+      StorageFull(StorageOverload.Cause cause, String address) {
+         super("storage full (" + cause.tag() + ") for " + address, null, false, false); // only its type matters
+         this.cause = cause;
+         this.address = address;
+      }
+
+      public StorageOverload.Cause storageCause() {
+         return cause;
+      }
+
+      public String address() {
+         return address;
+      }
+   }
 
    /** A held message and the queue it waits on. */
    public record Held(Queue queue, MessageReference reference) {
@@ -224,6 +250,7 @@ public final class HeldMessageQueues {
        * Replaces every held message matching the filter (all destinations of a submit_multi) with a copy
        * {@code change} is applied to, each on the queue its original waited on, in one transaction: on any failure
        * (thrown) the originals stay held. Those that left meanwhile are not replaced. Returns how many were replaced.
+       * {@link StorageFull} when the store of a held message's address cannot take its replacement now.
        */
       public int replaceAll(Filter filter, Consumer<Message> change) throws Exception {
          return replace(findAll(filter), change);
@@ -357,12 +384,20 @@ public final class HeldMessageQueues {
 
    private int replaceAll(List<Held> originals, Consumer<Message> change) throws Exception {
       StorageManager storage = server.getStorageManager();
+      PagingManager paging = server.getPagingManager();
       Transaction tx = new TransactionImpl(storage);
       int replaced = 0;
       try {
          for (Held held : originals) {
             Queue queue = held.queue();
             // Off the queue first, so no consumer sends it on meanwhile; acked in the transaction, so a rollback puts it back.
+            // A full store would drop the replacement (DROP) or take it past its limit (BLOCK, disk) while the
+            // original's acknowledgement commits: refused before anything changes, transient (decision 131).
+            PagingStore store = paging.getPageStore(queue.getAddress());
+            StorageOverload.Cause cause = StorageOverload.refusal(paging, store);
+            if (cause != null) {
+               throw new StorageFull(cause, queue.getAddress().toString());
+            }
             MessageReference original = queue.removeReferenceWithID(held.reference().getMessageID());
             if (original == null) {
                continue;
@@ -374,8 +409,21 @@ public final class HeldMessageQueues {
             // Put where the original was, as Artemis moves a message: the gateway does this for the account,
             // which needs no permission for the link's queue, and the original's duplicate id is not a resend.
             Binding binding = server.getPostOffice().getBinding(queue.getName());
-            if (binding == null || server.getPostOffice().route(copy, tx, false, false, binding) != RoutingStatus.OK) {
+            RoutingStatus routed;
+            try {
+               routed = binding == null ? null : server.getPostOffice().route(copy, tx, false, false, binding);
+            } catch (ActiveMQAddressFullException e) {
+               // address-full-policy FAIL filled between the check and the route
+               throw new StorageFull(paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS,
+                                     queue.getAddress().toString());
+            }
+            if (routed != RoutingStatus.OK) {
                throw new IllegalStateException("replacement not stored on " + queue.getName());
+            }
+            if (copy.isDropped()) {
+               // filled between the check and the route: the broker answered OK and kept nothing; the rollback keeps the original
+               throw new StorageFull(paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS,
+                                     queue.getAddress().toString());
             }
             replaced++;
          }

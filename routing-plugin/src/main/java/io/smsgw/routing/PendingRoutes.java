@@ -4,8 +4,10 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
@@ -41,12 +43,16 @@ final class PendingRoutes {
    private final NetworkRouting network;
    private final ScheduledExecutorService executor;
    private final AtomicBoolean scanQueued = new AtomicBoolean();
+   private final MoveStorage storage;
+   /** A scan left messages because a store was full; logged when it starts and when it ends, not per scan. */
+   private boolean waitingForSpace;
 
    PendingRoutes(ActiveMQServer server, SmsRouter router, ScheduledExecutorService executor) {
       this.server = server;
       this.router = router;
       this.network = router.network();
       this.executor = executor;
+      this.storage = new MoveStorage(server);
    }
 
    void start() {
@@ -88,11 +94,23 @@ final class PendingRoutes {
          return;
       }
       try {
-         int mt = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MT, this::mt), SmsAddresses.MT_ADDRESS, false, null);
-         int mo = queue.moveReferences(FLUSH_LIMIT, new Answered(SmsKind.MO, this::mo), SmsAddresses.MO_ADDRESS, false, null);
+         // The broker's move removes each message whatever became of its copy (a full DROP address drops it): the
+         // stores are asked first, and what a full store would lose waits here for a later scan (decision 131).
+         Answered mtMoves = new Answered(SmsKind.MT, this::mt, this::mtRefusal);
+         int mt = queue.moveReferences(FLUSH_LIMIT, mtMoves, SmsAddresses.MT_ADDRESS, false, null);
+         Answered moMoves = new Answered(SmsKind.MO, this::mo, this::moRefusal);
+         int mo = queue.moveReferences(FLUSH_LIMIT, moMoves, SmsAddresses.MO_ADDRESS, false, null);
          if (mt + mo > 0) {
             logger.debug("{} MT and {} MO waiting for their route moved on", mt, mo);
          }
+         String full = mtMoves.full != null ? mtMoves.full : moMoves.full;
+         if (full != null && !waitingForSpace) {
+            logger.warn("Messages whose route is answered stay on {} while the store of {} is full; they move on once it "
+                        + "has room", SmsAddresses.ROUTE_PENDING, full);
+         } else if (full == null && waitingForSpace) {
+            logger.info("{}: the stores have room again, waiting messages move on", SmsAddresses.ROUTE_PENDING);
+         }
+         waitingForSpace = full != null;
       } catch (Exception e) {
          logger.warn("Moving messages on from {} failed; they stay and are tried again", SmsAddresses.ROUTE_PENDING, e);
       }
@@ -105,6 +123,26 @@ final class PendingRoutes {
 
    private NetworkRouting.Decision mo(String serviceNumber) {
       return router.table().mo(serviceNumber) != null ? LOCAL : network.mo(serviceNumber);
+   }
+
+   /** Where a store could not take this MT's move now (address and cause), or null. */
+   private String mtRefusal(String destination, NetworkRouting.Decision decision) {
+      StorageOverload.Cause cause = storage.mtRefusal(destination == null ? null : router.table().mt(destination));
+      return cause != null ? SmsAddresses.MT + " or its link's queue (" + cause.tag() + ")" : peerRefusal(decision);
+   }
+
+   private String moRefusal(String serviceNumber, NetworkRouting.Decision decision) {
+      StorageOverload.Cause cause = storage.refusal(SmsAddresses.MO);
+      return cause != null ? SmsAddresses.MO + " (" + cause.tag() + ")" : peerRefusal(decision);
+   }
+
+   private String peerRefusal(NetworkRouting.Decision decision) {
+      if (decision.outcome() != NetworkRouting.Outcome.GATEWAY || decision.gateway() == null) {
+         return null;
+      }
+      String queue = SmsAddresses.gatewayQueue(decision.gateway());
+      StorageOverload.Cause cause = storage.refusal(queue);
+      return cause == null ? null : queue + " (" + cause.tag() + ")";
    }
 
    /** Any outcome but PENDING: the divert routes it locally. */
@@ -121,11 +159,16 @@ final class PendingRoutes {
 
       private final SmsKind kind;
       private final Function<String, NetworkRouting.Decision> decide;
+      private final BiFunction<String, NetworkRouting.Decision, String> refusal;
+      /** The first full store met (address and cause): nothing more matches, the rest waits for a later scan. */
+      String full;
 
-      Answered(SmsKind kind, Function<String, NetworkRouting.Decision> decide) {
+      Answered(SmsKind kind, Function<String, NetworkRouting.Decision> decide,
+               BiFunction<String, NetworkRouting.Decision, String> refusal) {
          super("route of a waiting " + kind + " answered");
          this.kind = kind;
          this.decide = decide;
+         this.refusal = refusal;
       }
 
       @Override
@@ -134,8 +177,17 @@ final class PendingRoutes {
          if (SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) != kind) {
             return false;
          }
+         if (full != null) {
+            return false;
+         }
          String destination = RoutingTransformer.string(message, SmsProperties.DESTINATION);
-         return destination == null || decide.apply(destination).outcome() != NetworkRouting.Outcome.PENDING;
+         NetworkRouting.Decision decision = destination == null ? LOCAL : decide.apply(destination);
+         if (decision.outcome() == NetworkRouting.Outcome.PENDING) {
+            return false;
+         }
+         // called right before the broker copies the message, so a store that filled in between is seen
+         full = refusal.apply(destination, decision);
+         return full == null;
       }
 
 

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.config.RouteConfig;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
@@ -52,21 +54,30 @@ final class RemovedLinkQueues {
     */
    static final SimpleString REROUTED_FROM = SimpleString.of("smsReroutedFrom");
 
-   /** What re-routing one queue did: MT moved to sms.mt, MT an SMSC had already accepted (removed), MT left. */
-   record Outcome(String queue, long moved, long alreadyAccepted, long left) {
+   /**
+    * What re-routing one queue did: MT moved to sms.mt, MT an SMSC had already accepted (removed), MT left; {@code full}:
+    * the address whose full store stopped the moves (decision 131), or null.
+    */
+   record Outcome(String queue, long moved, long alreadyAccepted, long left, String full) {
       @Override
       public String toString() {
          return queue + ": " + moved + " MT routed again, " + alreadyAccepted + " already accepted by an SMSC (removed, "
-            + "their receipt or record expiry reports them), " + left + " left on the queue";
+            + "their receipt or record expiry reports them), " + left + " left on the queue"
+            + (full == null ? "" : "; stopped while the store of " + full + " is full: the rest waits for the next "
+               + "reload, restart or rerouteQueue");
       }
    }
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
+   private final SmsRouter router;
+   private final MoveStorage storage;
 
-   RemovedLinkQueues(ActiveMQServer server, GatewayRuntime runtime) {
+   RemovedLinkQueues(ActiveMQServer server, GatewayRuntime runtime, SmsRouter router) {
       this.server = server;
       this.runtime = runtime;
+      this.router = router;
+      this.storage = new MoveStorage(server);
    }
 
    /** SMSC link and peer queues with messages whose link or peer {@code config} does not have, with their depth. */
@@ -146,6 +157,7 @@ final class RemovedLinkQueues {
       long moved = 0;
       long accepted = 0;
       Set<Long> left = new HashSet<>();
+      String full = null;
       // Each message is looked at once: one the broker could not move (taken by a consumer meanwhile) ends the loop.
       Set<Long> seen = new HashSet<>();
       while (true) {
@@ -174,11 +186,30 @@ final class RemovedLinkQueues {
          }
          if (!send.isEmpty()) {
             // The broker's move: one transaction per batch removes each MT here and stores its copy on sms.mt, where
-            // the routing divert routes it as any new MT (a moved MT is not counted as submitted again).
-            moved += queue.moveReferences(FLUSH_LIMIT, new Ids(send, SimpleString.of(queueName)), SmsAddresses.MT_ADDRESS, false, null);
+            // the routing divert routes it as any new MT (a moved MT is not counted as submitted again). It removes
+            // the MT whatever became of the copy, so the stores are asked first (decision 131).
+            Ids ids = new Ids(send, SimpleString.of(queueName), this::refusal);
+            moved += queue.moveReferences(FLUSH_LIMIT, ids, SmsAddresses.MT_ADDRESS, false, null);
+            if (ids.full != null) {
+               full = ids.full;
+               break; // the rest stays here, for the next pass
+            }
          }
       }
-      return new Outcome(queueName, moved, accepted, left.size());
+      long leftCount = full == null ? left.size() : queue.getMessageCount();
+      return new Outcome(queueName, moved, accepted, leftCount, full);
+   }
+
+   /** The address whose store could not take this MT's move now, with the cause; null when all can. */
+   private String refusal(Message message) {
+      StorageOverload.Cause cause = storage.refusal(SmsAddresses.MT);
+      if (cause != null) {
+         return SmsAddresses.MT + " (" + cause.tag() + ")";
+      }
+      Object destination = message.getObjectProperty(SmsProperties.DESTINATION);
+      RouteConfig.MtRoute route = destination == null ? null : router.table().mt(destination.toString());
+      cause = storage.mtRefusal(route);
+      return cause == null ? null : "the queue of a link of route " + route.prefix() + " (" + cause.tag() + ")";
    }
 
    private enum Fate { SEND, ACCEPTED, LEAVE }
@@ -222,21 +253,34 @@ final class RemovedLinkQueues {
    /**
     * Matches the messages whose broker ids were checked. With {@code from}, marks each match as re-routed from there:
     * the broker calls this under the queue's lock right before it copies the message, so no consumer reads it meanwhile.
+    * With {@code full}, asks it right before too whether the copy would be stored: once a store is full nothing more
+    * matches, so the rest stays on the queue.
     */
    private static final class Ids extends MessageFilter {
 
       private final Set<Long> ids;
       private final SimpleString from;
+      private final java.util.function.Function<Message, String> refusal;
+      /** The first refusal's address and cause, or null. */
+      String full;
 
       Ids(Set<Long> ids, SimpleString from) {
+         this(ids, from, null);
+      }
+
+      Ids(Set<Long> ids, SimpleString from, java.util.function.Function<Message, String> refusal) {
          super("messages of a removed link checked against the correlation store");
          this.ids = ids;
          this.from = from;
+         this.refusal = refusal;
       }
 
       @Override
       public boolean match(Message message) {
-         if (!ids.contains(message.getMessageID())) {
+         if (full != null || !ids.contains(message.getMessageID())) {
+            return false;
+         }
+         if (refusal != null && (full = refusal.apply(message)) != null) {
             return false;
          }
          if (from != null) {

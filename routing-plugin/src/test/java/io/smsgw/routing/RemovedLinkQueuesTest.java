@@ -31,6 +31,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -217,6 +219,70 @@ class RemovedLinkQueuesTest {
             producer.send(session.createTextMessage("for a peer that is gone"));
          }
          assertArrayEquals(new String[] {"sms.gw.009999: 1"}, control.getQueuesWithoutLink());
+      }
+   }
+
+   /**
+    * The broker's move removes each MT whatever became of its copy: with the new link's queue full under
+    * address-full-policy DROP the MT of the removed link were dropped and gone, no report. Now they stay on the
+    * removed link's queue while the store is full, and the next pass (here rerouteQueue) moves them once it has room.
+    */
+   @Test
+   void theMtOfARemovedLinkStayWhileTheirNewLinksQueueIsFullUnderDropAndMoveOnceItHasRoom() throws Exception {
+      int oldPort = JsmppSmsc.freePort();
+      int newPort = JsmppSmsc.freePort();
+      writeConfig(oldPort, newPort, true, ROUTES_TO_OLD);
+      long validUntil = System.currentTimeMillis() + 600_000;
+      String newQueue = SmsAddresses.smscLinkQueue("new");
+      String reports = SmsAddresses.accountQueue("app1");
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> {
+              cfg.registerBrokerPlugin(new SmsRoutingPlugin());
+              cfg.addQueueConfiguration(QueueConfiguration.of(reports).setAddress(reports).setRoutingType(RoutingType.ANYCAST));
+              cfg.addAddressSetting(newQueue, new AddressSettings().setMaxSizeBytes(16 * 1024)
+                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.DROP));
+           }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         for (int i = 1; i <= 3; i++) {
+            sendMt(session, "00000000000000d" + i, RECIPIENT, "waits for a link that is down", validUntil);
+         }
+         Wait.until("three MT on the old link's queue", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("old")) == 3);
+         // The new link (its SMSC down) has a full queue.
+         try (MessageProducer producer = session.createProducer(session.createQueue(newQueue))) {
+            for (int i = 0; i < 200 && !full(broker, newQueue); i++) {
+               producer.send(session.createTextMessage("x".repeat(1024)));
+            }
+         }
+         assertTrue(full(broker, newQueue), "the new link's queue is full");
+         long filled = broker.messageCount(newQueue);
+
+         writeConfig(oldPort, newPort, false, ROUTES_TO_NEW);
+         SmsRoutingControlMBean control = routing(broker);
+         assertEquals("", control.reload());
+         // Browsed: a moved message leaves the queue's list at once (its count follows when the move's journal write completes).
+         assertEquals(java.util.Set.of("00000000000000d1", "00000000000000d2", "00000000000000d3"),
+                      browse(session, SmsAddresses.smscLinkQueue("old")).keySet(),
+                      "the MT stay on the removed link's queue while their target is full, not dropped");
+         String told = control.rerouteQueue(SmsAddresses.smscLinkQueue("old"));
+         assertTrue(told.contains("0 MT routed again") && told.contains("is full"), told);
+         assertEquals(3, browse(session, SmsAddresses.smscLinkQueue("old")).size());
+         assertEquals(filled, broker.messageCount(newQueue));
+
+         broker.server().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(newQueue)).deleteAllReferences();
+         Wait.until("room on the new link's queue", Duration.ofSeconds(10), () -> !full(broker, newQueue));
+         assertTrue(control.rerouteQueue(SmsAddresses.smscLinkQueue("old")).contains("3 MT routed again"));
+         Wait.until("the MT routed to the new link", Duration.ofSeconds(10),
+                    () -> broker.messageCount(SmsAddresses.smscLinkQueue("old")) == 0 && broker.messageCount(newQueue) == 3);
+      }
+   }
+
+   private static boolean full(TestBroker broker, String address) {
+      try {
+         return broker.server().getPagingManager().getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(address)).isFull();
+      } catch (Exception e) {
+         throw new IllegalStateException(e);
       }
    }
 }

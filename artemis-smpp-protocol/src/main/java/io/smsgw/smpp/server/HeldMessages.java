@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.smsgw.broker.HeldMessageQueues;
+import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.concat.SmsParts;
@@ -214,6 +215,11 @@ final class HeldMessages {
                   answer.accept(replace.errorResponse(SmppStatus.ESME_RREPLACEFAIL));
                }
             });
+         } catch (HeldMessageQueues.StorageFull full) {
+            // A full store (decision 131): the originals are held as before; transient, as a submit would be answered.
+            SubmitLimits.giveBack(runtime, account, taken);
+            StorageOverload.refused("SMPP replace_sm", accountId, full.storageCause(), full.address());
+            answer.accept(replace.errorResponse(SmppSubmitHandler.STATUS_STORAGE_FULL));
          } catch (Exception e) {
             logger.warn("replace_sm failed", e);
             SubmitLimits.giveBack(runtime, account, taken);

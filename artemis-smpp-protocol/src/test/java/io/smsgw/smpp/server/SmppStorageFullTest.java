@@ -19,6 +19,8 @@ import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindResponse;
 import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.ReplaceSm;
+import io.smsgw.smpp.codec.ReplaceSmResp;
 import io.smsgw.smpp.codec.ShortMessagePdu;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitSm;
@@ -209,5 +211,58 @@ class SmppStorageFullTest {
          readsAgainOnceFreed(client, BLOCK, () -> monitor().setMaxUsage(1.0).tick());
          assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1").refusedFull(StorageOverload.Cause.DISK) >= 1);
       }
+   }
+
+   /**
+    * replace_sm of a message held on a full DROP address: the broker dropped the replacement and the original's removal
+    * committed, so the ESME got ESME_ROK and nothing was held any more. Now the transient status of a full store, the
+    * original still held; once there is room the same replace_sm is done.
+    */
+   @Test
+   void aReplaceSmOnAFullDropAddressIsATransientRefusalAndTheOriginalStaysHeld() throws Exception {
+      try (RawSmppClient client = bound(DROP)) {
+         client.send(submit(2));
+         SubmitSmResp first = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.ESME_ROK, first.commandStatus());
+         String id = first.messageId();
+         for (int i = 3; ; i++) {
+            assertTrue(i < MAX_SUBMITS, "the address never filled");
+            client.send(submit(i));
+            if (assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus() != SmppStatus.ESME_ROK) {
+               break;
+            }
+         }
+         long held = broker.messageCount(DROP);
+         Address source = new Address((byte) 1, (byte) 1, "8610086");
+         client.send(new ReplaceSm(MAX_SUBMITS + 20, id, source, "", "", 0, 0, "the replacement".getBytes(StandardCharsets.US_ASCII)));
+         ReplaceSmResp refused = assertInstanceOf(ReplaceSmResp.class, client.read());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(refused.commandStatus()),
+                      "a full store is a transient refusal, as for a submit");
+         assertEquals(held, broker.messageCount(DROP));
+         assertEquals(1, heldWithId(id), "the original is still held");
+
+         broker.server().locateQueue(SimpleString.of(DROP)).deleteMatchingReferences(
+            org.apache.activemq.artemis.core.filter.impl.FilterImpl.createFilter("smsId <> '" + id + "'"));
+         Wait.until("the address has room again", DEADLINE, () -> !full(DROP));
+         client.send(new ReplaceSm(MAX_SUBMITS + 21, id, source, "", "", 0, 0, "the replacement".getBytes(StandardCharsets.US_ASCII)));
+         ReplaceSmResp done = assertInstanceOf(ReplaceSmResp.class, client.read());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_ROK), SmppStatus.name(done.commandStatus()));
+         Wait.until("the replacement held", DEADLINE, () -> heldWithId(id) == 1);
+      }
+   }
+
+   /** How many messages with this smsId wait on the DROP address. */
+   private static int heldWithId(String id) {
+      int found = 0;
+      try (var refs = broker.server().locateQueue(SimpleString.of(DROP)).browserIterator()) {
+         while (refs.hasNext()) {
+            if (id.equals(refs.next().getMessage().getStringProperty("smsId"))) {
+               found++;
+            }
+         }
+      } catch (Exception e) {
+         throw new IllegalStateException(e);
+      }
+      return found;
    }
 }
