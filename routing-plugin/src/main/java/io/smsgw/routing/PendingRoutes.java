@@ -189,8 +189,5 @@ final class PendingRoutes {
          full = refusal.apply(destination, decision);
          return full == null;
       }
-
-
-
    }
 }

@@ -288,9 +288,6 @@ final class RemovedLinkQueues {
          }
          return true;
       }
-
-
-
    }
 
    /** For the management bean: "queue: depth". */
