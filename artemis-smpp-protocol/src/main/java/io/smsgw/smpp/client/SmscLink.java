@@ -218,7 +218,11 @@ final class SmscLink extends AbstractSessionCallback {
     * Final receipts whose DR is durable but whose record the store failed to remove, with the answers to repeats of
     * them that wait for the removal (event loop only; empty unless the store fails).
     */
-   private final Map<String, List<Runnable>> removalsRetrying = new HashMap<>();
+   private final Map<String, List<RepeatAnswer>> removalsRetrying = new HashMap<>();
+
+   /** A repeated receipt's two answers: once its record is removed, or a temporary error if the link stops first. */
+   private record RepeatAnswer(Runnable onRemoved, Runnable onStopped) {
+   }
    /** The next backoff step by role (event loop only): doubles at each reconnect, reset by a bind that lasted. */
    private final Map<BindType, Long> reconnectDelays = new HashMap<>();
    /** When each role's current connection was bound (System.nanoTime, event loop only). */
@@ -1272,11 +1276,11 @@ final class SmscLink extends AbstractSessionCallback {
          return;
       }
       if (!removalsRetrying.isEmpty()) {
-         List<Runnable> waiting = removalsRetrying.get(key);
+         List<RepeatAnswer> waiting = removalsRetrying.get(key);
          if (waiting != null) {
             // The SMSC repeats a receipt whose DR is durable and whose record the store has not let go of yet: a second
             // DR would only be dropped as a repeat, and only while the broker's id cache still holds the first.
-            waiting.add(onDurable);
+            waiting.add(new RepeatAnswer(onDurable, onFailed));
             return;
          }
       }
@@ -1291,13 +1295,13 @@ final class SmscLink extends AbstractSessionCallback {
    private void removeRecord(String key, Runnable onRemoved, Runnable onStopped, int failures) {
       store.remove(config.id(), key).whenCompleteAsync((ok, failure) -> {
          if (failure == null) {
-            List<Runnable> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
+            List<RepeatAnswer> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
             if (failures > 0) {
                logger.info("SMSC link {}: correlation record {} removed after {} failed tries", config.id(), LogText.safe(key), failures);
             }
             onRemoved.run();
             if (waiting != null) {
-               waiting.forEach(Runnable::run);
+               waiting.forEach(repeat -> repeat.onRemoved().run());
             }
             return;
          }
@@ -1307,10 +1311,14 @@ final class SmscLink extends AbstractSessionCallback {
          if (stopping || cause instanceof IllegalStateException) {
             // The store is closing: a temporary error (ESME_RX_T_APPN), so the SMSC sends the receipt again after the
             // restart; the record goes then, and the repeated DR is dropped by its duplicate id.
-            removalsRetrying.remove(key);
+            List<RepeatAnswer> waiting = removalsRetrying.remove(key);
             logger.warn("SMSC link {}: correlation record {} not removed after its final receipt ({}); the link stops and "
                         + "the SMSC, answered with a temporary error, sends the receipt again", config.id(), LogText.safe(key), cause.toString());
             onStopped.run();
+            if (waiting != null) {
+               // The repeats too: unanswered, they would keep the unbind waiting for its timer.
+               waiting.forEach(repeat -> repeat.onStopped().run());
+            }
             return;
          }
          long delay = Math.min(REMOVAL_RETRY_MAX_MILLIS, REMOVAL_RETRY_MIN_MILLIS << Math.min(failures, 16));

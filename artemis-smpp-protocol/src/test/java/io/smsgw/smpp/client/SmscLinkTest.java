@@ -35,6 +35,7 @@ import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStoreConfig;
 import io.smsgw.correlation.RocksDbCorrelationStore;
 import io.smsgw.correlation.SmsProtocol;
+import io.smsgw.smpp.codec.SmppStatus;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -1731,6 +1732,47 @@ class SmscLinkTest {
             } finally {
                service.stop();
             }
+         }
+      }
+   }
+
+   /**
+    * The link stops while the store still refuses to remove a delivered MT's record, and the SMSC has sent the final
+    * receipt twice meanwhile: both copies are answered ESME_RX_T_APPN, so the SMSC sends the receipt again after the
+    * restart. Before, only the first copy was answered: the repeat was left without deliver_sm_resp.
+    */
+   @Test
+   void aLinkStoppingWhileARecordCannotBeRemovedAnswersEveryCopyOfItsReceiptWithATemporaryError() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            FaultyRemovals removals = new FaultyRemovals();
+            removals.failing = true;
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), removals::wrap);
+            service.start();
+            try {
+               sendMt(broker, "00000000000000f9", "8613800138119", "delivered, then the link stops");
+               RawSmsc.Submit submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(submit, "submit_sm at the SMSC");
+               Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+               SmscLinkControlMBean control = control(broker);
+
+               smsc.sendReceipt("raw" + submit.sequence(), "DELIVRD", "8613800138119");
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "DR on sms.dr");
+               assertEquals("00000000000000f9", dr.getStringProperty("smsId"));
+               Wait.until("its record's removal refused", Duration.ofSeconds(10), () -> control.getRecordRemovalsFailed() > 0);
+               smsc.sendReceipt("raw" + submit.sequence(), "DELIVRD", "8613800138119");
+               Wait.until("the repeated receipt matched", Duration.ofSeconds(10), () -> control.getReceiptsMatched() == 2);
+               assertNull(smsc.deliveryAnswers.poll(), "neither copy answered while the record is there");
+            } finally {
+               service.stop();
+            }
+            Integer first = smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS);
+            Integer repeat = smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS);
+            assertEquals(SmppStatus.ESME_RX_T_APPN, first, "the receipt: sent again after the restart");
+            assertEquals(SmppStatus.ESME_RX_T_APPN, repeat, "its repeat too");
          }
       }
    }
