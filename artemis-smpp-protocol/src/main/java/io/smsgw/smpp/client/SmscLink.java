@@ -1231,15 +1231,19 @@ final class SmscLink extends AbstractSessionCallback {
     */
    private void notFromRecipient(String key, LinkMessages.MoPdu pdu, String duplicateId, Runnable onDurable,
                                  Runnable onFailed) {
-      receiptsNotFromRecipient.incrementAndGet();
-      moReceived.incrementAndGet();
       logger.debug("SMSC link {}: a receipt text for {} from {} to {}, not the MT's recipient and source; delivered as "
-                   + "an MO", config.id(), key, pdu.source().address(), pdu.destination().address());
+                   + "an MO", config.id(), LogText.safe(key), LogText.safe(pdu.source().address()),
+                   LogText.safe(pdu.destination().address()));
       Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true), pdu, version);
       if (duplicateId != null) {
          mo.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, duplicateId);
       }
-      sendDurably(mo, onDurable, onFailed);
+      // Counted once stored: a try refused (ESME_RX_T_APPN, or a parked copy tried again later) comes again.
+      sendDurably(mo, () -> {
+         receiptsNotFromRecipient.incrementAndGet();
+         moReceived.incrementAndGet();
+         onDurable.run();
+      }, onFailed);
    }
 
    /**

@@ -423,7 +423,8 @@ class SmscLinkTest {
             }
             SmscLinkControlMBean control = control(broker);
             assertEquals(0, control.getReceiptsMatched());
-            assertEquals(2, control.getReceiptsNotFromRecipient());
+            // counted once stored, which a consumer may see first
+            Wait.until("both counted", Duration.ofSeconds(10), () -> control.getReceiptsNotFromRecipient() == 2);
             assertEquals(0, broker.messageCount(SmsAddresses.DR), "no report for the MT");
 
             smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
@@ -434,6 +435,43 @@ class SmscLinkTest {
             assertEquals(1, control.getReceiptsMatched());
             assertEquals(0, control.getReceiptsUnmatched(), "nothing parked");
             assertNull(receive(broker, SmsAddresses.DR, null, 300), "one report");
+         }
+      }
+   }
+
+   /**
+    * A receipt text from another number that cannot be stored at first (a full disk) is answered with a temporary error
+    * and sent again by the SMSC: the link's counts show one MO, not one per try. Before, each try was counted.
+    */
+   @Test
+   void aReceiptTextFromAnotherNumberSentAgainAfterATemporaryErrorIsCountedOnce() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         // No disk monitor: only the test says when the disk is full.
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.setMaxDiskUsage(-1)).start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f0", "8613800138020", "Your code is 5678");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            String forged = receiptText(submit.messageId(), "DELIVRD");
+
+            DiskFullSwitch.set(broker.server(), true);
+            NegativeResponseException refused = assertThrows(NegativeResponseException.class,
+               () -> smsc.sendMo("8613900139000", "8610086", forged));
+            assertEquals(0x64, refused.getCommandStatus(), "ESME_RX_T_APPN: the SMSC sends it again later");
+            DiskFullSwitch.set(broker.server(), false);
+            smsc.sendMo("8613900139000", "8610086", forged);
+            TextMessage mo = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(mo, "stored as the MO it is when sent again");
+            assertEquals(forged, mo.getText());
+
+            SmscLinkControlMBean control = control(broker);
+            // counted once stored, which a consumer may see first
+            Wait.until("counted", Duration.ofSeconds(10), () -> control.getMoReceived() > 0);
+            assertEquals(1, control.getReceiptsNotFromRecipient(), "one receipt-like MO, however often it was tried");
+            assertEquals(1, control.getMoReceived());
          }
       }
    }
@@ -512,7 +550,7 @@ class SmscLinkTest {
                        () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
             assertEquals(0, broker.messageCount(SET_ASIDE), "not set aside as a receipt");
             assertEquals(0, broker.messageCount(SmsAddresses.DR), "no report for the MT");
-            assertEquals(1, control.getReceiptsNotFromRecipient());
+            Wait.until("counted", Duration.ofSeconds(10), () -> control.getReceiptsNotFromRecipient() == 1);
 
             smsc.sendReceiptAsDefaultMessage(submit, receiptText(submit.messageId(), "DELIVRD"));
             TextMessage dr = receive(broker, SmsAddresses.DR, null);
