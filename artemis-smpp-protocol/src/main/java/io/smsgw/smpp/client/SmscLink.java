@@ -1269,9 +1269,10 @@ final class SmscLink extends AbstractSessionCallback {
 
    /**
     * Emits the DR of a matched receipt. For a final state, {@code onDurable} (the SMSC's answer) waits until the record
-    * is removed too: a stop in between leaves the receipt unanswered, so the SMSC sends it again and the record goes
-    * then (the repeated DR is dropped by its duplicate id); answered with the record still there, nothing would remove
-    * it, and at the MT's validity it would report EXPIRED after the final state (decision 68).
+    * is removed too: a stop in between answers the receipt, and any repeat of it, ESME_RX_T_APPN (decision 119), so the
+    * SMSC sends it again and the record goes then (the repeated DR is dropped by its duplicate id); answered ESME_ROK
+    * with the record still there, nothing would remove it, and at the MT's validity it would report EXPIRED after the
+    * final state (decision 68).
     */
    private void emitMatched(CorrelationRecord record, SmscReceipt receipt, String key, long arrivedMillis,
                             Runnable onDurable, Runnable onFailed) {
@@ -1358,8 +1359,9 @@ final class SmscLink extends AbstractSessionCallback {
 
    private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {
       if (broker.diskFull()) {
-         // Sent now, Artemis would fail the link's whole broker connection (decision 129); the SMSC is answered with a
-         // temporary error and sends it again, a report is tried again.
+         // Checked first to keep the link's sends off the full disk (decision 129); sent anyway, DurableSender would refuse
+         // it (ActiveMQAddressFullException, decision 131). The SMSC is answered with a temporary error and sends it
+         // again, a report is tried again.
          eventLoop.execute(onFailed);
          return;
       }
