@@ -164,9 +164,9 @@ public final class LinkFeed {
     * The callback's {@code closed}: the broker closed a session of the link. Any thread (the closing one, possibly the
     * link's event loop: nothing here blocks). The link closes its previous session itself after a reopen and its last
     * one at the stop; what matters is a close the link did not ask for, which leaves the current consumer closed: the
-    * broker failed the link's connection (a durable send while the disk is over max-disk-usage, on a connection without
-    * flow control, ServerSessionImpl.send) or closed the session for another reason. Before, nothing noticed it and the
-    * link took no MT until the broker restarted while it still showed BOUND.
+    * broker or management closed the session or failed the link's connection (a full disk no longer does: since
+    * decision 131 the connection reports flow control and DurableSender refuses such a send). Before, nothing noticed
+    * it and the link took no MT until the broker restarted while it still showed BOUND.
     */
    public void sessionClosed() {
       Feed f = feed;
@@ -213,8 +213,9 @@ public final class LinkFeed {
    /**
     * Whether the broker's disk is over its limit (max-disk-usage, min-disk-free). A link checks it before each durable
     * send and treats the send as failed (the SMSC or peer is answered with a temporary error, a report is tried
-    * again): Artemis answers such a send on a connection without flow control by failing the whole connection, which
-    * closes the link's session and consumer. The first refusal of a spell logs a WARN, the end of the spell an INFO.
+    * again), which keeps the link's sends off the full disk; sent anyway, DurableSender would refuse it with
+    * ActiveMQAddressFullException (decision 131). The first refusal of a spell logs a WARN, the end of the spell an
+    * INFO.
     */
    public boolean diskFull() {
       if (server.getPagingManager() != null && server.getPagingManager().isDiskFull()) {

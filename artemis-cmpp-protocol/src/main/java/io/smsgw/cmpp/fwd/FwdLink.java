@@ -864,7 +864,8 @@ final class FwdLink extends AbstractSessionCallback {
          return;
       }
       if (broker.diskFull()) {
-         // Sent now, Artemis would fail the link's whole broker connection (decision 129): tried again later.
+         // Checked first to keep the link's sends off the full disk (decision 129; sent anyway, DurableSender would
+         // refuse it, decision 131): tried again later.
          loop.schedule(() -> endWithReport(o, errorCode), 1, TimeUnit.SECONDS);
          return;
       }

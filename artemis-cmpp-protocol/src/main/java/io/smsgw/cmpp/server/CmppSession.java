@@ -186,15 +186,15 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
    }
 
-   /**
-    * Writes the answer to a request counted as pending when it was handed on (SUBMIT, CANCEL, FWD), from any
-    * thread; the count goes down even if the answer is vetoed, or the connection would stop reading for good.
-    */
    /** Stops reading from the connection until the returned task runs: the broker's storage is full. Event loop. */
    Runnable stopReadingForStorage() {
       return pending.stopReadingForStorage();
    }
 
+   /**
+    * Writes the answer to a request counted as pending when it was handed on (SUBMIT, CANCEL, FWD), from any
+    * thread; the count goes down even if the answer is vetoed, or the connection would stop reading for good.
+    */
    void answer(CmppPdu pdu) {
       try {
          send(pdu);

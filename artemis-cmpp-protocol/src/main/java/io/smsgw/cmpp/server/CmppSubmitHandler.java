@@ -67,7 +67,6 @@ final class CmppSubmitHandler {
    private final SimpleString accountId;
    private final SimpleString version;
    private final SimpleString address;
-   private final RateLimiter limiter;
    /** The SP's submit counts of the acceptors' meters (AcceptorMeters). */
    private final AcceptorMeters.Account counts;
 
@@ -80,7 +79,6 @@ final class CmppSubmitHandler {
       this.accountId = SimpleString.of(account.id());
       this.version = SimpleString.of(session.version() == CmppVersion.V30 ? "3.0" : "2.0");
       this.address = SimpleString.of(session.manager().getCmppSubmitAddress());
-      this.limiter = runtime.submitLimiter(account);
       this.counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id());
    }
 
@@ -124,6 +122,9 @@ final class CmppSubmitHandler {
       // Content of at most 140 octets is mostly one part, but e.g. 159 ASCII characters that GSM cannot carry go
       // upstream as UCS2 in three.
       int parts = content.parts() * recipients.size();
+      // Looked up per SUBMIT, as CANCELs and SMPP do: a reload replaces the account's limiter, and a limiter kept from
+      // the CONNECT would give this connection's SUBMITs a rate of their own next to its CANCELs' (decision 121).
+      RateLimiter limiter = runtime.submitLimiter(account);
       if (!limiter.tryAcquire(parts)) {
          answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
          return;
@@ -138,7 +139,7 @@ final class CmppSubmitHandler {
       // Taken last, once the SUBMIT is known to be acceptable, and given back if it is not stored: a refused
       // SUBMIT must not use up the day's quota.
       if (!runtime.quotas().tryConsume(account, parts)) {
-         refuse(s, RESULT_DAILY_QUOTA_EXHAUSTED, parts, false);
+         refuse(s, limiter, RESULT_DAILY_QUOTA_EXHAUSTED, parts, false);
          return;
       }
       try {
@@ -151,12 +152,12 @@ final class CmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a SUBMIT from '{}': {}", errorCode, account.id(), errorMessage);
-               refuse(s, RESULT_STORAGE_FAILURE, parts, true);
+               refuse(s, limiter, RESULT_STORAGE_FAILURE, parts, true);
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
-            refuse(s, RESULT_NOT_ROUTED, parts, true);
+            refuse(s, limiter, RESULT_NOT_ROUTED, parts, true);
             return;
          }
          if (result == DurableSender.Result.FULL) {
@@ -166,18 +167,18 @@ final class CmppSubmitHandler {
             counts.storageFull(cause);
             StorageOverload.refused(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, address.toString());
             sender.whenStorageFrees(session.stopReadingForStorage());
-            refuse(s, CmppResult.FLOW_CONTROL_ERROR, parts, true);
+            refuse(s, limiter, CmppResult.FLOW_CONTROL_ERROR, parts, true);
             return;
          }
          runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
-         refuse(s, RESULT_STORAGE_FAILURE, parts, true);
+         refuse(s, limiter, RESULT_STORAGE_FAILURE, parts, true);
       }
    }
 
    /** Answers a SUBMIT that took its rate permits with a refusal, giving them back (and the quota, if taken). */
-   private void refuse(Submit s, int result, int parts, boolean quotaTaken) {
+   private void refuse(Submit s, RateLimiter limiter, int result, int parts, boolean quotaTaken) {
       limiter.release(parts);
       if (quotaTaken) {
          runtime.quotas().release(account, parts);

@@ -12,6 +12,7 @@ import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.Submit;
 import io.smsgw.cmpp.codec.SubmitResp;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.id.CmppMsgId;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -176,5 +177,35 @@ class CmppAccountLimitsTest {
          assertEquals(expected, cancelAnswers, "every CANCEL answered, in order, those over the rate when a permit came");
       }
       assertEquals(0, storedFor("13800138120"));
+   }
+
+   @Test
+   void afterAReloadCancelsAndSubmitsOfAnOpenConnectionStillShareOneRate() throws Exception {
+      try (RawCmppClient client = connected("901246", "secret46")) {
+         // A reload while the SP stays connected (the same file again: the account's rate stays 3 a second).
+         GatewayRuntime runtime = GatewayRuntime.of(broker.server());
+         runtime.configure(runtime.config());
+         int cancels = 3;
+         io.smsgw.cmpp.codec.CmppPdu[] requests = new io.smsgw.cmpp.codec.CmppPdu[cancels + 1];
+         for (int i = 0; i < cancels; i++) {
+            requests[i] = new io.smsgw.cmpp.codec.Cancel(client.nextSequence(), 0x7ffe_0000_0000_0000L + i);
+         }
+         requests[cancels] = RawCmppClient.submit(client.nextSequence(), "901246", "1065746", "TEST", 0,
+                                                  "after a reload".getBytes(StandardCharsets.US_ASCII), "13800138130");
+         // All in one write, read within far less than a second: the 3 CANCELs take the second's 3 permits.
+         client.sendTogether(requests);
+         int submitResult = -1;
+         for (int i = 0; i < requests.length; i++) {
+            io.smsgw.cmpp.codec.CmppPdu answer = client.read();
+            if (answer instanceof io.smsgw.cmpp.codec.CancelResp cancel) {
+               assertEquals(CmppResult.CANCEL_FAILURE, cancel.successId(), "no such message");
+            } else {
+               submitResult = assertInstanceOf(SubmitResp.class, answer).result();
+            }
+         }
+         assertEquals(CmppResult.FLOW_CONTROL_ERROR, submitResult,
+                      "the SUBMIT draws on the rate the CANCELs used up, not on one of its own from before the reload");
+      }
+      assertEquals(0, storedFor("13800138130"));
    }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.smsgw.broker.LogText;
 import io.smsgw.broker.QueueBrowsing;
 import io.smsgw.core.config.SmscLinkConfig.ReceiptIdFormat;
 import io.smsgw.core.contract.SmsMessageReader;
@@ -243,7 +244,7 @@ final class ParkedReceiptRetrier {
             if (failure != null) {
                // Per receipt, so DEBUG; the link's log summary counts them.
                link.parkedLookupsFailed.incrementAndGet();
-               logger.debug("SMSC link {}: parked receipt {} lookup failed: {}", linkId, key, failure.toString());
+               logger.debug("SMSC link {}: parked receipt {} lookup failed: {}", linkId, LogText.safe(key), failure.toString());
                notTried(id, made);
                return;
             }
@@ -254,7 +255,7 @@ final class ParkedReceiptRetrier {
             link.emitParkedAsMo(key, byContent, id, () -> delete(queue, id), () -> notTried(id, made));
             return;
          }
-         logger.debug("SMSC link {}: parked receipt {} matched its record; emitting the DR", linkId, key);
+         logger.debug("SMSC link {}: parked receipt {} matched its record; emitting the DR", linkId, LogText.safe(key));
          link.emitRematched(found.get(), receipt, parkedAt, () -> delete(queue, id), () -> notTried(id, made));
       });
    }

@@ -218,7 +218,11 @@ final class SmscLink extends AbstractSessionCallback {
     * Final receipts whose DR is durable but whose record the store failed to remove, with the answers to repeats of
     * them that wait for the removal (event loop only; empty unless the store fails).
     */
-   private final Map<String, List<Runnable>> removalsRetrying = new HashMap<>();
+   private final Map<String, List<RepeatAnswer>> removalsRetrying = new HashMap<>();
+
+   /** A repeated receipt's two answers: once its record is removed, or a temporary error if the link stops first. */
+   private record RepeatAnswer(Runnable onRemoved, Runnable onStopped) {
+   }
    /** The next backoff step by role (event loop only): doubles at each reconnect, reset by a bind that lasted. */
    private final Map<BindType, Long> reconnectDelays = new HashMap<>();
    /** When each role's current connection was bound (System.nanoTime, event loop only). */
@@ -1227,15 +1231,19 @@ final class SmscLink extends AbstractSessionCallback {
     */
    private void notFromRecipient(String key, LinkMessages.MoPdu pdu, String duplicateId, Runnable onDurable,
                                  Runnable onFailed) {
-      receiptsNotFromRecipient.incrementAndGet();
-      moReceived.incrementAndGet();
       logger.debug("SMSC link {}: a receipt text for {} from {} to {}, not the MT's recipient and source; delivered as "
-                   + "an MO", config.id(), key, pdu.source().address(), pdu.destination().address());
+                   + "an MO", config.id(), LogText.safe(key), LogText.safe(pdu.source().address()),
+                   LogText.safe(pdu.destination().address()));
       Message mo = messages.mobileOriginated(server.getStorageManager().generateID(), runtime.nextSmppMessageId(true), pdu, version);
       if (duplicateId != null) {
          mo.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, duplicateId);
       }
-      sendDurably(mo, onDurable, onFailed);
+      // Counted once stored: a try refused (ESME_RX_T_APPN, or a parked copy tried again later) comes again.
+      sendDurably(mo, () -> {
+         receiptsNotFromRecipient.incrementAndGet();
+         moReceived.incrementAndGet();
+         onDurable.run();
+      }, onFailed);
    }
 
    /**
@@ -1261,9 +1269,10 @@ final class SmscLink extends AbstractSessionCallback {
 
    /**
     * Emits the DR of a matched receipt. For a final state, {@code onDurable} (the SMSC's answer) waits until the record
-    * is removed too: a stop in between leaves the receipt unanswered, so the SMSC sends it again and the record goes
-    * then (the repeated DR is dropped by its duplicate id); answered with the record still there, nothing would remove
-    * it, and at the MT's validity it would report EXPIRED after the final state (decision 68).
+    * is removed too: a stop in between answers the receipt, and any repeat of it, ESME_RX_T_APPN (decision 119), so the
+    * SMSC sends it again and the record goes then (the repeated DR is dropped by its duplicate id); answered ESME_ROK
+    * with the record still there, nothing would remove it, and at the MT's validity it would report EXPIRED after the
+    * final state (decision 68).
     */
    private void emitMatched(CorrelationRecord record, SmscReceipt receipt, String key, long arrivedMillis,
                             Runnable onDurable, Runnable onFailed) {
@@ -1272,11 +1281,11 @@ final class SmscLink extends AbstractSessionCallback {
          return;
       }
       if (!removalsRetrying.isEmpty()) {
-         List<Runnable> waiting = removalsRetrying.get(key);
+         List<RepeatAnswer> waiting = removalsRetrying.get(key);
          if (waiting != null) {
             // The SMSC repeats a receipt whose DR is durable and whose record the store has not let go of yet: a second
             // DR would only be dropped as a repeat, and only while the broker's id cache still holds the first.
-            waiting.add(onDurable);
+            waiting.add(new RepeatAnswer(onDurable, onFailed));
             return;
          }
       }
@@ -1291,13 +1300,13 @@ final class SmscLink extends AbstractSessionCallback {
    private void removeRecord(String key, Runnable onRemoved, Runnable onStopped, int failures) {
       store.remove(config.id(), key).whenCompleteAsync((ok, failure) -> {
          if (failure == null) {
-            List<Runnable> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
+            List<RepeatAnswer> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
             if (failures > 0) {
                logger.info("SMSC link {}: correlation record {} removed after {} failed tries", config.id(), LogText.safe(key), failures);
             }
             onRemoved.run();
             if (waiting != null) {
-               waiting.forEach(Runnable::run);
+               waiting.forEach(repeat -> repeat.onRemoved().run());
             }
             return;
          }
@@ -1307,10 +1316,14 @@ final class SmscLink extends AbstractSessionCallback {
          if (stopping || cause instanceof IllegalStateException) {
             // The store is closing: a temporary error (ESME_RX_T_APPN), so the SMSC sends the receipt again after the
             // restart; the record goes then, and the repeated DR is dropped by its duplicate id.
-            removalsRetrying.remove(key);
+            List<RepeatAnswer> waiting = removalsRetrying.remove(key);
             logger.warn("SMSC link {}: correlation record {} not removed after its final receipt ({}); the link stops and "
                         + "the SMSC, answered with a temporary error, sends the receipt again", config.id(), LogText.safe(key), cause.toString());
             onStopped.run();
+            if (waiting != null) {
+               // The repeats too: unanswered, they would keep the unbind waiting for its timer.
+               waiting.forEach(repeat -> repeat.onStopped().run());
+            }
             return;
          }
          long delay = Math.min(REMOVAL_RETRY_MAX_MILLIS, REMOVAL_RETRY_MIN_MILLIS << Math.min(failures, 16));
@@ -1346,8 +1359,9 @@ final class SmscLink extends AbstractSessionCallback {
 
    private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {
       if (broker.diskFull()) {
-         // Sent now, Artemis would fail the link's whole broker connection (decision 129); the SMSC is answered with a
-         // temporary error and sends it again, a report is tried again.
+         // Checked first to keep the link's sends off the full disk (decision 129); sent anyway, DurableSender would refuse
+         // it (ActiveMQAddressFullException, decision 131). The SMSC is answered with a temporary error and sends it
+         // again, a report is tried again.
          eventLoop.execute(onFailed);
          return;
       }

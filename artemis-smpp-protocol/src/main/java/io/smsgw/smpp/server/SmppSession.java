@@ -247,16 +247,16 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
    }
 
-   /**
-    * Writes the answer to a request that was counted as pending when it was handed on (see onBoundRequest), from
-    * any thread; the count goes down even if the answer is vetoed or fails, or the connection would stop reading
-    * for good.
-    */
    /** Stops reading from the connection until the returned task runs: the broker's storage is full. Event loop. */
    Runnable stopReadingForStorage() {
       return pending.stopReadingForStorage();
    }
 
+   /**
+    * Writes the answer to a request that was counted as pending when it was handed on (see onBoundRequest), from
+    * any thread; the count goes down even if the answer is vetoed or fails, or the connection would stop reading
+    * for good.
+    */
    void answer(SmppPdu pdu) {
       try {
          send(pdu);

@@ -35,6 +35,7 @@ import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStoreConfig;
 import io.smsgw.correlation.RocksDbCorrelationStore;
 import io.smsgw.correlation.SmsProtocol;
+import io.smsgw.smpp.codec.SmppStatus;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -422,7 +423,8 @@ class SmscLinkTest {
             }
             SmscLinkControlMBean control = control(broker);
             assertEquals(0, control.getReceiptsMatched());
-            assertEquals(2, control.getReceiptsNotFromRecipient());
+            // counted once stored, which a consumer may see first
+            Wait.until("both counted", Duration.ofSeconds(10), () -> control.getReceiptsNotFromRecipient() == 2);
             assertEquals(0, broker.messageCount(SmsAddresses.DR), "no report for the MT");
 
             smsc.sendReceipt(submit, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
@@ -433,6 +435,43 @@ class SmscLinkTest {
             assertEquals(1, control.getReceiptsMatched());
             assertEquals(0, control.getReceiptsUnmatched(), "nothing parked");
             assertNull(receive(broker, SmsAddresses.DR, null, 300), "one report");
+         }
+      }
+   }
+
+   /**
+    * A receipt text from another number that cannot be stored at first (a full disk) is answered with a temporary error
+    * and sent again by the SMSC: the link's counts show one MO, not one per try. Before, each try was counted.
+    */
+   @Test
+   void aReceiptTextFromAnotherNumberSentAgainAfterATemporaryErrorIsCountedOnce() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (JsmppSmsc smsc = new JsmppSmsc(port)) {
+         configureLink(port, "");
+         // No disk monitor: only the test says when the disk is full.
+         try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> cfg.setMaxDiskUsage(-1)).start()) {
+            Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+            sendMt(broker, "00000000000000f0", "8613800138020", "Your code is 5678");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit);
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+            String forged = receiptText(submit.messageId(), "DELIVRD");
+
+            DiskFullSwitch.set(broker.server(), true);
+            NegativeResponseException refused = assertThrows(NegativeResponseException.class,
+               () -> smsc.sendMo("8613900139000", "8610086", forged));
+            assertEquals(0x64, refused.getCommandStatus(), "ESME_RX_T_APPN: the SMSC sends it again later");
+            DiskFullSwitch.set(broker.server(), false);
+            smsc.sendMo("8613900139000", "8610086", forged);
+            TextMessage mo = receive(broker, SmsAddresses.MO, null);
+            assertNotNull(mo, "stored as the MO it is when sent again");
+            assertEquals(forged, mo.getText());
+
+            SmscLinkControlMBean control = control(broker);
+            // counted once stored, which a consumer may see first
+            Wait.until("counted", Duration.ofSeconds(10), () -> control.getMoReceived() > 0);
+            assertEquals(1, control.getReceiptsNotFromRecipient(), "one receipt-like MO, however often it was tried");
+            assertEquals(1, control.getMoReceived());
          }
       }
    }
@@ -511,7 +550,7 @@ class SmscLinkTest {
                        () -> broker.messageCount(LinkMessages.UNMATCHED_RECEIPTS) == 0);
             assertEquals(0, broker.messageCount(SET_ASIDE), "not set aside as a receipt");
             assertEquals(0, broker.messageCount(SmsAddresses.DR), "no report for the MT");
-            assertEquals(1, control.getReceiptsNotFromRecipient());
+            Wait.until("counted", Duration.ofSeconds(10), () -> control.getReceiptsNotFromRecipient() == 1);
 
             smsc.sendReceiptAsDefaultMessage(submit, receiptText(submit.messageId(), "DELIVRD"));
             TextMessage dr = receive(broker, SmsAddresses.DR, null);
@@ -1731,6 +1770,47 @@ class SmscLinkTest {
             } finally {
                service.stop();
             }
+         }
+      }
+   }
+
+   /**
+    * The link stops while the store still refuses to remove a delivered MT's record, and the SMSC has sent the final
+    * receipt twice meanwhile: both copies are answered ESME_RX_T_APPN, so the SMSC sends the receipt again after the
+    * restart. Before, only the first copy was answered: the repeat was left without deliver_sm_resp.
+    */
+   @Test
+   void aLinkStoppingWhileARecordCannotBeRemovedAnswersEveryCopyOfItsReceiptWithATemporaryError() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         configureNoLinks();
+         try (TestBroker broker = TestBroker.smpp(dir, "").start()) {
+            FaultyRemovals removals = new FaultyRemovals();
+            removals.failing = true;
+            SmscLinkService service = new SmscLinkService(broker.server(), linkRuntime(port, ""), removals::wrap);
+            service.start();
+            try {
+               sendMt(broker, "00000000000000f9", "8613800138119", "delivered, then the link stops");
+               RawSmsc.Submit submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+               assertNotNull(submit, "submit_sm at the SMSC");
+               Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
+               SmscLinkControlMBean control = control(broker);
+
+               smsc.sendReceipt("raw" + submit.sequence(), "DELIVRD", "8613800138119");
+               TextMessage dr = receive(broker, SmsAddresses.DR, null);
+               assertNotNull(dr, "DR on sms.dr");
+               assertEquals("00000000000000f9", dr.getStringProperty("smsId"));
+               Wait.until("its record's removal refused", Duration.ofSeconds(10), () -> control.getRecordRemovalsFailed() > 0);
+               smsc.sendReceipt("raw" + submit.sequence(), "DELIVRD", "8613800138119");
+               Wait.until("the repeated receipt matched", Duration.ofSeconds(10), () -> control.getReceiptsMatched() == 2);
+               assertNull(smsc.deliveryAnswers.poll(), "neither copy answered while the record is there");
+            } finally {
+               service.stop();
+            }
+            Integer first = smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS);
+            Integer repeat = smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS);
+            assertEquals(SmppStatus.ESME_RX_T_APPN, first, "the receipt: sent again after the restart");
+            assertEquals(SmppStatus.ESME_RX_T_APPN, repeat, "its repeat too");
          }
       }
    }

@@ -122,8 +122,15 @@ public final class GatewayRuntime {
       }
    }
 
+   /**
+    * The account's limiter, shared by its SUBMITs and CANCELs over every session. A reload replaces it, so callers look
+    * it up per request instead of keeping one from the login.
+    */
    public RateLimiter submitLimiter(Account account) {
-      return submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
+      RateLimiter limiter = submitLimiters.get(account.id());
+      // get first: computeIfAbsent's capturing lambda would be allocated on every request
+      return limiter != null ? limiter
+                             : submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
    }
 
    public DailyQuotas quotas() {
