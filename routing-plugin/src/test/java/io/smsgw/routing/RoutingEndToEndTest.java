@@ -417,8 +417,12 @@ class RoutingEndToEndTest {
             SMPPSession receiver = bind(broker, BindType.BIND_RX, inbox);
             try {
                SmscLinkControlMBean link = (SmscLinkControlMBean) broker.server().getManagementService().getUntypedControl("smsc-link.sim");
-               Wait.until("both parked copies matched and deleted", Duration.ofSeconds(15),
-                          () -> link.getReceiptsRematched() == 2 && broker.messageCount(UNMATCHED) == 0);
+               // Both copies match when one scan looks both up before the first one's DR removes the record (the
+               // usual case); under load the second lookup can come after that removal, and that copy then stays
+               // parked as any receipt for a removed record does. Either way the ESME and billing see it once.
+               Wait.until("the parked copies matched (both, or the first with the second still parked)", Duration.ofSeconds(15),
+                          () -> link.getReceiptsRematched() == 2 && broker.messageCount(UNMATCHED) == 0
+                             || link.getReceiptsRematched() == 1 && broker.messageCount(UNMATCHED) == 1);
                awaitReportAndRecord(id, null, inbox, billing);
                assertNull(inbox.received.poll(1_000, TimeUnit.MILLISECONDS), "the report once");
                assertNull(billing.receive(500), "and one billing record only");
