@@ -2,6 +2,7 @@ package io.smsgw.smpp.client;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,30 +26,37 @@ final class SmscLinkLogSummary {
    /** The interval as the line says it (60 s). */
    private final String interval;
    private long refused;
-   private long expiredThrottled;
-   private long parked;
-   private long rematched;
-   private long lookupsFailed;
-   private long requeued;
-   private long putsFailed;
-   private long expiredUnsent;
-   private long addressFull;
-   private long notFromRecipient;
+   /** The other counters, each with what the line says after its count, in the line's order. */
+   private final List<Counted> counted;
+
+   /** One of the link's counters, what the line calls it, and its value at the last line. */
+   private static final class Counted {
+      final AtomicLong counter;
+      final String what;
+      long last;
+
+      Counted(AtomicLong counter, String what) {
+         this.counter = counter;
+         this.what = what;
+         this.last = counter.get(); // counted from the start of this summary, not the start of the link
+      }
+   }
 
    SmscLinkLogSummary(SmscLink link, long intervalMillis) {
       this.link = link;
       this.interval = intervalMillis % 1000 == 0 ? intervalMillis / 1000 + " s" : intervalMillis + " ms";
-      // Counted from the start of this summary, not the start of the link.
       this.refused = link.refused.get();
-      this.expiredThrottled = link.expiredThrottled.get();
-      this.parked = link.receiptsUnmatched.get();
-      this.rematched = link.receiptsRematched.get();
-      this.lookupsFailed = link.parkedLookupsFailed.get();
-      this.requeued = link.requeuedUnanswered.get();
-      this.putsFailed = link.recordPutsFailed.get();
-      this.expiredUnsent = link.expiredUnsent.get();
-      this.addressFull = link.refusedAddressFull.get();
-      this.notFromRecipient = link.receiptsNotFromRecipient.get();
+      this.counted = List.of(
+         new Counted(link.expiredThrottled, "part(s) still throttled at their validity's end, reported EXPIRED"),
+         new Counted(link.receiptsUnmatched, "receipt(s) for unknown message ids parked on " + LinkMessages.UNMATCHED_RECEIPTS),
+         new Counted(link.receiptsRematched, "parked receipt(s) matched on a later try"),
+         new Counted(link.parkedLookupsFailed, "parked receipt lookup(s) failed"),
+         new Counted(link.requeuedUnanswered, "submit_sm unanswered for response-timeout sent again on the same bind"),
+         new Counted(link.recordPutsFailed, "correlation record write(s) refused by the store and tried again"),
+         new Counted(link.expiredUnsent, "part(s) past their validity before their first send, reported EXPIRED"),
+         new Counted(link.refusedAddressFull, "message(s) not stored as their address was full (the SMSC sends them again, "
+                                              + "reports are tried again)"),
+         new Counted(link.receiptsNotFromRecipient, "receipt-like MO not from the recipient of the MT they name, delivered as MO"));
    }
 
    /** Writes the counts since the last call, if any is not 0. */
@@ -60,52 +68,13 @@ final class SmscLinkLogSummary {
          parts.add((now - refused) + " part(s) refused" + (latest == null ? "" : " (latest " + latest + ")"));
       }
       refused = now;
-      now = link.expiredThrottled.get();
-      if (now > expiredThrottled) {
-         parts.add((now - expiredThrottled) + " part(s) still throttled at their validity's end, reported EXPIRED");
+      for (Counted c : counted) {
+         now = c.counter.get();
+         if (now > c.last) {
+            parts.add((now - c.last) + " " + c.what);
+         }
+         c.last = now;
       }
-      expiredThrottled = now;
-      now = link.receiptsUnmatched.get();
-      if (now > parked) {
-         parts.add((now - parked) + " receipt(s) for unknown message ids parked on " + LinkMessages.UNMATCHED_RECEIPTS);
-      }
-      parked = now;
-      now = link.receiptsRematched.get();
-      if (now > rematched) {
-         parts.add((now - rematched) + " parked receipt(s) matched on a later try");
-      }
-      rematched = now;
-      now = link.parkedLookupsFailed.get();
-      if (now > lookupsFailed) {
-         parts.add((now - lookupsFailed) + " parked receipt lookup(s) failed");
-      }
-      lookupsFailed = now;
-      now = link.requeuedUnanswered.get();
-      if (now > requeued) {
-         parts.add((now - requeued) + " submit_sm unanswered for response-timeout sent again on the same bind");
-      }
-      requeued = now;
-      now = link.recordPutsFailed.get();
-      if (now > putsFailed) {
-         parts.add((now - putsFailed) + " correlation record write(s) refused by the store and tried again");
-      }
-      putsFailed = now;
-      now = link.expiredUnsent.get();
-      if (now > expiredUnsent) {
-         parts.add((now - expiredUnsent) + " part(s) past their validity before their first send, reported EXPIRED");
-      }
-      expiredUnsent = now;
-      now = link.refusedAddressFull.get();
-      if (now > addressFull) {
-         parts.add((now - addressFull) + " message(s) not stored as their address was full (the SMSC sends them again, "
-                   + "reports are tried again)");
-      }
-      addressFull = now;
-      now = link.receiptsNotFromRecipient.get();
-      if (now > notFromRecipient) {
-         parts.add((now - notFromRecipient) + " receipt-like MO not from the recipient of the MT they name, delivered as MO");
-      }
-      notFromRecipient = now;
       if (!parts.isEmpty()) {
          logger.info("SMSC link {} in the last {}: {} (each at DEBUG)", link.config().id(), interval, String.join(", ", parts));
       }
