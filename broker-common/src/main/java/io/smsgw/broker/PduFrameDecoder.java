@@ -56,6 +56,20 @@ public final class PduFrameDecoder extends ByteToMessageDecoder {
       this.penalties = penalties;
    }
 
+   /**
+    * Tells the frame decoder named {@code name} in {@code channel}'s pipeline the login was accepted ({@link #loggedIn})
+    * or refused ({@link #discardFurther}); on the event loop, before the next frame is cut.
+    */
+   public static void loginDecided(io.netty.channel.Channel channel, String name, boolean accepted) {
+      if (channel.pipeline().get(name) instanceof PduFrameDecoder decoder) {
+         if (accepted) {
+            decoder.loggedIn();
+         } else {
+            decoder.discardFurther();
+         }
+      }
+   }
+
    /** The session accepted the login: PDUs up to the acceptor's maximum from now on (called on the event loop). */
    public void loggedIn() {
       limit = maxPduSize;

@@ -1,5 +1,6 @@
 package io.smsgw.routing;
 
+import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
 import org.apache.activemq.artemis.api.core.Message;
@@ -32,19 +33,8 @@ final class ReportRequest {
     * intermediate state are decided by {@link io.smsgw.core.contract.IntermediateNotifications}.
     */
    static boolean wanted(Message report, DeliveryState state) {
-      Object value = report.getObjectProperty(SmsProperties.REGISTERED_DELIVERY);
-      int request;
-      if (value instanceof Number n) {
-         request = n.intValue();
-      } else if (value == null) {
-         return true;
-      } else {
-         try {
-            request = Integer.parseInt(value.toString().trim());
-         } catch (NumberFormatException e) {
-            return true;
-         }
-      }
+      // Absent or no number reads as -1, which every branch below reports (CMPP: not 0 or 2; SMPP: bits 1-0 are 3).
+      int request = SmsMessageReader.intOrElse(report, SmsProperties.REGISTERED_DELIVERY, -1);
       if (isCmpp(report.getObjectProperty(SmsProperties.PROTOCOL))) {
          return request != 0 && request != CMPP_BILLING_ONLY;
       }

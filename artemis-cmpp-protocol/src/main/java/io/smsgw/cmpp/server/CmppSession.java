@@ -579,13 +579,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * buffered); on the event loop, before the next frame is cut.
     */
    private void loginDecided(boolean accepted) {
-      if (channel.pipeline().get(CmppProtocolManager.FRAME_NAME) instanceof PduFrameDecoder decoder) {
-         if (accepted) {
-            decoder.loggedIn();
-         } else {
-            decoder.discardFurther();
-         }
-      }
+      PduFrameDecoder.loginDecided(channel, CmppProtocolManager.FRAME_NAME, accepted);
    }
 
    private InetAddress remoteAddress() {

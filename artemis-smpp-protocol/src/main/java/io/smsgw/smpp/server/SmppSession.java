@@ -528,13 +528,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * buffered); on the event loop, before the next frame is cut.
     */
    private void loginDecided(boolean accepted) {
-      if (channel.pipeline().get(SmppProtocolManager.FRAME_NAME) instanceof PduFrameDecoder decoder) {
-         if (accepted) {
-            decoder.loggedIn();
-         } else {
-            decoder.discardFurther();
-         }
-      }
+      PduFrameDecoder.loginDecided(channel, SmppProtocolManager.FRAME_NAME, accepted);
    }
 
    /**

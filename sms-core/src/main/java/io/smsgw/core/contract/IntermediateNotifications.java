@@ -31,20 +31,8 @@ public final class IntermediateNotifications {
          || message.getObjectProperty(SmsProperties.ORIGIN_GATEWAY) != null) {
          return false;
       }
-      Object value = message.getObjectProperty(SmsProperties.REGISTERED_DELIVERY);
-      int request;
-      if (value instanceof Number n) {
-         request = n.intValue();
-      } else if (value == null) {
-         return false;
-      } else {
-         try {
-            request = Integer.parseInt(value.toString().trim());
-         } catch (NumberFormatException e) {
-            return false;
-         }
-      }
-      return (request & REGISTERED_DELIVERY_BIT) != 0;
+      // Absent or no number: nothing asked for (0 has no bit set).
+      return (SmsMessageReader.intOrElse(message, SmsProperties.REGISTERED_DELIVERY, 0) & REGISTERED_DELIVERY_BIT) != 0;
    }
 
    private static boolean is(SimpleString expected, Object value) {

@@ -83,6 +83,25 @@ public final class SmsMessageReader {
       }
    }
 
+   /**
+    * An int property of any message, as a number or numeric text, or {@code fallback} when absent or no int; never
+    * throws. For a property routing reads on every report (smsRegisteredDelivery), without a reader object.
+    */
+   public static int intOrElse(org.apache.activemq.artemis.api.core.Message message, SimpleString property, int fallback) {
+      Object value = message.getObjectProperty(property);
+      if (value instanceof Number n) {
+         return n.intValue();
+      }
+      if (value == null) {
+         return fallback;
+      }
+      try {
+         return Integer.parseInt(value.toString().trim());
+      } catch (NumberFormatException e) {
+         return fallback;
+      }
+   }
+
    /** The UDH bytes, or null. */
    public byte[] udh() {
       Object value = message.getObjectProperty(SmsProperties.UDH);
