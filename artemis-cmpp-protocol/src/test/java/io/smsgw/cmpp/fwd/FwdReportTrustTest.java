@@ -216,7 +216,7 @@ class FwdReportTrustTest {
          send(b.coreUrl(), SmsAddresses.gatewayQueue(A), m -> mtReport(m, smsId, "13800138001"));
          Wait.until("B has A's answers to both reports", Duration.ofSeconds(10),
                     () -> bToA.getAcknowledged() == 2 && b.messageCount(SmsAddresses.gatewayQueue(A)) == 0);
-         assertEquals(2, a.messageCount(SmsAddresses.DR), "both recipients' reports are stored at A");
+         Wait.until("both recipients' reports are stored at A", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.DR) == 2);
          assertEquals(0, a.fwdLink(B).getReportsRepeated(), "neither was taken for a repeat");
          Set<String> recipients = new HashSet<>();
          for (int i = 0; i < 2; i++) {
@@ -259,7 +259,7 @@ class FwdReportTrustTest {
          Wait.until("B has A's answer to part 1's report", Duration.ofSeconds(10),
                     () -> bToA.getAcknowledged() + bToA.getRefused() >= 2);
          assertEquals(0, bToA.getRefused(), "part 1's report is not refused");
-         assertEquals(1, a.messageCount(SmsAddresses.DR), "one final report for the one part A forwarded");
+         Wait.until("one final report for the one part A forwarded", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.DR) == 1);
          Message report = receive(a.coreUrl(), SmsAddresses.DR);
          assertNotNull(report);
          assertEquals("DELIVRD", report.getStringProperty("smsStatus"));

@@ -104,7 +104,8 @@ class CmppStorageFullTest {
          }
          assertEquals(CmppResult.FLOW_CONTROL_ERROR, resp.result(), "a full store is a transient refusal");
          assertTrue(accepted > 0);
-         assertEquals(accepted, broker.messageCount(MT), "every SUBMIT answered Result 0 is stored");
+         long stored = accepted; // counted on the queue once its executor has taken it in, a moment after the answer
+         Wait.until("every SUBMIT answered Result 0 is stored", DEADLINE, () -> broker.messageCount(MT) == stored);
          readsAgainOnceFreed(client, () -> {
             try {
                broker.server().locateQueue(SimpleString.of(MT)).deleteAllReferences();

@@ -92,7 +92,7 @@ class SmppMetricsTest {
             assertEquals(2.0, sessions(registry).value(), "two sessions bound");
             assertEquals(4.0, submits(registry, "accepted").count());
             assertEquals(1.0, submits(registry, "refused").count());
-            assertEquals(4, broker.messageCount(SmsAddresses.MT), "what was counted accepted was stored");
+            Wait.until("what was counted accepted was stored", TIMEOUT, () -> broker.messageCount(SmsAddresses.MT) == 4);
          }
          Wait.until("sessions gauge back to 0 once both unbound", TIMEOUT, () -> sessions(registry).value() == 0.0);
       }

@@ -122,7 +122,9 @@ class SmppStorageFullTest {
          if (resp.commandStatus() != SmppStatus.ESME_ROK) {
             assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(resp.commandStatus()),
                          "a full store is a transient refusal");
-            assertEquals(i - 1, broker.messageCount(queue), "every submit answered ESME_ROK is stored");
+            long accepted = i - 1;
+            // Counted on the queue once its executor has taken the message in, a moment after the answer.
+            Wait.until("every submit answered ESME_ROK is stored", DEADLINE, () -> broker.messageCount(queue) == accepted);
             return i - 1;
          }
       }
@@ -225,14 +227,18 @@ class SmppStorageFullTest {
          SubmitSmResp first = assertInstanceOf(SubmitSmResp.class, client.read());
          assertEquals(SmppStatus.ESME_ROK, first.commandStatus());
          String id = first.messageId();
+         long accepted = 1;
          for (int i = 3; ; i++) {
             assertTrue(i < MAX_SUBMITS, "the address never filled");
             client.send(submit(i));
             if (assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus() != SmppStatus.ESME_ROK) {
                break;
             }
+            accepted++;
          }
-         long held = broker.messageCount(DROP);
+         // The queue counts a stored message once its executor has taken it in, a moment after the answer.
+         long held = accepted;
+         Wait.until("every accepted submit counted on the queue", DEADLINE, () -> broker.messageCount(DROP) == held);
          Address source = new Address((byte) 1, (byte) 1, "8610086");
          client.send(new ReplaceSm(MAX_SUBMITS + 20, id, source, "", "", 0, 0, "the replacement".getBytes(StandardCharsets.US_ASCII)));
          ReplaceSmResp refused = assertInstanceOf(ReplaceSmResp.class, client.read());
