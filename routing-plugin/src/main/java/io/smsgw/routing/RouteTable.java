@@ -11,8 +11,9 @@ import io.smsgw.core.config.RouteConfig;
  * <p>MT prefixes are kept in their one form ({@link RouteConfig#normalisePrefix}): national as written ("138", "1"),
  * international with a '+' ("+86138" for "86138", "0086138" and "+86138"; "+1" for "001"). A national prefix
  * matches numbers written nationally, an international one numbers written internationally (with +, 00 or 86), and
- * "" every number. A Chinese mobile number routes the same however it is written (13800138000, 8613800138000,
- * +8613800138000, 008613800138000), as the network's routes do: its national form is matched against the national
+ * "" every number. MO prefixes (service numbers) take the same one form and the same national / international
+ * sides, matched as written (a service number is no mobile number). A Chinese mobile number routes the same however
+ * it is written (13800138000, 8613800138000, +8613800138000, 008613800138000), as the network's routes do: its national form is matched against the national
  * prefixes and its international form (+86...) against the international ones; the match covering more of the
  * national number wins, and on a tie the longer prefix ("86" over ""). So "+1" or "001" never takes a Chinese
  * mobile number, which starts with 1 only in its national form.
@@ -35,7 +36,7 @@ final class RouteTable {
          mt.put(RouteConfig.normalisePrefix(route.prefix()), route);
       }
       for (RouteConfig.MoRoute route : config.mo()) {
-         mo.put(normalise(route.prefix()), route.account());
+         mo.put(RouteConfig.normalisePrefix(route.prefix()), route.account());
       }
    }
 
@@ -94,9 +95,18 @@ final class RouteTable {
       return start;
    }
 
-   /** The account serving a service number (SP_Code and extension), or null. */
+   /**
+    * The account serving a service number (SP_Code and extension), or null: a number written with +, 00 or 86 is
+    * matched against the international prefixes ("+1" for "+13125550000", "86106" for "+861065899"), any other
+    * against the national ones ("10657" for "1065712345", never "+1"); "" takes every number.
+    */
    String mo(String serviceNumber) {
-      return mo.longestMatch(normalise(serviceNumber));
+      if (serviceNumber == null) {
+         return mo.longestMatch("");
+      }
+      int from = digitsFrom(serviceNumber);
+      return from > 0 || serviceNumber.startsWith(COUNTRY_CODE) ? mo.longestMatch(INTERNATIONAL, serviceNumber, from)
+         : mo.longestMatch("", serviceNumber, 0);
    }
 
    List<RouteConfig.MtRoute> mtRoutes() {
@@ -115,11 +125,5 @@ final class RouteTable {
          return prefix.length() - from + INTERNATIONAL.length();
       }
       return prefix.startsWith(COUNTRY_CODE) ? prefix.length() + INTERNATIONAL.length() : prefix.length();
-   }
-
-   /** MO service numbers: a leading '+' or 00 is ignored. */
-   private static String normalise(String number) {
-      // The configuration refuses two routes this makes one (RouteConfig.matchedPrefix).
-      return number == null ? "" : RouteConfig.matchedPrefix(number);
    }
 }

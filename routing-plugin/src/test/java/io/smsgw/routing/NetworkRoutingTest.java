@@ -99,6 +99,10 @@ class NetworkRoutingTest {
    }
 
    private String tandemConf(String extraMtRoutes) {
+      return tandemConf(extraMtRoutes, "");
+   }
+
+   private String tandemConf(String extraMtRoutes, String extraMoRoutes) {
       return """
          gateway { code = "000001", name = "tandem" }
          tandem {
@@ -114,9 +118,12 @@ class NetworkRoutingTest {
              { start = "1350000", end = "1359999", gateway = "077101" }
              %s
            ]
-           mo-routes = [ { sp-code = "%s", sp-id = "901234", gateway = "020001", regions = [ north, south ] } ]
+           mo-routes = [
+             { sp-code = "%s", sp-id = "901234", gateway = "020001", regions = [ north, south ] }
+             %s
+           ]
          }
-         """.formatted(beijingPort, guangzhouPort, extraMtRoutes, SINA);
+         """.formatted(beijingPort, guangzhouPort, extraMtRoutes, SINA, extraMoRoutes);
    }
 
    private String gatewayConf(String code, String tandemSecret, String peer, int peerPort, JsmppSmsc smsc,
@@ -150,9 +157,18 @@ class NetworkRoutingTest {
    }
 
    private void startGuangzhou() throws Exception {
+      startGuangzhou("");
+   }
+
+   /** Guangzhou, its SP also serving the service numbers {@code moPrefixes} (comma-separated). */
+   private void startGuangzhou(String moPrefixes) throws Exception {
+      StringBuilder mo = new StringBuilder("{ prefix = \"" + SINA + "\", account = \"901234\" }");
+      for (String prefix : moPrefixes.isEmpty() ? new String[0] : moPrefixes.split(",")) {
+         mo.append(", { prefix = \"").append(prefix).append("\", account = \"901234\" }");
+      }
       guangzhou = GatewayBroker.start(dir.resolve("guangzhou"), GUANGZHOU, guangzhouPort,
                                       gatewayConf(GUANGZHOU, "gz", BEIJING, beijingPort, guangzhouSmsc, "139,136",
-                                                  "{ prefix = \"" + SINA + "\", account = \"901234\" }",
+                                                  mo.toString(),
                                                   // Guangxi peers with Guangzhou only; it is not running in these tests
                                                   "\"" + GUANGXI + "\" { host = \"127.0.0.1\", port = " + guangxiPort
                                                      + ", shared-secret = \"gz-gx\", reconnect-min = 50ms, reconnect-max = 300ms }"));
@@ -432,6 +448,37 @@ class NetworkRoutingTest {
       beijingSmsc.sendMo("13800138000", "10669999", "nobody");
       Wait.until("an MO no gateway serves is kept unrouted", Duration.ofSeconds(15),
                  () -> beijing.messageCount(MoRouteTransformer.UNROUTED) == 1);
+   }
+
+   /**
+    * The tandem gives the longest SP_Code the MO's service number starts with (decision 125); Beijing's route cache,
+    * holding only the north's routes, must not answer with a shorter code it knows when a longer one exists for
+    * another region: 106900012 belongs to a south-only SP, so an MO to 10690001234 has no route for Beijing, while
+    * 10690009999 goes to 1069000's SP at Guangzhou.
+    */
+   @Test
+   void anMoForALongerSpCodeOfAnotherRegionDoesNotReachTheSpOfTheShorterCodeBeijingKnows() throws Exception {
+      tandem = GatewayBroker.start(dir.resolve("tandem"), "000001", tandemPort, tandemConf("", """
+         { sp-code = "1069000", sp-id = "901234", gateway = "020001", regions = [ north, south ] }
+         { sp-code = "106900012", sp-id = "901235", gateway = "077101", regions = [ south ] }
+         """));
+      startBeijing();
+      startGuangzhou("1069000");
+      Wait.until("both route caches loaded", Duration.ofSeconds(15),
+                 () -> beijing.routesAvailable() && guangzhou.routesAvailable());
+      Wait.until("Beijing's SMSC link bound", Duration.ofSeconds(15), beijingSmsc::hasBoundSession);
+
+      beijingSmsc.sendMo("13800138000", "10690001234", "for the south's 106900012");
+      beijingSmsc.sendMo("13800138000", "10690009999", "for 1069000");
+      Wait.until("the MO for 106900012 is kept unrouted at Beijing", Duration.ofSeconds(15),
+                 () -> beijing.messageCount(MoRouteTransformer.UNROUTED) == 1);
+      Message mo = guangzhou.receive(SmsAddresses.accountQueue(SP));
+      assertNotNull(mo, "the MO for 1069000 crossed to Guangzhou");
+      assertEquals("10690009999", mo.getStringProperty("smsDestination"));
+      Wait.until("nothing else on the way", Duration.ofSeconds(15),
+                 () -> beijing.messageCount(SmsAddresses.gatewayQueue(GUANGZHOU)) == 0
+                    && beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+      assertEquals(0, guangzhou.messageCount(SmsAddresses.accountQueue(SP)), "1069000's SP got only its own MO");
    }
 
    @Test

@@ -342,6 +342,60 @@ class RoutingEndToEndTest {
       }
    }
 
+   /**
+    * MO routes read their prefixes as MT routes do (decision 120): {@code "+1"} is North America, written
+    * internationally, and takes only service numbers written with + or 00 and country code 1; it used to lose its
+    * {@code +} and take every national service number starting with 1 that no longer route covered. A Chinese
+    * service number written with 86 reaches the route written with 86 in any of its forms.
+    */
+   @Test
+   void anInternationalMoRouteTakesOnlyServiceNumbersWrittenInternationally() throws Exception {
+      int port = JsmppSmsc.freePort();
+      Path file = dir.resolve("sms-gateway.conf");
+      Files.writeString(file, """
+         gateway { code = "001001" }
+         accounts {
+           sp1 { password = "sp1", protocols = [CMPP] }
+           sp2 { password = "sp2", protocols = [CMPP] }
+           foreign { password = "foreign", protocols = [SMPP] }
+         }
+         links { sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", reconnect-min = 100ms, reconnect-max = 400ms } }
+         routes {
+           mt = [ { prefix = "86138", links = [ sim ] } ]
+           mo = [
+             { prefix = "10657", account = sp1 }
+             { prefix = "0086106", account = sp2 }
+             { prefix = "+1", account = foreign }
+           ]
+         }
+         """.formatted(port));
+      System.setProperty("smsgw.config", file.toString());
+      String[] accounts = {"sp1", "sp2", "foreign"};
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> {
+              cfg.registerBrokerPlugin(new SmsRoutingPlugin());
+              for (String account : accounts) {
+                 String queue = SmsAddresses.accountQueue(account);
+                 cfg.addQueueConfiguration(org.apache.activemq.artemis.api.core.QueueConfiguration.of(queue).setAddress(queue)
+                                              .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST));
+              }
+           }).start()) {
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         smsc.sendMo("8613800138000", "1065712345", "national, to sp1");
+         smsc.sendMo("8613800138000", "10086", "national, no route");
+         smsc.sendMo("8613800138000", "+861065899", "86 form, to sp2");
+         smsc.sendMo("8613800138000", "861065899", "86 form, to sp2");
+         smsc.sendMo("+13125551234", "+13125550000", "North America");
+         Wait.until("five MOs routed", Duration.ofSeconds(15), () -> broker.messageCount(MoRouteTransformer.UNROUTED)
+            + broker.messageCount(SmsAddresses.accountQueue("sp1")) + broker.messageCount(SmsAddresses.accountQueue("sp2"))
+            + broker.messageCount(SmsAddresses.accountQueue("foreign")) == 5);
+         assertEquals(1, broker.messageCount(SmsAddresses.accountQueue("sp1")));
+         assertEquals(2, broker.messageCount(SmsAddresses.accountQueue("sp2")));
+         assertEquals(1, broker.messageCount(SmsAddresses.accountQueue("foreign")), "+1 takes only +1...");
+         assertEquals(1, broker.messageCount(MoRouteTransformer.UNROUTED), "10086 is a national number, not +1 0086");
+      }
+   }
+
    @Test
    void aBrokerRestartBetweenSubmitAndReceiptLosesNothingAndDuplicatesNothing() throws Exception {
       int port = JsmppSmsc.freePort();

@@ -160,7 +160,10 @@ class GnsTandemTest {
 
          // the same SP_Code, a different gateway per region
          assertEquals(BEIJING, tianjin.lookupMo(SINA).orElseThrow().gatewayId());
-         assertEquals(BEIJING, tianjin.lookupMo(SINA + "0001").orElseThrow().gatewayId(), "extension digits");
+         // extension digits: the table alone cannot tell whether a longer SP_Code of another region decides
+         assertEquals(Optional.empty(), tianjin.lookupMo(SINA + "0001"), "not known without asking");
+         assertEquals(BEIJING, await(tianjin.resolveMo(SINA + "0001", "")).orElseThrow().gatewayId(), "extension digits");
+         assertEquals(BEIJING, tianjin.lookupMo(SINA + "0001").orElseThrow().gatewayId(), "the answer is remembered");
          assertEquals(GUANGZHOU, guangxi.lookupMo(SINA).orElseThrow().gatewayId());
          assertEquals(BEIJING, guangxi.lookupMo("10659100").orElseThrow().gatewayId(), "a route without regions serves all");
       }
@@ -220,6 +223,13 @@ class GnsTandemTest {
          assertEquals(CmppResult.GNS_OK, other.result(), "the other SP's own numbers");
          assertEquals(SHANGHAI, other.destinationId());
          assertEquals(BEIJING, await(tianjin.client().moRoute(SINA + "5", "")).destinationId(), "the north still gets Beijing");
+
+         // the east's route cache holds 1066 but not Sina's code: it answers as the tandem does, not from 1066
+         assertEquals(Optional.empty(), await(shanghai.resolveMo(SINA + "5", "")), "the cache: no route either");
+         assertEquals(Optional.empty(), shanghai.lookupMo(SINA + "5"));
+         assertEquals(SHANGHAI, await(shanghai.resolveMo("10665550", "")).orElseThrow().gatewayId());
+         assertEquals(SHANGHAI, shanghai.lookupMo("1066").orElseThrow().gatewayId(), "a whole SP_Code from memory");
+         assertEquals(BEIJING, await(tianjin.resolveMo(SINA + "5", "")).orElseThrow().gatewayId());
       }
    }
 

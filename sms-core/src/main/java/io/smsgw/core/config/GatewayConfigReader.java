@@ -281,7 +281,7 @@ final class GatewayConfigReader {
       forEachObject(routes, "mo", "routes.mo", (path, route) -> {
          checkKeys(route, path, MO_ROUTE_KEYS);
          String prefix = prefix(route, path);
-         repeatedPrefix(moPrefixes, RouteConfig.matchedPrefix(prefix), route, path, prefix, "a service number goes to one account");
+         repeatedPrefix(moPrefixes, RouteConfig.normalisePrefix(prefix), route, path, prefix, "a service number goes to one account");
          ConfigValue accountValue = route.get("account");
          String account = null;
          if (accountValue == null) {
@@ -322,9 +322,9 @@ final class GatewayConfigReader {
    }
 
    /**
-    * Refuses a route whose prefix, as the routing matches it ({@code key}: for MT routes 86139, +86139 and 0086139
-    * alike, {@link RouteConfig#normalisePrefix}; for MO service numbers a leading + or 00 dropped), an earlier route
-    * of the same list has: only the last one would be used, and the earlier line would be dead without a word.
+    * Refuses a route whose prefix, as the routing matches it ({@code key}, {@link RouteConfig#normalisePrefix} for MT
+    * and MO routes alike: 86139, +86139 and 0086139 are one prefix, 1 and +1 two), an earlier route of the same list
+    * has: only the last one would be used, and the earlier line would be dead without a word.
     */
    private void repeatedPrefix(Map<String, String> seen, String key, ConfigObject route, String path, String prefix, String hint) {
       ConfigValue value = route.get("prefix");

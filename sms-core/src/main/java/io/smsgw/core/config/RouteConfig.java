@@ -8,7 +8,8 @@ import java.util.Set;
  * The {@code routes} section of {@code sms-gateway.conf}.
  *
  * @param mt MT routes: destination number prefix → SMSC links (longest prefix wins)
- * @param mo MO routes: service number (SP_Code) prefix → the account that serves it (longest prefix wins)
+ * @param mo MO routes: service number (SP_Code) prefix → the account that serves it (longest prefix wins; prefixes
+ *           read as MT prefixes are, {@link #normalisePrefix})
  */
 public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
 
@@ -60,8 +61,9 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
    }
 
    /**
-    * The one form of an MT route prefix, so that two ways of writing the same prefix are one route (routing's table,
-    * the management bean, an account's {@code mt-routes}, the file's duplicate check): a prefix written
+    * The one form of an MT or MO route prefix, so that two ways of writing the same prefix are one route (routing's
+    * tables, the management bean, an account's {@code mt-routes}, the file's duplicate check, the source-prefix
+    * warnings): a prefix written
     * internationally ({@code +}, {@code 00}) or with China's country code {@code 86} becomes {@code +} and its
     * country code ({@code "0086138"}, {@code "86138"} and {@code "+86138"} are {@code "+86138"}, {@code "001"} is
     * {@code "+1"}); any other prefix is national and stays as written ({@code "1"}, {@code "138"}, {@code ""}).
@@ -101,17 +103,6 @@ public record RouteConfig(List<MtRoute> mt, List<MoRoute> mo) {
    /** Where the digits after the international mark start ({@code 86} is no mark but a country code, so kept). */
    private static int digitsFrom(String prefix) {
       return prefix.startsWith("+") ? 1 : prefix.startsWith("00") ? 2 : 0;
-   }
-
-   /**
-    * An MO service number (or route prefix) as the routing matches it: a leading + or 00 (international) dropped, so
-    * +1065712345, 001065712345 and 1065712345 are one.
-    */
-   public static String matchedPrefix(String prefix) {
-      if (prefix.startsWith("+")) {
-         return prefix.substring(1);
-      }
-      return prefix.startsWith("00") ? prefix.substring(2) : prefix;
    }
 
    /** What is wrong with a route naming {@code link}, or null: it must be one of the configured SMSC links. */

@@ -16,7 +16,7 @@ import java.util.List;
  *    <li>a source prefix inside another account's MO route, no longer MO route covering it: the replies to the
  *        account's own numbers go to the other account.</li>
  * </ul>
- * Numbers are compared as MO routing compares them: without a leading {@code +} or {@code 00}.
+ * Numbers are compared as MO routing compares them, in {@link RouteConfig#normalisePrefix}'s one form.
  */
 public final class SourceAddressWarnings {
 
@@ -75,9 +75,6 @@ public final class SourceAddressWarnings {
    }
 
    private static String normalise(String number) {
-      if (number.startsWith("+")) {
-         return number.substring(1);
-      }
-      return number.startsWith("00") ? number.substring(2) : number;
+      return RouteConfig.normalisePrefix(number);
    }
 }

@@ -202,6 +202,27 @@ class SmscLinkConfigTest {
          """, FILE);
       assertEquals(2, overlapping.routes().mt().size());
       assertEquals(2, overlapping.routes().mo().size());
+
+      // MO prefixes have MT's one form (decision 120): 86, +86 and 0086 are one; "1" (national) and "+1" (North
+      // America) are two, as they match different numbers
+      String moForms = problems("""
+         accounts { sp1 { password = pw }, sp2 { password = pw } }
+         routes {
+           mo = [
+             { prefix = "86106", account = sp1 }
+             { prefix = "+86106", account = sp2 }
+             { prefix = "0086106", account = sp2 }
+           ]
+         }
+         """);
+      assertTrue(moForms.contains("routes.mo[1].prefix: \"+86106\" is the prefix of routes.mo[0] (\"86106\""), moForms);
+      assertTrue(moForms.contains("routes.mo[2].prefix: \"0086106\" is the prefix of routes.mo[0]"), moForms);
+      GatewayConfig nationalAndForeign = GatewayConfigLoader.parse("""
+         gateway.code = "001001"
+         accounts { sp1 { password = pw }, sp2 { password = pw } }
+         routes { mo = [ { prefix = "1", account = sp1 }, { prefix = "+1", account = sp2 }, { prefix = "0044", account = sp2 } ] }
+         """, FILE);
+      assertEquals(3, nationalAndForeign.routes().mo().size());
    }
 
    @Test

@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * A gateway's copy of the tandem gateway's routes: MT by number segment, MO by SP_Code (the routes the tandem
  * gives this gateway, i.e. those of its region).
  *
+ * <p>MO answers never differ from the tandem's. The tandem gives a service number the route of the longest SP_Code
+ * it starts with that has any route, and no route when that code does not serve this gateway's region (decision
+ * 125); the copy holds this region's codes only, so a shorter code it knows may be shadowed by a longer one of
+ * another region. So the copy answers a service number from memory only when one of its SP_Codes is the whole
+ * number (nothing longer can decide); any other number is asked with MO_ROUTE once, and the tandem's answer is
+ * remembered for that number, like a "no route" answer, until the next MO change.
+ *
  * <ul>
  *   <li>{@link #lookupMt(String)} / {@link #lookupMo(String)} answer from memory, never block, and are meant for
  *       the send path (a routing transformer): an empty answer means "not cached".</li>
@@ -54,12 +61,13 @@ public final class RouteCache implements AutoCloseable {
    static final int MAX_REMEMBERED_MISSES = 100_000;
    /** A download longer than this is taken for a misbehaving tandem. */
    private static final long MAX_DOWNLOAD = 10_000_000;
-   private static final int MAX_SP_CODE = 21;
 
    private final GnsClient client;
    private volatile Tables tables = new Tables();
    private final Map<String, Boolean> mtMisses = new ConcurrentHashMap<>();
    private final Map<String, Boolean> moMisses = new ConcurrentHashMap<>();
+   /** The tandem's MO routes per service number asked (not per SP_Code: see the class comment). */
+   private final Map<String, MoRouteEntry> moAnswers = new ConcurrentHashMap<>();
    /** Error answers of the tandem, remembered for a while by number / SP_Code. */
    private final Map<String, RefusedLookup> mtRefusals = new ConcurrentHashMap<>();
    private final Map<String, RefusedLookup> moRefusals = new ConcurrentHashMap<>();
@@ -81,8 +89,6 @@ public final class RouteCache implements AutoCloseable {
       final MtSegmentIndex mt = new MtSegmentIndex();
       final Map<Long, MoRouteEntry> moById = new ConcurrentHashMap<>();
       final Map<String, MoRouteEntry> moBySpCode = new ConcurrentHashMap<>();
-      /** Bit n is set once an SP_Code of n digits was stored, so lookups skip lengths nobody uses. */
-      volatile int spCodeLengths;
    }
 
    /** A lookup the tandem answered with an error Result, and until when (System.nanoTime) that answer stands. */
@@ -129,19 +135,14 @@ public final class RouteCache implements AutoCloseable {
       return tables.mt.find(number);
    }
 
-   /** The cached MO route of the longest SP_Code {@code serviceNumber} starts with; empty when none is cached. */
+   /**
+    * The MO route the tandem would give {@code serviceNumber}, when known without asking: the cached route of the
+    * SP_Code that is the whole number, else the tandem's remembered answer for this number; empty otherwise (a
+    * shorter cached SP_Code is not enough: a longer one of another region may decide at the tandem).
+    */
    public Optional<MoRouteEntry> lookupMo(String serviceNumber) {
-      Tables current = tables;
-      int lengths = current.spCodeLengths;
-      for (int length = Math.min(MAX_SP_CODE, serviceNumber.length()); length >= 1; length--) {
-         if ((lengths & (1 << length)) != 0) {
-            MoRouteEntry route = current.moBySpCode.get(serviceNumber.substring(0, length));
-            if (route != null) {
-               return Optional.of(route);
-            }
-         }
-      }
-      return Optional.empty();
+      MoRouteEntry route = tables.moBySpCode.get(serviceNumber);
+      return Optional.ofNullable(route != null ? route : moAnswers.get(serviceNumber));
    }
 
    public int mtRouteCount() {
@@ -167,7 +168,7 @@ public final class RouteCache implements AutoCloseable {
       return mtMisses.size();
    }
 
-   /** "No route" answers remembered (until the next change): MO SP_Codes. */
+   /** "No route" answers remembered (until the next change): MO service numbers. */
    public int rememberedMoMisses() {
       return moMisses.size();
    }
@@ -217,7 +218,10 @@ public final class RouteCache implements AutoCloseable {
       return mine.minimalCompletionStage();
    }
 
-   /** The route of SP_Code {@code spCode}: cached, or asked with MO_ROUTE; empty when the tandem has none. */
+   /**
+    * The route of service number {@code spCode} (an SP_Code, extension digits allowed): known ({@link #lookupMo}),
+    * or asked with MO_ROUTE and remembered for this number; empty when the tandem has none.
+    */
    public CompletionStage<Optional<MoRouteEntry>> resolveMo(String spCode, String serviceId) {
       Optional<MoRouteEntry> cached = lookupMo(spCode);
       if (cached.isPresent() || spCode.isEmpty() || moMisses.containsKey(spCode)) {
@@ -239,7 +243,13 @@ public final class RouteCache implements AutoCloseable {
             mine.completeExceptionally(unwrap(failure));
          } else if (resp.result() == CmppResult.GNS_OK) {
             MoRouteEntry route = MoRouteEntry.of(resp);
-            change(tables -> applyMo(tables, RouteUpdateType.ADD, route));
+            boolean stillCurrent = generation == moGeneration;
+            MoRouteEntry known = tables.moById.get(route.routeId());
+            if (known == null || !known.timeStamp().equals(route.timeStamp())) {
+               // a change forgets every remembered answer: only for a route (or version) not cached yet
+               change(tables -> applyMo(tables, RouteUpdateType.ADD, route));
+            }
+            rememberAnswer(spCode, route, stillCurrent);
             mine.complete(Optional.of(route));
          } else if (resp.result() == CmppResult.GNS_NO_ROUTE) {
             rememberMiss(moMisses, spCode, generation == moGeneration);
@@ -250,6 +260,16 @@ public final class RouteCache implements AutoCloseable {
          }
       });
       return mine.minimalCompletionStage();
+   }
+
+   private void rememberAnswer(String serviceNumber, MoRouteEntry route, boolean stillCurrent) {
+      if (!stillCurrent) {
+         return;
+      }
+      if (moAnswers.size() >= MAX_REMEMBERED_MISSES) {
+         moAnswers.clear();
+      }
+      moAnswers.put(serviceNumber, route);
    }
 
    private static void rememberMiss(Map<String, Boolean> misses, String key, boolean stillCurrent) {
@@ -364,13 +384,11 @@ public final class RouteCache implements AutoCloseable {
          }
          target.moById.put(route.routeId(), route);
          target.moBySpCode.put(route.spCode(), route);
-         if (route.spCode().length() <= MAX_SP_CODE) {
-            target.spCodeLengths |= 1 << route.spCode().length();
-         }
       }
       if (target == tables) {
          moGeneration++;
          moMisses.clear();
+         moAnswers.clear();
          moRefusals.clear();
       }
       return CmppResult.GNS_OK;
@@ -418,6 +436,7 @@ public final class RouteCache implements AutoCloseable {
             moGeneration++;
             mtMisses.clear();
             moMisses.clear();
+            moAnswers.clear();
             loads++;
             logger.info("Loaded {} MT and {} MO routes from the tandem gateway", staging.mt.size(), staging.moById.size());
             nowAvailable = available;

@@ -202,6 +202,8 @@ class GnsClientWireTest {
          tandem.send(SINA_NORTH.toMoRouteResp(moQuery.sequenceId()));
          assertEquals("001001", await(sina).orElseThrow().gatewayId());
          assertEquals(Optional.of("001001"), cache.lookupMo("10661234").map(MoRouteEntry::gatewayId));
+         assertEquals(Optional.of("001001"), cache.lookupMo("106612340001").map(MoRouteEntry::gatewayId), "remembered");
+         assertEquals(Optional.empty(), cache.lookupMo("106612340002"), "another number is asked on its own");
 
          // a route change forgets remembered misses
          assertEquals(CmppResult.GNS_OK, push(tandem, RouteUpdateType.ADD,
