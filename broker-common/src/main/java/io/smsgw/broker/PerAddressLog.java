@@ -13,8 +13,10 @@ import org.slf4j.Logger;
  * CONNECT refused, a stale Timestamp, an unknown Command_Id), limited per client address and kind of line: the first
  * is written by the caller, the further ones within {@link #INTERVAL_SECONDS} are counted and summed up in one INFO
  * line, written when the next one comes after the interval. Without it a client reconnecting in a loop wrote a line
- * per connection, as fast as it could connect. Addresses as {@link LoginPenalties} keys them (IPv6 by its /64); at
- * most {@link #MAX_KEYS} address and kind pairs are kept, the least recently seen dropped first. Thread-safe.
+ * per connection, as fast as it could connect. Addresses as {@link LoginPenalties} keys them (IPv6 by its /64). Lines
+ * about an account that clients anywhere can cause (a login with a shipped demo secret) are limited per account instead
+ * ({@link #admitForAccount}). At most {@link #MAX_KEYS} pairs of kind and address or account are kept, the least
+ * recently seen dropped first. Thread-safe.
  */
 public final class PerAddressLog {
 
@@ -49,11 +51,23 @@ public final class PerAddressLog {
     * first after a quiet interval); otherwise it is counted, and the count written when the interval has passed.
     */
    public boolean admit(String kind, InetAddress address) {
-      String id = address == null ? "?" : LoginPenalties.addressId(address);
+      return admit(kind, "from", address == null ? "?" : LoginPenalties.addressId(address), "address");
+   }
+
+   /**
+    * As {@link #admit(String, InetAddress)}, limited per account instead of per client address: for lines about an
+    * account that clients from any number of addresses can cause (a login with a shipped demo secret). {@code account}
+    * is an account's id from the configuration, not a client's string.
+    */
+   public boolean admitForAccount(String kind, String account) {
+      return admit(kind, "for account", account, "account");
+   }
+
+   private boolean admit(String kind, String preposition, String id, String unit) {
       long now = clock.getAsLong();
       long summed;
       synchronized (this) {
-         Lines lines = keys.computeIfAbsent(kind + ' ' + id, k -> new Lines());
+         Lines lines = keys.computeIfAbsent(kind + ' ' + unit + ' ' + id, k -> new Lines());
          if (!lines.written || (lines.count == 0 && now - lines.lastLineNanos >= intervalNanos)) {
             lines.written = true;
             lines.lastLineNanos = now;
@@ -67,8 +81,8 @@ public final class PerAddressLog {
          lines.count = 0;
          lines.lastLineNanos = now;
       }
-      logger.info("{}: {} more '{}' from {} in the last {} s (one line per address and minute)", protocol, summed, kind, id,
-                  INTERVAL_SECONDS);
+      logger.info("{}: {} more '{}' {} {} in the last {} s (one line per {} and minute)", protocol, summed, kind, preposition,
+                  id, INTERVAL_SECONDS, unit);
       return false;
    }
 }

@@ -59,6 +59,7 @@ import io.smsgw.cmpp.gns.TandemService;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.CidrBlock;
+import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -535,6 +536,19 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          logRefusal(connect, "wrong authenticator (secret)");
          failedLogin = true;
          failedAccount = found.id();
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
+      // A shipped demo secret is public: taken from this host only (decision 133). Answered and counted as a wrong
+      // secret, so a prober cannot tell which SPs still have one.
+      if (DemoSecrets.refusedFrom(found, remoteAddress())) {
+         logRefusal(connect, "the demo shared secret shipped with the quick start, from an address not of this host");
+         failedLogin = true;
+         failedAccount = found.id();
+         if (manager.loginPenalties().lines().admitForAccount("CONNECT with the shipped demo secret", found.id())) {
+            logger.warn("Refused a CONNECT as SP {} from {}: the account still has the demo shared secret shipped with the "
+                           + "quick start (printed in the README), taken only from this host. Give it its own secret in "
+                           + "sms-gateway.conf (README, \"Security\").", LogText.safe(found.id()), channel.remoteAddress());
+         }
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       if (manager.isCmppConnectReplayCheck() && !isFirstUse(connect)) {

@@ -201,7 +201,7 @@ final class CmppSubmitHandler {
       if (!s.msgSrc().equals(account.id())) {
          return CmppResult.MSG_SRC_ERROR;
       }
-      if (!account.allowsSource(s.srcId())) {
+      if (!account.allowsCmppSource(s.srcId())) {
          return CmppResult.SRC_ID_ERROR;
       }
       if (!account.allowsServiceId(s.serviceId())) {

@@ -26,6 +26,7 @@ import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
+import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindType;
@@ -572,6 +573,20 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          refusalReason = "wrong password";
          failedLogin = true;
          failedAccount = found.id();
+         return SmppStatus.ESME_RBINDFAIL;
+      }
+      // A shipped demo password is public: taken from this host only (decision 133). Answered and counted as a wrong
+      // password, so a prober cannot tell which accounts still have one.
+      InetAddress peer = channel.remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress() : null;
+      if (DemoSecrets.refusedFrom(found, peer)) {
+         refusalReason = "the demo password shipped with the quick start, from an address not of this host";
+         failedLogin = true;
+         failedAccount = found.id();
+         if (manager.loginPenalties().lines().admitForAccount("bind with the shipped demo password", found.id())) {
+            logger.warn("Refused a bind as '{}' from {}: the account still has the demo password shipped with the quick start "
+                           + "(printed in the README), taken only from this host. Give it its own password in "
+                           + "sms-gateway.conf (README, \"Security\").", LogText.safe(found.id()), channel.remoteAddress());
+         }
          return SmppStatus.ESME_RBINDFAIL;
       }
       if (!context.tryOpenSession(found)) {

@@ -35,12 +35,15 @@ import io.smsgw.core.text.SmsEncoding;
  * @param cmppDeliverOver140 whether this CMPP SP takes a DELIVER of Msg_Fmt 8 or 15 over the specification's 140
  *                       octets: a part of a longer MO that no Msg_Fmt holds within the limits then goes whole in up to
  *                       255 octets instead of being dead-lettered (decision 102)
+ * @param cmppSourceDefault the service numbers (its local MO routes) a CMPP SUBMIT's Src_Id must start with when
+ *                       {@code sourcePrefixes} is empty, as the CMPP specification has Src_Id be the SP's service code
+ *                       or a longer number beginning with it; empty = any. Not applied to SMPP submits (decision 134)
  */
 public record Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
                       List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
                       List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
                       boolean thirdPartyBilling, List<String> brokerRoles, SmsEncoding smppDefaultAlphabet,
-                      boolean cmppDeliverOver140) {
+                      boolean cmppDeliverOver140, List<String> cmppSourceDefault) {
 
    /** The shared role broker.xml's example lets send to {@code sms.mt}. */
    public static final String DEFAULT_SHARED_ROLE = "esme";
@@ -69,6 +72,7 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       }
       protocols = Collections.unmodifiableSet(EnumSet.copyOf(protocols));
       sourcePrefixes = List.copyOf(sourcePrefixes);
+      cmppSourceDefault = List.copyOf(cmppSourceDefault);
       serviceIds = Set.copyOf(serviceIds);
       allowedIps = List.copyOf(allowedIps);
       mtRoutes = List.copyOf(mtRoutes);
@@ -85,6 +89,23 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
          throw new IllegalArgumentException("account " + id + ": maxMessageParts must be between 1 and "
             + MAX_MESSAGE_PARTS_LIMIT + ", got " + maxMessageParts);
       }
+   }
+
+   /** An account whose CMPP submits are held to no service numbers beyond its {@code sourcePrefixes}. */
+   public Account(String id, String password, Set<AccessProtocol> protocols, int maxSessions,
+                  List<String> sourcePrefixes, Set<String> serviceIds, int maxSubmitRate,
+                  List<CidrBlock> allowedIps, int dailyQuota, List<String> mtRoutes, int maxMessageParts,
+                  boolean thirdPartyBilling, List<String> brokerRoles, SmsEncoding smppDefaultAlphabet,
+                  boolean cmppDeliverOver140) {
+      this(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps, dailyQuota, mtRoutes,
+           maxMessageParts, thirdPartyBilling, brokerRoles, smppDefaultAlphabet, cmppDeliverOver140, List.of());
+   }
+
+   /** This account with {@code numbers} as the Src_Id prefixes of its CMPP submits while it lists no source-prefixes. */
+   public Account withCmppSourceDefault(List<String> numbers) {
+      return new Account(id, password, protocols, maxSessions, sourcePrefixes, serviceIds, maxSubmitRate, allowedIps,
+                         dailyQuota, mtRoutes, maxMessageParts, thirdPartyBilling, brokerRoles, smppDefaultAlphabet,
+                         cmppDeliverOver140, numbers);
    }
 
    /** An account whose SP takes DELIVERs within the specification's limits only. */
@@ -164,16 +185,33 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
       return protocols.contains(protocol);
    }
 
-   /** Whether a submit may use this source address (SMPP source_addr, CMPP Src_Id). */
+   /** Whether a submit may use this source address (SMPP source_addr; for CMPP see {@link #allowsCmppSource}). */
    public boolean allowsSource(String sourceAddress) {
-      if (sourcePrefixes.isEmpty()) {
+      return startsWithAny(sourceAddress, sourcePrefixes);
+   }
+
+   /**
+    * Whether a CMPP SUBMIT may use this Src_Id: one of its {@code source-prefixes}, or without them one of its service
+    * numbers ({@link #cmppSourceDefault}).
+    */
+   public boolean allowsCmppSource(String srcId) {
+      return startsWithAny(srcId, cmppSourcePrefixes());
+   }
+
+   /** The Src_Id prefixes a CMPP SUBMIT is held to: its source-prefixes, else its service numbers; empty = any. */
+   public List<String> cmppSourcePrefixes() {
+      return sourcePrefixes.isEmpty() ? cmppSourceDefault : sourcePrefixes;
+   }
+
+   private static boolean startsWithAny(String address, List<String> prefixes) {
+      if (prefixes.isEmpty()) {
          return true;
       }
-      if (sourceAddress == null) {
+      if (address == null) {
          return false;
       }
-      for (String prefix : sourcePrefixes) {
-         if (sourceAddress.startsWith(prefix)) {
+      for (String prefix : prefixes) {
+         if (address.startsWith(prefix)) {
             return true;
          }
       }
@@ -215,6 +253,7 @@ public record Account(String id, String password, Set<AccessProtocol> protocols,
          + ", allowedIps=" + allowedIps + ", dailyQuota=" + dailyQuota + ", mtRoutes=" + mtRoutes
          + ", maxMessageParts=" + maxMessageParts + ", thirdPartyBilling=" + thirdPartyBilling
          + (smppDefaultAlphabet == null ? "" : ", smppDefaultAlphabet=" + smppDefaultAlphabet)
-         + ", cmppDeliverOver140=" + cmppDeliverOver140 + "]";
+         + ", cmppDeliverOver140=" + cmppDeliverOver140
+         + (cmppSourceDefault.isEmpty() ? "" : ", cmppSourceDefault=" + cmppSourceDefault) + "]";
    }
 }

@@ -135,11 +135,41 @@ final class GatewayConfigReader {
          problems.sort(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)); // stable: file order
          throw new GatewayConfigException(problems.stream().map(Problem::text).toList());
       }
+      accounts = withCmppSourceDefaults(accounts, routes);
       // Not refused: deployments that started with such accounts must still start; the operator is told at each load.
       for (String warning : SourceAddressWarnings.of(accounts, routes)) {
          logger.warn("{}: {}", sourceName, warning);
       }
       return new GatewayConfig(code, name, new AccountRegistry(accounts), links, routes, billing, tandem, gns, peers, maxHops);
+   }
+
+   /**
+    * CMPP's Src_Id is the SP's service code or a longer number starting with it, and an SP's service numbers are its
+    * local MO routes: an account that takes CMPP and lists no source-prefixes is held, in its CMPP submits, to the
+    * numbers of the MO routes naming it (decision 134). SMPP has no such rule, so its submits are left as they were.
+    */
+   private List<Account> withCmppSourceDefaults(List<Account> accounts, RouteConfig routes) {
+      List<Account> result = new ArrayList<>(accounts.size());
+      for (Account account : accounts) {
+         List<String> served = new ArrayList<>();
+         if (account.sourcePrefixes().isEmpty() && account.allowsProtocol(AccessProtocol.CMPP)) {
+            for (RouteConfig.MoRoute route : routes.mo()) {
+               // as MO routing matches it; Src_Id is written without + or 00. A catch-all route ("") names no number.
+               String number = RouteConfig.matchedPrefix(route.prefix());
+               if (account.id().equals(route.account()) && !number.isEmpty() && !served.contains(number)) {
+                  served.add(number);
+               }
+            }
+         }
+         if (served.isEmpty()) {
+            result.add(account);
+         } else {
+            logger.info("{}: account {} lists no source-prefixes, so its CMPP submits may use only its MO routes' service "
+                           + "numbers {} (and longer numbers starting with them) as Src_Id", sourceName, account.id(), served);
+            result.add(account.withCmppSourceDefault(served));
+         }
+      }
+      return result;
    }
 
    private String gatewayCode(ConfigObject gateway) {

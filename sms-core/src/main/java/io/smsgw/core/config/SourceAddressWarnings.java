@@ -10,7 +10,8 @@ import java.util.List;
  * account serving it, so an account that may send from another SP's service numbers can both pose as that SP and
  * have its handsets' replies land there:
  * <ul>
- *    <li>an account without {@code source-prefixes} may send from any number;</li>
+ *    <li>an account without {@code source-prefixes} may send from any number (over SMPP only, when its CMPP submits
+ *        are held to the service numbers of its MO routes: {@link Account#cmppSourceDefault()});</li>
  *    <li>a source prefix that covers another account's MO route ({@code "12345"} covers {@code "123456"}): the
  *        account may send from that account's service numbers;</li>
  *    <li>a source prefix inside another account's MO route, no longer MO route covering it: the replies to the
@@ -27,9 +28,14 @@ public final class SourceAddressWarnings {
    public static List<String> of(List<Account> accounts, RouteConfig routes) {
       List<String> warnings = new ArrayList<>();
       List<String> unrestricted = new ArrayList<>();
+      List<String> overSmpp = new ArrayList<>();
       for (Account account : accounts) {
          if (account.sourcePrefixes().isEmpty()) {
-            unrestricted.add(account.id());
+            if (account.cmppSourceDefault().isEmpty()) {
+               unrestricted.add(account.id());
+            } else if (account.allowsProtocol(AccessProtocol.SMPP)) {
+               overSmpp.add(account.id()); // its CMPP submits are held to its service numbers, its SMPP ones are not
+            }
          }
       }
       if (!unrestricted.isEmpty()) {
@@ -38,8 +44,15 @@ public final class SourceAddressWarnings {
             + " other accounts' service numbers (replies to those reach the other accounts); list the numbers"
             + " each may use in its source-prefixes");
       }
+      if (!overSmpp.isEmpty()) {
+         warnings.add((overSmpp.size() == 1 ? "account " : "accounts ") + String.join(", ", overSmpp)
+            + (overSmpp.size() == 1 ? " has" : " have") + " no source-prefixes: CMPP submits may use only the account's MO"
+            + " routes' service numbers, but SMPP submits may use any number, including other accounts' service numbers;"
+            + " list the numbers each may use in its source-prefixes");
+      }
       for (Account account : accounts) {
-         for (String written : account.sourcePrefixes()) {
+         // Service numbers a CMPP account is held to by default can cover another account's longer MO route too.
+         for (String written : account.sourcePrefixes().isEmpty() ? account.cmppSourceDefault() : account.sourcePrefixes()) {
             String prefix = normalise(written);
             for (RouteConfig.MoRoute route : routes.mo()) {
                if (route.account() == null || route.account().equals(account.id())) {
