@@ -155,7 +155,7 @@ final class GatewayConfigReader {
          if (account.sourcePrefixes().isEmpty() && account.allowsProtocol(AccessProtocol.CMPP)) {
             for (RouteConfig.MoRoute route : routes.mo()) {
                // as MO routing matches it; Src_Id is written without + or 00. A catch-all route ("") names no number.
-               String number = RouteConfig.matchedPrefix(route.prefix());
+               String number = withoutInternationalMark(route.prefix());
                if (account.id().equals(route.account()) && !number.isEmpty() && !served.contains(number)) {
                   served.add(number);
                }
@@ -170,6 +170,14 @@ final class GatewayConfigReader {
          }
       }
       return result;
+   }
+
+   /** A route prefix as a Src_Id carries it: without a leading {@code +} or {@code 00}. */
+   private static String withoutInternationalMark(String prefix) {
+      if (prefix.startsWith("+")) {
+         return prefix.substring(1);
+      }
+      return prefix.startsWith("00") ? prefix.substring(2) : prefix;
    }
 
    private String gatewayCode(ConfigObject gateway) {
