@@ -17,6 +17,7 @@ import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.TandemConfig;
 import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.LinkReconfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * Watches {@code sms-gateway.conf} (when it is a file) and applies a changed file without a broker restart:
  * accounts, routes and the billing policy take effect for the next message; messages in flight are not
  * touched. A broken file is rejected with the loader's message and the previous configuration keeps serving.
- * (SMSC links, peers, gns, gateway.code, the tandem's routes and acceptor settings need a restart; a reload
- * that changes one of those sections says so in a WARN; the MT waiting for an SMSC link it removed are routed again,
- * {@link RemovedLinkQueues}.)
+ * The SMSC links follow too: the link service starts the links the reload added, stops those it removed and
+ * restarts those whose settings changed ({@link LinkReconfiguration}), before what waits for a removed link is routed
+ * again ({@link RemovedLinkQueues}), so no running consumer holds it. (Peers, gns, gateway.code, the tandem's routes
+ * and acceptor settings need a restart; a reload that changes one of those sections says so in a WARN.)
  */
 final class ConfigReloader {
 
@@ -88,12 +90,14 @@ final class ConfigReloader {
     * The sections of the file that changed and take effect only at the next broker start, each with what keeps its
     * previous settings (docs/links-routing-billing.md, "Reload and management").
     */
-   static List<String> needRestart(GatewayConfig previous, GatewayConfig next) {
+   static List<String> needRestart(GatewayConfig previous, GatewayConfig next, boolean linksApplied) {
       List<String> changed = new ArrayList<>();
       if (previous == null) {
          return changed;
       }
-      if (!previous.links().equals(next.links())) {
+      // Applied at once by the link service; without one (no SMPP module in this broker) nothing runs them anyway
+      // until a start that has it.
+      if (!linksApplied && !previous.links().equals(next.links())) {
          changed.add("links (the SMSC links)");
       }
       if (!linkSettings(previous).equals(linkSettings(next))) {
@@ -121,6 +125,23 @@ final class ConfigReloader {
       return tandem == null ? List.of() : List.of(tandem.mtRoutes(), tandem.moRoutes());
    }
 
+   /**
+    * Brings the running SMSC links in line with the file (on this thread, which blocks while removed or changed links
+    * unbind: never a Netty event loop, and one reload at a time). False when no link service runs in this broker.
+    */
+   private boolean applyLinks(GatewayConfig config) {
+      LinkReconfiguration links = runtime.linkReconfiguration();
+      if (links == null) {
+         return false;
+      }
+      try {
+         links.apply(config.links());
+      } catch (RuntimeException e) {
+         logger.error("{}: the SMSC links could not all be brought in line with the reloaded file", file, e);
+      }
+      return true;
+   }
+
    /** Loads and applies the file; returns the problems (empty when applied). */
    synchronized String reloadNow() {
       if (file == null) {
@@ -133,13 +154,15 @@ final class ConfigReloader {
          router.apply(config);
          logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
                      config.routes().mt().size(), config.routes().mo().size());
-         List<String> restart = needRestart(previous, config);
+         boolean linksApplied = applyLinks(config);
+         List<String> restart = needRestart(previous, config, linksApplied);
          if (!restart.isEmpty()) {
             // The INFO above reads as if all of the file were live: say what still runs with the old settings.
             logger.warn("{}: changes that wait until the broker restarts, the running services keep their previous "
                         + "settings meanwhile: {}", file, String.join(", ", restart));
          }
          DemoSecrets.warnIfUsed(config, file);
+         // After the links: a removed link has stopped and given back what it held, so all of its queue moves.
          applied.accept(config);
          return "";
       } catch (GatewayConfigException e) {

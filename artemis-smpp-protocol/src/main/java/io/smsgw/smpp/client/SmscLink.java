@@ -438,7 +438,7 @@ final class SmscLink extends AbstractSessionCallback {
    void finishStop() {
       int unresolved = reserved.get();
       if (unresolved > 0) {
-         logger.info("SMSC link {} stops with {} message(s) unresolved; they will be sent again after the restart",
+         logger.info("SMSC link {} stops with {} message(s) unresolved; they stay on its queue and are sent again",
                      config.id(), unresolved);
       }
       state = State.STOPPED;

@@ -4,11 +4,14 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -25,6 +28,7 @@ import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.LinkReconfiguration;
 import io.smsgw.correlation.CorrelationStore;
 import io.smsgw.correlation.CorrelationStoreConfig;
 import io.smsgw.correlation.RocksDbCorrelationStore;
@@ -36,8 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Broker-lifetime component that runs the SMSC links of {@code sms-gateway.conf}: one event loop group for
  * their connections, the receipt correlation store next to the broker's journal, a housekeeping thread
- * that expires correlation records, and one management bean per link. Does nothing when no links are
- * configured.
+ * that expires correlation records, and one management bean per link. Opens none of these while no link is
+ * configured; a reload that adds the first link opens them then. A reload of the {@code links} section applies at once
+ * ({@link #reconfigure}): added links start, removed links stop as at a broker stop, changed links stop and start
+ * again with their new settings, unchanged links keep running untouched.
  */
 public final class SmscLinkService implements ActiveMQComponent {
 
@@ -61,17 +67,36 @@ public final class SmscLinkService implements ActiveMQComponent {
    /** Replaces that interval (milliseconds, at least 10); for tests and for operators who want the counts more or less often. */
    static final String LOG_SUMMARY_INTERVAL_PROPERTY = "smsgw.links.log-summary-interval";
    static final long MIN_LOG_SUMMARY_INTERVAL_MILLIS = 10;
+   /** Event loops for all links (Netty starts a loop's thread only when a link is given it). */
+   private static final int EVENT_LOOPS = 2;
+
+   /** A started link and what was registered for it, removed again when it stops. */
+   private record Running(SmscLink link, ObjectName bean, GatewayMeters meters, ScheduledFuture<?> summary) {
+   }
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
    private final UnaryOperator<CorrelationStore> storeView;
-   private final List<SmscLink> links = new ArrayList<>();
-   private final List<ObjectName> registered = new ArrayList<>();
-   /** The links' and the store's meters (none without a metrics plugin), removed when the links stop. */
+   /** The started links by id, in the order of the configuration (guarded by this). */
+   private final Map<String, Running> running = new LinkedHashMap<>();
+   /**
+    * The links the store's expiry reports and the parked-receipt retrier go through, by id: those running, and during a
+    * change the one stopping (housekeeping thread reads it).
+    */
+   private final Map<String, SmscLink> byId = new ConcurrentHashMap<>();
+   /** The first running link of the configuration: it reports the expiry of records of links no longer configured. */
+   private volatile SmscLink first;
+   /** The running links, for tests. */
+   private volatile List<SmscLink> snapshot = List.of();
+   private final LinkReconfiguration reconfiguration = this::reconfigure;
+   /** The store's meters (none without a metrics plugin), removed when the service stops. */
    private GatewayMeters meters;
    private EventLoopGroup group;
    private CorrelationStore store;
+   /** The store as the links and the retrier use it ({@code storeView}). */
+   private CorrelationStore linkStore;
    private ScheduledExecutorService housekeeping;
+   private long summaryMillis;
    private volatile boolean started;
 
    public SmscLinkService(ActiveMQServer server, GatewayRuntime runtime) {
@@ -95,35 +120,61 @@ public final class SmscLinkService implements ActiveMQComponent {
          new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
       }
       List<SmscLinkConfig> configured = runtime.config().links();
-      if (configured.isEmpty()) {
-         return;
+      if (!configured.isEmpty()) {
+         try {
+            // The TLS contexts first: a trust or key store that cannot be read fails the start before anything is opened.
+            Map<String, SslContext> tls = new HashMap<>();
+            for (SmscLinkConfig config : configured) {
+               if (config.tls()) {
+                  tls.put(config.id(), sslContext(config));
+               }
+            }
+            open();
+            List<SmscLink> created = new ArrayList<>();
+            for (SmscLinkConfig config : configured) {
+               SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), tls.get(config.id()));
+               created.add(link);
+               byId.put(config.id(), link);
+            }
+            for (SmscLink link : created) {
+               launch(link);
+            }
+            ordered(configured);
+         } catch (Exception | Error e) {
+            // A bad trust store or a link that cannot start must not leave the links already started, their threads
+            // or the store's lock behind: the next start on this data directory would find RocksDB locked.
+            release();
+            throw e;
+         }
+         logger.info("{} SMSC link(s) started; correlation store at {}", running.size(), storeDirectory());
       }
+      started = true;
+      runtime.linkReconfiguration(reconfiguration);
+   }
+
+   /**
+    * What every link shares, opened with the first link (at start, or at the reload that adds it): the correlation store,
+    * its meters, the event loops, the housekeeping thread with the store's expiry, the parked-receipt retries. A system
+    * property that cannot be read fails it before anything opens; a failure part way closes what it opened.
+    */
+   private void open() throws Exception {
+      if (housekeeping != null) {
+         return; // open already (the last thing it opens)
+      }
+      try {
+         openShared();
+      } catch (Exception | Error e) {
+         closeShared();
+         throw e;
+      }
+   }
+
+   private void openShared() throws Exception {
       // Read before anything opens: a value that cannot be read stops the start, as a bad acceptor parameter or
       // sms-gateway.conf value does, rather than being ignored with a WARN few would see.
       List<Long> retries = parkedReceiptRetries();
-      long summaryMillis = logSummaryIntervalMillis();
+      long summary = logSummaryIntervalMillis();
       Path directory = storeDirectory();
-      try {
-         open(configured, directory, retries, summaryMillis);
-      } catch (Exception | Error e) {
-         // A bad trust store or a link that cannot start must not leave the links already started, their threads
-         // or the store's lock behind: the next start on this data directory would find RocksDB locked.
-         release();
-         throw e;
-      }
-      started = true;
-      logger.info("{} SMSC link(s) started; correlation store at {}", links.size(), directory);
-   }
-
-   private void open(List<SmscLinkConfig> configured, Path directory, List<Long> retries, long summaryMillis) throws Exception {
-      // The TLS contexts first: a trust or key store that cannot be read fails the start before anything is opened.
-      Map<String, SslContext> tls = new HashMap<>();
-      for (SmscLinkConfig config : configured) {
-         if (config.tls()) {
-            tls.put(config.id(), sslContext(config));
-         }
-      }
-      Map<String, SmscLink> byId = new HashMap<>();
       store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(directory)
          // A receipt that overtakes its submit_sm_resp waits this long for the record; an unknown one is
          // parked after it, so the SMSC's response timer (often 2 s or more) is not exceeded.
@@ -133,14 +184,15 @@ public final class SmscLinkService implements ActiveMQComponent {
             if (link == null) {
                // A link no longer configured still owes its MT their EXPIRED reports: the first link sends them, as
                // durably as its own (decision 50); the reports name the record's link.
-               link = byId.get(configured.get(0).id());
+               link = first;
             }
             return link != null ? link.onExpired(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
          }).build());
+      summaryMillis = summary;
       meters = GatewayMeters.of(server);
       SmscLinkMeters.register(meters, store);
-      group = new NioEventLoopGroup(Math.min(2, configured.size()), new DefaultThreadFactory("smsc-links", true));
-      CorrelationStore linkStore = storeView.apply(store);
+      group = new NioEventLoopGroup(EVENT_LOOPS, new DefaultThreadFactory("smsc-links", true));
+      linkStore = storeView.apply(store);
       // Before the broker expires anything (routing's EXPIRED reports ask it which MT an SMSC already accepted). It
       // stays registered after a stop: a closed store fails the question, and routing asks again after the next start.
       CorrelationStore lookups = store;
@@ -148,36 +200,151 @@ public final class SmscLinkService implements ActiveMQComponent {
          .get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS).stream()
          .map(r -> new AcceptedSegments.Segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber())).toList();
       runtime.acceptedSegments(acceptedSegments);
-      List<SmscLink> created = new ArrayList<>();
-      for (SmscLinkConfig config : configured) {
-         SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), tls.get(config.id()));
-         created.add(link);
-         byId.put(config.id(), link);
-      }
-      for (SmscLink link : created) {
-         link.start();
-         links.add(link); // only started links are stopped again
-         register(link);
-         SmscLinkMeters.register(meters, link);
-      }
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
-      housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
-      ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, linkStore, Map.copyOf(byId), retries, housekeeping);
+      CorrelationStore expiring = store;
+      housekeeping.scheduleWithFixedDelay(() -> expire(expiring), HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+      // The retrier reads byId as it is at each scan: links a reload adds or removes included.
+      ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, linkStore, byId, retries, housekeeping);
       long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
       housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
-      scheduleLogSummaries(created, summaryMillis);
+   }
+
+   /** Starts a created link and registers its bean, meters and log summary (any thread but an event loop). */
+   private void launch(SmscLink link) throws Exception {
+      link.start();
+      String id = link.config().id();
+      Running started = new Running(link, register(link), GatewayMeters.of(server), logSummary(link));
+      running.put(id, started); // only started links are stopped again
+      SmscLinkMeters.register(started.meters(), link);
+   }
+
+   /** Puts the running links in the configuration's order; the first of them reports for removed links' records. */
+   private void ordered(List<SmscLinkConfig> configured) {
+      Map<String, Running> inOrder = new LinkedHashMap<>();
+      for (SmscLinkConfig config : configured) {
+         Running each = running.get(config.id());
+         if (each != null) {
+            inOrder.put(config.id(), each);
+         }
+      }
+      running.values().forEach(r -> inOrder.putIfAbsent(r.link().config().id(), r));
+      running.clear();
+      running.putAll(inOrder);
+      snapshot = running.values().stream().map(Running::link).toList();
+      first = snapshot.isEmpty() ? null : snapshot.get(0);
+   }
+
+   /**
+    * A reload's {@code links} (decision NN), on the reloader's thread: links removed or changed stop together as at a
+    * broker stop (submit_sm in flight answered or their MT left unacknowledged on the queue, unbind, receipts already
+    * received stored), then changed and added links start with their settings; an unchanged link is not touched, its
+    * session stays bound. A link whose TLS stores cannot be read, or that fails to start, is logged at ERROR and left as
+    * it was (a changed one keeps running with its previous settings); the next reload tries it again.
+    */
+   synchronized List<String> reconfigure(List<SmscLinkConfig> configured) {
+      if (!started) {
+         return List.of();
+      }
+      Map<String, SmscLinkConfig> wanted = new LinkedHashMap<>();
+      configured.forEach(c -> wanted.put(c.id(), c));
+      List<String> done = new ArrayList<>();
+      List<Running> removed = new ArrayList<>();
+      List<SmscLinkConfig> changed = new ArrayList<>();
+      List<SmscLinkConfig> added = new ArrayList<>();
+      for (Running each : running.values()) {
+         SmscLinkConfig next = wanted.get(each.link().config().id());
+         if (next == null) {
+            removed.add(each);
+         } else if (!next.equals(each.link().config())) {
+            changed.add(next);
+         }
+      }
+      for (SmscLinkConfig config : configured) {
+         if (!running.containsKey(config.id())) {
+            added.add(config);
+         }
+      }
+      if (removed.isEmpty() && changed.isEmpty() && added.isEmpty()) {
+         return done;
+      }
+      // The TLS contexts before anything stops: a changed link whose new stores cannot be read keeps running as it was.
+      Map<String, SslContext> tls = new HashMap<>();
+      for (SmscLinkConfig config : concat(changed, added)) {
+         if (config.tls()) {
+            try {
+               tls.put(config.id(), sslContext(config));
+            } catch (RuntimeException e) {
+               logger.error("SMSC link {} not {} at the reload: {}", config.id(),
+                            changed.contains(config) ? "changed (it keeps its previous settings)" : "started", e.getMessage(), e);
+               done.add(config.id() + ": not " + (changed.contains(config) ? "changed" : "started") + ", " + e.getMessage());
+            }
+         }
+      }
+      changed.removeIf(c -> c.tls() && !tls.containsKey(c.id()));
+      added.removeIf(c -> c.tls() && !tls.containsKey(c.id()));
+      List<Running> stopping = new ArrayList<>(removed);
+      changed.forEach(c -> stopping.add(running.get(c.id())));
+      if (!stopping.isEmpty()) {
+         stopLinks(stopping.stream().map(Running::link).toList());
+         for (Running each : stopping) {
+            String id = each.link().config().id();
+            unregister(each);
+            running.remove(id);
+            if (!wanted.containsKey(id)) {
+               byId.remove(id); // a changed link's successor takes its place below
+               logger.info("SMSC link {} removed by the reload: stopped and unbound", id);
+               done.add(id + ": stopped");
+            }
+         }
+      }
+      if (!changed.isEmpty() || !added.isEmpty()) {
+         try {
+            open();
+         } catch (Exception | Error e) {
+            logger.error("SMSC links {} not started at the reload: the correlation store and the links' threads cannot open",
+                         concat(changed, added).stream().map(SmscLinkConfig::id).toList(), e);
+            changed.forEach(c -> byId.remove(c.id()));
+            ordered(configured);
+            done.add("links not started: " + e.getMessage());
+            return done;
+         }
+      }
+      for (SmscLinkConfig config : concat(changed, added)) {
+         boolean isChange = changed.contains(config);
+         SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), tls.get(config.id()));
+         byId.put(config.id(), link);
+         try {
+            launch(link);
+            logger.info("SMSC link {} {} by the reload", config.id(), isChange ? "restarted with its new settings" : "added");
+            done.add(config.id() + (isChange ? ": restarted" : ": started"));
+         } catch (Exception e) {
+            // What it opened goes again; its queue keeps what routes send it until a reload starts it.
+            logger.error("SMSC link {} could not start at the reload", config.id(), e);
+            stopLinks(List.of(link));
+            byId.remove(config.id());
+            done.add(config.id() + ": not started, " + e.getMessage());
+         }
+      }
+      ordered(configured);
+      return done;
+   }
+
+   private static List<SmscLinkConfig> concat(List<SmscLinkConfig> a, List<SmscLinkConfig> b) {
+      List<SmscLinkConfig> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
    }
 
    /** Per link, one INFO line per interval counting what is logged per message at DEBUG (SmscLinkLogSummary). */
-   private void scheduleLogSummaries(List<SmscLink> created, long millis) {
-      List<SmscLinkLogSummary> summaries = created.stream().map(link -> new SmscLinkLogSummary(link, millis)).toList();
-      housekeeping.scheduleWithFixedDelay(() -> {
+   private ScheduledFuture<?> logSummary(SmscLink link) {
+      SmscLinkLogSummary summary = new SmscLinkLogSummary(link, summaryMillis);
+      return housekeeping.scheduleWithFixedDelay(() -> {
          try {
-            summaries.forEach(SmscLinkLogSummary::log);
+            summary.log();
          } catch (RuntimeException e) {
             logger.warn("Writing the SMSC links' log summary failed", e);
          }
-      }, millis, millis, TimeUnit.MILLISECONDS);
+      }, summaryMillis, summaryMillis, TimeUnit.MILLISECONDS);
    }
 
    /**
@@ -267,7 +434,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       return new IllegalStateException("SMSC link " + config.id() + ": cannot use its " + key + " \"" + file + "\": " + what, cause);
    }
 
-   private void expire() {
+   private static void expire(CorrelationStore store) {
       try {
          store.expire(System.currentTimeMillis());
       } catch (RuntimeException e) {
@@ -330,20 +497,36 @@ public final class SmscLinkService implements ActiveMQComponent {
       return (parent == null ? journal : parent).toPath().resolve(STORE_DIRECTORY);
    }
 
-   private void register(SmscLink link) {
+   /** The link's management bean; null when it could not be registered (logged). */
+   private ObjectName register(SmscLink link) {
       try {
          var config = server.getConfiguration();
          ObjectName name = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
             + ",component=smsc-links,name=" + ObjectName.quote(link.config().id()));
          server.getManagementService().registerUntypedControl("smsc-link." + link.config().id(), new SmscLinkControl(link), name);
-         registered.add(name);
+         return name;
       } catch (Exception e) {
          logger.warn("Could not register the management bean of SMSC link {}", link.config().id(), e);
+         return null;
       }
+   }
+
+   /** Removes a stopped link's bean, meters and log summary. */
+   private void unregister(Running link) {
+      if (link.bean() != null) {
+         try {
+            server.getManagementService().unregisterUntypedControl("smsc-link." + link.link().config().id(), link.bean());
+         } catch (Exception e) {
+            logger.debug("Unregistering {}", link.bean(), e);
+         }
+      }
+      link.meters().close();
+      link.summary().cancel(false);
    }
 
    @Override
    public synchronized void stop() throws Exception {
+      runtime.withdrawLinkReconfiguration(reconfiguration);
       if (!started) {
          return;
       }
@@ -351,20 +534,21 @@ public final class SmscLinkService implements ActiveMQComponent {
       release();
    }
 
-   /** Stops and closes whatever {@link #start()} opened; also after a start that failed part way. */
+   /** Stops and closes whatever {@link #start()} and reloads opened; also after a start that failed part way. */
    private void release() {
-      stopLinks();
-
-      links.clear();
+      List<Running> all = new ArrayList<>(running.values());
+      stopLinks(all.stream().map(Running::link).toList());
       // Unregistered after the links stopped, so operators can watch them stop.
-      for (ObjectName name : registered) {
-         try {
-            server.getManagementService().unregisterUntypedControl("smsc-link." + ObjectName.unquote(name.getKeyProperty("name")), name);
-         } catch (Exception e) {
-            logger.debug("Unregistering {}", name, e);
-         }
-      }
-      registered.clear();
+      all.forEach(this::unregister);
+      running.clear();
+      byId.clear();
+      snapshot = List.of();
+      first = null;
+      closeShared();
+   }
+
+   /** Closes what {@link #open()} opened, whatever part of it. */
+   private void closeShared() {
       if (meters != null) {
          meters.close(); // before the store closes: its gauge reads it
          meters = null;
@@ -384,16 +568,20 @@ public final class SmscLinkService implements ActiveMQComponent {
             logger.warn("Closing the correlation store failed", e);
          }
          store = null;
+         linkStore = null;
       }
    }
 
    /**
-    * Stops all links together against one deadline (the longest response-timeout from now): the broker stop waits for
+    * Stops links together against one deadline (the longest response-timeout from now): the broker stop waits for
     * the slowest link once, not for each in turn, and stays within a service manager's stop timeout, after which a kill
     * would make messages the SMSC already accepted go out again. Each link lets the submit_sm in flight get their
-    * answers meanwhile; nothing new is sent.
+    * answers meanwhile; nothing new is sent. A reload stops the links it removes or changes the same way.
     */
-   private void stopLinks() {
+   private static void stopLinks(List<SmscLink> links) {
+      if (links.isEmpty()) {
+         return;
+      }
       long deadline = System.nanoTime();
       for (SmscLink link : links) {
          try {
@@ -406,7 +594,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       while (System.nanoTime() < deadline && links.stream().anyMatch(SmscLink::busy)) {
          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       }
-      unbindLinks();
+      unbindLinks(links);
       for (SmscLink link : links) {
          try {
             link.finishStop();
@@ -421,7 +609,7 @@ public final class SmscLinkService implements ActiveMQComponent {
     * so an SMSC that keeps sessions it was not unbound from does not refuse the next start's bind. Answers to submit_sm
     * that come before unbind_resp settle their messages; their acknowledgements get the rest of the same wait.
     */
-   private void unbindLinks() {
+   private static void unbindLinks(List<SmscLink> links) {
       long wait = 0;
       List<CompletableFuture<Void>> closed = new ArrayList<>(links.size());
       for (SmscLink link : links) {
@@ -452,7 +640,8 @@ public final class SmscLinkService implements ActiveMQComponent {
       return started;
    }
 
+   /** The running links, in the configuration's order. */
    List<SmscLink> links() {
-      return links;
+      return snapshot;
    }
 }

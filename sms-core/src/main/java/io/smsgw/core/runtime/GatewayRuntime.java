@@ -39,6 +39,7 @@ public final class GatewayRuntime {
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
    private volatile IngressRouting ingressRouting;
    private volatile AcceptedSegments acceptedSegments;
+   private volatile LinkReconfiguration linkReconfiguration;
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -190,6 +191,23 @@ public final class GatewayRuntime {
    /** Registers the links' accepted segments (at each start of the link service). */
    public void acceptedSegments(AcceptedSegments segments) {
       this.acceptedSegments = segments;
+   }
+
+   /** What applies a reloaded {@code links} section to the running SMSC links; null while no link service runs. */
+   public LinkReconfiguration linkReconfiguration() {
+      return linkReconfiguration;
+   }
+
+   /** Registers the link service's side of a reload (when it starts). */
+   public void linkReconfiguration(LinkReconfiguration reconfiguration) {
+      this.linkReconfiguration = reconfiguration;
+   }
+
+   /** Withdraws {@code reconfiguration} if it is still the registered one (the link service stops). */
+   public synchronized void withdrawLinkReconfiguration(LinkReconfiguration reconfiguration) {
+      if (linkReconfiguration == reconfiguration) {
+         linkReconfiguration = null;
+      }
    }
 
    /** The next 64-bit CMPP-layout Msg_Id (protocols.md §1.9) of this gateway. */
