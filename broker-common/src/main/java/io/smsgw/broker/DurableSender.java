@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.postoffice.Binding;
@@ -37,9 +39,9 @@ import org.apache.activemq.artemis.utils.runnables.AtomicRunnable;
  * <p>
  * Before each message is sent the store of its address is asked whether it can take it (decision 131,
  * {@link StorageOverload}): the disk over max-disk-usage, or the address's memory full under BLOCK, FAIL or DROP. Such
- * a send, one the broker refuses as full (FAIL) and one it drops (DROP) store nothing and never report durable: a
- * client's sender returns {@link Result#FULL}, the gateway's own senders (links) throw
- * {@link ActiveMQAddressFullException}.
+ * a send, one the broker refuses as full (FAIL) and one it drops (DROP) store nothing and never report durable: the
+ * send throws {@link StorageFull}, which names the store and the cause of that refusal (a link sends from its event
+ * loop and from its correlation store's expiry thread, so nothing about a refusal is kept in the sender).
  */
 public final class DurableSender {
 
@@ -48,22 +50,45 @@ public final class DurableSender {
       /** Routed; the callback will report durability. */
       ACCEPTED,
       /** No queue took the message: nobody would ever read it, so it was not kept. */
-      NOT_ROUTED,
-      /**
-       * The broker's storage could not take it now ({@link #fullCause()}); nothing was kept. Only a client's sender
-       * returns it; {@link #whenStorageFrees} says when to try again.
-       */
-      FULL
+      NOT_ROUTED
    }
 
-   /** Thrown inside a send when a store refuses a message; no stack trace, since only its type matters. */
-   private static final class StorageFull extends Exception {
-      StorageFull() {
-         super("storage full", null, false, false);
+   /**
+    * The broker's storage could not take a message of the send now (decision 131); nothing of the send was kept.
+    * {@link #whenStorageFrees} says when to try again. Carries what refused it, so that sends on other threads cannot
+    * change it; no stack trace, since a client retrying at wire speed would make one per submit.
+    */
+   public static final class StorageFull extends ActiveMQException {
+
+      private static final long serialVersionUID = 1L;
+
+      private final StorageOverload.Cause storageCause;
+      /** The store that refused (null: the disk, for an address without a store). */
+      private final transient PagingStore store;
+      private final SimpleString address;
+
+      StorageFull(StorageOverload.Cause storageCause, PagingStore store, SimpleString address) {
+         super(ActiveMQExceptionType.ADDRESS_FULL, "storage full (" + storageCause.tag() + ") for " + address);
+         this.storageCause = storageCause;
+         this.store = store;
+         this.address = address;
+      }
+
+      /** Why the message was refused. */
+      public StorageOverload.Cause storageCause() {
+         return storageCause;
+      }
+
+      /** The address of the message that was refused. */
+      public String address() {
+         return address.toString();
+      }
+
+      @Override
+      public synchronized Throwable fillInStackTrace() {
+         return this;
       }
    }
-
-   private static final StorageFull STORAGE_FULL = new StorageFull();
 
    private final ActiveMQServer server;
    private final StorageManager storage;
@@ -74,9 +99,6 @@ public final class DurableSender {
    private final boolean checkSendPermission;
    private final InTransaction inTransaction;
    private final PagingManager paging;
-   /** The store and cause of the last {@link Result#FULL} (a client's sender is used on its event loop only). */
-   private PagingStore refusedBy;
-   private StorageOverload.Cause refusedFor;
 
    /** A sender for a client's session: its user's permission to send to each message's address is checked. */
    public DurableSender(ActiveMQServer server, ServerSession session, OperationContext context) {
@@ -102,7 +124,8 @@ public final class DurableSender {
 
    /**
     * Sends the messages; on {@link Result#ACCEPTED} the callback's done() runs once they are all durable
-    * (onError on a journal failure). Broker failures are thrown.
+    * (onError on a journal failure). Broker failures are thrown; a store that cannot take a message now throws
+    * {@link StorageFull}, after the send's transaction was rolled back.
     */
    public Result send(List<? extends Message> messages, IOCallback whenDurable) throws Exception {
       OperationContext previous = storage.getContext();
@@ -169,15 +192,6 @@ public final class DurableSender {
          }
          storage.afterCompleteOperations(routed == null ? whenDurable : routed);
          return Result.ACCEPTED;
-      } catch (StorageFull full) {
-         if (tx != null) {
-            tx.rollback();
-         }
-         if (checkSendPermission) {
-            return Result.FULL;
-         }
-         throw new ActiveMQAddressFullException("storage full (" + refusedFor.tag() + ") for "
-                                                   + (refusedBy == null ? "the broker" : refusedBy.getAddress()));
       } catch (Exception e) {
          if (tx != null) {
             tx.rollback();
@@ -302,10 +316,11 @@ public final class DurableSender {
    private RoutingStatus send(Transaction tx, Message message) throws Exception {
       // Before the send: a store that is full would drop it, fail it, or (BLOCK, disk full) take it without any limit,
       // as the broker applies its flow control only to its own clients' credits, never to a send on the server side.
-      PagingStore store = paging.getPageStore(message.getAddressSimpleString());
+      SimpleString address = message.getAddressSimpleString();
+      PagingStore store = paging.getPageStore(address);
       StorageOverload.Cause cause = StorageOverload.refusal(paging, store);
       if (cause != null) {
-         refused(store, cause);
+         throw new StorageFull(cause, store, address);
       }
       RoutingStatus status;
       try {
@@ -322,46 +337,37 @@ public final class DurableSender {
          }
       } catch (ActiveMQAddressFullException e) {
          // address-full-policy FAIL (or disk-full-policy FAIL) past the check above: transient, nothing of it kept.
-         refused(store, paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS);
-         throw e; // not reached
+         throw new StorageFull(paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS, store, address);
       }
       if (status != RoutingStatus.NO_BINDINGS && message.isDropped()) {
          // address-full-policy or page-full-policy DROP: the broker returns OK and keeps nothing.
-         refused(store, paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS);
+         throw new StorageFull(paging.isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS, store, address);
       }
       return status;
    }
 
-   private void refused(PagingStore store, StorageOverload.Cause cause) throws StorageFull {
-      refusedBy = store;
-      refusedFor = cause;
-      throw STORAGE_FULL;
-   }
-
-   /** Why the last send returned {@link Result#FULL}. */
-   public StorageOverload.Cause fullCause() {
-      return refusedFor;
-   }
-
    /**
-    * Runs {@code whenFree} once the store that refused the last send ({@link Result#FULL}) can take messages again,
-    * from the broker's thread that frees it (Artemis' {@code PagingStore.checkMemory}, as its own protocols wait for
-    * producer credit); at once when it already can, or when its policy gives no such signal (DROP).
+    * Runs {@code whenFree} once the store that refused {@code full} can take messages again, from the broker's thread
+    * that frees it (Artemis' {@code PagingStore.checkMemory}, as its own protocols wait for producer credit); at once
+    * when it already can, or when its policy gives no such signal (DROP, a page limit). A caller registers one such
+    * callback per connection ({@link PendingRequests#stopReadingForStorage}); {@code whenFree} removes itself from the
+    * store when it runs ({@link StorageResume}).
     */
-   public void whenStorageFrees(Runnable whenFree) {
-      PagingStore store = refusedBy;
-      AtomicRunnable once = AtomicRunnable.checkAtomic(whenFree);
-      if (store == null) {
-         paging.checkStorage(once);
-         if (!paging.isDiskFull()) {
-            once.run();
-         }
-         return;
+   public void whenStorageFrees(StorageFull full, AtomicRunnable whenFree) {
+      PagingStore store = full.store;
+      if (full.storageCause == StorageOverload.Cause.DISK || store == null) {
+         // The store alone would call back only once its own memory is below its limit too: a paging store over
+         // max-size-bytes (address-full-policy PAGE) never is while nobody consumes, and its connections would wait
+         // for good after the disk freed. The paging manager calls back when the disk monitor sees the disk below its
+         // limit (it looks only while a store is blocked, which the store's checkMemory below makes this one).
+         paging.checkStorage(whenFree);
       }
-      store.checkMemory(once, null);
+      if (store != null) {
+         store.checkMemory(whenFree, null);
+      }
       // The store's FAIL branch registers without looking again: memory freed in between would never call back.
       if (StorageOverload.refusal(paging, store) == null) {
-         once.run();
+         whenFree.run();
       }
    }
 

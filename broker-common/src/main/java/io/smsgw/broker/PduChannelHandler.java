@@ -3,12 +3,14 @@ package io.smsgw.broker;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
+import org.apache.activemq.artemis.utils.runnables.AtomicRunnable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,10 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    private final Runnable resume = this::resumeAfterAnswers;
    /** Reading stopped until the broker's storage frees space (decision 131). Event loop only. */
    private boolean storageFull;
+   /** The callback registered with the broker for that, until it runs or the connection closes. Event loop only. */
+   private StorageResume storageResume;
+   /** Callbacks registered with the broker (event loop only; for {@link #describeFlow}). */
+   private int storageWaits;
 
    /**
     * @param maxPendingRequests requests taken and not yet answered at which the connection stops reading (at least 1)
@@ -180,19 +186,42 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    }
 
    @Override
-   public Runnable stopReadingForStorage() {
+   public void stopReadingForStorage(Consumer<? super AtomicRunnable> register) {
       storageFull = true;
       stopReading();
-      return () -> {
-         try {
-            ctx.executor().execute(() -> {
-               storageFull = false;
-               resumeIfPossible();
-            });
-         } catch (java.util.concurrent.RejectedExecutionException e) {
-            logger.debug("{} connection's event loop is stopping; nothing to resume", protocol);
-         }
-      };
+      if (storageResume != null && !storageResume.isRun()) {
+         return; // already waiting: one callback per connection
+      }
+      if (!ctx.channel().isActive()) {
+         return; // closed (channelInactive forgot any callback): nothing to resume
+      }
+      StorageResume resume = new StorageResume(this::resumeForStorage);
+      storageResume = resume;
+      storageWaits++;
+      register.accept(resume);
+   }
+
+   /** The storage freed: reads again, on the event loop. From the broker's thread that freed it. */
+   private void resumeForStorage(StorageResume which) {
+      try {
+         ctx.executor().execute(() -> {
+            if (storageResume != which) {
+               return; // refused again after this one ran, or closed: the newer callback decides
+            }
+            storageFull = false;
+            storageResume = null;
+            resumeIfPossible(); // a closed channel is not set to read
+         });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+         logger.debug("{} connection's event loop is stopping; nothing to resume", protocol);
+      }
+   }
+
+   private void forgetStorageWait() {
+      if (storageResume != null) {
+         storageResume.forget();
+         storageResume = null;
+      }
    }
 
    private void scheduleResume() {
@@ -217,7 +246,8 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    public String describeFlow() {
       return "autoRead=" + ctx.channel().config().isAutoRead() + " writable=" + ctx.channel().isWritable()
          + " held=" + held.size() + " PDUs, pending=" + pending.get() + " of " + maxPending + " full=" + full
-         + " resumeScheduled=" + resumeScheduled.get() + " storageFull=" + storageFull + ", reading stopped " + stops + " times and resumed " + resumes + " times";
+         + " resumeScheduled=" + resumeScheduled.get() + " storageFull=" + storageFull + " storageWaits=" + storageWaits
+         + ", reading stopped " + stops + " times and resumed " + resumes + " times";
    }
 
    // ---------------------------------------------------------------- close, errors
@@ -225,6 +255,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    @Override
    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       releaseHeld();
+      forgetStorageWait();
       if (session != null) {
          session.onChannelClosed();
       }
@@ -234,6 +265,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    @Override
    public void handlerRemoved(ChannelHandlerContext ctx) {
       releaseHeld();
+      forgetStorageWait();
    }
 
    private void releaseHeld() {

@@ -1,5 +1,9 @@
 package io.smsgw.broker;
 
+import java.util.function.Consumer;
+
+import org.apache.activemq.artemis.utils.runnables.AtomicRunnable;
+
 /**
  * A connection's count of requests its session took and has not answered yet (submits waiting for the journal,
  * held-message searches waiting for the broker). While the count is at the acceptor's cap the connection reads no
@@ -16,7 +20,10 @@ public interface PendingRequests {
 
    /**
     * Stops reading from the connection because the broker's storage is full (decision 131): PDUs already read wait, in
-    * order. On the connection's event loop. The returned task starts reading again; run it from any thread, once.
+    * order. On the connection's event loop. {@code register} is given the task that starts reading again, to register
+    * with the broker (e.g. {@code sender.whenStorageFrees(full, task)}; it runs once, from any thread), unless the
+    * connection has one registered already: a connection refused again while it waits (a submit whose search or check
+    * ended meanwhile) adds no second callback to the store. Closing the connection takes it off the store.
     */
-   Runnable stopReadingForStorage();
+   void stopReadingForStorage(Consumer<? super AtomicRunnable> register);
 }

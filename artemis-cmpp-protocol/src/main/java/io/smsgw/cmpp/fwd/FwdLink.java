@@ -67,8 +67,8 @@ import org.slf4j.LoggerFactory;
  * ACTIVE_TEST keepalive, reconnect with backoff) and a broker session of its own, living as long as the link,
  * that consumes {@code sms.gw.<peer>} within the window (counted in messages). A message goes as one FWD, or an MT or MO
  * longer than one FWD carries as its concatenated parts ({@link FwdMessageMapper#toFwds}); it is acknowledged once every
- * part got FWD_RESP Result 0; any other Result puts it back on the queue after reconnect-min (a failed delivery attempt)
- * once all its parts are answered; FWDs unanswered when the connection drops (or past the response timeout, which drops
+ * part got FWD_RESP Result 0; any other Result puts it back on the queue after reconnect-min (a failed delivery attempt,
+ * except when every refusal was Result 8, the peer's storage full) once all its parts are answered; FWDs unanswered when the connection drops (or past the response timeout, which drops
  * it) go again after the reconnect, parts already answered do not. The broker message stays unacknowledged throughout,
  * so while the peer is down messages simply wait on the queue.
  *
@@ -110,6 +110,9 @@ final class FwdLink extends AbstractSessionCallback {
       /** The answer that refused a part ("FWD_RESP Result 8", "a malformed FWD_RESP"), or null: the message goes back on
        *  the queue once every part is answered. */
       String refusal;
+      /** Every refusal was Result 8 (the peer's storage is full, decision 131): put back without counting a failed
+       *  delivery, so max-delivery-attempts never dead-letters a message only because the peer was full for a while. */
+      boolean onlyBusy = true;
       /** Why a part could not be encoded, or null. */
       RuntimeException unsendable;
       boolean settled;
@@ -481,6 +484,7 @@ final class FwdLink extends AbstractSessionCallback {
       }
       Outgoing o = malformed.commandId() == CmppCommandId.FWD_RESP ? answeredPart(malformed.sequenceId()) : null;
       if (o != null) {
+         o.onlyBusy = false;
          refusedBy(o, "a malformed FWD_RESP");
          answered(o);
       }
@@ -681,6 +685,9 @@ final class FwdLink extends AbstractSessionCallback {
       }
       Outgoing o = part.outgoing;
       if (!resp.isOk()) {
+         if (resp.result() != CmppResult.FLOW_CONTROL_ERROR) {
+            o.onlyBusy = false;
+         }
          refusedBy(o, "FWD_RESP Result " + resp.result());
          answered(o);
          return;
@@ -702,6 +709,7 @@ final class FwdLink extends AbstractSessionCallback {
                         o.messageId, failure.toString());
             failed("forward record of message " + o.messageId + " not stored: " + failure);
             o.refusal = "its forward record not stored"; // put back, as a refusal; not counted as one
+            o.onlyBusy = false;
          }
          answered(o);
          if (terminateDue && recording == 0) {
@@ -770,7 +778,8 @@ final class FwdLink extends AbstractSessionCallback {
          return;
       }
       try {
-         o.feed.consumer.individualCancel(o.messageId, true);
+         // Result 8 says the peer cannot store it now, not that it cannot take it: not a failed delivery.
+         o.feed.consumer.individualCancel(o.messageId, !o.onlyBusy);
       } catch (Exception e) {
          logger.warn("FWD link to gateway {}: could not put back message {}", config.code(), o.messageId, e);
       }
@@ -887,6 +896,11 @@ final class FwdLink extends AbstractSessionCallback {
                         config.code(), SmsAddresses.DR, o.messageId);
             reject(o);
          }
+      } catch (DurableSender.StorageFull full) {
+         // sms.dr cannot take it now (decision 131): tried again, without a stack trace a second
+         logger.debug("FWD link to gateway {}: report on message {} not stored ({}); retrying", config.code(), o.messageId,
+                      full.getMessage());
+         loop.schedule(() -> endWithReport(o, errorCode), 1, TimeUnit.SECONDS);
       } catch (Exception e) {
          logger.warn("FWD link to gateway {}: report on message {} failed; retrying", config.code(), o.messageId, e);
          loop.schedule(() -> endWithReport(o, errorCode), 1, TimeUnit.SECONDS);

@@ -10,6 +10,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.PendingRequests;
+import io.smsgw.broker.StorageOverload;
 import io.smsgw.cmpp.codec.CmppPdu;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * durable; the {@link ForwardingPolicy} refuses with Result 9. A report on an MT (type 2) is taken only when this
  * gateway forwarded that MT to this peer ({@link FwdForwards}); otherwise Result 9, and a final report the peer sends
  * again is answered Result 0 and dropped. The broker session is bound to the peer's connection and fails with it.
+ * A FWD the broker's storage cannot take now (decision 131) is answered Result 8, which the peer's link puts back and
+ * sends again without counting a failed delivery, and the connection reads no more until the store frees space.
  */
 public final class FwdSessionHandler {
 
@@ -57,12 +61,15 @@ public final class FwdSessionHandler {
    private final Consumer<CmppPdu> replies;
    /** The connection's event loop: FWDs arrive on it, and report checks the store answers later continue on it. */
    private final Executor loop;
+   /** The connection's reading, stopped while the storage is full. */
+   private final PendingRequests reading;
    /** Report checks the store has not answered yet (event loop only); TERMINATE is answered after them. */
    private int checking;
    private Runnable afterChecks;
 
    private FwdSessionHandler(FwdPeers peers, String peerCode, ActiveMQServer server, ServerSession session,
-                             DurableSender sender, FwdMessageMapper mapper, Consumer<CmppPdu> replies, Executor loop) {
+                             DurableSender sender, FwdMessageMapper mapper, Consumer<CmppPdu> replies, Executor loop,
+                             PendingRequests reading) {
       this.peers = peers;
       this.peerCode = peerCode;
       this.server = server;
@@ -71,6 +78,7 @@ public final class FwdSessionHandler {
       this.mapper = mapper;
       this.replies = replies;
       this.loop = loop;
+      this.reading = reading;
    }
 
    /**
@@ -78,9 +86,11 @@ public final class FwdSessionHandler {
     *
     * @param replies writes FWD_RESPs to the peer, from any thread; called exactly once for each FWD given to onFwd
     * @param loop    the connection's event loop, which calls onFwd
+    * @param reading the connection's reading, stopped while the broker's storage is full
     */
    public static FwdSessionHandler open(FwdPeers peers, String peerCode, CmppVersion version, ActiveMQServer server,
-                                        RemotingConnection connection, Consumer<CmppPdu> replies, Executor loop) throws Exception {
+                                        RemotingConnection connection, Consumer<CmppPdu> replies, Executor loop,
+                                        PendingRequests reading) throws Exception {
       OperationContext context = server.newOperationContext();
       ServerSession session = server.createInternalSession("cmpp-fwd-in-" + peerCode + "-" + UUID.randomUUID(),
          ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE, connection, true, true, false, false, null, new NoDeliveries(), true,
@@ -89,7 +99,7 @@ public final class FwdSessionHandler {
       GatewayConfig config = runtime.config();
       FwdMessageMapper mapper = new FwdMessageMapper(config.code(), peerCode, version, ZoneId.systemDefault());
       return new FwdSessionHandler(peers, peerCode, server, session, DurableSender.forInternalSession(server, session, context), mapper, replies,
-                                   loop);
+                                   loop, reading);
    }
 
    public String peerCode() {
@@ -303,6 +313,16 @@ public final class FwdSessionHandler {
             if (whenFailed != null) {
                whenFailed.run();
             }
+         }
+      } catch (DurableSender.StorageFull full) {
+         // Not stored, transient (decision 131): Result 8, which the peer's link sends again without counting a failed
+         // delivery (Result 100 counted one, and enough of them dead-lettered the message there); the connection reads
+         // no more FWDs until the store frees space, as the SP acceptor does. On the event loop, as store() always is.
+         StorageOverload.refused("CMPP_FWD", peerCode, full.storageCause(), full.address());
+         reading.stopReadingForStorage(resume -> sender.whenStorageFrees(full, resume));
+         replies.accept(fwd.response(CmppResult.FLOW_CONTROL_ERROR));
+         if (whenFailed != null) {
+            whenFailed.run();
          }
       } catch (Exception e) {
          logger.warn("FWD from {} failed in the broker", peerCode, e);

@@ -187,9 +187,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
    }
 
-   /** Stops reading from the connection until the returned task runs: the broker's storage is full. Event loop. */
-   Runnable stopReadingForStorage() {
-      return pending.stopReadingForStorage();
+   /**
+    * Stops reading from the connection until the store that refused {@code full} frees space: one callback registered
+    * per connection, however often it is refused meanwhile, and none left on the store once it closes. Event loop.
+    */
+   void waitForStorage(io.smsgw.broker.DurableSender sender, io.smsgw.broker.DurableSender.StorageFull full) {
+      pending.stopReadingForStorage(resume -> sender.whenStorageFrees(full, resume));
    }
 
    /**
@@ -441,7 +444,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private void openFwdSession(Connect connect) {
       try {
          FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, server, connection, this::answer,
-                                                                   channel.eventLoop());
+                                                                   channel.eventLoop(), pending);
          channel.eventLoop().execute(() -> completeFwdConnect(connect, handler));
       } catch (Throwable e) {
          logger.warn("CONNECT of peer gateway {} failed inside the broker", connect.sourceAddr(), e);

@@ -160,17 +160,15 @@ final class CmppSubmitHandler {
             refuse(s, limiter, RESULT_NOT_ROUTED, parts, true);
             return;
          }
-         if (result == DurableSender.Result.FULL) {
-            // The storage cannot take it now (decision 131): Result 8, which SPs retry, the connection kept open and
-            // not read from until the store frees memory.
-            StorageOverload.Cause cause = sender.fullCause();
-            counts.storageFull(cause);
-            StorageOverload.refused(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, address.toString());
-            sender.whenStorageFrees(session.stopReadingForStorage());
-            refuse(s, limiter, CmppResult.FLOW_CONTROL_ERROR, parts, true);
-            return;
-         }
          runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
+      } catch (DurableSender.StorageFull full) {
+         // The storage cannot take it now (decision 131): Result 8, which SPs retry, the connection kept open and
+         // not read from until the store frees memory.
+         StorageOverload.Cause cause = full.storageCause();
+         counts.storageFull(cause);
+         StorageOverload.refused(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+         session.waitForStorage(sender, full);
+         refuse(s, limiter, CmppResult.FLOW_CONTROL_ERROR, parts, true);
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
          refuse(s, limiter, RESULT_STORAGE_FAILURE, parts, true);

@@ -88,6 +88,11 @@ public final class CmppSocket implements AutoCloseable {
       }
    }
 
+   /** This end's address, as the other side sees it. */
+   public java.net.SocketAddress localAddress() {
+      return socket.localAddress();
+   }
+
    /** True once the peer has closed the connection. */
    public boolean closedByPeer(int timeoutMillis) throws IOException {
       return socket.closedByPeer(timeoutMillis);

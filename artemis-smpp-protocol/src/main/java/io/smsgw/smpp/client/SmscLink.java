@@ -53,7 +53,6 @@ import io.smsgw.smpp.codec.SubmitSm;
 import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
 import io.smsgw.smpp.codec.UnencodableFieldException;
-import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -1360,7 +1359,7 @@ final class SmscLink extends AbstractSessionCallback {
    private void sendDurably(Message message, Runnable onDurable, Runnable onFailed) {
       if (broker.diskFull()) {
          // Checked first to keep the link's sends off the full disk (decision 129); sent anyway, DurableSender would refuse
-         // it (ActiveMQAddressFullException, decision 131). The SMSC is answered with a temporary error and sends it
+         // it (DurableSender.StorageFull, decision 131). The SMSC is answered with a temporary error and sends it
          // again, a report is tried again.
          eventLoop.execute(onFailed);
          return;
@@ -1381,7 +1380,7 @@ final class SmscLink extends AbstractSessionCallback {
             logger.warn("SMSC link {}: {} has no queue; message not kept", config.id(), message.getAddress());
             eventLoop.execute(onFailed);
          }
-      } catch (ActiveMQAddressFullException e) {
+      } catch (DurableSender.StorageFull e) {
          // Each receipt or MO the SMSC sends meanwhile would be a WARN with a stack trace: counted for the summary.
          logger.debug("SMSC link {}: not stored, {}", config.id(), e.getMessage());
          refusedAddressFull.incrementAndGet();

@@ -248,9 +248,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
    }
 
-   /** Stops reading from the connection until the returned task runs: the broker's storage is full. Event loop. */
-   Runnable stopReadingForStorage() {
-      return pending.stopReadingForStorage();
+   /**
+    * Stops reading from the connection until the store that refused {@code full} frees space: one callback registered
+    * per connection, however often it is refused meanwhile, and none left on the store once it closes. Event loop.
+    */
+   void waitForStorage(io.smsgw.broker.DurableSender sender, io.smsgw.broker.DurableSender.StorageFull full) {
+      pending.stopReadingForStorage(resume -> sender.whenStorageFrees(full, resume));
    }
 
    /**

@@ -354,9 +354,9 @@ final class SmppSubmitHandler {
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("Submit from '{}' refused: no queue is bound to {}", account.id(), session.manager().getSmppSubmitAddress());
             refuseTaken(limiter, parts, parts, error.apply(SmppStatus.ESME_RSUBMITFAIL));
-         } else if (result == DurableSender.Result.FULL) {
-            refuseFull(limiter, parts, error);
          }
+      } catch (DurableSender.StorageFull full) {
+         refuseFull(full, limiter, parts, error);
       } catch (Exception e) {
          logger.warn("Submit from '{}' failed in the broker", account.id(), e);
          refuseTaken(limiter, parts, parts, error.apply(SmppStatus.ESME_RSUBMITFAIL));
@@ -368,11 +368,11 @@ final class SmppSubmitHandler {
     * until the store frees memory, so the submits that follow wait in the socket instead of being refused one by one
     * (and with address-full-policy BLOCK the broker's limit holds). The connection stays open.
     */
-   private void refuseFull(RateLimiter limiter, int parts, IntFunction<SmppPdu> error) {
-      StorageOverload.Cause cause = sender.fullCause();
+   private void refuseFull(DurableSender.StorageFull full, RateLimiter limiter, int parts, IntFunction<SmppPdu> error) {
+      StorageOverload.Cause cause = full.storageCause();
       counts.storageFull(cause);
-      StorageOverload.refused(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, session.manager().getSmppSubmitAddress());
-      sender.whenStorageFrees(session.stopReadingForStorage());
+      StorageOverload.refused(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+      session.waitForStorage(sender, full);
       refuseTaken(limiter, parts, parts, error.apply(STATUS_STORAGE_FULL));
    }
 

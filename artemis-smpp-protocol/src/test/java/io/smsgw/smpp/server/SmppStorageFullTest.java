@@ -52,6 +52,7 @@ class SmppStorageFullTest {
    private static final String BLOCK = "sms.mt";
    private static final String FAIL = "sms.mt.fail";
    private static final String DROP = "sms.mt.drop";
+   private static final String PAGE = "sms.mt.page";
 
    @TempDir
    static Path dataDir;
@@ -62,9 +63,10 @@ class SmppStorageFullTest {
       broker = TestBroker.smpp(dataDir, "").configure(cfg -> {
          cfg.setMaxDiskUsage(100); // a disk monitor the test sets over its limit and back (FileStoreMonitor.setMaxUsage)
          cfg.addAddressSetting(BLOCK, limited(AddressFullMessagePolicy.BLOCK));
-         for (String address : new String[] {FAIL, DROP}) {
+         for (String address : new String[] {FAIL, DROP, PAGE}) {
             cfg.addQueueConfiguration(QueueConfiguration.of(address).setAddress(address).setRoutingType(RoutingType.ANYCAST));
-            cfg.addAddressSetting(address, limited(address.equals(FAIL) ? AddressFullMessagePolicy.FAIL : AddressFullMessagePolicy.DROP));
+            cfg.addAddressSetting(address, limited(address.equals(FAIL) ? AddressFullMessagePolicy.FAIL
+                                                      : address.equals(DROP) ? AddressFullMessagePolicy.DROP : AddressFullMessagePolicy.PAGE));
             try {
                cfg.addAcceptorConfiguration(address, "tcp://127.0.0.1:0?protocols=SMPP;smppSubmitAddress=" + address);
             } catch (Exception e) {
@@ -86,7 +88,7 @@ class SmppStorageFullTest {
    @AfterEach
    void emptyAndRestore() throws Exception {
       monitor().setMaxUsage(1.0).tick();
-      for (String queue : new String[] {BLOCK, FAIL, DROP}) {
+      for (String queue : new String[] {BLOCK, FAIL, DROP, PAGE}) {
          broker.server().locateQueue(SimpleString.of(queue)).deleteAllReferences();
       }
    }
@@ -212,6 +214,107 @@ class SmppStorageFullTest {
          broker.server().locateQueue(SimpleString.of(BLOCK)).deleteAllReferences();
          readsAgainOnceFreed(client, BLOCK, () -> monitor().setMaxUsage(1.0).tick());
          assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1").refusedFull(StorageOverload.Cause.DISK) >= 1);
+      }
+   }
+
+   /** The callbacks "run when memory frees" that the store of {@code address} holds. */
+   private static int storageCallbacks(String address) {
+      try {
+         var store = broker.server().getPagingManager().getPageStore(SimpleString.of(address));
+         java.lang.reflect.Field field = org.apache.activemq.artemis.core.paging.impl.PagingStoreImpl.class
+            .getDeclaredField("onMemoryFreedRunnables");
+         field.setAccessible(true);
+         return ((java.util.Collection<?>) field.get(store)).size();
+      } catch (Exception e) {
+         throw new IllegalStateException(e);
+      }
+   }
+
+   /**
+    * Replacing submits (replace_if_present_flag 1) continue on the event loop once their search of the held messages
+    * ends, one after another, so those read in one go are all refused while their connection already waits. Each
+    * refusal registered another callback with the store, which kept them until it freed: a connection refused many
+    * times held many. Now one per connection, and the connection still reads again once the store frees.
+    */
+   @Test
+   void aConnectionRefusedAgainWhileItWaitsRegistersOneCallback() throws Exception {
+      try (RawSmppClient filler = bound(BLOCK); RawSmppClient client = bound(BLOCK)) {
+         assertTrue(fillUntilRefused(filler, BLOCK) > 0);
+         int before = storageCallbacks(BLOCK);
+         SubmitSm[] replacing = new SubmitSm[5];
+         for (int i = 0; i < replacing.length; i++) {
+            replacing[i] = ShortMessagePdu.builder().sequenceNumber(100 + i)
+               .sourceAddr(new Address((byte) 1, (byte) 1, "8610086"))
+               .destinationAddr(new Address((byte) 1, (byte) 1, "861380013800" + i)).replaceIfPresentFlag(1)
+               .shortMessage(("replacing " + i).getBytes(StandardCharsets.US_ASCII)).buildSubmitSm();
+         }
+         client.sendTogether(replacing);
+         for (int i = 0; i < replacing.length; i++) {
+            SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+            assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(resp.commandStatus()));
+         }
+         assertEquals(before + 1, storageCallbacks(BLOCK), "one callback for the connection, however often it was refused");
+         client.send(submit(2));
+         Wait.until("the connection stops reading while the storage is full", DEADLINE,
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
+         empty(BLOCK).run();
+         SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(2, resp.sequenceNumber());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_ROK), SmppStatus.name(resp.commandStatus()));
+      }
+   }
+
+   /**
+    * A connection that closes while it waits for space: its callback stayed on the store (with the connection it
+    * resumes) until the store freed, which may be never. Now it is taken off at the close.
+    */
+   @Test
+   void aConnectionClosedWhileItWaitsLeavesNoCallbackOnTheStore() throws Exception {
+      Wait.until("no callback left from before", DEADLINE, () -> storageCallbacks(BLOCK) == 0);
+      try (RawSmppClient client = bound(BLOCK)) {
+         assertTrue(fillUntilRefused(client, BLOCK) > 0);
+         assertEquals(1, storageCallbacks(BLOCK), "the waiting connection's callback");
+      }
+      Wait.until("the closed connection's callback is off the store", Duration.ofSeconds(10),
+                 () -> storageCallbacks(BLOCK) == 0, () -> storageCallbacks(BLOCK) + " callbacks on the store");
+   }
+
+   /**
+    * address-full-policy PAGE over its max-size-bytes (paging) with the disk over max-disk-usage: the submit is the
+    * transient refusal and the connection waits, reading nothing (no retry loop). The store itself calls back only when
+    * its memory is below its limit, which a paging address without consumers never is, so the connection waited for good
+    * after the disk freed; now it reads again once the disk frees.
+    */
+   @Test
+   void aPagingAddressOnAFullDiskIsATransientRefusalAndTheConnectionReadsAgainWhenTheDiskFrees() throws Exception {
+      try (RawSmppClient client = bound(PAGE)) {
+         var store = broker.server().getPagingManager().getPageStore(SimpleString.of(PAGE));
+         int sequence = 2;
+         while (!store.isPaging()) {
+            assertTrue(sequence < MAX_SUBMITS, "the address never paged");
+            client.send(submit(sequence));
+            assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus());
+            sequence++;
+         }
+         client.send(submit(sequence));
+         assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, client.read()).commandStatus(),
+                      "a paging address takes submits");
+         monitor().setMaxUsage(0.0).tick();
+         client.send(submit(++sequence));
+         SubmitSmResp refused = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(refused.commandStatus()));
+         int held = ++sequence;
+         client.send(submit(held));
+         Wait.until("the connection stops reading while the disk is full", DEADLINE,
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
+         assertTrue(store.isPaging(), "still paging: its memory is over the limit");
+         monitor().setMaxUsage(1.0).tick();
+         SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(held, resp.sequenceNumber());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_ROK), SmppStatus.name(resp.commandStatus()),
+                      "the submit held while the disk was full is stored (paged) once the disk frees");
       }
    }
 
