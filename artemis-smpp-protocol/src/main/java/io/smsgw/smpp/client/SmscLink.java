@@ -92,6 +92,11 @@ final class SmscLink extends AbstractSessionCallback {
     * may have taken it, but no receipt can be matched to it (docs/links-routing-billing.md).
     */
    static final String UNANSWERED_ERROR = "109";
+   /**
+    * Report error code (with UNKNOWN) of a part whose correlation record another MT's replaced: the SMSC gave its message
+    * id again (its counter wrapped) before the receipt came, so no receipt can be matched to it any more.
+    */
+   static final String DISPLACED_ERROR = "110";
    /** Pauses before a failed removal of a correlation record is tried again: the first, then doubling to the last. */
    private static final long REMOVAL_RETRY_MIN_MILLIS = 100;
    private static final long REMOVAL_RETRY_MAX_MILLIS = 30_000;
@@ -1352,6 +1357,28 @@ final class SmscLink extends AbstractSessionCallback {
          logger.warn("SMSC link {}: EXPIRED report for {} could not be stored; trying again", config.id(), record.smsId());
          // A pause before the store tries again, so a broken journal or full address is not retried in a loop.
          eventLoop.schedule(() -> reported.completeExceptionally(new IllegalStateException("EXPIRED report not stored")),
+                            1, TimeUnit.SECONDS);
+      });
+      return reported;
+   }
+
+   /**
+    * A record that a put of another MT's record under the same SMSC message id replaces (the SMSC reused the id while
+    * this MT's receipt was awaited): its MT gets a final UNKNOWN report, error {@link #DISPLACED_ERROR}, made as an
+    * expired record's is. The stage completes once the report is durable: only then does the store write the put
+    * that replaces the record. When the report cannot be stored, the stage fails a second later; the put fails
+    * with it, the record stays, and the link's retry of the put makes the report again.
+    */
+   CompletionStage<Void> onDisplaced(CorrelationRecord record) {
+      CompletableFuture<Void> reported = new CompletableFuture<>();
+      Message dr = messages.report(server.getStorageManager().generateID(), record, DeliveryState.UNKNOWN, DISPLACED_ERROR,
+                                   System.currentTimeMillis());
+      logger.debug("SMSC link {}: the SMSC gave message id {} of {} to another MT; its report says UNKNOWN ({})", config.id(),
+                   LogText.safe(record.smscMessageId()), record.smsId(), DISPLACED_ERROR);
+      sendDurably(dr, () -> reported.complete(null), () -> {
+         logger.warn("SMSC link {}: UNKNOWN report for {}, whose record another MT's replaced, could not be stored; trying "
+                     + "again", config.id(), record.smsId());
+         eventLoop.schedule(() -> reported.completeExceptionally(new IllegalStateException("UNKNOWN report not stored")),
                             1, TimeUnit.SECONDS);
       });
       return reported;

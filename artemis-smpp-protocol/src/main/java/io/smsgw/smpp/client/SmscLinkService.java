@@ -129,13 +129,14 @@ public final class SmscLinkService implements ActiveMQComponent {
          // parked after it, so the SMSC's response timer (often 2 s or more) is not exceeded.
          .receiptWaitMillis(RECEIPT_WAIT_MILLIS)
          .expiryReporter(record -> {
-            SmscLink link = byId.get(record.linkId());
-            if (link == null) {
-               // A link no longer configured still owes its MT their EXPIRED reports: the first link sends them, as
-               // durably as its own (decision 50); the reports name the record's link.
-               link = byId.get(configured.get(0).id());
-            }
+            SmscLink link = reporterOf(byId, configured, record);
             return link != null ? link.onExpired(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
+         })
+         // The MT of a record replaced under a reused SMSC message id gets its final report (UNKNOWN) before the put
+         // that replaces it is written, the same way.
+         .displacedReporter(record -> {
+            SmscLink link = reporterOf(byId, configured, record);
+            return link != null ? link.onDisplaced(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
          }).build());
       meters = GatewayMeters.of(server);
       SmscLinkMeters.register(meters, store);
@@ -166,6 +167,16 @@ public final class SmscLinkService implements ActiveMQComponent {
       long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
       housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
       scheduleLogSummaries(created, summaryMillis);
+   }
+
+   /**
+    * The link that reports for a record: its own. A link no longer configured still owes its MT their final reports: the
+    * first link sends them, as durably as its own (decision 50); the reports name the record's link.
+    */
+   private static SmscLink reporterOf(Map<String, SmscLink> byId, List<SmscLinkConfig> configured,
+                                      io.smsgw.correlation.CorrelationRecord record) {
+      SmscLink link = byId.get(record.linkId());
+      return link != null ? link : byId.get(configured.get(0).id());
    }
 
    /** Per link, one INFO line per interval counting what is logged per message at DEBUG (SmscLinkLogSummary). */
