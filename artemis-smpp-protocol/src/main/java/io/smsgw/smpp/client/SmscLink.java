@@ -276,6 +276,10 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong refused = new AtomicLong();
    final AtomicLong receiptsMatched = new AtomicLong();
    final AtomicLong receiptsUnmatched = new AtomicLong();
+   /** Receipts whose message id is longer than any correlation record holds (parked, answered ESME_ROK). */
+   final AtomicLong receiptIdsTooLong = new AtomicLong();
+   /** Whether such a receipt was logged since the link last bound: one WARN per bind, not one per PDU. */
+   private volatile boolean receiptIdTooLongLogged;
    /** Parked receipts that matched their record on a later try. */
    final AtomicLong receiptsRematched = new AtomicLong();
    /** Parked receipts of this link moved to sms.dr.unmatched.exhausted (could no longer match) since the start. */
@@ -608,6 +612,7 @@ final class SmscLink extends AbstractSessionCallback {
    void onBound(SmscConnection connection, int scInterfaceVersion) {
       boundSince.put(connection.role(), System.nanoTime());
       logger.info("SMSC link {} bound as {}", config.id(), connection.role());
+      receiptIdTooLongLogged = false;
       if (connection.canSubmit()) {
          smscAnswered(Math.max(0, scInterfaceVersion));
          transmitter = connection;
@@ -1187,7 +1192,13 @@ final class SmscLink extends AbstractSessionCallback {
          return;
       }
       String key = receipt.smscMessageId();
-      String legacyKey = receipt.legacyKey();
+      if (key.length() > CorrelationRecord.MAX_ID_LENGTH) {
+         receiptIdTooLong(text, receipt, respond, byContent);
+         return;
+      }
+      // An id as given can be longer than its key (leading zeros); no record was ever stored under one past the limit.
+      String legacyKey = receipt.legacyKey() != null && receipt.legacyKey().length() <= CorrelationRecord.MAX_ID_LENGTH
+         ? receipt.legacyKey() : null;
       CompletionStage<Optional<CorrelationRecord>> lookup;
       if (legacyKey == null) {
          lookup = store.matchReceipt(config.id(), key);
@@ -1217,6 +1228,29 @@ final class SmscLink extends AbstractSessionCallback {
             sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          }
       }, eventLoop);
+   }
+
+   /**
+    * A receipt whose message id is longer than a correlation record holds. No record can have it (a submit_sm_resp with
+    * such an id ends UNKNOWN 107 without one), so no lookup, now or later, can match it: it is parked with its id
+    * ({@link ParkedReceiptRetrier} sets it aside at its next scan, for an operator) and answered ESME_ROK once stored.
+    * Before, the store refused the lookup and the answer was ESME_RX_T_APPN, so the SMSC sent it again and again, with a
+    * WARN each time. One WARN per bind, counted in the minute's summary.
+    */
+   private void receiptIdTooLong(byte[] text, SmscReceipt receipt, java.util.function.IntConsumer respond,
+                                 LinkMessages.MoPdu byContent) {
+      String key = receipt.smscMessageId();
+      receiptsUnmatched.incrementAndGet();
+      receiptIdsTooLong.incrementAndGet();
+      if (!receiptIdTooLongLogged) {
+         receiptIdTooLongLogged = true;
+         logger.warn("SMSC link {}: a receipt for message id {} of {} characters, longer than any correlation record holds "
+                     + "({}), cannot match an MT; parked on {} and answered ESME_ROK (further ones until the next bind are "
+                     + "counted in the link's summary)", config.id(), LogText.safe(key), key.length(),
+                     CorrelationRecord.MAX_ID_LENGTH, LinkMessages.UNMATCHED_RECEIPTS);
+      }
+      Message parked = messages.unmatched(server.getStorageManager().generateID(), key, receipt, text, byContent);
+      sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
    }
 
    /**
