@@ -426,10 +426,11 @@ final class CorrelationWriter implements Runnable {
       displacedUnlogged++;
       long now = System.nanoTime();
       if (displaced == 1 || now - displacedLoggedNanos >= DISPLACED_LOG_INTERVAL_NANOS) {
+         // Not the SMSC's id: an SMSC's string in a log line can forge lines (CR, LF), and the escaping the gateway uses
+         // (LogText) is the broker's, not this module's. The link's report of each replaced MT names it, escaped.
          LOG.warn("Correlation store: {} record(s) replaced by a record of another MT under the same link and SMSC message "
-                  + "id (latest: link {}, SMSC id {}); the SMSC reuses message ids while their receipts are awaited, and the "
-                  + "replaced MT got a final report without their receipt", displacedUnlogged, replacing.linkId(),
-                  replacing.smscMessageId());
+                  + "id (latest: link {}); the SMSC reuses message ids while their receipts are awaited, and the "
+                  + "replaced MT got a final report without their receipt", displacedUnlogged, replacing.linkId());
          displacedUnlogged = 0;
          displacedLoggedNanos = now;
       }
@@ -559,8 +560,8 @@ final class CorrelationWriter implements Runnable {
       try {
          reported = expiryReporter.apply(expired.record()).toCompletableFuture();
       } catch (RuntimeException e) {
-         LOG.warn("Expiry reporter failed for link {} SMSC id {}; the record stays and is reported again",
-                  expired.record().linkId(), expired.record().smscMessageId(), e);
+         LOG.warn("Expiry reporter failed for a record of link {} (MT {}); the record stays and is reported again",
+                  expired.record().linkId(), expired.record().smsId(), e);
          scanFrom = Math.min(scanFrom, expired.deadline());
          return 0;
       }
