@@ -67,7 +67,8 @@ public interface CorrelationStore extends AutoCloseable {
     * Reports every record whose validity plus the grace period ended before {@code nowMillis} to
     * {@link CorrelationStoreConfig#expiryReporter()}, and removes each once its report is durable (so after a
     * crash a record may be reported twice, never lost; a failed report leaves it for a later call). Ends
-    * receipt waits that are out of time.
+    * receipt waits that are out of time by the store's monotonic clock ({@link CorrelationStoreConfig#clock()}), not by
+    * {@code nowMillis}, which is wall-clock time as the records' deadlines are.
     * Blocks until done: call it from a housekeeping thread every second or so, never from an event
     * loop or a stage callback of this store.
     *

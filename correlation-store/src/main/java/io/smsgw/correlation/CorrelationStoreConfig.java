@@ -38,7 +38,10 @@ import java.util.function.LongSupplier;
  * @param maxReceiptWaiters  receipts that may wait at once; beyond it they get a plain lookup
  * @param blockCacheBytes    off-heap cache of data, index and filter blocks
  * @param writeBufferBytes   off-heap size of one memtable of the record table (up to three are kept)
- * @param clock              milliseconds now, for receipt waits
+ * @param clock              a monotonic clock in milliseconds, for receipt waits only: a wait never leaves the process, so
+ *                           it must not end early or late when the host's wall clock is stepped (NTP). Record
+ *                           deadlines are wall-clock times (they are stored and outlive a restart) and are compared
+ *                           with {@link CorrelationStore#expire(long)}'s argument, never with this clock
  */
 public record CorrelationStoreConfig(
       Path directory,
@@ -100,7 +103,7 @@ public record CorrelationStoreConfig(
       private int maxReceiptWaiters = 10_000;
       private long blockCacheBytes = 64L << 20;
       private long writeBufferBytes = 32L << 20;
-      private LongSupplier clock = System::currentTimeMillis;
+      private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
 
       private Builder(Path directory) {
          this.directory = directory;
@@ -194,7 +197,7 @@ public record CorrelationStoreConfig(
          return this;
       }
 
-      /** Default {@link System#currentTimeMillis()}. */
+      /** Default {@link System#nanoTime()} in milliseconds (monotonic; its origin means nothing). */
       public Builder clock(LongSupplier value) {
          clock = value;
          return this;
