@@ -651,10 +651,11 @@ final class CorrelationWriter implements Runnable {
    private void takeDisplacedOutcomes(List<WriteRequest> batch) {
       DisplacedOutcome outcome;
       while (batch.size() < maxBatchSize && (outcome = displacedOutcomes.poll()) != null) {
-         if (displacing.remove(outcome.key()) != outcome.put()) {
-            continue;
-         }
          WriteRequest put = outcome.put();
+         if (displacing.get(outcome.key()) != put) {
+            continue; // failed by the writer's stop already
+         }
+         displacing.remove(outcome.key());
          put.heldBack = false;
          // Expiry passed over the older record while its report was under way: it must see it again if it stays.
          scanFrom = Math.min(scanFrom, outcome.deadline());
