@@ -19,7 +19,10 @@ public interface CorrelationStore extends AutoCloseable {
    /**
     * Stores a record, replacing one with the same link and SMSC message id. The stage completes once
     * the record is on disk and synced (many puts share one sync): only then may the caller acknowledge
-    * the broker message. It fails with {@link java.util.concurrent.RejectedExecutionException} when
+    * the broker message. When the record it replaces is another MT's or part's (the SMSC reused the id), that MT's
+    * final report is made first through {@link CorrelationStoreConfig#displacedReporter()}, and the put is written
+    * only once the report is durable; a failed report fails the put with {@link CorrelationStoreException} and keeps
+    * the older record (try the put again). It fails with {@link java.util.concurrent.RejectedExecutionException} when
     * {@link CorrelationStoreConfig#maxPendingWrites()} writes are already waiting (retry later and
     * count unfinished puts against the link's window), with {@link IllegalStateException} once closed,
     * and with {@link CorrelationStoreException} when the disk write fails.
@@ -64,7 +67,8 @@ public interface CorrelationStore extends AutoCloseable {
     * Reports every record whose validity plus the grace period ended before {@code nowMillis} to
     * {@link CorrelationStoreConfig#expiryReporter()}, and removes each once its report is durable (so after a
     * crash a record may be reported twice, never lost; a failed report leaves it for a later call). Ends
-    * receipt waits that are out of time.
+    * receipt waits that are out of time by the store's monotonic clock ({@link CorrelationStoreConfig#clock()}), not by
+    * {@code nowMillis}, which is wall-clock time as the records' deadlines are.
     * Blocks until done: call it from a housekeeping thread every second or so, never from an event
     * loop or a stage callback of this store.
     *
@@ -77,8 +81,8 @@ public interface CorrelationStore extends AutoCloseable {
 
    /**
     * Puts so far (since the store opened) that replaced the record of another MT or part under the same link and SMSC
-    * message id: the SMSC reused an id while the older MT's receipt was still awaited. Each is also a WARN line, at most
-    * one a minute.
+    * message id: the SMSC reused an id while the older MT's receipt was still awaited (each after that MT's report was
+    * made). Logged as a WARN line at most once a minute.
     */
    default long displacedRecords() {
       return 0;

@@ -20,6 +20,11 @@ import java.util.function.LongSupplier;
  *                           failed stage keeps the record, and a later {@code expire} reports it again; a stage
  *                           must complete sooner or later. A reporter that throws fails the report: the
  *                           record stays and is reported again.
+ * @param displacedReporter  gets each record a put would replace with another MT's or part's record under the same key
+ *                           (an SMSC that reuses message ids), on the writer thread (short, non-blocking), and returns
+ *                           a stage that completes once that MT's final report is durable: only then is the put
+ *                           written and its stage completed. A failed stage, or a reporter that throws, fails the put
+ *                           and leaves the older record as it is (the caller tries the put again, which reports again).
  * @param maxPendingWrites   puts and removes accepted but not yet durable (rounded up to a power of two);
  *                           beyond it they are refused
  * @param maxBatchSize       most writes made durable by one sync
@@ -33,12 +38,16 @@ import java.util.function.LongSupplier;
  * @param maxReceiptWaiters  receipts that may wait at once; beyond it they get a plain lookup
  * @param blockCacheBytes    off-heap cache of data, index and filter blocks
  * @param writeBufferBytes   off-heap size of one memtable of the record table (up to three are kept)
- * @param clock              milliseconds now, for receipt waits
+ * @param clock              a monotonic clock in milliseconds, for receipt waits only: a wait never leaves the process, so
+ *                           it must not end early or late when the host's wall clock is stepped (NTP). Record
+ *                           deadlines are wall-clock times (they are stored and outlive a restart) and are compared
+ *                           with {@link CorrelationStore#expire(long)}'s argument, never with this clock
  */
 public record CorrelationStoreConfig(
       Path directory,
       long expiryGraceMillis,
       Function<CorrelationRecord, ? extends CompletionStage<?>> expiryReporter,
+      Function<CorrelationRecord, ? extends CompletionStage<?>> displacedReporter,
       int maxPendingWrites,
       int maxBatchSize,
       long minSyncIntervalMicros,
@@ -53,6 +62,7 @@ public record CorrelationStoreConfig(
    public CorrelationStoreConfig {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(expiryReporter, "expiryReporter");
+      Objects.requireNonNull(displacedReporter, "displacedReporter");
       Objects.requireNonNull(clock, "clock");
       requireAtLeast(expiryGraceMillis, 0, "expiryGraceMillis");
       requireAtLeast(maxPendingWrites, 1, "maxPendingWrites");
@@ -83,6 +93,7 @@ public record CorrelationStoreConfig(
       private final Path directory;
       private long expiryGraceMillis = 60 * 60_000L;
       private Function<CorrelationRecord, ? extends CompletionStage<?>> expiryReporter = record -> REPORTED;
+      private Function<CorrelationRecord, ? extends CompletionStage<?>> displacedReporter = record -> REPORTED;
       private int maxPendingWrites = 65_536;
       private int maxBatchSize = 4_096;
       private long minSyncIntervalMicros = 1_000;
@@ -92,7 +103,7 @@ public record CorrelationStoreConfig(
       private int maxReceiptWaiters = 10_000;
       private long blockCacheBytes = 64L << 20;
       private long writeBufferBytes = 32L << 20;
-      private LongSupplier clock = System::currentTimeMillis;
+      private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
 
       private Builder(Path directory) {
          this.directory = directory;
@@ -120,6 +131,15 @@ public record CorrelationStoreConfig(
       /** A reporter whose stage says when the record's report is durable; see {@link CorrelationStoreConfig}. */
       public Builder expiryReporter(Function<CorrelationRecord, ? extends CompletionStage<?>> value) {
          expiryReporter = value;
+         return this;
+      }
+
+      /**
+       * A reporter whose stage says when the final report of a record's MT, replaced by another MT's record under the
+       * same key, is durable; see {@link CorrelationStoreConfig}. Default: none (the record is replaced at once).
+       */
+      public Builder displacedReporter(Function<CorrelationRecord, ? extends CompletionStage<?>> value) {
+         displacedReporter = value;
          return this;
       }
 
@@ -177,14 +197,14 @@ public record CorrelationStoreConfig(
          return this;
       }
 
-      /** Default {@link System#currentTimeMillis()}. */
+      /** Default {@link System#nanoTime()} in milliseconds (monotonic; its origin means nothing). */
       public Builder clock(LongSupplier value) {
          clock = value;
          return this;
       }
 
       public CorrelationStoreConfig build() {
-         return new CorrelationStoreConfig(directory, expiryGraceMillis, expiryReporter, maxPendingWrites,
+         return new CorrelationStoreConfig(directory, expiryGraceMillis, expiryReporter, displacedReporter, maxPendingWrites,
                maxBatchSize, minSyncIntervalMicros, maxPendingReads, readerThreads, receiptWaitMillis, maxReceiptWaiters, blockCacheBytes,
                writeBufferBytes, clock);
       }

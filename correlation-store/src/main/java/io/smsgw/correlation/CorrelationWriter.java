@@ -65,6 +65,14 @@ final class CorrelationWriter implements Runnable {
    private final int maxBatchSize;
    private final ReceiptWaiters waiters;
    private final Function<CorrelationRecord, ? extends CompletionStage<?>> expiryReporter;
+   private final Function<CorrelationRecord, ? extends CompletionStage<?>> displacedReporter;
+   /**
+    * Puts held back while the MT of the record they would replace (another MT's, under a reused SMSC message id) gets
+    * its final report, by key (writer thread only): the put is written only once that report is durable.
+    */
+   private final Map<BatchKey, WriteRequest> displacing = new HashMap<>();
+   /** Reports of displaced records that have finished, for the writer to write or fail their puts. */
+   private final Queue<DisplacedOutcome> displacedOutcomes = new ConcurrentLinkedQueue<>();
    /** Expired records whose report is not durable yet, by key, with their deadline (writer thread only). */
    private final Map<BatchKey, Long> reporting = new HashMap<>();
    /** Reports that have finished, for the writer to remove their records or to leave them for a later run. */
@@ -95,6 +103,7 @@ final class CorrelationWriter implements Runnable {
       this.minSyncIntervalNanos = TimeUnit.MICROSECONDS.toNanos(config.minSyncIntervalMicros());
       this.waiters = waiters;
       this.expiryReporter = config.expiryReporter();
+      this.displacedReporter = config.displacedReporter();
       this.count = database.storedCount();
       this.thread = new Thread(this, "correlation-store-writer " + config.directory().getFileName());
       thread.setDaemon(true);
@@ -218,6 +227,12 @@ final class CorrelationWriter implements Runnable {
       for (ExpiryRun run; (run = expiryRuns.poll()) != null; ) {
          run.done.completeExceptionally(closedException());
       }
+      // Their reports may still finish, but nothing writes the puts any more: the caller sees them fail, as any write
+      // after the close. The older record stays; its MT may then get its report twice, never none (decision 50).
+      for (WriteRequest held : displacing.values()) {
+         held.done.completeExceptionally(closedException());
+      }
+      displacing.clear();
    }
 
    /**
@@ -238,7 +253,7 @@ final class CorrelationWriter implements Runnable {
 
    private void park() {
       parked = true;
-      if (requests.isEmpty() && expiryRuns.isEmpty() && reportOutcomes.isEmpty() && !stopping) {
+      if (requests.isEmpty() && expiryRuns.isEmpty() && reportOutcomes.isEmpty() && displacedOutcomes.isEmpty() && !stopping) {
          LockSupport.parkNanos(this, IDLE_PARK_NANOS);
       }
       parked = false;
@@ -253,6 +268,9 @@ final class CorrelationWriter implements Runnable {
          for (int i = 0; i < batch.size(); i++) {
             WriteRequest request = batch.get(i);
             try {
+               if (request.isPut() && heldForDisplacedReport(state, i, request)) {
+                  continue; // neither staged nor completed: written once the older MT's report is durable
+               }
                delta += request.isPut() ? stagePut(writes, state, i, request) : stageRemove(writes, state, i, request);
                request.staged = true;
             } catch (RocksDBException | CorrelationStoreException e) {
@@ -267,6 +285,9 @@ final class CorrelationWriter implements Runnable {
          CorrelationStoreException failure = asStoreException("cannot write to the correlation store", e);
          LOG.error("Correlation store write of {} records failed", batch.size(), e);
          for (WriteRequest request : batch) {
+            if (request.heldBack) {
+               continue; // its report is under way; it is written or failed when that ends
+            }
             keepForExpiry(request);
             request.done.completeExceptionally(failure);
          }
@@ -304,8 +325,8 @@ final class CorrelationWriter implements Runnable {
       }
    }
 
-   /** What a key holds while a batch is staged: its record's deadline and accepted-parts index key. */
-   private record Held(long deadline, byte[] acceptedKey) {
+   /** What a key holds while a batch is staged: its record's deadline, accepted-parts index key and encoded record. */
+   private record Held(long deadline, byte[] acceptedKey, byte[] value) {
    }
 
    /**
@@ -332,7 +353,7 @@ final class CorrelationWriter implements Runnable {
             byte[] value = values.get(i);
             if (value != null) {
                try {
-                  held.put(keys[i], new Held(RecordCodec.expiresAt(value), RecordCodec.acceptedKey(rawKeys.get(i), value)));
+                  held.put(keys[i], new Held(RecordCodec.expiresAt(value), RecordCodec.acceptedKey(rawKeys.get(i), value), value));
                } catch (CorrelationStoreException e) {
                   if (unreadable == null) {
                      unreadable = new HashMap<>();
@@ -379,8 +400,8 @@ final class CorrelationWriter implements Runnable {
          }
          if (!Arrays.equals(previous.acceptedKey(), request.acceptedKey)) {
             // Another MT or part (smsId, destination, segment): the SMSC gave its message id again while the older
-            // record still waited for its receipt. The older MT gets neither its receipt (it would match the newer
-            // one) nor an EXPIRED report: counted and logged (docs/links-routing-billing.md).
+            // record still waited for its receipt. The older MT's final report is durable by now
+            // (heldForDisplacedReport); counted and logged (docs/links-routing-billing.md).
             writes.delete(database.accepted, previous.acceptedKey());
             displacedRecord(request.record);
          }
@@ -389,7 +410,7 @@ final class CorrelationWriter implements Runnable {
       writes.put(database.expiry, ExpiryKeys.encode(deadline, key), EMPTY);
       // Same batch, same sync: an MT segment is findable exactly while its record exists.
       writes.put(database.accepted, request.acceptedKey, EMPTY);
-      state.stage(batchKey, new Held(deadline, request.acceptedKey));
+      state.stage(batchKey, new Held(deadline, request.acceptedKey, request.value));
       if (deadline < scanFrom) {
          scanFrom = deadline;
       }
@@ -405,10 +426,11 @@ final class CorrelationWriter implements Runnable {
       displacedUnlogged++;
       long now = System.nanoTime();
       if (displaced == 1 || now - displacedLoggedNanos >= DISPLACED_LOG_INTERVAL_NANOS) {
+         // Not the SMSC's id: an SMSC's string in a log line can forge lines (CR, LF), and the escaping the gateway uses
+         // (LogText) is the broker's, not this module's. The link's report of each replaced MT names it, escaped.
          LOG.warn("Correlation store: {} record(s) replaced by a record of another MT under the same link and SMSC message "
-                  + "id (latest: link {}, SMSC id {}); the SMSC reuses message ids while their receipts are awaited, and the "
-                  + "replaced MT get no receipt and no EXPIRED report", displacedUnlogged, replacing.linkId(),
-                  replacing.smscMessageId());
+                  + "id (latest: link {}); the SMSC reuses message ids while their receipts are awaited, and the "
+                  + "replaced MT got a final report without their receipt", displacedUnlogged, replacing.linkId());
          displacedUnlogged = 0;
          displacedLoggedNanos = now;
       }
@@ -504,8 +526,9 @@ final class CorrelationWriter implements Runnable {
       }
       long deadline = ExpiryKeys.deadline(indexKey);
       byte[] recordKey = ExpiryKeys.recordKey(indexKey);
-      if (reporting.containsKey(new BatchKey(recordKey))) {
-         return 0; // its report is on the way
+      BatchKey batchKey = new BatchKey(recordKey);
+      if (reporting.containsKey(batchKey) || displacing.containsKey(batchKey)) {
+         return 0; // its report is on the way (as expired, or as replaced by a put held back)
       }
       byte[] value = database.db.get(database.records, recordKey);
       if (value == null) {
@@ -537,8 +560,8 @@ final class CorrelationWriter implements Runnable {
       try {
          reported = expiryReporter.apply(expired.record()).toCompletableFuture();
       } catch (RuntimeException e) {
-         LOG.warn("Expiry reporter failed for link {} SMSC id {}; the record stays and is reported again",
-                  expired.record().linkId(), expired.record().smscMessageId(), e);
+         LOG.warn("Expiry reporter failed for a record of link {} (MT {}); the record stays and is reported again",
+                  expired.record().linkId(), expired.record().smsId(), e);
          scanFrom = Math.min(scanFrom, expired.deadline());
          return 0;
       }
@@ -562,6 +585,7 @@ final class CorrelationWriter implements Runnable {
 
    /** Turns finished reports into removals of their records, or leaves the records for the next expiry run. */
    private void takeReportOutcomes(List<WriteRequest> batch) {
+      takeDisplacedOutcomes(batch);
       ReportOutcome outcome;
       while (batch.size() < maxBatchSize && (outcome = reportOutcomes.poll()) != null) {
          reporting.remove(new BatchKey(outcome.recordKey()));
@@ -569,6 +593,78 @@ final class CorrelationWriter implements Runnable {
             batch.add(WriteRequest.removeExpired(outcome.recordKey(), outcome.deadline()));
          } else {
             scanFrom = Math.min(scanFrom, outcome.deadline());
+         }
+      }
+   }
+
+   /** A finished report of the record a held-back put would replace. */
+   private record DisplacedOutcome(BatchKey key, WriteRequest put, byte[] reportedAcceptedKey, long deadline, Throwable failure) {
+   }
+
+   /**
+    * Whether {@code request} would replace the record of another MT or part whose final report is not made yet: then
+    * that record is handed to the displaced reporter and the put is held back until its report is durable (it was
+    * replaced silently, and its MT never got a final report). A report already durable lets the put go in this batch.
+    * A record that cannot be read cannot be reported either: it is replaced, counted, as before.
+    */
+   private boolean heldForDisplacedReport(BatchState state, int i, WriteRequest request) {
+      BatchKey key = state.key(i);
+      Held previous = state.held(key);
+      if (previous == null || Arrays.equals(previous.acceptedKey(), request.acceptedKey)
+          || Arrays.equals(previous.acceptedKey(), request.reportedAcceptedKey)) {
+         return false;
+      }
+      if (displacing.containsKey(key)) {
+         // A third MT under the same id while the second waits for the first one's report: refused, so the caller
+         // tries again once that is settled, and the first MT is not reported twice.
+         throw new CorrelationStoreException("a put under the same SMSC message id waits for the report of the record it replaces");
+      }
+      CorrelationRecord older;
+      try {
+         older = RecordCodec.decode(request.key, previous.value());
+      } catch (CorrelationStoreException e) {
+         LOG.warn("A correlation record replaced under a reused SMSC message id cannot be read, so its MT gets no report: {}",
+                  e.getMessage());
+         return false;
+      }
+      CompletableFuture<?> reported;
+      try {
+         reported = displacedReporter.apply(older).toCompletableFuture();
+      } catch (RuntimeException e) {
+         reported = CompletableFuture.failedFuture(e);
+      }
+      byte[] reportedKey = previous.acceptedKey();
+      if (reported.isDone() && !reported.isCompletedExceptionally()) {
+         request.reportedAcceptedKey = reportedKey;
+         return false;
+      }
+      request.heldBack = true;
+      displacing.put(key, request);
+      reported.whenComplete((ok, failure) -> {
+         displacedOutcomes.add(new DisplacedOutcome(key, request, reportedKey, previous.deadline(), failure));
+         wake();
+      });
+      return true;
+   }
+
+   /** Puts whose displaced record is reported go into the next batch; those whose report failed fail, the record kept. */
+   private void takeDisplacedOutcomes(List<WriteRequest> batch) {
+      DisplacedOutcome outcome;
+      while (batch.size() < maxBatchSize && (outcome = displacedOutcomes.poll()) != null) {
+         WriteRequest put = outcome.put();
+         if (displacing.get(outcome.key()) != put) {
+            continue; // failed by the writer's stop already
+         }
+         displacing.remove(outcome.key());
+         put.heldBack = false;
+         // Expiry passed over the older record while its report was under way: it must see it again if it stays.
+         scanFrom = Math.min(scanFrom, outcome.deadline());
+         if (outcome.failure() == null) {
+            put.reportedAcceptedKey = outcome.reportedAcceptedKey();
+            batch.add(put);
+         } else {
+            put.done.completeExceptionally(new CorrelationStoreException(
+                  "the final report of the record this put would replace could not be made", outcome.failure()));
          }
       }
    }

@@ -236,7 +236,9 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       if (writer.isWriterThread()) {
          throw new IllegalStateException("expire must not run on the correlation store's writer thread");
       }
-      waiters.expire(nowMillis);
+      // The waits by the store's monotonic clock, which they were registered with: by the wall-clock nowMillis, a clock
+      // stepped back an hour held every waiting receipt (and its SMSC's answer) an hour, one stepped forward ended all.
+      waiters.expire(config.clock().getAsLong());
       long grace = config.expiryGraceMillis();
       long cutoff = nowMillis < Long.MIN_VALUE + grace ? Long.MIN_VALUE : nowMillis - grace;
       try {

@@ -20,6 +20,10 @@ final class WriteRequest {
    final CompletableFuture<Void> done = new CompletableFuture<>();
    /** Set by the writer when the request made it into the batch being written. */
    boolean staged;
+   /** A put the writer holds back while the record it replaces is reported (writer thread only). */
+   boolean heldBack;
+   /** The accepted-parts key of the other MT's record this put replaces whose report is durable (writer thread only). */
+   byte[] reportedAcceptedKey;
 
    private WriteRequest(CorrelationRecord record, byte[] key, byte[] value, Long ifDeadline) {
       this.record = record;

@@ -146,7 +146,9 @@ final class ParkedReceiptRetrier {
          long parkedAt = parked.longValue(SmsProperties.DONE_TIME, parked.timestamp());
          int due = triesDue(now - parkedAt);
          int made = tries.getOrDefault(id, 0);
-         if (key == null || made >= delaysMillis.length || (link == null && due >= delaysMillis.length)) {
+         // An id longer than a record holds can never match (its lookup would fail each time and give its try back).
+         if (key == null || key.length() > CorrelationRecord.MAX_ID_LENGTH || made >= delaysMillis.length
+             || (link == null && due >= delaysMillis.length)) {
             if (settled.size() < MOVED_PER_SCAN) {
                settled.put(id, link);
             }

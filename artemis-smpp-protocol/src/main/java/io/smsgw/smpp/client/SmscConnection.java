@@ -291,7 +291,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       } else if (pdu instanceof AlertNotification alert) {
          // It has no response (SMPP 3.4 4.12.1), and the gateway holds nothing back waiting for a handset to become
          // reachable, so there is nothing to do but note it.
-         logger.debug("SMSC link {}: alert_notification for {} ignored", config.id(), alert.sourceAddr().address());
+         logger.debug("SMSC link {}: alert_notification for {} ignored", config.id(), LogText.safe(alert.sourceAddr().address()));
       } else if (pdu instanceof SmppRequest request) {
          write(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
       }

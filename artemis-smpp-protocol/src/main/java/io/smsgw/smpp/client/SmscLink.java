@@ -91,6 +91,11 @@ final class SmscLink extends AbstractSessionCallback {
     * may have taken it, but no receipt can be matched to it (docs/links-routing-billing.md).
     */
    static final String UNANSWERED_ERROR = "109";
+   /**
+    * Report error code (with UNKNOWN) of a part whose correlation record another MT's replaced: the SMSC gave its message
+    * id again (its counter wrapped) before the receipt came, so no receipt can be matched to it any more.
+    */
+   static final String DISPLACED_ERROR = "110";
    /** Pauses before a failed removal of a correlation record is tried again: the first, then doubling to the last. */
    private static final long REMOVAL_RETRY_MIN_MILLIS = 100;
    private static final long REMOVAL_RETRY_MAX_MILLIS = 30_000;
@@ -270,6 +275,10 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong refused = new AtomicLong();
    final AtomicLong receiptsMatched = new AtomicLong();
    final AtomicLong receiptsUnmatched = new AtomicLong();
+   /** Receipts whose message id is longer than any correlation record holds (parked, answered ESME_ROK). */
+   final AtomicLong receiptIdsTooLong = new AtomicLong();
+   /** Whether such a receipt was logged since the link last bound: one WARN per bind, not one per PDU. */
+   private volatile boolean receiptIdTooLongLogged;
    /** Parked receipts that matched their record on a later try. */
    final AtomicLong receiptsRematched = new AtomicLong();
    /** Parked receipts of this link moved to sms.dr.unmatched.exhausted (could no longer match) since the start. */
@@ -602,6 +611,7 @@ final class SmscLink extends AbstractSessionCallback {
    void onBound(SmscConnection connection, int scInterfaceVersion) {
       boundSince.put(connection.role(), System.nanoTime());
       logger.info("SMSC link {} bound as {}", config.id(), connection.role());
+      receiptIdTooLongLogged = false;
       if (connection.canSubmit()) {
          smscAnswered(Math.max(0, scInterfaceVersion));
          transmitter = connection;
@@ -1181,7 +1191,13 @@ final class SmscLink extends AbstractSessionCallback {
          return;
       }
       String key = receipt.smscMessageId();
-      String legacyKey = receipt.legacyKey();
+      if (key.length() > CorrelationRecord.MAX_ID_LENGTH) {
+         receiptIdTooLong(text, receipt, respond, byContent);
+         return;
+      }
+      // An id as given can be longer than its key (leading zeros); no record was ever stored under one past the limit.
+      String legacyKey = receipt.legacyKey() != null && receipt.legacyKey().length() <= CorrelationRecord.MAX_ID_LENGTH
+         ? receipt.legacyKey() : null;
       CompletionStage<Optional<CorrelationRecord>> lookup;
       if (legacyKey == null) {
          lookup = store.matchReceipt(config.id(), key);
@@ -1211,6 +1227,29 @@ final class SmscLink extends AbstractSessionCallback {
             sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          }
       }, eventLoop);
+   }
+
+   /**
+    * A receipt whose message id is longer than a correlation record holds. No record can have it (a submit_sm_resp with
+    * such an id ends UNKNOWN 107 without one), so no lookup, now or later, can match it: it is parked with its id
+    * ({@link ParkedReceiptRetrier} sets it aside at its next scan, for an operator) and answered ESME_ROK once stored.
+    * Before, the store refused the lookup and the answer was ESME_RX_T_APPN, so the SMSC sent it again and again, with a
+    * WARN each time. One WARN per bind, counted in the minute's summary.
+    */
+   private void receiptIdTooLong(byte[] text, SmscReceipt receipt, java.util.function.IntConsumer respond,
+                                 LinkMessages.MoPdu byContent) {
+      String key = receipt.smscMessageId();
+      receiptsUnmatched.incrementAndGet();
+      receiptIdsTooLong.incrementAndGet();
+      if (!receiptIdTooLongLogged) {
+         receiptIdTooLongLogged = true;
+         logger.warn("SMSC link {}: a receipt for message id {} of {} characters, longer than any correlation record holds "
+                     + "({}), cannot match an MT; parked on {} and answered ESME_ROK (further ones until the next bind are "
+                     + "counted in the link's summary)", config.id(), LogText.safe(key), key.length(),
+                     CorrelationRecord.MAX_ID_LENGTH, LinkMessages.UNMATCHED_RECEIPTS);
+      }
+      Message parked = messages.unmatched(server.getStorageManager().generateID(), key, receipt, text, byContent);
+      sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
    }
 
    /**
@@ -1351,6 +1390,28 @@ final class SmscLink extends AbstractSessionCallback {
          logger.warn("SMSC link {}: EXPIRED report for {} could not be stored; trying again", config.id(), record.smsId());
          // A pause before the store tries again, so a broken journal or full address is not retried in a loop.
          eventLoop.schedule(() -> reported.completeExceptionally(new IllegalStateException("EXPIRED report not stored")),
+                            1, TimeUnit.SECONDS);
+      });
+      return reported;
+   }
+
+   /**
+    * A record that a put of another MT's record under the same SMSC message id replaces (the SMSC reused the id while
+    * this MT's receipt was awaited): its MT gets a final UNKNOWN report, error {@link #DISPLACED_ERROR}, made as an
+    * expired record's is. The stage completes once the report is durable: only then does the store write the put
+    * that replaces the record. When the report cannot be stored, the stage fails a second later; the put fails
+    * with it, the record stays, and the link's retry of the put makes the report again.
+    */
+   CompletionStage<Void> onDisplaced(CorrelationRecord record) {
+      CompletableFuture<Void> reported = new CompletableFuture<>();
+      Message dr = messages.report(server.getStorageManager().generateID(), record, DeliveryState.UNKNOWN, DISPLACED_ERROR,
+                                   System.currentTimeMillis());
+      logger.debug("SMSC link {}: the SMSC gave message id {} of {} to another MT; its report says UNKNOWN ({})", config.id(),
+                   LogText.safe(record.smscMessageId()), record.smsId(), DISPLACED_ERROR);
+      sendDurably(dr, () -> reported.complete(null), () -> {
+         logger.warn("SMSC link {}: UNKNOWN report for {}, whose record another MT's replaced, could not be stored; trying "
+                     + "again", config.id(), record.smsId());
+         eventLoop.schedule(() -> reported.completeExceptionally(new IllegalStateException("UNKNOWN report not stored")),
                             1, TimeUnit.SECONDS);
       });
       return reported;

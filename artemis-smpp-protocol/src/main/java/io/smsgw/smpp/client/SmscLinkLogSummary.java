@@ -49,6 +49,7 @@ final class SmscLinkLogSummary {
       this.counted = List.of(
          new Counted(link.expiredThrottled, "part(s) still throttled at their validity's end, reported EXPIRED"),
          new Counted(link.receiptsUnmatched, "receipt(s) for unknown message ids parked on " + LinkMessages.UNMATCHED_RECEIPTS),
+         new Counted(link.receiptIdsTooLong, "of them with a message id longer than a correlation record holds"),
          new Counted(link.receiptsRematched, "parked receipt(s) matched on a later try"),
          new Counted(link.parkedLookupsFailed, "parked receipt lookup(s) failed"),
          new Counted(link.requeuedUnanswered, "submit_sm unanswered for response-timeout sent again on the same bind"),

@@ -180,13 +180,14 @@ public final class SmscLinkService implements ActiveMQComponent {
          // parked after it, so the SMSC's response timer (often 2 s or more) is not exceeded.
          .receiptWaitMillis(RECEIPT_WAIT_MILLIS)
          .expiryReporter(record -> {
-            SmscLink link = byId.get(record.linkId());
-            if (link == null) {
-               // A link no longer configured still owes its MT their EXPIRED reports: the first link sends them, as
-               // durably as its own (decision 50); the reports name the record's link.
-               link = first;
-            }
+            SmscLink link = reporterOf(record);
             return link != null ? link.onExpired(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
+         })
+         // The MT of a record replaced under a reused SMSC message id gets its final report (UNKNOWN) before the put
+         // that replaces it is written, the same way.
+         .displacedReporter(record -> {
+            SmscLink link = reporterOf(record);
+            return link != null ? link.onDisplaced(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
          }).build());
       summaryMillis = summary;
       meters = GatewayMeters.of(server);
@@ -333,6 +334,15 @@ public final class SmscLinkService implements ActiveMQComponent {
       List<SmscLinkConfig> all = new ArrayList<>(a);
       all.addAll(b);
       return all;
+   }
+
+   /**
+    * The link that reports for a record: its own. A link no longer configured still owes its MT their final reports: the
+    * first link sends them, as durably as its own (decision 50); the reports name the record's link.
+    */
+   private SmscLink reporterOf(io.smsgw.correlation.CorrelationRecord record) {
+      SmscLink link = byId.get(record.linkId());
+      return link != null ? link : first;
    }
 
    /** Per link, one INFO line per interval counting what is logged per message at DEBUG (SmscLinkLogSummary). */
