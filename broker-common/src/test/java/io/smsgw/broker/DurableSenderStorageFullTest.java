@@ -80,6 +80,10 @@ class DurableSenderStorageFullTest {
          });
       LinkBrokerSession link = LinkBrokerSession.open(server, loop.next(), "t", "t", "TEST", "test-", "test-",
                                                       SimpleString.of("sms.link.t"), callback);
+      // The other test fills sms.dr and empties it at its end; the store's size follows the deletes a moment later.
+      server.locateQueue(SimpleString.of(DR)).deleteAllReferences();
+      var drStore = server.getPagingManager().getPageStore(SimpleString.of(DR));
+      Wait.until("sms.dr empty", Duration.ofSeconds(30), () -> drStore.getAddressSize() == 0);
       AtomicInteger durable = new AtomicInteger();
       try {
          for (int i = 1; i <= MAX_SENDS; i++) {
