@@ -65,7 +65,7 @@ class SmscLinkFuzzTest {
 
    /** Fixed, so CI runs the same cases each time; -Dsmsgw.fuzz.seed / -Dsmsgw.fuzz.cases explore others. */
    private static final long RUN_SEED = Long.getLong("smsgw.fuzz.seed", 0x11_2026L);
-   private static final int CASES = Integer.getInteger("smsgw.fuzz.cases", 240);
+   private static final int CASES = Integer.getInteger("smsgw.fuzz.cases", 200);
    private static final Duration DEADLINE = Duration.ofSeconds(5);
    /** The link's frame decoder takes PDUs up to this (SmscLink). */
    private static final int LINK_MAX_PDU = 70_000;
