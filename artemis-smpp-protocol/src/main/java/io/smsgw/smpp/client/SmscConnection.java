@@ -233,7 +233,11 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
 
    private void onPdu(SmppPdu pdu) {
       if (pdu instanceof BindResponse bound) {
-         if (bound.commandStatus() == SmppStatus.ESME_ROK && state == State.BINDING) {
+         if (state != State.BINDING) {
+            // No bind waits for it (a stray or repeated answer): it refuses nothing. Closing here told the log the bind
+            // was refused ("ESME_ROK") and rebound, sending the submit_sm in flight again (duplicates at the handset).
+            logger.debug("SMSC link {}: ignoring a {} while {}", config.id(), bound.commandName(), state);
+         } else if (bound.commandStatus() == SmppStatus.ESME_ROK) {
             state = State.BOUND;
             link.onBound(this, bound.tlvs().getU8(TlvTag.SC_INTERFACE_VERSION));
          } else {

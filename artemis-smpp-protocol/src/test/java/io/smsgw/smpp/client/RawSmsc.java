@@ -65,10 +65,22 @@ final class RawSmsc implements AutoCloseable {
    /** The command_status of every deliver_sm_resp and data_sm_resp, in order of arrival. */
    final BlockingQueue<Integer> deliveryAnswers = new LinkedBlockingQueue<>();
 
+   /** A frame the link sent, whole, and on which connection (1, 2... in order of accept). */
+   record Frame(int connection, byte[] bytes) {
+   }
+
+   /** Every frame the link sent, in order of arrival (recorded before it is answered). */
+   final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+   /** The connections (1, 2...) that ended, in order. */
+   final BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
+   /** When set, submit_sm are recorded but not answered: a test answers them itself through {@link #sendRaw}. */
+   volatile boolean holdSubmits;
+
    private final ServerSocket server;
    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
    private final AtomicInteger submitCount = new AtomicInteger();
    private volatile OutputStream latest;
+   private volatile int latestConnection;
    private volatile boolean closed;
 
    RawSmsc(int port) throws IOException {
@@ -151,6 +163,7 @@ final class RawSmsc implements AutoCloseable {
          DataInputStream in = new DataInputStream(socket.getInputStream());
          OutputStream out = socket.getOutputStream();
          latest = out;
+         latestConnection = connection;
          List<Integer> held = new java.util.ArrayList<>();
          while (true) {
             int length = in.readInt();
@@ -159,6 +172,9 @@ final class RawSmsc implements AutoCloseable {
             int seq = in.readInt();
             byte[] body = new byte[length - 16];
             in.readFully(body);
+            Frame frame = new Frame(connection, ByteBuffer.allocate(length).putInt(length).putInt(commandId).putInt(status)
+                                                   .putInt(seq).put(body).array());
+            frames.add(frame);
             switch (commandId) {
                case SmppCommandId.BIND_TRANSMITTER, SmppCommandId.BIND_RECEIVER, SmppCommandId.BIND_TRANSCEIVER -> {
                   bindBodies.add(body);
@@ -167,6 +183,9 @@ final class RawSmsc implements AutoCloseable {
                }
                case SmppCommandId.SUBMIT_SM -> {
                   submits.add(new Submit(connection, seq));
+                  if (holdSubmits) {
+                     continue;
+                  }
                   if (answerSubmitsOnUnbind) {
                      held.add(seq);
                      continue;
@@ -203,7 +222,19 @@ final class RawSmsc implements AutoCloseable {
          // the link closed the connection
       } catch (IOException e) {
          // the link or close() closed it
+      } finally {
+         ended.add(connection);
       }
+   }
+
+   /** The connection {@link #sendRaw} writes to: the latest accepted (0: none yet). */
+   int latestConnection() {
+      return latestConnection;
+   }
+
+   /** Writes {@code bytes} as they are on the latest connection. */
+   void sendRaw(byte[] bytes) throws IOException {
+      write(latest, bytes);
    }
 
    private static void write(OutputStream out, byte[] bytes) throws IOException {

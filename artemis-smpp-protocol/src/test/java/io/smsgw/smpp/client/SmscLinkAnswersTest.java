@@ -4,6 +4,7 @@ import static io.smsgw.smpp.client.RawSmsc.bytes;
 import static io.smsgw.smpp.client.RawSmsc.cString;
 import static io.smsgw.smpp.client.RawSmsc.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -108,6 +109,38 @@ class SmscLinkAnswersTest {
       Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
       assertNull(smsc.submits.poll(), "the part was not resent: its answer settled it");
       assertEquals(1, smsc.binds.get(), "no rebind");
+   }
+
+   /**
+    * A bind response no bind waits for (an SMSC that answers a bind twice, or sends one unasked) refuses nothing: the bound
+    * connection stays, and the submit_sm in flight is answered on it and not sent again. Before, the link logged "refused
+    * the TRANSCEIVER bind: ESME_ROK", closed the connection, bound again and sent the submit_sm a second time. Found by
+    * SmscLinkFuzzTest.
+    */
+   @Test
+   void aBindResponseWhileBoundIsIgnoredAndTheSubmitInFlightIsNotSentAgain() throws Exception {
+      int port = JsmppSmsc.freePort();
+      try (RawSmsc smsc = new RawSmsc(port)) {
+         smsc.holdSubmits = true;
+         configureLink(port);
+         try (TestBroker broker = TestBroker.smpp(dir, "").start(); LogCapture log = LogCapture.start()) {
+            sendMt(broker, "00000000000000f1", "8613800138000");
+            RawSmsc.Submit submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "submit_sm at the SMSC");
+            smsc.sendRaw(frame(SmppCommandId.BIND_TRANSCEIVER_RESP, 0, 0x4242, cString("raw")));
+            smsc.sendRaw(frame(SmppCommandId.ENQUIRE_LINK, 0, 0x4243, new byte[0]));
+            Wait.until("the enquire_link after it answered, or the connection closed", Duration.ofSeconds(10),
+                       () -> smsc.ended.contains(submit.connection()) || smsc.frames.stream().anyMatch(
+                          f -> ByteBuffer.wrap(f.bytes()).getInt(4) == SmppCommandId.ENQUIRE_LINK_RESP && ByteBuffer.wrap(f.bytes()).getInt(12) == 0x4243));
+            assertFalse(smsc.ended.contains(submit.connection()), () -> "the bound connection stays: " + log.lines("sim"));
+
+            smsc.sendRaw(submitSmResp(0, submit.sequence(), cString("a1b2f1")));
+            Wait.until("MT acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(LINK_QUEUE) == 0);
+            assertEquals(1, smsc.binds.get(), "no rebind");
+            assertNull(smsc.submits.poll(), "the submit_sm in flight was not sent again");
+            assertEquals(0, log.count("refused"), () -> log.lines("sim").toString());
+         }
+      }
    }
 
    @Test
