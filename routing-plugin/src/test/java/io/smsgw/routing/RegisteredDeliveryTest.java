@@ -389,6 +389,7 @@ class RegisteredDeliveryTest {
 
    private static SMPPSession bind33(TestBroker broker, BindType type, RoutingEndToEndTest.Inbox inbox) throws Exception {
       SMPPSession esme = new SMPPSession();
+      esme.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       if (inbox != null) {
          esme.setMessageReceiverListener(inbox);
       }

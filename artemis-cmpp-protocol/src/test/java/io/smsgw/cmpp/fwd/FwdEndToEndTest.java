@@ -419,7 +419,7 @@ class FwdEndToEndTest {
             assertEquals(CmppResult.CONNECT_OK, peerA.login(captured).status());
             try (CmppSocket replay = CmppSocket.connect(portB)) {
                assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, replay.login(captured).status(), "the same CONNECT again");
-               assertTrue(replay.closedByPeer(5000));
+               assertTrue(replay.closedByPeer(10_000));
             }
          }
          try (CmppSocket stale = CmppSocket.connect(portB)) {

@@ -2569,7 +2569,7 @@ class SmscLinkTest {
             }
 
             ManagementFactory.getPlatformMBeanServer().invoke(linkBean("sim"), "reconnect", new Object[0], new String[0]);
-            Wait.until("bound again at once, not after reconnect-min", Duration.ofSeconds(8),
+            Wait.until("bound again at once, not after reconnect-min", Duration.ofSeconds(15), // reconnect-min is 20 s
                        () -> smsc.binds.get() == 2 && "BOUND".equals(jmx("sim", "State")));
             Set<String> resent = new HashSet<>();
             for (int i = 0; i < 3; i++) {
