@@ -107,8 +107,9 @@ class DurableSenderStorageFullTest {
                int reported = i - 1;
                Wait.until("the sends before the full one reported", Duration.ofSeconds(30), () -> durable.get() == reported);
                assertTrue(reported > 0);
-               assertEquals(reported, server.locateQueue(SimpleString.of(DR)).getMessageCount(),
-                            "every message reported durable is stored");
+               // The queue counts a stored message once its executor has taken it in, a moment after the durable callback.
+               Wait.until("every message reported durable is stored", Duration.ofSeconds(10),
+                          () -> server.locateQueue(SimpleString.of(DR)).getMessageCount() == reported);
                return;
             }
          }

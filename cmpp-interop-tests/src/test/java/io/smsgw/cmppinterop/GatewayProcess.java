@@ -3,7 +3,6 @@ package io.smsgw.cmppinterop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -186,9 +185,7 @@ final class GatewayProcess implements AutoCloseable {
    }
 
    static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0)) {
-         return socket.getLocalPort();
-      }
+      return io.smsgw.broker.testing.FreePorts.pick(); // below the ephemeral range, never twice in this JVM
    }
 
    private static void deleteRecursively(Path dir) throws IOException {

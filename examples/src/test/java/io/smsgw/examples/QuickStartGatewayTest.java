@@ -196,6 +196,7 @@ class QuickStartGatewayTest {
       Wait.until("link sim bound", TIMEOUT, () -> "BOUND".equals(link.getState()));
       BlockingQueue<DeliverSm> inbox = new LinkedBlockingQueue<>();
       SMPPSession esme = new SMPPSession();
+      esme.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       esme.setMessageReceiverListener(new MessageReceiverListener() {
          @Override
          public void onAcceptDeliverSm(DeliverSm deliverSm) {

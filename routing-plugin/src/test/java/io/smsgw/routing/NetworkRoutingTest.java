@@ -416,7 +416,7 @@ class NetworkRoutingTest {
       assertEquals("13600136000", atSmsc.destination());
       // (whether it had to wait depends on how fast the tandem answered: the divert never waits for it)
       assertEquals(5, routeCache(beijing).getMtRouteCount(), "Beijing's cache learnt the segment from the answer");
-      Wait.until("nothing left waiting", Duration.ofSeconds(5), () -> beijing.routing().getMessagesWaitingForRoute() == 0);
+      Wait.until("nothing left waiting", Duration.ofSeconds(10), () -> beijing.routing().getMessagesWaitingForRoute() == 0);
 
       String nowhere = submitAtBeijing("13300133000");
       Message noRoute = reportAtBeijing(nowhere);
@@ -581,7 +581,7 @@ class NetworkRoutingTest {
       assertEquals("TD", ((TextMessage) mo).getText());
       assertEquals(BEIJING, mo.getStringProperty("smsOriginGateway"));
       assertNotNull(mo.getStringProperty("smsId"), "Beijing gave it an id, which the forward carried");
-      Wait.until("the pending queue is empty", Duration.ofSeconds(5),
+      Wait.until("the pending queue is empty", Duration.ofSeconds(10),
                  () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
    }
 
@@ -682,7 +682,7 @@ class NetworkRoutingTest {
       JsmppSmsc.Received resumed = guangzhouSmsc.submits.poll(20, TimeUnit.SECONDS);
       assertNotNull(resumed, "the waiting MT flowed once the tandem was back");
       assertEquals("13600136001", resumed.destination());
-      Wait.until("the pending queue is empty", Duration.ofSeconds(5), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+      Wait.until("the pending queue is empty", Duration.ofSeconds(10), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
 
       guangzhouSmsc.sendReceipt(resumed, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
       assertEquals("DELIVRD", reportAtBeijing(waiting).getStringProperty("smsStatus"));
@@ -806,7 +806,7 @@ class NetworkRoutingTest {
       JsmppSmsc.Received mt = beijingSmsc.submits.poll(15, TimeUnit.SECONDS);
       assertNotNull(mt, "the waiting MT left through the local route the reload added");
       assertEquals("13900139008", mt.destination());
-      Wait.until("nothing waits", Duration.ofSeconds(5), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+      Wait.until("nothing waits", Duration.ofSeconds(10), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
       beijingSmsc.sendReceipt(mt, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
       assertEquals("DELIVRD", reportAtBeijing(id).getStringProperty("smsStatus"));
    }

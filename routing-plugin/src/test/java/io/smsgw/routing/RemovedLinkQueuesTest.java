@@ -258,6 +258,8 @@ class RemovedLinkQueuesTest {
             }
          }
          assertTrue(full(broker, newQueue), "the new link's queue is full");
+         // Each send returned once its reference was handed to the queue; the queue's executor counts it a moment later.
+         broker.server().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(newQueue)).flushExecutor();
          long filled = broker.messageCount(newQueue);
 
          writeConfig(oldPort, newPort, false, ROUTES_TO_NEW);

@@ -277,7 +277,7 @@ class RoutingCountersTest {
    /** Every billing record the subscription holds now. */
    private static int drain(MessageConsumer billing) throws Exception {
       int records = 0;
-      for (Message m = billing.receive(2_000); m != null; m = billing.receive(300)) {
+      for (Message m = billing.receive(10_000); m != null; m = billing.receive(300)) {
          records++;
       }
       return records;

@@ -130,6 +130,7 @@ class RoutingEndToEndTest {
    /** Binds as {@code systemId}; {@code inbox} (or null) receives what the gateway delivers. */
    static SMPPSession bind(TestBroker broker, BindType type, String systemId, String password, Inbox inbox) throws Exception {
       SMPPSession esme = new SMPPSession();
+      esme.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       if (inbox != null) {
          esme.setMessageReceiverListener(inbox);
       }

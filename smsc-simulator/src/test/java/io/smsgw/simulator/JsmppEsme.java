@@ -30,7 +30,7 @@ final class JsmppEsme implements AutoCloseable {
     final BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
 
     JsmppEsme(int port, BindType type, String systemId, String password, InterfaceVersion version) throws Exception {
-        session.setTransactionTimer(5_000);
+        session.setTransactionTimer(10_000);
         session.setMessageReceiverListener(new MessageReceiverListener() {
             @Override
             public void onAcceptDeliverSm(DeliverSm deliverSm) {

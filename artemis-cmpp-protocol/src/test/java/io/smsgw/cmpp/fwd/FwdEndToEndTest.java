@@ -361,7 +361,8 @@ class FwdEndToEndTest {
       int portB = PeerBroker.freePort();
       try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, "")) {
          send(a.coreUrl(), SmsAddresses.gatewayQueue(B), m -> mt(m, "00000000000000c3", 0));
-         assertEquals(1, a.messageCount(SmsAddresses.gatewayQueue(B)), "the MT waits on A's sms.gw.020001");
+         // The queue counts a message sent durably once its executor has taken it in, a moment after the send returns.
+         Wait.until("the MT waits on A's sms.gw.020001", Duration.ofSeconds(10), () -> a.messageCount(SmsAddresses.gatewayQueue(B)) == 1);
          try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "")) {
             Message mt = receive(b.coreUrl(), SmsAddresses.MT);
             assertNotNull(mt, "the MT flows once B is up");
@@ -418,7 +419,7 @@ class FwdEndToEndTest {
             assertEquals(CmppResult.CONNECT_OK, peerA.login(captured).status());
             try (CmppSocket replay = CmppSocket.connect(portB)) {
                assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, replay.login(captured).status(), "the same CONNECT again");
-               assertTrue(replay.closedByPeer(5000));
+               assertTrue(replay.closedByPeer(10_000));
             }
          }
          try (CmppSocket stale = CmppSocket.connect(portB)) {

@@ -89,7 +89,7 @@ class FwdGracefulStopTest {
             CmppPdu next = peer.read();
             Terminate terminate = assertInstanceOf(Terminate.class, next, "no FWD after the stop began, then TERMINATE");
             peer.send(terminate.response());
-            assertTrue(peer.closedByPeer(5_000), "the link closes once TERMINATE is answered");
+            assertTrue(peer.closedByPeer(10_000), "the link closes once TERMINATE is answered");
             stop.get(20, TimeUnit.SECONDS);
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(tookMillis >= 4_500 && tookMillis < 12_000, "waited about the response timeout, took " + tookMillis + " ms");
@@ -147,7 +147,7 @@ class FwdGracefulStopTest {
             assertEquals(CmppResult.OK, resp.result());
          }
          assertInstanceOf(TerminateResp.class, peerA.read());
-         assertTrue(peerA.closedByPeer(5_000));
+         assertTrue(peerA.closedByPeer(10_000));
          // the queue's count follows the journal write a moment later
          Wait.until("every answered FWD is on sms.mt", Duration.ofSeconds(10), () -> b.messageCount(SmsAddresses.MT) == count);
          assertEquals(count, b.smsIds(SmsAddresses.MT).size());

@@ -85,7 +85,7 @@ class FwdLinkControlTest {
             assertEquals(first.msgId(), resent.msgId(), "the refused message is tried again");
             assertEquals(3, link.getForwarded());
             link.reconnect(); // unanswered: goes again on the next connection
-            assertTrue(peer.closedByPeer(5_000), "reconnect() drops the connection");
+            assertTrue(peer.closedByPeer(10_000), "reconnect() drops the connection");
          }
          try (CmppSocket peer = PeerBroker.acceptLink(server, A)) {
             Fwd again = peer.read(Fwd.class);

@@ -101,7 +101,7 @@ class FwdLinkRetryTest {
             assertEquals(A, hung.read(Connect.class).sourceAddr());
             // the TCP connection stays open, the CONNECT unanswered: the link must not wait for ever
             try (CmppSocket second = PeerBroker.acceptLink(server, A)) {
-               assertTrue(hung.closedByPeer(5_000), "the link closed the connection it got no CONNECT_RESP on");
+               assertTrue(hung.closedByPeer(10_000), "the link closed the connection it got no CONNECT_RESP on");
                FwdLinkControlMBean link = a.fwdLink(B);
                assertTrue(link.getLastError().contains("no CONNECT_RESP"), link.getLastError());
                Wait.until("connected on the second attempt", Duration.ofSeconds(10),
@@ -122,7 +122,7 @@ class FwdLinkRetryTest {
                Connect connect = first.read(Connect.class);
                assertEquals(CmppVersion.V30.code(), connect.version());
                first.send(connect.response(CmppResult.CONNECT_VERSION_TOO_HIGH, new byte[16], CmppVersion.V20.code()));
-               assertTrue(first.closedByPeer(5_000));
+               assertTrue(first.closedByPeer(10_000));
             }
             try (CmppSocket second = new CmppSocket(server.accept())) {
                second.useVersion(CmppVersion.V20);
@@ -161,7 +161,7 @@ class FwdLinkRetryTest {
             try (CmppSocket garbled = new CmppSocket(server.accept())) {
                garbled.read(Connect.class);
                garbled.sendBytes(frame(0x80000077, 1, 0)); // no CONNECT_RESP but a command CMPP does not have
-               assertTrue(garbled.closedByPeer(5_000), "anything undecodable before CONNECT_RESP closes the connection");
+               assertTrue(garbled.closedByPeer(10_000), "anything undecodable before CONNECT_RESP closes the connection");
                assertTrue(link.getLastError().contains("unknown Command_Id 0x80000077 before CONNECT_RESP"),
                           link.getLastError());
             }
@@ -181,7 +181,7 @@ class FwdLinkRetryTest {
                // a Command_Id CMPP does not have: TERMINATE and a new connection, as the acceptor does
                first.sendBytes(frame(0x00000077, 9, 0));
                assertInstanceOf(Terminate.class, first.read(Terminate.class));
-               assertTrue(first.closedByPeer(5_000), "the link closed the connection");
+               assertTrue(first.closedByPeer(10_000), "the link closed the connection");
                assertTrue(link.getLastError().contains("unknown Command_Id 0x77"), link.getLastError());
             }
             try (CmppSocket second = PeerBroker.acceptLink(server, A)) {

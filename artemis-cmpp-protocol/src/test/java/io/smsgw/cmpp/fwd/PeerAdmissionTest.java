@@ -86,7 +86,7 @@ class PeerAdmissionTest {
                try (CmppSocket peer = CmppSocket.connect(sp)) {
                   assertEquals(CmppResult.CONNECT_ILLEGAL_SOURCE_ADDR, peer.login(A, "pair-secret").status(),
                                "a peer with the right secret is answered as an unknown SP on port " + sp);
-                  assertTrue(peer.closedByPeer(5000));
+                  assertTrue(peer.closedByPeer(10_000));
                }
                assertEquals(CmppResult.CONNECT_OK, login(sp, SP, "secret"), "SPs still connect on port " + sp);
             }
@@ -179,7 +179,7 @@ class PeerAdmissionTest {
             try (CmppSocket third = CmppSocket.connect(portB)) {
                ConnectResp refused = third.login(A, "pair-secret");
                assertEquals(CmppResult.CONNECT_OTHER_ERROR, refused.status(), "as an SP over its max-sessions");
-               assertTrue(third.closedByPeer(5000));
+               assertTrue(third.closedByPeer(10_000));
             }
             open.remove(0).close();
             Wait.until("a session free again once one closed", Duration.ofSeconds(10),

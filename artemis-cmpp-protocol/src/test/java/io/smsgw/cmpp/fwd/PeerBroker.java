@@ -15,6 +15,7 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
+import io.smsgw.broker.testing.FreePorts;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
@@ -87,9 +88,10 @@ final class PeerBroker implements AutoCloseable {
       return broker;
    }
 
+   /** A port nobody listens on right now, never handed out twice in this JVM ({@link FreePorts}). */
    static int freePort() {
-      try (ServerSocket socket = new ServerSocket(0)) {
-         return socket.getLocalPort();
+      try {
+         return FreePorts.pick();
       } catch (IOException e) {
          throw new UncheckedIOException(e);
       }

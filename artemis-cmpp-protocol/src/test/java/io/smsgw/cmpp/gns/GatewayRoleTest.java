@@ -70,7 +70,7 @@ class GatewayRoleTest {
    @Test
    void aGatewayWithoutGnsSectionHasNoNetworkRoutes(@TempDir Path dir) throws Exception {
       try (TandemBroker plain = TandemBroker.start(dir, TandemBroker.freePort(), "gateway { code = \"022001\" }")) {
-         Wait.until("started", Duration.ofSeconds(5), () -> plain.server().isActive());
+         Wait.until("started", Duration.ofSeconds(10), () -> plain.server().isActive());
          assertFalse(GatewayRuntime.of(plain.server()).networkRoutes().isPresent());
          assertNull(plain.server().getManagementService().getUntypedControl("sms-route-cache"));
       }

@@ -364,7 +364,7 @@ class GnsTandemTest {
       }
       try (CmppSocket raw = CmppSocket.connect(broker.port())) {
          assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, raw.login(TIANJIN, "guess").status());
-         assertTrue(raw.closedByPeer(5000));
+         assertTrue(raw.closedByPeer(10_000));
       }
       try (CmppSocket raw = CmppSocket.connect(broker.port())) {
          assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, raw.login("099901", "x").status(),
@@ -379,7 +379,7 @@ class GnsTandemTest {
          assertEquals(CmppResult.CONNECT_OK, tianjin.login(captured).status());
          try (CmppSocket replay = CmppSocket.connect(broker.port())) {
             assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, replay.login(captured).status(), "the same CONNECT again");
-            assertTrue(replay.closedByPeer(5000));
+            assertTrue(replay.closedByPeer(10_000));
          }
          tianjin.send(new Terminate(tianjin.nextSequence()));
          tianjin.read(TerminateResp.class);
@@ -427,7 +427,7 @@ class GnsTandemTest {
          assertEquals(probe, tianjin.read(ActiveTestResp.class).sequenceId());
          tianjin.send(new Terminate(tianjin.nextSequence()));
          tianjin.read(TerminateResp.class);
-         assertTrue(tianjin.closedByPeer(5000));
+         assertTrue(tianjin.closedByPeer(10_000));
       }
       Wait.until("the session is unregistered", Duration.ofSeconds(10), () -> broker.tandem().registeredSessions() == 0);
    }

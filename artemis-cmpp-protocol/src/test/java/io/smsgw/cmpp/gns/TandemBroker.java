@@ -2,10 +2,10 @@ package io.smsgw.cmpp.gns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
+import io.smsgw.broker.testing.FreePorts;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -44,10 +44,10 @@ final class TandemBroker implements AutoCloseable {
       return broker;
    }
 
-   /** A port nobody listens on right now. */
+   /** A port nobody listens on right now, never handed out twice in this JVM ({@link FreePorts}). */
    static int freePort() {
-      try (ServerSocket socket = new ServerSocket(0)) {
-         return socket.getLocalPort();
+      try {
+         return FreePorts.pick();
       } catch (IOException e) {
          throw new UncheckedIOException(e);
       }

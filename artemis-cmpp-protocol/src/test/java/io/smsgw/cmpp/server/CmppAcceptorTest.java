@@ -141,11 +141,11 @@ class CmppAcceptorTest {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("999999", "secret", 0x30).status(),
                       "an unknown SP_Id is answered as a wrong secret: a prober cannot tell which SP_Ids exist");
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901234", "wrong", 0x30).status());
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          ConnectResp resp = client.connect("901234", "secret", 0x31);
@@ -173,7 +173,7 @@ class CmppAcceptorTest {
          client.send(connect);
          ConnectResp resp = assertInstanceOf(ConnectResp.class, client.read());
          if (resp.status() != CmppResult.CONNECT_OK) {
-            assertTrue(client.closedByServer(5000), "a refused CONNECT closes the connection");
+            assertTrue(client.closedByServer(10_000), "a refused CONNECT closes the connection");
          }
          return resp;
       }
@@ -238,12 +238,12 @@ class CmppAcceptorTest {
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901242", "secret42", 0x30).status(),
                       "answered as a wrong secret, so an allowlisted account's id is not told apart from an unknown one");
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901242", "wrong", 0x30).status(),
                       "a wrong secret from a disallowed address is not told apart from the right one");
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
    }
 
@@ -756,7 +756,7 @@ class CmppAcceptorTest {
          client.sendTogether(new Terminate(79), new DeliverResp(part1.sequenceId(), part1.msgId(), CmppResult.OK));
          io.smsgw.cmpp.codec.CmppPdu next = client.read();
          assertInstanceOf(TerminateResp.class, next, "no DELIVER after TERMINATE, got " + next.commandName());
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawCmppClient client = connected(0x30)) {
          Reassembly again = new Reassembly();
@@ -820,7 +820,7 @@ class CmppAcceptorTest {
                   client.sendTogether(answers);
                }
             }
-            assertTrue(client.closedByServer(5000), "the gateway closes once every DELIVER is answered");
+            assertTrue(client.closedByServer(10_000), "the gateway closes once every DELIVER is answered");
          }
          Wait.until("the three MO acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
          try (RawCmppClient client = new RawCmppClient(own.port())) {
@@ -847,9 +847,9 @@ class CmppAcceptorTest {
                assertInstanceOf(Deliver.class, client.read());
             }
             client.send(new Terminate(client.nextSequence()));
-            io.smsgw.cmpp.codec.CmppPdu answer = client.read(5000);
+            io.smsgw.cmpp.codec.CmppPdu answer = client.read(10_000);
             assertInstanceOf(TerminateResp.class, answer, "TERMINATE answered within the drain timeout, not the response timeout");
-            assertTrue(client.closedByServer(5000), "and the connection closed by the gateway");
+            assertTrue(client.closedByServer(10_000), "and the connection closed by the gateway");
          }
          try (RawCmppClient client = new RawCmppClient(own.port())) {
             assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
@@ -896,7 +896,7 @@ class CmppAcceptorTest {
             client.sendTogether(new DeliverResp(first.sequenceId(), first.msgId(), CmppResult.OK), new Terminate(client.nextSequence()));
             io.smsgw.cmpp.codec.CmppPdu next = client.read();
             assertInstanceOf(TerminateResp.class, next, "no DELIVER after TERMINATE, got " + next.commandName());
-            assertThrows(java.io.IOException.class, () -> client.read(5000), "nothing after TERMINATE_RESP; the connection closes");
+            assertThrows(java.io.IOException.class, () -> client.read(10_000), "nothing after TERMINATE_RESP; the connection closes");
          }
          try (RawCmppClient client = new RawCmppClient(own.port())) {
             assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
@@ -1090,7 +1090,7 @@ class CmppAcceptorTest {
          assertEquals(77, assertInstanceOf(ActiveTestResp.class, client.read()).sequenceId());
          client.send(new Terminate(78));
          assertEquals(78, assertInstanceOf(TerminateResp.class, client.read()).sequenceId());
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
    }
 
@@ -1260,23 +1260,23 @@ class CmppAcceptorTest {
          try (RawCmppClient unknown = connected(0x30)) {
             unknown.sendBytes(hex("0000000c0000007700000001"));
             assertInstanceOf(Terminate.class, unknown.read());
-            assertTrue(unknown.closedByServer(5000));
+            assertTrue(unknown.closedByServer(10_000));
          }
          try (RawCmppClient early = new RawCmppClient(broker.port())) {
             early.send(RawCmppClient.ascii(1, "901234", "before connect", "13800138000"));
-            assertTrue(early.closedByServer(5000), "anything before CONNECT closes");
+            assertTrue(early.closedByServer(10_000), "anything before CONNECT closes");
          }
          try (RawCmppClient tooShort = new RawCmppClient(broker.port())) {
             tooShort.sendBytes(hex("00000008000000010000000100000000"));
-            assertTrue(tooShort.closedByServer(5000));
+            assertTrue(tooShort.closedByServer(10_000));
          }
          try (RawCmppClient tooLong = connected(0x30)) {
             tooLong.sendBytes(hex("00100000000000040000000200000000"));
-            assertTrue(tooLong.closedByServer(5000));
+            assertTrue(tooLong.closedByServer(10_000));
          }
          try (RawCmppClient silent = new RawCmppClient(broker.port())) {
             silent.sendBytes(hex("0000000c0000000800000001"));
-            assertTrue(silent.closedByServer(5000), "no CONNECT within cmppConnectTimeout");
+            assertTrue(silent.closedByServer(10_000), "no CONNECT within cmppConnectTimeout");
          }
          healthy.send(RawCmppClient.ascii(healthy.nextSequence(), "901234", "still fine", "13800138009"));
          assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, healthy.read()).result());
@@ -1307,7 +1307,7 @@ class CmppAcceptorTest {
             assertEquals(CmppResult.OK, resp.result());
          }
          assertInstanceOf(Terminate.class, client.read());
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
          assertEquals(recipients.length, storedFor(recipients), "each answered submit stored once");
          assertEquals(0, storedFor("13800138106"), "nothing read after the unknown command is stored");
       }

@@ -50,10 +50,10 @@ class CmppLoginPenaltyTest {
                             "the SP connects from its own address at once");
             }
             assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, assertInstanceOf(ConnectResp.class, fourth.read()).status());
-            assertTrue(fourth.closedByServer(5000));
+            assertTrue(fourth.closedByServer(10_000));
             assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, assertInstanceOf(ConnectResp.class, rightSecret.read()).status(),
                          "refused unchecked while the address's penalty runs");
-            assertTrue(rightSecret.closedByServer(5000));
+            assertTrue(rightSecret.closedByServer(10_000));
          }
          assertEquals(2, manager(broker).getCmppAuthFailuresPenalized(), "both late refusals are counted for the operator");
       }

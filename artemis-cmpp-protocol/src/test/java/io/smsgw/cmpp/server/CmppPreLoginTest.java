@@ -35,7 +35,7 @@ class CmppPreLoginTest {
             try (RawCmppClient client = new RawCmppClient("127.0.0.21", broker.port())) {
                // The header of an 8,000-byte CONNECT, within cmppMaxPduSize but 200 times a CONNECT's 39 bytes.
                client.sendBytes(ByteBuffer.allocate(12).putInt(8_000).putInt(CmppCommandId.CONNECT).putInt(1).array());
-               assertTrue(client.closedByServer(5_000), "closed at its header, not buffered until the 30 s CONNECT timeout");
+               assertTrue(client.closedByServer(10_000), "closed at its header, not buffered until the 30 s CONNECT timeout");
             }
          }
          assertEquals(1, log.count("WARN", "127.0.0.21", "before login"), "one line for the address, the others counted");

@@ -135,7 +135,7 @@ class CmppTlsTest {
             assertInstanceOf(ActiveTestResp.class, client.read());
             client.send(new Terminate(client.nextSequence()));
             assertInstanceOf(TerminateResp.class, client.read());
-            assertTrue(client.closedByServer(5000));
+            assertTrue(client.closedByServer(10_000));
          }
       }
    }
@@ -146,7 +146,7 @@ class CmppTlsTest {
          // Status 3, as for a wrong secret: the refusal does not tell a prober which SP_Ids exist (decision 96).
          assertEquals(CmppResult.CONNECT_AUTHENTICATION_ERROR, client.connect("901242", "secret42", 0x30).status(),
                       "an SP allowed from 192.0.2.1 only");
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawCmppClient client = tlsClient()) {
          assertEquals(CmppResult.CONNECT_OK, client.connect("901243", "secret43", 0x30).status(),
@@ -165,17 +165,17 @@ class CmppTlsTest {
             assertEquals(CmppResult.CONNECT_OK, unknown.connect("901234", "secret", 0x30).status());
             unknown.sendBytes(hex("0000000c0000007700000001"));
             assertInstanceOf(Terminate.class, unknown.read(), "an unknown Command_Id ends the session");
-            assertTrue(unknown.closedByServer(5000));
+            assertTrue(unknown.closedByServer(10_000));
          }
          try (RawCmppClient tooLong = tlsClient()) {
             assertEquals(CmppResult.CONNECT_OK, tooLong.connect("901234", "secret", 0x30).status());
             tooLong.sendBytes(hex("00100000000000040000000200000000"));
-            assertTrue(tooLong.closedByServer(5000), "a Total_Length beyond cmppMaxPduSize closes the connection");
+            assertTrue(tooLong.closedByServer(10_000), "a Total_Length beyond cmppMaxPduSize closes the connection");
          }
          try (LogCapture log = LogCapture.start(); RawCmppClient stalled = tlsClient()) {
             stalled.sendBytes(hex("0000002700000001")); // the start of a CONNECT that never comes whole
-            assertTrue(stalled.closedByServer(5000), "no CONNECT within cmppConnectTimeout (1 s here)");
-            Wait.until("the timeout logged", Duration.ofSeconds(5), () -> log.count("no CONNECT within 1000 ms") == 1);
+            assertTrue(stalled.closedByServer(10_000), "no CONNECT within cmppConnectTimeout (1 s here)");
+            Wait.until("the timeout logged", Duration.ofSeconds(10), () -> log.count("no CONNECT within 1000 ms") == 1);
          }
          healthy.send(RawCmppClient.ascii(healthy.nextSequence(), "901234", "still fine", "13800138009"));
          assertEquals(CmppResult.OK, assertInstanceOf(SubmitResp.class, healthy.read()).result());
@@ -197,14 +197,14 @@ class CmppTlsTest {
             plain.sendBytes(RawCmppClient.encode(new io.smsgw.cmpp.codec.Connect(1, "901234", new byte[16], 0x30, 0),
                                                  io.smsgw.cmpp.codec.CmppVersion.V30));
             plain.sendBytes(new byte[64 * 1024]);
-            assertTrue(plain.closedByServer(5000), "a plain CONNECT on the TLS port is refused");
+            assertTrue(plain.closedByServer(10_000), "a plain CONNECT on the TLS port is refused");
          } catch (java.net.SocketException reset) {
             // the close can reach the client while it is still writing: refused all the same
          }
          assertFalse(broker.hasSessionOf("901234"), "no session for a CONNECT that was never read");
          assertNoStackTrace(log);
       }
-      Wait.until("no CMPP connection left", Duration.ofSeconds(5), () -> cmppConnections() == 0);
+      Wait.until("no CMPP connection left", Duration.ofSeconds(10), () -> cmppConnections() == 0);
    }
 
    @Test
@@ -214,11 +214,11 @@ class CmppTlsTest {
             socket.setSoTimeout(10_000);
             assertThrows(IOException.class, socket::startHandshake, "the handshake fails instead of hanging");
          }
-         Wait.until("the refusal logged", Duration.ofSeconds(5),
+         Wait.until("the refusal logged", Duration.ofSeconds(10),
                     () -> log.count("CMPP", "starts a TLS handshake", "sslEnabled=true") == 1);
          assertNoStackTrace(log);
       }
-      Wait.until("no CMPP connection left", Duration.ofSeconds(5), () -> cmppConnections() == 0);
+      Wait.until("no CMPP connection left", Duration.ofSeconds(10), () -> cmppConnections() == 0);
    }
 
    @Test

@@ -114,6 +114,7 @@ class DefaultAlphabetTest {
 
    private SMPPSession esme(String systemId, BlockingQueue<DeliverSm> inbox) throws Exception {
       SMPPSession session = new SMPPSession();
+      session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       session.setMessageReceiverListener(new MessageReceiverListener() {
          @Override
          public void onAcceptDeliverSm(DeliverSm deliverSm) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.smsgw.broker.testing.FreePorts;
 import org.jsmpp.bean.Alphabet;
 import org.jsmpp.bean.BroadcastSm;
 import org.jsmpp.bean.CancelBroadcastSm;
@@ -208,30 +209,13 @@ public final class JsmppSmsc implements AutoCloseable {
       }
    }
 
-   /** Ports {@link #freePort} handed out in this JVM: free when chosen, bound by their user only later. */
-   private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
    /**
-    * A port free now, in 20000-29999 (below the kernel's ephemeral range, which outgoing connections take from), and
-    * never one handed out before in this JVM: a test network picks all its ports before its brokers bind them, and a
-    * port picked twice made the second acceptor fail to bind and its gateway never start.
+    * A port free now, in 20000-29999, and never one handed out before in this JVM ({@link FreePorts}): a test network
+    * picks all its ports before its brokers bind them, and a port picked twice made the second acceptor fail to bind
+    * and its gateway never start.
     */
    public static int freePort() throws IOException {
-      java.util.Random random = new java.util.Random();
-      for (int attempt = 0; attempt < 100; attempt++) {
-         int port = 20_000 + random.nextInt(10_000);
-         if (HANDED_OUT.contains(port)) {
-            continue;
-         }
-         try (ServerSocket socket = new ServerSocket(port)) {
-            if (HANDED_OUT.add(port)) {
-               return port;
-            }
-         } catch (IOException busy) {
-            // try another
-         }
-      }
-      throw new IOException("no free port in 20000-29999");
+      return FreePorts.pick();
    }
 
    public int port() {

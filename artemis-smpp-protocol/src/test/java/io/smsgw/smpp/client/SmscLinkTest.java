@@ -1977,7 +1977,9 @@ class SmscLinkTest {
             sendMt(broker, partlyGsm, "8613800138131", text);
             sendMt(broker, wholeGsm, "8613800138132", text);
             sendMt(broker, otherLink, "8613800138133", text);
-            assertEquals(3, broker.messageCount(SmsAddresses.smscLinkQueue("sim")), "the three MT unacknowledged, as a crash leaves them");
+            // The queue counts a message sent durably once its executor has taken it in, a moment after the send returns.
+            Wait.until("the three MT unacknowledged, as a crash leaves them", Duration.ofSeconds(10),
+                       () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 3);
          }
          // What the crash left in the correlation store: the records of the parts the SMSC had accepted.
          try (RocksDbCorrelationStore store = RocksDbCorrelationStore.open(
@@ -2567,7 +2569,7 @@ class SmscLinkTest {
             }
 
             ManagementFactory.getPlatformMBeanServer().invoke(linkBean("sim"), "reconnect", new Object[0], new String[0]);
-            Wait.until("bound again at once, not after reconnect-min", Duration.ofSeconds(8),
+            Wait.until("bound again at once, not after reconnect-min", Duration.ofSeconds(15), // reconnect-min is 20 s
                        () -> smsc.binds.get() == 2 && "BOUND".equals(jmx("sim", "State")));
             Set<String> resent = new HashSet<>();
             for (int i = 0; i < 3; i++) {

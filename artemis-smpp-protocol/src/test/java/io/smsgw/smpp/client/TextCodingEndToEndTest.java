@@ -106,6 +106,7 @@ class TextCodingEndToEndTest {
 
    private SMPPSession esme() throws Exception {
       SMPPSession session = new SMPPSession();
+      session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       session.setMessageReceiverListener(new MessageReceiverListener() {
          @Override
          public void onAcceptDeliverSm(DeliverSm deliverSm) {

@@ -85,12 +85,12 @@ class SmppAcceptorTest {
    void bindRefusalsCloseTheConnectionAndDoNotTellAnUnknownSystemIdFromAWrongPassword() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSCEIVER, "smppclient1", "wrong", 0x34)));
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "nobody", "password", 0x34)),
                       "an unknown system_id gets the same answer as a wrong password");
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          // a CMPP-only account cannot bind over SMPP
@@ -106,12 +106,12 @@ class SmppAcceptorTest {
    void fromAnAddressOutsideTheAllowlistARightAndAWrongPasswordGetTheSameRefusal() throws Exception {
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "fenced", "pw", 0x34)));
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "fenced", "wrong", 0x34)),
                       "a wrong password from a disallowed address is not told apart from the right one");
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
    }
 
@@ -123,7 +123,7 @@ class SmppAcceptorTest {
          client.send(new Unbind(7));
          UnbindResp resp = assertInstanceOf(UnbindResp.class, client.read());
          assertEquals(SmppStatus.ESME_ROK, resp.commandStatus());
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
    }
 
@@ -207,12 +207,12 @@ class SmppAcceptorTest {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(healthy, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
          try (RawSmppClient tooShort = new RawSmppClient(broker.port())) {
             tooShort.sendBytes(hex("0000000a000000020000000000000001"));
-            assertTrue(tooShort.closedByServer(5000));
+            assertTrue(tooShort.closedByServer(10_000));
          }
          try (RawSmppClient tooLong = new RawSmppClient(broker.port())) {
             assertEquals(SmppStatus.ESME_ROK, bindStatus(tooLong, bind(BindType.TRANSMITTER, "smppclient1", "password", 0x34)));
             tooLong.sendBytes(hex("00100000000000040000000000000002"));
-            assertTrue(tooLong.closedByServer(5000));
+            assertTrue(tooLong.closedByServer(10_000));
          }
          healthy.send(submit(3, "unaffected"));
          assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, healthy.read()).commandStatus());
@@ -597,7 +597,7 @@ class SmppAcceptorTest {
          client.sendTogether(new Unbind(500), new DeliverSmResp(part1.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
          SmppPdu next = client.read();
          assertInstanceOf(UnbindResp.class, next, "no deliver_sm after unbind, got " + next.commandName());
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawSmppClient client = new RawSmppClient(broker.port())) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
@@ -640,7 +640,7 @@ class SmppAcceptorTest {
             client.sendTogether(new DeliverSmResp(first.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY), new Unbind(500));
             SmppPdu next = client.read();
             assertInstanceOf(UnbindResp.class, next, "no deliver_sm after unbind, got " + next.commandName());
-            assertThrows(java.io.IOException.class, () -> client.read(5000), "nothing after unbind_resp; the connection closes");
+            assertThrows(java.io.IOException.class, () -> client.read(10_000), "nothing after unbind_resp; the connection closes");
          }
          try (RawSmppClient client = new RawSmppClient(own.port())) {
             assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
@@ -779,7 +779,7 @@ class SmppAcceptorTest {
                   client.sendTogether(answers);
                }
             }
-            assertTrue(client.closedByServer(5000), "the gateway closes once every deliver_sm is answered");
+            assertTrue(client.closedByServer(10_000), "the gateway closes once every deliver_sm is answered");
          }
          Wait.until("the three MO acknowledged", Duration.ofSeconds(10), () -> own.messageCount(queue) == 0);
          try (RawSmppClient client = new RawSmppClient(own.port())) {
@@ -806,9 +806,9 @@ class SmppAcceptorTest {
                assertInstanceOf(DeliverSm.class, client.read());
             }
             client.send(new Unbind(701));
-            SmppPdu answer = client.read(5000);
+            SmppPdu answer = client.read(10_000);
             assertInstanceOf(UnbindResp.class, answer, "unbind answered within the drain timeout, not the response timeout");
-            assertTrue(client.closedByServer(5000), "and the connection closed by the gateway");
+            assertTrue(client.closedByServer(10_000), "and the connection closed by the gateway");
          }
          try (RawSmppClient client = new RawSmppClient(own.port())) {
             assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.RECEIVER, "limited", "pw", 0x34)));
@@ -1120,7 +1120,7 @@ class SmppAcceptorTest {
             client.send(new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY));
             UnbindResp unbound = assertInstanceOf(UnbindResp.class, client.read());
             assertEquals(50, unbound.sequenceNumber());
-            assertTrue(client.closedByServer(5000));
+            assertTrue(client.closedByServer(10_000));
          }
          Wait.until("the MO acknowledged by its answer", Duration.ofSeconds(10), () -> slow.messageCount(queue) == 0);
       }
@@ -1141,7 +1141,7 @@ class SmppAcceptorTest {
             assertEquals(300 + i, resp.sequenceNumber());
          }
          assertEquals(400, assertInstanceOf(io.smsgw.smpp.codec.UnbindResp.class, client.read()).sequenceNumber());
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
    }
 

@@ -140,6 +140,7 @@ class SmppDeliveryMetricsTest {
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          assertNull(gauge(registry, "account.deliveries.waiting"), "no meters for an account before its first bind");
          SMPPSession session = new SMPPSession();
+         session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
          session.setMessageReceiverListener(esme);
          session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, ESME, "password", "",
             TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
@@ -210,6 +211,7 @@ class SmppDeliveryMetricsTest {
               .configure(cfg -> cfg.setMetricsConfiguration(new MetricsConfiguration().setPlugin(plugin))).start();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          SMPPSession session = new SMPPSession();
+         session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
          session.setMessageReceiverListener(esme);
          session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, ESME, "password", "",
             TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
@@ -254,6 +256,7 @@ class SmppDeliveryMetricsTest {
       }).start();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          SMPPSession session = new SMPPSession();
+         session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
          session.setMessageReceiverListener(esme);
          session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, ESME, "password", "",
             TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
@@ -300,6 +303,7 @@ class SmppDeliveryMetricsTest {
               && new String(deliver.shortMessage(), StandardCharsets.US_ASCII).equals("vetoed")
               && vetoes.incrementAndGet() <= 2));
          SMPPSession session = new SMPPSession();
+         session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
          session.setMessageReceiverListener(esme);
          session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_RX, ESME, "password", "",
             TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));

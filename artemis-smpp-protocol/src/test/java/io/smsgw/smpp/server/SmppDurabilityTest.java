@@ -43,6 +43,7 @@ class SmppDurabilityTest {
       Set<String> acknowledged = new HashSet<>();
       try (TestBroker broker = TestBroker.smpp(dataDir, "").start()) {
          SMPPSession session = new SMPPSession();
+         session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
          session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TX, "smppclient1", "password", "",
             TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
          try {

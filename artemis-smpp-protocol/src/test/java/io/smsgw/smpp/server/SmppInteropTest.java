@@ -119,6 +119,7 @@ class SmppInteropTest {
 
    private static SMPPSession jsmpp(BindType type, InterfaceVersion version, JsmppInbox inbox) throws Exception {
       SMPPSession session = new SMPPSession();
+      session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       if (inbox != null) {
          session.setMessageReceiverListener(inbox);
       }

@@ -61,9 +61,9 @@ class SmppLoginPenaltyTest {
                assertEquals(SmppStatus.ESME_ROK, answer(owner), "the account's owner binds from its own address at once");
             }
             assertEquals(SmppStatus.ESME_RBINDFAIL, answer(fourth));
-            assertTrue(fourth.closedByServer(5000));
+            assertTrue(fourth.closedByServer(10_000));
             assertEquals(SmppStatus.ESME_RBINDFAIL, answer(rightPassword), "refused unchecked while the address's penalty runs");
-            assertTrue(rightPassword.closedByServer(5000));
+            assertTrue(rightPassword.closedByServer(10_000));
          }
          assertEquals(2, manager(broker).getSmppAuthFailuresPenalized(), "both late refusals are counted for the operator");
       }

@@ -60,7 +60,7 @@ class SmppPreBindTest {
                // The 60,141-byte bind of the finding: its header and a first part of its system_id.
                byte[] bind = rawBind("A".repeat(60_116), "x");
                client.sendBytes(java.util.Arrays.copyOf(bind, 4_096));
-               assertTrue(client.closedByServer(5_000), "closed at its header, not buffered until the 30 s bind timeout");
+               assertTrue(client.closedByServer(10_000), "closed at its header, not buffered until the 30 s bind timeout");
             }
          }
          assertEquals(1, log.count("WARN", "127.0.0.21", "before login"), "one line for the address, the others counted");
@@ -86,7 +86,7 @@ class SmppPreBindTest {
          try (RawSmppClient client = new RawSmppClient(broker.port())) {
             client.sendBytes(rawBind(forged + "x".repeat(300), "password"));
             assertEquals(SmppStatus.ESME_RBINDFAIL, answer(client));
-            assertTrue(client.closedByServer(5_000));
+            assertTrue(client.closedByServer(10_000));
          }
          try (RawSmppClient client = new RawSmppClient(broker.port())) {
             client.sendBytes(rawBind("smppclient1", "password1"));

@@ -71,6 +71,7 @@ class SmppReplaceSmTest {
 
    private static SMPPSession bind(String systemId) throws Exception {
       SMPPSession session = new SMPPSession();
+      session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(BindType.BIND_TX, systemId, "pw", "",
          TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
       return session;

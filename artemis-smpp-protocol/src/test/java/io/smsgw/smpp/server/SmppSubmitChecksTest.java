@@ -92,6 +92,7 @@ class SmppSubmitChecksTest {
 
    private static SMPPSession jsmpp() throws Exception {
       SMPPSession session = new SMPPSession();
+      session.setTransactionTimer(10_000); // jsmpp waits 2 s for an answer by default: too short on a loaded host
       session.connectAndBind("127.0.0.1", broker.port(), new BindParameter(org.jsmpp.bean.BindType.BIND_TX, "smppclient1",
          "password", "", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, org.jsmpp.bean.InterfaceVersion.IF_34));
       return session;

@@ -208,7 +208,7 @@ class SmppTlsTest {
       try (RawSmppClient client = tlsClient()) {
          assertEquals(SmppStatus.ESME_RBINDFAIL, bindStatus(client, bind(BindType.TRANSMITTER, "fenced", "pw")),
                       "an account allowed from 192.0.2.1 only");
-         assertTrue(client.closedByServer(5000));
+         assertTrue(client.closedByServer(10_000));
       }
       try (RawSmppClient client = tlsClient()) {
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, bind(BindType.TRANSMITTER, "loopback", "pw")),
@@ -228,7 +228,7 @@ class SmppTlsTest {
          assertEquals(SmppStatus.ESME_RINVCMDID, nack.commandStatus());
          try (RawSmppClient tooLong = tlsClient()) {
             tooLong.sendBytes(SmppAcceptorTest.hex("00100000000000040000000000000002"));
-            assertTrue(tooLong.closedByServer(5000), "a command_length beyond smppMaxPduSize closes the connection");
+            assertTrue(tooLong.closedByServer(10_000), "a command_length beyond smppMaxPduSize closes the connection");
          }
          healthy.send(submit(3, "unaffected"));
          assertEquals(SmppStatus.ESME_ROK, assertInstanceOf(SubmitSmResp.class, healthy.read()).commandStatus());
@@ -259,14 +259,14 @@ class SmppTlsTest {
             plain.send(bind(BindType.TRANSMITTER, "smppclient1", "password"));
             // Whatever else it sends is not buffered: the first bytes already end the connection.
             plain.sendBytes(new byte[64 * 1024]);
-            assertTrue(plain.closedByServer(5000), "a plain bind on the TLS port is refused");
+            assertTrue(plain.closedByServer(10_000), "a plain bind on the TLS port is refused");
          } catch (java.net.SocketException reset) {
             // the close can reach the client while it is still writing: refused all the same
          }
          assertFalse(broker.hasSessionOf("smppclient1"), "no session for a bind that was never read");
          assertNoStackTrace(log);
       }
-      Wait.until("no SMPP connection left", Duration.ofSeconds(5), () -> smppConnections() == 0);
+      Wait.until("no SMPP connection left", Duration.ofSeconds(10), () -> smppConnections() == 0);
    }
 
    @Test
@@ -277,10 +277,10 @@ class SmppTlsTest {
             socket.setSoTimeout(10_000);
             assertThrows(IOException.class, socket::startHandshake, "the handshake fails instead of hanging");
          }
-         Wait.until("the refusal logged", Duration.ofSeconds(5), () -> log.count("SMPP", "starts a TLS handshake", "sslEnabled=true") == 1);
+         Wait.until("the refusal logged", Duration.ofSeconds(10), () -> log.count("SMPP", "starts a TLS handshake", "sslEnabled=true") == 1);
          assertNoStackTrace(log);
       }
-      Wait.until("no SMPP connection left", Duration.ofSeconds(5), () -> smppConnections() == 0);
+      Wait.until("no SMPP connection left", Duration.ofSeconds(10), () -> smppConnections() == 0);
    }
 
    @Test

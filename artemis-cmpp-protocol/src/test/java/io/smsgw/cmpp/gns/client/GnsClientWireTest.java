@@ -277,7 +277,7 @@ class GnsClientWireTest {
          assertEquals(probe, tandem.read(ActiveTestResp.class).sequenceId());
          tandem.send(new Terminate(tandem.nextSequence()));
          tandem.read(TerminateResp.class);
-         assertTrue(tandem.closedByPeer(5000));
+         assertTrue(tandem.closedByPeer(10_000));
       }
       try (CmppSocket tandem = acceptGateway()) {
          serveDownload(tandem, List.of(), List.of(SINA_NORTH));
