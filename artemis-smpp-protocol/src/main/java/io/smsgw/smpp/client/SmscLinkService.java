@@ -236,7 +236,7 @@ public final class SmscLinkService implements ActiveMQComponent {
    }
 
    /**
-    * A reload's {@code links} (decision NN), on the reloader's thread: links removed or changed stop together as at a
+    * A reload's {@code links} (decision 135), on the reloader's thread: links removed or changed stop together as at a
     * broker stop (submit_sm in flight answered or their MT left unacknowledged on the queue, unbind, receipts already
     * received stored), then changed and added links start with their settings; an unchanged link is not touched, its
     * session stays bound. A link whose TLS stores cannot be read, or that fails to start, is logged at ERROR and left as
