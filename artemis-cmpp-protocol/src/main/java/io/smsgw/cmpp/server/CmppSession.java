@@ -151,7 +151,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.decoder = decoder;
       this.encoder = encoder;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
-      this.writer = new BatchedWriter(channel, this::deliveryDropped);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
       this.pending = pending;
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
@@ -1091,6 +1091,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private void deliveryDropped(Object pdu) {
       if (deliverer != null && pdu instanceof ByteBuf encoded) {
          deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
+      }
+   }
+
+   /** The writer is writing this encoded DELIVER: it counts as sent, and its broker delivery count stays. */
+   private void deliveryWritten(Object pdu) {
+      if (deliverer != null && pdu instanceof ByteBuf encoded) {
+         deliverer.written(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
       }
    }
 

@@ -129,7 +129,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.connection = connection;
       this.channel = channel;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
-      this.writer = new BatchedWriter(channel, this::deliveryDropped);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
       this.pending = pending;
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       if (manager.getSmppBindTimeout() > 0) {
@@ -227,6 +227,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private void deliveryDropped(Object pdu) {
       if (deliverer != null && pdu instanceof ByteBuf encoded) {
          deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
+      }
+   }
+
+   /** The writer is writing this encoded deliver_sm: it counts as sent, and its broker delivery count stays. */
+   private void deliveryWritten(Object pdu) {
+      if (deliverer != null && pdu instanceof ByteBuf encoded) {
+         deliverer.written(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
       }
    }
 
