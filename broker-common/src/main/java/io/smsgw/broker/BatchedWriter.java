@@ -23,6 +23,8 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  *
  * <p>A delivery dropped that way is reported to the {@code dropped} callback first (on the event loop, before it is
  * released): it was never written, so the session's wait for the answers to its deliveries must not wait for it.
+ * A delivery written is reported to the {@code written} callback just before it is handed to the channel (on the event
+ * loop): only such a one reached the client, to count as sent and to keep its broker delivery count (decision 121).
  */
 public final class BatchedWriter {
 
@@ -34,17 +36,22 @@ public final class BatchedWriter {
    private final AtomicBoolean drainScheduled = new AtomicBoolean();
    private final Runnable drain = this::drain;
    private final Consumer<Object> dropped;
+   private final Consumer<Object> written;
    /** Event loop only. */
    private boolean deliveriesStopped;
 
    public BatchedWriter(Channel channel) {
-      this(channel, pdu -> { });
+      this(channel, pdu -> { }, pdu -> { });
    }
 
-   /** @param dropped told of each delivery released unwritten after {@link #stopDeliveries} (event loop) */
-   public BatchedWriter(Channel channel, Consumer<Object> dropped) {
+   /**
+    * @param dropped told of each delivery released unwritten after {@link #stopDeliveries} (event loop)
+    * @param written told of each delivery just before it is written (event loop)
+    */
+   public BatchedWriter(Channel channel, Consumer<Object> dropped, Consumer<Object> written) {
       this.channel = channel;
       this.dropped = dropped;
+      this.written = written;
    }
 
    /** Writes {@code pdu}; failures surface as the channel's exceptionCaught, as with a void promise. */
@@ -73,6 +80,7 @@ public final class BatchedWriter {
          if (deliveriesStopped) {
             drop(pdu);
          } else if (queued.isEmpty() && deliveries.isEmpty()) {
+            written.accept(pdu);
             channel.writeAndFlush(pdu, channel.voidPromise());
          } else {
             deliveries.offer(pdu);
@@ -123,6 +131,7 @@ public final class BatchedWriter {
          if (deliveriesStopped) {
             drop(pdu);
          } else {
+            written.accept(pdu);
             channel.write(pdu, channel.voidPromise());
             wrote = true;
          }

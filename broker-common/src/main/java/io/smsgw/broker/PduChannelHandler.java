@@ -1,6 +1,7 @@
 package io.smsgw.broker;
 
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -28,16 +29,29 @@ import org.slf4j.LoggerFactory;
  * session never takes more than the cap. Nothing else in the gateway or in Artemis' own handler changes
  * {@code autoRead} on these channels.
  *
+ * <p>While the broker's storage is full (decision 131) the connection reads on: only the requests that store something
+ * (the session's {@link PduHandler.StoragePause#STORES}) wait here, in order, with whatever non-urgent PDU follows
+ * them, until the storage frees. Responses and keep-alives ({@code PASSES}: deliver_sm_resp, DELIVER_RESP,
+ * enquire_link, ACTIVE_TEST) are handed over at once, so deliveries still settle and the peer does not look silent;
+ * an unbind or TERMINATE ({@code ENDS}) first hands over what waits before it (refused as storage full if it still
+ * is). Once {@link #MAX_HELD_FOR_STORAGE} PDUs wait, reading stops as for the other reasons.
+ *
  * @param <P> the protocol's PDU type
  */
 public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter implements PendingRequests {
 
    private static final Logger logger = LoggerFactory.getLogger(PduChannelHandler.class);
+   /**
+    * PDUs that may wait while the storage is full before the connection stops reading (bounded memory). Above the
+    * window of unanswered submits ESMEs and SPs use (commonly 1 to 32), so such a peer never reaches it.
+    */
+   static final int MAX_HELD_FOR_STORAGE = 64;
 
    private final Class<P> pduType;
    private final String protocol;
    private final int maxPending;
    private final int resumeAt;
+   private final int maxHeldForStorage;
    private PduHandler<P> session;
    private ChannelHandlerContext ctx;
 
@@ -53,12 +67,14 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    private volatile boolean full;
    private final AtomicBoolean resumeScheduled = new AtomicBoolean();
    private final Runnable resume = this::resumeAfterAnswers;
-   /** Reading stopped until the broker's storage frees space (decision 131). Event loop only. */
+   /** The broker's storage is full: storing requests wait in {@link #held} (decision 131). Event loop only. */
    private boolean storageFull;
    /** The callback registered with the broker for that, until it runs or the connection closes. Event loop only. */
    private StorageResume storageResume;
    /** Callbacks registered with the broker (event loop only; for {@link #describeFlow}). */
    private int storageWaits;
+   /** Unbind / TERMINATE PDUs in {@link #held}: what waits before them goes on even while the storage is full. */
+   private int endsHeld;
 
    /**
     * @param maxPendingRequests requests taken and not yet answered at which the connection stops reading (at least 1)
@@ -68,6 +84,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       this.protocol = protocol;
       this.maxPending = Math.max(1, maxPendingRequests);
       this.resumeAt = this.maxPending / 2;
+      this.maxHeldForStorage = Math.min(this.maxPending, MAX_HELD_FOR_STORAGE);
    }
 
    /**
@@ -97,9 +114,12 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       }
       P pdu = pduType.cast(msg);
       if (!held.isEmpty() || mustStop()) {
-         // The rest of a read that was under way when reading stopped; a PDU never overtakes one held before it.
+         // A PDU never overtakes one held before it, except a response or keep-alive while only the storage holds.
          held.add(pdu);
-         stopReading();
+         if (session.whileStorageFull(pdu) == PduHandler.StoragePause.ENDS) {
+            endsHeld++;
+         }
+         resumeIfPossible();
          return;
       }
       handOver(pdu);
@@ -114,7 +134,17 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    }
 
    private boolean mustStop() {
-      return full || storageFull || !ctx.channel().isWritable();
+      return storageFull || blocked();
+   }
+
+   /** Reasons that hold back every PDU: the cap of unanswered requests, a peer not reading its answers. */
+   private boolean blocked() {
+      return full || !ctx.channel().isWritable();
+   }
+
+   /** Only storing requests (and what follows them in order) wait while the storage is full, and not past an unbind. */
+   private boolean waitsForStorage(P pdu) {
+      return storageFull && endsHeld == 0 && session.whileStorageFull(pdu) == PduHandler.StoragePause.STORES;
    }
 
    private void stopReading() {
@@ -122,6 +152,23 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       if (config.isAutoRead()) {
          config.setAutoRead(false);
          stops++;
+      }
+   }
+
+   /**
+    * Reads while nothing holds PDUs back, or while only the storage does and fewer than {@link #maxHeldForStorage}
+    * wait (responses and keep-alives must still get through).
+    */
+   private void updateReading() {
+      boolean read = !blocked() && (held.isEmpty() || storageFull && endsHeld == 0 && held.size() < maxHeldForStorage);
+      if (!read) {
+         stopReading();
+         return;
+      }
+      ChannelConfig config = ctx.channel().config();
+      if (!config.isAutoRead() && ctx.channel().isActive()) {
+         config.setAutoRead(true);
+         resumes++;
       }
    }
 
@@ -133,22 +180,36 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       handingOver = true;
       try {
          P next;
-         while (!mustStop() && (next = held.poll()) != null) {
-            try {
-               handOver(next);
-            } catch (RuntimeException e) {
-               exceptionCaught(ctx, e); // as for a PDU handed over straight from channelRead: the connection closes
-               return;
+         while (!blocked() && (next = held.peek()) != null && !waitsForStorage(next)) {
+            held.poll();
+            if (endsHeld > 0 && session.whileStorageFull(next) == PduHandler.StoragePause.ENDS) {
+               endsHeld--;
             }
+            handOver(next);
          }
+         if (!blocked() && storageFull && !held.isEmpty()) {
+            handOverPassing();
+         }
+      } catch (RuntimeException e) {
+         exceptionCaught(ctx, e); // as for a PDU handed over straight from channelRead: the connection closes
+         return;
       } finally {
          handingOver = false;
       }
-      if (held.isEmpty() && !mustStop() && ctx.channel().isActive()) {
-         ChannelConfig config = ctx.channel().config();
-         if (!config.isAutoRead()) {
-            config.setAutoRead(true);
-            resumes++;
+      updateReading();
+   }
+
+   /**
+    * While storing requests wait for the storage: the responses and keep-alives behind them go now (a delivery's
+    * answer read, an enquire_link answered), or deliveries would time out and come again and the peer be closed as
+    * silent.
+    */
+   private void handOverPassing() {
+      for (Iterator<P> it = held.iterator(); it.hasNext() && !blocked(); ) {
+         P pdu = it.next();
+         if (session.whileStorageFull(pdu) == PduHandler.StoragePause.PASSES) {
+            it.remove();
+            handOver(pdu);
          }
       }
    }
@@ -187,8 +248,8 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
 
    @Override
    public void stopReadingForStorage(Consumer<? super AtomicRunnable> register) {
+      // Reading goes on: the PDUs read from here are sorted in channelRead (responses pass, storing requests wait).
       storageFull = true;
-      stopReading();
       if (storageResume != null && !storageResume.isRun()) {
          return; // already waiting: one callback per connection
       }
@@ -247,7 +308,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       return "autoRead=" + ctx.channel().config().isAutoRead() + " writable=" + ctx.channel().isWritable()
          + " held=" + held.size() + " PDUs, pending=" + pending.get() + " of " + maxPending + " full=" + full
          + " resumeScheduled=" + resumeScheduled.get() + " storageFull=" + storageFull + " storageWaits=" + storageWaits
-         + ", reading stopped " + stops + " times and resumed " + resumes + " times";
+         + " endsHeld=" + endsHeld + ", reading stopped " + stops + " times and resumed " + resumes + " times";
    }
 
    // ---------------------------------------------------------------- close, errors
@@ -273,6 +334,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       while ((pdu = held.poll()) != null) {
          ReferenceCountUtil.release(pdu);
       }
+      endsHeld = 0;
    }
 
    @Override

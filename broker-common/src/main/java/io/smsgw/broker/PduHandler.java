@@ -12,4 +12,24 @@ public interface PduHandler<P> {
 
    /** The channel closed, on the connection's event loop. */
    void onChannelClosed();
+
+   /**
+    * What a PDU is to a connection paused because the broker's storage is full (decision 131); see
+    * {@link PduChannelHandler}. Asked only while something holds PDUs back, never on the common path.
+    */
+   default StoragePause whileStorageFull(P pdu) {
+      return StoragePause.IN_ORDER;
+   }
+
+   /** How a PDU passes a connection paused for storage. */
+   enum StoragePause {
+      /** A request that stores something (a submit): waits, in order, until the storage frees. */
+      STORES,
+      /** A response or keep-alive: handed over at once, ahead of the requests that wait. */
+      PASSES,
+      /** The peer ends its session (unbind, TERMINATE): what waits before it is handed over first, then it. */
+      ENDS,
+      /** Anything else: at once when nothing waits before it, else after what waits. */
+      IN_ORDER
+   }
 }

@@ -52,12 +52,56 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private static final SimpleString SMS_ID = SimpleString.of("smsId");
 
    /**
-    * A PDU written and not answered yet; {@code parts} is null for a message that went as one PDU. {@code deliveryCount}
-    * is the broker's for this hand-over; {@code vetoed}: an outgoing interceptor kept the PDU from being written, so
-    * it only waits for the response timeout to be put back, and counts nowhere.
+    * A PDU handed to the writer and not answered yet; {@code parts} is null for a message that went as one PDU.
+    * {@code deliveryCount} is the broker's for this hand-over; {@code vetoed}: an outgoing interceptor kept the PDU from
+    * being written, so it only waits for the response timeout to be put back, and counts nowhere; {@code report}: a
+    * status report, else an MO. {@code written} is set on the event loop when the writer writes it ({@link #written}),
+    * and read by the broker session's close ({@link #updateDeliveryCountAfterCancel}).
     */
-   private record InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts, int deliveryCount,
-                           boolean vetoed) {
+   private static final class InFlight {
+      final long messageId;
+      final ServerConsumer consumer;
+      final long sentAtNanos;
+      final Parts parts;
+      final int deliveryCount;
+      final boolean vetoed;
+      final boolean report;
+      volatile boolean written;
+
+      InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts, int deliveryCount, boolean vetoed,
+               boolean report) {
+         this.messageId = messageId;
+         this.consumer = consumer;
+         this.sentAtNanos = sentAtNanos;
+         this.parts = parts;
+         this.deliveryCount = deliveryCount;
+         this.vetoed = vetoed;
+         this.report = report;
+      }
+
+      long messageId() {
+         return messageId;
+      }
+
+      ServerConsumer consumer() {
+         return consumer;
+      }
+
+      long sentAtNanos() {
+         return sentAtNanos;
+      }
+
+      Parts parts() {
+         return parts;
+      }
+
+      int deliveryCount() {
+         return deliveryCount;
+      }
+
+      boolean vetoed() {
+         return vetoed;
+      }
    }
 
    /** The parts of one message: settled when the last part sent is answered (event loop only). */
@@ -73,13 +117,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       final int deliveryCount;
       /** An outgoing interceptor vetoed a part: the client never had the whole message, so it counts nowhere. */
       final boolean vetoed;
+      final boolean report;
+      /** A part was written: the message counts as sent, and keeps its broker delivery count at the session's close. */
+      volatile boolean written;
 
-      Parts(long messageId, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed) {
+      Parts(long messageId, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed, boolean report) {
          this.messageId = messageId;
          this.consumer = consumer;
          this.unanswered = count;
          this.deliveryCount = deliveryCount;
          this.vetoed = vetoed;
+         this.report = report;
       }
    }
 
@@ -133,6 +181,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private volatile boolean stopped;
    /** Run once nothing written is unanswered any more, while the peer ends its session (event loop only). */
    private Runnable whenAllAnswered;
+   /**
+    * Long messages with a part written whose further parts were dropped unwritten at {@link #stop} (event loop adds,
+    * the broker session's close reads): they keep their delivery count though none of their parts is in flight.
+    */
+   private final java.util.Set<Long> writtenInPart = ConcurrentHashMap.newKeySet();
 
    /**
     * @param server the broker: its storage manager, for the transactions that acknowledge a read batch's deliveries,
@@ -187,15 +240,13 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       // Vetoed by an outgoing interceptor: nothing (or only part of a long MO) reaches the client, so not counted sent;
       // it still waits for the response timeout and is put back then, as before.
       boolean vetoed = delivery == null || !collector.isEmpty() && collector.anyVetoed();
-      if (!vetoed) {
-         // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement.
-         counts.sent(SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) == SmsKind.DR, deliveryCount > 1);
-      }
+      // Counted sent only once the writer writes it (written): the session's end may drop it unwritten (decision 121).
+      boolean report = !vetoed && SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) == SmsKind.DR;
       if (!collector.isEmpty()) {
-         sendParts(ref.getMessageID(), consumer, sequence, delivery, deliveryCount, vetoed);
+         sendParts(ref.getMessageID(), consumer, sequence, delivery, deliveryCount, vetoed, report);
          return 1;
       }
-      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed));
+      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed, report));
       if (delivery != null) {
          channel.write(delivery);
       }
@@ -204,11 +255,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    /** The parts of a long message wait for room in the window, in their order; the event loop writes them. */
    private void sendParts(long messageId, ServerConsumer consumer, int firstSequence, P first, int deliveryCount,
-                          boolean vetoed) {
+                          boolean vetoed, boolean report) {
       List<Integer> sequences = collector.sequences;
       List<P> pdus = collector.pdus;
       collector.clear();
-      Parts parts = new Parts(messageId, consumer, 1 + sequences.size(), deliveryCount, vetoed);
+      Parts parts = new Parts(messageId, consumer, 1 + sequences.size(), deliveryCount, vetoed, report);
       List<Waiting<P>> queued = new ArrayList<>(parts.unanswered);
       queued.add(new Waiting<>(parts, firstSequence, first));
       for (int i = 0; i < sequences.size(); i++) {
@@ -257,8 +308,62 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    public void stop() {
       stopped = true;
       for (Waiting<P> part; (part = waiting.poll()) != null; ) {
+         if (part.parts().written) {
+            writtenInPart.add(part.parts().messageId);
+         }
          ReferenceCountUtil.release(part.pdu());
       }
+   }
+
+   /**
+    * The session's writer is writing this delivery (event loop): it reached the client, so it counts as sent (a long
+    * message at its first part) and keeps the broker's delivery count when the session closes unanswered. Vetoed
+    * deliveries never get here for the part vetoed and count nowhere.
+    */
+   public void written(int sequence) {
+      InFlight delivery = inFlight.get(sequence);
+      if (delivery == null || delivery.vetoed) {
+         return;
+      }
+      delivery.written = true;
+      Parts parts = delivery.parts;
+      if (parts != null) {
+         if (parts.written) {
+            return;
+         }
+         parts.written = true;
+      }
+      // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement.
+      counts.sent(delivery.report, delivery.deliveryCount > 1);
+   }
+
+   /**
+    * The broker session's close puts back what is unanswered (broker executor, after {@link #stop}, so nothing is
+    * written any more). A delivery the client was sent keeps the count of this hand-over, whether the session ended
+    * cleanly (unbind, TERMINATE) or not: it comes again as a redelivery, and a message no session ever answers reaches
+    * its max-delivery-attempts and is dead-lettered. One dropped unwritten (the writer stopped first, waiting parts,
+    * an outgoing interceptor's veto) was never a delivery: its count goes back. Artemis by default decrements on a
+    * clean close and keeps on a failure, whatever was written.
+    */
+   @Override
+   public boolean updateDeliveryCountAfterCancel(ServerConsumer consumer, MessageReference ref, boolean failed) {
+      if (!wasWritten(ref.getMessageID())) {
+         ref.decrementDeliveryCount();
+      }
+      return true;
+   }
+
+   /** Close path only: at most a window of deliveries is in flight. */
+   private boolean wasWritten(long messageId) {
+      if (writtenInPart.contains(messageId)) {
+         return true;
+      }
+      for (InFlight delivery : inFlight.values()) {
+         if (delivery.messageId == messageId && (delivery.written || delivery.parts != null && delivery.parts.written)) {
+            return true;
+         }
+      }
+      return false;
    }
 
    /**
@@ -299,7 +404,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          Waiting<P> part = waiting.poll();
          Parts parts = part.parts();
          inFlight.put(part.sequence(), new InFlight(parts.messageId, parts.consumer, System.nanoTime(), parts,
-                                                    parts.deliveryCount, parts.vetoed));
+                                                    parts.deliveryCount, parts.vetoed, parts.report));
          waitingCount.decrementAndGet();
          if (part.pdu() != null) {
             channel.write(part.pdu());

@@ -39,6 +39,7 @@ import io.smsgw.cmpp.codec.CmppPdu;
 import io.smsgw.cmpp.codec.CmppPduDecoder;
 import io.smsgw.cmpp.codec.CmppPduEncoder;
 import io.smsgw.cmpp.codec.CmppRefusableRequest;
+import io.smsgw.cmpp.codec.CmppResponse;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Connect;
@@ -151,7 +152,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.decoder = decoder;
       this.encoder = encoder;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
-      this.writer = new BatchedWriter(channel, this::deliveryDropped);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
       this.pending = pending;
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
@@ -260,6 +261,25 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return;
       }
       dispatch(pdu);
+   }
+
+   /**
+    * While the storage is full (decision 131) only what stores waits: SUBMIT (and a peer's FWD). DELIVER_RESP and the
+    * other answers, and ACTIVE_TEST, go on at once, so deliveries settle and the SP is not taken for silent; a
+    * TERMINATE ends the wait of what came before it.
+    */
+   @Override
+   public StoragePause whileStorageFull(CmppPdu pdu) {
+      if (pdu instanceof CmppResponse || pdu instanceof ActiveTest) {
+         return StoragePause.PASSES;
+      }
+      if (pdu instanceof Terminate) {
+         return StoragePause.ENDS;
+      }
+      if (pdu instanceof Submit || pdu instanceof Fwd) {
+         return StoragePause.STORES;
+      }
+      return StoragePause.IN_ORDER;
    }
 
    /** Once the CONNECT completed: the PDUs sent before its CONNECT_RESP, in the order received. */
@@ -1088,6 +1108,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private void deliveryDropped(Object pdu) {
       if (deliverer != null && pdu instanceof ByteBuf encoded) {
          deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
+      }
+   }
+
+   /** The writer is writing this encoded DELIVER: it counts as sent, and its broker delivery count stays. */
+   private void deliveryWritten(Object pdu) {
+      if (deliverer != null && pdu instanceof ByteBuf encoded) {
+         deliverer.written(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
       }
    }
 

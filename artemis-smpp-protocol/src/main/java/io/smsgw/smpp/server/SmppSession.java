@@ -44,6 +44,7 @@ import io.smsgw.smpp.codec.SmppCodec;
 import io.smsgw.smpp.codec.SmppCommandId;
 import io.smsgw.smpp.codec.SmppPdu;
 import io.smsgw.smpp.codec.SmppRequest;
+import io.smsgw.smpp.codec.SmppResponse;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitMulti;
 import io.smsgw.smpp.codec.SubmitSm;
@@ -129,7 +130,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.connection = connection;
       this.channel = channel;
       this.brokerExecutor = server.getExecutorFactory().getExecutor();
-      this.writer = new BatchedWriter(channel, this::deliveryDropped);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
       this.pending = pending;
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       if (manager.getSmppBindTimeout() > 0) {
@@ -227,6 +228,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private void deliveryDropped(Object pdu) {
       if (deliverer != null && pdu instanceof ByteBuf encoded) {
          deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
+      }
+   }
+
+   /** The writer is writing this encoded deliver_sm: it counts as sent, and its broker delivery count stays. */
+   private void deliveryWritten(Object pdu) {
+      if (deliverer != null && pdu instanceof ByteBuf encoded) {
+         deliverer.written(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
       }
    }
 
@@ -330,6 +338,25 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       } else {
          logger.debug("Ignoring unexpected {} from {}", pdu.commandName(), channel.remoteAddress());
       }
+   }
+
+   /**
+    * While the storage is full (decision 131) only what stores waits: submit_sm, data_sm, submit_multi, replace_sm.
+    * Answers (deliver_sm_resp above all) and enquire_link go on at once, so deliveries settle and the ESME is not taken
+    * for silent; an unbind ends the wait of what came before it.
+    */
+   @Override
+   public StoragePause whileStorageFull(SmppPdu pdu) {
+      if (pdu instanceof SmppResponse || pdu instanceof EnquireLink) {
+         return StoragePause.PASSES;
+      }
+      if (pdu instanceof Unbind) {
+         return StoragePause.ENDS;
+      }
+      if (pdu instanceof SubmitSm || pdu instanceof DataSm || pdu instanceof SubmitMulti || pdu instanceof ReplaceSm) {
+         return StoragePause.STORES;
+      }
+      return StoragePause.IN_ORDER;
    }
 
    /** The class of a deliver_sm_resp's command_status, for the account's delivery counts. */
