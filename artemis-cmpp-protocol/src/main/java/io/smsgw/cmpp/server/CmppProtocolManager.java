@@ -53,6 +53,7 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private long activeTestInterval = 180_000;
    private long responseTimeout = 60_000;
    private long terminateDrainTimeout = 1_000;
+   private long stopTimeout = 5_000;
    private int activeTestRetries = 3;
    private long connectTimeout = 30_000;
    private long connectTimeSkew = 900;
@@ -80,8 +81,10 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       ChannelPipeline pipeline = netty.getChannel().pipeline();
       @SuppressWarnings("unchecked")
       PduChannelHandler<CmppPdu> handler = (PduChannelHandler<CmppPdu>) pipeline.get(HANDLER_NAME);
-      handler.attach(new CmppSession(this, server, runtime, connection, netty.getChannel(),
-                                     (CmppPduDecoder) pipeline.get(DECODER_NAME), (CmppPduEncoder) pipeline.get(ENCODER_NAME), handler));
+      CmppSession session = new CmppSession(this, server, runtime, connection, netty.getChannel(),
+                                            (CmppPduDecoder) pipeline.get(DECODER_NAME), (CmppPduEncoder) pipeline.get(ENCODER_NAME), handler);
+      handler.attach(session);
+      session.stopSessions().opened(session);
       return entry;
    }
 
@@ -172,6 +175,20 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    @AcceptorParameters.Millis
    public void setCmppTerminateDrainTimeout(long drainTimeout) {
       this.terminateDrainTimeout = Math.max(0, drainTimeout);
+   }
+
+   /**
+    * How long a broker stop waits for the CMPP sessions to end (the DELIVERs written answered, then TERMINATE and
+    * TERMINATE_RESP) before it closes them; one bound for all sessions of the broker, the longest of its acceptors'.
+    * 0 = close at once, as before.
+    */
+   public long getCmppStopTimeout() {
+      return stopTimeout;
+   }
+
+   @AcceptorParameters.Millis
+   public void setCmppStopTimeout(long stopTimeout) {
+      this.stopTimeout = Math.max(0, stopTimeout);
    }
 
    /** N: unanswered ACTIVE_TESTs after which the connection is closed (spec 3). */

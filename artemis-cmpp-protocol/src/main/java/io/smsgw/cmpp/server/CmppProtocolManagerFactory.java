@@ -66,6 +66,8 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
       services.add(refusals); // first: nothing of the gateway starts when an acceptor was refused
       services.add(new BrokerExposure(server));
       services.add(new LoginPenaltyBeans(server, PROTOCOL_NAME)); // a bean per CMPP acceptor, while it exists
+      // Ends the client sessions with unbind / TERMINATE when the broker stops (shared with the other protocol).
+      services.add(io.smsgw.broker.ClientSessionsStop.of(server));
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
          services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
          services.add(new PeerAcceptorCheck(server, GatewayRuntime.of(server)));

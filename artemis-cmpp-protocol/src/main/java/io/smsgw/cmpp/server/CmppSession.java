@@ -17,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
+import io.smsgw.broker.ClientSessionsStop;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.DurableSender;
@@ -90,7 +91,7 @@ import org.slf4j.LoggerFactory;
  * {@link FwdSessionHandler}.
  * Both only on an acceptor with {@code cmppAcceptPeers=true}, from the gateway's addresses, up to its max-sessions.
  */
-final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>, GnsPeer {
+final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>, GnsPeer, ClientSessionsStop.Ending {
 
    private static final Logger logger = LoggerFactory.getLogger(CmppSession.class);
 
@@ -141,6 +142,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private String gatewaySession;
    /** While an SP's TERMINATE is answered: the limit on answering it, cancelled once answered (event loop). */
    private ScheduledFuture<?> terminateDeadline;
+   private final ClientSessionsStop stopSessions;
+   /** The session ends because the broker stops: the gateway sends TERMINATE and waits for TERMINATE_RESP (event loop). */
+   private boolean endingForBrokerStop;
+   /** During a broker stop: the SP's own TERMINATE, read before the gateway's went out, answered in its place. */
+   private Terminate peerTerminate;
+   /** During a broker stop: whether the gateway's TERMINATE has been written. */
+   private boolean ownTerminateSent;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
                Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder, PendingRequests pending) {
@@ -157,6 +165,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
       this.freshness = ConnectFreshness.of(runtime);
+      this.stopSessions = ClientSessionsStop.of(server);
       if (manager.getCmppConnectTimeout() > 0) {
          connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -167,6 +176,46 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    CmppProtocolManager manager() {
       return manager;
+   }
+
+   ClientSessionsStop stopSessions() {
+      return stopSessions;
+   }
+
+   @Override
+   public Channel channel() {
+      return channel;
+   }
+
+   @Override
+   public long brokerStopTimeout() {
+      return manager.getCmppStopTimeout();
+   }
+
+   /**
+    * The broker stops (decision 141): the session ends as for the gateway's own TERMINATE (nothing more delivered, the
+    * DELIVERs written given a bounded time to be answered, the answers owed out first), then TERMINATE, and the close at
+    * TERMINATE_RESP. SUBMITs meanwhile get Result 8 (flow control: sent again later). A connection not logged in yet is
+    * closed; one ending already goes on. The broker's stop timeout closes what is left.
+    */
+   @Override
+   public void endForBrokerStop() {
+      if (state == State.OPEN || state == State.CONNECTING) {
+         // A CONNECT in progress finds the connection closed and gives its session back (completeConnect).
+         channel.close();
+         return;
+      }
+      if (state != State.CONNECTED || endingForBrokerStop) {
+         return;
+      }
+      endingForBrokerStop = true;
+      endSession(() -> {
+         if (peerTerminate != null) {
+            return peerTerminate.response();
+         }
+         ownTerminateSent = true;
+         return new Terminate(nextSequence());
+      });
    }
 
    Account account() {
@@ -318,6 +367,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          onTerminate(terminate);
       } else if (pdu instanceof TerminateResp) {
          channel.close();
+      } else if (state == State.TERMINATING && endingForBrokerStop && pdu instanceof Submit submit) {
+         // Not taken while the broker stops: Result 8 tells the SP to send it again later (after the restart).
+         send(submit.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
       } else if (state == State.TERMINATING) {
          logger.debug("Ignoring {} from '{}' while terminating", pdu.commandName(), peerName());
       } else if (fwd != null) {
@@ -776,6 +828,17 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * the queue. CANCELs received before are answered first too.
     */
    private void onTerminate(Terminate terminate) {
+      if (endingForBrokerStop && state == State.TERMINATING) {
+         // Both sides end the session: answered in place of the gateway's TERMINATE, or at once once that has gone out.
+         if (!ownTerminateSent) {
+            peerTerminate = terminate;
+         } else {
+            io.netty.channel.ChannelFuture written = channel.writeAndFlush(terminate.response());
+            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
+                                                       () -> written.addListener(ChannelFutureListener.CLOSE));
+         }
+         return;
+      }
       if (state == State.TERMINATING) {
          logger.debug("Ignoring TERMINATE from '{}': the session is ending already", peerName());
          return;
@@ -871,7 +934,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return;
       }
       terminateDeadline.cancel(false);
-      io.netty.channel.ChannelFuture written = channel.writeAndFlush(last.get());
+      CmppPdu pdu = last.get();
+      io.netty.channel.ChannelFuture written = channel.writeAndFlush(pdu);
+      if (endingForBrokerStop && pdu instanceof Terminate) {
+         // The gateway's TERMINATE for a broker stop: the SP's TERMINATE_RESP closes (dispatch), and DELIVER_RESPs until
+         // then still acknowledge; the broker's stop timeout bounds the wait.
+         return;
+      }
       SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
                                                  () -> written.addListener(ChannelFutureListener.CLOSE));
    }
@@ -1037,6 +1106,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          runtime.closeGatewaySession(gatewaySession);
          gatewaySession = null;
       }
+      stopSessions.closed(this);
       if (previous == State.TERMINATING && serverSession != null) {
          // The SP asked for the end: the broker session closes as a clean end, not as a failed connection (no
          // warning), putting back what is still unanswered; the failure below then finds nothing to close. (Closed

@@ -50,6 +50,7 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    private long bindTimeout = 30_000;
    private long responseTimeout = 30_000;
    private long unbindDrainTimeout = 1_000;
+   private long stopTimeout = 5_000;
    private String systemId = "SMSGW";
    private String submitAddress = SmsAddresses.MT;
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
@@ -73,7 +74,9 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       NettyServerConnection netty = (NettyServerConnection) transport;
       @SuppressWarnings("unchecked")
       PduChannelHandler<SmppPdu> handler = (PduChannelHandler<SmppPdu>) netty.getChannel().pipeline().get(HANDLER_NAME);
-      handler.attach(new SmppSession(this, server, context, connection, netty.getChannel(), handler));
+      SmppSession session = new SmppSession(this, server, context, connection, netty.getChannel(), handler);
+      handler.attach(session);
+      session.stopSessions().opened(session);
       return entry;
    }
 
@@ -177,6 +180,20 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    @AcceptorParameters.Millis
    public void setSmppUnbindDrainTimeout(long drainTimeout) {
       this.unbindDrainTimeout = Math.max(0, drainTimeout);
+   }
+
+   /**
+    * How long a broker stop waits for the SMPP sessions to end (the deliveries written answered, then unbind and
+    * unbind_resp) before it closes them; one bound for all sessions of the broker, the longest of its acceptors'. 0 =
+    * close at once, as before.
+    */
+   public long getSmppStopTimeout() {
+      return stopTimeout;
+   }
+
+   @AcceptorParameters.Millis
+   public void setSmppStopTimeout(long stopTimeout) {
+      this.stopTimeout = Math.max(0, stopTimeout);
    }
 
    /** Tests only: the sequence_number new sessions count on from (their first request gets the next one). */

@@ -69,6 +69,8 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
          services.add(new GatewayConfigService(server.getConfiguration().getName(), runtime));
       }
       services.add(new SmscLinkService(server, runtime));
+      // Ends the client sessions with unbind / TERMINATE when the broker stops (shared with the other protocol).
+      services.add(io.smsgw.broker.ClientSessionsStop.of(server));
    }
 
    @Override

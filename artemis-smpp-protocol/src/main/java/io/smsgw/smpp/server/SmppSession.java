@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
+import io.smsgw.broker.ClientSessionsStop;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.LogText;
@@ -73,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * (bind, held-message operations, stopping and closing the broker session), which runs on an ordered executor and
  * hops back to the event loop.
  */
-final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu> {
+final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>, ClientSessionsStop.Ending {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
@@ -121,6 +122,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private int pendingProbeSequence = -1;
    /** While {@link State#UNBOUND}: the limit on answering the unbind, cancelled once it is answered (event loop). */
    private ScheduledFuture<?> unbindDeadline;
+   private final ClientSessionsStop stopSessions;
+   /** The session ends because the broker stops: the gateway unbinds and waits for unbind_resp (event loop). */
+   private boolean endingForBrokerStop;
+   /** During a broker stop: the ESME's own unbind, read before the gateway's went out, answered in its place; else -1. */
+   private int peerUnbindSequence = -1;
+   /** During a broker stop: the sequence_number of the gateway's unbind once written; else -1. */
+   private int ownUnbindSequence = -1;
 
    SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
                SmsRemotingConnection connection, Channel channel, PendingRequests pending) {
@@ -133,6 +141,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
       this.pending = pending;
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
+      this.stopSessions = ClientSessionsStop.of(server);
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -162,12 +171,22 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       return version34;
    }
 
-   Channel channel() {
+   SmsRemotingConnection connection() {
+      return connection;
+   }
+
+   ClientSessionsStop stopSessions() {
+      return stopSessions;
+   }
+
+   @Override
+   public Channel channel() {
       return channel;
    }
 
-   SmsRemotingConnection connection() {
-      return connection;
+   @Override
+   public long brokerStopTimeout() {
+      return manager.getSmppStopTimeout();
    }
 
    public int nextSequence() {
@@ -306,6 +325,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return;
       }
       if (state == State.CLOSED) {
+         return;
+      }
+      if (endingForBrokerStop && onWhileStopping(pdu)) {
          return;
       }
       if (state == State.UNBOUND && !(pdu instanceof DeliverSmResp || pdu instanceof GenericNack || pdu instanceof EnquireLink)) {
@@ -705,6 +727,64 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          send(new UnbindResp(sequence, SmppStatus.ESME_RINVBNDSTS));
          return;
       }
+      endSession(() -> new UnbindResp(sequence, SmppStatus.ESME_ROK), "unbind");
+   }
+
+   /**
+    * The broker stops (decision 141): the session ends as at the ESME's unbind, but the gateway sends the unbind, once
+    * the deliveries written are answered (bounded) and the answers owed are out, and closes at unbind_resp. Requests
+    * meanwhile are refused with ESME_RINVBNDSTS, as while an ESME unbinds. A connection not bound yet is closed; one
+    * unbinding already at the ESME's request goes on. The broker's stop timeout closes what is left.
+    */
+   @Override
+   public void endForBrokerStop() {
+      if (state == State.OPEN || state == State.BINDING) {
+         // A bind in progress finds the connection closed and gives its broker session back (completeBind).
+         channel.close();
+         return;
+      }
+      if (!isBound() || endingForBrokerStop) {
+         return;
+      }
+      endingForBrokerStop = true;
+      endSession(() -> {
+         if (peerUnbindSequence >= 0) {
+            return new UnbindResp(peerUnbindSequence, SmppStatus.ESME_ROK);
+         }
+         ownUnbindSequence = nextSequence();
+         return new Unbind(ownUnbindSequence);
+      }, "broker stop");
+   }
+
+   /**
+    * During a broker stop: the ESME's unbind (answered in place of the gateway's unbind when that has not gone out, at
+    * once otherwise) and the answer to the gateway's unbind (unbind_resp, or a generic_nack to it), which end the
+    * session. Whether the PDU was handled here.
+    */
+   private boolean onWhileStopping(SmppPdu pdu) {
+      if (pdu instanceof Unbind unbind) {
+         if (ownUnbindSequence < 0) {
+            peerUnbindSequence = unbind.sequenceNumber();
+         } else {
+            io.netty.channel.ChannelFuture written = channel.writeAndFlush(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
+            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
+                                                       () -> written.addListener(ChannelFutureListener.CLOSE));
+         }
+         return true;
+      }
+      if (ownUnbindSequence >= 0 && (pdu instanceof UnbindResp
+                                     || pdu instanceof GenericNack && pdu.sequenceNumber() == ownUnbindSequence)) {
+         channel.close();
+         return true;
+      }
+      return false;
+   }
+
+   /**
+    * No new deliver_sm from here; {@code last} (unbind_resp to the ESME's unbind, or the gateway's own unbind) goes out
+    * after the answers owed.
+    */
+   private void endSession(java.util.function.Supplier<SmppPdu> last, String request) {
       state = State.UNBOUND;
       stopDeliveries();
       // A clean end. No new deliver_sm from here. The stop runs on the session's ordered broker executor: it waits
@@ -713,7 +793,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       // The deliver_sm_resp of deliver_sm already sent may follow the unbind (jSMPP and cloudhopper answer on threads
       // of their own): wait for them, bounded, so they acknowledge their MO instead of bringing it again on the next
       // bind (decision 94).
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerUnbindAfterOwedAnswers(sequence));
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerUnbindAfterOwedAnswers(last, request));
    }
 
    private long drainMillis() {
@@ -729,18 +809,18 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * did: the close does not wait on them, nor they on it. When some are not (the wait for them ran out), it stays open
     * until the socket closes, so an answer the ESME sends after unbind_resp still acknowledges its MO.
     */
-   private void answerUnbindAfterOwedAnswers(int sequence) {
+   private void answerUnbindAfterOwedAnswers(java.util.function.Supplier<SmppPdu> last, String request) {
       if (state != State.UNBOUND) {
          return; // closed meanwhile
       }
       // One of those answers can be held up for good (a stuck held queue) while the ESME keeps the link alive.
-      unbindDeadline = SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getSmppResponseTimeout(), "unbind", account.id(), logger);
+      unbindDeadline = SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getSmppResponseTimeout(), request, account.id(), logger);
       boolean allAnswered = deliverer == null || deliverer.inFlightCount() == 0;
       submitHandler.afterPendingWrites(() -> brokerExecutor.execute(() -> {
          if (allAnswered) {
             closeBrokerSession();
          }
-         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerUnbind(sequence)));
+         heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerUnbind(last)));
       }));
    }
 
@@ -758,12 +838,18 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * its socket when it reads unbind_resp, and an answer it sends before that still counts. A broker session still open
     * closes after the socket ({@link #onChannelClosed}); unanswered deliver_sm go back to the queue then.
     */
-   private void answerUnbind(int sequence) {
+   private void answerUnbind(java.util.function.Supplier<SmppPdu> last) {
       if (state != State.UNBOUND) {
          return;
       }
       unbindDeadline.cancel(false);
-      io.netty.channel.ChannelFuture written = channel.writeAndFlush(new UnbindResp(sequence, SmppStatus.ESME_ROK));
+      SmppPdu pdu = last.get();
+      io.netty.channel.ChannelFuture written = channel.writeAndFlush(pdu);
+      if (pdu instanceof Unbind) {
+         // The gateway's own unbind (broker stop): the ESME's unbind_resp closes (onWhileStopping), and deliver_sm_resp
+         // until then still acknowledge; the broker's stop timeout bounds the wait.
+         return;
+      }
       SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
                                                  () -> written.addListener(ChannelFutureListener.CLOSE));
    }
@@ -827,6 +913,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (account != null && previous != State.OPEN) {
          context.closeSession(account.id());
       }
+      stopSessions.closed(this);
       if (previous == State.UNBOUND) {
          // The ESME asked for the end: the broker session closes as a clean end, not as a failed connection (no
          // warning), putting back what is still unanswered; the failure below then finds nothing to close. (Closed
