@@ -670,7 +670,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       try {
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
-         DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
+         DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getCmppAccountQueuePrefix()).deliveries();
          deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
                                              manager.getCmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,

@@ -588,7 +588,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       try {
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(defaultAlphabet(), this::nextSequence);
-         DeliveryCounts counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
+         DeliveryCounts counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getSmppAccountQueuePrefix()).deliveries();
          deliverer = new WindowedDeliverer<>(this, server, counts, manager.getSmppWindowSize(),
                                              manager.getSmppResponseTimeout());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer,
