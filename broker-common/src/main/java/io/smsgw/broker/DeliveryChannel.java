@@ -58,6 +58,9 @@ public interface DeliveryChannel<P> {
    /** Runs work on the connection's event loop. */
    void execute(Runnable task);
 
+   /** Runs work on the connection's event loop after {@code delayMillis} (a throttling pause's end). */
+   void schedule(Runnable task, long delayMillis);
+
    /** Closes the connection, e.g. when the broker removed the consumer through management. */
    void close(String reason);
 

@@ -285,7 +285,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          // Only SP sessions deliver; a peer's or GNS client's DELIVER_RESP answers nothing and is ignored below.
          // Every non-zero Result comes again: CMPP's DELIVER_RESP codes (1-8 as SUBMIT_RESP's, 9+ "other") name no
          // refusal for good as SMPP's ESME_RX_P_APPN / ESME_RX_R_APPN do, and SP clients answer 7 or 8 for passing
-         // trouble; max-delivery-attempts dead-letters what never gets through.
+         // trouble; max-delivery-attempts dead-letters what never gets through. Result 8 (flow control) pauses the
+         // session's deliveries and does not use up an attempt (WindowedDeliverer).
          DeliveryCounts.Outcome outcome = deliveryOutcome(resp.result());
          // The refusal's text only for a refusal: nothing is built per acknowledged DELIVER.
          deliverer.onResponse(resp.sequenceId(), outcome,
@@ -672,7 +673,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
          DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getCmppAccountQueuePrefix()).deliveries();
          deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
-                                             manager.getCmppResponseTimeout());
+                                             manager.getCmppResponseTimeout(), manager.getCmppThrottlePause());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());
@@ -1097,6 +1098,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    @Override
    public void execute(Runnable task) {
       channel.eventLoop().execute(task);
+   }
+
+   @Override
+   public void schedule(Runnable task, long delayMillis) {
+      channel.eventLoop().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
    }
 
    @Override
