@@ -71,6 +71,24 @@ public interface DeliveryChannel<P> {
    default void onSettled(int sequence, boolean success) {
    }
 
+   /** How a message handed over ended, for {@link #onMessageSettled}. */
+   enum Settlement {
+      /** Every PDU of it answered with success: acknowledged. */
+      DELIVERED,
+      /** Sent to the dead-letter address: refused for good, or failed at the last of max-delivery-attempts. */
+      FAILED,
+      /** Back on the queue, to come again (refused, throttled or unanswered before its last attempt). */
+      PUT_BACK
+   }
+
+   /**
+    * A message (all its parts) ended one hand-over: once per message, where {@link #onSettled} is once per PDU.
+    * {@code sequence} is that of its first PDU, the one {@link #encodeDelivery} was given. Not called for a message
+    * whose session ended before its answers (the broker session's close puts it back) nor for one no PDU could carry.
+    */
+   default void onMessageSettled(int sequence, Settlement settlement) {
+   }
+
    /**
     * {@code pdu} as {@code codec} encodes it, for an {@link #encodeDelivery} that writes the encoded PDU. The
     * codec's IllegalArgumentException passes on; the buffer is released then.

@@ -72,6 +72,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    /** The parts of one message: settled when the last part sent is answered (event loop only). */
    private static final class Parts {
       final long messageId;
+      /** The first part's sequence: the message's, for {@link DeliveryChannel#onMessageSettled}. */
+      final int firstSequence;
       final ServerConsumer consumer;
       int unanswered;
       boolean refused;
@@ -85,8 +87,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       /** A part failed otherwise than by a throttling answer: the attempt counts toward max-delivery-attempts. */
       boolean failedOtherwise;
 
-      Parts(long messageId, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed) {
+      Parts(long messageId, int firstSequence, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed) {
          this.messageId = messageId;
+         this.firstSequence = firstSequence;
          this.consumer = consumer;
          this.unanswered = count;
          this.deliveryCount = deliveryCount;
@@ -254,7 +257,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       List<Integer> sequences = collector.sequences;
       List<P> pdus = collector.pdus;
       collector.clear();
-      Parts parts = new Parts(messageId, consumer, 1 + sequences.size(), deliveryCount, vetoed);
+      Parts parts = new Parts(messageId, firstSequence, consumer, 1 + sequences.size(), deliveryCount, vetoed);
       List<Waiting<P>> queued = new ArrayList<>(parts.unanswered);
       queued.add(new Waiting<>(parts, firstSequence, first));
       for (int i = 0; i < sequences.size(); i++) {
@@ -399,20 +402,24 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          } else if (success) {
             settle(delivery.vetoed(), outcome);
             batch.acknowledge(delivery.consumer(), delivery.messageId());
+            channel.onMessageSettled(sequence, DeliveryChannel.Settlement.DELIVERED);
          } else if (refusedForGood) {
             settle(delivery.vetoed(), outcome);
             batch.promptAfter(delivery.consumer());
             deadLetter(delivery.consumer(), delivery.messageId(), delivery.vetoed(), detail);
+            channel.onMessageSettled(sequence, DeliveryChannel.Settlement.FAILED);
          } else if (outcome == DeliveryCounts.Outcome.THROTTLED) {
             settle(delivery.vetoed(), outcome);
             logger.debug("Delivery throttled by '{}' ({}); put back", channel.accountId(), detail);
             batch.promptAfter(delivery.consumer());
             putBackThrottled(delivery.consumer(), delivery.messageId());
+            channel.onMessageSettled(sequence, DeliveryChannel.Settlement.PUT_BACK);
          } else {
             settle(delivery.vetoed(), outcome);
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
             batch.promptAfter(delivery.consumer());
-            putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+            boolean last = putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+            channel.onMessageSettled(sequence, last ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
          }
       } catch (Exception e) {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
@@ -443,15 +450,19 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (parts.rejected) {
          settle(parts.vetoed, parts.failure);
          deadLetter(parts.consumer, parts.messageId, parts.vetoed, detail);
+         channel.onMessageSettled(parts.firstSequence, DeliveryChannel.Settlement.FAILED);
       } else if (parts.refused && !parts.failedOtherwise && !parts.vetoed) {
          settle(parts.vetoed, parts.failure);
          putBackThrottled(parts.consumer, parts.messageId);
+         channel.onMessageSettled(parts.firstSequence, DeliveryChannel.Settlement.PUT_BACK);
       } else if (parts.refused) {
          settle(parts.vetoed, parts.failure);
-         putBack(parts.consumer, parts.messageId, parts.deliveryCount, parts.vetoed);
+         boolean last = putBack(parts.consumer, parts.messageId, parts.deliveryCount, parts.vetoed);
+         channel.onMessageSettled(parts.firstSequence, last ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
       } else {
          settle(parts.vetoed, DeliveryCounts.Outcome.OK);
          batch.acknowledge(parts.consumer, parts.messageId);
+         channel.onMessageSettled(parts.firstSequence, DeliveryChannel.Settlement.DELIVERED);
       }
    }
 
@@ -493,7 +504,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * broker counts it only per queue, with every other message it dead-letters from there). Failure path only: the
     * address settings are looked up here, not per delivery.
     */
-   private void putBack(ServerConsumer consumer, long messageId, int deliveryCount, boolean vetoed) throws Exception {
+   private boolean putBack(ServerConsumer consumer, long messageId, int deliveryCount, boolean vetoed) throws Exception {
       int max = vetoed ? 0 : maxDeliveryAttempts(consumer);
       // The broker's own test when the failed attempt is cancelled (QueueImpl.checkRedelivery); the count is kept.
       boolean lastAttempt = max > 0 && deliveryCount >= max;
@@ -501,6 +512,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (lastAttempt) {
          counts.deadLettered(false);
       }
+      return lastAttempt;
    }
 
    /**
@@ -568,17 +580,20 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
                   failed(parts, DeliveryCounts.Outcome.TIMED_OUT);
                   if (--parts.unanswered == 0) {
                      settle(parts.vetoed, parts.failure);
+                     boolean failed = true;
                      if (parts.rejected) {
                         deadLetter(delivery.consumer(), delivery.messageId(), parts.vetoed,
                                    "a part refused for good, the last one overdue");
                      } else {
-                        putBack(delivery.consumer(), delivery.messageId(), parts.deliveryCount, parts.vetoed);
+                        failed = putBack(delivery.consumer(), delivery.messageId(), parts.deliveryCount, parts.vetoed);
                      }
+                     channel.onMessageSettled(parts.firstSequence, failed ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
                   }
                } else {
                   // A vetoed delivery was never written: put back at its timeout as any unanswered one, not counted.
                   settle(delivery.vetoed(), DeliveryCounts.Outcome.TIMED_OUT);
-                  putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+                  boolean last = putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+                  channel.onMessageSettled(entry.getKey(), last ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
                }
             } catch (Exception e) {
                logger.warn("Could not put back overdue delivery {}", delivery.messageId(), e);

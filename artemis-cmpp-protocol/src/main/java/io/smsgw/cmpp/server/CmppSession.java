@@ -111,7 +111,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private final FwdPeers peers;
    private final ConnectFreshness freshness;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
-   /** MO DELIVERs awaiting their response, by sequence, with their Service_Id (for QUERY's MO counters). */
+   /**
+    * MO messages handed over and not settled yet, by the sequence of their (first) DELIVER, with their Service_Id: QUERY's
+    * MO_Scs and MO_FL count each once, when it is finally delivered or dead-lettered.
+    */
    private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
    /** DELIVERs are encoded before they are written (see {@link #encodeDelivery}), in the negotiated version. */
    private final BiConsumer<CmppPdu, ByteBuf> deliverEncoder = (pdu, out) -> CmppCodec.encode(pdu, this.version, out);
@@ -848,14 +851,71 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          day = TrafficCounters.today();
       }
       String serviceId = query.queryType() == Query.TYPE_BY_SERVICE ? query.queryCode() : null;
-      long[] c = runtime.traffic().snapshot(account.id(), day, serviceId);
-      // MT outcomes come from the reports routing sees; waiting = submitted without a final state yet.
-      long mtWaiting = Math.max(0, c[TrafficCounters.MT_MESSAGES] - c[TrafficCounters.MT_DELIVERED] - c[TrafficCounters.MT_FAILED]);
-      long moWaiting = moInFlight.size();
-      send(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
-                         c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
-                         mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
-                         c[TrafficCounters.MO_FAILED]));
+      int queriedDay = day;
+      SimpleString queue = SimpleString.of(manager.getCmppAccountQueuePrefix() + account.id());
+      // MO_WT walks the SP's queue: on the session's broker executor, never the event loop, counted pending so an SP
+      // that floods QUERYs is stopped reading as one that floods SUBMITs.
+      pending.taken();
+      brokerExecutor.execute(() -> {
+         long moWaiting;
+         try {
+            moWaiting = waitingMo(server, queue, queriedDay, serviceId);
+         } catch (RuntimeException e) {
+            logger.debug("Counting the MO waiting for '{}' failed", peerName(), e);
+            moWaiting = 0;
+         }
+         long[] c = runtime.traffic().snapshot(account.id(), queriedDay, serviceId);
+         // MT outcomes come from the reports routing sees; waiting = submitted without a final state yet.
+         long mtWaiting = Math.max(0, c[TrafficCounters.MT_MESSAGES] - c[TrafficCounters.MT_DELIVERED] - c[TrafficCounters.MT_FAILED]);
+         answer(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
+                              c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
+                              mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
+                              c[TrafficCounters.MO_FAILED]));
+      });
+   }
+
+   /**
+    * QUERY's MO_WT: the MO (not reports) of {@code day} on the SP's queue, waiting or delivered and not answered yet (to
+    * any of its connections), of Service_Id {@code serviceId} (null: all). A walk of the queue, paged messages included:
+    * QUERY is an occasional statistics request, and the queue holds what the SP has not taken.
+    */
+   static long waitingMo(ActiveMQServer server, SimpleString queueName, int day, String serviceId) {
+      org.apache.activemq.artemis.core.server.Queue queue = server.locateQueue(queueName);
+      if (queue == null) {
+         return 0;
+      }
+      long waiting = 0;
+      var references = queue.browserIterator();
+      try {
+         while (references.hasNext()) {
+            if (isMo(references.next(), day, serviceId)) {
+               waiting++;
+            }
+         }
+      } finally {
+         references.close();
+      }
+      for (java.util.List<org.apache.activemq.artemis.core.server.MessageReference> delivering : queue.getDeliveringMessages().values()) {
+         for (org.apache.activemq.artemis.core.server.MessageReference ref : delivering) {
+            if (isMo(ref, day, serviceId)) {
+               waiting++;
+            }
+         }
+      }
+      return waiting;
+   }
+
+   private static boolean isMo(org.apache.activemq.artemis.core.server.MessageReference ref, int day, String serviceId) {
+      org.apache.activemq.artemis.api.core.Message message = ref.getMessage();
+      if (io.smsgw.core.contract.SmsKind.of(message.getObjectProperty(io.smsgw.core.contract.SmsProperties.KIND))
+          == io.smsgw.core.contract.SmsKind.DR || TrafficCounters.dayOf(message.getTimestamp()) != day) {
+         return false;
+      }
+      if (serviceId == null) {
+         return true;
+      }
+      Object id = message.getObjectProperty(io.smsgw.core.contract.SmsProperties.SERVICE_ID);
+      return id != null && serviceId.equals(id.toString());
    }
 
    /** CANCELs waiting for a permit of the account's rate, in the order read (event loop only); null until one waits. */
@@ -1053,10 +1113,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          furtherParts.clear();
          throw e;
       }
-      moInFlight.put(first.sequenceId(), first.serviceId());
+      if (first.registeredDelivery() != Deliver.STATUS_REPORT) {
+         moInFlight.put(first.sequenceId(), first.serviceId()); // one message, however many parts
+      }
       for (int i = 1; i < encoded.length; i++) {
          Deliver part = furtherParts.get(i - 1);
-         moInFlight.put(part.sequenceId(), part.serviceId());
          parts.add(part.sequenceId(), encoded[i]);
       }
       furtherParts.clear();
@@ -1081,12 +1142,15 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       send(pdu);
    }
 
-   /** Counts settled MO deliveries for QUERY (reports are not MO). */
+   /**
+    * Counts an MO for QUERY once, when it is finally settled: MO_Scs when the SP took it (every part), MO_FL when it went
+    * to the dead-letter address; one put back to come again counts when it ends (reports are not MO).
+    */
    @Override
-   public void onSettled(int sequence, boolean success) {
+   public void onMessageSettled(int sequence, Settlement settlement) {
       String moServiceId = moInFlight.remove(sequence);
-      if (moServiceId != null) {
-         runtime.traffic().recordMo(account.id(), TrafficCounters.today(), moServiceId, success);
+      if (moServiceId != null && settlement != Settlement.PUT_BACK) {
+         runtime.traffic().recordMo(account.id(), TrafficCounters.today(), moServiceId, settlement == Settlement.DELIVERED);
       }
    }
 
