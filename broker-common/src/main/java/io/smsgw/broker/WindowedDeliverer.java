@@ -165,7 +165,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private final Runnable resumeAfterThrottling = this::resumeAfterThrottling;
    /**
     * Messages put back after a throttling answer, until they are handed over again: the broker does not count that
-    * attempt, so this tells their next hand-over is a redelivery (for {@link DeliveryCounts}). At most a window's worth.
+    * attempt, so this tells their next hand-over is a redelivery (for {@link DeliveryCounts}). At most a window's worth
+    * per pause; emptied when the client has kept up for a while (one that went to another session counts there as sent).
     */
    private final java.util.Set<Long> throttledBack = ConcurrentHashMap.newKeySet();
 
@@ -387,6 +388,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (success) {
          if (++acceptedInARow == THROTTLE_CALM_ANSWERS) {
             throttlePauseStep = throttlePauseMillis; // the client keeps up again
+            // What was put back came again first (it went back at its place, the head); an id still here went to
+            // another session of the account: forgotten, so no lookup per hand-over stays.
+            throttledBack.clear();
          }
       } else if (outcome == DeliveryCounts.Outcome.THROTTLED) {
          // Before the slot this answer frees is used (writeWaiting below, the broker's next credit check).
