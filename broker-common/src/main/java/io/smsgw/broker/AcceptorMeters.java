@@ -75,14 +75,24 @@ public final class AcceptorMeters {
       }
    }
 
-   /** The account's queue as the broker has it now, looked up when read (the queue may come and go). */
+   /**
+    * The account's queue as the broker has it now, looked up when read (the queue may come and go). Its name is the one
+    * the account's acceptor delivers from (its smppAccountQueuePrefix / cmppAccountQueuePrefix, one value for all of
+    * them), set at each bind.
+    */
    private static final class AccountQueue {
       private final ActiveMQServer server;
-      private final SimpleString name;
+      private volatile SimpleString name;
 
-      AccountQueue(ActiveMQServer server, String account) {
+      AccountQueue(ActiveMQServer server, String queue) {
          this.server = server;
-         this.name = SimpleString.of(SmsAddresses.accountQueue(account));
+         this.name = SimpleString.of(queue);
+      }
+
+      void name(String queue) {
+         if (!name.toString().equals(queue)) {
+            name = SimpleString.of(queue);
+         }
       }
 
       long messages() {
@@ -100,6 +110,8 @@ public final class AcceptorMeters {
    private final String protocol;
    private final GatewayMeters meters;
    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+   /** Of the per-broker {@link #QUEUES} entry only: each bound account's queue, metrics or not. */
+   private final Map<String, AccountQueue> queues = new ConcurrentHashMap<>();
    private volatile Map<String, Integer> sessionCounts = Map.of();
    private volatile long sessionsCountedAt;
    private volatile boolean sessionsCounted;
@@ -113,9 +125,12 @@ public final class AcceptorMeters {
    /**
     * The counts of {@code account} on {@code protocol} ("SMPP", "CMPP") of this broker; its meters are registered on
     * the first call (a bind, not a submit: call once per session and keep the result).
+    *
+    * @param queuePrefix the acceptor's account queue prefix (smppAccountQueuePrefix, cmppAccountQueuePrefix): the
+    *        queue gauges and {@link #deliveries} read {@code <queuePrefix><account>}
     */
-   public static Account account(ActiveMQServer server, String protocol, String account) {
-      of(server, QUEUES).queueGauges(account);
+   public static Account account(ActiveMQServer server, String protocol, String account, String queuePrefix) {
+      of(server, QUEUES).queueGauges(account, queuePrefix + account);
       return of(server, protocol).account(account);
    }
 
@@ -134,6 +149,14 @@ public final class AcceptorMeters {
     * (and its queue as it is).
     */
    public static long[] deliveries(ActiveMQServer server, String account) {
+      return deliveries(server, account, null);
+   }
+
+   /**
+    * As {@link #deliveries(ActiveMQServer, String)}, reading the waiting and in-flight counts from {@code queue} (the
+    * queue routing fills for the account); null: the queue the account's last bind named, else {@code sms.sp.<account>}.
+    */
+   public static long[] deliveries(ActiveMQServer server, String account, String queue) {
       long[] out = new long[DEAD_LETTERED_ATTEMPTS + 1];
       Map<String, AcceptorMeters> byProtocol;
       synchronized (BY_BROKER) {
@@ -155,9 +178,16 @@ public final class AcceptorMeters {
          out[DEAD_LETTERED_REFUSED] += d.deadLetteredRefused();
          out[DEAD_LETTERED_ATTEMPTS] += d.deadLetteredAttempts();
       }
-      AccountQueue queue = new AccountQueue(server, account);
-      out[WAITING] = queue.messages();
-      out[IN_FLIGHT] = queue.delivering();
+      AccountQueue accountQueue;
+      if (queue != null) {
+         accountQueue = new AccountQueue(server, queue);
+      } else {
+         AcceptorMeters queues = byProtocol.get(QUEUES);
+         AccountQueue bound = queues == null ? null : queues.queues.get(account);
+         accountQueue = bound != null ? bound : new AccountQueue(server, SmsAddresses.accountQueue(account));
+      }
+      out[WAITING] = accountQueue.messages();
+      out[IN_FLIGHT] = accountQueue.delivering();
       return out;
    }
 
@@ -236,7 +266,9 @@ public final class AcceptorMeters {
    }
 
    /** The gauges of the account's queue, once per broker whatever the protocols it binds with. */
-   private void queueGauges(String id) {
+   private void queueGauges(String id, String queueName) {
+      AccountQueue queue = queues.computeIfAbsent(id, k -> new AccountQueue(server, queueName));
+      queue.name(queueName);
       if (!meters.enabled() || accounts.containsKey(id)) {
          return;
       }
@@ -244,7 +276,6 @@ public final class AcceptorMeters {
          if (accounts.containsKey(id)) {
             return;
          }
-         AccountQueue queue = new AccountQueue(server, id);
          meters.gauge("account.deliveries.waiting", "Messages on the account's queue, those being delivered included", queue,
                       AccountQueue::messages, "account", id)
             .gauge("account.deliveries.in.flight", "Messages of the account's queue delivered and not answered yet", queue,

@@ -58,6 +58,9 @@ public interface DeliveryChannel<P> {
    /** Runs work on the connection's event loop. */
    void execute(Runnable task);
 
+   /** Runs work on the connection's event loop after {@code delayMillis} (a throttling pause's end). */
+   void schedule(Runnable task, long delayMillis);
+
    /** Closes the connection, e.g. when the broker removed the consumer through management. */
    void close(String reason);
 
@@ -66,6 +69,24 @@ public interface DeliveryChannel<P> {
     * false). For the protocol's own bookkeeping; the message itself is already acknowledged or put back.
     */
    default void onSettled(int sequence, boolean success) {
+   }
+
+   /** How a message handed over ended, for {@link #onMessageSettled}. */
+   enum Settlement {
+      /** Every PDU of it answered with success: acknowledged. */
+      DELIVERED,
+      /** Sent to the dead-letter address: refused for good, or failed at the last of max-delivery-attempts. */
+      FAILED,
+      /** Back on the queue, to come again (refused, throttled or unanswered before its last attempt). */
+      PUT_BACK
+   }
+
+   /**
+    * A message (all its parts) ended one hand-over: once per message, where {@link #onSettled} is once per PDU.
+    * {@code sequence} is that of its first PDU, the one {@link #encodeDelivery} was given. Not called for a message
+    * whose session ended before its answers (the broker session's close puts it back) nor for one no PDU could carry.
+    */
+   default void onMessageSettled(int sequence, Settlement settlement) {
    }
 
    /**

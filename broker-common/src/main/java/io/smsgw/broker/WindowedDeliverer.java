@@ -40,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * <p>The broker calls {@link #sendMessage} on the queue's executor; responses arrive on the event loop.
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
  *
+ * <p>A throttling answer (SMPP ESME_RTHROTTLED or ESME_RMSGQFUL, CMPP Result 8: {@link DeliveryCounts.Outcome#THROTTLED})
+ * pauses the session's deliveries as an SMSC link's {@code throttle-pause} pauses its submits (decision 115): the broker
+ * gets no credit and waiting parts stay unwritten for the current pause step (a scheduled resume on the event loop,
+ * never a sleep), which doubles with each pause up to {@link #THROTTLE_PAUSE_GROWTH} times the first and starts again
+ * after {@link #THROTTLE_CALM_ANSWERS} accepted answers in a row. Only an answer to a PDU written since the last pause
+ * began starts a new one: the rest of a window sent before it says nothing about the rate since. The throttled message
+ * goes back to the queue (at its place, by message id) without the attempt counting toward max-delivery-attempts: the
+ * client said "later", not "no", so a throttling client never drives its messages to the dead-letter address.
+ *
  * <p>The successful responses of one read batch are acknowledged in one broker transaction, committed (and the
  * queue prompted for more) by one event-loop task after the batch: a transaction per response cost a journal
  * commit record, a completion callback and a queue wake-up per message (see docs/BENCHMARKS.md, scenario 4).
@@ -66,10 +75,12 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       final int deliveryCount;
       final boolean vetoed;
       final boolean report;
+      /** Pauses begun before it was handed over ({@link #pauseEpoch}). */
+      final int pauseEpoch;
       volatile boolean written;
 
       InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts, int deliveryCount, boolean vetoed,
-               boolean report) {
+               boolean report, int pauseEpoch) {
          this.messageId = messageId;
          this.consumer = consumer;
          this.sentAtNanos = sentAtNanos;
@@ -77,6 +88,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          this.deliveryCount = deliveryCount;
          this.vetoed = vetoed;
          this.report = report;
+         this.pauseEpoch = pauseEpoch;
+      }
+
+      int pauseEpoch() {
+         return pauseEpoch;
       }
 
       long messageId() {
@@ -107,6 +123,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    /** The parts of one message: settled when the last part sent is answered (event loop only). */
    private static final class Parts {
       final long messageId;
+      /** The first part's sequence: the message's, for {@link DeliveryChannel#onMessageSettled}. */
+      final int firstSequence;
       final ServerConsumer consumer;
       int unanswered;
       boolean refused;
@@ -121,8 +139,13 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       /** A part was written: the message counts as sent, and keeps its broker delivery count at the session's close. */
       volatile boolean written;
 
-      Parts(long messageId, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed, boolean report) {
+      /** A part failed otherwise than by a throttling answer: the attempt counts toward max-delivery-attempts. */
+      boolean failedOtherwise;
+
+      Parts(long messageId, int firstSequence, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed,
+            boolean report) {
          this.messageId = messageId;
+         this.firstSequence = firstSequence;
          this.consumer = consumer;
          this.unanswered = count;
          this.deliveryCount = deliveryCount;
@@ -164,6 +187,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       }
    }
 
+   /** The longest throttling pause, in multiples of the first (100 ms grows to 3.2 s), as an SMSC link's. */
+   public static final int THROTTLE_PAUSE_GROWTH = 32;
+   /** Accepted answers in a row after which the next throttling pause starts again from the first step. */
+   static final int THROTTLE_CALM_ANSWERS = 10;
+
    private final DeliveryChannel<P> channel;
    private final ActiveMQServer server;
    private final DeliveryCounts counts;
@@ -186,6 +214,23 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * the broker session's close reads): they keep their delivery count though none of their parts is in flight.
     */
    private final java.util.Set<Long> writtenInPart = ConcurrentHashMap.newKeySet();
+   /** The first throttling pause (0: off), the current step, and accepted answers since the last throttling one. */
+   private final long throttlePauseMillis;
+   private long throttlePauseStep;
+   private int acceptedInARow;
+   /** Set on the event loop while a throttling pause runs; read by the broker's credit check. */
+   private volatile boolean throttlePaused;
+   /** Pauses begun so far: a PDU written in an earlier epoch than the current one was sent before the last pause. */
+   private volatile int pauseEpoch;
+   /** The consumer to prompt when a pause ends (event loop only). */
+   private ServerConsumer pausedConsumer;
+   private final Runnable resumeAfterThrottling = this::resumeAfterThrottling;
+   /**
+    * Messages put back after a throttling answer, until they are handed over again: the broker does not count that
+    * attempt, so this tells their next hand-over is a redelivery (for {@link DeliveryCounts}). At most a window's worth
+    * per pause; emptied when the client has kept up for a while (one that went to another session counts there as sent).
+    */
+   private final java.util.Set<Long> throttledBack = ConcurrentHashMap.newKeySet();
 
    /**
     * @param server the broker: its storage manager, for the transactions that acknowledge a read batch's deliveries,
@@ -194,6 +239,15 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     */
    public WindowedDeliverer(DeliveryChannel<P> channel, ActiveMQServer server, DeliveryCounts counts, int window,
                             long responseTimeoutMillis) {
+      this(channel, server, counts, window, responseTimeoutMillis, 0);
+   }
+
+   /**
+    * @param throttlePauseMillis the first pause of deliveries after a throttling answer (0: no pause; the throttled
+    *        message is still put back without counting the attempt)
+    */
+   public WindowedDeliverer(DeliveryChannel<P> channel, ActiveMQServer server, DeliveryCounts counts, int window,
+                            long responseTimeoutMillis, long throttlePauseMillis) {
       this.channel = channel;
       this.server = server;
       this.counts = counts;
@@ -201,6 +255,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       this.settleBatch = batch::commit;
       this.window = Math.max(1, window);
       this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis);
+      this.throttlePauseMillis = Math.max(0, throttlePauseMillis);
+      this.throttlePauseStep = this.throttlePauseMillis;
    }
 
    /** PDUs written and not answered yet. */
@@ -212,8 +268,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
-      if (stopped) {
-         // The broker session's stop runs on the broker executor, some time after the event loop stopped this.
+      if (stopped || throttlePaused) {
+         // The broker session's stop runs on the broker executor, some time after the event loop stopped this; a
+         // throttling pause ends by itself and prompts the consumer.
          return false;
       }
       // Waiting parts first: one moving into inFlight is counted there before it leaves waitingCount.
@@ -246,7 +303,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          sendParts(ref.getMessageID(), consumer, sequence, delivery, deliveryCount, vetoed, report);
          return 1;
       }
-      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed, report));
+      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed, report,
+                                          pauseEpoch));
       if (delivery != null) {
          channel.write(delivery);
       }
@@ -259,7 +317,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       List<Integer> sequences = collector.sequences;
       List<P> pdus = collector.pdus;
       collector.clear();
-      Parts parts = new Parts(messageId, consumer, 1 + sequences.size(), deliveryCount, vetoed, report);
+      Parts parts = new Parts(messageId, firstSequence, consumer, 1 + sequences.size(), deliveryCount, vetoed, report);
       List<Waiting<P>> queued = new ArrayList<>(parts.unanswered);
       queued.add(new Waiting<>(parts, firstSequence, first));
       for (int i = 0; i < sequences.size(); i++) {
@@ -333,8 +391,10 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          }
          parts.written = true;
       }
-      // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement.
-      counts.sent(delivery.report, delivery.deliveryCount > 1);
+      // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement
+      // (a throttled attempt it was told not to count is known here).
+      boolean again = delivery.deliveryCount > 1 || !throttledBack.isEmpty() && throttledBack.remove(delivery.messageId);
+      counts.sent(delivery.report, again);
    }
 
    /**
@@ -398,13 +458,13 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       }
    }
 
-   /** Writes waiting parts while the window has room. */
+   /** Writes waiting parts while the window has room and no throttling pause runs. */
    private void writeWaiting() {
-      while (!waiting.isEmpty() && inFlight.size() < window) {
+      while (!throttlePaused && !waiting.isEmpty() && inFlight.size() < window) {
          Waiting<P> part = waiting.poll();
          Parts parts = part.parts();
          inFlight.put(part.sequence(), new InFlight(parts.messageId, parts.consumer, System.nanoTime(), parts,
-                                                    parts.deliveryCount, parts.vetoed, parts.report));
+                                                    parts.deliveryCount, parts.vetoed, parts.report, pauseEpoch));
          waitingCount.decrementAndGet();
          if (part.pdu() != null) {
             channel.write(part.pdu());
@@ -440,6 +500,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       }
       boolean success = outcome == DeliveryCounts.Outcome.OK;
       channel.onSettled(sequence, success);
+      if (success) {
+         if (++acceptedInARow == THROTTLE_CALM_ANSWERS) {
+            throttlePauseStep = throttlePauseMillis; // the client keeps up again
+            // What was put back came again first (it went back at its place, the head); an id still here went to
+            // another session of the account: forgotten, so no lookup per hand-over stays.
+            throttledBack.clear();
+         }
+      } else if (outcome == DeliveryCounts.Outcome.THROTTLED) {
+         // Before the slot this answer frees is used (writeWaiting below, the broker's next credit check).
+         pauseForThrottling(delivery);
+      }
       if (batch.isEmpty()) {
          // Runs after every PDU of this read batch has been handled.
          channel.execute(settleBatch);
@@ -450,15 +521,24 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          } else if (success) {
             settle(delivery.vetoed(), outcome);
             batch.acknowledge(delivery.consumer(), delivery.messageId());
+            channel.onMessageSettled(sequence, DeliveryChannel.Settlement.DELIVERED);
          } else if (refusedForGood) {
             settle(delivery.vetoed(), outcome);
             batch.promptAfter(delivery.consumer());
             deadLetter(delivery.consumer(), delivery.messageId(), delivery.vetoed(), detail);
+            channel.onMessageSettled(sequence, DeliveryChannel.Settlement.FAILED);
+         } else if (outcome == DeliveryCounts.Outcome.THROTTLED) {
+            settle(delivery.vetoed(), outcome);
+            logger.debug("Delivery throttled by '{}' ({}); put back", channel.accountId(), detail);
+            batch.promptAfter(delivery.consumer());
+            putBackThrottled(delivery.consumer(), delivery.messageId());
+            channel.onMessageSettled(sequence, DeliveryChannel.Settlement.PUT_BACK);
          } else {
             settle(delivery.vetoed(), outcome);
             logger.debug("Delivery refused by '{}' ({}); redelivering", channel.accountId(), detail);
             batch.promptAfter(delivery.consumer());
-            putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+            boolean last = putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+            channel.onMessageSettled(sequence, last ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
          }
       } catch (Exception e) {
          logger.warn("Could not settle delivery {} for '{}'", delivery.messageId(), channel.accountId(), e);
@@ -489,18 +569,28 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       if (parts.rejected) {
          settle(parts.vetoed, parts.failure);
          deadLetter(parts.consumer, parts.messageId, parts.vetoed, detail);
+         channel.onMessageSettled(parts.firstSequence, DeliveryChannel.Settlement.FAILED);
+      } else if (parts.refused && !parts.failedOtherwise && !parts.vetoed) {
+         settle(parts.vetoed, parts.failure);
+         putBackThrottled(parts.consumer, parts.messageId);
+         channel.onMessageSettled(parts.firstSequence, DeliveryChannel.Settlement.PUT_BACK);
       } else if (parts.refused) {
          settle(parts.vetoed, parts.failure);
-         putBack(parts.consumer, parts.messageId, parts.deliveryCount, parts.vetoed);
+         boolean last = putBack(parts.consumer, parts.messageId, parts.deliveryCount, parts.vetoed);
+         channel.onMessageSettled(parts.firstSequence, last ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
       } else {
          settle(parts.vetoed, DeliveryCounts.Outcome.OK);
          batch.acknowledge(parts.consumer, parts.messageId);
+         channel.onMessageSettled(parts.firstSequence, DeliveryChannel.Settlement.DELIVERED);
       }
    }
 
    /** A part failed: the message comes again, and its delivery counts as the first failure among its parts. */
    private static void failed(Parts parts, DeliveryCounts.Outcome outcome) {
       parts.refused = true;
+      if (outcome != DeliveryCounts.Outcome.THROTTLED) {
+         parts.failedOtherwise = true;
+      }
       if (parts.failure == null) {
          parts.failure = outcome;
       }
@@ -533,13 +623,56 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * broker counts it only per queue, with every other message it dead-letters from there). Failure path only: the
     * address settings are looked up here, not per delivery.
     */
-   private void putBack(ServerConsumer consumer, long messageId, int deliveryCount, boolean vetoed) throws Exception {
+   private boolean putBack(ServerConsumer consumer, long messageId, int deliveryCount, boolean vetoed) throws Exception {
       int max = vetoed ? 0 : maxDeliveryAttempts(consumer);
       // The broker's own test when the failed attempt is cancelled (QueueImpl.checkRedelivery); the count is kept.
       boolean lastAttempt = max > 0 && deliveryCount >= max;
       consumer.individualCancel(messageId, true);
       if (lastAttempt) {
          counts.deadLettered(false);
+      }
+      return lastAttempt;
+   }
+
+   /**
+    * Puts back a message the client throttled, without counting the attempt (the broker's delivery count goes back):
+    * it comes again at its place in the queue once the pause ends, however often the client throttles.
+    */
+   private void putBackThrottled(ServerConsumer consumer, long messageId) throws Exception {
+      throttledBack.add(messageId);
+      consumer.individualCancel(messageId, false);
+   }
+
+   /**
+    * The client says it gets deliveries faster than it takes them: none goes out for the current pause step, so the
+    * messages behind this one are not each throttled in turn. Only an answer to a PDU written since the last pause
+    * began starts one (and doubles the step); a pause once running is not extended. Event loop.
+    */
+   private void pauseForThrottling(InFlight delivery) {
+      acceptedInARow = 0;
+      if (throttlePauseMillis <= 0 || stopped || throttlePaused || delivery.pauseEpoch() != pauseEpoch) {
+         return;
+      }
+      long pause = throttlePauseStep;
+      throttlePauseStep = Math.min(pause * 2, throttlePauseMillis * THROTTLE_PAUSE_GROWTH);
+      pausedConsumer = delivery.consumer();
+      throttlePaused = true;
+      pauseEpoch++;
+      logger.debug("Deliveries to '{}' throttled: none for {} ms", channel.accountId(), pause);
+      channel.schedule(resumeAfterThrottling, pause);
+   }
+
+   /** The pause is over: waiting parts go out, and the broker hands over again. Event loop. */
+   private void resumeAfterThrottling() {
+      throttlePaused = false;
+      ServerConsumer consumer = pausedConsumer;
+      pausedConsumer = null;
+      if (stopped) {
+         return;
+      }
+      writeWaiting();
+      if (consumer != null) {
+         consumer.promptDelivery();
       }
    }
 
@@ -566,17 +699,20 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
                   failed(parts, DeliveryCounts.Outcome.TIMED_OUT);
                   if (--parts.unanswered == 0) {
                      settle(parts.vetoed, parts.failure);
+                     boolean failed = true;
                      if (parts.rejected) {
                         deadLetter(delivery.consumer(), delivery.messageId(), parts.vetoed,
                                    "a part refused for good, the last one overdue");
                      } else {
-                        putBack(delivery.consumer(), delivery.messageId(), parts.deliveryCount, parts.vetoed);
+                        failed = putBack(delivery.consumer(), delivery.messageId(), parts.deliveryCount, parts.vetoed);
                      }
+                     channel.onMessageSettled(parts.firstSequence, failed ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
                   }
                } else {
                   // A vetoed delivery was never written: put back at its timeout as any unanswered one, not counted.
                   settle(delivery.vetoed(), DeliveryCounts.Outcome.TIMED_OUT);
-                  putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+                  boolean last = putBack(delivery.consumer(), delivery.messageId(), delivery.deliveryCount(), delivery.vetoed());
+                  channel.onMessageSettled(entry.getKey(), last ? DeliveryChannel.Settlement.FAILED : DeliveryChannel.Settlement.PUT_BACK);
                }
             } catch (Exception e) {
                logger.warn("Could not put back overdue delivery {}", delivery.messageId(), e);

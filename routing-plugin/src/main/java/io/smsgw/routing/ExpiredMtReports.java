@@ -301,8 +301,6 @@ final class ExpiredMtReports implements Consumer {
    /** The EXPIRED report for an expired MT: to its sender, from its recipient, done when it expired. */
    static Message report(Message mt, long id) {
       Message report = mt.copy(id);
-      Object source = report.getObjectProperty(SmsProperties.SOURCE);
-      Object destination = report.getObjectProperty(SmsProperties.DESTINATION);
       Object expiredAt = report.getObjectProperty(Message.HDR_ACTUAL_EXPIRY_TIME);
       // what the broker's move to the expiry address added, and the MT's own duplicate id: not the report's
       report.removeProperty(Message.HDR_ACTUAL_EXPIRY_TIME);
@@ -320,14 +318,7 @@ final class ExpiredMtReports implements Consumer {
       report.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
       report.putStringProperty(SmsProperties.STATUS, SimpleString.of(DeliveryState.EXPIRED.stat()));
       report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of("000"));
-      report.removeProperty(SmsProperties.SOURCE);
-      report.removeProperty(SmsProperties.DESTINATION);
-      if (destination != null) {
-         report.putStringProperty(SmsProperties.SOURCE, SimpleString.of(destination.toString()));
-      }
-      if (source != null) {
-         report.putStringProperty(SmsProperties.DESTINATION, SimpleString.of(source.toString()));
-      }
+      ReportAddresses.swap(report);
       report.putLongProperty(SmsProperties.DONE_TIME, expiredAt instanceof Number n ? n.longValue() : System.currentTimeMillis());
       report.setExpiration(0); // the MT's validity is not the report's
       report.setAddress(SmsAddresses.DR);

@@ -123,15 +123,10 @@ public final class MtRouteTransformer extends RoutingTransformer {
    private Message endWithReport(Message message, AccountCounters counters, IngressRouting.Counts counts, String status, String errorCode) {
       leavePending(message);
       counts.add(counters.unrouted);
-      String source = string(message, SmsProperties.SOURCE);
-      String destination = string(message, SmsProperties.DESTINATION);
       message.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
       put(message, SmsProperties.STATUS, status);
       put(message, SmsProperties.ERROR_CODE, errorCode);
-      message.removeProperty(SmsProperties.SOURCE);
-      message.removeProperty(SmsProperties.DESTINATION);
-      put(message, SmsProperties.SOURCE, destination);
-      put(message, SmsProperties.DESTINATION, source);
+      ReportAddresses.swap(message);
       message.putLongProperty(SmsProperties.DONE_TIME, System.currentTimeMillis());
       // The MT's validity is not the report's: the report and its billing records (copies of it) wait for their readers.
       message.setExpiration(0);

@@ -96,7 +96,7 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    @Override
    public long[] getAccountDeliveries(String account) {
       // The acceptors count (broker-common); like getAccountCounters, a mistyped account reads 0 and adds nothing.
-      return account == null ? new long[AcceptorMeters.DEAD_LETTERED_ATTEMPTS + 1] : AcceptorMeters.deliveries(server, account);
+      return account == null ? new long[AcceptorMeters.DEAD_LETTERED_ATTEMPTS + 1] : AcceptorMeters.deliveries(server, account, router.accountQueue(account));
    }
 
    @Override

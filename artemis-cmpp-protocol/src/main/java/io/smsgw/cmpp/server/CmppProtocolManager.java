@@ -52,6 +52,8 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private int maxPduSize = 8192;
    private long activeTestInterval = 180_000;
    private long responseTimeout = 60_000;
+   /** Default 100 ms, as an SMSC link's throttle-pause. */
+   private long throttlePause = 100;
    private long terminateDrainTimeout = 1_000;
    private long stopTimeout = 5_000;
    private int activeTestRetries = 3;
@@ -155,6 +157,20 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    }
 
    /** T: ms to wait for a response (ACTIVE_TEST_RESP, DELIVER_RESP) before retrying or putting back (spec 60 s). */
+   /**
+    * How long a session sends no delivery after a DELIVER_RESP Result 8 (flow control), as an SMSC link's throttle-pause: doubled with each
+    * further pause up to 32 times, back to this after 10 accepted answers in a row. 0 = no pause (the throttled
+    * message is still put back without counting the attempt).
+    */
+   public long getCmppThrottlePause() {
+      return throttlePause;
+   }
+
+   @AcceptorParameters.Millis
+   public void setCmppThrottlePause(long throttlePause) {
+      this.throttlePause = Math.max(0, throttlePause);
+   }
+
    public long getCmppResponseTimeout() {
       return responseTimeout;
    }

@@ -114,7 +114,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private final FwdPeers peers;
    private final ConnectFreshness freshness;
    private final AtomicInteger outgoingSequence = new AtomicInteger();
-   /** MO DELIVERs awaiting their response, by sequence, with their Service_Id (for QUERY's MO counters). */
+   /**
+    * MO messages handed over and not settled yet, by the sequence of their (first) DELIVER, with their Service_Id: QUERY's
+    * MO_Scs and MO_FL count each once, when it is finally delivered or dead-lettered.
+    */
    private final java.util.Map<Integer, String> moInFlight = new java.util.concurrent.ConcurrentHashMap<>();
    /** DELIVERs are encoded before they are written (see {@link #encodeDelivery}), in the negotiated version. */
    private final BiConsumer<CmppPdu, ByteBuf> deliverEncoder = (pdu, out) -> CmppCodec.encode(pdu, this.version, out);
@@ -358,7 +361,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          // Only SP sessions deliver; a peer's or GNS client's DELIVER_RESP answers nothing and is ignored below.
          // Every non-zero Result comes again: CMPP's DELIVER_RESP codes (1-8 as SUBMIT_RESP's, 9+ "other") name no
          // refusal for good as SMPP's ESME_RX_P_APPN / ESME_RX_R_APPN do, and SP clients answer 7 or 8 for passing
-         // trouble; max-delivery-attempts dead-letters what never gets through.
+         // trouble; max-delivery-attempts dead-letters what never gets through. Result 8 (flow control) pauses the
+         // session's deliveries and does not use up an attempt (WindowedDeliverer).
          DeliveryCounts.Outcome outcome = deliveryOutcome(resp.result());
          // The refusal's text only for a refusal: nothing is built per acknowledged DELIVER.
          deliverer.onResponse(resp.sequenceId(), outcome,
@@ -759,9 +763,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       try {
          OperationContext context = server.newOperationContext();
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
-         DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
+         DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getCmppAccountQueuePrefix()).deliveries();
          deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
-                                             manager.getCmppResponseTimeout());
+                                             manager.getCmppResponseTimeout(), manager.getCmppThrottlePause());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());
@@ -953,14 +957,71 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          day = TrafficCounters.today();
       }
       String serviceId = query.queryType() == Query.TYPE_BY_SERVICE ? query.queryCode() : null;
-      long[] c = runtime.traffic().snapshot(account.id(), day, serviceId);
-      // MT outcomes come from the reports routing sees; waiting = submitted without a final state yet.
-      long mtWaiting = Math.max(0, c[TrafficCounters.MT_MESSAGES] - c[TrafficCounters.MT_DELIVERED] - c[TrafficCounters.MT_FAILED]);
-      long moWaiting = moInFlight.size();
-      send(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
-                         c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
-                         mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
-                         c[TrafficCounters.MO_FAILED]));
+      int queriedDay = day;
+      SimpleString queue = SimpleString.of(manager.getCmppAccountQueuePrefix() + account.id());
+      // MO_WT walks the SP's queue: on the session's broker executor, never the event loop, counted pending so an SP
+      // that floods QUERYs is stopped reading as one that floods SUBMITs.
+      pending.taken();
+      brokerExecutor.execute(() -> {
+         long moWaiting;
+         try {
+            moWaiting = waitingMo(server, queue, queriedDay, serviceId);
+         } catch (RuntimeException e) {
+            logger.debug("Counting the MO waiting for '{}' failed", peerName(), e);
+            moWaiting = 0;
+         }
+         long[] c = runtime.traffic().snapshot(account.id(), queriedDay, serviceId);
+         // MT outcomes come from the reports routing sees; waiting = submitted without a final state yet.
+         long mtWaiting = Math.max(0, c[TrafficCounters.MT_MESSAGES] - c[TrafficCounters.MT_DELIVERED] - c[TrafficCounters.MT_FAILED]);
+         answer(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
+                              c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
+                              mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
+                              c[TrafficCounters.MO_FAILED]));
+      });
+   }
+
+   /**
+    * QUERY's MO_WT: the MO (not reports) of {@code day} on the SP's queue, waiting or delivered and not answered yet (to
+    * any of its connections), of Service_Id {@code serviceId} (null: all). A walk of the queue, paged messages included:
+    * QUERY is an occasional statistics request, and the queue holds what the SP has not taken.
+    */
+   static long waitingMo(ActiveMQServer server, SimpleString queueName, int day, String serviceId) {
+      org.apache.activemq.artemis.core.server.Queue queue = server.locateQueue(queueName);
+      if (queue == null) {
+         return 0;
+      }
+      long waiting = 0;
+      var references = queue.browserIterator();
+      try {
+         while (references.hasNext()) {
+            if (isMo(references.next(), day, serviceId)) {
+               waiting++;
+            }
+         }
+      } finally {
+         references.close();
+      }
+      for (java.util.List<org.apache.activemq.artemis.core.server.MessageReference> delivering : queue.getDeliveringMessages().values()) {
+         for (org.apache.activemq.artemis.core.server.MessageReference ref : delivering) {
+            if (isMo(ref, day, serviceId)) {
+               waiting++;
+            }
+         }
+      }
+      return waiting;
+   }
+
+   private static boolean isMo(org.apache.activemq.artemis.core.server.MessageReference ref, int day, String serviceId) {
+      org.apache.activemq.artemis.api.core.Message message = ref.getMessage();
+      if (io.smsgw.core.contract.SmsKind.of(message.getObjectProperty(io.smsgw.core.contract.SmsProperties.KIND))
+          == io.smsgw.core.contract.SmsKind.DR || TrafficCounters.dayOf(message.getTimestamp()) != day) {
+         return false;
+      }
+      if (serviceId == null) {
+         return true;
+      }
+      Object id = message.getObjectProperty(io.smsgw.core.contract.SmsProperties.SERVICE_ID);
+      return id != null && serviceId.equals(id.toString());
    }
 
    /** CANCELs waiting for a permit of the account's rate, in the order read (event loop only); null until one waits. */
@@ -1159,10 +1220,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          furtherParts.clear();
          throw e;
       }
-      moInFlight.put(first.sequenceId(), first.serviceId());
+      if (first.registeredDelivery() != Deliver.STATUS_REPORT) {
+         moInFlight.put(first.sequenceId(), first.serviceId()); // one message, however many parts
+      }
       for (int i = 1; i < encoded.length; i++) {
          Deliver part = furtherParts.get(i - 1);
-         moInFlight.put(part.sequenceId(), part.serviceId());
          parts.add(part.sequenceId(), encoded[i]);
       }
       furtherParts.clear();
@@ -1194,12 +1256,15 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       send(pdu);
    }
 
-   /** Counts settled MO deliveries for QUERY (reports are not MO). */
+   /**
+    * Counts an MO for QUERY once, when it is finally settled: MO_Scs when the SP took it (every part), MO_FL when it went
+    * to the dead-letter address; one put back to come again counts when it ends (reports are not MO).
+    */
    @Override
-   public void onSettled(int sequence, boolean success) {
+   public void onMessageSettled(int sequence, Settlement settlement) {
       String moServiceId = moInFlight.remove(sequence);
-      if (moServiceId != null) {
-         runtime.traffic().recordMo(account.id(), TrafficCounters.today(), moServiceId, success);
+      if (moServiceId != null && settlement != Settlement.PUT_BACK) {
+         runtime.traffic().recordMo(account.id(), TrafficCounters.today(), moServiceId, settlement == Settlement.DELIVERED);
       }
    }
 
@@ -1211,6 +1276,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    @Override
    public void execute(Runnable task) {
       channel.eventLoop().execute(task);
+   }
+
+   @Override
+   public void schedule(Runnable task, long delayMillis) {
+      channel.eventLoop().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
    }
 
    @Override

@@ -79,7 +79,7 @@ final class CmppSubmitHandler {
       this.accountId = SimpleString.of(account.id());
       this.version = SimpleString.of(session.version() == CmppVersion.V30 ? "3.0" : "2.0");
       this.address = SimpleString.of(session.manager().getCmppSubmitAddress());
-      this.counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id());
+      this.counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), session.manager().getCmppAccountQueuePrefix());
    }
 
    /** Every SUBMIT_RESP of this handler goes through here. */

@@ -104,6 +104,8 @@ final class DeliverSmFactory {
 
    private ShortMessagePdu.Builder mobileOriginated(SmsMessageReader m, ShortMessagePdu.Builder b, boolean version34, int sequence,
                                                     List<DeliverSm> furtherParts) {
+      // The handset's TP-PID (SMPP protocol_id, CMPP TP_pid), as CMPP's DELIVER carries it: every part of a long MO has it.
+      b.protocolId(m.integer(SmsProperties.PROTOCOL_ID, 0) & 0xFF);
       byte[] payload;
       int dataCoding;
       SmsEncoding encoding;

@@ -49,6 +49,8 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    private long connectionTtl = 90_000;
    private long bindTimeout = 30_000;
    private long responseTimeout = 30_000;
+   /** Default 100 ms, as an SMSC link's throttle-pause. */
+   private long throttlePause = 100;
    private long unbindDrainTimeout = 1_000;
    private long stopTimeout = 5_000;
    private String systemId = "SMSGW";
@@ -158,6 +160,20 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
    @AcceptorParameters.Millis
    public void setSmppBindTimeout(long bindTimeout) {
       this.bindTimeout = bindTimeout;
+   }
+
+   /**
+    * How long a session sends no delivery after a deliver_sm_resp ESME_RTHROTTLED or ESME_RMSGQFUL, as an SMSC link's throttle-pause: doubled with each
+    * further pause up to 32 times, back to this after 10 accepted answers in a row. 0 = no pause (the throttled
+    * message is still put back without counting the attempt).
+    */
+   public long getSmppThrottlePause() {
+      return throttlePause;
+   }
+
+   @AcceptorParameters.Millis
+   public void setSmppThrottlePause(long throttlePause) {
+      this.throttlePause = Math.max(0, throttlePause);
    }
 
    public long getSmppResponseTimeout() {

@@ -263,6 +263,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    }
 
    @Override
+   public void schedule(Runnable task, long delayMillis) {
+      channel.eventLoop().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+   }
+
+   @Override
    public void close(String reason) {
       logger.info("Closing SMPP connection of '{}' from {}: {}", account == null ? "?" : account.id(), channel.remoteAddress(), reason);
       channel.close();
@@ -655,9 +660,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       try {
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(defaultAlphabet(), this::nextSequence);
-         DeliveryCounts counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id()).deliveries();
+         DeliveryCounts counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getSmppAccountQueuePrefix()).deliveries();
          deliverer = new WindowedDeliverer<>(this, server, counts, manager.getSmppWindowSize(),
-                                             manager.getSmppResponseTimeout());
+                                             manager.getSmppResponseTimeout(), manager.getSmppThrottlePause());
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer,
                                         operationContext, manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), SmppProtocolManagerFactory.PROTOCOL_NAME, manager.getSmppSubmitAddress());

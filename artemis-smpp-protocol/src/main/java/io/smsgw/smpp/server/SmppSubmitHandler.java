@@ -96,7 +96,7 @@ final class SmppSubmitHandler {
       this.account = session.account();
       SmsEncoding alphabet = session.defaultAlphabet();
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
-      this.counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id());
+      this.counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), session.manager().getSmppAccountQueuePrefix());
    }
 
    /**

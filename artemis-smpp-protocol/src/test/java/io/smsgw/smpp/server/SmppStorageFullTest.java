@@ -171,7 +171,7 @@ class SmppStorageFullTest {
       try (LogCapture log = LogCapture.start(); RawSmppClient client = bound(BLOCK)) {
          assertTrue(fillUntilRefused(client, BLOCK) > 0);
          readsAgainOnceFreed(client, BLOCK, empty(BLOCK));
-         assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1").refusedFull(StorageOverload.Cause.ADDRESS) >= 1);
+         assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1", "sms.sp.").refusedFull(StorageOverload.Cause.ADDRESS) >= 1);
          assertEquals(0, log.count("failed in the broker"), "no WARN with a stack trace per refused submit");
       }
    }
@@ -213,7 +213,7 @@ class SmppStorageFullTest {
          assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(refused.commandStatus()));
          broker.server().locateQueue(SimpleString.of(BLOCK)).deleteAllReferences();
          readsAgainOnceFreed(client, BLOCK, () -> monitor().setMaxUsage(1.0).tick());
-         assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1").refusedFull(StorageOverload.Cause.DISK) >= 1);
+         assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1", "sms.sp.").refusedFull(StorageOverload.Cause.DISK) >= 1);
       }
    }
 
