@@ -68,7 +68,7 @@ class CmppSpDeliveryEndsTest {
    }
 
    private static DeliveryCounts counts(TestBroker broker) {
-      return AcceptorMeters.account(broker.server(), "CMPP", SP).deliveries();
+      return AcceptorMeters.account(broker.server(), "CMPP", SP, "sms.sp.").deliveries();
    }
 
    @Test

@@ -112,7 +112,7 @@ class SmppStorageFullDeliveryTest {
    }
 
    private DeliveryCounts counts() {
-      return AcceptorMeters.account(broker.server(), "SMPP", ESME).deliveries();
+      return AcceptorMeters.account(broker.server(), "SMPP", ESME, "sms.sp.").deliveries();
    }
 
    private boolean storageFull(RawSmppClient client) {

@@ -72,7 +72,7 @@ class SmppUnbindRedeliveryTest {
          Wait.until("the MO dead-lettered at its last attempt", DEADLINE,
                     () -> broker.messageCount(queue) == 0 && broker.messageCount(TestBroker.DEAD_LETTERS) == 1,
                     () -> "queue " + broker.messageCount(queue) + ", dead letters " + broker.messageCount(TestBroker.DEAD_LETTERS));
-         DeliveryCounts counts = AcceptorMeters.account(broker.server(), "SMPP", ESME).deliveries();
+         DeliveryCounts counts = AcceptorMeters.account(broker.server(), "SMPP", ESME, "sms.sp.").deliveries();
          assertEquals(MAX_ATTEMPTS, counts.moSent());
          assertEquals(MAX_ATTEMPTS - 1, counts.moRedelivered(), "every bind after the first sent it again");
       }
