@@ -80,7 +80,7 @@ class FwdTlsTest {
    @Test
    void anMtCrossesOverMutualTlsAndItsReportComesBack() throws Exception {
       int portA = PeerBroker.freePort();
-      int portB = PeerBroker.freePort();
+      int portB = otherFreePort(portA);
       // Mutual TLS both ways: each acceptor takes only the other gateway's client certificate (Artemis' needClientAuth).
       try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, peerTls(B, certB, certA),
                                            tlsAcceptor(portA, certA.mutualAcceptorParameters(certB)));
@@ -110,7 +110,7 @@ class FwdTlsTest {
    @Test
    void overTlsAPeerIsStillCheckedForItsAddressAndSecret() throws Exception {
       int portA = PeerBroker.freePort();
-      int portB = PeerBroker.freePort();
+      int portB = otherFreePort(portA);
       String fromElsewhere = peerTls(A, certA, null) + "peers { \"001001\" { allowed-ips = [ \"10.9.9.9\" ] } }";
       try (PeerBroker b = PeerBroker.start(dir.resolve("b1"), B, portB, A, portA, fromElsewhere,
                                            tlsAcceptor(portB, certB.acceptorParameters()));
@@ -134,7 +134,7 @@ class FwdTlsTest {
    @Test
    void aPeerWithTheWrongTrustStoreNeverConnectsAndItsMessageGoesOnceFixed() throws Exception {
       int portA = PeerBroker.freePort();
-      int portB = PeerBroker.freePort();
+      int portB = otherFreePort(portA);
       TestCertificate stranger = TestCertificate.create(dir, "stranger");
       try (PeerBroker b = PeerBroker.start(dir.resolve("b"), B, portB, A, portA, "",
                                            tlsAcceptor(portB, certB.acceptorParameters()))) {
@@ -243,5 +243,14 @@ class FwdTlsTest {
       m.setStringProperty("smsSource", "13800138000");
       m.setStringProperty("smsDestination", "10661234");
       m.setIntProperty("smsHops", 1);
+   }
+
+   /** A free port other than {@code taken}, which is free too until its broker binds it (two calls may give the same). */
+   private static int otherFreePort(int taken) {
+      int port;
+      do {
+         port = PeerBroker.freePort();
+      } while (port == taken);
+      return port;
    }
 }

@@ -90,7 +90,7 @@ class GnsTlsTest {
       int tandemPort = TandemBroker.freePort();
       try (TandemBroker tandem = TandemBroker.start(dir.resolve("tandem"), tandemPort, GnsTandemTest.tandemConf(),
                                                     tlsAcceptor(tandemPort, tandemCert.mutualAcceptorParameters(tianjinCert)));
-           TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), TandemBroker.freePort(),
+           TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), otherFreePort(tandemPort),
                                                      tianjinConf(tandemPort, "tj", tandemCert, tianjinCert))) {
          NetworkRoutes routes = GatewayRuntime.of(tianjin.server()).networkRoutes().orElseThrow();
          now(routes.whenAvailable());
@@ -108,7 +108,7 @@ class GnsTlsTest {
       try (LogCapture log = LogCapture.start();
            TandemBroker tandem = TandemBroker.start(dir.resolve("tandem"), tandemPort, GnsTandemTest.tandemConf(),
                                                     tlsAcceptor(tandemPort, tandemCert.acceptorParameters()));
-           TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), TandemBroker.freePort(),
+           TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), otherFreePort(tandemPort),
                                                      tianjinConf(tandemPort, "guess", tandemCert, null))) {
          Wait.until("the CONNECT over TLS refused", Duration.ofSeconds(10),
                     () -> log.count("refused CONNECT of gateway " + TIANJIN + ": status 3 (check gns.shared-secret)") > 0);
@@ -144,7 +144,7 @@ class GnsTlsTest {
          }, "tls-tandem");
          acceptor.setDaemon(true);
          acceptor.start();
-         try (TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), TandemBroker.freePort(),
+         try (TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), otherFreePort(tandemPort),
                                                         tianjinConf(tandemPort, "tj", stranger, null))) {
             NetworkRoutes routes = GatewayRuntime.of(tianjin.server()).networkRoutes().orElseThrow();
             Wait.until("three handshakes tried", Duration.ofSeconds(10), () -> handshakes.get() >= 3);
@@ -164,11 +164,20 @@ class GnsTlsTest {
       // fixed at the restart: the gns section changes with the next start (a reload says so)
       try (TandemBroker tandem = TandemBroker.start(dir.resolve("tandem"), tandemPort, GnsTandemTest.tandemConf(),
                                                     tlsAcceptor(tandemPort, tandemCert.acceptorParameters()));
-           TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), TandemBroker.freePort(),
+           TandemBroker tianjin = TandemBroker.start(dir.resolve("tianjin"), otherFreePort(tandemPort),
                                                      tianjinConf(tandemPort, "tj", tandemCert, null))) {
          NetworkRoutes routes = GatewayRuntime.of(tianjin.server()).networkRoutes().orElseThrow();
          now(routes.whenAvailable());
          assertEquals(Optional.of(GUANGXI), now(routes.mtGateway("+8613800138000")));
       }
+   }
+
+   /** A free port other than {@code taken}, which is free too until its broker binds it (two calls may give the same). */
+   private static int otherFreePort(int taken) {
+      int port;
+      do {
+         port = TandemBroker.freePort();
+      } while (port == taken);
+      return port;
    }
 }
