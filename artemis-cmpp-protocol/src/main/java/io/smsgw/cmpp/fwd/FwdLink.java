@@ -25,11 +25,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.EncoderException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.smsgw.broker.LinkBrokerSession;
 import io.smsgw.broker.LinkFeed;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppCodec;
@@ -188,10 +191,17 @@ final class FwdLink extends AbstractSessionCallback {
    private long connectSentNanos;
    private long lastProbeNanos;
    private int unansweredProbes;
+   /** The peer's TLS client context (built once at start, decision 143), or null for plain text. */
+   private final SslContext ssl;
+   /** A TLS failure was logged since the link last connected: the next ones of this episode go to DEBUG. */
+   private boolean tlsFailureLogged;
+   /** The connection whose TLS failure was handled (the handshake event and the exception both report it). */
+   private Channel tlsFailedChannel;
 
    FwdLink(PeerConfig config, String ownCode, int maxHops, ActiveMQServer server, EventLoop loop, Clock clock,
-           FwdForwards forwards) {
+           FwdForwards forwards, SslContext ssl) {
       this.config = config;
+      this.ssl = ssl;
       this.forwards = forwards;
       this.ownCode = ownCode;
       this.maxHops = maxHops;
@@ -356,6 +366,10 @@ final class FwdLink extends AbstractSessionCallback {
          .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+               if (ssl != null) {
+                  // The CONNECT written on channelActive waits in the SslHandler until the handshake is done.
+                  ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), config.host(), config.port()));
+               }
                ch.pipeline()
                   .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
                   .addLast("cmpp-decoder", new CmppPduDecoder(offeredVersion))
@@ -420,10 +434,46 @@ final class FwdLink extends AbstractSessionCallback {
       }
 
       @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+         if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+            onTlsFailure(ctx.channel(), handshake.cause());
+         }
+         super.userEventTriggered(ctx, event);
+      }
+
+      @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+         if (ssl != null && TlsClientContexts.failure(cause, true) != null) {
+            onTlsFailure(ctx.channel(), cause);
+            return;
+         }
          logger.info("FWD link to gateway {}: {}; closing the connection", config.code(), cause.toString());
          ctx.close();
       }
+   }
+
+   /**
+    * The handshake failed (a certificate the trust store does not vouch for or naming another host, a peer that wants a
+    * client certificate) or a TLS alert came later: logged once per episode, until the link connects again (each attempt
+    * would log the same cause every reconnect-max); LastError always has the latest. The link reconnects with its
+    * backoff, as after any drop.
+    */
+   private void onTlsFailure(Channel ch, Throwable cause) {
+      if (ch == tlsFailedChannel) {
+         return;
+      }
+      tlsFailedChannel = ch;
+      String error = "TLS with " + config.host() + ":" + config.port() + " failed: "
+         + TlsClientContexts.failure(cause, !config.tls().keyStore().isEmpty());
+      failed(error);
+      if (!tlsFailureLogged) {
+         tlsFailureLogged = true;
+         logger.warn("FWD link to gateway {}: {}; retrying with the link's backoff (logged again once it connected)",
+                     config.code(), error);
+      } else {
+         logger.debug("FWD link to gateway {}: {}", config.code(), error);
+      }
+      ch.close();
    }
 
    private void onPdu(Channel ch, CmppPdu pdu) {
@@ -528,8 +578,9 @@ final class FwdLink extends AbstractSessionCallback {
       loggedIn = true;
       state = State.CONNECTED;
       backoffMillis = config.reconnectMin().toMillis();
-      logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{})", config.code(), config.host(), config.port(),
-                  Integer.toHexString(version.code()));
+      tlsFailureLogged = false;
+      logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{}{})", config.code(), config.host(), config.port(),
+                  Integer.toHexString(version.code()), ssl == null ? "" : ", TLS");
       flush();
       broker.feed().consumer.promptDelivery();
    }
@@ -559,8 +610,14 @@ final class FwdLink extends AbstractSessionCallback {
          }
          return;
       }
-      logger.info("FWD link to gateway {} closed{}", config.code(),
-                  unanswered.isEmpty() ? "" : "; " + unanswered.size() + " FWD(s) will be resent");
+      if (ch == tlsFailedChannel) {
+         // said once per episode by onTlsFailure
+         tlsFailedChannel = null;
+         logger.debug("FWD link to gateway {} closed after a TLS failure", config.code());
+      } else {
+         logger.info("FWD link to gateway {} closed{}", config.code(),
+                     unanswered.isEmpty() ? "" : "; " + unanswered.size() + " FWD(s) will be resent");
+      }
       scheduleReconnect();
    }
 

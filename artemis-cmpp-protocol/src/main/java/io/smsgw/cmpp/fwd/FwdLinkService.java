@@ -16,6 +16,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
+import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.PeerConfig;
@@ -77,6 +78,14 @@ public final class FwdLinkService implements ActiveMQComponent {
       if (config.peers().isEmpty()) {
          return;
       }
+      // The TLS contexts first, off the event loops: a trust or key store that cannot be read fails the start before
+      // anything is opened, naming the peer and the file, instead of failing each connection attempt.
+      java.util.Map<String, io.netty.handler.ssl.SslContext> tls = new java.util.HashMap<>();
+      for (PeerConfig peer : config.peers().values()) {
+         if (peer.tls().enabled()) {
+            tls.put(peer.code(), TlsClientContexts.build("FWD link to gateway " + peer.code(), peer.tls()));
+         }
+      }
       meters = GatewayMeters.of(server);
       try {
          store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(storeDirectory())
@@ -91,7 +100,8 @@ public final class FwdLinkService implements ActiveMQComponent {
          FwdPeers.of(runtime).setForwards(forwards);
          group = new NioEventLoopGroup(Math.min(2, config.peers().size()), new DefaultThreadFactory("cmpp-fwd-links", true));
          for (PeerConfig peer : config.peers().values()) {
-            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone(), forwards);
+            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone(), forwards,
+                                       tls.get(peer.code()));
             link.start();
             links.add(link); // only started links are stopped again
             register(link);

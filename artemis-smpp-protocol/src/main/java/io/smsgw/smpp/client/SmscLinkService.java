@@ -20,7 +20,6 @@ import javax.management.ObjectName;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
 import io.smsgw.core.config.GatewayConfigLocator;
@@ -357,91 +356,9 @@ public final class SmscLinkService implements ActiveMQComponent {
       }, summaryMillis, summaryMillis, TimeUnit.MILLISECONDS);
    }
 
-   /**
-    * TLS towards the SMSC: the JDK's trusted certificates, or those of the link's trust store; the client certificate of
-    * its key store, if any; and, unless the link turns it off, a check that the SMSC's certificate names the configured
-    * host (Netty's client context does not check it by default: any certificate the trust store vouches for would do).
-    * A store that cannot be read, or a key store without a usable key, fails the start naming the link and the file.
-    */
+   /** TLS towards the SMSC (decision 143: the FWD links and the GNS client build theirs the same way). */
    private static SslContext sslContext(SmscLinkConfig config) {
-      SslContextBuilder builder = SslContextBuilder.forClient();
-      if (!config.trustStore().isEmpty()) {
-         java.security.KeyStore store = load(config, "tls-trust-store", config.trustStore(), config.trustStorePassword());
-         try {
-            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            builder.trustManager(trust);
-         } catch (java.security.GeneralSecurityException e) {
-            throw storeProblem(config, "tls-trust-store", config.trustStore(), e.toString(), e);
-         }
-      }
-      if (!config.keyStore().isEmpty()) {
-         clientCertificate(config, builder);
-      }
-      if (config.verifyHost()) {
-         builder.endpointIdentificationAlgorithm("HTTPS");
-      }
-      try {
-         return builder.build();
-      } catch (javax.net.ssl.SSLException e) {
-         throw new IllegalStateException("SMSC link " + config.id() + ": cannot set up TLS: " + e.getMessage(), e);
-      }
-   }
-
-   /** The key store's entry {@code tls-key-alias}, or its only key entry, as the certificate the link presents. */
-   private static void clientCertificate(SmscLinkConfig config, SslContextBuilder builder) {
-      java.security.KeyStore store = load(config, "tls-key-store", config.keyStore(), config.keyStorePassword());
-      try {
-         String alias = config.keyAlias();
-         if (alias.isEmpty()) {
-            List<String> keys = new ArrayList<>();
-            for (String each : java.util.Collections.list(store.aliases())) {
-               if (store.isKeyEntry(each)) {
-                  keys.add(each);
-               }
-            }
-            if (keys.size() != 1) {
-               throw storeProblem(config, "tls-key-store", config.keyStore(), keys.isEmpty()
-                  ? "it holds no private key (a trust store?)"
-                  : "it holds " + keys.size() + " private keys " + keys + ": name one with tls-key-alias", null);
-            }
-            alias = keys.get(0);
-         } else if (!store.isKeyEntry(alias)) {
-            throw storeProblem(config, "tls-key-store", config.keyStore(), "no private key under tls-key-alias \"" + alias + "\"", null);
-         }
-         char[] password = config.keyStorePassword().toCharArray();
-         java.security.Key key = store.getKey(alias, password);
-         java.security.cert.Certificate[] chain = store.getCertificateChain(alias);
-         if (!(key instanceof java.security.PrivateKey privateKey) || chain == null || chain.length == 0) {
-            throw storeProblem(config, "tls-key-store", config.keyStore(), "entry \"" + alias + "\" is no private key with a certificate", null);
-         }
-         java.security.cert.X509Certificate[] certificates = new java.security.cert.X509Certificate[chain.length];
-         for (int i = 0; i < chain.length; i++) {
-            certificates[i] = (java.security.cert.X509Certificate) chain[i];
-         }
-         builder.keyManager(privateKey, certificates);
-      } catch (java.security.GeneralSecurityException | ClassCastException e) {
-         // UnrecoverableKeyException: the key has a password of its own (JKS), not the store's
-         throw storeProblem(config, "tls-key-store", config.keyStore(), e.toString(), e);
-      }
-   }
-
-   private static java.security.KeyStore load(SmscLinkConfig config, String key, String file, String password) {
-      try {
-         java.security.KeyStore store = java.security.KeyStore.getInstance(
-            file.toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12");
-         try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
-            store.load(in, password.isEmpty() ? null : password.toCharArray());
-         }
-         return store;
-      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-         // "keystore password was incorrect", a file that is no key store...; never the password itself
-         throw storeProblem(config, key, file, e.toString(), e);
-      }
-   }
-
-   private static IllegalStateException storeProblem(SmscLinkConfig config, String key, String file, String what, Exception cause) {
-      return new IllegalStateException("SMSC link " + config.id() + ": cannot use its " + key + " \"" + file + "\": " + what, cause);
+      return io.smsgw.broker.TlsClientContexts.build("SMSC link " + config.id(), config.tlsClient());
    }
 
    private static void expire(CorrelationStore store) {

@@ -46,7 +46,9 @@ final class GatewayConfigReader {
    private static final List<String> TANDEM_MO_ROUTE_KEYS =
       List.of("sp-code", "sp-id", "service-id", "gateway", "regions", "access-type");
    private static final List<String> GNS_KEYS =
-      List.of("host", "port", "shared-secret", "refresh", "query-timeout", "reconnect-min", "reconnect-max");
+      List.of("host", "port", "shared-secret", "refresh", "query-timeout", "reconnect-min", "reconnect-max", "tls",
+              "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "tls-key-alias",
+              "tls-verify-host");
    private static final List<String> LINK_KEYS = List.of(
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password",
@@ -57,7 +59,8 @@ final class GatewayConfigReader {
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
-              "allowed-ips", "max-sessions");
+              "allowed-ips", "max-sessions", "tls", "tls-trust-store", "tls-trust-store-password", "tls-key-store",
+              "tls-key-store-password", "tls-key-alias", "tls-verify-host");
    /** NodesCount is one octet. */
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
@@ -639,10 +642,11 @@ final class GatewayConfigReader {
       java.time.Duration queryTimeout = positiveDuration(gns, "gns", "query-timeout", GnsClientConfig.DEFAULT_QUERY_TIMEOUT);
       java.time.Duration reconnectMin = positiveDuration(gns, "gns", "reconnect-min", GnsClientConfig.DEFAULT_RECONNECT_MIN);
       java.time.Duration reconnectMax = reconnectMax(gns, "gns", reconnectMin, GnsClientConfig.DEFAULT_RECONNECT_MAX);
+      TlsClientConfig tls = tlsClient(gns, "gns", "the connection to the tandem");
       if (problems.size() != problemsBefore) {
          return null;
       }
-      return new GnsClientConfig(host, port, secret, refresh, queryTimeout, reconnectMin, reconnectMax);
+      return new GnsClientConfig(host, port, secret, refresh, queryTimeout, reconnectMin, reconnectMax, tls);
    }
 
    // ---------------------------------------------------------------- peers section
@@ -684,13 +688,14 @@ final class GatewayConfigReader {
       java.time.Duration responseTimeout =
          positiveDuration(settings, path, "response-timeout", PeerConfig.DEFAULT_RESPONSE_TIMEOUT);
       int maxSessions = wholeNumber(settings, path, "max-sessions", PeerConfig.DEFAULT_MAX_SESSIONS, 1);
+      TlsClientConfig tls = tlsClient(settings, path, "the FWD link");
       // the host is looked up only for an entry that is otherwise fine
       List<CidrBlock> allowedIps = gatewaySources(settings, path, problems.size() == problemsBefore ? host : null);
       if (problems.size() != problemsBefore) {
          return null;
       }
       return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout, allowedIps,
-                            maxSessions);
+                            maxSessions, tls);
    }
 
    /**
@@ -844,38 +849,7 @@ final class GatewayConfigReader {
       java.time.Duration responseTimeout = positiveDuration(settings, path, "response-timeout", java.time.Duration.ofSeconds(30));
       java.time.Duration reconnectMin = positiveDuration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
       java.time.Duration reconnectMax = reconnectMax(settings, path, reconnectMin, java.time.Duration.ofSeconds(60));
-      boolean tls = bool(settings, path, "tls", false);
-      String trustStore = optionalString(settings, path, "tls-trust-store", 4096, "");
-      ConfigValue trustPasswordValue = settings.get("tls-trust-store-password");
-      String trustStorePassword = trustPasswordValue == null ? "" : string(trustPasswordValue, path + ".tls-trust-store-password", true);
-      if (!trustStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
-         problem(settings.get("tls-trust-store").origin(), path + ".tls-trust-store", "no readable file \"" + trustStore + "\"");
-      }
-      if (!tls) {
-         // Without TLS the link connects in plain text, and the operator would believe it checks the SMSC's certificate.
-         // An empty store or password (the documented "none") claims nothing; tls-verify-host does whatever its value.
-         for (String key : List.of("tls-trust-store", "tls-trust-store-password", "tls-verify-host")) {
-            ConfigValue tlsSetting = settings.get(key);
-            if (tlsSetting != null && !"".equals(tlsSetting.unwrapped())) {
-               problem(tlsSetting.origin(), path + "." + key,
-                  "needs tls = true: without it the link connects in plain text (set tls = true, or remove " + key + ")");
-            }
-         }
-      }
-      String keyStore = optionalString(settings, path, "tls-key-store", 4096, "");
-      ConfigValue keyPasswordValue = settings.get("tls-key-store-password");
-      String keyStorePassword = keyPasswordValue == null ? "" : string(keyPasswordValue, path + ".tls-key-store-password", true);
-      String keyAlias = optionalString(settings, path, "tls-key-alias", 255, "");
-      if (!keyStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(keyStore))) {
-         problem(settings.get("tls-key-store").origin(), path + ".tls-key-store", "no readable file \"" + keyStore + "\"");
-      } else if (!keyStore.isEmpty() && !tls) {
-         // Without TLS the link would present nothing, and the operator would believe it does.
-         problem(settings.get("tls-key-store").origin(), path + ".tls-key-store", "needs tls = true");
-      }
-      if (!keyAlias.isEmpty() && keyStore.isEmpty()) {
-         problem(settings.get("tls-key-alias").origin(), path + ".tls-key-alias", "needs a tls-key-store");
-      }
-      boolean verifyHost = bool(settings, path, "tls-verify-host", true);
+      TlsClientConfig tls = tlsClient(settings, path, "the link");
       String sourceOverride = optionalString(settings, path, "source-override", 20, "");
       int sourceTon = octetOrKeep(settings, path, "source-ton");
       int sourceNpi = octetOrKeep(settings, path, "source-npi");
@@ -910,10 +884,53 @@ final class GatewayConfigReader {
          return null;
       }
       return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bind, window, rate, enquire,
-         responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword == null ? "" : trustStorePassword,
-         keyStore, keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
+         responseTimeout, reconnectMin, reconnectMax, tls.enabled(), tls.trustStore(), tls.trustStorePassword(),
+         tls.keyStore(), tls.keyStorePassword(), tls.keyAlias(), tls.verifyHost(), sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
          throttlePause, addrTon, addrNpi, addressRange, receiptsByContent);
+   }
+
+   /**
+    * An outgoing connection's TLS settings ({@code who} names it in the problems: "the link"). A trust or key store
+    * setting without {@code tls = true} is a problem (decision 126): the connection would go in plain text while the
+    * file says otherwise. The stores are checked to be readable files here; their content when the connection's TLS
+    * context is built at start.
+    */
+   private TlsClientConfig tlsClient(ConfigObject settings, String path, String who) {
+      boolean tls = bool(settings, path, "tls", false);
+      String trustStore = optionalString(settings, path, "tls-trust-store", 4096, "");
+      ConfigValue trustPasswordValue = settings.get("tls-trust-store-password");
+      String trustStorePassword = trustPasswordValue == null ? "" : string(trustPasswordValue, path + ".tls-trust-store-password", true);
+      if (!trustStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
+         problem(settings.get("tls-trust-store").origin(), path + ".tls-trust-store", "no readable file \"" + trustStore + "\"");
+      }
+      if (!tls) {
+         // Without TLS the connection is plain text, and the operator would believe it checks the server's certificate.
+         // An empty store or password (the documented "none") claims nothing; tls-verify-host does whatever its value.
+         for (String key : List.of("tls-trust-store", "tls-trust-store-password", "tls-verify-host")) {
+            ConfigValue tlsSetting = settings.get(key);
+            if (tlsSetting != null && !"".equals(tlsSetting.unwrapped())) {
+               problem(tlsSetting.origin(), path + "." + key,
+                  "needs tls = true: without it " + who + " connects in plain text (set tls = true, or remove " + key + ")");
+            }
+         }
+      }
+      String keyStore = optionalString(settings, path, "tls-key-store", 4096, "");
+      ConfigValue keyPasswordValue = settings.get("tls-key-store-password");
+      String keyStorePassword = keyPasswordValue == null ? "" : string(keyPasswordValue, path + ".tls-key-store-password", true);
+      String keyAlias = optionalString(settings, path, "tls-key-alias", 255, "");
+      if (!keyStore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(keyStore))) {
+         problem(settings.get("tls-key-store").origin(), path + ".tls-key-store", "no readable file \"" + keyStore + "\"");
+      } else if (!keyStore.isEmpty() && !tls) {
+         // Without TLS nothing would be presented, and the operator would believe it is.
+         problem(settings.get("tls-key-store").origin(), path + ".tls-key-store", "needs tls = true");
+      }
+      if (!keyAlias.isEmpty() && keyStore.isEmpty()) {
+         problem(settings.get("tls-key-alias").origin(), path + ".tls-key-alias", "needs a tls-key-store");
+      }
+      boolean verifyHost = bool(settings, path, "tls-verify-host", true);
+      return new TlsClientConfig(tls, trustStore, trustStorePassword == null ? "" : trustStorePassword, keyStore,
+         keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost);
    }
 
    /** A submit's TON or NPI: one octet (0-255), or -1 (the default) to keep the one the message came with. */

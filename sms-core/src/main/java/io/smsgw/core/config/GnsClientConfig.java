@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param queryTimeout  a route query unanswered this long fails
  * @param reconnectMin  first reconnect delay; doubles up to reconnectMax
  * @param reconnectMax  longest reconnect delay
+ * @param tls           how the connection uses TLS ({@code tls}, {@code tls-trust-store}, ... as an SMSC link's)
  */
 public record GnsClientConfig(String host, int port, String sharedSecret, Duration refresh, Duration queryTimeout,
-                              Duration reconnectMin, Duration reconnectMax) {
+                              Duration reconnectMin, Duration reconnectMax, TlsClientConfig tls) {
 
    /** The tandem's acceptor for gateways: its SP acceptor (7890) refuses them (decision 90). */
    public static final int DEFAULT_PORT = TandemConfig.DEFAULT_FWD_PORT;
@@ -35,6 +36,7 @@ public record GnsClientConfig(String host, int port, String sharedSecret, Durati
       Objects.requireNonNull(queryTimeout, "queryTimeout");
       Objects.requireNonNull(reconnectMin, "reconnectMin");
       Objects.requireNonNull(reconnectMax, "reconnectMax");
+      Objects.requireNonNull(tls, "tls");
       if (port < 1 || port > 65535) {
          throw new IllegalArgumentException("port must be 1-65535, got " + port);
       }
@@ -49,6 +51,12 @@ public record GnsClientConfig(String host, int port, String sharedSecret, Durati
       }
    }
 
+   /** Without TLS. */
+   public GnsClientConfig(String host, int port, String sharedSecret, Duration refresh, Duration queryTimeout,
+                          Duration reconnectMin, Duration reconnectMax) {
+      this(host, port, sharedSecret, refresh, queryTimeout, reconnectMin, reconnectMax, TlsClientConfig.NONE);
+   }
+
    /** The documented defaults for refresh, timeouts and backoff. */
    public GnsClientConfig(String host, int port, String sharedSecret) {
       this(host, port, sharedSecret, DEFAULT_REFRESH, DEFAULT_QUERY_TIMEOUT, DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX);
@@ -56,6 +64,7 @@ public record GnsClientConfig(String host, int port, String sharedSecret, Durati
 
    @Override
    public String toString() {
-      return "GnsClientConfig[" + host + ":" + port + " refresh " + refresh + " query-timeout " + queryTimeout + "]";
+      return "GnsClientConfig[" + host + ":" + port + " refresh " + refresh + " query-timeout " + queryTimeout
+         + (tls.enabled() ? " TLS" : "") + "]";
    }
 }

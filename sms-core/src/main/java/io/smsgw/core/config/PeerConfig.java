@@ -23,9 +23,11 @@ import java.util.Objects;
  *                        {@code host} resolved to when the configuration was loaded; empty = none (a host that did
  *                        not resolve)
  * @param maxSessions     FWD sessions the peer may have open with this gateway at once
+ * @param tls             how the outgoing link uses TLS ({@code tls}, {@code tls-trust-store}, ... as an SMSC link's)
  */
 public record PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
-                         Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions) {
+                         Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions,
+                         TlsClientConfig tls) {
 
    public static final int DEFAULT_PORT = TandemConfig.DEFAULT_FWD_PORT;
    public static final int DEFAULT_WINDOW = 16;
@@ -41,6 +43,7 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
       Objects.requireNonNull(reconnectMin, "reconnectMin");
       Objects.requireNonNull(reconnectMax, "reconnectMax");
       Objects.requireNonNull(responseTimeout, "responseTimeout");
+      Objects.requireNonNull(tls, "tls");
       allowedIps = List.copyOf(allowedIps);
       if (!GatewayConfig.isGatewayCode(code)) {
          throw new IllegalArgumentException("peer code must be 6 digits, got " + code);
@@ -60,6 +63,13 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
       if (maxSessions < 1) {
          throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
       }
+   }
+
+   /** Without TLS. */
+   public PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
+                     Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions) {
+      this(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout, allowedIps, maxSessions,
+           TlsClientConfig.NONE);
    }
 
    /** Connections allowed from {@code host} only when it is an address literal (no DNS lookup here), at most 2. */
@@ -89,21 +99,22 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
     * checked against as soon as a reload installs them).
     */
    public LinkSettings linkSettings() {
-      return new LinkSettings(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout);
+      return new LinkSettings(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout, tls);
    }
 
    /** What the outgoing link uses, compared on reload; {@link #toString()} never shows the secret. */
    public record LinkSettings(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
-                              Duration reconnectMax, Duration responseTimeout) {
+                              Duration reconnectMax, Duration responseTimeout, TlsClientConfig tls) {
       @Override
       public String toString() {
          return "LinkSettings[code=" + code + ", host=" + host + ", port=" + port + ", sharedSecret=***, window=" + window
-            + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax + ", responseTimeout=" + responseTimeout + "]";
+            + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax + ", responseTimeout=" + responseTimeout
+            + ", tls=" + tls + "]";
       }
    }
 
    @Override
    public String toString() {
-      return "PeerConfig[" + code + " " + host + ":" + port + " window " + window + "]";
+      return "PeerConfig[" + code + " " + host + ":" + port + " window " + window + (tls.enabled() ? " TLS" : "") + "]";
    }
 }

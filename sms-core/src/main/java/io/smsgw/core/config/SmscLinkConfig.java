@@ -99,6 +99,11 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
       Objects.requireNonNull(addressRange, "addressRange");
    }
 
+   /** The link's TLS settings, as FWD links and the GNS client have them too. */
+   public TlsClientConfig tlsClient() {
+      return new TlsClientConfig(tls, trustStore, trustStorePassword, keyStore, keyStorePassword, keyAlias, verifyHost);
+   }
+
    @Override
    public String toString() {
       return "SmscLink[" + id + " " + systemId + "@" + host + ":" + port + (version34 ? " 3.4 " : " 3.3 ") + bindMode + "]";

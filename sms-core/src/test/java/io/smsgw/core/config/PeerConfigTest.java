@@ -60,7 +60,7 @@ class PeerConfigTest {
              reconnect-min = 5s
              reconnect-max = 1s
              response-timeout = 0s
-             tls = true
+             tls-key-alias = gw
            }
            "077101" = "10.0.0.1"
          }
@@ -74,7 +74,7 @@ class PeerConfigTest {
       assertTrue(text.contains("line 7: peers.022001.window: must be >= 1, got 0"), text);
       assertTrue(text.contains("line 9: peers.022001.reconnect-max: must not be below reconnect-min (PT5S)"), text);
       assertTrue(text.contains("line 10: peers.022001.response-timeout: must be longer than 0"), text);
-      assertTrue(text.contains("line 11: peers.022001.tls: unknown key"), text);
+      assertTrue(text.contains("line 11: peers.022001.tls-key-alias: needs a tls-key-store"), text);
       assertTrue(text.contains("line 13: peers.077101: expected an object"), text);
    }
 

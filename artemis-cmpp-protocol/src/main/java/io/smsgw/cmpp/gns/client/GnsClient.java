@@ -27,11 +27,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.EncoderException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.ActiveTestResp;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
@@ -114,6 +117,12 @@ public final class GnsClient implements AutoCloseable {
    private final EventLoop loop;
    private final EventLoopGroup ownedGroup;
    private final Bootstrap bootstrap;
+   /** TLS towards the tandem (built once by the owner, decision 143), or null for plain text. */
+   private final SslContext ssl;
+   /** A TLS failure was logged since the client last connected: the next ones of this episode go to DEBUG. */
+   private boolean tlsFailureLogged;
+   /** The connection whose TLS failure was handled (the handshake event and the exception both report it). */
+   private Channel tlsFailedChannel;
 
    // State below is confined to the event loop; state and lastConnectStatus are also read elsewhere.
    private volatile State state = State.NEW;
@@ -138,7 +147,16 @@ public final class GnsClient implements AutoCloseable {
     * @param clock for the CONNECT Timestamp
     */
    public GnsClient(GnsClientConfig config, String gatewayCode, EventLoopGroup group, Clock clock) {
+      this(config, gatewayCode, group, clock, null);
+   }
+
+   /**
+    * As above, over TLS with {@code ssl} when not null: the context of {@code config.tls()}, built by the caller once
+    * (at the broker's start), not per connection on the event loop.
+    */
+   public GnsClient(GnsClientConfig config, String gatewayCode, EventLoopGroup group, Clock clock, SslContext ssl) {
       this.config = Objects.requireNonNull(config, "config");
+      this.ssl = ssl;
       this.gatewayCode = Objects.requireNonNull(gatewayCode, "gatewayCode");
       this.clock = Objects.requireNonNull(clock, "clock");
       this.ownedGroup = group == null ? new NioEventLoopGroup(1) : null;
@@ -152,6 +170,10 @@ public final class GnsClient implements AutoCloseable {
          .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+               if (ssl != null) {
+                  // The CONNECT written once TCP connects waits in the SslHandler until the handshake is done.
+                  ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), config.host(), config.port()));
+               }
                ch.pipeline()
                   .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
                   .addLast("cmpp-decoder", new CmppPduDecoder())
@@ -363,7 +385,8 @@ public final class GnsClient implements AutoCloseable {
       }
       state = State.CONNECTED;
       backoffMillis = config.reconnectMin().toMillis();
-      logger.info("Gateway {} connected to the tandem gateway {}", gatewayCode, address());
+      tlsFailureLogged = false;
+      logger.info("Gateway {} connected to the tandem gateway {}{}", gatewayCode, address(), ssl == null ? "" : " (TLS)");
       notifyListener(Listener::onConnected);
    }
 
@@ -536,15 +559,42 @@ public final class GnsClient implements AutoCloseable {
       public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
          if (event instanceof IdleStateEvent) {
             probe(ch);
+         } else if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+            onTlsFailure(ch, handshake.cause());
          }
          super.userEventTriggered(ctx, event);
       }
 
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+         if (ssl != null && TlsClientContexts.failure(cause, true) != null) {
+            onTlsFailure(ch, cause);
+            return;
+         }
          logger.info("Closing the connection to the tandem gateway {} after an error: {}", address(), cause.toString());
          ctx.close();
       }
+   }
+
+   /**
+    * The handshake failed (a certificate the trust store does not vouch for or naming another host, a tandem that wants
+    * a client certificate) or a TLS alert came later: logged once per episode, until the client connects again; the
+    * client reconnects with its backoff, as after any drop.
+    */
+   private void onTlsFailure(Channel ch, Throwable cause) {
+      if (ch == tlsFailedChannel) {
+         return;
+      }
+      tlsFailedChannel = ch;
+      String error = TlsClientContexts.failure(cause, !config.tls().keyStore().isEmpty());
+      if (!tlsFailureLogged) {
+         tlsFailureLogged = true;
+         logger.warn("TLS with the tandem gateway {} failed: {}; retrying with the gns backoff (logged again once it connected)",
+                     address(), error);
+      } else {
+         logger.debug("TLS with the tandem gateway {} failed: {}", address(), error);
+      }
+      ch.close();
    }
 
    /** One request from creation to its answer, timeout or failure. */

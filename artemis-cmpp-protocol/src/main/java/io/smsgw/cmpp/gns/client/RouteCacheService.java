@@ -53,15 +53,18 @@ public final class RouteCacheService implements ActiveMQComponent {
       if (config.gns() == null) {
          return;
       }
-      cache = new RouteCache(new GnsClient(config.gns(), config.code()));
+      // Built once here, off the event loop: a trust or key store that cannot be read fails the start, naming the file.
+      io.netty.handler.ssl.SslContext ssl = config.gns().tls().enabled()
+         ? io.smsgw.broker.TlsClientContexts.build("gns (the connection to the tandem)", config.gns().tls()) : null;
+      cache = new RouteCache(new GnsClient(config.gns(), config.code(), null, java.time.Clock.systemDefaultZone(), ssl));
       cache.start();
       routes = new CachedNetworkRoutes(cache);
       runtime.networkRoutes(routes);
       registerControl();
       meters = GatewayMeters.of(server);
       RouteCacheMeters.register(meters, cache);
-      logger.info("Gateway {}: route cache started, tandem gateway at {}:{}", config.code(), config.gns().host(),
-                  config.gns().port());
+      logger.info("Gateway {}: route cache started, tandem gateway at {}:{}{}", config.code(), config.gns().host(),
+                  config.gns().port(), ssl == null ? "" : " over TLS");
    }
 
    private void registerControl() {
