@@ -14,6 +14,7 @@ import org.apache.activemq.artemis.core.remoting.FailureListener;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.spi.core.protocol.AbstractRemotingConnection;
 import org.apache.activemq.artemis.spi.core.remoting.Connection;
+import org.apache.activemq.artemis.utils.actors.ArtemisExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +27,27 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
    private static final Logger logger = LoggerFactory.getLogger(SmsRemotingConnection.class);
 
    private final String protocolName;
+   /** The session's ordered broker executor, where every failure of this connection runs; null: where it is called. */
+   private final ArtemisExecutor executor;
 
+   /** A connection failed where {@link #fail} is called (a link's internal connection, which the broker never fails). */
    public SmsRemotingConnection(Connection transportConnection, String protocolName) {
+      this(transportConnection, protocolName, null);
+   }
+
+   /**
+    * A connection whose failures all run on {@code executor}, the ordered broker executor its session creates its
+    * broker session and consumer on ({@link #fail}).
+    */
+   public SmsRemotingConnection(Connection transportConnection, String protocolName, ArtemisExecutor executor) {
       super(transportConnection, null);
       this.protocolName = protocolName;
+      this.executor = executor;
+   }
+
+   /** The ordered broker executor of this connection's session (null for a link's connection). */
+   public ArtemisExecutor executor() {
+      return executor;
    }
 
    /** Called for every frame received, heartbeats included, so the broker's TTL check sees a live peer. */
@@ -57,8 +75,30 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
       fail(me, null);
    }
 
+   /**
+    * Runs the failure on the session's ordered executor. The broker fails a connection on a thread of its own (its
+    * acceptor's listener when the socket closes, its TTL check, management), and its session closes its consumers
+    * there: while the login's broker work was creating the account queue's consumer on the session's executor, that
+    * close could land between Artemis registering the consumer and announcing it (ServerSessionImpl.createConsumer
+    * sends CONSUMER_CREATED outside the session's lock), so its CONSUMER_CLOSED came first and the broker logged
+    * AMQ224095, its per-queue consumer count (PostOffice's QueueInfo) left one too high for good. Queued behind the
+    * login's work, the failure finds the consumer created and announced, or finds no session yet (the session then
+    * closes itself as orphaned). A refusing executor (a stopping broker) leaves it on the calling thread.
+    */
    @Override
    public void fail(ActiveMQException me, String scaleDownTargetNodeID) {
+      if (executor == null) {
+         failNow(me);
+         return;
+      }
+      try {
+         executor.execute(() -> failNow(me));
+      } catch (RejectedExecutionException e) {
+         failNow(me);
+      }
+   }
+
+   private void failNow(ActiveMQException me) {
       assert !(ThreadExecutorMap.currentExecutor() instanceof EventLoop) : "connection failed on an event loop (see failOn)";
       // Failure listeners include the broker session: closing it puts unacknowledged deliveries back.
       List<FailureListener> copy = new ArrayList<>(failureListeners);
@@ -77,7 +117,7 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
     */
    public void failOn(Executor executor, ActiveMQException reason) {
       try {
-         executor.execute(() -> fail(reason));
+         executor.execute(() -> failNow(reason));
       } catch (RejectedExecutionException e) {
          logger.debug("Broker stopping; it closes the session of {} itself", getRemoteAddress());
       }

@@ -75,7 +75,10 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
 
    @Override
    public ConnectionEntry createConnectionEntry(Acceptor acceptorUsed, Connection transport) {
-      SmsRemotingConnection connection = new SmsRemotingConnection(transport, CmppProtocolManagerFactory.PROTOCOL_NAME);
+      // One ordered broker executor per connection: the session's broker work and the connection's failures run on it
+      // in turn (SmsRemotingConnection.fail).
+      SmsRemotingConnection connection = new SmsRemotingConnection(transport, CmppProtocolManagerFactory.PROTOCOL_NAME,
+                                                                   server.getExecutorFactory().getExecutor());
       // Liveness is CMPP's own business (ACTIVE_TEST, C/T/N); the broker's TTL only backs it up.
       long ttl = activeTestInterval <= 0 ? -1 : activeTestInterval + responseTimeout * (activeTestRetries + 1);
       ConnectionEntry entry = new ConnectionEntry(connection, null, System.currentTimeMillis(), ttl);

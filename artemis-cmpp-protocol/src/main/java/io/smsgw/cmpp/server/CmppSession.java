@@ -162,7 +162,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.channel = channel;
       this.decoder = decoder;
       this.encoder = encoder;
-      this.brokerExecutor = server.getExecutorFactory().getExecutor();
+      this.brokerExecutor = connection.executor(); // where the connection fails too
       this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
       this.pending = pending;
       this.tandem = TandemService.of(runtime);

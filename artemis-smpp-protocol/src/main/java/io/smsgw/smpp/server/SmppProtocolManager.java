@@ -71,7 +71,10 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
 
    @Override
    public ConnectionEntry createConnectionEntry(Acceptor acceptorUsed, Connection transport) {
-      SmsRemotingConnection connection = new SmsRemotingConnection(transport, SmppProtocolManagerFactory.PROTOCOL_NAME);
+      // One ordered broker executor per connection: the session's broker work and the connection's failures run on it
+      // in turn (SmsRemotingConnection.fail).
+      SmsRemotingConnection connection = new SmsRemotingConnection(transport, SmppProtocolManagerFactory.PROTOCOL_NAME,
+                                                                   server.getExecutorFactory().getExecutor());
       ConnectionEntry entry = new ConnectionEntry(connection, null, System.currentTimeMillis(), connectionTtl <= 0 ? -1 : connectionTtl);
       NettyServerConnection netty = (NettyServerConnection) transport;
       @SuppressWarnings("unchecked")

@@ -137,7 +137,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.context = context;
       this.connection = connection;
       this.channel = channel;
-      this.brokerExecutor = server.getExecutorFactory().getExecutor();
+      this.brokerExecutor = connection.executor(); // where the connection fails too
       this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
       this.pending = pending;
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());

@@ -10,7 +10,6 @@ import org.apache.activemq.artemis.api.core.ActiveMQInternalErrorException;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
-import org.apache.activemq.artemis.core.remoting.FailureListener;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
@@ -54,30 +53,16 @@ public final class SessionCreationGate implements ActiveMQServerPlugin {
       SessionCreationGate gate = new SessionCreationGate();
       broker.configure(cfg -> cfg.registerBrokerPlugin(gate)).start();
       try {
-         CountDownLatch brokerFailedIt = new CountDownLatch(1);
          try (AutoCloseable socket = login.send(broker.port())) {
             gate.awaitHeld();
             var connections = broker.server().getRemotingService().getConnections();
             if (connections.size() != 1) {
                throw new AssertionError("expected the login's connection only, found " + connections);
             }
-            connections.iterator().next().addFailureListener(new FailureListener() {
-               @Override
-               public void connectionFailed(ActiveMQException exception, boolean failedOver) {
-                  brokerFailedIt.countDown();
-               }
-
-               @Override
-               public void connectionFailed(ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
-                  brokerFailedIt.countDown();
-               }
-            });
          }
-         // Released only once the broker has failed the connection (its own listener thread does that, after it drops
-         // the connection from its list), so the held session is created after that failure, never during it: a
-         // failure landing between the session and its consumer would refuse the consumer, and CREATE waits for one.
-         // (The gateway's own failure of the connection queues behind the held creation: it cannot be this one.)
-         await(brokerFailedIt, "the broker to fail the closed connection");
+         // Released once the broker has dropped the closed connection (its listener thread does that, then fails the
+         // connection): that failure, like the gateway's own, runs on the session's broker executor, so it queues
+         // behind the held creation and closes what the creation made (SmsRemotingConnection.fail).
          Wait.until("the connection closed", Duration.ofSeconds(10),
                     () -> broker.server().getRemotingService().getConnections().isEmpty());
          gate.release(then);
