@@ -79,10 +79,10 @@ class SmppGracefulStopTest {
       });
    }
 
-   /** Until the broker's stop has begun (its first step ends the sessions). */
+   /** Until the broker's stop has told every session to end: queued on its event loop before what the test sends next. */
    private static void waitUntilStopping(TestBroker broker) {
       Wait.until("the broker stopping", Duration.ofSeconds(10),
-                 () -> broker.server().getState() != org.apache.activemq.artemis.core.server.ActiveMQServer.SERVER_STATE.STARTED);
+                 () -> io.smsgw.broker.ClientSessionsStop.of(broker.server()).isEnding());
    }
 
    @Test
