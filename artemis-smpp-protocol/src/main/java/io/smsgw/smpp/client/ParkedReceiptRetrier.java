@@ -14,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.smsgw.broker.LogText;
 import io.smsgw.broker.QueueBrowsing;
@@ -46,9 +48,12 @@ import org.slf4j.LoggerFactory;
  * for an operator, and counted per link. Left in place, such receipts would pile up at the front of the queue and
  * use the whole browse budget of every scan, so that receipts parked after them were never tried again.
  *
- * <p>State comes from the queue itself (the park time is the message's done time), so after a restart every
- * parked receipt gets the tries that are due at its age. Runs on the link service's housekeeping thread,
- * never on an event loop; each scan browses, retries and moves a bounded number of messages.
+ * <p>State comes from the queue itself (the park time is the message's done time, wall clock, as it must survive a
+ * restart), so after a restart every parked receipt gets the tries that are due at its age. While the process runs,
+ * a receipt's age follows a monotonic clock from the first scan that sees it (its wall-clock age then, plus the
+ * monotonic time since): an NTP step of the wall clock neither collapses its tries into one (forward) nor delays
+ * them (back). Runs on the link service's housekeeping thread, never on an event loop; each scan browses, retries and
+ * moves a bounded number of messages.
  */
 final class ParkedReceiptRetrier {
 
@@ -71,6 +76,14 @@ final class ParkedReceiptRetrier {
    private final long[] delaysMillis;
    private final Executor housekeeping;
    private final ZoneId zone = ZoneId.systemDefault();
+   /** Milliseconds of the wall clock (the parked messages' done times) and of a monotonic one; tests move both. */
+   private final LongSupplier wallClock;
+   private final LongSupplier monotonicClock;
+   /**
+    * Broker message id → when it was parked on the monotonic clock, set by the first scan that sees it (housekeeping
+    * thread only; lost on restart, where the stored wall-clock age takes over). Forgotten with the message.
+    */
+   private final Map<Long, Long> parkedAtMonotonic = new HashMap<>();
    /**
     * Broker message id → tries made (housekeeping thread only; lost on restart, which only means a try more). Only
     * receipts still on the parking queue have one, and those leave it at their last try's age at the latest.
@@ -81,6 +94,15 @@ final class ParkedReceiptRetrier {
 
    ParkedReceiptRetrier(ActiveMQServer server, CorrelationStore store, Map<String, SmscLink> links,
                         List<Long> delaysMillis, Executor housekeeping) {
+      this(server, store, links, delaysMillis, housekeeping, System::currentTimeMillis,
+           () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+   }
+
+   /** With other clocks (milliseconds each): for tests. */
+   ParkedReceiptRetrier(ActiveMQServer server, CorrelationStore store, Map<String, SmscLink> links,
+                        List<Long> delaysMillis, Executor housekeeping, LongSupplier wallClock, LongSupplier monotonicClock) {
+      this.wallClock = wallClock;
+      this.monotonicClock = monotonicClock;
       this.server = server;
       this.store = store;
       this.links = links;
@@ -94,8 +116,7 @@ final class ParkedReceiptRetrier {
       if (queue == null) {
          return;
       }
-      long now = System.currentTimeMillis();
-      Pass pass = new Pass(now);
+      Pass pass = new Pass(wallClock.getAsLong(), monotonicClock.getAsLong());
       try {
          // A pass another thread's removal breaks (a move, a delete, an operator's consumer taking the last one) is
          // made again under the queue's lock (decision 89); what the broken one started is not started twice.
@@ -109,6 +130,9 @@ final class ParkedReceiptRetrier {
       if (pass.complete) {
          tries.keySet().retainAll(pass.seen); // forget messages an operator consumed or that were re-matched
       }
+      // Even after a pass the browse budget cut short: it saw the front of the queue, where every message seen before
+      // still is unless it left. One dropped anyway only has its age from the wall clock again.
+      parkedAtMonotonic.keySet().retainAll(pass.seen);
    }
 
    /**
@@ -119,14 +143,29 @@ final class ParkedReceiptRetrier {
    private final class Pass {
 
       private final long now;
+      private final long monotonicNow;
       private final Set<Long> seen = new HashSet<>();
       /** Receipts that can no longer match, with their link (null when it is not configured), in queue order. */
       private final Map<Long, SmscLink> settled = new LinkedHashMap<>();
       private int started;
       private boolean complete = true;
 
-      Pass(long now) {
+      Pass(long now, long monotonicNow) {
          this.now = now;
+         this.monotonicNow = monotonicNow;
+      }
+
+      /**
+       * The receipt's age: by the monotonic clock since the first scan of this process that saw it, which took its
+       * wall-clock age then (none if the wall clock is now before its park time).
+       */
+      private long age(long id, long parkedAt) {
+         Long since = parkedAtMonotonic.get(id);
+         if (since == null) {
+            since = monotonicNow - Math.max(0, now - parkedAt);
+            parkedAtMonotonic.put(id, since);
+         }
+         return monotonicNow - since;
       }
 
       /** Returns false to end the pass: the browse budget is used. */
@@ -144,7 +183,7 @@ final class ParkedReceiptRetrier {
          String key = parked.string(SmsProperties.SMSC_MESSAGE_ID);
          SmscLink link = links.get(parked.string(SmsProperties.LINK, ""));
          long parkedAt = parked.longValue(SmsProperties.DONE_TIME, parked.timestamp());
-         int due = triesDue(now - parkedAt);
+         int due = triesDue(age(id, parkedAt));
          int made = tries.getOrDefault(id, 0);
          // An id longer than a record holds can never match (its lookup would fail each time and give its try back).
          if (key == null || key.length() > CorrelationRecord.MAX_ID_LENGTH || made >= delaysMillis.length
@@ -186,6 +225,7 @@ final class ParkedReceiptRetrier {
          }
          moved++;
          tries.remove(id);
+         parkedAtMonotonic.remove(id);
          SmscLink link = entry.getValue();
          if (link != null) {
             link.parkedReceiptsExhausted.incrementAndGet();
@@ -293,6 +333,7 @@ final class ParkedReceiptRetrier {
                logger.warn("Deleting parked receipt {} failed; it stays parked", id, e);
             } finally {
                tries.remove(id);
+               parkedAtMonotonic.remove(id);
                inProgress.remove(id);
             }
          });

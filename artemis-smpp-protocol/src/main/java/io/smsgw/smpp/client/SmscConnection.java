@@ -288,7 +288,13 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          write(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
          close("the SMSC unbound the " + SmscLink.roleName(role));
       } else if (pdu instanceof MalformedPdu malformed) {
-         logger.warn("SMSC link {} received a malformed {}: {}", config.id(), malformed.commandName(), LogText.safe(String.valueOf(malformed.reason()), 200));
+         String reason = LogText.safe(String.valueOf(malformed.reason()), 200); // the reason may quote what the SMSC sent
+         if (link.firstMalformed()) {
+            logger.warn("SMSC link {} received a malformed {}: {} (further ones are counted in the link's log summary until "
+                        + "an interval passes without one)", config.id(), malformed.commandName(), reason);
+         } else {
+            logger.debug("SMSC link {} received a malformed {}: {}", config.id(), malformed.commandName(), reason);
+         }
          if (!malformed.isResponse()) {
             write(malformed.genericNack());
          }

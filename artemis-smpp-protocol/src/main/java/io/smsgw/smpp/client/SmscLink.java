@@ -312,11 +312,31 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong refusedAddressFull = new AtomicLong();
    /** Lookups of parked receipts that the correlation store failed (the receipt stays parked and is tried again). */
    final AtomicLong parkedLookupsFailed = new AtomicLong();
+   /** Malformed PDUs the SMSC sent, each (ends an episode in the log's summary when it stays unchanged an interval). */
+   final AtomicLong malformedReceived = new AtomicLong();
+   /** Malformed PDUs after the first of an episode, which alone is a WARN; for the log's summary. */
+   final AtomicLong malformedCounted = new AtomicLong();
+   /** The first malformed PDU of the current episode was logged; cleared by the summary after an interval without one. */
+   volatile boolean malformedLogged;
    /**
     * Parts of MT the broker delivered again that were not sent again: their correlation record showed the SMSC had
     * accepted them already (a crash or stop came between the record and the MT's acknowledgement).
     */
    final AtomicLong alreadyAccepted = new AtomicLong();
+   /**
+    * One malformed PDU from the SMSC: true when it is the first of an episode, to be logged at WARN; the others are
+    * counted for the log's summary. A misbehaving SMSC wrote a WARN per PDU, as fast as it could send them. Event loop.
+    */
+   boolean firstMalformed() {
+      malformedReceived.incrementAndGet();
+      if (!malformedLogged) {
+         malformedLogged = true;
+         return true;
+      }
+      malformedCounted.incrementAndGet();
+      return false;
+   }
+
    /** The status of the latest refusal, for the log's summary. */
    volatile String lastRefusal;
    /** Queue consumers re-created after the broker closed the link's consumer. */

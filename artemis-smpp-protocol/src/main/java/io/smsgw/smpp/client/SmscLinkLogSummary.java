@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * SMSC refused, parts that expired while throttled or before their first send, receipts parked, parked receipts
  * matched later or whose lookup failed, submit_sm sent again on the same bind (on-unanswered = requeue), correlation
  * record writes the store refused (each retried every 100 ms), receipt texts with esm_class 0 from a number other than
- * their MT's recipient (delivered as MO), messages not stored as their address was full. An SMSC refusing a whole number range, or receipts
+ * their MT's recipient (delivered as MO), messages not stored as their address was full, malformed PDUs from the SMSC
+ * after the first of an episode (that one is a WARN; an interval without any ends the episode). An SMSC refusing a whole number range, or receipts
  * parked under overload, made thousands of lines a second; each is now a DEBUG line and counted here, from the link's
  * counters (the ones its management bean shows).
  * Nothing is written for an interval in which none of them changed. Housekeeping thread only.
@@ -26,6 +27,8 @@ final class SmscLinkLogSummary {
    /** The interval as the line says it (60 s). */
    private final String interval;
    private long refused;
+   /** The link's count of malformed PDUs at the last line: unchanged for an interval, it ends their episode. */
+   private long malformed;
    /** The other counters, each with what the line says after its count, in the line's order. */
    private final List<Counted> counted;
 
@@ -46,6 +49,7 @@ final class SmscLinkLogSummary {
       this.link = link;
       this.interval = intervalMillis % 1000 == 0 ? intervalMillis / 1000 + " s" : intervalMillis + " ms";
       this.refused = link.refused.get();
+      this.malformed = link.malformedReceived.get();
       this.counted = List.of(
          new Counted(link.expiredThrottled, "part(s) still throttled at their validity's end, reported EXPIRED"),
          new Counted(link.receiptsUnmatched, "receipt(s) for unknown message ids parked on " + LinkMessages.UNMATCHED_RECEIPTS),
@@ -57,7 +61,8 @@ final class SmscLinkLogSummary {
          new Counted(link.expiredUnsent, "part(s) past their validity before their first send, reported EXPIRED"),
          new Counted(link.refusedAddressFull, "message(s) not stored as their address was full (the SMSC sends them again, "
                                               + "reports are tried again)"),
-         new Counted(link.receiptsNotFromRecipient, "receipt-like MO not from the recipient of the MT they name, delivered as MO"));
+         new Counted(link.receiptsNotFromRecipient, "receipt-like MO not from the recipient of the MT they name, delivered as MO"),
+         new Counted(link.malformedCounted, "further malformed PDU(s) from the SMSC (the first was a WARN)"));
    }
 
    /** Writes the counts since the last call, if any is not 0. */
@@ -76,6 +81,12 @@ final class SmscLinkLogSummary {
          }
          c.last = now;
       }
+      // An interval without a malformed PDU ends their episode: the next one is a WARN again.
+      now = link.malformedReceived.get();
+      if (now == malformed) {
+         link.malformedLogged = false;
+      }
+      malformed = now;
       if (!parts.isEmpty()) {
          logger.info("SMSC link {} in the last {}: {} (each at DEBUG)", link.config().id(), interval, String.join(", ", parts));
       }
