@@ -129,7 +129,7 @@ final class RoutedMove {
          tx.commit();
          return Result.MOVED;
       } catch (Exception e) {
-         if (tx.getState() != Transaction.State.ROLLEDBACK) {
+         if (tx.getState() != Transaction.State.ROLLEDBACK && tx.getState() != Transaction.State.COMMITTED) {
             rollback(tx, storageManager);
          }
          throw e;
