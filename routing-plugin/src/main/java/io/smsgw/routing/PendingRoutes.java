@@ -1,13 +1,12 @@
 package io.smsgw.routing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
-import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
@@ -15,15 +14,17 @@ import io.smsgw.core.runtime.NetworkRoutes;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Moves the MT and MO waiting on {@code sms.route.pending} on once the tandem gateway answered their route: each
- * answered message goes back to its ingress address ({@code sms.mt} / {@code sms.mo}), in one broker transaction
- * with its removal, where the routing divert now finds the answer in memory (a peer's queue, or the no-route
- * handling). Messages the tandem cannot answer yet stay, durable, until it can.
+ * answered message goes back through its ingress address ({@code sms.mt} / {@code sms.mo}), routed by the divert's
+ * rules, which now find the answer in memory (a peer's queue, or the no-route handling), and stored in one broker
+ * transaction with its removal ({@link RoutedMove}). Messages the tandem cannot answer yet stay, durable, until it can.
  *
  * <p>Runs on a thread of its own: when an answer arrives or the tandem comes back, and every second while the
  * tandem is reachable (which also resumes what waited across a broker restart, and a message whose answer arrived
@@ -35,7 +36,8 @@ final class PendingRoutes {
    /** When the message first waited for its route (epoch ms); also tells the divert not to count it again. */
    static final SimpleString SINCE = SimpleString.of("smsRoutePendingSince");
    static final long SCAN_MILLIS = 1000;
-   private static final int FLUSH_LIMIT = 1000;
+   /** Moved on at most this many a scan; the next scan, a second later at most, takes the next ones. */
+   private static final int SCAN_LIMIT = 1000;
    private static final SimpleString QUEUE = SimpleString.of(SmsAddresses.ROUTE_PENDING);
 
    private final ActiveMQServer server;
@@ -43,7 +45,7 @@ final class PendingRoutes {
    private final NetworkRouting network;
    private final ScheduledExecutorService executor;
    private final AtomicBoolean scanQueued = new AtomicBoolean();
-   private final MoveStorage storage;
+   private final RoutedMove mover;
    /** A scan left messages because a store was full; logged when it starts and when it ends, not per scan. */
    private boolean waitingForSpace;
 
@@ -52,7 +54,7 @@ final class PendingRoutes {
       this.router = router;
       this.network = router.network();
       this.executor = executor;
-      this.storage = new MoveStorage(server);
+      this.mover = new RoutedMove(server);
    }
 
    void start() {
@@ -94,16 +96,50 @@ final class PendingRoutes {
          return;
       }
       try {
-         // The broker's move removes each message whatever became of its copy (a full DROP address drops it): the
-         // stores are asked first, and what a full store would lose waits here for a later scan (decision 131).
-         Answered mtMoves = new Answered(SmsKind.MT, this::mt, this::mtRefusal);
-         int mt = queue.moveReferences(FLUSH_LIMIT, mtMoves, SmsAddresses.MT_ADDRESS, false, null);
-         Answered moMoves = new Answered(SmsKind.MO, this::mo, this::moRefusal);
-         int mo = queue.moveReferences(FLUSH_LIMIT, moMoves, SmsAddresses.MO_ADDRESS, false, null);
+         // Each answered message leaves in the transaction that stores its copy, routed anew on its ingress address:
+         // a store that cannot take it, or drops it, leaves it here for a later scan (decisions 131, NN).
+         int mt = 0;
+         int mo = 0;
+         int notThere = 0;
+         String fullMt = null;
+         String fullMo = null;
+         List<Answered> answered = answered(queue);
+         for (Answered next : answered) {
+            boolean isMt = next.kind() == SmsKind.MT;
+            if (isMt ? fullMt != null : fullMo != null) {
+               continue; // as the broker's move stopped per kind: the rest of that kind waits for a later scan
+            }
+            RoutedMove.Result result = mover.move(queue, next.ref(), isMt ? SmsAddresses.MT_ADDRESS : SmsAddresses.MO_ADDRESS,
+                                                  copy -> { });
+            switch (result) {
+               case MOVED -> {
+                  if (isMt) {
+                     mt++;
+                  } else {
+                     mo++;
+                  }
+               }
+               case NOT_THERE -> notThere++;
+               case DUPLICATE -> { }
+               case FULL -> {
+                  if (isMt) {
+                     fullMt = mover.full();
+                  } else {
+                     fullMo = mover.full();
+                  }
+               }
+            }
+         }
+         String full = fullMt != null ? fullMt : fullMo;
+         if (notThere > 0) {
+            RoutedMove.depage(queue); // what is still paged is read for the next scan
+         }
+         if (answered.size() >= SCAN_LIMIT && mt + mo > 0) {
+            wake(); // more may be answered: a scan of its own, also while the tandem is down (no periodic scan then)
+         }
          if (mt + mo > 0) {
             logger.debug("{} MT and {} MO waiting for their route moved on", mt, mo);
          }
-         String full = mtMoves.full != null ? mtMoves.full : moMoves.full;
          if (full != null && !waitingForSpace) {
             logger.warn("Messages whose route is answered stay on {} while the store of {} is full; they move on once it "
                         + "has room", SmsAddresses.ROUTE_PENDING, full);
@@ -116,6 +152,37 @@ final class PendingRoutes {
       }
    }
 
+   /** One waiting message whose route is answered now. */
+   private record Answered(MessageReference ref, SmsKind kind) { }
+
+   /**
+    * The waiting MT and MO whose route is answered now (asking the tandem for the others), MT first, at most
+    * {@link #SCAN_LIMIT} a scan.
+    */
+   private List<Answered> answered(Queue queue) {
+      List<Answered> mt = new ArrayList<>();
+      List<Answered> mo = new ArrayList<>();
+      try (LinkedListIterator<MessageReference> refs = queue.browserIterator()) {
+         while (refs.hasNext() && mt.size() + mo.size() < SCAN_LIMIT) {
+            MessageReference ref = refs.next();
+            Message message = ref.getMessage();
+            // as every reader of the kind sees it: an application's MO may carry none, its MT "mt"
+            SmsKind kind = SmsKind.of(message.getObjectProperty(SmsProperties.KIND));
+            if (kind != SmsKind.MT && kind != SmsKind.MO) {
+               continue;
+            }
+            String destination = RoutingTransformer.string(message, SmsProperties.DESTINATION);
+            NetworkRouting.Decision decision = destination == null ? LOCAL
+               : kind == SmsKind.MT ? mt(destination) : mo(destination);
+            if (decision.outcome() != NetworkRouting.Outcome.PENDING) {
+               (kind == SmsKind.MT ? mt : mo).add(new Answered(ref, kind));
+            }
+         }
+      }
+      mt.addAll(mo);
+      return mt;
+   }
+
    /** A local route decides first, as in the divert: one added since the MT waited answers it without the tandem. */
    private NetworkRouting.Decision mt(String destination) {
       return router.table().mt(destination) != null ? LOCAL : network.mt(destination);
@@ -125,26 +192,6 @@ final class PendingRoutes {
       return router.table().mo(serviceNumber) != null ? LOCAL : network.mo(serviceNumber);
    }
 
-   /** Where a store could not take this MT's move now (address and cause), or null. */
-   private String mtRefusal(String destination, NetworkRouting.Decision decision) {
-      StorageOverload.Cause cause = storage.mtRefusal(destination == null ? null : router.table().mt(destination));
-      return cause != null ? SmsAddresses.MT + " or its link's queue (" + cause.tag() + ")" : peerRefusal(decision);
-   }
-
-   private String moRefusal(String serviceNumber, NetworkRouting.Decision decision) {
-      StorageOverload.Cause cause = storage.refusal(SmsAddresses.MO);
-      return cause != null ? SmsAddresses.MO + " (" + cause.tag() + ")" : peerRefusal(decision);
-   }
-
-   private String peerRefusal(NetworkRouting.Decision decision) {
-      if (decision.outcome() != NetworkRouting.Outcome.GATEWAY || decision.gateway() == null) {
-         return null;
-      }
-      String queue = SmsAddresses.gatewayQueue(decision.gateway());
-      StorageOverload.Cause cause = storage.refusal(queue);
-      return cause == null ? null : queue + " (" + cause.tag() + ")";
-   }
-
    /** Any outcome but PENDING: the divert routes it locally. */
    private static final NetworkRouting.Decision LOCAL = new NetworkRouting.Decision(NetworkRouting.Outcome.NOT_CONFIGURED, null);
 
@@ -152,42 +199,5 @@ final class PendingRoutes {
    long waiting() {
       Queue queue = server.locateQueue(QUEUE);
       return queue == null ? 0 : queue.getMessageCount();
-   }
-
-   /** Matches the waiting messages of one kind whose route is answered now (asking the tandem for the others). */
-   private static final class Answered extends MessageFilter {
-
-      private final SmsKind kind;
-      private final Function<String, NetworkRouting.Decision> decide;
-      private final BiFunction<String, NetworkRouting.Decision, String> refusal;
-      /** The first full store met (address and cause): nothing more matches, the rest waits for a later scan. */
-      String full;
-
-      Answered(SmsKind kind, Function<String, NetworkRouting.Decision> decide,
-               BiFunction<String, NetworkRouting.Decision, String> refusal) {
-         super("route of a waiting " + kind + " answered");
-         this.kind = kind;
-         this.decide = decide;
-         this.refusal = refusal;
-      }
-
-      @Override
-      public boolean match(Message message) {
-         // as every reader of the kind sees it: an application's MO may carry none, its MT "mt"
-         if (SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) != kind) {
-            return false;
-         }
-         if (full != null) {
-            return false;
-         }
-         String destination = RoutingTransformer.string(message, SmsProperties.DESTINATION);
-         NetworkRouting.Decision decision = destination == null ? LOCAL : decide.apply(destination);
-         if (decision.outcome() == NetworkRouting.Outcome.PENDING) {
-            return false;
-         }
-         // called right before the broker copies the message, so a store that filled in between is seen
-         full = refusal.apply(destination, decision);
-         return full == null;
-      }
    }
 }

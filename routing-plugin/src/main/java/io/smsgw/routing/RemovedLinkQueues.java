@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.config.GatewayConfig;
-import io.smsgw.core.config.RouteConfig;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
@@ -49,7 +47,7 @@ final class RemovedLinkQueues {
    /** Browse, check and move this many at a time, so a long queue is not read into memory at once. */
    private static final int BATCH = 1000;
    /**
-    * String, the queue an MT was re-routed from: set on it as the broker moves it to sms.mt, so routing does not count
+    * String, the queue an MT was re-routed from: set on its copy as it moves to sms.mt, so routing does not count
     * it as submitted again and gives it back the expiry the move cleared.
     */
    static final SimpleString REROUTED_FROM = SimpleString.of("smsReroutedFrom");
@@ -70,14 +68,12 @@ final class RemovedLinkQueues {
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
-   private final SmsRouter router;
-   private final MoveStorage storage;
+   private final RoutedMove mover;
 
-   RemovedLinkQueues(ActiveMQServer server, GatewayRuntime runtime, SmsRouter router) {
+   RemovedLinkQueues(ActiveMQServer server, GatewayRuntime runtime) {
       this.server = server;
       this.runtime = runtime;
-      this.router = router;
-      this.storage = new MoveStorage(server);
+      this.mover = new RoutedMove(server);
    }
 
    /** SMSC link and peer queues with messages whose link or peer {@code config} does not have, with their depth. */
@@ -158,58 +154,70 @@ final class RemovedLinkQueues {
       long accepted = 0;
       Set<Long> left = new HashSet<>();
       String full = null;
-      // Each message is looked at once: one the broker could not move (taken by a consumer meanwhile) ends the loop.
+      // Each message is looked at once: one not on the queue's list when moved (taken meanwhile, or still paged) is
+      // looked at again after the queue read its next page, as long as a pass moves something (one more without).
       Set<Long> seen = new HashSet<>();
-      while (true) {
-         Set<Long> send = new HashSet<>();
-         Set<Long> done = new HashSet<>();
-         // The correlation store is read outside the queue's lock; only the messages checked here are acted on.
-         try (LinkedListIterator<MessageReference> refs = queue.browserIterator()) {
-            while (refs.hasNext() && send.size() + done.size() < BATCH) {
-               Message message = refs.next().getMessage();
-               long id = message.getMessageID();
-               if (!seen.add(id)) {
-                  continue;
-               }
-               switch (fate(message)) {
-                  case SEND -> send.add(id);
-                  case ACCEPTED -> done.add(id);
-                  case LEAVE -> left.add(id);
+      SimpleString from = SimpleString.of(queueName);
+      Set<Long> notThere = new HashSet<>();
+      boolean stalledBefore = false;
+      while (full == null) {
+         notThere.clear();
+         long movedBefore = moved;
+         while (true) {
+            List<MessageReference> send = new ArrayList<>();
+            Set<Long> done = new HashSet<>();
+            // The correlation store is read outside the queue's lock; only the messages checked here are acted on.
+            try (LinkedListIterator<MessageReference> refs = queue.browserIterator()) {
+               while (refs.hasNext() && send.size() + done.size() < BATCH) {
+                  MessageReference ref = refs.next();
+                  Message message = ref.getMessage();
+                  long id = message.getMessageID();
+                  if (!seen.add(id)) {
+                     continue;
+                  }
+                  switch (fate(message)) {
+                     case SEND -> send.add(ref);
+                     case ACCEPTED -> done.add(id);
+                     case LEAVE -> left.add(id);
+                  }
                }
             }
+            if (send.isEmpty() && done.isEmpty()) {
+               break;
+            }
+            if (!done.isEmpty()) {
+               accepted += queue.deleteMatchingReferences(FLUSH_LIMIT, new Ids(done), AckReason.NORMAL);
+            }
+            // Each MT leaves this queue in the transaction that stores its copy, routed as a new MT on sms.mt (not
+            // counted as submitted again): a store that cannot take it, or drops it, leaves it here (decision 146).
+            for (MessageReference ref : send) {
+               long id = ref.getMessage().getMessageID();
+               RoutedMove.Result result = mover.move(queue, ref, SmsAddresses.MT_ADDRESS,
+                                                     copy -> copy.putStringProperty(REROUTED_FROM, from));
+               switch (result) {
+                  case MOVED -> moved++;
+                  case NOT_THERE -> notThere.add(id);
+                  case DUPLICATE -> left.add(id);
+                  case FULL -> full = mover.full();
+               }
+               if (full != null) {
+                  break; // the rest stays here, for the next pass
+               }
+            }
+            if (full != null) {
+               break;
+            }
          }
-         if (send.isEmpty() && done.isEmpty()) {
+         boolean stalled = moved == movedBefore;
+         if (full != null || notThere.isEmpty() || stalled && stalledBefore) {
             break;
          }
-         if (!done.isEmpty()) {
-            accepted += queue.deleteMatchingReferences(FLUSH_LIMIT, new Ids(done, null), AckReason.NORMAL);
-         }
-         if (!send.isEmpty()) {
-            // The broker's move: one transaction per batch removes each MT here and stores its copy on sms.mt, where
-            // the routing divert routes it as any new MT (a moved MT is not counted as submitted again). It removes
-            // the MT whatever became of the copy, so the stores are asked first (decision 131).
-            Ids ids = new Ids(send, SimpleString.of(queueName), this::refusal);
-            moved += queue.moveReferences(FLUSH_LIMIT, ids, SmsAddresses.MT_ADDRESS, false, null);
-            if (ids.full != null) {
-               full = ids.full;
-               break; // the rest stays here, for the next pass
-            }
-         }
+         stalledBefore = stalled;
+         seen.removeAll(notThere);
+         RoutedMove.depage(queue);
       }
-      long leftCount = full == null ? left.size() : queue.getMessageCount();
+      long leftCount = full == null ? left.size() + notThere.size() : queue.getMessageCount();
       return new Outcome(queueName, moved, accepted, leftCount, full);
-   }
-
-   /** The address whose store could not take this MT's move now, with the cause; null when all can. */
-   private String refusal(Message message) {
-      StorageOverload.Cause cause = storage.refusal(SmsAddresses.MT);
-      if (cause != null) {
-         return SmsAddresses.MT + " (" + cause.tag() + ")";
-      }
-      Object destination = message.getObjectProperty(SmsProperties.DESTINATION);
-      RouteConfig.MtRoute route = destination == null ? null : router.table().mt(destination.toString());
-      cause = storage.mtRefusal(route);
-      return cause == null ? null : "the queue of a link of route " + route.prefix() + " (" + cause.tag() + ")";
    }
 
    private enum Fate { SEND, ACCEPTED, LEAVE }
@@ -250,43 +258,19 @@ final class RemovedLinkQueues {
       return AcceptedSegments.whole(accepted) ? Fate.ACCEPTED : Fate.LEAVE;
    }
 
-   /**
-    * Matches the messages whose broker ids were checked. With {@code from}, marks each match as re-routed from there:
-    * the broker calls this under the queue's lock right before it copies the message, so no consumer reads it meanwhile.
-    * With {@code full}, asks it right before too whether the copy would be stored: once a store is full nothing more
-    * matches, so the rest stays on the queue.
-    */
+   /** Matches the messages whose broker ids were checked. */
    private static final class Ids extends MessageFilter {
 
       private final Set<Long> ids;
-      private final SimpleString from;
-      private final java.util.function.Function<Message, String> refusal;
-      /** The first refusal's address and cause, or null. */
-      String full;
 
-      Ids(Set<Long> ids, SimpleString from) {
-         this(ids, from, null);
-      }
-
-      Ids(Set<Long> ids, SimpleString from, java.util.function.Function<Message, String> refusal) {
+      Ids(Set<Long> ids) {
          super("messages of a removed link checked against the correlation store");
          this.ids = ids;
-         this.from = from;
-         this.refusal = refusal;
       }
 
       @Override
       public boolean match(Message message) {
-         if (full != null || !ids.contains(message.getMessageID())) {
-            return false;
-         }
-         if (refusal != null && (full = refusal.apply(message)) != null) {
-            return false;
-         }
-         if (from != null) {
-            message.putStringProperty(REROUTED_FROM, from);
-         }
-         return true;
+         return ids.contains(message.getMessageID());
       }
    }
 

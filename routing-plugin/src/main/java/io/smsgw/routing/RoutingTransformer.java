@@ -76,8 +76,8 @@ abstract class RoutingTransformer implements Transformer {
    }
 
    /**
-    * Whether the message comes back from the pending queue. The broker's move that brought it cleared its expiry,
-    * which its validity restores (so an MT still expires, with an EXPIRED report, however often it waited).
+    * Whether the message comes back from the pending queue. The move that brought it ({@link RoutedMove}) cleared its
+    * expiry, which its validity restores (so an MT still expires, with an EXPIRED report, however often it waited).
     */
    static boolean cameBackFromPending(Message message) {
       if (message.getObjectProperty(PendingRoutes.SINCE) == null) {

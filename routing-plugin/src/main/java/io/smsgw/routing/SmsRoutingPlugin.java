@@ -157,7 +157,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
-      removedLinks = new RemovedLinkQueues(server, runtime, router);
+      removedLinks = new RemovedLinkQueues(server, runtime);
       reloader = new ConfigReloader(runtime, router, config -> removedLinks.drain(config, RemovedLinkQueues.RELOAD));
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);

@@ -810,4 +810,68 @@ class NetworkRoutingTest {
       beijingSmsc.sendReceipt(mt, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
       assertEquals("DELIVRD", reportAtBeijing(id).getStringProperty("smsStatus"));
    }
+
+   /**
+    * The race decision 136 left on the pending queue: Sina's account queue (DROP) has room when the scan asks its store
+    * and is full when the MO a reload's local route answers is stored there (a broker plugin shrinks its limit right
+    * before). The broker's move had acknowledged the waiting MO anyway: it was gone. Now it stays waiting, and moves on
+    * at the next scan once the queue has room.
+    */
+   @Test
+   void aWaitingMoWhoseDropQueueFillsBetweenTheQuestionAndTheRouteStaysWaiting() throws Exception {
+      Path file = startBeijingFromFile(); // the tandem is not there: every miss waits
+      String account = SmsAddresses.accountQueue(SP);
+      org.apache.activemq.artemis.api.core.SimpleString accountAddress = org.apache.activemq.artemis.api.core.SimpleString.of(account);
+      var roomy = new org.apache.activemq.artemis.core.settings.impl.AddressSettings().setMaxSizeBytes(16 * 1024)
+         .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.DROP);
+      beijing.server().getAddressSettingsRepository().addMatch(account, roomy);
+      var store = beijing.server().getPagingManager().getPageStore(accountAddress);
+      store.applySetting(roomy);
+      beijing.send(account, m -> m.setText("x".repeat(1024))); // far from 16 KiB, over the 512 bytes set below
+      Wait.until("Sina's queue holds one", Duration.ofSeconds(10), () -> beijing.messageCount(account) == 1);
+      java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+      beijing.server().registerBrokerPlugin(new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin() {
+         @Override
+         public void beforeMessageRoute(org.apache.activemq.artemis.api.core.Message message,
+                                        org.apache.activemq.artemis.core.server.RoutingContext context,
+                                        boolean direct, boolean rejectDuplicates) {
+            if (account.equals(message.getAddress()) && (SINA + "07").equals(String.valueOf(message.getObjectProperty("smsDestination")))
+                && armed.compareAndSet(true, false)) {
+               store.applySetting(new org.apache.activemq.artemis.core.settings.impl.AddressSettings().setMaxSizeBytes(512)
+                  .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.DROP));
+            }
+         }
+      });
+      beijing.send(SmsAddresses.MO, m -> {
+         m.setText("TD07");
+         m.setStringProperty("smsKind", "MO");
+         m.setStringProperty("smsSource", "13800138007");
+         m.setStringProperty("smsDestination", SINA + "07");
+      });
+      Wait.until("the MO waits for its route", Duration.ofSeconds(10),
+                 () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 1);
+
+      armed.set(true);
+      String withMoRoute = gatewayConf(BEIJING, "bj", GUANGZHOU, guangzhouPort, beijingSmsc, "138",
+                                       "{ prefix = \"" + SINA + "\", account = \"" + SP + "\" }", "");
+      try (io.smsgw.broker.testing.LogCapture log = io.smsgw.broker.testing.LogCapture.start()) {
+         Files.writeString(file, withMoRoute);
+         assertEquals("", beijing.routing().reload());
+         // The scan ends either way: the MO left (and, before, was dropped) or it stays with a WARN.
+         Wait.until("the scan moved the MO or left it", Duration.ofSeconds(10),
+                    () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0
+                       || log.count("stay on " + SmsAddresses.ROUTE_PENDING, account) > 0);
+         assertTrue(!armed.get(), "the store filled between the question and the route");
+         assertEquals(1, beijing.messageCount(SmsAddresses.ROUTE_PENDING), "the MO still waits, not dropped");
+      }
+      assertEquals(1, beijing.messageCount(account), "only what was there before");
+
+      beijing.server().locateQueue(accountAddress).deleteAllReferences();
+      store.applySetting(roomy); // room again
+      assertEquals("", beijing.routing().reload()); // a reload wakes the scan (the tandem is down)
+      Message mo = beijing.receive(account);
+      assertNotNull(mo, "the MO moved on once Sina's queue had room");
+      assertEquals("TD07", ((TextMessage) mo).getText());
+      Wait.until("nothing waits", Duration.ofSeconds(10), () -> beijing.messageCount(SmsAddresses.ROUTE_PENDING) == 0);
+   }
 }

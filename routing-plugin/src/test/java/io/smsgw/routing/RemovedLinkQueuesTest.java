@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Enumeration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.TestBroker;
@@ -279,6 +280,109 @@ class RemovedLinkQueuesTest {
          assertTrue(control.rerouteQueue(SmsAddresses.smscLinkQueue("old")).contains("3 MT routed again"));
          Wait.until("the MT routed to the new link", Duration.ofSeconds(10),
                     () -> broker.messageCount(SmsAddresses.smscLinkQueue("old")) == 0 && broker.messageCount(newQueue) == 3);
+      }
+   }
+
+   /**
+    * The race decision 136 left: the new link's DROP queue has room when the move asks its store and is full when the
+    * copy is routed (a broker plugin shrinks its limit right before the routed MT is stored). The broker's move had
+    * acknowledged the original anyway: the first MT was gone, no report, nothing in sms.dlq. Now its move rolls back:
+    * all three stay on the removed link's queue, and move once the queue has room.
+    */
+   @Test
+   void anMtWhoseDropTargetFillsBetweenTheQuestionAndTheRouteStaysOnTheRemovedLinksQueue() throws Exception {
+      int oldPort = JsmppSmsc.freePort();
+      int newPort = JsmppSmsc.freePort();
+      writeConfig(oldPort, newPort, true, ROUTES_TO_OLD);
+      long validUntil = System.currentTimeMillis() + 600_000;
+      String newQueue = SmsAddresses.smscLinkQueue("new");
+      String oldQueue = SmsAddresses.smscLinkQueue("old");
+      String reports = SmsAddresses.accountQueue("app1");
+      AddressSettings roomy = new AddressSettings().setMaxSizeBytes(16 * 1024)
+         .setAddressFullMessagePolicy(AddressFullMessagePolicy.DROP);
+      FillsBeforeRoute filler = new FillsBeforeRoute(newQueue);
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> {
+              cfg.registerBrokerPlugin(new SmsRoutingPlugin());
+              cfg.registerBrokerPlugin(filler);
+              cfg.addQueueConfiguration(QueueConfiguration.of(reports).setAddress(reports).setRoutingType(RoutingType.ANYCAST));
+              cfg.addAddressSetting(newQueue, roomy);
+           }).start();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         jms.start();
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         for (int i = 1; i <= 3; i++) {
+            sendMt(session, "00000000000000e" + i, RECIPIENT, "waits for a link that is down", validUntil);
+         }
+         Wait.until("three MT on the old link's queue", Duration.ofSeconds(10), () -> broker.messageCount(oldQueue) == 3);
+         // One message on the new link's queue (its SMSC down): far from its 16 KiB, over the 512 bytes the filler sets.
+         try (MessageProducer producer = session.createProducer(session.createQueue(newQueue))) {
+            producer.send(session.createTextMessage("x".repeat(1024)));
+         }
+         Wait.until("the new link's queue holds one", Duration.ofSeconds(10), () -> broker.messageCount(newQueue) == 1);
+         assertFalse(full(broker, newQueue));
+
+         filler.store = broker.server().getPagingManager().getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(newQueue));
+         filler.armed = true;
+         writeConfig(oldPort, newPort, false, ROUTES_TO_NEW);
+         SmsRoutingControlMBean control = routing(broker);
+         assertEquals("", control.reload());
+         assertFalse(filler.armed, "the store filled between the question and the route");
+         assertTrue(full(broker, newQueue));
+         assertEquals(java.util.Set.of("00000000000000e1", "00000000000000e2", "00000000000000e3"),
+                      browse(session, oldQueue).keySet(), "the MT stay on the removed link's queue, none dropped");
+         assertEquals(1, broker.messageCount(newQueue));
+         assertTrue(browse(session, reports).isEmpty(), "no report: the MT were not handled");
+
+         try (var refs = broker.server().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(oldQueue)).browserIterator()) {
+            while (refs.hasNext()) {
+               assertEquals(0, refs.next().getDeliveryCount(), "the rolled-back move is no delivery");
+            }
+         }
+
+         filler.store.applySetting(roomy); // room again
+         broker.server().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(newQueue)).deleteAllReferences();
+         String told = control.rerouteQueue(oldQueue);
+         assertTrue(told.contains("3 MT routed again"), told);
+         // The queue lists a stored message once its journal write completes.
+         Wait.until("the three MT on the new link's queue", Duration.ofSeconds(10), () -> {
+            try {
+               return browse(session, newQueue).size() == 3;
+            } catch (Exception e) {
+               throw new IllegalStateException(e);
+            }
+         });
+         Map<String, Message> routed = browse(session, newQueue);
+         assertEquals(java.util.Set.of("00000000000000e1", "00000000000000e2", "00000000000000e3"), routed.keySet());
+         Message first = routed.get("00000000000000e1");
+         // as the broker's move through the divert left them
+         assertEquals(SmsAddresses.MT, first.getStringProperty("_AMQ_ORIG_ADDRESS"));
+         assertEquals(SmsRoutingPlugin.MT_DIVERT, first.getStringProperty("_AMQ_ORIG_QUEUE"));
+         assertEquals(oldQueue, first.getStringProperty("smsReroutedFrom"));
+         assertTrue(first.getJMSExpiration() >= validUntil - 1000, "its validity is its expiry again");
+         Wait.until("the old link's queue is empty", Duration.ofSeconds(10), () -> broker.messageCount(oldQueue) == 0);
+      }
+   }
+
+   /** Shrinks a DROP store's limit below what it holds right before the first re-routed MT is routed to it. */
+   private static final class FillsBeforeRoute implements org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin {
+
+      private final String address;
+      volatile org.apache.activemq.artemis.core.paging.PagingStore store;
+      volatile boolean armed;
+
+      FillsBeforeRoute(String address) {
+         this.address = address;
+      }
+
+      @Override
+      public void beforeMessageRoute(org.apache.activemq.artemis.api.core.Message message,
+                                     org.apache.activemq.artemis.core.server.RoutingContext context,
+                                     boolean direct, boolean rejectDuplicates) {
+         if (armed && address.equals(message.getAddress())
+             && message.getObjectProperty(RemovedLinkQueues.REROUTED_FROM) != null) {
+            armed = false;
+            store.applySetting(new AddressSettings().setMaxSizeBytes(512).setAddressFullMessagePolicy(AddressFullMessagePolicy.DROP));
+         }
       }
    }
 

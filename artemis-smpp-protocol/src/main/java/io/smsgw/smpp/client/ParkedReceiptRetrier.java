@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
 
 import io.smsgw.broker.LogText;
 import io.smsgw.broker.QueueBrowsing;
+import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.config.SmscLinkConfig.ReceiptIdFormat;
 import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
@@ -26,12 +27,23 @@ import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.paging.PagingManager;
+import org.apache.activemq.artemis.core.paging.PagingStore;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.RefsOperation;
+import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.core.transaction.TransactionPropertyIndexes;
+import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +101,8 @@ final class ParkedReceiptRetrier {
     * receipts still on the parking queue have one, and those leave it at their last try's age at the latest.
     */
    private final Map<Long, Integer> tries = new HashMap<>();
+   /** The last scan left receipts parked because the set-aside address was full (logged when it starts). */
+   private boolean setAsideFull;
    /** Parked messages whose DR is being emitted or whose deletion is pending. */
    private final Set<Long> inProgress = ConcurrentHashMap.newKeySet();
 
@@ -204,20 +218,27 @@ final class ParkedReceiptRetrier {
    }
 
    /**
-    * Moves receipts that can no longer match to {@code sms.dr.unmatched.exhausted} (Artemis' own move: the copy
-    * and the removal in one transaction, the copy naming where it came from), out of the way of the receipts
+    * Moves receipts that can no longer match to {@code sms.dr.unmatched.exhausted} (the copy and the removal in one
+    * transaction, the copy naming where it came from, as Artemis' move makes it), out of the way of the receipts
     * parked after them. One that is not found in memory (paged out, taken by an operator) is tried at a later scan.
+    * A set-aside address that cannot take a receipt stops the moves: the rest stays parked for a later scan.
     */
    private void setAside(Queue queue, Map<Long, SmscLink> settled) {
       if (settled.isEmpty() || !setAsideQueueExists()) {
          return;
       }
       int moved = 0;
+      String full = null;
       for (Map.Entry<Long, SmscLink> entry : settled.entrySet()) {
          long id = entry.getKey();
          try {
-            if (!queue.moveReference(id, SET_ASIDE, null, false)) {
+            SetAside result = setAside(queue, id);
+            if (result == SetAside.NOT_THERE) {
                continue;
+            }
+            if (result == SetAside.FULL) {
+               full = SET_ASIDE + " is full";
+               break;
             }
          } catch (Exception e) {
             logger.warn("Moving parked receipt {} to {} failed; it stays parked", id, SET_ASIDE, e);
@@ -233,6 +254,71 @@ final class ParkedReceiptRetrier {
       }
       if (moved > 0) {
          logger.info("{} parked receipt(s) that can no longer match moved from {} to {}", moved, QUEUE, SET_ASIDE);
+      }
+      if (full != null && !setAsideFull) {
+         logger.warn("Parked receipts that can no longer match stay on {} while {}; they move once it has room", QUEUE, full);
+      }
+      setAsideFull = full != null;
+   }
+
+   private enum SetAside { MOVED, NOT_THERE, FULL }
+
+   /**
+    * Moves one parked receipt to {@code sms.dr.unmatched.exhausted}. Artemis' own move acknowledged the receipt
+    * whatever became of its copy: a set-aside address full under DROP dropped the copy and the receipt was gone, and
+    * under BLOCK or with the disk full the copy was stored past the limit. Here its store is asked first and the copy
+    * is checked after its route (a DROP store that filled in between drops it, a FAIL one throws): the removal rolls
+    * back and the receipt stays parked, as it was (decision 146).
+    */
+   private SetAside setAside(Queue queue, long id) throws Exception {
+      PagingManager paging = server.getPagingManager();
+      PagingStore setAsideStore = paging.getPageStore(SET_ASIDE);
+      if (StorageOverload.refusal(paging, setAsideStore) != null) {
+         return SetAside.FULL;
+      }
+      StorageManager storage = server.getStorageManager();
+      Transaction tx = new TransactionImpl(storage);
+      boolean done = false;
+      try {
+         MessageReference ref = queue.removeReferenceWithID(id);
+         if (ref == null) {
+            done = true;
+            return SetAside.NOT_THERE;
+         }
+         queue.referenceHandled(ref);
+         queue.acknowledge(tx, ref);
+         if (tx.getProperty(TransactionPropertyIndexes.REFS_OPERATION) instanceof RefsOperation refs) {
+            refs.setIgnoreRedeliveryCheck(); // a rollback puts it back as it was: no delivery counted, no delay
+         }
+         // What Artemis' move makes of it: the original's address, queue and id noted, no expiry.
+         Message original = ref.getMessage();
+         Message copy = original.copy(storage.generateID(), true);
+         copy.setAddress(SET_ASIDE);
+         copy.referenceOriginalMessage(original, queue.getName());
+         copy.setExpiration(0);
+         copy.setRoutingType(null);
+         if (original.getBrokerProperty(Message.HDR_ORIG_ROUTING_TYPE) instanceof Byte type) {
+            copy.setRoutingType(RoutingType.getType(type));
+         }
+         RoutingStatus status;
+         try {
+            status = server.getPostOffice().route(copy, new RoutingContextImpl(tx), false, false, null);
+         } catch (ActiveMQAddressFullException fail) {
+            status = null; // FAIL, filled after the question
+         }
+         if (status == null || status != RoutingStatus.NO_BINDINGS && copy.isDropped()) {
+            tx.rollback();
+            storage.getContext().waitCompletion(10_000); // back on the queue before the next scan looks
+            done = true;
+            return SetAside.FULL;
+         }
+         tx.commit();
+         done = true;
+         return SetAside.MOVED;
+      } finally {
+         if (!done && tx.getState() != Transaction.State.ROLLEDBACK && tx.getState() != Transaction.State.COMMITTED) {
+            tx.rollback();
+         }
       }
    }
 

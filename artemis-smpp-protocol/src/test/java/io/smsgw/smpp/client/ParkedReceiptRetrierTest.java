@@ -1,6 +1,7 @@
 package io.smsgw.smpp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.smsgw.broker.testing.BrowserStepRace;
 import io.smsgw.broker.testing.LogCapture;
@@ -26,7 +29,12 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.RoutingContext;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +107,64 @@ class ParkedReceiptRetrierTest {
          } finally {
             housekeeping.shutdown();
          }
+      }
+   }
+
+   /**
+    * The set-aside address (DROP) has room when the scan asks its store and is full when the receipt's copy is routed
+    * there (a broker plugin shrinks its limit right before). Artemis' move had acknowledged the receipt anyway: it was
+    * gone from both queues. Now it stays parked, with one WARN, and is set aside by a scan once the address has room.
+    */
+   @Test
+   void aReceiptWhoseSetAsideAddressFillsBetweenTheQuestionAndTheRouteStaysParked() throws Exception {
+      AddressSettings roomy = new AddressSettings().setMaxSizeBytes(16 * 1024)
+         .setAddressFullMessagePolicy(AddressFullMessagePolicy.DROP);
+      AtomicBoolean armed = new AtomicBoolean();
+      AtomicReference<PagingStore> store = new AtomicReference<>();
+      ActiveMQServerMessagePlugin filler = new ActiveMQServerMessagePlugin() {
+         @Override
+         public void beforeMessageRoute(org.apache.activemq.artemis.api.core.Message message, RoutingContext context,
+                                        boolean direct, boolean rejectDuplicates) {
+            if (LinkMessages.EXHAUSTED_RECEIPTS.equals(message.getAddress()) && armed.compareAndSet(true, false)) {
+               store.get().applySetting(new AddressSettings().setMaxSizeBytes(512)
+                  .setAddressFullMessagePolicy(AddressFullMessagePolicy.DROP));
+            }
+         }
+      };
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> {
+              cfg.addAddressSetting(LinkMessages.EXHAUSTED_RECEIPTS, roomy);
+              cfg.registerBrokerPlugin(filler);
+           }).start();
+           LogCapture log = LogCapture.start()) {
+         ActiveMQServer server = broker.server();
+         Queue parking = queue(server, LinkMessages.UNMATCHED_RECEIPTS);
+         Queue setAside = queue(server, LinkMessages.EXHAUSTED_RECEIPTS);
+         store.set(server.getPagingManager().getPageStore(SimpleString.of(LinkMessages.EXHAUSTED_RECEIPTS)));
+         // One message set aside before: far from 16 KiB, over the 512 bytes the plugin sets.
+         CoreMessage earlier = new CoreMessage(server.getStorageManager().generateID(), 1100);
+         earlier.setAddress(LinkMessages.EXHAUSTED_RECEIPTS);
+         earlier.setDurable(false);
+         earlier.getBodyBuffer().writeBytes(new byte[1024]);
+         server.getPostOffice().route(earlier, false);
+         put(server, null, "gone"); // no id: can never match, to be set aside
+         awaitListed(parking);
+         awaitListed(setAside);
+         assertFalse(store.get().isFull());
+         ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, null, Map.of(), List.of(3_600_000L), Runnable::run);
+
+         armed.set(true);
+         retrier.scan();
+         assertFalse(armed.get(), "the set-aside address filled between the question and the route");
+         awaitListed(parking);
+         awaitListed(setAside);
+         assertEquals(1, parking.getMessageCount(), "the receipt stays parked, not dropped");
+         assertEquals(1, setAside.getMessageCount(), "only what was set aside before");
+         assertEquals(1, log.count("WARN", "stay on " + LinkMessages.UNMATCHED_RECEIPTS));
+
+         store.get().applySetting(roomy); // room again
+         retrier.scan();
+         Wait.until("the receipt set aside once there is room", Duration.ofSeconds(10),
+                    () -> parking.getMessageCount() == 0 && setAside.getMessageCount() == 2);
       }
    }
 

@@ -1,0 +1,238 @@
+package io.smsgw.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.smsgw.broker.StorageOverload;
+import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.IngressRouting;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.paging.cursor.PageSubscription;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.postoffice.Binding;
+import org.apache.activemq.artemis.core.postoffice.Bindings;
+import org.apache.activemq.artemis.core.postoffice.DuplicateIDCache;
+import org.apache.activemq.artemis.core.postoffice.PostOffice;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.postoffice.impl.DivertBinding;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.RefsOperation;
+import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.core.transaction.TransactionPropertyIndexes;
+import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
+
+/**
+ * Moves one message from a queue back through routing, in place of the broker's move ({@code Queue.moveReferences})
+ * that acknowledged the original whatever became of its copy: a DROP address that filled after the stores were asked
+ * dropped the copy and the message was gone (decisions 131, 136). Here one transaction takes the message off its
+ * queue, acknowledges it and stores what routing makes of its copy; a store that refuses, drops or fails the copy
+ * rolls it all back and the message stays where it was.
+ *
+ * <p>What the broker's move and the divert did to the copy is kept: the broker's {@code _AMQ_ORIG_*} properties as the
+ * divert left them (the ingress address and the divert), no expiry (routing gives an MT back its validity), what the
+ * caller marks it with (where it comes from, so routing counts it once), the duplicate id noted
+ * on the ingress address without refusing a resend, and the copy routed by the same rules as the divert's
+ * ({@link IngressRouting}), to its final address with the duplicate check there, its counters counted once committed.
+ */
+final class RoutedMove {
+
+   /** What became of a move. */
+   enum Result {
+      /** Moved: the copy is stored (or routed where no queue takes it, as the divert would). */
+      MOVED,
+      /** Not on the queue's list: taken by a consumer meanwhile, or still paged (see {@link #depage}). */
+      NOT_THERE,
+      /** A store could not take the copy (see {@link #full}); the message stays. */
+      FULL,
+      /** Its final address already holds its duplicate id; the message stays, as the broker's move failed then. */
+      DUPLICATE
+   }
+
+   private final ActiveMQServer server;
+   private final MoveStorage storage;
+   /** The address and cause of the last FULL, for the log. */
+   private String full;
+
+   RoutedMove(ActiveMQServer server) {
+      this.server = server;
+      this.storage = new MoveStorage(server);
+   }
+
+   /** The store that refused the last move that returned FULL: "address (cause)". */
+   String full() {
+      return full;
+   }
+
+   /**
+    * Moves {@code found}, a message a browse of {@code queue} found, to {@code ingress} ({@code sms.mt} or
+    * {@code sms.mo}), routed as a message sent there; {@code mark} sets what tells routing where the copy comes from.
+    */
+   Result move(Queue queue, MessageReference found, SimpleString ingress, Consumer<Message> mark) throws Exception {
+      IngressRouting routing = GatewayRuntime.of(server).ingressRouting();
+      if (routing == null || !routing.routes(ingress)) {
+         throw new IllegalStateException("routing does not route " + ingress + " now");
+      }
+      StorageManager storageManager = server.getStorageManager();
+      PostOffice postOffice = server.getPostOffice();
+      Message copy = copyForMove(found.getMessage(), ingress, queue.getName(), divertOf(ingress), storageManager);
+      mark.accept(copy);
+      StoredCounts counts = new StoredCounts();
+      List<Message> routed = new ArrayList<>(2);
+      routing.route(copy, routed, counts);
+      // Asked before the message is touched, as DurableSender asks: under BLOCK or with the disk full the broker would
+      // store a copy routed on the server side past the limit; a full DROP or FAIL store would refuse it anyway.
+      for (Message message : routed) {
+         String address = message.getAddress();
+         StorageOverload.Cause cause = storage.refusal(address);
+         if (cause != null) {
+            full = address + " (" + cause.tag() + ")";
+            return Result.FULL;
+         }
+      }
+      Transaction tx = new TransactionImpl(storageManager);
+      try {
+         // Off the queue first, so no consumer takes it meanwhile; acknowledged in the transaction, so a rollback puts it back.
+         MessageReference ref = queue.removeReferenceWithID(found.getMessage().getMessageID());
+         if (ref == null) {
+            return Result.NOT_THERE;
+         }
+         queue.referenceHandled(ref);
+         queue.acknowledge(tx, ref);
+         putBackAsItWasOnRollback(tx);
+         // As the broker's move to the ingress address: its duplicate id is noted there, a resend is not refused.
+         byte[] duplicateId = copy.getDuplicateIDBytes();
+         if (duplicateId != null) {
+            DuplicateIDCache cache = postOffice.getDuplicateIDCache(ingress);
+            if (!cache.contains(duplicateId)) {
+               cache.addToCache(duplicateId, tx);
+            }
+         }
+         for (Message message : routed) {
+            Result result = store(message, tx, postOffice);
+            if (result != Result.MOVED) {
+               rollback(tx, storageManager);
+               return result;
+            }
+         }
+         if (!counts.isEmpty()) {
+            tx.addOperation(counts); // counted once committed, as the divert's copy is (StoredCounts)
+         }
+         tx.commit();
+         return Result.MOVED;
+      } catch (Exception e) {
+         if (tx.getState() != Transaction.State.ROLLEDBACK && tx.getState() != Transaction.State.COMMITTED) {
+            rollback(tx, storageManager);
+         }
+         throw e;
+      }
+   }
+
+   /**
+    * Rolls back and waits (10 s at most) until the journal has the rollback: the message is back on its queue only
+    * then, and the caller's next look (the next browse, a management answer) must find it there.
+    */
+   private static void rollback(Transaction tx, StorageManager storageManager) throws Exception {
+      tx.rollback();
+      storageManager.getContext().waitCompletion(10_000);
+   }
+
+   /**
+    * What the broker's move made of the original (its {@code makeCopy}), addressed to the ingress address, and what
+    * the ingress address's divert then made of that before its transformer routed it.
+    */
+   private static Message copyForMove(Message original, SimpleString ingress, SimpleString queueName,
+                                      SimpleString divert, StorageManager storageManager) throws Exception {
+      Message copy = original.copy(storageManager.generateID(), true);
+      copy.setAddress(ingress);
+      copy.referenceOriginalMessage(original, queueName);
+      copy.setExpiration(0);
+      copy.setRoutingType(null);
+      if (original.getBrokerProperty(Message.HDR_ORIG_ROUTING_TYPE) instanceof Byte type) {
+         copy.setRoutingType(RoutingType.getType(type));
+      }
+      if (divert != null) {
+         // The divert's copy noted the moved copy as its original, over what the move noted: routing saw the message
+         // as one from the ingress address through the divert (the moved copy's id is this copy's, never stored twice).
+         copy.referenceOriginalMessage(copy, divert);
+      }
+      copy.removeExtraBytesProperty(Message.HDR_ROUTE_TO_IDS); // as the divert: it would bypass routing
+      return copy;
+   }
+
+   /** The name of the divert that routes the ingress address (the routing plugin's), or null. */
+   private SimpleString divertOf(SimpleString ingress) throws Exception {
+      Bindings bindings = server.getPostOffice().getBindingsForAddress(ingress);
+      if (bindings != null) {
+         for (Binding binding : bindings.getBindings()) {
+            if (binding instanceof DivertBinding) {
+               return binding.getUniqueName();
+            }
+         }
+      }
+      return null;
+   }
+
+   /**
+    * Stores one routed message in {@code tx}, checked after for a store that filled since it was asked (DROP drops the
+    * message silently, FAIL throws).
+    */
+   private Result store(Message message, Transaction tx, PostOffice postOffice) throws Exception {
+      String address = message.getAddress();
+      RoutingStatus status;
+      try {
+         // as the divert routes its copy: not direct, duplicates refused at the final address
+         status = postOffice.route(message, new RoutingContextImpl(tx), false, true, null);
+      } catch (ActiveMQAddressFullException e) {
+         // address-full-policy FAIL that filled after the question
+         full = address + " (" + refusedTag() + ")";
+         return Result.FULL;
+      }
+      if (status == RoutingStatus.DUPLICATED_ID) {
+         return Result.DUPLICATE;
+      }
+      if (status != RoutingStatus.NO_BINDINGS && message.isDropped()) {
+         // DROP that filled after the question: the broker answered OK and kept nothing; the rollback keeps the original
+         full = address + " (" + refusedTag() + ")";
+         return Result.FULL;
+      }
+      return Result.MOVED;
+   }
+
+   private String refusedTag() {
+      return (server.getPagingManager().isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS).tag();
+   }
+
+   /**
+    * A rolled-back acknowledgement is a failed delivery to Artemis: the message would come back with a higher delivery
+    * count after the address's redelivery-delay. It was never delivered: back at once, as it was.
+    */
+   private static void putBackAsItWasOnRollback(Transaction tx) {
+      if (tx.getProperty(TransactionPropertyIndexes.REFS_OPERATION) instanceof RefsOperation refs) {
+         refs.setIgnoreRedeliveryCheck();
+      }
+   }
+
+   /**
+    * Has a paging queue read its next page into memory, where {@link #move} finds messages (the broker's move read the
+    * pages itself). Returns once the paging store's executor ran the read, or after 10 s.
+    */
+   static void depage(Queue queue) throws InterruptedException {
+      PageSubscription pages = queue.getPageSubscription();
+      if (pages == null || !pages.getPagingStore().isPaging()) {
+         return;
+      }
+      queue.forceDelivery();
+      CountDownLatch read = new CountDownLatch(1);
+      pages.getPagingStore().execute(read::countDown);
+      read.await(10, TimeUnit.SECONDS);
+   }
+}
