@@ -19,8 +19,9 @@ public interface PendingRequests {
    void answered();
 
    /**
-    * Stops reading from the connection because the broker's storage is full (decision 131): PDUs already read wait, in
-    * order. On the connection's event loop. {@code register} is given the task that starts reading again, to register
+    * The broker's storage is full (decisions 131, 140): from now the connection holds back the requests that store
+    * something, in order, and still hands over responses and keep-alives (it stops reading only once many PDUs wait).
+    * On the connection's event loop. {@code register} is given the task that starts reading again, to register
     * with the broker (e.g. {@code sender.whenStorageFrees(full, task)}; it runs once, from any thread), unless the
     * connection has one registered already: a connection refused again while it waits (a submit whose search or check
     * ended meanwhile) adds no second callback to the store. Closing the connection takes it off the store.

@@ -75,6 +75,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       final int deliveryCount;
       final boolean vetoed;
       final boolean report;
+      /** A redelivery, known at hand-over (for {@link DeliveryCounts}); set before it is put in flight. */
+      boolean again;
       /** Pauses begun before it was handed over ({@link #pauseEpoch}). */
       final int pauseEpoch;
       volatile boolean written;
@@ -142,8 +144,12 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       /** A part failed otherwise than by a throttling answer: the attempt counts toward max-delivery-attempts. */
       boolean failedOtherwise;
 
+      /** A redelivery, known at hand-over (for {@link DeliveryCounts}). */
+      final boolean again;
+
       Parts(long messageId, int firstSequence, ServerConsumer consumer, int count, int deliveryCount, boolean vetoed,
-            boolean report) {
+            boolean report, boolean again) {
+         this.again = again;
          this.messageId = messageId;
          this.firstSequence = firstSequence;
          this.consumer = consumer;
@@ -299,12 +305,18 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       boolean vetoed = delivery == null || !collector.isEmpty() && collector.anyVetoed();
       // Counted sent only once the writer writes it (written): the session's end may drop it unwritten (decision 121).
       boolean report = !vetoed && SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) == SmsKind.DR;
+      // Known now, not at the write: the throttled-back ids are forgotten once the client keeps up, which may be before a
+      // waiting part is written. Above 1, the broker handed the message over before without an acknowledgement; a
+      // throttled attempt it was told not to count is in throttledBack.
+      boolean again = !vetoed && (deliveryCount > 1 || !throttledBack.isEmpty() && throttledBack.remove(ref.getMessageID()));
       if (!collector.isEmpty()) {
-         sendParts(ref.getMessageID(), consumer, sequence, delivery, deliveryCount, vetoed, report);
+         sendParts(ref.getMessageID(), consumer, sequence, delivery, deliveryCount, vetoed, report, again);
          return 1;
       }
-      inFlight.put(sequence, new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed, report,
-                                          pauseEpoch));
+      InFlight single = new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed, report,
+                                     pauseEpoch);
+      single.again = again;
+      inFlight.put(sequence, single);
       if (delivery != null) {
          channel.write(delivery);
       }
@@ -313,11 +325,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    /** The parts of a long message wait for room in the window, in their order; the event loop writes them. */
    private void sendParts(long messageId, ServerConsumer consumer, int firstSequence, P first, int deliveryCount,
-                          boolean vetoed, boolean report) {
+                          boolean vetoed, boolean report, boolean again) {
       List<Integer> sequences = collector.sequences;
       List<P> pdus = collector.pdus;
       collector.clear();
-      Parts parts = new Parts(messageId, firstSequence, consumer, 1 + sequences.size(), deliveryCount, vetoed, report);
+      Parts parts = new Parts(messageId, firstSequence, consumer, 1 + sequences.size(), deliveryCount, vetoed, report, again);
       List<Waiting<P>> queued = new ArrayList<>(parts.unanswered);
       queued.add(new Waiting<>(parts, firstSequence, first));
       for (int i = 0; i < sequences.size(); i++) {
@@ -391,10 +403,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          }
          parts.written = true;
       }
-      // The broker counted this hand-over already: above 1, it handed the message over before without an acknowledgement
-      // (a throttled attempt it was told not to count is known here).
-      boolean again = delivery.deliveryCount > 1 || !throttledBack.isEmpty() && throttledBack.remove(delivery.messageId);
-      counts.sent(delivery.report, again);
+      counts.sent(delivery.report, parts != null ? parts.again : delivery.again);
    }
 
    /**

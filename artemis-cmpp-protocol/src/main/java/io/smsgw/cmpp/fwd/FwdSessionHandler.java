@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * gateway forwarded that MT to this peer ({@link FwdForwards}); otherwise Result 9, and a final report the peer sends
  * again is answered Result 0 and dropped. The broker session is bound to the peer's connection and fails with it.
  * A FWD the broker's storage cannot take now (decision 131) is answered Result 8, which the peer's link puts back and
- * sends again without counting a failed delivery, and the connection reads no more until the store frees space.
+ * sends again without counting a failed delivery, and the connection holds back its further FWDs until the store frees space.
  */
 public final class FwdSessionHandler {
 
@@ -61,7 +61,7 @@ public final class FwdSessionHandler {
    private final Consumer<CmppPdu> replies;
    /** The connection's event loop: FWDs arrive on it, and report checks the store answers later continue on it. */
    private final Executor loop;
-   /** The connection's reading, stopped while the storage is full. */
+   /** The connection's reading: its FWDs held back while the storage is full. */
    private final PendingRequests reading;
    /** Report checks the store has not answered yet (event loop only); TERMINATE is answered after them. */
    private int checking;
@@ -86,7 +86,7 @@ public final class FwdSessionHandler {
     *
     * @param replies writes FWD_RESPs to the peer, from any thread; called exactly once for each FWD given to onFwd
     * @param loop    the connection's event loop, which calls onFwd
-    * @param reading the connection's reading, stopped while the broker's storage is full
+    * @param reading the connection's reading: its FWDs held back while the broker's storage is full
     */
    public static FwdSessionHandler open(FwdPeers peers, String peerCode, CmppVersion version, ActiveMQServer server,
                                         RemotingConnection connection, Consumer<CmppPdu> replies, Executor loop,
@@ -316,8 +316,8 @@ public final class FwdSessionHandler {
          }
       } catch (DurableSender.StorageFull full) {
          // Not stored, transient (decision 131): Result 8, which the peer's link sends again without counting a failed
-         // delivery (Result 100 counted one, and enough of them dead-lettered the message there); the connection reads
-         // no more FWDs until the store frees space, as the SP acceptor does. On the event loop, as store() always is.
+         // delivery (Result 100 counted one, and enough of them dead-lettered the message there); the connection holds
+         // back its further FWDs until the store frees space (decision 140), as the SP acceptor does. On the event loop, as store() always is.
          StorageOverload.refused("CMPP_FWD", peerCode, full.storageCause(), full.address());
          reading.stopReadingForStorage(resume -> sender.whenStorageFrees(full, resume));
          replies.accept(fwd.response(CmppResult.FLOW_CONTROL_ERROR));

@@ -238,8 +238,10 @@ public final class SmscLinkService implements ActiveMQComponent {
     * A reload's {@code links} (decision 135), on the reloader's thread: links removed or changed stop together as at a
     * broker stop (submit_sm in flight answered or their MT left unacknowledged on the queue, unbind, receipts already
     * received stored), then changed and added links start with their settings; an unchanged link is not touched, its
-    * session stays bound. A link whose TLS stores cannot be read, or that fails to start, is logged at ERROR and left as
-    * it was (a changed one keeps running with its previous settings); the next reload tries it again.
+    * session stays bound. A link whose new TLS stores cannot be read is logged at ERROR and left as it was (a changed one
+    * keeps running with its previous settings). One that fails to start is logged at ERROR and stays stopped (a changed
+    * one was stopped first, so its carrier is down until a reload starts it; its queue keeps what routes send it). The
+    * next reload tries either again.
     */
    synchronized List<String> reconfigure(List<SmscLinkConfig> configured) {
       if (!started) {
@@ -337,11 +339,20 @@ public final class SmscLinkService implements ActiveMQComponent {
 
    /**
     * The link that reports for a record: its own. A link no longer configured still owes its MT their final reports: the
-    * first link sends them, as durably as its own (decision 50); the reports name the record's link.
+    * first running link sends them, as durably as its own (decision 50); the reports name the record's link. With no link
+    * running (a reload removed them all) the store keeps the records and asks again at its next pass.
     */
    private SmscLink reporterOf(io.smsgw.correlation.CorrelationRecord record) {
       SmscLink link = byId.get(record.linkId());
-      return link != null ? link : first;
+      if (link != null) {
+         return link;
+      }
+      // first is brought up to date at the end of a reload; while one runs, a link it stopped must not report.
+      SmscLink reporter = first;
+      if (reporter != null && byId.get(reporter.config().id()) == reporter) {
+         return reporter;
+      }
+      return byId.values().stream().findFirst().orElse(null);
    }
 
    /** Per link, one INFO line per interval counting what is logged per message at DEBUG (SmscLinkLogSummary). */

@@ -281,7 +281,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    }
 
    /**
-    * Stops reading from the connection until the store that refused {@code full} frees space: one callback registered
+    * Holds back the connection's storing requests until the store that refused {@code full} frees space (responses and
+    * keep-alives are still read, decision 140): one callback registered
     * per connection, however often it is refused meanwhile, and none left on the store once it closes. Event loop.
     */
    void waitForStorage(io.smsgw.broker.DurableSender sender, io.smsgw.broker.DurableSender.StorageFull full) {

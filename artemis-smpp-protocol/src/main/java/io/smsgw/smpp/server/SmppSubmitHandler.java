@@ -364,8 +364,8 @@ final class SmppSubmitHandler {
    }
 
    /**
-    * The storage cannot take the submit: a transient answer, nothing kept, and no more reading from this connection
-    * until the store frees memory, so the submits that follow wait in the socket instead of being refused one by one
+    * The storage cannot take the submit: a transient answer, nothing kept, and the connection's further submits held
+    * back until the store frees memory (decision 140), so they wait instead of being refused one by one
     * (and with address-full-policy BLOCK the broker's limit holds). The connection stays open.
     */
    private void refuseFull(DurableSender.StorageFull full, RateLimiter limiter, int parts, IntFunction<SmppPdu> error) {

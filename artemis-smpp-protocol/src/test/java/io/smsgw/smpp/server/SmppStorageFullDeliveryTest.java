@@ -130,7 +130,7 @@ class SmppStorageFullDeliveryTest {
          DeliverSm deliver = assertInstanceOf(DeliverSm.class, client.read());
          client.send(deliver.response(SmppStatus.ESME_ROK));
          client.send(new EnquireLink(MAX_SUBMITS + 11));
-         SmppPdu answer = client.read(5_000);
+         SmppPdu answer = client.read((int) DEADLINE.toMillis());
          assertInstanceOf(EnquireLinkResp.class, answer, "enquire_link answered while the store is full, got " + answer);
          Wait.until("the MO acknowledged by its deliver_sm_resp", DEADLINE,
                     () -> broker.messageCount(SmsAddresses.accountQueue(ESME)) == 0 && counts().settled(DeliveryCounts.Outcome.OK) == 1,
