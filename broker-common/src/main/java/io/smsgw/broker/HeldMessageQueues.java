@@ -26,9 +26,7 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.QueueImpl;
-import org.apache.activemq.artemis.core.server.impl.RefsOperation;
 import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.TransactionPropertyIndexes;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -277,10 +275,10 @@ public final class HeldMessageQueues {
                   queue.acknowledge(tx, taken);
                }
             }
-            putBackAsTheyWereOnRollback(tx);
+            MovedMessages.putBackAsItWasOnRollback(tx);
             return tx;
          } catch (Exception e) {
-            putBackAsTheyWereOnRollback(tx);
+            MovedMessages.putBackAsItWasOnRollback(tx);
             tx.rollback();
             throw e;
          }
@@ -428,28 +426,16 @@ public final class HeldMessageQueues {
             replaced++;
          }
          if (replaced == 0) {
-            putBackAsTheyWereOnRollback(tx);
+            MovedMessages.putBackAsItWasOnRollback(tx);
             tx.rollback();
          } else {
             tx.commit();
          }
          return replaced;
       } catch (Exception e) {
-         putBackAsTheyWereOnRollback(tx);
+         MovedMessages.putBackAsItWasOnRollback(tx);
          tx.rollback();
          throw e;
-      }
-   }
-
-   /**
-    * Makes a rollback of {@code tx} put the messages it acknowledged back on their queues at once. Artemis treats a
-    * rolled-back acknowledgement as a failed delivery and applies the address's redelivery-delay (1 s in the shipped
-    * broker.xml): the held message would be a scheduled one meanwhile, invisible to the scans of query_sm, cancel_sm,
-    * replace_sm and the next replacing submit, which then found nothing and stored a second message.
-    */
-   private static void putBackAsTheyWereOnRollback(Transaction tx) {
-      if (tx.getProperty(TransactionPropertyIndexes.REFS_OPERATION) instanceof RefsOperation refs) {
-         refs.setIgnoreRedeliveryCheck();
       }
    }
 }

@@ -6,12 +6,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.smsgw.broker.MovedMessages;
 import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.paging.cursor.PageSubscription;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
@@ -24,10 +24,8 @@ import org.apache.activemq.artemis.core.postoffice.impl.DivertBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.impl.RefsOperation;
 import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.TransactionPropertyIndexes;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 
 /**
@@ -107,7 +105,7 @@ final class RoutedMove {
          }
          queue.referenceHandled(ref);
          queue.acknowledge(tx, ref);
-         putBackAsItWasOnRollback(tx);
+         MovedMessages.putBackAsItWasOnRollback(tx);
          // As the broker's move to the ingress address: its duplicate id is noted there, a resend is not refused.
          byte[] duplicateId = copy.getDuplicateIDBytes();
          if (duplicateId != null) {
@@ -151,14 +149,7 @@ final class RoutedMove {
     */
    private static Message copyForMove(Message original, SimpleString ingress, SimpleString queueName,
                                       SimpleString divert, StorageManager storageManager) throws Exception {
-      Message copy = original.copy(storageManager.generateID(), true);
-      copy.setAddress(ingress);
-      copy.referenceOriginalMessage(original, queueName);
-      copy.setExpiration(0);
-      copy.setRoutingType(null);
-      if (original.getBrokerProperty(Message.HDR_ORIG_ROUTING_TYPE) instanceof Byte type) {
-         copy.setRoutingType(RoutingType.getType(type));
-      }
+      Message copy = MovedMessages.copyAsMoved(original, ingress, queueName, storageManager);
       if (divert != null) {
          // The divert's copy noted the moved copy as its original, over what the move noted: routing saw the message
          // as one from the ingress address through the divert (the moved copy's id is this copy's, never stored twice).
@@ -209,16 +200,6 @@ final class RoutedMove {
 
    private String refusedTag() {
       return (server.getPagingManager().isDiskFull() ? StorageOverload.Cause.DISK : StorageOverload.Cause.ADDRESS).tag();
-   }
-
-   /**
-    * A rolled-back acknowledgement is a failed delivery to Artemis: the message would come back with a higher delivery
-    * count after the address's redelivery-delay. It was never delivered: back at once, as it was.
-    */
-   private static void putBackAsItWasOnRollback(Transaction tx) {
-      if (tx.getProperty(TransactionPropertyIndexes.REFS_OPERATION) instanceof RefsOperation refs) {
-         refs.setIgnoreRedeliveryCheck();
-      }
    }
 
    /**

@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import io.smsgw.broker.MovedMessages;
 import io.smsgw.broker.LogText;
 import io.smsgw.broker.QueueBrowsing;
 import io.smsgw.broker.StorageOverload;
@@ -39,10 +40,8 @@ import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.impl.RefsOperation;
 import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.TransactionPropertyIndexes;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -287,19 +286,8 @@ final class ParkedReceiptRetrier {
          }
          queue.referenceHandled(ref);
          queue.acknowledge(tx, ref);
-         if (tx.getProperty(TransactionPropertyIndexes.REFS_OPERATION) instanceof RefsOperation refs) {
-            refs.setIgnoreRedeliveryCheck(); // a rollback puts it back as it was: no delivery counted, no delay
-         }
-         // What Artemis' move makes of it: the original's address, queue and id noted, no expiry.
-         Message original = ref.getMessage();
-         Message copy = original.copy(storage.generateID(), true);
-         copy.setAddress(SET_ASIDE);
-         copy.referenceOriginalMessage(original, queue.getName());
-         copy.setExpiration(0);
-         copy.setRoutingType(null);
-         if (original.getBrokerProperty(Message.HDR_ORIG_ROUTING_TYPE) instanceof Byte type) {
-            copy.setRoutingType(RoutingType.getType(type));
-         }
+         MovedMessages.putBackAsItWasOnRollback(tx);
+         Message copy = MovedMessages.copyAsMoved(ref.getMessage(), SET_ASIDE, queue.getName(), storage);
          RoutingStatus status;
          try {
             status = server.getPostOffice().route(copy, new RoutingContextImpl(tx), false, false, null);
