@@ -49,31 +49,13 @@ class CmppGracefulStopTest {
                                                                 .setGracefulShutdownTimeout(GRACEFUL_SHUTDOWN_TIMEOUT));
    }
 
-   private static CompletableFuture<Long> stopInBackground(TestBroker broker) {
-      return CompletableFuture.supplyAsync(() -> {
-         long start = System.nanoTime();
-         try {
-            broker.close();
-         } catch (Exception e) {
-            throw new IllegalStateException(e);
-         }
-         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      });
-   }
-
-   /** Until the broker's stop has told every session to end: queued on its event loop before what the test sends next. */
-   private static void waitUntilStopping(TestBroker broker) {
-      Wait.until("the broker stopping", Duration.ofSeconds(10),
-                 () -> io.smsgw.broker.ClientSessionsStop.of(broker.server()).isEnding());
-   }
-
    @Test
    void aConnectedSpGetsTerminateAndTheStopCompletesPromptly() throws Exception {
       TestBroker broker = broker(dir, "").start();
       CompletableFuture<Long> stop;
       try (RawCmppClient client = new RawCmppClient(broker.port())) {
          assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
-         stop = stopInBackground(broker);
+         stop = broker.closeInBackground();
          Terminate terminate = assertInstanceOf(Terminate.class, client.read(), "the gateway terminates the session");
          client.send(terminate.response());
          assertTrue(client.closedByServer(10_000), "and closes at TERMINATE_RESP");
@@ -102,8 +84,8 @@ class CmppGracefulStopTest {
             Deliver mo = assertInstanceOf(Deliver.class, client.read());
             answers[i] = new DeliverResp(mo.sequenceId(), mo.msgId(), CmppResult.OK);
          }
-         stop = stopInBackground(broker);
-         waitUntilStopping(broker);
+         stop = broker.closeInBackground();
+         broker.waitUntilSessionsEnding();
          if (when.equals("before the TERMINATE")) {
             client.sendTogether(answers);
             Terminate terminate = assertInstanceOf(Terminate.class, client.read(), "the gateway terminates");
@@ -142,8 +124,8 @@ class CmppGracefulStopTest {
          sendMos(broker, "mo silent");
          assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
          assertInstanceOf(Deliver.class, client.read());
-         stop = stopInBackground(broker);
-         waitUntilStopping(broker);
+         stop = broker.closeInBackground();
+         broker.waitUntilSessionsEnding();
          // A round trip: the SUBMIT below is read after the session's end, which the stop queued at its start.
          client.send(new ActiveTest(client.nextSequence()));
          assertInstanceOf(ActiveTestResp.class, client.read(), "ACTIVE_TEST still answered");

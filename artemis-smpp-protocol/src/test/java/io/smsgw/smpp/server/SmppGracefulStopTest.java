@@ -66,25 +66,6 @@ class SmppGracefulStopTest {
       return assertInstanceOf(BindResponse.class, client.read()).commandStatus();
    }
 
-   /** Stops the broker on another thread; the future completes when the stop has. */
-   private static CompletableFuture<Long> stopInBackground(TestBroker broker) {
-      return CompletableFuture.supplyAsync(() -> {
-         long start = System.nanoTime();
-         try {
-            broker.close();
-         } catch (Exception e) {
-            throw new IllegalStateException(e);
-         }
-         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      });
-   }
-
-   /** Until the broker's stop has told every session to end: queued on its event loop before what the test sends next. */
-   private static void waitUntilStopping(TestBroker broker) {
-      Wait.until("the broker stopping", Duration.ofSeconds(10),
-                 () -> io.smsgw.broker.ClientSessionsStop.of(broker.server()).isEnding());
-   }
-
    @Test
    void aBoundJsmppEsmeIsUnboundByABrokerStopThatCompletesPromptly() throws Exception {
       TestBroker broker = broker(dir, "").start();
@@ -94,7 +75,7 @@ class SmppGracefulStopTest {
          esme.addSessionStateListener((newState, oldState, source) -> states.add(newState));
          esme.connectAndBind("127.0.0.1", broker.port(), new BindParameter(org.jsmpp.bean.BindType.BIND_TRX, "smppclient1", "password",
             "", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null, InterfaceVersion.IF_34));
-         long took = stopInBackground(broker).get(GRACEFUL_SHUTDOWN_TIMEOUT * 2, TimeUnit.MILLISECONDS);
+         long took = broker.closeInBackground().get(GRACEFUL_SHUTDOWN_TIMEOUT * 2, TimeUnit.MILLISECONDS);
          Wait.until("the ESME's session closed", Duration.ofSeconds(10), () -> states.contains(SessionState.CLOSED));
          assertTrue(states.contains(SessionState.UNBOUND), "the ESME was unbound before the close, saw " + states);
          assertTrue(took < GRACEFUL_SHUTDOWN_TIMEOUT / 2, "the stop ended the session instead of waiting for the "
@@ -123,8 +104,8 @@ class SmppGracefulStopTest {
             DeliverSm mo = assertInstanceOf(DeliverSm.class, client.read());
             answers[i] = new DeliverSmResp(mo.sequenceNumber(), SmppStatus.ESME_ROK, "", Tlvs.EMPTY);
          }
-         stop = stopInBackground(broker);
-         waitUntilStopping(broker);
+         stop = broker.closeInBackground();
+         broker.waitUntilSessionsEnding();
          if (when.equals("before the unbind")) {
             client.sendTogether(answers);
             Unbind unbind = assertInstanceOf(Unbind.class, client.read(), "the gateway unbinds");
@@ -163,8 +144,8 @@ class SmppGracefulStopTest {
          sendMos(broker, queue, "mo silent");
          assertEquals(SmppStatus.ESME_ROK, bindStatus(client, BindType.TRANSCEIVER, "smppclient1", "password"));
          assertInstanceOf(DeliverSm.class, client.read());
-         stop = stopInBackground(broker);
-         waitUntilStopping(broker);
+         stop = broker.closeInBackground();
+         broker.waitUntilSessionsEnding();
          // A round trip: the submit below is read after the session's end, which the stop queued at its start.
          client.send(new io.smsgw.smpp.codec.EnquireLink(76));
          assertInstanceOf(io.smsgw.smpp.codec.EnquireLinkResp.class, client.read(), "enquire_link still answered");

@@ -144,6 +144,28 @@ public final class TestBroker implements AutoCloseable {
       return server().getSessions().stream().anyMatch(s -> username.equals(s.getUsername()));
    }
 
+   /** Stops the broker on another thread; the future completes with the stop's duration in ms when the stop has. */
+   public java.util.concurrent.CompletableFuture<Long> closeInBackground() {
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+         long start = System.nanoTime();
+         try {
+            close();
+         } catch (Exception e) {
+            throw new IllegalStateException(e);
+         }
+         return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      });
+   }
+
+   /**
+    * Until a stop begun by {@link #closeInBackground} has told every client session to end (decision 141): queued on
+    * each session's event loop before what the test sends next.
+    */
+   public void waitUntilSessionsEnding() {
+      Wait.until("the broker stopping", java.time.Duration.ofSeconds(10),
+                 () -> io.smsgw.broker.ClientSessionsStop.of(server()).isEnding());
+   }
+
    @Override
    public void close() throws Exception {
       embedded.stop();
