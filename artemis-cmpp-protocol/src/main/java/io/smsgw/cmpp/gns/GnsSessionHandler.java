@@ -73,6 +73,22 @@ public final class GnsSessionHandler {
       }
    }
 
+   /**
+    * A PDU read while the tandem's broker stops and this session waits for the gateway's TERMINATE_RESP: route queries
+    * are answered from the table as before (they only read it), an update gets Result 9, system busy: the gateway learns
+    * at once that the change was not taken (not written, not pushed) and can send it again after the restart, instead of
+    * waiting for an answer that never comes.
+    */
+   public void onPduWhileStopping(CmppPdu pdu) {
+      if (pdu instanceof MtRouteUpdate update) {
+         peer.write(update.errorResponse(CmppResult.GNS_BUSY));
+      } else if (pdu instanceof MoRouteUpdate update) {
+         peer.write(update.errorResponse(CmppResult.GNS_BUSY));
+      } else {
+         onPdu(pdu);
+      }
+   }
+
    /** Stops the pushes; called when the connection closes. */
    public void close() {
       service.close(this);

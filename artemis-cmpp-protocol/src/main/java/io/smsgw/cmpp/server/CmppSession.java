@@ -372,9 +372,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          onTerminate(terminate);
       } else if (pdu instanceof TerminateResp) {
          channel.close();
-      } else if (state == State.TERMINATING && endingForBrokerStop && pdu instanceof Submit submit) {
-         // Not taken while the broker stops: Result 8 tells the SP to send it again later (after the restart).
-         send(submit.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
+      } else if (state == State.TERMINATING && endingForBrokerStop) {
+         onWhileBrokerStops(pdu);
       } else if (state == State.TERMINATING) {
          logger.debug("Ignoring {} from '{}' while terminating", pdu.commandName(), peerName());
       } else if (fwd != null) {
@@ -394,6 +393,33 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          send(request.errorResponse(CmppResult.COMMAND_ERROR));
       } else {
          logger.debug("Ignoring unexpected {} from '{}'", pdu.commandName(), peerName());
+      }
+   }
+
+   /**
+    * A request read while the session ends for a broker stop: every one is answered, so no client waits for its own
+    * timeout. What stores is refused with CMPP's "send again later", Result 8 (a SUBMIT; a peer's FWD, which its link
+    * puts back without counting a failed delivery, decision 136); what reads or removes state is handled as before (an
+    * SP's QUERY and CANCEL: the broker's queues and journal run until the sessions have ended; a gateway's route
+    * queries); a route update is refused as "system busy" (the GNS session's own answer).
+    */
+   private void onWhileBrokerStops(CmppPdu pdu) {
+      if (pdu instanceof Submit submit) {
+         send(submit.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
+      } else if (fwd != null && pdu instanceof Fwd forwarded) {
+         send(forwarded.response(CmppResult.FLOW_CONTROL_ERROR));
+      } else if (gns != null) {
+         gns.onPduWhileStopping(pdu);
+      } else if (heldMessages != null && pdu instanceof Query query) {
+         onQuery(query);
+      } else if (heldMessages != null && pdu instanceof Cancel cancel) {
+         // Without a permit of the rate, as the CANCELs waiting for one when the session ends (runCancelsOverRate).
+         pending.taken();
+         onCancel(cancel);
+      } else if (pdu instanceof CmppRefusableRequest request) {
+         send(request.errorResponse(CmppResult.COMMAND_ERROR));
+      } else {
+         logger.debug("Ignoring {} from '{}' while the broker stops", pdu.commandName(), peerName());
       }
    }
 
@@ -861,12 +887,17 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          state = State.TERMINATING;
          fwd.afterPendingWrites(() -> channel.eventLoop().execute(() -> {
             if (state == State.TERMINATING) {
-               sendAndClose(last.get());
+               endGatewaySession(last.get());
             }
          }));
          return;
       }
-      if (gns != null || serverSession == null) {
+      if (gns != null) {
+         state = State.TERMINATING;
+         endGatewaySession(last.get());
+         return;
+      }
+      if (serverSession == null) {
          sendAndClose(last.get());
          return;
       }
@@ -879,6 +910,19 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       // The DELIVER_RESPs of DELIVERs already sent may follow the TERMINATE: wait for them, bounded, so they acknowledge
       // their messages instead of bringing them again when the SP connects next (decision 94).
       SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerTerminateAfterOwedAnswers(last));
+   }
+
+   /**
+    * The last PDU of a peer gateway's or a GNS client's session: the gateway's own TERMINATE for a broker stop waits
+    * for TERMINATE_RESP (which closes, see dispatch; the broker's stop timeout bounds the wait), as an SP's does, so
+    * what the other gateway sends until it has read the TERMINATE is still answered; anything else closes once written.
+    */
+   private void endGatewaySession(CmppPdu last) {
+      if (endingForBrokerStop && last instanceof Terminate) {
+         channel.writeAndFlush(last);
+      } else {
+         sendAndClose(last);
+      }
    }
 
    private long drainMillis() {

@@ -114,6 +114,16 @@ final class PeerBroker implements AutoCloseable {
       return peer;
    }
 
+   /** Stops the broker on another thread ({@link TestBroker#closeInBackground}). */
+   java.util.concurrent.CompletableFuture<Long> closeInBackground() {
+      return helpers.closeInBackground();
+   }
+
+   /** Until the stop has told every client session to end ({@link TestBroker#waitUntilSessionsEnding}). */
+   void waitUntilSessionsEnding() {
+      helpers.waitUntilSessionsEnding();
+   }
+
    String coreUrl() {
       return helpers.coreUrl();
    }

@@ -22,8 +22,20 @@ final class TandemBroker implements AutoCloseable {
    private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
    private final int port;
 
+   private final TestBroker helpers = TestBroker.wrap(embedded, "CMPP");
+
    private TandemBroker(int port) {
       this.port = port;
+   }
+
+   /** Stops the broker on another thread ({@link TestBroker#closeInBackground}). */
+   java.util.concurrent.CompletableFuture<Long> closeInBackground() {
+      return helpers.closeInBackground();
+   }
+
+   /** Until the stop has told every client session to end ({@link TestBroker#waitUntilSessionsEnding}). */
+   void waitUntilSessionsEnding() {
+      helpers.waitUntilSessionsEnding();
    }
 
    static TandemBroker start(Path dataDir, int port, String gatewayConf) throws Exception {

@@ -15,10 +15,14 @@ import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.ActiveTestResp;
+import io.smsgw.cmpp.codec.Cancel;
+import io.smsgw.cmpp.codec.CancelResp;
 import io.smsgw.cmpp.codec.CmppPdu;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.Deliver;
 import io.smsgw.cmpp.codec.DeliverResp;
+import io.smsgw.cmpp.codec.Query;
+import io.smsgw.cmpp.codec.QueryResp;
 import io.smsgw.cmpp.codec.SubmitResp;
 import io.smsgw.cmpp.codec.Terminate;
 import io.smsgw.cmpp.codec.TerminateResp;
@@ -146,6 +150,60 @@ class CmppGracefulStopTest {
          assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
          Deliver again = assertInstanceOf(Deliver.class, client.read());
          assertEquals("mo silent", new String(again.msgContent(), StandardCharsets.US_ASCII), "the unanswered MO comes again");
+      }
+   }
+
+   /**
+    * A QUERY and a CANCEL sent while the session ends for the stop are handled as before: QUERY_RESP with the day's
+    * counters, and the CANCEL removes the held MT (Success_Id 0), which then is not sent after the restart either. Before,
+    * both were ignored once the stop began: the SP waited for answers that never came.
+    */
+   @Test
+   void queryAndCancelDuringTheStopAreAnswered() throws Exception {
+      TestBroker broker = broker(dir, "").start();
+      CompletableFuture<Long> stop;
+      try (RawCmppClient client = new RawCmppClient(broker.port())) {
+         assertEquals(CmppResult.CONNECT_OK, client.connect("901234", "secret", 0x30).status());
+         client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "to be cancelled", "13800138011"));
+         SubmitResp target = assertInstanceOf(SubmitResp.class, client.read());
+         assertEquals(CmppResult.OK, target.result());
+         assertEquals(1, broker.messageCount(SmsAddresses.MT));
+
+         stop = broker.closeInBackground();
+         broker.waitUntilSessionsEnding();
+         // A round trip: the requests below are read after the session's end, which the stop queued at its start.
+         Terminate terminate = null;
+         client.send(new ActiveTest(client.nextSequence()));
+         for (CmppPdu pdu; !((pdu = client.read()) instanceof ActiveTestResp); ) {
+            terminate = pdu instanceof Terminate t ? t : terminate;
+         }
+         String today = java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+         int query = client.nextSequence();
+         client.send(new Query(query, today, Query.TYPE_TOTAL, "", ""));
+         int cancel = client.nextSequence();
+         client.send(new Cancel(cancel, target.msgId()));
+         QueryResp counters = null;
+         CancelResp cancelled = null;
+         while (counters == null || cancelled == null || terminate == null) {
+            CmppPdu pdu = client.read();
+            if (pdu instanceof QueryResp resp) {
+               counters = resp;
+            } else if (pdu instanceof CancelResp resp) {
+               cancelled = resp;
+            } else if (pdu instanceof Terminate t) {
+               terminate = t;
+            }
+         }
+         assertEquals(query, counters.sequenceId());
+         assertEquals(1, counters.mtTlMsg(), "the day's counters, as before the stop");
+         assertEquals(cancel, cancelled.sequenceId());
+         assertEquals(CmppResult.CANCEL_SUCCESS, cancelled.successId(), "the held MT is cancelled");
+         client.send(terminate.response());
+         assertTrue(client.closedByServer(10_000));
+      }
+      stop.get(GRACEFUL_SHUTDOWN_TIMEOUT * 2, TimeUnit.MILLISECONDS);
+      try (TestBroker restarted = TestBroker.cmpp(dir, "").start()) {
+         assertEquals(0, restarted.messageCount(SmsAddresses.MT), "the cancelled MT stays cancelled after the restart");
       }
    }
 

@@ -67,6 +67,7 @@ import io.smsgw.cmpp.codec.MtRouteUpdateResp;
 import io.smsgw.cmpp.codec.PushMoRouteUpdate;
 import io.smsgw.cmpp.codec.PushMtRouteUpdate;
 import io.smsgw.cmpp.codec.Terminate;
+import io.smsgw.cmpp.codec.TerminateResp;
 import io.smsgw.core.config.GnsClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +136,10 @@ public final class GnsClient implements AutoCloseable {
    private int sequence;
    private final Map<Integer, Pending<?>> inFlight = new HashMap<>();
    private final ArrayDeque<Pending<?>> waiting = new ArrayDeque<>();
+   /** The connection {@link #close()} sent TERMINATE on, waiting for TERMINATE_RESP (event loop). */
+   private Channel terminating;
+   /** How long {@link #close()} waits for the tandem's TERMINATE_RESP (capped by the query timeout), as a FWD link's stop. */
+   static final long TERMINATE_WAIT_MILLIS = 2_000;
 
    /** A client with its own single-threaded event loop, shut down by {@link #close()}. */
    public GnsClient(GnsClientConfig config, String gatewayCode) {
@@ -431,15 +436,31 @@ public final class GnsClient implements AutoCloseable {
       return config.host() + ":" + config.port();
    }
 
-   /** Closes the connection and stops reconnecting; requests still open fail as UNAVAILABLE. */
+   /**
+    * Closes the connection and stops reconnecting; requests still open fail as UNAVAILABLE. A connected client ends
+    * the session as CMPP expects (the broker stops): TERMINATE, and the close at the
+    * tandem's TERMINATE_RESP or after {@link #TERMINATE_WAIT_MILLIS} (at most the query timeout), as a FWD link's stop.
+    * Called off the event loop, it returns once the connection has closed; on it, at once.
+    */
    @Override
    public void close() {
+      java.util.concurrent.atomic.AtomicReference<Channel> ending = new java.util.concurrent.atomic.AtomicReference<>();
       Runnable shutdown = () -> {
+         boolean connected = state == State.CONNECTED;
          state = State.CLOSED;
          failAll("GNS client closed");
-         if (channel != null) {
-            channel.close();
-            channel = null;
+         Channel ch = channel;
+         channel = null;
+         if (ch == null) {
+            return;
+         }
+         if (connected && ch.isActive()) {
+            terminating = ch;
+            ending.set(ch);
+            ch.writeAndFlush(new Terminate(nextSequence()));
+            loop.schedule(() -> ch.close(), terminateWaitMillis(), TimeUnit.MILLISECONDS);
+         } else {
+            ch.close();
          }
       };
       if (loop.inEventLoop()) {
@@ -447,12 +468,37 @@ public final class GnsClient implements AutoCloseable {
       } else {
          try {
             loop.submit(shutdown).awaitUninterruptibly();
+            Channel ch = ending.get();
+            if (ch != null) {
+               // The scheduled close ends the wait; the margin only guards against a loop that stopped meanwhile.
+               ch.closeFuture().awaitUninterruptibly(terminateWaitMillis() + 1_000);
+            }
          } catch (RejectedExecutionException e) {
             state = State.CLOSED;
          }
       }
       if (ownedGroup != null) {
          ownedGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
+   }
+
+   private long terminateWaitMillis() {
+      return Math.max(1, Math.min(TERMINATE_WAIT_MILLIS, config.queryTimeout().toMillis()));
+   }
+
+   /**
+    * What the tandem sends on a connection the client is closing: TERMINATE_RESP (or the tandem's own TERMINATE,
+    * answered) closes it, ACTIVE_TEST is still answered; requests and pushes are no longer taken.
+    */
+   private void onPduWhileTerminating(Channel ch, CmppPdu pdu) {
+      if (pdu instanceof TerminateResp) {
+         ch.close();
+      } else if (pdu instanceof Terminate terminate) {
+         ch.writeAndFlush(terminate.response()).addListener(ChannelFutureListener.CLOSE);
+      } else if (pdu instanceof ActiveTest test) {
+         ch.writeAndFlush(test.response());
+      } else {
+         logger.debug("Ignoring {} from the tandem gateway {} while terminating", pdu.commandName(), address());
       }
    }
 
@@ -543,6 +589,8 @@ public final class GnsClient implements AutoCloseable {
          try {
             if (msg instanceof CmppPdu pdu && channel == ch) {
                onPdu(ch, pdu);
+            } else if (msg instanceof CmppPdu pdu && terminating == ch) {
+               onPduWhileTerminating(ch, pdu);
             }
          } finally {
             ReferenceCountUtil.release(msg);

@@ -117,6 +117,26 @@ class GnsClientWireTest {
       }
    }
 
+   /**
+    * Closing the client (the broker stops) ends the session as CMPP expects: TERMINATE, and the close at the tandem's
+    * TERMINATE_RESP, as a FWD link's stop. Before, the client only closed the socket: the tandem saw a reset.
+    */
+   @Test
+   void closingTerminatesTheSessionAndClosesAtTerminateResp() throws Exception {
+      RouteCache closing = startCache(Duration.ofSeconds(5));
+      try (CmppSocket gateway = acceptGateway()) {
+         serveDownload(gateway, List.of(GUANGXI_SEGMENTS), List.of(SINA_NORTH));
+         java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture.runAsync(closing::close);
+         Terminate terminate = gateway.read(Terminate.class);
+         gateway.send(new ActiveTest(gateway.nextSequence()));
+         assertInstanceOf(ActiveTestResp.class, gateway.read(), "the connection stays open for the TERMINATE_RESP");
+         gateway.send(terminate.response());
+         assertTrue(gateway.closedByPeer(10_000), "closed at TERMINATE_RESP");
+         closed.get(10, TimeUnit.SECONDS);
+      }
+      cache = null;
+   }
+
    private static <T> T await(CompletionStage<T> stage) throws Exception {
       return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
    }
