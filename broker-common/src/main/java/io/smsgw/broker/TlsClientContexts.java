@@ -35,18 +35,24 @@ public final class TlsClientContexts {
    /**
     * The JDK's trusted certificates, or those of the trust store; the client certificate of the key store, if any;
     * and, unless turned off, a check that the server's certificate names the host connected to (Netty's client
-    * context does not check it by default: any certificate the trust store vouches for would do). A store that
+    * context does not check it by default: any certificate the trust store vouches for would do); with
+    * {@code tls-peer-name} / {@code tls-peer-sha256}, a check that it is that gateway's certificate. A store that
     * cannot be read, or a key store without a usable key, is an {@link IllegalStateException} naming {@code owner}
     * ("SMSC link x", "FWD link to gateway 020001"), the setting and the file, never a password.
     */
    public static SslContext build(String owner, TlsClientConfig config) {
       SslContextBuilder builder = SslContextBuilder.forClient();
-      if (!config.trustStore().isEmpty()) {
-         KeyStore store = load(owner, "tls-trust-store", config.trustStore(), config.trustStorePassword());
+      if (!config.trustStore().isEmpty() || config.peer().isSet()) {
+         KeyStore store = config.trustStore().isEmpty() ? null // the JDK's, as without a trust store
+            : load(owner, "tls-trust-store", config.trustStore(), config.trustStorePassword());
          try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
-            builder.trustManager(trust);
+            if (config.peer().isSet()) {
+               builder.trustManager(PeerIdentityTrustManager.wrap(trust, config.peer()));
+            } else {
+               builder.trustManager(trust);
+            }
          } catch (GeneralSecurityException e) {
             throw storeProblem(owner, "tls-trust-store", config.trustStore(), e.toString(), e);
          }

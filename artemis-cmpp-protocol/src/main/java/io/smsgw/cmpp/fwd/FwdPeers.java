@@ -13,6 +13,7 @@ import io.smsgw.cmpp.codec.Fwd;
 import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.PeerConfig;
+import io.smsgw.core.config.TlsPeerIdentity;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.runtime.IncomingForwardPolicy;
@@ -111,6 +112,12 @@ public final class FwdPeers {
    public List<CidrBlock> allowedSources(String code) {
       PeerConfig peer = peer(code);
       return peer == null ? List.of() : peer.allowedIps();
+   }
+
+   /** The certificate a peer must present over TLS ({@code tls-peer-name}, {@code tls-peer-sha256}); NONE: any. */
+   public TlsPeerIdentity identity(String code) {
+      PeerConfig peer = peer(code);
+      return peer == null ? TlsPeerIdentity.NONE : peer.tls().peer();
    }
 
    /** The FWD sessions a peer may have open at once; 0 for a code that is no peer. */

@@ -2,6 +2,8 @@ package io.smsgw.cmpp.server;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.UUID;
@@ -11,9 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
@@ -62,6 +67,7 @@ import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.config.DemoSecrets;
+import io.smsgw.core.config.TlsPeerIdentity;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -605,6 +611,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          // Gateway codes are public: each refusal counts against the client address, as an SP's do (decision 130).
          failedLogin = true;
          int access = checkGatewayAccess(connect.sourceAddr(), fromPeer);
+         if (access == CmppResult.CONNECT_OK && fromPeer) {
+            access = checkPeerCertificate(connect.sourceAddr());
+         }
          if (access != CmppResult.CONNECT_OK) {
             return access;
          }
@@ -769,6 +778,53 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return CmppResult.CONNECT_AUTHENTICATION_ERROR;
       }
       return CmppResult.CONNECT_OK;
+   }
+
+   /**
+    * A peer whose entry pins its certificate ({@code tls-peer-name}, {@code tls-peer-sha256}) must have presented that
+    * certificate in this connection's TLS handshake (Artemis' SslHandler sits in front of the gateway's handlers, and
+    * the CONNECT comes after the handshake): else Status 3, as for a wrong secret, checked before the secret so a
+    * gateway holding another trusted certificate learns nothing about it. Without the setting any certificate the
+    * acceptor's trust store vouches for passes, as before.
+    */
+   private int checkPeerCertificate(String code) {
+      TlsPeerIdentity identity = peers.identity(code);
+      if (!identity.isSet()) {
+         return CmppResult.CONNECT_OK;
+      }
+      X509Certificate presented = clientCertificate();
+      if (presented == null) {
+         if (logLine("peer CONNECT without a client certificate")) {
+            logger.warn("CONNECT of peer gateway {} from {} refused: it presented no TLS client certificate, and its entry "
+                        + "names the one it must present (tls-peer-name / tls-peer-sha256); peers connect to an acceptor "
+                        + "with sslEnabled=true and needClientAuth=true", code, channel.remoteAddress());
+         }
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
+      String mismatch = identity.mismatch(presented);
+      if (mismatch != null) {
+         if (logLine("peer CONNECT with another gateway's certificate")) {
+            logger.warn("CONNECT of peer gateway {} from {} refused: its TLS client certificate (subject \"{}\") is not the "
+                        + "one configured for {}: {}", code, channel.remoteAddress(),
+                        LogText.safe(presented.getSubjectX500Principal().getName()), code, mismatch);
+         }
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
+      return CmppResult.CONNECT_OK;
+   }
+
+   /** The certificate the client presented in this connection's TLS handshake, or null (no TLS, or none presented). */
+   private X509Certificate clientCertificate() {
+      SslHandler tls = channel.pipeline().get(SslHandler.class);
+      if (tls == null) {
+         return null;
+      }
+      try {
+         Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+         return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
+      } catch (SSLPeerUnverifiedException none) {
+         return null; // the acceptor does not ask for one (needClientAuth off) and the client sent none
+      }
    }
 
    /** Counts the authenticated gateway's session against its max-sessions: Status 5 when it has them all open. */

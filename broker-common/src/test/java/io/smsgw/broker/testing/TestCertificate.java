@@ -98,6 +98,31 @@ public final class TestCertificate {
       return certificate;
    }
 
+   /**
+    * A PKCS12 trust store at {@code file} holding all of {@code certificates}: an acceptor trusting several gateways,
+    * as one trusting their common CA would.
+    */
+   public static Path trustStoreOf(Path file, TestCertificate... certificates) {
+      try {
+         KeyStore trust = KeyStore.getInstance("PKCS12");
+         trust.load(null, null);
+         for (int i = 0; i < certificates.length; i++) {
+            trust.setCertificateEntry("trusted-" + i, certificates[i].certificate);
+         }
+         return write(trust, file);
+      } catch (GeneralSecurityException e) {
+         throw new IllegalStateException("writing a trust store", e);
+      } catch (IOException e) {
+         throw new UncheckedIOException(e);
+      }
+   }
+
+   /** Acceptor URL parameters for mutual TLS: this certificate, and clients presenting one {@code trustStore} holds. */
+   public String mutualAcceptorParameters(Path trustStore) {
+      return acceptorParameters() + ";needClientAuth=true;trustStorePath=" + trustStore + ";trustStorePassword="
+         + PASSWORD + ";trustStoreType=PKCS12";
+   }
+
    /** Acceptor URL parameters for TLS with this certificate, to append to {@code protocols=...}. */
    public String acceptorParameters() {
       return ";sslEnabled=true;keyStorePath=" + keyStore + ";keyStorePassword=" + PASSWORD + ";keyStoreType=PKCS12";

@@ -48,7 +48,7 @@ final class GatewayConfigReader {
    private static final List<String> GNS_KEYS =
       List.of("host", "port", "shared-secret", "refresh", "query-timeout", "reconnect-min", "reconnect-max", "tls",
               "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "tls-key-alias",
-              "tls-verify-host");
+              "tls-verify-host", "tls-peer-name", "tls-peer-sha256");
    private static final List<String> LINK_KEYS = List.of(
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password",
@@ -60,7 +60,7 @@ final class GatewayConfigReader {
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
               "allowed-ips", "max-sessions", "tls", "tls-trust-store", "tls-trust-store-password", "tls-key-store",
-              "tls-key-store-password", "tls-key-alias", "tls-verify-host");
+              "tls-key-store-password", "tls-key-alias", "tls-verify-host", "tls-peer-name", "tls-peer-sha256");
    /** NodesCount is one octet. */
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
@@ -642,7 +642,7 @@ final class GatewayConfigReader {
       java.time.Duration queryTimeout = positiveDuration(gns, "gns", "query-timeout", GnsClientConfig.DEFAULT_QUERY_TIMEOUT);
       java.time.Duration reconnectMin = positiveDuration(gns, "gns", "reconnect-min", GnsClientConfig.DEFAULT_RECONNECT_MIN);
       java.time.Duration reconnectMax = reconnectMax(gns, "gns", reconnectMin, GnsClientConfig.DEFAULT_RECONNECT_MAX);
-      TlsClientConfig tls = tlsClient(gns, "gns", "the connection to the tandem");
+      TlsClientConfig tls = tlsClient(gns, "gns", "the connection to the tandem", true);
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -688,7 +688,7 @@ final class GatewayConfigReader {
       java.time.Duration responseTimeout =
          positiveDuration(settings, path, "response-timeout", PeerConfig.DEFAULT_RESPONSE_TIMEOUT);
       int maxSessions = wholeNumber(settings, path, "max-sessions", PeerConfig.DEFAULT_MAX_SESSIONS, 1);
-      TlsClientConfig tls = tlsClient(settings, path, "the FWD link");
+      TlsClientConfig tls = tlsClient(settings, path, "the FWD link", true);
       // the host is looked up only for an entry that is otherwise fine
       List<CidrBlock> allowedIps = gatewaySources(settings, path, problems.size() == problemsBefore ? host : null);
       if (problems.size() != problemsBefore) {
@@ -849,7 +849,7 @@ final class GatewayConfigReader {
       java.time.Duration responseTimeout = positiveDuration(settings, path, "response-timeout", java.time.Duration.ofSeconds(30));
       java.time.Duration reconnectMin = positiveDuration(settings, path, "reconnect-min", java.time.Duration.ofSeconds(1));
       java.time.Duration reconnectMax = reconnectMax(settings, path, reconnectMin, java.time.Duration.ofSeconds(60));
-      TlsClientConfig tls = tlsClient(settings, path, "the link");
+      TlsClientConfig tls = tlsClient(settings, path, "the link", false);
       String sourceOverride = optionalString(settings, path, "source-override", 20, "");
       int sourceTon = octetOrKeep(settings, path, "source-ton");
       int sourceNpi = octetOrKeep(settings, path, "source-npi");
@@ -894,9 +894,10 @@ final class GatewayConfigReader {
     * An outgoing connection's TLS settings ({@code who} names it in the problems: "the link"). A trust or key store
     * setting without {@code tls = true} is a problem (decision 126): the connection would go in plain text while the
     * file says otherwise. The stores are checked to be readable files here; their content when the connection's TLS
-    * context is built at start.
+    * context is built at start. With {@code identity} (a peer, gns) also the certificate the other gateway must
+    * present, {@code tls-peer-name} and {@code tls-peer-sha256}, which need {@code tls = true} as well.
     */
-   private TlsClientConfig tlsClient(ConfigObject settings, String path, String who) {
+   private TlsClientConfig tlsClient(ConfigObject settings, String path, String who, boolean identity) {
       boolean tls = bool(settings, path, "tls", false);
       String trustStore = optionalString(settings, path, "tls-trust-store", 4096, "");
       ConfigValue trustPasswordValue = settings.get("tls-trust-store-password");
@@ -929,8 +930,68 @@ final class GatewayConfigReader {
          problem(settings.get("tls-key-alias").origin(), path + ".tls-key-alias", "needs a tls-key-store");
       }
       boolean verifyHost = bool(settings, path, "tls-verify-host", true);
+      TlsPeerIdentity peer = identity ? peerIdentity(settings, path, tls) : TlsPeerIdentity.NONE;
       return new TlsClientConfig(tls, trustStore, trustStorePassword == null ? "" : trustStorePassword, keyStore,
-         keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost);
+         keyStorePassword == null ? "" : keyStorePassword, keyAlias, verifyHost, peer);
+   }
+
+   /**
+    * {@code tls-peer-name} and {@code tls-peer-sha256}: one string or a list of them (several while a certificate is
+    * replaced). Without {@code tls = true} a problem: the outgoing connection would be plain text while the file pins
+    * the other end's certificate (and a peer's identity is checked in both directions).
+    */
+   private TlsPeerIdentity peerIdentity(ConfigObject settings, String path, boolean tls) {
+      List<String> names = new ArrayList<>();
+      for (String name : stringOrList(settings, path, "tls-peer-name")) {
+         if (name.isBlank() || name.length() > 255 || name.startsWith("*")) {
+            problem(settings.get("tls-peer-name").origin(), path + ".tls-peer-name",
+               "expected a host name as the certificate names it (no wildcard), got \"" + name + "\"");
+         } else {
+            names.add(name);
+         }
+      }
+      List<String> fingerprints = new ArrayList<>();
+      for (String text : stringOrList(settings, path, "tls-peer-sha256")) {
+         String fingerprint = TlsPeerIdentity.parseSha256(text);
+         if (fingerprint == null) {
+            problem(settings.get("tls-peer-sha256").origin(), path + ".tls-peer-sha256",
+               "expected a SHA-256 fingerprint, 32 hex pairs (AB:CD:...), got \"" + text + "\"");
+         } else {
+            fingerprints.add(fingerprint);
+         }
+      }
+      if (!tls) {
+         for (String key : List.of("tls-peer-name", "tls-peer-sha256")) {
+            if (settings.get(key) != null) {
+               problem(settings.get(key).origin(), path + "." + key,
+                  "needs tls = true: the other gateway's certificate is checked only over TLS (set tls = true, or remove " + key + ")");
+            }
+         }
+      }
+      return new TlsPeerIdentity(names, fingerprints);
+   }
+
+   /** A string or a non-empty list of strings; nothing when absent. */
+   private List<String> stringOrList(ConfigObject settings, String path, String key) {
+      ConfigValue value = settings.get(key);
+      if (value == null) {
+         return List.of();
+      }
+      if (value.valueType() != ConfigValueType.LIST) {
+         String one = string(value, path + "." + key, false);
+         return one == null ? List.of() : List.of(one);
+      }
+      List<String> out = new ArrayList<>();
+      for (ConfigValue each : (ConfigList) value) {
+         String one = string(each, path + "." + key, false);
+         if (one != null) {
+            out.add(one);
+         }
+      }
+      if (out.isEmpty()) {
+         problem(value.origin(), path + "." + key, "must list at least one; leave it out to take any trusted certificate");
+      }
+      return out;
    }
 
    /** A submit's TON or NPI: one octet (0-255), or -1 (the default) to keep the one the message came with. */

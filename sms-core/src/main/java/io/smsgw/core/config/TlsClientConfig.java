@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param keyStorePassword   its password (also the key's); "" = none
  * @param keyAlias           the key store entry to present; "" = its only key entry
  * @param verifyHost         the server's certificate must name the configured host
+ * @param peer               which certificate the other gateway must present, in both directions (a peer's entry or
+ *                           {@code gns}: {@code tls-peer-name}, {@code tls-peer-sha256}); {@link TlsPeerIdentity#NONE}
+ *                           for SMSC links
  */
 public record TlsClientConfig(boolean enabled, String trustStore, String trustStorePassword, String keyStore,
-                              String keyStorePassword, String keyAlias, boolean verifyHost) {
+                              String keyStorePassword, String keyAlias, boolean verifyHost, TlsPeerIdentity peer) {
 
    /** Plain text. */
    public static final TlsClientConfig NONE = new TlsClientConfig(false, "", "", "", "", "", true);
@@ -27,6 +30,13 @@ public record TlsClientConfig(boolean enabled, String trustStore, String trustSt
       Objects.requireNonNull(keyStore, "keyStore");
       Objects.requireNonNull(keyStorePassword, "keyStorePassword");
       Objects.requireNonNull(keyAlias, "keyAlias");
+      Objects.requireNonNull(peer, "peer");
+   }
+
+   /** Without a pinned identity (SMSC links). */
+   public TlsClientConfig(boolean enabled, String trustStore, String trustStorePassword, String keyStore,
+                          String keyStorePassword, String keyAlias, boolean verifyHost) {
+      this(enabled, trustStore, trustStorePassword, keyStore, keyStorePassword, keyAlias, verifyHost, TlsPeerIdentity.NONE);
    }
 
    @Override
@@ -36,6 +46,6 @@ public record TlsClientConfig(boolean enabled, String trustStore, String trustSt
       }
       return "TlsClientConfig[trustStore=" + (trustStore.isEmpty() ? "(JDK)" : trustStore)
          + (keyStore.isEmpty() ? "" : ", keyStore=" + keyStore + (keyAlias.isEmpty() ? "" : " (" + keyAlias + ")"))
-         + ", verifyHost=" + verifyHost + "]";
+         + ", verifyHost=" + verifyHost + (peer.isSet() ? ", peer=" + peer : "") + "]";
    }
 }
