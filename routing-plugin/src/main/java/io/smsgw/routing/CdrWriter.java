@@ -90,6 +90,8 @@ final class CdrWriter extends AbstractSessionCallback {
    private volatile boolean idle;
    private volatile ServerConsumer consumer;
    private volatile boolean consumerLost;
+   /** The writer closes its own session: not a loss to recover from. */
+   private volatile boolean closingOwn;
 
    // ---- writer thread only
    private ServerSession session;
@@ -164,11 +166,26 @@ final class CdrWriter extends AbstractSessionCallback {
 
    @Override
    public void disconnect(ServerConsumer from, String errorMessage) {
-      if (running && from == consumer) {
+      if (running && from == consumer && brokerRunning()) {
          logger.warn("CDR files: the broker closed the consumer on {} ({}); a new one takes the records", queue, errorMessage);
          consumerLost = true;
          LockSupport.unpark(thread);
       }
+   }
+
+   /** The broker closed the session (management's closeSessionWithID, say): a new one takes the records. */
+   @Override
+   public void closed() {
+      if (running && !closingOwn && brokerRunning()) {
+         logger.warn("CDR files: the broker closed the session reading {}; a new one takes the records", queue);
+         consumerLost = true;
+         LockSupport.unpark(thread);
+      }
+   }
+
+   /** A stopping broker closes every session before the writer is stopped: nothing to replace then. */
+   private boolean brokerRunning() {
+      return server.getState() == ActiveMQServer.SERVER_STATE.STARTED;
    }
 
    @Override
@@ -488,10 +505,13 @@ final class CdrWriter extends AbstractSessionCallback {
 
    private void closeSession() {
       if (session != null) {
+         closingOwn = true;
          try {
             session.close(false);
          } catch (Exception e) {
             logger.debug("CDR files: closing the session", e);
+         } finally {
+            closingOwn = false;
          }
          session = null;
       }

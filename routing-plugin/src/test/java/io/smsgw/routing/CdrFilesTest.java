@@ -278,6 +278,24 @@ class CdrFilesTest {
       }
    }
 
+   /** An operator (or the broker) closing the writer's session does not stop the files: a new session takes over. */
+   @Test
+   void aSessionTheBrokerClosedIsReplacedAndRecordsAreStillWritten() throws Exception {
+      writeConfig(section(cdr, "max-records = 1"));
+      try (TestBroker broker = start(dir)) {
+         Wait.until("the writer's session", PATIENCE, () -> broker.consumerCount(QUEUE) == 1);
+         for (var session : broker.server().getSessions()) {
+            if (session.getName().startsWith("sms-cdr-")) {
+               session.close(false);
+            }
+         }
+         reports(broker, "00000000000000f1");
+         Wait.until("written by the new session", PATIENCE, () -> countRecords(cdr) == 1);
+         Wait.until("and acknowledged", PATIENCE, () -> broker.messageCount(QUEUE) == 0);
+         assertEquals(1, broker.consumerCount(QUEUE));
+      }
+   }
+
    @Test
    void aReloadAppliesTheSectionAndRefusesADirectoryThatIsNotThere() throws Exception {
       writeConfig(section(cdr, "max-records = 1"));
