@@ -125,6 +125,40 @@ class BenchmarkSmokeTest {
         }
     }
 
+    /** E2E_BILLING=cdr: the broker's CDR file writer reads the billing records instead of the CORE client. */
+    @Test
+    void endToEndWithTheBuiltInCdrWriterWritesALineForEverySubmit(@TempDir Path work) throws Exception {
+        long accepted;
+        try (SmscSimulator simulator = SmscSimulator.start(SimulatorConfig.builder()
+                .credential(E2eGateway.LINK_SYSTEM_ID, E2eGateway.LINK_PASSWORD).receiptDelay(Duration.ofMillis(20))
+                .build());
+             E2eGateway gateway = E2eGateway.start(BenchGateway.repositoryEtc(), work, "127.0.0.1", simulator.port(),
+                     E2eGateway.DEFAULT_LINK_WINDOW, E2eGateway.Billing.CDR)) {
+            LoadReport report = LoadGenerator.run(brief().protocol("CMPP").port(gateway.cmppPort())
+                    .systemId(BenchGateway.CMPP_SP_ID).password(BenchGateway.CMPP_SECRET)
+                    .cmppSourceId(BenchGateway.CMPP_SOURCE).receipts(true).receiptWaitSeconds(20).rate(500)
+                    .warmupRate(200).build(),
+                    QUIET);
+
+            assertMovedMessagesWithoutErrors(report);
+            accepted = report.completeness().accepted();
+            assertTrue(accepted > 0, report.format());
+            assertEquals(0, report.completeness().missing(), report.format());
+            Wait.until("a CDR line for each of the " + accepted + " submits", Duration.ofSeconds(10),
+                    () -> gateway.billingRead() == accepted);
+            assertTrue(gateway.statsLine().contains(" billing-read=" + accepted + " "), gateway.statsLine());
+        }
+        // the stop closed the last file: every line is in a .csv, after its header
+        long lines = 0;
+        try (var files = java.nio.file.Files.list(E2eGateway.cdrDirectory(work))) {
+            for (Path file : files.toList()) {
+                assertTrue(file.getFileName().toString().endsWith(".csv"), file.toString());
+                lines += java.nio.file.Files.readAllLines(file).size() - 1;
+            }
+        }
+        assertEquals(accepted, lines);
+    }
+
     // ---------------------------------------------------------------- end of scenario 3
 
     @Test

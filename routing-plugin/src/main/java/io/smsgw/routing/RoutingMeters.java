@@ -25,6 +25,9 @@ final class RoutingMeters {
       count(meters, "routing.reports.intermediate", "Intermediate (not final) reports", router.intermediateReports);
       count(meters, "routing.reports.mo", "Reports on MOs, neither billed nor sent to an SP", router.moReports);
       count(meters, "routing.reports.forwarded", "Reports sent on to the gateway where their MT was submitted", router.reportsForwarded);
+      count(meters, "billing.cdr.records", "Billing records written to CDR files (forced and acknowledged)", router.cdr.records);
+      count(meters, "billing.cdr.files", "CDR files closed (renamed to .csv)", router.cdr.files);
+      count(meters, "billing.cdr.errors", "CDR file writes that failed (each retry counts)", router.cdr.errors);
       router.onCountersAdded((account, c) -> {
          count(meters, "routing.mt.submitted", "MT of the account stored for routing", c.submitted, "account", account);
          count(meters, "routing.mt.unrouted", "MT of the account no route took (each got a report)", c.unrouted, "account", account);

@@ -42,6 +42,8 @@ public final class SmsRouter {
    final LongAdder reportsForwarded = new LongAdder();
    /** Reports on MOs that came home here (an MO not forwarded, a peer's Msg_Fwd_Type 3): neither billed nor sent to an SP. */
    final LongAdder moReports = new LongAdder();
+   /** The CDR file writer's counts since the broker started, whichever writer a reload started. */
+   final CdrWriter.Counters cdr = new CdrWriter.Counters();
    private final NetworkRouting network;
    /** Told when the local routes change (a reload, a management change): messages waiting for a route may have one now. */
    private volatile Runnable routesChanged = () -> { };

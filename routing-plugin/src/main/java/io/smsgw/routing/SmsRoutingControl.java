@@ -114,6 +114,11 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
       return router.moReports.sum();
    }
 
+   @Override
+   public long[] getCdrCounters() {
+      return new long[] {router.cdr.records.sum(), router.cdr.files.sum(), router.cdr.errors.sum()};
+   }
+
    /** Checked by the file's rules: a route that passed here could not make every MT to its prefix fail or vanish. */
    @Override
    public void addMtRoute(String prefix, String links) {

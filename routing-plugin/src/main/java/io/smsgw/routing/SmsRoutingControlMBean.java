@@ -52,6 +52,12 @@ public interface SmsRoutingControlMBean {
    long getMoReports();
 
    /**
+    * The CDR file writer ({@code billing.cdr}) since the broker started: records written (forced to disk and
+    * acknowledged), files closed (renamed to .csv), writes that failed (each retry counts); all 0 without the section.
+    */
+   long[] getCdrCounters();
+
+   /**
     * MT refused since the broker started because the application that sent them (broker security on) named in
     * smsAccount no account its user may act for, or none.
     */

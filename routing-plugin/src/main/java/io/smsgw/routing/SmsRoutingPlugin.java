@@ -13,6 +13,7 @@ import javax.management.ObjectName;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
+import io.smsgw.core.config.CdrConfig;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
@@ -81,6 +82,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private volatile ApplicationMtCheck mtCheck;
    /** Routing's meters (none without a metrics plugin), while routing runs. */
    private GatewayMeters meters;
+   /** The CDR file writer while {@code billing.cdr} is configured. */
+   private CdrWriter cdrWriter;
 
    @Override
    public void registered(ActiveMQServer server) {
@@ -158,7 +161,10 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       // One divert, two copies: the report for its account and the billing record.
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
       removedLinks = new RemovedLinkQueues(server, runtime);
-      reloader = new ConfigReloader(runtime, router, config -> removedLinks.drain(config, RemovedLinkQueues.RELOAD));
+      reloader = new ConfigReloader(runtime, router, config -> {
+         applyCdr(config.billing().cdr());
+         removedLinks.drain(config, RemovedLinkQueues.RELOAD);
+      });
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
       pending = new PendingRoutes(server, router,
@@ -166,6 +172,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       pending.start();
       expired = new ExpiredMtReports(server, server.getConfiguration().getName(), scheduler);
       expired.start();
+      applyCdr(runtime.config().billing().cdr());
       registerControl();
       meters = GatewayMeters.of(server);
       RoutingMeters.start(meters, router);
@@ -247,9 +254,31 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       }
    }
 
+   /**
+    * Starts, restarts or stops the CDR file writer as {@code billing.cdr} says (at start and after each reload that
+    * applied): a changed section closes the current file and starts a writer with the new settings.
+    */
+   private synchronized void applyCdr(CdrConfig next) {
+      CdrWriter running = cdrWriter;
+      if (running != null && running.config.equals(next)) {
+         return;
+      }
+      if (running != null) {
+         running.stop();
+         cdrWriter = null;
+         logger.info("CDR files: writer to {} stopped", running.config.directory());
+      }
+      if (next != null) {
+         cdrWriter = new CdrWriter(server, next, router.cdr);
+         cdrWriter.start();
+         logger.info("CDR files: billing records from {} written to {}", next.queue(), next.directory());
+      }
+   }
+
    /** Stops what runs on threads of its own and withdraws the forwarding policy. */
    private synchronized void stopServices() {
       prepared = false;
+      applyCdr(null);
       if (meters != null) {
          RoutingMeters.stop(router);
          meters.close();

@@ -3,6 +3,7 @@ package io.smsgw.bench.scenario;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.examples.QuickStartGateway;
+import io.smsgw.routing.SmsRoutingControlMBean;
 import io.smsgw.smpp.client.SmscLinkControlMBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,9 @@ import org.apache.activemq.artemis.utils.FileUtil;
  * {@link BenchGateway}, one SMSC link {@value #LINK} to an SMSC simulator started elsewhere, an MT route for
  * the load generator's numbers ({@value #ROUTE_PREFIX}…) over that link, and a billing system that reads
  * and acknowledges every record on the stock configuration's {@code sms.billing} subscription
- * {@value #BILLING_QUEUE}, so records are counted as they are written and never pile up.
+ * {@value #BILLING_QUEUE}, so records are counted as they are written and never pile up. The billing system is a
+ * CORE client of the broker ({@link Billing#CORE}, default) or the broker's own CDR file writer reading the same
+ * subscription ({@link Billing#CDR}: {@code billing.cdr}, files under {@code <workDir>/cdr}).
  *
  * <p>{@link #main} runs it as its own process and prints a {@code STATS} line per second (billing records
  * written so far, reports and MT still waiting, link counters); {@code run.sh cmpp-e2e} reads the last one.
@@ -38,14 +41,31 @@ public final class E2eGateway implements AutoCloseable {
     /** submit_sm in flight on the link by default (the configuration's default is 10). */
     public static final int DEFAULT_LINK_WINDOW = 512;
 
+    /** Who reads the billing records: a CORE client, or the broker's CDR file writer ({@code E2E_BILLING=cdr}). */
+    public enum Billing {
+        CORE, CDR;
+
+        /** {@code core} or {@code cdr}, any case. */
+        public static Billing of(String name) {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
     private final QuickStartGateway gateway;
     private final Queue billing;
+    /** The CORE billing system; null when the CDR writer reads the records. */
     private final QueueDrain billingSystem;
 
     private E2eGateway(QuickStartGateway gateway, Queue billing, QueueDrain billingSystem) {
         this.gateway = gateway;
         this.billing = billing;
         this.billingSystem = billingSystem;
+    }
+
+    /** With the CORE billing system. */
+    public static E2eGateway start(Path sourceEtc, Path workDir, String smscHost, int smscPort, int linkWindow)
+            throws Exception {
+        return start(sourceEtc, workDir, smscHost, smscPort, linkWindow, Billing.CORE);
     }
 
     /**
@@ -55,11 +75,19 @@ public final class E2eGateway implements AutoCloseable {
      * @param sourceEtc  folder holding the repository's broker.xml
      * @param linkWindow submit_sm in flight on the link
      */
-    public static E2eGateway start(Path sourceEtc, Path workDir, String smscHost, int smscPort, int linkWindow)
-            throws Exception {
+    public static E2eGateway start(Path sourceEtc, Path workDir, String smscHost, int smscPort, int linkWindow,
+                                   Billing billingSystem) throws Exception {
         Path etc = workDir.resolve("etc");
         Path data = workDir.resolve("data");
         FileUtil.deleteDirectory(data.toFile());
+        Path cdr = cdrDirectory(workDir);
+        FileUtil.deleteDirectory(cdr.toFile());
+        String billingSection = "";
+        if (billingSystem == Billing.CDR) {
+            Files.createDirectories(cdr);
+            // the subscription the CORE stand-in reads, so the broker stores and routes the same records either way
+            billingSection = "billing { cdr { directory = \"" + cdr + "\", queue = \"" + BILLING_QUEUE + "\" } }";
+        }
         Files.createDirectories(etc);
         String brokerXml = Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8)
                 .replace("tcp://0.0.0.0:", "tcp://127.0.0.1:");
@@ -79,12 +107,14 @@ public final class E2eGateway implements AutoCloseable {
                         + "\", password = \"" + LINK_PASSWORD + "\", window = " + linkWindow + " }",
                 "}",
                 "routes { mt = [ { prefix = \"" + ROUTE_PREFIX + "\", links = [ " + LINK + " ] } ] }",
+                billingSection,
                 ""), StandardCharsets.UTF_8);
         System.setProperty(GatewayConfigLocator.PATH_PROPERTY, conf.toString());
         QuickStartGateway gateway = QuickStartGateway.start(new QuickStartGateway.Settings(etc, data, 0, 0, 0));
         try {
             Queue billing = gateway.server().locateQueue(SimpleString.of(BILLING_QUEUE));
-            E2eGateway started = new E2eGateway(gateway, billing, QueueDrain.start(gateway.corePort(), BILLING_QUEUE));
+            E2eGateway started = new E2eGateway(gateway, billing,
+                    billingSystem == Billing.CORE ? QueueDrain.start(gateway.corePort(), BILLING_QUEUE) : null);
             started.awaitLinkBound(TimeUnit.SECONDS.toNanos(30));
             return started;
         } catch (Exception | Error e) {
@@ -112,6 +142,20 @@ public final class E2eGateway implements AutoCloseable {
         return billing.getMessagesAdded();
     }
 
+    /** Where the CDR files go with {@link Billing#CDR}. */
+    public static Path cdrDirectory(Path workDir) {
+        return workDir.resolve("cdr");
+    }
+
+    /** Billing records the billing system has read: acknowledged by the CORE client, or written to CDR files. */
+    public long billingRead() {
+        if (billingSystem != null) {
+            return billingSystem.count();
+        }
+        return ((SmsRoutingControlMBean) gateway.server().getManagementService().getUntypedControl("sms-routing"))
+                .getCdrCounters()[0];
+    }
+
     /** Messages still on a queue: MT not yet resolved by the link, reports not yet taken by the SP. */
     public long waiting(String queue) {
         Queue q = gateway.server().locateQueue(SimpleString.of(queue));
@@ -129,7 +173,7 @@ public final class E2eGateway implements AutoCloseable {
         return String.format(Locale.ROOT,
                 "STATS billing=%d billing-read=%d reports-waiting=%d mt-waiting=%d link-submitted=%d link-accepted=%d"
                         + " receipts-matched=%d receipts-unmatched=%d",
-                billingRecords(), billingSystem.count(), waiting(SmsAddresses.accountQueue(BenchGateway.CMPP_SP_ID)),
+                billingRecords(), billingRead(), waiting(SmsAddresses.accountQueue(BenchGateway.CMPP_SP_ID)),
                 waiting(SmsAddresses.MT) + waiting(SmsAddresses.smscLinkQueue(LINK)), link.getSubmitted(),
                 link.getAccepted(), link.getReceiptsMatched(), link.getReceiptsUnmatched());
     }
@@ -137,24 +181,27 @@ public final class E2eGateway implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            billingSystem.close();
+            if (billingSystem != null) {
+                billingSystem.close();
+            }
         } finally {
             gateway.close();
         }
     }
 
     /**
-     * {@code E2eGateway WORK_DIR SMSC_PORT [LINK_WINDOW]}: starts (the SMSC on 127.0.0.1), prints
+     * {@code E2eGateway WORK_DIR SMSC_PORT [LINK_WINDOW [core|cdr]]}: starts (the SMSC on 127.0.0.1), prints
      * {@code READY cmpp=<port>} once the link is bound, then a STATS line per second until stopped.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: E2eGateway WORK_DIR SMSC_PORT [LINK_WINDOW]");
+            System.err.println("usage: E2eGateway WORK_DIR SMSC_PORT [LINK_WINDOW [core|cdr]]");
             System.exit(2);
         }
         int window = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_LINK_WINDOW;
+        Billing billingSystem = args.length > 3 ? Billing.of(args[3]) : Billing.CORE;
         E2eGateway gateway = start(BenchGateway.repositoryEtc(), Path.of(args[0]), "127.0.0.1",
-                Integer.parseInt(args[1]), window);
+                Integer.parseInt(args[1]), window, billingSystem);
         AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
@@ -164,7 +211,8 @@ public final class E2eGateway implements AutoCloseable {
                 e.printStackTrace();
             }
         }, "e2e-gateway-stop"));
-        System.out.println("READY cmpp=" + gateway.cmppPort() + " link-window=" + window);
+        System.out.println("READY cmpp=" + gateway.cmppPort() + " link-window=" + window + " billing="
+                + billingSystem.name().toLowerCase(Locale.ROOT));
         while (!stopping.get()) {
             TimeUnit.SECONDS.sleep(1);
             if (!stopping.get()) {

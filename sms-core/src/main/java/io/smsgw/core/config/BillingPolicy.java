@@ -12,10 +12,16 @@ import io.smsgw.core.receipt.DeliveryState;
  *
  * @param billableStates states that bill, e.g. DELIVRD
  * @param billableFeeTypes fee types billed per message ("" stands for messages without a fee type)
+ * @param cdr the built-in CDR file writer ({@code billing.cdr}); null when the section is absent
  */
-public record BillingPolicy(Set<DeliveryState> billableStates, Set<String> billableFeeTypes) {
+public record BillingPolicy(Set<DeliveryState> billableStates, Set<String> billableFeeTypes, CdrConfig cdr) {
 
    public static final BillingPolicy DEFAULT = new BillingPolicy(EnumSet.of(DeliveryState.DELIVRD), Set.of("02", ""));
+
+   /** A policy without CDR files. */
+   public BillingPolicy(Set<DeliveryState> billableStates, Set<String> billableFeeTypes) {
+      this(billableStates, billableFeeTypes, null);
+   }
 
    public BillingPolicy {
       billableStates = billableStates.isEmpty() ? EnumSet.noneOf(DeliveryState.class) : EnumSet.copyOf(billableStates);

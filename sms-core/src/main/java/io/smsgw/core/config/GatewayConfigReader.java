@@ -1,5 +1,8 @@
 package io.smsgw.core.config;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -36,7 +39,8 @@ final class GatewayConfigReader {
    private static final List<String> MT_ROUTE_KEYS = List.of("prefix", "links");
    private static final List<String> WEIGHTED_LINK_KEYS = List.of("link", "weight");
    private static final List<String> MO_ROUTE_KEYS = List.of("prefix", "account");
-   private static final List<String> BILLING_KEYS = List.of("billable-states", "billable-fee-types");
+   private static final List<String> BILLING_KEYS = List.of("billable-states", "billable-fee-types", "cdr");
+   private static final List<String> CDR_KEYS = List.of("directory", "prefix", "queue", "rotate-interval", "max-records", "max-bytes");
    private static final String FINAL_STATES = String.join(", ", Arrays.stream(DeliveryState.values())
       .filter(DeliveryState::isFinal).map(DeliveryState::stat).toList());
    private static final List<String> TANDEM_KEYS = List.of("gateways", "mt-routes", "mo-routes");
@@ -418,7 +422,58 @@ final class GatewayConfigReader {
          ? billableStates(billing.get("billable-states")) : BillingPolicy.DEFAULT.billableStates();
       Set<String> feeTypes = billing.containsKey("billable-fee-types")
          ? strings(billing, "billing", "billable-fee-types", 2, true) : BillingPolicy.DEFAULT.billableFeeTypes();
-      return new BillingPolicy(states, feeTypes);
+      return new BillingPolicy(states, feeTypes, cdr(object(billing, "cdr", false)));
+   }
+
+   /**
+    * The CDR file writer's settings. Its directory must be there and writable now: a typo or a missing mount is refused
+    * with the load (at a reload the previous configuration keeps serving), not found later by a writer that cannot write.
+    */
+   private CdrConfig cdr(ConfigObject cdr) {
+      if (cdr == null) {
+         return null;
+      }
+      String path = "billing.cdr";
+      checkKeys(cdr, path, CDR_KEYS);
+      String directoryText = requiredString(cdr, path, "directory", 4096, false);
+      Path directory = null;
+      if (!directoryText.isEmpty()) {
+         try {
+            directory = Path.of(directoryText).toAbsolutePath().normalize();
+            String wrong = !Files.exists(directory) ? "does not exist"
+               : !Files.isDirectory(directory) ? "is not a directory"
+               : !Files.isWritable(directory) ? "is not writable by the broker" : null;
+            if (wrong != null) {
+               problem(cdr.get("directory").origin(), path + ".directory", directory + " " + wrong);
+            }
+         } catch (InvalidPathException e) {
+            problem(cdr.get("directory").origin(), path + ".directory", "not a valid path: " + e.getMessage());
+         }
+      }
+      String prefix = optionalString(cdr, path, "prefix", 100, CdrConfig.DEFAULT_PREFIX);
+      if (prefix.isEmpty() || !prefix.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
+         problem(cdr.get("prefix").origin(), path + ".prefix", "letters, digits, '-', '_' and '.' only, got \"" + prefix + "\"");
+      }
+      String queue = optionalString(cdr, path, "queue", 200, CdrConfig.DEFAULT_QUEUE);
+      if (queue.isBlank()) {
+         problem(cdr.get("queue").origin(), path + ".queue", "must not be empty");
+      }
+      java.time.Duration interval = positiveDuration(cdr, path, "rotate-interval", CdrConfig.DEFAULT_ROTATE_INTERVAL);
+      int maxRecords = wholeNumber(cdr, path, "max-records", CdrConfig.DEFAULT_MAX_RECORDS, 1);
+      long maxBytes = CdrConfig.DEFAULT_MAX_BYTES;
+      ConfigValue bytes = cdr.get("max-bytes");
+      if (bytes != null) {
+         try {
+            maxBytes = bytes.atKey("b").getBytes("b");
+            if (maxBytes < 1024) {
+               problem(bytes.origin(), path + ".max-bytes", "must be at least 1 KiB, got " + maxBytes);
+               maxBytes = CdrConfig.DEFAULT_MAX_BYTES;
+            }
+         } catch (com.typesafe.config.ConfigException e) {
+            problem(bytes.origin(), path + ".max-bytes", "expected a size such as 64M or 1048576, got " + describe(bytes));
+         }
+      }
+      return directory == null ? null : new CdrConfig(directory, prefix, queue, interval, maxRecords, maxBytes);
    }
 
    /**
