@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * accounts, routes and the billing policy take effect for the next message; messages in flight are not
  * touched. A broken file is rejected with the loader's message and the previous configuration keeps serving.
  * The SMSC links follow too: the link service starts the links the reload added, stops those it removed and
- * restarts those whose settings changed ({@link LinkReconfiguration}), before what waits for a removed link is routed
- * again ({@link RemovedLinkQueues}), so no running consumer holds it. (Peers, gns, gateway.code, the tandem's routes
+ * restarts those whose settings changed or whose TLS store files were replaced ({@link LinkReconfiguration}), before
+ * what waits for a removed link is routed again ({@link RemovedLinkQueues}), so no running consumer holds it. Only
+ * {@code sms-gateway.conf} is watched: after replacing a store file, an operator reloads through management (or
+ * touches the file). (Peers, gns, gateway.code, the tandem's routes
  * and acceptor settings need a restart; a reload that changes one of those sections says so in a WARN.)
  */
 final class ConfigReloader {
@@ -79,11 +81,19 @@ final class ConfigReloader {
       FileTime now = modified();
       if (now != null && !now.equals(lastSeen)) {
          lastSeen = now;
-         String problems = reloadNow();
-         if (!problems.isEmpty()) {
-            logger.error("{} changed but was not applied; the previous configuration stays in force:\n{}", file, problems);
+         Outcome outcome = reload();
+         if (!outcome.refused().isEmpty()) {
+            logger.error("{} changed but was not applied; the previous configuration stays in force:\n{}", file, outcome.refused());
          }
+         // Links left as they were: the link service logged each at ERROR.
       }
+   }
+
+   /**
+    * What a reload did: {@code refused} the loader's problems (nothing applied), or else {@code linksLeft} the SMSC links
+    * the file applied around (each left running as it was, or not started), one line each.
+    */
+   record Outcome(String refused, List<String> linksLeft) {
    }
 
    /**
@@ -129,23 +139,37 @@ final class ConfigReloader {
     * Brings the running SMSC links in line with the file (on this thread, which blocks while removed or changed links
     * unbind: never a Netty event loop, and one reload at a time). False when no link service runs in this broker.
     */
-   private boolean applyLinks(GatewayConfig config) {
+   private List<String> applyLinks(GatewayConfig config) {
       LinkReconfiguration links = runtime.linkReconfiguration();
       if (links == null) {
-         return false;
+         return null;
       }
       try {
-         links.apply(config.links());
+         return links.apply(config.links());
       } catch (RuntimeException e) {
          logger.error("{}: the SMSC links could not all be brought in line with the reloaded file", file, e);
+         return List.of("the SMSC links could not all be brought in line: " + e);
       }
-      return true;
    }
 
-   /** Loads and applies the file; returns the problems (empty when applied). */
+   /**
+    * Loads and applies the file; returns the problems: the loader's when nothing was applied, or the SMSC links left as
+    * they were (a TLS store that no longer loads) when the rest was; empty when all of it applied.
+    */
    synchronized String reloadNow() {
+      Outcome outcome = reload();
+      if (!outcome.refused().isEmpty()) {
+         return outcome.refused();
+      }
+      if (outcome.linksLeft().isEmpty()) {
+         return "";
+      }
+      return "applied, but SMSC links left as they were (fix and reload again):\n" + String.join("\n", outcome.linksLeft());
+   }
+
+   private synchronized Outcome reload() {
       if (file == null) {
-         return "the configuration is not a file that can be reloaded";
+         return new Outcome("the configuration is not a file that can be reloaded", List.of());
       }
       try {
          GatewayConfig config = GatewayConfigLoader.load(file);
@@ -154,8 +178,8 @@ final class ConfigReloader {
          router.apply(config);
          logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
                      config.routes().mt().size(), config.routes().mo().size());
-         boolean linksApplied = applyLinks(config);
-         List<String> restart = needRestart(previous, config, linksApplied);
+         List<String> linksLeft = applyLinks(config);
+         List<String> restart = needRestart(previous, config, linksLeft != null);
          if (!restart.isEmpty()) {
             // The INFO above reads as if all of the file were live: say what still runs with the old settings.
             logger.warn("{}: changes that wait until the broker restarts, the running services keep their previous "
@@ -164,9 +188,9 @@ final class ConfigReloader {
          DemoSecrets.warnIfUsed(config, file);
          // After the links: a removed link has stopped and given back what it held, so all of its queue moves.
          applied.accept(config);
-         return "";
+         return new Outcome("", linksLeft == null ? List.of() : linksLeft);
       } catch (GatewayConfigException e) {
-         return e.getMessage();
+         return new Outcome(e.getMessage(), List.of());
       }
    }
 }
