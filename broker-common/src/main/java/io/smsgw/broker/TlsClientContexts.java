@@ -1,17 +1,19 @@
 package io.smsgw.broker;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,10 +43,51 @@ public final class TlsClientContexts {
     * ("SMSC link x", "FWD link to gateway 020001"), the setting and the file, never a password.
     */
    public static SslContext build(String owner, TlsClientConfig config) {
+      return load(owner, config).context();
+   }
+
+   /**
+    * What a context was built from: the SHA-256 of each store file's bytes ("" for a store not configured). The setting
+    * names a path, and operators renew a certificate by replacing the file at that path: a reload compares these to
+    * notice it, since the configuration's text is the same.
+    */
+   public record Stores(String trustStore, String keyStore) {
+
+      /** The settings ({@code tls-trust-store}, {@code tls-key-store}) whose file differs from {@code before}'s. */
+      public List<String> changedSince(Stores before) {
+         List<String> changed = new ArrayList<>(2);
+         if (!trustStore.equals(before.trustStore)) {
+            changed.add("tls-trust-store");
+         }
+         if (!keyStore.equals(before.keyStore)) {
+            changed.add("tls-key-store");
+         }
+         return changed;
+      }
+   }
+
+   /** A context and the store files' digests it was built from (each file read once, so both say the same). */
+   public record Loaded(SslContext context, Stores stores) {
+   }
+
+   /**
+    * The digests of the store files as they are now, without building a context: what a reload compares with the
+    * {@link Loaded#stores()} of a running connection. A file that cannot be read is the same
+    * {@link IllegalStateException} as in {@link #build}.
+    */
+   public static Stores stores(String owner, TlsClientConfig config) {
+      return new Stores(digest(read(owner, "tls-trust-store", config.trustStore())),
+                        digest(read(owner, "tls-key-store", config.keyStore())));
+   }
+
+   /** {@link #build}, with the digests of the bytes the context was built from. */
+   public static Loaded load(String owner, TlsClientConfig config) {
+      byte[] trustBytes = read(owner, "tls-trust-store", config.trustStore());
+      byte[] keyBytes = read(owner, "tls-key-store", config.keyStore());
       SslContextBuilder builder = SslContextBuilder.forClient();
-      if (!config.trustStore().isEmpty() || config.peer().isSet()) {
-         KeyStore store = config.trustStore().isEmpty() ? null // the JDK's, as without a trust store
-            : load(owner, "tls-trust-store", config.trustStore(), config.trustStorePassword());
+      if (trustBytes != null || config.peer().isSet()) {
+         KeyStore store = trustBytes == null ? null // the JDK's, as without a trust store
+            : load(owner, "tls-trust-store", config.trustStore(), trustBytes, config.trustStorePassword());
          try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
@@ -57,14 +100,14 @@ public final class TlsClientContexts {
             throw storeProblem(owner, "tls-trust-store", config.trustStore(), e.toString(), e);
          }
       }
-      if (!config.keyStore().isEmpty()) {
-         clientCertificate(owner, config, builder);
+      if (keyBytes != null) {
+         clientCertificate(owner, config, keyBytes, builder);
       }
       if (config.verifyHost()) {
          builder.endpointIdentificationAlgorithm("HTTPS");
       }
       try {
-         return builder.build();
+         return new Loaded(builder.build(), new Stores(digest(trustBytes), digest(keyBytes)));
       } catch (SSLException e) {
          throw new IllegalStateException(owner + ": cannot set up TLS: " + e.getMessage(), e);
       }
@@ -91,8 +134,8 @@ public final class TlsClientContexts {
    }
 
    /** The key store's entry {@code tls-key-alias}, or its only key entry, as the certificate presented. */
-   private static void clientCertificate(String owner, TlsClientConfig config, SslContextBuilder builder) {
-      KeyStore store = load(owner, "tls-key-store", config.keyStore(), config.keyStorePassword());
+   private static void clientCertificate(String owner, TlsClientConfig config, byte[] bytes, SslContextBuilder builder) {
+      KeyStore store = load(owner, "tls-key-store", config.keyStore(), bytes, config.keyStorePassword());
       try {
          String alias = config.keyAlias();
          if (alias.isEmpty()) {
@@ -127,12 +170,33 @@ public final class TlsClientContexts {
       }
    }
 
-   private static KeyStore load(String owner, String key, String file, String password) {
+   /** The file's bytes; null when the setting is empty (none configured). */
+   private static byte[] read(String owner, String key, String file) {
+      if (file.isEmpty()) {
+         return null;
+      }
+      try {
+         return Files.readAllBytes(Path.of(file));
+      } catch (IOException | RuntimeException e) {
+         throw storeProblem(owner, key, file, e.toString(), e);
+      }
+   }
+
+   private static String digest(byte[] bytes) {
+      if (bytes == null) {
+         return "";
+      }
+      try {
+         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (GeneralSecurityException e) {
+         throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+      }
+   }
+
+   private static KeyStore load(String owner, String key, String file, byte[] bytes, String password) {
       try {
          KeyStore store = KeyStore.getInstance(file.toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12");
-         try (InputStream in = Files.newInputStream(Path.of(file))) {
-            store.load(in, password.isEmpty() ? null : password.toCharArray());
-         }
+         store.load(new ByteArrayInputStream(bytes), password.isEmpty() ? null : password.toCharArray());
          return store;
       } catch (IOException | GeneralSecurityException e) {
          // "keystore password was incorrect", a file that is no key store...; never the password itself

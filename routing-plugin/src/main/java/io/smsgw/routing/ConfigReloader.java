@@ -18,6 +18,7 @@ import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.TandemConfig;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.LinkReconfiguration;
+import io.smsgw.core.runtime.PeerReconfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * accounts, routes and the billing policy take effect for the next message; messages in flight are not
  * touched. A broken file is rejected with the loader's message and the previous configuration keeps serving.
  * The SMSC links follow too: the link service starts the links the reload added, stops those it removed and
- * restarts those whose settings changed ({@link LinkReconfiguration}), before what waits for a removed link is routed
- * again ({@link RemovedLinkQueues}), so no running consumer holds it. (Peers, gns, gateway.code, the tandem's routes
- * and acceptor settings need a restart; a reload that changes one of those sections says so in a WARN.)
+ * restarts those whose settings changed or whose TLS store files were replaced ({@link LinkReconfiguration}), before
+ * what waits for a removed link is routed again ({@link RemovedLinkQueues}), so no running consumer holds it. The FWD
+ * links to peer gateways follow {@code peers} the same way ({@link PeerReconfiguration}). Only {@code sms-gateway.conf}
+ * is watched: after replacing a store file, an operator reloads through management (or touches the file). (gns,
+ * gateway.code, the tandem's routes and acceptor settings need a restart; a reload that changes one of those sections
+ * says so in a WARN.)
  */
 final class ConfigReloader {
 
@@ -79,18 +83,26 @@ final class ConfigReloader {
       FileTime now = modified();
       if (now != null && !now.equals(lastSeen)) {
          lastSeen = now;
-         String problems = reloadNow();
-         if (!problems.isEmpty()) {
-            logger.error("{} changed but was not applied; the previous configuration stays in force:\n{}", file, problems);
+         Outcome outcome = reload();
+         if (!outcome.refused().isEmpty()) {
+            logger.error("{} changed but was not applied; the previous configuration stays in force:\n{}", file, outcome.refused());
          }
+         // Links left as they were: the link service logged each at ERROR.
       }
+   }
+
+   /**
+    * What a reload did: {@code refused} the loader's problems (nothing applied), or else {@code linksLeft} the SMSC and FWD
+    * links the file applied around (each left running as it was, or not started), one line each.
+    */
+   record Outcome(String refused, List<String> linksLeft) {
    }
 
    /**
     * The sections of the file that changed and take effect only at the next broker start, each with what keeps its
     * previous settings (docs/links-routing-billing.md, "Reload and management").
     */
-   static List<String> needRestart(GatewayConfig previous, GatewayConfig next, boolean linksApplied) {
+   static List<String> needRestart(GatewayConfig previous, GatewayConfig next, boolean linksApplied, boolean peersApplied) {
       List<String> changed = new ArrayList<>();
       if (previous == null) {
          return changed;
@@ -100,7 +112,8 @@ final class ConfigReloader {
       if (!linksApplied && !previous.links().equals(next.links())) {
          changed.add("links (the SMSC links)");
       }
-      if (!linkSettings(previous).equals(linkSettings(next))) {
+      // The same for the FWD links (peers) and the FWD link service.
+      if (!peersApplied && !linkSettings(previous).equals(linkSettings(next))) {
          changed.add("peers (the outgoing FWD links)");
       }
       if (!Objects.equals(previous.gns(), next.gns())) {
@@ -129,23 +142,51 @@ final class ConfigReloader {
     * Brings the running SMSC links in line with the file (on this thread, which blocks while removed or changed links
     * unbind: never a Netty event loop, and one reload at a time). False when no link service runs in this broker.
     */
-   private boolean applyLinks(GatewayConfig config) {
+   private List<String> applyLinks(GatewayConfig config) {
       LinkReconfiguration links = runtime.linkReconfiguration();
       if (links == null) {
-         return false;
+         return null;
       }
       try {
-         links.apply(config.links());
+         return links.apply(config.links());
       } catch (RuntimeException e) {
          logger.error("{}: the SMSC links could not all be brought in line with the reloaded file", file, e);
+         return List.of("the SMSC links could not all be brought in line: " + e);
       }
-      return true;
    }
 
-   /** Loads and applies the file; returns the problems (empty when applied). */
+   /** Brings the running FWD links in line with {@code peers}, as {@link #applyLinks} the SMSC links; null without a service. */
+   private List<String> applyPeers(GatewayConfig config) {
+      PeerReconfiguration peers = runtime.peerReconfiguration();
+      if (peers == null) {
+         return null;
+      }
+      try {
+         return peers.apply(config);
+      } catch (RuntimeException e) {
+         logger.error("{}: the FWD links could not all be brought in line with the reloaded file", file, e);
+         return List.of("the FWD links could not all be brought in line: " + e);
+      }
+   }
+
+   /**
+    * Loads and applies the file; returns the problems: the loader's when nothing was applied, or the SMSC and FWD links
+    * left as they were (a TLS store that no longer loads) when the rest was; empty when all of it applied.
+    */
    synchronized String reloadNow() {
+      Outcome outcome = reload();
+      if (!outcome.refused().isEmpty()) {
+         return outcome.refused();
+      }
+      if (outcome.linksLeft().isEmpty()) {
+         return "";
+      }
+      return "applied, but links left as they were (fix and reload again):\n" + String.join("\n", outcome.linksLeft());
+   }
+
+   private synchronized Outcome reload() {
       if (file == null) {
-         return "the configuration is not a file that can be reloaded";
+         return new Outcome("the configuration is not a file that can be reloaded", List.of());
       }
       try {
          GatewayConfig config = GatewayConfigLoader.load(file);
@@ -154,8 +195,9 @@ final class ConfigReloader {
          router.apply(config);
          logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
                      config.routes().mt().size(), config.routes().mo().size());
-         boolean linksApplied = applyLinks(config);
-         List<String> restart = needRestart(previous, config, linksApplied);
+         List<String> smscLinksLeft = applyLinks(config);
+         List<String> fwdLinksLeft = applyPeers(config);
+         List<String> restart = needRestart(previous, config, smscLinksLeft != null, fwdLinksLeft != null);
          if (!restart.isEmpty()) {
             // The INFO above reads as if all of the file were live: say what still runs with the old settings.
             logger.warn("{}: changes that wait until the broker restarts, the running services keep their previous "
@@ -164,9 +206,16 @@ final class ConfigReloader {
          DemoSecrets.warnIfUsed(config, file);
          // After the links: a removed link has stopped and given back what it held, so all of its queue moves.
          applied.accept(config);
-         return "";
+         List<String> linksLeft = new ArrayList<>();
+         if (smscLinksLeft != null) {
+            smscLinksLeft.forEach(line -> linksLeft.add("SMSC link " + line));
+         }
+         if (fwdLinksLeft != null) {
+            fwdLinksLeft.forEach(line -> linksLeft.add("FWD link to gateway " + line));
+         }
+         return new Outcome("", linksLeft);
       } catch (GatewayConfigException e) {
-         return e.getMessage();
+         return new Outcome(e.getMessage(), List.of());
       }
    }
 }

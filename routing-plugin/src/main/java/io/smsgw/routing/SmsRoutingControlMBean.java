@@ -83,7 +83,11 @@ public interface SmsRoutingControlMBean {
    /** Removes an MT route, written in any of its forms ("86138" removes "+86138"); false if there was none. Until the next file reload. */
    boolean removeMtRoute(String prefix);
 
-   /** Re-reads sms-gateway.conf now; returns the problems, or an empty string when it was applied. */
+   /**
+    * Re-reads sms-gateway.conf now, and the TLS store files of the SMSC links (a store replaced at the same path restarts
+    * its link); returns the problems: the file's when it was not applied, or the SMSC links left running as they were
+    * (a store that no longer loads) when the rest was; an empty string when all of it was applied.
+    */
    String reload();
 
    /**

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A reload that changes what runs as a service and needs a restart (peers, the tandem connection) says in the log that
+ * A reload that changes what runs as a service and needs a restart (the tandem connection; peers in a broker without the
+ * CMPP module, as these SMPP brokers, where no FWD link service runs: FwdLinkReloadTest has one) says in the log that
  * those changes wait for it (SMSC links no longer do: they apply at once); before, the only line was "reloaded: N
  * accounts…", and operators took the change as live.
  */

@@ -7,15 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.TestCertificate;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.smpp.client.JsmppSmsc;
+import io.smsgw.smpp.client.SmscLinkControlMBean;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -270,6 +273,97 @@ class SmscLinkReloadTest {
          assertNotNull(registry.find("sms.gateway.correlation.records").gauge(), "the store's meter stays");
          assertEquals(1, first.binds.get());
          assertEquals(1, second.binds.get(), "the link the second reload kept did not bind again");
+      }
+   }
+
+   /** A link over TLS that trusts the certificates of {@code trustStore}. */
+   private static String tlsLink(String id, int port, Path trustStore) {
+      return link(id, port).replace(" }\n", ", tls = true, tls-trust-store = \"" + trustStore + "\", tls-trust-store-password = "
+         + TestCertificate.PASSWORD + " }\n");
+   }
+
+   /**
+    * The carrier renews its certificate and the operator replaces the link's trust store file at the same path: the
+    * reload notices the file's new bytes and restarts that link alone, which binds to the renewed SMSC. Before, the
+    * configuration's text was the same, the reload left the link alone and it kept refusing the renewed certificate
+    * with the trust it had read at the broker's start, until a restart.
+    */
+   @Test
+   void aTrustStoreReplacedAtTheSamePathRestartsItsLinkAtTheReloadWhichThenTrustsTheRenewedCertificate() throws Exception {
+      TestCertificate expiring = TestCertificate.create(Files.createDirectories(dir.resolve("expiring")), "smsc");
+      TestCertificate renewed = TestCertificate.create(Files.createDirectories(dir.resolve("renewed")), "smsc");
+      Path trust = dir.resolve("smsc-trust.p12");
+      Files.copy(expiring.trustStore(), trust);
+      int port = JsmppSmsc.freePort();
+      int otherPort = JsmppSmsc.freePort();
+      writeConfig(tlsLink("secure", port, trust) + link("other", otherPort), routeTo("secure"));
+      try (JsmppSmsc other = new JsmppSmsc(otherPort);
+           TestBroker broker = startBroker();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         SmscLinkControlMBean secure = (SmscLinkControlMBean) linkBean(broker, "secure");
+         try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(expiring, expiring))) {
+            Wait.until("both links bound", Duration.ofSeconds(15), () -> smsc.hasBoundSession() && other.hasBoundSession());
+            assertEquals("", routing(broker).reload());
+            assertEquals(1, smsc.binds.get(), "a reload with the same store bytes leaves the link bound");
+            assertTrue(smsc.hasBoundSession());
+         }
+
+         try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(renewed, renewed))) {
+            Wait.until("the link refuses the renewed certificate with the trust it has", Duration.ofSeconds(15),
+                       () -> String.valueOf(secure.getLastError()).contains("TLS"));
+            assertEquals(0, smsc.binds.get());
+         }
+         Files.copy(renewed.trustStore(), trust, StandardCopyOption.REPLACE_EXISTING);
+         assertEquals("", routing(broker).reload());
+         // A new SMSC with the renewed certificate: the harness' accept loop waits 5 s for the bind of each handshake
+         // the old trust refused, longer than the link waits for its bind_resp.
+         try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(renewed, renewed))) {
+            Wait.until("the link bound to the renewed SMSC", Duration.ofSeconds(15), smsc::hasBoundSession);
+            assertNotNull(linkBean(broker, "secure"), "its bean, for the restarted link");
+
+            sendMt(session, "00000000000000e1", "after the renewal");
+            JsmppSmsc.Received submit = smsc.submits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(submit, "the MT goes over the renewed TLS session");
+            assertEquals(RECIPIENT, submit.destination());
+         }
+         assertEquals(1, other.binds.get(), "the link without TLS did not bind again");
+         assertTrue(other.hasBoundSession());
+      }
+   }
+
+   /**
+    * A trust store replaced by a file that no longer loads (here not a key store at all): the reload says so, naming the
+    * link, the setting and the file, and the link keeps its session and the TLS context it read before; putting the
+    * file back as it was needs no restart of the link. Before, the reload answered "" and nothing told the operator that
+    * the next restart (of the link or the broker) would fail.
+    */
+   @Test
+   void aTrustStoreThatNoLongerLoadsIsReportedByTheReloadAndTheLinkKeepsRunningAsItWas() throws Exception {
+      TestCertificate certificate = TestCertificate.create(dir, "smsc");
+      Path trust = dir.resolve("smsc-trust-in-use.p12");
+      Files.copy(certificate.trustStore(), trust);
+      int port = JsmppSmsc.freePort();
+      writeConfig(tlsLink("secure", port, trust), routeTo("secure"));
+      try (JsmppSmsc smsc = new JsmppSmsc(port, TestCertificate.context(certificate, certificate));
+           TestBroker broker = startBroker();
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+         Wait.until("link bound", Duration.ofSeconds(15), smsc::hasBoundSession);
+
+         Files.writeString(trust, "half-copied, not a key store");
+         String answer = routing(broker).reload();
+         assertTrue(answer.contains("secure: kept running as it was") && answer.contains("tls-trust-store \"" + trust + "\""),
+                    answer);
+         assertTrue(!answer.contains(TestCertificate.PASSWORD), "never the password: " + answer);
+         sendMt(session, "00000000000000e2", "with the TLS context read before");
+         assertNotNull(smsc.submits.poll(10, TimeUnit.SECONDS), "the link goes on delivering");
+         assertEquals(1, smsc.binds.get(), "on its first bind");
+
+         Files.copy(certificate.trustStore(), trust, StandardCopyOption.REPLACE_EXISTING);
+         assertEquals("", routing(broker).reload());
+         assertEquals(1, smsc.binds.get(), "the same bytes again: the link is not restarted");
+         assertTrue(smsc.hasBoundSession());
       }
    }
 

@@ -4,7 +4,10 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +25,7 @@ import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.PeerConfig;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
+import io.smsgw.core.runtime.PeerReconfiguration;
 import io.smsgw.correlation.CorrelationStore;
 import io.smsgw.correlation.CorrelationStoreConfig;
 import io.smsgw.correlation.RocksDbCorrelationStore;
@@ -33,10 +37,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Broker-lifetime component that runs one outgoing {@link FwdLink} per entry of the {@code peers} section, on a
  * small event loop group of their own, each with a management bean ({@code component=sms-fwd,name=<peer>}).
- * Does nothing when no peers are configured. Peers added by a reload start with the next broker start. A broker
- * stop stops the links gracefully (see {@link FwdLink}), all at once. It also keeps the {@link FwdForwards}, which peer
- * each forwarded MT went to, in a correlation store next to the journal ({@value #STORE_DIRECTORY}), for the incoming
- * FWD sessions to check reports against.
+ * Opens nothing while no peer is configured. A reload of {@code peers} applies at once ({@link #reconfigure}): a peer
+ * added gets its link (the reload that adds the first one opens the store and the threads), a removed one's link stops
+ * gracefully, a peer whose link settings changed, or whose TLS store files were replaced at the same paths, has its link
+ * stopped and started again, the others are left alone. A broker stop stops the links gracefully (see {@link FwdLink}),
+ * all at once. It also keeps the {@link FwdForwards}, which peer each forwarded MT went to, in a correlation store next
+ * to the journal ({@value #STORE_DIRECTORY}), for the incoming FWD sessions to check reports against.
  */
 public final class FwdLinkService implements ActiveMQComponent {
 
@@ -45,15 +51,24 @@ public final class FwdLinkService implements ActiveMQComponent {
    /** How long a report that overtook the record of its MT's FWD_RESP (or one about to be refused) waits for it. */
    static final long REPORT_WAIT_MILLIS = 2_000;
    private static final long HOUSEKEEPING_MILLIS = 250;
+   /** Event loops for all links (Netty starts a loop's thread only when a link is given it). */
+   private static final int EVENT_LOOPS = 2;
+
+   /**
+    * A started link, what was registered for it (removed again when it stops), and the digests of the TLS store files
+    * its context was built from (null without TLS), which a reload compares with the files.
+    */
+   private record Running(FwdLink link, ObjectName bean, GatewayMeters meters, TlsClientContexts.Stores stores) {
+   }
 
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
-   private final List<FwdLink> links = new ArrayList<>();
-   private final List<ObjectName> registered = new ArrayList<>();
-   /** The links' meters (none without a metrics plugin), removed when the links stop. */
-   private GatewayMeters meters;
+   /** The started links by peer code (guarded by this). */
+   private final Map<String, Running> running = new LinkedHashMap<>();
+   private final PeerReconfiguration reconfiguration = this::reconfigure;
    private EventLoopGroup group;
    private CorrelationStore store;
+   private FwdForwards forwards;
    private ScheduledExecutorService housekeeping;
    private volatile boolean started;
 
@@ -75,18 +90,36 @@ public final class FwdLinkService implements ActiveMQComponent {
          new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
       }
       GatewayConfig config = runtime.config();
-      if (config.peers().isEmpty()) {
-         return;
-      }
-      // The TLS contexts first, off the event loops: a trust or key store that cannot be read fails the start before
-      // anything is opened, naming the peer and the file, instead of failing each connection attempt.
-      java.util.Map<String, io.netty.handler.ssl.SslContext> tls = new java.util.HashMap<>();
-      for (PeerConfig peer : config.peers().values()) {
-         if (peer.tls().enabled()) {
-            tls.put(peer.code(), TlsClientContexts.build("FWD link to gateway " + peer.code(), peer.tls()));
+      if (!config.peers().isEmpty()) {
+         // The TLS contexts first, off the event loops: a trust or key store that cannot be read fails the start before
+         // anything is opened, naming the peer and the file, instead of failing each connection attempt.
+         Map<String, TlsClientContexts.Loaded> tls = new HashMap<>();
+         for (PeerConfig peer : config.peers().values()) {
+            if (peer.tls().enabled()) {
+               tls.put(peer.code(), TlsClientContexts.load(owner(peer), peer.tls()));
+            }
          }
+         try {
+            open();
+            for (PeerConfig peer : config.peers().values()) {
+               launch(peer, config, tls.get(peer.code()));
+            }
+         } catch (Exception | Error e) {
+            // A link that cannot start must not leave the ones started before it consuming and connected, nor the threads.
+            release();
+            throw e;
+         }
+         logger.info("{} FWD link(s) to peer gateways started", running.size());
       }
-      meters = GatewayMeters.of(server);
+      started = true;
+      runtime.peerReconfiguration(reconfiguration);
+   }
+
+   /** The forward records' store, their housekeeping and the event loops, opened with the first link; once open they stay. */
+   private void open() throws Exception {
+      if (group != null) {
+         return; // open already (the last thing it opens)
+      }
       try {
          store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(storeDirectory())
             .receiptWaitMillis(REPORT_WAIT_MILLIS)
@@ -94,30 +127,153 @@ public final class FwdLinkService implements ActiveMQComponent {
             // links' store, which shares the host.
             .blockCacheBytes(16L << 20).writeBufferBytes(8L << 20)
             .build());
-         FwdForwards forwards = new FwdForwards(store);
+         forwards = new FwdForwards(store);
          housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cmpp-fwd-housekeeping", true));
-         housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+         CorrelationStore expiring = store;
+         housekeeping.scheduleWithFixedDelay(() -> expire(expiring), HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
          FwdPeers.of(runtime).setForwards(forwards);
-         group = new NioEventLoopGroup(Math.min(2, config.peers().size()), new DefaultThreadFactory("cmpp-fwd-links", true));
-         for (PeerConfig peer : config.peers().values()) {
-            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone(), forwards,
-                                       tls.get(peer.code()));
-            link.start();
-            links.add(link); // only started links are stopped again
-            register(link);
-            FwdLinkMeters.register(meters, link);
-         }
+         group = new NioEventLoopGroup(EVENT_LOOPS, new DefaultThreadFactory("cmpp-fwd-links", true));
       } catch (Exception | Error e) {
-         // A link that cannot start must not leave the ones started before it consuming and connected, nor the threads.
-         release();
+         closeShared();
          throw e;
       }
-      started = true;
-      logger.info("{} FWD link(s) to peer gateways started", links.size());
+   }
+
+   /** Creates and starts a peer's link and registers its bean and meters (any thread but an event loop). */
+   private void launch(PeerConfig peer, GatewayConfig config, TlsClientContexts.Loaded tls) throws Exception {
+      FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone(), forwards,
+                                 tls == null ? null : tls.context());
+      link.start();
+      GatewayMeters meters = GatewayMeters.of(server);
+      running.put(peer.code(), new Running(link, register(link), meters, tls == null ? null : tls.stores())); // only started links are stopped again
+      FwdLinkMeters.register(meters, link);
+   }
+
+   /**
+    * A reload's {@code peers}, on the reloader's thread (decision 135's way for the SMSC links): links of removed and
+    * changed peers stop together, gracefully (the FWDs in flight get their FWD_RESP until the response timeout, then
+    * CMPP_TERMINATE; what is unanswered goes back to {@code sms.gw.<code>}), then the links of changed and added peers
+    * start. A peer counts as changed when its link settings ({@link PeerConfig#linkSettings()}: host, port, secret,
+    * window, timers, TLS settings) differ, or when a TLS store file it uses holds other bytes than its context was built
+    * from. A link whose new TLS stores cannot be read is logged at ERROR and left as it was (a changed one keeps running
+    * with its previous settings and context); one that fails to start is logged at ERROR and stays stopped. The next
+    * reload tries either again. {@code gateway.code} and {@code max-hops} are not applied to running links (restart).
+    *
+    * @return one line per peer whose link is left out of line with {@code config} (empty when all are)
+    */
+   synchronized List<String> reconfigure(GatewayConfig config) {
+      if (!started) {
+         return List.of();
+      }
+      Map<String, PeerConfig> wanted = config.peers();
+      List<String> problems = new ArrayList<>();
+      List<Running> removed = new ArrayList<>();
+      List<PeerConfig> changed = new ArrayList<>();
+      List<PeerConfig> added = new ArrayList<>();
+      Map<String, List<String>> renewed = new HashMap<>();
+      for (Running each : running.values()) {
+         PeerConfig next = wanted.get(each.link().config().code());
+         if (next == null) {
+            removed.add(each);
+         } else if (!next.linkSettings().equals(each.link().config().linkSettings())) {
+            changed.add(next);
+         } else if (next.tls().enabled() && each.stores() != null) {
+            try {
+               List<String> files = TlsClientContexts.stores(owner(next), next.tls()).changedSince(each.stores());
+               if (!files.isEmpty()) {
+                  changed.add(next);
+                  renewed.put(next.code(), files);
+               }
+            } catch (RuntimeException e) {
+               logger.error("FWD link to gateway {} keeps running with the TLS stores it read at its start: {}", next.code(),
+                            e.getMessage(), e);
+               problems.add(next.code() + ": kept running as it was, " + e.getMessage());
+            }
+         }
+      }
+      for (PeerConfig peer : wanted.values()) {
+         if (!running.containsKey(peer.code())) {
+            added.add(peer);
+         }
+      }
+      if (removed.isEmpty() && changed.isEmpty() && added.isEmpty()) {
+         return problems;
+      }
+      // The TLS contexts before anything stops: a changed peer whose new stores cannot be read keeps its link as it was.
+      Map<String, TlsClientContexts.Loaded> tls = new HashMap<>();
+      for (PeerConfig peer : concat(changed, added)) {
+         if (peer.tls().enabled()) {
+            try {
+               tls.put(peer.code(), TlsClientContexts.load(owner(peer), peer.tls()));
+            } catch (RuntimeException e) {
+               boolean isChange = changed.contains(peer);
+               logger.error("FWD link to gateway {} not {} at the reload: {}", peer.code(),
+                            isChange ? "changed (it keeps running with its previous settings and TLS context)" : "started",
+                            e.getMessage(), e);
+               problems.add(peer.code() + ": " + (isChange ? "kept running as it was, " : "not started, ") + e.getMessage());
+            }
+         }
+      }
+      changed.removeIf(p -> p.tls().enabled() && !tls.containsKey(p.code()));
+      added.removeIf(p -> p.tls().enabled() && !tls.containsKey(p.code()));
+      List<Running> stopping = new ArrayList<>(removed);
+      changed.forEach(p -> stopping.add(running.get(p.code())));
+      if (!stopping.isEmpty()) {
+         stopLinks(stopping.stream().map(Running::link).toList());
+         for (Running each : stopping) {
+            String code = each.link().config().code();
+            unregister(each);
+            running.remove(code);
+            if (!wanted.containsKey(code)) {
+               logger.info("FWD link to gateway {} removed by the reload: stopped; what waits on {} stays there", code,
+                           each.link().queueName());
+            }
+         }
+      }
+      if (!changed.isEmpty() || !added.isEmpty()) {
+         try {
+            open();
+         } catch (Exception | Error e) {
+            List<String> codes = concat(changed, added).stream().map(PeerConfig::code).toList();
+            logger.error("FWD links to gateways {} not started at the reload: the forward records and the links' threads cannot open",
+                         codes, e);
+            problems.add("FWD links to gateways " + codes + " not started: " + e.getMessage());
+            return problems;
+         }
+      }
+      for (PeerConfig peer : concat(changed, added)) {
+         boolean isChange = changed.contains(peer);
+         try {
+            launch(peer, config, tls.get(peer.code()));
+            List<String> files = renewed.get(peer.code());
+            if (files != null) {
+               logger.info("FWD link to gateway {} restarted by the reload with its renewed {} (the file changed at the same path)",
+                           peer.code(), String.join(" and ", files));
+            } else {
+               logger.info("FWD link to gateway {} {} by the reload", peer.code(), isChange ? "restarted with its new settings" : "added");
+            }
+         } catch (Exception e) {
+            // Its queue keeps what routing sends the peer until a reload starts the link.
+            logger.error("FWD link to gateway {} could not start at the reload", peer.code(), e);
+            problems.add(peer.code() + ": not started, " + e.getMessage());
+         }
+      }
+      return problems;
+   }
+
+   private static List<PeerConfig> concat(List<PeerConfig> a, List<PeerConfig> b) {
+      List<PeerConfig> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
+   }
+
+   private static String owner(PeerConfig peer) {
+      return "FWD link to gateway " + peer.code();
    }
 
    @Override
    public synchronized void stop() throws Exception {
+      runtime.withdrawPeerReconfiguration(reconfiguration);
       if (!started) {
          return;
       }
@@ -133,7 +289,7 @@ public final class FwdLinkService implements ActiveMQComponent {
    }
 
    /** Drops forwards past their MT's validity plus grace (no report came), and markers past the grace. */
-   private void expire() {
+   private static void expire(CorrelationStore store) {
       try {
          store.expire(System.currentTimeMillis());
       } catch (RuntimeException e) {
@@ -141,9 +297,18 @@ public final class FwdLinkService implements ActiveMQComponent {
       }
    }
 
-   /** Stops the started links and the event loops; also after a start that failed part way. */
+   /** Stops the started links and closes what {@link #open()} opened; also after a start that failed part way. */
    private void release() {
-      // All links stop together, so a broker stop waits for the slowest peer once, not for each in turn.
+      List<Running> all = new ArrayList<>(running.values());
+      stopLinks(all.stream().map(Running::link).toList());
+      // Unregistered after the links stopped, so operators can watch them stop.
+      all.forEach(this::unregister);
+      running.clear();
+      closeShared();
+   }
+
+   /** All links stop together, so a broker stop or a reload waits for the slowest peer once, not for each in turn. */
+   private static void stopLinks(List<FwdLink> links) {
       List<CompletableFuture<Void>> stopping = new ArrayList<>();
       long deadline = System.nanoTime();
       for (FwdLink link : links) {
@@ -154,21 +319,22 @@ public final class FwdLinkService implements ActiveMQComponent {
          FwdLink.awaitStopped(stopping.get(i), deadline);
          links.get(i).closeSession();
       }
-      links.clear();
-      if (meters != null) {
-         meters.close();
-         meters = null;
-      }
-      // Unregistered last, so operators can watch the links stop.
-      for (ObjectName name : registered) {
+   }
+
+   /** Removes a stopped link's bean and meters. */
+   private void unregister(Running each) {
+      each.meters().close();
+      if (each.bean() != null) {
          try {
-            server.getManagementService().unregisterUntypedControl(resourceName(ObjectName.unquote(name.getKeyProperty("name"))), name);
+            server.getManagementService().unregisterUntypedControl(resourceName(each.link().config().code()), each.bean());
          } catch (Exception e) {
-            logger.debug("Unregistering {}", name, e);
+            logger.debug("Unregistering {}", each.bean(), e);
          }
       }
-      registered.clear();
+   }
 
+   /** Closes what {@link #open()} opened, whatever part of it. */
+   private void closeShared() {
       if (group != null) {
          group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
          group = null;
@@ -185,6 +351,7 @@ public final class FwdLinkService implements ActiveMQComponent {
             logger.warn("Closing the FWD forward records failed", e);
          }
          store = null;
+         forwards = null;
       }
    }
 
@@ -193,15 +360,17 @@ public final class FwdLinkService implements ActiveMQComponent {
       return "sms-fwd." + peerCode;
    }
 
-   private void register(FwdLink link) {
+   /** The link's management bean; null when it could not be registered (logged). */
+   private ObjectName register(FwdLink link) {
       try {
          var config = server.getConfiguration();
          ObjectName name = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
             + ",component=sms-fwd,name=" + ObjectName.quote(link.config().code()));
          server.getManagementService().registerUntypedControl(resourceName(link.config().code()), new FwdLinkControl(link), name);
-         registered.add(name);
+         return name;
       } catch (Exception e) {
          logger.warn("Could not register the management bean of the FWD link to {}", link.config().code(), e);
+         return null;
       }
    }
 
@@ -210,7 +379,8 @@ public final class FwdLinkService implements ActiveMQComponent {
       return started;
    }
 
-   List<FwdLink> links() {
-      return links;
+   /** The running links. */
+   synchronized List<FwdLink> links() {
+      return running.values().stream().map(Running::link).toList();
    }
 }

@@ -158,7 +158,7 @@ class FwdTlsTest {
                          "one WARN for the episode, not one per attempt: " + log.lines("FWD link to gateway " + B));
             assertEquals(0, log.count(PASSWORD), "no password in the log");
          }
-         // The operator fixes the trust store; FWD links take it at the restart (a reload says a restart is needed).
+         // The operator fixes the trust store; FWD links take it at the restart (or at a reload: FwdLinkReloadTest).
          try (PeerBroker a = PeerBroker.start(dir.resolve("a"), A, portA, B, portB, peerTls(B, certB, null))) {
             FwdLinkControlMBean link = a.fwdLink(B);
             TextMessage mt = (TextMessage) receive(b.coreUrl(), SmsAddresses.MT, null);

@@ -22,6 +22,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
+import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.runtime.AcceptedSegments;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * that expires correlation records, and one management bean per link. Opens none of these while no link is
  * configured; a reload that adds the first link opens them then. A reload of the {@code links} section applies at once
  * ({@link #reconfigure}): added links start, removed links stop as at a broker stop, changed links stop and start
- * again with their new settings, unchanged links keep running untouched.
+ * again with their new settings, and so do links whose TLS key or trust store file was replaced at the same path;
+ * unchanged links keep running untouched.
  */
 public final class SmscLinkService implements ActiveMQComponent {
 
@@ -69,8 +71,12 @@ public final class SmscLinkService implements ActiveMQComponent {
    /** Event loops for all links (Netty starts a loop's thread only when a link is given it). */
    private static final int EVENT_LOOPS = 2;
 
-   /** A started link and what was registered for it, removed again when it stops. */
-   private record Running(SmscLink link, ObjectName bean, GatewayMeters meters, ScheduledFuture<?> summary) {
+   /**
+    * A started link and what was registered for it, removed again when it stops; {@code stores}: the digests of the TLS
+    * store files its context was built from (null without TLS), which a reload compares with the files.
+    */
+   private record Running(SmscLink link, ObjectName bean, GatewayMeters meters, ScheduledFuture<?> summary,
+                          TlsClientContexts.Stores stores) {
    }
 
    private final ActiveMQServer server;
@@ -122,7 +128,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       if (!configured.isEmpty()) {
          try {
             // The TLS contexts first: a trust or key store that cannot be read fails the start before anything is opened.
-            Map<String, SslContext> tls = new HashMap<>();
+            Map<String, TlsClientContexts.Loaded> tls = new HashMap<>();
             for (SmscLinkConfig config : configured) {
                if (config.tls()) {
                   tls.put(config.id(), sslContext(config));
@@ -131,12 +137,12 @@ public final class SmscLinkService implements ActiveMQComponent {
             open();
             List<SmscLink> created = new ArrayList<>();
             for (SmscLinkConfig config : configured) {
-               SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), tls.get(config.id()));
+               SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())));
                created.add(link);
                byId.put(config.id(), link);
             }
             for (SmscLink link : created) {
-               launch(link);
+               launch(link, tls.get(link.config().id()));
             }
             ordered(configured);
          } catch (Exception | Error e) {
@@ -210,10 +216,11 @@ public final class SmscLinkService implements ActiveMQComponent {
    }
 
    /** Starts a created link and registers its bean, meters and log summary (any thread but an event loop). */
-   private void launch(SmscLink link) throws Exception {
+   private void launch(SmscLink link, TlsClientContexts.Loaded tls) throws Exception {
       link.start();
       String id = link.config().id();
-      Running started = new Running(link, register(link), GatewayMeters.of(server), logSummary(link));
+      Running started = new Running(link, register(link), GatewayMeters.of(server), logSummary(link),
+                                    tls == null ? null : tls.stores());
       running.put(id, started); // only started links are stopped again
       SmscLinkMeters.register(started.meters(), link);
    }
@@ -238,10 +245,14 @@ public final class SmscLinkService implements ActiveMQComponent {
     * A reload's {@code links} (decision 135), on the reloader's thread: links removed or changed stop together as at a
     * broker stop (submit_sm in flight answered or their MT left unacknowledged on the queue, unbind, receipts already
     * received stored), then changed and added links start with their settings; an unchanged link is not touched, its
-    * session stays bound. A link whose new TLS stores cannot be read is logged at ERROR and left as it was (a changed one
-    * keeps running with its previous settings). One that fails to start is logged at ERROR and stays stopped (a changed
-    * one was stopped first, so its carrier is down until a reload starts it; its queue keeps what routes send it). The
-    * next reload tries either again.
+    * session stays bound. A link whose settings are unchanged but one of whose TLS store files holds other bytes than
+    * its context was built from (a certificate renewed in place) counts as changed. A link whose new TLS stores cannot
+    * be read is logged at ERROR and left as it was (a changed one keeps running with its previous settings and context,
+    * also when the file it already used no longer loads). One that fails to start is logged at ERROR and stays stopped
+    * (a changed one was stopped first, so its carrier is down until a reload starts it; its queue keeps what routes send
+    * it). The next reload tries either again.
+    *
+    * @return one line per link left out of line with {@code configured} (empty when all are)
     */
    synchronized List<String> reconfigure(List<SmscLinkConfig> configured) {
       if (!started) {
@@ -249,16 +260,31 @@ public final class SmscLinkService implements ActiveMQComponent {
       }
       Map<String, SmscLinkConfig> wanted = new LinkedHashMap<>();
       configured.forEach(c -> wanted.put(c.id(), c));
-      List<String> done = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
       List<Running> removed = new ArrayList<>();
       List<SmscLinkConfig> changed = new ArrayList<>();
       List<SmscLinkConfig> added = new ArrayList<>();
+      // Links whose settings are the same and whose store files are not: why, by link, for the log.
+      Map<String, List<String>> renewed = new HashMap<>();
       for (Running each : running.values()) {
          SmscLinkConfig next = wanted.get(each.link().config().id());
          if (next == null) {
             removed.add(each);
          } else if (!next.equals(each.link().config())) {
             changed.add(next);
+         } else if (next.tls() && each.stores() != null) {
+            try {
+               List<String> files = TlsClientContexts.stores(owner(next), next.tlsClient()).changedSince(each.stores());
+               if (!files.isEmpty()) {
+                  changed.add(next);
+                  renewed.put(next.id(), files);
+               }
+            } catch (RuntimeException e) {
+               // The running context holds what it read: the link goes on with it rather than stopping for a store
+               // that would not let it start again.
+               logger.error("SMSC link {} keeps running with the TLS stores it read at its start: {}", next.id(), e.getMessage(), e);
+               problems.add(next.id() + ": kept running as it was, " + e.getMessage());
+            }
          }
       }
       for (SmscLinkConfig config : configured) {
@@ -267,18 +293,20 @@ public final class SmscLinkService implements ActiveMQComponent {
          }
       }
       if (removed.isEmpty() && changed.isEmpty() && added.isEmpty()) {
-         return done;
+         return problems;
       }
       // The TLS contexts before anything stops: a changed link whose new stores cannot be read keeps running as it was.
-      Map<String, SslContext> tls = new HashMap<>();
+      Map<String, TlsClientContexts.Loaded> tls = new HashMap<>();
       for (SmscLinkConfig config : concat(changed, added)) {
          if (config.tls()) {
             try {
                tls.put(config.id(), sslContext(config));
             } catch (RuntimeException e) {
+               boolean isChange = changed.contains(config);
                logger.error("SMSC link {} not {} at the reload: {}", config.id(),
-                            changed.contains(config) ? "changed (it keeps its previous settings)" : "started", e.getMessage(), e);
-               done.add(config.id() + ": not " + (changed.contains(config) ? "changed" : "started") + ", " + e.getMessage());
+                            isChange ? "changed (it keeps running with its previous settings and TLS context)" : "started",
+                            e.getMessage(), e);
+               problems.add(config.id() + ": " + (isChange ? "kept running as it was, " : "not started, ") + e.getMessage());
             }
          }
       }
@@ -295,7 +323,6 @@ public final class SmscLinkService implements ActiveMQComponent {
             if (!wanted.containsKey(id)) {
                byId.remove(id); // a changed link's successor takes its place below
                logger.info("SMSC link {} removed by the reload: stopped and unbound", id);
-               done.add(id + ": stopped");
             }
          }
       }
@@ -307,28 +334,33 @@ public final class SmscLinkService implements ActiveMQComponent {
                          concat(changed, added).stream().map(SmscLinkConfig::id).toList(), e);
             changed.forEach(c -> byId.remove(c.id()));
             ordered(configured);
-            done.add("links not started: " + e.getMessage());
-            return done;
+            problems.add("links " + concat(changed, added).stream().map(SmscLinkConfig::id).toList() + " not started: " + e.getMessage());
+            return problems;
          }
       }
       for (SmscLinkConfig config : concat(changed, added)) {
          boolean isChange = changed.contains(config);
-         SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), tls.get(config.id()));
+         SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())));
          byId.put(config.id(), link);
          try {
-            launch(link);
-            logger.info("SMSC link {} {} by the reload", config.id(), isChange ? "restarted with its new settings" : "added");
-            done.add(config.id() + (isChange ? ": restarted" : ": started"));
+            launch(link, tls.get(config.id()));
+            List<String> files = renewed.get(config.id());
+            if (files != null) {
+               logger.info("SMSC link {} restarted by the reload with its renewed {} (the file changed at the same path)",
+                           config.id(), String.join(" and ", files));
+            } else {
+               logger.info("SMSC link {} {} by the reload", config.id(), isChange ? "restarted with its new settings" : "added");
+            }
          } catch (Exception e) {
             // What it opened goes again; its queue keeps what routes send it until a reload starts it.
             logger.error("SMSC link {} could not start at the reload", config.id(), e);
             stopLinks(List.of(link));
             byId.remove(config.id());
-            done.add(config.id() + ": not started, " + e.getMessage());
+            problems.add(config.id() + ": not started, " + e.getMessage());
          }
       }
       ordered(configured);
-      return done;
+      return problems;
    }
 
    private static List<SmscLinkConfig> concat(List<SmscLinkConfig> a, List<SmscLinkConfig> b) {
@@ -368,8 +400,16 @@ public final class SmscLinkService implements ActiveMQComponent {
    }
 
    /** TLS towards the SMSC (decision 143: the FWD links and the GNS client build theirs the same way). */
-   private static SslContext sslContext(SmscLinkConfig config) {
-      return io.smsgw.broker.TlsClientContexts.build("SMSC link " + config.id(), config.tlsClient());
+   private static TlsClientContexts.Loaded sslContext(SmscLinkConfig config) {
+      return TlsClientContexts.load(owner(config), config.tlsClient());
+   }
+
+   private static String owner(SmscLinkConfig config) {
+      return "SMSC link " + config.id();
+   }
+
+   private static SslContext context(TlsClientContexts.Loaded tls) {
+      return tls == null ? null : tls.context();
    }
 
    private static void expire(CorrelationStore store) {

@@ -40,6 +40,7 @@ public final class GatewayRuntime {
    private volatile IngressRouting ingressRouting;
    private volatile AcceptedSegments acceptedSegments;
    private volatile LinkReconfiguration linkReconfiguration;
+   private volatile PeerReconfiguration peerReconfiguration;
 
    /** The runtime of this broker, created on first use. */
    public static GatewayRuntime of(Object broker) {
@@ -207,6 +208,23 @@ public final class GatewayRuntime {
    public synchronized void withdrawLinkReconfiguration(LinkReconfiguration reconfiguration) {
       if (linkReconfiguration == reconfiguration) {
          linkReconfiguration = null;
+      }
+   }
+
+   /** What applies a reloaded {@code peers} section to the running FWD links; null while no FWD link service runs. */
+   public PeerReconfiguration peerReconfiguration() {
+      return peerReconfiguration;
+   }
+
+   /** Registers the FWD link service's side of a reload (when it starts). */
+   public void peerReconfiguration(PeerReconfiguration reconfiguration) {
+      this.peerReconfiguration = reconfiguration;
+   }
+
+   /** Withdraws {@code reconfiguration} if it is still the registered one (the FWD link service stops). */
+   public synchronized void withdrawPeerReconfiguration(PeerReconfiguration reconfiguration) {
+      if (peerReconfiguration == reconfiguration) {
+         peerReconfiguration = null;
       }
    }
 

@@ -52,7 +52,7 @@ class GatewayTlsConfigTest {
       assertFalse(shown.contains("Secret1") || shown.contains("Secret2"), "no password in what is logged: " + shown);
       assertTrue(config.peer("020001").orElseThrow().toString().contains("TLS"), config.peer("020001").orElseThrow().toString());
       assertTrue(config.gns().toString().contains("TLS"), config.gns().toString());
-      // a changed trust store is a changed link: a reload names peers / gns among what needs a restart
+      // a changed trust store setting is a changed link: a reload restarts the peer's FWD link, names gns among what needs a restart
       GatewayConfig plain = GatewayConfigLoader.parse("""
          gateway { code = "001001" }
          peers { "020001" { host = "gz.example", shared-secret = "gz", allowed-ips = [ "10.0.20.1" ] } }
