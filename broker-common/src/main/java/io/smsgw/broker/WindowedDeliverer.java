@@ -41,11 +41,13 @@ import org.slf4j.LoggerFactory;
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
  *
  * <p>A throttling answer (SMPP ESME_RTHROTTLED or ESME_RMSGQFUL, CMPP Result 8: {@link DeliveryCounts.Outcome#THROTTLED})
- * pauses the session's deliveries as an SMSC link's {@code throttle-pause} pauses its submits (decision 115): the broker
- * gets no credit and waiting parts stay unwritten for the current pause step (a scheduled resume on the event loop,
- * never a sleep), which doubles with each pause up to {@link #THROTTLE_PAUSE_GROWTH} times the first and starts again
- * after {@link #THROTTLE_CALM_ANSWERS} accepted answers in a row. Only an answer to a PDU written since the last pause
- * began starts a new one: the rest of a window sent before it says nothing about the rate since. The throttled message
+ * pauses the deliveries of every session of the account ({@link AccountThrottling}, decision NN.) as an SMSC link's
+ * {@code throttle-pause} pauses its submits (decision 115): the broker gets no credit, waiting parts stay unwritten and
+ * the session's writer holds a delivery handed over before the pause ({@link #holdsDeliveries}) for the current pause
+ * step (a scheduled resume on an event loop, never a sleep), which doubles with each pause up to
+ * {@link #THROTTLE_PAUSE_GROWTH} times the first and starts again after {@link #THROTTLE_CALM_ANSWERS} accepted answers
+ * in a row. Only an answer to a PDU written since the last pause began starts a new one: the rest of a window sent
+ * before it says nothing about the rate since. The throttled message
  * goes back to the queue (at its place, by message id) without the attempt counting toward max-delivery-attempts: the
  * client said "later", not "no", so a throttling client never drives its messages to the dead-letter address.
  *
