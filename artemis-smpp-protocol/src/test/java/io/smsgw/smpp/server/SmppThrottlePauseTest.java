@@ -150,6 +150,45 @@ class SmppThrottlePauseTest {
       }
    }
 
+   /**
+    * A deliver_sm held through a pause longer than smppResponseTimeout was never sent: it is not overdue, not put back
+    * as unanswered (which would count a timed-out attempt and bring it twice), and its timeout runs from its write.
+    */
+   @Test
+   void aDeliverSmHeldThroughAPauseLongerThanTheResponseTimeoutIsNotTimedOut() throws Exception {
+      HandOverGate gate = new HandOverGate(QUEUE, 2, () -> throttled(broker()) >= 1);
+      try (TestBroker broker = started(TestBroker.smpp(dir, ";smppEnquireLinkInterval=0;smppWindowSize=2;smppThrottlePause=2000;smppResponseTimeout=300")
+                                          .configure(cfg -> cfg.registerBrokerPlugin(gate)));
+           Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
+           RawSmppClient client = bound(broker)) {
+         sendMo(jms, "first");
+         DeliverSm first = assertInstanceOf(DeliverSm.class, client.read());
+         CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+            try {
+               sendMo(jms, "second");
+            } catch (Exception e) {
+               throw new IllegalStateException(e);
+            }
+         });
+         gate.awaitHolding();
+         client.send(first.response(SmppStatus.ESME_RTHROTTLED));
+         gate.awaitPassed();
+         second.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+
+         List<String> after = new ArrayList<>();
+         while (after.size() < 2) {
+            DeliverSm deliver = assertInstanceOf(DeliverSm.class, client.read((int) DEADLINE.toMillis()), "a deliver_sm after the pause");
+            after.add(text(deliver));
+            client.send(deliver.response(SmppStatus.ESME_ROK));
+         }
+         assertEquals(List.of("second", "first"), after);
+         Wait.until("both acknowledged", DEADLINE, () -> broker.messageCount(QUEUE) == 0);
+         long[] counts = AcceptorMeters.deliveries(broker.server(), ESME);
+         assertEquals(0, counts[AcceptorMeters.TIMED_OUT], "the held deliver_sm was not overdue");
+         assertEquals(3, counts[AcceptorMeters.MO_SENT], "each sent once, the throttled one twice");
+      }
+   }
+
    @Test
    void aThrottlingAnswerOnOneBindPausesEveryBindOfTheAccount() throws Exception {
       try (TestBroker broker = started(TestBroker.smpp(dir, ";smppEnquireLinkInterval=0;smppWindowSize=1;smppThrottlePause=2000"));
