@@ -2,6 +2,7 @@ package io.smsgw.broker;
 
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
@@ -25,6 +26,11 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  * released): it was never written, so the session's wait for the answers to its deliveries must not wait for it.
  * A delivery written is reported to the {@code written} callback just before it is handed to the channel (on the event
  * loop): only such a one reached the client, to count as sent and to keep its broker delivery count (decision 121).
+ *
+ * <p>While {@code holdDeliveries} says so (a throttling pause of the account, decision 151), deliveries stay queued, in
+ * order, and answers still go out; {@link #resumeDeliveries} writes them once the pause is over. Asked on the event
+ * loop right before a delivery would be written, so a delivery handed over before a throttling answer was processed
+ * does not go out in the pause that answer began.
  */
 public final class BatchedWriter {
 
@@ -37,6 +43,7 @@ public final class BatchedWriter {
    private final Runnable drain = this::drain;
    private final Consumer<Object> dropped;
    private final Consumer<Object> written;
+   private final BooleanSupplier holdDeliveries;
    /** Event loop only. */
    private boolean deliveriesStopped;
 
@@ -49,9 +56,15 @@ public final class BatchedWriter {
     * @param written told of each delivery just before it is written (event loop)
     */
    public BatchedWriter(Channel channel, Consumer<Object> dropped, Consumer<Object> written) {
+      this(channel, dropped, written, () -> false);
+   }
+
+   /** @param holdDeliveries asked on the event loop before deliveries are written: true keeps them queued */
+   public BatchedWriter(Channel channel, Consumer<Object> dropped, Consumer<Object> written, BooleanSupplier holdDeliveries) {
       this.channel = channel;
       this.dropped = dropped;
       this.written = written;
+      this.holdDeliveries = holdDeliveries;
    }
 
    /** Writes {@code pdu}; failures surface as the channel's exceptionCaught, as with a void promise. */
@@ -79,7 +92,7 @@ public final class BatchedWriter {
       if (channel.eventLoop().inEventLoop()) {
          if (deliveriesStopped) {
             drop(pdu);
-         } else if (queued.isEmpty() && deliveries.isEmpty()) {
+         } else if (queued.isEmpty() && deliveries.isEmpty() && !holdDeliveries.getAsBoolean()) {
             written.accept(pdu);
             channel.writeAndFlush(pdu, channel.voidPromise());
          } else {
@@ -112,6 +125,13 @@ public final class BatchedWriter {
       }
    }
 
+   /** On the event loop, once deliveries are no longer held: writes those that waited. */
+   public void resumeDeliveries() {
+      if (!deliveries.isEmpty()) {
+         drain();
+      }
+   }
+
    private void scheduleDrain() {
       if (drainScheduled.compareAndSet(false, true)) {
          channel.eventLoop().execute(drain);
@@ -127,10 +147,14 @@ public final class BatchedWriter {
          channel.write(pdu, channel.voidPromise());
          wrote = true;
       }
-      while ((pdu = deliveries.poll()) != null) {
+      while ((pdu = deliveries.peek()) != null) {
          if (deliveriesStopped) {
+            deliveries.poll();
             drop(pdu);
+         } else if (holdDeliveries.getAsBoolean()) {
+            break; // asked per delivery: a pause another session of the account begins stops the rest too
          } else {
+            deliveries.poll();
             written.accept(pdu);
             channel.write(pdu, channel.voidPromise());
             wrote = true;

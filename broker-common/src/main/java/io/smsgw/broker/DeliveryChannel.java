@@ -53,6 +53,12 @@ public interface DeliveryChannel<P> {
     */
    void write(P delivery);
 
+   /**
+    * On the event loop, when a throttling pause of the account ends: writes the deliveries the writer held back while
+    * {@link WindowedDeliverer#holdsDeliveries} said so (handed over before the pause began, not written yet).
+    */
+   void resumeDeliveries();
+
    boolean isWritable(ReadyListener listener);
 
    /** Runs work on the connection's event loop. */

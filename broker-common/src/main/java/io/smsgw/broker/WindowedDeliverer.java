@@ -41,11 +41,13 @@ import org.slf4j.LoggerFactory;
  * Acknowledgements are never made inside sendMessage (that can deadlock the queue).
  *
  * <p>A throttling answer (SMPP ESME_RTHROTTLED or ESME_RMSGQFUL, CMPP Result 8: {@link DeliveryCounts.Outcome#THROTTLED})
- * pauses the session's deliveries as an SMSC link's {@code throttle-pause} pauses its submits (decision 115): the broker
- * gets no credit and waiting parts stay unwritten for the current pause step (a scheduled resume on the event loop,
- * never a sleep), which doubles with each pause up to {@link #THROTTLE_PAUSE_GROWTH} times the first and starts again
- * after {@link #THROTTLE_CALM_ANSWERS} accepted answers in a row. Only an answer to a PDU written since the last pause
- * began starts a new one: the rest of a window sent before it says nothing about the rate since. The throttled message
+ * pauses the deliveries of every session of the account ({@link AccountThrottling}, decision 151) as an SMSC link's
+ * {@code throttle-pause} pauses its submits (decision 115): the broker gets no credit, waiting parts stay unwritten and
+ * the session's writer holds a delivery handed over before the pause ({@link #holdsDeliveries}) for the current pause
+ * step (a scheduled resume on an event loop, never a sleep), which doubles with each pause up to
+ * {@link #THROTTLE_PAUSE_GROWTH} times the first and starts again after {@link #THROTTLE_CALM_ANSWERS} accepted answers
+ * in a row. Only an answer to a PDU written since the last pause began starts a new one: the rest of a window sent
+ * before it says nothing about the rate since. The throttled message
  * goes back to the queue (at its place, by message id) without the attempt counting toward max-delivery-attempts: the
  * client said "later", not "no", so a throttling client never drives its messages to the dead-letter address.
  *
@@ -55,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <P> the protocol's delivery as its {@link DeliveryChannel} encodes it
  */
-public final class WindowedDeliverer<P> extends AbstractSessionCallback {
+public final class WindowedDeliverer<P> extends AbstractSessionCallback implements AccountThrottling.Member {
 
    private static final Logger logger = LoggerFactory.getLogger(WindowedDeliverer.class);
    private static final SimpleString SMS_ID = SimpleString.of("smsId");
@@ -70,15 +72,16 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
    private static final class InFlight {
       final long messageId;
       final ServerConsumer consumer;
-      final long sentAtNanos;
+      /** From the hand-over, then from the write (event loop): a delivery held through a pause is not overdue. */
+      long sentAtNanos;
       final Parts parts;
       final int deliveryCount;
       final boolean vetoed;
       final boolean report;
       /** A redelivery, known at hand-over (for {@link DeliveryCounts}); set before it is put in flight. */
       boolean again;
-      /** Pauses begun before it was handed over ({@link #pauseEpoch}). */
-      final int pauseEpoch;
+      /** The account's pauses begun before it was handed over, then before it was written (event loop). */
+      int pauseEpoch;
       volatile boolean written;
 
       InFlight(long messageId, ServerConsumer consumer, long sentAtNanos, Parts parts, int deliveryCount, boolean vetoed,
@@ -220,16 +223,13 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     * the broker session's close reads): they keep their delivery count though none of their parts is in flight.
     */
    private final java.util.Set<Long> writtenInPart = ConcurrentHashMap.newKeySet();
-   /** The first throttling pause (0: off), the current step, and accepted answers since the last throttling one. */
+   /** The first throttling pause (0: off), and accepted answers since the last throttling one (event loop). */
    private final long throttlePauseMillis;
-   private long throttlePauseStep;
    private int acceptedInARow;
-   /** Set on the event loop while a throttling pause runs; read by the broker's credit check. */
-   private volatile boolean throttlePaused;
-   /** Pauses begun so far: a PDU written in an earlier epoch than the current one was sent before the last pause. */
-   private volatile int pauseEpoch;
-   /** The consumer to prompt when a pause ends (event loop only). */
-   private ServerConsumer pausedConsumer;
+   /** The account's pause, shared by all its receiving sessions (decision 151). */
+   private final AccountThrottling throttling;
+   /** The consumer the credit check refused during a pause, prompted when it ends (set by the queue's executor). */
+   private volatile ServerConsumer pausedConsumer;
    private final Runnable resumeAfterThrottling = this::resumeAfterThrottling;
    /**
     * Messages put back after a throttling answer, until they are handed over again: the broker does not count that
@@ -262,7 +262,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       this.window = Math.max(1, window);
       this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis);
       this.throttlePauseMillis = Math.max(0, throttlePauseMillis);
-      this.throttlePauseStep = this.throttlePauseMillis;
+      this.throttling = AccountThrottling.of(server, channel.accountId());
+      throttling.join(this);
    }
 
    /** PDUs written and not answered yet. */
@@ -274,10 +275,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    @Override
    public boolean hasCredits(ServerConsumer consumer) {
-      if (stopped || throttlePaused) {
-         // The broker session's stop runs on the broker executor, some time after the event loop stopped this; a
-         // throttling pause ends by itself and prompts the consumer.
+      if (stopped) {
+         // The broker session's stop runs on the broker executor, some time after the event loop stopped this.
          return false;
+      }
+      if (throttling.paused()) {
+         // The pause's end prompts the consumer. Noted before the pause is read again: an end that came in between
+         // either sees it or is seen here.
+         pausedConsumer = consumer;
+         if (throttling.paused()) {
+            return false;
+         }
       }
       // Waiting parts first: one moving into inFlight is counted there before it leaves waitingCount.
       int parts = waitingCount.get();
@@ -314,7 +322,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          return 1;
       }
       InFlight single = new InFlight(ref.getMessageID(), consumer, System.nanoTime(), null, deliveryCount, vetoed, report,
-                                     pauseEpoch);
+                                     throttling.epoch());
       single.again = again;
       inFlight.put(sequence, single);
       if (delivery != null) {
@@ -377,6 +385,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     */
    public void stop() {
       stopped = true;
+      throttling.leave(this);
       for (Waiting<P> part; (part = waiting.poll()) != null; ) {
          if (part.parts().written) {
             writtenInPart.add(part.parts().messageId);
@@ -396,6 +405,10 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
          return;
       }
       delivery.written = true;
+      // Held by the writer through a pause, it leaves now: its answer is due from here, and a throttling one is an
+      // answer to a PDU sent since that pause.
+      delivery.sentAtNanos = System.nanoTime();
+      delivery.pauseEpoch = throttling.epoch();
       Parts parts = delivery.parts;
       if (parts != null) {
          if (parts.written) {
@@ -469,11 +482,11 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
 
    /** Writes waiting parts while the window has room and no throttling pause runs. */
    private void writeWaiting() {
-      while (!throttlePaused && !waiting.isEmpty() && inFlight.size() < window) {
+      while (!waiting.isEmpty() && inFlight.size() < window && !throttling.paused()) {
          Waiting<P> part = waiting.poll();
          Parts parts = part.parts();
          inFlight.put(part.sequence(), new InFlight(parts.messageId, parts.consumer, System.nanoTime(), parts,
-                                                    parts.deliveryCount, parts.vetoed, parts.report, pauseEpoch));
+                                                    parts.deliveryCount, parts.vetoed, parts.report, throttling.epoch()));
          waitingCount.decrementAndGet();
          if (part.pdu() != null) {
             channel.write(part.pdu());
@@ -511,7 +524,7 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       channel.onSettled(sequence, success);
       if (success) {
          if (++acceptedInARow == THROTTLE_CALM_ANSWERS) {
-            throttlePauseStep = throttlePauseMillis; // the client keeps up again
+            throttling.calm(); // the client keeps up again
             // What was put back came again first (it went back at its place, the head); an id still here went to
             // another session of the account: forgotten, so no lookup per hand-over stays.
             throttledBack.clear();
@@ -659,27 +672,38 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
     */
    private void pauseForThrottling(InFlight delivery) {
       acceptedInARow = 0;
-      if (throttlePauseMillis <= 0 || stopped || throttlePaused || delivery.pauseEpoch() != pauseEpoch) {
-         return;
-      }
-      long pause = throttlePauseStep;
-      throttlePauseStep = Math.min(pause * 2, throttlePauseMillis * THROTTLE_PAUSE_GROWTH);
-      pausedConsumer = delivery.consumer();
-      throttlePaused = true;
-      pauseEpoch++;
-      logger.debug("Deliveries to '{}' throttled: none for {} ms", channel.accountId(), pause);
-      channel.schedule(resumeAfterThrottling, pause);
-   }
-
-   /** The pause is over: waiting parts go out, and the broker hands over again. Event loop. */
-   private void resumeAfterThrottling() {
-      throttlePaused = false;
-      ServerConsumer consumer = pausedConsumer;
-      pausedConsumer = null;
       if (stopped) {
          return;
       }
+      if (throttling.pause(delivery.pauseEpoch(), throttlePauseMillis, THROTTLE_PAUSE_GROWTH, channel::schedule)) {
+         // Its message goes back now: the broker tries this session first, and must be told again when the pause ends.
+         pausedConsumer = delivery.consumer();
+      }
+   }
+
+   /** The account's pause is over (any thread): this session writes what it held and is handed over again. */
+   @Override
+   public void pauseEnded() {
+      channel.execute(resumeAfterThrottling);
+   }
+
+   /**
+    * Whether deliveries must not be written now: the session's writer asks on its event loop before each write, so a
+    * delivery the broker handed over just before a throttling answer was processed waits for the pause's end.
+    */
+   public boolean holdsDeliveries() {
+      return throttling.paused();
+   }
+
+   /** On the event loop once the pause is over: what the writer and the window held goes out, then the broker hands over. */
+   private void resumeAfterThrottling() {
+      if (stopped || throttling.paused()) {
+         return; // ended, or a new pause began meanwhile: its end comes here again
+      }
+      channel.resumeDeliveries();
       writeWaiting();
+      ServerConsumer consumer = pausedConsumer;
+      pausedConsumer = null;
       if (consumer != null) {
          consumer.promptDelivery();
       }
@@ -699,7 +723,8 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback {
       for (Iterator<Map.Entry<Integer, InFlight>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
          Map.Entry<Integer, InFlight> entry = it.next();
          InFlight delivery = entry.getValue();
-         if (now - delivery.sentAtNanos() >= responseTimeoutNanos) {
+         // One the writer holds through a throttling pause has not reached the client: nothing to wait for yet.
+         if ((delivery.written || delivery.vetoed) && now - delivery.sentAtNanos() >= responseTimeoutNanos) {
             it.remove();
             channel.onSettled(entry.getKey(), false);
             try {

@@ -169,7 +169,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.decoder = decoder;
       this.encoder = encoder;
       this.brokerExecutor = connection.executor(); // where the connection fails too
-      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten, this::deliveriesHeld);
       this.pending = pending;
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
@@ -1335,6 +1335,17 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    @Override
    public void write(ByteBuf delivery) {
       writer.writeDelivery(delivery);
+   }
+
+   /** While the account's deliveries are paused for throttling, the writer keeps DELIVER queued (event loop). */
+   private boolean deliveriesHeld() {
+      WindowedDeliverer<ByteBuf> current = deliverer;
+      return current != null && current.holdsDeliveries();
+   }
+
+   @Override
+   public void resumeDeliveries() {
+      writer.resumeDeliveries();
    }
 
    /** The writer dropped this encoded DELIVER unwritten (deliveries stopped): nobody will answer it. */

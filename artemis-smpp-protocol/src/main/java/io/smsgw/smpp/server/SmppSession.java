@@ -138,7 +138,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.connection = connection;
       this.channel = channel;
       this.brokerExecutor = connection.executor(); // where the connection fails too
-      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten);
+      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten, this::deliveriesHeld);
       this.pending = pending;
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       this.stopSessions = ClientSessionsStop.of(server);
@@ -241,6 +241,17 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    @Override
    public boolean isWritable(org.apache.activemq.artemis.spi.core.remoting.ReadyListener listener) {
       return connection.isWritable(listener);
+   }
+
+   /** While the account's deliveries are paused for throttling, the writer keeps deliver_sm queued (event loop). */
+   private boolean deliveriesHeld() {
+      WindowedDeliverer<ByteBuf> current = deliverer;
+      return current != null && current.holdsDeliveries();
+   }
+
+   @Override
+   public void resumeDeliveries() {
+      writer.resumeDeliveries();
    }
 
    /** The writer dropped this encoded deliver_sm unwritten (deliveries stopped): nobody will answer it. */

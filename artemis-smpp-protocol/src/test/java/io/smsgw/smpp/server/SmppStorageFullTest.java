@@ -19,6 +19,8 @@ import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindResponse;
 import io.smsgw.smpp.codec.BindType;
+import io.smsgw.smpp.codec.EnquireLink;
+import io.smsgw.smpp.codec.EnquireLinkResp;
 import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.ReplaceSmResp;
 import io.smsgw.smpp.codec.ShortMessagePdu;
@@ -53,6 +55,8 @@ class SmppStorageFullTest {
    private static final String FAIL = "sms.mt.fail";
    private static final String DROP = "sms.mt.drop";
    private static final String PAGE = "sms.mt.page";
+   /** BLOCK with room for every submit of the pipelining test once the disk frees. */
+   private static final String WIDE = "sms.mt.wide";
 
    @TempDir
    static Path dataDir;
@@ -73,6 +77,14 @@ class SmppStorageFullTest {
                throw new IllegalStateException(e);
             }
          }
+         cfg.addQueueConfiguration(QueueConfiguration.of(WIDE).setAddress(WIDE).setRoutingType(RoutingType.ANYCAST));
+         cfg.addAddressSetting(WIDE, new AddressSettings().setMaxSizeBytes(16 * 1024 * 1024)
+            .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK).setMaxDeliveryAttempts(-1));
+         try {
+            cfg.addAcceptorConfiguration(WIDE, "tcp://127.0.0.1:0?protocols=SMPP;smppSubmitAddress=" + WIDE);
+         } catch (Exception e) {
+            throw new IllegalStateException(e);
+         }
       }).start();
    }
 
@@ -88,7 +100,7 @@ class SmppStorageFullTest {
    @AfterEach
    void emptyAndRestore() throws Exception {
       monitor().setMaxUsage(1.0).tick();
-      for (String queue : new String[] {BLOCK, FAIL, DROP, PAGE}) {
+      for (String queue : new String[] {BLOCK, FAIL, DROP, PAGE, WIDE}) {
          broker.server().locateQueue(SimpleString.of(queue)).deleteAllReferences();
       }
    }
@@ -214,6 +226,49 @@ class SmppStorageFullTest {
          broker.server().locateQueue(SimpleString.of(BLOCK)).deleteAllReferences();
          readsAgainOnceFreed(client, BLOCK, () -> monitor().setMaxUsage(1.0).tick());
          assertTrue(AcceptorMeters.account(broker.server(), "SMPP", "smppclient1", "sms.sp.").refusedFull(StorageOverload.Cause.DISK) >= 1);
+      }
+   }
+
+   /**
+    * An ESME that pipelines far more submits than the {@code MAX_HELD_FOR_STORAGE} (64) a connection keeps while the
+    * storage is full: the connection stops reading at that bound, and once the storage frees it reads again past it,
+    * answers every submit in order and stores each, none lost or answered twice.
+    */
+   @Test
+   void morePipelinedSubmitsThanTheStorageFullBoundAreAllStoredInOrderOnceTheStorageFrees() throws Exception {
+      int pipelined = 300;
+      try (RawSmppClient client = bound(WIDE)) {
+         monitor().setMaxUsage(0.0).tick();
+         client.send(submit(2));
+         SubmitSmResp refused = assertInstanceOf(SubmitSmResp.class, client.read());
+         assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(refused.commandStatus()));
+         Wait.until("the connection paused for storage", DEADLINE,
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
+         SubmitSm[] flood = new SubmitSm[pipelined];
+         for (int i = 0; i < pipelined; i++) {
+            flood[i] = submit(10 + i);
+         }
+         client.sendTogether(flood);
+         Wait.until("reading stopped at the bound of PDUs held for storage", DEADLINE,
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("autoRead=false"),
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
+         String state = PipeliningPeer.serverState(broker.server(), client.localAddress());
+         java.util.regex.Matcher held = java.util.regex.Pattern.compile("held=(\\d+) PDUs").matcher(state);
+         assertTrue(held.find() && Integer.parseInt(held.group(1)) >= 64 && Integer.parseInt(held.group(1)) < pipelined,
+                    "stopped at the bound with submits still unread: " + state);
+         assertEquals(0, broker.messageCount(WIDE), "nothing stored while the disk is full");
+
+         monitor().setMaxUsage(1.0).tick();
+         for (int i = 0; i < pipelined; i++) {
+            SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
+            assertEquals(10 + i, resp.sequenceNumber(), "answered in order");
+            assertEquals(SmppStatus.name(SmppStatus.ESME_ROK), SmppStatus.name(resp.commandStatus()), "submit " + (10 + i));
+         }
+         Wait.until("every pipelined submit stored", DEADLINE, () -> broker.messageCount(WIDE) == pipelined);
+         client.send(new EnquireLink(pipelined + 20));
+         assertInstanceOf(EnquireLinkResp.class, client.read(), "the connection reads on");
+         assertEquals(pipelined, broker.messageCount(WIDE), "none stored twice");
       }
    }
 
