@@ -66,6 +66,10 @@ public final class BatchedMoves {
     */
    public interface Mover<T> {
       Effect move(int index, T item, Transaction tx, Moves moves) throws Exception;
+
+      /** The move of item {@code index} committed; called in the items' order, also before a later batch throws. */
+      default void committed(int index) {
+      }
    }
 
    private record Moved(MessageReference original, SimpleString address, Message copy, RoutingStatus status) {
@@ -157,6 +161,11 @@ public final class BatchedMoves {
                throw e;
             }
             synced = syncedLatch(storage);
+            for (int k = start; k < i; k++) {
+               if (effects[k] == Effect.MOVED) {
+                  mover.committed(k);
+               }
+            }
             firePlugins(server, tx, moved);
          } else {
             tx.rollback(); // nothing in it

@@ -229,37 +229,43 @@ final class ParkedReceiptRetrier {
          return;
       }
       List<Long> ids = new ArrayList<>(settled.keySet());
+      int[] moved = {0};
       BatchedMoves.Effect[] effects;
       try {
          PagingManager paging = server.getPagingManager();
          PagingStore setAsideStore = paging.getPageStore(SET_ASIDE);
-         effects = BatchedMoves.move(server, ids, (i, id, tx, moves) -> setAside(queue, id, paging, setAsideStore, tx, moves));
+         effects = BatchedMoves.move(server, ids, new BatchedMoves.Mover<>() {
+            @Override
+            public BatchedMoves.Effect move(int index, Long id, Transaction tx, BatchedMoves.Moves moves) throws Exception {
+               return setAside(queue, id, paging, setAsideStore, tx, moves);
+            }
+
+            @Override
+            public void committed(int index) {
+               // counted per commit, so the batches that committed before a failing one still count
+               long id = ids.get(index);
+               moved[0]++;
+               tries.remove(id);
+               parkedAtMonotonic.remove(id);
+               SmscLink link = settled.get(id);
+               if (link != null) {
+                  link.parkedReceiptsExhausted.incrementAndGet();
+               }
+            }
+         });
       } catch (Exception e) {
-         logger.warn("Moving parked receipts to {} failed; they stay parked", SET_ASIDE, e);
+         logger.warn("Moving parked receipts to {} failed; those not moved stay parked", SET_ASIDE, e);
          return;
       }
-      int moved = 0;
       String full = null;
-      for (int i = 0; i < effects.length && effects[i] != null; i++) {
-         BatchedMoves.Effect effect = effects[i];
+      for (BatchedMoves.Effect effect : effects) {
          if (effect == BatchedMoves.Effect.REFUSED || effect == BatchedMoves.Effect.FAILED_STOP) {
             full = SET_ASIDE + " is full";
             break;
          }
-         if (effect != BatchedMoves.Effect.MOVED) {
-            continue; // not found in memory: a later scan
-         }
-         long id = ids.get(i);
-         moved++;
-         tries.remove(id);
-         parkedAtMonotonic.remove(id);
-         SmscLink link = settled.get(id);
-         if (link != null) {
-            link.parkedReceiptsExhausted.incrementAndGet();
-         }
       }
-      if (moved > 0) {
-         logger.info("{} parked receipt(s) that can no longer match moved from {} to {}", moved, QUEUE, SET_ASIDE);
+      if (moved[0] > 0) {
+         logger.info("{} parked receipt(s) that can no longer match moved from {} to {}", moved[0], QUEUE, SET_ASIDE);
       }
       if (full != null && !setAsideFull) {
          logger.warn("Parked receipts that can no longer match stay on {} while {}; they move once it has room", QUEUE, full);

@@ -1,6 +1,7 @@
 package io.smsgw.smpp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.broker.BatchedMoves;
 import io.smsgw.broker.testing.TestBroker;
 import io.smsgw.broker.testing.Wait;
 import io.smsgw.core.contract.SmsProperties;
@@ -155,6 +157,59 @@ class ParkedReceiptBatchedSetAsideTest {
          assertEquals(numbers(0, count), numbers(setAside), "each once, in order");
          assertEquals(count, new HashSet<>(audit.moved).size());
          assertEquals(count, audit.moved.size());
+      }
+   }
+
+   /**
+    * A broker plugin fails the route of the 700th copy, in the second batch: that batch rolls back and the scan ends
+    * with a WARN; the first batch stays set aside, the second is parked again as it was, in order, none on both queues,
+    * and the next scan sets the rest aside.
+    */
+   @Test
+   void aFailureInTheSecondBatchKeepsTheFirstAndPutsTheSecondBack() throws Exception {
+      int count = 1_000;
+      Audit audit = new Audit();
+      int[] routed = {0};
+      boolean[] failing = {true};
+      ActiveMQServerMessagePlugin failer = new ActiveMQServerMessagePlugin() {
+         @Override
+         public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates)
+            throws ActiveMQException {
+            if (failing[0] && LinkMessages.EXHAUSTED_RECEIPTS.equals(message.getAddress()) && ++routed[0] == 700) {
+               failing[0] = false;
+               throw new ActiveMQException("a plugin refuses this route");
+            }
+         }
+      };
+      try (TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> {
+              cfg.registerBrokerPlugin(failer);
+              cfg.registerBrokerPlugin(audit);
+           }).start()) {
+         ActiveMQServer server = broker.server();
+         Queue parking = queue(server, LinkMessages.UNMATCHED_RECEIPTS);
+         Queue setAside = queue(server, LinkMessages.EXHAUSTED_RECEIPTS);
+         for (int i = 0; i < count; i++) {
+            put(server, i);
+         }
+         awaitListed(parking);
+         ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, null, Map.of(), List.of(3_600_000L), Runnable::run);
+
+         retrier.scan();
+         assertFalse(failing[0], "the plugin failed a route in the second batch");
+         awaitListed(parking);
+         awaitListed(setAside);
+         assertEquals(numbers(0, BatchedMoves.MAX_MESSAGES), numbers(setAside), "the first batch stays set aside");
+         assertEquals(numbers(BatchedMoves.MAX_MESSAGES, count), numbers(parking), "the second is parked again, in order");
+         try (LinkedListIterator<MessageReference> refs = parking.browserIterator()) {
+            assertEquals(0, refs.next().getDeliveryCount(), "the rolled-back move is no delivery");
+         }
+         assertEquals(BatchedMoves.MAX_MESSAGES, audit.moved.size(), "messageMoved for the committed batch only");
+
+         retrier.scan();
+         Wait.until("every receipt set aside", Duration.ofSeconds(30),
+                    () -> parking.getMessageCount() == 0 && setAside.getMessageCount() == count);
+         assertEquals(numbers(0, count), numbers(setAside), "each once, in order");
+         assertEquals(count, new HashSet<>(audit.moved).size());
       }
    }
 
