@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Moves the MT and MO waiting on {@code sms.route.pending} on once the tandem gateway answered their route: each
  * answered message goes back through its ingress address ({@code sms.mt} / {@code sms.mo}), routed by the divert's
  * rules, which now find the answer in memory (a peer's queue, or the no-route handling), and stored in one broker
- * transaction with its removal ({@link RoutedMove}). Messages the tandem cannot answer yet stay, durable, until it can.
+ * transaction with its removal, a batch per transaction ({@link RoutedMove}). Messages the tandem cannot answer yet stay, durable, until it can.
  *
  * <p>Runs on a thread of its own: when an answer arrives or the tandem comes back, and every second while the
  * tandem is reachable (which also resumes what waited across a broker restart, and a message whose answer arrived
@@ -104,28 +104,41 @@ final class PendingRoutes {
          String fullMt = null;
          String fullMo = null;
          List<Answered> answered = answered(queue);
-         for (Answered next : answered) {
-            boolean isMt = next.kind() == SmsKind.MT;
-            if (isMt ? fullMt != null : fullMo != null) {
-               continue; // as the broker's move stopped per kind: the rest of that kind waits for a later scan
-            }
-            RoutedMove.Result result = mover.move(queue, next.ref(), isMt ? SmsAddresses.MT_ADDRESS : SmsAddresses.MO_ADDRESS,
-                                                  copy -> { });
-            switch (result) {
-               case MOVED -> {
-                  if (isMt) {
-                     mt++;
-                  } else {
-                     mo++;
-                  }
+         // MT and MO apart, a batch of each per transaction: a full store stops the moves of its kind only, the rest of
+         // that kind waits for a later scan, as the broker's move stopped per kind.
+         for (SmsKind kind : KINDS) {
+            List<MessageReference> refs = new ArrayList<>();
+            for (Answered next : answered) {
+               if (next.kind() == kind) {
+                  refs.add(next.ref());
                }
-               case NOT_THERE -> notThere++;
-               case DUPLICATE -> { }
-               case FULL -> {
-                  if (isMt) {
-                     fullMt = mover.full();
-                  } else {
-                     fullMo = mover.full();
+            }
+            if (refs.isEmpty()) {
+               continue;
+            }
+            boolean isMt = kind == SmsKind.MT;
+            RoutedMove.Result[] results = mover.moveAll(queue, refs, isMt ? SmsAddresses.MT_ADDRESS : SmsAddresses.MO_ADDRESS,
+                                                        copy -> { });
+            for (RoutedMove.Result result : results) {
+               if (result == null) {
+                  break;
+               }
+               switch (result) {
+                  case MOVED -> {
+                     if (isMt) {
+                        mt++;
+                     } else {
+                        mo++;
+                     }
+                  }
+                  case NOT_THERE -> notThere++;
+                  case DUPLICATE -> { }
+                  case FULL, REFUSED -> {
+                     if (isMt) {
+                        fullMt = mover.full();
+                     } else {
+                        fullMo = mover.full();
+                     }
                   }
                }
             }
@@ -151,6 +164,8 @@ final class PendingRoutes {
          logger.warn("Moving messages on from {} failed; they stay and are tried again", SmsAddresses.ROUTE_PENDING, e);
       }
    }
+
+   private static final SmsKind[] KINDS = {SmsKind.MT, SmsKind.MO};
 
    /** One waiting message whose route is answered now. */
    private record Answered(MessageReference ref, SmsKind kind) { }

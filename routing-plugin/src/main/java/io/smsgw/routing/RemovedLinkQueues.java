@@ -189,19 +189,17 @@ final class RemovedLinkQueues {
                accepted += queue.deleteMatchingReferences(FLUSH_LIMIT, new Ids(done), AckReason.NORMAL);
             }
             // Each MT leaves this queue in the transaction that stores its copy, routed as a new MT on sms.mt (not
-            // counted as submitted again): a store that cannot take it, or drops it, leaves it here (decision 146).
-            for (MessageReference ref : send) {
-               long id = ref.getMessage().getMessageID();
-               RoutedMove.Result result = mover.move(queue, ref, SmsAddresses.MT_ADDRESS,
-                                                     copy -> copy.putStringProperty(REROUTED_FROM, from));
-               switch (result) {
+            // counted as submitted again), a batch of them per transaction: a store that cannot take one, or drops it,
+            // leaves it here (decisions 146, NN), and the rest stays for the next pass.
+            RoutedMove.Result[] results = mover.moveAll(queue, send, SmsAddresses.MT_ADDRESS,
+                                                        copy -> copy.putStringProperty(REROUTED_FROM, from));
+            for (int i = 0; i < results.length && results[i] != null; i++) {
+               long id = send.get(i).getMessage().getMessageID();
+               switch (results[i]) {
                   case MOVED -> moved++;
                   case NOT_THERE -> notThere.add(id);
                   case DUPLICATE -> left.add(id);
-                  case FULL -> full = mover.full();
-               }
-               if (full != null) {
-                  break; // the rest stays here, for the next pass
+                  case FULL, REFUSED -> full = mover.full();
                }
             }
             if (full != null) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.smsgw.broker.BatchedMoves;
 import io.smsgw.broker.MovedMessages;
 import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -26,14 +27,15 @@ import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 
 /**
- * Moves one message from a queue back through routing, in place of the broker's move ({@code Queue.moveReferences})
+ * Moves messages from a queue back through routing, in place of the broker's move ({@code Queue.moveReferences})
  * that acknowledged the original whatever became of its copy: a DROP address that filled after the stores were asked
- * dropped the copy and the message was gone (decisions 131, 136). Here one transaction takes the message off its
- * queue, acknowledges it and stores what routing makes of its copy; a store that refuses, drops or fails the copy
- * rolls it all back and the message stays where it was.
+ * dropped the copy and the message was gone (decisions 131, 136). Here the transaction that takes a message off its
+ * queue and acknowledges it also stores what routing makes of its copy, up to a batch of messages per transaction
+ * ({@link BatchedMoves}, decision 152); a store that drops or fails a copy, or a duplicate, rolls the batch back and
+ * its messages stay where they were (those before the refused one move again without it). The broker's plugins hear
+ * of each move once committed ({@code messageMoved}).
  *
  * <p>What the broker's move and the divert did to the copy is kept: the broker's {@code _AMQ_ORIG_*} properties as the
  * divert left them (the ingress address and the divert), no expiry (routing gives an MT back its validity), what the
@@ -52,7 +54,9 @@ final class RoutedMove {
       /** A store could not take the copy (see {@link #full}); the message stays. */
       FULL,
       /** Its final address already holds its duplicate id; the message stays, as the broker's move failed then. */
-      DUPLICATE
+      DUPLICATE,
+      /** A store was full when asked, before the message was touched (FULL to callers of {@link #moveAll}). */
+      REFUSED
    }
 
    private final ActiveMQServer server;
@@ -71,76 +75,87 @@ final class RoutedMove {
    }
 
    /**
-    * Moves {@code found}, a message a browse of {@code queue} found, to {@code ingress} ({@code sms.mt} or
-    * {@code sms.mo}), routed as a message sent there; {@code mark} sets what tells routing where the copy comes from.
+    * Moves {@code found}, messages a browse of {@code queue} found, in this order, to {@code ingress} ({@code sms.mt} or
+    * {@code sms.mo}), each routed as a message sent there, many per transaction ({@link BatchedMoves}); {@code mark}
+    * sets what tells routing where a copy comes from. Returns what became of each, in order: the moves stop at the first
+    * FULL, and those after it are null (not moved, still on the queue).
     */
-   Result move(Queue queue, MessageReference found, SimpleString ingress, Consumer<Message> mark) throws Exception {
+   Result[] moveAll(Queue queue, List<MessageReference> found, SimpleString ingress, Consumer<Message> mark) throws Exception {
       IngressRouting routing = GatewayRuntime.of(server).ingressRouting();
       if (routing == null || !routing.routes(ingress)) {
          throw new IllegalStateException("routing does not route " + ingress + " now");
       }
+      SimpleString divert = divertOf(ingress);
+      Result[] results = new Result[found.size()];
+      BatchedMoves.Effect[] effects = BatchedMoves.move(server, found, (i, ref, tx, moves) -> {
+         Result result = move(queue, ref, ingress, divert, mark, routing, tx, moves);
+         results[i] = result;
+         return switch (result) {
+            case MOVED -> BatchedMoves.Effect.MOVED;
+            case NOT_THERE -> BatchedMoves.Effect.UNCHANGED;
+            case REFUSED -> BatchedMoves.Effect.REFUSED;
+            case FULL -> BatchedMoves.Effect.FAILED_STOP;
+            case DUPLICATE -> BatchedMoves.Effect.FAILED;
+         };
+      });
+      for (int i = 0; i < results.length; i++) {
+         // a try the batch's rollback undid is no result; a store full before or after the route is FULL to callers
+         results[i] = effects[i] == null ? null : results[i] == Result.REFUSED ? Result.FULL : results[i];
+      }
+      return results;
+   }
+
+   /**
+    * Moves one message in the batch's transaction: asks the stores, takes it off its queue, acknowledges it and routes
+    * its copy. Anything but MOVED after the acknowledgement rolls the batch back.
+    */
+   private Result move(Queue queue, MessageReference found, SimpleString ingress, SimpleString divert,
+                       Consumer<Message> mark, IngressRouting routing, Transaction tx, BatchedMoves.Moves moves) throws Exception {
       StorageManager storageManager = server.getStorageManager();
       PostOffice postOffice = server.getPostOffice();
-      Message copy = copyForMove(found.getMessage(), ingress, queue.getName(), divertOf(ingress), storageManager);
+      Message copy = copyForMove(found.getMessage(), ingress, queue.getName(), divert, storageManager);
       mark.accept(copy);
       StoredCounts counts = new StoredCounts();
       List<Message> routed = new ArrayList<>(2);
       routing.route(copy, routed, counts);
       // Asked before the message is touched, as DurableSender asks: under BLOCK or with the disk full the broker would
-      // store a copy routed on the server side past the limit; a full DROP or FAIL store would refuse it anyway.
+      // store a copy routed on the server side past the limit; a full DROP or FAIL store would refuse it anyway. What
+      // the batch routed before counts in the stores already (the broker counts a message when it is routed).
       for (Message message : routed) {
          String address = message.getAddress();
          StorageOverload.Cause cause = storage.refusal(address);
          if (cause != null) {
             full = address + " (" + cause.tag() + ")";
-            return Result.FULL;
+            return Result.REFUSED;
          }
       }
-      Transaction tx = new TransactionImpl(storageManager);
-      try {
-         // Off the queue first, so no consumer takes it meanwhile; acknowledged in the transaction, so a rollback puts it back.
-         MessageReference ref = queue.removeReferenceWithID(found.getMessage().getMessageID());
-         if (ref == null) {
-            return Result.NOT_THERE;
-         }
-         queue.referenceHandled(ref);
-         queue.acknowledge(tx, ref);
-         MovedMessages.putBackAsItWasOnRollback(tx);
-         // As the broker's move to the ingress address: its duplicate id is noted there, a resend is not refused.
-         byte[] duplicateId = copy.getDuplicateIDBytes();
-         if (duplicateId != null) {
-            DuplicateIDCache cache = postOffice.getDuplicateIDCache(ingress);
-            if (!cache.contains(duplicateId)) {
-               cache.addToCache(duplicateId, tx);
-            }
-         }
-         for (Message message : routed) {
-            Result result = store(message, tx, postOffice);
-            if (result != Result.MOVED) {
-               rollback(tx, storageManager);
-               return result;
-            }
-         }
-         if (!counts.isEmpty()) {
-            tx.addOperation(counts); // counted once committed, as the divert's copy is (StoredCounts)
-         }
-         tx.commit();
-         return Result.MOVED;
-      } catch (Exception e) {
-         if (tx.getState() != Transaction.State.ROLLEDBACK && tx.getState() != Transaction.State.COMMITTED) {
-            rollback(tx, storageManager);
-         }
-         throw e;
+      // Off the queue first, so no consumer takes it meanwhile; acknowledged in the transaction, so a rollback puts it back.
+      MessageReference ref = queue.removeReferenceWithID(found.getMessage().getMessageID());
+      if (ref == null) {
+         return Result.NOT_THERE;
       }
-   }
-
-   /**
-    * Rolls back and waits (10 s at most) until the journal has the rollback: the message is back on its queue only
-    * then, and the caller's next look (the next browse, a management answer) must find it there.
-    */
-   private static void rollback(Transaction tx, StorageManager storageManager) throws Exception {
-      tx.rollback();
-      storageManager.getContext().waitCompletion(10_000);
+      queue.referenceHandled(ref);
+      queue.acknowledge(tx, ref);
+      MovedMessages.putBackAsItWasOnRollback(tx);
+      // As the broker's move to the ingress address: its duplicate id is noted there, a resend is not refused.
+      byte[] duplicateId = copy.getDuplicateIDBytes();
+      if (duplicateId != null) {
+         DuplicateIDCache cache = postOffice.getDuplicateIDCache(ingress);
+         if (!cache.contains(duplicateId)) {
+            cache.addToCache(duplicateId, tx);
+         }
+      }
+      for (Message message : routed) {
+         Result result = store(message, tx, postOffice);
+         if (result != Result.MOVED) {
+            return result;
+         }
+      }
+      if (!counts.isEmpty()) {
+         tx.addOperation(counts); // counted once committed, as the divert's copy is (StoredCounts)
+      }
+      moves.moved(ref, ingress, copy, routed.isEmpty() ? RoutingStatus.NO_BINDINGS : RoutingStatus.OK);
+      return Result.MOVED;
    }
 
    /**

@@ -2,6 +2,7 @@ package io.smsgw.smpp.client;
 
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import io.smsgw.broker.BatchedMoves;
 import io.smsgw.broker.MovedMessages;
 import io.smsgw.broker.LogText;
 import io.smsgw.broker.QueueBrowsing;
@@ -35,14 +37,12 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.paging.PagingStore;
-import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +76,9 @@ final class ParkedReceiptRetrier {
    /** Store lookups started per scan; the rest are due at the next scan. */
    static final int TRIES_PER_SCAN = 256;
    /**
-    * Receipts moved out of the way per scan (each move is a journal transaction): well above what exhausts in steady
-    * state, which the lookups bound, while a backlog of them (an upgrade, a restart) drains without a burst.
+    * Receipts moved out of the way per scan (in journal transactions of up to {@link BatchedMoves#MAX_MESSAGES}): well
+    * above what exhausts in steady state, which the lookups bound, while a backlog of them (an upgrade, a restart)
+    * drains without a burst.
     */
    static final int MOVED_PER_SCAN = 1_000;
 
@@ -217,8 +218,9 @@ final class ParkedReceiptRetrier {
    }
 
    /**
-    * Moves receipts that can no longer match to {@code sms.dr.unmatched.exhausted} (the copy and the removal in one
-    * transaction, the copy naming where it came from, as Artemis' move makes it), out of the way of the receipts
+    * Moves receipts that can no longer match to {@code sms.dr.unmatched.exhausted} (each copy in the transaction of its
+    * removal, a batch of them per transaction, the copy naming where it came from, as Artemis' move makes it; the
+    * broker's plugins hear of each move), out of the way of the receipts
     * parked after them. One that is not found in memory (paged out, taken by an operator) is tried at a later scan.
     * A set-aside address that cannot take a receipt stops the moves: the rest stays parked for a later scan.
     */
@@ -226,33 +228,44 @@ final class ParkedReceiptRetrier {
       if (settled.isEmpty() || !setAsideQueueExists()) {
          return;
       }
-      int moved = 0;
+      List<Long> ids = new ArrayList<>(settled.keySet());
+      int[] moved = {0};
+      BatchedMoves.Effect[] effects;
+      try {
+         PagingManager paging = server.getPagingManager();
+         PagingStore setAsideStore = paging.getPageStore(SET_ASIDE);
+         effects = BatchedMoves.move(server, ids, new BatchedMoves.Mover<>() {
+            @Override
+            public BatchedMoves.Effect move(int index, Long id, Transaction tx, BatchedMoves.Moves moves) throws Exception {
+               return setAside(queue, id, paging, setAsideStore, tx, moves);
+            }
+
+            @Override
+            public void committed(int index) {
+               // counted per commit, so the batches that committed before a failing one still count
+               long id = ids.get(index);
+               moved[0]++;
+               tries.remove(id);
+               parkedAtMonotonic.remove(id);
+               SmscLink link = settled.get(id);
+               if (link != null) {
+                  link.parkedReceiptsExhausted.incrementAndGet();
+               }
+            }
+         });
+      } catch (Exception e) {
+         logger.warn("Moving parked receipts to {} failed; those not moved stay parked", SET_ASIDE, e);
+         return;
+      }
       String full = null;
-      for (Map.Entry<Long, SmscLink> entry : settled.entrySet()) {
-         long id = entry.getKey();
-         try {
-            SetAside result = setAside(queue, id);
-            if (result == SetAside.NOT_THERE) {
-               continue;
-            }
-            if (result == SetAside.FULL) {
-               full = SET_ASIDE + " is full";
-               break;
-            }
-         } catch (Exception e) {
-            logger.warn("Moving parked receipt {} to {} failed; it stays parked", id, SET_ASIDE, e);
-            return;
-         }
-         moved++;
-         tries.remove(id);
-         parkedAtMonotonic.remove(id);
-         SmscLink link = entry.getValue();
-         if (link != null) {
-            link.parkedReceiptsExhausted.incrementAndGet();
+      for (BatchedMoves.Effect effect : effects) {
+         if (effect == BatchedMoves.Effect.REFUSED || effect == BatchedMoves.Effect.FAILED_STOP) {
+            full = SET_ASIDE + " is full";
+            break;
          }
       }
-      if (moved > 0) {
-         logger.info("{} parked receipt(s) that can no longer match moved from {} to {}", moved, QUEUE, SET_ASIDE);
+      if (moved[0] > 0) {
+         logger.info("{} parked receipt(s) that can no longer match moved from {} to {}", moved[0], QUEUE, SET_ASIDE);
       }
       if (full != null && !setAsideFull) {
          logger.warn("Parked receipts that can no longer match stay on {} while {}; they move once it has room", QUEUE, full);
@@ -260,54 +273,37 @@ final class ParkedReceiptRetrier {
       setAsideFull = full != null;
    }
 
-   private enum SetAside { MOVED, NOT_THERE, FULL }
-
    /**
-    * Moves one parked receipt to {@code sms.dr.unmatched.exhausted}. Artemis' own move acknowledged the receipt
-    * whatever became of its copy: a set-aside address full under DROP dropped the copy and the receipt was gone, and
-    * under BLOCK or with the disk full the copy was stored past the limit. Here its store is asked first and the copy
-    * is checked after its route (a DROP store that filled in between drops it, a FAIL one throws): the removal rolls
-    * back and the receipt stays parked, as it was (decision 146).
+    * Moves one parked receipt to {@code sms.dr.unmatched.exhausted} in the batch's transaction. Artemis' own move
+    * acknowledged the receipt whatever became of its copy: a set-aside address full under DROP dropped the copy and the
+    * receipt was gone, and under BLOCK or with the disk full the copy was stored past the limit. Here its store is asked
+    * first and the copy is checked after its route (a DROP store that filled in between drops it, a FAIL one throws):
+    * the batch rolls back and its receipts stay parked, as they were (decisions 146, NN).
     */
-   private SetAside setAside(Queue queue, long id) throws Exception {
-      PagingManager paging = server.getPagingManager();
-      PagingStore setAsideStore = paging.getPageStore(SET_ASIDE);
+   private BatchedMoves.Effect setAside(Queue queue, long id, PagingManager paging, PagingStore setAsideStore,
+                                        Transaction tx, BatchedMoves.Moves moves) throws Exception {
       if (StorageOverload.refusal(paging, setAsideStore) != null) {
-         return SetAside.FULL;
+         return BatchedMoves.Effect.REFUSED;
       }
-      StorageManager storage = server.getStorageManager();
-      Transaction tx = new TransactionImpl(storage);
-      boolean done = false;
+      MessageReference ref = queue.removeReferenceWithID(id);
+      if (ref == null) {
+         return BatchedMoves.Effect.UNCHANGED;
+      }
+      queue.referenceHandled(ref);
+      queue.acknowledge(tx, ref);
+      MovedMessages.putBackAsItWasOnRollback(tx);
+      Message copy = MovedMessages.copyAsMoved(ref.getMessage(), SET_ASIDE, queue.getName(), server.getStorageManager());
+      RoutingStatus status;
       try {
-         MessageReference ref = queue.removeReferenceWithID(id);
-         if (ref == null) {
-            done = true;
-            return SetAside.NOT_THERE;
-         }
-         queue.referenceHandled(ref);
-         queue.acknowledge(tx, ref);
-         MovedMessages.putBackAsItWasOnRollback(tx);
-         Message copy = MovedMessages.copyAsMoved(ref.getMessage(), SET_ASIDE, queue.getName(), storage);
-         RoutingStatus status;
-         try {
-            status = server.getPostOffice().route(copy, new RoutingContextImpl(tx), false, false, null);
-         } catch (ActiveMQAddressFullException fail) {
-            status = null; // FAIL, filled after the question
-         }
-         if (status == null || status != RoutingStatus.NO_BINDINGS && copy.isDropped()) {
-            tx.rollback();
-            storage.getContext().waitCompletion(10_000); // back on the queue before the next scan looks
-            done = true;
-            return SetAside.FULL;
-         }
-         tx.commit();
-         done = true;
-         return SetAside.MOVED;
-      } finally {
-         if (!done && tx.getState() != Transaction.State.ROLLEDBACK && tx.getState() != Transaction.State.COMMITTED) {
-            tx.rollback();
-         }
+         status = server.getPostOffice().route(copy, new RoutingContextImpl(tx), false, false, null);
+      } catch (ActiveMQAddressFullException fail) {
+         return BatchedMoves.Effect.FAILED_STOP; // FAIL, filled after the question
       }
+      if (status != RoutingStatus.NO_BINDINGS && copy.isDropped()) {
+         return BatchedMoves.Effect.FAILED_STOP;
+      }
+      moves.moved(ref, SET_ASIDE, copy, status);
+      return BatchedMoves.Effect.MOVED;
    }
 
    /** The move routes to the address: without a queue there the receipts would be dropped, so one is made first. */
