@@ -190,7 +190,7 @@ final class RemovedLinkQueues {
             }
             // Each MT leaves this queue in the transaction that stores its copy, routed as a new MT on sms.mt (not
             // counted as submitted again), a batch of them per transaction: a store that cannot take one, or drops it,
-            // leaves it here (decisions 146, NN), and the rest stays for the next pass.
+            // leaves it here (decisions 146, 152), and the rest stays for the next pass.
             RoutedMove.Result[] results = mover.moveAll(queue, send, SmsAddresses.MT_ADDRESS,
                                                         copy -> copy.putStringProperty(REROUTED_FROM, from));
             for (int i = 0; i < results.length && results[i] != null; i++) {

@@ -278,7 +278,7 @@ final class ParkedReceiptRetrier {
     * acknowledged the receipt whatever became of its copy: a set-aside address full under DROP dropped the copy and the
     * receipt was gone, and under BLOCK or with the disk full the copy was stored past the limit. Here its store is asked
     * first and the copy is checked after its route (a DROP store that filled in between drops it, a FAIL one throws):
-    * the batch rolls back and its receipts stay parked, as they were (decisions 146, NN).
+    * the batch rolls back and its receipts stay parked, as they were (decisions 146, 152).
     */
    private BatchedMoves.Effect setAside(Queue queue, long id, PagingManager paging, PagingStore setAsideStore,
                                         Transaction tx, BatchedMoves.Moves moves) throws Exception {
