@@ -97,7 +97,7 @@ final class PendingRoutes {
       }
       try {
          // Each answered message leaves in the transaction that stores its copy, routed anew on its ingress address:
-         // a store that cannot take it, or drops it, leaves it here for a later scan (decisions 131, NN).
+         // a store that cannot take it, or drops it, leaves it here for a later scan (decisions 131, 152).
          int mt = 0;
          int mo = 0;
          int notThere = 0;
