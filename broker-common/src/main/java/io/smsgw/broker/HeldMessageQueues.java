@@ -239,6 +239,25 @@ public final class HeldMessageQueues {
          return found.isEmpty() ? null : found.get(0);
       }
 
+      /**
+       * Whether a message matching the filter is being delivered from these queues: an SMSC link took it and has not
+       * acknowledged it yet (its submit_sm unanswered, or its correlation record not yet stored). No longer held (a
+       * cancel or replace cannot take it), not yet known to the correlation store: a query_sm answers it ENROUTE.
+       * Copies each consumer's list of references in delivery; for a query, never per message.
+       */
+      public boolean inDelivery(Filter filter) {
+         for (Queue queue : queues) {
+            for (List<MessageReference> refs : queue.getDeliveringMessages().values()) {
+               for (MessageReference ref : refs) {
+                  if (filter.match(ref.getMessage())) {
+                     return true;
+                  }
+               }
+            }
+         }
+         return false;
+      }
+
       /** Every held message matching the filter, e.g. all destinations of one submit_multi. */
       public List<Held> findAll(Filter filter) {
          return find(queues, filter, false);

@@ -58,6 +58,14 @@ public interface CorrelationStore extends AutoCloseable {
    CompletionStage<List<CorrelationRecord>> findAccepted(String smsId, String destination);
 
    /**
+    * The records of the MT {@code smsId} to any recipient (every destination of a submit_multi, every segment): what
+    * an SMPP query_sm asks about, knowing only the id. Reads as {@link #findAccepted(String, String)} does.
+    */
+   default CompletionStage<List<CorrelationRecord>> findAccepted(String smsId) {
+      return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("findAccepted by smsId"));
+   }
+
+   /**
     * Removes a record (after its final receipt); removing an absent record is not an error. Durable
     * and refused like {@link #put}.
     */

@@ -175,6 +175,23 @@ final class RecordCodec {
       return prefix;
    }
 
+   /** What every accepted key of the MT {@code smsId} starts with, whatever its recipient (every destination of it). */
+   static byte[] acceptedPrefix(String smsId) {
+      byte[] prefix = new byte[stringSize(smsId)];
+      writeString(prefix, 0, smsId);
+      return prefix;
+   }
+
+   /**
+    * The record key at the end of an accepted key that starts with {@code smsIdPrefixLength} bytes of an smsId's prefix
+    * ({@link #acceptedPrefix(String)}): the recipient after it is skipped.
+    */
+   static byte[] recordKeyOfAcceptedAfterSmsId(byte[] acceptedKey, int smsIdPrefixLength) {
+      Reader k = new Reader(acceptedKey, smsIdPrefixLength, acceptedKey.length, "accepted-parts index key");
+      k.skipString(); // destination
+      return recordKeyOfAccepted(acceptedKey, k.at);
+   }
+
    /** The record key at the end of an accepted key that starts with {@code prefixLength} bytes of prefix. */
    static byte[] recordKeyOfAccepted(byte[] acceptedKey, int prefixLength) {
       int from = prefixLength + 1;

@@ -193,8 +193,23 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
       return onReader(() -> scanAccepted(prefix));
    }
 
-   /** The records the accepted-parts index names under {@code prefix} (an entry whose record is gone is passed over). */
+   @Override
+   public CompletionStage<List<CorrelationRecord>> findAccepted(String smsId) {
+      byte[] prefix;
+      try {
+         prefix = RecordCodec.acceptedPrefix(Objects.requireNonNull(smsId, "smsId"));
+      } catch (RuntimeException e) {
+         return CompletableFuture.failedFuture(e);
+      }
+      return onReader(() -> scanAccepted(prefix, true));
+   }
+
    private List<CorrelationRecord> scanAccepted(byte[] prefix) throws RocksDBException {
+      return scanAccepted(prefix, false);
+   }
+
+   /** The records the accepted-parts index names under {@code prefix} (an entry whose record is gone is passed over). */
+   private List<CorrelationRecord> scanAccepted(byte[] prefix, boolean anyRecipient) throws RocksDBException {
       List<CorrelationRecord> found = new ArrayList<>(2);
       try (RocksIterator index = database.db.newIterator(database.accepted)) {
          for (index.seek(prefix); index.isValid() && found.size() < MAX_ACCEPTED_FOUND; index.next()) {
@@ -202,7 +217,8 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
             if (!startsWith(indexKey, prefix)) {
                break;
             }
-            byte[] recordKey = RecordCodec.recordKeyOfAccepted(indexKey, prefix.length);
+            byte[] recordKey = anyRecipient ? RecordCodec.recordKeyOfAcceptedAfterSmsId(indexKey, prefix.length)
+               : RecordCodec.recordKeyOfAccepted(indexKey, prefix.length);
             byte[] value = database.db.get(database.records, recordKey);
             if (value != null) {
                found.add(RecordCodec.decode(recordKey, value));

@@ -144,6 +144,32 @@ class RocksDbCorrelationStoreTest {
       assertEquals(List.of(replacing), await(reopened.findAccepted("0000000e", "8613800138000")));
    }
 
+   /**
+    * query_sm knows only the id: every record of the MT, to every recipient (a submit_multi's), and nothing of an smsId
+    * that merely starts the same or of another MT; an entry goes with its record.
+    */
+   @Test
+   void theRecordsOfAnMtAreFoundByItsIdAloneToAnyRecipient() throws Exception {
+      RocksDbCorrelationStore store = open();
+      CorrelationRecord first = segment("s1", "0000000a", "8613800138000", 1, 10_000);
+      CorrelationRecord second = segment("s2", "0000000a", "8613800138000", 2, 20_000);
+      CorrelationRecord otherRecipient = segment("s3", "0000000a", "8613800138001", 1, 10_000);
+      await(store.put(first));
+      await(store.put(second));
+      await(store.put(otherRecipient));
+      await(store.put(segment("s4", "0000000a1", "8613800138000", 1, 10_000)));
+      await(store.put(segment("s5", "0000000b", "8613800138000", 1, 10_000)));
+      assertEquals(List.of(first, second, otherRecipient), await(store.findAccepted("0000000a")));
+      assertEquals(List.of(), await(store.findAccepted("0000000")), "an id that merely starts another");
+      assertEquals(List.of(), await(store.findAccepted("0000000c")));
+      await(store.remove("l", "s1"));
+      await(store.remove("l", "s2"));
+      assertEquals(List.of(otherRecipient), await(store.findAccepted("0000000a")));
+      await(store.remove("l", "s3"));
+      assertEquals(List.of(), await(store.findAccepted("0000000a")), "gone with its last record");
+      store.close();
+   }
+
    @Test
    void recordsSurviveCloseAndReopen() throws Exception {
       RocksDbCorrelationStore store = open();

@@ -130,6 +130,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
          return message;
       }
       AccountCounters counters = router.counters(account);
+      rememberFinal(message, account, facts.state());
       countFinal(counters, account, facts.state(), message.getObjectProperty(SmsProperties.SUBMIT_TIME), string(message, SmsProperties.SERVICE_ID), counts);
       if (!facts.checkedOnDr()) {
          // also on a report nobody asked for: a repeat is dropped, not counted twice
@@ -144,6 +145,22 @@ public final class DrRouteTransformer extends RoutingTransformer {
       }
       to(message, router.accountQueue(account), RoutingType.ANYCAST);
       return message;
+   }
+
+   /**
+    * Keeps the final state for a query_sm of the account (decision "query_sm after a message left"). Here, while the
+    * report is routed, so before its sender's send completes: an SMSC link removes the MT's correlation record (by which
+    * a query_sm answers ENROUTE) only after that, and a query never finds neither. The properties are read as stored (a
+    * SimpleString is a CharSequence, a time a boxed Long already): nothing is allocated.
+    */
+   private void rememberFinal(Message message, String account, DeliveryState state) {
+      Object id = message.getObjectProperty(SmsProperties.ID);
+      if (id instanceof CharSequence smsId) {
+         Object error = message.getObjectProperty(SmsProperties.ERROR_CODE);
+         Object done = message.getObjectProperty(SmsProperties.DONE_TIME);
+         long finalMillis = done instanceof Number n ? n.longValue() : System.currentTimeMillis();
+         router.runtime().finalStates().record(smsId, account, state, error instanceof CharSequence e ? e : null, finalMillis);
+      }
    }
 
    /** Counts the final report of this gateway's account: the account's counters and CMPP QUERY's traffic. */

@@ -202,9 +202,21 @@ public final class SmscLinkService implements ActiveMQComponent {
       // Before the broker expires anything (routing's EXPIRED reports ask it which MT an SMSC already accepted). It
       // stays registered after a stop: a closed store fails the question, and routing asks again after the next start.
       CorrelationStore lookups = store;
-      AcceptedSegments acceptedSegments = (smsId, destination) -> lookups.findAccepted(smsId, destination).toCompletableFuture()
-         .get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS).stream()
-         .map(r -> new AcceptedSegments.Segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber())).toList();
+      AcceptedSegments acceptedSegments = new AcceptedSegments() {
+         @Override
+         public List<Segment> find(String smsId, String destination) throws Exception {
+            return lookups.findAccepted(smsId, destination).toCompletableFuture()
+               .get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS).stream()
+               .map(r -> new Segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber())).toList();
+         }
+
+         @Override
+         public boolean awaitsReceipt(String smsId, String account) throws Exception {
+            // Only the submitting account's: another account's id is no message of this one (query_sm).
+            return lookups.findAccepted(smsId).toCompletableFuture().get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS)
+               .stream().anyMatch(r -> r.account().equals(account));
+         }
+      };
       runtime.acceptedSegments(acceptedSegments);
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
       CorrelationStore expiring = store;

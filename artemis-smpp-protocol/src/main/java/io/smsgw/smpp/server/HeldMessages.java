@@ -12,6 +12,8 @@ import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.concat.SmsParts;
 import io.smsgw.core.config.Account;
+import io.smsgw.core.runtime.AcceptedSegments;
+import io.smsgw.core.runtime.FinalStates;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.smpp.codec.CancelSm;
 import io.smsgw.smpp.codec.QuerySm;
@@ -33,7 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * query_sm, cancel_sm and replace_sm on messages the gateway still holds: those waiting on the submit
+ * query_sm, cancel_sm and replace_sm on messages the gateway still holds (query_sm also on those that left, see
+ * {@link #queryAnswer}): those waiting on the submit
  * address or on an SMSC link's queue, not yet sent on. Finding the queues walks every binding, and scans and deletes
  * touch the journal, so all of it runs on the session's broker executor; replies are written from there. Only the
  * account's own messages are visible. They run one at a time in the order the ESME sent them, each once the one before
@@ -110,14 +113,46 @@ final class HeldMessages {
       queues.afterArrivals(scan -> {
          Consumer<SmppPdu> answer = once();
          try {
-            HeldMessageQueues.Held held = scan.findFirst(filterFor(query.messageId(), null, null));
-            answer.accept(held == null ? query.errorResponse(SmppStatus.ESME_RQUERYFAIL)
-                            : query.response(SmppStatus.ESME_ROK, "", DeliveryState.ENROUTE.messageState(), 0));
+            answer.accept(queryAnswer(query, scan));
          } catch (Exception e) {
             logger.warn("query_sm failed", e);
             answer.accept(query.errorResponse(SmppStatus.ESME_RQUERYFAIL));
          }
       });
+   }
+
+   /**
+    * Where the message is, looked at in the order a message moves (decision "query_sm after a message left"): held on
+    * a queue, taken by an SMSC link and not yet acknowledged, accepted by an SMSC and waiting for its receipt (all
+    * ENROUTE), then its final state once its report was routed. Each stage ends only after the next one knows the
+    * message (the link stores the record before it acknowledges, routing keeps the final state before the record goes),
+    * so a message moving on while it is looked for is found further on. Only the account's own messages, everywhere.
+    */
+   private SmppPdu queryAnswer(QuerySm query, HeldMessageQueues.Scan scan) throws Exception {
+      String id = query.messageId();
+      Filter filter = filterFor(id, null, null);
+      if (scan.findFirst(filter) != null || scan.inDelivery(filter) || awaitsReceipt(id)) {
+         return query.response(SmppStatus.ESME_ROK, "", DeliveryState.ENROUTE.messageState(), 0);
+      }
+      FinalStates.Final done = runtime.finalStates().lookup(id, accountId);
+      if (done != null) {
+         return query.response(SmppStatus.ESME_ROK, SmppTime.formatAbsolute(done.finalMillis()), done.messageState(), done.errorCode());
+      }
+      return query.errorResponse(SmppStatus.ESME_RQUERYFAIL); // never issued to this account, or forgotten
+   }
+
+   /** Whether an SMSC link's store holds a record of the account's MT {@code id}; no when no link runs or it cannot answer. */
+   private boolean awaitsReceipt(String id) {
+      AcceptedSegments links = runtime.acceptedSegments();
+      if (links == null || id.isEmpty()) {
+         return false;
+      }
+      try {
+         return links.awaitsReceipt(id, accountId);
+      } catch (Exception e) {
+         logger.debug("query_sm: the correlation store could not be asked about {}", id, e);
+         return false;
+      }
    }
 
    void cancel(CancelSm cancel) {

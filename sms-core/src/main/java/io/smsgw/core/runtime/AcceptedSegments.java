@@ -31,6 +31,17 @@ public interface AcceptedSegments {
    List<Segment> find(String smsId, String destination) throws Exception;
 
    /**
+    * Whether an SMSC accepted a segment of MT {@code smsId} of {@code account}, to any recipient, and its receipt is still
+    * awaited (its correlation record is stored): what an SMPP query_sm answers ENROUTE for once the MT left the queues.
+    * Blocks for the store's read (not for an event loop).
+    *
+    * @throws Exception when the store cannot answer now
+    */
+   default boolean awaitsReceipt(String smsId, String account) throws Exception {
+      return false;
+   }
+
+   /**
     * Whether {@code accepted} holds a whole message: a single-part MT, or every part of one split (one reference and
     * total). The handset then has the whole text, however the MT would be split now.
     */

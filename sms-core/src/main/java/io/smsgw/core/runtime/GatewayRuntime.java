@@ -35,6 +35,7 @@ public final class GatewayRuntime {
    private final TrafficCounters traffic = new TrafficCounters();
    private final LinkStates links = new LinkStates();
    private final DailyQuotas quotas = new DailyQuotas();
+   private final FinalStates finalStates = new FinalStates();
    private volatile NetworkRoutes networkRoutes;
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
    private volatile IngressRouting ingressRouting;
@@ -141,6 +142,11 @@ public final class GatewayRuntime {
 
    public LinkStates links() {
       return links;
+   }
+
+   /** The final states of the latest MT of this gateway's accounts, for SMPP query_sm (filled by routing). */
+   public FinalStates finalStates() {
+      return finalStates;
    }
 
    public TrafficCounters traffic() {
