@@ -201,9 +201,11 @@ class CdrFilesTest {
 
          Wait.until("the record acknowledged", PATIENCE, () -> broker.messageCount(QUEUE) == 0);
          assertEquals(List.of(), files(cdr, ".part"), "nothing left open: the file was full");
-         long[] counters = routing(broker).getCdrCounters();
-         assertEquals(1, counters[0], "records written");
-         assertEquals(1, counters[1], "files closed");
+         // the writer counts a record after its acknowledgement and a file after its rename: a moment after both show
+         Wait.until("1 record written and 1 file closed, counted", PATIENCE, () -> {
+            long[] counters = routing(broker).getCdrCounters();
+            return counters[0] == 1 && counters[1] == 1;
+         });
          assertTrue(files(cdr, ".csv").get(0).getFileName().toString().matches("cdr-\\d{8}-\\d{6}-\\d{6}\\.csv"),
                     files(cdr, ".csv").toString());
       }
