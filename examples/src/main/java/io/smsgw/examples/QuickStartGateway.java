@@ -252,7 +252,7 @@ public final class QuickStartGateway implements AutoCloseable {
    }
 
    /** A port from a system property: 0 to 65535 (0 = any free port), the default when unset. */
-   static int portProperty(String name, int defaultValue) {
+   public static int portProperty(String name, int defaultValue) {
       return property(name, defaultValue, Integer::valueOf, port -> port >= 0 && port <= 65535,
                       "a port, 0 to 65535 (0 = any free port)");
    }
@@ -330,15 +330,26 @@ public final class QuickStartGateway implements AutoCloseable {
 
    public static void main(String[] args) throws Exception {
       Settings settings = Settings.fromSystemProperties(args);
-      QuickStartGateway gateway = start(settings);
-      Runtime.getRuntime().addShutdownHook(new Thread(gateway::closeQuietly, "smsgw-shutdown"));
+      JmxRemote jmx = JmxRemote.start(portProperty(JmxRemote.PORT_PROPERTY, JmxRemote.DEFAULT_PORT));
+      QuickStartGateway gateway;
+      try {
+         gateway = start(settings);
+      } catch (Exception | Error e) {
+         jmx.close();
+         throw e;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+         gateway.closeQuietly();
+         closeQuietly(jmx);
+      }, "smsgw-shutdown"));
       String simulator = gateway.simulator()
          .map(sim -> "SMSC simulator (link sim): port " + sim.port() + ", receipts after " + sim.config().receiptDelay().toMillis()
                         + " ms, " + Math.round(sim.config().receiptSuccessRatio() * 100) + "% DELIVRD. ")
          .orElse("No SMSC simulator. ");
       LOG.info("SMS gateway is running. SMPP: port {} (try smppclient1/password). CMPP: port {} (try SP 901234/secret). "
-                  + "Applications (Artemis JMS / CORE): port {}. {}Configuration: {}. Data: {}. Press Ctrl-C to stop.",
-               gateway.smppPort(), gateway.cmppPort(), gateway.corePort(), simulator,
+                  + "Applications (Artemis JMS / CORE): port {}. Management beans: jconsole 127.0.0.1:{} (JMX {}). "
+                  + "{}Configuration: {}. Data: {}. Press Ctrl-C to stop.",
+               gateway.smppPort(), gateway.cmppPort(), gateway.corePort(), jmx.port(), jmx.url(), simulator,
                settings.etcDir().toAbsolutePath().normalize(), settings.dataDir().toAbsolutePath().normalize());
       gateway.awaitStop();
    }
@@ -395,6 +406,15 @@ public final class QuickStartGateway implements AutoCloseable {
          close();
       } catch (Exception e) {
          LOG.warn("Broker stop failed", e);
+      }
+   }
+
+   /** Closes the remote JMX at the end of the JVM, saying so when that fails. Shared with the multi-gateway example. */
+   public static void closeQuietly(JmxRemote jmx) {
+      try {
+         jmx.close();
+      } catch (Exception e) {
+         LOG.warn("Closing remote JMX failed", e);
       }
    }
 

@@ -153,6 +153,39 @@ class QuickStartGatewayTest {
       assertTrue(Files.readString(overlay).contains("links.sim.port = " + simulator.port()), Files.readString(overlay));
    }
 
+   /**
+    * The README's way to the management beans: a JMX client on the quick start's JMX port (jconsole 127.0.0.1:port)
+    * sees the broker's beans and the gateway's, reads attributes and runs operations, as the console would.
+    */
+   /** An attribute read over JMX, for a wait's condition. */
+   static Object attribute(javax.management.MBeanServerConnection beans, javax.management.ObjectName bean, String attribute) {
+      try {
+         return beans.getAttribute(bean, attribute);
+      } catch (Exception e) {
+         throw new IllegalStateException(e);
+      }
+   }
+
+   @Test
+   void theManagementBeansAreReachableOverRemoteJmxOnTheLoopbackAddress() throws Exception {
+      try (JmxRemote jmx = JmxRemote.start(0);
+           javax.management.remote.JMXConnector client = javax.management.remote.JMXConnectorFactory.connect(jmx.url())) {
+         assertTrue(jmx.url().toString().contains("127.0.0.1:" + jmx.port()), "one port, on the loopback address: " + jmx.url());
+         javax.management.MBeanServerConnection beans = client.getMBeanServerConnection();
+         String broker = "org.apache.activemq.artemis:broker=\"sms-gateway\"";
+         javax.management.ObjectName link = new javax.management.ObjectName(broker + ",component=smsc-links,name=\"sim\"");
+         Wait.until("link sim bound, read remotely", TIMEOUT, () -> "BOUND".equals(attribute(beans, link, "State")));
+         javax.management.ObjectName routing = new javax.management.ObjectName(broker + ",component=sms-routing,name=\"routing\"");
+         @SuppressWarnings("unchecked")
+         Map<String, Long> counters = (Map<String, Long>) beans.invoke(routing, "accountCounters", new Object[] {SendFirstSms.SYSTEM_ID},
+                                                                       new String[] {String.class.getName()});
+         assertTrue(counters.containsKey("submitted"), "counters by name: " + counters);
+         assertEquals(1, beans.queryNames(new javax.management.ObjectName(broker + ",component=sms-login-penalties,*"), null).stream()
+            .filter(name -> "\"smpp\"".equals(name.getKeyProperty("name"))).count(), "the SMPP acceptor's bean");
+         assertTrue(beans.isRegistered(new javax.management.ObjectName(broker)), "the broker's own bean");
+      }
+   }
+
    @Test
    void smppSubmitComesBackAsReceiptAndIsBilledOnce() throws Exception {
       SendFirstSms.Outcome outcome = SendFirstSms.send("127.0.0.1", gateway.smppPort(), SendFirstSms.TEXT,

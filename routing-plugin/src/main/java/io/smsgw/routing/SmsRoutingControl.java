@@ -2,7 +2,9 @@ package io.smsgw.routing;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.smsgw.broker.AcceptorMeters;
@@ -74,19 +76,64 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
       return router.runtime().config().accounts().all().stream().map(Account::id).toArray(String[]::new);
    }
 
+   /** Names of getAccountCounters' values, in its order. */
+   static final List<String> COUNTER_NAMES = List.of("submitted", "unrouted", "delivered", "failed", "billed", "moRouted",
+                                                     "reportsNotRequested", "billable");
+   /** Names of getAccountUsage's values, in its order. */
+   static final List<String> USAGE_NAMES = List.of("openSessions", "maxSessions", "quotaUsedToday", "dailyQuota");
+   /** Names of getAccountDeliveries' values, in its order (AcceptorMeters' indexes). */
+   static final List<String> DELIVERY_NAMES = List.of("moSent", "reportsSent", "redelivered", "ok", "throttled", "rejected", "invalid",
+                                                      "other", "timedOut", "waiting", "inFlight", "deadLetteredRefused",
+                                                      "deadLetteredAttempts");
+   /** Names of getCdrCounters' values, in its order. */
+   static final List<String> CDR_NAMES = List.of("recordsWritten", "filesClosed", "writeErrors");
+
    @Override
+   public Map<String, Long> accountCounters(String account) {
+      return named(COUNTER_NAMES, getAccountCounters(account));
+   }
+
+   @Override
+   public Map<String, Long> accountUsage(String account) {
+      return named(USAGE_NAMES, getAccountUsage(account));
+   }
+
+   @Override
+   public Map<String, Long> accountDeliveries(String account) {
+      return named(DELIVERY_NAMES, getAccountDeliveries(account));
+   }
+
+   @Override
+   public Map<String, Long> cdrCounters() {
+      return named(CDR_NAMES, getCdrCounters());
+   }
+
+   /** In the array's order, so the console and Jolokia show them as the documentation lists them. */
+   private static Map<String, Long> named(List<String> names, long[] values) {
+      Map<String, Long> out = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+         out.put(names.get(i), values[i]);
+      }
+      return out;
+   }
+
+   @Override
+   @Deprecated
    public long[] getAccountCounters(String account) {
-      // Read without creating: a query for a mistyped account must not add an entry (and seven meters) for it.
+      requireKnown(account, true);
+      // Read without creating: a query must not add an entry (and seven meters) for an account.
       AccountCounters c = router.existingCounters(account);
       if (c == null) {
-         return new long[8];
+         return new long[COUNTER_NAMES.size()];
       }
       return new long[] {c.submitted.sum(), c.unrouted.sum(), c.delivered.sum(), c.failed.sum(), c.billed.sum(), c.moRouted.sum(),
          c.reportsNotRequested.sum(), c.billable.sum()};
    }
 
    @Override
+   @Deprecated
    public long[] getAccountUsage(String account) {
+      requireKnown(account, false);
       var runtime = router.runtime();
       Account configured = runtime.findAccount(account).orElse(null);
       return new long[] {runtime.openSessions(account), configured == null ? 0 : configured.maxSessions(),
@@ -94,9 +141,24 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    }
 
    @Override
+   @Deprecated
    public long[] getAccountDeliveries(String account) {
-      // The acceptors count (broker-common); like getAccountCounters, a mistyped account reads 0 and adds nothing.
-      return account == null ? new long[AcceptorMeters.DEAD_LETTERED_ATTEMPTS + 1] : AcceptorMeters.deliveries(server, account, router.accountQueue(account));
+      requireKnown(account, false);
+      // The acceptors count (broker-common).
+      return AcceptorMeters.deliveries(server, account, router.accountQueue(account));
+   }
+
+   /**
+    * A configured account, or one a reload removed that still has counters; for the routing counters also the bucket
+    * "(other accounts)". Anything else was mistyped: a row of zeros would look like a quiet account.
+    */
+   private void requireKnown(String account, boolean otherAccounts) {
+      if (account != null && (router.runtime().findAccount(account).isPresent()
+            || (SmsRouter.OTHER_ACCOUNTS.equals(account) ? otherAccounts : router.existingCounters(account) != null))) {
+         return;
+      }
+      throw new IllegalArgumentException("No account \"" + account + "\" in sms-gateway.conf: the attribute Accounts lists the configured ones"
+                                            + (otherAccounts ? "; MT of any other smsAccount (or none) count under \"" + SmsRouter.OTHER_ACCOUNTS + "\"" : ""));
    }
 
    @Override
@@ -115,6 +177,7 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    }
 
    @Override
+   @Deprecated
    public long[] getCdrCounters() {
       return new long[] {router.cdr.records.sum(), router.cdr.files.sum(), router.cdr.errors.sum()};
    }

@@ -12,24 +12,50 @@ public interface SmsRoutingControlMBean {
    String[] getAccounts();
 
    /**
-    * Counters of one account: submitted, unrouted, delivered, failed, billed (the billing records written to
+    * {@link #getAccountCounters} by name: submitted, unrouted, delivered, failed, billed, moRouted, reportsNotRequested,
+    * billable. Refused (IllegalArgumentException) for an account that is neither configured (see Accounts) nor
+    * "(other accounts)" nor one a reload removed that still has counters.
+    */
+   java.util.Map<String, Long> accountCounters(String account);
+
+   /**
+    * {@link #getAccountUsage} by name: openSessions, maxSessions, quotaUsedToday, dailyQuota. Refused
+    * (IllegalArgumentException) for an account that is not configured (see Accounts).
+    */
+   java.util.Map<String, Long> accountUsage(String account);
+
+   /**
+    * {@link #getAccountDeliveries} by name: moSent, reportsSent, redelivered, ok, throttled, rejected, invalid, other,
+    * timedOut, waiting, inFlight, deadLetteredRefused, deadLetteredAttempts. Refused (IllegalArgumentException) for an
+    * account that is not configured (see Accounts).
+    */
+   java.util.Map<String, Long> accountDeliveries(String account);
+
+   /** {@link #getCdrCounters} by name: recordsWritten, filesClosed, writeErrors. */
+   java.util.Map<String, Long> cdrCounters();
+
+   /**
+    * Deprecated: {@link #accountCounters} gives the same values by name. Counters of one account: submitted, unrouted, delivered, failed, billed (the billing records written to
     * sms.billing, billable or not), moRouted, reportsNotRequested (final reports, also counted in delivered or failed,
     * that were not sent to the account because its MT's registered delivery asked for none in that state), billable
     * (of the records, those with smsBillable true). Each counts messages once they are stored: a send the journal
     * failed or that was rolled back, and a copy dropped as a duplicate, count nothing. Only configured accounts have
-    * counters of their own; every other smsAccount (or none) counts under "(other accounts)".
+    * counters of their own; every other smsAccount (or none) counts under "(other accounts)". Refused, as
+    * accountCounters is, for an account it does not know.
     */
+   @Deprecated
    long[] getAccountCounters(String account);
 
    /**
-    * One account's use of its limits now: open sessions (SMPP binds and CMPP connections), max-sessions, SMS parts
+    * Deprecated: {@link #accountUsage} gives the same values by name. One account's use of its limits now: open sessions (SMPP binds and CMPP connections), max-sessions, SMS parts
     * counted against today's daily-quota (every part to every recipient, as the quota counts), daily-quota (0 = unlimited; then nothing is counted and the use is 0).
-    * Counted in memory: the quota's use restarts at 0 with the broker.
+    * Counted in memory: the quota's use restarts at 0 with the broker. Refused for an account that is not configured.
     */
+   @Deprecated
    long[] getAccountUsage(String account);
 
    /**
-    * What the gateway delivered to one account (SMPP deliver_sm, CMPP DELIVER; its SMPP and CMPP sessions together)
+    * Deprecated: {@link #accountDeliveries} gives the same values by name. What the gateway delivered to one account (SMPP deliver_sm, CMPP DELIVER; its SMPP and CMPP sessions together)
     * since the broker started, and what waits for it now: MO sent, reports sent, of those sent again (redelivered),
     * then how deliveries ended: acknowledged (ok), refused as throttled, rejected by the client's application, refused
     * as invalid, refused with another code, unanswered within the response timeout (timed out); last, from the
@@ -37,8 +63,9 @@ public interface SmsRoutingControlMBean {
     * yet (in flight); then deliveries whose message went to the dead-letter address, refused for good by the client
     * (SMPP ESME_RX_P_APPN, ESME_RX_R_APPN), and failed at the last of the address's max-delivery-attempts (indexes 11
     * and 12, appended after the others). A delivery is one message whatever the number of its parts; one the session's end cut short is
-    * sent but not ended.
+    * sent but not ended. Refused for an account that is not configured.
     */
+   @Deprecated
    long[] getAccountDeliveries(String account);
 
    long getMoUnrouted();
@@ -52,9 +79,10 @@ public interface SmsRoutingControlMBean {
    long getMoReports();
 
    /**
-    * The CDR file writer ({@code billing.cdr}) since the broker started: records written (forced to disk and
+    * Deprecated: {@link #cdrCounters} gives the same values by name. The CDR file writer ({@code billing.cdr}) since the broker started: records written (forced to disk and
     * acknowledged), files closed (renamed to .csv), writes that failed (each retry counts); all 0 without the section.
     */
+   @Deprecated
    long[] getCdrCounters();
 
    /**

@@ -153,7 +153,7 @@ public final class E2eGateway implements AutoCloseable {
             return billingSystem.count();
         }
         return ((SmsRoutingControlMBean) gateway.server().getManagementService().getUntypedControl("sms-routing"))
-                .getCdrCounters()[0];
+                .cdrCounters().get("recordsWritten");
     }
 
     /** Messages still on a queue: MT not yet resolved by the link, reports not yet taken by the SP. */

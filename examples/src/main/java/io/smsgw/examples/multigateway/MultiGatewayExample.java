@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import io.smsgw.examples.JmxRemote;
+import io.smsgw.examples.QuickStartGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,15 @@ public final class MultiGatewayExample {
 
    public static void main(String[] args) throws Exception {
       Path work = Path.of(System.getProperty(WORK_PROPERTY, "multi-gateway-data"));
-      MultiGatewayTopology topology = MultiGatewayTopology.start(
-         new MultiGatewayTopology.Settings(work, TopologyPorts.example(), RECEIPT_DELAY));
+      // The five brokers' beans (FWD links, route caches, the tandem, ...) share this JVM's MBeanServer.
+      JmxRemote jmx = JmxRemote.start(QuickStartGateway.portProperty(JmxRemote.PORT_PROPERTY, JmxRemote.DEFAULT_PORT));
+      MultiGatewayTopology topology;
+      try {
+         topology = MultiGatewayTopology.start(new MultiGatewayTopology.Settings(work, TopologyPorts.example(), RECEIPT_DELAY));
+      } catch (Exception | Error e) {
+         jmx.close();
+         throw e;
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
          try {
@@ -39,12 +48,13 @@ public final class MultiGatewayExample {
          } catch (Exception e) {
             LOG.warn("Stopping failed", e);
          } finally {
+            QuickStartGateway.closeQuietly(jmx);
             stopped.countDown();
          }
       }, "multi-gateway-shutdown"));
       awaitCarrierLinks(topology);
-      LOG.info("Multi-gateway example is running:{}{}{}{}", System.lineSeparator(), topology.describe(),
-               System.lineSeparator(), ExampleConsole.HELP);
+      LOG.info("Multi-gateway example is running:{}{}Management beans of all five: jconsole 127.0.0.1:{} (JMX {}){}{}",
+               System.lineSeparator(), topology.describe(), jmx.port(), jmx.url(), System.lineSeparator(), ExampleConsole.HELP);
       ExampleConsole console = new ExampleConsole(topology);
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line = in.readLine(); line != null; line = in.readLine()) {

@@ -2,7 +2,7 @@ package io.smsgw.cmpp.gns.client;
 
 /**
  * Management view of a gateway's route cache:
- * {@code org.apache.activemq.artemis:broker="<name>",component=gns,name="route-cache"}.
+ * {@code org.apache.activemq.artemis:broker="<name>",component=sms-route-cache,name="route-cache"}.
  */
 public interface RouteCacheControlMBean {
 

@@ -71,7 +71,7 @@ public final class RouteCacheService implements ActiveMQComponent {
       try {
          Configuration config = server.getConfiguration();
          objectName = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
-                                                + ",component=gns,name=\"route-cache\"");
+                                                + ",component=sms-route-cache,name=\"route-cache\"");
          server.getManagementService().registerUntypedControl(RESOURCE_NAME, new RouteCacheControl(cache), objectName);
       } catch (Exception e) {
          objectName = null;
