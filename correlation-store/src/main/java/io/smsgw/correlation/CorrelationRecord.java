@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param registeredDelivery the receipt request as submitted (0..255)
  * @param protocol           the protocol the MT was submitted with
  * @param protocolVersion    that protocol's version, e.g. {@code "3.4"} or {@code "3.0"}
+ * @param gatewaySplit       whether this part is one of several the gateway cut the MT into (its submitter got one id
+ *                           for the whole message and gets one report for it), not a segment its submitter sent
  */
 public record CorrelationRecord(
       String linkId,
@@ -52,12 +54,24 @@ public record CorrelationRecord(
       int segmentNumber,
       int registeredDelivery,
       SmsProtocol protocol,
-      String protocolVersion) {
+      String protocolVersion,
+      boolean gatewaySplit) {
 
    /** Longest {@code linkId} or {@code smscMessageId}, in chars. */
    public static final int MAX_ID_LENGTH = 255;
    /** Longest value of any other string field, in chars. */
    public static final int MAX_FIELD_LENGTH = 1024;
+
+   /** A record of an MT the gateway did not split (a whole message, or a segment its submitter sent). */
+   public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
+                            String source, String destination, String serviceId, int feeUserType, String feeType,
+                            String feeCode, String feeTerminal, long submitTimeMillis, long expiresAtMillis, int segmentRef,
+                            int segmentTotal, int segmentNumber, int registeredDelivery, SmsProtocol protocol,
+                            String protocolVersion) {
+      this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
+           feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
+           registeredDelivery, protocol, protocolVersion, false);
+   }
 
    public CorrelationRecord {
       requireId(linkId, "linkId");

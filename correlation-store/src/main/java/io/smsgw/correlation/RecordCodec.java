@@ -11,16 +11,24 @@ import java.nio.charset.StandardCharsets;
  * value = version(1)
  *         smsId account originGateway source destination serviceId feeType feeCode feeTerminal protocolVersion
  *                                      (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
- *         feeUserType(1) registeredDelivery(1) protocol(1)
+ *         feeUserType(1) registeredDelivery(1) protocol(1) flags(1)
  *         submitTimeMillis(8) expiresAtMillis(8) segmentRef(2) segmentTotal(1) segmentNumber(1)
  * </pre>
+ * flags bit 0: {@code gatewaySplit}. Version 1 (written before the flags) has no flags byte and is still read, so the
+ * records an upgraded gateway finds in its store keep matching their receipts; the deadline and segment number stay
+ * at the value's end in both versions.
  * Multi-byte numbers are big-endian; varints are unsigned LEB128.
  */
 final class RecordCodec {
 
-   static final byte VALUE_VERSION = 1;
-   /** Bytes after the strings: three single bytes, two longs, a short and two bytes. */
-   private static final int FIXED_TAIL = 3 + 8 + 8 + 2 + 1 + 1;
+   static final byte VALUE_VERSION = 2;
+   /** The version before the flags byte: read, never written. */
+   static final byte VALUE_VERSION_1 = 1;
+   /** Bytes after the strings: four single bytes, two longs, a short and two bytes. */
+   private static final int FIXED_TAIL = 4 + 8 + 8 + 2 + 1 + 1;
+   /** The shortest tail (version 1: no flags byte). */
+   private static final int MIN_FIXED_TAIL = FIXED_TAIL - 1;
+   private static final int FLAG_GATEWAY_SPLIT = 1;
 
    private RecordCodec() {
    }
@@ -60,6 +68,7 @@ final class RecordCodec {
       out[at++] = (byte) r.feeUserType();
       out[at++] = (byte) r.registeredDelivery();
       out[at++] = r.protocol().code();
+      out[at++] = (byte) (r.gatewaySplit() ? FLAG_GATEWAY_SPLIT : 0);
       at = writeLong(out, at, r.submitTimeMillis());
       at = writeLong(out, at, r.expiresAtMillis());
       out[at++] = (byte) (r.segmentRef() >>> 8);
@@ -86,7 +95,7 @@ final class RecordCodec {
 
       Reader v = new Reader(value, 0, value.length, "value");
       byte version = v.b();
-      if (version != VALUE_VERSION) {
+      if (version != VALUE_VERSION && version != VALUE_VERSION_1) {
          throw new CorrelationStoreException("stored record has unknown format version " + version);
       }
       String smsId = v.string();
@@ -106,6 +115,7 @@ final class RecordCodec {
       if (protocol == null) {
          throw new CorrelationStoreException("stored record has unknown protocol code " + protocolCode);
       }
+      int flags = version == VALUE_VERSION_1 ? 0 : v.b() & 0xFF;
       long submitTime = v.longValue();
       long expiresAt = v.longValue();
       int segmentRef = (v.b() & 0xFF) << 8 | v.b() & 0xFF;
@@ -117,7 +127,8 @@ final class RecordCodec {
       try {
          return new CorrelationRecord(linkId, smscMessageId, smsId, account, originGateway, source, destination,
                serviceId, feeUserType, feeType, feeCode, feeTerminal, submitTime, expiresAt, segmentRef,
-               segmentTotal, segmentNumber, registeredDelivery, protocol, protocolVersion);
+               segmentTotal, segmentNumber, registeredDelivery, protocol, protocolVersion,
+               (flags & FLAG_GATEWAY_SPLIT) != 0);
       } catch (IllegalArgumentException | NullPointerException e) {
          throw new CorrelationStoreException("stored record is invalid: " + e.getMessage(), e);
       }
@@ -146,8 +157,8 @@ final class RecordCodec {
     * @throws CorrelationStoreException if the value is not a record this version wrote
     */
    static byte[] acceptedKey(byte[] recordKey, byte[] value) {
-      if (value.length < 1 + FIXED_TAIL || value[0] != VALUE_VERSION) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION + " record");
+      if (value.length < 1 + MIN_FIXED_TAIL || value[0] != VALUE_VERSION && value[0] != VALUE_VERSION_1) {
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " or " + VALUE_VERSION + " record");
       }
       Reader v = new Reader(value, 1, value.length, "value");
       v.skipString();
@@ -205,8 +216,8 @@ final class RecordCodec {
 
    /** Reads only the expiry deadline out of a stored value, without building the record. */
    static long expiresAt(byte[] value) {
-      if (value.length < 1 + FIXED_TAIL || value[0] != VALUE_VERSION) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION + " record");
+      if (value.length < 1 + MIN_FIXED_TAIL || value[0] != VALUE_VERSION && value[0] != VALUE_VERSION_1) {
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " or " + VALUE_VERSION + " record");
       }
       // The deadline is the last long of the fixed tail, followed by segmentRef(2) segmentTotal(1) segmentNumber(1).
       return readLong(value, value.length - 4 - 8);

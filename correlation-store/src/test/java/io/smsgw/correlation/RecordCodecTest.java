@@ -97,7 +97,7 @@ class RecordCodecTest {
    void anUnknownProtocolCodeIsRejected() {
       CorrelationRecord record = TestRecords.minimal("l", "1", 5);
       byte[] value = RecordCodec.encodeValue(record);
-      value[value.length - 4 - 8 - 8 - 1] = 42; // the protocol byte precedes the two longs
+      value[value.length - 4 - 8 - 8 - 2] = 42; // the protocol byte precedes the flags byte and the two longs
       CorrelationStoreException e = assertThrows(CorrelationStoreException.class,
             () -> RecordCodec.decode(RecordCodec.encodeKey(record), value));
       assertTrue(e.getMessage().contains("protocol code 42"), e.getMessage());

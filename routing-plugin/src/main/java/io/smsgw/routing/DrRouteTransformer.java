@@ -68,10 +68,25 @@ public final class DrRouteTransformer extends RoutingTransformer {
    }
 
    /**
+    * A receipt's done date has minute resolution (07:04 for an MT taken at 07:04:01.6), and an SMSC's clock may be
+    * behind ours: a done time before the submit time says the submit time, the SMSC's value kept in
+    * {@code smsReportedDoneTime}, so the report and the billing record never end before they began.
+    */
+   static void clampDoneTime(Message message) {
+      if (message.getObjectProperty(SmsProperties.DONE_TIME) instanceof Number done
+          && message.getObjectProperty(SmsProperties.SUBMIT_TIME) instanceof Number submitted
+          && done.longValue() < submitted.longValue()) {
+         message.putLongProperty(SmsProperties.REPORTED_DONE_TIME, done.longValue());
+         message.putLongProperty(SmsProperties.DONE_TIME, submitted.longValue());
+      }
+   }
+
+   /**
     * Reads the report's facts; when its DR was checked on {@code sms.dr} by the id the message carries, drops that
     * id: one duplicate-id check covered the report and its billing record (decision 36).
     */
    Facts facts(Message message) {
+      clampDoneTime(message);
       String status = string(message, SmsProperties.STATUS);
       DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
       boolean ofMo = MO.equals(string(message, SmsProperties.REPORT_OF));
@@ -136,7 +151,21 @@ public final class DrRouteTransformer extends RoutingTransformer {
          // also on a report nobody asked for: a repeat is dropped, not counted twice
          message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(ReportKeys.REPORT_PREFIX + facts.key()));
       }
-      if (!ReportRequest.wanted(message, facts.state())) {
+      DeliveryState state = facts.state();
+      if (mayBecomeWholeMessage(message)) {
+         SplitReports.Outcome outcome = splitOutcome(message, account, state);
+         if (outcome.decision() == SplitReports.Decision.HELD) {
+            // a part of a message the gateway split whose other parts are not all final yet: its state waits for them
+            counts.add(router.splitPartsHeld);
+            to(message, INTERMEDIATE, RoutingType.MULTICAST);
+            return message;
+         }
+         if (outcome.decision() == SplitReports.Decision.COMPLETE) {
+            state = outcome.state();
+            wholeMessage(message, outcome);
+         }
+      }
+      if (!ReportRequest.wanted(message, state)) {
          // The submitter asked for no report in this state (registered_delivery 0, or 2 and delivered): counted and
          // dropped where intermediate reports go, not left on a queue no session of the account may ever read.
          counts.add(counters.reportsNotRequested);
@@ -148,7 +177,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
    }
 
    /**
-    * Keeps the final state for a query_sm of the account (decision "query_sm after a message left"). Here, while the
+    * Keeps the final state for a query_sm of the account (decision 153). Here, while the
     * report is routed, so before its sender's send completes: an SMSC link removes the MT's correlation record (by which
     * a query_sm answers ENROUTE) only after that, and a query never finds neither. The properties are read as stored (a
     * SimpleString is a CharSequence, a time a boxed Long already): nothing is allocated.
@@ -161,6 +190,44 @@ public final class DrRouteTransformer extends RoutingTransformer {
          long finalMillis = done instanceof Number n ? n.longValue() : System.currentTimeMillis();
          router.runtime().finalStates().record(smsId, account, state, error instanceof CharSequence e ? e : null, finalMillis);
       }
+   }
+
+   /**
+    * Whether {@link #report} may make this report the whole message's (one part of an MT the gateway split), so a
+    * billing record, which stays the part's, must be copied before it rather than after.
+    */
+   static boolean mayBecomeWholeMessage(Message message) {
+      return Boolean.TRUE.equals(message.getObjectProperty(SmsProperties.GATEWAY_SPLIT));
+   }
+
+   /** Offers one part's final report of a message the gateway split to the router's {@link SplitReports}. */
+   private SplitReports.Outcome splitOutcome(Message message, String account, DeliveryState state) {
+      if (!(message.getObjectProperty(SmsProperties.SEGMENT_TOTAL) instanceof Number total) || total.intValue() < 2
+          || !(message.getObjectProperty(SmsProperties.SEGMENT_NUMBER) instanceof Number number)) {
+         return SplitReports.INDIVIDUAL;
+      }
+      Object submitted = message.getObjectProperty(SmsProperties.SUBMIT_TIME);
+      Object done = message.getObjectProperty(SmsProperties.DONE_TIME);
+      long now = System.currentTimeMillis();
+      String key = SplitReports.key(account, string(message, SmsProperties.SOURCE), string(message, SmsProperties.ID), total.intValue());
+      return router.splitReports.offer(key, number.intValue(), total.intValue(), state, string(message, SmsProperties.ERROR_CODE),
+                                       done instanceof Number d ? d.longValue() : now,
+                                       submitted instanceof Number s ? Long.valueOf(s.longValue()) : null, now);
+   }
+
+   /** Makes the completing part's report the whole message's: its outcome, no part numbers. */
+   private static void wholeMessage(Message message, SplitReports.Outcome outcome) {
+      message.putStringProperty(SmsProperties.STATUS, SimpleString.of(outcome.state().stat()));
+      if (outcome.error() == null) {
+         message.removeProperty(SmsProperties.ERROR_CODE);
+      } else {
+         message.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of(outcome.error()));
+      }
+      message.putLongProperty(SmsProperties.DONE_TIME, outcome.doneMillis());
+      message.removeProperty(SmsProperties.SEGMENT_REF);
+      message.removeProperty(SmsProperties.SEGMENT_TOTAL);
+      message.removeProperty(SmsProperties.SEGMENT_NUMBER);
+      message.removeProperty(SmsProperties.GATEWAY_SPLIT);
    }
 
    /** Counts the final report of this gateway's account: the account's counters and CMPP QUERY's traffic. */

@@ -184,11 +184,14 @@ final class ExpiredMtReports implements Consumer {
             // as a link's report: routed first, the billing record copied from it (SenderSideRouting); counted once
             // stored, each only if it was stored
             StoredCounts reportCounts = new StoredCounts();
+            // a part of the link's split may become the whole message's report: its record is copied first
+            Message early = facts.billedHere() && DrRouteTransformer.mayBecomeWholeMessage(report)
+               ? SmsMessageBuilder.copyForRouting(report) : null;
             dr.report(report, facts, reportCounts);
             Message record = null;
             StoredCounts recordCounts = new StoredCounts();
             if (facts.billedHere()) {
-               record = dr.billingRecord(SmsMessageBuilder.copyForRouting(report), facts, recordCounts);
+               record = dr.billingRecord(early != null ? early : SmsMessageBuilder.copyForRouting(report), facts, recordCounts);
                record.setMessageID(server.getStorageManager().generateID());
             }
             if (store(report, tx)) {
@@ -245,6 +248,10 @@ final class ExpiredMtReports implements Consumer {
          report.putIntProperty(SmsProperties.SEGMENT_REF, segment.reference());
          report.putIntProperty(SmsProperties.SEGMENT_TOTAL, segment.total());
          report.putIntProperty(SmsProperties.SEGMENT_NUMBER, segment.number());
+         if (segment.total() > 1) {
+            // the link's own split (an MT with a segment of its own gets none of these): one report for the submitter
+            report.putBooleanProperty(SmsProperties.GATEWAY_SPLIT, true);
+         }
          reports.add(report);
       }
       return reports;

@@ -42,9 +42,12 @@ final class SenderSideRouting implements IngressRouting {
          // it is stored, instead of encoding a message that is changed afterwards. The copy has room for the
          // billing properties, and shares the report's id until the broker gives each its own on send.
          DrRouteTransformer.Facts facts = dr.facts(message);
+         // A part of an MT the gateway split may become the whole message's report: its record is copied first.
+         Message early = facts.billedHere() && DrRouteTransformer.mayBecomeWholeMessage(message)
+            ? SmsMessageBuilder.copyForRouting(message) : null;
          routed.add(dr.report(message, facts, counts));
          if (facts.billedHere()) {
-            routed.add(dr.billingRecord(SmsMessageBuilder.copyForRouting(message), facts, counts));
+            routed.add(dr.billingRecord(early != null ? early : SmsMessageBuilder.copyForRouting(message), facts, counts));
          }
       } else if (SmsAddresses.MO_ADDRESS.equals(address)) {
          routed.add(mo.route(message, counts));

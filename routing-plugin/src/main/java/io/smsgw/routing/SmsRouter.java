@@ -38,6 +38,10 @@ public final class SmsRouter {
    final LongAdder moUnrouted = new LongAdder();
    final SegmentRollup rollup = new SegmentRollup(100_000, java.util.concurrent.TimeUnit.HOURS.toMillis(72));
    private volatile java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> rollupSink = (m, c) -> { };
+   /** The submitter's one report of each MT the gateway split (decision 155); held parts do not survive a restart. */
+   final SplitReports splitReports = new SplitReports(100_000, java.util.concurrent.TimeUnit.HOURS.toMillis(72), System.currentTimeMillis());
+   /** Part reports of MT the gateway split that waited for their siblings instead of going to the submitter. */
+   final LongAdder splitPartsHeld = new LongAdder();
    final LongAdder intermediateReports = new LongAdder();
    final LongAdder reportsForwarded = new LongAdder();
    /** Reports on MOs that came home here (an MO not forwarded, a peer's Msg_Fwd_Type 3): neither billed nor sent to an SP. */

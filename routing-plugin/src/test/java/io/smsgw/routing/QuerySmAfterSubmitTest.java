@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An ESME's query_sm for a message that already left for its SMSC (decision "query_sm after a message left"): ENROUTE
+ * An ESME's query_sm for a message that already left for its SMSC (decision 153): ENROUTE
  * while the SMSC has it (its submit_sm unanswered, then its receipt awaited), its final state and final_date once the
  * receipt came, ESME_RQUERYFAIL for another account and for an id the gateway never gave. Before, every one of them
  * was ESME_RQUERYFAIL as soon as the link had taken the message. Real broker with the routing plugin, the SMSC link to

@@ -86,12 +86,18 @@ final class LinkMessages {
       if (r.segmentTotal() > 0) {
          b.segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber());
       }
+      CoreMessage dr;
       if (state.isFinal()) {
          // Checked once on sms.dr for the report and its billing record together (decision 36): a receipt the
          // SMSC sends again, or again after a crash, is dropped before any copy is made.
          b.duplicateId(ReportKeys.reportDuplicateId(r.smsId(), r.destination(), r.segmentTotal() > 0 ? r.segmentNumber() : null));
       }
-      return b.text("").build();
+      dr = b.text("").build();
+      if (r.gatewaySplit()) {
+         // one part of the link's own split: routing gives the submitter one report for the whole message
+         dr.putBooleanProperty(SmsProperties.GATEWAY_SPLIT, true);
+      }
+      return dr;
    }
 
    private static <E extends Enum<E>> SimpleString[] byOrdinal(E[] values, Function<E, String> text) {

@@ -1140,7 +1140,7 @@ final class SmscLink extends AbstractSessionCallback {
       return new CorrelationRecord(config.id(), smscMessageId, t.smsId(), t.account(), t.originGateway(), t.source(),
          t.destination(), t.serviceId(), t.feeUserType(), t.feeType(), t.feeCode(), t.feeTerminal(), t.submitTime(),
          expiresAt, part.pdu.segmentRef(), part.pdu.segmentTotal(), part.pdu.segmentNumber(), t.registeredDelivery(),
-         t.protocol(), t.version());
+         t.protocol(), t.version(), part.outgoing.parts.size() > 1); // several parts: this link split the MT
    }
 
    void onDeliverSm(SmscConnection connection, DeliverSm deliver) {

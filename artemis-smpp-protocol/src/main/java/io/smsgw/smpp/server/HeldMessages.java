@@ -122,7 +122,7 @@ final class HeldMessages {
    }
 
    /**
-    * Where the message is, looked at in the order a message moves (decision "query_sm after a message left"): held on
+    * Where the message is, looked at in the order a message moves (decision 153): held on
     * a queue, taken by an SMSC link and not yet acknowledged, accepted by an SMSC and waiting for its receipt (all
     * ENROUTE), then its final state once its report was routed. Each stage ends only after the next one knows the
     * message (the link stores the record before it acknowledges, routing keeps the final state before the record goes),

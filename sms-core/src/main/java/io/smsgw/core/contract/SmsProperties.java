@@ -70,6 +70,16 @@ public final class SmsProperties {
    public static final SimpleString SEGMENT_TOTAL = SimpleString.of("smsSegmentTotal");
    /** Int. This segment's number, counted from 1. */
    public static final SimpleString SEGMENT_NUMBER = SimpleString.of("smsSegmentNumber");
+   /**
+    * Boolean. On the DR of one part of an MT the gateway cut into parts itself (its submitter got one id for the whole
+    * message): true. Routing sends the submitter one report for the whole message instead of one per part.
+    */
+   public static final SimpleString GATEWAY_SPLIT = SimpleString.of("smsGatewaySplit");
+   /**
+    * Long. On a report whose done time was earlier than its submit time (a receipt's done date has minute resolution):
+    * the done time as it came; {@link #DONE_TIME} then says the submit time.
+    */
+   public static final SimpleString REPORTED_DONE_TIME = SimpleString.of("smsReportedDoneTime");
    /** Bytes. The user data header exactly as received (UDHL included), when there was one. */
    public static final SimpleString UDH = SimpleString.of("smsUdh");
 

@@ -6,7 +6,7 @@ import io.smsgw.core.receipt.DeliveryState;
 
 /**
  * The final states of the latest MT of this gateway's accounts, by the gateway's own message id, for an SMPP
- * {@code query_sm} after the MT's receipt came (decision "query_sm after a message left"). Filled by routing when it
+ * {@code query_sm} after the MT's receipt came (decision 153). Filled by routing when it
  * routes a final report to the account that submitted the MT; in memory only, so a restart forgets it.
  *
  * <p>Bounded: the last {@link #DEFAULT_CAPACITY} reports (each part of a message the gateway split and each destination
