@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
@@ -23,6 +22,7 @@ import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.broker.LogText;
+import io.smsgw.broker.LastAnswer;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduFrameDecoder;
@@ -270,10 +270,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       return false;
    }
 
+   /**
+    * The connection's last answer (a refused CONNECT, TERMINATE_RESP): nothing more is taken, and the SP closes
+    * (decision NN).
+    */
    private void sendAndClose(CmppPdu pdu) {
       state = State.CLOSED;
       stopDeliveries();
-      channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
+      LastAnswer.send(channel, pdu);
    }
 
    // ---------------------------------------------------------------- inbound dispatch (event loop)
@@ -838,9 +842,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          if (!ownTerminateSent) {
             peerTerminate = terminate;
          } else {
-            io.netty.channel.ChannelFuture written = channel.writeAndFlush(terminate.response());
-            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
-                                                       () -> written.addListener(ChannelFutureListener.CLOSE));
+            channel.writeAndFlush(terminate.response());
+            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
          }
          return;
       }
@@ -930,8 +933,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    /**
-    * TERMINATE_RESP, then the close once every DELIVER written is answered (at once when they all are): the SP closes
-    * its socket when it reads TERMINATE_RESP, and a DELIVER_RESP it sends before that still counts. A broker session
+    * TERMINATE_RESP; once every DELIVER written is answered (at once when they all are) nothing more is taken, and the
+    * SP closes its socket when it reads TERMINATE_RESP (the gateway closes {@link LastAnswer#DRAIN_MILLIS} later at the
+    * latest). A DELIVER_RESP it sends before that still counts. A broker session
     * still open closes after the socket ({@link #onChannelClosed}); unanswered DELIVERs go back to the queue then.
     */
    private void answerTerminate(Supplier<CmppPdu> last) {
@@ -940,14 +944,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       terminateDeadline.cancel(false);
       CmppPdu pdu = last.get();
-      io.netty.channel.ChannelFuture written = channel.writeAndFlush(pdu);
+      channel.writeAndFlush(pdu);
       if (endingForBrokerStop && pdu instanceof Terminate) {
          // The gateway's TERMINATE for a broker stop: the SP's TERMINATE_RESP closes (dispatch), and DELIVER_RESPs until
          // then still acknowledge; the broker's stop timeout bounds the wait.
          return;
       }
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
-                                                 () -> written.addListener(ChannelFutureListener.CLOSE));
+      // The SP closes once it has read TERMINATE_RESP; closing first could lose it (decision NN).
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
    }
 
    private void onQuery(Query query) {
