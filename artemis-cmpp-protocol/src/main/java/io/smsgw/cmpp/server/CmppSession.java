@@ -1172,6 +1172,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          runtime.closeGatewaySession(gatewaySession);
          gatewaySession = null;
       }
+      if (previous == State.CONNECTED) {
+         // An everyday event (a client restarting, a network drop): this line, not Artemis' session-failure WARNs.
+         logger.info("CMPP session of '{}' from {} ended without TERMINATE: the connection closed{}", peerName(),
+                     channel.remoteAddress(), deliverer != null && deliverer.inFlightCount() > 0
+                        ? "; its unanswered DELIVERs go back to the queue" : "");
+      }
       stopSessions.closed(this);
       if (previous == State.TERMINATING && serverSession != null) {
          // The SP asked for the end: the broker session closes as a clean end, not as a failed connection (no

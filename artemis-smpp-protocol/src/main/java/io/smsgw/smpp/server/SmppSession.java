@@ -920,6 +920,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (account != null && previous != State.OPEN) {
          context.closeSession(account.id());
       }
+      if (previous == State.BOUND_TX || previous == State.BOUND_RX || previous == State.BOUND_TRX) {
+         // An everyday event (a client restarting, a network drop): this line, not Artemis' session-failure WARNs.
+         logger.info("SMPP session of '{}' from {} ended without unbind: the connection closed{}", account.id(),
+                     channel.remoteAddress(), deliverer != null && deliverer.inFlightCount() > 0
+                        ? "; its unanswered deliver_sm go back to the queue" : "");
+      }
       stopSessions.closed(this);
       if (previous == State.UNBOUND) {
          // The ESME asked for the end: the broker session closes as a clean end, not as a failed connection (no
