@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import org.slf4j.Logger;
 
 /**
@@ -314,12 +313,11 @@ public final class LoginPenalties {
       return id.append(":/64").toString();
    }
 
-   /** Sends a login's refusal and closes the connection {@code delayMillis} from now, on its event loop (never blocking it). */
+   /**
+    * Sends a login's refusal {@code delayMillis} from now, on its event loop (never blocking it), as the connection's
+    * last answer: the client closes, or the gateway after a short drain ({@link LastAnswer}).
+    */
    public static void refuseLater(Channel channel, Object refusal, long delayMillis) {
-      channel.eventLoop().schedule(() -> {
-         if (channel.isActive()) {
-            channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
-         }
-      }, delayMillis, TimeUnit.MILLISECONDS);
+      channel.eventLoop().schedule(() -> LastAnswer.send(channel, refusal), delayMillis, TimeUnit.MILLISECONDS);
    }
 }

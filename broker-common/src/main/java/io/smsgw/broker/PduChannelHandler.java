@@ -75,6 +75,8 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    private int storageWaits;
    /** Unbind / TERMINATE PDUs in {@link #held}: what waits before them goes on even while the storage is full. */
    private int endsHeld;
+   /** The last answer went out ({@link LastAnswer}): everything read is discarded and reading never stops. Event loop. */
+   private boolean discarding;
 
    /**
     * @param maxPendingRequests requests taken and not yet answered at which the connection stops reading (at least 1)
@@ -109,6 +111,10 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    @Override
    public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (session == null || !pduType.isInstance(msg)) {
+         ReferenceCountUtil.release(msg);
+         return;
+      }
+      if (discarding) {
          ReferenceCountUtil.release(msg);
          return;
       }
@@ -148,6 +154,9 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    }
 
    private void stopReading() {
+      if (discarding) {
+         return; // the peer's bytes are read and dropped until it closes: unread ones would turn the close into a reset
+      }
       ChannelConfig config = ctx.channel().config();
       if (config.isAutoRead()) {
          config.setAutoRead(false);
@@ -174,7 +183,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
 
    /** Hands over what was held while the reasons to stop are gone, then reads again. On the event loop. */
    private void resumeIfPossible() {
-      if (handingOver) {
+      if (handingOver || discarding) {
          return; // called from a PDU being handed over below; the loop looks again after it
       }
       handingOver = true;
@@ -223,6 +232,27 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       } else {
          stopReading();
       }
+   }
+
+   /**
+    * The session has sent its last answer (decision 156): from here every PDU read, and every one held, is dropped
+    * unseen, and the connection reads on whatever held it back, so the peer's bytes never stay unread. Event loop.
+    *
+    * @return false when it was discarding already
+    */
+   public boolean discardFurther() {
+      if (discarding) {
+         return false;
+      }
+      discarding = true;
+      releaseHeld();
+      forgetStorageWait();
+      ChannelConfig config = ctx.channel().config();
+      if (!config.isAutoRead() && ctx.channel().isActive()) {
+         config.setAutoRead(true);
+         resumes++;
+      }
+      return true;
    }
 
    // ---------------------------------------------------------------- PendingRequests
@@ -308,7 +338,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       return "autoRead=" + ctx.channel().config().isAutoRead() + " writable=" + ctx.channel().isWritable()
          + " held=" + held.size() + " PDUs, pending=" + pending.get() + " of " + maxPending + " full=" + full
          + " resumeScheduled=" + resumeScheduled.get() + " storageFull=" + storageFull + " storageWaits=" + storageWaits
-         + " endsHeld=" + endsHeld + ", reading stopped " + stops + " times and resumed " + resumes + " times";
+         + " endsHeld=" + endsHeld + " discarding=" + discarding + ", reading stopped " + stops + " times and resumed " + resumes + " times";
    }
 
    // ---------------------------------------------------------------- close, errors

@@ -10,6 +10,7 @@ import io.netty.util.internal.ThreadExecutorMap;
 
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.core.remoting.FailureListener;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.spi.core.protocol.AbstractRemotingConnection;
@@ -100,12 +101,29 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
 
    private void failNow(ActiveMQException me) {
       assert !(ThreadExecutorMap.currentExecutor() instanceof EventLoop) : "connection failed on an event loop (see failOn)";
+      // The socket closed (the client dropped it, or the gateway closed it after logging why): an ordinary end for an
+      // SMPP or CMPP client. Artemis' own session failure would log the WARN pair AMQ222061 / AMQ222107 naming only the
+      // session's UUID; the session logs its own line naming the account and address instead.
+      boolean disconnected = me.getType() == ActiveMQExceptionType.REMOTE_DISCONNECT;
       // Failure listeners include the broker session: closing it puts unacknowledged deliveries back.
       List<FailureListener> copy = new ArrayList<>(failureListeners);
       for (FailureListener listener : copy) {
-         listener.connectionFailed(me, false);
+         if (disconnected && listener instanceof ServerSession session) {
+            closeAsFailed(session);
+         } else {
+            listener.connectionFailed(me, false);
+         }
       }
       transportConnection.close();
+   }
+
+   /** What the session's own connectionFailed does (a close as failed), without its warnings. */
+   private static void closeAsFailed(ServerSession session) {
+      try {
+         session.close(true);
+      } catch (Exception e) {
+         logger.warn("Closing the broker session {} of a closed connection failed", session.getName(), e);
+      }
    }
 
    /**

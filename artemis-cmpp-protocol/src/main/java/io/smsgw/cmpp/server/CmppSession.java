@@ -17,7 +17,6 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
@@ -28,6 +27,7 @@ import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
 import io.smsgw.broker.LogText;
+import io.smsgw.broker.LastAnswer;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduFrameDecoder;
@@ -276,10 +276,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       return false;
    }
 
+   /**
+    * The connection's last answer (a refused CONNECT, TERMINATE_RESP): nothing more is taken, and the SP closes
+    * (decision 156).
+    */
    private void sendAndClose(CmppPdu pdu) {
       state = State.CLOSED;
       stopDeliveries();
-      channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
+      LastAnswer.send(channel, pdu);
    }
 
    // ---------------------------------------------------------------- inbound dispatch (event loop)
@@ -920,9 +924,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          if (!ownTerminateSent) {
             peerTerminate = terminate;
          } else {
-            io.netty.channel.ChannelFuture written = channel.writeAndFlush(terminate.response());
-            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
-                                                       () -> written.addListener(ChannelFutureListener.CLOSE));
+            channel.writeAndFlush(terminate.response());
+            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
          }
          return;
       }
@@ -1030,8 +1033,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    /**
-    * TERMINATE_RESP, then the close once every DELIVER written is answered (at once when they all are): the SP closes
-    * its socket when it reads TERMINATE_RESP, and a DELIVER_RESP it sends before that still counts. A broker session
+    * TERMINATE_RESP; once every DELIVER written is answered (at once when they all are) nothing more is taken, and the
+    * SP closes its socket when it reads TERMINATE_RESP (the gateway closes {@link LastAnswer#DRAIN_MILLIS} later at the
+    * latest). A DELIVER_RESP it sends before that still counts. A broker session
     * still open closes after the socket ({@link #onChannelClosed}); unanswered DELIVERs go back to the queue then.
     */
    private void answerTerminate(Supplier<CmppPdu> last) {
@@ -1040,14 +1044,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       terminateDeadline.cancel(false);
       CmppPdu pdu = last.get();
-      io.netty.channel.ChannelFuture written = channel.writeAndFlush(pdu);
+      channel.writeAndFlush(pdu);
       if (endingForBrokerStop && pdu instanceof Terminate) {
          // The gateway's TERMINATE for a broker stop: the SP's TERMINATE_RESP closes (dispatch), and DELIVER_RESPs until
          // then still acknowledge; the broker's stop timeout bounds the wait.
          return;
       }
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
-                                                 () -> written.addListener(ChannelFutureListener.CLOSE));
+      // The SP closes once it has read TERMINATE_RESP; closing first could lose it (decision 156).
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
    }
 
    private void onQuery(Query query) {
@@ -1267,6 +1271,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (gatewaySession != null) {
          runtime.closeGatewaySession(gatewaySession);
          gatewaySession = null;
+      }
+      if (previous == State.CONNECTED) {
+         // An everyday event (a client restarting, a network drop): this line, not Artemis' session-failure WARNs.
+         logger.info("CMPP session of '{}' from {} ended without TERMINATE: the connection closed{}", peerName(),
+                     channel.remoteAddress(), deliverer != null && deliverer.inFlightCount() > 0
+                        ? "; its unanswered DELIVERs go back to the queue" : "");
       }
       stopSessions.closed(this);
       if (previous == State.TERMINATING && serverSession != null) {

@@ -279,6 +279,8 @@ final class SmscLink extends AbstractSessionCallback {
    final AtomicLong receiptIdsTooLong = new AtomicLong();
    /** Whether such a receipt was logged since the link last bound: one WARN per bind, not one per PDU. */
    private volatile boolean receiptIdTooLongLogged;
+   /** A failed connect of this episode was logged at WARN; cleared when a bind succeeds. Event loop only. */
+   private boolean connectFailureLogged;
    /** Parked receipts that matched their record on a later try. */
    final AtomicLong receiptsRematched = new AtomicLong();
    /** Parked receipts of this link moved to sms.dr.unmatched.exhausted (could no longer match) since the start. */
@@ -579,7 +581,15 @@ final class SmscLink extends AbstractSessionCallback {
             if (!future.isSuccess()) {
                connections.remove(connection);
                String cause = future.cause() == null ? "?" : future.cause().toString();
-               logger.info("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(), cause);
+               if (connectFailureLogged) {
+                  logger.debug("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(), cause);
+               } else {
+                  // The first of an episode (as malformed PDUs, decision 145): an SMSC the gateway cannot reach is
+                  // what an operator must see; the retries every reconnect step are quiet until the link binds again.
+                  connectFailureLogged = true;
+                  logger.warn("SMSC link {} could not connect to {}:{}: {} (retrying; further failures at DEBUG until it binds)",
+                              config.id(), config.host(), config.port(), cause);
+               }
                if (!stopping) {
                   failed(roleName(role) + " connect to " + config.host() + ":" + config.port() + " failed: " + cause);
                   bindState(role, BindState.DOWN);
@@ -632,6 +642,7 @@ final class SmscLink extends AbstractSessionCallback {
       boundSince.put(connection.role(), System.nanoTime());
       logger.info("SMSC link {} bound as {}", config.id(), connection.role());
       receiptIdTooLongLogged = false;
+      connectFailureLogged = false;
       if (connection.canSubmit()) {
          smscAnswered(Math.max(0, scInterfaceVersion));
          transmitter = connection;

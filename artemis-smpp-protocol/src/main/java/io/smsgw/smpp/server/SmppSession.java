@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
@@ -17,6 +16,7 @@ import io.smsgw.broker.ClientSessionsStop;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.LogText;
+import io.smsgw.broker.LastAnswer;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduFrameDecoder;
@@ -322,10 +322,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       return false;
    }
 
+   /** The connection's last answer (a refused bind): nothing more is taken, and the ESME closes (decision 156). */
    private void sendAndClose(SmppPdu pdu) {
       state = State.CLOSED;
       stopDeliveries();
-      channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
+      LastAnswer.send(channel, pdu);
    }
 
    // ---------------------------------------------------------------- inbound dispatch (event loop)
@@ -783,9 +784,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          if (ownUnbindSequence < 0) {
             peerUnbindSequence = unbind.sequenceNumber();
          } else {
-            io.netty.channel.ChannelFuture written = channel.writeAndFlush(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
-            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
-                                                       () -> written.addListener(ChannelFutureListener.CLOSE));
+            channel.writeAndFlush(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
+            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
          }
          return true;
       }
@@ -851,8 +851,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    }
 
    /**
-    * unbind_resp, then the close once every deliver_sm written is answered (at once when they all are): the ESME closes
-    * its socket when it reads unbind_resp, and an answer it sends before that still counts. A broker session still open
+    * unbind_resp; once every deliver_sm written is answered (at once when they all are) nothing more is taken, and the
+    * ESME closes its socket when it reads unbind_resp (the gateway closes {@link LastAnswer#DRAIN_MILLIS} later at the
+    * latest). An answer it sends before that still counts. A broker session still open
     * closes after the socket ({@link #onChannelClosed}); unanswered deliver_sm go back to the queue then.
     */
    private void answerUnbind(java.util.function.Supplier<SmppPdu> last) {
@@ -861,14 +862,14 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       unbindDeadline.cancel(false);
       SmppPdu pdu = last.get();
-      io.netty.channel.ChannelFuture written = channel.writeAndFlush(pdu);
+      channel.writeAndFlush(pdu);
       if (pdu instanceof Unbind) {
          // The gateway's own unbind (broker stop): the ESME's unbind_resp closes (onWhileStopping), and deliver_sm_resp
          // until then still acknowledge; the broker's stop timeout bounds the wait.
          return;
       }
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(),
-                                                 () -> written.addListener(ChannelFutureListener.CLOSE));
+      // The ESME closes once it has read unbind_resp; closing first could lose it (decision 156).
+      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
    }
 
    /** Probes an idle peer with enquire_link; the broker's connection TTL closes a peer that stays silent. */
@@ -929,6 +930,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       if (account != null && previous != State.OPEN) {
          context.closeSession(account.id());
+      }
+      if (previous == State.BOUND_TX || previous == State.BOUND_RX || previous == State.BOUND_TRX) {
+         // An everyday event (a client restarting, a network drop): this line, not Artemis' session-failure WARNs.
+         logger.info("SMPP session of '{}' from {} ended without unbind: the connection closed{}", account.id(),
+                     channel.remoteAddress(), deliverer != null && deliverer.inFlightCount() > 0
+                        ? "; its unanswered deliver_sm go back to the queue" : "");
       }
       stopSessions.closed(this);
       if (previous == State.UNBOUND) {
