@@ -372,6 +372,20 @@ public final class DurableSender {
    }
 
    /**
+    * The refusal that still holds for the store {@code full} named, or null once it can take messages: asked when a
+    * "storage freed" callback runs. The store runs its callbacks from a task it queued when a size change found it not
+    * full, and one queued just before it filled may run after a connection started waiting (under load it does):
+    * such a wake-up must not end the wait. The cause may have changed (the disk freed, the address is still full).
+    */
+   public StorageFull stillFull(StorageFull full) {
+      StorageOverload.Cause cause = StorageOverload.refusal(paging, full.store);
+      if (cause == null) {
+         return null;
+      }
+      return cause == full.storageCause ? full : new StorageFull(cause, full.store, full.address);
+   }
+
+   /**
     * A routing context that keeps the transaction it is bound to when the session, which auto-commits sends, sets
     * none. One per sender, reused as the session reuses its own.
     */

@@ -4,14 +4,12 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
-import org.apache.activemq.artemis.utils.runnables.AtomicRunnable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +69,11 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    private boolean storageFull;
    /** The callback registered with the broker for that, until it runs or the connection closes. Event loop only. */
    private StorageResume storageResume;
+   /** What refused, and the sender to ask again when the callback runs (a late wake-up registers again). Event loop only. */
+   private DurableSender storageSender;
+   private DurableSender.StorageFull storageRefusal;
+   /** The callback being registered: one the store runs right then is not asked about again (no signal to wait for). */
+   private StorageResume registering;
    /** Callbacks registered with the broker (event loop only; for {@link #describeFlow}). */
    private int storageWaits;
    /** Unbind / TERMINATE PDUs in {@link #held}: what waits before them goes on even while the storage is full. */
@@ -277,7 +280,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    }
 
    @Override
-   public void stopReadingForStorage(Consumer<? super AtomicRunnable> register) {
+   public void stopReadingForStorage(DurableSender sender, DurableSender.StorageFull full) {
       // Reading goes on: the PDUs read from here are sorted in channelRead (responses pass, storing requests wait).
       storageFull = true;
       if (storageResume != null && !storageResume.isRun()) {
@@ -286,21 +289,44 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       if (!ctx.channel().isActive()) {
          return; // closed (channelInactive forgot any callback): nothing to resume
       }
-      StorageResume resume = new StorageResume(this::resumeForStorage);
-      storageResume = resume;
-      storageWaits++;
-      register.accept(resume);
+      waitForStorage(sender, full);
    }
 
-   /** The storage freed: reads again, on the event loop. From the broker's thread that freed it. */
+   private void waitForStorage(DurableSender sender, DurableSender.StorageFull full) {
+      StorageResume resume = new StorageResume(this::resumeForStorage);
+      storageResume = resume;
+      storageSender = sender;
+      storageRefusal = full;
+      storageWaits++;
+      registering = resume;
+      try {
+         sender.whenStorageFrees(full, resume);
+      } finally {
+         registering = null;
+      }
+   }
+
+   /** The storage freed, or the store says so: reads again, on the event loop. From the broker's thread that freed it. */
    private void resumeForStorage(StorageResume which) {
+      // Run while registering: the store can take messages already, or its policy gives no signal (DROP, a page
+      // limit), where asking again would only register again at once. Read only on the event loop that sets it.
+      boolean atOnce = ctx.executor().inEventLoop() && registering == which;
       try {
          ctx.executor().execute(() -> {
             if (storageResume != which) {
                return; // refused again after this one ran, or closed: the newer callback decides
             }
+            // A late wake-up (the store's task queued before it filled) while it is still full: wait for the next one,
+            // or the SUBMIT that waits would be handed over only to be answered Result 8 / ESME_RMSGQFUL.
+            DurableSender.StorageFull still = atOnce ? null : storageSender.stillFull(storageRefusal);
+            if (still != null) {
+               waitForStorage(storageSender, still);
+               return;
+            }
             storageFull = false;
             storageResume = null;
+            storageSender = null;
+            storageRefusal = null;
             resumeIfPossible(); // a closed channel is not set to read
          });
       } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -313,6 +339,8 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
          storageResume.forget();
          storageResume = null;
       }
+      storageSender = null;
+      storageRefusal = null;
    }
 
    private void scheduleResume() {

@@ -1,9 +1,5 @@
 package io.smsgw.broker;
 
-import java.util.function.Consumer;
-
-import org.apache.activemq.artemis.utils.runnables.AtomicRunnable;
-
 /**
  * A connection's count of requests its session took and has not answered yet (submits waiting for the journal,
  * held-message searches waiting for the broker). While the count is at the acceptor's cap the connection reads no
@@ -21,10 +17,11 @@ public interface PendingRequests {
    /**
     * The broker's storage is full (decisions 131, 140): from now the connection holds back the requests that store
     * something, in order, and still hands over responses and keep-alives (it stops reading only once many PDUs wait).
-    * On the connection's event loop. {@code register} is given the task that starts reading again, to register
-    * with the broker (e.g. {@code sender.whenStorageFrees(full, task)}; it runs once, from any thread), unless the
-    * connection has one registered already: a connection refused again while it waits (a submit whose search or check
-    * ended meanwhile) adds no second callback to the store. Closing the connection takes it off the store.
+    * On the connection's event loop. Registers a task that starts handing them over again with the broker
+    * ({@code sender.whenStorageFrees(full, task)}; it runs once, from any thread), unless the connection has one
+    * registered already: a connection refused again while it waits (a submit whose search or check ended meanwhile)
+    * adds no second callback to the store. Closing the connection takes it off the store. A task the store runs while
+    * it is still full (a late wake-up) registers again instead ({@link DurableSender#stillFull}).
     */
-   void stopReadingForStorage(Consumer<? super AtomicRunnable> register);
+   void stopReadingForStorage(DurableSender sender, DurableSender.StorageFull full);
 }

@@ -319,7 +319,7 @@ public final class FwdSessionHandler {
          // delivery (Result 100 counted one, and enough of them dead-lettered the message there); the connection holds
          // back its further FWDs until the store frees space (decision 140), as the SP acceptor does. On the event loop, as store() always is.
          StorageOverload.refused("CMPP_FWD", peerCode, full.storageCause(), full.address());
-         reading.stopReadingForStorage(resume -> sender.whenStorageFrees(full, resume));
+         reading.stopReadingForStorage(sender, full);
          replies.accept(fwd.response(CmppResult.FLOW_CONTROL_ERROR));
          if (whenFailed != null) {
             whenFailed.run();

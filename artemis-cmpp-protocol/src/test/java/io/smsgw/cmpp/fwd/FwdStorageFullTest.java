@@ -80,8 +80,8 @@ class FwdStorageFullTest {
 
          int held = peerB.nextSequence();
          peerB.send(mtFromB(held, 0x6000L));
-         Wait.until("the connection stops reading while the storage is full", DEADLINE,
-                    () -> PipeliningPeer.serverState(a.server(), peerB.localAddress()).contains("storageFull=true"),
+         Wait.until("the connection holds the FWD while the storage is full (read, not yet handed over)", DEADLINE,
+                    () -> PipeliningPeer.serverState(a.server(), peerB.localAddress()).contains("held=1 PDUs"),
                     () -> PipeliningPeer.serverState(a.server(), peerB.localAddress()));
          a.server().locateQueue(SimpleString.of(SmsAddresses.MT)).deleteAllReferences();
          FwdResp later = assertInstanceOf(FwdResp.class, peerB.read());

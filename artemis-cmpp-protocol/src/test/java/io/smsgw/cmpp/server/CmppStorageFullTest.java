@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.testing.PipeliningPeer;
 import io.smsgw.broker.testing.TestBroker;
@@ -14,6 +16,7 @@ import io.smsgw.broker.testing.Wait;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.SubmitResp;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.server.files.FileStoreMonitor;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
@@ -82,8 +85,10 @@ class CmppStorageFullTest {
    private static void readsAgainOnceFreed(RawCmppClient client, Runnable free) throws Exception {
       int sequence = client.nextSequence();
       client.send(RawCmppClient.ascii(sequence, "901234", "held while full", "13800138000"));
-      Wait.until("the connection stops reading while the storage is full", DEADLINE,
-                 () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+      // storageFull=true alone is already so from the refusal: the SUBMIT may not have been read yet. Freed before it
+      // is held, the test would not show that a held SUBMIT waits.
+      Wait.until("the connection holds the SUBMIT while the storage is full", DEADLINE,
+                 () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("held=1 PDUs"),
                  () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
       free.run();
       SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
@@ -92,27 +97,67 @@ class CmppStorageFullTest {
       Wait.until("the held SUBMIT stored", DEADLINE, () -> broker.messageCount(MT) == 1);
    }
 
+   private static void deleteAll() {
+      try {
+         broker.server().locateQueue(SimpleString.of(MT)).deleteAllReferences();
+      } catch (Exception e) {
+         throw new IllegalStateException(e);
+      }
+   }
+
+   /** SUBMITs until one is refused; asserts that it is Result 8 and that every Result 0 is stored. */
+   private static void fill(RawCmppClient client) throws Exception {
+      int accepted = 0;
+      SubmitResp resp;
+      while ((resp = submit(client)).result() == CmppResult.OK) {
+         if (++accepted == MAX_SUBMITS) {
+            fail(MAX_SUBMITS + " SUBMITs answered Result 0 into " + MAX_SIZE + " bytes; " + broker.messageCount(MT) + " stored");
+         }
+      }
+      assertEquals(CmppResult.FLOW_CONTROL_ERROR, resp.result(), "a full store is a transient refusal");
+      assertTrue(accepted > 0);
+      long stored = accepted; // counted on the queue once its executor has taken it in, a moment after the answer
+      Wait.until("every SUBMIT answered Result 0 is stored", DEADLINE, () -> broker.messageCount(MT) == stored);
+   }
+
    @Test
    void aFullBlockAddressIsResult8AndTheConnectionWaitsForSpace() throws Exception {
       try (RawCmppClient client = connected()) {
-         int accepted = 0;
-         SubmitResp resp;
-         while ((resp = submit(client)).result() == CmppResult.OK) {
-            if (++accepted == MAX_SUBMITS) {
-               fail(MAX_SUBMITS + " SUBMITs answered Result 0 into " + MAX_SIZE + " bytes; " + broker.messageCount(MT) + " stored");
-            }
+         fill(client);
+         readsAgainOnceFreed(client, CmppStorageFullTest::deleteAll);
+      }
+   }
+
+   /**
+    * The store wakes its waiters from its own executor, with a task it queued when a size change found it not full
+    * (every message stored until the limit queues one): one that runs late, after the store filled and the connection
+    * waits, wakes it although nothing was freed. Under load that is the order of things; here the store's executor is
+    * held while the store fills to make it so. The connection must go on waiting, not take the next SUBMIT and answer
+    * it Result 8.
+    */
+   @Test
+   void aWakeUpFromTheStoreWhileItIsStillFullKeepsTheConnectionWaiting() throws Exception {
+      PagingStore store = broker.server().getPagingManager().getPageStore(SimpleString.of(MT));
+      CountDownLatch release = new CountDownLatch(1);
+      store.execute(() -> {
+         try {
+            release.await();
+         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
          }
-         assertEquals(CmppResult.FLOW_CONTROL_ERROR, resp.result(), "a full store is a transient refusal");
-         assertTrue(accepted > 0);
-         long stored = accepted; // counted on the queue once its executor has taken it in, a moment after the answer
-         Wait.until("every SUBMIT answered Result 0 is stored", DEADLINE, () -> broker.messageCount(MT) == stored);
-         readsAgainOnceFreed(client, () -> {
-            try {
-               broker.server().locateQueue(SimpleString.of(MT)).deleteAllReferences();
-            } catch (Exception e) {
-               throw new IllegalStateException(e);
-            }
-         });
+      });
+      try (RawCmppClient client = connected()) {
+         try {
+            fill(client);
+         } finally {
+            release.countDown();
+         }
+         CountDownLatch staleWakeUpsRan = new CountDownLatch(1);
+         store.execute(staleWakeUpsRan::countDown); // the store's executor runs in order: after the late wake-ups
+         assertTrue(staleWakeUpsRan.await(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+         readsAgainOnceFreed(client, CmppStorageFullTest::deleteAll);
+      } finally {
+         release.countDown();
       }
    }
 

@@ -297,7 +297,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * per connection, however often it is refused meanwhile, and none left on the store once it closes. Event loop.
     */
    void waitForStorage(io.smsgw.broker.DurableSender sender, io.smsgw.broker.DurableSender.StorageFull full) {
-      pending.stopReadingForStorage(resume -> sender.whenStorageFrees(full, resume));
+      pending.stopReadingForStorage(sender, full);
    }
 
    /**

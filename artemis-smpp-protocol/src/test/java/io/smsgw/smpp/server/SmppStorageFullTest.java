@@ -149,8 +149,8 @@ class SmppStorageFullTest {
    /** After a refusal: the next submit is not read while the store is full, and is answered ESME_ROK once it frees. */
    private static void readsAgainOnceFreed(RawSmppClient client, String queue, Runnable free) throws Exception {
       client.send(submit(MAX_SUBMITS + 10));
-      Wait.until("the connection stops reading while the storage is full", DEADLINE,
-                 () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+      Wait.until("the connection holds the submit while the storage is full (read, not yet handed over)", DEADLINE,
+                 () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("held=1 PDUs"),
                  () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
       free.run();
       SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
@@ -310,8 +310,8 @@ class SmppStorageFullTest {
          }
          assertEquals(before + 1, storageCallbacks(BLOCK), "one callback for the connection, however often it was refused");
          client.send(submit(2));
-         Wait.until("the connection stops reading while the storage is full", DEADLINE,
-                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+         Wait.until("the connection holds the submit while the storage is full (read, not yet handed over)", DEADLINE,
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("held=1 PDUs"),
                     () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
          empty(BLOCK).run();
          SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
@@ -361,8 +361,8 @@ class SmppStorageFullTest {
          assertEquals(SmppStatus.name(SmppStatus.ESME_RMSGQFUL), SmppStatus.name(refused.commandStatus()));
          int held = ++sequence;
          client.send(submit(held));
-         Wait.until("the connection stops reading while the disk is full", DEADLINE,
-                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("storageFull=true"),
+         Wait.until("the connection holds the submit while the disk is full (read, not yet handed over)", DEADLINE,
+                    () -> PipeliningPeer.serverState(broker.server(), client.localAddress()).contains("held=1 PDUs"),
                     () -> PipeliningPeer.serverState(broker.server(), client.localAddress()));
          assertTrue(store.isPaging(), "still paging: its memory is over the limit");
          monitor().setMaxUsage(1.0).tick();
