@@ -99,8 +99,10 @@ public final class FwdLinkService implements ActiveMQComponent {
          housekeeping.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
          FwdPeers.of(runtime).setForwards(forwards);
          group = new NioEventLoopGroup(Math.min(2, config.peers().size()), new DefaultThreadFactory("cmpp-fwd-links", true));
+         // CONNECT Timestamps and report times in the CMPP acceptors' zone (cmppTimeZone), as the peers read them.
+         Clock clock = Clock.system(io.smsgw.cmpp.server.CmppZone.of(server));
          for (PeerConfig peer : config.peers().values()) {
-            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone(), forwards,
+            FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), clock, forwards,
                                        tls.get(peer.code()));
             link.start();
             links.add(link); // only started links are stopped again
