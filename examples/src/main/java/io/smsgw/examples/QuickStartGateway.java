@@ -1,5 +1,9 @@
 package io.smsgw.examples;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,6 +228,7 @@ public final class QuickStartGateway implements AutoCloseable {
          overridePort(config, CORE_ACCEPTOR, settings.corePort());
          overridePort(config, SMPP_ACCEPTOR, settings.smppPort());
          overridePort(config, CMPP_ACCEPTOR, settings.cmppPort());
+         requireFreePorts(config);
 
          try {
             broker.getActiveMQServer().start();
@@ -521,6 +526,39 @@ public final class QuickStartGateway implements AutoCloseable {
       }
       replaceAcceptors(config, acceptor -> acceptorName.equals(acceptor.getName())
             ? withParam(acceptor, TransportConstants.PORT_PROP_NAME, port) : acceptor);
+   }
+
+   /**
+    * Stops the start, naming the port and the system property that moves it, when another program (a quick start
+    * already running) listens on one of the ports the quick start can move. The broker itself would only log that an
+    * acceptor failed to start, and the start end in "did not become active". A probe: the port may still be taken
+    * between it and the broker's bind, and then the broker's own message stands.
+    */
+   static void requireFreePorts(Configuration config) {
+      String[][] movable = {{CORE_ACCEPTOR, CORE_PORT_PROPERTY}, {SMPP_ACCEPTOR, SMPP_PORT_PROPERTY}, {CMPP_ACCEPTOR, CMPP_PORT_PROPERTY}};
+      for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
+         for (String[] named : movable) {
+            if (!named[0].equals(acceptor.getName())) {
+               continue;
+            }
+            Object host = acceptor.getParams().getOrDefault(TransportConstants.HOST_PROP_NAME, TransportConstants.DEFAULT_HOST);
+            int port = Integer.parseInt(String.valueOf(acceptor.getParams().getOrDefault(TransportConstants.PORT_PROP_NAME,
+                                                                                          TransportConstants.DEFAULT_PORT)));
+            if (port == 0) {
+               continue;
+            }
+            try (ServerSocket probe = new ServerSocket()) {
+               probe.setReuseAddress(true); // as the broker's acceptors bind: a connection in TIME_WAIT does not count
+               probe.bind(new InetSocketAddress(host.toString(), port));
+            } catch (BindException e) {
+               throw new IllegalStateException("The acceptor " + named[0] + " cannot listen on " + host + ":" + port + " ("
+                                                  + e.getMessage() + ": another quick start or program uses the port?); choose "
+                                                  + "another port with -D" + named[1] + "=<port> (0 = any free port)", e);
+            } catch (IOException e) {
+               // Not about the port being taken (an unknown host...): the broker says what it is.
+            }
+         }
+      }
    }
 
    /** Sets the configuration's acceptors to {@code change} applied to each, in their order. */
