@@ -725,16 +725,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (offset == null) {
          logger.info("CONNECT from {} for {}: Timestamp {} names no time", channel.remoteAddress(), LogText.safe(connect.sourceAddr()),
                      connect.timestamp());
-      } else if (looksLikeAnotherZone(offset)) {
+      } else if (clientZone(offset, zone) != null) {
          // Status 3 reads as a wrong secret to the SP: the log has to name the setting that is wrong.
-         long hours = Math.round(offset / 3600.0);
-         int clientOffset = zone.getRules().getOffset(java.time.Instant.now()).getTotalSeconds() + (int) (hours * 3600);
          logger.warn("CONNECT from {} for {} refused (Status 3): its Timestamp {} is {} h {} the gateway's clock in {} (cmppTimeZone), "
                      + "which looks like a time-zone mismatch, not a wrong clock: the client writes its times in "
                      + "UTC{}. Set the acceptor parameter cmppTimeZone to the clients' zone (CMPP peers write Beijing time: "
                      + "cmppTimeZone=Asia/Shanghai)",
-                     channel.remoteAddress(), LogText.safe(connect.sourceAddr()), connect.timestamp(), Math.abs(hours),
-                     offset < 0 ? "behind" : "ahead of", zone.getId(), java.time.ZoneOffset.ofTotalSeconds(clientOffset).getId());
+                     channel.remoteAddress(), LogText.safe(connect.sourceAddr()), connect.timestamp(), Math.round(Math.abs(offset) / 3600.0),
+                     offset < 0 ? "behind" : "ahead of", zone.getId(), clientZone(offset, zone).getId());
       } else {
          logger.info("CONNECT from {} for {}: Timestamp {} is {} s {} the gateway's clock, over cmppConnectTimeSkew ({} s)",
                      channel.remoteAddress(), LogText.safe(connect.sourceAddr()), connect.timestamp(), Math.abs(offset),
@@ -743,11 +741,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       return false;
    }
 
-   /** Off the clock by a whole number of hours, give or take 5 minutes of drift: a client in another time zone. */
-   static boolean looksLikeAnotherZone(long offsetSeconds) {
-      long off = Math.abs(offsetSeconds);
-      long fromHour = Math.abs(off - Math.round(off / 3600.0) * 3600);
-      return off >= 3600 - 300 && off <= 26 * 3600 && fromHour <= 300;
+   /**
+    * The UTC offset a client's clock seems to be in when its Timestamp is off the gateway's clock in {@code zone} by a
+    * whole number of hours (give or take 5 minutes of drift) and that puts it in a zone that exists (UTC-12 to
+    * UTC+14); null otherwise (a wrong clock, a day-old CONNECT).
+    */
+   static java.time.ZoneOffset clientZone(long offsetSeconds, java.time.ZoneId zone) {
+      long hours = Math.round(offsetSeconds / 3600.0);
+      if (hours == 0 || Math.abs(offsetSeconds - hours * 3600) > 300) {
+         return null;
+      }
+      long client = zone.getRules().getOffset(java.time.Instant.now()).getTotalSeconds() + hours * 3600;
+      return client < -12 * 3600 || client > 14 * 3600 ? null : java.time.ZoneOffset.ofTotalSeconds((int) client);
    }
 
    /** Whether this authenticated CONNECT is the first with its Timestamp and authenticator (else: a replay). */

@@ -57,8 +57,9 @@ final class ConnectFreshness {
 
    /** As {@link #offsetSeconds(long)}, the Timestamp read in {@code zone} (the acceptor's cmppTimeZone). */
    Long offsetSeconds(long timestamp, ZoneId zone) {
-      OptionalLong at = CmppTimestamp.epochSecond(timestamp, clock.withZone(zone));
-      return at.isPresent() ? at.getAsLong() - clock.instant().getEpochSecond() : null;
+      java.time.Instant now = clock.instant();
+      OptionalLong at = CmppTimestamp.epochSecond(timestamp, now, zone);
+      return at.isPresent() ? at.getAsLong() - now.getEpochSecond() : null;
    }
 
    /** Whether the Timestamp is within {@code skewSeconds} of the gateway's clock; always true with a skew of 0. */
@@ -88,7 +89,7 @@ final class ConnectFreshness {
       if (skewSeconds <= 0) {
          return true;
       }
-      OptionalLong at = CmppTimestamp.epochSecond(connect.timestamp(), clock.withZone(zone));
+      OptionalLong at = CmppTimestamp.epochSecond(connect.timestamp(), clock.instant(), zone);
       if (at.isEmpty()) {
          return false;
       }
