@@ -1,5 +1,10 @@
 package io.smsgw.examples;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 
+import javax.management.MBeanServer;
+
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLoader;
 import io.smsgw.core.config.GatewayConfigLocator;
@@ -22,6 +29,12 @@ import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.simulator.SmscSimulator;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.FileDeploymentManager;
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.config.impl.LegacyJMSConfiguration;
+import org.apache.activemq.artemis.core.deployers.Deployable;
+import org.apache.activemq.artemis.core.server.ActivateCallback;
+import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -31,6 +44,8 @@ import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The whole gateway in one JVM: an embedded Artemis broker started from
@@ -202,18 +217,18 @@ public final class QuickStartGateway implements AutoCloseable {
          // The plugins find the configuration through this property.
          configProperty = ConfigProperty.set(configFile);
 
-         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfigResourcePath(brokerXml.toUri().toString());
+         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(readBrokerXml(brokerXml));
          if (securityManager != null) {
             broker.setSecurityManager(securityManager);
          }
          broker.createActiveMQServer();
          Configuration config = broker.getConfiguration();
          useDataDirectory(config, data);
-         useAvailableJournal(config);
          useAvailableProtocols(config);
          overridePort(config, CORE_ACCEPTOR, settings.corePort());
          overridePort(config, SMPP_ACCEPTOR, settings.smppPort());
          overridePort(config, CMPP_ACCEPTOR, settings.cmppPort());
+         requireFreePorts(config);
 
          try {
             broker.getActiveMQServer().start();
@@ -285,6 +300,75 @@ public final class QuickStartGateway implements AutoCloseable {
    }
 
    /**
+    * broker.xml read as the embedded broker reads it, except that a journal-type ASYNCIO this JVM cannot use becomes
+    * NIO with the quick start's own line. Artemis' parser makes that switch itself while reading the file and warns
+    * (AMQ222018) to install libaio, which is usually installed: what is missing is Artemis' native library on
+    * java.library.path. Its switch also came before {@link #useAvailableJournal} could see the ASYNCIO, so the quick
+    * start's line never appeared. Here the file's journal-type is read, and replaced by NIO, before Artemis parses it.
+    */
+   public static Configuration readBrokerXml(Path brokerXml) throws Exception {
+      FileConfiguration config = new FileConfiguration();
+      BrokerXmlCore core = new BrokerXmlCore(config);
+      FileDeploymentManager deployment = new FileDeploymentManager(brokerXml.toUri().toString());
+      deployment.addDeployable(core).addDeployable(new LegacyJMSConfiguration(config));
+      deployment.readConfiguration();
+      if (core.aioUnavailable) {
+         LOG.info(JOURNAL_NIO);
+      }
+      return config;
+   }
+
+   private static final String JOURNAL_NIO = "Journal: NIO. broker.xml asks for the AIO journal, which needs libaio and Artemis' "
+      + "native library on java.library.path (the stock distribution's bin/artemis sets it); this JVM has not got both.";
+
+   /** broker.xml's {@code <core>} for a {@link FileConfiguration}, with an ASYNCIO journal this JVM cannot use made NIO first. */
+   private static final class BrokerXmlCore implements Deployable {
+      private final FileConfiguration config;
+      private boolean aioUnavailable;
+
+      BrokerXmlCore(FileConfiguration config) {
+         this.config = config;
+      }
+
+      @Override
+      public void parse(Element core, URL url) throws Exception {
+         NodeList types = core.getElementsByTagName("journal-type");
+         // Absent, the broker's default: ASYNCIO.
+         String type = types.getLength() == 0 ? config.getJournalType().name() : types.item(0).getTextContent().trim();
+         if (JournalType.ASYNCIO.name().equals(type) && !AIOSequentialFileFactory.isSupported()) {
+            aioUnavailable = true;
+            if (types.getLength() == 0) {
+               core.appendChild(core.getOwnerDocument().createElementNS(core.getNamespaceURI(), "journal-type"));
+               types = core.getElementsByTagName("journal-type");
+            }
+            types.item(0).setTextContent(JournalType.NIO.name());
+         }
+         config.parse(core, url);
+      }
+
+      @Override
+      public boolean isParsed() {
+         return config.isParsed();
+      }
+
+      @Override
+      public String getRootElement() {
+         return config.getRootElement();
+      }
+
+      @Override
+      public String getSchema() {
+         return config.getSchema();
+      }
+
+      @Override
+      public void buildService(ActiveMQSecurityManager securityManager, MBeanServer mBeanServer, Map<String, Deployable> deployables,
+                               Map<String, ActiveMQComponent> components, ActivateCallback activateCallback) throws Exception {
+         config.buildService(securityManager, mBeanServer, deployables, components, activateCallback);
+      }
+   }
+
+   /**
     * broker.xml asks for the AIO journal. Where this JVM cannot load it (libaio missing, or Artemis' native library
     * not on {@code java.library.path}, as under {@code mvn exec:java}), use NIO and say why, instead of the
     * broker's warning to install libaio, which may well be installed.
@@ -292,8 +376,7 @@ public final class QuickStartGateway implements AutoCloseable {
    static void useAvailableJournal(Configuration config) {
       if (config.getJournalType() == JournalType.ASYNCIO && !AIOSequentialFileFactory.isSupported()) {
          config.setJournalType(JournalType.NIO);
-         LOG.info("Journal: NIO. broker.xml asks for the AIO journal, which needs libaio and Artemis' native library on "
-                     + "java.library.path (the stock distribution's bin/artemis sets it); this JVM has not got both.");
+         LOG.info(JOURNAL_NIO);
       }
    }
 
@@ -463,6 +546,39 @@ public final class QuickStartGateway implements AutoCloseable {
       }
       replaceAcceptors(config, acceptor -> acceptorName.equals(acceptor.getName())
             ? withParam(acceptor, TransportConstants.PORT_PROP_NAME, port) : acceptor);
+   }
+
+   /**
+    * Stops the start, naming the port and the system property that moves it, when another program (a quick start
+    * already running) listens on one of the ports the quick start can move. The broker itself would only log that an
+    * acceptor failed to start, and the start end in "did not become active". A probe: the port may still be taken
+    * between it and the broker's bind, and then the broker's own message stands.
+    */
+   static void requireFreePorts(Configuration config) {
+      String[][] movable = {{CORE_ACCEPTOR, CORE_PORT_PROPERTY}, {SMPP_ACCEPTOR, SMPP_PORT_PROPERTY}, {CMPP_ACCEPTOR, CMPP_PORT_PROPERTY}};
+      for (TransportConfiguration acceptor : config.getAcceptorConfigurations()) {
+         for (String[] named : movable) {
+            if (!named[0].equals(acceptor.getName())) {
+               continue;
+            }
+            Object host = acceptor.getParams().getOrDefault(TransportConstants.HOST_PROP_NAME, TransportConstants.DEFAULT_HOST);
+            int port = Integer.parseInt(String.valueOf(acceptor.getParams().getOrDefault(TransportConstants.PORT_PROP_NAME,
+                                                                                          TransportConstants.DEFAULT_PORT)));
+            if (port == 0) {
+               continue;
+            }
+            try (ServerSocket probe = new ServerSocket()) {
+               probe.setReuseAddress(true); // as the broker's acceptors bind: a connection in TIME_WAIT does not count
+               probe.bind(new InetSocketAddress(host.toString(), port));
+            } catch (BindException e) {
+               throw new IllegalStateException("The acceptor " + named[0] + " cannot listen on " + host + ":" + port + " ("
+                                                  + e.getMessage() + ": another quick start or program uses the port?); choose "
+                                                  + "another port with -D" + named[1] + "=<port> (0 = any free port)", e);
+            } catch (IOException e) {
+               // Not about the port being taken (an unknown host...): the broker says what it is.
+            }
+         }
+      }
    }
 
    /** Sets the configuration's acceptors to {@code change} applied to each, in their order. */

@@ -52,9 +52,19 @@ final class SimulatorLink {
          return SmscSimulator.start(config);
       } catch (IllegalStateException e) {
          throw new IllegalStateException("The bundled SMSC simulator cannot listen on " + link.host() + ":" + listenPort
-                                            + "; choose another port with -D" + QuickStartGateway.SIMULATOR_PORT_PROPERTY
+                                            + " (" + rootMessage(e) + ": another quick start or program uses the port?); choose "
+                                            + "another port with -D" + QuickStartGateway.SIMULATOR_PORT_PROPERTY
                                             + "=<port> (0 = any free port)", e);
       }
+   }
+
+   /** The innermost cause's message (Netty's "Address already in use"). */
+   static String rootMessage(Throwable e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+         root = root.getCause();
+      }
+      return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
    }
 
    /**

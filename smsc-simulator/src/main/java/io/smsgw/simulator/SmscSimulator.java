@@ -84,10 +84,12 @@ public final class SmscSimulator implements AutoCloseable {
         try {
             Channel server = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
             return new SmscSimulator(context, acceptor, workers, channels, server);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty rethrows the bind's checked java.net.BindException undeclared: caught as Exception, not only
+            // RuntimeException, so a port in use is reported as documented.
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IllegalStateException("Cannot listen on " + config.host() + ":" + config.port(), e);
+            throw new IllegalStateException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalLong;
@@ -64,6 +65,11 @@ public final class CmppTimestamp {
      * 31 of a 30-day month, February 29 with no leap year among the three).
      */
     public static OptionalLong epochSecond(long timestamp, Clock clock) {
+        return epochSecond(timestamp, clock.instant(), clock.getZone());
+    }
+
+    /** As {@link #epochSecond(long, Clock)}, the clock given as its current instant and a zone. */
+    public static OptionalLong epochSecond(long timestamp, Instant nowInstant, ZoneId zone) {
         if (!isValid(timestamp)) {
             return OptionalLong.empty();
         }
@@ -72,9 +78,8 @@ public final class CmppTimestamp {
         int hour = (int) (timestamp / 10_000L % 100);
         int minute = (int) (timestamp / 100 % 100);
         int second = (int) (timestamp % 100);
-        Instant nowInstant = clock.instant();
         long now = nowInstant.getEpochSecond();
-        int year = LocalDateTime.ofInstant(nowInstant, clock.getZone()).getYear();
+        int year = LocalDateTime.ofInstant(nowInstant, zone).getYear();
         long best = Long.MIN_VALUE;
         for (int y = year - 1; y <= year + 1; y++) {
             LocalDateTime local;
@@ -83,10 +88,10 @@ public final class CmppTimestamp {
             } catch (DateTimeException e) {
                 continue; // e.g. 02-29 in a common year
             }
-            List<ZoneOffset> offsets = clock.getZone().getRules().getValidOffsets(local);
+            List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
             if (offsets.isEmpty()) {
                 // In a gap (clocks put forward): shifted as ZonedDateTime does.
-                best = nearer(best, local.atZone(clock.getZone()).toEpochSecond(), now);
+                best = nearer(best, local.atZone(zone).toEpochSecond(), now);
             }
             for (ZoneOffset offset : offsets) {
                 best = nearer(best, local.toEpochSecond(offset), now);

@@ -2,7 +2,6 @@ package io.smsgw.cmpp.fwd;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -574,7 +573,7 @@ final class FwdLink extends AbstractSessionCallback {
          ? CmppVersion.fromByte(resp.version()) : offeredVersion;
       ch.pipeline().get(CmppPduDecoder.class).setVersion(version);
       ch.pipeline().get(CmppPduEncoder.class).setVersion(version);
-      mapper = new FwdMessageMapper(ownCode, config.code(), version, ZoneId.systemDefault());
+      mapper = new FwdMessageMapper(ownCode, config.code(), version, clock.getZone());
       loggedIn = true;
       state = State.CONNECTED;
       backoffMillis = config.reconnectMin().toMillis();

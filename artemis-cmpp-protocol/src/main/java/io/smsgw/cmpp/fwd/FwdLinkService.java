@@ -141,7 +141,9 @@ public final class FwdLinkService implements ActiveMQComponent {
 
    /** Creates and starts a peer's link and registers its bean and meters (any thread but an event loop). */
    private void launch(PeerConfig peer, GatewayConfig config, TlsClientContexts.Loaded tls) throws Exception {
-      FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(), Clock.systemDefaultZone(), forwards,
+      FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(),
+                                 // CONNECT Timestamps and report times in the CMPP acceptors' zone (cmppTimeZone), as the peers read them
+                                 Clock.system(io.smsgw.cmpp.server.CmppZone.of(server)), forwards,
                                  tls == null ? null : tls.context());
       link.start();
       GatewayMeters meters = GatewayMeters.of(server);

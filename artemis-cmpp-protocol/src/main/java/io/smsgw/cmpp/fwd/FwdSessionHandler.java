@@ -84,11 +84,12 @@ public final class FwdSessionHandler {
    /**
     * Opens the broker session of a peer that connected. Run on a broker executor: it may touch the journal.
     *
+    * @param zone    the acceptor's cmppTimeZone, for the report times in the FWDs
     * @param replies writes FWD_RESPs to the peer, from any thread; called exactly once for each FWD given to onFwd
     * @param loop    the connection's event loop, which calls onFwd
     * @param reading the connection's reading: its FWDs held back while the broker's storage is full
     */
-   public static FwdSessionHandler open(FwdPeers peers, String peerCode, CmppVersion version, ActiveMQServer server,
+   public static FwdSessionHandler open(FwdPeers peers, String peerCode, CmppVersion version, ZoneId zone, ActiveMQServer server,
                                         RemotingConnection connection, Consumer<CmppPdu> replies, Executor loop,
                                         PendingRequests reading) throws Exception {
       OperationContext context = server.newOperationContext();
@@ -97,7 +98,7 @@ public final class FwdSessionHandler {
          context, null, null, false);
       GatewayRuntime runtime = peers.runtime();
       GatewayConfig config = runtime.config();
-      FwdMessageMapper mapper = new FwdMessageMapper(config.code(), peerCode, version, ZoneId.systemDefault());
+      FwdMessageMapper mapper = new FwdMessageMapper(config.code(), peerCode, version, zone);
       return new FwdSessionHandler(peers, peerCode, server, session, DurableSender.forInternalSession(server, session, context), mapper, replies,
                                    loop, reading);
    }

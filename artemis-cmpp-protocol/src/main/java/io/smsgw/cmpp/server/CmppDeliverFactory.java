@@ -46,7 +46,8 @@ final class CmppDeliverFactory {
    private final DeliverMsgIds msgIds;
    /** The account's {@code cmpp-deliver-over-140}: a part no Msg_Fmt holds within 140 octets may go in up to 255. */
    private final boolean over140;
-   private final ZoneId zone = ZoneId.systemDefault();
+   /** The acceptor's cmppTimeZone: status reports' Submit_time and Done_time are written in it. */
+   private final ZoneId zone;
 
    /**
     * @param sequences   the connection's Sequence_Ids, for the parts after the first of a long MO
@@ -54,7 +55,8 @@ final class CmppDeliverFactory {
     * @param over140     whether the SP takes DELIVERs of Msg_Fmt 8 and 15 over 140 octets (its account's
     *                    {@code cmpp-deliver-over-140})
     */
-   CmppDeliverFactory(CmppVersion version, IntSupplier sequences, int gatewayCode, boolean over140) {
+   CmppDeliverFactory(CmppVersion version, IntSupplier sequences, int gatewayCode, boolean over140, ZoneId zone) {
+      this.zone = zone;
       this.version = version;
       this.sequences = sequences;
       this.msgIds = new DeliverMsgIds(gatewayCode);

@@ -59,6 +59,8 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private int activeTestRetries = 3;
    private long connectTimeout = 30_000;
    private long connectTimeSkew = 900;
+   /** The JVM's zone unless cmppTimeZone says otherwise (decision in docs/decisions.md: backward compatible). */
+   private java.time.ZoneId timeZone = java.time.ZoneId.systemDefault();
    private boolean connectReplayCheck;
    private int highestVersion = CmppVersion.V30.code();
    private String submitAddress = SmsAddresses.MT;
@@ -241,6 +243,23 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    @AcceptorParameters.Seconds
    public void setCmppConnectTimeSkew(long connectTimeSkew) {
       this.connectTimeSkew = Math.max(0, connectTimeSkew);
+   }
+
+   /**
+    * The zone of CMPP's local times on this acceptor: the CONNECT Timestamp it checks, the Submit_time / Done_time of
+    * the status reports it delivers and of the FWDs it takes. CMPP peers write Beijing time (Asia/Shanghai); unset, the
+    * JVM's zone.
+    */
+   public String getCmppTimeZone() {
+      return timeZone.getId();
+   }
+
+   public void setCmppTimeZone(String zone) {
+      this.timeZone = CmppZone.parse(zone);
+   }
+
+   java.time.ZoneId timeZone() {
+      return timeZone;
    }
 
    /**

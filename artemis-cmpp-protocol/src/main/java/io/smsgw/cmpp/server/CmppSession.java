@@ -556,8 +556,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** A peer gateway forwarding to this one: a producing broker session bound to this connection. */
    private void openFwdSession(Connect connect) {
       try {
-         FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, server, connection, this::answer,
-                                                                   channel.eventLoop(), pending);
+         FwdSessionHandler handler = FwdSessionHandler.open(peers, connect.sourceAddr(), version, manager.timeZone(), server, connection,
+                                                                   this::answer, channel.eventLoop(), pending);
          channel.eventLoop().execute(() -> completeFwdConnect(connect, handler));
       } catch (Throwable e) {
          logger.warn("CONNECT of peer gateway {} failed inside the broker", connect.sourceAddr(), e);
@@ -727,16 +727,25 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** Whether the Timestamp is within cmppConnectTimeSkew of the gateway's clock (a captured CONNECT grows old). */
    private boolean isCurrent(Connect connect) {
       long skew = manager.getCmppConnectTimeSkew();
-      if (freshness.isCurrent(connect.timestamp(), skew)) {
+      java.time.ZoneId zone = manager.timeZone();
+      if (freshness.isCurrent(connect.timestamp(), skew, zone)) {
          return true;
       }
       if (!logLine("CONNECT with a stale Timestamp")) {
          return false;
       }
-      Long offset = freshness.offsetSeconds(connect.timestamp());
+      Long offset = freshness.offsetSeconds(connect.timestamp(), zone);
       if (offset == null) {
          logger.info("CONNECT from {} for {}: Timestamp {} names no time", channel.remoteAddress(), LogText.safe(connect.sourceAddr()),
                      connect.timestamp());
+      } else if (clientZone(offset, zone) != null) {
+         // Status 3 reads as a wrong secret to the SP: the log has to name the setting that is wrong.
+         logger.warn("CONNECT from {} for {} refused (Status 3): its Timestamp {} is {} h {} the gateway's clock in {} (cmppTimeZone), "
+                     + "which looks like a time-zone mismatch, not a wrong clock: the client writes its times in "
+                     + "UTC{}. Set the acceptor parameter cmppTimeZone to the clients' zone (CMPP peers write Beijing time: "
+                     + "cmppTimeZone=Asia/Shanghai)",
+                     channel.remoteAddress(), LogText.safe(connect.sourceAddr()), connect.timestamp(), Math.round(Math.abs(offset) / 3600.0),
+                     offset < 0 ? "behind" : "ahead of", zone.getId(), clientZone(offset, zone).getId());
       } else {
          logger.info("CONNECT from {} for {}: Timestamp {} is {} s {} the gateway's clock, over cmppConnectTimeSkew ({} s)",
                      channel.remoteAddress(), LogText.safe(connect.sourceAddr()), connect.timestamp(), Math.abs(offset),
@@ -745,9 +754,23 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       return false;
    }
 
+   /**
+    * The UTC offset a client's clock seems to be in when its Timestamp is off the gateway's clock in {@code zone} by a
+    * whole number of hours (give or take 5 minutes of drift) and that puts it in a zone that exists (UTC-12 to
+    * UTC+14); null otherwise (a wrong clock, a day-old CONNECT).
+    */
+   static java.time.ZoneOffset clientZone(long offsetSeconds, java.time.ZoneId zone) {
+      long hours = Math.round(offsetSeconds / 3600.0);
+      if (hours == 0 || Math.abs(offsetSeconds - hours * 3600) > 300) {
+         return null;
+      }
+      long client = zone.getRules().getOffset(java.time.Instant.now()).getTotalSeconds() + hours * 3600;
+      return client < -12 * 3600 || client > 14 * 3600 ? null : java.time.ZoneOffset.ofTotalSeconds((int) client);
+   }
+
    /** Whether this authenticated CONNECT is the first with its Timestamp and authenticator (else: a replay). */
    private boolean isFirstUse(Connect connect) {
-      if (freshness.firstUse(connect, manager.getCmppConnectTimeSkew())) {
+      if (freshness.firstUse(connect, manager.getCmppConnectTimeSkew(), manager.timeZone())) {
          return true;
       }
       if (logLine("replayed CONNECT")) {
@@ -849,7 +872,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       ServerSession session = null;
       try {
          OperationContext context = server.newOperationContext();
-         deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140());
+         deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140(),
+                                                 manager.timeZone());
          DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getCmppAccountQueuePrefix()).deliveries();
          deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
                                              manager.getCmppResponseTimeout(), manager.getCmppThrottlePause());

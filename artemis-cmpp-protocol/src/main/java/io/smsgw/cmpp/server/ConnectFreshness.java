@@ -1,6 +1,7 @@
 package io.smsgw.cmpp.server;
 
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -51,16 +52,27 @@ final class ConnectFreshness {
     * the Timestamp names no time of day in any of the three years around now.
     */
    Long offsetSeconds(long timestamp) {
-      OptionalLong at = CmppTimestamp.epochSecond(timestamp, clock);
-      return at.isPresent() ? at.getAsLong() - clock.instant().getEpochSecond() : null;
+      return offsetSeconds(timestamp, clock.getZone());
+   }
+
+   /** As {@link #offsetSeconds(long)}, the Timestamp read in {@code zone} (the acceptor's cmppTimeZone). */
+   Long offsetSeconds(long timestamp, ZoneId zone) {
+      java.time.Instant now = clock.instant();
+      OptionalLong at = CmppTimestamp.epochSecond(timestamp, now, zone);
+      return at.isPresent() ? at.getAsLong() - now.getEpochSecond() : null;
    }
 
    /** Whether the Timestamp is within {@code skewSeconds} of the gateway's clock; always true with a skew of 0. */
    boolean isCurrent(long timestamp, long skewSeconds) {
+      return isCurrent(timestamp, skewSeconds, clock.getZone());
+   }
+
+   /** As {@link #isCurrent(long, long)}, the Timestamp read in {@code zone}. */
+   boolean isCurrent(long timestamp, long skewSeconds, ZoneId zone) {
       if (skewSeconds <= 0) {
          return true;
       }
-      Long offset = offsetSeconds(timestamp);
+      Long offset = offsetSeconds(timestamp, zone);
       return offset != null && Math.abs(offset) <= skewSeconds;
    }
 
@@ -69,10 +81,15 @@ final class ConnectFreshness {
     * window (a replay). Always true with a skew of 0: without a window there is nothing to bound the memory by.
     */
    boolean firstUse(Connect connect, long skewSeconds) {
+      return firstUse(connect, skewSeconds, clock.getZone());
+   }
+
+   /** As {@link #firstUse(Connect, long)}, the Timestamp read in {@code zone}. */
+   boolean firstUse(Connect connect, long skewSeconds, ZoneId zone) {
       if (skewSeconds <= 0) {
          return true;
       }
-      OptionalLong at = CmppTimestamp.epochSecond(connect.timestamp(), clock);
+      OptionalLong at = CmppTimestamp.epochSecond(connect.timestamp(), clock.instant(), zone);
       if (at.isEmpty()) {
          return false;
       }

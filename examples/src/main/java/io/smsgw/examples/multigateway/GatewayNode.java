@@ -79,7 +79,7 @@ public final class GatewayNode implements AutoCloseable {
       List<CarrierSubmit> submits = new CopyOnWriteArrayList<>();
       SmscSimulator carrier = site.hasCarrier() ? startCarrier(site, carrierLink(config), receiptDelay, submits) : null;
       try {
-         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfigResourcePath(brokerXml.toUri().toString());
+         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(QuickStartGateway.readBrokerXml(brokerXml));
          broker.createActiveMQServer();
          Configuration brokerConfig = broker.getConfiguration();
          QuickStartGateway.useDataDirectory(brokerConfig, workDir.resolve(site.id()).resolve("data").toAbsolutePath());

@@ -56,7 +56,9 @@ public final class RouteCacheService implements ActiveMQComponent {
       // Built once here, off the event loop: a trust or key store that cannot be read fails the start, naming the file.
       io.netty.handler.ssl.SslContext ssl = config.gns().tls().enabled()
          ? io.smsgw.broker.TlsClientContexts.build("gns (the connection to the tandem)", config.gns().tls()) : null;
-      cache = new RouteCache(new GnsClient(config.gns(), config.code(), null, java.time.Clock.systemDefaultZone(), ssl));
+      cache = new RouteCache(new GnsClient(config.gns(), config.code(), null,
+         // The CONNECT Timestamp in the CMPP acceptors' zone (cmppTimeZone), as the tandem reads it.
+         java.time.Clock.system(io.smsgw.cmpp.server.CmppZone.of(server)), ssl));
       cache.start();
       routes = new CachedNetworkRoutes(cache);
       runtime.networkRoutes(routes);
