@@ -148,6 +148,14 @@ public final class SmsGateSp implements AutoCloseable {
       return responses;
    }
 
+   /**
+    * Writes {@code message} as {@link #submit} does but does not wait: one promise of a SUBMIT_RESP per segment, or null
+    * when SMSGate has no logged-in link.
+    */
+   List<Promise<CmppSubmitResponseMessage>> submitWithoutWaiting(CmppSubmitRequestMessage message) throws Exception {
+      return ChannelUtil.syncWriteLongMsgToEntity(entity, message);
+   }
+
    /** Takes the next DELIVER matching {@code wanted}, dropping others; fails after {@code timeout}. */
    public CmppDeliverRequestMessage awaitDeliver(String what, Predicate<CmppDeliverRequestMessage> wanted, Duration timeout)
       throws InterruptedException {
@@ -166,6 +174,11 @@ public final class SmsGateSp implements AutoCloseable {
    /** How many DELIVERs received so far match {@code wanted}, whether {@link #awaitDeliver} took them or not. */
    public long count(Predicate<CmppDeliverRequestMessage> wanted) {
       return everyDeliver.stream().filter(wanted).count();
+   }
+
+   /** Every DELIVER received so far, in order, whether {@link #awaitDeliver} took them or not. */
+   public List<CmppDeliverRequestMessage> delivers() {
+      return List.copyOf(everyDeliver);
    }
 
    /** ACTIVE_TESTs the gateway sent on this SP's links. */

@@ -45,4 +45,14 @@ final class SessionRegistry {
         }
         return candidates[Math.floorMod(roundRobin.getAndIncrement(), candidates.length)];
     }
+
+    /** One of the system_id's receivers that can receive now (a hint from another thread), or {@code null}. */
+    SimulatorSession pickReceiving(String systemId) {
+        for (SimulatorSession candidate : receivers.getOrDefault(systemId, NONE)) {
+            if (candidate.canReceive()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
 }

@@ -26,12 +26,15 @@ import java.util.Objects;
  * @param maxPduSize         largest PDU accepted; a larger command_length closes the connection
  * @param ioThreads          Netty I/O threads serving connections
  * @param submitListener     observer of every answered submit
+ * @param redeliverReceipts  whether a receipt that found no receiver, or whose deliver_sm got no deliver_sm_resp before its
+ *                           connection closed, is kept and sent again once a receiver of its system_id binds (as real
+ *                           SMSCs do), instead of being dropped
  */
 public record SimulatorConfig(String host, int port, String systemId, Map<String, String> credentials,
                               MessageIdFormat messageIdFormat, long firstMessageId, SubmitPolicy submitPolicy,
                               ReceiptPolicy receiptPolicy, Duration receiptDelay, double receiptSuccessRatio,
                               int deliverWindow, int maxPendingReceipts, int maxPduSize, int ioThreads,
-                              SubmitListener submitListener) {
+                              SubmitListener submitListener, boolean redeliverReceipts) {
 
     public SimulatorConfig {
         Objects.requireNonNull(host, "host");
@@ -68,7 +71,7 @@ public record SimulatorConfig(String host, int port, String systemId, Map<String
                 + ", firstMessageId=" + firstMessageId + ", submitPolicy=" + submitPolicy + ", receiptPolicy=" + receiptPolicy
                 + ", receiptDelay=" + receiptDelay + ", receiptSuccessRatio=" + receiptSuccessRatio + ", deliverWindow="
                 + deliverWindow + ", maxPendingReceipts=" + maxPendingReceipts + ", maxPduSize=" + maxPduSize
-                + ", ioThreads=" + ioThreads + "]";
+                + ", ioThreads=" + ioThreads + ", redeliverReceipts=" + redeliverReceipts + "]";
     }
 
     /** system_id is a C-Octet String of at most 16 bytes. */
@@ -95,6 +98,7 @@ public record SimulatorConfig(String host, int port, String systemId, Map<String
         private int maxPduSize = 70_000;
         private int ioThreads = 1;
         private SubmitListener submitListener = SubmitListener.NONE;
+        private boolean redeliverReceipts;
 
         private Builder() {
         }
@@ -175,10 +179,20 @@ public record SimulatorConfig(String host, int port, String systemId, Map<String
             return this;
         }
 
+        /**
+         * Keeps receipts nobody took (no receiver bound, or the connection closed before the deliver_sm_resp) and
+         * sends them again to the next receiver of the system_id, as real SMSCs retry; off by default (dropped and
+         * counted).
+         */
+        public Builder redeliverReceipts(boolean value) {
+            redeliverReceipts = value;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, systemId, credentials, messageIdFormat, firstMessageId,
                     submitPolicy, receiptPolicy, receiptDelay, receiptSuccessRatio, deliverWindow, maxPendingReceipts,
-                    maxPduSize, ioThreads, submitListener);
+                    maxPduSize, ioThreads, submitListener, redeliverReceipts);
         }
     }
 }

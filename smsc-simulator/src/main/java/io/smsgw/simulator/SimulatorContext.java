@@ -1,5 +1,8 @@
 package io.smsgw.simulator;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What all sessions of one simulator share: settings, counters, id counter, receivers. */
@@ -12,6 +15,8 @@ final class SimulatorContext {
     /** Decides the failures (the complement), so the failures come last in each cycle and a first receipt succeeds. */
     private final ShareGate receiptFailure;
     private final AtomicLong nextId;
+    /** Receipts waiting for a receiver of their system_id (only with {@link SimulatorConfig#redeliverReceipts()}). */
+    private final ConcurrentHashMap<String, Queue<ScheduledReceipt>> held = new ConcurrentHashMap<>();
 
     SimulatorContext(SimulatorConfig config) {
         this.config = config;
@@ -40,6 +45,37 @@ final class SimulatorContext {
             if (counters.receiptsPending.compareAndSet(current, current + 1)) {
                 return true;
             }
+        }
+    }
+
+    /**
+     * A receipt that found no receiver, or whose deliver_sm went unanswered on a connection that closed: dropped and
+     * counted, or (with {@link SimulatorConfig#redeliverReceipts()}) kept for the next receiver of its system_id.
+     */
+    void undelivered(ScheduledReceipt receipt) {
+        if (!config.redeliverReceipts()) {
+            counters.receiptDropped();
+            return;
+        }
+        counters.receiptsHeld.increment();
+        held.computeIfAbsent(receipt.systemId(), id -> new ConcurrentLinkedQueue<>()).add(receipt);
+        // A receiver that bound meanwhile has already looked for held receipts: hand this one over now.
+        releaseHeld(receipt.systemId());
+    }
+
+    /** Hands the receipts held for {@code systemId} to one of its receivers that can take them now, if any. */
+    void releaseHeld(String systemId) {
+        Queue<ScheduledReceipt> queue = held.get(systemId);
+        if (queue == null || queue.isEmpty()) {
+            return;
+        }
+        SimulatorSession target = registry.pickReceiving(systemId);
+        if (target == null) {
+            return;
+        }
+        ScheduledReceipt receipt;
+        while ((receipt = queue.poll()) != null) {
+            target.offerReceipt(receipt);
         }
     }
 }

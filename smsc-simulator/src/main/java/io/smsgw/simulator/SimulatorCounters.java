@@ -20,6 +20,7 @@ final class SimulatorCounters {
     final LongAdder receiptsAcknowledged = new LongAdder();
     final LongAdder receiptsRefused = new LongAdder();
     final LongAdder receiptsDropped = new LongAdder();
+    final LongAdder receiptsHeld = new LongAdder();
     /** Scheduled but not yet answered or dropped; bounded by the configured maximum. */
     final AtomicLong receiptsPending = new AtomicLong();
     final LongAdder moSent = new LongAdder();
@@ -32,7 +33,7 @@ final class SimulatorCounters {
         return new SimulatorStats(bindsAccepted.sum(), bindsRefused.sum(), sessionsBound.get(),
                 submitsReceived.sum(), submitsAccepted.sum(), submitsThrottled.sum(), submitsFailed.sum(),
                 submitsUnanswered.sum(), receiptsScheduled.sum(), receiptsSent.sum(), receiptsAcknowledged.sum(),
-                receiptsRefused.sum(), receiptsDropped.sum(), receiptsPending.get(), moSent.sum(),
+                receiptsRefused.sum(), receiptsDropped.sum(), receiptsHeld.sum(), receiptsPending.get(), moSent.sum(),
                 moAcknowledged.sum(), enquireLinks.sum(), unbinds.sum(), malformed.sum());
     }
 

@@ -49,10 +49,13 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
         final ShortMessagePdu.Builder template;
         /** null for receipts. */
         final CompletableFuture<Integer> moResult;
+        /** What a receipt was built from, to build it again for another session; null for MO. */
+        final ScheduledReceipt receipt;
 
-        PendingDeliver(ShortMessagePdu.Builder template, CompletableFuture<Integer> moResult) {
+        PendingDeliver(ShortMessagePdu.Builder template, CompletableFuture<Integer> moResult, ScheduledReceipt receipt) {
             this.template = template;
             this.moResult = moResult;
+            this.receipt = receipt;
         }
 
         boolean isReceipt() {
@@ -222,6 +225,7 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
                 : bind.response(SmppStatus.ESME_ROK, context.config.systemId()));
         if (bindType.canReceive()) {
             context.registry.add(systemId, this);
+            context.releaseHeld(systemId);
         }
     }
 
@@ -330,7 +334,7 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
             receiptTimers.pollFirst();
             SimulatorSession target = context.registry.pick(next.systemId(), this);
             if (target == null) {
-                counters.receiptDropped();
+                context.undelivered(next);
             } else {
                 target.offerReceipt(next);
             }
@@ -347,11 +351,11 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     void offerReceipt(ScheduledReceipt receipt) {
         runOnEventLoop(() -> {
             if (!canReceive()) {
-                counters.receiptDropped();
+                context.undelivered(receipt);
                 return;
             }
             waiting.addLast(new PendingDeliver(
-                    ReceiptFactory.build(receipt, version34, System.currentTimeMillis()), null));
+                    ReceiptFactory.build(receipt, version34, System.currentTimeMillis()), null, receipt));
             sendWaiting();
         });
     }
@@ -365,7 +369,7 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
             }
             waiting.addLast(new PendingDeliver(ShortMessagePdu.builder()
                     .sourceAddr(mo.source()).destinationAddr(mo.destination()).dataCoding(mo.dataCoding())
-                    .shortMessage(mo.shortMessage()).tlvs(version34 ? mo.tlvs() : Tlvs.EMPTY), result));
+                    .shortMessage(mo.shortMessage()).tlvs(version34 ? mo.tlvs() : Tlvs.EMPTY), result, null));
             sendWaiting();
         });
     }
@@ -406,7 +410,7 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
 
     private void abandon(PendingDeliver pending, IllegalStateException reason) {
         if (pending.isReceipt()) {
-            counters.receiptDropped();
+            context.undelivered(pending.receipt); // unanswered: a real SMSC sends it again after the next bind
         } else {
             pending.moResult.completeExceptionally(reason);
         }

@@ -18,6 +18,8 @@ package io.smsgw.simulator;
  * @param receiptsRefused      receipts answered with an error status or generic_nack
  * @param receiptsDropped      receipts never sent: no receiver bound for the system_id, the receiver went
  *                             away, or the pending-receipt limit was reached
+ * @param receiptsHeld         times a receipt was kept to be sent again to the next receiver of its system_id
+ *                             ({@link SimulatorConfig#redeliverReceipts()})
  * @param receiptsPending      receipts scheduled, waiting for a window slot or for their response
  * @param moSent               MO deliver_sm written
  * @param moAcknowledged       MO answered deliver_sm_resp ESME_ROK
@@ -28,7 +30,7 @@ package io.smsgw.simulator;
 public record SimulatorStats(long bindsAccepted, long bindsRefused, int sessionsBound, long submitsReceived,
                              long submitsAccepted, long submitsThrottled, long submitsFailed,
                              long submitsUnanswered, long receiptsScheduled, long receiptsSent,
-                             long receiptsAcknowledged, long receiptsRefused, long receiptsDropped,
+                             long receiptsAcknowledged, long receiptsRefused, long receiptsDropped, long receiptsHeld,
                              long receiptsPending, long moSent, long moAcknowledged, long enquireLinks,
                              long unbinds, long malformed) {
 }

@@ -27,6 +27,7 @@ public final class SmscSimulatorMain {
             "  --receipts requested|always|never   when to send delivery receipts (requested)",
             "  --receipt-delay-ms N     delay from submit_sm_resp to receipt (0)",
             "  --receipt-success SHARE  share of receipts reporting DELIVRD, the rest UNDELIV (1)",
+            "  --redeliver-receipts true|false  keep receipts nobody answered and send them again after the next bind (false)",
             "  --window N               deliver_sm in flight per session (64)",
             "  --io-threads N           I/O threads (1)",
             "  --stats-interval S       seconds between counter lines, 0 = none (10)");
@@ -68,6 +69,7 @@ public final class SmscSimulatorMain {
                 case "--receipts" -> builder.receiptPolicy(ReceiptPolicy.valueOf(value.toUpperCase(Locale.ROOT)));
                 case "--receipt-delay-ms" -> builder.receiptDelay(Duration.ofMillis(Long.parseLong(value)));
                 case "--receipt-success" -> builder.receiptSuccessRatio(Double.parseDouble(value));
+                case "--redeliver-receipts" -> builder.redeliverReceipts(Boolean.parseBoolean(value));
                 case "--window" -> builder.deliverWindow(Integer.parseInt(value));
                 case "--io-threads" -> builder.ioThreads(Integer.parseInt(value));
                 case "--stats-interval" -> statsInterval = Long.parseLong(value);

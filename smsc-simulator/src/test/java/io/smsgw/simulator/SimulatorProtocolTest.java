@@ -252,4 +252,71 @@ class SimulatorProtocolTest {
             assertEquals(SmppStatus.ESME_RX_T_APPN, result.get(10, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void anUnansweredReceiptIsSentAgainAfterTheNextBindWhenRedeliveryIsOn() throws Exception {
+        simulator.close();
+        simulator = SmscSimulator.start(SimulatorConfig.builder().deliverWindow(1).redeliverReceipts(true).build());
+        String messageId;
+        try (RawEsme esme = bound(BindType.TRANSCEIVER, 0x34)) {
+            esme.send(submit(30, 1));
+            SubmitSmResp response = null;
+            DeliverSm receipt = null;
+            while (response == null || receipt == null) {
+                SmppPdu pdu = esme.receive();
+                if (pdu instanceof SubmitSmResp r) {
+                    response = r;
+                } else {
+                    receipt = assertInstanceOf(DeliverSm.class, pdu);
+                }
+            }
+            messageId = response.messageId();
+            assertEquals(messageId, receipt.tlvs().getCString(TlvTag.RECEIPTED_MESSAGE_ID));
+            // Gone without deliver_sm_resp, like a gateway killed while it handled the receipt.
+        }
+        waitFor(() -> simulator.stats().receiptsHeld() == 1);
+
+        try (RawEsme esme = bound(BindType.RECEIVER, 0x33)) {
+            DeliverSm again = assertInstanceOf(DeliverSm.class, esme.receive());
+            String text = new String(again.shortMessage(), StandardCharsets.US_ASCII);
+            assertTrue(text.startsWith("id:" + messageId + " "), "built anew for an SMPP 3.3 receiver: " + text);
+            esme.send(again.response(SmppStatus.ESME_ROK));
+            esme.send(new EnquireLink(31));
+            assertInstanceOf(EnquireLinkResp.class, esme.receive());
+        }
+        SimulatorStats stats = simulator.stats();
+        assertEquals(2, stats.receiptsSent());
+        assertEquals(1, stats.receiptsAcknowledged());
+        assertEquals(0, stats.receiptsDropped());
+        assertEquals(0, stats.receiptsPending());
+    }
+
+    @Test
+    void aReceiptWithoutReceiverWaitsForOneWhenRedeliveryIsOn() throws Exception {
+        simulator.close();
+        simulator = SmscSimulator.start(SimulatorConfig.builder().redeliverReceipts(true).build());
+        String messageId;
+        try (RawEsme transmitter = bound(BindType.TRANSMITTER, 0x34)) {
+            transmitter.send(submit(40, 1));
+            messageId = assertInstanceOf(SubmitSmResp.class, transmitter.receive()).messageId();
+            waitFor(() -> simulator.stats().receiptsHeld() == 1);
+            try (RawEsme receiver = bound(BindType.RECEIVER, 0x34)) {
+                DeliverSm receipt = assertInstanceOf(DeliverSm.class, receiver.receive());
+                assertEquals(messageId, receipt.tlvs().getCString(TlvTag.RECEIPTED_MESSAGE_ID));
+                receiver.send(receipt.response(SmppStatus.ESME_ROK));
+                waitFor(() -> simulator.stats().receiptsAcknowledged() == 1);
+            }
+        }
+        assertEquals(0, simulator.stats().receiptsDropped());
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(5); // polling interval, not a synchronisation
+        }
+    }
 }
