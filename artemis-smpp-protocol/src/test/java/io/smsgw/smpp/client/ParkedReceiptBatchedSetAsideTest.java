@@ -88,7 +88,7 @@ class ParkedReceiptBatchedSetAsideTest {
          for (int i = 0; i < ParkedReceiptRetrier.MOVED_PER_SCAN; i++) {
             parked.add(put(server, i)); // no id: can never match, to be set aside
          }
-         awaitListed(parking);
+         awaitStored(parking, parked.size());
          new ParkedReceiptRetrier(server, null, Map.of(), List.of(3_600_000L), Runnable::run).scan();
          // The scan routes and commits on this thread and tells the plugins after each commit.
          assertTrue(audit.transactions.size() <= 2, "in " + audit.transactions.size() + " transactions, not one per receipt");
@@ -135,7 +135,7 @@ class ParkedReceiptBatchedSetAsideTest {
          for (int i = 0; i < count; i++) {
             put(server, i);
          }
-         awaitListed(parking);
+         awaitStored(parking, count);
          ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, null, Map.of(), List.of(3_600_000L), Runnable::run);
 
          retrier.scan();
@@ -191,7 +191,7 @@ class ParkedReceiptBatchedSetAsideTest {
          for (int i = 0; i < count; i++) {
             put(server, i);
          }
-         awaitListed(parking);
+         awaitStored(parking, count);
          ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, null, Map.of(), List.of(3_600_000L), Runnable::run);
 
          retrier.scan();
@@ -251,6 +251,15 @@ class ParkedReceiptBatchedSetAsideTest {
       message.putLongProperty(SmsProperties.DONE_TIME, System.currentTimeMillis());
       server.getPostOffice().route(message, false);
       return message.getMessageID();
+   }
+
+   /**
+    * Returns once the queue holds {@code count} messages: a durable message routed without a transaction is added to its
+    * queue from the journal's completion, a moment after {@code route} returns, so flushing the queue alone is not enough.
+    */
+   private static void awaitStored(Queue queue, int count) throws Exception {
+      Wait.until(queue.getName() + " holds the " + count + " messages put", Duration.ofSeconds(10), () -> queue.getMessageCount() == count);
+      awaitListed(queue);
    }
 
    /** Returns once the queue lists what it has taken. */
