@@ -389,7 +389,10 @@ final class CdrWriter extends AbstractSessionCallback {
    */
    private void recoverLeftovers() throws IOException {
       List<Path> leftovers = new ArrayList<>();
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(config.directory(), config.prefix() + "-*" + CSV + PART)) {
+      // Only names of this writer's own form: a glob on the prefix would also take (and close) the open file of a
+      // gateway whose prefix merely starts the same way (cdr and cdr-eu sharing the directory).
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(config.directory(),
+                                                                  f -> isOwnPart(config.prefix(), f.getFileName().toString()))) {
          files.forEach(leftovers::add);
       }
       for (Path leftover : leftovers) {
@@ -403,6 +406,36 @@ final class CdrWriter extends AbstractSessionCallback {
          finish(leftover);
          logger.info("CDR files: {} left by an earlier run closed as {}", leftover.getFileName(), csvOf(leftover).getFileName());
       }
+   }
+
+   /** Whether {@code name} is {@code <prefix>-<8 digits>-<6 digits>-<6 or more digits>.csv.part}, as {@link #fileName} makes. */
+   static boolean isOwnPart(String prefix, String name) {
+      String suffix = CSV + PART;
+      int end = name.length() - suffix.length();
+      if (end < 0 || !name.startsWith(prefix) || !name.endsWith(suffix)) {
+         return false;
+      }
+      int at = prefix.length();
+      for (int digits : new int[] {8, 6}) {
+         if (at >= end || name.charAt(at) != '-' || !allDigits(name, at + 1, at + 1 + digits, end)) {
+            return false;
+         }
+         at += 1 + digits;
+      }
+      return at < end && name.charAt(at) == '-' && end - at - 1 >= 6 && allDigits(name, at + 1, end, end);
+   }
+
+   private static boolean allDigits(String name, int from, int to, int limit) {
+      if (to > limit) {
+         return false;
+      }
+      for (int i = from; i < to; i++) {
+         char c = name.charAt(i);
+         if (c < '0' || c > '9') {
+            return false;
+         }
+      }
+      return true;
    }
 
    private static long lastLineEnd(FileChannel file) throws IOException {

@@ -1,0 +1,138 @@
+package io.smsgw.routing;
+
+import static io.smsgw.routing.CdrFilesTest.ACCOUNT;
+import static io.smsgw.routing.CdrFilesTest.HEADER;
+import static io.smsgw.routing.CdrFilesTest.QUEUE;
+import static io.smsgw.routing.CdrFilesTest.column;
+import static io.smsgw.routing.CdrFilesTest.countRecords;
+import static io.smsgw.routing.CdrFilesTest.files;
+import static io.smsgw.routing.CdrFilesTest.records;
+import static io.smsgw.routing.CdrFilesTest.reports;
+import static io.smsgw.routing.CdrFilesTest.routing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.smsgw.broker.testing.TestBroker;
+import io.smsgw.broker.testing.Wait;
+import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.runtime.GatewayRuntime;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.impl.AckReason;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugin;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CDR writer at its edges (decision 149): a gateway sharing the directory under a prefix with the same stem keeps
+ * its open file; a broker stop does not make the writer write records the stop already gave back (lines repeated after
+ * the restart); a session closed in the middle of acknowledging a batch gives all of it back; a reload that overlaps a
+ * broker stop does not start a writer on the stopped broker.
+ */
+class CdrWriterEdgesTest {
+
+   private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+   @TempDir
+   Path dir;
+   private Path cdr;
+   private Path configFile;
+   private SmsRoutingPlugin plugin;
+
+   @BeforeEach
+   void createDirectory() throws Exception {
+      cdr = Files.createDirectory(dir.resolve("cdr"));
+      configFile = dir.resolve("sms-gateway.conf");
+      System.setProperty("smsgw.config", configFile.toString());
+   }
+
+   @AfterEach
+   void clearConfig() {
+      System.clearProperty("smsgw.config");
+   }
+
+   private void writeConfig(String more) throws IOException {
+      Files.writeString(configFile, """
+         gateway { code = "001001" }
+         accounts { app1 { password = "unused", protocols = [SMPP] } }
+         billing {
+           cdr { directory = "%s", %s }
+         }
+         """.formatted(cdr, more));
+   }
+
+   private TestBroker start() throws Exception {
+      plugin = new SmsRoutingPlugin();
+      TestBroker broker = TestBroker.smpp(dir, "").configure(cfg -> {
+         cfg.registerBrokerPlugin(plugin);
+         cfg.addQueueConfiguration(QueueConfiguration.of(SmsAddresses.accountQueue(ACCOUNT)).setAddress(SmsAddresses.accountQueue(ACCOUNT))
+                                      .setRoutingType(RoutingType.ANYCAST));
+      }).start();
+      Wait.until("routing active", PATIENCE, () -> routing(broker) != null);
+      Wait.until("the writer's session", PATIENCE, () -> broker.consumerCount(QUEUE) == 1);
+      return broker;
+   }
+
+   private static long delivering(TestBroker broker) {
+      return broker.server().locateQueue(SimpleString.of(QUEUE)).getDeliveringCount();
+   }
+
+   private List<String> writtenIds() throws IOException {
+      return records(cdr).stream().map(r -> r.get(column("smsId"))).sorted().toList();
+   }
+
+   /** The directory is replaced by a file (an unmounted volume): every write fails until it is back. */
+   private Path breakDirectory() throws IOException {
+      Path away = Files.move(cdr, dir.resolve("cdr-away"));
+      Files.writeString(cdr, "not a directory");
+      return away;
+   }
+
+   private void repairDirectory() throws IOException {
+      Files.delete(cdr);
+      Files.createDirectory(cdr);
+   }
+
+   @Test
+   void anotherGatewaysOpenFileUnderAPrefixWithTheSameStemIsLeftAsItIs() throws Exception {
+      // gateway "eu" writes with prefix cdr-eu into the same directory; its file is open, its last line half written
+      String othersText = HEADER + "\r\nbill:0000000000000077:8613800138000:0,1,0000000000000077\r\nbill:00000000000000";
+      Path others = Files.writeString(cdr.resolve("cdr-eu-20261128-080000-000001.csv.part"), othersText);
+      // and this gateway's own file a crash left
+      Files.writeString(cdr.resolve("cdr-20261128-075500-000003.csv.part"),
+                        HEADER + "\r\nbill:0000000000000088:8613800138000:0,1,0000000000000088\r\n");
+      writeConfig("max-records = 1");
+      try (TestBroker broker = start()) {
+         reports(broker, "00000000000000a1");
+         Path ownClosed = cdr.resolve("cdr-20261128-075500-000003.csv");
+         Wait.until("its own leftover closed and the new record written", PATIENCE,
+                    () -> Files.exists(ownClosed) && routing(broker).getCdrCounters()[0] == 1 && broker.messageCount(QUEUE) == 0);
+         assertTrue(Files.exists(others), "the other gateway's open file is still open: " + files(cdr, ""));
+         assertEquals(othersText, Files.readString(others), "and not cut");
+         assertFalse(Files.exists(cdr.resolve("cdr-eu-20261128-080000-000001.csv")), "nor handed to mediation");
+      }
+      assertTrue(Files.exists(others), "not closed at the stop either");
+      assertEquals(List.of("0000000000000088", "00000000000000a1"), writtenIds(), "its own records, each once");
+   }
+}
