@@ -83,7 +83,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    /** Routing's meters (none without a metrics plugin), while routing runs. */
    private GatewayMeters meters;
    /** The CDR file writer while {@code billing.cdr} is configured. */
-   private CdrWriter cdrWriter;
+   private volatile CdrWriter cdrWriter;
 
    @Override
    public void registered(ActiveMQServer server) {
@@ -389,6 +389,11 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       } catch (Exception e) {
          logger.warn("Could not write the rolled-up record of {}", completed.key(), e);
       }
+   }
+
+   /** For tests: the running CDR writer, or null. */
+   CdrWriter cdrWriter() {
+      return cdrWriter;
    }
 
    SmsRouter router() {

@@ -135,4 +135,76 @@ class CdrWriterEdgesTest {
       assertTrue(Files.exists(others), "not closed at the stop either");
       assertEquals(List.of("0000000000000088", "00000000000000a1"), writtenIds(), "its own records, each once");
    }
+
+   @Test
+   void recordsTheStoppingBrokerGaveBackAreWrittenOnceAfterTheRestartNotAlsoDuringTheStop() throws Exception {
+      writeConfig("rotate-interval = 1h");
+      try (TestBroker broker = start()) {
+         breakDirectory();
+         reports(broker, "00000000000000b1", "00000000000000b2");
+         Wait.until("the records handed to the writer, which cannot write them", PATIENCE,
+                    () -> delivering(broker) == 2 && routing(broker).getCdrCounters()[2] >= 1);
+         // The stop closes every session (giving the records back to the queue) before it stops the plugin's writer.
+         // The directory comes back in between: a writer that still wrote its records now would repeat them after
+         // the restart. The stop goes on once the writer holds nothing any more, written or dropped.
+         CdrWriter writer = plugin.cdrWriter();
+         ActiveMQServer server = broker.server();
+         AtomicBoolean once = new AtomicBoolean();
+         server.registerBrokerPlugin(new ActiveMQServerSessionPlugin() {
+            @Override
+            public void afterCloseSession(ServerSession session, boolean failed) throws ActiveMQException {
+               if (session.getName().startsWith("sms-cdr-") && server.getState() == ActiveMQServer.SERVER_STATE.STOPPING
+                  && once.compareAndSet(false, true)) {
+                  try {
+                     repairDirectory();
+                  } catch (IOException e) {
+                     throw new IllegalStateException(e);
+                  }
+                  Wait.until("the writer holding nothing", PATIENCE, () -> writer.inFlight() == 0);
+               }
+            }
+         });
+      }
+      assertEquals(List.of(), writtenIds(), "nothing written while the broker stopped");
+      try (TestBroker broker = start()) {
+         Wait.until("both written after the restart", PATIENCE,
+                    () -> routing(broker).getCdrCounters()[0] == 2 && broker.messageCount(QUEUE) == 0);
+      }
+      assertEquals(List.of("00000000000000b1", "00000000000000b2"), writtenIds(), "each once");
+   }
+
+   @Test
+   void aSessionClosedHalfwayThroughAcknowledgingABatchGivesBackTheRecordsItHadAcknowledged() throws Exception {
+      writeConfig("rotate-interval = 1h");
+      try (TestBroker broker = start()) {
+         // b0 waits in the writer while the directory is gone; b1 and b2 queue up behind it and make the next batch
+         breakDirectory();
+         reports(broker, "00000000000000c0");
+         Wait.until("the first record failing", PATIENCE, () -> routing(broker).getCdrCounters()[2] >= 1);
+         reports(broker, "00000000000000c1", "00000000000000c2");
+         Wait.until("all three handed to the writer", PATIENCE, () -> delivering(broker) == 3);
+         // An operator closes the writer's session just as the batch of c1 and c2 is being acknowledged (after c1)
+         ActiveMQServer server = broker.server();
+         AtomicBoolean once = new AtomicBoolean();
+         server.registerBrokerPlugin(new ActiveMQServerMessagePlugin() {
+            @Override
+            public void messageAcknowledged(Transaction tx, MessageReference ref, AckReason reason, ServerConsumer consumer) throws ActiveMQException {
+               if (tx != null && "00000000000000c1".equals(ref.getMessage().getStringProperty("smsId")) && once.compareAndSet(false, true)) {
+                  try {
+                     server.getSessionByID(consumer.getSessionID()).close(false);
+                  } catch (Exception e) {
+                     throw new IllegalStateException(e);
+                  }
+               }
+            }
+         });
+         repairDirectory();
+         Wait.until("every record acknowledged in the end, the one acknowledged before the close included", PATIENCE,
+                    () -> broker.messageCount(QUEUE) == 0,
+                    () -> "closed: " + once.get() + ", left on the queue " + broker.messageCount(QUEUE) + ", delivering " + delivering(broker));
+         assertTrue(once.get(), "the session was closed mid-batch");
+      }
+      assertEquals(List.of("00000000000000c0", "00000000000000c1", "00000000000000c2"), writtenIds().stream().distinct().toList(),
+                   "every record has its line (c1 and c2 twice: at least once)");
+   }
 }
