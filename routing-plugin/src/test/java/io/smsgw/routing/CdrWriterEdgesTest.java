@@ -207,4 +207,49 @@ class CdrWriterEdgesTest {
       assertEquals(List.of("00000000000000c0", "00000000000000c1", "00000000000000c2"), writtenIds().stream().distinct().toList(),
                    "every record has its line (c1 and c2 twice: at least once)");
    }
+
+   @Test
+   void aReloadOverlappingABrokerStopStartsNoWriterAfterTheStop() throws Exception {
+      writeConfig("max-records = 1");
+      CompletableFuture<String> reload;
+      try (TestBroker broker = start()) {
+         SmsRoutingControlMBean control = routing(broker);
+         // The reload is held inside (where it brings the SMSC links in line) until the broker has stopped.
+         CountDownLatch inside = new CountDownLatch(1);
+         CountDownLatch stopped = new CountDownLatch(1);
+         GatewayRuntime.of(broker.server()).linkReconfiguration(links -> {
+            inside.countDown();
+            awaitUninterruptibly(stopped);
+            return List.of();
+         });
+         writeConfig("max-records = 2");
+         reload = CompletableFuture.supplyAsync(control::reload);
+         assertTrue(inside.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the reload under way");
+         broker.close();
+         stopped.countDown();
+         // the reload may fail on the stopped broker; it only has to end
+         reload.handle((answer, failure) -> answer).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      }
+      assertEquals(List.of(), writerThreads(), "no CDR writer runs after the broker stopped");
+   }
+
+   private static List<String> writerThreads() {
+      return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("sms-cdr-writer"))
+                   .map(Thread::toString).toList();
+   }
+
+   private static void awaitUninterruptibly(CountDownLatch latch) {
+      boolean interrupted = false;
+      while (true) {
+         try {
+            latch.await();
+            break;
+         } catch (InterruptedException e) {
+            interrupted = true;
+         }
+      }
+      if (interrupted) {
+         Thread.currentThread().interrupt();
+      }
+   }
 }
