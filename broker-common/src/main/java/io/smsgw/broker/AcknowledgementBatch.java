@@ -52,6 +52,25 @@ public final class AcknowledgementBatch {
       consumer.individualAcknowledge(acks, messageId);
    }
 
+   /**
+    * Gives back what was acknowledged since the last commit, when a later acknowledgement of the batch failed (its
+    * consumer closed meanwhile): rolled back, those messages go back to their queue, where the abandoned transaction
+    * would have held them, neither on the queue nor delivered, until a restart. Settles nothing.
+    */
+   public void rollback() {
+      Transaction abandoned = acks;
+      acks = null;
+      count = 0;
+      consumer = null;
+      if (abandoned != null) {
+         try {
+            abandoned.rollback();
+         } catch (Exception e) {
+            logger.warn("{}: could not put back the messages of a failed acknowledgement", owner.get(), e);
+         }
+      }
+   }
+
    /** Only asks for the consumer to be prompted after the batch (a delivery was put back, not acknowledged). */
    public void promptAfter(ServerConsumer consumer) {
       this.consumer = consumer;

@@ -166,24 +166,31 @@ final class CdrWriter extends AbstractSessionCallback {
 
    @Override
    public void disconnect(ServerConsumer from, String errorMessage) {
-      if (running && from == consumer && brokerRunning()) {
-         logger.warn("CDR files: the broker closed the consumer on {} ({}); a new one takes the records", queue, errorMessage);
-         consumerLost = true;
-         LockSupport.unpark(thread);
+      if (running && from == consumer) {
+         if (brokerRunning()) {
+            logger.warn("CDR files: the broker closed the consumer on {} ({}); a new one takes the records", queue, errorMessage);
+            consumerLost = true;
+         }
+         LockSupport.unpark(thread); // a stopping broker took the records back: the writer drops them (run)
       }
    }
 
    /** The broker closed the session (management's closeSessionWithID, say): a new one takes the records. */
    @Override
    public void closed() {
-      if (running && !closingOwn && brokerRunning()) {
-         logger.warn("CDR files: the broker closed the session reading {}; a new one takes the records", queue);
-         consumerLost = true;
-         LockSupport.unpark(thread);
+      if (running && !closingOwn) {
+         if (brokerRunning()) {
+            logger.warn("CDR files: the broker closed the session reading {}; a new one takes the records", queue);
+            consumerLost = true;
+         }
+         LockSupport.unpark(thread); // a stopping broker took the records back: the writer drops them (run)
       }
    }
 
-   /** A stopping broker closes every session before the writer is stopped: nothing to replace then. */
+   /**
+    * A stopping broker closes every session (giving back what they were handed) before it stops the writer: nothing
+    * to replace then, and nothing to write (written now, the records would be written again after the restart).
+    */
    private boolean brokerRunning() {
       return server.getState() == ActiveMQServer.SERVER_STATE.STARTED;
    }
@@ -203,6 +210,10 @@ final class CdrWriter extends AbstractSessionCallback {
             if (!recovered) {
                recoverLeftovers();
                recovered = true;
+            }
+            if (!brokerRunning()) {
+               standDown();
+               continue;
             }
             if (session == null || consumerLost) {
                openSession();
@@ -239,6 +250,20 @@ final class CdrWriter extends AbstractSessionCallback {
          }
       }
       shutdown();
+   }
+
+   /**
+    * The broker is stopping: drops what it handed over (its session gives that back to the queue, or already has) and
+    * takes no more, writing nothing until {@link #stop}. The open file keeps its acknowledged lines and is closed then.
+    */
+   private void standDown() {
+      consumer = null;
+      inbox.clear();
+      pending.clear();
+      inFlight.set(0);
+      if (running) {
+         LockSupport.parkNanos(IDLE_PARK_NANOS);
+      }
    }
 
    private void waitForRecords() {
@@ -295,7 +320,9 @@ final class CdrWriter extends AbstractSessionCallback {
 
    /**
     * Acknowledges the written records in one transaction. The lines are on disk whatever happens here: a failure
-    * (the consumer closed meanwhile) leaves the messages to be delivered again, at least once.
+    * (the consumer closed meanwhile) leaves the messages to be delivered again, at least once. Those acknowledged
+    * before the failure are given back too (rolled back): left in the abandoned transaction they would be neither on
+    * the queue nor delivered until a restart.
     */
    private void acknowledge() {
       int count = pending.size();
@@ -306,6 +333,7 @@ final class CdrWriter extends AbstractSessionCallback {
          acks.commit();
          counters.records.add(count);
       } catch (Exception e) {
+         acks.rollback();
          logger.warn("CDR files: {} records written to {} could not be acknowledged on {}; they will be written again",
                      count, part, queue, e);
          consumerLost = true;
@@ -389,7 +417,10 @@ final class CdrWriter extends AbstractSessionCallback {
    */
    private void recoverLeftovers() throws IOException {
       List<Path> leftovers = new ArrayList<>();
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(config.directory(), config.prefix() + "-*" + CSV + PART)) {
+      // Only names of this writer's own form: a glob on the prefix would also take (and close) the open file of a
+      // gateway whose prefix merely starts the same way (cdr and cdr-eu sharing the directory).
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(config.directory(),
+                                                                  f -> isOwnPart(config.prefix(), f.getFileName().toString()))) {
          files.forEach(leftovers::add);
       }
       for (Path leftover : leftovers) {
@@ -403,6 +434,36 @@ final class CdrWriter extends AbstractSessionCallback {
          finish(leftover);
          logger.info("CDR files: {} left by an earlier run closed as {}", leftover.getFileName(), csvOf(leftover).getFileName());
       }
+   }
+
+   /** Whether {@code name} is {@code <prefix>-<8 digits>-<6 digits>-<6 or more digits>.csv.part}, as {@link #fileName} makes. */
+   static boolean isOwnPart(String prefix, String name) {
+      String suffix = CSV + PART;
+      int end = name.length() - suffix.length();
+      if (end < 0 || !name.startsWith(prefix) || !name.endsWith(suffix)) {
+         return false;
+      }
+      int at = prefix.length();
+      for (int digits : new int[] {8, 6}) {
+         if (at >= end || name.charAt(at) != '-' || !allDigits(name, at + 1, at + 1 + digits, end)) {
+            return false;
+         }
+         at += 1 + digits;
+      }
+      return at < end && name.charAt(at) == '-' && end - at - 1 >= 6 && allDigits(name, at + 1, end, end);
+   }
+
+   private static boolean allDigits(String name, int from, int to, int limit) {
+      if (to > limit) {
+         return false;
+      }
+      for (int i = from; i < to; i++) {
+         char c = name.charAt(i);
+         if (c < '0' || c > '9') {
+            return false;
+         }
+      }
+      return true;
    }
 
    private static long lastLineEnd(FileChannel file) throws IOException {

@@ -83,7 +83,12 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    /** Routing's meters (none without a metrics plugin), while routing runs. */
    private GatewayMeters meters;
    /** The CDR file writer while {@code billing.cdr} is configured. */
-   private CdrWriter cdrWriter;
+   private volatile CdrWriter cdrWriter;
+   /**
+    * Set (under this plugin's lock) once the services stopped: a reload still under way then (stopServices does not
+    * wait for it) starts nothing, or its CDR writer would run on the stopped broker.
+    */
+   private volatile boolean servicesStopped;
 
    @Override
    public void registered(ActiveMQServer server) {
@@ -155,15 +160,18 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
    /** What runs once the broker is up: the diverts of a first start, reload, pending routes, EXPIRED reports. */
    private synchronized void startServices(GatewayRuntime runtime) throws Exception {
+      servicesStopped = false;
       // stored by an earlier start, these are back already (recovered before the protocol services started)
       divert(MT_DIVERT, SmsAddresses.MT + ".routed", SmsAddresses.MT, MtRouteTransformer.class);
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
       // One divert, two copies: the report for its account and the billing record.
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
       removedLinks = new RemovedLinkQueues(server, runtime);
+      RemovedLinkQueues drainAfterReload = removedLinks;
       reloader = new ConfigReloader(runtime, router, config -> {
-         applyCdr(config.billing().cdr());
-         removedLinks.drain(config, RemovedLinkQueues.RELOAD);
+         if (applyCdr(config.billing().cdr())) {
+            drainAfterReload.drain(config, RemovedLinkQueues.RELOAD);
+         }
       });
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));
       reloader.start(scheduler, RELOAD_CHECK_MILLIS);
@@ -256,29 +264,40 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
    /**
     * Starts, restarts or stops the CDR file writer as {@code billing.cdr} says (at start and after each reload that
-    * applied): a changed section closes the current file and starts a writer with the new settings.
+    * applied): a changed section closes the current file and starts a writer with the new settings. False, doing
+    * nothing, once the services stopped (a reload that overlapped the broker's stop).
     */
-   private synchronized void applyCdr(CdrConfig next) {
+   private synchronized boolean applyCdr(CdrConfig next) {
+      if (servicesStopped) {
+         return false;
+      }
       CdrWriter running = cdrWriter;
       if (running != null && running.config.equals(next)) {
-         return;
+         return true;
       }
-      if (running != null) {
-         running.stop();
-         cdrWriter = null;
-         logger.info("CDR files: writer to {} stopped", running.config.directory());
-      }
+      stopCdr();
       if (next != null) {
          cdrWriter = new CdrWriter(server, next, router.cdr);
          cdrWriter.start();
          logger.info("CDR files: billing records from {} written to {}", next.queue(), next.directory());
+      }
+      return true;
+   }
+
+   private synchronized void stopCdr() {
+      CdrWriter running = cdrWriter;
+      if (running != null) {
+         running.stop();
+         cdrWriter = null;
+         logger.info("CDR files: writer to {} stopped", running.config.directory());
       }
    }
 
    /** Stops what runs on threads of its own and withdraws the forwarding policy. */
    private synchronized void stopServices() {
       prepared = false;
-      applyCdr(null);
+      servicesStopped = true;
+      stopCdr();
       if (meters != null) {
          RoutingMeters.stop(router);
          meters.close();
@@ -389,6 +408,11 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       } catch (Exception e) {
          logger.warn("Could not write the rolled-up record of {}", completed.key(), e);
       }
+   }
+
+   /** For tests: the running CDR writer, or null. */
+   CdrWriter cdrWriter() {
+      return cdrWriter;
    }
 
    SmsRouter router() {

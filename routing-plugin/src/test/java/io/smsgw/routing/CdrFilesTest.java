@@ -36,10 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CdrFilesTest {
 
-   private static final String ACCOUNT = "app1";
-   private static final String QUEUE = "billing-cdr.records";
+   static final String ACCOUNT = "app1";
+   static final String QUEUE = "billing-cdr.records";
    private static final Duration PATIENCE = Duration.ofSeconds(15);
-   private static final String HEADER = "recordId,smsRecordTime,smsId,smsAccount,smsServiceId,smsFeeUserType,smsFeeType,smsFeeCode,"
+   static final String HEADER = "recordId,smsRecordTime,smsId,smsAccount,smsServiceId,smsFeeUserType,smsFeeType,smsFeeCode,"
       + "smsFeeTerminal,smsSource,smsDestination,smsSegmentNumber,smsSegmentTotal,smsSubmitTime,smsDoneTime,smsStatus,"
       + "smsErrorCode,smsBillable,smsRollup,smsLink,smsOriginGateway";
 
@@ -84,12 +84,12 @@ class CdrFilesTest {
       return broker;
    }
 
-   private static SmsRoutingControlMBean routing(TestBroker broker) {
+   static SmsRoutingControlMBean routing(TestBroker broker) {
       return (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
    }
 
    /** Final reports to sms.dr, as an application sends them: each makes one billing record. */
-   private static void reports(TestBroker broker, String... smsIds) throws Exception {
+   static void reports(TestBroker broker, String... smsIds) throws Exception {
       try (Connection c = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection();
            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
            MessageProducer p = s.createProducer(s.createQueue(SmsAddresses.DR))) {
@@ -109,7 +109,7 @@ class CdrFilesTest {
       }
    }
 
-   private List<Path> files(Path directory, String suffix) throws IOException {
+   static List<Path> files(Path directory, String suffix) throws IOException {
       if (!Files.isDirectory(directory)) {
          return List.of();
       }
@@ -119,7 +119,7 @@ class CdrFilesTest {
    }
 
    /** The records (header checked, then dropped) of the closed files, in file-name order. */
-   private List<List<String>> records(Path directory) throws IOException {
+   static List<List<String>> records(Path directory) throws IOException {
       List<List<String>> out = new ArrayList<>();
       for (Path file : files(directory, ".csv")) {
          List<List<String>> rows = parseCsv(Files.readString(file, StandardCharsets.UTF_8));
@@ -129,7 +129,7 @@ class CdrFilesTest {
       return out;
    }
 
-   private int countRecords(Path directory) {
+   static int countRecords(Path directory) {
       try {
          return records(directory).size();
       } catch (IOException e) {
@@ -173,7 +173,7 @@ class CdrFilesTest {
       return rows;
    }
 
-   private static int column(String name) {
+   static int column(String name) {
       return List.of(HEADER.split(",")).indexOf(name);
    }
 
