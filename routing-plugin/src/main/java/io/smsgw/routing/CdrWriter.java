@@ -368,6 +368,11 @@ final class CdrWriter extends AbstractSessionCallback {
    private void rotate() throws IOException {
       Path full = part;
       closeChannel();
+      if (full != null) {
+         // After a failed write (then a stop or the interval): what was not forced, a torn line and records not
+         // acknowledged, must not reach the .csv. A failure here keeps the file open for the next try.
+         cutBack(full, durableSize);
+      }
       part = null;
       durableSize = 0;
       fileRecords = 0;
@@ -377,6 +382,16 @@ final class CdrWriter extends AbstractSessionCallback {
          } catch (IOException e) {
             unrenamed = full;
             throw e;
+         }
+      }
+   }
+
+   /** Cuts {@code file} back to its first {@code forced} bytes when a failed write left more. */
+   private static void cutBack(Path file, long forced) throws IOException {
+      if (Files.exists(file) && Files.size(file) > forced) {
+         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(forced);
+            channel.force(true);
          }
       }
    }
