@@ -70,6 +70,11 @@ public final class AccountThrottling {
       members.remove(member);
    }
 
+   /** Receiving sessions of the account that a pause's end prompts (for tests and diagnostics). */
+   public int sessionCount() {
+      return members.size();
+   }
+
    /**
     * A throttling answer to a PDU written in {@code answeredEpoch}: starts a pause of {@code firstStepMillis} times
     * the current multiplier, unless one runs or the PDU was written before the last one began; the multiplier doubles,

@@ -263,7 +263,17 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback implemen
       this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis);
       this.throttlePauseMillis = Math.max(0, throttlePauseMillis);
       this.throttling = AccountThrottling.of(server, channel.accountId());
-      throttling.join(this);
+   }
+
+   /**
+    * The login completed (event loop, with the session still open): from here a pause's end prompts this session.
+    * Not in the constructor, which runs on the broker executor: a connection that closed before then has already
+    * stopped (finding no deliverer), so a join there was never left and the registry kept session and channel.
+    */
+   public void joinAccount() {
+      if (!stopped) {
+         throttling.join(this);
+      }
    }
 
    /** PDUs written and not answered yet. */

@@ -1,7 +1,10 @@
 package io.smsgw.routing;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -87,8 +90,9 @@ final class RoutedMove {
       }
       SimpleString divert = divertOf(ingress);
       Result[] results = new Result[found.size()];
+      BatchIds batchIds = new BatchIds();
       BatchedMoves.Effect[] effects = BatchedMoves.move(server, found, (i, ref, tx, moves) -> {
-         Result result = move(queue, ref, ingress, divert, mark, routing, tx, moves);
+         Result result = move(queue, ref, ingress, divert, mark, routing, tx, moves, batchIds);
          results[i] = result;
          return switch (result) {
             case MOVED -> BatchedMoves.Effect.MOVED;
@@ -110,7 +114,8 @@ final class RoutedMove {
     * its copy. Anything but MOVED after the acknowledgement rolls the batch back.
     */
    private Result move(Queue queue, MessageReference found, SimpleString ingress, SimpleString divert,
-                       Consumer<Message> mark, IngressRouting routing, Transaction tx, BatchedMoves.Moves moves) throws Exception {
+                       Consumer<Message> mark, IngressRouting routing, Transaction tx, BatchedMoves.Moves moves,
+                       BatchIds routedIds) throws Exception {
       StorageManager storageManager = server.getStorageManager();
       PostOffice postOffice = server.getPostOffice();
       Message copy = copyForMove(found.getMessage(), ingress, queue.getName(), divert, storageManager);
@@ -141,12 +146,12 @@ final class RoutedMove {
       byte[] duplicateId = copy.getDuplicateIDBytes();
       if (duplicateId != null) {
          DuplicateIDCache cache = postOffice.getDuplicateIDCache(ingress);
-         if (!cache.contains(duplicateId)) {
+         if (!cache.contains(duplicateId) && routedIds.first(tx, ingress.toString(), duplicateId)) {
             cache.addToCache(duplicateId, tx);
          }
       }
       for (Message message : routed) {
-         Result result = store(message, tx, postOffice);
+         Result result = store(message, tx, postOffice, routedIds);
          if (result != Result.MOVED) {
             return result;
          }
@@ -191,8 +196,15 @@ final class RoutedMove {
     * Stores one routed message in {@code tx}, checked after for a store that filled since it was asked (DROP drops the
     * message silently, FAIL throws).
     */
-   private Result store(Message message, Transaction tx, PostOffice postOffice) throws Exception {
+   private Result store(Message message, Transaction tx, PostOffice postOffice, BatchIds routedIds) throws Exception {
       String address = message.getAddress();
+      byte[] duplicateId = message.getDuplicateIDBytes();
+      if (duplicateId != null && !routedIds.first(tx, address, duplicateId)) {
+         // Routed to this address earlier in this batch or a batch committed just before: the broker's cache has the id
+         // only once that batch is durable, so its check would let this one through. A duplicate, as it was when
+         // each move had its own transaction.
+         return Result.DUPLICATE;
+      }
       RoutingStatus status;
       try {
          // as the divert routes its copy: not direct, duplicates refused at the final address
@@ -211,6 +223,35 @@ final class RoutedMove {
          return Result.FULL;
       }
       return Result.MOVED;
+   }
+
+   /**
+    * The duplicate ids the moves of one {@link #moveAll} have routed, per address: the broker adds a routed id to its
+    * duplicate cache only once the transaction is durable ({@code addToCache(id, tx, false)} runs after the journal
+    * sync), so a second message under the same id in the same batch, or in the next one (made while the journal syncs
+    * the one before), would pass its check. Ids of a committed batch are kept for the rest of the call; those of a
+    * rolled-back batch are forgotten with it. Each call starts empty: it returns once its last batch is durable.
+    */
+   private static final class BatchIds {
+      record Key(String address, ByteBuffer id) {
+      }
+
+      private final Set<Key> committed = new HashSet<>();
+      private final Set<Key> current = new HashSet<>();
+      private Transaction batch;
+
+      /** Whether {@code id} is routed to {@code address} for the first time in this call, noting it for {@code tx}. */
+      boolean first(Transaction tx, String address, byte[] id) {
+         if (tx != batch) {
+            if (batch != null && batch.getState() == Transaction.State.COMMITTED) {
+               committed.addAll(current);
+            }
+            current.clear();
+            batch = tx;
+         }
+         Key key = new Key(address, ByteBuffer.wrap(id));
+         return !committed.contains(key) && current.add(key);
+      }
    }
 
    private String refusedTag() {

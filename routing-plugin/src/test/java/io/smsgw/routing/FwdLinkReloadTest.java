@@ -185,8 +185,10 @@ class FwdLinkReloadTest {
    }
 
    /** A peer gateway's acceptor for gateways, raw: answers each CONNECT of the gateway with the pair's secret, and ACTIVE_TEST. */
-   private static final class RawPeer implements AutoCloseable {
+   static final class RawPeer implements AutoCloseable {
       final AtomicInteger connects = new AtomicInteger();
+      /** The Source_Addr of each CONNECT read, in order, taken or not. */
+      final List<String> sources = new CopyOnWriteArrayList<>();
       private final ServerSocket server;
       private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -220,6 +222,7 @@ class FwdLinkReloadTest {
       private void serve(Socket socket) {
          try (CmppSocket link = new CmppSocket(socket)) {
             Connect connect = link.read(Connect.class); // over TLS the handshake happens here, and may fail
+            sources.add(connect.sourceAddr());
             if (!connect.sourceAddr().equals(OWN) || !CmppAuthenticator.verifySource(connect, SECRET)) {
                return;
             }

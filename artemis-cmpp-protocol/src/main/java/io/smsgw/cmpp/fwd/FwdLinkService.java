@@ -71,6 +71,12 @@ public final class FwdLinkService implements ActiveMQComponent {
    private FwdForwards forwards;
    private ScheduledExecutorService housekeeping;
    private volatile boolean started;
+   /**
+    * The gateway code and max-hops of the start: every link this service runs uses them until the broker restarts,
+    * a link a reload starts too (decision 150), so the links never speak for two codes at once.
+    */
+   private String startCode;
+   private int startMaxHops;
 
    public FwdLinkService(ActiveMQServer server, GatewayRuntime runtime) {
       this.server = server;
@@ -90,6 +96,8 @@ public final class FwdLinkService implements ActiveMQComponent {
          new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
       }
       GatewayConfig config = runtime.config();
+      startCode = config.code();
+      startMaxHops = config.maxHops();
       if (!config.peers().isEmpty()) {
          // The TLS contexts first, off the event loops: a trust or key store that cannot be read fails the start before
          // anything is opened, naming the peer and the file, instead of failing each connection attempt.
@@ -102,7 +110,7 @@ public final class FwdLinkService implements ActiveMQComponent {
          try {
             open();
             for (PeerConfig peer : config.peers().values()) {
-               launch(peer, config, tls.get(peer.code()));
+               launch(peer, tls.get(peer.code()));
             }
          } catch (Exception | Error e) {
             // A link that cannot start must not leave the ones started before it consuming and connected, nor the threads.
@@ -140,8 +148,8 @@ public final class FwdLinkService implements ActiveMQComponent {
    }
 
    /** Creates and starts a peer's link and registers its bean and meters (any thread but an event loop). */
-   private void launch(PeerConfig peer, GatewayConfig config, TlsClientContexts.Loaded tls) throws Exception {
-      FwdLink link = new FwdLink(peer, config.code(), config.maxHops(), server, group.next(),
+   private void launch(PeerConfig peer, TlsClientContexts.Loaded tls) throws Exception {
+      FwdLink link = new FwdLink(peer, startCode, startMaxHops, server, group.next(),
                                  // CONNECT Timestamps and report times in the CMPP acceptors' zone (cmppTimeZone), as the peers read them
                                  Clock.system(io.smsgw.cmpp.server.CmppZone.of(server)), forwards,
                                  tls == null ? null : tls.context());
@@ -159,7 +167,8 @@ public final class FwdLinkService implements ActiveMQComponent {
     * window, timers, TLS settings) differ, or when a TLS store file it uses holds other bytes than its context was built
     * from. A link whose new TLS stores cannot be read is logged at ERROR and left as it was (a changed one keeps running
     * with its previous settings and context); one that fails to start is logged at ERROR and stays stopped. The next
-    * reload tries either again. {@code gateway.code} and {@code max-hops} are not applied to running links (restart).
+    * reload tries either again. {@code gateway.code} and {@code max-hops} are those of the service's start for every
+    * link, those a reload starts included (restart; a changed code is warned about).
     *
     * @return one line per peer whose link is left out of line with {@code config} (empty when all are)
     */
@@ -243,10 +252,16 @@ public final class FwdLinkService implements ActiveMQComponent {
             return problems;
          }
       }
+      if (!(changed.isEmpty() && added.isEmpty()) && !config.code().equals(startCode)) {
+         // Links of one broker speak for one gateway; the reloader names gateway.code among what waits for a restart.
+         logger.warn("FWD links to gateways {} start as gateway {}, the code of the broker's start: gateway.code {} "
+                     + "applies to the FWD links only after a restart",
+                     concat(changed, added).stream().map(PeerConfig::code).toList(), startCode, config.code());
+      }
       for (PeerConfig peer : concat(changed, added)) {
          boolean isChange = changed.contains(peer);
          try {
-            launch(peer, config, tls.get(peer.code()));
+            launch(peer, tls.get(peer.code()));
             List<String> files = renewed.get(peer.code());
             if (files != null) {
                logger.info("FWD link to gateway {} restarted by the reload with its renewed {} (the file changed at the same path)",

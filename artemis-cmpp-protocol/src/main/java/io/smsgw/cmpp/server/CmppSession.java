@@ -915,6 +915,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       state = State.CONNECTED;
       connection.setClientID(account.id());
+      deliverer.joinAccount(); // here, where a close after it is sure to leave again
       submitHandler = new CmppSubmitHandler(this, server, sender);
       // CANCELs wait for the SUBMITs read before them, and for each other (decision 69).
       heldMessages = new HeldMessageQueues(server, manager.getCmppSubmitAddress(), brokerExecutor, sender::afterPendingWrites);

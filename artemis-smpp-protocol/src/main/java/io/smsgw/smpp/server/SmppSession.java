@@ -720,6 +720,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          case RECEIVER -> State.BOUND_RX;
          case TRANSCEIVER -> State.BOUND_TRX;
       };
+      deliverer.joinAccount(); // here, where a close after it is sure to leave again
       connection.setClientID(account.id());
       submitHandler = new SmppSubmitHandler(this, server, serverSession, operationContext, context);
       heldMessages = new HeldMessages(this, server, operationContext, brokerExecutor, answer, submitHandler::afterPendingWrites);
