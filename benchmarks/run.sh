@@ -46,8 +46,9 @@
 #   E2E_SYSCALLS=1 (count each JVM's system calls, futex calls and context switches while measuring, with perf),
 #   E2E_PIN=1 (pin as the other scenarios do; by default cmpp-e2e leaves scheduling to the OS), E2E_WARMUP_RATE
 #   (5000 submits/s during the 60 s warm-up; never above the measured rate; 0 = as fast as possible),
-#   E2E_BILLING (core: a CORE client of the broker reads the billing records, as before; cdr: the broker's own CDR
-#   file writer, billing.cdr, reads the same subscription and writes CSV files under $WORK/e2e/cdr).
+#   E2E_BILLING (cdr, the default since decision 162: the broker's own CDR file writer, billing.cdr, reads the billing
+#   subscription and writes CSV files under $WORK/e2e/cdr; core: a CORE client in the gateway's JVM reads the records,
+#   as every run before decision 162 did).
 #   JOURNAL (aio: the AIO journal where libaio is installed, as broker.xml asks; nio: NIO), SERVER_GC
 #   (-XX:+UseG1GC; any one collector option, e.g. -XX:+UseParallelGC).
 #   all: SETTLE_LOAD (1.5) and SETTLE_MAX_S (120): before each scenario, sync and wait up to SETTLE_MAX_S
@@ -391,7 +392,7 @@ e2e_run() {   # label rate
       SERVER_JVM+=("-XX:StartFlightRecording=filename=$RESULTS/$label-gateway.jfr,settings=profile,delay=$((WARMUP + 5))s,duration=${DURATION}s")
    fi
    start_server "$label-gateway" io.smsgw.bench.scenario.E2eGateway "$WORK/e2e" "$sim_port" "${E2E_LINK_WINDOW:-512}" \
-      "${E2E_BILLING:-core}"
+      "${E2E_BILLING:-cdr}"
    SERVER_JVM=("${jvm[@]}")
 
    echo "== $label (load average before: $(cut -d" " -f1-3 /proc/loadavg))"

@@ -104,7 +104,7 @@ class BenchmarkSmokeTest {
                 .credential(E2eGateway.LINK_SYSTEM_ID, E2eGateway.LINK_PASSWORD).receiptDelay(Duration.ofMillis(20))
                 .build());
              E2eGateway gateway = E2eGateway.start(BenchGateway.repositoryEtc(), work, "127.0.0.1", simulator.port(),
-                     E2eGateway.DEFAULT_LINK_WINDOW)) {
+                     E2eGateway.DEFAULT_LINK_WINDOW, E2eGateway.Billing.CORE)) {
             LoadReport report = LoadGenerator.run(brief().protocol("CMPP").port(gateway.cmppPort())
                     .systemId(BenchGateway.CMPP_SP_ID).password(BenchGateway.CMPP_SECRET)
                     .cmppSourceId(BenchGateway.CMPP_SOURCE).receipts(true).receiptWaitSeconds(20).rate(500)
@@ -125,7 +125,7 @@ class BenchmarkSmokeTest {
         }
     }
 
-    /** E2E_BILLING=cdr: the broker's CDR file writer reads the billing records instead of the CORE client. */
+    /** run.sh's default billing system (decision 162): the broker's CDR file writer reads the billing records. */
     @Test
     void endToEndWithTheBuiltInCdrWriterWritesALineForEverySubmit(@TempDir Path work) throws Exception {
         long accepted;
@@ -133,7 +133,7 @@ class BenchmarkSmokeTest {
                 .credential(E2eGateway.LINK_SYSTEM_ID, E2eGateway.LINK_PASSWORD).receiptDelay(Duration.ofMillis(20))
                 .build());
              E2eGateway gateway = E2eGateway.start(BenchGateway.repositoryEtc(), work, "127.0.0.1", simulator.port(),
-                     E2eGateway.DEFAULT_LINK_WINDOW, E2eGateway.Billing.CDR)) {
+                     E2eGateway.DEFAULT_LINK_WINDOW)) {
             LoadReport report = LoadGenerator.run(brief().protocol("CMPP").port(gateway.cmppPort())
                     .systemId(BenchGateway.CMPP_SP_ID).password(BenchGateway.CMPP_SECRET)
                     .cmppSourceId(BenchGateway.CMPP_SOURCE).receipts(true).receiptWaitSeconds(20).rate(500)

@@ -21,9 +21,10 @@ import org.apache.activemq.artemis.utils.FileUtil;
  * {@link BenchGateway}, one SMSC link {@value #LINK} to an SMSC simulator started elsewhere, an MT route for
  * the load generator's numbers ({@value #ROUTE_PREFIX}…) over that link, and a billing system that reads
  * and acknowledges every record on the stock configuration's {@code sms.billing} subscription
- * {@value #BILLING_QUEUE}, so records are counted as they are written and never pile up. The billing system is a
- * CORE client of the broker ({@link Billing#CORE}, default) or the broker's own CDR file writer reading the same
- * subscription ({@link Billing#CDR}: {@code billing.cdr}, files under {@code <workDir>/cdr}).
+ * {@value #BILLING_QUEUE}, so records are counted as they are written and never pile up. The billing system is the
+ * broker's own CDR file writer ({@link Billing#CDR}: {@code billing.cdr}, files under {@code <workDir>/cdr}; the
+ * default of {@link #main}, decision 162) or a CORE client of the broker reading the same subscription
+ * ({@link Billing#CORE}).
  *
  * <p>{@link #main} runs it as its own process and prints a {@code STATS} line per second (billing records
  * written so far, reports and MT still waiting, link counters); {@code run.sh cmpp-e2e} reads the last one.
@@ -62,10 +63,10 @@ public final class E2eGateway implements AutoCloseable {
         this.billingSystem = billingSystem;
     }
 
-    /** With the CORE billing system. */
+    /** With the CDR writer as billing system, as {@code run.sh cmpp-e2e} runs it by default. */
     public static E2eGateway start(Path sourceEtc, Path workDir, String smscHost, int smscPort, int linkWindow)
             throws Exception {
-        return start(sourceEtc, workDir, smscHost, smscPort, linkWindow, Billing.CORE);
+        return start(sourceEtc, workDir, smscHost, smscPort, linkWindow, Billing.CDR);
     }
 
     /**
@@ -195,11 +196,11 @@ public final class E2eGateway implements AutoCloseable {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: E2eGateway WORK_DIR SMSC_PORT [LINK_WINDOW [core|cdr]]");
+            System.err.println("usage: E2eGateway WORK_DIR SMSC_PORT [LINK_WINDOW [cdr|core]]");
             System.exit(2);
         }
         int window = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_LINK_WINDOW;
-        Billing billingSystem = args.length > 3 ? Billing.of(args[3]) : Billing.CORE;
+        Billing billingSystem = args.length > 3 ? Billing.of(args[3]) : Billing.CDR;
         E2eGateway gateway = start(BenchGateway.repositoryEtc(), Path.of(args[0]), "127.0.0.1",
                 Integer.parseInt(args[1]), window, billingSystem);
         AtomicBoolean stopping = new AtomicBoolean();
