@@ -448,9 +448,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    /**
-    * A request read while the gateway ends the session (a broker stop, a revoked account): every one is answered, so no client waits for its own
-    * timeout. What stores is refused with CMPP's "send again later", Result 8 (a SUBMIT; a peer's FWD, which its link
-    * puts back without counting a failed delivery, decision 136); what reads or removes state is handled as before (an
+    * A request read while the gateway ends the session (a broker stop, a revoked account): every one is answered, so no
+    * client waits for its own timeout. What stores is refused with CMPP's "send again later", Result 8 (a SUBMIT; a
+    * peer's FWD, which its link puts back without counting a failed delivery, decision 136); what reads or removes state
+    * is handled as before (an
     * SP's QUERY and CANCEL: the broker's queues and journal run until the sessions have ended; a gateway's route
     * queries); a route update is refused as "system busy" (the GNS session's own answer).
     */
