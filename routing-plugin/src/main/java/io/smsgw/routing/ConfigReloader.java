@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches {@code sms-gateway.conf} (when it is a file) and applies a changed file without a broker restart:
  * accounts, routes and the billing policy take effect for the next message; messages in flight are not
- * touched. A broken file is rejected with the loader's message and the previous configuration keeps serving.
+ * touched. An account's max-submit-rate and daily-quota apply to its open sessions at once; the open sessions of an
+ * account the file removes, or whose password, protocols or allowed-ips no longer admit them, are ended (one WARN per
+ * account). A broken file is rejected with the loader's message and the previous configuration keeps serving.
  * The SMSC links follow too: the link service starts the links the reload added, stops those it removed and
  * restarts those whose settings changed or whose TLS store files were replaced ({@link LinkReconfiguration}), before
  * what waits for a removed link is routed again ({@link RemovedLinkQueues}), so no running consumer holds it. The FWD
@@ -191,10 +193,16 @@ final class ConfigReloader {
       try {
          GatewayConfig config = GatewayConfigLoader.load(file);
          GatewayConfig previous = runtime.config();
-         runtime.configure(config);
+         List<GatewayRuntime.RevokedAccount> revoked = runtime.configure(config);
          router.apply(config);
          logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
                      config.routes().mt().size(), config.routes().mo().size());
+         for (GatewayRuntime.RevokedAccount account : revoked) {
+            // An account's shared limits apply to its open sessions at once; a revoked login does not stay open
+            // (decisions.md: revoked accounts).
+            logger.warn("{}: account '{}' {}: ending its {} open session(s) (SMPP unbind / CMPP TERMINATE, after the "
+                        + "answers to what they sent before)", file, account.accountId(), account.reason(), account.sessions());
+         }
          List<String> smscLinksLeft = applyLinks(config);
          List<String> fwdLinksLeft = applyPeers(config);
          List<String> restart = needRestart(previous, config, smscLinksLeft != null, fwdLinksLeft != null);

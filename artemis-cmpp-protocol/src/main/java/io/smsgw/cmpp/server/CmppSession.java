@@ -70,6 +70,7 @@ import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.config.TlsPeerIdentity;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.rate.RateLimiter;
+import io.smsgw.core.runtime.AccountSession;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.TrafficCounters;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -97,7 +98,8 @@ import org.slf4j.LoggerFactory;
  * {@link FwdSessionHandler}.
  * Both only on an acceptor with {@code cmppAcceptPeers=true}, from the gateway's addresses, up to its max-sessions.
  */
-final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>, GnsPeer, ClientSessionsStop.Ending {
+final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>, GnsPeer, ClientSessionsStop.Ending,
+                                   AccountSession {
 
    private static final Logger logger = LoggerFactory.getLogger(CmppSession.class);
 
@@ -152,11 +154,16 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** While an SP's TERMINATE is answered: the limit on answering it, cancelled once answered (event loop). */
    private ScheduledFuture<?> terminateDeadline;
    private final ClientSessionsStop stopSessions;
-   /** The session ends because the broker stops: the gateway sends TERMINATE and waits for TERMINATE_RESP (event loop). */
-   private boolean endingForBrokerStop;
-   /** During a broker stop: the SP's own TERMINATE, read before the gateway's went out, answered in its place. */
+   /**
+    * The gateway ends the session, because the broker stops or a reload revoked the SP's account: it sends TERMINATE
+    * and waits for TERMINATE_RESP (event loop).
+    */
+   private boolean endingByGateway;
+   /** Whether that end is for a revoked account: no broker stop bounds the wait for TERMINATE_RESP then (event loop). */
+   private boolean endingForRevokedAccount;
+   /** While the gateway ends it: the SP's own TERMINATE, read before the gateway's went out, answered in its place. */
    private Terminate peerTerminate;
-   /** During a broker stop: whether the gateway's TERMINATE has been written. */
+   /** While the gateway ends it: whether the gateway's TERMINATE has been written. */
    private boolean ownTerminateSent;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
@@ -214,10 +221,38 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          channel.close();
          return;
       }
-      if (state != State.CONNECTED || endingForBrokerStop) {
+      endByGateway();
+   }
+
+   /**
+    * A reload removed the SP's account or revoked this login (decisions.md: revoked accounts): the session ends as for
+    * a broker stop (the SUBMITs received before are answered, then the gateway's TERMINATE), and closes at
+    * TERMINATE_RESP or, at the latest, {@code cmppResponseTimeout} after the TERMINATE went out. From any thread.
+    */
+   @Override
+   public void endForRevokedAccount() {
+      try {
+         channel.eventLoop().execute(() -> {
+            if (state == State.OPEN || state == State.CONNECTING) {
+               channel.close(); // as for a broker stop: the CONNECT in progress finds the connection closed
+               return;
+            }
+            if (state == State.CONNECTED && !endingByGateway) {
+               endingForRevokedAccount = true;
+               endByGateway();
+            }
+         });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+         channel.close();
+      }
+   }
+
+   /** The gateway's TERMINATE after the answers owed; nothing when the session is not connected or ends already. */
+   private void endByGateway() {
+      if (state != State.CONNECTED || endingByGateway) {
          return;
       }
-      endingForBrokerStop = true;
+      endingByGateway = true;
       endSession(() -> {
          if (peerTerminate != null) {
             return peerTerminate.response();
@@ -227,8 +262,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       });
    }
 
-   Account account() {
+   @Override
+   public Account account() {
       return account;
+   }
+
+   @Override
+   public AccessProtocol protocol() {
+      return AccessProtocol.CMPP;
    }
 
    CmppVersion version() {
@@ -382,7 +423,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          onTerminate(terminate);
       } else if (pdu instanceof TerminateResp) {
          channel.close();
-      } else if (state == State.TERMINATING && endingForBrokerStop) {
+      } else if (state == State.TERMINATING && endingByGateway) {
          onWhileBrokerStops(pdu);
       } else if (state == State.TERMINATING) {
          logger.debug("Ignoring {} from '{}' while terminating", pdu.commandName(), peerName());
@@ -407,9 +448,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    }
 
    /**
-    * A request read while the session ends for a broker stop: every one is answered, so no client waits for its own
-    * timeout. What stores is refused with CMPP's "send again later", Result 8 (a SUBMIT; a peer's FWD, which its link
-    * puts back without counting a failed delivery, decision 136); what reads or removes state is handled as before (an
+    * A request read while the gateway ends the session (a broker stop, a revoked account): every one is answered, so no
+    * client waits for its own timeout. What stores is refused with CMPP's "send again later", Result 8 (a SUBMIT; a
+    * peer's FWD, which its link puts back without counting a failed delivery, decision 136); what reads or removes state
+    * is handled as before (an
     * SP's QUERY and CANCEL: the broker's queues and journal run until the sessions have ended; a gateway's route
     * queries); a route update is refused as "system busy" (the GNS session's own answer).
     */
@@ -677,6 +719,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return CmppResult.CONNECT_OTHER_ERROR;
       }
       account = found;
+      if (!runtime.loggedIn(this)) {
+         // A reload between the checks above and here removed or revoked the account.
+         runtime.closeSession(found.id());
+         account = null;
+         logRefusal(connect, "account removed or revoked by a reload during the CONNECT");
+         return CmppResult.CONNECT_AUTHENTICATION_ERROR;
+      }
       return CmppResult.CONNECT_OK;
    }
 
@@ -715,7 +764,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       PduFrameDecoder.loginDecided(channel, CmppProtocolManager.FRAME_NAME, accepted);
    }
 
-   private InetAddress remoteAddress() {
+   @Override
+   public InetAddress remoteAddress() {
       return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
    }
 
@@ -898,6 +948,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
                return; // the connection went away meanwhile; onChannelClosed gave the session back
             }
             runtime.closeSession(account.id());
+            runtime.loggedOut(this);
             account = null;
             sendAndClose(connect.response(CmppResult.CONNECT_OTHER_ERROR, new byte[16], manager.highestVersion()));
          });
@@ -944,7 +995,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * the queue. CANCELs received before are answered first too.
     */
    private void onTerminate(Terminate terminate) {
-      if (endingForBrokerStop && state == State.TERMINATING) {
+      if (endingByGateway && state == State.TERMINATING) {
          // Both sides end the session: answered in place of the gateway's TERMINATE, or at once once that has gone out.
          if (!ownTerminateSent) {
             peerTerminate = terminate;
@@ -1002,7 +1053,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * what the other gateway sends until it has read the TERMINATE is still answered; anything else closes once written.
     */
    private void endGatewaySession(CmppPdu last) {
-      if (endingForBrokerStop && last instanceof Terminate) {
+      if (endingByGateway && last instanceof Terminate) {
          channel.writeAndFlush(last);
       } else {
          sendAndClose(last);
@@ -1070,9 +1121,20 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       terminateDeadline.cancel(false);
       CmppPdu pdu = last.get();
       channel.writeAndFlush(pdu);
-      if (endingForBrokerStop && pdu instanceof Terminate) {
-         // The gateway's TERMINATE for a broker stop: the SP's TERMINATE_RESP closes (dispatch), and DELIVER_RESPs until
-         // then still acknowledge; the broker's stop timeout bounds the wait.
+      if (endingByGateway && pdu instanceof Terminate) {
+         // The gateway's TERMINATE (broker stop, revoked account): the SP's TERMINATE_RESP closes (dispatch), and
+         // DELIVER_RESPs until then still acknowledge; the broker's stop timeout bounds the wait, or for a revoked account
+         // the response timeout.
+         if (endingForRevokedAccount) {
+            long timeout = manager.getCmppResponseTimeout();
+            channel.eventLoop().schedule(() -> {
+               if (channel.isActive()) {
+                  logger.info("No TERMINATE_RESP from '{}' ({}) within {} ms of the TERMINATE for its revoked account; closing",
+                              account.id(), channel.remoteAddress(), timeout);
+                  channel.close();
+               }
+            }, timeout, TimeUnit.MILLISECONDS);
+         }
          return;
       }
       // The SP closes once it has read TERMINATE_RESP; closing first could lose it (decision 156).
@@ -1292,6 +1354,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       if (account != null && previous != State.OPEN) {
          runtime.closeSession(account.id());
+         runtime.loggedOut(this);
       }
       if (gatewaySession != null) {
          runtime.closeGatewaySession(gatewaySession);

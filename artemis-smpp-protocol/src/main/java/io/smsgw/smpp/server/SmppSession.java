@@ -28,6 +28,7 @@ import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.DemoSecrets;
+import io.smsgw.core.runtime.AccountSession;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindType;
@@ -74,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * (bind, held-message operations, stopping and closing the broker session), which runs on an ordered executor and
  * hops back to the event loop.
  */
-final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>, ClientSessionsStop.Ending {
+final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>, ClientSessionsStop.Ending, AccountSession {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppSession.class);
    static final int INTERFACE_VERSION_34 = 0x34;
@@ -123,11 +124,16 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    /** While {@link State#UNBOUND}: the limit on answering the unbind, cancelled once it is answered (event loop). */
    private ScheduledFuture<?> unbindDeadline;
    private final ClientSessionsStop stopSessions;
-   /** The session ends because the broker stops: the gateway unbinds and waits for unbind_resp (event loop). */
-   private boolean endingForBrokerStop;
-   /** During a broker stop: the ESME's own unbind, read before the gateway's went out, answered in its place; else -1. */
+   /**
+    * The gateway ends the session, because the broker stops or a reload revoked the account: it unbinds and waits for
+    * unbind_resp (event loop).
+    */
+   private boolean endingByGateway;
+   /** Whether that end is for a revoked account: no broker stop bounds the wait for unbind_resp then (event loop). */
+   private boolean endingForRevokedAccount;
+   /** While the gateway ends it: the ESME's own unbind, read before the gateway's went out, answered in its place; else -1. */
    private int peerUnbindSequence = -1;
-   /** During a broker stop: the sequence_number of the gateway's unbind once written; else -1. */
+   /** While the gateway ends it: the sequence_number of the gateway's unbind once written; else -1. */
    private int ownUnbindSequence = -1;
 
    SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
@@ -158,8 +164,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       return manager;
    }
 
-   Account account() {
+   @Override
+   public Account account() {
       return account;
+   }
+
+   @Override
+   public AccessProtocol protocol() {
+      return AccessProtocol.SMPP;
+   }
+
+   @Override
+   public InetAddress remoteAddress() {
+      return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
    }
 
    /** What data_coding 0 means on this session: the account's {@code smpp-default-alphabet}, else the acceptor's. */
@@ -345,7 +362,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (state == State.CLOSED) {
          return;
       }
-      if (endingForBrokerStop && onWhileStopping(pdu)) {
+      if (endingByGateway && onWhileStopping(pdu)) {
          return;
       }
       if (state == State.UNBOUND && !(pdu instanceof DeliverSmResp || pdu instanceof GenericNack || pdu instanceof EnquireLink)) {
@@ -664,6 +681,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return SmppStatus.ESME_RBINDFAIL;
       }
       account = found;
+      if (!context.loggedIn(this)) {
+         // A reload between the checks above and here removed or revoked the account.
+         context.closeSession(found.id());
+         account = null;
+         refusalReason = "account removed or revoked by a reload during the bind";
+         return SmppStatus.ESME_RBINDFAIL;
+      }
       return SmppStatus.ESME_ROK;
    }
 
@@ -700,6 +724,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
                return; // the connection went away meanwhile; onChannelClosed gave the session back
             }
             context.closeSession(account.id());
+            context.loggedOut(this);
             account = null;
             sendAndClose(bind.errorResponse(SmppStatus.ESME_RBINDFAIL));
          });
@@ -762,23 +787,51 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          channel.close();
          return;
       }
-      if (!isBound() || endingForBrokerStop) {
+      endByGateway("broker stop");
+   }
+
+   /**
+    * A reload removed the account or revoked this login (decisions.md: revoked accounts): the session ends as for a
+    * broker stop (the submits received before are answered, then the gateway's unbind), and closes at unbind_resp or,
+    * at the latest, {@code smppResponseTimeout} after the unbind went out. From any thread.
+    */
+   @Override
+   public void endForRevokedAccount() {
+      try {
+         channel.eventLoop().execute(() -> {
+            if (state == State.OPEN || state == State.BINDING) {
+               channel.close(); // as for a broker stop: the bind in progress finds the connection closed
+               return;
+            }
+            if (isBound() && !endingByGateway) {
+               endingForRevokedAccount = true;
+               endByGateway("account revoked");
+            }
+         });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+         channel.close();
+      }
+   }
+
+   /** The gateway's unbind after the answers owed; nothing when the session is not bound or ends already. Event loop. */
+   private void endByGateway(String why) {
+      if (!isBound() || endingByGateway) {
          return;
       }
-      endingForBrokerStop = true;
+      endingByGateway = true;
       endSession(() -> {
          if (peerUnbindSequence >= 0) {
             return new UnbindResp(peerUnbindSequence, SmppStatus.ESME_ROK);
          }
          ownUnbindSequence = nextSequence();
          return new Unbind(ownUnbindSequence);
-      }, "broker stop");
+      }, why);
    }
 
    /**
-    * During a broker stop: the ESME's unbind (answered in place of the gateway's unbind when that has not gone out, at
-    * once otherwise) and the answer to the gateway's unbind (unbind_resp, or a generic_nack to it), which end the
-    * session. Whether the PDU was handled here.
+    * While the gateway ends the session (broker stop, revoked account): the ESME's unbind (answered in place of the
+    * gateway's unbind when that has not gone out, at once otherwise) and the answer to the gateway's unbind (unbind_resp,
+    * or a generic_nack to it), which end the session. Whether the PDU was handled here.
     */
    private boolean onWhileStopping(SmppPdu pdu) {
       if (pdu instanceof Unbind unbind) {
@@ -865,8 +918,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       SmppPdu pdu = last.get();
       channel.writeAndFlush(pdu);
       if (pdu instanceof Unbind) {
-         // The gateway's own unbind (broker stop): the ESME's unbind_resp closes (onWhileStopping), and deliver_sm_resp
-         // until then still acknowledge; the broker's stop timeout bounds the wait.
+         // The gateway's own unbind (broker stop, revoked account): the ESME's unbind_resp closes (onWhileStopping), and
+         // deliver_sm_resp until then still acknowledge; the broker's stop timeout bounds the wait, or for a revoked
+         // account the response timeout.
+         if (endingForRevokedAccount) {
+            long timeout = manager.getSmppResponseTimeout();
+            channel.eventLoop().schedule(() -> {
+               if (channel.isActive()) {
+                  logger.info("No unbind_resp from '{}' ({}) within {} ms of the unbind for its revoked account; closing",
+                              account.id(), channel.remoteAddress(), timeout);
+                  channel.close();
+               }
+            }, timeout, TimeUnit.MILLISECONDS);
+         }
          return;
       }
       // The ESME closes once it has read unbind_resp; closing first could lose it (decision 156).
@@ -931,6 +995,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       if (account != null && previous != State.OPEN) {
          context.closeSession(account.id());
+         context.loggedOut(this);
       }
       if (previous == State.BOUND_TX || previous == State.BOUND_RX || previous == State.BOUND_TRX) {
          // An everyday event (a client restarting, a network drop): this line, not Artemis' session-failure WARNs.

@@ -12,6 +12,7 @@ public final class RateLimiter {
 
    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+   private final int permitsPerSecond;
    private final long nanosPerPermit;
    private final long burstNanos;
    private final LongSupplier nanoClock;
@@ -26,10 +27,16 @@ public final class RateLimiter {
       if (permitsPerSecond < 0) {
          throw new IllegalArgumentException("permitsPerSecond must be >= 0, got " + permitsPerSecond);
       }
+      this.permitsPerSecond = permitsPerSecond;
       this.nanosPerPermit = permitsPerSecond == 0 ? 0 : NANOS_PER_SECOND / permitsPerSecond;
       this.burstNanos = NANOS_PER_SECOND;
       this.nanoClock = nanoClock;
       this.emptyAt = new AtomicLong(nanoClock.getAsLong() - burstNanos);
+   }
+
+   /** The rate it was made for (0: unlimited). */
+   public int permitsPerSecond() {
+      return permitsPerSecond;
    }
 
    /** How long one permit takes to come back (0 when unlimited): when to try again after a refused acquisition. */

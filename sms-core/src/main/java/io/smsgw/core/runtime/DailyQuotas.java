@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import io.smsgw.core.config.Account;
 
 /**
  * How many MT recipients each account has submitted today, against its {@code daily-quota}. Counted in
  * memory: a broker restart starts the day's count again (documented; a durable count belongs with billing).
+ * The quota is the account's as currently configured, whichever session's account object asks: a reload that changes
+ * it applies to open sessions at once, as the submit rate does (GatewayRuntime).
  */
 public final class DailyQuotas {
 
@@ -17,6 +20,8 @@ public final class DailyQuotas {
    }
 
    private final Clock clock;
+   /** The account as currently configured, for the one a session logged in with (itself when no longer configured). */
+   private final UnaryOperator<Account> current;
    private final ConcurrentHashMap<String, Day> days = new ConcurrentHashMap<>();
 
    public DailyQuotas() {
@@ -24,19 +29,26 @@ public final class DailyQuotas {
    }
 
    public DailyQuotas(Clock clock) {
+      this(clock, UnaryOperator.identity());
+   }
+
+   /** {@code current}: the account as currently configured, for the account object a session passes. */
+   public DailyQuotas(Clock clock, UnaryOperator<Account> current) {
       this.clock = clock;
+      this.current = current;
    }
 
    /** Takes {@code count} from today's quota; false (and nothing taken) when that would exceed it. */
    public boolean tryConsume(Account account, int count) {
-      if (account.dailyQuota() == 0) {
+      int quota = current.apply(account).dailyQuota();
+      if (quota == 0) {
          return true;
       }
       LocalDate today = LocalDate.now(clock);
       Day day = days.compute(account.id(), (id, d) -> d == null || !d.date().equals(today) ? new Day(today, new AtomicLong()) : d);
       while (true) {
          long used = day.used().get();
-         if (used + count > account.dailyQuota()) {
+         if (used + count > quota) {
             return false;
          }
          if (day.used().compareAndSet(used, used + count)) {
@@ -59,7 +71,7 @@ public final class DailyQuotas {
     * no, so it must not count. Nothing is given back once the day has changed (that day's count is gone).
     */
    public void release(Account account, int count) {
-      if (account.dailyQuota() == 0) {
+      if (current.apply(account).dailyQuota() == 0) {
          return;
       }
       Day day = days.get(account.id());

@@ -1,7 +1,12 @@
 package io.smsgw.core.runtime;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,9 +37,11 @@ public final class GatewayRuntime {
    /** Open sessions of other gateways (FWD and GNS), by kind and code: apart from accounts, whose ids they could equal. */
    private final ConcurrentHashMap<String, AtomicInteger> gatewaySessions = new ConcurrentHashMap<>();
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
+   /** The logged-in SMPP and CMPP sessions of each account, which a reload that revokes the account ends. */
+   private final Set<AccountSession> accountSessions = ConcurrentHashMap.newKeySet();
    private final TrafficCounters traffic = new TrafficCounters();
    private final LinkStates links = new LinkStates();
-   private final DailyQuotas quotas = new DailyQuotas();
+   private final DailyQuotas quotas = new DailyQuotas(java.time.Clock.systemDefaultZone(), this::current);
    private final FinalStates finalStates = new FinalStates();
    private volatile NetworkRoutes networkRoutes;
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
@@ -51,16 +58,105 @@ public final class GatewayRuntime {
    }
 
    /**
-    * Installs a configuration, at start or on reload. The Msg_Id generator is kept while the gateway code
-    * stays the same, so a reload never restarts its sequence.
+    * An account whose open sessions a reload ended.
+    *
+    * @param accountId the account
+    * @param reason    what the reload revoked: "removed", "password changed", "SMPP no longer allowed" (or CMPP) or
+    *                  "address no longer in allowed-ips" (that of the first of its sessions found)
+    * @param sessions  how many of its sessions were told to end
     */
-   public synchronized void configure(GatewayConfig newConfig) {
+   public record RevokedAccount(String accountId, String reason, int sessions) {
+   }
+
+   /**
+    * Installs a configuration, at start or on reload. The Msg_Id generator is kept while the gateway code
+    * stays the same, so a reload never restarts its sequence. Each account's submit limiter follows its
+    * {@code max-submit-rate} as configured now, for open sessions too: one whose rate changed gets a new limiter, the
+    * others keep theirs (and what they used of it). The open sessions of accounts the new configuration removes or
+    * revokes (password, protocols, allowed-ips) are told to end; returned, one entry per account.
+    */
+   public synchronized List<RevokedAccount> configure(GatewayConfig newConfig) {
       GatewayConfig previous = config;
       if (previous == null || !previous.code().equals(newConfig.code()) || longIds == null) {
          this.longIds = new CmppMsgIdGenerator(newConfig.codeValue());
       }
       this.config = newConfig;
-      submitLimiters.clear();
+      // After the new configuration is visible: a limiter made concurrently from the previous one is on its key
+      // already (or its making holds the key), and compute waits for it and replaces it.
+      for (String id : submitLimiters.keySet()) {
+         if (newConfig.accounts().find(id).isEmpty()) {
+            submitLimiters.remove(id);
+         }
+      }
+      for (Account account : newConfig.accounts().all()) {
+         submitLimiters.computeIfPresent(account.id(), (id, limiter) ->
+            limiter.permitsPerSecond() == account.maxSubmitRate() ? limiter : new RateLimiter(account.maxSubmitRate()));
+      }
+      return previous == null ? List.of() : endRevokedSessions(newConfig);
+   }
+
+   /** Tells the sessions the configuration no longer admits to end, each once; one entry per account. */
+   private List<RevokedAccount> endRevokedSessions(GatewayConfig newConfig) {
+      Map<String, RevokedAccount> revoked = new LinkedHashMap<>();
+      for (AccountSession session : accountSessions) {
+         String reason = revocation(session, newConfig);
+         if (reason != null && accountSessions.remove(session)) {
+            session.endForRevokedAccount();
+            revoked.merge(session.account().id(), new RevokedAccount(session.account().id(), reason, 1),
+                          (a, b) -> new RevokedAccount(a.accountId(), a.reason(), a.sessions() + 1));
+         }
+      }
+      return new ArrayList<>(revoked.values());
+   }
+
+   /** Why {@code config} no longer admits the session's login, or null when it does. */
+   private static String revocation(AccountSession session, GatewayConfig config) {
+      Account loggedIn = session.account();
+      Account now = config.accounts().find(loggedIn.id()).orElse(null);
+      if (now == null) {
+         return "removed";
+      }
+      if (!now.password().equals(loggedIn.password())) {
+         return "password changed";
+      }
+      if (!now.allowsProtocol(session.protocol())) {
+         return session.protocol() + " no longer allowed";
+      }
+      InetAddress address = session.remoteAddress();
+      if (address != null && !now.allowsIp(address)) {
+         return "address no longer in allowed-ips";
+      }
+      return null;
+   }
+
+   /**
+    * A session logged in as {@code session.account()} (after {@link #tryOpenSession}): kept so that a reload revoking
+    * the account ends it. False, and not kept, when a reload since the login's check revoked it already; the login is
+    * then refused (the caller gives its session count back).
+    */
+   public boolean loggedIn(AccountSession session) {
+      accountSessions.add(session);
+      // Read after the add: a reload either sees the session in the set or has installed what is read here.
+      GatewayConfig current = config;
+      if (current != null && revocation(session, current) != null) {
+         accountSessions.remove(session);
+         return false;
+      }
+      return true;
+   }
+
+   /** The session ended (or its login failed after {@link #loggedIn}). */
+   public void loggedOut(AccountSession session) {
+      accountSessions.remove(session);
+   }
+
+   /** The account as configured now; {@code account} itself once no longer configured (its sessions are ending). */
+   public Account current(Account account) {
+      GatewayConfig current = config;
+      if (current == null) {
+         return account;
+      }
+      return current.accounts().find(account.id()).orElse(account);
    }
 
    public boolean isConfigured() {
@@ -126,14 +222,16 @@ public final class GatewayRuntime {
    }
 
    /**
-    * The account's limiter, shared by its SUBMITs and CANCELs over every session. A reload replaces it, so callers look
-    * it up per request instead of keeping one from the login.
+    * The account's limiter, shared by its SUBMITs and CANCELs over every session, at the account's
+    * {@code max-submit-rate} as configured now: {@code account} only names it (a session passes the account it logged
+    * in with, which a reload may have changed since). A reload that changes the rate replaces the limiter, so callers
+    * look it up per request instead of keeping one from the login.
     */
    public RateLimiter submitLimiter(Account account) {
       RateLimiter limiter = submitLimiters.get(account.id());
       // get first: computeIfAbsent's capturing lambda would be allocated on every request
       return limiter != null ? limiter
-                             : submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
+                             : submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(current(account).maxSubmitRate()));
    }
 
    public DailyQuotas quotas() {
