@@ -65,10 +65,19 @@ public final class AccountSessions {
 
    /** Creates the account session's consumer on its queue, if its user may consume from it. */
    public static ServerConsumer consume(ActiveMQServer server, ServerSession session, SimpleString queue) throws Exception {
+      return consume(server, session, queue, null);
+   }
+
+   /**
+    * Creates the account session's consumer on its queue with {@code filter} (null for none; an SMPP or CMPP session's
+    * from {@link io.smsgw.core.contract.AccountQueueFilters}), if its user may consume from it.
+    */
+   public static ServerConsumer consume(ActiveMQServer server, ServerSession session, SimpleString queue, SimpleString filter)
+      throws Exception {
       if (checkedByGateway(session)) {
          check(server, session, queue, CheckType.CONSUME);
       } // otherwise the broker checks it
-      return session.createConsumer(server.getStorageManager().generateID(), queue, null, false, false, -1);
+      return session.createConsumer(server.getStorageManager().generateID(), queue, filter, false, false, -1);
    }
 
    /** Whether the session's permissions are checked by {@link #check} rather than by the broker. */

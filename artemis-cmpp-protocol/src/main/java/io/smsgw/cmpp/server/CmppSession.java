@@ -68,6 +68,7 @@ import io.smsgw.core.config.Account;
 import io.smsgw.core.config.CidrBlock;
 import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.config.TlsPeerIdentity;
+import io.smsgw.core.contract.AccountQueueFilters;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.runtime.AccountSession;
@@ -933,7 +934,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          SimpleString queue = SimpleString.of(manager.getCmppAccountQueuePrefix() + account.id());
          server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
                                .setDurable(true).setAutoCreateAddress(true), true);
-         AccountSessions.consume(server, session, queue);
+         // the account's MO, and the reports of the MT submitted over CMPP (not those of its SMPP sessions' MT)
+         AccountSessions.consume(server, session, queue, AccountQueueFilters.cmpp());
          serverSession = session;
          sender = new DurableSender(server, session, context);
          channel.eventLoop().execute(() -> completeConnect(connect));

@@ -28,7 +28,11 @@ import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.DemoSecrets;
+<<<<<<< HEAD
 import io.smsgw.core.runtime.AccountSession;
+=======
+import io.smsgw.core.contract.AccountQueueFilters;
+>>>>>>> t6-protocol-reports
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindType;
@@ -708,7 +712,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
             SimpleString queue = SimpleString.of(manager.getSmppAccountQueuePrefix() + account.id());
             server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
                                   .setDurable(true).setAutoCreateAddress(true), true);
-            consumer = AccountSessions.consume(server, session, queue);
+            // the account's MO, and the reports of the MT submitted over SMPP with this session's version (its id format)
+            consumer = AccountSessions.consume(server, session, queue, AccountQueueFilters.smpp(version34));
          }
          serverSession = session;
          ServerConsumer boundConsumer = consumer;
