@@ -28,11 +28,8 @@ import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.DemoSecrets;
-<<<<<<< HEAD
-import io.smsgw.core.runtime.AccountSession;
-=======
 import io.smsgw.core.contract.AccountQueueFilters;
->>>>>>> t6-protocol-reports
+import io.smsgw.core.runtime.AccountSession;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.smpp.codec.BindRequest;
 import io.smsgw.smpp.codec.BindType;
