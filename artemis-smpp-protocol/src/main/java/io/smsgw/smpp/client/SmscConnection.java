@@ -23,6 +23,7 @@ import io.smsgw.smpp.codec.GenericNack;
 import io.smsgw.smpp.codec.MalformedPdu;
 import io.smsgw.smpp.codec.SmppCodec;
 import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppPduDecoder;
 import io.smsgw.smpp.codec.SmppRequest;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitSmResp;
@@ -72,11 +73,14 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    private int deliveriesUnanswered;
    /** unbind_resp came while deliveries were still being stored: the last answer closes. */
    private boolean unbindAnswered;
+   /** Whether the SMSC speaks 3.4 as far as the link knows (the bind asked, then the bind answer says): TLV statuses. */
+   private boolean smsc34;
 
    SmscConnection(SmscLink link, SmscLinkConfig config, BindType role) {
       this.link = link;
       this.config = config;
       this.role = role;
+      this.smsc34 = config.version34();
    }
 
    BindType role() {
@@ -239,7 +243,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
             logger.debug("SMSC link {}: ignoring a {} while {}", config.id(), bound.commandName(), state);
          } else if (bound.commandStatus() == SmppStatus.ESME_ROK) {
             state = State.BOUND;
-            link.onBound(this, bound.tlvs().getU8(TlvTag.SC_INTERFACE_VERSION));
+            int scInterfaceVersion = bound.tlvs().getU8(TlvTag.SC_INTERFACE_VERSION);
+            smsc34 = readsTlvs(config.version34(), scInterfaceVersion);
+            SmppPduDecoder.version34(channel, smsc34);
+            link.onBound(this, scInterfaceVersion);
          } else {
             logger.warn("SMSC link {} refused the {} bind: {}", config.id(), role, SmppStatus.name(bound.commandStatus()));
             close(bindName() + " refused: " + SmppStatus.name(bound.commandStatus()));
@@ -296,7 +303,9 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
             logger.debug("SMSC link {} received a malformed {}: {}", config.id(), malformed.commandName(), reason);
          }
          if (!malformed.isResponse()) {
-            write(malformed.genericNack());
+            // SMPP 3.3 has no TLV statuses (0xC0-0xC4)
+            int status = smsc34 ? malformed.errorStatus() : SmppStatus.forVersion33(malformed.errorStatus());
+            write(new GenericNack(malformed.sequenceNumber(), status));
          }
       } else if (pdu instanceof AlertNotification alert) {
          // It has no response (SMPP 3.4 4.12.1), and the gateway holds nothing back waiting for a handset to become
@@ -305,6 +314,17 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       } else if (pdu instanceof SmppRequest request) {
          write(new GenericNack(request.sequenceNumber(), SmppStatus.ESME_RINVCMDID));
       }
+   }
+
+   /**
+    * Whether what the SMSC sends after the bind answer is read with TLVs: not on a link that bound as 3.3, nor when the
+    * SMSC answered a 3.4 bind with sc_interface_version below 3.4 (docs/decisions.md, "An SMPP 3.3 peer's PDUs are read
+    * without TLVs"). SMPP 3.3 has no TLVs, and bytes after a deliver_sm's short_message (a NUL some 3.3 SMSCs add),
+    * refused as a broken TLV, had the SMSC send the MO or receipt again for ever. An answer without
+    * sc_interface_version still reads TLVs: many 3.4 SMSCs leave it out and put a receipt's id and state in TLVs.
+    */
+   static boolean readsTlvs(boolean linkVersion34, int scInterfaceVersion) {
+      return linkVersion34 && (scInterfaceVersion < 0 || scInterfaceVersion >= BindRequest.INTERFACE_VERSION_34);
    }
 
    /** Binds that hang, silent SMSCs and unanswered probes end the connection; the link reconnects. */

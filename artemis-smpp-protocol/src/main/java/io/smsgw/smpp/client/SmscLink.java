@@ -570,8 +570,9 @@ final class SmscLink extends AbstractSessionCallback {
                }
                ch.pipeline().addLast(new PduFrameDecoder("SMPP", 16, 70_000));
                // Answers from the SMSC are read leniently (an id without its NUL, say): a refused one would leave the
-               // part to be resent after response-timeout, a duplicate on the handset each time.
-               ch.pipeline().addLast(new SmppPduDecoder(true));
+               // part to be resent after response-timeout, a duplicate on the handset each time. Read as 3.4 until the
+               // bind answer says which version the SMSC speaks (SmscConnection).
+               ch.pipeline().addLast(new SmppPduDecoder(true, true));
                ch.pipeline().addLast(new SmppPduEncoder());
                ch.pipeline().addLast(connection);
             }

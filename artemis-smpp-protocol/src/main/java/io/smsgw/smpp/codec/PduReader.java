@@ -22,7 +22,8 @@ import java.util.List;
  * <p>Leniency rules (what peers do in the wild): C-strings longer than the spec's maximum are
  * accepted; an error response with an empty body decodes with empty fields; bytes after the
  * mandatory body of a PDU type that can carry TLVs are parsed as TLVs (unknown tags kept), and
- * ignored for PDU types that cannot carry any.
+ * ignored for PDU types that cannot carry any. Read for SMPP 3.3 ({@code readTlvs} false), which has no TLVs, the bytes
+ * after the mandatory body are ignored for every PDU type and every PDU decodes with {@link Tlvs#EMPTY}.
  */
 final class PduReader {
 
@@ -31,25 +32,29 @@ final class PduReader {
 
     private final byte[] buf;
     private final int end;
+    /** Whether bytes after the mandatory body are TLVs (SMPP 3.4) or ignored (3.3). */
+    private final boolean readTlvs;
     /** Index in {@link #buf} of the next unread byte; never beyond {@link #end}. */
     private int pos;
 
-    private PduReader(byte[] buf, int pos, int end) {
+    private PduReader(byte[] buf, int pos, int end, boolean readTlvs) {
         this.buf = buf;
         this.pos = pos;
         this.end = end;
+        this.readTlvs = readTlvs;
     }
 
     static SmppPdu decode(ByteBuf frame) {
-        return decode(frame, false);
+        return decode(frame, false, true);
     }
 
     /**
      * As {@link #decode(ByteBuf)}, and with {@code lenientAnswers} an answer whose body breaks the rules but whose header
      * is intact is read as {@link #lenientAnswer} says instead of becoming a {@link MalformedPdu}. For the answers an
-     * SMSC sends to the gateway's link only: what an ESME sends the acceptor is held to the rules.
+     * SMSC sends to the gateway's link only: what an ESME sends the acceptor is held to the rules. Without
+     * {@code readTlvs} (a peer of SMPP 3.3, which has no TLVs) the bytes after each PDU's mandatory body are ignored.
      */
-    static SmppPdu decode(ByteBuf frame, boolean lenientAnswers) {
+    static SmppPdu decode(ByteBuf frame, boolean lenientAnswers, boolean readTlvs) {
         int frameLength = frame.readableBytes();
         if (frameLength < SmppCodec.HEADER_LENGTH) {
             return shorterThanHeader(frame, frameLength);
@@ -66,9 +71,9 @@ final class PduReader {
             start = 0;
         }
         frame.readerIndex(frame.writerIndex());
-        SmppPdu pdu = decode(buf, start, start + frameLength);
+        SmppPdu pdu = decode(buf, start, start + frameLength, readTlvs);
         if (lenientAnswers && pdu instanceof MalformedPdu malformed && malformed.isResponse()) {
-            SmppPdu lenient = lenientAnswer(buf, start, start + frameLength);
+            SmppPdu lenient = lenientAnswer(buf, start, start + frameLength, readTlvs);
             if (lenient != null) {
                 return lenient;
             }
@@ -84,7 +89,7 @@ final class PduReader {
      * (a padding byte, say) being ignored. Answers without a body (enquire_link_resp, unbind_resp, generic_nack) never
      * fail: bytes after their header are ignored anyway. Only reached for a frame the strict reading refused.
      */
-    private static SmppResponse lenientAnswer(byte[] b, int start, int end) {
+    private static SmppResponse lenientAnswer(byte[] b, int start, int end, boolean readTlvs) {
         if (int32(b, start) != end - start) {
             return null;
         }
@@ -97,7 +102,7 @@ final class PduReader {
             nul++;
         }
         String id = latin1(b, p, nul);
-        Tlvs tlvs = nul == end ? Tlvs.EMPTY : wellFormedTlvs(b, nul + 1, end);
+        Tlvs tlvs = nul == end || !readTlvs ? Tlvs.EMPTY : wellFormedTlvs(b, nul + 1, end);
         switch (commandId) {
             case SmppCommandId.SUBMIT_SM_RESP:
                 return new SubmitSmResp(seq, status, id, tlvs);
@@ -136,7 +141,7 @@ final class PduReader {
      * Decodes the frame in {@code buf[start, end)}, at least a header long. Kept apart from the ByteBuf
      * handling above so that stays small enough to inline into the caller.
      */
-    private static SmppPdu decode(byte[] buf, int start, int end) {
+    private static SmppPdu decode(byte[] buf, int start, int end, boolean readTlvs) {
         int frameLength = end - start;
         int commandLength = int32(buf, start);
         int commandId = int32(buf, start + 4);
@@ -157,12 +162,12 @@ final class PduReader {
             }
             if (commandId == SmppCommandId.SUBMIT_SM || commandId == SmppCommandId.DELIVER_SM) {
                 // Most traffic: skip the big switch, and the reader object (everything lives in locals).
-                return shortMessagePdu(buf, body, end, commandId, sequenceNumber);
+                return shortMessagePdu(buf, body, end, commandId, sequenceNumber, readTlvs);
             }
             if (commandId == SmppCommandId.SUBMIT_SM_RESP || commandId == SmppCommandId.DELIVER_SM_RESP) {
-                return messageIdResponse(buf, body, end, commandId, commandStatus, sequenceNumber); // likewise
+                return messageIdResponse(buf, body, end, commandId, commandStatus, sequenceNumber, readTlvs); // likewise
             }
-            return new PduReader(buf, body, end).decodeBody(commandId, commandStatus, sequenceNumber);
+            return new PduReader(buf, body, end, readTlvs).decodeBody(commandId, commandStatus, sequenceNumber);
         } catch (MalformedPduException e) {
             return new MalformedPdu(commandId, commandStatus, sequenceNumber, e.status(), e.getMessage());
         } catch (IndexOutOfBoundsException e) {
@@ -228,7 +233,7 @@ final class PduReader {
                 return new EnquireLinkResp(seq, status);
             case SmppCommandId.SUBMIT_SM:
             case SmppCommandId.DELIVER_SM:
-                return shortMessagePdu(buf, pos, end, commandId, seq);
+                return shortMessagePdu(buf, pos, end, commandId, seq, readTlvs);
             case SmppCommandId.SUBMIT_SM_RESP:
                 return new SubmitSmResp(seq, status, cString("message_id"), tlvs());
             case SmppCommandId.DELIVER_SM_RESP:
@@ -289,8 +294,10 @@ final class PduReader {
      * submit_sm and deliver_sm share this layout (see {@link ShortMessagePdu}). The hot path of the
      * gateway, so it needs no reader object (the position lives in a local) and runs of one-byte fields
      * share one bounds check; the failures (and their messages) are the same as reading field by field.
+     * Without {@code readTlvs} (SMPP 3.3) whatever follows short_message is ignored: some 3.3 peers put a NUL after it
+     * that sm_length does not count.
      */
-    private static ShortMessagePdu shortMessagePdu(byte[] b, int p, int end, int commandId, int seq) {
+    private static ShortMessagePdu shortMessagePdu(byte[] b, int p, int end, int commandId, int seq, boolean readTlvs) {
         int nul = nul(b, p, end, "service_type");
         String serviceType = latin1(b, p, nul);
         p = nul + 1;
@@ -323,7 +330,7 @@ final class PduReader {
         int smLength = b[p + 4] & 0xFF;
         p += 5;
         byte[] shortMessage = octets(b, p, end, smLength);
-        Tlvs tlvs = tlvs(b, p + smLength, end);
+        Tlvs tlvs = readTlvs ? tlvs(b, p + smLength, end) : Tlvs.EMPTY;
         if (commandId == SmppCommandId.SUBMIT_SM) {
             return new SubmitSm(seq, serviceType, source, destination, esmClass, protocolId, priorityFlag,
                     scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresentFlag, dataCoding,
@@ -335,10 +342,11 @@ final class PduReader {
     }
 
     /** submit_sm_resp and deliver_sm_resp: message_id, then TLVs. */
-    private static SmppResponse messageIdResponse(byte[] b, int p, int end, int commandId, int status, int seq) {
+    private static SmppResponse messageIdResponse(byte[] b, int p, int end, int commandId, int status, int seq,
+                                                  boolean readTlvs) {
         int nul = nul(b, p, end, "message_id");
         String messageId = latin1(b, p, nul);
-        Tlvs tlvs = tlvs(b, nul + 1, end);
+        Tlvs tlvs = readTlvs ? tlvs(b, nul + 1, end) : Tlvs.EMPTY;
         return commandId == SmppCommandId.SUBMIT_SM_RESP ? new SubmitSmResp(seq, status, messageId, tlvs)
                 : new DeliverSmResp(seq, status, messageId, tlvs);
     }
@@ -521,9 +529,12 @@ final class PduReader {
         return length == 0 ? Fields.NO_BYTES : Arrays.copyOfRange(b, p, p + length);
     }
 
-    /** Everything left in the frame, as TLVs: validated and counted here, kept as bytes (see {@link Tlvs}). */
+    /**
+     * Everything left in the frame, as TLVs: validated and counted here, kept as bytes (see {@link Tlvs}). For SMPP 3.3
+     * nothing: what is left is ignored.
+     */
     private Tlvs tlvs() {
-        Tlvs tlvs = tlvs(buf, pos, end);
+        Tlvs tlvs = readTlvs ? tlvs(buf, pos, end) : Tlvs.EMPTY;
         pos = end;
         return tlvs;
     }

@@ -29,6 +29,15 @@ public final class SmppCodec {
     }
 
     /**
+     * As {@link #decode(ByteBuf)}, for a peer of SMPP 3.4 ({@code version34}) or of 3.3, which has no TLVs: read for 3.3,
+     * the bytes after a PDU's mandatory body are ignored (old 3.3 clients put a NUL after short_message that sm_length
+     * does not count) and every PDU decodes with {@link Tlvs#EMPTY}, so no TLV status (0xC0-0xC4) comes of them.
+     */
+    public static SmppPdu decode(ByteBuf frame, boolean version34) {
+        return PduReader.decode(frame, false, version34);
+    }
+
+    /**
      * As {@link #decode(ByteBuf)}, for the answers an SMSC sends to the gateway's link: a submit_sm_resp,
      * deliver_sm_resp, data_sm_resp or bind response whose header is intact but whose body breaks the rules (an id
      * without its NUL, an empty body with ESME_ROK, bytes after the id that are no TLV) is read as far as it makes
@@ -36,7 +45,12 @@ public final class SmppCodec {
      * strictly as by {@link #decode(ByteBuf)}.
      */
     public static SmppPdu decodeAnswersLeniently(ByteBuf frame) {
-        return PduReader.decode(frame, true);
+        return PduReader.decode(frame, true, true);
+    }
+
+    /** As {@link #decodeAnswersLeniently(ByteBuf)}, read for SMPP 3.4 or 3.3 as {@link #decode(ByteBuf, boolean)} says. */
+    public static SmppPdu decodeAnswersLeniently(ByteBuf frame, boolean version34) {
+        return PduReader.decode(frame, true, version34);
     }
 
     /**

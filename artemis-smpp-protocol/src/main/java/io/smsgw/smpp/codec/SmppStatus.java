@@ -63,6 +63,15 @@ public final class SmppStatus {
     private SmppStatus() {
     }
 
+    /**
+     * {@code status} as it may go to a peer of SMPP 3.3, which does not define the TLV statuses
+     * (ESME_RINVOPTPARSTREAM to ESME_RINVOPTPARAMVAL, 0xC0-0xC4): those become ESME_RSYSERR, every other status is
+     * returned as it is. Nothing read from a 3.3 peer has TLVs, so one of them for it is the gateway's own fault.
+     */
+    public static int forVersion33(int status) {
+        return status >= ESME_RINVOPTPARSTREAM && status <= ESME_RINVOPTPARAMVAL ? ESME_RSYSERR : status;
+    }
+
     /** The spec name ("ESME_RINVCMDID"), "VENDOR(0x...)" or "0x..." for codes without a name. */
     public static String name(int status) {
         switch (status) {

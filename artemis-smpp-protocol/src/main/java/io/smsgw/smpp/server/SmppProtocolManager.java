@@ -102,7 +102,9 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       pipeline.addLast("flush-consolidation", PduChannelHandler.flushConsolidation());
       pipeline.addLast(FRAME_NAME, new PduFrameDecoder(SmppProtocolManagerFactory.PROTOCOL_NAME, HEADER_LENGTH, maxPduSize,
                                                          MAX_BIND_PDU_SIZE, this::loginPenalties));
-      pipeline.addLast("smpp-decoder", new SmppPduDecoder());
+      // Read as 3.3 (no TLVs) until a bind says 3.4 (SmppSession.onBind): nothing before a bind carries TLVs, and an
+      // ESME that may bind as 3.3 must not be answered with a TLV status.
+      pipeline.addLast("smpp-decoder", new SmppPduDecoder(false, false));
       pipeline.addLast("smpp-encoder", ENCODER);
       pipeline.addLast(HANDLER_NAME, new PduChannelHandler<>(SmppPdu.class, SmppProtocolManagerFactory.PROTOCOL_NAME, maxPendingRequests));
    }

@@ -46,6 +46,7 @@ import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.SmppCodec;
 import io.smsgw.smpp.codec.SmppCommandId;
 import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppPduDecoder;
 import io.smsgw.smpp.codec.SmppRequest;
 import io.smsgw.smpp.codec.SmppResponse;
 import io.smsgw.smpp.codec.SmppStatus;
@@ -461,7 +462,15 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (malformed.isResponse()) {
          return; // never answer a response
       }
-      send(malformed.genericNack());
+      send(new GenericNack(malformed.sequenceNumber(), statusFor(malformed.errorStatus())));
+   }
+
+   /**
+    * {@code status} as this session's ESME may be told it: no TLV status (0xC0-0xC4) to a session bound as 3.3, or not
+    * bound yet (SmppStatus.forVersion33).
+    */
+   int statusFor(int status) {
+      return version34 ? status : SmppStatus.forVersion33(status);
    }
 
    /** Who and where, for the log of malformed PDUs. */
@@ -478,7 +487,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (request instanceof SubmitSm submit) {
          if (submit.replaceIfPresentFlag() == 1) {
             // Replacing searches the held messages: a permit of the rate, as query_sm takes (decisions 97, 109).
-            if (requireSubmitState(request, canSubmit) && withinRate(request)) {
+            if (requireSubmitState(request, canSubmit) && noCannedMessage(request, submit.smDefaultMsgId()) && withinRate(request)) {
                pending.taken();
                heldMessages.submitReplacing(submit, submitHandler, channel.eventLoop());
             }
@@ -509,7 +518,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
             heldMessages.cancel(cancel);
          }
       } else if (request instanceof ReplaceSm replace) {
-         if (requireSubmitState(request, canSubmit) && validMessageId(request, replace.messageId()) && withinRate(request)) {
+         if (requireSubmitState(request, canSubmit) && validMessageId(request, replace.messageId())
+             && noCannedMessage(request, replace.smDefaultMsgId()) && withinRate(request)) {
             pending.taken();
             heldMessages.replace(replace);
          }
@@ -548,6 +558,19 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       return false;
    }
 
+   /**
+    * A replace_sm, or a submit_sm that replaces, asking for a canned message (sm_default_msg_id 1-254): refused with
+    * ESME_RINVDFTMSGID before the held messages are searched, and no rate permit taken. The gateway has no canned
+    * messages (SmppSubmitHandler.NO_CANNED_MESSAGE).
+    */
+   private boolean noCannedMessage(SmppRequest request, int smDefaultMsgId) {
+      if (smDefaultMsgId == SmppSubmitHandler.NO_CANNED_MESSAGE) {
+         return true;
+      }
+      send(request.errorResponse(SmppStatus.ESME_RINVDFTMSGID));
+      return false;
+   }
+
    private boolean requireSubmitState(SmppRequest request, boolean canSubmit) {
       if (!canSubmit) {
          send(request.errorResponse(SmppStatus.ESME_RINVBNDSTS));
@@ -563,6 +586,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          return;
       }
       version34 = bind.interfaceVersion() >= INTERFACE_VERSION_34;
+      SmppPduDecoder.version34(channel, version34); // before the next frame is read: this runs between two decodes
       InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
       long penalty = manager.loginPenalties().penaltyBeforeCheck(remote);
       if (penalty >= 0) {

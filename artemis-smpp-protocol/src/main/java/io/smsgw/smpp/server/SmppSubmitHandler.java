@@ -78,6 +78,13 @@ final class SmppSubmitHandler {
    /** Vendor-specific status (0x400 range): the account's daily quota is used up until midnight. */
    static final int STATUS_DAILY_QUOTA_EXHAUSTED = 0x400;
 
+   /**
+    * The gateway has no canned messages: a submit_sm, submit_multi or replace_sm whose sm_default_msg_id names one
+    * (1-254, SMPP 3.4 5.2.25) is refused with ESME_RINVDFTMSGID before anything is stored; taken, it went out as an
+    * empty SMS, billed. Only 0 ("not used") is taken.
+    */
+   static final int NO_CANNED_MESSAGE = 0;
+
    private final SmppSession session;
    private final DurableSender sender;
    private final StorageManager storage;
@@ -133,11 +140,15 @@ final class SmppSubmitHandler {
          }
          return s.response(SmppStatus.ESME_ROK, id);
       };
+      if (s.smDefaultMsgId() != NO_CANNED_MESSAGE) {
+         reply(error.apply(SmppStatus.ESME_RINVDFTMSGID));
+         return;
+      }
       byte[] userData = s.shortMessage();
       if (userData.length == 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
          userData = s.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
       } else if (userData.length > 0 && s.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
-         reply(error.apply(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous
+         reply(error.apply(session.statusFor(SmppStatus.ESME_RINVPARLEN))); // both carriers set: ambiguous
          return;
       }
       int refusal = headerRefusal(s.serviceType(), s.esmClass(), s.priorityFlag());
@@ -188,6 +199,10 @@ final class SmppSubmitHandler {
    }
 
    void onSubmitMulti(SubmitMulti m) {
+      if (m.smDefaultMsgId() != NO_CANNED_MESSAGE) {
+         reply(m.errorResponse(SmppStatus.ESME_RINVDFTMSGID));
+         return;
+      }
       int refusal = headerRefusal(m.serviceType(), m.esmClass(), m.priorityFlag());
       if (refusal != SmppStatus.ESME_ROK) {
          reply(m.errorResponse(refusal));
@@ -232,7 +247,7 @@ final class SmppSubmitHandler {
       if (userData.length == 0 && m.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
          userData = m.tlvs().getBytes(TlvTag.MESSAGE_PAYLOAD);
       } else if (userData.length > 0 && m.tlvs().contains(TlvTag.MESSAGE_PAYLOAD)) {
-         reply(m.errorResponse(SmppStatus.ESME_RINVPARLEN)); // both carriers set: ambiguous, as for submit_sm
+         reply(m.errorResponse(session.statusFor(SmppStatus.ESME_RINVPARLEN))); // both carriers set: ambiguous, as for submit_sm
          return;
       }
       long now = System.currentTimeMillis();
@@ -308,7 +323,7 @@ final class SmppSubmitHandler {
       try {
          content = factory.read(first);
       } catch (MtMessageFactory.RejectedSubmission e) {
-         reply(error.apply(e.status));
+         reply(error.apply(session.statusFor(e.status))); // inconsistent SAR TLVs are a TLV status, which 3.3 lacks
          return;
       }
       if (SubmitLimits.tooManyParts(account, content.parts())) {
