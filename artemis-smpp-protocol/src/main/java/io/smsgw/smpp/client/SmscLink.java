@@ -57,10 +57,10 @@ import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.io.IOCallback;
-import org.apache.activemq.artemis.reader.MessageUtil;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.reader.MessageUtil;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -1710,7 +1710,7 @@ final class SmscLink extends AbstractSessionCallback {
 
    /**
     * A TON or NPI of the MT as its reports give it back: the byte the submit_sm carries, or {@link CorrelationRecord#ABSENT}
-    * when the MT has none (or one that is no number, which the link refuses).
+    * when the MT has none (or one that is no number).
     */
    private static int tonOrNpi(SmsMessageReader m, SimpleString property) {
       int value = m.integerOrElse(property, Integer.MIN_VALUE);
