@@ -33,6 +33,13 @@ import java.util.Objects;
  * @param protocolVersion    that protocol's version, e.g. {@code "3.4"} or {@code "3.0"}
  * @param gatewaySplit       whether this part is one of several the gateway cut the MT into (its submitter got one id
  *                           for the whole message and gets one report for it), not a segment its submitter sent
+ * @param correlationId      the MT's JMS correlation id (an application's), which its reports carry again, or {@code null}
+ * @param serviceType        whether {@code serviceId} came as the MT's SMPP service_type ({@code smsServiceType}) rather
+ *                           than its CMPP Service_Id ({@code smsServiceId}): its reports give it back as that property
+ * @param sourceTon          the sender's type of number as the MT carried it (0..255), or {@link #ABSENT}
+ * @param sourceNpi          the sender's numbering plan (0..255), or {@link #ABSENT}
+ * @param destinationTon     the recipient's type of number (0..255), or {@link #ABSENT}
+ * @param destinationNpi     the recipient's numbering plan (0..255), or {@link #ABSENT}
  */
 public record CorrelationRecord(
       String linkId,
@@ -55,12 +62,20 @@ public record CorrelationRecord(
       int registeredDelivery,
       SmsProtocol protocol,
       String protocolVersion,
-      boolean gatewaySplit) {
+      boolean gatewaySplit,
+      String correlationId,
+      boolean serviceType,
+      int sourceTon,
+      int sourceNpi,
+      int destinationTon,
+      int destinationNpi) {
 
    /** Longest {@code linkId} or {@code smscMessageId}, in chars. */
    public static final int MAX_ID_LENGTH = 255;
    /** Longest value of any other string field, in chars. */
    public static final int MAX_FIELD_LENGTH = 1024;
+   /** A TON or NPI the MT did not carry (its reports carry none either). */
+   public static final int ABSENT = -1;
 
    /** A record of an MT the gateway did not split (a whole message, or a segment its submitter sent). */
    public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
@@ -71,6 +86,17 @@ public record CorrelationRecord(
       this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
            feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
            registeredDelivery, protocol, protocolVersion, false);
+   }
+
+   /** A record without a correlation id, a service_type or TON/NPI (as records were before they kept them). */
+   public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
+                            String source, String destination, String serviceId, int feeUserType, String feeType,
+                            String feeCode, String feeTerminal, long submitTimeMillis, long expiresAtMillis, int segmentRef,
+                            int segmentTotal, int segmentNumber, int registeredDelivery, SmsProtocol protocol,
+                            String protocolVersion, boolean gatewaySplit) {
+      this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
+           feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
+           registeredDelivery, protocol, protocolVersion, gatewaySplit, null, false, ABSENT, ABSENT, ABSENT, ABSENT);
    }
 
    public CorrelationRecord {
@@ -92,6 +118,17 @@ public record CorrelationRecord(
       requireRange(segmentTotal, 255, "segmentTotal");
       requireRange(segmentNumber, 255, "segmentNumber");
       requireRange(registeredDelivery, 255, "registeredDelivery");
+      requireField(correlationId, "correlationId", true);
+      requireTonOrNpi(sourceTon, "sourceTon");
+      requireTonOrNpi(sourceNpi, "sourceNpi");
+      requireTonOrNpi(destinationTon, "destinationTon");
+      requireTonOrNpi(destinationNpi, "destinationNpi");
+   }
+
+   private static void requireTonOrNpi(int value, String name) {
+      if (value != ABSENT) {
+         requireRange(value, 255, name);
+      }
    }
 
    static void requireId(String value, String name) {

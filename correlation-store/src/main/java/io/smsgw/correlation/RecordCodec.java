@@ -10,25 +10,35 @@ import java.nio.charset.StandardCharsets;
  * key   = varint(linkId UTF-8 length) linkId smscMessageId
  * value = version(1)
  *         smsId account originGateway source destination serviceId feeType feeCode feeTerminal protocolVersion
- *                                      (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
+ *         correlationId                (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
+ *         sourceTon(1) sourceNpi(1) destinationTon(1) destinationNpi(1)
  *         feeUserType(1) registeredDelivery(1) protocol(1) flags(1)
  *         submitTimeMillis(8) expiresAtMillis(8) segmentRef(2) segmentTotal(1) segmentNumber(1)
  * </pre>
- * flags bit 0: {@code gatewaySplit}. Version 1 (written before the flags) has no flags byte and is still read, so the
- * records an upgraded gateway finds in its store keep matching their receipts; the deadline and segment number stay
- * at the value's end in both versions.
+ * flags bit 0: {@code gatewaySplit}; bit 1: {@code serviceType}; bits 2 to 5: sourceTon, sourceNpi, destinationTon,
+ * destinationNpi present (an absent one is written as 0). Versions 1 (no flags byte) and 2 (flags bit 0 only, no
+ * correlationId, no TON/NPI bytes) were written before and are still read, so the records an upgraded gateway finds in
+ * its store keep matching their receipts; the protocol and flags bytes, the deadline and the segment number keep their
+ * places from the value's end in every version.
  * Multi-byte numbers are big-endian; varints are unsigned LEB128.
  */
 final class RecordCodec {
 
-   static final byte VALUE_VERSION = 2;
+   static final byte VALUE_VERSION = 3;
+   /** The version before the correlation id, the service_type flag and TON/NPI: read, never written. */
+   static final byte VALUE_VERSION_2 = 2;
    /** The version before the flags byte: read, never written. */
    static final byte VALUE_VERSION_1 = 1;
-   /** Bytes after the strings: four single bytes, two longs, a short and two bytes. */
-   private static final int FIXED_TAIL = 4 + 8 + 8 + 2 + 1 + 1;
-   /** The shortest tail (version 1: no flags byte). */
-   private static final int MIN_FIXED_TAIL = FIXED_TAIL - 1;
+   /** Bytes after the strings: eight single bytes, two longs, a short and two bytes. */
+   private static final int FIXED_TAIL = 4 + 4 + 8 + 8 + 2 + 1 + 1;
+   /** The shortest tail (version 1: no flags byte, no TON/NPI). */
+   private static final int MIN_FIXED_TAIL = FIXED_TAIL - 5;
    private static final int FLAG_GATEWAY_SPLIT = 1;
+   private static final int FLAG_SERVICE_TYPE = 1 << 1;
+   private static final int FLAG_SOURCE_TON = 1 << 2;
+   private static final int FLAG_SOURCE_NPI = 1 << 3;
+   private static final int FLAG_DESTINATION_TON = 1 << 4;
+   private static final int FLAG_DESTINATION_NPI = 1 << 5;
 
    private RecordCodec() {
    }
@@ -51,7 +61,7 @@ final class RecordCodec {
             + stringSize(r.smsId()) + stringSize(r.account()) + stringSize(r.originGateway())
             + stringSize(r.source()) + stringSize(r.destination()) + stringSize(r.serviceId())
             + stringSize(r.feeType()) + stringSize(r.feeCode()) + stringSize(r.feeTerminal())
-            + stringSize(r.protocolVersion());
+            + stringSize(r.protocolVersion()) + stringSize(r.correlationId());
       byte[] out = new byte[size];
       out[0] = VALUE_VERSION;
       int at = 1;
@@ -65,10 +75,15 @@ final class RecordCodec {
       at = writeString(out, at, r.feeCode());
       at = writeString(out, at, r.feeTerminal());
       at = writeString(out, at, r.protocolVersion());
+      at = writeString(out, at, r.correlationId());
+      out[at++] = (byte) r.sourceTon(); // ABSENT (-1) goes as 0xFF, its flag clear
+      out[at++] = (byte) r.sourceNpi();
+      out[at++] = (byte) r.destinationTon();
+      out[at++] = (byte) r.destinationNpi();
       out[at++] = (byte) r.feeUserType();
       out[at++] = (byte) r.registeredDelivery();
       out[at++] = r.protocol().code();
-      out[at++] = (byte) (r.gatewaySplit() ? FLAG_GATEWAY_SPLIT : 0);
+      out[at++] = (byte) flags(r);
       at = writeLong(out, at, r.submitTimeMillis());
       at = writeLong(out, at, r.expiresAtMillis());
       out[at++] = (byte) (r.segmentRef() >>> 8);
@@ -76,6 +91,35 @@ final class RecordCodec {
       out[at++] = (byte) r.segmentTotal();
       out[at] = (byte) r.segmentNumber();
       return out;
+   }
+
+   private static int flags(CorrelationRecord r) {
+      int flags = r.gatewaySplit() ? FLAG_GATEWAY_SPLIT : 0;
+      if (r.serviceType()) {
+         flags |= FLAG_SERVICE_TYPE;
+      }
+      if (r.sourceTon() != CorrelationRecord.ABSENT) {
+         flags |= FLAG_SOURCE_TON;
+      }
+      if (r.sourceNpi() != CorrelationRecord.ABSENT) {
+         flags |= FLAG_SOURCE_NPI;
+      }
+      if (r.destinationTon() != CorrelationRecord.ABSENT) {
+         flags |= FLAG_DESTINATION_TON;
+      }
+      if (r.destinationNpi() != CorrelationRecord.ABSENT) {
+         flags |= FLAG_DESTINATION_NPI;
+      }
+      return flags;
+   }
+
+   /** A TON or NPI byte of a stored value, or {@link CorrelationRecord#ABSENT} when its flag says none was stored. */
+   private static int tonOrNpi(byte value, int flags, int flag) {
+      return (flags & flag) != 0 ? value & 0xFF : CorrelationRecord.ABSENT;
+   }
+
+   private static boolean known(byte version) {
+      return version == VALUE_VERSION || version == VALUE_VERSION_2 || version == VALUE_VERSION_1;
    }
 
    /**
@@ -95,7 +139,7 @@ final class RecordCodec {
 
       Reader v = new Reader(value, 0, value.length, "value");
       byte version = v.b();
-      if (version != VALUE_VERSION && version != VALUE_VERSION_1) {
+      if (!known(version)) {
          throw new CorrelationStoreException("stored record has unknown format version " + version);
       }
       String smsId = v.string();
@@ -108,6 +152,18 @@ final class RecordCodec {
       String feeCode = v.string();
       String feeTerminal = v.string();
       String protocolVersion = v.string();
+      String correlationId = null;
+      byte sourceTon = 0;
+      byte sourceNpi = 0;
+      byte destinationTon = 0;
+      byte destinationNpi = 0;
+      if (version == VALUE_VERSION) {
+         correlationId = v.string();
+         sourceTon = v.b();
+         sourceNpi = v.b();
+         destinationTon = v.b();
+         destinationNpi = v.b();
+      }
       int feeUserType = v.b() & 0xFF;
       int registeredDelivery = v.b() & 0xFF;
       byte protocolCode = v.b();
@@ -116,6 +172,9 @@ final class RecordCodec {
          throw new CorrelationStoreException("stored record has unknown protocol code " + protocolCode);
       }
       int flags = version == VALUE_VERSION_1 ? 0 : v.b() & 0xFF;
+      if (version != VALUE_VERSION) {
+         flags &= FLAG_GATEWAY_SPLIT; // the only flag before version 3
+      }
       long submitTime = v.longValue();
       long expiresAt = v.longValue();
       int segmentRef = (v.b() & 0xFF) << 8 | v.b() & 0xFF;
@@ -128,7 +187,9 @@ final class RecordCodec {
          return new CorrelationRecord(linkId, smscMessageId, smsId, account, originGateway, source, destination,
                serviceId, feeUserType, feeType, feeCode, feeTerminal, submitTime, expiresAt, segmentRef,
                segmentTotal, segmentNumber, registeredDelivery, protocol, protocolVersion,
-               (flags & FLAG_GATEWAY_SPLIT) != 0);
+               (flags & FLAG_GATEWAY_SPLIT) != 0, correlationId, (flags & FLAG_SERVICE_TYPE) != 0,
+               tonOrNpi(sourceTon, flags, FLAG_SOURCE_TON), tonOrNpi(sourceNpi, flags, FLAG_SOURCE_NPI),
+               tonOrNpi(destinationTon, flags, FLAG_DESTINATION_TON), tonOrNpi(destinationNpi, flags, FLAG_DESTINATION_NPI));
       } catch (IllegalArgumentException | NullPointerException e) {
          throw new CorrelationStoreException("stored record is invalid: " + e.getMessage(), e);
       }
@@ -157,8 +218,8 @@ final class RecordCodec {
     * @throws CorrelationStoreException if the value is not a record this version wrote
     */
    static byte[] acceptedKey(byte[] recordKey, byte[] value) {
-      if (value.length < 1 + MIN_FIXED_TAIL || value[0] != VALUE_VERSION && value[0] != VALUE_VERSION_1) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " or " + VALUE_VERSION + " record");
+      if (value.length < 1 + MIN_FIXED_TAIL || !known(value[0])) {
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION + " record");
       }
       Reader v = new Reader(value, 1, value.length, "value");
       v.skipString();
@@ -216,8 +277,8 @@ final class RecordCodec {
 
    /** Reads only the expiry deadline out of a stored value, without building the record. */
    static long expiresAt(byte[] value) {
-      if (value.length < 1 + MIN_FIXED_TAIL || value[0] != VALUE_VERSION && value[0] != VALUE_VERSION_1) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " or " + VALUE_VERSION + " record");
+      if (value.length < 1 + MIN_FIXED_TAIL || !known(value[0])) {
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION + " record");
       }
       // The deadline is the last long of the fixed tail, followed by segmentRef(2) segmentTotal(1) segmentNumber(1).
       return readLong(value, value.length - 4 - 8);

@@ -33,12 +33,15 @@ class GatewaySplitRecordTest {
 
    /** The same record as the version before the flags byte wrote it. */
    private static byte[] versionOneValue(CorrelationRecord record) {
-      byte[] v2 = RecordCodec.encodeValue(record);
-      // version 2 = version 1 plus one flags byte after feeUserType, registeredDelivery and protocol (22 bytes before the end)
-      int flagsAt = v2.length - 1 - (8 + 8 + 2 + 1 + 1);
-      byte[] v1 = new byte[v2.length - 1];
-      System.arraycopy(v2, 0, v1, 0, flagsAt);
-      System.arraycopy(v2, flagsAt + 1, v1, flagsAt, v2.length - flagsAt - 1);
+      byte[] v3 = RecordCodec.encodeValue(record);
+      // version 3 = version 1 plus, for a record without them, a null correlationId (1 byte) and four TON/NPI bytes
+      // before feeUserType, registeredDelivery and protocol, and a flags byte after them (21 bytes before the end)
+      int tail = 8 + 8 + 2 + 1 + 1;
+      int newFieldsAt = v3.length - tail - 4 - 4 - 1;
+      byte[] v1 = new byte[v3.length - 6];
+      System.arraycopy(v3, 0, v1, 0, newFieldsAt);
+      System.arraycopy(v3, newFieldsAt + 5, v1, newFieldsAt, 3);
+      System.arraycopy(v3, v3.length - tail, v1, newFieldsAt + 3, tail);
       v1[0] = 1;
       return v1;
    }

@@ -23,6 +23,7 @@ import io.smsgw.smpp.codec.TlvTag;
 import io.smsgw.smpp.codec.Tlvs;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.reader.MessageUtil;
 
 /**
  * The contract messages an SMSC link produces: DR messages on {@code sms.dr} for receipts (and for submits
@@ -72,7 +73,10 @@ final class LinkMessages {
          .string(SmsProperties.PROTOCOL_VERSION, r.protocolVersion())
          .string(SmsProperties.SOURCE, r.destination())
          .string(SmsProperties.DESTINATION, r.source())
-         .string(SmsProperties.SERVICE_ID, r.serviceId())
+         // the service as the MT named it: an SMPP service_type stays one (message-contract.md)
+         .string(r.serviceType() ? SmsProperties.SERVICE_TYPE : SmsProperties.SERVICE_ID, r.serviceId())
+         // an application's JMS correlation id: what it matches the report to its MT by
+         .string(MessageUtil.CORRELATIONID_HEADER_NAME, r.correlationId())
          .fee(r.feeUserType(), r.feeType(), r.feeCode(), r.feeTerminal())
          .integer(SmsProperties.REGISTERED_DELIVERY, r.registeredDelivery())
          .string(SmsProperties.STATUS, STATES[state.ordinal()])
@@ -83,6 +87,12 @@ final class LinkMessages {
          // the record's link: another link reports for a link no longer configured (SmscLinkService)
          .string(SmsProperties.LINK, linkId.toString().equals(r.linkId()) ? linkId : SimpleString.of(r.linkId()))
          .string(SmsProperties.ORIGIN_GATEWAY, r.originGateway());
+      // The report comes from the MT's recipient and goes to its sender: the TON/NPI change places with the addresses,
+      // and one the MT did not carry stays absent (as routing's reports do, ReportAddresses).
+      tonOrNpi(b, SmsProperties.SOURCE_TON, r.destinationTon());
+      tonOrNpi(b, SmsProperties.SOURCE_NPI, r.destinationNpi());
+      tonOrNpi(b, SmsProperties.DESTINATION_TON, r.sourceTon());
+      tonOrNpi(b, SmsProperties.DESTINATION_NPI, r.sourceNpi());
       if (r.segmentTotal() > 0) {
          b.segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber());
       }
@@ -98,6 +108,12 @@ final class LinkMessages {
          dr.putBooleanProperty(SmsProperties.GATEWAY_SPLIT, true);
       }
       return dr;
+   }
+
+   private static void tonOrNpi(SmsMessageBuilder b, SimpleString property, int value) {
+      if (value != CorrelationRecord.ABSENT) {
+         b.byteValue(property, (byte) value);
+      }
    }
 
    private static <E extends Enum<E>> SimpleString[] byOrdinal(E[] values, Function<E, String> text) {

@@ -60,6 +60,7 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.reader.MessageUtil;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,12 +166,15 @@ final class SmscLink extends AbstractSessionCallback {
     * What the correlation record of each part needs from the MT message. Its strings are cut to what a record holds
     * ({@link CorrelationRecord#MAX_FIELD_LENGTH}), so a report can always be made; {@code tooLong} names the first
     * property that was longer (null if none): such an MT is not sent, as its record could not be stored.
-    * {@code expiresAt} bounds the sends; a record gets {@link #recordExpiry} instead.
+    * {@code expiresAt} bounds the sends; a record gets {@link #recordExpiry} instead. {@code correlationId},
+    * {@code serviceType} and the TON/NPI ({@link CorrelationRecord#ABSENT} when the MT had none) are given back on its
+    * reports.
     */
    private record Template(String smsId, String account, String originGateway, String source, String destination,
                            String serviceId, int feeUserType, String feeType, String feeCode, String feeTerminal,
                            long submitTime, long expiresAt, int registeredDelivery, SmsProtocol protocol, String version,
-                           long scheduleTime, boolean defaultValidity, String tooLong) {
+                           long scheduleTime, boolean defaultValidity, String tooLong, String correlationId,
+                           boolean serviceType, int sourceTon, int sourceNpi, int destinationTon, int destinationNpi) {
 
       /**
        * The deadline of the record of a part the SMSC accepted at {@code acceptedAt}. Without a validity the SMSC was
@@ -1152,7 +1156,8 @@ final class SmscLink extends AbstractSessionCallback {
       return new CorrelationRecord(config.id(), smscMessageId, t.smsId(), t.account(), t.originGateway(), t.source(),
          t.destination(), t.serviceId(), t.feeUserType(), t.feeType(), t.feeCode(), t.feeTerminal(), t.submitTime(),
          expiresAt, part.pdu.segmentRef(), part.pdu.segmentTotal(), part.pdu.segmentNumber(), t.registeredDelivery(),
-         t.protocol(), t.version(), part.outgoing.parts.size() > 1); // several parts: this link split the MT
+         t.protocol(), t.version(), part.outgoing.parts.size() > 1, // several parts: this link split the MT
+         t.correlationId(), t.serviceType(), t.sourceTon(), t.sourceNpi(), t.destinationTon(), t.destinationNpi());
    }
 
    void onDeliverSm(SmscConnection connection, DeliverSm deliver) {
@@ -1678,6 +1683,9 @@ final class SmscLink extends AbstractSessionCallback {
       String feeCode = m.string(SmsProperties.FEE_CODE);
       String feeTerminal = m.string(SmsProperties.FEE_TERMINAL);
       String version = m.string(SmsProperties.PROTOCOL_VERSION, "");
+      // An application's JMS correlation id (a binary one, JMSCorrelationIDAsBytes, is not kept): its reports carry it.
+      Object correlation = m.message().getCorrelationID();
+      String correlationId = correlation instanceof SimpleString || correlation instanceof String ? correlation.toString() : null;
       // Nothing upstream bounds an application's properties; a record refuses what is longer (CorrelationRecord).
       String tooLong = tooLong(smsId, SmsProperties.ID, null);
       tooLong = tooLong(account, SmsProperties.ACCOUNT, tooLong);
@@ -1689,10 +1697,25 @@ final class SmscLink extends AbstractSessionCallback {
       tooLong = tooLong(feeCode, SmsProperties.FEE_CODE, tooLong);
       tooLong = tooLong(feeTerminal, SmsProperties.FEE_TERMINAL, tooLong);
       tooLong = tooLong(version, SmsProperties.PROTOCOL_VERSION, tooLong);
+      tooLong = tooLong(correlationId, CORRELATION_ID, tooLong);
       return new Template(fit(smsId), fit(account), fit(originGateway), fit(source), fit(destination), fit(serviceId),
          feeUserType & 0xFF, fit(feeType), fit(feeCode), fit(feeTerminal), submitTime,
          validity > 0 ? validity : defaultExpiry(submitTime, schedule), registeredDelivery & 0xFF, p, fit(version),
-         schedule, validity <= 0, tooLong);
+         schedule, validity <= 0, tooLong, fit(correlationId), serviceProperty == SmsProperties.SERVICE_TYPE,
+         tonOrNpi(m, SmsProperties.SOURCE_TON), tonOrNpi(m, SmsProperties.SOURCE_NPI),
+         tonOrNpi(m, SmsProperties.DESTINATION_TON), tonOrNpi(m, SmsProperties.DESTINATION_NPI));
+   }
+
+   /** The JMS correlation id's property on a core message (Artemis' JMSCorrelationID). */
+   private static final SimpleString CORRELATION_ID = MessageUtil.CORRELATIONID_HEADER_NAME;
+
+   /**
+    * A TON or NPI of the MT as its reports give it back: the byte the submit_sm carries, or {@link CorrelationRecord#ABSENT}
+    * when the MT has none (or one that is no number).
+    */
+   private static int tonOrNpi(SmsMessageReader m, SimpleString property) {
+      int value = m.integerOrElse(property, Integer.MIN_VALUE);
+      return value == Integer.MIN_VALUE ? CorrelationRecord.ABSENT : value & 0xFF;
    }
 
    /** {@code found} if set, else the property's name when {@code value} is longer than a correlation record holds. */

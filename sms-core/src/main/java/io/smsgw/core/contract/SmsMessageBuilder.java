@@ -107,6 +107,12 @@ public final class SmsMessageBuilder {
       return this;
    }
 
+   /** A byte property on its own (a TON or NPI without its address, say). */
+   public SmsMessageBuilder byteValue(SimpleString property, byte value) {
+      message.putByteProperty(property, value);
+      return this;
+   }
+
    /**
     * The broker's duplicate id ({@code _AMQ_DUPL_ID}): a second message with the same id sent to the same
     * address, within the broker's {@code id-cache-size}, is dropped.
