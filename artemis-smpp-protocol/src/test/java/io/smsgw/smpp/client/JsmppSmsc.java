@@ -81,6 +81,15 @@ public final class JsmppSmsc implements AutoCloseable {
    public final AtomicInteger throttleNext = new AtomicInteger();
    /** The destination of every submit_sm in the order it arrived, those throttled or refused included. */
    public final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
+   /**
+    * The same submit_sm with their sequence numbers: the order the link wrote them in. jSMPP hands PDUs read one after
+    * the other to its processor threads, so {@link #arrivals} may list two submit_sm sent together in either order.
+    */
+   public final BlockingQueue<Arrival> sequencedArrivals = new LinkedBlockingQueue<>();
+
+   /** A submit_sm's sequence number and destination. */
+   public record Arrival(int sequenceNumber, String destination) {
+   }
    /** When non-zero, every submit_sm is refused with this status. */
    public final AtomicInteger refuseWith = new AtomicInteger();
    public final AtomicInteger binds = new AtomicInteger();
@@ -348,6 +357,7 @@ public final class JsmppSmsc implements AutoCloseable {
       @Override
       public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
          arrivals.add(submitSm.getDestAddress());
+         sequencedArrivals.add(new Arrival(submitSm.getSequenceNumber(), submitSm.getDestAddress()));
          if (refuseWith.get() != 0) {
             throw new ProcessRequestException("refused", refuseWith.get());
          }

@@ -714,13 +714,16 @@ class SmscLinkTest {
             assertEquals(List.of("8613800138091"), new ArrayList<>(smsc.arrivals),
                          "nothing went out after the throttling answer while the MO came in");
 
-            List<String> arrived = new ArrayList<>();
+            // In the order the link wrote them (sequence numbers): the SMSC's threads may see two sent together swapped.
+            List<JsmppSmsc.Arrival> arrived = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-               String destination = smsc.arrivals.poll(15, TimeUnit.SECONDS);
-               assertNotNull(destination, "submit_sm " + i);
-               arrived.add(destination);
+               JsmppSmsc.Arrival arrival = smsc.sequencedArrivals.poll(15, TimeUnit.SECONDS);
+               assertNotNull(arrival, "submit_sm " + i);
+               arrived.add(arrival);
             }
-            assertEquals(List.of("8613800138091", "8613800138091", "8613800138092"), arrived,
+            arrived.sort(java.util.Comparator.comparingInt(JsmppSmsc.Arrival::sequenceNumber));
+            assertEquals(List.of("8613800138091", "8613800138091", "8613800138092"),
+                         arrived.stream().map(JsmppSmsc.Arrival::destination).toList(),
                          "the throttled part's retry first, the MT that came in during the pause after it");
             Wait.until("both acknowledged", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.smscLinkQueue("sim")) == 0);
             assertEquals(1, smsc.binds.get(), "the MT held back by the pause had no response timeout");
