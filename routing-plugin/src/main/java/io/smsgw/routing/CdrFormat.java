@@ -21,6 +21,8 @@ final class CdrFormat {
       SmsProperties.SOURCE, SmsProperties.DESTINATION, SmsProperties.SEGMENT_NUMBER, SmsProperties.SEGMENT_TOTAL,
       SmsProperties.SUBMIT_TIME, SmsProperties.DONE_TIME, SmsProperties.STATUS, SmsProperties.ERROR_CODE,
       BillingTransformer.BILLABLE, BillingTransformer.ROLLUP, SmsProperties.LINK, SmsProperties.ORIGIN_GATEWAY,
+      // added later, so at the end: an SMPP MT's service_type (a CMPP Service_Id is smsServiceId)
+      SmsProperties.SERVICE_TYPE,
    };
 
    /** The first line of every file: the record id, then the billing properties by name. */

@@ -41,7 +41,7 @@ class CdrFilesTest {
    private static final Duration PATIENCE = Duration.ofSeconds(15);
    static final String HEADER = "recordId,smsRecordTime,smsId,smsAccount,smsServiceId,smsFeeUserType,smsFeeType,smsFeeCode,"
       + "smsFeeTerminal,smsSource,smsDestination,smsSegmentNumber,smsSegmentTotal,smsSubmitTime,smsDoneTime,smsStatus,"
-      + "smsErrorCode,smsBillable,smsRollup,smsLink,smsOriginGateway";
+      + "smsErrorCode,smsBillable,smsRollup,smsLink,smsOriginGateway,smsServiceType";
 
    @TempDir
    Path dir;
@@ -101,6 +101,7 @@ class CdrFilesTest {
             dr.setStringProperty("smsSource", "8613800138000");
             dr.setStringProperty("smsDestination", "10086");
             dr.setStringProperty("smsServiceId", "news,\"daily\"");
+            dr.setStringProperty("smsServiceType", "WAP");
             dr.setStringProperty("smsFeeType", "02");
             dr.setStringProperty("smsStatus", "DELIVRD");
             dr.setLongProperty("smsSubmitTime", 1_700_000_000_000L);
@@ -190,6 +191,7 @@ class CdrFilesTest {
          assertEquals("00000000000000a1", record.get(column("smsId")));
          assertEquals(ACCOUNT, record.get(column("smsAccount")));
          assertEquals("news,\"daily\"", record.get(column("smsServiceId")), "a comma and a quote survive the quoting");
+         assertEquals("WAP", record.get(column("smsServiceType")), "an SMPP service_type has a column of its own");
          assertEquals("02", record.get(column("smsFeeType")));
          assertEquals("DELIVRD", record.get(column("smsStatus")));
          assertEquals("true", record.get(column("smsBillable")));
