@@ -171,7 +171,9 @@ class MissingAccountQueueTest {
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
          jms.start();
          String app2 = SmsAddresses.accountQueue("app2");
-         Wait.until("app2's queue created at start", Duration.ofSeconds(10), () -> queueExists(broker, app2));
+         // the operator deletes the queue (made at start, or here)
+         broker.server().createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(app2)
+                                        .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST), true);
          broker.server().destroyQueue(SimpleString.of(app2));
 
          sendMt(session, "app2", "00000000000007a4", "999124");
@@ -194,6 +196,30 @@ class MissingAccountQueueTest {
             assertNotNull(report, "the next report reaches app2's queue");
             assertEquals("00000000000007a6", report.getStringProperty("smsId"));
          }
+      }
+   }
+
+   /** An account a reload adds has its queue once the reload applied, and an MO for it waits there. */
+   @Test
+   void anAccountAReloadAddsGetsItsQueue() throws Exception {
+      int port = JsmppSmsc.freePort();
+      writeConfig(port);
+      try (JsmppSmsc smsc = new JsmppSmsc(port);
+           TestBroker broker = startBroker(dir)) {
+         Wait.until("link bound", Duration.ofSeconds(10), smsc::hasBoundSession);
+         String app3 = SmsAddresses.accountQueue("app3");
+         assertNull(broker.server().locateQueue(SimpleString.of(app3)), "not configured yet");
+         Path file = dir.resolve("sms-gateway.conf");
+         Files.writeString(file, Files.readString(file)
+            .replace("sp9 { password = \"sp9\", protocols = [SMPP] }", "sp9 { password = \"sp9\", protocols = [SMPP] }\n  app3 { password = \"app3\", protocols = [CMPP] }")
+            .replace("account = sp9 } ]", "account = sp9 }, { prefix = \"1065733\", account = app3 } ]"));
+         SmsRoutingControlMBean control = (SmsRoutingControlMBean) broker.server().getManagementService().getUntypedControl("sms-routing");
+         String problems = control.reload();
+         assertEquals("", problems == null ? "" : problems, "the reload applied");
+         assertNotNull(broker.server().locateQueue(SimpleString.of(app3)), "the reload created app3's queue");
+
+         smsc.sendMo("8613800138000", "10657331", "For the new account");
+         Wait.until("the MO waits on app3's queue", Duration.ofSeconds(10), () -> broker.messageCount(app3) == 1);
       }
    }
 
