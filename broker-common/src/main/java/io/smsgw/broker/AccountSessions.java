@@ -63,11 +63,6 @@ public final class AccountSessions {
       return session;
    }
 
-   /** Creates the account session's consumer on its queue, if its user may consume from it. */
-   public static ServerConsumer consume(ActiveMQServer server, ServerSession session, SimpleString queue) throws Exception {
-      return consume(server, session, queue, null);
-   }
-
    /**
     * Creates the account session's consumer on its queue with {@code filter} (null for none; an SMPP or CMPP session's
     * from {@link io.smsgw.core.contract.AccountQueueFilters}), if its user may consume from it.

@@ -19,7 +19,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * the origin gateway bills it and tells its SP. Intermediate states (ENROUTE, ACCEPTD) are counted and never
  * billed; they reach the account only when an SMPP 3.4 ESME asked for intermediate notifications (registered_delivery
  * 0x10, {@link IntermediateNotifications}), else they are dropped. A final report its submitter did not ask for
- * ({@link ReportRequest}) is counted and billed like any other, but goes where intermediate reports go instead of to the account. A report for no known account waits on {@value #UNROUTED}. Each routed
+ * ({@link ReportRequest}) is counted and billed like any other, but goes where intermediate reports go instead of to the account. A report for no known account (no {@code smsAccount}, or an empty one) waits on {@value #UNROUTED}, and so does one whose account's queue
+ * does not exist ({@link AccountQueueKeeper}). Each routed
  * report carries a duplicate id, so a receipt the SMSC sends twice reaches the SP once: either the one its DR was
  * checked by on {@code sms.dr} (then the copies carry none, decision 36), or one per copy.
  */
@@ -118,7 +119,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
             // registered_delivery 0x10 from an SMPP 3.4 ESME: the acceptor sends it as an intermediate notification
             // (esm_class 0x20). Never billed, counted in no account's delivered or failed; no duplicate id, so an
             // SMSC's repeat reaches the ESME twice (at least once, as every delivery).
-            to(message, router.accountQueue(account), RoutingType.ANYCAST);
+            to(message, router.accountTarget(account, UNROUTED, message), RoutingType.ANYCAST);
          } else {
             to(message, INTERMEDIATE, RoutingType.MULTICAST);
          }
@@ -172,7 +173,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
          to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
-      to(message, router.accountQueue(account), RoutingType.ANYCAST);
+      to(message, router.accountTarget(account, UNROUTED, message), RoutingType.ANYCAST);
       return message;
    }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.smsgw.broker.AccountQueues;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
@@ -21,7 +22,6 @@ import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.filter.Filter;
@@ -387,8 +387,7 @@ final class ExpiredMtReports implements Consumer {
       }
       for (SimpleString address : missingQueues) {
          try {
-            server.createQueue(QueueConfiguration.of(address).setAddress(address).setRoutingType(RoutingType.ANYCAST)
-                                  .setDurable(true).setAutoCreateAddress(true), true);
+            AccountQueues.createQueue(server, address);
             missingQueues.remove(address);
          } catch (Exception e) {
             logger.warn("Could not create {} for EXPIRED reports", address, e);

@@ -11,7 +11,8 @@ import org.apache.activemq.artemis.api.core.RoutingType;
  * prefix of its destination. When no local account serves it and the gateway has a {@code gns} section, the
  * network's MO route (longest SP_Code, as the tandem answers for this gateway's region) names the gateway, and the
  * MO leaves on {@code sms.gw.<code>}; a route not known yet waits on {@code sms.route.pending} like an MT. An MO
- * nobody serves waits on {@value #UNROUTED} and is counted.
+ * nobody serves waits on {@value #UNROUTED} and is counted; so does one whose account's queue does not exist
+ * ({@link AccountQueueKeeper}), counted as routed.
  */
 public final class MoRouteTransformer extends RoutingTransformer {
 
@@ -27,7 +28,7 @@ public final class MoRouteTransformer extends RoutingTransformer {
          leavePending(message);
          counts.add(router.counters(account).moRouted);
          put(message, SmsProperties.ACCOUNT, account);
-         to(message, router.accountQueue(account), RoutingType.ANYCAST);
+         to(message, router.accountTarget(account, UNROUTED, message), RoutingType.ANYCAST);
          return message;
       }
       NetworkRouting.Decision network = destination == null || destination.isEmpty()

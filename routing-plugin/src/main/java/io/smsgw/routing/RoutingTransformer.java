@@ -111,7 +111,12 @@ abstract class RoutingTransformer implements Transformer {
       message.removeProperty(PendingRoutes.SINCE);
    }
 
+   /**
+    * The message's {@code smsAccount}; null when it has none or an empty one (an SMSC link keeps an application's MT
+    * without one as "" in its correlation record, and its reports carry that): no account either way.
+    */
    static String account(Message message) {
-      return string(message, SmsProperties.ACCOUNT);
+      String account = string(message, SmsProperties.ACCOUNT);
+      return account == null || account.isEmpty() ? null : account;
    }
 }

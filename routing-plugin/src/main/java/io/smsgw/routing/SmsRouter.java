@@ -27,6 +27,7 @@ public final class SmsRouter {
    private volatile RouteTable table = new RouteTable(RouteConfig.NONE);
    private volatile BillingPolicy billing = BillingPolicy.DEFAULT;
    private volatile String accountQueuePrefix = io.smsgw.core.contract.SmsAddresses.ACCOUNT_PREFIX;
+   private volatile AccountQueueKeeper accountQueues;
    /**
     * The key the counters of every smsAccount that is not a configured account go under (with a space, which no
     * account id has).
@@ -107,9 +108,27 @@ public final class SmsRouter {
       accountQueuePrefix = prefix;
    }
 
+   String accountQueuePrefix() {
+      return accountQueuePrefix;
+   }
+
    /** The queue an account's MO and reports go to, the one its sessions read. */
    String accountQueue(String account) {
       return accountQueuePrefix + account;
+   }
+
+   /** Set by the plugin before anything is routed: what {@link #accountTarget} asks. */
+   void accountQueues(AccountQueueKeeper keeper) {
+      this.accountQueues = keeper;
+   }
+
+   /**
+    * Where an MO or report for {@code account} is sent: its queue, or {@code parking} while that queue does not exist
+    * ({@link AccountQueueKeeper}), so nothing is dropped for want of a queue.
+    */
+   String accountTarget(String account, String parking, org.apache.activemq.artemis.api.core.Message message) {
+      AccountQueueKeeper keeper = accountQueues;
+      return keeper == null ? accountQueue(account) : keeper.target(account, parking, message);
    }
 
    /** Routing to other gateways for what no local route covers. */

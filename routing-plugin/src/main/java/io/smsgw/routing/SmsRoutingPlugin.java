@@ -77,6 +77,9 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private RemovedLinkQueues removedLinks;
    private GatewayRuntime runtime;
    private ExpiredMtReports expired;
+   private AccountQueueKeeper accountQueues;
+   /** Anycast messages on an SMS address that found no queue: one WARN per interval, the rest at DEBUG. */
+   private final NoQueueWarnings noQueue = new NoQueueWarnings();
    private HierarchicalRepositoryChangeListener expiryAddressListener;
    private volatile boolean prepared;
    private volatile ApplicationMtCheck mtCheck;
@@ -141,6 +144,10 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       router.accountQueuePrefix(accountQueuePrefix(server.getConfiguration().getAcceptorConfigurations(),
                                                    server.getRemotingService().getProtocolFactoryMap().keySet()));
       router.apply(runtime.config());
+      // every configured account's queue exists before its first MO or report is routed (AccountQueueKeeper)
+      accountQueues = new AccountQueueKeeper(server, router);
+      router.accountQueues(accountQueues);
+      accountQueues.createConfigured(runtime.config());
       router.rollupSink(this::emitRollup);
       ensureAddress(SmsAddresses.MT, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.MO, RoutingType.ANYCAST);
@@ -168,8 +175,10 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       divert(DR_DIVERT, SmsAddresses.DR + ".routed," + SmsAddresses.BILLING, SmsAddresses.DR, DrRouteTransformer.class);
       removedLinks = new RemovedLinkQueues(server, runtime);
       RemovedLinkQueues drainAfterReload = removedLinks;
+      AccountQueueKeeper queuesAfterReload = accountQueues;
       reloader = new ConfigReloader(runtime, router, config -> {
          if (applyCdr(config.billing().cdr())) {
+            queuesAfterReload.createConfigured(config); // the queues of accounts the reload added
             drainAfterReload.drain(config, RemovedLinkQueues.RELOAD);
          }
       });
@@ -342,6 +351,9 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    /** A divert's routed copy counts once it is stored ({@link StoredCounts}); any other message passes untouched. */
    @Override
    public void afterMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates, RoutingStatus result) {
+      if (result == RoutingStatus.NO_BINDINGS) {
+         noQueue.check(message);
+      }
       StoredCounts.countWhenStored(message, context, result, server.getStorageManager());
    }
 

@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import io.smsgw.broker.AcceptorMeters;
+import io.smsgw.broker.AccountQueues;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.ClientSessionsStop;
@@ -77,8 +78,6 @@ import io.smsgw.core.runtime.TrafficCounters;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
@@ -931,9 +930,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());
-         SimpleString queue = SimpleString.of(manager.getCmppAccountQueuePrefix() + account.id());
-         server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
-                               .setDurable(true).setAutoCreateAddress(true), true);
+         SimpleString queue = AccountQueues.create(server, manager.getCmppAccountQueuePrefix(), account.id());
          // the account's MO, and the reports of the MT submitted over CMPP (not those of its SMPP sessions' MT)
          AccountSessions.consume(server, session, queue, AccountQueueFilters.cmpp());
          serverSession = session;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.smsgw.broker.AcceptorMeters;
+import io.smsgw.broker.AccountQueues;
 import io.smsgw.broker.AccountSessions;
 import io.smsgw.broker.BatchedWriter;
 import io.smsgw.broker.ClientSessionsStop;
@@ -59,8 +60,6 @@ import io.smsgw.smpp.codec.UnbindResp;
 import io.smsgw.smpp.codec.DataSmResp;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -730,9 +729,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          session.addProducer(session.getName(), SmppProtocolManagerFactory.PROTOCOL_NAME, manager.getSmppSubmitAddress());
          ServerConsumer consumer = null;
          if (bind.bindType() != BindType.TRANSMITTER) {
-            SimpleString queue = SimpleString.of(manager.getSmppAccountQueuePrefix() + account.id());
-            server.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
-                                  .setDurable(true).setAutoCreateAddress(true), true);
+            SimpleString queue = AccountQueues.create(server, manager.getSmppAccountQueuePrefix(), account.id());
             // the account's MO, and the reports of the MT submitted over SMPP with this session's version (its id format)
             consumer = AccountSessions.consume(server, session, queue, AccountQueueFilters.smpp(version34));
          }

@@ -1,0 +1,110 @@
+package io.smsgw.routing;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.smsgw.broker.AccountQueues;
+import io.smsgw.core.config.GatewayConfig;
+import io.smsgw.core.contract.SmsProperties;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure no MO or report is dropped for want of its account's queue (decision "Account queues exist before their
+ * MO and reports"): every configured account's queue {@code sms.sp.<account>} is created when routing starts and
+ * after each reload, off any event loop ({@link #createConfigured}); and routing asks {@link #target} before it sends an
+ * MO or report there. A queue that is missing all the same (an operator deleted it, an account a reload added a moment
+ * ago, an application's own account name nobody consumes yet) is never the target: the message waits on the
+ * transformer's unrouted queue instead, with a WARN, and a configured account's queue is created on the broker's
+ * executor, so what follows finds it. Creating a queue waits for the bindings journal, which a send on a link's or an
+ * acceptor's event loop must not.
+ */
+final class AccountQueueKeeper {
+
+   private static final Logger logger = LoggerFactory.getLogger(AccountQueueKeeper.class);
+   private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+   private final ActiveMQServer server;
+   private final SmsRouter router;
+   /** Queues whose creation was handed to the broker's executor and has not finished. */
+   private final Set<String> creating = ConcurrentHashMap.newKeySet();
+   /** One WARN per interval at most for messages parked for want of a queue; the rest go to DEBUG. */
+   private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+
+   AccountQueueKeeper(ActiveMQServer server, SmsRouter router) {
+      this.server = server;
+      this.router = router;
+   }
+
+   /**
+    * Where an MO or report for {@code account} goes: the account's queue when it exists (one map lookup), else
+    * {@code parking}, a durable queue where it waits for an operator. A configured account's missing queue is created
+    * meanwhile, on the broker's executor.
+    */
+   String target(String account, String parking, Message message) {
+      String queue = router.accountQueue(account);
+      if (AccountQueues.hasQueue(server, SimpleString.of(queue))) {
+         return queue;
+      }
+      boolean configured = router.runtime().findAccount(account).isPresent();
+      if (configured && creating.add(queue)) {
+         server.getExecutorFactory().getExecutor().execute(() -> create(account, queue));
+      }
+      String why = configured ? "was missing; it is being created for what comes next" : "does not exist and '" + account
+         + "' is no configured account (configure it, or consume " + queue + " once to create it)";
+      long now = System.nanoTime();
+      long next = nextWarning.get();
+      if (now - next >= 0 && nextWarning.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
+         logger.warn("{} {} waits on {}: the queue {} {} (at most one such line per {} s)", kind(message),
+                     message.getObjectProperty(SmsProperties.ID), parking, queue, why, TimeUnit.NANOSECONDS.toSeconds(WARN_INTERVAL_NANOS));
+      } else {
+         logger.debug("{} {} waits on {}: the queue {} {}", kind(message), message.getObjectProperty(SmsProperties.ID), parking, queue, why);
+      }
+      return parking;
+   }
+
+   private static Object kind(Message message) {
+      Object kind = message.getObjectProperty(SmsProperties.KIND);
+      return kind == null ? "Message" : kind;
+   }
+
+   private void create(String account, String queue) {
+      try {
+         AccountQueues.create(server, router.accountQueuePrefix(), account);
+         logger.info("Created the queue {} of account '{}' for its MO and reports", queue, account);
+      } catch (Exception e) {
+         logger.warn("Could not create the queue {} of account '{}'", queue, account, e);
+      } finally {
+         creating.remove(queue);
+      }
+   }
+
+   /**
+    * Creates the queue of every account of {@code config} that has none: when routing starts and after each reload,
+    * on the thread that applied the configuration (never an event loop). A failure is logged; the routing-time check
+    * covers that account.
+    */
+   void createConfigured(GatewayConfig config) {
+      int created = 0;
+      for (var account : config.accounts().all()) {
+         String queue = router.accountQueue(account.id());
+         if (AccountQueues.hasQueue(server, SimpleString.of(queue))) {
+            continue;
+         }
+         try {
+            AccountQueues.create(server, router.accountQueuePrefix(), account.id());
+            created++;
+         } catch (Exception e) {
+            logger.warn("Could not create the queue {} of account '{}'", queue, account.id(), e);
+         }
+      }
+      if (created > 0) {
+         logger.info("Created the queues of {} configured account(s) for their MO and reports", created);
+      }
+   }
+}
