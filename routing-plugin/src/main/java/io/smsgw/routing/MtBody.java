@@ -13,7 +13,8 @@ import org.apache.activemq.artemis.api.core.Message;
  * with a textual content type, is text; a data section of any other content type but a serialized Java object, or a
  * value that is binary, is bytes; a value that is a map or a list, a sequence, a serialized object or no body at all
  * is neither). Anything else (a JMS MapMessage, ObjectMessage or StreamMessage, a Message without body, a TextMessage
- * without text, a BytesMessage without bytes) used to leave as a binary SMS made of the body's encoding, or as an empty SMS (decision NN).
+ * without text, a BytesMessage without bytes) used to leave as a binary SMS made of the body's encoding, or as an
+ * empty SMS (docs/decisions.md, "An application's MT needs a text or bytes body").
  */
 final class MtBody {
 

@@ -59,7 +59,8 @@ public final class MtRouteTransformer extends RoutingTransformer {
    private Message route(Message message, IngressRouting.Counts counts, boolean diverted) {
       if (!message.isDurable()) {
          // An application's NON_PERSISTENT send: the MT on the link's queue, its reports and billing records are copies
-         // of this one, and the gateway keeps them through a restart whatever the sender chose (decision NN).
+         // of this one, kept through a restart whatever the sender chose (docs/decisions.md, "Routing stores an MT
+         // durable").
          message.setDurable(true);
       }
       boolean waited = cameBackFromPending(message);
