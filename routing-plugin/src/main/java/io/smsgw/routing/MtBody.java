@@ -30,7 +30,12 @@ final class MtBody {
          // as before. A map or a serialized object that large is no MT anybody sends by mistake.
          return true;
       }
-      ICoreMessage core = message instanceof ICoreMessage c ? c : message.toCore();
+      ICoreMessage core;
+      try {
+         core = message instanceof ICoreMessage c ? c : message.toCore();
+      } catch (RuntimeException e) {
+         return false; // a message Artemis cannot give the link in CORE form is one the link could not send either
+      }
       return switch (core.getType()) {
          case Message.TEXT_TYPE -> {
             String text = new SmsMessageReader(core).text();
