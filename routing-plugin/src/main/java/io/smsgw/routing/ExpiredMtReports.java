@@ -328,6 +328,8 @@ final class ExpiredMtReports implements Consumer {
       ReportAddresses.swap(report);
       report.putLongProperty(SmsProperties.DONE_TIME, expiredAt instanceof Number n ? n.longValue() : System.currentTimeMillis());
       report.setExpiration(0); // the MT's validity is not the report's
+      // Routing stores MT durable; one stored before it did, or expired on an application's own address, may not be.
+      report.setDurable(true);
       report.setAddress(SmsAddresses.DR);
       report.setRoutingType(RoutingType.ANYCAST);
       return report;

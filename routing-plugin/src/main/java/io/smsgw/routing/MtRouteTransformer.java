@@ -20,8 +20,10 @@ import org.apache.activemq.artemis.api.core.RoutingType;
  * gateway but no local route covers it, {@value #NOT_A_PEER} the network routes it to a gateway that is not a
  * configured peer, {@value #NOT_FORWARDABLE} the network routes it to another gateway but its smsId is no CMPP
  * Msg_Id (an SMPP 3.3 session's 8-digit id), which CMPP_FWD cannot carry. MT from applications get an smsId and submit time if they have none, so their reports
- * correlate like everybody else's; one whose smsSubmitTime is no time in epoch milliseconds ends with a REJECTD
- * report, error {@value #REFUSED}. Counters count once the routed message is stored ({@link StoredCounts}).
+ * correlate like everybody else's; one whose smsSubmitTime is no time in epoch milliseconds, or whose body is neither a
+ * text nor bytes or is empty ({@link MtBody}), ends with a REJECTD report, error {@value #REFUSED}. What routing stores
+ * is durable whatever the sender asked for: the MT on its link's queue, and so the reports and billing records made
+ * from it. Counters count once the routed message is stored ({@link StoredCounts}).
  */
 public final class MtRouteTransformer extends RoutingTransformer {
 
@@ -37,13 +39,30 @@ public final class MtRouteTransformer extends RoutingTransformer {
     */
    public static final String NOT_FORWARDABLE = "105";
    /**
-    * smsErrorCode (with REJECTD) of an MT whose smsSubmitTime is no time in epoch milliseconds ({@link SubmitTimes}):
-    * what the SMSC link answers other properties it cannot read with (decision 56).
+    * smsErrorCode (with REJECTD) of an MT whose smsSubmitTime is no time in epoch milliseconds ({@link SubmitTimes}),
+    * or of an application's MT without a text or bytes body to send ({@link MtBody}): what the SMSC link answers other
+    * properties it cannot read with (decision 56).
     */
    public static final String REFUSED = "069";
 
    @Override
    Message route(Message message, IngressRouting.Counts counts) {
+      return route(message, counts, false);
+   }
+
+   /** What the divert hands over is an application's MT, unless it comes back from waiting for a route or a link. */
+   @Override
+   Message routeDiverted(Message message, IngressRouting.Counts counts) {
+      return route(message, counts, true);
+   }
+
+   private Message route(Message message, IngressRouting.Counts counts, boolean diverted) {
+      if (!message.isDurable()) {
+         // An application's NON_PERSISTENT send: the MT on the link's queue, its reports and billing records are copies
+         // of this one, kept through a restart whatever the sender chose (docs/decisions.md, "Routing stores an MT
+         // durable").
+         message.setDurable(true);
+      }
       boolean waited = cameBackFromPending(message);
       boolean rerouted = reroutedFromRemovedLink(message);
       giveIdIfAbsent(message);
@@ -60,6 +79,11 @@ public final class MtRouteTransformer extends RoutingTransformer {
          if (submitTime != null && !SubmitTimes.acceptable(submitTime, System.currentTimeMillis())) {
             // The report says when the gateway took it; the MT's own value is no time.
             message.putLongProperty(SmsProperties.SUBMIT_TIME, System.currentTimeMillis());
+            return endWithReport(message, counters, counts, "REJECTD", REFUSED);
+         }
+         if (diverted && !MtBody.sendable(message)) {
+            // A map, an object, a stream, no body or an empty one: nothing the handset should get, nor be billed for.
+            // The gateway's own senders only make text and bytes, so only what the divert hands over is looked into.
             return endWithReport(message, counters, counts, "REJECTD", REFUSED);
          }
       }

@@ -31,9 +31,17 @@ abstract class RoutingTransformer implements Transformer {
    @Override
    public final Message transform(Message message) {
       StoredCounts counts = new StoredCounts();
-      Message routed = route(message, counts);
+      Message routed = routeDiverted(message, counts);
       counts.attachTo(routed);
       return routed;
+   }
+
+   /**
+    * Routes a message the divert hands over: one an application sent, or one that comes back from
+    * {@code sms.route.pending} or from the queue of a removed link. The gateway's own senders call {@link #route}.
+    */
+   Message routeDiverted(Message message, IngressRouting.Counts counts) {
+      return route(message, counts);
    }
 
    /**
