@@ -167,7 +167,8 @@ class CmppGracefulStopTest {
          client.send(RawCmppClient.ascii(client.nextSequence(), "901234", "to be cancelled", "13800138011"));
          SubmitResp target = assertInstanceOf(SubmitResp.class, client.read());
          assertEquals(CmppResult.OK, target.result());
-         assertEquals(1, broker.messageCount(SmsAddresses.MT));
+         // the SUBMIT_RESP follows the journal write; the queue may count the MT a moment later
+         Wait.until("the MT on sms.mt", Duration.ofSeconds(10), () -> broker.messageCount(SmsAddresses.MT) == 1);
 
          stop = broker.closeInBackground();
          broker.waitUntilSessionsEnding();
