@@ -225,6 +225,8 @@ public final class DrRouteTransformer extends RoutingTransformer {
          message.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of(outcome.error()));
       }
       message.putLongProperty(SmsProperties.DONE_TIME, outcome.doneMillis());
+      // the completing part's CMPP network code may not be the whole message's outcome: the SP gets the state word
+      message.removeProperty(SmsProperties.NETWORK_CODE);
       message.removeProperty(SmsProperties.SEGMENT_REF);
       message.removeProperty(SmsProperties.SEGMENT_TOTAL);
       message.removeProperty(SmsProperties.SEGMENT_NUMBER);

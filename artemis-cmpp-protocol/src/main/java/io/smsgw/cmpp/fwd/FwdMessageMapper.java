@@ -26,6 +26,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.receipt.ReportCodes;
 import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
@@ -149,8 +150,9 @@ public final class FwdMessageMapper {
          LocalDateTime done = time(m.longValue(SmsProperties.DONE_TIME, 0));
          done = done == null ? time(m.timestamp()) : done;
          LocalDateTime submitted = time(m.longValue(SmsProperties.SUBMIT_TIME, 0));
-         StatusReport report = new StatusReport(msgId, stat(m.string(SmsProperties.STATUS)),
-            CmppTimestamp.reportTime(submitted == null ? done : submitted), CmppTimestamp.reportTime(done), m.string(SmsProperties.SOURCE, ""), 0);
+         StatusReport report = new StatusReport(msgId, stat(m.string(SmsProperties.STATUS), m.string(SmsProperties.NETWORK_CODE)),
+            CmppTimestamp.reportTime(submitted == null ? done : submitted), CmppTimestamp.reportTime(done), m.string(SmsProperties.SOURCE, ""),
+            ReportCodes.smscSequence(m.string(SmsProperties.SMSC_MESSAGE_ID)));
          return List.of(fwd(m, sequence, ofMo ? Fwd.TYPE_MO_REPORT : Fwd.TYPE_MT_REPORT, msgId, m.integer(SmsProperties.SEGMENT_TOTAL, 1),
             m.integer(SmsProperties.SEGMENT_NUMBER, 1), 0, MSG_FMT_ASCII, report.toBytes(ofMo ? CmppVersion.V20 : version)));
       }
@@ -231,8 +233,14 @@ public final class FwdMessageMapper {
       return parsed.getAsLong();
    }
 
-   /** Stat is 7 characters: the receipt vocabulary, or a network code such as MB:0005 passed through. */
-   private static String stat(String status) {
+   /**
+    * Stat is 7 characters: the report's network code when it is final and has one (MB:0011 for an SMSC refusal, so the
+    * peer's SP hears it too), else the receipt vocabulary, or a network code such as MB:0005 passed through.
+    */
+   private static String stat(String status, String networkCode) {
+      if (networkCode != null && ReportCodes.isNetworkCode(networkCode) && (status == null || DeliveryState.fromStat(status).isFinal())) {
+         return networkCode;
+      }
       if (status == null) {
          return DeliveryState.UNKNOWN.stat();
       }
@@ -387,9 +395,17 @@ public final class FwdMessageMapper {
          .orElseThrow(() -> new IllegalArgumentException("report content of " + fwd.msgContent().length + " octets"));
       // The fee fields travel too: the origin gateway bills from this report (a free MT must stay unbilled).
       SmsMessageBuilder b = common(fwd, brokerMessageId, SmsAddresses.DR_ADDRESS, SmsKind.DR, recipient)
-         .id(CmppMsgId.toHex(report.msgId()))
-         .string(SmsProperties.STATUS, report.stat())
-         .fee(fwd.feeUserType(), fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId());
+         .id(CmppMsgId.toHex(report.msgId()));
+      if (ReportCodes.isNetworkCode(report.stat())) {
+         // A network code (MB:0005): the state it means for routing, billing and SMPP receipts, the code itself as the
+         // error (the receipt's err: is its digits) and for CMPP SPs, who get it back as Stat.
+         b.string(SmsProperties.STATUS, ReportCodes.state(report.stat()).stat())
+          .string(SmsProperties.ERROR_CODE, report.stat())
+          .string(SmsProperties.NETWORK_CODE, report.stat());
+      } else {
+         b.string(SmsProperties.STATUS, report.stat());
+      }
+      b.fee(fwd.feeUserType(), fwd.feeType(), fwd.feeCode(), fwd.feeTerminalId());
       long submitted = reportMillis(report.submitTime());
       long done = reportMillis(report.doneTime());
       b.submitTime(submitted > 0 ? submitted : nowMillis).doneTime(done > 0 ? done : nowMillis);

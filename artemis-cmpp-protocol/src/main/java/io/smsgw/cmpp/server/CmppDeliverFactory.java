@@ -22,6 +22,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.receipt.ReportCodes;
 import io.smsgw.core.text.SmsEncoding;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -37,7 +38,9 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * specification's limits (159 octets of ASCII, 140 of UCS2 or GBK), over 140 only for an SP whose account takes it
  * ({@link CmppTextCoding#segment}), or it is dead-lettered. A message whose header only says it has one part is whole:
  * when no Msg_Fmt holds it in one DELIVER it is cut like any long MO (decision 102). Binary content goes as Msg_Fmt 4, 3 for SIM data (0xF6).
- * Msg_Ids come from the message ({@link DeliverMsgIds}): the same on every attempt.
+ * Msg_Ids come from the message ({@link DeliverMsgIds}): the same on every attempt. A report's Stat is its network code
+ * when it has one (MB:xxxx for an SMSC refusal, {@link ReportCodes}), and its SMSC_sequence the SMSC's message id when
+ * that is a number fitting a u32 ({@link ReportCodes#smscSequence}), else 0.
  */
 final class CmppDeliverFactory {
 
@@ -85,15 +88,21 @@ final class CmppDeliverFactory {
       LocalDateTime done = time(m, SmsProperties.DONE_TIME);
       done = done == null ? LocalDateTime.ofInstant(Instant.ofEpochMilli(m.timestamp()), zone) : done;
       LocalDateTime submitted = time(m, SmsProperties.SUBMIT_TIME);
-      StatusReport report = new StatusReport(msgId, stat(m.string(SmsProperties.STATUS)),
+      StatusReport report = new StatusReport(msgId, stat(m.string(SmsProperties.STATUS), m.string(SmsProperties.NETWORK_CODE)),
          CmppTimestamp.reportTime(submitted == null ? done : submitted), CmppTimestamp.reportTime(done),
-         m.string(SmsProperties.SOURCE, ""), 0);
+         m.string(SmsProperties.SOURCE, ""), ReportCodes.smscSequence(m.string(SmsProperties.SMSC_MESSAGE_ID)));
       return Deliver.ofStatusReport(sequence, deliverMsgId, m.string(SmsProperties.DESTINATION, ""),
                                     m.string(SmsProperties.SERVICE_ID, ""), report, version);
    }
 
-   /** CMPP Stat is 7 characters: the receipt vocabulary, or a network code such as MB:0005 passed through. */
-   private static String stat(String status) {
+   /**
+    * CMPP Stat is 7 characters: the network code of a final report (smsNetworkCode: MB:0011 for an SMSC refusal, MA:0000,
+    * MC:0000, a FWD peer's code), else the receipt vocabulary, or a network code such as MB:0005 passed through.
+    */
+   static String stat(String status, String networkCode) {
+      if (networkCode != null && ReportCodes.isNetworkCode(networkCode) && (status == null || DeliveryState.fromStat(status).isFinal())) {
+         return networkCode;
+      }
       if (status == null) {
          return DeliveryState.UNKNOWN.stat();
       }

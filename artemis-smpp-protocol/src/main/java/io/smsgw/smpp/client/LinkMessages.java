@@ -66,6 +66,14 @@ final class LinkMessages {
 
    /** A DR for an MT that ended without a receipt: the SMSC refused it, or its validity ran out. */
    CoreMessage report(long brokerId, CorrelationRecord r, DeliveryState state, String error, long doneMillis) {
+      return report(brokerId, r, state, error, null, doneMillis);
+   }
+
+   /**
+    * As {@link #report(long, CorrelationRecord, DeliveryState, String, long)}, with the CMPP network code of the outcome
+    * (smsNetworkCode: MB:xxxx for an SMSC refusal, MA:0000 no answer, MC:0000 no receipt), or null.
+    */
+   CoreMessage report(long brokerId, CorrelationRecord r, DeliveryState state, String error, String networkCode, long doneMillis) {
       SmsMessageBuilder b = SmsMessageBuilder.create(brokerId, SmsAddresses.DR_ADDRESS, SmsKind.DR)
          .id(r.smsId())
          .string(SmsProperties.ACCOUNT, r.account())
@@ -81,6 +89,7 @@ final class LinkMessages {
          .integer(SmsProperties.REGISTERED_DELIVERY, r.registeredDelivery())
          .string(SmsProperties.STATUS, STATES[state.ordinal()])
          .string(SmsProperties.ERROR_CODE, error)
+         .string(SmsProperties.NETWORK_CODE, networkCode)
          .submitTime(r.submitTimeMillis())
          .doneTime(doneMillis)
          .string(SmsProperties.SMSC_MESSAGE_ID, NO_SMSC_ID.equals(r.smscMessageId()) ? null : r.smscMessageId())

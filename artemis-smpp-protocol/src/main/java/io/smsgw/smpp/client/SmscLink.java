@@ -38,6 +38,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.rate.RateLimiter;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.receipt.ReportCodes;
 import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.correlation.CorrelationRecord;
@@ -823,7 +824,7 @@ final class SmscLink extends AbstractSessionCallback {
       unansweredGivenUp.incrementAndGet();
       logger.warn("SMSC link {}: a part of {} went unanswered {} time(s); not sent again, reported UNKNOWN ({})", config.id(),
                   part.outgoing.template.smsId(), part.unanswered, UNANSWERED_ERROR);
-      report(part, DeliveryState.UNKNOWN, UNANSWERED_ERROR);
+      report(part, DeliveryState.UNKNOWN, UNANSWERED_ERROR, ReportCodes.SMSC_NO_ANSWER);
    }
 
    /**
@@ -975,7 +976,7 @@ final class SmscLink extends AbstractSessionCallback {
             lastRefusal = SmppStatus.name(status);
             logger.debug("SMSC link {}: a part of {} was answered {} {} time(s); not sent again, reported REJECTD",
                          config.id(), part.outgoing.template.smsId(), lastRefusal, part.invalidBindAnswers);
-            report(part, DeliveryState.REJECTD, errorCode(status));
+            report(part, DeliveryState.REJECTD, errorCode(status), ReportCodes.smscRefusal(status));
          } else {
             inFlight.put(sequence, part);
          }
@@ -1016,7 +1017,8 @@ final class SmscLink extends AbstractSessionCallback {
          // SmscLinkLogSummary.
          lastRefusal = SmppStatus.name(status);
          logger.debug("SMSC link {} refused a part of {}: {}", config.id(), part.outgoing.template.smsId(), lastRefusal);
-         report(part, DeliveryState.REJECTD, errorCode(status));
+         // CMPP SPs read the refusal as MB:xxxx (the SMSC answered with an error); ESMEs as REJECTD with the status as err
+         report(part, DeliveryState.REJECTD, errorCode(status), ReportCodes.smscRefusal(status));
       }
    }
 
@@ -1113,12 +1115,18 @@ final class SmscLink extends AbstractSessionCallback {
 
    /** An MT that ended without reaching the SMSC: tell its origin with a DR, then it is resolved. */
    private void report(Part part, DeliveryState state, String error) {
+      report(part, state, error, null);
+   }
+
+   /** As {@link #report(Part, DeliveryState, String)}, with the outcome's CMPP network code (smsNetworkCode), or null. */
+   private void report(Part part, DeliveryState state, String error, String networkCode) {
       if (part.outgoing.feed.abandoned()) {
          return; // back on the queue: the copy delivered again gets its own outcome
       }
       CorrelationRecord record = record(part, LinkMessages.NO_SMSC_ID, part.outgoing.template.expiresAt());
-      Message dr = messages.report(server.getStorageManager().generateID(), record, state, error, System.currentTimeMillis());
-      sendDurably(dr, () -> resolved(part.outgoing), () -> eventLoop.schedule(() -> report(part, state, error), 1, TimeUnit.SECONDS));
+      Message dr = messages.report(server.getStorageManager().generateID(), record, state, error, networkCode, System.currentTimeMillis());
+      sendDurably(dr, () -> resolved(part.outgoing),
+                  () -> eventLoop.schedule(() -> report(part, state, error, networkCode), 1, TimeUnit.SECONDS));
    }
 
    /**
@@ -1421,7 +1429,9 @@ final class SmscLink extends AbstractSessionCallback {
     */
    CompletionStage<Void> onExpired(CorrelationRecord record) {
       CompletableFuture<Void> reported = new CompletableFuture<>();
-      Message dr = messages.report(server.getStorageManager().generateID(), record, DeliveryState.EXPIRED, "000", System.currentTimeMillis());
+      // no receipt came: EXPIRED for ESMEs, MC:0000 (no report from the SMSC) for CMPP SPs
+      Message dr = messages.report(server.getStorageManager().generateID(), record, DeliveryState.EXPIRED, "000",
+                                   ReportCodes.SMSC_NO_REPORT, System.currentTimeMillis());
       sendDurably(dr, () -> reported.complete(null), () -> {
          expiredReportsFailed.incrementAndGet();
          logger.warn("SMSC link {}: EXPIRED report for {} could not be stored; trying again", config.id(), record.smsId());

@@ -17,6 +17,7 @@ import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import io.smsgw.core.receipt.DeliveryReceipt;
 import io.smsgw.core.receipt.DeliveryState;
+import io.smsgw.core.receipt.ReportCodes;
 import io.smsgw.core.text.DataCoding;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.text.SmsText;
@@ -43,6 +44,9 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  * whose header only says it has one part, when its coding here makes it longer than one SMS. A part of a longer
  * message is never cut again: it goes whole, in short_message up to 254 octets, else in message_payload (3.4) or
  * not at all (3.3: dead-lettered), as SMPP allows (decision 102).
+ *
+ * <p>A receipt's {@code err:} is always 3 characters ({@link ReportCodes#receiptError}: {@code 1024} and {@code IB:0001}
+ * would make ESME libraries such as cloudhopper refuse the receipt); the full code stays in the DR's smsErrorCode.
  */
 final class DeliverSmFactory {
 
@@ -84,13 +88,20 @@ final class DeliverSmFactory {
       }
       String status = m.string(SmsProperties.STATUS);
       DeliveryState state = status == null ? DeliveryState.UNKNOWN : DeliveryState.fromStat(status);
+      String error = m.string(SmsProperties.ERROR_CODE);
+      if (state == DeliveryState.UNKNOWN && ReportCodes.isNetworkCode(status)) {
+         // A CMPP network code as state (an application's report, or one stored before FWD read them): the word it means,
+         // and the code as err unless the report has one.
+         state = ReportCodes.state(status);
+         error = error == null ? status : error;
+      }
       String text = m.text("");
       // Some ESME libraries refuse receipts without both dates: fall back to when the report was made.
       LocalDateTime done = time(m, SmsProperties.DONE_TIME);
       done = done == null ? LocalDateTime.ofInstant(Instant.ofEpochMilli(m.timestamp()), zone) : done;
       LocalDateTime submitted = time(m, SmsProperties.SUBMIT_TIME);
       DeliveryReceipt receipt = new DeliveryReceipt(id, 1, state == DeliveryState.DELIVRD ? 1 : 0,
-         submitted == null ? done : submitted, done, state, m.string(SmsProperties.ERROR_CODE, "000"), text);
+         submitted == null ? done : submitted, done, state, ReportCodes.receiptError(error), text);
       // A report in an intermediate state (ENROUTE, ACCEPTD: routing sends those only for registered_delivery 0x10) is
       // an intermediate notification on 3.4; 3.3 has no such message type, so a 3.3 session of the account gets the
       // receipt type with the state word, as before.

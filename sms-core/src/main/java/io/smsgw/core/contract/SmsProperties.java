@@ -84,12 +84,22 @@ public final class SmsProperties {
    public static final SimpleString UDH = SimpleString.of("smsUdh");
 
    /**
-    * String. Delivery state of a DR: DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD, ENROUTE; on a
-    * report that came over CMPP_FWD, the Stat as received (it may be a network code such as MB:0001).
+    * String. Delivery state of a DR: DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD, ENROUTE. A report
+    * that came over CMPP_FWD with a network code as Stat (MB:0001) has the state the code means ({@link
+    * io.smsgw.core.receipt.ReportCodes#state}), the code in {@link #ERROR_CODE} and {@link #NETWORK_CODE}.
     */
    public static final SimpleString STATUS = SimpleString.of("smsStatus");
-   /** String. Error code of a DR (SMPP err:, network error, or CMPP Stat detail); CMPP_FWD does not carry it. */
+   /**
+    * String. Error code of a DR (SMPP err:, network error, or a CMPP network code), in full; an SMPP receipt's err: is
+    * its 3-character form ({@link io.smsgw.core.receipt.ReportCodes#receiptError}). CMPP_FWD carries only a network code.
+    */
    public static final SimpleString ERROR_CODE = SimpleString.of("smsErrorCode");
+   /**
+    * String. The CMPP network code of a DR's outcome (CMPP 3.0 §1.10, 7 characters): MB:xxxx the SMSC refused the MT
+    * with that status (in decimal), MA:0000 the SMSC never answered it, MC:0000 no receipt came; a code a CMPP_FWD peer
+    * sent as Stat. CMPP SPs and peers get it as Stat instead of the state word; SMPP ESMEs get the state word.
+    */
+   public static final SimpleString NETWORK_CODE = SimpleString.of("smsNetworkCode");
    /** Long. When the gateway accepted the MT (epoch millis). */
    public static final SimpleString SUBMIT_TIME = SimpleString.of("smsSubmitTime");
    /** Long. When the final state was reached (epoch millis). */
