@@ -15,8 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure no MO or report is dropped for want of its account's queue (decision "Account queues exist before their
- * MO and reports"): every configured account's queue {@code sms.sp.<account>} is created when routing starts and
+ * Makes sure no MO or report is dropped for want of its account's queue (decision 168): every configured account's queue {@code sms.sp.<account>} is created when routing starts and
  * after each reload, off any event loop ({@link #createConfigured}); and routing asks {@link #target} before it sends an
  * MO or report there. A queue that is missing all the same (an operator deleted it, an account a reload added a moment
  * ago, an application's own account name nobody consumes yet) is never the target: the message waits on the
