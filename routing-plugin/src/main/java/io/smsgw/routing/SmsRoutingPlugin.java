@@ -77,6 +77,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private RemovedLinkQueues removedLinks;
    private GatewayRuntime runtime;
    private ExpiredMtReports expired;
+   /** Consumers of the MT addresses' dead-letter queues: dead-lettered MT become UNDELIV 111 reports ({@link ExpiredMtReports#deadLettered}). */
+   private final List<ExpiredMtReports> deadLettered = new java.util.ArrayList<>();
    private HierarchicalRepositoryChangeListener expiryAddressListener;
    private volatile boolean prepared;
    private volatile ApplicationMtCheck mtCheck;
@@ -180,6 +182,11 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       pending.start();
       expired = new ExpiredMtReports(server, server.getConfiguration().getName(), scheduler);
       expired.start();
+      for (SimpleString dlq : ExpiredMtReports.deadLetterQueues(server)) {
+         ExpiredMtReports reports = ExpiredMtReports.deadLettered(server, server.getConfiguration().getName(), scheduler, dlq);
+         reports.start();
+         deadLettered.add(reports);
+      }
       applyCdr(runtime.config().billing().cdr());
       registerControl();
       meters = GatewayMeters.of(server);
@@ -307,6 +314,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          expired.stop();
          expired = null;
       }
+      deadLettered.forEach(ExpiredMtReports::stop);
+      deadLettered.clear();
       if (expiryAddressListener != null) {
          server.getAddressSettingsRepository().unRegisterListener(expiryAddressListener);
          expiryAddressListener = null;
