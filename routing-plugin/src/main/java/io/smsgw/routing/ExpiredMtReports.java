@@ -55,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * on an SMSC link's queue after an SMSC had accepted segments of it (a crash came before its acknowledgement) gets no
  * EXPIRED report for those: the links' correlation store is asked first, one read on this queue's executor.
  *
+ * <p>The same consumer, made by {@link #deadLettered}, serves the dead-letter queue of those addresses ({@code sms.dlq} in
+ * the shipped broker.xml): an MT the broker dead-lettered there from one of them, its delivery attempts used up, becomes
+ * an UNDELIV report with error code {@value #DEAD_LETTERED_ERROR} and its billing record in the same way, and leaves the
+ * queue with them. Dead-lettered MO and reports, and messages from other queues, stay there for an operator.
+ *
  * <p>Like Artemis' own redistributor, the work is done in {@link #handle}, on the queue's executor.
  */
 final class ExpiredMtReports implements Consumer {
@@ -64,6 +69,11 @@ final class ExpiredMtReports implements Consumer {
    /** Where MT wait in the broker: they expire to {@code sms.expired}. */
    static final List<String> MT_ADDRESSES = List.of(SmsAddresses.MT, SmsAddresses.SMSC_LINK_PREFIX + "#",
                                                     SmsAddresses.ROUTE_PENDING, SmsAddresses.GATEWAY_PREFIX + "#");
+   /**
+    * Report error code (with UNDELIV) of an MT the broker dead-lettered from a queue where MT wait, once the address's
+    * max-delivery-attempts were used up (docs/links-routing-billing.md).
+    */
+   static final String DEAD_LETTERED_ERROR = "111";
    private static final long MIN_RETRY_MILLIS = 1_000;
    private static final long MAX_RETRY_MILLIS = 30_000;
 
@@ -81,8 +91,27 @@ final class ExpiredMtReports implements Consumer {
    private volatile long retryMillis = MIN_RETRY_MILLIS;
    private volatile Queue queue;
    private volatile boolean active;
+   /** The queue consumed: {@code sms.expired}, or a dead-letter queue. */
+   private final SimpleString queueName;
+   /** The final state reported, EXPIRED or UNDELIV, and its error code. */
+   private final DeliveryState state;
+   private final String errorCode;
 
    ExpiredMtReports(ActiveMQServer server, String brokerName, ScheduledExecutorService retries) {
+      this(server, brokerName, retries, QUEUE, DeliveryState.EXPIRED, "000");
+   }
+
+   /** The consumer of {@code deadLetterQueue}: dead-lettered MT become UNDELIV {@value #DEAD_LETTERED_ERROR} reports. */
+   static ExpiredMtReports deadLettered(ActiveMQServer server, String brokerName, ScheduledExecutorService retries,
+                                        SimpleString deadLetterQueue) {
+      return new ExpiredMtReports(server, brokerName, retries, deadLetterQueue, DeliveryState.UNDELIV, DEAD_LETTERED_ERROR);
+   }
+
+   private ExpiredMtReports(ActiveMQServer server, String brokerName, ScheduledExecutorService retries, SimpleString queueName,
+                            DeliveryState state, String errorCode) {
+      this.queueName = queueName;
+      this.state = state;
+      this.errorCode = errorCode;
       this.server = server;
       this.postOffice = server.getPostOffice();
       this.retries = retries;
@@ -147,11 +176,42 @@ final class ExpiredMtReports implements Consumer {
 
    // ------------------------------------------------------------------ consumer of sms.expired
 
-   /** Starts consuming {@code sms.expired}, which must exist. */
+   /**
+    * The dead-letter queues of the addresses where MT wait ({@link #MT_ADDRESSES}): the queue named as each one's
+    * dead-letter address, where one exists (without a queue there the broker drops what it dead-letters).
+    */
+   static Set<SimpleString> deadLetterQueues(ActiveMQServer server) {
+      Set<SimpleString> queues = new java.util.LinkedHashSet<>();
+      for (String match : MT_ADDRESSES) {
+         // an address the match stands for, so the settings are those a queue of it gets
+         SimpleString dla = server.getAddressSettingsRepository().getMatch(match.replace("#", "x")).getDeadLetterAddress();
+         if (dla != null && !QUEUE.equals(dla) && server.locateQueue(dla) != null) {
+            queues.add(dla);
+         }
+      }
+      return queues;
+   }
+
+   /** Whether a message on this queue is an MT this consumer reports; every other message stays for an operator. */
+   private boolean reported(Message message) {
+      if (SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) != SmsKind.MT) {
+         return false;
+      }
+      if (QUEUE.equals(queueName)) {
+         return true;
+      }
+      // dead-lettered: only from a queue where MT wait (not an application's own queue, say)
+      Object from = message.getObjectProperty(Message.HDR_ORIGINAL_QUEUE);
+      String original = from == null ? "" : from.toString();
+      return original.equals(SmsAddresses.MT) || original.equals(SmsAddresses.ROUTE_PENDING)
+         || original.startsWith(SmsAddresses.SMSC_LINK_PREFIX) || original.startsWith(SmsAddresses.GATEWAY_PREFIX);
+   }
+
+   /** Starts consuming its queue ({@code sms.expired}, or the dead-letter queue), which must exist. */
    void start() throws Exception {
-      Queue expired = server.locateQueue(QUEUE);
+      Queue expired = server.locateQueue(queueName);
       if (expired == null) {
-         throw new IllegalStateException("no queue " + QUEUE);
+         throw new IllegalStateException("no queue " + queueName);
       }
       queue = expired;
       active = true;
@@ -173,8 +233,8 @@ final class ExpiredMtReports implements Consumer {
          return HandleStatus.BUSY;
       }
       Message mt = ref.getMessage();
-      if (SmsKind.of(mt.getObjectProperty(SmsProperties.KIND)) != SmsKind.MT) {
-         return HandleStatus.NO_MATCH; // not an MT: stays for an operator
+      if (!reported(mt)) {
+         return HandleStatus.NO_MATCH; // not an MT (or not from an MT queue): stays for an operator
       }
       Transaction tx = new TransactionImpl(server.getStorageManager());
       boolean acknowledged = false;
@@ -206,9 +266,14 @@ final class ExpiredMtReports implements Consumer {
          acknowledged = true;
          tx.commit();
          retryMillis = MIN_RETRY_MILLIS;
+         if (state != DeliveryState.EXPIRED) {
+            logger.info("MT {} from {} was dead-lettered (its delivery attempts ran out); reported {} {} to its sender",
+                        mt.getObjectProperty(SmsProperties.ID), mt.getObjectProperty(Message.HDR_ORIGINAL_QUEUE),
+                        state.stat(), errorCode);
+         }
          return HandleStatus.HANDLED;
       } catch (Throwable e) {
-         logger.debug("EXPIRED report for {} not stored", mt.getObjectProperty(SmsProperties.ID), e);
+         logger.debug("{} report for {} not stored", state.stat(), mt.getObjectProperty(SmsProperties.ID), e);
          if (!acknowledged) {
             rollback(tx);
             scheduleRetry(e);
@@ -240,11 +305,11 @@ final class ExpiredMtReports implements Consumer {
    private List<Message> reports(Message mt) throws Exception {
       List<AcceptedSegments.Segment> owed = segmentsOwed(mt);
       if (owed == null) {
-         return List.of(report(mt, server.getStorageManager().generateID()));
+         return List.of(report(mt, server.getStorageManager().generateID(), state, errorCode));
       }
       List<Message> reports = new ArrayList<>(owed.size());
       for (AcceptedSegments.Segment segment : owed) {
-         Message report = report(mt, server.getStorageManager().generateID());
+         Message report = report(mt, server.getStorageManager().generateID(), state, errorCode);
          report.putIntProperty(SmsProperties.SEGMENT_REF, segment.reference());
          report.putIntProperty(SmsProperties.SEGMENT_TOTAL, segment.total());
          report.putIntProperty(SmsProperties.SEGMENT_NUMBER, segment.number());
@@ -307,6 +372,14 @@ final class ExpiredMtReports implements Consumer {
 
    /** The EXPIRED report for an expired MT: to its sender, from its recipient, done when it expired. */
    static Message report(Message mt, long id) {
+      return report(mt, id, DeliveryState.EXPIRED, "000");
+   }
+
+   /**
+    * The final report {@code state} with {@code errorCode} for an MT that ends in the broker: to its sender, from its
+    * recipient, done when it expired (now, if it did not).
+    */
+   static Message report(Message mt, long id, DeliveryState state, String errorCode) {
       Message report = mt.copy(id);
       Object expiredAt = report.getObjectProperty(Message.HDR_ACTUAL_EXPIRY_TIME);
       // what the broker's move to the expiry address added, and the MT's own duplicate id: not the report's
@@ -323,8 +396,8 @@ final class ExpiredMtReports implements Consumer {
          report.putStringProperty(SmsProperties.ID, SimpleString.of(submittedId.toString()));
       }
       report.putStringProperty(SmsProperties.KIND, SmsKind.DR.propertyValue());
-      report.putStringProperty(SmsProperties.STATUS, SimpleString.of(DeliveryState.EXPIRED.stat()));
-      report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of("000"));
+      report.putStringProperty(SmsProperties.STATUS, SimpleString.of(state.stat()));
+      report.putStringProperty(SmsProperties.ERROR_CODE, SimpleString.of(errorCode));
       ReportAddresses.swap(report);
       report.putLongProperty(SmsProperties.DONE_TIME, expiredAt instanceof Number n ? n.longValue() : System.currentTimeMillis());
       report.setExpiration(0); // the MT's validity is not the report's
@@ -371,8 +444,8 @@ final class ExpiredMtReports implements Consumer {
       if (retryScheduled.compareAndSet(false, true)) {
          long delay = retryMillis;
          retryMillis = Math.min(MAX_RETRY_MILLIS, delay * 2);
-         logger.warn("EXPIRED reports could not be stored ({}); their MT wait on {} and are tried again in {} ms",
-                     cause.toString(), QUEUE, delay);
+         logger.warn("{} reports could not be stored ({}); their MT wait on {} and are tried again in {} ms",
+                     state.stat(), cause.toString(), queueName, delay);
          try {
             retries.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
          } catch (RejectedExecutionException stopped) {
@@ -392,7 +465,7 @@ final class ExpiredMtReports implements Consumer {
             AccountQueues.createQueue(server, address);
             missingQueues.remove(address);
          } catch (Exception e) {
-            logger.warn("Could not create {} for EXPIRED reports", address, e);
+            logger.warn("Could not create {} for {} reports", address, state.stat(), e);
          }
       }
       Queue expired = queue;
@@ -431,7 +504,7 @@ final class ExpiredMtReports implements Consumer {
 
    @Override
    public String toManagementString() {
-      return "EXPIRED reports[" + QUEUE + "]";
+      return state.stat() + " reports[" + queueName + "]";
    }
 
    @Override
@@ -440,7 +513,7 @@ final class ExpiredMtReports implements Consumer {
 
    @Override
    public void failed(Throwable t) {
-      logger.warn("EXPIRED reports: consumer of {} failed", QUEUE, t);
+      logger.warn("{} reports: consumer of {} failed", state.stat(), queueName, t);
    }
 
    @Override

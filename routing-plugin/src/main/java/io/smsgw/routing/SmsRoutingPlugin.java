@@ -80,6 +80,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private AccountQueueKeeper accountQueues;
    /** Anycast messages on an SMS address that found no queue: one WARN per interval, the rest at DEBUG. */
    private final NoQueueWarnings noQueue = new NoQueueWarnings();
+   /** Consumers of the MT addresses' dead-letter queues: dead-lettered MT become UNDELIV 111 reports ({@link ExpiredMtReports#deadLettered}). */
+   private final List<ExpiredMtReports> deadLettered = new java.util.ArrayList<>();
    private HierarchicalRepositoryChangeListener expiryAddressListener;
    private volatile boolean prepared;
    private volatile ApplicationMtCheck mtCheck;
@@ -189,6 +191,11 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       pending.start();
       expired = new ExpiredMtReports(server, server.getConfiguration().getName(), scheduler);
       expired.start();
+      for (SimpleString dlq : ExpiredMtReports.deadLetterQueues(server)) {
+         ExpiredMtReports reports = ExpiredMtReports.deadLettered(server, server.getConfiguration().getName(), scheduler, dlq);
+         reports.start();
+         deadLettered.add(reports);
+      }
       applyCdr(runtime.config().billing().cdr());
       registerControl();
       meters = GatewayMeters.of(server);
@@ -316,6 +323,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
          expired.stop();
          expired = null;
       }
+      deadLettered.forEach(ExpiredMtReports::stop);
+      deadLettered.clear();
       if (expiryAddressListener != null) {
          server.getAddressSettingsRepository().unRegisterListener(expiryAddressListener);
          expiryAddressListener = null;

@@ -75,6 +75,8 @@ final class RawSmsc implements AutoCloseable {
    final BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
    /** When set, submit_sm are recorded but not answered: a test answers them itself through {@link #sendRaw}. */
    volatile boolean holdSubmits;
+   /** The next this many submit_sm close their connection unanswered: an SMSC that drops the link before it answers. */
+   final AtomicInteger closeOnSubmits = new AtomicInteger();
 
    private final ServerSocket server;
    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -183,6 +185,9 @@ final class RawSmsc implements AutoCloseable {
                }
                case SmppCommandId.SUBMIT_SM -> {
                   submits.add(new Submit(connection, seq));
+                  if (closeOnSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                     return; // closed by the try: the submit_sm goes unanswered
+                  }
                   if (holdSubmits) {
                      continue;
                   }
