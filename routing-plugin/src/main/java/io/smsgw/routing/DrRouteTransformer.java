@@ -125,6 +125,14 @@ public final class DrRouteTransformer extends RoutingTransformer {
          }
          return message;
       }
+      if (!facts.ofMo()) {
+         // The link that submitted the MT (each part counts in its own state): reports the link made itself (a refused
+         // submit, an expired record) included, those going back to a peer gateway too; none without smsLink.
+         LinkOutcomes link = router.linkOutcomes(message.getObjectProperty(SmsProperties.LINK));
+         if (link != null) {
+            counts.add(link.of(facts.state()));
+         }
+      }
       if (facts.home() != null) {
          // The MT came from another gateway: the report goes back there, which bills and tells its SP.
          counts.add(router.reportsForwarded);

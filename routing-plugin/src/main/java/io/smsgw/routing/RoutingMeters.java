@@ -39,11 +39,18 @@ final class RoutingMeters {
          count(meters, "routing.billing.billable", "Of the billing records, those with smsBillable true", c.billable, "account", account);
          count(meters, "routing.mo", "MO routed to the account", c.moRouted, "account", account);
       });
+      router.onLinkOutcomesAdded((link, c) -> {
+         for (io.smsgw.core.receipt.DeliveryState state : LinkOutcomes.STATES) {
+            count(meters, "routing.dr.link", "Final reports for the MT the SMSC link submitted, by state", c.of(state),
+                  "link", link, "state", state.stat());
+         }
+      });
    }
 
    /** Stops registering meters for new accounts; the caller closes {@code meters}. */
    static void stop(SmsRouter router) {
       router.onCountersAdded(null);
+      router.onLinkOutcomesAdded(null);
    }
 
    private static void count(GatewayMeters meters, String name, String description, LongAdder counter, String... tags) {

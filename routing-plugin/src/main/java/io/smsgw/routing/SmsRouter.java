@@ -37,6 +37,17 @@ public final class SmsRouter {
    private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
    private volatile java.util.function.BiConsumer<String, AccountCounters> countersAdded = (a, c) -> { };
    final LongAdder moUnrouted = new LongAdder();
+   /**
+    * The key the final-report counts of every smsLink that is not a configured link go under (a link a reload removed
+    * before it was counted, a name nobody configured); with a space, which no link id has.
+    */
+   static final String OTHER_LINKS = "(other links)";
+   /**
+    * Final reports by the link that submitted their MT: one entry per link configured since the start, made when the
+    * configuration is applied, so a report only reads the map (keyed by the report's smsLink as stored, no String made).
+    */
+   private final Map<org.apache.activemq.artemis.api.core.SimpleString, LinkOutcomes> linkOutcomes = new ConcurrentHashMap<>();
+   private volatile java.util.function.BiConsumer<String, LinkOutcomes> linkOutcomesAdded = (l, c) -> { };
    final SegmentRollup rollup = new SegmentRollup(100_000, java.util.concurrent.TimeUnit.HOURS.toMillis(72));
    private volatile java.util.function.BiConsumer<org.apache.activemq.artemis.api.core.Message, SegmentRollup.Completed> rollupSink = (m, c) -> { };
    /** The submitter's one report of each MT the gateway split (decision 155); held parts do not survive a restart. */
@@ -94,6 +105,9 @@ public final class SmsRouter {
     * the file's routes instead of putting back the table the reload replaced.
     */
    synchronized void apply(GatewayConfig config) {
+      for (io.smsgw.core.config.SmscLinkConfig link : config.links()) {
+         outcomesOf(link.id());
+      }
       table = new RouteTable(config.routes());
       billing = config.billing();
       routesChanged.run();
@@ -206,6 +220,42 @@ public final class SmsRouter {
       countersAdded = listener == null ? (a, c) -> { } : listener;
       if (listener != null) {
          counters.forEach(listener);
+      }
+   }
+
+   /** The counts of link {@code id}, made (and its meters registered) the first time. */
+   private LinkOutcomes outcomesOf(String id) {
+      return linkOutcomes.computeIfAbsent(org.apache.activemq.artemis.api.core.SimpleString.of(id), l -> {
+         LinkOutcomes added = new LinkOutcomes();
+         linkOutcomesAdded.accept(id, added);
+         return added;
+      });
+   }
+
+   /**
+    * The counts a final report whose smsLink is {@code link} (the property as stored) goes to: the link's, or
+    * {@link #OTHER_LINKS} for a link never configured since the start; null without smsLink (no link made the report: no
+    * route, a peer's report). Allocates nothing for a configured link.
+    */
+   LinkOutcomes linkOutcomes(Object link) {
+      if (link == null) {
+         return null;
+      }
+      LinkOutcomes found = link instanceof org.apache.activemq.artemis.api.core.SimpleString s ? linkOutcomes.get(s)
+         : linkOutcomes.get(org.apache.activemq.artemis.api.core.SimpleString.of(link.toString()));
+      return found != null ? found : outcomesOf(OTHER_LINKS);
+   }
+
+   /** The counts of link {@code id} if it was configured since the start or is {@link #OTHER_LINKS} and counted, else null. */
+   LinkOutcomes existingLinkOutcomes(String id) {
+      return id == null ? null : linkOutcomes.get(org.apache.activemq.artemis.api.core.SimpleString.of(id));
+   }
+
+   /** As {@link #onCountersAdded}, for the links' final-report counts. */
+   void onLinkOutcomesAdded(java.util.function.BiConsumer<String, LinkOutcomes> listener) {
+      linkOutcomesAdded = listener == null ? (l, c) -> { } : listener;
+      if (listener != null) {
+         linkOutcomes.forEach((id, c) -> listener.accept(id.toString(), c));
       }
    }
 

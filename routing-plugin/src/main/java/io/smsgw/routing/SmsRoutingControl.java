@@ -21,6 +21,7 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    private final PendingRoutes pending;
    private final ApplicationMtCheck mtCheck;
    private final RemovedLinkQueues removedLinks;
+   private final MessageLocator locator;
 
    SmsRoutingControl(ActiveMQServer server, SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck,
                      RemovedLinkQueues removedLinks) {
@@ -30,6 +31,26 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
       this.reloader = reloader;
       this.pending = pending;
       this.mtCheck = mtCheck;
+      this.locator = new MessageLocator(server, router.runtime());
+   }
+
+   @Override
+   public Map<String, Long> linkOutcomes(String link) {
+      LinkOutcomes outcomes = router.existingLinkOutcomes(link);
+      if (outcomes == null && !SmsRouter.OTHER_LINKS.equals(link)) {
+         throw new IllegalArgumentException("No link \"" + link + "\" configured since the broker started; reports naming "
+                                               + "another link count under \"" + SmsRouter.OTHER_LINKS + "\"");
+      }
+      Map<String, Long> out = new LinkedHashMap<>();
+      for (io.smsgw.core.receipt.DeliveryState state : LinkOutcomes.STATES) {
+         out.put(state.stat(), outcomes == null ? 0 : outcomes.of(state).sum());
+      }
+      return out;
+   }
+
+   @Override
+   public String locate(String id) throws Exception {
+      return locator.locate(id);
    }
 
    @Override

@@ -31,6 +31,27 @@ public interface SmsRoutingControlMBean {
     */
    java.util.Map<String, Long> accountDeliveries(String account);
 
+   /**
+    * Final reports of the MT routed to an SMSC link (their smsLink), by state: DELIVRD, UNDELIV, EXPIRED, REJECTD,
+    * DELETED, UNKNOWN. Each part counts once, in the state of its own report: the SMSC's receipts, and the reports the
+    * gateway made for the link (a submit the SMSC refused, a record whose receipt never came, an MT that expired on the
+    * link's queue), those of a peer gateway's MT, which go back to it, included. Counted once stored, in memory since
+    * the broker started. "(other links)" counts reports naming a link not configured since the start. Refused
+    * (IllegalArgumentException) for any other link.
+    */
+   java.util.Map<String, Long> linkOutcomes(String link);
+
+   /**
+    * Where an MT is, as JSON: {@code id} is the gateway's smsId (hex), a CMPP Msg_Id in decimal, or the message id
+    * an SMSC gave for it. "found" lists each place: a queue (sms.mt, sms.smsc.&lt;link&gt;, sms.gw.&lt;code&gt;,
+    * sms.route.pending, sms.expired; state "waiting", or "sending" while a link has taken it), a link whose SMSC
+    * accepted it and whose receipt is awaited (its smscMessageId, the MT's submitTime, the part), its final state and
+    * time; an empty list and a note when it is nowhere the gateway still knows (final states: the latest 262,144
+    * reports since the start). Browses the queues (up to 100,000 messages), reads the correlation store; not for an
+    * event loop.
+    */
+   String locate(String id) throws Exception;
+
    /** {@link #getCdrCounters} by name: recordsWritten, filesClosed, writeErrors. */
    java.util.Map<String, Long> cdrCounters();
 

@@ -29,6 +29,7 @@ import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.LinkReconfiguration;
+import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
 import io.smsgw.correlation.CorrelationStoreConfig;
 import io.smsgw.correlation.RocksDbCorrelationStore;
@@ -216,6 +217,29 @@ public final class SmscLinkService implements ActiveMQComponent {
             return lookups.findAccepted(smsId).toCompletableFuture().get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS)
                .stream().anyMatch(r -> r.account().equals(account));
          }
+
+         @Override
+         public List<Awaited> awaited(String smsId) throws Exception {
+            return lookups.findAccepted(smsId).toCompletableFuture().get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS)
+               .stream().map(SmscLinkService::awaited).toList();
+         }
+
+         @Override
+         public List<Awaited> awaitedBySmscId(String smscMessageId) throws Exception {
+            if (smscMessageId.isEmpty() || smscMessageId.length() > CorrelationRecord.MAX_ID_LENGTH) {
+               return List.of();
+            }
+            // One point read per running link (memory, bloom filter, at most a block): the SMSC's id is unique per link only.
+            List<CompletableFuture<java.util.Optional<CorrelationRecord>>> reads = new ArrayList<>();
+            for (SmscLink link : snapshot) {
+               reads.add(lookups.get(link.config().id(), smscMessageId).toCompletableFuture());
+            }
+            List<Awaited> found = new ArrayList<>();
+            for (CompletableFuture<java.util.Optional<CorrelationRecord>> read : reads) {
+               read.get(ACCEPTED_LOOKUP_SECONDS, TimeUnit.SECONDS).map(SmscLinkService::awaited).ifPresent(found::add);
+            }
+            return found;
+         }
       };
       runtime.acceptedSegments(acceptedSegments);
       housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("smsc-links-housekeeping", true));
@@ -225,6 +249,11 @@ public final class SmscLinkService implements ActiveMQComponent {
       ParkedReceiptRetrier retrier = new ParkedReceiptRetrier(server, linkStore, byId, retries, housekeeping);
       long scanMillis = Math.max(50, Math.min(PARKED_SCAN_MAX_MILLIS, retries.stream().min(Long::compare).orElse(PARKED_SCAN_MAX_MILLIS)));
       housekeeping.scheduleWithFixedDelay(() -> scanParked(retrier), scanMillis, scanMillis, TimeUnit.MILLISECONDS);
+   }
+
+   private static AcceptedSegments.Awaited awaited(CorrelationRecord r) {
+      return new AcceptedSegments.Awaited(r.linkId(), r.smscMessageId(), r.smsId(), r.account(), r.destination(), r.submitTimeMillis(),
+                                          r.segmentTotal(), r.segmentNumber());
    }
 
    /** Starts a created link and registers its bean, meters and log summary (any thread but an event loop). */

@@ -42,6 +42,34 @@ public interface AcceptedSegments {
    }
 
    /**
+    * An SMSC's acceptance of one part of an MT whose receipt is still awaited (its correlation record), for an operator's
+    * {@code locate}: the link, the SMSC's id, when the gateway took the MT, to whom and which part.
+    */
+   record Awaited(String linkId, String smscMessageId, String smsId, String account, String destination, long submitTimeMillis,
+                  int segmentTotal, int segmentNumber) {
+   }
+
+   /**
+    * The records of MT {@code smsId} of any account, to any recipient, whose receipt is still awaited (at most 255).
+    * Blocks for the store's read (not for an event loop).
+    *
+    * @throws Exception when the store cannot answer now
+    */
+   default List<Awaited> awaited(String smsId) throws Exception {
+      return List.of();
+   }
+
+   /**
+    * The records the SMSC links running now hold under the SMSC message id {@code smscMessageId} (one point read per
+    * link). Blocks for the store's reads (not for an event loop).
+    *
+    * @throws Exception when the store cannot answer now
+    */
+   default List<Awaited> awaitedBySmscId(String smscMessageId) throws Exception {
+      return List.of();
+   }
+
+   /**
     * Whether {@code accepted} holds a whole message: a single-part MT, or every part of one split (one reference and
     * total). The handset then has the whole text, however the MT would be split now.
     */

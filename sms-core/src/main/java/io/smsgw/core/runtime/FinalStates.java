@@ -132,6 +132,52 @@ public final class FinalStates {
       }
    }
 
+   /** A kept final state and the account whose MT it is. */
+   public record Kept(String account, Final state) {
+   }
+
+   /**
+    * The kept final states of MT {@code smsId} whatever account submitted it (an operator's look-up: ids of different
+    * accounts may coincide, e.g. SMPP 3.3's short ones), or none: never kept, or forgotten among the last
+    * {@link #capacity()} reports. Walks one probe run of the index; allocates only for what it returns.
+    */
+   public java.util.List<Kept> lookupAnyAccount(String smsId) {
+      if (!isId(smsId)) {
+         return java.util.List.of();
+      }
+      long id = idValue(smsId);
+      int length = smsId.length();
+      java.util.List<long[]> found = new java.util.ArrayList<>(1); // {meta, time} of each entry
+      synchronized (this) {
+         if (ids == null) {
+            return java.util.List.of();
+         }
+         int mask = index.length - 1;
+         for (int slot = home(id); index[slot] != 0; slot = (slot + 1) & mask) {
+            int at = index[slot] - 1;
+            if (ids[at] == id && idLengths[at] == length) {
+               found.add(new long[] {meta[at], times[at]});
+            }
+         }
+      }
+      java.util.List<Kept> out = new java.util.ArrayList<>(found.size());
+      for (long[] entry : found) {
+         int packed = (int) entry[0];
+         out.add(new Kept(accountName(packed >>> 12), new Final(packed & 0xF, (packed >>> 4) & 0xFF, entry[1])));
+      }
+      return out;
+   }
+
+   /** The account numbered {@code number} (a walk over the accounts: for look-ups, not for recording). */
+   private String accountName(int number) {
+      for (java.util.Map.Entry<String, Integer> e : accountNumbers.entrySet()) {
+         if (e.getValue() == number) {
+            return e.getKey();
+         }
+      }
+      return null;
+   }
+
    private static int pack(int state, int error, int account) {
       return state | error << 4 | account << 12;
    }
