@@ -160,7 +160,7 @@ final class CmppSubmitHandler {
             refuse(s, limiter, RESULT_NOT_ROUTED, parts, true);
             return;
          }
-         runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
+         runtime.traffic().recordMt(account.id(), runtime.traffic().today(), s.serviceId(), recipients.size());
       } catch (DurableSender.StorageFull full) {
          // The storage cannot take it now (decision 131): Result 8, which SPs retry, the connection kept open and
          // not read from until the store frees memory.

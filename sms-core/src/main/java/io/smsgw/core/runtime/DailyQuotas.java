@@ -1,7 +1,6 @@
 package io.smsgw.core.runtime;
 
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,17 +12,24 @@ import io.smsgw.core.config.Account;
  */
 public final class DailyQuotas {
 
-   private record Day(LocalDate date, AtomicLong used) {
+   private record Day(int date, AtomicLong used) {
    }
 
-   private final Clock clock;
+   private final GatewayClock clock;
    private final ConcurrentHashMap<String, Day> days = new ConcurrentHashMap<>();
 
+   /** Days in the JVM's zone, on the system clock. */
    public DailyQuotas() {
-      this(Clock.systemDefaultZone());
+      this(new GatewayClock());
    }
 
+   /** Days in {@code clock}'s zone. */
    public DailyQuotas(Clock clock) {
+      this(new GatewayClock(clock, clock.getZone()));
+   }
+
+   /** The gateway's days (GatewayRuntime): the quota renews at midnight in its zone. */
+   public DailyQuotas(GatewayClock clock) {
       this.clock = clock;
    }
 
@@ -32,8 +38,11 @@ public final class DailyQuotas {
       if (account.dailyQuota() == 0) {
          return true;
       }
-      LocalDate today = LocalDate.now(clock);
-      Day day = days.compute(account.id(), (id, d) -> d == null || !d.date().equals(today) ? new Day(today, new AtomicLong()) : d);
+      int today = clock.today();
+      Day day = days.get(account.id());
+      if (day == null || day.date() != today) {
+         day = days.compute(account.id(), (id, d) -> d == null || d.date() != today ? new Day(today, new AtomicLong()) : d);
+      }
       while (true) {
          long used = day.used().get();
          if (used + count > account.dailyQuota()) {
@@ -51,7 +60,7 @@ public final class DailyQuotas {
     */
    public long usedToday(String accountId) {
       Day day = days.get(accountId);
-      return day != null && day.date().equals(LocalDate.now(clock)) ? day.used().get() : 0;
+      return day != null && day.date() == clock.today() ? day.used().get() : 0;
    }
 
    /**
@@ -63,7 +72,7 @@ public final class DailyQuotas {
          return;
       }
       Day day = days.get(account.id());
-      if (day != null && day.date().equals(LocalDate.now(clock))) {
+      if (day != null && day.date() == clock.today()) {
          day.used().updateAndGet(used -> Math.max(0, used - count));
       }
    }

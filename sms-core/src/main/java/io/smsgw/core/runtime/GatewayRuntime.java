@@ -32,9 +32,10 @@ public final class GatewayRuntime {
    /** Open sessions of other gateways (FWD and GNS), by kind and code: apart from accounts, whose ids they could equal. */
    private final ConcurrentHashMap<String, AtomicInteger> gatewaySessions = new ConcurrentHashMap<>();
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
-   private final TrafficCounters traffic = new TrafficCounters();
+   private final GatewayClock clock = new GatewayClock();
+   private final TrafficCounters traffic = new TrafficCounters(clock);
    private final LinkStates links = new LinkStates();
-   private final DailyQuotas quotas = new DailyQuotas();
+   private final DailyQuotas quotas = new DailyQuotas(clock);
    private final FinalStates finalStates = new FinalStates();
    private volatile NetworkRoutes networkRoutes;
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
@@ -134,6 +135,11 @@ public final class GatewayRuntime {
       // get first: computeIfAbsent's capturing lambda would be allocated on every request
       return limiter != null ? limiter
                              : submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(account.maxSubmitRate()));
+   }
+
+   /** The gateway's days: the zone of the daily quota and of CMPP QUERY's days, and the clock they are read from. */
+   public GatewayClock clock() {
+      return clock;
    }
 
    public DailyQuotas quotas() {
