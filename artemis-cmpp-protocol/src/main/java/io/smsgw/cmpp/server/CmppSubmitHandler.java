@@ -72,6 +72,7 @@ final class CmppSubmitHandler {
    private final AcceptorMeters.Account counts;
    /** The broker's INFO lines about throttled accounts. */
    private final ThrottlingLog throttling;
+   private final ActiveMQServer server;
 
    CmppSubmitHandler(CmppSession session, ActiveMQServer server, DurableSender sender) {
       this.session = session;
@@ -84,6 +85,7 @@ final class CmppSubmitHandler {
       this.address = SimpleString.of(session.manager().getCmppSubmitAddress());
       this.counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), session.manager().getCmppAccountQueuePrefix());
       this.throttling = ThrottlingLog.of(server);
+      this.server = server;
    }
 
    /** Every SUBMIT_RESP of this handler goes through here. */
@@ -177,7 +179,7 @@ final class CmppSubmitHandler {
          // not read from until the store frees memory.
          StorageOverload.Cause cause = full.storageCause();
          counts.storageFull(cause);
-         StorageOverload.refused(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+         StorageOverload.refused(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
          session.waitForStorage(sender, full);
          refuse(s, limiter, CmppResult.FLOW_CONTROL_ERROR, parts, true, AcceptorMeters.Refusal.STORAGE);
       } catch (Exception e) {

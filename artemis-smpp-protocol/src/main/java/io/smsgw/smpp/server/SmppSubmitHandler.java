@@ -89,6 +89,7 @@ final class SmppSubmitHandler {
    private final AcceptorMeters.Account counts;
    /** The broker's INFO lines about throttled accounts. */
    private final ThrottlingLog throttling;
+   private final ActiveMQServer server;
 
    SmppSubmitHandler(SmppSession session, ActiveMQServer server, ServerSession serverSession,
                      OperationContext operationContext, GatewayRuntime context) {
@@ -101,6 +102,7 @@ final class SmppSubmitHandler {
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
       this.counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), session.manager().getSmppAccountQueuePrefix());
       this.throttling = ThrottlingLog.of(server);
+      this.server = server;
    }
 
    /**
@@ -384,7 +386,7 @@ final class SmppSubmitHandler {
    private void refuseFull(DurableSender.StorageFull full, RateLimiter limiter, int parts, IntFunction<SmppPdu> error) {
       StorageOverload.Cause cause = full.storageCause();
       counts.storageFull(cause);
-      StorageOverload.refused(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+      StorageOverload.refused(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
       session.waitForStorage(sender, full);
       refuseTaken(limiter, parts, parts, error.apply(STATUS_STORAGE_FULL));
    }
