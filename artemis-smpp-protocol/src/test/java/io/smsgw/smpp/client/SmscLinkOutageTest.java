@@ -57,7 +57,9 @@ class SmscLinkOutageTest {
          } finally {
             smsc.close();
          }
-         Wait.until("DownSince set by the outage", DEADLINE, () -> !attribute(broker, "DownSince").isEmpty());
+         Wait.until("DownSince set by the outage", DEADLINE, () -> !attribute(broker, "DownSince").isEmpty(),
+                    () -> link.getState() + ", " + link.getLastError() + ", reconnects " + link.getReconnects()
+                          + "\n" + String.join("\n", log.lines("SMSC link sim")));
          String downSince = attribute(broker, "DownSince");
          Instant.parse(downSince); // an ISO instant
          long reconnects = link.getReconnects();
