@@ -148,11 +148,14 @@ public final class StorageOverload {
       private final LongAdder pending = new LongAdder();
       private final AtomicBoolean running = new AtomicBoolean();
       private volatile Latest latest;
-      /** Of the running spell; guarded by this. */
-      private long startedNanos;
-      private long lastLineNanos;
-      private long total;
-      private ScheduledFuture<?> check;
+      /**
+       * Of the running spell: written by the refusal that starts it (after winning {@link #running}) and then only by
+       * the spell's check on the scheduled pool, so the acceptors take no lock.
+       */
+      private volatile long startedNanos;
+      private volatile long lastLineNanos;
+      private volatile long total;
+      private volatile ScheduledFuture<?> check;
 
       private Spells(ActiveMQServer server) {
          this.server = server;
@@ -191,7 +194,7 @@ public final class StorageOverload {
          }
       }
 
-      private synchronized void start() {
+      private void start() {
          Latest first = latest;
          startedNanos = System.nanoTime();
          lastLineNanos = startedNanos;
@@ -208,7 +211,7 @@ public final class StorageOverload {
       }
 
       /** On the broker's scheduled pool: the minute's count when it is up, and the end once the store takes messages. */
-      private synchronized void check() {
+      private void check() {
          if (!running.get()) {
             return;
          }
@@ -237,9 +240,9 @@ public final class StorageOverload {
       }
 
       private void end() {
-         if (check != null) {
-            check.cancel(false);
-            check = null;
+         ScheduledFuture<?> ending = check;
+         if (ending != null) {
+            ending.cancel(false);
          }
          running.set(false);
          // A refusal between the check and the end found the spell running: a new spell for it.
@@ -248,10 +251,10 @@ public final class StorageOverload {
          }
       }
 
-      private synchronized void stop() {
-         if (check != null) {
-            check.cancel(false);
-            check = null;
+      private void stop() {
+         ScheduledFuture<?> running = check;
+         if (running != null) {
+            running.cancel(false);
          }
       }
 
