@@ -92,7 +92,6 @@ public final class TrafficCounters {
    private record Recent(String account, int day, String serviceId, AccountDay accountDay, LongAdder[] counters) {
    }
 
-
    private final GatewayClock clock;
    private final Map<Key, AccountDay> days = new ConcurrentHashMap<>();
    private volatile int newestDay;
