@@ -35,25 +35,65 @@ public final class AcceptorMeters {
    /** The key, among the protocols of a broker, of the per-account queue gauges that every protocol shares. */
    private static final String QUEUES = "";
 
+   /**
+    * Why a submit was refused, the {@code cause} tag of {@code sms.gateway.account.submits.refused}: the account's
+    * max-submit-rate, its daily-quota, the broker's storage full, or anything else (a malformed or unauthorised submit,
+    * routing, a journal error).
+    */
+   public enum Refusal {
+      THROTTLED("throttled"), QUOTA("quota"), STORAGE("storage"), OTHER("other");
+
+      private static final Refusal[] ALL = values();
+      private final String tag;
+
+      Refusal(String tag) {
+         this.tag = tag;
+      }
+
+      public String tag() {
+         return tag;
+      }
+   }
+
    /** One account's counts of one protocol. */
    public static final class Account {
       private final LongAdder accepted = new LongAdder();
-      private final LongAdder refused = new LongAdder();
+      /** By {@link Refusal#ordinal()}. */
+      private final LongAdder[] refused = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
       private final LongAdder fullDisk = new LongAdder();
       private final LongAdder fullAddress = new LongAdder();
       private final DeliveryCounts deliveries = new DeliveryCounts();
 
-      /** Counts a submit's answer: {@code ok} for a submit stored and answered with status (Result) 0. */
+      /** Counts a submit's answer: {@code ok} for a submit stored and answered with status (Result) 0; else a refusal of cause other. */
       public void submitAnswered(boolean ok) {
-         (ok ? accepted : refused).increment();
+         if (ok) {
+            accepted.increment();
+         } else {
+            refused[Refusal.OTHER.ordinal()].increment();
+         }
+      }
+
+      /** Counts a submit answered with a refusal, by its cause. */
+      public void submitRefused(Refusal cause) {
+         refused[cause.ordinal()].increment();
       }
 
       public long accepted() {
          return accepted.sum();
       }
 
+      /** Every refused submit, whatever the cause. */
       public long refused() {
-         return refused.sum();
+         long sum = 0;
+         for (LongAdder count : refused) {
+            sum += count.sum();
+         }
+         return sum;
+      }
+
+      /** Submits refused for {@code cause}. */
+      public long refused(Refusal cause) {
+         return refused[cause.ordinal()].sum();
       }
 
       /**
@@ -235,6 +275,10 @@ public final class AcceptorMeters {
                         "protocol", protocol, "account", id, "outcome", "accepted")
                .counter("account.submits", "Submits answered with a refusal (any status but 0)", found, Account::refused,
                         "protocol", protocol, "account", id, "outcome", "refused");
+            for (Refusal cause : Refusal.ALL) {
+               meters.counter("account.submits.refused", "Submits answered with a refusal, by cause", found, a -> a.refused(cause),
+                              "protocol", protocol, "account", id, "cause", cause.tag());
+            }
             for (StorageOverload.Cause cause : StorageOverload.Cause.values()) {
                meters.counter("account.submits.storage.full", "Submits refused with a transient status because the broker's storage was full",
                               found, a -> a.refusedFull(cause), "protocol", protocol, "account", id, "cause", cause.tag());

@@ -2,14 +2,18 @@ package io.smsgw.broker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.paging.PagingStore;
+import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * memory is full under {@code address-full-policy} BLOCK, FAIL or DROP (or paging is full under a
  * {@code page-full-policy}, or the address is blocked through management). An acceptor answers such a submit with a
  * transient status and stops reading from the connection until the store frees memory; the refusals are logged here
- * at most once a minute, not once per submit.
+ * per broker: a WARN when they start, a count at most once a minute, an INFO when the store takes messages again.
  */
 public final class StorageOverload {
 
@@ -47,9 +51,6 @@ public final class StorageOverload {
          return tag;
       }
    }
-
-   private static final LongAdder refusedSinceLog = new LongAdder();
-   private static final AtomicLong nextLog = new AtomicLong(System.nanoTime());
 
    private StorageOverload() {
    }
@@ -116,19 +117,165 @@ public final class StorageOverload {
       }
    }
 
+   /** How often the count of a storage-full spell is logged; settable for tests. */
+   private static volatile long logIntervalNanos = LOG_INTERVAL_NANOS;
+
+   /** Sets how often a spell's refusals are counted in a WARN line (tests: a minute is too long to wait). */
+   public static void logInterval(java.time.Duration interval) {
+      logIntervalNanos = interval.toNanos();
+   }
+
    /**
-    * Logs a refusal: one WARN line at most once a minute for the whole broker (a client retrying at wire speed
-    * would otherwise flood the log), the count of those since the last line with it.
+    * Logs a refusal of {@code server}'s: one WARN line when the storage starts refusing, then one a minute at most with
+    * the count since the previous line, written by the broker's scheduled pool (so refusals right after a line are
+    * counted a minute later, not with whatever refusal comes next), and an INFO line once the store takes messages
+    * again. Per broker: brokers in one JVM do not share their counts.
     */
-   public static void refused(String protocol, String account, Cause cause, String address) {
-      refusedSinceLog.increment();
-      long now = System.nanoTime();
-      long next = nextLog.get();
-      if (now - next >= 0 && nextLog.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
-         long count = refusedSinceLog.sumThenReset();
-         logger.warn("Storage full ({}): {} submit(s) answered with a transient refusal in the last minute, the latest "
-                        + "from {} '{}' for {}; their connections stop reading until the broker frees space",
-                     cause == Cause.DISK ? "disk over max-disk-usage" : "address memory full", count, protocol, account, address);
+   public static void refused(ActiveMQServer server, String protocol, String account, Cause cause, String address) {
+      Spells.of(server).refused(protocol, account, cause, address);
+   }
+
+   /** One broker's storage-full spell: the refusals not yet logged and the latest of them. */
+   private static final class Spells {
+      private static final Map<ActiveMQServer, Spells> BY_BROKER = new WeakHashMap<>();
+      /** How often a spell checks whether the store takes messages again, and whether its minute is up. */
+      private static final long CHECK_MILLIS = 1_000;
+
+      private record Latest(String protocol, String account, Cause cause, String address) {
       }
+
+      private final ActiveMQServer server;
+      private final LongAdder pending = new LongAdder();
+      private final AtomicBoolean running = new AtomicBoolean();
+      private volatile Latest latest;
+      /**
+       * Of the running spell: written by the refusal that starts it (after winning {@link #running}) and then only by
+       * the spell's check on the scheduled pool, so the acceptors take no lock.
+       */
+      private volatile long startedNanos;
+      private volatile long lastLineNanos;
+      private volatile long total;
+      private volatile ScheduledFuture<?> check;
+
+      private Spells(ActiveMQServer server) {
+         this.server = server;
+      }
+
+      static Spells of(ActiveMQServer server) {
+         synchronized (BY_BROKER) {
+            Spells found = BY_BROKER.get(server);
+            if (found == null) {
+               found = new Spells(server);
+               BY_BROKER.put(server, found);
+               // The value holds its broker: forgotten when the broker stops, so the weak key can go.
+               server.registerActivateCallback(new ActivateCallback() {
+                  @Override
+                  public void deActivate() {
+                     Spells gone;
+                     synchronized (BY_BROKER) {
+                        gone = BY_BROKER.remove(server);
+                     }
+                     server.unregisterActivateCallback(this);
+                     if (gone != null) {
+                        gone.stop();
+                     }
+                  }
+               });
+            }
+            return found;
+         }
+      }
+
+      void refused(String protocol, String account, Cause cause, String address) {
+         latest = new Latest(protocol, account, cause, address);
+         pending.increment();
+         if (!running.get() && running.compareAndSet(false, true)) {
+            start();
+         }
+      }
+
+      private void start() {
+         Latest first = latest;
+         startedNanos = System.nanoTime();
+         lastLineNanos = startedNanos;
+         total = pending.sumThenReset();
+         logger.warn("Storage full ({}) on broker {}: a submit from {} '{}' for {} answered with a transient refusal; the "
+                        + "connections refused stop reading until the broker frees space. Further refusals are counted here "
+                        + "once a minute, and a line says when the store takes messages again",
+                     describe(first.cause()), server.getConfiguration().getName(), first.protocol(), first.account(), first.address());
+         try {
+            check = server.getScheduledPool().scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+         } catch (RuntimeException e) {
+            running.set(false); // the broker stops (no pool, or a pool shut down): nothing more to say
+         }
+      }
+
+      /** On the broker's scheduled pool: the minute's count when it is up, and the end once the store takes messages. */
+      private void check() {
+         if (!running.get()) {
+            return;
+         }
+         Latest last = latest;
+         boolean free = accepts(last);
+         long now = System.nanoTime();
+         if (free || now - lastLineNanos >= logIntervalNanos) {
+            long count = pending.sumThenReset();
+            if (count > 0) {
+               total += count;
+               logger.warn("Storage full ({}) on broker {}: {} submit(s) answered with a transient refusal in the last {} s, the "
+                              + "latest from {} '{}' for {}; their connections stop reading until the broker frees space",
+                           describe(last.cause()), server.getConfiguration().getName(), count,
+                           TimeUnit.NANOSECONDS.toSeconds(now - lastLineNanos + 500_000_000L), last.protocol(), last.account(),
+                           last.address());
+               lastLineNanos = now;
+            }
+         }
+         if (free && pending.sum() == 0) {
+            logger.info("Storage on broker {} takes messages again ({} freed): the acceptors store submits again after {} s "
+                           + "of refusals; {} submit(s) were answered with a transient refusal", server.getConfiguration().getName(),
+                        last.cause() == Cause.DISK ? "disk" : last.address(),
+                        TimeUnit.NANOSECONDS.toSeconds(now - startedNanos + 500_000_000L), total);
+            end();
+         }
+      }
+
+      private void end() {
+         ScheduledFuture<?> ending = check;
+         if (ending != null) {
+            ending.cancel(false);
+         }
+         running.set(false);
+         // A refusal between the check and the end found the spell running: a new spell for it.
+         if (pending.sum() > 0 && running.compareAndSet(false, true)) {
+            start();
+         }
+      }
+
+      private void stop() {
+         ScheduledFuture<?> running = check;
+         if (running != null) {
+            running.cancel(false);
+         }
+      }
+
+      /** Whether the store the latest refusal met would take a message now. */
+      private boolean accepts(Latest last) {
+         PagingManager paging = server.getPagingManager();
+         if (paging == null) {
+            return false;
+         }
+         if (last.cause() == Cause.DISK || last.address() == null) {
+            return !paging.isDiskFull();
+         }
+         try {
+            return refusal(paging, paging.getPageStore(SimpleString.of(last.address()))) == null;
+         } catch (Exception e) {
+            return false;
+         }
+      }
+   }
+
+   private static String describe(Cause cause) {
+      return cause == Cause.DISK ? "disk over max-disk-usage" : "address memory full";
    }
 }

@@ -248,8 +248,9 @@ public final class DrRouteTransformer extends RoutingTransformer {
       counts.add(delivered ? counters.delivered : counters.failed);
       // On the MT's submit day, where CMPP QUERY counted the MT, not on the day its report arrives; a submit time
       // outside the days QUERY keeps (another unit, a clock far off) counts today.
-      int day = submitted instanceof Number n ? TrafficCounters.dayOf(n.longValue()) : TrafficCounters.today();
-      counts.add(router.runtime().traffic().mtOutcomeCounter(account, day, serviceId, delivered));
+      TrafficCounters traffic = router.runtime().traffic();
+      int day = submitted instanceof Number n ? traffic.dayOf(n.longValue()) : traffic.today();
+      counts.add(traffic.mtOutcomeCounter(account, day, serviceId, delivered));
    }
 
    /**

@@ -325,7 +325,7 @@ class RoutingCountersTest {
          assertEquals(1, records, "one billing record");
          assertEquals(1, gw.counter("app1", DELIVERED), "delivered once");
          assertEquals(records, gw.counter("app1", BILLED), "billed as often as sms.billing has records");
-         assertEquals(1, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED],
+         assertEquals(1, traffic.snapshot("app1", traffic.today(), null)[TrafficCounters.MT_DELIVERED],
                       "CMPP QUERY counts it once");
       }
    }
@@ -397,7 +397,7 @@ class RoutingCountersTest {
          Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
          MessageConsumer sp = session.createConsumer(session.createQueue(SmsAddresses.accountQueue("app1")));
          TrafficCounters traffic = gw.runtime().traffic();
-         int today = TrafficCounters.today();
+         int today = traffic.today();
          int yesterday = TrafficCounters.dayNumber(LocalDate.now().minusDays(1));
          traffic.recordMt("other", today, "svc", 5); // what another SP's submits counted today
          traffic.recordMt("other", yesterday, "svc", 3);
@@ -411,10 +411,10 @@ class RoutingCountersTest {
             assertNotNull(report, "the report of " + id + " reached its SP");
             assertEquals(id, report.getStringProperty("smsId"));
          }
-         assertEquals(5, traffic.snapshot("other", TrafficCounters.today(), null)[TrafficCounters.MT_MESSAGES],
+         assertEquals(5, traffic.snapshot("other", traffic.today(), null)[TrafficCounters.MT_MESSAGES],
                       "another SP's counters of today are still there");
          assertEquals(3, traffic.snapshot("other", yesterday, null)[TrafficCounters.MT_MESSAGES], "and of yesterday");
-         assertEquals(2, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED],
+         assertEquals(2, traffic.snapshot("app1", traffic.today(), null)[TrafficCounters.MT_DELIVERED],
                       "both outcomes count today");
          assertEquals(2, gw.counter("app1", DELIVERED));
       }

@@ -150,7 +150,7 @@ class RoutingPolicyTest {
                     () -> traffic.snapshot("app1", day, null)[TrafficCounters.MT_DELIVERED] == 1);
          long[] counted = traffic.snapshot("app1", day, null);
          assertEquals(0, counted[TrafficCounters.MT_MESSAGES] - counted[TrafficCounters.MT_DELIVERED] - counted[TrafficCounters.MT_FAILED]);
-         assertEquals(0, traffic.snapshot("app1", TrafficCounters.today(), null)[TrafficCounters.MT_DELIVERED], "nothing today");
+         assertEquals(0, traffic.snapshot("app1", traffic.today(), null)[TrafficCounters.MT_DELIVERED], "nothing today");
       }
    }
 

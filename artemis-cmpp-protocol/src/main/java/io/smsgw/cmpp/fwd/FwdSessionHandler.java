@@ -319,7 +319,7 @@ public final class FwdSessionHandler {
          // Not stored, transient (decision 131): Result 8, which the peer's link sends again without counting a failed
          // delivery (Result 100 counted one, and enough of them dead-lettered the message there); the connection holds
          // back its further FWDs until the store frees space (decision 140), as the SP acceptor does. On the event loop, as store() always is.
-         StorageOverload.refused("CMPP_FWD", peerCode, full.storageCause(), full.address());
+         StorageOverload.refused(server, "CMPP_FWD", peerCode, full.storageCause(), full.address());
          reading.stopReadingForStorage(sender, full);
          replies.accept(fwd.response(CmppResult.FLOW_CONTROL_ERROR));
          if (whenFailed != null) {

@@ -51,7 +51,22 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
       }
       CmppProtocolManager manager = new CmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
       // Checked before they are set: the broker's own setting turns a value it cannot read (30s, abc) into 0.
-      return refusals.record(() -> AcceptorParameters.apply(manager, parameters, "cmpp", PROTOCOL_NAME, logger));
+      ProtocolManager created = refusals.record(() -> AcceptorParameters.apply(manager, parameters, "cmpp", PROTOCOL_NAME, logger));
+      gatewayZone(server);
+      return created;
+   }
+
+   /**
+    * The gateway's days (the daily quota's reset, CMPP QUERY's days) are in the CMPP acceptors' zone: that of the
+    * acceptor with cmppAcceptPeers=true, else of the first setting cmppTimeZone, else the JVM's (CmppZone.of), the zone
+    * the gateway's own CMPP clients write in (docs/decisions.md, "The gateway's day is the CMPP day").
+    */
+   private static void gatewayZone(ActiveMQServer server) {
+      try {
+         GatewayRuntime.of(server).clock().zone(CmppZone.of(server));
+      } catch (IllegalArgumentException e) {
+         // A cmppTimeZone that names no zone: its acceptor's refusal stops the start and names it.
+      }
    }
 
    /**

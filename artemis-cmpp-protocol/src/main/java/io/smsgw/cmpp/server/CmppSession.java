@@ -1145,7 +1145,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       try {
          day = Integer.parseInt(query.time().trim());
       } catch (NumberFormatException e) {
-         day = TrafficCounters.today();
+         day = runtime.traffic().today();
       }
       String serviceId = query.queryType() == Query.TYPE_BY_SERVICE ? query.queryCode() : null;
       int queriedDay = day;
@@ -1156,7 +1156,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       brokerExecutor.execute(() -> {
          long moWaiting;
          try {
-            moWaiting = waitingMo(server, queue, queriedDay, serviceId);
+            moWaiting = waitingMo(server, runtime.traffic(), queue, queriedDay, serviceId);
          } catch (RuntimeException e) {
             logger.debug("Counting the MO waiting for '{}' failed", peerName(), e);
             moWaiting = 0;
@@ -1176,7 +1176,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * any of its connections), of Service_Id {@code serviceId} (null: all). A walk of the queue, paged messages included:
     * QUERY is an occasional statistics request, and the queue holds what the SP has not taken.
     */
-   static long waitingMo(ActiveMQServer server, SimpleString queueName, int day, String serviceId) {
+   static long waitingMo(ActiveMQServer server, TrafficCounters traffic, SimpleString queueName, int day, String serviceId) {
       org.apache.activemq.artemis.core.server.Queue queue = server.locateQueue(queueName);
       if (queue == null) {
          return 0;
@@ -1185,7 +1185,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       var references = queue.browserIterator();
       try {
          while (references.hasNext()) {
-            if (isMo(references.next(), day, serviceId)) {
+            if (isMo(traffic, references.next(), day, serviceId)) {
                waiting++;
             }
          }
@@ -1194,7 +1194,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       for (java.util.List<org.apache.activemq.artemis.core.server.MessageReference> delivering : queue.getDeliveringMessages().values()) {
          for (org.apache.activemq.artemis.core.server.MessageReference ref : delivering) {
-            if (isMo(ref, day, serviceId)) {
+            if (isMo(traffic, ref, day, serviceId)) {
                waiting++;
             }
          }
@@ -1202,10 +1202,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       return waiting;
    }
 
-   private static boolean isMo(org.apache.activemq.artemis.core.server.MessageReference ref, int day, String serviceId) {
+   private static boolean isMo(TrafficCounters traffic, org.apache.activemq.artemis.core.server.MessageReference ref, int day, String serviceId) {
       org.apache.activemq.artemis.api.core.Message message = ref.getMessage();
       if (io.smsgw.core.contract.SmsKind.of(message.getObjectProperty(io.smsgw.core.contract.SmsProperties.KIND))
-          == io.smsgw.core.contract.SmsKind.DR || TrafficCounters.dayOf(message.getTimestamp()) != day) {
+          == io.smsgw.core.contract.SmsKind.DR || traffic.dayOf(message.getTimestamp()) != day) {
          return false;
       }
       if (serviceId == null) {
@@ -1473,7 +1473,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    public void onMessageSettled(int sequence, Settlement settlement) {
       String moServiceId = moInFlight.remove(sequence);
       if (moServiceId != null && settlement != Settlement.PUT_BACK) {
-         runtime.traffic().recordMo(account.id(), TrafficCounters.today(), moServiceId, settlement == Settlement.DELIVERED);
+         runtime.traffic().recordMo(account.id(), runtime.traffic().today(), moServiceId, settlement == Settlement.DELIVERED);
       }
    }
 

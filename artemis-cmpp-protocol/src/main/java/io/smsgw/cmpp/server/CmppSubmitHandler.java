@@ -6,6 +6,7 @@ import java.util.List;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.StorageOverload;
+import io.smsgw.broker.ThrottlingLog;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
 import io.smsgw.cmpp.codec.Submit;
@@ -69,6 +70,9 @@ final class CmppSubmitHandler {
    private final SimpleString address;
    /** The SP's submit counts of the acceptors' meters (AcceptorMeters). */
    private final AcceptorMeters.Account counts;
+   /** The broker's INFO lines about throttled accounts. */
+   private final ThrottlingLog throttling;
+   private final ActiveMQServer server;
 
    CmppSubmitHandler(CmppSession session, ActiveMQServer server, DurableSender sender) {
       this.session = session;
@@ -80,11 +84,19 @@ final class CmppSubmitHandler {
       this.version = SimpleString.of(session.version() == CmppVersion.V30 ? "3.0" : "2.0");
       this.address = SimpleString.of(session.manager().getCmppSubmitAddress());
       this.counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), session.manager().getCmppAccountQueuePrefix());
+      this.throttling = ThrottlingLog.of(server);
+      this.server = server;
    }
 
    /** Every SUBMIT_RESP of this handler goes through here. */
    private void answer(SubmitResp resp) {
       counts.submitAnswered(resp.isOk());
+      session.answer(resp);
+   }
+
+   /** A refusal of a known cause (Result 8 is both the rate's and the storage's answer). */
+   private void answer(SubmitResp resp, AcceptorMeters.Refusal cause) {
+      counts.submitRefused(cause);
       session.answer(resp);
    }
 
@@ -126,7 +138,8 @@ final class CmppSubmitHandler {
       // the CONNECT would give this connection's SUBMITs a rate of their own next to its CANCELs' (decision 121).
       RateLimiter limiter = runtime.submitLimiter(account);
       if (!limiter.tryAcquire(parts)) {
-         answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR));
+         throttling.throttled(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), account.maxSubmitRate());
+         answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR), AcceptorMeters.Refusal.THROTTLED);
          return;
       }
       // From here on the SUBMIT holds its rate permits: every refusal below gives them back, as it gives back the
@@ -139,7 +152,7 @@ final class CmppSubmitHandler {
       // Taken last, once the SUBMIT is known to be acceptable, and given back if it is not stored: a refused
       // SUBMIT must not use up the day's quota.
       if (!runtime.quotas().tryConsume(account, parts)) {
-         refuse(s, limiter, RESULT_DAILY_QUOTA_EXHAUSTED, parts, false);
+         refuse(s, limiter, RESULT_DAILY_QUOTA_EXHAUSTED, parts, false, AcceptorMeters.Refusal.QUOTA);
          return;
       }
       try {
@@ -152,36 +165,36 @@ final class CmppSubmitHandler {
             @Override
             public void onError(int errorCode, String errorMessage) {
                logger.warn("Journal error {} for a SUBMIT from '{}': {}", errorCode, account.id(), errorMessage);
-               refuse(s, limiter, RESULT_STORAGE_FAILURE, parts, true);
+               refuse(s, limiter, RESULT_STORAGE_FAILURE, parts, true, AcceptorMeters.Refusal.OTHER);
             }
          });
          if (result == DurableSender.Result.NOT_ROUTED) {
             logger.warn("SUBMIT from '{}' refused: no queue is bound to {}", account.id(), address);
-            refuse(s, limiter, RESULT_NOT_ROUTED, parts, true);
+            refuse(s, limiter, RESULT_NOT_ROUTED, parts, true, AcceptorMeters.Refusal.OTHER);
             return;
          }
-         runtime.traffic().recordMt(account.id(), TrafficCounters.today(), s.serviceId(), recipients.size());
+         runtime.traffic().recordMt(account.id(), runtime.traffic().today(), s.serviceId(), recipients.size());
       } catch (DurableSender.StorageFull full) {
          // The storage cannot take it now (decision 131): Result 8, which SPs retry, the connection kept open and
          // not read from until the store frees memory.
          StorageOverload.Cause cause = full.storageCause();
          counts.storageFull(cause);
-         StorageOverload.refused(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+         StorageOverload.refused(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
          session.waitForStorage(sender, full);
-         refuse(s, limiter, CmppResult.FLOW_CONTROL_ERROR, parts, true);
+         refuse(s, limiter, CmppResult.FLOW_CONTROL_ERROR, parts, true, AcceptorMeters.Refusal.STORAGE);
       } catch (Exception e) {
          logger.warn("SUBMIT from '{}' failed in the broker", account.id(), e);
-         refuse(s, limiter, RESULT_STORAGE_FAILURE, parts, true);
+         refuse(s, limiter, RESULT_STORAGE_FAILURE, parts, true, AcceptorMeters.Refusal.OTHER);
       }
    }
 
    /** Answers a SUBMIT that took its rate permits with a refusal, giving them back (and the quota, if taken). */
-   private void refuse(Submit s, RateLimiter limiter, int result, int parts, boolean quotaTaken) {
+   private void refuse(Submit s, RateLimiter limiter, int result, int parts, boolean quotaTaken, AcceptorMeters.Refusal cause) {
       limiter.release(parts);
       if (quotaTaken) {
          runtime.quotas().release(account, parts);
       }
-      answer(s.errorResponse(result));
+      answer(s.errorResponse(result), cause);
    }
 
    /** The SUBMIT_RESP Result for a submit this SP may not make, or OK. */

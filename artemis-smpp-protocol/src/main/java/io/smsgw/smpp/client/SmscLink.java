@@ -248,6 +248,10 @@ final class SmscLink extends AbstractSessionCallback {
    private volatile BindState transmitterState = BindState.STOPPED;
    private volatile BindState receiverState = BindState.STOPPED;
    private volatile String lastError = "";
+   /** The first failure of the outage the link is in (a connect or bind failed, the connection was lost); null while none. */
+   private volatile Instant downSince;
+   /** When the link became BOUND (every configured bind); null while it is not. */
+   private volatile Instant linkBoundSince;
    private volatile SmscConnection transmitter;
    /**
     * What the SMSC said it speaks (sc_interface_version) when it last answered the bind that sends submit_sm: -1 before
@@ -399,6 +403,18 @@ final class SmscLink extends AbstractSessionCallback {
       return lastError;
    }
 
+   /** The first failure of the current outage (ISO instant), kept over the retries; empty while the link has none. */
+   String downSince() {
+      Instant since = downSince;
+      return since == null ? "" : since.toString();
+   }
+
+   /** Since when the link is BOUND (ISO instant); empty while it is not. */
+   String boundSince() {
+      Instant since = linkBoundSince;
+      return since == null ? "" : since.toString();
+   }
+
    int inFlightMessages() {
       return reserved.get();
    }
@@ -540,14 +556,22 @@ final class SmscLink extends AbstractSessionCallback {
       // Routing prefers links bound in every role: a link without its receiver sends MT whose receipts do not come back.
       if (next == State.BOUND) {
          runtime.links().up(config.id());
+         if (state != State.BOUND) {
+            linkBoundSince = Instant.now();
+         }
       } else {
          runtime.links().down(config.id());
+         linkBoundSince = null;
       }
       state = next;
    }
 
    void failed(String error) {
-      lastError = Instant.now() + " " + error;
+      Instant now = Instant.now();
+      lastError = now + " " + error;
+      if (downSince == null) {
+         downSince = now; // the outage's first failure: the retries' failures keep it
+      }
    }
 
    static String roleName(BindType role) {
@@ -646,7 +670,6 @@ final class SmscLink extends AbstractSessionCallback {
    /** @param scInterfaceVersion the bind answer's sc_interface_version, -1 when it had none */
    void onBound(SmscConnection connection, int scInterfaceVersion) {
       boundSince.put(connection.role(), System.nanoTime());
-      logger.info("SMSC link {} bound as {}", config.id(), connection.role());
       receiptIdTooLongLogged = false;
       connectFailureLogged = false;
       if (connection.canSubmit()) {
@@ -654,10 +677,40 @@ final class SmscLink extends AbstractSessionCallback {
          transmitter = connection;
       }
       bindState(connection.role(), BindState.BOUND);
+      logBound(connection.role());
       if (connection.canSubmit()) {
          flush();
          broker.feed().consumer.promptDelivery();
       }
+   }
+
+   /**
+    * The bind's INFO line; the one that ends an outage (the link BOUND again after a failure) says how long it was down,
+    * since when, and what waits on the link's queue.
+    */
+   private void logBound(BindType role) {
+      Instant down = downSince;
+      if (state != State.BOUND || down == null) {
+         logger.info("SMSC link {} bound as {}", config.id(), role);
+         return;
+      }
+      downSince = null;
+      org.apache.activemq.artemis.core.server.Queue queue = server.locateQueue(queueName);
+      logger.info("SMSC link {} bound as {} after {} down (down since {}); {} message(s) waiting on {}", config.id(), role,
+                  outage(java.time.Duration.between(down, Instant.now())), down, queue == null ? 0 : queue.getMessageCount(),
+                  queueName);
+   }
+
+   /** An outage's length for the log: 12.3 s, 4 min 5 s, 2 h 3 min. */
+   static String outage(java.time.Duration length) {
+      long seconds = length.toSeconds();
+      if (seconds < 60) {
+         return String.format(Locale.ROOT, "%.1f s", length.toMillis() / 1000.0);
+      }
+      if (seconds < 3600) {
+         return (seconds / 60) + " min " + (seconds % 60) + " s";
+      }
+      return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min";
    }
 
    /** The connection sent unbind (stop, reconnect) and waits for unbind_resp. */

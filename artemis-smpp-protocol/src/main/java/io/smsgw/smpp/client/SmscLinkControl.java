@@ -43,6 +43,16 @@ final class SmscLinkControl implements SmscLinkControlMBean {
    }
 
    @Override
+   public String getDownSince() {
+      return link.downSince();
+   }
+
+   @Override
+   public String getBoundSince() {
+      return link.boundSince();
+   }
+
+   @Override
    public String getSmsc() {
       return link.config().host() + ":" + link.config().port();
    }

@@ -28,6 +28,15 @@ public interface SmscLinkControlMBean {
    /** When and what went wrong last (a refused bind, a lost connection, a timeout); empty if nothing yet. */
    String getLastError();
 
+   /**
+    * When the current outage began (ISO instant): the first failure (a connect or bind that failed, a connection lost)
+    * since the link was last BOUND, kept while the retries fail; empty while the link has had no failure since.
+    */
+   String getDownSince();
+
+   /** Since when the link is BOUND (ISO instant); empty while it is not. */
+   String getBoundSince();
+
    String getSmsc();
 
    /**

@@ -253,7 +253,7 @@ final class HeldMessages {
          } catch (HeldMessageQueues.StorageFull full) {
             // A full store (decision 131): the originals are held as before; transient, as a submit would be answered.
             SubmitLimits.giveBack(runtime, account, taken);
-            StorageOverload.refused("SMPP replace_sm", accountId, full.storageCause(), full.address());
+            StorageOverload.refused(server, "SMPP replace_sm", accountId, full.storageCause(), full.address());
             answer.accept(replace.errorResponse(SmppSubmitHandler.STATUS_STORAGE_FULL));
          } catch (Exception e) {
             logger.warn("replace_sm failed", e);

@@ -8,6 +8,7 @@ import java.util.function.IntFunction;
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.StorageOverload;
+import io.smsgw.broker.ThrottlingLog;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.text.SmsEncoding;
 import io.smsgw.core.rate.RateLimiter;
@@ -93,6 +94,9 @@ final class SmppSubmitHandler {
    private final MtMessageFactory factory;
    /** The account's submit counts of the acceptors' meters (AcceptorMeters). */
    private final AcceptorMeters.Account counts;
+   /** The broker's INFO lines about throttled accounts. */
+   private final ThrottlingLog throttling;
+   private final ActiveMQServer server;
 
    SmppSubmitHandler(SmppSession session, ActiveMQServer server, ServerSession serverSession,
                      OperationContext operationContext, GatewayRuntime context) {
@@ -104,6 +108,8 @@ final class SmppSubmitHandler {
       SmsEncoding alphabet = session.defaultAlphabet();
       this.factory = new MtMessageFactory(session.manager().getSmppSubmitAddress(), account.id(), session.isVersion34(), alphabet);
       this.counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), session.manager().getSmppAccountQueuePrefix());
+      this.throttling = ThrottlingLog.of(server);
+      this.server = server;
    }
 
    /**
@@ -112,7 +118,15 @@ final class SmppSubmitHandler {
     * good once enough of them pile up).
     */
    private void reply(SmppPdu pdu) {
-      counts.submitAnswered(pdu.commandStatus() == SmppStatus.ESME_ROK);
+      int status = pdu.commandStatus();
+      if (status == SmppStatus.ESME_ROK) {
+         counts.submitAnswered(true);
+      } else {
+         // Each of these statuses has one cause here: ESME_RTHROTTLED only for the rate, ESME_RMSGQFUL only for storage.
+         counts.submitRefused(status == SmppStatus.ESME_RTHROTTLED ? AcceptorMeters.Refusal.THROTTLED
+                                 : status == STATUS_DAILY_QUOTA_EXHAUSTED ? AcceptorMeters.Refusal.QUOTA
+                                 : status == STATUS_STORAGE_FULL ? AcceptorMeters.Refusal.STORAGE : AcceptorMeters.Refusal.OTHER);
+      }
       session.answer(pdu);
    }
 
@@ -333,6 +347,7 @@ final class SmppSubmitHandler {
       int parts = content.parts() * submissions.size();
       RateLimiter limiter = context.submitLimiter(account);
       if (!limiter.tryAcquire(parts)) {
+         throttling.throttled(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), account.maxSubmitRate());
          reply(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
@@ -386,7 +401,7 @@ final class SmppSubmitHandler {
    private void refuseFull(DurableSender.StorageFull full, RateLimiter limiter, int parts, IntFunction<SmppPdu> error) {
       StorageOverload.Cause cause = full.storageCause();
       counts.storageFull(cause);
-      StorageOverload.refused(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+      StorageOverload.refused(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
       session.waitForStorage(sender, full);
       refuseTaken(limiter, parts, parts, error.apply(STATUS_STORAGE_FULL));
    }

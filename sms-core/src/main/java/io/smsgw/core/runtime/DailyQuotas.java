@@ -1,7 +1,6 @@
 package io.smsgw.core.runtime;
 
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -16,24 +15,29 @@ import io.smsgw.core.config.Account;
  */
 public final class DailyQuotas {
 
-   private record Day(LocalDate date, AtomicLong used) {
+   private record Day(int date, AtomicLong used) {
    }
 
-   private final Clock clock;
+   private final GatewayClock clock;
    /** The account as currently configured, for the one a session logged in with (itself when no longer configured). */
    private final UnaryOperator<Account> current;
    private final ConcurrentHashMap<String, Day> days = new ConcurrentHashMap<>();
 
+   /** Days in the JVM's zone, on the system clock. */
    public DailyQuotas() {
-      this(Clock.systemDefaultZone());
+      this(new GatewayClock(), UnaryOperator.identity());
    }
 
+   /** Days in {@code clock}'s zone. */
    public DailyQuotas(Clock clock) {
-      this(clock, UnaryOperator.identity());
+      this(new GatewayClock(clock, clock.getZone()), UnaryOperator.identity());
    }
 
-   /** {@code current}: the account as currently configured, for the account object a session passes. */
-   public DailyQuotas(Clock clock, UnaryOperator<Account> current) {
+   /**
+    * The gateway's days (GatewayRuntime): the quota renews at midnight in its zone. {@code current}: the account as
+    * currently configured, for the account object a session passes.
+    */
+   public DailyQuotas(GatewayClock clock, UnaryOperator<Account> current) {
       this.clock = clock;
       this.current = current;
    }
@@ -44,8 +48,11 @@ public final class DailyQuotas {
       if (quota == 0) {
          return true;
       }
-      LocalDate today = LocalDate.now(clock);
-      Day day = days.compute(account.id(), (id, d) -> d == null || !d.date().equals(today) ? new Day(today, new AtomicLong()) : d);
+      int today = clock.today();
+      Day day = days.get(account.id());
+      if (day == null || day.date() != today) {
+         day = days.compute(account.id(), (id, d) -> d == null || d.date() != today ? new Day(today, new AtomicLong()) : d);
+      }
       while (true) {
          long used = day.used().get();
          if (used + count > quota) {
@@ -63,7 +70,7 @@ public final class DailyQuotas {
     */
    public long usedToday(String accountId) {
       Day day = days.get(accountId);
-      return day != null && day.date().equals(LocalDate.now(clock)) ? day.used().get() : 0;
+      return day != null && day.date() == clock.today() ? day.used().get() : 0;
    }
 
    /**
@@ -75,7 +82,7 @@ public final class DailyQuotas {
          return;
       }
       Day day = days.get(account.id());
-      if (day != null && day.date().equals(LocalDate.now(clock))) {
+      if (day != null && day.date() == clock.today()) {
          day.used().updateAndGet(used -> Math.max(0, used - count));
       }
    }

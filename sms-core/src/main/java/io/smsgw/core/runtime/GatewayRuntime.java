@@ -39,9 +39,10 @@ public final class GatewayRuntime {
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
    /** The logged-in SMPP and CMPP sessions of each account, which a reload that revokes the account ends. */
    private final Set<AccountSession> accountSessions = ConcurrentHashMap.newKeySet();
-   private final TrafficCounters traffic = new TrafficCounters();
+   private final GatewayClock clock = new GatewayClock();
+   private final TrafficCounters traffic = new TrafficCounters(clock);
    private final LinkStates links = new LinkStates();
-   private final DailyQuotas quotas = new DailyQuotas(java.time.Clock.systemDefaultZone(), this::current);
+   private final DailyQuotas quotas = new DailyQuotas(clock, this::current);
    private final FinalStates finalStates = new FinalStates();
    private volatile NetworkRoutes networkRoutes;
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
@@ -232,6 +233,11 @@ public final class GatewayRuntime {
       // get first: computeIfAbsent's capturing lambda would be allocated on every request
       return limiter != null ? limiter
                              : submitLimiters.computeIfAbsent(account.id(), id -> new RateLimiter(current(account).maxSubmitRate()));
+   }
+
+   /** The gateway's days: the zone of the daily quota and of CMPP QUERY's days, and the clock they are read from. */
+   public GatewayClock clock() {
+      return clock;
    }
 
    public DailyQuotas quotas() {

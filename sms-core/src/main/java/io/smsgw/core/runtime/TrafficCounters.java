@@ -92,18 +92,20 @@ public final class TrafficCounters {
    private record Recent(String account, int day, String serviceId, AccountDay accountDay, LongAdder[] counters) {
    }
 
-   /**
-    * Today as a day number, the span of epoch millis it stays valid for, and the first millisecond of the oldest day
-    * kept ({@value #DAYS_KEPT} days including today).
-    */
-   private record Today(int day, long fromMillis, long untilMillis, long keptFromMillis) {
-   }
-
-   private static volatile Today today;
-
+   private final GatewayClock clock;
    private final Map<Key, AccountDay> days = new ConcurrentHashMap<>();
    private volatile int newestDay;
    private volatile Recent recent;
+
+   /** Days in the JVM's zone, on the system clock. */
+   public TrafficCounters() {
+      this(new GatewayClock());
+   }
+
+   /** Days of {@code clock}: the gateway's (GatewayRuntime). */
+   public TrafficCounters(GatewayClock clock) {
+      this.clock = clock;
+   }
 
    /** {@code day} as yyyymmdd, e.g. 20261126. */
    public void recordMt(String account, int day, String serviceId, int recipients) {
@@ -154,38 +156,25 @@ public final class TrafficCounters {
    }
 
    /**
-    * Today (in the default time zone) as a day number. Computed once per day: every submit and report asks, and
-    * {@code LocalDate.now()} costs a time-zone lookup and a few objects each time.
+    * Today (in the gateway's zone, {@link GatewayClock}) as a day number. Computed once per day: every submit and
+    * report asks, and {@code LocalDate.now()} costs a time-zone lookup and a few objects each time.
     */
-   public static int today() {
-      return current(System.currentTimeMillis()).day();
-   }
-
-   private static Today current(long now) {
-      Today t = today;
-      if (t == null || now < t.fromMillis() || now >= t.untilMillis()) {
-         java.time.ZoneId zone = java.time.ZoneId.systemDefault();
-         java.time.LocalDate date = java.time.Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
-         t = new Today(dayNumber(date), date.atStartOfDay(zone).toInstant().toEpochMilli(),
-                       date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(),
-                       date.minusDays(DAYS_KEPT - 1).atStartOfDay(zone).toInstant().toEpochMilli());
-         today = t;
-      }
-      return t;
+   public int today() {
+      return clock.today();
    }
 
    /**
-    * The day (in the default time zone) of an instant, e.g. an MT's submit time: its outcome counts on the day
+    * The day (in the gateway's zone) of an instant, e.g. an MT's submit time: its outcome counts on the day
     * the MT was counted, however late the report comes. An instant outside the {@value #DAYS_KEPT} days kept (before
     * them, or after today) is today: a time in another unit (seconds, microseconds, nanoseconds), a clock far off or
     * an MT older than QUERY can ask about must neither create a day nobody asks for nor move the window.
     */
-   public static int dayOf(long epochMillis) {
-      Today t = current(System.currentTimeMillis());
+   public int dayOf(long epochMillis) {
+      GatewayClock.Today t = clock.current(clock.millis());
       if (epochMillis >= t.fromMillis() || epochMillis < t.keptFromMillis()) {
          return t.day(); // today, or outside the days kept
       }
-      return dayNumber(java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneId.systemDefault()).toLocalDate());
+      return clock.dayNumber(epochMillis, t.zone());
    }
 
    private LongAdder[] counters(String account, int day, String serviceId) {

@@ -13,7 +13,7 @@ class TrafficCountersTest {
    @Test
    void todayIsTheLocalDateAsADayNumber() {
       int before = TrafficCounters.dayNumber(LocalDate.now());
-      int today = TrafficCounters.today();
+      int today = new TrafficCounters().today();
       int after = TrafficCounters.dayNumber(LocalDate.now());
       // Midnight may pass between the calls; the cached day is one of the two.
       assertTrue(today == before || today == after, "today " + today + ", LocalDate " + before + "/" + after);
@@ -70,7 +70,7 @@ class TrafficCountersTest {
    @Test
    void submitTimesOutsideTheDaysKeptCountTodayAndForgetNothing() {
       TrafficCounters counters = new TrafficCounters();
-      int today = TrafficCounters.today();
+      int today = new TrafficCounters().today();
       long now = System.currentTimeMillis();
       int yesterday = TrafficCounters.dayNumber(LocalDate.now().minusDays(1));
       counters.recordMt("other", today, "svc", 5);
@@ -78,22 +78,22 @@ class TrafficCountersTest {
       long[] odd = {now * 1_000, now * 1_000_000, now / 1_000, Long.MAX_VALUE, Long.MIN_VALUE, 0, -1,
                     now + 2L * 24 * 60 * 60 * 1000, now - TrafficCounters.DAYS_KEPT * 24L * 60 * 60 * 1000};
       for (long time : odd) {
-         int day = TrafficCounters.dayOf(time);
+         int day = new TrafficCounters().dayOf(time);
          // midnight may pass during the test
-         assertTrue(day == today || day == TrafficCounters.today(), time + " counts today, not " + day);
+         assertTrue(day == today || day == new TrafficCounters().today(), time + " counts today, not " + day);
          counters.recordMtOutcome("sp1", day, "svc", true);
       }
       assertArrayEquals(new long[] {5, 5, 0, 0, 0, 0}, counters.snapshot("other", today, null), "another account's day is kept");
       assertArrayEquals(new long[] {3, 3, 0, 0, 0, 0}, counters.snapshot("other", yesterday, null), "and its yesterday");
       assertEquals(odd.length, counters.snapshot("sp1", today, null)[TrafficCounters.MT_DELIVERED]);
       long yesterdayNoon = LocalDate.now().minusDays(1).atTime(12, 0).atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
-      assertEquals(yesterday, TrafficCounters.dayOf(yesterdayNoon), "a time within the days kept keeps its day");
+      assertEquals(yesterday, new TrafficCounters().dayOf(yesterdayNoon), "a time within the days kept keeps its day");
    }
 
    @Test
    void aDayNumberAfterTodayOrNoDateAtAllCountsTodayAndForgetsNothing() {
       TrafficCounters counters = new TrafficCounters();
-      int today = TrafficCounters.today();
+      int today = new TrafficCounters().today();
       counters.recordMt("other", today, "svc", 5);
       // a day in the year 55840, one that overflowed, one with month 13: none may throw or move the window
       for (int day : new int[] {558_401_231, 2_061_299_999, 20_261_399, Integer.MAX_VALUE}) {
