@@ -100,6 +100,9 @@ class LocateMessageTest {
             assertTrue(!located.contains("\"where\":\"queue\""), "no longer on a queue: " + located);
             String bySmscId = locate(routing, atSmsc.messageId());
             assertTrue(bySmscId.contains("\"smsId\":\"" + hex + "\""), "the SMSC's id finds the MT too: " + bySmscId);
+            // as an SMSC may write it in a receipt or a log: upper case, leading zeros; the link keys it normalised
+            String quoted = locate(routing, "00" + atSmsc.messageId().toUpperCase(java.util.Locale.ROOT));
+            assertTrue(quoted.contains("\"smsId\":\"" + hex + "\""), "the SMSC's id as written elsewhere finds it: " + quoted);
 
             smsc.sendReceipt(atSmsc, DeliveryReceiptState.UNDELIV, MessageState.UNDELIVERABLE);
             Wait.until("locate gives the final state", Duration.ofSeconds(10),

@@ -138,7 +138,7 @@ final class CmppSubmitHandler {
       // the CONNECT would give this connection's SUBMITs a rate of their own next to its CANCELs' (decision 121).
       RateLimiter limiter = runtime.submitLimiter(account);
       if (!limiter.tryAcquire(parts)) {
-         throttling.throttled(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), account.maxSubmitRate());
+         throttling.throttled(CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), limiter.permitsPerSecond());
          answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR), AcceptorMeters.Refusal.THROTTLED);
          return;
       }

@@ -229,10 +229,17 @@ public final class SmscLinkService implements ActiveMQComponent {
             if (smscMessageId.isEmpty() || smscMessageId.length() > CorrelationRecord.MAX_ID_LENGTH) {
                return List.of();
             }
-            // One point read per running link (memory, bloom filter, at most a block): the SMSC's id is unique per link only.
+            // A point read per running link and key (memory, bloom filter, at most a block): the SMSC's id is unique per
+            // link only, and a link keys it by its receipt id format. The operator may quote the id as the submit_sm_resp
+            // gave it or as a receipt wrote it, which differ on decimal-in-receipt and hex-in-receipt links.
             List<CompletableFuture<java.util.Optional<CorrelationRecord>>> reads = new ArrayList<>();
             for (SmscLink link : snapshot) {
-               reads.add(lookups.get(link.config().id(), smscMessageId).toCompletableFuture());
+               java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+               keys.add(ReceiptIds.fromResponse(smscMessageId, link.config().receiptIdFormat()));
+               keys.add(ReceiptIds.fromReceipt(smscMessageId, link.config().receiptIdFormat()));
+               for (String key : keys) {
+                  reads.add(lookups.get(link.config().id(), key).toCompletableFuture());
+               }
             }
             List<Awaited> found = new ArrayList<>();
             for (CompletableFuture<java.util.Optional<CorrelationRecord>> read : reads) {

@@ -347,7 +347,7 @@ final class SmppSubmitHandler {
       int parts = content.parts() * submissions.size();
       RateLimiter limiter = context.submitLimiter(account);
       if (!limiter.tryAcquire(parts)) {
-         throttling.throttled(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), account.maxSubmitRate());
+         throttling.throttled(SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), limiter.permitsPerSecond());
          reply(error.apply(SmppStatus.ESME_RTHROTTLED));
          return;
       }
