@@ -1,10 +1,10 @@
 package io.smsgw.routing;
 
-import io.smsgw.core.contract.SmsMessageReader;
 import io.smsgw.core.contract.SmsProperties;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.utils.DataConstants;
 
 /**
  * Whether an application's MT has a body the SMSC links can send (message-contract.md): a text that is not empty, or
@@ -37,13 +37,21 @@ final class MtBody {
          return false; // a message Artemis cannot give the link in CORE form is one the link could not send either
       }
       return switch (core.getType()) {
-         case Message.TEXT_TYPE -> {
-            String text = new SmsMessageReader(core).text();
-            yield text != null && !text.isEmpty();
-         }
+         case Message.TEXT_TYPE -> hasText(core);
          case Message.BYTES_TYPE -> hasBytes(core);
          default -> false;
       };
+   }
+
+   /**
+    * Whether a text body has a text of at least one character, read from its encoding without decoding it: a CORE text
+    * body is a nullable SimpleString (a NULL or NOT_NULL octet, then the length of its UTF-16 data, then the data).
+    */
+   private static boolean hasText(ICoreMessage core) {
+      ActiveMQBuffer body = core.getReadOnlyBodyBuffer();
+      int at = body.readerIndex();
+      return body.readableBytes() >= 1 + Integer.BYTES && body.getByte(at) != DataConstants.NULL
+         && body.getInt(at + 1) > 0;
    }
 
    /**
