@@ -33,8 +33,8 @@ final class LinkFailover {
 
    /**
     * What a failover did: MT moved to other links, MT left because no other link of their route is up, MT left because
-    * an SMSC already accepted them (whole or in part), other messages left (the store could not answer, not an MT), MT
-    * the link holds in its window, the address whose full store stopped the moves or null.
+    * an SMSC already accepted them (whole or in part), other messages left (not an MT, a duplicate, the store could not
+    * answer), MT the link holds in its window, the address whose full store stopped the moves or null.
     */
    record Outcome(String link, long moved, long noOtherLink, long accepted, long otherLeft, long held, String full) {
       @Override
@@ -42,7 +42,7 @@ final class LinkFailover {
          return "SMSC link " + link + ": " + moved + " MT moved to other links of their routes; left on "
             + SmsAddresses.smscLinkQueue(link) + ": " + noOtherLink + " with no other link of their route up, " + accepted
             + " already accepted by an SMSC (correlation record: the link resolves them when it binds), " + otherLeft
-            + " other (not an MT, or the correlation store could not answer); " + held
+            + " other (not an MT, a duplicate on the other link's queue, or the correlation store could not answer); " + held
             + " held by the link itself (taken before its bind was lost, sent when it binds again)"
             + (full == null ? "" : "; stopped while the store of " + full + " is full: call failoverLink again once it has room");
       }
@@ -102,7 +102,9 @@ final class LinkFailover {
                                          + " would stay (with " + (left[1] + left[2]) + " other messages left and " + held
                                          + " held by the link); nothing was moved");
       }
-      Outcome outcome = new Outcome(link, moves.moved(), left[0], left[1], left[2], held, moves.full());
+      // The pass also leaves a duplicate on its new queue, and one the link took meanwhile: counted with the others.
+      long other = moves.full() == null ? Math.max(left[2], moves.left() - left[0] - left[1]) : left[2];
+      Outcome outcome = new Outcome(link, moves.moved(), left[0], left[1], other, held, moves.full());
       logger.info("Failover asked for by management: {}", outcome);
       return outcome;
    }
