@@ -90,7 +90,8 @@ public final class MtRouteTransformer extends RoutingTransformer {
       String destination = string(message, SmsProperties.DESTINATION);
       // One read of the table: a reload between two reads could find the route in one table and no link in the next.
       RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
-      String link = local == null ? null : router.linkFor(local, account(message));
+      // An MT moved off a link's queue (a failover, a removed link) goes to another link of its route if it has one.
+      String link = local == null ? null : router.linkFor(local, account(message), rerouted ? movedFromLink(message) : null);
       if (link != null) {
          leavePending(message);
          put(message, SmsProperties.LINK, link);

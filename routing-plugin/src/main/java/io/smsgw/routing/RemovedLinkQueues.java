@@ -150,6 +150,25 @@ final class RemovedLinkQueues {
       if (queue == null) {
          throw new IllegalArgumentException("no queue " + queueName);
       }
+      Moves moves = moveBack(queue, this::fate);
+      return new Outcome(queueName, moves.moved(), moves.deleted(), moves.left(), moves.full());
+   }
+
+   /**
+    * What one {@link #moveBack} did: MT moved to sms.mt, MT removed as already accepted, messages left on the queue
+    * (for a full store: all it holds), the address whose full store stopped the moves or null.
+    */
+   record Moves(long moved, long deleted, long left, String full) {
+   }
+
+   /**
+    * Moves the messages of {@code queue} that {@code fate} answers SEND for back through MT routing (marked with where
+    * they come from, {@link #REROUTED_FROM}), removes those it answers ACCEPTED for and leaves the rest; {@code fate}
+    * is asked once per message (again only for one that was not on the queue's list when moved). The caller holds
+    * the lock of this object, so two passes never work one queue at once.
+    */
+   Moves moveBack(Queue queue, java.util.function.Function<Message, Fate> fate) throws Exception {
+      String queueName = queue.getName().toString();
       long moved = 0;
       long accepted = 0;
       Set<Long> left = new HashSet<>();
@@ -175,10 +194,10 @@ final class RemovedLinkQueues {
                   if (!seen.add(id)) {
                      continue;
                   }
-                  switch (fate(message)) {
+                  switch (fate.apply(message)) {
                      case SEND -> send.add(ref);
                      case ACCEPTED -> done.add(id);
-                     case LEAVE -> left.add(id);
+                     case LEAVE, PARTLY_ACCEPTED -> left.add(id);
                   }
                }
             }
@@ -215,17 +234,18 @@ final class RemovedLinkQueues {
          RoutedMove.depage(queue);
       }
       long leftCount = full == null ? left.size() + notThere.size() : queue.getMessageCount();
-      return new Outcome(queueName, moved, accepted, leftCount, full);
+      return new Moves(moved, accepted, leftCount, full);
    }
 
-   private enum Fate { SEND, ACCEPTED, LEAVE }
+   /** SEND: routed again; ACCEPTED: an SMSC took it whole; PARTLY_ACCEPTED: some parts only (stays); LEAVE: stays. */
+   enum Fate { SEND, ACCEPTED, PARTLY_ACCEPTED, LEAVE }
 
    /**
     * What becomes of one message of a removed link's queue: an MT no SMSC accepted is routed again; one whose records
     * hold the whole message (or, for one segment of its sender's split, that segment) is done; anything else stays
     * (not an MT; only some parts accepted; a store that cannot answer).
     */
-   private Fate fate(Message message) {
+   Fate fate(Message message) {
       if (SmsKind.of(message.getObjectProperty(SmsProperties.KIND)) != SmsKind.MT) {
          return Fate.LEAVE;
       }
@@ -253,7 +273,7 @@ final class RemovedLinkQueues {
       if (ownNumber > 0) {
          return accepted.stream().anyMatch(a -> a.number() == ownNumber) ? Fate.ACCEPTED : Fate.SEND;
       }
-      return AcceptedSegments.whole(accepted) ? Fate.ACCEPTED : Fate.LEAVE;
+      return AcceptedSegments.whole(accepted) ? Fate.ACCEPTED : Fate.PARTLY_ACCEPTED;
    }
 
    /** Matches the messages whose broker ids were checked. */

@@ -107,6 +107,13 @@ abstract class RoutingTransformer implements Transformer {
       return true;
    }
 
+   /** The SMSC link whose queue a re-routed MT was moved from ({@link RemovedLinkQueues#REROUTED_FROM}), or null. */
+   static String movedFromLink(Message message) {
+      String queue = string(message, RemovedLinkQueues.REROUTED_FROM);
+      return queue != null && queue.startsWith(SmsAddresses.SMSC_LINK_PREFIX)
+         ? queue.substring(SmsAddresses.SMSC_LINK_PREFIX.length()) : null;
+   }
+
    private static void restoreExpiry(Message message) {
       Object validity = message.getObjectProperty(SmsProperties.VALIDITY_TIME);
       if (message.getExpiration() == 0 && validity instanceof Number until && until.longValue() > 0) {

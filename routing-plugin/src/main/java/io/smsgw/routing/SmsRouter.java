@@ -275,16 +275,27 @@ public final class SmsRouter {
 
    /** The link for an MT on {@code route} (looked up by the caller, in the table it read), or null. */
    String linkFor(RouteConfig.MtRoute route, String account) {
-      if (route == null || route.links().isEmpty()) {
+      return linkFor(route, account, null);
+   }
+
+   /**
+    * As {@link #linkFor(RouteConfig.MtRoute, String)}, without {@code excluded} (the link an operator's failover
+    * moved the MT away from) while the route has another link; null excludes nothing.
+    */
+   String linkFor(RouteConfig.MtRoute route, String account, String excluded) {
+      if (route == null || route.links().isEmpty() || !mayUse(route, account)) {
          return null;
       }
-      if (account != null) {
-         var restricted = runtime.findAccount(account);
-         if (restricted.isPresent() && !restricted.get().allowsRoute(route.prefix())) {
-            return null;
-         }
-      }
       List<RouteConfig.WeightedLink> candidates = route.links();
+      if (excluded != null && candidates.size() > 1) {
+         List<RouteConfig.WeightedLink> others = new ArrayList<>(candidates.size());
+         for (RouteConfig.WeightedLink link : candidates) {
+            if (!link.link().equals(excluded)) {
+               others.add(link);
+            }
+         }
+         candidates = others.isEmpty() ? candidates : others;
+      }
       if (candidates.size() == 1) {
          return candidates.get(0).link();
       }
@@ -295,6 +306,31 @@ public final class SmsRouter {
          }
       }
       return weighted(up.isEmpty() ? candidates : up);
+   }
+
+   private boolean mayUse(RouteConfig.MtRoute route, String account) {
+      if (account != null) {
+         var restricted = runtime.findAccount(account);
+         return restricted.isEmpty() || restricted.get().allowsRoute(route.prefix());
+      }
+      return true;
+   }
+
+   /**
+    * Whether an MT to {@code destination} of {@code account} has a link other than {@code link} that is up on the
+    * route that covers it now (for a failover away from {@code link}).
+    */
+   boolean hasOtherLinkUp(String destination, String account, String link) {
+      RouteConfig.MtRoute route = table.mt(destination);
+      if (route == null || !mayUse(route, account)) {
+         return false;
+      }
+      for (RouteConfig.WeightedLink candidate : route.links()) {
+         if (!candidate.link().equals(link) && runtime.links().isUp(candidate.link())) {
+            return true;
+         }
+      }
+      return false;
    }
 
    private static String weighted(List<RouteConfig.WeightedLink> links) {

@@ -22,11 +22,13 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    private final ApplicationMtCheck mtCheck;
    private final RemovedLinkQueues removedLinks;
    private final MessageLocator locator;
+   private final LinkFailover failover;
 
    SmsRoutingControl(ActiveMQServer server, SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck,
                      RemovedLinkQueues removedLinks) {
       this.server = server;
       this.removedLinks = removedLinks;
+      this.failover = new LinkFailover(server, router, removedLinks);
       this.router = router;
       this.reloader = reloader;
       this.pending = pending;
@@ -251,5 +253,10 @@ final class SmsRoutingControl implements SmsRoutingControlMBean {
    @Override
    public String rerouteQueue(String queue) throws Exception {
       return removedLinks.reroute(queue).toString();
+   }
+
+   @Override
+   public String failoverLink(String link) throws Exception {
+      return failover.failover(link).toString();
    }
 }

@@ -153,4 +153,15 @@ public interface SmsRoutingControlMBean {
     * that is not an MT, stays. Returns what it did. Refused for a configured link's queue and any other queue.
     */
    String rerouteQueue(String queue) throws Exception;
+
+   /**
+    * Fails over a configured SMSC link that is not bound: the MT waiting on sms.smsc.&lt;link&gt; go back through MT
+    * routing, each to another link of the route that covers its number now that is up. What stays: MT whose route has
+    * no other link up, MT an SMSC already accepted whole or in part (a correlation record: the link resolves them when it
+    * binds again, and their receipts match there), anything that is not an MT, and the MT the link holds in its window.
+    * Returns and logs what moved and what stayed. Refused (IllegalArgumentException) for a link sms-gateway.conf does not
+    * have; (IllegalStateException) for a bound link, and when no other link their routes name is up (with the count of
+    * the MT that would stay).
+    */
+   String failoverLink(String link) throws Exception;
 }
