@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Reads and clears one acceptor's failed-login penalties for management; holds no state of its own. */
-final class LoginPenaltiesControl implements LoginPenaltiesControlMBean {
+public final class LoginPenaltiesControl implements LoginPenaltiesControlMBean {
 
    private final String acceptor;
    private final AbstractSmsProtocolManager<?, ?> manager;

@@ -13,7 +13,7 @@ import io.smsgw.core.config.RouteConfig;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 
 /** Reads and changes the router for management; holds no state of its own. */
-final class SmsRoutingControl implements SmsRoutingControlMBean {
+public final class SmsRoutingControl implements SmsRoutingControlMBean {
 
    private final ActiveMQServer server;
    private final SmsRouter router;

@@ -3,7 +3,7 @@ package io.smsgw.cmpp.fwd;
 import java.util.Locale;
 
 /** Reads a FWD link's state and counters for management; holds no state of its own. */
-final class FwdLinkControl implements FwdLinkControlMBean {
+public final class FwdLinkControl implements FwdLinkControlMBean {
 
    private final FwdLink link;
 

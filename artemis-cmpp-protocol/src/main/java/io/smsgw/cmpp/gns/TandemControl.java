@@ -3,7 +3,7 @@ package io.smsgw.cmpp.gns;
 import java.nio.file.Path;
 
 /** Reads the tandem service for management; holds no state of its own. */
-final class TandemControl implements TandemControlMBean {
+public final class TandemControl implements TandemControlMBean {
 
    private final TandemService service;
 

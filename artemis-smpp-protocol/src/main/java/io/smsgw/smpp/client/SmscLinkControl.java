@@ -4,7 +4,7 @@ import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.contract.SmsAddresses;
 
 /** Reads a link's state and counters for management, and asks it to reconnect; holds no state of its own. */
-final class SmscLinkControl implements SmscLinkControlMBean {
+public final class SmscLinkControl implements SmscLinkControlMBean {
 
    private final SmscLink link;
 

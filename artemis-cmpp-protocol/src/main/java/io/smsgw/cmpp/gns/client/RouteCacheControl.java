@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Reads and reloads a route cache for management; holds no state of its own. */
-final class RouteCacheControl implements RouteCacheControlMBean {
+public final class RouteCacheControl implements RouteCacheControlMBean {
 
    private static final long RELOAD_WAIT_SECONDS = 60;
 
