@@ -149,6 +149,11 @@ public final class LinkFeed {
       return sender;
    }
 
+   /** The link, as the log names it ("SMSC link sim"). */
+   public String name() {
+      return name;
+   }
+
    /** Whether deliveries from {@code consumer} are taken: only from the current one, and not once it was taken away. */
    public boolean takesFrom(ServerConsumer consumer) {
       Feed f = feed;

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.bootstrap.Bootstrap;
@@ -18,17 +17,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.smsgw.broker.LinkBootstrap;
 import io.smsgw.broker.LinkBrokerSession;
 import io.smsgw.broker.LinkFeed;
-import io.smsgw.broker.AbstractSessionCallback;
+import io.smsgw.broker.LinkSessionCallback;
+import io.smsgw.broker.ReconnectBackoff;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.TlsClientContexts;
@@ -60,7 +57,6 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
-import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +81,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
  */
-final class FwdLink extends AbstractSessionCallback {
+final class FwdLink extends LinkSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(FwdLink.class);
    private static final int MAX_PDU_SIZE = 4096;
@@ -147,7 +143,6 @@ final class FwdLink extends AbstractSessionCallback {
    private final EventLoop loop;
    private final Clock clock;
    private final SimpleString queueName;
-   private final AtomicInteger reserved = new AtomicInteger();
    private final Map<Integer, Part> inFlight = new HashMap<>();
    private final ArrayDeque<Part> toSend = new ArrayDeque<>();
 
@@ -158,7 +153,6 @@ final class FwdLink extends AbstractSessionCallback {
    final AtomicLong resent = new AtomicLong();
 
    private volatile State state = State.STOPPED;
-   private volatile boolean stopping;
    private volatile String lastError = "";
    private volatile int inFlightCount;
    private Channel channel;
@@ -183,7 +177,7 @@ final class FwdLink extends AbstractSessionCallback {
    /** Queue consumers re-created after the broker closed the link's consumer. */
    final AtomicLong consumerReopened;
    private ScheduledFuture<?> ticker;
-   private long backoffMillis;
+   private final ReconnectBackoff backoff;
    private int sequence;
    private long lastReceivedNanos;
    /** When {@link #sentConnect} was written: its CONNECT_RESP is due within the response timeout. */
@@ -208,7 +202,7 @@ final class FwdLink extends AbstractSessionCallback {
       this.loop = loop;
       this.clock = clock;
       this.queueName = SimpleString.of(SmsAddresses.gatewayQueue(config.code()));
-      this.backoffMillis = config.reconnectMin().toMillis();
+      this.backoff = new ReconnectBackoff(config.reconnectMin(), config.reconnectMax());
       this.broker = new LinkFeed(server, loop, "FWD link to gateway " + config.code(), config.reconnectMin().toMillis(),
          config.reconnectMax().toMillis(), () -> LinkBrokerSession.open(server, loop, config.code(), "gw-" + config.code(),
             "CMPP-FWD", "fwd:", "cmpp-fwd-", queueName, this), this::abandoned);
@@ -249,7 +243,7 @@ final class FwdLink extends AbstractSessionCallback {
    /** Drops the connection (unanswered FWDs go again after the reconnect) and reconnects after reconnect-min. */
    void reconnect() {
       loop.execute(() -> {
-         backoffMillis = config.reconnectMin().toMillis();
+         backoff.reset();
          if (channel != null && !stopping) {
             logger.info("FWD link to gateway {}: reconnect asked for by management", config.code());
             channel.close();
@@ -359,26 +353,20 @@ final class FwdLink extends AbstractSessionCallback {
          return;
       }
       state = State.CONNECTING;
-      Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.responseTimeout().toMillis()))
-         .option(ChannelOption.TCP_NODELAY, true)
-         .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-               if (ssl != null) {
-                  // The CONNECT written on channelActive waits in the SslHandler until the handshake is done.
-                  ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), config.host(), config.port()));
-               }
-               ch.pipeline()
-                  .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
-                  .addLast("cmpp-decoder", new CmppPduDecoder(offeredVersion))
-                  .addLast("cmpp-encoder", new CmppPduEncoder(offeredVersion))
-                  .addLast("fwd-link", new Handler());
-            }
-         });
+      Bootstrap bootstrap = LinkBootstrap.on(loop, config.responseTimeout(), ch -> {
+         if (ssl != null) {
+            // The CONNECT written on channelActive waits in the SslHandler until the handshake is done.
+            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), config.host(), config.port()));
+         }
+         ch.pipeline()
+            .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
+            .addLast("cmpp-decoder", new CmppPduDecoder(offeredVersion))
+            .addLast("cmpp-encoder", new CmppPduEncoder(offeredVersion))
+            .addLast("fwd-link", new Handler());
+      });
       bootstrap.connect(config.host(), config.port()).addListener(future -> {
          if (!future.isSuccess()) {
-            String cause = future.cause() == null ? "?" : future.cause().toString();
+            String cause = LinkBootstrap.failureCause(future);
             logger.info("FWD link to gateway {} could not connect to {}:{}: {}", config.code(), config.host(), config.port(),
                         cause);
             failed("connect to " + config.host() + ":" + config.port() + " failed: " + cause);
@@ -394,9 +382,7 @@ final class FwdLink extends AbstractSessionCallback {
       if (stopping) {
          return;
       }
-      long delay = backoffMillis;
-      backoffMillis = Math.min(Math.max(delay * 2, 1), config.reconnectMax().toMillis());
-      loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+      loop.schedule(this::connect, backoff.next(), TimeUnit.MILLISECONDS);
    }
 
    private int nextSequence() {
@@ -557,7 +543,7 @@ final class FwdLink extends AbstractSessionCallback {
          offeredVersion = CmppVersion.fromByte(resp.version());
          logger.info("Gateway {} speaks CMPP 0x{} only; the FWD link connects with that version from now on",
                      config.code(), Integer.toHexString(offeredVersion.code()));
-         backoffMillis = config.reconnectMin().toMillis();
+         backoff.reset();
          ch.close();
          return;
       }
@@ -576,7 +562,7 @@ final class FwdLink extends AbstractSessionCallback {
       mapper = new FwdMessageMapper(ownCode, config.code(), version, clock.getZone());
       loggedIn = true;
       state = State.CONNECTED;
-      backoffMillis = config.reconnectMin().toMillis();
+      backoff.reset();
       tlsFailureLogged = false;
       logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{}{})", config.code(), config.host(), config.port(),
                   Integer.toHexString(version.code()), ssl == null ? "" : ", TLS");
@@ -971,23 +957,13 @@ final class FwdLink extends AbstractSessionCallback {
    }
 
    @Override
-   public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
-      LinkFeed.Feed feed = broker.feed();
-      if (feed.consumer != consumer) {
-         // hasCredits lets only the current consumer deliver, but a delivery it let through can arrive after that
-         // consumer was closed and replaced: the close already put the message back on the queue.
-         return 0;
-      }
-      reserved.incrementAndGet();
-      Outgoing o;
-      try {
-         o = new Outgoing(ref.getMessageID(), feed, ref.getMessage().toCore());
-      } catch (RuntimeException | Error e) {
-         reserved.decrementAndGet(); // the broker closes the consumer and puts the message back
-         throw e;
-      }
-      // Nothing may be thrown to the broker from here: it would close the link's consumer and put back the messages in
-      // flight, which would be forwarded again once a new consumer takes them (decision 66).
+   protected LinkFeed linkFeed() {
+      return broker;
+   }
+
+   @Override
+   protected int take(MessageReference ref, LinkFeed.Feed feed, ICoreMessage message, int deliveryCount) {
+      Outgoing o = new Outgoing(ref.getMessageID(), feed, message);
       boolean overLimit;
       RuntimeException unreadable = null;
       try {
@@ -1018,25 +994,4 @@ final class FwdLink extends AbstractSessionCallback {
       return 1;
    }
 
-   @Override
-   public boolean isWritable(ReadyListener callback, Object protocolContext) {
-      return true;
-   }
-
-   @Override
-   public void disconnect(ServerConsumer consumer, String errorMessage) {
-      if (stopping) {
-         logger.debug("FWD link to gateway {}: consumer closed while stopping ({})", config.code(), errorMessage);
-         return;
-      }
-      broker.disconnected(consumer, errorMessage); // a new consumer after a backoff (decision 66)
-   }
-
-   /** A session of the link was closed; if by the broker (a failed connection), a new one is opened (decision 129). */
-   @Override
-   public void closed() {
-      if (!stopping) {
-         broker.sessionClosed();
-      }
-   }
 }

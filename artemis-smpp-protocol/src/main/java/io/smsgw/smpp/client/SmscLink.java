@@ -17,19 +17,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.smsgw.broker.LogText;
 import io.smsgw.broker.AcknowledgementBatch;
+import io.smsgw.broker.LinkBootstrap;
 import io.smsgw.broker.LinkBrokerSession;
 import io.smsgw.broker.LinkFeed;
-import io.smsgw.broker.AbstractSessionCallback;
+import io.smsgw.broker.LinkSessionCallback;
+import io.smsgw.broker.ReconnectBackoff;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.core.config.SmscLinkConfig;
@@ -62,7 +59,6 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.reader.MessageUtil;
-import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All link state lives on one event loop; the broker hands messages over from its queue executor.
  */
-final class SmscLink extends AbstractSessionCallback {
+final class SmscLink extends LinkSessionCallback {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscLink.class);
    private static final long DEFAULT_VALIDITY_MILLIS = TimeUnit.HOURS.toMillis(48);
@@ -200,7 +196,6 @@ final class SmscLink extends AbstractSessionCallback {
    private final SimpleString queueName;
    private final String version;
 
-   private final AtomicInteger reserved = new AtomicInteger();
    private final Map<Integer, Part> inFlight = new HashMap<>();
    private final ArrayDeque<Part> toSend = new ArrayDeque<>();
    /** A flush waits for the next submit_sm permit (event loop only). */
@@ -232,8 +227,8 @@ final class SmscLink extends AbstractSessionCallback {
    /** A repeated receipt's two answers: once its record is removed, or a temporary error if the link stops first. */
    private record RepeatAnswer(Runnable onRemoved, Runnable onStopped) {
    }
-   /** The next backoff step by role (event loop only): doubles at each reconnect, reset by a bind that lasted. */
-   private final Map<BindType, Long> reconnectDelays = new HashMap<>();
+   /** The backoff by role (event loop only): doubles at each reconnect, reset by a bind that lasted. */
+   private final Map<BindType, ReconnectBackoff> reconnectBackoffs = new HashMap<>();
    /** When each role's current connection was bound (System.nanoTime, event loop only). */
    private final Map<BindType, Long> boundSince = new HashMap<>();
    /** Connects waiting out their backoff, by role (event loop only); reconnect() brings them forward. */
@@ -262,7 +257,6 @@ final class SmscLink extends AbstractSessionCallback {
    private volatile boolean smsc34;
    /** The answer last logged as one that takes no TLVs, so a link that binds again logs it once (event loop only). */
    private int loggedVersion = -1;
-   private volatile boolean stopping;
    /**
     * An MT whose broker message id is below this was stored before the link started, so it may have reached the SMSC
     * before a crash or stop: its parts are looked up in the correlation store before they go out. After a crash Artemis
@@ -522,7 +516,7 @@ final class SmscLink extends AbstractSessionCallback {
             return;
          }
          logger.info("SMSC link {}: reconnect asked for by management", config.id());
-         reconnectDelays.clear();
+         reconnectBackoffs.clear();
          for (Map.Entry<BindType, ScheduledFuture<?>> pending : new ArrayList<>(pendingConnects.entrySet())) {
             pending.getValue().cancel(false);
             pendingConnects.remove(pending.getKey());
@@ -585,32 +579,26 @@ final class SmscLink extends AbstractSessionCallback {
       SmscConnection connection = new SmscConnection(this, config, role);
       connections.add(connection);
       bindState(role, BindState.CONNECTING);
-      new Bootstrap().group(eventLoop).channel(NioSocketChannel.class)
-         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.responseTimeout().toMillis()))
-         .option(ChannelOption.TCP_NODELAY, true)
-         .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-               // The link writes a PDU per submit_sm and per deliver_sm_resp, from many event-loop tasks: one
-               // socket write per read batch or task round instead of one per PDU.
-               ch.pipeline().addLast(new FlushConsolidationHandler(FLUSHES_CONSOLIDATED, true));
-               if (ssl != null) {
-                  ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
-               }
-               ch.pipeline().addLast(new PduFrameDecoder("SMPP", 16, 70_000));
-               // Answers from the SMSC are read leniently (an id without its NUL, say): a refused one would leave the
-               // part to be resent after response-timeout, a duplicate on the handset each time. Read as 3.4 until the
-               // bind answer says which version the SMSC speaks (SmscConnection).
-               ch.pipeline().addLast(new SmppPduDecoder(true, true));
-               ch.pipeline().addLast(new SmppPduEncoder());
-               ch.pipeline().addLast(connection);
-            }
-         })
+      LinkBootstrap.on(eventLoop, config.responseTimeout(), ch -> {
+         // The link writes a PDU per submit_sm and per deliver_sm_resp, from many event-loop tasks: one
+         // socket write per read batch or task round instead of one per PDU.
+         ch.pipeline().addLast(new FlushConsolidationHandler(FLUSHES_CONSOLIDATED, true));
+         if (ssl != null) {
+            ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
+         }
+         ch.pipeline().addLast(new PduFrameDecoder("SMPP", 16, 70_000));
+         // Answers from the SMSC are read leniently (an id without its NUL, say): a refused one would leave the
+         // part to be resent after response-timeout, a duplicate on the handset each time. Read as 3.4 until the
+         // bind answer says which version the SMSC speaks (SmscConnection).
+         ch.pipeline().addLast(new SmppPduDecoder(true, true));
+         ch.pipeline().addLast(new SmppPduEncoder());
+         ch.pipeline().addLast(connection);
+      })
          .connect(config.host(), config.port())
          .addListener(future -> {
             if (!future.isSuccess()) {
                connections.remove(connection);
-               String cause = future.cause() == null ? "?" : future.cause().toString();
+               String cause = LinkBootstrap.failureCause(future);
                if (connectFailureLogged) {
                   logger.debug("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(), cause);
                } else {
@@ -633,8 +621,8 @@ final class SmscLink extends AbstractSessionCallback {
       if (stopping) {
          return;
       }
-      long delay = reconnectDelays.getOrDefault(role, config.reconnectMin().toMillis());
-      reconnectDelays.put(role, Math.min(Math.max(delay * 2, 1), config.reconnectMax().toMillis()));
+      long delay = reconnectBackoffs.computeIfAbsent(role, r -> new ReconnectBackoff(config.reconnectMin(), config.reconnectMax()))
+         .next();
       reconnects.incrementAndGet();
       pendingConnects.put(role, eventLoop.schedule(() -> {
          pendingConnects.remove(role);
@@ -784,7 +772,7 @@ final class SmscLink extends AbstractSessionCallback {
       }
       bindState(connection.role(), BindState.DOWN);
       if (boundLongEnough(connection.role())) {
-         reconnectDelays.remove(connection.role());
+         reconnectBackoffs.remove(connection.role());
       }
       if (connection.closedForReconnect()) {
          reconnects.incrementAndGet();
@@ -1567,21 +1555,12 @@ final class SmscLink extends AbstractSessionCallback {
    }
 
    @Override
-   public int sendMessage(MessageReference ref, ServerConsumer consumer, int deliveryCount) {
-      LinkFeed.Feed feed = broker.feed();
-      if (feed.consumer != consumer) {
-         // hasCredits lets only the current consumer deliver, but a delivery it let through can arrive after that
-         // consumer was closed and replaced: the close already put the message back on the queue.
-         return 0;
-      }
-      reserved.incrementAndGet();
-      ICoreMessage message;
-      try {
-         message = ref.getMessage().toCore();
-      } catch (RuntimeException | Error e) {
-         reserved.decrementAndGet(); // the broker closes the consumer and puts the message back
-         throw e;
-      }
+   protected LinkFeed linkFeed() {
+      return broker;
+   }
+
+   @Override
+   protected int take(MessageReference ref, LinkFeed.Feed feed, ICoreMessage message, int deliveryCount) {
       SmsMessageReader reader = new SmsMessageReader(message);
       Template template = null;
       List<SubmitSmFactory.Part> parts;
@@ -1800,28 +1779,6 @@ final class SmscLink extends AbstractSessionCallback {
     */
    static long defaultExpiry(long submitTime, long scheduleTime) {
       return Math.max(submitTime, scheduleTime) + DEFAULT_VALIDITY_MILLIS;
-   }
-
-   @Override
-   public boolean isWritable(ReadyListener callback, Object protocolContext) {
-      return true;
-   }
-
-   @Override
-   public void disconnect(ServerConsumer consumer, String errorMessage) {
-      if (stopping) {
-         logger.debug("SMSC link {}: consumer closed while stopping ({})", config.id(), errorMessage);
-         return;
-      }
-      broker.disconnected(consumer, errorMessage); // a new consumer after a backoff (decision 66)
-   }
-
-   /** A session of the link was closed; if by the broker (a failed connection), a new one is opened (decision 129). */
-   @Override
-   public void closed() {
-      if (!stopping) {
-         broker.sessionClosed();
-      }
    }
 
    /**

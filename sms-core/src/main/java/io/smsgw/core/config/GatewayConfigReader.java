@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
@@ -108,31 +109,10 @@ final class GatewayConfigReader {
             }
             name = value;
          }
-         maxHops = wholeNumber(gateway, "gateway", "max-hops", GatewayConfig.DEFAULT_MAX_HOPS, 1);
-         if (maxHops > MAX_HOPS_LIMIT) {
-            problem(gateway.get("max-hops").origin(), "gateway.max-hops", "must be <= " + MAX_HOPS_LIMIT + ", got " + maxHops);
-         }
+         maxHops = wholeNumber(gateway, "gateway", "max-hops", GatewayConfig.DEFAULT_MAX_HOPS, 1, MAX_HOPS_LIMIT);
       }
-      List<Account> accounts = new ArrayList<>();
-      ConfigObject accountsObject = object(root, "accounts", false);
-      if (accountsObject != null) {
-         for (Map.Entry<String, ConfigValue> entry : inFileOrder(accountsObject)) {
-            Account account = account(entry.getKey(), entry.getValue());
-            if (account != null) {
-               accounts.add(account);
-            }
-         }
-      }
-      List<SmscLinkConfig> links = new ArrayList<>();
-      ConfigObject linksObject = object(root, "links", false);
-      if (linksObject != null) {
-         for (Map.Entry<String, ConfigValue> entry : inFileOrder(linksObject)) {
-            SmscLinkConfig link = link(entry.getKey(), entry.getValue());
-            if (link != null) {
-               links.add(link);
-            }
-         }
-      }
+      List<Account> accounts = namedEntries(object(root, "accounts", false), this::account);
+      List<SmscLinkConfig> links = namedEntries(object(root, "links", false), this::link);
       RouteConfig routes = routes(object(root, "routes", false), links, accounts);
       BillingPolicy billing = billing(object(root, "billing", false));
       TandemConfig tandem = tandem(object(root, "tandem", false));
@@ -202,13 +182,11 @@ final class GatewayConfigReader {
 
    private Account account(String id, ConfigValue value) {
       String path = "accounts." + id;
-      if (value.valueType() != ConfigValueType.OBJECT) {
-         problem(value.origin(), path, "expected an object with the account's settings, got " + typeName(value));
+      int problemsBefore = problems.size();
+      ConfigObject settings = settingsObject(value, path, "the account's", ACCOUNT_KEYS);
+      if (settings == null) {
          return null;
       }
-      ConfigObject settings = (ConfigObject) value;
-      int problemsBefore = problems.size();
-      checkKeys(settings, path, ACCOUNT_KEYS);
 
       String password = null;
       ConfigValue passwordValue = settings.get("password");
@@ -347,9 +325,8 @@ final class GatewayConfigReader {
     * {@code routes.mt[2]}), in order; a value that is not a list, or an entry that is not an object, is reported.
     */
    private void forEachObject(ConfigObject parent, String key, String field, BiConsumer<String, ConfigObject> body) {
-      ConfigValue value = parent.get(key);
-      List<ConfigValue> entries = value == null ? List.of() : list(value, field);
-      for (int i = 0; entries != null && i < entries.size(); i++) {
+      List<ConfigValue> entries = optionalList(parent.get(key), field);
+      for (int i = 0; i < entries.size(); i++) {
          String path = field + "[" + i + "]";
          ConfigObject entry = entry(entries.get(i), path);
          if (entry != null) {
@@ -482,17 +459,7 @@ final class GatewayConfigReader {
     */
    private Set<DeliveryState> billableStates(ConfigValue value) {
       Set<DeliveryState> out = EnumSet.noneOf(DeliveryState.class);
-      List<ConfigValue> entries = list(value, "billing.billable-states");
-      if (entries == null) {
-         return out;
-      }
-      for (int i = 0; i < entries.size(); i++) {
-         ConfigValue entry = entries.get(i);
-         String where = "billing.billable-states[" + i + "]";
-         String text = string(entry, where, false);
-         if (text == null) {
-            continue;
-         }
+      forEachString(optionalList(value, "billing.billable-states"), "billing.billable-states", (entry, where, text) -> {
          DeliveryState state = DeliveryState.fromStat(text);
          if (state == DeliveryState.UNKNOWN && !text.equalsIgnoreCase(DeliveryState.UNKNOWN.stat())) {
             problem(entry.origin(), where, "unknown delivery state \"" + text + "\", expected one of " + FINAL_STATES);
@@ -501,7 +468,7 @@ final class GatewayConfigReader {
          } else {
             out.add(state);
          }
-      }
+      });
       return out;
    }
 
@@ -554,13 +521,11 @@ final class GatewayConfigReader {
 
    private TandemConfig.Gateway tandemGateway(String code, ConfigValue value) {
       String path = "tandem.gateways." + code;
-      if (value.valueType() != ConfigValueType.OBJECT) {
-         problem(value.origin(), path, "expected an object with the gateway's settings, got " + typeName(value));
+      int problemsBefore = problems.size();
+      ConfigObject settings = settingsObject(value, path, "the gateway's", TANDEM_GATEWAY_KEYS);
+      if (settings == null) {
          return null;
       }
-      ConfigObject settings = (ConfigObject) value;
-      int problemsBefore = problems.size();
-      checkKeys(settings, path, TANDEM_GATEWAY_KEYS);
       if (!GatewayConfig.isGatewayCode(code)) {
          problem(settings.origin(), path, "the key must be the gateway's 6-digit code (quote it, e.g. \"022001\")");
       }
@@ -708,27 +673,19 @@ final class GatewayConfigReader {
 
    private Map<String, PeerConfig> peers(ConfigObject peers, String ownCode) {
       Map<String, PeerConfig> out = new java.util.LinkedHashMap<>();
-      if (peers == null) {
-         return out;
-      }
-      for (Map.Entry<String, ConfigValue> entry : inFileOrder(peers)) {
-         PeerConfig peer = peer(entry.getKey(), entry.getValue(), ownCode);
-         if (peer != null) {
-            out.put(peer.code(), peer);
-         }
+      for (PeerConfig peer : namedEntries(peers, (code, value) -> peer(code, value, ownCode))) {
+         out.put(peer.code(), peer);
       }
       return out;
    }
 
    private PeerConfig peer(String code, ConfigValue value, String ownCode) {
       String path = "peers." + code;
-      if (value.valueType() != ConfigValueType.OBJECT) {
-         problem(value.origin(), path, "expected an object with the peer gateway's settings, got " + typeName(value));
+      int problemsBefore = problems.size();
+      ConfigObject settings = settingsObject(value, path, "the peer gateway's", PEER_KEYS);
+      if (settings == null) {
          return null;
       }
-      ConfigObject settings = (ConfigObject) value;
-      int problemsBefore = problems.size();
-      checkKeys(settings, path, PEER_KEYS);
       if (!GatewayConfig.isGatewayCode(code)) {
          problem(settings.origin(), path, "the key must be the peer gateway's 6-digit code (quote it, e.g. \"020001\")");
       } else if (code.equals(ownCode)) {
@@ -811,11 +768,7 @@ final class GatewayConfigReader {
    }
 
    private int portNumber(ConfigObject settings, String path, String key, int defaultValue) {
-      int port = wholeNumber(settings, path, key, defaultValue, 1);
-      if (port > 65535) {
-         problem(settings.get(key).origin(), path + "." + key, "must be <= 65535, got " + port);
-      }
-      return port;
+      return wholeNumber(settings, path, key, defaultValue, 1, 65535);
    }
 
    /** A digit string of at most {@code maxLength}; "" when optional and absent, null after a problem. */
@@ -867,22 +820,18 @@ final class GatewayConfigReader {
 
    private SmscLinkConfig link(String id, ConfigValue value) {
       String path = "links." + id;
-      if (value.valueType() != ConfigValueType.OBJECT) {
-         problem(value.origin(), path, "expected an object with the link's settings, got " + typeName(value));
+      int problemsBefore = problems.size();
+      ConfigObject settings = settingsObject(value, path, "the link's", LINK_KEYS);
+      if (settings == null) {
          return null;
       }
-      ConfigObject settings = (ConfigObject) value;
-      int problemsBefore = problems.size();
-      checkKeys(settings, path, LINK_KEYS);
       if (id.isEmpty() || containsSpaceOrControl(id) || id.length() > 64) {
          problem(settings.origin(), path, "a link name must be 1-64 characters without spaces");
       }
       String host = requiredString(settings, path, "host", 255, false);
-      int port = wholeNumber(settings, path, "port", 0, 1);
+      int port = portNumber(settings, path, "port", 0);
       if (!settings.containsKey("port")) {
          problem(settings.origin(), path + ".port", "required");
-      } else if (port > 65535) {
-         problem(settings.get("port").origin(), path + ".port", "must be <= 65535, got " + port);
       }
       String systemId = requiredString(settings, path, "system-id", SMPP_MAX_ID, false);
       String password = requiredString(settings, path, "password", SMPP_MAX_PASSWORD, true);
@@ -1062,11 +1011,7 @@ final class GatewayConfigReader {
 
    /** A bind's addr_ton or addr_npi: one octet, 0 when absent. */
    private int octet(ConfigObject settings, String path, String key) {
-      int value = wholeNumber(settings, path, key, 0, 0);
-      if (value > 255) {
-         problem(settings.get(key).origin(), path + "." + key, "must be <= 255, got " + value);
-      }
-      return value;
+      return wholeNumber(settings, path, key, 0, 0, 255);
    }
 
    private String requiredString(ConfigObject settings, String path, String key, int maxLength, boolean secret) {
@@ -1196,19 +1141,14 @@ final class GatewayConfigReader {
          return EnumSet.allOf(AccessProtocol.class);
       }
       Set<AccessProtocol> protocols = EnumSet.noneOf(AccessProtocol.class);
-      for (int i = 0; i < entries.size(); i++) {
-         ConfigValue entry = entries.get(i);
-         String text = string(entry, field + "[" + i + "]", false);
-         if (text == null) {
-            continue;
-         }
+      forEachString(entries, field, (entry, where, text) -> {
          AccessProtocol protocol = protocolNamed(text);
          if (protocol == null) {
-            problem(entry.origin(), field + "[" + i + "]", "unknown protocol \"" + text + "\", expected SMPP or CMPP");
+            problem(entry.origin(), where, "unknown protocol \"" + text + "\", expected SMPP or CMPP");
          } else {
             protocols.add(protocol);
          }
-      }
+      });
       return protocols.isEmpty() ? EnumSet.allOf(AccessProtocol.class) : protocols;
    }
 
@@ -1229,22 +1169,8 @@ final class GatewayConfigReader {
    /** @param emptyAllowed whether "" is a meaningful entry (billing's "no fee type") */
    private Set<String> strings(ConfigObject settings, String path, String key, int maxLength, boolean emptyAllowed) {
       Set<String> out = new LinkedHashSet<>();
-      ConfigValue value = settings.get(key);
-      if (value == null) {
-         return out;
-      }
       String field = path + "." + key;
-      List<ConfigValue> entries = list(value, field);
-      if (entries == null) {
-         return out;
-      }
-      for (int i = 0; i < entries.size(); i++) {
-         ConfigValue entry = entries.get(i);
-         String where = field + "[" + i + "]";
-         String text = string(entry, where, false);
-         if (text == null) {
-            continue;
-         }
+      forEachString(optionalList(settings.get(key), field), field, (entry, where, text) -> {
          if ((text.isEmpty() && !emptyAllowed) || containsSpaceOrControl(text)) {
             problem(entry.origin(), where, "must be non-empty and without spaces, got \"" + text + "\"");
          } else if (text.length() > maxLength) {
@@ -1252,34 +1178,20 @@ final class GatewayConfigReader {
          } else {
             out.add(text);
          }
-      }
+      });
       return out;
    }
 
    private List<CidrBlock> addressBlocks(ConfigObject settings, String path) {
       List<CidrBlock> out = new ArrayList<>();
-      ConfigValue value = settings.get("allowed-ips");
-      if (value == null) {
-         return out;
-      }
       String field = path + ".allowed-ips";
-      List<ConfigValue> entries = list(value, field);
-      if (entries == null) {
-         return out;
-      }
-      for (int i = 0; i < entries.size(); i++) {
-         ConfigValue entry = entries.get(i);
-         String where = field + "[" + i + "]";
-         String text = string(entry, where, false);
-         if (text == null) {
-            continue;
-         }
+      forEachString(optionalList(settings.get("allowed-ips"), field), field, (entry, where, text) -> {
          try {
             out.add(CidrBlock.parse(text));
          } catch (IllegalArgumentException e) {
             problem(entry.origin(), where, "bad IP address or CIDR block \"" + text + "\": " + e.getMessage());
          }
-      }
+      });
       return out;
    }
 
@@ -1306,6 +1218,18 @@ final class GatewayConfigReader {
       return number;
    }
 
+   /**
+    * As above, and at most {@code maximum} (a port, an octet of a PDU): a larger number is reported and returned as
+    * written, since the load fails anyway.
+    */
+   private int wholeNumber(ConfigObject settings, String path, String key, int defaultValue, int minimum, int maximum) {
+      int number = wholeNumber(settings, path, key, defaultValue, minimum);
+      if (number > maximum) {
+         problem(settings.get(key).origin(), path + "." + key, "must be <= " + maximum + ", got " + number);
+      }
+      return number;
+   }
+
    /** HOCON reads unquoted 001001 as a number: keep the text as written, leading zeros included. */
    private String string(ConfigValue value, String field, boolean secret) {
       ConfigValueType type = value.valueType();
@@ -1325,6 +1249,62 @@ final class GatewayConfigReader {
          return null;
       }
       return (ConfigList) value;
+   }
+
+   /** The entries of an optional list: none when {@code value} is absent, or is no list (which is reported). */
+   private List<ConfigValue> optionalList(ConfigValue value, String field) {
+      List<ConfigValue> entries = value == null ? null : list(value, field);
+      return entries == null ? List.of() : entries;
+   }
+
+   /** What {@link #forEachString} hands over: the entry, its path ({@code field[i]}) and its text. */
+   @FunctionalInterface
+   private interface StringEntry {
+      void accept(ConfigValue entry, String where, String text);
+   }
+
+   /** Calls {@code body} with each entry of the list at {@code field} that is a string; the others are reported. */
+   private void forEachString(List<ConfigValue> entries, String field, StringEntry body) {
+      for (int i = 0; i < entries.size(); i++) {
+         ConfigValue entry = entries.get(i);
+         String where = field + "[" + i + "]";
+         String text = string(entry, where, false);
+         if (text != null) {
+            body.accept(entry, where, text);
+         }
+      }
+   }
+
+   /**
+    * An entry of a section keyed by name (an account, a link, a peer) as an object, its keys checked; null, reported,
+    * when it is no object. {@code whose} names it in the problem: "the link's".
+    */
+   private ConfigObject settingsObject(ConfigValue value, String path, String whose, List<String> keys) {
+      if (value.valueType() != ConfigValueType.OBJECT) {
+         problem(value.origin(), path, "expected an object with " + whose + " settings, got " + typeName(value));
+         return null;
+      }
+      ConfigObject settings = (ConfigObject) value;
+      checkKeys(settings, path, keys);
+      return settings;
+   }
+
+   /**
+    * Reads each entry of an optional section keyed by name, in file order, and keeps those read without a problem
+    * ({@code read} answers null for the others, whose problems are noted).
+    */
+   private <T> List<T> namedEntries(ConfigObject section, BiFunction<String, ConfigValue, T> read) {
+      List<T> out = new ArrayList<>();
+      if (section == null) {
+         return out;
+      }
+      for (Map.Entry<String, ConfigValue> entry : inFileOrder(section)) {
+         T one = read.apply(entry.getKey(), entry.getValue());
+         if (one != null) {
+            out.add(one);
+         }
+      }
+      return out;
    }
 
    private ConfigObject object(ConfigObject parent, String key, boolean required) {
