@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.smsgw.core.config.ConfigFilePermissions;
 import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigException;
@@ -212,6 +213,7 @@ final class ConfigReloader {
                         + "settings meanwhile: {}", file, String.join(", ", restart));
          }
          DemoSecrets.warnIfUsed(config, file);
+         ConfigFilePermissions.warnIfReadableByOthers(file);
          // After the links: a removed link has stopped and given back what it held, so all of its queue moves.
          applied.accept(config);
          List<String> linksLeft = new ArrayList<>();

@@ -67,12 +67,18 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
    private String accountQueuePrefix = SmsAddresses.ACCOUNT_PREFIX;
    private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
    private boolean acceptPeers;
+   /** QUERY's MO_WT: one walk of an SP's queue answers its QUERYs for a few seconds. */
+   private final WaitingMo waitingMo = new WaitingMo();
 
    CmppProtocolManager(CmppProtocolManagerFactory factory, ActiveMQServer server, GatewayRuntime runtime,
                        List<BaseInterceptor> incomingInterceptors, List<BaseInterceptor> outgoingInterceptors) {
       super(factory, incomingInterceptors, outgoingInterceptors);
       this.server = server;
       this.runtime = runtime;
+   }
+
+   WaitingMo waitingMo() {
+      return waitingMo;
    }
 
    @Override

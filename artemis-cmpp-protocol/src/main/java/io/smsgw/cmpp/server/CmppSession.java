@@ -1151,68 +1151,33 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       int queriedDay = day;
       SimpleString queue = SimpleString.of(manager.getCmppAccountQueuePrefix() + account.id());
       // MO_WT walks the SP's queue: on the session's broker executor, never the event loop, counted pending so an SP
-      // that floods QUERYs is stopped reading as one that floods SUBMITs.
+      // that floods QUERYs is stopped reading as one that floods SUBMITs. A recent walk's counts answer without one
+      // (WaitingMo), so QUERYs back to back do not read the queue's page files again each.
       pending.taken();
       brokerExecutor.execute(() -> {
-         long moWaiting;
+         java.util.concurrent.CompletableFuture<WaitingMo.Counts> counts;
          try {
-            moWaiting = waitingMo(server, runtime.traffic(), queue, queriedDay, serviceId);
+            counts = manager.waitingMo().counts(server, runtime.traffic(), queue);
          } catch (RuntimeException e) {
-            logger.debug("Counting the MO waiting for '{}' failed", peerName(), e);
-            moWaiting = 0;
+            counts = java.util.concurrent.CompletableFuture.failedFuture(e);
          }
-         long[] c = runtime.traffic().snapshot(account.id(), queriedDay, serviceId);
-         // MT outcomes come from the reports routing sees; waiting = submitted without a final state yet.
-         long mtWaiting = Math.max(0, c[TrafficCounters.MT_MESSAGES] - c[TrafficCounters.MT_DELIVERED] - c[TrafficCounters.MT_FAILED]);
-         answer(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
-                              c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
-                              mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
-                              c[TrafficCounters.MO_FAILED]));
+         counts.whenComplete((waiting, failure) -> {
+            long moWaiting;
+            if (failure != null) {
+               logger.debug("Counting the MO waiting for '{}' failed", peerName(), failure);
+               moWaiting = 0;
+            } else {
+               moWaiting = waiting.of(queriedDay, serviceId);
+            }
+            long[] c = runtime.traffic().snapshot(account.id(), queriedDay, serviceId);
+            // MT outcomes come from the reports routing sees; waiting = submitted without a final state yet.
+            long mtWaiting = Math.max(0, c[TrafficCounters.MT_MESSAGES] - c[TrafficCounters.MT_DELIVERED] - c[TrafficCounters.MT_FAILED]);
+            answer(new QueryResp(query.sequenceId(), query.time(), query.queryType(), query.queryCode(),
+                                 c[TrafficCounters.MT_MESSAGES], c[TrafficCounters.MT_RECIPIENTS], c[TrafficCounters.MT_DELIVERED],
+                                 mtWaiting, c[TrafficCounters.MT_FAILED], c[TrafficCounters.MO_DELIVERED], moWaiting,
+                                 c[TrafficCounters.MO_FAILED]));
+         });
       });
-   }
-
-   /**
-    * QUERY's MO_WT: the MO (not reports) of {@code day} on the SP's queue, waiting or delivered and not answered yet (to
-    * any of its connections), of Service_Id {@code serviceId} (null: all). A walk of the queue, paged messages included:
-    * QUERY is an occasional statistics request, and the queue holds what the SP has not taken.
-    */
-   static long waitingMo(ActiveMQServer server, TrafficCounters traffic, SimpleString queueName, int day, String serviceId) {
-      org.apache.activemq.artemis.core.server.Queue queue = server.locateQueue(queueName);
-      if (queue == null) {
-         return 0;
-      }
-      long waiting = 0;
-      var references = queue.browserIterator();
-      try {
-         while (references.hasNext()) {
-            if (isMo(traffic, references.next(), day, serviceId)) {
-               waiting++;
-            }
-         }
-      } finally {
-         references.close();
-      }
-      for (java.util.List<org.apache.activemq.artemis.core.server.MessageReference> delivering : queue.getDeliveringMessages().values()) {
-         for (org.apache.activemq.artemis.core.server.MessageReference ref : delivering) {
-            if (isMo(traffic, ref, day, serviceId)) {
-               waiting++;
-            }
-         }
-      }
-      return waiting;
-   }
-
-   private static boolean isMo(TrafficCounters traffic, org.apache.activemq.artemis.core.server.MessageReference ref, int day, String serviceId) {
-      org.apache.activemq.artemis.api.core.Message message = ref.getMessage();
-      if (io.smsgw.core.contract.SmsKind.of(message.getObjectProperty(io.smsgw.core.contract.SmsProperties.KIND))
-          == io.smsgw.core.contract.SmsKind.DR || traffic.dayOf(message.getTimestamp()) != day) {
-         return false;
-      }
-      if (serviceId == null) {
-         return true;
-      }
-      Object id = message.getObjectProperty(io.smsgw.core.contract.SmsProperties.SERVICE_ID);
-      return id != null && serviceId.equals(id.toString());
    }
 
    /** CANCELs waiting for a permit of the account's rate, in the order read (event loop only); null until one waits. */

@@ -2,6 +2,7 @@ package io.smsgw.core.runtime;
 
 import java.lang.invoke.MethodHandles;
 
+import io.smsgw.core.config.ConfigFilePermissions;
 import io.smsgw.core.config.DemoSecrets;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
@@ -38,6 +39,9 @@ public final class GatewayConfigService implements ActiveMQComponent {
             logger.info("SMS gateway {} (code {}) on broker {}: configuration {} loaded with {} accounts",
                         config.name(), config.code(), brokerName, location, config.accounts().all().size());
             DemoSecrets.warnIfUsed(config, location);
+            if (location instanceof GatewayConfigLocator.FileLocation file) {
+               ConfigFilePermissions.warnIfReadableByOthers(file.file());
+            }
          }
       }
       started = true;
