@@ -199,6 +199,9 @@ public final class QuickStartGateway implements AutoCloseable {
       Path configFile = configFile(etc, System.getProperty(GatewayConfigLocator.PATH_PROPERTY),
                                    System.getenv(GatewayConfigLocator.PATH_ENVIRONMENT_VARIABLE));
       LOG.info("Gateway configuration: {}", configFile);
+      if (configFile.equals(etc.resolve(GatewayConfigLoader.FILE_NAME))) {
+         ownerOnly(configFile);
+      }
       GatewayConfig gatewayConfig = GatewayConfigLoader.load(configFile);
 
       SmscSimulator simulator = null;
@@ -248,6 +251,25 @@ public final class QuickStartGateway implements AutoCloseable {
             configProperty.restore();
          }
          throw e;
+      }
+   }
+
+   /**
+    * The checkout's own sms-gateway.conf (demo secrets) is made readable by its owner only, as the gateway's WARN for a
+    * file other users may read asks (decision 181): a fresh clone checks it out readable by all, and the quick start
+    * should not open with a warning about the repository's file. A file named by -Dsmsgw.config or SMSGW_CONFIG is the
+    * operator's, and is left as it is (the WARN tells them).
+    */
+   static void ownerOnly(Path file) {
+      try {
+         java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+         if (permissions.removeIf(p -> p != java.nio.file.attribute.PosixFilePermission.OWNER_READ
+                                       && p != java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)) {
+            Files.setPosixFilePermissions(file, permissions);
+            LOG.info("{} made readable by its owner only (chmod 600): it holds the demo accounts' passwords", file);
+         }
+      } catch (UnsupportedOperationException | java.io.IOException | SecurityException e) {
+         // no POSIX permissions here (Windows), or not ours to change: the gateway's own check says what it sees
       }
    }
 
