@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class FwdPeers {
 
    private static final Map<GatewayRuntime, FwdPeers> BY_RUNTIME = new WeakHashMap<>();
+   /** The refused-FWD lines keep the category they had when FwdSessionHandler wrote them. */
    private static final Logger logger = LoggerFactory.getLogger(FwdSessionHandler.class);
    /** A peer's FWDs refused for what they carry are logged at most this often (with how many since). */
    private static final long REFUSED_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);

@@ -138,7 +138,8 @@ public final class FwdSessionHandler {
       try {
          message = mapper.toMessage(fwd, server.getStorageManager().generateID(), System.currentTimeMillis());
       } catch (MalformedUdhException | IllegalArgumentException e) {
-         peers.refusedFwd(peerCode, CmppResult.STRUCTURE_ERROR, () -> "malformed: " + LogText.safe(String.valueOf(e.getMessage()), 200));
+         peers.refusedFwd(peerCode, CmppResult.STRUCTURE_ERROR,
+                          () -> "malformed: " + LogText.safe(String.valueOf(e.getMessage()), 200));
          replies.accept(fwd.response(CmppResult.STRUCTURE_ERROR));
          return;
       }
