@@ -72,8 +72,8 @@ public final class CmppAuthenticator {
 
     /**
      * Whether {@code resp} carries the AuthenticatorISMG expected for the CONNECT that sent
-     * {@code authenticatorSource} (constant time). Peers differ in the Status width they hash, so
-     * a client should log a mismatch rather than drop the connection.
+     * {@code authenticatorSource} (constant time). Vendors differ in the Status width they hash: this
+     * project's FWD link and GNS client refuse a mismatch unless told not to ({@code verify-ismg = false}).
      */
     public static boolean verifyIsmg(ConnectResp resp, byte[] authenticatorSource, byte[] secret, CmppVersion version) {
         byte[] expected = authenticatorIsmg(resp.status(), authenticatorSource, secret, version);

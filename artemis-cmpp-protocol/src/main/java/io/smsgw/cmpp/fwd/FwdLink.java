@@ -1,5 +1,6 @@
 package io.smsgw.cmpp.fwd;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -190,6 +191,10 @@ final class FwdLink extends LinkSessionCallback {
    private boolean tlsFailureLogged;
    /** The connection whose TLS failure was handled (the handshake event and the exception both report it). */
    private Channel tlsFailedChannel;
+   /** A CONNECT_RESP whose AuthenticatorISMG did not verify was logged since the link last connected (next ones: DEBUG). */
+   private boolean ismgFailureLogged;
+   /** The connection closed for its AuthenticatorISMG (its close is said by the WARN, not again at INFO). */
+   private Channel ismgFailedChannel;
 
    FwdLink(PeerConfig config, String ownCode, int maxHops, ActiveMQServer server, EventLoop loop, Clock clock,
            FwdForwards forwards, SslContext ssl) {
@@ -554,6 +559,11 @@ final class FwdLink extends LinkSessionCallback {
          ch.close();
          return;
       }
+      if (config.verifyIsmg() && !CmppAuthenticator.verifyIsmg(resp, sentConnect.authenticatorSource(),
+            config.sharedSecret().getBytes(StandardCharsets.UTF_8), CmppVersion.fromByte(sentConnect.version()))) {
+         onIsmgMismatch(ch);
+         return;
+      }
       // The peer's session speaks the lower of its version and the one offered, whatever Version it reports.
       CmppVersion version = CmppVersion.isKnown(resp.version()) && resp.version() < offeredVersion.code()
          ? CmppVersion.fromByte(resp.version()) : offeredVersion;
@@ -564,10 +574,34 @@ final class FwdLink extends LinkSessionCallback {
       state = State.CONNECTED;
       backoff.reset();
       tlsFailureLogged = false;
+      ismgFailureLogged = false;
       logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{}{})", config.code(), config.host(), config.port(),
                   Integer.toHexString(version.code()), ssl == null ? "" : ", TLS");
       flush();
       broker.feed().consumer.promptDelivery();
+   }
+
+   /**
+    * The peer answered Status 0 without proving it knows the shared secret (an AuthenticatorISMG that does not verify,
+    * e.g. all zero): whoever answers on the peer's address is not taken for the peer, or it would get every FWD and
+    * could acknowledge and drop them. Closed and retried with the backoff of a failed connect; logged once per episode
+    * (until the link connects again), LastError always says it. {@code verify-ismg = false} turns the check off for an
+    * ISMG of another vendor that hashes Status at another width.
+    */
+   private void onIsmgMismatch(Channel ch) {
+      String error = "the CONNECT_RESP of " + config.host() + ":" + config.port() + " failed the AuthenticatorISMG check: "
+         + "it does not prove that the peer knows peers." + config.code() + ".shared-secret; connection refused";
+      failed(error);
+      if (!ismgFailureLogged) {
+         ismgFailureLogged = true;
+         logger.warn("FWD link to gateway {}: {}. Nothing is forwarded there until it does; retrying with the link's backoff "
+                     + "(logged again once it connected; peers.{}.verify-ismg = false accepts an ISMG that hashes Status "
+                     + "at another width)", config.code(), error, config.code());
+      } else {
+         logger.debug("FWD link to gateway {}: {}", config.code(), error);
+      }
+      ismgFailedChannel = ch;
+      ch.close();
    }
 
    private void onClosed(Channel ch) {
@@ -599,6 +633,10 @@ final class FwdLink extends LinkSessionCallback {
          // said once per episode by onTlsFailure
          tlsFailedChannel = null;
          logger.debug("FWD link to gateway {} closed after a TLS failure", config.code());
+      } else if (ch == ismgFailedChannel) {
+         // said once per episode by onIsmgMismatch
+         ismgFailedChannel = null;
+         logger.debug("FWD link to gateway {} closed after its AuthenticatorISMG failed", config.code());
       } else {
          logger.info("FWD link to gateway {} closed{}", config.code(),
                      unanswered.isEmpty() ? "" : "; " + unanswered.size() + " FWD(s) will be resent");

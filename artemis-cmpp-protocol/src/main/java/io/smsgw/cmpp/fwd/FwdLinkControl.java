@@ -6,9 +6,16 @@ import java.util.Locale;
 public final class FwdLinkControl implements FwdLinkControlMBean {
 
    private final FwdLink link;
+   /** The broker's peers, counting what the peer sends to this gateway; null in tests of the link alone. */
+   private final FwdPeers peers;
 
    FwdLinkControl(FwdLink link) {
+      this(link, null);
+   }
+
+   FwdLinkControl(FwdLink link, FwdPeers peers) {
       this.link = link;
+      this.peers = peers;
    }
 
    @Override
@@ -69,6 +76,11 @@ public final class FwdLinkControl implements FwdLinkControlMBean {
    @Override
    public long getReportsRepeated() {
       return link.forwards() == null ? 0 : link.forwards().reportsRepeated(link.config().code());
+   }
+
+   @Override
+   public long getFwdsRefused() {
+      return peers == null ? 0 : peers.fwdsRefused(link.config().code());
    }
 
    @Override

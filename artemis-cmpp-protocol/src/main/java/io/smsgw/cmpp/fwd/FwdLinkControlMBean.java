@@ -42,6 +42,13 @@ public interface FwdLinkControlMBean {
     */
    long getReportsRefused();
 
+   /**
+    * FWDs this peer sent to this gateway that were refused for what they carry: Source_Id or Destination_Id not the
+    * peer's and this gateway's (Result 9), or a structure problem such as a Valid_Time that is no time (Result 1);
+    * logged at INFO at most every 10 s, with how many since.
+    */
+   long getFwdsRefused();
+
    /** Final reports this peer sent again (its FWD_RESP was lost): answered Result 0, not stored a second time. */
    long getReportsRepeated();
 

@@ -383,7 +383,7 @@ public final class FwdLinkService implements ActiveMQComponent {
          var config = server.getConfiguration();
          ObjectName name = ObjectName.getInstance(config.getJMXDomain() + ":broker=" + ObjectName.quote(config.getName())
             + ",component=sms-fwd,name=" + ObjectName.quote(link.config().code()));
-         server.getManagementService().registerUntypedControl(resourceName(link.config().code()), new FwdLinkControl(link), name);
+         server.getManagementService().registerUntypedControl(resourceName(link.config().code()), new FwdLinkControl(link, FwdPeers.of(runtime)), name);
          return name;
       } catch (Exception e) {
          logger.warn("Could not register the management bean of the FWD link to {}", link.config().code(), e);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.smsgw.broker.LogText;
 import io.smsgw.cmpp.codec.CmppCodec;
 import io.smsgw.cmpp.codec.CmppConcatenation;
 import io.smsgw.cmpp.codec.CmppTextCoding;
@@ -268,10 +269,10 @@ public final class FwdMessageMapper {
          return null; // a report's times and segment fields are not read
       }
       if (SmppTime.toEpochMillis(fwd.validTime(), nowMillis) == SmppTime.INVALID) {
-         return "Valid_Time '" + fwd.validTime() + "' is no valid time";
+         return "Valid_Time '" + LogText.safe(fwd.validTime()) + "' is no valid time"; // the peer's text, quoted in logs
       }
       if (SmppTime.toEpochMillis(fwd.atTime(), nowMillis) == SmppTime.INVALID) {
-         return "At_Time '" + fwd.atTime() + "' is no valid time";
+         return "At_Time '" + LogText.safe(fwd.atTime()) + "' is no valid time";
       }
       // Pk_total 0 or 1 is one message whatever Pk_number says (gateways written in C zero-fill the struct)
       if (!fwd.hasUdh() && fwd.pkTotal() > 1 && (fwd.pkNumber() < 1 || fwd.pkNumber() > fwd.pkTotal())) {

@@ -4,7 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
+import io.smsgw.broker.LogText;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
 import io.smsgw.cmpp.codec.CmppResult;
 import io.smsgw.cmpp.codec.CmppVersion;
@@ -18,6 +23,8 @@ import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.runtime.IncomingForwardPolicy;
 import io.smsgw.core.runtime.GatewayRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The peer gateways of one broker as the CMPP acceptor sees them: which CONNECTs are peers opening a FWD
@@ -27,6 +34,19 @@ import io.smsgw.core.runtime.GatewayRuntime;
 public final class FwdPeers {
 
    private static final Map<GatewayRuntime, FwdPeers> BY_RUNTIME = new WeakHashMap<>();
+   /** The refused-FWD lines keep the category they had when FwdSessionHandler wrote them. */
+   private static final Logger logger = LoggerFactory.getLogger(FwdSessionHandler.class);
+   /** A peer's FWDs refused for what they carry are logged at most this often (with how many since). */
+   private static final long REFUSED_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+   /** Per sending peer: FWDs refused for what they carry, and the rate limit of their log line. */
+   private static final class RefusedFwds {
+      final LongAdder total = new LongAdder();
+      final LongAdder sinceLine = new LongAdder();
+      final AtomicLong lastLineNanos = new AtomicLong(System.nanoTime() - REFUSED_LOG_INTERVAL_NANOS);
+   }
+
+   private final Map<String, RefusedFwds> refusedFwds = new ConcurrentHashMap<>();
 
    private final GatewayRuntime runtime;
    /** Set explicitly with {@link #setPolicy}; null: the runtime's protocol-neutral policy decides. */
@@ -82,6 +102,34 @@ public final class FwdPeers {
    /** Set by {@link FwdLinkService} while it runs. */
    void setForwards(FwdForwards forwards) {
       this.forwards = forwards;
+   }
+
+   /**
+    * Counts a FWD from {@code peer} refused for what it carries (Source_Id or Destination_Id not the peer's and ours,
+    * a structure problem) and logs it at INFO, at most once per 10 s per peer with how many were refused since: a peer
+    * sending such FWDs in a loop writes a line every 10 s, not one per FWD. {@code what} (built only for a line) quotes
+    * the peer's strings escaped with {@link LogText#safe}.
+    */
+   void refusedFwd(String peer, int result, java.util.function.Supplier<String> what) {
+      RefusedFwds c = refusedFwds.get(peer);
+      if (c == null) {
+         c = refusedFwds.computeIfAbsent(peer, p -> new RefusedFwds());
+      }
+      c.total.increment();
+      c.sinceLine.increment();
+      long now = System.nanoTime();
+      long last = c.lastLineNanos.get();
+      if (now - last >= REFUSED_LOG_INTERVAL_NANOS && c.lastLineNanos.compareAndSet(last, now)) {
+         logger.info("FWD from peer {} refused (Result {}): {} ({} FWD(s) of this peer refused for what they carry in the last "
+                     + "10 s, {} in all; at most one such line per 10 s)", peer, result, what.get(), c.sinceLine.sumThenReset(),
+                     c.total.sum());
+      }
+   }
+
+   /** FWDs from {@code peer} refused for what they carry (Result 9 for the wrong gateway codes, Result 1 otherwise). */
+   public long fwdsRefused(String peer) {
+      RefusedFwds c = refusedFwds.get(peer);
+      return c == null ? 0 : c.total.sum();
    }
 
    /** The configured peers' codes other than {@code code}. */

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.LogText;
 import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.StorageOverload;
 import io.smsgw.cmpp.codec.CmppPdu;
@@ -110,15 +111,15 @@ public final class FwdSessionHandler {
    /** Stores one FWD and answers it (from the storage callback when it is accepted). */
    public void onFwd(Fwd fwd) {
       if (!fwd.sourceId().equals(peerCode) || !fwd.destinationId().equals(mapper.ownCode())) {
-         logger.info("FWD from peer {} names Source_Id {} and Destination_Id {}; refused", peerCode, fwd.sourceId(),
-                     fwd.destinationId());
+         peers.refusedFwd(peerCode, CmppResult.FWD_WRONG_DECISION, () -> "it names Source_Id '" + LogText.safe(fwd.sourceId())
+            + "' and Destination_Id '" + LogText.safe(fwd.destinationId()) + "'");
          replies.accept(fwd.response(CmppResult.FWD_WRONG_DECISION));
          return;
       }
       // Checked before the policy, which sees one recipient: a FWD that could only be stored wrong is refused whole.
       String problem = FwdMessageMapper.problem(fwd, System.currentTimeMillis());
       if (problem != null) {
-         logger.info("FWD from peer {} refused (Result 1): {}", peerCode, problem);
+         peers.refusedFwd(peerCode, CmppResult.STRUCTURE_ERROR, () -> problem);
          replies.accept(fwd.response(CmppResult.STRUCTURE_ERROR));
          return;
       }
@@ -137,7 +138,8 @@ public final class FwdSessionHandler {
       try {
          message = mapper.toMessage(fwd, server.getStorageManager().generateID(), System.currentTimeMillis());
       } catch (MalformedUdhException | IllegalArgumentException e) {
-         logger.info("Malformed FWD from peer {}: {}", peerCode, e.getMessage());
+         peers.refusedFwd(peerCode, CmppResult.STRUCTURE_ERROR,
+                          () -> "malformed: " + LogText.safe(String.valueOf(e.getMessage()), 200));
          replies.accept(fwd.response(CmppResult.STRUCTURE_ERROR));
          return;
       }

@@ -53,7 +53,7 @@ final class GatewayConfigReader {
    private static final List<String> GNS_KEYS =
       List.of("host", "port", "shared-secret", "refresh", "query-timeout", "reconnect-min", "reconnect-max", "tls",
               "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "tls-key-alias",
-              "tls-verify-host", "tls-peer-name", "tls-peer-sha256");
+              "tls-verify-host", "tls-peer-name", "tls-peer-sha256", "verify-ismg");
    private static final List<String> LINK_KEYS = List.of(
       "host", "port", "system-id", "password", "system-type", "version", "bind", "window", "max-submit-rate",
       "enquire-link-interval", "response-timeout", "reconnect-min", "reconnect-max", "tls", "tls-trust-store", "tls-trust-store-password",
@@ -65,7 +65,8 @@ final class GatewayConfigReader {
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
               "allowed-ips", "max-sessions", "tls", "tls-trust-store", "tls-trust-store-password", "tls-key-store",
-              "tls-key-store-password", "tls-key-alias", "tls-verify-host", "tls-peer-name", "tls-peer-sha256");
+              "tls-key-store-password", "tls-key-alias", "tls-verify-host", "tls-peer-name", "tls-peer-sha256",
+              "verify-ismg");
    /** NodesCount is one octet. */
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
@@ -663,10 +664,11 @@ final class GatewayConfigReader {
       java.time.Duration reconnectMin = positiveDuration(gns, "gns", "reconnect-min", GnsClientConfig.DEFAULT_RECONNECT_MIN);
       java.time.Duration reconnectMax = reconnectMax(gns, "gns", reconnectMin, GnsClientConfig.DEFAULT_RECONNECT_MAX);
       TlsClientConfig tls = tlsClient(gns, "gns", "the connection to the tandem", true);
+      boolean verifyIsmg = bool(gns, "gns", "verify-ismg", true);
       if (problems.size() != problemsBefore) {
          return null;
       }
-      return new GnsClientConfig(host, port, secret, refresh, queryTimeout, reconnectMin, reconnectMax, tls);
+      return new GnsClientConfig(host, port, secret, refresh, queryTimeout, reconnectMin, reconnectMax, tls, verifyIsmg);
    }
 
    // ---------------------------------------------------------------- peers section
@@ -701,13 +703,14 @@ final class GatewayConfigReader {
          positiveDuration(settings, path, "response-timeout", PeerConfig.DEFAULT_RESPONSE_TIMEOUT);
       int maxSessions = wholeNumber(settings, path, "max-sessions", PeerConfig.DEFAULT_MAX_SESSIONS, 1);
       TlsClientConfig tls = tlsClient(settings, path, "the FWD link", true);
+      boolean verifyIsmg = bool(settings, path, "verify-ismg", true);
       // the host is looked up only for an entry that is otherwise fine
       List<CidrBlock> allowedIps = gatewaySources(settings, path, problems.size() == problemsBefore ? host : null);
       if (problems.size() != problemsBefore) {
          return null;
       }
       return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout, allowedIps,
-                            maxSessions, tls);
+                            maxSessions, tls, verifyIsmg);
    }
 
    /**

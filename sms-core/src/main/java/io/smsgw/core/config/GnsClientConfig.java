@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param reconnectMin  first reconnect delay; doubles up to reconnectMax
  * @param reconnectMax  longest reconnect delay
  * @param tls           how the connection uses TLS ({@code tls}, {@code tls-trust-store}, ... as an SMSC link's)
+ * @param verifyIsmg    whether the tandem's AuthenticatorISMG is checked ({@code verify-ismg}, true): a CONNECT_RESP
+ *                      that does not prove the tandem knows the shared secret is refused; false only for another
+ *                      vendor's tandem that hashes Status at another width
  */
 public record GnsClientConfig(String host, int port, String sharedSecret, Duration refresh, Duration queryTimeout,
-                              Duration reconnectMin, Duration reconnectMax, TlsClientConfig tls) {
+                              Duration reconnectMin, Duration reconnectMax, TlsClientConfig tls, boolean verifyIsmg) {
 
    /** The tandem's acceptor for gateways: its SP acceptor (7890) refuses them (decision 90). */
    public static final int DEFAULT_PORT = TandemConfig.DEFAULT_FWD_PORT;
@@ -51,6 +54,12 @@ public record GnsClientConfig(String host, int port, String sharedSecret, Durati
       }
    }
 
+   /** Checking the tandem's AuthenticatorISMG. */
+   public GnsClientConfig(String host, int port, String sharedSecret, Duration refresh, Duration queryTimeout,
+                          Duration reconnectMin, Duration reconnectMax, TlsClientConfig tls) {
+      this(host, port, sharedSecret, refresh, queryTimeout, reconnectMin, reconnectMax, tls, true);
+   }
+
    /** Without TLS. */
    public GnsClientConfig(String host, int port, String sharedSecret, Duration refresh, Duration queryTimeout,
                           Duration reconnectMin, Duration reconnectMax) {
@@ -65,6 +74,6 @@ public record GnsClientConfig(String host, int port, String sharedSecret, Durati
    @Override
    public String toString() {
       return "GnsClientConfig[" + host + ":" + port + " refresh " + refresh + " query-timeout " + queryTimeout
-         + (tls.enabled() ? " TLS" : "") + "]";
+         + (tls.enabled() ? " TLS" : "") + (verifyIsmg ? "" : " verify-ismg=false") + "]";
    }
 }

@@ -24,10 +24,13 @@ import java.util.Objects;
  *                        not resolve)
  * @param maxSessions     FWD sessions the peer may have open with this gateway at once
  * @param tls             how the outgoing link uses TLS ({@code tls}, {@code tls-trust-store}, ... as an SMSC link's)
+ * @param verifyIsmg      whether the outgoing link checks the peer's AuthenticatorISMG ({@code verify-ismg}, true): a
+ *                        CONNECT_RESP that does not prove the peer knows the shared secret is refused; false only for
+ *                        another vendor's ISMG that hashes Status at another width
  */
 public record PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
                          Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions,
-                         TlsClientConfig tls) {
+                         TlsClientConfig tls, boolean verifyIsmg) {
 
    public static final int DEFAULT_PORT = TandemConfig.DEFAULT_FWD_PORT;
    public static final int DEFAULT_WINDOW = 16;
@@ -65,6 +68,14 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
       }
    }
 
+   /** Checking the peer's AuthenticatorISMG. */
+   public PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
+                     Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions,
+                     TlsClientConfig tls) {
+      this(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout, allowedIps, maxSessions, tls,
+           true);
+   }
+
    /** Without TLS. */
    public PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
                      Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions) {
@@ -99,22 +110,24 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
     * checked against as soon as a reload installs them).
     */
    public LinkSettings linkSettings() {
-      return new LinkSettings(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout, tls);
+      return new LinkSettings(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout, tls,
+                              verifyIsmg);
    }
 
    /** What the outgoing link uses, compared on reload; {@link #toString()} never shows the secret. */
    public record LinkSettings(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
-                              Duration reconnectMax, Duration responseTimeout, TlsClientConfig tls) {
+                              Duration reconnectMax, Duration responseTimeout, TlsClientConfig tls, boolean verifyIsmg) {
       @Override
       public String toString() {
          return "LinkSettings[code=" + code + ", host=" + host + ", port=" + port + ", sharedSecret=***, window=" + window
             + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax + ", responseTimeout=" + responseTimeout
-            + ", tls=" + tls + "]";
+            + ", tls=" + tls + ", verifyIsmg=" + verifyIsmg + "]";
       }
    }
 
    @Override
    public String toString() {
-      return "PeerConfig[" + code + " " + host + ":" + port + " window " + window + (tls.enabled() ? " TLS" : "") + "]";
+      return "PeerConfig[" + code + " " + host + ":" + port + " window " + window + (tls.enabled() ? " TLS" : "")
+         + (verifyIsmg ? "" : " verify-ismg=false") + "]";
    }
 }

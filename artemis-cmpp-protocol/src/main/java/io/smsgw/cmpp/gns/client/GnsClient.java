@@ -122,6 +122,10 @@ public final class GnsClient implements AutoCloseable {
    private final SslContext ssl;
    /** A TLS failure was logged since the client last connected: the next ones of this episode go to DEBUG. */
    private boolean tlsFailureLogged;
+   /** A CONNECT_RESP whose AuthenticatorISMG did not verify was logged since the client last connected. */
+   private boolean ismgFailureLogged;
+   /** Why the last CONNECT was not taken although the tandem answered Status 0; empty once connected. */
+   private volatile String lastError = "";
    /** The connection whose TLS failure was handled (the handshake event and the exception both report it). */
    private Channel tlsFailedChannel;
 
@@ -206,6 +210,11 @@ public final class GnsClient implements AutoCloseable {
       return lastConnectStatus;
    }
 
+   /** Why the tandem's last Status 0 was not taken (its AuthenticatorISMG did not verify); empty once connected. */
+   public String lastError() {
+      return lastError;
+   }
+
    EventLoop eventLoop() {
       return loop;
    }
@@ -275,7 +284,8 @@ public final class GnsClient implements AutoCloseable {
    private void enqueue(Pending<?> pending) {
       if (state != State.CONNECTED) {
          pending.fail(GnsQueryException.Reason.UNAVAILABLE, "not connected to the tandem gateway " + address()
-            + (lastConnectStatus > 0 ? " (last CONNECT refused with status " + lastConnectStatus + ")" : ""), null);
+            + (lastConnectStatus > 0 ? " (last CONNECT refused with status " + lastConnectStatus + ")"
+               : lastError.isEmpty() ? "" : " (" + lastError + ")"), null);
          return;
       }
       pending.timer = loop.schedule(() -> onTimeout(pending), config.queryTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -383,16 +393,39 @@ public final class GnsClient implements AutoCloseable {
          ch.close();
          return;
       }
-      CmppVersion version = CmppVersion.isKnown(resp.version()) ? CmppVersion.fromByte(resp.version()) : CmppVersion.V30;
-      if (!CmppAuthenticator.verifyIsmg(resp, sentConnect.authenticatorSource(),
-                                        config.sharedSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8), version)) {
-         logger.debug("AuthenticatorISMG of the tandem gateway {} does not verify; peers hash Status differently", address());
+      // Hashed with the Status width of the version the CONNECT offered, as this project's tandem does.
+      if (config.verifyIsmg() && !CmppAuthenticator.verifyIsmg(resp, sentConnect.authenticatorSource(),
+            config.sharedSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8), CmppVersion.fromByte(sentConnect.version()))) {
+         onIsmgMismatch(ch);
+         return;
       }
       state = State.CONNECTED;
+      lastError = "";
       backoffMillis = config.reconnectMin().toMillis();
       tlsFailureLogged = false;
+      ismgFailureLogged = false;
       logger.info("Gateway {} connected to the tandem gateway {}{}", gatewayCode, address(), ssl == null ? "" : " (TLS)");
       notifyListener(Listener::onConnected);
+   }
+
+   /**
+    * The tandem answered Status 0 without proving it knows {@code gns.shared-secret} (an AuthenticatorISMG that does
+    * not verify, e.g. all zero): whoever answers on its address is not taken for the tandem, or it could hand out
+    * routes. Closed and retried with the backoff of a failed connect; logged once per episode (until the client connects
+    * again), {@link #lastError()} always says it. {@code gns.verify-ismg = false} turns the check off for a tandem of
+    * another vendor that hashes Status at another width.
+    */
+   private void onIsmgMismatch(Channel ch) {
+      lastError = "the CONNECT_RESP of the tandem gateway " + address() + " failed the AuthenticatorISMG check: it does "
+         + "not prove that the tandem knows gns.shared-secret; connection refused";
+      if (!ismgFailureLogged) {
+         ismgFailureLogged = true;
+         logger.warn("Gateway {}: {}. Retrying with the gns backoff (logged again once it connected; gns.verify-ismg = false "
+                     + "accepts a tandem that hashes Status at another width)", gatewayCode, lastError);
+      } else {
+         logger.debug("Gateway {}: {}", gatewayCode, lastError);
+      }
+      ch.close();
    }
 
    private void onClosed(Channel ch) {
