@@ -6,8 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.smsgw.broker.AccountQueues;
+import io.smsgw.core.config.AccessProtocol;
+import io.smsgw.core.config.Account;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -34,6 +37,12 @@ final class AccountQueueKeeper {
    private final Set<String> creating = ConcurrentHashMap.newKeySet();
    /** One WARN per interval at most for messages parked for want of a queue; the rest go to DEBUG. */
    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+   /** The same for reports whose account no longer has their MT's protocol. */
+   private final AtomicLong nextStrandedWarning = new AtomicLong(System.nanoTime());
+   /** Accounts a reload removed since routing started (not configured again since). */
+   private final Set<String> removedAccounts = ConcurrentHashMap.newKeySet();
+   private static final SimpleString SMPP = SimpleString.of("SMPP");
+   private static final SimpleString CMPP = SimpleString.of("CMPP");
 
    AccountQueueKeeper(ActiveMQServer server, SmsRouter router) {
       this.server = server;
@@ -65,6 +74,63 @@ final class AccountQueueKeeper {
          logger.debug("{} {} waits on {}: the queue {} {}", kind(message), message.getObjectProperty(SmsProperties.ID), parking, queue, why);
       }
       return parking;
+   }
+
+   /**
+    * Where a report for {@code account} goes: as {@link #target}, except a report of an MT submitted over a protocol the
+    * account no longer has (a reload took SMPP or CMPP from it, or removed it): no session of that protocol binds again
+    * and no other session's filter takes it (decision 164), so it waits on {@code parking} at once, counted and with a
+    * WARN, instead of on the account's queue for ever. One property read and one map lookup for an SMPP or CMPP report.
+    */
+   String reportTarget(String account, String parking, Message message, IngressRouting.Counts counts) {
+      AccessProtocol protocol = protocol(message.getObjectProperty(SmsProperties.PROTOCOL));
+      if (protocol != null) {
+         Account now = router.runtime().findAccount(account).orElse(null);
+         if (now == null ? removedAccounts.contains(account) : !now.allowsProtocol(protocol)) {
+            counts.add(router.reportsWithoutSession); // once stored
+            long at = System.nanoTime();
+            long next = nextStrandedWarning.get();
+            String why = now == null ? "was removed" : "no longer allows " + protocol;
+            if (at - next >= 0 && nextStrandedWarning.compareAndSet(next, at + WARN_INTERVAL_NANOS)) {
+               logger.warn("Report {} waits on {}: account '{}' {}, so no session can take the report of an MT submitted "
+                           + "over {} (at most one such line per {} s)", message.getObjectProperty(SmsProperties.ID), parking,
+                           account, why, protocol, TimeUnit.NANOSECONDS.toSeconds(WARN_INTERVAL_NANOS));
+            } else {
+               logger.debug("Report {} waits on {}: account '{}' {}", message.getObjectProperty(SmsProperties.ID), parking, account, why);
+            }
+            return parking;
+         }
+      }
+      return target(account, parking, message);
+   }
+
+   /** The acceptor protocol a report's {@code smsProtocol} names (as the gateway writes it), or null for any other. */
+   static AccessProtocol protocol(Object smsProtocol) {
+      if (smsProtocol == null) {
+         return null;
+      }
+      if (SMPP.equals(smsProtocol) || "SMPP".equals(smsProtocol)) {
+         return AccessProtocol.SMPP;
+      }
+      if (CMPP.equals(smsProtocol) || "CMPP".equals(smsProtocol)) {
+         return AccessProtocol.CMPP;
+      }
+      return null;
+   }
+
+   /**
+    * After a reload that applied: the accounts configured before and not now are noted (their SMPP and CMPP reports go
+    * to the unrouted queue from now on), and an account configured again is forgotten there.
+    */
+   void accountsChanged(GatewayConfig previous, GatewayConfig next) {
+      if (previous != null) {
+         for (var account : previous.accounts().all()) {
+            if (next.accounts().find(account.id()).isEmpty()) {
+               removedAccounts.add(account.id());
+            }
+         }
+      }
+      removedAccounts.removeIf(id -> next.accounts().find(id).isPresent());
    }
 
    private static Object kind(Message message) {
