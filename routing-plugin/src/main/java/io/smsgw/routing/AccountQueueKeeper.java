@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure no MO or report is dropped for want of its account's queue (decision 168): every configured account's queue {@code sms.sp.<account>} is created when routing starts and
- * after each reload, off any event loop ({@link #createConfigured}); and routing asks {@link #target} before it sends an
- * MO or report there. A queue that is missing all the same (an operator deleted it, an account a reload added a moment
- * ago, an application's own account name nobody consumes yet) is never the target: the message waits on the
+ * on each reload before the reloaded accounts and routes go live, off any event loop ({@link #createConfigured}); and
+ * routing asks {@link #target} before it sends an MO or report there. A queue that is missing all the same (an operator
+ * deleted it, an application's own account name nobody consumes yet) is never the target: the message waits on the
  * transformer's unrouted queue instead, with a WARN, and a configured account's queue is created on the broker's
  * executor, so what follows finds it. Creating a queue waits for the bindings journal, which a send on a link's or an
  * acceptor's event loop must not.
@@ -150,8 +150,8 @@ final class AccountQueueKeeper {
    }
 
    /**
-    * Creates the queue of every account of {@code config} that has none: when routing starts and after each reload,
-    * on the thread that applied the configuration (never an event loop). A failure is logged; the routing-time check
+    * Creates the queue of every account of {@code config} that has none: when routing starts and on each reload before
+    * its accounts and routes go live, on the reloading thread (never an event loop). A failure is logged; the routing-time check
     * covers that account.
     */
    void createConfigured(GatewayConfig config) {
