@@ -1,5 +1,6 @@
 package io.smsgw.routing;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +40,11 @@ final class AccountQueueKeeper {
    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
    /** The same for reports whose account no longer has their MT's protocol. */
    private final AtomicLong nextStrandedWarning = new AtomicLong(System.nanoTime());
-   /** Accounts a reload removed since routing started (not configured again since). */
-   private final Set<String> removedAccounts = ConcurrentHashMap.newKeySet();
+   /**
+    * The protocols reloads took from each account since routing started (both for an account a reload removed), less
+    * those a later reload gave back: their reports no longer go to the account's queue.
+    */
+   private final Map<String, Set<AccessProtocol>> revokedProtocols = new ConcurrentHashMap<>();
    private static final SimpleString SMPP = SimpleString.of("SMPP");
    private static final SimpleString CMPP = SimpleString.of("CMPP");
 
@@ -77,16 +81,18 @@ final class AccountQueueKeeper {
    }
 
    /**
-    * Where a report for {@code account} goes: as {@link #target}, except a report of an MT submitted over a protocol the
-    * account no longer has (a reload took SMPP or CMPP from it, or removed it): no session of that protocol binds again
-    * and no other session's filter takes it (decision 164), so it waits on {@code parking} at once, counted and with a
-    * WARN, instead of on the account's queue for ever. One property read and one map lookup for an SMPP or CMPP report.
+    * Where a report for {@code account} goes: as {@link #target}, except a report of an MT submitted over a protocol a
+    * reload took from the account (or the account, removed): no session of that protocol binds again and no other
+    * session's filter takes it (decision 164), so it waits on {@code parking} at once, counted and with a WARN, instead
+    * of on the account's queue for ever. Until a reload takes a protocol from an account, nothing but one check of an
+    * empty map; then one map lookup per report, and one property read for an account in it.
     */
    String reportTarget(String account, String parking, Message message, IngressRouting.Counts counts) {
-      AccessProtocol protocol = protocol(message.getObjectProperty(SmsProperties.PROTOCOL));
+      Set<AccessProtocol> revoked = revokedProtocols.isEmpty() ? null : revokedProtocols.get(account);
+      AccessProtocol protocol = revoked == null ? null : protocol(message.getObjectProperty(SmsProperties.PROTOCOL));
       if (protocol != null) {
          Account now = router.runtime().findAccount(account).orElse(null);
-         if (now == null ? removedAccounts.contains(account) : !now.allowsProtocol(protocol)) {
+         if (revoked.contains(protocol) && (now == null || !now.allowsProtocol(protocol))) {
             counts.add(router.reportsWithoutSession); // once stored
             long at = System.nanoTime();
             long next = nextStrandedWarning.get();
@@ -119,18 +125,38 @@ final class AccountQueueKeeper {
    }
 
    /**
-    * After a reload that applied: the accounts configured before and not now are noted (their SMPP and CMPP reports go
-    * to the unrouted queue from now on), and an account configured again is forgotten there.
+    * After a reload that applied: notes the protocols it took from each account (both for an account it removed), whose
+    * reports go to the unrouted queue from now on, and forgets those an account has again.
     */
    void accountsChanged(GatewayConfig previous, GatewayConfig next) {
       if (previous != null) {
-         for (var account : previous.accounts().all()) {
-            if (next.accounts().find(account.id()).isEmpty()) {
-               removedAccounts.add(account.id());
+         for (Account account : previous.accounts().all()) {
+            Set<AccessProtocol> gone = StrandedReports.removed(account, next);
+            if (!gone.isEmpty()) {
+               // sets never changed once in the map (routing threads read them): a new one for each change
+               revokedProtocols.merge(account.id(), gone, (had, more) -> {
+                  Set<AccessProtocol> union = java.util.EnumSet.copyOf(had);
+                  union.addAll(more);
+                  return union;
+               });
             }
          }
       }
-      removedAccounts.removeIf(id -> next.accounts().find(id).isPresent());
+      for (Account account : next.accounts().all()) {
+         revokedProtocols.computeIfPresent(account.id(), (id, gone) -> {
+            if (gone.stream().noneMatch(account::allowsProtocol)) {
+               return gone;
+            }
+            Set<AccessProtocol> left = java.util.EnumSet.copyOf(gone);
+            left.removeIf(account::allowsProtocol);
+            return left.isEmpty() ? null : left;
+         });
+      }
+   }
+
+   /** The protocols reloads took from each account (and did not give back), as noted by {@link #accountsChanged}. */
+   Map<String, Set<AccessProtocol>> revokedProtocols() {
+      return Map.copyOf(revokedProtocols);
    }
 
    private static Object kind(Message message) {

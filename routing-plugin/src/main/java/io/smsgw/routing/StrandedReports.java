@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.smsgw.broker.BatchedMoves;
@@ -70,40 +71,36 @@ final class StrandedReports {
    }
 
    /**
-    * After a reload that applied: tells routing which accounts are gone, then moves the waiting reports of each protocol
-    * a reload took from an account to {@value DrRouteTransformer#UNROUTED}. A failure is logged; what was not moved
-    * stays where it was.
+    * After a reload that applied: tells routing which protocols reloads took from which accounts, then moves the waiting
+    * reports of each such account and protocol to {@value DrRouteTransformer#UNROUTED} (those of this reload, and any an
+    * earlier move left). A failure is logged; what was not moved stays where it was.
     */
    void moveAfterReload(GatewayConfig previous, GatewayConfig next) {
       AccountQueueKeeper keeper = router.accountQueueKeeper();
-      if (keeper != null) {
-         keeper.accountsChanged(previous, next);
-      }
-      if (previous == null) {
+      if (keeper == null) {
          return;
       }
-      for (Account before : previous.accounts().all()) {
-         Set<AccessProtocol> gone = removed(before, next);
-         if (gone.isEmpty()) {
-            continue;
-         }
-         String queueName = router.accountQueue(before.id());
+      keeper.accountsChanged(previous, next);
+      for (Map.Entry<String, Set<AccessProtocol>> revoked : keeper.revokedProtocols().entrySet()) {
+         String account = revoked.getKey();
+         Set<AccessProtocol> gone = revoked.getValue();
+         String queueName = router.accountQueue(account);
          Queue queue = server.locateQueue(SimpleString.of(queueName));
          if (queue == null || queue.getMessageCount() == 0) {
             continue;
          }
-         String why = next.accounts().find(before.id()).isEmpty() ? "was removed" : "no longer allows " + gone;
+         String why = next.accounts().find(account).isEmpty() ? "was removed" : "no longer allows " + gone;
          try {
             long[] outcome = move(queue, gone);
             if (outcome[0] > 0 || outcome[1] > 0) {
                logger.warn("Account '{}' {}: {} report(s) of its {} MT that no session can take any more moved from {} to {}{}",
-                           before.id(), why, outcome[0], gone, queueName, DrRouteTransformer.UNROUTED,
-                           outcome[1] == 0 ? "" : "; " + outcome[1] + " stay on " + queueName + " (" + DrRouteTransformer.UNROUTED
-                              + " is full, or they were not in memory): the next reload or restart moves them");
+                           account, why, outcome[0], gone, queueName, DrRouteTransformer.UNROUTED,
+                           outcome[1] == 0 ? "" : "; " + outcome[1] + " stay on " + queueName + " while "
+                              + DrRouteTransformer.UNROUTED + " is full: the next reload moves them");
             }
          } catch (Exception e) {
             logger.warn("Account '{}' {}: its waiting reports of {} could not be moved from {} to {}; they stay there",
-                        before.id(), why, gone, queueName, DrRouteTransformer.UNROUTED, e);
+                        account, why, gone, queueName, DrRouteTransformer.UNROUTED, e);
          }
       }
    }
