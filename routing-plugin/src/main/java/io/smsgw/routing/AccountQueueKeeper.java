@@ -1,13 +1,17 @@
 package io.smsgw.routing;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.smsgw.broker.AccountQueues;
+import io.smsgw.core.config.AccessProtocol;
+import io.smsgw.core.config.Account;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.runtime.IngressRouting;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -16,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure no MO or report is dropped for want of its account's queue (decision 168): every configured account's queue {@code sms.sp.<account>} is created when routing starts and
- * after each reload, off any event loop ({@link #createConfigured}); and routing asks {@link #target} before it sends an
- * MO or report there. A queue that is missing all the same (an operator deleted it, an account a reload added a moment
- * ago, an application's own account name nobody consumes yet) is never the target: the message waits on the
+ * on each reload before the reloaded accounts and routes go live, off any event loop ({@link #createConfigured}); and
+ * routing asks {@link #target} before it sends an MO or report there. A queue that is missing all the same (an operator
+ * deleted it, an application's own account name nobody consumes yet) is never the target: the message waits on the
  * transformer's unrouted queue instead, with a WARN, and a configured account's queue is created on the broker's
  * executor, so what follows finds it. Creating a queue waits for the bindings journal, which a send on a link's or an
  * acceptor's event loop must not.
@@ -34,6 +38,15 @@ final class AccountQueueKeeper {
    private final Set<String> creating = ConcurrentHashMap.newKeySet();
    /** One WARN per interval at most for messages parked for want of a queue; the rest go to DEBUG. */
    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+   /** The same for reports whose account no longer has their MT's protocol. */
+   private final AtomicLong nextStrandedWarning = new AtomicLong(System.nanoTime());
+   /**
+    * The protocols reloads took from each account since routing started (both for an account a reload removed), less
+    * those a later reload gave back: their reports no longer go to the account's queue.
+    */
+   private final Map<String, Set<AccessProtocol>> revokedProtocols = new ConcurrentHashMap<>();
+   private static final SimpleString SMPP = SimpleString.of("SMPP");
+   private static final SimpleString CMPP = SimpleString.of("CMPP");
 
    AccountQueueKeeper(ActiveMQServer server, SmsRouter router) {
       this.server = server;
@@ -67,6 +80,85 @@ final class AccountQueueKeeper {
       return parking;
    }
 
+   /**
+    * Where a report for {@code account} goes: as {@link #target}, except a report of an MT submitted over a protocol a
+    * reload took from the account (or the account, removed): no session of that protocol binds again and no other
+    * session's filter takes it (decision 164), so it waits on {@code parking} at once, counted and with a WARN, instead
+    * of on the account's queue for ever. Until a reload takes a protocol from an account, nothing but one check of an
+    * empty map; then one map lookup per report, and one property read for an account in it.
+    */
+   String reportTarget(String account, String parking, Message message, IngressRouting.Counts counts) {
+      Set<AccessProtocol> revoked = revokedProtocols.isEmpty() ? null : revokedProtocols.get(account);
+      AccessProtocol protocol = revoked == null ? null : protocol(message.getObjectProperty(SmsProperties.PROTOCOL));
+      if (protocol != null) {
+         Account now = router.runtime().findAccount(account).orElse(null);
+         if (revoked.contains(protocol) && (now == null || !now.allowsProtocol(protocol))) {
+            counts.add(router.reportsWithoutSession); // once stored
+            long at = System.nanoTime();
+            long next = nextStrandedWarning.get();
+            String why = now == null ? "was removed" : "no longer allows " + protocol;
+            if (at - next >= 0 && nextStrandedWarning.compareAndSet(next, at + WARN_INTERVAL_NANOS)) {
+               logger.warn("Report {} waits on {}: account '{}' {}, so no session can take the report of an MT submitted "
+                           + "over {} (at most one such line per {} s)", message.getObjectProperty(SmsProperties.ID), parking,
+                           account, why, protocol, TimeUnit.NANOSECONDS.toSeconds(WARN_INTERVAL_NANOS));
+            } else {
+               logger.debug("Report {} waits on {}: account '{}' {}", message.getObjectProperty(SmsProperties.ID), parking, account, why);
+            }
+            return parking;
+         }
+      }
+      return target(account, parking, message);
+   }
+
+   /** The acceptor protocol a report's {@code smsProtocol} names (as the gateway writes it), or null for any other. */
+   static AccessProtocol protocol(Object smsProtocol) {
+      if (smsProtocol == null) {
+         return null;
+      }
+      if (SMPP.equals(smsProtocol) || "SMPP".equals(smsProtocol)) {
+         return AccessProtocol.SMPP;
+      }
+      if (CMPP.equals(smsProtocol) || "CMPP".equals(smsProtocol)) {
+         return AccessProtocol.CMPP;
+      }
+      return null;
+   }
+
+   /**
+    * After a reload that applied: notes the protocols it took from each account (both for an account it removed), whose
+    * reports go to the unrouted queue from now on, and forgets those an account has again.
+    */
+   void accountsChanged(GatewayConfig previous, GatewayConfig next) {
+      if (previous != null) {
+         for (Account account : previous.accounts().all()) {
+            Set<AccessProtocol> gone = StrandedReports.removed(account, next);
+            if (!gone.isEmpty()) {
+               // sets never changed once in the map (routing threads read them): a new one for each change
+               revokedProtocols.merge(account.id(), gone, (had, more) -> {
+                  Set<AccessProtocol> union = java.util.EnumSet.copyOf(had);
+                  union.addAll(more);
+                  return union;
+               });
+            }
+         }
+      }
+      for (Account account : next.accounts().all()) {
+         revokedProtocols.computeIfPresent(account.id(), (id, gone) -> {
+            if (gone.stream().noneMatch(account::allowsProtocol)) {
+               return gone;
+            }
+            Set<AccessProtocol> left = java.util.EnumSet.copyOf(gone);
+            left.removeIf(account::allowsProtocol);
+            return left.isEmpty() ? null : left;
+         });
+      }
+   }
+
+   /** The protocols reloads took from each account (and did not give back), as noted by {@link #accountsChanged}. */
+   Map<String, Set<AccessProtocol>> revokedProtocols() {
+      return Map.copyOf(revokedProtocols);
+   }
+
    private static Object kind(Message message) {
       Object kind = message.getObjectProperty(SmsProperties.KIND);
       return kind == null ? "Message" : kind;
@@ -84,8 +176,8 @@ final class AccountQueueKeeper {
    }
 
    /**
-    * Creates the queue of every account of {@code config} that has none: when routing starts and after each reload,
-    * on the thread that applied the configuration (never an event loop). A failure is logged; the routing-time check
+    * Creates the queue of every account of {@code config} that has none: when routing starts and on each reload before
+    * its accounts and routes go live, on the reloading thread (never an event loop). A failure is logged; the routing-time check
     * covers that account.
     */
    void createConfigured(GatewayConfig config) {

@@ -44,18 +44,25 @@ final class ConfigReloader {
    private final GatewayRuntime runtime;
    private final SmsRouter router;
    private final Path file;
-   private final java.util.function.Consumer<GatewayConfig> applied;
+   private final java.util.function.Consumer<GatewayConfig> beforeRoutes;
+   private final java.util.function.BiConsumer<GatewayConfig, GatewayConfig> applied;
    private volatile FileTime lastSeen;
    private ScheduledFuture<?> task;
 
    ConfigReloader(GatewayRuntime runtime, SmsRouter router) {
-      this(runtime, router, config -> { });
+      this(runtime, router, config -> { }, (previous, config) -> { });
    }
 
-   /** {@code applied} runs after each reload that applied, with the new configuration (removed links' queues). */
-   ConfigReloader(GatewayRuntime runtime, SmsRouter router, java.util.function.Consumer<GatewayConfig> applied) {
+   /**
+    * {@code beforeRoutes} runs on each reload that loaded, before its accounts and routes go live (the added accounts'
+    * queues, so that no MO or report routed by the new routes finds its queue missing); {@code applied} after each
+    * reload that applied, with the previous and the new configuration (removed links' queues, stranded reports).
+    */
+   ConfigReloader(GatewayRuntime runtime, SmsRouter router, java.util.function.Consumer<GatewayConfig> beforeRoutes,
+                  java.util.function.BiConsumer<GatewayConfig, GatewayConfig> applied) {
       this.runtime = runtime;
       this.router = router;
+      this.beforeRoutes = beforeRoutes;
       this.applied = applied;
       GatewayConfigLocator.Location location = new GatewayConfigLocator().locate();
       this.file = location instanceof GatewayConfigLocator.FileLocation f ? f.file() : null;
@@ -82,15 +89,24 @@ final class ConfigReloader {
       }
    }
 
+   /**
+    * The scheduled check. Nothing may escape it: an exception would cancel the schedule (ScheduledExecutorService runs
+    * no later check of a task that threw), and no later change of the file would be applied until the restart.
+    */
    private void checkForChange() {
-      FileTime now = modified();
-      if (now != null && !now.equals(lastSeen)) {
-         lastSeen = now;
-         Outcome outcome = reload();
-         if (!outcome.refused().isEmpty()) {
-            logger.error("{} changed but was not applied; the previous configuration stays in force:\n{}", file, outcome.refused());
+      try {
+         FileTime now = modified();
+         if (now != null && !now.equals(lastSeen)) {
+            lastSeen = now;
+            Outcome outcome = reload();
+            if (!outcome.refused().isEmpty()) {
+               logger.error("{} changed but was not applied; the previous configuration stays in force:\n{}", file, outcome.refused());
+            }
+            // Links left as they were: the link service logged each at ERROR.
          }
-         // Links left as they were: the link service logged each at ERROR.
+      } catch (RuntimeException e) {
+         logger.error("{}: the reload failed part way; the next change of the file is applied as usual (or reload "
+                      + "through management)", file, e);
       }
    }
 
@@ -194,6 +210,9 @@ final class ConfigReloader {
       try {
          GatewayConfig config = GatewayConfigLoader.load(file);
          GatewayConfig previous = runtime.config();
+         // The accounts' queues before the accounts and their routes are live (decision 168): an MO routed to an added
+         // account the moment router.apply returns finds its queue.
+         beforeRoutes.accept(config);
          List<GatewayRuntime.RevokedAccount> revoked = runtime.configure(config);
          router.apply(config);
          logger.info("{} reloaded: {} accounts, {} MT and {} MO routes", file, config.accounts().size(),
@@ -215,7 +234,7 @@ final class ConfigReloader {
          DemoSecrets.warnIfUsed(config, file);
          ConfigFilePermissions.warnIfReadableByOthers(file);
          // After the links: a removed link has stopped and given back what it held, so all of its queue moves.
-         applied.accept(config);
+         applied.accept(previous, config);
          List<String> linksLeft = new ArrayList<>();
          if (smscLinksLeft != null) {
             smscLinksLeft.forEach(line -> linksLeft.add("SMSC link " + line));

@@ -119,7 +119,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
             // registered_delivery 0x10 from an SMPP 3.4 ESME: the acceptor sends it as an intermediate notification
             // (esm_class 0x20). Never billed, counted in no account's delivered or failed; no duplicate id, so an
             // SMSC's repeat reaches the ESME twice (at least once, as every delivery).
-            to(message, router.accountTarget(account, UNROUTED, message), RoutingType.ANYCAST);
+            to(message, router.reportTarget(account, UNROUTED, message, counts), RoutingType.ANYCAST);
          } else {
             to(message, INTERMEDIATE, RoutingType.MULTICAST);
          }
@@ -181,7 +181,7 @@ public final class DrRouteTransformer extends RoutingTransformer {
          to(message, INTERMEDIATE, RoutingType.MULTICAST);
          return message;
       }
-      to(message, router.accountTarget(account, UNROUTED, message), RoutingType.ANYCAST);
+      to(message, router.reportTarget(account, UNROUTED, message, counts), RoutingType.ANYCAST);
       return message;
    }
 

@@ -23,6 +23,8 @@ final class RoutingMeters {
       }
       count(meters, "routing.mo.unrouted", "MO no route covered", router.moUnrouted);
       count(meters, "routing.reports.intermediate", "Intermediate (not final) reports", router.intermediateReports);
+      count(meters, "routing.reports.no-session", "Reports sent to sms.dr.unrouted: their account no longer has their MT's protocol",
+            router.reportsWithoutSession);
       count(meters, "routing.reports.mo", "Reports on MOs, neither billed nor sent to an SP", router.moReports);
       count(meters, "routing.reports.forwarded", "Reports sent on to the gateway where their MT was submitted", router.reportsForwarded);
       count(meters, "billing.cdr.records", "Billing records written to CDR files (forced and acknowledged)", router.cdr.records);

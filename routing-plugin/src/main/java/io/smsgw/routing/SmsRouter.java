@@ -55,6 +55,11 @@ public final class SmsRouter {
    /** Part reports of MT the gateway split that waited for their siblings instead of going to the submitter. */
    final LongAdder splitPartsHeld = new LongAdder();
    final LongAdder intermediateReports = new LongAdder();
+   /**
+    * Reports for an account that no longer has their MT's protocol (a reload took it away, or removed the account), sent
+    * to sms.dr.unrouted instead of its queue, at routing or by the move after the reload ({@link StrandedReports}).
+    */
+   final LongAdder reportsWithoutSession = new LongAdder();
    final LongAdder reportsForwarded = new LongAdder();
    /** Reports on MOs that came home here (an MO not forwarded, a peer's Msg_Fwd_Type 3): neither billed nor sent to an SP. */
    final LongAdder moReports = new LongAdder();
@@ -143,6 +148,17 @@ public final class SmsRouter {
    String accountTarget(String account, String parking, org.apache.activemq.artemis.api.core.Message message) {
       AccountQueueKeeper keeper = accountQueues;
       return keeper == null ? accountQueue(account) : keeper.target(account, parking, message);
+   }
+
+   /** Where a report for {@code account} is sent: as {@link #accountTarget}, and {@code parking} when no session can take it. */
+   String reportTarget(String account, String parking, org.apache.activemq.artemis.api.core.Message message,
+                       io.smsgw.core.runtime.IngressRouting.Counts counts) {
+      AccountQueueKeeper keeper = accountQueues;
+      return keeper == null ? accountQueue(account) : keeper.reportTarget(account, parking, message, counts);
+   }
+
+   AccountQueueKeeper accountQueueKeeper() {
+      return accountQueues;
    }
 
    /** Routing to other gateways for what no local route covers. */

@@ -185,6 +185,20 @@ public final class SmsRoutingControl implements SmsRoutingControlMBean {
    }
 
    @Override
+   public long getReportsWithoutSession() {
+      return router.reportsWithoutSession.sum();
+   }
+
+   @Override
+   public Map<String, Long> waitingReports(String account) {
+      requireKnown(account, false);
+      if (router.runtime().findAccount(account).isEmpty()) {
+         throw new IllegalArgumentException("No account \"" + account + "\" in sms-gateway.conf: the attribute Accounts lists the configured ones");
+      }
+      return WaitingReports.of(server.locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(router.accountQueue(account))));
+   }
+
+   @Override
    public long getMoUnrouted() {
       return router.moUnrouted.sum();
    }

@@ -91,6 +91,23 @@ public interface SmsRoutingControlMBean {
 
    long getMoUnrouted();
 
+   /**
+    * Final reports sent to sms.dr.unrouted instead of their account's queue because the account no longer has the
+    * protocol their MT was submitted with (a reload took SMPP or CMPP from it, or removed it): no session could ever
+    * take them there (decision 164). Counted at routing and by the move after such a reload.
+    */
+   long getReportsWithoutSession();
+
+   /**
+    * The reports waiting on the account's queue by the kind of session that alone can take them: cmppReports,
+    * smpp33Reports, smpp34Reports (those of MT submitted over CMPP, SMPP 3.3, SMPP 3.4); the sessions of each kind reading
+    * the queue now: cmppSessions, smpp33Sessions, smpp34Sessions; and withoutSession, the waiting reports of a kind no
+    * session is bound for now (an ESME that submitted over 3.3 and binds its receiver with 3.4 gets its receipts only
+    * once it binds one with 3.3). Counts what the queue holds in memory (up to 100,000 messages browsed; a paging queue's
+    * pages are not read). Refused (IllegalArgumentException) for an account that is not configured.
+    */
+   java.util.Map<String, Long> waitingReports(String account);
+
    long getIntermediateReports();
 
    /**

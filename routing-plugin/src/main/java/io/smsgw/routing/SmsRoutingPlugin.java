@@ -178,10 +178,15 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       removedLinks = new RemovedLinkQueues(server, runtime);
       RemovedLinkQueues drainAfterReload = removedLinks;
       AccountQueueKeeper queuesAfterReload = accountQueues;
+      StrandedReports stranded = new StrandedReports(server, router);
       reloader = new ConfigReloader(runtime, router, config -> {
+         if (!servicesStopped) {
+            queuesAfterReload.createConfigured(config); // the queues of accounts the reload adds, before their routes
+         }
+      }, (previous, config) -> {
          if (applyCdr(config.billing().cdr())) {
-            queuesAfterReload.createConfigured(config); // the queues of accounts the reload added
             drainAfterReload.drain(config, RemovedLinkQueues.RELOAD);
+            stranded.moveAfterReload(previous, config);
          }
       });
       scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sms-routing-reload", true));

@@ -6,11 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.smsgw.core.config.AccessProtocol;
 import io.smsgw.core.config.Account;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.id.CmppMsgId;
@@ -37,8 +37,12 @@ public final class GatewayRuntime {
    /** Open sessions of other gateways (FWD and GNS), by kind and code: apart from accounts, whose ids they could equal. */
    private final ConcurrentHashMap<String, AtomicInteger> gatewaySessions = new ConcurrentHashMap<>();
    private final ConcurrentHashMap<String, RateLimiter> submitLimiters = new ConcurrentHashMap<>();
-   /** The logged-in SMPP and CMPP sessions of each account, which a reload that revokes the account ends. */
-   private final Set<AccountSession> accountSessions = ConcurrentHashMap.newKeySet();
+   /**
+    * The logged-in SMPP and CMPP sessions of each account, which a reload that revokes the account ends, with what each
+    * logged in with as read at its registration: a session's own fields belong to its event loop, which clears them
+    * when a login or bind fails, so the reload thread never reads them.
+    */
+   private final ConcurrentHashMap<AccountSession, Login> accountSessions = new ConcurrentHashMap<>();
    private final GatewayClock clock = new GatewayClock();
    private final TrafficCounters traffic = new TrafficCounters(clock);
    private final LinkStates links = new LinkStates();
@@ -67,6 +71,10 @@ public final class GatewayRuntime {
     * @param sessions  how many of its sessions were told to end
     */
    public record RevokedAccount(String accountId, String reason, int sessions) {
+   }
+
+   /** What a session logged in with, read once on its own thread when it registered ({@link #loggedIn}). */
+   private record Login(Account account, AccessProtocol protocol, InetAddress address) {
    }
 
    /**
@@ -99,11 +107,14 @@ public final class GatewayRuntime {
    /** Tells the sessions the configuration no longer admits to end, each once; one entry per account. */
    private List<RevokedAccount> endRevokedSessions(GatewayConfig newConfig) {
       Map<String, RevokedAccount> revoked = new LinkedHashMap<>();
-      for (AccountSession session : accountSessions) {
-         String reason = revocation(session, newConfig);
-         if (reason != null && accountSessions.remove(session)) {
+      for (Map.Entry<AccountSession, Login> entry : accountSessions.entrySet()) {
+         AccountSession session = entry.getKey();
+         Login login = entry.getValue();
+         String reason = revocation(login, newConfig);
+         if (reason != null && accountSessions.remove(session, login)) {
             session.endForRevokedAccount();
-            revoked.merge(session.account().id(), new RevokedAccount(session.account().id(), reason, 1),
+            String id = login.account().id();
+            revoked.merge(id, new RevokedAccount(id, reason, 1),
                           (a, b) -> new RevokedAccount(a.accountId(), a.reason(), a.sessions() + 1));
          }
       }
@@ -111,8 +122,8 @@ public final class GatewayRuntime {
    }
 
    /** Why {@code config} no longer admits the session's login, or null when it does. */
-   private static String revocation(AccountSession session, GatewayConfig config) {
-      Account loggedIn = session.account();
+   private static String revocation(Login login, GatewayConfig config) {
+      Account loggedIn = login.account();
       Account now = config.accounts().find(loggedIn.id()).orElse(null);
       if (now == null) {
          return "removed";
@@ -120,10 +131,10 @@ public final class GatewayRuntime {
       if (!now.password().equals(loggedIn.password())) {
          return "password changed";
       }
-      if (!now.allowsProtocol(session.protocol())) {
-         return session.protocol() + " no longer allowed";
+      if (!now.allowsProtocol(login.protocol())) {
+         return login.protocol() + " no longer allowed";
       }
-      InetAddress address = session.remoteAddress();
+      InetAddress address = login.address();
       if (address != null && !now.allowsIp(address)) {
          return "address no longer in allowed-ips";
       }
@@ -133,14 +144,20 @@ public final class GatewayRuntime {
    /**
     * A session logged in as {@code session.account()} (after {@link #tryOpenSession}): kept so that a reload revoking
     * the account ends it. False, and not kept, when a reload since the login's check revoked it already; the login is
-    * then refused (the caller gives its session count back).
+    * then refused (the caller gives its session count back). Called on the session's own thread: its account, protocol
+    * and address are read here, once, and kept for the reloads (which never read the session's fields).
     */
    public boolean loggedIn(AccountSession session) {
-      accountSessions.add(session);
-      // Read after the add: a reload either sees the session in the set or has installed what is read here.
+      Account account = session.account();
+      if (account == null) {
+         return false; // its login failed meanwhile
+      }
+      Login login = new Login(account, session.protocol(), session.remoteAddress());
+      accountSessions.put(session, login);
+      // Read after the put: a reload either sees the session in the map or has installed what is read here.
       GatewayConfig current = config;
-      if (current != null && revocation(session, current) != null) {
-         accountSessions.remove(session);
+      if (current != null && revocation(login, current) != null) {
+         accountSessions.remove(session, login);
          return false;
       }
       return true;
