@@ -18,6 +18,7 @@ import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsMessageBuilder;
 import io.smsgw.core.contract.SmsProperties;
+import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.receipt.DeliveryState;
 import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayRuntime;
@@ -307,14 +308,17 @@ final class ExpiredMtReports implements Consumer {
       if (owed == null) {
          return List.of(report(mt, server.getStorageManager().generateID(), state, errorCode));
       }
+      boolean toPeer = waitedForPeer(mt);
       List<Message> reports = new ArrayList<>(owed.size());
       for (AcceptedSegments.Segment segment : owed) {
          Message report = report(mt, server.getStorageManager().generateID(), state, errorCode);
          report.putIntProperty(SmsProperties.SEGMENT_REF, segment.reference());
          report.putIntProperty(SmsProperties.SEGMENT_TOTAL, segment.total());
          report.putIntProperty(SmsProperties.SEGMENT_NUMBER, segment.number());
-         if (segment.total() > 1) {
-            // the link's own split (an MT with a segment of its own gets none of these): one report for the submitter
+         if (segment.total() > 1 && !toPeer) {
+            // the link's own split (an MT with a segment of its own gets none of these): one report for the submitter.
+            // Not a FWD link's: the peer's report on each part it holds comes as that part's own (FwdSessionHandler),
+            // so each part owed gets its own too, with the same segment fields.
             report.putBooleanProperty(SmsProperties.GATEWAY_SPLIT, true);
          }
          reports.add(report);
@@ -324,7 +328,9 @@ final class ExpiredMtReports implements Consumer {
 
    /**
     * The segments of an MT that expired on a link's queue which no SMSC accepted, when an SMSC accepted some; null
-    * when it accepted none (or the MT did not wait for a link), and the MT gets its one report as always.
+    * when it accepted none (or the MT did not wait for a link), and the MT gets its one report as always. The same for
+    * an MT that waited on a FWD link's queue, by the parts a peer gateway answered Result 0 to (its forward records):
+    * a long MT whose part 2 the peer kept refusing is dead-lettered although the peer holds part 1 (decision 172).
     *
     * <p>The MT was not sent again after those records, so what the SMSC holds is the split the records were made by: a
     * segment counts as accepted only with its reference, total and number (the link's rule, decision 100). Nothing is
@@ -334,14 +340,28 @@ final class ExpiredMtReports implements Consumer {
     */
    private List<AcceptedSegments.Segment> segmentsOwed(Message mt) throws Exception {
       Object queue = mt.getObjectProperty(Message.HDR_ORIGINAL_QUEUE);
-      Object smsId = mt.getObjectProperty(SmsProperties.ID);
       Object destination = mt.getObjectProperty(SmsProperties.DESTINATION);
-      AcceptedSegments links = runtime.acceptedSegments();
-      if (links == null || queue == null || smsId == null || destination == null
-          || !queue.toString().startsWith(SmsAddresses.SMSC_LINK_PREFIX)) {
+      if (queue == null || destination == null) {
          return null;
       }
-      List<AcceptedSegments.Segment> accepted = links.find(smsId.toString(), destination.toString());
+      AcceptedSegments links;
+      String smsId;
+      if (queue.toString().startsWith(SmsAddresses.SMSC_LINK_PREFIX)) {
+         links = runtime.acceptedSegments();
+         Object id = mt.getObjectProperty(SmsProperties.ID);
+         smsId = id == null ? null : id.toString();
+      } else if (waitedForPeer(mt)) {
+         // The FWD links' forward records: one per part a peer answered Result 0 to, under the id its submitter knows
+         // (FwdForwards.remember), which is also the id of this MT's reports (report()).
+         links = runtime.forwardedSegments();
+         smsId = forwardedId(mt);
+      } else {
+         return null;
+      }
+      if (links == null || smsId == null) {
+         return null;
+      }
+      List<AcceptedSegments.Segment> accepted = links.find(smsId, destination.toString());
       if (accepted.isEmpty()) {
          return null;
       }
@@ -368,6 +388,26 @@ final class ExpiredMtReports implements Consumer {
          }
       }
       return splits.isEmpty() ? null : owed;
+   }
+
+   /** Whether the MT waited on a FWD link's queue ({@code sms.gw.<peer>}) when it expired or was dead-lettered. */
+   private static boolean waitedForPeer(Message mt) {
+      Object queue = mt.getObjectProperty(Message.HDR_ORIGINAL_QUEUE);
+      return queue != null && queue.toString().startsWith(SmsAddresses.GATEWAY_PREFIX);
+   }
+
+   /**
+    * The smsId a FWD link's forward records of this MT are kept under: the id its submitter knows when routing gave it
+    * another, else its own as the FWD's Msg_Id (null when it has none: no FWD carried it).
+    */
+   private static String forwardedId(Message mt) {
+      Object submitted = mt.getObjectProperty(SmsProperties.SUBMITTED_ID);
+      if (submitted != null) {
+         return submitted.toString();
+      }
+      Object id = mt.getObjectProperty(SmsProperties.ID);
+      java.util.OptionalLong msgId = id == null ? java.util.OptionalLong.empty() : CmppMsgId.parseHex(id.toString());
+      return msgId.isPresent() ? CmppMsgId.toHex(msgId.getAsLong()) : null;
    }
 
    /** The EXPIRED report for an expired MT: to its sender, from its recipient, done when it expired. */

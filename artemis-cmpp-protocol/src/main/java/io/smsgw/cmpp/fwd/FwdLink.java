@@ -788,8 +788,9 @@ final class FwdLink extends LinkSessionCallback {
             logger.warn("FWD link to gateway {}: the record of message {} was not stored ({}); it goes again", config.code(),
                         o.messageId, failure.toString());
             failed("forward record of message " + o.messageId + " not stored: " + failure);
-            o.refusal = "its forward record not stored"; // put back, as a refusal; not counted as one
-            o.onlyBusy = false;
+            // Put back, as a refusal, but not counted as a failed delivery: the peer took the part (Result 0), and an
+            // MT the broker dead-letters for the gateway's own fault would get a final report the peer contradicts.
+            o.refusal = "its forward record not stored";
          }
          answered(o);
          if (terminateDue && recording == 0) {

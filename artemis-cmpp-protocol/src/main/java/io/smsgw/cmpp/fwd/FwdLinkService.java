@@ -23,6 +23,7 @@ import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.PeerConfig;
+import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.PeerReconfiguration;
@@ -51,6 +52,8 @@ public final class FwdLinkService implements ActiveMQComponent {
    /** How long a report that overtook the record of its MT's FWD_RESP (or one about to be refused) waits for it. */
    static final long REPORT_WAIT_MILLIS = 2_000;
    private static final long HOUSEKEEPING_MILLIS = 250;
+   /** Longest wait of routing's dead-letter or expiry consumer for the forward records' answer; it tries again later. */
+   private static final long FORWARD_LOOKUP_SECONDS = 5;
    /** Event loops for all links (Netty starts a loop's thread only when a link is given it). */
    private static final int EVENT_LOOPS = 2;
 
@@ -140,11 +143,25 @@ public final class FwdLinkService implements ActiveMQComponent {
          CorrelationStore expiring = store;
          housekeeping.scheduleWithFixedDelay(() -> expire(expiring), HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
          FwdPeers.of(runtime).setForwards(forwards);
+         registerForwardedSegments(store);
          group = new NioEventLoopGroup(EVENT_LOOPS, new DefaultThreadFactory("cmpp-fwd-links", true));
       } catch (Exception | Error e) {
          closeShared();
          throw e;
       }
+   }
+
+   /**
+    * Tells routing which parts of an MT a peer answered Result 0 to, so an MT dead-lettered (or expired) on an
+    * {@code sms.gw.*} queue after a peer stored some of its parts is reported only for the others (decision 172). Asked on
+    * routing's consumer thread, never an event loop, with a bounded wait. It stays registered after a stop, as the SMSC
+    * links' lookup does: the closed store fails the question, and routing asks again later.
+    */
+   private void registerForwardedSegments(CorrelationStore records) {
+      runtime.forwardedSegments((smsId, destination) -> records.findAccepted(smsId, destination).toCompletableFuture()
+         .get(FORWARD_LOOKUP_SECONDS, TimeUnit.SECONDS).stream()
+         // a final report's marker too: the peer held that part, and its report came
+         .map(r -> new AcceptedSegments.Segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber())).toList());
    }
 
    /** Creates and starts a peer's link and registers its bean and meters (any thread but an event loop). */

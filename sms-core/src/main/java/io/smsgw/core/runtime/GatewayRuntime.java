@@ -52,6 +52,7 @@ public final class GatewayRuntime {
    private volatile IncomingForwardPolicy forwardPolicy = IncomingForwardPolicy.ACCEPT_ALL;
    private volatile IngressRouting ingressRouting;
    private volatile AcceptedSegments acceptedSegments;
+   private volatile AcceptedSegments forwardedSegments;
    private volatile LinkReconfiguration linkReconfiguration;
    private volatile PeerReconfiguration peerReconfiguration;
 
@@ -319,6 +320,21 @@ public final class GatewayRuntime {
    /** Registers the links' accepted segments (at each start of the link service). */
    public void acceptedSegments(AcceptedSegments segments) {
       this.acceptedSegments = segments;
+   }
+
+   /**
+    * The parts of MT this gateway forwarded that a peer gateway answered Result 0 to (the FWD links' forward records),
+    * once the FWD link service opened its store (failing while it is closed); else null. Same questions as
+    * {@link #acceptedSegments()}, about peers instead of SMSCs: routing asks it before it reports an MT that ends on an
+    * {@code sms.gw.*} queue.
+    */
+   public AcceptedSegments forwardedSegments() {
+      return forwardedSegments;
+   }
+
+   /** Registers the FWD links' forward records (when the FWD link service opens their store). */
+   public void forwardedSegments(AcceptedSegments segments) {
+      this.forwardedSegments = segments;
    }
 
    /** What applies a reloaded {@code links} section to the running SMSC links; null while no link service runs. */
