@@ -83,6 +83,50 @@ public abstract class AbstractSmsProtocolManager<P, I extends BaseInterceptor<P>
       }
    }
 
+   // Connections not logged in yet per client address (smppMaxUnboundPerAddress / cmppMaxUnconnectedPerAddress).
+   private volatile int maxPreLoginPerAddress = 16;
+   private final PreLoginConnections preLogin = new PreLoginConnections();
+
+   protected final int maxPreLoginPerAddress() {
+      return maxPreLoginPerAddress;
+   }
+
+   protected final void maxPreLoginPerAddress(int max) {
+      this.maxPreLoginPerAddress = Math.max(0, max);
+   }
+
+   /**
+    * A new connection from {@code address}, before its session does anything: whether it may stay. Over the acceptor's
+    * limit of connections not logged in from the address, it is counted as a failed login of the address (no account)
+    * and logged through the per-address line limit; the caller closes it at once and leaves it uncounted
+    * ({@link #leftPreLogin} is not to be called for it). {@code parameter} names the limit for the log.
+    */
+   public final boolean admitPreLogin(java.net.InetAddress address, String parameter) {
+      int max = maxPreLoginPerAddress;
+      if (preLogin.opened(address, max)) {
+         return true;
+      }
+      LoginPenalties penalties = loginPenalties();
+      penalties.failed(address, null);
+      if (penalties.lines().admit("connection over " + parameter, address)) {
+         org.slf4j.LoggerFactory.getLogger(getClass()).warn(
+            "Closing {} connection from {} at once: {} connections from the address have not logged in yet ({}={}); "
+               + "each such connection counts as a failed login", protocolName(), address == null ? "?" : address.getHostAddress(),
+            max, parameter, max);
+      }
+      return false;
+   }
+
+   /** A connection {@link #admitPreLogin} let stay logged in or closed: once per connection. */
+   public final void leftPreLogin(java.net.InetAddress address) {
+      preLogin.left(address);
+   }
+
+   /** The connections from {@code address} (its /64 for IPv6) not logged in now. */
+   public final int preLoginConnections(java.net.InetAddress address) {
+      return preLogin.count(address);
+   }
+
    /** This acceptor's failed-login penalties, for its sessions' logins. */
    public final LoginPenalties loginPenalties() {
       LoginPenalties penalties = loginPenalties;

@@ -30,6 +30,8 @@ public final class MalformedPduLog {
    private long lastInfoNanos;
    private String lastCommand;
    private Object lastReason;
+   /** Lines at DEBUG only: the connection's lines are limited per client address, and this one is over (decision 130). */
+   private boolean quiet;
 
    public MalformedPduLog(Logger logger, Supplier<String> peer) {
       this(logger, peer, System::nanoTime, TimeUnit.SECONDS.toNanos(INTERVAL_SECONDS));
@@ -44,6 +46,15 @@ public final class MalformedPduLog {
    }
 
    /**
+    * Writes nothing at INFO for this connection, neither the first line nor a summary: for a connection whose first
+    * malformed PDU came before its login from an address whose line of that kind was written already ({@link
+    * PerAddressLog}, which counts it).
+    */
+   public void quiet() {
+      quiet = true;
+   }
+
+   /**
     * One malformed PDU.
     *
     * @return whether an INFO line was written for it
@@ -52,6 +63,9 @@ public final class MalformedPduLog {
       reason = LogText.safe(String.valueOf(reason), 200); // a reason may quote what the peer sent
       if (logger.isDebugEnabled()) {
          logger.debug("Malformed {} from {}: {}", command, peer.get(), reason);
+      }
+      if (quiet) {
+         return false;
       }
       long now = nanoTime.getAsLong();
       if (lastCommand == null) {

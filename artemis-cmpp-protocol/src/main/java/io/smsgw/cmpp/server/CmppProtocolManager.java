@@ -338,6 +338,18 @@ public final class CmppProtocolManager extends AbstractSmsProtocolManager<CmppPd
       this.accountQueuePrefix = accountQueuePrefix;
    }
 
+   /**
+    * Connections from one client address (an IPv6 client's /64) that have not connected (CMPP CONNECT) yet, at most; a
+    * further one is closed at once and counts as a failed CONNECT of the address. 0 = no limit.
+    */
+   public int getCmppMaxUnconnectedPerAddress() {
+      return maxPreLoginPerAddress();
+   }
+
+   public void setCmppMaxUnconnectedPerAddress(int max) {
+      maxPreLoginPerAddress(max);
+   }
+
    /** Failed logins from one address (or for one account) answered at once; further ones get a penalty. 0 = no penalties. */
    public int getCmppAuthFailureLimit() {
       return authFailureLimit();

@@ -165,6 +165,10 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private Terminate peerTerminate;
    /** While the gateway ends it: whether the gateway's TERMINATE has been written. */
    private boolean ownTerminateSent;
+   /** The client's address as counted among the acceptor's connections not connected yet (PreLoginConnections). */
+   private final InetAddress preLoginAddress;
+   /** Whether this connection is counted there still: from its creation until its CONNECT is accepted or it closes. */
+   private boolean preLoginCounted;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
                Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder, PendingRequests pending) {
@@ -182,6 +186,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.peers = FwdPeers.of(runtime);
       this.freshness = ConnectFreshness.of(runtime);
       this.stopSessions = ClientSessionsStop.of(server);
+      this.preLoginAddress = remoteAddress();
+      if (!manager.admitPreLogin(preLoginAddress, "cmppMaxUnconnectedPerAddress")) {
+         // Over the address's connections not connected yet: closed before it takes anything (PreLoginConnections).
+         state = State.CLOSED;
+         channel.close();
+         return;
+      }
+      preLoginCounted = true;
       if (manager.getCmppConnectTimeout() > 0) {
          connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -358,8 +370,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          return;
       }
       if (state != State.CONNECTED && state != State.TERMINATING) {
-         // Nothing but CONNECT is allowed before a CONNECT.
-         logger.info("Closing CMPP connection from {}: {} before CONNECT", channel.remoteAddress(), pdu.commandName());
+         // Nothing but CONNECT is allowed before a CONNECT: a malformed PDU or anything else in its place is garbage
+         // instead of a login, a failed one of the address, its line limited per address (decision 130).
+         manager.loginPenalties().failed(preLoginAddress, null);
+         if (logLine("PDU other than CONNECT before CONNECT")) {
+            logger.info("Closing CMPP connection from {}: {} before CONNECT", channel.remoteAddress(), pdu.commandName());
+         }
          state = State.CLOSED;
          channel.close();
          return;
@@ -555,15 +571,18 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       failedLogin = false;
       failedAccount = null;
+      refusalLineKind = null;
       int status = checkConnect(connect, known, fromGateway, fromPeer);
       if (status == CmppResult.CONNECT_OK && (fromPeer || fromGateway)) {
          status = countGatewaySession(connect.sourceAddr(), fromPeer); // after authentication, as an SP's max-sessions
       }
       if (status != CmppResult.CONNECT_OK) {
          long delay = failedLogin ? manager.loginPenalties().failed(remote, failedAccount) : 0;
-         logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}{}", channel.remoteAddress(),
-                     LogText.safe(connect.sourceAddr()), Integer.toHexString(connect.version()), status,
-                     delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+         if (refusalLineKind == null || logLine(refusalLineKind)) {
+            logger.info("Refused CONNECT from {} for {} (version 0x{}): status {}{}", channel.remoteAddress(),
+                        LogText.safe(connect.sourceAddr()), Integer.toHexString(connect.version()), status,
+                        delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+         }
          refuseAfter(connect.response(status, new byte[16], manager.highestVersion()), delay);
          return;
       }
@@ -648,6 +667,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private int checkConnect(Connect connect, boolean knownVersion, boolean fromGateway, boolean fromPeer) {
       // Layouts are compared, not version bytes: 2.1 (0x21, gocmpp's default) speaks 2.0's layout, which a 2.0 acceptor reads.
       if (!knownVersion || CmppVersion.fromByte(connect.version()).code() > manager.highestVersion()) {
+         failedLogin = true; // the address's count: checked before any id (decision 130)
+         refusalLineKind = "CONNECT with an unknown or too high Version";
          return CmppResult.CONNECT_VERSION_TOO_HIGH;
       }
       if (!runtime.isConfigured()) {
@@ -737,6 +758,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private boolean failedLogin;
    /** The SP_Id the failed CONNECT named (an SP's or not), else null. */
    private String failedAccount;
+   /**
+    * For a refusal any client can cause over and over without naming credentials: the kind its line is limited by per
+    * address (PerAddressLog); null: its line is always written.
+    */
+   private String refusalLineKind;
 
    /**
     * Sends the refusal and closes, at once or after {@code delayMillis} on the event loop (never blocking it). The
@@ -762,6 +788,17 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     */
    private void loginDecided(boolean accepted) {
       PduFrameDecoder.loginDecided(channel, CmppProtocolManager.FRAME_NAME, accepted);
+      if (accepted) {
+         leavePreLogin();
+      }
+   }
+
+   /** No longer one of the acceptor's connections not connected yet (the CONNECT accepted, or the connection closed). */
+   private void leavePreLogin() {
+      if (preLoginCounted) {
+         preLoginCounted = false;
+         manager.leftPreLogin(preLoginAddress);
+      }
    }
 
    @Override
@@ -980,7 +1017,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    private void onConnectTimeout() {
       if (state == State.OPEN) {
-         logger.info("Closing CMPP connection from {}: no CONNECT within {} ms", channel.remoteAddress(), manager.getCmppConnectTimeout());
+         // A connection that never connects held a socket for the whole timeout: a failed login of its address (no account).
+         manager.loginPenalties().failed(preLoginAddress, null);
+         if (logLine("no CONNECT within cmppConnectTimeout")) {
+            logger.info("Closing CMPP connection from {}: no CONNECT within {} ms", channel.remoteAddress(), manager.getCmppConnectTimeout());
+         }
          state = State.CLOSED;
          channel.close();
       }
@@ -1306,13 +1347,16 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (malformedLog != null) {
          malformedLog.closed();
       }
+      leavePreLogin();
       State previous = state;
       state = State.CLOSED;
       stopDeliveries();
       if (connectTimer != null) {
          connectTimer.cancel(false);
       }
-      livenessTimer.cancel(false);
+      if (livenessTimer != null) {
+         livenessTimer.cancel(false);
+      }
       if (gns != null) {
          gns.close();
       }

@@ -321,6 +321,18 @@ public final class SmppProtocolManager extends AbstractSmsProtocolManager<SmppPd
       authFailureDelay(authFailureDelay);
    }
 
+   /**
+    * Connections from one client address (an IPv6 client's /64) that have not bound yet, at most; a further one is closed
+    * at once and counts as a failed bind of the address. 0 = no limit.
+    */
+   public int getSmppMaxUnboundPerAddress() {
+      return maxPreLoginPerAddress();
+   }
+
+   public void setSmppMaxUnboundPerAddress(int max) {
+      maxPreLoginPerAddress(max);
+   }
+
    /** Logins this acceptor refused late or unchecked because of failed-login penalties (for operators and tests). */
    public long getSmppAuthFailuresPenalized() {
       return authFailuresPenalized();

@@ -136,6 +136,10 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private int peerUnbindSequence = -1;
    /** While the gateway ends it: the sequence_number of the gateway's unbind once written; else -1. */
    private int ownUnbindSequence = -1;
+   /** The client's address as counted among the acceptor's connections not bound yet (PreLoginConnections). */
+   private final InetAddress preLoginAddress;
+   /** Whether this connection is counted there still: from its creation until its bind is accepted or it closes. */
+   private boolean preLoginCounted;
 
    SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
                SmsRemotingConnection connection, Channel channel, PendingRequests pending) {
@@ -149,6 +153,14 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.pending = pending;
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       this.stopSessions = ClientSessionsStop.of(server);
+      this.preLoginAddress = remoteAddress();
+      if (!manager.admitPreLogin(preLoginAddress, "smppMaxUnboundPerAddress")) {
+         // Over the address's connections not bound yet: closed before it takes anything (PreLoginConnections).
+         state = State.CLOSED;
+         channel.close();
+         return;
+      }
+      preLoginCounted = true;
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -456,6 +468,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private void onMalformed(MalformedPdu malformed) {
       if (malformedLog == null) {
          malformedLog = new MalformedPduLog(logger, this::logName);
+         if (state == State.OPEN) {
+            // Garbage instead of a bind: a failed login of the address, its lines limited per address (decision 130).
+            manager.loginPenalties().failed(preLoginAddress, null);
+            if (!manager.loginPenalties().lines().admit("malformed PDU before bind", preLoginAddress)) {
+               malformedLog.quiet();
+            }
+         }
       }
       malformedLog.malformed(SmppCommandId.name(malformed.commandId()), malformed.reason());
       if (malformed.isResponse()) {
@@ -597,11 +616,14 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       failedLogin = false;
       failedAccount = null;
+      refusalLineKind = null;
       int refusal = checkBind(bind);
       if (refusal != SmppStatus.ESME_ROK) {
          long delay = failedLogin ? manager.loginPenalties().failed(remote, failedAccount) : 0;
-         logger.info("Refused {} from {} for system_id '{}': {} ({}{})", bind.commandName(), channel.remoteAddress(),
-                     LogText.safe(bind.systemId()), refusalReason, SmppStatus.name(refusal), delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+         if (refusalLineKind == null || manager.loginPenalties().lines().admit(refusalLineKind, remote)) {
+            logger.info("Refused {} from {} for system_id '{}': {} ({}{})", bind.commandName(), channel.remoteAddress(),
+                        LogText.safe(bind.systemId()), refusalReason, SmppStatus.name(refusal), delay > 0 ? ", answered after a penalty of " + delay + " ms" : "");
+         }
          refuseAfter(bind.errorResponse(refusal), delay);
          return;
       }
@@ -616,6 +638,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private boolean failedLogin;
    /** The system_id the failed bind named (an account's or not), else null. */
    private String failedAccount;
+   /**
+    * For a refusal any client can cause over and over without naming credentials: the kind its line is limited by per
+    * address (PerAddressLog); null: its line is always written.
+    */
+   private String refusalLineKind;
 
    /**
     * Sends the refusal and closes, at once or after {@code delayMillis} on the event loop (never blocking it). The
@@ -641,6 +668,17 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     */
    private void loginDecided(boolean accepted) {
       PduFrameDecoder.loginDecided(channel, SmppProtocolManager.FRAME_NAME, accepted);
+      if (accepted) {
+         leavePreLogin();
+      }
+   }
+
+   /** No longer one of the acceptor's connections not bound yet (the bind accepted, or the connection closed). */
+   private void leavePreLogin() {
+      if (preLoginCounted) {
+         preLoginCounted = false;
+         manager.leftPreLogin(preLoginAddress);
+      }
    }
 
    /**
@@ -660,6 +698,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       if (bind.bindType() == BindType.TRANSCEIVER && !version34) {
          refusalReason = "transceiver bind in SMPP 3.3";
+         refusalLineKind = "transceiver bind in SMPP 3.3";
+         failedLogin = true; // the address's count: checked before any id (decision 130)
          return SmppStatus.ESME_RBINDFAIL;
       }
       if (!context.isConfigured()) {
@@ -782,7 +822,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    private void onBindTimeout() {
       if (state == State.OPEN) {
-         logger.info("Closing SMPP connection from {}: no bind within {} ms", channel.remoteAddress(), manager.getSmppBindTimeout());
+         // A connection that never binds held a socket for the whole timeout: a failed login of its address (no account).
+         manager.loginPenalties().failed(preLoginAddress, null);
+         if (manager.loginPenalties().lines().admit("no bind within smppBindTimeout", preLoginAddress)) {
+            logger.info("Closing SMPP connection from {}: no bind within {} ms", channel.remoteAddress(), manager.getSmppBindTimeout());
+         }
          channel.close();
       }
    }
@@ -1007,6 +1051,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (malformedLog != null) {
          malformedLog.closed();
       }
+      leavePreLogin();
       State previous = state;
       state = State.CLOSED;
       stopDeliveries();
