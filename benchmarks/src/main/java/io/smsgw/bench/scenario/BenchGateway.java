@@ -102,7 +102,11 @@ public final class BenchGateway implements AutoCloseable {
         deleteRecursively(data);
         Files.createDirectories(etc);
         String brokerXml = Files.readString(sourceEtc.resolve("broker.xml"), StandardCharsets.UTF_8)
-                .replace("tcp://0.0.0.0:", "tcp://127.0.0.1:");
+                .replace("tcp://0.0.0.0:", "tcp://127.0.0.1:")
+                // Every load generator connection comes from 127.0.0.1 (scenario 5 binds 10,000 sessions, 100 at a
+                // time): lift the per-address cap on connections not logged in yet, meant for one client of many.
+                .replace("protocols=SMPP;", "protocols=SMPP;smppMaxUnboundPerAddress=0;")
+                .replace("protocols=CMPP;", "protocols=CMPP;cmppMaxUnconnectedPerAddress=0;");
         if (!routing) {
             brokerXml = withoutBrokerPlugins(brokerXml);
         }
