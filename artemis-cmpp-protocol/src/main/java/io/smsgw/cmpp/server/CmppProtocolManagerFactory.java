@@ -3,6 +3,7 @@ package io.smsgw.cmpp.server;
 import java.util.List;
 import java.util.Map;
 
+import io.smsgw.broker.AbstractSmsProtocolManagerFactory;
 import io.smsgw.broker.AcceptorManagerSetup;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
@@ -15,7 +16,6 @@ import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,16 +25,19 @@ import org.slf4j.LoggerFactory;
  * with {@code protocols=CMPP}. Accounts, session counts and Msg_Id generation are shared with the SMPP
  * acceptors through the broker's {@link GatewayRuntime}.
  */
-public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFactory<CmppInterceptor> {
+public final class CmppProtocolManagerFactory extends AbstractSmsProtocolManagerFactory<CmppInterceptor> {
 
    private static final Logger logger = LoggerFactory.getLogger(CmppProtocolManagerFactory.class);
 
    public static final String PROTOCOL_NAME = "CMPP";
    public static final String MODULE_NAME = "artemis-cmpp-protocol";
-   private static final String[] PROTOCOLS = {PROTOCOL_NAME};
    /** Checks and sets each acceptor's parameters; remembers the refused acceptors, so the broker does not start without them. */
    private final AcceptorManagerSetup<CmppProtocolManager> setup =
       new AcceptorManagerSetup<>(CmppProtocolManager.class, PROTOCOL_NAME, "SMPP", "an", logger);
+
+   public CmppProtocolManagerFactory() {
+      super(CmppInterceptor.class, PROTOCOL_NAME, MODULE_NAME);
+   }
 
    @Override
    public ProtocolManager createProtocolManager(ActiveMQServer server,
@@ -81,20 +84,5 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
          services.add(new TandemLifecycle(server, GatewayRuntime.of(server)));
          services.add(new RouteCacheService(server, GatewayRuntime.of(server)));
       }
-   }
-
-   @Override
-   public List<CmppInterceptor> filterInterceptors(List<BaseInterceptor> interceptors) {
-      return internalFilterInterceptors(CmppInterceptor.class, interceptors);
-   }
-
-   @Override
-   public String[] getProtocols() {
-      return PROTOCOLS;
-   }
-
-   @Override
-   public String getModuleName() {
-      return MODULE_NAME;
    }
 }

@@ -3,6 +3,7 @@ package io.smsgw.smpp.server;
 import java.util.List;
 import java.util.Map;
 
+import io.smsgw.broker.AbstractSmsProtocolManagerFactory;
 import io.smsgw.broker.AcceptorManagerSetup;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
@@ -13,7 +14,6 @@ import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +23,19 @@ import org.slf4j.LoggerFactory;
  * {@link SmppProtocolManager} per acceptor with {@code protocols=SMPP} and owns the state those acceptors
  * share (accounts, session counts, id generators).
  */
-public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFactory<SmppInterceptor> {
+public final class SmppProtocolManagerFactory extends AbstractSmsProtocolManagerFactory<SmppInterceptor> {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppProtocolManagerFactory.class);
 
    public static final String MODULE_NAME = "artemis-smpp-protocol";
    public static final String PROTOCOL_NAME = "SMPP";
-   private static final String[] PROTOCOLS = {PROTOCOL_NAME};
    /** Checks and sets each acceptor's parameters; remembers the refused acceptors, so the broker does not start without them. */
    private final AcceptorManagerSetup<SmppProtocolManager> setup =
       new AcceptorManagerSetup<>(SmppProtocolManager.class, PROTOCOL_NAME, "CMPP", "a", logger);
+
+   public SmppProtocolManagerFactory() {
+      super(SmppInterceptor.class, PROTOCOL_NAME, MODULE_NAME);
+   }
 
    @Override
    public ProtocolManager createProtocolManager(ActiveMQServer server,
@@ -62,20 +65,5 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
       services.add(new SmscLinkService(server, runtime));
       // Ends the client sessions with unbind / TERMINATE when the broker stops (shared with the other protocol).
       services.add(io.smsgw.broker.ClientSessionsStop.of(server));
-   }
-
-   @Override
-   public List<SmppInterceptor> filterInterceptors(List<BaseInterceptor> interceptors) {
-      return internalFilterInterceptors(SmppInterceptor.class, interceptors);
-   }
-
-   @Override
-   public String[] getProtocols() {
-      return PROTOCOLS;
-   }
-
-   @Override
-   public String getModuleName() {
-      return MODULE_NAME;
    }
 }
