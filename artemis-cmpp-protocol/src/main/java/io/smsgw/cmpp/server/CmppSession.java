@@ -729,17 +729,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * connection reads nothing more meanwhile and its CONNECT timer no longer runs.
     */
    private void refuseAfter(CmppPdu refusal, long delayMillis) {
-      loginDecided(false);
-      if (delayMillis <= 0) {
-         sendAndClose(refusal);
-         return;
-      }
       state = State.CLOSED;
       stopDeliveries();
-      if (connectTimer != null) {
-         connectTimer.cancel(false);
-      }
-      LoginPenalties.refuseLater(channel, refusal, delayMillis);
+      LoginPenalties.refuse(channel, CmppProtocolManager.FRAME_NAME, refusal, delayMillis, connectTimer);
    }
 
    /**

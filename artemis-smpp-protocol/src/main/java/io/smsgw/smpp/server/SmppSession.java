@@ -595,17 +595,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * connection reads nothing more meanwhile and its bind timer no longer runs.
     */
    private void refuseAfter(SmppPdu refusal, long delayMillis) {
-      loginDecided(false);
-      if (delayMillis <= 0) {
-         sendAndClose(refusal);
-         return;
-      }
       state = State.CLOSED;
       stopDeliveries();
-      if (bindTimer != null) {
-         bindTimer.cancel(false);
-      }
-      LoginPenalties.refuseLater(channel, refusal, delayMillis);
+      LoginPenalties.refuse(channel, SmppProtocolManager.FRAME_NAME, refusal, delayMillis, bindTimer);
    }
 
    /**
