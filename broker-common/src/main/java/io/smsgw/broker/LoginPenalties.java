@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -319,5 +320,23 @@ public final class LoginPenalties {
     */
    public static void refuseLater(Channel channel, Object refusal, long delayMillis) {
       channel.eventLoop().schedule(() -> LastAnswer.send(channel, refusal), delayMillis, TimeUnit.MILLISECONDS);
+   }
+
+   /**
+    * A refused login's answer as the connection's last (the session takes nothing more already), at once or
+    * {@code delayMillis} from now (a failed-login penalty), on the event loop. The connection's frame decoder buffers
+    * nothing more meanwhile ({@code frameName}: the protocol's decoder); a delayed answer also stops the login timer
+    * ({@code loginTimer}, null when none runs), whose close would otherwise come before it.
+    */
+   public static void refuse(Channel channel, String frameName, Object refusal, long delayMillis, ScheduledFuture<?> loginTimer) {
+      PduFrameDecoder.loginDecided(channel, frameName, false);
+      if (delayMillis <= 0) {
+         LastAnswer.send(channel, refusal);
+         return;
+      }
+      if (loginTimer != null) {
+         loginTimer.cancel(false);
+      }
+      refuseLater(channel, refusal, delayMillis);
    }
 }

@@ -3,7 +3,8 @@ package io.smsgw.cmpp.server;
 import java.util.List;
 import java.util.Map;
 
-import io.smsgw.broker.AcceptorParameters;
+import io.smsgw.broker.AbstractSmsProtocolManagerFactory;
+import io.smsgw.broker.AcceptorManagerSetup;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
 import io.smsgw.broker.LoginPenaltyBeans;
@@ -15,9 +16,7 @@ import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
-import org.apache.activemq.artemis.utils.uri.BeanSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,32 +25,27 @@ import org.slf4j.LoggerFactory;
  * with {@code protocols=CMPP}. Accounts, session counts and Msg_Id generation are shared with the SMPP
  * acceptors through the broker's {@link GatewayRuntime}.
  */
-public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFactory<CmppInterceptor> {
+public final class CmppProtocolManagerFactory extends AbstractSmsProtocolManagerFactory<CmppInterceptor> {
 
    private static final Logger logger = LoggerFactory.getLogger(CmppProtocolManagerFactory.class);
 
    public static final String PROTOCOL_NAME = "CMPP";
    public static final String MODULE_NAME = "artemis-cmpp-protocol";
-   private static final String[] PROTOCOLS = {PROTOCOL_NAME};
-   /** Acceptors whose parameters were refused: the broker does not start with them missing. */
-   private final AcceptorParameters.Refusals refusals = new AcceptorParameters.Refusals(PROTOCOL_NAME);
+   /** Checks and sets each acceptor's parameters; remembers the refused acceptors, so the broker does not start without them. */
+   private final AcceptorManagerSetup<CmppProtocolManager> setup =
+      new AcceptorManagerSetup<>(CmppProtocolManager.class, PROTOCOL_NAME, "SMPP", "an", logger);
+
+   public CmppProtocolManagerFactory() {
+      super(CmppInterceptor.class, PROTOCOL_NAME, MODULE_NAME);
+   }
 
    @Override
    public ProtocolManager createProtocolManager(ActiveMQServer server,
                                                 Map<String, Object> parameters,
                                                 List<BaseInterceptor> incomingInterceptors,
                                                 List<BaseInterceptor> outgoingInterceptors) throws Exception {
-      BeanSupport.stripPasswords(parameters);
-      for (String unknown : Acceptors.unknownParameters(CmppProtocolManager.class, parameters, "cmpp")) {
-         logger.warn("Acceptor parameter '{}' is not a parameter of the CMPP acceptor and is ignored (see the README's parameter table)", unknown);
-      }
-      for (String unserved : Acceptors.unservedParameters(parameters, "smpp", "SMPP")) {
-         logger.warn("Acceptor parameter '{}' is an SMPP parameter, and this acceptor does not serve SMPP (protocols={}): it is ignored",
-                     unserved, parameters.get("protocols"));
-      }
-      CmppProtocolManager manager = new CmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
-      // Checked before they are set: the broker's own setting turns a value it cannot read (30s, abc) into 0.
-      ProtocolManager created = refusals.record(() -> AcceptorParameters.apply(manager, parameters, "cmpp", PROTOCOL_NAME, logger));
+      ProtocolManager created = setup.create(parameters, () -> new CmppProtocolManager(this, server, GatewayRuntime.of(server),
+                                                                                       incomingInterceptors, outgoingInterceptors));
       gatewayZone(server);
       return created;
    }
@@ -78,7 +72,7 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
     */
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) {
-      services.add(refusals); // first: nothing of the gateway starts when an acceptor was refused
+      services.add(setup.refusals()); // first: nothing of the gateway starts when an acceptor was refused
       services.add(new BrokerExposure(server));
       services.add(new LoginPenaltyBeans(server, PROTOCOL_NAME)); // a bean per CMPP acceptor, while it exists
       // Ends the client sessions with unbind / TERMINATE when the broker stops (shared with the other protocol).
@@ -90,20 +84,5 @@ public final class CmppProtocolManagerFactory extends AbstractProtocolManagerFac
          services.add(new TandemLifecycle(server, GatewayRuntime.of(server)));
          services.add(new RouteCacheService(server, GatewayRuntime.of(server)));
       }
-   }
-
-   @Override
-   public List<CmppInterceptor> filterInterceptors(List<BaseInterceptor> interceptors) {
-      return internalFilterInterceptors(CmppInterceptor.class, interceptors);
-   }
-
-   @Override
-   public String[] getProtocols() {
-      return PROTOCOLS;
-   }
-
-   @Override
-   public String getModuleName() {
-      return MODULE_NAME;
    }
 }

@@ -19,9 +19,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import io.smsgw.broker.AcceptorMeters;
+import io.smsgw.broker.AccountDeliveryWriter;
 import io.smsgw.broker.AccountQueues;
 import io.smsgw.broker.AccountSessions;
-import io.smsgw.broker.BatchedWriter;
+import io.smsgw.broker.ClientSessionEnd;
 import io.smsgw.broker.ClientSessionsStop;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
@@ -35,6 +36,7 @@ import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SessionEndDeadline;
+import io.smsgw.broker.SessionInterceptors;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.cmpp.codec.ActiveTest;
@@ -79,7 +81,6 @@ import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
@@ -116,8 +117,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private final CmppPduDecoder decoder;
    private final CmppPduEncoder encoder;
    private final ArtemisExecutor brokerExecutor;
-   private final BatchedWriter writer;
+   private final AccountDeliveryWriter writer;
    private final PendingRequests pending;
+   private final SessionInterceptors<CmppPdu> interceptors;
    private final TandemService tandem;
    private final FwdPeers peers;
    private final ConnectFreshness freshness;
@@ -141,7 +143,6 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    /** An SP session's CANCELs; null on GNS and FWD sessions. */
    private HeldMessageQueues heldMessages;
    private CmppDeliverFactory deliverFactory;
-   private WindowedDeliverer<ByteBuf> deliverer;
    private ScheduledFuture<?> connectTimer;
    private ScheduledFuture<?> livenessTimer;
    private long lastReceivedNanos = System.nanoTime();
@@ -180,8 +181,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.decoder = decoder;
       this.encoder = encoder;
       this.brokerExecutor = connection.executor(); // where the connection fails too
-      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten, this::deliveriesHeld);
+      this.writer = new AccountDeliveryWriter(channel, SEQUENCE_OFFSET);
       this.pending = pending;
+      this.interceptors = new SessionInterceptors<>(manager, connection, CmppPdu::commandName, logger);
       this.tandem = TandemService.of(runtime);
       this.peers = FwdPeers.of(runtime);
       this.freshness = ConnectFreshness.of(runtime);
@@ -243,20 +245,16 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     */
    @Override
    public void endForRevokedAccount() {
-      try {
-         channel.eventLoop().execute(() -> {
-            if (state == State.OPEN || state == State.CONNECTING) {
-               channel.close(); // as for a broker stop: the CONNECT in progress finds the connection closed
-               return;
-            }
-            if (state == State.CONNECTED && !endingByGateway) {
-               endingForRevokedAccount = true;
-               endByGateway();
-            }
-         });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-         channel.close();
-      }
+      ClientSessionEnd.onEventLoopOrClose(channel, () -> {
+         if (state == State.OPEN || state == State.CONNECTING) {
+            channel.close(); // as for a broker stop: the CONNECT in progress finds the connection closed
+            return;
+         }
+         if (state == State.CONNECTED && !endingByGateway) {
+            endingForRevokedAccount = true;
+            endByGateway();
+         }
+      });
    }
 
    /** The gateway's TERMINATE after the answers owed; nothing when the session is not connected or ends already. */
@@ -294,7 +292,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /** Writes a PDU from any thread; writes from other threads (storage callbacks) are batched onto the event loop. */
    void send(CmppPdu pdu) {
-      if (!vetoed(pdu)) {
+      if (!interceptors.vetoesOutgoing(pdu)) {
          writer.write(pdu);
       }
    }
@@ -320,15 +318,6 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
    }
 
-   private boolean vetoed(CmppPdu pdu) {
-      String vetoed = manager.invokeOutgoing(pdu, connection);
-      if (vetoed != null) {
-         logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
-         return true;
-      }
-      return false;
-   }
-
    /**
     * The connection's last answer (a refused CONNECT, TERMINATE_RESP): nothing more is taken, and the SP closes
     * (decision 156).
@@ -346,10 +335,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       connection.markDataReceived();
       lastReceivedNanos = System.nanoTime();
       unansweredProbes = 0;
-      String vetoed = manager.invokeIncoming(pdu, connection);
-      if (vetoed != null) {
-         logger.info("Incoming interceptor {} vetoed {} from {}; closing", vetoed, pdu.commandName(), channel.remoteAddress());
-         channel.close();
+      if (interceptors.vetoesIncoming(pdu, channel)) {
          return;
       }
       if (state == State.CLOSED) {
@@ -425,7 +411,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          send(test.response());
       } else if (pdu instanceof ActiveTestResp) {
          // liveness is tracked by lastReceivedNanos
-      } else if (pdu instanceof DeliverResp resp && deliverer != null) {
+      } else if (pdu instanceof DeliverResp resp && writer.deliverer() != null) {
          // Only SP sessions deliver; a peer's or GNS client's DELIVER_RESP answers nothing and is ignored below.
          // Every non-zero Result comes again: CMPP's DELIVER_RESP codes (1-8 as SUBMIT_RESP's, 9+ "other") name no
          // refusal for good as SMPP's ESME_RX_P_APPN / ESME_RX_R_APPN do, and SP clients answer 7 or 8 for passing
@@ -433,8 +419,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          // session's deliveries and does not use up an attempt (WindowedDeliverer).
          DeliveryCounts.Outcome outcome = deliveryOutcome(resp.result());
          // The refusal's text only for a refusal: nothing is built per acknowledged DELIVER.
-         deliverer.onResponse(resp.sequenceId(), outcome,
-                              outcome == DeliveryCounts.Outcome.OK ? null : "DELIVER_RESP Result " + resp.result());
+         writer.deliverer().onResponse(resp.sequenceId(), outcome,
+                                       outcome == DeliveryCounts.Outcome.OK ? null : "DELIVER_RESP Result " + resp.result());
       } else if (pdu instanceof Terminate terminate) {
          onTerminate(terminate);
       } else if (pdu instanceof TerminateResp) {
@@ -769,17 +755,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     * connection reads nothing more meanwhile and its CONNECT timer no longer runs.
     */
    private void refuseAfter(CmppPdu refusal, long delayMillis) {
-      loginDecided(false);
-      if (delayMillis <= 0) {
-         sendAndClose(refusal);
-         return;
-      }
       state = State.CLOSED;
       stopDeliveries();
-      if (connectTimer != null) {
-         connectTimer.cancel(false);
-      }
-      LoginPenalties.refuseLater(channel, refusal, delayMillis);
+      LoginPenalties.refuse(channel, CmppProtocolManager.FRAME_NAME, refusal, delayMillis, connectTimer);
    }
 
    /**
@@ -962,8 +940,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          deliverFactory = new CmppDeliverFactory(version, this::nextSequence, runtime.config().codeValue(), account.cmppDeliverOver140(),
                                                  manager.timeZone());
          DeliveryCounts counts = AcceptorMeters.account(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getCmppAccountQueuePrefix()).deliveries();
-         deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
-                                             manager.getCmppResponseTimeout(), manager.getCmppThrottlePause());
+         WindowedDeliverer<ByteBuf> deliverer = new WindowedDeliverer<>(this, server, counts, manager.getCmppWindowSize(),
+                                                                        manager.getCmppResponseTimeout(), manager.getCmppThrottlePause());
+         writer.setDeliverer(deliverer);
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer, context,
             manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), CmppProtocolManagerFactory.PROTOCOL_NAME, manager.getCmppSubmitAddress());
@@ -1002,7 +981,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       state = State.CONNECTED;
       connection.setClientID(account.id());
-      deliverer.joinAccount(); // here, where a close after it is sure to leave again
+      writer.deliverer().joinAccount(); // here, where a close after it is sure to leave again
       submitHandler = new CmppSubmitHandler(this, server, sender);
       // CANCELs wait for the SUBMITs read before them, and for each other (decision 69).
       heldMessages = new HeldMessageQueues(server, manager.getCmppSubmitAddress(), brokerExecutor, sender::afterPendingWrites);
@@ -1041,7 +1020,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
             peerTerminate = terminate;
          } else {
             channel.writeAndFlush(terminate.response());
-            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
+            ClientSessionEnd.closeAfterLastAnswer(channel, writer.deliverer(), drainMillis());
          }
          return;
       }
@@ -1084,7 +1063,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       SmsRemotingConnection.stopOn(serverSession, brokerExecutor);
       // The DELIVER_RESPs of DELIVERs already sent may follow the TERMINATE: wait for them, bounded, so they acknowledge
       // their messages instead of bringing them again when the SP connects next (decision 94).
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerTerminateAfterOwedAnswers(last));
+      SessionEndDeadline.afterDeliveriesAnswered(channel, writer.deliverer(), drainMillis(), () -> answerTerminateAfterOwedAnswers(last));
    }
 
    /**
@@ -1119,33 +1098,14 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       }
       // An answer owed before TERMINATE_RESP can be held up for good (a stuck held queue) while the SP keeps the link alive.
       terminateDeadline = SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getCmppResponseTimeout(), "TERMINATE", account.id(), logger);
-      boolean allAnswered = deliverer.inFlightCount() == 0;
-      Runnable afterOwedAnswers = () -> brokerExecutor.execute(() -> {
+      boolean allAnswered = !writer.hasUnanswered();
+      // Once the submits are durable or failed (each SUBMIT_RESP reported by then).
+      sender.afterPendingWrites(() -> brokerExecutor.execute(() -> {
          if (allAnswered) {
-            closeBrokerSession();
+            ClientSessionEnd.closeBrokerSession(serverSession, logger, "TERMINATE"); // unacknowledged DELIVERs go back
          }
          heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerTerminate(last)));
-      });
-      sender.afterPendingWrites(new IOCallback() {
-         @Override
-         public void done() {
-            afterOwedAnswers.run();
-         }
-
-         @Override
-         public void onError(int errorCode, String errorMessage) {
-            afterOwedAnswers.run();
-         }
-      });
-   }
-
-   /** On the broker executor. Unacknowledged DELIVERs go back to the queue. */
-   private void closeBrokerSession() {
-      try {
-         serverSession.close(false);
-      } catch (Exception e) {
-         logger.debug("Closing broker session after TERMINATE", e);
-      }
+      }));
    }
 
    /**
@@ -1166,19 +1126,12 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          // DELIVER_RESPs until then still acknowledge; the broker's stop timeout bounds the wait, or for a revoked account
          // the response timeout.
          if (endingForRevokedAccount) {
-            long timeout = manager.getCmppResponseTimeout();
-            channel.eventLoop().schedule(() -> {
-               if (channel.isActive()) {
-                  logger.info("No TERMINATE_RESP from '{}' ({}) within {} ms of the TERMINATE for its revoked account; closing",
-                              account.id(), channel.remoteAddress(), timeout);
-                  channel.close();
-               }
-            }, timeout, TimeUnit.MILLISECONDS);
+            ClientSessionEnd.closeIfUnansweredForRevokedAccount(channel, manager.getCmppResponseTimeout(), "TERMINATE_RESP",
+                                                                "TERMINATE", account.id(), logger);
          }
          return;
       }
-      // The SP closes once it has read TERMINATE_RESP; closing first could lose it (decision 156).
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
+      ClientSessionEnd.closeAfterLastAnswer(channel, writer.deliverer(), drainMillis());
    }
 
    private void onQuery(Query query) {
@@ -1301,9 +1254,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
 
    /** ACTIVE_TEST after C idle; resent after T without an answer; the connection is dropped after N probes. */
    private void checkLiveness() {
-      if (deliverer != null) {
-         deliverer.expireOverdue();
-      }
+      writer.expireOverdue();
       long interval = manager.getCmppActiveTestInterval();
       if (state != State.CONNECTED || interval <= 0) {
          return;
@@ -1337,9 +1288,6 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
     */
    private void stopDeliveries() {
       writer.stopDeliveries();
-      if (deliverer != null) {
-         deliverer.stop();
-      }
    }
 
    @Override
@@ -1371,7 +1319,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (previous == State.CONNECTED) {
          // An everyday event (a client restarting, a network drop): this line, not Artemis' session-failure WARNs.
          logger.info("CMPP session of '{}' from {} ended without TERMINATE: the connection closed{}", peerName(),
-                     channel.remoteAddress(), deliverer != null && deliverer.inFlightCount() > 0
+                     channel.remoteAddress(), writer.hasUnanswered()
                         ? "; its unanswered DELIVERs go back to the queue" : "");
       }
       stopSessions.closed(this);
@@ -1405,7 +1353,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (!furtherParts.isEmpty()) {
          return encodeParts(deliver, parts);
       }
-      if (vetoed(deliver)) {
+      if (interceptors.vetoesOutgoing(deliver)) {
          return null;
       }
       // Encoded here, not by the pipeline: a field the codec refuses dead-letters the message instead of failing
@@ -1422,7 +1370,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       ByteBuf[] encoded;
       try {
          encoded = DeliveryChannel.encodeAll(first, furtherParts,
-                                             part -> vetoed(part) ? null : DeliveryChannel.encode(part, deliverEncoder));
+                                             part -> interceptors.vetoesOutgoing(part) ? null : DeliveryChannel.encode(part, deliverEncoder));
       } catch (RuntimeException e) {
          furtherParts.clear();
          throw e;
@@ -1443,29 +1391,9 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       writer.writeDelivery(delivery);
    }
 
-   /** While the account's deliveries are paused for throttling, the writer keeps DELIVER queued (event loop). */
-   private boolean deliveriesHeld() {
-      WindowedDeliverer<ByteBuf> current = deliverer;
-      return current != null && current.holdsDeliveries();
-   }
-
    @Override
    public void resumeDeliveries() {
       writer.resumeDeliveries();
-   }
-
-   /** The writer dropped this encoded DELIVER unwritten (deliveries stopped): nobody will answer it. */
-   private void deliveryDropped(Object pdu) {
-      if (deliverer != null && pdu instanceof ByteBuf encoded) {
-         deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
-      }
-   }
-
-   /** The writer is writing this encoded DELIVER: it counts as sent, and its broker delivery count stays. */
-   private void deliveryWritten(Object pdu) {
-      if (deliverer != null && pdu instanceof ByteBuf encoded) {
-         deliverer.written(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
-      }
    }
 
    /** A route PDU to a GNS client. */

@@ -3,7 +3,8 @@ package io.smsgw.smpp.server;
 import java.util.List;
 import java.util.Map;
 
-import io.smsgw.broker.AcceptorParameters;
+import io.smsgw.broker.AbstractSmsProtocolManagerFactory;
+import io.smsgw.broker.AcceptorManagerSetup;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
 import io.smsgw.broker.LoginPenaltyBeans;
@@ -13,9 +14,7 @@ import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.spi.core.protocol.AbstractProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManager;
-import org.apache.activemq.artemis.utils.uri.BeanSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,32 +23,27 @@ import org.slf4j.LoggerFactory;
  * {@link SmppProtocolManager} per acceptor with {@code protocols=SMPP} and owns the state those acceptors
  * share (accounts, session counts, id generators).
  */
-public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFactory<SmppInterceptor> {
+public final class SmppProtocolManagerFactory extends AbstractSmsProtocolManagerFactory<SmppInterceptor> {
 
    private static final Logger logger = LoggerFactory.getLogger(SmppProtocolManagerFactory.class);
 
    public static final String MODULE_NAME = "artemis-smpp-protocol";
    public static final String PROTOCOL_NAME = "SMPP";
-   private static final String[] PROTOCOLS = {PROTOCOL_NAME};
-   /** Acceptors whose parameters were refused: the broker does not start with them missing. */
-   private final AcceptorParameters.Refusals refusals = new AcceptorParameters.Refusals(PROTOCOL_NAME);
+   /** Checks and sets each acceptor's parameters; remembers the refused acceptors, so the broker does not start without them. */
+   private final AcceptorManagerSetup<SmppProtocolManager> setup =
+      new AcceptorManagerSetup<>(SmppProtocolManager.class, PROTOCOL_NAME, "CMPP", "a", logger);
+
+   public SmppProtocolManagerFactory() {
+      super(SmppInterceptor.class, PROTOCOL_NAME, MODULE_NAME);
+   }
 
    @Override
    public ProtocolManager createProtocolManager(ActiveMQServer server,
                                                 Map<String, Object> parameters,
                                                 List<BaseInterceptor> incomingInterceptors,
                                                 List<BaseInterceptor> outgoingInterceptors) throws Exception {
-      BeanSupport.stripPasswords(parameters);
-      for (String unknown : Acceptors.unknownParameters(SmppProtocolManager.class, parameters, "smpp")) {
-         logger.warn("Acceptor parameter '{}' is not a parameter of the SMPP acceptor and is ignored (see the README's parameter table)", unknown);
-      }
-      for (String unserved : Acceptors.unservedParameters(parameters, "cmpp", "CMPP")) {
-         logger.warn("Acceptor parameter '{}' is a CMPP parameter, and this acceptor does not serve CMPP (protocols={}): it is ignored",
-                     unserved, parameters.get("protocols"));
-      }
-      SmppProtocolManager manager = new SmppProtocolManager(this, server, GatewayRuntime.of(server), incomingInterceptors, outgoingInterceptors);
-      // Checked before they are set: the broker's own setting turns a value it cannot read (30s, abc) into 0.
-      return refusals.record(() -> AcceptorParameters.apply(manager, parameters, "smpp", PROTOCOL_NAME, logger));
+      return setup.create(parameters, () -> new SmppProtocolManager(this, server, GatewayRuntime.of(server),
+                                                                    incomingInterceptors, outgoingInterceptors));
    }
 
    /**
@@ -62,7 +56,7 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
    @Override
    public void loadProtocolServices(ActiveMQServer server, List<ActiveMQComponent> services) throws Exception {
       GatewayRuntime runtime = GatewayRuntime.of(server);
-      services.add(refusals); // first: nothing of the gateway starts when an acceptor was refused
+      services.add(setup.refusals()); // first: nothing of the gateway starts when an acceptor was refused
       services.add(new BrokerExposure(server));
       services.add(new LoginPenaltyBeans(server, PROTOCOL_NAME)); // a bean per SMPP acceptor, while it exists
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
@@ -71,20 +65,5 @@ public final class SmppProtocolManagerFactory extends AbstractProtocolManagerFac
       services.add(new SmscLinkService(server, runtime));
       // Ends the client sessions with unbind / TERMINATE when the broker stops (shared with the other protocol).
       services.add(io.smsgw.broker.ClientSessionsStop.of(server));
-   }
-
-   @Override
-   public List<SmppInterceptor> filterInterceptors(List<BaseInterceptor> interceptors) {
-      return internalFilterInterceptors(SmppInterceptor.class, interceptors);
-   }
-
-   @Override
-   public String[] getProtocols() {
-      return PROTOCOLS;
-   }
-
-   @Override
-   public String getModuleName() {
-      return MODULE_NAME;
    }
 }

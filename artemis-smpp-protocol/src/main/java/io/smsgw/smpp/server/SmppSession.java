@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.smsgw.broker.AcceptorMeters;
+import io.smsgw.broker.AccountDeliveryWriter;
 import io.smsgw.broker.AccountQueues;
 import io.smsgw.broker.AccountSessions;
-import io.smsgw.broker.BatchedWriter;
+import io.smsgw.broker.ClientSessionEnd;
 import io.smsgw.broker.ClientSessionsStop;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
@@ -24,6 +25,7 @@ import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
 import io.smsgw.broker.SessionEndDeadline;
+import io.smsgw.broker.SessionInterceptors;
 import io.smsgw.broker.SmsRemotingConnection;
 import io.smsgw.broker.WindowedDeliverer;
 import io.smsgw.core.config.AccessProtocol;
@@ -103,8 +105,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private final ArtemisExecutor brokerExecutor;
    /** The last sequence_number this session used for a request of its own (0: none yet). */
    private final AtomicInteger outgoingSequence;
-   private final BatchedWriter writer;
+   private final AccountDeliveryWriter writer;
    private final PendingRequests pending;
+   private final SessionInterceptors<SmppPdu> interceptors;
    private final java.util.function.Consumer<SmppPdu> answer = this::answer;
 
    private State state = State.OPEN;
@@ -113,7 +116,6 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private ServerSession serverSession;
    private OperationContext operationContext;
    private SmppSubmitHandler submitHandler;
-   private WindowedDeliverer<ByteBuf> deliverer;
    private DeliverSmFactory deliverSmFactory;
    /** The parts after the first of a long MO, while {@link #encodeDelivery} encodes them (broker queue executor). */
    private final java.util.List<io.smsgw.smpp.codec.DeliverSm> furtherParts = new java.util.ArrayList<>();
@@ -149,8 +151,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.connection = connection;
       this.channel = channel;
       this.brokerExecutor = connection.executor(); // where the connection fails too
-      this.writer = new BatchedWriter(channel, this::deliveryDropped, this::deliveryWritten, this::deliveriesHeld);
+      this.writer = new AccountDeliveryWriter(channel, SEQUENCE_OFFSET);
       this.pending = pending;
+      this.interceptors = new SessionInterceptors<>(manager, connection, SmppPdu::commandName, logger);
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       this.stopSessions = ClientSessionsStop.of(server);
       this.preLoginAddress = remoteAddress();
@@ -238,7 +241,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (!furtherParts.isEmpty()) {
          return encodeParts(deliver, parts);
       }
-      if (vetoed(deliver)) {
+      if (interceptors.vetoesOutgoing(deliver)) {
          return null;
       }
       // Encoded here, not by the pipeline: a field the codec refuses dead-letters the message instead of failing
@@ -251,7 +254,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       ByteBuf[] encoded;
       try {
          encoded = DeliveryChannel.encodeAll(first, furtherParts,
-                                             part -> vetoed(part) ? null : DeliveryChannel.encode(part, SmppCodec::encode));
+                                             part -> interceptors.vetoesOutgoing(part) ? null : DeliveryChannel.encode(part, SmppCodec::encode));
       } catch (RuntimeException e) {
          furtherParts.clear();
          throw e;
@@ -273,29 +276,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       return connection.isWritable(listener);
    }
 
-   /** While the account's deliveries are paused for throttling, the writer keeps deliver_sm queued (event loop). */
-   private boolean deliveriesHeld() {
-      WindowedDeliverer<ByteBuf> current = deliverer;
-      return current != null && current.holdsDeliveries();
-   }
-
    @Override
    public void resumeDeliveries() {
       writer.resumeDeliveries();
-   }
-
-   /** The writer dropped this encoded deliver_sm unwritten (deliveries stopped): nobody will answer it. */
-   private void deliveryDropped(Object pdu) {
-      if (deliverer != null && pdu instanceof ByteBuf encoded) {
-         deliverer.dropped(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
-      }
-   }
-
-   /** The writer is writing this encoded deliver_sm: it counts as sent, and its broker delivery count stays. */
-   private void deliveryWritten(Object pdu) {
-      if (deliverer != null && pdu instanceof ByteBuf encoded) {
-         deliverer.written(encoded.getInt(encoded.readerIndex() + SEQUENCE_OFFSET));
-      }
    }
 
    @Override
@@ -316,7 +299,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
 
    /** Writes a PDU from any thread; writes from other threads are batched onto the event loop. */
    void send(SmppPdu pdu) {
-      if (!vetoed(pdu)) {
+      if (!interceptors.vetoesOutgoing(pdu)) {
          writer.write(pdu);
       }
    }
@@ -343,15 +326,6 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
    }
 
-   private boolean vetoed(SmppPdu pdu) {
-      String vetoed = manager.invokeOutgoing(pdu, connection);
-      if (vetoed != null) {
-         logger.debug("Outgoing interceptor {} vetoed {}", vetoed, pdu.commandName());
-         return true;
-      }
-      return false;
-   }
-
    /** The connection's last answer (a refused bind): nothing more is taken, and the ESME closes (decision 156). */
    private void sendAndClose(SmppPdu pdu) {
       state = State.CLOSED;
@@ -366,10 +340,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       connection.markDataReceived();
       lastReceivedNanos = System.nanoTime();
       pendingProbeSequence = -1;
-      String vetoed = manager.invokeIncoming(pdu, connection);
-      if (vetoed != null) {
-         logger.info("Incoming interceptor {} vetoed {} from {}; closing", vetoed, pdu.commandName(), channel.remoteAddress());
-         channel.close();
+      if (interceptors.vetoesIncoming(pdu, channel)) {
          return;
       }
       if (state == State.CLOSED) {
@@ -395,11 +366,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       } else if (pdu instanceof UnbindResp) {
          channel.close();
       } else if (pdu instanceof DeliverSmResp resp) {
+         WindowedDeliverer<ByteBuf> deliverer = writer.deliverer();
          if (deliverer != null) {
             int status = resp.commandStatus();
             deliverer.onResponse(resp.sequenceNumber(), deliveryOutcome(status), refusedForGood(status), SmppStatus.name(status));
          }
       } else if (pdu instanceof GenericNack nack) {
+         WindowedDeliverer<ByteBuf> deliverer = writer.deliverer();
          if (deliverer != null) {
             deliverer.onResponse(nack.sequenceNumber(), DeliveryCounts.Outcome.INVALID, "generic_nack " + SmppStatus.name(nack.commandStatus()));
          }
@@ -649,17 +622,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * connection reads nothing more meanwhile and its bind timer no longer runs.
     */
    private void refuseAfter(SmppPdu refusal, long delayMillis) {
-      loginDecided(false);
-      if (delayMillis <= 0) {
-         sendAndClose(refusal);
-         return;
-      }
       state = State.CLOSED;
       stopDeliveries();
-      if (bindTimer != null) {
-         bindTimer.cancel(false);
-      }
-      LoginPenalties.refuseLater(channel, refusal, delayMillis);
+      LoginPenalties.refuse(channel, SmppProtocolManager.FRAME_NAME, refusal, delayMillis, bindTimer);
    }
 
    /**
@@ -762,8 +727,9 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          operationContext = server.newOperationContext();
          deliverSmFactory = new DeliverSmFactory(defaultAlphabet(), this::nextSequence);
          DeliveryCounts counts = AcceptorMeters.account(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), manager.getSmppAccountQueuePrefix()).deliveries();
-         deliverer = new WindowedDeliverer<>(this, server, counts, manager.getSmppWindowSize(),
-                                             manager.getSmppResponseTimeout(), manager.getSmppThrottlePause());
+         WindowedDeliverer<ByteBuf> deliverer = new WindowedDeliverer<>(this, server, counts, manager.getSmppWindowSize(),
+                                                                        manager.getSmppResponseTimeout(), manager.getSmppThrottlePause());
+         writer.setDeliverer(deliverer);
          session = AccountSessions.open(server, UUID.randomUUID().toString(), account, connection, deliverer,
                                         operationContext, manager.getPrefixes(), manager.getSecurityDomain());
          session.addProducer(session.getName(), SmppProtocolManagerFactory.PROTOCOL_NAME, manager.getSmppSubmitAddress());
@@ -808,7 +774,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          case RECEIVER -> State.BOUND_RX;
          case TRANSCEIVER -> State.BOUND_TRX;
       };
-      deliverer.joinAccount(); // here, where a close after it is sure to leave again
+      writer.deliverer().joinAccount(); // here, where a close after it is sure to leave again
       connection.setClientID(account.id());
       submitHandler = new SmppSubmitHandler(this, server, serverSession, operationContext, context);
       heldMessages = new HeldMessages(this, server, operationContext, brokerExecutor, answer, submitHandler::afterPendingWrites);
@@ -864,20 +830,16 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     */
    @Override
    public void endForRevokedAccount() {
-      try {
-         channel.eventLoop().execute(() -> {
-            if (state == State.OPEN || state == State.BINDING) {
-               channel.close(); // as for a broker stop: the bind in progress finds the connection closed
-               return;
-            }
-            if (isBound() && !endingByGateway) {
-               endingForRevokedAccount = true;
-               endByGateway("account revoked");
-            }
-         });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-         channel.close();
-      }
+      ClientSessionEnd.onEventLoopOrClose(channel, () -> {
+         if (state == State.OPEN || state == State.BINDING) {
+            channel.close(); // as for a broker stop: the bind in progress finds the connection closed
+            return;
+         }
+         if (isBound() && !endingByGateway) {
+            endingForRevokedAccount = true;
+            endByGateway("account revoked");
+         }
+      });
    }
 
    /** The gateway's unbind after the answers owed; nothing when the session is not bound or ends already. Event loop. */
@@ -906,7 +868,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
             peerUnbindSequence = unbind.sequenceNumber();
          } else {
             channel.writeAndFlush(new UnbindResp(unbind.sequenceNumber(), SmppStatus.ESME_ROK));
-            SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
+            ClientSessionEnd.closeAfterLastAnswer(channel, writer.deliverer(), drainMillis());
          }
          return true;
       }
@@ -931,7 +893,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       // The deliver_sm_resp of deliver_sm already sent may follow the unbind (jSMPP and cloudhopper answer on threads
       // of their own): wait for them, bounded, so they acknowledge their MO instead of bringing it again on the next
       // bind (decision 94).
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> answerUnbindAfterOwedAnswers(last, request));
+      SessionEndDeadline.afterDeliveriesAnswered(channel, writer.deliverer(), drainMillis(), () -> answerUnbindAfterOwedAnswers(last, request));
    }
 
    private long drainMillis() {
@@ -953,22 +915,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       }
       // One of those answers can be held up for good (a stuck held queue) while the ESME keeps the link alive.
       unbindDeadline = SessionEndDeadline.closeIfNotEndedWithin(channel, manager.getSmppResponseTimeout(), request, account.id(), logger);
-      boolean allAnswered = deliverer == null || deliverer.inFlightCount() == 0;
+      boolean allAnswered = !writer.hasUnanswered();
       submitHandler.afterPendingWrites(() -> brokerExecutor.execute(() -> {
          if (allAnswered) {
-            closeBrokerSession();
+            ClientSessionEnd.closeBrokerSession(serverSession, logger, "unbind"); // unacknowledged deliver_sm go back
          }
          heldMessages.afterAnswers(() -> channel.eventLoop().execute(() -> answerUnbind(last)));
       }));
-   }
-
-   /** On the broker executor. Unacknowledged deliver_sm go back to the queue. */
-   private void closeBrokerSession() {
-      try {
-         serverSession.close(false);
-      } catch (Exception e) {
-         logger.debug("Closing broker session after unbind", e);
-      }
    }
 
    /**
@@ -989,27 +942,18 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          // deliver_sm_resp until then still acknowledge; the broker's stop timeout bounds the wait, or for a revoked
          // account the response timeout.
          if (endingForRevokedAccount) {
-            long timeout = manager.getSmppResponseTimeout();
-            channel.eventLoop().schedule(() -> {
-               if (channel.isActive()) {
-                  logger.info("No unbind_resp from '{}' ({}) within {} ms of the unbind for its revoked account; closing",
-                              account.id(), channel.remoteAddress(), timeout);
-                  channel.close();
-               }
-            }, timeout, TimeUnit.MILLISECONDS);
+            ClientSessionEnd.closeIfUnansweredForRevokedAccount(channel, manager.getSmppResponseTimeout(), "unbind_resp", "unbind",
+                                                                account.id(), logger);
          }
          return;
       }
-      // The ESME closes once it has read unbind_resp; closing first could lose it (decision 156).
-      SessionEndDeadline.afterDeliveriesAnswered(channel, deliverer, drainMillis(), () -> LastAnswer.drain(channel));
+      ClientSessionEnd.closeAfterLastAnswer(channel, writer.deliverer(), drainMillis());
    }
 
    /** Probes an idle peer with enquire_link; the broker's connection TTL closes a peer that stays silent. */
    private void checkLiveness() {
       long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
-      if (deliverer != null) {
-         deliverer.expireOverdue();
-      }
+      writer.expireOverdue();
       if (state == State.CLOSED) {
          return;
       }
@@ -1041,9 +985,6 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     */
    private void stopDeliveries() {
       writer.stopDeliveries();
-      if (deliverer != null) {
-         deliverer.stop();
-      }
    }
 
    @Override
@@ -1068,7 +1009,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (previous == State.BOUND_TX || previous == State.BOUND_RX || previous == State.BOUND_TRX) {
          // An everyday event (a client restarting, a network drop): this line, not Artemis' session-failure WARNs.
          logger.info("SMPP session of '{}' from {} ended without unbind: the connection closed{}", account.id(),
-                     channel.remoteAddress(), deliverer != null && deliverer.inFlightCount() > 0
+                     channel.remoteAddress(), writer.hasUnanswered()
                         ? "; its unanswered deliver_sm go back to the queue" : "");
       }
       stopSessions.closed(this);
