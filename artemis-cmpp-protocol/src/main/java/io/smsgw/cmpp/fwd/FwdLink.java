@@ -30,7 +30,9 @@ import io.smsgw.broker.LinkBrokerSession;
 import io.smsgw.broker.LinkFeed;
 import io.smsgw.broker.AbstractSessionCallback;
 import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
@@ -219,6 +221,11 @@ final class FwdLink extends AbstractSessionCallback {
       return config;
    }
 
+   /** The connection to the peer, or null, read on the link's event loop (tests, diagnostics); never call it on that loop. */
+   Channel channelNow() throws Exception {
+      return loop.submit(() -> channel).get(10, TimeUnit.SECONDS);
+   }
+
    FwdForwards forwards() {
       return forwards;
    }
@@ -372,8 +379,14 @@ final class FwdLink extends AbstractSessionCallback {
                ch.pipeline()
                   .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
                   .addLast("cmpp-decoder", new CmppPduDecoder(offeredVersion))
-                  .addLast("cmpp-encoder", new CmppPduEncoder(offeredVersion))
-                  .addLast("fwd-link", new Handler());
+                  .addLast("cmpp-encoder", new CmppPduEncoder(offeredVersion));
+               Handler handler = new Handler(ch);
+               // Reads only while the peer takes what the link writes (an ACTIVE_TEST flood it never reads the answers of).
+               // Nothing it sends on this link is answered later (its FWDs come on its own link), so no cap is counted.
+               ch.pipeline()
+                  .addLast("read-gate", PduChannelHandler.forLink(CmppPdu.class, "FWD link to gateway " + config.code(),
+                                                                  Integer.MAX_VALUE, handler))
+                  .addLast("fwd-link", handler);
             }
          });
       bootstrap.connect(config.host(), config.port()).addListener(future -> {
@@ -406,7 +419,13 @@ final class FwdLink extends AbstractSessionCallback {
 
    // ---------------------------------------------------------------- peer connection (event loop)
 
-   private final class Handler extends ChannelInboundHandlerAdapter {
+   private final class Handler extends ChannelInboundHandlerAdapter implements PduHandler<CmppPdu> {
+
+      private final Channel ch;
+
+      Handler(Channel ch) {
+         this.ch = ch;
+      }
 
       @Override
       public void channelActive(ChannelHandlerContext ctx) {
@@ -420,11 +439,15 @@ final class FwdLink extends AbstractSessionCallback {
          ctx.writeAndFlush(sentConnect);
       }
 
+      /** What the read gate in front of this handler hands over. */
       @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-         if (msg instanceof CmppPdu pdu) {
-            onPdu(ctx.channel(), pdu);
-         }
+      public void onPdu(CmppPdu pdu) {
+         FwdLink.this.onPdu(ch, pdu);
+      }
+
+      /** The gate saw the close first; {@link #channelInactive} does the work. */
+      @Override
+      public void onChannelClosed() {
       }
 
       @Override

@@ -11,6 +11,11 @@ final class FwdLinkControl implements FwdLinkControlMBean {
       this.link = link;
    }
 
+   /** The link it reads (tests). */
+   FwdLink link() {
+      return link;
+   }
+
    @Override
    public String getPeerCode() {
       return link.config().code();
