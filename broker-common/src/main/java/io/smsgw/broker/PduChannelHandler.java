@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * an unbind or TERMINATE ({@code ENDS}) first hands over what waits before it (refused as storage full if it still
  * is). Once {@link #MAX_HELD_FOR_STORAGE} PDUs wait, reading stops as for the other reasons.
  *
+ * <p>The gateway's outgoing links (SMSC links, FWD links, the GNS client) put one {@link #forLink made for a link} in
+ * front of their own connection handler: it reads the same way (not while the channel is not writable, not while the
+ * link holds its cap of deliveries unanswered), while errors, the connection's start and close travel on to the link's
+ * handler, which decides what they mean for the link.
+ *
  * @param <P> the protocol's PDU type
  */
 public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter implements PendingRequests {
@@ -50,6 +55,8 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    private final int maxPending;
    private final int resumeAt;
    private final int maxHeldForStorage;
+   /** A link's gate: errors go on to the link's own handler instead of closing here. */
+   private final boolean passErrors;
    private PduHandler<P> session;
    private ChannelHandlerContext ctx;
 
@@ -85,6 +92,11 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
     * @param maxPendingRequests requests taken and not yet answered at which the connection stops reading (at least 1)
     */
    public PduChannelHandler(Class<P> pduType, String protocol, int maxPendingRequests) {
+      this(pduType, protocol, maxPendingRequests, false);
+   }
+
+   private PduChannelHandler(Class<P> pduType, String protocol, int maxPendingRequests, boolean passErrors) {
+      this.passErrors = passErrors;
       this.pduType = pduType;
       this.protocol = protocol;
       this.maxPending = Math.max(1, maxPendingRequests);
@@ -99,6 +111,21 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
     */
    public static FlushConsolidationHandler flushConsolidation() {
       return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false);
+   }
+
+   /**
+    * The gate of an outgoing link's connection, placed just before the link's own handler, which it hands the PDUs to
+    * ({@code link}'s {@link PduHandler#onPdu}). Everything else travels on to that handler: the connection's start and
+    * close ({@link PduHandler#onChannelClosed} is called first), writability changes, errors (nothing is logged or
+    * closed here), user events. The link counts with {@link #taken} the requests it answers later (deliveries it
+    * stores) and with {@link #answered} their answers.
+    *
+    * @param maxUnanswered requests taken and not yet answered at which the connection stops reading (at least 1)
+    */
+   public static <P> PduChannelHandler<P> forLink(Class<P> pduType, String name, int maxUnanswered, PduHandler<P> link) {
+      PduChannelHandler<P> gate = new PduChannelHandler<>(pduType, name, maxUnanswered, true);
+      gate.attach(link);
+      return gate;
    }
 
    /** Called once the broker created the connection, before any PDU is read. */
@@ -358,6 +385,16 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       }
    }
 
+   /** Whether reading is held back because the cap of unanswered requests was reached (until half are answered). Any thread. */
+   public boolean atCap() {
+      return full;
+   }
+
+   /** Requests taken and not answered yet. Any thread. */
+   public int pending() {
+      return pending.get();
+   }
+
    /**
     * The reading state, for diagnostics: autoRead, PDUs held, requests unanswered, whether the cap stopped reading and
     * a resume is scheduled. On the event loop (what is held is the event loop's alone).
@@ -397,6 +434,10 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
 
    @Override
    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (passErrors) {
+         ctx.fireExceptionCaught(cause); // the link's handler says what the error means and closes
+         return;
+      }
       if (!ctx.channel().isActive()) {
          // Answers still queued when the connection closed fail one by one: one line each would flood the log.
          logger.debug("{} connection from {} already closed: {}", protocol, ctx.channel().remoteAddress(), cause.toString());

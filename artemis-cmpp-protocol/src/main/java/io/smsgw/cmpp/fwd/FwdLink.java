@@ -28,7 +28,9 @@ import io.smsgw.broker.LinkFeed;
 import io.smsgw.broker.LinkSessionCallback;
 import io.smsgw.broker.ReconnectBackoff;
 import io.smsgw.broker.DurableSender;
+import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.CmppAuthenticator;
@@ -218,6 +220,11 @@ final class FwdLink extends LinkSessionCallback {
       return config;
    }
 
+   /** The connection to the peer, or null, read on the link's event loop (tests, diagnostics); never call it on that loop. */
+   Channel channelNow() throws Exception {
+      return loop.submit(() -> channel).get(10, TimeUnit.SECONDS);
+   }
+
    FwdForwards forwards() {
       return forwards;
    }
@@ -366,8 +373,14 @@ final class FwdLink extends LinkSessionCallback {
          ch.pipeline()
             .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
             .addLast("cmpp-decoder", new CmppPduDecoder(offeredVersion))
-            .addLast("cmpp-encoder", new CmppPduEncoder(offeredVersion))
-            .addLast("fwd-link", new Handler());
+            .addLast("cmpp-encoder", new CmppPduEncoder(offeredVersion));
+         Handler handler = new Handler(ch);
+         // Reads only while the peer takes what the link writes (an ACTIVE_TEST flood it never reads the answers of).
+         // Nothing it sends on this link is answered later (its FWDs come on its own link), so no cap is counted.
+         ch.pipeline()
+            .addLast("read-gate", PduChannelHandler.forLink(CmppPdu.class, "FWD link to gateway " + config.code(),
+                                                            Integer.MAX_VALUE, handler))
+            .addLast("fwd-link", handler);
       });
       bootstrap.connect(config.host(), config.port()).addListener(future -> {
          if (!future.isSuccess()) {
@@ -397,7 +410,13 @@ final class FwdLink extends LinkSessionCallback {
 
    // ---------------------------------------------------------------- peer connection (event loop)
 
-   private final class Handler extends ChannelInboundHandlerAdapter {
+   private final class Handler extends ChannelInboundHandlerAdapter implements PduHandler<CmppPdu> {
+
+      private final Channel ch;
+
+      Handler(Channel ch) {
+         this.ch = ch;
+      }
 
       @Override
       public void channelActive(ChannelHandlerContext ctx) {
@@ -411,11 +430,15 @@ final class FwdLink extends LinkSessionCallback {
          ctx.writeAndFlush(sentConnect);
       }
 
+      /** What the read gate in front of this handler hands over. */
       @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-         if (msg instanceof CmppPdu pdu) {
-            onPdu(ctx.channel(), pdu);
-         }
+      public void onPdu(CmppPdu pdu) {
+         FwdLink.this.onPdu(ch, pdu);
+      }
+
+      /** The gate saw the close first; {@link #channelInactive} does the work. */
+      @Override
+      public void onChannelClosed() {
       }
 
       @Override

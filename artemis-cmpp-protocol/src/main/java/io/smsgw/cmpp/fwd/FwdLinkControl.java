@@ -18,6 +18,11 @@ public final class FwdLinkControl implements FwdLinkControlMBean {
       this.peers = peers;
    }
 
+   /** The link it reads (tests). */
+   FwdLink link() {
+      return link;
+   }
+
    @Override
    public String getPeerCode() {
       return link.config().code();

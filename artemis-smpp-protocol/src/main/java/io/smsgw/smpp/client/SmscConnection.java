@@ -1,6 +1,8 @@
 package io.smsgw.smpp.client;
 
 import io.smsgw.broker.LogText;
+import io.smsgw.broker.PduChannelHandler;
+import io.smsgw.broker.PduHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +11,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.smpp.codec.AlertNotification;
 import io.smsgw.smpp.codec.BindRequest;
@@ -37,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * One TCP connection of a link to its SMSC, in one bind role: binds when connected, keeps the session
  * alive with enquire_link, and hands submit responses, receipts and MO to the {@link SmscLink}. Runs on the
  * link's event loop, like the link itself.
+ *
+ * <p>Its {@link #gate()} goes just before it in the pipeline and decides when the connection reads (docs/decisions.md,
+ * "A link stops reading from an SMSC or peer gateway that does not read, or that has too many deliveries
+ * unanswered"): not while the channel is not writable (an SMSC that sends enquire_link without reading the answers),
+ * and not while {@code max-unanswered-deliveries} deliver_sm / data_sm wait for their answer, until half of them have it.
  */
-final class SmscConnection extends ChannelInboundHandlerAdapter {
+final class SmscConnection extends ChannelInboundHandlerAdapter implements PduHandler<SmppPdu> {
 
    private static final Logger logger = LoggerFactory.getLogger(SmscConnection.class);
 
@@ -75,12 +81,32 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    private boolean unbindAnswered;
    /** Whether the SMSC speaks 3.4 as far as the link knows (the bind asked, then the bind answer says): TLV statuses. */
    private boolean smsc34;
+   /** Reads for this connection; hands it the PDUs. */
+   private final PduChannelHandler<SmppPdu> gate;
+   /** The last tick found reading held back for deliveries unanswered (tick). Event loop. */
+   private boolean heldForDeliveries;
 
    SmscConnection(SmscLink link, SmscLinkConfig config, BindType role) {
       this.link = link;
       this.config = config;
       this.role = role;
       this.smsc34 = config.version34();
+      this.gate = PduChannelHandler.forLink(SmppPdu.class, "SMSC link " + config.id(), config.maxUnansweredDeliveries(), this);
+   }
+
+   /** The handler that goes just before this one in the pipeline: it reads, and hands this one the PDUs. */
+   PduChannelHandler<SmppPdu> gate() {
+      return gate;
+   }
+
+   /** The connection's channel, null before it connected. Event loop. */
+   Channel channel() {
+      return channel;
+   }
+
+   /** deliver_sm / data_sm handed to the link and not answered yet. Event loop. */
+   int deliveriesUnanswered() {
+      return deliveriesUnanswered;
    }
 
    BindType role() {
@@ -113,6 +139,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
     */
    void answer(SmppPdu response) {
       deliveriesUnanswered--;
+      gate.answered();
       if (state == State.CLOSED) {
          return; // the SMSC sends it again
       }
@@ -223,19 +250,10 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       timer = channel.eventLoop().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
    }
 
+   /** A PDU the {@link #gate()} hands over (it releases it afterwards). Event loop. */
    @Override
-   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      try {
-         if (msg instanceof SmppPdu pdu) {
-            lastReceivedNanos = System.nanoTime();
-            onPdu(pdu);
-         }
-      } finally {
-         ReferenceCountUtil.release(msg);
-      }
-   }
-
-   private void onPdu(SmppPdu pdu) {
+   public void onPdu(SmppPdu pdu) {
+      lastReceivedNanos = System.nanoTime();
       if (pdu instanceof BindResponse bound) {
          if (state != State.BINDING) {
             // No bind waits for it (a stray or repeated answer): it refuses nothing. Closing here told the log the bind
@@ -276,6 +294,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
          // unbind_resp, and a refusal would have the SMSC send it again later (maybe to another gateway).
          if (state == State.BOUND || state == State.UNBINDING) {
             deliveriesUnanswered++;
+            gate.taken();
             link.onDeliverSm(this, deliver);
          } else {
             write(deliver.response(SmppStatus.ESME_RINVBNDSTS));
@@ -283,6 +302,7 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       } else if (pdu instanceof DataSm data) {
          if (state == State.BOUND || state == State.UNBINDING) {
             deliveriesUnanswered++;
+            gate.taken();
             link.onDataSm(this, data);
          } else {
             write(data.errorResponse(SmppStatus.ESME_RINVBNDSTS));
@@ -339,6 +359,16 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
       if (state != State.BOUND) {
          return;
       }
+      if (gate.atCap() || heldForDeliveries) {
+         // The link holds back reading for deliveries it has not answered (its store is slow): the answers to its
+         // enquire_link and submit_sm may be among the unread bytes, so none is judged unanswered now, nor at the first
+         // tick after reading resumed (the bytes are read first); the wait for the enquire_link's starts again.
+         heldForDeliveries = gate.atCap();
+         if (probeSequence >= 0) {
+            probeSentNanos = now;
+         }
+         return;
+      }
       if (probeSequence >= 0 && now - probeSentNanos > responseTimeout) {
          logger.warn("SMSC link {}: enquire_link unanswered for {}; reconnecting", config.id(), config.responseTimeout());
          close("enquire_link unanswered for " + config.responseTimeout() + " on the " + SmscLink.roleName(role));
@@ -365,6 +395,11 @@ final class SmscConnection extends ChannelInboundHandlerAdapter {
    /** When the SMSC last sent anything on this connection (System.nanoTime). */
    long lastReceivedNanos() {
       return lastReceivedNanos;
+   }
+
+   /** The gate saw the close first; {@link #channelInactive} does the work. */
+   @Override
+   public void onChannelClosed() {
    }
 
    @Override

@@ -380,6 +380,16 @@ final class SmscLink extends LinkSessionCallback {
       return config;
    }
 
+   /** The link's connections (a copy), read on its event loop, for tests and diagnostics; never call it on that loop. */
+   List<SmscConnection> connectionsNow() throws Exception {
+      return eventLoop.submit(() -> List.copyOf(connections)).get(10, TimeUnit.SECONDS);
+   }
+
+   /** Runs {@code read} on the link's event loop and returns what it gives (tests, diagnostics); never on that loop. */
+   <T> T readOnLoop(java.util.concurrent.Callable<T> read) throws Exception {
+      return eventLoop.submit(read).get(10, TimeUnit.SECONDS);
+   }
+
    State state() {
       return state;
    }
@@ -592,6 +602,8 @@ final class SmscLink extends LinkSessionCallback {
          // bind answer says which version the SMSC speaks (SmscConnection).
          ch.pipeline().addLast(new SmppPduDecoder(true, true));
          ch.pipeline().addLast(new SmppPduEncoder());
+         // Reads only while the SMSC takes what the link writes and the link's deliveries unanswered are under the cap.
+         ch.pipeline().addLast(connection.gate());
          ch.pipeline().addLast(connection);
       })
          .connect(config.host(), config.port())

@@ -12,6 +12,11 @@ public final class SmscLinkControl implements SmscLinkControlMBean {
       this.link = link;
    }
 
+   /** The link it reads (tests). */
+   SmscLink link() {
+      return link;
+   }
+
    @Override
    public String getLinkId() {
       return link.config().id();

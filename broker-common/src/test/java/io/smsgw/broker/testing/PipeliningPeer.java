@@ -61,6 +61,16 @@ public final class PipeliningPeer implements AutoCloseable {
       return new PipeliningPeer(channel);
    }
 
+   /**
+    * The server end of a connection a test accepted, for a peer that plays the remote end of one of the gateway's
+    * outgoing links (an SMSC, a peer gateway); set to non-blocking. Set the socket buffer sizes on the server socket
+    * before it binds, so the accepted one starts with them.
+    */
+   public static PipeliningPeer accepted(SocketChannel accepted) throws IOException {
+      accepted.configureBlocking(false);
+      return new PipeliningPeer(accepted);
+   }
+
    public SocketAddress localAddress() throws IOException {
       return channel.getLocalAddress();
    }

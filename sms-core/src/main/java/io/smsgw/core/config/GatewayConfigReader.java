@@ -60,7 +60,7 @@ final class GatewayConfigReader {
       "tls-key-store", "tls-key-store-password", "tls-key-alias", "tls-verify-host", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format", "default-alphabet", "max-unanswered-attempts", "on-unanswered",
-      "throttle-pause", "addr-ton", "addr-npi", "address-range", "receipts-by-content");
+      "throttle-pause", "addr-ton", "addr-npi", "address-range", "receipts-by-content", "max-unanswered-deliveries");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
@@ -887,6 +887,8 @@ final class GatewayConfigReader {
       }
       // On by default: SMSCs that send receipts with esm_class 0 exist, and an SMSC that flags them right loses nothing.
       boolean receiptsByContent = bool(settings, path, "receipts-by-content", true);
+      int maxUnansweredDeliveries = wholeNumber(settings, path, "max-unanswered-deliveries",
+         SmscLinkConfig.DEFAULT_MAX_UNANSWERED_DELIVERIES, 1);
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -894,7 +896,7 @@ final class GatewayConfigReader {
          responseTimeout, reconnectMin, reconnectMax, tls.enabled(), tls.trustStore(), tls.trustStorePassword(),
          tls.keyStore(), tls.keyStorePassword(), tls.keyAlias(), tls.verifyHost(), sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
-         throttlePause, addrTon, addrNpi, addressRange, receiptsByContent);
+         throttlePause, addrTon, addrNpi, addressRange, receiptsByContent, maxUnansweredDeliveries);
    }
 
    /**

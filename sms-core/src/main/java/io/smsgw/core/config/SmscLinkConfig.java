@@ -52,6 +52,8 @@ import io.smsgw.core.text.DefaultAlphabet;
  * @param receiptsByContent   a deliver_sm or data_sm of the default message type (esm_class bits 5-2 = 0) is a receipt
  *                            too when it carries receipted_message_id or a strict receipt text (decision 118); else
  *                            only esm_class says what is a receipt
+ * @param maxUnansweredDeliveries deliver_sm / data_sm the link has taken and not yet answered (their receipt or MO not
+ *                            yet stored) at which it stops reading from the SMSC, until half are answered (at least 1)
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -62,7 +64,7 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet, int maxUnansweredAttempts,
                              OnUnanswered onUnanswered, Duration throttlePause, int addrTon, int addrNpi,
-                             String addressRange, boolean receiptsByContent) {
+                             String addressRange, boolean receiptsByContent, int maxUnansweredDeliveries) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 
@@ -76,6 +78,9 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
 
    /** Default of {@code max-unanswered-attempts}. */
    public static final int DEFAULT_MAX_UNANSWERED_ATTEMPTS = 3;
+
+   /** Default of {@code max-unanswered-deliveries}. */
+   public static final int DEFAULT_MAX_UNANSWERED_DELIVERIES = 1000;
 
    /** Default of {@code throttle-pause}. */
    public static final Duration DEFAULT_THROTTLE_PAUSE = Duration.ofMillis(100);
@@ -97,6 +102,9 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
       Objects.requireNonNull(onUnanswered, "onUnanswered");
       Objects.requireNonNull(throttlePause, "throttlePause");
       Objects.requireNonNull(addressRange, "addressRange");
+      if (maxUnansweredDeliveries < 1) {
+         throw new IllegalArgumentException("maxUnansweredDeliveries must be at least 1, got " + maxUnansweredDeliveries);
+      }
    }
 
    /** The link's TLS settings, as FWD links and the GNS client have them too. */

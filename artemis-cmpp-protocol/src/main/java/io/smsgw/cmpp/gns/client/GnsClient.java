@@ -31,9 +31,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
+import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.cmpp.codec.ActiveTest;
 import io.smsgw.cmpp.codec.ActiveTestResp;
@@ -187,8 +188,12 @@ public final class GnsClient implements AutoCloseable {
                   .addLast("cmpp-frame", new PduFrameDecoder("CMPP", CmppCodec.HEADER_LENGTH, MAX_PDU_SIZE))
                   .addLast("cmpp-decoder", new CmppPduDecoder())
                   .addLast("cmpp-encoder", new CmppPduEncoder())
-                  .addLast("idle", new IdleStateHandler(ACTIVE_TEST_INTERVAL_SECONDS, 0, 0, TimeUnit.SECONDS))
-                  .addLast("gns-client", new Handler(ch));
+                  .addLast("idle", new IdleStateHandler(ACTIVE_TEST_INTERVAL_SECONDS, 0, 0, TimeUnit.SECONDS));
+               Handler handler = new Handler(ch);
+               // Reads only while the tandem takes what the client writes; everything it sends is answered at once.
+               ch.pipeline()
+                  .addLast("read-gate", PduChannelHandler.forLink(CmppPdu.class, "GNS client", Integer.MAX_VALUE, handler))
+                  .addLast("gns-client", handler);
             }
          });
    }
@@ -217,6 +222,11 @@ public final class GnsClient implements AutoCloseable {
 
    EventLoop eventLoop() {
       return loop;
+   }
+
+   /** The connection to the tandem, or null, read on the client's event loop (tests, diagnostics); never on that loop. */
+   Channel channelNow() throws Exception {
+      return loop.submit(() -> channel).get(10, TimeUnit.SECONDS);
    }
 
    /** Connects, and keeps reconnecting until {@link #close()}; {@code listener} hears about it. */
@@ -609,7 +619,7 @@ public final class GnsClient implements AutoCloseable {
    }
 
    /** Netty's view of one connection attempt; everything is handed to the client on the event loop. */
-   private final class Handler extends ChannelInboundHandlerAdapter {
+   private final class Handler extends ChannelInboundHandlerAdapter implements PduHandler<CmppPdu> {
 
       private final Channel ch;
 
@@ -617,17 +627,19 @@ public final class GnsClient implements AutoCloseable {
          this.ch = ch;
       }
 
+      /** What the read gate in front of this handler hands over (it releases the PDU afterwards). */
       @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-         try {
-            if (msg instanceof CmppPdu pdu && channel == ch) {
-               onPdu(ch, pdu);
-            } else if (msg instanceof CmppPdu pdu && terminating == ch) {
-               onPduWhileTerminating(ch, pdu);
-            }
-         } finally {
-            ReferenceCountUtil.release(msg);
+      public void onPdu(CmppPdu pdu) {
+         if (channel == ch) {
+            GnsClient.this.onPdu(ch, pdu);
+         } else if (terminating == ch) {
+            onPduWhileTerminating(ch, pdu);
          }
+      }
+
+      /** The gate saw the close first; {@link #channelInactive} does the work. */
+      @Override
+      public void onChannelClosed() {
       }
 
       @Override
