@@ -503,6 +503,7 @@ final class FwdLink extends LinkSessionCallback {
          logger.debug("FWD link to gateway {}: ignoring {} before CONNECT_RESP", config.code(), pdu.commandName());
       } else if (pdu instanceof FwdResp resp) {
          onFwdResp(resp);
+         flush(); // the answer freed a place in the window
       } else if (pdu instanceof ActiveTest test) {
          ch.writeAndFlush(test.response());
       } else if (pdu instanceof Terminate terminate) {
@@ -715,7 +716,9 @@ final class FwdLink extends LinkSessionCallback {
    private void flush() {
       Channel ch = channel;
       boolean wrote = false;
-      while (ch != null && loggedIn && !stopping && !toSend.isEmpty()) {
+      // The window bounds the FWDs the peer has not answered, not only the messages taken: the peer's window counts
+      // requests, and 10 five-part MT are 50 FWDs; the rest waits for an answer (onPdu flushes after each FWD_RESP).
+      while (ch != null && loggedIn && !stopping && !toSend.isEmpty() && inFlight.size() < config.window()) {
          Part part = toSend.poll();
          Outgoing o = part.outgoing;
          if (o.settled || o.feed.abandoned()) {
