@@ -73,7 +73,10 @@ public final class MtRouteTransformer extends RoutingTransformer {
       if (message.getObjectProperty(SmsProperties.KIND) == null) {
          message.putStringProperty(SmsProperties.KIND, SmsKind.MT.propertyValue());
       }
-      AccountCounters counters = router.counters(account(message));
+      // An MT a peer gateway forwarded was held to its account's limits where the SP submitted it (multi-gateway.md,
+      // "Trust between gateways"): an account of the same name here neither restricts its routes nor counts it.
+      String account = message.getObjectProperty(SmsProperties.ORIGIN_GATEWAY) == null ? account(message) : null;
+      AccountCounters counters = router.counters(account);
       if (!waited && !rerouted) {
          counts.add(counters.submitted);
          if (submitTime != null && !SubmitTimes.acceptable(submitTime, System.currentTimeMillis())) {
@@ -91,7 +94,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
       // One read of the table: a reload between two reads could find the route in one table and no link in the next.
       RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
       // An MT moved off a link's queue (a failover, a removed link) goes to another link of its route if it has one.
-      String link = local == null ? null : router.linkFor(local, account(message), rerouted ? movedFromLink(message) : null);
+      String link = local == null ? null : router.linkFor(local, account, rerouted ? movedFromLink(message) : null);
       if (link != null) {
          leavePending(message);
          put(message, SmsProperties.LINK, link);
