@@ -93,8 +93,10 @@ public final class MtRouteTransformer extends RoutingTransformer {
       String destination = string(message, SmsProperties.DESTINATION);
       // One read of the table: a reload between two reads could find the route in one table and no link in the next.
       RouteConfig.MtRoute local = destination == null ? null : router.table().mt(destination);
-      // An MT moved off a link's queue (a failover, a removed link) goes to another link of its route if it has one.
-      String link = local == null ? null : router.linkFor(local, account, rerouted ? movedFromLink(message) : null);
+      // An MT moved off a link's queue (a failover, a removed link) goes to another link of its route if it has one;
+      // the parts of a long message its submitter split go to one link (PartAffinity).
+      String link = local == null ? null
+         : router.linkFor(local, account, rerouted ? movedFromLink(message) : null, message);
       if (link != null) {
          leavePending(message);
          put(message, SmsProperties.LINK, link);

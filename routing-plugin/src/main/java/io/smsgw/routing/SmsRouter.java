@@ -299,6 +299,15 @@ public final class SmsRouter {
     * moved the MT away from) while the route has another link; null excludes nothing.
     */
    String linkFor(RouteConfig.MtRoute route, String account, String excluded) {
+      return linkFor(route, account, excluded, null);
+   }
+
+   /**
+    * As {@link #linkFor(RouteConfig.MtRoute, String, String)} for {@code mt} (null: a whole message): a part of a long
+    * message its submitter split goes to the link all its message's parts get while the same links are up
+    * ({@link PartAffinity}), a whole message to one picked at random by weight.
+    */
+   String linkFor(RouteConfig.MtRoute route, String account, String excluded, org.apache.activemq.artemis.api.core.Message mt) {
       if (route == null || route.links().isEmpty() || !mayUse(route, account)) {
          return null;
       }
@@ -321,7 +330,9 @@ public final class SmsRouter {
             up.add(link);
          }
       }
-      return weighted(up.isEmpty() ? candidates : up);
+      List<RouteConfig.WeightedLink> offered = up.isEmpty() ? candidates : up;
+      long part = mt == null || offered.size() == 1 ? PartAffinity.NOT_A_PART : PartAffinity.key(mt, account);
+      return part == PartAffinity.NOT_A_PART ? weighted(offered) : PartAffinity.pick(offered, part);
    }
 
    private boolean mayUse(RouteConfig.MtRoute route, String account) {
