@@ -13,11 +13,11 @@ import javax.management.ObjectName;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
+import io.smsgw.broker.GatewayConfigServices;
 import io.smsgw.core.config.CdrConfig;
 import io.smsgw.core.contract.SmsAddresses;
 import io.smsgw.core.contract.SmsKind;
 import io.smsgw.core.contract.SmsProperties;
-import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
@@ -142,7 +142,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
    /** The routing rules, in place before anything is routed: tables, account queue prefix, sender-side routing. */
    private void prepare(GatewayRuntime runtime) throws Exception {
-      new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
+      GatewayConfigServices.of(server, runtime).start();
       router.accountQueuePrefix(accountQueuePrefix(server.getConfiguration().getAcceptorConfigurations(),
                                                    server.getRemotingService().getProtocolFactoryMap().keySet()));
       router.apply(runtime.config());

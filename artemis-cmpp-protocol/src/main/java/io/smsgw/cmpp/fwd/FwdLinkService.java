@@ -20,11 +20,11 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
 import io.smsgw.broker.TlsClientContexts;
+import io.smsgw.broker.GatewayConfigServices;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.PeerConfig;
 import io.smsgw.core.runtime.AcceptedSegments;
-import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.PeerReconfiguration;
 import io.smsgw.correlation.CorrelationStore;
@@ -96,7 +96,7 @@ public final class FwdLinkService implements ActiveMQComponent {
             logger.debug("No gateway configuration found: no FWD links");
             return;
          }
-         new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
+         GatewayConfigServices.of(server, runtime).start();
       }
       GatewayConfig config = runtime.config();
       startCode = config.code();

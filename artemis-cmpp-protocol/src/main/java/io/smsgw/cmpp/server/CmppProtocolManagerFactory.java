@@ -8,10 +8,10 @@ import io.smsgw.broker.AcceptorManagerSetup;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
 import io.smsgw.broker.LoginPenaltyBeans;
+import io.smsgw.broker.GatewayConfigServices;
 import io.smsgw.cmpp.fwd.FwdLinkService;
 import io.smsgw.cmpp.gns.TandemLifecycle;
 import io.smsgw.cmpp.gns.client.RouteCacheService;
-import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
@@ -78,7 +78,7 @@ public final class CmppProtocolManagerFactory extends AbstractSmsProtocolManager
       // Ends the client sessions with unbind / TERMINATE when the broker stops (shared with the other protocol).
       services.add(io.smsgw.broker.ClientSessionsStop.of(server));
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
-         services.add(new GatewayConfigService(server.getConfiguration().getName(), GatewayRuntime.of(server)));
+         services.add(GatewayConfigServices.of(server, GatewayRuntime.of(server)));
          services.add(new PeerAcceptorCheck(server, GatewayRuntime.of(server)));
          services.add(new FwdLinkService(server, GatewayRuntime.of(server)));
          services.add(new TandemLifecycle(server, GatewayRuntime.of(server)));

@@ -23,10 +23,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
 import io.smsgw.broker.TlsClientContexts;
+import io.smsgw.broker.GatewayConfigServices;
 import io.smsgw.core.config.GatewayConfigLocator;
 import io.smsgw.core.config.SmscLinkConfig;
 import io.smsgw.core.runtime.AcceptedSegments;
-import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.LinkReconfiguration;
 import io.smsgw.correlation.CorrelationRecord;
@@ -123,7 +123,7 @@ public final class SmscLinkService implements ActiveMQComponent {
             logger.debug("No gateway configuration found: no SMSC links");
             return;
          }
-         new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
+         GatewayConfigServices.of(server, runtime).start();
       }
       List<SmscLinkConfig> configured = runtime.config().links();
       if (!configured.isEmpty()) {

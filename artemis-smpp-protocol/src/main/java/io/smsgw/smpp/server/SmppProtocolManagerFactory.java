@@ -8,7 +8,7 @@ import io.smsgw.broker.AcceptorManagerSetup;
 import io.smsgw.broker.Acceptors;
 import io.smsgw.broker.BrokerExposure;
 import io.smsgw.broker.LoginPenaltyBeans;
-import io.smsgw.core.runtime.GatewayConfigService;
+import io.smsgw.broker.GatewayConfigServices;
 import io.smsgw.smpp.client.SmscLinkService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
@@ -60,7 +60,7 @@ public final class SmppProtocolManagerFactory extends AbstractSmsProtocolManager
       services.add(new BrokerExposure(server));
       services.add(new LoginPenaltyBeans(server, PROTOCOL_NAME)); // a bean per SMPP acceptor, while it exists
       if (Acceptors.anyEnables(server, PROTOCOL_NAME)) {
-         services.add(new GatewayConfigService(server.getConfiguration().getName(), runtime));
+         services.add(GatewayConfigServices.of(server, runtime));
       }
       services.add(new SmscLinkService(server, runtime));
       // Ends the client sessions with unbind / TERMINATE when the broker stops (shared with the other protocol).

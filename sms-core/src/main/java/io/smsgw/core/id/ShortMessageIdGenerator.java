@@ -8,13 +8,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * (and which most 3.3 peers expect in hex). Layout: 18 bits of epoch seconds, modulo 2^18, then a
  * 14-bit sequence. Thread-safe and lock-free; same logical-clock rule as {@link CmppMsgIdGenerator}:
  * the sequence restarts each wall-clock second, and after 16,384 ids in one second the next id
- * carries into the following second, running ahead of the wall clock.
+ * carries into the following second, running ahead of the wall clock. The state never goes back when the wall clock
+ * does, and an {@link IdMark} carries its high-water mark across restarts (a restarted generator issues its first id
+ * after the last second the previous run could have used, whatever the wall clock says).
  *
  * <p>Uniqueness window: the seconds field wraps every 2^18 s (72 h 49 min), so within one process
  * no id repeats among ids issued less than 72 hours (of logical time) apart; a receipt for a
- * 3.3 session must therefore arrive within three days to correlate unambiguously. A restarted
- * process reuses no id of an earlier run within that window unless the earlier run had run ahead
- * of the wall clock (more than 16,384 ids/s sustained). Two generators (e.g. cluster nodes) can collide.
+ * 3.3 session must therefore arrive within three days to correlate unambiguously. With a mark, a restarted
+ * process reuses no id of an earlier run within that window. Two generators (e.g. cluster nodes) can collide.
  */
 public final class ShortMessageIdGenerator {
 
@@ -23,10 +24,23 @@ public final class ShortMessageIdGenerator {
    public static final int HEX_LENGTH = 8;
 
    private final Clock clock;
-   private final AtomicLong state = new AtomicLong();
+   private final IdMark mark;
+   private final AtomicLong state;
 
-   public ShortMessageIdGenerator(Clock clock) {
+   /**
+    * @param clock the wall clock (only its instants are used: the ids hold epoch seconds)
+    * @param mark  the high-water mark (in epoch seconds) the first id comes after, extended as ids are issued
+    */
+   public ShortMessageIdGenerator(Clock clock, IdMark mark) {
       this.clock = clock;
+      this.mark = mark;
+      long after = mark.startedAfter();
+      this.state = new AtomicLong(after < 0 ? 0 : ((after + 1) << SEQUENCE_BITS) - 1);
+   }
+
+   /** State in memory only (see {@link IdMark#inMemory()}). */
+   public ShortMessageIdGenerator(Clock clock) {
+      this(clock, IdMark.inMemory());
    }
 
    /** Uses the system clock. */
@@ -43,8 +57,17 @@ public final class ShortMessageIdGenerator {
          current = state.get();
          candidate = Math.max(current + 1, wallClock);
       } while (!state.compareAndSet(current, candidate));
+      mark.issuing(candidate >>> SEQUENCE_BITS);
       // the low 32 bits of (second << 14 | sequence) are (second mod 2^18) << 14 | sequence
       return (int) candidate;
+   }
+
+   /** Keeps the mark a block ahead of the logical clock (the runtime's keeper task, off the issuing threads). */
+   public void keepAhead() {
+      long second = Math.max(state.get() >>> SEQUENCE_BITS, Math.floorDiv(clock.millis(), 1000L));
+      if (second > mark.reservedThrough() - IdMark.BLOCK_SECONDS / 2) {
+         mark.reserveThrough(second + IdMark.BLOCK_SECONDS);
+      }
    }
 
    /** The next id as exactly 8 lower-case hex digits. */

@@ -53,6 +53,37 @@ public final class GatewayClock {
       this.clock = clock;
    }
 
+   /**
+    * A {@link Clock} that reads this one: its instants from the clock set now, its zone the gateway's zone set now
+    * (each read again per call, so the zone the CMPP module sets at start and a clock a test sets are followed). The
+    * Msg_Id generator reads it.
+    */
+   public Clock asClock() {
+      return view;
+   }
+
+   private final Clock view = new Clock() {
+      @Override
+      public ZoneId getZone() {
+         return zone;
+      }
+
+      @Override
+      public Clock withZone(ZoneId other) {
+         return clock.withZone(other);
+      }
+
+      @Override
+      public long millis() {
+         return clock.millis();
+      }
+
+      @Override
+      public Instant instant() {
+         return clock.instant();
+      }
+   };
+
    /** Now, in epoch millis. */
    public long millis() {
       return clock.millis();

@@ -1,6 +1,8 @@
 package io.smsgw.core.runtime;
 
+import java.lang.invoke.MethodHandles;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.smsgw.core.config.AccessProtocol;
@@ -15,8 +21,11 @@ import io.smsgw.core.config.Account;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.id.CmppMsgId;
 import io.smsgw.core.id.CmppMsgIdGenerator;
+import io.smsgw.core.id.IdMark;
 import io.smsgw.core.id.ShortMessageIdGenerator;
 import io.smsgw.core.rate.RateLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * State shared by every SMPP and CMPP acceptor of one broker: the accounts, how many sessions each
@@ -28,11 +37,22 @@ import io.smsgw.core.rate.RateLimiter;
  */
 public final class GatewayRuntime {
 
+   private static final Logger logger = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
    private static final Map<Object, GatewayRuntime> BY_BROKER = new WeakHashMap<>();
+   /** The id marks' directory under the broker's data directory (beside the journal). */
+   public static final String ID_MARKS_DIRECTORY = "sms-ids";
+   static final String MSG_ID_MARK = "msg-id.mark";
+   static final String SHORT_ID_MARK = "short-id.mark";
 
    private volatile GatewayConfig config;
+   private final GatewayClock clock = new GatewayClock();
    private volatile CmppMsgIdGenerator longIds;
-   private final ShortMessageIdGenerator shortIds = new ShortMessageIdGenerator();
+   private volatile ShortMessageIdGenerator shortIds = new ShortMessageIdGenerator(clock.asClock());
+   private IdMark longMark = IdMark.inMemory();
+   private IdMark shortMark = IdMark.inMemory();
+   private Path idMarks;
+   private ScheduledExecutorService idKeeperPool;
+   private ScheduledFuture<?> idKeeper;
    private final ConcurrentHashMap<String, AtomicInteger> openSessions = new ConcurrentHashMap<>();
    /** Open sessions of other gateways (FWD and GNS), by kind and code: apart from accounts, whose ids they could equal. */
    private final ConcurrentHashMap<String, AtomicInteger> gatewaySessions = new ConcurrentHashMap<>();
@@ -43,7 +63,6 @@ public final class GatewayRuntime {
     * when a login or bind fails, so the reload thread never reads them.
     */
    private final ConcurrentHashMap<AccountSession, Login> accountSessions = new ConcurrentHashMap<>();
-   private final GatewayClock clock = new GatewayClock();
    private final TrafficCounters traffic = new TrafficCounters(clock);
    private final LinkStates links = new LinkStates();
    private final DailyQuotas quotas = new DailyQuotas(clock, this::current);
@@ -80,7 +99,7 @@ public final class GatewayRuntime {
 
    /**
     * Installs a configuration, at start or on reload. The Msg_Id generator is kept while the gateway code
-    * stays the same, so a reload never restarts its sequence. Each account's submit limiter follows its
+    * stays the same, so a reload never restarts its sequence (a new code's generator starts after the same mark). Each account's submit limiter follows its
     * {@code max-submit-rate} as configured now, for open sessions too: one whose rate changed gets a new limiter, the
     * others keep theirs (and what they used of it). The open sessions of accounts the new configuration removes or
     * revokes (password, protocols, allowed-ips) are told to end; returned, one entry per account.
@@ -88,7 +107,8 @@ public final class GatewayRuntime {
    public synchronized List<RevokedAccount> configure(GatewayConfig newConfig) {
       GatewayConfig previous = config;
       if (previous == null || !previous.code().equals(newConfig.code()) || longIds == null) {
-         this.longIds = new CmppMsgIdGenerator(newConfig.codeValue());
+         this.longIds = new CmppMsgIdGenerator(newConfig.codeValue(), clock.asClock(), longMark);
+         longIds.keepAhead(); // the first block reserved here, not by the first submit's event loop
       }
       this.config = newConfig;
       // After the new configuration is visible: a limiter made concurrently from the previous one is on its key
@@ -103,6 +123,63 @@ public final class GatewayRuntime {
             limiter.permitsPerSecond() == account.maxSubmitRate() ? limiter : new RateLimiter(account.maxSubmitRate()));
       }
       return previous == null ? List.of() : endRevokedSessions(newConfig);
+   }
+
+   /**
+    * Keeps the message id generators' high-water marks in {@code directory} (the broker's data directory's
+    * {@value #ID_MARKS_DIRECTORY}), so that a restart never issues an id at or before one issued before it, whatever
+    * the wall clock says (docs/decisions.md, "Message ids survive restarts and clocks going back"). Called at each
+    * broker start before the configuration loads; reserves the first block now and keeps the marks a block ahead from
+    * {@code scheduler} (the broker's scheduled pool: the keeper ends with it), so the ids' threads never write the
+    * files. Without a call (tests, embedded runtimes without a broker) the generators' state is in memory only.
+    *
+    * @throws java.io.UncheckedIOException a mark cannot be read or written: the gateway does not start
+    */
+   public synchronized void persistIds(Path directory, ScheduledExecutorService scheduler) {
+      if (!directory.equals(idMarks)) {
+         IdMark longs = IdMark.open(directory.resolve(MSG_ID_MARK));
+         IdMark shorts = IdMark.open(directory.resolve(SHORT_ID_MARK));
+         this.longMark = longs;
+         this.shortMark = shorts;
+         this.shortIds = new ShortMessageIdGenerator(clock.asClock(), shorts);
+         GatewayConfig current = config;
+         if (current != null) {
+            this.longIds = new CmppMsgIdGenerator(current.codeValue(), clock.asClock(), longs);
+         }
+         this.idMarks = directory;
+      }
+      keepIdsAhead();
+      if (scheduler != null && scheduler != idKeeperPool) {
+         if (idKeeper != null) {
+            idKeeper.cancel(false);
+         }
+         longMark.executor(scheduler);
+         shortMark.executor(scheduler);
+         long period = IdMark.BLOCK_SECONDS / 4;
+         try {
+            idKeeper = scheduler.scheduleAtFixedRate(this::keepIdsAheadLogged, period, period, TimeUnit.SECONDS);
+            idKeeperPool = scheduler;
+         } catch (RejectedExecutionException e) {
+            idKeeper = null; // a pool shutting down: the issuing threads extend the marks themselves
+         }
+      }
+   }
+
+   private void keepIdsAhead() {
+      CmppMsgIdGenerator longs = longIds;
+      if (longs != null) {
+         longs.keepAhead();
+      }
+      shortIds.keepAhead();
+   }
+
+   private void keepIdsAheadLogged() {
+      try {
+         keepIdsAhead();
+      } catch (RuntimeException e) {
+         logger.warn("Could not extend the message id marks in {}: retried in {} s (an id beyond them writes it itself)",
+                     idMarks, IdMark.BLOCK_SECONDS / 4, e);
+      }
    }
 
    /** Tells the sessions the configuration no longer admits to end, each once; one entry per account. */

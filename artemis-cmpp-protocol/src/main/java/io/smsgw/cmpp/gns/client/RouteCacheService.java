@@ -3,9 +3,9 @@ package io.smsgw.cmpp.gns.client;
 import javax.management.ObjectName;
 
 import io.smsgw.broker.GatewayMeters;
+import io.smsgw.broker.GatewayConfigServices;
 import io.smsgw.core.config.GatewayConfig;
 import io.smsgw.core.config.GatewayConfigLocator;
-import io.smsgw.core.runtime.GatewayConfigService;
 import io.smsgw.core.runtime.GatewayRuntime;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
@@ -47,7 +47,7 @@ public final class RouteCacheService implements ActiveMQComponent {
          if (!new GatewayConfigLocator().isAvailable()) {
             return;
          }
-         new GatewayConfigService(server.getConfiguration().getName(), runtime).start();
+         GatewayConfigServices.of(server, runtime).start();
       }
       GatewayConfig config = runtime.config();
       if (config.gns() == null) {
