@@ -9,7 +9,8 @@ import java.util.Objects;
  * packed form.
  *
  * <p>Only characters that survive an encode/decode round trip unchanged are encodable, so
- * {@link #canEncode(CharSequence)} is a reliable test for "GSM7 loses nothing". Code 0x09 is decoded as
+ * {@link #canEncode(CharSequence)} is a reliable test for "GSM7 loses nothing" (U+001B, the escape,
+ * survives only as the last character: see below). Code 0x09 is decoded as
  * ç (the intent of the standard, as in the Unicode mapping table); Ç is therefore not encodable.
  * National language shift tables are not supported. Encoding works per UTF-16 char: an unencodable
  * character becomes '?', so an unguarded emoji (a surrogate pair) becomes "??".
