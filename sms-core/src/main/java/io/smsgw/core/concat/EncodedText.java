@@ -76,7 +76,7 @@ final class EncodedText {
       return new EncodedText(septets, ends, ends.length);
    }
 
-   /** Two octets per char, four per surrogate pair; unpaired surrogates become U+FFFD (two octets). */
+   /** Two octets per char, four per surrogate pair; an unpaired surrogate is two octets of its own. */
    private static EncodedText ucs2(String text) {
       byte[] octets = SmsText.encode(text, SmsEncoding.UCS2);
       int[] ends = new int[text.length()];

@@ -9,14 +9,19 @@ import java.util.Objects;
  * packed form.
  *
  * <p>Only characters that survive an encode/decode round trip unchanged are encodable, so
- * {@link #canEncode(CharSequence)} is a reliable test for "GSM7 loses nothing". Code 0x09 is decoded as
+ * {@link #canEncode(CharSequence)} is a reliable test for "GSM7 loses nothing" (U+001B, the escape,
+ * survives only as the last character: see below). Code 0x09 is decoded as
  * ç (the intent of the standard, as in the Unicode mapping table); Ç is therefore not encodable.
  * National language shift tables are not supported. Encoding works per UTF-16 char: an unencodable
  * character becomes '?', so an unguarded emoji (a surrogate pair) becomes "??".
  *
- * <p>Decoding never fails: octets above 0x7F and a trailing lone escape become
- * {@link #REPLACEMENT}; an escape followed by a code the extension table does not define decodes as
- * that code's basic character (as 23.038 tells receivers to do), and escape-escape as a space.
+ * <p>Decoding never fails: octets above 0x7F become {@link #REPLACEMENT}; an escape followed by a
+ * code the extension table does not define decodes as that code's basic character (as 23.038 tells
+ * receivers to do), and escape-escape as a space. A lone escape at the very end decodes to U+001B: it
+ * is the first half of an extension character (€, say) that whoever cut a long message left at the end
+ * of one part, the rest starting the next part. U+001B encodes back to the escape septet (one septet),
+ * so such a part goes on with the septets it came with and the handset joins the character; U+001B
+ * anywhere else combines with the septet after it as an escape does.
  */
 public final class Gsm7Alphabet {
 
@@ -63,10 +68,9 @@ public final class Gsm7Alphabet {
 
       CODE_BY_CHAR = new short[LOOKUP_SIZE];
       Arrays.fill(CODE_BY_CHAR, (short) -1);
+      // BASIC[ESCAPE] is U+001B: it encodes as the escape septet (a part's last septet, decoded by finish)
       for (int septet = 0; septet < BASIC.length; septet++) {
-         if (septet != ESCAPE) {
-            CODE_BY_CHAR[BASIC[septet]] = (short) septet;
-         }
+         CODE_BY_CHAR[BASIC[septet]] = (short) septet;
       }
       for (int septet = 0; septet < EXTENSION.length; septet++) {
          char c = EXTENSION[septet];
@@ -79,7 +83,7 @@ public final class Gsm7Alphabet {
    private Gsm7Alphabet() {
    }
 
-   /** True if every character of {@code text} is in the basic or the extension table. */
+   /** True if every character of {@code text} is in the basic or the extension table (U+001B: the escape). */
    public static boolean canEncode(CharSequence text) {
       for (int i = 0, n = text.length(); i < n; i++) {
          if (code(text.charAt(i)) < 0) {
@@ -179,10 +183,13 @@ public final class Gsm7Alphabet {
       return false;
    }
 
-   /** Completes a decode: an escape with nothing after it is undecodable. */
+   /**
+    * Completes a decode: an escape with nothing after it stays, as U+001B, for the part after it to complete on the
+    * handset.
+    */
    static String finish(StringBuilder text, boolean escaped) {
       if (escaped) {
-         text.append(REPLACEMENT);
+         text.append((char) ESCAPE);
       }
       return text.toString();
    }

@@ -13,8 +13,13 @@ import java.util.Objects;
  *
  * <p>Neither direction throws on bad data. Decoding replaces what cannot be decoded with U+FFFD
  * (including a lone trailing byte of UCS2). Encoding replaces what the encoding cannot represent with
- * '?' (U+FFFD in UCS2 for an unpaired surrogate); check {@link #canEncode(CharSequence, SmsEncoding)}
- * first when that matters. {@link SmsEncoding#BINARY} maps each octet to the char of the same value
+ * '?'; check {@link #canEncode(CharSequence, SmsEncoding)} first when that matters.
+ *
+ * <p>Half a character that whoever split a long message left at the end of a part survives both ways, so
+ * the part goes on with the octets it came with and joins its sibling on the handset: UCS2 is two octets
+ * a UTF-16 char, taken as they are, so an unpaired surrogate decodes to itself and encodes back to the
+ * same two octets; a GSM escape septet at the very end decodes to U+001B, which encodes back to the
+ * escape septet (see {@link Gsm7Alphabet}). {@link SmsEncoding#BINARY} maps each octet to the char of the same value
  * (as ISO-8859-1 does), so binary content survives a decode/encode round trip.
  */
 public final class SmsText {
@@ -32,7 +37,38 @@ public final class SmsText {
       if (encoding == SmsEncoding.GSM7) {
          return Gsm7Alphabet.decode(data, offset, length);
       }
+      if (encoding == SmsEncoding.UCS2) {
+         return decodeUcs2(data, offset, length);
+      }
       return new String(data, offset, length, decodeCharset(encoding));
+   }
+
+   /**
+    * Two octets, big-endian, a char, whatever the char: the JDK's UTF-16BE decoder turns an unpaired surrogate
+    * (half an emoji at the end of a part someone else cut) into U+FFFD. A lone trailing octet becomes U+FFFD.
+    */
+   private static String decodeUcs2(byte[] data, int offset, int length) {
+      int pairs = length >>> 1;
+      char[] text = new char[pairs + (length & 1)];
+      for (int i = 0, at = offset; i < pairs; i++, at += 2) {
+         text[i] = (char) ((data[at] & 0xFF) << 8 | data[at + 1] & 0xFF);
+      }
+      if ((length & 1) != 0) {
+         text[pairs] = '\uFFFD';
+      }
+      return new String(text);
+   }
+
+   /** Each char as two octets, big-endian: an unpaired surrogate goes as it came, not as U+FFFD. */
+   private static byte[] encodeUcs2(String text) {
+      int length = text.length();
+      byte[] octets = new byte[2 * length];
+      for (int i = 0, at = 0; i < length; i++) {
+         char c = text.charAt(i);
+         octets[at++] = (byte) (c >>> 8);
+         octets[at++] = (byte) c;
+      }
+      return octets;
    }
 
    /** What {@link #check} finds wrong with octets that should be text of an encoding. */
@@ -87,16 +123,22 @@ public final class SmsText {
       if (encoding == SmsEncoding.GSM7) {
          return Gsm7Alphabet.encode(text);
       }
+      if (encoding == SmsEncoding.UCS2) {
+         return encodeUcs2(text);
+      }
       return text.getBytes(encodeCharset(encoding));
    }
 
-   /** True if {@code encoding} represents every character of {@code text} without loss. */
+   /**
+    * True if {@code encoding} represents every character of {@code text} without loss. UCS2 represents every UTF-16
+    * char, an unpaired surrogate included.
+    */
    public static boolean canEncode(CharSequence text, SmsEncoding encoding) {
       switch (encoding) {
          case GSM7:
             return Gsm7Alphabet.canEncode(text);
          case UCS2:
-            return hasNoUnpairedSurrogate(text);
+            return true;
          case ASCII:
             return allCharsBelow(text, 0x80);
          case LATIN1:
@@ -112,7 +154,10 @@ public final class SmsText {
       return Gsm7Alphabet.canEncode(text) ? SmsEncoding.GSM7 : SmsEncoding.UCS2;
    }
 
-   /** The charset {@link #encode(String, SmsEncoding)} uses; not defined for GSM7. */
+   /**
+    * The charset {@link #encode(String, SmsEncoding)} uses; not defined for GSM7. For UCS2 it is UTF-16BE, which
+    * {@code encode} follows except that it keeps an unpaired surrogate (the charset writes U+FFFD).
+    */
    public static Charset encodeCharset(SmsEncoding encoding) {
       switch (encoding) {
          case ASCII:
@@ -136,18 +181,6 @@ public final class SmsText {
    private static boolean allCharsBelow(CharSequence text, int limit) {
       for (int i = 0, n = text.length(); i < n; i++) {
          if (text.charAt(i) >= limit) {
-            return false;
-         }
-      }
-      return true;
-   }
-
-   private static boolean hasNoUnpairedSurrogate(CharSequence text) {
-      for (int i = 0, n = text.length(); i < n; i++) {
-         char c = text.charAt(i);
-         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-            i++;
-         } else if (Character.isSurrogate(c)) {
             return false;
          }
       }

@@ -52,13 +52,6 @@ class SmsTextTest {
    }
 
    @Test
-   void ucs2EncodesAnUnpairedSurrogateAsReplacement() {
-      assertEquals("fffd0041", Hex.string(SmsText.encode("\ud83dA", SmsEncoding.UCS2)));
-      assertFalse(SmsText.canEncode("\ud83dA", SmsEncoding.UCS2));
-      assertTrue(SmsText.canEncode("\ud83d\ude00", SmsEncoding.UCS2));
-   }
-
-   @Test
    void latin1AndAscii() {
       assertArrayEquals(Hex.bytes("e9"), SmsText.encode("\u00e9", SmsEncoding.LATIN1));
       assertEquals("\u00e9", SmsText.decode(Hex.bytes("e9"), SmsEncoding.LATIN1));
