@@ -83,10 +83,15 @@ public final class Gsm7Alphabet {
    private Gsm7Alphabet() {
    }
 
-   /** True if every character of {@code text} is in the basic or the extension table (U+001B: the escape). */
+   /**
+    * True if every character of {@code text} is in the basic or the extension table. U+001B (the escape) counts only as
+    * the last character, the half of an extension character a client-split part ends with: anywhere else it would join
+    * the next septet into another character on the handset.
+    */
    public static boolean canEncode(CharSequence text) {
       for (int i = 0, n = text.length(); i < n; i++) {
-         if (code(text.charAt(i)) < 0) {
+         char c = text.charAt(i);
+         if (code(c) < 0 || c == ESCAPE && i < n - 1) {
             return false;
          }
       }
