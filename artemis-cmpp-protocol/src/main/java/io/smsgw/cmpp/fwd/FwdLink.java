@@ -1014,6 +1014,70 @@ final class FwdLink extends LinkSessionCallback {
       }
    }
 
+   /**
+    * A forward record (of this link's peer, or of a peer no longer configured) reached its deadline with no final report
+    * from the peer: this link makes the MT's final report (UNKNOWN, {@link FwdForwards#NO_PEER_REPORT_ERROR}) durable on
+    * {@code sms.dr}, then the forwards leave their marker in the record's place. Called on the forward records' writer
+    * thread; the work runs on this link's event loop. The stage completes once both are durable (the store then drops
+    * the record); a failure completes it exceptionally a second later, and the store reports the record again at a later
+    * pass (a report made twice after a crash is dropped by its duplicate id on {@code sms.dr}).
+    */
+   CompletableFuture<Void> reportExpired(io.smsgw.correlation.CorrelationRecord record) {
+      CompletableFuture<Void> reported = new CompletableFuture<>();
+      try {
+         loop.execute(() -> sendExpiryReport(record, reported));
+      } catch (RuntimeException e) {
+         reported.completeExceptionally(e); // the loop is shut down: the link stopped
+      }
+      return reported;
+   }
+
+   private void sendExpiryReport(io.smsgw.correlation.CorrelationRecord record, CompletableFuture<Void> reported) {
+      DurableSender sender = broker.sender();
+      if (sender == null || broker.diskFull()) {
+         expiryReportFailed(record, reported, sender == null ? "the link's broker session is not open" : "the disk is full");
+         return;
+      }
+      try {
+         var report = FwdForwards.expiryReport(record, server.getStorageManager().generateID(), clock.millis());
+         DurableSender.Result result = sender.send(List.of(report), new IOCallback() {
+            @Override
+            public void done() {
+               forwards.markReportedHere(record, clock.millis()).whenComplete((ok, notMarked) -> {
+                  if (notMarked == null) {
+                     reported.complete(null);
+                  } else {
+                     expiryReportFailed(record, reported, "its marker not stored: " + notMarked);
+                  }
+               });
+            }
+
+            @Override
+            public void onError(int code, String errorMessage) {
+               expiryReportFailed(record, reported, "journal error " + code + ": " + errorMessage);
+            }
+         });
+         if (result == DurableSender.Result.NOT_ROUTED) {
+            expiryReportFailed(record, reported, "no queue on " + SmsAddresses.DR);
+         }
+      } catch (DurableSender.StorageFull full) {
+         expiryReportFailed(record, reported, full.getMessage());
+      } catch (Exception e) {
+         expiryReportFailed(record, reported, e.toString());
+      }
+   }
+
+   private void expiryReportFailed(io.smsgw.correlation.CorrelationRecord record, CompletableFuture<Void> reported, String why) {
+      logger.warn("FWD link to gateway {}: the final report on {} ({}), whose peer {} never reported, could not be stored ({}); "
+                  + "trying again", config.code(), record.smsId(), record.smscMessageId(), record.linkId(), why);
+      // a pause before the store tries again, so a broken journal or full address is not retried in a loop
+      try {
+         loop.schedule(() -> reported.completeExceptionally(new IllegalStateException(why)), 1, TimeUnit.SECONDS);
+      } catch (RuntimeException e) {
+         reported.completeExceptionally(e);
+      }
+   }
+
    // ---------------------------------------------------------------- broker side (queue executor)
 
    @Override

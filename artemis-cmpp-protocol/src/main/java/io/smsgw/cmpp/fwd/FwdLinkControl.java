@@ -84,6 +84,11 @@ public final class FwdLinkControl implements FwdLinkControlMBean {
    }
 
    @Override
+   public long getReportsMadeHere() {
+      return link.forwards() == null ? 0 : link.forwards().reportsMadeHere(link.config().code());
+   }
+
+   @Override
    public long getFwdsRefused() {
       return peers == null ? 0 : peers.fwdsRefused(link.config().code());
    }

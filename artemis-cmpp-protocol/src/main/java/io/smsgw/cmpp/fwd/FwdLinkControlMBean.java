@@ -52,6 +52,12 @@ public interface FwdLinkControlMBean {
    /** Final reports this peer sent again (its FWD_RESP was lost): answered Result 0, not stored a second time. */
    long getReportsRepeated();
 
+   /**
+    * MTs (parts) forwarded to this peer that got no final report from it by their validity plus an hour plus its
+    * {@code report-wait}: this gateway made their final report itself (UNKNOWN, error 112).
+    */
+   long getReportsMadeHere();
+
    /** When and what went wrong last (connect failure, refusal, timeout); empty if nothing yet. */
    String getLastError();
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import io.smsgw.core.config.PeerConfig;
 import io.smsgw.core.runtime.AcceptedSegments;
 import io.smsgw.core.runtime.GatewayRuntime;
 import io.smsgw.core.runtime.PeerReconfiguration;
+import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
 import io.smsgw.correlation.CorrelationStoreConfig;
 import io.smsgw.correlation.RocksDbCorrelationStore;
@@ -52,6 +54,11 @@ public final class FwdLinkService implements ActiveMQComponent {
    /** How long a report that overtook the record of its MT's FWD_RESP (or one about to be refused) waits for it. */
    static final long REPORT_WAIT_MILLIS = 2_000;
    private static final long HOUSEKEEPING_MILLIS = 250;
+   /**
+    * Replaces the forward records' grace (milliseconds; default one hour: how long a final report's marker lives, and
+    * what is added to a forward's deadline). For tests, which cannot wait hours for a record to expire.
+    */
+   static final String RECORD_GRACE_PROPERTY = "smsgw.fwd.record-grace";
    /** Longest wait of routing's dead-letter or expiry consumer for the forward records' answer; it tries again later. */
    private static final long FORWARD_LOOKUP_SECONDS = 5;
    /** Event loops for all links (Netty starts a loop's thread only when a link is given it). */
@@ -68,6 +75,11 @@ public final class FwdLinkService implements ActiveMQComponent {
    private final GatewayRuntime runtime;
    /** The started links by peer code (guarded by this). */
    private final Map<String, Running> running = new LinkedHashMap<>();
+   /**
+    * The running links by peer code, for the forward records' expiry reporter (on the records' writer thread, which must
+    * not wait for this service's lock): replaced whenever {@link #running} changes.
+    */
+   private volatile Map<String, FwdLink> reporters = Map.of();
    private final PeerReconfiguration reconfiguration = this::reconfigure;
    private EventLoopGroup group;
    private CorrelationStore store;
@@ -134,11 +146,14 @@ public final class FwdLinkService implements ActiveMQComponent {
       try {
          store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(storeDirectory())
             .receiptWaitMillis(REPORT_WAIT_MILLIS)
+            .expiryGraceMillis(recordGraceMillis())
+            // a forward past its deadline with no final report from the peer: its final report is made here
+            .expiryReporter(this::reportExpired)
             // Small records, one per MT in flight between the FWD_RESP and its final report: a smaller cache than the SMSC
             // links' store, which shares the host.
             .blockCacheBytes(16L << 20).writeBufferBytes(8L << 20)
             .build());
-         forwards = new FwdForwards(store);
+         forwards = new FwdForwards(store, this::reportWaitMillis);
          housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cmpp-fwd-housekeeping", true));
          CorrelationStore expiring = store;
          housekeeping.scheduleWithFixedDelay(() -> expire(expiring), HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
@@ -164,6 +179,54 @@ public final class FwdLinkService implements ActiveMQComponent {
          .map(r -> new AcceptedSegments.Segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber())).toList());
    }
 
+   /** A peer's report-wait as the configuration in force says; the default for a peer no longer configured. */
+   private long reportWaitMillis(String peer) {
+      PeerConfig config = runtime.config().peers().get(peer);
+      return (config == null ? PeerConfig.DEFAULT_REPORT_WAIT : config.reportWait()).toMillis();
+   }
+
+   /**
+    * The forward records' expiry reporter, on their writer thread: a marker goes silently; a forward (no final report
+    * came from its peer by its deadline) gets its final report from its peer's link, or from any running link when that
+    * peer's is not running (removed from {@code peers}). With no link running the record stays and is reported later.
+    */
+   private CompletionStage<?> reportExpired(CorrelationRecord record) {
+      if (FwdForwards.isMarker(record)) {
+         return CompletableFuture.completedFuture(null);
+      }
+      Map<String, FwdLink> links = reporters;
+      FwdLink link = links.get(record.linkId());
+      if (link == null) {
+         link = links.values().stream().findFirst().orElse(null);
+      }
+      return link != null ? link.reportExpired(record)
+         : CompletableFuture.failedFuture(new IllegalStateException("no FWD link running"));
+   }
+
+   private synchronized void refreshReporters() {
+      Map<String, FwdLink> links = new HashMap<>();
+      running.forEach((code, each) -> links.put(code, each.link()));
+      reporters = Map.copyOf(links);
+   }
+
+   /** {@value #RECORD_GRACE_PROPERTY}, or one hour; a value that is no number of milliseconds stops the start. */
+   static long recordGraceMillis() {
+      String configured = System.getProperty(RECORD_GRACE_PROPERTY, "").trim();
+      if (configured.isEmpty()) {
+         return 60 * 60_000L;
+      }
+      try {
+         long value = Long.parseLong(configured);
+         if (value >= 0) {
+            return value;
+         }
+      } catch (NumberFormatException e) {
+         // below
+      }
+      throw new IllegalArgumentException("System property " + RECORD_GRACE_PROPERTY + " must be milliseconds (0 or more), is '"
+                                         + configured + "'");
+   }
+
    /** Creates and starts a peer's link and registers its bean and meters (any thread but an event loop). */
    private void launch(PeerConfig peer, TlsClientContexts.Loaded tls) throws Exception {
       FwdLink link = new FwdLink(peer, startCode, startMaxHops, server, group.next(),
@@ -173,6 +236,7 @@ public final class FwdLinkService implements ActiveMQComponent {
       link.start();
       GatewayMeters meters = GatewayMeters.of(server);
       running.put(peer.code(), new Running(link, register(link), meters, tls == null ? null : tls.stores())); // only started links are stopped again
+      refreshReporters();
       FwdLinkMeters.register(meters, link);
    }
 
@@ -252,6 +316,7 @@ public final class FwdLinkService implements ActiveMQComponent {
             String code = each.link().config().code();
             unregister(each);
             running.remove(code);
+            refreshReporters();
             if (!wanted.containsKey(code)) {
                logger.info("FWD link to gateway {} removed by the reload: stopped; what waits on {} stays there", code,
                            each.link().queueName());
@@ -322,7 +387,10 @@ public final class FwdLinkService implements ActiveMQComponent {
       return (parent == null ? journal : parent).toPath().resolve(STORE_DIRECTORY);
    }
 
-   /** Drops forwards past their MT's validity plus grace (no report came), and markers past the grace. */
+   /**
+    * Reports forwards past their deadline plus grace (no final report came from the peer: {@link #reportExpired}) and
+    * drops markers past theirs.
+    */
    private static void expire(CorrelationStore store) {
       try {
          store.expire(System.currentTimeMillis());
@@ -338,6 +406,7 @@ public final class FwdLinkService implements ActiveMQComponent {
       // Unregistered after the links stopped, so operators can watch them stop.
       all.forEach(this::unregister);
       running.clear();
+      refreshReporters();
       closeShared();
    }
 

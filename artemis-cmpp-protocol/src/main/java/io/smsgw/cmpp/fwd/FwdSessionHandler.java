@@ -275,7 +275,13 @@ public final class FwdSessionHandler {
          case ALREADY_REPORTED -> {
             // The peer sent its final report again (our FWD_RESP was lost): it has it; nothing more is made of it.
             forwards.repeated(peerCode);
-            logger.debug("Final report FWD from peer {} on {} came again; dropped", peerCode, FwdForwards.key(fwd));
+            if (FwdForwards.reportedHere(verdict.record())) {
+               // Later than its validity and report-wait: this gateway already gave the SP its final report (UNKNOWN).
+               logger.info("Report FWD from peer {} on {} ({}) came after this gateway made the MT's final report itself; "
+                           + "answered Result 0 and dropped", peerCode, CmppMsgId.toHex(fwd.msgId()), FwdForwards.key(fwd));
+            } else {
+               logger.debug("Final report FWD from peer {} on {} came again; dropped", peerCode, FwdForwards.key(fwd));
+            }
             replies.accept(fwd.response(CmppResult.OK));
          }
          default -> {

@@ -66,7 +66,7 @@ final class GatewayConfigReader {
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
               "allowed-ips", "max-sessions", "tls", "tls-trust-store", "tls-trust-store-password", "tls-key-store",
               "tls-key-store-password", "tls-key-alias", "tls-verify-host", "tls-peer-name", "tls-peer-sha256",
-              "verify-ismg");
+              "verify-ismg", "report-wait");
    /** NodesCount is one octet. */
    private static final int MAX_HOPS_LIMIT = 255;
    private static final List<String> ACCOUNT_KEYS = List.of(
@@ -704,13 +704,14 @@ final class GatewayConfigReader {
       int maxSessions = wholeNumber(settings, path, "max-sessions", PeerConfig.DEFAULT_MAX_SESSIONS, 1);
       TlsClientConfig tls = tlsClient(settings, path, "the FWD link", true);
       boolean verifyIsmg = bool(settings, path, "verify-ismg", true);
+      java.time.Duration reportWait = duration(settings, path, "report-wait", PeerConfig.DEFAULT_REPORT_WAIT);
       // the host is looked up only for an entry that is otherwise fine
       List<CidrBlock> allowedIps = gatewaySources(settings, path, problems.size() == problemsBefore ? host : null);
       if (problems.size() != problemsBefore) {
          return null;
       }
       return new PeerConfig(code, host, port, secret, window, reconnectMin, reconnectMax, responseTimeout, allowedIps,
-                            maxSessions, tls, verifyIsmg);
+                            maxSessions, tls, verifyIsmg, reportWait);
    }
 
    /**

@@ -27,10 +27,14 @@ import java.util.Objects;
  * @param verifyIsmg      whether the outgoing link checks the peer's AuthenticatorISMG ({@code verify-ismg}, true): a
  *                        CONNECT_RESP that does not prove the peer knows the shared secret is refused; false only for
  *                        another vendor's ISMG that hashes Status at another width
+ * @param reportWait      {@code report-wait}: how long after an MT's own deadline (its validity, or 48 h from the forward
+ *                        without one) plus one hour (the peer's own grace before it reports EXPIRED) this gateway still
+ *                        waits for the peer's final report on an MT forwarded to it, before it makes the MT's final
+ *                        report itself (UNKNOWN, error 112); the allowance for a peer link that was down meanwhile
  */
 public record PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
                          Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions,
-                         TlsClientConfig tls, boolean verifyIsmg) {
+                         TlsClientConfig tls, boolean verifyIsmg, Duration reportWait) {
 
    public static final int DEFAULT_PORT = TandemConfig.DEFAULT_FWD_PORT;
    public static final int DEFAULT_WINDOW = 16;
@@ -39,6 +43,8 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
    /** A peer keeps one connection; the second lets it reconnect while its old one is not yet seen dead here. */
    public static final int DEFAULT_MAX_SESSIONS = 2;
+   /** Default {@code report-wait}: a day beyond the peer's own deadline for its EXPIRED report. */
+   public static final Duration DEFAULT_REPORT_WAIT = Duration.ofHours(24);
 
    public PeerConfig {
       Objects.requireNonNull(host, "host");
@@ -47,6 +53,7 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
       Objects.requireNonNull(reconnectMax, "reconnectMax");
       Objects.requireNonNull(responseTimeout, "responseTimeout");
       Objects.requireNonNull(tls, "tls");
+      Objects.requireNonNull(reportWait, "reportWait");
       allowedIps = List.copyOf(allowedIps);
       if (!GatewayConfig.isGatewayCode(code)) {
          throw new IllegalArgumentException("peer code must be 6 digits, got " + code);
@@ -66,6 +73,17 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
       if (maxSessions < 1) {
          throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
       }
+      if (reportWait.isNegative()) {
+         throw new IllegalArgumentException("reportWait must not be negative, got " + reportWait);
+      }
+   }
+
+   /** The default {@code report-wait}. */
+   public PeerConfig(String code, String host, int port, String sharedSecret, int window, Duration reconnectMin,
+                     Duration reconnectMax, Duration responseTimeout, List<CidrBlock> allowedIps, int maxSessions,
+                     TlsClientConfig tls, boolean verifyIsmg) {
+      this(code, host, port, sharedSecret, window, reconnectMin, reconnectMax, responseTimeout, allowedIps, maxSessions, tls,
+           verifyIsmg, DEFAULT_REPORT_WAIT);
    }
 
    /** Checking the peer's AuthenticatorISMG. */
@@ -128,6 +146,7 @@ public record PeerConfig(String code, String host, int port, String sharedSecret
    @Override
    public String toString() {
       return "PeerConfig[" + code + " " + host + ":" + port + " window " + window + (tls.enabled() ? " TLS" : "")
-         + (verifyIsmg ? "" : " verify-ismg=false") + "]";
+         + (verifyIsmg ? "" : " verify-ismg=false")
+         + (reportWait.equals(DEFAULT_REPORT_WAIT) ? "" : " report-wait=" + reportWait) + "]";
    }
 }
