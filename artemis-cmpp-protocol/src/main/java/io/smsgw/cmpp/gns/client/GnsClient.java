@@ -123,6 +123,8 @@ public final class GnsClient implements AutoCloseable {
    private final Bootstrap bootstrap;
    /** TLS towards the tandem (built once by the owner, decision 143), or null for plain text. */
    private final SslContext ssl;
+   /** Looks the tandem's host name up (off the event loop) before each connect. */
+   private final LinkBootstrap.HostLookup lookup;
    /** A TLS failure was logged since the client last connected: the next ones of this episode go to DEBUG. */
    private boolean tlsFailureLogged;
    /** A CONNECT_RESP whose AuthenticatorISMG did not verify was logged since the client last connected. */
@@ -169,6 +171,13 @@ public final class GnsClient implements AutoCloseable {
     * (at the broker's start), not per connection on the event loop.
     */
    public GnsClient(GnsClientConfig config, String gatewayCode, EventLoopGroup group, Clock clock, SslContext ssl) {
+      this(config, gatewayCode, group, clock, ssl, LinkBootstrap.SYSTEM);
+   }
+
+   /** As above, looking the tandem's host name up with {@code lookup} (tests: a slow or failing DNS). */
+   GnsClient(GnsClientConfig config, String gatewayCode, EventLoopGroup group, Clock clock, SslContext ssl,
+             LinkBootstrap.HostLookup lookup) {
+      this.lookup = Objects.requireNonNull(lookup, "lookup");
       this.config = Objects.requireNonNull(config, "config");
       this.ssl = ssl;
       this.gatewayCode = Objects.requireNonNull(gatewayCode, "gatewayCode");
@@ -371,7 +380,7 @@ public final class GnsClient implements AutoCloseable {
       }
       state = State.CONNECTING;
       // Looked up off the event loop before each attempt (a changed DNS entry is seen), then connected to the address.
-      LinkBootstrap.resolve(loop, config.host(), config.port(), LinkBootstrap.SYSTEM).addListener(resolved -> {
+      LinkBootstrap.resolve(loop, config.host(), config.port(), lookup).addListener(resolved -> {
          if (state == State.CLOSED) {
             return;
          }
