@@ -191,6 +191,8 @@ final class FwdLink extends LinkSessionCallback {
    private final SslContext ssl;
    /** A TLS failure was logged since the link last connected: the next ones of this episode go to DEBUG. */
    private boolean tlsFailureLogged;
+   /** A failed lookup of the peer's host name was logged since the link last connected (next ones: DEBUG). */
+   private boolean lookupFailureLogged;
    /** The connection whose TLS failure was handled (the handshake event and the exception both report it). */
    private Channel tlsFailedChannel;
    /** A CONNECT_RESP whose AuthenticatorISMG did not verify was logged since the link last connected (next ones: DEBUG). */
@@ -368,6 +370,7 @@ final class FwdLink extends LinkSessionCallback {
       Bootstrap bootstrap = LinkBootstrap.on(loop, config.responseTimeout(), ch -> {
          if (ssl != null) {
             // The CONNECT written on channelActive waits in the SslHandler until the handshake is done.
+            // The configured host name, not the address it resolved to: SNI and the certificate's host check need it.
             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), config.host(), config.port()));
          }
          ch.pipeline()
@@ -382,18 +385,43 @@ final class FwdLink extends LinkSessionCallback {
                                                             Integer.MAX_VALUE, handler))
             .addLast("fwd-link", handler);
       });
-      bootstrap.connect(config.host(), config.port()).addListener(future -> {
-         if (!future.isSuccess()) {
-            String cause = LinkBootstrap.failureCause(future);
-            logger.info("FWD link to gateway {} could not connect to {}:{}: {}", config.code(), config.host(), config.port(),
-                        cause);
-            failed("connect to " + config.host() + ":" + config.port() + " failed: " + cause);
-            if (!stopping) {
-               state = State.DOWN;
-            }
-            scheduleReconnect();
+      // Looked up off the event loop before each attempt (a changed DNS entry is seen), then connected to the address.
+      LinkBootstrap.resolve(loop, config.host(), config.port(), LinkBootstrap.SYSTEM).addListener(resolved -> {
+         if (stopping) {
+            return;
          }
+         if (!resolved.isSuccess()) {
+            lookupFailed(LinkBootstrap.failureCause(resolved));
+            return;
+         }
+         bootstrap.connect((java.net.InetSocketAddress) resolved.getNow()).addListener(future -> {
+            if (!future.isSuccess()) {
+               String cause = LinkBootstrap.failureCause(future);
+               logger.info("FWD link to gateway {} could not connect to {}:{}: {}", config.code(), config.host(),
+                           config.port(), cause);
+               failed("connect to " + config.host() + ":" + config.port() + " failed: " + cause);
+               if (!stopping) {
+                  state = State.DOWN;
+               }
+               scheduleReconnect();
+            }
+         });
       });
+   }
+
+   /** The peer's host name did not resolve: a failed connect (LastError, backoff), a WARN once per episode. */
+   private void lookupFailed(String cause) {
+      String error = "connect to " + config.host() + ":" + config.port() + " failed: host name not resolved: " + cause;
+      failed(error);
+      if (!lookupFailureLogged) {
+         lookupFailureLogged = true;
+         logger.warn("FWD link to gateway {}: {}; retrying with the link's backoff (logged again once it connected)",
+                     config.code(), error);
+      } else {
+         logger.debug("FWD link to gateway {}: {}", config.code(), error);
+      }
+      state = State.DOWN;
+      scheduleReconnect();
    }
 
    private void scheduleReconnect() {
@@ -598,6 +626,7 @@ final class FwdLink extends LinkSessionCallback {
       state = State.CONNECTED;
       backoff.reset();
       tlsFailureLogged = false;
+      lookupFailureLogged = false;
       ismgFailureLogged = false;
       logger.info("FWD link to gateway {} connected ({}:{}, CMPP 0x{}{})", config.code(), config.host(), config.port(),
                   Integer.toHexString(version.code()), ssl == null ? "" : ", TLS");

@@ -190,6 +190,8 @@ final class SmscLink extends LinkSessionCallback {
    private final CorrelationStore store;
    private final EventLoop eventLoop;
    private final SslContext ssl;
+   /** Looks the SMSC's host name up (off the event loop) before each connect. */
+   private final LinkBootstrap.HostLookup lookup;
    private final SubmitSmFactory submits;
    private final LinkMessages messages;
    private final RateLimiter limiter;
@@ -351,7 +353,14 @@ final class SmscLink extends LinkSessionCallback {
 
    SmscLink(SmscLinkConfig config, ActiveMQServer server, GatewayRuntime runtime, CorrelationStore store,
             EventLoop eventLoop, SslContext ssl) {
+      this(config, server, runtime, store, eventLoop, ssl, LinkBootstrap.SYSTEM);
+   }
+
+   /** @param lookup how the SMSC's host name is looked up (tests: a slow or failing DNS) */
+   SmscLink(SmscLinkConfig config, ActiveMQServer server, GatewayRuntime runtime, CorrelationStore store,
+            EventLoop eventLoop, SslContext ssl, LinkBootstrap.HostLookup lookup) {
       this.config = config;
+      this.lookup = lookup;
       this.server = server;
       this.runtime = runtime;
       this.store = store;
@@ -582,6 +591,11 @@ final class SmscLink extends LinkSessionCallback {
       return role.name().toLowerCase(Locale.ROOT);
    }
 
+   /**
+    * Opens a role's connection: the host is looked up off the event loop (again at each attempt, so a changed DNS entry
+    * is seen), then the connection is made to the address found. A lookup that fails is a failed connect: logged,
+    * LastError, backoff.
+    */
    private void connect(BindType role) {
       if (stopping) {
          return;
@@ -589,11 +603,30 @@ final class SmscLink extends LinkSessionCallback {
       SmscConnection connection = new SmscConnection(this, config, role);
       connections.add(connection);
       bindState(role, BindState.CONNECTING);
-      LinkBootstrap.on(eventLoop, config.responseTimeout(), ch -> {
+      LinkBootstrap.resolve(eventLoop, config.host(), config.port(), lookup).addListener(resolved -> {
+         if (stopping) {
+            connections.remove(connection); // nothing was opened
+            return;
+         }
+         if (!resolved.isSuccess()) {
+            connectFailed(connection, role, "host name not resolved: " + LinkBootstrap.failureCause(resolved));
+            return;
+         }
+         bootstrap(connection).connect((java.net.InetSocketAddress) resolved.getNow()).addListener(future -> {
+            if (!future.isSuccess()) {
+               connectFailed(connection, role, LinkBootstrap.failureCause(future));
+            }
+         });
+      });
+   }
+
+   private io.netty.bootstrap.Bootstrap bootstrap(SmscConnection connection) {
+      return LinkBootstrap.on(eventLoop, config.responseTimeout(), ch -> {
          // The link writes a PDU per submit_sm and per deliver_sm_resp, from many event-loop tasks: one
          // socket write per read batch or task round instead of one per PDU.
          ch.pipeline().addLast(new FlushConsolidationHandler(FLUSHES_CONSOLIDATED, true));
          if (ssl != null) {
+            // The configured host name, not the address it resolved to: SNI and the certificate's host check need it.
             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
          }
          ch.pipeline().addLast(new PduFrameDecoder("SMPP", 16, 70_000));
@@ -605,28 +638,26 @@ final class SmscLink extends LinkSessionCallback {
          // Reads only while the SMSC takes what the link writes and the link's deliveries unanswered are under the cap.
          ch.pipeline().addLast(connection.gate());
          ch.pipeline().addLast(connection);
-      })
-         .connect(config.host(), config.port())
-         .addListener(future -> {
-            if (!future.isSuccess()) {
-               connections.remove(connection);
-               String cause = LinkBootstrap.failureCause(future);
-               if (connectFailureLogged) {
-                  logger.debug("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(), cause);
-               } else {
-                  // The first of an episode (as malformed PDUs, decision 145): an SMSC the gateway cannot reach is
-                  // what an operator must see; the retries every reconnect step are quiet until the link binds again.
-                  connectFailureLogged = true;
-                  logger.warn("SMSC link {} could not connect to {}:{}: {} (retrying; further failures at DEBUG until it binds)",
-                              config.id(), config.host(), config.port(), cause);
-               }
-               if (!stopping) {
-                  failed(roleName(role) + " connect to " + config.host() + ":" + config.port() + " failed: " + cause);
-                  bindState(role, BindState.DOWN);
-               }
-               scheduleReconnect(role);
-            }
-         });
+      });
+   }
+
+   /** A connect attempt failed (its lookup or the TCP connect): logged, LastError, backoff. Event loop. */
+   private void connectFailed(SmscConnection connection, BindType role, String cause) {
+      connections.remove(connection);
+      if (connectFailureLogged) {
+         logger.debug("SMSC link {} could not connect to {}:{}: {}", config.id(), config.host(), config.port(), cause);
+      } else {
+         // The first of an episode (as malformed PDUs, decision 145): an SMSC the gateway cannot reach is
+         // what an operator must see; the retries every reconnect step are quiet until the link binds again.
+         connectFailureLogged = true;
+         logger.warn("SMSC link {} could not connect to {}:{}: {} (retrying; further failures at DEBUG until it binds)",
+                     config.id(), config.host(), config.port(), cause);
+      }
+      if (!stopping) {
+         failed(roleName(role) + " connect to " + config.host() + ":" + config.port() + " failed: " + cause);
+         bindState(role, BindState.DOWN);
+      }
+      scheduleReconnect(role);
    }
 
    private void scheduleReconnect(BindType role) {

@@ -22,6 +22,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.smsgw.broker.GatewayMeters;
+import io.smsgw.broker.LinkBootstrap;
 import io.smsgw.broker.TlsClientContexts;
 import io.smsgw.broker.GatewayConfigServices;
 import io.smsgw.core.config.GatewayConfigLocator;
@@ -83,6 +84,10 @@ public final class SmscLinkService implements ActiveMQComponent {
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
    private final UnaryOperator<CorrelationStore> storeView;
+   /** The links' event loops ({@link #EVENT_LOOPS}; tests: one, so that links share it). */
+   private final int eventLoops;
+   /** How the links look their SMSC's host name up ({@link LinkBootstrap#SYSTEM}; tests: a slow or failing DNS). */
+   private final LinkBootstrap.HostLookup lookup;
    /** The started links by id, in the order of the configuration (guarded by this). */
    private final Map<String, Running> running = new LinkedHashMap<>();
    /**
@@ -111,9 +116,17 @@ public final class SmscLinkService implements ActiveMQComponent {
 
    /** For tests: the links and the parked-receipt retrier use the store through {@code storeView} (one whose writes fail). */
    SmscLinkService(ActiveMQServer server, GatewayRuntime runtime, UnaryOperator<CorrelationStore> storeView) {
+      this(server, runtime, storeView, EVENT_LOOPS, LinkBootstrap.SYSTEM);
+   }
+
+   /** For tests: {@code eventLoops} loops for the links, whose SMSC host names {@code lookup} looks up. */
+   SmscLinkService(ActiveMQServer server, GatewayRuntime runtime, UnaryOperator<CorrelationStore> storeView, int eventLoops,
+                   LinkBootstrap.HostLookup lookup) {
       this.server = server;
       this.runtime = runtime;
       this.storeView = storeView;
+      this.eventLoops = eventLoops;
+      this.lookup = lookup;
    }
 
    @Override
@@ -138,7 +151,7 @@ public final class SmscLinkService implements ActiveMQComponent {
             open();
             List<SmscLink> created = new ArrayList<>();
             for (SmscLinkConfig config : configured) {
-               SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())));
+               SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())), lookup);
                created.add(link);
                byId.put(config.id(), link);
             }
@@ -198,7 +211,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       summaryMillis = summary;
       meters = GatewayMeters.of(server);
       SmscLinkMeters.register(meters, store);
-      group = new NioEventLoopGroup(EVENT_LOOPS, new DefaultThreadFactory("smsc-links", true));
+      group = new NioEventLoopGroup(eventLoops, new DefaultThreadFactory("smsc-links", true));
       linkStore = storeView.apply(store);
       // Before the broker expires anything (routing's EXPIRED reports ask it which MT an SMSC already accepted). It
       // stays registered after a stop: a closed store fails the question, and routing asks again after the next start.
@@ -388,7 +401,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       }
       for (SmscLinkConfig config : concat(changed, added)) {
          boolean isChange = changed.contains(config);
-         SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())));
+         SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())), lookup);
          byId.put(config.id(), link);
          try {
             launch(link, tls.get(config.id()));

@@ -31,7 +31,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.smsgw.broker.LinkBootstrap;
 import io.smsgw.broker.PduChannelHandler;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.PduHandler;
@@ -121,10 +123,14 @@ public final class GnsClient implements AutoCloseable {
    private final Bootstrap bootstrap;
    /** TLS towards the tandem (built once by the owner, decision 143), or null for plain text. */
    private final SslContext ssl;
+   /** Looks the tandem's host name up (off the event loop) before each connect. */
+   private final LinkBootstrap.HostLookup lookup;
    /** A TLS failure was logged since the client last connected: the next ones of this episode go to DEBUG. */
    private boolean tlsFailureLogged;
    /** A CONNECT_RESP whose AuthenticatorISMG did not verify was logged since the client last connected. */
    private boolean ismgFailureLogged;
+   /** A failed lookup of the tandem's host name was logged since the client last connected (next ones: DEBUG). */
+   private boolean lookupFailureLogged;
    /** Why the last CONNECT was not taken although the tandem answered Status 0; empty once connected. */
    private volatile String lastError = "";
    /** The connection whose TLS failure was handled (the handshake event and the exception both report it). */
@@ -165,6 +171,13 @@ public final class GnsClient implements AutoCloseable {
     * (at the broker's start), not per connection on the event loop.
     */
    public GnsClient(GnsClientConfig config, String gatewayCode, EventLoopGroup group, Clock clock, SslContext ssl) {
+      this(config, gatewayCode, group, clock, ssl, LinkBootstrap.SYSTEM);
+   }
+
+   /** As above, looking the tandem's host name up with {@code lookup} (tests: a slow or failing DNS). */
+   GnsClient(GnsClientConfig config, String gatewayCode, EventLoopGroup group, Clock clock, SslContext ssl,
+             LinkBootstrap.HostLookup lookup) {
+      this.lookup = Objects.requireNonNull(lookup, "lookup");
       this.config = Objects.requireNonNull(config, "config");
       this.ssl = ssl;
       this.gatewayCode = Objects.requireNonNull(gatewayCode, "gatewayCode");
@@ -175,13 +188,16 @@ public final class GnsClient implements AutoCloseable {
       this.bootstrap = new Bootstrap()
          .group(loop)
          .channel(NioSocketChannel.class)
+         // Connects only to the address connect() looked up off the loop: Netty's default resolver blocks the loop.
+         .resolver(NoopAddressResolverGroup.INSTANCE)
          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.queryTimeout().toMillis()))
          .option(ChannelOption.TCP_NODELAY, true)
          .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                if (ssl != null) {
-                  // The CONNECT written once TCP connects waits in the SslHandler until the handshake is done.
+                  // The CONNECT written once TCP connects waits in the SslHandler until the handshake is done. The
+                  // configured host name, not the address it resolved to: SNI and the certificate's host check need it.
                   ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), config.host(), config.port()));
                }
                ch.pipeline()
@@ -363,18 +379,40 @@ public final class GnsClient implements AutoCloseable {
          return;
       }
       state = State.CONNECTING;
-      ChannelFuture connecting = bootstrap.connect(config.host(), config.port());
-      Channel ch = connecting.channel();
-      channel = ch;
-      connecting.addListener((ChannelFutureListener) done -> {
-         if (done.isSuccess()) {
-            sendConnect(ch);
-         } else if (channel == ch) {
-            logger.info("Cannot reach the tandem gateway {}: {}", address(), done.cause().toString());
-            channel = null;
-            scheduleReconnect();
+      // Looked up off the event loop before each attempt (a changed DNS entry is seen), then connected to the address.
+      LinkBootstrap.resolve(loop, config.host(), config.port(), lookup).addListener(resolved -> {
+         if (state == State.CLOSED) {
+            return;
          }
+         if (!resolved.isSuccess()) {
+            lookupFailed(LinkBootstrap.failureCause(resolved));
+            return;
+         }
+         ChannelFuture connecting = bootstrap.connect((java.net.InetSocketAddress) resolved.getNow());
+         Channel ch = connecting.channel();
+         channel = ch;
+         connecting.addListener((ChannelFutureListener) done -> {
+            if (done.isSuccess()) {
+               sendConnect(ch);
+            } else if (channel == ch) {
+               logger.info("Cannot reach the tandem gateway {}: {}", address(), done.cause().toString());
+               channel = null;
+               scheduleReconnect();
+            }
+         });
       });
+   }
+
+   /** The tandem's host name did not resolve: retried with the backoff of a failed connect, a WARN once per episode. */
+   private void lookupFailed(String cause) {
+      if (!lookupFailureLogged) {
+         lookupFailureLogged = true;
+         logger.warn("Cannot reach the tandem gateway {}: host name {} not resolved: {}; retrying with the gns backoff "
+                     + "(logged again once it connected)", address(), config.host(), cause);
+      } else {
+         logger.debug("Cannot reach the tandem gateway {}: host name {} not resolved: {}", address(), config.host(), cause);
+      }
+      scheduleReconnect();
    }
 
    private void sendConnect(Channel ch) {
@@ -414,6 +452,7 @@ public final class GnsClient implements AutoCloseable {
       backoffMillis = config.reconnectMin().toMillis();
       tlsFailureLogged = false;
       ismgFailureLogged = false;
+      lookupFailureLogged = false;
       logger.info("Gateway {} connected to the tandem gateway {}{}", gatewayCode, address(), ssl == null ? "" : " (TLS)");
       notifyListener(Listener::onConnected);
    }
