@@ -55,11 +55,12 @@ public final class ClientSessionEnd {
 
    /**
     * On the broker executor: closes the account's broker session at a clean end; unacknowledged deliveries go back to
-    * the queue. A failure is only logged at debug: the connection's failure closes what is left.
+    * the queue at once, at their place ({@link SmsRemotingConnection#closeCleanly}). A failure is only logged at debug:
+    * the connection's failure closes what is left.
     */
    public static void closeBrokerSession(ServerSession session, Logger logger, String request) {
       try {
-         session.close(false);
+         SmsRemotingConnection.closeCleanly(session);
       } catch (Exception e) {
          logger.debug("Closing broker session after {}", request, e);
       }

@@ -12,6 +12,7 @@ import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.core.remoting.FailureListener;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.spi.core.protocol.AbstractRemotingConnection;
 import org.apache.activemq.artemis.spi.core.remoting.Connection;
@@ -164,7 +165,7 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
       try {
          executor.execute(() -> {
             try {
-               session.close(false);
+               closeCleanly(session);
             } catch (Exception e) {
                logger.debug("Closing the broker session of a connection whose peer ended it", e);
             }
@@ -172,6 +173,21 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
       } catch (RejectedExecutionException e) {
          logger.debug("Broker stopping; it closes the session itself");
       }
+   }
+
+   /**
+    * Closes an account's broker session as a clean end (its peer ended it, or it was never used): its consumers first,
+    * so what they were delivering goes back at once, at its place in the queue. Artemis' close of the session itself
+    * puts it back through a rollback that gives it the address's redelivery-delay (1 s, doubling, in the shipped
+    * broker.xml): the messages would wait as scheduled ones while those behind them went to the next session first.
+    * A consumer's own close ignores the redelivery check, as the close of a failed connection's session does. Broker
+    * executor: the close waits for a hand-over in progress.
+    */
+   public static void closeCleanly(ServerSession session) throws Exception {
+      for (ServerConsumer consumer : session.getServerConsumers()) {
+         consumer.close(false);
+      }
+      session.close(false);
    }
 
    @Override
@@ -208,7 +224,7 @@ public final class SmsRemotingConnection extends AbstractRemotingConnection {
    public static void closeOrphaned(ServerSession session, Executor executor) {
       executor.execute(() -> {
          try {
-            session.close(false);
+            closeCleanly(session);
          } catch (Exception e) {
             logger.debug("Closing the broker session of a connection already closed", e);
          }

@@ -16,6 +16,7 @@ import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.spi.core.remoting.ReadyListener;
 import org.slf4j.Logger;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * Pushes an account's queue (MO messages and status reports) to a bound client, at most {@code window}
  * deliveries unanswered at a time. A message is acknowledged in the broker only when the client's success
  * response arrives; an error response, a response timeout or a disconnect puts it back.
+ *
+ * <p>Where it goes back (docs/message-contract.md, "In which order what comes again comes"): a throttled message, and
+ * those the broker session's close puts back ({@link SmsRemotingConnection#closeCleanly}, or a failed connection's
+ * close), at their place in the queue, before the messages that came after them, at once. A refused or overdue one is a
+ * failed attempt: the broker gives it the address's redelivery-delay (1 s, doubling, in the shipped broker.xml), and
+ * the messages behind it are delivered meanwhile, so it comes again after newer ones.
  *
  * <p>A message the channel splits into several PDUs (a long MO as concatenated parts) is acknowledged only when
  * every part got its success response; a refused or overdue part puts the whole message back once every part is
@@ -48,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * {@link #THROTTLE_PAUSE_GROWTH} times the first and starts again after {@link #THROTTLE_CALM_ANSWERS} accepted answers
  * in a row. Only an answer to a PDU written since the last pause began starts a new one: the rest of a window sent
  * before it says nothing about the rate since. The throttled message
- * goes back to the queue (at its place, by message id) without the attempt counting toward max-delivery-attempts: the
+ * goes back to the queue (at its place, by message id, without the redelivery-delay) without the attempt counting
+ * toward max-delivery-attempts: the
  * client said "later", not "no", so a throttling client never drives its messages to the dead-letter address.
  *
  * <p>The successful responses of one read batch are acknowledged in one broker transaction, committed (and the
@@ -653,7 +661,9 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback implemen
     * Puts a failed delivery back, counting the attempt; at the queue's last attempt (its address's
     * max-delivery-attempts) the broker sends it to the dead-letter address instead, counted so per account here (the
     * broker counts it only per queue, with every other message it dead-letters from there). Failure path only: the
-    * address settings are looked up here, not per delivery.
+    * address settings are looked up here, not per delivery. The broker holds it back for the address's
+    * redelivery-delay (the client refused it, or did not answer in time: the back-off spreads the attempts), and
+    * delivers the messages behind it meanwhile: it comes again after newer ones.
     */
    private boolean putBack(ServerConsumer consumer, long messageId, int deliveryCount, boolean vetoed) throws Exception {
       int max = vetoed ? 0 : maxDeliveryAttempts(consumer);
@@ -668,11 +678,36 @@ public final class WindowedDeliverer<P> extends AbstractSessionCallback implemen
 
    /**
     * Puts back a message the client throttled, without counting the attempt (the broker's delivery count goes back):
-    * it comes again at its place in the queue once the pause ends, however often the client throttles.
+    * it comes again at its place in the queue once the pause ends, however often the client throttles. Not with the
+    * address's redelivery-delay, which Artemis' cancel would give it (1 s, doubling, in the shipped broker.xml): the
+    * message would be a scheduled one meanwhile, and those behind it would overtake it after the pause.
     */
    private void putBackThrottled(ServerConsumer consumer, long messageId) throws Exception {
       throttledBack.add(messageId);
-      consumer.individualCancel(messageId, false);
+      MessageReference ref = consumer.removeReferenceByID(messageId);
+      if (ref == null) {
+         throw new IllegalStateException("No delivery of message " + messageId + " to put back");
+      }
+      ref.decrementDeliveryCount();
+      consumer.metricsAcknowledge(ref, null);
+      putBackAtItsPlace(ref);
+   }
+
+   /**
+    * What Artemis' {@code ServerConsumer.individualCancel} does (the delivery count stored, the message back among the
+    * queue's messages sorted by id, so at the head before those that came after it), without the redelivery-delay: as
+    * Artemis' rollback does when the redelivery check is ignored (a consumer's close), but at once, not from the
+    * rollback's completion callback, so the queue cannot hand over the next message before this one is back. Under
+    * the queue's lock, which its cancel takes too. The dead-letter test of the check applies as always; an attempt
+    * that does not count never reaches it (the count is back to one that was below the limit).
+    */
+   private static void putBackAtItsPlace(MessageReference ref) throws Exception {
+      Queue queue = ref.getQueue();
+      synchronized (queue) {
+         if (queue.checkRedelivery(ref, System.currentTimeMillis(), true).getA()) {
+            queue.addSorted(List.of(ref), false);
+         }
+      }
    }
 
    /**
