@@ -206,7 +206,10 @@ final class LinkMessages {
          .string(SmsProperties.PROTOCOL_VERSION, version)
          .source(source.address(), source.ton(), source.npi())
          .destination(destination.address(), destination.ton(), destination.npi())
-         .integer(SmsProperties.DATA_CODING, dataCoding)
+         // 0 read as the link's Latin-1 or IA5 is recorded as that alphabet's code (0x03, 0x01): to an ESME or another
+         // link 0 may mean GSM 7-bit, and a segment goes on in "the coding it came in" when GSM 7-bit and UCS2 cannot
+         // hold it in one SMS
+         .integer(SmsProperties.DATA_CODING, dataCoding == 0 ? defaultAlphabet.encoding().smppDataCoding() : dataCoding)
          .integer(SmsProperties.ESM_CLASS, esmClass)
          .integer(SmsProperties.PROTOCOL_ID, protocolId)
          .submitTime(System.currentTimeMillis())

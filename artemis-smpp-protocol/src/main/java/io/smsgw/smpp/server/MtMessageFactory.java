@@ -164,7 +164,7 @@ final class MtMessageFactory {
          .source(s.source().address(), s.source().ton(), s.source().npi())
          .destination(s.destination().address(), s.destination().ton(), s.destination().npi())
          .string(SmsProperties.SERVICE_TYPE, s.serviceType().isEmpty() ? null : s.serviceType())
-         .integer(SmsProperties.DATA_CODING, s.dataCoding())
+         .integer(SmsProperties.DATA_CODING, storedDataCoding(s.dataCoding(), content.encoding()))
          .integer(SmsProperties.ESM_CLASS, s.esmClass())
          .integer(SmsProperties.PROTOCOL_ID, s.protocolId())
          .integer(SmsProperties.PRIORITY, s.priority())
@@ -186,6 +186,15 @@ final class MtMessageFactory {
          m.text(content.text());
       }
       return m.build();
+   }
+
+   /**
+    * The data_coding the contract records: the submitted one, except that 0 read as the session's Latin-1 or IA5 default
+    * alphabet becomes that alphabet's own code (0x03, 0x01). 0 means GSM 7-bit to a link's {@code gsm7} SMSC, so the
+    * "coding it came in" of a part that GSM 7-bit and UCS2 cannot hold in one SMS is then the right one.
+    */
+   static int storedDataCoding(int dataCoding, SmsEncoding read) {
+      return dataCoding == 0 ? read.smppDataCoding() : dataCoding;
    }
 
    /**
