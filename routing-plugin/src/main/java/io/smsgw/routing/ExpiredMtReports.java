@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * MT's acknowledgement: the MT leaves {@code sms.expired} only together with its report. A report that cannot be
  * stored (its SP's queue full with the FAIL policy, a journal error) leaves the MT where it is, and it is tried
  * again after a pause (1 s, doubling up to 30 s); a crash in between finds it there after the restart.
- * Anything else that expires there (an application's MO with a time to live) stays for an operator. An MT that expired
+ * Anything else that expires there (a message an application sent straight to one of those addresses with a time to live)
+ * stays for an operator; MO do not come here, routing takes their expiry off ({@link MoRouteTransformer}). An MT that expired
  * on an SMSC link's queue after an SMSC had accepted segments of it (a crash came before its acknowledgement) gets no
  * EXPIRED report for those: the links' correlation store is asked first, one read on this queue's executor.
  *

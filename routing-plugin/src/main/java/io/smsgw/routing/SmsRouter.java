@@ -37,6 +37,8 @@ public final class SmsRouter {
    private final Map<String, AccountCounters> counters = new ConcurrentHashMap<>();
    private volatile java.util.function.BiConsumer<String, AccountCounters> countersAdded = (a, c) -> { };
    final LongAdder moUnrouted = new LongAdder();
+   /** When the next WARN for an MO no route covers may be logged ({@link MoRouteTransformer}: one per 10 s). */
+   final java.util.concurrent.atomic.AtomicLong nextUnroutedMoWarning = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
    /**
     * The key the final-report counts of every smsLink that is not a configured link go under (a link a reload removed
     * before it was counted, a name nobody configured); with a space, which no link id has.

@@ -23,6 +23,7 @@ public final class SmsRoutingControl implements SmsRoutingControlMBean {
    private final RemovedLinkQueues removedLinks;
    private final MessageLocator locator;
    private final LinkFailover failover;
+   private final UnroutedMo unroutedMo;
 
    SmsRoutingControl(ActiveMQServer server, SmsRouter router, ConfigReloader reloader, PendingRoutes pending, ApplicationMtCheck mtCheck,
                      RemovedLinkQueues removedLinks) {
@@ -34,6 +35,7 @@ public final class SmsRoutingControl implements SmsRoutingControlMBean {
       this.pending = pending;
       this.mtCheck = mtCheck;
       this.locator = new MessageLocator(server, router.runtime());
+      this.unroutedMo = new UnroutedMo(server);
    }
 
    @Override
@@ -272,5 +274,10 @@ public final class SmsRoutingControl implements SmsRoutingControlMBean {
    @Override
    public String failoverLink(String link) throws Exception {
       return failover.failover(link).toString();
+   }
+
+   @Override
+   public String rerouteUnroutedMo() throws Exception {
+      return unroutedMo.reroute();
    }
 }

@@ -89,7 +89,16 @@ public interface SmsRoutingControlMBean {
    @Deprecated
    long[] getAccountDeliveries(String account);
 
+   /** MO no route covered since the broker started, each parked on sms.mo.unrouted with a WARN (one per 10 s). */
    long getMoUnrouted();
+
+   /**
+    * Sends the MO waiting on sms.mo.unrouted through MO routing again, as if sent to sms.mo now: once a routes.mo prefix
+    * added to sms-gateway.conf and reloaded covers them, or their account's queue is back. Each
+    * leaves the queue in the transaction that stores it routed; one no route covers yet goes back there (not counted in
+    * MoUnrouted again, no WARN). Moves what the queue holds when the call starts; returns and logs what it did.
+    */
+   String rerouteUnroutedMo() throws Exception;
 
    /**
     * Final reports sent to sms.dr.unrouted instead of their account's queue because the account no longer has the
