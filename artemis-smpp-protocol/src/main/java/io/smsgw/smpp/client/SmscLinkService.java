@@ -59,8 +59,8 @@ public final class SmscLinkService implements ActiveMQComponent {
    private static final Logger logger = LoggerFactory.getLogger(SmscLinkService.class);
    static final String STORE_DIRECTORY = "sms-correlation";
    /**
-    * In the journal's directory once the store exists: a store missing while it is there was lost (broker
-    * data restored or moved without it, only the journal on a persistent volume), not yet created, and does not open empty.
+    * Written into the journal's directory once the store exists. A start that finds it but no store creates no empty
+    * one: the store was lost (broker data restored or moved without it, only the journal on a persistent volume).
     */
    static final String STORE_MARKER = "sms-correlation.created";
    /** How long a receipt that overtook its submit_sm_resp waits for the record (the store's receiptWaitMillis). */
