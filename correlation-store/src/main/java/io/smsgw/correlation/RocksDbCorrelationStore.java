@@ -1,5 +1,7 @@
 package io.smsgw.correlation;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +58,14 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
                thread.setDaemon(true);
                return thread;
             });
+   }
+
+   /**
+    * Whether {@code directory} holds a store already, so that {@link #open} would open it rather than create an empty
+    * one: a missing or empty directory, or one without RocksDB's {@code CURRENT} file, holds none.
+    */
+   public static boolean exists(Path directory) {
+      return Files.isRegularFile(directory.resolve("CURRENT"));
    }
 
    /**
