@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DeliveryCounts;
@@ -31,6 +33,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -180,7 +183,7 @@ class CmppStorageFullWideWindowTest {
          assertTrue(waiting.contains("storesHeld=" + KEPT) && waiting.contains("autoRead=true"), "the 64 kept wait, reading on: " + waiting);
 
          // Space again: the 64 kept are stored and answered Result 0, in order.
-         broker.server().locateQueue(SimpleString.of(MT)).deleteAllReferences();
+         emptyTheSubmitQueue();
          for (int i = 0; i < KEPT; i++) {
             SubmitResp resp = assertInstanceOf(SubmitResp.class, client.read());
             assertEquals(first + i, resp.sequenceId(), "the kept SUBMITs answered in order");
@@ -190,6 +193,30 @@ class CmppStorageFullWideWindowTest {
                     () -> broker.messageCount(MT) + " stored");
          client.send(new ActiveTest(client.nextSequence()));
          assertInstanceOf(ActiveTestResp.class, client.read(), "the connection reads on");
+      }
+   }
+
+   /**
+    * Empties sms.mt at once as far as the waiting connection can tell: the store wakes its waiters from its own
+    * executor, which is held until every message is deleted. Else a wake-up while the deletion is still under way hands
+    * the kept submits over to a store that some of them fill again, and those are refused once more.
+    */
+   private void emptyTheSubmitQueue() throws Exception {
+      PagingStore store = broker.server().getPagingManager().getPageStore(SimpleString.of(MT));
+      CountDownLatch release = new CountDownLatch(1);
+      store.execute(() -> {
+         try {
+            release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+         }
+      });
+      try {
+         broker.server().locateQueue(SimpleString.of(MT)).deleteAllReferences();
+         Wait.until("sms.mt emptied", DEADLINE, () -> broker.messageCount(MT) == 0 && store.getAddressSize() < MAX_SIZE / 4,
+                    () -> broker.messageCount(MT) + " messages, " + store.getAddressSize() + " bytes");
+      } finally {
+         release.countDown();
       }
    }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.smsgw.broker.AcceptorMeters;
 import io.smsgw.broker.DeliveryCounts;
@@ -37,6 +39,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -191,17 +194,40 @@ class SmppStorageFullWideWindowTest {
          assertTrue(waiting.contains("storesHeld=" + KEPT) && waiting.contains("autoRead=true"), "the 64 kept wait, reading on: " + waiting);
 
          // Space again: the 64 kept are stored and answered ESME_ROK, in order.
-         long stored = broker.messageCount(MT);
-         broker.server().locateQueue(SimpleString.of(MT)).deleteAllReferences();
+         emptyTheSubmitQueue();
          for (int i = 0; i < KEPT; i++) {
             SubmitSmResp resp = assertInstanceOf(SubmitSmResp.class, client.read());
             assertEquals(FIRST + i, resp.sequenceNumber(), "the kept submits answered in order");
             assertEquals(SmppStatus.name(SmppStatus.ESME_ROK), SmppStatus.name(resp.commandStatus()), "submit " + (FIRST + i));
          }
          Wait.until("the kept submits stored", DEADLINE, () -> broker.messageCount(MT) == KEPT,
-                    () -> broker.messageCount(MT) + " stored (" + stored + " before the queue was emptied)");
+                    () -> broker.messageCount(MT) + " stored");
          client.send(new EnquireLink(FIRST + PIPELINED + 1));
          assertInstanceOf(EnquireLinkResp.class, client.read(), "the connection reads on");
+      }
+   }
+
+   /**
+    * Empties sms.mt at once as far as the waiting connection can tell: the store wakes its waiters from its own
+    * executor, which is held until every message is deleted. Else a wake-up while the deletion is still under way hands
+    * the kept submits over to a store that some of them fill again, and those are refused once more.
+    */
+   private void emptyTheSubmitQueue() throws Exception {
+      PagingStore store = broker.server().getPagingManager().getPageStore(SimpleString.of(MT));
+      CountDownLatch release = new CountDownLatch(1);
+      store.execute(() -> {
+         try {
+            release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+         }
+      });
+      try {
+         broker.server().locateQueue(SimpleString.of(MT)).deleteAllReferences();
+         Wait.until("sms.mt emptied", DEADLINE, () -> broker.messageCount(MT) == 0 && store.getAddressSize() < MAX_SIZE / 4,
+                    () -> broker.messageCount(MT) + " messages, " + store.getAddressSize() + " bytes");
+      } finally {
+         release.countDown();
       }
    }
 }
