@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * them, until the storage frees. Responses and keep-alives ({@code PASSES}: deliver_sm_resp, DELIVER_RESP,
  * enquire_link, ACTIVE_TEST) are handed over at once, so deliveries still settle and the peer does not look silent;
  * an unbind or TERMINATE ({@code ENDS}) first hands over what waits before it (refused as storage full if it still
- * is). Once {@link #MAX_HELD_FOR_STORAGE} PDUs wait, reading stops as for the other reasons.
+ * is). At most {@link #MAX_HELD_FOR_STORAGE} storing requests wait: each further one is answered at once with the
+ * protocol's transient storage-full answer ({@link PduHandler#refuseForStorage}), so a client pipelining past that
+ * bound is still read (its responses and keep-alives pass) while memory stays bounded. Reading stops only once that
+ * many PDUs of other kinds wait behind them.
  *
  * <p>The gateway's outgoing links (SMSC links, FWD links, the GNS client) put one {@link #forLink made for a link} in
  * front of their own connection handler: it reads the same way (not while the channel is not writable, not while the
@@ -45,8 +48,9 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
 
    private static final Logger logger = LoggerFactory.getLogger(PduChannelHandler.class);
    /**
-    * PDUs that may wait while the storage is full before the connection stops reading (bounded memory). Above the
-    * window of unanswered submits ESMEs and SPs use (commonly 1 to 32), so such a peer never reaches it.
+    * Storing requests that may wait while the storage is full (bounded memory); further ones are refused at once as
+    * storage full. Also the number of other waiting PDUs at which the connection stops reading. Above the window of
+    * unanswered submits most ESMEs and SPs use (commonly 1 to 32), so such a peer is never refused for it.
     */
    static final int MAX_HELD_FOR_STORAGE = 64;
 
@@ -85,6 +89,10 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
    private int storageWaits;
    /** Unbind / TERMINATE PDUs in {@link #held}: what waits before them goes on even while the storage is full. */
    private int endsHeld;
+   /** Storing requests ({@code STORES}) in {@link #held}. Event loop only. */
+   private int storesHeld;
+   /** Storing requests refused at once because {@link #maxHeldForStorage} waited (event loop; for {@link #describeFlow}). */
+   private int refusedForStorage;
    /** The last answer went out ({@link LastAnswer}): everything read is discarded and reading never stops. Event loop. */
    private boolean discarding;
 
@@ -150,15 +158,41 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       }
       P pdu = pduType.cast(msg);
       if (!held.isEmpty() || mustStop()) {
-         // A PDU never overtakes one held before it, except a response or keep-alive while only the storage holds.
+         // A PDU never overtakes one held before it, except a response or keep-alive while only the storage holds,
+         // and a storing request refused because enough of them wait already.
+         PduHandler.StoragePause kind = session.whileStorageFull(pdu);
+         if (kind == PduHandler.StoragePause.STORES && refusesForStorage()) {
+            refuseForStorage(pdu);
+            return;
+         }
          held.add(pdu);
-         if (session.whileStorageFull(pdu) == PduHandler.StoragePause.ENDS) {
+         if (kind == PduHandler.StoragePause.ENDS) {
             endsHeld++;
+         } else if (kind == PduHandler.StoragePause.STORES) {
+            storesHeld++;
          }
          resumeIfPossible();
          return;
       }
       handOver(pdu);
+   }
+
+   /**
+    * Whether a storing request read now is refused instead of held: the storage is full, as many wait as are kept, and
+    * nothing else holds PDUs back (at the cap of unanswered requests or with a peer not reading its answers it waits
+    * with the rest; after an unbind it is handed over in order).
+    */
+   private boolean refusesForStorage() {
+      return storageFull && storageRefusal != null && endsHeld == 0 && storesHeld >= maxHeldForStorage && !blocked();
+   }
+
+   private void refuseForStorage(P pdu) {
+      refusedForStorage++;
+      try {
+         session.refuseForStorage(pdu, storageRefusal);
+      } finally {
+         ReferenceCountUtil.release(pdu);
+      }
    }
 
    private void handOver(P pdu) {
@@ -196,10 +230,11 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
 
    /**
     * Reads while nothing holds PDUs back, or while only the storage does and fewer than {@link #maxHeldForStorage}
-    * wait (responses and keep-alives must still get through).
+    * PDUs other than storing requests wait (responses and keep-alives must still get through; storing requests past
+    * their bound are refused as they are read, so they never stop the reading).
     */
    private void updateReading() {
-      boolean read = !blocked() && (held.isEmpty() || storageFull && endsHeld == 0 && held.size() < maxHeldForStorage);
+      boolean read = !blocked() && (held.isEmpty() || storageFull && endsHeld == 0 && held.size() - storesHeld < maxHeldForStorage);
       if (!read) {
          stopReading();
          return;
@@ -221,8 +256,11 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
          P next;
          while (!blocked() && (next = held.peek()) != null && !waitsForStorage(next)) {
             held.poll();
-            if (endsHeld > 0 && session.whileStorageFull(next) == PduHandler.StoragePause.ENDS) {
+            PduHandler.StoragePause kind = session.whileStorageFull(next);
+            if (kind == PduHandler.StoragePause.ENDS) {
                endsHeld--;
+            } else if (kind == PduHandler.StoragePause.STORES) {
+               storesHeld--;
             }
             handOver(next);
          }
@@ -403,7 +441,8 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
       return "autoRead=" + ctx.channel().config().isAutoRead() + " writable=" + ctx.channel().isWritable()
          + " held=" + held.size() + " PDUs, pending=" + pending.get() + " of " + maxPending + " full=" + full
          + " resumeScheduled=" + resumeScheduled.get() + " storageFull=" + storageFull + " storageWaits=" + storageWaits
-         + " endsHeld=" + endsHeld + " discarding=" + discarding + ", reading stopped " + stops + " times and resumed " + resumes + " times";
+         + " endsHeld=" + endsHeld + " storesHeld=" + storesHeld
+         + " refusedForStorage=" + refusedForStorage + " discarding=" + discarding + ", reading stopped " + stops + " times and resumed " + resumes + " times";
    }
 
    // ---------------------------------------------------------------- close, errors
@@ -430,6 +469,7 @@ public final class PduChannelHandler<P> extends ChannelInboundHandlerAdapter imp
          ReferenceCountUtil.release(pdu);
       }
       endsHeld = 0;
+      storesHeld = 0;
    }
 
    @Override

@@ -21,9 +21,24 @@ public interface PduHandler<P> {
       return StoragePause.IN_ORDER;
    }
 
+   /**
+    * A storing request ({@link StoragePause#STORES}) read while the storage is full and the connection already holds as
+    * many of them as it keeps (see {@link PduChannelHandler}): the session answers it now with its protocol's transient
+    * storage-full answer (SMPP ESME_RMSGQFUL, CMPP Result 8), counted as a refusal of the store {@code full} names,
+    * instead of it waiting; anything the session's state refuses otherwise (not bound, ending) it answers as
+    * {@link #onPdu} would. Nothing is stored and no storage callback is registered (the connection waits on one already).
+    * A request it counts as taken it counts as answered once. On the connection's event loop. By default handed over.
+    */
+   default void refuseForStorage(P pdu, DurableSender.StorageFull full) {
+      onPdu(pdu);
+   }
+
    /** How a PDU passes a connection paused for storage. */
    enum StoragePause {
-      /** A request that stores something (a submit): waits, in order, until the storage frees. */
+      /**
+       * A request that stores something (a submit): waits, in order, until the storage frees; once enough wait, refused
+       * at once ({@link PduHandler#refuseForStorage}).
+       */
       STORES,
       /** A response or keep-alive: handed over at once, ahead of the requests that wait. */
       PASSES,

@@ -16,7 +16,8 @@ public interface PendingRequests {
 
    /**
     * The broker's storage is full (decisions 131, 140): from now the connection holds back the requests that store
-    * something, in order, and still hands over responses and keep-alives (it stops reading only once many PDUs wait).
+    * something, in order, and still hands over responses and keep-alives; past a bound of waiting storing requests it
+    * refuses further ones at once ({@link PduHandler#refuseForStorage}), and it stops reading only once many other PDUs wait.
     * On the connection's event loop. Registers a task that starts handing them over again with the broker
     * ({@code sender.whenStorageFrees(full, task)}; it runs once, from any thread), unless the connection has one
     * registered already: a connection refused again while it waits (a submit whose search or check ended meanwhile)

@@ -346,6 +346,16 @@ public final class FwdSessionHandler {
       store(fwd, message, whenStored, null);
    }
 
+   /**
+    * A FWD its connection did not keep while the storage is full, because as many wait already (PduChannelHandler):
+    * Result 8 at once, as {@link #store} answers one the store refuses (the peer's link sends it again without counting
+    * a failed delivery). Nothing is checked or stored. On the event loop.
+    */
+   public void refuseForStorage(Fwd fwd, DurableSender.StorageFull full) {
+      StorageOverload.refused(server, "CMPP_FWD", peerCode, full.storageCause(), full.address());
+      replies.accept(fwd.response(CmppResult.FLOW_CONTROL_ERROR));
+   }
+
    /** Runs {@code task} once every FWD received so far is durable (or failed), e.g. before answering TERMINATE. */
    public void afterPendingWrites(Runnable task) {
       if (checking > 0) {

@@ -150,6 +150,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private int unansweredProbes;
    private GnsSessionHandler gns;
    private FwdSessionHandler fwd;
+   /**
+    * While {@link #refuseForStorage} hands a SUBMIT or FWD over: the store's refusal it is answered for, instead of
+    * being stored (event loop); else null.
+    */
+   private io.smsgw.broker.DurableSender.StorageFull refusingForStorage;
    /** The other gateway's session counted for this connection ({@code fwd:<code>} or {@code gns:<code>}), given back at close. */
    private String gatewaySession;
    /** While an SP's TERMINATE is answered: the limit on answering it, cancelled once answered (event loop). */
@@ -388,6 +393,20 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       return StoragePause.IN_ORDER;
    }
 
+   /**
+    * A SUBMIT (or a peer's FWD) past the ones the connection keeps while the storage is full: checked as any PDU (an
+    * interceptor, the login state, a TERMINATE under way), then answered Result 8 at once instead of being stored.
+    */
+   @Override
+   public void refuseForStorage(CmppPdu pdu, io.smsgw.broker.DurableSender.StorageFull full) {
+      refusingForStorage = full;
+      try {
+         onPdu(pdu);
+      } finally {
+         refusingForStorage = null;
+      }
+   }
+
    /** Once the CONNECT completed: the PDUs sent before its CONNECT_RESP, in the order received. */
    private void handOverHeldPdus() {
       if (heldUntilConnected == null) {
@@ -435,7 +454,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
          gns.onPdu(pdu);
       } else if (pdu instanceof Submit submit) {
          pending.taken();
-         submitHandler.onSubmit(submit);
+         if (refusingForStorage != null) {
+            submitHandler.refuseForStorage(submit, refusingForStorage);
+         } else {
+            submitHandler.onSubmit(submit);
+         }
       } else if (pdu instanceof Query query) {
          onQuery(query);
       } else if (pdu instanceof Cancel cancel) {
@@ -633,7 +656,11 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private void onPeerPdu(CmppPdu pdu) {
       if (pdu instanceof Fwd forwarded) {
          pending.taken();
-         fwd.onFwd(forwarded);
+         if (refusingForStorage != null) {
+            fwd.refuseForStorage(forwarded, refusingForStorage);
+         } else {
+            fwd.onFwd(forwarded);
+         }
       } else if (pdu instanceof CmppRefusableRequest request) {
          send(request.errorResponse(CmppResult.COMMAND_ERROR));
       } else {

@@ -188,6 +188,18 @@ final class CmppSubmitHandler {
       }
    }
 
+   /**
+    * A SUBMIT the connection did not keep while the storage is full, because as many wait already (PduChannelHandler):
+    * Result 8 at once, counted as a refusal of the store as one the store itself refused; it took no rate or quota.
+    * Counted as taken by the session.
+    */
+   void refuseForStorage(Submit s, DurableSender.StorageFull full) {
+      StorageOverload.Cause cause = full.storageCause();
+      counts.storageFull(cause);
+      StorageOverload.refused(server, CmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+      answer(s.errorResponse(CmppResult.FLOW_CONTROL_ERROR), AcceptorMeters.Refusal.STORAGE);
+   }
+
    /** Answers a SUBMIT that took its rate permits with a refusal, giving them back (and the quota, if taken). */
    private void refuse(Submit s, RateLimiter limiter, int result, int parts, boolean quotaTaken, AcceptorMeters.Refusal cause) {
       limiter.release(parts);

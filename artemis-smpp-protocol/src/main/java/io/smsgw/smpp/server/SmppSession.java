@@ -138,6 +138,11 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private int peerUnbindSequence = -1;
    /** While the gateway ends it: the sequence_number of the gateway's unbind once written; else -1. */
    private int ownUnbindSequence = -1;
+   /**
+    * While {@link #refuseForStorage} hands a storing request over: the store's refusal it is answered for, instead of
+    * being submitted (event loop); else null.
+    */
+   private io.smsgw.broker.DurableSender.StorageFull refusingForStorage;
    /** The client's address as counted among the acceptor's connections not bound yet (PreLoginConnections). */
    private final InetAddress preLoginAddress;
    /** Whether this connection is counted there still: from its creation until its bind is accepted or it closes. */
@@ -402,6 +407,20 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       return StoragePause.IN_ORDER;
    }
 
+   /**
+    * A storing request past the ones the connection keeps while the storage is full: checked as any PDU (an interceptor,
+    * the bind state, an unbind under way), then answered ESME_RMSGQFUL at once instead of being submitted.
+    */
+   @Override
+   public void refuseForStorage(SmppPdu pdu, io.smsgw.broker.DurableSender.StorageFull full) {
+      refusingForStorage = full;
+      try {
+         onPdu(pdu);
+      } finally {
+         refusingForStorage = null;
+      }
+   }
+
    /** The class of a deliver_sm_resp's command_status, for the account's delivery counts. */
    static DeliveryCounts.Outcome deliveryOutcome(int status) {
       return switch (status) {
@@ -473,6 +492,12 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       boolean canSubmit = state == State.BOUND_TX || state == State.BOUND_TRX;
       if (state == State.OPEN || state == State.BINDING) {
          send(request.errorResponse(SmppStatus.ESME_RINVBNDSTS));
+         return;
+      }
+      if (refusingForStorage != null && canSubmit && (version34 || !(request instanceof DataSm))) {
+         // Past the storing requests kept while the storage is full: the transient answer now, nothing stored.
+         pending.taken();
+         submitHandler.refuseForStorage(request, refusingForStorage);
          return;
       }
       if (request instanceof SubmitSm submit) {

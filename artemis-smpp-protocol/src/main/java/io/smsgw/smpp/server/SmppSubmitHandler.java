@@ -16,7 +16,9 @@ import io.smsgw.smpp.codec.Address;
 import io.smsgw.smpp.codec.DataSm;
 import io.smsgw.smpp.codec.DestinationAddress;
 import io.smsgw.smpp.codec.UnsuccessfulDelivery;
+import io.smsgw.smpp.codec.ReplaceSm;
 import io.smsgw.smpp.codec.SmppPdu;
+import io.smsgw.smpp.codec.SmppRequest;
 import io.smsgw.smpp.codec.SmppStatus;
 import io.smsgw.smpp.codec.SubmitMulti;
 import io.smsgw.smpp.codec.SubmitSm;
@@ -404,6 +406,24 @@ final class SmppSubmitHandler {
       StorageOverload.refused(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
       session.waitForStorage(sender, full);
       refuseTaken(limiter, parts, parts, error.apply(STATUS_STORAGE_FULL));
+   }
+
+   /**
+    * A storing request (submit_sm, data_sm, submit_multi, replace_sm) the connection did not keep while the storage is
+    * full, because as many wait already (PduChannelHandler): answered ESME_RMSGQFUL at once and counted as a refusal of
+    * the store, as one refused by the store itself; it took no rate or quota. Counted as taken by the session.
+    */
+   void refuseForStorage(SmppRequest request, DurableSender.StorageFull full) {
+      StorageOverload.Cause cause = full.storageCause();
+      if (request instanceof ReplaceSm) {
+         // As HeldMessages refuses a replace_sm the store cannot take.
+         StorageOverload.refused(server, "SMPP replace_sm", account.id(), cause, full.address());
+         session.answer(request.errorResponse(STATUS_STORAGE_FULL));
+         return;
+      }
+      counts.storageFull(cause);
+      StorageOverload.refused(server, SmppProtocolManagerFactory.PROTOCOL_NAME, account.id(), cause, full.address());
+      reply(request.errorResponse(STATUS_STORAGE_FULL));
    }
 
    /**
