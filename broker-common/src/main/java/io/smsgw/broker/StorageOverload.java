@@ -200,7 +200,8 @@ public final class StorageOverload {
          lastLineNanos = startedNanos;
          total = pending.sumThenReset();
          logger.warn("Storage full ({}) on broker {}: a submit from {} '{}' for {} answered with a transient refusal; the "
-                        + "connections refused stop reading until the broker frees space. Further refusals are counted here "
+                        + "connections refused hold their next submits (up to 64 each; more are refused at once) until the broker frees "
+                        + "space, and answers and keep-alives go on. Further refusals are counted here "
                         + "once a minute, and a line says when the store takes messages again",
                      describe(first.cause()), server.getConfiguration().getName(), first.protocol(), first.account(), first.address());
          try {
@@ -223,7 +224,7 @@ public final class StorageOverload {
             if (count > 0) {
                total += count;
                logger.warn("Storage full ({}) on broker {}: {} submit(s) answered with a transient refusal in the last {} s, the "
-                              + "latest from {} '{}' for {}; their connections stop reading until the broker frees space",
+                              + "latest from {} '{}' for {}; their connections hold their next submits until the broker frees space",
                            describe(last.cause()), server.getConfiguration().getName(), count,
                            TimeUnit.NANOSECONDS.toSeconds(now - lastLineNanos + 500_000_000L), last.protocol(), last.account(),
                            last.address());
