@@ -120,9 +120,8 @@ final class LinkFailover {
          return RemovedLinkQueues.Fate.LEAVE;
       }
       Object destination = message.getObjectProperty(SmsProperties.DESTINATION);
-      Object account = message.getObjectProperty(SmsProperties.ACCOUNT);
       if (destination == null
-          || !router.hasOtherLinkUp(destination.toString(), account == null ? null : account.toString(), link)) {
+          || !router.hasOtherLinkUp(destination.toString(), RoutingTransformer.routingAccount(message), link)) {
          left[0]++;
          return RemovedLinkQueues.Fate.LEAVE;
       }

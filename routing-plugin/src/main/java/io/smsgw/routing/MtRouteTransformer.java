@@ -75,7 +75,7 @@ public final class MtRouteTransformer extends RoutingTransformer {
       }
       // An MT a peer gateway forwarded was held to its account's limits where the SP submitted it (multi-gateway.md,
       // "Trust between gateways"): an account of the same name here neither restricts its routes nor counts it.
-      String account = message.getObjectProperty(SmsProperties.ORIGIN_GATEWAY) == null ? account(message) : null;
+      String account = routingAccount(message);
       AccountCounters counters = router.counters(account);
       if (!waited && !rerouted) {
          counts.add(counters.submitted);

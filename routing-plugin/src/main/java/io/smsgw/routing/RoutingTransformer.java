@@ -134,4 +134,12 @@ abstract class RoutingTransformer implements Transformer {
       String account = string(message, SmsProperties.ACCOUNT);
       return account == null || account.isEmpty() ? null : account;
    }
+
+   /**
+    * The account whose limits ({@code mt-routes}) an MT is routed under: its {@link #account}, or none for an MT a peer
+    * gateway forwarded, which was held to its account's limits where the SP submitted it (decision 189).
+    */
+   static String routingAccount(Message message) {
+      return message.getObjectProperty(SmsProperties.ORIGIN_GATEWAY) == null ? account(message) : null;
+   }
 }
