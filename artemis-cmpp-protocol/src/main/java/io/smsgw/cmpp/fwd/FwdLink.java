@@ -148,6 +148,11 @@ final class FwdLink extends LinkSessionCallback {
    private final SimpleString queueName;
    private final Map<Integer, Part> inFlight = new HashMap<>();
    private final ArrayDeque<Part> toSend = new ArrayDeque<>();
+   private static final long EXPIRY_FAILURE_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+   /** Final reports made here that could not be stored since the last WARN about them. */
+   private final java.util.concurrent.atomic.AtomicLong expiryReportFailures = new java.util.concurrent.atomic.AtomicLong();
+   private final java.util.concurrent.atomic.AtomicLong nextExpiryFailureWarning =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
    /** FWDs written (resends included), FWD_RESPs with Result 0 and with another Result, FWDs sent again. */
    final AtomicLong forwarded = new AtomicLong();
@@ -1097,8 +1102,21 @@ final class FwdLink extends LinkSessionCallback {
    }
 
    private void expiryReportFailed(io.smsgw.correlation.CorrelationRecord record, CompletableFuture<Void> reported, String why) {
-      logger.warn("FWD link to gateway {}: the final report on {} ({}), whose peer {} never reported, could not be stored ({}); "
-                  + "trying again", config.code(), record.smsId(), record.smscMessageId(), record.linkId(), why);
+      // Many records reach their deadline together and the store retries each every pass: one WARN per interval at
+      // most (with the count since the last one), the rest at DEBUG. Called from the loop and the journal's threads.
+      long failures = expiryReportFailures.incrementAndGet();
+      long now = System.nanoTime();
+      long next = nextExpiryFailureWarning.get();
+      if (now - next >= 0 && nextExpiryFailureWarning.compareAndSet(next, now + EXPIRY_FAILURE_WARN_INTERVAL_NANOS)) {
+         expiryReportFailures.addAndGet(-failures);
+         logger.warn("FWD link to gateway {}: {} final report(s) on forwards whose peer never reported could not be stored "
+                     + "(latest on {} ({}), peer {}: {}); trying again (at most one such line per {} s)", config.code(), failures,
+                     record.smsId(), record.smscMessageId(), record.linkId(), why,
+                     TimeUnit.NANOSECONDS.toSeconds(EXPIRY_FAILURE_WARN_INTERVAL_NANOS));
+      } else {
+         logger.debug("FWD link to gateway {}: the final report on {} ({}) could not be stored ({}); trying again",
+                      config.code(), record.smsId(), record.smscMessageId(), why);
+      }
       // a pause before the store tries again, so a broken journal or full address is not retried in a loop
       try {
          loop.schedule(() -> reported.completeExceptionally(new IllegalStateException(why)), 1, TimeUnit.SECONDS);
