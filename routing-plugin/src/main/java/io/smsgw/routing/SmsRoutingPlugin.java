@@ -64,6 +64,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    static final String MO_DIVERT = "sms-route-mo";
    static final String DR_DIVERT = "sms-route-dr";
    private static final long RELOAD_CHECK_MILLIS = 2000;
+   private static final long CDR_RETIRE_RETRY_SECONDS = 5;
    /** Per acceptor protocol, its parameter for the prefix of account queues (the protocol managers' bean property). */
    private static final Map<String, String> ACCOUNT_QUEUE_PREFIX_PARAMS =
       Map.of("SMPP", "smppAccountQueuePrefix", "CMPP", "cmppAccountQueuePrefix");
@@ -89,6 +90,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private GatewayMeters meters;
    /** The CDR file writer while {@code billing.cdr} is configured. */
    private volatile CdrWriter cdrWriter;
+   /** The CDR writer's subscription, created before the links start and on each reload before it goes live. */
+   private CdrSubscription cdrSubscription;
    /**
     * Set (under this plugin's lock) once the services stopped: a reload still under way then (stopServices does not
     * wait for it) starts nothing, or its CDR writer would run on the stopped broker.
@@ -155,6 +158,13 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       ensureAddress(SmsAddresses.MO, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.DR, RoutingType.ANYCAST);
       ensureAddress(SmsAddresses.BILLING, RoutingType.MULTICAST);
+      // The CDR writer's subscription before the links start: an SMSC pushes its backlog of receipts right after the
+      // bind, and a billing record routed to sms.billing with no queue bound would be dropped (the writer starts later).
+      cdrSubscription = new CdrSubscription(server);
+      CdrConfig cdr = runtime.config().billing().cdr();
+      if (cdr != null) {
+         cdrSubscription.ensure(cdr.queue());
+      }
       // durable queues where messages wait, so nothing routed there is dropped for want of a queue
       ensureQueue(SmsAddresses.ROUTE_PENDING);
       ensureQueue(MoRouteTransformer.UNROUTED);
@@ -182,6 +192,7 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       reloader = new ConfigReloader(runtime, router, config -> {
          if (!servicesStopped) {
             queuesAfterReload.createConfigured(config); // the queues of accounts the reload adds, before their routes
+            subscriptionBeforeRoutes(config.billing().cdr()); // and the CDR subscription, before records are routed to it
          }
       }, (previous, config) -> {
          if (applyCdr(config.billing().cdr())) {
@@ -285,8 +296,9 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
 
    /**
     * Starts, restarts or stops the CDR file writer as {@code billing.cdr} says (at start and after each reload that
-    * applied): a changed section closes the current file and starts a writer with the new settings. False, doing
-    * nothing, once the services stopped (a reload that overlapped the broker's stop).
+    * applied): a changed section closes the current file and starts a writer with the new settings. A renamed queue
+    * hands its records to the new one, which is then the only subscription the writer owns ({@link #retireCdrQueue}).
+    * False, doing nothing, once the services stopped (a reload that overlapped the broker's stop).
     */
    private synchronized boolean applyCdr(CdrConfig next) {
       if (servicesStopped) {
@@ -296,13 +308,85 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       if (running != null && running.config.equals(next)) {
          return true;
       }
+      String renamed = running != null && next != null && !running.config.queue().equals(next.queue()) ? running.config.queue() : null;
       stopCdr();
       if (next != null) {
+         // made by the activation or the reload already, but for a renamed one: that one now, once the old writer
+         // stopped and before the new one reads (again too if an operator deleted it)
+         ensureCdrSubscription(next);
          cdrWriter = new CdrWriter(server, next, router.cdr);
          cdrWriter.start();
          logger.info("CDR files: billing records from {} written to {}", next.queue(), next.directory());
       }
+      if (renamed != null) {
+         retireCdrQueue(renamed);
+      }
       return true;
+   }
+
+   /**
+    * In a reload, before its configuration goes live: the subscription of a section the reload adds (or keeps). A
+    * renamed one is created only once the old writer stopped ({@link #applyCdr}): made now, it would take the records
+    * the old writer still writes meanwhile, and they would be written twice.
+    */
+   private synchronized void subscriptionBeforeRoutes(CdrConfig next) {
+      CdrWriter running = cdrWriter;
+      if (next != null && (running == null || running.config.queue().equals(next.queue()))) {
+         ensureCdrSubscription(next);
+      }
+   }
+
+   /** Creates the subscription {@code cdr} reads (if any) unless it is there; a failure is logged (the writer tries again). */
+   private void ensureCdrSubscription(CdrConfig cdr) {
+      if (cdr == null) {
+         return;
+      }
+      try {
+         cdrSubscription.ensure(cdr.queue());
+      } catch (Exception e) {
+         logger.error("CDR files: could not create the subscription {} on {}; billing records may be dropped until it "
+                      + "exists", cdr.queue(), SmsAddresses.BILLING, e);
+      }
+   }
+
+   /**
+    * Moves the records of the CDR subscription a reload renamed to the running writer's queue and deletes it, so no
+    * queue keeps collecting billing records nobody reads (docs/decisions.md, "The CDR subscription exists before the
+    * links start"). When the store of sms.billing cannot take the copies now, tries again on the reload scheduler
+    * until it can; a reload that removes the section meanwhile leaves the old queue, as removing the section leaves
+    * its own.
+    */
+   private synchronized void retireCdrQueue(String old) {
+      CdrWriter writer = cdrWriter;
+      if (writer == null || servicesStopped || old.equals(writer.config.queue())) {
+         return;
+      }
+      String next = writer.config.queue();
+      CdrSubscription.Retired retired;
+      try {
+         retired = cdrSubscription.retire(old, next);
+      } catch (Exception e) {
+         logger.error("CDR files: the records of the renamed subscription {} could not be moved to {}; it is left as it is "
+                      + "(move its messages to {} and delete it through management)", old, next, next, e);
+         return;
+      }
+      if (retired.deleted()) {
+         logger.info("CDR files: the subscription {} was renamed {}: its {} waiting records moved there ({} already there) "
+                     + "and {} deleted", old, next, retired.moved(), retired.removed(), old);
+         return;
+      }
+      logger.warn("CDR files: the subscription {} was renamed {} but still holds {} records ({}); moved when the store can "
+                  + "take them, tried again in {} s", old, next, messageCount(old),
+                  retired.full() == null ? "records still arriving" : retired.full() + " is full", CDR_RETIRE_RETRY_SECONDS);
+      ScheduledExecutorService retry = scheduler;
+      if (retry != null && !retry.isShutdown()) {
+         retry.schedule(() -> retireCdrQueue(old), CDR_RETIRE_RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      }
+   }
+
+   private long messageCount(String queue) {
+      Queue q = server.locateQueue(SimpleString.of(queue));
+      return q == null ? 0 : q.getMessageCount();
    }
 
    private synchronized void stopCdr() {
