@@ -60,7 +60,8 @@ final class GatewayConfigReader {
       "tls-key-store", "tls-key-store-password", "tls-key-alias", "tls-verify-host", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format", "default-alphabet", "max-unanswered-attempts", "on-unanswered",
-      "throttle-pause", "addr-ton", "addr-npi", "address-range", "receipts-by-content", "max-unanswered-deliveries");
+      "throttle-pause", "addr-ton", "addr-npi", "address-range", "receipts-by-content", "max-unanswered-deliveries",
+      "correlation-group");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
@@ -889,6 +890,19 @@ final class GatewayConfigReader {
       boolean receiptsByContent = bool(settings, path, "receipts-by-content", true);
       int maxUnansweredDeliveries = wholeNumber(settings, path, "max-unanswered-deliveries",
          SmscLinkConfig.DEFAULT_MAX_UNANSWERED_DELIVERIES, 1);
+      // Links bound to one SMSC account (the same system-id at the same host and port) share their correlation records
+      // by default: the SMSC hands the account's receipts to any of its binds.
+      String correlationGroup = optionalString(settings, path, "correlation-group", SmscLinkConfig.MAX_CORRELATION_GROUP, "");
+      if (settings.containsKey("correlation-group") && (correlationGroup.isEmpty() || containsSpaceOrControl(correlationGroup))) {
+         problem(settings.get("correlation-group").origin(), path + ".correlation-group", "must be 1-"
+                 + SmscLinkConfig.MAX_CORRELATION_GROUP + " characters without spaces");
+      } else if (correlationGroup.isEmpty()) {
+         correlationGroup = SmscLinkConfig.defaultCorrelationGroup(systemId, host, port);
+         if (correlationGroup.length() > SmscLinkConfig.MAX_CORRELATION_GROUP) {
+            problem(settings.origin(), path + ".correlation-group", "the default, system-id@host:port, is longer than "
+                    + SmscLinkConfig.MAX_CORRELATION_GROUP + " characters: name one");
+         }
+      }
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -896,7 +910,7 @@ final class GatewayConfigReader {
          responseTimeout, reconnectMin, reconnectMax, tls.enabled(), tls.trustStore(), tls.trustStorePassword(),
          tls.keyStore(), tls.keyStorePassword(), tls.keyAlias(), tls.verifyHost(), sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
-         throttlePause, addrTon, addrNpi, addressRange, receiptsByContent, maxUnansweredDeliveries);
+         throttlePause, addrTon, addrNpi, addressRange, receiptsByContent, maxUnansweredDeliveries, correlationGroup);
    }
 
    /**

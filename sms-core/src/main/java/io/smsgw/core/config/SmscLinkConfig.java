@@ -54,6 +54,10 @@ import io.smsgw.core.text.DefaultAlphabet;
  *                            only esm_class says what is a receipt
  * @param maxUnansweredDeliveries deliver_sm / data_sm the link has taken and not yet answered (their receipt or MO not
  *                            yet stored) at which it stops reading from the SMSC, until half are answered (at least 1)
+ * @param correlationGroup    the namespace its correlation records are kept in: links with the same group find each
+ *                            other's records, so a receipt the SMSC hands to any bind of the account matches; by default
+ *                            {@link #defaultCorrelationGroup(String, String, int) system-id@host:port}, shared by the
+ *                            links bound to one SMSC account
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -64,7 +68,8 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet, int maxUnansweredAttempts,
                              OnUnanswered onUnanswered, Duration throttlePause, int addrTon, int addrNpi,
-                             String addressRange, boolean receiptsByContent, int maxUnansweredDeliveries) {
+                             String addressRange, boolean receiptsByContent, int maxUnansweredDeliveries,
+                             String correlationGroup) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 
@@ -81,6 +86,9 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
 
    /** Default of {@code max-unanswered-deliveries}. */
    public static final int DEFAULT_MAX_UNANSWERED_DELIVERIES = 1000;
+
+   /** Longest {@code correlation-group}: the longest key part a correlation record holds. */
+   public static final int MAX_CORRELATION_GROUP = 255;
 
    /** Default of {@code throttle-pause}. */
    public static final Duration DEFAULT_THROTTLE_PAUSE = Duration.ofMillis(100);
@@ -102,9 +110,21 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
       Objects.requireNonNull(onUnanswered, "onUnanswered");
       Objects.requireNonNull(throttlePause, "throttlePause");
       Objects.requireNonNull(addressRange, "addressRange");
+      Objects.requireNonNull(correlationGroup, "correlationGroup");
+      if (correlationGroup.isEmpty() || correlationGroup.length() > MAX_CORRELATION_GROUP) {
+         throw new IllegalArgumentException("correlationGroup must have 1.." + MAX_CORRELATION_GROUP + " characters");
+      }
       if (maxUnansweredDeliveries < 1) {
          throw new IllegalArgumentException("maxUnansweredDeliveries must be at least 1, got " + maxUnansweredDeliveries);
       }
+   }
+
+   /**
+    * The correlation group of a link that names none: {@code system-id@host:port}, the SMSC account it binds to (the
+    * host in lower case, as DNS compares names). Links to one account share it, whatever their names.
+    */
+   public static String defaultCorrelationGroup(String systemId, String host, int port) {
+      return systemId + "@" + host.toLowerCase(java.util.Locale.ROOT) + ":" + port;
    }
 
    /** The link's TLS settings, as FWD links and the GNS client have them too. */
