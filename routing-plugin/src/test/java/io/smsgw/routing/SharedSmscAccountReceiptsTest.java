@@ -2,7 +2,6 @@ package io.smsgw.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,8 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SMSC hands the account's receipts to any of its binds: here always to the other one than the MT came on. Each
  * receipt still finds its MT's record, made by the other link: the ESME gets every DELIVRD, each MT is billed, nothing
  * is parked as unmatched. Before, records were kept per link name, so every such receipt was parked, and the MT were
- * reported and billed EXPIRED once their validity ended. A record stored under its link's name before links shared
- * their account's records (an upgrade) still matches its receipt. Real broker, a jSMPP SMSC, a jSMPP ESME, billing a
+ * reported and billed EXPIRED once their validity ended. Records stored under their link's name before links shared
+ * their account's records (an upgrade) still match their receipts. Real broker, a jSMPP SMSC, a jSMPP ESME, billing a
  * JMS subscriber.
  */
 class SharedSmscAccountReceiptsTest {
@@ -70,21 +69,24 @@ class SharedSmscAccountReceiptsTest {
       System.clearProperty("smsgw.config");
    }
 
-   /** Links cmcc1 and cmcc2 bound to one SMSC account, weighted 3:1; or cmcc2 alone. */
-   private void writeConfig(int smscPort, boolean twoLinks) throws Exception {
+   /**
+    * Links cmcc1 and cmcc2 bound to one SMSC account, weighted 3:1; with {@code namedPort} also link cmcc3 on another
+    * account, whose correlation-group is named.
+    */
+   private void writeConfig(int smscPort, int namedPort) throws Exception {
       Path file = dir.resolve("sms-gateway.conf");
-      String link = "{ host = \"127.0.0.1\", port = " + smscPort + ", system-id = \"gw\", password = \"pw\", reconnect-min = 100ms, "
-                    + "reconnect-max = 300ms }";
+      String timers = "reconnect-min = 100ms, reconnect-max = 300ms";
       Files.writeString(file, """
          gateway { code = "001001" }
          accounts { smppclient1 { password = "password", protocols = [SMPP] } }
          links {
-           %s
-           cmcc2 %s
+           cmcc1 { host = "127.0.0.1", port = %1$d, system-id = "gw", password = "pw", %2$s }
+           cmcc2 { host = "127.0.0.1", port = %1$d, system-id = "gw", password = "pw", %2$s }
+           %3$s
          }
-         routes { mt = [ { prefix = "86139", links = [ %s ] } ] }
-         """.formatted(twoLinks ? "cmcc1 " + link : "", link,
-                         twoLinks ? "{ link = cmcc1, weight = 3 }, { link = cmcc2, weight = 1 }" : "cmcc2"));
+         routes { mt = [ { prefix = "86139", links = [ { link = cmcc1, weight = 3 }, { link = cmcc2, weight = 1 } ] } ] }
+         """.formatted(smscPort, timers, namedPort == 0 ? "" : "cmcc3 { host = \"127.0.0.1\", port = " + namedPort
+                       + ", system-id = \"gw3\", password = \"pw\", correlation-group = \"acct3\", " + timers + " }"));
       System.setProperty("smsgw.config", file.toString());
    }
 
@@ -129,7 +131,7 @@ class SharedSmscAccountReceiptsTest {
    @Test
    void aReceiptTheSmscHandsToTheOtherBindOfTheAccountReachesTheEsmeAndIsBilled() throws Exception {
       int smscPort = JsmppSmsc.freePort();
-      writeConfig(smscPort, true);
+      writeConfig(smscPort, 0);
       try (JsmppSmsc smsc = new JsmppSmsc(smscPort);
            TestBroker broker = startBroker();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
@@ -175,38 +177,48 @@ class SharedSmscAccountReceiptsTest {
    }
 
    @Test
-   void aRecordStoredUnderItsLinksNameBeforeTheUpgradeStillMatchesItsReceipt() throws Exception {
+   void recordsStoredUnderALinksNameBeforeTheUpgradeStillMatchTheirReceipts() throws Exception {
       int smscPort = JsmppSmsc.freePort();
-      writeConfig(smscPort, false);
+      int namedPort = JsmppSmsc.freePort();
+      writeConfig(smscPort, namedPort);
       Path store;
       try (TestBroker broker = startBroker()) {
          store = broker.server().getConfiguration().getJournalLocation().getAbsoluteFile().getParentFile().toPath()
             .resolve("sms-correlation");
       }
-      // As a gateway from before correlation groups stored it: keyed by the link's name.
-      String smsId = "00000000000000c1";
+      // As a gateway from before correlation groups stored them: keyed by the name of the link that sent the MT.
       long now = System.currentTimeMillis();
       try (RocksDbCorrelationStore records = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(store).build())) {
-         CorrelationRecord before = new CorrelationRecord("cmcc2", "5abc", smsId, ESME, null, "8610086", "8613900138099", null,
-            0, null, null, null, now, now + 600_000, 0, 0, 0, 1, SmsProtocol.SMPP, "3.4");
-         records.put(before).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         for (String[] r : new String[][] {{"cmcc1", "5abc", "00000000000000c1"}, {"cmcc3", "5abd", "00000000000000c3"}}) {
+            records.put(new CorrelationRecord(r[0], r[1], r[2], ESME, null, "8610086", "8613900138099", null, 0, null, null,
+               null, now, now + 600_000, 0, 0, 0, 1, SmsProtocol.SMPP, "3.4")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+         }
       }
       try (JsmppSmsc smsc = new JsmppSmsc(smscPort);
+           JsmppSmsc named = new JsmppSmsc(namedPort);
            TestBroker broker = startBroker();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
          MessageConsumer billing = billingSubscription(jms);
-         Wait.until("link cmcc2 bound", Duration.ofSeconds(10), () -> up(broker, "cmcc2") && smsc.receivableSessions() == 1);
+         Wait.until("the three links bound", Duration.ofSeconds(10), () -> up(broker, "cmcc1") && up(broker, "cmcc2")
+                    && up(broker, "cmcc3") && smsc.receivableSessions() == 2 && named.receivableSessions() == 1);
          RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
          SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TRX, ESME, "password", inbox);
          try {
-            // Its link, now keeping its records under its SMSC account's correlation group, gets the receipt.
-            JsmppSmsc.Received sent = new JsmppSmsc.Received("5abc", "8613900138099", "8610086", 0, new byte[0], (byte) 0);
-            smsc.sendReceipt(sent, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
-            assertEquals(Map.of(smsId, "DELIVRD"), receipts(inbox, 1));
-            Message record = billing.receive(10_000);
-            assertNotNull(record, "the billing record");
-            assertEquals("DELIVRD", record.getStringProperty("smsStatus"));
-            assertEquals("cmcc2", record.getStringProperty("smsLink"));
+            // cmcc1's name is its account's group: its record matches on either bind. cmcc3's group is named: its record
+            // is found under its own name.
+            smsc.sendReceipt(new JsmppSmsc.Received("5abc", "8613900138099", "8610086", 0, new byte[0], (byte) 0),
+                             DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            named.sendReceipt(new JsmppSmsc.Received("5abd", "8613900138099", "8610086", 0, new byte[0], (byte) 0),
+                              DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+            assertEquals(Map.of("00000000000000c1", "DELIVRD", "00000000000000c3", "DELIVRD"), receipts(inbox, 2));
+            Map<String, String> billedBy = new TreeMap<>();
+            for (int i = 0; i < 2; i++) {
+               Message record = billing.receive(10_000);
+               assertNotNull(record, "billing record " + (i + 1) + " of 2");
+               assertEquals("DELIVRD", record.getStringProperty("smsStatus"));
+               billedBy.put(record.getStringProperty("smsId"), record.getStringProperty("smsLink"));
+            }
+            assertEquals(Map.of("00000000000000c1", "cmcc1", "00000000000000c3", "cmcc3"), billedBy);
             assertEquals(0, broker.messageCount(UNMATCHED), "nothing parked");
          } finally {
             esme.unbindAndClose();

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A parked receipt is tried again in its link's correlation group, which the links bound to one SMSC account share: a
  * receipt that came on one bind before the record another link of the account made was there matches it at a later
  * try, and its DR names the link that sent the MT. Before, the retrier looked under the receiving link's name only, so
- * such a receipt was set aside and its MT reported EXPIRED. A real link parks the receipt a {@link RawSmsc} sent; the
- * retrier's store answers with the other link's record under the group only.
+ * such a receipt was set aside and its MT reported EXPIRED. A real link (its group named) parks the receipt a
+ * {@link RawSmsc} sent; the retrier's store answers with the other link's record under the group only.
  */
 class ParkedReceiptCorrelationGroupTest {
 
@@ -77,7 +77,7 @@ class ParkedReceiptCorrelationGroupTest {
          try {
             SmscLink link = service.links().get(0);
             String group = link.config().correlationGroup();
-            assertEquals("gw@127.0.0.1:" + port, group);
+            assertEquals("acct", group);
             Wait.until("link bound", Duration.ofSeconds(10), () -> link.state() == SmscLink.State.BOUND);
             smsc.sendReceipt("7f3a", "DELIVRD", "8613800138000");
             assertEquals(0, smsc.deliveryAnswers.poll(10, TimeUnit.SECONDS), "answered ESME_ROK");
@@ -130,7 +130,7 @@ class ParkedReceiptCorrelationGroupTest {
          gateway { code = "001001" }
          accounts { smppclient1 { password = "password", protocols = [SMPP] } }
          links {
-           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", window = 4
+           sim { host = "127.0.0.1", port = %d, system-id = "gw", password = "pw", window = 4, correlation-group = "acct"
                  enquire-link-interval = 2s, response-timeout = 3s, reconnect-min = 100ms, reconnect-max = 400ms }
          }
          """.formatted(smscPort), "links.conf"));

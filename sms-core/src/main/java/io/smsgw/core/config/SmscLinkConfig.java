@@ -56,8 +56,8 @@ import io.smsgw.core.text.DefaultAlphabet;
  *                            yet stored) at which it stops reading from the SMSC, until half are answered (at least 1)
  * @param correlationGroup    the namespace its correlation records are kept in: links with the same group find each
  *                            other's records, so a receipt the SMSC hands to any bind of the account matches; by default
- *                            {@link #defaultCorrelationGroup(String, String, int) system-id@host:port}, shared by the
- *                            links bound to one SMSC account
+ *                            the first name, in sorted order, of the links bound to its SMSC account that name no group
+ *                            ({@link #sameAccount}), which for a link alone on its account is its own name
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -119,12 +119,18 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
       }
    }
 
-   /**
-    * The correlation group of a link that names none: {@code system-id@host:port}, the SMSC account it binds to (the
-    * host in lower case, as DNS compares names). Links to one account share it, whatever their names.
-    */
-   public static String defaultCorrelationGroup(String systemId, String host, int port) {
-      return systemId + "@" + host.toLowerCase(java.util.Locale.ROOT) + ":" + port;
+   /** Whether both links bind to one SMSC account: the same system-id at the same host (in any letter case) and port. */
+   public boolean sameAccount(SmscLinkConfig other) {
+      return systemId.equals(other.systemId) && host.equalsIgnoreCase(other.host) && port == other.port;
+   }
+
+   /** This link with another correlation group. */
+   public SmscLinkConfig withCorrelationGroup(String group) {
+      return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bindMode, window, maxSubmitRate,
+         enquireLinkInterval, responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword, keyStore,
+         keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
+         ucs2Only, longMessages, receiptIdFormat, defaultAlphabet, maxUnansweredAttempts, onUnanswered, throttlePause,
+         addrTon, addrNpi, addressRange, receiptsByContent, maxUnansweredDeliveries, group);
    }
 
    /** The link's TLS settings, as FWD links and the GNS client have them too. */

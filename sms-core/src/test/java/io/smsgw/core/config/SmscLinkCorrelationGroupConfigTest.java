@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Links bound to one SMSC account (the same system-id at the same host and port) share a correlation group by
- * default, so a receipt the SMSC hands to either bind finds the record the other made; correlation-group names one.
+ * default, the first of their names, so a receipt the SMSC hands to either bind finds the record the other made; a
+ * link alone on its account keeps its own name (as before groups); correlation-group names one (a named group is not
+ * joined by default ones).
  */
 class SmscLinkCorrelationGroupConfigTest {
 
@@ -26,19 +28,21 @@ class SmscLinkCorrelationGroupConfigTest {
    }
 
    @Test
-   void linksToOneAccountShareTheirGroupAndOthersDoNot() {
+   void linksToOneAccountShareTheFirstNameAndOthersKeepTheirOwn() {
       List<SmscLinkConfig> links = links("""
          links {
-           cmcc1 { host = SMSC.example, port = 7890, system-id = gw, password = pw }
-           cmcc2 { host = smsc.example, port = 7890, system-id = gw, password = pw }
+           cmcc2 { host = SMSC.example, port = 7890, system-id = gw, password = pw }
+           cmcc1 { host = smsc.example, port = 7890, system-id = gw, password = pw }
            other { host = smsc.example, port = 7890, system-id = gw2, password = pw }
-           named { host = 10.0.0.1, port = 7890, system-id = gw, password = pw, correlation-group = "cmcc" }
+           alone { host = smsc.example, port = 7891, system-id = gw, password = pw }
+           named { host = smsc.example, port = 7890, system-id = gw, password = pw, correlation-group = "acct" }
+           a-too { host = 10.0.0.1, port = 7890, system-id = gw, password = pw, correlation-group = "acct" }
          }
          """);
-      assertEquals("gw@smsc.example:7890", links.get(0).correlationGroup());
-      assertEquals(links.get(0).correlationGroup(), links.get(1).correlationGroup());
-      assertEquals("gw2@smsc.example:7890", links.get(2).correlationGroup());
-      assertEquals("cmcc", links.get(3).correlationGroup());
+      java.util.Map<String, String> groups = new java.util.TreeMap<>();
+      links.forEach(link -> groups.put(link.id(), link.correlationGroup()));
+      assertEquals(java.util.Map.of("cmcc1", "cmcc1", "cmcc2", "cmcc1", "other", "other", "alone", "alone",
+                                    "named", "acct", "a-too", "acct"), groups);
    }
 
    @Test
