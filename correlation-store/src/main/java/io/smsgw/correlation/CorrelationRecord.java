@@ -4,14 +4,14 @@ import java.util.Objects;
 
 /**
  * What the gateway must remember about an MT between the SMSC's submit_sm_resp and its delivery
- * receipt: the link and SMSC message id it is found by, and everything the status report and the
+ * receipt: the correlation group and SMSC message id it is found by, and everything the status report and the
  * billing record need.
  *
  * <p>Strings are bounded ({@link #MAX_ID_LENGTH} for the two key fields, {@link #MAX_FIELD_LENGTH}
  * for the others) so a stored record stays small; the constructor rejects anything else with
  * {@link IllegalArgumentException} or {@link NullPointerException}.
  *
- * @param linkId             the SMSC link the MT went out on; with {@code smscMessageId}, the key
+ * @param linkId             the SMSC link the MT went out on (its reports name it)
  * @param smscMessageId      the id the SMSC gave in submit_sm_resp
  * @param smsId              the gateway's id, as the SP/ESME was given it
  * @param account            the account that submitted the MT
@@ -40,6 +40,10 @@ import java.util.Objects;
  * @param sourceNpi          the sender's numbering plan (0..255), or {@link #ABSENT}
  * @param destinationTon     the recipient's type of number (0..255), or {@link #ABSENT}
  * @param destinationNpi     the recipient's numbering plan (0..255), or {@link #ABSENT}
+ * @param correlationGroup   with {@code smscMessageId}, the key: the namespace of the SMSC account the MT went out on,
+ *                           which the links bound to that account share (a receipt arrives on any of their binds);
+ *                           {@code null} means {@code linkId}, as records stored before groups are keyed (and FWD links'
+ *                           records)
  */
 public record CorrelationRecord(
       String linkId,
@@ -68,7 +72,8 @@ public record CorrelationRecord(
       int sourceTon,
       int sourceNpi,
       int destinationTon,
-      int destinationNpi) {
+      int destinationNpi,
+      String correlationGroup) {
 
    /** Longest {@code linkId} or {@code smscMessageId}, in chars. */
    public static final int MAX_ID_LENGTH = 255;
@@ -99,8 +104,25 @@ public record CorrelationRecord(
            registeredDelivery, protocol, protocolVersion, gatewaySplit, null, false, ABSENT, ABSENT, ABSENT, ABSENT);
    }
 
+   /** A record keyed under its link's own name (its correlation group is {@code linkId}). */
+   public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
+                            String source, String destination, String serviceId, int feeUserType, String feeType,
+                            String feeCode, String feeTerminal, long submitTimeMillis, long expiresAtMillis, int segmentRef,
+                            int segmentTotal, int segmentNumber, int registeredDelivery, SmsProtocol protocol,
+                            String protocolVersion, boolean gatewaySplit, String correlationId, boolean serviceType,
+                            int sourceTon, int sourceNpi, int destinationTon, int destinationNpi) {
+      this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
+           feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
+           registeredDelivery, protocol, protocolVersion, gatewaySplit, correlationId, serviceType, sourceTon, sourceNpi,
+           destinationTon, destinationNpi, null);
+   }
+
    public CorrelationRecord {
       requireId(linkId, "linkId");
+      if (correlationGroup == null) {
+         correlationGroup = linkId;
+      }
+      requireId(correlationGroup, "correlationGroup");
       requireId(smscMessageId, "smscMessageId");
       requireField(smsId, "smsId", false);
       requireField(account, "account", false);

@@ -5,9 +5,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Durable map from (SMSC link, SMSC message id) to the {@link CorrelationRecord} of the MT, kept from
+ * Durable map from (correlation group, SMSC message id) to the {@link CorrelationRecord} of the MT, kept from
  * submit_sm_resp until its final receipt or its validity plus a grace period. Records live on disk;
- * heap use does not grow with their number.
+ * heap use does not grow with their number. A correlation group is the namespace of one SMSC account's message ids:
+ * the links bound to that account share it ({@link CorrelationRecord#correlationGroup()}); by default, and for records
+ * stored before groups, it is the link's name.
  *
  * <p>Every method may be called from any thread, and none of {@code put}, {@code get},
  * {@code matchReceipt} and {@code remove} blocks: they return stages. Stages of writes, and lookups
@@ -17,7 +19,7 @@ import java.util.concurrent.CompletionStage;
 public interface CorrelationStore extends AutoCloseable {
 
    /**
-    * Stores a record, replacing one with the same link and SMSC message id. The stage completes once
+    * Stores a record, replacing one with the same correlation group and SMSC message id. The stage completes once
     * the record is on disk and synced (many puts share one sync): only then may the caller acknowledge
     * the broker message. When the record it replaces is another MT's or part's (the SMSC reused the id), that MT's
     * final report is made first through {@link CorrelationStoreConfig#displacedReporter()}, and the put is written
@@ -30,12 +32,12 @@ public interface CorrelationStore extends AutoCloseable {
    CompletionStage<Void> put(CorrelationRecord record);
 
    /**
-    * Looks a record up. Answers on the caller's thread when memory (memtables, block cache, bloom
+    * Looks a record up by its correlation group and SMSC message id. Answers on the caller's thread when memory (memtables, block cache, bloom
     * filters) suffices, which is the usual case for recent records; otherwise a reader thread does
     * the disk read. Fails with {@link java.util.concurrent.RejectedExecutionException} when too many
     * disk reads wait, and with {@link CorrelationStoreException} when the stored bytes are unreadable.
     */
-   CompletionStage<Optional<CorrelationRecord>> get(String linkId, String smscMessageId);
+   CompletionStage<Optional<CorrelationRecord>> get(String group, String smscMessageId);
 
    /**
     * Looks a record up for a delivery receipt. A receipt can overtake its submit_sm_resp, or arrive
@@ -46,7 +48,7 @@ public interface CorrelationStore extends AutoCloseable {
     * {@link #get}. Waiting receipts are held in memory only: a receipt should be acknowledged to the
     * SMSC only after it has been handled, so the SMSC resends it if the gateway stops.
     */
-   CompletionStage<Optional<CorrelationRecord>> matchReceipt(String linkId, String smscMessageId);
+   CompletionStage<Optional<CorrelationRecord>> matchReceipt(String group, String smscMessageId);
 
    /**
     * The records of the MT {@code smsId} to {@code destination}: one per segment an SMSC accepted and whose record is
@@ -69,7 +71,7 @@ public interface CorrelationStore extends AutoCloseable {
     * Removes a record (after its final receipt); removing an absent record is not an error. Durable
     * and refused like {@link #put}.
     */
-   CompletionStage<Void> remove(String linkId, String smscMessageId);
+   CompletionStage<Void> remove(String group, String smscMessageId);
 
    /**
     * Reports every record whose validity plus the grace period ended before {@code nowMillis} to
@@ -88,7 +90,7 @@ public interface CorrelationStore extends AutoCloseable {
    long size();
 
    /**
-    * Puts so far (since the store opened) that replaced the record of another MT or part under the same link and SMSC
+    * Puts so far (since the store opened) that replaced the record of another MT or part under the same group and SMSC
     * message id: the SMSC reused an id while the older MT's receipt was still awaited (each after that MT's report was
     * made). Logged as a WARN line at most once a minute.
     */

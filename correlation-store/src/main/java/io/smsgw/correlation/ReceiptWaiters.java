@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ReceiptWaiters {
 
-   private record Key(String linkId, String smscMessageId) {
+   private record Key(String group, String smscMessageId) {
    }
 
    /** One key's waiting receipts: they all get the same answer. */
@@ -41,11 +41,11 @@ final class ReceiptWaiters {
    }
 
    /** @return the waiter for this key (new or shared), or {@code null} when waiting is off or full */
-   Waiter register(String linkId, String smscMessageId, long nowMillis) {
+   Waiter register(String group, String smscMessageId, long nowMillis) {
       if (waitMillis == 0) {
          return null;
       }
-      Key key = new Key(linkId, smscMessageId);
+      Key key = new Key(group, smscMessageId);
       Waiter existing = waiters.get(key);
       if (existing != null) {
          return existing;
@@ -75,7 +75,7 @@ final class ReceiptWaiters {
       if (waiters.isEmpty()) {
          return;
       }
-      Waiter waiter = waiters.remove(new Key(record.linkId(), record.smscMessageId()));
+      Waiter waiter = waiters.remove(new Key(record.correlationGroup(), record.smscMessageId()));
       if (waiter != null) {
          waiter.answer.complete(Optional.of(record));
       }

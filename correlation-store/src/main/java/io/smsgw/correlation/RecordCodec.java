@@ -3,20 +3,23 @@ package io.smsgw.correlation;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The store's binary layout of a record: a key made of the link and SMSC message id, and a value with
+ * The store's binary layout of a record: a key made of the correlation group and SMSC message id, and a value with
  * everything else. Both are written straight into exactly sized arrays (no intermediate buffers).
  *
  * <pre>
- * key   = varint(linkId UTF-8 length) linkId smscMessageId
+ * key   = varint(correlationGroup UTF-8 length) correlationGroup smscMessageId
  * value = version(1)
  *         smsId account originGateway source destination serviceId feeType feeCode feeTerminal protocolVersion
- *         correlationId                (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
+ *         correlationId [linkId]       (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
  *         sourceTon(1) sourceNpi(1) destinationTon(1) destinationNpi(1)
  *         feeUserType(1) registeredDelivery(1) protocol(1) flags(1)
  *         submitTimeMillis(8) expiresAtMillis(8) segmentRef(2) segmentTotal(1) segmentNumber(1)
  * </pre>
  * flags bit 0: {@code gatewaySplit}; bit 1: {@code serviceType}; bits 2 to 5: sourceTon, sourceNpi, destinationTon,
- * destinationNpi present (an absent one is written as 0). Versions 1 (no flags byte) and 2 (flags bit 0 only, no
+ * destinationNpi present (an absent one is written as 0). The linkId string is there in version 4 only, written for a
+ * record whose link is not its correlation group (a link of a shared SMSC account, decision on correlation groups);
+ * a record keyed under its link's own name is written as version 3, its link being the key's group.
+ * Versions 1 (no flags byte) and 2 (flags bit 0 only, no
  * correlationId, no TON/NPI bytes) were written before and are still read, so the records an upgraded gateway finds in
  * its store keep matching their receipts; the protocol and flags bytes, the deadline and the segment number keep their
  * places from the value's end in every version.
@@ -24,6 +27,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class RecordCodec {
 
+   /** The version of a record whose link is not its correlation group: version 3 and the link's name. */
+   static final byte VALUE_VERSION_4 = 4;
+   /** The version of a record keyed under its link's own name. */
    static final byte VALUE_VERSION = 3;
    /** The version before the correlation id, the service_type flag and TON/NPI: read, never written. */
    static final byte VALUE_VERSION_2 = 2;
@@ -43,27 +49,30 @@ final class RecordCodec {
    private RecordCodec() {
    }
 
-   static byte[] encodeKey(String linkId, String smscMessageId) {
-      int linkLength = utf8Length(linkId);
-      byte[] key = new byte[varintLength(linkLength) + linkLength + utf8Length(smscMessageId)];
-      int at = writeVarint(key, 0, linkLength);
-      at = writeUtf8(key, at, linkId);
+   static byte[] encodeKey(String group, String smscMessageId) {
+      int groupLength = utf8Length(group);
+      byte[] key = new byte[varintLength(groupLength) + groupLength + utf8Length(smscMessageId)];
+      int at = writeVarint(key, 0, groupLength);
+      at = writeUtf8(key, at, group);
       writeUtf8(key, at, smscMessageId);
       return key;
    }
 
    static byte[] encodeKey(CorrelationRecord record) {
-      return encodeKey(record.linkId(), record.smscMessageId());
+      return encodeKey(record.correlationGroup(), record.smscMessageId());
    }
 
    static byte[] encodeValue(CorrelationRecord r) {
-      int size = 1 + FIXED_TAIL
+      // The link goes into the value only when the key does not say it (most records: 1 byte less, and readable by a
+      // gateway from before groups).
+      String link = r.linkId().equals(r.correlationGroup()) ? null : r.linkId();
+      int size = 1 + FIXED_TAIL + (link == null ? 0 : stringSize(link))
             + stringSize(r.smsId()) + stringSize(r.account()) + stringSize(r.originGateway())
             + stringSize(r.source()) + stringSize(r.destination()) + stringSize(r.serviceId())
             + stringSize(r.feeType()) + stringSize(r.feeCode()) + stringSize(r.feeTerminal())
             + stringSize(r.protocolVersion()) + stringSize(r.correlationId());
       byte[] out = new byte[size];
-      out[0] = VALUE_VERSION;
+      out[0] = link == null ? VALUE_VERSION : VALUE_VERSION_4;
       int at = 1;
       at = writeString(out, at, r.smsId());
       at = writeString(out, at, r.account());
@@ -76,6 +85,9 @@ final class RecordCodec {
       at = writeString(out, at, r.feeTerminal());
       at = writeString(out, at, r.protocolVersion());
       at = writeString(out, at, r.correlationId());
+      if (link != null) {
+         at = writeString(out, at, link);
+      }
       out[at++] = (byte) r.sourceTon(); // ABSENT (-1) goes as 0xFF, its flag clear
       out[at++] = (byte) r.sourceNpi();
       out[at++] = (byte) r.destinationTon();
@@ -119,7 +131,7 @@ final class RecordCodec {
    }
 
    private static boolean known(byte version) {
-      return version == VALUE_VERSION || version == VALUE_VERSION_2 || version == VALUE_VERSION_1;
+      return version == VALUE_VERSION_4 || version == VALUE_VERSION || version == VALUE_VERSION_2 || version == VALUE_VERSION_1;
    }
 
    /**
@@ -134,8 +146,9 @@ final class RecordCodec {
    /** Decodes a record whose key sits in {@code key[keyOffset, keyOffset + keyLength)}. */
    static CorrelationRecord decode(byte[] key, int keyOffset, int keyLength, byte[] value) {
       Reader k = new Reader(key, keyOffset, keyOffset + keyLength, "key");
-      String linkId = k.utf8(k.varint());
+      String group = k.utf8(k.varint());
       String smscMessageId = k.utf8(k.remaining());
+      String linkId = group;
 
       Reader v = new Reader(value, 0, value.length, "value");
       byte version = v.b();
@@ -157,8 +170,15 @@ final class RecordCodec {
       byte sourceNpi = 0;
       byte destinationTon = 0;
       byte destinationNpi = 0;
-      if (version == VALUE_VERSION) {
+      boolean current = version == VALUE_VERSION || version == VALUE_VERSION_4;
+      if (current) {
          correlationId = v.string();
+         if (version == VALUE_VERSION_4) {
+            linkId = v.string();
+            if (linkId == null) {
+               throw new CorrelationStoreException("stored record of version " + VALUE_VERSION_4 + " has no link");
+            }
+         }
          sourceTon = v.b();
          sourceNpi = v.b();
          destinationTon = v.b();
@@ -172,7 +192,7 @@ final class RecordCodec {
          throw new CorrelationStoreException("stored record has unknown protocol code " + protocolCode);
       }
       int flags = version == VALUE_VERSION_1 ? 0 : v.b() & 0xFF;
-      if (version != VALUE_VERSION) {
+      if (!current) {
          flags &= FLAG_GATEWAY_SPLIT; // the only flag before version 3
       }
       long submitTime = v.longValue();
@@ -189,7 +209,8 @@ final class RecordCodec {
                segmentTotal, segmentNumber, registeredDelivery, protocol, protocolVersion,
                (flags & FLAG_GATEWAY_SPLIT) != 0, correlationId, (flags & FLAG_SERVICE_TYPE) != 0,
                tonOrNpi(sourceTon, flags, FLAG_SOURCE_TON), tonOrNpi(sourceNpi, flags, FLAG_SOURCE_NPI),
-               tonOrNpi(destinationTon, flags, FLAG_DESTINATION_TON), tonOrNpi(destinationNpi, flags, FLAG_DESTINATION_NPI));
+               tonOrNpi(destinationTon, flags, FLAG_DESTINATION_TON), tonOrNpi(destinationNpi, flags, FLAG_DESTINATION_NPI),
+               group);
       } catch (IllegalArgumentException | NullPointerException e) {
          throw new CorrelationStoreException("stored record is invalid: " + e.getMessage(), e);
       }
@@ -219,7 +240,7 @@ final class RecordCodec {
     */
    static byte[] acceptedKey(byte[] recordKey, byte[] value) {
       if (value.length < 1 + MIN_FIXED_TAIL || !known(value[0])) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION + " record");
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION_4 + " record");
       }
       Reader v = new Reader(value, 1, value.length, "value");
       v.skipString();
@@ -278,7 +299,7 @@ final class RecordCodec {
    /** Reads only the expiry deadline out of a stored value, without building the record. */
    static long expiresAt(byte[] value) {
       if (value.length < 1 + MIN_FIXED_TAIL || !known(value[0])) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION + " record");
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION_4 + " record");
       }
       // The deadline is the last long of the fixed tail, followed by segmentRef(2) segmentTotal(1) segmentNumber(1).
       return readLong(value, value.length - 4 - 8);

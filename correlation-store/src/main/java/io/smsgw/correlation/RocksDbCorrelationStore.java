@@ -98,12 +98,12 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
    }
 
    @Override
-   public CompletionStage<Optional<CorrelationRecord>> get(String linkId, String smscMessageId) {
+   public CompletionStage<Optional<CorrelationRecord>> get(String group, String smscMessageId) {
       byte[] key;
       try {
-         CorrelationRecord.requireId(linkId, "linkId");
+         CorrelationRecord.requireId(group, "group");
          CorrelationRecord.requireId(smscMessageId, "smscMessageId");
-         key = RecordCodec.encodeKey(linkId, smscMessageId);
+         key = RecordCodec.encodeKey(group, smscMessageId);
       } catch (RuntimeException e) {
          return CompletableFuture.failedFuture(e);
       }
@@ -172,23 +172,23 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
    }
 
    @Override
-   public CompletionStage<Optional<CorrelationRecord>> matchReceipt(String linkId, String smscMessageId) {
+   public CompletionStage<Optional<CorrelationRecord>> matchReceipt(String group, String smscMessageId) {
       if (closed) {
          return CompletableFuture.failedFuture(CorrelationWriter.closedException());
       }
       ReceiptWaiters.Waiter waiter;
       try {
-         CorrelationRecord.requireId(linkId, "linkId");
+         CorrelationRecord.requireId(group, "group");
          CorrelationRecord.requireId(smscMessageId, "smscMessageId");
-         waiter = waiters.register(linkId, smscMessageId, config.clock().getAsLong());
+         waiter = waiters.register(group, smscMessageId, config.clock().getAsLong());
       } catch (RuntimeException e) {
          return CompletableFuture.failedFuture(e);
       }
       if (waiter == null) {
-         return get(linkId, smscMessageId);
+         return get(group, smscMessageId);
       }
       // Registered before looking up: a record landing from now on answers the waiter itself.
-      get(linkId, smscMessageId).whenComplete((found, error) -> waiters.lookedUp(waiter, found, error));
+      get(group, smscMessageId).whenComplete((found, error) -> waiters.lookedUp(waiter, found, error));
       return waiter.answer.minimalCompletionStage();
    }
 
@@ -244,14 +244,14 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
    }
 
    @Override
-   public CompletionStage<Void> remove(String linkId, String smscMessageId) {
+   public CompletionStage<Void> remove(String group, String smscMessageId) {
       try {
-         CorrelationRecord.requireId(linkId, "linkId");
+         CorrelationRecord.requireId(group, "group");
          CorrelationRecord.requireId(smscMessageId, "smscMessageId");
       } catch (RuntimeException e) {
          return CompletableFuture.failedFuture(e);
       }
-      return writer.submit(WriteRequest.remove(linkId, smscMessageId));
+      return writer.submit(WriteRequest.remove(group, smscMessageId));
    }
 
    @Override

@@ -37,8 +37,8 @@ final class WriteRequest {
       return new WriteRequest(record, RecordCodec.encodeKey(record), RecordCodec.encodeValue(record), null);
    }
 
-   static WriteRequest remove(String linkId, String smscMessageId) {
-      return new WriteRequest(null, RecordCodec.encodeKey(linkId, smscMessageId), null, null);
+   static WriteRequest remove(String group, String smscMessageId) {
+      return new WriteRequest(null, RecordCodec.encodeKey(group, smscMessageId), null, null);
    }
 
    /** Removes an expired record whose report is durable, unless the key now holds a record with another deadline. */

@@ -8,10 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -344,14 +341,11 @@ final class ParkedReceiptRetrier {
       LinkMessages.MoPdu byContent = LinkMessages.parkedByContent(parked);
       inProgress.add(id);
       // A receipt parked before as-given ids were keyed tolerantly (an upgrade) carries the id as the SMSC wrote it;
-      // its record is under that id when stored before the upgrade, under the tolerant key when stored after.
+      // its record is under that id when stored before the upgrade, under the tolerant key when stored after. Looked up
+      // as on arrival: in the link's correlation group, which the links bound to its SMSC account share, then under the
+      // link's own name (records stored before groups).
       String tolerant = link.config().receiptIdFormat() == ReceiptIdFormat.AS_GIVEN ? ReceiptIds.tolerant(key) : key;
-      CompletionStage<Optional<CorrelationRecord>> lookup = store.get(linkId, key);
-      if (!tolerant.equals(key)) {
-         lookup = lookup.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
-                                                                : store.get(linkId, tolerant));
-      }
-      lookup.whenComplete((found, failure) -> {
+      link.findRecord(store, tolerant, tolerant.equals(key) ? null : key, false).whenComplete((found, failure) -> {
          if (failure != null || found.isEmpty()) {
             if (failure != null) {
                // Per receipt, so DEBUG; the link's log summary counts them.

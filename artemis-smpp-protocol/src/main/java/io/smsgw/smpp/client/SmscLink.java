@@ -1249,7 +1249,8 @@ final class SmscLink extends LinkSessionCallback {
          t.destination(), t.serviceId(), t.feeUserType(), t.feeType(), t.feeCode(), t.feeTerminal(), t.submitTime(),
          expiresAt, part.pdu.segmentRef(), part.pdu.segmentTotal(), part.pdu.segmentNumber(), t.registeredDelivery(),
          t.protocol(), t.version(), part.outgoing.parts.size() > 1, // several parts: this link split the MT
-         t.correlationId(), t.serviceType(), t.sourceTon(), t.sourceNpi(), t.destinationTon(), t.destinationNpi());
+         t.correlationId(), t.serviceType(), t.sourceTon(), t.sourceNpi(), t.destinationTon(), t.destinationNpi(),
+         config.correlationGroup());
    }
 
    void onDeliverSm(SmscConnection connection, DeliverSm deliver) {
@@ -1327,17 +1328,7 @@ final class SmscLink extends LinkSessionCallback {
       // An id as given can be longer than its key (leading zeros); no record was ever stored under one past the limit.
       String legacyKey = receipt.legacyKey() != null && receipt.legacyKey().length() <= CorrelationRecord.MAX_ID_LENGTH
          ? receipt.legacyKey() : null;
-      CompletionStage<Optional<CorrelationRecord>> lookup;
-      if (legacyKey == null) {
-         lookup = store.matchReceipt(config.id(), key);
-      } else {
-         // A record stored before as-given ids were keyed tolerantly (an upgrade) is under the id exactly as given. Both
-         // are looked up before the receipt waits for a record being stored, so such a receipt does not wait.
-         lookup = store.get(config.id(), key)
-            .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : store.get(config.id(), legacyKey))
-            .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : store.matchReceipt(config.id(), key));
-      }
-      lookup.whenCompleteAsync((found, failure) -> {
+      findRecord(store, key, legacyKey, true).whenCompleteAsync((found, failure) -> {
          if (failure != null) {
             logger.warn("SMSC link {}: receipt {} lookup failed: {}", config.id(), LogText.safe(key), failure.toString());
             respond.accept(SmppStatus.ESME_RX_T_APPN);
@@ -1356,6 +1347,36 @@ final class SmscLink extends LinkSessionCallback {
             sendDurably(parked, () -> respond.accept(SmppStatus.ESME_ROK), () -> respond.accept(SmppStatus.ESME_RX_T_APPN));
          }
       }, eventLoop);
+   }
+
+   /**
+    * The record a receipt for {@code key} is of. First under the link's correlation group, which the links bound to one
+    * SMSC account share (the SMSC hands the account's receipts to any of its binds), then under the link's own name,
+    * where records stored before correlation groups are (an upgrade; they go within their MT's validity and grace),
+    * also under {@code legacyKey}, the id exactly as given, where such a record stored before as-given ids were keyed
+    * tolerantly is (null: none). All are looked up before the receipt waits for a record being stored under the group
+    * ({@code wait}: a receipt overtaking its submit_sm_resp), so a receipt of an older record does not wait. Any thread;
+    * {@code store} is the link's (the parked receipts' retrier passes its own).
+    */
+   CompletionStage<Optional<CorrelationRecord>> findRecord(CorrelationStore store, String key, String legacyKey, boolean wait) {
+      String group = config.correlationGroup();
+      boolean ownName = group.equals(config.id());
+      if (ownName && legacyKey == null) {
+         return wait ? store.matchReceipt(group, key) : store.get(group, key);
+      }
+      CompletionStage<Optional<CorrelationRecord>> lookup = store.get(group, key);
+      if (!ownName) {
+         lookup = orElse(lookup, () -> store.get(config.id(), key));
+      }
+      if (legacyKey != null) {
+         lookup = orElse(lookup, () -> store.get(config.id(), legacyKey));
+      }
+      return wait ? orElse(lookup, () -> store.matchReceipt(group, key)) : lookup;
+   }
+
+   private static CompletionStage<Optional<CorrelationRecord>> orElse(CompletionStage<Optional<CorrelationRecord>> first,
+         java.util.function.Supplier<CompletionStage<Optional<CorrelationRecord>>> next) {
+      return first.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : next.get());
    }
 
    /**
@@ -1457,15 +1478,17 @@ final class SmscLink extends LinkSessionCallback {
          }
       }
       Message dr = messages.receipt(server.getStorageManager().generateID(), record, receipt, arrivedMillis);
-      sendDurably(dr, () -> removeRecord(key, onDurable, onFailed, 0), onFailed);
+      // under the group it was found in (a record stored before correlation groups is under the link's name)
+      String group = record.correlationGroup();
+      sendDurably(dr, () -> removeRecord(group, key, onDurable, onFailed, 0), onFailed);
    }
 
    /**
     * Removes the record of a final receipt whose DR is durable, then runs {@code onRemoved}. A removal the store
     * refuses or cannot write is tried again, after 100 ms doubling up to 30 s, for as long as the link runs.
     */
-   private void removeRecord(String key, Runnable onRemoved, Runnable onStopped, int failures) {
-      store.remove(config.id(), key).whenCompleteAsync((ok, failure) -> {
+   private void removeRecord(String group, String key, Runnable onRemoved, Runnable onStopped, int failures) {
+      store.remove(group, key).whenCompleteAsync((ok, failure) -> {
          if (failure == null) {
             List<RepeatAnswer> waiting = failures > 0 ? removalsRetrying.remove(key) : null;
             if (failures > 0) {
@@ -1502,7 +1525,7 @@ final class SmscLink extends LinkSessionCallback {
             logger.debug("SMSC link {}: removal {} of correlation record {} failed ({})", config.id(), failures + 1, LogText.safe(key),
                          cause.toString());
          }
-         eventLoop.schedule(() -> removeRecord(key, onRemoved, onStopped, failures + 1), delay, TimeUnit.MILLISECONDS);
+         eventLoop.schedule(() -> removeRecord(group, key, onRemoved, onStopped, failures + 1), delay, TimeUnit.MILLISECONDS);
       }, eventLoop);
    }
 

@@ -257,16 +257,20 @@ public final class SmscLinkService implements ActiveMQComponent {
             if (smscMessageId.isEmpty() || smscMessageId.length() > CorrelationRecord.MAX_ID_LENGTH) {
                return List.of();
             }
-            // A point read per running link and key (memory, bloom filter, at most a block): the SMSC's id is unique per
-            // link only, and a link keys it by its receipt id format. The operator may quote the id as the submit_sm_resp
-            // gave it or as a receipt wrote it, which differ on decimal-in-receipt and hex-in-receipt links.
+            // A point read per correlation group and key (memory, bloom filter, at most a block): the SMSC's id is unique
+            // per SMSC account only, whose links share a group, and a link keys it by its receipt id format; records stored
+            // before groups are under their link's name. The operator may quote the id as the submit_sm_resp gave it or
+            // as a receipt wrote it, which differ on decimal-in-receipt and hex-in-receipt links.
             List<CompletableFuture<java.util.Optional<CorrelationRecord>>> reads = new ArrayList<>();
+            java.util.Set<java.util.List<String>> asked = new java.util.HashSet<>();
             for (SmscLink link : snapshot) {
-               java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-               keys.add(ReceiptIds.fromResponse(smscMessageId, link.config().receiptIdFormat()));
-               keys.add(ReceiptIds.fromReceipt(smscMessageId, link.config().receiptIdFormat()));
-               for (String key : keys) {
-                  reads.add(lookups.get(link.config().id(), key).toCompletableFuture());
+               for (String namespace : java.util.List.of(link.config().correlationGroup(), link.config().id())) {
+                  for (String key : java.util.List.of(ReceiptIds.fromResponse(smscMessageId, link.config().receiptIdFormat()),
+                                                      ReceiptIds.fromReceipt(smscMessageId, link.config().receiptIdFormat()))) {
+                     if (asked.add(java.util.List.of(namespace, key))) {
+                        reads.add(lookups.get(namespace, key).toCompletableFuture());
+                     }
+                  }
                }
             }
             List<Awaited> found = new ArrayList<>();

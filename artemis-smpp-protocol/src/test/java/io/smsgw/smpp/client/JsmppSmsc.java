@@ -132,6 +132,8 @@ public final class JsmppSmsc implements AutoCloseable {
    private final SMPPServerSessionListener listener;
    private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
    private final AtomicInteger ids = new AtomicInteger(0x5000);
+   /** The session each submit_sm came on, by the id it was answered with. */
+   private final java.util.Map<String, SMPPServerSession> submittedOn = new java.util.concurrent.ConcurrentHashMap<>();
    private final Thread acceptor;
    private volatile boolean closed;
 
@@ -270,11 +272,32 @@ public final class JsmppSmsc implements AutoCloseable {
       sendReceipt(submit, submit.messageId(), state, messageState);
    }
 
+   /** Bound sessions that can receive a deliver_sm right now. */
+   public int receivableSessions() {
+      return (int) sessions.stream().filter(s -> s.getSessionState().isReceivable()).count();
+   }
+
+   /**
+    * A receipt as {@link #sendReceipt(Received, DeliveryReceiptState, MessageState)}, on a bound session other than
+    * the one its submit_sm came on: as an SMSC hands an account's receipts to any bind of that account.
+    */
+   public void sendReceiptOnOtherSession(Received submit, DeliveryReceiptState state, MessageState messageState) throws Exception {
+      SMPPServerSession came = submittedOn.get(submit.messageId());
+      SMPPServerSession other = sessions.stream().filter(s -> s != came && s.getSessionState().isReceivable()).findFirst()
+         .orElseThrow(() -> new IllegalStateException("no other bound receiver"));
+      deliverReceipt(other, submit, submit.messageId(), state, messageState);
+   }
+
    /** A receipt whose text writes the id as {@code textId} (another base, say); the TLV keeps the submit_sm_resp id. */
    public void sendReceipt(Received submit, String textId, DeliveryReceiptState state, MessageState messageState) throws Exception {
+      deliverReceipt(session(), submit, textId, state, messageState);
+   }
+
+   private static void deliverReceipt(SMPPServerSession session, Received submit, String textId, DeliveryReceiptState state,
+                                      MessageState messageState) throws Exception {
       String text = new DeliveryReceipt(textId, 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0,
          new java.util.Date(), new java.util.Date(), state, "000", "").toString();
-      session().deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
+      session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.destination(),
          TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, submit.source(),
          new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT), (byte) 0, (byte) 0,
          new RegisteredDelivery(0), new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), text.getBytes(StandardCharsets.US_ASCII),
@@ -385,6 +408,7 @@ public final class JsmppSmsc implements AutoCloseable {
             throw new ProcessRequestException("dropped", 0x08);
          }
          String id = Integer.toHexString(ids.incrementAndGet());
+         submittedOn.put(id, source);
          submits.add(new Received(id, submitSm.getDestAddress(), submitSm.getSourceAddr(), submitSm.getDataCoding(),
                                   submitSm.getShortMessage(), submitSm.getEsmClass(),
                                   submitSm.getOptionalParameters() == null ? new OptionalParameter[0] : submitSm.getOptionalParameters(),

@@ -60,7 +60,8 @@ final class GatewayConfigReader {
       "tls-key-store", "tls-key-store-password", "tls-key-alias", "tls-verify-host", "source-override",
       "source-ton", "source-npi", "destination-ton", "destination-npi", "data-coding", "long-messages",
       "receipt-id-format", "default-alphabet", "max-unanswered-attempts", "on-unanswered",
-      "throttle-pause", "addr-ton", "addr-npi", "address-range", "receipts-by-content", "max-unanswered-deliveries");
+      "throttle-pause", "addr-ton", "addr-npi", "address-range", "receipts-by-content", "max-unanswered-deliveries",
+      "correlation-group");
    private static final List<String> GATEWAY_KEYS = List.of("code", "name", "max-hops");
    private static final List<String> PEER_KEYS =
       List.of("host", "port", "shared-secret", "window", "reconnect-min", "reconnect-max", "response-timeout",
@@ -87,6 +88,8 @@ final class GatewayConfigReader {
 
    private final String sourceName;
    private final List<Problem> problems = new ArrayList<>();
+   /** Links that name their correlation-group (the others share one with the links bound to their SMSC account). */
+   private final Set<String> namedCorrelationGroups = new java.util.HashSet<>();
 
    /** @param sourceName how to name the file in messages when the library knows no file name */
    GatewayConfigReader(String sourceName) {
@@ -113,7 +116,7 @@ final class GatewayConfigReader {
          maxHops = wholeNumber(gateway, "gateway", "max-hops", GatewayConfig.DEFAULT_MAX_HOPS, 1, MAX_HOPS_LIMIT);
       }
       List<Account> accounts = namedEntries(object(root, "accounts", false), this::account);
-      List<SmscLinkConfig> links = namedEntries(object(root, "links", false), this::link);
+      List<SmscLinkConfig> links = sharedCorrelationGroups(namedEntries(object(root, "links", false), this::link));
       RouteConfig routes = routes(object(root, "routes", false), links, accounts);
       BillingPolicy billing = billing(object(root, "billing", false));
       TandemConfig tandem = tandem(object(root, "tandem", false));
@@ -822,6 +825,30 @@ final class GatewayConfigReader {
       return true;
    }
 
+   /**
+    * The links that name no correlation-group and bind to one SMSC account ({@link SmscLinkConfig#sameAccount}) share
+    * one: the name of the first of them in sorted order. A link alone on its account keeps its own name, as records
+    * were keyed before groups, so a change of its host or port keeps its records; adding a link to an account keeps
+    * the group of the links there unless the new name sorts first.
+    */
+   private List<SmscLinkConfig> sharedCorrelationGroups(List<SmscLinkConfig> links) {
+      List<SmscLinkConfig> grouped = new ArrayList<>(links.size());
+      for (SmscLinkConfig link : links) {
+         if (namedCorrelationGroups.contains(link.id())) {
+            grouped.add(link);
+            continue;
+         }
+         String group = link.id();
+         for (SmscLinkConfig other : links) {
+            if (!namedCorrelationGroups.contains(other.id()) && other.sameAccount(link) && other.id().compareTo(group) < 0) {
+               group = other.id();
+            }
+         }
+         grouped.add(group.equals(link.correlationGroup()) ? link : link.withCorrelationGroup(group));
+      }
+      return grouped;
+   }
+
    private SmscLinkConfig link(String id, ConfigValue value) {
       String path = "links." + id;
       int problemsBefore = problems.size();
@@ -890,6 +917,18 @@ final class GatewayConfigReader {
       boolean receiptsByContent = bool(settings, path, "receipts-by-content", true);
       int maxUnansweredDeliveries = wholeNumber(settings, path, "max-unanswered-deliveries",
          SmscLinkConfig.DEFAULT_MAX_UNANSWERED_DELIVERIES, 1);
+      // Links bound to one SMSC account share their correlation records by default (see sharedCorrelationGroups): the
+      // SMSC hands the account's receipts to any of its binds. Until then a link's group is its own name.
+      String correlationGroup = optionalString(settings, path, "correlation-group", SmscLinkConfig.MAX_CORRELATION_GROUP, "");
+      if (settings.containsKey("correlation-group")) {
+         if (correlationGroup.isEmpty() || containsSpaceOrControl(correlationGroup)) {
+            problem(settings.get("correlation-group").origin(), path + ".correlation-group", "must be 1-"
+                    + SmscLinkConfig.MAX_CORRELATION_GROUP + " characters without spaces");
+         }
+         namedCorrelationGroups.add(id);
+      } else {
+         correlationGroup = id;
+      }
       if (problems.size() != problemsBefore) {
          return null;
       }
@@ -897,7 +936,7 @@ final class GatewayConfigReader {
          responseTimeout, reconnectMin, reconnectMax, tls.enabled(), tls.trustStore(), tls.trustStorePassword(),
          tls.keyStore(), tls.keyStorePassword(), tls.keyAlias(), tls.verifyHost(), sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
          dataCoding.equals("ucs2"), longMessages, receiptIds, alphabet, maxUnanswered, onUnanswered,
-         throttlePause, addrTon, addrNpi, addressRange, receiptsByContent, maxUnansweredDeliveries);
+         throttlePause, addrTon, addrNpi, addressRange, receiptsByContent, maxUnansweredDeliveries, correlationGroup);
    }
 
    /**

@@ -54,6 +54,10 @@ import io.smsgw.core.text.DefaultAlphabet;
  *                            only esm_class says what is a receipt
  * @param maxUnansweredDeliveries deliver_sm / data_sm the link has taken and not yet answered (their receipt or MO not
  *                            yet stored) at which it stops reading from the SMSC, until half are answered (at least 1)
+ * @param correlationGroup    the namespace its correlation records are kept in: links with the same group find each
+ *                            other's records, so a receipt the SMSC hands to any bind of the account matches; by default
+ *                            the first name, in sorted order, of the links bound to its SMSC account that name no group
+ *                            ({@link #sameAccount}), which for a link alone on its account is its own name
  */
 public record SmscLinkConfig(String id, String host, int port, String systemId, String password, String systemType,
                              boolean version34, BindMode bindMode, int window, int maxSubmitRate,
@@ -64,7 +68,8 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
                              int destinationTon, int destinationNpi, boolean ucs2Only, LongMessages longMessages,
                              ReceiptIdFormat receiptIdFormat, DefaultAlphabet defaultAlphabet, int maxUnansweredAttempts,
                              OnUnanswered onUnanswered, Duration throttlePause, int addrTon, int addrNpi,
-                             String addressRange, boolean receiptsByContent, int maxUnansweredDeliveries) {
+                             String addressRange, boolean receiptsByContent, int maxUnansweredDeliveries,
+                             String correlationGroup) {
 
    public enum BindMode { TRANSCEIVER, TRANSMITTER_RECEIVER }
 
@@ -81,6 +86,9 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
 
    /** Default of {@code max-unanswered-deliveries}. */
    public static final int DEFAULT_MAX_UNANSWERED_DELIVERIES = 1000;
+
+   /** Longest {@code correlation-group}: the longest key part a correlation record holds. */
+   public static final int MAX_CORRELATION_GROUP = 255;
 
    /** Default of {@code throttle-pause}. */
    public static final Duration DEFAULT_THROTTLE_PAUSE = Duration.ofMillis(100);
@@ -102,9 +110,27 @@ public record SmscLinkConfig(String id, String host, int port, String systemId, 
       Objects.requireNonNull(onUnanswered, "onUnanswered");
       Objects.requireNonNull(throttlePause, "throttlePause");
       Objects.requireNonNull(addressRange, "addressRange");
+      Objects.requireNonNull(correlationGroup, "correlationGroup");
+      if (correlationGroup.isEmpty() || correlationGroup.length() > MAX_CORRELATION_GROUP) {
+         throw new IllegalArgumentException("correlationGroup must have 1.." + MAX_CORRELATION_GROUP + " characters");
+      }
       if (maxUnansweredDeliveries < 1) {
          throw new IllegalArgumentException("maxUnansweredDeliveries must be at least 1, got " + maxUnansweredDeliveries);
       }
+   }
+
+   /** Whether both links bind to one SMSC account: the same system-id at the same host (in any letter case) and port. */
+   public boolean sameAccount(SmscLinkConfig other) {
+      return systemId.equals(other.systemId) && host.equalsIgnoreCase(other.host) && port == other.port;
+   }
+
+   /** This link with another correlation group. */
+   public SmscLinkConfig withCorrelationGroup(String group) {
+      return new SmscLinkConfig(id, host, port, systemId, password, systemType, version34, bindMode, window, maxSubmitRate,
+         enquireLinkInterval, responseTimeout, reconnectMin, reconnectMax, tls, trustStore, trustStorePassword, keyStore,
+         keyStorePassword, keyAlias, verifyHost, sourceOverride, sourceTon, sourceNpi, destinationTon, destinationNpi,
+         ucs2Only, longMessages, receiptIdFormat, defaultAlphabet, maxUnansweredAttempts, onUnanswered, throttlePause,
+         addrTon, addrNpi, addressRange, receiptsByContent, maxUnansweredDeliveries, group);
    }
 
    /** The link's TLS settings, as FWD links and the GNS client have them too. */
