@@ -45,7 +45,10 @@ public final class MoRouteTransformer extends RoutingTransformer {
       String account = router.table().mo(destination);
       if (account != null) {
          leavePending(message);
-         counts.add(router.counters(account).moRouted);
+         if (!rerouted || !account.equals(string(message, SmsProperties.ACCOUNT))) {
+            // one that was routed to this account before and parked for want of its queue was counted then
+            counts.add(router.counters(account).moRouted);
+         }
          put(message, SmsProperties.ACCOUNT, account);
          to(message, router.accountTarget(account, UNROUTED, message), RoutingType.ANYCAST);
          return message;
