@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param sourceNpi          the sender's numbering plan (0..255), or {@link #ABSENT}
  * @param destinationTon     the recipient's type of number (0..255), or {@link #ABSENT}
  * @param destinationNpi     the recipient's numbering plan (0..255), or {@link #ABSENT}
+ * @param smsParts           how many SMS the part is on the air when the link sent a long text whole in one
+ *                           {@code message_payload} (0..65535); 0 for every other part (one SMS each)
  */
 public record CorrelationRecord(
       String linkId,
@@ -68,7 +70,8 @@ public record CorrelationRecord(
       int sourceTon,
       int sourceNpi,
       int destinationTon,
-      int destinationNpi) {
+      int destinationNpi,
+      int smsParts) {
 
    /** Longest {@code linkId} or {@code smscMessageId}, in chars. */
    public static final int MAX_ID_LENGTH = 255;
@@ -99,6 +102,19 @@ public record CorrelationRecord(
            registeredDelivery, protocol, protocolVersion, gatewaySplit, null, false, ABSENT, ABSENT, ABSENT, ABSENT);
    }
 
+   /** A record of a part that is one SMS (all but a text a link sent whole as {@code message_payload}). */
+   public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
+                            String source, String destination, String serviceId, int feeUserType, String feeType,
+                            String feeCode, String feeTerminal, long submitTimeMillis, long expiresAtMillis, int segmentRef,
+                            int segmentTotal, int segmentNumber, int registeredDelivery, SmsProtocol protocol,
+                            String protocolVersion, boolean gatewaySplit, String correlationId, boolean serviceType,
+                            int sourceTon, int sourceNpi, int destinationTon, int destinationNpi) {
+      this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
+           feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
+           registeredDelivery, protocol, protocolVersion, gatewaySplit, correlationId, serviceType, sourceTon, sourceNpi,
+           destinationTon, destinationNpi, 0);
+   }
+
    public CorrelationRecord {
       requireId(linkId, "linkId");
       requireId(smscMessageId, "smscMessageId");
@@ -123,6 +139,7 @@ public record CorrelationRecord(
       requireTonOrNpi(sourceNpi, "sourceNpi");
       requireTonOrNpi(destinationTon, "destinationTon");
       requireTonOrNpi(destinationNpi, "destinationNpi");
+      requireRange(smsParts, 65535, "smsParts");
    }
 
    private static void requireTonOrNpi(int value, String name) {

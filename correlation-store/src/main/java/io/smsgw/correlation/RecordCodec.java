@@ -11,28 +11,30 @@ import java.nio.charset.StandardCharsets;
  * value = version(1)
  *         smsId account originGateway source destination serviceId feeType feeCode feeTerminal protocolVersion
  *         correlationId                (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
- *         sourceTon(1) sourceNpi(1) destinationTon(1) destinationNpi(1)
+ *         sourceTon(1) sourceNpi(1) destinationTon(1) destinationNpi(1) smsParts(2)
  *         feeUserType(1) registeredDelivery(1) protocol(1) flags(1)
  *         submitTimeMillis(8) expiresAtMillis(8) segmentRef(2) segmentTotal(1) segmentNumber(1)
  * </pre>
  * flags bit 0: {@code gatewaySplit}; bit 1: {@code serviceType}; bits 2 to 5: sourceTon, sourceNpi, destinationTon,
- * destinationNpi present (an absent one is written as 0). Versions 1 (no flags byte) and 2 (flags bit 0 only, no
- * correlationId, no TON/NPI bytes) were written before and are still read, so the records an upgraded gateway finds in
- * its store keep matching their receipts; the protocol and flags bytes, the deadline and the segment number keep their
+ * destinationNpi present (an absent one is written as 0). Versions 1 (no flags byte), 2 (flags bit 0 only, no
+ * correlationId, no TON/NPI bytes) and 3 (no smsParts: 0) were written before and are still read, so the records an
+ * upgraded gateway finds in its store keep matching their receipts; the protocol and flags bytes, the deadline and the segment number keep their
  * places from the value's end in every version.
  * Multi-byte numbers are big-endian; varints are unsigned LEB128.
  */
 final class RecordCodec {
 
-   static final byte VALUE_VERSION = 3;
+   static final byte VALUE_VERSION = 4;
+   /** The version before smsParts: read, never written. */
+   static final byte VALUE_VERSION_3 = 3;
    /** The version before the correlation id, the service_type flag and TON/NPI: read, never written. */
    static final byte VALUE_VERSION_2 = 2;
    /** The version before the flags byte: read, never written. */
    static final byte VALUE_VERSION_1 = 1;
-   /** Bytes after the strings: eight single bytes, two longs, a short and two bytes. */
-   private static final int FIXED_TAIL = 4 + 4 + 8 + 8 + 2 + 1 + 1;
-   /** The shortest tail (version 1: no flags byte, no TON/NPI). */
-   private static final int MIN_FIXED_TAIL = FIXED_TAIL - 5;
+   /** Bytes after the strings: four single bytes, a short, four single bytes, two longs, a short and two bytes. */
+   private static final int FIXED_TAIL = 4 + 2 + 4 + 8 + 8 + 2 + 1 + 1;
+   /** The shortest tail (version 1: no flags byte, no TON/NPI, no smsParts). */
+   private static final int MIN_FIXED_TAIL = FIXED_TAIL - 7;
    private static final int FLAG_GATEWAY_SPLIT = 1;
    private static final int FLAG_SERVICE_TYPE = 1 << 1;
    private static final int FLAG_SOURCE_TON = 1 << 2;
@@ -80,6 +82,8 @@ final class RecordCodec {
       out[at++] = (byte) r.sourceNpi();
       out[at++] = (byte) r.destinationTon();
       out[at++] = (byte) r.destinationNpi();
+      out[at++] = (byte) (r.smsParts() >>> 8);
+      out[at++] = (byte) r.smsParts();
       out[at++] = (byte) r.feeUserType();
       out[at++] = (byte) r.registeredDelivery();
       out[at++] = r.protocol().code();
@@ -119,7 +123,7 @@ final class RecordCodec {
    }
 
    private static boolean known(byte version) {
-      return version == VALUE_VERSION || version == VALUE_VERSION_2 || version == VALUE_VERSION_1;
+      return version == VALUE_VERSION || version == VALUE_VERSION_3 || version == VALUE_VERSION_2 || version == VALUE_VERSION_1;
    }
 
    /**
@@ -157,12 +161,17 @@ final class RecordCodec {
       byte sourceNpi = 0;
       byte destinationTon = 0;
       byte destinationNpi = 0;
-      if (version == VALUE_VERSION) {
+      int smsParts = 0;
+      boolean hasFlags = version == VALUE_VERSION || version == VALUE_VERSION_3;
+      if (hasFlags) {
          correlationId = v.string();
          sourceTon = v.b();
          sourceNpi = v.b();
          destinationTon = v.b();
          destinationNpi = v.b();
+      }
+      if (version == VALUE_VERSION) {
+         smsParts = (v.b() & 0xFF) << 8 | v.b() & 0xFF;
       }
       int feeUserType = v.b() & 0xFF;
       int registeredDelivery = v.b() & 0xFF;
@@ -172,7 +181,7 @@ final class RecordCodec {
          throw new CorrelationStoreException("stored record has unknown protocol code " + protocolCode);
       }
       int flags = version == VALUE_VERSION_1 ? 0 : v.b() & 0xFF;
-      if (version != VALUE_VERSION) {
+      if (!hasFlags) {
          flags &= FLAG_GATEWAY_SPLIT; // the only flag before version 3
       }
       long submitTime = v.longValue();
@@ -189,7 +198,8 @@ final class RecordCodec {
                segmentTotal, segmentNumber, registeredDelivery, protocol, protocolVersion,
                (flags & FLAG_GATEWAY_SPLIT) != 0, correlationId, (flags & FLAG_SERVICE_TYPE) != 0,
                tonOrNpi(sourceTon, flags, FLAG_SOURCE_TON), tonOrNpi(sourceNpi, flags, FLAG_SOURCE_NPI),
-               tonOrNpi(destinationTon, flags, FLAG_DESTINATION_TON), tonOrNpi(destinationNpi, flags, FLAG_DESTINATION_NPI));
+               tonOrNpi(destinationTon, flags, FLAG_DESTINATION_TON), tonOrNpi(destinationNpi, flags, FLAG_DESTINATION_NPI),
+               smsParts);
       } catch (IllegalArgumentException | NullPointerException e) {
          throw new CorrelationStoreException("stored record is invalid: " + e.getMessage(), e);
       }

@@ -33,15 +33,16 @@ class GatewaySplitRecordTest {
 
    /** The same record as the version before the flags byte wrote it. */
    private static byte[] versionOneValue(CorrelationRecord record) {
-      byte[] v3 = RecordCodec.encodeValue(record);
-      // version 3 = version 1 plus, for a record without them, a null correlationId (1 byte) and four TON/NPI bytes
-      // before feeUserType, registeredDelivery and protocol, and a flags byte after them (21 bytes before the end)
+      byte[] v4 = RecordCodec.encodeValue(record);
+      // version 4 = version 1 plus, for a record without them, a null correlationId (1 byte), four TON/NPI bytes and
+      // the two smsParts bytes before feeUserType, registeredDelivery and protocol, and a flags byte after them (21
+      // bytes before the end)
       int tail = 8 + 8 + 2 + 1 + 1;
-      int newFieldsAt = v3.length - tail - 4 - 4 - 1;
-      byte[] v1 = new byte[v3.length - 6];
-      System.arraycopy(v3, 0, v1, 0, newFieldsAt);
-      System.arraycopy(v3, newFieldsAt + 5, v1, newFieldsAt, 3);
-      System.arraycopy(v3, v3.length - tail, v1, newFieldsAt + 3, tail);
+      int newFieldsAt = v4.length - tail - 4 - 2 - 4 - 1;
+      byte[] v1 = new byte[v4.length - 8];
+      System.arraycopy(v4, 0, v1, 0, newFieldsAt);
+      System.arraycopy(v4, newFieldsAt + 7, v1, newFieldsAt, 3);
+      System.arraycopy(v4, v4.length - tail, v1, newFieldsAt + 3, tail);
       v1[0] = 1;
       return v1;
    }
