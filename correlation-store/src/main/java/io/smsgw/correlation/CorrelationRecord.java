@@ -44,6 +44,8 @@ import java.util.Objects;
  *                           which the links bound to that account share (a receipt arrives on any of their binds);
  *                           {@code null} means {@code linkId}, as records stored before groups are keyed (and FWD links'
  *                           records)
+ * @param smsParts           how many SMS the part is on the air when the link sent a long text whole in one
+ *                           {@code message_payload} (0..65535); 0 for every other part (one SMS each)
  */
 public record CorrelationRecord(
       String linkId,
@@ -73,7 +75,8 @@ public record CorrelationRecord(
       int sourceNpi,
       int destinationTon,
       int destinationNpi,
-      String correlationGroup) {
+      String correlationGroup,
+      int smsParts) {
 
    /** Longest {@code linkId} or {@code smscMessageId}, in chars. */
    public static final int MAX_ID_LENGTH = 255;
@@ -104,7 +107,8 @@ public record CorrelationRecord(
            registeredDelivery, protocol, protocolVersion, gatewaySplit, null, false, ABSENT, ABSENT, ABSENT, ABSENT);
    }
 
-   /** A record keyed under its link's own name (its correlation group is {@code linkId}). */
+   /** A record keyed under its link's own name, of a part that is one SMS (all but a text a link sent whole in one
+    * {@code message_payload}). */
    public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
                             String source, String destination, String serviceId, int feeUserType, String feeType,
                             String feeCode, String feeTerminal, long submitTimeMillis, long expiresAtMillis, int segmentRef,
@@ -114,7 +118,33 @@ public record CorrelationRecord(
       this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
            feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
            registeredDelivery, protocol, protocolVersion, gatewaySplit, correlationId, serviceType, sourceTon, sourceNpi,
-           destinationTon, destinationNpi, null);
+           destinationTon, destinationNpi, null, 0);
+   }
+
+   /** A record of a part that is one SMS, keyed under {@code correlationGroup} (null: the link's own name). */
+   public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
+                            String source, String destination, String serviceId, int feeUserType, String feeType,
+                            String feeCode, String feeTerminal, long submitTimeMillis, long expiresAtMillis, int segmentRef,
+                            int segmentTotal, int segmentNumber, int registeredDelivery, SmsProtocol protocol,
+                            String protocolVersion, boolean gatewaySplit, String correlationId, boolean serviceType,
+                            int sourceTon, int sourceNpi, int destinationTon, int destinationNpi, String correlationGroup) {
+      this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
+           feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
+           registeredDelivery, protocol, protocolVersion, gatewaySplit, correlationId, serviceType, sourceTon, sourceNpi,
+           destinationTon, destinationNpi, correlationGroup, 0);
+   }
+
+   /** A record keyed under its link's own name, of a part that is {@code smsParts} SMS on the air. */
+   public CorrelationRecord(String linkId, String smscMessageId, String smsId, String account, String originGateway,
+                            String source, String destination, String serviceId, int feeUserType, String feeType,
+                            String feeCode, String feeTerminal, long submitTimeMillis, long expiresAtMillis, int segmentRef,
+                            int segmentTotal, int segmentNumber, int registeredDelivery, SmsProtocol protocol,
+                            String protocolVersion, boolean gatewaySplit, String correlationId, boolean serviceType,
+                            int sourceTon, int sourceNpi, int destinationTon, int destinationNpi, int smsParts) {
+      this(linkId, smscMessageId, smsId, account, originGateway, source, destination, serviceId, feeUserType, feeType,
+           feeCode, feeTerminal, submitTimeMillis, expiresAtMillis, segmentRef, segmentTotal, segmentNumber,
+           registeredDelivery, protocol, protocolVersion, gatewaySplit, correlationId, serviceType, sourceTon, sourceNpi,
+           destinationTon, destinationNpi, null, smsParts);
    }
 
    public CorrelationRecord {
@@ -145,6 +175,7 @@ public record CorrelationRecord(
       requireTonOrNpi(sourceNpi, "sourceNpi");
       requireTonOrNpi(destinationTon, "destinationTon");
       requireTonOrNpi(destinationNpi, "destinationNpi");
+      requireRange(smsParts, 65535, "smsParts");
    }
 
    private static void requireTonOrNpi(int value, String name) {

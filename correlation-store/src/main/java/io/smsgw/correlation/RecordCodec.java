@@ -11,14 +11,16 @@ import java.nio.charset.StandardCharsets;
  * value = version(1)
  *         smsId account originGateway source destination serviceId feeType feeCode feeTerminal protocolVersion
  *         correlationId [linkId]       (each: varint(UTF-8 length + 1) bytes; varint 0 = null)
- *         sourceTon(1) sourceNpi(1) destinationTon(1) destinationNpi(1)
+ *         sourceTon(1) sourceNpi(1) destinationTon(1) destinationNpi(1) [smsParts(2)]
  *         feeUserType(1) registeredDelivery(1) protocol(1) flags(1)
  *         submitTimeMillis(8) expiresAtMillis(8) segmentRef(2) segmentTotal(1) segmentNumber(1)
  * </pre>
  * flags bit 0: {@code gatewaySplit}; bit 1: {@code serviceType}; bits 2 to 5: sourceTon, sourceNpi, destinationTon,
  * destinationNpi present (an absent one is written as 0). The linkId string is there in version 4 only, written for a
  * record whose link is not its correlation group (a link of a shared SMSC account, decision on correlation groups);
- * a record keyed under its link's own name is written as version 3, its link being the key's group.
+ * a record keyed under its link's own name is written as version 3, its link being the key's group. Version 5 is
+ * written for a part a link sent whole as {@code message_payload} ({@code smsParts} above 0): the linkId string is
+ * always there (null when the link is the group) and smsParts follows the TON/NPI bytes.
  * Versions 1 (no flags byte) and 2 (flags bit 0 only, no
  * correlationId, no TON/NPI bytes) were written before and are still read, so the records an upgraded gateway finds in
  * its store keep matching their receipts; the protocol and flags bytes, the deadline and the segment number keep their
@@ -27,6 +29,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class RecordCodec {
 
+   /** The version of a record with an SMS count: version 4 with the link's name or null, and smsParts. */
+   static final byte VALUE_VERSION_5 = 5;
    /** The version of a record whose link is not its correlation group: version 3 and the link's name. */
    static final byte VALUE_VERSION_4 = 4;
    /** The version of a record keyed under its link's own name. */
@@ -66,13 +70,14 @@ final class RecordCodec {
       // The link goes into the value only when the key does not say it (most records: 1 byte less, and readable by a
       // gateway from before groups).
       String link = r.linkId().equals(r.correlationGroup()) ? null : r.linkId();
-      int size = 1 + FIXED_TAIL + (link == null ? 0 : stringSize(link))
+      boolean withParts = r.smsParts() != 0;
+      int size = 1 + FIXED_TAIL + (withParts ? stringSize(link) + 2 : link == null ? 0 : stringSize(link))
             + stringSize(r.smsId()) + stringSize(r.account()) + stringSize(r.originGateway())
             + stringSize(r.source()) + stringSize(r.destination()) + stringSize(r.serviceId())
             + stringSize(r.feeType()) + stringSize(r.feeCode()) + stringSize(r.feeTerminal())
             + stringSize(r.protocolVersion()) + stringSize(r.correlationId());
       byte[] out = new byte[size];
-      out[0] = link == null ? VALUE_VERSION : VALUE_VERSION_4;
+      out[0] = withParts ? VALUE_VERSION_5 : link == null ? VALUE_VERSION : VALUE_VERSION_4;
       int at = 1;
       at = writeString(out, at, r.smsId());
       at = writeString(out, at, r.account());
@@ -85,13 +90,17 @@ final class RecordCodec {
       at = writeString(out, at, r.feeTerminal());
       at = writeString(out, at, r.protocolVersion());
       at = writeString(out, at, r.correlationId());
-      if (link != null) {
+      if (link != null || withParts) {
          at = writeString(out, at, link);
       }
       out[at++] = (byte) r.sourceTon(); // ABSENT (-1) goes as 0xFF, its flag clear
       out[at++] = (byte) r.sourceNpi();
       out[at++] = (byte) r.destinationTon();
       out[at++] = (byte) r.destinationNpi();
+      if (withParts) {
+         out[at++] = (byte) (r.smsParts() >>> 8);
+         out[at++] = (byte) r.smsParts();
+      }
       out[at++] = (byte) r.feeUserType();
       out[at++] = (byte) r.registeredDelivery();
       out[at++] = r.protocol().code();
@@ -131,7 +140,7 @@ final class RecordCodec {
    }
 
    private static boolean known(byte version) {
-      return version == VALUE_VERSION_4 || version == VALUE_VERSION || version == VALUE_VERSION_2 || version == VALUE_VERSION_1;
+      return version == VALUE_VERSION_5 || version == VALUE_VERSION_4 || version == VALUE_VERSION || version == VALUE_VERSION_2 || version == VALUE_VERSION_1;
    }
 
    /**
@@ -170,7 +179,8 @@ final class RecordCodec {
       byte sourceNpi = 0;
       byte destinationTon = 0;
       byte destinationNpi = 0;
-      boolean current = version == VALUE_VERSION || version == VALUE_VERSION_4;
+      int smsParts = 0;
+      boolean current = version == VALUE_VERSION || version == VALUE_VERSION_4 || version == VALUE_VERSION_5;
       if (current) {
          correlationId = v.string();
          if (version == VALUE_VERSION_4) {
@@ -178,11 +188,17 @@ final class RecordCodec {
             if (linkId == null) {
                throw new CorrelationStoreException("stored record of version " + VALUE_VERSION_4 + " has no link");
             }
+         } else if (version == VALUE_VERSION_5) {
+            String link = v.string();
+            linkId = link == null ? group : link;
          }
          sourceTon = v.b();
          sourceNpi = v.b();
          destinationTon = v.b();
          destinationNpi = v.b();
+         if (version == VALUE_VERSION_5) {
+            smsParts = (v.b() & 0xFF) << 8 | v.b() & 0xFF;
+         }
       }
       int feeUserType = v.b() & 0xFF;
       int registeredDelivery = v.b() & 0xFF;
@@ -210,7 +226,7 @@ final class RecordCodec {
                (flags & FLAG_GATEWAY_SPLIT) != 0, correlationId, (flags & FLAG_SERVICE_TYPE) != 0,
                tonOrNpi(sourceTon, flags, FLAG_SOURCE_TON), tonOrNpi(sourceNpi, flags, FLAG_SOURCE_NPI),
                tonOrNpi(destinationTon, flags, FLAG_DESTINATION_TON), tonOrNpi(destinationNpi, flags, FLAG_DESTINATION_NPI),
-               group);
+               group, smsParts);
       } catch (IllegalArgumentException | NullPointerException e) {
          throw new CorrelationStoreException("stored record is invalid: " + e.getMessage(), e);
       }
@@ -240,7 +256,7 @@ final class RecordCodec {
     */
    static byte[] acceptedKey(byte[] recordKey, byte[] value) {
       if (value.length < 1 + MIN_FIXED_TAIL || !known(value[0])) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION_4 + " record");
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION_5 + " record");
       }
       Reader v = new Reader(value, 1, value.length, "value");
       v.skipString();
@@ -299,7 +315,7 @@ final class RecordCodec {
    /** Reads only the expiry deadline out of a stored value, without building the record. */
    static long expiresAt(byte[] value) {
       if (value.length < 1 + MIN_FIXED_TAIL || !known(value[0])) {
-         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION_4 + " record");
+         throw new CorrelationStoreException("stored record is not a version " + VALUE_VERSION_1 + " to " + VALUE_VERSION_5 + " record");
       }
       // The deadline is the last long of the fixed tail, followed by segmentRef(2) segmentTotal(1) segmentNumber(1).
       return readLong(value, value.length - 4 - 8);

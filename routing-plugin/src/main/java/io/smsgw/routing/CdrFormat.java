@@ -23,6 +23,8 @@ final class CdrFormat {
       BillingTransformer.BILLABLE, BillingTransformer.ROLLUP, SmsProperties.LINK, SmsProperties.ORIGIN_GATEWAY,
       // added later, so at the end: an SMPP MT's service_type (a CMPP Service_Id is smsServiceId)
       SmsProperties.SERVICE_TYPE,
+      // the SMS a record of a text sent whole as message_payload stands for (empty: one SMS)
+      SmsProperties.SMS_PARTS,
    };
 
    /** The first line of every file: the record id, then the billing properties by name. */

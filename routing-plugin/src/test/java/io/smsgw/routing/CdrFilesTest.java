@@ -41,7 +41,7 @@ class CdrFilesTest {
    private static final Duration PATIENCE = Duration.ofSeconds(15);
    static final String HEADER = "recordId,smsRecordTime,smsId,smsAccount,smsServiceId,smsFeeUserType,smsFeeType,smsFeeCode,"
       + "smsFeeTerminal,smsSource,smsDestination,smsSegmentNumber,smsSegmentTotal,smsSubmitTime,smsDoneTime,smsStatus,"
-      + "smsErrorCode,smsBillable,smsRollup,smsLink,smsOriginGateway,smsServiceType";
+      + "smsErrorCode,smsBillable,smsRollup,smsLink,smsOriginGateway,smsServiceType,smsParts";
 
    @TempDir
    Path dir;

@@ -105,6 +105,10 @@ final class LinkMessages {
       if (r.segmentTotal() > 0) {
          b.segment(r.segmentRef(), r.segmentTotal(), r.segmentNumber());
       }
+      if (r.smsParts() > 0) {
+         // sent whole as message_payload: one report and one billing record for this many SMS
+         b.integer(SmsProperties.SMS_PARTS, r.smsParts());
+      }
       CoreMessage dr;
       if (state.isFinal()) {
          // Checked once on sms.dr for the report and its billing record together (decision 36): a receipt the

@@ -1250,7 +1250,8 @@ final class SmscLink extends LinkSessionCallback {
          expiresAt, part.pdu.segmentRef(), part.pdu.segmentTotal(), part.pdu.segmentNumber(), t.registeredDelivery(),
          t.protocol(), t.version(), part.outgoing.parts.size() > 1, // several parts: this link split the MT
          t.correlationId(), t.serviceType(), t.sourceTon(), t.sourceNpi(), t.destinationTon(), t.destinationNpi(),
-         config.correlationGroup());
+         config.correlationGroup(),
+         part.pdu.smsParts()); // a long text sent whole as message_payload: the SMS the SMSC cuts it into
    }
 
    void onDeliverSm(SmscConnection connection, DeliverSm deliver) {

@@ -38,7 +38,15 @@ import io.smsgw.smpp.codec.Tlvs;
 final class SubmitSmFactory {
 
    /** One submit_sm and which part of the message it carries. */
-   record Part(SubmitSm pdu, int segmentRef, int segmentTotal, int segmentNumber) {
+   /**
+    * @param smsParts how many SMS the part is on the air when it carries a long text whole in {@code message_payload}
+    *                 (the SMSC cuts it), else 0: the part is one SMS
+    */
+   record Part(SubmitSm pdu, int segmentRef, int segmentTotal, int segmentNumber, int smsParts) {
+
+      Part(SubmitSm pdu, int segmentRef, int segmentTotal, int segmentNumber) {
+         this(pdu, segmentRef, segmentTotal, segmentNumber, 0);
+      }
    }
 
    /** An MT no submit_sm can carry, with the status an SMSC would refuse it with. */
@@ -202,9 +210,11 @@ final class SubmitSmFactory {
    private List<Part> split(ShortMessagePdu.Builder b, String text, SmsEncoding encoding, boolean packed, int reference,
                             boolean smsc34) {
       return switch (smsc34 ? link.longMessages() : SmscLinkConfig.LongMessages.UDH) {
+         // One submit_sm, but the SMSC cuts it into as many SMS as the link's own split would make in this coding, and
+         // bills those: the part's record says how many (smsParts), so its billing record does.
          case PAYLOAD -> List.of(new Part(b.esmClass(0).shortMessage(new byte[0])
             .tlvs(Tlvs.builder().add(TlvTag.MESSAGE_PAYLOAD, packed ? alphabet.encodePayload(text) : SmsText.encode(text, encoding)).build())
-            .buildSubmitSm(), 0, 0, 0));
+            .buildSubmitSm(), 0, 0, 0, payloadSmsCount(text, encoding)));
          case SAR -> {
             List<Segment> segments = SmsSplitter.splitPlain(text, encoding);
             List<Part> parts = new ArrayList<>(segments.size());
@@ -218,6 +228,14 @@ final class SubmitSmFactory {
          case UDH -> parts(b, packed ? SmsSplitter.splitPackedGsm7(text, ConcatReference.eightBit(reference))
                                      : SmsSplitter.split(text, encoding, ConcatReference.eightBit(reference)), reference);
       };
+   }
+
+   /**
+    * How many SMS a text longer than one SMS is in {@code encoding} (GSM 7-bit counts septets, packed or not), cut as
+    * this link cuts its own parts (153 GSM, 67 UCS2, 134 octets behind an 8-bit reference UDH).
+    */
+   private static int payloadSmsCount(String text, SmsEncoding encoding) {
+      return Math.min(SmsSplitter.countSegments(text, encoding, ConcatReference.Width.EIGHT_BIT), 65535);
    }
 
    /**

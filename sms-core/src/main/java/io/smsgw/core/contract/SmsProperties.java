@@ -76,6 +76,12 @@ public final class SmsProperties {
     */
    public static final SimpleString GATEWAY_SPLIT = SimpleString.of("smsGatewaySplit");
    /**
+    * Int. On the report and billing record of an MT an SMSC link sent whole in one {@code message_payload}
+    * ({@code long-messages = payload}): how many SMS its text is in the coding the link sent it in, which the SMSC cuts
+    * it into and bills. Absent on every other record (each is one SMS: a whole message or one part).
+    */
+   public static final SimpleString SMS_PARTS = SimpleString.of("smsParts");
+   /**
     * Long. On a report whose done time was earlier than its submit time (a receipt's done date has minute resolution):
     * the done time as it came; {@link #DONE_TIME} then says the submit time.
     */
