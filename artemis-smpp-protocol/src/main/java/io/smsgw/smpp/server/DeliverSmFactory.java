@@ -150,8 +150,10 @@ final class DeliverSmFactory {
          System.arraycopy(payload, 0, userData, udh.length, payload.length);
          esmClass = ESM_CLASS_UDHI;
       } else if (SarSegments.isSarSegment(m)) {
-         // A segment that came with SAR TLVs: SAR again on 3.4, a concatenation UDH on 3.3 (no TLVs there).
-         int reference = m.integer(SmsProperties.SEGMENT_REF, 0);
+         // A segment that came with SAR TLVs: SAR again on 3.4, a concatenation UDH on 3.3 (no TLVs there). Both with
+         // the reference's low 8 bits: the account's 3.3 and CMPP sessions get the other parts of the message with
+         // those in their UDH, and a receiver joins the parts it gets on all its sessions by reference.
+         int reference = SarSegments.reference(m);
          int segmentTotal = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
          int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
          if (version34) {

@@ -26,6 +26,17 @@ public final class SarSegments {
    }
 
    /**
+    * The reference every receiving session of an account gets for SAR segment {@code m}: the low 8 bits of its
+    * smsSegmentRef, in sar_msg_ref_num towards SMPP 3.4 as in the concatenation UDH towards SMPP 3.3 and CMPP. The
+    * account's queue hands the parts of one message to any of its sessions, and a receiver that binds several joins
+    * them by reference, so the number must not depend on the session's protocol; the UDH can carry only 8 bits on a
+    * full part ({@link #withUdh}).
+    */
+   public static int reference(SmsMessageReader m) {
+      return m.integer(SmsProperties.SEGMENT_REF, 0) & 0xFF;
+   }
+
+   /**
     * The concatenation UDH followed by {@code userData} (GSM7 one septet per octet), or null when the header does
     * not fit one SMS with it: the handset would get it cut. The header is always IE 0x00 with the reference's low 8
     * bits, whatever the segment's length: the parts of one message are converted one at a time, and a handset joins
@@ -57,7 +68,7 @@ public final class SarSegments {
       if (udh != null || !isSarSegment(m)) {
          return udh;
       }
-      return new ConcatPart(ConcatReference.eightBit(m.integer(SmsProperties.SEGMENT_REF, 0) & 0xFF),
+      return new ConcatPart(ConcatReference.eightBit(reference(m)),
          m.integer(SmsProperties.SEGMENT_TOTAL, 0), m.integer(SmsProperties.SEGMENT_NUMBER, 0)).toUserDataHeader();
    }
 
@@ -80,7 +91,7 @@ public final class SarSegments {
       }
       int total = m.integer(SmsProperties.SEGMENT_TOTAL, 0);
       int number = m.integer(SmsProperties.SEGMENT_NUMBER, 0);
-      byte[] content = withUdh(m.integer(SmsProperties.SEGMENT_REF, 0), total, number, payload, encoding);
+      byte[] content = withUdh(reference(m), total, number, payload, encoding);
       if (content == null) {
          throw new IllegalArgumentException("segment " + number + "/" + total + " does not fit one message with its concatenation header");
       }
