@@ -69,6 +69,15 @@ public final class RocksDbCorrelationStore implements CorrelationStore {
    }
 
    /**
+    * Whether no store is in {@code directory}, for certain: false also when the directory cannot be read (wrong owner
+    * or mode after a restore), so that {@link #open} fails with the real reason instead of the store being taken for
+    * lost.
+    */
+   public static boolean missing(Path directory) {
+      return Files.notExists(directory.resolve("CURRENT"));
+   }
+
+   /**
     * Opens (or creates) the store in {@link CorrelationStoreConfig#directory()}, recovering every write
     * that had completed before the process last stopped, however it stopped.
     *

@@ -565,7 +565,7 @@ public final class SmscLinkService implements ActiveMQComponent {
     * in {@code directory}): its records were the only link from the SMSC's ids to the MT they accepted.
     */
    private static void refuseIfLost(Path directory, Path marker) {
-      if (RocksDbCorrelationStore.exists(directory) || !Files.exists(marker)) {
+      if (!RocksDbCorrelationStore.missing(directory) || !Files.exists(marker)) {
          return;
       }
       logger.error("The SMSC links' receipt correlation store {} is missing, but {} shows that this broker's links used one"
