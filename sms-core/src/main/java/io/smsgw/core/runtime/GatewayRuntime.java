@@ -136,7 +136,10 @@ public final class GatewayRuntime {
     * @throws java.io.UncheckedIOException a mark cannot be read or written: the gateway does not start
     */
    public synchronized void persistIds(Path directory, ScheduledExecutorService scheduler) {
-      if (!directory.equals(idMarks)) {
+      // Open the marks again at each start of the broker (a new scheduled pool), not only for a new directory: a broker
+      // started again in this JVM (shared-store failback) must go on after what another run on the same data issued.
+      boolean newStart = scheduler != null && scheduler != idKeeperPool;
+      if (!directory.equals(idMarks) || newStart) {
          IdMark longs = IdMark.open(directory.resolve(MSG_ID_MARK));
          IdMark shorts = IdMark.open(directory.resolve(SHORT_ID_MARK));
          this.longMark = longs;
