@@ -1,8 +1,17 @@
 package io.smsgw.routing;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 
 import io.smsgw.broker.BatchedMoves;
@@ -39,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * record: a record whose broker id is above the one noted right after the new queue was bound is on the new queue
  * already, and its copy on the old one is only removed, not moved (no line written twice but for records routed in
  * the instant the new queue was bound; the record id column tells such repeats, as after a crash).
+ *
+ * <p>A rename whose move has not finished is {@link #pending}: noted in {@value #NOTE} in the journal's directory
+ * (written before the new writer starts, deleted once the old queue is gone), so a broker stopped meanwhile resumes
+ * the move at its next activation instead of leaving the old queue bound to {@code sms.billing} with nobody reading it.
+ * One rename at a time: while one is pending, the writer stays on its new queue and a further rename waits
+ * (SmsRoutingPlugin), so no record is moved from two old queues.
  */
 final class CdrSubscription {
 
@@ -48,9 +63,15 @@ final class CdrSubscription {
    /** Passes over the old queue before its deletion is given up for now (records still arriving in a transaction). */
    private static final int PASSES = 10;
    private static final SimpleString BILLING = SimpleString.of(SmsAddresses.BILLING);
+   /** The note of a pending rename, in the journal's directory (it moves, backs up and fails over with the journal). */
+   static final String NOTE = "sms-cdr-rename.properties";
 
    private final ActiveMQServer server;
    private final MoveStorage storage;
+   private final Path note;
+   /** The rename whose move has not finished, or null; read from {@link #note} on first use. */
+   private Pending pending;
+   private boolean noteRead;
    /** The queue {@link #since} belongs to. */
    private String sinceQueue;
    /** A broker id taken right after {@link #sinceQueue} was bound: every record with a higher id was routed to it. */
@@ -59,6 +80,91 @@ final class CdrSubscription {
    CdrSubscription(ActiveMQServer server) {
       this.server = server;
       this.storage = new MoveStorage(server);
+      this.note = server.getConfiguration().getJournalLocation().getAbsoluteFile().toPath().resolve(NOTE);
+   }
+
+   /**
+    * A rename whose move has not finished: the records of {@code old} go to {@code next}; those with a broker id at or
+    * above {@code since} (taken right after {@code next} was bound) are on {@code next} already and are only removed.
+    */
+   record Pending(String old, String next, long since) {
+   }
+
+   /** The rename whose move has not finished (also one noted before the broker stopped), or null. */
+   synchronized Pending pending() {
+      if (!noteRead) {
+         noteRead = true;
+         pending = readNote();
+      }
+      return pending;
+   }
+
+   /**
+    * Notes that the writer's queue {@code old} was renamed {@code next} ({@link #ensure}d just before): durable before
+    * the new writer starts, so a restart before the move finishes resumes it. Never on an event loop.
+    */
+   synchronized Pending renamed(String old, String next) {
+      // if ensure failed (next is made later by the writer), no record is known to be on next: all are moved
+      Pending renamed = new Pending(old, next, next.equals(sinceQueue) ? since : Long.MAX_VALUE);
+      pending = renamed;
+      noteRead = true;
+      writeNote(renamed);
+      return renamed;
+   }
+
+   private Pending readNote() {
+      if (!Files.exists(note)) {
+         return null;
+      }
+      try {
+         Properties p = new Properties();
+         p.load(new StringReader(Files.readString(note, StandardCharsets.UTF_8)));
+         Pending read = new Pending(p.getProperty("old"), p.getProperty("next"), Long.parseLong(p.getProperty("since", "")));
+         if (read.old() == null || read.next() == null) {
+            throw new IllegalArgumentException("old or next missing");
+         }
+         logger.info("CDR files: the subscription {} was renamed {} before the broker stopped and still holds records: "
+                     + "they are moved now", read.old(), read.next());
+         return read;
+      } catch (IOException | RuntimeException e) {
+         logger.warn("CDR files: {} cannot be read ({}); a renamed subscription it named is not moved (move its messages "
+                     + "to the writer's queue and delete it through management, then delete the file)", note, e.toString());
+         return null;
+      }
+   }
+
+   private void writeNote(Pending renamed) {
+      Path written = note.resolveSibling(NOTE + ".tmp");
+      try {
+         Properties p = new Properties();
+         p.setProperty("old", renamed.old());
+         p.setProperty("next", renamed.next());
+         p.setProperty("since", Long.toString(renamed.since()));
+         java.io.StringWriter text = new java.io.StringWriter();
+         p.store(text, "The CDR subscription 'old' was renamed 'next' and its records are still being moved (those with a"
+                       + " broker id at or above 'since' are on 'next' already). Deleted once 'old' is gone.");
+         Files.writeString(written, text.toString(), StandardCharsets.UTF_8);
+         try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            channel.force(true);
+         }
+         Files.move(written, note, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException | RuntimeException e) {
+         logger.warn("CDR files: could not write {} ({}): if the broker stops before the records of {} have moved to {}, "
+                     + "{} stays (move its messages and delete it through management)", note, e.toString(),
+                     renamed.old(), renamed.next(), renamed.old());
+      }
+   }
+
+   private void done(Pending retired) {
+      if (retired.equals(pending)) {
+         pending = null;
+         try {
+            Files.deleteIfExists(note);
+         } catch (IOException e) {
+            logger.warn("CDR files: could not delete {} ({}); the next start finds {} gone and deletes it", note,
+                        e.toString(), retired.old());
+         }
+      }
    }
 
    /** Creates the durable multicast subscription {@code queue} on {@code sms.billing} unless it is there. Never on an event loop. */
@@ -80,11 +186,20 @@ final class CdrSubscription {
    }
 
    /**
-    * Moves the records of {@code old} to {@code next} ({@link #ensure}d before) and deletes {@code old}; stops early,
-    * keeping {@code old}, when the store of {@code sms.billing} cannot take the copies ({@code full}). Nothing may
-    * consume {@code old} meanwhile (its writer stopped). Runs on the caller's thread, never an event loop.
+    * Moves the records of the {@code rename}'s old queue to its next one ({@link #ensure}d before) and deletes the old
+    * one, then forgets the rename; stops early, keeping the old queue (and the rename pending), when the store of
+    * {@code sms.billing} cannot take the copies ({@code full}). Nothing may consume the old queue meanwhile (its writer
+    * stopped). Runs on the caller's thread, never an event loop.
     */
-   synchronized Retired retire(String old, String next) throws Exception {
+   synchronized Retired retire(Pending rename) throws Exception {
+      Retired retired = move(rename.old(), rename.next(), rename.since());
+      if (retired.deleted()) {
+         done(rename);
+      }
+      return retired;
+   }
+
+   private Retired move(String old, String next, long boundary) throws Exception {
       Queue from = server.locateQueue(SimpleString.of(old));
       if (from == null) {
          return new Retired(0, 0, true, null);
@@ -93,7 +208,6 @@ final class CdrSubscription {
       if (to == null || !SmsAddresses.BILLING.equals(String.valueOf(from.getAddress()))) {
          throw new IllegalStateException(to == null ? "no queue " + next : old + " is no subscription on " + SmsAddresses.BILLING);
       }
-      long boundary = next.equals(sinceQueue) ? since : Long.MAX_VALUE;
       long moved = 0;
       long removed = 0;
       for (int pass = 0; pass < PASSES; pass++) {

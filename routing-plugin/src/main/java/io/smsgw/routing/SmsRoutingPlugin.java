@@ -92,6 +92,10 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    private volatile CdrWriter cdrWriter;
    /** The CDR writer's subscription, created before the links start and on each reload before it goes live. */
    private CdrSubscription cdrSubscription;
+   /** A {@code billing.cdr} section whose rename waits for the pending move of the previous rename, or null. */
+   private CdrConfig deferredCdr;
+   /** Whether a retry of the pending move is scheduled on the reload scheduler (one at a time). */
+   private boolean cdrRetryScheduled;
    /**
     * Set (under this plugin's lock) once the services stopped: a reload still under way then (stopServices does not
     * wait for it) starts nothing, or its CDR writer would run on the stopped broker.
@@ -163,7 +167,18 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
       cdrSubscription = new CdrSubscription(server);
       CdrConfig cdr = runtime.config().billing().cdr();
       if (cdr != null) {
-         cdrSubscription.ensure(cdr.queue());
+         // a rename whose move was still pending when the broker stopped: the writer stays on its new queue until the
+         // move is done (a later rename waits), and the move resumes now, before anything else routes records
+         CdrSubscription.Pending rename = cdrSubscription.pending();
+         cdrSubscription.ensure(effectiveCdr(cdr).queue());
+         if (rename != null && rename.next().equals(cdr.queue())) {
+            try {
+               logRetired(rename, cdrSubscription.retire(rename), false);
+            } catch (Exception e) {
+               logger.warn("CDR files: the records of the renamed subscription {} could not be moved to {} at start ({}); "
+                           + "tried again once routing runs", rename.old(), rename.next(), e.toString());
+            }
+         }
       }
       // durable queues where messages wait, so nothing routed there is dropped for want of a queue
       ensureQueue(SmsAddresses.ROUTE_PENDING);
@@ -180,6 +195,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    /** What runs once the broker is up: the diverts of a first start, reload, pending routes, EXPIRED reports. */
    private synchronized void startServices(GatewayRuntime runtime) throws Exception {
       servicesStopped = false;
+      cdrRetryScheduled = false; // a retry scheduled before a stop went with that scheduler
+      deferredCdr = null;
       // stored by an earlier start, these are back already (recovered before the protocol services started)
       divert(MT_DIVERT, SmsAddresses.MT + ".routed", SmsAddresses.MT, MtRouteTransformer.class);
       divert(MO_DIVERT, SmsAddresses.MO + ".routed", SmsAddresses.MO, MoRouteTransformer.class);
@@ -298,30 +315,60 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
     * Starts, restarts or stops the CDR file writer as {@code billing.cdr} says (at start and after each reload that
     * applied): a changed section closes the current file and starts a writer with the new settings. A renamed queue
     * hands its records to the new one, which is then the only subscription the writer owns ({@link #retireCdrQueue}).
+    * One rename at a time: while a move is pending, the writer reads the queue it was renamed to, with the section's
+    * other settings, and a further rename applies once the move is done ({@link #effectiveCdr}).
     * False, doing nothing, once the services stopped (a reload that overlapped the broker's stop).
     */
-   private synchronized boolean applyCdr(CdrConfig next) {
+   private synchronized boolean applyCdr(CdrConfig configured) {
       if (servicesStopped) {
          return false;
       }
+      CdrConfig next = effectiveCdr(configured);
+      if (next != configured) {
+         if (!configured.equals(deferredCdr)) {
+            CdrSubscription.Pending rename = cdrSubscription.pending();
+            logger.info("CDR files: the rename of {} to {} waits until the records of {} (renamed {} before) have moved "
+                        + "to {}; until then the writer reads {}", rename.next(), configured.queue(), rename.old(),
+                        rename.next(), rename.next(), rename.next());
+         }
+         deferredCdr = configured;
+      } else {
+         deferredCdr = null;
+      }
       CdrWriter running = cdrWriter;
-      if (running != null && running.config.equals(next)) {
-         return true;
+      if (running == null || !running.config.equals(next)) {
+         String renamed = running != null && next != null && !running.config.queue().equals(next.queue()) ? running.config.queue() : null;
+         stopCdr();
+         if (next != null) {
+            // made by the activation or the reload already, but for a renamed one: that one now, once the old writer
+            // stopped and before the new one reads (again too if an operator deleted it)
+            ensureCdrSubscription(next);
+            if (renamed != null) {
+               cdrSubscription.renamed(renamed, next.queue()); // noted before the writer starts: a restart resumes the move
+            }
+            cdrWriter = new CdrWriter(server, next, router.cdr);
+            cdrWriter.start();
+            logger.info("CDR files: billing records from {} written to {}", next.queue(), next.directory());
+         }
       }
-      String renamed = running != null && next != null && !running.config.queue().equals(next.queue()) ? running.config.queue() : null;
-      stopCdr();
-      if (next != null) {
-         // made by the activation or the reload already, but for a renamed one: that one now, once the old writer
-         // stopped and before the new one reads (again too if an operator deleted it)
-         ensureCdrSubscription(next);
-         cdrWriter = new CdrWriter(server, next, router.cdr);
-         cdrWriter.start();
-         logger.info("CDR files: billing records from {} written to {}", next.queue(), next.directory());
-      }
-      if (renamed != null) {
-         retireCdrQueue(renamed);
+      if (cdrSubscription.pending() != null) {
+         retireCdrQueue();
       }
       return true;
+   }
+
+   /**
+    * {@code configured}, or, while the move of a rename is pending and {@code configured} names another queue, its
+    * settings on the queue of that rename: the further rename waits, or the records the first rename moves after it
+    * (those that came while both queues were bound) would be moved a second time, and written twice.
+    */
+   private CdrConfig effectiveCdr(CdrConfig configured) {
+      CdrSubscription.Pending rename = cdrSubscription.pending();
+      if (configured == null || rename == null || configured.queue().equals(rename.next())) {
+         return configured;
+      }
+      return new CdrConfig(configured.directory(), configured.prefix(), rename.next(), configured.rotateInterval(),
+                           configured.maxRecords(), configured.maxBytes());
    }
 
    /**
@@ -329,7 +376,8 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
     * renamed one is created only once the old writer stopped ({@link #applyCdr}): made now, it would take the records
     * the old writer still writes meanwhile, and they would be written twice.
     */
-   private synchronized void subscriptionBeforeRoutes(CdrConfig next) {
+   private synchronized void subscriptionBeforeRoutes(CdrConfig configured) {
+      CdrConfig next = effectiveCdr(configured);
       CdrWriter running = cdrWriter;
       if (next != null && (running == null || running.config.queue().equals(next.queue()))) {
          ensureCdrSubscription(next);
@@ -350,38 +398,61 @@ public final class SmsRoutingPlugin implements ActiveMQServerPlugin {
    }
 
    /**
-    * Moves the records of the CDR subscription a reload renamed to the running writer's queue and deletes it, so no
-    * queue keeps collecting billing records nobody reads (docs/decisions.md, "The CDR subscription exists before the
-    * links start"). When the store of sms.billing cannot take the copies now, tries again on the reload scheduler
-    * until it can; a reload that removes the section meanwhile leaves the old queue, as removing the section leaves
-    * its own.
+    * Moves the records of the CDR subscription a reload renamed (the {@linkplain CdrSubscription#pending pending}
+    * rename, also one noted before a restart) to the running writer's queue and deletes it, so no queue keeps
+    * collecting billing records nobody reads (docs/decisions.md, "The CDR subscription exists before the links
+    * start"). When the store of sms.billing cannot take the copies now, tries again on the reload scheduler until it
+    * can; a reload that removes the section meanwhile leaves the old queue, as removing the section leaves its own
+    * (the rename stays noted: the move resumes when the section comes back). Once the move is done, a rename that
+    * waited for it applies.
     */
-   private synchronized void retireCdrQueue(String old) {
+   private synchronized void retireCdrQueue() {
       CdrWriter writer = cdrWriter;
-      if (writer == null || servicesStopped || old.equals(writer.config.queue())) {
+      CdrSubscription.Pending rename = cdrSubscription.pending();
+      if (writer == null || servicesStopped || rename == null || !rename.next().equals(writer.config.queue())) {
          return;
       }
-      String next = writer.config.queue();
       CdrSubscription.Retired retired;
       try {
-         retired = cdrSubscription.retire(old, next);
+         retired = cdrSubscription.retire(rename);
       } catch (Exception e) {
          logger.error("CDR files: the records of the renamed subscription {} could not be moved to {}; it is left as it is "
-                      + "(move its messages to {} and delete it through management)", old, next, next, e);
+                      + "and tried again at the next reload or start (or move its messages to {} and delete it through "
+                      + "management)", rename.old(), rename.next(), rename.next(), e);
          return;
       }
+      if (logRetired(rename, retired, true)) {
+         CdrConfig waiting = deferredCdr;
+         if (waiting != null) {
+            logger.info("CDR files: the rename of {} to {} that waited for this move applies now", rename.next(), waiting.queue());
+            applyCdr(waiting);
+         }
+         return;
+      }
+      ScheduledExecutorService retry = scheduler;
+      if (!cdrRetryScheduled && retry != null && !retry.isShutdown()) {
+         cdrRetryScheduled = true;
+         retry.schedule(() -> {
+            synchronized (this) {
+               cdrRetryScheduled = false;
+            }
+            retireCdrQueue();
+         }, CDR_RETIRE_RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      }
+   }
+
+   /** Logs what a move of a renamed subscription did; true when the old queue is gone. */
+   private boolean logRetired(CdrSubscription.Pending rename, CdrSubscription.Retired retired, boolean retried) {
       if (retired.deleted()) {
          logger.info("CDR files: the subscription {} was renamed {}: its {} waiting records moved there ({} already there) "
-                     + "and {} deleted", old, next, retired.moved(), retired.removed(), old);
-         return;
+                     + "and {} deleted", rename.old(), rename.next(), retired.moved(), retired.removed(), rename.old());
+         return true;
       }
       logger.warn("CDR files: the subscription {} was renamed {} but still holds {} records ({}); moved when the store can "
-                  + "take them, tried again in {} s", old, next, messageCount(old),
-                  retired.full() == null ? "records still arriving" : retired.full() + " is full", CDR_RETIRE_RETRY_SECONDS);
-      ScheduledExecutorService retry = scheduler;
-      if (retry != null && !retry.isShutdown()) {
-         retry.schedule(() -> retireCdrQueue(old), CDR_RETIRE_RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-      }
+                  + "take them, tried again {}", rename.old(), rename.next(), messageCount(rename.old()),
+                  retired.full() == null ? "records still arriving" : retired.full() + " is full",
+                  retried ? "in " + CDR_RETIRE_RETRY_SECONDS + " s" : "once routing runs");
+      return false;
    }
 
    private long messageCount(String queue) {
