@@ -112,6 +112,13 @@ public final class SmscLinkService implements ActiveMQComponent {
    /** The running links, for tests. */
    private volatile List<SmscLink> snapshot = List.of();
    private final LinkReconfiguration reconfiguration = this::reconfigure;
+   /** How many earlier groups a correlation group keeps ({@link #previousGroups}). */
+   static final int MAX_PREVIOUS_GROUPS = 4;
+   /**
+    * By correlation group, the groups its links' records were keyed in before reloads changed them, newest first, at
+    * most {@link #MAX_PREVIOUS_GROUPS} (guarded by this). Memory only: a restart starts with none.
+    */
+   private Map<String, List<String>> previousGroups = Map.of();
    /** The store's meters (none without a metrics plugin), removed when the service stops. */
    private GatewayMeters meters;
    private EventLoopGroup group;
@@ -264,7 +271,9 @@ public final class SmscLinkService implements ActiveMQComponent {
             List<CompletableFuture<java.util.Optional<CorrelationRecord>>> reads = new ArrayList<>();
             java.util.Set<java.util.List<String>> asked = new java.util.HashSet<>();
             for (SmscLink link : snapshot) {
-               for (String namespace : java.util.List.of(link.config().correlationGroup(), link.config().id())) {
+               List<String> namespaces = new ArrayList<>(List.of(link.config().correlationGroup(), link.config().id()));
+               namespaces.addAll(link.previousGroups()); // the groups of its account before a reload changed them
+               for (String namespace : namespaces) {
                   for (String key : java.util.List.of(ReceiptIds.fromResponse(smscMessageId, link.config().receiptIdFormat()),
                                                       ReceiptIds.fromReceipt(smscMessageId, link.config().receiptIdFormat()))) {
                      if (asked.add(java.util.List.of(namespace, key))) {
@@ -375,6 +384,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       if (removed.isEmpty() && changed.isEmpty() && added.isEmpty()) {
          return problems;
       }
+      Map<String, List<String>> groupsBefore = previousGroups(configured);
       // The TLS contexts before anything stops: a changed link whose new stores cannot be read keeps running as it was.
       Map<String, TlsClientContexts.Loaded> tls = new HashMap<>();
       for (SmscLinkConfig config : concat(changed, added)) {
@@ -421,6 +431,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       for (SmscLinkConfig config : concat(changed, added)) {
          boolean isChange = changed.contains(config);
          SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())), lookup);
+         link.previousGroups(groupsBefore.getOrDefault(config.correlationGroup(), List.of())); // before it binds
          byId.put(config.id(), link);
          try {
             launch(link, tls.get(config.id()));
@@ -440,7 +451,53 @@ public final class SmscLinkService implements ActiveMQComponent {
          }
       }
       ordered(configured);
+      previousGroups = groupsBefore;
+      for (Running each : running.values()) {
+         String group = each.link().config().correlationGroup();
+         // (a changed link whose new TLS stores could not be read runs on with its old group and keeps what it had)
+         each.link().previousGroups(groupsBefore.getOrDefault(group, each.link().previousGroups()));
+      }
       return problems;
+   }
+
+   /**
+    * The groups each correlation group of {@code configured} looks in after itself (reload thread, before anything
+    * stops): a link whose group the reload changes (its account lost or gained the link whose name was the group, it
+    * was renamed, moved to another host or port, or named a group) brings its old group, and what that group looked in,
+    * to its new group, which all links of its account share, and so does a link of the account the reload removes or
+    * renames; a group keeps what it had. The SMSC hands the account's receipts to any of its binds, and the records of
+    * MT sent before the reload are keyed in the old group, by whatever link of the account sent them: without this,
+    * their receipts were parked, set aside and the MT billed EXPIRED. An earlier group may be another account's group
+    * now (the link it was named after moved): it is read only when the current group has no record for the id.
+    */
+   private Map<String, List<String>> previousGroups(List<SmscLinkConfig> configured) {
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      configured.forEach(c -> ids.add(c.id()));
+      Map<String, java.util.LinkedHashSet<String>> collected = new LinkedHashMap<>();
+      for (SmscLinkConfig config : configured) {
+         String group = config.correlationGroup();
+         java.util.LinkedHashSet<String> earlier = collected.computeIfAbsent(group, g -> new java.util.LinkedHashSet<>());
+         for (Running each : running.values()) {
+            SmscLinkConfig before = each.link().config();
+            // Itself as it was, or a link of its account the reload removes (or renames): their records are its account's.
+            boolean same = before.id().equals(config.id()) || !ids.contains(before.id()) && before.sameAccount(config);
+            String old = before.correlationGroup();
+            if (same && !old.equals(group)) {
+               earlier.add(old);
+               earlier.addAll(previousGroups.getOrDefault(old, List.of()));
+            }
+         }
+      }
+      Map<String, List<String>> result = new HashMap<>();
+      collected.forEach((group, earlier) -> {
+         earlier.addAll(previousGroups.getOrDefault(group, List.of())); // after the groups this reload adds: newest first
+         earlier.remove(group);
+         List<String> kept = earlier.stream().limit(MAX_PREVIOUS_GROUPS).toList();
+         if (!kept.isEmpty()) {
+            result.put(group, kept);
+         }
+      });
+      return Map.copyOf(result);
    }
 
    private static List<SmscLinkConfig> concat(List<SmscLinkConfig> a, List<SmscLinkConfig> b) {
