@@ -44,11 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Links cmcc1 and cmcc2 bound to one SMSC account share the correlation group "cmcc1" (the first name). MT go out on
- * both, the SMSC holds their receipts, and a reload removes cmcc1 (one bind fewer): cmcc2's group becomes "cmcc2". The
- * receipts the SMSC then sends on cmcc2's bind still find the records stored under "cmcc1" (cmcc1's and cmcc2's own):
- * the ESME gets every DELIVRD, each MT is billed DELIVRD by the link that sent it, nothing is parked as unmatched.
- * Before, cmcc2 looked under "cmcc2" only: every receipt was parked, and the MT were reported and billed EXPIRED later.
- * Real broker with routing, a jSMPP SMSC accepting both binds of one system_id, a jSMPP ESME, billing a JMS subscriber.
+ * both, the SMSC holds their receipts, and a reload (or a restart with the new configuration) removes cmcc1 (one bind
+ * fewer): cmcc2's group becomes "cmcc2". The receipts the SMSC then sends on cmcc2's bind still find the records stored
+ * under "cmcc1" (cmcc1's and cmcc2's own): the ESME gets every DELIVRD, each MT is billed DELIVRD by the link that sent
+ * it, nothing is parked as unmatched. Before, cmcc2 looked under "cmcc2" only: every receipt was parked, and the MT
+ * were reported and billed EXPIRED later. Real broker with routing, a jSMPP SMSC accepting both binds of one system_id,
+ * a jSMPP ESME, billing a JMS subscriber.
  */
 class CorrelationGroupChangeReloadTest {
 
@@ -103,6 +104,61 @@ class CorrelationGroupChangeReloadTest {
          new GeneralDataCoding(Alphabet.ALPHA_DEFAULT), (byte) 0, "Hello".getBytes(StandardCharsets.US_ASCII)).getMessageId();
    }
 
+   private static MessageConsumer billingSubscription(Connection jms) throws Exception {
+      jms.setClientID("billing-system");
+      jms.start();
+      Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      return session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+   }
+
+   /** Sends {@link #MT_COUNT} MT with receipts requested through cmcc1 and cmcc2; the SMSC holds them. Their ids. */
+   private static Set<String> sendHeld(JsmppSmsc smsc, SMPPSession esme, List<JsmppSmsc.Received> held) throws Exception {
+      Set<String> ids = new TreeSet<>();
+      for (int i = 0; i < MT_COUNT; i++) {
+         ids.add(submit(esme, "86139001380" + (10 + i)));
+      }
+      for (int i = 0; i < MT_COUNT; i++) {
+         JsmppSmsc.Received mt = smsc.submits.poll(10, TimeUnit.SECONDS);
+         assertNotNull(mt, "MT " + (i + 1) + " of " + MT_COUNT + " at the SMSC");
+         held.add(mt);
+      }
+      return ids;
+   }
+
+   /**
+    * The held receipts, sent on cmcc2's bind (the only one), reach the ESME as DELIVRD, the MT are billed DELIVRD by
+    * both links, nothing is parked.
+    */
+   private static void releaseAndCheck(JsmppSmsc smsc, TestBroker broker, RoutingEndToEndTest.Inbox inbox,
+                                       MessageConsumer billing, Set<String> ids, List<JsmppSmsc.Received> held) throws Exception {
+      for (JsmppSmsc.Received mt : held) {
+         smsc.sendReceipt(mt, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED);
+      }
+      Map<String, String> expected = new TreeMap<>();
+      ids.forEach(id -> expected.put(id, "DELIVRD"));
+      Map<String, String> reported = new TreeMap<>();
+      for (int i = 0; i < MT_COUNT; i++) {
+         DeliverSm receipt = inbox.received.poll(15, TimeUnit.SECONDS);
+         assertNotNull(receipt, "receipt " + (i + 1) + " of " + MT_COUNT + " at the ESME; reported so far: " + reported
+                       + ", parked as unmatched: " + broker.messageCount(UNMATCHED));
+         var text = receipt.getShortMessageAsDeliveryReceipt();
+         reported.put(text.getId(), text.getFinalStatus().name());
+      }
+      assertEquals(expected, reported, "every MT reported DELIVRD to the ESME");
+
+      Map<String, String> billed = new TreeMap<>();
+      Set<String> links = new TreeSet<>();
+      for (int i = 0; i < MT_COUNT; i++) {
+         Message record = billing.receive(10_000);
+         assertNotNull(record, "billing record " + (i + 1) + " of " + MT_COUNT);
+         billed.put(record.getStringProperty("smsId"), record.getStringProperty("smsStatus"));
+         links.add(record.getStringProperty("smsLink"));
+      }
+      assertEquals(expected, billed, "every MT billed DELIVRD");
+      assertEquals(Set.of("cmcc1", "cmcc2"), links, "both links carried MT before the change");
+      assertEquals(0, broker.messageCount(UNMATCHED), "no receipt parked as unmatched");
+   }
+
    @Test
    void receiptsHeldOverAReloadThatRemovesTheGroupsNamesakeStillMatchOnTheRemainingBind() throws Exception {
       int smscPort = JsmppSmsc.freePort();
@@ -110,25 +166,14 @@ class CorrelationGroupChangeReloadTest {
       try (JsmppSmsc smsc = new JsmppSmsc(smscPort);
            TestBroker broker = startBroker();
            Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
-         jms.setClientID("billing-system");
-         jms.start();
-         Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-         MessageConsumer billing = session.createDurableSubscriber(session.createTopic(SmsAddresses.BILLING), "cdr");
+         MessageConsumer billing = billingSubscription(jms);
          Wait.until("both links bound to the one account", Duration.ofSeconds(10),
                     () -> up(broker, "cmcc1") && up(broker, "cmcc2") && smsc.receivableSessions() == 2);
          RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
          SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TRX, ESME, "password", inbox);
          try {
-            Set<String> ids = new TreeSet<>();
-            for (int i = 0; i < MT_COUNT; i++) {
-               ids.add(submit(esme, "86139001380" + (10 + i)));
-            }
             List<JsmppSmsc.Received> held = new ArrayList<>();
-            for (int i = 0; i < MT_COUNT; i++) {
-               JsmppSmsc.Received mt = smsc.submits.poll(10, TimeUnit.SECONDS);
-               assertNotNull(mt, "MT " + (i + 1) + " of " + MT_COUNT + " at the SMSC");
-               held.add(mt);
-            }
+            Set<String> ids = sendHeld(smsc, esme, held);
 
             // One bind fewer: cmcc2 is left alone on the account, and its group is its own name now.
             writeConfig(smscPort, false);
@@ -136,34 +181,48 @@ class CorrelationGroupChangeReloadTest {
             Wait.until("cmcc1 gone, cmcc2 bound again alone", Duration.ofSeconds(10),
                        () -> !up(broker, "cmcc1") && up(broker, "cmcc2") && smsc.receivableSessions() == 1);
 
-            for (JsmppSmsc.Received mt : held) {
-               smsc.sendReceipt(mt, DeliveryReceiptState.DELIVRD, MessageState.DELIVERED); // on cmcc2's bind, the only one
-            }
-            Map<String, String> expected = new TreeMap<>();
-            ids.forEach(id -> expected.put(id, "DELIVRD"));
-            Map<String, String> reported = new TreeMap<>();
-            for (int i = 0; i < MT_COUNT; i++) {
-               DeliverSm receipt = inbox.received.poll(15, TimeUnit.SECONDS);
-               assertNotNull(receipt, "receipt " + (i + 1) + " of " + MT_COUNT + " at the ESME; reported so far: " + reported
-                             + ", parked as unmatched: " + broker.messageCount(UNMATCHED));
-               var text = receipt.getShortMessageAsDeliveryReceipt();
-               reported.put(text.getId(), text.getFinalStatus().name());
-            }
-            assertEquals(expected, reported, "every MT reported DELIVRD to the ESME");
-
-            Map<String, String> billed = new TreeMap<>();
-            Set<String> links = new TreeSet<>();
-            for (int i = 0; i < MT_COUNT; i++) {
-               Message record = billing.receive(10_000);
-               assertNotNull(record, "billing record " + (i + 1) + " of " + MT_COUNT);
-               billed.put(record.getStringProperty("smsId"), record.getStringProperty("smsStatus"));
-               links.add(record.getStringProperty("smsLink"));
-            }
-            assertEquals(expected, billed, "every MT billed DELIVRD");
-            assertEquals(Set.of("cmcc1", "cmcc2"), links, "both links carried MT before the reload");
-            assertEquals(0, broker.messageCount(UNMATCHED), "no receipt parked as unmatched");
+            releaseAndCheck(smsc, broker, inbox, billing, ids, held);
          } finally {
             esme.unbindAndClose();
+         }
+      }
+   }
+
+   @Test
+   void receiptsHeldOverARestartWithoutTheGroupsNamesakeStillMatchOnTheRemainingBind() throws Exception {
+      int smscPort = JsmppSmsc.freePort();
+      writeConfig(smscPort, true);
+      try (JsmppSmsc smsc = new JsmppSmsc(smscPort)) {
+         List<JsmppSmsc.Received> held = new ArrayList<>();
+         Set<String> ids;
+         try (TestBroker broker = startBroker();
+              Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            billingSubscription(jms);
+            Wait.until("both links bound to the one account", Duration.ofSeconds(10),
+                       () -> up(broker, "cmcc1") && up(broker, "cmcc2") && smsc.receivableSessions() == 2);
+            SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TRX, ESME, "password",
+                                                        new RoutingEndToEndTest.Inbox());
+            try {
+               ids = sendHeld(smsc, esme, held);
+            } finally {
+               esme.unbindAndClose();
+            }
+         }
+
+         // Started again with one bind fewer: cmcc2 alone on the account, its group its own name.
+         writeConfig(smscPort, false);
+         try (TestBroker broker = startBroker();
+              Connection jms = new ActiveMQConnectionFactory(broker.coreUrl()).createConnection()) {
+            MessageConsumer billing = billingSubscription(jms);
+            Wait.until("cmcc2 bound alone", Duration.ofSeconds(10),
+                       () -> up(broker, "cmcc2") && smsc.receivableSessions() == 1);
+            RoutingEndToEndTest.Inbox inbox = new RoutingEndToEndTest.Inbox();
+            SMPPSession esme = RoutingEndToEndTest.bind(broker, BindType.BIND_TRX, ESME, "password", inbox);
+            try {
+               releaseAndCheck(smsc, broker, inbox, billing, ids, held);
+            } finally {
+               esme.unbindAndClose();
+            }
          }
       }
    }

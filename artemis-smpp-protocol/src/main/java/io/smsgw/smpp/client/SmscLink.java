@@ -186,7 +186,7 @@ final class SmscLink extends LinkSessionCallback {
 
    private final SmscLinkConfig config;
    /**
-    * The correlation groups this link's account had before a reload changed its group (newest first, a few at most):
+    * The correlation groups this link's account had before a reload or restart changed its group (newest first, a few):
     * records stored there before the change are looked up there until they go. Set by the service (reload thread),
     * read by lookups on any thread.
     */
@@ -1370,7 +1370,7 @@ final class SmscLink extends LinkSessionCallback {
     * SMSC account share (the SMSC hands the account's receipts to any of its binds), then under the link's own name,
     * where records stored before correlation groups are (an upgrade; they go within their MT's validity and grace),
     * also under {@code legacyKey}, the id exactly as given, where such a record stored before as-given ids were keyed
-    * tolerantly is (null: none), then in the groups the link's account had before a reload changed its group
+    * tolerantly is (null: none), then in the groups the link's account had before a reload or restart changed its group
     * ({@link #previousGroups}: the records of MT sent before the change, by any link of the account, are keyed there).
     * All are looked up before the receipt waits for a record being stored under the group ({@code wait}: a receipt
     * overtaking its submit_sm_resp), so a receipt of an older record does not wait. Any thread; {@code store} is the
