@@ -185,6 +185,12 @@ final class SmscLink extends LinkSessionCallback {
    }
 
    private final SmscLinkConfig config;
+   /**
+    * The correlation groups this link's account had before a reload or restart changed its group (newest first, a few):
+    * records stored there before the change are looked up there until they go. Set by the service (reload thread),
+    * read by lookups on any thread.
+    */
+   private volatile List<String> previousGroups = List.of();
    private final ActiveMQServer server;
    private final GatewayRuntime runtime;
    private final CorrelationStore store;
@@ -383,6 +389,15 @@ final class SmscLink extends LinkSessionCallback {
       this.consumerReopened = broker.reopened;
       this.refusedDiskFull = broker.refusedDiskFull;
       this.deliveredBefore = server.getStorageManager().generateID();
+   }
+
+   /** The groups {@link #findRecord} also looks in, after the current group and the link's name (see the field). */
+   void previousGroups(List<String> groups) {
+      previousGroups = List.copyOf(groups);
+   }
+
+   List<String> previousGroups() {
+      return previousGroups;
    }
 
    SmscLinkConfig config() {
@@ -1355,19 +1370,27 @@ final class SmscLink extends LinkSessionCallback {
     * SMSC account share (the SMSC hands the account's receipts to any of its binds), then under the link's own name,
     * where records stored before correlation groups are (an upgrade; they go within their MT's validity and grace),
     * also under {@code legacyKey}, the id exactly as given, where such a record stored before as-given ids were keyed
-    * tolerantly is (null: none). All are looked up before the receipt waits for a record being stored under the group
-    * ({@code wait}: a receipt overtaking its submit_sm_resp), so a receipt of an older record does not wait. Any thread;
-    * {@code store} is the link's (the parked receipts' retrier passes its own).
+    * tolerantly is (null: none), then in the groups the link's account had before a reload or restart changed its group
+    * ({@link #previousGroups}: the records of MT sent before the change, by any link of the account, are keyed there).
+    * All are looked up before the receipt waits for a record being stored under the group ({@code wait}: a receipt
+    * overtaking its submit_sm_resp), so a receipt of an older record does not wait. Any thread; {@code store} is the
+    * link's (the parked receipts' retrier passes its own).
     */
    CompletionStage<Optional<CorrelationRecord>> findRecord(CorrelationStore store, String key, String legacyKey, boolean wait) {
       String group = config.correlationGroup();
       boolean ownName = group.equals(config.id());
-      if (ownName && legacyKey == null) {
+      List<String> previous = previousGroups;
+      if (ownName && legacyKey == null && previous.isEmpty()) {
          return wait ? store.matchReceipt(group, key) : store.get(group, key);
       }
       CompletionStage<Optional<CorrelationRecord>> lookup = store.get(group, key);
       if (!ownName) {
          lookup = orElse(lookup, () -> store.get(config.id(), key));
+      }
+      for (String before : previous) {
+         if (!before.equals(group) && !before.equals(config.id())) {
+            lookup = orElse(lookup, () -> store.get(before, key));
+         }
       }
       if (legacyKey != null) {
          lookup = orElse(lookup, () -> store.get(config.id(), legacyKey));

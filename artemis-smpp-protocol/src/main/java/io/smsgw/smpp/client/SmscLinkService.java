@@ -64,6 +64,11 @@ public final class SmscLinkService implements ActiveMQComponent {
     * one: the store was lost (broker data restored or moved without it, only the journal on a persistent volume).
     */
    static final String STORE_MARKER = "sms-correlation.created";
+   /**
+    * Beside the store: the links' correlation groups as last configured and the groups each group had before
+    * ({@link #previousGroups}), so that a start with a configuration that changes a group still reads the old one.
+    */
+   static final String GROUPS_FILE = "sms-correlation.groups";
    /** How long a receipt that overtook its submit_sm_resp waits for the record (the store's receiptWaitMillis). */
    public static final long RECEIPT_WAIT_MILLIS = 500;
    private static final long HOUSEKEEPING_MILLIS = 250;
@@ -112,6 +117,27 @@ public final class SmscLinkService implements ActiveMQComponent {
    /** The running links, for tests. */
    private volatile List<SmscLink> snapshot = List.of();
    private final LinkReconfiguration reconfiguration = this::reconfigure;
+   /** How many earlier groups a correlation group keeps ({@link #previousGroups}). */
+   static final int MAX_PREVIOUS_GROUPS = 4;
+   /**
+    * By correlation group, the groups its links' records were keyed in before reloads or restarts changed them, newest
+    * first, at most {@link #MAX_PREVIOUS_GROUPS} (guarded by this; kept in {@value #GROUPS_FILE}).
+    */
+   private Map<String, List<String>> previousGroups = Map.of();
+   /** The links as last configured, with their groups and accounts (guarded by this; kept in {@value #GROUPS_FILE}). */
+   private List<Member> members = List.of();
+
+   /** A configured link as {@link #previousGroups} compares it: its name, its group and its SMSC account. */
+   private record Member(String id, String group, String systemId, String host, int port) {
+      static Member of(SmscLinkConfig c) {
+         return new Member(c.id(), c.correlationGroup(), c.systemId(), c.host(), c.port());
+      }
+
+      /** As {@link SmscLinkConfig#sameAccount}. */
+      boolean sameAccount(SmscLinkConfig c) {
+         return systemId.equals(c.systemId()) && host.equalsIgnoreCase(c.host()) && port == c.port();
+      }
+   }
    /** The store's meters (none without a metrics plugin), removed when the service stops. */
    private GatewayMeters meters;
    private EventLoopGroup group;
@@ -151,8 +177,10 @@ public final class SmscLinkService implements ActiveMQComponent {
          GatewayConfigServices.of(server, runtime).start();
       }
       List<SmscLinkConfig> configured = runtime.config().links();
+      loadGroups();
       if (!configured.isEmpty()) {
          try {
+            Map<String, List<String>> groupsBefore = previousGroups(configured);
             // The TLS contexts first: a trust or key store that cannot be read fails the start before anything is opened.
             Map<String, TlsClientContexts.Loaded> tls = new HashMap<>();
             for (SmscLinkConfig config : configured) {
@@ -164,6 +192,7 @@ public final class SmscLinkService implements ActiveMQComponent {
             List<SmscLink> created = new ArrayList<>();
             for (SmscLinkConfig config : configured) {
                SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())), lookup);
+               link.previousGroups(groupsBefore.getOrDefault(config.correlationGroup(), List.of()));
                created.add(link);
                byId.put(config.id(), link);
             }
@@ -171,6 +200,7 @@ public final class SmscLinkService implements ActiveMQComponent {
                launch(link, tls.get(link.config().id()));
             }
             ordered(configured);
+            saveGroups(configured, groupsBefore);
          } catch (Exception | Error e) {
             // A bad trust store or a link that cannot start must not leave the links already started, their threads
             // or the store's lock behind: the next start on this data directory would find RocksDB locked.
@@ -264,7 +294,9 @@ public final class SmscLinkService implements ActiveMQComponent {
             List<CompletableFuture<java.util.Optional<CorrelationRecord>>> reads = new ArrayList<>();
             java.util.Set<java.util.List<String>> asked = new java.util.HashSet<>();
             for (SmscLink link : snapshot) {
-               for (String namespace : java.util.List.of(link.config().correlationGroup(), link.config().id())) {
+               List<String> namespaces = new ArrayList<>(List.of(link.config().correlationGroup(), link.config().id()));
+               namespaces.addAll(link.previousGroups()); // its account's groups before a reload or restart changed them
+               for (String namespace : namespaces) {
                   for (String key : java.util.List.of(ReceiptIds.fromResponse(smscMessageId, link.config().receiptIdFormat()),
                                                       ReceiptIds.fromReceipt(smscMessageId, link.config().receiptIdFormat()))) {
                      if (asked.add(java.util.List.of(namespace, key))) {
@@ -375,6 +407,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       if (removed.isEmpty() && changed.isEmpty() && added.isEmpty()) {
          return problems;
       }
+      Map<String, List<String>> groupsBefore = previousGroups(configured);
       // The TLS contexts before anything stops: a changed link whose new stores cannot be read keeps running as it was.
       Map<String, TlsClientContexts.Loaded> tls = new HashMap<>();
       for (SmscLinkConfig config : concat(changed, added)) {
@@ -421,6 +454,7 @@ public final class SmscLinkService implements ActiveMQComponent {
       for (SmscLinkConfig config : concat(changed, added)) {
          boolean isChange = changed.contains(config);
          SmscLink link = new SmscLink(config, server, runtime, linkStore, group.next(), context(tls.get(config.id())), lookup);
+         link.previousGroups(groupsBefore.getOrDefault(config.correlationGroup(), List.of())); // before it binds
          byId.put(config.id(), link);
          try {
             launch(link, tls.get(config.id()));
@@ -440,7 +474,120 @@ public final class SmscLinkService implements ActiveMQComponent {
          }
       }
       ordered(configured);
+      saveGroups(configured, groupsBefore);
+      for (Running each : running.values()) {
+         String group = each.link().config().correlationGroup();
+         // (a changed link whose new TLS stores could not be read runs on with its old group and keeps what it had)
+         each.link().previousGroups(groupsBefore.getOrDefault(group, each.link().previousGroups()));
+      }
       return problems;
+   }
+
+   /**
+    * The groups each correlation group of {@code configured} looks in after itself (reload thread, before anything
+    * stops): a link whose group the reload changes (its account lost or gained the link whose name was the group, it
+    * was renamed, moved to another host or port, or named a group) brings its old group, and what that group looked in,
+    * to its new group, which all links of its account share, and so does a link of the account the reload removes or
+    * renames; a group keeps what it had. The SMSC hands the account's receipts to any of its binds, and the records of
+    * MT sent before the reload are keyed in the old group, by whatever link of the account sent them: without this,
+    * their receipts were parked, set aside and the MT billed EXPIRED. An earlier group may be another account's group
+    * now (the link it was named after moved): it is read only when the current group has no record for the id.
+    */
+   private Map<String, List<String>> previousGroups(List<SmscLinkConfig> configured) {
+      // (at a start, members and previousGroups are what the file kept from the configuration the broker ran before)
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      configured.forEach(c -> ids.add(c.id()));
+      Map<String, java.util.LinkedHashSet<String>> collected = new LinkedHashMap<>();
+      for (SmscLinkConfig config : configured) {
+         String group = config.correlationGroup();
+         java.util.LinkedHashSet<String> earlier = collected.computeIfAbsent(group, g -> new java.util.LinkedHashSet<>());
+         for (Member before : members) {
+            // Itself as it was, or a link of its account the reload removes (or renames): their records are its account's.
+            boolean same = before.id().equals(config.id()) || !ids.contains(before.id()) && before.sameAccount(config);
+            String old = before.group();
+            if (same && !old.equals(group)) {
+               earlier.add(old);
+               earlier.addAll(previousGroups.getOrDefault(old, List.of()));
+            }
+         }
+      }
+      Map<String, List<String>> result = new HashMap<>();
+      collected.forEach((group, earlier) -> {
+         earlier.addAll(previousGroups.getOrDefault(group, List.of())); // after the groups this reload adds: newest first
+         earlier.remove(group);
+         List<String> kept = earlier.stream().limit(MAX_PREVIOUS_GROUPS).toList();
+         if (!kept.isEmpty()) {
+            result.put(group, kept);
+         }
+      });
+      return Map.copyOf(result);
+   }
+
+   private Path groupsFile() {
+      return storeDirectory().resolveSibling(GROUPS_FILE);
+   }
+
+   /**
+    * Reads {@value #GROUPS_FILE} (at a start): one line per link ({@code link} name group system-id host port) and one
+    * per group with earlier groups ({@code previous} group earlier...), fields URL-encoded. None, or one that cannot be
+    * read (logged), leaves no earlier groups: records under a changed group then go to their expiry, as before.
+    */
+   private void loadGroups() {
+      Path file = groupsFile();
+      if (!Files.exists(file)) {
+         return;
+      }
+      try {
+         List<Member> read = new ArrayList<>();
+         Map<String, List<String>> earlier = new HashMap<>();
+         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            for (int i = 0; i < f.length; i++) {
+               f[i] = java.net.URLDecoder.decode(f[i], StandardCharsets.UTF_8);
+            }
+            if (f[0].equals("link") && f.length == 6) {
+               read.add(new Member(f[1], f[2], f[3], f[4], Integer.parseInt(f[5])));
+            } else if (f[0].equals("previous") && f.length > 2) {
+               earlier.put(f[1], List.of(f).subList(2, Math.min(f.length, 2 + MAX_PREVIOUS_GROUPS)));
+            }
+         }
+         members = List.copyOf(read);
+         previousGroups = Map.copyOf(earlier);
+      } catch (IOException | RuntimeException e) {
+         logger.warn("Could not read {}: correlation groups changed since the last start are not looked in", file, e);
+      }
+   }
+
+   /** Keeps the links' groups and earlier groups, in memory and in {@value #GROUPS_FILE}; a write failure is logged. */
+   private void saveGroups(List<SmscLinkConfig> configured, Map<String, List<String>> earlier) {
+      members = configured.stream().map(Member::of).toList();
+      previousGroups = earlier;
+      StringBuilder text = new StringBuilder();
+      for (Member m : members) {
+         text.append(String.join(" ", "link", encode(m.id()), encode(m.group()), encode(m.systemId()), encode(m.host()),
+                                 Integer.toString(m.port()))).append('\n');
+      }
+      earlier.forEach((group, groups) -> {
+         text.append("previous ").append(encode(group));
+         groups.forEach(g -> text.append(' ').append(encode(g)));
+         text.append('\n');
+      });
+      Path file = groupsFile();
+      Path written = file.resolveSibling(GROUPS_FILE + ".tmp");
+      try {
+         Files.writeString(written, text, StandardCharsets.UTF_8);
+         try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            channel.force(true);
+         }
+         Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException | RuntimeException e) {
+         logger.warn("Could not write {}: after a restart that changes a correlation group, receipts of MT sent before"
+                     + " are not looked for in the old group", file, e);
+      }
+   }
+
+   private static String encode(String field) {
+      return java.net.URLEncoder.encode(field, StandardCharsets.UTF_8);
    }
 
    private static List<SmscLinkConfig> concat(List<SmscLinkConfig> a, List<SmscLinkConfig> b) {
