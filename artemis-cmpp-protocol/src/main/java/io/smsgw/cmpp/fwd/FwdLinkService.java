@@ -31,6 +31,7 @@ import io.smsgw.core.runtime.PeerReconfiguration;
 import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
 import io.smsgw.correlation.CorrelationStoreConfig;
+import io.smsgw.correlation.LostStoreGuard;
 import io.smsgw.correlation.RocksDbCorrelationStore;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -51,6 +52,11 @@ public final class FwdLinkService implements ActiveMQComponent {
 
    private static final Logger logger = LoggerFactory.getLogger(FwdLinkService.class);
    static final String STORE_DIRECTORY = "sms-fwd-forwards";
+   /**
+    * Written into the journal's directory once the forward records exist. A start that finds it but no store creates no
+    * empty one: the store was lost (broker data restored or moved without it, only the journal on a persistent volume).
+    */
+   static final String STORE_MARKER = "sms-fwd-forwards.created";
    /** How long a report that overtook the record of its MT's FWD_RESP (or one about to be refused) waits for it. */
    static final long REPORT_WAIT_MILLIS = 2_000;
    private static final long HOUSEKEEPING_MILLIS = 250;
@@ -144,7 +150,9 @@ public final class FwdLinkService implements ActiveMQComponent {
          return; // open already (the last thing it opens)
       }
       try {
-         store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(storeDirectory())
+         LostStoreGuard guard = storeGuard();
+         guard.refuseIfLost(logger);
+         store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(guard.store())
             .receiptWaitMillis(REPORT_WAIT_MILLIS)
             .expiryGraceMillis(recordGraceMillis())
             // a forward past its deadline with no final report from the peer: its final report is made here
@@ -153,6 +161,7 @@ public final class FwdLinkService implements ActiveMQComponent {
             // links' store, which shares the host.
             .blockCacheBytes(16L << 20).writeBufferBytes(8L << 20)
             .build());
+         guard.mark(logger);
          forwards = new FwdForwards(store, this::reportWaitMillis);
          housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cmpp-fwd-housekeeping", true));
          CorrelationStore expiring = store;
@@ -385,6 +394,20 @@ public final class FwdLinkService implements ActiveMQComponent {
       File journal = server.getConfiguration().getJournalLocation();
       File parent = journal.getAbsoluteFile().getParentFile();
       return (parent == null ? journal : parent).toPath().resolve(STORE_DIRECTORY);
+   }
+
+   /**
+    * Refuses to create empty forward records in place of the ones this broker's links kept before: without them every
+    * report a peer sends on an MT forwarded before is refused. {@value #STORE_MARKER} is in the journal's directory, so
+    * it stays with the journal when the broker data is split.
+    */
+   private LostStoreGuard storeGuard() {
+      return new LostStoreGuard(storeDirectory(),
+         server.getConfiguration().getJournalLocation().getAbsoluteFile().toPath().resolve(STORE_MARKER),
+         "The FWD links' store of forward records", "the FWD links",
+         "lose the record of every MT forwarded to a peer gateway before (the peers' status reports on them refused with"
+            + " Result 9 and dead-lettered there: no status report to the SP and no billing record here for them)",
+         "docs/multi-gateway.md");
    }
 
    /**

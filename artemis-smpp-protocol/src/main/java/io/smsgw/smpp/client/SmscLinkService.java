@@ -1,13 +1,7 @@
 package io.smsgw.smpp.client;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +33,7 @@ import io.smsgw.core.runtime.LinkReconfiguration;
 import io.smsgw.correlation.CorrelationRecord;
 import io.smsgw.correlation.CorrelationStore;
 import io.smsgw.correlation.CorrelationStoreConfig;
-import io.smsgw.correlation.CorrelationStoreException;
+import io.smsgw.correlation.LostStoreGuard;
 import io.smsgw.correlation.RocksDbCorrelationStore;
 import org.apache.activemq.artemis.core.server.ActiveMQComponent;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -235,9 +229,9 @@ public final class SmscLinkService implements ActiveMQComponent {
       // sms-gateway.conf value does, rather than being ignored with a WARN few would see.
       List<Long> retries = parkedReceiptRetries();
       long summary = logSummaryIntervalMillis();
-      Path directory = storeDirectory();
-      Path marker = storeMarker();
-      refuseIfLost(directory, marker);
+      LostStoreGuard guard = storeGuard();
+      Path directory = guard.store();
+      guard.refuseIfLost(logger);
       store = RocksDbCorrelationStore.open(CorrelationStoreConfig.builder(directory)
          // A receipt that overtakes its submit_sm_resp waits this long for the record; an unknown one is
          // parked after it, so the SMSC's response timer (often 2 s or more) is not exceeded.
@@ -252,7 +246,7 @@ public final class SmscLinkService implements ActiveMQComponent {
             SmscLink link = reporterOf(record);
             return link != null ? link.onDisplaced(record) : CompletableFuture.failedFuture(new IllegalStateException("links not started"));
          }).build());
-      mark(directory, marker);
+      guard.mark(logger);
       summaryMillis = summary;
       meters = GatewayMeters.of(server);
       SmscLinkMeters.register(meters, store);
@@ -702,47 +696,17 @@ public final class SmscLinkService implements ActiveMQComponent {
       return (parent == null ? journal : parent).toPath().resolve(STORE_DIRECTORY);
    }
 
-   /** {@value #STORE_MARKER} in the journal's directory: it stays with the journal when the broker data is split. */
-   private Path storeMarker() {
-      return server.getConfiguration().getJournalLocation().getAbsoluteFile().toPath().resolve(STORE_MARKER);
-   }
-
    /**
-    * Refuses to create an empty store in place of one this broker's links used before ({@code marker} present, no store
-    * in {@code directory}): its records were the only link from the SMSC's ids to the MT they accepted.
+    * Refuses to create an empty store in place of one this broker's links used before: its records were the only link
+    * from the SMSC's ids to the MT they accepted. {@value #STORE_MARKER} is in the journal's directory, so it stays with
+    * the journal when the broker data is split.
     */
-   private static void refuseIfLost(Path directory, Path marker) {
-      if (!RocksDbCorrelationStore.missing(directory) || !Files.exists(marker)) {
-         return;
-      }
-      logger.error("The SMSC links' receipt correlation store {} is missing, but {} shows that this broker's links used one"
-         + " before: the broker data was restored or moved without it, or it is not on the same (persistent) volume as the"
-         + " journal. An empty store would lose the receipts of every MT the SMSC accepted before (no DELIVRD/UNDELIV or"
-         + " EXPIRED report and no billing record for them) and send MT not yet acknowledged again, so the SMSC links do"
-         + " not start (nor does the broker). Either restore {} from the broker's data and start again, or, to accept the"
-         + " loss and start with an empty store, delete {} and start again.", directory, marker, directory, marker);
-      throw new CorrelationStoreException("the correlation store " + directory + " is missing while " + marker
-         + " is present: restore the store, or delete that file to start with an empty one");
-   }
-
-   /** Leaves {@code marker} once the store exists; a marker that cannot be written is logged, not fatal. */
-   private static void mark(Path directory, Path marker) {
-      if (Files.exists(marker)) {
-         return;
-      }
-      Path written = marker.resolveSibling(STORE_MARKER + ".tmp");
-      try {
-         Files.writeString(written, "The SMSC links' receipt correlation store is " + directory + " (first opened "
-            + java.time.Instant.now() + ").\nWhile this file exists, the broker does not start if that store is missing:"
-            + " restore it, or delete this file to start with an empty store (docs/links-routing-billing.md).\n",
-            StandardCharsets.UTF_8);
-         try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
-            channel.force(true);
-         }
-         Files.move(written, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException | RuntimeException e) {
-         logger.warn("Could not write {}: a later start will not notice if the correlation store {} goes missing", marker, directory, e);
-      }
+   private LostStoreGuard storeGuard() {
+      return new LostStoreGuard(storeDirectory(),
+         server.getConfiguration().getJournalLocation().getAbsoluteFile().toPath().resolve(STORE_MARKER),
+         "The SMSC links' receipt correlation store", "the SMSC links",
+         "lose the receipts of every MT the SMSC accepted before (no DELIVRD/UNDELIV or EXPIRED report and no billing"
+            + " record for them) and send MT not yet acknowledged again", "docs/links-routing-billing.md");
    }
 
    /** The link's management bean; null when it could not be registered (logged). */
