@@ -117,8 +117,13 @@ public abstract class AbstractSmsProtocolManager<P, I extends BaseInterceptor<P>
       return false;
    }
 
+   /** {@link #admitPreLogin} for a new session, as the place it holds until {@link PreLoginSlot#release}. */
+   public final PreLoginSlot takePreLogin(java.net.InetAddress address, String parameter) {
+      return new PreLoginSlot(this, address, admitPreLogin(address, parameter));
+   }
+
    /** A connection {@link #admitPreLogin} let stay logged in or closed: once per connection. */
-   public final void leftPreLogin(java.net.InetAddress address) {
+   final void leftPreLogin(java.net.InetAddress address) {
       preLogin.left(address);
    }
 

@@ -28,13 +28,14 @@ import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
 import io.smsgw.broker.DurableSender;
 import io.smsgw.broker.HeldMessageQueues;
-import io.smsgw.broker.LogText;
 import io.smsgw.broker.LastAnswer;
+import io.smsgw.broker.LogText;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
+import io.smsgw.broker.PreLoginSlot;
 import io.smsgw.broker.SessionEndDeadline;
 import io.smsgw.broker.SessionInterceptors;
 import io.smsgw.broker.SmsRemotingConnection;
@@ -171,10 +172,8 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private Terminate peerTerminate;
    /** While the gateway ends it: whether the gateway's TERMINATE has been written. */
    private boolean ownTerminateSent;
-   /** The client's address as counted among the acceptor's connections not connected yet (PreLoginConnections). */
-   private final InetAddress preLoginAddress;
-   /** Whether this connection is counted there still: from its creation until its CONNECT is accepted or it closes. */
-   private boolean preLoginCounted;
+   /** This connection's place among the acceptor's connections not connected yet (PreLoginConnections). */
+   private final PreLoginSlot preLogin;
 
    CmppSession(CmppProtocolManager manager, ActiveMQServer server, GatewayRuntime runtime, SmsRemotingConnection connection,
                Channel channel, CmppPduDecoder decoder, CmppPduEncoder encoder, PendingRequests pending) {
@@ -193,14 +192,13 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       this.peers = FwdPeers.of(runtime);
       this.freshness = ConnectFreshness.of(runtime);
       this.stopSessions = ClientSessionsStop.of(server);
-      this.preLoginAddress = remoteAddress();
-      if (!manager.admitPreLogin(preLoginAddress, "cmppMaxUnconnectedPerAddress")) {
+      this.preLogin = manager.takePreLogin(remoteAddress(), "cmppMaxUnconnectedPerAddress");
+      if (!preLogin.admitted()) {
          // Over the address's connections not connected yet: closed before it takes anything (PreLoginConnections).
          state = State.CLOSED;
          channel.close();
          return;
       }
-      preLoginCounted = true;
       if (manager.getCmppConnectTimeout() > 0) {
          connectTimer = channel.eventLoop().schedule(this::onConnectTimeout, manager.getCmppConnectTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -363,7 +361,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (state != State.CONNECTED && state != State.TERMINATING) {
          // Nothing but CONNECT is allowed before a CONNECT: a malformed PDU or anything else in its place is garbage
          // instead of a login, a failed one of the address, its line limited per address (decision 130).
-         manager.loginPenalties().failed(preLoginAddress, null);
+         manager.loginPenalties().failed(preLogin.address(), null);
          if (logLine("PDU other than CONNECT before CONNECT")) {
             logger.info("Closing CMPP connection from {}: {} before CONNECT", channel.remoteAddress(), pdu.commandName());
          }
@@ -794,15 +792,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private void loginDecided(boolean accepted) {
       PduFrameDecoder.loginDecided(channel, CmppProtocolManager.FRAME_NAME, accepted);
       if (accepted) {
-         leavePreLogin();
-      }
-   }
-
-   /** No longer one of the acceptor's connections not connected yet (the CONNECT accepted, or the connection closed). */
-   private void leavePreLogin() {
-      if (preLoginCounted) {
-         preLoginCounted = false;
-         manager.leftPreLogin(preLoginAddress);
+         preLogin.release();
       }
    }
 
@@ -1024,7 +1014,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
    private void onConnectTimeout() {
       if (state == State.OPEN) {
          // A connection that never connects held a socket for the whole timeout: a failed login of its address (no account).
-         manager.loginPenalties().failed(preLoginAddress, null);
+         manager.loginPenalties().failed(preLogin.address(), null);
          if (logLine("no CONNECT within cmppConnectTimeout")) {
             logger.info("Closing CMPP connection from {}: no CONNECT within {} ms", channel.remoteAddress(), manager.getCmppConnectTimeout());
          }
@@ -1322,7 +1312,7 @@ final class CmppSession implements PduHandler<CmppPdu>, DeliveryChannel<ByteBuf>
       if (malformedLog != null) {
          malformedLog.closed();
       }
-      leavePreLogin();
+      preLogin.release();
       State previous = state;
       state = State.CLOSED;
       stopDeliveries();

@@ -17,13 +17,14 @@ import io.smsgw.broker.ClientSessionEnd;
 import io.smsgw.broker.ClientSessionsStop;
 import io.smsgw.broker.DeliveryChannel;
 import io.smsgw.broker.DeliveryCounts;
-import io.smsgw.broker.LogText;
 import io.smsgw.broker.LastAnswer;
+import io.smsgw.broker.LogText;
 import io.smsgw.broker.LoginPenalties;
 import io.smsgw.broker.MalformedPduLog;
 import io.smsgw.broker.PduFrameDecoder;
 import io.smsgw.broker.PduHandler;
 import io.smsgw.broker.PendingRequests;
+import io.smsgw.broker.PreLoginSlot;
 import io.smsgw.broker.SessionEndDeadline;
 import io.smsgw.broker.SessionInterceptors;
 import io.smsgw.broker.SmsRemotingConnection;
@@ -143,10 +144,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
     * being submitted (event loop); else null.
     */
    private io.smsgw.broker.DurableSender.StorageFull refusingForStorage;
-   /** The client's address as counted among the acceptor's connections not bound yet (PreLoginConnections). */
-   private final InetAddress preLoginAddress;
-   /** Whether this connection is counted there still: from its creation until its bind is accepted or it closes. */
-   private boolean preLoginCounted;
+   /** This connection's place among the acceptor's connections not bound yet (PreLoginConnections). */
+   private final PreLoginSlot preLogin;
 
    SmppSession(SmppProtocolManager manager, ActiveMQServer server, GatewayRuntime context,
                SmsRemotingConnection connection, Channel channel, PendingRequests pending) {
@@ -161,14 +160,13 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       this.interceptors = new SessionInterceptors<>(manager, connection, SmppPdu::commandName, logger);
       this.outgoingSequence = new AtomicInteger(manager.lastSequenceBeforeFirst());
       this.stopSessions = ClientSessionsStop.of(server);
-      this.preLoginAddress = remoteAddress();
-      if (!manager.admitPreLogin(preLoginAddress, "smppMaxUnboundPerAddress")) {
+      this.preLogin = manager.takePreLogin(remoteAddress(), "smppMaxUnboundPerAddress");
+      if (!preLogin.admitted()) {
          // Over the address's connections not bound yet: closed before it takes anything (PreLoginConnections).
          state = State.CLOSED;
          channel.close();
          return;
       }
-      preLoginCounted = true;
       if (manager.getSmppBindTimeout() > 0) {
          bindTimer = channel.eventLoop().schedule(this::onBindTimeout, manager.getSmppBindTimeout(), TimeUnit.MILLISECONDS);
       }
@@ -462,8 +460,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
          malformedLog = new MalformedPduLog(logger, this::logName);
          if (state == State.OPEN) {
             // Garbage instead of a bind: a failed login of the address, its lines limited per address (decision 130).
-            manager.loginPenalties().failed(preLoginAddress, null);
-            if (!manager.loginPenalties().lines().admit("malformed PDU before bind", preLoginAddress)) {
+            manager.loginPenalties().failed(preLogin.address(), null);
+            if (!manager.loginPenalties().lines().admit("malformed PDU before bind", preLogin.address())) {
                malformedLog.quiet();
             }
          }
@@ -659,15 +657,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private void loginDecided(boolean accepted) {
       PduFrameDecoder.loginDecided(channel, SmppProtocolManager.FRAME_NAME, accepted);
       if (accepted) {
-         leavePreLogin();
-      }
-   }
-
-   /** No longer one of the acceptor's connections not bound yet (the bind accepted, or the connection closed). */
-   private void leavePreLogin() {
-      if (preLoginCounted) {
-         preLoginCounted = false;
-         manager.leftPreLogin(preLoginAddress);
+         preLogin.release();
       }
    }
 
@@ -814,8 +804,8 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
    private void onBindTimeout() {
       if (state == State.OPEN) {
          // A connection that never binds held a socket for the whole timeout: a failed login of its address (no account).
-         manager.loginPenalties().failed(preLoginAddress, null);
-         if (manager.loginPenalties().lines().admit("no bind within smppBindTimeout", preLoginAddress)) {
+         manager.loginPenalties().failed(preLogin.address(), null);
+         if (manager.loginPenalties().lines().admit("no bind within smppBindTimeout", preLogin.address())) {
             logger.info("Closing SMPP connection from {}: no bind within {} ms", channel.remoteAddress(), manager.getSmppBindTimeout());
          }
          channel.close();
@@ -1017,7 +1007,7 @@ final class SmppSession implements DeliveryChannel<ByteBuf>, PduHandler<SmppPdu>
       if (malformedLog != null) {
          malformedLog.closed();
       }
-      leavePreLogin();
+      preLogin.release();
       State previous = state;
       state = State.CLOSED;
       stopDeliveries();
