@@ -2,12 +2,9 @@ package io.smsgw.routing;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +15,7 @@ import io.smsgw.broker.BatchedMoves;
 import io.smsgw.broker.MovedMessages;
 import io.smsgw.broker.StorageOverload;
 import io.smsgw.core.contract.SmsAddresses;
+import io.smsgw.core.file.DurableFiles;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -134,7 +132,6 @@ final class CdrSubscription {
    }
 
    private void writeNote(Pending renamed) {
-      Path written = note.resolveSibling(NOTE + ".tmp");
       try {
          Properties p = new Properties();
          p.setProperty("old", renamed.old());
@@ -143,11 +140,7 @@ final class CdrSubscription {
          java.io.StringWriter text = new java.io.StringWriter();
          p.store(text, "The CDR subscription 'old' was renamed 'next' and its records are still being moved (those with a"
                        + " broker id at or above 'since' are on 'next' already). Deleted once 'old' is gone.");
-         Files.writeString(written, text.toString(), StandardCharsets.UTF_8);
-         try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
-            channel.force(true);
-         }
-         Files.move(written, note, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+         DurableFiles.replace(note, text.toString(), StandardCharsets.UTF_8);
       } catch (IOException | RuntimeException e) {
          logger.warn("CDR files: could not write {} ({}): if the broker stops before the records of {} have moved to {}, "
                      + "{} stays (move its messages and delete it through management)", note, e.toString(),

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,6 +23,7 @@ import java.util.zip.CRC32;
 
 import io.smsgw.cmpp.codec.RouteUpdateType;
 import io.smsgw.core.config.TandemConfig;
+import io.smsgw.core.file.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,27 +209,8 @@ final class TandemRouteStore implements AutoCloseable {
       for (TandemRouteTable.RegionalMoRoute route : table.moRoutes()) {
          out.append(line(moRecord(route.route(), route.regions())));
       }
-      Path temporary = directory.resolve(FILE_NAME + ".tmp");
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                                  StandardOpenOption.TRUNCATE_EXISTING)) {
-         write(channel, out.toString());
-         channel.force(true);
-      }
-      try {
-         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      forceDirectory();
+      DurableFiles.replace(file, out.toString(), StandardCharsets.UTF_8);
       appended = 0;
-   }
-
-   private void forceDirectory() {
-      try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-         dir.force(true);
-      } catch (IOException | UnsupportedOperationException e) {
-         logger.debug("Cannot force directory {} (not supported here)", directory, e);
-      }
    }
 
    @Override

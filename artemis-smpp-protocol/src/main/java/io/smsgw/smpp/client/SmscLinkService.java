@@ -2,12 +2,9 @@ package io.smsgw.smpp.client;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +24,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.smsgw.core.file.DurableFiles;
 import io.smsgw.broker.GatewayMeters;
 import io.smsgw.broker.LinkBootstrap;
 import io.smsgw.broker.TlsClientContexts;
@@ -573,13 +571,8 @@ public final class SmscLinkService implements ActiveMQComponent {
          text.append('\n');
       });
       Path file = groupsFile();
-      Path written = file.resolveSibling(GROUPS_FILE + ".tmp");
       try {
-         Files.writeString(written, text, StandardCharsets.UTF_8);
-         try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
-            channel.force(true);
-         }
-         Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+         DurableFiles.replace(file, text.toString(), StandardCharsets.UTF_8);
       } catch (IOException | RuntimeException e) {
          logger.warn("Could not write {}: after a restart that changes a correlation group, receipts of MT sent before"
                      + " are not looked for in the old group", file, e);

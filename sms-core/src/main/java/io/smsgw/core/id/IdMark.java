@@ -3,19 +3,15 @@ package io.smsgw.core.id;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.smsgw.core.file.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,30 +162,10 @@ public final class IdMark {
    }
 
    private void write(long second) {
-      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
       try {
-         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                                     StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap((second + "\n").getBytes(StandardCharsets.US_ASCII)));
-            channel.force(true);
-         }
-         try {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-         }
-         forceDirectory(file.toAbsolutePath().getParent());
+         DurableFiles.replace(file, second + "\n", StandardCharsets.US_ASCII);
       } catch (IOException e) {
          throw new UncheckedIOException("Could not write the id mark " + file, e);
-      }
-   }
-
-   /** The rename reaches the disk too (not possible on every platform: then skipped). */
-   private static void forceDirectory(Path directory) {
-      try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-         channel.force(true);
-      } catch (IOException | UnsupportedOperationException e) {
-         // e.g. Windows cannot open a directory; the file's own content is forced already
       }
    }
 }
